@@ -1,0 +1,21 @@
+"""Load SQL from the top-level ``sql/`` folder, one file per measure or staging step."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
+
+
+@cache
+def load_sql(name: str) -> str:
+    """Return the text of ``sql/<name>`` (e.g. ``measures/ch01.sql``)."""
+    return (SQL_ROOT / name).read_text(encoding="utf-8")
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyConnection:
+    """Execute ``sql/<name>`` with named parameters (``$landlord_id`` style)."""
+    return con.execute(load_sql(name), params or None)
