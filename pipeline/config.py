@@ -74,7 +74,8 @@ class PolicyVersion(_Strict):
     anonymous_accepted: bool = True
     outside_tsm_service_areas: list[ServiceArea] = Field(default_factory=list)
     heat_network_rules_from: dt.date | None = Field(
-        default=None, description="Date from which Ofgem heat-network rules (56 calendar days) apply"
+        default=None,
+        description="Date from which Ofgem heat-network rules (56 calendar days) apply",
     )
     heat_network_limit_days: int = 56
 
@@ -132,6 +133,10 @@ class Landlord(_Strict):
     )
     tp09_population: dict[StockType, int] = Field(
         default_factory=dict, description="Homes surveyed from, per stock type (for the FPC)"
+    )
+    data_cut_date: dt.date | None = Field(
+        default=None,
+        description="Date the exports were taken; default today. Dates after it are quarantined",
     )
     complainant_survey: Literal["every_complainant", "monthly_sample", "none"] = "none"
     retention: Retention = Field(default_factory=Retention)

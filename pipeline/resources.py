@@ -34,7 +34,9 @@ class ComplaintsStore(dg.ConfigurableResource):
         return workspaces.documents_dir(landlord_id, period_key, Path(self.output_root))
 
     @contextmanager
-    def connect(self, landlord_id: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(
+        self, landlord_id: str, read_only: bool = False
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """Open the landlord's DuckDB file, closing it even when the step fails."""
         path = self.warehouse(landlord_id)
         path.parent.mkdir(parents=True, exist_ok=True)
