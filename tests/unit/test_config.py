@@ -1,0 +1,60 @@
+"""landlord.yaml is validated on load; a wrong key or value names the file, the key and what is allowed."""
+
+import textwrap
+
+import pytest
+
+from pipeline.config import ConfigError, load_landlord
+
+VALID = textwrap.dedent(
+    """
+    landlord_id: test_landlord
+    name: Test Housing
+    regimes: [eng]
+    stock:
+      - {year_end: 2025-03-31, stock_type: lcra, units_owned: 1200}
+    tsm_summary_of_approach: Postal census, February 2025.
+    policy_versions:
+      - effective_from: 2024-04-01
+        escalation_window: {months_after_stage1_response: 1}
+        timescales:
+          eng:
+            stage_1: {acknowledge_wd: 5, respond_wd: 10, extension_wd: 10}
+            stage_2: {acknowledge_wd: 5, respond_wd: 20, extension_wd: 20}
+    """
+)
+
+
+def write(tmp_path, text):
+    (tmp_path / "landlord.yaml").write_text(text)
+    return tmp_path
+
+
+def test_valid_file_loads(tmp_path):
+    landlord = load_landlord(write(tmp_path, VALID))
+    assert landlord.policy_versions[0].timescales["eng"].stage_2.respond_wd == 20
+    assert landlord.retention.years == 6  # the Limitation Act default when a landlord states none
+
+
+def test_unknown_key_is_named(tmp_path):
+    with pytest.raises(ConfigError, match=r"landlord.yaml: key 'stok' is not allowed"):
+        load_landlord(write(tmp_path, VALID + "stok: []\n"))
+
+
+def test_wrong_value_names_key_and_allowed_values(tmp_path):
+    bad = VALID.replace("stock_type: lcra", "stock_type: social_rent")
+    with pytest.raises(ConfigError) as info:
+        load_landlord(write(tmp_path, bad))
+    message = str(info.value)
+    assert "stock.0.stock_type" in message and "'lcra'" in message and "'lcho'" in message
+
+
+def test_missing_regime_timescales_is_reported(tmp_path):
+    bad = VALID.replace("regimes: [eng]", "regimes: [eng, sct]")
+    with pytest.raises(ConfigError, match=r"no timescales for \['sct'\]"):
+        load_landlord(write(tmp_path, bad))
+
+
+def test_missing_file_is_reported(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_landlord(tmp_path)
