@@ -1,0 +1,116 @@
+"""Headless Debian Chromium through Playwright: no browser download, a fresh profile per launch.
+
+Used to print the report HTML to PDF (:mod:`pipeline.reporting.pdf`) and by the browser tests.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+# Flags that work in a locked-down container: no sandbox (no user namespaces), no GPU, and no
+# background traffic (the document is self-contained; nothing may reach the network).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# A4 is 210 mm wide; with 15 mm side margins the printable width is 180 mm = 680 CSS px at 96 px/in.
+A4_PRINTABLE_WIDTH_PX = 680
+
+
+def chromium_path() -> Path:
+    """The Chromium executable: ``$COMPLAINTS_CHROMIUM`` or Debian's ``/usr/bin/chromium``."""
+    return Path(os.environ.get("COMPLAINTS_CHROMIUM", DEFAULT_CHROMIUM))
+
+
+@contextmanager
+def chromium_page(viewport_width: int = 1200, viewport_height: int = 900) -> Iterator[Page]:
+    """Yield a Playwright page in headless Chromium with a fresh, throw-away user-data-dir.
+
+    Parameters
+    ----------
+    viewport_width, viewport_height
+        Viewport in CSS pixels.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the Chromium executable is missing (install Debian's ``chromium`` package).
+    """
+    # Imported here so the code location loads even where Playwright is not installed.
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if not executable.exists():
+        raise FileNotFoundError(
+            f"Chromium not found at {executable}: install Debian's 'chromium' package "
+            "or set COMPLAINTS_CHROMIUM"
+        )
+    with tempfile.TemporaryDirectory(prefix="complaints-chromium-") as profile:
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                user_data_dir=profile,
+                executable_path=str(executable),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": viewport_width, "height": viewport_height},
+                offline=True,
+            )
+            try:
+                page = context.pages[0] if context.pages else context.new_page()
+                yield page
+            finally:
+                context.close()
+
+
+def wait_for_charts(page: Page, timeout_ms: int = 15_000) -> None:
+    """Wait until web fonts are ready and every Plotly chart on the page has drawn its SVG."""
+    page.wait_for_function(
+        """() => document.readyState === 'complete' &&
+            [...document.querySelectorAll('.plotly-graph-div')]
+                .every(div => div.querySelector('.main-svg') !== null)""",
+        timeout=timeout_ms,
+    )
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
+def overflowing_elements(page: Page, width_px: int = A4_PRINTABLE_WIDTH_PX) -> list[str]:
+    """Describe elements whose right edge lies beyond ``width_px`` of the body's content box.
+
+    Run with print media emulated and a viewport as wide as the printable area, so the layout is the
+    one Chromium will paginate.
+    """
+    return page.evaluate(
+        """(limit) => {
+            const left = document.body.getBoundingClientRect().left;
+            const out = [];
+            for (const el of document.body.querySelectorAll('*')) {
+                const box = el.getBoundingClientRect();
+                if (box.width === 0 || box.height === 0) continue;
+                if (el.closest('.plotly-graph-div') && !el.classList.contains('plotly-graph-div')) continue;
+                if (box.right - left > limit + 1 || el.scrollWidth > el.clientWidth + 1 &&
+                        getComputedStyle(el).overflowX !== 'visible') {
+                    out.push(`${el.tagName.toLowerCase()}#${el.id || ''}.${el.className || ''} ` +
+                             `right=${Math.round(box.right - left)}px`);
+                }
+            }
+            return out;
+        }""",
+        width_px,
+    )
