@@ -1,0 +1,191 @@
+"""Write the self-assessment as HTML, PDF and XLSX (the Ombudsman's five-column layout).
+
+HTML goes through Jinja with autoescape (markup in a landlord's commentary shows as text); the PDF
+is that same HTML printed by ``pipeline.reporting.pdf.html_to_pdf``, as for the annual report; the
+XLSX has one sheet per Code section, every text cell through ``pipeline.io.safe_cell``. Every file
+is written atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import xlsxwriter
+
+from pipeline.io import atomic_write_bytes, atomic_write_text, safe_cell
+from pipeline.self_assessment.build import AssessedProvision, SelfAssessmentDocument
+
+REPORTS_DIR = Path(__file__).resolve().parent.parent.parent / "reports"
+TEMPLATE = "self_assessment.html.j2"
+STYLESHEET = "self_assessment.css"
+
+# The Ombudsman's form columns, in order (Appendix A of the self-assessment guidance).
+COLUMNS = (
+    "Code provision",
+    "Code requirement",
+    "Comply Yes/No",
+    "Evidence",
+    "Commentary / explanation",
+)
+_COLUMN_WIDTHS = (10, 60, 12, 60, 60)
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _is_link(value: object) -> bool:
+    # Only web links become hrefs: a "javascript:" or "data:" evidence item stays plain text.
+    return isinstance(value, str) and re.match(r"^https?://\S+$", value) is not None
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(REPORTS_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.tests["link"] = _is_link
+    return env
+
+
+def render_html(document: SelfAssessmentDocument) -> str:
+    """The self-contained HTML document (stylesheet inlined).
+
+    Parameters
+    ----------
+    document
+        The assembled self-assessment.
+
+    Returns
+    -------
+    str
+        HTML; every value from the landlord or the data is escaped.
+    """
+    css = (REPORTS_DIR / STYLESHEET).read_text(encoding="utf-8")
+    return _environment().get_template(TEMPLATE).render(doc=document, css=css)
+
+
+def evidence_text(row: AssessedProvision, year_label: str) -> str:
+    """The Evidence cell of the form: documents, measured evidence and any contradiction."""
+    parts = list(row.answer.evidence) if row.answer else []
+    if row.evidence_lines:
+        parts.append(f"From the data, {year_label}:")
+        parts.extend(f"- {line.text}" for line in row.evidence_lines)
+    if row.contradicted:
+        flagged = "; ".join(
+            f"{line.text} (threshold: {line.threshold.describe()})" for line in row.contradictions
+        )
+        parts.append(f"DATA CONTRADICTS 'YES': {flagged}")
+    return "\n".join(parts)
+
+
+def commentary_text(row: AssessedProvision) -> str:
+    """The Commentary / explanation cell: commentary, then planned actions."""
+    if row.answer is None:
+        return ""
+    parts = [row.answer.commentary] if row.answer.commentary else []
+    if row.answer.actions:
+        parts.append("Planned actions:")
+        parts.extend(
+            f"- {a.what} (owner: {a.owner}; due {a.due.isoformat()})" for a in row.answer.actions
+        )
+    return "\n".join(parts)
+
+
+def _sheet_name(number: int, title: str) -> str:
+    return _SHEET_NAME_FORBIDDEN.sub(" ", f"{number}. {title}")[:31].rstrip()
+
+
+def render_xlsx(document: SelfAssessmentDocument) -> bytes:
+    """The form as an XLSX workbook: one sheet per section, the five columns, form rows only.
+
+    Parameters
+    ----------
+    document
+        The assembled self-assessment.
+
+    Returns
+    -------
+    bytes
+        The workbook. Provision 1.1 (information only) is not a row, as in the Ombudsman's form.
+        Every text cell goes through ``safe_cell`` and is written as a string, never a formula.
+    """
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    workbook.set_properties({"title": document.title, "subject": "Complaint Handling Code 2024"})
+    header = workbook.add_format(
+        {"bold": True, "bg_color": "#F3F2F1", "border": 1, "text_wrap": True}
+    )
+    cell = workbook.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    flagged = workbook.add_format(
+        {"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FDE8EA"}
+    )
+    for section in document.sections:
+        sheet = workbook.add_worksheet(_sheet_name(section.number, section.title))
+        for col, (name, width) in enumerate(zip(COLUMNS, _COLUMN_WIDTHS, strict=True)):
+            sheet.set_column(col, col, width)
+            sheet.write_string(0, col, safe_cell(name), header)
+        sheet.freeze_panes(1, 0)
+        rows = [r for r in section.rows if r.answer is not None]
+        for index, row in enumerate(rows, start=1):
+            comply = "Yes" if row.answer.complies else "No"
+            values = (
+                row.provision.id,
+                row.provision.requirement,
+                comply,
+                evidence_text(row, document.year.label),
+                commentary_text(row),
+            )
+            style = flagged if row.contradicted else cell
+            for col, value in enumerate(values):
+                sheet.write_string(index, col, safe_cell(value), style)
+    workbook.close()
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class SelfAssessmentFiles:
+    """Paths of the written documents (``pdf`` None when it was not requested)."""
+
+    html: Path
+    xlsx: Path
+    pdf: Path | None
+
+
+def write_outputs(
+    document: SelfAssessmentDocument, out_dir: Path, pdf: bool = True
+) -> SelfAssessmentFiles:
+    """Write ``self_assessment.html``, ``.xlsx`` and (by default) ``.pdf`` into ``out_dir``.
+
+    Parameters
+    ----------
+    document
+        The assembled self-assessment.
+    out_dir
+        The landlord's documents folder for the year.
+    pdf
+        Print the PDF too (needs Chromium); False for quick runs.
+
+    Returns
+    -------
+    SelfAssessmentFiles
+    """
+    out_dir = Path(out_dir)
+    html_path = atomic_write_text(out_dir / "self_assessment.html", render_html(document))
+    xlsx_path = atomic_write_bytes(out_dir / "self_assessment.xlsx", render_xlsx(document))
+    pdf_path = None
+    if pdf:
+        # Imported here: the PDF path pulls in Playwright, which quick HTML-only runs do not need.
+        from pipeline.reporting.pdf import html_to_pdf
+
+        pdf_path = html_to_pdf(
+            html_path,
+            out_dir / "self_assessment.pdf",
+            title=f"{document.landlord_name}: Code self-assessment",
+            header_right=document.year.label,
+        )
+    return SelfAssessmentFiles(html_path, xlsx_path, pdf_path)
