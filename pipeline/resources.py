@@ -1,16 +1,156 @@
-"""The Dagster resource every domain uses: workspaces in, DuckDB and documents out."""
+"""The Dagster resource every domain uses: workspaces in, DuckDB and documents out.
+
+Each landlord has its own DuckDB file, so landlords run in parallel. Two writers on the *same*
+landlord must never interleave: Dagster's run queue limits runs per landlord (``dagster.yaml``), and
+:meth:`ComplaintsStore.connect` takes a per-landlord file lock for writers as a second line of
+defence (the command line and ad-hoc scripts do not go through the run queue). A second writer waits
+up to ``lock_timeout_seconds`` and then fails with :class:`LandlordBusyError`, naming the landlord
+and who holds the lock.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
+import json
+import os
+import socket
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from pipeline import workspaces
 from pipeline.config import Landlord, load_landlord
+
+_POLL_SECONDS = 0.1
+
+
+class LandlordBusyError(RuntimeError):
+    """Another writer holds the landlord's warehouse lock and did not release it in time."""
+
+
+class _HeldLock:
+    """This process's hold on one lock file: an RLock for threads, the ``flock`` fd while held."""
+
+    def __init__(self) -> None:
+        self.rlock = threading.RLock()
+        self.depth = 0
+        self.fd: int | None = None
+
+
+_HELD: dict[str, _HeldLock] = {}
+_HELD_GUARD = threading.Lock()
+
+
+def _read_holder(lock_path: Path) -> str:
+    try:
+        info = json.loads(lock_path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return "an unknown process"
+    if not info:
+        return "a process that is just finishing"
+    parts = [f"pid {info.get('pid')} on {info.get('host')}"]
+    if info.get("run_id"):
+        parts.append(f"Dagster run {info['run_id']}")
+    if info.get("command"):
+        parts.append(f"command {info['command']!r}")
+    parts.append(f"since {info.get('since')}")
+    return ", ".join(parts)
+
+
+def _busy(landlord_id: str, lock_path: Path, waited: float) -> LandlordBusyError:
+    return LandlordBusyError(
+        f"Landlord '{landlord_id}' is busy: another run is writing its warehouse "
+        f"(lock {lock_path} held by {_read_holder(lock_path)}). Waited {waited:.0f} s; "
+        "try again when that run has finished, or raise the lock timeout."
+    )
+
+
+@contextmanager
+def landlord_lock(
+    lock_path: Path,
+    landlord_id: str,
+    timeout: float,
+    run_id: str | None = None,
+) -> Iterator[None]:
+    """Hold the exclusive per-landlord writer lock, waiting up to ``timeout`` seconds.
+
+    The lock is an ``flock`` on ``lock_path`` (released by the OS if the process dies), so it works
+    across processes; inside one process it is re-entrant for the holding thread (a CLI run holds it
+    around the whole landlord run while each asset's ``connect`` re-enters it) and other threads
+    wait as other processes do.
+
+    Parameters
+    ----------
+    lock_path
+        The lock file, next to the landlord's DuckDB file.
+    landlord_id
+        Named in the error message.
+    timeout
+        Seconds to wait for another holder before giving up.
+    run_id
+        The Dagster run holding the lock, recorded for the waiter's message.
+
+    Raises
+    ------
+    LandlordBusyError
+        When the lock is still held by another process or thread after ``timeout`` seconds.
+    """
+    lock_path = Path(lock_path)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    key = str(lock_path.resolve())
+    with _HELD_GUARD:
+        held = _HELD.setdefault(key, _HeldLock())
+    started = time.monotonic()
+    if not held.rlock.acquire(timeout=max(timeout, 0.0)):
+        raise _busy(landlord_id, lock_path, time.monotonic() - started)
+    try:
+        if held.depth == 0:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() - started >= timeout:
+                            raise _busy(
+                                landlord_id, lock_path, time.monotonic() - started
+                            ) from None
+                        time.sleep(_POLL_SECONDS)
+                info = {
+                    "landlord": landlord_id,
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "run_id": run_id,
+                    "command": " ".join(sys.argv[:3]) if sys.argv else None,
+                    "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                }
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
+            except BaseException:
+                os.close(fd)
+                raise
+            held.fd = fd
+        held.depth += 1
+        try:
+            yield
+        finally:
+            held.depth -= 1
+            if held.depth == 0 and held.fd is not None:
+                fd, held.fd = held.fd, None
+                os.ftruncate(fd, 0)  # an empty file = nobody holds it
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+    finally:
+        held.rlock.release()
 
 
 class ComplaintsStore(dg.ConfigurableResource):
@@ -20,6 +160,13 @@ class ComplaintsStore(dg.ConfigurableResource):
     output_root: str = str(workspaces.DEFAULT_OUTPUT_ROOT)
     pseudonymisation_key: str = "development-key-not-for-production"
     environment: str = "local"  # local | ci | prod
+    lock_timeout_seconds: float = 600.0
+
+    _run_id: str | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Remember the run so a waiting writer's error message can name it.
+        self._run_id = context.run_id
 
     def workspace(self, landlord_id: str) -> Path:
         return Path(self.workspaces_root) / landlord_id
@@ -33,15 +180,63 @@ class ComplaintsStore(dg.ConfigurableResource):
     def documents(self, landlord_id: str, period_key: str) -> Path:
         return workspaces.documents_dir(landlord_id, period_key, Path(self.output_root))
 
+    def lock_path(self, landlord_id: str) -> Path:
+        """The writer lock file beside the landlord's DuckDB file."""
+        warehouse = self.warehouse(landlord_id)
+        return warehouse.with_name(warehouse.name + ".lock")
+
+    @contextmanager
+    def writer_lock(self, landlord_id: str, timeout: float | None = None) -> Iterator[None]:
+        """Hold the landlord's writer lock (re-entrant in this thread); see :func:`landlord_lock`.
+
+        Parameters
+        ----------
+        landlord_id
+            The landlord whose warehouse is about to be written.
+        timeout
+            Seconds to wait for another writer; default ``lock_timeout_seconds``.
+        """
+        with landlord_lock(
+            self.lock_path(landlord_id),
+            landlord_id,
+            self.lock_timeout_seconds if timeout is None else timeout,
+            run_id=self._run_id,
+        ):
+            yield
+
     @contextmanager
     def connect(
         self, landlord_id: str, read_only: bool = False
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the landlord's DuckDB file, closing it even when the step fails."""
+        """Open the landlord's DuckDB file, closing it even when the step fails.
+
+        Writers (``read_only=False``) first take the landlord's writer lock, so a second writer on
+        the same landlord waits and then fails with :class:`LandlordBusyError` instead of
+        interleaving. Readers take no lock; DuckDB refuses them while another process writes, and
+        the error then names the lock holder.
+        """
         path = self.warehouse(landlord_id)
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), read_only=read_only)
-        try:
-            yield con
-        finally:
-            con.close()
+        if read_only:
+            if not path.exists():
+                raise FileNotFoundError(
+                    f"Landlord '{landlord_id}' has no warehouse yet at {path}: run its ingest first"
+                )
+            try:
+                con = duckdb.connect(str(path), read_only=True)
+            except duckdb.IOException as exc:
+                raise LandlordBusyError(
+                    f"Cannot read landlord '{landlord_id}' warehouse {path}: {exc} "
+                    f"(writer lock held by {_read_holder(self.lock_path(landlord_id))})"
+                ) from exc
+            try:
+                yield con
+            finally:
+                con.close()
+            return
+        with self.writer_lock(landlord_id):
+            con = duckdb.connect(str(path))
+            try:
+                yield con
+            finally:
+                con.close()

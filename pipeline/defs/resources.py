@@ -6,7 +6,11 @@ from pipeline.utils.environment import get_environment
 
 @dg.definitions
 def resources() -> dg.Definitions:
+    # One landlord-year per run and one DuckDB writer per landlord file: the steps of a run execute
+    # in the run's own process, one after another (no per-step subprocess, no two writers on one
+    # file). Parallelism comes from runs on different landlords (dagster.yaml run queue).
     return dg.Definitions(
+        executor=dg.in_process_executor,
         resources={
             "store": ComplaintsStore(
                 workspaces_root=dg.EnvVar("COMPLAINTS_WORKSPACES_ROOT").get_value(
@@ -20,5 +24,5 @@ def resources() -> dg.Definitions:
                 ),
                 environment=get_environment(),
             )
-        }
+        },
     )

@@ -1,0 +1,222 @@
+"""Schedules: monthly refresh, committee pack, returns and annual report, dated per landlord.
+
+Each schedule ticks daily at 06:00 London time and asks every landlord's ``landlord.yaml``
+(``schedules:``, see :class:`pipeline.config.Schedules`) whether something is due that day, so a
+landlord changes its dates in YAML without a code change or reload. The ``due_*`` functions are the
+date rules, pure and tested on given dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import dagster as dg
+
+from pipeline.config import ConfigError, Schedules
+from pipeline.defs.orchestration.jobs import (
+    annual_report_job,
+    committee_pack_job,
+    refresh_job,
+    returns_job,
+)
+from pipeline.partitions import (
+    NO_LANDLORD,
+    landlord_quarter_partitions,
+    landlord_year_partitions,
+    quarter_key,
+    year_key,
+)
+from pipeline.periods import ReportingYear
+from pipeline.resources import ComplaintsStore
+
+DAILY_AT_SIX = "0 6 * * *"
+TIMEZONE = "Europe/London"
+
+
+def _previous_month_end(day: dt.date) -> dt.date:
+    return day.replace(day=1) - dt.timedelta(days=1)
+
+
+def _quarter_containing(day: dt.date) -> str:
+    year = ReportingYear.containing(day)
+    return next(q.key for q in year.quarters() if q.start <= day <= q.end)
+
+
+def _is_month_day(day: dt.date, month_day: str) -> bool:
+    return day.strftime("%m-%d") == month_day
+
+
+def due_refresh(schedules: Schedules, day: dt.date) -> str | None:
+    """The reporting year to refresh on ``day``, or None.
+
+    Due on ``monthly_refresh_day`` of every month, for the year containing the month just ended
+    (on 5 April the closing year 2024-25 gets its March data, on 5 May 2025-26 its April data).
+    """
+    if day.day != schedules.monthly_refresh_day:
+        return None
+    return ReportingYear.containing(_previous_month_end(day)).key
+
+
+def due_committee_pack(schedules: Schedules, day: dt.date) -> str | None:
+    """The quarter whose committee pack is due on ``day``, or None.
+
+    Quarterly committees: ``committee_day_after_period`` days into the month after a quarter ends,
+    for that quarter. Monthly committees: that day of every month, for the quarter to date that
+    contains the month just ended (the pack shows year to date).
+    """
+    if schedules.committee == "none" or day.day != schedules.committee_day_after_period:
+        return None
+    last_month_end = _previous_month_end(day)
+    quarter = _quarter_containing(last_month_end)
+    if schedules.committee == "quarterly" and last_month_end.month not in (3, 6, 9, 12):
+        return None
+    return quarter
+
+
+def due_returns(schedules: Schedules, day: dt.date) -> str | None:
+    """The closed reporting year whose returns are due on ``day`` (``returns_date``), or None."""
+    if not _is_month_day(day, schedules.returns_date):
+        return None
+    return ReportingYear.containing(day).previous.key
+
+
+def due_annual_report(schedules: Schedules, day: dt.date) -> str | None:
+    """The closed reporting year whose annual report is due on ``day``, or None."""
+    if not _is_month_day(day, schedules.annual_report_date):
+        return None
+    return ReportingYear.containing(day).previous.key
+
+
+def _landlord_schedules(
+    context: dg.ScheduleEvaluationContext, store: ComplaintsStore, landlords: list[str]
+) -> Iterator[tuple[str, Schedules]]:
+    for landlord_id in landlords:
+        if landlord_id == NO_LANDLORD:
+            continue
+        try:
+            yield landlord_id, store.landlord(landlord_id).schedules
+        except ConfigError as exc:
+            # One landlord's broken YAML must not stop the others' scheduled runs.
+            context.log.error(f"{landlord_id}: skipped, landlord.yaml is invalid: {exc}")
+
+
+def _requests(
+    context: dg.ScheduleEvaluationContext,
+    store: ComplaintsStore,
+    name: str,
+    rule,
+    partitions_def: dg.MultiPartitionsDefinition,
+    period_dimension: str,
+    make_key,
+) -> list[dg.RunRequest] | dg.SkipReason:
+    day = context.scheduled_execution_time.date()
+    landlords = partitions_def.get_partitions_def_for_dimension("landlord").get_partition_keys()
+    periods = set(
+        partitions_def.get_partitions_def_for_dimension(period_dimension).get_partition_keys()
+    )
+    requests = []
+    for landlord_id, schedules in _landlord_schedules(context, store, landlords):
+        period = rule(schedules, day)
+        if period is None:
+            continue
+        if period not in periods:
+            context.log.warning(f"{landlord_id}: {period} is not a known {period_dimension}")
+            continue
+        requests.append(
+            dg.RunRequest(
+                run_key=f"{name}:{landlord_id}:{period}:{day.isoformat()}",
+                partition_key=make_key(landlord_id, period),
+                tags={"landlord": landlord_id, "complaints/trigger": name},
+            )
+        )
+    return requests or dg.SkipReason(f"nothing due on {day.isoformat()}")
+
+
+def _evaluator(name, rule, partitions_def, dimension, make_key):
+    # A closure, so the evaluation function's only parameters are the context and the resource
+    # (Dagster reads every other parameter as a resource).
+    def evaluate(context: dg.ScheduleEvaluationContext, store: ComplaintsStore):
+        return _requests(context, store, name, rule, partitions_def, dimension, make_key)
+
+    return evaluate
+
+
+def build_schedules(
+    year_partitions: dg.MultiPartitionsDefinition = landlord_year_partitions,
+    quarter_partitions: dg.MultiPartitionsDefinition = landlord_quarter_partitions,
+) -> dict[str, dg.ScheduleDefinition]:
+    """The four schedules, for landlords and periods of the given partitions.
+
+    Parameters
+    ----------
+    year_partitions, quarter_partitions
+        The partitions the run requests must fall in (the code location's by default; tests pass
+        partitions built over a temporary workspaces root).
+
+    Returns
+    -------
+    dict
+        Schedule name -> definition.
+    """
+    specs = [
+        (
+            "monthly_refresh_schedule",
+            refresh_job,
+            due_refresh,
+            year_partitions,
+            "year",
+            year_key,
+            "Monthly refresh per landlord on schedules.monthly_refresh_day (default the 5th), "
+            "for the reporting year of the month just ended.",
+        ),
+        (
+            "committee_pack_schedule",
+            committee_pack_job,
+            due_committee_pack,
+            quarter_partitions,
+            "quarter",
+            quarter_key,
+            "Committee pack per landlord (schedules.committee: quarterly, monthly or none) on "
+            "schedules.committee_day_after_period.",
+        ),
+        (
+            "returns_schedule",
+            returns_job,
+            due_returns,
+            year_partitions,
+            "year",
+            year_key,
+            "TSM and ARC returns for the closed reporting year on schedules.returns_date.",
+        ),
+        (
+            "annual_report_schedule",
+            annual_report_job,
+            due_annual_report,
+            year_partitions,
+            "year",
+            year_key,
+            "Annual report and self-assessment for the closed reporting year on "
+            "schedules.annual_report_date.",
+        ),
+    ]
+    out = {}
+    for name, job, rule, partitions_def, dimension, make_key, description in specs:
+        evaluate = _evaluator(
+            name.removesuffix("_schedule"), rule, partitions_def, dimension, make_key
+        )
+        out[name] = dg.schedule(
+            name=name,
+            job=job,
+            cron_schedule=DAILY_AT_SIX,
+            execution_timezone=TIMEZONE,
+            description=description,
+        )(evaluate)
+    return out
+
+
+_SCHEDULES = build_schedules()
+monthly_refresh_schedule = _SCHEDULES["monthly_refresh_schedule"]
+committee_pack_schedule = _SCHEDULES["committee_pack_schedule"]
+returns_schedule = _SCHEDULES["returns_schedule"]
+annual_report_schedule = _SCHEDULES["annual_report_schedule"]
