@@ -1,0 +1,385 @@
+"""Regulators' returns: the RSH TSM return (CH01, CH02, TP09) and the SHR ARC complaint indicators.
+
+Every figure comes from the ``measures`` table (docs/measures.md): a figure is computed once, by
+``pipeline.measures.compute_measures``, and this module only lays it out. Field codes are the RSH
+Data Dictionary's, read from ``data/rsh/<year>/data_dictionary.csv`` (``scripts/extract_rsh.py``), so
+a code that is not in the dictionary cannot be written.
+
+Files are written atomically (``pipeline.io.atomic_write_bytes``) and every text cell goes through
+``pipeline.io.safe_cell`` so nothing from a landlord's configuration can run as a spreadsheet formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import xlsxwriter
+
+from pipeline.benchmarks import available_years
+from pipeline.config import Landlord
+from pipeline.io import atomic_write_bytes, safe_cell
+from pipeline.periods import ReportingYear
+from pipeline.rounding import round_half_up
+
+DATA_ROOT = Path(__file__).resolve().parent.parent / "data" / "rsh"
+
+# RSH field-code suffix -> the measures table's stock_type breakdown value.
+STOCK_SUFFIX = {"LCRA": "lcra", "LCHO": "lcho", "COMB": "combined"}
+# RSH TP09 answer codes -> the weighted-count measures of docs/measures.md. The RSH publishes the
+# weighted counts where a landlord weights its survey (hence decimals), so the weighted ones are used.
+TP09_ANSWERS = {
+    "VS": "TP09_w_very_satisfied",
+    "FS": "TP09_w_fairly_satisfied",
+    "NSD": "TP09_w_neither",
+    "FD": "TP09_w_fairly_dissatisfied",
+    "VD": "TP09_w_very_dissatisfied",
+}
+CSV_COLUMNS = ["section", "field_code", "datapoint", "description", "value"]
+
+
+@dataclass(frozen=True)
+class ReturnField:
+    """One line of a return: what the regulator's field is and the value we report."""
+
+    section: str
+    field_code: str
+    datapoint: str
+    description: str
+    value: int | float | str | None  # number, '[U]' for a zero denominator, None when not reported
+
+    def text(self) -> str:
+        """The value as the CSV shows it (rates to 1 dp, counts as integers, '' when not reported)."""
+        if self.value is None:
+            return ""
+        if isinstance(self.value, float):
+            return f"{self.value:.1f}"
+        return str(self.value)
+
+
+@cache
+def _dictionary(year: str) -> dict[str, dict[str, str]]:
+    """Field code -> Data Dictionary row, from the RSH extract for ``year`` (else the latest)."""
+    years = available_years()
+    if not years:
+        raise FileNotFoundError(f"{DATA_ROOT}: no RSH extract; run scripts/extract_rsh.py")
+    chosen = year if year in years else max([y for y in years if y <= year] or years)
+    rows = pl.read_csv(DATA_ROOT / chosen / "data_dictionary.csv", infer_schema=False)
+    return {r["field_code"]: r for r in rows.iter_rows(named=True)}
+
+
+def _field(year: str, section: str, code: str, value) -> ReturnField:
+    entry = _dictionary(year).get(code)
+    if entry is None:
+        raise KeyError(f"field code {code} is not in the RSH Data Dictionary")
+    return ReturnField(section, code, entry["datapoint"], entry["column_heading"], value)
+
+
+def _year_measures(con: duckdb.DuckDBPyConnection, landlord_id: str, period: str) -> dict:
+    """(measure, breakdown_value, view) -> row of the landlord's year measures."""
+    rows = con.execute(
+        """
+        select measure, breakdown, breakdown_value, view, numerator, denominator, value, display
+        from measures
+        where landlord_id = $landlord and period_kind = 'year' and period = $period
+          and breakdown in ('stock_type', 'none')
+        """,
+        {"landlord": landlord_id, "period": period},
+    ).fetchall()
+    keys = ("measure", "breakdown", "breakdown_value", "view")
+    names = (*keys, "numerator", "denominator", "value", "display")
+    return {(r[0], r[2], r[3]): dict(zip(names, r, strict=True)) for r in rows}
+
+
+def _count(number: float | None) -> int | float | None:
+    """A count as published: whole numbers as int, weighted counts half up to 1 dp."""
+    if number is None:
+        return None
+    if float(number).is_integer():
+        return int(number)
+    return round_half_up(number, 1)
+
+
+def _rate(row: dict | None) -> float | str | None:
+    """A published rate from its measures row: the display figure, or '[U]' for no denominator."""
+    if row is None:
+        return None
+    if row["value"] is None:
+        return "[U]"
+    return float(row["display"])
+
+
+def tsm_return_fields(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, year: str | ReportingYear
+) -> list[ReturnField]:
+    """The RSH TSM return's complaint fields for one landlord and year, from ``measures``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The landlord's DuckDB with the ``measures`` table filled for the year.
+    landlord : Landlord
+        The landlord's configuration (id and summary of approach).
+    year : str or ReportingYear
+        Reporting year, e.g. ``"2024-25"``.
+
+    Returns
+    -------
+    list[ReturnField]
+        Per stock type (LCRA, LCHO, COMB): CH01 and CH02 stage 1 and 2 (calculated value, numerator,
+        denominator), the Stg1/Stg2 without/with extension splits and TP09 (five answer counts and
+        ``TP09_Satisfied_Calc``); then the summary of approach. A stock type with no figures in
+        ``measures`` is left blank (value None); a zero denominator gives ``[U]``.
+    """
+    period = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
+    found = _year_measures(con, landlord.landlord_id, period.key)
+
+    def get(measure: str, stock: str) -> dict | None:
+        return found.get((measure, stock, "regulator"))
+
+    fields: list[ReturnField] = []
+    for suffix, stock in STOCK_SUFFIX.items():
+        section = f"Management information ({suffix})"
+        for stage in (1, 2):
+            for measure in (f"CH01_{stage}", f"CH02_{stage}"):
+                row = get(measure, stock)
+                fields += [
+                    _field(period.key, section, f"{measure}_Calculated_Value_{suffix}", _rate(row)),
+                    _field(
+                        period.key,
+                        section,
+                        f"{measure}_Numerator_{suffix}",
+                        _count(row["numerator"]) if row else None,
+                    ),
+                    _field(
+                        period.key,
+                        section,
+                        f"{measure}_Denominator_{suffix}",
+                        _count(row["denominator"]) if row else None,
+                    ),
+                ]
+            for kind in ("without", "with"):
+                row = get(f"CH02_{stage}_{kind}_ext", stock)
+                fields.append(
+                    _field(
+                        period.key,
+                        section,
+                        f"Stg{stage}_comp_{kind}_Ext_{suffix}",
+                        _count(row["value"]) if row else None,
+                    )
+                )
+        section = f"Tenant perception: TP09 ({suffix})"
+        for code, measure in TP09_ANSWERS.items():
+            row = get(measure, stock)
+            fields.append(
+                _field(
+                    period.key,
+                    section,
+                    f"TP09_{code}_{suffix}",
+                    _count(row["value"]) if row else None,
+                )
+            )
+        fields.append(
+            _field(period.key, section, f"TP09_Satisfied_Calc_{suffix}", _rate(get("TP09", stock)))
+        )
+    fields.append(
+        ReturnField(
+            "Summary of approach",
+            "",
+            "",
+            "Summary of approach to the TSMs (landlord.yaml tsm_summary_of_approach)",
+            landlord.tsm_summary_of_approach,
+        )
+    )
+    return fields
+
+
+def _csv_bytes(columns: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
+    # UTF-8 with BOM: Excel then reads the pound signs and curly quotes of descriptions correctly.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_bytes(sheets: dict[str, tuple[list[str], list[list]]], widths: dict[int, int]) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    bold = workbook.add_format({"bold": True})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    for name, (columns, rows) in sheets.items():
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, columns, bold)
+        for r, row in enumerate(rows, start=1):
+            for c, cell in enumerate(row):
+                if cell is None:
+                    continue
+                if isinstance(cell, (int, float)):
+                    sheet.write_number(r, c, cell)
+                else:
+                    sheet.write_string(r, c, safe_cell(str(cell)))
+        for c, width in widths.items():
+            if c < len(columns):
+                sheet.set_column(c, c, width, wrap if width > 60 else None)
+        sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def write_tsm_return(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord,
+    year: str | ReportingYear,
+    out_dir: Path,
+) -> list[Path]:
+    """Write ``tsm_return.csv`` and ``tsm_return.xlsx`` for one landlord and year.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The landlord's DuckDB, with ``measures`` computed for the year.
+    landlord : Landlord
+        Its configuration.
+    year : str or ReportingYear
+        Reporting year.
+    out_dir : pathlib.Path
+        Folder for the files (created if needed), e.g. ``output/<landlord>/<year>/``.
+
+    Returns
+    -------
+    list[pathlib.Path]
+        The CSV and the XLSX. Both hold the same lines (see :func:`tsm_return_fields`): columns
+        section, field_code (RSH Data Dictionary), datapoint (DP_TSML...), description, value.
+        The XLSX writes numbers as numbers and the summary of approach on its own sheet too.
+    """
+    fields = tsm_return_fields(con, landlord, year)
+    out_dir = Path(out_dir)
+    csv_rows = [[f.section, f.field_code, f.datapoint, f.description, f.text()] for f in fields]
+    xlsx_rows = [[f.section, f.field_code, f.datapoint, f.description, f.value] for f in fields]
+    summary = ["Summary of approach"], [[landlord.tsm_summary_of_approach]]
+    paths = [
+        atomic_write_bytes(out_dir / "tsm_return.csv", _csv_bytes(CSV_COLUMNS, csv_rows)),
+        atomic_write_bytes(
+            out_dir / "tsm_return.xlsx",
+            _xlsx_bytes(
+                {"TSM return": (CSV_COLUMNS, xlsx_rows), "Summary of approach": summary},
+                {0: 34, 1: 30, 2: 12, 3: 70, 4: 14},
+            ),
+        ),
+    ]
+    return paths
+
+
+ARC_COLUMNS = ["indicator", "stage", "field", "description", "value"]
+
+
+def arc_return_fields(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, year: str | ReportingYear
+) -> list[list]:
+    """The Scottish Housing Regulator's ARC complaint lines (indicators 3 and 4) from ``measures``.
+
+    Per stage (1, 2): complaints received in the year (the ARC_3 denominator), responded to in full
+    (its numerator), the percentage responded to in full (indicator 3), those responded to within the
+    SPSO timescales, the total and the mean working days to a full response (indicator 4).
+    Rows are ``[indicator, stage, field, description, value]``; a zero denominator gives ``[U]``.
+    """
+    period = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
+    found = _year_measures(con, landlord.landlord_id, period.key)
+    rows = []
+    for stage in (1, 2):
+        arc3 = found.get((f"ARC_3_{stage}", "all", "regulator"))
+        in_time = found.get((f"ARC_3_in_time_{stage}", "all", "regulator"))
+        arc4 = found.get((f"ARC_4_{stage}", "all", "regulator"))
+        rows += [
+            [
+                "3",
+                stage,
+                "complaints_received",
+                f"Stage {stage} complaints received in the reporting year (Scottish stock)",
+                _count(arc3["denominator"]) if arc3 else 0,
+            ],
+            [
+                "3",
+                stage,
+                "responded_in_full",
+                f"Stage {stage} complaints responded to in full",
+                _count(arc3["numerator"]) if arc3 else 0,
+            ],
+            [
+                "3",
+                stage,
+                "percent_responded_in_full",
+                f"Percentage of stage {stage} complaints responded to in full",
+                _rate(arc3) if arc3 else "[U]",
+            ],
+            [
+                "3",
+                stage,
+                "responded_within_spso_timescales",
+                f"Stage {stage} complaints responded to in full within the SPSO timescales",
+                _count(in_time["numerator"]) if in_time else 0,
+            ],
+            [
+                "4",
+                stage,
+                "total_working_days",
+                f"Total working days to a full response at stage {stage}",
+                _count(arc4["numerator"]) if arc4 else 0,
+            ],
+            [
+                "4",
+                stage,
+                "mean_working_days",
+                f"Average working days to a full response at stage {stage}",
+                _rate(arc4) if arc4 else "[U]",
+            ],
+        ]
+    return rows
+
+
+def write_arc_return(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord,
+    year: str | ReportingYear,
+    out_dir: Path,
+) -> list[Path]:
+    """Write ``arc_return.csv`` (SHR ARC indicators 3 and 4) when the landlord has Scottish stock.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The landlord's DuckDB, with ``measures`` computed for the year.
+    landlord : Landlord
+        Its configuration; nothing is written unless ``"sct"`` is one of its regimes.
+    year : str or ReportingYear
+        Reporting year.
+    out_dir : pathlib.Path
+        Folder for the file.
+
+    Returns
+    -------
+    list[pathlib.Path]
+        ``[out_dir / "arc_return.csv"]``, or ``[]`` for a landlord without Scottish stock.
+    """
+    if "sct" not in landlord.regimes:
+        return []
+    rows = arc_return_fields(con, landlord, year)
+    text_rows = [[*row[:4], ReturnField("", "", "", "", row[4]).text()] for row in rows]
+    return [
+        atomic_write_bytes(Path(out_dir) / "arc_return.csv", _csv_bytes(ARC_COLUMNS, text_rows))
+    ]
+
+
+__all__ = [
+    "ReturnField",
+    "arc_return_fields",
+    "tsm_return_fields",
+    "write_arc_return",
+    "write_tsm_return",
+]
