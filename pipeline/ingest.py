@@ -1,0 +1,509 @@
+"""Ingest a landlord workspace into the canonical DuckDB tables, every row accounted for.
+
+:func:`ingest_workspace` reads each file every mapping matches (one file at a time), types and
+checks all rows of a mapping with set-based SQL (:mod:`pipeline.sources.fields`), then in one
+transaction replaces the landlord's rows in every canonical table, ``quarantine`` and
+``ingest_file``. Per file, ``rows_in = rows_loaded + rows_quarantined``: loaded and quarantined
+are counted back from the tables just written, so a row lost anywhere on the way shows up as a
+reconciliation failure instead of disappearing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import polars as pl
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from pipeline.config import Landlord, load_yaml_model
+from pipeline.mapping import Mapping, load_mappings
+from pipeline.sources import generic, long, routing, wide
+from pipeline.sources.canonical import TARGET_TABLES
+from pipeline.sources.errors import IngestError
+from pipeline.sources.fields import (
+    ISSUE_COLUMNS,
+    Context,
+    RecordPlan,
+    ident,
+    insert_sql,
+    issue_selects,
+    row_issue_select,
+    typed_columns,
+)
+from pipeline.sources.frames import SourceFrame, read_source
+from pipeline.sql import load_sql
+
+__all__ = ["FileCount", "IngestError", "IngestSummary", "ingest_workspace", "LOADED_TABLES"]
+
+log = logging.getLogger(__name__)
+
+# Tables holding source rows (with source_file/source_row): what "loaded" is counted from.
+LOADED_TABLES = ("complaint", "complaint_stage", *[t for t in TARGET_TABLES if t != "complaint"])
+LANDLORD_TABLES = (*LOADED_TABLES, "stock", "ombudsman_publication", "quarantine", "ingest_file")
+
+
+@dataclass(frozen=True)
+class FileCount:
+    """One input file's line in the reconciliation ledger (``ingest_file``)."""
+
+    source_file: str
+    mapping: str
+    sha256: str
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+
+    @property
+    def reconciles(self) -> bool:
+        return self.rows_in == self.rows_loaded + self.rows_quarantined
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest did: per-file counts, rows per table, quarantine by rule."""
+
+    landlord_id: str
+    files: list[FileCount]
+    table_rows: dict[str, int] = field(default_factory=dict)
+    quarantine_by_rule: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def reconciles(self) -> bool:
+        """True when every file has rows in = rows loaded + rows quarantined."""
+        return all(f.reconciles for f in self.files)
+
+    @property
+    def rows_in(self) -> int:
+        return sum(f.rows_in for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows_quarantined for f in self.files)
+
+    def markdown(self) -> str:
+        """The per-file ledger as a markdown table (asset metadata, data-quality report)."""
+        lines = [
+            "| file | mapping | rows in | loaded | quarantined | reconciles |",
+            "|---|---|---:|---:|---:|---|",
+        ]
+        for f in self.files:
+            mark = "yes" if f.reconciles else "**NO**"
+            lines.append(
+                f"| {f.source_file} | {f.mapping} | {f.rows_in:,} | {f.rows_loaded:,} | "
+                f"{f.rows_quarantined:,} | {mark} |"
+            )
+        return "\n".join(lines)
+
+
+class Publication(BaseModel):
+    """One entry of ``ombudsman/publications.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["annual_performance_letter", "code_non_compliance_finding", "special_report"]
+    published_date: dt.date
+    reporting_year: str | None = None
+    summary: str
+    url: str | None = None
+
+
+class Publications(BaseModel):
+    """``ombudsman/publications.yaml``: ``publications: [...]`` (a bare list is accepted too)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    publications: list[Publication] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, data):
+        return {"publications": data} if isinstance(data, list) else data
+
+
+@dataclass
+class _Planned:
+    """One mapping's files, typed table and record plans while the load is staged."""
+
+    name: str
+    mapping: Mapping
+    frames: list[SourceFrame]
+    typed: str
+    records: list[RecordPlan]
+    stage: RecordPlan | None = None  # long shape
+    complaint: RecordPlan | None = None  # long shape
+
+
+def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, list[Path]]:
+    """Files each mapping's globs match, sorted; a file matched by two mappings is an error."""
+    seen: dict[Path, str] = {}
+    out: dict[str, list[Path]] = {}
+    for name, mapping in mappings.items():
+        paths: set[Path] = set()
+        for pattern in mapping.files:
+            paths.update(
+                Path(p)
+                for p in glob.glob(str(workspace / pattern), recursive=True)
+                if Path(p).is_file()
+            )
+        for path in paths:
+            if path in seen:
+                shown = path.relative_to(workspace).as_posix()
+                raise IngestError(
+                    f"{shown}: matched by two mappings ({seen[path]} and {name}); "
+                    "each file must be read once"
+                )
+            seen[path] = name
+        out[name] = sorted(paths)
+    return out
+
+
+def _frames_table(frames: list[SourceFrame]) -> pl.DataFrame:
+    return pl.concat(
+        [f.frame.with_columns(pl.lit(f.source_file).alias("__file")) for f in frames],
+        how="vertical",
+    )
+
+
+def _plan(index: int, name: str, mapping: Mapping, names: dict[str, str], ctx: Context) -> _Planned:
+    shape = mapping.effective_shape
+    typed = ident(f"_typed_{index}")
+    planned = _Planned(name, mapping, [], typed, [])
+    if shape == "wide":
+        planned.records = wide.plan_records(mapping, names, ctx)
+    elif shape == "long":
+        planned.stage, planned.complaint = long.plan_records(mapping, names)
+        planned.records = [planned.stage, planned.complaint]
+    else:
+        planned.records = generic.plan_records(mapping, names)
+    planned.records += routing.routed_records(mapping, names)
+    return planned
+
+
+def _stage_mapping(
+    con: duckdb.DuckDBPyConnection, planned: _Planned, ctx: Context, key: str
+) -> None:
+    """Type every row of one mapping and record its per-field and per-row issues."""
+    mapping = planned.mapping
+    frame = _frames_table(planned.frames)
+    names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
+    con.register("_frame", frame)
+    try:
+        select = [
+            "__file",
+            "__row",
+            *[ident(a) for a in names.values()],
+            f"{routing.route_code_sql(mapping, names)} as __route",
+        ]
+        for record in planned.records:
+            select += typed_columns(record, ctx)
+        con.execute(
+            f"create or replace temp table {planned.typed} as select {', '.join(select)} from _frame",  # noqa: S608
+            {"pseudo_key": key},
+        )
+    finally:
+        con.unregister("_frame")
+
+    typed = planned.typed
+    issues = []
+    unknown = routing.unknown_route_condition(mapping)
+    if unknown is not None:
+        issues.append(
+            row_issue_select(
+                typed,
+                unknown,
+                "route_unknown",
+                mapping.target,
+                mapping.route.column,
+                raw=ident(names[mapping.route.column]),
+            )
+        )
+    for record in planned.records:
+        if record is planned.complaint:
+            continue  # long shape: complaint fields are judged on the lead row only (later)
+        issues += issue_selects(record, ctx, typed)
+    # Identical in every mapped field to an earlier row (any file of this mapping): first stays.
+    sources = ", ".join(ident(a) for a in names.values())
+    issues.append(
+        row_issue_select(
+            f"(select __file, __row, row_number() over (partition by {sources} "  # noqa: S608
+            f"order by __file, __row) as n from {typed})",
+            "n > 1",
+            "duplicate_row",
+            mapping.target,
+        )
+    )
+    _insert_issues(con, issues)
+
+    if mapping.target == "complaint":
+        if planned.stage is not None:
+            cid, stage_key = planned.stage.col("complaint_id"), planned.stage.col("stage")
+            exists = planned.stage.exists
+        else:
+            cid, stage_key, exists = (
+                planned.records[0].col("complaint_id"),
+                "0",
+                planned.records[0].exists,
+            )
+        con.execute(
+            f"""insert into _keys select __file, __row, {cid}, {stage_key} from {typed} t
+                where ({exists}) and {cid} is not null and {stage_key} is not null
+                  and not exists (select 1 from _issues i where i.__file = t.__file
+                                  and i.__row = t.__row and i.rule = 'duplicate_row')"""  # noqa: S608
+        )
+
+
+def _insert_issues(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:
+    if selects:
+        columns = ", ".join(ISSUE_COLUMNS)
+        con.execute(f"insert into _issues ({columns}) " + " union all ".join(selects))
+
+
+def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
+    """Two different rows for one complaint (and stage): all go, never silently picked.
+
+    Within one file the rule is ``conflicting_rows``; across files ``duplicate_id_across_files``.
+    A wide row (stage key 0) carries every stage, so it clashes with any row of its complaint.
+    """
+    text_conflict = "conflicting_rows: another row in this file has the same complaint (and stage) with different values; none of them is loaded"
+    text_across = "duplicate_id_across_files: the same complaint (and stage) is in another file with different values; none of them is loaded"
+    con.execute(
+        f"""
+        insert into _issues
+        with multi as (
+            select * from (select *, count(*) over (partition by complaint_id) as n from _keys)
+            where n > 1
+        ),
+        clashes as (
+            select a.__file, a.__row, bool_or(a.__file <> b.__file) as across
+            from multi a join multi b
+              on a.complaint_id = b.complaint_id
+             and (a.stage_key = b.stage_key or a.stage_key = 0 or b.stage_key = 0)
+             and not (a.__file = b.__file and a.__row = b.__row)
+            group by all
+        )
+        select __file, __row, '*', 'complaint', null,
+               case when across then 'duplicate_id_across_files' else 'conflicting_rows' end,
+               case when across then '{text_across}' else '{text_conflict}' end,
+               null
+        from clashes
+        """  # noqa: S608
+    )
+
+
+def _finish_long(con: duckdb.DuckDBPyConnection, planned: _Planned, ctx: Context) -> None:
+    stage, complaint = planned.stage, planned.complaint
+    assert stage is not None and complaint is not None  # noqa: S101
+    con.execute(long.lead_sql(planned.typed, stage))
+    received = stage.fields["received_date"].source_name
+    _insert_issues(con, [long.stage2_before_stage1_sql(planned.typed, stage, received)])
+    _insert_issues(con, issue_selects(complaint, ctx, planned.typed))
+    _insert_issues(con, [long.parent_quarantined_sql(planned.typed, stage)])
+
+
+def _insert_records(con: duckdb.DuckDBPyConnection, planned: _Planned, landlord_id: str) -> None:
+    for record in planned.records:
+        blocked = ""
+        if record.table == "complaint_stage":
+            # A stage never loads without its complaint (wide: same row; long: the lead row).
+            blocked = " and not exists (select 1 from _issues j where j.__file = t.__file and j.__row = t.__row and j.record = 'complaint')"
+        con.execute(
+            insert_sql(record, planned.typed, "true" + blocked), {"landlord_id": landlord_id}
+        )
+
+
+def _count_files(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, planned: list[_Planned]
+) -> list[FileCount]:
+    loaded = " union all ".join(
+        f"select source_file, source_row from {t} where landlord_id = $landlord_id"  # noqa: S608
+        for t in LOADED_TABLES
+    )
+    rows = con.execute(
+        f"""
+        with loaded as (select distinct source_file, source_row from ({loaded})),
+        quarantined as (
+            select distinct source_file, source_row from quarantine where landlord_id = $landlord_id
+        )
+        select source_file,
+               (select count(*) from loaded l where l.source_file = f.source_file
+                  and not exists (select 1 from quarantined q where q.source_file = l.source_file
+                                  and q.source_row = l.source_row)),
+               (select count(*) from quarantined q where q.source_file = f.source_file)
+        from (select unnest($files) as source_file) f
+        """,  # noqa: S608
+        {"landlord_id": landlord_id, "files": [f.source_file for p in planned for f in p.frames]},
+    ).fetchall()
+    counts = {r[0]: (r[1], r[2]) for r in rows}
+    return [
+        FileCount(f.source_file, p.name, f.sha256, f.rows_in, *counts.get(f.source_file, (0, 0)))
+        for p in planned
+        for f in p.frames
+    ]
+
+
+def _load_reference(con: duckdb.DuckDBPyConnection, workspace: Path, landlord: Landlord) -> None:
+    stock = [
+        (landlord.landlord_id, s.year_end, s.stock_type, s.country, s.units_owned)
+        for s in landlord.stock
+    ]
+    if stock:
+        con.executemany("insert into stock values (?, ?, ?, ?, ?)", stock)
+    path = workspace / "ombudsman" / "publications.yaml"
+    if path.is_file():
+        pubs: Publications = load_yaml_model(path, Publications)  # type: ignore[assignment]
+        rows = [
+            (landlord.landlord_id, p.kind, p.published_date, p.reporting_year, p.summary, p.url)
+            for p in pubs.publications
+        ]
+        if rows:
+            con.executemany("insert into ombudsman_publication values (?, ?, ?, ?, ?, ?)", rows)
+
+
+def ingest_workspace(
+    con: duckdb.DuckDBPyConnection,
+    workspace: Path,
+    landlord: Landlord,
+    key: str,
+    *,
+    today: dt.date | None = None,
+) -> IngestSummary:
+    """Load a landlord workspace into the canonical tables of ``con``.
+
+    Parameters
+    ----------
+    con
+        Connection to the landlord's DuckDB file (tables are created if missing).
+    workspace
+        The landlord workspace folder (``landlord.yaml``, ``exports/``, ``mappings/``, ...).
+    landlord
+        The validated ``landlord.yaml``.
+    key
+        Pseudonymisation key (``COMPLAINTS_PSEUDONYMISATION_KEY``); ids are hashed with it.
+    today
+        Data cut when ``landlord.data_cut_date`` is not set (default: today's date).
+
+    Returns
+    -------
+    IngestSummary
+        Per-file counts (``reconciles`` says whether every row is accounted for).
+
+    Raises
+    ------
+    IngestError
+        A file cannot be read at all (nothing is written).
+    ConfigError
+        A mapping or ``publications.yaml`` is invalid.
+    """
+    started = time.perf_counter()
+    workspace = Path(workspace)
+    landlord_id = landlord.landlord_id
+    mappings = load_mappings(workspace)
+    files = matched_files(workspace, mappings)
+    cut = landlord.data_cut_date or today or dt.date.today()
+    default_regime = landlord.regimes[0] if len(landlord.regimes) == 1 else None
+
+    con.execute(load_sql("schema/canonical.sql"))
+    con.execute(
+        "create or replace temp table _issues (__file varchar, __row integer, record varchar, "
+        "target_table varchar, column_name varchar, rule varchar, message varchar, "
+        "raw_value varchar)"
+    )
+    con.execute(
+        "create or replace temp table _keys (__file varchar, __row integer, "
+        "complaint_id varchar, stage_key integer)"
+    )
+    planned: list[_Planned] = []
+    try:
+        for name, mapping in mappings.items():
+            frames = [read_source(p, workspace, mapping, name) for p in files[name]]
+            if not frames:
+                log.warning("%s matches no file in %s", name, workspace)
+                continue
+            ctx = Context(
+                tuple(mapping.date_formats), mapping.excel_serial_dates, cut, default_regime
+            )
+            names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
+            item = _plan(len(planned), name, mapping, names, ctx)
+            item.frames = frames
+            _stage_mapping(con, item, ctx, key)
+            planned.append(item)
+        _conflicts(con)
+        for item in planned:
+            if item.stage is not None:
+                ctx = Context(
+                    tuple(item.mapping.date_formats),
+                    item.mapping.excel_serial_dates,
+                    cut,
+                    default_regime,
+                )
+                _finish_long(con, item, ctx)
+
+        con.begin()
+        try:
+            for table in LANDLORD_TABLES:
+                con.execute(
+                    f"delete from {ident(table)} where landlord_id = $landlord_id",  # noqa: S608
+                    {"landlord_id": landlord_id},
+                )
+            for item in planned:
+                _insert_records(con, item, landlord_id)
+            con.execute(
+                "insert into quarantine select $landlord_id, __file, __row, target_table, "
+                "column_name, rule, message, raw_value from _issues order by __file, __row, rule",
+                {"landlord_id": landlord_id},
+            )
+            _load_reference(con, workspace, landlord)
+            counts = _count_files(con, landlord_id, planned)
+            con.executemany(
+                "insert into ingest_file values (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        landlord_id,
+                        c.source_file,
+                        c.mapping,
+                        c.sha256,
+                        c.rows_in,
+                        c.rows_loaded,
+                        c.rows_quarantined,
+                    )
+                    for c in counts
+                ],
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        for item in planned:
+            con.execute(f"drop table if exists {item.typed}")
+        con.execute("drop table if exists _issues")
+        con.execute("drop table if exists _keys")
+
+    table_rows = {
+        table: con.execute(
+            f"select count(*) from {ident(table)} where landlord_id = $l",  # noqa: S608
+            {"l": landlord_id},
+        ).fetchone()[0]
+        for table in LANDLORD_TABLES
+    }
+    by_rule = dict(
+        con.execute(
+            "select rule, count(*) from quarantine where landlord_id = $l group by rule order by 1",
+            {"l": landlord_id},
+        ).fetchall()
+    )
+    summary = IngestSummary(landlord_id, counts, table_rows, by_rule)
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,276 @@
+"""The mapping YAML (``<workspace>/mappings/*.yaml``) as a pydantic model, see docs/mapping.md.
+
+A mapping says how one export layout maps to one canonical table. Loading validates the keys
+(a wrong key names the file and the key) and the meaning: every field named must be a column of
+the target table, codes must map to allowed canonical values, and every not-null field without an
+implicit default must have a source.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pipeline.config import ConfigError, load_yaml_model
+from pipeline.sources.canonical import (
+    ALLOWED_CODES,
+    IMPLICIT_DEFAULTS,
+    TARGET_TABLES,
+    mappable_fields,
+)
+
+Target = Literal[
+    "complaint",
+    "non_complaint",
+    "tp09_response",
+    "complainant_survey",
+    "ombudsman_case",
+    "ombudsman_finding",
+    "chfo",
+    "remedy_payment",
+    "learning_action",
+    "promised_action",
+    "compliment",
+]
+assert set(Target.__args__) == set(TARGET_TABLES)  # noqa: S101 - keeps the two lists in step
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _codes_as_text(value: Any) -> Any:
+    # YAML turns unquoted keys such as 1 or 2024 into numbers; source cells are text.
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return value
+
+
+class FieldSpec(_Strict):
+    """Where one canonical field comes from: a source column (optionally coded) or a constant."""
+
+    column: str | None = Field(default=None, description="Source column name as in the header")
+    value: Any = Field(default=None, description="A constant for every row")
+    codes: dict[str, Any] | None = Field(
+        default=None, description="Source value (trimmed, any case) -> canonical value"
+    )
+    default: Any = Field(default=None, description="Value for blank cells")
+    other: Any = Field(default=None, description="Value for non-blank cells not in codes")
+    pseudonymise: bool | None = Field(
+        default=None, description="Override the default (ids are pseudonymised, nothing else)"
+    )
+
+    _normalise_codes = field_validator("codes", mode="before")(_codes_as_text)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"column": data}
+        return data
+
+    @model_validator(mode="after")
+    def _one_source(self) -> FieldSpec:
+        if (self.column is None) == (self.value is None):
+            raise ValueError("give exactly one of 'column' or 'value'")
+        if self.value is not None and (self.codes or self.default is not None or self.other):
+            raise ValueError("'codes', 'default' and 'other' need a 'column'")
+        return self
+
+
+class Footer(_Strict):
+    """Rows whose ``column`` matches ``pattern`` (a regex, from the start) are totals, not data."""
+
+    column: str
+    pattern: str
+
+
+class RouteTarget(_Strict):
+    """Where rows with one route value go, with constants (``set``) and extra field sources."""
+
+    target: Target
+    set: dict[str, Any] = Field(default_factory=dict)
+    columns: dict[str, FieldSpec] = Field(default_factory=dict)
+
+
+class Route(_Strict):
+    """Send rows elsewhere by one column's value; a value not listed is quarantined."""
+
+    column: str
+    values: dict[str, Target | RouteTarget]
+
+    _normalise_values = field_validator("values", mode="before")(_codes_as_text)
+
+    def targets(self) -> dict[str, RouteTarget]:
+        """Every listed value as a :class:`RouteTarget` (a bare table name becomes one)."""
+        return {
+            key: value if isinstance(value, RouteTarget) else RouteTarget(target=value)
+            for key, value in self.values.items()
+        }
+
+
+class Mapping(_Strict):
+    """One ``mappings/*.yaml`` file."""
+
+    files: list[str] = Field(min_length=1, description="Globs relative to the workspace")
+    format: Literal["csv", "xlsx"] = "csv"
+    encoding: str = Field(default="auto", description="auto = UTF-8 (BOM or not), else cp1252")
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    sheet: str | None = None
+    header_row: int = Field(default=1, ge=1)
+    footer: Footer | None = None
+    target: Target
+    shape: Literal["wide", "long"] | None = None
+    date_formats: list[str] = Field(default_factory=lambda: ["%d/%m/%Y", "%Y-%m-%d"])
+    excel_serial_dates: bool = True
+    columns: dict[str, FieldSpec] = Field(default_factory=dict)
+    stages: dict[Literal[1, 2], dict[str, FieldSpec]] = Field(default_factory=dict)
+    route: Route | None = None
+
+    @property
+    def effective_shape(self) -> str:
+        """wide | long for complaints, generic for every other target."""
+        if self.target != "complaint":
+            return "generic"
+        return self.shape or "wide"
+
+    def source_columns(self) -> list[str]:
+        """Every source column the mapping names, in first-mention order (header check, dedup)."""
+        specs: list[FieldSpec] = list(self.columns.values())
+        for stage in self.stages.values():
+            specs.extend(stage.values())
+        if self.route is not None:
+            for target in self.route.targets().values():
+                specs.extend(target.columns.values())
+        names = [spec.column for spec in specs if spec.column is not None]
+        if self.route is not None:
+            names.append(self.route.column)
+        if self.footer is not None:
+            names.append(self.footer.column)
+        return list(dict.fromkeys(names))
+
+
+def _check_fields(
+    where: str, table: str, specs: dict[str, FieldSpec], extra: set[str] = frozenset()
+) -> list[str]:
+    fields = mappable_fields(table)
+    problems = []
+    for name, spec in specs.items():
+        if name in extra:
+            continue
+        if name not in fields:
+            problems.append(
+                f"key '{where}.{name}': '{name}' is not a field of table {table} "
+                f"(allowed: {', '.join(fields)})"
+            )
+            continue
+        allowed = ALLOWED_CODES.get((table, name))
+        if allowed is None or spec is None:
+            continue
+        produced = [spec.value, spec.default, spec.other, *(spec.codes or {}).values()]
+        bad = [v for v in produced if v is not None and v not in allowed]
+        if bad:
+            problems.append(
+                f"key '{where}.{name}': value {bad[0]!r} is not allowed "
+                f"(allowed: {', '.join(map(str, allowed))})"
+            )
+    return problems
+
+
+def _check_required(where: str, table: str, available: set[str]) -> list[str]:
+    missing = [
+        name
+        for name, col in mappable_fields(table).items()
+        if col.not_null and name not in available and (table, name) not in IMPLICIT_DEFAULTS
+    ]
+    return [f"key '{where}': required field '{name}' of {table} has no source" for name in missing]
+
+
+def _check(mapping: Mapping) -> list[str]:
+    problems: list[str] = []
+    shape = mapping.effective_shape
+    if mapping.shape is not None and mapping.target != "complaint":
+        problems.append("key 'shape': only target complaint has a shape (wide or long)")
+    if shape == "wide":
+        problems += _check_fields("columns", "complaint", mapping.columns)
+        for number, stage in mapping.stages.items():
+            problems += _check_fields(f"stages.{number}", "complaint_stage", stage, {"stage"})
+            if "received_date" not in stage:
+                problems.append(f"key 'stages.{number}': a stage needs 'received_date'")
+        if not mapping.stages:
+            problems.append("key 'stages': a wide complaint mapping needs at least one stage")
+        available = set(mapping.columns) | {"received_date", "regime"}
+        problems += _check_required("columns", "complaint", available)
+    elif shape == "long":
+        complaint = mappable_fields("complaint")
+        stage = mappable_fields("complaint_stage")
+        for name, spec in mapping.columns.items():
+            if name == "stage":
+                continue
+            table = "complaint" if name in complaint else "complaint_stage"
+            problems += _check_fields("columns", table, {name: spec})
+        if "stage" not in mapping.columns:
+            problems.append("key 'columns.stage': a long mapping needs the stage column")
+        if mapping.stages:
+            problems.append("key 'stages': shape long takes stage fields in 'columns'")
+        problems += _check_required("columns", "complaint", set(mapping.columns) | {"regime"})
+        problems += _check_required("columns", "complaint_stage", set(mapping.columns) & set(stage))
+    else:
+        problems += _check_fields("columns", mapping.target, mapping.columns)
+        if mapping.stages:
+            problems.append(f"key 'stages': target {mapping.target} has no stages")
+        problems += _check_required("columns", mapping.target, set(mapping.columns))
+    if mapping.route is not None:
+        for value, target in mapping.route.targets().items():
+            where = f"route.values.{value}"
+            if target.target == mapping.target:
+                continue
+            sets = {k: FieldSpec(value=v) for k, v in target.set.items()}
+            problems += _check_fields(f"{where}.set", target.target, sets)
+            problems += _check_fields(f"{where}.columns", target.target, target.columns)
+    return problems
+
+
+def load_mapping(path: Path, workspace: Path | None = None) -> Mapping:
+    """Load and validate one mapping file.
+
+    Parameters
+    ----------
+    path
+        The mapping YAML.
+    workspace
+        When given, errors name the file relative to it (``mappings/erica.yaml``).
+
+    Returns
+    -------
+    Mapping
+        The validated mapping.
+
+    Raises
+    ------
+    ConfigError
+        A wrong key, value or field, naming the file and the key.
+    """
+    shown = Path(path)
+    if workspace is not None:
+        try:
+            shown = Path(path).relative_to(workspace)
+        except ValueError:
+            pass
+    try:
+        mapping: Mapping = load_yaml_model(Path(path), Mapping)  # type: ignore[assignment]
+    except ConfigError as exc:
+        raise ConfigError(str(exc).replace(str(path), str(shown), 1)) from exc
+    problems = _check(mapping)
+    if problems:
+        raise ConfigError(f"{shown}: " + "; ".join(problems))
+    return mapping
+
+
+def load_mappings(workspace: Path) -> dict[str, Mapping]:
+    """Every ``mappings/*.yaml`` (and ``*.yml``) of a workspace, keyed by relative path, sorted."""
+    folder = Path(workspace) / "mappings"
+    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    return {p.relative_to(workspace).as_posix(): load_mapping(p, workspace) for p in paths}

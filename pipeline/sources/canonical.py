@@ -1,0 +1,227 @@
+"""What the canonical tables look like, read from ``sql/schema/canonical.sql`` itself.
+
+The mapping validator, the typing SQL and the pandera models all take column names, types and
+nullability from here, so the DDL stays the one source of truth. Allowed code values are listed
+once (``ALLOWED_CODES``) and shared with :mod:`pipeline.schemas`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import duckdb
+
+from pipeline.sql import load_sql
+
+# Columns every loaded record gets from the ingest step itself, never from a mapping.
+SYSTEM_COLUMNS = ("landlord_id", "source_file", "source_row")
+
+# Tables a mapping may target (stock, ombudsman_publication, quarantine and ingest_file are
+# written from landlord.yaml / publications.yaml or by the ingest step).
+TARGET_TABLES = (
+    "complaint",
+    "non_complaint",
+    "tp09_response",
+    "complainant_survey",
+    "ombudsman_case",
+    "ombudsman_finding",
+    "chfo",
+    "remedy_payment",
+    "learning_action",
+    "promised_action",
+    "compliment",
+)
+
+# Identifier fields pseudonymised unless the mapping says ``pseudonymise: false`` (docs/mapping.md).
+ID_FIELDS = frozenset(
+    {
+        "complaint_id",
+        "handler_ref",
+        "respondent_ref",
+        "case_ref",
+        "record_ref",
+        "chfo_ref",
+        "payment_ref",
+        "action_ref",
+        "compliment_ref",
+        "linked_complaint_ids",
+    }
+)
+
+# Free-text fields: their raw values never go to quarantine (they may hold personal data).
+FREE_TEXT_FIELDS = frozenset(
+    {
+        "category",
+        "root_cause",
+        "scheme",
+        "handled_by",
+        "extension_reason",
+        "refusal_reason",
+        "non_financial_remedy",
+        "finding_area",
+        "reason",
+        "theme",
+        "description",
+        "action_kind",
+        "summary",
+        "url",
+    }
+)
+
+_SERVICE_AREAS = ("housing", "repairs", "asb_handling", "care", "heat_network", "other")
+_REGIMES = ("eng", "sct")
+_STOCK_TYPES = ("lcra", "lcho")
+
+# (table, column) -> the codes a canonical value may take (lowercase snake_case).
+ALLOWED_CODES: dict[tuple[str, str], tuple] = {
+    ("complaint", "service_area"): _SERVICE_AREAS,
+    ("complaint", "channel"): (
+        "phone",
+        "email",
+        "letter",
+        "web",
+        "in_person",
+        "social_media",
+        "other",
+    ),
+    ("complaint", "tenure"): ("lcra", "lcho", "leaseholder", "other", "unknown"),
+    ("complaint", "regime"): _REGIMES,
+    ("complaint_stage", "stage"): (1, 2),
+    ("complaint_stage", "outcome"): (
+        "upheld",
+        "partially_upheld",
+        "not_upheld",
+        "withdrawn",
+        "discontinued",
+        "open",
+    ),
+    ("non_complaint", "kind"): (
+        "petition",
+        "service_request",
+        "did_not_wish_to_complain",
+        "excluded",
+        "other",
+    ),
+    ("non_complaint", "service_area"): _SERVICE_AREAS,
+    ("non_complaint", "regime"): _REGIMES,
+    ("stock", "stock_type"): _STOCK_TYPES,
+    ("stock", "country"): _REGIMES,
+    ("tp09_response", "stock_type"): _STOCK_TYPES,
+    ("tp09_response", "made_complaint_12m"): ("yes", "no"),
+    ("tp09_response", "answer"): (
+        "very_satisfied",
+        "fairly_satisfied",
+        "neither",
+        "fairly_dissatisfied",
+        "very_dissatisfied",
+    ),
+    ("complainant_survey", "satisfied_timeliness"): (1, 2, 3, 4, 5),
+    ("complainant_survey", "satisfied_fairness"): (1, 2, 3, 4, 5),
+    ("complainant_survey", "satisfied_outcome"): (1, 2, 3, 4, 5),
+    ("ombudsman_case", "body"): (
+        "housing_ombudsman",
+        "spso",
+        "lgsco",
+        "energy_ombudsman",
+        "care_inspectorate",
+    ),
+    ("ombudsman_finding", "outcome"): (
+        "severe_maladministration",
+        "maladministration",
+        "service_failure",
+        "reasonable_redress",
+        "no_maladministration",
+        "outside_jurisdiction",
+    ),
+    ("ombudsman_publication", "kind"): (
+        "annual_performance_letter",
+        "code_non_compliance_finding",
+        "special_report",
+    ),
+    ("remedy_payment", "kind"): ("goodwill", "compensation"),
+    ("remedy_payment", "service_area"): _SERVICE_AREAS,
+    ("compliment", "service_area"): _SERVICE_AREAS,
+    ("learning_action", "service_area"): _SERVICE_AREAS,
+    ("promised_action", "stage"): (1, 2),
+}
+
+# Values used when a not-null field is not mapped or its cell is blank (documented in
+# docs/mapping.md). Everything else that is not null must be mapped or the record is quarantined.
+IMPLICIT_DEFAULTS: dict[tuple[str, str], object] = {
+    ("complaint", "service_area"): "housing",
+    ("complaint", "tenure"): "unknown",
+    ("complaint", "is_tenant_of_owned_stock"): True,
+    ("complaint", "anonymous"): False,
+    ("complaint", "collective"): False,
+    ("complaint", "vulnerability"): False,
+    ("complaint", "adjustment_requested"): False,
+    ("complaint", "adjustment_made"): False,
+    ("complaint", "notifiable_event"): False,
+    ("complaint", "energy_ombudsman_referred"): False,
+    ("complaint", "legal_hold"): False,
+    ("complaint_stage", "extension_wd"): 0,
+    ("complaint_stage", "outcome"): "open",
+    ("complaint_stage", "refused"): False,
+    ("tp09_response", "weight"): 1.0,
+    ("ombudsman_finding", "orders_count"): 0,
+    ("ombudsman_finding", "orders_complied_count"): 0,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its DuckDB type (upper case, e.g. ``DATE``) and nullability."""
+
+    table: str
+    name: str
+    type: str
+    not_null: bool
+
+    @property
+    def kind(self) -> str:
+        """Parsing family: date | boolean | integer | decimal | double | list | text."""
+        if self.type == "DATE":
+            return "date"
+        if self.type == "BOOLEAN":
+            return "boolean"
+        if self.type in {"TINYINT", "SMALLINT", "INTEGER", "BIGINT"}:
+            return "integer"
+        if self.type.startswith("DECIMAL"):
+            return "decimal"
+        if self.type in {"DOUBLE", "FLOAT"}:
+            return "double"
+        if self.type.endswith("[]"):
+            return "list"
+        return "text"
+
+
+@cache
+def canonical_tables() -> dict[str, dict[str, Column]]:
+    """Every canonical table's columns in DDL order, read by running the DDL in memory.
+
+    Returns
+    -------
+    dict
+        ``{table: {column: Column}}``.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute(load_sql("schema/canonical.sql"))
+        rows = con.execute(
+            "select table_name, column_name, data_type, not is_nullable "
+            "from duckdb_columns() where schema_name = 'main' order by table_name, column_index"
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[str, dict[str, Column]] = {}
+    for table, name, dtype, not_null in rows:
+        out.setdefault(table, {})[name] = Column(table, name, dtype.upper(), bool(not_null))
+    return out
+
+
+def mappable_fields(table: str) -> dict[str, Column]:
+    """Columns of ``table`` a mapping may fill (all but landlord_id, source_file, source_row)."""
+    return {
+        name: col for name, col in canonical_tables()[table].items() if name not in SYSTEM_COLUMNS
+    }

@@ -1,0 +1,320 @@
+"""Compile field specs into DuckDB SQL: typing, parse failures and the quarantine rules.
+
+Every expression works on a whole table (``src``: ``__file``, ``__row`` and the mapped source
+columns ``s0..sn`` as trimmed text, blank = null), so a file of a million rows is typed by one
+``create table ... as select`` and its rule breaks are found by one ``insert ... select``.
+Identifiers are quoted with :func:`ident` and values inlined with :func:`lit` (both escape), which
+is why the f-string SQL below is safe; the pseudonymisation key is always a bound parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pipeline.mapping import FieldSpec
+from pipeline.pseudonymise import pseudonymise_expr
+from pipeline.sources.canonical import (
+    FREE_TEXT_FIELDS,
+    ID_FIELDS,
+    IMPLICIT_DEFAULTS,
+    Column,
+)
+
+# rule id -> plain-English explanation (the quarantine message starts with the rule id).
+RULE_TEXT = {
+    "date_unparseable": "the value is not a date in any of the mapping's date formats",
+    "date_in_future": "the date is after the data cut date",
+    "required_missing": "a required field is blank",
+    "unknown_code": "the value is not one of the codes the mapping lists",
+    "number_unparseable": "the value is not a number",
+    "response_before_receipt": "the response date is before the date the stage was received",
+    "ack_before_receipt": "the acknowledgement date is before the date the stage was received",
+    "stage2_before_stage1_response": "stage 2 was requested before the stage 1 response date",
+    "duplicate_row": "the row is identical in every mapped field to an earlier row, which is kept",
+    "conflicting_rows": "another row in this file has the same complaint (and stage) with "
+    "different values; none of them is loaded",
+    "duplicate_id_across_files": "the same complaint (and stage) is in another file with "
+    "different values; none of them is loaded",
+    "route_unknown": "the value is not listed in the mapping's route values",
+    "parent_quarantined": "the complaint this stage belongs to was quarantined, so the stage "
+    "cannot load",
+}
+
+ISSUE_COLUMNS = (
+    "__file",
+    "__row",
+    "record",
+    "target_table",
+    "column_name",
+    "rule",
+    "message",
+    "raw_value",
+)
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(value: object) -> str:
+    """A SQL literal for a YAML scalar (text, number, boolean, date)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return f"date '{value.isoformat()}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What typing needs besides the field spec."""
+
+    date_formats: tuple[str, ...]
+    excel_serial_dates: bool
+    cut_date: dt.date
+    default_regime: str | None
+
+
+@dataclass
+class FieldPlan:
+    """One canonical field of one record: where its value comes from."""
+
+    column: Column
+    spec: FieldSpec | None = None
+    source: str | None = None  # alias in src (s0, s1, ...)
+    source_name: str | None = None  # column name as in the export
+    derived: str | None = None  # SQL over src used when there is no spec (e.g. least of dates)
+
+    @property
+    def pseudonymised(self) -> bool:
+        if self.column.name not in ID_FIELDS:
+            return False
+        return self.spec is None or self.spec.pseudonymise is not False
+
+
+@dataclass
+class RecordPlan:
+    """One record a source row can yield (complaint, a stage, a routed record, ...).
+
+    ``exists`` is SQL over the typed table saying whether the row has this record; ``cross``
+    lists extra rules as ``(field, rule, condition)`` with the condition over typed columns.
+    """
+
+    name: str
+    table: str
+    fields: dict[str, FieldPlan]
+    exists: str = "true"
+    cross: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def col(self, name: str) -> str:
+        """The typed table's column holding this record's ``name`` field."""
+        return ident(f"{self.name}__{name}")
+
+
+def _cast(sql: str, column: Column) -> str:
+    return f"cast({sql} as {column.type})"
+
+
+def _parse_date(x: str, ctx: Context) -> str:
+    # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates. ISO is
+    # always tried last because real XLSX dates arrive as ISO text from the reader.
+    formats = list(dict.fromkeys([*ctx.date_formats, "%Y-%m-%d"]))
+    formats_sql = "[" + ", ".join(lit(f) for f in formats) + "]"
+    no_time = (
+        f"case when contains({x}, ':') then regexp_replace({x}, "
+        r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*$', '') else "
+        f"{x} end"
+    )
+    parsed = f"cast(try_strptime({no_time}, {formats_sql}) as date)"
+    if not ctx.excel_serial_dates:
+        return parsed
+    serial = f"try_cast({x} as double)"
+    # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
+    # 1899-12-30 for every real date after February 1900.
+    return (
+        f"coalesce({parsed}, case when {serial} between 61 and 2958465 then "
+        f"date '1899-12-30' + cast(floor({serial}) as integer) end)"
+    )
+
+
+def _parse_number(x: str, column: Column) -> str:
+    cleaned = f"regexp_replace({x}, '[£,\\s]', '', 'g')"
+    return f"try_cast({cleaned} as {column.type})"
+
+
+def _parse_bool(x: str) -> str:
+    return (
+        f"case when lower({x}) in ('y', 'yes', 'true', 't', '1') then true "
+        f"when lower({x}) in ('n', 'no', 'false', 'f', '0') then false end"
+    )
+
+
+def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
+    """SQL for the typed value, and SQL that is true when a non-blank cell failed to parse.
+
+    Blank cells take the spec's ``default``, else the field's implicit default (docs/mapping.md),
+    else stay null (and a not-null field is then ``required_missing``).
+    """
+    column = plan.column
+    implicit = IMPLICIT_DEFAULTS.get((column.table, column.name))
+    if column.name == "regime" and implicit is None:
+        implicit = ctx.default_regime
+    spec = plan.spec
+    if spec is None:
+        if plan.derived is not None:
+            return plan.derived, None
+        return _cast(lit(implicit), column), None
+    if spec.value is not None:
+        return _cast(lit(spec.value), column), None
+
+    x = ident(plan.source or "")
+    blank_default = spec.default if spec.default is not None else implicit
+    if spec.codes:
+        whens = " ".join(
+            f"when {lit(key.strip().lower())} then {_cast(lit(val), column)}"
+            for key, val in spec.codes.items()
+        )
+        other = _cast(lit(spec.other), column) if spec.other is not None else "null"
+        value = (
+            f"case when {x} is null then {_cast(lit(blank_default), column)} "
+            f"else (case lower({x}) {whens} else {other} end) end"
+        )
+        failed = None if spec.other is not None else f"({x} is not null and {value} is null)"
+        return value, failed
+
+    kind = column.kind
+    if kind == "date":
+        parsed = _parse_date(x, ctx)
+    elif kind in {"integer", "decimal", "double"}:
+        parsed = _parse_number(x, column)
+    elif kind == "boolean":
+        parsed = _parse_bool(x)
+    elif kind == "list":
+        items = f"list_filter(string_split({x}, ';'), e -> trim(e) <> '')"
+        if plan.pseudonymised:
+            parsed = f"list_transform({items}, e -> {pseudonymise_expr('e')})"
+        else:
+            parsed = f"list_transform({items}, e -> trim(e))"
+        return f"case when {x} is not null then {parsed} end", None
+    elif plan.pseudonymised:
+        return pseudonymise_expr(x), None
+    else:
+        return x, None
+    failed = f"({x} is not null and {parsed} is null)"
+    if blank_default is not None:
+        parsed = f"coalesce({parsed}, case when {x} is null then {_cast(lit(blank_default), column)} end)"
+    return parsed, failed
+
+
+def parse_rule(plan: FieldPlan) -> str:
+    """The rule a failed parse of this field breaks."""
+    if plan.spec is not None and plan.spec.codes:
+        return "unknown_code"
+    return {
+        "date": "date_unparseable",
+        "integer": "number_unparseable",
+        "decimal": "number_unparseable",
+        "double": "number_unparseable",
+        "boolean": "unknown_code",
+    }.get(plan.column.kind, "unknown_code")
+
+
+def typed_columns(record: RecordPlan, ctx: Context) -> list[str]:
+    """Select-list items for the typed table: ``<record>__<field>`` and its parse flag."""
+    items = []
+    for name, plan in record.fields.items():
+        value, failed = value_sql(plan, ctx)
+        items.append(f"{value} as {record.col(name)}")
+        if failed is not None:
+            items.append(f"{failed} as {ident(f'{record.name}__{name}__failed')}")
+    return items
+
+
+def _message_sql(rule_sql: str, table: str, field_name: str, source_name: str | None) -> str:
+    where = f"{table}.{field_name}" + (f", column '{source_name}'" if source_name else "")
+    whens = " ".join(
+        f"when {lit(rule)} then {lit(f'{rule}: {text} ({where})')}"
+        for rule, text in RULE_TEXT.items()
+    )
+    return f"case {rule_sql} {whens} end"
+
+
+def issue_selects(record: RecordPlan, ctx: Context, typed: str, where: str = "true") -> list[str]:
+    """One ``select`` per field giving this record's rule breaks (columns :data:`ISSUE_COLUMNS`).
+
+    A field reports the first rule it breaks, in this order: parse failure, required field
+    blank, date after the data cut, then the record's cross-field rules.
+    """
+    selects = []
+    for name, plan in record.fields.items():
+        column = plan.column
+        branches = []
+        _, failed = value_sql(plan, ctx)
+        if failed is not None:
+            branches.append((ident(f"{record.name}__{name}__failed"), parse_rule(plan)))
+        if column.not_null:
+            branches.append((f"{record.col(name)} is null", "required_missing"))
+        if column.kind == "date":
+            branches.append((f"{record.col(name)} > {lit(ctx.cut_date)}", "date_in_future"))
+        branches += [(cond, rule) for fname, rule, cond in record.cross if fname == name]
+        if not branches:
+            continue
+        rule = "case " + " ".join(f"when {c} then {lit(r)}" for c, r in branches) + " end"
+        # Raw values only for structured fields; ids and free text may be personal data.
+        structured = column.kind != "text" or bool(plan.spec is not None and plan.spec.codes)
+        show_raw = (
+            plan.source is not None
+            and structured
+            and name not in ID_FIELDS
+            and name not in FREE_TEXT_FIELDS
+        )
+        raw = ident(plan.source) if show_raw else "null"
+        message = _message_sql("rule", record.table, name, plan.source_name)
+        selects.append(
+            f"select __file, __row, {lit(record.name)} as record, "  # noqa: S608
+            f"{lit(record.table)} as target_table, {lit(plan.source_name)} as column_name, "
+            f"rule, {message} as message, raw_value from (select __file, __row, "
+            f"{raw} as raw_value, {rule} as rule from {typed} "
+            f"where ({record.exists}) and ({where})) where rule is not null"
+        )
+    return selects
+
+
+def row_issue_select(
+    typed: str,
+    condition: str,
+    rule: str,
+    table: str,
+    column_name: str | None = None,
+    raw: str = "null",
+) -> str:
+    """A ``select`` of row-level issues (record ``*``: every record of the row is held back)."""
+    text = f"{rule}: {RULE_TEXT[rule]}" + (f" (column '{column_name}')" if column_name else "")
+    return (
+        f"select __file, __row, '*' as record, {lit(table)} as target_table, "  # noqa: S608
+        f"{lit(column_name)} as column_name, {lit(rule)} as rule, {lit(text)} as message, "
+        f"{raw} as raw_value from {typed} where {condition}"
+    )
+
+
+def insert_sql(record: RecordPlan, typed: str, extra_where: str = "true") -> str:
+    """``insert`` of this record's loadable rows into its canonical table.
+
+    A row loads the record unless an issue names this record or the whole row (``*``).
+    """
+    names = list(record.fields)
+    columns = ", ".join(ident(n) for n in ["landlord_id", *names, "source_file", "source_row"])
+    values = ", ".join(record.col(n) for n in names)
+    return (
+        f"insert into {ident(record.table)} ({columns}) "  # noqa: S608
+        f"select $landlord_id, {values}, t.__file, t.__row from {typed} t "
+        f"where ({record.exists}) and ({extra_where}) and not exists ("
+        f"select 1 from _issues i where i.__file = t.__file and i.__row = t.__row "
+        f"and i.record in ({lit(record.name)}, '*'))"
+    )

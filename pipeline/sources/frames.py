@@ -1,0 +1,123 @@
+"""Read one matched file into a :class:`SourceFrame`: mapped columns as trimmed text, per row."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.mapping import Mapping
+from pipeline.sources.csv_reader import decode_to_utf8, read_csv_text
+from pipeline.sources.errors import IngestError
+from pipeline.sources.xlsx_reader import read_xlsx_text
+
+
+@dataclass
+class SourceFrame:
+    """The data rows of one file.
+
+    Attributes
+    ----------
+    source_file
+        Path relative to the workspace (posix), as written to every table.
+    sha256
+        Hash of the file's bytes (the manifest and ``ingest_file`` record it).
+    frame
+        ``__row`` (spreadsheet row number) then one text column per mapped source column, named
+        ``s0``, ``s1``, ... in :meth:`Mapping.source_columns` order; blank cells are null.
+    rows_in
+        Data rows: not blank, not a footer (the left side of the reconciliation).
+    encoding
+        The encoding the file was read as (csv) or ``xlsx``.
+    """
+
+    source_file: str
+    sha256: str
+    frame: pl.DataFrame
+    rows_in: int
+    encoding: str
+
+
+def _missing_columns_error(
+    shown: str, missing: list[str], found: list[str], mapping_name: str
+) -> IngestError:
+    listed = ", ".join(f"'{c}'" for c in found[:40]) or "nothing"
+    names = ", ".join(f"'{c}'" for c in missing)
+    noun = "column" if len(missing) == 1 else "columns"
+    verb = "is" if len(missing) == 1 else "are"
+    return IngestError(
+        f"{shown}: {noun} {names} named in {mapping_name} {verb} not in the header "
+        f"(found: {listed})"
+    )
+
+
+def read_source(path: Path, workspace: Path, mapping: Mapping, mapping_name: str) -> SourceFrame:
+    """Read ``path`` as ``mapping`` says and keep its data rows.
+
+    Parameters
+    ----------
+    path
+        The export file.
+    workspace
+        The landlord workspace (file names are shown relative to it).
+    mapping
+        The mapping that matched the file.
+    mapping_name
+        The mapping's file name for messages (``mappings/erica.yaml``).
+
+    Returns
+    -------
+    SourceFrame
+
+    Raises
+    ------
+    IngestError
+        The file is empty, binary, undecodable, not a workbook, or lacks a mapped column.
+    """
+    shown = Path(path).relative_to(workspace).as_posix()
+    data = Path(path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise IngestError(f"{shown}: the file is empty")
+    if mapping.format == "csv":
+        if b"\x00" in data:
+            raise IngestError(
+                f"{shown}: is not a text CSV file (it contains binary data; is it an XLSX "
+                "saved with a .csv name, or a corrupt download?)"
+            )
+        utf8, encoding = decode_to_utf8(data, mapping.encoding, shown)
+        raw = read_csv_text(
+            utf8, delimiter=mapping.delimiter, header_row=mapping.header_row, shown=shown
+        )
+    else:
+        encoding = "xlsx"
+        raw = read_xlsx_text(path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown)
+    del data
+
+    wanted = mapping.source_columns()
+    header = [c for c in raw.columns if c != "__row"]
+    missing = [c for c in wanted if c not in header]
+    if missing:
+        raise _missing_columns_error(shown, missing, header, mapping_name)
+
+    # Blank = every cell (mapped or not) empty or spaces; such rows are not data and not counted.
+    trimmed = [pl.col(c).str.strip_chars() for c in header]
+    blank = pl.all_horizontal([t.is_null() | (t == "") for t in trimmed])
+    keep = ~blank
+    if mapping.footer is not None:
+        pattern = mapping.footer.pattern
+        if not pattern.startswith("^"):
+            pattern = "^(?:" + pattern + ")"
+        footer_cell = pl.col(mapping.footer.column).str.strip_chars().fill_null("")
+        keep = keep & ~footer_cell.str.contains(pattern)
+    names = {column: f"s{i}" for i, column in enumerate(wanted)}
+    frame = raw.filter(keep).select(
+        pl.col("__row").cast(pl.Int32),
+        *[
+            pl.col(column).str.strip_chars().replace("", None).alias(alias)
+            for column, alias in names.items()
+        ],
+    )
+    return SourceFrame(shown, digest, frame, frame.height, encoding)

@@ -1,0 +1,95 @@
+"""Long shape: one row per stage event; complaint fields come from the lowest stage's row."""
+
+from __future__ import annotations
+
+from pipeline.mapping import Mapping
+from pipeline.sources.canonical import mappable_fields
+from pipeline.sources.fields import RecordPlan
+from pipeline.sources.routing import field_plan, own_target_condition
+from pipeline.sources.wide import stage_rules
+
+
+def plan_records(mapping: Mapping, names: dict[str, str]) -> tuple[RecordPlan, RecordPlan]:
+    """The stage record (every complaint row) and the complaint record (lead rows only).
+
+    The complaint record's ``exists`` uses ``__lead``, which the ingest step adds once duplicates
+    and conflicts are known (see :func:`lead_sql`).
+    """
+    own = own_target_condition(mapping)
+    stage_fields = {
+        name: field_plan("complaint_stage", name, mapping.columns.get(name), names)
+        for name in mappable_fields("complaint_stage")
+    }
+    stage = RecordPlan("stage", "complaint_stage", stage_fields, exists=own)
+    stage.cross = stage_rules(stage)
+    complaint_fields = {
+        name: field_plan("complaint", name, mapping.columns.get(name), names)
+        for name in mappable_fields("complaint")
+    }
+    complaint = RecordPlan("complaint", "complaint", complaint_fields, exists=f"({own}) and __lead")
+    return stage, complaint
+
+
+def lead_sql(typed: str, stage: RecordPlan) -> str:
+    """Rebuild ``typed`` with ``__lead``: the lowest-stage row of each complaint.
+
+    Rows held back whole (duplicates, conflicts, unknown routes) cannot lead; ties on stage go to
+    the earlier file and row.
+    """
+    cid, number = stage.col("complaint_id"), stage.col("stage")
+    return f"""
+        create or replace temp table {typed} as
+        with candidates as (
+            select __file, __row,
+                   row_number() over (partition by {cid} order by {number}, __file, __row) = 1
+                       as lead
+            from {typed} t
+            where ({stage.exists}) and {cid} is not null and {number} is not null
+              and not exists (select 1 from _issues i
+                              where i.__file = t.__file and i.__row = t.__row and i.record = '*')
+        )
+        select t.*, coalesce(c.lead, false) as __lead
+        from {typed} t left join candidates c using (__file, __row)
+    """  # noqa: S608
+
+
+def stage2_before_stage1_sql(typed: str, stage: RecordPlan, column_name: str | None) -> str:
+    """Issues for stage 2 rows received before their complaint's stage 1 response (other row)."""
+    cid, number = stage.col("complaint_id"), stage.col("stage")
+    received, responded = stage.col("received_date"), stage.col("responded_date")
+    message = (
+        "stage2_before_stage1_response: stage 2 was requested before the stage 1 response date "
+        f"(complaint_stage.received_date, column '{column_name}')"
+    ).replace("'", "''")
+    return f"""
+        select s2.__file, s2.__row, 'stage' as record, 'complaint_stage' as target_table,
+               {"'" + column_name.replace("'", "''") + "'" if column_name else "null"} as column_name,
+               'stage2_before_stage1_response' as rule, '{message}' as message,
+               strftime(s2.{received}, '%Y-%m-%d') as raw_value
+        from {typed} s2 join {typed} s1
+          on s1.{cid} = s2.{cid} and s1.{number} = 1 and s2.{number} = 2
+        where s2.__lead is not null and ({stage.exists.replace("__route", "s2.__route")})
+          and ({stage.exists.replace("__route", "s1.__route")})
+          and s2.{received} < s1.{responded}
+          and not exists (select 1 from _issues i where i.__file = s1.__file
+                          and i.__row = s1.__row and i.record in ('*', 'stage'))
+    """  # noqa: S608
+
+
+def parent_quarantined_sql(typed: str, stage: RecordPlan) -> str:
+    """Issues for stage rows whose complaint (from another row, the lead) was quarantined."""
+    cid = stage.col("complaint_id")
+    text = (
+        "parent_quarantined: the complaint this stage belongs to was quarantined, so the stage "
+        "cannot load"
+    )
+    return f"""
+        select t.__file, t.__row, 'stage' as record, 'complaint_stage' as target_table,
+               null as column_name, 'parent_quarantined' as rule, '{text}' as message,
+               null as raw_value
+        from {typed} t
+        where ({stage.exists}) and not t.__lead and {cid} in (
+            select l.{cid} from {typed} l join _issues i
+              on i.__file = l.__file and i.__row = l.__row and i.record = 'complaint'
+            where l.__lead)
+    """  # noqa: S608
