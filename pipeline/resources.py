@@ -166,7 +166,7 @@ class ComplaintsStore(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Remember the run so a waiting writer's error message can name it.
-        self._run_id = context.run_id
+        self._run_id = context.run.run_id if context.run else None
 
     def workspace(self, landlord_id: str) -> Path:
         return Path(self.workspaces_root) / landlord_id
