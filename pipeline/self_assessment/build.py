@@ -89,7 +89,7 @@ class SelfAssessmentDocument:
     assessment: SelfAssessment
     sections: list[SectionRows]
     code_source: str
-    thresholds: list[tuple[str, str, str]] = field(default_factory=list)
+    thresholds: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def rows(self) -> list[AssessedProvision]:
@@ -164,12 +164,15 @@ def submission_deadline(landlord: Landlord, year: ReportingYear) -> Deadline:
     )
 
 
-def _threshold_notes(rows: list[AssessedProvision]) -> list[tuple[str, str, str]]:
+def _threshold_notes(rows: list[AssessedProvision]) -> list[tuple[str, str, str, str]]:
+    """(provision, measure, threshold, why) for every evidence line that can flag a "yes"."""
     notes = []
     for row in rows:
         for line in row.evidence_lines:
             if line.threshold is not None:
-                notes.append((row.provision.id, line.measure, line.threshold.describe()))
+                notes.append(
+                    (row.provision.id, line.measure, line.threshold.describe(), line.threshold.why)
+                )
     return notes
 
 

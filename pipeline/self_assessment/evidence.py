@@ -186,6 +186,12 @@ def _select(rows: list[dict], spec: EvidenceSpec) -> list[dict]:
 
 def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
     matched = _select(rows, spec)
+    if not matched and spec.kind == "list" and any(r["measure"] == spec.measure for r in rows):
+        # The measure was computed but has no rows for this breakdown: nothing of that kind
+        # happened in the year (e.g. no refusals, so no reasons), which is itself evidence.
+        return EvidenceLine(
+            provision, spec.template.format(items="none", count=0), spec.measure, 0.0, True
+        )
     if not matched:
         where = f"{spec.measure} ({spec.breakdown}={spec.breakdown_value or 'any'}"
         where += f", view {spec.view})" if spec.view else ")"

@@ -1,0 +1,502 @@
+"""Self-assessment: reference data, input validation, measured evidence, contradictions, outputs.
+
+Fixtures build a ``measures`` table directly in a tmp DuckDB (the self-assessment only reads it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import duckdb
+import openpyxl
+import pytest
+import yaml
+
+from pipeline.config import Landlord
+from pipeline.periods import ReportingYear
+from pipeline.self_assessment.build import (
+    assemble,
+    load_document,
+    self_assessment_summary,
+    submission_deadline,
+)
+from pipeline.self_assessment.evidence import evidence_specs, measured_evidence
+from pipeline.self_assessment.model import (
+    SelfAssessmentError,
+    find_self_assessment,
+    load_self_assessment,
+    parse_self_assessment,
+)
+from pipeline.self_assessment.reference import load_provisions
+from pipeline.self_assessment.render import COLUMNS, render_html, render_xlsx
+
+YEAR = "2024-25"
+LANDLORD = "testland"
+MEASURES_DDL = """
+create table measures (
+  landlord_id varchar, period_kind varchar, period varchar, period_start date, period_end date,
+  measure varchar, breakdown varchar, breakdown_value varchar, view varchar,
+  numerator double, denominator double, value double, display varchar, unit varchar)
+"""
+
+
+def landlord(units: int = 5000, deadline: str | None = None) -> Landlord:
+    stage = {"acknowledge_wd": 5, "respond_wd": 10, "extension_wd": 10}
+    return Landlord.model_validate(
+        {
+            "landlord_id": LANDLORD,
+            "name": "Test Homes & <Partners>",
+            "regimes": ["eng"],
+            "stock": [{"year_end": "2025-03-31", "stock_type": "lcra", "units_owned": units}],
+            "policy_versions": [
+                {
+                    "effective_from": "2024-04-01",
+                    "timescales": {
+                        "eng": {"stage_1": stage, "stage_2": {**stage, "respond_wd": 20}}
+                    },
+                    "escalation_window": {"months_after_stage1_response": 6},
+                }
+            ],
+            "tsm_summary_of_approach": "Telephone survey",
+            "self_assessment_deadline": deadline,
+        }
+    )
+
+
+def answers(**overrides: dict) -> dict:
+    """A complete, valid self-assessment document: every form provision "yes"."""
+    entries = []
+    for p in load_provisions().form_provisions:
+        entry = {
+            "id": p.id,
+            "comply": True,
+            "evidence": [f"Complaints policy v5, para {p.id}"],
+            "commentary": f"Commentary for {p.id}.",
+        }
+        entry.update(overrides.get(p.id, {}))
+        entries.append(entry)
+    return {"reporting_year": YEAR, "completed_by": "Complaints manager", "provisions": entries}
+
+
+def measure_row(measure, display, numerator=None, denominator=None, value=None, **kw):
+    return (
+        kw.get("landlord_id", LANDLORD),
+        kw.get("period_kind", "year"),
+        kw.get("period", YEAR),
+        dt.date(2024, 4, 1),
+        dt.date(2025, 3, 31),
+        measure,
+        kw.get("breakdown", "none"),
+        kw.get("breakdown_value", "all"),
+        kw.get("view", "all"),
+        numerator,
+        denominator,
+        value,
+        display,
+        kw.get("unit", "percent"),
+    )
+
+
+BASE_ROWS = [
+    measure_row(
+        "ack_in_time_1",
+        "91.4",
+        914,
+        1000,
+        91.4,
+        breakdown="regime",
+        breakdown_value="eng",
+        view="regulator",
+    ),
+    measure_row(
+        "response_in_time_1",
+        "88.0",
+        880,
+        1000,
+        88.0,
+        breakdown="regime",
+        breakdown_value="eng",
+        view="regulator",
+    ),
+    measure_row("stage2_different_handler", "100.0", 120, 120, 100.0),
+    measure_row("refusals_with_reason", "100.0", 7, 7, 100.0),
+    measure_row("adjustment_requested_1", "4.2", 42, 1000, 4.2),
+    measure_row(
+        "received_1",
+        "600",
+        600,
+        None,
+        600,
+        breakdown="channel",
+        breakdown_value="phone",
+        unit="count",
+    ),
+    measure_row(
+        "received_1",
+        "400",
+        400,
+        None,
+        400,
+        breakdown="channel",
+        breakdown_value="email",
+        unit="count",
+    ),
+    measure_row(
+        "CH02_1",
+        "87.5",
+        700,
+        800,
+        87.5,
+        breakdown="stock_type",
+        breakdown_value="lcra",
+        view="regulator",
+    ),
+    # Noise the self-assessment must not read: another landlord, a quarter, the management view.
+    measure_row(
+        "ack_in_time_1",
+        "10.0",
+        1,
+        10,
+        10.0,
+        landlord_id="other",
+        breakdown="regime",
+        breakdown_value="eng",
+        view="regulator",
+    ),
+    measure_row(
+        "ack_in_time_1",
+        "20.0",
+        2,
+        10,
+        20.0,
+        period_kind="quarter",
+        period="2024-25-Q1",
+        breakdown="regime",
+        breakdown_value="eng",
+        view="regulator",
+    ),
+    measure_row(
+        "ack_in_time_1",
+        "30.0",
+        3,
+        10,
+        30.0,
+        breakdown="regime",
+        breakdown_value="eng",
+        view="management",
+    ),
+]
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    connection.execute(MEASURES_DDL)
+    connection.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", BASE_ROWS
+    )
+    yield connection
+    connection.close()
+
+
+def document(con, overrides=None, units=5000):
+    assessment = parse_self_assessment(answers(**(overrides or {})))
+    return assemble(con, landlord(units), assessment, YEAR)
+
+
+# --- reference data --------------------------------------------------------------------------
+
+
+def test_reference_has_the_codes_73_provisions_in_nine_sections():
+    reference = load_provisions()
+    counts = {s.number: len(s.provisions) for s in reference.sections}
+    assert counts == {1: 6, 2: 5, 3: 7, 4: 3, 5: 15, 6: 20, 7: 4, 8: 5, 9: 8}
+    ids = [p.id for p in reference.provisions]
+    assert len(ids) == len(set(ids)) == 73
+    assert ids[0] == "1.1" and ids[-1] == "9.8"
+    assert [p.id for p in reference.form_provisions][0] == "1.2"
+    assert len(reference.form_provisions) == 72
+    assert reference.get("5.10").section == 5
+
+
+def test_design_data_evidenced_provisions_have_evidence_and_a_measure_spec():
+    reference = load_provisions()
+    specs = evidence_specs()
+    for pid in ["5.12", "2.1", "5.10", "6.2", "6.3", "6.4", "6.11", "6.13", "6.14", "6.15"]:
+        assert reference.get(pid).evidence_from_data, pid
+        assert pid in specs, pid
+    # Every spec names a real provision that the reference says data can evidence.
+    for pid in specs:
+        assert reference.get(pid).evidence_from_data, pid
+
+
+# --- input validation ------------------------------------------------------------------------
+
+
+def test_valid_document_parses_in_code_order_with_yaml_booleans():
+    assessment = parse_self_assessment(answers(**{"5.3": {"comply": "No", "actions": []}}))
+    assert list(assessment.provisions) == [p.id for p in load_provisions().form_provisions]
+    assert assessment.answer("5.2").comply == "yes"
+    assert assessment.answer("5.3").comply == "no"
+
+
+def problems_of(raw) -> list[str]:
+    with pytest.raises(SelfAssessmentError) as excinfo:
+        parse_self_assessment(raw)
+    return excinfo.value.problems
+
+
+def test_invalid_comply_names_the_provision_and_the_field():
+    problems = problems_of(answers(**{"5.3": {"comply": "maybe"}}))
+    assert problems == [
+        "self_assessment.yaml: provision 5.3, field 'comply': 'maybe' is not one of yes/no"
+    ]
+
+
+def test_action_with_bad_date_and_missing_owner_are_named():
+    raw = answers(**{"6.2": {"actions": [{"what": "Retrain staff", "due": "soon"}]}})
+    problems = problems_of(raw)
+    assert "self_assessment.yaml: provision 6.2, action 1, field 'owner': is missing" in problems
+    assert (
+        "self_assessment.yaml: provision 6.2, action 1, field 'due': 'soon' is not a date "
+        "(YYYY-MM-DD)" in problems
+    )
+
+
+def test_unknown_duplicate_missing_and_unquoted_ids_are_all_reported():
+    raw = answers()
+    raw["provisions"] = [e for e in raw["provisions"] if e["id"] not in {"4.2", "9.8"}]
+    raw["provisions"].append({"id": "5.16", "comply": "yes"})
+    raw["provisions"].append({"id": "6.1", "comply": "yes"})
+    raw["provisions"].append({"id": 5.1, "comply": "yes"})
+    raw["provisions"].append({"id": "1.1", "comply": "yes"})
+    problems = problems_of(raw)
+    assert (
+        "self_assessment.yaml: provision 5.16: unknown provision id (the Code 2024 has 1.2 to 9.8)"
+        in problems
+    )
+    assert "self_assessment.yaml: provision 6.1: appears more than once" in problems
+    assert "self_assessment.yaml: provisions missing: 4.2, 9.8" in problems
+    assert any("field 'id': 5.1 must be quoted text" in p for p in problems)
+    assert any(
+        p.startswith("self_assessment.yaml: provision 1.1: is an introductory") for p in problems
+    )
+
+
+def test_unknown_field_no_without_explanation_and_bad_top_level_key():
+    raw = answers(**{"3.4": {"comply": "no", "commentary": "", "evidnce": ["x"]}})
+    raw["year"] = "2024-25"
+    problems = problems_of(raw)
+    assert "self_assessment.yaml: provision 3.4, field 'evidnce': is not a known field" in problems
+    assert any(p.startswith("self_assessment.yaml: key 'year' is not allowed") for p in problems)
+    raw = answers(**{"3.4": {"comply": "no", "commentary": ""}})
+    assert problems_of(raw) == [
+        "self_assessment.yaml: provision 3.4, field 'commentary': a 'no' needs an explanation "
+        "or planned actions"
+    ]
+
+
+def test_malformed_yaml_file_names_the_provision_and_field(tmp_path):
+    text = yaml.safe_dump(answers(), sort_keys=False).replace(
+        "id: '7.2'\n  comply: true", "id: '7.2'\n  comply: perhaps"
+    )
+    path = tmp_path / "self_assessment.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SelfAssessmentError, match=r"provision 7\.2, field 'comply': 'perhaps'"):
+        load_self_assessment(path)
+    path.write_text("provisions: [\n", encoding="utf-8")
+    with pytest.raises(SelfAssessmentError, match="not valid YAML"):
+        load_self_assessment(path)
+
+
+def test_find_self_assessment_prefers_the_year_file_and_respects_reporting_year(tmp_path):
+    (tmp_path / "self_assessment.yaml").write_text("reporting_year: '2024-25'\n")
+    assert find_self_assessment(tmp_path, "2024-25") == tmp_path / "self_assessment.yaml"
+    assert find_self_assessment(tmp_path, "2023-24") is None
+    (tmp_path / "self_assessment_2023-24.yaml").write_text("provisions: []\n")
+    assert find_self_assessment(tmp_path, "2023-24") == tmp_path / "self_assessment_2023-24.yaml"
+
+
+# --- measured evidence and contradictions ----------------------------------------------------
+
+
+def test_evidence_text_equals_the_measures_rows(con):
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    assert evidence["6.2"].lines[0].text == (
+        "stage 1: 91.4% acknowledged within 5 working days (914 of 1,000)"
+    )
+    assert evidence["6.3"].lines[0].text.startswith("stage 1: 88.0% answered within timescale")
+    assert evidence["6.3"].lines[1].text == "CH02 stage 1 (TSM, tenants of owned stock): lcra 87.5%"
+    assert evidence["6.13"].lines[0].text == (
+        "stage 2 handled by a different person than stage 1 in 100.0% of cases (120 of 120)"
+    )
+    assert evidence["2.1"].lines[0].text == "refusals recorded with a reason: 100.0% (7 of 7)"
+    assert evidence["5.10"].lines[0].text.startswith("reasonable adjustments recorded: 42 ")
+    assert evidence["3.1"].lines[0].text == (
+        "stage 1 complaints received through 2 channels: email 400; phone 600"
+    )
+
+
+def test_missing_measure_says_so_and_never_contradicts(con):
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    line = evidence["6.14"].lines[0]
+    assert not line.available and not line.breached
+    assert line.text.startswith("not measured this year: response_in_time_2")
+
+
+def test_no_measures_table_gives_unavailable_lines():
+    evidence = measured_evidence(duckdb.connect(), LANDLORD, YEAR)
+    assert all(not line.available for e in evidence.values() for line in e.lines)
+
+
+@pytest.mark.parametrize(
+    ("measure", "value", "flagged"),
+    [
+        ("response_in_time_1", 88.0, True),  # under 90%: contradicts
+        ("response_in_time_1", 90.0, False),  # at the threshold: does not
+        ("response_in_time_1", None, False),  # [U]: nothing to judge
+        ("stage2_different_handler", 97.0, True),  # any stage 2 by the stage 1 handler
+        ("stage2_different_handler", 100.0, False),
+    ],
+)
+def test_contradiction_threshold(con, measure, value, flagged):
+    # Baseline: nothing contradicted; then move one measure across (or onto) its threshold.
+    con.execute("update measures set value = 95.0 where measure = 'response_in_time_1'")
+    con.execute(
+        "update measures set value = ? where measure = ? and landlord_id = ?",
+        [value, measure, LANDLORD],
+    )
+    pid = "6.3" if measure == "response_in_time_1" else "6.13"
+    doc = document(con)
+    row = next(r for r in doc.rows if r.provision.id == pid)
+    assert row.contradicted is flagged
+    assert [r.provision.id for r in doc.contradicted] == ([pid] if flagged else [])
+
+
+def test_a_no_is_never_flagged_as_contradicted(con):
+    doc = document(
+        con,
+        {
+            "6.3": {
+                "comply": "no",
+                "actions": [
+                    {
+                        "what": "Weekly case review",
+                        "owner": "Complaints manager",
+                        "due": "2025-09-30",
+                    }
+                ],
+            }
+        },
+    )
+    assert doc.contradicted == []
+
+
+# --- deadline --------------------------------------------------------------------------------
+
+
+def test_deadline_default_large_small_and_configured():
+    year = ReportingYear.parse(YEAR)
+    large = submission_deadline(landlord(5000), year)
+    assert large.date == dt.date(2025, 9, 30) and "more than 1,000" in large.rule
+    small = submission_deadline(landlord(800), year)
+    assert small.date == dt.date(2025, 9, 30) and "six months" in small.rule
+    assert submission_deadline(landlord(800, "12-31"), year).date == dt.date(2025, 12, 31)
+    assert submission_deadline(landlord(800, "03-31"), year).date == dt.date(2026, 3, 31)
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+
+def test_html_has_every_provision_once_escapes_markup_and_flags(con):
+    doc = document(
+        con,
+        {
+            "4.1": {
+                "commentary": "<script>alert('x')</script> & <b>bold</b>",
+                "evidence": ["javascript:alert(1)", "https://example.org/policy?a=1&b=2"],
+            },
+        },
+    )
+    html = render_html(doc)
+    for provision in load_provisions().provisions:
+        assert html.count(f'id="p-{provision.id}"') == 1, provision.id
+        assert html.count(f">{provision.id}</th>") == 1, provision.id
+    assert "<script>" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert 'href="javascript:' not in html
+    assert 'href="https://example.org/policy?a=1&amp;b=2"' in html
+    assert "Test Homes &amp; &lt;Partners&gt;" in html
+    assert "30 September 2025" in html
+    row_6_3 = re.search(r'<tr id="p-6\.3" class="(\w+)"', html).group(1)
+    row_6_2 = re.search(r'<tr id="p-6\.2" class="(\w+)"', html).group(1)
+    assert (row_6_3, row_6_2) == ("contradicted", "yes")
+    assert "The data contradicts 1 &ldquo;Yes&rdquo; answer" in html
+
+
+def test_xlsx_opens_with_five_columns_every_form_provision_once_and_safe_cells(con):
+    doc = document(
+        con,
+        {
+            "8.2": {"commentary": '=HYPERLINK("http://evil")'},
+            "8.3": {"evidence": ["@SUM(A1)", "+44 20 7946 0000"]},
+        },
+    )
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)))
+    assert len(book.sheetnames) == 9
+    seen = []
+    cells = {}
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]]
+        assert header == list(COLUMNS)
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            seen.append(row[0])
+            cells[row[0]] = row
+    assert seen == [p.id for p in load_provisions().form_provisions]
+    assert cells["8.2"][4].startswith("'=HYPERLINK")
+    # The cell, not each line, is what a spreadsheet evaluates: one quote at its start suffices.
+    assert cells["8.3"][3].startswith("'@SUM(A1)\n+44 20 7946 0000")
+    assert all(c.data_type == "s" for s in book.worksheets for r in s.iter_rows() for c in r)
+    assert "DATA CONTRADICTS 'YES'" in cells["6.3"][3]
+    assert "91.4% acknowledged" in cells["6.2"][3] and "CONTRADICTS" not in cells["6.2"][3]
+    assert cells["6.2"][2] == "Yes"
+
+
+def test_summary_counts_contradictions_and_actions(con, tmp_path):
+    (tmp_path / "self_assessment.yaml").write_text(
+        yaml.safe_dump(
+            answers(
+                **{
+                    "9.8": {
+                        "comply": "no",
+                        "commentary": "Not yet in objectives",
+                        "actions": [{"what": "Add objective", "owner": "HR", "due": "2025-10-31"}],
+                    }
+                }
+            )
+        ),
+        encoding="utf-8",
+    )
+    summary = self_assessment_summary(con, tmp_path, landlord(), YEAR)
+    assert summary["totals"] == {
+        "provisions": 72,
+        "yes": 71,
+        "no": 1,
+        "contradicted": 1,
+        "actions": 1,
+    }
+    assert summary["sections"][8] == {
+        "number": 9,
+        "title": "Scrutiny and oversight: continuous learning and improvement",
+        "yes": 7,
+        "no": 1,
+    }
+    assert summary["contradictions"][0]["provision"] == "6.3"
+    assert summary["actions"] == [
+        {"provision": "9.8", "what": "Add objective", "owner": "HR", "due": dt.date(2025, 10, 31)}
+    ]
+    assert summary["deadline"] == dt.date(2025, 9, 30)
+    assert self_assessment_summary(con, tmp_path, landlord(), "2023-24") is None
+    assert load_document(con, tmp_path / "nowhere", landlord(), YEAR) is None
