@@ -1,0 +1,51 @@
+"""Sector benchmarks (RSH published data) and each landlord's position among them.
+
+``sector_benchmarks`` is partitioned by landlord and year like the measures it reads: it writes the
+landlord's ``benchmark_*`` rows into its ``measures`` table (docs/measures.md, "Benchmarks"), so the
+reports read the sector figures from the same table as the landlord's own.
+"""
+
+import dagster as dg
+import polars as pl
+
+from pipeline.benchmarks import write_benchmark_measures
+from pipeline.partitions import landlord_and_year, landlord_year_partitions
+from pipeline.resources import ComplaintsStore
+
+
+@dg.asset(
+    name="sector_benchmarks",
+    group_name="benchmarks",
+    partitions_def=landlord_year_partitions,
+    deps=["measures"],
+    kinds={"duckdb", "polars"},
+    pool="duckdb",  # writes the landlord's DuckDB file
+    description="Sector quartiles and medians of CH01, CH02 and TP09 per stock type and size band, "
+    "from the RSH full-data workbook extract in data/rsh, and the landlord's position among them, "
+    "written to the landlord's measures table as benchmark_* rows.",
+)
+def sector_benchmarks(
+    context: dg.AssetExecutionContext, store: ComplaintsStore
+) -> dg.MaterializeResult:
+    landlord_id, year = landlord_and_year(context)
+    with store.connect(landlord_id) as con:
+        written = write_benchmark_measures(con, landlord_id, year)
+        rows = con.execute(
+            """
+            select measure, breakdown_value, view, display from measures
+            where landlord_id = ? and period = ? and measure like 'benchmark_%'
+              and (measure like '%_position' or measure = 'benchmark_size_band')
+            order by measure, breakdown_value, view
+            """,
+            [landlord_id, year],
+        ).fetchall()
+    frame = pl.DataFrame(rows, schema=["measure", "stock_type", "view", "display"], orient="row")
+    preview = "\n".join(f"| {m} | {s} | {v} | {d} |" for m, s, v, d in frame.iter_rows())
+    return dg.MaterializeResult(
+        metadata={
+            "row_count": written,
+            "preview": dg.MetadataValue.md(
+                f"| measure | stock type | scope | position |\n|---|---|---|---|\n{preview}"
+            ),
+        }
+    )
