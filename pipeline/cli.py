@@ -1,0 +1,509 @@
+"""Command line for analysts: run landlords and years in process, without the Dagster UI.
+
+Examples
+--------
+``complaints run --all-examples --years 2023-24:2025-26``
+``complaints run --workspace path/to/workspace --year 2024-25 --output out/``
+``complaints run --landlord housing21 --year 2024-25 --quarter 2024-25-Q3``
+``complaints list``                       (landlords and reporting years)
+``complaints group --csv group.csv``      (every landlord's measures in one table)
+
+Each landlord-year is one Dagster run of every landlord x year asset (and its checks) executed in
+this process (in-process executor: no per-step subprocesses); committee packs are landlord x quarter
+runs. A landlord's runs hold its writer lock throughout, so a second command on the same landlord
+waits, then fails naming the holder. The exit code is 1 when a run fails or an error-level check
+fails, and the failing step or check is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from pipeline import workspaces
+
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+# --- arguments -----------------------------------------------------------------------------------
+
+
+def parse_years(year: str | None, years: str | None) -> list[str] | None:
+    """``--year 2024-25`` or ``--years 2023-24:2025-26`` as a list of keys; None for the default.
+
+    Raises
+    ------
+    ValueError
+        A key that is not a reporting year, or a range that runs backwards.
+    """
+    from pipeline.periods import ReportingYear
+
+    if year and years:
+        raise ValueError("give --year or --years, not both")
+    if year:
+        return [ReportingYear.parse(year).key]
+    if years:
+        first, _, last = years.partition(":")
+        start = ReportingYear.parse(first).start.year
+        end = ReportingYear.parse(last or first).start.year
+        if end < start:
+            raise ValueError(f"--years {years}: the range runs backwards")
+        return [ReportingYear(y).key for y in range(start, end + 1)]
+    return None
+
+
+@dataclass
+class Plan:
+    """What to run: a workspaces root, landlords in it, years (None = each landlord's current)."""
+
+    root: Path
+    landlords: list[str]
+    years: list[str] | None
+    quarters: list[str] = field(default_factory=list)
+    committee: str = "last"
+
+
+def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
+    """The workspaces root and the landlords to run, from the ``run`` arguments."""
+    if args.workspace:
+        paths = [Path(p).resolve() for p in args.workspace]
+        for path in paths:
+            if not (path / "landlord.yaml").is_file():
+                raise SystemExit(f"error: {path} is not a workspace (no landlord.yaml)")
+        parents = {p.parent for p in paths}
+        if len(parents) > 1:
+            raise SystemExit("error: give workspaces that share one parent folder")
+        return parents.pop(), [p.name for p in paths]
+    if args.all_examples:
+        root = workspaces.DEFAULT_WORKSPACES_ROOT
+    else:
+        root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
+    found = workspaces.discover_landlords(root)
+    if args.landlord:
+        unknown = sorted(set(args.landlord) - set(found))
+        if unknown:
+            raise SystemExit(
+                f"error: no workspace for {unknown} under {root} (found: {', '.join(found) or 'none'})"
+            )
+        return root, list(args.landlord)
+    if not found:
+        raise SystemExit(f"error: no workspaces (folders with landlord.yaml) under {root}")
+    return root, found
+
+
+# --- one landlord --------------------------------------------------------------------------------
+
+
+def _say(landlord_id: str, text: str) -> None:
+    print(f"[{landlord_id}] {text}", flush=True)
+
+
+def _innermost(error) -> str:
+    messages = []
+    while error is not None:
+        messages.append(error.message.strip())
+        error = error.cause
+    return messages[-1] if messages else "unknown error"
+
+
+def _load_jobs():
+    """The code location's definitions with two CLI jobs: every year asset, every quarter asset."""
+    import dagster as dg
+
+    from pipeline.definitions import defs
+    from pipeline.defs.orchestration.jobs import (
+        QUARTER_DIMENSIONS,
+        YEAR_DIMENSIONS,
+        PartitionedBy,
+    )
+
+    year_job = dg.define_asset_job("cli_landlord_year", selection=PartitionedBy(YEAR_DIMENSIONS))
+    quarter_job = dg.define_asset_job(
+        "cli_landlord_quarter",
+        selection=PartitionedBy(QUARTER_DIMENSIONS, include_unpartitioned=False),
+    )
+    merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=[year_job, quarter_job]))
+    jobs = {}
+    for name in ("cli_landlord_year", "cli_landlord_quarter"):
+        job = merged.get_job_def(name)
+        jobs[name] = job if job.asset_layer.selected_asset_keys else None
+    return merged, jobs
+
+
+def _instance():
+    from dagster import DagsterInstance
+
+    # With DAGSTER_HOME set, runs land in that instance's history (and show in the UI);
+    # otherwise an in-memory instance keeps the command self-contained and fast.
+    if os.environ.get("DAGSTER_HOME"):
+        return DagsterInstance.get()
+    return DagsterInstance.ephemeral()
+
+
+def _default_year(store, landlord_id: str) -> str:
+    from pipeline.periods import ReportingYear
+
+    cut = store.landlord(landlord_id).data_cut_date
+    return ReportingYear.containing(cut or dt.date.today()).key
+
+
+def _committee_quarters(store, landlord_id: str, year: str, mode: str) -> list[str]:
+    from pipeline.periods import ReportingYear
+
+    if mode == "none":
+        return []
+    landlord = store.landlord(landlord_id)
+    quarters = ReportingYear.parse(year).quarters()
+    cut = landlord.data_cut_date or dt.date.today()
+    complete = [q.key for q in quarters if q.end <= cut]
+    if mode == "all":
+        return [q.key for q in quarters if q.start <= cut]
+    if landlord.schedules.committee == "none":
+        return []
+    return complete[-1:]
+
+
+def _report_run(landlord_id: str, label: str, result, seconds: float) -> tuple[bool, list[str]]:
+    """Print one run's outcome; return (ok, problems)."""
+    from dagster import AssetCheckSeverity
+
+    problems = []
+    for event in result.get_step_failure_events():
+        problems.append(
+            f"step {event.step_key} failed: {_innermost(event.step_failure_data.error)}"
+        )
+    warned = 0
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            continue
+        where = f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
+        detail = evaluation.description or ""
+        if evaluation.severity == AssetCheckSeverity.ERROR:
+            problems.append(f"check {where} failed (error): {detail}".rstrip(": "))
+        else:
+            warned += 1
+            _say(landlord_id, f"  warning: check {where} failed: {detail}".rstrip(": "))
+    skipped = [event.step_key for event in result.get_step_skipped_events()]
+    if skipped:
+        problems.append(f"skipped because of the above: {', '.join(sorted(skipped))}")
+    materialized = len(result.get_asset_materialization_events())
+    checks = len(result.get_asset_check_evaluations())
+    ok = result.success and not problems
+    status = "ok" if ok else "FAILED"
+    _say(
+        landlord_id,
+        f"{label}: {status} in {seconds:.1f} s ({materialized} assets, {checks} checks"
+        + (f", {warned} warnings" if warned else "")
+        + ")",
+    )
+    for problem in problems:
+        _say(landlord_id, f"  ERROR {problem}")
+    return ok, problems
+
+
+def _print_ingest_counts(store, landlord_id: str) -> None:
+    import duckdb
+
+    path = store.warehouse(landlord_id)
+    if not path.exists():
+        return
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        _say(landlord_id, f"  (cannot read file counts: {exc})")
+        return
+    try:
+        rows = con.execute(
+            "select source_file, rows_in, rows_loaded, rows_quarantined "
+            "from ingest_file order by source_file"
+        ).fetchall()
+    except duckdb.CatalogException:
+        rows = []
+    finally:
+        con.close()
+    if not rows:
+        return
+    width = max(len(str(r[0])) for r in rows)
+    _say(
+        landlord_id, f"  {'file'.ljust(width)}  {'rows in':>8}  {'loaded':>8}  {'quarantined':>11}"
+    )
+    for source, rows_in, loaded, quarantined in rows:
+        _say(
+            landlord_id,
+            f"  {str(source).ljust(width)}  {rows_in:>8}  {loaded:>8}  {quarantined:>11}",
+        )
+    totals = [sum(r[i] for r in rows) for i in (1, 2, 3)]
+    _say(landlord_id, f"  {'total'.ljust(width)}  {totals[0]:>8}  {totals[1]:>8}  {totals[2]:>11}")
+
+
+def _print_outputs(store, landlord_id: str, periods: list[str]) -> list[str]:
+    lines = [f"  warehouse  {store.warehouse(landlord_id)}"]
+    for period in periods:
+        folder = store.documents(landlord_id, period)
+        if folder.is_dir():
+            names = sorted(
+                p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+            )
+            lines.append(f"  {period:<10} {folder}/  {' '.join(names)}")
+    for line in lines:
+        _say(landlord_id, line)
+    return lines
+
+
+def run_landlord(
+    root: str,
+    output_root: str,
+    landlord_id: str,
+    years: list[str] | None,
+    quarters: list[str],
+    committee: str,
+    lock_timeout: float,
+) -> tuple[str, bool]:
+    """Run one landlord's years (and committee quarters) in this process; print as it goes.
+
+    Parameters
+    ----------
+    root, output_root
+        Workspaces root and output root (already exported to the environment by :func:`main`).
+    landlord_id
+        The workspace folder name.
+    years
+        Reporting years to run; None = the year of the landlord's data cut date.
+    quarters
+        Explicit quarters for the committee pack (``2024-25-Q3``); added to ``committee``'s.
+    committee
+        ``last`` (the last complete quarter of each year, when the landlord has a committee),
+        ``all`` (every started quarter) or ``none``.
+    lock_timeout
+        Seconds to wait for another writer on this landlord.
+
+    Returns
+    -------
+    tuple
+        ``(landlord_id, ok)``.
+    """
+    warnings.filterwarnings("ignore")  # Dagster preview/beta warnings are not for analysts
+    from pipeline.partitions import quarter_key, year_key
+    from pipeline.resources import LandlordBusyError
+
+    definitions, jobs = _load_jobs()
+    store = definitions.resources["store"].model_copy(update={"lock_timeout_seconds": lock_timeout})
+    ok = True
+    try:
+        run_years = years or [_default_year(store, landlord_id)]
+        instance = _instance()
+        started = time.perf_counter()
+        with store.writer_lock(landlord_id):
+            for index, year in enumerate(run_years):
+                if jobs["cli_landlord_year"] is None:
+                    _say(landlord_id, "no landlord x year assets are defined")
+                    ok = False
+                    break
+                tick = time.perf_counter()
+                _say(landlord_id, f"{year}: running")
+                result = jobs["cli_landlord_year"].execute_in_process(
+                    partition_key=year_key(landlord_id, year),
+                    instance=instance,
+                    raise_on_error=False,
+                    run_config=QUIET_RUN_CONFIG,
+                    tags={"landlord": landlord_id, "complaints/trigger": "cli"},
+                )
+                year_ok, _ = _report_run(landlord_id, year, result, time.perf_counter() - tick)
+                ok &= year_ok
+                if index == 0:
+                    _print_ingest_counts(store, landlord_id)
+                wanted = [q for q in quarters if q.startswith(year)]
+                wanted += [
+                    q
+                    for q in _committee_quarters(store, landlord_id, year, committee)
+                    if q not in wanted
+                ]
+                if wanted and jobs["cli_landlord_quarter"] is None:
+                    _say(landlord_id, "  no landlord x quarter assets (committee pack) defined")
+                    wanted = []
+                for quarter in wanted if year_ok else []:
+                    tick = time.perf_counter()
+                    result = jobs["cli_landlord_quarter"].execute_in_process(
+                        partition_key=quarter_key(landlord_id, quarter),
+                        instance=instance,
+                        raise_on_error=False,
+                        run_config=QUIET_RUN_CONFIG,
+                        tags={"landlord": landlord_id, "complaints/trigger": "cli"},
+                    )
+                    q_ok, _ = _report_run(landlord_id, quarter, result, time.perf_counter() - tick)
+                    ok &= q_ok
+        periods = [p for year in run_years for p in [year] + [q.key for q in _quarters(year)]]
+        _say(landlord_id, f"outputs ({time.perf_counter() - started:.1f} s):")
+        _print_outputs(store, landlord_id, periods)
+    except LandlordBusyError as exc:
+        _say(landlord_id, f"ERROR {exc}")
+        ok = False
+    except Exception as exc:  # a config or unreadable-file error: name it, go on with others
+        _say(landlord_id, f"ERROR {type(exc).__name__}: {exc}")
+        ok = False
+    return landlord_id, ok
+
+
+def _quarters(year: str):
+    from pipeline.periods import ReportingYear
+
+    return ReportingYear.parse(year).quarters()
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    root, landlords = resolve_targets(args)
+    try:
+        years = parse_years(args.year, args.years)
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    output_root = Path(args.output or workspaces.output_root()).resolve()
+    # The code location reads these when it loads (partitions, the store resource), so they are
+    # set before anything imports pipeline.definitions, here and in worker processes.
+    os.environ["COMPLAINTS_WORKSPACES_ROOT"] = str(root)
+    os.environ["COMPLAINTS_OUTPUT_ROOT"] = str(output_root)
+    print(
+        f"complaints run: {len(landlords)} landlord(s) from {root}, "
+        f"years {', '.join(years) if years else 'of each data cut'}, output {output_root}",
+        flush=True,
+    )
+    started = time.perf_counter()
+    jobs = [
+        (
+            str(root),
+            str(output_root),
+            landlord,
+            years,
+            args.quarter or [],
+            args.committee,
+            args.lock_timeout,
+        )
+        for landlord in landlords
+    ]
+    parallel = max(1, min(args.parallel or 1, len(jobs)))
+    results: dict[str, bool] = {}
+    if parallel == 1:
+        for job in jobs:
+            landlord, ok = run_landlord(*job)
+            results[landlord] = ok
+    else:
+        # Landlords have separate DuckDB files, so they run in parallel processes ("spawn": a
+        # forked copy of a process with DuckDB and Polars thread pools is not safe).
+        with ProcessPoolExecutor(max_workers=parallel, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(run_landlord, *job) for job in jobs]
+            for future in as_completed(futures):
+                landlord, ok = future.result()
+                results[landlord] = ok
+    failed = sorted(landlord for landlord, ok in results.items() if not ok)
+    wall = time.perf_counter() - started
+    print(
+        f"complaints run: {len(results) - len(failed)} of {len(results)} landlord(s) ok "
+        f"in {wall:.1f} s" + (f"; FAILED: {', '.join(failed)}" if failed else ""),
+        flush=True,
+    )
+    return 1 if failed else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
+    from pipeline.partitions import REPORTING_YEARS
+
+    print(f"workspaces root: {root}")
+    for landlord in workspaces.discover_landlords(root):
+        print(f"  {landlord}")
+    print(f"reporting years: {', '.join(REPORTING_YEARS)}")
+    return 0
+
+
+def cmd_group(args: argparse.Namespace) -> int:
+    from pipeline.group_views import open_group
+
+    output_root = Path(args.output or workspaces.output_root()).resolve()
+    con = open_group(output_root, args.landlord or None)
+    try:
+        landlords = con.execute("select landlord_id, warehouse from group_landlords").fetchall()
+        for landlord, path in landlords:
+            print(f"  {landlord}: {path}")
+        has_measures = con.execute(
+            "select count(*) from duckdb_views() where view_name = 'measures'"
+        ).fetchone()[0]
+        if not has_measures:
+            print("no landlord file has a measures table yet")
+            return 1
+        count = con.execute("select count(*) from measures").fetchone()[0]
+        print(f"group measures: {count} rows from {len(landlords)} landlord(s)")
+        if args.csv:
+            target = Path(args.csv).resolve()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            con.execute("copy (select * from measures order by all) to ? (header)", [str(target)])
+            print(f"written {target}")
+    finally:
+        con.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="complaints", description="Complaints performance pipeline for social landlords."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run landlords and reporting years in process")
+    target = run.add_mutually_exclusive_group(required=True)
+    target.add_argument("--workspace", action="append", metavar="PATH", help="a workspace folder")
+    target.add_argument("--all-examples", action="store_true", help="every workspace in examples/")
+    target.add_argument("--landlord", action="append", metavar="ID", help="a landlord in the root")
+    target.add_argument("--all", action="store_true", help="every landlord in the root")
+    run.add_argument("--workspaces-root", metavar="DIR", help="default $COMPLAINTS_WORKSPACES_ROOT")
+    run.add_argument("--year", help="one reporting year, e.g. 2024-25")
+    run.add_argument("--years", help="a range, e.g. 2023-24:2025-26")
+    run.add_argument("--quarter", action="append", metavar="Q", help="committee pack quarter")
+    run.add_argument(
+        "--committee",
+        choices=["last", "all", "none"],
+        default="last",
+        help="committee packs per year: the last complete quarter (default), all, none",
+    )
+    run.add_argument("--output", metavar="DIR", help="output root (default ./output)")
+    run.add_argument(
+        "--parallel", type=int, default=1, metavar="N", help="landlords run at once (processes)"
+    )
+    run.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=600.0,
+        metavar="S",
+        help="seconds to wait for another run on the same landlord",
+    )
+    run.set_defaults(func=cmd_run)
+
+    listing = sub.add_parser("list", help="list landlords and reporting years")
+    listing.add_argument("--workspaces-root", metavar="DIR")
+    listing.set_defaults(func=cmd_list)
+
+    group = sub.add_parser("group", help="all landlords' measures through read-only views")
+    group.add_argument("--output", metavar="DIR", help="output root holding warehouse/")
+    group.add_argument("--landlord", action="append", metavar="ID")
+    group.add_argument("--csv", metavar="PATH", help="write the group measures to this CSV")
+    group.set_defaults(func=cmd_group)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``complaints`` / ``python -m pipeline.cli``; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
