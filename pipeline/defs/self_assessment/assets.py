@@ -6,8 +6,6 @@ Reads the workspace's ``self_assessment.yaml`` and the ``measures`` table, write
 before the board does.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipeline.partitions import landlord_and_year, landlord_year_partitions
@@ -92,7 +90,7 @@ def self_assessment(
             document = load_document(con, store.workspace(landlord_id), landlord, year)
         except SelfAssessmentError as exc:
             raise dg.Failure(
-                description=f"{landlord_id}: self_assessment.yaml is invalid",
+                description=f"{landlord_id} {year}: self_assessment.yaml is invalid:\n" + str(exc),
                 metadata={
                     "problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in exc.problems))
                 },
