@@ -100,12 +100,15 @@ def html_to_pdf(
         page.emulate_media(media="print")
         page.goto(html_path.as_uri(), wait_until="load", timeout=timeout_ms)
         wait_for_charts(page, timeout_ms)
-        pdf = page.pdf(**pdf_options)
         targets = page.evaluate(_TOC_TARGETS_JS)
         if targets:
-            pages = _section_pages(pdf, targets)
-            page.evaluate(_TOC_FILL_JS, pages)
-            pdf = page.pdf(**pdf_options)
+            # First pass only for the outline (which needs tags): no header/footer (slow; the fixed
+            # margins mean they do not change where pages break).
+            draft = page.pdf(
+                format="A4", margin=PAGE_MARGIN, print_background=True, outline=True, tagged=True
+            )
+            page.evaluate(_TOC_FILL_JS, _section_pages(draft, targets))
+        pdf = page.pdf(**pdf_options)
     return atomic_write_bytes(Path(pdf_path), pdf)
 
 

@@ -1,0 +1,1086 @@
+"""The sections of the annual complaints performance and service-improvement report (Code 8.1).
+
+Each ``_section_*`` function reads figures from :class:`Measures` (and a few small published tables:
+Ombudsman publications, learning actions, the ingest ledger) and returns a :class:`Section`. The
+order follows design.md section 7.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from pipeline.config import Landlord
+from pipeline.periods import Period, ReportingYear
+from pipeline.reporting.blocks import (
+    NOT_AVAILABLE,
+    Metric,
+    Section,
+    breakdown_block,
+    metric_table,
+    pivot_block,
+    shown,
+    trend_block,
+)
+from pipeline.reporting.commentary import compare
+from pipeline.reporting.data import Measures, query_frame, table_exists
+from pipeline.reporting.labels import MEASURE_NAMES, label
+from pipeline.reporting.tables import data_table
+
+HEADLINE = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
+OUTCOME_ORDER = ["upheld", "partially_upheld", "not_upheld", "withdrawn", "discontinued"]
+
+
+@dataclass
+class ReportContext:
+    """What every section needs: the landlord, the year, its figures and the connection."""
+
+    con: duckdb.DuckDBPyConnection
+    landlord: Landlord
+    year: ReportingYear
+    measures: Measures
+    published: bool
+
+    @property
+    def previous(self) -> ReportingYear:
+        return self.year.previous
+
+    @property
+    def years(self) -> list[tuple[str, Period]]:
+        return [(f"{self.year.label}", self.year), (f"{self.previous.label}", self.previous)]
+
+    def headline_stock_type(self) -> str:
+        """LCRA when the landlord has it, else the combined figure, else the first there is."""
+        values = set(self.measures.breakdown("CH01_1", self.year, "stock_type")["breakdown_value"])
+        for candidate in ("lcra", "combined", "lcho"):
+            if candidate in values:
+                return candidate
+        return "lcra"
+
+
+def _benchmark(ctx: ReportContext, measure: str, stock_type: str, stat: str, view: str):
+    return ctx.measures.get(f"benchmark_{measure}_{stat}", ctx.year, "stock_type", stock_type, view)
+
+
+def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
+    """The two-minute summary: headline TSMs against last year and the sector, in words and a table.
+
+    Returns the section and the headline rows (measure, stock type, display) for tests and the PDF
+    check that the printed figures equal the measures table.
+    """
+    section = Section("summary", "Executive summary")
+    stock = ctx.headline_stock_type()
+    sentences, headline = [], []
+    for measure in HEADLINE:
+        current = ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
+        previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
+        median = _benchmark(ctx, measure, stock, "median", "sector_all")
+        position = _benchmark(ctx, measure, stock, "position", "sector_all")
+        sentences.append(
+            compare(
+                measure,
+                current,
+                previous,
+                None if median is None else median["value"],
+                None if position is None else position["display"],
+            )
+        )
+        headline.append({"measure": measure, "stock_type": stock, "display": shown(current)})
+    moe = ctx.measures.get("TP09_margin_of_error", ctx.year, "stock_type", stock, "regulator")
+    if moe is not None and moe["value"] is not None:
+        sentences[-1] += (
+            f" The survey margin of error is ±{moe['display']} percentage points (95% confidence)."
+        )
+    provisional = ctx.measures.get("resolved_stage1_provisional", ctx.year)
+    resolved = ctx.measures.get("resolved_stage1", ctx.year)
+    if resolved is not None:
+        text = f"{shown(resolved)}% of complaints were resolved at stage 1"
+        if provisional is not None and provisional["value"] == 1:
+            text += " (provisional: some residents can still ask for stage 2)"
+        sentences.append(text + ".")
+    received = ctx.measures.get("complaints_received", ctx.year)
+    if received is not None:
+        sentences.insert(0, f"We received {shown(received)} complaints in {ctx.year.label}.")
+    section.text(
+        f"Figures for {label(stock)} homes; sector medians are from the Regulator of "
+        "Social Housing's published data for all landlords."
+    )
+    section.bullets(sentences)
+
+    columns = [
+        ("This year", ctx.year),
+        ("Last year", ctx.previous),
+    ]
+    records = []
+    for measure in HEADLINE:
+        current = ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
+        previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
+        median = _benchmark(ctx, measure, stock, "median", "sector_all")
+        band = _benchmark(ctx, measure, stock, "median", "sector_band")
+        position = _benchmark(ctx, measure, stock, "position", "sector_all")
+        records.append(
+            [
+                MEASURE_NAMES[measure],
+                shown(current),
+                shown(previous),
+                shown(median),
+                shown(band),
+                NOT_AVAILABLE if position is None else position["display"],
+            ]
+        )
+    frame = pl.DataFrame(
+        records,
+        schema=[
+            "Measure",
+            *(c for c, _ in columns),
+            "Sector median",
+            "Size-band median",
+            "Position in sector",
+        ],
+        orient="row",
+    )
+    section.add_table(
+        data_table(
+            "tbl-headline",
+            f"Headline measures, {label(stock)}: {ctx.year.label} against {ctx.previous.label} "
+            "and the sector",
+            frame,
+            note="CH01 per 1,000 homes; CH02 and TP09 in per cent. [U]: cannot be calculated "
+            "(zero denominator).",
+        )
+    )
+    if ctx.measures.breakdown("CH01_1", ctx.year, "stock_type").height > 1:
+        _tsm_by_stock_type(ctx, section)
+    return section, headline
+
+
+def _tsm_by_stock_type(ctx: ReportContext, section: Section) -> None:
+    metrics = [
+        Metric(f"{MEASURE_NAMES[m]}: {label(s)}", m, "stock_type", s, "regulator")
+        for m in HEADLINE
+        for s in ("lcra", "lcho", "combined")
+    ]
+    section.add_table(
+        metric_table(
+            "tbl-tsm-stock",
+            "Tenant satisfaction measures by stock type (regulator view)",
+            ctx.measures,
+            metrics,
+            [(label_, period) for label_, period in ctx.years],
+        )
+    )
+
+
+def volumes(ctx: ReportContext) -> Section:
+    section = Section("volumes", "Complaint volumes and themes")
+    m, y = ctx.measures, ctx.year
+    section.add_table(
+        metric_table(
+            "tbl-volumes",
+            "Complaints received",
+            m,
+            [
+                Metric("Complaints received (first stage)", "complaints_received"),
+                Metric("Stage 1 complaints received", "received_1"),
+                Metric("Stage 2 escalations received", "received_2"),
+            ],
+            ctx.years,
+        ),
+        empty=f"Complaints received: {NOT_AVAILABLE}.",
+    )
+    breakdown_block(
+        section,
+        "received-area",
+        "Stage 1 complaints by service area",
+        m,
+        "received_1",
+        y,
+        "service_area",
+        heading="Service area",
+        value_heading="Complaints",
+        chart_summary="Stage 1 complaints by service area: {top} had the most ({top_value}) "
+        "of {n} areas.",
+    )
+    breakdown_block(
+        section,
+        "received-category",
+        "Stage 1 complaints by category",
+        m,
+        "received_1",
+        y,
+        "category",
+        heading="Category",
+        value_heading="Complaints",
+        chart_summary="Stage 1 complaints by category: the largest category was {top} "
+        "({top_value}) of {n} categories.",
+    )
+    breakdown_block(
+        section,
+        "received-channel",
+        "Stage 1 complaints by channel",
+        m,
+        "received_1",
+        y,
+        "channel",
+        heading="Channel",
+        value_heading="Complaints",
+    )
+    breakdown_block(
+        section,
+        "received-agent",
+        "Stage 1 complaints by who handled them",
+        m,
+        "received_1",
+        y,
+        "managing_agent",
+        heading="Handled by",
+        value_heading="Complaints",
+    )
+    breakdown_block(
+        section,
+        "root-cause",
+        "Root causes recorded",
+        m,
+        "root_cause",
+        y,
+        "root_cause",
+        heading="Root cause",
+        value_heading="Complaints",
+    )
+    trend_block(
+        section,
+        "received-month",
+        "Complaints received by month",
+        m,
+        y,
+        [Metric("Stage 1", "received_1"), Metric("Stage 2", "received_2")],
+        y_label="Complaints",
+        summary="Stage 1 and stage 2 complaints received in each month of the year.",
+    )
+    return section
+
+
+def resolution(ctx: ReportContext) -> Section:
+    section = Section("resolution", "Stage resolution and escalation")
+    m = ctx.measures
+    provisional = m.get("resolved_stage1_provisional", ctx.year)
+    count = m.get("resolved_stage1_provisional_count", ctx.year)
+    if provisional is not None and provisional["value"] == 1:
+        section.note(
+            f"Provisional: {shown(count)} stage 1 responses are still within the window in which the "
+            "resident may ask for stage 2, so the stage 1 resolution rate may fall."
+        )
+    section.add_table(
+        metric_table(
+            "tbl-resolution",
+            "Where complaints were resolved",
+            m,
+            [
+                Metric("Resolved at stage 1 (%)", "resolved_stage1"),
+                Metric("Escalated to stage 2 (%)", "escalation_rate"),
+                Metric("Resolved at stage 2 (%)", "resolved_stage2"),
+                Metric("Final responses at stage 1", "resolutions", "stage", "1"),
+                Metric("Final responses at stage 2", "resolutions", "stage", "2"),
+                Metric(
+                    "Stage 2 requests made after the escalation window", "escalation_late_requested"
+                ),
+                Metric("Stage 2 handled by a different person (%)", "stage2_different_handler"),
+            ],
+            ctx.years,
+        ),
+        empty=f"Stage resolution: {NOT_AVAILABLE}.",
+    )
+    most = m.get("stage_most_resolutions", ctx.year)
+    if most is not None and most["value"] is not None:
+        section.text(f"Most complaints were resolved at stage {int(most['value'])}.")
+    regimes = m.breakdown("escalation_rate", ctx.year, "regime")
+    if regimes.height > 1:
+        section.add_table(
+            metric_table(
+                "tbl-resolution-regime",
+                "Escalation rate by regime",
+                m,
+                [
+                    Metric(label(r), "escalation_rate", "regime", r)
+                    for r in regimes["breakdown_value"]
+                ],
+                ctx.years,
+                first_heading="Regime",
+            )
+        )
+    return section
+
+
+def timeliness(ctx: ReportContext) -> Section:
+    section = Section("timeliness", "Timeliness")
+    section.text(
+        "Two views of the same complaints. The regulator view (CH02 and the Scottish ARC) allows "
+        "extensions only up to the Code's limit (the SPSO's in Scotland). The management view "
+        "follows our own policy, which may allow longer extensions. Both count the same stages, so "
+        "any difference comes from extensions alone."
+    )
+    m, y = ctx.measures, ctx.year
+    metrics = []
+    for stage in (1, 2):
+        metrics += [
+            Metric(
+                f"Stage {stage} acknowledged in time (%)", f"ack_in_time_{stage}", view="management"
+            ),
+            Metric(
+                f"Stage {stage} answered in time, regulator view (%)",
+                f"response_in_time_{stage}",
+                view="regulator",
+            ),
+            Metric(
+                f"Stage {stage} answered in time, management view (%)",
+                f"response_in_time_{stage}",
+                view="management",
+            ),
+            Metric(
+                f"Stage {stage} in time only with an extension, management view",
+                f"response_in_time_with_ext_{stage}",
+                view="management",
+            ),
+            Metric(f"Stage {stage} mean working days to response", f"wd_to_response_mean_{stage}"),
+            Metric(
+                f"Stage {stage} median working days to response", f"wd_to_response_median_{stage}"
+            ),
+        ]
+    section.add_table(
+        metric_table("tbl-timeliness", "Acknowledgement and response times", m, metrics, ctx.years),
+        empty=f"Timeliness: {NOT_AVAILABLE}.",
+    )
+    trend_block(
+        section,
+        "timeliness-month",
+        "Stage 1 complaints answered in time by month",
+        m,
+        y,
+        [
+            Metric("Regulator view", "response_in_time_1", view="regulator"),
+            Metric("Management view", "response_in_time_1", view="management"),
+        ],
+        y_label="Answered in time (%)",
+        percent=True,
+        summary="Percentage of stage 1 responses sent in each month that were in time, in the "
+        "regulator view (Code extension limit) and the management view (our policy).",
+    )
+    trend_block(
+        section,
+        "timeliness2-month",
+        "Stage 2 complaints answered in time by month",
+        m,
+        y,
+        [
+            Metric("Regulator view", "response_in_time_2", view="regulator"),
+            Metric("Management view", "response_in_time_2", view="management"),
+        ],
+        y_label="Answered in time (%)",
+        percent=True,
+        summary="Percentage of stage 2 responses sent in each month that were in time, in both views.",
+    )
+    for stage in (1, 2):
+        breakdown_block(
+            section,
+            f"overdue-{stage}",
+            f"Open stage {stage} complaints past their deadline at the year end, by working days "
+            "overdue (management view)",
+            m,
+            f"overdue_{stage}",
+            y,
+            "band",
+            heading="Working days overdue",
+            value_heading="Complaints",
+            sort_by_value=False,
+        )
+    return section
+
+
+def outcomes(ctx: ReportContext) -> Section:
+    section = Section("outcomes", "Outcomes")
+    m, y = ctx.measures, ctx.year
+    for stage in (1, 2):
+        breakdown_block(
+            section,
+            f"outcome-{stage}",
+            f"Stage {stage} outcomes (% of responses)",
+            m,
+            f"outcome_{stage}",
+            y,
+            "outcome",
+            heading="Outcome",
+            value_heading="Share (%)",
+            percent=True,
+            chart_summary=f"Stage {stage} outcomes: the most common was {{top}} ({{top_value}}%).",
+            empty=f"Stage {stage} outcomes: {NOT_AVAILABLE}.",
+        )
+        pivot_block(
+            section,
+            f"outcome-area-{stage}",
+            f"Stage {stage} outcomes by service area (% of the area's responses)",
+            m,
+            f"outcome_{stage}",
+            y,
+            "service_area|outcome",
+            row_heading="Service area",
+            column_order=OUTCOME_ORDER,
+        )
+    return section
+
+
+def refusals(ctx: ReportContext) -> Section:
+    section = Section("refusals", "Refused and excluded complaints, and non-complaints")
+    section.text(
+        "A complaint can be refused at either stage under the Code's exclusions; a refused "
+        "escalation leaves the stage 1 complaint standing. Refused complaints are left out of every "
+        "other measure. Petitions, service requests and cases where the resident did not wish to "
+        "complain are recorded for learning but are not complaints."
+    )
+    m, y = ctx.measures, ctx.year
+    section.add_table(
+        metric_table(
+            "tbl-refusals",
+            "Refused complaints",
+            m,
+            [
+                Metric("Stage 1 complaints refused", "refused_1"),
+                Metric("Stage 2 escalations refused", "refused_2"),
+                Metric("Refusals with a reason recorded (%)", "refusals_with_reason"),
+            ],
+            ctx.years,
+        ),
+        empty=f"Refused complaints: {NOT_AVAILABLE}.",
+    )
+    for stage in (1, 2):
+        breakdown_block(
+            section,
+            f"refused-reason-{stage}",
+            f"Reasons for refusing stage {stage} complaints",
+            m,
+            f"refused_{stage}",
+            y,
+            "reason",
+            heading="Reason",
+            value_heading="Complaints",
+        )
+    breakdown_block(
+        section,
+        "non-complaints",
+        "Non-complaints by kind",
+        m,
+        "non_complaints",
+        y,
+        "kind",
+        heading="Kind",
+        value_heading="Records",
+        empty=f"Non-complaints: {NOT_AVAILABLE}.",
+    )
+    breakdown_block(
+        section,
+        "outside-tsm",
+        "Complaints outside the TSM count, by service area",
+        m,
+        "outside_tsm",
+        y,
+        "service_area",
+        heading="Service area",
+        value_heading="Complaints",
+    )
+    return section
+
+
+def ombudsman(ctx: ReportContext) -> Section:
+    section = Section("ombudsman", "Ombudsman cases, findings and orders")
+    m, y = ctx.measures, ctx.year
+    section.add_table(
+        metric_table(
+            "tbl-ombudsman",
+            "Ombudsman cases",
+            m,
+            [
+                Metric("Cases referred", "ombudsman_referred"),
+                Metric("Determinations", "ombudsman_determinations"),
+                Metric("Findings", "ombudsman_findings"),
+                Metric(
+                    "Maladministration rate (% of findings)", "ombudsman_maladministration_rate"
+                ),
+                Metric("Orders complied with (%)", "ombudsman_orders_complied"),
+                Metric("Compensation ordered (£)", "ombudsman_compensation_ordered_gbp"),
+                Metric("Complaint Handling Failure Orders", "chfo_issued"),
+                Metric("CHFOs complied with (%)", "chfo_complied"),
+            ],
+            ctx.years,
+        ),
+        empty=f"Ombudsman cases: {NOT_AVAILABLE}.",
+    )
+    pivot_block(
+        section,
+        "ombudsman-findings",
+        "Findings by body and outcome",
+        m,
+        "ombudsman_findings",
+        y,
+        "body|outcome",
+        row_heading="Body",
+        column_order=[
+            "severe_maladministration",
+            "maladministration",
+            "service_failure",
+            "reasonable_redress",
+            "no_maladministration",
+            "outside_jurisdiction",
+        ],
+    )
+    breakdown_block(
+        section,
+        "ombudsman-body",
+        "Cases referred by body",
+        m,
+        "ombudsman_referred",
+        y,
+        "body",
+        heading="Body",
+        value_heading="Cases",
+    )
+    publications = _publications(ctx)
+    if publications.height:
+        section.add_table(
+            data_table(
+                "tbl-publications",
+                "The Ombudsman's annual performance letter and findings of non-compliance",
+                publications,
+            )
+        )
+    else:
+        section.note(
+            "No annual performance letter or finding of non-compliance with the Code is recorded "
+            f"for {ctx.year.label}."
+        )
+    return section
+
+
+def _publications(ctx: ReportContext) -> pl.DataFrame:
+    if not table_exists(ctx.con, "ombudsman_publication"):
+        return pl.DataFrame()
+    frame = query_frame(
+        ctx.con,
+        """
+        select kind, published_date, summary, url
+        from ombudsman_publication
+        where landlord_id = ?
+          and (replace(reporting_year, '/', '-') = ? or reporting_year = ?
+               or published_date between ? and ?)
+        order by published_date
+        """,
+        [ctx.landlord.landlord_id, ctx.year.key, ctx.year.label, ctx.year.start, ctx.year.end],
+    )
+    return frame.select(
+        pl.col("kind").map_elements(label, return_dtype=pl.String).alias("Publication"),
+        pl.col("published_date").dt.strftime("%d %B %Y").alias("Published"),
+        pl.col("summary").alias("Summary"),
+        pl.col("url").fill_null("").alias("Link"),
+    )
+
+
+def heat_and_care(ctx: ReportContext) -> Section:
+    section = Section("heat-care", "Heat-network and care complaints")
+    m = ctx.measures
+    section.text(
+        "Heat-network complaints follow Ofgem's rules: eight weeks (56 calendar days) to resolve, "
+        "after which, or on a deadlock letter, the resident may go to the Energy Ombudsman. Care "
+        "complaints go to the Local Government and Social Care Ombudsman and are reported apart."
+    )
+    section.add_table(
+        metric_table(
+            "tbl-heat-care",
+            "Heat-network and care complaints",
+            m,
+            [
+                Metric("Heat-network complaints", "heat_network_complaints"),
+                Metric("Resolved within 8 weeks (%)", "heat_network_resolved_8_weeks"),
+                Metric("Eligible for the Energy Ombudsman", "heat_network_eo_eligible"),
+                Metric("Eligible and told of the Energy Ombudsman (%)", "heat_network_eo_notified"),
+                Metric("Referred to the Energy Ombudsman", "heat_network_eo_referred"),
+                Metric(
+                    "'Resolved to satisfaction' recorded (%)", "heat_network_satisfaction_recorded"
+                ),
+                Metric("Care complaints (all stages)", "care_complaints"),
+                Metric("Care complaints at stage 1", "care_complaints", "stage", "1"),
+                Metric("Care complaints at stage 2", "care_complaints", "stage", "2"),
+            ],
+            ctx.years,
+        ),
+        empty=f"Heat-network and care complaints: none recorded ({NOT_AVAILABLE}).",
+    )
+    return section
+
+
+def equality(ctx: ReportContext) -> Section:
+    section = Section("equality", "Vulnerability and reasonable adjustments")
+    m, y = ctx.measures, ctx.year
+    metrics = []
+    for stage in (1, 2):
+        metrics += [
+            Metric(f"Stage {stage}: vulnerability recorded (%)", f"vulnerability_{stage}"),
+            Metric(f"Stage {stage}: adjustment requested (%)", f"adjustment_requested_{stage}"),
+            Metric(
+                f"Stage {stage}: adjustment made, of those requested (%)",
+                f"adjustment_made_{stage}",
+            ),
+        ]
+    section.add_table(
+        metric_table("tbl-equality", "Vulnerability and adjustments", m, metrics, ctx.years),
+        empty=f"Vulnerability and adjustments: {NOT_AVAILABLE}.",
+    )
+    breakdown_block(
+        section,
+        "equality-timeliness",
+        "Stage 1 answered in time by whether a vulnerability was recorded (management view, %)",
+        m,
+        "response_in_time_1",
+        y,
+        "vulnerability",
+        view="management",
+        heading="Vulnerability recorded",
+        value_heading="Answered in time (%)",
+        sort_by_value=False,
+    )
+    return section
+
+
+def satisfaction(ctx: ReportContext) -> Section:
+    section = Section("satisfaction", "Satisfaction with complaint handling")
+    m, y = ctx.measures, ctx.year
+    records = []
+    for stock in ("lcra", "lcho", "combined"):
+        tp09 = m.get("TP09", y, "stock_type", stock, "regulator")
+        if tp09 is None:
+            continue
+        moe = m.get("TP09_margin_of_error", y, "stock_type", stock, "regulator")
+        respondents = m.get("TP09_respondents", y, "stock_type", stock, "regulator")
+        meets = m.get("TP09_meets_rsh_precision", y, "stock_type", stock, "regulator")
+        required = m.get("TP09_required_precision", y, "stock_type", stock, "regulator")
+        records.append(
+            [
+                label(stock),
+                shown(tp09),
+                "[U]" if moe is None or moe["value"] is None else f"±{moe['display']}",
+                shown(respondents),
+                shown(required),
+                shown(meets),
+            ]
+        )
+    if records:
+        section.add_table(
+            data_table(
+                "tbl-tp09",
+                f"TP09: satisfaction with the landlord's approach to complaints, {y.label}",
+                pl.DataFrame(
+                    records,
+                    schema=[
+                        "Stock type",
+                        "TP09 (%)",
+                        "Margin of error (points, 95%)",
+                        "Respondents",
+                        "Required precision (±points)",
+                        "Sample meets RSH precision",
+                    ],
+                    orient="row",
+                ),
+                note="Respondents who had complained in the last 12 months and gave one of the "
+                "five answers; margin of error with finite population correction.",
+            )
+        )
+    else:
+        section.note(f"TP09: {NOT_AVAILABLE}.")
+    section.add_table(
+        metric_table(
+            "tbl-complainant-survey",
+            "Complainant surveys",
+            m,
+            [
+                Metric("Surveys returned (% of sent)", "complainant_survey_response_rate"),
+                Metric("Satisfied with timeliness (%)", "complainant_satisfaction_timeliness"),
+                Metric(
+                    "Satisfied with fairness of the process (%)",
+                    "complainant_satisfaction_fairness",
+                ),
+                Metric("Satisfied with the outcome (%)", "complainant_satisfaction_outcome"),
+            ],
+            ctx.years,
+        ),
+        empty="Complainant surveys: none recorded.",
+    )
+    trend_block(
+        section,
+        "survey-quarter",
+        "Complainant satisfaction by quarter",
+        m,
+        y,
+        [
+            Metric("Timeliness", "complainant_satisfaction_timeliness"),
+            Metric("Fairness", "complainant_satisfaction_fairness"),
+            Metric("Outcome", "complainant_satisfaction_outcome"),
+        ],
+        y_label="Satisfied (%)",
+        percent=True,
+        by="quarter",
+        summary="Share of returned complainant surveys satisfied (4 or 5 of 5) with timeliness, "
+        "fairness and outcome, per quarter.",
+    )
+    return section
+
+
+def remedies(ctx: ReportContext) -> Section:
+    section = Section("remedies", "Remedies")
+    m, y = ctx.measures, ctx.year
+    section.add_table(
+        metric_table(
+            "tbl-remedies",
+            "Compensation and payments",
+            m,
+            [
+                Metric("Compensation offered (£)", "compensation_offered_gbp"),
+                Metric("Compensation paid (£)", "compensation_paid_gbp"),
+                Metric("Responses with compensation paid", "compensation_paid_count"),
+                Metric(
+                    "Payments made without a complaint (£)", "remedy_payments_without_complaint"
+                ),
+                Metric(
+                    "Number of payments without a complaint",
+                    "remedy_payments_without_complaint_count",
+                ),
+            ],
+            ctx.years,
+        ),
+        empty=f"Remedies: {NOT_AVAILABLE}.",
+    )
+    breakdown_block(
+        section,
+        "compensation-area",
+        "Compensation paid by service area (£)",
+        m,
+        "compensation_paid_gbp",
+        y,
+        "service_area",
+        heading="Service area",
+        value_heading="Paid (£)",
+    )
+    breakdown_block(
+        section,
+        "non-financial",
+        "Non-financial remedies",
+        m,
+        "non_financial_remedy",
+        y,
+        "remedy",
+        heading="Remedy",
+        value_heading="Responses",
+    )
+    return section
+
+
+def learning(ctx: ReportContext) -> Section:
+    section = Section("learning", "Learning and service improvements")
+    m, y = ctx.measures, ctx.year
+    section.add_table(
+        metric_table(
+            "tbl-learning",
+            "Service improvements",
+            m,
+            [
+                Metric("Improvements raised", "learning_actions"),
+                Metric("Complaints linked to them", "learning_linked_complaints"),
+                Metric("Improvements completed", "learning_actions_completed"),
+                Metric(
+                    "Due in the year and completed on time (%)", "learning_actions_completed_by_due"
+                ),
+                Metric(
+                    "Actions promised in responses done by their due date (%)",
+                    "promised_actions_on_time",
+                ),
+            ],
+            ctx.years,
+        ),
+        empty=f"Learning: {NOT_AVAILABLE}.",
+    )
+    improvements = learning_actions(ctx.con, ctx.landlord.landlord_id, y, ctx.published)
+    if improvements.height:
+        section.add_table(
+            data_table(
+                "tbl-improvements",
+                "Service improvements and the complaints behind them",
+                improvements,
+            )
+        )
+    return section
+
+
+def learning_actions(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, period: Period, published: bool
+) -> pl.DataFrame:
+    """Improvements raised or completed in ``period``: theme, what changed, linked complaint counts.
+
+    Only counts of linked complaints are shown, never case details. Descriptions are written for
+    residents (the learning.csv contract) and are escaped like all text.
+    """
+    if not table_exists(con, "learning_action"):
+        return pl.DataFrame()
+    frame = query_frame(
+        con,
+        """
+        select theme, description, coalesce(len(linked_complaint_ids), 0) as linked,
+               due_date, completed_date
+        from learning_action
+        where landlord_id = ?
+          and (raised_date between ? and ? or completed_date between ? and ?)
+        order by theme, raised_date, action_ref
+        """,
+        [landlord_id, period.start, period.end, period.start, period.end],
+    )
+    linked = pl.col("linked").cast(pl.String)
+    if published:
+        linked = pl.when(pl.col("linked").is_between(1, 4)).then(pl.lit("<5")).otherwise(linked)
+    return frame.select(
+        pl.col("theme").alias("Theme"),
+        pl.col("description").alias("What changed"),
+        linked.alias("Linked complaints"),
+        pl.when(pl.col("completed_date").is_not_null())
+        .then(pl.lit("Completed ") + pl.col("completed_date").dt.strftime("%d/%m/%Y"))
+        .when(pl.col("due_date").is_not_null())
+        .then(pl.lit("Due ") + pl.col("due_date").dt.strftime("%d/%m/%Y"))
+        .otherwise(pl.lit("In progress"))
+        .alias("Status"),
+    )
+
+
+def compliments(ctx: ReportContext) -> Section:
+    section = Section("compliments", "Compliments")
+    m = ctx.measures
+    section.add_table(
+        metric_table(
+            "tbl-compliments",
+            "Compliments received",
+            m,
+            [Metric("Compliments", "compliments")],
+            ctx.years,
+        ),
+        empty=f"Compliments: {NOT_AVAILABLE}.",
+    )
+    breakdown_block(
+        section,
+        "compliments-area",
+        "Compliments by service area",
+        m,
+        "compliments",
+        ctx.year,
+        "service_area",
+        heading="Service area",
+        value_heading="Compliments",
+    )
+    return section
+
+
+def schemes(ctx: ReportContext) -> Section | None:
+    """Per-scheme (business unit) figures, when the exports carry a scheme."""
+    m, y = ctx.measures, ctx.year
+    values = m.breakdown("received_1", y, "scheme")["breakdown_value"].to_list()
+    values = [v for v in values if v != "unknown"]
+    if not values:
+        return None
+    section = Section("schemes", "Scheme and business-unit figures")
+    section.text("The main measures for each scheme or business unit recorded in the exports.")
+    columns = [
+        ("Stage 1 received", "received_1", None),
+        ("Stage 2 received", "received_2", None),
+        ("Stage 1 in time, management view (%)", "response_in_time_1", "management"),
+        ("Stage 2 in time, management view (%)", "response_in_time_2", "management"),
+        ("Stage 1 acknowledged in time (%)", "ack_in_time_1", "management"),
+        ("Compensation paid (£)", "compensation_paid_gbp", None),
+    ]
+    records = [
+        [label(scheme)]
+        + [shown(m.get(measure, y, "scheme", scheme, view)) for _, measure, view in columns]
+        for scheme in sorted(
+            values
+            + (
+                ["unknown"]
+                if "unknown" in m.breakdown("received_1", y, "scheme")["breakdown_value"]
+                else []
+            )
+        )
+    ]
+    frame = pl.DataFrame(records, schema=["Scheme"] + [c for c, _, _ in columns], orient="row")
+    section.add_table(data_table("tbl-schemes", f"Figures by scheme, {y.label}", frame))
+    return section
+
+
+def self_assessment_section(summary: dict | None) -> Section:
+    """Summary of the Code self-assessment, or a plain "not available" when there is none."""
+    section = Section("self-assessment", "Complaint Handling Code self-assessment")
+    if summary is None:
+        section.note(
+            "Self-assessment summary: not available (no self-assessment for this year in the "
+            "workspace)."
+        )
+        return section
+    totals = summary.get("totals", {})
+    section.text(
+        f"Our self-assessment against the Housing Ombudsman's Complaint Handling Code for "
+        f"{summary.get('year_label', '')}: {totals.get('yes', 0)} of {totals.get('provisions', 0)} "
+        f"provisions met, {totals.get('no', 0)} not met, {totals.get('contradicted', 0)} answers "
+        f"where our data does not support a 'yes', and {totals.get('actions', 0)} planned actions."
+    )
+    sections = summary.get("sections", [])
+    if sections:
+        section.add_table(
+            data_table(
+                "tbl-self-assessment",
+                "Self-assessment by section of the Code",
+                pl.DataFrame(
+                    [[f"{s['number']}. {s['title']}", s["yes"], s["no"]] for s in sections],
+                    schema=["Code section", "Comply: yes", "Comply: no"],
+                    orient="row",
+                ),
+            )
+        )
+    contradictions = summary.get("contradictions", [])
+    if contradictions:
+        section.bullets(
+            [
+                f"Provision {c['provision']}: the data does not support 'yes' ("
+                + "; ".join(c.get("evidence", []))
+                + ")"
+                for c in contradictions
+            ]
+        )
+    deadline = summary.get("deadline")
+    if deadline is not None:
+        section.text(f"Submission due {deadline:%d %B %Y} ({summary.get('deadline_rule', '')}).")
+    return section
+
+
+def board_response_section(rendered: str | None) -> Section:
+    """The board's response (``board_response.md``, already rendered with raw HTML escaped)."""
+    section = Section("board-response", "The board's response")
+    if rendered:
+        from pipeline.reporting.blocks import Block
+
+        section.blocks.append(Block("html", html=rendered))
+    else:
+        section.note("The board's response: not available (no board_response.md in the workspace).")
+    return section
+
+
+def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
+    """Methodology and data quality: rows loaded and quarantined, rules applied, cut date, version."""
+    section = Section("appendix", "Appendix: methodology and data quality")
+    section.bullets(
+        [
+            f"Reporting year {ctx.year.label}: {ctx.year.start:%d %B %Y} to {ctx.year.end:%d %B %Y}.",
+            f"Data cut date: {data_cut}. Complaints still open then are counted as not answered "
+            "in time where their deadline had passed.",
+            f"Code version: {code_version}.",
+            "Rates are rounded half up to one decimal place. [U] means the figure cannot be "
+            "calculated because its denominator is zero.",
+            "Working days exclude weekends, bank holidays of the complaint's nation and our closure "
+            "days. Day 0 is the day received.",
+            "Refused complaints are excluded from every measure except the refusal counts; a "
+            "collective complaint counts once; non-complaints never count.",
+            "Tenant satisfaction measures (CH01, CH02, TP09) cover English complaints and stock "
+            "only; Scottish complaints are reported through the ARC.",
+        ]
+        + (
+            [
+                "Published version: counts from 1 to 4 are shown as <5, rates with fewer than 5 cases "
+                "as [c], and one more cell is suppressed where a total would reveal a suppressed one."
+            ]
+            if ctx.published
+            else []
+        )
+    )
+    section.add_table(policy_table(ctx.landlord))
+    files = ingest_summary(ctx.con, ctx.landlord.landlord_id)
+    section.add_table(
+        data_table("tbl-ingest", "Rows read, loaded and quarantined per input file", files)
+        if files.height
+        else None,
+        empty="Rows loaded and quarantined: not available (no ingest ledger in the database).",
+    )
+    rules = quarantine_by_rule(ctx.con, ctx.landlord.landlord_id)
+    section.add_table(
+        data_table("tbl-quarantine-rules", "Quarantined records by rule", rules)
+        if rules.height
+        else None,
+        empty="No record was quarantined." if files.height else None,
+    )
+    return section
+
+
+def policy_table(landlord: Landlord):
+    """The timescales applied: every policy version, regime and stage (design.md section 5)."""
+    records = []
+    for version in landlord.policy_versions:
+        for regime, scales in version.timescales.items():
+            for stage, scale in (("1", scales.stage_1), ("2", scales.stage_2)):
+                cap = "none" if scale.extension_wd is None else str(scale.extension_wd)
+                if scale.extension_cap_unless_extenuating:
+                    cap += " (more in extenuating circumstances)"
+                records.append(
+                    [
+                        f"{version.effective_from:%d/%m/%Y}",
+                        label(regime),
+                        stage,
+                        "none" if scale.acknowledge_wd is None else str(scale.acknowledge_wd),
+                        str(scale.respond_wd),
+                        cap,
+                        scale.clock_starts,
+                        f"{version.escalation_window.months_after_stage1_response} months",
+                    ]
+                )
+    frame = pl.DataFrame(
+        records,
+        schema=[
+            "Policy from",
+            "Regime",
+            "Stage",
+            "Acknowledge (WD)",
+            "Respond (WD)",
+            "Extension cap (WD)",
+            "Clock starts",
+            "Escalation window",
+        ],
+        orient="row",
+    )
+    return data_table("tbl-policy", "Timescales applied (management view)", frame)
+
+
+def ingest_summary(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:
+    """Rows in, loaded and quarantined per input file, from the ingest ledger."""
+    if not table_exists(con, "ingest_file"):
+        return pl.DataFrame()
+    return query_frame(
+        con,
+        """
+        select source_file as "File", rows_in as "Rows read", rows_loaded as "Loaded",
+               rows_quarantined as "Quarantined"
+        from ingest_file where landlord_id = ? order by source_file
+        """,
+        [landlord_id],
+    )
+
+
+def quarantine_by_rule(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:
+    """Quarantine entries per rule (counts only)."""
+    if not table_exists(con, "quarantine"):
+        return pl.DataFrame()
+    return query_frame(
+        con,
+        """
+        select rule as "Rule", count(*) as "Records", count(distinct source_file) as "Files"
+        from quarantine where landlord_id = ? group by rule order by count(*) desc, rule
+        """,
+        [landlord_id],
+    )

@@ -1,0 +1,269 @@
+"""Building blocks of every document: sections made of text, tables and charts read from measures.
+
+A section is a heading and a list of blocks; the templates in ``reports/`` render them in order, so
+the annual report, the committee pack and the learning summary share one way of showing a measure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pipeline.periods import Period
+from pipeline.reporting.charts import Chart, bar_chart, line_chart
+from pipeline.reporting.data import Measures
+from pipeline.reporting.labels import label
+from pipeline.reporting.tables import Table, data_table
+
+NOT_AVAILABLE = "not available"
+
+
+@dataclass
+class Block:
+    """One item of a section: a paragraph, a bullet list, a table or a chart (with its table)."""
+
+    kind: str  # 'text' | 'list' | 'table' | 'chart' | 'note' | 'html'
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    table: Table | None = None
+    chart: Chart | None = None
+    html: str = ""
+
+
+@dataclass
+class Section:
+    """A numbered section of a document; ``id`` is the anchor the contents page links to."""
+
+    id: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    level: int = 2
+
+    def text(self, text: str) -> None:
+        self.blocks.append(Block("text", text=text))
+
+    def note(self, text: str) -> None:
+        self.blocks.append(Block("note", text=text))
+
+    def bullets(self, items: list[str]) -> None:
+        if items:
+            self.blocks.append(Block("list", items=items))
+
+    def add_table(self, table: Table | None, empty: str | None = None) -> None:
+        if table is not None and table.rows:
+            self.blocks.append(Block("table", table=table))
+        elif empty:
+            self.note(empty)
+
+    def add_chart(self, chart: Chart | None) -> None:
+        if chart is not None:
+            self.blocks.append(Block("chart", chart=chart))
+
+
+def shown(row: dict | None) -> str:
+    """The display text of a measure row, or ``not available`` when there is no row."""
+    return NOT_AVAILABLE if row is None else (row["display"] or "[U]")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One row of a metric table: a label and where its figure is in the measures table."""
+
+    label: str
+    measure: str
+    breakdown: str = "none"
+    breakdown_value: str = "all"
+    view: str | None = None
+
+
+def metric_table(
+    table_id: str,
+    caption: str,
+    measures: Measures,
+    metrics: list[Metric],
+    columns: list[tuple[str, Period | str]],
+    *,
+    first_heading: str = "Measure",
+    note: str | None = None,
+    keep_missing: bool = False,
+) -> Table:
+    """A table with one row per metric and one column per period, cells the measures' display text.
+
+    Rows with no figure in any column are left out unless ``keep_missing``.
+    """
+    records = []
+    for metric in metrics:
+        cells = [
+            measures.get(
+                metric.measure, period, metric.breakdown, metric.breakdown_value, metric.view
+            )
+            for _, period in columns
+        ]
+        if keep_missing or any(cell is not None for cell in cells):
+            records.append([metric.label] + [shown(cell) for cell in cells])
+    frame = pl.DataFrame(
+        records, schema=[first_heading] + [heading for heading, _ in columns], orient="row"
+    )
+    return data_table(table_id, caption, frame, note=note)
+
+
+def breakdown_frame(
+    measures: Measures,
+    measure: str,
+    period: Period | str,
+    breakdown: str,
+    view: str | None = None,
+    *,
+    sort_by_value: bool = True,
+) -> pl.DataFrame:
+    """Rows of ``measure`` by ``breakdown`` with a readable ``label`` column, largest first."""
+    rows = measures.breakdown(measure, period, breakdown, view)
+    rows = rows.with_columns(
+        pl.col("breakdown_value").map_elements(label, return_dtype=pl.String).alias("label"),
+        pl.col("display").fill_null("[U]"),
+    )
+    if sort_by_value:
+        rows = rows.sort(["value", "label"], descending=[True, False], nulls_last=True)
+    return rows
+
+
+def breakdown_block(
+    section: Section,
+    block_id: str,
+    caption: str,
+    measures: Measures,
+    measure: str,
+    period: Period | str,
+    breakdown: str,
+    *,
+    heading: str,
+    value_heading: str,
+    view: str | None = None,
+    chart_summary: str | None = None,
+    percent: bool = False,
+    empty: str | None = None,
+    sort_by_value: bool = True,
+) -> pl.DataFrame:
+    """Add a breakdown as a chart (with its data table) when ``chart_summary`` is given, else a table.
+
+    ``chart_summary`` may contain ``{top}`` and ``{top_value}`` (the largest group) and ``{n}``.
+    Returns the rows shown, for commentary.
+    """
+    rows = breakdown_frame(measures, measure, period, breakdown, view, sort_by_value=sort_by_value)
+    if rows.is_empty():
+        if empty:
+            section.note(empty)
+        return rows
+    if chart_summary is not None:
+        top = rows.row(0, named=True)
+        summary = chart_summary.format(top=top["label"], top_value=top["display"], n=rows.height)
+        section.add_chart(
+            bar_chart(
+                f"chart-{block_id}",
+                caption,
+                rows,
+                "label",
+                "value",
+                label=heading,
+                value_label=value_heading,
+                summary=summary,
+                percent=percent,
+                display="display",
+            )
+        )
+    else:
+        section.add_table(
+            data_table(
+                f"tbl-{block_id}",
+                caption,
+                rows.select(pl.col("label").alias(heading), pl.col("display").alias(value_heading)),
+            )
+        )
+    return rows
+
+
+def pivot_block(
+    section: Section,
+    block_id: str,
+    caption: str,
+    measures: Measures,
+    measure: str,
+    period: Period | str,
+    breakdown: str,
+    *,
+    row_heading: str,
+    view: str | None = None,
+    column_order: list[str] | None = None,
+    empty: str | None = None,
+) -> None:
+    """A two-way breakdown (``a|b``) as a table: rows the first dimension, columns the second."""
+    rows = measures.breakdown(measure, period, breakdown, view)
+    if rows.is_empty():
+        if empty:
+            section.note(empty)
+        return
+    split = rows.with_columns(
+        pl.col("breakdown_value").str.split_exact("|", 1).struct.rename_fields(["a", "b"])
+    ).unnest("breakdown_value")
+    present = split["b"].unique().to_list()
+    order = [c for c in (column_order or []) if c in present] + sorted(
+        c for c in present if c not in (column_order or [])
+    )
+    wide = (
+        split.select("a", "b", pl.col("display").fill_null("[U]"))
+        .pivot(on="b", index="a", values="display")
+        .with_columns(pl.col("a").map_elements(label, return_dtype=pl.String))
+        .sort("a")
+    )
+    frame = wide.select(
+        pl.col("a").alias(row_heading), *[pl.col(c).fill_null("–").alias(label(c)) for c in order]
+    )
+    section.add_table(data_table(f"tbl-{block_id}", caption, frame))
+
+
+def trend_block(
+    section: Section,
+    block_id: str,
+    caption: str,
+    measures: Measures,
+    period: Period,
+    series: list[Metric],
+    *,
+    y_label: str,
+    summary: str,
+    percent: bool = False,
+    by: str = "month",
+) -> None:
+    """A line chart over the months (or quarters) of ``period``, one line per metric."""
+    frames = []
+    for index, metric in enumerate(series):
+        rows = measures.breakdown(metric.measure, period, by, metric.view).select(
+            pl.col("breakdown_value").alias("x"),
+            pl.col("value").alias(f"v{index}"),
+            pl.col("display").fill_null("[U]").alias(f"d{index}"),
+        )
+        frames.append(rows)
+    frames = [f for f in frames if f.height]
+    if not frames:
+        section.note(f"{caption}: {NOT_AVAILABLE}.")
+        return
+    joined = frames[0]
+    for other in frames[1:]:
+        joined = joined.join(other, on="x", how="full", coalesce=True)
+    joined = joined.sort("x")
+    present = [i for i in range(len(series)) if f"v{i}" in joined.columns]
+    section.add_chart(
+        line_chart(
+            f"chart-{block_id}",
+            caption,
+            joined,
+            "x",
+            {f"v{i}": series[i].label for i in present},
+            x_label="Month" if by == "month" else "Quarter",
+            y_label=y_label,
+            summary=summary,
+            percent=percent,
+            table_columns={f"d{i}": series[i].label for i in present},
+        )
+    )

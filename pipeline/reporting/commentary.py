@@ -1,0 +1,110 @@
+"""Plain-English commentary generated from the figures: better or worse, and by how much.
+
+Nothing here computes a measure: the sentences compare values already in the ``measures`` table
+(this year, last year, the sector median) and say so in words a board member reads in seconds.
+"""
+
+from __future__ import annotations
+
+from pipeline.rounding import round_half_up
+
+# CH02 (answered in time) and TP09 (satisfaction) are better when higher. CH01 is not judged: a rise
+# can mean residents find it easier to complain as much as worse service (the Ombudsman's view).
+HIGHER_IS_BETTER = {"CH01": None, "CH02": True, "TP09": True}
+
+
+def figure_text(value: float | None, unit: str) -> str:
+    """A value as a reader sees it: ``53.9 per 1,000 homes``, ``89.9%``, ``[U]``."""
+    if value is None:
+        return "[U]"
+    shown = f"{round_half_up(value, 1):.1f}"
+    return {"per_1000": f"{shown} per 1,000 homes", "percent": f"{shown}%"}.get(unit, shown)
+
+
+def _difference(delta: float, unit: str) -> str:
+    amount = f"{abs(round_half_up(delta, 1)):.1f}"
+    return f"{amount} percentage points" if unit == "percent" else f"{amount} per 1,000 homes"
+
+
+def _unavailable(measure: str, row: dict | None) -> str:
+    if row is None:
+        return "is not available for this year (no figure in the measures table)"
+    if measure.startswith("CH01"):
+        return "cannot be calculated ([U]): no homes owned of this type at the year end"
+    if measure.startswith("CH02"):
+        return "cannot be calculated ([U]): no complaints at this stage were received in the year"
+    return (
+        "cannot be calculated ([U]): no survey respondent who had complained in the last 12 months "
+        "gave an answer"
+    )
+
+
+def compare(
+    measure: str,
+    current: dict | None,
+    previous: dict | None,
+    median: float | None,
+    position: str | None = None,
+) -> str:
+    """One or two sentences on a headline measure against last year and the sector median.
+
+    Parameters
+    ----------
+    measure
+        ``CH01_1``, ``CH01_2``, ``CH02_1``, ``CH02_2`` or ``TP09``.
+    current, previous
+        Measure rows (dicts with ``value``, ``display``, ``unit``, ``numerator``, ``denominator``)
+        for this year and last year, or None.
+    median
+        The sector median for the same measure and stock type, or None.
+    position
+        The landlord's position among the sector (e.g. "top quartile"), if known.
+
+    Returns
+    -------
+    str
+        Plain text (the template escapes it).
+    """
+    from pipeline.reporting.labels import MEASURE_NAMES
+
+    name = MEASURE_NAMES.get(measure, measure)
+    if current is None or current["value"] is None:
+        if current is not None and current.get("display") not in (None, "[U]"):
+            # A suppressed figure in the published version: say so rather than guess.
+            return f"{name}: {current['display']} (suppressed: fewer than 5 cases)."
+        return f"{name} {_unavailable(measure, current)}."
+    unit = current["unit"]
+    direction = HIGHER_IS_BETTER.get(measure[:4])
+    parts = [f"{name} was {figure_text(current['value'], unit)}"]
+    if previous is not None and previous["value"] is not None:
+        delta = round_half_up(current["value"], 1) - round_half_up(previous["value"], 1)
+        before = figure_text(previous["value"], unit)
+        if abs(delta) < 0.05:
+            parts.append(f", unchanged from last year ({before})")
+        else:
+            moved = "up" if delta > 0 else "down"
+            verdict = ""
+            if direction is not None:
+                better = (delta > 0) == direction
+                verdict = ": an improvement" if better else ": a deterioration"
+            parts.append(f", {moved} {_difference(delta, unit)} on last year ({before}){verdict}")
+    elif previous is not None:
+        parts.append(", with no comparable figure for last year ([U])")
+    else:
+        parts.append(", the first year with this figure")
+    sentence = "".join(parts) + "."
+    if median is not None:
+        gap = round_half_up(current["value"], 1) - median
+        if abs(gap) < 0.05:
+            where = "in line with"
+        else:
+            where = f"{_difference(gap, unit)} {'above' if gap > 0 else 'below'}"
+        sentence += f" That is {where} the sector median of {figure_text(median, unit)}"
+        # CH01's position label only restates above/below; CH02 and TP09 get their quartile.
+        sentence += f" ({position})." if position and direction is not None else "."
+    if direction is None:
+        sentence += (
+            " A higher complaint rate is not by itself worse: it can show that residents find it "
+            "easy to complain."
+        )
+    return sentence

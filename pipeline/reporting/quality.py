@@ -1,0 +1,179 @@
+"""The data-quality report for analysts: what was quarantined, where, and what to fix at source.
+
+Reads the ingest ledger (``ingest_file``) and the ``quarantine`` table, whose entries hold only
+structured mapped fields (file, row, column, rule, raw value; never free text or personal data).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.io import atomic_write_text, safe_cell
+from pipeline.reporting.blocks import Section
+from pipeline.reporting.data import query_frame, table_exists
+from pipeline.reporting.tables import data_table
+
+SAMPLE_ROWS_PER_RULE = 5
+
+# rule id (pipeline/sources/fields.py RULE_TEXT) -> what to change in the case-management system.
+FIX_IN_SOURCE = {
+    "date_unparseable": "Make the date fields date-typed in the case system or the report "
+    "definition, or add the export's date format to the mapping's date_formats.",
+    "date_in_future": "Correct dates keyed after the data cut date (often a mistyped year); "
+    "check the export was taken after the data cut date set in landlord.yaml.",
+    "required_missing": "Make the field mandatory when a case is logged or closed (received "
+    "date, case reference, service area, tenure).",
+    "unknown_code": "Use only the case system's agreed pick-list values, or add the new code to "
+    "the mapping's codes list with the canonical value it means.",
+    "number_unparseable": "Store amounts and extension days as numbers, without text such as "
+    "'TBC' or 'n/a'.",
+    "response_before_receipt": "Check the response and received dates: a response cannot come "
+    "before the stage was received. Stop back-dating responses when cases are re-opened.",
+    "ack_before_receipt": "Check the acknowledgement and received dates; record the date the "
+    "stage was actually received.",
+    "stage2_before_stage1_response": "Log an escalation only after the stage 1 response, or "
+    "correct the stage 1 response date.",
+    "duplicate_row": "Remove repeated lines from the export (often a report joining on a "
+    "one-to-many table such as contacts or actions).",
+    "conflicting_rows": "Keep one line per complaint and stage: the export has two different "
+    "versions of the same case; fix the report so it returns the latest.",
+    "duplicate_id_across_files": "A case appears in two exports with different details: take "
+    "exports that do not overlap, or re-run both from the same date.",
+    "route_unknown": "Use the agreed record types, or list the new value under the mapping's "
+    "route values.",
+    "parent_quarantined": "Fix the complaint-level problem listed for the same row; its stages "
+    "then load too.",
+}
+GENERIC_FIX = "See the rule's message; correct the value in the case system or the mapping."
+
+QUARANTINE_COLUMNS = [
+    "source_file",
+    "source_row",
+    "target_table",
+    "column_name",
+    "rule",
+    "message",
+    "raw_value",
+]
+
+
+def quarantine_frame(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:
+    """Every quarantine entry of the landlord, in file and row order."""
+    if not table_exists(con, "quarantine"):
+        return pl.DataFrame(schema={c: pl.String for c in QUARANTINE_COLUMNS})
+    return query_frame(
+        con,
+        f"select {', '.join(QUARANTINE_COLUMNS)} from quarantine where landlord_id = ? "  # noqa: S608
+        "order by source_file, source_row, column_name, rule",
+        [landlord_id],
+    )
+
+
+def write_quarantine_csv(frame: pl.DataFrame, path: Path) -> Path:
+    """Write the quarantine entries to CSV with formula-safe cells (= + - @ neutralised)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(QUARANTINE_COLUMNS)
+    # Row count is the number of quarantined records (small by design); safe_cell is per value.
+    writer.writerows([safe_cell(v) for v in row] for row in frame.select(QUARANTINE_COLUMNS).rows())
+    return atomic_write_text(path, buffer.getvalue())
+
+
+def quality_sections(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, quarantine: pl.DataFrame
+) -> list[Section]:
+    """Summary, counts by file and rule, sample rows per rule and what to fix per rule."""
+    from pipeline.reporting.annual import ingest_summary
+
+    summary = Section("dq-summary", "Summary")
+    files = ingest_summary(con, landlord_id)
+    if files.height:
+        totals = files.select(pl.col("Rows read", "Loaded", "Quarantined").sum()).row(0)
+        balanced = (
+            files.filter(pl.col("Rows read") != pl.col("Loaded") + pl.col("Quarantined")).height
+            == 0
+        )
+        summary.bullets(
+            [
+                f"{files.height} input files; {totals[0]} data rows read, {totals[1]} loaded and "
+                f"{totals[2]} quarantined.",
+                "Every row is accounted for (rows read = loaded + quarantined in every file)."
+                if balanced
+                else "Warning: in at least one file rows read do not equal loaded + quarantined.",
+                f"{quarantine.height} quarantine entries under "
+                f"{quarantine['rule'].n_unique() if quarantine.height else 0} rules.",
+            ]
+        )
+        summary.add_table(
+            data_table("tbl-dq-files", "Rows read, loaded and quarantined per file", files)
+        )
+    else:
+        summary.note("No ingest ledger in the database: run the ingest step first.")
+
+    by_rule = Section("dq-by-rule", "Quarantine by file and rule")
+    if quarantine.height:
+        counts = (
+            quarantine.group_by("source_file", "rule")
+            .len()
+            .sort("source_file", "rule")
+            .select(
+                pl.col("source_file").alias("File"),
+                pl.col("rule").alias("Rule"),
+                pl.col("len").alias("Entries"),
+            )
+        )
+        by_rule.add_table(
+            data_table("tbl-dq-file-rule", "Quarantine entries by file and rule", counts)
+        )
+    else:
+        by_rule.note("Nothing was quarantined.")
+
+    fixes = Section("dq-fixes", "What to fix in the source system")
+    samples = Section("dq-samples", "Sample quarantined rows")
+    if quarantine.height:
+        rules = quarantine.group_by("rule").agg(pl.len().alias("n"), pl.col("message").first())
+        rules = rules.sort(["n", "rule"], descending=[True, False])
+        fixes.add_table(
+            data_table(
+                "tbl-dq-fixes",
+                "Rules broken and what to change at source",
+                rules.select(
+                    pl.col("rule").alias("Rule"),
+                    pl.col("n").alias("Entries"),
+                    pl.col("rule")
+                    .replace_strict(FIX_IN_SOURCE, default=GENERIC_FIX)
+                    .alias("What to fix in the source system"),
+                ),
+                align_right=["Entries"],
+            )
+        )
+        sample = (
+            quarantine.with_columns(pl.int_range(pl.len()).over("rule").alias("_n"))
+            .filter(pl.col("_n") < SAMPLE_ROWS_PER_RULE)
+            .sort("rule", "source_file", "source_row")
+            .select(
+                pl.col("source_file").alias("File"),
+                pl.col("source_row").alias("Row"),
+                pl.col("column_name").alias("Column"),
+                pl.col("rule").alias("Rule"),
+                pl.col("raw_value").alias("Raw value"),
+            )
+        )
+        samples.text(
+            f"Up to {SAMPLE_ROWS_PER_RULE} rows per rule; the full list is in quarantine.csv. "
+            "Only mapped fields are shown: file, row, column, rule and the raw value."
+        )
+        samples.add_table(
+            data_table(
+                "tbl-dq-samples", "Sample quarantined rows by rule", sample, align_right=["Row"]
+            )
+        )
+    else:
+        fixes.note("Nothing to fix: no row was quarantined.")
+        samples.note("No quarantined rows.")
+    return [summary, by_rule, fixes, samples]

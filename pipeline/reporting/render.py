@@ -1,0 +1,413 @@
+"""Render the board documents to HTML (Jinja, autoescaped) and print them to PDF.
+
+Public functions, one per document; each returns the paths it wrote::
+
+    render_annual_report(con, landlord, "2024-25", out_dir, published=False)
+        -> {"html": .../annual_report.html, "pdf": .../annual_report.pdf}
+    render_committee_pack(con, landlord, "2024-25-Q2", out_dir)      # or a month, "2024-05"
+    render_data_quality(con, landlord, out_dir)                       # + quarantine.csv
+    render_learning_summary(con, landlord, "2024-25-Q2", out_dir)     # or a year, "2024-25"
+
+``landlord`` is the workspace's :class:`~pipeline.config.Landlord` or its id (then ``landlord.yaml``
+is read from the workspaces root). Everything from the data is escaped by the template engine; the
+only markup passed through is what this package builds (great-tables and Plotly fragments, and
+board_response.md rendered with raw HTML escaped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import re
+import subprocess
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import markdown
+import polars as pl
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from pipeline import workspaces
+from pipeline.config import Landlord, load_landlord
+from pipeline.io import atomic_write_text
+from pipeline.periods import Period, ReportingYear, parse_quarter
+from pipeline.reporting import annual
+from pipeline.reporting.annual import ReportContext
+from pipeline.reporting.blocks import Section
+from pipeline.reporting.charts import plotly_js
+from pipeline.reporting.committee import committee_sections, periods_to_date
+from pipeline.reporting.data import Measures, year_to_date
+from pipeline.reporting.pdf import html_to_pdf
+from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
+from pipeline.reporting.residents import learning_sections
+from pipeline.reporting.suppression import suppress_small_numbers
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+REPORTS_ROOT = PROJECT_ROOT / "reports"
+_AUTO = object()
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja environment over ``reports/``: autoescape on for every template."""
+    return Environment(
+        loader=FileSystemLoader(REPORTS_ROOT),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def _css() -> Markup:
+    return Markup((REPORTS_ROOT / "css" / "report.css").read_text(encoding="utf-8"))
+
+
+@cache
+def code_version() -> str:
+    """``git describe`` of the checkout, else the installed package version."""
+    try:
+        result = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--tags"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+        return result.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("complaints-pipeline")
+        except PackageNotFoundError:
+            return "unknown"
+
+
+def render_markdown_safe(text: str) -> Markup:
+    """Markdown to HTML with raw HTML shown as text and only http(s)/mailto/in-page links kept."""
+    engine = markdown.Markdown(extensions=["extra", "sane_lists"])
+    # Raw HTML blocks and inline tags become plain text (escaped on output).
+    engine.preprocessors.deregister("html_block")
+    engine.inlinePatterns.deregister("html")
+    html = engine.convert(text)
+    # A markdown link may carry javascript: or data: URLs; keep only safe schemes.
+    html = re.sub(r'href="(?!https?:|mailto:|#)[^"]*"', 'href="#"', html, flags=re.IGNORECASE)
+    html = re.sub(r'src="[^"]*"', 'src=""', html)
+    return Markup(html)
+
+
+def _landlord(landlord: Landlord | str, workspace: Path | None) -> tuple[Landlord, Path]:
+    if isinstance(landlord, str):
+        workspace = Path(workspace or workspaces.workspaces_root() / landlord)
+        return load_landlord(workspace), workspace
+    return landlord, Path(workspace or workspaces.workspaces_root() / landlord.landlord_id)
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord,
+    start: dt.date,
+    end: dt.date,
+    published: bool,
+    extra: list[Measures] = (),
+) -> Measures:
+    measures = Measures.load(con, landlord.landlord_id, start, end)
+    frame = pl.concat([measures.frame, *(m.frame for m in extra)], how="vertical_relaxed")
+    if published:
+        frame = suppress_small_numbers(frame, landlord.thresholds.small_number_suppression)
+    return Measures(frame)
+
+
+def _data_cut(landlord: Landlord, con: duckdb.DuckDBPyConnection) -> str:
+    if landlord.data_cut_date is not None:
+        return f"{landlord.data_cut_date:%d %B %Y}"
+    return "the run date (no data_cut_date in landlord.yaml)"
+
+
+def _write(
+    out_dir: Path,
+    stem: str,
+    *,
+    title: str,
+    landlord: Landlord,
+    period_label: str,
+    sections: list[Section],
+    data_cut: str,
+    published: bool = False,
+    intro: str = "",
+    pdf: bool = True,
+) -> dict[str, Path]:
+    """Render ``document.html`` with ``sections``, write it atomically and print it to PDF."""
+    charts = any(block.kind == "chart" for s in sections for block in s.blocks)
+    html = (
+        environment()
+        .get_template("document.html")
+        .render(
+            title=title,
+            landlord_name=landlord.name,
+            period_label=period_label,
+            sections=sections,
+            data_cut=data_cut,
+            generated=dt.date.today().strftime("%d %B %Y"),
+            published=published,
+            intro=intro,
+            code_version=code_version(),
+            css=_css(),
+            charts=charts,
+            plotly_js=plotly_js() if charts else "",
+        )
+    )
+    out_dir = Path(out_dir)
+    paths = {"html": atomic_write_text(out_dir / f"{stem}.html", html)}
+    if pdf:
+        paths["pdf"] = html_to_pdf(
+            paths["html"],
+            out_dir / f"{stem}.pdf",
+            title=f"{landlord.name}: {title}",
+            header_right=period_label,
+        )
+    return paths
+
+
+def self_assessment_summary(
+    con: duckdb.DuckDBPyConnection, workspace: Path, landlord: Landlord, year: ReportingYear
+) -> dict | None:
+    """The self-assessment summary from ``pipeline.self_assessment`` when it is there, else None."""
+    if importlib.util.find_spec("pipeline.self_assessment.build") is None:
+        return None
+    build = importlib.import_module("pipeline.self_assessment.build")
+    summarise = getattr(build, "self_assessment_summary", None)
+    return None if summarise is None else summarise(con, workspace, landlord, year.key)
+
+
+def board_response(workspace: Path) -> Markup | None:
+    """``<workspace>/board_response.md`` rendered safely, or None when there is none."""
+    path = Path(workspace) / "board_response.md"
+    if not path.is_file():
+        return None
+    return render_markdown_safe(path.read_text(encoding="utf-8-sig"))
+
+
+def annual_report_sections(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord,
+    year: ReportingYear,
+    *,
+    published: bool,
+    workspace: Path,
+    self_assessment: Any = _AUTO,
+) -> tuple[list[Section], list[dict]]:
+    """The annual report's sections and its headline figures (for checks), without writing files."""
+    measures = _load(con, landlord, year.previous.start, year.end, published)
+    ctx = ReportContext(con, landlord, year, measures, published)
+    summary, headline = annual.executive_summary(ctx)
+    if self_assessment is _AUTO:
+        self_assessment = self_assessment_summary(con, workspace, landlord, year)
+    sections = [
+        summary,
+        annual.volumes(ctx),
+        annual.resolution(ctx),
+        annual.timeliness(ctx),
+        annual.outcomes(ctx),
+        annual.refusals(ctx),
+        annual.ombudsman(ctx),
+        annual.heat_and_care(ctx),
+        annual.equality(ctx),
+        annual.satisfaction(ctx),
+        annual.remedies(ctx),
+        annual.learning(ctx),
+        annual.compliments(ctx),
+        annual.schemes(ctx),
+        annual.self_assessment_section(self_assessment),
+        annual.board_response_section(board_response(workspace)),
+        annual.appendix(ctx, code_version(), _data_cut(landlord, con)),
+    ]
+    return [s for s in sections if s is not None], headline
+
+
+def render_annual_report(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord | str,
+    year: str | ReportingYear,
+    out_dir: Path,
+    *,
+    published: bool = False,
+    workspace: Path | None = None,
+    self_assessment: Any = _AUTO,
+    pdf: bool = True,
+) -> dict[str, Path]:
+    """Write the annual complaints performance and service-improvement report (HTML and PDF).
+
+    Parameters
+    ----------
+    con
+        Connection to the landlord's DuckDB (reads ``measures`` and small reference tables).
+    landlord
+        Landlord configuration, or its id.
+    year
+        Reporting year, e.g. ``"2024-25"``.
+    out_dir
+        Folder for ``annual_report.html/.pdf`` (``annual_report_published.*`` when published).
+    published
+        Website version: counts under 5 suppressed (``<5``), with secondary suppression.
+    workspace
+        The landlord workspace (board_response.md, self_assessment.yaml); default
+        ``<workspaces root>/<landlord_id>``.
+    self_assessment
+        The self-assessment summary dict, None for "not available", or omitted to read it with
+        ``pipeline.self_assessment`` when that module and the workspace's file exist.
+    pdf
+        Also print the PDF (default True).
+
+    Returns
+    -------
+    dict[str, Path]
+        ``{"html": ..., "pdf": ...}``.
+    """
+    landlord, workspace = _landlord(landlord, workspace)
+    year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
+    sections, _ = annual_report_sections(
+        con,
+        landlord,
+        year,
+        published=published,
+        workspace=workspace,
+        self_assessment=self_assessment,
+    )
+    return _write(
+        Path(out_dir),
+        "annual_report_published" if published else "annual_report",
+        title="Annual complaints performance and service improvement report",
+        landlord=landlord,
+        period_label=f"Reporting year {year.label}",
+        sections=sections,
+        data_cut=_data_cut(landlord, con),
+        published=published,
+        pdf=pdf,
+    )
+
+
+def _period(key: str) -> Period:
+    """``2024-25-Q2`` (quarter), ``2024-05`` (month) or ``2024-25`` (year)."""
+    if re.fullmatch(r"\d{4}-\d{2}-[Qq][1-4]", key):
+        return parse_quarter(key)
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", key) and int(key[5:]) != int(key[2:4]) + 1:
+        start = dt.date(int(key[:4]), int(key[5:]), 1)
+        year = ReportingYear.containing(start)
+        return next(m for m in year.months() if m.key == key)
+    return ReportingYear.parse(key)
+
+
+def render_committee_pack(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord | str,
+    quarter: str,
+    out_dir: Path,
+    *,
+    workspace: Path | None = None,
+    pdf: bool = True,
+) -> dict[str, Path]:
+    """Write the committee pack for a quarter (``2024-25-Q2``) or a month (``2024-05``).
+
+    The quarter's figures, the previous quarter's, the year to date (numerators and denominators of
+    the periods so far added up) and open-complaint ageing at the period end.
+
+    Returns
+    -------
+    dict[str, Path]
+        ``{"html": .../committee_pack.html, "pdf": .../committee_pack.pdf}``.
+    """
+    landlord, _ = _landlord(landlord, workspace)
+    period = _period(quarter)
+    if period.kind == "year":
+        raise ValueError(f"committee pack period '{quarter}' must be a quarter or a month")
+    year = ReportingYear.containing(period.start)
+    measures = _load(con, landlord, year.previous.start, year.end, published=False)
+    ytd = year_to_date(measures, periods_to_date(period), f"{year.key}-YTD")
+    sections = committee_sections(measures, ytd, period)
+    return _write(
+        Path(out_dir),
+        "committee_pack",
+        title="Complaints committee pack",
+        landlord=landlord,
+        period_label=period.label,
+        sections=sections,
+        data_cut=_data_cut(landlord, con),
+        pdf=pdf,
+    )
+
+
+def render_data_quality(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord | str,
+    out_dir: Path,
+    *,
+    workspace: Path | None = None,
+    pdf: bool = True,
+) -> dict[str, Path]:
+    """Write the data-quality report and ``quarantine.csv`` (formula-safe cells).
+
+    Returns
+    -------
+    dict[str, Path]
+        ``{"html": ..., "pdf": ..., "csv": .../quarantine.csv}``.
+    """
+    landlord, _ = _landlord(landlord, workspace)
+    quarantine = quarantine_frame(con, landlord.landlord_id)
+    paths = _write(
+        Path(out_dir),
+        "data_quality",
+        title="Data-quality report",
+        landlord=landlord,
+        period_label="Latest load",
+        sections=quality_sections(con, landlord.landlord_id, quarantine),
+        data_cut=_data_cut(landlord, con),
+        intro="For analysts: rows that could not be loaded, why, and what to fix in the case "
+        "system. No personal data is shown.",
+        pdf=pdf,
+    )
+    paths["csv"] = write_quarantine_csv(quarantine, Path(out_dir) / "quarantine.csv")
+    return paths
+
+
+def render_learning_summary(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord | str,
+    quarter_or_year: str,
+    out_dir: Path,
+    *,
+    workspace: Path | None = None,
+    pdf: bool = True,
+) -> dict[str, Path]:
+    """Write the residents' learning summary for a quarter or a year (published: counts under 5
+    suppressed).
+
+    Returns
+    -------
+    dict[str, Path]
+        ``{"html": .../learning_summary.html, "pdf": .../learning_summary.pdf}``.
+    """
+    landlord, _ = _landlord(landlord, workspace)
+    period = _period(quarter_or_year)
+    year = ReportingYear.containing(period.start)
+    measures = _load(con, landlord, year.start, year.end, published=True)
+    return _write(
+        Path(out_dir),
+        "learning_summary",
+        title="What your complaints told us",
+        landlord=landlord,
+        period_label=period.label,
+        sections=learning_sections(con, landlord.landlord_id, measures, period),
+        data_cut=_data_cut(landlord, con),
+        published=True,
+        intro="Every complaint helps us improve. This summary shows what residents told us and "
+        "what we changed as a result.",
+        pdf=pdf,
+    )
