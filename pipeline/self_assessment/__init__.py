@@ -1,1 +1,48 @@
-"""The Housing Ombudsman Complaint Handling Code 2024 self-assessment, evidenced from the data."""
+"""The Housing Ombudsman Complaint Handling Code 2024 self-assessment, evidenced from the data.
+
+Public API::
+
+    from pipeline.self_assessment import (
+        load_provisions,          # the Code's 73 provisions (reference data)
+        load_self_assessment,     # validate a workspace's self_assessment.yaml
+        load_document,            # answers + measured evidence + contradictions for a year
+        write_outputs,            # self_assessment.html / .pdf / .xlsx
+        self_assessment_summary,  # the annual report's summary block
+    )
+"""
+
+from pipeline.self_assessment.build import (
+    SelfAssessmentDocument,
+    assemble,
+    load_document,
+    self_assessment_summary,
+    submission_deadline,
+)
+from pipeline.self_assessment.model import (
+    SelfAssessment,
+    SelfAssessmentError,
+    find_self_assessment,
+    load_self_assessment,
+    parse_self_assessment,
+)
+from pipeline.self_assessment.reference import CodeReference, Provision, load_provisions
+from pipeline.self_assessment.render import render_html, render_xlsx, write_outputs
+
+__all__ = [
+    "CodeReference",
+    "Provision",
+    "SelfAssessment",
+    "SelfAssessmentDocument",
+    "SelfAssessmentError",
+    "assemble",
+    "find_self_assessment",
+    "load_document",
+    "load_provisions",
+    "load_self_assessment",
+    "parse_self_assessment",
+    "render_html",
+    "render_xlsx",
+    "self_assessment_summary",
+    "submission_deadline",
+    "write_outputs",
+]
