@@ -114,6 +114,31 @@ def _rate(row: dict | None) -> float | str | None:
     return float(row["display"])
 
 
+def reported_stock_types(found: dict) -> set[str]:
+    """Stock types the return reports, from the English units owned (``stock_units``).
+
+    design.md section 6: per stock type, LCRA and LCHO, combined when LCHO is under 1,000 homes.
+    So: LCHO of 1,000 homes or more -> LCRA and LCHO separately; 1 to 999 LCHO homes -> Combined
+    only (the RSH's COMB fields, LCRA and LCHO left blank, as the RSH's combined filers show);
+    no LCHO -> LCRA only. A stock type the landlord does not own is left blank, never 0.
+    """
+
+    def units(stock: str) -> float:
+        row = found.get(("stock_units", stock, "all")) or found.get(("CH01_1", stock, "regulator"))
+        if row is None:
+            return 0.0
+        return float(
+            row["numerator"] if row["measure"] == "stock_units" else row["denominator"] or 0
+        )
+
+    lcra, lcho = units("lcra"), units("lcho")
+    if lcho >= 1000:
+        return {"lcra", "lcho"} if lcra > 0 else {"lcho"}
+    if lcho > 0:
+        return {"combined"}
+    return {"lcra"} if lcra > 0 else set()
+
+
 def tsm_return_fields(
     con: duckdb.DuckDBPyConnection, landlord: Landlord, year: str | ReportingYear
 ) -> list[ReturnField]:
@@ -133,13 +158,17 @@ def tsm_return_fields(
     list[ReturnField]
         Per stock type (LCRA, LCHO, COMB): CH01 and CH02 stage 1 and 2 (calculated value, numerator,
         denominator), the Stg1/Stg2 without/with extension splits and TP09 (five answer counts and
-        ``TP09_Satisfied_Calc``); then the summary of approach. A stock type with no figures in
-        ``measures`` is left blank (value None); a zero denominator gives ``[U]``.
+        ``TP09_Satisfied_Calc``); then the summary of approach. Stock types the landlord does not
+        report (:func:`reported_stock_types`) are left blank (value None); a zero denominator
+        gives ``[U]``.
     """
     period = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
     found = _year_measures(con, landlord.landlord_id, period.key)
+    reported = reported_stock_types(found)
 
     def get(measure: str, stock: str) -> dict | None:
+        if stock not in reported:
+            return None
         return found.get((measure, stock, "regulator"))
 
     fields: list[ReturnField] = []
@@ -379,6 +408,7 @@ def write_arc_return(
 __all__ = [
     "ReturnField",
     "arc_return_fields",
+    "reported_stock_types",
     "tsm_return_fields",
     "write_arc_return",
     "write_tsm_return",

@@ -191,3 +191,32 @@ def test_arc_return_only_for_scottish_stock(con, tmp_path):
     assert values[("2", "percent_responded_in_full")] == "[U]"
     assert values[("2", "mean_working_days")] == "[U]"
     assert {r["indicator"] for r in rows} == {"3", "4"}
+
+
+@pytest.mark.parametrize(
+    ("lcra", "lcho", "reported"),
+    [
+        (2000, 0, {"LCRA"}),
+        (2000, 1500, {"LCRA", "LCHO"}),
+        (2000, 999, {"COMB"}),  # design.md s6: combined when LCHO is under 1,000 homes
+        (0, 1200, {"LCHO"}),
+    ],
+)
+def test_stock_types_reported_follow_the_lcho_threshold(tmp_path, lcra, lcho, reported):
+    con = duckdb.connect()
+    con.execute(MEASURES_DDL)
+    rows = []
+    for stock, units in (("lcra", lcra), ("lcho", lcho), ("combined", lcra + lcho)):
+        rows.append(measure_row("stock_units", stock, units, None, units, str(units), "count"))
+        rows[-1][8] = "all"
+        rows.append(measure_row("CH01_1", stock, 10, units, None, "[U]", "per_1000"))
+        if units:
+            rows[-1][11:13] = [10 / units * 1000, f"{10 / units * 1000:.1f}"]
+    con.executemany("insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    csv_path = write_tsm_return(con, make_landlord(), "2024-25", tmp_path)[0]
+    values = {r["field_code"]: r["value"] for r in read_csv(csv_path) if r["field_code"]}
+    for suffix in ("LCRA", "LCHO", "COMB"):
+        numerator = values[f"CH01_1_Numerator_{suffix}"]
+        assert (numerator == "10") == (suffix in reported), (suffix, numerator)
+        if suffix not in reported:
+            assert numerator == ""
