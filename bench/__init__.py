@@ -1,0 +1,1 @@
+"""Performance benchmark: a seeded workspace generator, two baselines and the harness (issue 8)."""
