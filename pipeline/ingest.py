@@ -31,9 +31,11 @@ from pipeline.sources.fields import (
     ISSUE_COLUMNS,
     Context,
     RecordPlan,
+    any_issue_condition,
     ident,
     insert_sql,
     issue_selects,
+    lit,
     row_issue_select,
     typed_columns,
 )
@@ -191,6 +193,25 @@ def _plan(index: int, name: str, mapping: Mapping, names: dict[str, str], ctx: C
     return planned
 
 
+def _source_sql(mapping: Mapping, names: dict[str, str]) -> str:
+    """Trimmed mapped cells (blank = null) of the data rows: not blank, not a footer."""
+    trimmed = [f"nullif(trim({ident(a)}), '')" for a in names.values()]
+    cells = [f"{t} as {ident(a)}" for t, a in zip(trimmed, names.values(), strict=True)]
+    # Blank = every mapped cell empty: such a row carries nothing to load or to quarantine.
+    present = f"coalesce({', '.join(trimmed)}) is not null"
+    where = [present]
+    if mapping.footer is not None:
+        pattern = mapping.footer.pattern
+        if not pattern.startswith("^"):
+            pattern = "^(?:" + pattern + ")"
+        cell = f"trim({ident(names[mapping.footer.column])})"
+        where.append(f"not coalesce(regexp_matches({cell}, {lit(pattern)}), false)")
+    return (
+        f"select __file, __row, {', '.join(cells)} from _frame "  # noqa: S608
+        f"where {' and '.join(where)}"
+    )
+
+
 def _stage_mapping(
     con: duckdb.DuckDBPyConnection, planned: _Planned, ctx: Context, key: str
 ) -> None:
@@ -198,22 +219,31 @@ def _stage_mapping(
     mapping = planned.mapping
     frame = _frames_table(planned.frames)
     names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
+    src = ident(f"{planned.typed.strip(chr(34))}_src")
     con.register("_frame", frame)
     try:
-        select = [
-            "__file",
-            "__row",
-            *[ident(a) for a in names.values()],
-            f"{routing.route_code_sql(mapping, names)} as __route",
-        ]
-        for record in planned.records:
-            select += typed_columns(record, ctx)
-        con.execute(
-            f"create or replace temp table {planned.typed} as select {', '.join(select)} from _frame",  # noqa: S608
-            {"pseudo_key": key},
-        )
+        con.execute(f"create or replace temp table {src} as {_source_sql(mapping, names)}")
     finally:
         con.unregister("_frame")
+    del frame
+    rows_in = dict(con.execute(f"select __file, count(*) from {src} group by 1").fetchall())  # noqa: S608
+    for source in planned.frames:
+        source.rows_in = rows_in.get(source.source_file, 0)
+
+    sources = [ident(a) for a in names.values()]
+    select = [
+        "__file",
+        "__row",
+        *sources,
+        f"{routing.route_code_sql(mapping, names)} as __route",
+        *typed_columns(planned.records, ctx),
+    ]
+    con.execute(
+        f"create or replace temp table {planned.typed} as "  # noqa: S608
+        f"select {', '.join(select)} from {src}",
+        {"pseudo_key": key},
+    )
+    con.execute(f"drop table {src}")
 
     typed = planned.typed
     issues = []
@@ -229,22 +259,30 @@ def _stage_mapping(
                 raw=ident(names[mapping.route.column]),
             )
         )
-    for record in planned.records:
-        if record is planned.complaint:
-            continue  # long shape: complaint fields are judged on the lead row only (later)
-        issues += issue_selects(record, ctx, typed)
+    # Scan the million rows once for any possible field rule break, then look at those only.
+    field_records = [r for r in planned.records if r is not planned.complaint]
+    con.execute(
+        f"create or replace temp table _bad as select * from {typed} "  # noqa: S608
+        f"where {any_issue_condition(field_records, ctx)}"
+    )
+    for record in field_records:
+        issues += issue_selects(record, ctx, "_bad")
     # Identical in every mapped field to an earlier row (any file of this mapping): first stays.
-    sources = ", ".join(ident(a) for a in names.values())
+    # Hash first so the exact comparison only runs on the few rows that share a hash.
+    all_sources = ", ".join(sources)
     issues.append(
         row_issue_select(
-            f"(select __file, __row, row_number() over (partition by {sources} "  # noqa: S608
-            f"order by __file, __row) as n from {typed})",
+            f"(select __file, __row, row_number() over (partition by {all_sources} "  # noqa: S608
+            f"order by __file, __row) as n from {typed} where hash({all_sources}) in "
+            f"(select h from (select hash({all_sources}) as h from {typed}) "
+            f"group by h having count(*) > 1))",
             "n > 1",
             "duplicate_row",
             mapping.target,
         )
     )
     _insert_issues(con, issues)
+    con.execute("drop table _bad")
 
     if mapping.target == "complaint":
         if planned.stage is not None:

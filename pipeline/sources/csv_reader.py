@@ -52,29 +52,45 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
     return text.removeprefix("\ufeff").encode("utf-8"), encoding
 
 
-def read_csv_text(data: bytes, *, delimiter: str, header_row: int, shown: str) -> pl.DataFrame:
-    """Read UTF-8 CSV bytes with every column as text and a ``__row`` column.
+def read_csv_text(
+    data: bytes, *, delimiter: str, header_row: int, shown: str, wanted: list[str]
+) -> tuple[pl.DataFrame, list[str]]:
+    """Read the ``wanted`` columns of UTF-8 CSV bytes as text, with a ``__row`` column.
 
     ``__row`` is the 1-based row number a spreadsheet shows: the header is on ``header_row``, the
     first data row is ``header_row + 1``, and blank lines keep their numbers (Polars keeps an
     empty line as an all-null row, unlike DuckDB's reader, which drops it and shifts the count).
+    Only mapped columns are materialised: unmapped ones (names, notes) never enter memory as data.
+
+    Returns
+    -------
+    tuple
+        The frame (columns named as in ``wanted``, or fewer when the header lacks some) and the
+        header as found (trimmed), for the missing-column message.
     """
+    options = dict(
+        has_header=True,
+        separator=delimiter,
+        skip_rows=header_row - 1,
+        infer_schema=False,
+        quote_char='"',
+        truncate_ragged_lines=True,
+        raise_if_empty=True,
+    )
     try:
+        header_raw = pl.read_csv(io.BytesIO(data), n_rows=0, **options).columns
+        by_name = {name.strip(): name for name in header_raw}
+        present = [by_name[c] for c in wanted if c in by_name]
         frame = pl.read_csv(
             io.BytesIO(data),
-            has_header=True,
-            separator=delimiter,
-            skip_rows=header_row - 1,
-            infer_schema=False,
-            quote_char='"',
-            truncate_ragged_lines=True,
+            columns=present or header_raw[:1],
             row_index_name="__row",
             row_index_offset=header_row + 1,
-            raise_if_empty=True,
+            **options,
         )
     except pl.exceptions.NoDataError as exc:
         raise IngestError(f"{shown}: has no header row at row {header_row}") from exc
-    except (pl.exceptions.ComputeError, pl.exceptions.PolarsError) as exc:
+    except pl.exceptions.PolarsError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise IngestError(f"{shown}: is not a readable CSV file ({first_line})") from exc
-    return frame.rename({c: c.strip() for c in frame.columns if c != "__row"})
+    return frame.rename({by_name[c]: c for c in wanted if c in by_name}), list(by_name)

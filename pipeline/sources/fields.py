@@ -10,6 +10,7 @@ is why the f-string SQL below is safe; the pseudonymisation key is always a boun
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.mapping import FieldSpec
@@ -103,18 +104,24 @@ class RecordPlan:
     """One record a source row can yield (complaint, a stage, a routed record, ...).
 
     ``exists`` is SQL over the typed table saying whether the row has this record; ``cross``
-    lists extra rules as ``(field, rule, condition)`` with the condition over typed columns.
+    lists extra rules as ``(field, rule, condition)``, the condition a function returning SQL
+    over the typed table.
     """
 
     name: str
     table: str
     fields: dict[str, FieldPlan]
     exists: str = "true"
-    cross: list[tuple[str, str, str]] = field(default_factory=list)
+    cross: list[tuple[str, str, Callable[[], str]]] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def col(self, name: str) -> str:
         """The typed table's column holding this record's ``name`` field."""
-        return ident(f"{self.name}__{name}")
+        return ident(self.aliases.get(name, f"{self.name}__{name}"))
+
+    def failed(self, name: str) -> str:
+        """The typed table's column saying the field's non-blank cell did not parse."""
+        return ident(self.aliases.get(f"{name}!failed", f"{self.name}__{name}__failed"))
 
 
 def _cast(sql: str, column: Column) -> str:
@@ -127,24 +134,28 @@ def _parse_date(x: str, ctx: Context) -> str:
     formats = list(dict.fromkeys([*ctx.date_formats, "%Y-%m-%d"]))
     formats_sql = "[" + ", ".join(lit(f) for f in formats) + "]"
     no_time = (
-        f"case when contains({x}, ':') then regexp_replace({x}, "
-        r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*$', '') else "
-        f"{x} end"
+        f"regexp_replace({x}, "
+        r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*$', '')"
     )
-    parsed = f"cast(try_strptime({no_time}, {formats_sql}) as date)"
-    if not ctx.excel_serial_dates:
-        return parsed
-    serial = f"try_cast({x} as double)"
-    # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
-    # 1899-12-30 for every real date after February 1900.
-    return (
-        f"coalesce({parsed}, case when {serial} between 61 and 2958465 then "
-        f"date '1899-12-30' + cast(floor({serial}) as integer) end)"
-    )
+    # coalesce only evaluates a later argument where the earlier ones are null, so the common
+    # case (a plain date in the first format) costs one strptime.
+    parts = [
+        f"cast(try_strptime({x}, {formats_sql}) as date)",
+        f"case when contains({x}, ':') then cast(try_strptime({no_time}, {formats_sql}) as date) end",
+    ]
+    if ctx.excel_serial_dates:
+        # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
+        # 1899-12-30 for every real date after February 1900.
+        serial = f"try_cast({x} as double)"
+        parts.append(
+            f"case when {serial} between 61 and 2958465 then "
+            f"date '1899-12-30' + cast(floor({serial}) as integer) end"
+        )
+    return f"coalesce({', '.join(parts)})"
 
 
 def _parse_number(x: str, column: Column) -> str:
-    cleaned = f"regexp_replace({x}, '[£,\\s]', '', 'g')"
+    cleaned = f"replace(replace(replace({x}, '£', ''), ',', ''), ' ', '')"
     return f"try_cast({cleaned} as {column.type})"
 
 
@@ -225,15 +236,59 @@ def parse_rule(plan: FieldPlan) -> str:
     }.get(plan.column.kind, "unknown_code")
 
 
-def typed_columns(record: RecordPlan, ctx: Context) -> list[str]:
-    """Select-list items for the typed table: ``<record>__<field>`` and its parse flag."""
-    items = []
-    for name, plan in record.fields.items():
-        value, failed = value_sql(plan, ctx)
-        items.append(f"{value} as {record.col(name)}")
-        if failed is not None:
-            items.append(f"{failed} as {ident(f'{record.name}__{name}__failed')}")
+def typed_columns(records: list[RecordPlan], ctx: Context) -> list[str]:
+    """Select-list items for the typed table, each distinct expression computed once.
+
+    Stages share the complaint id and the received date with the complaint, and hashing or
+    parsing twice costs seconds on a million rows, so each distinct expression becomes one
+    column ``_vN`` and the records' :meth:`RecordPlan.col` point at it.
+    """
+    seen: dict[str, str] = {}
+    items: list[str] = []
+
+    def alias(sql: str) -> str:
+        if sql not in seen:
+            seen[sql] = f"_v{len(seen)}"
+            items.append(f"{sql} as {seen[sql]}")
+        return seen[sql]
+
+    for record in records:
+        for name, plan in record.fields.items():
+            value, failed = value_sql(plan, ctx)
+            record.aliases[name] = alias(value)
+            if failed is not None:
+                record.aliases[f"{name}!failed"] = alias(failed)
     return items
+
+
+def _branches(
+    record: RecordPlan, name: str, plan: FieldPlan, ctx: Context
+) -> list[tuple[str, str]]:
+    """``(condition, rule)`` pairs of one field, in the order they are reported."""
+    column = plan.column
+    branches = []
+    _, failed = value_sql(plan, ctx)
+    if failed is not None:
+        branches.append((record.failed(name), parse_rule(plan)))
+    if column.not_null:
+        branches.append((f"{record.col(name)} is null", "required_missing"))
+    if column.kind == "date":
+        branches.append((f"{record.col(name)} > {lit(ctx.cut_date)}", "date_in_future"))
+    # Cross-field conditions are built late: column names exist only once the typed table is
+    # planned (see typed_columns).
+    branches += [(cond(), rule) for fname, rule, cond in record.cross if fname == name]
+    return branches
+
+
+def any_issue_condition(records: list[RecordPlan], ctx: Context) -> str:
+    """SQL true when a row might break any field rule (a cheap pre-filter for the issue scan)."""
+    conditions = [
+        f"coalesce({cond}, false)"
+        for record in records
+        for name, plan in record.fields.items()
+        for cond, _ in _branches(record, name, plan, ctx)
+    ]
+    return " or ".join(conditions) or "false"
 
 
 def _message_sql(rule_sql: str, table: str, field_name: str, source_name: str | None) -> str:
@@ -254,15 +309,7 @@ def issue_selects(record: RecordPlan, ctx: Context, typed: str, where: str = "tr
     selects = []
     for name, plan in record.fields.items():
         column = plan.column
-        branches = []
-        _, failed = value_sql(plan, ctx)
-        if failed is not None:
-            branches.append((ident(f"{record.name}__{name}__failed"), parse_rule(plan)))
-        if column.not_null:
-            branches.append((f"{record.col(name)} is null", "required_missing"))
-        if column.kind == "date":
-            branches.append((f"{record.col(name)} > {lit(ctx.cut_date)}", "date_in_future"))
-        branches += [(cond, rule) for fname, rule, cond in record.cross if fname == name]
+        branches = _branches(record, name, plan, ctx)
         if not branches:
             continue
         rule = "case " + " ".join(f"when {c} then {lit(r)}" for c, r in branches) + " end"

@@ -1,4 +1,4 @@
-"""Read one matched file into a :class:`SourceFrame`: mapped columns as trimmed text, per row."""
+"""Read one matched file into a :class:`SourceFrame`: the mapped columns as text, per row."""
 
 from __future__ import annotations
 
@@ -16,28 +16,29 @@ from pipeline.sources.xlsx_reader import read_xlsx_text
 
 @dataclass
 class SourceFrame:
-    """The data rows of one file.
+    """The rows of one file below its header, mapped columns only.
 
     Attributes
     ----------
     source_file
         Path relative to the workspace (posix), as written to every table.
     sha256
-        Hash of the file's bytes (the manifest and ``ingest_file`` record it).
+        Hash of the file's bytes (``ingest_file`` and the manifest record it).
     frame
         ``__row`` (spreadsheet row number) then one text column per mapped source column, named
-        ``s0``, ``s1``, ... in :meth:`Mapping.source_columns` order; blank cells are null.
-    rows_in
-        Data rows: not blank, not a footer (the left side of the reconciliation).
+        ``s0``, ``s1``, ... in :meth:`Mapping.source_columns` order, untrimmed. Blank and footer
+        rows are still here: the ingest step drops them in SQL and counts ``rows_in``.
     encoding
         The encoding the file was read as (csv) or ``xlsx``.
+    rows_in
+        Data rows (not blank, not a footer), set by the ingest step.
     """
 
     source_file: str
     sha256: str
     frame: pl.DataFrame
-    rows_in: int
     encoding: str
+    rows_in: int = 0
 
 
 def _missing_columns_error(
@@ -54,7 +55,7 @@ def _missing_columns_error(
 
 
 def read_source(path: Path, workspace: Path, mapping: Mapping, mapping_name: str) -> SourceFrame:
-    """Read ``path`` as ``mapping`` says and keep its data rows.
+    """Read ``path`` as ``mapping`` says.
 
     Parameters
     ----------
@@ -77,6 +78,7 @@ def read_source(path: Path, workspace: Path, mapping: Mapping, mapping_name: str
         The file is empty, binary, undecodable, not a workbook, or lacks a mapped column.
     """
     shown = Path(path).relative_to(workspace).as_posix()
+    wanted = mapping.source_columns()
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
@@ -88,36 +90,25 @@ def read_source(path: Path, workspace: Path, mapping: Mapping, mapping_name: str
                 "saved with a .csv name, or a corrupt download?)"
             )
         utf8, encoding = decode_to_utf8(data, mapping.encoding, shown)
-        raw = read_csv_text(
-            utf8, delimiter=mapping.delimiter, header_row=mapping.header_row, shown=shown
+        del data
+        raw, header = read_csv_text(
+            utf8,
+            delimiter=mapping.delimiter,
+            header_row=mapping.header_row,
+            shown=shown,
+            wanted=wanted,
         )
     else:
+        del data
         encoding = "xlsx"
         raw = read_xlsx_text(path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown)
-    del data
+        header = [c for c in raw.columns if c != "__row"]
 
-    wanted = mapping.source_columns()
-    header = [c for c in raw.columns if c != "__row"]
     missing = [c for c in wanted if c not in header]
     if missing:
         raise _missing_columns_error(shown, missing, header, mapping_name)
-
-    # Blank = every cell (mapped or not) empty or spaces; such rows are not data and not counted.
-    trimmed = [pl.col(c).str.strip_chars() for c in header]
-    blank = pl.all_horizontal([t.is_null() | (t == "") for t in trimmed])
-    keep = ~blank
-    if mapping.footer is not None:
-        pattern = mapping.footer.pattern
-        if not pattern.startswith("^"):
-            pattern = "^(?:" + pattern + ")"
-        footer_cell = pl.col(mapping.footer.column).str.strip_chars().fill_null("")
-        keep = keep & ~footer_cell.str.contains(pattern)
-    names = {column: f"s{i}" for i, column in enumerate(wanted)}
-    frame = raw.filter(keep).select(
+    frame = raw.select(
         pl.col("__row").cast(pl.Int32),
-        *[
-            pl.col(column).str.strip_chars().replace("", None).alias(alias)
-            for column, alias in names.items()
-        ],
+        *[pl.col(column).alias(f"s{i}") for i, column in enumerate(wanted)],
     )
-    return SourceFrame(shown, digest, frame, frame.height, encoding)
+    return SourceFrame(shown, digest, frame, encoding)

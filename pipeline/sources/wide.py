@@ -14,17 +14,16 @@ _STAGE_MARKERS = ("received_date", "acknowledged_date", "responded_date")
 
 def stage_rules(record: RecordPlan) -> list[tuple[str, str, str]]:
     """Cross-field rules of one stage: no acknowledgement or response before receipt."""
-    received = record.col("received_date")
     return [
         (
             "responded_date",
             "response_before_receipt",
-            f"{record.col('responded_date')} < {received}",
+            lambda: f"{record.col('responded_date')} < {record.col('received_date')}",
         ),
         (
             "acknowledged_date",
             "ack_before_receipt",
-            f"{record.col('acknowledged_date')} < {received}",
+            lambda: f"{record.col('acknowledged_date')} < {record.col('received_date')}",
         ),
     ]
 
@@ -63,7 +62,7 @@ def plan_records(mapping: Mapping, names: dict[str, str], ctx: Context) -> list[
             (
                 "received_date",
                 "stage2_before_stage1_response",
-                f"({s1_exists}) and {s2.col('received_date')} < {s1.col('responded_date')}",
+                lambda: f"({s1_exists}) and {s2.col('received_date')} < {s1.col('responded_date')}",
             )
         )
 
