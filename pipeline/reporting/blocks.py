@@ -124,8 +124,12 @@ def breakdown_frame(
         pl.col("display").fill_null("[U]"),
     )
     if sort_by_value:
-        rows = rows.sort(["value", "label"], descending=[True, False], nulls_last=True)
-    return rows
+        return rows.sort(["value", "label"], descending=[True, False], nulls_last=True)
+    # Bands such as '0-5', '6-10', '41+' in numeric order, other values alphabetically.
+    return rows.sort(
+        [pl.col("breakdown_value").str.extract(r"^(\d+)").cast(pl.Int64), "breakdown_value"],
+        nulls_last=True,
+    )
 
 
 def breakdown_block(
@@ -251,7 +255,13 @@ def trend_block(
     joined = frames[0]
     for other in frames[1:]:
         joined = joined.join(other, on="x", how="full", coalesce=True)
-    joined = joined.sort("x")
+    # Month keys ('2024-04') read better as 'Apr 2024'; the axis is categorical so every period shows.
+    joined = joined.sort("x").with_columns(
+        pl.when(pl.col("x").str.contains(r"^\d{4}-\d{2}$"))
+        .then((pl.col("x") + "-01").str.to_date("%Y-%m-%d", strict=False).dt.strftime("%b %Y"))
+        .otherwise(pl.col("x"))
+        .alias("x")
+    )
     present = [i for i in range(len(series)) if f"v{i}" in joined.columns]
     section.add_chart(
         line_chart(

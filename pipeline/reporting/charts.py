@@ -147,7 +147,7 @@ def line_chart(
             )
         )
     _layout(figure, y_label, percent)
-    figure.update_layout(xaxis_title=x_label, showlegend=len(series) > 1)
+    figure.update_layout(xaxis_title=x_label, xaxis_type="category", showlegend=len(series) > 1)
     columns = table_columns or series
     table = data_table(
         f"{chart_id}-data",

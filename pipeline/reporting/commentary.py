@@ -99,9 +99,10 @@ def compare(
             where = "in line with"
         else:
             where = f"{_difference(gap, unit)} {'above' if gap > 0 else 'below'}"
-        sentence += f" That is {where} the sector median of {figure_text(median, unit)}"
+        sentence += f" That is {where} the sector median of {figure_text(median, unit)}."
         # CH01's position label only restates above/below; CH02 and TP09 get their quartile.
-        sentence += f" ({position})." if position and direction is not None else "."
+        if position and direction is not None:
+            sentence += f" Position among landlords: {position}."
     if direction is None:
         sentence += (
             " A higher complaint rate is not by itself worse: it can show that residents find it "

@@ -35,11 +35,10 @@ MEASURE_COLUMNS = [
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Whether ``name`` is a table or view in the connection's current schema."""
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_name = ?", [name]
-        ).fetchone()[0]
-    )
+    rows = con.sql(
+        "select count(*) from information_schema.tables where table_name = ?", params=[name]
+    ).fetchall()
+    return bool(rows[0][0])
 
 
 def query_frame(
