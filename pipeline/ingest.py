@@ -219,17 +219,6 @@ def _stage_mapping(
     mapping = planned.mapping
     frame = _frames_table(planned.frames)
     names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
-    src = ident(f"{planned.typed.strip(chr(34))}_src")
-    con.register("_frame", frame)
-    try:
-        con.execute(f"create or replace temp table {src} as {_source_sql(mapping, names)}")
-    finally:
-        con.unregister("_frame")
-    del frame
-    rows_in = dict(con.execute(f"select __file, count(*) from {src} group by 1").fetchall())  # noqa: S608
-    for source in planned.frames:
-        source.rows_in = rows_in.get(source.source_file, 0)
-
     sources = [ident(a) for a in names.values()]
     select = [
         "__file",
@@ -238,12 +227,22 @@ def _stage_mapping(
         f"{routing.route_code_sql(mapping, names)} as __route",
         *typed_columns(planned.records, ctx),
     ]
-    con.execute(
-        f"create or replace temp table {planned.typed} as "  # noqa: S608
-        f"select {', '.join(select)} from {src}",
-        {"pseudo_key": key},
+    con.register("_frame", frame)
+    try:
+        # One pass: trim and filter the cells (subquery), then type them; no staging copy.
+        con.execute(
+            f"create or replace temp table {planned.typed} as "  # noqa: S608
+            f"select {', '.join(select)} from ({_source_sql(mapping, names)})",
+            {"pseudo_key": key},
+        )
+    finally:
+        con.unregister("_frame")
+    del frame
+    rows_in = dict(
+        con.execute(f"select __file, count(*) from {planned.typed} group by 1").fetchall()  # noqa: S608
     )
-    con.execute(f"drop table {src}")
+    for source in planned.frames:
+        source.rows_in = rows_in.get(source.source_file, 0)
 
     typed = planned.typed
     issues = []
