@@ -1,0 +1,174 @@
+"""Checks on the canonical tables: the reconciliation gate, pandera per table, export freshness.
+
+Every check re-reads the landlord's DuckDB file (read-only), so it judges what was written, not
+what the asset believed it wrote.
+"""
+
+import datetime as dt
+
+import dagster as dg
+
+from pipeline.partitions import landlord_and_year, landlord_year_partitions
+from pipeline.resources import ComplaintsStore
+from pipeline.schemas import SCHEMAS, validate_table
+
+_LOADED = (
+    "complaint",
+    "complaint_stage",
+    "non_complaint",
+    "tp09_response",
+    "complainant_survey",
+    "ombudsman_case",
+    "ombudsman_finding",
+    "chfo",
+    "remedy_payment",
+    "learning_action",
+    "promised_action",
+    "compliment",
+)
+
+
+def reconciliation_rows(con, landlord_id: str) -> list[tuple[str, int, int, int]]:
+    """Per file: rows in (ingest_file), and loaded / quarantined counted from the tables.
+
+    Loaded = distinct source rows in any canonical table with no quarantine entry; quarantined =
+    distinct source rows in ``quarantine``. A row dropped anywhere makes in != loaded + quarantined.
+    """
+    loaded = " union all ".join(
+        f"select source_file, source_row from {t} where landlord_id = $l"  # noqa: S608
+        for t in _LOADED
+    )
+    return con.execute(
+        f"""
+        with loaded as (select distinct source_file, source_row from ({loaded})),
+        quarantined as (
+            select distinct source_file, source_row from quarantine where landlord_id = $l
+        ),
+        loaded_only as (
+            select source_file, count(*) as n from loaded l
+            where not exists (select 1 from quarantined q where q.source_file = l.source_file
+                              and q.source_row = l.source_row)
+            group by 1
+        ),
+        q as (select source_file, count(*) as n from quarantined group by 1)
+        select f.source_file, f.rows_in, coalesce(lo.n, 0), coalesce(q.n, 0)
+        from ingest_file f left join loaded_only lo using (source_file)
+        left join q using (source_file)
+        where f.landlord_id = $l
+        order by f.source_file
+        """,  # noqa: S608
+        {"l": landlord_id},
+    ).fetchall()
+
+
+@dg.asset_check(
+    asset="canonical_tables",
+    partitions_def=landlord_year_partitions,
+    name="reconciliation",
+    blocking=True,
+    description="Every input row is accounted for: per file, rows in = rows loaded + rows "
+    "quarantined, counted back from the canonical tables and the quarantine.",
+)
+def reconciliation(
+    context: dg.AssetCheckExecutionContext, store: ComplaintsStore
+) -> dg.AssetCheckResult:
+    landlord_id, _ = landlord_and_year(context)
+    with store.connect(landlord_id, read_only=True) as con:
+        rows = reconciliation_rows(con, landlord_id)
+    bad = [r for r in rows if r[1] != r[2] + r[3]]
+    table = "\n".join(
+        ["| file | rows in | loaded | quarantined | difference |", "|---|---:|---:|---:|---:|"]
+        + [f"| {f} | {i:,} | {lo:,} | {q:,} | {i - lo - q:,} |" for f, i, lo, q in rows]
+    )
+    return dg.AssetCheckResult(
+        passed=not bad,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "files": len(rows),
+            "files_not_reconciling": len(bad),
+            "ledger": dg.MetadataValue.md(table),
+        },
+    )
+
+
+def _markdown(frame) -> str:
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = [
+        "| " + " | ".join(str(v).replace("|", "/")[:80] for v in row) + " |"
+        for row in frame.iter_rows()
+    ]
+    return "\n".join([header, rule, *body])
+
+
+def _pandera_check(table: str):
+    @dg.asset_check(
+        asset="canonical_tables",
+    partitions_def=landlord_year_partitions,
+        name=f"pandera_{table}",
+        description=f"Pandera model {SCHEMAS[table].__name__} (pipeline/schemas.py) on the "
+        f"landlord's {table} rows: types, allowed codes, ranges and date order.",
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, store: ComplaintsStore
+    ) -> dg.AssetCheckResult:
+        landlord_id, _ = landlord_and_year(context)
+        with store.connect(landlord_id, read_only=True) as con:
+            frame = con.sql(
+                f"select * from {table} where landlord_id = $l",  # noqa: S608
+                params={"l": landlord_id},
+            ).pl()
+        failures = validate_table(frame, table)
+        preview = _markdown(failures.head(20)) if failures.height else ""
+        return dg.AssetCheckResult(
+            passed=failures.height == 0,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "rows_checked": frame.height,
+                "failure_cases": failures.height,
+                "failures": dg.MetadataValue.md(preview or "none"),
+            },
+        )
+
+    return _check
+
+
+pandera_checks = [_pandera_check(table) for table in SCHEMAS]
+
+
+@dg.asset_check(
+    asset="canonical_tables",
+    partitions_def=landlord_year_partitions,
+    name="exports_freshness",
+    description="Warns when the newest export file is older than thresholds.exports_max_age_days "
+    "before the data cut (landlord.yaml data_cut_date, default today).",
+)
+def exports_freshness(
+    context: dg.AssetCheckExecutionContext, store: ComplaintsStore
+) -> dg.AssetCheckResult:
+    landlord_id, _ = landlord_and_year(context)
+    landlord = store.landlord(landlord_id)
+    exports = store.workspace(landlord_id) / "exports"
+    files = [p for p in exports.rglob("*") if p.is_file()] if exports.is_dir() else []
+    cut = landlord.data_cut_date or dt.date.today()
+    limit = landlord.thresholds.exports_max_age_days
+    if not files:
+        return dg.AssetCheckResult(
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"problem": "no export files in exports/"},
+        )
+    newest = max(files, key=lambda p: p.stat().st_mtime)
+    newest_date = dt.date.fromtimestamp(newest.stat().st_mtime)
+    age = (cut - newest_date).days
+    return dg.AssetCheckResult(
+        passed=age <= limit,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "newest_export": newest.relative_to(store.workspace(landlord_id)).as_posix(),
+            "newest_export_date": newest_date.isoformat(),
+            "data_cut": cut.isoformat(),
+            "age_days": age,
+            "max_age_days": limit,
+        },
+    )
