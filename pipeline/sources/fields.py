@@ -207,11 +207,11 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     elif kind == "boolean":
         parsed = _parse_bool(x)
     elif kind == "list":
-        items = f"list_filter(string_split({x}, ';'), e -> trim(e) <> '')"
+        items = f"list_filter(string_split({x}, ';'), lambda e: trim(e) <> '')"
         if plan.pseudonymised:
-            parsed = f"list_transform({items}, e -> {pseudonymise_expr('e')})"
+            parsed = f"list_transform({items}, lambda e: {pseudonymise_expr('e')})"
         else:
-            parsed = f"list_transform({items}, e -> trim(e))"
+            parsed = f"list_transform({items}, lambda e: trim(e))"
         return f"case when {x} is not null then {parsed} end", None
     elif plan.pseudonymised:
         return pseudonymise_expr(x), None
