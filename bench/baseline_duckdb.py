@@ -190,26 +190,75 @@ def _policy(con: duckdb.DuckDBPyConnection, landlord: dict) -> None:
 #  collective, vulnerability) and per stage (received, ack, extension, response, outcome, refused).
 LAYOUT = {
     "erica": {
-        "complaint": ["Case Ref", "Date Received", "Complaint Type", "Service Area",
-                      "Contact Method", "Tenure", "Country", "Owned Stock", "Anonymous?",
-                      "Collective?", "Vulnerability Flag"],
-        1: ["Date Received", "Stage 1 Acknowledged", "Stage 1 Extension (WD)",
-            "Stage 1 Response Date", "Stage 1 Outcome", "Stage 1 Refused"],
-        2: ["Stage 2 Requested", "Stage 2 Acknowledged", "Stage 2 Extension (WD)",
-            "Stage 2 Response Date", "Stage 2 Outcome", "Stage 2 Refused"],
+        "complaint": [
+            "Case Ref",
+            "Date Received",
+            "Complaint Type",
+            "Service Area",
+            "Contact Method",
+            "Tenure",
+            "Country",
+            "Owned Stock",
+            "Anonymous?",
+            "Collective?",
+            "Vulnerability Flag",
+        ],
+        1: [
+            "Date Received",
+            "Stage 1 Acknowledged",
+            "Stage 1 Extension (WD)",
+            "Stage 1 Response Date",
+            "Stage 1 Outcome",
+            "Stage 1 Refused",
+        ],
+        2: [
+            "Stage 2 Requested",
+            "Stage 2 Acknowledged",
+            "Stage 2 Extension (WD)",
+            "Stage 2 Response Date",
+            "Stage 2 Outcome",
+            "Stage 2 Refused",
+        ],
     },
     "homemaster": {
-        "complaint": ["Complaint No", "Logged", "Type", "Area", None, "Tenancy", None, "Owned",
-                      "Anon", "Group Complaint", "Vulnerable"],
+        "complaint": [
+            "Complaint No",
+            "Logged",
+            "Type",
+            "Area",
+            None,
+            "Tenancy",
+            None,
+            "Owned",
+            "Anon",
+            "Group Complaint",
+            "Vulnerable",
+        ],
         1: ["Logged", "S1 Ack", "S1 Ext Days", "S1 Closed", "S1 Result", "S1 Refused"],
         2: ["S2 Logged", "S2 Ack", "S2 Ext Days", "S2 Closed", "S2 Result", "S2 Refused"],
     },
     "long": {
-        "complaint": ["case_reference", "event_date", "category", "service_area", "channel",
-                      "tenure_type", "country", "owned_by_landlord", "anonymous", "collective",
-                      "vulnerable"],
-        0: ["event_date", "acknowledged_on", "extension_days", "responded_on", "outcome",
-            "refused"],
+        "complaint": [
+            "case_reference",
+            "event_date",
+            "category",
+            "service_area",
+            "channel",
+            "tenure_type",
+            "country",
+            "owned_by_landlord",
+            "anonymous",
+            "collective",
+            "vulnerable",
+        ],
+        0: [
+            "event_date",
+            "acknowledged_on",
+            "extension_days",
+            "responded_on",
+            "outcome",
+            "refused",
+        ],
     },
 }
 REGIME = {"england": "eng", "scotland": "sct"}
@@ -277,13 +326,34 @@ def _parse_select(kind: str, source: str, src_name: str, cut: dt.date) -> str:
             then 'unknown_code|flags|'
         {"when stage_no is null then 'unknown_code|stage|'" if kind == "long" else ""}
         end as c_rule"""
-    outer = ["src", "rn", "row_hash", "cid", "category", "channel", "c_recv", "tenure",
-             "regime", "area", "owned", "anon", "coll", "vuln", c_rule]
+    outer = [
+        "src",
+        "rn",
+        "row_hash",
+        "cid",
+        "category",
+        "channel",
+        "c_recv",
+        "tenure",
+        "regime",
+        "area",
+        "owned",
+        "anon",
+        "coll",
+        "vuln",
+        c_rule,
+    ]
     if kind == "long":
         outer.append("stage_no")
     for st in stages:
-        outer += [f"s{st}_recv", f"s{st}_ack", f"coalesce(s{st}_ext, 0) as s{st}_ext",
-                  f"s{st}_resp", f"s{st}_out", f"s{st}_ref"]
+        outer += [
+            f"s{st}_recv",
+            f"s{st}_ack",
+            f"coalesce(s{st}_ext, 0) as s{st}_ext",
+            f"s{st}_resp",
+            f"s{st}_out",
+            f"s{st}_ref",
+        ]
         outer.append(f"""case
             when s{st}_recv_raw is null then null
             when s{st}_recv is null then 'date_unparseable|received_date|' || s{st}_recv_raw
@@ -320,8 +390,9 @@ def _csv(path: Path, columns: list[str]) -> str:
 def _load_sources(con: duckdb.DuckDBPyConnection, workspace: Path, cut: dt.date) -> None:
     """Read every export, one file at a time, parsed and checked, into rows_wide and rows_long."""
     exports = workspace / "exports"
-    wide_cols = list(dict.fromkeys(LAYOUT["erica"]["complaint"] + LAYOUT["erica"][1]
-                                   + LAYOUT["erica"][2]))
+    wide_cols = list(
+        dict.fromkeys(LAYOUT["erica"]["complaint"] + LAYOUT["erica"][1] + LAYOUT["erica"][2])
+    )
     first = True
     for path in sorted(exports.glob("erica_complaints_*.csv")):
         select = _parse_select("erica", _csv(path, wide_cols), f"exports/{path.name}", cut)
@@ -338,12 +409,28 @@ def _load_sources(con: duckdb.DuckDBPyConnection, workspace: Path, cut: dt.date)
         select = _parse_select("homemaster", source, "exports/homemaster_report.xlsx", cut)
         verb = "create or replace temp table rows_wide as " if first else "insert into rows_wide "
         con.execute(verb + select)
-    long_cols = ["case_reference", "stage", "event_date", "acknowledged_on", "extension_days",
-                 "responded_on", "outcome", "refused", "country", "tenure_type",
-                 "owned_by_landlord", "anonymous", "collective", "vulnerable", "category",
-                 "service_area", "channel"]
-    select = _parse_select("long", _csv(exports / "stage_events.csv", long_cols),
-                           "exports/stage_events.csv", cut)
+    long_cols = [
+        "case_reference",
+        "stage",
+        "event_date",
+        "acknowledged_on",
+        "extension_days",
+        "responded_on",
+        "outcome",
+        "refused",
+        "country",
+        "tenure_type",
+        "owned_by_landlord",
+        "anonymous",
+        "collective",
+        "vulnerable",
+        "category",
+        "service_area",
+        "channel",
+    ]
+    select = _parse_select(
+        "long", _csv(exports / "stage_events.csv", long_cols), "exports/stage_events.csv", cut
+    )
     con.execute("create or replace temp table rows_long as " + select)
 
 
@@ -354,10 +441,14 @@ def _stage_records(con: duckdb.DuckDBPyConnection) -> None:
     rows for one complaint and stage (all of them), ids in more than one file (all but the first
     file) and stage 2 received before the stage 1 response.
     """
-    stage_cols = "s{n}_recv as recv, s{n}_ack as ack, s{n}_ext as ext, s{n}_resp as resp, " \
+    stage_cols = (
+        "s{n}_recv as recv, s{n}_ack as ack, s{n}_ext as ext, s{n}_resp as resp, "
         "s{n}_out as outcome, s{n}_ref as refused, coalesce(c_rule, s{n}_rule) as rule"
-    common = ("src, rn, row_hash, cid, category, channel, c_recv, tenure, regime, area, owned, "
-              "anon, coll, vuln")
+    )
+    common = (
+        "src, rn, row_hash, cid, category, channel, c_recv, tenure, regime, area, owned, "
+        "anon, coll, vuln"
+    )
     con.execute(
         f"""
         create or replace temp table rec as
@@ -591,7 +682,8 @@ def run(workspace: Path, workdir: Path, years: list[str] | None = None) -> pl.Da
         _stage_records(con)
         _canonical(con)
         result = pl.concat(
-            [_measures(con, landlord, years, cut), _tp09(con, workspace, years)], how="vertical_relaxed"
+            [_measures(con, landlord, years, cut), _tp09(con, workspace, years)],
+            how="vertical_relaxed",
         )
     finally:
         con.close()

@@ -64,13 +64,28 @@ def read_wide(workspace: Path) -> pd.DataFrame:
         df = pd.read_excel(xlsx, sheet_name="Complaints Report", header=3, dtype=str)
         df = df[~df["Complaint No"].fillna("").str.startswith("Total")]
         df = df.rename(
-            columns={"Complaint No": "cid", "Logged": "received", "Type": "category",
-                     "Area": "area", "Tenancy": "tenure", "Owned": "owned", "Anon": "anon",
-                     "Group Complaint": "coll", "Vulnerable": "vuln", "S1 Ack": "s1_ack",
-                     "S1 Ext Days": "s1_ext", "S1 Closed": "s1_resp", "S1 Result": "s1_outcome",
-                     "S1 Refused": "s1_refused", "S2 Logged": "s2_received", "S2 Ack": "s2_ack",
-                     "S2 Ext Days": "s2_ext", "S2 Closed": "s2_resp", "S2 Result": "s2_outcome",
-                     "S2 Refused": "s2_refused"}  # fmt: skip
+            columns={
+                "Complaint No": "cid",
+                "Logged": "received",
+                "Type": "category",
+                "Area": "area",
+                "Tenancy": "tenure",
+                "Owned": "owned",
+                "Anon": "anon",
+                "Group Complaint": "coll",
+                "Vulnerable": "vuln",
+                "S1 Ack": "s1_ack",
+                "S1 Ext Days": "s1_ext",
+                "S1 Closed": "s1_resp",
+                "S1 Result": "s1_outcome",
+                "S1 Refused": "s1_refused",
+                "S2 Logged": "s2_received",
+                "S2 Ack": "s2_ack",
+                "S2 Ext Days": "s2_ext",
+                "S2 Closed": "s2_resp",
+                "S2 Result": "s2_outcome",
+                "S2 Refused": "s2_refused",
+            }  # fmt: skip
         )
         df["channel"] = None
         df["country"] = "England"
@@ -107,10 +122,20 @@ def stage_rows(workspace: Path) -> pd.DataFrame:
     long = pd.read_csv(workspace / "exports" / "stage_events.csv", dtype=str)
     long["row_key"] = long.fillna("").astype(str).agg("|".join, axis=1)
     long = long.rename(
-        columns={"case_reference": "cid", "event_date": "received", "acknowledged_on": "ack",
-                 "extension_days": "ext", "responded_on": "resp", "country": "country",
-                 "tenure_type": "tenure", "owned_by_landlord": "owned", "anonymous": "anon",
-                 "collective": "coll", "vulnerable": "vuln", "service_area": "area"}  # fmt: skip
+        columns={
+            "case_reference": "cid",
+            "event_date": "received",
+            "acknowledged_on": "ack",
+            "extension_days": "ext",
+            "responded_on": "resp",
+            "country": "country",
+            "tenure_type": "tenure",
+            "owned_by_landlord": "owned",
+            "anonymous": "anon",
+            "collective": "coll",
+            "vulnerable": "vuln",
+            "service_area": "area",
+        }  # fmt: skip
     )
     long["stage"] = long["stage"].map({"Stage 1": 1, "Stage 2": 2})
     long["c_received"] = long["received"]
@@ -178,9 +203,7 @@ def validate(rows: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
     df.loc[is_conflict & (df["copy_no"] == 0), "rule"] = "conflicting_rows"
     files = df.groupby("cid")["src"].agg(["min", "nunique"])
     cross = df["cid"].map(files["nunique"]) > 1
-    df.loc[cross & (df["src"] != df["cid"].map(files["min"])), "rule"] = (
-        "duplicate_id_across_files"
-    )
+    df.loc[cross & (df["src"] != df["cid"].map(files["min"])), "rule"] = "duplicate_id_across_files"
 
     s1 = df[(df["stage"] == 1) & df["rule"].isna()].set_index("cid")["resp"]
     s1 = s1[~s1.index.duplicated()]
@@ -284,13 +307,21 @@ def run(workspace: Path, workdir: Path, years: list[str] | None = None) -> pl.Da
             and row["area_code"] not in version.get("outside_tsm_service_areas", [])
         )
         return pd.Series(
-            {"ack_in_time": ack_in_time, "ack_pending": ack_pending, "in_wo": in_wo,
-             "in_w": in_w, "tsm": tsm, "has_ack_step": ack_limit is not None}  # fmt: skip
+            {
+                "ack_in_time": ack_in_time,
+                "ack_pending": ack_pending,
+                "in_wo": in_wo,
+                "in_w": in_w,
+                "tsm": tsm,
+                "has_ack_step": ack_limit is not None,
+            }  # fmt: skip
         )
 
     judged = pd.concat([ok, ok.apply(judge, axis=1)], axis=1)
     judged["year"] = judged["received"].apply(
-        lambda d: f"{d.year}-{str(d.year + 1)[2:]}" if d.month >= 4 else f"{d.year - 1}-{str(d.year)[2:]}"
+        lambda d: (
+            f"{d.year}-{str(d.year + 1)[2:]}" if d.month >= 4 else f"{d.year - 1}-{str(d.year)[2:]}"
+        )
     )
 
     stock = pd.DataFrame(landlord["stock"])
