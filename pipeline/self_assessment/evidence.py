@@ -66,14 +66,23 @@ class EvidenceSpec(_Strict):
     breakdown_value: str | None = Field(
         default="all", description="Row to read; null with kind 'list' = every value"
     )
-    view: str | None = Field(default=None, description="regulator | management | all; null = any")
+    view: str | list[str] | None = Field(
+        default=None,
+        description="regulator | management | all, or a preference list (first view present "
+        "wins); null = any",
+    )
     kind: Literal["value", "list"] = Field(
         default="value", description="value: one row; list: every breakdown value in one line"
     )
     template: str = Field(
-        description="Wording; {display} {numerator} {denominator} {value} {breakdown_value}"
+        description="Wording; {display} {pct} {numerator} {denominator} {value} {breakdown_value}"
     )
     list_item: str = Field(default="{breakdown_value}: {display}", description="kind list only")
+    empty: str | None = Field(
+        default=None,
+        description="Wording when the measure was computed but has no row for this breakdown "
+        "value (nothing of that kind in the year)",
+    )
     threshold: Threshold | None = None
 
 
@@ -142,6 +151,8 @@ def _number(value: float | None) -> str:
 def _fields(row: dict) -> dict[str, str]:
     return {
         "display": row["display"] if row["display"] is not None else "[U]",
+        # A rate with no denominator reads "[U]", never "[U]%".
+        "pct": "[U]" if row["value"] is None else f"{row['display']}%",
         "numerator": _number(row["numerator"]),
         "denominator": _number(row["denominator"]),
         "value": _number(row["value"]),
@@ -174,14 +185,20 @@ def _year_rows(con: duckdb.DuckDBPyConnection, landlord_id: str, year: Reporting
 
 
 def _select(rows: list[dict], spec: EvidenceSpec) -> list[dict]:
-    return [
+    candidates = [
         r
         for r in rows
         if r["measure"] == spec.measure
         and r["breakdown"] == spec.breakdown
         and (spec.breakdown_value is None or r["breakdown_value"] == spec.breakdown_value)
-        and (spec.view is None or r["view"] == spec.view)
     ]
+    if spec.view is None:
+        return candidates
+    for view in [spec.view] if isinstance(spec.view, str) else spec.view:
+        chosen = [r for r in candidates if r["view"] == view]
+        if chosen:
+            return chosen
+    return []
 
 
 def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
@@ -192,9 +209,18 @@ def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
         return EvidenceLine(
             provision, spec.template.format(items="none", count=0), spec.measure, 0.0, True
         )
+    if not matched and any(
+        r["measure"] == spec.measure and r["breakdown"] == spec.breakdown for r in rows
+    ):
+        # Computed, but no row for this value: no case of that kind in the year.
+        text = spec.empty or (
+            f"{spec.measure} ({spec.breakdown} {spec.breakdown_value}): no cases in the year"
+        )
+        return EvidenceLine(provision, text, spec.measure, None, True)
     if not matched:
+        views = [spec.view] if isinstance(spec.view, str) else (spec.view or [])
         where = f"{spec.measure} ({spec.breakdown}={spec.breakdown_value or 'any'}"
-        where += f", view {spec.view})" if spec.view else ")"
+        where += f", view {' or '.join(views)})" if views else ")"
         return EvidenceLine(
             provision,
             f"not measured this year: {where} is not in the measures table",

@@ -500,3 +500,44 @@ def test_summary_counts_contradictions_and_actions(con, tmp_path):
     assert summary["deadline"] == dt.date(2025, 9, 30)
     assert self_assessment_summary(con, tmp_path, landlord(), "2023-24") is None
     assert load_document(con, tmp_path / "nowhere", landlord(), YEAR) is None
+
+
+def test_view_preference_empty_breakdown_value_and_unavailable_rate(con):
+    con.execute("delete from measures where measure = 'ack_in_time_1'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            # Acknowledgement has no regulator/management split: the 'all' row is read.
+            measure_row(
+                "ack_in_time_1", "94.9", 37, 39, 94.9, breakdown="regime", breakdown_value="eng"
+            ),
+            # Promised actions computed for stage 1 only: stage 2 had none due.
+            measure_row(
+                "promised_actions_on_time",
+                "78.9",
+                15,
+                19,
+                78.9,
+                breakdown="stage",
+                breakdown_value="1",
+            ),
+            measure_row("adjustment_made_2", "[U]", 0, 0, None),
+        ],
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    assert evidence["6.2"].lines[0].text == (
+        "stage 1: 94.9% acknowledged within 5 working days (37 of 39)"
+    )
+    assert evidence["6.17"].lines[0].text == (
+        "actions promised in stage 2 responses: none due in the year"
+    )
+    assert (
+        evidence["6.6"]
+        .lines[0]
+        .text.startswith(
+            "actions promised in stage 1 responses completed by their due date: 78.9% (15 of 19)"
+        )
+    )
+    made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
+    assert made_2.text == "stage 2 adjustments made where requested: [U] (0 of 0)"
+    assert not made_2.breached
