@@ -1,0 +1,119 @@
+"""Input limits: oversized files and over-wide headers are refused before they are read."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from pipeline.config import Thresholds
+from pipeline.limits import InputLimits, check_input_limits, count_header_columns
+from pipeline.sources.errors import IngestError
+
+
+def _csv(path: Path, columns: int, rows: int = 3, delimiter: str = ",") -> Path:
+    header = delimiter.join(f"c{i}" for i in range(columns))
+    body = "\n".join(delimiter.join("x" for _ in range(columns)) for _ in range(rows))
+    path.write_text(header + "\n" + body + "\n", encoding="utf-8")
+    return path
+
+
+def test_file_within_limits_passes(tmp_path):
+    path = _csv(tmp_path / "ok.csv", 10)
+    check_input_limits(path, InputLimits(max_file_mb=1, max_columns=10), shown="exports/ok.csv")
+
+
+def test_file_larger_than_limit_is_refused_naming_file_and_limit(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 300_000)  # 1.1 MB
+    with pytest.raises(IngestError) as err:
+        check_input_limits(
+            path, InputLimits(max_file_mb=1, max_columns=10), shown="exports/big.csv"
+        )
+    message = str(err.value)
+    assert message.startswith("exports/big.csv: ")
+    assert "1 MB" in message and "max_file_mb" in message
+
+
+def test_thresholds_block_is_accepted(tmp_path):
+    path = _csv(tmp_path / "wide.csv", 11)
+    with pytest.raises(
+        IngestError, match=r"wide.csv: the header row has 11 columns.*thresholds.max_columns"
+    ):
+        check_input_limits(path, Thresholds(max_columns=10))
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_too_many_columns_is_refused(tmp_path, delimiter):
+    path = _csv(tmp_path / "wide.csv", 501, delimiter=delimiter)
+    with pytest.raises(IngestError, match="more than the limit of 500"):
+        check_input_limits(path, InputLimits(), shown="wide.csv", delimiter=delimiter)
+
+
+def test_quoted_delimiters_in_header_are_one_cell(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('"a,b","c,d",e\n1,2,3\n', encoding="utf-8")
+    assert count_header_columns(path, delimiter=",", header_row=1, max_columns=10) == 3
+    check_input_limits(path, InputLimits(max_columns=3))
+
+
+def test_header_row_below_title_lines(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Report title\nRun on 1 April\n" + "a,b,c,d\n1,2,3,4\n", encoding="utf-8")
+    assert count_header_columns(path, delimiter=",", header_row=3, max_columns=10) == 4
+    with pytest.raises(IngestError, match="4 columns"):
+        check_input_limits(path, InputLimits(max_columns=3), header_row=3)
+
+
+def test_header_without_newline_reads_a_bounded_prefix(tmp_path):
+    # One endless header line (no newline): the scan stops at the cap instead of reading it all.
+    path = tmp_path / "endless.csv"
+    path.write_bytes(b"x" * 2_000_000)
+    assert count_header_columns(path, delimiter=",", header_row=1, max_columns=10) == 11
+    with pytest.raises(IngestError, match="has 11 columns, more than the limit of 10"):
+        check_input_limits(path, InputLimits(max_columns=10), shown="endless.csv")
+
+
+def test_file_shorter_than_header_row_is_left_to_the_reader(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("a,b\n", encoding="utf-8")
+    assert count_header_columns(path, delimiter=",", header_row=5, max_columns=10) is None
+    check_input_limits(path, InputLimits(), header_row=5)
+
+
+def _xlsx(path: Path, columns: int) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([f"c{i}" for i in range(columns)])
+    sheet.append(list(range(columns)))
+    workbook.save(path)
+    return path
+
+
+def test_xlsx_too_many_columns_is_refused(tmp_path):
+    path = _xlsx(tmp_path / "wide.xlsx", 30)
+    check_input_limits(path, InputLimits(max_columns=30), file_format="xlsx")
+    with pytest.raises(IngestError, match=r"wide.xlsx: the header row has 30 columns"):
+        check_input_limits(path, InputLimits(max_columns=29), file_format="xlsx", shown="wide.xlsx")
+
+
+def test_xlsx_zip_bomb_is_refused(tmp_path):
+    # A "workbook" whose one part expands far beyond the limit though the file itself is tiny.
+    path = tmp_path / "bomb.xlsx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 30 * 1024 * 1024)
+    path.write_bytes(buffer.getvalue())
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(IngestError, match="bomb.xlsx: the workbook expands to"):
+        check_input_limits(path, InputLimits(max_file_mb=1), file_format="xlsx", shown="bomb.xlsx")
+
+
+def test_not_a_zip_is_an_ingest_error(tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_bytes(b"not a workbook")
+    with pytest.raises(IngestError, match="fake.xlsx: is not a readable XLSX workbook"):
+        check_input_limits(path, InputLimits(), file_format="xlsx", shown="fake.xlsx")
