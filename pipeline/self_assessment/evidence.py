@@ -14,6 +14,7 @@ handles stage 2": any case at all).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -148,11 +149,20 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+def _money(display: str | None) -> str:
+    """'1100.00' -> '£1,100.00': separators added to the measure's own rounded text, no rounding."""
+    try:
+        return f"£{Decimal(display):,.2f}"
+    except (InvalidOperation, TypeError):
+        return "[U]" if display in (None, "[U]") else display
+
+
 def _fields(row: dict) -> dict[str, str]:
     return {
         "display": row["display"] if row["display"] is not None else "[U]",
         # A rate with no denominator reads "[U]", never "[U]%".
         "pct": "[U]" if row["value"] is None else f"{row['display']}%",
+        "money": _money(row["display"]),
         "numerator": _number(row["numerator"]),
         "denominator": _number(row["denominator"]),
         "value": _number(row["value"]),

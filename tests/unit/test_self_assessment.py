@@ -541,3 +541,35 @@ def test_view_preference_empty_breakdown_value_and_unavailable_rate(con):
     made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
     assert made_2.text == "stage 2 adjustments made where requested: [U] (0 of 0)"
     assert not made_2.breached
+
+
+def test_money_is_the_measures_display_with_separators(con):
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            measure_row(
+                "compensation_offered_gbp",
+                "1100.00",
+                1100.0,
+                None,
+                1100.0,
+                breakdown="stage",
+                breakdown_value="1",
+                unit="gbp",
+            ),
+            measure_row(
+                "compensation_offered_gbp",
+                "250.50",
+                250.5,
+                None,
+                250.5,
+                breakdown="stage",
+                breakdown_value="2",
+                unit="gbp",
+            ),
+        ],
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    assert evidence["5.13"].lines[0].text == (
+        "compensation offered by stage: stage 1 £1,100.00; stage 2 £250.50"
+    )
