@@ -196,7 +196,11 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
             f"case when {x} is null then {_cast(lit(blank_default), column)} "
             f"else (case lower({x}) {whens} else {other} end) end"
         )
-        failed = None if spec.other is not None else f"({x} is not null and {value} is null)"
+        # Unknown = not listed (a code may map to null on purpose, e.g. "Don't know").
+        keys = ", ".join(lit(key.strip().lower()) for key in spec.codes)
+        failed = (
+            None if spec.other is not None else f"({x} is not null and lower({x}) not in ({keys}))"
+        )
         return value, failed
 
     kind = column.kind

@@ -1,0 +1,183 @@
+"""Each export shape on a small fixture: wide CSV (cp1252 and UTF-8 BOM), XLSX report, long
+stage events with routed rows, and generic tables. Every planted dirty row lands in quarantine
+with its rule and nothing else does; every file reconciles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
+
+import workspaces as ws  # noqa: E402
+
+from pipeline.config import load_landlord  # noqa: E402
+from pipeline.ingest import ingest_workspace  # noqa: E402
+from pipeline.pseudonymise import pseudonymise  # noqa: E402
+
+
+def _ingest(root: Path):
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    return con, summary
+
+
+def _rules_by_row(con, source_file: str) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for row, rule in con.execute(
+        "select source_row, rule from quarantine where source_file = ?", [source_file]
+    ).fetchall():
+        out.setdefault(row, set()).add(rule)
+    return out
+
+
+def _h(ref: str) -> str:
+    return pseudonymise(ref, ws.KEY)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_wide_csv_rules_and_counts(tmp_path, encoding):
+    con, summary = _ingest(ws.wide_workspace(tmp_path, encoding))
+    assert _rules_by_row(con, "exports/complaints_2024.csv") == ws.WIDE_EXPECTED
+    (file,) = summary.files
+    # rows 2-16 less the blank line (row 15, not data, but row 16 keeps its number); loaded:
+    # C001, C002, C012 (C005-C007 are partly loaded, so they count as quarantined)
+    assert (file.rows_in, file.rows_quarantined, file.rows_loaded) == (14, 11, 3)
+    assert summary.reconciles
+    assert con.execute(
+        "select source_row from complaint where complaint_id = ?", [_h("C012")]
+    ).fetchone() == (16,)
+
+
+def test_wide_csv_values_are_typed(tmp_path):
+    con, _ = _ingest(ws.wide_workspace(tmp_path, "cp1252"))
+    c001 = con.execute(
+        "select received_date, tenure, anonymous, category from complaint where complaint_id = ?",
+        [_h("C001")],
+    ).fetchone()
+    assert c001 == (dt.date(2024, 5, 1), "lcra", False, "Repairs")
+    stage = con.execute(
+        "select stage, extension_wd, outcome, compensation_paid_gbp, handler_ref "
+        "from complaint_stage where complaint_id = ? order by stage",
+        [_h("C001")],
+    ).fetchall()
+    assert stage == [
+        (1, 0, "upheld", Decimal("1250.50"), _h("H01")),
+        (2, 0, "not_upheld", None, None),
+    ]
+    # time of day ignored, Excel serial in a date column, 'Y' boolean
+    c002 = con.execute(
+        "select received_date, closed_date, anonymous, tenure from complaint where complaint_id = ?",
+        [_h("C002")],
+    ).fetchone()
+    assert c002 == (dt.date(2024, 5, 3), dt.date(1899, 12, 30) + dt.timedelta(45450), True, "lcho")
+
+
+def test_wide_quarantine_is_per_record(tmp_path):
+    """A bad stage is held back alone: the complaint and its other stage still load."""
+    con, _ = _ingest(ws.wide_workspace(tmp_path, "cp1252"))
+    stages = dict(
+        con.execute(
+            "select complaint_id, list(stage order by stage) from complaint_stage group by 1"
+        ).fetchall()
+    )
+    assert stages[_h("C005")] == [2]  # stage 1 responded before receipt
+    assert stages[_h("C007")] == [1]  # stage 2 requested before the stage 1 response
+    assert _h("C006") not in stages  # its only stage was acknowledged before receipt
+    loaded = {r[0] for r in con.execute("select complaint_id from complaint").fetchall()}
+    assert {_h("C005"), _h("C006"), _h("C007")} <= loaded
+    # conflicting rows: neither loads; duplicate: the first stays
+    assert _h("C008") not in loaded
+    assert con.execute(
+        "select source_row from complaint where complaint_id = ?", [_h("C001")]
+    ).fetchall() == [(2,)]
+
+
+def test_wide_quarantine_messages_and_raw_values(tmp_path):
+    con, _ = _ingest(ws.wide_workspace(tmp_path, "cp1252"))
+    rows = con.execute(
+        "select source_row, target_table, column_name, rule, message, raw_value from quarantine"
+    ).fetchall()
+    for _, _, _, rule, message, _ in rows:
+        assert message.startswith(rule + ": ")
+    by_rule = {(r[0], r[3]): r for r in rows}
+    assert by_rule[(4, "date_unparseable")][2] == "Date Received"
+    assert by_rule[(4, "date_unparseable")][5] == "31/02/2024"
+    assert by_rule[(5, "unknown_code")][5] == "Introductory"
+    assert by_rule[(14, "number_unparseable")][5] == "two"
+    assert by_rule[(6, "response_before_receipt")][1] == "complaint_stage"
+    # the row with no case reference: required_missing without any raw value
+    assert by_rule[(13, "required_missing")][5] is None
+
+
+def test_xlsx_report_title_rows_totals_and_serial_dates(tmp_path):
+    con, summary = _ingest(ws.xlsx_workspace(tmp_path))
+    (file,) = summary.files
+    assert file.source_file == "exports/homemaster_2024.xlsx"
+    assert (file.rows_in, file.rows_loaded, file.rows_quarantined) == (4, 3, 1)
+    assert _rules_by_row(con, file.source_file) == ws.XLSX_EXPECTED
+    got = dict(
+        con.execute(
+            "select source_row, (received_date, responded_date, outcome) from complaint_stage"
+        ).fetchall()
+    )
+    assert got[5] == (dt.date(2024, 5, 1), dt.date(2024, 5, 9), "upheld")
+    assert got[6] == (dt.date(2024, 5, 7), dt.date(2024, 5, 17), "not_upheld")
+    assert got[9] == (dt.date(2024, 5, 9), None, "open")
+    assert 11 not in got  # the totals row is not data
+
+
+def test_long_shape_with_routes(tmp_path):
+    con, summary = _ingest(ws.long_workspace(tmp_path))
+    assert summary.reconciles
+    assert _rules_by_row(con, "exports/stage_events.csv") == ws.LONG_EXPECTED
+    # complaint fields come from the lowest stage's row (stage 1 says GN, stage 2 says SO)
+    assert con.execute(
+        "select tenure, category, received_date from complaint where complaint_id = ?", [_h("L001")]
+    ).fetchone() == ("lcra", "Repairs", dt.date(2024, 5, 1))
+    # a stage 2 with no stage 1 makes a complaint on its own
+    assert con.execute(
+        "select received_date, tenure from complaint where complaint_id = ?", [_h("L002")]
+    ).fetchone() == (dt.date(2024, 6, 1), "lcho")
+    stages = con.execute("select complaint_id, stage from complaint_stage order by 1, 2").fetchall()
+    assert sorted(stages) == sorted(
+        [(_h("L001"), 1), (_h("L001"), 2), (_h("L002"), 2), (_h("L005"), 1)]
+    )
+    # routed: Stage 3 -> Ombudsman case linked to the complaint; Petition -> non_complaint
+    assert con.execute(
+        "select case_ref, complaint_id, body, referral_date, determination_date, source_row "
+        "from ombudsman_case"
+    ).fetchall() == [
+        (_h("L001"), _h("L001"), "housing_ombudsman", dt.date(2024, 7, 1), dt.date(2024, 12, 1), 4)
+    ]
+    assert con.execute(
+        "select record_ref, kind, record_date, regime, source_row from non_complaint"
+    ).fetchall() == [(_h("P001"), "petition", dt.date(2024, 7, 1), "eng", 12)]
+    assert con.execute(
+        "select count(*) from complaint where complaint_id = ?", [_h("L003")]
+    ).fetchone() == (0,)
+
+
+def test_generic_tables(tmp_path):
+    con, summary = _ingest(ws.generic_workspace(tmp_path))
+    assert summary.reconciles
+    assert con.execute(
+        "select respondent_ref, stock_type, made_complaint_12m, answer, weight "
+        "from tp09_response order by survey_date"
+    ).fetchall() == [
+        (_h("R1"), "lcra", "yes", "very_satisfied", 1.0),
+        (_h("R2"), "lcho", "no", None, 1.0),
+    ]
+    assert _rules_by_row(con, "surveys/tsm_2024.csv") == {4: {"unknown_code"}}
+    links = con.execute("select linked_complaint_ids from learning_action").fetchone()[0]
+    assert links == [_h("C001"), _h("C002")]
+    # stock from landlord.yaml, publications from ombudsman/publications.yaml
+    assert con.execute("select count(*) from stock").fetchone() == (2,)
+    assert con.execute("select kind, reporting_year from ombudsman_publication").fetchall() == [
+        ("annual_performance_letter", "2023/24")
+    ]
