@@ -127,7 +127,7 @@ def test_xlsx_report_title_rows_totals_and_serial_dates(tmp_path):
         ).fetchall()
     )
     assert got[5] == (dt.date(2024, 5, 1), dt.date(2024, 5, 9), "upheld")
-    assert got[6] == (dt.date(2024, 5, 7), dt.date(2024, 5, 17), "not_upheld")
+    assert got[6] == (dt.date(2024, 5, 8), dt.date(2024, 5, 18), "not_upheld")
     assert got[9] == (dt.date(2024, 5, 9), None, "open")
     assert 11 not in got  # the totals row is not data
 
