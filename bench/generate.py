@@ -516,7 +516,8 @@ def _write_xlsx(frame: pl.DataFrame, path: Path) -> int:
     )
     rows = _duplicate(rows)
     codes = [v[1] for v in OUTCOMES.values()]
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # Shared strings, as Excel and case systems write them (constant_memory would inline them).
+    wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Complaints Report")
     date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
     bold = wb.add_format({"bold": True})
@@ -768,7 +769,7 @@ def _mappings(n_year_files: list[str]) -> dict[str, dict]:
     return {"erica_wide": wide, "homemaster_xlsx": xlsx, "stage_events_long": long, "tp09": tp09}
 
 
-def _landlord_yaml(landlord_id: str, n: int, n_tp09: int) -> dict:
+def _landlord_yaml(landlord_id: str, n: int, n_tp09: int, closures: bool = True) -> dict:
     """landlord.yaml: stock scaled so CH01 stage 1 is near the sector median (~54 per 1,000)."""
     per_year = n / 4
     lcra = int(per_year * 0.92 * 0.77 / 0.054)
@@ -840,7 +841,9 @@ def _landlord_yaml(landlord_id: str, n: int, n_tp09: int) -> dict:
         "stock": stock,
         "closures": [
             {"date": d, "regimes": ["eng", "sct"], "reason": "office closure"} for d in CLOSURES
-        ],
+        ]
+        if closures
+        else [],
         "policy_versions": [
             {
                 "effective_from": dt.date(2020, 4, 1),
@@ -873,6 +876,7 @@ def generate_workspace(
     seed: int = 8,
     xlsx_max: int = 10_000,
     dirty_share: float = 0.005,
+    closures: bool = True,
 ) -> Path:
     """Write a benchmark workspace with ``n`` complaints; return its folder.
 
@@ -888,6 +892,9 @@ def generate_workspace(
         At most this many complaints go to the XLSX report (see the module docstring).
     dirty_share
         Share of single-stage complaints made dirty (about 0.5 % of rows by default).
+    closures
+        Write office closure days into landlord.yaml (they are skipped as working days). The
+        exports are the same either way; only the calendar changes.
 
     Returns
     -------
@@ -949,7 +956,7 @@ def generate_workspace(
         if name == "homemaster_xlsx" and not xlsx_frame.height:
             continue
         (ws / "mappings" / f"{name}.yaml").write_text(_dump(mapping))
-    landlord = _landlord_yaml(f"bench_{n}", n, n_tp09)
+    landlord = _landlord_yaml(f"bench_{n}", n, n_tp09, closures)
     (ws / "landlord.yaml").write_text(_dump(landlord))
     frame.select(
         "case_ref",
@@ -969,9 +976,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--out", type=Path, default=DATA_ROOT)
     parser.add_argument("--xlsx-max", type=int, default=10_000)
+    parser.add_argument("--no-closures", action="store_true", help="no closure days")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
-    ws = generate_workspace(args.complaints, args.out, args.seed, args.xlsx_max)
+    ws = generate_workspace(
+        args.complaints, args.out, args.seed, args.xlsx_max, closures=not args.no_closures
+    )
     print(f"wrote {ws} in {time.perf_counter() - t0:.1f} s")
 
 

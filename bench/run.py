@@ -103,15 +103,16 @@ def _input_rows(workspace: Path) -> int:
     return total
 
 
-def _ensure_workspace(n: int, seed: int) -> Path:
+def _ensure_workspace(n: int, seed: int, closures: bool = True) -> Path:
     from bench.generate import generate_workspace
 
     ws = DATA_ROOT / f"bench_{n}"
     stamp = ws / ".generated"
-    if not stamp.exists() or stamp.read_text() != f"{n} {seed}":
+    wanted = f"{n} {seed} closures={closures}"
+    if not stamp.exists() or stamp.read_text() != wanted:
         t = time.perf_counter()
-        generate_workspace(n, DATA_ROOT, seed)
-        stamp.write_text(f"{n} {seed}")
+        generate_workspace(n, DATA_ROOT, seed, closures=closures)
+        stamp.write_text(wanted)
         print(f"generated {ws} in {time.perf_counter() - t:.1f} s", flush=True)
     return ws
 
@@ -130,6 +131,7 @@ def run_benchmark(
     seed: int = 8,
     pdf: bool = True,
     implementations: tuple[str, ...] = ("duckdb", "pipeline", "report", "pandas"),
+    closures: bool = True,
 ) -> dict:
     """Run every implementation at every size; check agreement; return the measurements.
 
@@ -147,6 +149,8 @@ def run_benchmark(
         Time the annual report with its PDF (True) or HTML only.
     implementations
         Which to run.
+    closures
+        Generate landlord.yaml with office closure days (the default, as landlords have them).
 
     Returns
     -------
@@ -163,11 +167,12 @@ def run_benchmark(
             "python": platform.python_version(),
             "load_average_start": os.getloadavg(),
         },
+        "closures": closures,
         "sizes": {},
         "agreement": {},
     }
     for n in sizes:
-        ws = _ensure_workspace(n, seed)
+        ws = _ensure_workspace(n, seed, closures)
         entry = {"complaints": n, "input_rows": _input_rows(ws)}
         for impl in implementations:
             if impl == "pandas" and n > pandas_max:
@@ -176,7 +181,12 @@ def run_benchmark(
             workdir = scratch / f"{impl if impl != 'report' else 'pipeline'}_{n}"
             out = scratch / f"{impl}_{n}.json"
             print(f"[{n:,}] {impl}: {reps} run(s) ...", flush=True)
-            data = _spawn(impl, ws, workdir, reps, out, pdf)
+            try:
+                data = _spawn(impl, ws, workdir, reps, out, pdf)
+            except RuntimeError as exc:  # reported in the table, the other rows still run
+                print(f"    FAILED: {exc}", flush=True)
+                entry[impl] = {"error": str(exc)}
+                continue
             walls = [r["wall"] for r in data["runs"]]
             entry[impl] = {
                 "walls": walls,
@@ -192,6 +202,9 @@ def run_benchmark(
         problems = []
         floor = entry.get("duckdb", {}).get("result")
         for impl in ("pipeline", "pandas"):
+            if "error" in entry.get(impl, {}):
+                problems.append(f"{impl} did not run: {entry[impl]['error']}")
+                continue
             other = entry.get(impl, {}).get("result")
             if floor is not None and other is not None:
                 problems += compare(floor, other, impl)
@@ -204,7 +217,7 @@ def run_benchmark(
 
 def _extrapolate_pandas(report: dict, pandas_max: int) -> None:
     """Pandas time above ``pandas_max``: linear in complaints from the largest size it ran at."""
-    measured = [n for n, e in report["sizes"].items() if "pandas" in e]
+    measured = [n for n, e in report["sizes"].items() if e.get("pandas", {}).get("median")]
     if not measured:
         return
     base = max(measured)
@@ -238,6 +251,10 @@ def format_table(report: dict) -> str:
             if impl not in e:
                 continue
             m = e[impl]
+            if "error" in m:
+                lines.append(f"| {n:,} | {e['input_rows']:,} | {label} | FAILED (see log) "
+                             "| | | | | |")  # fmt: skip
+                continue
             if m.get("extrapolated_from"):
                 label += f" (extrapolated from {m['extrapolated_from']:,})"
             ratio_floor = f"{pipe / floor:.2f}x" if impl == "pipeline" and floor else ""
@@ -248,14 +265,16 @@ def format_table(report: dict) -> str:
                 f"| {n:,} | {e['input_rows']:,} | {label} | {_fmt_s(m['median'])} | "
                 f"{_fmt_s(m.get('min'))} | {rate} | {rss} | {ratio_floor} | {ratio_pandas} |"
             )
-    if len(sizes) >= 2 and all("pipeline" in report["sizes"][n] for n in sizes[-2:]):
+    if len(sizes) >= 2 and all(
+        report["sizes"][n].get("pipeline", {}).get("median") for n in sizes[-2:]
+    ):
         a, b = sizes[-2], sizes[-1]
         ratio = report["sizes"][b]["pipeline"]["median"] / report["sizes"][a]["pipeline"]["median"]
         lines.append("")
         lines.append(f"Pipeline wall time {a:,} -> {b:,} complaints: {ratio:.1f}x "
                      f"(for {b / a:.0f}x the data).")  # fmt: skip
     for n in sizes:
-        phases = report["sizes"][n].get("pipeline", {}).get("phases")
+        phases = report["sizes"][n].get("pipeline", {}).get("phases")  # absent when it failed
         if phases:
             keys = phases[0].keys()
             med = {k: statistics.median(p[k] for p in phases) for k in keys}
@@ -297,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--no-pdf", action="store_true", help="time the report as HTML only")
     parser.add_argument(
+        "--no-closures", action="store_true", help="landlord.yaml without office closure days"
+    )
+    parser.add_argument(
         "--only", default="duckdb,pipeline,report,pandas", help="implementations to run"
     )
     args = parser.parse_args(argv)
@@ -309,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         pdf=not args.no_pdf,
         implementations=tuple(args.only.split(",")),
+        closures=not args.no_closures,
     )
     table = format_table(report)
     path = _save(report, table)
