@@ -1,0 +1,108 @@
+"""Readers: encodings, spreadsheet row numbers, and files that cannot be read at all."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
+
+import workspaces as ws  # noqa: E402
+
+from pipeline.config import load_landlord  # noqa: E402
+from pipeline.ingest import IngestError, ingest_workspace  # noqa: E402
+from pipeline.sources.csv_reader import decode_to_utf8, read_csv_text  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        ("£5 café".encode(), "utf-8"),
+        (b"\xef\xbb\xbf" + "£5 café".encode(), "utf-8-sig"),
+        ("£5 café – “quoted”".encode("cp1252"), "cp1252"),
+    ],
+)
+def test_encoding_auto(raw, encoding):
+    text, found = decode_to_utf8(raw, "auto", "x.csv")
+    assert found == encoding
+    assert text.decode("utf-8").startswith("£5 café")
+
+
+def test_named_encoding_that_does_not_fit_names_file():
+    with pytest.raises(IngestError, match=r"^exports/x.csv: cannot be decoded as utf-8"):
+        decode_to_utf8(b"\xa35", "utf-8", "exports/x.csv")
+
+
+def test_csv_rows_keep_spreadsheet_numbers():
+    data = b'Report title,,\nRef,Date,Notes\nA1,01/02/2024,"two\nlines"\n\nA2,02/02/2024,x\n'
+    frame, header = read_csv_text(
+        data, delimiter=",", header_row=2, shown="x.csv", wanted=["Ref", "Date"]
+    )
+    assert header == ["Ref", "Date", "Notes"]
+    assert frame.columns == ["__row", "Ref", "Date"]  # unmapped columns are never read
+    assert frame["__row"].to_list() == [3, 4, 5]
+    assert frame["Ref"].to_list() == ["A1", None, "A2"]
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    root = ws.wide_workspace(tmp_path)
+    (root / "exports" / "complaints_2024.csv").unlink()
+    (root / "exports" / name).write_bytes(data)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", r"exports/complaints_bad.csv: the file is empty"),
+        (b"\x00\x01PK\x03\x04garbage\xff", r"exports/complaints_bad.csv: is not a text CSV file"),
+        (
+            ";".join(ws.WIDE_HEADER).encode() + b"\nC1;01/05/2024\n",
+            r"exports/complaints_bad.csv: columns 'Case Ref', .* named in mappings/complaints.yaml "
+            r"are not in the header \(found: 'Case Ref;Date Received;",
+        ),
+        (
+            b"Case Ref,Date Closed\nC1,01/05/2024\n",
+            r"exports/complaints_bad.csv: columns 'Date Received', 'Complaint Type'.* named in "
+            r"mappings/complaints.yaml are not in the header \(found: 'Case Ref', 'Date Closed'\)",
+        ),
+    ],
+    ids=["empty", "binary", "wrong-delimiter", "missing-columns"],
+)
+def test_unreadable_file_stops_with_file_and_problem(tmp_path, data, problem):
+    root = _write(tmp_path, "complaints_bad.csv", data)
+    con = duckdb.connect()
+    with pytest.raises(IngestError, match=problem):
+        ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    # nothing was written: the run stops before the load transaction
+    assert con.execute("select count(*) from complaint").fetchone() == (0,)
+
+
+def test_one_missing_column_is_named(tmp_path):
+    header = [c for c in ws.WIDE_HEADER if c != "Date Received"]
+    root = _write(tmp_path, "complaints_x.csv", (",".join(header) + "\n").encode())
+    with pytest.raises(
+        IngestError,
+        match=r"^exports/complaints_x.csv: column 'Date Received' named in "
+        r"mappings/complaints.yaml is not in the header \(found: 'Case Ref', ",
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def test_xlsx_problems_name_the_file(tmp_path):
+    root = ws.xlsx_workspace(tmp_path)
+    (root / "exports" / "homemaster_bad.xlsx").write_bytes(b"not a zip at all")
+    with pytest.raises(
+        IngestError, match=r"^exports/homemaster_bad.xlsx: is not a readable XLSX workbook"
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    (root / "exports" / "homemaster_bad.xlsx").unlink()
+    mapping = root / "mappings" / "homemaster.yaml"
+    mapping.write_text(mapping.read_text().replace('"Complaints Report"', '"Sheet9"'))
+    with pytest.raises(
+        IngestError, match=r"has no sheet 'Sheet9' \(sheets: Notes, Complaints Report\)"
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
