@@ -1,0 +1,87 @@
+"""Retention as a Dagster asset, job and schedule: one run per landlord, after its data is loaded.
+
+The asset is partitioned by landlord only (retention is about a landlord's whole warehouse, not a
+reporting year), so the landlord x year jobs and the command line's year runs do not pick it up and
+a report run never deletes data under the analyst's feet. The daily schedule runs it for every
+landlord at 03:00 London time; because the raw exports are never modified, each later ingest loads
+expired complaints again until the next retention run (see :mod:`pipeline.retention`).
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+
+from pipeline.partitions import NO_LANDLORD, landlord_partitions
+from pipeline.resources import ComplaintsStore
+from pipeline.retention import apply_retention
+
+RETENTION_LOG_NAME = "retention_log.jsonl"
+
+
+def retention_log_path(store: ComplaintsStore, landlord_id: str) -> Path:
+    """``<output_root>/<landlord>/retention_log.jsonl``: the audit file beside the documents."""
+    return Path(store.output_root) / landlord_id / RETENTION_LOG_NAME
+
+
+@dg.asset(
+    name="retention",
+    group_name="retention",
+    partitions_def=landlord_partitions,
+    kinds={"duckdb"},
+    pool="duckdb",  # deletes from the landlord's DuckDB file
+    description="Deletes complaints past the landlord's retention rule (landlord.yaml retention: "
+    "life of tenancy plus N months, or N years after closure) from the canonical and derived "
+    "tables unless on legal hold; keeps the published measures; logs counts (no ids) to the "
+    "retention_log table and retention_log.jsonl.",
+)
+def retention(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
+    landlord_id = context.partition_key
+    landlord = store.landlord(landlord_id)
+    if not store.warehouse(landlord_id).exists():
+        context.log.info(f"{landlord_id}: no warehouse yet, nothing to retain")
+        return dg.MaterializeResult(metadata={"row_count": 0, "complaints_expired": 0})
+    with store.connect(landlord_id) as con:
+        result = apply_retention(
+            con, landlord, dt.date.today(), log_path=retention_log_path(store, landlord_id)
+        )
+    context.log.info(
+        f"{landlord_id}: {result.complaints_expired} complaints past '{result.retention_period}' "
+        f"deleted ({result.rows_deleted} rows), {result.complaints_on_legal_hold} kept on legal hold"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "row_count": result.rows_deleted,
+            "complaints_expired": result.complaints_expired,
+            "complaints_on_legal_hold": result.complaints_on_legal_hold,
+            "rule": result.rule,
+            "retention_period": result.retention_period,
+            "deleted": dg.MetadataValue.json(result.deleted),
+            "unlinked": dg.MetadataValue.json(result.unlinked),
+        }
+    )
+
+
+retention_job = dg.define_asset_job(
+    "retention",
+    selection=[retention],
+    description="Apply each landlord's retention rule to its warehouse (counts logged, no ids).",
+    tags={"complaints/job": "retention"},
+)
+
+
+@dg.schedule(
+    job=retention_job,
+    cron_schedule="0 3 * * *",
+    execution_timezone="Europe/London",
+    description="Daily retention run for every landlord (idempotent: nothing to do most days).",
+)
+def retention_schedule(context: dg.ScheduleEvaluationContext):
+    for landlord_id in landlord_partitions.get_partition_keys():
+        if landlord_id == NO_LANDLORD:
+            continue
+        yield dg.RunRequest(
+            run_key=f"retention:{landlord_id}:{context.scheduled_execution_time:%Y-%m-%d}",
+            partition_key=landlord_id,
+            tags={"landlord": landlord_id},
+        )

@@ -1,0 +1,90 @@
+"""The retention asset through Dagster: one landlord partition, log table and JSON file written,
+and the landlord x year jobs do not include it."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipeline.defs.retention.assets import retention, retention_job, retention_schedule
+from pipeline.measures import MEASURES_DDL
+from pipeline.resources import ComplaintsStore
+from pipeline.sql import load_sql
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _seed(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(load_sql("schema/canonical.sql"))
+    con.execute(MEASURES_DDL)
+    for cid, closed, hold in [("old", "2001-01-01", False), ("held", "2001-01-01", True),
+                              ("new", None, False)]:  # fmt: skip
+        con.execute(
+            """insert into complaint (landlord_id, complaint_id, received_date, service_area,
+               tenure, regime, is_tenant_of_owned_stock, anonymous, collective, vulnerability,
+               adjustment_requested, adjustment_made, notifiable_event, energy_ombudsman_referred,
+               closed_date, legal_hold, source_file, source_row)
+               values ('small_specialist', ?, DATE '2000-06-01', 'housing', 'lcra', 'eng', true,
+               false, false, false, false, false, false, false, ?, ?, 'exports/x.xlsx', 5)""",
+            [cid, closed, hold],
+        )
+        con.execute(
+            """insert into complaint_stage (landlord_id, complaint_id, stage, received_date,
+               extension_wd, outcome, refused, source_file, source_row)
+               values ('small_specialist', ?, 1, DATE '2000-06-01', 0, 'upheld', false,
+               'exports/x.xlsx', 5)""",
+            [cid],
+        )
+    con.execute(
+        "insert into measures values ('small_specialist', 'year', '2000-01', DATE '2000-04-01', "
+        "DATE '2001-03-31', 'CH01_1', 'none', 'all', 'regulator', 3, 100, 30, '30.0', 'per_1000')"
+    )
+    con.close()
+
+
+def test_retention_asset_deletes_and_logs(tmp_path):
+    store = ComplaintsStore(workspaces_root=str(EXAMPLES), output_root=str(tmp_path))
+    _seed(store.warehouse("small_specialist"))
+
+    result = dg.materialize(
+        [retention], resources={"store": store}, partition_key="small_specialist"
+    )
+    assert result.success
+    metadata = result.asset_materializations_for_node("retention")[0].metadata
+    assert metadata["complaints_expired"].value == 1
+    assert metadata["complaints_on_legal_hold"].value == 1
+    assert metadata["retention_period"].value == "6 years after closed_date"
+
+    con = duckdb.connect(str(store.warehouse("small_specialist")), read_only=True)
+    try:
+        left = {r[0] for r in con.execute("select complaint_id from complaint").fetchall()}
+        assert left == {"held", "new"}
+        assert con.execute("select count(*) from complaint_stage").fetchone()[0] == 2
+        assert con.execute("select count(*) from measures").fetchone()[0] == 1
+        assert con.execute("select count(*) from retention_log").fetchone()[0] > 0
+    finally:
+        con.close()
+    lines = (tmp_path / "small_specialist" / "retention_log.jsonl").read_text().splitlines()
+    record = json.loads(lines[-1])
+    assert record["deleted"]["complaint"] == 1 and record["complaints_on_legal_hold"] == 1
+    assert "old" not in json.dumps(record["deleted"])  # counts keyed by table, never by id
+
+
+def test_retention_is_not_in_the_year_jobs_and_is_scheduled():
+    from pipeline.definitions import defs
+
+    definitions = defs()
+    assert retention_job.name == "retention"
+    for job_name in ("monthly_refresh", "annual_reporting", "regulatory_returns"):
+        job = definitions.resolve_job_def(job_name)
+        assert dg.AssetKey("retention") not in job.asset_layer.selected_asset_keys
+    assert definitions.resolve_job_def("retention") is not None
+    context = dg.build_schedule_context(scheduled_execution_time=datetime.datetime(2026, 1, 5, 3))
+    requests = list(retention_schedule(context))
+    assert {r.partition_key for r in requests} >= {"housing21", "small_specialist"}
