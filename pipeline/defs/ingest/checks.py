@@ -8,7 +8,7 @@ import datetime as dt
 
 import dagster as dg
 
-from pipeline.partitions import landlord_and_year, landlord_year_partitions
+from pipeline.partitions import landlord_and_year
 from pipeline.resources import ComplaintsStore
 from pipeline.schemas import SCHEMAS, validate_table
 
@@ -63,7 +63,6 @@ def reconciliation_rows(con, landlord_id: str) -> list[tuple[str, int, int, int]
 
 @dg.asset_check(
     asset="canonical_tables",
-    partitions_def=landlord_year_partitions,
     name="reconciliation",
     blocking=True,
     description="Every input row is accounted for: per file, rows in = rows loaded + rows "
@@ -104,7 +103,6 @@ def _markdown(frame) -> str:
 def _pandera_check(table: str):
     @dg.asset_check(
         asset="canonical_tables",
-    partitions_def=landlord_year_partitions,
         name=f"pandera_{table}",
         description=f"Pandera model {SCHEMAS[table].__name__} (pipeline/schemas.py) on the "
         f"landlord's {table} rows: types, allowed codes, ranges and date order.",
@@ -138,7 +136,6 @@ pandera_checks = [_pandera_check(table) for table in SCHEMAS]
 
 @dg.asset_check(
     asset="canonical_tables",
-    partitions_def=landlord_year_partitions,
     name="exports_freshness",
     description="Warns when the newest export file is older than thresholds.exports_max_age_days "
     "before the data cut (landlord.yaml data_cut_date, default today).",
