@@ -1,0 +1,122 @@
+"""The mapping YAML model: the documented example parses; a wrong key or value names the file
+and the key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import ConfigError
+from pipeline.mapping import FieldSpec, Mapping, load_mapping, load_mappings
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "mapping.md"
+
+GOOD = """\
+files: ["exports/erica_complaints_*.csv"]
+target: complaint
+shape: wide
+columns:
+  complaint_id: "Case Ref"
+  received_date: "Date Received"
+  tenure: {column: "Tenure", codes: {"General Needs": lcra}, default: unknown}
+  regime: {value: eng}
+stages:
+  1:
+    received_date: "Date Received"
+    outcome: {column: "Stage 1 Outcome", codes: {"Upheld": upheld}, default: open}
+route:
+  column: "Record Type"
+  values:
+    "Complaint": complaint
+    "Petition": {target: non_complaint, set: {kind: petition}}
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "mappings").mkdir(exist_ok=True)
+    path = tmp_path / "mappings" / "erica.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_documented_example_parses(tmp_path):
+    block = re.search(r"```yaml\n(.*?)```", DOCS.read_text(), re.S).group(1)
+    # the doc elides stage 2's fields with "..."; everything else is taken as written
+    block = block.replace("    ...\n", '    responded_date: "Stage 2 Response Date"\n')
+    mapping = load_mapping(_write(tmp_path, block), tmp_path)
+    assert mapping.target == "complaint" and mapping.effective_shape == "wide"
+    assert mapping.columns["complaint_id"] == FieldSpec(column="Case Ref")
+    assert mapping.columns["regime"].value == "eng"
+    targets = mapping.route.targets()
+    assert targets["Petition"].target == "non_complaint"
+    assert targets["Stage 3 - Housing Ombudsman"].columns["referral_date"].column == "Date Received"
+    assert "Record Type" in mapping.source_columns()
+
+
+def test_good_mapping_and_workspace_listing(tmp_path):
+    _write(tmp_path, GOOD)
+    mappings = load_mappings(tmp_path)
+    assert list(mappings) == ["mappings/erica.yaml"]
+    assert mappings["mappings/erica.yaml"].columns["tenure"].codes == {"General Needs": "lcra"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("shape: wide", "shape: wide\nsheeet: x"),
+            r"mappings/erica.yaml: key 'sheeet' is not allowed",
+        ),
+        (("target: complaint", "target: complaints"), r"mappings/erica.yaml: key 'target'"),
+        (
+            ("  regime: {value: eng}", '  regime: {value: eng}\n  colour: "Colour"'),
+            r"mappings/erica.yaml: key 'columns.colour': 'colour' is not a field of table complaint",
+        ),
+        (
+            ('codes: {"General Needs": lcra}', 'codes: {"General Needs": council}'),
+            r"key 'columns.tenure': value 'council' is not allowed \(allowed: lcra, lcho",
+        ),
+        (
+            ("  regime: {value: eng}", '  regime: {value: eng, column: "Country"}'),
+            r"key 'columns.regime': Value error, give exactly one of 'column' or 'value'",
+        ),
+        (
+            (
+                '"Petition": {target: non_complaint, set: {kind: petition}}',
+                '"Petition": {target: non_complaint, set: {kind: petitions}}',
+            ),
+            r"key 'route.values.Petition.set.kind': value 'petitions' is not allowed",
+        ),
+        (("  1:\n    received_date", "  3:\n    received_date"), r"key 'stages.3"),
+    ],
+)
+def test_bad_mapping_names_file_and_key(tmp_path, change, message):
+    old, new = change
+    assert old in GOOD
+    path = _write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(ConfigError, match=message):
+        load_mapping(path, tmp_path)
+
+
+def test_required_field_without_source(tmp_path):
+    text = 'files: ["a.csv"]\ntarget: chfo\ncolumns:\n  chfo_ref: "Ref"\n'
+    with pytest.raises(ConfigError, match=r"required field 'issued_date' of chfo has no source"):
+        load_mapping(_write(tmp_path, text), tmp_path)
+
+
+def test_long_needs_stage_and_unquoted_number_keys_are_text():
+    mapping = Mapping.model_validate(
+        {
+            "files": ["x.csv"],
+            "target": "complaint",
+            "shape": "long",
+            "columns": {
+                "complaint_id": "Ref",
+                "received_date": "Date",
+                "stage": {"column": "Stage", "codes": {1: 1, 2: 2}},
+            },
+        }
+    )
+    assert mapping.columns["stage"].codes == {"1": 1, "2": 2}
