@@ -1,0 +1,280 @@
+"""Every measure of design.md section 6, written once to the ``measures`` table.
+
+The measure catalogue (ids, breakdowns, views, units) is ``docs/measures.md``. Each family of measures
+is one file in ``sql/measures/``; they all read the staged ``stage_timeliness`` table
+(``sql/staging/stage_timeliness.sql``) or a canonical table, and return rows of one shape::
+
+    period_kind, period, measure, breakdown, breakdown_value, view,
+    numerator, denominator, value (only where it is not a plain ratio), unit
+
+``sql/measures/_finalise.sql`` then adds the period dates, the values and the rounded display text,
+repeats month and quarter rows on the year (breakdowns ``month`` and ``quarter``) and makes sure every
+headline measure has a row (``[U]`` when it has no denominator).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from pipeline.calendar import build_calendar
+from pipeline.config import Landlord
+from pipeline.measures._catalogue import FAMILIES, HEADLINE_MEASURES
+from pipeline.measures._policy import build_policy_tables
+from pipeline.periods import ReportingYear
+from pipeline.rounding import ROUND_HALF_UP_MACRO
+from pipeline.sql import load_sql, run_sql_file
+
+__all__ = [
+    "MEASURES_DDL",
+    "compute_measures",
+    "resolve_data_cut",
+    "stage_timeliness",
+]
+
+MEASURES_DDL = """
+create table if not exists measures (
+    landlord_id varchar not null,
+    period_kind varchar not null,
+    period varchar not null,
+    period_start date not null,
+    period_end date not null,
+    measure varchar not null,
+    breakdown varchar not null,
+    breakdown_value varchar not null,
+    view varchar not null,
+    numerator double,
+    denominator double,
+    value double,
+    display varchar not null,
+    unit varchar not null
+)
+"""
+
+_MEASURE_ROWS_DDL = """
+create or replace temp table measure_rows (
+    period_kind varchar,
+    period varchar,
+    measure varchar,
+    breakdown varchar,
+    breakdown_value varchar,
+    view varchar,
+    numerator double,
+    denominator double,
+    value double,
+    unit varchar
+)
+"""
+
+
+def resolve_data_cut(landlord: Landlord, data_cut: dt.date | None = None) -> dt.date:
+    """The data cut: the argument, else landlord.yaml ``data_cut_date``, else today."""
+    return data_cut or landlord.data_cut_date or dt.date.today()
+
+
+def stage_timeliness(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, data_cut: dt.date | None = None
+) -> duckdb.DuckDBPyRelation:
+    """Build the per-stage timeliness table (both views) and return it as a relation.
+
+    Creates the temp tables ``wd_calendar``, ``wd_lookup``, ``policy_version``,
+    ``policy_timescale`` and ``stage_timeliness`` in ``con`` (see ``docs/measures.md`` for the
+    columns) from the canonical ``complaint`` and ``complaint_stage`` tables.
+
+    Parameters
+    ----------
+    con
+        Connection to the landlord's DuckDB file (canonical tables present).
+    landlord
+        The validated landlord.yaml: closures and policy versions.
+    data_cut
+        Date the exports were taken; default ``landlord.data_cut_date``, else today.
+
+    Returns
+    -------
+    duckdb.DuckDBPyRelation
+        One row per complaint stage of the landlord, refused stages included (``counted`` false).
+    """
+    cut = resolve_data_cut(landlord, data_cut)
+    build_calendar(con, landlord.closures)
+    build_policy_tables(con, landlord)
+    con.execute(
+        "create or replace temp table stage_timeliness as "
+        + load_sql("staging/stage_timeliness.sql"),
+        {"landlord_id": landlord.landlord_id, "data_cut": cut},
+    )
+    return con.table("stage_timeliness")
+
+
+def _build_periods(con: duckdb.DuckDBPyConnection, year: ReportingYear) -> None:
+    """Temp tables ``measure_period`` (17 periods), ``period_month`` and ``period_day``.
+
+    ``period_month`` maps each month of the year to the year, its quarter and itself, so a family
+    can count by month once and roll up; ``period_day`` does the same per day.
+    """
+    periods = [year, *year.quarters(), *year.months()]
+    frame = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
+        {
+            "period_kind": [p.kind for p in periods],
+            "period": [p.key for p in periods],
+            "period_start": [p.start for p in periods],
+            "period_end": [p.end for p in periods],
+        }
+    )
+    con.execute("create or replace temp table measure_period as select * from frame")
+    con.execute(
+        """
+        create or replace temp table period_month as
+        select m.period_start as month, p.period_kind, p.period
+        from measure_period as m
+        inner join measure_period as p
+            on m.period_start between p.period_start and p.period_end
+        where m.period_kind = 'month'
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table period_day as
+        select d.day::date as day, p.period_kind, p.period
+        from measure_period as y
+        cross join range(y.period_start, y.period_end + 1, interval 1 day) as d (day)
+        inner join measure_period as p on d.day::date between p.period_start and p.period_end
+        where y.period_kind = 'year'
+        """
+    )
+
+
+def _build_inputs(con: duckdb.DuckDBPyConnection, landlord: Landlord, year: ReportingYear) -> None:
+    """Temp tables ``stock_year`` (English units owned at year end) and ``tp09_population``.
+
+    Stock comes from the canonical ``stock`` table; when ingest loaded none for the landlord it
+    falls back to landlord.yaml ``stock``. The TP09 population is landlord.yaml
+    ``tp09_population`` per stock type, default the stock.
+    """
+    yaml_stock = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
+        [row.model_dump() for row in landlord.stock],
+        schema={
+            "year_end": pl.Date,
+            "stock_type": pl.String,
+            "country": pl.String,
+            "units_owned": pl.Int64,
+        },
+    )
+    population = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
+        {
+            "stock_type": list(landlord.tp09_population),
+            "population": list(landlord.tp09_population.values()),
+        },
+        schema={"stock_type": pl.String, "population": pl.Int64},
+    )
+    params = {"landlord_id": landlord.landlord_id, "year_end": year.end}
+    con.execute(
+        """
+        create or replace temp table stock_year as
+        with canonical as (
+            select stock_type, units_owned
+            from stock
+            where landlord_id = $landlord_id and year_end = $year_end and country = 'eng'
+        ),
+        from_yaml as (
+            select stock_type, units_owned
+            from yaml_stock
+            where year_end = $year_end and country = 'eng'
+                and not exists (
+                    select 1 from stock where landlord_id = $landlord_id and year_end = $year_end
+                )
+        ),
+        types as (select unnest(['lcra', 'lcho']) as stock_type)
+        select t.stock_type, coalesce(sum(s.units_owned), 0)::bigint as units_owned
+        from types as t
+        left join (select * from canonical union all select * from from_yaml) as s
+            on s.stock_type = t.stock_type
+        group by t.stock_type
+        """,
+        params,
+    )
+    con.execute(
+        """
+        create or replace temp table tp09_population as
+        select s.stock_type, coalesce(p.population, s.units_owned) as population
+        from stock_year as s
+        left join population as p on p.stock_type = s.stock_type
+        """
+    )
+
+
+def compute_measures(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord,
+    year: ReportingYear,
+    data_cut: dt.date | None = None,
+) -> int:
+    """Compute every measure for a landlord and reporting year and write it to ``measures``.
+
+    Builds the working-day calendar and ``stage_timeliness``, runs each family in
+    ``sql/measures/`` for the year, its quarters and its months, and replaces the landlord's rows for
+    those periods in one transaction (reruns are idempotent).
+
+    Parameters
+    ----------
+    con
+        Connection to the landlord's DuckDB file holding the canonical tables
+        (``sql/schema/canonical.sql``). ``measures`` is created when missing.
+    landlord
+        The validated landlord.yaml.
+    year
+        The reporting year (1 April to 31 March).
+    data_cut
+        Date the exports were taken; default ``landlord.data_cut_date``, else today. Open stages,
+        provisional stage 1 resolutions and pending acknowledgements are judged at this date.
+
+    Returns
+    -------
+    int
+        Number of ``measures`` rows written.
+    """
+    cut = resolve_data_cut(landlord, data_cut)
+    con.execute(ROUND_HALF_UP_MACRO)
+    con.execute(MEASURES_DDL)
+    stage_timeliness(con, landlord, cut)
+    _build_periods(con, year)
+    _build_inputs(con, landlord, year)
+    catalogue = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
+        HEADLINE_MEASURES, schema=["measure", "view", "unit"], orient="row"
+    )
+    con.execute("create or replace temp table measure_catalogue as select * from catalogue")
+    con.execute(_MEASURE_ROWS_DDL)
+    params = {
+        "landlord_id": landlord.landlord_id,
+        "year_start": year.start,
+        "year_end": year.end,
+        "data_cut": cut,
+    }
+    for family in FAMILIES:
+        sql = load_sql(f"measures/{family}.sql")
+        used = {name: value for name, value in params.items() if f"${name}" in sql}
+        con.execute(f"insert into measure_rows by name {sql}", used or None)
+
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            """
+            delete from measures
+            where landlord_id = $landlord_id
+                and period in (select period from measure_period)
+            """,
+            {"landlord_id": landlord.landlord_id},
+        )
+        run_sql_file(con, "measures/_finalise.sql", landlord_id=landlord.landlord_id)
+        written = con.execute(
+            "select count(*) from measures where landlord_id = $landlord_id "
+            "and period in (select period from measure_period)",
+            {"landlord_id": landlord.landlord_id},
+        ).fetchone()[0]
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return int(written)

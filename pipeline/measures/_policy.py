@@ -1,0 +1,107 @@
+"""Landlord policy versions (landlord.yaml) as DuckDB temp tables the staging SQL joins to."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from pipeline.calendar import CALENDAR_END, CALENDAR_START
+from pipeline.config import Landlord
+
+# A stage received before the first version's effective_from is judged by the first version.
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def policy_frames(landlord: Landlord) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Policy versions and their timescales as two frames.
+
+    Parameters
+    ----------
+    landlord
+        The validated landlord.yaml.
+
+    Returns
+    -------
+    tuple of polars.DataFrame
+        ``policy_version``: one row per version (escalation window, anonymous, heat-network and
+        outside-TSM rules) with ``applies_from`` (the first version from 1900-01-01);
+        ``policy_timescale``: one row per version, regime and stage.
+    """
+    versions, timescales = [], []
+    for number, version in enumerate(landlord.policy_versions, start=1):
+        versions.append(
+            {
+                "version_no": number,
+                "effective_from": version.effective_from,
+                "applies_from": EARLIEST if number == 1 else version.effective_from,
+                "escalation_months": version.escalation_window.months_after_stage1_response,
+                "first_known_months": version.escalation_window.months_after_first_known,
+                "anonymous_accepted": version.anonymous_accepted,
+                "heat_network_rules_from": version.heat_network_rules_from,
+                "heat_network_limit_days": version.heat_network_limit_days,
+                "outside_tsm_service_areas": list(version.outside_tsm_service_areas),
+            }
+        )
+        for regime, stages in version.timescales.items():
+            for stage, scale in ((1, stages.stage_1), (2, stages.stage_2)):
+                timescales.append(
+                    {
+                        "version_no": number,
+                        "regime": regime,
+                        "stage": stage,
+                        "ack_wd": scale.acknowledge_wd,
+                        "respond_wd": scale.respond_wd,
+                        "extension_cap_wd": scale.extension_wd,
+                        "cap_unless_extenuating": scale.extension_cap_unless_extenuating,
+                        "clock_starts": scale.clock_starts,
+                    }
+                )
+    version_schema = {
+        "version_no": pl.Int32,
+        "effective_from": pl.Date,
+        "applies_from": pl.Date,
+        "escalation_months": pl.Int32,
+        "first_known_months": pl.Int32,
+        "anonymous_accepted": pl.Boolean,
+        "heat_network_rules_from": pl.Date,
+        "heat_network_limit_days": pl.Int32,
+        "outside_tsm_service_areas": pl.List(pl.String),
+    }
+    timescale_schema = {
+        "version_no": pl.Int32,
+        "regime": pl.String,
+        "stage": pl.Int32,
+        "ack_wd": pl.Int32,
+        "respond_wd": pl.Int32,
+        "extension_cap_wd": pl.Int32,
+        "cap_unless_extenuating": pl.Boolean,
+        "clock_starts": pl.String,
+    }
+    return (
+        pl.DataFrame(versions, schema=version_schema),
+        pl.DataFrame(timescales, schema=timescale_schema),
+    )
+
+
+def build_policy_tables(con: duckdb.DuckDBPyConnection, landlord: Landlord) -> None:
+    """Create the temp tables ``policy_version``, ``policy_timescale`` and ``policy_day``.
+
+    ``policy_day(day_key, version_no)`` names the version in force on every calendar day (key =
+    ``day_key(0, day)`` of pipeline/calendar.py), so a stage finds its version by one integer join
+    instead of a range or as-of join per row.
+    """
+    versions, timescales = policy_frames(landlord)  # noqa: F841 - read by DuckDB's replacement scan
+    con.execute("create or replace temp table policy_version as select * from versions")
+    con.execute("create or replace temp table policy_timescale as select * from timescales")
+    con.execute(
+        """
+        create or replace temp table policy_day as
+        select day_key(0, d.day::date) as day_key, v.version_no
+        from range($first, $last + 1, interval 1 day) as d (day)
+        asof join policy_version as v on d.day::date >= v.applies_from
+        order by day_key
+        """,
+        {"first": CALENDAR_START, "last": CALENDAR_END},
+    )

@@ -1,0 +1,123 @@
+-- Finalise the family rows into the measures table (docs/architecture.md, docs/measures.md).
+-- design.md section 6: "All rates round half up (not banker's rounding) to 1 dp. A zero denominator
+-- gives [U], never 0 or an error."
+--
+-- 1. scaffold: every headline measure (measure_catalogue) has a breakdown 'none' row in every period,
+--    so an empty month shows 0 complaints or [U], never a missing line;
+-- 2. trend: month and quarter rows (breakdown 'none') are repeated on the year as breakdown 'month'
+--    ('2024-04') and 'quarter' ('Q1');
+-- 3. value: percent = numerator / denominator x 100, per_1000 x 1000, wd = mean; count and gbp =
+--    numerator; a value given by the family (median, margin of error, flag) is kept;
+-- 4. display: rounded half up (round_half_up macro, pipeline/rounding.py), '[U]' when no value.
+-- Parameters: $landlord_id.
+
+insert into measures by name
+
+with
+
+family_rows as (
+    select * from measure_rows
+),
+
+scaffold as (
+    select
+        p.period_kind,
+        p.period,
+        c.measure,
+        'none' as breakdown,
+        'all' as breakdown_value,
+        c.view,
+        case when c.unit in ('count', 'gbp') then 0 end as numerator,
+        case when c.unit in ('percent', 'per_1000', 'wd', 'days') then 0 end as denominator,
+        null::double as value,
+        c.unit
+    from measure_period as p
+    cross join measure_catalogue as c
+    where not exists (
+        select 1
+        from family_rows as r
+        where r.period = p.period
+            and r.measure = c.measure
+            and r.view = c.view
+            and r.breakdown = 'none'
+    )
+),
+
+all_rows as (
+    select * from family_rows
+    union all
+    select * from scaffold
+),
+
+trend as (
+    select
+        y.period_kind,
+        y.period,
+        r.measure,
+        r.period_kind as breakdown,
+        case
+            when r.period_kind = 'quarter' then split_part(r.period, '-', 3) else r.period
+        end as breakdown_value,
+        r.view,
+        r.numerator,
+        r.denominator,
+        r.value,
+        r.unit
+    from all_rows as r
+    cross join (select period_kind, period from measure_period where period_kind = 'year') as y
+    where r.period_kind in ('month', 'quarter') and r.breakdown = 'none'
+),
+
+valued as (
+    select
+        period_kind,
+        period,
+        measure,
+        breakdown,
+        coalesce(breakdown_value, 'unknown') as breakdown_value,
+        view,
+        numerator,
+        denominator,
+        coalesce(
+            value,
+            case unit
+                when 'percent' then numerator / nullif(denominator, 0) * 100
+                when 'per_1000' then numerator / nullif(denominator, 0) * 1000
+                when 'wd' then numerator / nullif(denominator, 0)
+                when 'days' then numerator / nullif(denominator, 0)
+                when 'count' then numerator
+                when 'gbp' then numerator
+            end
+        ) as value,
+        unit
+    from (select * from all_rows union all select * from trend)
+),
+
+final as (
+    select
+        $landlord_id as landlord_id,
+        v.period_kind,
+        v.period,
+        p.period_start,
+        p.period_end,
+        v.measure,
+        v.breakdown,
+        v.breakdown_value,
+        v.view,
+        v.numerator,
+        v.denominator,
+        v.value,
+        case
+            when v.value is null then '[U]'
+            when v.unit = 'flag' then case when v.value = 1 then 'Yes' else 'No' end
+            when v.unit = 'stage' then printf('%d', v.value::bigint)
+            when v.unit = 'count' and v.value = round(v.value) then printf('%d', v.value::bigint)
+            when v.unit = 'gbp' then printf('%.2f', round_half_up(v.value, 2))
+            else printf('%.1f', round_half_up(v.value, 1))
+        end as display,
+        v.unit
+    from valued as v
+    inner join measure_period as p on p.period = v.period
+)
+
+select * from final

@@ -1,0 +1,118 @@
+-- CH01(n) complaints per 1,000 homes and CH02(n) % responded to in time, n = stage 1, 2.
+-- design.md section 6 "CH01(n)" and "CH02(n)"; section 5 "Two views of one stage" (regulator view).
+--
+-- Numerator CH01(n): tsm_eligible stage n received in the period (English complaint, service area in
+-- the TSM count, tenant of owned lcra/lcho stock, not refused, anonymous only where accepted). A stage
+-- 2 is counted by its escalation's received date, and a stage 2 with no stage 1 is included.
+-- Denominator CH01(n): English units owned of that stock type at the year end (quarter and month rows
+-- use the same year-end stock). CH02(n): of the CH01(n) numerator, in time under the regulator view
+-- (open, withdrawn and unanswered = not in time), split without / with extension.
+-- 'combined' adds the numerators and denominators of lcra and lcho.
+
+with
+
+eligible as (
+    select
+        stage,
+        tenure as stock_type,
+        date_trunc('month', received_date)::date as month,
+        reg_status
+    from stage_timeliness
+    where tsm_eligible and received_date between $year_start and $year_end
+),
+
+monthly as (
+    select
+        month,
+        stage,
+        stock_type,
+        count(*) as received,
+        count(*) filter (where reg_status = 'in_time_without_ext') as without_ext,
+        count(*) filter (where reg_status = 'in_time_with_ext') as with_ext
+    from eligible
+    group by all
+),
+
+by_type as (
+    select
+        pm.period_kind,
+        pm.period,
+        m.stage,
+        m.stock_type,
+        sum(m.received) as received,
+        sum(m.without_ext) as without_ext,
+        sum(m.with_ext) as with_ext
+    from monthly as m
+    inner join period_month as pm on pm.month = m.month
+    group by all
+),
+
+-- every period x stage x stock type, so an empty cell gives 0 complaints (and [U] for CH02)
+grid as (
+    select p.period_kind, p.period, s.stage, t.stock_type, t.units_owned
+    from measure_period as p
+    cross join (values (1), (2)) as s (stage)
+    cross join stock_year as t
+),
+
+filled as (
+    select
+        g.period_kind,
+        g.period,
+        g.stage,
+        g.stock_type,
+        g.units_owned,
+        coalesce(b.received, 0) as received,
+        coalesce(b.without_ext, 0) as without_ext,
+        coalesce(b.with_ext, 0) as with_ext
+    from grid as g
+    left join by_type as b
+        on b.period = g.period and b.stage = g.stage and b.stock_type = g.stock_type
+),
+
+with_combined as (
+    select * from filled
+    union all
+    select
+        period_kind,
+        period,
+        stage,
+        'combined' as stock_type,
+        sum(units_owned),
+        sum(received),
+        sum(without_ext),
+        sum(with_ext)
+    from filled
+    group by period_kind, period, stage
+),
+
+final as (
+    select
+        period_kind, period, 'CH01_' || stage as measure, 'stock_type' as breakdown,
+        stock_type as breakdown_value, 'regulator' as view,
+        received as numerator, units_owned as denominator, 'per_1000' as unit
+    from with_combined
+    union all
+    select
+        period_kind, period, 'CH02_' || stage, 'stock_type', stock_type, 'regulator',
+        without_ext + with_ext, received, 'percent'
+    from with_combined
+    union all
+    select
+        period_kind, period, 'CH02_' || stage || '_without_ext', 'stock_type', stock_type,
+        'regulator', without_ext, null, 'count'
+    from with_combined
+    union all
+    select
+        period_kind, period, 'CH02_' || stage || '_with_ext', 'stock_type', stock_type,
+        'regulator', with_ext, null, 'count'
+    from with_combined
+    union all
+    select
+        period_kind, period, 'stock_units', 'stock_type', stock_type, 'all', units_owned, null,
+        'count'
+    from with_combined
+    where stage = 1
+)
+
+select * from final

@@ -1,0 +1,127 @@
+-- Learning from complaints: service improvements by theme, actions promised in responses, root causes.
+-- design.md section 6 "Learning: service improvements by theme, linked complaints, completed vs due;
+-- actions promised in responses completed by their due date; root causes where recorded".
+--
+-- learning_actions: raised in the period; learning_linked_complaints: their linked complaint ids;
+-- learning_actions_completed: completed in the period; learning_actions_completed_by_due and
+-- promised_actions_on_time: due in the period, completed on or before the due date.
+-- root_cause: complaints (first counted stage) received in the period, by root cause where recorded.
+
+with
+
+actions as (
+    select *
+    from learning_action
+    where landlord_id = $landlord_id
+),
+
+raised as (
+    select
+        pd.period_kind,
+        pd.period,
+        case when grouping(a.theme) = 0 then 'theme' else 'none' end as breakdown,
+        coalesce(a.theme, 'all') as breakdown_value,
+        count(*) as actions,
+        sum(coalesce(len(a.linked_complaint_ids), 0)) as linked
+    from actions as a
+    inner join period_day as pd on pd.day = a.raised_date
+    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, a.theme))
+),
+
+due as (
+    select
+        pd.period_kind,
+        pd.period,
+        case when grouping(a.theme) = 0 then 'theme' else 'none' end as breakdown,
+        coalesce(a.theme, 'all') as breakdown_value,
+        count(*) filter (where a.completed_date <= a.due_date) as on_time,
+        count(*) as due
+    from actions as a
+    inner join period_day as pd on pd.day = a.due_date
+    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, a.theme))
+),
+
+completed as (
+    select
+        pd.period_kind,
+        pd.period,
+        case when grouping(a.theme) = 0 then 'theme' else 'none' end as breakdown,
+        coalesce(a.theme, 'all') as breakdown_value,
+        count(*) as completed
+    from actions as a
+    inner join period_day as pd on pd.day = a.completed_date
+    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, a.theme))
+),
+
+promised as (
+    select
+        pd.period_kind,
+        pd.period,
+        case when grouping(p.stage_text) = 0 then 'stage' else 'none' end as breakdown,
+        coalesce(p.stage_text, 'all') as breakdown_value,
+        count(*) filter (where p.completed_date <= p.due_date) as on_time,
+        count(*) as due
+    from (
+        select *, coalesce(stage::varchar, 'unknown') as stage_text
+        from promised_action
+        where landlord_id = $landlord_id
+    ) as p
+    inner join period_day as pd on pd.day = p.due_date
+    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, p.stage_text))
+),
+
+first_stages as (
+    select
+        date_trunc('month', received_date)::date as month,
+        nullif(trim(root_cause), '') as root_cause
+    from stage_timeliness
+    where counted
+        and (stage = 1 or not has_stage1)
+        and received_date between $year_start and $year_end
+),
+
+root_causes as (
+    select
+        pm.period_kind,
+        pm.period,
+        f.root_cause,
+        count(*) as complaints
+    from first_stages as f
+    inner join period_month as pm on pm.month = f.month
+    group by all
+),
+
+final as (
+    select
+        period_kind, period, 'learning_actions' as measure, breakdown, breakdown_value,
+        'all' as view, actions as numerator, null::bigint as denominator, 'count' as unit
+    from raised
+    union all
+    select period_kind, period, 'learning_linked_complaints', breakdown, breakdown_value, 'all',
+        linked, null, 'count'
+    from raised
+    union all
+    select period_kind, period, 'learning_actions_completed_by_due', breakdown, breakdown_value,
+        'all', on_time, due, 'percent'
+    from due
+    union all
+    select period_kind, period, 'learning_actions_completed', breakdown, breakdown_value, 'all',
+        completed, null, 'count'
+    from completed
+    union all
+    select period_kind, period, 'promised_actions_on_time', breakdown, breakdown_value, 'all',
+        on_time, due, 'percent'
+    from promised
+    union all
+    select period_kind, period, 'root_cause', 'root_cause', root_cause, 'all', complaints, null,
+        'count'
+    from root_causes
+    where root_cause is not null
+    union all
+    select period_kind, period, 'root_cause_recorded', 'none', 'all', 'all',
+        sum(complaints) filter (where root_cause is not null), sum(complaints), 'percent'
+    from root_causes
+    group by all
+)
+
+select * from final

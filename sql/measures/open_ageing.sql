@@ -1,0 +1,95 @@
+-- Open complaint stages and those past their deadline at the period end, in ageing bands.
+-- design.md section 6 "Timeliness: open complaints past deadline at period end (ageing bands)".
+--
+-- A counted stage is open at date X when received on or before X and not closed by X (closed = the
+-- response, or for a withdrawn / discontinued stage the complaint's closure). X = the period end, or
+-- the data cut when that is earlier (nothing is known after the cut). Age = wd(received, X); past
+-- deadline = X after the management extended deadline; bands of wd(deadline, X) (a weekend day
+-- just after the deadline is overdue by 0 WD and falls in the first band).
+
+with
+
+as_of as (
+    select period_kind, period, least(period_end, $data_cut) as as_of_date
+    from measure_period
+    where period_start <= $data_cut
+),
+
+as_of_dates as (
+    select distinct as_of_date from as_of
+),
+
+as_of_index as (
+    select d.as_of_date, c.regime_no, c.wd_index as as_of_idx
+    from as_of_dates as d
+    inner join wd_calendar as c on c.day = d.as_of_date
+),
+
+open_stages as (
+    select
+        a.as_of_date,
+        s.stage,
+        a.as_of_idx - s.received_idx as age_wd,
+        a.as_of_date > s.mgt_extended_deadline as overdue,
+        a.as_of_idx - s.mgt_extended_idx as overdue_wd
+    from stage_timeliness as s
+    inner join as_of_index as a
+        on a.regime_no = s.regime_no
+        and s.received_date <= a.as_of_date
+        and coalesce(s.stage_closed_date, date '9999-12-31') > a.as_of_date
+    where s.counted
+),
+
+banded as (
+    select
+        as_of_date,
+        stage,
+        case
+            when age_wd <= 5 then '0-5'
+            when age_wd <= 10 then '6-10'
+            when age_wd <= 20 then '11-20'
+            when age_wd <= 40 then '21-40'
+            else '41+'
+        end as age_band,
+        case
+            when overdue is not true then null
+            when overdue_wd <= 5 then '1-5'
+            when overdue_wd <= 10 then '6-10'
+            when overdue_wd <= 20 then '11-20'
+            else '21+'
+        end as overdue_band
+    from open_stages
+),
+
+counts as (
+    select
+        as_of_date, 'open_' || stage as measure,
+        case when grouping(age_band) = 0 then 'band' else 'none' end as breakdown,
+        coalesce(age_band, 'all') as breakdown_value, count(*) as stages
+    from banded
+    group by grouping sets ((as_of_date, stage), (as_of_date, stage, age_band))
+    union all
+    select
+        as_of_date, 'overdue_' || stage,
+        case when grouping(overdue_band) = 0 then 'band' else 'none' end,
+        coalesce(overdue_band, 'all'), count(*)
+    from banded
+    where overdue_band is not null
+    group by grouping sets ((as_of_date, stage), (as_of_date, stage, overdue_band))
+),
+
+final as (
+    select
+        a.period_kind,
+        a.period,
+        c.measure,
+        c.breakdown,
+        c.breakdown_value,
+        'management' as view,
+        c.stages as numerator,
+        'count' as unit
+    from as_of as a
+    inner join counts as c on c.as_of_date = a.as_of_date
+)
+
+select * from final

@@ -1,0 +1,305 @@
+-- Stage timeliness: one row per complaint stage (refused stages included, flagged), in both views.
+-- Implements design.md section 5 (working days and deadlines) and the populations of section 6.
+--
+--   ack due            = add_wd(received, ack limit); no ack step -> null, ack not measured
+--   clock start        = acknowledged date if acknowledged by ack due, else ack due (a late or
+--                        missing acknowledgement never buys time); receipt when there is no ack step
+--                        or the policy's clock starts at receipt
+--   base deadline      = add_wd(clock start, respond limit)
+--   extended deadline  = add_wd(clock start, respond limit + min(extension_wd, cap))
+--                        regulator view: cap = Code (eng 10 / 20) or SPSO (sct 5 / 10) limit;
+--                        management view: cap of the policy version in force on the stage's received
+--                        date; no cap, or a cap "unless extenuating", accepts any agreed extension
+--   status             = in_time_without_ext (responded <= base), in_time_with_ext (base < responded
+--                        <= extended and extension_wd > 0), else late (not responded included)
+--   escalation window  = stage 1 response + N calendar months (month end clamped: 31 Jan + 1 month
+--                        = 28/29 Feb); with months_after_first_known (seed 003) the later of that and
+--                        first known (else complaint received) + M months
+--   heat networks      = receipt + heat_network_limit_days calendar days, where the complaint's
+--                        policy version has heat_network_rules_from on or before its receipt
+--
+-- Working days: wd_index from wd_calendar, the k-th working day from working_day, joined on integer
+-- keys (pipeline/calendar.py): add_wd(a, n) = working day with index wd_index[a] + n.
+-- Inputs: canonical complaint, complaint_stage; temp tables policy_version, policy_timescale
+-- (pipeline/measures/_policy.py: policy_day names the version in force on a day), wd_calendar
+-- and working_day (pipeline/calendar.py).
+-- Parameters: $landlord_id, $data_cut.
+
+with
+
+stage as (
+    select * from complaint_stage where landlord_id = $landlord_id
+),
+
+complaint_row as (
+    select * from complaint where landlord_id = $landlord_id
+),
+
+-- the Code's (England) and SPSO model's (Scotland) extension limits: the regulator view's caps
+regulator_cap as (
+    select *
+    from (values ('eng', 1, 10), ('eng', 2, 20), ('sct', 1, 5), ('sct', 2, 10))
+        as cap (regime, stage, extension_cap_wd)
+),
+
+-- not materialized: read twice (per stage and per complaint); recomputing the joins costs less
+-- than writing every wide row to a temporary buffer
+stage_policy as not materialized (
+    select
+        s.landlord_id,
+        s.complaint_id,
+        s.stage,
+        s.received_date,
+        s.acknowledged_date,
+        s.extension_wd,
+        s.responded_date,
+        s.outcome,
+        s.refused,
+        s.refusal_reason,
+        s.compensation_offered_gbp,
+        s.compensation_paid_gbp,
+        s.non_financial_remedy,
+        s.handler_ref,
+        c.received_date as complaint_received_date,
+        c.category,
+        c.root_cause,
+        c.service_area,
+        c.scheme,
+        c.channel,
+        c.tenure,
+        c.regime,
+        regime_no(c.regime) as regime_no,
+        c.is_tenant_of_owned_stock,
+        c.handled_by,
+        c.anonymous,
+        c.collective,
+        c.vulnerability,
+        c.adjustment_requested,
+        c.adjustment_made,
+        c.closed_date,
+        v.effective_from as policy_effective_from,
+        t.ack_wd,
+        t.respond_wd,
+        t.extension_cap_wd as mgt_cap_wd,
+        t.cap_unless_extenuating,
+        t.clock_starts,
+        r.extension_cap_wd as reg_cap_wd,
+        not s.refused and (not c.anonymous or v.anonymous_accepted) as counted,
+        c.regime = 'eng'
+        and list_contains(coalesce(v.outside_tsm_service_areas, []), c.service_area)
+            as outside_tsm,
+        case
+            when s.stage = 1 and s.responded_date is not null
+                then greatest(
+                    (s.responded_date + to_months(v.escalation_months))::date,
+                    (
+                        coalesce(c.first_known_date, c.received_date)
+                        + to_months(v.first_known_months)
+                    )::date
+                )
+        end as escalation_window_close,
+        -- heat-network rules follow the version in force when the complaint was received
+        case
+            when
+                c.service_area = 'heat_network'
+                and c.received_date >= hv.heat_network_rules_from
+                then c.received_date + hv.heat_network_limit_days
+        end as heat_deadline
+    from stage as s
+    inner join complaint_row as c on c.complaint_id = s.complaint_id
+    -- left joins: a date outside the calendar (2010-2040) keeps its row, with no deadline (late)
+    left join policy_day as sd on sd.day_key = day_key(0, s.received_date)
+    left join policy_version as v on v.version_no = sd.version_no
+    left join policy_day as cd on cd.day_key = day_key(0, c.received_date)
+    left join policy_version as hv on hv.version_no = cd.version_no
+    left join policy_timescale as t
+        on t.version_no = v.version_no and t.regime = c.regime and t.stage = s.stage
+    left join regulator_cap as r on r.regime = c.regime and r.stage = s.stage
+),
+
+per_complaint as (
+    select
+        complaint_id,
+        bool_or(stage = 1) as has_stage1,
+        max(escalation_window_close) filter (where stage = 1) as s1_window_close,
+        max(handler_ref) filter (where stage = 1) as s1_handler_ref,
+        bool_or(stage = 2 and counted and received_date <= $data_cut) as has_counted_stage2,
+        bool_or(stage = 2 and counted and responded_date <= $data_cut) as stage2_responded,
+        -- the complaint's final response: that of its latest counted stage (null while it is open)
+        coalesce(
+            max(closed_date),
+            arg_max_null(responded_date, stage) filter (where counted)
+        ) as complaint_resolved_date
+    from stage_policy
+    group by complaint_id
+),
+
+indexed as (
+    select
+        sp.*,
+        rc.wd_index as received_idx,
+        ac.wd_index as acknowledged_idx,
+        wd_key(sp.regime_no, rc.wd_index + sp.ack_wd) as ack_due_key,
+        pc.wd_index - rc.wd_index as wd_to_response
+    from stage_policy as sp
+    left join wd_calendar as rc on rc.day_key = day_key(sp.regime_no, sp.received_date)
+    left join wd_calendar as ac on ac.day_key = day_key(sp.regime_no, sp.acknowledged_date)
+    left join wd_calendar as pc on pc.day_key = day_key(sp.regime_no, sp.responded_date)
+),
+
+acknowledgement as (
+    select
+        i.*,
+        ad.day as ack_due,
+        case
+            when i.ack_wd is null then 'no_step'
+            when i.acknowledged_date <= ad.day then 'in_time'
+            when i.acknowledged_date is not null then 'late'
+            when ad.day >= $data_cut then 'pending'
+            else 'missing'
+        end as ack_status
+    from indexed as i
+    left join working_day as ad on ad.wd_key = i.ack_due_key
+),
+
+clock as (
+    select
+        *,
+        case
+            when ack_wd is null or clock_starts = 'receipt' then received_date
+            when ack_status = 'in_time' then acknowledged_date
+            else ack_due
+        end as clock_start,
+        case
+            when ack_wd is null or clock_starts = 'receipt' then received_idx
+            when ack_status = 'in_time' then acknowledged_idx
+            else received_idx + ack_wd
+        end as start_idx,
+        least(extension_wd, reg_cap_wd) as reg_extension_wd,
+        case
+            when mgt_cap_wd is null or cap_unless_extenuating then extension_wd
+            else least(extension_wd, mgt_cap_wd)
+        end as mgt_extension_wd
+    from acknowledgement
+),
+
+deadline_keys as (
+    select
+        *,
+        start_idx + respond_wd + mgt_extension_wd as mgt_extended_idx,
+        wd_key(regime_no, start_idx + respond_wd) as base_key,
+        wd_key(regime_no, start_idx + respond_wd + reg_extension_wd) as reg_extended_key,
+        wd_key(regime_no, start_idx + respond_wd + mgt_extension_wd) as mgt_extended_key
+    from clock
+),
+
+deadlines as (
+    select
+        k.*,
+        bd.day as base_deadline,
+        rd.day as reg_extended_deadline,
+        md.day as mgt_extended_deadline,
+        -- a withdrawn or discontinued stage with no response closes when the complaint closes
+        coalesce(
+            k.responded_date,
+            case
+                when k.outcome in ('withdrawn', 'discontinued')
+                    then coalesce(k.closed_date, k.received_date)
+            end
+        ) as stage_closed_date
+    from deadline_keys as k
+    left join working_day as bd on bd.wd_key = k.base_key
+    left join working_day as rd on rd.wd_key = k.reg_extended_key
+    left join working_day as md on md.wd_key = k.mgt_extended_key
+),
+
+final as (
+    select
+        d.landlord_id,
+        d.complaint_id,
+        d.stage,
+        d.regime,
+        d.regime_no,
+        d.received_date,
+        d.received_idx,
+        d.acknowledged_date,
+        d.responded_date,
+        d.extension_wd,
+        d.outcome,
+        d.refused,
+        d.refusal_reason,
+        d.compensation_offered_gbp,
+        d.compensation_paid_gbp,
+        d.non_financial_remedy,
+        d.handler_ref,
+        d.complaint_received_date,
+        d.category,
+        d.root_cause,
+        d.service_area,
+        d.scheme,
+        d.channel,
+        d.tenure,
+        d.is_tenant_of_owned_stock,
+        d.handled_by,
+        d.anonymous,
+        d.collective,
+        d.vulnerability,
+        d.adjustment_requested,
+        d.adjustment_made,
+        d.policy_effective_from,
+        d.counted,
+        d.counted
+        and d.regime = 'eng'
+        and not d.outside_tsm
+        and d.tenure in ('lcra', 'lcho')
+        and d.is_tenant_of_owned_stock as tsm_eligible,
+        d.outside_tsm,
+        d.ack_wd as ack_limit_wd,
+        d.ack_due,
+        d.ack_status,
+        case d.ack_status when 'in_time' then true when 'late' then false when 'missing' then false
+        end as ack_in_time,
+        d.clock_start,
+        d.respond_wd as respond_limit_wd,
+        d.base_deadline,
+        d.reg_extension_wd,
+        d.reg_extended_deadline,
+        case
+            when d.responded_date <= d.base_deadline then 'in_time_without_ext'
+            when d.responded_date <= d.reg_extended_deadline and d.extension_wd > 0
+                then 'in_time_with_ext'
+            else 'late'
+        end as reg_status,
+        d.mgt_extension_wd,
+        d.mgt_extended_deadline,
+        d.mgt_extended_idx,
+        case
+            when d.responded_date <= d.base_deadline then 'in_time_without_ext'
+            when d.responded_date <= d.mgt_extended_deadline and d.extension_wd > 0
+                then 'in_time_with_ext'
+            else 'late'
+        end as mgt_status,
+        d.wd_to_response,
+        d.stage_closed_date,
+        d.stage_closed_date is null or d.stage_closed_date > $data_cut as open_at_cut,
+        (d.stage_closed_date is null or d.stage_closed_date > $data_cut)
+        and d.mgt_extended_deadline < $data_cut as overdue_at_cut,
+        d.escalation_window_close,
+        case when d.stage = 2 then d.received_date > pc.s1_window_close end as late_requested,
+        case when d.stage = 2 then pc.has_stage1 end as has_stage1,
+        case when d.stage = 2 then pc.s1_handler_ref end as s1_handler_ref,
+        case when d.stage = 1 then coalesce(pc.has_counted_stage2, false) end as has_stage2,
+        case when d.stage = 1 then coalesce(pc.stage2_responded, false) end as stage2_responded,
+        d.stage = 1
+        and d.counted
+        and d.responded_date is not null
+        and not coalesce(pc.has_counted_stage2, false)
+        and d.escalation_window_close >= $data_cut as s1_provisional,
+        d.heat_deadline is not null as heat_network_rules,
+        d.heat_deadline,
+        pc.complaint_resolved_date
+    from deadlines as d
+    inner join per_complaint as pc on pc.complaint_id = d.complaint_id
+)
+
+select * from final
