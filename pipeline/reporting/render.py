@@ -401,7 +401,7 @@ def render_learning_summary(
     return _write(
         Path(out_dir),
         "learning_summary",
-        title="What your complaints told us",
+        title="Learning from complaints",
         landlord=landlord,
         period_label=period.label,
         sections=learning_sections(con, landlord.landlord_id, measures, period),

@@ -55,8 +55,8 @@ _SCALE = {"per_1000": 1000.0, "percent": 100.0, "wd": 1.0}
 _PLACES = {"count": 0, "gbp": 2}
 
 
-def sample_landlord() -> Landlord:
-    return Landlord.model_validate(SAMPLE_LANDLORD)
+def sample_landlord(landlord_id: str = LANDLORD_ID) -> Landlord:
+    return Landlord.model_validate({**SAMPLE_LANDLORD, "landlord_id": landlord_id})
 
 
 def _row(period: Period, measure, breakdown, value_key, view, numerator, denominator, unit):
@@ -299,29 +299,33 @@ def _year_rows(year: ReportingYear, scale: float) -> list[dict]:
     return rows
 
 
-def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
+def build_sample_database(
+    con: duckdb.DuckDBPyConnection, landlord_id: str = LANDLORD_ID
+) -> Landlord:
     """Create the canonical tables and a sample ``measures`` table for 2023-24 and 2024-25."""
     from pipeline.benchmarks import write_benchmark_measures
 
     con.execute(load_sql("schema/canonical.sql"))
     rows = _year_rows(ReportingYear(2023), 0.92) + _year_rows(ReportingYear(2024), 1.0)
-    frame = pl.DataFrame(rows, infer_schema_length=None)
+    frame = pl.DataFrame(rows, infer_schema_length=None).with_columns(
+        landlord_id=pl.lit(landlord_id)
+    )
     con.register("_sample_measures", frame)
     # Column types as the measures table's (varchar, date, double); see docs/architecture.md.
     con.execute("create or replace table measures as select * from _sample_measures")
     con.unregister("_sample_measures")
-    landlord = sample_landlord()
+    landlord = sample_landlord(landlord_id)
     for stock in landlord.stock:
         con.execute(
             "insert into stock values (?, ?, ?, ?, ?)",
-            [LANDLORD_ID, stock.year_end, stock.stock_type, stock.country, stock.units_owned],
+            [landlord_id, stock.year_end, stock.stock_type, stock.country, stock.units_owned],
         )
-    write_benchmark_measures(con, LANDLORD_ID, "2024-25")
+    write_benchmark_measures(con, landlord_id, "2024-25")
     con.executemany(
         "insert into ombudsman_publication values (?, ?, ?, ?, ?, ?)",
         [
             [
-                LANDLORD_ID,
+                landlord_id,
                 "annual_performance_letter",
                 dt.date(2024, 9, 12),
                 "2024/25",
@@ -329,7 +333,7 @@ def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
                 None,
             ],
             [
-                LANDLORD_ID,
+                landlord_id,
                 "code_non_compliance_finding",
                 dt.date(2024, 11, 2),
                 "2024/25",
@@ -342,7 +346,7 @@ def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
         "insert into learning_action values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             [
-                LANDLORD_ID,
+                landlord_id,
                 "LA1",
                 "Damp and mould",
                 "Surveyors now call back within 5 days.",
@@ -355,7 +359,7 @@ def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
                 2,
             ],
             [
-                LANDLORD_ID,
+                landlord_id,
                 "LA2",
                 "Communication",
                 "Text updates when a repair is booked.",
@@ -368,7 +372,7 @@ def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
                 3,
             ],
             [
-                LANDLORD_ID,
+                landlord_id,
                 "LA3",
                 HOSTILE_CATEGORY,
                 "<b>Bold</b> claims escaped.",
@@ -385,15 +389,15 @@ def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
     con.executemany(
         "insert into ingest_file values (?, ?, ?, ?, ?, ?, ?)",
         [
-            [LANDLORD_ID, "exports/complaints.csv", "complaints.yaml", "ab" * 32, 1200, 1195, 5],
-            [LANDLORD_ID, "exports/surveys.xlsx", "surveys.yaml", "cd" * 32, 330, 330, 0],
+            [landlord_id, "exports/complaints.csv", "complaints.yaml", "ab" * 32, 1200, 1195, 5],
+            [landlord_id, "exports/surveys.xlsx", "surveys.yaml", "cd" * 32, 330, 330, 0],
         ],
     )
     con.executemany(
         "insert into quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             [
-                LANDLORD_ID,
+                landlord_id,
                 "exports/complaints.csv",
                 14,
                 "complaint_stage",
@@ -404,7 +408,7 @@ def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
                 "01/02/2024",
             ],
             [
-                LANDLORD_ID,
+                landlord_id,
                 "exports/complaints.csv",
                 15,
                 "complaint",
@@ -414,7 +418,7 @@ def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
                 '=HYPERLINK("x")',
             ],
             [
-                LANDLORD_ID,
+                landlord_id,
                 "exports/complaints.csv",
                 16,
                 "complaint",
@@ -424,7 +428,7 @@ def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
                 "<script>alert(1)</script>",
             ],
             [
-                LANDLORD_ID,
+                landlord_id,
                 "exports/complaints.csv",
                 17,
                 "complaint",
@@ -434,7 +438,7 @@ def build_sample_database(con: duckdb.DuckDBPyConnection) -> Landlord:
                 "C-17",
             ],
             [
-                LANDLORD_ID,
+                landlord_id,
                 "exports/complaints.csv",
                 18,
                 "complaint",

@@ -1,0 +1,83 @@
+"""The reporting assets materialise through Dagster and record their paths and render time."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pytest
+import yaml
+
+from pipeline.defs.reporting.assets import (
+    annual_report,
+    committee_pack,
+    data_quality_report,
+    learning_summary,
+)
+from pipeline.partitions import landlord_year_partitions, quarter_key, year_key
+from pipeline.reporting.browser import chromium_path
+from pipeline.reporting.sample import SAMPLE_LANDLORD, build_sample_database
+from pipeline.resources import ComplaintsStore
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not chromium_path().exists(), reason=f"Debian chromium missing at {chromium_path()}"
+    ),
+]
+
+
+def test_reporting_assets_materialise(tmp_path):
+    # Partitions come from the workspaces root at import; use its first landlord's key.
+    landlord_id = landlord_year_partitions.get_partitions_def_for_dimension(
+        "landlord"
+    ).get_partition_keys()[0]
+    store = ComplaintsStore(
+        workspaces_root=str(tmp_path / "workspaces"), output_root=str(tmp_path / "output")
+    )
+    workspace = store.workspace(landlord_id)
+    workspace.mkdir(parents=True)
+    (workspace / "landlord.yaml").write_text(
+        yaml.safe_dump({**SAMPLE_LANDLORD, "landlord_id": landlord_id}), encoding="utf-8"
+    )
+    store.warehouse(landlord_id).parent.mkdir(parents=True)
+    con = duckdb.connect(str(store.warehouse(landlord_id)))
+    build_sample_database(con, landlord_id)
+    con.close()
+
+    yearly = dg.materialize(
+        [annual_report, data_quality_report, learning_summary],
+        resources={"store": store},
+        partition_key=year_key(landlord_id, "2024-25"),
+        selection=[annual_report.key, data_quality_report.key, learning_summary.key],
+    )
+    assert yearly.success
+    folder = store.documents(landlord_id, "2024-25")
+    expected = {
+        "annual_report.html",
+        "annual_report.pdf",
+        "annual_report_published.html",
+        "annual_report_published.pdf",
+        "data_quality.html",
+        "data_quality.pdf",
+        "quarantine.csv",
+        "learning_summary.html",
+        "learning_summary.pdf",
+    }
+    assert expected <= {p.name for p in folder.iterdir()}
+    metadata = yearly.asset_materializations_for_node("annual_report")[0].metadata
+    assert metadata["pdf"] == dg.MetadataValue.path(str(folder / "annual_report.pdf"))
+    assert metadata["render_seconds"].value > 0
+
+    quarterly = dg.materialize(
+        [committee_pack],
+        resources={"store": store},
+        partition_key=quarter_key(landlord_id, "2024-25-Q2"),
+    )
+    assert quarterly.success
+    assert (store.documents(landlord_id, "2024-25-Q2") / "committee_pack.pdf").stat().st_size > 0
+
+
+def test_reporting_group_and_soft_self_assessment_dependency():
+    assert annual_report.group_names_by_key[annual_report.key] == "reporting"
+    deps = {key.to_user_string() for key in annual_report.dependency_keys}
+    assert "measures" in deps and deps <= {"measures", "self_assessment"}
