@@ -24,6 +24,7 @@ import sys
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -133,7 +134,7 @@ def _load_jobs():
     merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=[year_job, quarter_job]))
     jobs = {}
     for name in ("cli_landlord_year", "cli_landlord_quarter"):
-        job = merged.get_job_def(name)
+        job = merged.resolve_job_def(name)
         jobs[name] = job if job.asset_layer.selected_asset_keys else None
     return merged, jobs
 
@@ -177,9 +178,10 @@ def _report_run(landlord_id: str, label: str, result, seconds: float) -> tuple[b
 
     problems = []
     for event in result.get_step_failure_events():
-        problems.append(
-            f"step {event.step_key} failed: {_innermost(event.step_failure_data.error)}"
-        )
+        error = event.step_failure_data.error
+        if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+            continue  # a blocking check: reported below with its own message
+        problems.append(f"step {event.step_key} failed: {_innermost(error)}")
     warned = 0
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed:
@@ -191,10 +193,12 @@ def _report_run(landlord_id: str, label: str, result, seconds: float) -> tuple[b
         else:
             warned += 1
             _say(landlord_id, f"  warning: check {where} failed: {detail}".rstrip(": "))
-    skipped = [event.step_key for event in result.get_step_skipped_events()]
-    if skipped:
-        problems.append(f"skipped because of the above: {', '.join(sorted(skipped))}")
-    materialized = len(result.get_asset_materialization_events())
+    planned = set(result.job_def.asset_layer.selected_asset_keys)
+    done = {e.asset_key for e in result.get_asset_materialization_events()}
+    if problems and planned - done:
+        names = sorted(key.to_user_string() for key in planned - done)
+        problems.append(f"not materialized because of the above: {', '.join(names)}")
+    materialized = len(done)
     checks = len(result.get_asset_check_evaluations())
     ok = result.success and not problems
     status = "ok" if ok else "FAILED"
@@ -301,7 +305,12 @@ def run_landlord(
         run_years = years or [_default_year(store, landlord_id)]
         instance = _instance()
         started = time.perf_counter()
-        with store.writer_lock(landlord_id):
+        with ExitStack() as held:
+            try:
+                held.enter_context(store.writer_lock(landlord_id, timeout=0))
+            except LandlordBusyError as busy:
+                _say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
+                held.enter_context(store.writer_lock(landlord_id))
             for index, year in enumerate(run_years):
                 if jobs["cli_landlord_year"] is None:
                     _say(landlord_id, "no landlord x year assets are defined")

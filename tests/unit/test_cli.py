@@ -1,0 +1,306 @@
+"""The analysts' command line, on small stand-in assets over a temporary workspaces root.
+
+The real assets are exercised end to end in tests/integration/test_orchestration_cli.py; here the
+code location is replaced by three tiny assets with the same partitioning, so the CLI's own logic
+(targets, years, progress, file counts, outputs, exit codes, locking, parallel landlords) is tested
+fast and on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import yaml
+
+from pipeline import cli
+from pipeline.partitions import (
+    build_landlord_quarter_partitions,
+    build_landlord_year_partitions,
+    landlord_and_quarter,
+    landlord_and_year,
+)
+from pipeline.resources import ComplaintsStore
+from tests.unit.test_orchestration import landlord_yaml
+
+YEARS = ["2023-24", "2024-25", "2025-26"]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_parse_years():
+    assert cli.parse_years("2024-25", None) == ["2024-25"]
+    assert cli.parse_years(None, "2023-24:2025-26") == ["2023-24", "2024-25", "2025-26"]
+    assert cli.parse_years(None, "2024/25") == ["2024-25"]
+    assert cli.parse_years(None, None) is None
+    with pytest.raises(ValueError, match="backwards"):
+        cli.parse_years(None, "2025-26:2023-24")
+    with pytest.raises(ValueError, match="not like 2024-25"):
+        cli.parse_years("24-25", None)
+
+
+def wait_for(paths: list[Path], seconds: float = 90.0) -> None:
+    deadline = time.time() + seconds
+    while not all(p.exists() for p in paths):
+        if time.time() > deadline:
+            raise TimeoutError(f"waited {seconds} s for {paths}")
+        time.sleep(0.05)
+
+
+def build_fake_location(
+    landlords: list[str], store: ComplaintsStore, gate: str = "", signal: str = ""
+):
+    """Stand-in code location: ingest (+ blocking check), report, committee pack.
+
+    ``signal``: a file the ingest step creates once inside its DuckDB connection; ``gate``:
+    comma-separated files it then waits for before leaving (to hold runs open in tests).
+    """
+    year_parts = build_landlord_year_partitions(landlords, YEARS)
+    quarter_parts = build_landlord_quarter_partitions(landlords, YEARS)
+
+    @dg.asset(partitions_def=year_parts, name="canonical_tables")
+    def canonical_tables(context, store: ComplaintsStore):
+        landlord_id, year = landlord_and_year(context)
+        exports = sorted((store.workspace(landlord_id) / "exports").glob("*.csv"))
+        with store.connect(landlord_id) as con:
+            con.execute(
+                "create or replace table ingest_file (landlord_id varchar, source_file varchar, "
+                "rows_in int, rows_loaded int, rows_quarantined int)"
+            )
+            con.execute(
+                "create table if not exists timing (year varchar, started double, ended double)"
+            )
+            for path in exports:
+                rows = len(path.read_text().splitlines()) - 1
+                bad = path.read_text().count("BAD")
+                con.execute(
+                    "insert into ingest_file values (?, ?, ?, ?, ?)",
+                    [landlord_id, f"exports/{path.name}", rows, rows - bad, bad],
+                )
+            started = time.time()
+            if signal:
+                Path(signal).touch()
+            if gate:
+                wait_for([Path(p) for p in gate.split(",")])
+            con.execute("insert into timing values (?, ?, ?)", [year, started, time.time()])
+        return dg.MaterializeResult(metadata={"files": len(exports)})
+
+    @dg.asset_check(asset=canonical_tables, blocking=True)
+    def no_unreadable_file(context, store: ComplaintsStore):
+        landlord_id = context.partition_key.keys_by_dimension["landlord"]
+        broken = (store.workspace(landlord_id) / "exports" / "unreadable.csv").exists()
+        return dg.AssetCheckResult(
+            passed=not broken,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description="exports/unreadable.csv cannot be parsed" if broken else None,
+        )
+
+    @dg.asset_check(asset=canonical_tables)
+    def exports_fresh(context):
+        return dg.AssetCheckResult(
+            passed=False, severity=dg.AssetCheckSeverity.WARN, description="exports are 60 days old"
+        )
+
+    @dg.asset(partitions_def=year_parts, deps=[canonical_tables], name="annual_report")
+    def annual_report(context, store: ComplaintsStore):
+        landlord_id, year = landlord_and_year(context)
+        folder = store.documents(landlord_id, year)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "annual_report.html").write_text("<html></html>")
+
+    @dg.asset(partitions_def=quarter_parts, name="committee_pack")
+    def committee_pack(context, store: ComplaintsStore):
+        landlord_id, quarter = landlord_and_quarter(context)
+        folder = store.documents(landlord_id, quarter)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "committee_pack.html").write_text("<html></html>")
+
+    year_job = dg.define_asset_job(
+        "cli_landlord_year", selection=dg.AssetSelection.assets(canonical_tables, annual_report)
+    )
+    quarter_job = dg.define_asset_job(
+        "cli_landlord_quarter", selection=dg.AssetSelection.assets(committee_pack)
+    )
+    defs = dg.Definitions(
+        assets=[canonical_tables, annual_report, committee_pack],
+        asset_checks=[no_unreadable_file, exports_fresh],
+        jobs=[year_job, quarter_job],
+        resources={"store": store},
+        executor=dg.in_process_executor,
+    )
+    return defs, {
+        "cli_landlord_year": defs.resolve_job_def("cli_landlord_year"),
+        "cli_landlord_quarter": defs.resolve_job_def("cli_landlord_quarter"),
+    }
+
+
+@pytest.fixture
+def location(tmp_path, monkeypatch):
+    root = tmp_path / "workspaces"
+    for landlord, committee in (("alpha", "quarterly"), ("beta", "none")):
+        workspace = root / landlord
+        (workspace / "exports").mkdir(parents=True)
+        doc = landlord_yaml(landlord, {"committee": committee})
+        (workspace / "landlord.yaml").write_text(yaml.safe_dump(doc))
+        (workspace / "exports" / "complaints.csv").write_text("id\n1\n2\nBAD\n")
+        (workspace / "exports" / "surveys.csv").write_text("id\n1\n")
+    output = tmp_path / "output"
+    store = ComplaintsStore(workspaces_root=str(root), output_root=str(output))
+    fake = build_fake_location(["alpha", "beta"], store)
+    monkeypatch.setattr(cli, "_load_jobs", lambda: fake)
+    monkeypatch.setenv("COMPLAINTS_WORKSPACES_ROOT", str(root))
+    monkeypatch.setenv("COMPLAINTS_OUTPUT_ROOT", str(output))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    return root, output, store, monkeypatch
+
+
+def test_run_one_workspace_prints_progress_counts_and_outputs(location, capsys):
+    root, output, _, _ = location
+    code = cli.main(
+        ["run", "--workspace", str(root / "alpha"), "--years", "2023-24:2024-25",
+         "--output", str(output)]
+    )  # fmt: skip
+    text = capsys.readouterr().out
+    assert code == 0, text
+    assert "[alpha] 2023-24: ok" in text and "[alpha] 2024-25: ok" in text
+    assert "warning: check canonical_tables.exports_fresh failed: exports are 60 days old" in text
+    # per-file counts from ingest_file, with totals
+    assert "exports/complaints.csv         3         2            1" in text
+    assert "total" in text
+    # committee pack for the last complete quarter of each year (data cut 2025-03-31)
+    assert "[alpha] 2023-24-Q4: ok" in text and "[alpha] 2024-25-Q4: ok" in text
+    assert (output / "alpha" / "2024-25" / "annual_report.html").exists()
+    assert (output / "alpha" / "2024-25-Q4" / "committee_pack.html").exists()
+    assert f"{output / 'alpha' / '2024-25'}/  annual_report.html" in text
+    assert f"warehouse  {output / 'warehouse' / 'alpha.duckdb'}" in text
+    assert "1 of 1 landlord(s) ok" in text
+
+
+def test_default_year_is_the_data_cut_year_and_committee_none_is_respected(location, capsys):
+    _, output, _, _ = location
+    assert cli.main(["run", "--landlord", "beta", "--output", str(output)]) == 0
+    text = capsys.readouterr().out
+    assert "[beta] 2024-25: ok" in text  # data_cut_date 2025-03-31
+    assert "-Q" not in text.split("outputs")[0]  # beta has no committee: no pack run
+    assert cli.main(
+        ["run", "--landlord", "beta", "--year", "2024-25", "--quarter", "2024-25-Q2",
+         "--output", str(output)]
+    ) == 0  # fmt: skip
+    assert "[beta] 2024-25-Q2: ok" in capsys.readouterr().out
+
+
+def test_error_check_fails_the_command_and_stops_downstream(location, capsys):
+    root, output, _, _ = location
+    (root / "beta" / "exports" / "unreadable.csv").write_text("id\n")
+    code = cli.main(["run", "--all", "--year", "2024-25", "--output", str(output)])
+    text = capsys.readouterr().out
+    assert code == 1
+    assert "[alpha] 2024-25: ok" in text
+    assert "[beta] 2024-25: FAILED" in text
+    assert (
+        "ERROR check canonical_tables.no_unreadable_file failed (error): "
+        "exports/unreadable.csv cannot be parsed" in text
+    )
+    assert "not materialized because of the above: annual_report" in text
+    assert not (output / "beta" / "2024-25" / "annual_report.html").exists()
+    assert "1 of 2 landlord(s) ok in " in text and text.rstrip().endswith("FAILED: beta")
+
+
+def test_unknown_landlord_and_bad_workspace_are_usage_errors(location):
+    root, output, _, _ = location
+    with pytest.raises(SystemExit, match="no workspace for \\['zeta'\\]"):
+        cli.main(["run", "--landlord", "zeta", "--output", str(output)])
+    with pytest.raises(SystemExit, match="not a workspace"):
+        cli.main(["run", "--workspace", str(root), "--output", str(output)])
+
+
+CHILD = """
+import sys
+from pipeline import cli
+from pipeline.resources import ComplaintsStore
+from tests.unit.test_cli import build_fake_location
+
+root, output, landlord, timeout, signal, gate = sys.argv[1:7]
+store = ComplaintsStore(workspaces_root=root, output_root=output)
+fake = build_fake_location(["alpha", "beta"], store, gate=gate, signal=signal)
+cli._load_jobs = lambda: fake
+ok = cli.run_landlord(root, output, landlord, ["2024-25"], [], "none", float(timeout))[1]
+sys.exit(0 if ok else 1)
+"""
+
+
+def start_child(root, output, landlord, timeout, signal="", gate="") -> subprocess.Popen:
+    """A landlord run in its own process, as ``complaints run --parallel`` starts them."""
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(root), str(output), landlord, str(timeout),
+         str(signal), gate],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )  # fmt: skip
+
+
+def spans(store, landlord) -> list[tuple[float, float]]:
+    with store.connect(landlord, read_only=True) as con:
+        return con.execute("select started, ended from timing order by started").fetchall()
+
+
+def test_two_landlords_in_parallel_processes_both_succeed_and_overlap(tmp_path, location):
+    root, output, store, _ = location
+    inside = {ll: tmp_path / f"inside_{ll}" for ll in ("alpha", "beta")}
+    gate = ",".join(str(p) for p in inside.values())
+    # each ingest waits, inside its DuckDB file, until both are inside: only parallel runs pass
+    children = {ll: start_child(root, output, ll, 30, inside[ll], gate) for ll in inside}
+    outputs = {ll: child.communicate(timeout=240)[0] for ll, child in children.items()}
+    assert {ll: child.returncode for ll, child in children.items()} == {"alpha": 0, "beta": 0}
+    assert "[alpha] 2024-25: ok" in outputs["alpha"] and "[beta] 2024-25: ok" in outputs["beta"]
+    (a_start, a_end), (b_start, b_end) = spans(store, "alpha")[0], spans(store, "beta")[0]
+    assert a_start < b_end and b_start < a_end
+
+
+def test_second_run_on_the_same_landlord_waits_or_fails_never_interleaves(tmp_path, location):
+    root, output, store, _ = location
+    inside, release = tmp_path / "first_inside", tmp_path / "release"
+    first = start_child(root, output, "alpha", 30, inside, str(release))
+    wait_for([inside])  # the first run is writing alpha's warehouse and holds its lock
+    impatient = start_child(root, output, "alpha", 0.5)
+    impatient_out = impatient.communicate(timeout=240)[0]
+    assert impatient.returncode == 1
+    assert "[alpha] ERROR Landlord 'alpha' is busy" in impatient_out
+    assert f"pid {first.pid}" in impatient_out
+
+    patient = start_child(root, output, "alpha", 240)
+    assert "waiting up to 240 s" in patient.stdout.readline()  # queued behind the first
+    release.touch()
+    patient_out = patient.communicate(timeout=240)[0]
+    first.communicate(timeout=240)
+    assert first.returncode == 0 and patient.returncode == 0, patient_out
+    runs = spans(store, "alpha")
+    assert len(runs) == 2
+    assert runs[0][1] <= runs[1][0]  # the waiting run wrote only after the first had finished
+
+
+def test_group_command_unions_landlord_measures(tmp_path, capsys):
+    import duckdb
+
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    for landlord, value in (("alpha", 53.9), ("beta", 8.3)):
+        con = duckdb.connect(str(warehouse / f"{landlord}.duckdb"))
+        con.execute(
+            f"create table measures as select '{landlord}' as landlord_id, 'CH01_1' as measure, "
+            f"{value}::double as value"
+        )
+        con.close()
+    target = tmp_path / "group.csv"
+    assert cli.main(["group", "--output", str(tmp_path), "--csv", str(target)]) == 0
+    assert "group measures: 2 rows from 2 landlord(s)" in capsys.readouterr().out
+    lines = Path(target).read_text().splitlines()
+    assert lines[0] == "group_landlord,landlord_id,measure,value"
+    assert lines[1:] == ["alpha,alpha,CH01_1,53.9", "beta,beta,CH01_1,8.3"]
