@@ -209,8 +209,10 @@ def canonical_tables() -> dict[str, dict[str, Column]]:
     try:
         con.execute(load_sql("schema/canonical.sql"))
         rows = con.execute(
-            "select table_name, column_name, data_type, not is_nullable "
-            "from duckdb_columns() where schema_name = 'main' order by table_name, column_index"
+            "select c.table_name, c.column_name, c.data_type, not c.is_nullable "
+            "from duckdb_columns() c join duckdb_tables() t using (database_name, schema_name, "
+            "table_name) where not t.internal and not t.temporary "
+            "order by c.table_name, c.column_index"
         ).fetchall()
     finally:
         con.close()
