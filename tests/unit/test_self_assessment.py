@@ -120,7 +120,15 @@ BASE_ROWS = [
         breakdown_value="eng",
         view="regulator",
     ),
-    measure_row("stage2_different_handler", "100.0", 120, 120, 100.0),
+    measure_row(
+        "stage2_different_handler",
+        "100.0",
+        120,
+        120,
+        100.0,
+        breakdown="regime",
+        breakdown_value="eng",
+    ),
     measure_row("refusals_with_reason", "100.0", 7, 7, 100.0),
     measure_row("adjustment_requested_1", "4.2", 42, 1000, 4.2),
     measure_row(

@@ -1,0 +1,88 @@
+"""Each example workspace's self-assessment against its own data: ingest, measures, document.
+
+Every example carries at least one "Yes" that its 2025-26 data contradicts (the analyst's check
+must fire), and its honest "No" answers are never flagged.
+"""
+
+from __future__ import annotations
+
+import io
+
+import duckdb
+import openpyxl
+import pytest
+
+from pipeline.config import load_landlord
+from pipeline.defs.self_assessment.assets import consistency_result
+from pipeline.ingest import ingest_workspace
+from pipeline.measures import compute_measures
+from pipeline.periods import ReportingYear
+from pipeline.self_assessment.build import load_document, self_assessment_summary
+from pipeline.self_assessment.render import render_html, render_xlsx
+from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+
+YEAR = "2025-26"
+# The "Yes" answers each example's data contradicts (see examples/*/self_assessment.yaml).
+# 5.10: adjustments made in well under 90% of the cases where one was requested; 6.2 and 6.3:
+# timeliness under 90%; 6.13: some stage 2 reviews by the stage 1 handler.
+EXPECTED_CONTRADICTED = {
+    "housing21": {"5.10", "6.13"},
+    "small_specialist": {"6.3"},
+    "homes_plus": {"5.10", "6.13"},
+    "council_housing": {"5.10", "6.2", "6.13"},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(EXPECTED_CONTRADICTED))
+def example(request):
+    workspace = DEFAULT_WORKSPACES_ROOT / request.param
+    landlord = load_landlord(workspace)
+    con = duckdb.connect()
+    ingest_workspace(con, workspace, landlord, "test-key")
+    compute_measures(con, landlord, ReportingYear.parse(YEAR))
+    yield request.param, workspace, landlord, con
+    con.close()
+
+
+def test_the_data_contradicts_the_expected_yes_and_the_check_warns(example):
+    name, workspace, landlord, con = example
+    document = load_document(con, workspace, landlord, YEAR)
+    contradicted = {row.provision.id for row in document.contradicted}
+    assert contradicted == EXPECTED_CONTRADICTED[name]
+    check = consistency_result(document)
+    assert not check.passed
+    assert set(check.metadata["contradicted_provisions"].value) == contradicted
+    # Honest "No" answers carry actions and are never flagged.
+    for row in document.rows:
+        if row.answer is not None and not row.answer.complies:
+            assert row.answer.actions and not row.contradicted
+
+
+def test_evidence_lines_are_the_measures_display(example):
+    name, workspace, landlord, con = example
+    document = load_document(con, workspace, landlord, YEAR)
+    row = next(r for r in document.rows if r.provision.id == "6.13")
+    line = row.evidence_lines[0]
+    display, numerator, denominator = con.execute(
+        "select display, numerator, denominator from measures where measure = "
+        "'stage2_different_handler' and period = ? and period_kind = 'year' "
+        "and breakdown = 'regime' and breakdown_value = 'eng'",
+        [YEAR],
+    ).fetchone()
+    assert line.text == (
+        f"stage 2 handled by a different person than stage 1 in {display}% of cases "
+        f"({numerator:,.0f} of {denominator:,.0f})"
+    )
+
+
+def test_outputs_render_with_every_provision_and_summary(example):
+    name, workspace, landlord, con = example
+    document = load_document(con, workspace, landlord, YEAR)
+    html = render_html(document)
+    assert all(html.count(f'id="p-{r.provision.id}"') == 1 for r in document.rows)
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(document)))
+    assert sum(s.max_row - 1 for s in book.worksheets) == 72
+    summary = self_assessment_summary(con, workspace, landlord, YEAR)
+    assert summary["totals"]["provisions"] == 72
+    assert summary["totals"]["contradicted"] == len(EXPECTED_CONTRADICTED[name])
+    assert summary["totals"]["no"] >= 1 and summary["totals"]["actions"] >= 1
