@@ -53,6 +53,11 @@ def lead_sql(typed: str, stage: RecordPlan) -> str:
     """  # noqa: S608
 
 
+def _qualified(condition: str, alias: str) -> str:
+    # The stage's exists condition only reads __route (see routing.own_target_condition).
+    return condition.replace("__route", f"{alias}.__route")
+
+
 def stage2_before_stage1_sql(typed: str, stage: RecordPlan, column_name: str | None) -> str:
     """Issues for stage 2 rows received before their complaint's stage 1 response (other row)."""
     cid, number = stage.col("complaint_id"), stage.col("stage")
@@ -68,8 +73,7 @@ def stage2_before_stage1_sql(typed: str, stage: RecordPlan, column_name: str | N
                strftime(s2.{received}, '%Y-%m-%d') as raw_value
         from {typed} s2 join {typed} s1
           on s1.{cid} = s2.{cid} and s1.{number} = 1 and s2.{number} = 2
-        where s2.__lead is not null and ({stage.exists.replace("__route", "s2.__route")})
-          and ({stage.exists.replace("__route", "s1.__route")})
+        where ({_qualified(stage.exists, "s2")}) and ({_qualified(stage.exists, "s1")})
           and s2.{received} < s1.{responded}
           and not exists (select 1 from _issues i where i.__file = s1.__file
                           and i.__row = s1.__row and i.record in ('*', 'stage'))

@@ -181,3 +181,21 @@ def test_generic_tables(tmp_path):
     assert con.execute("select kind, reporting_year from ombudsman_publication").fetchall() == [
         ("annual_performance_letter", "2023/24")
     ]
+
+
+def test_due_dates_may_be_after_the_data_cut(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    (root / "mappings" / "actions.yaml").write_text(
+        'files: ["exports/actions.csv"]\ntarget: promised_action\ndate_formats: ["%d/%m/%Y"]\n'
+        'columns:\n  complaint_id: "Case"\n  action_kind: "Action"\n  due_date: "Due"\n'
+        '  completed_date: "Done"\n'
+    )
+    (root / "exports" / "actions.csv").write_text(
+        "Case,Action,Due,Done\nC001,repair,01/07/2025,\nC002,callback,01/05/2024,01/07/2025\n"
+    )
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    assert _rules_by_row(con, "exports/actions.csv") == {3: {"date_in_future"}}
+    assert con.execute("select due_date from promised_action").fetchall() == [
+        (dt.date(2025, 7, 1),)
+    ]
