@@ -1,0 +1,36 @@
+"""Blocking sanity checks on the measures just written (pipeline/measures/sanity.py)."""
+
+import dagster as dg
+
+from pipeline.measures.sanity import RULES, sanity_failures
+from pipeline.partitions import landlord_and_year
+from pipeline.periods import ReportingYear
+from pipeline.resources import ComplaintsStore
+
+
+def _build_check(rule: str, description: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset="measures", name=rule, blocking=True, description=description)
+    def _check(context: dg.AssetCheckExecutionContext, store: ComplaintsStore):
+        landlord_id, year_key = landlord_and_year(context)
+        with store.connect(landlord_id, read_only=True) as con:
+            failures = sanity_failures(con, landlord_id, ReportingYear.parse(year_key), rule)
+        table = "\n".join(
+            [
+                "| period | measure | breakdown | value | view | num | den |",
+                "|---|---|---|---|---|---|---|",
+            ]
+            + [
+                f"| {p} | {m} | {b}={v} | {val} | {vw} | {n} | {d} |"
+                for p, m, b, v, vw, n, d, val in failures[:50]
+            ]
+        )
+        return dg.AssetCheckResult(
+            passed=not failures,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"failures": len(failures), "rows": dg.MetadataValue.md(table)},
+        )
+
+    return _check
+
+
+measures_checks = [_build_check(rule, description) for rule, (description, _) in RULES.items()]
