@@ -34,6 +34,8 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
                     "not UTF-8"
                 ) from exc
             return data[3:], "utf-8-sig"
+        if data.isascii():  # no allocation: the common case for large exports is decided fast
+            return data, "utf-8"
         try:
             data.decode("utf-8")
             return data, "utf-8"
