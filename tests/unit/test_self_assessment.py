@@ -581,3 +581,24 @@ def test_money_is_the_measures_display_with_separators(con):
     assert evidence["5.13"].lines[0].text == (
         "compensation offered by stage: stage 1 £1,100.00; stage 2 £250.50"
     )
+
+
+def test_reference_that_loses_a_provision_fails_to_load(tmp_path):
+    from pipeline.config import ConfigError
+    from pipeline.self_assessment.reference import REFERENCE_PATH
+
+    raw = yaml.safe_load(REFERENCE_PATH.read_text(encoding="utf-8"))
+    raw["sections"][3]["provisions"].pop()  # section 4 loses 4.3
+    broken = tmp_path / "provisions.yaml"
+    broken.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match="section provision counts"):
+        load_provisions(broken)
+
+
+def test_html_names_unmeasured_evidence_and_the_thresholds(con):
+    html = render_html(document(con))
+    row_2_3 = html[html.index('id="p-2.3"') : html.index('id="p-2.4"')]
+    assert "Data could show: refusals on the &#39;over 12 months&#39; ground" in row_2_3
+    method = html[html.index('id="method"') :]
+    assert "<code>stage2_different_handler</code></td><td>below 100</td>" in method
+    assert "<code>response_in_time_1</code></td><td>below 90</td>" in method
