@@ -132,8 +132,12 @@ def _calendar(con: duckdb.DuckDBPyConnection, landlord: dict) -> None:
             c["date"] for c in landlord.get("closures", []) if regime in c.get("regimes", [regime])
         }
         rows += [(regime, d) for d in sorted(days)]
-    con.execute("create or replace temp table off_day(regime varchar, d date)")
-    con.executemany("insert into off_day values (?, ?)", rows)
+    # one statement with list parameters: executemany would cost a round trip per row
+    con.execute(
+        "create or replace temp table off_day as "
+        "select unnest($regime) as regime, unnest($d)::date as d",
+        {"regime": [r for r, _ in rows], "d": [d for _, d in rows]},
+    )
     con.execute(
         """
         create or replace temp table cal as
@@ -460,69 +464,83 @@ def _stage_records(con: duckdb.DuckDBPyConnection) -> None:
         union all
         select {common}, stage_no as stage, {stage_cols.format(n=0)} from rows_long;
 
-        -- later copies of an identical source row (a wide row's stages share its hash)
-        create or replace temp table dup_rows as
+        -- Rules over sets of records go to the small table set_rule (src, rn, stage, rule).
+        -- Later copies of an identical source row (a wide row's stages share its hash):
+        create or replace temp table set_rule as
         with copies as (
-            select src, row_hash, min(rn) as first_rn from rec
-            group by src, row_hash having count(*) > count(distinct stage)
+            select src, row_hash, stage, min(rn) as first_rn from rec
+            group by src, row_hash, stage having count(*) > 1
         )
-        select distinct rec.src, rec.rn from rec join copies using (src, row_hash)
+        select rec.src, rec.rn, rec.stage, 'duplicate_row||' as rule
+        from rec join copies using (src, row_hash, stage)
         where rec.rn > copies.first_rn;
-        -- two different rows for one complaint and stage; ids in more than one file
-        create or replace temp table conflict as
-        select cid, stage from rec anti join dup_rows using (src, rn)
-        group by cid, stage having min(row_hash) <> max(row_hash);
-        create or replace temp table cross_file as
-        select cid, min(src) as first_src from rec group by cid having min(src) <> max(src);
-        """  # noqa: S608
-    )
-    con.execute(
-        """
-        create or replace temp table rec as
-        select rec.* exclude (rule),
-            case when d.rn is not null then 'duplicate_row||'
-                 when x.cid is not null and rec.src <> x.first_src
-                     then 'duplicate_id_across_files|complaint_id|'
-                 when c.cid is not null then 'conflicting_rows|complaint_id|'
-                 else rule end as rule
-        from rec
-        left join dup_rows d on d.src = rec.src and d.rn = rec.rn
-        left join cross_file x on x.cid = rec.cid
-        left join conflict c on c.cid = rec.cid and c.stage = rec.stage;
+        -- ids in more than one file (all but the first file), then two different rows for one
+        -- complaint and stage (all of them)
+        insert into set_rule
+        with cross_file as (
+            select cid, min(src) as first_src from rec group by cid having min(src) <> max(src)
+        )
+        select rec.src, rec.rn, rec.stage, 'duplicate_id_across_files|complaint_id|'
+        from rec join cross_file using (cid) where rec.src <> cross_file.first_src;
+        insert into set_rule
+        with conflict as (
+            select cid, stage from rec anti join set_rule using (src, rn, stage)
+            group by cid, stage having min(row_hash) <> max(row_hash)
+        )
+        select rec.src, rec.rn, rec.stage, 'conflicting_rows|complaint_id|'
+        from rec join conflict using (cid, stage) anti join set_rule using (src, rn, stage);
+        -- stage 2 received before its (valid) stage 1 response
+        insert into set_rule
+        with ok as (
+            select * from rec anti join set_rule using (src, rn, stage) where rule is null
+        )
+        select s2.src, s2.rn, 2, 'stage2_before_stage1_response|received_date|'
+        from ok as s2 join ok as s1 on s1.cid = s2.cid and s1.stage = 1
+        where s2.stage = 2 and s2.recv < s1.resp;
 
-        create or replace temp table late_s2 as
-        select s2.src, s2.rn from rec s2
-        join rec s1 on s1.cid = s2.cid and s1.stage = 1 and s1.rule is null
-        where s2.stage = 2 and s2.rule is null and s2.recv < s1.resp;
-        update rec set rule = 'stage2_before_stage1_response|received_date|'
-        from late_s2 where late_s2.src = rec.src and late_s2.rn = rec.rn and rec.stage = 2;
-        """
+        create or replace temp view ok as
+        select * from rec anti join set_rule using (src, rn, stage) where rule is null;
+        """  # noqa: S608
     )
 
 
 def _canonical(con: duckdb.DuckDBPyConnection) -> None:
-    """Persist complaint, complaint_stage and quarantine (ids pseudonymised) in the floor's file."""
+    """Persist complaint, complaint_stage and quarantine (ids pseudonymised) in the floor's file.
+
+    Complaint-level fields come from the record of the lowest valid stage.
+    """
+    pseudo = f"substr(sha256('{KEY}' || '|' || upper(trim(cid))), 1, 16)"
     con.execute(
         f"""
         create or replace table complaint_stage as
-        select substr(sha256('{KEY}' || '|' || upper(trim(cid))), 1, 16) as complaint_id, stage, recv as received_date,
+        select {pseudo} as complaint_id, stage, recv as received_date,
                ack as acknowledged_date, ext as extension_wd, resp as responded_date, outcome,
                refused, src as source_file, rn as source_row
-        from rec where rule is null;
+        from ok;
 
         create or replace table complaint as
-        select substr(sha256('{KEY}' || '|' || upper(trim(cid))), 1, 16) as complaint_id, c_recv as received_date, category,
+        with lowest as (
+            select * from ok where stage = 1
+            union all
+            select * from ok as s2 where stage = 2
+                and not exists (select 1 from ok as s1 where s1.cid = s2.cid and s1.stage = 1)
+        )
+        select {pseudo} as complaint_id, c_recv as received_date, category,
                area as service_area, channel, tenure, regime, owned as is_tenant_of_owned_stock,
                anon as anonymous, coll as collective, vuln as vulnerability,
                src as source_file, rn as source_row
-        from rec where rule is null
-        qualify row_number() over (partition by cid order by stage) = 1;
+        from lowest;
 
         create or replace table quarantine as
+        with flagged as (
+            select rec.src, rec.rn, coalesce(set_rule.rule, rec.rule) as rule
+            from rec left join set_rule using (src, rn, stage)
+            where rec.rule is not null or set_rule.rule is not null
+        )
         select src as source_file, rn as source_row,
                split_part(rule, '|', 1) as rule, split_part(rule, '|', 2) as column_name,
                nullif(split_part(rule, '|', 3), '') as raw_value
-        from rec where rule is not null;
+        from flagged;
         """  # noqa: S608
     )
 

@@ -549,14 +549,13 @@ def _write_xlsx(frame: pl.DataFrame, path: Path) -> int:
         ws.write_string(r, 6, "Y" if rec["anonymous"] else "N")
         ws.write_string(r, 7, "Y" if rec["collective"] else "N")
         ws.write_string(r, 8, "Y" if rec["vulnerability"] else "N")
-        for p, c0 in (("s1", 9), ("s2", 14)):
+        # stage 1 fields start in column 9 ("S1 Ack"); stage 2 has its own received date in
+        # column 14 ("S2 Logged") and its fields from column 15
+        for p, c0 in (("s1", 9), ("s2", 15)):
             if rec[f"{p}_received"] is None:
                 continue
             if p == "s2":
                 ws.write_number(r, 14, excel_day(rec["s2_received"]), date_fmt)
-                c0 = 15
-            else:
-                c0 = 9
             ack = rec[f"{p}_ack"]
             if p == "s1" and dirty == "ack_before_receipt":
                 ack = rec["s1_received"] - dt.timedelta(days=2)
@@ -607,10 +606,9 @@ def _dump(data: dict) -> str:
     return yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True)
 
 
-def _mappings(n_year_files: list[str]) -> dict[str, dict]:
+def _mappings() -> dict[str, dict]:
     """The mapping YAMLs (docs/mapping.md) of the three shapes and the TP09 survey."""
-    yes_no = {"Y": True, "N": False}
-    del yes_no  # booleans are understood without codes (Y/N, Yes/No, true/false)
+    # Booleans need no codes: the ingest understands Y/N, Yes/No, true/false.
     outcome_codes = lambda i: {v[i]: k for k, v in OUTCOMES.items()}  # noqa: E731
     tenure_codes = lambda i: {v[i]: k for k, v in TENURES.items() if v[i] is not None}  # noqa: E731
     area_codes = {v: k for k, v in SERVICE_AREA_LABEL.items()}
@@ -952,7 +950,7 @@ def generate_workspace(
     n_tp09 = max(n // 10, 200)
     _tp09(rng, n_tp09).write_csv(ws / "surveys" / "tp09_responses.csv")
 
-    for name, mapping in _mappings([]).items():
+    for name, mapping in _mappings().items():
         if name == "homemaster_xlsx" and not xlsx_frame.height:
             continue
         (ws / "mappings" / f"{name}.yaml").write_text(_dump(mapping))
