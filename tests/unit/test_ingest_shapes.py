@@ -199,3 +199,21 @@ def test_due_dates_may_be_after_the_data_cut(tmp_path):
     assert con.execute("select due_date from promised_action").fetchall() == [
         (dt.date(2025, 7, 1),)
     ]
+
+
+def test_same_complaint_in_two_files(tmp_path):
+    """An identical row in a later file is a duplicate (first stays); a different row with the
+    same case reference in another file is never silently picked: both go."""
+    root = ws.wide_workspace(tmp_path, "utf-8-sig")
+    header = ",".join(ws.WIDE_HEADER)
+    first = ws.wide_csv_bytes("utf-8-sig").decode("utf-8-sig").splitlines()
+    c001, c002 = first[1], first[2]
+    changed = c002.replace("03/05/2024 14:30", "04/05/2024")
+    (root / "exports" / "complaints_2025.csv").write_text(f"{header}\n{c001}\n{changed}\n")
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    later = _rules_by_row(con, "exports/complaints_2025.csv")
+    assert later == {2: {"duplicate_row"}, 3: {"duplicate_id_across_files"}}
+    assert _rules_by_row(con, "exports/complaints_2024.csv")[3] == {"duplicate_id_across_files"}
+    loaded = {r[0] for r in con.execute("select complaint_id from complaint").fetchall()}
+    assert _h("C001") in loaded and _h("C002") not in loaded
