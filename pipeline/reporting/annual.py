@@ -149,6 +149,7 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
             frame,
             note="CH01 per 1,000 homes; CH02 and TP09 in per cent. [U]: cannot be calculated "
             "(zero denominator).",
+            align_right=["This year", "Last year", "Sector median", "Size-band median"],
         )
     )
     if ctx.measures.breakdown("CH01_1", ctx.year, "stock_type").height > 1:

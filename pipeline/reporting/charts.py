@@ -6,10 +6,10 @@ self-contained and works offline. Fixed sizes keep a chart inside the A4 printab
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import cache
 
-import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 from markupsafe import Markup
@@ -44,32 +44,49 @@ class Chart:
     table: Table
 
 
-def _layout(figure: go.Figure, y_title: str, percent: bool) -> None:
-    figure.update_layout(
-        template="simple_white",
-        width=CHART_WIDTH_PX,
-        height=CHART_HEIGHT_PX,
-        margin={"l": 60, "r": 20, "t": 20, "b": 60},
-        font={"family": "Arial, Helvetica, sans-serif", "size": 12, "color": "#1a1a1a"},
-        legend={"orientation": "h", "y": -0.25},
-        colorway=OKABE_ITO,
-        yaxis_title=y_title,
-        yaxis_rangemode="tozero",
-    )
+def _layout(y_title: str, percent: bool, **extra) -> dict:
+    """Layout shared by every chart (a plain dict: Plotly's object model validates and deep-copies
+    on every update, which costs seconds per document; the figure is plain JSON anyway)."""
+    axis = {"showline": True, "linecolor": "#444444", "ticks": "outside", "automargin": True}
+    layout = {
+        # No Plotly template (with validate=False none is applied); the styles that matter:
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "width": CHART_WIDTH_PX,
+        "height": CHART_HEIGHT_PX,
+        "margin": {"l": 60, "r": 40, "t": 30, "b": 70},
+        "font": {"family": "Arial, Helvetica, sans-serif", "size": 12, "color": "#1a1a1a"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "colorway": OKABE_ITO,
+        "xaxis": {**axis, "showgrid": False},
+        "yaxis": {
+            **axis,
+            "gridcolor": "#e5e5e5",
+            "title": {"text": y_title},
+            "rangemode": "tozero",
+        },
+    }
     if percent:
-        figure.update_yaxes(range=[0, 100])
+        layout["yaxis"]["range"] = [0, 100]
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = {**layout[key], **value}
+        else:
+            layout[key] = value
+    return layout
 
 
-def _fragment(figure: go.Figure, chart_id: str) -> Markup:
-    html = pio.to_html(
+def _fragment(figure: dict, chart_id: str) -> Markup:
+    html_text = pio.to_html(
         figure,
         full_html=False,
         include_plotlyjs=False,
         div_id=chart_id,
+        validate=False,
         # No mode bar: its icon buttons are noise in print and for screen readers.
         config={"displayModeBar": False, "responsive": False, "staticPlot": False},
     )
-    return Markup(html)
+    return Markup(html_text)
 
 
 def bar_chart(
@@ -89,25 +106,33 @@ def bar_chart(
 
     ``display`` names a text column shown on each bar (e.g. ``<5`` where a count is suppressed).
     """
-    text = frame[display].to_list() if display else None
-    figure = go.Figure(
-        go.Bar(
-            x=frame[value].to_list(),
-            y=frame[category].to_list(),
-            orientation="h",
-            marker_color=OKABE_ITO[0],
-            text=text,
-            textposition="outside" if text else None,
-            hovertemplate="%{y}: %{text}<extra></extra>" if text else None,
-        )
-    )
-    _layout(figure, "", percent)
-    figure.update_layout(
-        height=max(160, 60 + 28 * frame.height), xaxis_title=value_label, yaxis_autorange="reversed"
-    )
+    text = [html.escape(str(v)) for v in frame[display].to_list()] if display else None
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": frame[value].to_list(),
+        # Plotly reads a few tags (<b>, <a href>) in labels as markup; escaped, every label is
+        # shown exactly as the data has it.
+        "y": [html.escape(str(v)) for v in frame[category].to_list()],
+        "marker": {"color": OKABE_ITO[0]},
+        "cliponaxis": False,
+    }
+    if text:
+        bar |= {
+            "text": text,
+            "textposition": "outside",
+            "hovertemplate": "%{y}: %{text}<extra></extra>",
+        }
+    x_axis = {"title": {"text": value_label}}
+    y_axis = {"autorange": "reversed", "title": {"text": ""}}
     if percent:
-        figure.update_xaxes(range=[0, 100])
-        figure.update_yaxes(range=None)
+        x_axis["range"] = [0, 100]
+        y_axis["range"] = None
+    layout = _layout("", False, height=max(160, 60 + 28 * frame.height), xaxis=x_axis, yaxis=y_axis)
+    layout["yaxis"].pop("rangemode", None)
+    if layout["yaxis"].get("range") is None:
+        layout["yaxis"].pop("range", None)
+    figure = {"data": [bar], "layout": layout}
     table = data_table(
         f"{chart_id}-data",
         f"Data for: {title}",
@@ -134,20 +159,26 @@ def line_chart(
     ``series`` maps value column -> legend label. ``table_columns`` maps the columns shown in the
     data table (display text) -> heading; by default the value columns.
     """
-    figure = go.Figure()
-    for index, (column, name) in enumerate(series.items()):
-        figure.add_trace(
-            go.Scatter(
-                x=frame[x].to_list(),
-                y=frame[column].to_list(),
-                mode="lines+markers",
-                name=name,
-                line={"color": OKABE_ITO[index % len(OKABE_ITO)], "dash": DASHES[index % 6]},
-                marker={"symbol": index},
-            )
-        )
-    _layout(figure, y_label, percent)
-    figure.update_layout(xaxis_title=x_label, xaxis_type="category", showlegend=len(series) > 1)
+    x_values = [html.escape(str(v)) for v in frame[x].to_list()]
+    traces = [
+        {
+            "type": "scatter",
+            "x": x_values,
+            "y": frame[column].to_list(),
+            "mode": "lines+markers",
+            "name": name,
+            "line": {"color": OKABE_ITO[index % len(OKABE_ITO)], "dash": DASHES[index % 6]},
+            "marker": {"symbol": index},
+        }
+        for index, (column, name) in enumerate(series.items())
+    ]
+    layout = _layout(
+        y_label,
+        percent,
+        xaxis={"title": {"text": x_label}, "type": "category"},
+        showlegend=len(series) > 1,
+    )
+    figure = {"data": traces, "layout": layout}
     columns = table_columns or series
     table = data_table(
         f"{chart_id}-data",
