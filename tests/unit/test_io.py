@@ -21,3 +21,14 @@ def test_atomic_write_leaves_no_temporary_file(tmp_path):
     atomic_write_text(target, "<p>two</p>")
     assert target.read_text() == "<p>two</p>"
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+
+
+def test_atomic_write_follows_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        target = atomic_write_text(tmp_path / "published.html", "x")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
