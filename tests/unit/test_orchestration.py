@@ -378,3 +378,34 @@ def test_writer_lock_is_reentrant_in_one_thread_and_other_landlords_are_free(tmp
         with store.connect("beta") as other:  # another landlord: its own file and lock
             other.execute("create table t as select 2 as x")
     assert store.lock_path("alpha").read_text() == ""  # released: nobody holds it
+
+
+# --- the code location's jobs ------------------------------------------------------------------
+
+
+def test_jobs_select_existing_assets_by_partitioning():
+    from pipeline.definitions import defs
+    from pipeline.defs.orchestration.jobs import partition_dimensions
+
+    definitions = defs()
+    graph = definitions.resolve_asset_graph()
+    existing = {key.to_user_string() for key in graph.get_all_asset_keys()}
+
+    def selected(job_name):
+        job = definitions.resolve_job_def(job_name)
+        return {key.to_user_string() for key in job.asset_layer.selected_asset_keys}, job
+
+    refresh, job = selected("monthly_refresh_job")
+    assert {"canonical_tables", "measures", "data_quality_report"} & existing <= refresh
+    assert partition_dimensions(job.partitions_def) == {"landlord", "year"}
+    returns, _ = selected("regulatory_returns_job")
+    assert {"tsm_return", "arc_return"} & existing <= returns
+    assert {"canonical_tables", "measures"} & existing <= returns  # refreshed first
+    annual, _ = selected("annual_reporting_job")
+    assert {"annual_report", "self_assessment"} & existing <= annual
+    pack, pack_job = selected("committee_pack_job")
+    if "committee_pack" in existing:
+        assert "committee_pack" in pack
+        assert partition_dimensions(pack_job.partitions_def) == {"landlord", "quarter"}
+    for names in (refresh, returns, annual):
+        assert "committee_pack" not in names  # one partitioning per job

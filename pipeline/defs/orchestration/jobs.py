@@ -1,6 +1,6 @@
 """Jobs an analyst schedules: monthly refresh, returns, annual report, committee pack.
 
-Jobs select assets by key *at definitions load* and leniently: a key that no domain defines is
+Job names end in ``_job``: a job may not share its name with an asset. Jobs select assets by key *at definitions load* and leniently: a key that no domain defines is
 ignored rather than failing the code location, and each job keeps only assets of its own
 partitioning (landlord x year, or landlord x quarter, plus unpartitioned reference assets), because
 one Dagster job cannot mix partitions definitions.
@@ -61,34 +61,34 @@ def selection_for(names: Iterable[str], dimensions: frozenset[str]) -> dg.AssetS
 
 
 refresh_job = dg.define_asset_job(
-    "monthly_refresh",
+    "monthly_refresh_job",
     selection=selection_for(REFRESH_ASSETS, YEAR_DIMENSIONS),
     description="Ingest the workspace, recompute measures and the data-quality report for one "
     "landlord and reporting year (monthly, and when the file sensor sees new exports).",
-    tags={"complaints/job": "monthly_refresh"},
+    tags={"complaints/job": "monthly_refresh_job"},
 )
 
 returns_job = dg.define_asset_job(
-    "regulatory_returns",
+    "regulatory_returns_job",
     selection=selection_for(RETURNS_ASSETS, YEAR_DIMENSIONS),
     description="TSM and ARC returns for a closed reporting year, with the data refreshed first.",
-    tags={"complaints/job": "regulatory_returns"},
+    tags={"complaints/job": "regulatory_returns_job"},
 )
 
 annual_report_job = dg.define_asset_job(
-    "annual_reporting",
+    "annual_reporting_job",
     selection=selection_for(ANNUAL_ASSETS, YEAR_DIMENSIONS),
     description="Annual complaints report, self-assessment and data-quality report for a closed "
     "reporting year, with the data refreshed first.",
-    tags={"complaints/job": "annual_reporting"},
+    tags={"complaints/job": "annual_reporting_job"},
 )
 
 committee_pack_job = dg.define_asset_job(
-    "committee_pack",
+    "committee_pack_job",
     selection=lenient_keys(COMMITTEE_ASSETS)
     & PartitionedBy(dimensions=QUARTER_DIMENSIONS, include_unpartitioned=False),
     description="Quarterly committee pack (year to date, open-complaint ageing) for one landlord.",
-    tags={"complaints/job": "committee_pack"},
+    tags={"complaints/job": "committee_pack_job"},
 )
 
 YEAR_JOBS = (refresh_job, returns_job, annual_report_job)
