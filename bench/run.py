@@ -59,12 +59,16 @@ def _worker(impl: str, workspace: Path, workdir: Path, repeat: int, out: Path, p
     runs = []
     result = None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         if impl == "report":
             result, phases = fn(workspace, workdir, pdf=pdf)
         else:
             result, phases = fn(workspace, workdir)
-        runs.append({"wall": time.perf_counter() - t, "phases": phases})
+        # CPU seconds of every thread of this process (DuckDB's included, Chromium's not): far
+        # less sensitive than wall time to other load on the machine.
+        runs.append(
+            {"wall": time.perf_counter() - t, "cpu": time.process_time() - cpu, "phases": phases}
+        )
     if result is not None:
         result.write_csv(out.with_suffix(".csv"))
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -125,7 +129,7 @@ def _fmt_s(seconds: float | None) -> str:
 
 def run_benchmark(
     sizes: list[int],
-    repeat: int = 3,
+    repeat: int | list[int] = 3,
     pandas_max: int = 100_000,
     pandas_repeat: int = 1,
     seed: int = 8,
@@ -140,7 +144,8 @@ def run_benchmark(
     sizes
         Numbers of complaints, e.g. ``[100_000, 1_000_000]``.
     repeat
-        Runs per implementation and size, in one process (the median is reported).
+        Runs per implementation and size, in one process (the median is reported); a list
+        gives one number per size.
     pandas_max, pandas_repeat
         Largest size pandas runs at, and its number of runs (it is slow).
     seed
@@ -171,13 +176,14 @@ def run_benchmark(
         "sizes": {},
         "agreement": {},
     }
-    for n in sizes:
+    repeats = repeat if isinstance(repeat, list) else [repeat] * len(sizes)
+    for n, size_repeat in zip(sizes, repeats, strict=True):
         ws = _ensure_workspace(n, seed, closures)
         entry = {"complaints": n, "input_rows": _input_rows(ws)}
         for impl in implementations:
             if impl == "pandas" and n > pandas_max:
                 continue
-            reps = pandas_repeat if impl == "pandas" else repeat
+            reps = pandas_repeat if impl == "pandas" else size_repeat
             workdir = scratch / f"{impl if impl != 'report' else 'pipeline'}_{n}"
             out = scratch / f"{impl}_{n}.json"
             print(f"[{n:,}] {impl}: {reps} run(s) ...", flush=True)
@@ -192,6 +198,7 @@ def run_benchmark(
                 "walls": walls,
                 "median": statistics.median(walls),
                 "min": min(walls),
+                "cpu": statistics.median(r["cpu"] for r in data["runs"]),
                 "peak_rss_mb": data["peak_rss_mb"],
                 "import_s": data["import"],
                 "phases": [r["phases"] for r in data["runs"]],
@@ -224,8 +231,10 @@ def _extrapolate_pandas(report: dict, pandas_max: int) -> None:
     per_complaint = report["sizes"][base]["pandas"]["median"] / base
     for n, entry in report["sizes"].items():
         if "pandas" not in entry and n > pandas_max:
+            cpu = report["sizes"][base]["pandas"].get("cpu")
             entry["pandas"] = {
                 "median": per_complaint * n,
+                "cpu": cpu / base * n if cpu else None,
                 "min": None,
                 "peak_rss_mb": None,
                 "extrapolated_from": base,
@@ -235,9 +244,9 @@ def _extrapolate_pandas(report: dict, pandas_max: int) -> None:
 def format_table(report: dict) -> str:
     """The benchmark table as Markdown."""
     lines = [
-        "| complaints | input rows | implementation | median s | min s | complaints/s | "
+        "| complaints | input rows | implementation | median s | min s | CPU s | complaints/s | "
         "peak RSS MB | pipeline / floor | pandas / pipeline |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     sizes = sorted(report["sizes"])
     for n in sizes:
@@ -253,17 +262,27 @@ def format_table(report: dict) -> str:
             m = e[impl]
             if "error" in m:
                 lines.append(f"| {n:,} | {e['input_rows']:,} | {label} | FAILED (see log) "
-                             "| | | | | |")  # fmt: skip
+                             "| | | | | | |")  # fmt: skip
                 continue
             if m.get("extrapolated_from"):
                 label += f" (extrapolated from {m['extrapolated_from']:,})"
-            ratio_floor = f"{pipe / floor:.2f}x" if impl == "pipeline" and floor else ""
-            ratio_pandas = f"{pandas / pipe:.0f}x" if impl == "pandas" and pipe else ""
+            ratio_floor = ratio_pandas = ""
+            if impl == "pipeline" and floor:
+                ratio_floor = f"{pipe / floor:.2f}x"
+                cpu_floor, cpu_pipe = e["duckdb"].get("cpu"), m.get("cpu")
+                if cpu_floor and cpu_pipe:
+                    ratio_floor += f" (CPU {cpu_pipe / cpu_floor:.2f}x)"
+            if impl == "pandas" and pipe:
+                ratio_pandas = f"{pandas / pipe:.0f}x"
+                cpu_pandas, cpu_pipe = m.get("cpu"), e["pipeline"].get("cpu")
+                if cpu_pandas and cpu_pipe:
+                    ratio_pandas += f" (CPU {cpu_pandas / cpu_pipe:.0f}x)"
             rate = f"{n / m['median']:,.0f}" if impl != "report" else ""
             rss = f"{m['peak_rss_mb']:,.0f}" if m.get("peak_rss_mb") else "-"
             lines.append(
                 f"| {n:,} | {e['input_rows']:,} | {label} | {_fmt_s(m['median'])} | "
-                f"{_fmt_s(m.get('min'))} | {rate} | {rss} | {ratio_floor} | {ratio_pandas} |"
+                f"{_fmt_s(m.get('min'))} | {_fmt_s(m.get('cpu'))} | {rate} | {rss} | "
+                f"{ratio_floor} | {ratio_pandas} |"
             )
     if len(sizes) >= 2 and all(
         report["sizes"][n].get("pipeline", {}).get("median") for n in sizes[-2:]
@@ -310,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser = argparse.ArgumentParser(description="Run the performance benchmark (issue 8)")
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated complaints")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--repeat", default="3", help="runs per size: one number, or one per size (3,1)"
+    )
     parser.add_argument("--pandas-max", type=int, default=100_000)
     parser.add_argument("--pandas-repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=8)
@@ -323,9 +344,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    repeats = [int(r) for r in args.repeat.split(",")]
+    if len(repeats) == 1:
+        repeats = repeats * len(sizes)
     report = run_benchmark(
         sizes,
-        repeat=args.repeat,
+        repeat=repeats,
         pandas_max=args.pandas_max,
         pandas_repeat=args.pandas_repeat,
         seed=args.seed,
