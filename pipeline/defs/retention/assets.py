@@ -1,10 +1,12 @@
-"""Retention as a Dagster asset, job and schedule: one run per landlord, after its data is loaded.
+"""Retention as a Dagster job and schedule: one run per landlord, after its data is loaded.
 
-The asset is partitioned by landlord only (retention is about a landlord's whole warehouse, not a
-reporting year), so the landlord x year jobs and the command line's year runs do not pick it up and
-a report run never deletes data under the analyst's feet. The daily schedule runs it for every
-landlord at 03:00 London time; because the raw exports are never modified, each later ingest loads
-expired complaints again until the next retention run (see :mod:`pipeline.retention`).
+Retention is an op job partitioned by landlord, not an asset: it deletes rows from tables that other
+assets own, and as an asset it would be swept into the landlord x year asset jobs (the command
+line's year runs select every asset of that partitioning, and unpartitioned ones), so a report run
+would delete data under the analyst's feet. The daily schedule runs it for every landlord at 03:00
+London time; because the raw exports are never modified, each later ingest loads expired complaints
+again until the next retention run (see :mod:`pipeline.retention`). Each run's counts are in the
+run's output metadata, the ``retention_log`` table and ``retention_log.jsonl``.
 """
 
 import datetime as dt
@@ -24,23 +26,20 @@ def retention_log_path(store: ComplaintsStore, landlord_id: str) -> Path:
     return Path(store.output_root) / landlord_id / RETENTION_LOG_NAME
 
 
-@dg.asset(
-    name="retention",
-    group_name="retention",
-    partitions_def=landlord_partitions,
-    kinds={"duckdb"},
+@dg.op(
+    name="apply_retention",
     pool="duckdb",  # deletes from the landlord's DuckDB file
     description="Deletes complaints past the landlord's retention rule (landlord.yaml retention: "
     "life of tenancy plus N months, or N years after closure) from the canonical and derived "
     "tables unless on legal hold; keeps the published measures; logs counts (no ids) to the "
     "retention_log table and retention_log.jsonl.",
 )
-def retention(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
+def apply_retention_op(context: dg.OpExecutionContext, store: ComplaintsStore) -> dict:
     landlord_id = context.partition_key
     landlord = store.landlord(landlord_id)
     if not store.warehouse(landlord_id).exists():
         context.log.info(f"{landlord_id}: no warehouse yet, nothing to retain")
-        return dg.MaterializeResult(metadata={"row_count": 0, "complaints_expired": 0})
+        return {"complaints_expired": 0, "deleted": {}}
     with store.connect(landlord_id) as con:
         result = apply_retention(
             con, landlord, dt.date.today(), log_path=retention_log_path(store, landlord_id)
@@ -49,9 +48,9 @@ def retention(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.M
         f"{landlord_id}: {result.complaints_expired} complaints past '{result.retention_period}' "
         f"deleted ({result.rows_deleted} rows), {result.complaints_on_legal_hold} kept on legal hold"
     )
-    return dg.MaterializeResult(
-        metadata={
-            "row_count": result.rows_deleted,
+    context.add_output_metadata(
+        {
+            "rows_deleted": result.rows_deleted,
             "complaints_expired": result.complaints_expired,
             "complaints_on_legal_hold": result.complaints_on_legal_hold,
             "rule": result.rule,
@@ -60,14 +59,22 @@ def retention(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.M
             "unlinked": dg.MetadataValue.json(result.unlinked),
         }
     )
+    return {
+        "complaints_expired": result.complaints_expired,
+        "complaints_on_legal_hold": result.complaints_on_legal_hold,
+        "deleted": result.deleted,
+        "unlinked": result.unlinked,
+    }
 
 
-retention_job = dg.define_asset_job(
-    "retention",
-    selection=[retention],
-    description="Apply each landlord's retention rule to its warehouse (counts logged, no ids).",
+@dg.job(
+    name="retention",
+    partitions_def=landlord_partitions,
     tags={"complaints/job": "retention"},
+    description="Apply the landlord's retention rule to its warehouse (counts logged, no ids).",
 )
+def retention_job() -> None:
+    apply_retention_op()
 
 
 @dg.schedule(
