@@ -217,6 +217,7 @@ def run_benchmark(
                 problems += compare(floor, other, impl)
         report["agreement"][n] = problems
         report["sizes"][n] = entry
+        _save(report, format_table(report, partial=True))  # a crash later keeps what was measured
     report["machine"]["load_average_end"] = os.getloadavg()
     _extrapolate_pandas(report, pandas_max)
     return report
@@ -241,8 +242,8 @@ def _extrapolate_pandas(report: dict, pandas_max: int) -> None:
             }
 
 
-def format_table(report: dict) -> str:
-    """The benchmark table as Markdown."""
+def format_table(report: dict, partial: bool = False) -> str:
+    """The benchmark table as Markdown (``partial``: the run is still going)."""
     lines = [
         "| complaints | input rows | implementation | median s | min s | CPU s | complaints/s | "
         "peak RSS MB | pipeline / floor | pandas / pipeline |",
@@ -300,9 +301,11 @@ def format_table(report: dict) -> str:
             parts = ", ".join(f"{k} {v:.2f} s" for k, v in med.items())
             lines.append(f"Pipeline phases at {n:,} (median): {parts}.")
     m = report["machine"]
+    end = m.get("load_average_end") or os.getloadavg()
     lines.append(
         f"Machine: {m['cpus']} CPUs, {m['platform']}, Python {m['python']}; load average "
-        f"{m['load_average_start'][0]:.1f} at start, {m['load_average_end'][0]:.1f} at end."
+        f"{m['load_average_start'][0]:.1f} at start, {end[0]:.1f} at end."
+        + (" (partial: the run is still going)" if partial else "")
     )
     return "\n".join(lines)
 
