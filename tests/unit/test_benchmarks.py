@@ -16,15 +16,8 @@ from pipeline.benchmarks import (
     size_band,
     write_benchmark_measures,
 )
+from pipeline.measures import MEASURES_DDL
 from pipeline.rounding import round_half_up
-
-# The measures table of docs/architecture.md (the measures helper owns the real DDL).
-MEASURES_DDL = """
-create table measures (
-    landlord_id varchar, period_kind varchar, period varchar, period_start date, period_end date,
-    measure varchar, breakdown varchar, breakdown_value varchar, view varchar,
-    numerator double, denominator double, value double, display varchar, unit varchar)
-"""
 
 
 def _stat(measure, stock_type="lcra", band="all"):

@@ -10,14 +10,9 @@ import yaml
 
 from pipeline.defs.benchmarks.assets import sector_benchmarks
 from pipeline.defs.returns.assets import arc_return, tsm_return
+from pipeline.measures import MEASURES_DDL
 from pipeline.resources import ComplaintsStore
 
-MEASURES_DDL = """
-create table measures (
-    landlord_id varchar, period_kind varchar, period varchar, period_start date, period_end date,
-    measure varchar, breakdown varchar, breakdown_value varchar, view varchar,
-    numerator double, denominator double, value double, display varchar, unit varchar)
-"""
 TIMESCALES = {
     "stage_1": {"acknowledge_wd": 5, "respond_wd": 10, "extension_wd": 10},
     "stage_2": {"acknowledge_wd": 5, "respond_wd": 20, "extension_wd": 20},
