@@ -117,26 +117,25 @@ def _rate(row: dict | None) -> float | str | None:
 def reported_stock_types(found: dict) -> set[str]:
     """Stock types the return reports, from the English units owned (``stock_units``).
 
-    design.md section 6: per stock type, LCRA and LCHO, combined when LCHO is under 1,000 homes.
-    So: LCHO of 1,000 homes or more -> LCRA and LCHO separately; 1 to 999 LCHO homes -> Combined
-    only (the RSH's COMB fields, LCRA and LCHO left blank, as the RSH's combined filers show);
-    no LCHO -> LCRA only. A stock type the landlord does not own is left blank, never 0.
+    The RSH's practice, as its 2024/25 data shows (every landlord reporting LCHO separately owns
+    1,000 or more LCHO homes; the only Combined filers own under 1,000 of each): a stock type of
+    1,000 homes or more is reported on its own (LCRA, LCHO); a landlord with under 1,000 of each
+    reports Combined (design.md section 6, "combined when lcho < 1,000 homes"). A stock type not
+    reported is left blank, never 0.
     """
 
     def units(stock: str) -> float:
-        row = found.get(("stock_units", stock, "all")) or found.get(("CH01_1", stock, "regulator"))
-        if row is None:
-            return 0.0
-        return float(
-            row["numerator"] if row["measure"] == "stock_units" else row["denominator"] or 0
-        )
+        row = found.get(("stock_units", stock, "all"))
+        if row is not None:
+            return float(row["numerator"] or 0)
+        row = found.get(("CH01_1", stock, "regulator"))
+        return float(row["denominator"] or 0) if row is not None else 0.0
 
-    lcra, lcho = units("lcra"), units("lcho")
-    if lcho >= 1000:
-        return {"lcra", "lcho"} if lcra > 0 else {"lcho"}
-    if lcho > 0:
-        return {"combined"}
-    return {"lcra"} if lcra > 0 else set()
+    owned = {"lcra": units("lcra"), "lcho": units("lcho")}
+    separate = {stock for stock, count in owned.items() if count >= 1000}
+    if separate:
+        return separate
+    return {"combined"} if sum(owned.values()) > 0 else set()
 
 
 def tsm_return_fields(

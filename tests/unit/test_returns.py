@@ -193,7 +193,8 @@ def test_arc_return_only_for_scottish_stock(con, tmp_path):
     [
         (2000, 0, {"LCRA"}),
         (2000, 1500, {"LCRA", "LCHO"}),
-        (2000, 999, {"COMB"}),  # design.md s6: combined when LCHO is under 1,000 homes
+        (2000, 999, {"LCRA"}),  # LCHO under 1,000: not reported on its own (RSH practice)
+        (600, 450, {"COMB"}),  # under 1,000 of each: Combined, like the RSH's two COMB filers
         (0, 1200, {"LCHO"}),
     ],
 )
