@@ -126,10 +126,12 @@ def _load_jobs():
         PartitionedBy,
     )
 
-    year_job = dg.define_asset_job("cli_landlord_year", selection=PartitionedBy(YEAR_DIMENSIONS))
+    year_job = dg.define_asset_job(
+        "cli_landlord_year", selection=PartitionedBy(dimensions=YEAR_DIMENSIONS)
+    )
     quarter_job = dg.define_asset_job(
         "cli_landlord_quarter",
-        selection=PartitionedBy(QUARTER_DIMENSIONS, include_unpartitioned=False),
+        selection=PartitionedBy(dimensions=QUARTER_DIMENSIONS, include_unpartitioned=False),
     )
     merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=[year_job, quarter_job]))
     jobs = {}
@@ -399,7 +401,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         for landlord in landlords
     ]
-    parallel = max(1, min(args.parallel or 1, len(jobs)))
+    wanted = args.parallel if args.parallel is not None else min(os.cpu_count() or 1, 4)
+    parallel = max(1, min(wanted, len(jobs)))
     results: dict[str, bool] = {}
     if parallel == 1:
         for job in jobs:
@@ -485,7 +488,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--output", metavar="DIR", help="output root (default ./output)")
     run.add_argument(
-        "--parallel", type=int, default=1, metavar="N", help="landlords run at once (processes)"
+        "--parallel",
+        type=int,
+        default=None,
+        metavar="N",
+        help="landlords run at once, in separate processes (default: CPUs, at most 4)",
     )
     run.add_argument(
         "--lock-timeout",

@@ -196,7 +196,9 @@ def test_default_year_is_the_data_cut_year_and_committee_none_is_respected(locat
 def test_error_check_fails_the_command_and_stops_downstream(location, capsys):
     root, output, _, _ = location
     (root / "beta" / "exports" / "unreadable.csv").write_text("id\n")
-    code = cli.main(["run", "--all", "--year", "2024-25", "--output", str(output)])
+    code = cli.main(
+        ["run", "--all", "--year", "2024-25", "--output", str(output), "--parallel", "1"]
+    )
     text = capsys.readouterr().out
     assert code == 1
     assert "[alpha] 2024-25: ok" in text
