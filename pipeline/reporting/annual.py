@@ -16,6 +16,7 @@ from pipeline.config import Landlord
 from pipeline.periods import Period, ReportingYear
 from pipeline.reporting.blocks import (
     NOT_AVAILABLE,
+    Block,
     Metric,
     Section,
     breakdown_block,
@@ -382,6 +383,24 @@ def timeliness(ctx: ReportContext) -> Section:
         percent=True,
         summary="Percentage of stage 2 responses sent in each month that were in time, in both views.",
     )
+    if m.has("ARC_3_1") or m.has("ARC_3_2"):
+        section.add_table(
+            metric_table(
+                "tbl-arc",
+                "Scottish Housing Regulator ARC complaint indicators (Scottish complaints)",
+                m,
+                [
+                    Metric(f"Stage {n}: {text}", f"{measure}_{n}", view="regulator")
+                    for n in (1, 2)
+                    for measure, text in (
+                        ("ARC_3", "responded to in full (%)"),
+                        ("ARC_3_in_time", "responded to within the SPSO timescale (%)"),
+                        ("ARC_4", "mean working days to a full response"),
+                    )
+                ],
+                ctx.years,
+            )
+        )
     for stage in (1, 2):
         breakdown_block(
             section,
@@ -887,9 +906,9 @@ def compliments(ctx: ReportContext) -> Section:
 def schemes(ctx: ReportContext) -> Section | None:
     """Per-scheme (business unit) figures, when the exports carry a scheme."""
     m, y = ctx.measures, ctx.year
-    values = m.breakdown("received_1", y, "scheme")["breakdown_value"].to_list()
-    values = [v for v in values if v != "unknown"]
-    if not values:
+    schemes_seen = sorted(m.breakdown("received_1", y, "scheme")["breakdown_value"].to_list())
+    # Only 'unknown' means the exports carry no scheme: no section then.
+    if not [v for v in schemes_seen if v != "unknown"]:
         return None
     section = Section("schemes", "Scheme and business-unit figures")
     section.text("The main measures for each scheme or business unit recorded in the exports.")
@@ -904,14 +923,7 @@ def schemes(ctx: ReportContext) -> Section | None:
     records = [
         [label(scheme)]
         + [shown(m.get(measure, y, "scheme", scheme, view)) for _, measure, view in columns]
-        for scheme in sorted(
-            values
-            + (
-                ["unknown"]
-                if "unknown" in m.breakdown("received_1", y, "scheme")["breakdown_value"]
-                else []
-            )
-        )
+        for scheme in schemes_seen
     ]
     frame = pl.DataFrame(records, schema=["Scheme"] + [c for c, _, _ in columns], orient="row")
     section.add_table(data_table("tbl-schemes", f"Figures by scheme, {y.label}", frame))
@@ -967,8 +979,6 @@ def board_response_section(rendered: str | None) -> Section:
     """The board's response (``board_response.md``, already rendered with raw HTML escaped)."""
     section = Section("board-response", "The board's response")
     if rendered:
-        from pipeline.reporting.blocks import Block
-
         section.blocks.append(Block("html", html=rendered))
     else:
         section.note("The board's response: not available (no board_response.md in the workspace).")

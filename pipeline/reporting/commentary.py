@@ -6,11 +6,11 @@ Nothing here computes a measure: the sentences compare values already in the ``m
 
 from __future__ import annotations
 
+# CH02 and TP09 are better when higher; CH01 is not judged (a rise can mean residents find it
+# easier to complain). The same rule places a landlord among the sector.
+from pipeline.benchmarks import HIGHER_IS_BETTER
+from pipeline.reporting.labels import MEASURE_NAMES
 from pipeline.rounding import round_half_up
-
-# CH02 (answered in time) and TP09 (satisfaction) are better when higher. CH01 is not judged: a rise
-# can mean residents find it easier to complain as much as worse service (the Ombudsman's view).
-HIGHER_IS_BETTER = {"CH01": None, "CH02": True, "TP09": True}
 
 
 def figure_text(value: float | None, unit: str) -> str:
@@ -65,8 +65,6 @@ def compare(
     str
         Plain text (the template escapes it).
     """
-    from pipeline.reporting.labels import MEASURE_NAMES
-
     name = MEASURE_NAMES.get(measure, measure)
     if current is None or current["value"] is None:
         if current is not None and current.get("display") not in (None, "[U]"):

@@ -80,36 +80,67 @@ def html_to_pdf(
     -----
     Elements marked ``.toc-page[data-toc-target=ID]`` (the contents page) get the page number on
     which the heading with id ``ID`` starts; the document is printed twice when there are any.
+    To print several documents with one browser, use :class:`PdfPrinter`.
     """
-    html_path = Path(html_path).resolve()
-    if not html_path.is_file():
-        raise FileNotFoundError(f"{html_path}: no such HTML document to print")
-    pdf_options = {
-        "format": "A4",
-        "margin": PAGE_MARGIN,
-        "print_background": True,
-        "display_header_footer": True,
-        "header_template": _HEADER.format(
-            title=html.escape(title), right=html.escape(header_right)
-        ),
-        "footer_template": _FOOTER,
-        "outline": True,
-        "tagged": True,
-    }
-    with chromium_page(viewport_width=A4_PRINTABLE_WIDTH_PX) as page:
-        page.emulate_media(media="print")
-        page.goto(html_path.as_uri(), wait_until="load", timeout=timeout_ms)
-        wait_for_charts(page, timeout_ms)
+    with PdfPrinter(timeout_ms=timeout_ms) as printer:
+        return printer.print(html_path, pdf_path, title=title, header_right=header_right)
+
+
+class PdfPrinter:
+    """One headless Chromium kept open to print several documents (saves a launch per document).
+
+    Use as a context manager::
+
+        with PdfPrinter() as printer:
+            printer.print(html, pdf, title="...")
+    """
+
+    def __init__(self, timeout_ms: int = 30_000):
+        self.timeout_ms = timeout_ms
+        self._context = None
+        self._page = None
+
+    def __enter__(self) -> PdfPrinter:
+        self._context = chromium_page(viewport_width=A4_PRINTABLE_WIDTH_PX)
+        self._page = self._context.__enter__()
+        self._page.emulate_media(media="print")
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._context.__exit__(*exc_info)
+        self._context = self._page = None
+
+    def print(self, html_path: Path, pdf_path: Path, *, title: str, header_right: str = "") -> Path:
+        """Print one document; same parameters and result as :func:`html_to_pdf`."""
+        if self._page is None:
+            raise RuntimeError("PdfPrinter.print called outside its 'with' block")
+        html_path = Path(html_path).resolve()
+        if not html_path.is_file():
+            raise FileNotFoundError(f"{html_path}: no such HTML document to print")
+        page = self._page
+        page.goto(html_path.as_uri(), wait_until="load", timeout=self.timeout_ms)
+        wait_for_charts(page, self.timeout_ms)
         targets = page.evaluate(_TOC_TARGETS_JS)
         if targets:
-            # First pass only for the outline (which needs tags): no header/footer (slow; the fixed
-            # margins mean they do not change where pages break).
+            # First pass only for the outline (which needs tags): no header/footer (slow; the
+            # fixed margins mean they do not change where pages break).
             draft = page.pdf(
                 format="A4", margin=PAGE_MARGIN, print_background=True, outline=True, tagged=True
             )
             page.evaluate(_TOC_FILL_JS, _section_pages(draft, targets))
-        pdf = page.pdf(**pdf_options)
-    return atomic_write_bytes(Path(pdf_path), pdf)
+        pdf = page.pdf(
+            format="A4",
+            margin=PAGE_MARGIN,
+            print_background=True,
+            display_header_footer=True,
+            header_template=_HEADER.format(
+                title=html.escape(title), right=html.escape(header_right)
+            ),
+            footer_template=_FOOTER,
+            outline=True,
+            tagged=True,
+        )
+        return atomic_write_bytes(Path(pdf_path), pdf)
 
 
 def _section_pages(pdf: bytes, targets: list[list[str | None]]) -> dict[str, int]:

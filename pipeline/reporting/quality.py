@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from pipeline.io import atomic_write_text, safe_cell
+from pipeline.reporting.annual import ingest_summary
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.data import query_frame, table_exists
 from pipeline.reporting.tables import data_table
@@ -88,8 +89,6 @@ def quality_sections(
     con: duckdb.DuckDBPyConnection, landlord_id: str, quarantine: pl.DataFrame
 ) -> list[Section]:
     """Summary, counts by file and rule, sample rows per rule and what to fix per rule."""
-    from pipeline.reporting.annual import ingest_summary
-
     summary = Section("dq-summary", "Summary")
     files = ingest_summary(con, landlord_id)
     if files.height:

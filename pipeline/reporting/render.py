@@ -41,7 +41,7 @@ from pipeline.reporting.blocks import Section
 from pipeline.reporting.charts import plotly_js
 from pipeline.reporting.committee import committee_sections, periods_to_date
 from pipeline.reporting.data import Measures, year_to_date
-from pipeline.reporting.pdf import html_to_pdf
+from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
 from pipeline.reporting.residents import learning_sections
 from pipeline.reporting.suppression import suppress_small_numbers
@@ -125,10 +125,11 @@ def _load(
     return Measures(frame)
 
 
-def _data_cut(landlord: Landlord, con: duckdb.DuckDBPyConnection) -> str:
+def _data_cut(landlord: Landlord) -> str:
     if landlord.data_cut_date is not None:
         return f"{landlord.data_cut_date:%d %B %Y}"
-    return "the run date (no data_cut_date in landlord.yaml)"
+    # The measures step uses the run date when landlord.yaml gives none; say so.
+    return f"{dt.date.today():%d %B %Y} (the run date: no data_cut_date in landlord.yaml)"
 
 
 def _write(
@@ -143,6 +144,7 @@ def _write(
     published: bool = False,
     intro: str = "",
     pdf: bool = True,
+    printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
     """Render ``document.html`` with ``sections``, write it atomically and print it to PDF."""
     charts = any(block.kind == "chart" for s in sections for block in s.blocks)
@@ -167,7 +169,8 @@ def _write(
     out_dir = Path(out_dir)
     paths = {"html": atomic_write_text(out_dir / f"{stem}.html", html)}
     if pdf:
-        paths["pdf"] = html_to_pdf(
+        print_pdf = printer.print if printer is not None else html_to_pdf
+        paths["pdf"] = print_pdf(
             paths["html"],
             out_dir / f"{stem}.pdf",
             title=f"{landlord.name}: {title}",
@@ -227,7 +230,7 @@ def annual_report_sections(
         annual.schemes(ctx),
         annual.self_assessment_section(self_assessment),
         annual.board_response_section(board_response(workspace)),
-        annual.appendix(ctx, code_version(), _data_cut(landlord, con)),
+        annual.appendix(ctx, code_version(), _data_cut(landlord)),
     ]
     return [s for s in sections if s is not None], headline
 
@@ -242,6 +245,7 @@ def render_annual_report(
     workspace: Path | None = None,
     self_assessment: Any = _AUTO,
     pdf: bool = True,
+    printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
     """Write the annual complaints performance and service-improvement report (HTML and PDF).
 
@@ -265,6 +269,9 @@ def render_annual_report(
         ``pipeline.self_assessment`` when that module and the workspace's file exist.
     pdf
         Also print the PDF (default True).
+    printer
+        An open :class:`~pipeline.reporting.pdf.PdfPrinter` to reuse (one browser for several
+        documents); by default a browser is launched for this document.
 
     Returns
     -------
@@ -288,9 +295,10 @@ def render_annual_report(
         landlord=landlord,
         period_label=f"Reporting year {year.label}",
         sections=sections,
-        data_cut=_data_cut(landlord, con),
+        data_cut=_data_cut(landlord),
         published=published,
         pdf=pdf,
+        printer=printer,
     )
 
 
@@ -313,6 +321,7 @@ def render_committee_pack(
     *,
     workspace: Path | None = None,
     pdf: bool = True,
+    printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
     """Write the committee pack for a quarter (``2024-25-Q2``) or a month (``2024-05``).
 
@@ -339,8 +348,9 @@ def render_committee_pack(
         landlord=landlord,
         period_label=period.label,
         sections=sections,
-        data_cut=_data_cut(landlord, con),
+        data_cut=_data_cut(landlord),
         pdf=pdf,
+        printer=printer,
     )
 
 
@@ -351,6 +361,7 @@ def render_data_quality(
     *,
     workspace: Path | None = None,
     pdf: bool = True,
+    printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
     """Write the data-quality report and ``quarantine.csv`` (formula-safe cells).
 
@@ -368,10 +379,11 @@ def render_data_quality(
         landlord=landlord,
         period_label="Latest load",
         sections=quality_sections(con, landlord.landlord_id, quarantine),
-        data_cut=_data_cut(landlord, con),
+        data_cut=_data_cut(landlord),
         intro="For analysts: rows that could not be loaded, why, and what to fix in the case "
         "system. No personal data is shown.",
         pdf=pdf,
+        printer=printer,
     )
     paths["csv"] = write_quarantine_csv(quarantine, Path(out_dir) / "quarantine.csv")
     return paths
@@ -385,6 +397,7 @@ def render_learning_summary(
     *,
     workspace: Path | None = None,
     pdf: bool = True,
+    printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
     """Write the residents' learning summary for a quarter or a year (published: counts under 5
     suppressed).
@@ -405,9 +418,10 @@ def render_learning_summary(
         landlord=landlord,
         period_label=period.label,
         sections=learning_sections(con, landlord.landlord_id, measures, period),
-        data_cut=_data_cut(landlord, con),
+        data_cut=_data_cut(landlord),
         published=True,
         intro="Every complaint helps us improve. This summary shows what residents told us and "
         "what we changed as a result.",
         pdf=pdf,
+        printer=printer,
     )

@@ -15,6 +15,7 @@ from pipeline.partitions import (
     landlord_quarter_partitions,
     landlord_year_partitions,
 )
+from pipeline.reporting.pdf import PdfPrinter
 from pipeline.reporting.render import (
     render_annual_report,
     render_committee_pack,
@@ -60,10 +61,14 @@ def annual_report(
     with store.connect(landlord_id, read_only=True) as con:
         landlord = store.landlord(landlord_id)
         workspace = store.workspace(landlord_id)
-        paths = render_annual_report(con, landlord, year, out, workspace=workspace)
-        published = render_annual_report(
-            con, landlord, year, out, published=True, workspace=workspace
-        )
+        # One browser prints both versions.
+        with PdfPrinter() as printer:
+            paths = render_annual_report(
+                con, landlord, year, out, workspace=workspace, printer=printer
+            )
+            published = render_annual_report(
+                con, landlord, year, out, published=True, workspace=workspace, printer=printer
+            )
     return _result(
         {**paths, "published_html": published["html"], "published_pdf": published["pdf"]},
         time.perf_counter() - started,
