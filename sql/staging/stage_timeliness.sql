@@ -27,14 +27,6 @@
 
 with
 
-stage as (
-    select * from complaint_stage where landlord_id = $landlord_id
-),
-
-complaint_row as (
-    select * from complaint where landlord_id = $landlord_id
-),
-
 -- the Code's (England) and SPSO model's (Scotland) extension limits: the regulator view's caps
 regulator_cap as (
     select *
@@ -105,8 +97,8 @@ stage_policy as not materialized (
                 and c.received_date >= hv.heat_network_rules_from
                 then c.received_date + hv.heat_network_limit_days
         end as heat_deadline
-    from stage as s
-    inner join complaint_row as c on c.complaint_id = s.complaint_id
+    from complaint_stage as s
+    inner join complaint as c on c.landlord_id = s.landlord_id and c.complaint_id = s.complaint_id
     -- left joins: a date outside the calendar (2010-2040) keeps its row, with no deadline (late)
     left join policy_day as sd on sd.day_key = day_key(0, s.received_date)
     left join policy_version as v on v.version_no = sd.version_no
@@ -115,6 +107,7 @@ stage_policy as not materialized (
     left join policy_timescale as t
         on t.version_no = v.version_no and t.regime = c.regime and t.stage = s.stage
     left join regulator_cap as r on r.regime = c.regime and r.stage = s.stage
+    where s.landlord_id = $landlord_id
 ),
 
 per_complaint as (
