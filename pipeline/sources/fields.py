@@ -42,6 +42,9 @@ RULE_TEXT = {
     "cannot load",
 }
 
+# Stands for the typed value's column in a parse-failure condition (see value_sql).
+VALUE_SLOT = "\x00value\x00"
+
 # Dates that may lie after the data cut: an action can be due next month.
 FUTURE_DATES_ALLOWED = frozenset({"due_date"})
 
@@ -122,10 +125,6 @@ class RecordPlan:
         """The typed table's column holding this record's ``name`` field."""
         return ident(self.aliases.get(name, f"{self.name}__{name}"))
 
-    def failed(self, name: str) -> str:
-        """The typed table's column saying the field's non-blank cell did not parse."""
-        return ident(self.aliases.get(f"{name}!failed", f"{self.name}__{name}__failed"))
-
 
 def _cast(sql: str, column: Column) -> str:
     return f"cast({sql} as {column.type})"
@@ -171,6 +170,9 @@ def _parse_bool(x: str) -> str:
 
 def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     """SQL for the typed value, and SQL that is true when a non-blank cell failed to parse.
+
+    The failure SQL may contain :data:`VALUE_SLOT`, to be replaced by the typed value's column:
+    re-parsing to test for failure would double the cost of every date and number.
 
     Blank cells take the spec's ``default``, else the field's implicit default (docs/mapping.md),
     else stay null (and a not-null field is then ``required_missing``).
@@ -224,7 +226,8 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
         return pseudonymise_expr(x), None
     else:
         return x, None
-    failed = f"({x} is not null and {parsed} is null)"
+    # Judged on the typed column afterwards (VALUE_SLOT), so the parse runs once per cell.
+    failed = f"({x} is not null and {VALUE_SLOT} is null)"
     if blank_default is not None:
         parsed = f"coalesce({parsed}, case when {x} is null then {_cast(lit(blank_default), column)} end)"
     return parsed, failed
@@ -261,10 +264,8 @@ def typed_columns(records: list[RecordPlan], ctx: Context) -> list[str]:
 
     for record in records:
         for name, plan in record.fields.items():
-            value, failed = value_sql(plan, ctx)
+            value, _ = value_sql(plan, ctx)
             record.aliases[name] = alias(value)
-            if failed is not None:
-                record.aliases[f"{name}!failed"] = alias(failed)
     return items
 
 
@@ -276,7 +277,7 @@ def _branches(
     branches = []
     _, failed = value_sql(plan, ctx)
     if failed is not None:
-        branches.append((record.failed(name), parse_rule(plan)))
+        branches.append((failed.replace(VALUE_SLOT, record.col(name)), parse_rule(plan)))
     if column.not_null:
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:
