@@ -117,11 +117,12 @@ def _rate(row: dict | None) -> float | str | None:
 def reported_stock_types(found: dict) -> set[str]:
     """Stock types the return reports, from the English units owned (``stock_units``).
 
-    The RSH's practice, as its 2024/25 data shows (every landlord reporting LCHO separately owns
-    1,000 or more LCHO homes; the only Combined filers own under 1,000 of each): a stock type of
-    1,000 homes or more is reported on its own (LCRA, LCHO); a landlord with under 1,000 of each
-    reports Combined (design.md section 6, "combined when lcho < 1,000 homes"). A stock type not
-    reported is left blank, never 0.
+    The RSH's practice, as its 2024/25 data shows: LCHO is reported on its own when the landlord
+    owns 1,000 or more LCHO homes (every separate LCHO filer does; one of them reports its 971 LCRA
+    homes separately too); a landlord with 1,000+ LCRA homes and fewer LCHO homes reports LCRA only;
+    a landlord with under 1,000 of each reports Combined (its two Combined filers;
+    design.md section 6, "combined when lcho < 1,000 homes"). Fields of a stock type not reported
+    are left blank, never 0.
     """
 
     def units(stock: str) -> float:
@@ -131,11 +132,12 @@ def reported_stock_types(found: dict) -> set[str]:
         row = found.get(("CH01_1", stock, "regulator"))
         return float(row["denominator"] or 0) if row is not None else 0.0
 
-    owned = {"lcra": units("lcra"), "lcho": units("lcho")}
-    separate = {stock for stock, count in owned.items() if count >= 1000}
-    if separate:
-        return separate
-    return {"combined"} if sum(owned.values()) > 0 else set()
+    lcra, lcho = units("lcra"), units("lcho")
+    if lcho >= 1000:
+        return {"lcra", "lcho"} if lcra > 0 else {"lcho"}
+    if lcra >= 1000:
+        return {"lcra"}
+    return {"combined"} if lcra + lcho > 0 else set()
 
 
 def tsm_return_fields(

@@ -24,8 +24,13 @@ Escalated complaints (up to the smaller of the stage 1 and stage 2 counts) have 
 received by 16 July 2024 (response by 13 November at the latest) and their stage 2 received from
 19 November 2024; any further stage 2 complaints have no stage 1 (design.md section 6 allows that).
 
-The RSH's Combined (COMB) figures have no LCRA / LCHO split; they are replayed as LCRA stock and
-compared with our ``combined`` row (= LCRA + LCHO).
+The RSH's Combined (COMB) figures have no LCRA / LCHO split (its two Combined filers own under
+1,000 homes of each type); they are replayed with the stock halved between LCRA and LCHO and the
+complaints and responses alternating between them, and compared with our ``combined`` row (LCRA +
+LCHO added, never averaged).
+
+Finally the TSM return (``pipeline.returns.tsm_return_fields``) is built from the replayed measures
+for every landlord and compared field by field, by RSH field code, with the workbook.
 """
 
 import datetime as dt
@@ -41,6 +46,7 @@ import pytest
 
 from pipeline.config import Landlord
 from pipeline.rounding import display as round_display
+from pipeline.rounding import round_half_up
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RSH = PROJECT_ROOT / "data" / "rsh" / "2024-25"
@@ -50,7 +56,6 @@ ARTIFACTS = (
 )
 YEAR = "2024-25"
 DATA_CUT = dt.date(2025, 12, 31)  # every late response (received + 120 days) is before the cut
-SUFFIX_STOCK = {"lcra": "lcra", "lcho": "lcho", "combined": "lcra"}  # RSH stock -> replayed tenure
 OURS = {"lcra": "lcra", "lcho": "lcho", "combined": "combined"}  # RSH stock -> our breakdown_value
 CODE_2024 = {
     "stage_1": {"acknowledge_wd": 5, "respond_wd": 10, "extension_wd": 10},
@@ -149,7 +154,11 @@ select
     landlord_id,
     landlord_code,
     rsh_stock,
-    tenure,
+    -- Combined: no LCRA / LCHO split was published; alternate the tenure (stock split likewise)
+    case
+        when rsh_stock = 'combined' then (case when i % 2 = 0 then 'lcra' else 'lcho' end)
+        else tenure
+    end as tenure,
     complaint_id,
     stage::tinyint as stage,
     received_date,
@@ -204,9 +213,20 @@ from replay_stage
 group by landlord_id, complaint_id;
 
 insert into stock by name
-select landlord_id, date '2025-03-31' as year_end, tenure as stock_type, 'eng' as country,
+with owned as (
+    select distinct landlord_id, rsh_stock, units from replay_counts where units > 0
+),
+split as (
+    select landlord_id, rsh_stock as stock_type, units from owned where rsh_stock <> 'combined'
+    -- Combined filers own under 1,000 of each type: halve the combined stock
+    union all
+    select landlord_id, 'lcra', (units + 1) // 2 from owned where rsh_stock = 'combined'
+    union all
+    select landlord_id, 'lcho', units // 2 from owned where rsh_stock = 'combined'
+)
+select landlord_id, date '2025-03-31' as year_end, stock_type, 'eng' as country,
        sum(units)::integer as units_owned
-from (select distinct landlord_id, rsh_stock, tenure, units from replay_counts where units > 0)
+from split
 group by all;
 """
 
@@ -245,10 +265,13 @@ TP09_INSERT_SQL = """
 insert into tp09_response by name
 select
     landlord_id,
-    landlord_id || '-' || tenure || '-' || coalesce(answer, 'dk') || '-' || made_complaint_12m
+    landlord_id || '-' || rsh_stock || '-' || coalesce(answer, 'dk') || '-' || made_complaint_12m
         || '-' || i as respondent_ref,
     date '2024-10-15' as survey_date,
-    tenure as stock_type,
+    case
+        when rsh_stock = 'combined' then (case when i % 2 = 0 then 'lcra' else 'lcho' end)
+        else tenure
+    end as stock_type,
     made_complaint_12m,
     answer,
     weighted / ceil(weighted) as weight,
@@ -260,15 +283,39 @@ from (
 """
 
 
+# Tandridge's management information was excluded by the RSH (TSM25_Man_Info_Not_Inc), so its
+# stock is unknown; its surveyed tenant population stands in, so its TP09 can still be reported.
+STOCK_FALLBACK_SQL = """
+insert into stock by name
+select landlord_id, date '2025-03-31' as year_end, tenure as stock_type, 'eng' as country,
+       sum(population)::integer as units_owned
+from (
+    select distinct landlord_id, rsh_stock, tenure, population from replay_tp09_counts
+    where population > 0 and rsh_stock <> 'combined'
+        and landlord_id not in (select landlord_id from replay_counts)
+)
+group by all
+"""
+
+
 def landlord_configs(con: duckdb.DuckDBPyConnection) -> list[Landlord]:
     """A landlord.yaml equivalent per replayed landlord: 2024 Code timescales, its stock."""
     stock = con.execute(
         "select landlord_id, stock_type, units_owned from stock order by all"
     ).fetchall()
     populations = con.sql(
-        "select landlord_id, tenure, sum(population) from"
-        " (select distinct landlord_id, rsh_stock, tenure, population from replay_tp09_counts"
-        "  where population > 0) group by all"
+        """
+        with surveyed as (
+            select distinct landlord_id, rsh_stock, population from replay_tp09_counts
+            where population > 0
+        )
+        select landlord_id, rsh_stock, population from surveyed where rsh_stock <> 'combined'
+        union all
+        select landlord_id, 'lcra', (population + 1) // 2 from surveyed
+        where rsh_stock = 'combined'
+        union all
+        select landlord_id, 'lcho', population // 2 from surveyed where rsh_stock = 'combined'
+        """
     ).fetchall()
     ids = con.sql(
         "select landlord_id from replay_counts union select landlord_id from replay_tp09_counts"
@@ -282,7 +329,8 @@ def landlord_configs(con: duckdb.DuckDBPyConnection) -> list[Landlord]:
             {"year_end": "2025-03-31", "stock_type": stock_type, "units_owned": units}
         )
     for landlord_id, stock_type, population in populations:
-        by_id[landlord_id]["tp09_population"][stock_type] = int(population)
+        populations_of = by_id[landlord_id]["tp09_population"]
+        populations_of[stock_type] = populations_of.get(stock_type, 0) + int(population)
     return [
         Landlord.model_validate(
             {
@@ -321,6 +369,7 @@ def build_replay(con: duckdb.DuckDBPyConnection, shard: int = 0, shards: int = 1
     con.execute(CANONICAL_SQL)
     con.execute(TP09_SQL, {"tp": str(RSH / "perception_tp09.csv"), **split})
     con.execute(TP09_INSERT_SQL)
+    con.execute(STOCK_FALLBACK_SQL)
     return landlord_configs(con)
 
 
@@ -449,6 +498,75 @@ def compare(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
+RSH_SUFFIX = {"lcra": "LCRA", "lcho": "LCHO", "combined": "COMB"}
+
+
+def published_fields() -> pl.DataFrame:
+    """The workbook's values by RSH field code (e.g. CH01_1_Numerator_LCRA, TP09_VS_LCHO)."""
+    mi = pl.read_csv(RSH / "management_info.csv", infer_schema=False)
+    tp = pl.read_csv(RSH / "perception_tp09.csv", infer_schema=False)
+    tp = tp.select(
+        "landlord_code",
+        "stock_type",
+        *[pl.col(c).alias(f"TP09_{c}") for c in ("VS", "FS", "NSD", "FD", "VD", "Satisfied_Calc")],
+    )
+    frames = [
+        frame.unpivot(
+            index=["landlord_code", "stock_type"], variable_name="field", value_name="published"
+        )
+        for frame in (mi, tp)
+    ]
+    return pl.concat(frames).select(
+        landlord_id=pl.lit("rsh_")
+        + pl.col("landlord_code").str.to_lowercase().str.replace_all("[^a-z0-9]", "_"),
+        field_code=pl.col("field") + "_" + pl.col("stock_type").replace_strict(RSH_SUFFIX),
+        published=pl.col("published"),
+    )
+
+
+def classify_field(published: str | None, ours: str) -> str:
+    """A TSM return field against the workbook: reproduced, both blank, or why not."""
+    if published == "[E]":
+        return "rsh_excluded"
+    blank = published in (None, "", "[X]", "[Z]", "[U]")  # [U]: the RSH's mark for blank inputs
+    if blank and ours == "":
+        return "blank_both"
+    if blank:
+        return "reported_where_rsh_blank"
+    if ours in ("", "[U]"):
+        return "blank_where_rsh_reported"
+    same = round_half_up(float(ours), 1) == round_half_up(float(published), 1)
+    return "reproduced" if same else "value_differs"
+
+
+def compare_return(con: duckdb.DuckDBPyConnection, landlords: list[Landlord]) -> pl.DataFrame:
+    """Every landlord's TSM return fields, built from the replayed measures, against the workbook."""
+    from pipeline.returns import tsm_return_fields
+
+    ours = pl.DataFrame(
+        [
+            {"landlord_id": landlord.landlord_id, "field_code": f.field_code, "ours": f.text()}
+            for landlord in landlords
+            for f in tsm_return_fields(con, landlord, YEAR)
+            if f.field_code
+        ]
+    )
+    # Tandridge has no management information row (the RSH excluded it): its CH fields are ours only.
+    in_management_info = set(published().filter(pl.col("measure") != "TP09")["landlord_id"])
+    joined = ours.join(published_fields(), on=["landlord_id", "field_code"], how="left")
+    return joined.with_columns(
+        outcome=pl.struct("published", "ours", "landlord_id", "field_code").map_elements(
+            lambda r: (
+                "rsh_excluded"
+                if r["landlord_id"] not in in_management_info
+                and not r["field_code"].startswith("TP09")
+                else classify_field(r["published"], r["ours"])
+            ),
+            return_dtype=pl.String,
+        )
+    )
+
+
 def replay_shard(shard: int, shards: int) -> tuple[pl.DataFrame, dict]:
     """Build one shard's canonical rows, run the real measure code, compare; with timings."""
     from pipeline.measures import compute_measures
@@ -463,6 +581,7 @@ def replay_shard(shard: int, shards: int) -> tuple[pl.DataFrame, dict]:
         compute_measures(con, landlord, year, DATA_CUT)
     computed = time.perf_counter()
     result = compare(con)
+    returns = compare_return(con, landlords)
     con.close()
     timings = {
         "shard": shard,
@@ -470,7 +589,7 @@ def replay_shard(shard: int, shards: int) -> tuple[pl.DataFrame, dict]:
         "build_seconds": round(built - started, 2),
         "measures_seconds": round(computed - built, 2),
     }
-    return result, timings
+    return result, returns, timings
 
 
 @pytest.fixture(scope="module")
@@ -488,9 +607,10 @@ def replay():
     else:
         parts = [replay_shard(0, 1)]
     wall = time.perf_counter() - started
-    result = pl.concat([frame for frame, _ in parts])
-    timings = pl.DataFrame([t for _, t in parts]).with_columns(wall_seconds=round(wall, 2))
-    return result, timings
+    result = pl.concat([frame for frame, _, _ in parts])
+    returns = pl.concat([frame for _, frame, _ in parts])
+    timings = pl.DataFrame([t for _, _, t in parts]).with_columns(wall_seconds=round(wall, 2))
+    return result, returns, timings
 
 
 def test_generator_matches_the_submitted_counts():
@@ -523,7 +643,10 @@ def test_generator_matches_the_submitted_counts():
     ).fetchone()[0]
     assert bad == 0
     # Stock equals the CH01 denominators; TP09 weights add back to the published counts.
-    units = con.execute("select sum(units_owned) from stock").fetchone()[0]
+    units = con.execute(
+        "select sum(units_owned) from stock"
+        " where landlord_id in (select landlord_id from replay_counts)"
+    ).fetchone()[0]
     published_units = con.execute(
         "select sum(units) from (select distinct landlord_id, rsh_stock, units"
         " from replay_counts where units > 0)"
@@ -538,7 +661,7 @@ def test_generator_matches_the_submitted_counts():
 
 @pytest.mark.slow
 def test_sector_replay_reproduces_the_published_measures(replay):
-    result, timings = replay
+    result, _, timings = replay
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     summary = (
         result.group_by("measure", "rsh_stock", "outcome")
@@ -575,3 +698,21 @@ def test_sector_replay_reproduces_the_published_measures(replay):
         ("rsh_00au", "CH02_1_without_ext"),
         ("rsh_lh0279", "TP09"),
     ]
+
+
+@pytest.mark.slow
+def test_tsm_returns_of_the_replayed_landlords_match_the_workbook(replay):
+    """The TSM return, field code by field code, equals what each landlord submitted to the RSH."""
+    _, returns, _ = replay
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    returns.group_by("outcome").len().sort("outcome").write_csv(
+        ARTIFACTS / "tsm_return_summary.csv"
+    )
+    returns.filter(~pl.col("outcome").is_in(["reproduced", "blank_both"])).write_csv(
+        ARTIFACTS / "tsm_return_not_reproduced.csv"
+    )
+    outcomes = dict(returns.group_by("outcome").len().iter_rows())
+    # 415 landlord-stock pairs x 16 CH fields (less the 5 CH02 stage 1 cells of 00AU the RSH
+    # excluded, [E]) + 413 TP09 pairs x 6 fields.
+    assert outcomes["reproduced"] == 415 * 16 - 5 + 413 * 6, outcomes
+    assert set(outcomes) <= {"reproduced", "blank_both", "rsh_excluded"}, outcomes

@@ -195,6 +195,7 @@ def test_arc_return_only_for_scottish_stock(con, tmp_path):
         (2000, 1500, {"LCRA", "LCHO"}),
         (2000, 999, {"LCRA"}),  # LCHO under 1,000: not reported on its own (RSH practice)
         (600, 450, {"COMB"}),  # under 1,000 of each: Combined, like the RSH's two COMB filers
+        (971, 2467, {"LCRA", "LCHO"}),  # as RSH landlord 5062 reports
         (0, 1200, {"LCHO"}),
     ],
 )
