@@ -306,6 +306,7 @@ def _period(key: str) -> Period:
     """``2024-25-Q2`` (quarter), ``2024-05`` (month) or ``2024-25`` (year)."""
     if re.fullmatch(r"\d{4}-\d{2}-[Qq][1-4]", key):
         return parse_quarter(key)
+    # 'YYYY-MM' is a month unless MM is YY + 1: '2011-12' is the reporting year 2011/12.
     if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", key) and int(key[5:]) != int(key[2:4]) + 1:
         start = dt.date(int(key[:4]), int(key[5:]), 1)
         year = ReportingYear.containing(start)

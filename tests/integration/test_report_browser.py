@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import time
 from pathlib import Path
 
@@ -246,20 +247,32 @@ def test_pdf_headline_figures_equal_the_measures_table(rendered):
         assert names[measure].format(shown) in text, measure
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (Playwright's driver and Chromium)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def test_rendering_time_is_under_ten_seconds(rendered, tmp_path):
     con, landlord, _, timings = rendered
     # The HTML step reads aggregates only, so its time does not grow with the number of complaints.
     started = time.perf_counter()
     render.render_annual_report(con, landlord, "2024-25", tmp_path, workspace=tmp_path, pdf=False)
     html_seconds = time.perf_counter() - started
-    print(f"annual_report HTML only: {html_seconds:.2f} s")
-    assert html_seconds < 10
-    for name, seconds in timings.items():
-        print(f"{name}: {seconds:.2f} s (HTML + PDF)")
+    # HTML + PDF: CPU seconds (this process, the driver and Chromium) do not depend on what else
+    # the machine is running; wall time does, so it is judged only on a machine that is not
+    # overloaded.
+    cpu_before, wall_before = _cpu_seconds(), time.perf_counter()
+    render.render_annual_report(con, landlord, "2024-25", tmp_path, workspace=tmp_path)
+    cpu_seconds = _cpu_seconds() - cpu_before
+    wall_seconds = time.perf_counter() - wall_before
     load = os.getloadavg()[0]
-    if load > (os.cpu_count() or 1):
-        pytest.skip(
-            f"HTML + PDF timings {timings} not judged: load average {load:.1f} on "
-            f"{os.cpu_count()} cores (other processes compete for the CPU)"
-        )
-    assert max(timings.values()) < 10, timings
+    print(
+        f"annual report: HTML {html_seconds:.2f} s; HTML + PDF {wall_seconds:.2f} s wall, "
+        f"{cpu_seconds:.2f} s CPU (load average {load:.1f}); fixture timings {timings}"
+    )
+    assert html_seconds < 10
+    assert cpu_seconds < 10
+    if load <= (os.cpu_count() or 1):
+        assert wall_seconds < 10

@@ -385,3 +385,29 @@ def test_headline_table_snapshot(sample, workspace, snapshot):
     }
     assert set(tables) == {"tbl-headline", "tbl-refusals", "tbl-policy"}
     assert tables == snapshot
+
+
+@pytest.mark.parametrize(
+    ("key", "kind", "start"),
+    [
+        ("2024-25-Q2", "quarter", "2024-07-01"),
+        ("2024-05", "month", "2024-05-01"),
+        ("2025-01", "month", "2025-01-01"),
+        ("2024-25", "year", "2024-04-01"),
+        ("2011-12", "year", "2011-04-01"),  # a reporting year, not December 2011
+    ],
+)
+def test_period_keys(key, kind, start):
+    period = render._period(key)
+    assert (period.kind, period.start.isoformat()) == (kind, start)
+
+
+def test_monthly_committee_pack(sample, tmp_path, workspace):
+    con, landlord = sample
+    pack = render.render_committee_pack(
+        con, landlord, "2024-05", tmp_path, workspace=workspace, pdf=False
+    )["html"].read_text(encoding="utf-8")
+    assert "May 2024" in pack and "April 2024" in pack  # the month and the month before
+    assert "May 2024" in pack and "Jun 2024" not in pack  # trend cut at the month end
+    with pytest.raises(ValueError, match="quarter or a month"):
+        render.render_committee_pack(con, landlord, "2024-25", tmp_path, pdf=False)
