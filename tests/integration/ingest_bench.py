@@ -61,7 +61,6 @@ def write_workspace(root: Path, rows: int) -> Path:
     (root / "landlord.yaml").write_text(LANDLORD_YAML)
     (root / "mappings" / "complaints.yaml").write_text(MAPPING_YAML)
     target = root / "exports" / "complaints_2024.csv"
-    fmt = "strftime(d, '%d/%m/%Y')"
     duckdb.sql(
         f"""
         copy (
@@ -91,5 +90,4 @@ def write_workspace(root: Path, rows: int) -> Path:
         ) to '{target}' (header, delimiter ',')
         """  # noqa: S608
     )
-    del fmt
     return root
