@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
+import logging
 import os
 import socket
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,7 @@ from pydantic import PrivateAttr
 
 from pipeline import workspaces
 from pipeline.config import Landlord, load_landlord
+from pipeline.utils.environment import DEVELOPMENT_KEY
 
 _POLL_SECONDS = 0.1
 
@@ -153,6 +156,34 @@ def landlord_lock(
         held.rlock.release()
 
 
+class DevelopmentKeyWarning(UserWarning):
+    """A production run pseudonymises ids with the published development key."""
+
+
+def pseudonymisation_key_warning(key: str, environment: str) -> str | None:
+    """The warning for a production run whose ids would be hashed with a guessable key.
+
+    Parameters
+    ----------
+    key
+        The pseudonymisation key in use.
+    environment
+        ``local``, ``ci`` or ``prod`` (:func:`pipeline.utils.environment.get_environment`).
+
+    Returns
+    -------
+    str or None
+        The message, or None when the key is fine for the environment.
+    """
+    if environment == "prod" and (not key.strip() or key == DEVELOPMENT_KEY):
+        return (
+            "COMPLAINTS_ENV=prod but COMPLAINTS_PSEUDONYMISATION_KEY is not set (the development "
+            "key is in use): complaint ids are hashed with a published key, so anyone with an "
+            "export could re-identify them. Set COMPLAINTS_PSEUDONYMISATION_KEY to a secret."
+        )
+    return None
+
+
 class ComplaintsStore(dg.ConfigurableResource):
     """Landlord workspaces (inputs) and the per-landlord DuckDB files and documents (outputs)."""
 
@@ -167,6 +198,13 @@ class ComplaintsStore(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Remember the run so a waiting writer's error message can name it.
         self._run_id = context.run.run_id if context.run else None
+        message = pseudonymisation_key_warning(self.pseudonymisation_key, self.environment)
+        if message:
+            # Three channels: the run's log (UI), Python logging (CLI stderr), warnings (tests).
+            if context.log is not None:
+                context.log.warning(message)
+            logging.getLogger(__name__).warning(message)
+            warnings.warn(message, DevelopmentKeyWarning, stacklevel=2)
 
     def workspace(self, landlord_id: str) -> Path:
         return Path(self.workspaces_root) / landlord_id

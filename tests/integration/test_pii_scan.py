@@ -1,0 +1,216 @@
+"""Personal data never leaves the raw exports: a full run on every example workspace is scanned.
+
+``examples/PLANTED_PII.json`` lists every name, address, postcode, email, phone number and free-text
+note the example generator planted in the raw exports (about 42,000 strings). The command line runs
+every example workspace (landlords two at a time in parallel processes) into a temporary output
+root; then every text column of every table in every landlord's DuckDB file, and every output file
+(CSV, XLSX cells, HTML with entities decoded, PDF text, JSON and any other text) is searched for all
+of them with Aho-Corasick (Polars ``str.extract_many``). None may be found.
+
+Also here: the pseudonymisation key comes from the environment, so the ids in the warehouse are
+keyed hashes of that key, and a production run with the development key warns.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from pipeline.pseudonymise import pseudonymise
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+PII_KEY = "pii-scan-test-key"
+_SPACE = re.compile(r"\s+")
+
+
+def _normalise(text: str) -> str:
+    # PDF text wraps lines and HTML indents: compare with whitespace runs collapsed.
+    return _SPACE.sub(" ", text)
+
+
+@pytest.fixture(scope="module")
+def planted() -> list[str]:
+    data = json.loads((EXAMPLES / "PLANTED_PII.json").read_text(encoding="utf-8"))
+    strings = {_normalise(s).strip() for values in data.values() for s in values}
+    return sorted(s for s in strings if len(s) >= 5)
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("pii_full_run")
+    env = {
+        **os.environ,
+        "COMPLAINTS_PSEUDONYMISATION_KEY": PII_KEY,
+        "COMPLAINTS_OUTPUT_ROOT": str(out),
+    }
+    env.pop("DAGSTER_HOME", None)
+    process = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", "--all-examples", "--output", str(out)]
+        + ["--parallel", "2", "--committee", "last"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    return out, process
+
+
+def _documents(out: Path) -> dict[str, str]:
+    """Every output file under ``out`` as text, keyed by its path."""
+    texts: dict[str, str] = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        name = path.relative_to(out).as_posix()
+        suffix = path.suffix.lower()
+        if suffix in {".duckdb", ".wal"} or name.endswith(".lock"):
+            continue  # the warehouse is scanned table by table below
+        if suffix == ".pdf":
+            reader = PdfReader(str(path))
+            texts[name] = "\n".join(page.extract_text() or "" for page in reader.pages)
+        elif suffix == ".xlsx":
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            cells = [
+                str(value)
+                for sheet in workbook.worksheets
+                for row in sheet.iter_rows(values_only=True)
+                for value in row
+                if value is not None
+            ]
+            workbook.close()
+            texts[name] = "\n".join(cells)
+        else:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            texts[name] = html.unescape(text) if suffix in {".html", ".htm"} else text
+    return texts
+
+
+def _warehouse_texts(out: Path) -> dict[str, str]:
+    """Every text (and text list) column of every table in every landlord's DuckDB file."""
+    texts: dict[str, str] = {}
+    for path in sorted((out / "warehouse").glob("*.duckdb")):
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            columns = con.execute(
+                "select table_name, column_name from duckdb_columns() "
+                "where database_name = current_database() and schema_name = 'main' "
+                "and (data_type = 'VARCHAR' or data_type = 'VARCHAR[]')"
+            ).fetchall()
+            for table, column in columns:
+                value = con.execute(
+                    f'select string_agg(cast("{column}" as varchar), chr(10)) from "{table}"'  # noqa: S608
+                ).fetchone()[0]
+                texts[f"{path.name}:{table}.{column}"] = value or ""
+        finally:
+            con.close()
+    return texts
+
+
+def _found(texts: dict[str, str], planted: list[str]) -> dict[str, list[str]]:
+    names = list(texts)
+    series = pl.Series("text", [_normalise(texts[n]) for n in names])
+    hits = series.str.extract_many(planted, overlapping=True).to_list()
+    return {name: sorted(set(found)) for name, found in zip(names, hits, strict=True) if found}
+
+
+def test_full_run_succeeds_for_every_example(full_run):
+    out, process = full_run
+    assert process.returncode == 0, process.stdout[-4000:] + process.stderr[-4000:]
+    for landlord in ("housing21", "small_specialist", "homes_plus", "council_housing"):
+        assert (out / "warehouse" / f"{landlord}.duckdb").is_file()
+        assert any((out / landlord).rglob("annual_report.html")), landlord
+
+
+def test_no_planted_personal_data_in_any_output(full_run, planted):
+    out, _ = full_run
+    documents = _documents(out)
+    kinds = {Path(name).suffix for name in documents}
+    assert {".csv", ".xlsx", ".html", ".pdf"} <= kinds, kinds  # every kind of output was scanned
+    assert len(planted) > 10_000
+    found = _found(documents, planted)
+    assert found == {}, {k: v[:5] for k, v in found.items()}
+
+
+def test_no_planted_personal_data_in_any_table(full_run, planted):
+    out, _ = full_run
+    texts = _warehouse_texts(out)
+    assert any(name.endswith("quarantine.raw_value") for name in texts)
+    found = _found(texts, planted)
+    assert found == {}, {k: v[:5] for k, v in found.items()}
+
+
+def test_scanner_finds_what_it_looks_for(planted):
+    """The scan is not vacuous: a planted string in any of the supported shapes is found."""
+    sample = planted[len(planted) // 2]
+    wrapped = sample.replace(" ", "\n", 1)  # as PDF text wraps a line
+    texts = {"a.html": html.unescape(html.escape(f"<td>{sample}</td>")), "b.pdf": wrapped}
+    assert set(_found(texts, planted)) == {"a.html", "b.pdf"}
+
+
+def test_ids_are_keyed_hashes_of_the_environment_key(full_run):
+    out, _ = full_run
+    con = duckdb.connect(str(out / "warehouse" / "housing21.duckdb"), read_only=True)
+    try:
+        ids = {r[0] for r in con.execute("select complaint_id from complaint").fetchall()}
+    finally:
+        con.close()
+    # CMP-108060 is the first complaint of the 2024-25 ERICA export.
+    assert pseudonymise("CMP-108060", PII_KEY) in ids
+    assert pseudonymise("CMP-108060", "development-key-not-for-production") not in ids
+    assert not any(i.startswith("CMP-") for i in ids)
+
+
+# --- the pseudonymisation key ---------------------------------------------------------------------
+
+
+def test_development_key_in_production_is_flagged():
+    from pipeline.resources import pseudonymisation_key_warning
+    from pipeline.utils.environment import DEVELOPMENT_KEY
+
+    assert "COMPLAINTS_PSEUDONYMISATION_KEY" in pseudonymisation_key_warning(
+        DEVELOPMENT_KEY, "prod"
+    )
+    assert pseudonymisation_key_warning("  ", "prod") is not None
+    assert pseudonymisation_key_warning("a-real-secret", "prod") is None
+    assert pseudonymisation_key_warning(DEVELOPMENT_KEY, "local") is None
+    assert pseudonymisation_key_warning(DEVELOPMENT_KEY, "ci") is None
+
+
+def test_production_run_with_development_key_warns(monkeypatch, tmp_path):
+    import dagster as dg
+
+    from pipeline.defs.resources import resources
+    from pipeline.resources import ComplaintsStore, DevelopmentKeyWarning
+
+    monkeypatch.setenv("COMPLAINTS_ENV", "prod")
+    monkeypatch.delenv("COMPLAINTS_PSEUDONYMISATION_KEY", raising=False)
+    monkeypatch.setenv("COMPLAINTS_OUTPUT_ROOT", str(tmp_path))
+    store = resources().resources["store"]
+    assert store.environment == "prod"
+
+    @dg.asset(required_resource_keys={"store"})
+    def touches_store(context) -> None:
+        assert isinstance(context.resources.store, ComplaintsStore)
+
+    with pytest.warns(DevelopmentKeyWarning, match="COMPLAINTS_ENV=prod"):
+        assert dg.materialize([touches_store], resources={"store": store}).success
+
+    monkeypatch.setenv("COMPLAINTS_PSEUDONYMISATION_KEY", "a-real-secret")
+    store = resources().resources["store"]
+    assert store.pseudonymisation_key == "a-real-secret"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DevelopmentKeyWarning)
+        assert dg.materialize([touches_store], resources={"store": store}).success
