@@ -38,7 +38,6 @@ class Section:
     id: str
     title: str
     blocks: list[Block] = field(default_factory=list)
-    level: int = 2
 
     def text(self, text: str) -> None:
         self.blocks.append(Block("text", text=text))

@@ -134,18 +134,6 @@ class Measures:
     def has(self, measure: str) -> bool:
         return measure in self._by_measure
 
-    def series(
-        self, measure: str, periods: list[Period], breakdown: str = "none", view: str | None = None
-    ) -> pl.DataFrame:
-        """One row per period (months or quarters), in order; periods without a row are left out."""
-        keys = [p.key for p in periods]
-        rows = self._by_measure.get(measure, self._empty).filter(
-            pl.col("period").is_in(keys) & (pl.col("breakdown") == breakdown)
-        )
-        if view is not None:
-            rows = rows.filter(pl.col("view") == view)
-        return rows.sort("period_start")
-
 
 _EMPTY_SCHEMA = {
     "landlord_id": pl.String,
