@@ -1,0 +1,146 @@
+"""Orchestration-level asset checks: the run's identity and its documents.
+
+- ``canonical_tables.workspace_is_partition_landlord`` (blocking, error): the workspace folder (the
+  partition key, the DuckDB file name, the run queue's landlord) and ``landlord_id`` in its
+  ``landlord.yaml`` (what the rows are labelled with) must be the same, or checks and reports would
+  read another landlord's rows or none.
+- ``<document asset>.documents_written`` (error): every file a report or return asset lists in its
+  materialization metadata (path values) exists and is not empty, so a run that "succeeded" without
+  writing its document does not go unnoticed.
+
+Data checks (reconciliation, schemas, export freshness, measure sanity) belong to the ingest and
+measures domains. Checks are only attached to assets that some domain defines, so a renamed or
+missing asset never stops the code location loading.
+"""
+
+import importlib
+from pathlib import Path
+
+import dagster as dg
+
+import pipeline.defs
+from pipeline.config import ConfigError
+from pipeline.resources import ComplaintsStore
+
+IDENTITY_ASSET = "canonical_tables"
+DOCUMENT_ASSETS = (
+    "tsm_return",
+    "arc_return",
+    "annual_report",
+    "data_quality_report",
+    "learning_summary",
+    "committee_pack",
+    "self_assessment",
+)
+
+
+def defined_asset_names() -> set[str]:
+    """Names of the assets the other domains under ``pipeline/defs`` define."""
+    defs_folder = Path(pipeline.defs.__path__[0])
+    names: set[str] = set()
+    for path in sorted(defs_folder.rglob("*.py")):
+        relative = path.relative_to(defs_folder).with_suffix("")
+        if relative.parts[0] == "orchestration" or path.name == "__init__.py":
+            continue
+        module_name = ".".join(("pipeline", "defs", *relative.parts))
+        try:
+            module = importlib.import_module(module_name)
+        except Exception:  # noqa: BLE001 - that module's own load error is reported by Dagster
+            continue
+        for value in vars(module).values():
+            if isinstance(value, dg.AssetsDefinition):
+                names |= {key.path[-1] for key in value.keys}
+    return names
+
+
+def _landlord(context: dg.AssetCheckExecutionContext) -> str:
+    return context.partition_key.keys_by_dimension["landlord"]
+
+
+def workspace_identity_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
+    """Pass when ``landlord.yaml``'s ``landlord_id`` equals the workspace folder name."""
+    try:
+        declared = store.landlord(landlord_id).landlord_id
+    except ConfigError as exc:
+        return dg.AssetCheckResult(
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=str(exc),
+        )
+    passed = declared == landlord_id
+    return dg.AssetCheckResult(
+        passed=passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=None
+        if passed
+        else f"{store.workspace(landlord_id) / 'landlord.yaml'}: landlord_id '{declared}' differs "
+        f"from the workspace folder '{landlord_id}'; rename one so they match",
+        metadata={"workspace": landlord_id, "landlord_id": declared},
+    )
+
+
+def documents_result(metadata: dict) -> dg.AssetCheckResult:
+    """Pass when every path value in a materialization's metadata is a non-empty file."""
+    paths = {
+        name: Path(value.path)
+        for name, value in metadata.items()
+        if isinstance(value, dg.PathMetadataValue)
+    }
+    missing = sorted(
+        f"{name}: {path}"
+        for name, path in paths.items()
+        if not path.is_file() or path.stat().st_size == 0
+    )
+    return dg.AssetCheckResult(
+        passed=not missing,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="missing or empty: " + "; ".join(missing) if missing else None,
+        metadata={"documents": len(paths), "missing": len(missing)},
+    )
+
+
+def _documents_check(asset_name: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=asset_name,
+        name="documents_written",
+        description="Every document this asset reports in its metadata exists and is not empty.",
+    )
+    def documents_written(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        records = context.instance.fetch_materializations(
+            dg.AssetRecordsFilter(
+                asset_key=dg.AssetKey(asset_name), asset_partitions=[str(context.partition_key)]
+            ),
+            limit=1,
+        ).records
+        if not records:
+            return dg.AssetCheckResult(
+                passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,
+                description="no materialization of this partition to check",
+            )
+        return documents_result(dict(records[0].asset_materialization.metadata))
+
+    return documents_written
+
+
+_DEFINED = defined_asset_names()
+
+if IDENTITY_ASSET in _DEFINED:
+
+    @dg.asset_check(
+        asset=IDENTITY_ASSET,
+        name="workspace_is_partition_landlord",
+        blocking=True,
+        description="The workspace folder (partition, DuckDB file, run-queue landlord) and the "
+        "landlord_id in its landlord.yaml are the same.",
+    )
+    def workspace_is_partition_landlord(
+        context: dg.AssetCheckExecutionContext, store: ComplaintsStore
+    ) -> dg.AssetCheckResult:
+        return workspace_identity_result(store, _landlord(context))
+
+
+# One module-level name per check: the defs loader collects module attributes, not lists.
+for _name in DOCUMENT_ASSETS:
+    if _name in _DEFINED:
+        globals()[f"{_name}_documents_written"] = _documents_check(_name)
