@@ -3,16 +3,52 @@
 -- responded stages (median of an even count = mean of the middle two), per regime and stage".
 --
 -- Counted stages responded to in the period. wd(a, b) counts working days d with a < d <= b in the
--- stage's regime (pipeline/calendar.py). quantile_cont(0.5) interpolates, so an even count gives the
--- mean of the middle two. The median is not additive, so this family groups per period directly.
+-- stage's regime (pipeline/calendar.py). wd is a small whole number, so the family counts stages
+-- per month and wd value (a histogram), rolls the months up to each period and reads the median off
+-- the cumulative counts: the value at 1-based position k is the smallest wd whose cumulative count
+-- reaches k; the median is the mean of positions (n + 1) // 2 and n // 2 + 1 (the same position
+-- when n is odd, the middle two when n is even).
 
 with
 
-stages as (
-    select pd.period_kind, pd.period, s.stage, s.regime, s.wd_to_response
-    from stage_timeliness as s
-    inner join period_day as pd on pd.day = s.responded_date
-    where s.counted and s.wd_to_response is not null
+histogram as (
+    select
+        date_trunc('month', responded_date)::date as month,
+        stage,
+        regime,
+        wd_to_response as wd,
+        count(*) as stages
+    from stage_timeliness
+    where counted
+        and wd_to_response is not null
+        and responded_date between $year_start and $year_end
+    group by all
+),
+
+by_regime as (
+    select pm.period_kind, pm.period, h.stage, 'regime' as breakdown, h.regime as breakdown_value,
+        h.wd, sum(h.stages) as stages
+    from histogram as h
+    inner join period_month as pm on pm.month = h.month
+    group by all
+),
+
+by_period as (
+    select * from by_regime
+    union all
+    select period_kind, period, stage, 'none', 'all', wd, sum(stages)
+    from by_regime
+    group by all
+),
+
+cumulative as (
+    select
+        *,
+        sum(stages) over (
+            partition by period, stage, breakdown, breakdown_value order by wd
+        ) as up_to,
+        sum(stages) over (partition by period, stage, breakdown, breakdown_value) as responded
+    from by_period
 ),
 
 per_group as (
@@ -20,13 +56,16 @@ per_group as (
         period_kind,
         period,
         stage,
-        case when grouping(regime) = 0 then 'regime' else 'none' end as breakdown,
-        coalesce(regime, 'all') as breakdown_value,
-        sum(wd_to_response) as wd_total,
-        count(*) as responded,
-        quantile_cont(wd_to_response, 0.5) as wd_median
-    from stages
-    group by grouping sets ((period_kind, period, stage), (period_kind, period, stage, regime))
+        breakdown,
+        breakdown_value,
+        sum(wd * stages) as wd_total,
+        max(responded) as responded,
+        (
+            min(wd) filter (where up_to >= (responded + 1) // 2)
+            + min(wd) filter (where up_to >= responded // 2 + 1)
+        ) / 2 as wd_median
+    from cumulative
+    group by all
 ),
 
 final as (
