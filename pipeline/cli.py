@@ -250,15 +250,33 @@ def _print_ingest_counts(store, landlord_id: str) -> None:
     _say(landlord_id, f"  {'total'.ljust(width)}  {totals[0]:>8}  {totals[1]:>8}  {totals[2]:>11}")
 
 
-def _print_outputs(store, landlord_id: str, periods: list[str]) -> list[str]:
+def _document_paths(result) -> set[Path]:
+    """Files the run's assets reported in their materialization metadata (path values)."""
+    from dagster import PathMetadataValue
+
+    paths = set()
+    for event in result.get_asset_materialization_events():
+        for value in event.step_materialization_data.materialization.metadata.values():
+            if isinstance(value, PathMetadataValue):
+                paths.add(Path(value.path).resolve())
+    return paths
+
+
+def _print_outputs(
+    store, landlord_id: str, periods: list[str], reported: set[Path] = frozenset()
+) -> list[str]:
     lines = [f"  warehouse  {store.warehouse(landlord_id)}"]
+    listed: set[Path] = set()
     for period in periods:
         folder = store.documents(landlord_id, period)
+        listed |= {p.resolve() for p in folder.glob("*")} if folder.is_dir() else set()
         if folder.is_dir():
             names = sorted(
                 p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
             )
             lines.append(f"  {period:<10} {folder}/  {' '.join(names)}")
+    # documents an asset wrote somewhere other than the period folders
+    lines += [f"  document   {path}" for path in sorted(reported - listed) if path.is_file()]
     for line in lines:
         _say(landlord_id, line)
     return lines
@@ -307,6 +325,7 @@ def run_landlord(
         run_years = years or [_default_year(store, landlord_id)]
         instance = _instance()
         started = time.perf_counter()
+        reported: set[Path] = set()
         with ExitStack() as held:
             try:
                 held.enter_context(store.writer_lock(landlord_id, timeout=0))
@@ -328,6 +347,7 @@ def run_landlord(
                     tags={"landlord": landlord_id, "complaints/trigger": "cli"},
                 )
                 year_ok, _ = _report_run(landlord_id, year, result, time.perf_counter() - tick)
+                reported |= _document_paths(result)
                 ok &= year_ok
                 if index == 0:
                     _print_ingest_counts(store, landlord_id)
@@ -350,10 +370,11 @@ def run_landlord(
                         tags={"landlord": landlord_id, "complaints/trigger": "cli"},
                     )
                     q_ok, _ = _report_run(landlord_id, quarter, result, time.perf_counter() - tick)
+                    reported |= _document_paths(result)
                     ok &= q_ok
         periods = [p for year in run_years for p in [year] + [q.key for q in _quarters(year)]]
         _say(landlord_id, f"outputs ({time.perf_counter() - started:.1f} s):")
-        _print_outputs(store, landlord_id, periods)
+        _print_outputs(store, landlord_id, periods, reported)
     except LandlordBusyError as exc:
         _say(landlord_id, f"ERROR {exc}")
         ok = False
