@@ -388,6 +388,8 @@ def test_jobs_select_existing_assets_by_partitioning():
     from pipeline.defs.orchestration.jobs import partition_dimensions
 
     definitions = defs()
+    # the whole code location loads as the webserver loads it (job, op and asset names unique)
+    definitions.get_repository_def().load_all_definitions()
     graph = definitions.resolve_asset_graph()
     existing = {key.to_user_string() for key in graph.get_all_asset_keys()}
 
