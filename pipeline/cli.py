@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import sys
 import time
@@ -115,6 +116,7 @@ def _innermost(error) -> str:
     return messages[-1] if messages else "unknown error"
 
 
+@functools.cache
 def _load_jobs():
     """The code location's definitions with two CLI jobs: every year asset, every quarter asset."""
     import dagster as dg
