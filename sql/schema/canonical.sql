@@ -4,6 +4,10 @@
 -- complaint_id, handler_ref and respondent_ref are keyed hashes (pipeline/pseudonymise.py).
 -- Codes are lowercase snake_case values listed in the comments; pandera models in
 -- pipeline/schemas.py validate them.
+-- No primary-key constraints: the ingest rules (duplicate_row, conflicting_rows,
+-- duplicate_id_across_files) and the pandera uniqueness checks already guarantee one row per key,
+-- and a DuckDB index costs more than the whole load at a million complaints. The intended keys are
+-- noted per table.
 
 create table if not exists complaint (
     landlord_id varchar not null,
@@ -33,8 +37,8 @@ create table if not exists complaint (
     tenancy_end_date date,                  -- for the retention rule
     legal_hold boolean not null,
     source_file varchar not null,
-    source_row integer not null,
-    primary key (landlord_id, complaint_id)
+    source_row integer not null
+    -- key: (landlord_id, complaint_id)
 );
 
 create table if not exists complaint_stage (
@@ -55,8 +59,8 @@ create table if not exists complaint_stage (
     non_financial_remedy varchar,           -- e.g. 'apology', 'repair', 'apology; repair'
     handler_ref varchar,                    -- pseudonymous
     source_file varchar not null,
-    source_row integer not null,
-    primary key (landlord_id, complaint_id, stage)
+    source_row integer not null
+    -- key: (landlord_id, complaint_id, stage)
 );
 
 create table if not exists non_complaint (
@@ -75,8 +79,8 @@ create table if not exists stock (
     year_end date not null,                 -- 31 March of the reporting year
     stock_type varchar not null,            -- lcra | lcho
     country varchar not null,               -- eng | sct
-    units_owned integer not null,
-    primary key (landlord_id, year_end, stock_type, country)
+    units_owned integer not null
+    -- key: (landlord_id, year_end, stock_type, country)
 );
 
 create table if not exists tp09_response (
