@@ -411,3 +411,19 @@ def test_jobs_select_existing_assets_by_partitioning():
         assert partition_dimensions(pack_job.partitions_def) == {"landlord", "quarter"}
     for names in (refresh, returns, annual):
         assert "committee_pack" not in names  # one partitioning per job
+
+
+def test_backfills_run_one_landlord_partition_per_run():
+    """A backfill over years launches one run per landlord-year (assets read one partition key);
+    the run queue then serialises each landlord's runs and runs landlords side by side."""
+    from pipeline.definitions import defs
+    from pipeline.defs.orchestration.jobs import partition_dimensions
+    from pipeline.partitions import BACKFILL_POLICY
+
+    assert BACKFILL_POLICY.max_partitions_per_run == 1
+    graph = defs().resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if "landlord" in partition_dimensions(node.partitions_def):
+            policy = node.backfill_policy
+            assert policy is None or policy.max_partitions_per_run == 1, key
