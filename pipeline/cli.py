@@ -32,7 +32,8 @@ from pathlib import Path
 
 from pipeline import workspaces
 
-QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# Dagster's console logger stays quiet: failures are summarised by this command itself.
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 # --- arguments -----------------------------------------------------------------------------------
