@@ -27,7 +27,7 @@ scaffold as (
         'none' as breakdown,
         'all' as breakdown_value,
         c.view,
-        case when c.unit in ('count', 'gbp') then 0 end as numerator,
+        case when c.unit not in ('flag', 'stage') then 0 end as numerator,
         case when c.unit in ('percent', 'per_1000', 'wd', 'days') then 0 end as denominator,
         null::double as value,
         c.unit

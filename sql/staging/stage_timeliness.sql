@@ -144,13 +144,14 @@ acknowledgement as (
     select
         i.*,
         ad.day as ack_due,
+        -- enums: codes of one byte instead of a string per row in the materialised table
         case
             when i.ack_wd is null then 'no_step'
             when i.acknowledged_date <= ad.day then 'in_time'
             when i.acknowledged_date is not null then 'late'
             when ad.day >= $data_cut then 'pending'
             else 'missing'
-        end as ack_status
+        end::enum('in_time', 'late', 'missing', 'pending', 'no_step') as ack_status
     from indexed as i
     left join working_day as ad on ad.wd_key = i.ack_due_key
 ),
@@ -262,7 +263,7 @@ final as (
             when d.responded_date <= d.reg_extended_deadline and d.extension_wd > 0
                 then 'in_time_with_ext'
             else 'late'
-        end as reg_status,
+        end::enum('in_time_without_ext', 'in_time_with_ext', 'late') as reg_status,
         d.mgt_extension_wd,
         d.mgt_extended_deadline,
         d.mgt_extended_idx,
@@ -271,7 +272,7 @@ final as (
             when d.responded_date <= d.mgt_extended_deadline and d.extension_wd > 0
                 then 'in_time_with_ext'
             else 'late'
-        end as mgt_status,
+        end::enum('in_time_without_ext', 'in_time_with_ext', 'late') as mgt_status,
         d.wd_to_response,
         d.stage_closed_date,
         d.stage_closed_date is null or d.stage_closed_date > $data_cut as open_at_cut,
