@@ -34,9 +34,39 @@ regulator_cap as (
         as cap (regime, stage, extension_cap_wd)
 ),
 
--- not materialized: read twice (per stage and per complaint); recomputing the joins costs less
--- than writing every wide row to a temporary buffer
-stage_policy as not materialized (
+-- the complaint's other stage, for the escalation facts (a complaint has at most one stage 1 and
+-- one stage 2): stage 2 rows of every escalated complaint, stage 1 rows of those complaints only,
+-- each with the policy version in force on its own received date
+stage2_of as (
+    select
+        s2.complaint_id,
+        s2.received_date,
+        s2.responded_date,
+        s2.refused,
+        v.anonymous_accepted
+    from complaint_stage as s2
+    left join policy_day as pd on pd.day_key = day_key(0, s2.received_date)
+    left join policy_version as v on v.version_no = pd.version_no
+    where s2.landlord_id = $landlord_id and s2.stage = 2
+),
+
+stage1_of as (
+    select
+        s1.complaint_id,
+        s1.responded_date,
+        s1.refused,
+        s1.handler_ref,
+        v.escalation_months,
+        v.first_known_months,
+        v.anonymous_accepted
+    from complaint_stage as s1
+    semi join stage2_of as s2 on s2.complaint_id = s1.complaint_id
+    left join policy_day as pd on pd.day_key = day_key(0, s1.received_date)
+    left join policy_version as v on v.version_no = pd.version_no
+    where s1.landlord_id = $landlord_id and s1.stage = 1
+),
+
+stage_policy as (
     select
         s.landlord_id,
         s.complaint_id,
@@ -90,6 +120,26 @@ stage_policy as not materialized (
                     )::date
                 )
         end as escalation_window_close,
+        -- stage 2 rows: the stage 1's window, handler and whether there is a stage 1
+        case
+            when o1.responded_date is not null
+                then greatest(
+                    (o1.responded_date + to_months(o1.escalation_months))::date,
+                    (
+                        coalesce(c.first_known_date, c.received_date)
+                        + to_months(o1.first_known_months)
+                    )::date
+                )
+        end as s1_window_close,
+        o1.complaint_id is not null as has_stage1_row,
+        o1.handler_ref as s1_handler_ref,
+        not o1.refused and (not c.anonymous or o1.anonymous_accepted) as s1_counted,
+        o1.responded_date as s1_responded_date,
+        -- stage 1 rows: the complaint's counted stage 2 (a refused escalation does not count)
+        coalesce(not o2.refused and (not c.anonymous or o2.anonymous_accepted), false)
+            as s2_counted,
+        o2.received_date as s2_received_date,
+        o2.responded_date as s2_responded_date,
         -- heat-network rules follow the version in force when the complaint was received
         case
             when
@@ -107,24 +157,9 @@ stage_policy as not materialized (
     left join policy_timescale as t
         on t.version_no = v.version_no and t.regime = c.regime and t.stage = s.stage
     left join regulator_cap as r on r.regime = c.regime and r.stage = s.stage
+    left join stage2_of as o2 on s.stage = 1 and o2.complaint_id = s.complaint_id
+    left join stage1_of as o1 on s.stage = 2 and o1.complaint_id = s.complaint_id
     where s.landlord_id = $landlord_id
-),
-
-per_complaint as (
-    select
-        complaint_id,
-        bool_or(stage = 1) as has_stage1,
-        max(escalation_window_close) filter (where stage = 1) as s1_window_close,
-        max(handler_ref) filter (where stage = 1) as s1_handler_ref,
-        bool_or(stage = 2 and counted and received_date <= $data_cut) as has_counted_stage2,
-        bool_or(stage = 2 and counted and responded_date <= $data_cut) as stage2_responded,
-        -- the complaint's final response: that of its latest counted stage (null while it is open)
-        coalesce(
-            max(closed_date),
-            arg_max_null(responded_date, stage) filter (where counted)
-        ) as complaint_resolved_date
-    from stage_policy
-    group by complaint_id
 ),
 
 indexed as (
@@ -279,21 +314,32 @@ final as (
         (d.stage_closed_date is null or d.stage_closed_date > $data_cut)
         and d.mgt_extended_deadline < $data_cut as overdue_at_cut,
         d.escalation_window_close,
-        case when d.stage = 2 then d.received_date > pc.s1_window_close end as late_requested,
-        case when d.stage = 2 then pc.has_stage1 end as has_stage1,
-        case when d.stage = 2 then pc.s1_handler_ref end as s1_handler_ref,
-        case when d.stage = 1 then coalesce(pc.has_counted_stage2, false) end as has_stage2,
-        case when d.stage = 1 then coalesce(pc.stage2_responded, false) end as stage2_responded,
+        case when d.stage = 2 then d.received_date > d.s1_window_close end as late_requested,
+        case when d.stage = 2 then d.has_stage1_row end as has_stage1,
+        d.s1_handler_ref,
+        case
+            when d.stage = 1 then coalesce(d.s2_counted and d.s2_received_date <= $data_cut, false)
+        end as has_stage2,
+        case
+            when d.stage = 1 then coalesce(d.s2_counted and d.s2_responded_date <= $data_cut, false)
+        end as stage2_responded,
         d.stage = 1
         and d.counted
         and d.responded_date is not null
-        and not coalesce(pc.has_counted_stage2, false)
+        and not (d.s2_counted and d.s2_received_date <= $data_cut)
         and d.escalation_window_close >= $data_cut as s1_provisional,
         d.heat_deadline is not null as heat_network_rules,
         d.heat_deadline,
-        pc.complaint_resolved_date
+        -- the complaint's final response: its closure, else the latest counted stage's response
+        coalesce(
+            d.closed_date,
+            case
+                when d.stage = 1 and d.s2_counted then d.s2_responded_date
+                when d.counted then d.responded_date
+                when d.stage = 2 and d.s1_counted then d.s1_responded_date
+            end
+        ) as complaint_resolved_date
     from deadlines as d
-    inner join per_complaint as pc on pc.complaint_id = d.complaint_id
 )
 
 select * from final
