@@ -10,7 +10,8 @@ and writes small CSVs to ``data/rsh/<year>/``:
 - ``perception_tp09.csv``: per landlord and stock type (LCRA, LCHO, Combined), the TP09 filter and answer
   counts and the published TP09.
 - ``landlords.csv``: per landlord, registration code, name, type, RSH group-size band, units owned
-  (LCRA and LCHO, from the CH01 denominators) and which tables hold data for it.
+  (LCRA and LCHO, from the CH01 denominators), which tables hold data for it and whether the RSH
+  excluded its perception or management information (the "... Not Included" sheets).
 
 Columns are matched by the measure code in their titles, never by position: titles end with e.g.
 "(CH01 1 Numerator)" (sometimes followed by a footnote number). Every derived field code is checked
@@ -292,11 +293,23 @@ def extract(workbook_path: Path, year: str, out_dir: Path) -> dict[str, int]:
     )
     counts["perception_tp09.csv"] = len(tp_rows)
 
+    # Landlords whose data the RSH left out of the tables (perception or management information).
+    excluded = {
+        kind: {_clean(row[1]) for row in _sheet_rows(workbook, prefix + sheet)[1]}
+        for kind, sheet in (
+            ("perception", "Perception_Not_Inc"),
+            ("management_info", "Man_Info_Not_Inc"),
+        )
+    }
     mi_codes = {r["landlord_code"] for r in mi_rows}
     landlord_rows = []
     for code, record in sorted(landlords.items(), key=lambda kv: kv[1]["landlord_name"]):
         record["has_management_info"] = "yes" if code in mi_codes else "no"
         record["perception_stock_types"] = ";".join(sorted(perception_cover.get(code, set())))
+        record["perception_excluded_by_rsh"] = "yes" if code in excluded["perception"] else "no"
+        record["management_info_excluded_by_rsh"] = (
+            "yes" if code in excluded["management_info"] else "no"
+        )
         landlord_rows.append(record)
     _write_csv(out_dir / "landlords.csv", list(landlord_rows[0]), landlord_rows)
     counts["landlords.csv"] = len(landlord_rows)

@@ -551,15 +551,27 @@ def compare_return(con: duckdb.DuckDBPyConnection, landlords: list[Landlord]) ->
             if f.field_code
         ]
     )
-    # Tandridge has no management information row (the RSH excluded it): its CH fields are ours only.
+    # The RSH left some landlords' data out of its tables ("... Not Included" sheets): Tandridge's
+    # management information (so its CH fields are ours only) and two councils' perception surveys
+    # (no TP09 counts to replay, so our return shows no responses and [U]). Not compared.
+    landlords_csv = pl.read_csv(RSH / "landlords.csv", infer_schema=False)
     in_management_info = set(published().filter(pl.col("measure") != "TP09")["landlord_id"])
+    perception_excluded = {
+        "rsh_" + code.lower()
+        for code in landlords_csv.filter(pl.col("perception_excluded_by_rsh") == "yes")[
+            "landlord_code"
+        ]
+    }
     joined = ours.join(published_fields(), on=["landlord_id", "field_code"], how="left")
     return joined.with_columns(
         outcome=pl.struct("published", "ours", "landlord_id", "field_code").map_elements(
             lambda r: (
                 "rsh_excluded"
-                if r["landlord_id"] not in in_management_info
-                and not r["field_code"].startswith("TP09")
+                if (
+                    r["landlord_id"] not in in_management_info
+                    and not r["field_code"].startswith("TP09")
+                )
+                or (r["landlord_id"] in perception_excluded and r["field_code"].startswith("TP09"))
                 else classify_field(r["published"], r["ours"])
             ),
             return_dtype=pl.String,
@@ -716,3 +728,13 @@ def test_tsm_returns_of_the_replayed_landlords_match_the_workbook(replay):
     # excluded, [E]) + 413 TP09 pairs x 6 fields.
     assert outcomes["reproduced"] == 415 * 16 - 5 + 413 * 6, outcomes
     assert set(outcomes) <= {"reproduced", "blank_both", "rsh_excluded"}, outcomes
+    excluded = returns.filter(pl.col("outcome") == "rsh_excluded")
+    # 00AU's CH02 stage 1 ([E]), LH0279's TP09 ([E]), Stoke's and Cannock Chase's perception
+    # surveys and Tandridge's management information (excluded by the RSH).
+    assert set(excluded["landlord_id"]) == {
+        "rsh_00au",
+        "rsh_lh0279",
+        "rsh_00gl",
+        "rsh_41ub",
+        "rsh_43uk",
+    }
