@@ -1,0 +1,230 @@
+"""Crash safety: a run killed at random points leaves the last good state whole, and a rerun
+reproduces it exactly.
+
+A landlord-year run (ingest, measures, the TSM return, the data-quality report in HTML and PDF) is
+run once in a subprocess to get the baseline. Then, for each kill point (during ingestion, during
+measures, during rendering) a new run is started and SIGKILLed a random time (fixed seed) after
+that step starts. After each kill:
+
+- the DuckDB file opens, and every table holds exactly the baseline rows (a step's writes are one
+  transaction: either all of the rerun or none of it, and both equal the baseline);
+- every output of the baseline is still there and whole: CSVs byte-identical, the PDF readable,
+  the HTML complete (outputs are written to a temporary name and renamed);
+
+and a last run completes with tables and CSVs identical to the baseline.
+
+This file is also the subprocess: ``python tests/integration/test_crash_safety.py ROOT OUT
+LANDLORD YEAR ASSET...`` runs those assets for one landlord-year in process, as the command line
+does (holding the landlord's writer lock for the whole run).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LANDLORD = "small_specialist"
+YEAR = "2025-26"
+ASSETS = ["canonical_tables", "measures", "tsm_return", "data_quality_report"]
+# (step whose start arms the kill, longest random delay in seconds after it)
+KILL_POINTS = [
+    ("canonical_tables", 2.0),
+    ("measures", 4.0),
+    ("data_quality_report", 8.0),
+]
+SEED = 20261125
+
+
+# --- the subprocess -------------------------------------------------------------------------------
+
+
+def run_in_process(root: str, out: str, landlord: str, year: str, assets: list[str]) -> int:
+    """Run ``assets`` for one landlord-year like the command line; 0 when the run succeeded."""
+    os.environ["COMPLAINTS_WORKSPACES_ROOT"] = root
+    os.environ["COMPLAINTS_OUTPUT_ROOT"] = out
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    import dagster as dg
+
+    from pipeline.definitions import defs
+    from pipeline.partitions import year_key
+
+    job = dg.define_asset_job("security_run", selection=dg.AssetSelection.assets(*assets))
+    merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=[job]))
+    store = merged.resources["store"]
+    with store.writer_lock(landlord):
+        result = merged.resolve_job_def("security_run").execute_in_process(
+            partition_key=year_key(landlord, year),
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
+    print(f"RUN_SUCCESS={result.success}", flush=True)
+    return 0 if result.success else 1
+
+
+# --- helpers for the tests ------------------------------------------------------------------------
+
+
+def start_run(
+    workspaces: Path, out: Path, landlord: str = LANDLORD, assets: list[str] = ASSETS, **env
+) -> subprocess.Popen:
+    environment = {**os.environ, "COMPLAINTS_PSEUDONYMISATION_KEY": "crash-test-key", **env}
+    environment.pop("DAGSTER_HOME", None)
+    return subprocess.Popen(
+        [sys.executable, __file__, str(workspaces), str(out), landlord, YEAR, *assets],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group: the kill reaches any child (chromium)
+    )
+
+
+class Watcher:
+    """Reads a run's output in a thread and notes when each step starts."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self.started: dict[str, float] = {}
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+            if "STEP_START" in line:
+                for step in ASSETS:
+                    if f" - {step} - STEP_START" in line:
+                        self.started.setdefault(step, time.monotonic())
+
+    def wait_for_step(self, step: str, timeout: float = 600) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if step in self.started:
+                return True
+            if self.process.poll() is not None:
+                return False
+            time.sleep(0.02)
+        return False
+
+    def finish(self, timeout: float = 900) -> int:
+        code = self.process.wait(timeout=timeout)
+        self._thread.join(timeout=10)
+        return code
+
+    def output(self) -> str:
+        return "".join(self.lines[-60:])
+
+
+def kill(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=60)
+
+
+def fingerprint(warehouse: Path) -> dict[str, tuple[int, str]]:
+    """Rows and an order-independent digest of every table of the warehouse."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where database_name = current_database() "
+                "and not temporary order by 1"
+            ).fetchall()
+        ]
+        return {
+            table: con.execute(
+                f"select count(*), coalesce(md5(string_agg(cast(t as varchar), chr(10) "  # noqa: S608
+                f"order by cast(t as varchar))), '') from \"{table}\" t"
+            ).fetchone()
+            for table in tables
+        }
+    finally:
+        con.close()
+
+
+def outputs_whole(folder: Path, baseline: dict[str, bytes]) -> None:
+    """Every baseline output is there and whole (no half-written file is ever visible)."""
+    from pypdf import PdfReader
+
+    for name, data in baseline.items():
+        path = folder / name
+        assert path.is_file(), f"{name} vanished"
+        if name.endswith(".csv"):
+            assert path.read_bytes() == data, f"{name} differs from the baseline"
+        elif name.endswith(".pdf"):
+            assert len(PdfReader(str(path)).pages) > 0
+        elif name.endswith(".html"):
+            assert path.read_text(encoding="utf-8").rstrip().endswith("</html>")
+        elif name.endswith(".xlsx"):
+            from openpyxl import load_workbook
+
+            load_workbook(path, read_only=True).close()
+
+
+# --- the test -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    out = tmp_path_factory.mktemp("crash")
+    watcher = Watcher(start_run(ROOT / "examples", out))
+    assert watcher.finish() == 0, watcher.output()
+    warehouse = out / "warehouse" / f"{LANDLORD}.duckdb"
+    folder = out / LANDLORD / YEAR
+    files = {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+    assert {"tsm_return.csv", "data_quality.html", "data_quality.pdf", "quarantine.csv"} <= set(
+        files
+    )
+    return out, warehouse, folder, fingerprint(warehouse), files
+
+
+def test_kill_at_random_points_keeps_state_and_rerun_is_identical(baseline):
+    out, warehouse, folder, tables, files = baseline
+    rng = random.Random(SEED)
+    tested = []
+    for step, longest in KILL_POINTS:
+        watcher = Watcher(start_run(ROOT / "examples", out))
+        assert watcher.wait_for_step(step), f"{step} never started:\n{watcher.output()}"
+        delay = rng.uniform(0.0, longest)
+        time.sleep(delay)
+        finished_first = watcher.process.poll() is not None
+        kill(watcher.process)
+        tested.append(
+            (step, round(delay, 2), "finished before the kill" if finished_first else "killed")
+        )
+        # The last good state: readable and equal to the baseline, table by table.
+        assert fingerprint(warehouse) == tables, f"tables changed after a kill during {step}"
+        outputs_whole(folder, files)
+    print(f"\nkill points tested: {tested}")
+    assert sum(1 for *_, how in tested if how == "killed") >= 2
+
+    watcher = Watcher(start_run(ROOT / "examples", out))
+    assert watcher.finish() == 0, watcher.output()
+    assert fingerprint(warehouse) == tables
+    for name, data in files.items():
+        if name.endswith(".csv"):
+            assert (folder / name).read_bytes() == data, name
+    outputs_whole(folder, files)
+    visible = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+    assert visible == set(files), "a partial or stray output file is visible"
+
+
+if __name__ == "__main__":
+    sys.exit(run_in_process(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]))
