@@ -81,7 +81,7 @@ def test_retention_is_not_in_the_year_jobs_and_is_scheduled():
     from pipeline.defs.orchestration.jobs import YEAR_DIMENSIONS, PartitionedBy
 
     definitions = defs()
-    assert definitions.resolve_job_def("retention").name == "retention"
+    assert definitions.resolve_job_def("retention_job").name == "retention_job"
     # Every landlord x year asset in one job (what the command line runs) still resolves.
     year_job = dg.define_asset_job("all_year", selection=PartitionedBy(dimensions=YEAR_DIMENSIONS))
     merged = dg.Definitions.merge(definitions, dg.Definitions(jobs=[year_job]))

@@ -68,7 +68,7 @@ def apply_retention_op(context: dg.OpExecutionContext, store: ComplaintsStore) -
 
 
 @dg.job(
-    name="retention",
+    name="retention_job",
     partitions_def=landlord_partitions,
     tags={"complaints/job": "retention"},
     description="Apply the landlord's retention rule to its warehouse (counts logged, no ids).",
