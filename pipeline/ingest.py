@@ -464,7 +464,9 @@ def ingest_workspace(
     planned: list[_Planned] = []
     try:
         for name, mapping in mappings.items():
-            frames = [read_source(p, workspace, mapping, name) for p in files[name]]
+            frames = [
+                read_source(p, workspace, mapping, name, landlord.thresholds) for p in files[name]
+            ]
             if not frames:
                 log.warning("%s matches no file in %s", name, workspace)
                 continue

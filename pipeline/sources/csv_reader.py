@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import polars as pl
 
@@ -81,6 +82,16 @@ def read_csv_text(
     )
     try:
         header_raw = pl.read_csv(io.BytesIO(data), n_rows=0, **options).columns
+        # Polars renames a repeated name 'X' to 'X_duplicated_0'; a mapped column named twice
+        # (or ' X' and 'X ') is ambiguous: refuse rather than read whichever comes first.
+        bases = [re.sub(r"_duplicated_\d+$", "", name).strip() for name in header_raw]
+        twice = [c for c in dict.fromkeys(wanted) if bases.count(c) > 1]
+        if twice:
+            names = ", ".join(f"'{c}'" for c in twice)
+            raise IngestError(
+                f"{shown}: column {names} appears more than once in the header; rename or "
+                "remove the extra column so it is clear which one the mapping means"
+            )
         by_name = {name.strip(): name for name in header_raw}
         present = [by_name[c] for c in wanted if c in by_name]
         frame = pl.read_csv(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.config import Thresholds
+from pipeline.limits import InputLimits, check_input_limits
 from pipeline.mapping import Mapping
 from pipeline.sources.csv_reader import decode_to_utf8, read_csv_text
 from pipeline.sources.errors import IngestError
@@ -54,7 +56,13 @@ def _missing_columns_error(
     )
 
 
-def read_source(path: Path, workspace: Path, mapping: Mapping, mapping_name: str) -> SourceFrame:
+def read_source(
+    path: Path,
+    workspace: Path,
+    mapping: Mapping,
+    mapping_name: str,
+    limits: InputLimits | Thresholds | None = None,
+) -> SourceFrame:
     """Read ``path`` as ``mapping`` says.
 
     Parameters
@@ -67,6 +75,8 @@ def read_source(path: Path, workspace: Path, mapping: Mapping, mapping_name: str
         The mapping that matched the file.
     mapping_name
         The mapping's file name for messages (``mappings/erica.yaml``).
+    limits
+        Size and width limits (landlord.yaml ``thresholds``) checked before reading; None = none.
 
     Returns
     -------
@@ -75,9 +85,20 @@ def read_source(path: Path, workspace: Path, mapping: Mapping, mapping_name: str
     Raises
     ------
     IngestError
-        The file is empty, binary, undecodable, not a workbook, or lacks a mapped column.
+        The file is empty, binary, undecodable, not a workbook, lacks a mapped column, or breaks
+        a limit in ``limits``.
     """
     shown = Path(path).relative_to(workspace).as_posix()
+    if limits is not None:
+        # Before a byte is read: a file too large or too wide is refused, not loaded into memory.
+        check_input_limits(
+            path,
+            limits,
+            shown=shown,
+            file_format=mapping.format,
+            delimiter=mapping.delimiter,
+            header_row=mapping.header_row,
+        )
     wanted = mapping.source_columns()
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
