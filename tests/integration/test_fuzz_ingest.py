@@ -501,3 +501,31 @@ def test_fuzz_case_count():
     for kind, message in sorted(MESSAGES.items()):
         print(f"  refused ({kind}): {message}")
     assert total >= 3 * EXAMPLES * FILES_PER_BATCH * 0.9
+
+
+# --- cases found by the fuzz, pinned --------------------------------------------------------------
+
+
+def test_duplicated_mapped_header_is_refused(workspace, landlord):
+    """A mapped column name twice in the header: refuse, never guess which one is meant.
+
+    Found by the duplicate_header mutation: with the personal-data column 'Complainant Name'
+    renamed to 'S1 Response Date', the reader took the first of the two columns, so residents'
+    names were read as response dates and copied into quarantine.raw_value (and quarantine.csv).
+    """
+    header = list(HEADER)
+    header[HEADER.index("Complainant Name")] = "S1 Response Date"
+    name = "exports/erica_complaints_dup.csv"
+    (workspace / name).write_bytes(_serialise(header, ROWS[:5]))
+    con = duckdb.connect()
+    with pytest.raises(IngestError, match=r"erica_complaints_dup\.csv: .*'S1 Response Date'"):
+        ingest_workspace(con, workspace, landlord, KEY)
+    names = [row[HEADER.index("Complainant Name")] for row in ROWS[:5]]
+    quarantined = (
+        con.execute("select raw_value from quarantine").fetchall()
+        if con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'quarantine'"
+        ).fetchone()[0]
+        else []
+    )
+    assert not any(value in names for (value,) in quarantined)

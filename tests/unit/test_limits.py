@@ -117,3 +117,50 @@ def test_not_a_zip_is_an_ingest_error(tmp_path):
     path.write_bytes(b"not a workbook")
     with pytest.raises(IngestError, match="fake.xlsx: is not a readable XLSX workbook"):
         check_input_limits(path, InputLimits(), file_format="xlsx", shown="fake.xlsx")
+
+
+def _small_workspace(tmp_path: Path, **thresholds) -> Path:
+    import shutil
+
+    import yaml
+
+    source = Path(__file__).resolve().parents[2] / "examples" / "housing21"
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "exports").mkdir()
+    shutil.copy(source / "mappings/erica_complaints.yaml", tmp_path / "mappings")
+    doc = yaml.safe_load((source / "landlord.yaml").read_text(encoding="utf-8"))
+    doc["thresholds"] = {**doc.get("thresholds", {}), **thresholds}
+    (tmp_path / "landlord.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    lines = (source / "exports/erica_complaints_2024-25.csv").read_bytes().splitlines(True)
+    (tmp_path / "exports/erica_complaints_2024-25.csv").write_bytes(b"".join(lines[:6]))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "message"),
+    [
+        ({"max_columns": 20}, "has 51 columns, more than the limit of 20"),
+        ({"max_file_mb": 0}, "larger than the limit of 0 MB"),
+    ],
+)
+def test_ingest_refuses_a_file_over_the_landlords_limits(tmp_path, thresholds, message):
+    import duckdb
+
+    from pipeline.config import load_landlord
+    from pipeline.ingest import ingest_workspace
+
+    workspace = _small_workspace(tmp_path, **thresholds)
+    con = duckdb.connect()
+    with pytest.raises(IngestError, match=rf"exports/erica_complaints_2024-25.csv: .*{message}"):
+        ingest_workspace(con, workspace, load_landlord(workspace), "k")
+
+
+def test_ingest_within_limits_loads(tmp_path):
+    import duckdb
+
+    from pipeline.config import load_landlord
+    from pipeline.ingest import ingest_workspace
+
+    workspace = _small_workspace(tmp_path)
+    summary = ingest_workspace(duckdb.connect(), workspace, load_landlord(workspace), "k")
+    assert summary.rows_in == 5 and summary.reconciles
