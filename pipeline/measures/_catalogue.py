@@ -85,6 +85,8 @@ HEADLINE_MEASURES: tuple[tuple[str, str, str], ...] = (
     ("promised_actions_on_time", "all", "percent"),
     ("root_cause_recorded", "all", "percent"),
     ("stage2_different_handler", "all", "percent"),
+    ("records_complete", "all", "percent"),
+    *((f"extension_within_limit_{n}", "regulator", "percent") for n in (1, 2)),
     ("ombudsman_referred", "all", "count"),
     ("ombudsman_determinations", "all", "count"),
     ("ombudsman_findings", "all", "count"),

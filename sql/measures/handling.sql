@@ -1,39 +1,89 @@
--- Stage 2 reviewed by someone other than the stage 1 handler.
--- design.md section 7 (self-assessment evidence) and the Code's requirement that stage 2 is handled
--- by a different person from stage 1 (Code 6.11 as the self-assessment numbers it).
+-- Complaint-handling evidence for the self-assessment: different stage 2 handler, complete records,
+-- extensions within the limit.
+-- design.md section 7 (self-assessment evidence): the Code requires stage 2 to be handled by a
+-- different person from stage 1 (Code 6.11 as the self-assessment numbers it), complete records of
+-- each complaint (Code section 9 record keeping) and extensions within the Code's / SPSO's limits with
+-- the reason given (Code 5.7 / 6.15; SPSO model CHP).
 --
--- Counted stage 2 received in the period whose complaint has a stage 1 and both handler references
--- recorded: % where the two differ (references are pseudonymous, so equality is all that is known).
+-- stage2_different_handler: counted stage 2 received in the period whose complaint has a stage 1 and
+--   both handler references recorded: % where the two differ (references are pseudonymous, so
+--   equality is all that is known).
+-- records_complete: counted stages received in the period, % with the record the Code asks for:
+--   received date, an outcome other than 'open' once responded, and a handler reference.
+-- extension_within_limit_n: counted stage n received in the period with extension_wd > 0, % whose
+--   extension is within the regulator cap (eng 10 / 20, sct 5 / 10 WD) and has a reason recorded.
+-- One scan of the counted stages received in the year feeds all three.
 
 with
 
-monthly as (
+stages as (
     select
+        stage,
         date_trunc('month', received_date)::date as month,
-        case when grouping(regime) = 0 then 'regime' else 'none' end as breakdown,
-        coalesce(regime, 'all') as breakdown_value,
-        count(*) filter (where handler_ref <> s1_handler_ref) as different,
-        count(*) as stages
-    from stage_timeliness
-    where stage = 2
-        and counted
+        regime,
+        received_date is not null
+        and (responded_date is null or outcome <> 'open')
+        and nullif(trim(handler_ref), '') is not null as record_complete,
+        extension_wd > 0 as extended,
+        -- reg_extension_wd = least(extension_wd, regulator cap): equal only when within the cap
+        extension_wd = reg_extension_wd and nullif(trim(extension_reason), '') is not null
+            as extension_ok,
+        stage = 2
         and has_stage1
         and handler_ref is not null
-        and s1_handler_ref is not null
-        and received_date between $year_start and $year_end
+        and s1_handler_ref is not null as handlers_known,
+        handler_ref <> s1_handler_ref as handler_differs
+    from stage_timeliness
+    where counted and received_date between $year_start and $year_end
+),
+
+monthly as (
+    select
+        month,
+        'stage2_different_handler' as measure,
+        case when grouping(regime) = 0 then 'regime' else 'none' end as breakdown,
+        coalesce(regime, 'all') as breakdown_value,
+        'all' as view,
+        count(*) filter (where handler_differs) as numerator,
+        count(*) as denominator
+    from stages
+    where handlers_known
     group by grouping sets ((month), (month, regime))
+    union all
+    select
+        month,
+        'records_complete',
+        case when grouping(stage) = 0 then 'stage' else 'none' end,
+        coalesce(stage::varchar, 'all'),
+        'all',
+        count(*) filter (where record_complete),
+        count(*)
+    from stages
+    group by grouping sets ((month), (month, stage))
+    union all
+    select
+        month,
+        'extension_within_limit_' || stage,
+        case when grouping(regime) = 0 then 'regime' else 'none' end,
+        coalesce(regime, 'all'),
+        'regulator',
+        count(*) filter (where extension_ok),
+        count(*)
+    from stages
+    where extended
+    group by grouping sets ((month, stage), (month, stage, regime))
 ),
 
 final as (
     select
         pm.period_kind,
         pm.period,
-        'stage2_different_handler' as measure,
+        m.measure,
         m.breakdown,
         m.breakdown_value,
-        'all' as view,
-        sum(m.different) as numerator,
-        sum(m.stages) as denominator,
+        m.view,
+        sum(m.numerator) as numerator,
+        sum(m.denominator) as denominator,
         'percent' as unit
     from monthly as m
     inner join period_month as pm on pm.month = m.month

@@ -4,7 +4,7 @@
 --
 -- Refused stages received in the period, every regime and tenure. refused_1 is the complaint-level
 -- count (a refused complaint); refused_2 counts refused escalations. refusals_with_reason: % of the
--- refused stages with a reason recorded.
+-- refused stages with a reason recorded, overall and per stage (breakdown stage, values '1', '2').
 
 with
 
@@ -37,13 +37,13 @@ monthly as (
     select
         month,
         'refusals_with_reason',
-        'none',
-        'all',
+        case when grouping(stage) = 0 then 'stage' else 'none' end,
+        coalesce(stage::varchar, 'all'),
         count(*) filter (where reason <> 'not recorded'),
         count(*),
         'percent'
     from refused
-    group by month
+    group by grouping sets ((month), (month, stage))
 ),
 
 final as (
