@@ -4,7 +4,6 @@ Thin wrappers over :mod:`pipeline.reporting.render`: each opens the landlord's D
 renders from the ``measures`` table and returns the paths it wrote and how long rendering took.
 """
 
-import importlib.util
 import time
 
 import dagster as dg
@@ -24,13 +23,9 @@ from pipeline.reporting.render import (
 )
 from pipeline.resources import ComplaintsStore
 
-# The annual report prints the self-assessment summary; depend on that asset only where it exists,
-# so the reporting group still loads in a code location without it.
-_ANNUAL_DEPS = ["measures"] + (
-    ["self_assessment"]
-    if importlib.util.find_spec("pipeline.defs.self_assessment.assets") is not None
-    else []
-)
+# The annual report prints the self-assessment summary and the sector medians, so it runs after
+# both (compute_measures replaces the year's rows, benchmark rows included).
+_ANNUAL_DEPS = ["measures", "sector_benchmarks", "self_assessment"]
 
 
 def _result(paths: dict, seconds: float, **extra) -> dg.MaterializeResult:
