@@ -15,7 +15,8 @@ headline measure has a row (``[U]`` when it has no denominator).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -85,6 +86,12 @@ def stage_timeliness(
     ``policy_timescale`` and ``stage_timeliness`` in ``con`` (see ``docs/measures.md`` for the
     columns) from the canonical ``complaint`` and ``complaint_stage`` tables.
 
+    The staging query is the costly part of the measures (seconds at a million stages), so the
+    table is reused when it was built in this connection for the same landlord.yaml, data cut and
+    loaded data: the ``ingest_file`` ledger (file sha256s and rows loaded) and the landlord's
+    complaint and stage row counts. Rows inserted without an ``ingest_file`` entry (tests, one-off
+    loads) are not fingerprinted, so the table is then always rebuilt.
+
     Parameters
     ----------
     con
@@ -100,15 +107,72 @@ def stage_timeliness(
         One row per complaint stage of the landlord, refused stages included (``counted`` false).
     """
     cut = resolve_data_cut(landlord, data_cut)
+    # the calendar and policy tables are cheap (milliseconds) and other code reads them, so they
+    # are always rebuilt from this landlord.yaml
     build_calendar(con, landlord.closures)
     build_policy_tables(con, landlord)
-    with _joins_as_written(con):
+    fingerprint = _load_fingerprint(con, landlord, cut)
+    if fingerprint is None or fingerprint != _built_fingerprint(con):
+        with _joins_as_written(con):
+            con.execute(
+                "create or replace temp table stage_timeliness as "
+                + load_sql("staging/stage_timeliness.sql"),
+                {"landlord_id": landlord.landlord_id, "data_cut": cut},
+            )
         con.execute(
-            "create or replace temp table stage_timeliness as "
-            + load_sql("staging/stage_timeliness.sql"),
-            {"landlord_id": landlord.landlord_id, "data_cut": cut},
+            "create or replace temp table stage_timeliness_source as "
+            "select $fingerprint::varchar as fingerprint",
+            {"fingerprint": fingerprint},
         )
     return con.table("stage_timeliness")
+
+
+def _load_fingerprint(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, cut: dt.date
+) -> str | None:
+    """What ``stage_timeliness`` was built from, or None when the load cannot be fingerprinted.
+
+    Ingest replaces a landlord's rows and records every file it read in ``ingest_file`` (sha256,
+    rows loaded), so the ledger plus the row counts identifies the canonical load; landlord.yaml
+    (closures, policy versions) and the data cut complete the key.
+    """
+    try:
+        files, complaints, stages = con.execute(
+            """
+            select
+                (
+                    select string_agg(
+                        source_file || ':' || sha256 || ':' || rows_loaded, ','
+                        order by source_file, sha256, rows_loaded
+                    )
+                    from ingest_file where landlord_id = $landlord_id
+                ),
+                (select count(*) from complaint where landlord_id = $landlord_id),
+                (select count(*) from complaint_stage where landlord_id = $landlord_id)
+            """,
+            {"landlord_id": landlord.landlord_id},
+        ).fetchone()
+    except duckdb.CatalogException:  # no ingest ledger in this database
+        return None
+    if files is None:
+        return None
+    key = "|".join(
+        (landlord.model_dump_json(), cut.isoformat(), files, str(complaints), str(stages))
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _built_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint ``stage_timeliness`` was last built with in this connection, if any."""
+    try:
+        row = con.execute(
+            "select fingerprint from temp.main.stage_timeliness_source "
+            "where exists (select 1 from duckdb_tables() "
+            "where temporary and table_name = 'stage_timeliness')"
+        ).fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
 
 
 @contextmanager
@@ -228,14 +292,14 @@ def _build_inputs(con: duckdb.DuckDBPyConnection, landlord: Landlord, year: Repo
 def compute_measures(
     con: duckdb.DuckDBPyConnection,
     landlord: Landlord,
-    year: ReportingYear,
+    year: ReportingYear | Sequence[ReportingYear],
     data_cut: dt.date | None = None,
 ) -> int:
-    """Compute every measure for a landlord and reporting year and write it to ``measures``.
+    """Compute every measure for a landlord and reporting year(s) and write it to ``measures``.
 
-    Builds the working-day calendar and ``stage_timeliness``, runs each family in
-    ``sql/measures/`` for the year, its quarters and its months, and replaces the landlord's rows for
-    those periods in one transaction (reruns are idempotent).
+    Builds the working-day calendar and ``stage_timeliness`` once, then for each year runs each
+    family in ``sql/measures/`` for the year, its quarters and its months, and replaces the
+    landlord's rows for those periods in one transaction per year (reruns are idempotent).
 
     Parameters
     ----------
@@ -245,7 +309,9 @@ def compute_measures(
     landlord
         The validated landlord.yaml.
     year
-        The reporting year (1 April to 31 March).
+        The reporting year (1 April to 31 March), or several: the staging is shared, so a
+        four-year run pays for it once. A later single-year call on the same connection and
+        load also reuses it (see :func:`stage_timeliness`).
     data_cut
         Date the exports were taken; default ``landlord.data_cut_date``, else today. Open stages,
         provisional stage 1 resolutions and pending acknowledgements are judged at this date.
@@ -253,18 +319,26 @@ def compute_measures(
     Returns
     -------
     int
-        Number of ``measures`` rows written.
+        Number of ``measures`` rows written (all years).
     """
+    years = [year] if isinstance(year, ReportingYear) else list(year)
     cut = resolve_data_cut(landlord, data_cut)
     con.execute(ROUND_HALF_UP_MACRO)
     con.execute(MEASURES_DDL)
     stage_timeliness(con, landlord, cut)
-    _build_periods(con, year)
-    _build_inputs(con, landlord, year)
     catalogue = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
         HEADLINE_MEASURES, schema=["measure", "view", "unit"], orient="row"
     )
     con.execute("create or replace temp table measure_catalogue as select * from catalogue")
+    return sum(_compute_year(con, landlord, one, cut) for one in years)
+
+
+def _compute_year(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, year: ReportingYear, cut: dt.date
+) -> int:
+    """Run every family for one year on the built ``stage_timeliness``; rows written."""
+    _build_periods(con, year)
+    _build_inputs(con, landlord, year)
     con.execute(_MEASURE_ROWS_DDL)
     params = {
         "landlord_id": landlord.landlord_id,
