@@ -64,11 +64,14 @@ def run_in_process(root: str, out: str, landlord: str, year: str, assets: list[s
     merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=[job]))
     store = merged.resources["store"]
     with store.writer_lock(landlord):
+        # Wall-clock marks of the locked section (every write of the run happens inside it).
+        print(f"LOCK_ACQUIRED={time.time()}", flush=True)
         result = merged.resolve_job_def("security_run").execute_in_process(
             partition_key=year_key(landlord, year),
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=False,
         )
+        print(f"LOCK_RELEASING={time.time()}", flush=True)
     print(f"RUN_SUCCESS={result.success}", flush=True)
     return 0 if result.success else 1
 
