@@ -58,7 +58,7 @@ def full_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     env.pop("DAGSTER_HOME", None)
     process = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "run", "--all-examples", "--output", str(out)]
-        + ["--parallel", "2", "--committee", "last"],
+        + ["--year", "2025-26", "--parallel", "2", "--committee", "last"],
         cwd=ROOT,
         env=env,
         capture_output=True,
