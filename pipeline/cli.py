@@ -157,8 +157,10 @@ def _instance():
 def _default_year(store, landlord_id: str) -> str:
     from pipeline.periods import ReportingYear
 
-    cut = store.landlord(landlord_id).data_cut_date
-    return ReportingYear.containing(cut or dt.date.today()).key
+    # The latest complete reporting year at the data cut: the one a board report or a return is
+    # about (the year in progress has no year-end stock yet).
+    cut = store.landlord(landlord_id).data_cut_date or dt.date.today()
+    return ReportingYear.containing(cut + dt.timedelta(days=1)).previous.key
 
 
 def _committee_quarters(store, landlord_id: str, year: str, mode: str) -> list[str]:

@@ -8,6 +8,7 @@ fast and on its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -180,7 +181,7 @@ def test_run_one_workspace_prints_progress_counts_and_outputs(location, capsys):
     assert "1 of 1 landlord(s) ok" in text
 
 
-def test_default_year_is_the_data_cut_year_and_committee_none_is_respected(location, capsys):
+def test_default_year_is_the_last_complete_year_and_committee_none_is_respected(location, capsys):
     _, output, _, _ = location
     assert cli.main(["run", "--landlord", "beta", "--output", str(output)]) == 0
     text = capsys.readouterr().out
@@ -306,3 +307,15 @@ def test_group_command_unions_landlord_measures(tmp_path, capsys):
     lines = Path(target).read_text().splitlines()
     assert lines[0] == "group_landlord,landlord_id,measure,value"
     assert lines[1:] == ["alpha,alpha,CH01_1,53.9", "beta,beta,CH01_1,8.3"]
+
+
+@pytest.mark.parametrize(
+    ("cut", "expected"),
+    [("2025-03-31", "2024-25"), ("2025-04-01", "2024-25"), ("2026-04-30", "2025-26")],
+)
+def test_default_year_is_the_latest_year_ended_by_the_data_cut(cut, expected):
+    class Store:
+        def landlord(self, _):
+            return type("L", (), {"data_cut_date": dt.date.fromisoformat(cut)})()
+
+    assert cli._default_year(Store(), "any") == expected
