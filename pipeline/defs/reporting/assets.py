@@ -8,6 +8,7 @@ import time
 
 import dagster as dg
 
+from pipeline.manifest import write_manifest
 from pipeline.partitions import (
     landlord_and_quarter,
     landlord_and_year,
@@ -141,3 +142,30 @@ def committee_pack(
             workspace=store.workspace(landlord_id),
         )
     return _result(paths, time.perf_counter() - started)
+
+
+@dg.asset(
+    group_name="reporting",
+    partitions_def=landlord_year_partitions,
+    deps=[
+        "annual_report",
+        "data_quality_report",
+        "learning_summary",
+        "tsm_return",
+        "arc_return",
+        "self_assessment",
+    ],
+    kinds={"duckdb", "json"},
+    pool="duckdb",
+    description="manifest.json: the inputs (with SHA-256 and reconciliation), code version, data "
+    "cut, row counts and every output of the landlord-year, so a published figure can be traced.",
+)
+def manifest(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
+    landlord_id, year = landlord_and_year(context)
+    out = store.documents(landlord_id, year)
+    outputs = sorted(p for p in out.glob("*") if p.is_file() and not p.name.startswith("."))
+    with store.connect(landlord_id, read_only=True) as con:
+        path = write_manifest(con, store.landlord(landlord_id), year, out, outputs)
+    return dg.MaterializeResult(
+        metadata={"manifest": dg.MetadataValue.path(str(path)), "outputs": len(outputs)}
+    )
