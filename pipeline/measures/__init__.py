@@ -82,9 +82,12 @@ def stage_timeliness(
 ) -> duckdb.DuckDBPyRelation:
     """Build the per-stage timeliness table (both views) and return it as a relation.
 
-    Creates the temp tables ``wd_calendar``, ``wd_lookup``, ``policy_version``,
-    ``policy_timescale`` and ``stage_timeliness`` in ``con`` (see ``docs/measures.md`` for the
-    columns) from the canonical ``complaint`` and ``complaint_stage`` tables.
+    Creates the temp tables ``wd_calendar``, ``working_day``, ``policy_version``,
+    ``policy_timescale`` and ``stage_timeliness`` and the temp view ``stage_timeliness_detail`` in
+    ``con`` (see ``docs/measures.md`` for the columns) from the canonical ``complaint`` and
+    ``complaint_stage`` tables. The table, which the measures read, holds deadlines as working-day
+    indexes only; the returned view adds the deadline dates (``ack_due``, ``clock_start``,
+    ``base_deadline``, ``reg_extended_deadline``, ``mgt_extended_deadline``).
 
     The staging query is the costly part of the measures (seconds at a million stages), so the
     table is reused when it was built in this connection for the same landlord.yaml, data cut and
@@ -104,7 +107,8 @@ def stage_timeliness(
     Returns
     -------
     duckdb.DuckDBPyRelation
-        One row per complaint stage of the landlord, refused stages included (``counted`` false).
+        ``stage_timeliness_detail``: one row per complaint stage of the landlord, refused stages
+        included (``counted`` false).
     """
     cut = resolve_data_cut(landlord, data_cut)
     # the calendar and policy tables are cheap (milliseconds) and other code reads them, so they
@@ -124,7 +128,11 @@ def stage_timeliness(
             "select $fingerprint::varchar as fingerprint",
             {"fingerprint": fingerprint},
         )
-    return con.table("stage_timeliness")
+    con.execute(
+        "create or replace temp view stage_timeliness_detail as "
+        + load_sql("staging/stage_timeliness_detail.sql")
+    )
+    return con.view("stage_timeliness_detail")
 
 
 def _load_fingerprint(

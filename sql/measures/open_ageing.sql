@@ -19,8 +19,14 @@ as_of_dates as (
     select distinct as_of_date from as_of
 ),
 
+-- as_of_ceil_idx: index of the first working day on or after the date, so that
+-- as_of_date > deadline exactly when as_of_ceil_idx > deadline index (sql/staging/stage_timeliness.sql)
 as_of_index as (
-    select d.as_of_date, c.regime_no, c.wd_index as as_of_idx
+    select
+        d.as_of_date,
+        c.regime_no,
+        c.wd_index as as_of_idx,
+        c.wd_index + (not c.is_working)::int as as_of_ceil_idx
     from as_of_dates as d
     inner join wd_calendar as c on c.day = d.as_of_date
 ),
@@ -30,7 +36,7 @@ open_stages as (
         a.as_of_date,
         s.stage,
         a.as_of_idx - s.received_idx as age_wd,
-        a.as_of_date > s.mgt_extended_deadline as overdue,
+        a.as_of_ceil_idx > s.mgt_extended_idx as overdue,
         a.as_of_idx - s.mgt_extended_idx as overdue_wd
     from stage_timeliness as s
     inner join as_of_index as a

@@ -18,11 +18,15 @@
 --   heat networks      = receipt + heat_network_limit_days calendar days, where the complaint's
 --                        policy version has heat_network_rules_from on or before its receipt
 --
--- Working days: wd_index from wd_calendar, the k-th working day from working_day, joined on integer
--- keys (pipeline/calendar.py): add_wd(a, n) = working day with index wd_index[a] + n.
+-- Working days: wd_index from wd_calendar joined on integer keys (pipeline/calendar.py):
+-- add_wd(a, n) = the working day with index wd_index[a] + n. This table keeps the deadlines as
+-- indexes (ack_due_idx, base_idx, reg_extended_idx, mgt_extended_idx) and judges them on indexes;
+-- stage_timeliness_detail.sql adds the dates (ack_due, clock_start, base_deadline, ...) from
+-- working_day for readers that want them. Narrow on purpose: writing 1.3M wide rows is the costly
+-- part of the measures.
 -- Inputs: canonical complaint, complaint_stage; temp tables policy_version, policy_timescale
--- (pipeline/measures/_policy.py: policy_day names the version in force on a day), wd_calendar
--- and working_day (pipeline/calendar.py).
+-- (pipeline/measures/_policy.py: policy_day names the version in force on a day) and wd_calendar
+-- (pipeline/calendar.py).
 -- Parameters: $landlord_id, $data_cut.
 
 with
@@ -163,43 +167,60 @@ stage_policy as (
     where s.landlord_id = $landlord_id
 ),
 
+-- the data cut's ceiling index per regime (see indexed)
+cut_index as (
+    select regime_no, wd_index + (not is_working)::int as cut_ceil_idx
+    from wd_calendar
+    where day = $data_cut
+),
+
+-- Deadlines are compared on working-day indexes, so no date lookups are needed here. wd_index of
+-- a non-working day is that of the working day before it; the "ceiling" index (wd_index, plus 1 on
+-- a non-working day) is that of the first working day on or after it. For a deadline D, always a
+-- working day with index k: d <= D exactly when ceil_idx(d) <= k (a Saturday response after a
+-- Friday deadline has wd_index = k but ceiling k + 1: late). tests/unit/test_calendar.py proves it
+-- day by day. The deadline dates are joined only in stage_timeliness_detail.sql.
 indexed as (
     select
         sp.*,
         rc.wd_index as received_idx,
         ac.wd_index as acknowledged_idx,
-        wd_key(sp.regime_no, rc.wd_index + sp.ack_wd) as ack_due_key,
+        ac.wd_index + (not ac.is_working)::int as acknowledged_ceil_idx,
+        rc.wd_index + sp.ack_wd as ack_due_idx,
+        pc.wd_index + (not pc.is_working)::int as responded_ceil_idx,
+        ci.cut_ceil_idx,
         pc.wd_index - rc.wd_index as wd_to_response
     from stage_policy as sp
     left join wd_calendar as rc on rc.day_key = day_key(sp.regime_no, sp.received_date)
     left join wd_calendar as ac on ac.day_key = day_key(sp.regime_no, sp.acknowledged_date)
     left join wd_calendar as pc on pc.day_key = day_key(sp.regime_no, sp.responded_date)
+    left join cut_index as ci on ci.regime_no = sp.regime_no
 ),
 
 acknowledgement as (
     select
-        i.*,
-        ad.day as ack_due,
+        *,
         -- enums: codes of one byte instead of a string per row in the materialised table
         case
-            when i.ack_wd is null then 'no_step'
-            when i.acknowledged_date <= ad.day then 'in_time'
-            when i.acknowledged_date is not null then 'late'
-            when ad.day >= $data_cut then 'pending'
+            when ack_wd is null then 'no_step'
+            when acknowledged_ceil_idx <= ack_due_idx then 'in_time'
+            when acknowledged_date is not null then 'late'
+            -- ack due on or after the cut
+            when cut_ceil_idx <= ack_due_idx then 'pending'
             else 'missing'
         end::enum('in_time', 'late', 'missing', 'pending', 'no_step') as ack_status
-    from indexed as i
-    left join working_day as ad on ad.wd_key = i.ack_due_key
+    from indexed
 ),
 
 clock as (
     select
         *,
+        -- which date starts the clock (the date itself is joined in stage_timeliness_detail.sql)
         case
-            when ack_wd is null or clock_starts = 'receipt' then received_date
-            when ack_status = 'in_time' then acknowledged_date
-            else ack_due
-        end as clock_start,
+            when ack_wd is null or clock_starts = 'receipt' then 'receipt'
+            when ack_status = 'in_time' then 'acknowledged'
+            else 'ack_due'
+        end::enum('receipt', 'acknowledged', 'ack_due') as clock_from,
         case
             when ack_wd is null or clock_starts = 'receipt' then received_idx
             when ack_status = 'in_time' then acknowledged_idx
@@ -213,34 +234,21 @@ clock as (
     from acknowledgement
 ),
 
-deadline_keys as (
-    select
-        *,
-        start_idx + respond_wd + mgt_extension_wd as mgt_extended_idx,
-        wd_key(regime_no, start_idx + respond_wd) as base_key,
-        wd_key(regime_no, start_idx + respond_wd + reg_extension_wd) as reg_extended_key,
-        wd_key(regime_no, start_idx + respond_wd + mgt_extension_wd) as mgt_extended_key
-    from clock
-),
-
 deadlines as (
     select
-        k.*,
-        bd.day as base_deadline,
-        rd.day as reg_extended_deadline,
-        md.day as mgt_extended_deadline,
+        *,
+        start_idx + respond_wd as base_idx,
+        start_idx + respond_wd + reg_extension_wd as reg_extended_idx,
+        start_idx + respond_wd + mgt_extension_wd as mgt_extended_idx,
         -- a withdrawn or discontinued stage with no response closes when the complaint closes
         coalesce(
-            k.responded_date,
+            responded_date,
             case
-                when k.outcome in ('withdrawn', 'discontinued')
-                    then coalesce(k.closed_date, k.received_date)
+                when outcome in ('withdrawn', 'discontinued')
+                    then coalesce(closed_date, received_date)
             end
         ) as stage_closed_date
-    from deadline_keys as k
-    left join working_day as bd on bd.wd_key = k.base_key
-    left join working_day as rd on rd.wd_key = k.reg_extended_key
-    left join working_day as md on md.wd_key = k.mgt_extended_key
+    from clock
 ),
 
 final as (
@@ -286,35 +294,36 @@ final as (
         and d.is_tenant_of_owned_stock as tsm_eligible,
         d.outside_tsm,
         d.ack_wd as ack_limit_wd,
-        d.ack_due,
+        d.ack_due_idx,
         d.ack_status,
         case d.ack_status when 'in_time' then true when 'late' then false when 'missing' then false
         end as ack_in_time,
-        d.clock_start,
+        d.clock_from,
+        d.start_idx,
         d.respond_wd as respond_limit_wd,
-        d.base_deadline,
+        d.base_idx,
         d.reg_extension_wd,
-        d.reg_extended_deadline,
+        d.reg_extended_idx,
         case
-            when d.responded_date <= d.base_deadline then 'in_time_without_ext'
-            when d.responded_date <= d.reg_extended_deadline and d.extension_wd > 0
+            when d.responded_ceil_idx <= d.base_idx then 'in_time_without_ext'
+            when d.responded_ceil_idx <= d.reg_extended_idx and d.extension_wd > 0
                 then 'in_time_with_ext'
             else 'late'
         end::enum('in_time_without_ext', 'in_time_with_ext', 'late') as reg_status,
         d.mgt_extension_wd,
-        d.mgt_extended_deadline,
         d.mgt_extended_idx,
         case
-            when d.responded_date <= d.base_deadline then 'in_time_without_ext'
-            when d.responded_date <= d.mgt_extended_deadline and d.extension_wd > 0
+            when d.responded_ceil_idx <= d.base_idx then 'in_time_without_ext'
+            when d.responded_ceil_idx <= d.mgt_extended_idx and d.extension_wd > 0
                 then 'in_time_with_ext'
             else 'late'
         end::enum('in_time_without_ext', 'in_time_with_ext', 'late') as mgt_status,
         d.wd_to_response,
         d.stage_closed_date,
         d.stage_closed_date is null or d.stage_closed_date > $data_cut as open_at_cut,
+        -- management extended deadline before the cut
         (d.stage_closed_date is null or d.stage_closed_date > $data_cut)
-        and d.mgt_extended_deadline < $data_cut as overdue_at_cut,
+        and d.cut_ceil_idx > d.mgt_extended_idx as overdue_at_cut,
         d.escalation_window_close,
         case when d.stage = 2 then d.received_date > d.s1_window_close end as late_requested,
         case when d.stage = 2 then d.has_stage1_row end as has_stage1,

@@ -140,3 +140,38 @@ def test_sql_calendar_agrees_with_python_helpers_over_a_year(calendar_con):
         for offset in range(0, 365, 7):
             day = start + dt.timedelta(days=offset)
             assert sql[(regime, day)] - sql[(regime, start)] == wd(start, day, regime, closures)
+
+
+def test_deadlines_can_be_judged_on_ceiling_indexes(calendar_con):
+    con, _ = calendar_con
+    # stage_timeliness compares a date d with a working-day deadline D on indexes. wd_index of a
+    # non-working day is that of the working day before it, so "wd_index(d) <= wd_index(D)" is
+    # wrong for a weekend day after a Friday deadline. The ceiling index (wd_index + 1 on a
+    # non-working day: the first working day on or after d) is exact: d <= D iff ceil(d) <= idx(D).
+    # Checked for every day of 2024-2025 against every working day within 15 days, both regimes.
+    mismatches = con.execute(
+        """
+        select
+            count(*) filter (
+                where (d.day <= w.day) <> (d.wd_index + (not d.is_working)::int <= w.wd_index)
+            ) as ceiling_wrong,
+            count(*) filter (where (d.day <= w.day) <> (d.wd_index <= w.wd_index)) as floor_wrong,
+            count(*) as pairs
+        from wd_calendar as d
+        inner join working_day as w
+            on w.regime_no = d.regime_no and w.day between d.day - 15 and d.day + 15
+        where d.day between date '2024-01-01' and date '2025-12-31'
+        """
+    ).fetchone()
+    assert mismatches[0] == 0
+    assert mismatches[1] > 0 and mismatches[2] > 20_000
+    # the case named above: Fri 7 Jun 2024 deadline, response Sat 8 Jun is late
+    sat, fri = con.execute(
+        """
+        select
+            max(wd_index + (not is_working)::int) filter (where day = date '2024-06-08'),
+            max(wd_index) filter (where day = date '2024-06-07')
+        from wd_calendar where regime = 'eng'
+        """
+    ).fetchone()
+    assert sat == fri + 1

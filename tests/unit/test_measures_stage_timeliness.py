@@ -354,3 +354,65 @@ def test_refused_and_unaccepted_anonymous_stages_are_not_counted():
     assert rows[("refused", 1)]["counted"] is False
     assert rows[("anon", 1)]["counted"] is False
     assert staged(complaints, stages)[("anon", 1)]["counted"] is True
+
+
+def test_weekend_responses_and_acknowledgements_against_working_day_deadlines():
+    # Statuses are judged on working-day indexes (sql/staging/stage_timeliness.sql); a weekend
+    # date has the index of the Friday before, so these are the cases that must stay exact.
+    # fri: received and acknowledged Fri 31 May 2024 -> base deadline Fri 14 Jun (10 WD);
+    #      responded Sat 15 Jun: after the deadline, late.
+    # mon: received and acknowledged Mon 3 Jun -> base deadline Mon 17 Jun; responded Sun 16 Jun:
+    #      before the deadline, in time.
+    # ackwknd: received Mon 3 Jun, ack due Mon 10 Jun, acknowledged Sat 8 Jun: in time;
+    # acklate: received Fri 31 May, ack due Fri 7 Jun (Mon 3 .. Fri 7), acknowledged Sat 8 Jun:
+    #      late.
+    complaints = [
+        {"complaint_id": cid, "received_date": received}
+        for cid, received in (
+            ("fri", D(2024, 5, 31)),
+            ("mon", D(2024, 6, 3)),
+            ("ackwknd", D(2024, 6, 3)),
+            ("acklate", D(2024, 5, 31)),
+        )
+    ]
+    stages = [
+        {
+            "complaint_id": "fri",
+            "stage": 1,
+            "received_date": D(2024, 5, 31),
+            "acknowledged_date": D(2024, 5, 31),
+            "responded_date": D(2024, 6, 15),
+            "outcome": "upheld",
+        },
+        {
+            "complaint_id": "mon",
+            "stage": 1,
+            "received_date": D(2024, 6, 3),
+            "acknowledged_date": D(2024, 6, 3),
+            "responded_date": D(2024, 6, 16),
+            "outcome": "upheld",
+        },
+        {
+            "complaint_id": "ackwknd",
+            "stage": 1,
+            "received_date": D(2024, 6, 3),
+            "acknowledged_date": D(2024, 6, 8),
+        },
+        {
+            "complaint_id": "acklate",
+            "stage": 1,
+            "received_date": D(2024, 5, 31),
+            "acknowledged_date": D(2024, 6, 8),
+        },
+    ]
+    rows = staged(complaints, stages)
+    assert rows[("fri", 1)]["base_deadline"] == D(2024, 6, 14)
+    assert rows[("fri", 1)]["reg_status"] == rows[("fri", 1)]["mgt_status"] == "late"
+    assert rows[("mon", 1)]["base_deadline"] == D(2024, 6, 17)
+    assert rows[("mon", 1)]["reg_status"] == "in_time_without_ext"
+    assert rows[("ackwknd", 1)]["ack_due"] == D(2024, 6, 10)
+    assert rows[("ackwknd", 1)]["ack_status"] == "in_time"
+    assert rows[("acklate", 1)]["ack_due"] == D(2024, 6, 7)
+    assert rows[("acklate", 1)]["ack_status"] == "late"
+    # a late acknowledgement never buys time: the clock starts at ack due (Fri 7 Jun)
+    assert rows[("acklate", 1)]["clock_start"] == D(2024, 6, 7)
