@@ -120,9 +120,15 @@ class RecordPlan:
     exists: str = "true"
     cross: list[tuple[str, str, Callable[[], str]]] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
 
     def col(self, name: str) -> str:
-        """The typed table's column holding this record's ``name`` field."""
+        """The typed table's column holding this record's ``name`` field.
+
+        A constant field (no source cell) is its SQL literal instead, see :func:`typed_columns`.
+        """
+        if name in self.constants:
+            return f"({self.constants[name]})"
         return ident(self.aliases.get(name, f"{self.name}__{name}"))
 
 
@@ -148,10 +154,11 @@ def _parse_date(x: str, ctx: Context) -> str:
     if ctx.excel_serial_dates:
         # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
         # 1899-12-30 for every real date after February 1900.
-        serial = f"try_cast({x} as double)"
+        # The serial is named once (a lambda argument): written twice, DuckDB hoists the
+        # common try_cast out of the coalesce and runs it on every cell, not just the leftovers.
         parts.append(
-            f"case when {serial} between 61 and 2958465 then "
-            f"date '1899-12-30' + cast(floor({serial}) as integer) end"
+            f"list_transform([try_cast({x} as double)], lambda v: case when v between 61 and "
+            f"2958465 then date '1899-12-30' + cast(floor(v) as integer) end)[1]"
         )
     return f"coalesce({', '.join(parts)})"
 
@@ -246,12 +253,27 @@ def parse_rule(plan: FieldPlan) -> str:
     }.get(plan.column.kind, "unknown_code")
 
 
-def typed_columns(records: list[RecordPlan], ctx: Context) -> list[str]:
+def _is_constant(plan: FieldPlan) -> bool:
+    """True when the field's value reads no source cell (a literal cast)."""
+    spec = plan.spec
+    if spec is None:
+        return plan.derived is None
+    return spec.value is not None
+
+
+def typed_columns(
+    records: list[RecordPlan], ctx: Context, *, inline_constants: bool = False
+) -> list[str]:
     """Select-list items for the typed table, each distinct expression computed once.
 
     Stages share the complaint id and the received date with the complaint, and hashing or
     parsing twice costs seconds on a million rows, so each distinct expression becomes one
     column ``_vN`` and the records' :meth:`RecordPlan.col` point at it.
+
+    With ``inline_constants``, a field with no source cell (a literal) is not stored as a column:
+    :meth:`RecordPlan.col` gives the literal, which DuckDB folds in every rule (``false is null``
+    is dropped at plan time) and which costs nothing to store. Only for SQL that never qualifies
+    a column with a table alias (the long shape's self-joins do).
     """
     seen: dict[str, str] = {}
     items: list[str] = []
@@ -265,7 +287,10 @@ def typed_columns(records: list[RecordPlan], ctx: Context) -> list[str]:
     for record in records:
         for name, plan in record.fields.items():
             value, _ = value_sql(plan, ctx)
-            record.aliases[name] = alias(value)
+            if inline_constants and _is_constant(plan):
+                record.constants[name] = value
+            else:
+                record.aliases[name] = alias(value)
     return items
 
 
@@ -289,14 +314,22 @@ def _branches(
 
 
 def any_issue_condition(records: list[RecordPlan], ctx: Context) -> str:
-    """SQL true when a row might break any field rule (a cheap pre-filter for the issue scan)."""
-    conditions = [
-        f"coalesce({cond}, false)"
-        for record in records
-        for name, plan in record.fields.items()
-        for cond, _ in _branches(record, name, plan, ctx)
-    ]
-    return " or ".join(conditions) or "false"
+    """SQL true when a row might break any field rule (a cheap pre-filter for the issue scan).
+
+    A record's rules only count where the row has that record (``exists``): a wide row without
+    a stage 2 has a blank, required stage 2 date that nobody reports.
+    """
+    parts = []
+    for record in records:
+        # Fields shared by records (complaint id, received date) give the same condition: once.
+        conditions = dict.fromkeys(
+            f"coalesce({cond}, false)"
+            for name, plan in record.fields.items()
+            for cond, _ in _branches(record, name, plan, ctx)
+        )
+        if conditions:
+            parts.append(f"(coalesce({record.exists}, false) and ({' or '.join(conditions)}))")
+    return " or ".join(parts) or "false"
 
 
 def _message_sql(rule_sql: str, table: str, field_name: str, source_name: str | None) -> str:
