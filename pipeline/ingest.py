@@ -190,19 +190,10 @@ def _frames_table(frames: list[SourceFrame], footer: str | None = None) -> pl.Da
         how="vertical",
     )
     cells = [c for c in frame.columns if c not in ("__file", "__row")]
-    trimmed = [pl.col(c).str.strip_chars(SPACE_SEPARATORS) for c in cells]
-    extra = (
-        []
-        if footer is None
-        else [pl.col(footer).str.strip_chars(SPACE_SEPARATORS).alias("__footer")]
-    )
-    return frame.with_columns(
-        *extra,
-        *(
-            pl.when(t.str.len_bytes() > 0).then(t).alias(c)
-            for t, c in zip(trimmed, cells, strict=True)
-        ),
-    )
+    # Two steps: strip once, then blank -> null (one when/then over the strip strips twice).
+    trimmed = frame.with_columns(pl.col(c).str.strip_chars(SPACE_SEPARATORS) for c in cells)
+    extra = [] if footer is None else [pl.col(footer).alias("__footer")]
+    return trimmed.with_columns(*extra, *(pl.when(pl.col(c) != "").then(pl.col(c)) for c in cells))
 
 
 def _plan(index: int, name: str, mapping: Mapping, names: dict[str, str], ctx: Context) -> _Planned:

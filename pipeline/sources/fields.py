@@ -230,7 +230,7 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
             parsed = f"list_transform({items}, lambda e: trim(e))"
         return f"case when {x} is not null then {parsed} end", None
     elif plan.pseudonymised:
-        return pseudonymise_expr(x), None
+        return pseudonymise_expr(x, trimmed=True), None
     else:
         return x, None
     # Judged on the typed column afterwards (VALUE_SLOT), so the parse runs once per cell.
