@@ -179,6 +179,10 @@ SPACE_SEPARATORS = (
 )
 
 
+# Rows per Arrow chunk handed to DuckDB: its row-group size, the unit of parallel scanning.
+_SCAN_CHUNK = 122_880
+
+
 def _frames_table(frames: list[SourceFrame], footer: str | None = None) -> pl.DataFrame:
     """The mapping's files as one frame: ``__file``, ``__row``, cells trimmed, blank = null.
 
@@ -193,7 +197,11 @@ def _frames_table(frames: list[SourceFrame], footer: str | None = None) -> pl.Da
     # Two steps: strip once, then blank -> null (one when/then over the strip strips twice).
     trimmed = frame.with_columns(pl.col(c).str.strip_chars(SPACE_SEPARATORS) for c in cells)
     extra = [] if footer is None else [pl.col(footer).alias("__footer")]
-    return trimmed.with_columns(*extra, *(pl.when(pl.col(c) != "").then(pl.col(c)) for c in cells))
+    out = trimmed.with_columns(*extra, *(pl.when(pl.col(c) != "").then(pl.col(c)) for c in cells))
+    # DuckDB scans an Arrow table in parallel by record batch; one 1M-row chunk would make the
+    # whole typing projection single-threaded. Slices are views, so this copies nothing.
+    chunks = [out.slice(start, _SCAN_CHUNK) for start in range(0, out.height, _SCAN_CHUNK)]
+    return pl.concat(chunks, rechunk=False) if len(chunks) > 1 else out
 
 
 def _plan(index: int, name: str, mapping: Mapping, names: dict[str, str], ctx: Context) -> _Planned:
