@@ -31,11 +31,12 @@
 
 with
 
--- the Code's (England) and SPSO model's (Scotland) extension limits: the regulator view's caps
-regulator_cap as (
-    select *
-    from (values ('eng', 1, 10), ('eng', 2, 20), ('sct', 1, 5), ('sct', 2, 10))
-        as cap (regime, stage, extension_cap_wd)
+-- the policy version in force on each calendar day, joined once here (11,000 rows) so each stage
+-- finds its version with one join instead of two
+policy_on_day as materialized (
+    select pd.day_key, v.*
+    from policy_day as pd
+    inner join policy_version as v on v.version_no = pd.version_no
 ),
 
 -- the complaint's other stage, for the escalation facts (a complaint has at most one stage 1 and
@@ -49,8 +50,7 @@ stage2_of as (
         s2.refused,
         v.anonymous_accepted
     from complaint_stage as s2
-    left join policy_day as pd on pd.day_key = day_key(0, s2.received_date)
-    left join policy_version as v on v.version_no = pd.version_no
+    left join policy_on_day as v on v.day_key = day_key(0, s2.received_date)
     where s2.landlord_id = $landlord_id and s2.stage = 2
 ),
 
@@ -65,8 +65,7 @@ stage1_of as (
         v.anonymous_accepted
     from complaint_stage as s1
     semi join stage2_of as s2 on s2.complaint_id = s1.complaint_id
-    left join policy_day as pd on pd.day_key = day_key(0, s1.received_date)
-    left join policy_version as v on v.version_no = pd.version_no
+    left join policy_on_day as v on v.day_key = day_key(0, s1.received_date)
     where s1.landlord_id = $landlord_id and s1.stage = 1
 ),
 
@@ -110,7 +109,11 @@ stage_policy as (
         t.extension_cap_wd as mgt_cap_wd,
         t.cap_unless_extenuating,
         t.clock_starts,
-        r.extension_cap_wd as reg_cap_wd,
+        -- the Code's (England) and SPSO model's (Scotland) extension limits: the regulator view
+        case c.regime
+            when 'eng' then case s.stage when 1 then 10 when 2 then 20 end
+            when 'sct' then case s.stage when 1 then 5 when 2 then 10 end
+        end as reg_cap_wd,
         not s.refused and (not c.anonymous or v.anonymous_accepted) as counted,
         c.regime = 'eng'
         and list_contains(coalesce(v.outside_tsm_service_areas, []), c.service_area)
@@ -155,13 +158,10 @@ stage_policy as (
     from complaint_stage as s
     inner join complaint as c on c.landlord_id = s.landlord_id and c.complaint_id = s.complaint_id
     -- left joins: a date outside the calendar (2010-2040) keeps its row, with no deadline (late)
-    left join policy_day as sd on sd.day_key = day_key(0, s.received_date)
-    left join policy_version as v on v.version_no = sd.version_no
-    left join policy_day as cd on cd.day_key = day_key(0, c.received_date)
-    left join policy_version as hv on hv.version_no = cd.version_no
+    left join policy_on_day as v on v.day_key = day_key(0, s.received_date)
+    left join policy_on_day as hv on hv.day_key = day_key(0, c.received_date)
     left join policy_timescale as t
         on t.version_no = v.version_no and t.regime = c.regime and t.stage = s.stage
-    left join regulator_cap as r on r.regime = c.regime and r.stage = s.stage
     left join stage2_of as o2 on s.stage = 1 and o2.complaint_id = s.complaint_id
     left join stage1_of as o1 on s.stage = 2 and o1.complaint_id = s.complaint_id
     where s.landlord_id = $landlord_id
