@@ -102,7 +102,8 @@ def read_source(
     wanted = mapping.source_columns()
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    if not data.strip():
+    # isspace() stops at the first non-blank byte; strip() would copy the whole file first.
+    if not data or data.isspace():
         raise IngestError(f"{shown}: the file is empty")
     if mapping.format == "csv":
         if b"\x00" in data:
