@@ -28,7 +28,8 @@ HEADLINES = (
     deps=["canonical_tables"],
     kinds={"duckdb"},
     pool="duckdb",  # writes the landlord's DuckDB file
-    description="Every measure (docs/measures.md) for the year, its quarters and months: TSMs "
+    description="Every measure (docs/measures.md) for the year and the year before, their "
+    "quarters and months: TSMs "
     "CH01, CH02, TP09 (regulator view), timeliness in both views, stage resolution, outcomes, "
     "remedies, refusals, Ombudsman, heat networks, ARC, learning, surveys, with breakdowns.",
 )
@@ -38,7 +39,9 @@ def measures(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.Ma
     year = ReportingYear.parse(year_key)
     data_cut = resolve_data_cut(landlord)
     with store.connect(landlord_id) as con:
-        written = compute_measures(con, landlord, year, data_cut)
+        # the previous year too, from the same staging, so the reports' "last year" column is
+        # there even when only this year's partition runs (its rows are replaced, not duplicated)
+        written = compute_measures(con, landlord, [year.previous, year], data_cut)
         headline = con.execute(
             """
             select measure, breakdown_value, display
