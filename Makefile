@@ -12,7 +12,7 @@ run: setup ## Set up, then run every example workspace for every reporting year
 
 test: setup ## Set up, then lint and run the whole test suite
 	uv run ruff check .
-	uv run ruff format --check .
+	uv run ruff format --check pipeline tests bench scripts
 	uv run pytest -n 2 -q
 
 dev: setup ## Open the Dagster UI on http://127.0.0.1:3000
