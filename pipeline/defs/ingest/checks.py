@@ -11,21 +11,9 @@ import dagster as dg
 from pipeline.partitions import landlord_and_year
 from pipeline.resources import ComplaintsStore
 from pipeline.schemas import SCHEMAS, validate_table
+from pipeline.sources.canonical import TARGET_TABLES
 
-_LOADED = (
-    "complaint",
-    "complaint_stage",
-    "non_complaint",
-    "tp09_response",
-    "complainant_survey",
-    "ombudsman_case",
-    "ombudsman_finding",
-    "chfo",
-    "remedy_payment",
-    "learning_action",
-    "promised_action",
-    "compliment",
-)
+_LOADED = ("complaint_stage", *TARGET_TABLES)
 
 
 def reconciliation_rows(con, landlord_id: str) -> list[tuple[str, int, int, int]]:
