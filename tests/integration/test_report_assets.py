@@ -77,7 +77,7 @@ def test_reporting_assets_materialise(tmp_path):
     assert (store.documents(landlord_id, "2024-25-Q2") / "committee_pack.pdf").stat().st_size > 0
 
 
-def test_reporting_group_and_soft_self_assessment_dependency():
+def test_annual_report_runs_after_measures_benchmarks_and_self_assessment():
     assert annual_report.group_names_by_key[annual_report.key] == "reporting"
     deps = {key.to_user_string() for key in annual_report.dependency_keys}
-    assert "measures" in deps and deps <= {"measures", "self_assessment"}
+    assert deps == {"measures", "sector_benchmarks", "self_assessment"}
