@@ -40,6 +40,13 @@ TP09_ANSWERS = {
     "FD": "TP09_w_fairly_dissatisfied",
     "VD": "TP09_w_very_dissatisfied",
 }
+# The filter question's respondents first, then the answers, in the workbook's order (the RSH's
+# own code for the "no" count is spelled "Fiter").
+TP09_COUNTS = {
+    "TP09_Filter_Yes": "TP09_complained_yes",
+    "TP09_Fiter_No": "TP09_complained_no",
+    **{f"TP09_{code}": measure for code, measure in TP09_ANSWERS.items()},
+}
 CSV_COLUMNS = ["section", "field_code", "datapoint", "description", "value"]
 
 
@@ -204,13 +211,13 @@ def tsm_return_fields(
                     )
                 )
         section = f"Tenant perception: TP09 ({suffix})"
-        for code, measure in TP09_ANSWERS.items():
+        for code, measure in TP09_COUNTS.items():
             row = get(measure, stock)
             fields.append(
                 _field(
                     period.key,
                     section,
-                    f"TP09_{code}_{suffix}",
+                    f"{code}_{suffix}",
                     _count(row["value"]) if row else None,
                 )
             )

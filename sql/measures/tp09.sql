@@ -3,7 +3,9 @@
 --
 -- Survey responses dated in the period, per stock type; among made_complaint_12m = yes and one of
 -- the five answers (don't know or blank excluded): weighted (very + fairly satisfied) / weighted
--- five answers x 100. Counts per answer unweighted (TP09_n_*) and weighted (TP09_w_*).
+-- five answers x 100. Counts per answer unweighted (TP09_n_*) and weighted (TP09_w_*); the
+-- RSH filter question's respondents, weighted as the RSH publishes them: made a complaint in the
+-- last 12 months yes / no (TP09_complained_yes / _no: the return's TP09_Filter_Yes, TP09_Fiter_No).
 -- Margin of error (95%, percentage points) with the finite population correction:
 --   1.96 x sqrt(p (1 - p) / n) x sqrt((N - n) / (N - 1)) x 100
 -- TP09_margin_of_error: p = TP09, n = TP09 respondents. The RSH precision test is a property of the
@@ -19,6 +21,7 @@ responses as (
         pd.period,
         r.stock_type,
         r.made_complaint_12m = 'yes' as complained,
+        r.made_complaint_12m = 'no' as not_complained,
         r.answer,
         r.weight
     from tp09_response as r
@@ -53,6 +56,8 @@ per_type as (
         sum(weight) filter (
             where complained and answer = 'very_dissatisfied'
         ) as w_very_dissatisfied,
+        sum(weight) filter (where complained) as complained_yes,
+        sum(weight) filter (where not_complained) as complained_no,
         count(*) as survey_respondents
     from responses
     group by all
@@ -81,6 +86,8 @@ filled as (
         coalesce(c.w_neither, 0) as w_neither,
         coalesce(c.w_fairly_dissatisfied, 0) as w_fairly_dissatisfied,
         coalesce(c.w_very_dissatisfied, 0) as w_very_dissatisfied,
+        coalesce(c.complained_yes, 0) as complained_yes,
+        coalesce(c.complained_no, 0) as complained_no,
         coalesce(c.survey_respondents, 0) as survey_respondents
     from grid as g
     left join per_type as c on c.period = g.period and c.stock_type = g.stock_type
@@ -105,6 +112,8 @@ with_combined as (
         sum(w_neither),
         sum(w_fairly_dissatisfied),
         sum(w_very_dissatisfied),
+        sum(complained_yes),
+        sum(complained_no),
         sum(survey_respondents)
     from filled
     group by period_kind, period
@@ -161,6 +170,8 @@ answer_counts as (
         w_fairly_dissatisfied,
         w_very_dissatisfied,
         respondents,
+        complained_yes,
+        complained_no,
         survey_respondents
     into name answer value answer_count
 ),

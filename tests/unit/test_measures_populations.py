@@ -334,6 +334,10 @@ def test_tp09_weighted_with_dont_knows_and_margin_of_error():
     assert measure(con, "TP09_n_dont_know", "lcra")[0] == 1
     assert measure(con, "TP09_w_very_satisfied", "lcra")[0] == 2.0
     assert measure(con, "TP09_survey_respondents", "lcra")[0] == 5
+    # the filter question, weighted: r1 (2) + r2 + r3 + r4 (don't know) complained = 5; r5 did not
+    assert measure(con, "TP09_complained_yes", "lcra")[0] == 5.0
+    assert measure(con, "TP09_complained_no", "lcra")[0] == 1.0
+    assert measure(con, "TP09_complained_yes", "combined")[0] == 5.0
     # MoE = 1.96 x sqrt(0.75 x 0.25 / 3) x sqrt((2000 - 3) / 1999) x 100
     #     = 1.96 x 0.25 x 0.999500 x 100 = 48.975 -> 49.0
     moe = measure(con, "TP09_margin_of_error", "lcra")

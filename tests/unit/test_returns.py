@@ -132,8 +132,9 @@ def test_every_code_is_spelt_as_in_the_data_dictionary(con, tmp_path):
     codes = [r["field_code"] for r in rows if r["field_code"]]
     assert set(codes) <= dictionary
     assert (
-        len(codes) == len(set(codes)) == 3 * (2 * 2 * 3 + 4 + 6)
-    )  # per stock: CH 12 + Stg 4 + TP09 6
+        len(codes) == len(set(codes)) == 3 * (2 * 2 * 3 + 4 + 2 + 6)
+    )  # per stock: CH 12 + Stg 4 + TP09 filter yes/no 2 + TP09 6
+    assert {"TP09_Filter_Yes_LCRA", "TP09_Fiter_No_LCRA"} <= set(codes)
 
 
 def test_tsm_return_xlsx_reads_back_with_the_same_codes_and_numbers(con, tmp_path):
