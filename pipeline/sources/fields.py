@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pipeline.mapping import FieldSpec
 from pipeline.pseudonymise import pseudonymise_expr
 from pipeline.sources.canonical import (
+    ALLOWED_CODES,
     FREE_TEXT_FIELDS,
     ID_FIELDS,
     IMPLICIT_DEFAULTS,
@@ -27,7 +28,8 @@ RULE_TEXT = {
     "date_unparseable": "the value is not a date in any of the mapping's date formats",
     "date_in_future": "the date is after the data cut date",
     "required_missing": "a required field is blank",
-    "unknown_code": "the value is not one of the codes the mapping lists",
+    "unknown_code": "the value is not one of the codes the mapping lists (or, with no list, "
+    "one of the canonical codes)",
     "number_unparseable": "the value is not a number",
     "response_before_receipt": "the response date is before the date the stage was received",
     "ack_before_receipt": "the acknowledgement date is before the date the stage was received",
@@ -215,6 +217,19 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
         )
         return value, failed
 
+    allowed = ALLOWED_CODES.get((column.table, column.name))
+    if allowed and column.kind == "text":
+        # A coded field mapped without a codes list takes the export's value as the canonical
+        # code once case, spaces and punctuation are folded ("In person" -> in_person); any
+        # other value is an unknown code, never loaded unchecked.
+        folded = f"trim(regexp_replace(lower({x}), '[^a-z0-9]+', '_', 'g'), '_')"
+        keys = ", ".join(lit(code) for code in allowed)
+        value = (
+            f"case when {x} is null then {_cast(lit(blank_default), column)} "
+            f"when {folded} in ({keys}) then {folded} end"
+        )
+        return value, f"({x} is not null and {VALUE_SLOT} is null)"
+
     kind = column.kind
     if kind == "date":
         parsed = _parse_date(x, ctx)
@@ -242,7 +257,7 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
 
 def parse_rule(plan: FieldPlan) -> str:
     """The rule a failed parse of this field breaks."""
-    if plan.spec is not None and plan.spec.codes:
+    if _is_coded(plan):
         return "unknown_code"
     return {
         "date": "date_unparseable",
@@ -251,6 +266,13 @@ def parse_rule(plan: FieldPlan) -> str:
         "double": "number_unparseable",
         "boolean": "unknown_code",
     }.get(plan.column.kind, "unknown_code")
+
+
+def _is_coded(plan: FieldPlan) -> bool:
+    """True when the field's values are codes (a mapping codes list or canonical codes)."""
+    has_codes = plan.spec is not None and bool(plan.spec.codes)
+    canonical = plan.column.kind == "text" and (plan.column.table, plan.column.name) in ALLOWED_CODES
+    return has_codes or canonical
 
 
 def _is_constant(plan: FieldPlan) -> bool:
@@ -355,7 +377,7 @@ def issue_selects(record: RecordPlan, ctx: Context, typed: str, where: str = "tr
             continue
         rule = "case " + " ".join(f"when {c} then {lit(r)}" for c, r in branches) + " end"
         # Raw values only for structured fields; ids and free text may be personal data.
-        structured = column.kind != "text" or bool(plan.spec is not None and plan.spec.codes)
+        structured = column.kind != "text" or _is_coded(plan)
         show_raw = (
             plan.source is not None
             and structured

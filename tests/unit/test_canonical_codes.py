@@ -1,0 +1,85 @@
+"""Coded fields mapped straight from a column, without a codes list (docs/mapping.md).
+
+The export's value is taken as the canonical code once case, spaces and punctuation are folded;
+anything else quarantines the record as ``unknown_code``, so no value outside the canonical codes
+ever reaches a table (the pandera model would reject it afterwards).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
+
+import workspaces as ws  # noqa: E402
+
+from pipeline.config import load_landlord  # noqa: E402
+from pipeline.ingest import ingest_workspace  # noqa: E402
+from pipeline.pseudonymise import pseudonymise  # noqa: E402
+from pipeline.schemas import validate_tables  # noqa: E402
+
+MAPPING = """\
+files: ["exports/cases.csv"]
+format: csv
+target: complaint
+shape: wide
+date_formats: ["%Y-%m-%d"]
+columns:
+  complaint_id: Ref
+  received_date: Received
+  category: Category
+  channel: Channel
+  tenure: Tenure
+stages:
+  1:
+    received_date: Received
+    responded_date: Responded
+"""
+
+ROWS = [
+    ("Ref", "Received", "Category", "Channel", "Tenure", "Responded"),
+    ("A1", "2024-05-01", "Repairs", "In person", "LCRA", "2024-05-03"),
+    ("A2", "2024-05-01", "Repairs", "Social-Media", "lcho", "2024-05-03"),
+    ("A3", "2024-05-01", "Repairs", " EMAIL ", "", "2024-05-03"),
+    ("A4", "2024-05-01", "Repairs", "Carrier pigeon", "lcra", "2024-05-03"),
+    ("A5", "2024-05-01", "Repairs", "phone", "Freehold", "2024-05-03"),
+    ("A6", "2024-05-01", "Repairs", "", "leaseholder", "2024-05-03"),
+]
+
+
+def _workspace(root: Path) -> Path:
+    ws.write_landlord(root)
+    (root / "exports").mkdir()
+    (root / "mappings").mkdir()
+    (root / "mappings" / "cases.yaml").write_text(MAPPING)
+    (root / "exports" / "cases.csv").write_text("\n".join(",".join(r) for r in ROWS) + "\n")
+    return root
+
+
+def test_canonical_codes_are_folded_and_unknown_values_quarantined(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws")
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    assert summary.reconciles
+    loaded = dict(
+        con.execute("select complaint_id, (channel, tenure) from complaint").fetchall()
+    )
+    assert loaded == {
+        pseudonymise("A1", ws.KEY): ("in_person", "lcra"),
+        pseudonymise("A2", ws.KEY): ("social_media", "lcho"),
+        # a blank tenure takes its implicit default, a blank channel stays unknown (null)
+        pseudonymise("A3", ws.KEY): ("email", "unknown"),
+        pseudonymise("A6", ws.KEY): (None, "leaseholder"),
+    }
+    quarantined = con.execute(
+        "select source_row, rule, raw_value, message from quarantine order by source_row"
+    ).fetchall()
+    assert [(row, rule, raw) for row, rule, raw, _ in quarantined] == [
+        (5, "unknown_code", "Carrier pigeon"),
+        (6, "unknown_code", "Freehold"),
+    ]
+    assert "complaint.channel, column 'Channel'" in quarantined[0][3]
+    assert all(failures.height == 0 for failures in validate_tables(con, "test_homes").values())
