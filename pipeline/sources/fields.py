@@ -271,7 +271,9 @@ def parse_rule(plan: FieldPlan) -> str:
 def _is_coded(plan: FieldPlan) -> bool:
     """True when the field's values are codes (a mapping codes list or canonical codes)."""
     has_codes = plan.spec is not None and bool(plan.spec.codes)
-    canonical = plan.column.kind == "text" and (plan.column.table, plan.column.name) in ALLOWED_CODES
+    canonical = (
+        plan.column.kind == "text" and (plan.column.table, plan.column.name) in ALLOWED_CODES
+    )
     return has_codes or canonical
 
 

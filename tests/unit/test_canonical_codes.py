@@ -64,9 +64,7 @@ def test_canonical_codes_are_folded_and_unknown_values_quarantined(tmp_path: Pat
     con = duckdb.connect()
     summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
     assert summary.reconciles
-    loaded = dict(
-        con.execute("select complaint_id, (channel, tenure) from complaint").fetchall()
-    )
+    loaded = dict(con.execute("select complaint_id, (channel, tenure) from complaint").fetchall())
     assert loaded == {
         pseudonymise("A1", ws.KEY): ("in_person", "lcra"),
         pseudonymise("A2", ws.KEY): ("social_media", "lcho"),
