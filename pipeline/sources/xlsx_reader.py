@@ -1,9 +1,10 @@
 """XLSX case-management reports: header on row N, merged title cells above, totals below.
 
-openpyxl in read-only mode is used because it reports every row with its real sheet row number
-(fastexcel/calamine starts at the first used cell, which loses the numbering when a report has
-blank rows above its title). Reports of this kind are small; the cell-to-text conversion below is
-the only per-cell Python and everything after it is set-based.
+The cells come from fastexcel (calamine, in Rust: a 10,000-row report in a tenth of a second, where
+openpyxl takes seconds). Calamine's grid starts at the first used row and column, not at A1, so
+the sheet's real row numbers (which quarantine messages cite) are recovered from openpyxl reading
+only the rows down to the header: the first used row there is calamine's row 0, and the header
+row must read the same through both, or the whole sheet is read with openpyxl instead.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
+import fastexcel
 import polars as pl
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.sources.errors import IngestError
+
+# Calamine's text for a date-formatted cell; openpyxl gives a date, which the ingest reads as ISO.
+_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
+_DATETIME = r"^(\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}(?:\.\d+)?$"
 
 
 def _text(value: object) -> str | None:
@@ -32,6 +38,25 @@ def _text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _header_names(cells: list[str | None], first_column: int) -> list[str]:
+    """Column names from the header cells; blank -> ``column_<n>``, repeats get ``_<n>``.
+
+    ``n`` is the sheet's column number (A = 1), whichever reader gave the cells.
+    """
+    header = [
+        cell.strip() if cell is not None else f"column_{first_column + i + 1}"
+        for i, cell in enumerate(cells)
+    ]
+    return [
+        name if header.index(name) == i else f"{name}_{first_column + i + 1}"
+        for i, name in enumerate(header)
+    ]
+
+
+def _leading_blanks(cells: list) -> int:
+    return next((i for i, cell in enumerate(cells) if cell is not None), len(cells))
 
 
 def read_xlsx_text(path: Path, *, sheet: str | None, header_row: int, shown: str) -> pl.DataFrame:
@@ -55,23 +80,58 @@ def read_xlsx_text(path: Path, *, sheet: str | None, header_row: int, shown: str
             raise IngestError(
                 f"{shown}: has no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})"
             )
-        rows = list(worksheet.iter_rows(min_row=header_row, values_only=True))
+        top = [
+            [_text(cell) for cell in row]
+            for row in worksheet.iter_rows(max_row=header_row, values_only=True)
+        ]
+        sheet_name = worksheet.title
     finally:
         workbook.close()
-    if not rows or all(cell is None for cell in rows[0]):
+    if len(top) < header_row or all(cell is None for cell in top[header_row - 1]):
         raise IngestError(f"{shown}: row {header_row} (the header row) is empty")
-    header = [
-        str(cell).strip() if cell is not None else f"column_{i + 1}"
-        for i, cell in enumerate(rows[0])
-    ]
-    header = [
-        name if header.index(name) == i else f"{name}_{i + 1}" for i, name in enumerate(header)
-    ]
-    width = len(header)
+    first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
+    try:
+        grid = (
+            fastexcel.read_excel(path)
+            .load_sheet(sheet_name, header_row=None, dtypes="string")
+            .to_polars()
+        )
+    except Exception:  # noqa: BLE001 - anything calamine cannot read, openpyxl reads slowly
+        return _read_with_openpyxl(path, sheet_name, header_row)
+    header_index = header_row - first_used_row
+    expected = top[header_row - 1]
+    if grid.height <= header_index:
+        return _read_with_openpyxl(path, sheet_name, header_row)
+    cells = [None if c is None else str(c) for c in grid.row(header_index)]
+    first_column = _leading_blanks(expected) - _leading_blanks(cells)
+    if first_column < 0 or cells != expected[first_column : first_column + len(cells)]:
+        return _read_with_openpyxl(path, sheet_name, header_row)
+    header = _header_names(cells, first_column)
+    body = grid.slice(header_index + 1).rename(dict(zip(grid.columns, header, strict=True)))
+    return body.with_row_index("__row", offset=header_row + 1).select(
+        "__row",
+        *(
+            pl.col(name)
+            .str.replace(_MIDNIGHT, "$1")
+            .str.replace(_DATETIME, "$1")
+            .replace({"true": "TRUE", "false": "FALSE"})
+            for name in header
+        ),
+    )
+
+
+def _read_with_openpyxl(path: Path, sheet_name: str, header_row: int) -> pl.DataFrame:
+    """The whole sheet through openpyxl (slow, but every row keeps its sheet row number)."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = list(workbook[sheet_name].iter_rows(min_row=header_row, values_only=True))
+    finally:
+        workbook.close()
+    header = _header_names([_text(cell) for cell in rows[0]], 0)
     body = rows[1:]
     columns = {
         name: [_text(row[i]) if i < len(row) else None for row in body]
         for i, name in enumerate(header)
     }
     frame = pl.DataFrame(columns, schema={name: pl.String for name in header})
-    return frame.with_row_index("__row", offset=header_row + 1).select("__row", *header[:width])
+    return frame.with_row_index("__row", offset=header_row + 1)

@@ -1,0 +1,57 @@
+"""The XLSX reader: calamine's grid starts at the first used cell, the sheet's row numbers do not.
+
+A report with blank rows above its title, an empty first column, date cells with and without a
+time, booleans, floats and a gap inside the data must come out with the sheet's own row numbers
+and the same text the slow openpyxl path gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from pipeline.sources.xlsx_reader import _read_with_openpyxl, read_xlsx_text
+
+
+def _report(path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append([])
+    sheet.append([None, "HomeMaster complaints report"])
+    sheet.append([])
+    sheet.append([None, "Ref", "Logged", "Closed at", "Anonymous", "Ext days", "", "Note"])
+    sheet.append([None, "C1", dt.date(2024, 5, 1), dt.datetime(2024, 5, 3, 14, 30), True, 2.0])
+    sheet.append([None, "C2", dt.date(2024, 5, 2), None, False, 1.5, None, "  kept  "])
+    sheet.append([])
+    sheet.append([None, "C3", "01/06/2024", 45444, None, 0])
+    sheet.append([None, "Total: 3 complaints"])
+    workbook.save(path)
+    return path
+
+
+def test_rows_keep_their_sheet_numbers_and_cells_read_as_openpyxl_does(tmp_path: Path) -> None:
+    path = _report(tmp_path / "report.xlsx")
+    fast = read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+    slow = _read_with_openpyxl(path, "Complaints", 4)
+    assert fast.columns[:6] == ["__row", "Ref", "Logged", "Closed at", "Anonymous", "Ext days"]
+    data = fast.filter(pl.col("Ref").is_not_null()).select("__row", "Ref", "Logged", "Closed at")
+    assert data.rows() == [
+        (5, "C1", "2024-05-01", "2024-05-03"),
+        (6, "C2", "2024-05-02", None),
+        (8, "C3", "01/06/2024", "45444"),
+        (9, "Total: 3 complaints", None, None),
+    ]
+    assert fast.filter(pl.col("Ref") == "C1")["Anonymous"].item() == "TRUE"
+    assert fast.filter(pl.col("Ref") == "C2")["Note"].item() == "  kept  "
+
+    def non_blank(frame: pl.DataFrame) -> pl.DataFrame:
+        keep = pl.any_horizontal(pl.exclude("__row").is_not_null())
+        return frame.filter(keep).with_columns(pl.col("__row").cast(pl.Int64))
+
+    # the openpyxl path names the empty column A too; every column the grid has must agree
+    assert_frame_equal(non_blank(fast), non_blank(slow.select(fast.columns)))
