@@ -145,6 +145,7 @@ class _Planned:
     records: list[RecordPlan]
     stage: RecordPlan | None = None  # long shape
     complaint: RecordPlan | None = None  # long shape
+    lead: str = ""  # long shape: the table of lead rows (the complaint's own row)
 
 
 def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, list[Path]]:
@@ -207,11 +208,11 @@ def _frames_table(frames: list[SourceFrame], footer: str | None = None) -> pl.Da
 def _plan(index: int, name: str, mapping: Mapping, names: dict[str, str], ctx: Context) -> _Planned:
     shape = mapping.effective_shape
     typed = ident(f"_typed_{index}")
-    planned = _Planned(name, mapping, [], typed, [])
+    planned = _Planned(name, mapping, [], typed, [], lead=ident(f"_lead_{index}"))
     if shape == "wide":
         planned.records = wide.plan_records(mapping, names, ctx)
     elif shape == "long":
-        planned.stage, planned.complaint = long.plan_records(mapping, names)
+        planned.stage, planned.complaint = long.plan_records(mapping, names, planned.lead)
         planned.records = [planned.stage, planned.complaint]
     else:
         planned.records = generic.plan_records(mapping, names)
@@ -412,11 +413,11 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
 def _finish_long(con: duckdb.DuckDBPyConnection, planned: _Planned, ctx: Context) -> None:
     stage, complaint = planned.stage, planned.complaint
     assert stage is not None and complaint is not None  # noqa: S101
-    con.execute(long.lead_sql(planned.typed, stage))
+    con.execute(long.lead_sql(planned.typed, stage, planned.lead))
     received = stage.fields["received_date"].source_name
     _insert_issues(con, [long.stage2_before_stage1_sql(planned.typed, stage, received)])
     _insert_issues(con, issue_selects(complaint, ctx, planned.typed))
-    _insert_issues(con, [long.parent_quarantined_sql(planned.typed, stage)])
+    _insert_issues(con, [long.parent_quarantined_sql(planned.typed, stage, planned.lead)])
 
 
 def _insert_records(con: duckdb.DuckDBPyConnection, planned: _Planned, landlord_id: str) -> None:
@@ -597,6 +598,8 @@ def ingest_workspace(
     finally:
         for item in planned:
             con.execute(f"drop table if exists {item.typed}")
+            if item.lead:
+                con.execute(f"drop table if exists {item.lead}")
         con.execute("drop table if exists _issues")
         con.execute("drop table if exists _keys")
 

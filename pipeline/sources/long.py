@@ -9,11 +9,19 @@ from pipeline.sources.routing import field_plan, own_target_condition
 from pipeline.sources.wide import stage_rules
 
 
-def plan_records(mapping: Mapping, names: dict[str, str]) -> tuple[RecordPlan, RecordPlan]:
+def lead_condition(lead_table: str, alias: str | None = None) -> str:
+    """True for the lead rows listed in ``lead_table`` (a semi-join, no copy of the rows)."""
+    prefix = f"{alias}." if alias else ""
+    return f"(({prefix}__file, {prefix}__row) in (select __file, __row from {lead_table}))"  # noqa: S608 - quoted table name
+
+
+def plan_records(
+    mapping: Mapping, names: dict[str, str], lead_table: str
+) -> tuple[RecordPlan, RecordPlan]:
     """The stage record (every complaint row) and the complaint record (lead rows only).
 
-    The complaint record's ``exists`` uses ``__lead``, which the ingest step adds once duplicates
-    and conflicts are known (see :func:`lead_sql`).
+    The complaint record's ``exists`` reads ``lead_table``, which the ingest step fills once
+    duplicates and conflicts are known (see :func:`lead_sql`).
     """
     own = own_target_condition(mapping)
     stage_fields = {
@@ -26,30 +34,34 @@ def plan_records(mapping: Mapping, names: dict[str, str]) -> tuple[RecordPlan, R
         name: field_plan("complaint", name, mapping.columns.get(name), names)
         for name in mappable_fields("complaint")
     }
-    complaint = RecordPlan("complaint", "complaint", complaint_fields, exists=f"({own}) and __lead")
+    complaint = RecordPlan(
+        "complaint",
+        "complaint",
+        complaint_fields,
+        exists=f"({own}) and {lead_condition(lead_table)}",
+    )
     return stage, complaint
 
 
-def lead_sql(typed: str, stage: RecordPlan) -> str:
-    """Rebuild ``typed`` with ``__lead``: the lowest-stage row of each complaint.
+def lead_sql(typed: str, stage: RecordPlan, lead_table: str) -> str:
+    """Fill ``lead_table`` with the lowest-stage row of each complaint (``__file``, ``__row``).
 
     Rows held back whole (duplicates, conflicts, unknown routes) cannot lead; ties on stage go to
-    the earlier file and row.
+    the earlier file and row. A narrow table, not a rebuilt ``typed``: copying every raw and
+    typed cell of a million stage rows to add one flag cost more than the rest of this step.
     """
     cid, number = stage.col("complaint_id"), stage.col("stage")
     return f"""
-        create or replace temp table {typed} as
-        with candidates as (
+        create or replace temp table {lead_table} as
+        select __file, __row from (
             select __file, __row,
-                   row_number() over (partition by {cid} order by {number}, __file, __row) = 1
-                       as lead
+                   row_number() over (partition by {cid} order by {number}, __file, __row) as n
             from {typed} t
             where ({stage.exists}) and {cid} is not null and {number} is not null
               and not exists (select 1 from _issues i
                               where i.__file = t.__file and i.__row = t.__row and i.record = '*')
         )
-        select t.*, coalesce(c.lead, false) as __lead
-        from {typed} t left join candidates c using (__file, __row)
+        where n = 1
     """  # noqa: S608
 
 
@@ -80,7 +92,7 @@ def stage2_before_stage1_sql(typed: str, stage: RecordPlan, column_name: str | N
     """  # noqa: S608
 
 
-def parent_quarantined_sql(typed: str, stage: RecordPlan) -> str:
+def parent_quarantined_sql(typed: str, stage: RecordPlan, lead_table: str) -> str:
     """Issues for stage rows whose complaint (from another row, the lead) was quarantined."""
     cid = stage.col("complaint_id")
     text = (
@@ -92,8 +104,8 @@ def parent_quarantined_sql(typed: str, stage: RecordPlan) -> str:
                null as column_name, 'parent_quarantined' as rule, '{text}' as message,
                null as raw_value
         from {typed} t
-        where ({stage.exists}) and not t.__lead and {cid} in (
+        where ({stage.exists}) and not {lead_condition(lead_table, "t")} and {cid} in (
             select l.{cid} from {typed} l join _issues i
               on i.__file = l.__file and i.__row = l.__row and i.record = 'complaint'
-            where l.__lead)
+            where {lead_condition(lead_table, "l")})
     """  # noqa: S608
