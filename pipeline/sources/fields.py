@@ -229,6 +229,19 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
             f"when {folded} in ({keys}) then {folded} end"
         )
         return value, f"({x} is not null and {VALUE_SLOT} is null)"
+    if allowed and column.kind == "integer":
+        # Numbered codes (a stage, a 1-5 score): "2", "2.0", "Stage 2", "S2" read as 2; a number
+        # outside the codes (a stage 3) is an unknown code, never a stage the model lacks.
+        number = (
+            f"try_cast(nullif(regexp_extract(lower({x}), "
+            f"'^(?:stage|s)?[\\s_:-]*([0-9]+)(?:\\.0+)?$', 1), '') as {column.type})"
+        )
+        keys = ", ".join(str(code) for code in allowed)
+        value = (
+            f"case when {x} is null then {_cast(lit(blank_default), column)} "
+            f"else (case when {number} in ({keys}) then {number} end) end"
+        )
+        return value, f"({x} is not null and {VALUE_SLOT} is null)"
 
     kind = column.kind
     if kind == "date":
@@ -271,8 +284,8 @@ def parse_rule(plan: FieldPlan) -> str:
 def _is_coded(plan: FieldPlan) -> bool:
     """True when the field's values are codes (a mapping codes list or canonical codes)."""
     has_codes = plan.spec is not None and bool(plan.spec.codes)
-    canonical = (
-        plan.column.kind == "text" and (plan.column.table, plan.column.name) in ALLOWED_CODES
+    canonical = plan.column.kind in {"text", "integer"} and (
+        (plan.column.table, plan.column.name) in ALLOWED_CODES
     )
     return has_codes or canonical
 

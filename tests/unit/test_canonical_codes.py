@@ -81,3 +81,49 @@ def test_canonical_codes_are_folded_and_unknown_values_quarantined(tmp_path: Pat
     ]
     assert "complaint.channel, column 'Channel'" in quarantined[0][3]
     assert all(failures.height == 0 for failures in validate_tables(con, "test_homes").values())
+
+
+LONG_MAPPING = """\
+files: ["exports/stages.csv"]
+target: complaint
+shape: long
+date_formats: ["%Y-%m-%d"]
+columns:
+  complaint_id: Case
+  stage: Stage
+  received_date: Date
+  responded_date: Responded
+  category: Category
+"""
+
+LONG_ROWS = """\
+Case,Stage,Date,Responded,Category
+A1,1,2024-05-01,2024-05-03,Repairs
+A1,Stage 2,2024-05-10,2024-05-20,Repairs
+A2,S1,2024-05-01,2024-05-03,Repairs
+A3,3,2024-05-01,2024-05-03,Repairs
+A4,first,2024-05-01,2024-05-03,Repairs
+A5,2.0,2024-05-01,2024-05-03,Repairs
+"""
+
+
+def test_numbered_codes_read_stage_labels_and_refuse_other_numbers(tmp_path: Path) -> None:
+    root = tmp_path / "long"
+    ws.write_landlord(root)
+    (root / "exports").mkdir()
+    (root / "mappings").mkdir()
+    (root / "mappings" / "stages.yaml").write_text(LONG_MAPPING)
+    (root / "exports" / "stages.csv").write_text(LONG_ROWS)
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    assert summary.reconciles
+    stages = con.execute(
+        "select source_row, stage from complaint_stage order by source_row"
+    ).fetchall()
+    assert stages == [(2, 1), (3, 2), (4, 1), (7, 2)]
+    quarantined = con.execute(
+        "select source_row, rule, raw_value from quarantine order by source_row"
+    ).fetchall()
+    # a stage 3 is not a Code stage (a route sends it elsewhere, docs/mapping.md)
+    assert quarantined == [(5, "unknown_code", "3"), (6, "unknown_code", "first")]
+    assert all(failures.height == 0 for failures in validate_tables(con, "test_homes").values())
