@@ -62,7 +62,10 @@ def chromium_page(viewport_width: int = 1200, viewport_height: int = 900) -> Ite
             f"Chromium not found at {executable}: install Debian's 'chromium' package "
             "or set COMPLAINTS_CHROMIUM"
         )
-    with tempfile.TemporaryDirectory(prefix="complaints-chromium-") as profile:
+    # Chromium may still be writing into its profile just after closing; leftovers are harmless.
+    with tempfile.TemporaryDirectory(
+        prefix="complaints-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         with sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
                 user_data_dir=profile,

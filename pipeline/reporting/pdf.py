@@ -6,12 +6,26 @@ come from the PDF's own outline: the document is printed once, the outline (one 
 tells on which page each section starts, the numbers are written into the contents list, and the
 document is printed again. The contents list reserves room for the numbers, so the second print
 paginates exactly like the first.
+
+Speed: one Chromium serves the whole process (:func:`html_to_pdf`, :class:`BackgroundPrints`),
+driven from its own thread and closed at exit. Launching a browser costs about half a second, and
+a fresh renderer compiles the 4.6 MB plotly.js again (about a second per document; V8 caches the
+compiled script only in the renderer that has seen it). A document whose contents targets match the
+previous document's (the published annual report after the internal one) is printed once with
+those page numbers, and again only when its own outline disagrees.
 """
 
 from __future__ import annotations
 
+import atexit
 import html
 import io
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -79,15 +93,72 @@ def html_to_pdf(
     Notes
     -----
     Elements marked ``.toc-page[data-toc-target=ID]`` (the contents page) get the page number on
-    which the heading with id ``ID`` starts; the document is printed twice when there are any.
-    To print several documents with one browser, use :class:`PdfPrinter`.
+    which the heading with id ``ID`` starts; the document is printed twice when there are any
+    (once when the previous document's page numbers, tried first, match its own outline).
+    The process-wide browser does the printing (launched on first use, closed at exit).
     """
-    with PdfPrinter(timeout_ms=timeout_ms) as printer:
-        return printer.print(html_path, pdf_path, title=title, header_right=header_right)
+    return print_in_background(
+        html_path, pdf_path, title=title, header_right=header_right, timeout_ms=timeout_ms
+    ).result()
+
+
+def print_in_background(
+    html_path: Path,
+    pdf_path: Path,
+    *,
+    title: str,
+    header_right: str = "",
+    timeout_ms: int = 30_000,
+) -> Future[Path]:
+    """Queue ``html_path`` for the process-wide browser; the future gives ``pdf_path`` when written.
+
+    Same parameters as :func:`html_to_pdf`. Documents print one at a time, in the order queued.
+    """
+    html_path = _existing(html_path)
+    return _service().submit(html_path, Path(pdf_path), title, header_right, timeout_ms)
+
+
+class BackgroundPrints:
+    """A printer for the render functions that queues each PDF and returns at once.
+
+    The caller goes on (e.g. builds the next document's HTML) while Chromium prints; leaving the
+    ``with`` block waits for every PDF and raises the first failure::
+
+        with BackgroundPrints() as printer:
+            render_annual_report(..., printer=printer)
+            render_annual_report(..., published=True, printer=printer)
+    """
+
+    def __init__(self, timeout_ms: int = 30_000):
+        self.timeout_ms = timeout_ms
+        self._futures: list[Future[Path]] = []
+
+    def __enter__(self) -> BackgroundPrints:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        futures, self._futures = self._futures, []
+        # Wait for every print (none may still be writing once the caller goes on).
+        errors = [error for future in futures if (error := future.exception()) is not None]
+        if errors and exc_type is None:
+            raise errors[0]
+
+    def print(self, html_path: Path, pdf_path: Path, *, title: str, header_right: str = "") -> Path:
+        """Queue one document; returns ``pdf_path``, which exists once the ``with`` block ends."""
+        self._futures.append(
+            print_in_background(
+                html_path,
+                pdf_path,
+                title=title,
+                header_right=header_right,
+                timeout_ms=self.timeout_ms,
+            )
+        )
+        return Path(pdf_path)
 
 
 class PdfPrinter:
-    """One headless Chromium kept open to print several documents (saves a launch per document).
+    """One headless Chromium kept open to print several documents, from the thread that opened it.
 
     Use as a context manager::
 
@@ -99,6 +170,9 @@ class PdfPrinter:
         self.timeout_ms = timeout_ms
         self._context = None
         self._page = None
+        # Contents targets of the last document printed -> their page numbers (the first guess
+        # for the next document with the same sections).
+        self._last_pages: tuple[list, dict[str, int]] | None = None
 
     def __enter__(self) -> PdfPrinter:
         self._context = chromium_page(viewport_width=A4_PRINTABLE_WIDTH_PX)
@@ -110,37 +184,161 @@ class PdfPrinter:
         self._context.__exit__(*exc_info)
         self._context = self._page = None
 
-    def print(self, html_path: Path, pdf_path: Path, *, title: str, header_right: str = "") -> Path:
+    def print(
+        self,
+        html_path: Path,
+        pdf_path: Path,
+        *,
+        title: str,
+        header_right: str = "",
+        timeout_ms: int | None = None,
+    ) -> Path:
         """Print one document; same parameters and result as :func:`html_to_pdf`."""
         if self._page is None:
             raise RuntimeError("PdfPrinter.print called outside its 'with' block")
-        html_path = Path(html_path).resolve()
-        if not html_path.is_file():
-            raise FileNotFoundError(f"{html_path}: no such HTML document to print")
+        html_path = _existing(html_path)
+        timeout_ms = self.timeout_ms if timeout_ms is None else timeout_ms
         page = self._page
-        page.goto(html_path.as_uri(), wait_until="load", timeout=self.timeout_ms)
-        wait_for_charts(page, self.timeout_ms)
+        with self._stable_url(html_path) as url:
+            page.goto(url, wait_until="load", timeout=timeout_ms)
+        wait_for_charts(page, timeout_ms)
         targets = page.evaluate(_TOC_TARGETS_JS)
-        if targets:
+        header = _HEADER.format(title=html.escape(title), right=html.escape(header_right))
+
+        def final() -> bytes:
+            return page.pdf(
+                format="A4",
+                margin=PAGE_MARGIN,
+                print_background=True,
+                display_header_footer=True,
+                header_template=header,
+                footer_template=_FOOTER,
+                outline=True,
+                tagged=True,
+            )
+
+        if not targets:
+            return atomic_write_bytes(Path(pdf_path), final())
+        if self._last_pages is not None and self._last_pages[0] == targets:
+            pages = self._last_pages[1]
+        else:
             # First pass only for the outline (which needs tags): no header/footer (slow; the
             # fixed margins mean they do not change where pages break).
             draft = page.pdf(
                 format="A4", margin=PAGE_MARGIN, print_background=True, outline=True, tagged=True
             )
-            page.evaluate(_TOC_FILL_JS, _section_pages(draft, targets))
-        pdf = page.pdf(
-            format="A4",
-            margin=PAGE_MARGIN,
-            print_background=True,
-            display_header_footer=True,
-            header_template=_HEADER.format(
-                title=html.escape(title), right=html.escape(header_right)
-            ),
-            footer_template=_FOOTER,
-            outline=True,
-            tagged=True,
-        )
+            pages = _section_pages(draft, targets)
+        # The printed numbers are checked against the printed outline: a guess that was wrong (or
+        # numbers that moved a heading) means one more print with the outline's numbers.
+        for _ in range(3):
+            page.evaluate(_TOC_FILL_JS, pages)
+            pdf = final()
+            printed = _section_pages(pdf, targets)
+            if printed == pages:
+                break
+            pages = printed
+        self._last_pages = (targets, pages)
         return atomic_write_bytes(Path(pdf_path), pdf)
+
+    @contextmanager
+    def _stable_url(self, html_path: Path) -> Iterator[str]:
+        """A URL for ``html_path`` that is the same for every document of its folder.
+
+        V8 reuses its compiled plotly.js only for the same script at the same URL, so documents
+        opened under their own names compile it again (about a second each). A hidden symlink next
+        to the document keeps relative assets resolving; it is removed once the page has loaded.
+        """
+        link = html_path.parent / f".complaints-print-{os.getpid()}-{id(self):x}.html"
+        try:
+            link.unlink(missing_ok=True)
+            link.symlink_to(html_path.name)
+        except OSError:  # a read-only folder or no symlinks: the document's own URL
+            yield html_path.as_uri()
+            return
+        try:
+            yield link.as_uri()
+        finally:
+            link.unlink(missing_ok=True)
+
+
+def _existing(html_path: Path) -> Path:
+    html_path = Path(html_path).resolve()
+    if not html_path.is_file():
+        raise FileNotFoundError(f"{html_path}: no such HTML document to print")
+    return html_path
+
+
+class _PrintService:
+    """The process-wide browser: a :class:`PdfPrinter` on its own (daemon) thread, fed by a queue.
+
+    Playwright's sync API only works on the thread that started it, so every print goes through
+    this thread, whichever thread (or Dagster step) asks. The browser starts on the first document
+    and is started afresh after a failure (a crashed or hung Chromium must not fail later ones).
+    """
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="complaints-pdf", daemon=True)
+        self._thread.start()
+
+    def submit(
+        self, html_path: Path, pdf_path: Path, title: str, header_right: str, timeout_ms: int
+    ) -> Future[Path]:
+        future: Future[Path] = Future()
+        self._jobs.put((future, (html_path, pdf_path, title, header_right, timeout_ms)))
+        return future
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        printer: PdfPrinter | None = None
+        try:
+            while (job := self._jobs.get()) is not None:
+                future, (html_path, pdf_path, title, header_right, timeout_ms) = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    if printer is None:
+                        printer = PdfPrinter().__enter__()
+                    result = printer.print(
+                        html_path,
+                        pdf_path,
+                        title=title,
+                        header_right=header_right,
+                        timeout_ms=timeout_ms,
+                    )
+                except BaseException as exc:  # handed to the caller through the future
+                    future.set_exception(exc)
+                    printer = _close_quietly(printer)
+                else:
+                    future.set_result(result)
+        finally:
+            _close_quietly(printer)
+
+
+def _close_quietly(printer: PdfPrinter | None) -> None:
+    if printer is not None:
+        try:
+            printer.__exit__(None, None, None)
+        except Exception:  # noqa: BLE001 - a dead browser has nothing left to close
+            pass
+
+
+_SERVICE: _PrintService | None = None
+_SERVICE_LOCK = threading.Lock()
+
+
+def _service() -> _PrintService:
+    global _SERVICE
+    with _SERVICE_LOCK:
+        # A forked child has the parent's object but not its thread: it needs its own.
+        if _SERVICE is None or _SERVICE.pid != os.getpid():
+            _SERVICE = _PrintService()
+            atexit.register(_SERVICE.close)
+        return _SERVICE
 
 
 def _section_pages(pdf: bytes, targets: list[list[str | None]]) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""html_to_pdf: A4, running header, page numbers, contents page numbers, atomic write."""
+"""html_to_pdf: A4, running header, page numbers, contents page numbers, atomic write; the shared
+browser: contents numbers of one document never leak into the next, background prints."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.reporting.browser import chromium_path
-from pipeline.reporting.pdf import html_to_pdf
+from pipeline.reporting.pdf import BackgroundPrints, html_to_pdf
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,14 +24,16 @@ _DOC = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</t
 <nav><ol>{toc}</ol></nav>{sections}</body></html>"""
 
 
-def _document(n_sections: int) -> str:
+def _document(n_sections: int, long: tuple[int, ...] | None = None) -> str:
+    """Each section starts a page; the ``long`` ones (default: odd) spill onto a second page."""
+    long = tuple(range(1, n_sections, 2)) if long is None else long
     toc = "".join(
         f'<li><a href="#s{i}">Section {i}</a> <span class="toc-page" data-toc-target="s{i}"></span></li>'
         for i in range(n_sections)
     )
     sections = "".join(
         f'<section><h2 id="s{i}">Section {i}</h2>'
-        + "<p>Body text.</p>" * (10 + 40 * (i % 2))
+        + "<p>Body text.</p>" * (10 + 40 * (i in long))
         + "</section>"
         for i in range(n_sections)
     )
@@ -67,3 +70,43 @@ def test_pdf_has_a4_pages_header_footer_and_contents_numbers(tmp_path):
 def test_missing_html_names_the_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.html"):
         html_to_pdf(tmp_path / "nope.html", tmp_path / "x.pdf", title="x")
+
+
+def _contents(pdf_path) -> list[str]:
+    first = PdfReader(io.BytesIO(pdf_path.read_bytes())).pages[0].extract_text()
+    return [line for line in first.splitlines() if "Section" in line]
+
+
+def test_same_sections_other_pagination_get_their_own_page_numbers(tmp_path):
+    # The second document has the first one's contents targets, so the printer first tries the
+    # first one's page numbers; its own outline disagrees and must win.
+    (tmp_path / "a.html").write_text(_document(4, long=(1, 3)), encoding="utf-8")
+    (tmp_path / "b.html").write_text(_document(4, long=(0,)), encoding="utf-8")
+    (tmp_path / "c.html").write_text(_document(4, long=(0,)), encoding="utf-8")
+    a = html_to_pdf(tmp_path / "a.html", tmp_path / "a.pdf", title="A")
+    b = html_to_pdf(tmp_path / "b.html", tmp_path / "b.pdf", title="B")
+    c = html_to_pdf(tmp_path / "c.html", tmp_path / "c.pdf", title="C")
+    assert _contents(a) == ["1. Section 0 2", "2. Section 1 3", "3. Section 2 5", "4. Section 3 6"]
+    assert _contents(b) == ["1. Section 0 2", "2. Section 1 4", "3. Section 2 5", "4. Section 3 6"]
+    assert _contents(c) == _contents(b)  # printed once with the guessed numbers, which were right
+    # The hidden link the printer opens documents through is gone.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.html",
+        "a.pdf",
+        "b.html",
+        "b.pdf",
+        "c.html",
+        "c.pdf",
+    ]
+
+
+def test_background_prints_are_written_when_the_block_ends(tmp_path):
+    for name, long in (("one", (0,)), ("two", (2,))):
+        (tmp_path / f"{name}.html").write_text(_document(3, long=long), encoding="utf-8")
+    with BackgroundPrints() as printer:
+        one = printer.print(tmp_path / "one.html", tmp_path / "out" / "one.pdf", title="One")
+        two = printer.print(tmp_path / "two.html", tmp_path / "out" / "two.pdf", title="Two")
+    assert _contents(one) == ["1. Section 0 2", "2. Section 1 4", "3. Section 2 5"]
+    assert _contents(two) == ["1. Section 0 2", "2. Section 1 3", "3. Section 2 4"]
+    with pytest.raises(FileNotFoundError, match="nope.html"), BackgroundPrints() as printer:
+        printer.print(tmp_path / "nope.html", tmp_path / "x.pdf", title="x")

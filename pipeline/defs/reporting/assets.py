@@ -15,7 +15,7 @@ from pipeline.partitions import (
     landlord_quarter_partitions,
     landlord_year_partitions,
 )
-from pipeline.reporting.pdf import PdfPrinter
+from pipeline.reporting.pdf import BackgroundPrints
 from pipeline.reporting.render import (
     render_annual_report,
     render_committee_pack,
@@ -57,8 +57,8 @@ def annual_report(
     with store.connect(landlord_id, read_only=True) as con:
         landlord = store.landlord(landlord_id)
         workspace = store.workspace(landlord_id)
-        # One browser prints both versions.
-        with PdfPrinter() as printer:
+        # The internal version prints while the published one is built; the block waits for both.
+        with BackgroundPrints() as printer:
             paths = render_annual_report(
                 con, landlord, year, out, workspace=workspace, printer=printer
             )
