@@ -73,19 +73,22 @@ promised as (
 first_stages as (
     select
         date_trunc('month', received_date)::date as month,
-        nullif(trim(root_cause), '') as root_cause
+        root_cause,
+        count(*) as complaints
     from stage_timeliness
     where counted
         and (stage = 1 or not has_stage1)
         and received_date between $year_start and $year_end
+    group by all
 ),
 
+-- counted by month and raw root cause first (a few hundred groups), then trimmed and rolled up
 root_causes as (
     select
         pm.period_kind,
         pm.period,
-        f.root_cause,
-        count(*) as complaints
+        nullif(trim(f.root_cause), '') as root_cause,
+        sum(f.complaints)::bigint as complaints
     from first_stages as f
     inner join period_month as pm on pm.month = f.month
     group by all

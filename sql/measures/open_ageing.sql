@@ -44,6 +44,11 @@ open_stages as (
         and s.received_date <= a.as_of_date
         and coalesce(s.stage_closed_date, date '9999-12-31') > a.as_of_date
     where s.counted
+        -- implied by the join; lets the scan skip the stages closed before the first as-of date
+        -- or received after the last, before the range join pairs each stage with every date
+        and s.received_date <= (select max(as_of_date) from as_of_dates)
+        and coalesce(s.stage_closed_date, date '9999-12-31')
+        > (select min(as_of_date) from as_of_dates)
 ),
 
 banded as (
