@@ -40,8 +40,9 @@ policy_on_day as materialized (
 ),
 
 -- the complaint's other stage, for the escalation facts (a complaint has at most one stage 1 and
--- one stage 2): stage 2 rows of every escalated complaint, stage 1 rows of those complaints only,
--- each with the policy version in force on its own received date
+-- one stage 2): for each stage 1 row the stage 2 rows of its complaint, for each stage 2 row the
+-- stage 1 rows, each with the policy version in force on its own received date; one table so the
+-- stages probe it once (for_stage = the stage that reads the row)
 stage2_of as (
     select
         s2.complaint_id,
@@ -54,9 +55,29 @@ stage2_of as (
     where s2.landlord_id = $landlord_id and s2.stage = 2
 ),
 
-stage1_of as (
+other_stage as (
     select
+        1 as for_stage,
+        complaint_id,
+        received_date as s2_received_date,
+        responded_date as s2_responded_date,
+        refused as s2_refused,
+        anonymous_accepted as s2_anonymous_accepted,
+        null::date as s1_responded_date,
+        null::boolean as s1_refused,
+        null::varchar as s1_handler_ref,
+        null::integer as s1_escalation_months,
+        null::integer as s1_first_known_months,
+        null::boolean as s1_anonymous_accepted
+    from stage2_of
+    union all
+    select
+        2,
         s1.complaint_id,
+        null,
+        null,
+        null,
+        null,
         s1.responded_date,
         s1.refused,
         s1.handler_ref,
@@ -130,24 +151,24 @@ stage_policy as (
         end as escalation_window_close,
         -- stage 2 rows: the stage 1's window, handler and whether there is a stage 1
         case
-            when o1.responded_date is not null
+            when o.s1_responded_date is not null
                 then greatest(
-                    (o1.responded_date + to_months(o1.escalation_months))::date,
+                    (o.s1_responded_date + to_months(o.s1_escalation_months))::date,
                     (
                         coalesce(c.first_known_date, c.received_date)
-                        + to_months(o1.first_known_months)
+                        + to_months(o.s1_first_known_months)
                     )::date
                 )
         end as s1_window_close,
-        o1.complaint_id is not null as has_stage1_row,
-        o1.handler_ref as s1_handler_ref,
-        not o1.refused and (not c.anonymous or o1.anonymous_accepted) as s1_counted,
-        o1.responded_date as s1_responded_date,
+        s.stage = 2 and o.complaint_id is not null as has_stage1_row,
+        o.s1_handler_ref,
+        not o.s1_refused and (not c.anonymous or o.s1_anonymous_accepted) as s1_counted,
+        o.s1_responded_date,
         -- stage 1 rows: the complaint's counted stage 2 (a refused escalation does not count)
-        coalesce(not o2.refused and (not c.anonymous or o2.anonymous_accepted), false)
+        coalesce(not o.s2_refused and (not c.anonymous or o.s2_anonymous_accepted), false)
             as s2_counted,
-        o2.received_date as s2_received_date,
-        o2.responded_date as s2_responded_date,
+        o.s2_received_date,
+        o.s2_responded_date,
         -- heat-network rules follow the version in force when the complaint was received
         case
             when
@@ -156,14 +177,13 @@ stage_policy as (
                 then c.received_date + hv.heat_network_limit_days
         end as heat_deadline
     from complaint_stage as s
-    inner join complaint as c on c.landlord_id = s.landlord_id and c.complaint_id = s.complaint_id
+    inner join (select * from complaint where landlord_id = $landlord_id) as c on c.complaint_id = s.complaint_id
     -- left joins: a date outside the calendar (2010-2040) keeps its row, with no deadline (late)
     left join policy_on_day as v on v.day_key = day_key(0, s.received_date)
     left join policy_on_day as hv on hv.day_key = day_key(0, c.received_date)
     left join policy_timescale as t
         on t.version_no = v.version_no and t.regime = c.regime and t.stage = s.stage
-    left join stage2_of as o2 on s.stage = 1 and o2.complaint_id = s.complaint_id
-    left join stage1_of as o1 on s.stage = 2 and o1.complaint_id = s.complaint_id
+    left join other_stage as o on o.complaint_id = s.complaint_id and o.for_stage = s.stage
     where s.landlord_id = $landlord_id
 ),
 
