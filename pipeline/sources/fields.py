@@ -139,13 +139,14 @@ def _cast(sql: str, column: Column) -> str:
 
 
 def _parse_date(x: str, ctx: Context) -> str:
-    # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates. ISO is
+    # Time parts are ignored: '01/04/2024 10:30', '2024-04-01T10:30:00' and an API's
+    # '2024-04-01T10:30:00.000Z' or '...+01:00' are dates (the date as written). ISO is
     # always tried last because real XLSX dates arrive as ISO text from the reader.
     formats = list(dict.fromkeys([*ctx.date_formats, "%Y-%m-%d"]))
     formats_sql = "[" + ", ".join(lit(f) for f in formats) + "]"
     no_time = (
         f"regexp_replace({x}, "
-        r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*$', '')"
+        r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}(:?\d{2})?)?\s*$', '')"
     )
     # coalesce only evaluates a later argument where the earlier ones are null, so the common
     # case (a plain date in the first format) costs one strptime.
