@@ -146,6 +146,18 @@ ALLOWED_CODES: dict[tuple[str, str], tuple] = {
     ("promised_action", "stage"): (1, 2),
 }
 
+# Common spellings of canonical codes in exports, read when a coded field is mapped without a
+# codes list (after folding case and punctuation to snake_case). Only unambiguous ones: tenure,
+# outcomes and the like differ between landlords and belong in the mapping's codes.
+CODE_SYNONYMS: dict[tuple[str, str], dict[str, str]] = {
+    ("complaint", "regime"): {"england": "eng", "scotland": "sct"},
+    ("non_complaint", "regime"): {"england": "eng", "scotland": "sct"},
+    ("stock", "country"): {"england": "eng", "scotland": "sct"},
+    ("tp09_response", "made_complaint_12m"): {"y": "yes", "n": "no", "true": "yes", "false": "no"},
+    ("tp09_response", "answer"): {"neither_satisfied_nor_dissatisfied": "neither"},
+    ("complaint_stage", "outcome"): {"partly_upheld": "partially_upheld"},
+}
+
 # Values used when a not-null field is not mapped or its cell is blank (documented in
 # docs/mapping.md). Everything else that is not null must be mapped or the record is quarantined.
 IMPLICIT_DEFAULTS: dict[tuple[str, str], object] = {

@@ -17,6 +17,7 @@ from pipeline.mapping import FieldSpec
 from pipeline.pseudonymise import pseudonymise_expr
 from pipeline.sources.canonical import (
     ALLOWED_CODES,
+    CODE_SYNONYMS,
     FREE_TEXT_FIELDS,
     ID_FIELDS,
     IMPLICIT_DEFAULTS,
@@ -224,6 +225,10 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
         # code once case, spaces and punctuation are folded ("In person" -> in_person); any
         # other value is an unknown code, never loaded unchecked.
         folded = f"trim(regexp_replace(lower({x}), '[^a-z0-9]+', '_', 'g'), '_')"
+        synonyms = CODE_SYNONYMS.get((column.table, column.name))
+        if synonyms:
+            whens = " ".join(f"when {lit(k)} then {lit(v)}" for k, v in synonyms.items())
+            folded = f"list_transform([{folded}], lambda f: case f {whens} else f end)[1]"
         keys = ", ".join(lit(code) for code in allowed)
         value = (
             f"case when {x} is null then {_cast(lit(blank_default), column)} "

@@ -127,3 +127,46 @@ def test_numbered_codes_read_stage_labels_and_refuse_other_numbers(tmp_path: Pat
     # a stage 3 is not a Code stage (a route sends it elsewhere, docs/mapping.md)
     assert quarantined == [(5, "unknown_code", "3"), (6, "unknown_code", "first")]
     assert all(failures.height == 0 for failures in validate_tables(con, "test_homes").values())
+
+
+TP09_MAPPING = """\
+files: ["surveys/tp09.csv"]
+target: tp09_response
+date_formats: ["%d/%m/%Y"]
+columns:
+  respondent_ref: Respondent
+  survey_date: Date
+  stock_type: Stock
+  made_complaint_12m: Complained
+  answer: Answer
+"""
+
+TP09_ROWS = """\
+Respondent,Date,Stock,Complained,Answer
+R1,01/06/2024,LCRA,Y,Very satisfied
+R2,01/06/2024,lcho,No,Neither satisfied nor dissatisfied
+R3,01/06/2024,lcra,TRUE,Fairly Dissatisfied
+R4,01/06/2024,lcra,maybe,Very satisfied
+"""
+
+
+def test_common_spellings_of_codes_are_read(tmp_path: Path) -> None:
+    root = tmp_path / "tp09"
+    ws.write_landlord(root)
+    (root / "surveys").mkdir()
+    (root / "mappings").mkdir()
+    (root / "mappings" / "tp09.yaml").write_text(TP09_MAPPING)
+    (root / "surveys" / "tp09.csv").write_text(TP09_ROWS)
+    con = duckdb.connect()
+    assert ingest_workspace(con, root, load_landlord(root), ws.KEY).reconciles
+    rows = con.execute(
+        "select source_row, stock_type, made_complaint_12m, answer from tp09_response order by 1"
+    ).fetchall()
+    assert rows == [
+        (2, "lcra", "yes", "very_satisfied"),
+        (3, "lcho", "no", "neither"),
+        (4, "lcra", "yes", "fairly_dissatisfied"),
+    ]
+    assert con.execute("select source_row, rule, raw_value from quarantine").fetchall() == [
+        (5, "unknown_code", "maybe")
+    ]
