@@ -125,8 +125,10 @@ def _load_jobs():
     from pipeline.definitions import defs
     from pipeline.defs.orchestration.jobs import (
         QUARTER_DIMENSIONS,
+        RETURNS_ASSETS,
         YEAR_DIMENSIONS,
         PartitionedBy,
+        selection_for,
     )
 
     year_job = dg.define_asset_job(
@@ -136,9 +138,12 @@ def _load_jobs():
         "cli_landlord_quarter",
         selection=PartitionedBy(dimensions=QUARTER_DIMENSIONS, include_unpartitioned=False),
     )
-    merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=[year_job, quarter_job]))
+    returns_job = dg.define_asset_job(
+        "cli_landlord_returns", selection=selection_for(RETURNS_ASSETS, YEAR_DIMENSIONS)
+    )
+    merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=[year_job, quarter_job, returns_job]))
     jobs = {}
-    for name in ("cli_landlord_year", "cli_landlord_quarter"):
+    for name in ("cli_landlord_year", "cli_landlord_quarter", "cli_landlord_returns"):
         job = merged.resolve_job_def(name)
         jobs[name] = job if job.asset_layer.selected_asset_keys else None
     return merged, jobs
@@ -295,6 +300,7 @@ def run_landlord(
     quarters: list[str],
     committee: str,
     lock_timeout: float,
+    only_returns: bool = False,
 ) -> tuple[str, bool]:
     """Run one landlord's years (and committee quarters) in this process; print as it goes.
 
@@ -313,6 +319,9 @@ def run_landlord(
         ``all`` (every started quarter) or ``none``.
     lock_timeout
         Seconds to wait for another writer on this landlord.
+    only_returns
+        Run only what the regulatory returns need (ingest, measures, TSM and ARC returns): no
+        documents, no committee packs.
 
     Returns
     -------
@@ -337,14 +346,15 @@ def run_landlord(
             except LandlordBusyError as busy:
                 _say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
                 held.enter_context(store.writer_lock(landlord_id))
+            year_job = jobs["cli_landlord_returns" if only_returns else "cli_landlord_year"]
             for index, year in enumerate(run_years):
-                if jobs["cli_landlord_year"] is None:
+                if year_job is None:
                     _say(landlord_id, "no landlord x year assets are defined")
                     ok = False
                     break
                 tick = time.perf_counter()
                 _say(landlord_id, f"{year}: running")
-                result = jobs["cli_landlord_year"].execute_in_process(
+                result = year_job.execute_in_process(
                     partition_key=year_key(landlord_id, year),
                     instance=instance,
                     raise_on_error=False,
@@ -356,6 +366,8 @@ def run_landlord(
                 ok &= year_ok
                 if index == 0:
                     _print_ingest_counts(store, landlord_id)
+                if only_returns:
+                    continue
                 wanted = [q for q in quarters if q.startswith(year)]
                 wanted += [
                     q
@@ -424,6 +436,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.quarter or [],
             args.committee,
             args.lock_timeout,
+            args.only == "returns",
         )
         for landlord in landlords
     ]
@@ -511,6 +524,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["last", "all", "none"],
         default="last",
         help="committee packs per year: the last complete quarter (default), all, none",
+    )
+    run.add_argument(
+        "--only",
+        choices=["everything", "returns"],
+        default="everything",
+        help="'returns': only the TSM and ARC returns and what they need (no documents)",
     )
     run.add_argument("--output", metavar="DIR", help="output root (default ./output)")
     run.add_argument(

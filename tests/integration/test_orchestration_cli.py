@@ -73,3 +73,18 @@ def test_cli_runs_one_example_landlord_year_end_to_end(tmp_path):
     assert "from 1 landlord(s)" in group.stdout
     header = (tmp_path / "group.csv").read_text().splitlines()[0]
     assert header.startswith("group_landlord,landlord_id")
+
+
+def test_cli_returns_only_writes_the_returns_and_no_documents(tmp_path):
+    output = tmp_path / "output"
+    run = complaints(
+        "run", "--workspace", str(WORKSPACE), "--year", "2024-25", "--output", str(output),
+        "--only", "returns",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "[small_specialist] 2024-25: ok" in run.stdout
+    year_dir = output / "small_specialist" / "2024-25"
+    written = sorted(p.name for p in year_dir.iterdir())
+    assert {"tsm_return.csv", "tsm_return.xlsx"} <= set(written)
+    assert not [name for name in written if name.endswith((".html", ".pdf"))]
+    assert not (output / "small_specialist" / "2024-25-Q4").exists()  # no committee pack
