@@ -17,7 +17,7 @@ from pipeline.defs.ingest.assets import canonical_tables
 from pipeline.defs.ingest.checks import exports_freshness, pandera_checks, reconciliation
 from pipeline.ingest import ingest_workspace
 from pipeline.resources import ComplaintsStore
-from pipeline.schemas import validate_tables
+from pipeline.schemas import SCHEMAS, validate_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -62,4 +62,4 @@ def test_asset_and_checks_materialise(tmp_path):
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks["reconciliation"] is True
     assert all(checks[f"pandera_{t}"] for t in ("complaint", "complaint_stage", "quarantine"))
-    assert len(checks) == 2 + len(pandera_checks)
+    assert len(checks) == 2 + len(SCHEMAS)
