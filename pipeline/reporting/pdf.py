@@ -294,7 +294,12 @@ class _PrintService:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        printer: PdfPrinter | None = None
+        # Launch now, while the caller is still building its document; a failure (no Chromium)
+        # is raised to the first print instead.
+        try:
+            printer: PdfPrinter | None = PdfPrinter().__enter__()
+        except Exception:  # noqa: BLE001
+            printer = None
         try:
             while (job := self._jobs.get()) is not None:
                 future, (html_path, pdf_path, title, header_right, timeout_ms) = job
@@ -325,6 +330,15 @@ def _close_quietly(printer: PdfPrinter | None) -> None:
             printer.__exit__(None, None, None)
         except Exception:  # noqa: BLE001 - a dead browser has nothing left to close
             pass
+
+
+def start_browser() -> None:
+    """Launch the process-wide browser in the background, if it is not running yet.
+
+    Call it before building a document (or earlier in a run) so the launch, about half a second,
+    overlaps other work instead of delaying the first print.
+    """
+    _service()
 
 
 _SERVICE: _PrintService | None = None

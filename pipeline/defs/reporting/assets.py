@@ -15,7 +15,7 @@ from pipeline.partitions import (
     landlord_quarter_partitions,
     landlord_year_partitions,
 )
-from pipeline.reporting.pdf import BackgroundPrints
+from pipeline.reporting.pdf import BackgroundPrints, start_browser
 from pipeline.reporting.render import (
     render_annual_report,
     render_committee_pack,
@@ -54,6 +54,7 @@ def annual_report(
     landlord_id, year = landlord_and_year(context)
     out = store.documents(landlord_id, year)
     started = time.perf_counter()
+    start_browser()  # launches while the document is built
     with store.connect(landlord_id, read_only=True) as con:
         landlord = store.landlord(landlord_id)
         workspace = store.workspace(landlord_id)
@@ -85,12 +86,15 @@ def data_quality_report(
 ) -> dg.MaterializeResult:
     landlord_id, year = landlord_and_year(context)
     started = time.perf_counter()
-    with store.connect(landlord_id, read_only=True) as con:
+    start_browser()  # launches while the document is built
+    # quarantine.csv is written while the PDF prints.
+    with store.connect(landlord_id, read_only=True) as con, BackgroundPrints() as printer:
         paths = render_data_quality(
             con,
             store.landlord(landlord_id),
             store.documents(landlord_id, year),
             workspace=store.workspace(landlord_id),
+            printer=printer,
         )
     return _result(paths, time.perf_counter() - started)
 
@@ -109,6 +113,7 @@ def learning_summary(
 ) -> dg.MaterializeResult:
     landlord_id, year = landlord_and_year(context)
     started = time.perf_counter()
+    start_browser()  # launches while the document is built
     with store.connect(landlord_id, read_only=True) as con:
         paths = render_learning_summary(
             con,
@@ -133,6 +138,7 @@ def committee_pack(
 ) -> dg.MaterializeResult:
     landlord_id, quarter = landlord_and_quarter(context)
     started = time.perf_counter()
+    start_browser()  # launches while the document is built
     with store.connect(landlord_id, read_only=True) as con:
         paths = render_committee_pack(
             con,
