@@ -173,6 +173,8 @@ class PdfPrinter:
         # Contents targets of the last document printed -> their page numbers (the first guess
         # for the next document with the same sections).
         self._last_pages: tuple[list, dict[str, int]] | None = None
+        # Folders whose URL has run plotly.js in this browser (see _stable_url).
+        self._warm_folders: set[Path] = set()
 
     def __enter__(self) -> PdfPrinter:
         self._context = chromium_page(viewport_width=A4_PRINTABLE_WIDTH_PX)
@@ -202,6 +204,8 @@ class PdfPrinter:
         with self._stable_url(html_path) as url:
             page.goto(url, wait_until="load", timeout=timeout_ms)
         wait_for_charts(page, timeout_ms)
+        if page.evaluate("() => window.Plotly !== undefined"):
+            self._warm_folders.add(html_path.parent)
         targets = page.evaluate(_TOC_TARGETS_JS)
         header = _HEADER.format(title=html.escape(title), right=html.escape(header_right))
 
@@ -240,6 +244,24 @@ class PdfPrinter:
         self._last_pages = (targets, pages)
         return atomic_write_bytes(Path(pdf_path), pdf)
 
+    def warm_up(self, folder: Path, html_text: str) -> None:
+        """Load ``html_text`` (a document with plotly.js) under ``folder``'s URL, so V8 has
+        compiled plotly.js for the next document printed from that folder."""
+        folder = Path(folder).resolve()
+        if self._page is None or folder in self._warm_folders:
+            return
+        folder.mkdir(parents=True, exist_ok=True)  # the document will be written there anyway
+        page_file = self._link(folder)
+        try:
+            page_file.write_text(html_text, encoding="utf-8")
+            self._page.goto(page_file.as_uri(), wait_until="load", timeout=self.timeout_ms)
+        finally:
+            page_file.unlink(missing_ok=True)
+        self._warm_folders.add(folder)
+
+    def _link(self, folder: Path) -> Path:
+        return folder / f".complaints-print-{os.getpid()}-{id(self):x}.html"
+
     @contextmanager
     def _stable_url(self, html_path: Path) -> Iterator[str]:
         """A URL for ``html_path`` that is the same for every document of its folder.
@@ -248,7 +270,7 @@ class PdfPrinter:
         opened under their own names compile it again (about a second each). A hidden symlink next
         to the document keeps relative assets resolving; it is removed once the page has loaded.
         """
-        link = html_path.parent / f".complaints-print-{os.getpid()}-{id(self):x}.html"
+        link = self._link(html_path.parent)
         try:
             link.unlink(missing_ok=True)
             link.symlink_to(html_path.name)
@@ -285,8 +307,22 @@ class _PrintService:
     def submit(
         self, html_path: Path, pdf_path: Path, title: str, header_right: str, timeout_ms: int
     ) -> Future[Path]:
-        future: Future[Path] = Future()
-        self._jobs.put((future, (html_path, pdf_path, title, header_right, timeout_ms)))
+        return self._put(
+            lambda printer: printer.print(
+                html_path,
+                pdf_path,
+                title=title,
+                header_right=header_right,
+                timeout_ms=timeout_ms,
+            )
+        )
+
+    def warm_up(self, folder: Path, html_text: str) -> Future[None]:
+        return self._put(lambda printer: printer.warm_up(folder, html_text))
+
+    def _put(self, work) -> Future:
+        future: Future = Future()
+        self._jobs.put((future, work))
         return future
 
     def close(self) -> None:
@@ -302,19 +338,13 @@ class _PrintService:
             printer = None
         try:
             while (job := self._jobs.get()) is not None:
-                future, (html_path, pdf_path, title, header_right, timeout_ms) = job
+                future, work = job
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
                     if printer is None:
                         printer = PdfPrinter().__enter__()
-                    result = printer.print(
-                        html_path,
-                        pdf_path,
-                        title=title,
-                        header_right=header_right,
-                        timeout_ms=timeout_ms,
-                    )
+                    result = work(printer)
                 except BaseException as exc:  # handed to the caller through the future
                     future.set_exception(exc)
                     printer = _close_quietly(printer)
@@ -339,6 +369,16 @@ def start_browser() -> None:
     overlaps other work instead of delaying the first print.
     """
     _service()
+
+
+def warm_up_charts(folder: Path, html_text: str) -> None:
+    """Have the process-wide browser compile plotly.js for documents printed from ``folder``, in
+    the background (about a second, saved on the first chart document printed from there).
+
+    ``html_text`` must carry plotly.js exactly as the documents do, at the same line and column
+    (V8 keys its cache on them): render it from the documents' own template.
+    """
+    _service().warm_up(Path(folder), html_text)
 
 
 _SERVICE: _PrintService | None = None

@@ -90,6 +90,30 @@ def code_version() -> str:
             return "unknown"
 
 
+@cache
+def chart_warm_up_html() -> str:
+    """An empty document from ``document.html`` with plotly.js where every document has it: what
+    :func:`pipeline.reporting.pdf.warm_up_charts` loads so the next document's charts are quick."""
+    return (
+        environment()
+        .get_template("document.html")
+        .render(
+            title="",
+            landlord_name="",
+            period_label="",
+            sections=[],
+            data_cut="",
+            generated="",
+            published=False,
+            intro="",
+            code_version=code_version(),
+            css=_css(),
+            charts=True,
+            plotly_js=plotly_js(),
+        )
+    )
+
+
 def render_markdown_safe(text: str) -> Markup:
     """Markdown to HTML with raw HTML shown as text and only http(s)/mailto/in-page links kept."""
     engine = markdown.Markdown(extensions=["extra", "sane_lists"])

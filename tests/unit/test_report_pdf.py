@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.reporting.browser import chromium_path
-from pipeline.reporting.pdf import BackgroundPrints, html_to_pdf
+from pipeline.reporting.pdf import BackgroundPrints, html_to_pdf, warm_up_charts
+from pipeline.reporting.render import chart_warm_up_html
 
 pytestmark = [
     pytest.mark.browser,
@@ -110,3 +111,13 @@ def test_background_prints_are_written_when_the_block_ends(tmp_path):
     assert _contents(two) == ["1. Section 0 2", "2. Section 1 3", "3. Section 2 4"]
     with pytest.raises(FileNotFoundError, match="nope.html"), BackgroundPrints() as printer:
         printer.print(tmp_path / "nope.html", tmp_path / "x.pdf", title="x")
+
+
+def test_warm_up_leaves_nothing_behind_and_printing_goes_on(tmp_path):
+    folder = tmp_path / "2024-25"
+    warm_up_charts(folder, chart_warm_up_html())  # runs in the background
+    folder.mkdir(exist_ok=True)
+    (folder / "doc.html").write_text(_document(2), encoding="utf-8")
+    out = html_to_pdf(folder / "doc.html", folder / "doc.pdf", title="T")
+    assert _contents(out) == ["1. Section 0 2", "2. Section 1 3"]
+    assert sorted(p.name for p in folder.iterdir()) == ["doc.html", "doc.pdf"]
