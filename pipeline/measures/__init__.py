@@ -73,6 +73,34 @@ create or replace temp table {table} (
 """
 
 
+# stage_timeliness columns no measure reads: the table leaves them out (each column of 1.3M rows
+# costs tens of milliseconds to compute and write) and the detail view computes them
+VIEW_ONLY_COLUMNS: tuple[str, ...] = (
+    "landlord_id",
+    "acknowledged_date",
+    "collective",
+    "is_tenant_of_owned_stock",
+    "policy_effective_from",
+    "ack_limit_wd",
+    "ack_due_idx",
+    "clock_from",
+    "start_idx",
+    "respond_limit_wd",
+    "base_idx",
+    "reg_extended_idx",
+    "mgt_extension_wd",
+    "open_at_cut",
+    "overdue_at_cut",
+    "escalation_window_close",
+)
+
+
+_NARROW = (
+    f"select * exclude ({', '.join(VIEW_ONLY_COLUMNS)}) "  # noqa: S608 - constant columns
+    "from (\n{staging}\n)"
+)
+
+
 def resolve_data_cut(landlord: Landlord, data_cut: dt.date | None = None) -> dt.date:
     """The data cut: the argument, else landlord.yaml ``data_cut_date``, else today."""
     return data_cut or landlord.data_cut_date or dt.date.today()
@@ -84,11 +112,13 @@ def stage_timeliness(
     """Build the per-stage timeliness table (both views) and return it as a relation.
 
     Creates the temp tables ``wd_calendar``, ``working_day``, ``policy_version``,
-    ``policy_timescale`` and ``stage_timeliness`` and the temp view ``stage_timeliness_detail`` in
-    ``con`` (see ``docs/measures.md`` for the columns) from the canonical ``complaint`` and
-    ``complaint_stage`` tables. The table, which the measures read, holds deadlines as working-day
-    indexes only; the returned view adds the deadline dates (``ack_due``, ``clock_start``,
-    ``base_deadline``, ``reg_extended_deadline``, ``mgt_extended_deadline``).
+    ``policy_timescale`` and ``stage_timeliness`` and the temp views ``stage_timeliness_full`` and
+    ``stage_timeliness_detail`` in ``con`` (see ``docs/measures.md`` for the columns) from the
+    canonical ``complaint`` and ``complaint_stage`` tables. The table, which the measures read,
+    holds deadlines as working-day indexes only and leaves out :data:`VIEW_ONLY_COLUMNS`; the
+    returned view runs the whole staging query (every column, computed when read) and adds the
+    deadline dates (``ack_due``, ``clock_start``, ``base_deadline``, ``reg_extended_deadline``,
+    ``mgt_extended_deadline``).
 
     The staging query is the costly part of the measures (seconds at a million stages), so the
     table is reused when it was built in this connection for the same landlord.yaml, data cut and
@@ -117,11 +147,12 @@ def stage_timeliness(
     build_calendar(con, landlord.closures)
     build_policy_tables(con, landlord)
     fingerprint = _load_fingerprint(con, landlord, cut)
+    staging = load_sql("staging/stage_timeliness.sql")
     if fingerprint is None or fingerprint != _built_fingerprint(con):
         with _joins_as_written(con):
             con.execute(
                 "create or replace temp table stage_timeliness as "
-                + load_sql("staging/stage_timeliness.sql"),
+                + _NARROW.replace("{staging}", staging),
                 {"landlord_id": landlord.landlord_id, "data_cut": cut},
             )
         con.execute(
@@ -129,11 +160,23 @@ def stage_timeliness(
             "select $fingerprint::varchar as fingerprint",
             {"fingerprint": fingerprint},
         )
+    # the whole staging query (every column) for the detail view; a view takes no parameters
+    con.execute(
+        "create or replace temp view stage_timeliness_full as "
+        + staging.replace("$landlord_id", _sql_literal(landlord.landlord_id)).replace(
+            "$data_cut", f"date '{cut.isoformat()}'"
+        )
+    )
     con.execute(
         "create or replace temp view stage_timeliness_detail as "
         + load_sql("staging/stage_timeliness_detail.sql")
     )
     return con.view("stage_timeliness_detail")
+
+
+def _sql_literal(text: str) -> str:
+    """``text`` as a SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _load_fingerprint(

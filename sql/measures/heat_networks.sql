@@ -23,7 +23,7 @@ heat as (
         c.resolved_to_satisfaction
     from stage_timeliness as s
     inner join complaint as c
-        on c.landlord_id = s.landlord_id and c.complaint_id = s.complaint_id
+        on c.landlord_id = $landlord_id and c.complaint_id = s.complaint_id
     where s.heat_network_rules and s.counted and (s.stage = 1 or not s.has_stage1)
 ),
 
