@@ -14,7 +14,7 @@ import datetime as dt
 import glob
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -244,8 +244,9 @@ def _typed_sql(planned: _Planned, ctx: Context, names: dict[str, str]) -> str:
     type every field, route and hash the row; (2) evaluate each record's ``exists`` and the
     pre-filter ``__bad`` (the row might break a rule); (3) keep the raw cells only where
     ``__bad``. Raw text is what costs most to store, and only rule checks (the few flagged rows)
-    and quarantine's ``raw_value`` read it. The long shape keeps every raw cell and its
-    ``exists`` as SQL, because its rules run over the whole table after the lead rows are known.
+    and quarantine's ``raw_value`` read it. The long shape keeps its records' ``exists`` as SQL
+    and also keeps the raw cells of rows that would break a complaint rule if they led, because
+    the complaint's rules run after the lead rows are known.
     """
     mapping = planned.mapping
     sources = [ident(a) for a in names.values()]
@@ -270,7 +271,14 @@ def _typed_sql(planned: _Planned, ctx: Context, names: dict[str, str]) -> str:
             middle.append(f"coalesce({record.exists}, false) as __e{index}")
             record.exists = f"__e{index}"
     middle.append(f"({bad}) as __bad")
-    raw = sources if not wide_like else [f"case when __bad then {s} end as {s}" for s in sources]
+    if wide_like:
+        raw = [f"case when __bad then {s} end as {s}" for s in sources]
+    else:
+        # The complaint's rules run later, on lead rows only; a row that could break one as a
+        # lead is flagged now (judged as if it led), and only flagged rows keep their raw cells.
+        as_lead = replace(planned.complaint, exists=planned.stage.exists)
+        middle.append(f"({any_issue_condition([as_lead], ctx)}) as __suspect")
+        raw = [f"case when __bad or __suspect then {s} end as {s}" for s in sources]
     outer = [
         "__file",
         "__row",
