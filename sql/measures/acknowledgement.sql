@@ -8,6 +8,8 @@
 
 with
 
+-- counted once per distinct combination (thousands of rows rather than hundreds of thousands),
+-- so the grouping sets below add up counts
 stages as (
     select
         stage,
@@ -15,11 +17,13 @@ stages as (
         regime,
         coalesce(scheme, 'unknown') as scheme,
         coalesce(handled_by, 'landlord') as managing_agent,
-        ack_in_time
+        ack_in_time,
+        count(*) as n
     from stage_timeliness
     where counted
         and received_date between $year_start and $year_end
         and ack_status in ('in_time', 'late', 'missing')
+    group by all
 ),
 
 monthly as (
@@ -33,8 +37,8 @@ monthly as (
             else 'none'
         end as breakdown,
         coalesce(regime, scheme, managing_agent, 'all') as breakdown_value,
-        count(*) filter (where ack_in_time) as in_time,
-        count(*) as stages
+        coalesce(sum(n) filter (where ack_in_time), 0) as in_time,
+        sum(n) as stages
     from stages
     group by grouping sets (
         (month, stage), (month, stage, regime), (month, stage, scheme), (month, stage, managing_agent)

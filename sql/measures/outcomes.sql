@@ -9,6 +9,8 @@
 
 with
 
+-- counted once per distinct combination (thousands of rows rather than hundreds of thousands),
+-- so the grouping sets below add up counts
 stages as (
     select
         stage,
@@ -17,9 +19,11 @@ stages as (
         regime,
         coalesce(category, 'unknown') as category,
         service_area,
-        coalesce(scheme, 'unknown') as scheme
+        coalesce(scheme, 'unknown') as scheme,
+        count(*) as n
     from stage_timeliness
     where counted and stage_closed_date between $year_start and $year_end
+    group by all
 ),
 
 monthly as (
@@ -34,7 +38,7 @@ monthly as (
             when grouping(scheme) = 0 then 'scheme'
         end as group_name,
         coalesce(category, service_area, regime, scheme) as group_value,
-        count(*) as stages
+        sum(n) as stages
     from stages
     group by grouping sets (
         (month, stage, outcome),

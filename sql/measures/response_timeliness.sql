@@ -9,6 +9,8 @@
 
 with
 
+-- counted once per distinct combination (thousands of rows rather than hundreds of thousands),
+-- so the grouping sets below add up counts
 stages as (
     select
         stage,
@@ -20,9 +22,11 @@ stages as (
         coalesce(handled_by, 'landlord') as managing_agent,
         case when vulnerability then 'yes' else 'no' end as vulnerability,
         mgt_status,
-        reg_status
+        reg_status,
+        count(*) as n
     from stage_timeliness
     where counted and responded_date between $year_start and $year_end
+    group by all
 ),
 
 monthly as (
@@ -41,11 +45,11 @@ monthly as (
         coalesce(
             regime, category, service_area, scheme, managing_agent, vulnerability, 'all'
         ) as breakdown_value,
-        count(*) filter (where mgt_status <> 'late') as mgt_in_time,
-        count(*) filter (where mgt_status = 'in_time_with_ext') as mgt_with_ext,
-        count(*) filter (where reg_status <> 'late') as reg_in_time,
-        count(*) filter (where reg_status = 'in_time_with_ext') as reg_with_ext,
-        count(*) as responded
+        coalesce(sum(n) filter (where mgt_status <> 'late'), 0) as mgt_in_time,
+        coalesce(sum(n) filter (where mgt_status = 'in_time_with_ext'), 0) as mgt_with_ext,
+        coalesce(sum(n) filter (where reg_status <> 'late'), 0) as reg_in_time,
+        coalesce(sum(n) filter (where reg_status = 'in_time_with_ext'), 0) as reg_with_ext,
+        sum(n) as responded
     from stages
     group by grouping sets (
         (month, stage),

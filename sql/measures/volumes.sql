@@ -8,6 +8,8 @@
 
 with
 
+-- counted once per distinct combination (thousands of rows rather than hundreds of thousands),
+-- so the grouping sets below add up counts
 stages as (
     select
         stage,
@@ -20,9 +22,11 @@ stages as (
         coalesce(handled_by, 'landlord') as managing_agent,
         tenure,
         outside_tsm,
-        stage = 1 or not has_stage1 as first_stage
+        stage = 1 or not has_stage1 as first_stage,
+        count(*) as n
     from stage_timeliness
     where counted and received_date between $year_start and $year_end
+    group by all
 ),
 
 stage_monthly as (
@@ -42,7 +46,7 @@ stage_monthly as (
         coalesce(
             regime, category, service_area, channel, scheme, managing_agent, tenure, 'all'
         ) as breakdown_value,
-        count(*) as received
+        sum(n) as received
     from stages
     group by grouping sets (
         (month, stage),
@@ -65,7 +69,7 @@ complaint_monthly as (
             else 'none'
         end as breakdown,
         coalesce(regime, service_area, 'all') as breakdown_value,
-        count(*) as received
+        sum(n) as received
     from stages
     where first_stage
     group by grouping sets ((month), (month, regime), (month, service_area))
@@ -73,17 +77,17 @@ complaint_monthly as (
 
 apart_monthly as (
     select month, 'outside_tsm' as measure, 'service_area' as breakdown,
-        service_area as breakdown_value, count(*) as received
+        service_area as breakdown_value, sum(n) as received
     from stages
     where outside_tsm
     group by all
     union all
-    select month, 'care_complaints', 'stage', stage::varchar, count(*)
+    select month, 'care_complaints', 'stage', stage::varchar, sum(n)
     from stages
     where service_area = 'care'
     group by all
     union all
-    select month, 'care_complaints', 'none', 'all', count(*)
+    select month, 'care_complaints', 'none', 'all', sum(n)
     from stages
     where service_area = 'care'
     group by all
