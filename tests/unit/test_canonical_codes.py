@@ -50,20 +50,22 @@ ROWS = [
 ]
 
 
-def _workspace(root: Path) -> Path:
+def _ingest(root: Path, mapping: str, export: str, text: str):
+    """A workspace with one mapping and its one export, ingested into a fresh database."""
     ws.write_landlord(root)
-    (root / "exports").mkdir()
     (root / "mappings").mkdir()
-    (root / "mappings" / "cases.yaml").write_text(MAPPING)
-    (root / "exports" / "cases.csv").write_text("\n".join(",".join(r) for r in ROWS) + "\n")
-    return root
-
-
-def test_canonical_codes_are_folded_and_unknown_values_quarantined(tmp_path: Path) -> None:
-    root = _workspace(tmp_path / "ws")
+    (root / "mappings" / "export.yaml").write_text(mapping)
+    (root / export).parent.mkdir(parents=True)
+    (root / export).write_text(text)
     con = duckdb.connect()
     summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
     assert summary.reconciles
+    return con
+
+
+def test_canonical_codes_are_folded_and_unknown_values_quarantined(tmp_path: Path) -> None:
+    text = "\n".join(",".join(r) for r in ROWS) + "\n"
+    con = _ingest(tmp_path / "ws", MAPPING, "exports/cases.csv", text)
     loaded = dict(con.execute("select complaint_id, (channel, tenure) from complaint").fetchall())
     assert loaded == {
         pseudonymise("A1", ws.KEY): ("in_person", "lcra"),
@@ -108,15 +110,7 @@ A5,2.0,2024-05-01,2024-05-03,Repairs
 
 
 def test_numbered_codes_read_stage_labels_and_refuse_other_numbers(tmp_path: Path) -> None:
-    root = tmp_path / "long"
-    ws.write_landlord(root)
-    (root / "exports").mkdir()
-    (root / "mappings").mkdir()
-    (root / "mappings" / "stages.yaml").write_text(LONG_MAPPING)
-    (root / "exports" / "stages.csv").write_text(LONG_ROWS)
-    con = duckdb.connect()
-    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
-    assert summary.reconciles
+    con = _ingest(tmp_path / "long", LONG_MAPPING, "exports/stages.csv", LONG_ROWS)
     stages = con.execute(
         "select source_row, stage from complaint_stage order by source_row"
     ).fetchall()
@@ -151,14 +145,7 @@ R4,01/06/2024,lcra,maybe,Very satisfied
 
 
 def test_common_spellings_of_codes_are_read(tmp_path: Path) -> None:
-    root = tmp_path / "tp09"
-    ws.write_landlord(root)
-    (root / "surveys").mkdir()
-    (root / "mappings").mkdir()
-    (root / "mappings" / "tp09.yaml").write_text(TP09_MAPPING)
-    (root / "surveys" / "tp09.csv").write_text(TP09_ROWS)
-    con = duckdb.connect()
-    assert ingest_workspace(con, root, load_landlord(root), ws.KEY).reconciles
+    con = _ingest(tmp_path / "tp09", TP09_MAPPING, "surveys/tp09.csv", TP09_ROWS)
     rows = con.execute(
         "select source_row, stock_type, made_complaint_12m, answer from tp09_response order by 1"
     ).fetchall()
