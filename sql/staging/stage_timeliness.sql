@@ -180,7 +180,10 @@ stage_policy as (
     inner join (select * from complaint where landlord_id = $landlord_id) as c on c.complaint_id = s.complaint_id
     -- left joins: a date outside the calendar (2010-2040) keeps its row, with no deadline (late)
     left join policy_on_day as v on v.day_key = day_key(0, s.received_date)
-    left join policy_on_day as hv on hv.day_key = day_key(0, c.received_date)
+    -- only heat-network complaints need it (heat_deadline); the other rows probe with a null key
+    left join policy_on_day as hv
+        on hv.day_key
+        = case when c.service_area = 'heat_network' then day_key(0, c.received_date) end
     left join policy_timescale as t
         on t.version_no = v.version_no and t.regime = c.regime and t.stage = s.stage
     left join other_stage as o on o.complaint_id = s.complaint_id and o.for_stage = s.stage
