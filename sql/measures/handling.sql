@@ -16,7 +16,8 @@
 
 with
 
-stages as (
+-- not materialized: each use reads a few of its columns, and a scan costs less than a copy
+stages as not materialized (
     select
         stage,
         date_trunc('month', received_date)::date as month,

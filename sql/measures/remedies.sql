@@ -8,7 +8,9 @@
 
 with
 
-stages as (
+-- not materialized: the money and the remedy items read different columns of it, so each scans
+-- only its own (copying complaint ids and remedy texts of every stage costs more than a scan)
+stages as not materialized (
     select
         complaint_id,
         stage::varchar as stage,
@@ -47,7 +49,7 @@ remedy_items as (
         lower(trim(r.remedy)) as remedy
     from stages as s
     cross join unnest(string_split(s.non_financial_remedy, ';')) as r (remedy)
-    where trim(r.remedy) <> ''
+    where s.non_financial_remedy is not null and trim(r.remedy) <> ''
 ),
 
 remedy_monthly as (
