@@ -14,6 +14,7 @@ import datetime as dt
 import glob
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -295,14 +296,32 @@ def _typed_sql(planned: _Planned, ctx: Context, names: dict[str, str]) -> str:
     )
 
 
-def _stage_mapping(
-    con: duckdb.DuckDBPyConnection, planned: _Planned, ctx: Context, key: str
-) -> None:
-    """Type every row of one mapping and record its per-field and per-row issues."""
-    mapping = planned.mapping
+def _read_mapping(
+    workspace: Path, name: str, mapping: Mapping, paths: list[Path], landlord: Landlord
+) -> tuple[list[SourceFrame], pl.DataFrame | None]:
+    """Read every file of one mapping; their rows as one :func:`_frames_table` (None if no file)."""
+    frames = [read_source(p, workspace, mapping, name, landlord.thresholds) for p in paths]
+    if not frames:
+        return frames, None
     names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
     footer = None if mapping.footer is None else names[mapping.footer.column]
-    frame = _frames_table(planned.frames, footer)
+    table = _frames_table(frames, footer)
+    for source in frames:
+        source.frame = source.frame.clear()  # the rows live on in the table only
+    return frames, table
+
+
+def _stage_mapping(
+    con: duckdb.DuckDBPyConnection,
+    planned: _Planned,
+    ctx: Context,
+    key: str,
+    frame: pl.DataFrame,
+) -> None:
+    """Type every row of one mapping (``frame``, see :func:`_read_mapping`) and record its
+    per-field and per-row issues."""
+    mapping = planned.mapping
+    names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
     sources = [ident(a) for a in names.values()]
     typed = planned.typed
     con.register("_frame", frame)
@@ -541,12 +560,22 @@ def ingest_workspace(
         "complaint_id varchar, stage_key integer)"
     )
     planned: list[_Planned] = []
+    items = list(mappings.items())
+    # The next mapping's files are read (Polars, outside the GIL) while DuckDB types this one's.
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read")
+
+    def read_ahead(index: int) -> Future | None:
+        if index >= len(items):
+            return None
+        name, mapping = items[index]
+        return reader.submit(_read_mapping, workspace, name, mapping, files[name], landlord)
+
+    pending = read_ahead(0)
     try:
-        for name, mapping in mappings.items():
-            frames = [
-                read_source(p, workspace, mapping, name, landlord.thresholds) for p in files[name]
-            ]
-            if not frames:
+        for index, (name, mapping) in enumerate(items):
+            frames, frame = pending.result()
+            pending = read_ahead(index + 1)
+            if frame is None:
                 log.warning("%s matches no file in %s", name, workspace)
                 continue
             ctx = Context(
@@ -555,7 +584,8 @@ def ingest_workspace(
             names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
             item = _plan(len(planned), name, mapping, names, ctx)
             item.frames = frames
-            _stage_mapping(con, item, ctx, key)
+            _stage_mapping(con, item, ctx, key, frame)
+            del frame
             planned.append(item)
         _conflicts(con)
         for item in planned:
@@ -604,6 +634,7 @@ def ingest_workspace(
             con.rollback()
             raise
     finally:
+        reader.shutdown(wait=True, cancel_futures=True)
         for item in planned:
             con.execute(f"drop table if exists {item.typed}")
             if item.lead:
