@@ -21,6 +21,7 @@ from typing import Literal
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from pipeline.config import Landlord, load_yaml_model
@@ -298,14 +299,18 @@ def _typed_sql(planned: _Planned, ctx: Context, names: dict[str, str]) -> str:
 
 def _read_mapping(
     workspace: Path, name: str, mapping: Mapping, paths: list[Path], landlord: Landlord
-) -> tuple[list[SourceFrame], pl.DataFrame | None]:
-    """Read every file of one mapping; their rows as one :func:`_frames_table` (None if no file)."""
+) -> tuple[list[SourceFrame], pa.Table | None]:
+    """Read every file of one mapping; their rows as one :func:`_frames_table` (None if no file).
+
+    Handed over in Arrow, what DuckDB scans: converting here, on the reader thread, keeps the
+    conversion off the thread that types the previous mapping.
+    """
     frames = [read_source(p, workspace, mapping, name, landlord.thresholds) for p in paths]
     if not frames:
         return frames, None
     names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
     footer = None if mapping.footer is None else names[mapping.footer.column]
-    table = _frames_table(frames, footer)
+    table = _frames_table(frames, footer).to_arrow()
     for source in frames:
         source.frame = source.frame.clear()  # the rows live on in the table only
     return frames, table
@@ -316,7 +321,7 @@ def _stage_mapping(
     planned: _Planned,
     ctx: Context,
     key: str,
-    frame: pl.DataFrame,
+    frame: pa.Table,
 ) -> None:
     """Type every row of one mapping (``frame``, see :func:`_read_mapping`) and record its
     per-field and per-row issues."""
