@@ -182,6 +182,9 @@ SPACE_SEPARATORS = (
 )
 
 
+# Mappings read ahead of the one being typed (each held in memory as Arrow until its turn).
+READ_AHEAD = 2
+
 # Rows per Arrow chunk handed to DuckDB: its row-group size, the unit of parallel scanning.
 _SCAN_CHUNK = 122_880
 
@@ -566,20 +569,23 @@ def ingest_workspace(
     )
     planned: list[_Planned] = []
     items = list(mappings.items())
-    # The next mapping's files are read (Polars, outside the GIL) while DuckDB types this one's.
+    # The next mappings' files are read (Polars, outside the GIL) while DuckDB types this one's;
+    # two ahead, so a small mapping typed quickly does not leave DuckDB waiting on the reader.
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read")
+    reads: dict[int, Future] = {}
 
-    def read_ahead(index: int) -> Future | None:
-        if index >= len(items):
-            return None
-        name, mapping = items[index]
-        return reader.submit(_read_mapping, workspace, name, mapping, files[name], landlord)
+    def read_ahead(index: int) -> None:
+        if index < len(items) and index not in reads:
+            name, mapping = items[index]
+            reads[index] = reader.submit(
+                _read_mapping, workspace, name, mapping, files[name], landlord
+            )
 
-    pending = read_ahead(0)
     try:
         for index, (name, mapping) in enumerate(items):
-            frames, frame = pending.result()
-            pending = read_ahead(index + 1)
+            for ahead in range(index, index + READ_AHEAD + 1):
+                read_ahead(ahead)
+            frames, frame = reads.pop(index).result()
             if frame is None:
                 log.warning("%s matches no file in %s", name, workspace)
                 continue
