@@ -147,7 +147,7 @@ class _Planned:
     records: list[RecordPlan]
     stage: RecordPlan | None = None  # long shape
     complaint: RecordPlan | None = None  # long shape
-    lead: str = ""  # long shape: the table of lead rows (the complaint's own row)
+    lead: str = ""  # long shape: the table of lead rows, each complaint's own row
 
 
 def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, list[Path]]:
@@ -648,8 +648,7 @@ def ingest_workspace(
         reader.shutdown(wait=True, cancel_futures=True)
         for item in planned:
             con.execute(f"drop table if exists {item.typed}")
-            if item.lead:
-                con.execute(f"drop table if exists {item.lead}")
+            con.execute(f"drop table if exists {item.lead}")
         con.execute("drop table if exists _issues")
         con.execute("drop table if exists _keys")
 
