@@ -78,13 +78,20 @@ def test_cli_runs_one_example_landlord_year_end_to_end(tmp_path):
 def test_cli_returns_only_writes_the_returns_and_no_documents(tmp_path):
     output = tmp_path / "output"
     run = complaints(
-        "run", "--workspace", str(WORKSPACE), "--year", "2024-25", "--output", str(output),
-        "--only", "returns",
+        "run", "--workspace", str(WORKSPACE), "--years", "2023-24:2024-25", "--output",
+        str(output), "--only", "returns",
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
+    # the first year loads the workspace; the second reuses that load (no canonical_tables)
+    assert "[small_specialist] 2023-24: ok" in run.stdout
     assert "[small_specialist] 2024-25: ok" in run.stdout
-    year_dir = output / "small_specialist" / "2024-25"
-    written = sorted(p.name for p in year_dir.iterdir())
-    assert {"tsm_return.csv", "tsm_return.xlsx"} <= set(written)
-    assert not [name for name in written if name.endswith((".html", ".pdf"))]
-    assert not (output / "small_specialist" / "2024-25-Q4").exists()  # no committee pack
+    first, second = (
+        line for line in run.stdout.splitlines() if ": ok in" in line and "-Q" not in line
+    )
+    assert int(first.split("(")[1].split()[0]) == int(second.split("(")[1].split()[0]) + 1
+    for year in ("2023-24", "2024-25"):
+        year_dir = output / "small_specialist" / year
+        written = sorted(p.name for p in year_dir.iterdir())
+        assert {"tsm_return.csv", "tsm_return.xlsx"} <= set(written)
+        assert not [name for name in written if name.endswith((".html", ".pdf"))]
+        assert not (output / "small_specialist" / f"{year}-Q4").exists()  # no committee pack

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -123,18 +124,22 @@ def build_fake_location(
     year_job = dg.define_asset_job(
         "cli_landlord_year", selection=dg.AssetSelection.assets(canonical_tables, annual_report)
     )
+    loaded_job = dg.define_asset_job(
+        "cli_landlord_year_loaded", selection=dg.AssetSelection.assets(annual_report)
+    )
     quarter_job = dg.define_asset_job(
         "cli_landlord_quarter", selection=dg.AssetSelection.assets(committee_pack)
     )
     defs = dg.Definitions(
         assets=[canonical_tables, annual_report, committee_pack],
         asset_checks=[no_unreadable_file, exports_fresh],
-        jobs=[year_job, quarter_job],
+        jobs=[year_job, loaded_job, quarter_job],
         resources={"store": store},
         executor=dg.in_process_executor,
     )
     return defs, {
         "cli_landlord_year": defs.resolve_job_def("cli_landlord_year"),
+        "cli_landlord_year_loaded": defs.resolve_job_def("cli_landlord_year_loaded"),
         "cli_landlord_quarter": defs.resolve_job_def("cli_landlord_quarter"),
     }
 
@@ -168,6 +173,9 @@ def test_run_one_workspace_prints_progress_counts_and_outputs(location, capsys):
     text = capsys.readouterr().out
     assert code == 0, text
     assert "[alpha] 2023-24: ok" in text and "[alpha] 2024-25: ok" in text
+    # the first year loads the workspace (with its checks); the second reuses that load
+    assert re.search(r"\[alpha\] 2023-24: ok in [\d.]+ s \(2 assets, 2 checks", text)
+    assert re.search(r"\[alpha\] 2024-25: ok in [\d.]+ s \(1 assets, 0 checks\)", text)
     assert "warning: check canonical_tables.exports_fresh failed: exports are 60 days old" in text
     # per-file counts from ingest_file, with totals
     assert "exports/complaints.csv         3         2            1" in text
