@@ -725,6 +725,67 @@ def plant_dirty(rows: list[Row], rng: random.Random, candidates: list[int], plan
         rows.insert(position, row)
 
 
+@dataclass(frozen=True)
+class LongLayout:
+    """How one case system names a long export's stage cells (one row per complaint stage).
+
+    Homes Plus and the council export the same stage facts; only the column names, the words
+    for yes and no, the date pattern and the outcome labels differ.
+    """
+
+    columns: dict[str, str]  # stage fact -> column name
+    date_pattern: str
+    yes: str
+    no: str
+    outcomes: dict[str, str]
+
+
+def long_rows(c: Complaint, layout: LongLayout, complaint_cells: dict) -> list[dict]:
+    """One row per stage: the complaint's own cells repeated, then that stage's cells."""
+    rows = []
+    for s in c.stages:
+        facts = {
+            "stage": f"Stage {s.number}",
+            "received": fmt(s.received, layout.date_pattern),
+            "ack": fmt(s.ack, layout.date_pattern),
+            "ext_wd": str(s.ext_wd) if s.ext_wd else "",
+            "ext_reason": s.ext_reason,
+            "ext_notified": fmt(s.ext_notified, layout.date_pattern),
+            "responded": fmt(s.responded, layout.date_pattern),
+            "outcome": layout.outcomes[s.outcome],
+            "refused": yn(s.refused, layout.yes, layout.no),
+            "refusal_reason": s.refusal_reason,
+            "comp_offered": money(s.comp_offered, pound=True),
+            "comp_paid": money(s.comp_paid, pound=True),
+            "remedy": s.remedy,
+            "handler": s.handler,
+        }
+        row = dict(complaint_cells)
+        row.update({layout.columns[fact]: value for fact, value in facts.items()})
+        rows.append(row)
+    return rows
+
+
+def unanswered_stage_cells(layout: LongLayout) -> dict[str, str]:
+    """The stage cells of a stage 1 that is still open (nothing acknowledged or decided yet)."""
+    blank = (
+        "ack",
+        "ext_wd",
+        "ext_reason",
+        "ext_notified",
+        "responded",
+        "refusal_reason",
+        "comp_offered",
+        "comp_paid",
+        "remedy",
+    )
+    cells = {layout.columns[fact]: "" for fact in blank}
+    cells[layout.columns["stage"]] = "Stage 1"
+    cells[layout.columns["outcome"]] = layout.outcomes["open"]
+    cells[layout.columns["refused"]] = layout.no
+    return cells
+
+
 # --------------------------------------------------------------------------------------------
 # Shared generators for the non-complaint inputs
 # --------------------------------------------------------------------------------------------
@@ -3213,6 +3274,28 @@ HP_HEADER = [
     "Legal Hold",
 ]
 HP_DATE = "%d-%b-%Y"
+HP_LAYOUT = LongLayout(
+    columns={
+        "stage": "Stage",
+        "received": "Date Received",
+        "ack": "Acknowledged",
+        "ext_wd": "Extension (WD)",
+        "ext_reason": "Extension Reason",
+        "ext_notified": "Extension Notified",
+        "responded": "Response Date",
+        "outcome": "Outcome",
+        "refused": "Refused",
+        "refusal_reason": "Refusal Reason",
+        "comp_offered": "Compensation Offered",
+        "comp_paid": "Compensation Paid",
+        "remedy": "Remedy",
+        "handler": "Handler",
+    },
+    date_pattern=HP_DATE,
+    yes="Yes",
+    no="No",
+    outcomes=HP_OUTCOME,
+)
 
 
 def hp_rows(c: Complaint) -> list[dict]:
@@ -3241,29 +3324,7 @@ def hp_rows(c: Complaint) -> list[dict]:
         "Case Closed": fmt(c.closed, HP_DATE),
         "Legal Hold": yn(c.legal_hold, "Yes", "No"),
     }
-    out = []
-    for s in c.stages:
-        v = dict(common)
-        v.update(
-            {
-                "Stage": f"Stage {s.number}",
-                "Date Received": fmt(s.received, HP_DATE),
-                "Acknowledged": fmt(s.ack, HP_DATE),
-                "Extension (WD)": str(s.ext_wd) if s.ext_wd else "",
-                "Extension Reason": s.ext_reason,
-                "Extension Notified": fmt(s.ext_notified, HP_DATE),
-                "Response Date": fmt(s.responded, HP_DATE),
-                "Outcome": HP_OUTCOME[s.outcome],
-                "Refused": yn(s.refused, "Yes", "No"),
-                "Refusal Reason": s.refusal_reason,
-                "Compensation Offered": money(s.comp_offered, pound=True),
-                "Compensation Paid": money(s.comp_paid, pound=True),
-                "Remedy": s.remedy,
-                "Handler": s.handler,
-            }
-        )
-        out.append(v)
-    return out
+    return long_rows(c, HP_LAYOUT, common)
 
 
 def build_homes_plus(out: Path) -> Workspace:
@@ -3378,24 +3439,13 @@ def build_homes_plus(out: Path) -> Workspace:
         plant_dirty(rows, rng, clean, plans[country])
         if regime == "sct":
             future = Row(dict(rows[-1].values), ["date_in_future"], "received after the data cut")
+            future.values.update(unanswered_stage_cells(HP_LAYOUT))
             future.values.update(
                 {
                     "Case Number": "HP-2026-99999",
-                    "Stage": "Stage 1",
                     "Date Received": "20-May-2026",
                     "First Aware Date": "18-May-2026",
-                    "Acknowledged": "",
-                    "Response Date": "",
-                    "Outcome": "Open",
                     "Case Closed": "",
-                    "Extension (WD)": "",
-                    "Extension Reason": "",
-                    "Extension Notified": "",
-                    "Refused": "No",
-                    "Refusal Reason": "",
-                    "Compensation Offered": "",
-                    "Compensation Paid": "",
-                    "Remedy": "",
                 }
             )
             rows.append(future)
@@ -3902,6 +3952,28 @@ CH_HEADER = [
 ]
 CH_WARDS = ["Abbey", "Castle", "Eastfield", "Northgate", "Riverside", "St Marys", "Westbrook"]
 ISO = "%Y-%m-%d"
+CH_LAYOUT = LongLayout(
+    columns={
+        "stage": "CaseStage",
+        "received": "DateLogged",
+        "ack": "DateAcknowledged",
+        "ext_wd": "ExtensionDays",
+        "ext_reason": "ExtensionReason",
+        "ext_notified": "ExtensionAgreed",
+        "responded": "DateResponded",
+        "outcome": "Outcome",
+        "refused": "NotAccepted",
+        "refusal_reason": "NotAcceptedReason",
+        "comp_offered": "CompensationOffered",
+        "comp_paid": "CompensationPaid",
+        "remedy": "Remedy",
+        "handler": "Officer",
+    },
+    date_pattern=ISO,
+    yes="TRUE",
+    no="FALSE",
+    outcomes=CH_OUTCOME,
+)
 
 
 def ch_rows(c: Complaint) -> list[dict]:
@@ -3923,29 +3995,7 @@ def ch_rows(c: Complaint) -> list[dict]:
         "DateClosed": fmt(c.closed, ISO),
         "LegalHold": yn(c.legal_hold, "TRUE", "FALSE"),
     }
-    out = []
-    for s in c.stages:
-        v = dict(common)
-        v.update(
-            {
-                "CaseStage": f"Stage {s.number}",
-                "DateLogged": fmt(s.received, ISO),
-                "DateAcknowledged": fmt(s.ack, ISO),
-                "ExtensionDays": str(s.ext_wd) if s.ext_wd else "",
-                "ExtensionReason": s.ext_reason,
-                "ExtensionAgreed": fmt(s.ext_notified, ISO),
-                "DateResponded": fmt(s.responded, ISO),
-                "Outcome": CH_OUTCOME[s.outcome],
-                "NotAccepted": yn(s.refused, "TRUE", "FALSE"),
-                "NotAcceptedReason": s.refusal_reason,
-                "CompensationOffered": money(s.comp_offered, pound=True),
-                "CompensationPaid": money(s.comp_paid, pound=True),
-                "Remedy": s.remedy,
-                "Officer": s.handler,
-            }
-        )
-        out.append(v)
-    return out
+    return long_rows(c, CH_LAYOUT, common)
 
 
 def build_council(out: Path) -> Workspace:
@@ -4140,24 +4190,9 @@ def build_council(out: Path) -> Workspace:
         plant_dirty(rows, rng, clean, plans.get(year, []))
         if year == "2026-27":
             future = Row(dict(rows[-1].values), ["date_in_future"], "logged after the data cut")
+            future.values.update(unanswered_stage_cells(CH_LAYOUT))
             future.values.update(
-                {
-                    "CaseRef": "HC/2026/9999",
-                    "CaseStage": "Stage 1",
-                    "DateLogged": "2026-06-02",
-                    "DateAcknowledged": "",
-                    "DateResponded": "",
-                    "Outcome": "",
-                    "DateClosed": "",
-                    "ExtensionDays": "",
-                    "ExtensionReason": "",
-                    "ExtensionAgreed": "",
-                    "NotAccepted": "FALSE",
-                    "NotAcceptedReason": "",
-                    "CompensationOffered": "",
-                    "CompensationPaid": "",
-                    "Remedy": "",
-                }
+                {"CaseRef": "HC/2026/9999", "DateLogged": "2026-06-02", "DateClosed": ""}
             )
             rows.append(future)
         ws.csv(
