@@ -1131,6 +1131,11 @@ def compliment_rows(
     return rows
 
 
+def relabel(rows: list[Row], columns: dict[str, str]) -> list[Row]:
+    """The shared generators' rows under one landlord's column names (generator key -> column)."""
+    return [Row({column: r.values[key] for key, column in columns.items()}) for r in rows]
+
+
 def survey_answer(rng: random.Random, c: Complaint, question: str) -> str:
     s = c.stages[-1]
     base = {"upheld": 3.8, "partially_upheld": 3.2, "not_upheld": 2.2, "withdrawn": 3.0}.get(
@@ -1828,31 +1833,19 @@ def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[C
             pattern,
             satisfaction_shift=0.02 * YEARS.index(year),
         )
+        columns = {
+            "ref": "Respondent ID",
+            "date": "Interview Date",
+            "stock": "Tenure Type",
+            "scheme": "Scheme",
+            "made": "Complained In Last 12 Months",
+            "answer": "TP09 Complaints Handling",
+            "weight": "Weight",
+        }
         ws.csv(
             f"surveys/tsm_perception_{year}.csv",
-            [
-                "Respondent ID",
-                "Interview Date",
-                "Tenure Type",
-                "Scheme",
-                "Complained In Last 12 Months",
-                "TP09 Complaints Handling",
-                "Weight",
-            ],
-            [
-                Row(
-                    {
-                        "Respondent ID": r.values["ref"],
-                        "Interview Date": r.values["date"],
-                        "Tenure Type": r.values["stock"],
-                        "Scheme": r.values["scheme"],
-                        "Complained In Last 12 Months": r.values["made"],
-                        "TP09 Complaints Handling": r.values["answer"],
-                        "Weight": r.values["weight"],
-                    }
-                )
-                for r in rows
-            ],
+            list(columns.values()),
+            relabel(rows, columns),
         )
     # Monthly complaints survey (policy s12.1): a sample of last month's closed complaints.
     rows = []
@@ -1969,22 +1962,18 @@ def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[C
         pattern,
         ws,
     )
+    columns = {
+        "ref": "Event ID",
+        "date": "Date Received",
+        "scheme": "Scheme",
+        "service": "Service",
+        "from": "Compliment From",
+        "text": "Compliment",
+    }
     ws.csv(
         "exports/erica_compliments.csv",
-        ["Event ID", "Date Received", "Scheme", "Service", "Compliment From", "Compliment"],
-        [
-            Row(
-                {
-                    "Event ID": r.values["ref"],
-                    "Date Received": r.values["date"],
-                    "Scheme": r.values["scheme"],
-                    "Service": r.values["service"],
-                    "Compliment From": r.values["from"],
-                    "Compliment": r.values["text"],
-                }
-            )
-            for r in comp
-        ],
+        list(columns.values()),
+        relabel(comp, columns),
         encoding="utf-8-sig",
     )
     write_learning(
@@ -2746,22 +2735,18 @@ def build_small_specialist(out: Path) -> Workspace:
     comp = compliment_rows(
         rng, 30, SS_SCHEMES + SS_EXTRA, ["Housing", "Repairs", "Support"], "CMPL-", "%d/%m/%Y", ws
     )
+    columns = {
+        "ref": "Ref",
+        "date": "Received",
+        "scheme": "Scheme",
+        "service": "Team",
+        "from": "From",
+        "text": "Comments",
+    }
     ws.csv(
         "exports/homemaster_compliments.csv",
-        ["Ref", "Received", "Scheme", "Team", "From", "Comments"],
-        [
-            Row(
-                {
-                    "Ref": r.values["ref"],
-                    "Received": r.values["date"],
-                    "Scheme": r.values["scheme"],
-                    "Team": r.values["service"],
-                    "From": r.values["from"],
-                    "Comments": r.values["text"],
-                }
-            )
-            for r in comp
-        ],
+        list(columns.values()),
+        relabel(comp, columns),
         encoding="utf-8-sig",
     )
     for year in YEARS:
@@ -2778,22 +2763,18 @@ def build_small_specialist(out: Path) -> Workspace:
             "%d/%m/%Y",
             satisfaction_shift=0.03,
         )
+        columns = {
+            "ref": "Resp No",
+            "date": "Completed",
+            "stock": "Tenure",
+            "scheme": "Scheme",
+            "made": "Complained in last 12 months?",
+            "answer": "TP09",
+        }
         ws.csv(
             f"surveys/star_tsm_{year}.csv",
-            ["Resp No", "Completed", "Tenure", "Scheme", "Complained in last 12 months?", "TP09"],
-            [
-                Row(
-                    {
-                        "Resp No": r.values["ref"],
-                        "Completed": r.values["date"],
-                        "Tenure": r.values["stock"],
-                        "Scheme": r.values["scheme"],
-                        "Complained in last 12 months?": r.values["made"],
-                        "TP09": r.values["answer"],
-                    }
-                )
-                for r in rows
-            ],
+            list(columns.values()),
+            relabel(rows, columns),
         )
     cases = ombudsman_cases(rng, complaints, [("Housing Ombudsman", "HOS", lambda c: True, 0.22)])
     for case in cases:
@@ -3472,29 +3453,18 @@ def build_homes_plus(out: Path) -> Workspace:
             "%Y-%m-%d",
             satisfaction_shift=0.01,
         )
+        columns = {
+            "ref": "respondent_id",
+            "date": "date_of_interview",
+            "stock": "stock_type",
+            "scheme": "region",
+            "made": "q_complained_12m",
+            "answer": "q_tp09",
+        }
         ws.csv(
             f"surveys/tsm_{year}.csv",
-            [
-                "respondent_id",
-                "date_of_interview",
-                "stock_type",
-                "region",
-                "q_complained_12m",
-                "q_tp09",
-            ],
-            [
-                Row(
-                    {
-                        "respondent_id": r.values["ref"],
-                        "date_of_interview": r.values["date"],
-                        "stock_type": r.values["stock"],
-                        "region": r.values["scheme"],
-                        "q_complained_12m": r.values["made"],
-                        "q_tp09": r.values["answer"],
-                    }
-                )
-                for r in rows
-            ],
+            list(columns.values()),
+            relabel(rows, columns),
         )
     cols = {
         "ref": "Case Number",
@@ -3595,22 +3565,18 @@ def build_homes_plus(out: Path) -> Workspace:
         HP_DATE,
         ws,
     )
+    columns = {
+        "ref": "Compliment ID",
+        "date": "Date",
+        "scheme": "Region",
+        "service": "Service",
+        "from": "From",
+        "text": "Text",
+    }
     ws.csv(
         "exports/crm_compliments.csv",
-        ["Compliment ID", "Date", "Region", "Service", "From", "Text"],
-        [
-            Row(
-                {
-                    "Compliment ID": r.values["ref"],
-                    "Date": r.values["date"],
-                    "Region": r.values["scheme"],
-                    "Service": r.values["service"],
-                    "From": r.values["from"],
-                    "Text": r.values["text"],
-                }
-            )
-            for r in comp
-        ],
+        list(columns.values()),
+        relabel(comp, columns),
     )
     write_learning(
         ws, rng, complaints, 16, "HP-LFC-", HP_DATE, {"housing", "repairs", "asb_handling", "care"}
@@ -4272,29 +4238,18 @@ def build_council(out: Path) -> Workspace:
             ISO,
             satisfaction_shift=-0.02,
         )
+        columns = {
+            "ref": "RespondentId",
+            "date": "SurveyDate",
+            "stock": "StockType",
+            "scheme": "Ward",
+            "made": "ComplainedLast12Months",
+            "answer": "SatisfiedComplaintsHandling",
+        }
         ws.csv(
             f"surveys/tenant_survey_{year}.csv",
-            [
-                "RespondentId",
-                "SurveyDate",
-                "StockType",
-                "Ward",
-                "ComplainedLast12Months",
-                "SatisfiedComplaintsHandling",
-            ],
-            [
-                Row(
-                    {
-                        "RespondentId": r.values["ref"],
-                        "SurveyDate": r.values["date"],
-                        "StockType": r.values["stock"],
-                        "Ward": r.values["scheme"],
-                        "ComplainedLast12Months": r.values["made"],
-                        "SatisfiedComplaintsHandling": r.values["answer"],
-                    }
-                )
-                for r in rows
-            ],
+            list(columns.values()),
+            relabel(rows, columns),
             delimiter=";",
         )
     cols = {
@@ -4333,22 +4288,18 @@ def build_council(out: Path) -> Workspace:
         delimiter=";",
     )
     comp = compliment_rows(rng, 60, CH_WARDS, ["Housing", "Repairs"], "HCC", ISO, ws)
+    columns = {
+        "ref": "Ref",
+        "date": "DateReceived",
+        "scheme": "Ward",
+        "service": "Service",
+        "from": "From",
+        "text": "Comment",
+    }
     ws.csv(
         "exports/compliments.csv",
-        ["Ref", "DateReceived", "Ward", "Service", "From", "Comment"],
-        [
-            Row(
-                {
-                    "Ref": r.values["ref"],
-                    "DateReceived": r.values["date"],
-                    "Ward": r.values["scheme"],
-                    "Service": r.values["service"],
-                    "From": r.values["from"],
-                    "Comment": r.values["text"],
-                }
-            )
-            for r in comp
-        ],
+        list(columns.values()),
+        relabel(comp, columns),
         delimiter=";",
     )
     write_learning(ws, rng, complaints, 12, "HC-SI-", ISO, {"housing", "repairs", "asb_handling"})
