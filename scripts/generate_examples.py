@@ -725,6 +725,20 @@ def plant_dirty(rows: list[Row], rng: random.Random, candidates: list[int], plan
         rows.insert(position, row)
 
 
+def stage1_only_and_complete(c: Complaint, *, needs_ack: bool = True) -> bool:
+    """Answered at stage 1 and nothing more: a copy of its row can be damaged to plant exactly one
+    quarantine rule (a ``plant_dirty`` candidate)."""
+    s1 = c.stage(1)
+    return bool(
+        s1
+        and not s1.refused
+        and s1.responded
+        and (s1.ack or not needs_ack)
+        and len(c.stages) == 1
+        and s1.outcome != "withdrawn"
+    )
+
+
 @dataclass(frozen=True)
 class LongLayout:
     """How one case system names a long export's stage cells (one row per complaint stage).
@@ -1518,15 +1532,7 @@ def build_housing21(out: Path) -> Workspace:
                 rows.append(Row(values))
                 continue
             rows.append(Row(h21_row(c, datefmt, closed_fmt)))
-            s1 = c.stage(1)
-            if (
-                s1
-                and not s1.refused
-                and s1.responded
-                and s1.ack
-                and len(c.stages) == 1
-                and s1.outcome != "withdrawn"
-            ):
+            if stage1_only_and_complete(c):
                 clean.append(len(rows) - 1)
             if len(c.stages) == 2 and c.stages[1].ack and not c.stages[1].refused:
                 with_s2.append(len(rows) - 1)
@@ -2680,15 +2686,7 @@ def build_small_specialist(out: Path) -> Workspace:
         rows, clean = [], []
         for c in items:
             rows.append(Row(ss_row(c)))
-            s1 = c.stage(1)
-            if (
-                s1
-                and not s1.refused
-                and s1.responded
-                and s1.ack
-                and len(c.stages) == 1
-                and s1.outcome != "withdrawn"
-            ):
+            if stage1_only_and_complete(c):
                 clean.append(len(rows) - 1)
         plant_dirty(rows, rng, clean, plans[year])
         write_homemaster_xlsx(ws, f"exports/homemaster_complaints_{year}.xlsx", year, rows, org)
@@ -3408,14 +3406,8 @@ def build_homes_plus(out: Path) -> Workspace:
         for c in [c for c in complaints if c.regime == regime]:
             for v in hp_rows(c):
                 rows.append(Row(v))
-            s1 = c.stage(1)
-            if (
-                s1
-                and not s1.refused
-                and s1.responded
-                and len(c.stages) == 1
-                and s1.outcome != "withdrawn"
-            ):
+            # Scottish stage 1 has no acknowledgement step, so neither file asks for one.
+            if stage1_only_and_complete(c, needs_ack=False):
                 clean.append(len(rows) - 1)
         plant_dirty(rows, rng, clean, plans[country])
         if regime == "sct":
@@ -4142,16 +4134,7 @@ def build_council(out: Path) -> Workspace:
                     }
                 )
                 rows.append(Row(v))
-            s1 = c.stage(1)
-            if (
-                s1
-                and not s1.refused
-                and s1.responded
-                and s1.ack
-                and len(c.stages) == 1
-                and s1.outcome != "withdrawn"
-                and c.ref not in case_by_complaint
-            ):
+            if stage1_only_and_complete(c) and c.ref not in case_by_complaint:
                 clean.append(len(rows) - 1)
         plant_dirty(rows, rng, clean, plans.get(year, []))
         if year == "2026-27":
