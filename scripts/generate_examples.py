@@ -1854,39 +1854,20 @@ def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[C
             relabel(rows, columns),
         )
     # Monthly complaints survey (policy s12.1): a sample of last month's closed complaints.
-    rows = []
-    for c in complaints:
-        if c.closed is None or c.anonymous or rng.random() > 0.35:
-            continue
-        sent = add_months(c.closed.replace(day=1), 1).replace(day=5)
-        if sent > DATA_CUT:
-            continue
-        returned = sent + dt.timedelta(days=rng.randint(3, 30)) if rng.random() < 0.31 else None
-        if returned and returned > DATA_CUT:
-            returned = None
-        rows.append(
-            Row(
-                {
-                    "Event ID": c.ref,
-                    "Survey Sent": fmt(sent, pattern),
-                    "Survey Returned": fmt(returned, pattern),
-                    "Q1 Timeliness": survey_answer(rng, c, "timeliness") if returned else "",
-                    "Q2 Fair Process": survey_answer(rng, c, "fairness") if returned else "",
-                    "Q3 Outcome": survey_answer(rng, c, "outcome") if returned else "",
-                }
-            )
-        )
+    cols = {
+        "ref": "Event ID",
+        "sent": "Survey Sent",
+        "returned": "Survey Returned",
+        "t": "Q1 Timeliness",
+        "f": "Q2 Fair Process",
+        "o": "Q3 Outcome",
+    }
     ws.csv(
         "surveys/complaint_satisfaction_monthly.csv",
-        [
-            "Event ID",
-            "Survey Sent",
-            "Survey Returned",
-            "Q1 Timeliness",
-            "Q2 Fair Process",
-            "Q3 Outcome",
-        ],
-        rows,
+        list(cols.values()),
+        complainant_survey_rows(
+            rng, complaints, cols, pattern, every=False, return_rate=0.31, reply_days=(3, 30)
+        ),
     )
 
     # Ombudsman: Housing Ombudsman (housing), LGSCO (care), Energy Ombudsman (heat networks).
@@ -3114,8 +3095,20 @@ The Board asks for acknowledgement within five working days to be met in every c
     )
 
 
-def complainant_survey_rows(rng, complaints, cols, pattern, every: bool) -> list[Row]:
-    """Transactional complaint surveys: to every complainant (seed 004) or a monthly sample."""
+def complainant_survey_rows(
+    rng,
+    complaints,
+    cols,
+    pattern,
+    every: bool,
+    return_rate: float,
+    reply_days: tuple[int, int],
+) -> list[Row]:
+    """Transactional complaint surveys: to every complainant (seed 004) or a monthly sample.
+
+    ``return_rate`` and ``reply_days`` (the range of days between sending and the reply) are each
+    landlord's own survey response pattern.
+    """
     rows = []
     for c in complaints:
         if c.closed is None or c.anonymous or (not every and rng.random() > 0.35):
@@ -3128,8 +3121,8 @@ def complainant_survey_rows(rng, complaints, cols, pattern, every: bool) -> list
         if sent > DATA_CUT:
             continue
         returned = (
-            sent + dt.timedelta(days=rng.randint(2, 28))
-            if rng.random() < (0.22 if every else 0.3)
+            sent + dt.timedelta(days=rng.randint(*reply_days))
+            if rng.random() < return_rate
             else None
         )
         if returned and returned > DATA_CUT:
@@ -3469,7 +3462,9 @@ def build_homes_plus(out: Path) -> Workspace:
     ws.csv(
         "surveys/complaint_feedback.csv",
         list(cols.values()),
-        complainant_survey_rows(rng, complaints, cols, HP_DATE, every=False),
+        complainant_survey_rows(
+            rng, complaints, cols, HP_DATE, every=False, return_rate=0.3, reply_days=(2, 28)
+        ),
     )
     complainant_survey_mapping(
         ws,
@@ -4246,7 +4241,9 @@ def build_council(out: Path) -> Workspace:
     ws.csv(
         "surveys/complainant_survey.csv",
         list(cols.values()),
-        complainant_survey_rows(rng, complaints, cols, ISO, every=True),
+        complainant_survey_rows(
+            rng, complaints, cols, ISO, every=True, return_rate=0.22, reply_days=(2, 28)
+        ),
         delimiter=";",
     )
     complainant_survey_mapping(
