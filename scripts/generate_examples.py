@@ -1822,6 +1822,17 @@ SCALE_CODES_YAML = """      "Very satisfied": 5
       "Very dissatisfied": 1"""
 
 
+# The monthly complaint survey's columns: written by the survey export and read by its mapping.
+H21_SURVEY_COLUMNS = {
+    "ref": "Event ID",
+    "sent": "Survey Sent",
+    "returned": "Survey Returned",
+    "t": "Q1 Timeliness",
+    "f": "Q2 Fair Process",
+    "o": "Q3 Outcome",
+}
+
+
 def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[Complaint]) -> None:
     pattern = "%d/%m/%Y"
     # TSM perception survey (TP09), weighted by stock type, one file per survey year.
@@ -1854,19 +1865,17 @@ def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[C
             relabel(rows, columns),
         )
     # Monthly complaints survey (policy s12.1): a sample of last month's closed complaints.
-    cols = {
-        "ref": "Event ID",
-        "sent": "Survey Sent",
-        "returned": "Survey Returned",
-        "t": "Q1 Timeliness",
-        "f": "Q2 Fair Process",
-        "o": "Q3 Outcome",
-    }
     ws.csv(
         "surveys/complaint_satisfaction_monthly.csv",
-        list(cols.values()),
+        list(H21_SURVEY_COLUMNS.values()),
         complainant_survey_rows(
-            rng, complaints, cols, pattern, every=False, return_rate=0.31, reply_days=(3, 30)
+            rng,
+            complaints,
+            H21_SURVEY_COLUMNS,
+            pattern,
+            every=False,
+            return_rate=0.31,
+            reply_days=(3, 30),
         ),
     )
 
@@ -2160,38 +2169,12 @@ columns:
   weight: "Weight"
 """,
     )
-    ws.text(
-        "mappings/complainant_survey.yaml",
-        """# Monthly complaints survey (policy s12.1): sent to a sample of last month's closed complaints.
-files: ["surveys/complaint_satisfaction_monthly.csv"]
-format: csv
-encoding: auto
-delimiter: ","
-header_row: 1
-target: complainant_survey
-date_formats: ["%d/%m/%Y"]
-columns:
-  complaint_id: "Event ID"
-  sent_date: "Survey Sent"
-  returned_date: "Survey Returned"
-  satisfied_timeliness:
-    column: "Q1 Timeliness"
-    codes:
-"""
-        + SCALE_CODES_YAML
-        + """
-  satisfied_fairness:
-    column: "Q2 Fair Process"
-    codes:
-"""
-        + SCALE_CODES_YAML
-        + """
-  satisfied_outcome:
-    column: "Q3 Outcome"
-    codes:
-"""
-        + SCALE_CODES_YAML
-        + "\n",
+    complainant_survey_mapping(
+        ws,
+        "surveys/complaint_satisfaction_monthly.csv",
+        H21_SURVEY_COLUMNS,
+        '["%d/%m/%Y"]',
+        "Monthly complaints survey (policy s12.1): sent to a sample of last month's closed complaints.",
     )
     ws.text(
         "mappings/promised_actions.yaml",
