@@ -1105,6 +1105,42 @@ def promised_rows(
     return rows
 
 
+def write_promised_actions(
+    ws: Workspace,
+    rng: random.Random,
+    complaints: list[Complaint],
+    rel: str,
+    cols: dict[str, str],
+    pattern: str,
+    stage_label,
+    note: str,
+    delimiter: str = ",",
+) -> None:
+    """The promised-actions export and its mapping, from one column table so the two agree."""
+    rows = promised_rows(rng, complaints, cols, pattern, stage_label)
+    ws.csv(rel, list(cols.values()), rows, delimiter=delimiter)
+    stage_codes = ", ".join(f'"{stage_label(n)}": {n}' for n in (1, 2))
+    ws.text(
+        "mappings/promised_actions.yaml",
+        f"# {note}\n"
+        f'files: ["{rel}"]\n'
+        "format: csv\n"
+        "encoding: auto\n"
+        f'delimiter: "{delimiter}"\n'
+        "header_row: 1\n"
+        "target: promised_action\n"
+        f'date_formats: ["{pattern}"]\n'
+        "columns:\n"
+        f'  complaint_id: "{cols["ref"]}"\n'
+        "  stage:\n"
+        f'    column: "{cols["stage"]}"\n'
+        f"    codes: {{{stage_codes}}}\n"
+        f'  action_kind: "{cols["kind"]}"\n'
+        f'  due_date: "{cols["due"]}"\n'
+        f'  completed_date: "{cols["completed"]}"\n',
+    )
+
+
 def compliment_rows(
     rng,
     per_year: int,
@@ -1944,10 +1980,15 @@ def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[C
         "due": "Due Date",
         "completed": "Completed Date",
     }
-    ws.csv(
+    write_promised_actions(
+        ws,
+        rng,
+        complaints,
         "exports/erica_promised_actions.csv",
-        list(cols.values()),
-        promised_rows(rng, complaints, cols, pattern, lambda n: f"Stage {n}"),
+        cols,
+        pattern,
+        lambda n: f"Stage {n}",
+        "Actions promised in complaint responses, tracked on ERICA (policy s8.11).",
     )
     comp = compliment_rows(
         rng,
@@ -2175,26 +2216,6 @@ columns:
         H21_SURVEY_COLUMNS,
         '["%d/%m/%Y"]',
         "Monthly complaints survey (policy s12.1): sent to a sample of last month's closed complaints.",
-    )
-    ws.text(
-        "mappings/promised_actions.yaml",
-        """# Actions promised in complaint responses, tracked on ERICA (policy s8.11).
-files: ["exports/erica_promised_actions.csv"]
-format: csv
-encoding: auto
-delimiter: ","
-header_row: 1
-target: promised_action
-date_formats: ["%d/%m/%Y"]
-columns:
-  complaint_id: "Event ID"
-  stage:
-    column: "Stage"
-    codes: {"Stage 1": 1, "Stage 2": 2}
-  action_kind: "Action"
-  due_date: "Due Date"
-  completed_date: "Completed Date"
-""",
     )
     ws.text(
         "mappings/compliments.yaml",
@@ -2767,10 +2788,15 @@ def build_small_specialist(out: Path) -> Workspace:
         "due": "Target Date",
         "completed": "Done Date",
     }
-    ws.csv(
+    write_promised_actions(
+        ws,
+        rng,
+        complaints,
         "exports/homemaster_case_actions.csv",
-        list(cols.values()),
-        promised_rows(rng, complaints, cols, "%d/%m/%Y", lambda n: str(n)),
+        cols,
+        "%d/%m/%Y",
+        lambda n: str(n),
+        "Actions promised in complaint responses (HomeMaster case actions).",
     )
     write_learning(
         ws,
@@ -2958,26 +2984,6 @@ columns:
 """
         + TP09_CODES_YAML
         + "\n",
-    )
-    ws.text(
-        "mappings/promised_actions.yaml",
-        """# Actions promised in complaint responses (HomeMaster case actions).
-files: ["exports/homemaster_case_actions.csv"]
-format: csv
-encoding: auto
-delimiter: ","
-header_row: 1
-target: promised_action
-date_formats: ["%d/%m/%Y"]
-columns:
-  complaint_id: "Case Ref"
-  stage:
-    column: "Stage"
-    codes: {"1": 1, "2": 2}
-  action_kind: "Action Type"
-  due_date: "Target Date"
-  completed_date: "Done Date"
-""",
     )
     write_landlord_yaml(
         ws,
@@ -3521,10 +3527,15 @@ def build_homes_plus(out: Path) -> Workspace:
         "due": "Due",
         "completed": "Completed",
     }
-    ws.csv(
+    write_promised_actions(
+        ws,
+        rng,
+        complaints,
         "exports/crm_promised_actions.csv",
-        list(pcols.values()),
-        promised_rows(rng, complaints, pcols, HP_DATE, lambda n: f"Stage {n}"),
+        pcols,
+        HP_DATE,
+        lambda n: f"Stage {n}",
+        "Actions promised in complaint responses (CRM follow-up tasks).",
     )
     comp = compliment_rows(
         rng,
@@ -3678,26 +3689,6 @@ columns:
 """
         + TP09_CODES_YAML
         + "\n",
-    )
-    ws.text(
-        "mappings/promised_actions.yaml",
-        f"""# Actions promised in complaint responses (CRM follow-up tasks).
-files: ["exports/crm_promised_actions.csv"]
-format: csv
-encoding: auto
-delimiter: ","
-header_row: 1
-target: promised_action
-date_formats: ["{HP_DATE}"]
-columns:
-  complaint_id: "Case Number"
-  stage:
-    column: "Stage"
-    codes: {{"Stage 1": 1, "Stage 2": 2}}
-  action_kind: "Action"
-  due_date: "Due"
-  completed_date: "Completed"
-""",
     )
     ws.text(
         "mappings/compliments.yaml",
@@ -4244,10 +4235,15 @@ def build_council(out: Path) -> Workspace:
         "due": "DueDate",
         "completed": "CompletedDate",
     }
-    ws.csv(
+    write_promised_actions(
+        ws,
+        rng,
+        complaints,
         "exports/complaint_actions.csv",
-        list(pcols.values()),
-        promised_rows(rng, complaints, pcols, ISO, lambda n: str(n)),
+        pcols,
+        ISO,
+        lambda n: str(n),
+        "Actions promised in complaint responses.",
         delimiter=";",
     )
     comp = compliment_rows(rng, 60, CH_WARDS, ["Housing", "Repairs"], "HCC", ISO, ws)
@@ -4452,26 +4448,6 @@ columns:
 """
         + TP09_CODES_YAML
         + "\n",
-    )
-    ws.text(
-        "mappings/promised_actions.yaml",
-        """# Actions promised in complaint responses.
-files: ["exports/complaint_actions.csv"]
-format: csv
-encoding: auto
-delimiter: ";"
-header_row: 1
-target: promised_action
-date_formats: ["%Y-%m-%d"]
-columns:
-  complaint_id: "CaseRef"
-  stage:
-    column: "Stage"
-    codes: {"1": 1, "2": 2}
-  action_kind: "ActionType"
-  due_date: "DueDate"
-  completed_date: "CompletedDate"
-""",
     )
     ws.text(
         "mappings/compliments.yaml",
