@@ -15,42 +15,31 @@ actions as (
     where landlord_id = $landlord_id
 ),
 
-raised as (
+-- an action counts on three dates: when raised, when due and when completed
+action_days as (
+    select 'raised' as event, raised_date as day, * from actions
+    union all
+    select 'due', due_date, * from actions
+    union all
+    select 'completed', completed_date, * from actions
+),
+
+action_counts as (
     select
+        a.event,
         pd.period_kind,
         pd.period,
         case when grouping(a.theme) = 0 then 'theme' else 'none' end as breakdown,
         coalesce(a.theme, 'all') as breakdown_value,
         count(*) as actions,
-        sum(coalesce(len(a.linked_complaint_ids), 0)) as linked
-    from actions as a
-    inner join period_day as pd on pd.day = a.raised_date
-    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, a.theme))
-),
-
-due as (
-    select
-        pd.period_kind,
-        pd.period,
-        case when grouping(a.theme) = 0 then 'theme' else 'none' end as breakdown,
-        coalesce(a.theme, 'all') as breakdown_value,
-        count(*) filter (where a.completed_date <= a.due_date) as on_time,
-        count(*) as due
-    from actions as a
-    inner join period_day as pd on pd.day = a.due_date
-    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, a.theme))
-),
-
-completed as (
-    select
-        pd.period_kind,
-        pd.period,
-        case when grouping(a.theme) = 0 then 'theme' else 'none' end as breakdown,
-        coalesce(a.theme, 'all') as breakdown_value,
-        count(*) as completed
-    from actions as a
-    inner join period_day as pd on pd.day = a.completed_date
-    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, a.theme))
+        sum(coalesce(len(a.linked_complaint_ids), 0)) as linked,
+        count(*) filter (where a.completed_date <= a.due_date) as on_time
+    from action_days as a
+    inner join period_day as pd on pd.day = a.day
+    group by grouping sets (
+        (a.event, pd.period_kind, pd.period),
+        (a.event, pd.period_kind, pd.period, a.theme)
+    )
 ),
 
 promised as (
@@ -98,19 +87,23 @@ final as (
     select
         period_kind, period, 'learning_actions' as measure, breakdown, breakdown_value,
         'all' as view, actions as numerator, null::bigint as denominator, 'count' as unit
-    from raised
+    from action_counts
+    where event = 'raised'
     union all
     select period_kind, period, 'learning_linked_complaints', breakdown, breakdown_value, 'all',
         linked, null, 'count'
-    from raised
+    from action_counts
+    where event = 'raised'
     union all
     select period_kind, period, 'learning_actions_completed_by_due', breakdown, breakdown_value,
-        'all', on_time, due, 'percent'
-    from due
+        'all', on_time, actions, 'percent'
+    from action_counts
+    where event = 'due'
     union all
     select period_kind, period, 'learning_actions_completed', breakdown, breakdown_value, 'all',
-        completed, null, 'count'
-    from completed
+        actions, null, 'count'
+    from action_counts
+    where event = 'completed'
     union all
     select period_kind, period, 'promised_actions_on_time', breakdown, breakdown_value, 'all',
         on_time, due, 'percent'

@@ -12,28 +12,27 @@ cases as (
     select * from ombudsman_case where landlord_id = $landlord_id
 ),
 
-referred as (
-    select
-        pd.period_kind,
-        pd.period,
-        case when grouping(c.body) = 0 then 'body' else 'none' end as breakdown,
-        coalesce(c.body, 'all') as breakdown_value,
-        count(*) as cases
-    from cases as c
-    inner join period_day as pd on pd.day = c.referral_date
-    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, c.body))
+-- a case counts when referred and again when determined, each by its own date
+case_days as (
+    select 'referred' as event, referral_date as day, body from cases
+    union all
+    select 'determined', determination_date, body from cases
 ),
 
-determined as (
+case_counts as (
     select
+        c.event,
         pd.period_kind,
         pd.period,
         case when grouping(c.body) = 0 then 'body' else 'none' end as breakdown,
         coalesce(c.body, 'all') as breakdown_value,
         count(*) as cases
-    from cases as c
-    inner join period_day as pd on pd.day = c.determination_date
-    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, c.body))
+    from case_days as c
+    inner join period_day as pd on pd.day = c.day
+    group by grouping sets (
+        (c.event, pd.period_kind, pd.period),
+        (c.event, pd.period_kind, pd.period, c.body)
+    )
 ),
 
 findings as (
@@ -97,11 +96,13 @@ final as (
     select
         period_kind, period, 'ombudsman_referred' as measure, breakdown, breakdown_value,
         'all' as view, cases as numerator, null::double as denominator, 'count' as unit
-    from referred
+    from case_counts
+    where event = 'referred'
     union all
     select period_kind, period, 'ombudsman_determinations', breakdown, breakdown_value, 'all',
         cases, null, 'count'
-    from determined
+    from case_counts
+    where event = 'determined'
     union all
     select period_kind, period, 'ombudsman_findings', breakdown, breakdown_value, 'all',
         findings, null, 'count'
