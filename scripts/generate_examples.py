@@ -1186,6 +1186,45 @@ def relabel(rows: list[Row], columns: dict[str, str]) -> list[Row]:
     return [Row({column: r.values[key] for key, column in columns.items()}) for r in rows]
 
 
+def write_compliments(
+    ws: Workspace,
+    rows: list[Row],
+    rel: str,
+    columns: dict[str, str],
+    service_areas: dict[str, str],
+    pattern: str,
+    comment: str,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+) -> None:
+    """A compliments export and its mapping, from one column table so the two agree.
+
+    ``comment`` heads the mapping file, one ``#`` line per line of it.
+    """
+    header = list(columns.values())
+    ws.csv(rel, header, relabel(rows, columns), encoding=encoding, delimiter=delimiter)
+    codes = ", ".join(f'"{service}": {area}' for service, area in service_areas.items())
+    heading = "".join(f"# {line}\n" for line in comment.splitlines())
+    ws.text(
+        "mappings/compliments.yaml",
+        heading + f'files: ["{rel}"]\n'
+        "format: csv\n"
+        "encoding: auto\n"
+        f'delimiter: "{delimiter}"\n'
+        "header_row: 1\n"
+        "target: compliment\n"
+        f'date_formats: ["{pattern}"]\n'
+        "columns:\n"
+        f'  compliment_ref: "{columns["ref"]}"\n'
+        f'  received_date: "{columns["date"]}"\n'
+        f'  scheme: "{columns["scheme"]}"\n'
+        "  service_area:\n"
+        f'    column: "{columns["service"]}"\n'
+        f"    codes: {{{codes}}}\n",
+    )
+
+
 def survey_answer(rng: random.Random, c: Complaint, question: str) -> str:
     s = c.stages[-1]
     base = {"upheld": 3.8, "partially_upheld": 3.2, "not_upheld": 2.2, "withdrawn": 3.0}.get(
@@ -1990,15 +2029,13 @@ def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[C
         lambda n: f"Stage {n}",
         "Actions promised in complaint responses, tracked on ERICA (policy s8.11).",
     )
-    comp = compliment_rows(
-        rng,
-        320,
-        H21_RL + H21_EC,
-        ["Housing", "Repairs", "Care", "Heat Network"],
-        "CMP-C",
-        pattern,
-        ws,
-    )
+    services = {
+        "Housing": "housing",
+        "Repairs": "repairs",
+        "Care": "care",
+        "Heat Network": "heat_network",
+    }
+    comp = compliment_rows(rng, 320, H21_RL + H21_EC, list(services), "CMP-C", pattern, ws)
     columns = {
         "ref": "Event ID",
         "date": "Date Received",
@@ -2007,10 +2044,15 @@ def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[C
         "from": "Compliment From",
         "text": "Compliment",
     }
-    ws.csv(
+    write_compliments(
+        ws,
+        comp,
         "exports/erica_compliments.csv",
-        list(columns.values()),
-        relabel(comp, columns),
+        columns,
+        services,
+        pattern,
+        "Compliments logged on ERICA (policy s1.1). UTF-8 with a byte-order mark.\n"
+        "Unmapped on purpose: Compliment From, Compliment (names and free text).",
         encoding="utf-8-sig",
     )
     write_learning(
@@ -2216,26 +2258,6 @@ columns:
         H21_SURVEY_COLUMNS,
         '["%d/%m/%Y"]',
         "Monthly complaints survey (policy s12.1): sent to a sample of last month's closed complaints.",
-    )
-    ws.text(
-        "mappings/compliments.yaml",
-        """# Compliments logged on ERICA (policy s1.1). UTF-8 with a byte-order mark.
-# Unmapped on purpose: Compliment From, Compliment (names and free text).
-files: ["exports/erica_compliments.csv"]
-format: csv
-encoding: auto
-delimiter: ","
-header_row: 1
-target: compliment
-date_formats: ["%d/%m/%Y"]
-columns:
-  compliment_ref: "Event ID"
-  received_date: "Date Received"
-  scheme: "Scheme"
-  service_area:
-    column: "Service"
-    codes: {"Housing": housing, "Repairs": repairs, "Care": care, "Heat Network": heat_network}
-""",
     )
     streams = "\n".join(f"    - {s}" for s in H21_RL)
     extra = "\n".join(f"    - {s}" for s in H21_EC)
@@ -2715,9 +2737,8 @@ def build_small_specialist(out: Path) -> Workspace:
         encoding="cp1252",
         newline="\r\n",
     )
-    comp = compliment_rows(
-        rng, 30, SS_SCHEMES + SS_EXTRA, ["Housing", "Repairs", "Support"], "CMPL-", "%d/%m/%Y", ws
-    )
+    services = {"Housing": "housing", "Repairs": "repairs", "Support": "other"}
+    comp = compliment_rows(rng, 30, SS_SCHEMES + SS_EXTRA, list(services), "CMPL-", "%d/%m/%Y", ws)
     columns = {
         "ref": "Ref",
         "date": "Received",
@@ -2726,10 +2747,15 @@ def build_small_specialist(out: Path) -> Workspace:
         "from": "From",
         "text": "Comments",
     }
-    ws.csv(
+    write_compliments(
+        ws,
+        comp,
         "exports/homemaster_compliments.csv",
-        list(columns.values()),
-        relabel(comp, columns),
+        columns,
+        services,
+        "%d/%m/%Y",
+        "Compliments from the HomeMaster Case Management module (UTF-8 with a byte-order mark).\n"
+        "Unmapped on purpose: From, Comments.",
         encoding="utf-8-sig",
     )
     for year in YEARS:
@@ -2936,26 +2962,6 @@ columns:
       "Poor communication during outage": heat_network
       "Repair delay": repairs
       "Decant expenses": repairs
-""",
-    )
-    ws.text(
-        "mappings/compliments.yaml",
-        """# Compliments from the HomeMaster Case Management module (UTF-8 with a byte-order mark).
-# Unmapped on purpose: From, Comments.
-files: ["exports/homemaster_compliments.csv"]
-format: csv
-encoding: auto
-delimiter: ","
-header_row: 1
-target: compliment
-date_formats: ["%d/%m/%Y"]
-columns:
-  compliment_ref: "Ref"
-  received_date: "Received"
-  scheme: "Scheme"
-  service_area:
-    column: "Team"
-    codes: {"Housing": housing, "Repairs": repairs, "Support": other}
 """,
     )
     ws.text(
@@ -3537,14 +3543,9 @@ def build_homes_plus(out: Path) -> Workspace:
         lambda n: f"Stage {n}",
         "Actions promised in complaint responses (CRM follow-up tasks).",
     )
+    services = {"Housing": "housing", "Repairs": "repairs", "Care": "care"}
     comp = compliment_rows(
-        rng,
-        150,
-        HP_REGIONS["eng"] + HP_REGIONS["sct"],
-        ["Housing", "Repairs", "Care"],
-        "HPC",
-        HP_DATE,
-        ws,
+        rng, 150, HP_REGIONS["eng"] + HP_REGIONS["sct"], list(services), "HPC", HP_DATE, ws
     )
     columns = {
         "ref": "Compliment ID",
@@ -3554,10 +3555,14 @@ def build_homes_plus(out: Path) -> Workspace:
         "from": "From",
         "text": "Text",
     }
-    ws.csv(
+    write_compliments(
+        ws,
+        comp,
         "exports/crm_compliments.csv",
-        list(columns.values()),
-        relabel(comp, columns),
+        columns,
+        services,
+        HP_DATE,
+        "Compliments logged on the CRM. Unmapped on purpose: From, Text.",
     )
     write_learning(
         ws, rng, complaints, 16, "HP-LFC-", HP_DATE, {"housing", "repairs", "asb_handling", "care"}
@@ -3689,25 +3694,6 @@ columns:
 """
         + TP09_CODES_YAML
         + "\n",
-    )
-    ws.text(
-        "mappings/compliments.yaml",
-        f"""# Compliments logged on the CRM. Unmapped on purpose: From, Text.
-files: ["exports/crm_compliments.csv"]
-format: csv
-encoding: auto
-delimiter: ","
-header_row: 1
-target: compliment
-date_formats: ["{HP_DATE}"]
-columns:
-  compliment_ref: "Compliment ID"
-  received_date: "Date"
-  scheme: "Region"
-  service_area:
-    column: "Service"
-    codes: {{"Housing": housing, "Repairs": repairs, "Care": care}}
-""",
     )
     scot = {"acknowledge_wd": None, "respond_wd": 5, "extension_wd": 5, "clock_starts": "receipt"}
     del scot
@@ -4246,7 +4232,8 @@ def build_council(out: Path) -> Workspace:
         "Actions promised in complaint responses.",
         delimiter=";",
     )
-    comp = compliment_rows(rng, 60, CH_WARDS, ["Housing", "Repairs"], "HCC", ISO, ws)
+    services = {"Housing": "housing", "Repairs": "repairs"}
+    comp = compliment_rows(rng, 60, CH_WARDS, list(services), "HCC", ISO, ws)
     columns = {
         "ref": "Ref",
         "date": "DateReceived",
@@ -4255,10 +4242,14 @@ def build_council(out: Path) -> Workspace:
         "from": "From",
         "text": "Comment",
     }
-    ws.csv(
+    write_compliments(
+        ws,
+        comp,
         "exports/compliments.csv",
-        list(columns.values()),
-        relabel(comp, columns),
+        columns,
+        services,
+        ISO,
+        "Compliments. Unmapped on purpose: From, Comment.",
         delimiter=";",
     )
     write_learning(ws, rng, complaints, 12, "HC-SI-", ISO, {"housing", "repairs", "asb_handling"})
@@ -4448,25 +4439,6 @@ columns:
 """
         + TP09_CODES_YAML
         + "\n",
-    )
-    ws.text(
-        "mappings/compliments.yaml",
-        """# Compliments. Unmapped on purpose: From, Comment.
-files: ["exports/compliments.csv"]
-format: csv
-encoding: auto
-delimiter: ";"
-header_row: 1
-target: compliment
-date_formats: ["%Y-%m-%d"]
-columns:
-  compliment_ref: "Ref"
-  received_date: "DateReceived"
-  scheme: "Ward"
-  service_area:
-    column: "Service"
-    codes: {"Housing": housing, "Repairs": repairs}
-""",
     )
     closures = [
         dt.date(y, 12, d)
