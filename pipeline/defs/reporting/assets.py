@@ -37,12 +37,30 @@ def _prepare_browser(out) -> None:
     warm_up_charts(out, chart_warm_up_html())
 
 
-def _result(paths: dict, seconds: float, **extra) -> dg.MaterializeResult:
+def _render_document(
+    store: ComplaintsStore, landlord_id: str, period: str, render, *, charts: bool = True
+) -> dg.MaterializeResult:
+    """Render one document of the landlord's ``period`` into its folder, timed.
+
+    ``render(con, landlord, period, out, workspace=...)`` returns the paths it wrote. The shared
+    browser launches first so it overlaps building the document; only a document with charts has
+    it compile plotly.js for the folder.
+    """
+    started = time.perf_counter()
+    out = store.documents(landlord_id, period)
+    if charts:
+        _prepare_browser(out)
+    else:
+        start_browser()
+    with store.connect(landlord_id, read_only=True) as con:
+        paths = render(
+            con, store.landlord(landlord_id), period, out, workspace=store.workspace(landlord_id)
+        )
+    seconds = time.perf_counter() - started
     return dg.MaterializeResult(
         metadata={
             **{name: dg.MetadataValue.path(str(path)) for name, path in paths.items()},
             "render_seconds": round(seconds, 2),
-            **extra,
         }
     )
 
@@ -60,12 +78,8 @@ def annual_report(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
     landlord_id, year = landlord_and_year(context)
-    out = store.documents(landlord_id, year)
-    started = time.perf_counter()
-    _prepare_browser(out)
-    with store.connect(landlord_id, read_only=True) as con:
-        landlord = store.landlord(landlord_id)
-        workspace = store.workspace(landlord_id)
+
+    def render(con, landlord, year, out, workspace):
         # The internal version prints while the published one is built; the block waits for both.
         with BackgroundPrints() as printer:
             paths = render_annual_report(
@@ -74,10 +88,9 @@ def annual_report(
             published = render_annual_report(
                 con, landlord, year, out, published=True, workspace=workspace, printer=printer
             )
-    return _result(
-        {**paths, "published_html": published["html"], "published_pdf": published["pdf"]},
-        time.perf_counter() - started,
-    )
+        return {**paths, "published_html": published["html"], "published_pdf": published["pdf"]}
+
+    return _render_document(store, landlord_id, year, render)
 
 
 @dg.asset(
@@ -93,18 +106,13 @@ def data_quality_report(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
     landlord_id, year = landlord_and_year(context)
-    started = time.perf_counter()
-    start_browser()  # launches while the document is built
-    # quarantine.csv is written while the PDF prints.
-    with store.connect(landlord_id, read_only=True) as con, BackgroundPrints() as printer:
-        paths = render_data_quality(
-            con,
-            store.landlord(landlord_id),
-            store.documents(landlord_id, year),
-            workspace=store.workspace(landlord_id),
-            printer=printer,
-        )
-    return _result(paths, time.perf_counter() - started)
+
+    def render(con, landlord, _year, out, workspace):
+        # quarantine.csv is written while the PDF prints.
+        with BackgroundPrints() as printer:
+            return render_data_quality(con, landlord, out, workspace=workspace, printer=printer)
+
+    return _render_document(store, landlord_id, year, render, charts=False)
 
 
 @dg.asset(
@@ -120,17 +128,7 @@ def learning_summary(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
     landlord_id, year = landlord_and_year(context)
-    started = time.perf_counter()
-    _prepare_browser(store.documents(landlord_id, year))
-    with store.connect(landlord_id, read_only=True) as con:
-        paths = render_learning_summary(
-            con,
-            store.landlord(landlord_id),
-            year,
-            store.documents(landlord_id, year),
-            workspace=store.workspace(landlord_id),
-        )
-    return _result(paths, time.perf_counter() - started)
+    return _render_document(store, landlord_id, year, render_learning_summary)
 
 
 @dg.asset(
@@ -145,17 +143,7 @@ def committee_pack(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
     landlord_id, quarter = landlord_and_quarter(context)
-    started = time.perf_counter()
-    _prepare_browser(store.documents(landlord_id, quarter))
-    with store.connect(landlord_id, read_only=True) as con:
-        paths = render_committee_pack(
-            con,
-            store.landlord(landlord_id),
-            quarter,
-            store.documents(landlord_id, quarter),
-            workspace=store.workspace(landlord_id),
-        )
-    return _result(paths, time.perf_counter() - started)
+    return _render_document(store, landlord_id, quarter, render_committee_pack)
 
 
 @dg.asset(
