@@ -73,11 +73,12 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     """
     section = Section("summary", "Executive summary")
     stock = ctx.headline_stock_type()
-    sentences, headline = [], []
+    sentences, headline, records = [], [], []
     for measure in HEADLINE:
         current = ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
         previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
         median = _benchmark(ctx, measure, stock, "median", "sector_all")
+        band = _benchmark(ctx, measure, stock, "median", "sector_band")
         position = _benchmark(ctx, measure, stock, "position", "sector_all")
         sentences.append(
             compare(
@@ -89,6 +90,16 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
             )
         )
         headline.append({"measure": measure, "stock_type": stock, "display": shown(current)})
+        records.append(
+            [
+                MEASURE_NAMES[measure],
+                shown(current),
+                shown(previous),
+                shown(median),
+                shown(band),
+                NOT_AVAILABLE if position is None else position["display"],
+            ]
+        )
     moe = ctx.measures.get("TP09_margin_of_error", ctx.year, "stock_type", stock, "regulator")
     if moe is not None and moe["value"] is not None:
         sentences[-1] += (
@@ -114,23 +125,6 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
         ("This year", ctx.year),
         ("Last year", ctx.previous),
     ]
-    records = []
-    for measure in HEADLINE:
-        current = ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
-        previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
-        median = _benchmark(ctx, measure, stock, "median", "sector_all")
-        band = _benchmark(ctx, measure, stock, "median", "sector_band")
-        position = _benchmark(ctx, measure, stock, "position", "sector_all")
-        records.append(
-            [
-                MEASURE_NAMES[measure],
-                shown(current),
-                shown(previous),
-                shown(median),
-                shown(band),
-                NOT_AVAILABLE if position is None else position["display"],
-            ]
-        )
     frame = pl.DataFrame(
         records,
         schema=[
