@@ -869,6 +869,43 @@ def tp09_rows(
     return rows
 
 
+def tp09_mapping(
+    ws: Workspace,
+    files: str,
+    columns: dict[str, str],
+    stock_labels: dict[str, str],
+    pattern: str,
+    comment: str,
+    delimiter: str = ",",
+) -> None:
+    """The mapping of a TSM perception export written from ``tp09_rows`` under ``columns``."""
+    stock_codes = ", ".join(f'"{label}": {stock}' for stock, label in stock_labels.items())
+    ws.text(
+        "mappings/tsm_perception.yaml",
+        f"# {comment}\n"
+        f'files: ["{files}"]\n'
+        "format: csv\n"
+        "encoding: auto\n"
+        f'delimiter: "{delimiter}"\n'
+        "header_row: 1\n"
+        "target: tp09_response\n"
+        f'date_formats: ["{pattern}"]\n'
+        "columns:\n"
+        f'  respondent_ref: "{columns["ref"]}"\n'
+        f'  survey_date: "{columns["date"]}"\n'
+        "  stock_type:\n"
+        f'    column: "{columns["stock"]}"\n'
+        f"    codes: {{{stock_codes}}}\n"
+        f'  scheme: "{columns["scheme"]}"\n'
+        "  made_complaint_12m:\n"
+        f'    column: "{columns["made"]}"\n'
+        '    codes: {"Yes": "yes", "No": "no"}\n'
+        "  answer:\n"
+        f'    column: "{columns["answer"]}"\n'
+        "    codes:\n" + TP09_CODES_YAML + "\n",
+    )
+
+
 def ombudsman_cases(
     rng: random.Random,
     complaints: list[Complaint],
@@ -2758,6 +2795,15 @@ def build_small_specialist(out: Path) -> Workspace:
         "Unmapped on purpose: From, Comments.",
         encoding="utf-8-sig",
     )
+    stock_labels = {"lcra": "Rent", "lcho": "Shared Ownership"}
+    columns = {
+        "ref": "Resp No",
+        "date": "Completed",
+        "stock": "Tenure",
+        "scheme": "Scheme",
+        "made": "Complained in last 12 months?",
+        "answer": "TP09",
+    }
     for year in YEARS:
         rows = tp09_rows(
             rng,
@@ -2766,25 +2812,25 @@ def build_small_specialist(out: Path) -> Workspace:
             {"lcra": 0.93, "lcho": 0.07},
             SS_SCHEMES + SS_EXTRA,
             (10, 11),
-            {"lcra": "Rent", "lcho": "Shared Ownership"},
+            stock_labels,
             None,
             "STAR",
             "%d/%m/%Y",
             satisfaction_shift=0.03,
         )
-        columns = {
-            "ref": "Resp No",
-            "date": "Completed",
-            "stock": "Tenure",
-            "scheme": "Scheme",
-            "made": "Complained in last 12 months?",
-            "answer": "TP09",
-        }
         ws.csv(
             f"surveys/star_tsm_{year}.csv",
             list(columns.values()),
             relabel(rows, columns),
         )
+    tp09_mapping(
+        ws,
+        "surveys/star_tsm_*.csv",
+        columns,
+        stock_labels,
+        "%d/%m/%Y",
+        "STAR/TSM perception survey, a census of all homes each autumn (unweighted).",
+    )
     cases = ombudsman_cases(rng, complaints, [("Housing Ombudsman", "HOS", lambda c: True, 0.22)])
     for case in cases:
         case["ref"] = f"{case['referral'].year}{rng.randint(10000, 99999):05d}"
@@ -2963,33 +3009,6 @@ columns:
       "Repair delay": repairs
       "Decant expenses": repairs
 """,
-    )
-    ws.text(
-        "mappings/tsm_perception.yaml",
-        """# STAR/TSM perception survey, a census of all homes each autumn (unweighted).
-files: ["surveys/star_tsm_*.csv"]
-format: csv
-encoding: auto
-delimiter: ","
-header_row: 1
-target: tp09_response
-date_formats: ["%d/%m/%Y"]
-columns:
-  respondent_ref: "Resp No"
-  survey_date: "Completed"
-  stock_type:
-    column: "Tenure"
-    codes: {"Rent": lcra, "Shared Ownership": lcho}
-  scheme: "Scheme"
-  made_complaint_12m:
-    column: "Complained in last 12 months?"
-    codes: {"Yes": "yes", "No": "no"}
-  answer:
-    column: "TP09"
-    codes:
-"""
-        + TP09_CODES_YAML
-        + "\n",
     )
     write_landlord_yaml(
         ws,
@@ -3419,6 +3438,15 @@ def build_homes_plus(out: Path) -> Workspace:
         )
 
     # TSM perception survey (England only: Scottish stock reports through ARC, not TSMs).
+    stock_labels = {"lcra": "General Needs", "lcho": "Shared Ownership"}
+    columns = {
+        "ref": "respondent_id",
+        "date": "date_of_interview",
+        "stock": "stock_type",
+        "scheme": "region",
+        "made": "q_complained_12m",
+        "answer": "q_tp09",
+    }
     for year in YEARS:
         rows = tp09_rows(
             rng,
@@ -3427,25 +3455,25 @@ def build_homes_plus(out: Path) -> Workspace:
             {"lcra": 0.92, "lcho": 0.08},
             HP_REGIONS["eng"],
             (6, 8),
-            {"lcra": "General Needs", "lcho": "Shared Ownership"},
+            stock_labels,
             None,
             "HPTSM",
             "%Y-%m-%d",
             satisfaction_shift=0.01,
         )
-        columns = {
-            "ref": "respondent_id",
-            "date": "date_of_interview",
-            "stock": "stock_type",
-            "scheme": "region",
-            "made": "q_complained_12m",
-            "answer": "q_tp09",
-        }
         ws.csv(
             f"surveys/tsm_{year}.csv",
             list(columns.values()),
             relabel(rows, columns),
         )
+    tp09_mapping(
+        ws,
+        "surveys/tsm_*.csv",
+        columns,
+        stock_labels,
+        "%Y-%m-%d",
+        "TSM perception survey of English homes (Scottish stock is outside the TSMs), agency file.",
+    )
     cols = {
         "ref": "Case Number",
         "sent": "Sent",
@@ -3667,33 +3695,6 @@ columns:
 # Unmapped on purpose (personal data): Customer Name, Address, Postcode, Email, Phone,
 # Complaint Summary.
 """,
-    )
-    ws.text(
-        "mappings/tsm_perception.yaml",
-        """# TSM perception survey of English homes (Scottish stock is outside the TSMs), agency file.
-files: ["surveys/tsm_*.csv"]
-format: csv
-encoding: auto
-delimiter: ","
-header_row: 1
-target: tp09_response
-date_formats: ["%Y-%m-%d"]
-columns:
-  respondent_ref: "respondent_id"
-  survey_date: "date_of_interview"
-  stock_type:
-    column: "stock_type"
-    codes: {"General Needs": lcra, "Shared Ownership": lcho}
-  scheme: "region"
-  made_complaint_12m:
-    column: "q_complained_12m"
-    codes: {"Yes": "yes", "No": "no"}
-  answer:
-    column: "q_tp09"
-    codes:
-"""
-        + TP09_CODES_YAML
-        + "\n",
     )
     scot = {"acknowledge_wd": None, "respond_wd": 5, "extension_wd": 5, "clock_starts": "receipt"}
     del scot
@@ -4162,6 +4163,15 @@ def build_council(out: Path) -> Workspace:
         delimiter=";",
     )
 
+    stock_labels = {"lcra": "Council tenant"}
+    columns = {
+        "ref": "RespondentId",
+        "date": "SurveyDate",
+        "stock": "StockType",
+        "scheme": "Ward",
+        "made": "ComplainedLast12Months",
+        "answer": "SatisfiedComplaintsHandling",
+    }
     for year in YEARS:
         rows = tp09_rows(
             rng,
@@ -4170,26 +4180,27 @@ def build_council(out: Path) -> Workspace:
             {"lcra": 1.0},
             CH_WARDS,
             (1, 3),
-            {"lcra": "Council tenant"},
+            stock_labels,
             None,
             "CTS",
             ISO,
             satisfaction_shift=-0.02,
         )
-        columns = {
-            "ref": "RespondentId",
-            "date": "SurveyDate",
-            "stock": "StockType",
-            "scheme": "Ward",
-            "made": "ComplainedLast12Months",
-            "answer": "SatisfiedComplaintsHandling",
-        }
         ws.csv(
             f"surveys/tenant_survey_{year}.csv",
             list(columns.values()),
             relabel(rows, columns),
             delimiter=";",
         )
+    tp09_mapping(
+        ws,
+        "surveys/tenant_survey_*.csv",
+        columns,
+        stock_labels,
+        ISO,
+        "Council tenant survey (TSM perception questions), January to March each year.",
+        delimiter=";",
+    )
     cols = {
         "ref": "CaseRef",
         "sent": "SurveySent",
@@ -4412,33 +4423,6 @@ columns:
   reason: "Reason"
   complied_date: "Complied"
 """,
-    )
-    ws.text(
-        "mappings/tsm_perception.yaml",
-        """# Council tenant survey (TSM perception questions), January to March each year.
-files: ["surveys/tenant_survey_*.csv"]
-format: csv
-encoding: auto
-delimiter: ";"
-header_row: 1
-target: tp09_response
-date_formats: ["%Y-%m-%d"]
-columns:
-  respondent_ref: "RespondentId"
-  survey_date: "SurveyDate"
-  stock_type:
-    column: "StockType"
-    codes: {"Council tenant": lcra}
-  scheme: "Ward"
-  made_complaint_12m:
-    column: "ComplainedLast12Months"
-    codes: {"Yes": "yes", "No": "no"}
-  answer:
-    column: "SatisfiedComplaintsHandling"
-    codes:
-"""
-        + TP09_CODES_YAML
-        + "\n",
     )
     closures = [
         dt.date(y, 12, d)
