@@ -1274,6 +1274,11 @@ def survey_answer(rng: random.Random, c: Complaint, question: str) -> str:
     return SCALE[score - 1] if rng.random() > 0.06 else ""
 
 
+def service_area_codes_yaml(categories: list[Category], indent: int) -> str:
+    """A mapping's category -> service area codes, from the categories the generator draws from."""
+    return "\n".join(f'{" " * indent}"{c.label}": {c.service_area}' for c in categories)
+
+
 def write_landlord_yaml(ws: Workspace, text: str) -> None:
     ws.text("landlord.yaml", text.lstrip("\n"))
 
@@ -2127,19 +2132,9 @@ columns:
   service_area:
     column: "Category"
     codes:
-      "Repairs - Responsive": repairs
-      "Repairs - Damp and Mould": repairs
-      "Lifts and Door Entry": repairs
-      "Anti-Social Behaviour Handling": asb_handling
-      "Staff Conduct": housing
-      "Communication": housing
-      "Service Charges": housing
-      "Estate Services and Cleaning": housing
-      "Grounds Maintenance": housing
-      "Heat Network - Heating and Hot Water": heat_network
-      "Heat Network - Billing": heat_network
-      "Care - Missed or Late Visit": care
-      "Care - Quality of Care": care
+"""
+        + service_area_codes_yaml(H21_CATEGORIES, 6)
+        + """
   scheme: "Scheme"
   channel:
     column: "How Received"
@@ -2232,19 +2227,9 @@ route:
         service_area: &h21_area
           column: "Category"
           codes:
-            "Repairs - Responsive": repairs
-            "Repairs - Damp and Mould": repairs
-            "Lifts and Door Entry": repairs
-            "Anti-Social Behaviour Handling": asb_handling
-            "Staff Conduct": housing
-            "Communication": housing
-            "Service Charges": housing
-            "Estate Services and Cleaning": housing
-            "Grounds Maintenance": housing
-            "Heat Network - Heating and Hot Water": heat_network
-            "Heat Network - Billing": heat_network
-            "Care - Missed or Late Visit": care
-            "Care - Quality of Care": care
+"""
+        + service_area_codes_yaml(H21_CATEGORIES, 12)
+        + """
     "Did not wish to complain":
       target: non_complaint
       set: {kind: did_not_wish_to_complain, regime: eng}
@@ -2934,15 +2919,9 @@ columns:
   service_area:
     column: "Category"
     codes:
-      "Repairs": repairs
-      "Damp & Mould": repairs
-      "Communal Heating / Hot Water": heat_network
-      "Staff Attitude": housing
-      "Communication": housing
-      "Service Charges": housing
-      "ASB Case Handling": asb_handling
-      "Support Services": other
-      "Grounds & Cleaning": housing
+"""
+        + service_area_codes_yaml(SS_CATEGORIES, 6)
+        + """
   scheme: "Scheme"
   channel:
     column: "Source"
@@ -3626,15 +3605,7 @@ columns:
   service_area:
     column: "Category"
     codes:
-      "Repairs": repairs
-      "Damp and Mould": repairs
-      "Anti-Social Behaviour": asb_handling
-      "Staff Behaviour": housing
-      "Communication": housing
-      "Rent and Service Charges": housing
-      "Estate Management": housing
-      "Care and Support": care
-      "Other": other
+{service_area_codes_yaml(HP_CATEGORIES, 6)}
   scheme: "Region"
   channel:
     column: "Channel"
@@ -4270,15 +4241,6 @@ def build_council(out: Path) -> Workspace:
 
 
 def write_council_config(ws: Workspace) -> None:
-    area_codes = """          "Repairs - Responsive": repairs
-          "Repairs - Damp & Mould": repairs
-          "Neighbourhood - ASB": asb_handling
-          "Staff Conduct": housing
-          "Communication": housing
-          "Rents & Charges": housing
-          "Estates & Caretaking": housing
-          "Allocations & Lettings": housing
-          "Heating - Communal Boiler": heat_network"""
     ws.text(
         "mappings/housing_complaints.yaml",
         f"""# Council housing management system, "Complaints - all stages" report: one row per stage event,
@@ -4304,7 +4266,7 @@ columns:
   service_area:
     column: "ComplaintType"
     codes:
-{area_codes.replace("          ", "      ")}
+{service_area_codes_yaml(CH_CATEGORIES, 6)}
   scheme: "Ward"
   channel:
     column: "ContactMethod"
@@ -4373,7 +4335,7 @@ route:
         service_area: &council_area
           column: "ComplaintType"
           codes:
-{area_codes.replace("          ", "            ")}
+{service_area_codes_yaml(CH_CATEGORIES, 12)}
     "Informal - did not wish to complain":
       target: non_complaint
       set: {{kind: did_not_wish_to_complain, regime: eng}}
