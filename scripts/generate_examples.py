@@ -1279,6 +1279,11 @@ def service_area_codes_yaml(categories: list[Category], indent: int) -> str:
     return "\n".join(f'{" " * indent}"{c.label}": {c.service_area}' for c in categories)
 
 
+def label_codes_yaml(labels: dict[str, str], indent: int) -> str:
+    """A mapping's codes, read back from the labels an export writes (a blank label is no code)."""
+    return "\n".join(f'{" " * indent}"{label}": {code}' for code, label in labels.items() if label)
+
+
 def write_landlord_yaml(ws: Workspace, text: str) -> None:
     ws.text("landlord.yaml", text.lstrip("\n"))
 
@@ -2139,19 +2144,15 @@ columns:
   channel:
     column: "How Received"
     codes:
-      "Telephone": phone
-      "Email": email
-      "Letter": letter
-      "Website Form": web
-      "Face to Face": in_person
-      "Social Media": social_media
+"""
+        + label_codes_yaml(H21_CHANNEL_LABEL, 6)
+        + """
   tenure:
     column: "Tenure"
     codes:
-      "Rent (Social/Affordable)": lcra
-      "Shared Ownership": lcho
-      "Leasehold": leaseholder
-      "Care Client (non-tenant)": other
+"""
+        + label_codes_yaml(H21_TENURE_LABEL, 6)
+        + """
     default: unknown
   regime: {value: eng}
   is_tenant_of_owned_stock: "H21 Owned"
@@ -2180,11 +2181,9 @@ stages:
     outcome:
       column: "S1 Outcome"
       codes:
-        "Upheld": upheld
-        "Partially Upheld": partially_upheld
-        "Not Upheld": not_upheld
-        "Withdrawn": withdrawn
-        "Closed - Legal Action": discontinued
+"""
+        + label_codes_yaml(H21_OUTCOME_LABEL, 8)
+        + """
       default: open
     refused: "S1 Not Accepted"
     refusal_reason: "S1 Not Accepted Reason"
@@ -2202,11 +2201,9 @@ stages:
     outcome:
       column: "S2 Outcome"
       codes:
-        "Upheld": upheld
-        "Partially Upheld": partially_upheld
-        "Not Upheld": not_upheld
-        "Withdrawn": withdrawn
-        "Closed - Legal Action": discontinued
+"""
+        + label_codes_yaml(H21_OUTCOME_LABEL, 8)
+        + """
       default: open
     refused: "S2 Not Accepted"
     refusal_reason: "S2 Not Accepted Reason"
@@ -2883,11 +2880,7 @@ def write_small_config(ws: Workspace, org: str) -> None:
     outcome:
       column: "Stage {n} Outcome"
       codes:
-        "Upheld": upheld
-        "Partially Upheld": partially_upheld
-        "Not Upheld": not_upheld
-        "Withdrawn": withdrawn
-        "Legal Proceedings": discontinued
+{label_codes_yaml(SS_OUTCOME, 8)}
       default: open
     refused: "Stage {n} Rejected"
     refusal_reason: "Stage {n} Rejection Reason"
@@ -2926,19 +2919,15 @@ columns:
   channel:
     column: "Source"
     codes:
-      "Telephone": phone
-      "E-mail": email
-      "Letter": letter
-      "Website": web
-      "In Person": in_person
-      "Social Media": social_media
+"""
+        + label_codes_yaml(SS_CHANNEL, 6)
+        + """
   tenure:
     column: "Tenancy Type"
     codes:
-      "General Needs Rent": lcra
-      "Shared Ownership": lcho
-      "Leaseholder": leaseholder
-      "Licence": other
+"""
+        + label_codes_yaml(SS_TENURE, 6)
+        + """
     default: unknown
   regime: {value: eng}
   is_tenant_of_owned_stock: {value: true}
@@ -3610,20 +3599,11 @@ columns:
   channel:
     column: "Channel"
     codes:
-      "Phone": phone
-      "Email": email
-      "Letter": letter
-      "Web Form": web
-      "In Person": in_person
-      "Social Media": social_media
+{label_codes_yaml(HP_CHANNEL, 6)}
   tenure:
     column: "Tenure"
     codes:
-      "Social Rent": lcra
-      "Shared Ownership": lcho
-      "Leaseholder": leaseholder
-      "Factored Owner": other
-      "Not Known": unknown
+{label_codes_yaml(HP_TENURE, 6)}
     default: unknown
   regime:
     column: "Country"
@@ -3650,12 +3630,7 @@ columns:
   outcome:
     column: "Outcome"
     codes:
-      "Upheld": upheld
-      "Partially Upheld": partially_upheld
-      "Not Upheld": not_upheld
-      "Withdrawn": withdrawn
-      "Discontinued": discontinued
-      "Open": open
+{label_codes_yaml(HP_OUTCOME, 6)}
     default: open
   refused: "Refused"
   refusal_reason: "Refusal Reason"
@@ -4271,19 +4246,11 @@ columns:
   channel:
     column: "ContactMethod"
     codes:
-      "TELEPHONE": phone
-      "EMAIL": email
-      "LETTER": letter
-      "ONLINE": web
-      "FACE TO FACE": in_person
-      "SOCIAL MEDIA": social_media
+{label_codes_yaml(CH_CHANNEL, 6)}
   tenure:
     column: "TenureType"
     codes:
-      "SECURE": lcra
-      "SHARED OWNER": lcho
-      "LEASEHOLD": leaseholder
-      "LICENSEE": other
+{label_codes_yaml(CH_TENURE, 6)}
     default: unknown
   regime: {{value: eng}}
   is_tenant_of_owned_stock: {{value: true}}
@@ -4301,11 +4268,7 @@ columns:
   outcome:
     column: "Outcome"
     codes:
-      "UPHELD": upheld
-      "PARTLY UPHELD": partially_upheld
-      "NOT UPHELD": not_upheld
-      "WITHDRAWN": withdrawn
-      "LEGAL": discontinued
+{label_codes_yaml(CH_OUTCOME, 6)}
     default: open
   refused: "NotAccepted"
   refusal_reason: "NotAcceptedReason"
