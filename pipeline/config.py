@@ -112,6 +112,9 @@ class Thresholds(_Strict):
     max_file_mb: int = 512
     max_columns: int = 500
     small_number_suppression: int = 5
+    # A file with more of its rows quarantined than this (and at least 10) is flagged: usually a
+    # mapping that does not fit the export (a date format, a code list), not bad data.
+    max_quarantine_pct: float = Field(default=10.0, ge=0, le=100)
 
 
 class Landlord(_Strict):

@@ -138,6 +138,75 @@ def pandera_models(
 pandera_checks = [pandera_models]
 
 
+# Fewer quarantined rows than this never flag a file: a small export's few planted errors are not
+# a mapping problem.
+QUARANTINE_SHARE_MIN_ROWS = 10
+
+
+def quarantine_share_rows(con, landlord_id: str, max_pct: float) -> list[tuple]:
+    """Files with more than ``max_pct`` % of their rows quarantined: file, rows in, quarantined,
+    percent, and the rules most often broken there (``rule (count)``, commonest first)."""
+    return con.execute(
+        """
+        with rules as (
+            select source_file, rule, count(distinct source_row) as n
+            from quarantine where landlord_id = $l group by all
+        ),
+        top_rules as (
+            select source_file,
+                   string_agg(rule || ' (' || n || ')', ', ' order by n desc, rule) as rules
+            from (select *, row_number() over (partition by source_file order by n desc, rule) as k
+                  from rules)
+            where k <= 3
+            group by all
+        )
+        select f.source_file, f.rows_in, f.rows_quarantined,
+               round(100.0 * f.rows_quarantined / f.rows_in, 1) as pct, t.rules
+        from ingest_file f left join top_rules t using (source_file)
+        where f.landlord_id = $l and f.rows_in > 0 and f.rows_quarantined >= $min_rows
+          and 100.0 * f.rows_quarantined / f.rows_in > $max_pct
+        order by pct desc, f.source_file
+        """,
+        {"l": landlord_id, "min_rows": QUARANTINE_SHARE_MIN_ROWS, "max_pct": max_pct},
+    ).fetchall()
+
+
+@dg.asset_check(
+    asset="canonical_tables",
+    name="quarantine_share",
+    description="Warns when a file has more than thresholds.max_quarantine_pct % of its rows "
+    "quarantined (and at least 10): usually a mapping that does not fit the export, such as a "
+    "date format or a code list, rather than bad data.",
+)
+def quarantine_share(
+    context: dg.AssetCheckExecutionContext, store: ComplaintsStore
+) -> dg.AssetCheckResult:
+    landlord_id, _ = landlord_and_year(context)
+    limit = store.landlord(landlord_id).thresholds.max_quarantine_pct
+    with store.connect(landlord_id, read_only=True) as con:
+        flagged = quarantine_share_rows(con, landlord_id, limit)
+    description = "; ".join(
+        f"{file}: {quarantined:,} of {rows_in:,} rows quarantined ({pct}%), mostly {rules}"
+        for file, rows_in, quarantined, pct, rules in flagged
+    )
+    if flagged:
+        description += "; check the mapping's date_formats and codes"
+    table = "\n".join(
+        ["| file | rows in | quarantined | % | commonest rules |", "|---|---:|---:|---:|---|"]
+        + [f"| {f} | {i:,} | {q:,} | {p} | {r} |" for f, i, q, p, r in flagged]
+    )
+    return dg.AssetCheckResult(
+        passed=not flagged,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=description or None,
+        metadata={
+            "max_quarantine_pct": limit,
+            "files_flagged": len(flagged),
+            "flagged": dg.MetadataValue.md(table if flagged else "none"),
+        },
+    )
+
+
 @dg.asset_check(
     asset="canonical_tables",
     name="exports_freshness",
