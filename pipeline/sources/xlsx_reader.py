@@ -10,6 +10,7 @@ row must read the same through both, or the whole sheet is read with openpyxl in
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -38,6 +39,40 @@ def _text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# Calamine's names for Excel's error values, and the text Excel (and openpyxl) shows for them.
+_EXCEL_ERRORS = {
+    "Div0": "#DIV/0!",
+    "NA": "#N/A",
+    "Name": "#NAME?",
+    "Null": "#NULL!",
+    "Num": "#NUM!",
+    "Ref": "#REF!",
+    "Value": "#VALUE!",
+    "GettingData": "#GETTING_DATA",
+}
+
+
+def _with_error_cells(grid: pl.DataFrame, errors: list) -> pl.DataFrame:
+    """Put Excel's error text (``#N/A``) back where calamine gives null for an error value.
+
+    A formula error is not a blank: as text it fails its field's parse and is quarantined with
+    its value shown, as the openpyxl reader did.
+    """
+    if not errors:
+        return grid
+    cells: dict[int, tuple[list[int], list[str]]] = {}
+    for error in errors:
+        row, column = error.offset_position
+        found = re.search(r"Error\((\w+)\)", error.detail)
+        rows, texts = cells.setdefault(column, ([], []))
+        rows.append(row)
+        texts.append(_EXCEL_ERRORS.get(found.group(1), "#ERROR") if found else "#ERROR")
+    return grid.with_columns(
+        grid[grid.columns[column]].clone().scatter(rows, texts)
+        for column, (rows, texts) in cells.items()
+    )
 
 
 def _header_names(cells: list[str | None], first_column: int) -> list[str]:
@@ -91,11 +126,9 @@ def read_xlsx_text(path: Path, *, sheet: str | None, header_row: int, shown: str
         raise IngestError(f"{shown}: row {header_row} (the header row) is empty")
     first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
     try:
-        grid = (
-            fastexcel.read_excel(path)
-            .load_sheet(sheet_name, header_row=None, dtypes="string")
-            .to_polars()
-        )
+        sheet = fastexcel.read_excel(path).load_sheet(sheet_name, header_row=None, dtypes="string")
+        batch, errors = sheet.to_arrow_with_errors()
+        grid = _with_error_cells(pl.from_arrow(batch), errors.errors if errors else [])
     except Exception:  # noqa: BLE001 - anything calamine cannot read, openpyxl reads slowly
         return _read_with_openpyxl(path, sheet_name, header_row)
     header_index = header_row - first_used_row

@@ -55,3 +55,27 @@ def test_rows_keep_their_sheet_numbers_and_cells_read_as_openpyxl_does(tmp_path:
 
     # the openpyxl path names the empty column A too; every column the grid has must agree
     assert_frame_equal(non_blank(fast), non_blank(slow.select(fast.columns)))
+
+
+def test_excel_error_values_read_as_their_text(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "errors.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("Complaints")
+    sheet.write_row(0, 0, ["Ref", "Logged", "Closed"])
+    sheet.write_row(1, 0, ["C1", "01/05/2024", "03/05/2024"])
+    sheet.write(2, 0, "C2")
+    sheet.write_formula(2, 1, "=NA()", None, "#N/A")
+    sheet.write_formula(2, 2, "=1/0", None, "#DIV/0!")
+    sheet.write(3, 0, "C3")
+    sheet.write_formula(3, 2, "=NA()", None, "#N/A")
+    workbook.close()
+    fast = read_xlsx_text(path, sheet="Complaints", header_row=1, shown="errors.xlsx")
+    # a formula error is a value that fails its parse (quarantined with it), never a blank
+    assert fast.rows() == [
+        (2, "C1", "01/05/2024", "03/05/2024"),
+        (3, "C2", "#N/A", "#DIV/0!"),
+        (4, "C3", None, "#N/A"),
+    ]
+    assert_frame_equal(fast, _read_with_openpyxl(path, "Complaints", 1))
