@@ -387,7 +387,6 @@ def _stage_mapping(
         con.unregister("_frame")
         con.execute("drop table if exists _bad")
         con.execute("drop table if exists _dup")
-    del frame
 
     if mapping.target == "complaint":
         if planned.stage is not None:
