@@ -1,8 +1,10 @@
 -- Mean and median working days from a stage's receipt to its response, per regime and stage.
 -- design.md section 6 "Timeliness: mean and median of wd(stage received, responded) over the
--- responded stages (median of an even count = mean of the middle two), per regime and stage".
+-- responded stages (median of an even count = mean of the middle two), per regime and stage", a
+-- management measure, so counted "by the date the stage was received" (section 6, populations).
 --
--- Counted stages responded to in the period. wd(a, b) counts working days d with a < d <= b in the
+-- Counted stages received in the period and responded to by the data cut (a stage still open at the
+-- cut is not in the figure yet, so a recent period's figure can still grow). wd(a, b) counts working days d with a < d <= b in the
 -- stage's regime (pipeline/calendar.py). wd is a small whole number, so the family counts stages
 -- per month and wd value (a histogram), rolls the months up to each period and reads the median off
 -- the cumulative counts: the value at 1-based position k is the smallest wd whose cumulative count
@@ -13,7 +15,7 @@ with
 
 histogram as (
     select
-        date_trunc('month', responded_date)::date as month,
+        date_trunc('month', received_date)::date as month,
         stage,
         regime,
         wd_to_response as wd,
@@ -21,7 +23,8 @@ histogram as (
     from stage_timeliness
     where counted
         and wd_to_response is not null
-        and responded_date between $year_start and $year_end
+        and received_date between $year_start and $year_end
+        and responded_date <= $data_cut
     group by all
 ),
 

@@ -240,6 +240,32 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two():
     assert measure(con, "wd_to_response_mean_1")[:4] == (22, 4, 5.5, "5.5")
 
 
+def test_working_days_to_response_count_stages_received_in_the_period():
+    # design.md s6: management measures count stages by the date they were received. Received
+    # Fri 28 Mar 2025 (in 2024-25), responded Tue 8 Apr 2025 (in 2025-26, before the cut):
+    # wd = 31 Mar, 1-4 Apr, 7-8 Apr = 7 (Good Friday is 18 Apr). Received Mon 4 Mar 2024
+    # (2023-24) and responded Tue 2 Apr 2024 (2024-25): not in 2024-25. Received Mon 3 Jun 2024
+    # and responded after the data cut (a row the ingest would quarantine): not counted.
+    complaints = [
+        complaint("march", D(2025, 3, 28)),
+        complaint("before", D(2024, 3, 4)),
+        complaint("after_cut", JUN3),
+    ]
+    stages = [
+        s1("march", D(2025, 3, 28), acknowledged_date=D(2025, 3, 28),
+           responded_date=D(2025, 4, 8), outcome="upheld"),
+        s1("before", D(2024, 3, 4), acknowledged_date=D(2024, 3, 4),
+           responded_date=D(2024, 4, 2), outcome="upheld"),
+        s1("after_cut", JUN3, acknowledged_date=JUN3, responded_date=D(2025, 7, 1),
+           outcome="upheld"),
+    ]  # fmt: skip
+    con = build(complaints, stages)
+    assert measure(con, "wd_to_response_mean_1")[:4] == (7, 1, 7.0, "7.0")
+    assert measure(con, "wd_to_response_median_1")[1:] == (1, 7.0, "7.0")
+    assert measure(con, "wd_to_response_mean_1", period="2025-03")[:2] == (7, 1)
+    assert measure(con, "wd_to_response_mean_1", "eng", breakdown="regime")[:2] == (7, 1)
+
+
 def test_heat_network_day_56_in_time_day_57_eligible_for_energy_ombudsman():
     # received Mon 3 Jun 2024: day 56 = 29 Jul 2024, day 57 = 30 Jul 2024
     version = code_policy_version(heat_network_rules_from=D(2024, 4, 1))
