@@ -9,15 +9,40 @@ service areas outside the TSM count.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from pipeline.sources.canonical import ALLOWED_CODES
 
 Regime = Literal["eng", "sct"]
 StockType = Literal["lcra", "lcho"]
 ServiceArea = Literal["housing", "repairs", "asb_handling", "care", "heat_network", "other"]
+# Separate policies a complaint can fall under instead of the complaints policy (seed 000 s4.1:
+# STAIRs requests, data protection breaches, whistleblowing, insurance claims): the canonical codes
+# of complaint.separate_policy, listed once in pipeline/sources/canonical.py.
+SeparatePolicy = Literal[ALLOWED_CODES[("complaint", "separate_policy")]]
+
+# Folder and file names a landlord id may not become: the output root's warehouse/ folder, the
+# placeholder partition of an empty workspaces root, and names Windows reserves for devices.
+RESERVED_KEYS = frozenset(
+    {"warehouse", "none", "con", "prn", "aux", "nul"}
+    | {f"com{n}" for n in range(1, 10)}
+    | {f"lpt{n}" for n in range(1, 10)}
+)
+MAX_KEY_LENGTH = 60
 
 
 class ConfigError(ValueError):
@@ -66,18 +91,51 @@ class EscalationWindow(_Strict):
     months_after_first_known: int | None = Field(default=None, ge=0)
 
 
+def describe_window(window: EscalationWindow | None) -> str:
+    """A policy version's escalation window in words, e.g. ``6 months`` or ``none stated``."""
+    if window is None:
+        return "none stated"
+    text = f"{window.months_after_stage1_response} months"
+    if window.months_after_first_known is not None:
+        text += f" (or {window.months_after_first_known} months from first knowing, if later)"
+    return text
+
+
 class PolicyVersion(_Strict):
     effective_from: dt.date
-    source: str = Field(default="", description="Policy document this version comes from")
+    source: str = Field(
+        default="",
+        description="Policy document this version comes from (shown in the annual report's list "
+        "of policy versions)",
+    )
     timescales: dict[Regime, RegimeTimescales]
-    escalation_window: EscalationWindow
-    anonymous_accepted: bool = True
+    escalation_window: EscalationWindow | None = Field(
+        default=None,
+        description="Time limit for asking for stage 2; null, {} or absent = the policy states "
+        "none (no escalation is flagged late-requested, stage 1 resolutions are not provisional)",
+    )
+    anonymous_accepted: bool = Field(
+        default=True,
+        description="Anonymous complaints are handled under this version; when false they are "
+        "excluded from every measure and counted with the refusals (excluded_n, reason anonymous)",
+    )
+    separate_policies: list[SeparatePolicy] = Field(
+        default_factory=list,
+        description="Complaints whose separate_policy is listed are handled under that separate "
+        "policy from this version (seed 000: STAIRs): excluded from complaint measures, counted",
+    )
     outside_tsm_service_areas: list[ServiceArea] = Field(default_factory=list)
     heat_network_rules_from: dt.date | None = Field(
         default=None,
         description="Date from which Ofgem heat-network rules (56 calendar days) apply",
     )
     heat_network_limit_days: int = 56
+
+    @field_validator("escalation_window", mode="before")
+    @classmethod
+    def _empty_window_is_none(cls, value: Any) -> Any:
+        # `escalation_window: {}` reads as "no window", like null or leaving the key out
+        return None if value == {} else value
 
 
 class StockRow(_Strict):
@@ -117,10 +175,36 @@ class Thresholds(_Strict):
     max_quarantine_pct: float = Field(default=10.0, ge=0, le=100)
 
 
+class ComplaintPanel(_Strict):
+    """A reproducible sample of closed complaints for a residents' complaint panel (seed 000 s10.1)."""
+
+    sample_size: int = Field(
+        default=10, ge=1, le=500, description="Complaints drawn per committee quarter"
+    )
+    seed: int = Field(
+        default=0, description="Change it to draw a different (still reproducible) sample"
+    )
+
+
+def landlord_key(written: str) -> str:
+    """The folder and file name of a landlord id as an organisation writes it.
+
+    Accents are dropped, letters lowered and every run of other characters becomes one ``_``:
+    ``"Housing 21"`` -> ``housing_21``, ``"LL-A"`` -> ``ll_a``, ``"Tŷ Glas"`` -> ``ty_glas``.
+    Returns ``""`` when nothing usable is left.
+    """
+    ascii_text = unicodedata.normalize("NFKD", written).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+
+
 class Landlord(_Strict):
     """The whole of ``landlord.yaml``."""
 
-    landlord_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    landlord_id: str = Field(
+        description="The landlord's id as the organisation writes it ('Housing 21', 'LL-A'); it is "
+        "stored as its safe folder and file name (housing_21, ll_a), which the workspace folder "
+        "must be called"
+    )
     name: str
     rsh_registration: str | None = Field(default=None, description="RSH registration number")
     regimes: list[Regime]
@@ -148,6 +232,66 @@ class Landlord(_Strict):
     self_assessment_deadline: str | None = Field(
         default=None, description="MM-DD; default 09-30 for > 1,000 homes, else six months after"
     )
+    complaint_panel: ComplaintPanel | None = Field(
+        default=None,
+        description="Draw a sample of each quarter's closed complaints for a residents' complaint "
+        "panel, written beside the committee pack (panel_sample.csv); absent = no sample",
+    )
+
+    # the id as written in landlord.yaml, for messages ('Housing 21' is stored as housing_21)
+    _written_id: str | None = PrivateAttr(default=None)
+
+    @property
+    def written_id(self) -> str:
+        """``landlord_id`` as landlord.yaml spells it (before it became a folder name)."""
+        return self._written_id or self.landlord_id
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_written_id(cls, data: Any, handler: Any) -> Landlord:
+        written = data.get("landlord_id") if isinstance(data, dict) else None
+        landlord = handler(data)
+        if isinstance(written, str):
+            landlord._written_id = written
+        return landlord
+
+    @field_validator("landlord_id", mode="before")
+    @classmethod
+    def _safe_folder_name(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # pydantic reports the wrong type
+        key = landlord_key(value)
+        if not key:
+            raise ValueError(
+                f"'{value}' has no letters or digits to name the workspace folder and files "
+                "after: write it with letters and digits, e.g. landlord_id: housing_21"
+            )
+        if len(key) > MAX_KEY_LENGTH:
+            raise ValueError(
+                f"'{value}' gives a folder name of {len(key)} characters (at most "
+                f"{MAX_KEY_LENGTH}): use a short form, e.g. landlord_id: {key[:20].strip('_')}"
+            )
+        if key in RESERVED_KEYS:
+            raise ValueError(
+                f"'{value}' gives the folder name '{key}', which is reserved (the output folder "
+                f"'warehouse', the placeholder 'none' and Windows device names): choose another, "
+                f"e.g. landlord_id: {key}_homes"
+            )
+        return key
+
+    @field_validator("business_streams")
+    @classmethod
+    def _scheme_in_one_stream(cls, streams: dict[str, list[str]]) -> dict[str, list[str]]:
+        seen: dict[str, str] = {}
+        for stream, schemes in streams.items():
+            for scheme in schemes:
+                if scheme in seen:
+                    raise ValueError(
+                        f"scheme '{scheme}' is in two business streams ('{seen[scheme]}' and "
+                        f"'{stream}'): list each scheme under one stream"
+                    )
+                seen[scheme] = stream
+        return streams
 
     @model_validator(mode="after")
     def _versions_cover_regimes(self) -> Landlord:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from pipeline.config import Landlord, load_yaml_model
 from pipeline.mapping import Mapping, load_mappings
 from pipeline.sources import generic, long, routing, wide
-from pipeline.sources.canonical import TARGET_TABLES
+from pipeline.sources.canonical import TARGET_TABLES, create_canonical_tables
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import (
     ISSUE_COLUMNS,
@@ -42,7 +42,6 @@ from pipeline.sources.fields import (
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
-from pipeline.sql import load_sql
 
 __all__ = ["FileCount", "IngestError", "IngestSummary", "ingest_workspace", "LOADED_TABLES"]
 
@@ -556,7 +555,7 @@ def ingest_workspace(
     cut = landlord.data_cut_date or today or dt.date.today()
     default_regime = landlord.regimes[0] if len(landlord.regimes) == 1 else None
 
-    con.execute(load_sql("schema/canonical.sql"))
+    create_canonical_tables(con)
     con.execute(
         "create or replace temp table _issues (__file varchar, __row integer, record varchar, "
         "target_table varchar, column_name varchar, rule varchar, message varchar, "

@@ -70,10 +70,29 @@ class Complaint(_Sourced):
     handled_by: str = pa.Field(nullable=True, description="'landlord' or the managing agent")
     anonymous: bool = pa.Field(description="Made anonymously")
     collective: bool = pa.Field(description="One record for a group (lead complainant)")
+    representative: bool = pa.Field(
+        description="Made on the resident's behalf by a representative, advocate or other third party"
+    )
+    representative_consent_date: pl.Date = pa.Field(
+        nullable=True,
+        description="When the resident's consent (or legal authority) for the representative was "
+        "recorded; null = not recorded",
+    )
+    separate_policy: str = pa.Field(
+        nullable=True,
+        isin=_codes("complaint", "separate_policy"),
+        description="The separate policy the complaint falls under (e.g. stairs); handled under it, "
+        "not the complaints policy, from a policy version that lists it; null = complaints policy",
+    )
     vulnerability: bool = pa.Field(description="Vulnerability recorded")
     adjustment_requested: bool = pa.Field(description="Reasonable adjustment requested")
     adjustment_made: bool = pa.Field(description="Reasonable adjustment made")
     notifiable_event: bool = pa.Field(description="Scotland: serious complaint about senior staff")
+    regulator_notified_date: pl.Date = pa.Field(
+        nullable=True,
+        description="Notifiable event: date the Scottish Housing Regulator was told; null = not "
+        "recorded",
+    )
     heat_network_deadlock_date: pl.Date = pa.Field(
         nullable=True, description="Heat networks: deadlock letter date"
     )
@@ -94,6 +113,12 @@ class Complaint(_Sourced):
     @pa.dataframe_check
     def closed_not_before_received(cls, data: PolarsData) -> pl.LazyFrame:
         return _not_before(data, "closed_date", "received_date")
+
+    @pa.dataframe_check
+    def consent_only_for_representatives(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("representative") | pl.col("representative_consent_date").is_null()
+        )
 
 
 class ComplaintStage(_Sourced):
@@ -244,6 +269,62 @@ class OmbudsmanFinding(_Sourced):
         return data.lazyframe.select(pl.col("orders_complied_count") <= pl.col("orders_count"))
 
 
+class OmbudsmanOrder(_Sourced):
+    """Orders of an Ombudsman determination, with their due dates and compliance (``ombudsman_order``)."""
+
+    case_ref: str = pa.Field(description="Pseudonymous reference of the case it was made in")
+    order_ref: str = pa.Field(description="Pseudonymous order reference")
+    order_type: str = pa.Field(
+        isin=_codes("ombudsman_order", "order_type"), description="What the order requires"
+    )
+    made_date: pl.Date = pa.Field(description="Date the order was made (the determination)")
+    due_date: pl.Date = pa.Field(description="Date set for compliance")
+    complied_date: pl.Date = pa.Field(
+        nullable=True, description="Date compliance was evidenced; null = outstanding"
+    )
+
+    class Config:
+        unique = ["landlord_id", "order_ref"]
+
+    @pa.dataframe_check
+    def due_not_before_made(cls, data: PolarsData) -> pl.LazyFrame:
+        return _not_before(data, "due_date", "made_date")
+
+    @pa.dataframe_check
+    def complied_not_before_made(cls, data: PolarsData) -> pl.LazyFrame:
+        return _not_before(data, "complied_date", "made_date")
+
+
+class ContactRestriction(_Sourced):
+    """Contact restricted under an unreasonable-behaviour policy, with its review date
+    (``contact_restriction``)."""
+
+    restriction_ref: str = pa.Field(description="Pseudonymous restriction reference")
+    complaint_id: str = pa.Field(nullable=True, description="Complaint it arose from, if known")
+    restriction_kind: str = pa.Field(
+        isin=_codes("contact_restriction", "restriction_kind"), description="What is restricted"
+    )
+    imposed_date: pl.Date = pa.Field(description="Date the restriction started")
+    review_due_date: pl.Date = pa.Field(description="Date the decision must be reviewed by")
+    reviewed_date: pl.Date = pa.Field(nullable=True, description="Latest review, if any")
+    ended_date: pl.Date = pa.Field(nullable=True, description="Date lifted; null = in force")
+
+    class Config:
+        unique = ["landlord_id", "restriction_ref"]
+
+    @pa.dataframe_check
+    def review_due_not_before_imposed(cls, data: PolarsData) -> pl.LazyFrame:
+        return _not_before(data, "review_due_date", "imposed_date")
+
+    @pa.dataframe_check
+    def reviewed_not_before_imposed(cls, data: PolarsData) -> pl.LazyFrame:
+        return _not_before(data, "reviewed_date", "imposed_date")
+
+    @pa.dataframe_check
+    def ended_not_before_imposed(cls, data: PolarsData) -> pl.LazyFrame:
+        return _not_before(data, "ended_date", "imposed_date")
+
+
 class Chfo(_Sourced):
     """Complaint Handling Failure Orders (``chfo``)."""
 
@@ -387,12 +468,14 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "complainant_survey": ComplainantSurvey,
     "ombudsman_case": OmbudsmanCase,
     "ombudsman_finding": OmbudsmanFinding,
+    "ombudsman_order": OmbudsmanOrder,
     "chfo": Chfo,
     "ombudsman_publication": OmbudsmanPublication,
     "remedy_payment": RemedyPayment,
     "learning_action": LearningAction,
     "promised_action": PromisedAction,
     "compliment": Compliment,
+    "contact_restriction": ContactRestriction,
     "quarantine": Quarantine,
     "ingest_file": IngestFile,
 }

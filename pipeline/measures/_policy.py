@@ -25,20 +25,25 @@ def policy_frames(landlord: Landlord) -> tuple[pl.DataFrame, pl.DataFrame]:
     Returns
     -------
     tuple of polars.DataFrame
-        ``policy_version``: one row per version (escalation window, anonymous, heat-network and
-        outside-TSM rules) with ``applies_from`` (the first version from 1900-01-01);
+        ``policy_version``: one row per version (escalation window, anonymous, separate policies,
+        heat-network and outside-TSM rules) with ``applies_from`` (the first version from 1900-01-01);
         ``policy_timescale``: one row per version, regime and stage.
     """
     versions, timescales = [], []
     for number, version in enumerate(landlord.policy_versions, start=1):
+        window = version.escalation_window
         versions.append(
             {
                 "version_no": number,
                 "effective_from": version.effective_from,
                 "applies_from": EARLIEST if number == 1 else version.effective_from,
-                "escalation_months": version.escalation_window.months_after_stage1_response,
-                "first_known_months": version.escalation_window.months_after_first_known,
+                # no window (the policy states none): both null, so no window close
+                "escalation_months": None
+                if window is None
+                else window.months_after_stage1_response,
+                "first_known_months": None if window is None else window.months_after_first_known,
                 "anonymous_accepted": version.anonymous_accepted,
+                "separate_policies": list(version.separate_policies),
                 "heat_network_rules_from": version.heat_network_rules_from,
                 "heat_network_limit_days": version.heat_network_limit_days,
                 "outside_tsm_service_areas": list(version.outside_tsm_service_areas),
@@ -65,6 +70,7 @@ def policy_frames(landlord: Landlord) -> tuple[pl.DataFrame, pl.DataFrame]:
         "escalation_months": pl.Int32,
         "first_known_months": pl.Int32,
         "anonymous_accepted": pl.Boolean,
+        "separate_policies": pl.List(pl.String),
         "heat_network_rules_from": pl.Date,
         "heat_network_limit_days": pl.Int32,
         "outside_tsm_service_areas": pl.List(pl.String),

@@ -28,6 +28,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "is_tenant_of_owned_stock": True,
         "anonymous": False,
         "collective": False,
+        "representative": False,
         "vulnerability": False,
         "adjustment_requested": False,
         "adjustment_made": False,
@@ -173,6 +174,11 @@ def generate_canonical(
             case when hb(i, 9) % 8 = 0 then 'Agent Ltd' else 'landlord' end as handled_by,
             hb(i, 10) % 100 = 0 as anonymous,
             false as collective,
+            hb(i, 13) % 12 = 0 as representative,
+            case
+                when hb(i, 13) % 24 = 0 then $year_start + (hb(i, 1) % 365)::int + 2
+            end as representative_consent_date,
+            case when hb(i, 14) % 200 = 0 then 'stairs' end as separate_policy,
             hb(i, 11) % 7 = 0 as vulnerability,
             hb(i, 12) % 9 = 0 as adjustment_requested,
             hb(i, 12) % 18 = 0 as adjustment_made,
@@ -209,6 +215,7 @@ def generate_canonical(
             received as received_date,
             case when h % 10 < 8 then received + (h % 9)::int end as acknowledged_date,
             case when h % 6 = 0 then (h % 25)::int else 0 end as extension_wd,
+            case when h % 6 = 0 then received + 5 + (h % 12)::int end as extension_notified_date,
             case when h % 20 <> 0 then received + (h % 45)::int end as responded_date,
             ['upheld', 'partially_upheld', 'not_upheld', 'withdrawn'][1 + (h // 7) % 4] as outcome,
             h % 40 = 0 as refused,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from pipeline.config import Landlord
+from pipeline.config import Landlord, describe_window
 from pipeline.periods import Period, ReportingYear
 from pipeline.reporting.blocks import (
     NOT_AVAILABLE,
@@ -1042,7 +1042,7 @@ def policy_table(landlord: Landlord):
                         str(scale.respond_wd),
                         cap,
                         scale.clock_starts,
-                        f"{version.escalation_window.months_after_stage1_response} months",
+                        describe_window(version.escalation_window),
                     ]
                 )
     frame = pl.DataFrame(

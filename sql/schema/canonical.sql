@@ -25,10 +25,15 @@ create table if not exists complaint (
     handled_by varchar,                     -- 'landlord' or the managing agent's name
     anonymous boolean not null,
     collective boolean not null,            -- one record for the group (lead complainant)
+    representative boolean not null,        -- made on the resident's behalf (third party, advocate)
+    representative_consent_date date,       -- when the resident's consent (or legal authority) was recorded
+    separate_policy varchar,                -- stairs | data_protection | whistleblowing | insurance | other:
+                                            -- handled under that policy when the version lists it
     vulnerability boolean not null,
     adjustment_requested boolean not null,
     adjustment_made boolean not null,
     notifiable_event boolean not null,      -- Scotland: serious complaint about senior staff
+    regulator_notified_date date,           -- notifiable event: date the Scottish Housing Regulator was told
     heat_network_deadlock_date date,
     energy_ombudsman_notified_date date,    -- date the Energy Ombudsman right was notified
     energy_ombudsman_referred boolean not null,
@@ -127,6 +132,31 @@ create table if not exists ombudsman_finding (
     orders_count integer not null,
     orders_complied_count integer not null,
     compensation_ordered_gbp decimal(12, 2),
+    source_file varchar not null,
+    source_row integer not null
+);
+
+create table if not exists ombudsman_order (
+    landlord_id varchar not null,           -- one row per order of an Ombudsman determination
+    case_ref varchar not null,              -- the ombudsman_case it was made in (pseudonymous)
+    order_ref varchar not null,             -- pseudonymous
+    order_type varchar not null,            -- compensation | apology | repair | review | training | policy_change | other
+    made_date date not null,
+    due_date date not null,                 -- the date the body set for compliance
+    complied_date date,                     -- evidence of compliance sent; null = outstanding
+    source_file varchar not null,
+    source_row integer not null
+);
+
+create table if not exists contact_restriction (
+    landlord_id varchar not null,           -- contact restricted under an unreasonable-behaviour policy
+    restriction_ref varchar not null,       -- pseudonymous
+    complaint_id varchar,                   -- the complaint it arose from, when known
+    restriction_kind varchar not null,      -- single_point_of_contact | written_only | limited_times | other
+    imposed_date date not null,
+    review_due_date date not null,          -- the date the decision must be reviewed by
+    reviewed_date date,                     -- the latest review, if any
+    ended_date date,                        -- lifted on; null = still in force
     source_file varchar not null,
     source_row integer not null
 );

@@ -17,6 +17,14 @@
 --                        first known (else complaint received) + M months
 --   heat networks      = receipt + heat_network_limit_days calendar days, where the complaint's
 --                        policy version has heat_network_rules_from on or before its receipt
+--   counted            = not refused and not excluded; excluded (excluded_reason, counted with the
+--                        refusals, design.md s6 and Code 8.1) = 'anonymous' when the version in force
+--                        on the stage's received date does not accept anonymous complaints, else the
+--                        complaint's separate_policy when that version lists it (seed 000: stairs)
+--   extension notified = an extended stage's extension_notified_date on or before its base
+--                        (original) deadline; null for a stage without an extension
+--   no escalation window (the version states none): no window close, so no stage 2 is
+--                        late-requested and no stage 1 resolution is provisional
 --
 -- Working days: wd_index from wd_calendar joined on integer keys (pipeline/calendar.py):
 -- add_wd(a, n) = the working day with index wd_index[a] + n. This table keeps the deadlines as
@@ -49,7 +57,8 @@ stage2_of as (
         s2.received_date,
         s2.responded_date,
         s2.refused,
-        v.anonymous_accepted
+        v.anonymous_accepted,
+        v.separate_policies
     from complaint_stage as s2
     left join policy_on_day as v on v.day_key = day_key(0, s2.received_date)
     where s2.landlord_id = $landlord_id and s2.stage = 2
@@ -63,12 +72,14 @@ other_stage as (
         responded_date as s2_responded_date,
         refused as s2_refused,
         anonymous_accepted as s2_anonymous_accepted,
+        separate_policies as s2_separate_policies,
         null::date as s1_responded_date,
         null::boolean as s1_refused,
         null::varchar as s1_handler_ref,
         null::integer as s1_escalation_months,
         null::integer as s1_first_known_months,
-        null::boolean as s1_anonymous_accepted
+        null::boolean as s1_anonymous_accepted,
+        null::varchar[] as s1_separate_policies
     from stage2_of
     union all
     select
@@ -78,12 +89,14 @@ other_stage as (
         null,
         null,
         null,
+        null,
         s1.responded_date,
         s1.refused,
         s1.handler_ref,
         v.escalation_months,
         v.first_known_months,
-        v.anonymous_accepted
+        v.anonymous_accepted,
+        v.separate_policies
     from complaint_stage as s1
     semi join stage2_of as s2 on s2.complaint_id = s1.complaint_id
     left join policy_on_day as v on v.day_key = day_key(0, s1.received_date)
@@ -99,6 +112,7 @@ stage_policy as (
         s.acknowledged_date,
         s.extension_wd,
         s.extension_reason,
+        s.extension_notified_date,
         s.responded_date,
         s.outcome,
         s.refused,
@@ -135,7 +149,15 @@ stage_policy as (
             when 'eng' then case s.stage when 1 then 10 when 2 then 20 end
             when 'sct' then case s.stage when 1 then 5 when 2 then 10 end
         end as reg_cap_wd,
-        not s.refused and (not c.anonymous or v.anonymous_accepted) as counted,
+        -- why a stage that is not refused is left out of the complaint measures (null = it counts)
+        case
+            when s.refused then null
+            when c.anonymous and not v.anonymous_accepted then 'anonymous'
+            when list_contains(v.separate_policies, c.separate_policy) then c.separate_policy
+        end as excluded_reason,
+        not s.refused
+        and (not c.anonymous or v.anonymous_accepted)
+        and not coalesce(list_contains(v.separate_policies, c.separate_policy), false) as counted,
         c.regime = 'eng'
         and list_contains(coalesce(v.outside_tsm_service_areas, []), c.service_area)
             as outside_tsm,
@@ -162,11 +184,18 @@ stage_policy as (
         end as s1_window_close,
         s.stage = 2 and o.complaint_id is not null as has_stage1_row,
         o.s1_handler_ref,
-        not o.s1_refused and (not c.anonymous or o.s1_anonymous_accepted) as s1_counted,
+        not o.s1_refused
+        and (not c.anonymous or o.s1_anonymous_accepted)
+        and not coalesce(list_contains(o.s1_separate_policies, c.separate_policy), false)
+            as s1_counted,
         o.s1_responded_date,
         -- stage 1 rows: the complaint's counted stage 2 (a refused escalation does not count)
-        coalesce(not o.s2_refused and (not c.anonymous or o.s2_anonymous_accepted), false)
-            as s2_counted,
+        coalesce(
+            not o.s2_refused
+            and (not c.anonymous or o.s2_anonymous_accepted)
+            and not coalesce(list_contains(o.s2_separate_policies, c.separate_policy), false),
+            false
+        ) as s2_counted,
         o.s2_received_date,
         o.s2_responded_date,
         -- heat-network rules follow the version in force when the complaint was received
@@ -211,12 +240,17 @@ indexed as (
         ac.wd_index + (not ac.is_working)::int as acknowledged_ceil_idx,
         rc.wd_index + sp.ack_wd as ack_due_idx,
         pc.wd_index + (not pc.is_working)::int as responded_ceil_idx,
+        nc.wd_index + (not nc.is_working)::int as notified_ceil_idx,
         ci.cut_ceil_idx,
         pc.wd_index - rc.wd_index as wd_to_response
     from stage_policy as sp
     left join wd_calendar as rc on rc.day_key = day_key(sp.regime_no, sp.received_date)
     left join wd_calendar as ac on ac.day_key = day_key(sp.regime_no, sp.acknowledged_date)
     left join wd_calendar as pc on pc.day_key = day_key(sp.regime_no, sp.responded_date)
+    -- only extended stages need it; the other rows probe with a null key
+    left join wd_calendar as nc
+        on nc.day_key
+        = case when sp.extension_wd > 0 then day_key(sp.regime_no, sp.extension_notified_date) end
     left join cut_index as ci on ci.regime_no = sp.regime_no
 ),
 
@@ -309,6 +343,7 @@ final as (
         d.adjustment_requested,
         d.adjustment_made,
         d.policy_effective_from,
+        d.excluded_reason,
         d.counted,
         d.counted
         and d.regime = 'eng'
@@ -333,6 +368,10 @@ final as (
                 then 'in_time_with_ext'
             else 'late'
         end::enum('in_time_without_ext', 'in_time_with_ext', 'late') as reg_status,
+        -- an agreed extension notified on or before the base (original) deadline
+        case
+            when d.extension_wd > 0 then coalesce(d.notified_ceil_idx <= d.base_idx, false)
+        end as extension_notified_in_time,
         d.mgt_extension_wd,
         d.mgt_extended_idx,
         case
@@ -361,7 +400,7 @@ final as (
         and d.counted
         and d.responded_date is not null
         and not (d.s2_counted and d.s2_received_date <= $data_cut)
-        and d.escalation_window_close >= $data_cut as s1_provisional,
+        and coalesce(d.escalation_window_close >= $data_cut, false) as s1_provisional,
         d.heat_deadline is not null as heat_network_rules,
         d.heat_deadline,
         -- the complaint's final response: its closure, else the latest counted stage's response
