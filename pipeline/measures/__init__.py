@@ -78,7 +78,6 @@ create or replace temp table {table} (
 VIEW_ONLY_COLUMNS: tuple[str, ...] = (
     "landlord_id",
     "acknowledged_date",
-    "collective",
     "is_tenant_of_owned_stock",
     "policy_effective_from",
     "ack_limit_wd",
@@ -341,6 +340,19 @@ def _build_inputs(con: duckdb.DuckDBPyConnection, landlord: Landlord, year: Repo
     )
 
 
+def _build_business_streams(con: duckdb.DuckDBPyConnection, landlord: Landlord) -> None:
+    """Temp table ``business_stream(scheme, stream)`` from landlord.yaml ``business_streams``."""
+    pairs = [
+        (scheme, stream)
+        for stream, schemes in landlord.business_streams.items()
+        for scheme in schemes
+    ]
+    frame = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
+        pairs, schema={"scheme": pl.String, "stream": pl.String}, orient="row"
+    )
+    con.execute("create or replace temp table business_stream as select * from frame")
+
+
 def compute_measures(
     con: duckdb.DuckDBPyConnection,
     landlord: Landlord,
@@ -442,6 +454,9 @@ def _compute_year(
         "insert into measure_rows select * from shared_measure_rows "
         "where period in (select period from measure_period)"
     )
+    if landlord.business_streams:
+        _build_business_streams(con, landlord)
+        run_sql_file(con, "measures/_business_streams.sql")
 
     con.execute("begin transaction")
     try:
