@@ -42,6 +42,7 @@ from pipeline.reporting.charts import plotly_js
 from pipeline.reporting.committee import committee_sections, periods_to_date
 from pipeline.reporting.data import Measures, year_to_date
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
+from pipeline.reporting.policy_sections import place_policy_sections
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
 from pipeline.reporting.residents import learning_sections
 from pipeline.reporting.suppression import suppress_small_numbers
@@ -256,7 +257,7 @@ def annual_report_sections(
         annual.board_response_section(board_response(workspace)),
         annual.appendix(ctx, code_version(), _data_cut(landlord)),
     ]
-    return [s for s in sections if s is not None], headline
+    return place_policy_sections([s for s in sections if s is not None], ctx), headline
 
 
 def render_annual_report(
