@@ -30,6 +30,7 @@ DOCUMENT_ASSETS = (
     "data_quality_report",
     "learning_summary",
     "committee_pack",
+    "panel_sample",
     "self_assessment",
 )
 

@@ -21,7 +21,7 @@ QUARTER_DIMENSIONS = frozenset({"landlord", "quarter"})
 REFRESH_ASSETS = ("canonical_tables", "measures", "data_quality_report")
 RETURNS_ASSETS = ("tsm_return", "arc_return")
 ANNUAL_ASSETS = ("annual_report", "self_assessment", "learning_summary", "data_quality_report")
-COMMITTEE_ASSETS = ("committee_pack", "learning_summary")
+COMMITTEE_ASSETS = ("committee_pack", "learning_summary", "panel_sample")
 
 
 def partition_dimensions(partitions_def: dg.PartitionsDefinition | None) -> frozenset[str]:
