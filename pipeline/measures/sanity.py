@@ -1,12 +1,18 @@
 """Sanity rules on the written ``measures`` rows (the asset checks in pipeline/defs/measures).
 
-Each rule is a query returning the offending rows, so a failed check can show them.
+Each rule is a query returning the offending rows, so a failed check can show them. ``RULES`` are
+errors (blocking checks); ``WARNINGS`` are findings a user should act on that do not make the
+figures wrong, some only for landlords whose landlord.yaml asks for them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import duckdb
 
+from pipeline.config import Landlord
 from pipeline.periods import ReportingYear
 
 # rule name -> (description, query over measures rows of one landlord and year)
@@ -27,6 +33,41 @@ RULES: dict[str, tuple[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class WarningRule:
+    """A warning: what it means, the measures rows that raise it, and which landlords it is for."""
+
+    description: str
+    condition: str
+    applies: Callable[[Landlord], bool] = lambda landlord: True
+    advice: str = ""
+
+
+WARNINGS: dict[str, WarningRule] = {
+    "tsm_survey_responses_in_year": WarningRule(
+        "A reporting year with English homes has TSM perception survey responses (else TP09 and "
+        "its return fields are [U] or zero)",
+        "period_kind = 'year' and measure = 'TP09_survey_respondents' "
+        "and breakdown = 'stock_type' and breakdown_value = 'combined' "
+        "and coalesce(numerator, 0) = 0 and exists ("
+        "select 1 from measures as homes where homes.landlord_id = measures.landlord_id "
+        "and homes.period = measures.period and homes.measure = 'stock_units' "
+        "and homes.breakdown_value = 'combined' and homes.numerator > 0)",
+        advice="check that surveys/ holds the year's TSM survey file, that its mapping matches "
+        "it, and that its survey dates fall in the reporting year (1 April to 31 March)",
+    ),
+    "complainant_survey_every_complainant": WarningRule(
+        "Every complaint closed in the year was sent a complainant survey, as landlord.yaml "
+        "complainant_survey: every_complainant says",
+        "period_kind = 'year' and measure = 'complainant_survey_coverage' "
+        "and breakdown = 'none' and value < 100",
+        applies=lambda landlord: landlord.complainant_survey == "every_complainant",
+        advice="check that the complainant survey export covers every closed complaint, or set "
+        "complainant_survey: monthly_sample if only a sample is surveyed",
+    ),
+}
+
+
 def sanity_failures(
     con: duckdb.DuckDBPyConnection, landlord_id: str, year: ReportingYear, rule: str
 ) -> list[tuple]:
@@ -38,6 +79,37 @@ def sanity_failures(
         (period, measure, breakdown, breakdown_value, view, numerator, denominator, value).
     """
     _, condition = RULES[rule]
+    return _failing_rows(con, landlord_id, year, condition)
+
+
+def warning_failures(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, year: ReportingYear, rule: str
+) -> list[tuple]:
+    """Rows of ``measures`` raising the warning ``rule`` (none when it is not for this landlord).
+
+    Returns
+    -------
+    list of tuple
+        As :func:`sanity_failures`.
+    """
+    warning = WARNINGS[rule]
+    if not warning.applies(landlord):
+        return []
+    return _failing_rows(con, landlord.landlord_id, year, warning.condition)
+
+
+def warning_message(rule: str, failures: list[tuple]) -> str | None:
+    """The sentence a user reads for a raised warning, naming the periods and what to check."""
+    if not failures:
+        return None
+    periods = ", ".join(sorted({row[0] for row in failures}))
+    warning = WARNINGS[rule]
+    return f"{periods}: not met: {warning.description}; {warning.advice}"
+
+
+def _failing_rows(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, year: ReportingYear, condition: str
+) -> list[tuple]:
     return con.execute(
         f"""
         select period, measure, breakdown, breakdown_value, view, numerator, denominator, value
@@ -46,6 +118,6 @@ def sanity_failures(
             and period_start >= $start and period_end <= $end
             and ({condition})
         order by period, measure, breakdown_value
-        """,  # noqa: S608 - condition is one of the constant RULES above
+        """,  # noqa: S608 - condition is one of the constant RULES or WARNINGS above
         {"landlord_id": landlord_id, "start": year.start, "end": year.end},
     ).fetchall()

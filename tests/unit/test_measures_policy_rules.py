@@ -15,6 +15,7 @@ import datetime as dt
 
 import pytest
 
+from pipeline.measures.sanity import warning_failures, warning_message
 from pipeline.measures.testing import code_landlord, code_policy_version
 from pipeline.periods import ReportingYear
 from tests.unit.test_measures_populations import build, complaint, measure, s1, s2
@@ -282,3 +283,24 @@ def test_no_escalation_window_flags_no_late_request_and_no_provisional_resolutio
     assert run(escalation_window={}) == (0, "No")
     # with a 6-month window the escalation is late and 'recent' is still provisional
     assert run(escalation_window={"months_after_stage1_response": 6}) == (1, "Yes")
+
+
+def test_warnings_for_a_year_without_tsm_survey_and_surveys_missing_under_every_complainant():
+    complaints = [complaint(c, JUN3) for c in ("a", "b")]
+    stages = [s1(c, JUN3, **UPHELD) for c in ("a", "b")]
+    surveys = [{"complaint_id": "a", "sent_date": D(2024, 6, 20)}]
+    year = ReportingYear.parse("2024-25")
+    con = build(complaints, stages, complainant_survey=surveys)
+    every = code_landlord(complainant_survey="every_complainant")
+    sample = code_landlord(complainant_survey="monthly_sample")
+    # no TSM responses in a year with English homes
+    failures = warning_failures(con, every, year, "tsm_survey_responses_in_year")
+    assert [row[0] for row in failures] == ["2024-25"]
+    message = warning_message("tsm_survey_responses_in_year", failures)
+    assert message.startswith("2024-25: not met:") and "survey dates" in message
+    # one of two closed complaints surveyed: a shortfall only when every complainant is promised
+    assert len(warning_failures(con, every, year, "complainant_survey_every_complainant")) == 1
+    assert warning_failures(con, sample, year, "complainant_survey_every_complainant") == []
+    answered = {"survey_date": D(2024, 10, 1), "stock_type": "lcra", "made_complaint_12m": "no"}
+    with_survey = build(complaints, stages, tp09_response=[{"respondent_ref": "r"} | answered])
+    assert warning_failures(with_survey, every, year, "tsm_survey_responses_in_year") == []

@@ -2,7 +2,13 @@
 
 import dagster as dg
 
-from pipeline.measures.sanity import RULES, sanity_failures
+from pipeline.measures.sanity import (
+    RULES,
+    WARNINGS,
+    sanity_failures,
+    warning_failures,
+    warning_message,
+)
 from pipeline.partitions import landlord_and_year
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
@@ -34,3 +40,24 @@ def _build_check(rule: str, description: str) -> dg.AssetChecksDefinition:
 
 
 measures_checks = [_build_check(rule, description) for rule, (description, _) in RULES.items()]
+
+
+def _build_warning(rule: str, description: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset="measures", name=rule, description=description)
+    def _check(context: dg.AssetCheckExecutionContext, store: ComplaintsStore):
+        landlord_id, year_key = landlord_and_year(context)
+        with store.connect(landlord_id, read_only=True) as con:
+            failures = warning_failures(
+                con, store.landlord(landlord_id), ReportingYear.parse(year_key), rule
+            )
+        return dg.AssetCheckResult(
+            passed=not failures,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=warning_message(rule, failures),
+            metadata={"failures": len(failures)},
+        )
+
+    return _check
+
+
+measures_warnings = [_build_warning(rule, w.description) for rule, w in WARNINGS.items()]
