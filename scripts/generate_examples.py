@@ -254,7 +254,7 @@ class Profile:
     per_year: dict[str, float]  # regime -> expected complaints a year
     rules: dict  # (regime, stage, version_index) -> StageRule, via rule_for()
     escalation_rate: float
-    window_months: int
+    window_months: int | None  # None: the policy states no escalation window
     outcomes: dict[str, float]
     handlers_1: list[str]
     handlers_2: list[str]
@@ -272,6 +272,13 @@ class Profile:
     agents: list[str] = field(default_factory=list)
     p_agent: float = 0.0
     window_first_known_months: int | None = None  # SPSO-style alternative window (seed 003)
+    window_until: dt.date | None = None  # stage 1s received from this date have no window
+
+    def window_for(self, s1_received: dt.date) -> int | None:
+        """The escalation window (months) of the policy in force when stage 1 was received."""
+        if self.window_until is not None and s1_received >= self.window_until:
+            return None
+        return self.window_months
 
 
 @dataclass
@@ -321,6 +328,12 @@ class Complaint:
     closed: dt.date | None = None
     tenancy_end: dt.date | None = None
     legal_hold: bool = False
+    # drawn by add_policy_fields from a stream of their own, so the rest of the data is unchanged
+    representative: str = ""  # who made it on the resident's behalf ("" = the resident)
+    consent: dt.date | None = None  # resident's consent to the representative recorded
+    separate_policy: str = ""  # e.g. "stairs": handled under a separate policy
+    regulator_notified: dt.date | None = None  # notifiable event reported to the SHR
+    root_cause: str = ""
 
     def stage(self, number: int) -> Stage | None:
         return next((s for s in self.stages if s.number == number), None)
@@ -560,23 +573,26 @@ def make_complaint(
         factor = {"not_upheld": 1.5, "partially_upheld": 1.0, "upheld": 0.45}[s1.outcome]
         if rng.random() < profile.escalation_rate * factor:
             roll = rng.random()
-            window_days = 28 * profile.window_months
+            # with no window, requests still spread like a 12-month one, but none is late
+            spread = profile.window_for(s1.received) or 12
+            window_days = 28 * spread
             if roll < 0.86:
                 gap = rng.randint(1, min(40, window_days))
             elif roll < 0.96:
                 gap = rng.randint(1, window_days)
             else:
-                gap = (
-                    add_months(s1.responded, profile.window_months) - s1.responded
-                ).days + rng.randint(3, 60)
+                gap = (add_months(s1.responded, spread) - s1.responded).days + rng.randint(3, 60)
             s2_received = s1.responded + dt.timedelta(days=gap)
             if s2_received > DATA_CUT:
                 s2_received = None
     if s2_received is not None:
-        closes = add_months(s1.responded, profile.window_months) if s1 is not None else s2_received
-        if s1 is not None and profile.window_first_known_months is not None:
-            closes = max(closes, add_months(c.first_known, profile.window_first_known_months))
-        late = s1 is not None and s2_received > closes
+        months = profile.window_for(s1.received) if s1 is not None else None
+        late = False
+        if months is not None:
+            closes = add_months(s1.responded, months)
+            if profile.window_first_known_months is not None:
+                closes = max(closes, add_months(c.first_known, profile.window_first_known_months))
+            late = s2_received > closes
         h2 = rng.choice(profile.handlers_2)
         if rng.random() < 0.07:
             h2 = h1  # not always independent, as real data shows
@@ -609,6 +625,164 @@ def make_complaint(
         if c.tenancy_end > DATA_CUT:
             c.tenancy_end = None
     return c
+
+
+# --------------------------------------------------------------------------------------------
+# The policies' own fields: representatives, anonymous complaints, separate policies, root causes
+# --------------------------------------------------------------------------------------------
+
+REPRESENTATIVES = {
+    "Family member": 0.45,
+    "Advocate": 0.25,
+    "Councillor or MP": 0.15,
+    "Solicitor": 0.15,
+}
+ROOT_CAUSES = {
+    "repairs": ["Contractor did not attend", "Repair not right first time", "Parts delay"],
+    "damp": ["Cause not investigated", "Repair not right first time", "Follow-up not booked"],
+    "communication": ["Call not returned", "Letter not sent", "Wrong information given"],
+    "staff": ["Policy not followed", "Staff training need"],
+    "asb_handling": ["Case not reviewed", "Action plan not agreed"],
+    "charges": ["Charge calculated wrongly", "Information not provided"],
+}
+ROOT_CAUSE_OTHER = ["Process not followed", "Record not updated", "Third-party delay"]
+
+
+def add_policy_fields(
+    complaints: list[Complaint],
+    rng: random.Random,
+    *,
+    p_representative: float = 0.0,
+    p_consent: float = 0.9,
+    p_anonymous: float = 0.0,
+    stairs_from: dt.date | None = None,
+    stairs_kind: str = "communication",
+    stairs_share: float = 0.0,
+    p_regulator_notified: float = 0.0,
+    p_root_cause: float = 0.0,
+) -> None:
+    """The fields the policies add (issue 18), drawn from ``rng`` (a stream of their own).
+
+    Representatives with the resident's consent recorded (seeds 000 s5.2, 003 s14, 004 s6.2), a few
+    anonymous complaints (refused by seeds 000-002, accepted by seed 003), complaints about
+    information requests handled under the STAIRs policy (seed 000), the Regulator told of a
+    notifiable event (seed 003 s21.2) and root causes of upheld complaints (seeds 003, 004).
+    """
+    for c in complaints:
+        if not c.anonymous and rng.random() < p_anonymous:
+            c.anonymous, c.tenure = True, "unknown"
+        if not c.anonymous and rng.random() < p_representative:
+            c.representative = pick(rng, REPRESENTATIVES)
+            if rng.random() < p_consent:
+                c.consent = min(
+                    c.received + dt.timedelta(days=rng.choice([0, 0, 1, 2, 5])), DATA_CUT
+                )
+        if (
+            stairs_from is not None
+            and c.received >= stairs_from
+            and c.category.kind == stairs_kind
+            and rng.random() < stairs_share
+        ):
+            c.separate_policy = "stairs"
+        if c.notifiable and rng.random() < p_regulator_notified:
+            c.regulator_notified = min(
+                c.received + dt.timedelta(days=rng.choice([0, 1, 1, 2, 6])), DATA_CUT
+            )
+        final = c.stages[-1] if c.stages else None
+        if (
+            final is not None
+            and final.outcome in ("upheld", "partially_upheld")
+            and rng.random() < p_root_cause
+        ):
+            c.root_cause = rng.choice(ROOT_CAUSES.get(c.category.kind, ROOT_CAUSE_OTHER))
+
+
+RESTRICTION_KINDS = {
+    "single_point_of_contact": "Single point of contact",
+    "written_only": "Written contact only",
+    "limited_times": "Set contact times",
+    "other": "Other",
+}
+
+
+def contact_restriction_rows(
+    complaints: list[Complaint], rng: random.Random, per_year: float, columns: dict, pattern: str
+) -> list[Row]:
+    """Contact restricted under an unreasonable-behaviour policy, each with a six-month review.
+
+    Most reviews happen by the review date, some late, some not at all; about a third of the
+    restrictions are lifted at their review.
+    """
+    share = per_year / max(1.0, len(complaints) / 3.1)
+    rows = []
+    for c in complaints:
+        if c.anonymous or rng.random() >= share:
+            continue
+        imposed = c.received + dt.timedelta(days=rng.randint(10, 60))
+        if imposed > DATA_CUT:
+            continue
+        due = add_months(imposed, 6)
+        reviewed = ended = None
+        roll = rng.random()
+        if due <= DATA_CUT and roll < 0.72:
+            reviewed = due - dt.timedelta(days=rng.randint(0, 14))
+        elif due <= DATA_CUT and roll < 0.85:
+            reviewed = due + dt.timedelta(days=rng.randint(5, 40))
+            reviewed = reviewed if reviewed <= DATA_CUT else None
+        if reviewed is not None and rng.random() < 0.35:
+            ended = reviewed
+        kind = pick(
+            rng,
+            {
+                "single_point_of_contact": 0.5,
+                "written_only": 0.3,
+                "limited_times": 0.15,
+                "other": 0.05,
+            },
+        )
+        rows.append(
+            Row(
+                {
+                    columns["ref"]: f"UB-{imposed:%y%m}-{len(rows) + 1:03d}",
+                    columns["complaint"]: c.ref,
+                    columns["kind"]: RESTRICTION_KINDS[kind],
+                    columns["imposed"]: fmt(imposed, pattern),
+                    columns["due"]: fmt(due, pattern),
+                    columns["reviewed"]: fmt(reviewed, pattern),
+                    columns["ended"]: fmt(ended, pattern),
+                }
+            )
+        )
+    return rows
+
+
+def contact_restriction_mapping(
+    ws: Workspace, rel: str, columns: dict, date_format: str, note: str
+) -> None:
+    kinds = "\n".join(f'      "{label}": {code}' for code, label in RESTRICTION_KINDS.items())
+    ws.text(
+        "mappings/contact_restrictions.yaml",
+        f"""# {note}
+files: ["{rel}"]
+format: csv
+encoding: auto
+delimiter: ","
+header_row: 1
+target: contact_restriction
+date_formats: ["{date_format}"]
+columns:
+  restriction_ref: "{columns["ref"]}"
+  complaint_id: "{columns["complaint"]}"
+  restriction_kind:
+    column: "{columns["kind"]}"
+    codes:
+{kinds}
+  imposed_date: "{columns["imposed"]}"
+  review_due_date: "{columns["due"]}"
+  reviewed_date: "{columns["reviewed"]}"
+  ended_date: "{columns["ended"]}"
+""",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -834,10 +1008,18 @@ def tp09_rows(
     date_pattern: str,
     satisfaction_shift: float = 0.0,
 ) -> list[Row]:
-    """TSM perception responses for one survey year: stock type, complaint filter, TP09 answer."""
+    """TSM perception responses for one survey year: stock type, complaint filter, TP09 answer.
+
+    ``window`` is (first month, last month) of the fieldwork inside the reporting year ``year``
+    (1 April to 31 March): January to March fall in its second calendar year.
+    """
     first = int(year[:4])
-    start = dt.date(first, window[0], 1)
-    end = dt.date(first + (1 if window[1] < window[0] else 0), window[1], 28)
+
+    def calendar_year(month: int) -> int:
+        return first + 1 if month < 4 else first
+
+    start = dt.date(calendar_year(window[0]), window[0], 1)
+    end = dt.date(calendar_year(window[1]), window[1], 28)
     span = (end - start).days
     rows = []
     for i in range(n):
@@ -1402,6 +1584,9 @@ H21_HEADER = [
     "Tenure",
     "H21 Owned",
     "Anonymous",
+    "Made By",
+    "Consent Recorded",
+    "Policy",
     "Vulnerability Recorded",
     "Reasonable Adjustment Requested",
     "Reasonable Adjustment Made",
@@ -1459,6 +1644,9 @@ def h21_row(c: Complaint, datefmt, closed_fmt) -> dict:
         "Tenure": H21_TENURE_LABEL[c.tenure],
         "H21 Owned": yn(c.owned),
         "Anonymous": yn(c.anonymous),
+        "Made By": c.representative or "Resident",
+        "Consent Recorded": datefmt(c.consent),
+        "Policy": "STAIRs" if c.separate_policy == "stairs" else "Complaints",
         "Vulnerability Recorded": yn(c.vulnerability),
         "Reasonable Adjustment Requested": yn(c.adj_requested),
         "Reasonable Adjustment Made": yn(c.adj_made),
@@ -1526,6 +1714,7 @@ def build_housing21(out: Path) -> Workspace:
         rules={},
         escalation_rate=0.15,
         window_months=6,
+        window_until=H21_CHANGE,  # the current policy (seed 000) states no escalation window
         outcomes={
             "upheld": 0.3,
             "partially_upheld": 0.25,
@@ -1539,6 +1728,17 @@ def build_housing21(out: Path) -> Workspace:
     )
     complaints = simulate(
         rng, profile, cal, rule_for, yearly_refs("CMP-{n:06d}", rng, 104200), H21_CHANGE
+    )
+    # Third parties with consent (s5.2), anonymous complaints (not dealt with under either version)
+    # and, from July 2025, complaints about information requests that the STAIRs policy covers.
+    add_policy_fields(
+        complaints,
+        random.Random("housing21 policy fields"),
+        p_representative=0.08,
+        p_consent=0.88,
+        p_anonymous=0.01,
+        stairs_from=dt.date(2025, 7, 1),
+        stairs_share=0.2,
     )
 
     # Non-complaints logged on ERICA: service requests and "did not wish to complain" (policy s3.1).
@@ -1734,8 +1934,13 @@ def write_ombudsman_files(
     pattern: str,
     chfos: list[tuple[str, dt.date, str, dt.date | None]],
     body_label=None,
+    orders_rng: random.Random | None = None,
 ) -> None:
-    """ombudsman/casework.csv, findings.csv and chfos.csv: the landlord's Ombudsman tracker."""
+    """ombudsman/casework.csv, findings.csv and chfos.csv: the landlord's Ombudsman tracker.
+
+    With ``orders_rng``, also ombudsman/orders.csv: each finding's orders with a due date and the
+    date complied (as many complied as the finding says), drawn from that stream of its own.
+    """
     rows = [
         Row(
             {
@@ -1753,6 +1958,7 @@ def write_ombudsman_files(
         ["Ombudsman", "Ombudsman Ref", link_col, "Date Referred", "Date Determined"],
         rows,
     )
+    found = finding_rows(rng, cases, terms)
     findings = [
         Row(
             {
@@ -1764,7 +1970,7 @@ def write_ombudsman_files(
                 "Compensation Ordered": money(float(f["comp"])) if f["comp"] else "",
             }
         )
-        for f in finding_rows(rng, cases, terms)
+        for f in found
     ]
     ws.csv(
         "ombudsman/findings.csv",
@@ -1778,6 +1984,13 @@ def write_ombudsman_files(
         ],
         findings,
     )
+    if orders_rng is not None:
+        determined = {case["ref"]: case["determination"] for case in cases}
+        ws.csv(
+            "ombudsman/orders.csv",
+            ORDER_COLUMNS,
+            order_rows(found, determined, orders_rng, pattern),
+        )
     ws.csv(
         "ombudsman/chfos.csv",
         ["CHFO Ref", "Date Issued", "Reason", "Date Complied"],
@@ -1792,6 +2005,75 @@ def write_ombudsman_files(
             )
             for r, d, why, done in chfos
         ],
+    )
+
+
+ORDER_TYPES = {
+    "compensation": "Pay compensation",
+    "apology": "Apologise in writing",
+    "repair": "Complete the repairs",
+    "review": "Review the case",
+    "training": "Staff training",
+    "policy_change": "Review the policy",
+}
+ORDER_COLUMNS = ["Ombudsman Ref", "Order Ref", "Order", "Date Ordered", "Due By", "Date Complied"]
+
+
+def order_rows(
+    findings: list[dict], determined: dict, rng: random.Random, pattern: str
+) -> list[Row]:
+    """One row per order of each finding: due four to twelve weeks after the determination; the
+    finding's complied count of them complied with (mostly by the due date, some late)."""
+    rows = []
+    for f in findings:
+        made = determined[f["ref"]]
+        for n in range(f["orders"]):
+            due = made + dt.timedelta(days=rng.choice([28, 42, 56, 84]))
+            complied = None
+            if n < f["complied"]:
+                on_time = made + dt.timedelta(days=rng.randint(7, (due - made).days))
+                late = due + dt.timedelta(days=rng.randint(1, 30))
+                complied = min(on_time if rng.random() < 0.82 else late, DATA_CUT)
+            kind = "compensation" if f["comp"] and n == 0 else rng.choice(list(ORDER_TYPES)[1:])
+            rows.append(
+                Row(
+                    {
+                        "Ombudsman Ref": f["ref"],
+                        "Order Ref": f"{f['ref']}-O{len(rows) + 1:03d}",
+                        "Order": ORDER_TYPES[kind],
+                        "Date Ordered": fmt(made, pattern),
+                        "Due By": fmt(due, pattern),
+                        "Date Complied": fmt(complied, pattern),
+                    }
+                )
+            )
+    return rows
+
+
+def orders_mapping(ws: Workspace, date_format: str) -> None:
+    codes = "\n".join(f'      "{label}": {code}' for code, label in ORDER_TYPES.items())
+    ws.text(
+        "mappings/ombudsman_orders.yaml",
+        f"""# Orders the Ombudsman made in its determinations, with the date set for each and the date
+# compliance was evidenced (policy s11.2: the board follows progress in complying with orders).
+files: ["ombudsman/orders.csv"]
+format: csv
+encoding: auto
+delimiter: ","
+header_row: 1
+target: ombudsman_order
+date_formats: ["{date_format}"]
+columns:
+  case_ref: "Ombudsman Ref"
+  order_ref: "Order Ref"
+  order_type:
+    column: "Order"
+    codes:
+{codes}
+  made_date: "Date Ordered"
+  due_date: "Due By"
+  complied_date: "Date Complied"
+""",
     )
 
 
@@ -2001,6 +2283,31 @@ def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[C
         ),
     )
 
+    # Contact restricted under the Managing Unacceptable Behaviour Policy (s13.4), with reviews.
+    columns = {
+        "ref": "Restriction Ref",
+        "complaint": "Event ID",
+        "kind": "Restriction",
+        "imposed": "Date Imposed",
+        "due": "Review Due",
+        "reviewed": "Date Reviewed",
+        "ended": "Date Lifted",
+    }
+    ws.csv(
+        "exports/erica_contact_restrictions.csv",
+        list(columns.values()),
+        contact_restriction_rows(
+            complaints, random.Random("housing21 restrictions"), 14, columns, pattern
+        ),
+    )
+    contact_restriction_mapping(
+        ws,
+        "exports/erica_contact_restrictions.csv",
+        columns,
+        pattern,
+        "Contact restrictions under the Managing Unacceptable Behaviour Policy (policy s13.4).",
+    )
+
     # Ombudsman: Housing Ombudsman (housing), LGSCO (care), Energy Ombudsman (heat networks).
     cases = ombudsman_cases(
         rng,
@@ -2047,7 +2354,9 @@ def write_h21_other_inputs(ws: Workspace, rng: random.Random, complaints: list[C
                 dt.date(2024, 11, 20),
             ),
         ],
+        orders_rng=random.Random("housing21 orders"),
     )
+    orders_mapping(ws, pattern)
     ombudsman_mappings(
         ws,
         '      "Housing Ombudsman": housing_ombudsman\n      "LGSCO": lgsco\n      "Energy Ombudsman": energy_ombudsman',
@@ -2159,6 +2468,11 @@ columns:
   handled_by: {value: landlord}
   anonymous: "Anonymous"
   collective: {value: false}
+  # Made by the resident or someone on their behalf with consent (policy s5.2)
+  representative: {column: "Made By", codes: {"Resident": false}, other: true, default: false}
+  representative_consent_date: "Consent Recorded"
+  # From the 2026 version STAIRs complaints are handled under the separate STAIRs policy (s4.1)
+  separate_policy: {column: "Policy", codes: {"Complaints": null, "STAIRs": stairs}}
   vulnerability: "Vulnerability Recorded"
   adjustment_requested: "Reasonable Adjustment Requested"
   adjustment_made: "Reasonable Adjustment Made"
@@ -2321,16 +2635,18 @@ policy_versions:
     # the TSM complaint count under this version.
     outside_tsm_service_areas: []
   # Current policy (seed 000) from the start of Ofgem's heat-network rules. It drops the six-month
-  # escalation limit and states none; 12 months is used (the policy's own limit for raising an issue,
-  # s4.1 and s5.1), so very late escalations are flagged but none is refused by configuration.
+  # escalation limit and states no time limit for asking for stage 2, so no escalation is late.
   - effective_from: 2026-01-27
     source: "Complaints policy, current version (seed 000): housing, care and heat networks"
     timescales:
       eng:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
         stage_2: {{acknowledge_wd: 5, respond_wd: 20, extension_wd: 20, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
-    escalation_window: {{months_after_stage1_response: 12}}
+    escalation_window: null
     anonymous_accepted: false
+    # s4.1: complaints about publishing information or information requests under the Social
+    # Tenants Access to Information Requirements are covered by the separate STAIRs policy.
+    separate_policies: [stairs]
     # Care complaints are placed outside the TSM count: the summary says the policy covers "housing
     # services, care services and heat networks" as separate services, and s9.2 sends care complaints
     # to the local authority and the Local Government and Social Care Ombudsman, not the Housing
@@ -2347,6 +2663,8 @@ tsm_summary_of_approach: >-
 tp09_population: {{lcra: 20215, lcho: 2032}}
 data_cut_date: {DATA_CUT.isoformat()}
 complainant_survey: monthly_sample
+# s10.1: the Resident Complaint Panel reviews a sample of complaint responses each quarter.
+complaint_panel: {{sample_size: 12, seed: 2026}}
 retention: {{rule: tenancy_end_plus_months, months: 12, years: null}}
 schedules:
   monthly_refresh_day: 5
@@ -2466,6 +2784,7 @@ SS_HEADER = [
     "Category",
     "Source",
     "Tenancy Type",
+    "Anonymous",
     "Vulnerable Customer",
     "Adjustments Requested",
     "Adjustments Provided",
@@ -2519,13 +2838,14 @@ def ss_row(c: Complaint) -> dict:
         "Category": c.category.label,
         "Source": SS_CHANNEL[c.channel],
         "Tenancy Type": SS_TENURE[c.tenure],
+        "Anonymous": yn(c.anonymous, "Yes", "No"),
         "Vulnerable Customer": yn(c.vulnerability, "Yes", "No"),
         "Adjustments Requested": yn(c.adj_requested, "Yes", "No"),
         "Adjustments Provided": yn(c.adj_made, "Yes", "No"),
-        "Customer Name": c.person.name,
-        "Address": c.person.address,
-        "Tel": c.person.phone,
-        "Email": c.person.email,
+        "Customer Name": "" if c.anonymous else c.person.name,
+        "Address": "" if c.anonymous else c.person.address,
+        "Tel": "" if c.anonymous else c.person.phone,
+        "Email": "" if c.anonymous else c.person.email,
         "Details": c.description,
         "Deadlock Letter": c.deadlock,
         "Energy Ombudsman Notified": c.eo_notified,
@@ -2631,7 +2951,7 @@ def build_small_specialist(out: Path) -> Workspace:
         per_year={"eng": 43},
         rules={},
         escalation_rate=0.17,
-        window_months=12,
+        window_months=None,  # the policy (seed 002) sets no time limit for asking for stage 2
         outcomes={"upheld": 0.34, "partially_upheld": 0.22, "not_upheld": 0.44},
         handlers_1=["CO01", "CO02"],
         handlers_2=["DOPS", "HOH", "HOA", "BRD1"],
@@ -2642,6 +2962,8 @@ def build_small_specialist(out: Path) -> Workspace:
     complaints = simulate(
         rng, profile, cal, rule_for, yearly_refs("CAS{fy}-{n:04d}", rng, 100, (1, 6)), SS_ADDENDUM
     )
+    # s6.0: anonymous complaints are excluded (recorded, counted with the refusals).
+    add_policy_fields(complaints, random.Random("small_specialist policy fields"), p_anonymous=0.04)
     org = "Hollybank Housing Society"
     plans = {
         "2023-24": [
@@ -2932,6 +3254,7 @@ columns:
   regime: {value: eng}
   is_tenant_of_owned_stock: {value: true}
   handled_by: {value: landlord}
+  anonymous: "Anonymous"
   vulnerability: "Vulnerable Customer"
   adjustment_requested: "Adjustments Requested"
   adjustment_made: "Adjustments Provided"
@@ -2999,15 +3322,15 @@ stock:
 policy_versions:
   # Complaint Policy of 7 March 2024 (seed 002), applied from the start of the data. Extensions
   # "will not normally exceed a further 10 [20] working days without good reason" (s7.2): a cap
-  # unless extenuating circumstances. The policy sets no time limit for asking for stage 2; 12 months
-  # (the policy's limit for raising an issue, s6.0) is used so very late requests are flagged.
+  # unless extenuating circumstances. The policy sets no time limit for asking for stage 2, so no
+  # escalation is late (none is refused for being late).
   - effective_from: 2023-04-01
     source: "Complaint Policy, 7 March 2024 (seed 002)"
     timescales:
       eng:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
         stage_2: {{acknowledge_wd: 5, respond_wd: 20, extension_wd: 20, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
-    escalation_window: {{months_after_stage1_response: 12}}
+    escalation_window: null
     anonymous_accepted: false   # s6.0: anonymous complaints are excluded
     outside_tsm_service_areas: []
   # Heat Network Complaints & Service Continuity Addendum, added 8 March 2026.
@@ -3017,7 +3340,7 @@ policy_versions:
       eng:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
         stage_2: {{acknowledge_wd: 5, respond_wd: 20, extension_wd: 20, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
-    escalation_window: {{months_after_stage1_response: 12}}
+    escalation_window: null
     anonymous_accepted: false
     outside_tsm_service_areas: []
     heat_network_rules_from: 2026-03-08
@@ -3077,6 +3400,9 @@ The Board asks for acknowledgement within five working days to be met in every c
     )
 
 
+SURVEY_QUESTIONS = ("timeliness", "fairness", "outcome")
+
+
 def complainant_survey_rows(
     rng,
     complaints,
@@ -3085,11 +3411,13 @@ def complainant_survey_rows(
     every: bool,
     return_rate: float,
     reply_days: tuple[int, int],
+    missed: tuple[random.Random, float] | None = None,
 ) -> list[Row]:
     """Transactional complaint surveys: to every complainant (seed 004) or a monthly sample.
 
     ``return_rate`` and ``reply_days`` (the range of days between sending and the reply) are each
-    landlord's own survey response pattern.
+    landlord's own survey response pattern. ``missed`` (a stream of its own and a share) leaves out
+    surveys that were never sent, as happens even where every complainant should get one.
     """
     rows = []
     for c in complaints:
@@ -3109,15 +3437,18 @@ def complainant_survey_rows(
         )
         if returned and returned > DATA_CUT:
             returned = None
+        answers = [survey_answer(rng, c, q) if returned else "" for q in SURVEY_QUESTIONS]
+        if missed is not None and missed[0].random() < missed[1]:
+            continue
         rows.append(
             Row(
                 {
                     cols["ref"]: c.ref,
                     cols["sent"]: fmt(sent, pattern),
                     cols["returned"]: fmt(returned, pattern),
-                    cols["t"]: survey_answer(rng, c, "timeliness") if returned else "",
-                    cols["f"]: survey_answer(rng, c, "fairness") if returned else "",
-                    cols["o"]: survey_answer(rng, c, "outcome") if returned else "",
+                    cols["t"]: answers[0],
+                    cols["f"]: answers[1],
+                    cols["o"]: answers[2],
                 }
             )
         )
@@ -3202,10 +3533,13 @@ HP_HEADER = [
     "Handled By",
     "Anonymous",
     "Collective",
+    "Made By",
+    "Permission To Act",
     "Vulnerable",
     "Adjustment Requested",
     "Adjustment Made",
     "Notifiable Event",
+    "SHR Notified",
     "Customer Name",
     "Address",
     "Postcode",
@@ -3265,10 +3599,13 @@ def hp_rows(c: Complaint) -> list[dict]:
         "Handled By": "Homes Plus" if c.handled_by == "landlord" else c.handled_by,
         "Anonymous": yn(c.anonymous, "Yes", "No"),
         "Collective": yn(c.collective, "Yes", "No"),
+        "Made By": c.representative or "Customer",
+        "Permission To Act": fmt(c.consent, HP_DATE),
         "Vulnerable": yn(c.vulnerability, "Yes", "No"),
         "Adjustment Requested": yn(c.adj_requested, "Yes", "No"),
         "Adjustment Made": yn(c.adj_made, "Yes", "No"),
         "Notifiable Event": yn(c.notifiable, "Yes", "No"),
+        "SHR Notified": fmt(c.regulator_notified, HP_DATE),
         "Customer Name": "" if c.anonymous else c.person.name,
         "Address": "" if c.anonymous else c.person.address,
         "Postcode": c.person.postcode,
@@ -3332,6 +3669,15 @@ def build_homes_plus(out: Path) -> Workspace:
             c.notifiable = c.category.kind == "staff" and rng.random() < 0.04
         else:
             c.tenure = "lcra" if c.tenure == "other" else c.tenure
+    # Representatives with a Permission to Act form (s14.2-14.3) and notifiable events reported to
+    # the Scottish Housing Regulator (s21.2).
+    add_policy_fields(
+        complaints,
+        random.Random("homes_plus policy fields"),
+        p_representative=0.06,
+        p_consent=0.8,
+        p_regulator_notified=0.8,
+    )
     plans = {
         "england": [
             (
@@ -3463,6 +3809,30 @@ def build_homes_plus(out: Path) -> Workspace:
         cols,
         f'["{HP_DATE}"]',
         "Complaint feedback survey (policy s26.3), a monthly sample of closed complaints.",
+    )
+    # s23.4-23.6: contact restricted under the unacceptable behaviour policy, each decision reviewed.
+    columns = {
+        "ref": "Restriction ID",
+        "complaint": "Case Number",
+        "kind": "Restriction Type",
+        "imposed": "Start Date",
+        "due": "Review Date",
+        "reviewed": "Reviewed On",
+        "ended": "End Date",
+    }
+    ws.csv(
+        "exports/crm_contact_restrictions.csv",
+        list(columns.values()),
+        contact_restriction_rows(
+            complaints, random.Random("homes_plus restrictions"), 9, columns, HP_DATE
+        ),
+    )
+    contact_restriction_mapping(
+        ws,
+        "exports/crm_contact_restrictions.csv",
+        columns,
+        HP_DATE,
+        "Contact restrictions under the unacceptable behaviour policy (s23.4-23.6), with reviews.",
     )
 
     cases = ombudsman_cases(
@@ -3616,10 +3986,14 @@ columns:
       "{HP_AGENT}": "{HP_AGENT}"
   anonymous: "Anonymous"
   collective: "Collective"
+  # s7.2 and s14.2: advocates and representatives act with the customer's permission
+  representative: {{column: "Made By", codes: {{"Customer": false}}, other: true, default: false}}
+  representative_consent_date: "Permission To Act"
   vulnerability: "Vulnerable"
   adjustment_requested: "Adjustment Requested"
   adjustment_made: "Adjustment Made"
   notifiable_event: "Notifiable Event"
+  regulator_notified_date: "SHR Notified"
   closed_date: "Case Closed"
   legal_hold: "Legal Hold"
   acknowledged_date: "Acknowledged"
@@ -3786,6 +4160,9 @@ CH_HEADER = [
     "ContactMethod",
     "TenureType",
     "Ward",
+    "RaisedBy",
+    "ConsentChecked",
+    "RootCause",
     "Vulnerable",
     "AdjustmentRequested",
     "AdjustmentMade",
@@ -3843,6 +4220,9 @@ def ch_rows(c: Complaint) -> list[dict]:
         "ContactMethod": CH_CHANNEL[c.channel],
         "TenureType": CH_TENURE[c.tenure],
         "Ward": c.scheme,
+        "RaisedBy": c.representative or "Tenant",
+        "ConsentChecked": fmt(c.consent, ISO),
+        "RootCause": c.root_cause,
         "Vulnerable": yn(c.vulnerability, "TRUE", "FALSE"),
         "AdjustmentRequested": yn(c.adj_requested, "TRUE", "FALSE"),
         "AdjustmentMade": yn(c.adj_made, "TRUE", "FALSE"),
@@ -3903,6 +4283,15 @@ def build_council(out: Path) -> Workspace:
     )
     complaints = simulate(
         rng, profile, cal, rule_for, yearly_refs("HC/{year}/{n:04d}", rng, 0, (1, 2))
+    )
+    # s6.2: MPs, councillors and others act for tenants once the tenant agrees; s9.2: the monthly
+    # review records the root cause of upheld complaints.
+    add_policy_fields(
+        complaints,
+        random.Random("council_housing policy fields"),
+        p_representative=0.07,
+        p_consent=0.7,
+        p_root_cause=0.85,
     )
     cases = ombudsman_cases(rng, complaints, [("Housing Ombudsman", "HOS", lambda c: True, 0.1)])
     case_by_complaint = {case["complaint"].ref: case for case in cases}
@@ -4159,7 +4548,14 @@ def build_council(out: Path) -> Workspace:
         "surveys/complainant_survey.csv",
         list(cols.values()),
         complainant_survey_rows(
-            rng, complaints, cols, ISO, every=True, return_rate=0.22, reply_days=(2, 28)
+            rng,
+            complaints,
+            cols,
+            ISO,
+            every=True,
+            return_rate=0.22,
+            reply_days=(2, 28),
+            missed=(random.Random("council survey not sent"), 0.03),
         ),
         delimiter=";",
     )
@@ -4255,6 +4651,11 @@ columns:
   regime: {{value: eng}}
   is_tenant_of_owned_stock: {{value: true}}
   handled_by: {{value: landlord}}
+  # s6.2: "we may check with the customer that they are happy for us to discuss their case"
+  representative: {{column: "RaisedBy", codes: {{"Tenant": false}}, other: true, default: false}}
+  representative_consent_date: "ConsentChecked"
+  # s9.2: root causes found at the monthly review of upheld complaints
+  root_cause: "RootCause"
   vulnerability: "Vulnerable"
   adjustment_requested: "AdjustmentRequested"
   adjustment_made: "AdjustmentMade"
