@@ -37,11 +37,12 @@ REGIMES: tuple[Regime, ...] = ("eng", "sct")
 _SUBDIVISION = {"eng": "ENG", "sct": "SCT"}
 
 # regime_no: 0 = eng, 1 = sct. day_key / wd_key: the integer join keys of wd_calendar / working_day.
+# Temporary like the tables they key, so a read-only connection (a report) can build them too.
 CALENDAR_MACROS = f"""
-create or replace macro regime_no(regime) as case regime when 'eng' then 0 when 'sct' then 1 end;
-create or replace macro day_key(regime_no, d) as
+create or replace temp macro regime_no(regime) as case regime when 'eng' then 0 when 'sct' then 1 end;
+create or replace temp macro day_key(regime_no, d) as
     (d - date '{CALENDAR_START.isoformat()}')::integer * 2 + regime_no;
-create or replace macro wd_key(regime_no, k) as k * 2 + regime_no;
+create or replace temp macro wd_key(regime_no, k) as k * 2 + regime_no;
 """
 
 

@@ -660,13 +660,15 @@ def add_policy_fields(
     stairs_share: float = 0.0,
     p_regulator_notified: float = 0.0,
     p_root_cause: float = 0.0,
+    p_extension_late: float = 0.08,
 ) -> None:
     """The fields the policies add (issue 18), drawn from ``rng`` (a stream of their own).
 
     Representatives with the resident's consent recorded (seeds 000 s5.2, 003 s14, 004 s6.2), a few
     anonymous complaints (refused by seeds 000-002, accepted by seed 003), complaints about
     information requests handled under the STAIRs policy (seed 000), the Regulator told of a
-    notifiable event (seed 003 s21.2) and root causes of upheld complaints (seeds 003, 004).
+    notifiable event (seed 003 s21.2), root causes of upheld complaints (seeds 003, 004), and
+    extensions agreed only after the original deadline had passed or with no date recorded.
     """
     for c in complaints:
         if not c.anonymous and rng.random() < p_anonymous:
@@ -688,6 +690,12 @@ def add_policy_fields(
             c.regulator_notified = min(
                 c.received + dt.timedelta(days=rng.choice([0, 1, 1, 2, 6])), DATA_CUT
             )
+        for st in c.stages:
+            if st.ext_notified is not None and rng.random() < p_extension_late:
+                later = st.ext_notified + dt.timedelta(days=rng.randint(6, 20))
+                st.ext_notified = (
+                    None if rng.random() < 0.3 else min(later, st.responded or DATA_CUT)
+                )
         final = c.stages[-1] if c.stages else None
         if (
             final is not None

@@ -39,8 +39,9 @@ class WarningRule:
 
     description: str
     condition: str
+    finding: str
+    advice: str
     applies: Callable[[Landlord], bool] = lambda landlord: True
-    advice: str = ""
 
 
 WARNINGS: dict[str, WarningRule] = {
@@ -53,6 +54,8 @@ WARNINGS: dict[str, WarningRule] = {
         "select 1 from measures as homes where homes.landlord_id = measures.landlord_id "
         "and homes.period = measures.period and homes.measure = 'stock_units' "
         "and homes.breakdown_value = 'combined' and homes.numerator > 0)",
+        finding="no TSM perception survey response is dated in the reporting year, so TP09 and "
+        "its return fields are [U] or zero",
         advice="check that surveys/ holds the year's TSM survey file, that its mapping matches "
         "it, and that its survey dates fall in the reporting year (1 April to 31 March)",
     ),
@@ -61,9 +64,12 @@ WARNINGS: dict[str, WarningRule] = {
         "complainant_survey: every_complainant says",
         "period_kind = 'year' and measure = 'complainant_survey_coverage' "
         "and breakdown = 'none' and value < 100",
-        applies=lambda landlord: landlord.complainant_survey == "every_complainant",
+        finding="some complaints closed in the year were not sent a complainant survey, though "
+        "landlord.yaml says complainant_survey: every_complainant (see the annual report's "
+        "complainant survey coverage)",
         advice="check that the complainant survey export covers every closed complaint, or set "
         "complainant_survey: monthly_sample if only a sample is surveyed",
+        applies=lambda landlord: landlord.complainant_survey == "every_complainant",
     ),
 }
 
@@ -104,7 +110,7 @@ def warning_message(rule: str, failures: list[tuple]) -> str | None:
         return None
     periods = ", ".join(sorted({row[0] for row in failures}))
     warning = WARNINGS[rule]
-    return f"{periods}: not met: {warning.description}; {warning.advice}"
+    return f"{periods}: {warning.finding}; {warning.advice}"
 
 
 def _failing_rows(

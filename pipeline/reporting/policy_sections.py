@@ -64,6 +64,21 @@ def _any_count(measures: Measures, years: list, measure: str, view: str | None =
     return False
 
 
+def _with_data(measures: Measures, years: list, metrics: list[Metric]) -> list[Metric]:
+    """The metrics with something to show in one of ``years``: a count above 0, or a rate with a
+    denominator (a row of zeros for a practice the landlord does not record says nothing)."""
+    kept = []
+    for metric in metrics:
+        for _, period in years:
+            row = measures.get(
+                metric.measure, period, metric.breakdown, metric.breakdown_value, metric.view
+            )
+            if row is not None and ((row["numerator"] or 0) > 0 or (row["denominator"] or 0) > 0):
+                kept.append(metric)
+                break
+    return kept
+
+
 def _versions_in(landlord: Landlord, year: ReportingYear) -> list[PolicyVersion]:
     """Policy versions in force at some point of ``year`` (the first applies to earlier dates)."""
     versions = landlord.policy_versions
@@ -105,6 +120,19 @@ def who_complained(ctx: ReportContext) -> Section:
     section = Section("excluded", "Complaints excluded under our policy, and who complained")
     m = ctx.measures
     section.bullets(_exclusion_rules(ctx.landlord, ctx.year))
+    who = _with_data(
+        m,
+        ctx.years,
+        [
+            Metric("Anonymous complaints handled", "anonymous_complaints"),
+            Metric("Collective complaints (one group, counted once)", "collective_complaints"),
+            Metric("Complaints made by a representative", "representative_complaints"),
+            Metric(
+                "Representative complaints with the resident's consent recorded (%)",
+                "representative_consent_recorded",
+            ),
+        ],
+    )
     section.add_table(
         metric_table(
             "tbl-excluded",
@@ -113,13 +141,7 @@ def who_complained(ctx: ReportContext) -> Section:
             [
                 Metric("Stage 1 complaints excluded", "excluded_1"),
                 Metric("Stage 2 escalations excluded", "excluded_2"),
-                Metric("Anonymous complaints handled", "anonymous_complaints"),
-                Metric("Collective complaints (one group, counted once)", "collective_complaints"),
-                Metric("Complaints made by a representative", "representative_complaints"),
-                Metric(
-                    "Representative complaints with the resident's consent recorded (%)",
-                    "representative_consent_recorded",
-                ),
+                *who,
             ],
             ctx.years,
         ),
@@ -403,6 +425,26 @@ def policies_applied(ctx: ReportContext) -> Section:
             align_right=[],
         )
     )
+    if landlord.closures:
+        section.add_table(
+            data_table(
+                "tbl-closures",
+                "Closure days (not working days in any deadline)",
+                pl.DataFrame(
+                    [
+                        [
+                            f"{closure.date:%d/%m/%Y}",
+                            ", ".join(label(r) for r in closure.regimes),
+                            closure.reason or "not stated",
+                        ]
+                        for closure in landlord.closures
+                    ],
+                    schema=["Date", "Where", "Reason"],
+                    orient="row",
+                ),
+                align_right=[],
+            )
+        )
     return section
 
 

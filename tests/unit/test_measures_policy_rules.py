@@ -297,7 +297,7 @@ def test_warnings_for_a_year_without_tsm_survey_and_surveys_missing_under_every_
     failures = warning_failures(con, every, year, "tsm_survey_responses_in_year")
     assert [row[0] for row in failures] == ["2024-25"]
     message = warning_message("tsm_survey_responses_in_year", failures)
-    assert message.startswith("2024-25: not met:") and "survey dates" in message
+    assert message.startswith("2024-25: no TSM perception survey response") and "dates" in message
     # one of two closed complaints surveyed: a shortfall only when every complainant is promised
     assert len(warning_failures(con, every, year, "complainant_survey_every_complainant")) == 1
     assert warning_failures(con, sample, year, "complainant_survey_every_complainant") == []
