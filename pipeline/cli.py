@@ -266,6 +266,38 @@ def _print_ingest_counts(store, landlord_id: str) -> None:
     _say(landlord_id, f"  {'total'.ljust(width)}  {totals[0]:>8}  {totals[1]:>8}  {totals[2]:>11}")
 
 
+def _configuration_ok(store, landlord_id: str) -> bool:
+    """Print every configuration problem of the workspace (before any export is read)."""
+    from pipeline.onboarding import workspace_problems
+
+    problems = workspace_problems(store.workspace(landlord_id))
+    if problems:
+        _say(
+            landlord_id, f"{len(problems)} configuration problem(s), found before reading exports:"
+        )
+        for problem in problems:
+            _say(landlord_id, f"  ERROR {problem}")
+    return not problems
+
+
+def _print_data_cut_note(store, landlord_id: str) -> None:
+    """Say which data cut a run without landlord.yaml data_cut_date used, and what to set."""
+    import duckdb
+
+    from pipeline.onboarding import data_cut_note
+
+    path = store.warehouse(landlord_id)
+    if not path.exists():
+        return
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        note = data_cut_note(con, store.landlord(landlord_id))
+    finally:
+        con.close()
+    if note:
+        _say(landlord_id, f"  note: {note}")
+
+
 def _document_paths(result) -> set[Path]:
     """Files the run's assets reported in their materialization metadata (path values)."""
     from dagster import PathMetadataValue
@@ -341,6 +373,8 @@ def run_landlord(
     definitions, jobs = _load_jobs()
     store = definitions.resources["store"].model_copy(update={"lock_timeout_seconds": lock_timeout})
     ok = True
+    if not _configuration_ok(store, landlord_id):
+        return landlord_id, False
     try:
         run_years = years or [_default_year(store, landlord_id)]
         instance = _instance()
@@ -375,6 +409,7 @@ def run_landlord(
                 ok &= year_ok
                 if index == 0:
                     _print_ingest_counts(store, landlord_id)
+                    _print_data_cut_note(store, landlord_id)
                 if only_returns:
                     continue
                 wanted = [q for q in quarters if q.startswith(year)]

@@ -8,6 +8,7 @@ materialising any year of a landlord refreshes that landlord's canonical tables.
 import dagster as dg
 
 from pipeline.ingest import LANDLORD_TABLES, ingest_workspace
+from pipeline.onboarding import check_workspace, data_cut_note
 from pipeline.partitions import landlord_and_year, landlord_year_partitions
 from pipeline.resources import ComplaintsStore
 
@@ -27,11 +28,16 @@ def canonical_tables(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
     landlord_id, _year = landlord_and_year(context)
+    # every configuration problem at once, before an export is read (pipeline/onboarding.py)
+    check_workspace(store.workspace(landlord_id))
     landlord = store.landlord(landlord_id)
     with store.connect(landlord_id) as con:
         summary = ingest_workspace(
             con, store.workspace(landlord_id), landlord, store.pseudonymisation_key
         )
+        cut_note = data_cut_note(con, landlord)
+    if cut_note:
+        context.log.warning(cut_note)
     context.log.info(
         f"{landlord_id}: {summary.rows_in:,} rows in, {summary.rows_loaded:,} loaded, "
         f"{summary.rows_quarantined:,} quarantined in {summary.seconds:.2f} s"
@@ -49,6 +55,9 @@ def canonical_tables(
             "seconds": round(summary.seconds, 2),
             "files": dg.MetadataValue.md(summary.markdown()),
             "quarantine_by_rule": dg.MetadataValue.json(summary.quarantine_by_rule),
+            "data_cut": landlord.data_cut_date.isoformat()
+            if landlord.data_cut_date
+            else cut_note or "today",
         }
     )
     return dg.MaterializeResult(metadata=metadata)

@@ -26,6 +26,7 @@ IDENTITY_ASSET = "canonical_tables"
 DOCUMENT_ASSETS = (
     "tsm_return",
     "arc_return",
+    "data_quality_counts",
     "annual_report",
     "data_quality_report",
     "learning_summary",

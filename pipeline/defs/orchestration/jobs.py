@@ -19,7 +19,7 @@ QUARTER_DIMENSIONS = frozenset({"landlord", "quarter"})
 
 # Asset keys per job target; upstream assets are added so a job refreshes what its outputs read.
 REFRESH_ASSETS = ("canonical_tables", "measures", "data_quality_report")
-RETURNS_ASSETS = ("tsm_return", "arc_return")
+RETURNS_ASSETS = ("tsm_return", "arc_return", "data_quality_counts")
 ANNUAL_ASSETS = ("annual_report", "self_assessment", "learning_summary", "data_quality_report")
 COMMITTEE_ASSETS = ("committee_pack", "learning_summary", "panel_sample")
 

@@ -1,0 +1,32 @@
+"""quarantine.csv and the data-quality counts beside the returns, so a returns-only run has them.
+
+A thin wrapper over :func:`pipeline.reporting.quality_counts.write_quality_files`.
+"""
+
+import dagster as dg
+
+from pipeline.partitions import landlord_and_year, landlord_year_partitions
+from pipeline.reporting.quality_counts import write_quality_files
+from pipeline.resources import ComplaintsStore
+
+
+@dg.asset(
+    name="data_quality_counts",
+    group_name="returns",
+    partitions_def=landlord_year_partitions,
+    deps=["canonical_tables"],
+    kinds={"duckdb", "csv"},
+    pool="duckdb",  # reads the landlord's DuckDB file
+    description="quarantine.csv (every record not loaded, with its rule) and "
+    "data_quality_counts.csv (rows read, loaded and quarantined per file; entries per rule) in "
+    "the year's folder: what a return leaves out, written by a returns-only run too.",
+)
+def data_quality_counts(
+    context: dg.AssetExecutionContext, store: ComplaintsStore
+) -> dg.MaterializeResult:
+    landlord_id, year = landlord_and_year(context)
+    with store.connect(landlord_id, read_only=True) as con:
+        paths = write_quality_files(con, landlord_id, store.documents(landlord_id, year))
+    return dg.MaterializeResult(
+        metadata={name: dg.MetadataValue.path(str(path)) for name, path in paths.items()}
+    )

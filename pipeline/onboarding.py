@@ -1,0 +1,165 @@
+"""Onboarding without trial and error: configuration problems before ingest, the data cut said.
+
+:func:`workspace_problems` reads every configuration file of a workspace (landlord.yaml, the
+mappings, ombudsman/publications.yaml, self_assessment.yaml) and the folder name, and returns every
+problem at once, each naming the file and key, before a single export is read. :func:`data_cut_note`
+says which data cut a run used when landlord.yaml sets none, and suggests the exports' last date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from pipeline.config import ConfigError, Landlord, landlord_key, load_landlord, load_yaml_model
+from pipeline.mapping import load_mapping
+
+__all__ = ["WorkspaceError", "check_workspace", "data_cut_note", "workspace_problems"]
+
+
+class WorkspaceError(ConfigError):
+    """A workspace's configuration has problems; the message lists every one of them."""
+
+
+def _folder_problem(workspace: Path, landlord: Landlord) -> str | None:
+    """The folder must be named after the landlord id (it names the warehouse and outputs)."""
+    if workspace.name == landlord.landlord_id:
+        return None
+    written = landlord.written_id
+    as_key = (
+        f"'{written}' becomes the folder and file name '{landlord.landlord_id}'"
+        if written != landlord.landlord_id
+        else f"'{written}'"
+    )
+    return (
+        f"{workspace / 'landlord.yaml'}: key 'landlord_id': {as_key}, but the workspace folder is "
+        f"'{workspace.name}': rename the folder to '{landlord.landlord_id}'"
+        + (
+            f" (or write landlord_id: {workspace.name})"
+            if landlord_key(workspace.name) == workspace.name
+            else ""
+        )
+    )
+
+
+def workspace_problems(workspace: Path) -> list[str]:
+    """Every configuration problem of ``workspace``, each naming its file and key.
+
+    Reads landlord.yaml, every ``mappings/*.yaml`` (each on its own, so one broken mapping does not
+    hide another), whether a file is matched by two mappings, ``ombudsman/publications.yaml`` and
+    ``self_assessment.yaml`` when present, and checks that the folder is named after the landlord
+    id. No export is read.
+
+    Returns
+    -------
+    list[str]
+        Problems in the order found; empty when the workspace can run.
+    """
+    # imported here: the ingest and self-assessment modules import this package's neighbours
+    from pipeline.ingest import IngestError, Publications, matched_files
+
+    workspace = Path(workspace)
+    problems: list[str] = []
+    try:
+        landlord = load_landlord(workspace)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    else:
+        folder = _folder_problem(workspace, landlord)
+        if folder:
+            problems.append(folder)
+    folder = workspace / "mappings"
+    mappings = {}
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            mappings[path.relative_to(workspace).as_posix()] = load_mapping(path, workspace)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    try:
+        matched_files(workspace, mappings)
+    except IngestError as exc:
+        problems.append(str(exc))
+    publications = workspace / "ombudsman" / "publications.yaml"
+    if publications.is_file():
+        try:
+            load_yaml_model(publications, Publications)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    problems += _self_assessment_problems(workspace)
+    return problems
+
+
+def _self_assessment_problems(workspace: Path) -> list[str]:
+    path = workspace / "self_assessment.yaml"
+    if not path.is_file():
+        return []
+    from pipeline.self_assessment.model import load_self_assessment
+
+    try:
+        load_self_assessment(path)
+    except ConfigError as exc:
+        return list(getattr(exc, "problems", None) or [str(exc)])
+    return []
+
+
+def check_workspace(workspace: Path) -> None:
+    """Raise :class:`WorkspaceError` listing every problem of ``workspace`` (none: return)."""
+    problems = workspace_problems(workspace)
+    if problems:
+        raise WorkspaceError(
+            f"{len(problems)} configuration problem(s) in {workspace}, found before reading any "
+            "export:\n- " + "\n- ".join(problems)
+        )
+
+
+def latest_export_date(con: duckdb.DuckDBPyConnection, landlord_id: str) -> dt.date | None:
+    """The latest date in the loaded complaint exports (received, acknowledged, responded, closed)."""
+    return con.execute(
+        """
+        select max(day) from (
+            select max(greatest(received_date, closed_date)) as day
+            from complaint where landlord_id = $landlord_id
+            union all
+            select max(greatest(received_date, acknowledged_date, responded_date))
+            from complaint_stage where landlord_id = $landlord_id
+        )
+        """,
+        {"landlord_id": landlord_id},
+    ).fetchone()[0]
+
+
+def data_cut_note(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, used: dt.date | None = None
+) -> str | None:
+    """What a run without ``data_cut_date`` used as its data cut, and the date to set instead.
+
+    Parameters
+    ----------
+    con
+        The landlord's DuckDB after ingest.
+    landlord
+        landlord.yaml; nothing is said when it sets ``data_cut_date``.
+    used
+        The data cut the run used (default today, as ingest and measures take it).
+
+    Returns
+    -------
+    str or None
+        One sentence for the run's output, or None when landlord.yaml sets the data cut.
+    """
+    if landlord.data_cut_date is not None:
+        return None
+    used = used or dt.date.today()
+    latest = latest_export_date(con, landlord.landlord_id)
+    text = (
+        f"landlord.yaml has no data_cut_date, so this run used today, {used:%Y-%m-%d}, as the "
+        "data cut (dates after it are quarantined; open complaints and deadlines are judged at it)"
+    )
+    if latest is None:
+        return text + "; no complaint was loaded to suggest a date from."
+    return (
+        f"{text}. The exports' latest date is {latest:%Y-%m-%d}: if they were taken then, add "
+        f"'data_cut_date: {latest:%Y-%m-%d}' to landlord.yaml so a rerun gives the same figures."
+    )

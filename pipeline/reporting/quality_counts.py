@@ -1,0 +1,73 @@
+"""The data-quality files a returns-only run writes: quarantine.csv and data_quality_counts.csv.
+
+``complaints run --only returns`` prepares a return without the documents, but an analyst still needs
+to see what was not loaded before submitting it: the quarantined records (``quarantine.csv``, the same
+file the data-quality report writes) and the counts behind them (``data_quality_counts.csv``: rows
+read, loaded and quarantined per file, and quarantine entries per rule). Counts only: no raw value
+beyond what quarantine.csv already carries for structured fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+
+from pipeline.io import atomic_write_bytes, safe_cell
+from pipeline.reporting.quality import quarantine_frame, write_quarantine_csv
+
+COUNTS_FILE = "data_quality_counts.csv"
+COUNTS_COLUMNS = ["level", "name", "rows_in", "rows_loaded", "rows_quarantined", "entries"]
+
+
+def quality_counts(con: duckdb.DuckDBPyConnection, landlord_id: str) -> list[list]:
+    """Rows of ``data_quality_counts.csv``: one per input file, a total, and one per rule.
+
+    ``level`` is ``file`` (rows in / loaded / quarantined from the ingest ledger, which reconcile),
+    ``total`` (their sums) or ``rule`` (quarantine entries per rule; a row can break several).
+    """
+    files = con.execute(
+        "select source_file, rows_in, rows_loaded, rows_quarantined from ingest_file "
+        "where landlord_id = $l order by source_file",
+        {"l": landlord_id},
+    ).fetchall()
+    rules = con.execute(
+        "select rule, count(*) from quarantine where landlord_id = $l "
+        "group by rule order by count(*) desc, rule",
+        {"l": landlord_id},
+    ).fetchall()
+    rows = [
+        ["file", name, rows_in, loaded, quarantined, None]
+        for name, rows_in, loaded, quarantined in files
+    ]
+    totals = [sum(row[i] for row in files) for i in (1, 2, 3)]
+    rows.append(["total", "all files", *totals, sum(n for _, n in rules)])
+    rows += [["rule", rule, None, None, None, n] for rule, n in rules]
+    return rows
+
+
+def write_quality_files(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, out_dir: Path
+) -> dict[str, Path]:
+    """Write ``quarantine.csv`` and ``data_quality_counts.csv`` into ``out_dir`` (atomically).
+
+    Returns
+    -------
+    dict[str, Path]
+        ``{"quarantine": ..., "counts": ...}``.
+    """
+    out_dir = Path(out_dir)
+    quarantine = write_quarantine_csv(
+        quarantine_frame(con, landlord_id), out_dir / "quarantine.csv"
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COUNTS_COLUMNS)
+    writer.writerows(
+        ["" if cell is None else safe_cell(cell) for cell in row]
+        for row in quality_counts(con, landlord_id)
+    )
+    counts = atomic_write_bytes(out_dir / COUNTS_FILE, buffer.getvalue().encode("utf-8-sig"))
+    return {"quarantine": quarantine, "counts": counts}
