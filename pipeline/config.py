@@ -12,7 +12,8 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import (
@@ -305,6 +306,39 @@ class Landlord(_Strict):
                     f"policy version {version.effective_from} has no timescales for {sorted(missing)}"
                 )
         return self
+
+
+# Placeholders for a dict's keys in key paths (docs/landlord.md): timescales.<regime>.stage_1 ...
+_KEY_PLACEHOLDERS = {Regime: "<regime>", StockType: "<stock_type>"}
+
+
+def key_paths(model: type[BaseModel] | None = None, prefix: str = "") -> list[str]:
+    """Every key landlord.yaml can hold, as dotted paths (``[]`` for a list item, ``<regime>``
+    for a dict key), in declaration order: ``stock[].units_owned``,
+    ``policy_versions[].timescales.<regime>.stage_1.respond_wd``.
+
+    docs/landlord.md documents exactly these; tests hold the two together.
+    """
+    paths = []
+    for name, field in (model or Landlord).model_fields.items():
+        path = f"{prefix}{name}"
+        paths.append(path)
+        paths += _nested_paths(field.annotation, path)
+    return paths
+
+
+def _nested_paths(annotation: Any, path: str) -> list[str]:
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType):
+        return [p for arg in args if arg is not type(None) for p in _nested_paths(arg, path)]
+    if origin is list:
+        return _nested_paths(args[0], f"{path}[]")
+    if origin is dict:
+        placeholder = _KEY_PLACEHOLDERS.get(args[0], "<name>")
+        return _nested_paths(args[1], f"{path}.{placeholder}")
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return key_paths(annotation, f"{path}.")
+    return []
 
 
 def _describe(error: dict) -> str:
