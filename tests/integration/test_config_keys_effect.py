@@ -44,6 +44,8 @@ from pipeline.self_assessment.build import submission_deadline
 from pipeline.sources.errors import IngestError
 from tests.fixtures.ingest.workspaces import KEY, wide_workspace
 
+pytestmark = pytest.mark.slow  # about 55 measure runs: a minute on a quiet 2-core machine
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "landlord.md"
 D = dt.date
 YEAR = ReportingYear.parse("2025-26")
