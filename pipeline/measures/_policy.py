@@ -91,13 +91,32 @@ def policy_frames(landlord: Landlord) -> tuple[pl.DataFrame, pl.DataFrame]:
     )
 
 
+def separate_policy_macro(landlord: Landlord) -> str:
+    """``separate_policy_excludes(version_no, policy)``: does that version hand complaints under
+    ``policy`` (complaint.separate_policy) to the separate policy? False for a null policy.
+
+    A scalar macro over two small values, so the staging carries a version number per row, not
+    each version's list of policies (copying lists through its joins cost a tenth of the query).
+    The codes are the validated canonical ones, so they are inlined safely.
+    """
+    pairs = [
+        f"(version_no = {number} and policy = '{policy}')"
+        for number, version in enumerate(landlord.policy_versions, start=1)
+        for policy in version.separate_policies
+    ]
+    body = f"coalesce({' or '.join(pairs)}, false)" if pairs else "false"
+    return f"create or replace temp macro separate_policy_excludes(version_no, policy) as {body}"
+
+
 def build_policy_tables(con: duckdb.DuckDBPyConnection, landlord: Landlord) -> None:
-    """Create the temp tables ``policy_version``, ``policy_timescale`` and ``policy_day``.
+    """Create the temp tables ``policy_version``, ``policy_timescale`` and ``policy_day``, and the
+    macro ``separate_policy_excludes`` (:func:`separate_policy_macro`).
 
     ``policy_day(day_key, version_no)`` names the version in force on every calendar day (key =
     ``day_key(0, day)`` of pipeline/calendar.py), so a stage finds its version by one integer join
     instead of a range or as-of join per row.
     """
+    con.execute(separate_policy_macro(landlord))
     versions, timescales = policy_frames(landlord)  # noqa: F841 - read by DuckDB's replacement scan
     con.execute("create or replace temp table policy_version as select * from versions")
     con.execute("create or replace temp table policy_timescale as select * from timescales")

@@ -33,7 +33,9 @@
 -- working_day for readers that want them. Narrow on purpose: writing 1.3M wide rows is the costly
 -- part of the measures.
 -- Inputs: canonical complaint, complaint_stage; temp tables policy_version, policy_timescale
--- (pipeline/measures/_policy.py: policy_day names the version in force on a day) and wd_calendar
+-- (pipeline/measures/_policy.py: policy_day names the version in force on a day, the macro
+-- separate_policy_excludes(version_no, policy) says whether a version hands a separate policy's
+-- complaints to that policy) and wd_calendar
 -- (pipeline/calendar.py).
 -- Parameters: $landlord_id, $data_cut.
 
@@ -58,7 +60,7 @@ stage2_of as (
         s2.responded_date,
         s2.refused,
         v.anonymous_accepted,
-        v.separate_policies
+        v.version_no
     from complaint_stage as s2
     left join policy_on_day as v on v.day_key = day_key(0, s2.received_date)
     where s2.landlord_id = $landlord_id and s2.stage = 2
@@ -72,14 +74,14 @@ other_stage as (
         responded_date as s2_responded_date,
         refused as s2_refused,
         anonymous_accepted as s2_anonymous_accepted,
-        separate_policies as s2_separate_policies,
+        version_no as s2_version_no,
         null::date as s1_responded_date,
         null::boolean as s1_refused,
         null::varchar as s1_handler_ref,
         null::integer as s1_escalation_months,
         null::integer as s1_first_known_months,
         null::boolean as s1_anonymous_accepted,
-        null::varchar[] as s1_separate_policies
+        null::integer as s1_version_no
     from stage2_of
     union all
     select
@@ -96,7 +98,7 @@ other_stage as (
         v.escalation_months,
         v.first_known_months,
         v.anonymous_accepted,
-        v.separate_policies
+        v.version_no
     from complaint_stage as s1
     semi join stage2_of as s2 on s2.complaint_id = s1.complaint_id
     left join policy_on_day as v on v.day_key = day_key(0, s1.received_date)
@@ -157,11 +159,11 @@ stage_policy as (
         case
             when s.refused then null
             when c.anonymous and not v.anonymous_accepted then 'anonymous'
-            when list_contains(v.separate_policies, c.separate_policy) then c.separate_policy
+            when separate_policy_excludes(v.version_no, c.separate_policy) then c.separate_policy
         end as excluded_reason,
         not s.refused
         and (not c.anonymous or v.anonymous_accepted)
-        and not coalesce(list_contains(v.separate_policies, c.separate_policy), false) as counted,
+        and not separate_policy_excludes(v.version_no, c.separate_policy) as counted,
         c.regime = 'eng'
         and list_contains(coalesce(v.outside_tsm_service_areas, []), c.service_area)
             as outside_tsm,
@@ -190,14 +192,14 @@ stage_policy as (
         o.s1_handler_ref,
         not o.s1_refused
         and (not c.anonymous or o.s1_anonymous_accepted)
-        and not coalesce(list_contains(o.s1_separate_policies, c.separate_policy), false)
+        and not separate_policy_excludes(o.s1_version_no, c.separate_policy)
             as s1_counted,
         o.s1_responded_date,
         -- stage 1 rows: the complaint's counted stage 2 (a refused escalation does not count)
         coalesce(
             not o.s2_refused
             and (not c.anonymous or o.s2_anonymous_accepted)
-            and not coalesce(list_contains(o.s2_separate_policies, c.separate_policy), false),
+            and not separate_policy_excludes(o.s2_version_no, c.separate_policy),
             false
         ) as s2_counted,
         o.s2_received_date,
