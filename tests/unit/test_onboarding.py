@@ -171,3 +171,16 @@ def test_returns_only_run_writes_quarantine_and_counts(tmp_path):
     assert by_rule == summary.quarantine_by_rule
     with paths["quarantine"].open(encoding="utf-8-sig", newline="") as handle:
         assert len(list(csv.DictReader(handle))) == sum(by_rule.values())
+
+
+def test_returns_only_run_includes_the_quality_files_and_the_quarter_run_the_panel():
+    _, jobs = cli._load_jobs()
+    returns = {
+        k.to_user_string() for k in jobs["cli_landlord_returns"].asset_layer.selected_asset_keys
+    }
+    assert {"canonical_tables", "tsm_return", "data_quality_counts"} <= returns
+    assert "annual_report" not in returns and "data_quality_report" not in returns
+    quarter = {
+        k.to_user_string() for k in jobs["cli_landlord_quarter"].asset_layer.selected_asset_keys
+    }
+    assert "panel_sample" in quarter
