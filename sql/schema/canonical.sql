@@ -25,7 +25,7 @@ create table if not exists complaint (
     handled_by varchar,                     -- 'landlord' or the managing agent's name
     anonymous boolean not null,
     collective boolean not null,            -- one record for the group (lead complainant)
-    representative boolean not null,        -- made on the resident's behalf (third party, advocate)
+    representative boolean not null default false, -- made on the resident's behalf (third party, advocate)
     representative_consent_date date,       -- when the resident's consent (or legal authority) was recorded
     separate_policy varchar,                -- stairs | data_protection | whistleblowing | insurance | other:
                                             -- handled under that policy when the version lists it

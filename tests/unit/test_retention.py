@@ -117,6 +117,7 @@ def test_tenancy_rule_deletes_expired_complaints_everywhere(con, base_landlord, 
         "complaint_stage": 2,
         "promised_action": 1,
         "complaint": 1,
+        "contact_restriction": 0,  # a restriction arising from the complaint goes with it
         "quarantine": 1,
     }
     # The Ombudsman's case stays (it is the Ombudsman's record and counts), its link is cut.
