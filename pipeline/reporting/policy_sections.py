@@ -246,7 +246,12 @@ def ombudsman_orders(ctx: ReportContext) -> Section:
         )
     )  # fmt: skip
     listed = m.breakdown("ombudsman_orders_outstanding", y, "due_date|body|order_type")
-    if listed.height:
+    if ctx.published:
+        # one line per order could point to a resident's case: the list is for the board
+        section.note(
+            "The list of outstanding orders with their due dates is in the board's report."
+        )
+    elif listed.height:
         parts = listed.with_columns(
             pl.col("breakdown_value")
             .str.split_exact("|", 2)
