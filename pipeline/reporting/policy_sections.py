@@ -55,11 +55,15 @@ SURVEY_PROMISE = {
 }
 
 
+# display text of a figure hidden in a published version (pipeline/reporting/suppression.py)
+SUPPRESSED = ("<5", "[c]")
+
+
 def _any_count(measures: Measures, years: list, measure: str, view: str | None = None) -> bool:
-    """True when ``measure`` counts anything (numerator > 0) in one of ``years``."""
+    """True when ``measure`` counts anything (numerator > 0, or hidden as small) in ``years``."""
     for _, period in years:
         row = measures.get(measure, period, view=view)
-        if row is not None and (row["numerator"] or 0) > 0:
+        if row is not None and ((row["numerator"] or 0) > 0 or row["display"] in SUPPRESSED):
             return True
     return False
 
@@ -73,7 +77,11 @@ def _with_data(measures: Measures, years: list, metrics: list[Metric]) -> list[M
             row = measures.get(
                 metric.measure, period, metric.breakdown, metric.breakdown_value, metric.view
             )
-            if row is not None and ((row["numerator"] or 0) > 0 or (row["denominator"] or 0) > 0):
+            if row is not None and (
+                (row["numerator"] or 0) > 0
+                or (row["denominator"] or 0) > 0
+                or row["display"] in SUPPRESSED
+            ):
                 kept.append(metric)
                 break
     return kept

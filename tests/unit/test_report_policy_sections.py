@@ -1,0 +1,118 @@
+"""The annual report's policy sections: figures from measures rows, shown where the policy asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.measures.testing import code_landlord, code_policy_version
+from pipeline.periods import ReportingYear
+from pipeline.reporting.annual import ReportContext
+from pipeline.reporting.blocks import Section
+from pipeline.reporting.data import Measures
+from pipeline.reporting.policy_sections import (
+    business_streams,
+    ombudsman_orders,
+    place_policy_sections,
+    policies_applied,
+    survey_coverage,
+    who_complained,
+)
+from pipeline.reporting.suppression import suppress_small_numbers
+from tests.unit.test_measures_populations import build, complaint, s1
+
+D = dt.date
+YEAR = ReportingYear.parse("2024-25")
+JUN3 = D(2024, 6, 3)
+DONE = {"acknowledged_date": JUN3, "responded_date": D(2024, 6, 17), "outcome": "upheld"}
+
+
+def text_of(section: Section) -> str:
+    parts = [section.title]
+    for block in section.blocks:
+        parts += [block.text, *block.items, str(block.table.html) if block.table else ""]
+    return "\n".join(parts)
+
+
+def context(landlord, published: bool = False, **tables) -> ReportContext:
+    complaints = [
+        complaint("named", JUN3, scheme="Oak Court"),
+        complaint("anon", JUN3, anonymous=True, tenure="unknown"),
+        complaint("rep", JUN3, representative=True, representative_consent_date=JUN3),
+    ]
+    stages = [s1(c, JUN3, **DONE) for c in ("named", "anon", "rep")]
+    surveys = [{"complaint_id": "named", "sent_date": D(2024, 6, 20)}]
+    con = build(complaints, stages, landlord, complainant_survey=surveys, **tables)
+    frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
+    if published:
+        frame = suppress_small_numbers(frame, 5)
+    return ReportContext(con, landlord, YEAR, Measures(frame), published)
+
+
+REFUSING = code_landlord(
+    policy_versions=[code_policy_version(anonymous_accepted=False, escalation_window=None)],
+    complainant_survey="every_complainant",
+)
+
+
+def test_excluded_complaints_with_reasons_and_only_the_practices_recorded():
+    text = text_of(who_complained(context(REFUSING)))
+    assert "anonymous complaints are not accepted: they are recorded and counted here" in text
+    assert "Stage 1 complaints excluded" in text and "Anonymous complaint (not accepted" in text
+    assert "Complaints made by a representative" in text
+    # nothing collective was recorded: no row of zeros
+    assert "Collective complaints" not in text
+
+
+def test_survey_coverage_is_judged_by_the_landlords_survey_policy():
+    every = text_of(survey_coverage(context(REFUSING)))
+    assert "send a survey to every complainant" in every
+    assert "Only 50.0% of the complaints closed in 2024/25 were sent a survey" in every
+    sample = code_landlord(complainant_survey="monthly_sample")
+    text = text_of(survey_coverage(context(sample)))
+    assert "sample" in text and "Only" not in text
+    none = text_of(survey_coverage(context(code_landlord(complainant_survey="none"))))
+    assert "We do not run a survey of complainants" in none
+    assert "landlord.yaml says complainant_survey: none" in none  # a survey was found anyway
+
+
+ORDERS = {
+    "ombudsman_case": [
+        {"case_ref": "h1", "body": "housing_ombudsman", "referral_date": D(2024, 1, 5),
+         "determination_date": D(2024, 9, 2)},
+    ],
+    "ombudsman_order": [
+        {"case_ref": "h1", "order_ref": "o1", "order_type": "compensation",
+         "made_date": D(2024, 9, 2), "due_date": D(2024, 10, 1)},
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_outstanding_orders_are_listed_for_the_board_only(published):
+    text = text_of(ombudsman_orders(context(REFUSING, published, **ORDERS)))
+    assert "Orders outstanding at the year end" in text
+    if published:
+        assert "01 October 2024" not in text and "in the board's report" in text
+    else:
+        assert "01 October 2024" in text and "Overdue" in text and "Compensation" in text
+
+
+def test_business_streams_need_the_key_and_policies_say_their_rules():
+    assert business_streams(context(REFUSING)) is None
+    streams = code_landlord(business_streams={"Retirement Living": ["Oak Court"]})
+    text = text_of(business_streams(context(streams)))
+    assert "Retirement Living" in text
+    applied = text_of(policies_applied(context(REFUSING)))
+    assert "none stated" in applied and "no (counted as excluded)" in applied
+
+
+def test_sections_go_after_the_ones_they_belong_with():
+    ctx = context(REFUSING)
+    sections = [Section(i, i) for i in ("summary", "refusals", "ombudsman", "appendix")]
+    ids = [s.id for s in place_policy_sections(sections, ctx)]
+    assert ids.index("excluded") == ids.index("refusals") + 1
+    assert ids.index("ombudsman-orders") == ids.index("ombudsman") + 1
+    # anchors missing from this document: before the appendix
+    assert ids[-1] == "appendix" and "policies-applied" in ids and "survey-coverage" in ids
