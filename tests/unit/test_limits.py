@@ -139,7 +139,7 @@ def _small_workspace(tmp_path: Path, **thresholds) -> Path:
 @pytest.mark.parametrize(
     ("thresholds", "message"),
     [
-        ({"max_columns": 20}, "has 51 columns, more than the limit of 20"),
+        ({"max_columns": 20}, "has 54 columns, more than the limit of 20"),
         ({"max_file_mb": 0}, "larger than the limit of 0 MB"),
     ],
 )
