@@ -436,7 +436,7 @@ def render_learning_summary(
         title="Learning from complaints",
         landlord=landlord,
         period_label=period.label,
-        sections=learning_sections(con, landlord.landlord_id, measures, period),
+        sections=learning_sections(con, landlord, measures, period, resolve_data_cut(landlord)),
         data_cut=_data_cut(landlord),
         published=True,
         intro="Every complaint helps us improve. This summary shows what residents told us and "
