@@ -263,6 +263,20 @@ def complaints_contact_lines(landlord: Landlord) -> list[str]:
     return [line for line in lines if line]
 
 
+def how_to_complain(landlord: Landlord, measures: Measures, period: Period) -> Section:
+    """How to complain to us, and the bodies residents can go to if they are still unhappy."""
+    section = Section("how-to-complain", "How to complain")
+    section.text(
+        "You can complain in whatever way suits you: by phone, in writing, by email, online or by "
+        "telling any member of staff. Someone can complain for you with your permission. We "
+        "will acknowledge your complaint, agree with you what it is about and reply in writing."
+    )
+    section.bullets(complaints_contact_lines(landlord))
+    section.text("If you are not happy with how we dealt with your complaint:")
+    section.bullets([body.line() for body in ombudsmen(landlord, measures, period)])
+    return section
+
+
 def learning_sections(
     con: duckdb.DuckDBPyConnection,
     landlord: Landlord,
@@ -335,13 +349,4 @@ def learning_sections(
     how = Section("how-we-did", "How well we handled complaints")
     how.add_table(how_we_did(measures, landlord, period), empty="No figures for this period.")
 
-    complain = Section("how-to-complain", "How to complain")
-    complain.text(
-        "You can complain in whatever way suits you: by phone, in writing, by email, online or by "
-        "telling any member of staff. Someone can complain for you with your permission. We "
-        "will acknowledge your complaint, agree with you what it is about and reply in writing."
-    )
-    complain.bullets(complaints_contact_lines(landlord))
-    complain.text("If you are not happy with how we dealt with your complaint:")
-    complain.bullets([body.line() for body in ombudsmen(landlord, measures, period)])
-    return [told, changed, how, complain]
+    return [told, changed, how, how_to_complain(landlord, measures, period)]
