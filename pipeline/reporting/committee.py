@@ -263,9 +263,9 @@ def exceptions(
     for stage in (2, 1):
         row = positive(f"overdue_{stage}")
         if row is not None:
-            out.append(
-                f"{shown(row)} stage {stage} complaints were open past their deadline on {on}."
-            )
+            one = f"stage {stage} complaint was open past its deadline"
+            many = f"stage {stage} complaints were open past their deadline"
+            out.append(f"{_counted(row, one, many)} on {on}.")
     findings = [
         f"{shown(row)} {label(outcome).lower()}"
         for outcome in ADVERSE_FINDINGS
