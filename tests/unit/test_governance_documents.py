@@ -326,7 +326,7 @@ def test_outcome_shares_that_would_give_away_a_small_count_are_hidden():
 
 def test_group_figures_add_numerators_and_denominators():
     con = duckdb.connect()
-    frame = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
+    frame = pl.DataFrame(
         [
             {
                 **row(
@@ -373,7 +373,8 @@ def test_group_figures_add_numerators_and_denominators():
             },
         ]
     )
-    con.execute("create view measures as select * from frame")
+    con.register("member_rows", frame)
+    con.execute("create view measures as select * from member_rows")
     group = combine_group_measures(con)
     got = {r["measure"]: (r["numerator"], r["denominator"], r["display"]) for r in group.to_dicts()}
     # 90 of 120 = 75.0, not the average of 80.0 and 50.0 (65.0)
