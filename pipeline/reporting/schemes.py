@@ -52,6 +52,7 @@ SUPPRESSION_NOTE = (
     "<5: fewer than 5 (not shown, to protect the residents involved). [c]: a rate resting on fewer "
     "than 5 complaints, or hidden so that another hidden figure cannot be worked out."
 )
+NONE_RECORDED = "–"
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def unit_section(
             measures.get(measure, year, "none", "all", view),
         ]
         if cells[0] is not None or cells[1] is not None:
-            records.append([text, *(shown(cell) for cell in cells)])
+            # no row for the unit: nothing of that kind was recorded there that year
+            records.append([text, *(NONE_RECORDED if c is None else shown(c) for c in cells)])
     section.text(
         f"Complaints about {unit.name} in {year.label}, beside {previous.label} and the figures "
         f"for {landlord.name} as a whole."
@@ -112,7 +114,7 @@ def unit_section(
                 schema=["Measure", year.label, previous.label, whole],
                 orient="row",
             ),
-            note=SUPPRESSION_NOTE,
+            note=f"{NONE_RECORDED}: none recorded. {SUPPRESSION_NOTE}",
         ),
         empty=f"No complaint figures for {unit.name} in {year.label}.",
     )
