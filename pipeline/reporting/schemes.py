@@ -3,8 +3,9 @@
 Housing 21 shares its results "across the organisation, as well as the individual scheme reports",
 and with all residents "via scheme newsletters"; design.md s7 asks for "a per-scheme or
 per-business-unit version where the data has schemes". Each report is one page of figures for one
-scheme (breakdown ``scheme``) or one business unit (breakdown ``business_unit``: the schemes of a
-landlord.yaml ``business_streams`` entry rolled up by the measures step), beside the same figures
+scheme (breakdown ``scheme``) or one business unit (breakdown ``business_stream``: the schemes of
+a landlord.yaml ``business_streams`` entry rolled up by ``sql/measures/_business_streams.sql``),
+beside the same figures
 for the landlord as a whole. Every figure is a row of the ``measures`` table; the reports are
 published, so counts under 5 are shown as ``<5`` and rates resting on fewer than 5 complaints as
 ``[c]``, with the secondary suppression of :func:`pipeline.reporting.suppression.suppress_small_numbers`
@@ -32,7 +33,7 @@ from pipeline.reporting.suppression import SUPPRESSED_RATE, suppress_small_numbe
 from pipeline.reporting.tables import data_table
 
 SCHEME = "scheme"
-BUSINESS_UNIT = "business_unit"
+BUSINESS_UNIT = "business_stream"
 KINDS = {SCHEME: "scheme", BUSINESS_UNIT: "business unit"}
 OUTCOME_ORDER = ("upheld", "partially_upheld", "not_upheld", "withdrawn", "discontinued")
 
@@ -59,7 +60,7 @@ NONE_RECORDED = "–"
 class Unit:
     """One scheme or business unit as the measures table names it."""
 
-    breakdown: str  # 'scheme' | 'business_unit'
+    breakdown: str  # 'scheme' | 'business_stream'
     name: str
 
     @property

@@ -392,3 +392,71 @@ def test_group_csv_cells_cannot_run_as_formulas():
     safe = formula_safe(frame)
     assert safe["breakdown_value"].to_list() == ["'=HYPERLINK(1)", "'-x", "Repairs"]
     assert safe["value"].to_list() == [-1.0, 2.0, 3.0]
+
+
+def test_business_unit_and_scheme_reports_read_their_own_rows(tmp_path):
+    """A business unit (breakdown business_stream, rolled up by the measures step) and a scheme
+    each get a page; the scheme's TSM figure shows where the survey recorded the scheme."""
+    from pipeline.reporting.sample import sample_landlord
+    from pipeline.reporting.schemes import render_scheme_reports
+
+    rows = []
+    for period, scale in (("2025-26", 1), ("2024-25", 2)):
+        rows += [
+            row("received_1", period, value=40 * scale),
+            row(
+                "received_1",
+                period,
+                value=12 * scale,
+                breakdown="business_stream",
+                breakdown_value="Extra Care",
+            ),
+            row(
+                "received_1",
+                period,
+                value=12 * scale,
+                breakdown="scheme",
+                breakdown_value="Harbour View",
+            ),
+            row("received_1", period, value=3, breakdown="scheme", breakdown_value="Tiny Court"),
+            row("received_1", period, value=25, breakdown="scheme", breakdown_value="Big Court"),
+        ]
+    rows += [
+        row(
+            "TP09",
+            "2025-26",
+            numerator=6,
+            denominator=8,
+            unit="percent",
+            breakdown="scheme",
+            breakdown_value="Harbour View",
+            view="regulator",
+        ),
+        row(
+            "TP09_respondents",
+            "2025-26",
+            value=8,
+            breakdown="scheme",
+            breakdown_value="Harbour View",
+            view="regulator",
+        ),
+    ]
+    con = duckdb.connect()
+    frame = pl.DataFrame(rows, schema=_EMPTY_SCHEMA)
+    con.register("rows_", frame)
+    con.execute("create table measures as select * from rows_")
+    landlord = sample_landlord("t")
+    paths = render_scheme_reports(con, landlord, "2025-26", tmp_path, pdf=False)
+    assert sorted(p.name for p in paths["business_units"].iterdir()) == ["extra-care.html"]
+    assert sorted(p.name for p in paths["schemes"].iterdir()) == [
+        "big-court.html",
+        "harbour-view.html",
+        "tiny-court.html",
+    ]
+    harbour = (paths["schemes"] / "harbour-view.html").read_text(encoding="utf-8")
+    assert "tbl-harbour-view-tp09" in harbour and ">75.0<" in harbour and ">8<" in harbour
+    tiny = (paths["schemes"] / "tiny-court.html").read_text(encoding="utf-8")
+    assert ">&lt;5<" in tiny and ">3<" not in tiny  # published: suppressed
+    assert "How to complain" in tiny
+    combined = paths["html"].read_text(encoding="utf-8")
+    assert combined.index("Extra Care") < combined.index("Big Court")  # units first
