@@ -128,6 +128,8 @@ _METRIC_NAMES = {
 }
 
 RAG_ORDER = {"Red": 0, "Amber": 1, "Green": 2, "No figure": 3}
+# A group (a service area, a country) with no row in a period had nothing recorded there.
+NONE_RECORDED = "–"
 
 
 def previous_period(period: Period) -> Period | None:
@@ -255,8 +257,12 @@ def exceptions(
         if r.status in ("Red", "Amber")
     ]
     on = f"{as_of:%d %B %Y}"
+    # a figure already named by a missed target is not repeated below
+    named = {r.target.measure for r in rated if r.status in ("Red", "Amber")}
 
     def positive(measure: str, breakdown: str = "none", value: str = "all") -> dict | None:
+        if measure in named:
+            return None
         row = measures.get(measure, period, breakdown, value)
         return row if row is not None and (row["value"] or 0) > 0 else None
 
@@ -425,8 +431,8 @@ def breakdown_comparison(
     return data_table(
         table_id,
         caption,
-        joined.select(heading, *[pl.col(name).fill_null("–") for name, _ in columns]),
-        note="–: none recorded in that period.",
+        joined.select(heading, *[pl.col(name).fill_null(NONE_RECORDED) for name, _ in columns]),
+        note=f"{NONE_RECORDED}: none recorded in that period.",
     )
 
 
@@ -551,13 +557,18 @@ def regimes_section(measures: Measures, period: Period) -> Section:
             for regime in ("eng", "sct")
         ]
         if any(cell is not None for cell in cells):
-            texts = [shown(cell) for cell in cells]
+            texts = [NONE_RECORDED if cell is None else shown(cell) for cell in cells]
             if metric.measure == "ack_in_time_1" and cells[1] is None:
                 texts[1] = "no acknowledgement step"
             records.append([metric.label, *texts])
     frame = pl.DataFrame(records, schema=["Measure", "England", "Scotland"], orient="row")
     section.add_table(
-        data_table("tbl-committee-regimes", f"England and Scotland, {period.label}", frame),
+        data_table(
+            "tbl-committee-regimes",
+            f"England and Scotland, {period.label}",
+            frame,
+            note=f"{NONE_RECORDED}: none recorded in that country this period.",
+        ),
         empty="No figures by regime for this period.",
     )
     section.add_table(

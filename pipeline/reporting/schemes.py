@@ -25,6 +25,7 @@ import polars as pl
 from pipeline.config import Landlord
 from pipeline.periods import ReportingYear
 from pipeline.reporting.blocks import Section, shown
+from pipeline.reporting.committee import NONE_RECORDED
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import label
 from pipeline.reporting.pdf import PdfPrinter
@@ -53,7 +54,6 @@ SUPPRESSION_NOTE = (
     "<5: fewer than 5 (not shown, to protect the residents involved). [c]: a rate resting on fewer "
     "than 5 complaints, or hidden so that another hidden figure cannot be worked out."
 )
-NONE_RECORDED = "–"
 
 
 @dataclass(frozen=True)
