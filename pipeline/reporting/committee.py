@@ -716,6 +716,7 @@ def ombudsman_section(
                 "tbl-committee-overdue-improvements",
                 f"Service improvements past their due date on {as_of:%d %B %Y} ({shown(count)})",
                 overdue,
+                align_right=["Due"],
             )
         )
     else:

@@ -341,7 +341,12 @@ def learning_sections(
             "overdue."
         )
         changed.add_table(
-            data_table("tbl-residents-changes", "Changes we made or are making", actions)
+            data_table(
+                "tbl-residents-changes",
+                "Changes we made or are making",
+                actions,
+                align_right=["Complaints that led to it"],
+            )
         )
     else:
         changed.note("No service improvements were recorded for this period.")
