@@ -17,10 +17,10 @@ from pipeline.ingest import ingest_workspace
 from pipeline.measures import compute_measures
 from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting import render
-from pipeline.reporting.committee import rate
 from pipeline.reporting.group import render_group_report
 from pipeline.reporting.schemes import SCHEME, render_scheme_reports, slugify
 from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.targets import rate
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
 
 YEARS = [ReportingYear.parse(y) for y in ("2024-25", "2025-26")]

@@ -21,9 +21,7 @@ from pipeline.measures.testing import (
 )
 from pipeline.periods import parse_period
 from pipeline.reporting.committee import (
-    exceptions,
-    rate,
-    ratings,
+    METRIC_NAMES,
     tp09_quarter,
     volumes_section,
     with_year_to_date,
@@ -32,6 +30,7 @@ from pipeline.reporting.data import _EMPTY_SCHEMA, MEASURE_COLUMNS, Measures
 from pipeline.reporting.group import combine_group_measures, formula_safe
 from pipeline.reporting.residents import changes_made, ombudsmen
 from pipeline.reporting.schemes import SCHEME, Unit, outcome_table, slugify, units
+from pipeline.reporting.targets import exceptions, rate, ratings
 from pipeline.rounding import display
 
 D = dt.date
@@ -143,7 +142,7 @@ def test_exceptions_put_red_first_and_quote_each_figure():
         Target(measure="ack_in_time_1", target=95, amber=90),
         Target(measure="response_in_time_1", view="management", target=90, amber=80),
     ]
-    rated = ratings(m, targets, Q4)
+    rated = ratings(m, targets, Q4, METRIC_NAMES)
     assert [r.status for r in rated] == ["Amber", "Red"]
     found = exceptions(m, Q4, rated, D(2026, 3, 31))
     assert found == [
