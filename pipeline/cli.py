@@ -614,11 +614,12 @@ def cmd_group(args: argparse.Namespace) -> int:
             print(f"  {landlord}: {path}")
         has_measures = con.execute(
             "select count(*) from duckdb_views() where view_name = 'measures'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not has_measures:
             print("no landlord file has a measures table yet")
             return 1
-        count = con.execute("select count(*) from measures").fetchone()[0]
+        # fetchall: a result left unfinished would block the report's queries on this connection
+        count = con.execute("select count(*) from measures").fetchall()[0][0]
         print(f"group measures: {count} rows from {len(landlords)} landlord(s)")
         if args.csv:
             target = Path(args.csv).resolve()
@@ -642,7 +643,7 @@ def _group_report(con, output_root: Path, period, args: argparse.Namespace) -> i
         latest = con.execute(
             "select max(period) from measures where period_kind = 'year' and period_end <= ?",
             [dt.date.today()],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if latest is None:
             print("no member has the measures of a reporting year that has ended; give --period")
             return 1
