@@ -223,7 +223,12 @@ def scheme_reports(
 def manifest(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
     landlord_id, year = landlord_and_year(context)
     out = store.documents(landlord_id, year)
-    outputs = sorted(p for p in out.glob("*") if p.is_file() and not p.name.startswith("."))
+    # rglob: the scheme and business-unit pages are in schemes/ and business_units/
+    outputs = sorted(
+        p
+        for p in out.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+    )
     with store.connect(landlord_id, read_only=True) as con:
         path = write_manifest(con, store.landlord(landlord_id), year, out, outputs)
     return dg.MaterializeResult(
