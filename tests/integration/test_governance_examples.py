@@ -270,3 +270,42 @@ def render_percent(numerator: float, denominator: float) -> str:
     from pipeline.rounding import display as shown
 
     return shown(numerator / denominator * 100)
+
+
+def test_command_line_writes_the_councils_monthly_pack_and_the_group_report(tmp_path):
+    """``complaints run --period 2026-03`` runs the year it falls in and that month's pack (the
+    council's committee meets monthly); ``complaints group`` then writes the group report."""
+    import os
+    import subprocess
+    import sys
+
+    from pipeline.workspaces import PROJECT_ROOT
+
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("DAGSTER_HOME", None)
+    output = tmp_path / "output"
+
+    def complaints(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", *args],
+            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+
+    run = complaints(
+        "run", "--workspace", str(DEFAULT_WORKSPACES_ROOT / "council_housing"),
+        "--period", "2026-03", "--committee", "none", "--output", str(output),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "[council_housing] 2025-26: ok" in run.stdout
+    assert "[council_housing] 2026-03: ok" in run.stdout
+    pack = output / "council_housing" / "2026-03" / "committee_pack.html"
+    assert "Targets and exceptions" in pack.read_text(encoding="utf-8")
+    year = output / "council_housing" / "2025-26"
+    assert (year / "scheme_reports.pdf").stat().st_size > 0
+    assert len(list((year / "schemes").glob("*.html"))) == 7  # the council's seven wards
+    group = complaints("group", "--output", str(output), "--period", "2025-26", "--name", "Test")
+    assert group.returncode == 0, group.stdout + group.stderr
+    assert (output / "group" / "2025-26" / "group_report.pdf").stat().st_size > 0
+    bad = complaints("run", "--all-examples", "--period", "2026-13", "--output", str(output))
+    assert bad.returncode != 0
+    assert "--period '2026-13' is neither a month (months are 01 to 12)" in bad.stderr
