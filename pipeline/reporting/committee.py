@@ -38,19 +38,26 @@ from pipeline.reporting.labels import label
 from pipeline.reporting.tables import data_table
 from pipeline.reporting.targets import targets_section
 
-HANDLING_METRICS = [
-    Metric("Stage 1 acknowledged in time (%)", "ack_in_time_1"),
-    Metric("Stage 2 acknowledged in time (%)", "ack_in_time_2"),
-    Metric("Stage 1 answered in time, regulator view (%)", "response_in_time_1", view="regulator"),
-    Metric(
-        "Stage 1 answered in time, management view (%)", "response_in_time_1", view="management"
-    ),
-    Metric("Stage 2 answered in time, regulator view (%)", "response_in_time_2", view="regulator"),
-    Metric(
-        "Stage 2 answered in time, management view (%)", "response_in_time_2", view="management"
-    ),
-    Metric("Stage 1 mean working days to response", "wd_to_response_mean_1"),
-    Metric("Stage 2 mean working days to response", "wd_to_response_mean_2"),
+# Received, acknowledged and answered: the core every governance document shows.
+VOLUME_METRICS = [
+    Metric("Complaints received", "complaints_received"),
+    Metric("Stage 1 complaints received", "received_1"),
+    Metric("Stage 2 escalations received", "received_2"),
+]
+TIMELINESS_METRICS = (
+    [Metric(f"Stage {n} acknowledged in time (%)", f"ack_in_time_{n}") for n in (1, 2)]
+    + [
+        Metric(f"Stage {n} answered in time, {view} view (%)", f"response_in_time_{n}", view=view)
+        for n in (1, 2)
+        for view in ("regulator", "management")
+    ]
+    + [
+        Metric(f"Stage {n} mean working days to response", f"wd_to_response_mean_{n}")
+        for n in (1, 2)
+    ]
+)
+
+HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
     Metric("Resolved at stage 2 (%)", "resolved_stage2"),
     Metric("Escalations requested after the window", "escalation_late_requested"),
@@ -81,25 +88,14 @@ OMBUDSMAN_METRICS = [
     Metric("Complaint Handling Failure Orders issued", "chfo_issued"),
 ]
 
-REGIME_METRICS = [
-    Metric("Complaints received", "complaints_received"),
-    Metric("Stage 1 complaints received", "received_1"),
-    Metric("Stage 2 escalations received", "received_2"),
-    Metric("Stage 1 acknowledged in time (%)", "ack_in_time_1"),
-    Metric("Stage 2 acknowledged in time (%)", "ack_in_time_2"),
-    Metric("Stage 1 answered in time, regulator view (%)", "response_in_time_1", view="regulator"),
-    Metric(
-        "Stage 1 answered in time, management view (%)", "response_in_time_1", view="management"
-    ),
-    Metric("Stage 2 answered in time, regulator view (%)", "response_in_time_2", view="regulator"),
-    Metric(
-        "Stage 2 answered in time, management view (%)", "response_in_time_2", view="management"
-    ),
-    Metric("Stage 1 mean working days to response", "wd_to_response_mean_1"),
-    Metric("Stage 2 mean working days to response", "wd_to_response_mean_2"),
-    Metric("Escalation rate (%)", "escalation_rate"),
-    Metric("Complaints refused at stage 1", "refused_1"),
-]
+REGIME_METRICS = (
+    VOLUME_METRICS
+    + TIMELINESS_METRICS
+    + [
+        Metric("Escalation rate (%)", "escalation_rate"),
+        Metric("Complaints refused at stage 1", "refused_1"),
+    ]
+)
 
 ARC_METRICS = [
     Metric(f"ARC stage {n}: {text}", f"{measure}_{n}", view="regulator")
@@ -188,11 +184,7 @@ def volumes_section(measures: Measures, period: Period) -> Section:
         ("Year to date", ytd_key(period)),
         ("Same period last year", ytd_key(last)),
     ]
-    metrics = [
-        Metric("Complaints received", "complaints_received"),
-        Metric("Stage 1 complaints received", "received_1"),
-        Metric("Stage 2 escalations received", "received_2"),
-    ]
+    metrics = VOLUME_METRICS
     section.text(
         f"{period.label} and the year to date, each beside the same period a year earlier "
         f"({last.label})."

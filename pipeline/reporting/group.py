@@ -24,6 +24,7 @@ from pipeline.config import ConfigError, load_landlord
 from pipeline.io import _FORMULA_PREFIXES, atomic_write_text
 from pipeline.periods import Period
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, shown
+from pipeline.reporting.committee import TIMELINESS_METRICS, VOLUME_METRICS
 from pipeline.reporting.data import MEASURE_COLUMNS, Measures, query_frame
 from pipeline.reporting.pdf import PdfPrinter
 from pipeline.reporting.suppression import suppress_small_numbers
@@ -35,37 +36,41 @@ GROUP_ID = "group"
 # The characters pipeline.io.safe_cell neutralises, as one pattern for a whole column at once.
 _FORMULA_START = "^[" + re.escape("".join(_FORMULA_PREFIXES)) + "]"
 
-HEADLINE_METRICS = [
-    Metric("Complaints received", "complaints_received"),
-    Metric("Stage 1 complaints received", "received_1"),
-    Metric("Stage 2 escalations received", "received_2"),
-    Metric("Stage 1 per 1,000 homes, LCRA (CH01)", "CH01_1", "stock_type", "lcra", "regulator"),
-    Metric("Stage 2 per 1,000 homes, LCRA (CH01)", "CH01_2", "stock_type", "lcra", "regulator"),
-    Metric("Stage 1 answered in time, LCRA (CH02, %)", "CH02_1", "stock_type", "lcra", "regulator"),
-    Metric("Stage 2 answered in time, LCRA (CH02, %)", "CH02_2", "stock_type", "lcra", "regulator"),
-    Metric(
-        "Satisfaction with complaint handling, LCRA (TP09, %)",
-        "TP09",
-        "stock_type",
-        "lcra",
-        "regulator",
-    ),
-    Metric("TP09 respondents, LCRA", "TP09_respondents", "stock_type", "lcra", "regulator"),
-]
+HEADLINE_METRICS = (
+    VOLUME_METRICS
+    + [
+        Metric(
+            f"Stage {n} per 1,000 homes, LCRA (CH01)",
+            f"CH01_{n}",
+            "stock_type",
+            "lcra",
+            "regulator",
+        )
+        for n in (1, 2)
+    ]
+    + [
+        Metric(
+            f"Stage {n} answered in time, LCRA (CH02, %)",
+            f"CH02_{n}",
+            "stock_type",
+            "lcra",
+            "regulator",
+        )
+        for n in (1, 2)
+    ]
+    + [
+        Metric(
+            "Satisfaction with complaint handling, LCRA (TP09, %)",
+            "TP09",
+            "stock_type",
+            "lcra",
+            "regulator",
+        ),
+        Metric("TP09 respondents, LCRA", "TP09_respondents", "stock_type", "lcra", "regulator"),
+    ]
+)
 
-HANDLING_METRICS = [
-    Metric("Stage 1 acknowledged in time (%)", "ack_in_time_1"),
-    Metric("Stage 2 acknowledged in time (%)", "ack_in_time_2"),
-    Metric("Stage 1 answered in time, regulator view (%)", "response_in_time_1", view="regulator"),
-    Metric(
-        "Stage 1 answered in time, management view (%)", "response_in_time_1", view="management"
-    ),
-    Metric("Stage 2 answered in time, regulator view (%)", "response_in_time_2", view="regulator"),
-    Metric(
-        "Stage 2 answered in time, management view (%)", "response_in_time_2", view="management"
-    ),
-    Metric("Stage 1 mean working days to response", "wd_to_response_mean_1"),
-    Metric("Stage 2 mean working days to response", "wd_to_response_mean_2"),
+HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
     Metric("Complaints refused", "refused_1"),
     Metric("Compensation paid (£)", "compensation_paid_gbp"),
