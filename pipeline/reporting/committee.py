@@ -60,6 +60,7 @@ TIMELINESS_METRICS = (
 HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
     Metric("Resolved at stage 2 (%)", "resolved_stage2"),
+    Metric("Stage at which most complaints were resolved", "stage_most_resolutions"),
     Metric("Escalations requested after the window", "escalation_late_requested"),
     Metric("Complaints refused at stage 1", "refused_1"),
     Metric("Escalations refused", "refused_2"),
@@ -575,6 +576,17 @@ def themes_section(measures: Measures, period: Period) -> Section:
         period,
         "category",
         heading="Category",
+        value_heading="Complaints",
+    )
+    breakdown_block(
+        section,
+        "committee-root-cause",
+        f"Root causes recorded, {period.label}",
+        measures,
+        "root_cause",
+        period,
+        "root_cause",
+        heading="Root cause",
         value_heading="Complaints",
     )
     breakdown_block(
