@@ -18,6 +18,7 @@ import polars as pl
 from pipeline.config import Landlord
 from pipeline.periods import Period
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, metric_table, shown
+from pipeline.reporting.committee import as_of_date
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.tables import data_table
 
@@ -300,7 +301,7 @@ def learning_sections(
         The date the exports were taken: an action's status is as known on the earlier of it and
         the period end.
     """
-    as_of = min(period.end, data_cut)
+    as_of = as_of_date(period, data_cut)
     told = Section("told-us", "What your complaints told us")
     received = measures.get("complaints_received", period)
     if received is not None:
