@@ -28,6 +28,7 @@ from pipeline.defs.ingest.checks import exports_freshness, quarantine_share_rows
 from pipeline.defs.orchestration.schedules import (
     due_annual_report,
     due_committee_pack,
+    due_learning_summary,
     due_refresh,
     due_returns,
 )
@@ -36,7 +37,10 @@ from pipeline.measures import compute_measures
 from pipeline.measures.testing import create_canonical_schema, insert_rows
 from pipeline.periods import ReportingYear, parse_quarter
 from pipeline.reporting import render
+from pipeline.reporting.data import Measures
 from pipeline.reporting.panel import panel_sample
+from pipeline.reporting.residents import complaints_contact_lines
+from pipeline.reporting.targets import ratings
 from pipeline.resources import ComplaintsStore
 from pipeline.retention import expiry_condition
 from pipeline.returns import tsm_return_fields
@@ -44,7 +48,7 @@ from pipeline.self_assessment.build import submission_deadline
 from pipeline.sources.errors import IngestError
 from tests.fixtures.ingest.workspaces import KEY, wide_workspace
 
-pytestmark = pytest.mark.slow  # about 55 measure runs: a minute on a quiet 2-core machine
+pytestmark = pytest.mark.slow  # about 70 measure runs: a minute or two on a quiet 2-core machine
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "landlord.md"
 D = dt.date
@@ -53,12 +57,14 @@ YEAR = ReportingYear.parse("2025-26")
 
 def base_raw() -> dict:
     """The fuller example of docs/landlord.md (every optional key set), its stock and closure day
-    moved into the year the probes compute (one year keeps the 55 probes quick)."""
+    moved into the year the probes compute (one year keeps the probes quick)."""
     blocks = re.findall(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
     raw = yaml.safe_load(blocks[1])
     raw["closures"][0]["date"] = D(2025, 12, 29)
     for row in raw["stock"]:
         row["year_end"] = YEAR.end
+    # a target the fixture's figure misses (red), so its bounds and direction show in the rating
+    raw["thresholds"]["targets"][0].update(target=100, amber=99.9)
     return raw
 
 
@@ -224,9 +230,28 @@ def schedules(landlord: Landlord) -> list:
     return [
         (day, f(landlord.schedules, day))
         for day in days
-        for f in (due_refresh, due_committee_pack, due_returns, due_annual_report)
+        for f in (
+            due_refresh,
+            due_committee_pack,
+            due_learning_summary,
+            due_returns,
+            due_annual_report,
+        )
         if f(landlord.schedules, day)
     ]
+
+
+def targets(landlord: Landlord) -> list:
+    """The committee pack's rating of each target on the year's figure."""
+    found = Measures.load(warehouse(landlord), landlord.landlord_id, YEAR.start, YEAR.end)
+    return [
+        (r.name, r.status, None if r.row is None else r.row["display"])
+        for r in ratings(found, landlord.thresholds.targets, YEAR)
+    ]
+
+
+def _first_target(**change) -> Callable[[dict], None]:
+    return lambda raw: raw["thresholds"]["targets"][0].update(change)
 
 
 def input_limits(landlord: Landlord, tmp: Path) -> str:
@@ -409,6 +434,23 @@ PROBES: dict[str, tuple[Callable[[dict], None], str]] = {
     ),
     "thresholds.max_quarantine_pct": (_set("thresholds.max_quarantine_pct", 50), "quarantine"),
     "self_assessment_deadline": (_set("self_assessment_deadline", "12-31"), "deadline"),
+    **{
+        f"complaints_contact.{key}": (_set(f"complaints_contact.{key}", ""), "contact")
+        for key in ("phone", "email", "web", "post", "in_person")
+    },
+    "schedules.learning_summary": (_set("schedules.learning_summary", "annual"), "schedules"),
+    "thresholds.targets": (_set("thresholds.targets", []), "targets"),
+    "thresholds.targets[].measure": (_first_target(measure="ack_in_time_1"), "targets"),
+    "thresholds.targets[].label": (_first_target(label="Answered in time"), "targets"),
+    "thresholds.targets[].view": (_first_target(view="regulator"), "targets"),
+    "thresholds.targets[].breakdown": (_first_target(breakdown="regime"), "targets"),
+    "thresholds.targets[].breakdown_value": (
+        lambda raw: raw["thresholds"]["targets"][1].update(breakdown_value="lcho"),
+        "targets",
+    ),
+    "thresholds.targets[].target": (_first_target(target=0, amber=0), "targets"),
+    "thresholds.targets[].amber": (_first_target(amber=0), "targets"),
+    "thresholds.targets[].better": (_first_target(better="lower", amber=100.1), "targets"),
     "complaint_panel.sample_size": (_set("complaint_panel.sample_size", 3), "panel"),
     "complaint_panel.seed": (_set("complaint_panel.seed", 7), "panel"),
 }
@@ -424,6 +466,7 @@ CONTAINERS = {
     "schedules",
     "thresholds",
     "complaint_panel",
+    "complaints_contact",
 }
 
 
@@ -441,6 +484,8 @@ def observe(kind: str, landlord: Landlord, tmp: Path):
         "freshness": lambda: freshness(landlord, tmp),
         "retention": lambda: retention(landlord),
         "deadline": lambda: submission_deadline(landlord, YEAR).date,
+        "contact": lambda: complaints_contact_lines(landlord),
+        "targets": lambda: targets(landlord),
     }[kind]()
 
 
