@@ -566,6 +566,10 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--landlord", action="append", metavar="ID")
     group.add_argument("--csv", metavar="PATH", help="write the group measures to this CSV")
     group.set_defaults(func=cmd_group)
+
+    from pipeline.rsh.cli import add_parser as add_rsh_parser
+
+    add_rsh_parser(sub)  # complaints rsh add <workbook> / rsh list (docs/rsh.md)
     return parser
 
 
