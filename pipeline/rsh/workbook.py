@@ -361,7 +361,7 @@ def blank_marker_in_notes(sheet: Sheet) -> str | None:
         for value in row:
             text = clean(value)
             found = re.search(
-                r"left [^.]*?blank[^.]*?appears[^.]*?\bas (?:an? )?(\[[A-Z]\]|0)(?![\d.,])",
+                r"left [^.]*?blank[^.]*?appears[^.]*?\bas (?:an? )?(\[[A-Z]\]|0)(?!\d)",
                 text,
                 re.IGNORECASE,
             )
