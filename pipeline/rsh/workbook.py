@@ -19,6 +19,7 @@ position or by an exact sheet name:
 from __future__ import annotations
 
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +98,7 @@ def load_sheets(path: Path) -> list[Sheet]:
     """Every worksheet of the workbook, values only (formulas as last calculated)."""
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
         raise WorkbookError(f"{path}: not a readable .xlsx workbook ({error})") from error
     try:
         return [
