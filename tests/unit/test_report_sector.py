@@ -118,3 +118,24 @@ def test_an_earlier_year_is_never_compared_with_later_data(sample, tmp_path):
     for median in ("53.9", "89.9", "88.9", "35.5"):
         assert median not in headline
     assert not any(OGL in t for t in texts(sections["sector"]))  # no RSH data used, none cited
+
+
+def test_a_report_of_an_added_years_edition_shows_that_years_quartiles(
+    sample, tmp_path, use_rsh_editions
+):
+    # With the (synthesised) 2023/24 edition added, the 2023-24 report compares with it, says so
+    # and cites it; its CH02 stage 1 median is of 352 landlords (one blank numerator left out).
+    con, landlord = sample
+    write_benchmark_history(con, landlord.landlord_id, "2023-24")
+    sections = sections_of(con, landlord, "2023-24", tmp_path)
+    said = texts(sections["summary"])[0]
+    assert "RSH Tenant Satisfaction Measures 2023/24 full data" in said
+    assert "latest published" not in said
+    headline = table(sections["summary"], "tbl-headline")
+    assert "RSH 2023/24 data; size band 10,000-24,999 homes" in headline
+    median = con.execute(
+        "select display from measures where measure = 'benchmark_CH02_1_median'"
+        " and period = '2023-24' and view = 'sector_all' and breakdown_value = 'lcra'"
+    ).fetchone()[0]
+    assert f"{median} (352)" in headline
+    assert edition("2023-24").attribution in texts(sections["sector"])
