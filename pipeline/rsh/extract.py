@@ -66,6 +66,7 @@ from pipeline.rsh.workbook import (
     read_dictionary,
     release_note,
     sheet_for_table,
+    validate_references,
     year_of_sheets,
 )
 
@@ -217,6 +218,8 @@ class _Extract:
         self.path = Path(path)
         self.sheets = load_sheets(self.path)
         self.dictionary: Dictionary = read_dictionary(self.sheets)
+        for family in (MI_FAMILY, TP09_FAMILY):
+            validate_references(self.dictionary, family)
         found_year = year_of_sheets([s.name for s in self.sheets] + self.dictionary.tables())
         if year is None and found_year is None:
             raise WorkbookError(

@@ -309,6 +309,20 @@ def read_dictionary(sheets: list[Sheet]) -> Dictionary:
     return Dictionary(sheet, entries, columns, swapped)
 
 
+def validate_references(dictionary: Dictionary, family: re.Pattern) -> None:
+    """Every field of ``family`` must have a ``DP_TSM...`` datapoint and a question reference that
+    is not one (after the swapped rows were put back); else the dictionary was misread."""
+    for entry in dictionary.entries:
+        if not family.match(entry["field_code"]):
+            continue
+        if not DATAPOINT.match(entry["datapoint"]) or DATAPOINT.match(entry["question_ref"]):
+            raise WorkbookError(
+                f"'{dictionary.sheet.name}': field {entry['field_code']} has datapoint "
+                f"'{entry['datapoint']}' and question reference '{entry['question_ref']}'; a "
+                "datapoint looks like DP_TSML178"
+            )
+
+
 def _name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -388,6 +402,7 @@ __all__ = [
     "load_sheets",
     "read_dictionary",
     "release_note",
+    "validate_references",
     "sheet_for_table",
     "year_of_sheets",
 ]

@@ -16,7 +16,13 @@ from pipeline.cli import main as complaints
 from pipeline.rsh import editions
 from pipeline.rsh.extract import MAX_MISMATCH_SHARE, _check, _field_columns, extract
 from pipeline.rsh.fields import CH_FIELDS, EXTENSION_FIELDS, MI_FAMILY, management_info_field
-from pipeline.rsh.workbook import Sheet, WorkbookError, blank_marker_in_notes, read_dictionary
+from pipeline.rsh.workbook import (
+    Sheet,
+    WorkbookError,
+    blank_marker_in_notes,
+    read_dictionary,
+    validate_references,
+)
 from tests.fixtures.rsh.editions import (
     COMMITTED,
     EDITION_2023_24,
@@ -256,6 +262,18 @@ def test_dictionary_columns_are_told_apart_by_their_values():
     assert by_code["System Property"]["question_ref"] == "ProviderName"
     assert dictionary.swapped_back == {"TSM27_X": 1}
     assert dictionary.columns["datapoint"] == "Ref A"
+
+
+def test_a_field_without_a_datapoint_stops_the_extract():
+    rows = [
+        ("Table", "Heading", "Code", "Datapoint", "Question", "Section"),
+        ("T", "a (CH01 1 Numerator)", "CH01_1_Numerator_LCRA", "DP_TSML178", "Q1L1C2", "S4"),
+        ("T", "b (CH01 1 Denominator)", "CH01_1_Denominator_LCRA", "Q1L1C3", "Q1L1C3", "S4"),
+        ("T", "c", "TP09_VS_LCRA", "DP_TSML257", "Q5L3C9", "S4"),
+    ]
+    dictionary = read_dictionary([Sheet("DD", rows)])
+    with pytest.raises(WorkbookError, match="CH01_1_Denominator_LCRA has datapoint 'Q1L1C3'"):
+        validate_references(dictionary, MI_FAMILY)
 
 
 @pytest.mark.parametrize(
