@@ -35,6 +35,15 @@ def texts(section) -> list[str]:
     return [b.text for b in section.blocks if b.kind in ("text", "note")]
 
 
+def lcra_sector(con, measure: str, period: str) -> str:
+    """Display of one LCRA ``benchmark_*`` row (sector_all) of the measures table."""
+    return con.execute(
+        "select display from measures where measure = ? and period = ? and view = 'sector_all'"
+        " and breakdown_value = 'lcra'",
+        [measure, period],
+    ).fetchone()[0]
+
+
 def table(section, table_id: str) -> str:
     return next(
         str(b.table.html)
@@ -52,10 +61,7 @@ def test_every_comparison_carries_its_year_band_and_peers(sample, tmp_path):
     headline = table(summary, "tbl-headline")
     assert "RSH 2024/25 data; size band 10,000-24,999 homes" in headline
     # the sector median of LCRA CH02 stage 1 and the landlords it is the median of
-    n = con.execute(
-        "select display from measures where measure = 'benchmark_CH02_1_n'"
-        " and period = '2024-25' and view = 'sector_all' and breakdown_value = 'lcra'"
-    ).fetchone()[0]
+    n = lcra_sector(con, "benchmark_CH02_1_n", "2024-25")
     assert n == "353" and f"89.9 ({n})" in headline
     assert f"89.9 ({n})" in table(sector, "tbl-sector")
     assert edition("2024-25").attribution in texts(sector)
@@ -69,10 +75,7 @@ def test_the_quartile_position_over_the_years(sample, tmp_path):
     # earlier year is never compared with a later year's data.
     assert "2023/24" in history and "2024/25" in history
     assert "none published" in history
-    position = con.execute(
-        "select display from measures where measure = 'benchmark_CH02_1_position'"
-        " and period = '2024-25' and view = 'sector_all' and breakdown_value = 'lcra'"
-    ).fetchone()[0]
+    position = lcra_sector(con, "benchmark_CH02_1_position", "2024-25")
     assert f"{position} (of 353)" in history
 
 
@@ -133,9 +136,6 @@ def test_a_report_of_an_added_years_edition_shows_that_years_quartiles(
     assert "latest published" not in said
     headline = table(sections["summary"], "tbl-headline")
     assert "RSH 2023/24 data; size band 10,000-24,999 homes" in headline
-    median = con.execute(
-        "select display from measures where measure = 'benchmark_CH02_1_median'"
-        " and period = '2023-24' and view = 'sector_all' and breakdown_value = 'lcra'"
-    ).fetchone()[0]
+    median = lcra_sector(con, "benchmark_CH02_1_median", "2023-24")
     assert f"{median} (352)" in headline
     assert edition("2023-24").attribution in texts(sections["sector"])
