@@ -54,7 +54,9 @@ def sector_source(ctx) -> str:
     published, so no sector comparison is made."``
     """
     year = sector_year(ctx)
-    if year is None or year["value"] is None:
+    if year is None:  # the benchmark step has not run for this year
+        return f"Sector figures: {NOT_AVAILABLE}."
+    if year["value"] is None:
         return (
             f"No RSH sector figures for {ctx.year.label} or an earlier year have been published, "
             "so no sector comparison is made."
@@ -77,7 +79,9 @@ def sector_source(ctx) -> str:
 def sector_caption(ctx) -> str:
     """The data year and size band, for a table caption: ``"RSH 2024/25 data; 2,500-9,999 homes"``."""
     year = sector_year(ctx)
-    if year is None or year["value"] is None:
+    if year is None:
+        return f"sector figures {NOT_AVAILABLE}"
+    if year["value"] is None:
         return "no RSH data for this year"
     band = _band(ctx)
     latest = ", the latest published" if year["value"] > 0 else ""
