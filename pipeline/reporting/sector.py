@@ -49,8 +49,8 @@ def sector_source(ctx) -> str:
 
     ``"Sector figures: RSH Tenant Satisfaction Measures 2024/25 full data, all landlords and
     landlords of our size (2,500-9,999 homes); the number of landlords compared is beside each
-    figure."`` For an earlier year's data: ``"... sector figures for 2023/24, the latest
-    published, ..."``; with none: ``"No RSH sector figures for 2023/24 or an earlier year have been
+    figure."`` For an earlier year's data: ``"Sector figures for 2023/24, the latest published
+    (the RSH has not yet published 2024/25): ..."``; with none: ``"No RSH sector figures for 2023/24 or an earlier year have been
     published, so no sector comparison is made."``
     """
     year = sector_year(ctx)
@@ -61,18 +61,17 @@ def sector_source(ctx) -> str:
             f"No RSH sector figures for {ctx.year.label} or an earlier year have been published, "
             "so no sector comparison is made."
         )
-    which = f"RSH Tenant Satisfaction Measures {year['display']} full data"
+    lead = "Sector figures"
     if year["value"] > 0:
-        which = (
-            f"sector figures for {year['display']}, the latest published "
-            f"(RSH Tenant Satisfaction Measures {year['display']} full data; the RSH has not yet "
+        lead = (
+            f"Sector figures for {year['display']}, the latest published (the RSH has not yet "
             f"published {ctx.year.label})"
         )
     band = _band(ctx)
     size = f" and landlords of our size ({band})" if band else ""
     return (
-        f"Sector figures: {which}, all landlords{size}; the number of landlords compared is "
-        "beside each figure."
+        f"{lead}: RSH Tenant Satisfaction Measures {year['display']} full data, all landlords"
+        f"{size}; the number of landlords compared is beside each figure."
     )
 
 
@@ -148,6 +147,16 @@ def sector_section(ctx) -> Section:
     section = Section("sector", "Position among landlords")
     stock = ctx.headline_stock_type()
     section.text(sector_source(ctx))
+    current = sector_year(ctx)
+    if current is not None and current["value"] is not None:
+        _year_table(ctx, section, stock)
+    used = _history_table(ctx, section, stock)
+    for text in _attributions(sorted(set(used))):
+        section.note(text)
+    return section
+
+
+def _year_table(ctx, section: Section, stock: str) -> None:
     records = []
     for measure in HEADLINE:
         own = _row(ctx, measure, ctx.year, "stock_type", stock, "regulator")
@@ -188,9 +197,12 @@ def sector_section(ctx) -> Section:
         )
     )
 
+
+def _history_table(ctx, section: Section, stock: str) -> list[str]:
+    """The quartile position per year; returns the RSH editions (labels) the years used."""
     history = _history(ctx, stock)
     years = sorted(set(history["period"])) if history.height else []
-    used = []
+    used: list[str] = []
     if years:
         cells: dict[tuple[str, str], str] = {}
         data_year: dict[str, str] = {}
@@ -214,6 +226,8 @@ def sector_section(ctx) -> Section:
                 )
             rows.append([MEASURE_NAMES[measure], *line])
         labels = [ReportingYear.parse(p).label for p in years]
+        if not used:  # no year has RSH data: the text says so, a table of blanks would not help
+            return used
         section.add_table(
             data_table(
                 "tbl-sector-history",
@@ -224,12 +238,7 @@ def sector_section(ctx) -> Section:
                 align_right=[],
             )
         )
-    current = sector_year(ctx)
-    if current is not None and current["value"] is not None:
-        used.append(current["display"])
-    for text in _attributions(sorted(set(used))):
-        section.note(text)
-    return section
+    return used
 
 
 __all__ = ["SECTOR_COLUMNS", "sector_caption", "sector_cells", "sector_section", "sector_source"]
