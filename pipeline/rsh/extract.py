@@ -212,7 +212,7 @@ def _csv_text(fieldnames: list[str], rows: list[dict]) -> str:
 
 
 class _Extract:
-    """One workbook being read; ``files`` holds the outputs once :meth:`run` has succeeded."""
+    """One workbook being read; :meth:`run` returns the files to write, ``edition`` what was found."""
 
     def __init__(self, path: Path, year: str | None) -> None:
         self.path = Path(path)

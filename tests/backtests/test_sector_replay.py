@@ -1,8 +1,9 @@
 """Sector replay: every landlord of an RSH edition, rebuilt as complaints and run for real.
 
 For every extracted edition (``data/rsh/<year>/``; 2024-25 today, each later one as it is added with
-``complaints rsh add``) and for a synthesised 2023-24 edition (no extension split, blanks printed as
-0, whole-number LCHO values, built from the 2024/25 workbook in a temporary folder), the generator
+``complaints rsh add``) and for two editions synthesised from the 2024/25 workbook in a temporary
+folder (2023-24: no extension split, blanks printed as 0, whole-number LCHO values; 2025-26: blanks
+printed as [U], a new field, reworded headings; a share of their landlords each), the generator
 (``replay_build.py``) builds complaint-level canonical rows consistent with each landlord's submitted
 counts. The real measure code (``pipeline.measures.compute_measures``) then runs for every landlord
 on one DuckDB connection per worker, and CH01, CH02 (with the without / with extension split where
@@ -263,8 +264,8 @@ def classify_field(row: dict, blank_input: str) -> str:
         return "blank_both" if ours in ("", "0", "0.0", "[U]") else "value_differs"
     if blank and ours == "":
         return "blank_both"
-    if blank and ours == "0" and row["field_code"].startswith("TP09_"):
-        return "blank_replayed_as_zero"  # the replay cannot plant a blank count of respondents
+    if blank and ours == "0":
+        return "blank_replayed_as_zero"  # the replay cannot plant a blank count, only a zero
     if blank:
         return "reported_where_rsh_blank"
     if ours in ("", "[U]"):
@@ -401,21 +402,24 @@ def run_replay(edition: ReplayEdition, shards: list[int], of: int, workers: int)
     return result, returns, timings
 
 
-SYNTHESISED = "synthesised-2023-24"
+# Editions synthesised from the 2024/25 workbook (tests/fixtures/rsh/editions.py) -> the share of
+# landlords replayed: 2023-24 (no extension split, blanks printed as 0, whole-number LCHO values)
+# and 2025-26 (blanks printed as [U], a new field, reworded headings). The share holding L4240,
+# whose CH02 stage 1 numerator they leave blank, keeps the test short.
+SYNTHESISED = {"synthesised-2023-24": 4, "synthesised-2025-26": 6}
 
 
-@pytest.fixture(scope="module", params=[*committed_years(), SYNTHESISED])
+@pytest.fixture(scope="module", params=[*committed_years(), *SYNTHESISED])
 def replay(request):
     """(edition, measures comparison, return comparison, timings) for one edition."""
     measures = pytest.importorskip("pipeline.measures")
     if not hasattr(measures, "compute_measures"):
         pytest.fail("pipeline.measures.compute_measures is missing")
-    if request.param == SYNTHESISED:
-        # The 2023-24 edition synthesised from the 2024/25 workbook: a quarter of the landlords
-        # (the shard holding L4240, whose CH02 numerator it leaves blank) keeps the test short.
-        edition = ReplayEdition(request.getfixturevalue("rsh_editions"), "2023-24")
-        shard = shard_of(duckdb.connect(), "rsh_l4240", 4)
-        return edition, *run_replay(edition, [shard], 4, workers=1)
+    if request.param in SYNTHESISED:
+        edition = ReplayEdition(request.getfixturevalue("rsh_editions"), request.param[-7:])
+        shards = SYNTHESISED[request.param]
+        shard = shard_of(duckdb.connect(), "rsh_l4240", shards)
+        return edition, *run_replay(edition, [shard], shards, workers=1)
     # One worker process per core (env SECTOR_REPLAY_WORKERS to change), each with its own DuckDB.
     workers = int(os.environ.get("SECTOR_REPLAY_WORKERS", min(2, os.cpu_count() or 1)))
     edition = ReplayEdition(DEFAULT_ROOT, request.param)
@@ -429,11 +433,11 @@ def artifacts(edition: ReplayEdition) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("year", [*committed_years(), SYNTHESISED])
+@pytest.mark.parametrize("year", [*committed_years(), *SYNTHESISED])
 def test_generator_matches_the_submitted_counts(year, request):
     """The canonical rows carry exactly the published counts (before any measure code runs)."""
-    if year == SYNTHESISED:
-        edition = ReplayEdition(request.getfixturevalue("rsh_editions"), "2023-24")
+    if year in SYNTHESISED:
+        edition = ReplayEdition(request.getfixturevalue("rsh_editions"), year[-7:])
     else:
         edition = ReplayEdition(DEFAULT_ROOT, year)
     con = duckdb.connect()
@@ -547,7 +551,7 @@ def test_sector_replay_reproduces_the_published_measures(replay):
         assert excluded == pinned["excluded"]
     if not edition.has_split:  # CH02 replayed from the published numerator
         assert per_measure["CH02_1"] > 0 and per_measure["CH02_2"] > 0
-    if edition.meta["blank_input"]["marker"] == "0":  # L4240's blank CH02 numerator, printed 0
+    if edition.root != DEFAULT_ROOT:  # L4240's blank CH02 numerator (printed 0 or [U])
         planted = result.filter(
             (pl.col("landlord_id") == "rsh_l4240")
             & (pl.col("measure") == "CH02_1")
