@@ -4,13 +4,16 @@ Examples
 --------
 ``complaints run --all-examples --years 2023-24:2025-26``
 ``complaints run --workspace path/to/workspace --year 2024-25 --output out/``
-``complaints run --landlord housing21 --year 2024-25 --quarter 2024-25-Q3``
+``complaints run --landlord housing21 --period 2024-25-Q3``   (that quarter's committee pack)
+``complaints run --landlord council_housing --period 2026-03``  (a monthly committee pack)
 ``complaints list``                       (landlords and reporting years)
+``complaints group --period 2025-26``     (the group report beside the members' reports)
 ``complaints group --csv group.csv``      (every landlord's measures in one table)
 
 Each landlord-year is one Dagster run of every landlord x year asset (and its checks) executed in
 this process (in-process executor: no per-step subprocesses); committee packs are landlord x quarter
-runs. A landlord's runs hold its writer lock throughout, so a second command on the same landlord
+or landlord x month runs, at the landlord's own cadence (landlord.yaml ``schedules.committee``), and
+quarterly learning summaries landlord x quarter runs (``schedules.learning_summary: quarterly``). A landlord's runs hold its writer lock throughout, so a second command on the same landlord
 waits, then fails naming the holder. The exit code is 1 when a run fails or an error-level check
 fails, and the failing step or check is printed.
 """
@@ -61,6 +64,48 @@ def parse_years(year: str | None, years: str | None) -> list[str] | None:
             raise ValueError(f"--years {years}: the range runs backwards")
         return [ReportingYear(y).key for y in range(start, end + 1)]
     return None
+
+
+def parse_periods(
+    values: list[str] | None, years: list[str] | None
+) -> tuple[list[str], list[str] | None]:
+    """``--period`` values (months or quarters) as keys, and the years to run.
+
+    With no ``--year``/``--years`` the command runs the years the periods fall in.
+
+    Raises
+    ------
+    ValueError
+        A value that is not a month or a quarter (the message says what was expected), or a period
+        outside the years asked for.
+    """
+    from pipeline.periods import ReportingYear, parse_period
+
+    keys = []
+    for value in values or []:
+        try:
+            period = parse_period(value)
+        except ValueError as exc:
+            # the parser's message starts "period '<value>'": name the option instead
+            raise ValueError(f"--{exc}" if str(exc).startswith("period ") else str(exc)) from None
+        if period.kind == "year":
+            raise ValueError(
+                f"--period {value!r} is a reporting year: a committee pack is for a month (like "
+                "2026-03) or a quarter (like 2025-26-Q4); use --year for the year's documents"
+            )
+        keys.append(period.key)
+    if not keys:
+        return [], years
+    containing = {key: ReportingYear.containing(parse_period(key).start).key for key in keys}
+    if years is None:
+        return keys, sorted(set(containing.values()))
+    outside = [key for key, year in containing.items() if year not in years]
+    if outside:
+        raise ValueError(
+            f"--period {', '.join(outside)} is outside the years asked for ({', '.join(years)}): "
+            f"add --year {containing[outside[0]]} or leave --year out"
+        )
+    return keys, years
 
 
 @dataclass
@@ -129,6 +174,10 @@ def _load_jobs():
 
     from pipeline.definitions import defs
     from pipeline.defs.orchestration.jobs import (
+        COMMITTEE_ASSETS,
+        LEARNING_ASSETS,
+        MONTH_DIMENSIONS,
+        MONTHLY_COMMITTEE_ASSETS,
         QUARTER_DIMENSIONS,
         RETURNS_ASSETS,
         YEAR_DIMENSIONS,
@@ -143,9 +192,15 @@ def _load_jobs():
         "cli_landlord_returns": selection_for(RETURNS_ASSETS, YEAR_DIMENSIONS),
     }
     selections |= {f"{name}_loaded": sel - ingest for name, sel in selections.items()}
-    selections["cli_landlord_quarter"] = PartitionedBy(
-        dimensions=QUARTER_DIMENSIONS, include_unpartitioned=False
-    )
+    period_jobs = {
+        "cli_landlord_quarter": (COMMITTEE_ASSETS, QUARTER_DIMENSIONS),
+        "cli_landlord_month": (MONTHLY_COMMITTEE_ASSETS, MONTH_DIMENSIONS),
+        "cli_landlord_learning": (LEARNING_ASSETS, QUARTER_DIMENSIONS),
+    }
+    for name, (assets, dimensions) in period_jobs.items():
+        selections[name] = lenient_keys(assets) & PartitionedBy(
+            dimensions=dimensions, include_unpartitioned=False
+        )
     cli_jobs = [dg.define_asset_job(name, selection=sel) for name, sel in selections.items()]
     merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=cli_jobs))
     jobs = {}
@@ -174,20 +229,62 @@ def _default_year(store, landlord_id: str) -> str:
     return ReportingYear.containing(cut + dt.timedelta(days=1)).previous.key
 
 
-def _committee_quarters(store, landlord_id: str, year: str, mode: str) -> list[str]:
+def _complete_periods(periods, cut: dt.date, mode: str) -> list[str]:
+    """``last``: the last period ended by the data cut; ``all``: every period begun by it."""
+    if mode == "all":
+        return [p.key for p in periods if p.start <= cut]
+    return [p.key for p in periods if p.end <= cut][-1:]
+
+
+def _committee_periods(store, landlord_id: str, year: str, mode: str) -> list[str]:
+    """The year's committee packs at the landlord's cadence (``schedules.committee``): months for
+    a monthly committee, quarters for a quarterly one, none for ``none``."""
     from pipeline.periods import ReportingYear
 
-    if mode == "none":
-        return []
     landlord = store.landlord(landlord_id)
-    quarters = ReportingYear.parse(year).quarters()
-    cut = landlord.data_cut_date or dt.date.today()
-    complete = [q.key for q in quarters if q.end <= cut]
-    if mode == "all":
-        return [q.key for q in quarters if q.start <= cut]
-    if landlord.schedules.committee == "none":
+    if mode == "none" or landlord.schedules.committee == "none":
         return []
-    return complete[-1:]
+    reporting_year = ReportingYear.parse(year)
+    periods = (
+        reporting_year.months()
+        if landlord.schedules.committee == "monthly"
+        else reporting_year.quarters()
+    )
+    return _complete_periods(periods, landlord.data_cut_date or dt.date.today(), mode)
+
+
+def _learning_quarters(store, landlord_id: str, year: str, mode: str) -> list[str]:
+    """The year's quarterly learning summaries, for a landlord that publishes them quarterly."""
+    from pipeline.periods import ReportingYear
+
+    landlord = store.landlord(landlord_id)
+    if mode == "none" or landlord.schedules.learning_summary != "quarterly":
+        return []
+    quarters = ReportingYear.parse(year).quarters()
+    return _complete_periods(quarters, landlord.data_cut_date or dt.date.today(), mode)
+
+
+def _period_runs(store, landlord_id: str, year: str, periods: list[str], mode: str):
+    """``(label, job name, period key)`` of the year's period documents, explicit ones first."""
+    from pipeline.periods import parse_period
+
+    runs = []
+    for key in [p for p in periods if _year_of(p) == year]:
+        kind = parse_period(key).kind
+        runs.append((key, "cli_landlord_month" if kind == "month" else "cli_landlord_quarter", key))
+    for key in _committee_periods(store, landlord_id, year, mode):
+        job = "cli_landlord_month" if parse_period(key).kind == "month" else "cli_landlord_quarter"
+        if (key, job, key) not in runs:
+            runs.append((key, job, key))
+    for key in _learning_quarters(store, landlord_id, year, mode):
+        runs.append((f"{key} learning summary", "cli_landlord_learning", key))
+    return runs
+
+
+def _year_of(period: str) -> str:
+    from pipeline.periods import ReportingYear, parse_period
+
+    return ReportingYear.containing(parse_period(period).start).key
 
 
 def _report_run(landlord_id: str, label: str, result, seconds: float) -> tuple[bool, list[str]]:
@@ -303,7 +400,7 @@ def run_landlord(
     output_root: str,
     landlord_id: str,
     years: list[str] | None,
-    quarters: list[str],
+    periods: list[str],
     committee: str,
     lock_timeout: float,
     only_returns: bool = False,
@@ -318,11 +415,12 @@ def run_landlord(
         The workspace folder name.
     years
         Reporting years to run; None = the year of the landlord's data cut date.
-    quarters
-        Explicit quarters for the committee pack (``2024-25-Q3``); added to ``committee``'s.
+    periods
+        Explicit committee-pack periods, months (``2026-03``) or quarters (``2024-25-Q3``),
+        whatever the landlord's cadence; added to ``committee``'s.
     committee
-        ``last`` (the last complete quarter of each year, when the landlord has a committee),
-        ``all`` (every started quarter) or ``none``.
+        ``last`` (each year's last complete period at the landlord's cadence: month or quarter,
+        and its quarterly learning summary), ``all`` (every begun period) or ``none``.
     lock_timeout
         Seconds to wait for another writer on this landlord.
     only_returns
@@ -335,7 +433,9 @@ def run_landlord(
         ``(landlord_id, ok)``.
     """
     warnings.filterwarnings("ignore")  # Dagster preview/beta warnings are not for analysts
-    from pipeline.partitions import quarter_key, year_key
+    import dagster as dg
+
+    from pipeline.partitions import year_key
     from pipeline.resources import LandlordBusyError
 
     definitions, jobs = _load_jobs()
@@ -377,30 +477,32 @@ def run_landlord(
                     _print_ingest_counts(store, landlord_id)
                 if only_returns:
                     continue
-                wanted = [q for q in quarters if q.startswith(year)]
-                wanted += [
-                    q
-                    for q in _committee_quarters(store, landlord_id, year, committee)
-                    if q not in wanted
-                ]
-                if wanted and jobs["cli_landlord_quarter"] is None:
-                    _say(landlord_id, "  no landlord x quarter assets (committee pack) defined")
-                    wanted = []
-                for quarter in wanted if year_ok else []:
+                for label, job_name, key in _period_runs(
+                    store, landlord_id, year, periods, committee
+                ):
+                    job = jobs.get(job_name)
+                    if job is None:
+                        _say(landlord_id, f"  {label}: no such document is defined, skipped")
+                        continue
+                    if not year_ok:
+                        continue
                     tick = time.perf_counter()
-                    result = jobs["cli_landlord_quarter"].execute_in_process(
-                        partition_key=quarter_key(landlord_id, quarter),
+                    dimension = "month" if job_name == "cli_landlord_month" else "quarter"
+                    result = job.execute_in_process(
+                        partition_key=dg.MultiPartitionKey(
+                            {"landlord": landlord_id, dimension: key}
+                        ),
                         instance=instance,
                         raise_on_error=False,
                         run_config=QUIET_RUN_CONFIG,
                         tags={"landlord": landlord_id, "complaints/trigger": "cli"},
                     )
-                    q_ok, _ = _report_run(landlord_id, quarter, result, time.perf_counter() - tick)
+                    p_ok, _ = _report_run(landlord_id, label, result, time.perf_counter() - tick)
                     reported |= _document_paths(result)
-                    ok &= q_ok
-        periods = [p for year in run_years for p in [year] + [q.key for q in _quarters(year)]]
+                    ok &= p_ok
+        folders = [p for year in run_years for p in [year] + [q.key for q in _periods_of(year)]]
         _say(landlord_id, f"outputs ({time.perf_counter() - started:.1f} s):")
-        _print_outputs(store, landlord_id, periods, reported)
+        _print_outputs(store, landlord_id, folders, reported)
     except LandlordBusyError as exc:
         _say(landlord_id, f"ERROR {exc}")
         ok = False
@@ -410,10 +512,12 @@ def run_landlord(
     return landlord_id, ok
 
 
-def _quarters(year: str):
+def _periods_of(year: str):
+    """The year's quarters and months (the folders a landlord's period documents go to)."""
     from pipeline.periods import ReportingYear
 
-    return ReportingYear.parse(year).quarters()
+    reporting_year = ReportingYear.parse(year)
+    return reporting_year.quarters() + reporting_year.months()
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -421,10 +525,19 @@ def _quarters(year: str):
 
 def cmd_run(args: argparse.Namespace) -> int:
     root, landlords = resolve_targets(args)
+    from pipeline.partitions import REPORTING_YEARS
+
     try:
         years = parse_years(args.year, args.years)
+        periods, years = parse_periods(args.period, years)
     except ValueError as exc:
         raise SystemExit(f"error: {exc}") from exc
+    outside = [year for year in years or [] if year not in REPORTING_YEARS]
+    if outside:
+        raise SystemExit(
+            f"error: {', '.join(outside)} is outside the reporting years this pipeline covers "
+            f"({REPORTING_YEARS[0]} to {REPORTING_YEARS[-1]})"
+        )
     output_root = Path(args.output or workspaces.output_root()).resolve()
     # The code location reads these when it loads (partitions, the store resource), so they are
     # set before anything imports pipeline.definitions, here and in worker processes.
@@ -442,7 +555,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             str(output_root),
             landlord,
             years,
-            args.quarter or [],
+            periods,
             args.committee,
             args.lock_timeout,
             args.only == "returns",
@@ -487,8 +600,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_group(args: argparse.Namespace) -> int:
     from pipeline.group_views import open_group
+    from pipeline.periods import parse_period
 
     output_root = Path(args.output or workspaces.output_root()).resolve()
+    try:
+        period = parse_period(args.period) if args.period else None
+    except ValueError as exc:
+        raise SystemExit(f"error: --period {args.period!r}: {exc}") from None
     con = open_group(output_root, args.landlord or None)
     try:
         landlords = con.execute("select landlord_id, warehouse from group_landlords").fetchall()
@@ -496,19 +614,48 @@ def cmd_group(args: argparse.Namespace) -> int:
             print(f"  {landlord}: {path}")
         has_measures = con.execute(
             "select count(*) from duckdb_views() where view_name = 'measures'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not has_measures:
             print("no landlord file has a measures table yet")
             return 1
-        count = con.execute("select count(*) from measures").fetchone()[0]
+        # fetchall: a result left unfinished would block the report's queries on this connection
+        count = con.execute("select count(*) from measures").fetchall()[0][0]
         print(f"group measures: {count} rows from {len(landlords)} landlord(s)")
         if args.csv:
             target = Path(args.csv).resolve()
             target.parent.mkdir(parents=True, exist_ok=True)
             con.execute("copy (select * from measures order by all) to ? (header)", [str(target)])
             print(f"written {target}")
+        if args.csv and period is None:
+            return 0
+        return _group_report(con, output_root, period, args)
     finally:
         con.close()
+
+
+def _group_report(con, output_root: Path, period, args: argparse.Namespace) -> int:
+    """Write the group report for ``period`` (default: the latest reporting year that has ended
+    and that the members' measures cover)."""
+    from pipeline.periods import parse_period
+    from pipeline.reporting.group import render_group_report
+
+    if period is None:
+        latest = con.execute(
+            "select max(period) from measures where period_kind = 'year' and period_end <= ?",
+            [dt.date.today()],
+        ).fetchall()[0][0]
+        if latest is None:
+            print("no member has the measures of a reporting year that has ended; give --period")
+            return 1
+        period = parse_period(latest)
+    try:
+        paths = render_group_report(
+            con, period, output_root, published=args.published, group_name=args.name
+        )
+    except ValueError as exc:
+        print(f"error: {exc}")
+        return 1
+    print(f"group report {period.label}: " + "  ".join(str(p) for p in paths.values()))
     return 0
 
 
@@ -527,12 +674,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workspaces-root", metavar="DIR", help="default $COMPLAINTS_WORKSPACES_ROOT")
     run.add_argument("--year", help="one reporting year, e.g. 2024-25")
     run.add_argument("--years", help="a range, e.g. 2023-24:2025-26")
-    run.add_argument("--quarter", action="append", metavar="Q", help="committee pack quarter")
+    run.add_argument(
+        "--period",
+        "--quarter",
+        dest="period",
+        action="append",
+        metavar="P",
+        help="a committee pack for this month (2026-03) or quarter (2025-26-Q4); repeatable; "
+        "without --year, runs the year it falls in",
+    )
     run.add_argument(
         "--committee",
         choices=["last", "all", "none"],
         default="last",
-        help="committee packs per year: the last complete quarter (default), all, none",
+        help="committee packs (and quarterly learning summaries) per year at each landlord's "
+        "cadence: the last complete month or quarter (default), all, none",
     )
     run.add_argument(
         "--only",
@@ -561,10 +717,27 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--workspaces-root", metavar="DIR")
     listing.set_defaults(func=cmd_list)
 
-    group = sub.add_parser("group", help="all landlords' measures through read-only views")
+    group = sub.add_parser(
+        "group",
+        help="the group report (every member beside the group's figures) and the group measures",
+    )
     group.add_argument("--output", metavar="DIR", help="output root holding warehouse/")
-    group.add_argument("--landlord", action="append", metavar="ID")
-    group.add_argument("--csv", metavar="PATH", help="write the group measures to this CSV")
+    group.add_argument("--landlord", action="append", metavar="ID", help="a member (default all)")
+    group.add_argument(
+        "--period",
+        metavar="P",
+        help="reporting year (2025-26), quarter (2025-26-Q4) or month (2026-03) of the group "
+        "report; default the latest year that has ended",
+    )
+    group.add_argument("--name", default="Housing group", help="the group's name on the report")
+    group.add_argument(
+        "--published", action="store_true", help="counts under 5 suppressed (website version)"
+    )
+    group.add_argument(
+        "--csv",
+        metavar="PATH",
+        help="write every member's measures to this CSV (and no report unless --period is given)",
+    )
     group.set_defaults(func=cmd_group)
 
     from pipeline.rsh.cli import add_parser as add_rsh_parser

@@ -101,10 +101,69 @@ class Retention(_Strict):
 
 class Schedules(_Strict):
     monthly_refresh_day: int = Field(default=5, ge=1, le=28)
-    committee: Literal["monthly", "quarterly", "none"] = "quarterly"
+    committee: Literal["monthly", "quarterly", "none"] = Field(
+        default="quarterly",
+        description="How often the complaints committee (or senior managers) meets: the committee "
+        "pack is produced for each month or each quarter",
+    )
     committee_day_after_period: int = Field(default=10, ge=1, le=28)
+    learning_summary: Literal["quarterly", "annual"] = Field(
+        default="annual",
+        description="How often the residents' learning summary is published: every quarter "
+        "(seed 003 s26.5) as well as for the year, or for the year only",
+    )
     annual_report_date: str = Field(default="06-30", pattern=r"^\d\d-\d\d$", description="MM-DD")
     returns_date: str = Field(default="05-31", pattern=r"^\d\d-\d\d$", description="MM-DD")
+
+
+class Target(_Strict):
+    """One of the landlord's own targets, shown in the committee pack with a red/amber/green status.
+
+    ``better: higher`` (a timeliness rate, say): green at or above ``target``, amber at or above
+    ``amber``, red below it. ``better: lower`` (overdue complaints): green at or below ``target``,
+    amber at or below ``amber``, red above. The figure compared is the measure's displayed value
+    (rounded half up), the one the reader sees.
+    """
+
+    measure: str = Field(
+        pattern=r"^[A-Za-z0-9_]+$",
+        description="Measure id from docs/measures.md, e.g. ack_in_time_1",
+    )
+    label: str = Field(default="", description="What the pack calls it; default the measure id")
+    view: Literal["management", "regulator", "all"] | None = Field(
+        default=None, description="management or regulator for measures with both views"
+    )
+    breakdown: str = Field(default="none", description="e.g. stock_type for CH01/CH02")
+    breakdown_value: str = Field(default="all", description="e.g. lcra")
+    target: float
+    amber: float = Field(description="Limit of the amber band beyond the target; worse is red")
+    better: Literal["higher", "lower"] = "higher"
+
+    @model_validator(mode="after")
+    def _amber_beyond_target(self) -> Target:
+        if self.better == "higher" and self.amber > self.target:
+            raise ValueError(
+                f"target for {self.measure}: higher is better, so amber ({self.amber:g}) must be "
+                f"at or below the target ({self.target:g})"
+            )
+        if self.better == "lower" and self.amber < self.target:
+            raise ValueError(
+                f"target for {self.measure}: lower is better, so amber ({self.amber:g}) must be "
+                f"at or above the target ({self.target:g})"
+            )
+        return self
+
+
+class ComplaintsContact(_Strict):
+    """How residents complain to the landlord, printed in the residents' learning summary."""
+
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    post: str = ""
+    in_person: str = Field(
+        default="", description="e.g. 'your scheme manager or any member of staff'"
+    )
 
 
 class Thresholds(_Strict):
@@ -115,6 +174,11 @@ class Thresholds(_Strict):
     # A file with more of its rows quarantined than this (and at least 10) is flagged: usually a
     # mapping that does not fit the export (a date format, a code list), not bad data.
     max_quarantine_pct: float = Field(default=10.0, ge=0, le=100)
+    targets: list[Target] = Field(
+        default_factory=list,
+        description="The landlord's own performance targets, rated red/amber/green in the "
+        "committee pack",
+    )
 
 
 class Landlord(_Strict):
@@ -142,6 +206,10 @@ class Landlord(_Strict):
         description="Date the exports were taken; default today. Dates after it are quarantined",
     )
     complainant_survey: Literal["every_complainant", "monthly_sample", "none"] = "none"
+    complaints_contact: ComplaintsContact = Field(
+        default_factory=ComplaintsContact,
+        description="How to complain to the landlord (residents' learning summary)",
+    )
     retention: Retention = Field(default_factory=Retention)
     schedules: Schedules = Field(default_factory=Schedules)
     thresholds: Thresholds = Field(default_factory=Thresholds)

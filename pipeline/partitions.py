@@ -1,4 +1,4 @@
-"""Partitions: landlord (one per workspace folder) x reporting year; landlord x quarter.
+"""Partitions: landlord (one per workspace folder) x reporting year; x quarter; x month.
 
 The landlord set is read from the workspaces root (``COMPLAINTS_WORKSPACES_ROOT``, default
 ``examples/``) when the code location loads, so adding a workspace folder and reloading the code
@@ -40,6 +40,11 @@ def quarter_keys(years: Sequence[str]) -> list[str]:
     return [quarter.key for year in years for quarter in ReportingYear.parse(year).quarters()]
 
 
+def month_keys(years: Sequence[str]) -> list[str]:
+    """Month keys ``2024-04`` .. ``2025-03`` for each reporting year, in order."""
+    return [month.key for year in years for month in ReportingYear.parse(year).months()]
+
+
 REPORTING_YEARS = reporting_years()
 
 # One run per partition: assets read context.partition_key (see module docstring).
@@ -70,6 +75,18 @@ def build_landlord_quarter_partitions(
     )
 
 
+def build_landlord_month_partitions(
+    landlords: Sequence[str], years: Sequence[str] = REPORTING_YEARS
+) -> dg.MultiPartitionsDefinition:
+    """Landlord x month partitions (monthly committee pack) for the given landlords."""
+    return dg.MultiPartitionsDefinition(
+        {
+            "landlord": dg.StaticPartitionsDefinition(list(landlords) or [NO_LANDLORD]),
+            "month": dg.StaticPartitionsDefinition(month_keys(years)),
+        }
+    )
+
+
 def landlords_in_root(root: Path | None = None) -> list[str]:
     """The landlord partition keys: workspace folders under ``root`` (default: the env's root)."""
     return discover_landlords(root)
@@ -77,6 +94,7 @@ def landlords_in_root(root: Path | None = None) -> list[str]:
 
 landlord_year_partitions = build_landlord_year_partitions(landlords_in_root())
 landlord_quarter_partitions = build_landlord_quarter_partitions(landlords_in_root())
+landlord_month_partitions = build_landlord_month_partitions(landlords_in_root())
 landlord_partitions = landlord_year_partitions.get_partitions_def_for_dimension("landlord")
 year_partitions = landlord_year_partitions.get_partitions_def_for_dimension("year")
 quarter_partitions = landlord_quarter_partitions.get_partitions_def_for_dimension("quarter")
@@ -102,3 +120,14 @@ def landlord_and_quarter(context: dg.AssetExecutionContext) -> tuple[str, str]:
     """``(landlord_id, quarter)`` of a landlord x quarter asset's partition."""
     keys = context.partition_key.keys_by_dimension
     return keys["landlord"], keys["quarter"]
+
+
+def month_key(landlord_id: str, month: str) -> dg.MultiPartitionKey:
+    """The landlord x month partition key, e.g. ``month_key("council_housing", "2026-03")``."""
+    return dg.MultiPartitionKey({"landlord": landlord_id, "month": month})
+
+
+def landlord_and_month(context: dg.AssetExecutionContext) -> tuple[str, str]:
+    """``(landlord_id, month)`` of a landlord x month asset's partition."""
+    keys = context.partition_key.keys_by_dimension
+    return keys["landlord"], keys["month"]

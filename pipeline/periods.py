@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 
@@ -73,6 +74,63 @@ def parse_quarter(key: str) -> Period:
     """Parse ``2024-25-Q1`` into its period."""
     year, quarter = key.rsplit("-", 1)
     return ReportingYear.parse(year).quarters()[int(quarter.lstrip("Qq")) - 1]
+
+
+PERIOD_FORMS = "a month like 2026-03, a quarter like 2025-26-Q4 or a reporting year like 2025-26"
+
+
+def parse_period(key: str) -> Period:
+    """A month (``2026-03``), a quarter (``2025-26-Q4``) or a reporting year (``2025-26``).
+
+    ``YYYY-MM`` is a month unless MM is the two digits of the year after YYYY: ``2011-12`` is the
+    reporting year 2011/12, as a committee paper would write it, not December 2011.
+
+    Raises
+    ------
+    ValueError
+        A value of none of those forms, a month 13, a quarter Q5, a year like ``2025-27``; the
+        message quotes the value and shows the forms accepted.
+    """
+    text = str(key).strip()
+    quarter = re.fullmatch(r"(\d{4})[-/](\d{2})-?[Qq](\d)", text)
+    pair = re.fullmatch(r"(\d{4})([-/])(\d{2})", text)
+    if quarter:
+        start, end, number = (int(g) for g in quarter.groups())
+        if end != (start + 1) % 100:
+            raise ValueError(f"period '{key}': {_consecutive(start)}")
+        if not 1 <= number <= 4:
+            raise ValueError(f"period '{key}': a reporting year has quarters Q1 to Q4")
+        return ReportingYear(start).quarters()[number - 1]
+    if pair:
+        start, separator, second = int(pair.group(1)), pair.group(2), int(pair.group(3))
+        if second == (start + 1) % 100:
+            return ReportingYear(start)
+        if separator == "-" and 1 <= second <= 12:
+            day = dt.date(start, second, 1)
+            return next(m for m in ReportingYear.containing(day).months() if m.key == text)
+        raise ValueError(
+            f"period '{key}' is neither a month (months are 01 to 12) nor a reporting year "
+            f"({_consecutive(start)})"
+        )
+    raise ValueError(f"period '{key}' is not {PERIOD_FORMS}")
+
+
+def _consecutive(start: int) -> str:
+    return (
+        "a reporting year runs 1 April to 31 March, so its two years follow each other, "
+        f"like {start}-{str(start + 1)[2:]}"
+    )
+
+
+def same_period_last_year(period: Period) -> Period:
+    """The month, quarter or reporting year one year before ``period``."""
+    if period.kind == "year":
+        return ReportingYear(period.start.year - 1)
+    year = ReportingYear.containing(period.start)
+    siblings = year.quarters() if period.kind == "quarter" else year.months()
+    index = [p.key for p in siblings].index(period.key)
+    earlier = year.previous
+    return (earlier.quarters() if period.kind == "quarter" else earlier.months())[index]
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

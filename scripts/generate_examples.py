@@ -2357,6 +2357,19 @@ schedules:
 thresholds:
   exports_max_age_days: 45
   small_number_suppression: 5
+  # Targets the Executive Committees track (s11.2), rated red/amber/green in the committee pack.
+  targets:
+    - {{measure: CH02_1, label: "Stage 1 answered in time, LCRA (CH02)", view: regulator, breakdown: stock_type, breakdown_value: lcra, target: 90, amber: 85}}
+    - {{measure: CH02_2, label: "Stage 2 answered in time, LCRA (CH02)", view: regulator, breakdown: stock_type, breakdown_value: lcra, target: 90, amber: 85}}
+    - {{measure: ack_in_time_1, target: 95, amber: 90}}
+    - {{measure: overdue_2, target: 0, amber: 2, better: lower}}
+    - {{measure: overdue_promised_actions, target: 10, amber: 25, better: lower}}
+    - {{measure: complainant_satisfaction_timeliness, target: 60, amber: 50}}
+complaints_contact:   # s6: scheme manager, feedback phone line and email (contact details invented)
+  phone: "0306 999 0021"
+  email: feedback@housing21.example
+  web: www.housing21.example/complaints
+  in_person: your scheme manager, or any member of staff
 """,
     )
     ws.text(
@@ -3037,6 +3050,17 @@ schedules:
   committee_day_after_period: 20
   annual_report_date: "09-30"
   returns_date: "06-30"
+thresholds:
+  # s11: the KPIs the Board and the Sub-committee want, with the targets they set.
+  targets:
+    - {{measure: ack_in_time_1, target: 95, amber: 90}}
+    - {{measure: response_in_time_1, view: regulator, target: 90, amber: 80}}
+    - {{measure: resolved_stage1, target: 80, amber: 70}}
+    - {{measure: chfo_issued, target: 0, amber: 0, better: lower}}
+complaints_contact:   # contact details invented for the example
+  phone: "0306 999 0202"
+  email: complaints@hollybank.example
+  in_person: your scheme or extra care manager
 """,
     )
     ws.text(
@@ -3695,8 +3719,22 @@ schedules:
   monthly_refresh_day: 5
   committee: quarterly
   committee_day_after_period: 10
+  learning_summary: quarterly   # s26.5: learning published to customers at least quarterly
   annual_report_date: "06-30"
   returns_date: "05-31"
+thresholds:
+  targets:
+    - {{measure: ack_in_time_1, target: 95, amber: 90}}
+    - {{measure: response_in_time_1, view: regulator, target: 95, amber: 90}}
+    - {{measure: response_in_time_2, view: regulator, target: 95, amber: 90}}
+    - {{measure: resolved_stage1, target: 85, amber: 80}}
+    - {{measure: ARC_3_in_time_1, label: "Scotland stage 1 answered within the SPSO timescale (ARC)", view: regulator, target: 90, amber: 85}}
+    - {{measure: overdue_1, target: 0, amber: 5, better: lower}}
+complaints_contact:   # s8.1 (contact details invented for the example)
+  phone: "0306 999 0330"
+  email: complaints@homesplus.example
+  web: www.homesplus.example/complaints
+  in_person: any of our offices, or any member of staff
 """,
     )
     ws.text(
@@ -4401,6 +4439,21 @@ schedules:
   committee_day_after_period: 10
   annual_report_date: "07-31"
   returns_date: "05-31"
+thresholds:
+  # What the monthly senior managers' meeting tracks (s9.2).
+  targets:
+    - {{measure: ack_in_time_1, target: 95, amber: 90}}
+    - {{measure: response_in_time_1, view: management, target: 90, amber: 80}}
+    - {{measure: response_in_time_2, view: management, target: 90, amber: 80}}
+    - {{measure: overdue_2, target: 0, amber: 2, better: lower}}
+    - {{measure: promised_actions_on_time, target: 90, amber: 75}}
+    - {{measure: complainant_survey_response_rate, target: 30, amber: 20}}
+complaints_contact:   # s7.4 (contact details invented for the example)
+  phone: "0306 999 0404"
+  email: housing.complaints@borough-council.example
+  web: www.borough-council.example/housing/complaints
+  post: Housing Services, Civic Offices (address on our website)
+  in_person: any member of staff, or through our social media channels
 """,
     )
     ws.text(

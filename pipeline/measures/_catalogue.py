@@ -25,6 +25,9 @@ FAMILIES: tuple[str, ...] = (
     "ombudsman",
     "non_complaints",
     "handling",
+    "open_ombudsman_cases",
+    "overdue_learning_actions",
+    "overdue_promised_actions",
 )
 
 # Families that read a year's own inputs (year-end stock, TP09 population) and so run once per year;
@@ -88,6 +91,8 @@ HEADLINE_MEASURES: tuple[tuple[str, str, str], ...] = (
     ("learning_actions_completed_by_due", "all", "percent"),
     ("learning_actions_completed", "all", "count"),
     ("promised_actions_on_time", "all", "percent"),
+    ("overdue_learning_actions", "all", "count"),
+    ("overdue_promised_actions", "all", "count"),
     ("root_cause_recorded", "all", "percent"),
     ("stage2_different_handler", "all", "percent"),
     ("records_complete", "all", "percent"),
@@ -98,6 +103,7 @@ HEADLINE_MEASURES: tuple[tuple[str, str, str], ...] = (
     ("ombudsman_maladministration_rate", "all", "percent"),
     ("ombudsman_orders_complied", "all", "percent"),
     ("ombudsman_compensation_ordered_gbp", "all", "gbp"),
+    ("open_ombudsman_cases", "all", "count"),
     ("chfo_issued", "all", "count"),
     ("chfo_complied", "all", "percent"),
     ("compliments", "all", "count"),

@@ -1,52 +1,128 @@
-"""The committee pack: a compact view of one quarter (or month), the year to date and open-case ageing.
+"""The committee pack: one month or quarter for the people who oversee complaint handling.
 
-Seed 002 reports quarterly to its audit committee; seed 004's senior managers meet monthly. The
-pack reads the period's rows of the ``measures`` table and a year-to-date combination of them.
+Seed 002 reports quarterly to its Audit and Compliance Sub-committee; seed 004's senior managers
+meet monthly; seeds 000 and 003 report regularly to their boards and Member Responsible for
+Complaints. The pack answers what they ask: how we did against our own targets and what needs
+attention (red/amber/green and an exceptions list), volumes against the same period last year,
+stage 1 and stage 2 timeliness, complaints open past their deadline, Ombudsman cases in progress,
+overdue service improvements and promised actions, England and Scotland apart (with the ARC
+indicators) for a landlord with both, and TP09 for a quarter with survey responses.
+
+Every figure is a row of the ``measures`` table, read through :class:`Measures`: the period's own
+rows, the same period last year's, and year-to-date rows combined from the periods so far
+(numerators and denominators added, :func:`pipeline.reporting.data.year_to_date`). The pack is for
+the committee, not the website, so counts are not suppressed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+import duckdb
 import polars as pl
 
-from pipeline.periods import Period, ReportingYear
-from pipeline.reporting.blocks import Metric, Section, breakdown_block, metric_table, trend_block
-from pipeline.reporting.data import Measures
+from pipeline.config import Landlord
+from pipeline.periods import Period, ReportingYear, same_period_last_year
+from pipeline.reporting.annual import ReportContext
+from pipeline.reporting.blocks import (
+    NOT_AVAILABLE,
+    Metric,
+    Section,
+    breakdown_block,
+    metric_table,
+    shown,
+    trend_block,
+)
+from pipeline.reporting.data import Measures, query_frame, table_exists, year_to_date
+from pipeline.reporting.labels import label
+from pipeline.reporting.tables import data_table
+from pipeline.reporting.targets import targets_section
 
-KEY_METRICS = [
+# Received, acknowledged and answered: the core every governance document shows.
+VOLUME_METRICS = [
     Metric("Complaints received", "complaints_received"),
     Metric("Stage 1 complaints received", "received_1"),
     Metric("Stage 2 escalations received", "received_2"),
-    Metric("Stage 1 per 1,000 homes, LCRA (CH01)", "CH01_1", "stock_type", "lcra", "regulator"),
-    Metric("Stage 2 per 1,000 homes, LCRA (CH01)", "CH01_2", "stock_type", "lcra", "regulator"),
-    Metric("Stage 1 answered in time, LCRA (CH02, %)", "CH02_1", "stock_type", "lcra", "regulator"),
-    Metric("Stage 2 answered in time, LCRA (CH02, %)", "CH02_2", "stock_type", "lcra", "regulator"),
-    Metric(
-        "Satisfaction with complaint handling, LCRA (TP09, %)",
-        "TP09",
-        "stock_type",
-        "lcra",
-        "regulator",
-    ),
-    Metric("Stage 1 acknowledged in time (%)", "ack_in_time_1", view="management"),
-    Metric("Stage 2 acknowledged in time (%)", "ack_in_time_2", view="management"),
-    Metric(
-        "Stage 1 answered in time, management view (%)", "response_in_time_1", view="management"
-    ),
-    Metric(
-        "Stage 2 answered in time, management view (%)", "response_in_time_2", view="management"
-    ),
-    Metric("Stage 1 mean working days to response", "wd_to_response_mean_1"),
-    Metric("Stage 2 mean working days to response", "wd_to_response_mean_2"),
+]
+TIMELINESS_METRICS = (
+    [Metric(f"Stage {n} acknowledged in time (%)", f"ack_in_time_{n}") for n in (1, 2)]
+    + [
+        Metric(f"Stage {n} answered in time, {view} view (%)", f"response_in_time_{n}", view=view)
+        for n in (1, 2)
+        for view in ("regulator", "management")
+    ]
+    + [
+        Metric(f"Stage {n} mean working days to response", f"wd_to_response_mean_{n}")
+        for n in (1, 2)
+    ]
+)
+
+HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
     Metric("Resolved at stage 2 (%)", "resolved_stage2"),
-    Metric("Refused complaints (stage 1)", "refused_1"),
-    Metric("Ombudsman cases referred", "ombudsman_referred"),
-    Metric("Ombudsman determinations", "ombudsman_determinations"),
-    Metric("Maladministration rate (% of findings)", "ombudsman_maladministration_rate"),
-    Metric("Complaint Handling Failure Orders", "chfo_issued"),
+    Metric("Stage at which most complaints were resolved", "stage_most_resolutions"),
+    Metric("Escalations requested after the window", "escalation_late_requested"),
+    Metric("Complaints refused at stage 1", "refused_1"),
+    Metric("Escalations refused", "refused_2"),
     Metric("Compensation paid (£)", "compensation_paid_gbp"),
+    Metric("Promised actions done by their due date (%)", "promised_actions_on_time"),
     Metric("Service improvements completed", "learning_actions_completed"),
 ]
+
+# Positions at the period end (the year-to-date column repeats the period's own figure).
+POSITION_METRICS = [
+    Metric("Stage 1 complaints open", "open_1"),
+    Metric("Stage 1 complaints open past their deadline", "overdue_1"),
+    Metric("Stage 2 complaints open", "open_2"),
+    Metric("Stage 2 complaints open past their deadline", "overdue_2"),
+    Metric("Ombudsman cases in progress", "open_ombudsman_cases"),
+    Metric("Service improvements overdue", "overdue_learning_actions"),
+    Metric("Actions promised to complainants overdue", "overdue_promised_actions"),
+]
+
+OMBUDSMAN_METRICS = [
+    Metric("Ombudsman cases referred", "ombudsman_referred"),
+    Metric("Ombudsman determinations", "ombudsman_determinations"),
+    Metric("Ombudsman findings", "ombudsman_findings"),
+    Metric("Maladministration rate (% of findings)", "ombudsman_maladministration_rate"),
+    Metric("Orders complied with (%)", "ombudsman_orders_complied"),
+    Metric("Complaint Handling Failure Orders issued", "chfo_issued"),
+]
+
+REGIME_METRICS = (
+    VOLUME_METRICS
+    + TIMELINESS_METRICS
+    + [
+        Metric("Escalation rate (%)", "escalation_rate"),
+        Metric("Complaints refused at stage 1", "refused_1"),
+    ]
+)
+
+ARC_METRICS = [
+    Metric(f"ARC stage {n}: {text}", f"{measure}_{n}", view="regulator")
+    for n in (1, 2)
+    for measure, text in (
+        ("ARC_3", "responded to in full (%)"),
+        ("ARC_3_in_time", "responded to within the SPSO timescale (%)"),
+        ("ARC_4", "mean working days to a full response"),
+    )
+]
+
+SURVEY_METRICS = [
+    Metric("Complainant surveys returned (% of sent)", "complainant_survey_response_rate"),
+    Metric("Complainants satisfied with timeliness (%)", "complainant_satisfaction_timeliness"),
+    Metric("Complainants satisfied with fairness (%)", "complainant_satisfaction_fairness"),
+    Metric("Complainants satisfied with the outcome (%)", "complainant_satisfaction_outcome"),
+]
+
+# Names a target takes when landlord.yaml gives it no label: the pack's own metric labels.
+METRIC_NAMES = {
+    (m.measure, m.view): m.label
+    for m in HANDLING_METRICS + POSITION_METRICS + OMBUDSMAN_METRICS + SURVEY_METRICS
+}
+
+# A group (a service area, a country) with no row in a period had nothing recorded there.
+NONE_RECORDED = "–"
 
 
 def previous_period(period: Period) -> Period | None:
@@ -67,65 +143,309 @@ def periods_to_date(period: Period) -> list[Period]:
     return [p for p in siblings if p.start <= period.start]
 
 
-def committee_sections(measures: Measures, ytd: Measures, period: Period) -> list[Section]:
-    """The pack's sections: key figures, timeliness trend, open-complaint ageing, themes."""
+def ytd_key(period: Period) -> str:
+    """Key of the year-to-date rows ending with ``period``: ``2025-26-YTD``."""
+    return f"{ReportingYear.containing(period.start).key}-YTD"
+
+
+def with_year_to_date(measures: Measures, period: Period) -> Measures:
+    """``measures`` plus year-to-date rows to ``period`` and to the same period last year.
+
+    Year-to-date rows add the periods' numerators and denominators (design.md s6, never averaged
+    rates); positions at a date (open, overdue, in progress) take the last period's row.
+    """
+    last_year = same_period_last_year(period)
+    extra = [
+        year_to_date(measures, periods_to_date(p), ytd_key(p)).frame for p in (period, last_year)
+    ]
+    frames = [measures.frame] + [f.select(measures.frame.columns) for f in extra if f.height]
+    return Measures(pl.concat(frames, how="vertical_relaxed"))
+
+
+def tp09_quarter(period: Period) -> Period | None:
+    """The quarter whose TP09 the pack shows: the pack's quarter, or the quarter a month closes.
+
+    TSM surveys run in waves; a month's handful of answers is not a result, so a monthly pack
+    shows TP09 only in the month that ends a quarter.
+    """
     year = ReportingYear.containing(period.start)
+    return next((q for q in year.quarters() if q.end == period.end), None)
+
+
+# --- the other sections --------------------------------------------------------------------------
+
+
+def volumes_section(measures: Measures, period: Period) -> Section:
+    """Complaints received this period and year to date, each against the same period last year."""
+    section = Section("volumes", "Complaints received against last year")
+    last = same_period_last_year(period)
+    columns = [
+        (period.label, period),
+        (last.label, last),
+        ("Year to date", ytd_key(period)),
+        ("Same period last year", ytd_key(last)),
+    ]
+    metrics = VOLUME_METRICS
+    section.text(
+        f"{period.label} and the year to date, each beside the same period a year earlier "
+        f"({last.label})."
+    )
+    section.add_table(
+        metric_table(
+            "tbl-committee-volumes",
+            f"Complaints received, {period.label} against {last.label}",
+            measures,
+            metrics,
+            columns,
+        ),
+        empty="No complaint volumes for this period in the measures table.",
+    )
+    section.add_table(
+        breakdown_comparison(
+            "tbl-committee-volumes-area",
+            f"Stage 1 complaints by service area, {period.label} against {last.label}",
+            measures,
+            "received_1",
+            "service_area",
+            columns,
+            heading="Service area",
+        )
+    )
+    return section
+
+
+def breakdown_comparison(
+    table_id: str,
+    caption: str,
+    measures: Measures,
+    measure: str,
+    breakdown: str,
+    columns: list[tuple[str, Period | str]],
+    *,
+    heading: str,
+):
+    """One row per value of ``breakdown`` seen in any column, one column per period.
+
+    A value with no row in a period had nothing recorded there: its cell is "–", not a zero
+    the measures table does not hold.
+    """
+    frames = [
+        measures.breakdown(measure, period, breakdown).select(
+            "breakdown_value", pl.col("display").fill_null("[U]").alias(name)
+        )
+        for name, period in columns
+    ]
+    joined = frames[0]
+    for frame in frames[1:]:
+        joined = joined.join(frame, on="breakdown_value", how="full", coalesce=True)
+    if joined.is_empty():
+        return None
+    joined = joined.with_columns(
+        pl.col("breakdown_value").map_elements(label, return_dtype=pl.String).alias(heading)
+    ).sort(heading)
+    return data_table(
+        table_id,
+        caption,
+        joined.select(heading, *[pl.col(name).fill_null(NONE_RECORDED) for name, _ in columns]),
+        note=f"{NONE_RECORDED}: none recorded in that period.",
+    )
+
+
+def handling_section(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, measures: Measures, period: Period
+) -> Section:
+    section = Section("handling", "Complaint handling")
     before = previous_period(period)
-    ytd_key = f"{year.key}-YTD"
-    both = Measures(
-        measures.frame.vstack(ytd.frame.select(measures.frame.columns))
-        if ytd.frame.height
-        else measures.frame
-    )
-    key = Section("key-figures", "Key figures")
-    key.text(
-        f"{period.label}, the {'quarter' if period.kind == 'quarter' else 'month'} before, and the "
-        f"year to date ({year.start:%d %B %Y} to {period.end:%d %B %Y}). Year-to-date rates add "
-        "the periods' numerators and denominators; medians are not combined."
-    )
+    year = ReportingYear.containing(period.start)
     columns = [(period.label, period)]
     if before is not None:
         columns.append((before.label, before))
-    columns.append(("Year to date", ytd_key))
-    key.add_table(
+    columns.append(("Year to date", ytd_key(period)))
+    section.text(
+        f"{period.label}, the {period.kind} before and the year to date ({year.start:%d %B %Y} to "
+        f"{period.end:%d %B %Y}). The regulator view allows extensions up to the Code's limit (the "
+        "SPSO's in Scotland); the management view follows our own policy. Year-to-date rates add "
+        "the periods' numerators and denominators."
+    )
+    stock = ReportContext(con, landlord, year, measures, False).headline_stock_type()
+    tsm = [
+        Metric(
+            f"Stage {n} answered in time, {label(stock)} (CH02, %)",
+            f"CH02_{n}",
+            "stock_type",
+            stock,
+            "regulator",
+        )
+        for n in (1, 2)
+    ] + [
+        Metric(
+            f"Stage {n} per 1,000 homes, {label(stock)} (CH01)",
+            f"CH01_{n}",
+            "stock_type",
+            stock,
+            "regulator",
+        )
+        for n in (1, 2)
+    ]
+    section.add_table(
         metric_table(
-            "tbl-committee-key", f"Key figures, {period.label}", both, KEY_METRICS, columns
+            "tbl-committee-handling",
+            f"Complaint handling, {period.label}",
+            measures,
+            HANDLING_METRICS + tsm,
+            columns,
         ),
         empty="No figures for this period in the measures table.",
     )
+    provisional = measures.get("resolved_stage1_provisional", period)
+    if provisional is not None and provisional["value"] == 1:
+        section.note(
+            "Resolved at stage 1 is provisional: some residents can still ask for stage 2."
+        )
+    quarter = tp09_quarter(period)
+    if quarter is not None:
+        tp09 = tp09_table(measures, quarter)
+        if tp09 is not None:
+            section.add_table(tp09)
+        else:
+            section.note(
+                f"No TSM survey responses were dated in {quarter.label}, so TP09 is not shown."
+            )
+    if landlord.complainant_survey != "none":
+        section.add_table(
+            metric_table(
+                "tbl-committee-survey",
+                f"Complainant surveys, {period.label}",
+                measures,
+                SURVEY_METRICS,
+                columns,
+            ),
+            empty="No complainant surveys were sent or returned this period.",
+        )
+    return section
 
-    trend = Section("trend", "Timeliness month by month, year to date")
-    # The year's month rows, cut at the period end: the trend shows the year to date only.
+
+def tp09_table(measures: Measures, quarter: Period):
+    """TP09 per stock type for a quarter with respondents, else None (no survey wave that quarter)."""
+    records = []
+    for stock in ("lcra", "lcho", "combined"):
+        respondents = measures.get("TP09_respondents", quarter, "stock_type", stock, "regulator")
+        if respondents is None or not respondents["value"]:
+            continue
+        tp09 = measures.get("TP09", quarter, "stock_type", stock, "regulator")
+        moe = measures.get("TP09_margin_of_error", quarter, "stock_type", stock, "regulator")
+        records.append(
+            [
+                label(stock),
+                shown(tp09),
+                shown(respondents),
+                "[U]" if moe is None or moe["value"] is None else f"±{moe['display']}",
+            ]
+        )
+    if not records:
+        return None
+    return data_table(
+        "tbl-committee-tp09",
+        f"Tenant satisfaction with complaint handling (TP09), {quarter.label}",
+        pl.DataFrame(
+            records,
+            schema=["Stock type", "TP09 (%)", "Respondents", "Margin of error (points, 95%)"],
+            orient="row",
+        ),
+        note="TSM survey responses dated in the quarter from tenants who had complained in the "
+        "last 12 months; the year's TP09 for the return adds the year's responses.",
+    )
+
+
+def regimes_section(measures: Measures, period: Period) -> Section:
+    """England and Scotland side by side (Housing Ombudsman Code / SPSO model), with ARC."""
+    section = Section("regimes", "England and Scotland")
+    section.text(
+        "Complaints in England follow the Housing Ombudsman's Complaint Handling Code; in "
+        "Scotland, the SPSO model procedure (stage 1 answered in 5 working days, with no "
+        "acknowledgement step). Each regime's regulator view uses its own limits."
+    )
+    records = []
+    for metric in REGIME_METRICS:
+        cells = [
+            measures.get(metric.measure, period, "regime", regime, metric.view)
+            for regime in ("eng", "sct")
+        ]
+        if any(cell is not None for cell in cells):
+            texts = [NONE_RECORDED if cell is None else shown(cell) for cell in cells]
+            if metric.measure == "ack_in_time_1" and cells[1] is None:
+                texts[1] = "no acknowledgement step"
+            records.append([metric.label, *texts])
+    frame = pl.DataFrame(records, schema=["Measure", "England", "Scotland"], orient="row")
+    section.add_table(
+        data_table(
+            "tbl-committee-regimes",
+            f"England and Scotland, {period.label}",
+            frame,
+            note=f"{NONE_RECORDED}: none recorded in that country this period.",
+        ),
+        empty="No figures by regime for this period.",
+    )
+    section.add_table(
+        metric_table(
+            "tbl-committee-arc",
+            "Scottish Housing Regulator ARC complaint indicators (Scottish complaints)",
+            measures,
+            ARC_METRICS,
+            [(period.label, period), ("Year to date", ytd_key(period))],
+        ),
+        empty=f"ARC indicators: {NOT_AVAILABLE}.",
+    )
+    return section
+
+
+def trend_section(measures: Measures, period: Period) -> Section:
+    section = Section("trend", "Timeliness month by month, year to date")
+    year = ReportingYear.containing(period.start)
+    # The year's month rows cut at the period end: the trend shows the year to date only.
     last_month = period.end.strftime("%Y-%m")
     to_date = Measures(
-        both.frame.filter(
+        measures.frame.filter(
             (pl.col("breakdown") != "month") | (pl.col("breakdown_value") <= last_month)
         )
     )
-    trend_block(
-        trend,
-        "committee-timeliness",
-        "Stage 1 complaints answered in time by month",
-        to_date,
-        year,
-        [
-            Metric("Regulator view", "response_in_time_1", view="regulator"),
-            Metric("Management view", "response_in_time_1", view="management"),
-        ],
-        y_label="Answered in time (%)",
-        percent=True,
-        summary="Stage 1 responses in time each month so far this year, regulator view (Code "
-        "extension limit) and management view (our policy).",
-    )
+    for stage in (1, 2):
+        trend_block(
+            section,
+            f"committee-timeliness-{stage}",
+            f"Stage {stage} complaints answered in time by month",
+            to_date,
+            year,
+            [
+                Metric("Regulator view", f"response_in_time_{stage}", view="regulator"),
+                Metric("Management view", f"response_in_time_{stage}", view="management"),
+            ],
+            y_label="Answered in time (%)",
+            percent=True,
+            summary=f"Stage {stage} responses in time each month so far this year, regulator "
+            "view (Code extension limit) and management view (our policy).",
+        )
+    return section
 
-    ageing = Section("ageing", "Open complaints: ageing")
-    ageing.text(
-        f"Complaints open at {period.end:%d %B %Y} (or the data cut, if earlier), by working days "
-        "since they were received, and those past their deadline."
+
+def open_section(measures: Measures, period: Period, as_of: dt.date) -> Section:
+    section = Section("open", "Open and overdue complaints")
+    section.text(
+        f"Positions on {as_of:%d %B %Y}: complaints open by working days since they were "
+        "received, and those past their deadline (management view) by working days overdue."
+    )
+    section.add_table(
+        metric_table(
+            "tbl-committee-open",
+            f"Open complaints and overdue actions on {as_of:%d %B %Y}",
+            measures,
+            POSITION_METRICS,
+            [(period.label, period)],
+        )
     )
     for stage in (1, 2):
         breakdown_block(
-            ageing,
+            section,
             f"open-{stage}",
             f"Open stage {stage} complaints by working days since received",
             measures,
@@ -138,7 +458,7 @@ def committee_sections(measures: Measures, ytd: Measures, period: Period) -> lis
             empty=f"No open stage {stage} complaints recorded.",
         )
         breakdown_block(
-            ageing,
+            section,
             f"overdue-{stage}",
             f"Open stage {stage} complaints past their deadline",
             measures,
@@ -149,10 +469,92 @@ def committee_sections(measures: Measures, ytd: Measures, period: Period) -> lis
             value_heading="Complaints",
             sort_by_value=False,
         )
+    return section
 
-    themes = Section("themes", "Where complaints came from")
+
+def overdue_improvements(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, as_of: dt.date
+) -> pl.DataFrame:
+    """Service improvements past their due date and not completed on ``as_of``: the rule of the
+    ``overdue_learning_actions`` measure, listed (theme, what, due) for the committee to chase."""
+    if not table_exists(con, "learning_action"):
+        return pl.DataFrame()
+    return query_frame(
+        con,
+        """
+        select theme as "Theme", description as "Improvement",
+               strftime(due_date, '%d/%m/%Y') as "Due"
+        from learning_action
+        where landlord_id = ? and due_date < ?
+          and coalesce(completed_date, date '9999-12-31') > ?
+        order by due_date, theme, action_ref
+        """,
+        [landlord_id, as_of, as_of],
+    )
+
+
+def ombudsman_section(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord,
+    measures: Measures,
+    period: Period,
+    as_of: dt.date,
+) -> Section:
+    section = Section("ombudsman", "Ombudsman cases and overdue actions")
+    section.add_table(
+        metric_table(
+            "tbl-committee-ombudsman",
+            f"Ombudsman casework, {period.label}",
+            measures,
+            OMBUDSMAN_METRICS,
+            [(period.label, period), ("Year to date", ytd_key(period))],
+        ),
+        empty="No Ombudsman casework recorded.",
+    )
     breakdown_block(
-        themes,
+        section,
+        "committee-ombudsman-open",
+        f"Ombudsman cases in progress on {as_of:%d %B %Y}, by body",
+        measures,
+        "open_ombudsman_cases",
+        period,
+        "body",
+        heading="Body",
+        value_heading="Cases in progress",
+        empty="No Ombudsman cases in progress.",
+    )
+    overdue = overdue_improvements(con, landlord.landlord_id, as_of)
+    count = measures.get("overdue_learning_actions", period)
+    if overdue.height:
+        section.add_table(
+            data_table(
+                "tbl-committee-overdue-improvements",
+                f"Service improvements past their due date on {as_of:%d %B %Y} ({shown(count)})",
+                overdue,
+                align_right=["Due"],
+            )
+        )
+    else:
+        section.note("No service improvement is past its due date.")
+    breakdown_block(
+        section,
+        "committee-overdue-promised",
+        f"Actions promised to complainants past their due date on {as_of:%d %B %Y}, by stage",
+        measures,
+        "overdue_promised_actions",
+        period,
+        "stage",
+        heading="Stage",
+        value_heading="Actions overdue",
+        empty="No promised action is past its due date.",
+    )
+    return section
+
+
+def themes_section(measures: Measures, period: Period) -> Section:
+    section = Section("themes", "Where complaints came from")
+    breakdown_block(
+        section,
         "committee-area",
         f"Stage 1 complaints by service area, {period.label}",
         measures,
@@ -166,7 +568,29 @@ def committee_sections(measures: Measures, ytd: Measures, period: Period) -> lis
         empty="No stage 1 complaints this period.",
     )
     breakdown_block(
-        themes,
+        section,
+        "committee-category",
+        f"Stage 1 complaints by category, {period.label}",
+        measures,
+        "received_1",
+        period,
+        "category",
+        heading="Category",
+        value_heading="Complaints",
+    )
+    breakdown_block(
+        section,
+        "committee-root-cause",
+        f"Root causes recorded, {period.label}",
+        measures,
+        "root_cause",
+        period,
+        "root_cause",
+        heading="Root cause",
+        value_heading="Complaints",
+    )
+    breakdown_block(
+        section,
         "committee-outcome",
         f"Stage 1 outcomes, {period.label} (%)",
         measures,
@@ -176,4 +600,53 @@ def committee_sections(measures: Measures, ytd: Measures, period: Period) -> lis
         heading="Outcome",
         value_heading="Share (%)",
     )
-    return [key, trend, ageing, themes]
+    return section
+
+
+def as_of_date(period: Period, data_cut: dt.date) -> dt.date:
+    """The date positions are counted at: the period end, or the data cut when earlier (the rule of
+    the open, overdue and in-progress measures)."""
+    return min(period.end, data_cut)
+
+
+def committee_sections(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord,
+    measures: Measures,
+    period: Period,
+    data_cut: dt.date,
+) -> list[Section]:
+    """The pack's sections for ``period`` (a month or a quarter).
+
+    Parameters
+    ----------
+    con
+        The landlord's DuckDB (read only): the overdue improvements list reads ``learning_action``.
+    landlord
+        landlord.yaml: targets, regimes, complainant surveys.
+    measures
+        The landlord's measure rows from the start of the previous reporting year to the end of
+        this one, with :func:`with_year_to_date` rows added.
+    period
+        The month or quarter.
+    data_cut
+        The date the exports were taken (positions are counted at the earlier of it and the
+        period end).
+    """
+    if period.kind not in ("month", "quarter"):
+        raise ValueError(f"committee pack period '{period.key}' must be a quarter or a month")
+    as_of = as_of_date(period, data_cut)
+    sections = [
+        targets_section(measures, landlord, period, ytd_key(period), as_of, METRIC_NAMES),
+        volumes_section(measures, period),
+        handling_section(con, landlord, measures, period),
+    ]
+    if {"eng", "sct"} <= set(landlord.regimes):
+        sections.append(regimes_section(measures, period))
+    sections += [
+        trend_section(measures, period),
+        open_section(measures, period, as_of),
+        ombudsman_section(con, landlord, measures, period, as_of),
+        themes_section(measures, period),
+    ]
+    return sections

@@ -34,13 +34,14 @@ from markupsafe import Markup
 from pipeline import workspaces
 from pipeline.config import Landlord, load_landlord
 from pipeline.io import atomic_write_text
-from pipeline.periods import Period, ReportingYear, parse_quarter
+from pipeline.measures import resolve_data_cut
+from pipeline.periods import Period, ReportingYear, parse_period
 from pipeline.reporting import annual
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.charts import plotly_js
-from pipeline.reporting.committee import committee_sections, periods_to_date
-from pipeline.reporting.data import Measures, year_to_date
+from pipeline.reporting.committee import committee_sections, with_year_to_date
+from pipeline.reporting.data import Measures
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
 from pipeline.reporting.residents import learning_sections
@@ -330,14 +331,7 @@ def render_annual_report(
 
 def _period(key: str) -> Period:
     """``2024-25-Q2`` (quarter), ``2024-05`` (month) or ``2024-25`` (year)."""
-    if re.fullmatch(r"\d{4}-\d{2}-[Qq][1-4]", key):
-        return parse_quarter(key)
-    # 'YYYY-MM' is a month unless MM is YY + 1: '2011-12' is the reporting year 2011/12.
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", key) and int(key[5:]) != int(key[2:4]) + 1:
-        start = dt.date(int(key[:4]), int(key[5:]), 1)
-        year = ReportingYear.containing(start)
-        return next(m for m in year.months() if m.key == key)
-    return ReportingYear.parse(key)
+    return parse_period(key)
 
 
 def render_committee_pack(
@@ -366,8 +360,8 @@ def render_committee_pack(
         raise ValueError(f"committee pack period '{quarter}' must be a quarter or a month")
     year = ReportingYear.containing(period.start)
     measures = _load(con, landlord, year.previous.start, year.end, published=False)
-    ytd = year_to_date(measures, periods_to_date(period), f"{year.key}-YTD")
-    sections = committee_sections(measures, ytd, period)
+    measures = with_year_to_date(measures, period)
+    sections = committee_sections(con, landlord, measures, period, resolve_data_cut(landlord))
     return _write(
         Path(out_dir),
         "committee_pack",
@@ -444,7 +438,7 @@ def render_learning_summary(
         title="Learning from complaints",
         landlord=landlord,
         period_label=period.label,
-        sections=learning_sections(con, landlord.landlord_id, measures, period),
+        sections=learning_sections(con, landlord, measures, period, resolve_data_cut(landlord)),
         data_cut=_data_cut(landlord),
         published=True,
         intro="Every complaint helps us improve. This summary shows what residents told us and "

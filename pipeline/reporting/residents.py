@@ -1,20 +1,307 @@
-"""The learning summary for residents (seed 003 s26.5): what complaints told us and what changed."""
+"""The learning summary for residents: what complaints told us and what changed (seed 003 s26.5).
+
+Homes Plus publishes "wider learning and improvements from complaints ... at least quarterly"; the
+others share performance with residents at least yearly. The summary is a published document: the
+figures come from the ``measures`` table with counts under 5 suppressed, and the timeliness shown is
+the regulator's figure (the Code's, or the SPSO's, extension limits), not the landlord's own
+management view. It ends with how to complain and the Ombudsman's (or SPSO's) contact details.
+"""
 
 from __future__ import annotations
 
-import duckdb
+import datetime as dt
+from dataclasses import dataclass
 
+import duckdb
+import polars as pl
+
+from pipeline.config import Landlord
 from pipeline.periods import Period
-from pipeline.reporting.annual import learning_actions
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, metric_table, shown
-from pipeline.reporting.data import Measures
+from pipeline.reporting.committee import as_of_date
+from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.tables import data_table
+
+SUPPRESSED = "<5"
+
+
+@dataclass(frozen=True)
+class Ombudsman:
+    """An independent body residents can take a complaint to, and how to reach it."""
+
+    name: str
+    when: str
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    post: str = ""
+
+    def line(self) -> str:
+        ways = [
+            f"phone {self.phone}" if self.phone else "",
+            f"email {self.email}" if self.email else "",
+            f"online at {self.web}" if self.web else "",
+            f"by post to {self.post}" if self.post else "",
+        ]
+        return f"{self.name}: {self.when} Contact: {'; '.join(w for w in ways if w)}."
+
+
+# Published contact details (the seed policies print the Housing Ombudsman's and the SPSO's).
+HOUSING_OMBUDSMAN = Ombudsman(
+    "Housing Ombudsman Service (England)",
+    "if you are unhappy with our final response, or we have not answered you, you can ask the "
+    "Ombudsman to look at your complaint; you can also contact them for advice at any time.",
+    phone="0300 111 3000",
+    email="info@housing-ombudsman.org.uk",
+    web="www.housing-ombudsman.org.uk",
+    post="Housing Ombudsman Service, PO Box 1484, Unit D, Preston, PR2 0ET",
+)
+SPSO = Ombudsman(
+    "Scottish Public Services Ombudsman (Scotland)",
+    "if you are still unhappy after our stage 2 response, you can ask the SPSO to look at your "
+    "complaint.",
+    phone="0800 377 7330",
+    web="www.spso.org.uk",
+)
+ENERGY_OMBUDSMAN = Ombudsman(
+    "Energy Ombudsman (heat networks)",
+    "if a complaint about your heat supply is not resolved within 8 weeks, or we send you a "
+    "deadlock letter, you can take it to the Energy Ombudsman.",
+    phone="0330 440 1624",
+    web="www.energyombudsman.org",
+)
+CARE_OMBUDSMAN = Ombudsman(
+    "Local Government and Social Care Ombudsman (care services in England)",
+    "complaints about care services can go to the Local Government and Social Care Ombudsman.",
+    phone="0300 061 0614",
+    web="www.lgo.org.uk",
+)
+CARE_INSPECTORATE = Ombudsman(
+    "Care Inspectorate (care services in Scotland)",
+    "you can complain about a care service directly to the Care Inspectorate.",
+    web="www.careinspectorate.com",
+)
+
+
+def ombudsmen(landlord: Landlord, measures: Measures, period: Period) -> list[Ombudsman]:
+    """The bodies this landlord's residents can go to: the Housing Ombudsman in England, the SPSO
+    in Scotland, the Energy Ombudsman where heat-network rules apply, and the care bodies where
+    care complaints are recorded."""
+    bodies = []
+    if "eng" in landlord.regimes:
+        bodies.append(HOUSING_OMBUDSMAN)
+    if "sct" in landlord.regimes:
+        bodies.append(SPSO)
+    if any(v.heat_network_rules_from is not None for v in landlord.policy_versions):
+        bodies.append(ENERGY_OMBUDSMAN)
+    care = measures.get("care_complaints", period)
+    if care is not None and care["display"] not in ("0", "[U]"):
+        bodies += [CARE_OMBUDSMAN] if "eng" in landlord.regimes else []
+        bodies += [CARE_INSPECTORATE] if "sct" in landlord.regimes else []
+    return bodies
+
+
+def changes_made(
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    period: Period,
+    as_of: dt.date,
+    *,
+    published: bool,
+) -> pl.DataFrame:
+    """Service improvements of the period, each change listed once, with its status on ``as_of``.
+
+    An improvement is listed when it was raised or completed in the period, or is overdue on
+    ``as_of`` (due before it and not completed by it). Actions with the same theme and wording
+    (the same change made again for other complaints) are one line: their linked complaints are
+    counted once each, and the line is overdue when any of them is, done when all are.
+    Completions after ``as_of`` are not known yet. Counts of linked complaints from 1 to 4 are
+    shown as ``<5`` in the published version.
+    """
+    if not table_exists(con, "learning_action"):
+        return pl.DataFrame()
+    frame = query_frame(
+        con,
+        """
+        with actions as (
+            select
+                action_ref,
+                trim(theme) as theme,
+                trim(description) as description,
+                linked_complaint_ids,
+                raised_date,
+                due_date,
+                case when completed_date <= $as_of then completed_date end as completed_date
+            from learning_action
+            where landlord_id = $landlord_id and raised_date <= $as_of
+        ),
+        listed as (
+            select *,
+                completed_date is null and due_date < $as_of as overdue
+            from actions
+            where raised_date between $start and $end
+               or completed_date between $start and $end
+               or (completed_date is null and due_date < $as_of)
+        ),
+        linked as (
+            select lower(theme) as theme_key, lower(description) as description_key,
+                   count(distinct complaint_id) as linked
+            from listed, unnest(coalesce(linked_complaint_ids, []::varchar[])) as t(complaint_id)
+            group by all
+        )
+        select
+            min(l.theme) as theme,
+            min(l.description) as description,
+            coalesce(any_value(k.linked), 0) as linked,
+            bool_or(l.overdue) as overdue,
+            bool_and(l.completed_date is not null) as done,
+            min(l.due_date) filter (where l.overdue) as overdue_since,
+            max(l.completed_date) as completed,
+            max(l.due_date) filter (where l.completed_date is null) as due,
+            min(l.raised_date) as raised
+        from listed as l
+        left join linked as k
+            on k.theme_key = lower(l.theme) and k.description_key = lower(l.description)
+        group by lower(l.theme), lower(l.description)
+        order by overdue desc, done, theme, raised
+        """,
+        {
+            "landlord_id": landlord_id,
+            "start": period.start,
+            "end": period.end,
+            "as_of": as_of,
+        },
+    )
+    if frame.is_empty():
+        return frame
+    linked = pl.col("linked").cast(pl.String)
+    if published:
+        linked = (
+            pl.when(pl.col("linked").is_between(1, 4)).then(pl.lit(SUPPRESSED)).otherwise(linked)
+        )
+    status = (
+        pl.when(pl.col("overdue"))
+        .then(pl.lit("Overdue: due ") + pl.col("overdue_since").dt.strftime("%-d %B %Y"))
+        .when(pl.col("done"))
+        .then(pl.lit("Done ") + pl.col("completed").dt.strftime("%B %Y"))
+        .when(pl.col("due").is_not_null())
+        .then(pl.lit("In progress: due ") + pl.col("due").dt.strftime("%-d %B %Y"))
+        .otherwise(pl.lit("In progress"))
+    )
+    return frame.select(
+        pl.col("theme").alias("Theme"),
+        pl.col("description").alias("What we changed"),
+        linked.alias("Complaints that led to it"),
+        status.alias("Where it stands"),
+    )
+
+
+def how_we_did(measures: Measures, landlord: Landlord, period: Period):
+    """The regulator's timeliness figures, first-stage resolution and promised actions.
+
+    A landlord with homes in England and Scotland shows each country's figures against its own
+    rules (the Code's limits, or the SPSO's); Scotland's stage 1 has no acknowledgement step.
+    """
+    both = {"eng", "sct"} <= set(landlord.regimes)
+    places = [("eng", "England: "), ("sct", "Scotland: ")] if both else [(None, "")]
+    metrics = []
+    for regime, prefix in places:
+        breakdown = "none" if regime is None else "regime"
+        value = "all" if regime is None else regime
+        metrics += [
+            Metric(
+                f"{prefix}first replies sent within the time limit (%)",
+                "response_in_time_1",
+                breakdown,
+                value,
+                "regulator",
+            ),
+            Metric(
+                f"{prefix}second-stage replies sent within the time limit (%)",
+                "response_in_time_2",
+                breakdown,
+                value,
+                "regulator",
+            ),
+            Metric(
+                f"{prefix}complaints acknowledged in time (%)", "ack_in_time_1", breakdown, value
+            ),
+            Metric(
+                f"{prefix}complaints sorted out at the first stage (%)",
+                "resolved_stage1",
+                breakdown,
+                value,
+                "management",
+            ),
+        ]
+    metrics.append(
+        Metric("Actions we promised that were done on time (%)", "promised_actions_on_time")
+    )
+    table = metric_table(
+        "tbl-residents-how",
+        f"How we handled complaints, {period.label}",
+        measures,
+        metrics,
+        [(period.label, period)],
+        first_heading="What we measure",
+        note="Within the time limit: the regulator's measure, which counts an extension only up "
+        "to the Complaint Handling Code's limit (the SPSO's in Scotland). [c]: not shown because "
+        "fewer than 5 complaints are behind the figure.",
+    )
+    return table
+
+
+def complaints_contact_lines(landlord: Landlord) -> list[str]:
+    """How to complain to the landlord, from landlord.yaml ``complaints_contact``."""
+    contact = landlord.complaints_contact
+    lines = [
+        f"Phone: {contact.phone}" if contact.phone else "",
+        f"Email: {contact.email}" if contact.email else "",
+        f"Online: {contact.web}" if contact.web else "",
+        f"Write to: {contact.post}" if contact.post else "",
+        f"In person: {contact.in_person}" if contact.in_person else "",
+    ]
+    return [line for line in lines if line]
+
+
+def how_to_complain(landlord: Landlord, measures: Measures, period: Period) -> Section:
+    """How to complain to us, and the bodies residents can go to if they are still unhappy."""
+    section = Section("how-to-complain", "How to complain")
+    section.text(
+        "You can complain in whatever way suits you: by phone, in writing, by email, online or by "
+        "telling any member of staff. Someone can complain for you with your permission. We "
+        "will acknowledge your complaint, agree with you what it is about and reply in writing."
+    )
+    section.bullets(complaints_contact_lines(landlord))
+    section.text("If you are not happy with how we dealt with your complaint:")
+    section.bullets([body.line() for body in ombudsmen(landlord, measures, period)])
+    return section
 
 
 def learning_sections(
-    con: duckdb.DuckDBPyConnection, landlord_id: str, measures: Measures, period: Period
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord,
+    measures: Measures,
+    period: Period,
+    data_cut: dt.date,
 ) -> list[Section]:
-    """Plain-language sections: what you told us, what we changed, how we did."""
+    """Plain-language sections: what you told us, what we changed, how we did, how to complain.
+
+    Parameters
+    ----------
+    con
+        The landlord's DuckDB (read only): the changes come from ``learning_action``.
+    landlord
+        landlord.yaml: regimes, heat-network rules, how to complain.
+    measures
+        The period's measure rows, counts under 5 suppressed (a published document).
+    period
+        A quarter, or the reporting year.
+    data_cut
+        The date the exports were taken: an action's status is as known on the earlier of it and
+        the period end.
+    """
+    as_of = as_of_date(period, data_cut)
     told = Section("told-us", "What your complaints told us")
     received = measures.get("complaints_received", period)
     if received is not None:
@@ -46,35 +333,26 @@ def learning_sections(
     )
 
     changed = Section("changed", "What we changed")
-    actions = learning_actions(con, landlord_id, period, published=True)
+    actions = changes_made(con, landlord.landlord_id, period, as_of, published=True)
     if actions.height:
         changed.text(
-            "Each change below came from complaints. We show how many complaints led to it, not "
-            "details of anyone's case."
+            "Each change below came from complaints. We list each change once, say how many "
+            "complaints led to it (never details of anyone's case) and where it stood on "
+            f"{as_of:%-d %B %Y}. Changes we have not finished by the date we set are marked "
+            "overdue."
         )
         changed.add_table(
-            data_table("tbl-residents-changes", "Changes we made or are making", actions)
+            data_table(
+                "tbl-residents-changes",
+                "Changes we made or are making",
+                actions,
+                align_right=["Complaints that led to it"],
+            )
         )
     else:
         changed.note("No service improvements were recorded for this period.")
 
     how = Section("how-we-did", "How well we handled complaints")
-    how.add_table(
-        metric_table(
-            "tbl-residents-how",
-            "How we handled complaints",
-            measures,
-            [
-                Metric("First replies sent in time (%)", "response_in_time_1", view="management"),
-                Metric(
-                    "Second-stage replies sent in time (%)", "response_in_time_2", view="management"
-                ),
-                Metric("Complaints sorted out at the first stage (%)", "resolved_stage1"),
-                Metric("Promised actions done on time (%)", "promised_actions_on_time"),
-            ],
-            [(period.label, period)],
-            first_heading="What we measure",
-        ),
-        empty="No figures for this period.",
-    )
-    return [told, changed, how]
+    how.add_table(how_we_did(measures, landlord, period), empty="No figures for this period.")
+
+    return [told, changed, how, how_to_complain(landlord, measures, period)]

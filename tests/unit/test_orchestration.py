@@ -19,6 +19,7 @@ from pipeline.config import Schedules
 from pipeline.defs.orchestration import schedules as sched
 from pipeline.defs.orchestration.sensors import build_workspace_sensor, fingerprint
 from pipeline.partitions import (
+    build_landlord_month_partitions,
     build_landlord_quarter_partitions,
     build_landlord_year_partitions,
     landlords_in_root,
@@ -132,7 +133,7 @@ def test_due_refresh(day, expected):
         ("quarterly", dt.date(2025, 1, 10), "2024-25-Q3"),
         ("quarterly", dt.date(2025, 4, 10), "2024-25-Q4"),
         ("quarterly", dt.date(2025, 8, 10), None),  # not after a quarter end
-        ("monthly", dt.date(2025, 8, 10), "2025-26-Q2"),  # quarter to date after July
+        ("monthly", dt.date(2025, 8, 10), None),  # a monthly committee gets monthly packs
         ("none", dt.date(2025, 7, 10), None),
     ],
 )
@@ -165,6 +166,7 @@ def two_landlords(tmp_path):
     schedules = sched.build_schedules(
         build_landlord_year_partitions(["alpha", "beta"], years),
         build_landlord_quarter_partitions(["alpha", "beta"], years),
+        build_landlord_month_partitions(["alpha", "beta"], years),
     )
     return store, schedules
 
@@ -193,13 +195,14 @@ def test_committee_returns_and_annual_schedules_on_given_dates(two_landlords):
     requests, _ = evaluate(schedules["committee_pack_schedule"], store, july_10)
     assert sorted(requests) == [
         (dg.MultiPartitionKey({"landlord": "alpha", "quarter": "2025-26-Q1"}), "alpha"),
-        (dg.MultiPartitionKey({"landlord": "beta", "quarter": "2025-26-Q1"}), "beta"),
     ]
+    requests, _ = evaluate(schedules["monthly_committee_pack_schedule"], store, july_10)
+    assert requests == [(dg.MultiPartitionKey({"landlord": "beta", "month": "2025-06"}), "beta")]
     aug_10 = dt.datetime(2025, 8, 10, 6, tzinfo=LONDON)
     requests, _ = evaluate(schedules["committee_pack_schedule"], store, aug_10)
-    assert requests == [
-        (dg.MultiPartitionKey({"landlord": "beta", "quarter": "2025-26-Q2"}), "beta")
-    ]
+    assert requests == []
+    requests, _ = evaluate(schedules["monthly_committee_pack_schedule"], store, aug_10)
+    assert requests == [(dg.MultiPartitionKey({"landlord": "beta", "month": "2025-07"}), "beta")]
     requests, _ = evaluate(
         schedules["returns_schedule"], store, dt.datetime(2025, 5, 31, 6, tzinfo=LONDON)
     )

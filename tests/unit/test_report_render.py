@@ -332,9 +332,12 @@ def test_committee_pack_and_learning_summary(sample, tmp_path, workspace):
         con, landlord, "2024-25-Q2", tmp_path, workspace=workspace, pdf=False
     )["html"].read_text(encoding="utf-8")
     assert _headings(pack) == [
-        "Key figures",
+        "Targets and exceptions",
+        "Complaints received against last year",
+        "Complaint handling",
         "Timeliness month by month, year to date",
-        "Open complaints: ageing",
+        "Open and overdue complaints",
+        "Ombudsman cases and overdue actions",
         "Where complaints came from",
     ]
     assert "Year to date" in pack and "Q1 2024/25" in pack

@@ -1,4 +1,5 @@
-"""Jobs an analyst schedules: monthly refresh, returns, annual report, committee pack.
+"""Jobs an analyst schedules: monthly refresh, returns, annual report, committee packs, learning
+summary.
 
 Job names end in ``_job``: a job may not share its name with an asset. Jobs select assets by key *at definitions load* and leniently: a key that no domain defines is
 ignored rather than failing the code location, and each job keeps only assets of its own
@@ -16,12 +17,21 @@ from dagster._record import record  # the decorator Dagster's own selections use
 
 YEAR_DIMENSIONS = frozenset({"landlord", "year"})
 QUARTER_DIMENSIONS = frozenset({"landlord", "quarter"})
+MONTH_DIMENSIONS = frozenset({"landlord", "month"})
 
 # Asset keys per job target; upstream assets are added so a job refreshes what its outputs read.
 REFRESH_ASSETS = ("canonical_tables", "measures", "data_quality_report")
 RETURNS_ASSETS = ("tsm_return", "arc_return")
-ANNUAL_ASSETS = ("annual_report", "self_assessment", "learning_summary", "data_quality_report")
-COMMITTEE_ASSETS = ("committee_pack", "learning_summary")
+ANNUAL_ASSETS = (
+    "annual_report",
+    "self_assessment",
+    "learning_summary",
+    "scheme_reports",
+    "data_quality_report",
+)
+COMMITTEE_ASSETS = ("committee_pack",)
+MONTHLY_COMMITTEE_ASSETS = ("monthly_committee_pack",)
+LEARNING_ASSETS = ("quarterly_learning_summary",)
 
 
 def partition_dimensions(partitions_def: dg.PartitionsDefinition | None) -> frozenset[str]:
@@ -87,8 +97,26 @@ committee_pack_job = dg.define_asset_job(
     "committee_pack_job",
     selection=lenient_keys(COMMITTEE_ASSETS)
     & PartitionedBy(dimensions=QUARTER_DIMENSIONS, include_unpartitioned=False),
-    description="Quarterly committee pack (year to date, open-complaint ageing) for one landlord.",
+    description="Quarterly committee pack (targets, same quarter last year, year to date, "
+    "overdue) for one landlord whose committee meets quarterly.",
     tags={"complaints/job": "committee_pack_job"},
+)
+
+monthly_committee_pack_job = dg.define_asset_job(
+    "monthly_committee_pack_job",
+    selection=lenient_keys(MONTHLY_COMMITTEE_ASSETS)
+    & PartitionedBy(dimensions=MONTH_DIMENSIONS, include_unpartitioned=False),
+    description="Monthly committee pack (targets, same month last year, year to date, overdue) "
+    "for one landlord whose committee meets monthly.",
+    tags={"complaints/job": "monthly_committee_pack_job"},
+)
+
+learning_summary_job = dg.define_asset_job(
+    "quarterly_learning_summary_job",
+    selection=lenient_keys(LEARNING_ASSETS)
+    & PartitionedBy(dimensions=QUARTER_DIMENSIONS, include_unpartitioned=False),
+    description="Residents' learning summary for a quarter (landlords that publish quarterly).",
+    tags={"complaints/job": "quarterly_learning_summary_job"},
 )
 
 YEAR_JOBS = (refresh_job, returns_job, annual_report_job)

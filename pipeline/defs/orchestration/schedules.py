@@ -1,4 +1,5 @@
-"""Schedules: monthly refresh, committee pack, returns and annual report, dated per landlord.
+"""Schedules: monthly refresh, committee packs, learning summary, returns and annual report, dated per
+landlord.
 
 Each schedule ticks daily at 06:00 London time and asks every landlord's ``landlord.yaml``
 (``schedules:``, see :class:`pipeline.config.Schedules`) whether something is due that day, so a
@@ -17,13 +18,17 @@ from pipeline.config import ConfigError, Schedules
 from pipeline.defs.orchestration.jobs import (
     annual_report_job,
     committee_pack_job,
+    learning_summary_job,
+    monthly_committee_pack_job,
     refresh_job,
     returns_job,
 )
 from pipeline.partitions import (
     NO_LANDLORD,
+    landlord_month_partitions,
     landlord_quarter_partitions,
     landlord_year_partitions,
+    month_key,
     quarter_key,
     year_key,
 )
@@ -58,20 +63,47 @@ def due_refresh(schedules: Schedules, day: dt.date) -> str | None:
     return ReportingYear.containing(_previous_month_end(day)).key
 
 
-def due_committee_pack(schedules: Schedules, day: dt.date) -> str | None:
-    """The quarter whose committee pack is due on ``day``, or None.
-
-    Quarterly committees: ``committee_day_after_period`` days into the month after a quarter ends,
-    for that quarter. Monthly committees: that day of every month, for the quarter to date that
-    contains the month just ended (the pack shows year to date).
-    """
-    if schedules.committee == "none" or day.day != schedules.committee_day_after_period:
-        return None
+def _quarter_just_ended(day: dt.date) -> str | None:
+    """The quarter that ended with the month before ``day``, or None mid-quarter."""
     last_month_end = _previous_month_end(day)
-    quarter = _quarter_containing(last_month_end)
-    if schedules.committee == "quarterly" and last_month_end.month not in (3, 6, 9, 12):
+    if last_month_end.month not in (3, 6, 9, 12):
         return None
-    return quarter
+    return _quarter_containing(last_month_end)
+
+
+def due_committee_pack(schedules: Schedules, day: dt.date) -> str | None:
+    """The quarter whose committee pack is due on ``day`` (quarterly committees), or None.
+
+    ``committee_day_after_period`` days into the month after a quarter ends, for that quarter.
+    """
+    if schedules.committee != "quarterly" or day.day != schedules.committee_day_after_period:
+        return None
+    return _quarter_just_ended(day)
+
+
+def due_monthly_committee_pack(schedules: Schedules, day: dt.date) -> str | None:
+    """The month whose committee pack is due on ``day`` (monthly committees), or None.
+
+    ``committee_day_after_period`` days into every month, for the month just ended (seed 004's
+    senior managers meet monthly).
+    """
+    if schedules.committee != "monthly" or day.day != schedules.committee_day_after_period:
+        return None
+    return _previous_month_end(day).strftime("%Y-%m")
+
+
+def due_learning_summary(schedules: Schedules, day: dt.date) -> str | None:
+    """The quarter whose residents' learning summary is due on ``day``, or None.
+
+    Landlords that publish quarterly (``learning_summary: quarterly``, seed 003 s26.5), on
+    ``committee_day_after_period`` after the quarter ends; the yearly one comes with the annual
+    report.
+    """
+    if schedules.learning_summary != "quarterly":
+        return None
+    if day.day != schedules.committee_day_after_period:
+        return None
+    return _quarter_just_ended(day)
 
 
 def due_returns(schedules: Schedules, day: dt.date) -> str | None:
@@ -145,12 +177,13 @@ def _evaluator(name, rule, partitions_def, dimension, make_key):
 def build_schedules(
     year_partitions: dg.MultiPartitionsDefinition = landlord_year_partitions,
     quarter_partitions: dg.MultiPartitionsDefinition = landlord_quarter_partitions,
+    month_partitions: dg.MultiPartitionsDefinition = landlord_month_partitions,
 ) -> dict[str, dg.ScheduleDefinition]:
-    """The four schedules, for landlords and periods of the given partitions.
+    """The six schedules, for landlords and periods of the given partitions.
 
     Parameters
     ----------
-    year_partitions, quarter_partitions
+    year_partitions, quarter_partitions, month_partitions
         The partitions the run requests must fall in (the code location's by default; tests pass
         partitions built over a temporary workspaces root).
 
@@ -177,8 +210,28 @@ def build_schedules(
             quarter_partitions,
             "quarter",
             quarter_key,
-            "Committee pack per landlord (schedules.committee: quarterly, monthly or none) on "
-            "schedules.committee_day_after_period.",
+            "Quarterly committee pack for landlords whose committee meets quarterly "
+            "(schedules.committee: quarterly) on schedules.committee_day_after_period.",
+        ),
+        (
+            "monthly_committee_pack_schedule",
+            monthly_committee_pack_job,
+            due_monthly_committee_pack,
+            month_partitions,
+            "month",
+            month_key,
+            "Monthly committee pack for landlords whose committee meets monthly "
+            "(schedules.committee: monthly) on schedules.committee_day_after_period.",
+        ),
+        (
+            "learning_summary_schedule",
+            learning_summary_job,
+            due_learning_summary,
+            quarter_partitions,
+            "quarter",
+            quarter_key,
+            "Residents' learning summary each quarter for landlords that publish quarterly "
+            "(schedules.learning_summary: quarterly).",
         ),
         (
             "returns_schedule",
@@ -218,5 +271,7 @@ def build_schedules(
 _SCHEDULES = build_schedules()
 monthly_refresh_schedule = _SCHEDULES["monthly_refresh_schedule"]
 committee_pack_schedule = _SCHEDULES["committee_pack_schedule"]
+monthly_committee_pack_schedule = _SCHEDULES["monthly_committee_pack_schedule"]
+learning_summary_schedule = _SCHEDULES["learning_summary_schedule"]
 returns_schedule = _SCHEDULES["returns_schedule"]
 annual_report_schedule = _SCHEDULES["annual_report_schedule"]

@@ -1,4 +1,5 @@
-"""Board documents as Dagster assets: annual report, committee pack, data quality, learning summary.
+"""Board documents as Dagster assets: annual report, committee packs (quarterly and monthly), data
+quality, learning summary (yearly and quarterly), scheme and business-unit reports.
 
 Thin wrappers over :mod:`pipeline.reporting.render`: each opens the landlord's DuckDB read-only,
 renders from the ``measures`` table and returns the paths it wrote and how long rendering took.
@@ -10,8 +11,10 @@ import dagster as dg
 
 from pipeline.manifest import write_manifest
 from pipeline.partitions import (
+    landlord_and_month,
     landlord_and_quarter,
     landlord_and_year,
+    landlord_month_partitions,
     landlord_quarter_partitions,
     landlord_year_partitions,
 )
@@ -23,6 +26,7 @@ from pipeline.reporting.render import (
     render_data_quality,
     render_learning_summary,
 )
+from pipeline.reporting.schemes import render_scheme_reports
 from pipeline.resources import ComplaintsStore
 
 # The annual report prints the self-assessment summary and the sector medians, so it runs after
@@ -137,7 +141,9 @@ def learning_summary(
     deps=["measures"],
     kinds={"duckdb", "html", "pdf"},
     pool="duckdb",
-    description="Quarterly committee pack: the quarter, the year to date and open-complaint ageing.",
+    description="Quarterly committee pack (schedules.committee: quarterly): the quarter against "
+    "its targets and the same quarter last year, the year to date, open and overdue complaints, "
+    "Ombudsman cases in progress and overdue actions; England and Scotland apart.",
 )
 def committee_pack(
     context: dg.AssetExecutionContext, store: ComplaintsStore
@@ -148,9 +154,61 @@ def committee_pack(
 
 @dg.asset(
     group_name="reporting",
+    partitions_def=landlord_month_partitions,
+    deps=["measures"],
+    kinds={"duckdb", "html", "pdf"},
+    pool="duckdb",
+    description="Monthly committee pack, for a landlord whose committee meets monthly "
+    "(schedules.committee: monthly; seed 004's senior managers): the month against its targets "
+    "and the same month last year, the year to date, open and overdue complaints and actions.",
+)
+def monthly_committee_pack(
+    context: dg.AssetExecutionContext, store: ComplaintsStore
+) -> dg.MaterializeResult:
+    landlord_id, month = landlord_and_month(context)
+    return _render_document(store, landlord_id, month, render_committee_pack)
+
+
+@dg.asset(
+    group_name="reporting",
+    partitions_def=landlord_quarter_partitions,
+    deps=["measures"],
+    kinds={"duckdb", "html", "pdf"},
+    pool="duckdb",
+    description="Quarterly learning summary for residents (schedules.learning_summary: "
+    "quarterly; seed 003 s26.5): what complaints told us and what changed, published (counts "
+    "under 5 suppressed).",
+)
+def quarterly_learning_summary(
+    context: dg.AssetExecutionContext, store: ComplaintsStore
+) -> dg.MaterializeResult:
+    landlord_id, quarter = landlord_and_quarter(context)
+    return _render_document(store, landlord_id, quarter, render_learning_summary)
+
+
+@dg.asset(
+    group_name="reporting",
+    partitions_def=landlord_year_partitions,
+    deps=["measures"],
+    kinds={"duckdb", "html", "pdf"},
+    pool="duckdb",
+    description="Published one-page reports per scheme and per business unit (seed 000's "
+    "individual scheme reports): schemes/*.html, business_units/*.html and all of them in "
+    "scheme_reports.html/.pdf; nothing when the exports carry no scheme.",
+)
+def scheme_reports(
+    context: dg.AssetExecutionContext, store: ComplaintsStore
+) -> dg.MaterializeResult:
+    landlord_id, year = landlord_and_year(context)
+    return _render_document(store, landlord_id, year, render_scheme_reports, charts=False)
+
+
+@dg.asset(
+    group_name="reporting",
     partitions_def=landlord_year_partitions,
     deps=[
         "annual_report",
+        "scheme_reports",
         "data_quality_report",
         "learning_summary",
         "tsm_return",
@@ -165,7 +223,12 @@ def committee_pack(
 def manifest(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
     landlord_id, year = landlord_and_year(context)
     out = store.documents(landlord_id, year)
-    outputs = sorted(p for p in out.glob("*") if p.is_file() and not p.name.startswith("."))
+    # rglob: the scheme and business-unit pages are in schemes/ and business_units/
+    outputs = sorted(
+        p
+        for p in out.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+    )
     with store.connect(landlord_id, read_only=True) as con:
         path = write_manifest(con, store.landlord(landlord_id), year, out, outputs)
     return dg.MaterializeResult(

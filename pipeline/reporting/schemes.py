@@ -1,0 +1,275 @@
+"""Short published reports per scheme and per business unit (seed 000: "individual scheme reports").
+
+Housing 21 shares its results "across the organisation, as well as the individual scheme reports",
+and with all residents "via scheme newsletters"; design.md s7 asks for "a per-scheme or
+per-business-unit version where the data has schemes". Each report is one page of figures for one
+scheme (breakdown ``scheme``) or one business unit (breakdown ``business_stream``: the schemes of
+a landlord.yaml ``business_streams`` entry rolled up by ``sql/measures/_business_streams.sql``),
+beside the same figures
+for the landlord as a whole. Every figure is a row of the ``measures`` table; the reports are
+published, so counts under 5 are shown as ``<5`` and rates resting on fewer than 5 complaints as
+``[c]``, with the secondary suppression of :func:`pipeline.reporting.suppression.suppress_small_numbers`
+applied across all schemes at once (so no scheme's hidden count can be worked out from the others).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.config import Landlord
+from pipeline.periods import ReportingYear
+from pipeline.reporting.blocks import Section, shown
+from pipeline.reporting.committee import NONE_RECORDED
+from pipeline.reporting.data import Measures
+from pipeline.reporting.labels import label
+from pipeline.reporting.pdf import PdfPrinter
+from pipeline.reporting.residents import how_to_complain
+from pipeline.reporting.suppression import SUPPRESSED_RATE, suppress_small_numbers
+from pipeline.reporting.tables import data_table
+
+SCHEME = "scheme"
+BUSINESS_UNIT = "business_stream"
+KINDS = {SCHEME: "scheme", BUSINESS_UNIT: "business unit"}
+OUTCOME_ORDER = ("upheld", "partially_upheld", "not_upheld", "withdrawn", "discontinued")
+
+# (label, measure, view) of the unit's figures; every measure here has scheme and business-unit rows.
+UNIT_METRICS = (
+    ("Stage 1 complaints received", "received_1", None),
+    ("Stage 2 escalations received", "received_2", None),
+    ("Stage 1 acknowledged in time (%)", "ack_in_time_1", None),
+    ("Stage 1 answered within the Code's time limit (%)", "response_in_time_1", "regulator"),
+    ("Stage 1 answered in time, our policy (%)", "response_in_time_1", "management"),
+    ("Stage 2 answered within the Code's time limit (%)", "response_in_time_2", "regulator"),
+    ("Stage 2 answered in time, our policy (%)", "response_in_time_2", "management"),
+    ("Compensation paid (£)", "compensation_paid_gbp", None),
+)
+
+SUPPRESSION_NOTE = (
+    "<5: fewer than 5 (not shown, to protect the residents involved). [c]: a rate resting on fewer "
+    "than 5 complaints, or hidden so that another hidden figure cannot be worked out."
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One scheme or business unit as the measures table names it."""
+
+    breakdown: str  # 'scheme' | 'business_stream'
+    name: str
+
+    @property
+    def kind(self) -> str:
+        return KINDS[self.breakdown]
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+
+def slugify(name: str) -> str:
+    """A file name for a scheme: ``St Hilda's Court (Extra Care)`` -> ``st-hildas-court-extra-care``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower().replace("'", "")).strip("-")
+    return slug or "unnamed"
+
+
+def units(measures: Measures, year: ReportingYear, breakdown: str) -> list[Unit]:
+    """The schemes (or business units) with complaints received in ``year``, 'unknown' left out."""
+    names = measures.breakdown("received_1", year, breakdown)["breakdown_value"].to_list()
+    return [Unit(breakdown, name) for name in sorted(set(names)) if name != "unknown"]
+
+
+def unit_section(
+    measures: Measures, landlord: Landlord, year: ReportingYear, unit: Unit
+) -> Section:
+    """One scheme's (or business unit's) figures: this year, last year and the landlord's."""
+    section = Section(f"{unit.breakdown}-{unit.slug}", unit.name)
+    previous = year.previous
+    whole = f"All of {landlord.name}, {year.label}"
+    records = []
+    for text, measure, view in UNIT_METRICS:
+        cells = [
+            measures.get(measure, year, unit.breakdown, unit.name, view),
+            measures.get(measure, previous, unit.breakdown, unit.name, view),
+            measures.get(measure, year, "none", "all", view),
+        ]
+        if cells[0] is not None or cells[1] is not None:
+            # no row for the unit: nothing of that kind was recorded there that year
+            records.append([text, *(NONE_RECORDED if c is None else shown(c) for c in cells)])
+    section.text(
+        f"Complaints about {unit.name} in {year.label}, beside {previous.label} and the figures "
+        f"for {landlord.name} as a whole."
+    )
+    section.add_table(
+        data_table(
+            f"tbl-{unit.slug}-figures",
+            f"{unit.name}: complaint figures, {year.label}",
+            pl.DataFrame(
+                records,
+                schema=["Measure", year.label, previous.label, whole],
+                orient="row",
+            ),
+            note=f"{NONE_RECORDED}: none recorded. {SUPPRESSION_NOTE}",
+        ),
+        empty=f"No complaint figures for {unit.name} in {year.label}.",
+    )
+    outcomes = outcome_table(measures, year, unit, landlord.thresholds.small_number_suppression)
+    if outcomes is not None:
+        section.add_table(outcomes)
+    satisfaction = tp09_table(measures, year, unit)
+    if satisfaction is not None:
+        section.add_table(satisfaction)
+    return section
+
+
+def outcome_table(measures: Measures, year: ReportingYear, unit: Unit, threshold: int):
+    """Stage 1 and stage 2 outcomes of the unit's closed complaints (shares, %).
+
+    A share of a small group can give away a small count (one upheld complaint of seven is 14.3%),
+    so each share whose complaints number under ``threshold`` is hidden as ``[c]``, with a second
+    share hidden where one alone would follow from 100% minus the others: the counts behind the
+    shares go through the same suppression as every published count.
+    """
+    records = []
+    prefix = f"{unit.name}|"
+    for stage in (1, 2):
+        rows = measures.breakdown(f"outcome_{stage}", year, f"{unit.breakdown}|outcome").filter(
+            pl.col("breakdown_value").str.starts_with(prefix)
+        )
+        if rows.is_empty():
+            continue
+        counts = suppress_small_numbers(
+            rows.with_columns(pl.col("numerator").alias("value"), pl.lit("count").alias("unit")),
+            threshold,
+        )
+        hidden = dict(zip(counts["breakdown_value"], counts["suppressed"], strict=True))
+        shares = {
+            value.removeprefix(prefix): SUPPRESSED_RATE if hidden[value] else (display or "[U]")
+            for value, display in zip(rows["breakdown_value"], rows["display"], strict=True)
+        }
+        order = [o for o in OUTCOME_ORDER if o in shares] + sorted(
+            o for o in shares if o not in OUTCOME_ORDER
+        )
+        records += [[f"Stage {stage}", label(o), shares[o]] for o in order]
+    if not records:
+        return None
+    return data_table(
+        f"tbl-{unit.slug}-outcomes",
+        f"{unit.name}: outcomes of complaints closed in {year.label} (% of the stage's closed "
+        "complaints)",
+        pl.DataFrame(records, schema=["Stage", "Outcome", "Share (%)"], orient="row"),
+        note=SUPPRESSION_NOTE,
+    )
+
+
+def tp09_table(measures: Measures, year: ReportingYear, unit: Unit):
+    """TP09 for the unit, where the TSM survey records it and the unit has respondents."""
+    tp09 = measures.get("TP09", year, unit.breakdown, unit.name, "regulator")
+    respondents = measures.get("TP09_respondents", year, unit.breakdown, unit.name, "regulator")
+    if tp09 is None or respondents is None or respondents["display"] in ("0", "[U]"):
+        return None
+    return data_table(
+        f"tbl-{unit.slug}-tp09",
+        f"{unit.name}: satisfaction with our approach to complaints (TP09), {year.label}",
+        pl.DataFrame(
+            [[shown(tp09), shown(respondents)]],
+            schema=["Satisfied (%)", "Respondents"],
+            orient="row",
+        ),
+        note="Tenant satisfaction survey respondents who had complained in the last 12 months.",
+    )
+
+
+def overview_section(
+    landlord: Landlord, year: ReportingYear, schemes: list[Unit], business_units: list[Unit]
+) -> Section:
+    section = Section("about", "About these reports")
+    section.text(
+        f"One page of complaint figures for each scheme and business unit of {landlord.name} in "
+        f"{year.label}, from the same figures as our annual complaints report. Small numbers are "
+        "hidden to protect the residents involved."
+    )
+    section.text(SUPPRESSION_NOTE)
+    if business_units:
+        section.text(f"Business units: {', '.join(u.name for u in business_units)}.")
+    if schemes:
+        section.text(f"Schemes: {len(schemes)}.")
+    return section
+
+
+def render_scheme_reports(
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord | str,
+    year: str | ReportingYear,
+    out_dir: Path,
+    *,
+    workspace: Path | None = None,
+    pdf: bool = True,
+    printer: PdfPrinter | None = None,
+) -> dict[str, Path]:
+    """Write one published report per scheme and per business unit, and all of them in one.
+
+    ``schemes/<name>.html`` and ``business_units/<name>.html`` under ``out_dir`` (HTML, one page
+    each, for a scheme newsletter or an email), and ``scheme_reports.html/.pdf``: every unit in
+    one document with a contents list, for printing. Nothing is written when the exports carry no
+    scheme.
+
+    Returns
+    -------
+    dict[str, Path]
+        ``{"html": scheme_reports.html, "pdf": ..., "schemes": folder, "business_units": folder}``
+        (the folders only when they hold a report); empty when there is no scheme.
+    """
+    from pipeline.reporting import render
+
+    landlord, _ = render._landlord(landlord, workspace)
+    year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
+    measures = render._load(con, landlord, year.previous.start, year.end, published=True)
+    found = {kind: units(measures, year, kind) for kind in (BUSINESS_UNIT, SCHEME)}
+    if not any(found.values()):
+        return {}
+    out_dir = Path(out_dir)
+    data_cut = render._data_cut(landlord)
+    paths: dict[str, Path] = {}
+    for kind, folder in ((BUSINESS_UNIT, "business_units"), (SCHEME, "schemes")):
+        for unit in found[kind]:
+            render._write(
+                out_dir / folder,
+                unit.slug,
+                title=f"Complaints at {unit.name}",
+                landlord=landlord,
+                period_label=f"Reporting year {year.label}",
+                sections=[
+                    unit_section(measures, landlord, year, unit),
+                    how_to_complain(landlord, measures, year),
+                ],
+                data_cut=data_cut,
+                published=True,
+                pdf=False,
+            )
+        if found[kind]:
+            paths[folder] = out_dir / folder
+    sections = [overview_section(landlord, year, found[SCHEME], found[BUSINESS_UNIT])]
+    sections += [
+        unit_section(measures, landlord, year, unit)
+        for unit in found[BUSINESS_UNIT] + found[SCHEME]
+    ]
+    combined = render._write(
+        out_dir,
+        "scheme_reports",
+        title="Scheme and business-unit complaint reports",
+        landlord=landlord,
+        period_label=f"Reporting year {year.label}",
+        sections=sections,
+        data_cut=data_cut,
+        published=True,
+        pdf=pdf,
+        printer=printer,
+    )
+    return {**combined, **paths}

@@ -1,0 +1,461 @@
+"""The governance documents' rules on small, hand-made inputs: targets rated red/amber/green on the
+figure as shown, the exceptions list, volumes against the same period last year, the residents'
+list of changes (each once, overdue marked), scheme outcome shares guarded by suppression, and the
+group's combined figures (numerators and denominators added)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+import pytest
+import yaml
+
+from pipeline.config import ConfigError, Target, load_landlord
+from pipeline.measures.testing import (
+    LANDLORD_ID,
+    code_landlord,
+    create_canonical_schema,
+    insert_rows,
+)
+from pipeline.periods import parse_period
+from pipeline.reporting.committee import (
+    METRIC_NAMES,
+    tp09_quarter,
+    volumes_section,
+    with_year_to_date,
+)
+from pipeline.reporting.data import _EMPTY_SCHEMA, MEASURE_COLUMNS, Measures
+from pipeline.reporting.group import combine_group_measures, formula_safe
+from pipeline.reporting.residents import changes_made, ombudsmen
+from pipeline.reporting.schemes import SCHEME, Unit, outcome_table, slugify, units
+from pipeline.reporting.targets import exceptions, rate, ratings
+from pipeline.rounding import display
+
+D = dt.date
+Q4 = parse_period("2025-26-Q4")
+
+
+def row(
+    measure,
+    period="2025-26-Q4",
+    value=None,
+    *,
+    numerator=None,
+    denominator=None,
+    unit="count",
+    breakdown="none",
+    breakdown_value="all",
+    view="all",
+):
+    """A measures row: count rows take the value as numerator; rates their numerator/denominator."""
+    period_ = parse_period(period)
+    if unit == "count" and numerator is None:
+        numerator = value
+    if value is None and denominator:
+        value = numerator / denominator * (100 if unit == "percent" else 1)
+    return {
+        "landlord_id": "t",
+        "period_kind": period_.kind,
+        "period": period_.key,
+        "period_start": period_.start,
+        "period_end": period_.end,
+        "measure": measure,
+        "breakdown": breakdown,
+        "breakdown_value": breakdown_value,
+        "view": view,
+        "numerator": None if numerator is None else float(numerator),
+        "denominator": None if denominator is None else float(denominator),
+        "value": None if value is None else float(value),
+        "display": display(value, 0 if unit == "count" else 1),
+        "unit": unit,
+    }
+
+
+def measures(rows) -> Measures:
+    return Measures(pl.DataFrame(rows, schema=_EMPTY_SCHEMA))
+
+
+# --- targets ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("better", "target", "amber", "value", "status"),
+    [
+        ("higher", 90, 80, 90.0, "Green"),
+        ("higher", 90, 80, 89.96, "Green"),  # shown as 90.0: rated on the figure as shown
+        ("higher", 90, 80, 89.94, "Amber"),  # shown as 89.9
+        ("higher", 90, 80, 80.0, "Amber"),
+        ("higher", 90, 80, 79.9, "Red"),
+        ("lower", 0, 2, 0, "Green"),
+        ("lower", 0, 2, 2, "Amber"),
+        ("lower", 0, 2, 3, "Red"),
+        ("higher", 90, 80, None, "No figure"),  # [U]: a zero denominator is not a miss
+    ],
+)
+def test_targets_are_rated_on_the_figure_as_shown(better, target, amber, value, status):
+    rule = Target(measure="m", target=target, amber=amber, better=better)
+    unit = "count" if better == "lower" else "percent"
+    assert rate(rule, row("m", value=value, unit=unit)) == status
+
+
+def test_a_target_whose_amber_is_on_the_wrong_side_is_a_config_error(tmp_path):
+    landlord = code_landlord().model_dump(mode="json")
+    landlord["thresholds"] = {"targets": [{"measure": "overdue_2", "target": 0, "amber": 2}]}
+    (tmp_path / "landlord.yaml").write_text(yaml.safe_dump(landlord), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"higher is better, so amber \(2\) must be"):
+        load_landlord(tmp_path)
+
+
+def test_exceptions_put_red_first_and_quote_each_figure():
+    m = measures(
+        [
+            row("ack_in_time_1", value=93.5, numerator=935, denominator=1000, unit="percent"),
+            row(
+                "response_in_time_1",
+                value=70.0,
+                numerator=70,
+                denominator=100,
+                unit="percent",
+                view="management",
+            ),
+            row("overdue_1", value=1),
+            row("overdue_2", value=3),
+            row(
+                "ombudsman_findings",
+                value=2,
+                breakdown="outcome",
+                breakdown_value="maladministration",
+            ),
+            row(
+                "ombudsman_findings",
+                value=1,
+                breakdown="outcome",
+                breakdown_value="no_maladministration",
+            ),
+            row("chfo_issued", value=0),
+            row("overdue_promised_actions", value=1),
+        ]
+    )
+    targets = [
+        Target(measure="ack_in_time_1", target=95, amber=90),
+        Target(measure="response_in_time_1", view="management", target=90, amber=80),
+    ]
+    rated = ratings(m, targets, Q4, METRIC_NAMES)
+    assert [r.status for r in rated] == ["Amber", "Red"]
+    found = exceptions(m, Q4, rated, D(2026, 3, 31))
+    assert found == [
+        "Stage 1 answered in time, management view (%): 70.0 against a target of at least 90.0 "
+        "(red).",
+        "Stage 1 acknowledged in time (%): 93.5 against a target of at least 95.0 (amber).",
+        "3 stage 2 complaints were open past their deadline on 31 March 2026.",
+        "1 stage 1 complaint was open past its deadline on 31 March 2026.",
+        "Ombudsman findings this period: 2 maladministration.",
+        "1 action promised to a complainant was past its due date on 31 March 2026.",
+    ]
+
+
+def test_volumes_sit_beside_the_same_period_last_year_and_the_year_to_date():
+    rows = [
+        row("received_1", f"{year}-Q{q}", value=10 * q + (100 if year == "2025-26" else 0))
+        for year in ("2024-25", "2025-26")
+        for q in (1, 2, 3, 4)
+    ] + [
+        row("received_1", "2025-26-Q4", value=7, breakdown="service_area", breakdown_value="care"),
+        row(
+            "received_1", "2024-25-Q4", value=9, breakdown="service_area", breakdown_value="repairs"
+        ),
+    ]
+    m = with_year_to_date(measures(rows), Q4)
+    # year to date: Q1..Q4 this year 110+120+130+140; last year 10+20+30+40
+    assert m.get("received_1", "2025-26-YTD")["display"] == "500"
+    assert m.get("received_1", "2024-25-YTD")["display"] == "100"
+    html = "".join(str(b.table.html) for b in volumes_section(m, Q4).blocks if b.table)
+    assert ">140<" in html and ">40<" in html
+    # a service area with nothing recorded in one period shows '–', not an invented zero
+    assert "Care" in html and "Repairs" in html and "–" in html
+
+
+@pytest.mark.parametrize(
+    ("key", "quarter"),
+    [("2025-26-Q4", "2025-26-Q4"), ("2026-03", "2025-26-Q4"), ("2026-02", None)],
+)
+def test_tp09_shows_for_a_quarter_or_the_month_that_closes_one(key, quarter):
+    found = tp09_quarter(parse_period(key))
+    assert (found.key if found else None) == quarter
+
+
+# --- residents' summary ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def learning_con():
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    same = "We now inspect within 10 working days of any damp report."
+    insert_rows(
+        con,
+        "learning_action",
+        [
+            # the same change made twice, for overlapping complaints: one line, 3 complaints,
+            # overdue because the second is (the first was done in January)
+            {
+                "action_ref": "a1",
+                "theme": "Damp",
+                "description": same,
+                "linked_complaint_ids": ["c1", "c2"],
+                "raised_date": D(2025, 10, 1),
+                "due_date": D(2026, 1, 31),
+                "completed_date": D(2026, 1, 15),
+            },
+            {
+                "action_ref": "a2",
+                "theme": "Damp ",
+                "description": same + " ",
+                "linked_complaint_ids": ["c2", "c3"],
+                "raised_date": D(2026, 1, 10),
+                "due_date": D(2026, 2, 1),
+            },
+            # completed only after the period end: still in progress at the end of March
+            {
+                "action_ref": "a3",
+                "theme": "Repairs",
+                "description": "Texts before visits.",
+                "linked_complaint_ids": ["c4", "c5", "c6", "c7", "c8"],
+                "raised_date": D(2026, 2, 1),
+                "due_date": D(2026, 4, 30),
+                "completed_date": D(2026, 4, 2),
+            },
+            # raised and done in an earlier quarter: not listed
+            {
+                "action_ref": "a4",
+                "theme": "Rent",
+                "description": "Clear statements.",
+                "raised_date": D(2025, 4, 1),
+                "due_date": D(2025, 6, 1),
+                "completed_date": D(2025, 5, 1),
+            },
+        ],
+    )
+    yield con
+    con.close()
+
+
+def test_each_change_is_listed_once_with_overdue_marked(learning_con):
+    frame = changes_made(learning_con, LANDLORD_ID, Q4, D(2026, 3, 31), published=False)
+    assert frame.rows() == [
+        (
+            "Damp",
+            "We now inspect within 10 working days of any damp report.",
+            "3",
+            "Overdue: due 1 February 2026",
+        ),
+        ("Repairs", "Texts before visits.", "5", "In progress: due 30 April 2026"),
+    ]
+    published = changes_made(learning_con, LANDLORD_ID, Q4, D(2026, 3, 31), published=True)
+    assert published["Complaints that led to it"].to_list() == ["<5", "5"]
+
+
+def test_residents_are_told_which_ombudsman_to_go_to():
+    m = measures([row("care_complaints", "2025-26", value=3)])
+    year = parse_period("2025-26")
+    english = ombudsmen(code_landlord(regimes=["eng"]), m, year)
+    assert [b.name.split(" (")[0] for b in english] == [
+        "Housing Ombudsman Service",
+        "Local Government and Social Care Ombudsman",
+    ]
+    assert "0300 111 3000" in english[0].line()
+    both = ombudsmen(code_landlord(regimes=["eng", "sct"]), measures([]), year)
+    assert [b.name.split(" (")[0] for b in both] == [
+        "Housing Ombudsman Service",
+        "Scottish Public Services Ombudsman",
+    ]
+    assert "0800 377 7330" in both[1].line()
+
+
+# --- scheme reports --------------------------------------------------------------------------------
+
+
+def test_scheme_names_become_safe_file_names():
+    assert slugify("St Hilda's Court (Extra Care)") == "st-hildas-court-extra-care"
+    assert slugify("../../etc") == "etc"
+    assert slugify("Café Court") == "cafe-court"
+    assert slugify("***") == "unnamed"
+
+
+def test_schemes_are_those_with_complaints_and_unknown_is_left_out():
+    year = parse_period("2025-26")
+    m = measures(
+        [
+            row("received_1", "2025-26", value=v, breakdown=SCHEME, breakdown_value=name)
+            for name, v in (("Beech", 3), ("Abbey", 9), ("unknown", 2))
+        ]
+    )
+    assert [u.name for u in units(m, year, SCHEME)] == ["Abbey", "Beech"]
+
+
+def test_outcome_shares_that_would_give_away_a_small_count_are_hidden():
+    year = parse_period("2025-26")
+    # 36 closed: upheld 13, partially 6, not upheld 16, discontinued 1
+    shares = {"upheld": 13, "partially_upheld": 6, "not_upheld": 16, "discontinued": 1}
+    m = measures(
+        [
+            row(
+                "outcome_1",
+                "2025-26",
+                numerator=n,
+                denominator=36,
+                unit="percent",
+                breakdown="scheme|outcome",
+                breakdown_value=f"Abbey|{o}",
+            )
+            for o, n in shares.items()
+        ]
+    )
+    table = outcome_table(m, year, Unit(SCHEME, "Abbey"), threshold=5)
+    html = str(table.html)
+    assert ">36.1<" in html and ">44.4<" in html  # 13 and 16 of 36
+    # 1 discontinued is hidden, and the next smallest (6) with it, so 100 - the rest reveals nothing
+    assert html.count(">[c]<") == 2 and ">16.7<" not in html and ">2.8<" not in html
+
+
+# --- group report ----------------------------------------------------------------------------------
+
+
+def test_group_figures_add_numerators_and_denominators():
+    con = duckdb.connect()
+    frame = pl.DataFrame(
+        [
+            {
+                **row(
+                    "CH02_1",
+                    "2025-26",
+                    numerator=80,
+                    denominator=100,
+                    unit="percent",
+                    breakdown="stock_type",
+                    breakdown_value="lcra",
+                    view="regulator",
+                ),
+                "group_landlord": "a",
+            },
+            {
+                **row(
+                    "CH02_1",
+                    "2025-26",
+                    numerator=10,
+                    denominator=20,
+                    unit="percent",
+                    breakdown="stock_type",
+                    breakdown_value="lcra",
+                    view="regulator",
+                ),
+                "group_landlord": "b",
+            },
+            {**row("received_1", "2025-26", value=3), "group_landlord": "a"},
+            {**row("received_1", "2025-26", value=4), "group_landlord": "b"},
+            {
+                **row("ack_in_time_1", "2025-26", numerator=0, denominator=0, unit="percent"),
+                "group_landlord": "a",
+            },
+            {
+                **row(
+                    "wd_to_response_median_1",
+                    "2025-26",
+                    value=9.0,
+                    numerator=9,
+                    denominator=4,
+                    unit="wd",
+                ),
+                "group_landlord": "a",
+            },
+        ]
+    )
+    con.register("member_rows", frame)
+    con.execute("create view measures as select * from member_rows")
+    group = combine_group_measures(con)
+    got = {r["measure"]: (r["numerator"], r["denominator"], r["display"]) for r in group.to_dicts()}
+    # 90 of 120 = 75.0, not the average of 80.0 and 50.0 (65.0)
+    assert got["CH02_1"] == (90.0, 120.0, "75.0")
+    assert got["received_1"] == (7.0, None, "7")
+    assert got["ack_in_time_1"][2] == "[U]"
+    assert "wd_to_response_median_1" not in got  # a median cannot be combined
+    assert set(group.columns) >= set(MEASURE_COLUMNS)
+
+
+def test_group_csv_cells_cannot_run_as_formulas():
+    frame = pl.DataFrame(
+        {"breakdown_value": ["=HYPERLINK(1)", "-x", "Repairs"], "value": [-1.0, 2.0, 3.0]}
+    )
+    safe = formula_safe(frame)
+    assert safe["breakdown_value"].to_list() == ["'=HYPERLINK(1)", "'-x", "Repairs"]
+    assert safe["value"].to_list() == [-1.0, 2.0, 3.0]
+
+
+def test_business_unit_and_scheme_reports_read_their_own_rows(tmp_path):
+    """A business unit (breakdown business_stream, rolled up by the measures step) and a scheme
+    each get a page; the scheme's TSM figure shows where the survey recorded the scheme."""
+    from pipeline.reporting.sample import sample_landlord
+    from pipeline.reporting.schemes import render_scheme_reports
+
+    rows = []
+    for period, scale in (("2025-26", 1), ("2024-25", 2)):
+        rows += [
+            row("received_1", period, value=40 * scale),
+            row(
+                "received_1",
+                period,
+                value=12 * scale,
+                breakdown="business_stream",
+                breakdown_value="Extra Care",
+            ),
+            row(
+                "received_1",
+                period,
+                value=12 * scale,
+                breakdown="scheme",
+                breakdown_value="Harbour View",
+            ),
+            row("received_1", period, value=3, breakdown="scheme", breakdown_value="Tiny Court"),
+            row("received_1", period, value=25, breakdown="scheme", breakdown_value="Big Court"),
+        ]
+    rows += [
+        row(
+            "TP09",
+            "2025-26",
+            numerator=6,
+            denominator=8,
+            unit="percent",
+            breakdown="scheme",
+            breakdown_value="Harbour View",
+            view="regulator",
+        ),
+        row(
+            "TP09_respondents",
+            "2025-26",
+            value=8,
+            breakdown="scheme",
+            breakdown_value="Harbour View",
+            view="regulator",
+        ),
+    ]
+    con = duckdb.connect()
+    frame = pl.DataFrame(rows, schema=_EMPTY_SCHEMA)
+    con.register("rows_", frame)
+    con.execute("create table measures as select * from rows_")
+    landlord = sample_landlord("t")
+    paths = render_scheme_reports(con, landlord, "2025-26", tmp_path, pdf=False)
+    assert sorted(p.name for p in paths["business_units"].iterdir()) == ["extra-care.html"]
+    assert sorted(p.name for p in paths["schemes"].iterdir()) == [
+        "big-court.html",
+        "harbour-view.html",
+        "tiny-court.html",
+    ]
+    harbour = (paths["schemes"] / "harbour-view.html").read_text(encoding="utf-8")
+    assert "tbl-harbour-view-tp09" in harbour and ">75.0<" in harbour and ">8<" in harbour
+    tiny = (paths["schemes"] / "tiny-court.html").read_text(encoding="utf-8")
+    assert ">&lt;5<" in tiny and ">3<" not in tiny  # published: suppressed
+    assert "How to complain" in tiny
+    combined = paths["html"].read_text(encoding="utf-8")
+    assert combined.index("Extra Care") < combined.index("Big Court")  # units first
