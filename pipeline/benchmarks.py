@@ -16,6 +16,17 @@ alternatives do not: the median of the *published, rounded* CH01 stage 2 values 
 8.35 -> 8.4, and a "nearest" or "lower" order statistic (Polars' default interpolation is "nearest")
 gives a CH01 stage 1 median of 53.5.
 
+**Which year.** A landlord's year is compared with that year's RSH edition, else the latest earlier
+one (the report says so: "sector figures for 2023/24, the latest published"), never a later one;
+with no edition that early there is no comparison. Editions are extracted with ``complaints rsh
+add`` (:mod:`pipeline.rsh`). Every comparison carries its data year, size band and number of peers
+(``benchmark_sector_year``, ``benchmark_size_band``, ``benchmark_<M>_n``).
+
+**Blanks.** An edition that prints an input left blank as 0 (``edition.json`` ``blank_input``)
+cannot tell a blank from a true zero, so there a zero CH01/CH02 numerator or a zero denominator is
+read as blank and the landlord is not a peer for that measure (the 2024/25 edition, which marks
+blanks ``[X]``, has no zero CH numerator at all).
+
 **Size bands** are by the landlord's homes owned (LCRA + LCHO, or the combined figure; the CH01 stage 1
 denominators; for a landlord whose management information the RSH excluded, its surveyed tenant
 population): 1,000-2,499, 2,500-9,999, 10,000-24,999 and 25,000+ (the RSH's TP09 precision bands), plus
@@ -33,8 +44,7 @@ import polars as pl
 
 from pipeline.periods import ReportingYear
 from pipeline.rounding import display, round_half_up
-
-DATA_ROOT = Path(__file__).resolve().parent.parent / "data" / "rsh"
+from pipeline.rsh.editions import available_years, edition, rsh_root, sector_year_for
 
 MEASURES = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
 STOCK_TYPES = ("lcra", "lcho", "combined")
@@ -88,25 +98,18 @@ def _numeric(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.Float64, strict=False)
 
 
-@cache
 def _read(year: str, name: str) -> pl.DataFrame:
-    path = DATA_ROOT / ReportingYear.parse(year).key / name
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path}: no RSH data for {year}; run scripts/extract_rsh.py on that year's workbook"
-        )
     # Every column as text first, so [X] and [U] survive until we decide what they mean.
-    return pl.read_csv(path, infer_schema=False)
+    return edition(year).read(name)
 
 
-@cache
 def sector_values(year: str = "2024-25") -> pl.DataFrame:
     """One row per landlord, measure and stock type that has a published value.
 
     Parameters
     ----------
     year : str
-        Reporting year key, e.g. ``"2024-25"``.
+        Reporting year key, e.g. ``"2024-25"``; its edition must be extracted.
 
     Returns
     -------
@@ -114,6 +117,11 @@ def sector_values(year: str = "2024-25") -> pl.DataFrame:
         Columns ``landlord_code, landlord_name, homes_owned, size_band, measure, stock_type,
         numerator, denominator, value`` (unrounded) and ``published`` (the RSH's rounded figure).
     """
+    return _sector_values(rsh_root(), ReportingYear.parse(year).key)
+
+
+@cache
+def _sector_values(root: Path, year: str) -> pl.DataFrame:
     landlords = _read(year, "landlords.csv").select(
         "landlord_code",
         "landlord_name",
@@ -153,6 +161,8 @@ def sector_values(year: str = "2024-25") -> pl.DataFrame:
         )
         for measure in MEASURES
         if measure != "TP09"
+        and {f"{measure}_{part}" for part in ("Numerator", "Denominator", "Calculated_Value")}
+        <= set(management.columns)  # an edition without the measure: nothing to compare
     )
     perception = _read(year, "perception_tp09.csv")
     answers = [_numeric(c) for c in ("VS", "FS", "NSD", "FD", "VD")]
@@ -165,10 +175,18 @@ def sector_values(year: str = "2024-25") -> pl.DataFrame:
         published=_numeric("Satisfied_Calc"),
         scale=pl.lit(100.0),
     )
+    # A landlord takes part only where the RSH published a value and the counts behind it (not
+    # [X]/[U]/[Z]/[E]): a published figure over a blank numerator is not a peer's figure.
+    takes_part = (
+        pl.col("published").is_not_null()
+        & pl.col("numerator").is_not_null()
+        & (pl.col("denominator") > 0)
+    )
+    if edition(year).blank_input == "0":  # a blank prints as 0: a zero CH count is a blank
+        takes_part &= (pl.col("measure") == "TP09") | (pl.col("numerator") > 0)
     values = (
         pl.concat([ch, tp09])
-        # A landlord takes part only where the RSH published a value (not [X]/[U]/[Z]/[E]).
-        .filter(pl.col("published").is_not_null() & (pl.col("denominator") > 0))
+        .filter(takes_part)
         .with_columns(value=pl.col("numerator") / pl.col("denominator") * pl.col("scale"))
         .drop("scale")
     )
@@ -186,7 +204,6 @@ def sector_values(year: str = "2024-25") -> pl.DataFrame:
     )
 
 
-@cache
 def sector_benchmarks(year: str = "2024-25") -> pl.DataFrame:
     """Sector quartiles per measure, stock type and size band, from the RSH's published data.
 
@@ -203,6 +220,11 @@ def sector_benchmarks(year: str = "2024-25") -> pl.DataFrame:
         ``n`` (landlords), ``q1``, ``median``, ``q3`` (rounded half up to 1 dp; see the module
         docstring for the quantile definition) and ``unit``.
     """
+    return _sector_benchmarks(rsh_root(), ReportingYear.parse(year).key)
+
+
+@cache
+def _sector_benchmarks(root: Path, year: str) -> pl.DataFrame:
     values = sector_values(year)
     by_band = values.filter(pl.col("size_band").is_not_null())
     every = values.with_columns(size_band=pl.lit(ALL_BANDS))
@@ -375,7 +397,10 @@ def benchmark_measure_rows(
     ``stock_type``, view ``regulator``) this gives, for the sector (``all``) and for the landlord's
     size band: ``benchmark_<M>_q1``, ``_median``, ``_q3``, ``_n`` and ``benchmark_<M>_position``
     (value = percentile, display = label), with breakdown ``stock_type`` and view ``sector_all`` or
-    ``sector_band``. A ``benchmark_size_band`` row (display = the band) says which band was used.
+    ``sector_band``. A ``benchmark_size_band`` row (display = the band) says which band was used and
+    a ``benchmark_sector_year`` row which edition (display ``2024/25``; value = years between the
+    landlord's year and the edition's, 0 for the same year; null and display ``none`` when no
+    edition that early is published, and then there are no other rows).
 
     Parameters
     ----------
@@ -386,7 +411,8 @@ def benchmark_measure_rows(
     year : str
         Reporting year of the landlord's figures.
     sector_year : str, optional
-        Year of the sector data; default ``year`` when extracted, else the latest extracted year.
+        Year of the sector data; default :func:`pipeline.rsh.editions.sector_year_for` ``(year)``:
+        the same year's edition, else the latest earlier one, never a later one.
 
     Returns
     -------
@@ -394,18 +420,8 @@ def benchmark_measure_rows(
         Rows with the ``measures`` table's columns.
     """
     period = ReportingYear.parse(year)
-    sector_year = sector_year or _sector_year_for(period.key)
+    sector_year = sector_year or sector_year_for(period.key)
     band = size_band(homes_owned(con, landlord_id, period.key) or 0)
-    own = con.execute(
-        """
-        select measure, breakdown_value as stock_type, value
-        from measures
-        where landlord_id = $landlord and period_kind = 'year' and period = $period
-          and measure in ('CH01_1', 'CH01_2', 'CH02_1', 'CH02_2', 'TP09')
-          and breakdown = 'stock_type' and view = 'regulator' and value is not null
-        """,
-        {"landlord": landlord_id, "period": period.key},
-    ).fetchall()
     base = {
         "landlord_id": landlord_id,
         "period_kind": "year",
@@ -414,20 +430,45 @@ def benchmark_measure_rows(
         "period_end": period.end,
         "breakdown": "stock_type",
     }
+    label_row = {**base, "breakdown": "none", "breakdown_value": "all", "numerator": None}
     rows = [
         {
-            **base,
+            **label_row,
+            "measure": f"{BENCHMARK_PREFIX}sector_year",
+            "view": "sector_all",
+            "denominator": None,
+            "value": (
+                None
+                if sector_year is None
+                else float(period.start.year - ReportingYear.parse(sector_year).start.year)
+            ),
+            "display": "none" if sector_year is None else ReportingYear.parse(sector_year).label,
+            "unit": "label",
+        },
+        {
+            **label_row,
             "measure": f"{BENCHMARK_PREFIX}size_band",
-            "breakdown": "none",
-            "breakdown_value": "all",
             "view": "sector_band",
-            "numerator": None,
             "denominator": None,
             "value": None,
-            "display": f"{band} homes ({sector_year} RSH data)",
+            "display": f"{band} homes",
             "unit": "label",
-        }
+        },
     ]
+    own = (
+        []
+        if sector_year is None
+        else con.execute(
+            """
+            select measure, breakdown_value as stock_type, value
+            from measures
+            where landlord_id = $landlord and period_kind = 'year' and period = $period
+              and measure in ('CH01_1', 'CH01_2', 'CH02_1', 'CH02_2', 'TP09')
+              and breakdown = 'stock_type' and view = 'regulator' and value is not null
+            """,
+            {"landlord": landlord_id, "period": period.key},
+        ).fetchall()
+    )
     for measure, stock_type, value in own:
         unit = UNITS[measure[:4]]
         for view, scope in (("sector_all", ALL_BANDS), ("sector_band", band)):
@@ -449,6 +490,8 @@ def benchmark_measure_rows(
                         "unit": unit,
                     }
                 )
+            # Landlords compared: public figures of the RSH's data, never suppressed as small
+            # counts of people are (unit "landlords", not "count").
             rows.append(
                 {
                     **common,
@@ -457,7 +500,7 @@ def benchmark_measure_rows(
                     "denominator": None,
                     "value": float(pos.n),
                     "display": str(pos.n),
-                    "unit": "count",
+                    "unit": "landlords",
                 }
             )
             rows.append(
@@ -521,22 +564,38 @@ def write_benchmark_measures(
     return frame.height
 
 
-def available_years() -> list[str]:
-    """Reporting years with an RSH extract under ``data/rsh/``, oldest first."""
-    if not DATA_ROOT.is_dir():
-        return []
-    return sorted(p.name for p in DATA_ROOT.iterdir() if (p / "management_info.csv").is_file())
+def landlord_years(con: duckdb.DuckDBPyConnection, landlord_id: str, up_to: str) -> list[str]:
+    """Reporting years up to ``up_to`` for which the landlord has a CH01/CH02/TP09 figure."""
+    rows = con.execute(
+        """
+        select distinct period from measures
+        where landlord_id = $landlord and period_kind = 'year' and period <= $up_to
+          and measure in ('CH01_1', 'CH01_2', 'CH02_1', 'CH02_2', 'TP09')
+          and breakdown = 'stock_type' and view = 'regulator' and value is not null
+        order by period
+        """,
+        {"landlord": landlord_id, "up_to": ReportingYear.parse(up_to).key},
+    ).fetchall()
+    return [period for (period,) in rows]
 
 
-def _sector_year_for(year: str) -> str:
-    """The sector data to compare ``year`` with: the same year if published, else the latest."""
-    years = available_years()
-    if not years:
-        raise FileNotFoundError(f"{DATA_ROOT}: no RSH extracts; run scripts/extract_rsh.py")
-    if year in years:
-        return year
-    earlier = [y for y in years if y <= year]
-    return earlier[-1] if earlier else years[0]
+def write_benchmark_history(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, year: str
+) -> dict[str, int]:
+    """Write the benchmark rows of ``year`` and of every earlier year the landlord has figures for.
+
+    Each year is compared with its own edition (else the latest earlier one), so the annual report
+    can show the landlord's quartile position over the years. Re-running ``measures`` for a year
+    and the one before removes their benchmark rows; this puts them back with the same values.
+
+    Returns
+    -------
+    dict
+        Rows written per year.
+    """
+    period = ReportingYear.parse(year).key
+    years = sorted({*landlord_years(con, landlord_id, period), period})
+    return {one: write_benchmark_measures(con, landlord_id, one) for one in years}
 
 
 __all__ = [
@@ -548,8 +607,11 @@ __all__ = [
     "benchmark_measure_rows",
     "homes_owned",
     "landlord_position",
+    "landlord_years",
     "sector_benchmarks",
     "sector_values",
+    "sector_year_for",
     "size_band",
+    "write_benchmark_history",
     "write_benchmark_measures",
 ]

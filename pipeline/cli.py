@@ -774,6 +774,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="write every member's measures to this CSV (and no report unless --period is given)",
     )
     group.set_defaults(func=cmd_group)
+
+    from pipeline.rsh.cli import add_parser as add_rsh_parser
+
+    add_rsh_parser(sub)  # complaints rsh add <workbook> / rsh list (docs/rsh.md)
     return parser
 
 

@@ -1,9 +1,15 @@
 """Regulators' returns: the RSH TSM return (CH01, CH02, TP09) and the SHR ARC complaint indicators.
 
 Every figure comes from the ``measures`` table (docs/measures.md): a figure is computed once, by
-``pipeline.measures.compute_measures``, and this module only lays it out. Field codes are the RSH
-Data Dictionary's, read from ``data/rsh/<year>/data_dictionary.csv`` (``scripts/extract_rsh.py``), so
-a code that is not in the dictionary cannot be written.
+``pipeline.measures.compute_measures``, and this module only lays it out.
+
+**Fields per edition.** The TSM return's fields are those of the report year's RSH Data Dictionary
+(``data/rsh/<year>/data_dictionary.csv``, ``complaints rsh add``): a 2023-24 return has no
+with/without-extension split because the 2023/24 dictionary has none; a code that is not in the
+dictionary cannot be written. When the year's edition is not extracted, the latest earlier one
+is used, else the earliest later one, and the return's first line says which edition's fields it
+carries. A complaint field of the dictionary that the product does not compute (a later edition's
+new field) is listed, blank, and marked so, for the landlord to fill in.
 
 Files are written atomically (``pipeline.io.atomic_write_bytes``) and every text cell goes through
 ``pipeline.io.safe_cell`` so nothing from a landlord's configuration can run as a spreadsheet formula.
@@ -14,20 +20,17 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import duckdb
-import polars as pl
 import xlsxwriter
 
-from pipeline.benchmarks import available_years
 from pipeline.config import Landlord
 from pipeline.io import atomic_write_bytes, safe_cell
 from pipeline.periods import ReportingYear
 from pipeline.rounding import round_half_up
-
-DATA_ROOT = Path(__file__).resolve().parent.parent / "data" / "rsh"
+from pipeline.rsh.editions import dictionary_year_for, edition
+from pipeline.rsh.fields import MI_FAMILY, TP09_FAMILY
 
 # RSH field-code suffix -> the measures table's stock_type breakdown value.
 STOCK_SUFFIX = {"LCRA": "lcra", "LCHO": "lcho", "COMB": "combined"}
@@ -69,22 +72,34 @@ class ReturnField:
         return str(self.value)
 
 
-@cache
-def _dictionary(year: str) -> dict[str, dict[str, str]]:
-    """Field code -> Data Dictionary row, from the RSH extract for ``year`` (else the latest)."""
-    years = available_years()
-    if not years:
-        raise FileNotFoundError(f"{DATA_ROOT}: no RSH extract; run scripts/extract_rsh.py")
-    chosen = year if year in years else max([y for y in years if y <= year] or years)
-    rows = pl.read_csv(DATA_ROOT / chosen / "data_dictionary.csv", infer_schema=False)
-    return {r["field_code"]: r for r in rows.iter_rows(named=True)}
+NOT_COMPUTED = "Not computed by this product; fill in from your records: "
 
 
-def _field(year: str, section: str, code: str, value) -> ReturnField:
-    entry = _dictionary(year).get(code)
-    if entry is None:
-        raise KeyError(f"field code {code} is not in the RSH Data Dictionary")
-    return ReturnField(section, code, entry["datapoint"], entry["column_heading"], value)
+def return_dictionary(year: str) -> tuple[str, dict[str, dict[str, str]]]:
+    """The edition whose Data Dictionary a ``year`` return uses, and its field code -> row.
+
+    Only the complaint fields (``CH..``, ``Stg.._comp_..`` and ``TP09_..`` codes), in the
+    dictionary's order.
+    """
+    used = dictionary_year_for(year)
+    rows = edition(used).read("data_dictionary.csv")
+    return used, {
+        r["field_code"]: r
+        for r in rows.iter_rows(named=True)
+        if MI_FAMILY.match(r["field_code"] or "") or TP09_FAMILY.match(r["field_code"] or "")
+    }
+
+
+def _edition_line(year: str, used: str) -> ReturnField:
+    label, used_label = ReportingYear.parse(year).label, ReportingYear.parse(used).label
+    text = f"Field codes and datapoints: RSH Data Dictionary, {used_label} edition"
+    if used != ReportingYear.parse(year).key:
+        text += (
+            f" (no {label} edition has been added, so these are the fields of the nearest one; "
+            f"check them against the {label} return form, or add that edition with "
+            "'complaints rsh add')"
+        )
+    return ReturnField("About this return", "", "", text, used_label)
 
 
 def _year_measures(con: duckdb.DuckDBPyConnection, landlord_id: str, period: str) -> dict:
@@ -173,57 +188,46 @@ def tsm_return_fields(
     period = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
     found = _year_measures(con, landlord.landlord_id, period.key)
     reported = reported_stock_types(found)
+    used, dictionary = return_dictionary(period.key)
 
     def get(measure: str, stock: str) -> dict | None:
         if stock not in reported:
             return None
         return found.get((measure, stock, "regulator"))
 
-    fields: list[ReturnField] = []
+    fields: list[ReturnField] = [_edition_line(period.key, used)]
     for suffix, stock in STOCK_SUFFIX.items():
-        section = f"Management information ({suffix})"
-        for stage in (1, 2):
-            for measure in (f"CH01_{stage}", f"CH02_{stage}"):
-                row = get(measure, stock)
-                fields += [
-                    _field(period.key, section, f"{measure}_Calculated_Value_{suffix}", _rate(row)),
-                    _field(
-                        period.key,
-                        section,
-                        f"{measure}_Numerator_{suffix}",
-                        _count(row["numerator"]) if row else None,
-                    ),
-                    _field(
-                        period.key,
-                        section,
-                        f"{measure}_Denominator_{suffix}",
-                        _count(row["denominator"]) if row else None,
-                    ),
-                ]
-            for kind in ("without", "with"):
-                row = get(f"CH02_{stage}_{kind}_ext", stock)
-                fields.append(
-                    _field(
-                        period.key,
-                        section,
-                        f"Stg{stage}_comp_{kind}_Ext_{suffix}",
-                        _count(row["value"]) if row else None,
+        values = _stock_values(get, stock)
+        for section, family in (
+            (f"Management information ({suffix})", MI_FAMILY),
+            (f"Tenant perception: TP09 ({suffix})", TP09_FAMILY),
+        ):
+            known = [code for code in values if family.match(f"{code}_{suffix}")]
+            for code in known:
+                entry = dictionary.get(f"{code}_{suffix}")
+                if entry is not None:  # a field this edition has
+                    fields.append(
+                        ReturnField(
+                            section,
+                            entry["field_code"],
+                            entry["datapoint"],
+                            entry["column_heading"],
+                            values[code],
+                        )
                     )
-                )
-        section = f"Tenant perception: TP09 ({suffix})"
-        for code, measure in TP09_COUNTS.items():
-            row = get(measure, stock)
-            fields.append(
-                _field(
-                    period.key,
-                    section,
-                    f"{code}_{suffix}",
-                    _count(row["value"]) if row else None,
-                )
-            )
-        fields.append(
-            _field(period.key, section, f"TP09_Satisfied_Calc_{suffix}", _rate(get("TP09", stock)))
-        )
+            for entry in dictionary.values():
+                parts = family.match(entry["field_code"])
+                code = entry["field_code"].rsplit("_", 1)[0]
+                if parts and parts.group("suffix") == suffix and code not in values:
+                    fields.append(
+                        ReturnField(
+                            section,
+                            entry["field_code"],
+                            entry["datapoint"],
+                            NOT_COMPUTED + entry["column_heading"],
+                            None,
+                        )
+                    )
     fields.append(
         ReturnField(
             "Summary of approach",
@@ -234,6 +238,29 @@ def tsm_return_fields(
         )
     )
     return fields
+
+
+def _stock_values(get, stock: str) -> dict[str, int | float | str | None]:
+    """Field code without its stock suffix -> value, for every field the product computes.
+
+    In the order of the RSH form: per stage CH01 and CH02 (published value, numerator,
+    denominator) and the extension split, then TP09's filter and answer counts and TP09 itself.
+    """
+    values: dict[str, int | float | str | None] = {}
+    for stage in (1, 2):
+        for measure in (f"CH01_{stage}", f"CH02_{stage}"):
+            row = get(measure, stock)
+            values[f"{measure}_Calculated_Value"] = _rate(row)
+            values[f"{measure}_Numerator"] = _count(row["numerator"]) if row else None
+            values[f"{measure}_Denominator"] = _count(row["denominator"]) if row else None
+        for kind in ("without", "with"):
+            row = get(f"CH02_{stage}_{kind}_ext", stock)
+            values[f"Stg{stage}_comp_{kind}_Ext"] = _count(row["value"]) if row else None
+    for code, measure in TP09_COUNTS.items():
+        row = get(measure, stock)
+        values[code] = _count(row["value"]) if row else None
+    values["TP09_Satisfied_Calc"] = _rate(get("TP09", stock))
+    return values
 
 
 def _csv_bytes(columns: list[str], rows: list[list]) -> bytes:

@@ -28,6 +28,7 @@ from pipeline.reporting.blocks import (
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.labels import MEASURE_NAMES, label
+from pipeline.reporting.sector import SECTOR_COLUMNS, sector_caption, sector_cells, sector_source
 from pipeline.reporting.tables import data_table
 
 HEADLINE = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
@@ -78,7 +79,6 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
         current = ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
         previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
         median = _benchmark(ctx, measure, stock, "median", "sector_all")
-        band = _benchmark(ctx, measure, stock, "median", "sector_band")
         position = _benchmark(ctx, measure, stock, "position", "sector_all")
         sentences.append(
             compare(
@@ -95,9 +95,8 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
                 MEASURE_NAMES[measure],
                 shown(current),
                 shown(previous),
-                shown(median),
-                shown(band),
-                NOT_AVAILABLE if position is None else position["display"],
+                # medians with the landlords compared, and the position (pipeline.reporting.sector)
+                *sector_cells(ctx, measure, stock),
             ]
         )
     moe = ctx.measures.get("TP09_margin_of_error", ctx.year, "stock_type", stock, "regulator")
@@ -115,10 +114,7 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     received = ctx.measures.get("complaints_received", ctx.year)
     if received is not None:
         sentences.insert(0, f"We received {shown(received)} complaints in {ctx.year.label}.")
-    section.text(
-        f"Figures for {label(stock)} homes; sector medians are from the Regulator of "
-        "Social Housing's published data for all landlords."
-    )
+    section.text(f"Figures for {label(stock)} homes. {sector_source(ctx)}")
     section.bullets(sentences)
 
     columns = [
@@ -130,9 +126,7 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
         schema=[
             "Measure",
             *(c for c, _ in columns),
-            "Sector median",
-            "Size-band median",
-            "Position in sector",
+            *SECTOR_COLUMNS,
         ],
         orient="row",
     )
@@ -140,11 +134,11 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
         data_table(
             "tbl-headline",
             f"Headline measures, {label(stock)}: {ctx.year.label} against {ctx.previous.label} "
-            "and the sector",
+            f"and the sector ({sector_caption(ctx)})",
             frame,
             note="CH01 per 1,000 homes; CH02 and TP09 in per cent. [U]: cannot be calculated "
             "(zero denominator).",
-            align_right=["This year", "Last year", "Sector median", "Size-band median"],
+            align_right=["This year", "Last year", *SECTOR_COLUMNS[:2]],
         )
     )
     if ctx.measures.breakdown("CH01_1", ctx.year, "stock_type").height > 1:

@@ -46,6 +46,7 @@ from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.policy_sections import place_policy_sections
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
 from pipeline.reporting.residents import learning_sections
+from pipeline.reporting.sector import sector_section
 from pipeline.reporting.suppression import suppress_small_numbers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -241,6 +242,7 @@ def annual_report_sections(
         self_assessment = self_assessment_summary(con, workspace, landlord, year)
     sections = [
         summary,
+        sector_section(ctx),  # benchmarks and quartile history (pipeline/reporting/sector.py)
         annual.volumes(ctx),
         annual.resolution(ctx),
         annual.timeliness(ctx),

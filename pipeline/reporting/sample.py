@@ -303,7 +303,7 @@ def build_sample_database(
     con: duckdb.DuckDBPyConnection, landlord_id: str = LANDLORD_ID
 ) -> Landlord:
     """Create the canonical tables and a sample ``measures`` table for 2023-24 and 2024-25."""
-    from pipeline.benchmarks import write_benchmark_measures
+    from pipeline.benchmarks import write_benchmark_history
 
     con.execute(load_sql("schema/canonical.sql"))
     rows = _year_rows(ReportingYear(2023), 0.92) + _year_rows(ReportingYear(2024), 1.0)
@@ -320,7 +320,7 @@ def build_sample_database(
             "insert into stock values (?, ?, ?, ?, ?)",
             [landlord_id, stock.year_end, stock.stock_type, stock.country, stock.units_owned],
         )
-    write_benchmark_measures(con, landlord_id, "2024-25")
+    write_benchmark_history(con, landlord_id, "2024-25")
     con.executemany(
         "insert into ombudsman_publication values (?, ?, ?, ?, ?, ?)",
         [

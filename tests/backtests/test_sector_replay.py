@@ -1,39 +1,19 @@
-"""Sector replay: every landlord of the RSH 2024/25 data, rebuilt as complaints and run for real.
+"""Sector replay: every landlord of an RSH edition, rebuilt as complaints and run for real.
 
-For each landlord and stock type in ``data/rsh/2024-25`` this builds complaint-level canonical rows
-consistent with its submitted counts, set-based in DuckDB:
-
-- stage n complaints received in 2024-25 = the CH01(n) numerator, of which ``Stgn_comp_without_Ext``
-  responded in time without an extension, ``Stgn_comp_with_Ext`` in time with one, the rest late;
-- ``stock`` = the CH01 denominator (units owned at 31 March 2025);
-- TP09 responses matching the very satisfied .. very dissatisfied counts (weighted counts, as some
-  landlords publish, become ceil(count) responses sharing the weight), plus the respondents who had
-  not complained and the "don't know" answers, which TP09 must leave out.
-
-It then runs the real measure code (``pipeline.measures.compute_measures``) for every landlord on one
-DuckDB connection and compares CH01, CH02 (and the without / with extension split) and TP09 per stock
-type with the published values. A summary CSV goes to ``test-artifacts/sector_replay/``.
-
-Dates are chosen so every status is unambiguous under design.md section 5 (2024 Code: stage 1
-acknowledge 5 WD, respond 10 WD from acknowledgement, extension <= 10; stage 2 5 / 20 / 20):
-complaints are received on Tuesdays (never the day before a bank holiday) and acknowledged the same
-day, so the clock starts on receipt. In time without extension: responded the next day (1 WD).
-With extension: extension_wd = the Code cap and responded 3 weeks (stage 1: 12-15 WD > 10, <= 20) or
-5 weeks (stage 2: 22-25 WD > 20, <= 40) later. Late: responded 120 days later (> 75 WD).
-Escalated complaints (up to the smaller of the stage 1 and stage 2 counts) have their stage 1
-received by 16 July 2024 (response by 13 November at the latest) and their stage 2 received from
-19 November 2024; any further stage 2 complaints have no stage 1 (design.md section 6 allows that).
-
-The RSH's Combined (COMB) figures have no LCRA / LCHO split (its two Combined filers own under
-1,000 homes of each type); they are replayed with the stock halved between LCRA and LCHO and the
-complaints and responses alternating between them, and compared with our ``combined`` row (LCRA +
-LCHO added, never averaged).
-
-Finally the TSM return (``pipeline.returns.tsm_return_fields``) is built from the replayed measures
-for every landlord and compared field by field, by RSH field code, with the workbook.
+For every extracted edition (``data/rsh/<year>/``; 2024-25 today, each later one as it is added with
+``complaints rsh add``) and for two editions synthesised from the 2024/25 workbook in a temporary
+folder (2023-24: no extension split, blanks printed as 0, whole-number LCHO values; 2025-26: blanks
+printed as [U], a new field, reworded headings; a share of their landlords each), the generator
+(``replay_build.py``) builds complaint-level canonical rows consistent with each landlord's submitted
+counts. The real measure code (``pipeline.measures.compute_measures``) then runs for every landlord
+on one DuckDB connection per worker, and CH01, CH02 (with the without / with extension split where
+the edition has it) and TP09 per stock type are compared with the published values, at the
+precision the edition publishes them. Finally the TSM return (``pipeline.returns.tsm_return_fields``,
+with that year's Data Dictionary fields) is built from the replayed measures for every landlord and
+compared field by field, by RSH field code, with the workbook. Summary CSVs go to
+``test-artifacts/sector_replay/<edition>/``.
 """
 
-import datetime as dt
 import multiprocessing
 import os
 import time
@@ -44,377 +24,113 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipeline.config import Landlord
-from pipeline.rounding import display as round_display
 from pipeline.rounding import round_half_up
+from pipeline.rsh.editions import DEFAULT_ROOT, REQUIRED, ROOT_ENV
+from tests.backtests.replay_build import (
+    PROJECT_ROOT,
+    ReplayEdition,
+    build_replay,
+    landlord_id,
+    shard_of,
+)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-RSH = PROJECT_ROOT / "data" / "rsh" / "2024-25"
 ARTIFACTS = (
     Path(os.environ.get("COMPLAINTS_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
     / "sector_replay"
 )
-YEAR = "2024-25"
-DATA_CUT = dt.date(2025, 12, 31)  # every late response (received + 120 days) is before the cut
-OURS = {"lcra": "lcra", "lcho": "lcho", "combined": "combined"}  # RSH stock -> our breakdown_value
-CODE_2024 = {
-    "stage_1": {"acknowledge_wd": 5, "respond_wd": 10, "extension_wd": 10},
-    "stage_2": {"acknowledge_wd": 5, "respond_wd": 20, "extension_wd": 20},
+RSH_SUFFIX = {"lcra": "LCRA", "lcho": "LCHO", "combined": "COMB"}
+CH_MEASURES = ("CH01_1", "CH01_2", "CH02_1", "CH02_2")
+SPLIT_MEASURES = {
+    f"CH02_{stage}_{kind}_ext": f"Stg{stage}_comp_{kind}_Ext"
+    for stage in (1, 2)
+    for kind in ("without", "with")
 }
+TP09_COLUMNS = ("Filter_Yes", "Fiter_No", "VS", "FS", "NSD", "FD", "VD", "Satisfied_Calc")
+MARKERS = (None, "", "[X]", "[Z]", "[U]")
 
-# ---------------------------------------------------------------------------------------------
-# The published data, one row per landlord x RSH stock type x stage.
-# ---------------------------------------------------------------------------------------------
-
-COUNTS_SQL = """
-create or replace temp table replay_counts as
-with mi as (
-    select * from read_csv($mi, all_varchar = true, header = true)
-),
-stages as (
-    select
-        'rsh_' || regexp_replace(lower(landlord_code), '[^a-z0-9]', '_', 'g') as landlord_id,
-        landlord_code,
-        stock_type as rsh_stock,
-        s.stage,
-        try_cast(case s.stage when 1 then CH01_1_Numerator else CH01_2_Numerator end as integer)
-            as received,
-        try_cast(CH01_1_Denominator as integer) as units,
-        coalesce(try_cast(
-            case s.stage when 1 then Stg1_comp_without_Ext else Stg2_comp_without_Ext end
-            as integer), 0) as without_ext,
-        coalesce(try_cast(
-            case s.stage when 1 then Stg1_comp_with_Ext else Stg2_comp_with_Ext end
-            as integer), 0) as with_ext
-    from mi cross join (values (1), (2)) as s (stage)
-)
-select
-    *,
-    case rsh_stock when 'combined' then 'lcra' else rsh_stock end as tenure,
-    -- escalated complaints: a stage 1 and a stage 2 on one complaint
-    least(
-        max(received) filter (where stage = 1) over (partition by landlord_id, rsh_stock),
-        max(received) filter (where stage = 2) over (partition by landlord_id, rsh_stock)
-    ) as escalated
-from stages
-where received is not null and hash(landlord_id) % $shards = $shard
-"""
-
-# Tuesdays of 2024-25 whose Wednesday is a working day (not 24 or 31 December).
-DATES_SQL = """
-create or replace temp table replay_days as
-select
-    row_number() over (order by d) - 1 as k,
-    d::date as d,
-    d <= date '2024-07-16' as early,
-    d >= date '2024-11-19' as late
-from range(date '2024-04-02', date '2025-03-26', interval 7 day) as t (d)
-where d::date not in (date '2024-12-24', date '2024-12-31')
-"""
-
-STAGES_SQL = """
-create or replace temp table replay_stage as
-with
-day_lists as (
-    select
-        list(d order by k) as all_days,
-        list(d order by k) filter (where early) as early_days,
-        list(d order by k) filter (where late) as late_days
-    from replay_days
-),
-numbered as (
-    select c.*, unnest(range(c.received)) as i
-    from replay_counts as c
-    where c.received > 0
-),
-placed as (
-    select
-        n.*,
-        case
-            when n.i < n.without_ext then 'in_time_without_ext'
-            when n.i < n.without_ext + n.with_ext then 'in_time_with_ext'
-            else 'late'
-        end as expected,
-        -- the first `escalated` stage 1 and stage 2 rows share a complaint
-        n.landlord_id || '-' || n.rsh_stock || case
-            when n.stage = 1 or n.i < n.escalated then '-c' || n.i
-            else '-s2only-' || n.i
-        end as complaint_id,
-        case
-            when n.i < n.escalated and n.stage = 1
-                then l.early_days[1 + n.i % len(l.early_days)]
-            when n.i < n.escalated and n.stage = 2
-                then l.late_days[1 + n.i % len(l.late_days)]
-            else l.all_days[1 + n.i % len(l.all_days)]
-        end as received_date
-    from numbered as n
-    cross join day_lists as l
-)
-select
-    landlord_id,
-    landlord_code,
-    rsh_stock,
-    -- Combined: no LCRA / LCHO split was published; alternate the tenure (stock split likewise)
-    case
-        when rsh_stock = 'combined' then (case when i % 2 = 0 then 'lcra' else 'lcho' end)
-        else tenure
-    end as tenure,
-    complaint_id,
-    stage::tinyint as stage,
-    received_date,
-    received_date as acknowledged_date,
-    case expected when 'in_time_with_ext' then (case stage when 1 then 10 else 20 end) else 0 end
-        as extension_wd,
-    received_date + case expected
-        when 'in_time_without_ext' then 1
-        when 'in_time_with_ext' then (case stage when 1 then 21 else 35 end)
-        else 120
-    end as responded_date,
-    expected
-from placed
-"""
-
-CANONICAL_SQL = """
-insert into complaint_stage by name
-select
-    landlord_id, complaint_id, stage, received_date, acknowledged_date, extension_wd,
-    case when extension_wd > 0 then 'more time needed to investigate' end as extension_reason,
-    case when extension_wd > 0 then received_date + 7 end as extension_notified_date,
-    responded_date,
-    'not_upheld' as outcome,
-    false as refused,
-    'sector_replay' as source_file,
-    row_number() over (order by landlord_id, complaint_id, stage)::integer as source_row
-from replay_stage;
-
-insert into complaint by name
-select
-    landlord_id,
-    complaint_id,
-    min(received_date) as received_date,
-    'replay' as category,
-    'housing' as service_area,
-    'phone' as channel,
-    any_value(tenure) as tenure,
-    'eng' as regime,
-    true as is_tenant_of_owned_stock,
-    'landlord' as handled_by,
-    false as anonymous,
-    false as collective,
-    false as vulnerability,
-    false as adjustment_requested,
-    false as adjustment_made,
-    false as notifiable_event,
-    false as energy_ombudsman_referred,
-    false as legal_hold,
-    'sector_replay' as source_file,
-    row_number() over (order by landlord_id, complaint_id)::integer as source_row
-from replay_stage
-group by landlord_id, complaint_id;
-
-insert into stock by name
-with owned as (
-    select distinct landlord_id, rsh_stock, units from replay_counts where units > 0
-),
-split as (
-    select landlord_id, rsh_stock as stock_type, units from owned where rsh_stock <> 'combined'
-    -- Combined filers own under 1,000 of each type: halve the combined stock
-    union all
-    select landlord_id, 'lcra', (units + 1) // 2 from owned where rsh_stock = 'combined'
-    union all
-    select landlord_id, 'lcho', units // 2 from owned where rsh_stock = 'combined'
-)
-select landlord_id, date '2025-03-31' as year_end, stock_type, 'eng' as country,
-       sum(units)::integer as units_owned
-from split
-group by all;
-"""
-
-TP09_SQL = """
-create or replace temp table replay_tp09_counts as
-with tp as (select * from read_csv($tp, all_varchar = true, header = true))
-select
-    'rsh_' || regexp_replace(lower(landlord_code), '[^a-z0-9]', '_', 'g') as landlord_id,
-    landlord_code,
-    stock_type as rsh_stock,
-    case stock_type when 'combined' then 'lcra' else stock_type end as tenure,
-    try_cast(relevant_population as integer) as population,
-    a.answer,
-    a.made_complaint_12m,
-    a.weighted
-from tp,
-lateral (
-    select * from (values
-        ('very_satisfied', 'yes', try_cast(VS as double)),
-        ('fairly_satisfied', 'yes', try_cast(FS as double)),
-        ('neither', 'yes', try_cast(NSD as double)),
-        ('fairly_dissatisfied', 'yes', try_cast(FD as double)),
-        ('very_dissatisfied', 'yes', try_cast(VD as double)),
-        -- complained but answered don't know (or blank): not in TP09
-        (null, 'yes', try_cast(Filter_Yes as double) - (try_cast(VS as double)
-            + try_cast(FS as double) + try_cast(NSD as double) + try_cast(FD as double)
-            + try_cast(VD as double))),
-        -- had not complained: answered the question anyway, must be left out
-        ('very_satisfied', 'no', try_cast(Fiter_No as double))
-    ) as v (answer, made_complaint_12m, weighted)
-) as a
-where a.weighted > 0 and hash(landlord_id) % $shards = $shard
-"""
-
-TP09_INSERT_SQL = """
-insert into tp09_response by name
-select
-    landlord_id,
-    landlord_id || '-' || rsh_stock || '-' || coalesce(answer, 'dk') || '-' || made_complaint_12m
-        || '-' || i as respondent_ref,
-    date '2024-10-15' as survey_date,
-    case
-        when rsh_stock = 'combined' then (case when i % 2 = 0 then 'lcra' else 'lcho' end)
-        else tenure
-    end as stock_type,
-    made_complaint_12m,
-    answer,
-    weighted / ceil(weighted) as weight,
-    'sector_replay' as source_file,
-    row_number() over ()::integer as source_row
-from (
-    select *, unnest(range(ceil(weighted)::integer)) as i from replay_tp09_counts
-);
-"""
-
-
-# Tandridge's management information was excluded by the RSH (TSM25_Man_Info_Not_Inc), so its
-# stock is unknown; its surveyed tenant population stands in, so its TP09 can still be reported.
-STOCK_FALLBACK_SQL = """
-insert into stock by name
-select landlord_id, date '2025-03-31' as year_end, tenure as stock_type, 'eng' as country,
-       sum(population)::integer as units_owned
-from (
-    select distinct landlord_id, rsh_stock, tenure, population from replay_tp09_counts
-    where population > 0 and rsh_stock <> 'combined'
-        and landlord_id not in (select landlord_id from replay_counts)
-)
-group by all
-"""
-
-
-def landlord_configs(con: duckdb.DuckDBPyConnection) -> list[Landlord]:
-    """A landlord.yaml equivalent per replayed landlord: 2024 Code timescales, its stock."""
-    stock = con.execute(
-        "select landlord_id, stock_type, units_owned from stock order by all"
-    ).fetchall()
-    populations = con.sql(
-        """
-        with surveyed as (
-            select distinct landlord_id, rsh_stock, population from replay_tp09_counts
-            where population > 0
-        )
-        select landlord_id, rsh_stock, population from surveyed where rsh_stock <> 'combined'
-        union all
-        select landlord_id, 'lcra', (population + 1) // 2 from surveyed
-        where rsh_stock = 'combined'
-        union all
-        select landlord_id, 'lcho', population // 2 from surveyed where rsh_stock = 'combined'
-        """
-    ).fetchall()
-    ids = con.sql(
-        "select landlord_id from replay_counts union select landlord_id from replay_tp09_counts"
-        " order by 1"
-    ).fetchall()
-    by_id: dict[str, dict] = {
-        landlord_id: {"stock": [], "tp09_population": {}} for (landlord_id,) in ids
+# Facts of the committed 2024/25 edition, pinned so the replay cannot quietly compare less.
+PINNED = {
+    "2024-25": {
+        "landlords": 360,  # 359 with management information, Tandridge with TP09 only
+        # CH01 and CH02 for 354 LCRA + 59 LCHO + 2 Combined landlord-stock pairs (CH02 stage 1
+        # and its split: 414, the RSH excluded one: [E]); TP09 for 352 LCRA (one [E]) + 59 LCHO +
+        # 2 Combined.
+        "compared": {
+            "CH01_1": 415,
+            "CH01_2": 415,
+            "CH02_1": 414,
+            "CH02_2": 415,
+            "CH02_1_without_ext": 414,
+            "CH02_1_with_ext": 414,
+            "CH02_2_without_ext": 415,
+            "CH02_2_with_ext": 415,
+            "TP09": 413,
+        },
+        "excluded": [
+            ("rsh_00au", "CH02_1"),
+            ("rsh_00au", "CH02_1_with_ext"),
+            ("rsh_00au", "CH02_1_without_ext"),
+            ("rsh_lh0279", "TP09"),
+        ],
+        # 415 pairs x 16 CH fields (less 00AU's 5 [E] cells) + 413 TP09 pairs x 8, less 3 below
+        "return_reproduced": 415 * 16 - 5 + 413 * 8 - 3,
+        # 00AR left its "no" count blank ([X]; the replay has no such respondents, so the return
+        # says 0); 00AK's and L4552's published weighted answer counts, each rounded to 1 dp, add
+        # up to 0.1 more than their published "yes" total, so no don't-know remainder can be built.
+        "return_others": [
+            ("rsh_00ak", "TP09_Filter_Yes_LCRA", "published_counts_inconsistent"),
+            ("rsh_00ar", "TP09_Fiter_No_LCRA", "blank_replayed_as_zero"),
+            ("rsh_l4552", "TP09_Filter_Yes_LCRA", "published_counts_inconsistent"),
+        ],
+        # 00AU's CH02 stage 1 ([E]), LH0279's TP09 ([E]), Stoke's and Cannock Chase's perception
+        # surveys and Tandridge's management information (excluded by the RSH).
+        "return_excluded": {"rsh_00au", "rsh_lh0279", "rsh_00gl", "rsh_41ub", "rsh_43uk"},
     }
-    for landlord_id, stock_type, units in stock:
-        by_id[landlord_id]["stock"].append(
-            {"year_end": "2025-03-31", "stock_type": stock_type, "units_owned": units}
-        )
-    for landlord_id, stock_type, population in populations:
-        populations_of = by_id[landlord_id]["tp09_population"]
-        populations_of[stock_type] = populations_of.get(stock_type, 0) + int(population)
-    return [
-        Landlord.model_validate(
-            {
-                "landlord_id": landlord_id,
-                "name": landlord_id,
-                "regimes": ["eng"],
-                "stock": parts["stock"],
-                "tp09_population": parts["tp09_population"],
-                "tsm_summary_of_approach": "Replay of the RSH 2024/25 published counts.",
-                "data_cut_date": DATA_CUT,
-                "policy_versions": [
-                    {
-                        "effective_from": "2024-04-01",
-                        "source": "Housing Ombudsman Complaint Handling Code 2024",
-                        "escalation_window": {"months_after_stage1_response": 12},
-                        "timescales": {"eng": CODE_2024},
-                    }
-                ],
-            }
-        )
-        for landlord_id, parts in by_id.items()
-    ]
-
-
-def build_replay(con: duckdb.DuckDBPyConnection, shard: int = 0, shards: int = 1) -> list[Landlord]:
-    """Create the canonical tables and fill them for the RSH landlords of one shard.
-
-    Landlords are split into ``shards`` by a hash of their id, so worker processes can each replay
-    a share in their own DuckDB; ``shards=1`` replays every landlord. Returns their configs.
-    """
-    con.execute((PROJECT_ROOT / "sql" / "schema" / "canonical.sql").read_text())
-    split = {"shard": shard, "shards": shards}
-    con.execute(COUNTS_SQL, {"mi": str(RSH / "management_info.csv"), **split})
-    con.execute(DATES_SQL)
-    con.execute(STAGES_SQL)
-    con.execute(CANONICAL_SQL)
-    con.execute(TP09_SQL, {"tp": str(RSH / "perception_tp09.csv"), **split})
-    con.execute(TP09_INSERT_SQL)
-    con.execute(STOCK_FALLBACK_SQL)
-    return landlord_configs(con)
-
-
-# ---------------------------------------------------------------------------------------------
-# The comparison.
-# ---------------------------------------------------------------------------------------------
-
-MEASURE_PARTS = {
-    "CH01_1": ("CH01_1_Calculated_Value", "CH01_1_Numerator", "CH01_1_Denominator"),
-    "CH01_2": ("CH01_2_Calculated_Value", "CH01_2_Numerator", "CH01_2_Denominator"),
-    "CH02_1": ("CH02_1_Calculated_Value", "CH02_1_Numerator", "CH02_1_Denominator"),
-    "CH02_2": ("CH02_2_Calculated_Value", "CH02_2_Numerator", "CH02_2_Denominator"),
 }
 
 
-def published() -> pl.DataFrame:
+def committed_years() -> list[str]:
+    return sorted(
+        p.name
+        for p in DEFAULT_ROOT.iterdir()
+        if p.is_dir() and all((p / name).is_file() for name in REQUIRED)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The published data, one row per landlord x RSH stock type x measure.
+# ---------------------------------------------------------------------------------------------
+
+
+def published(edition: ReplayEdition) -> pl.DataFrame:
     """Published value, numerator and denominator per landlord, RSH stock type and measure."""
-    mi = pl.read_csv(RSH / "management_info.csv", infer_schema=False)
+    mi = edition.csv("management_info.csv")
+    number = lambda c: pl.col(c).cast(pl.Float64, strict=False)  # noqa: E731
     frames = [
         mi.select(
             "landlord_code",
             rsh_stock="stock_type",
             measure=pl.lit(measure),
-            published=pl.col(value),
-            pub_numerator=pl.col(num).cast(pl.Float64, strict=False),
-            pub_denominator=pl.col(den).cast(pl.Float64, strict=False),
+            published=pl.col(f"{measure}_Calculated_Value"),
+            pub_numerator=number(f"{measure}_Numerator"),
+            pub_denominator=number(f"{measure}_Denominator"),
         )
-        for measure, (value, num, den) in MEASURE_PARTS.items()
+        for measure in CH_MEASURES
     ]
-    for stage in (1, 2):
-        for kind in ("without", "with"):
+    for measure, field in SPLIT_MEASURES.items():
+        if edition.has(field):
             frames.append(
                 mi.select(
                     "landlord_code",
                     rsh_stock="stock_type",
-                    measure=pl.lit(f"CH02_{stage}_{kind}_ext"),
-                    published=pl.col(f"Stg{stage}_comp_{kind}_Ext"),
-                    pub_numerator=pl.col(f"Stg{stage}_comp_{kind}_Ext").cast(
-                        pl.Float64, strict=False
-                    ),
+                    measure=pl.lit(measure),
+                    published=pl.col(field),
+                    pub_numerator=number(field),
                     pub_denominator=pl.lit(None, dtype=pl.Float64),
                 )
             )
-    tp = pl.read_csv(RSH / "perception_tp09.csv", infer_schema=False)
-    answers = [pl.col(c).cast(pl.Float64, strict=False) for c in ("VS", "FS", "NSD", "FD", "VD")]
+    tp = edition.csv("perception_tp09.csv")
+    answers = [number(c) for c in ("VS", "FS", "NSD", "FD", "VD")]
     frames.append(
         tp.select(
             "landlord_code",
@@ -425,26 +141,32 @@ def published() -> pl.DataFrame:
             pub_denominator=pl.sum_horizontal(answers),
         )
     )
-    return pl.concat(frames).with_columns(
-        landlord_id=pl.lit("rsh_")
-        + pl.col("landlord_code").str.to_lowercase().str.replace_all("[^a-z0-9]", "_")
-    )
+    return pl.concat(frames).with_columns(landlord_id=landlord_id())
 
 
-def classify(row: dict) -> str:
+def classify(row: dict, blank_input: str, decimals: int) -> str:
     """Why a published figure does or does not reproduce (the mismatch classes of the report)."""
-    value = row["published"]
-    if value in ("[X]", "[Z]", "", None):
-        return "not_published_blank"  # the landlord left it blank: nothing to reproduce
-    if value == "[U]" and row["pub_numerator"] is None:
-        # The RSH prints [U] when the landlord left the numerator and denominator blank ([X]),
-        # e.g. the LCHO fields of a landlord without LCHO stock: nothing was submitted.
-        return "not_published_blank"
+    value, measure = row["published"], row["measure"]
     if value == "[E]":
         return "not_published_excluded"  # the RSH excluded it
-    if row["display"] is None:
+    if value in MARKERS:
+        # [X]/[Z]: left blank or not required. [U]: the RSH's mark for a zero denominator or, in
+        # some editions, for blank inputs (e.g. the LCHO fields of a landlord without LCHO homes).
+        return "not_published_blank"
+    if measure in CH_MEASURES:
+        counts = (row["pub_numerator"], row["pub_denominator"])
+        if None in counts:
+            return "not_published_blank"  # a figure over blank inputs: nothing was submitted
+        if blank_input == "0" and 0 in counts:
+            return "not_published_blank"  # this edition prints a blank input as 0
+    if row["value"] is None and row["display"] is None:
         return "missing_in_measures"
-    if row["display"] != _as_display(value, row["measure"]):
+    if measure.endswith("_ext"):
+        same = row["value"] is not None and int(row["value"]) == int(float(value))
+    else:
+        ours = row["value"]
+        same = ours is not None and round_half_up(ours, decimals) == float(value)
+    if not same:
         return "value_differs"
     if row["pub_numerator"] is not None and not _close(row["numerator"], row["pub_numerator"]):
         return "numerator_differs"
@@ -455,63 +177,62 @@ def classify(row: dict) -> str:
     return "reproduced"
 
 
-def _as_display(value: str, measure: str) -> str:
-    if value == "[U]":
-        return "[U]"
-    if measure.endswith("_ext"):
-        return str(int(float(value)))
-    return round_display(float(value), 1)
-
-
 def _close(a: float | None, b: float) -> bool:
     return a is not None and abs(a - b) < 1e-6
 
 
-def compare(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def compare(con: duckdb.DuckDBPyConnection, edition: ReplayEdition) -> pl.DataFrame:
     ours = con.sql(
         """
         select landlord_id, measure, breakdown_value as our_stock, numerator, denominator,
-               display
+               value, display
         from measures
-        where period_kind = 'year' and period = '2024-25' and breakdown = 'stock_type'
+        where period_kind = 'year' and period = $year and breakdown = 'stock_type'
           and view = 'regulator'
           and (measure in ('CH01_1', 'CH01_2', 'CH02_1', 'CH02_2', 'TP09')
                or measure like 'CH02%ext')
-        """
+        """,
+        params={"year": edition.year},
     ).pl()
     replayed = con.sql(
         "select landlord_id from replay_counts union select landlord_id from replay_tp09_counts"
     ).pl()
-    pub = published().join(replayed, on="landlord_id", how="semi")
-    pub = pub.with_columns(our_stock=pl.col("rsh_stock").replace_strict(OURS))
-    joined = pub.join(ours, on=["landlord_id", "measure", "our_stock"], how="left")
+    pub = published(edition).join(replayed, on="landlord_id", how="semi")
+    joined = pub.join(
+        ours,
+        left_on=["landlord_id", "measure", "rsh_stock"],
+        right_on=["landlord_id", "measure", "our_stock"],
+        how="left",
+    )
+    meta, blank = edition.meta, edition.meta["blank_input"]["marker"]
     return joined.with_columns(
-        outcome=pl.struct(
-            "published",
-            "display",
-            "measure",
-            "numerator",
-            "denominator",
-            "pub_numerator",
-            "pub_denominator",
-        ).map_elements(classify, return_dtype=pl.String)
+        outcome=pl.struct(joined.columns).map_elements(
+            lambda r: classify(
+                r,
+                blank,
+                meta["published_decimals"].get(r["measure"][:6], {}).get(r["rsh_stock"], 1),
+            ),
+            return_dtype=pl.String,
+        )
     )
 
 
-RSH_SUFFIX = {"lcra": "LCRA", "lcho": "LCHO", "combined": "COMB"}
-
-
-def published_fields() -> pl.DataFrame:
-    """The workbook's values by RSH field code (e.g. CH01_1_Numerator_LCRA, TP09_VS_LCHO)."""
-    mi = pl.read_csv(RSH / "management_info.csv", infer_schema=False)
-    tp = pl.read_csv(RSH / "perception_tp09.csv", infer_schema=False)
+def published_fields(edition: ReplayEdition) -> pl.DataFrame:
+    """The workbook's values by RSH field code (e.g. CH01_1_Numerator_LCRA, TP09_VS_LCHO), and for
+    TP09_Filter_Yes the sum of the published answer counts beside it."""
+    mi = edition.csv("management_info.csv")
+    tp = edition.csv("perception_tp09.csv")
+    answers = pl.sum_horizontal(
+        pl.col(c).cast(pl.Float64, strict=False) for c in ("VS", "FS", "NSD", "FD", "VD")
+    )
     tp = tp.select(
         "landlord_code",
         "stock_type",
-        *[
-            pl.col(c).alias(f"TP09_{c}")
-            for c in ("Filter_Yes", "Fiter_No", "VS", "FS", "NSD", "FD", "VD", "Satisfied_Calc")
-        ],
+        *[pl.col(c).alias(f"TP09_{c}") for c in TP09_COLUMNS],
+    )
+    suffix = pl.col("stock_type").replace_strict(RSH_SUFFIX)
+    sums = edition.csv("perception_tp09.csv").select(
+        landlord_id(), field_code=pl.lit("TP09_Filter_Yes_") + suffix, answers=answers
     )
     frames = [
         frame.unpivot(
@@ -519,55 +240,95 @@ def published_fields() -> pl.DataFrame:
         )
         for frame in (mi, tp)
     ]
-    return pl.concat(frames).select(
-        landlord_id=pl.lit("rsh_")
-        + pl.col("landlord_code").str.to_lowercase().str.replace_all("[^a-z0-9]", "_"),
-        field_code=pl.col("field") + "_" + pl.col("stock_type").replace_strict(RSH_SUFFIX),
-        published=pl.col("published"),
+    return (
+        pl.concat(frames)
+        .select(
+            landlord_id(),
+            field_code=pl.col("field") + "_" + pl.col("stock_type").replace_strict(RSH_SUFFIX),
+            published=pl.col("published"),
+        )
+        .join(sums, on=["landlord_id", "field_code"], how="left")
     )
 
 
-def classify_field(published: str | None, ours: str) -> str:
+def classify_field(row: dict, blank_input: str) -> str:
     """A TSM return field against the workbook: reproduced, both blank, or why not."""
+    published, ours = row["published"], row["ours"]
     if published == "[E]":
         return "rsh_excluded"
-    blank = published in (None, "", "[X]", "[Z]", "[U]")  # [U]: the RSH's mark for blank inputs
+    if row["not_computed"]:
+        return "not_computed"  # a field the product does not compute, listed blank
+    blank = published in MARKERS
+    if blank_input == "0" and published == "0":
+        # this edition prints a blank input as 0: a 0 and a blank are the same cell here
+        return "blank_both" if ours in ("", "0", "0.0", "[U]") else "value_differs"
     if blank and ours == "":
         return "blank_both"
+    if blank and ours == "0":
+        return "blank_replayed_as_zero"  # the replay cannot plant a blank count, only a zero
     if blank:
         return "reported_where_rsh_blank"
     if ours in ("", "[U]"):
         return "blank_where_rsh_reported"
-    same = round_half_up(float(ours), 1) == round_half_up(float(published), 1)
+    if row["exact"] is not None:  # a published rate: at the precision the edition publishes it
+        same = round_half_up(row["exact"], row["decimals"]) == float(published)
+    else:
+        same = round_half_up(float(ours), 1) == round_half_up(float(published), 1)
+    if not same and row["answers"] is not None and row["answers"] > float(published):
+        return "published_counts_inconsistent"  # answers add up to more than the respondents
     return "reproduced" if same else "value_differs"
 
 
-def compare_return(con: duckdb.DuckDBPyConnection, landlords: list[Landlord]) -> pl.DataFrame:
+def compare_return(
+    con: duckdb.DuckDBPyConnection, edition: ReplayEdition, landlords
+) -> pl.DataFrame:
     """Every landlord's TSM return fields, built from the replayed measures, against the workbook."""
-    from pipeline.returns import tsm_return_fields
+    from pipeline.returns import NOT_COMPUTED, tsm_return_fields
 
-    ours = pl.DataFrame(
-        [
-            {"landlord_id": landlord.landlord_id, "field_code": f.field_code, "ours": f.text()}
-            for landlord in landlords
-            for f in tsm_return_fields(con, landlord, YEAR)
-            if f.field_code
-        ]
-    )
-    # The RSH left some landlords' data out of its tables ("... Not Included" sheets): Tandridge's
-    # management information (so its CH fields are ours only) and two councils' perception surveys
-    # (no TP09 counts to replay, so our return shows no responses and [U]). Not compared.
-    landlords_csv = pl.read_csv(RSH / "landlords.csv", infer_schema=False)
-    in_management_info = set(published().filter(pl.col("measure") != "TP09")["landlord_id"])
-    perception_excluded = {
-        "rsh_" + code.lower()
-        for code in landlords_csv.filter(pl.col("perception_excluded_by_rsh") == "yes")[
-            "landlord_code"
-        ]
+    def rate_field(measure: str, stock: str) -> str:
+        part = "Satisfied_Calc" if measure == "TP09" else "Calculated_Value"
+        return f"{measure}_{part}_{RSH_SUFFIX[stock]}"
+
+    exact = {  # our unrounded rates, to round as the edition publishes them
+        (r[0], rate_field(r[1], r[2])): r[3]
+        for r in con.execute(
+            "select landlord_id, measure, breakdown_value, value from measures"
+            " where period = ? and view = 'regulator' and breakdown = 'stock_type'"
+            " and measure in ('CH01_1', 'CH01_2', 'CH02_1', 'CH02_2', 'TP09')",
+            [edition.year],
+        ).fetchall()
     }
-    joined = ours.join(published_fields(), on=["landlord_id", "field_code"], how="left")
+    decimals = edition.meta["published_decimals"]
+    rows = []
+    for landlord in landlords:
+        for f in tsm_return_fields(con, landlord, edition.year):
+            if not f.field_code:
+                continue
+            measure = f.field_code[:6] if f.field_code.startswith("CH") else "TP09"
+            stock = {v: k for k, v in RSH_SUFFIX.items()}[f.field_code.rsplit("_", 1)[1]]
+            rate = "Calculated_Value" in f.field_code or "Satisfied_Calc" in f.field_code
+            rows.append(
+                {
+                    "landlord_id": landlord.landlord_id,
+                    "field_code": f.field_code,
+                    "ours": f.text(),
+                    "not_computed": f.description.startswith(NOT_COMPUTED),
+                    "exact": exact.get((landlord.landlord_id, f.field_code)) if rate else None,
+                    "decimals": decimals.get(measure, {}).get(stock, 1),
+                }
+            )
+    ours = pl.DataFrame(rows, schema_overrides={"exact": pl.Float64})
+    # The RSH left some landlords' data out of its tables ("... Not Included" sheets): their CH
+    # fields (management information) or TP09 fields (perception) are ours only. Not compared.
+    landlords_csv = edition.csv("landlords.csv").with_columns(landlord_id())
+    in_management_info = set(published(edition).filter(pl.col("measure") != "TP09")["landlord_id"])
+    perception_excluded = set(
+        landlords_csv.filter(pl.col("perception_excluded_by_rsh") == "yes")["landlord_id"]
+    )
+    blank = edition.meta["blank_input"]["marker"]
+    joined = ours.join(published_fields(edition), on=["landlord_id", "field_code"], how="left")
     return joined.with_columns(
-        outcome=pl.struct("published", "ours", "landlord_id", "field_code").map_elements(
+        outcome=pl.struct(joined.columns).map_elements(
             lambda r: (
                 "rsh_excluded"
                 if (
@@ -575,28 +336,35 @@ def compare_return(con: duckdb.DuckDBPyConnection, landlords: list[Landlord]) ->
                     and not r["field_code"].startswith("TP09")
                 )
                 or (r["landlord_id"] in perception_excluded and r["field_code"].startswith("TP09"))
-                else classify_field(r["published"], r["ours"])
+                else classify_field(r, blank)
             ),
             return_dtype=pl.String,
         )
     )
 
 
-def replay_shard(shard: int, shards: int) -> tuple[pl.DataFrame, dict]:
+# ---------------------------------------------------------------------------------------------
+# Running it
+# ---------------------------------------------------------------------------------------------
+
+
+def replay_shard(shard: int, shards: int, root: str, year: str) -> tuple:
     """Build one shard's canonical rows, run the real measure code, compare; with timings."""
     from pipeline.measures import compute_measures
-    from pipeline.periods import ReportingYear
+    from pipeline.rsh.editions import clear_cache
 
+    os.environ[ROOT_ENV] = root  # the TSM return reads this edition's Data Dictionary
+    clear_cache()
+    edition = ReplayEdition(Path(root), year)
     con = duckdb.connect()
     started = time.perf_counter()
-    landlords = build_replay(con, shard, shards)
+    landlords = build_replay(con, edition, shard, shards)
     built = time.perf_counter()
-    year = ReportingYear.parse(YEAR)
     for landlord in landlords:  # one call per landlord, reusing the connection
-        compute_measures(con, landlord, year, DATA_CUT)
+        compute_measures(con, landlord, edition.period, edition.data_cut)
     computed = time.perf_counter()
-    result = compare(con)
-    returns = compare_return(con, landlords)
+    result = compare(con, edition)
+    returns = compare_return(con, edition, landlords)
     con.close()
     timings = {
         "shard": shard,
@@ -607,20 +375,26 @@ def replay_shard(shard: int, shards: int) -> tuple[pl.DataFrame, dict]:
     return result, returns, timings
 
 
-@pytest.fixture(scope="module")
-def replay():
-    measures = pytest.importorskip("pipeline.measures")
-    if not hasattr(measures, "compute_measures"):
-        pytest.fail("pipeline.measures.compute_measures is missing")
-    # One worker process per core (env SECTOR_REPLAY_WORKERS to change), each with its own DuckDB.
-    workers = int(os.environ.get("SECTOR_REPLAY_WORKERS", min(2, os.cpu_count() or 1)))
+def run_replay(edition: ReplayEdition, shards: list[int], of: int, workers: int):
     started = time.perf_counter()
+    args = (str(edition.root), edition.year)
     if workers > 1:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parts = list(pool.map(replay_shard, range(workers), [workers] * workers))
+            parts = list(
+                pool.map(
+                    replay_shard, shards, [of] * len(shards), *[[a] * len(shards) for a in args]
+                )
+            )
     else:
-        parts = [replay_shard(0, 1)]
+        previous = os.environ.get(ROOT_ENV)
+        try:
+            parts = [replay_shard(shard, of, *args) for shard in shards]
+        finally:
+            if previous is None:
+                os.environ.pop(ROOT_ENV, None)
+            else:
+                os.environ[ROOT_ENV] = previous
     wall = time.perf_counter() - started
     result = pl.concat([frame for frame, _, _ in parts])
     returns = pl.concat([frame for _, frame, _ in parts])
@@ -628,26 +402,73 @@ def replay():
     return result, returns, timings
 
 
-def test_generator_matches_the_submitted_counts():
+# Editions synthesised from the 2024/25 workbook (tests/fixtures/rsh/editions.py) -> the share of
+# landlords replayed: 2023-24 (no extension split, blanks printed as 0, whole-number LCHO values)
+# and 2025-26 (blanks printed as [U], a new field, reworded headings). The share holding L4240,
+# whose CH02 stage 1 numerator they leave blank, keeps the test short.
+SYNTHESISED = {"synthesised-2023-24": 4, "synthesised-2025-26": 6}
+
+
+@pytest.fixture(scope="module", params=[*committed_years(), *SYNTHESISED])
+def replay(request):
+    """(edition, measures comparison, return comparison, timings) for one edition."""
+    measures = pytest.importorskip("pipeline.measures")
+    if not hasattr(measures, "compute_measures"):
+        pytest.fail("pipeline.measures.compute_measures is missing")
+    if request.param in SYNTHESISED:
+        edition = ReplayEdition(request.getfixturevalue("rsh_editions"), request.param[-7:])
+        shards = SYNTHESISED[request.param]
+        shard = shard_of(duckdb.connect(), "rsh_l4240", shards)
+        return edition, *run_replay(edition, [shard], shards, workers=1)
+    # One worker process per core (env SECTOR_REPLAY_WORKERS to change), each with its own DuckDB.
+    workers = int(os.environ.get("SECTOR_REPLAY_WORKERS", min(2, os.cpu_count() or 1)))
+    edition = ReplayEdition(DEFAULT_ROOT, request.param)
+    return edition, *run_replay(edition, list(range(workers)), workers, workers)
+
+
+def artifacts(edition: ReplayEdition) -> Path:
+    name = edition.year if edition.root == DEFAULT_ROOT else f"synthesised-{edition.year}"
+    folder = ARTIFACTS / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("year", [*committed_years(), *SYNTHESISED])
+def test_generator_matches_the_submitted_counts(year, request):
     """The canonical rows carry exactly the published counts (before any measure code runs)."""
+    if year in SYNTHESISED:
+        edition = ReplayEdition(request.getfixturevalue("rsh_editions"), year[-7:])
+    else:
+        edition = ReplayEdition(DEFAULT_ROOT, year)
     con = duckdb.connect()
-    landlords = build_replay(con)
-    assert len(landlords) == 360  # 359 with management information, Tandridge with TP09 only
+    landlords = build_replay(con, edition)
+    mi = edition.csv("management_info.csv")
+    tp = edition.csv("perception_tp09.csv")
+    with_ch = mi.filter(pl.col("CH01_1_Numerator").cast(pl.Int64, strict=False).is_not_null())
+    expected = set(with_ch.select(landlord_id())["landlord_id"]) | set(
+        tp.select(landlord_id())["landlord_id"]
+    )
+    assert {landlord.landlord_id for landlord in landlords} == expected
+    if year in PINNED:
+        assert len(landlords) == PINNED[year]["landlords"]
     check = con.sql(
         """
         select c.landlord_id, c.rsh_stock, c.stage, c.received, c.without_ext, c.with_ext,
                count(s.complaint_id) as rows,
                count(*) filter (where s.expected = 'in_time_without_ext') as w,
                count(*) filter (where s.expected = 'in_time_with_ext') as e,
-               bool_and(s.received_date between date '2024-04-01' and date '2025-03-31') as in_year
+               bool_and(s.received_date between $start and $end) as in_year
         from replay_counts as c
         left join replay_stage as s using (landlord_id, rsh_stock, stage)
         group by all
-        """
+        """,
+        params={"start": edition.period.start, "end": edition.period.end},
     ).pl()
     assert (check["rows"] == check["received"]).all()
     assert (check["w"] == check["without_ext"]).all() and (check["e"] == check["with_ext"]).all()
     assert check["in_year"].drop_nulls().all()
+    if not edition.has_split:  # in time = the CH02 numerator, none with an extension
+        assert check["e"].sum() == 0
     # An escalated complaint's stage 2 is received after its stage 1 response.
     bad = con.execute(
         """
@@ -674,80 +495,103 @@ def test_generator_matches_the_submitted_counts():
     assert weights < 1e-6
 
 
+def expected_compared(edition: ReplayEdition, replayed: set[str]) -> dict[str, int]:
+    """Per measure, the published figures there are to compare, counted from the CSVs alone."""
+    pub = published(edition).filter(pl.col("landlord_id").is_in(replayed))
+    value = pl.col("published").cast(pl.Float64, strict=False)
+    counts_known = pl.col("pub_numerator").is_not_null() & pl.col("pub_denominator").is_not_null()
+    if edition.meta["blank_input"]["marker"] == "0":
+        counts_known &= (pl.col("pub_numerator") != 0) & (pl.col("pub_denominator") != 0)
+    comparable = value.is_not_null() & (~pl.col("measure").is_in(CH_MEASURES) | counts_known)
+    return dict(pub.filter(comparable).group_by("measure").len().iter_rows())
+
+
 @pytest.mark.slow
 def test_sector_replay_reproduces_the_published_measures(replay):
-    result, _, timings = replay
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    edition, result, _, timings = replay
+    folder = artifacts(edition)
     summary = (
         result.group_by("measure", "rsh_stock", "outcome")
         .len()
         .sort("measure", "rsh_stock", "outcome")
     )
-    summary.write_csv(ARTIFACTS / "summary.csv")
-    result.filter(pl.col("outcome") != "reproduced").write_csv(ARTIFACTS / "not_reproduced.csv")
-    timings.write_csv(ARTIFACTS / "timings.csv")
+    summary.write_csv(folder / "summary.csv")
+    result.filter(pl.col("outcome") != "reproduced").write_csv(folder / "not_reproduced.csv")
+    timings.write_csv(folder / "timings.csv")
 
-    assert timings["landlords"].sum() == 360  # 359 with management information + Tandridge (TP09)
-    # The generator (this file) is set-based: building every landlord's rows takes seconds. The
-    # measure code runs once per landlord; its time is recorded in timings.csv, not asserted here.
+    # The generator is set-based: building every landlord's rows takes seconds. The measure code
+    # runs once per landlord; its time is recorded in timings.csv, not asserted here.
     assert timings["build_seconds"].max() < 30
     compared = result.filter(~pl.col("outcome").str.starts_with("not_published"))
     per_measure = dict(
         compared.group_by("measure").agg(ok=(pl.col("outcome") == "reproduced").sum()).iter_rows()
     )
-    # Every published figure reproduces: CH01 and CH02 for 354 LCRA + 59 LCHO + 2 Combined
-    # landlord-stock pairs (CH02 stage 1 and its split: 414, the RSH excluded one: [E]); TP09 for
-    # 352 LCRA (one [E]) + 59 LCHO + 2 Combined. Everything else was not published ([X] blanks, the
-    # [U] the RSH prints for blank inputs, [E]) and is counted in summary.csv, never compared.
-    assert per_measure["CH01_1"] == per_measure["CH01_2"] == 415
-    assert per_measure["CH02_1"] == 414 and per_measure["CH02_2"] == 415
-    assert per_measure["CH02_1_without_ext"] == per_measure["CH02_1_with_ext"] == 414
-    assert per_measure["CH02_2_without_ext"] == per_measure["CH02_2_with_ext"] == 415
-    assert per_measure["TP09"] == 413
+    replayed = set(result["landlord_id"])
+    # Every published figure is compared and reproduces; everything else was not published ([X]
+    # blanks, the [U] the RSH prints for blank inputs, 0-coded blanks, [E]) and is counted in
+    # summary.csv, never compared.
+    assert per_measure == expected_compared(edition, replayed)
     failures = compared.filter(pl.col("outcome") != "reproduced")
     assert failures.is_empty(), failures
-    excluded = result.filter(pl.col("outcome") == "not_published_excluded")
-    assert sorted(excluded.select("landlord_id", "measure").rows()) == [
-        ("rsh_00au", "CH02_1"),
-        ("rsh_00au", "CH02_1_with_ext"),
-        ("rsh_00au", "CH02_1_without_ext"),
-        ("rsh_lh0279", "TP09"),
-    ]
+    # The extension split is compared exactly where the edition publishes it.
+    assert any(m.endswith("_ext") for m in per_measure) == edition.has_split
+    excluded = sorted(
+        result.filter(pl.col("outcome") == "not_published_excluded")
+        .select("landlord_id", "measure")
+        .rows()
+    )
+    marked = published(edition).filter(
+        pl.col("landlord_id").is_in(replayed) & (pl.col("published") == "[E]")
+    )
+    assert excluded == sorted(marked.select("landlord_id", "measure").rows())
+    if edition.root == DEFAULT_ROOT and edition.year in PINNED:
+        pinned = PINNED[edition.year]
+        assert timings["landlords"].sum() == pinned["landlords"]
+        assert per_measure == pinned["compared"]
+        assert excluded == pinned["excluded"]
+    if not edition.has_split:  # CH02 replayed from the published numerator
+        assert per_measure["CH02_1"] > 0 and per_measure["CH02_2"] > 0
+    if edition.root != DEFAULT_ROOT:  # L4240's blank CH02 numerator (printed 0 or [U])
+        planted = result.filter(
+            (pl.col("landlord_id") == "rsh_l4240")
+            & (pl.col("measure") == "CH02_1")
+            & (pl.col("rsh_stock") == "lcra")
+        )
+        assert planted["outcome"].to_list() == ["not_published_blank"]
 
 
 @pytest.mark.slow
 def test_tsm_returns_of_the_replayed_landlords_match_the_workbook(replay):
     """The TSM return, field code by field code, equals what each landlord submitted to the RSH."""
-    _, returns, _ = replay
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    returns.group_by("outcome").len().sort("outcome").write_csv(
-        ARTIFACTS / "tsm_return_summary.csv"
-    )
+    edition, _, returns, _ = replay
+    folder = artifacts(edition)
+    returns.group_by("outcome").len().sort("outcome").write_csv(folder / "tsm_return_summary.csv")
     returns.filter(~pl.col("outcome").is_in(["reproduced", "blank_both"])).write_csv(
-        ARTIFACTS / "tsm_return_not_reproduced.csv"
+        folder / "tsm_return_not_reproduced.csv"
     )
     outcomes = dict(returns.group_by("outcome").len().iter_rows())
-    # 415 landlord-stock pairs x 16 CH fields (less the 5 CH02 stage 1 cells of 00AU the RSH
-    # excluded, [E]) + 413 TP09 pairs x 8 fields (filter yes / no, five answers, TP09), less the
-    # three filter cells below.
-    assert outcomes["reproduced"] == 415 * 16 - 5 + 413 * 8 - 3, outcomes
-    # The filter counts are the only fields not reproduced, each for a reason in the replay data:
-    # 00AR left its "no" count blank ([X]; the replay has no such respondents, so the return says
-    # 0); 00AK's and L4552's published weighted answer counts, each rounded to 1 dp, add up to 0.1
-    # more than their published "yes" total, so the replay cannot build a don't-know remainder.
-    others = returns.filter(~pl.col("outcome").is_in(["reproduced", "blank_both", "rsh_excluded"]))
-    assert sorted(others.select("landlord_id", "field_code", "outcome").rows()) == [
-        ("rsh_00ak", "TP09_Filter_Yes_LCRA", "value_differs"),
-        ("rsh_00ar", "TP09_Fiter_No_LCRA", "reported_where_rsh_blank"),
-        ("rsh_l4552", "TP09_Filter_Yes_LCRA", "value_differs"),
-    ], others
-    excluded = returns.filter(pl.col("outcome") == "rsh_excluded")
-    # 00AU's CH02 stage 1 ([E]), LH0279's TP09 ([E]), Stoke's and Cannock Chase's perception
-    # surveys and Tandridge's management information (excluded by the RSH).
-    assert set(excluded["landlord_id"]) == {
-        "rsh_00au",
-        "rsh_lh0279",
-        "rsh_00gl",
-        "rsh_41ub",
-        "rsh_43uk",
+    # Only fields the replay data itself explains are not reproduced (see classify_field).
+    explained = {
+        "reproduced",
+        "blank_both",
+        "rsh_excluded",
+        "not_computed",
+        "published_counts_inconsistent",
+        "blank_replayed_as_zero",
     }
+    assert set(outcomes) <= explained, outcomes
+    # The return carries exactly the edition's fields: without the split where it has none.
+    codes = set(returns["field_code"])
+    assert any(c.startswith("Stg") for c in codes) == edition.has_split
+    if edition.root == DEFAULT_ROOT and edition.year in PINNED:
+        pinned = PINNED[edition.year]
+        assert outcomes["reproduced"] == pinned["return_reproduced"], outcomes
+        others = returns.filter(
+            ~pl.col("outcome").is_in(["reproduced", "blank_both", "rsh_excluded"])
+        )
+        assert (
+            sorted(others.select("landlord_id", "field_code", "outcome").rows())
+            == pinned["return_others"]
+        ), others
+        excluded = returns.filter(pl.col("outcome") == "rsh_excluded")
+        assert set(excluded["landlord_id"]) == pinned["return_excluded"]

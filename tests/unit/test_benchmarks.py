@@ -18,6 +18,7 @@ from pipeline.benchmarks import (
 )
 from pipeline.measures import MEASURES_DDL
 from pipeline.rounding import round_half_up
+from pipeline.rsh.editions import rsh_root
 
 
 def _stat(measure, stock_type="lcra", band="all"):
@@ -85,7 +86,7 @@ def test_quartiles_are_ordered_and_bands_partition_the_sector():
 
 def test_numbers_are_not_typed_in():
     """The figures come from data/rsh: change the extract and the benchmark changes."""
-    with open(benchmarks.DATA_ROOT / "2024-25" / "management_info.csv", encoding="utf-8") as f:
+    with open(rsh_root() / "2024-25" / "management_info.csv", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["stock_type"] == "lcra"]
     assert len(rows) == 359
     # Five LCRA rows are blank ([X]) so their published value is [U]; both markers are kept apart.
@@ -161,8 +162,9 @@ def test_benchmark_rows_are_written_into_measures_idempotently():
     )
     first = write_benchmark_measures(con, "x", "2024-25")
     second = write_benchmark_measures(con, "x", "2024-25")
-    # The band row + 2 measures x 2 scopes (sector, band) x (q1, median, q3, n, position).
-    assert first == second == 1 + 2 * 2 * 5
+    # The year and band rows + 2 measures x 2 scopes (sector, band) x (q1, median, q3, n,
+    # position).
+    assert first == second == 2 + 2 * 2 * 5
     rows = con.sql(
         "select measure, view, breakdown_value, value, display from measures"
         " where measure like 'benchmark_%' order by all"

@@ -1,10 +1,13 @@
-"""scripts/extract_rsh.py: columns found by their measure code, markers kept, output reproducible."""
+"""The RSH extract (pipeline/rsh): columns found by their measure code, markers kept, reproducible."""
 
 import filecmp
 import importlib.util
 from pathlib import Path
 
 import pytest
+
+from pipeline.rsh import extract as rsh_extract
+from pipeline.rsh import fields, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = importlib.util.spec_from_file_location("extract_rsh", ROOT / "scripts" / "extract_rsh.py")
@@ -47,7 +50,7 @@ SPEC.loader.exec_module(extract_rsh)
     ],
 )
 def test_management_info_columns_are_matched_by_code(title, code):
-    assert extract_rsh.management_info_field(extract_rsh._clean(title)) == code
+    assert fields.management_info_field(workbook.clean(title)) == code
 
 
 @pytest.mark.parametrize(
@@ -81,22 +84,24 @@ def test_management_info_columns_are_matched_by_code(title, code):
     ],
 )
 def test_perception_columns_are_matched_by_code(title, code):
-    assert extract_rsh.perception_field(extract_rsh._clean(title), "LCHO") == code
+    assert fields.perception_field(workbook.clean(title), "LCHO") == code
 
 
 def test_cells_keep_the_rsh_markers_apart():
-    assert extract_rsh._cell("[X]") == "[X]"
-    assert extract_rsh._cell(" [U] ") == "[U]"
-    assert extract_rsh._cell(None) == ""
-    assert extract_rsh._cell(4281.0) == 4281
-    assert extract_rsh._cell(124.8) == 124.8
+    assert workbook.cell("[X]") == "[X]"
+    assert workbook.cell(" [U] ") == "[U]"
+    assert workbook.cell(None) == ""
+    assert workbook.cell(4281.0) == 4281
+    assert workbook.cell(124.8) == 124.8
 
 
 def test_extract_reproduces_the_committed_csvs(tmp_path):
     if not extract_rsh.DEFAULT_WORKBOOK.is_file():
         pytest.skip(f"the RSH workbook is not on this machine ({extract_rsh.DEFAULT_WORKBOOK})")
-    counts = extract_rsh.extract(extract_rsh.DEFAULT_WORKBOOK, "2024-25", tmp_path)
-    assert counts["management_info.csv"] == 359 * 3
+    assert extract_rsh.main([str(extract_rsh.DEFAULT_WORKBOOK), "--out", str(tmp_path)]) == 0
+    meta = rsh_extract.extract(extract_rsh.DEFAULT_WORKBOOK, None, tmp_path / "again")
+    assert meta["year"] == "2024-25" and meta["rows"]["management_info"] == 359 * 3
     committed = ROOT / "data" / "rsh" / "2024-25"
-    for name in counts:
+    for name in rsh_extract.FILES:
         assert filecmp.cmp(tmp_path / "2024-25" / name, committed / name, shallow=False), name
+        assert filecmp.cmp(tmp_path / "again" / "2024-25" / name, committed / name), name

@@ -21,6 +21,7 @@ from pipeline.reporting.tables import data_table
 
 ANNUAL_HEADINGS = [
     "Executive summary",
+    "Position among landlords",
     "Complaint volumes and themes",
     "Stage resolution and escalation",
     "Timeliness",

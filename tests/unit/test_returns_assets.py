@@ -87,7 +87,7 @@ def test_tsm_return_asset_writes_both_files_with_headlines(tmp_path):
     assert result.metadata["CH01_1_Calculated_Value_LCRA"] == "55.0"
     assert result.metadata["CH02_1_Calculated_Value_LCRA"] == "90.0"
     # 3 stock types x (CH01/CH02 x 2 stages x 3 + Stg 4 + TP09 filter 2 + TP09 6) + the summary
-    assert result.metadata["row_count"] == 3 * 24 + 1
+    assert result.metadata["row_count"] == 1 + 3 * 24 + 1  # + the edition line
 
 
 def test_arc_return_asset_only_for_scottish_stock(tmp_path):
@@ -107,7 +107,7 @@ def test_arc_return_asset_only_for_scottish_stock(tmp_path):
 def test_sector_benchmarks_asset_writes_benchmark_rows(tmp_path):
     store = make_store(tmp_path, "test_ll", ["eng"])
     result = sector_benchmarks(context(store, "test_ll"))
-    assert result.metadata["row_count"] == 1 + 2 * 2 * 5
+    assert result.metadata["row_count"] == 2 + 2 * 2 * 5  # year and band rows + 2 measures
     with duckdb.connect(str(store.warehouse("test_ll")), read_only=True) as con:
         median = con.execute(
             "select value from measures where measure = 'benchmark_CH01_1_median'"

@@ -8,7 +8,7 @@ reports read the sector figures from the same table as the landlord's own.
 import dagster as dg
 import polars as pl
 
-from pipeline.benchmarks import write_benchmark_measures
+from pipeline.benchmarks import write_benchmark_history
 from pipeline.partitions import landlord_and_year, landlord_year_partitions
 from pipeline.resources import ComplaintsStore
 
@@ -21,20 +21,23 @@ from pipeline.resources import ComplaintsStore
     kinds={"duckdb", "polars"},
     pool="duckdb",  # writes the landlord's DuckDB file
     description="Sector quartiles and medians of CH01, CH02 and TP09 per stock type and size band, "
-    "from the RSH full-data workbook extract in data/rsh, and the landlord's position among them, "
-    "written to the landlord's measures table as benchmark_* rows.",
+    "from the RSH full-data workbook extract in data/rsh (that year's edition, else the latest "
+    "earlier one), and the landlord's position among them for this year and every earlier year "
+    "with figures, written to the landlord's measures table as benchmark_* rows.",
 )
 def sector_benchmarks(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
     landlord_id, year = landlord_and_year(context)
     with store.connect(landlord_id) as con:
-        written = write_benchmark_measures(con, landlord_id, year)
+        # this year and every earlier one with figures (the report's quartile history)
+        written = write_benchmark_history(con, landlord_id, year)
         rows = con.execute(
             """
             select measure, breakdown_value, view, display from measures
             where landlord_id = ? and period = ? and measure like 'benchmark_%'
-              and (measure like '%_position' or measure = 'benchmark_size_band')
+              and (measure like '%_position'
+                   or measure in ('benchmark_size_band', 'benchmark_sector_year'))
             order by measure, breakdown_value, view
             """,
             [landlord_id, year],
@@ -43,7 +46,8 @@ def sector_benchmarks(
     preview = "\n".join(f"| {m} | {s} | {v} | {d} |" for m, s, v, d in frame.iter_rows())
     return dg.MaterializeResult(
         metadata={
-            "row_count": written,
+            "row_count": written[year],
+            "years_written": ", ".join(f"{one}: {n}" for one, n in written.items()),
             "preview": dg.MetadataValue.md(
                 f"| measure | stock type | scope | position |\n|---|---|---|---|\n{preview}"
             ),

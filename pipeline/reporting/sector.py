@@ -1,0 +1,244 @@
+"""The annual report's sector comparison: the year's benchmarks and the quartile position over years.
+
+Every figure is a ``benchmark_*`` row of the ``measures`` table (written by
+:func:`pipeline.benchmarks.write_benchmark_history`): the sector and size-band medians, the number
+of landlords compared, the position label, which RSH edition was used (``benchmark_sector_year``)
+and the size band (``benchmark_size_band``). Beside every comparison the report prints the data
+year, the size band and the number of landlords compared, says when the figures are an earlier
+year's ("sector figures for 2023/24, the latest published"), and carries the Open Government
+Licence attribution of each RSH edition used (data/rsh/LICENCE.md).
+
+The executive summary uses :func:`sector_cells`, :data:`SECTOR_COLUMNS`, :func:`sector_caption`
+and :func:`sector_source`; :func:`sector_section` is the section of its own.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.periods import ReportingYear
+from pipeline.reporting.blocks import NOT_AVAILABLE, Section
+from pipeline.reporting.data import query_frame, table_exists
+from pipeline.reporting.labels import MEASURE_NAMES, label
+from pipeline.reporting.tables import data_table
+
+HEADLINE = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
+SECTOR_COLUMNS = ("Sector median (landlords)", "Size-band median (landlords)", "Position in sector")
+GENERIC_ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. "
+    "Source: Regulator of Social Housing, Tenant Satisfaction Measures full data."
+)
+
+
+def _row(ctx, measure: str, period, breakdown: str = "none", value: str | None = None, view=None):
+    return ctx.measures.get(measure, period, breakdown, value, view)
+
+
+def sector_year(ctx, period=None) -> dict | None:
+    """The ``benchmark_sector_year`` row of the report year (or ``period``), or None."""
+    return _row(ctx, "benchmark_sector_year", period or ctx.year, view="sector_all")
+
+
+def _band(ctx) -> str | None:
+    row = _row(ctx, "benchmark_size_band", ctx.year, view="sector_band")
+    return None if row is None else row["display"]
+
+
+def sector_source(ctx) -> str:
+    """One sentence: which year's RSH data the sector figures are, and the landlord's size band.
+
+    ``"Sector figures: RSH Tenant Satisfaction Measures 2024/25 full data, all landlords and
+    landlords of our size (2,500-9,999 homes); the number of landlords compared is beside each
+    figure."`` For an earlier year's data: ``"Sector figures for 2023/24, the latest published
+    (the RSH has not yet published 2024/25): ..."``; with none: ``"No RSH sector figures for 2023/24 or an earlier year have been
+    published, so no sector comparison is made."``
+    """
+    year = sector_year(ctx)
+    if year is None:  # the benchmark step has not run for this year
+        return f"Sector figures: {NOT_AVAILABLE}."
+    if year["value"] is None:
+        return (
+            f"No RSH sector figures for {ctx.year.label} or an earlier year have been published, "
+            "so no sector comparison is made."
+        )
+    lead = "Sector figures"
+    if year["value"] > 0:
+        lead = (
+            f"Sector figures for {year['display']}, the latest published (the RSH has not yet "
+            f"published {ctx.year.label})"
+        )
+    band = _band(ctx)
+    size = f" and landlords of our size ({band})" if band else ""
+    return (
+        f"{lead}: RSH Tenant Satisfaction Measures {year['display']} full data, all landlords"
+        f"{size}; the number of landlords compared is beside each figure."
+    )
+
+
+def sector_caption(ctx) -> str:
+    """The data year and size band, for a table caption: ``"RSH 2024/25 data; 2,500-9,999 homes"``."""
+    year = sector_year(ctx)
+    if year is None:
+        return f"sector figures {NOT_AVAILABLE}"
+    if year["value"] is None:
+        return "no RSH data for this year"
+    band = _band(ctx)
+    latest = ", the latest published" if year["value"] > 0 else ""
+    return f"RSH {year['display']} data{latest}" + (f"; size band {band}" if band else "")
+
+
+def _with_peers(ctx, measure: str, stock: str, view: str) -> str:
+    median = _row(ctx, f"benchmark_{measure}_median", ctx.year, "stock_type", stock, view)
+    if median is None:
+        return NOT_AVAILABLE
+    peers = _row(ctx, f"benchmark_{measure}_n", ctx.year, "stock_type", stock, view)
+    return median["display"] + ("" if peers is None else f" ({peers['display']})")
+
+
+def sector_cells(ctx, measure: str, stock: str) -> list[str]:
+    """The executive summary's sector cells for one measure (see :data:`SECTOR_COLUMNS`)."""
+    position = _row(
+        ctx, f"benchmark_{measure}_position", ctx.year, "stock_type", stock, "sector_all"
+    )
+    return [
+        _with_peers(ctx, measure, stock, "sector_all"),
+        _with_peers(ctx, measure, stock, "sector_band"),
+        NOT_AVAILABLE if position is None else position["display"],
+    ]
+
+
+def _attributions(years: list[str]) -> list[str]:
+    from pipeline.rsh.editions import available_years, edition
+
+    have = set(available_years())
+    out = []
+    for year in years:
+        key = ReportingYear.parse(year).key
+        text = edition(key).attribution if key in have else GENERIC_ATTRIBUTION
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def _history(ctx, stock: str) -> pl.DataFrame:
+    """Position rows (sector_all) of every year up to the report year, with peers and data year."""
+    if not table_exists(ctx.con, "measures"):
+        return pl.DataFrame()
+    return query_frame(
+        ctx.con,
+        """
+        select period, measure, display, value
+        from measures
+        where landlord_id = ? and period_kind = 'year' and period <= ?
+          and view in ('sector_all', 'sector_band')
+          and (
+              (measure like 'benchmark_%_position' or measure like 'benchmark_%_n')
+                  and breakdown = 'stock_type' and breakdown_value = ? and view = 'sector_all'
+              or measure = 'benchmark_sector_year'
+          )
+        order by period, measure
+        """,
+        [ctx.landlord.landlord_id, ctx.year.key, stock],
+    )
+
+
+def sector_section(ctx) -> Section:
+    """Section "Position among landlords": the year's comparison and the quartile history."""
+    section = Section("sector", "Position among landlords")
+    stock = ctx.headline_stock_type()
+    section.text(sector_source(ctx))
+    current = sector_year(ctx)
+    if current is not None and current["value"] is not None:
+        _year_table(ctx, section, stock)
+    used = _history_table(ctx, section, stock)
+    for text in _attributions(sorted(set(used))):
+        section.note(text)
+    return section
+
+
+def _year_table(ctx, section: Section, stock: str) -> None:
+    records = []
+    for measure in HEADLINE:
+        own = _row(ctx, measure, ctx.year, "stock_type", stock, "regulator")
+        band_position = _row(
+            ctx, f"benchmark_{measure}_position", ctx.year, "stock_type", stock, "sector_band"
+        )
+        cells = sector_cells(ctx, measure, stock)
+        records.append(
+            [
+                MEASURE_NAMES[measure],
+                NOT_AVAILABLE if own is None else (own["display"] or "[U]"),
+                cells[0],
+                cells[2],
+                cells[1],
+                NOT_AVAILABLE if band_position is None else band_position["display"],
+            ]
+        )
+    frame = pl.DataFrame(
+        records,
+        schema=[
+            "Measure",
+            ctx.year.label,
+            SECTOR_COLUMNS[0],
+            "Position among all",
+            SECTOR_COLUMNS[1],
+            "Position in size band",
+        ],
+        orient="row",
+    )
+    section.add_table(
+        data_table(
+            "tbl-sector",
+            f"Our {label(stock)} figures against the sector, {ctx.year.label} "
+            f"({sector_caption(ctx)})",
+            frame,
+            note="CH01 per 1,000 homes (a higher rate is not judged worse); CH02 and TP09 in per "
+            "cent. Quartiles from every landlord with a published value; (n) landlords compared.",
+        )
+    )
+
+
+def _history_table(ctx, section: Section, stock: str) -> list[str]:
+    """The quartile position per year; returns the RSH editions (labels) the years used."""
+    history = _history(ctx, stock)
+    years = sorted(set(history["period"])) if history.height else []
+    used: list[str] = []
+    if years:
+        cells: dict[tuple[str, str], str] = {}
+        data_year: dict[str, str] = {}
+        for period, measure, text, value in history.iter_rows():
+            if measure == "benchmark_sector_year":
+                data_year[period] = "none published" if value is None else text
+                if value is not None:
+                    used.append(text)
+            else:
+                cells[(period, measure)] = text
+        rows = [["RSH data used", *[data_year.get(p, NOT_AVAILABLE) for p in years]]]
+        for measure in HEADLINE:
+            line = []
+            for period in years:
+                position = cells.get((period, f"benchmark_{measure}_position"))
+                peers = cells.get((period, f"benchmark_{measure}_n"))
+                line.append(
+                    NOT_AVAILABLE
+                    if position is None
+                    else position + ("" if peers is None else f" (of {peers})")
+                )
+            rows.append([MEASURE_NAMES[measure], *line])
+        labels = [ReportingYear.parse(p).label for p in years]
+        if not used:  # no year has RSH data: the text says so, a table of blanks would not help
+            return used
+        section.add_table(
+            data_table(
+                "tbl-sector-history",
+                f"Our position among all landlords over the years, {label(stock)}",
+                pl.DataFrame(rows, schema=["Measure", *labels], orient="row"),
+                note="Each year against that year's RSH data, or the latest published before it "
+                "(never a later year). CH01 is placed by the rate without judging it.",
+                align_right=[],
+            )
+        )
+    return used
+
+
+__all__ = ["SECTOR_COLUMNS", "sector_caption", "sector_cells", "sector_section", "sector_source"]

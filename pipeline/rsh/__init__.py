@@ -1,0 +1,11 @@
+"""The Regulator of Social Housing's published TSM data: extracting each edition, reading it back.
+
+- :mod:`pipeline.rsh.workbook`: reading any edition of the full-data workbook (sheets, header rows
+  and Data Dictionary found by content);
+- :mod:`pipeline.rsh.fields`: the field codes the product uses and how a column title gives one;
+- :mod:`pipeline.rsh.extract`: one edition to ``data/rsh/<year>/``, all or nothing;
+- :mod:`pipeline.rsh.editions`: the extracted years and which one a landlord's year uses;
+- :mod:`pipeline.rsh.cli`: ``complaints rsh add <workbook>`` and ``complaints rsh list``.
+
+See docs/rsh.md.
+"""

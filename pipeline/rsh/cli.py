@@ -1,0 +1,91 @@
+"""``complaints rsh add <workbook> [--year 2023-24]`` and ``complaints rsh list`` (docs/rsh.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from pipeline.rsh.extract import extract
+    from pipeline.rsh.workbook import WorkbookError
+
+    try:
+        meta = extract(args.workbook, args.year, args.out)
+    except WorkbookError as error:
+        print(f"complaints rsh add: {error}; nothing was written", file=sys.stderr)
+        return 1
+    except FileNotFoundError as error:
+        print(f"complaints rsh add: {error}", file=sys.stderr)
+        return 1
+    folder = Path(meta["folder"])
+    print(f"RSH TSM {meta['label']} extracted from {meta['workbook']['name']} to {folder}")
+    for name, count in meta["rows"].items():
+        print(f"  {name}: {count} rows")
+    print(f"  blank inputs printed as: {meta['blank_input']['marker'] or 'empty cells'}")
+    if meta["absent_fields"]:
+        print(f"  fields this edition does not have: {', '.join(meta['absent_fields'])}")
+    swapped = sum(meta["dictionary"]["rows_swapped_back"].values())
+    if swapped:
+        print(
+            f"  Data Dictionary rows with datapoint and question reference swapped back: {swapped}"
+        )
+    whole = sorted(
+        f"{measure} {stock}"
+        for measure, stocks in meta["published_decimals"].items()
+        for stock, places in stocks.items()
+        if places == 0
+    )
+    if whole:
+        print(f"  published as whole numbers: {', '.join(whole)}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from pipeline.rsh.editions import available_years, edition, rsh_root
+
+    years = available_years()
+    print(f"RSH data folder: {rsh_root()}")
+    if not years:
+        print("  no edition extracted; add one with 'complaints rsh add <workbook>'")
+    for year in years:
+        found = edition(year)
+        meta = found.meta
+        print(
+            f"  {found.label}: {meta['workbook']['name']}, {meta['rows']['landlords']} landlords"
+            + (f"; without {', '.join(meta['absent_fields'])}" if meta["absent_fields"] else "")
+        )
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add the ``rsh`` command and its ``add`` / ``list`` subcommands to the CLI."""
+    rsh = sub.add_parser("rsh", help="add or list the RSH TSM full-data editions (benchmarks)")
+    commands = rsh.add_subparsers(dest="rsh_command", required=True)
+    add = commands.add_parser(
+        "add",
+        help="extract an edition of the RSH TSM full-data workbook to data/rsh/<year>/",
+        description="Extract an edition of the RSH TSM full-data workbook (any year) to "
+        "data/rsh/<year>/: all files or none. See docs/rsh.md.",
+    )
+    add.add_argument("workbook", type=Path, help="the RSH's .xlsx, e.g. 2025_TSM_Full_Data.xlsx")
+    add.add_argument("--year", help="reporting year, e.g. 2023-24 (default: from the sheet names)")
+    add.add_argument(
+        "--out", type=Path, help="data folder (default data/rsh or $COMPLAINTS_RSH_DATA)"
+    )
+    add.set_defaults(func=cmd_add)
+    listing = commands.add_parser("list", help="list the extracted editions")
+    listing.set_defaults(func=cmd_list)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m pipeline.rsh.cli rsh add <workbook>``: the same as ``complaints rsh ...``."""
+    parser = argparse.ArgumentParser(prog="complaints")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

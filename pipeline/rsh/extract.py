@@ -1,0 +1,647 @@
+"""Extract one edition of the RSH TSM full-data workbook to ``data/rsh/<year>/``.
+
+Writes, all or nothing (into a temporary folder renamed into place at the end):
+
+- ``data_dictionary.csv``: every Data Dictionary row (table, field_code, column_heading, datapoint,
+  question_ref, section, source), datapoint and question reference put back where the edition
+  swapped them;
+- ``management_info.csv``: per landlord and stock type (lcra, lcho, combined), the complaint fields
+  of the management information that this edition has (CH01/CH02 published value, numerator and
+  denominator, and from 2024/25 the with/without-extension split; a later edition's new
+  ``CH..``/``Stg..`` field too), without the stock suffix;
+- ``perception_tp09.csv``: per landlord and stock type with a perception row, the relevant tenant
+  population and the TP09 fields (filter counts, answer counts, published TP09);
+- ``landlords.csv``: per landlord, code, name, type, group-size band, region, RSH note, units owned
+  (the CH01 stage 1 denominators), coverage and whether the RSH excluded its data;
+- ``edition.json``: what was read and measured: the workbook (name, SHA-256, release), the sheets
+  and header rows found, the dictionary's columns and rows put back, the fields present and absent,
+  how the edition prints a blank input, the published precision per measure and stock type, and the
+  consistency checks (every published value recomputed from its numerator and denominator).
+
+A field the edition does not have is absent from the files (not an error); a field the dictionary
+lists whose column cannot be found, two columns claiming one field, or published values that do not
+follow from their numerators and denominators stop the extract with a message naming the sheet and
+field, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.periods import ReportingYear
+from pipeline.rounding import round_half_up
+from pipeline.rsh.fields import (
+    MI_FAMILY,
+    MI_FIELDS,
+    STOCK_TYPE,
+    TP09_FAMILY,
+    TP09_FIELDS,
+    family_base,
+    management_info_field,
+    ordered_bases,
+    perception_field,
+)
+from pipeline.rsh.workbook import (
+    DICTIONARY_COLUMNS,
+    Dictionary,
+    Sheet,
+    WorkbookError,
+    blank_marker_in_notes,
+    cell,
+    clean,
+    find_landlord_header,
+    heading_key,
+    landlord_column,
+    load_sheets,
+    read_dictionary,
+    release_note,
+    sheet_for_table,
+    validate_references,
+    year_of_sheets,
+)
+
+FILES = (
+    "data_dictionary.csv",
+    "management_info.csv",
+    "perception_tp09.csv",
+    "landlords.csv",
+    "edition.json",
+)
+LICENCE = "Open Government Licence v3.0"
+# A measure whose published values disagree with their own numerators and denominators this often
+# has been read from the wrong columns: stop rather than extract it.
+MAX_MISMATCH_SHARE = 0.05
+SCALE = {"CH01": 1000.0, "CH02": 100.0}
+
+
+@dataclass
+class Columns:
+    """Field code -> column index in one data sheet, and the codes found in the sheet only."""
+
+    by_code: dict[str, int]
+    not_in_dictionary: list[str]
+
+
+def _field_columns(
+    sheet: Sheet,
+    dictionary: dict[str, dict[str, str]],
+    family,
+    title_field,
+) -> Columns:
+    """Find each complaint field's column of ``sheet`` by the dictionary heading and by its title.
+
+    Parameters
+    ----------
+    sheet : Sheet
+        A data sheet with its header row found.
+    dictionary : dict
+        Field code -> dictionary entry of this sheet's table.
+    family : re.Pattern
+        Which field codes to look for (MI_FAMILY or TP09_FAMILY).
+    title_field : callable
+        Column title -> field code or None (the measure code in the title).
+    """
+    wanted = {code: entry for code, entry in dictionary.items() if family.match(code)}
+    by_heading: dict[str, list[str]] = {}
+    for code, entry in wanted.items():
+        by_heading.setdefault(heading_key(entry["column_heading"]), []).append(code)
+    claims: dict[str, set[int]] = {}
+    for index, title in enumerate(sheet.header):
+        if not title:
+            continue
+        codes = set()
+        named = by_heading.get(heading_key(title), [])
+        if len(named) == 1:  # a heading the dictionary gives to one code only
+            codes.add(named[0])
+        parsed = title_field(title)
+        if parsed and family.match(parsed):
+            codes.add(parsed)
+        if len(codes) > 1:
+            raise WorkbookError(
+                f"'{sheet.name}': column '{title}' is {' and '.join(sorted(codes))} by its "
+                "heading and by its measure code"
+            )
+        for code in codes:
+            claims.setdefault(code, set()).add(index)
+    for code, columns in claims.items():
+        if len(columns) > 1:
+            titles = "; ".join(f"'{sheet.header[i]}'" for i in sorted(columns))
+            raise WorkbookError(f"'{sheet.name}': field {code} is claimed by two columns: {titles}")
+    missing = sorted(set(wanted) - set(claims))
+    if missing:
+        headings = "; ".join(f"{c} ('{wanted[c]['column_heading']}')" for c in missing[:5])
+        raise WorkbookError(
+            f"'{sheet.name}': the Data Dictionary lists {len(missing)} field(s) with no column "
+            f"in the sheet: {headings}"
+        )
+    found = {code: min(columns) for code, columns in claims.items()}
+    return Columns(found, sorted(set(found) - set(wanted)))
+
+
+def _data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
+    return [r for r in sheet.data if code_col < len(r) and clean(r[code_col])]
+
+
+def _value(row: tuple, index: int | None) -> object:
+    return "" if index is None or index >= len(row) else cell(row[index])
+
+
+def _landlord(row: tuple, header: list[str]) -> dict[str, object]:
+    def text(kind: str) -> str:
+        column = landlord_column(header, kind)
+        return clean(row[column]) if column is not None and column < len(row) else ""
+
+    notes = landlord_column(header, "notes")
+    return {
+        "landlord_code": text("code"),
+        "landlord_name": text("name"),
+        "landlord_type": text("type"),
+        "group_size_band": text("band"),
+        "region": text("region"),
+        "rsh_note": ("yes" if text("notes").lower() == "yes" else "no")
+        if notes is not None
+        else "",
+    }
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or value in ("", None):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _decimals(values: list[object]) -> int:
+    """Decimal places the edition publishes a measure to: 0 when every value is a whole number."""
+    numbers = [n for n in map(_number, values) if n is not None]
+    if numbers and all(n.is_integer() for n in numbers):
+        return 0
+    return 1
+
+
+def _check(name: str, expected: list[tuple[float | None, float | None]], places: int) -> dict:
+    """Compare published values with the values recomputed from their counts, at their precision."""
+    checked = [(p, e) for p, e in expected if p is not None and e is not None]
+    mismatched = sum(1 for p, e in checked if round_half_up(e, places) != round_half_up(p, places))
+    if len(checked) >= 10 and mismatched > MAX_MISMATCH_SHARE * len(checked):
+        raise WorkbookError(
+            f"{name}: {mismatched} of {len(checked)} published values do not follow from their "
+            "numerators and denominators; the columns were not read as the edition lays them out"
+        )
+    return {"checked": len(checked), "mismatched": mismatched, "decimals": places}
+
+
+def _csv_text(fieldnames: list[str], rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n", restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+class _Extract:
+    """One workbook being read; :meth:`run` returns the files to write, ``edition`` what was found."""
+
+    def __init__(self, path: Path, year: str | None) -> None:
+        self.path = Path(path)
+        self.sheets = load_sheets(self.path)
+        self.dictionary: Dictionary = read_dictionary(self.sheets)
+        for family in (MI_FAMILY, TP09_FAMILY):
+            validate_references(self.dictionary, family)
+        found_year = year_of_sheets([s.name for s in self.sheets] + self.dictionary.tables())
+        if year is None and found_year is None:
+            raise WorkbookError(
+                f"{self.path.name}: the reporting year is not in the sheet names; give --year"
+            )
+        self.year = ReportingYear.parse(year or found_year).key
+        if found_year is not None and found_year != self.year:
+            raise WorkbookError(
+                f"{self.path.name}: its sheets are for {found_year} (TSM{found_year[-2:]}_...), "
+                f"not {self.year}; check the workbook or --year"
+            )
+        self.edition: dict = {"year": self.year, "label": ReportingYear.parse(self.year).label}
+        self.markers: Counter = Counter()
+        self.notes_marker: str | None = None
+
+    # -- tables ---------------------------------------------------------------------------------
+
+    def _table_sheet(self, table: str) -> Sheet:
+        entries = [e for e in self.dictionary.entries if e["table"] == table]
+        sheet = sheet_for_table(
+            [s for s in self.sheets if s is not self.dictionary.sheet],
+            table,
+            [e["column_heading"] for e in entries],
+        )
+        if sheet is None:
+            raise WorkbookError(f"no sheet holds the Data Dictionary's table '{table}'")
+        sheet.header_index = find_landlord_header(sheet, min_filled=4)
+        if sheet.header_index is None:
+            raise WorkbookError(f"'{sheet.name}': no header row with 'Landlord code' found")
+        return sheet
+
+    def _tables_with(self, family, base: str) -> dict[str, str]:
+        """Dictionary table -> stock suffix, for the tables holding ``<base>_<suffix>`` codes."""
+        out: dict[str, str] = {}
+        for table in self.dictionary.tables():
+            for code in self.dictionary.codes(table):
+                parts = family_base(code, family)
+                if parts and parts[0] == base:
+                    out.setdefault(table, parts[1])
+        return out
+
+    def _count_markers(self, values: list[object]) -> None:
+        for value in values:
+            if value in ("[X]", "[U]", ""):
+                self.markers[value] += 1
+
+    # -- management information -----------------------------------------------------------------
+
+    def management_info(self) -> tuple[list[str], list[dict], dict[str, dict]]:
+        tables = self._tables_with(MI_FAMILY, "CH01_1_Numerator")
+        if not tables:
+            raise WorkbookError("the Data Dictionary has no CH01_1_Numerator field")
+        table = next(iter(tables))
+        sheet = self._table_sheet(table)
+        columns = _field_columns(
+            sheet, self.dictionary.codes(table), MI_FAMILY, management_info_field
+        )
+        header = sheet.header
+        code_col = landlord_column(header, "code")
+        bases: dict[str, set[str]] = {}
+        for code in columns.by_code:
+            base, suffix = family_base(code, MI_FAMILY)
+            bases.setdefault(base, set()).add(suffix)
+        fields = ordered_bases(set(bases), MI_FIELDS)
+        rows, landlords = [], {}
+        for row in _data_rows(sheet, code_col):
+            landlord = _landlord(row, header)
+            for suffix, stock in STOCK_TYPE.items():
+                record = {"landlord_code": landlord["landlord_code"], "stock_type": stock}
+                for base in fields:
+                    record[base] = _value(row, columns.by_code.get(f"{base}_{suffix}"))
+                rows.append(record)
+                self._count_markers(
+                    [record[b] for b in fields if "Numerator" in b or "Denominator" in b]
+                )
+            for suffix, name in (
+                ("LCRA", "units_lcra"),
+                ("LCHO", "units_lcho"),
+                ("COMB", "units_comb"),
+            ):
+                landlord[name] = _value(row, columns.by_code.get(f"CH01_1_Denominator_{suffix}"))
+            landlords[landlord["landlord_code"]] = landlord
+        self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
+        self.edition["sheets"] = {
+            "data_dictionary": {
+                "name": self.dictionary.sheet.name,
+                "header_row": self.dictionary.sheet.header_index + 1,
+            },
+            "management_info": {"name": sheet.name, "header_row": sheet.header_index + 1},
+        }
+        self.mi_not_in_dictionary = columns.not_in_dictionary
+        return fields, rows, landlords
+
+    # -- perception -----------------------------------------------------------------------------
+
+    def perception(self, landlords: dict[str, dict]) -> tuple[list[str], list[dict], dict]:
+        tables = self._tables_with(TP09_FAMILY, "VS")
+        present: set[str] = set()
+        per_table = []
+        for table, suffix in tables.items():
+            sheet = self._table_sheet(table)
+            columns = _field_columns(
+                sheet,
+                self.dictionary.codes(table),
+                TP09_FAMILY,
+                lambda title, s=suffix: perception_field(title, s),
+            )
+            present |= {family_base(c, TP09_FAMILY)[0] for c in columns.by_code}
+            per_table.append((table, suffix, sheet, columns))
+            self.edition["sheets"][f"perception_{STOCK_TYPE[suffix]}"] = {
+                "name": sheet.name,
+                "header_row": sheet.header_index + 1,
+            }
+            self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
+        fields = ordered_bases(present, TP09_FIELDS)
+        rows, cover = [], {}
+        for _, suffix, sheet, columns in per_table:
+            header = sheet.header
+            keys = [heading_key(h) for h in header]
+            population = next(
+                (i for i, k in enumerate(keys) if k.startswith("relevant tenant population")), None
+            )
+            for row in _data_rows(sheet, landlord_column(header, "code")):
+                landlord = _landlord(row, header)
+                code = landlord["landlord_code"]
+                cover.setdefault(code, set()).add(STOCK_TYPE[suffix])
+                record = {
+                    "landlord_code": code,
+                    "stock_type": STOCK_TYPE[suffix],
+                    "relevant_population": _value(row, population),
+                }
+                for base in fields:
+                    record[base] = _value(row, columns.by_code.get(f"TP09_{base}_{suffix}"))
+                rows.append(record)
+                self._count_markers([record[b] for b in fields if b not in ("Satisfied_Calc",)])
+                if code not in landlords:  # perception data but no management information row
+                    landlords[code] = {
+                        **landlord,
+                        "rsh_note": "",
+                        "units_lcra": "",
+                        "units_lcho": "",
+                        "units_comb": "",
+                    }
+        # The extract's row order: by stock type as the sheets are listed in the dictionary.
+        self.tp_not_in_dictionary = sorted(
+            {c for *_, columns in per_table for c in columns.not_in_dictionary}
+        )
+        return fields, rows, cover
+
+    # -- landlords the RSH left out ----------------------------------------------------------------
+
+    def excluded(self) -> dict[str, set[str]]:
+        """Landlord codes of the "... Not Included" sheets, by kind (perception, management_info)."""
+        tables = {s.name for s in self.sheets if s.header_index is not None}
+        out: dict[str, set[str]] = {"perception": set(), "management_info": set()}
+        for sheet in self.sheets:
+            if sheet.name in tables or sheet is self.dictionary.sheet:
+                continue
+            text = sheet.text(3)
+            if "not inc" not in text and "not included" not in text and "excluded" not in text:
+                continue
+            index = find_landlord_header(sheet)
+            if index is None or sum(1 for c in sheet.rows[index] if c is not None) > 6:
+                continue
+            sheet.header_index = index
+            kind = "perception" if "perception" in text else "management_info"
+            if kind == "management_info" and "man" not in text:
+                continue
+            code_col = landlord_column(sheet.header, "code")
+            out[kind] |= {clean(r[code_col]) for r in _data_rows(sheet, code_col)}
+            self.edition["sheets"][f"{kind}_not_included"] = {
+                "name": sheet.name,
+                "header_row": index + 1,
+            }
+        return out
+
+    # -- checks -----------------------------------------------------------------------------------
+
+    def checks(self, mi_fields: list[str], mi: list[dict], tp_fields: list[str], tp: list[dict]):
+        decimals: dict[str, dict[str, int]] = {}
+        checks: dict[str, dict] = {}
+        for measure in ("CH01_1", "CH01_2", "CH02_1", "CH02_2"):
+            value = f"{measure}_Calculated_Value"
+            if value not in mi_fields:
+                continue
+            for stock in STOCK_TYPE.values():
+                rows = [r for r in mi if r["stock_type"] == stock]
+                places = _decimals([r[value] for r in rows])
+                decimals.setdefault(measure, {})[stock] = places
+                pairs = []
+                for r in rows:
+                    num = _number(r.get(f"{measure}_Numerator"))
+                    den = _number(r.get(f"{measure}_Denominator"))
+                    recomputed = num / den * SCALE[measure[:4]] if num is not None and den else None
+                    pairs.append((_number(r[value]), recomputed))
+                checks[f"{measure}_{stock}"] = _check(
+                    f"management information {measure} ({stock})", pairs, places
+                )
+        if "Satisfied_Calc" in tp_fields:
+            answers = [a for a in ("VS", "FS", "NSD", "FD", "VD") if a in tp_fields]
+            for stock in STOCK_TYPE.values():
+                rows = [r for r in tp if r["stock_type"] == stock]
+                if not rows:
+                    continue
+                places = _decimals([r["Satisfied_Calc"] for r in rows])
+                decimals.setdefault("TP09", {})[stock] = places
+                pairs = []
+                for r in rows:
+                    counts = [_number(r[a]) for a in answers]
+                    total = sum(c for c in counts if c is not None)
+                    ok = len(answers) == 5 and None not in counts and total > 0
+                    pairs.append(
+                        (
+                            _number(r["Satisfied_Calc"]),
+                            (counts[0] + counts[1]) / total * 100 if ok else None,
+                        )
+                    )
+                checks[f"TP09_{stock}"] = _check(f"perception TP09 ({stock})", pairs, places)
+        facts = {}
+        for stage in (1, 2):
+            same = [
+                (
+                    _number(r.get(f"CH02_{stage}_Denominator")),
+                    _number(r.get(f"CH01_{stage}_Numerator")),
+                )
+                for r in mi
+            ]
+            same = [(a, b) for a, b in same if a is not None and b is not None]
+            facts[f"CH02_{stage}_denominator_equals_CH01_{stage}_numerator"] = {
+                "checked": len(same),
+                "differ": sum(1 for a, b in same if a != b),
+            }
+            without, with_ = f"Stg{stage}_comp_without_Ext", f"Stg{stage}_comp_with_Ext"
+            if without in mi_fields and with_ in mi_fields:
+                split = [
+                    (
+                        _number(r[without]),
+                        _number(r[with_]),
+                        _number(r.get(f"CH02_{stage}_Numerator")),
+                    )
+                    for r in mi
+                ]
+                split = [s for s in split if None not in s]
+                facts[f"Stg{stage}_without_plus_with_equals_CH02_{stage}_numerator"] = {
+                    "checked": len(split),
+                    "differ": sum(1 for a, b, n in split if a + b != n),
+                }
+        return decimals, checks, facts
+
+    # -- the whole extract ------------------------------------------------------------------------
+
+    def run(self) -> dict[str, bytes]:
+        mi_fields, mi_rows, landlords = self.management_info()
+        tp_fields, tp_rows, cover = self.perception(landlords)
+        excluded = self.excluded()
+        decimals, checks, facts = self.checks(mi_fields, mi_rows, tp_fields, tp_rows)
+
+        mi_codes = {r["landlord_code"] for r in mi_rows}
+        landlord_rows = []
+        for code, record in sorted(landlords.items(), key=lambda kv: kv[1]["landlord_name"]):
+            landlord_rows.append(
+                {
+                    **record,
+                    "has_management_info": "yes" if code in mi_codes else "no",
+                    "perception_stock_types": ";".join(sorted(cover.get(code, set()))),
+                    "perception_excluded_by_rsh": "yes" if code in excluded["perception"] else "no",
+                    "management_info_excluded_by_rsh": (
+                        "yes" if code in excluded["management_info"] else "no"
+                    ),
+                }
+            )
+        if not landlord_rows:
+            raise WorkbookError(f"{self.path.name}: no landlord rows found")
+
+        blank = self._blank_marker()
+        title, release = release_note(self.sheets)
+        known_absent = [f for f in MI_FIELDS if f not in mi_fields] + [
+            f for f in TP09_FIELDS if f not in tp_fields
+        ]
+        self.edition.update(
+            {
+                "workbook": {
+                    "name": self.path.name,
+                    "sha256": hashlib.sha256(self.path.read_bytes()).hexdigest(),
+                    "title": title,
+                    "release": release,
+                },
+                "attribution": self._attribution(release),
+                "dictionary": {
+                    "rows": len(self.dictionary.entries),
+                    "columns": self.dictionary.columns,
+                    "rows_swapped_back": dict(sorted(self.dictionary.swapped_back.items())),
+                },
+                "blank_input": blank,
+                "fields": {"management_info": mi_fields, "perception_tp09": tp_fields},
+                "absent_fields": known_absent,
+                "columns_not_in_dictionary": self.mi_not_in_dictionary + self.tp_not_in_dictionary,
+                "published_decimals": decimals,
+                "checks": {**checks, **facts},
+                "rows": {
+                    "landlords": len(landlord_rows),
+                    "management_info": len(mi_rows),
+                    "perception_tp09": len(tp_rows),
+                },
+            }
+        )
+        dictionary_text = _csv_text(list(DICTIONARY_COLUMNS), self.dictionary.entries)
+        return {
+            "data_dictionary.csv": dictionary_text.encode(),
+            "management_info.csv": _csv_text(
+                ["landlord_code", "stock_type", *mi_fields], mi_rows
+            ).encode(),
+            "perception_tp09.csv": _csv_text(
+                ["landlord_code", "stock_type", "relevant_population", *tp_fields], tp_rows
+            ).encode(),
+            "landlords.csv": _csv_text(list(landlord_rows[0]), landlord_rows).encode(),
+            "edition.json": (
+                json.dumps(self.edition, indent=2, ensure_ascii=False) + "\n"
+            ).encode(),
+        }
+
+    def _blank_marker(self) -> dict:
+        """How this edition prints an input the landlord left blank: '[X]', '[U]', '' or '0'.
+
+        The cells say it where they can: the commonest of [X], [U] and an empty cell among the
+        submitted counts. An edition with none of them prints blanks as 0 (its notes may say so).
+        """
+        if self.markers:
+            marker, count = self.markers.most_common(1)[0]
+            return {
+                "marker": marker,
+                "evidence": f"{count} submitted counts read {marker or 'empty'}",
+            }
+        if self.notes_marker not in (None, "0"):
+            return {"marker": self.notes_marker, "evidence": "the sheet notes (no such cell found)"}
+        evidence = (
+            "the sheet notes say so"
+            if self.notes_marker == "0"
+            else "no [X], [U] or empty submitted count anywhere"
+        )
+        return {"marker": "0", "evidence": evidence}
+
+    def _attribution(self, release: str) -> str:
+        label = ReportingYear.parse(self.year).label
+        published = ""
+        if release:
+            found = re.search(r"version ([\d.]+).*?published (\w+ \d{4})", release, re.I)
+            if found:
+                published = f" (version {found.group(1)}, published {found.group(2)})"
+        return (
+            f"Contains public sector information licensed under the {LICENCE}. Source: Regulator of "
+            f"Social Housing, Tenant Satisfaction Measures {label} full data{published}."
+        )
+
+
+def _publish(files: dict[str, bytes], target: Path) -> None:
+    """Write ``files`` into a new folder beside ``target`` and rename it into place.
+
+    A reader sees the old folder or the new one, never a half-written one; a failure leaves the old
+    folder as it was and no temporary folder behind.
+    """
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=parent))
+    previous = parent / f".{target.name}.previous-{os.getpid()}"
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)
+        for name, data in files.items():
+            with open(staging / name, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(staging / name, 0o666 & ~umask)
+        if target.exists():
+            os.replace(target, previous)
+            try:
+                os.replace(staging, target)
+            except BaseException:
+                os.replace(previous, target)
+                raise
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def extract(workbook: Path, year: str | None = None, out_dir: Path | None = None) -> dict:
+    """Extract one edition of the workbook to ``out_dir/<year>/``; nothing is written on failure.
+
+    Parameters
+    ----------
+    workbook : pathlib.Path
+        The RSH's TSM full-data workbook (any edition).
+    year : str, optional
+        Reporting year, e.g. ``"2023-24"``; default the year of its sheet names (``TSM24_`` ->
+        2023-24). A year that contradicts the sheet names is an error.
+    out_dir : pathlib.Path, optional
+        Root of the extracts; default :func:`pipeline.rsh.editions.rsh_root`.
+
+    Returns
+    -------
+    dict
+        The edition's metadata (as written to ``edition.json``) with ``folder`` added.
+
+    Raises
+    ------
+    WorkbookError
+        When the workbook cannot be read as an edition of the RSH workbook (the message names the
+        sheet and field); nothing is written then.
+    """
+    from pipeline.rsh.editions import clear_cache, rsh_root
+
+    reading = _Extract(Path(workbook), year)
+    files = reading.run()
+    target = Path(out_dir or rsh_root()) / reading.year
+    _publish(files, target)
+    clear_cache()
+    return {**reading.edition, "folder": str(target)}
+
+
+__all__ = ["FILES", "WorkbookError", "extract"]

@@ -1,0 +1,129 @@
+"""The RSH field codes the product uses, and how a column title gives its field code.
+
+A column is matched to its Data Dictionary field code two ways, and both must agree where both
+apply: by the dictionary's own column heading for that code (the same edition's wording), and by the
+measure code the titles carry (``"... (CH01 1 Numerator)"``, ``"... (TP09)"``, the extension split's
+"stage one ... without the use of the 10 day extension"). The first finds a field the product has
+never seen (a new field of a later edition needs no code change); the second still finds a known
+field when an edition rewords a heading in its sheet but not in its dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+
+# RSH stock suffix of field codes -> the product's stock type (measures.breakdown_value).
+STOCK_TYPE = {"LCRA": "lcra", "LCHO": "lcho", "COMB": "combined"}
+STOCK_WORDS = {"lcra": "LCRA", "lcho": "LCHO", "combined": "COMB", "comb": "COMB"}
+
+# The complaint fields of the management information, without the stock suffix, in the order the
+# extract writes them. The extension split (Stg...) exists from the 2024/25 edition only.
+CH_FIELDS = [
+    f"{measure}_{stage}_{part}"
+    for stage in (1, 2)
+    for measure in ("CH01", "CH02")
+    for part in ("Calculated_Value", "Numerator", "Denominator")
+]
+EXTENSION_FIELDS = [
+    f"Stg{stage}_comp_{kind}_Ext" for stage in (1, 2) for kind in ("without", "with")
+]
+MI_FIELDS = CH_FIELDS + EXTENSION_FIELDS
+# TP09 fields of the perception sheets (the RSH's own spelling "Fiter" for the "no" count).
+TP09_FIELDS = ["Filter_Yes", "Fiter_No", "VS", "FS", "NSD", "FD", "VD", "Satisfied_Calc"]
+
+# Any complaint-handling field of either table, known to the product or not (a later edition's new
+# field is carried into the extract and the TSM return without a code change).
+MI_FAMILY = re.compile(r"^(?P<base>(?:CH\d{2}|Stg\d_comp)_\w+?)_(?P<suffix>LCRA|LCHO|COMB)$")
+TP09_FAMILY = re.compile(r"^TP09_(?P<base>\w+?)_(?P<suffix>LCRA|LCHO|COMB)$")
+
+ANSWERS = {
+    "very satisfied": "VS",
+    "fairly satisfied": "FS",
+    "neither satisfied nor dissatisfied": "NSD",
+    "fairly dissatisfied": "FD",
+    "very dissatisfied": "VD",
+}
+
+# "(CH01 1 Numerator)", "(CH02 2)", "(CH01_1 numerator)": the measure code in a title.
+_CH_CODE = re.compile(
+    r"\(\s*(CH0[12])[\s_]*([12])(?:[\s_]+(numerator|denominator))?\s*\)", re.IGNORECASE
+)
+_STOCK = re.compile(r"^(LCRA|LCHO|Combined|COMB)\s*[-–:]", re.IGNORECASE)
+_EXTENSION = re.compile(
+    r"\bstage (one|two|1|2)\b.*?\b(without|with)\b[^()]*?\bextension", re.IGNORECASE
+)
+
+
+def management_info_field(title: str) -> str | None:
+    """The field code a management-information column title gives, or None.
+
+    Parameters
+    ----------
+    title : str
+        Cleaned column title, e.g. ``"LCRA - ... (CH01 1 Numerator)"``.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"CH01_1_Numerator_LCRA"``, ``"CH02_2_Calculated_Value_COMB"`` or
+        ``"Stg1_comp_without_Ext_LCHO"``; None for columns the product does not use.
+    """
+    stock = _STOCK.match(title)
+    if not stock:
+        return None
+    suffix = STOCK_WORDS[stock.group(1).lower()]
+    code = _CH_CODE.search(title)
+    if code:
+        measure, stage, part = code.groups()
+        part = part.capitalize() if part else "Calculated_Value"
+        return f"{measure.upper()}_{stage}_{part}_{suffix}"
+    split = _EXTENSION.search(title)
+    if split:
+        stage = 1 if split.group(1).lower() in ("one", "1") else 2
+        return f"Stg{stage}_comp_{split.group(2).lower()}_Ext_{suffix}"
+    return None
+
+
+def perception_field(title: str, suffix: str) -> str | None:
+    """The TP09 field code a perception column title gives (for stock ``suffix``), or None."""
+    lowered = title.lower().replace("’", "'")
+    if "(tp09)" in lowered:
+        if lowered.startswith("proportion of respondents who report that they are satisfied"):
+            return f"TP09_Satisfied_Calc_{suffix}"
+        for words, code in ANSWERS.items():
+            if lowered.startswith(f"number of respondents who report that they are {words} "):
+                return f"TP09_{code}_{suffix}"
+        return None
+    if lowered.startswith("number of respondents who report that they have made a complaint"):
+        return f"TP09_Filter_Yes_{suffix}"
+    if lowered.startswith("number of respondents who report that they have not made a complaint"):
+        return f"TP09_Fiter_No_{suffix}"
+    return None
+
+
+def family_base(code: str, family: re.Pattern) -> tuple[str, str] | None:
+    """``(base, suffix)`` of a field code of ``family``: ``CH01_1_Numerator_LCRA`` ->
+    ``("CH01_1_Numerator", "LCRA")``; None for a code outside it."""
+    found = family.match(code)
+    return (found.group("base"), found.group("suffix")) if found else None
+
+
+def ordered_bases(present: set[str], known: list[str]) -> list[str]:
+    """The known bases first, in their order, then any others (a new edition's) as found."""
+    return [b for b in known if b in present] + sorted(present - set(known))
+
+
+__all__ = [
+    "ANSWERS",
+    "CH_FIELDS",
+    "EXTENSION_FIELDS",
+    "MI_FAMILY",
+    "MI_FIELDS",
+    "STOCK_TYPE",
+    "TP09_FAMILY",
+    "TP09_FIELDS",
+    "family_base",
+    "management_info_field",
+    "ordered_bases",
+    "perception_field",
+]

@@ -1,0 +1,408 @@
+"""Reading any edition of the RSH TSM full-data workbook: sheets, header rows and the Data Dictionary.
+
+Every edition differs a little from the last (the 2023/24 and 2024/25 ones are known; the next will
+differ again): the sheet names carry the year (``TSM24_...``, ``TSM25_...``), the header rows move,
+headings are reworded, fields are added, and in one edition the Data Dictionary's datapoint and
+question-reference cells are swapped for the management fields. So nothing here is found by
+position or by an exact sheet name:
+
+- the **Data Dictionary** is the sheet with a column of datapoints (``DP_TSML178``); its header is the
+  first wide row; its columns are named by their headings where they say what they hold, and the
+  datapoint / question-reference pair by the *patterns of their values*, row by row, so a swapped
+  row is put back;
+- a **data sheet** is matched to a dictionary table by name (ignoring case, spaces and underscores),
+  else by the share of that table's column headings found in its header row; its header row is the
+  first wide row with a landlord code and a landlord name heading;
+- the "... Not Included" sheets are recognised by their titles and their short header.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+
+# The RSH's cell markers: [X] left blank, [U] no value (zero denominator, or blank inputs in one
+# edition), [Z] not required, [E] excluded by the RSH, [S] suppressed (under 50 surveys by a method).
+MARKERS = ("[X]", "[U]", "[Z]", "[E]", "[S]")
+DATAPOINT = re.compile(r"^DP_TSM[A-Z]*\d+")
+QUESTION_REF = re.compile(r"^Q\d+[A-Za-z]?(?:L\d+C\d+)?$")
+SHEET_YEAR = re.compile(r"^TSM(\d{2})[ _]", re.IGNORECASE)
+
+
+class WorkbookError(ValueError):
+    """The workbook cannot be read as an RSH TSM full-data workbook; the message says where."""
+
+
+def clean(text: object) -> str:
+    """Cell text without non-breaking or zero-width spaces and with single spaces."""
+    value = str(text if text is not None else "").replace("\xa0", " ").replace("\u200b", "")
+    return re.sub(r"\s+", " ", value).strip()
+
+
+_FOOTNOTE = re.compile(r"(?<=[A-Za-z)?%])\s*\d{1,2}(?:\s*,\s*\d{1,2})*\s*$")
+
+
+def heading_key(text: object) -> str:
+    """A heading normalised for matching: case, quotes, dashes and trailing footnote numbers ignored.
+
+    ``"... (CH02 1 Denominator)5 "`` and ``"... (CH02 1 Denominator)"`` give the same key.
+    """
+    value = clean(text).replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    value = _FOOTNOTE.sub("", value)
+    return re.sub(r"\s+", " ", value).strip().lower()
+
+
+def cell(value: object) -> object:
+    """A cell as the extract writes it: numbers stay numbers (whole floats as int), None -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@dataclass
+class Sheet:
+    """One worksheet's cell values (rows of tuples) and where its header row is."""
+
+    name: str
+    rows: list[tuple]
+    header_index: int | None = None
+
+    @property
+    def header(self) -> list[str]:
+        return (
+            [clean(c) for c in self.rows[self.header_index]]
+            if self.header_index is not None
+            else []
+        )
+
+    @property
+    def data(self) -> list[tuple]:
+        return [] if self.header_index is None else self.rows[self.header_index + 1 :]
+
+    def text(self, first_rows: int = 15) -> str:
+        """The sheet name and the text of its first rows (titles and notes), lower case."""
+        cells = [clean(c) for row in self.rows[:first_rows] for c in row if isinstance(c, str)]
+        return " ".join([self.name, *cells]).lower()
+
+
+def load_sheets(path: Path) -> list[Sheet]:
+    """Every worksheet of the workbook, values only (formulas as last calculated)."""
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise WorkbookError(f"{path}: not a readable .xlsx workbook ({error})") from error
+    try:
+        return [
+            Sheet(ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)])
+            for ws in workbook.worksheets
+        ]
+    finally:
+        workbook.close()
+
+
+def _filled(row: tuple) -> int:
+    return sum(1 for c in row if c is not None and clean(c))
+
+
+def _is_code_heading(key: str) -> bool:
+    return key == "landlord code" or (len(key.split()) <= 4 and re.search(r"\bcode\b", key))
+
+
+def _is_name_heading(key: str) -> bool:
+    return key == "landlord name" or (len(key.split()) <= 4 and re.search(r"\bname\b", key))
+
+
+def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:
+    """Index of the header row: the first row with a landlord-code and a landlord-name heading."""
+    for index, row in enumerate(sheet.rows[:200]):
+        if _filled(row) < min_filled:
+            continue
+        keys = [heading_key(c) for c in row]
+        if any(_is_code_heading(k) for k in keys) and any(_is_name_heading(k) for k in keys):
+            return index
+    return None
+
+
+def landlord_column(header: list[str], kind: str) -> int | None:
+    """Column of a landlord attribute (name, code, type, band, region, notes) by its heading."""
+    keys = [heading_key(h) for h in header]
+    tests = {
+        "code": _is_code_heading,
+        "name": _is_name_heading,
+        "type": lambda k: len(k.split()) <= 4 and re.search(r"\btype\b", k),
+        "band": lambda k: "group size" in k or "size band" in k,
+        "region": lambda k: "region" in k and len(k.split()) <= 5,
+        "notes": lambda k: "notes" in k and "rsh" in k,
+    }[kind]
+    exact = {"code": "landlord code", "name": "landlord name", "type": "landlord type"}.get(kind)
+    if exact in keys:
+        return keys.index(exact)
+    return next((i for i, k in enumerate(keys) if k and tests(k)), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# The Data Dictionary
+# ---------------------------------------------------------------------------------------------
+
+DICTIONARY_COLUMNS = (
+    "table",
+    "field_code",
+    "column_heading",
+    "datapoint",
+    "question_ref",
+    "section",
+    "source",
+)
+
+
+@dataclass
+class Dictionary:
+    """The Data Dictionary's rows (``DICTIONARY_COLUMNS``) and how they were read."""
+
+    sheet: Sheet
+    entries: list[dict[str, str]]
+    columns: dict[str, str]  # role -> the heading of the column it was read from
+    swapped_back: Counter = field(default_factory=Counter)  # table -> rows put back
+
+    def tables(self) -> list[str]:
+        return list(dict.fromkeys(e["table"] for e in self.entries))
+
+    def codes(self, table: str) -> dict[str, dict[str, str]]:
+        """Field code -> entry for one table (rows without a code left out)."""
+        return {
+            e["field_code"]: e
+            for e in self.entries
+            if e["table"] == table and e["field_code"] and " " not in e["field_code"]
+        }
+
+
+def _column_by_heading(keys: list[str], pattern: str, exclude: set[int]) -> int | None:
+    return next(
+        (i for i, k in enumerate(keys) if i not in exclude and k and re.search(pattern, k)), None
+    )
+
+
+def _dictionary_sheet(sheets: list[Sheet]) -> tuple[Sheet, int, int]:
+    """The sheet with the most datapoint cells, its header row index and first data row index."""
+    best: tuple[int, Sheet | None] = (0, None)
+    for sheet in sheets:
+        count = sum(
+            1
+            for row in sheet.rows
+            for c in row
+            if isinstance(c, str) and DATAPOINT.match(c.strip())
+        )
+        if count > best[0]:
+            best = (count, sheet)
+    sheet = best[1]
+    if sheet is None:
+        raise WorkbookError("no sheet holds a Data Dictionary (no DP_TSM... datapoint anywhere)")
+    first_dp = next(
+        i
+        for i, row in enumerate(sheet.rows)
+        if any(isinstance(c, str) and DATAPOINT.match(c.strip()) for c in row)
+    )
+    header = next((i for i in range(first_dp) if _filled(sheet.rows[i]) >= 4), None)
+    if header is None:
+        raise WorkbookError(f"'{sheet.name}': no header row above the first datapoint")
+    return sheet, header, first_dp
+
+
+def read_dictionary(sheets: list[Sheet]) -> Dictionary:
+    """Read the Data Dictionary, whatever its sheet name, header row and column headings.
+
+    The datapoint (``DP_TSML178``) and question-reference (``Q1L1C2``) columns are the two whose
+    values match those patterns; in each row the cell that matches ``DP_TSM...`` is the datapoint,
+    so a row where the edition swapped them is put back (counted in ``swapped_back``).
+    """
+    sheet, header_index, _ = _dictionary_sheet(sheets)
+    sheet.header_index = header_index
+    header = sheet.header
+    keys = [heading_key(h) for h in header]
+    rows = [r for r in sheet.data if _filled(r) >= 2]
+
+    def matches(pattern: re.Pattern, column: int) -> int:
+        return sum(
+            1
+            for r in rows
+            if column < len(r) and isinstance(r[column], str) and pattern.match(clean(r[column]))
+        )
+
+    width = max(len(r) for r in [sheet.rows[header_index], *rows])
+    dp_counts = [matches(DATAPOINT, c) for c in range(width)]
+    q_counts = [matches(QUESTION_REF, c) for c in range(width)]
+    pair = sorted(range(width), key=lambda c: -(dp_counts[c] + q_counts[c]))[:2]
+    if len(pair) < 2 or min(dp_counts[c] + q_counts[c] for c in pair) == 0:
+        raise WorkbookError(
+            f"'{sheet.name}': no pair of datapoint / question-reference columns found"
+        )
+    dp_col, q_col = sorted(pair, key=lambda c: -dp_counts[c] + q_counts[c])
+    used = {dp_col, q_col}
+    table_col = _column_by_heading(keys, r"^table\b|\bsheet\b|\btab\b", used)
+    if table_col is None:  # the column whose values start like the data sheets' names
+        year_like = [
+            sum(1 for r in rows if c < len(r) and SHEET_YEAR.match(clean(r[c])))
+            for c in range(width)
+        ]
+        table_col = max(range(width), key=lambda c: year_like[c]) if max(year_like) else None
+    if table_col is None:
+        raise WorkbookError(f"'{sheet.name}': no column naming the tables (sheets)")
+    used.add(table_col)
+    code_col = _column_by_heading(keys, r"field (name|code)|variable|\bfield\b", used)
+    if code_col is None:
+        code_like = [
+            sum(1 for r in rows if c < len(r) and re.match(r"^(CH|TP|BS|NM|RP)\d\d_", clean(r[c])))
+            for c in range(width)
+        ]
+        code_col = max(range(width), key=lambda c: code_like[c]) if max(code_like) else None
+    if code_col is None:
+        raise WorkbookError(
+            f"'{sheet.name}': no column of field codes (e.g. CH01_1_Numerator_LCRA)"
+        )
+    used.add(code_col)
+    heading_col = _column_by_heading(keys, r"heading|column (title|name)|\btitle\b", used)
+    if heading_col is None:
+        raise WorkbookError(f"'{sheet.name}': no column of column headings")
+    used.add(heading_col)
+    section_col = _column_by_heading(keys, r"section", used)
+    source_col = _column_by_heading(keys, r"^source\b", used)
+
+    def get(row: tuple, column: int | None) -> str:
+        return clean(row[column]) if column is not None and column < len(row) else ""
+
+    entries, swapped = [], Counter()
+    for row in rows:
+        table = get(row, table_col)
+        if not table:
+            continue
+        datapoint, question = get(row, dp_col), get(row, q_col)
+        if QUESTION_REF.match(datapoint) and DATAPOINT.match(question):
+            datapoint, question = question, datapoint
+            swapped[table] += 1
+        entries.append(
+            {
+                "table": table,
+                "field_code": get(row, code_col),
+                "column_heading": get(row, heading_col),
+                "datapoint": datapoint,
+                "question_ref": question,
+                "section": get(row, section_col),
+                "source": get(row, source_col),
+            }
+        )
+    columns = {
+        "table": header[table_col],
+        "field_code": header[code_col],
+        "column_heading": header[heading_col],
+        "datapoint": header[dp_col],
+        "question_ref": header[q_col],
+    }
+    return Dictionary(sheet, entries, columns, swapped)
+
+
+def validate_references(dictionary: Dictionary, family: re.Pattern) -> None:
+    """Every field of ``family`` must have a ``DP_TSM...`` datapoint and a question reference that
+    is not one (after the swapped rows were put back); else the dictionary was misread."""
+    for entry in dictionary.entries:
+        if not family.match(entry["field_code"]):
+            continue
+        if not DATAPOINT.match(entry["datapoint"]) or DATAPOINT.match(entry["question_ref"]):
+            raise WorkbookError(
+                f"'{dictionary.sheet.name}': field {entry['field_code']} has datapoint "
+                f"'{entry['datapoint']}' and question reference '{entry['question_ref']}'; a "
+                "datapoint looks like DP_TSML178"
+            )
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def sheet_for_table(sheets: list[Sheet], table: str, headings: list[str]) -> Sheet | None:
+    """The sheet holding a dictionary table: same name (case, spaces, underscores ignored), else
+    the sheet whose header row holds most of the table's column headings (at least half)."""
+    by_name = [s for s in sheets if _name_key(s.name) == _name_key(table)]
+    if by_name:
+        return by_name[0]
+    wanted = {heading_key(h) for h in headings if h}
+    best: tuple[float, Sheet | None] = (0.0, None)
+    for sheet in sheets:
+        index = find_landlord_header(sheet, min_filled=4)
+        if index is None or not wanted:
+            continue
+        found = {heading_key(c) for c in sheet.rows[index]} & wanted
+        share = len(found) / len(wanted)
+        if share > best[0]:
+            best = (share, sheet)
+    return best[1] if best[0] >= 0.5 else None
+
+
+def year_of_sheets(names: list[str]) -> str | None:
+    """Reporting year from the sheets' ``TSMyy_`` prefix: ``TSM25_`` -> ``2024-25``."""
+    prefixes = Counter(m.group(1) for n in names if (m := SHEET_YEAR.match(n)))
+    if not prefixes:
+        return None
+    end = 2000 + int(prefixes.most_common(1)[0][0])
+    return f"{end - 1}-{str(end)[2:]}"
+
+
+def release_note(sheets: list[Sheet]) -> tuple[str, str]:
+    """The workbook's title and its release line ("Version 1.0 ... published November 2025")."""
+    title, release = "", ""
+    for sheet in sheets:
+        for row in sheet.rows[:60]:
+            for value in row:
+                text = clean(value)
+                if not title and re.match(r"^tenant satisfaction measures\b.*\bdata", text, re.I):
+                    title = text
+                if not release and re.search(r"\bversion [\d.]+\b.*\bpublished\b", text, re.I):
+                    release = text
+    return title, release
+
+
+def blank_marker_in_notes(sheet: Sheet) -> str | None:
+    """What the sheet's notes say a question left blank appears as: '[X]', '[U]' or '0'."""
+    end = sheet.header_index if sheet.header_index is not None else 15
+    for row in sheet.rows[:end]:
+        for value in row:
+            text = clean(value)
+            found = re.search(
+                r"left [^.]*?blank[^.]*?appears[^.]*?\bas (?:an? )?(\[[A-Z]\]|0)(?!\d)",
+                text,
+                re.IGNORECASE,
+            )
+            if found:
+                return found.group(1).upper()
+    return None
+
+
+__all__ = [
+    "DATAPOINT",
+    "DICTIONARY_COLUMNS",
+    "MARKERS",
+    "QUESTION_REF",
+    "Dictionary",
+    "Sheet",
+    "WorkbookError",
+    "blank_marker_in_notes",
+    "cell",
+    "clean",
+    "find_landlord_header",
+    "heading_key",
+    "landlord_column",
+    "load_sheets",
+    "read_dictionary",
+    "release_note",
+    "validate_references",
+    "sheet_for_table",
+    "year_of_sheets",
+]
