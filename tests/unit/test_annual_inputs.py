@@ -12,6 +12,7 @@ import yaml
 
 from pipeline.annual_inputs import load_years, root_leftovers, split_front_matter
 from pipeline.ingest import Publication
+from pipeline.periods import ReportingYear
 from pipeline.reporting.data import _EMPTY_SCHEMA, Measures
 from pipeline.reporting.section8 import reconcile_letter, render_markdown_safe
 from pipeline.self_assessment.model import (
@@ -185,3 +186,27 @@ def test_letter_reconciled_with_the_ombudsman_table():
     assert reconcile_letter(letter(), measures(2, 50))[1] == "no_figures"
     line, _ = reconcile_letter(letter(determinations=3), measures(2, 50), published=True)
     assert "the letter <5" in line  # the letter's small count is suppressed like the table's
+
+
+EXAMPLES = ["housing21", "small_specialist", "homes_plus", "council_housing"]
+
+
+@pytest.mark.parametrize("workspace", EXAMPLES)
+def test_example_board_responses_are_each_years_own_dated_and_attributed(workspace):
+    from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+
+    root = DEFAULT_WORKSPACES_ROOT / workspace
+    assert not (root / "board_response.md").exists() and root_leftovers(root) == []
+    loaded = load_years(root)
+    years = ["2023-24", "2024-25", "2025-26"]
+    assert sorted(loaded) == years
+    for year in years:
+        inputs = loaded[year]
+        assert inputs.problems == [], inputs.problems
+        assert inputs.board is not None and inputs.narrative, year
+        assert inputs.board.meta.role and inputs.board.meta.date > ReportingYear.parse(year).end
+    for one in years:
+        for other in years:
+            if one < other:
+                a, b = loaded[one].board, loaded[other].board
+                assert a.body != b.body or b.carried_from == one, (one, other)
