@@ -38,11 +38,11 @@ from pipeline.self_assessment.model import ANNUAL_FOLDER
 DATE = "%d %B %Y"
 
 
-def render_markdown_safe(text: str, heading_offset: int = 0) -> Markup:
+def render_markdown_safe(text: str, top_heading: int | None = None) -> Markup:
     """Markdown to HTML with raw HTML shown as text and only http(s)/mailto/in-page links kept.
 
-    ``heading_offset`` moves every heading down that many levels (a ``#`` heading in a board
-    response sits under the report's ``h2`` section heading, so it becomes ``h3``).
+    ``top_heading`` moves the headings so the highest becomes that level, keeping their nesting
+    (a board response under the report's ``h2`` section heading starts at ``h3``).
     """
     engine = markdown.Markdown(extensions=["extra", "sane_lists"])
     # Raw HTML blocks and inline tags become plain text (escaped on output).
@@ -52,10 +52,12 @@ def render_markdown_safe(text: str, heading_offset: int = 0) -> Markup:
     # A markdown link may carry javascript: or data: URLs; keep only safe schemes.
     html = re.sub(r'href="(?!https?:|mailto:|#)[^"]*"', 'href="#"', html, flags=re.IGNORECASE)
     html = re.sub(r'src="[^"]*"', 'src=""', html)
-    if heading_offset:
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+    if top_heading is not None and levels:
+        shift = top_heading - min(levels)
         html = re.sub(
             r"<(/?)h([1-6])\b",
-            lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + heading_offset)}",
+            lambda m: f"<{m.group(1)}h{max(1, min(6, int(m.group(2)) + shift))}",
             html,
         )
     return Markup(html)
@@ -78,7 +80,7 @@ def narrative_section(inputs: YearInputs, year: ReportingYear, published: bool) 
             f"{_where(year.key, NARRATIVE, published)}."
         )
         return section
-    section.blocks.append(Block("html", html=render_markdown_safe(inputs.narrative, 2)))
+    section.blocks.append(Block("html", html=render_markdown_safe(inputs.narrative, 3)))
     if inputs.narrative_by:
         section.note(f"Written by the {inputs.narrative_by}.")
     return section
@@ -316,10 +318,18 @@ def _shown_count(value: int | float, published: bool, threshold: int) -> str:
 
 
 def reconcile_letter(
-    entry, measures: Measures, published: bool = False, threshold: int = 5
+    entry,
+    measures: Measures,
+    published: bool = False,
+    threshold: int = 5,
+    shown: Measures | None = None,
 ) -> tuple[str, str]:
     """One line comparing a letter's figures with the table's rows for the letter's year, and its
-    status: ``agree``, ``explained`` (differ, reason given), ``unexplained`` or ``no_figures``."""
+    status: ``agree``, ``explained`` (differ, reason given), ``unexplained`` or ``no_figures``.
+
+    ``measures`` are the unsuppressed rows the comparison uses; ``shown`` (default ``measures``)
+    the rows as the document shows them, so a published version quotes the table's ``<5``."""
+    shown = shown or measures
     key = _letter_year(entry)
     if key is None:
         return (
@@ -333,7 +343,7 @@ def reconcile_letter(
             "maladministration rate",
             entry.maladministration_rate,
             "ombudsman_maladministration_rate",
-            "% maladministration",
+            "% maladministration",  # rate: shown as 62% maladministration
         ),
     ]
     recorded = [(name, v, m, unit) for name, v, m, unit in pairs if v is not None]
@@ -345,17 +355,17 @@ def reconcile_letter(
         )
     same, differ = [], []
     for name, value, measure, unit in recorded:
+        rate = unit.startswith("%")
         row = measures.get(measure, key)
         ours = None if row is None else row["value"]
-        if ours is None and row is not None and row.get("suppressed"):
-            ours = "suppressed"
-        if ours is not None and ours != "suppressed" and round(float(ours), 1) == round(value, 1):
-            same.append(f"{_shown_count(value, published, threshold)} {unit}")
+        letter = f"{value:g}%" if rate else _shown_count(value, published, threshold)
+        if ours is not None and round(float(ours), 1) == round(value, 1):
+            same.append(f"{letter}{unit[1:]}" if rate else f"{letter} {unit}")
         else:
-            table = "not available" if row is None else (row["display"] or "[U]")
-            differ.append(
-                f"{name}: the letter {_shown_count(value, published, threshold)}, our table {table}"
-            )
+            seen = shown.get(measure, key)
+            table = "not available" if seen is None else (seen["display"] or "[U]")
+            pct = "%" if rate and table[-1:].isdigit() else ""
+            differ.append(f"{name}: the letter {letter}, our table {table}{pct}")
     if not differ:
         return f"The letter's figures for {label} agree with the table: {', '.join(same)}.", "agree"
     why = entry.basis.strip() if entry.basis else None
@@ -393,7 +403,11 @@ def letters_section(
             + (f" for {entry.reporting_year}" if entry.reporting_year else "")
             + f": {entry.summary}"
         )
-        section.text(reconcile_letter(entry, measures, published, threshold)[0])
+        raw = measures
+        if published:  # compare the unsuppressed figures; quote the table as published
+            letter_year = ReportingYear.parse(_letter_year(entry) or year.key)
+            raw = Measures.load(con, landlord_id, letter_year.start, letter_year.end)
+        section.text(reconcile_letter(entry, raw, published, threshold, measures)[0])
     return section
 
 
@@ -497,7 +511,7 @@ def board_response_section(inputs: YearInputs, year: ReportingYear, published: b
             + ", ".join(ReportingYear.parse(y).label for y in board.identical_to)
             + " and is not marked as carried forward."
         )
-    section.blocks.append(Block("html", html=render_markdown_safe(board.body, 2)))
+    section.blocks.append(Block("html", html=render_markdown_safe(board.body, 3)))
     return section
 
 

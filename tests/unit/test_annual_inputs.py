@@ -130,9 +130,11 @@ def test_front_matter_split_and_narrative_markdown_is_sanitised():
     assert meta == {"written_by": "Complaints analyst"} and body == "# Title\n"
     assert split_front_matter("No front matter") == (None, "No front matter")
     html = render_markdown_safe(
-        "# Heading\n\n<script>x</script> [a](javascript:alert(1)) <b onclick=x>b</b>", 2
+        "# Heading\n\n<script>x</script> [a](javascript:alert(1)) <b onclick=x>b</b>", 3
     )
     assert "<h3>Heading</h3>" in html
+    nested = render_markdown_safe("## Top\n\n### Below", 3)
+    assert "<h3>Top</h3>" in nested and "<h4>Below</h4>" in nested  # nesting kept
     assert "<script>" not in html and "javascript:" not in html and "<b " not in html
 
 
@@ -174,7 +176,7 @@ def test_letter_reconciled_with_the_ombudsman_table():
     agree = reconcile_letter(letter(determinations=21, maladministration_rate=62), measures(21, 62))
     assert agree == (
         "The letter's figures for 2023/24 agree with the table: 21 determinations, "
-        "62 % maladministration.",
+        "62% maladministration.",
         "agree",
     )
     line, status = reconcile_letter(letter(determinations=21), measures(2, 50))
