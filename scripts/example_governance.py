@@ -108,7 +108,7 @@ Most stage 1 and stage 2 complaints were answered within the Code's timescales, 
 Ombudsman's annual letter asked us to improve repair record keeping and stage 2 timeliness; the
 Executive will report progress on both each quarter.
 
-The Ombudsman issued one Complaint Handling Failure Order this year, about a stage 2 request not
+The Ombudsman issued a Complaint Handling Failure Order this year about a stage 2 request not
 answered in time. It was complied with within two weeks.
 """,
         ),
@@ -119,7 +119,7 @@ answered in time. It was complied with within two weeks.
   themes.
 - Our tracker recorded few Ombudsman determinations for the year, far fewer than the Ombudsman's
   annual letter: the letter counts cases our tracker did not hold (see the Ombudsman section).
-- One Complaint Handling Failure Order (stage 2 timeliness), complied with.
+- A Complaint Handling Failure Order about stage 2 timeliness, complied with.
 
 The figures in this report come from ERICA exports; rows that could not be read are listed in the
 data-quality report and are not in the figures.
@@ -142,7 +142,7 @@ Stage 1 and stage 2 timeliness were little changed from last year. The Ombudsman
 of our cases this year and its letter asked us to agree extensions with residents and explain them
 in writing; that is now part of the stage 2 template.
 
-One further Complaint Handling Failure Order was issued, for evidence not sent to the Ombudsman by
+A further Complaint Handling Failure Order was issued, for evidence not sent to the Ombudsman by
 its deadline. It was complied with, and the Board has asked for a deadline log for Ombudsman
 requests.
 """,
@@ -233,7 +233,7 @@ now reports every stage 2 deadline to the Director of Operations a week before i
 ## What stands out in 2023-24
 
 - Fewer than fifty stage 1 complaints: percentages move a long way with each case.
-- One Complaint Handling Failure Order (a stage 2 response issued late), complied with.
+- A Complaint Handling Failure Order about a stage 2 response issued late, complied with.
 - Our self-assessment admits two gaps (accessible versions of the policy; staff training).
 """,
         "Complaints Officer",
@@ -250,8 +250,7 @@ the data does not support four of the self-assessment's "yes" answers, including
 time and stage 2 reviews by someone other than the stage 1 handler; these are not counted as met and
 the Audit and Compliance Sub-committee will follow each one.
 
-The Ombudsman's annual letter recorded one determination about us, a finding of service failure on
-repairs, and reminded landlords of our size to publish this report and the self-assessment on our
+The Ombudsman's annual letter recorded a finding of service failure on repairs, and reminded landlords of our size to publish this report and the self-assessment on our
 website, which we do.
 """,
         ),
@@ -325,7 +324,7 @@ the Board has asked for the agent's figures beside our own every quarter.
             "Board meeting, 11 September 2025",
             """
 The Board welcomes the improvement in both stage 1 and stage 2 timeliness this year. The Ombudsman
-issued one Complaint Handling Failure Order, about a stage 1 complaint our managing agent did not
+issued a Complaint Handling Failure Order about a stage 1 complaint our managing agent did not
 progress; it was complied with, and the agent now reports every open stage 1 case to us weekly.
 
 The Ombudsman's letter noted fewer determinations and faster compliance with its orders, and
@@ -337,7 +336,7 @@ action plan at each meeting.
 ## What stands out in 2024-25
 
 - Stage 1 and stage 2 timeliness improved on 2023-24.
-- One Complaint Handling Failure Order, about a managing-agent case.
+- A Complaint Handling Failure Order about a managing-agent case.
 - The Ombudsman's letter and our table agree on the year's determinations.
 """,
         "Customer Insight Manager",
@@ -398,7 +397,7 @@ with, and escalation requests are now logged the day they arrive.
 ## What stands out in 2023-24
 
 - Stage 1 timeliness is below the Code's expectation; the self-assessment says so.
-- One Complaint Handling Failure Order (a complaint not escalated), complied with.
+- A Complaint Handling Failure Order (a complaint not escalated), complied with.
 - The Ombudsman's letter counts determinations on cases referred before our tracker began.
 """,
         "Complaints and Customer Insight Lead",
@@ -415,8 +414,8 @@ can last or require the resident to be given the Ombudsman's details. The policy
 its next review; until then the report shows timeliness both as the Code measures it and as our
 policy allows, and the Board uses the Code's figure as its target.
 
-Two Complaint Handling Failure Orders were issued this year. One, about a stage 1 response not
-issued, had not been complied with at the year end; the Board has asked for weekly updates until it
+Of the Complaint Handling Failure Orders issued this year, the order about a stage 1 response not
+issued had not been complied with at the year end; the Board has asked for weekly updates until it
 is.
 """,
         ),
@@ -424,7 +423,8 @@ is.
 ## What stands out in 2024-25
 
 - The Ombudsman found our policy did not comply with the Code on extensions.
-- Two Complaint Handling Failure Orders, one not yet complied with at the year end.
+- The Complaint Handling Failure Order about a stage 1 response was not complied with by the
+  year end.
 - Stage 2 timeliness fell from 2023-24.
 """,
         "Complaints and Customer Insight Lead",

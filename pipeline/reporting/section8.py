@@ -325,7 +325,8 @@ def reconcile_letter(
     shown: Measures | None = None,
 ) -> tuple[str, str]:
     """One line comparing a letter's figures with the table's rows for the letter's year, and its
-    status: ``agree``, ``explained`` (differ, reason given), ``unexplained`` or ``no_figures``.
+    status: ``agree``, ``explained`` (differ, reason given), ``unexplained``, ``no_figures`` (the
+    letter's figures are not recorded) or ``no_table`` (the year's measures were not computed).
 
     ``measures`` are the unsuppressed rows the comparison uses; ``shown`` (default ``measures``)
     the rows as the document shows them, so a published version quotes the table's ``<5``."""
@@ -352,6 +353,12 @@ def reconcile_letter(
             f"The letter's figures for {label} are not recorded, so they are not compared with "
             "the table.",
             "no_figures",
+        )
+    if all(measures.get(measure, key) is None for _, _, measure, _ in recorded):
+        return (
+            f"The Ombudsman table has no figures for {label} in this run, so the letter's are not "
+            "compared with it.",
+            "no_table",
         )
     same, differ = [], []
     for name, value, measure, unit in recorded:
@@ -546,8 +553,10 @@ def reporting_years(con: duckdb.DuckDBPyConnection, landlord_id: str, workspace:
 
     years = set(workspace_years(workspace))
     if table_exists(con, "measures"):
+        # Years with complaints received (a year computed only as last year's comparison has none).
         rows = con.execute(
-            "select distinct period from measures where landlord_id = ? and period_kind = 'year'",
+            "select distinct period from measures where landlord_id = ? and period_kind = 'year' "
+            "and measure = 'received_1' and breakdown = 'none' and value > 0",
             [landlord_id],
         ).fetchall()
         years |= {period for (period,) in rows}

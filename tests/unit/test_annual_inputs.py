@@ -186,6 +186,9 @@ def test_letter_reconciled_with_the_ombudsman_table():
     line, status = reconcile_letter(letter(determinations=21, basis=basis), measures(2, 50))
     assert status == "explained" and line.endswith(f"Why the bases differ: {basis}")
     assert reconcile_letter(letter(), measures(2, 50))[1] == "no_figures"
+    # A year whose measures were not computed in this run is not a difference.
+    empty = Measures(pl.DataFrame(schema=_EMPTY_SCHEMA))
+    assert reconcile_letter(letter(determinations=21), empty)[1] == "no_table"
     line, _ = reconcile_letter(letter(determinations=3), measures(2, 50), published=True)
     assert "the letter <5" in line  # the letter's small count is suppressed like the table's
 
