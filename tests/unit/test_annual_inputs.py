@@ -215,3 +215,23 @@ def test_example_board_responses_are_each_years_own_dated_and_attributed(workspa
             if one < other:
                 a, b = loaded[one].board, loaded[other].board
                 assert a.body != b.body or b.carried_from == one, (one, other)
+
+
+def test_report_says_when_a_response_repeats_another_year_or_was_carried(tmp_path):
+    from pipeline.reporting.section8 import board_response_section
+
+    write(tmp_path / "annual_report/2023-24/board_response.md", board("2024-09-19"))
+    write(tmp_path / "annual_report/2024-25/board_response.md", board())
+    loaded = load_years(tmp_path)
+    year = ReportingYear.parse("2024-25")
+    notes = [b.text for b in board_response_section(loaded["2024-25"], year, False).blocks]
+    assert any("same text as the board's response for 2023/24" in n for n in notes)
+    write(
+        tmp_path / "annual_report/2024-25/board_response.md",
+        board(body="", extra="carried_from: '2023-24'\n"),
+    )
+    section = board_response_section(load_years(tmp_path)["2024-25"], year, True)
+    texts = [b.text for b in section.blocks]
+    assert texts[0] == "Response of the Chair of the Board, 18 September 2025."
+    assert any("carried forward its response to the 2023/24 report" in t for t in texts)
+    assert "We accept the report." in str(section.blocks[-1].html)
