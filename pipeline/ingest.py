@@ -22,7 +22,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.config import Landlord, load_yaml_model
 from pipeline.mapping import Mapping, load_mappings
@@ -120,6 +120,11 @@ class Publication(BaseModel):
     reporting_year: str | None = None
     summary: str
     url: str | None = None
+    # An annual letter's own figures and, when they differ from the Ombudsman table, why: the
+    # annual report reconciles them (pipeline/reporting/section8.py); not stored in the table.
+    determinations: int | None = Field(default=None, ge=0)
+    maladministration_rate: float | None = Field(default=None, ge=0, le=100)
+    basis: str | None = None
 
 
 class Publications(BaseModel):

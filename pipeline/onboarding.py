@@ -1,7 +1,7 @@
 """Onboarding without trial and error: configuration problems before ingest, the data cut said.
 
 :func:`workspace_problems` reads every configuration file of a workspace (landlord.yaml, the
-mappings, ombudsman/publications.yaml, self_assessment.yaml) and the folder name, and returns every
+mappings, ombudsman/publications.yaml, each year's self_assessment.yaml) and the folder name, and returns every
 problem at once, each naming the file and key, before a single export is read. :func:`data_cut_note`
 says which data cut a run used when landlord.yaml sets none, and suggests the exports' last date.
 """
@@ -92,16 +92,25 @@ def workspace_problems(workspace: Path) -> list[str]:
 
 
 def _self_assessment_problems(workspace: Path) -> list[str]:
-    path = workspace / "self_assessment.yaml"
-    if not path.is_file():
-        return []
-    from pipeline.self_assessment.model import load_self_assessment
+    """Problems of a root ``self_assessment.yaml`` and of each ``annual_report/<year>/``
+    self-assessment (a board response or narrative that is missing or wrong does not stop a run:
+    the annual report and the data-quality report say so, docs/governance.md)."""
+    from pipeline.annual_inputs import workspace_years
+    from pipeline.self_assessment.model import load_self_assessment, load_year_assessment
 
-    try:
-        load_self_assessment(path)
-    except ConfigError as exc:
-        return list(getattr(exc, "problems", None) or [str(exc)])
-    return []
+    problems: list[str] = []
+    path = workspace / "self_assessment.yaml"
+    if path.is_file():
+        try:
+            load_self_assessment(path)
+        except ConfigError as exc:
+            problems += list(getattr(exc, "problems", None) or [str(exc)])
+    for year in workspace_years(workspace):
+        try:
+            load_year_assessment(workspace, year)
+        except ConfigError as exc:
+            problems += list(getattr(exc, "problems", None) or [str(exc)])
+    return problems
 
 
 def check_workspace(workspace: Path) -> None:

@@ -4,8 +4,9 @@ One workspace per seed landlord (``../shared/policies``): Housing 21 (ERICA wide
 specialist landlord (HomeMaster XLSX report), Homes Plus (England and Scotland, long CSV) and a
 council housing service (long ``;`` CSV with ISO dates and routed rows). Each workspace holds
 ``landlord.yaml``, raw ``exports/``, ``mappings/*.yaml``, ``surveys/``, ``ombudsman/``,
-``learning.csv`` and ``board_response.md``. ``self_assessment.yaml`` is written by people (and by
-another script) and is never touched here.
+``learning.csv`` and, per reporting year, ``annual_report/<year>/`` board response, narrative and
+other reports (``scripts/example_governance.py``). The self-assessments beside them
+(``annual_report/<year>/self_assessment.yaml``) are written by people and never touched here.
 
 The data are synthetic but shaped like real case-system exports: personal data in unmapped
 columns (every planted value is listed in ``examples/PLANTED_PII.json``), a handful of deliberately
@@ -31,12 +32,17 @@ import datetime as dt
 import io
 import json
 import random
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import holidays
 import xlsxwriter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from example_governance import TEXTS as GOVERNANCE_TEXTS  # noqa: E402
+from example_governance import write_annual_inputs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "examples"
@@ -2709,6 +2715,12 @@ complaints_contact:   # s6: scheme manager, feedback phone line and email (conta
     close to the rate for landlords of our size. Compensation ordered totalled about GBP 9,400.
     The letter asked us to improve record keeping on repairs and the timeliness of stage 2 replies.
   url: https://www.housing-ombudsman.org.uk/landlord-performance/
+  determinations: 21
+  maladministration_rate: 62
+  basis: >-
+    The letter counts every case the Ombudsman determined about us in its 2023/24 year, including
+    cases referred before our Ombudsman tracker began in April 2023; our table counts the
+    determinations in that tracker, so it holds only the cases referred since then.
 - kind: annual_performance_letter
   published_date: 2025-10-22
   reporting_year: "2024/25"
@@ -2717,35 +2729,14 @@ complaints_contact:   # s6: scheme manager, feedback phone line and email (conta
     It recognised the new complaints team structure and asked us to make sure extensions are agreed
     with residents and explained in writing.
   url: https://www.housing-ombudsman.org.uk/landlord-performance/
+  determinations: 19
+  maladministration_rate: 58
+  basis: >-
+    The Ombudsman's rate is the share of determined cases with any maladministration finding; our
+    table's rate is the share of all findings (a case can have several), so the two rates differ.
 """,
     )
-    ws.text(
-        "board_response.md",
-        """# Board response to the annual complaints performance and service improvement report
-
-The Board has considered this report together with our self-assessment against the Housing
-Ombudsman's Complaint Handling Code. As Member Responsible for Complaints I have reviewed the
-figures with the Resident Complaints Panel before they came to the Board.
-
-We welcome the improvement in the share of stage 1 complaints answered within the Code's
-timescales, but we are not yet where we want to be on stage 2, where too many replies still rely
-on extensions. The Board has asked the Executive to report quarterly on every stage 2 extension
-longer than 20 working days and the circumstances that justified it under the new policy.
-
-Damp and mould and responsive repairs remain the largest sources of complaints. The Board
-supports the changes made this year (earlier inspections and second-visit texts) and will look
-for fewer repeat complaints from the same homes next year.
-
-From 27 January 2026 our heat-network customers have the protection of Ofgem's rules. The Board
-will receive the number of heat-network complaints not resolved within eight weeks, and whether
-every resident was told of their right to go to the Energy Ombudsman, at each meeting.
-
-Care complaints are now reported apart from housing complaints, as our policy sends them to the
-Local Government and Social Care Ombudsman. The Board will keep both in view.
-
-*Chair of the Board and Member Responsible for Complaints, Housing 21*
-""",
-    )
+    write_annual_inputs(ws, GOVERNANCE_TEXTS["housing21"])
 
 
 # ============================================================================================
@@ -3405,31 +3396,11 @@ complaints_contact:   # contact details invented for the example
     with one finding of service failure on repairs. It reminded landlords of our size to publish
     their self-assessment and annual complaints report on their website.
   url: https://www.housing-ombudsman.org.uk/landlord-performance/
+  determinations: 1
+  maladministration_rate: 0
 """,
     )
-    ws.text(
-        "board_response.md",
-        f"""# Board of Management response to the annual complaints report
-
-The Board of Management has reviewed this report and our self-assessment against the Complaint
-Handling Code, after the Audit and Compliance Sub-committee considered them at its quarterly
-meeting.
-
-We are a small organisation and a handful of cases moves our percentages a long way; the Board
-therefore looks at each stage 2 complaint and each Ombudsman case individually as well as at the
-measures in this report.
-
-Most complaints are about repairs and, in winter, about communal heating and hot water at our two
-extra care schemes. The Heat Network Addendum we adopted in March 2026 makes sure these are logged
-as complaints once a resident is unhappy with how a repair is being handled, and that welfare needs
-are considered alongside the technical fix. We also made {{}}goodwill payments for loss of heat
-without residents having to complain, and these are shown separately in the report.
-
-The Board asks for acknowledgement within five working days to be met in every case next year.
-
-*Chair, Board of Management, and Member Responsible for Complaints, {org}*
-""".replace("{}", ""),
-    )
+    write_annual_inputs(ws, GOVERNANCE_TEXTS["small_specialist"])
 
 
 SURVEY_QUESTIONS = ("timeliness", "fairness", "outcome")
@@ -4130,6 +4101,12 @@ complaints_contact:   # s8.1 (contact details invented for the example)
     maladministration rate of 55%, and asked us to make sure complaints handled by our managing
     agent follow our policy and timescales.
   url: https://www.housing-ombudsman.org.uk/landlord-performance/
+  determinations: 12
+  maladministration_rate: 55
+  basis: >-
+    The letter counts the Ombudsman's determinations in its 2023/24 year, including cases our
+    managing agent handled and logged outside our tracker until April 2024; our table counts the
+    determinations recorded in our tracker.
 - kind: annual_performance_letter
   published_date: 2025-10-22
   reporting_year: "2024/25"
@@ -4137,26 +4114,10 @@ complaints_contact:   # s8.1 (contact details invented for the example)
     The letter for 2024/25 noted fewer determinations and faster compliance with orders, and
     highlighted damp and mould as the most common finding.
   url: https://www.housing-ombudsman.org.uk/landlord-performance/
+  determinations: 5
 """,
     )
-    ws.text(
-        "board_response.md",
-        """# Board response
-
-The Board has read this report, which covers our homes in England and in Scotland. The two
-countries follow different complaint procedures (the Housing Ombudsman's Code and the SPSO model
-procedure), so the report shows them side by side rather than as one figure.
-
-We note that Scottish stage 1 complaints are answered within five working days in most cases, and
-that a minority of complex Scottish complaints go straight to stage 2 as the SPSO model allows. In
-England, the Board wants complaints handled by our managing agent to meet the same timescales as
-our own, and has asked for that comparison each quarter.
-
-The Board will continue to publish what residents told us and what we changed every quarter.
-
-*Chair of the Board and Member Responsible for Complaints, Homes Plus*
-""",
-    )
+    write_annual_inputs(ws, GOVERNANCE_TEXTS["homes_plus"])
 
 
 # ============================================================================================
@@ -4876,6 +4837,10 @@ complaints_contact:   # s7.4 (contact details invented for the example)
     most of them, mainly on repairs and complaint handling. Three Complaint Handling Failure Orders
     were issued over two years.
   url: https://www.housing-ombudsman.org.uk/landlord-performance/
+  determinations: 9
+  basis: >-
+    The nine determinations were on cases referred to the Ombudsman before our casework tracker
+    began in April 2023; the tracker, and so our table, records no determination in 2023-24.
 - kind: code_non_compliance_finding
   published_date: 2025-03-12
   reporting_year: "2024/25"
@@ -4892,27 +4857,10 @@ complaints_contact:   # s7.4 (contact details invented for the example)
     The letter for 2024/25 noted the finding of non-compliance with the Code and fewer Complaint
     Handling Failure Orders than the year before.
   url: https://www.housing-ombudsman.org.uk/landlord-performance/
+  determinations: 0
 """,
     )
-    ws.text(
-        "board_response.md",
-        """# Housing Advisory Board response
-
-The Housing Advisory Board and the Tenant Voice Forum have considered this report and the
-self-assessment against the Housing Ombudsman's Complaint Handling Code.
-
-We accept the Ombudsman's finding that our policy did not limit how long an extension can last.
-Until the policy is revised, the report shows timeliness both as the Code measures it (extensions
-capped at 10 and 20 working days) and as our own policy allows, and the Board will use the Code's
-figure as its target.
-
-The survey we send to every complainant shows that residents who waited longest were the least
-satisfied, whatever the outcome. Senior managers will continue to review complaint levels and
-causes every month and report themes to this Board each quarter.
-
-*Chair, Housing Advisory Board*
-""",
-    )
+    write_annual_inputs(ws, GOVERNANCE_TEXTS["council_housing"])
 
 
 # ============================================================================================

@@ -16,7 +16,6 @@ from pipeline.config import Landlord, describe_window
 from pipeline.periods import Period, ReportingYear
 from pipeline.reporting.blocks import (
     NOT_AVAILABLE,
-    Block,
     Metric,
     Section,
     breakdown_block,
@@ -552,44 +551,11 @@ def ombudsman(ctx: ReportContext) -> Section:
         heading="Body",
         value_heading="Cases",
     )
-    publications = _publications(ctx)
-    if publications.height:
-        section.add_table(
-            data_table(
-                "tbl-publications",
-                "The Ombudsman's annual performance letter and findings of non-compliance",
-                publications,
-            )
-        )
-    else:
-        section.note(
-            "No annual performance letter or finding of non-compliance with the Code is recorded "
-            f"for {ctx.year.label}."
-        )
+    section.text(
+        "The Ombudsman's annual letter (compared with this table) and its findings of "
+        "non-compliance with the Code follow under their own headings."
+    )
     return section
-
-
-def _publications(ctx: ReportContext) -> pl.DataFrame:
-    if not table_exists(ctx.con, "ombudsman_publication"):
-        return pl.DataFrame()
-    frame = query_frame(
-        ctx.con,
-        """
-        select kind, published_date, summary, url
-        from ombudsman_publication
-        where landlord_id = ?
-          and (replace(reporting_year, '/', '-') = ? or reporting_year = ?
-               or published_date between ? and ?)
-        order by published_date
-        """,
-        [ctx.landlord.landlord_id, ctx.year.key, ctx.year.label, ctx.year.start, ctx.year.end],
-    )
-    return frame.select(
-        pl.col("kind").map_elements(label, return_dtype=pl.String).alias("Publication"),
-        pl.col("published_date").dt.strftime("%d %B %Y").alias("Published"),
-        pl.col("summary").alias("Summary"),
-        pl.col("url").fill_null("").alias("Link"),
-    )
 
 
 def heat_and_care(ctx: ReportContext) -> Section:
@@ -915,61 +881,6 @@ def schemes(ctx: ReportContext) -> Section | None:
     ]
     frame = pl.DataFrame(records, schema=["Scheme"] + [c for c, _, _ in columns], orient="row")
     section.add_table(data_table("tbl-schemes", f"Figures by scheme, {y.label}", frame))
-    return section
-
-
-def self_assessment_section(summary: dict | None) -> Section:
-    """Summary of the Code self-assessment, or a plain "not available" when there is none."""
-    section = Section("self-assessment", "Complaint Handling Code self-assessment")
-    if summary is None:
-        section.note(
-            "Self-assessment summary: not available (no self-assessment for this year in the "
-            "workspace)."
-        )
-        return section
-    totals = summary.get("totals", {})
-    section.text(
-        f"Our self-assessment against the Housing Ombudsman's Complaint Handling Code for "
-        f"{summary.get('year_label', '')}: {totals.get('yes', 0)} of {totals.get('provisions', 0)} "
-        f"provisions met, {totals.get('no', 0)} not met, {totals.get('contradicted', 0)} answers "
-        f"where our data does not support a 'yes', and {totals.get('actions', 0)} planned actions."
-    )
-    sections = summary.get("sections", [])
-    if sections:
-        section.add_table(
-            data_table(
-                "tbl-self-assessment",
-                "Self-assessment by section of the Code",
-                pl.DataFrame(
-                    [[f"{s['number']}. {s['title']}", s["yes"], s["no"]] for s in sections],
-                    schema=["Code section", "Comply: yes", "Comply: no"],
-                    orient="row",
-                ),
-            )
-        )
-    contradictions = summary.get("contradictions", [])
-    if contradictions:
-        section.bullets(
-            [
-                f"Provision {c['provision']}: the data does not support 'yes' ("
-                + "; ".join(c.get("evidence", []))
-                + ")"
-                for c in contradictions
-            ]
-        )
-    deadline = summary.get("deadline")
-    if deadline is not None:
-        section.text(f"Submission due {deadline:%d %B %Y} ({summary.get('deadline_rule', '')}).")
-    return section
-
-
-def board_response_section(rendered: str | None) -> Section:
-    """The board's response (``board_response.md``, already rendered with raw HTML escaped)."""
-    section = Section("board-response", "The board's response")
-    if rendered:
-        section.blocks.append(Block("html", html=rendered))
-    else:
-        section.note("The board's response: not available (no board_response.md in the workspace).")
     return section
 
 

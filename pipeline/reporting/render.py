@@ -11,22 +11,18 @@ Public functions, one per document; each returns the paths it wrote::
 ``landlord`` is the workspace's :class:`~pipeline.config.Landlord` or its id (then ``landlord.yaml``
 is read from the workspaces root). Everything from the data is escaped by the template engine; the
 only markup passed through is what this package builds (great-tables and Plotly fragments, and
-board_response.md rendered with raw HTML escaped).
+the year's board_response.md and narrative.md rendered with raw HTML escaped: section8.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
-import re
 import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import markdown
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -46,6 +42,11 @@ from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.policy_sections import place_policy_sections
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
 from pipeline.reporting.residents import learning_sections
+from pipeline.reporting.section8 import (
+    inputs_quality_section,
+    render_markdown_safe,  # noqa: F401 - re-exported (tests, callers)
+    section8_sections,
+)
 from pipeline.reporting.sector import sector_section
 from pipeline.reporting.suppression import suppress_small_numbers
 
@@ -115,19 +116,6 @@ def chart_warm_up_html() -> str:
             plotly_js=plotly_js(),
         )
     )
-
-
-def render_markdown_safe(text: str) -> Markup:
-    """Markdown to HTML with raw HTML shown as text and only http(s)/mailto/in-page links kept."""
-    engine = markdown.Markdown(extensions=["extra", "sane_lists"])
-    # Raw HTML blocks and inline tags become plain text (escaped on output).
-    engine.preprocessors.deregister("html_block")
-    engine.inlinePatterns.deregister("html")
-    html = engine.convert(text)
-    # A markdown link may carry javascript: or data: URLs; keep only safe schemes.
-    html = re.sub(r'href="(?!https?:|mailto:|#)[^"]*"', 'href="#"', html, flags=re.IGNORECASE)
-    html = re.sub(r'src="[^"]*"', 'src=""', html)
-    return Markup(html)
 
 
 def _landlord(landlord: Landlord | str, workspace: Path | None) -> tuple[Landlord, Path]:
@@ -209,20 +197,12 @@ def _write(
 def self_assessment_summary(
     con: duckdb.DuckDBPyConnection, workspace: Path, landlord: Landlord, year: ReportingYear
 ) -> dict | None:
-    """The self-assessment summary from ``pipeline.self_assessment`` when it is there, else None."""
-    if importlib.util.find_spec("pipeline.self_assessment.build") is None:
-        return None
-    build = importlib.import_module("pipeline.self_assessment.build")
-    summarise = getattr(build, "self_assessment_summary", None)
-    return None if summarise is None else summarise(con, workspace, landlord, year.key)
+    """The year's self-assessment summary (``pipeline.self_assessment``), or None without one.
 
+    Raises ``SelfAssessmentError`` when the year's file is invalid."""
+    from pipeline.self_assessment.build import self_assessment_summary as summarise
 
-def board_response(workspace: Path) -> Markup | None:
-    """``<workspace>/board_response.md`` rendered safely, or None when there is none."""
-    path = Path(workspace) / "board_response.md"
-    if not path.is_file():
-        return None
-    return render_markdown_safe(path.read_text(encoding="utf-8-sig"))
+    return summarise(con, workspace, landlord, year.key)
 
 
 def annual_report_sections(
@@ -238,10 +218,30 @@ def annual_report_sections(
     measures = _load(con, landlord, year.previous.start, year.end, published)
     ctx = ReportContext(con, landlord, year, measures, published)
     summary, headline = annual.executive_summary(ctx)
+    problem = None
     if self_assessment is _AUTO:
-        self_assessment = self_assessment_summary(con, workspace, landlord, year)
+        from pipeline.self_assessment.model import SelfAssessmentError
+
+        try:
+            self_assessment = self_assessment_summary(con, workspace, landlord, year)
+        except SelfAssessmentError as exc:
+            self_assessment = None
+            problem = f"the self-assessment for {year.label} is invalid ({len(exc.problems)} "
+            problem += "problems, listed in the data-quality report)"
+    narrative, code_sections = section8_sections(
+        workspace,
+        con,
+        landlord.landlord_id,
+        year,
+        measures,
+        published,
+        self_assessment,
+        problem,
+        landlord.thresholds.small_number_suppression,
+    )
     sections = [
         summary,
+        narrative,  # the analyst's commentary beside the generated text (pipeline/reporting/section8.py)
         sector_section(ctx),  # benchmarks and quartile history (pipeline/reporting/sector.py)
         annual.volumes(ctx),
         annual.resolution(ctx),
@@ -256,8 +256,7 @@ def annual_report_sections(
         annual.learning(ctx),
         annual.compliments(ctx),
         annual.schemes(ctx),
-        annual.self_assessment_section(self_assessment),
-        annual.board_response_section(board_response(workspace)),
+        *code_sections,  # the Code's section 8 content
         annual.appendix(ctx, code_version(), _data_cut(landlord)),
     ]
     return place_policy_sections([s for s in sections if s is not None], ctx), headline
@@ -290,7 +289,8 @@ def render_annual_report(
     published
         Website version: counts under 5 suppressed (``<5``), with secondary suppression.
     workspace
-        The landlord workspace (board_response.md, self_assessment.yaml); default
+        The landlord workspace (annual_report/<year>/: board_response.md, narrative.md,
+        self_assessment.yaml, other_reports.yaml; docs/governance.md); default
         ``<workspaces root>/<landlord_id>``.
     self_assessment
         The self-assessment summary dict, None for "not available", or omitted to read it with
@@ -392,7 +392,7 @@ def render_data_quality(
     dict[str, Path]
         ``{"html": ..., "pdf": ..., "csv": .../quarantine.csv}``.
     """
-    landlord, _ = _landlord(landlord, workspace)
+    landlord, workspace = _landlord(landlord, workspace)
     quarantine = quarantine_frame(con, landlord.landlord_id)
     paths = _write(
         Path(out_dir),
@@ -400,7 +400,10 @@ def render_data_quality(
         title="Data-quality report",
         landlord=landlord,
         period_label="Latest load",
-        sections=quality_sections(con, landlord.landlord_id, quarantine),
+        sections=[
+            *quality_sections(con, landlord.landlord_id, quarantine),
+            inputs_quality_section(workspace, con, landlord.landlord_id),
+        ],
         data_cut=_data_cut(landlord),
         intro="For analysts: rows that could not be loaded, why, and what to fix in the case "
         "system. No personal data is shown.",

@@ -5,6 +5,7 @@ Public API::
     from pipeline.self_assessment import (
         load_provisions,          # the Code's 73 provisions (reference data)
         load_self_assessment,     # validate a workspace's self_assessment.yaml
+        load_year_assessment,     # a year's answers, following a marked carry from the year before
         load_document,            # answers + measured evidence + contradictions for a year
         write_outputs,            # self_assessment.html / .pdf / .xlsx
         self_assessment_summary,  # the annual report's summary block
@@ -23,7 +24,9 @@ from pipeline.self_assessment.model import (
     SelfAssessmentError,
     find_self_assessment,
     load_self_assessment,
+    load_year_assessment,
     parse_self_assessment,
+    year_folder,
 )
 from pipeline.self_assessment.reference import CodeReference, Provision, load_provisions
 from pipeline.self_assessment.render import render_html, render_xlsx, write_outputs
@@ -39,10 +42,12 @@ __all__ = [
     "load_document",
     "load_provisions",
     "load_self_assessment",
+    "load_year_assessment",
     "parse_self_assessment",
     "render_html",
     "render_xlsx",
     "self_assessment_summary",
     "submission_deadline",
     "write_outputs",
+    "year_folder",
 ]

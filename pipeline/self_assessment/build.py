@@ -21,8 +21,7 @@ from pipeline.self_assessment.evidence import EvidenceLine, ProvisionEvidence, m
 from pipeline.self_assessment.model import (
     ProvisionAssessment,
     SelfAssessment,
-    find_self_assessment,
-    load_self_assessment,
+    load_year_assessment,
 )
 from pipeline.self_assessment.reference import CodeReference, Provision, load_provisions
 
@@ -76,6 +75,16 @@ class SectionRows:
     @property
     def no(self) -> int:
         return sum(1 for r in self.rows if r.answer is not None and not r.answer.complies)
+
+    @property
+    def contradicted(self) -> int:
+        """Answered "yes" but the data contradicts it."""
+        return sum(1 for r in self.rows if r.contradicted)
+
+    @property
+    def met(self) -> int:
+        """Provisions met: a "yes" the data does not contradict."""
+        return self.yes - self.contradicted
 
 
 @dataclass
@@ -260,10 +269,10 @@ def load_document(
     year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
     if not isinstance(landlord, Landlord):
         landlord = load_landlord(Path(workspace))
-    path = find_self_assessment(Path(workspace), year.key)
-    if path is None:
+    assessment = load_year_assessment(Path(workspace), year.key)
+    if assessment is None:
         return None
-    return assemble(con, landlord, load_self_assessment(path), year)
+    return assemble(con, landlord, assessment, year)
 
 
 def self_assessment_summary(
@@ -291,9 +300,11 @@ def self_assessment_summary(
         None when the workspace has no self-assessment for the year. Otherwise::
 
             {"landlord_id", "year", "year_label", "source", "completed_by", "approved_by",
+             "completed_on": date | None, "carried_from": year key | None,
+             "carried_reason": str, "answers_completed_on": date | None,
              "deadline": date, "deadline_rule": str,
-             "sections": [{"number", "title", "yes", "no"}],
-             "totals": {"provisions", "yes", "no", "contradicted", "actions"},
+             "sections": [{"number", "title", "yes", "no", "met", "contradicted"}],
+             "totals": {"provisions", "yes", "no", "met", "contradicted", "actions"},
              "contradictions": [{"provision", "requirement", "evidence": [str]}],
              "actions": [{"provision", "what", "owner", "due": date}],
              "documents": {"html", "pdf", "xlsx"}}   # file names in the year's documents folder
@@ -307,7 +318,15 @@ def self_assessment_summary(
     if document is None:
         return None
     sections = [
-        {"number": s.number, "title": s.title, "yes": s.yes, "no": s.no} for s in document.sections
+        {
+            "number": s.number,
+            "title": s.title,
+            "yes": s.yes,
+            "no": s.no,
+            "met": s.met,
+            "contradicted": s.contradicted,
+        }
+        for s in document.sections
     ]
     actions = [
         {"provision": pid, "what": a.what, "owner": a.owner, "due": a.due}
@@ -328,6 +347,10 @@ def self_assessment_summary(
         "source": document.assessment.source,
         "completed_by": document.assessment.completed_by,
         "approved_by": document.assessment.approved_by,
+        "completed_on": document.assessment.completed_on,
+        "carried_from": document.assessment.carried_from,
+        "carried_reason": document.assessment.carried_reason,
+        "answers_completed_on": document.assessment.answers_completed_on,
         "deadline": document.deadline.date,
         "deadline_rule": document.deadline.rule,
         "sections": sections,
@@ -335,6 +358,8 @@ def self_assessment_summary(
             "provisions": sum(s["yes"] + s["no"] for s in sections),
             "yes": sum(s["yes"] for s in sections),
             "no": sum(s["no"] for s in sections),
+            # A "yes" the data contradicts is not counted as met.
+            "met": sum(s["met"] for s in sections),
             "contradicted": len(contradictions),
             "actions": len(actions),
         },

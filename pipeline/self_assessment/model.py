@@ -18,8 +18,18 @@ The shape::
         actions:                     # planned actions (required, with commentary, for a "No")
           - {what: "Retrain area teams", owner: "Complaints manager", due: 2025-12-31}
 
-A workspace may hold ``self_assessment_<year>.yaml`` (e.g. ``self_assessment_2024-25.yaml``) for a
-particular year; otherwise ``self_assessment.yaml`` is used (for its ``reporting_year`` if it names one).
+Each year's answers live in ``annual_report/<year>/self_assessment.yaml`` (docs/governance.md);
+``self_assessment_<year>.yaml`` or a ``self_assessment.yaml`` naming that ``reporting_year`` at the
+workspace root are read too. A file that names no year applies to no year: answers are never reused
+silently. A year may instead carry the previous year's answers, marked so::
+
+    reporting_year: "2024-25"
+    carried_from: "2023-24"          # must be the year before
+    completed_on: 2025-06-12         # when the carried answers were reconfirmed
+    approved_by: "Complaints Committee"
+    reason: "No change to the policy or procedures since the 2023-24 assessment."
+
+The report then says the answers were carried, from which year, when and by whom they were reconfirmed.
 """
 
 from __future__ import annotations
@@ -137,13 +147,43 @@ class SelfAssessment(_Strict):
     reporting_year: str | None = None
     completed_by: str = ""
     approved_by: str = ""
+    completed_on: dt.date | None = None
     provisions: dict[str, ProvisionAssessment]
+    carried_from: str | None = Field(
+        default=None, description="The earlier year whose answers this year carries (marked so)"
+    )
+    carried_reason: str = ""
+    answers_completed_on: dt.date | None = Field(
+        default=None, description="When the carried answers were first completed"
+    )
 
     def answer(self, provision_id: str) -> ProvisionAssessment:
         return self.provisions[provision_id]
 
 
-_TOP_LEVEL = {"reporting_year", "completed_by", "approved_by", "provisions"}
+_TOP_LEVEL = {"reporting_year", "completed_by", "approved_by", "completed_on", "provisions"}
+_CARRIED_TOP_LEVEL = {
+    "reporting_year",
+    "carried_from",
+    "completed_by",
+    "approved_by",
+    "completed_on",
+    "reason",
+}
+ANNUAL_FOLDER = "annual_report"
+
+
+def _date_value(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
 
 
 def _field_problem(prefix: str, error: dict) -> str:
@@ -205,6 +245,11 @@ def parse_self_assessment(
             year = ReportingYear.parse(str(year)).key
         except ValueError as exc:
             problems.append(f"{source}: key 'reporting_year': {exc}")
+    completed_on = None
+    try:
+        completed_on = _date_value(raw.get("completed_on"))
+    except ValueError as exc:
+        problems.append(f"{source}: key 'completed_on': {exc}")
     entries = raw.get("provisions")
     if not isinstance(entries, list):
         problems.append(f"{source}: key 'provisions' must be a list of entries with an 'id'")
@@ -267,6 +312,7 @@ def parse_self_assessment(
         reporting_year=year,
         completed_by=str(raw.get("completed_by") or ""),
         approved_by=str(raw.get("approved_by") or ""),
+        completed_on=completed_on,
         provisions=ordered,
     )
 
@@ -300,17 +346,27 @@ def load_self_assessment(path: Path, reference: CodeReference | None = None) -> 
     return parse_self_assessment(raw, source=path.name, reference=reference)
 
 
+def year_folder(workspace: Path, year: str) -> Path:
+    """``<workspace>/annual_report/<year>/``: the year's self-assessment, board response, narrative
+    and other reports (docs/governance.md)."""
+    return Path(workspace) / ANNUAL_FOLDER / ReportingYear.parse(year).key
+
+
 def find_self_assessment(workspace: Path, year: str) -> Path | None:
     """The self-assessment file for ``year`` in a workspace, or None when it has none.
 
-    ``self_assessment_<year>.yaml`` wins; otherwise ``self_assessment.yaml`` applies when it names
-    no ``reporting_year`` or names this one.
+    ``annual_report/<year>/self_assessment.yaml`` wins, then ``self_assessment_<year>.yaml``, then
+    ``self_assessment.yaml`` when it names this ``reporting_year``. A root file naming no year is
+    used for no year (see :func:`unassigned_self_assessment`): answers are never reused silently.
     """
     key = ReportingYear.parse(year).key
     workspace = Path(workspace)
-    specific = workspace / f"self_assessment_{key}.yaml"
-    if specific.is_file():
-        return specific
+    for specific in (
+        year_folder(workspace, key) / FILE_NAME,
+        workspace / f"self_assessment_{key}.yaml",
+    ):
+        if specific.is_file():
+            return specific
     general = workspace / FILE_NAME
     if not general.is_file():
         return None
@@ -320,8 +376,116 @@ def find_self_assessment(workspace: Path, year: str) -> Path | None:
         return general  # let load_self_assessment report the YAML error with its detail
     declared = raw.get("reporting_year") if isinstance(raw, dict) else None
     if declared is None:
-        return general
+        return None
     try:
         return general if ReportingYear.parse(str(declared)).key == key else None
     except ValueError:
         return general  # invalid year: reported by validation
+
+
+def unassigned_self_assessment(workspace: Path) -> Path | None:
+    """A root ``self_assessment.yaml`` that names no ``reporting_year`` (used for no year)."""
+    general = Path(workspace) / FILE_NAME
+    if not general.is_file():
+        return None
+    try:
+        raw = yaml.safe_load(general.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError:
+        return None
+    return general if isinstance(raw, dict) and raw.get("reporting_year") is None else None
+
+
+def _carried(raw: dict, source: str, key: str) -> tuple[str, list[str]]:
+    """Validate a carried file's keys; returns the year carried from and the problems."""
+    problems = [
+        f"{source}: key '{k}' is not allowed in a carried self-assessment "
+        f"(allowed: {sorted(_CARRIED_TOP_LEVEL)}); give either answers or carried_from"
+        for k in sorted(set(raw) - _CARRIED_TOP_LEVEL, key=str)
+    ]
+    year = ReportingYear.parse(key)
+    try:
+        carried_from = ReportingYear.parse(str(raw["carried_from"])).key
+    except ValueError as exc:
+        return "", [*problems, f"{source}: key 'carried_from': {exc}"]
+    if carried_from != year.previous.key:
+        problems.append(
+            f"{source}: key 'carried_from': {carried_from} is not the year before {year.key} "
+            f"(answers may be carried from {year.previous.key} only)"
+        )
+    try:
+        if _date_value(raw.get("completed_on")) is None:
+            problems.append(
+                f"{source}: key 'completed_on': is missing (the date the carried answers "
+                "were reconfirmed)"
+            )
+    except ValueError as exc:
+        problems.append(f"{source}: key 'completed_on': {exc}")
+    if not str(raw.get("approved_by") or raw.get("completed_by") or "").strip():
+        problems.append(f"{source}: key 'approved_by': is missing (who reconfirmed the answers)")
+    return carried_from, problems
+
+
+def load_year_assessment(
+    workspace: Path, year: str, reference: CodeReference | None = None, _depth: int = 0
+) -> SelfAssessment | None:
+    """The self-assessment answers for ``year``, following a marked carry from the year before.
+
+    Parameters
+    ----------
+    workspace
+        The landlord workspace.
+    year
+        Reporting year, e.g. ``"2024-25"``.
+    reference
+        The Code's provisions; default the product's reference data.
+
+    Returns
+    -------
+    SelfAssessment or None
+        None when the workspace has no self-assessment for the year. A carried year returns the
+        earlier year's answers with ``carried_from``, ``carried_reason``, ``completed_on`` (the
+        reconfirmation) and ``answers_completed_on`` (when the answers were written) set.
+
+    Raises
+    ------
+    SelfAssessmentError
+        The file is invalid, or it carries answers from a year that is not the one before or that
+        has none.
+    """
+    key = ReportingYear.parse(year).key
+    path = find_self_assessment(workspace, key)
+    if path is None:
+        return None
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        raise SelfAssessmentError([f"{path.name}: not valid YAML: {exc}"]) from exc
+    source = str(path.relative_to(workspace)) if path.is_relative_to(workspace) else path.name
+    if not (isinstance(raw, dict) and "carried_from" in raw):
+        return parse_self_assessment(raw, source=source, reference=reference)
+    carried_from, problems = _carried(raw, source, key)
+    if problems:
+        raise SelfAssessmentError(problems)
+    earlier = (
+        None
+        if _depth > 20
+        else load_year_assessment(workspace, carried_from, reference, _depth + 1)
+    )
+    if earlier is None:
+        raise SelfAssessmentError(
+            [
+                f"{source}: key 'carried_from': the workspace has no self-assessment for {carried_from}"
+            ]
+        )
+    return earlier.model_copy(
+        update={
+            "source": source,
+            "reporting_year": key,
+            "carried_from": carried_from,
+            "carried_reason": str(raw.get("reason") or "").strip(),
+            "completed_on": _date_value(raw.get("completed_on")),
+            "approved_by": str(raw.get("approved_by") or earlier.approved_by),
+            "completed_by": str(raw.get("completed_by") or earlier.completed_by),
+            "answers_completed_on": earlier.answers_completed_on or earlier.completed_on,
+        }
+    )

@@ -173,7 +173,9 @@ def test_self_assessment_xlsx_cells_are_neutralised(hostile_db, tmp_path):
     con, landlord, _ = hostile_db
     workspace = tmp_path / "workspace"
     workspace.mkdir()
-    source = yaml.safe_load((ROOT / "examples/small_specialist/self_assessment.yaml").read_text())
+    source = yaml.safe_load(
+        (ROOT / "examples/small_specialist/annual_report/2025-26/self_assessment.yaml").read_text()
+    )
     source["reporting_year"] = "2024-25"
     for index, provision in enumerate(source["provisions"]):
         provision["commentary"] = FORMULAS[index % len(FORMULAS)] + f" {SCRIPT}"

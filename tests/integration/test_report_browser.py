@@ -52,8 +52,11 @@ def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("documents")
     workspace = out / "workspace"
     workspace.mkdir()
-    (workspace / "board_response.md").write_text(
-        "The board accepts the findings and asks for a **quarterly** update.", encoding="utf-8"
+    (workspace / "annual_report" / "2024-25").mkdir(parents=True)
+    (workspace / "annual_report" / "2024-25" / "board_response.md").write_text(
+        "---\ndate: 2025-09-18\nrole: Chair of the Board\n---\n"
+        "The board accepts the findings and asks for a **quarterly** update.",
+        encoding="utf-8",
     )
     con = duckdb.connect()
     landlord = build_sample_database(con)

@@ -22,7 +22,7 @@ from pipeline.self_assessment.render import render_html, render_xlsx
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
 
 YEAR = "2025-26"
-# The "Yes" answers each example's data contradicts (see examples/*/self_assessment.yaml).
+# The "Yes" answers each example's data contradicts (see examples/*/annual_report/2025-26/self_assessment.yaml).
 # 5.10: adjustments made in well under 90% of the cases where one was requested; 6.2 and 6.3:
 # timeliness under 90%; 6.13: some stage 2 reviews by the stage 1 handler.
 EXPECTED_CONTRADICTED = {

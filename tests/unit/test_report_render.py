@@ -21,6 +21,7 @@ from pipeline.reporting.tables import data_table
 
 ANNUAL_HEADINGS = [
     "Executive summary",
+    "Our commentary on the year",
     "Position among landlords",
     "Complaint volumes and themes",
     "Stage resolution and escalation",
@@ -40,6 +41,9 @@ ANNUAL_HEADINGS = [
     "Compliments",
     "Scheme and business-unit figures",
     "Complaint Handling Code self-assessment",
+    "Findings of non-compliance with the Code",
+    "The Ombudsman's annual letter",
+    "Other relevant reports",
     "The board's response",
     "The policies applied",
     "Appendix: methodology and data quality",
@@ -282,14 +286,28 @@ def test_markdown_board_response_escapes_raw_html():
 
 def test_board_response_and_self_assessment_hook(sample, workspace, tmp_path):
     con, landlord = sample
-    (workspace / "board_response.md").write_text(
-        "The board **welcomes** the report.\n\n<script>alert(1)</script>", encoding="utf-8"
+    folder = workspace / "annual_report" / "2024-25"
+    folder.mkdir(parents=True)
+    (folder / "board_response.md").write_text(
+        "---\ndate: 2025-09-18\nrole: Chair of the Board\n---\n# Our view\n\n"
+        "The board **welcomes** the report.\n\n<script>alert(1)</script>",
+        encoding="utf-8",
     )
     summary = {
         "year_label": "2024/25",
-        "totals": {"provisions": 72, "yes": 70, "no": 2, "contradicted": 1, "actions": 3},
-        "sections": [{"number": 1, "title": "Definition <of> a complaint", "yes": 5, "no": 0}],
+        "totals": {
+            "provisions": 72,
+            "yes": 71,
+            "no": 1,
+            "met": 70,
+            "contradicted": 1,
+            "actions": 3,
+        },
+        "sections": [
+            {"number": 1, "title": "Definition <of> a complaint", "yes": 5, "no": 0, "met": 5}
+        ],
         "contradictions": [{"provision": "5.12", "requirement": "x", "evidence": ["70% late"]}],
+        "documents": {"html": "self_assessment.html"},
     }
     html = render.render_annual_report(
         con,
@@ -301,20 +319,25 @@ def test_board_response_and_self_assessment_hook(sample, workspace, tmp_path):
         pdf=False,
     )["html"].read_text(encoding="utf-8")
     assert "The board <strong>welcomes</strong> the report." in html
+    assert "<h3>Our view</h3>" in html  # under the section's h2
+    assert "Response of the Chair of the Board, 18 September 2025." in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "70 of 72 provisions met" in html
+    # A "yes" the data contradicts is not counted as met.
+    assert "70 of 72 provisions met, 1 not met, and 1 answer of &#39;yes&#39;" in html
     assert "Definition &lt;of&gt; a complaint" in html
     assert "Provision 5.12: the data does not support" in html
+    assert '<a href="self_assessment.html">HTML</a>' in html
     empty = render.render_annual_report(
         con,
         landlord,
-        "2024-25",
+        "2023-24",
         tmp_path / "none",
         workspace=workspace,
         self_assessment=None,
         pdf=False,
     )["html"].read_text(encoding="utf-8")
     assert "Self-assessment summary: not available" in empty
+    assert "The board&#39;s response to the 2023/24 report is not available" in empty
 
 
 def test_data_quality_report_and_formula_safe_csv(sample, tmp_path, workspace):

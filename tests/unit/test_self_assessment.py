@@ -492,6 +492,7 @@ def test_summary_counts_contradictions_and_actions(con, tmp_path):
         "provisions": 72,
         "yes": 71,
         "no": 1,
+        "met": 70,  # the contradicted "yes" (6.3) is not counted as met
         "contradicted": 1,
         "actions": 1,
     }
@@ -500,6 +501,8 @@ def test_summary_counts_contradictions_and_actions(con, tmp_path):
         "title": "Scrutiny and oversight: continuous learning and improvement",
         "yes": 7,
         "no": 1,
+        "met": 7,
+        "contradicted": 0,
     }
     assert summary["contradictions"][0]["provision"] == "6.3"
     assert summary["actions"] == [

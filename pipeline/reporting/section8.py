@@ -1,0 +1,625 @@
+"""The annual report's Code section 8 content, every year: the self-assessment summary, findings of
+non-compliance with their content, the Ombudsman's annual letters reconciled with the Ombudsman
+table, other relevant reports, the analyst's narrative and the board's response.
+
+Inputs written by people are read by :mod:`pipeline.annual_inputs` and
+:mod:`pipeline.self_assessment` from ``<workspace>/annual_report/<year>/`` (docs/governance.md).
+Markdown goes through :func:`render_markdown_safe` (raw HTML shown as text, only http(s), mailto
+and in-page links kept); every other value is escaped by the templates or by ``markupsafe.escape``.
+The data-quality report gets :func:`inputs_quality_section`, one line per year saying what is
+missing or wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import markdown
+import polars as pl
+from markupsafe import Markup, escape
+
+from pipeline.annual_inputs import (
+    BOARD_RESPONSE,
+    NARRATIVE,
+    OTHER_REPORTS,
+    YearInputs,
+    load_years,
+    root_leftovers,
+)
+from pipeline.config import ConfigError, load_yaml_model
+from pipeline.periods import ReportingYear
+from pipeline.reporting.blocks import Block, Section
+from pipeline.reporting.data import Measures, query_frame, table_exists
+from pipeline.reporting.tables import data_table
+from pipeline.self_assessment.model import ANNUAL_FOLDER
+
+DATE = "%d %B %Y"
+
+
+def render_markdown_safe(text: str, top_heading: int | None = None) -> Markup:
+    """Markdown to HTML with raw HTML shown as text and only http(s)/mailto/in-page links kept.
+
+    ``top_heading`` moves the headings so the highest becomes that level, keeping their nesting
+    (a board response under the report's ``h2`` section heading starts at ``h3``).
+    """
+    engine = markdown.Markdown(extensions=["extra", "sane_lists"])
+    # Raw HTML blocks and inline tags become plain text (escaped on output).
+    engine.preprocessors.deregister("html_block")
+    engine.inlinePatterns.deregister("html")
+    html = engine.convert(text)
+    # A markdown link may carry javascript: or data: URLs; keep only safe schemes.
+    html = re.sub(r'href="(?!https?:|mailto:|#)[^"]*"', 'href="#"', html, flags=re.IGNORECASE)
+    html = re.sub(r'src="[^"]*"', 'src=""', html)
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+    if top_heading is not None and levels:
+        shift = top_heading - min(levels)
+        html = re.sub(
+            r"<(/?)h([1-6])\b",
+            lambda m: f"<{m.group(1)}h{max(1, min(6, int(m.group(2)) + shift))}",
+            html,
+        )
+    return Markup(html)
+
+
+def _where(year: str, name: str, published: bool) -> str:
+    """Where an analyst puts a file: named in internal versions only."""
+    return "" if published else f" ({ANNUAL_FOLDER}/{year}/{name})"
+
+
+# --- narrative ------------------------------------------------------------------------------------
+
+
+def narrative_section(inputs: YearInputs, year: ReportingYear, published: bool) -> Section:
+    """The analyst's commentary on the year, shown beside the generated figures."""
+    section = Section("commentary", "Our commentary on the year")
+    if inputs.narrative is None:
+        section.note(
+            f"No commentary has been written for {year.label}"
+            f"{_where(year.key, NARRATIVE, published)}."
+        )
+        return section
+    section.blocks.append(Block("html", html=render_markdown_safe(inputs.narrative, 3)))
+    if inputs.narrative_by:
+        section.note(f"Written by the {inputs.narrative_by}.")
+    return section
+
+
+# --- self-assessment ------------------------------------------------------------------------------
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def self_assessment_section(
+    summary: dict | None, year: ReportingYear, published: bool, problem: str | None = None
+) -> Section:
+    """The Code self-assessment summary: provisions met (a "yes" the data contradicts is not
+    counted as met), whether the answers were carried from the year before, and links to the full
+    assessment written beside the report."""
+    section = Section("self-assessment", "Complaint Handling Code self-assessment")
+    if summary is None:
+        reason = problem or (
+            f"there is no self-assessment for {year.label}"
+            f"{_where(year.key, 'self_assessment.yaml', published)}"
+        )
+        section.note(f"Self-assessment summary: not available: {reason}.")
+        return section
+    totals = summary["totals"]
+    met, contradicted = totals.get("met", totals["yes"]), totals["contradicted"]
+    section.text(
+        f"Our self-assessment against the Housing Ombudsman's Complaint Handling Code for "
+        f"{summary['year_label']}: {met} of {totals['provisions']} provisions met, "
+        f"{totals['no']} not met"
+        + (
+            f", and {_plural(contradicted, 'answer', 'answers')} of 'yes' that our own data does "
+            "not support, counted as not met"
+            if contradicted
+            else ""
+        )
+        + f"; {_plural(totals['actions'], 'planned action', 'planned actions')}."
+    )
+    who = [summary.get("completed_by"), summary.get("approved_by")]
+    completed = summary.get("completed_on")
+    if summary.get("carried_from"):
+        first = summary.get("answers_completed_on")
+        section.text(
+            f"These answers were carried from the {ReportingYear.parse(summary['carried_from']).label}"
+            " self-assessment"
+            + (f" (completed {first:{DATE}})" if first else "")
+            + (f" and reconfirmed on {completed:{DATE}}" if completed else "")
+            + (f" by the {summary['approved_by']}" if summary.get("approved_by") else "")
+            + "; this year's data was checked against them."
+            + (f" Reason: {summary['carried_reason']}" if summary.get("carried_reason") else "")
+        )
+    elif completed or any(who):
+        section.text(
+            "Completed"
+            + (f" on {completed:{DATE}}" if completed else "")
+            + (f" by the {who[0]}" if who[0] else "")
+            + (f"; approved by the {who[1]}" if who[1] else "")
+            + "."
+        )
+    sections = summary.get("sections", [])
+    if sections:
+        frame = pl.DataFrame(
+            [
+                [
+                    f"{s['number']}. {s['title']}",
+                    s.get("met", s["yes"]),
+                    s.get("contradicted", 0),
+                    s["no"],
+                ]
+                for s in sections
+            ],
+            schema=["Code section", "Met", "Answered yes, data does not support", "Not met"],
+            orient="row",
+        )
+        section.add_table(
+            data_table("tbl-self-assessment", "Self-assessment by section of the Code", frame)
+        )
+    contradictions = summary.get("contradictions", [])
+    if contradictions:
+        section.bullets(
+            [
+                f"Provision {c['provision']}: the data does not support 'yes' ("
+                + "; ".join(c.get("evidence", []))
+                + ")"
+                for c in contradictions
+            ]
+        )
+    actions = summary.get("actions", [])
+    if actions:
+        section.bullets(
+            [
+                f"Provision {a['provision']}: {a['what']} (the {a['owner']}, by {a['due']:{DATE}})"
+                for a in actions
+            ]
+        )
+    deadline = summary.get("deadline")
+    if deadline is not None:
+        section.text(f"Submission due {deadline:{DATE}} ({summary.get('deadline_rule', '')}).")
+    documents = summary.get("documents") or {}
+    if documents:
+        links = ", ".join(
+            f'<a href="{escape(name)}">{escape(kind.upper())}</a>'
+            for kind, name in documents.items()
+        )
+        section.blocks.append(
+            Block(
+                "html",
+                html=Markup(
+                    f"<p>The full self-assessment, every provision with its evidence and "
+                    f"commentary, is published beside this report: {links}.</p>"
+                ),
+            )
+        )
+    return section
+
+
+# --- findings of non-compliance -------------------------------------------------------------------
+
+
+def _publications(con: duckdb.DuckDBPyConnection, landlord_id: str, year: ReportingYear, kinds):
+    if not table_exists(con, "ombudsman_publication"):
+        return pl.DataFrame()
+    return query_frame(
+        con,
+        """
+        select kind, published_date, reporting_year, summary, url
+        from ombudsman_publication
+        where landlord_id = ? and kind in (select unnest(?))
+          and (replace(reporting_year, '/', '-') = ? or published_date between ? and ?)
+        order by published_date
+        """,
+        [landlord_id, list(kinds), year.key, year.start, year.end],
+    )
+
+
+def _chfos(con: duckdb.DuckDBPyConnection, landlord_id: str, year: ReportingYear) -> pl.DataFrame:
+    if not table_exists(con, "chfo"):
+        return pl.DataFrame()
+    return query_frame(
+        con,
+        """
+        select issued_date, coalesce(nullif(trim(reason), ''), 'no reason recorded') as reason,
+               complied_date
+        from chfo
+        where landlord_id = ? and issued_date between ? and ?
+        order by issued_date, reason
+        """,
+        [landlord_id, year.start, year.end],
+    )
+
+
+def non_compliance_section(
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    year: ReportingYear,
+    published: bool,
+    suppression_threshold: int = 5,
+) -> Section:
+    """The Ombudsman's findings of non-compliance with the Code and its Complaint Handling Failure
+    Orders in the year, each with what it said (the CHFO reasons from ``chfos.csv``)."""
+    section = Section("non-compliance", "Findings of non-compliance with the Code")
+    findings = _publications(con, landlord_id, year, ["code_non_compliance_finding"])
+    if findings.height:
+        section.add_table(
+            data_table(
+                "tbl-non-compliance",
+                f"The Ombudsman's findings of non-compliance with the Code, {year.label}",
+                findings.select(
+                    pl.col("published_date").dt.strftime(DATE).alias("Published"),
+                    pl.col("summary").alias("What the Ombudsman found"),
+                    pl.col("url").fill_null("").alias("Link"),
+                ),
+            )
+        )
+    else:
+        section.text(
+            f"The Ombudsman made no finding of non-compliance with the Code about us in {year.label}."
+        )
+    chfos = _chfos(con, landlord_id, year)
+    if not chfos.height:
+        section.text(f"No Complaint Handling Failure Order was issued to us in {year.label}.")
+        return section
+    if published and chfos.height < suppression_threshold:
+        # Listing each order would reveal a count under the threshold: give the reasons only.
+        reasons = sorted(set(chfos["reason"]))
+        section.text(
+            f"The Ombudsman issued Complaint Handling Failure Orders to us in {year.label} "
+            f"(fewer than {suppression_threshold}); the reasons given were:"
+        )
+        section.bullets(reasons)
+        return section
+    frame = chfos.select(
+        pl.col("issued_date").dt.strftime(DATE).alias("Issued"),
+        pl.col("reason").alias("Reason given by the Ombudsman"),
+        pl.when(pl.col("complied_date").is_null())
+        .then(pl.lit("not yet complied with"))
+        .otherwise(pl.col("complied_date").dt.strftime(DATE))
+        .alias("Complied with"),
+    )
+    section.add_table(
+        data_table("tbl-chfo", f"Complaint Handling Failure Orders issued in {year.label}", frame)
+    )
+    return section
+
+
+# --- the Ombudsman's annual letters, reconciled ---------------------------------------------------
+
+
+def _letter_entries(workspace: Path) -> list:
+    from pipeline.ingest import Publications
+
+    path = Path(workspace) / "ombudsman" / "publications.yaml"
+    if not path.is_file():
+        return []
+    try:
+        return [
+            p
+            for p in load_yaml_model(path, Publications).publications
+            if p.kind == "annual_performance_letter"
+        ]
+    except ConfigError:
+        return []  # ingest reports an invalid publications.yaml
+
+
+def _letter_year(entry) -> str | None:
+    if entry.reporting_year:
+        return ReportingYear.parse(entry.reporting_year.replace("/", "-")).key
+    return None
+
+
+def _shown_count(value: int | float, published: bool, threshold: int) -> str:
+    return f"<{threshold}" if published and 0 < value < threshold else f"{value:g}"
+
+
+def reconcile_letter(
+    entry,
+    measures: Measures,
+    published: bool = False,
+    threshold: int = 5,
+    shown: Measures | None = None,
+) -> tuple[str, str]:
+    """One line comparing a letter's figures with the table's rows for the letter's year, and its
+    status: ``agree``, ``explained`` (differ, reason given), ``unexplained``, ``no_figures`` (the
+    letter's figures are not recorded) or ``no_table`` (the year's measures were not computed).
+
+    ``measures`` are the unsuppressed rows the comparison uses; ``shown`` (default ``measures``)
+    the rows as the document shows them, so a published version quotes the table's ``<5``."""
+    shown = shown or measures
+    key = _letter_year(entry)
+    if key is None:
+        return (
+            "The letter names no reporting year, so it cannot be compared with the table.",
+            "no_figures",
+        )
+    label = ReportingYear.parse(key).label
+    pairs = [
+        ("determinations", entry.determinations, "ombudsman_determinations", "determinations"),
+        (
+            "maladministration rate",
+            entry.maladministration_rate,
+            "ombudsman_maladministration_rate",
+            "% maladministration",  # rate: shown as 62% maladministration
+        ),
+    ]
+    recorded = [(name, v, m, unit) for name, v, m, unit in pairs if v is not None]
+    if not recorded:
+        return (
+            f"The letter's figures for {label} are not recorded, so they are not compared with "
+            "the table.",
+            "no_figures",
+        )
+    if all(measures.get(measure, key) is None for _, _, measure, _ in recorded):
+        return (
+            f"The Ombudsman table has no figures for {label} in this run, so the letter's are not "
+            "compared with it.",
+            "no_table",
+        )
+    same, differ = [], []
+    for name, value, measure, unit in recorded:
+        rate = unit.startswith("%")
+        row = measures.get(measure, key)
+        ours = None if row is None else row["value"]
+        letter = f"{value:g}%" if rate else _shown_count(value, published, threshold)
+        if ours is not None and round(float(ours), 1) == round(value, 1):
+            same.append(f"{letter}{unit[1:]}" if rate else f"{letter} {unit}")
+        else:
+            seen = shown.get(measure, key)
+            table = "not available" if seen is None else (seen["display"] or "[U]")
+            pct = "%" if rate and table[-1:].isdigit() else ""
+            differ.append(f"{name}: the letter {letter}, our table {table}{pct}")
+    if not differ:
+        return f"The letter's figures for {label} agree with the table: {', '.join(same)}.", "agree"
+    why = entry.basis.strip() if entry.basis else None
+    line = f"The letter's figures for {label} differ from the table ({'; '.join(differ)}). " + (
+        f"Why the bases differ: {why}" if why else "No reason for the difference is recorded."
+    )
+    return line, "explained" if why else "unexplained"
+
+
+def letters_section(
+    workspace: Path,
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    year: ReportingYear,
+    measures: Measures,
+    published: bool,
+    threshold: int = 5,
+) -> Section:
+    """The Ombudsman's annual performance letters of the year, each reconciled with the table."""
+    section = Section("ombudsman-letter", "The Ombudsman's annual letter")
+    entries = [
+        e
+        for e in _letter_entries(workspace)
+        if _letter_year(e) == year.key or year.start <= e.published_date <= year.end
+    ]
+    if not entries:
+        section.text(
+            f"No annual performance letter from the Ombudsman about {year.label} is recorded "
+            "yet (the Ombudsman publishes each year's letters in the autumn after the year)."
+        )
+        return section
+    for entry in sorted(entries, key=lambda e: e.published_date):
+        section.text(
+            f"Letter published {entry.published_date:{DATE}}"
+            + (f" for {entry.reporting_year}" if entry.reporting_year else "")
+            + f": {entry.summary}"
+        )
+        raw = measures
+        if published:  # compare the unsuppressed figures; quote the table as published
+            letter_year = ReportingYear.parse(_letter_year(entry) or year.key)
+            raw = Measures.load(con, landlord_id, letter_year.start, letter_year.end)
+        section.text(reconcile_letter(entry, raw, published, threshold, measures)[0])
+    return section
+
+
+def letter_problems(workspace: Path, measures_by_year: dict[str, Measures]) -> dict[str, list[str]]:
+    """Per letter year: letters without figures, or whose figures differ with no reason given."""
+    problems: dict[str, list[str]] = {}
+    for entry in _letter_entries(workspace):
+        key = _letter_year(entry)
+        if key is None or key not in measures_by_year:
+            continue
+        line, status = reconcile_letter(entry, measures_by_year[key], published=False)
+        if status == "unexplained":
+            problems.setdefault(key, []).append(
+                f"Ombudsman letter: {line} Add 'basis' to the letter's entry in "
+                "ombudsman/publications.yaml."
+            )
+        elif status == "no_figures":
+            problems.setdefault(key, []).append(
+                f"Ombudsman letter: {line} Add 'determinations' and 'maladministration_rate' to "
+                "its entry in ombudsman/publications.yaml."
+            )
+    return problems
+
+
+# --- other relevant reports -----------------------------------------------------------------------
+
+
+def other_reports_section(
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    inputs: YearInputs,
+    year: ReportingYear,
+    published: bool,
+) -> Section:
+    """Other relevant reports: the Ombudsman's special reports and those listed for the year."""
+    section = Section("other-reports", "Other relevant reports")
+    rows = []
+    special = _publications(con, landlord_id, year, ["special_report"])
+    for row in special.iter_rows(named=True):
+        rows.append(
+            [
+                row["summary"],
+                "Housing Ombudsman",
+                f"{row['published_date']:{DATE}}",
+                row["url"] or "",
+            ]
+        )
+    for report in inputs.other_reports:
+        title = f"{report.title}: {report.summary}" if report.summary else report.title
+        rows.append(
+            [
+                title,
+                report.by,
+                f"{report.published:{DATE}}" if report.published else "",
+                report.link,
+            ]
+        )
+    if not rows:
+        section.text(
+            f"No other relevant reports about our complaint handling are recorded for {year.label}"
+            f"{_where(year.key, OTHER_REPORTS, published)}."
+        )
+        return section
+    section.add_table(
+        data_table(
+            "tbl-other-reports",
+            f"Other relevant reports, {year.label}",
+            pl.DataFrame(rows, schema=["Report", "By", "Published", "Link"], orient="row"),
+        )
+    )
+    return section
+
+
+# --- the board's response -------------------------------------------------------------------------
+
+
+def board_response_section(inputs: YearInputs, year: ReportingYear, published: bool) -> Section:
+    """The governing body's response to this year's report, dated and attributed to a role."""
+    section = Section("board-response", "The board's response")
+    board = inputs.board
+    if board is None:
+        section.note(
+            f"The board's response to the {year.label} report is not available: none has been "
+            f"recorded for this year{_where(year.key, BOARD_RESPONSE, published)}."
+        )
+        return section
+    meta = board.meta
+    section.text(
+        f"Response of the {meta.role}, {meta.date:{DATE}}"
+        + (f" ({meta.meeting})" if meta.meeting else "")
+        + "."
+    )
+    if board.carried_from:
+        section.note(
+            f"The board carried forward its response to the "
+            f"{ReportingYear.parse(board.carried_from).label} report for this year."
+        )
+    if board.identical_to:
+        section.note(
+            "This is the same text as the board's response for "
+            + ", ".join(ReportingYear.parse(y).label for y in board.identical_to)
+            + " and is not marked as carried forward."
+        )
+    section.blocks.append(Block("html", html=render_markdown_safe(board.body, 3)))
+    return section
+
+
+# --- the annual report's sections and the data-quality report's lines ----------------------------
+
+
+def section8_sections(
+    workspace: Path,
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    year: ReportingYear,
+    measures: Measures,
+    published: bool,
+    self_assessment: dict | None,
+    self_assessment_problem: str | None = None,
+    threshold: int = 5,
+) -> tuple[Section, list[Section]]:
+    """``(narrative section, [self-assessment, non-compliance, letter, other reports, board])``."""
+    inputs = load_years(workspace, [year.key])[year.key]
+    return narrative_section(inputs, year, published), [
+        self_assessment_section(self_assessment, year, published, self_assessment_problem),
+        non_compliance_section(con, landlord_id, year, published, threshold),
+        letters_section(workspace, con, landlord_id, year, measures, published, threshold),
+        other_reports_section(con, landlord_id, inputs, year, published),
+        board_response_section(inputs, year, published),
+    ]
+
+
+def reporting_years(con: duckdb.DuckDBPyConnection, landlord_id: str, workspace: Path) -> list[str]:
+    """Years with figures in the measures table or a folder under ``annual_report/``."""
+    from pipeline.annual_inputs import workspace_years
+
+    years = set(workspace_years(workspace))
+    if table_exists(con, "measures"):
+        # Years with complaints received (a year computed only as last year's comparison has none).
+        rows = con.execute(
+            "select distinct period from measures where landlord_id = ? and period_kind = 'year' "
+            "and measure = 'received_1' and breakdown = 'none' and value > 0",
+            [landlord_id],
+        ).fetchall()
+        years |= {period for (period,) in rows}
+    return sorted(years)
+
+
+def year_input_problems(
+    workspace: Path, con: duckdb.DuckDBPyConnection, landlord_id: str, years: list[str]
+) -> dict[str, list[str]]:
+    """What each year's annual report is missing or gets wrong, in the analyst's terms."""
+    from pipeline.self_assessment.model import SelfAssessmentError, load_year_assessment
+
+    loaded = load_years(workspace, years)
+    measures = {}
+    if table_exists(con, "measures"):
+        for key in years:
+            year = ReportingYear.parse(key)
+            measures[key] = Measures.load(con, landlord_id, year.start, year.end)
+    letters = letter_problems(workspace, measures)
+    problems: dict[str, list[str]] = {}
+    for key in years:
+        lines = list(loaded[key].problems)
+        base = f"{ANNUAL_FOLDER}/{key}"
+        if loaded[key].board is None and not any(BOARD_RESPONSE in p for p in lines):
+            lines.append(f"No board response for {key}: add {base}/{BOARD_RESPONSE}.")
+        try:
+            if load_year_assessment(workspace, key) is None:
+                lines.append(f"No self-assessment for {key}: add {base}/self_assessment.yaml.")
+        except SelfAssessmentError as exc:
+            lines += [f"Self-assessment: {p}" for p in exc.problems]
+        if loaded[key].narrative is None:
+            lines.append(f"No commentary for {key}: add {base}/{NARRATIVE}.")
+        lines += letters.get(key, [])
+        problems[key] = lines
+    return problems
+
+
+def inputs_quality_section(
+    workspace: Path, con: duckdb.DuckDBPyConnection, landlord_id: str
+) -> Section:
+    """The data-quality report's check of every year's people-written report inputs."""
+    section = Section("annual-report-inputs", "Annual report inputs by year")
+    section.text(
+        f"Each year's annual report needs a self-assessment, the board's response (dated, with "
+        f"the role of whoever gave it) and the analyst's commentary in {ANNUAL_FOLDER}/<year>/; "
+        "see docs/governance.md."
+    )
+    years = reporting_years(con, landlord_id, workspace)
+    problems = year_input_problems(workspace, con, landlord_id, years)
+    rows = [
+        [ReportingYear.parse(key).label, line]
+        for key in years
+        for line in (problems[key] or ["Complete."])
+    ]
+    rows += [["All years", line] for line in root_leftovers(workspace)]
+    if rows:
+        section.add_table(
+            data_table(
+                "tbl-annual-inputs",
+                "What each year's annual report is missing",
+                pl.DataFrame(rows, schema=["Year", "Finding"], orient="row"),
+            )
+        )
+    else:
+        section.note("No reporting year has figures yet.")
+    return section

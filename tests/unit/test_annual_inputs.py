@@ -1,0 +1,237 @@
+"""Each year's people-written inputs of the annual report (Code section 8): the year folder, a
+self-assessment or board response carried from the year before only when marked so, dated and
+attributed responses, unmarked copies reported, narratives and letters rendered safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+import yaml
+
+from pipeline.annual_inputs import load_years, root_leftovers, split_front_matter
+from pipeline.ingest import Publication
+from pipeline.periods import ReportingYear
+from pipeline.reporting.data import _EMPTY_SCHEMA, Measures
+from pipeline.reporting.section8 import reconcile_letter, render_markdown_safe
+from pipeline.self_assessment.model import (
+    SelfAssessmentError,
+    find_self_assessment,
+    load_year_assessment,
+)
+from tests.unit.test_self_assessment import answers
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def answers_for(year: str) -> str:
+    doc = answers()
+    doc["reporting_year"] = year
+    doc["completed_on"] = "2024-09-20"
+    return yaml.safe_dump(doc, sort_keys=False)
+
+
+CARRIED = (
+    "reporting_year: '2024-25'\ncarried_from: '2023-24'\ncompleted_on: 2025-06-12\n"
+    "approved_by: Complaints Committee\nreason: No change to policy or procedures.\n"
+)
+
+
+def test_year_folder_wins_and_a_yearless_root_file_applies_to_no_year(tmp_path):
+    write(tmp_path / "self_assessment.yaml", yaml.safe_dump({"provisions": []}))
+    assert find_self_assessment(tmp_path, "2024-25") is None  # never reused silently
+    assert any("names no reporting_year" in p for p in root_leftovers(tmp_path))
+    year_file = write(
+        tmp_path / "annual_report/2024-25/self_assessment.yaml", answers_for("2024-25")
+    )
+    assert find_self_assessment(tmp_path, "2024-25") == year_file
+    assessment = load_year_assessment(tmp_path, "2024-25")
+    assert assessment.completed_on == dt.date(2024, 9, 20) and assessment.carried_from is None
+
+
+def test_answers_carried_from_the_previous_year_only_when_marked(tmp_path):
+    write(tmp_path / "annual_report/2023-24/self_assessment.yaml", answers_for("2023-24"))
+    write(tmp_path / "annual_report/2024-25/self_assessment.yaml", CARRIED)
+    carried = load_year_assessment(tmp_path, "2024-25")
+    earlier = load_year_assessment(tmp_path, "2023-24")
+    assert carried.provisions == earlier.provisions
+    assert carried.carried_from == "2023-24"
+    assert carried.completed_on == dt.date(2025, 6, 12)
+    assert carried.answers_completed_on == dt.date(2024, 9, 20)
+    assert carried.approved_by == "Complaints Committee"
+    assert load_year_assessment(tmp_path, "2025-26") is None  # no file: nothing carried
+
+
+def test_a_carry_from_a_year_that_is_not_the_previous_one_or_has_nothing_is_refused(tmp_path):
+    write(
+        tmp_path / "annual_report/2025-26/self_assessment.yaml",
+        CARRIED.replace("2024-25", "2025-26"),
+    )
+    with pytest.raises(SelfAssessmentError, match="is not the year before 2025-26"):
+        load_year_assessment(tmp_path, "2025-26")
+    write(tmp_path / "annual_report/2024-25/self_assessment.yaml", CARRIED)
+    with pytest.raises(SelfAssessmentError, match="has no self-assessment for 2023-24"):
+        load_year_assessment(tmp_path, "2024-25")
+    write(
+        tmp_path / "annual_report/2024-25/self_assessment.yaml",
+        "carried_from: '2023-24'\nprovisions: []\n",
+    )
+    with pytest.raises(SelfAssessmentError) as caught:
+        load_year_assessment(tmp_path, "2024-25")
+    text = str(caught.value)
+    assert "'provisions' is not allowed in a carried" in text
+    assert "'completed_on': is missing" in text and "'approved_by': is missing" in text
+
+
+def board(date="2025-09-18", role="Chair of the Board", body="We accept the report.", extra=""):
+    return f"---\ndate: {date}\nrole: {role}\n{extra}---\n{body}\n"
+
+
+def test_board_response_is_dated_attributed_and_never_silently_reused(tmp_path):
+    write(tmp_path / "annual_report/2023-24/board_response.md", board("2024-09-19"))
+    write(tmp_path / "annual_report/2024-25/board_response.md", board())
+    loaded = load_years(tmp_path)
+    assert loaded["2024-25"].board.meta.date == dt.date(2025, 9, 18)
+    assert loaded["2024-25"].board.meta.role == "Chair of the Board"
+    assert loaded["2024-25"].board.identical_to == ["2023-24"]
+    assert any("not marked as carried" in p for p in loaded["2024-25"].problems)
+    # Marked carried (body empty): the earlier text, no problem.
+    write(
+        tmp_path / "annual_report/2024-25/board_response.md",
+        board(body="", extra="carried_from: '2023-24'\n"),
+    )
+    loaded = load_years(tmp_path)
+    assert loaded["2024-25"].board.body.strip() == "We accept the report."
+    assert loaded["2024-25"].board.carried_from == "2023-24"
+    assert loaded["2024-25"].problems == [] and loaded["2023-24"].problems == []
+
+
+def test_board_response_without_date_or_role_is_not_shown_and_says_why(tmp_path):
+    write(tmp_path / "annual_report/2024-25/board_response.md", "We accept the report.\n")
+    write(tmp_path / "annual_report/2025-26/board_response.md", "---\ndate: soon\n---\nText\n")
+    write(tmp_path / "board_response.md", board())
+    loaded = load_years(tmp_path)
+    assert (
+        loaded["2024-25"].board is None and "has no front matter" in loaded["2024-25"].problems[0]
+    )
+    assert loaded["2025-26"].board is None
+    problems = " ".join(loaded["2025-26"].problems)
+    assert "'role' is missing" in problems and "'date'" in problems
+    assert any("workspace root names no year" in p for p in root_leftovers(tmp_path))
+
+
+def test_front_matter_split_and_narrative_markdown_is_sanitised():
+    meta, body = split_front_matter("---\nwritten_by: Complaints analyst\n---\n# Title\n")
+    assert meta == {"written_by": "Complaints analyst"} and body == "# Title\n"
+    assert split_front_matter("No front matter") == (None, "No front matter")
+    html = render_markdown_safe(
+        "# Heading\n\n<script>x</script> [a](javascript:alert(1)) <b onclick=x>b</b>", 3
+    )
+    assert "<h3>Heading</h3>" in html
+    nested = render_markdown_safe("## Top\n\n### Below", 3)
+    assert "<h3>Top</h3>" in nested and "<h4>Below</h4>" in nested  # nesting kept
+    assert "<script>" not in html and "javascript:" not in html and "<b " not in html
+
+
+def measures(determinations, rate):
+    rows = [
+        {
+            "landlord_id": "x",
+            "period_kind": "year",
+            "period": "2023-24",
+            "period_start": dt.date(2023, 4, 1),
+            "period_end": dt.date(2024, 3, 31),
+            "measure": measure,
+            "breakdown": "none",
+            "breakdown_value": "all",
+            "view": "all",
+            "value": float(value),
+            "display": display,
+            "unit": unit,
+        }
+        for measure, value, display, unit in [
+            ("ombudsman_determinations", determinations, str(determinations), "count"),
+            ("ombudsman_maladministration_rate", rate, f"{rate:.1f}", "percent"),
+        ]
+    ]
+    return Measures(pl.DataFrame(rows, schema=_EMPTY_SCHEMA))
+
+
+def letter(**kw):
+    return Publication(
+        kind="annual_performance_letter",
+        published_date=dt.date(2024, 10, 16),
+        reporting_year="2023/24",
+        summary="The letter.",
+        **kw,
+    )
+
+
+def test_letter_reconciled_with_the_ombudsman_table():
+    agree = reconcile_letter(letter(determinations=21, maladministration_rate=62), measures(21, 62))
+    assert agree == (
+        "The letter's figures for 2023/24 agree with the table: 21 determinations, "
+        "62% maladministration.",
+        "agree",
+    )
+    line, status = reconcile_letter(letter(determinations=21), measures(2, 50))
+    assert status == "unexplained"
+    assert "determinations: the letter 21, our table 2" in line
+    basis = "The letter counts every case the Ombudsman determined; our table counts our tracker."
+    line, status = reconcile_letter(letter(determinations=21, basis=basis), measures(2, 50))
+    assert status == "explained" and line.endswith(f"Why the bases differ: {basis}")
+    assert reconcile_letter(letter(), measures(2, 50))[1] == "no_figures"
+    # A year whose measures were not computed in this run is not a difference.
+    empty = Measures(pl.DataFrame(schema=_EMPTY_SCHEMA))
+    assert reconcile_letter(letter(determinations=21), empty)[1] == "no_table"
+    line, _ = reconcile_letter(letter(determinations=3), measures(2, 50), published=True)
+    assert "the letter <5" in line  # the letter's small count is suppressed like the table's
+
+
+EXAMPLES = ["housing21", "small_specialist", "homes_plus", "council_housing"]
+
+
+@pytest.mark.parametrize("workspace", EXAMPLES)
+def test_example_board_responses_are_each_years_own_dated_and_attributed(workspace):
+    from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+
+    root = DEFAULT_WORKSPACES_ROOT / workspace
+    assert not (root / "board_response.md").exists() and root_leftovers(root) == []
+    loaded = load_years(root)
+    years = ["2023-24", "2024-25", "2025-26"]
+    assert sorted(loaded) == years
+    for year in years:
+        inputs = loaded[year]
+        assert inputs.problems == [], inputs.problems
+        assert inputs.board is not None and inputs.narrative, year
+        assert inputs.board.meta.role and inputs.board.meta.date > ReportingYear.parse(year).end
+    for one in years:
+        for other in years:
+            if one < other:
+                a, b = loaded[one].board, loaded[other].board
+                assert a.body != b.body or b.carried_from == one, (one, other)
+
+
+def test_report_says_when_a_response_repeats_another_year_or_was_carried(tmp_path):
+    from pipeline.reporting.section8 import board_response_section
+
+    write(tmp_path / "annual_report/2023-24/board_response.md", board("2024-09-19"))
+    write(tmp_path / "annual_report/2024-25/board_response.md", board())
+    loaded = load_years(tmp_path)
+    year = ReportingYear.parse("2024-25")
+    notes = [b.text for b in board_response_section(loaded["2024-25"], year, False).blocks]
+    assert any("same text as the board's response for 2023/24" in n for n in notes)
+    write(
+        tmp_path / "annual_report/2024-25/board_response.md",
+        board(body="", extra="carried_from: '2023-24'\n"),
+    )
+    section = board_response_section(load_years(tmp_path)["2024-25"], year, True)
+    texts = [b.text for b in section.blocks]
+    assert texts[0] == "Response of the Chair of the Board, 18 September 2025."
+    assert any("carried forward its response to the 2023/24 report" in t for t in texts)
+    assert "We accept the report." in str(section.blocks[-1].html)
