@@ -16,13 +16,13 @@ from .dates import DATA_CUT, START, YEARS, WorkingDays, reporting_year
 from .dirty_rows import plant_dirty, stage1_only_and_complete
 from .learning import learning_mapping, write_learning
 from .long_layout import unanswered_stage_cells
-from .ombudsman import HOS_TERMS, finding_rows, ombudsman_cases
+from .ombudsman import HOS_TERMS, finding_rows, ombudsman_cases, write_chfos, write_findings
 from .people import make_person
 from .policy_fields import add_policy_fields
 from .promised_actions import write_promised_actions
 from .simulation import Profile, StageRule, simulate, yearly_refs
 from .surveys import complainant_survey_mapping, complainant_survey_rows, tp09_mapping, tp09_rows
-from .workspace import Row, Workspace, fmt, money, relabel
+from .workspace import Row, Workspace, fmt, relabel
 
 
 def build_council(out: Path) -> Workspace:
@@ -234,30 +234,17 @@ def build_council(out: Path) -> Workspace:
     # Findings for the Stage 3 rows (case_ref = the council's own case reference) and CHFOs.
     for case in cases:
         case["ref"] = case["complaint"].ref
-    findings = [
-        Row(
-            {
-                "CaseRef": f["ref"],
-                "FindingArea": f["area"],
-                "Determination": f["term"],
-                "OrdersMade": f["orders"],
-                "OrdersComplied": f["complied"],
-                "CompensationOrdered": money(float(f["comp"])) if f["comp"] else "",
-            }
-        )
-        for f in finding_rows(rng, cases, {"Housing Ombudsman": HOS_TERMS})
-    ]
-    ws.csv(
-        "ombudsman/findings.csv",
-        [
-            "CaseRef",
-            "FindingArea",
-            "Determination",
-            "OrdersMade",
-            "OrdersComplied",
-            "CompensationOrdered",
-        ],
-        findings,
+    write_findings(
+        ws,
+        finding_rows(rng, cases, {"Housing Ombudsman": HOS_TERMS}),
+        {
+            "ref": "CaseRef",
+            "area": "FindingArea",
+            "term": "Determination",
+            "orders": "OrdersMade",
+            "complied": "OrdersComplied",
+            "comp": "CompensationOrdered",
+        },
         delimiter=";",
     )
     chfos = [
@@ -275,13 +262,11 @@ def build_council(out: Path) -> Workspace:
         ),
         ("CHFO-202502-210", dt.date(2025, 2, 26), "Stage 1 response not issued", None),
     ]
-    ws.csv(
-        "ombudsman/chfos.csv",
-        ["ChfoRef", "Issued", "Reason", "Complied"],
-        [
-            Row({"ChfoRef": r, "Issued": fmt(d, ISO), "Reason": why, "Complied": fmt(done, ISO)})
-            for r, d, why, done in chfos
-        ],
+    write_chfos(
+        ws,
+        chfos,
+        ISO,
+        {"ref": "ChfoRef", "issued": "Issued", "reason": "Reason", "complied": "Complied"},
         delimiter=";",
     )
 

@@ -9,7 +9,7 @@ import random
 
 from .dates import DATA_CUT
 from .simulation import Complaint, pick
-from .workspace import Row, Workspace, fmt, money
+from .workspace import Row, Workspace, fmt, money, relabel
 
 
 def ombudsman_cases(
@@ -100,7 +100,6 @@ def write_ombudsman_files(
     link_col: str,
     pattern: str,
     chfos: list[tuple[str, dt.date, str, dt.date | None]],
-    body_label=None,
     orders_rng: random.Random | None = None,
 ) -> None:
     """ombudsman/casework.csv, findings.csv and chfos.csv: the landlord's Ombudsman tracker.
@@ -126,31 +125,7 @@ def write_ombudsman_files(
         rows,
     )
     found = finding_rows(rng, cases, terms)
-    findings = [
-        Row(
-            {
-                "Ombudsman Ref": f["ref"],
-                "Finding About": f["area"],
-                "Determination": f["term"],
-                "Orders Made": f["orders"],
-                "Orders Complied With": f["complied"],
-                "Compensation Ordered": money(float(f["comp"])) if f["comp"] else "",
-            }
-        )
-        for f in found
-    ]
-    ws.csv(
-        "ombudsman/findings.csv",
-        [
-            "Ombudsman Ref",
-            "Finding About",
-            "Determination",
-            "Orders Made",
-            "Orders Complied With",
-            "Compensation Ordered",
-        ],
-        findings,
-    )
+    write_findings(ws, found)
     if orders_rng is not None:
         determined = {case["ref"]: case["determination"] for case in cases}
         ws.csv(
@@ -158,20 +133,63 @@ def write_ombudsman_files(
             ORDER_COLUMNS,
             order_rows(found, determined, orders_rng, pattern),
         )
+    write_chfos(ws, chfos, pattern)
+
+
+# The tracker's findings and CHFO columns (key -> column name); the council names them its own way.
+FINDING_COLUMNS = {
+    "ref": "Ombudsman Ref",
+    "area": "Finding About",
+    "term": "Determination",
+    "orders": "Orders Made",
+    "complied": "Orders Complied With",
+    "comp": "Compensation Ordered",
+}
+CHFO_COLUMNS = {
+    "ref": "CHFO Ref",
+    "issued": "Date Issued",
+    "reason": "Reason",
+    "complied": "Date Complied",
+}
+
+
+def write_findings(
+    ws: Workspace,
+    found: list[dict],
+    columns: dict[str, str] = FINDING_COLUMNS,
+    delimiter: str = ",",
+) -> None:
+    """ombudsman/findings.csv: one row per finding drawn by ``finding_rows``, under ``columns``."""
+    rows = [Row(dict(f, comp=money(float(f["comp"])) if f["comp"] else "")) for f in found]
     ws.csv(
-        "ombudsman/chfos.csv",
-        ["CHFO Ref", "Date Issued", "Reason", "Date Complied"],
-        [
-            Row(
-                {
-                    "CHFO Ref": r,
-                    "Date Issued": fmt(d, pattern),
-                    "Reason": why,
-                    "Date Complied": fmt(done, pattern),
-                }
-            )
-            for r, d, why, done in chfos
-        ],
+        "ombudsman/findings.csv",
+        list(columns.values()),
+        relabel(rows, columns),
+        delimiter=delimiter,
+    )
+
+
+def write_chfos(
+    ws: Workspace,
+    chfos: list[tuple[str, dt.date, str, dt.date | None]],
+    pattern: str,
+    columns: dict[str, str] = CHFO_COLUMNS,
+    delimiter: str = ",",
+) -> None:
+    """ombudsman/chfos.csv: the Complaint Handling Failure Orders (ref, issued, reason, complied)."""
+    rows = [
+        Row(
+            {
+                "ref": ref,
+                "issued": fmt(issued, pattern),
+                "reason": why,
+                "complied": fmt(done, pattern),
+            }
+        )
+        for ref, issued, why, done in chfos
+    ]
+    ws.csv(
+        "ombudsman/chfos.csv", list(columns.values()), relabel(rows, columns), delimiter=delimiter
     )
 
 
