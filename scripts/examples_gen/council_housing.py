@@ -1,4 +1,4 @@
-"""4. Council housing service: long ';' CSV with ISO dates, routed Stage 3 / petitions rows.
+"""Council housing service: long ';' CSV with ISO dates, routed Stage 3 / petitions rows.
 
 The seeded build of the workspace's data files.
 """

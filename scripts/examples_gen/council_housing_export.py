@@ -17,8 +17,6 @@ CH_CATEGORIES = [
     Category("Allocations & Lettings", "housing", "other", 6),
     Category("Heating - Communal Boiler", "heat_network", "heat", 2, 2.0),
 ]
-
-
 CH_TENURE = {
     "lcra": "SECURE",
     "lcho": "SHARED OWNER",
@@ -26,8 +24,6 @@ CH_TENURE = {
     "other": "LICENSEE",
     "unknown": "",
 }
-
-
 CH_CHANNEL = {
     "phone": "TELEPHONE",
     "email": "EMAIL",
@@ -36,8 +32,6 @@ CH_CHANNEL = {
     "in_person": "FACE TO FACE",
     "social_media": "SOCIAL MEDIA",
 }
-
-
 CH_OUTCOME = {
     "upheld": "UPHELD",
     "partially_upheld": "PARTLY UPHELD",
@@ -47,8 +41,6 @@ CH_OUTCOME = {
     "open": "",
     "not_accepted": "",
 }
-
-
 CH_HEADER = [
     "CaseRef",
     "CaseStage",
@@ -84,14 +76,8 @@ CH_HEADER = [
     "DateClosed",
     "LegalHold",
 ]
-
-
 CH_WARDS = ["Abbey", "Castle", "Eastfield", "Northgate", "Riverside", "St Marys", "Westbrook"]
-
-
 ISO = "%Y-%m-%d"
-
-
 CH_LAYOUT = LongLayout(
     columns={
         "stage": "CaseStage",

@@ -8,14 +8,8 @@ import datetime as dt
 import holidays
 
 START = dt.date(2023, 4, 1)
-
-
 DATA_CUT = dt.date(2026, 4, 30)
-
-
 YEARS = ["2023-24", "2024-25", "2025-26"]
-
-
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 

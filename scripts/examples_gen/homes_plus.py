@@ -1,4 +1,4 @@
-"""3. Homes Plus: England and Scotland, long CSV (one row per stage event), managing agent.
+"""Homes Plus: England and Scotland, long CSV (one row per stage event), managing agent.
 
 The seeded build of the workspace's data files.
 """

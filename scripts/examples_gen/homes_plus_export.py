@@ -10,11 +10,7 @@ HP_REGIONS = {
     "eng": ["North West", "Yorkshire", "Midlands", "London and South"],
     "sct": ["Glasgow and West", "Edinburgh and East", "North and Highlands"],
 }
-
-
 HP_AGENT = "Pinnacle Place Management"
-
-
 HP_CATEGORIES = [
     Category("Repairs", "repairs", "repairs", 30, 1.25),
     Category("Damp and Mould", "repairs", "damp", 9, 1.5),
@@ -26,8 +22,6 @@ HP_CATEGORIES = [
     Category("Care and Support", "care", "care", 5),
     Category("Other", "other", "other", 3),
 ]
-
-
 HP_TENURE = {
     "lcra": "Social Rent",
     "lcho": "Shared Ownership",
@@ -35,8 +29,6 @@ HP_TENURE = {
     "other": "Factored Owner",
     "unknown": "Not Known",
 }
-
-
 HP_CHANNEL = {
     "phone": "Phone",
     "email": "Email",
@@ -45,8 +37,6 @@ HP_CHANNEL = {
     "in_person": "In Person",
     "social_media": "Social Media",
 }
-
-
 HP_OUTCOME = {
     "upheld": "Upheld",
     "partially_upheld": "Partially Upheld",
@@ -56,8 +46,6 @@ HP_OUTCOME = {
     "open": "Open",
     "not_accepted": "",
 }
-
-
 HP_HEADER = [
     "Case Number",
     "Stage",
@@ -100,11 +88,7 @@ HP_HEADER = [
     "Case Closed",
     "Legal Hold",
 ]
-
-
 HP_DATE = "%d-%b-%Y"
-
-
 HP_LAYOUT = LongLayout(
     columns={
         "stage": "Stage",

@@ -1,4 +1,4 @@
-"""1. Housing 21: ERICA wide CSV, housing + care + heat networks, two policy versions.
+"""Housing 21: ERICA wide CSV, housing + care + heat networks, two policy versions.
 
 The seeded build of the workspace's data files: the yearly complaint extracts (with their dirty
 rows), surveys, contact restrictions, Ombudsman tracker, promised actions, compliments and learning.

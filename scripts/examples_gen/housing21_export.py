@@ -42,8 +42,6 @@ H21_RL = [
     "Wisteria Court",
     "Yew Tree Court",
 ]
-
-
 H21_EC = [
     "Amber Fields (Extra Care)",
     "Bluebell Gardens (Extra Care)",
@@ -56,13 +54,8 @@ H21_EC = [
     "Silver Birch Gardens (Extra Care)",
     "Wellspring Place (Extra Care)",
 ]
-
-
 H21_HEAT = H21_EC[:6] + ["Heron Court", "Magnolia House"]
-
-
 H21_CHANGE = dt.date(2026, 1, 27)
-
 
 H21_CATEGORIES = [
     Category("Repairs - Responsive", "repairs", "repairs", 24, 1.25),
@@ -79,8 +72,6 @@ H21_CATEGORIES = [
     Category("Care - Missed or Late Visit", "care", "care", 7),
     Category("Care - Quality of Care", "care", "care", 5),
 ]
-
-
 H21_TENURE_LABEL = {
     "lcra": "Rent (Social/Affordable)",
     "lcho": "Shared Ownership",
@@ -88,8 +79,6 @@ H21_TENURE_LABEL = {
     "other": "Care Client (non-tenant)",
     "unknown": "",
 }
-
-
 H21_CHANNEL_LABEL = {
     "phone": "Telephone",
     "email": "Email",
@@ -98,8 +87,6 @@ H21_CHANNEL_LABEL = {
     "in_person": "Face to Face",
     "social_media": "Social Media",
 }
-
-
 H21_OUTCOME_LABEL = {
     "upheld": "Upheld",
     "partially_upheld": "Partially Upheld",
@@ -109,8 +96,6 @@ H21_OUTCOME_LABEL = {
     "open": "",
     "not_accepted": "",
 }
-
-
 H21_HEADER = [
     "Event ID",
     "Record Type",

@@ -201,8 +201,6 @@ ORDER_TYPES = {
     "training": "Staff training",
     "policy_change": "Review the policy",
 }
-
-
 ORDER_COLUMNS = ["Ombudsman Ref", "Order Ref", "Order", "Date Ordered", "Due By", "Date Complied"]
 
 
@@ -272,24 +270,15 @@ HOS_TERMS = [
     ("No maladministration", 0.2),
     ("Outside jurisdiction", 0.05),
 ]
-
-
 LGSCO_TERMS = [
     ("Fault causing injustice", 0.5),
     ("Fault, no injustice", 0.15),
     ("No fault", 0.3),
     ("Not investigated", 0.05),
 ]
-
-
 EO_TERMS = [("Complaint upheld - remedy required", 0.55), ("Complaint not upheld", 0.45)]
-
-
 SPSO_TERMS = [("Upheld", 0.35), ("Some upheld", 0.25), ("Not upheld", 0.35), ("Resolved", 0.05)]
-
-
 CI_TERMS = [("Upheld", 0.45), ("Not upheld", 0.55)]
-
 
 FINDING_CODES_YAML = """      "Severe maladministration": severe_maladministration
       "Maladministration": maladministration

@@ -15,34 +15,22 @@ FIRST = (
     "Rajesh Siobhán Zoë Renée José Chloé François Agnès Björn Noël Hélène Seán Daniel Amelia "
     "Oliver Sophie Liam Chantelle Kyle Jade Dariusz Agnieszka Fiona Alasdair Morag Hamish Eilidh"
 ).split()
-
-
 LAST = (
     "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson Evans Walker "
     "White Roberts Green Hall Wood Jackson Clarke Patel Khan Begum Okafor Mensah Nowak Kowalski "
     "O'Brien MacLeod Campbell Stewart Fraser Murray Ferguson Müller Lefèvre Gómez Núñez Brontë "
     "Ahmed Hussain Singh Kaur Adeyemi Nguyen Costa Rossi Sørensen"
 ).split()
-
-
 STREETS = (
     "Mill Lane|Church Road|Station Road|Victoria Street|Park Avenue|Oak Close|Elm Grove|"
     "Queen's Drive|Meadow Way|Kingsway|Albert Road|Heather Court|Rowan Walk|Orchard Rise|"
     "Brook Street|Castle View|Ferry Road|Harbour Street|Glebe Crescent|Willow Bank"
 ).split("|")
-
-
 TOWNS_ENG = (
     "Birmingham Leeds Bristol Nottingham Norwich Leicester Coventry York Derby Exeter".split()
 )
-
-
 TOWNS_SCT = "Glasgow Edinburgh Dundee Aberdeen Paisley Stirling Perth Inverness".split()
-
-
 POSTCODES_ENG = "B15 LS6 BS3 NG7 NR2 LE4 CV1 YO10 DE22 EX4".split()
-
-
 POSTCODES_SCT = "G12 EH6 DD3 AB24 PA1 FK8 PH1 IV2".split()
 
 
@@ -125,15 +113,11 @@ DESCRIPTION_TEMPLATES = {
         "Parking bay allocation changed on {d1} without asking {first}.",
     ],
 }
-
-
 THINGS = (
     "boiler|kitchen tap|front door|window|bathroom extractor fan|lift|door entry system|roof".split(
         "|"
     )
 )
-
-
 ROOMS = "bedroom|bathroom|kitchen|living room|hallway".split("|")
 
 

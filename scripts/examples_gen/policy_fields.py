@@ -16,8 +16,6 @@ REPRESENTATIVES = {
     "Councillor or MP": 0.15,
     "Solicitor": 0.15,
 }
-
-
 ROOT_CAUSES = {
     "repairs": ["Contractor did not attend", "Repair not right first time", "Parts delay"],
     "damp": ["Cause not investigated", "Repair not right first time", "Follow-up not booked"],
@@ -26,8 +24,6 @@ ROOT_CAUSES = {
     "asb_handling": ["Case not reviewed", "Action plan not agreed"],
     "charges": ["Charge calculated wrongly", "Information not provided"],
 }
-
-
 ROOT_CAUSE_OTHER = ["Process not followed", "Record not updated", "Third-party delay"]
 
 

@@ -132,15 +132,11 @@ EXT_REASONS = [
     "Complaint handler absence",
     "Waiting for information from the resident",
 ]
-
-
 EXT_EXTENUATING = [
     "Extenuating circumstances: independent damp survey",
     "Extenuating circumstances: resident in hospital",
     "Extenuating circumstances: insurer's loss adjuster",
 ]
-
-
 REFUSE_1 = [
     "First-time service request - passed to repairs",
     "Issue over 12 months old",
@@ -150,15 +146,11 @@ REFUSE_1 = [
     "ASB report - passed to ASB team",
     "Service not provided by us",
 ]
-
-
 REFUSE_2 = [
     "Already considered at both stages",
     "Legal proceedings started",
     "Insurance claim",
 ]
-
-
 REMEDIES = [
     "apology",
     "apology; repair",

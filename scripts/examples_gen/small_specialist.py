@@ -1,4 +1,4 @@
-"""2. Small specialist landlord: HomeMaster XLSX report, quarterly committee, heat addendum.
+"""Small specialist landlord: HomeMaster XLSX report, quarterly committee, heat addendum.
 
 The seeded build of the workspace's data files.
 """

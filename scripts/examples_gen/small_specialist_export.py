@@ -20,14 +20,8 @@ SS_SCHEMES = [
     "Linden Lodge",
     "Priory Gardens",
 ]
-
-
 SS_EXTRA = ["Harbour View (Extra Care)", "St Hilda's Court (Extra Care)"]
-
-
 SS_ADDENDUM = dt.date(2026, 3, 8)
-
-
 SS_CATEGORIES = [
     Category("Repairs", "repairs", "repairs", 30, 1.25),
     Category("Damp & Mould", "repairs", "damp", 8, 1.5),
@@ -39,8 +33,6 @@ SS_CATEGORIES = [
     Category("Support Services", "other", "care", 7),
     Category("Grounds & Cleaning", "housing", "other", 6, 0.7),
 ]
-
-
 SS_TENURE = {
     "lcra": "General Needs Rent",
     "lcho": "Shared Ownership",
@@ -48,8 +40,6 @@ SS_TENURE = {
     "other": "Licence",
     "unknown": "",
 }
-
-
 SS_CHANNEL = {
     "phone": "Telephone",
     "email": "E-mail",
@@ -58,8 +48,6 @@ SS_CHANNEL = {
     "in_person": "In Person",
     "social_media": "Social Media",
 }
-
-
 SS_OUTCOME = {
     "upheld": "Upheld",
     "partially_upheld": "Partially Upheld",
@@ -69,8 +57,6 @@ SS_OUTCOME = {
     "open": "",
     "not_accepted": "",
 }
-
-
 SS_HEADER = [
     "Case Ref",
     "Case Type",

@@ -19,8 +19,6 @@ TP09_ANSWERS = [
     ("Very dissatisfied", 0.25),
     ("Don't know", 0.05),
 ]
-
-
 SCALE = [
     "Very dissatisfied",
     "Fairly dissatisfied",
@@ -140,8 +138,6 @@ TP09_CODES_YAML = """      "Very satisfied": very_satisfied
       "Neither satisfied nor dissatisfied": neither
       "Fairly dissatisfied": fairly_dissatisfied
       "Very dissatisfied": very_dissatisfied"""
-
-
 SCALE_CODES_YAML = """      "Very satisfied": 5
       "Fairly satisfied": 4
       "Neither": 3
