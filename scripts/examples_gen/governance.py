@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-YEARS = ("2023-24", "2024-25", "2025-26")
+from .dates import YEARS
 
 
 @dataclass(frozen=True)
