@@ -1,6 +1,6 @@
 """The example workspaces' people-written annual report inputs, one set per reporting year.
 
-Called by ``generate_examples.py`` for each workspace: writes ``annual_report/<year>/``
+Called by each landlord's ``*_config`` module for its workspace: writes ``annual_report/<year>/``
 ``board_response.md`` (dated, attributed to a role, each year's own text, consistent with that
 year's figures), ``narrative.md`` (the analyst's commentary) and ``other_reports.yaml``. The
 self-assessments in the same folders are written by people and never touched here (see
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-YEARS = ("2023-24", "2024-25", "2025-26")
+from .dates import YEARS
 
 
 @dataclass(frozen=True)
