@@ -35,7 +35,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LANDLORD = "small_specialist"
 YEAR = "2025-26"
-ASSETS = ["canonical_tables", "measures", "tsm_return", "data_quality_report"]
+# manifest last: it publishes the year's outputs (written into a staging folder) as one generation
+ASSETS = ["canonical_tables", "measures", "tsm_return", "data_quality_report", "manifest"]
 # (step whose start arms the kill, longest random delay in seconds after it)
 KILL_POINTS = [
     ("canonical_tables", 2.0),
@@ -227,6 +228,90 @@ def test_kill_at_random_points_keeps_state_and_rerun_is_identical(baseline):
     outputs_whole(folder, files)
     visible = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
     assert visible == set(files), "a partial or stray output file is visible"
+
+
+# --- one generation: a kill while the outputs are rebuilt from a changed input --------------------
+
+# (step whose start arms the kill, longest random delay): the writers and the swap itself
+GENERATION_KILLS = [("tsm_return", 3.0), ("data_quality_report", 6.0), ("manifest", 0.5)]
+
+
+def _change_an_input(workspace: Path) -> None:
+    """Drop one general-needs complaint from the 2025-26 export (and its total line): new TSM
+    figures."""
+    from openpyxl import load_workbook
+
+    path = workspace / "exports" / "homemaster_complaints_2025-26.xlsx"
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet.delete_rows(11)  # CAS2025-0439, General Needs Rent: counted in CH01
+    for row in sheet.iter_rows():
+        if isinstance(row[0].value, str) and row[0].value.startswith("Total cases: "):
+            row[0].value = f"Total cases: {int(row[0].value.split(': ')[1]) - 1}"
+    book.save(path)
+
+
+def generation_state(folder: Path) -> tuple[dict, dict[str, str]]:
+    """The folder's manifest and the SHA-256 of every visible file; asserts they agree."""
+    import json
+
+    from pipeline.manifest import file_sha256
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    files = {
+        p.relative_to(folder).as_posix(): file_sha256(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    }
+    listed = {entry["file"]: entry["sha256"] for entry in manifest["outputs"]}
+    assert files == {**listed, "manifest.json": files["manifest.json"]}, (
+        "the folder does not match its manifest"
+    )
+    return manifest, files
+
+
+def test_kill_while_publishing_a_changed_input_leaves_one_whole_generation(tmp_path):
+    import shutil
+
+    workspaces = tmp_path / "workspaces"
+    shutil.copytree(ROOT / "examples" / LANDLORD, workspaces / LANDLORD)
+    out = tmp_path / "out"
+    folder = out / LANDLORD / YEAR
+    watcher = Watcher(start_run(workspaces, out))
+    assert watcher.finish() == 0, watcher.output()
+    old_manifest, old_files = generation_state(folder)
+
+    _change_an_input(workspaces / LANDLORD)
+    rng = random.Random(SEED + 1)
+    tested = []
+    for step, longest in GENERATION_KILLS:
+        watcher = Watcher(start_run(workspaces, out))
+        assert watcher.wait_for_step(step), f"{step} never started:\n{watcher.output()}"
+        delay = rng.uniform(0.0, longest)
+        time.sleep(delay)
+        finished_first = watcher.process.poll() is not None
+        kill(watcher.process)
+        manifest, files = generation_state(folder)  # whatever is shown matches its manifest
+        if manifest == old_manifest:
+            assert files == old_files, "old manifest beside files of another generation"
+            shown = "old"
+        else:  # the new generation, whole: built from the changed input, every file rebuilt
+            assert manifest["inputs"] != old_manifest["inputs"]
+            assert files["tsm_return.csv"] != old_files["tsm_return.csv"]
+            shown = "new"
+        tested.append((step, round(delay, 2), "finished" if finished_first else "killed", shown))
+    print(f"\nkills while publishing: {tested}")
+    assert sum(1 for _, _, how, _ in tested if how == "killed") >= 2
+
+    watcher = Watcher(start_run(workspaces, out))
+    assert watcher.finish() == 0, watcher.output()
+    manifest, files = generation_state(folder)
+    assert manifest["inputs"] != old_manifest["inputs"]
+    assert files["tsm_return.csv"] != old_files["tsm_return.csv"]
+    # the staging folders of the killed runs and the old generation are gone; no print link left
+    generations = out / LANDLORD / ".generations" / YEAR
+    assert [p.name for p in generations.iterdir()] == [folder.resolve().name]
+    assert not list(out.rglob(".complaints-print-*")), "a print link was left behind"
 
 
 if __name__ == "__main__":
