@@ -13,6 +13,12 @@ that step starts. After each kill:
 
 and a last run completes with tables and CSVs identical to the baseline.
 
+One generation of outputs (pipeline/publish.py): on a copied workspace whose export is switched
+between two versions before each run, runs killed a random moment after a writer or the swap starts
+leave the year's folder showing the whole previous generation or the whole new one, each matching
+its manifest.json file by file (SHA-256); a run whose check fails publishes nothing (the folder
+stays byte-identical); the next complete run removes the killed runs' staging folders.
+
 This file is also the subprocess: ``python tests/integration/test_crash_safety.py ROOT OUT
 LANDLORD YEAR ASSET...`` runs those assets for one landlord-year in process, as the command line
 does (holding the landlord's writer lock for the whole run).
@@ -27,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+from hashlib import sha256
 from pathlib import Path
 
 import duckdb
@@ -233,7 +240,13 @@ def test_kill_at_random_points_keeps_state_and_rerun_is_identical(baseline):
 # --- one generation: a kill while the outputs are rebuilt from a changed input --------------------
 
 # (step whose start arms the kill, longest random delay): the writers and the swap itself
-GENERATION_KILLS = [("tsm_return", 3.0), ("data_quality_report", 6.0), ("manifest", 0.5)]
+GENERATION_KILLS = [
+    ("tsm_return", 1.0),
+    ("data_quality_report", 1.5),
+    ("data_quality_report", 4.0),
+    ("manifest", 0.3),
+]
+EXPORT = Path("exports") / "homemaster_complaints_2025-26.xlsx"
 
 
 def _change_an_input(workspace: Path) -> None:
@@ -241,7 +254,7 @@ def _change_an_input(workspace: Path) -> None:
     figures."""
     from openpyxl import load_workbook
 
-    path = workspace / "exports" / "homemaster_complaints_2025-26.xlsx"
+    path = workspace / EXPORT
     book = load_workbook(path)
     sheet = book.worksheets[0]
     sheet.delete_rows(11)  # CAS2025-0439, General Needs Rent: counted in CH01
@@ -270,49 +283,117 @@ def generation_state(folder: Path) -> tuple[dict, dict[str, str]]:
     return manifest, files
 
 
-def test_kill_while_publishing_a_changed_input_leaves_one_whole_generation(tmp_path):
+def _export_sha(manifest: dict) -> str:
+    """The SHA-256 the manifest records for the export the test switches."""
+    return next(i["sha256"] for i in manifest["inputs"] if i["file"] == EXPORT.as_posix())
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A copied workspace run once (its generation published), then one input changed."""
     import shutil
 
+    tmp_path = tmp_path_factory.mktemp("generation")
     workspaces = tmp_path / "workspaces"
     shutil.copytree(ROOT / "examples" / LANDLORD, workspaces / LANDLORD)
     out = tmp_path / "out"
     folder = out / LANDLORD / YEAR
     watcher = Watcher(start_run(workspaces, out))
     assert watcher.finish() == 0, watcher.output()
-    old_manifest, old_files = generation_state(folder)
-
+    original = (workspaces / LANDLORD / EXPORT).read_bytes()
     _change_an_input(workspaces / LANDLORD)
+    changed = (workspaces / LANDLORD / EXPORT).read_bytes()
+    return workspaces, out, folder, {"original": original, "changed": changed}
+
+
+def test_a_failed_check_publishes_nothing_and_the_previous_outputs_stay(published):
+    """A check of ERROR severity fails on the changed data (forced here, see the entry point):
+    no return or document is published from that data; the folder stays byte-identical."""
+    workspaces, out, folder, _ = published
+    before, shown = _snapshot(folder), folder.resolve()
+    watcher = Watcher(start_run(workspaces, out, COMPLAINTS_TEST_FAIL_CHECK="complaint_stage"))
+    assert watcher.finish() == 1, watcher.output()
+    log = "".join(watcher.lines)
+    assert "canonical_tables.pandera_complaint_stage" in log
+    assert "tsm_return - STEP_SUCCESS" in log  # the return was rebuilt, in staging only
+    assert folder.resolve() == shown
+    assert _snapshot(folder) == before, "an output changed although a check failed"
+
+
+def test_kill_while_publishing_a_changed_input_leaves_one_whole_generation(published):
+    """Before each run the export is switched to the version the shown generation was not made
+    from; the run is killed a random moment after a writer (or the swap) starts. The folder then
+    shows the whole previous generation or the whole new one, never a mix."""
+    workspaces, out, folder, versions = published
+    manifest, files = generation_state(folder)
+    shown_version = "original"
     rng = random.Random(SEED + 1)
     tested = []
     for step, longest in GENERATION_KILLS:
+        other = "changed" if shown_version == "original" else "original"
+        (workspaces / LANDLORD / EXPORT).write_bytes(versions[other])
         watcher = Watcher(start_run(workspaces, out))
         assert watcher.wait_for_step(step), f"{step} never started:\n{watcher.output()}"
         delay = rng.uniform(0.0, longest)
         time.sleep(delay)
         finished_first = watcher.process.poll() is not None
         kill(watcher.process)
-        manifest, files = generation_state(folder)  # whatever is shown matches its manifest
-        if manifest == old_manifest:
-            assert files == old_files, "old manifest beside files of another generation"
+        now_manifest, now_files = generation_state(folder)  # matches its own manifest
+        if now_manifest == manifest:
+            assert now_files == files, "old manifest beside files of another generation"
             shown = "old"
-        else:  # the new generation, whole: built from the changed input, every file rebuilt
-            assert manifest["inputs"] != old_manifest["inputs"]
-            assert files["tsm_return.csv"] != old_files["tsm_return.csv"]
-            shown = "new"
-        tested.append((step, round(delay, 2), "finished" if finished_first else "killed", shown))
-    print(f"\nkills while publishing: {tested}")
-    assert sum(1 for _, _, how, _ in tested if how == "killed") >= 2
+        else:  # the new generation, whole: built from the other input, the return rebuilt
+            assert _export_sha(now_manifest) == sha256(versions[other]).hexdigest()
+            assert now_files["tsm_return.csv"] != files["tsm_return.csv"]
+            manifest, files, shown_version, shown = now_manifest, now_files, other, "new"
+        how = "finished" if finished_first else "killed"
+        tested.append((step, round(delay, 2), how, shown))
+    print(f"\nkills while publishing (step, delay s, process, generation shown): {tested}")
+    assert sum(1 for _, _, how, _ in tested if how == "killed") >= 3
 
+    (workspaces / LANDLORD / EXPORT).write_bytes(versions["changed"])
     watcher = Watcher(start_run(workspaces, out))
     assert watcher.finish() == 0, watcher.output()
-    manifest, files = generation_state(folder)
-    assert manifest["inputs"] != old_manifest["inputs"]
-    assert files["tsm_return.csv"] != old_files["tsm_return.csv"]
+    final_manifest, _ = generation_state(folder)
+    assert _export_sha(final_manifest) == sha256(versions["changed"]).hexdigest()
     # the staging folders of the killed runs and the old generation are gone; no print link left
     generations = out / LANDLORD / ".generations" / YEAR
     assert [p.name for p in generations.iterdir()] == [folder.resolve().name]
     assert not list(out.rglob(".complaints-print-*")), "a print link was left behind"
 
 
+def _force_check_failure(table: str) -> None:
+    """Test hook of this entry point: the pandera check of ``table`` fails, as a bad cell would."""
+    import dagster as dg
+
+    import pipeline.defs.ingest.checks as checks
+
+    original = checks._pandera_result
+
+    def failing(con, landlord_id, name):
+        result = original(con, landlord_id, name)
+        if name != table:
+            return result
+        return dg.AssetCheckResult(
+            asset_key=result.asset_key,
+            check_name=result.check_name,
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"forced_by": "tests/integration/test_crash_safety.py"},
+        )
+
+    checks._pandera_result = failing
+
+
 if __name__ == "__main__":
+    if os.environ.get("COMPLAINTS_TEST_FAIL_CHECK"):
+        _force_check_failure(os.environ["COMPLAINTS_TEST_FAIL_CHECK"])
     sys.exit(run_in_process(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]))
