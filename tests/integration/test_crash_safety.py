@@ -120,6 +120,8 @@ class Watcher:
                 for step in ASSETS:
                     if f" - {step} - STEP_START" in line:
                         self.started.setdefault(step, time.monotonic())
+            elif " - manifest - STEP_SUCCESS" in line:  # the swap is done: a new generation
+                self.started.setdefault(PUBLISHED, time.monotonic())
 
     def wait_for_step(self, step: str, timeout: float = 600) -> bool:
         deadline = time.monotonic() + timeout
@@ -240,11 +242,14 @@ def test_kill_at_random_points_keeps_state_and_rerun_is_identical(baseline):
 # --- one generation: a kill while the outputs are rebuilt from a changed input --------------------
 
 # (step whose start arms the kill, longest random delay): the writers and the swap itself
+# PUBLISHED: just after the swap, while the old generation is being removed.
+PUBLISHED = "manifest published"
 GENERATION_KILLS = [
     ("tsm_return", 1.0),
     ("data_quality_report", 1.5),
     ("data_quality_report", 4.0),
     ("manifest", 0.3),
+    (PUBLISHED, 0.05),
 ]
 EXPORT = Path("exports") / "homemaster_complaints_2025-26.xlsx"
 
@@ -358,6 +363,7 @@ def test_kill_while_publishing_a_changed_input_leaves_one_whole_generation(publi
         tested.append((step, round(delay, 2), how, shown))
     print(f"\nkills while publishing (step, delay s, process, generation shown): {tested}")
     assert sum(1 for _, _, how, _ in tested if how == "killed") >= 3
+    assert tested[-1][3] == "new"  # killed after the swap: the new generation, whole
 
     (workspaces / LANDLORD / EXPORT).write_bytes(versions["changed"])
     watcher = Watcher(start_run(workspaces, out))
