@@ -31,7 +31,8 @@ from pipeline.reporting.schemes import render_scheme_reports
 from pipeline.resources import ComplaintsStore
 
 # The annual report prints the self-assessment summary and the sector medians, so it runs after
-# both (compute_measures replaces the year's rows, benchmark rows included).
+# both (compute_measures replaces the year's own rows and leaves the benchmark rows; the sector
+# step refreshes those).
 _ANNUAL_DEPS = ["measures", "sector_benchmarks", "self_assessment"]
 
 
