@@ -9,6 +9,7 @@ family of rows in ``measures`` (and the table as a whole) is the same before and
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.benchmarks import BENCHMARK_PREFIX
+from pipeline.manifest import file_sha256
 from pipeline.measures import MEASURE_PREFIXES_WRITTEN_ELSEWHERE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,3 +94,15 @@ def test_only_returns_after_a_full_run_keeps_every_other_steps_rows(tmp_path):
     )
     assert after == before
     assert digest_after == digest_before
+    # the returns-only run published a generation: the documents it did not rebuild carried over,
+    # and the folder matches its manifest file by file
+    folder = out / LANDLORD / YEAR
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["file"]: entry["sha256"] for entry in manifest["outputs"]}
+    present = {
+        p.relative_to(folder).as_posix(): file_sha256(p)
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    assert present == listed
+    assert {"annual_report.pdf", "tsm_return.csv", "tsm_return.xlsx"} <= set(listed)
