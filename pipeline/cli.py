@@ -189,7 +189,9 @@ def _load_jobs():
     ingest = lenient_keys(["canonical_tables"])
     selections = {
         "cli_landlord_year": PartitionedBy(dimensions=YEAR_DIMENSIONS),
-        "cli_landlord_returns": selection_for(RETURNS_ASSETS, YEAR_DIMENSIONS),
+        # with the manifest, which publishes the year's outputs as one generation
+        "cli_landlord_returns": selection_for(RETURNS_ASSETS, YEAR_DIMENSIONS)
+        | lenient_keys(["manifest"]),
     }
     selections |= {f"{name}_loaded": sel - ingest for name, sel in selections.items()}
     period_jobs = {

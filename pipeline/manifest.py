@@ -7,7 +7,10 @@ output file with its size and SHA-256. Anyone holding the folder can check that 
 came from these inputs and this code, and that no file was changed afterwards.
 
 Written atomically (temporary file and rename), keys sorted, so two runs on the same inputs give
-the same manifest apart from ``generated_at`` and ``code_version``.
+the same manifest apart from ``generated_at`` and ``code_version``. In a run that publishes the
+year as one generation (:mod:`pipeline.publish`), the manifest is written inside the run's staging
+folder, listing that folder's files, before the folder is swapped in: the published folder and its
+manifest always match.
 """
 
 from __future__ import annotations

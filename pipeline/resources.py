@@ -28,7 +28,7 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from pipeline import workspaces
+from pipeline import publish, workspaces
 from pipeline.config import Landlord, load_landlord
 from pipeline.utils.environment import DEVELOPMENT_KEY
 
@@ -194,10 +194,14 @@ class ComplaintsStore(dg.ConfigurableResource):
     lock_timeout_seconds: float = 600.0
 
     _run_id: str | None = PrivateAttr(default=None)
+    _staged: bool = PrivateAttr(default=False)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Remember the run so a waiting writer's error message can name it.
         self._run_id = context.run.run_id if context.run else None
+        # A run ending with the manifest writes the year's outputs into a staging folder that
+        # the manifest publishes as one generation (pipeline/publish.py).
+        self._staged = self._run_id is not None and publish.run_stages_outputs(context)
         message = pseudonymisation_key_warning(self.pseudonymisation_key, self.environment)
         if message:
             # Three channels: the run's log (UI), Python logging (CLI stderr), warnings (tests).
@@ -216,7 +220,19 @@ class ComplaintsStore(dg.ConfigurableResource):
         return workspaces.warehouse_path(landlord_id, Path(self.output_root))
 
     def documents(self, landlord_id: str, period_key: str) -> Path:
-        return workspaces.documents_dir(landlord_id, period_key, Path(self.output_root))
+        """The folder to write the period's outputs to: in a publishing run, the run's staging
+        folder of a reporting year (pipeline/publish.py); otherwise the live folder."""
+        live = workspaces.documents_dir(landlord_id, period_key, Path(self.output_root))
+        if self._staged and publish.is_year_key(period_key):
+            return publish.staging_dir(live, self._run_id)
+        return live
+
+    def publish_documents(self, landlord_id: str, period_key: str) -> Path:
+        """Swap the period's live folder to this run's staging folder (one generation)."""
+        live = workspaces.documents_dir(landlord_id, period_key, Path(self.output_root))
+        if self._staged and publish.is_year_key(period_key):
+            return publish.publish(live, self._run_id)
+        return live
 
     def lock_path(self, landlord_id: str) -> Path:
         """The writer lock file beside the landlord's DuckDB file."""

@@ -39,7 +39,13 @@ import duckdb
 
 from pipeline.config import ConfigError, Landlord
 
-__all__ = ["RETENTION_LOG_DDL", "RetentionResult", "apply_retention", "expiry_condition"]
+__all__ = [
+    "RETENTION_LOG_DDL",
+    "RetentionResult",
+    "apply_retention",
+    "expiry_condition",
+    "rewrite_database",
+]
 
 RETENTION_LOG_DDL = """
 create table if not exists retention_log (
@@ -311,7 +317,8 @@ def apply_retention(
     except BaseException:
         con.rollback()
         raise
-    # Rewrite the file so deleted rows do not linger in free blocks longer than needed.
+    # Deleted rows are gone from the tables but their bytes stay in the file's free blocks until
+    # the file is rewritten: the caller closes this connection and calls rewrite_database.
     con.execute("checkpoint")
     result = RetentionResult(
         landlord_id=landlord_id,
@@ -327,3 +334,65 @@ def apply_retention(
     if log_path is not None:
         _append_line(Path(log_path), result.log_record(run_at))
     return result
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def rewrite_database(path: Path) -> Path:
+    """Copy the DuckDB file at ``path`` into a new file and swap it in, so nothing deleted is left.
+
+    DuckDB deletes rows by marking them and reuses the freed blocks later; until then the purged
+    complaints are still in the file's bytes. ``COPY FROM DATABASE`` writes only the live rows
+    (tables, views, sequences, macros) into a fresh file, which replaces the old one with one
+    atomic rename: a kill at any moment leaves the old file or the new one, whole (a copy left
+    half-written by a kill is removed by the next rewrite). The old file's name is gone after the
+    rename; the filesystem frees its blocks (secure erasure of the disk itself is the host's).
+
+    Call it with no connection open on ``path`` and the landlord's writer lock held.
+
+    Returns
+    -------
+    Path
+        ``path``, rewritten.
+    """
+    path = Path(path)
+    prefix = f".{path.name}.rewrite-"
+    for stale in path.parent.glob(f"{prefix}*"):
+        stale.unlink(missing_ok=True)
+    fresh = path.with_name(f"{prefix}{os.getpid()}.duckdb")
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists():  # fold the old file's log into it first: no WAL may outlive the swap
+        duckdb.connect(str(path)).execute("checkpoint").close()
+        if wal.exists():
+            raise RuntimeError(f"{path}: its write-ahead log could not be checkpointed")
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach {_sql_string(str(path))} as old_db (read_only)")
+        con.execute(f"attach {_sql_string(str(fresh))} as fresh_db")
+        con.execute("copy from database old_db to fresh_db")
+        con.execute("checkpoint fresh_db")
+        con.execute("detach fresh_db")
+        con.execute("detach old_db")
+    except BaseException:
+        con.close()
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    con.close()
+    fresh_wal = fresh.with_name(fresh.name + ".wal")
+    if fresh_wal.exists():  # everything must be in the file itself before the swap
+        raise RuntimeError(f"{fresh}: the copy was not checkpointed; {path} left as it was")
+    _fsync(fresh)
+    os.replace(fresh, path)
+    _fsync(path.parent)
+    return path

@@ -18,6 +18,7 @@ Files are written atomically (``pipeline.io.atomic_write_bytes``) and every text
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -272,9 +273,24 @@ def _csv_bytes(columns: list[str], rows: list[list]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _xlsx_bytes(sheets: dict[str, tuple[list[str], list[list]]], widths: dict[int, int]) -> bytes:
+def xlsx_created(year: ReportingYear) -> dt.datetime:
+    """The fixed creation time written into a year's workbooks: midnight after the year's end.
+
+    xlsxwriter stamps ``docProps/core.xml`` (created and modified) with the time of writing unless
+    told otherwise; its zip entries already carry a fixed 1980 date. With this the same inputs give
+    byte-identical workbooks, so a rerun's file hashes (manifest.json) do not change.
+    """
+    return dt.datetime.combine(year.end + dt.timedelta(days=1), dt.time())
+
+
+def _xlsx_bytes(
+    sheets: dict[str, tuple[list[str], list[list]]],
+    widths: dict[int, int],
+    created: dt.datetime,
+) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    workbook.set_properties({"created": created})
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     for name, (columns, rows) in sheets.items():
@@ -334,6 +350,7 @@ def write_tsm_return(
             _xlsx_bytes(
                 {"TSM return": (CSV_COLUMNS, xlsx_rows), "Summary of approach": summary},
                 {0: 34, 1: 30, 2: 12, 3: 70, 4: 14},
+                xlsx_created(ReportingYear.parse(year) if isinstance(year, str) else year),
             ),
         ),
     ]

@@ -56,6 +56,12 @@ create table if not exists measures (
 )
 """
 
+# Rows other steps write into ``measures`` (each with its own delete-and-insert of its prefix):
+# ``benchmark_*`` by sector_benchmarks (pipeline.benchmarks.BENCHMARK_PREFIX). This step replaces
+# every other row of its periods and never deletes these, so a partial run (``--only returns``)
+# leaves what the other steps wrote.
+MEASURE_PREFIXES_WRITTEN_ELSEWHERE = ("benchmark_",)
+
 # the family rows of one year (measure_rows) or of all the years (shared_measure_rows)
 _MEASURE_ROWS_DDL = """
 create or replace temp table {table} (
@@ -465,14 +471,22 @@ def _compute_year(
             delete from measures
             where landlord_id = $landlord_id
                 and period in (select period from measure_period)
+                and not list_bool_or([starts_with(measure, p) for p in $elsewhere])
             """,
-            {"landlord_id": landlord.landlord_id},
+            {
+                "landlord_id": landlord.landlord_id,
+                "elsewhere": list(MEASURE_PREFIXES_WRITTEN_ELSEWHERE),
+            },
         )
         run_sql_file(con, "measures/_finalise.sql", landlord_id=landlord.landlord_id)
         written = con.execute(
             "select count(*) from measures where landlord_id = $landlord_id "
-            "and period in (select period from measure_period)",
-            {"landlord_id": landlord.landlord_id},
+            "and period in (select period from measure_period) "
+            "and not list_bool_or([starts_with(measure, p) for p in $elsewhere])",
+            {
+                "landlord_id": landlord.landlord_id,
+                "elsewhere": list(MEASURE_PREFIXES_WRITTEN_ELSEWHERE),
+            },
         ).fetchone()[0]
         con.execute("commit")
     except BaseException:

@@ -175,6 +175,7 @@ class PdfPrinter:
         self._last_pages: tuple[list, dict[str, int]] | None = None
         # Folders whose URL has run plotly.js in this browser (see _stable_url).
         self._warm_folders: set[Path] = set()
+        self._swept: set[Path] = set()
 
     def __enter__(self) -> PdfPrinter:
         self._context = chromium_page(viewport_width=A4_PRINTABLE_WIDTH_PX)
@@ -260,7 +261,10 @@ class PdfPrinter:
         self._warm_folders.add(folder)
 
     def _link(self, folder: Path) -> Path:
-        return folder / f".complaints-print-{os.getpid()}-{id(self):x}.html"
+        if folder not in self._swept:  # once per folder: links a killed process left there
+            remove_stale_print_links(folder)
+            self._swept.add(folder)
+        return folder / f"{PRINT_LINK_PREFIX}{os.getpid()}-{id(self):x}.html"
 
     @contextmanager
     def _stable_url(self, html_path: Path) -> Iterator[str]:
@@ -281,6 +285,37 @@ class PdfPrinter:
             yield link.as_uri()
         finally:
             link.unlink(missing_ok=True)
+
+
+PRINT_LINK_PREFIX = ".complaints-print-"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_print_links(folder: Path) -> list[str]:
+    """Remove the ``.complaints-print-<pid>-<id>.html`` links and pages of processes that are no
+    longer running (a print killed between making its link and removing it); returns their names.
+
+    A link of a live process other than this one is left alone: it is printing from it now.
+    """
+    removed = []
+    for path in sorted(Path(folder).glob(f"{PRINT_LINK_PREFIX}*.html")):
+        pid = path.name.removeprefix(PRINT_LINK_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _process_alive(int(pid)):
+            continue
+        if pid.isdigit() and int(pid) == os.getpid():
+            continue  # this process's own links are removed by the print that made them
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
+    return removed
 
 
 def _existing(html_path: Path) -> Path:

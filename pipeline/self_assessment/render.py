@@ -17,6 +17,7 @@ import jinja2
 import xlsxwriter
 
 from pipeline.io import atomic_write_bytes, atomic_write_text, safe_cell
+from pipeline.returns import xlsx_created
 from pipeline.self_assessment.build import AssessedProvision, SelfAssessmentDocument
 
 REPORTS_DIR = Path(__file__).resolve().parent.parent.parent / "reports"
@@ -116,7 +117,14 @@ def render_xlsx(document: SelfAssessmentDocument) -> bytes:
     """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    workbook.set_properties({"title": document.title, "subject": "Complaint Handling Code 2024"})
+    workbook.set_properties(
+        {
+            "title": document.title,
+            "subject": "Complaint Handling Code 2024",
+            # fixed, not the time of writing: the same inputs give a byte-identical workbook
+            "created": xlsx_created(document.year),
+        }
+    )
     header = workbook.add_format(
         {"bold": True, "bg_color": "#F3F2F1", "border": 1, "text_wrap": True}
     )

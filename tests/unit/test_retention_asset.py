@@ -76,6 +76,28 @@ def test_retention_job_deletes_and_logs(tmp_path):
     assert "old" not in json.dumps(record["deleted"])  # counts keyed by table, never by id
 
 
+def test_retention_job_leaves_no_purged_bytes_in_the_warehouse(tmp_path):
+    store = ComplaintsStore(workspaces_root=str(EXAMPLES), output_root=str(tmp_path))
+    warehouse = store.warehouse("small_specialist")
+    _seed(warehouse)
+    planted = "PLANTED-retention-8c1f0a77e2"
+    con = duckdb.connect(str(warehouse))
+    con.execute("update complaint set category = $p where complaint_id = 'old'", {"p": planted})
+    con.close()
+    assert planted.encode() in warehouse.read_bytes()
+
+    result = retention_job.execute_in_process(
+        resources={"store": store}, partition_key="small_specialist"
+    )
+    assert result.success
+    assert result.output_for_node("apply_retention")["complaints_expired"] == 1
+    for path in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+        assert not path.exists() or planted.encode() not in path.read_bytes(), path.name
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from complaint").fetchone()[0] == 2
+    con.close()
+
+
 def test_retention_is_not_in_the_year_jobs_and_is_scheduled():
     from pipeline.definitions import defs
     from pipeline.defs.orchestration.jobs import YEAR_DIMENSIONS, PartitionedBy

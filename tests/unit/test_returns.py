@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import time
 
 import duckdb
 import openpyxl
@@ -218,3 +219,14 @@ def test_stock_types_reported_follow_the_lcho_threshold(tmp_path, lcra, lcho, re
         assert (numerator == "10") == (suffix in reported), (suffix, numerator)
         if suffix not in reported:
             assert numerator == ""
+
+
+def test_tsm_return_xlsx_is_byte_identical_for_identical_inputs(con, tmp_path):
+    first = write_tsm_return(con, make_landlord(), "2024-25", tmp_path / "a")[1].read_bytes()
+    time.sleep(1.05)  # xlsxwriter's default stamp has a one-second resolution
+    second = write_tsm_return(con, make_landlord(), "2024-25", tmp_path / "b")[1].read_bytes()
+    assert first == second
+    book = openpyxl.load_workbook(tmp_path / "a" / "tsm_return.xlsx")
+    # the fixed stamp is the day after the year (1 April 2025), not the time of writing
+    assert book.properties.created == dt.datetime(2025, 4, 1)
+    assert book.properties.modified == dt.datetime(2025, 4, 1)

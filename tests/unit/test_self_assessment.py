@@ -605,3 +605,12 @@ def test_html_names_unmeasured_evidence_and_the_thresholds(con):
     method = html[html.index('id="method"') :]
     assert "<code>stage2_different_handler</code></td><td>below 100</td>" in method
     assert "<code>response_in_time_1</code></td><td>below 90</td>" in method
+
+
+def test_xlsx_is_byte_identical_for_identical_inputs(con):
+    import time
+
+    doc = document(con, {})
+    first = render_xlsx(doc)
+    time.sleep(1.05)  # xlsxwriter's default stamp has a one-second resolution
+    assert render_xlsx(doc) == first

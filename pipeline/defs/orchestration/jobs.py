@@ -70,9 +70,13 @@ def selection_for(names: Iterable[str], dimensions: frozenset[str]) -> dg.AssetS
     return lenient_keys(names).upstream() & PartitionedBy(dimensions=dimensions)
 
 
+# The manifest publishes a landlord-year's outputs as one generation (pipeline/publish.py): every
+# job that writes into the year's folder ends with it.
+PUBLISH = lenient_keys(["manifest"])
+
 refresh_job = dg.define_asset_job(
     "monthly_refresh_job",
-    selection=selection_for(REFRESH_ASSETS, YEAR_DIMENSIONS),
+    selection=selection_for(REFRESH_ASSETS, YEAR_DIMENSIONS) | PUBLISH,
     description="Ingest the workspace, recompute measures and the data-quality report for one "
     "landlord and reporting year (monthly, and when the file sensor sees new exports).",
     tags={"complaints/job": "monthly_refresh_job"},
@@ -80,14 +84,14 @@ refresh_job = dg.define_asset_job(
 
 returns_job = dg.define_asset_job(
     "regulatory_returns_job",
-    selection=selection_for(RETURNS_ASSETS, YEAR_DIMENSIONS),
+    selection=selection_for(RETURNS_ASSETS, YEAR_DIMENSIONS) | PUBLISH,
     description="TSM and ARC returns for a closed reporting year, with the data refreshed first.",
     tags={"complaints/job": "regulatory_returns_job"},
 )
 
 annual_report_job = dg.define_asset_job(
     "annual_reporting_job",
-    selection=selection_for(ANNUAL_ASSETS, YEAR_DIMENSIONS),
+    selection=selection_for(ANNUAL_ASSETS, YEAR_DIMENSIONS) | PUBLISH,
     description="Annual complaints report, self-assessment and data-quality report for a closed "
     "reporting year, with the data refreshed first.",
     tags={"complaints/job": "annual_reporting_job"},

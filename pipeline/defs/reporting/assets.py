@@ -18,6 +18,7 @@ from pipeline.partitions import (
     landlord_quarter_partitions,
     landlord_year_partitions,
 )
+from pipeline.publish import failed_blocking_checks
 from pipeline.reporting.pdf import BackgroundPrints, start_browser, warm_up_charts
 from pipeline.reporting.render import (
     chart_warm_up_html,
@@ -30,7 +31,8 @@ from pipeline.reporting.schemes import render_scheme_reports
 from pipeline.resources import ComplaintsStore
 
 # The annual report prints the self-assessment summary and the sector medians, so it runs after
-# both (compute_measures replaces the year's rows, benchmark rows included).
+# both (compute_measures replaces the year's own rows and leaves the benchmark rows; the sector
+# step refreshes those).
 _ANNUAL_DEPS = ["measures", "sector_benchmarks", "self_assessment"]
 
 
@@ -229,8 +231,19 @@ def manifest(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.Ma
         for p in out.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
     )
+    failed = failed_blocking_checks(context.instance, context.run_id)
+    if failed:  # nothing built from data that failed a check is published
+        raise dg.Failure(
+            description=f"{landlord_id} {year}: not published, these checks failed: "
+            f"{', '.join(failed)}; the previous outputs stay as they were",
+        )
     with store.connect(landlord_id, read_only=True) as con:
         path = write_manifest(con, store.landlord(landlord_id), year, out, outputs)
+    # the year's outputs (written into this run's staging folder) go live as one generation
+    published = store.publish_documents(landlord_id, year)
     return dg.MaterializeResult(
-        metadata={"manifest": dg.MetadataValue.path(str(path)), "outputs": len(outputs)}
+        metadata={
+            "manifest": dg.MetadataValue.path(str(published / path.name)),
+            "outputs": len(outputs),
+        }
     )

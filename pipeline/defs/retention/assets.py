@@ -16,7 +16,7 @@ import dagster as dg
 
 from pipeline.partitions import NO_LANDLORD, landlord_partitions
 from pipeline.resources import ComplaintsStore
-from pipeline.retention import apply_retention
+from pipeline.retention import apply_retention, rewrite_database
 
 RETENTION_LOG_NAME = "retention_log.jsonl"
 
@@ -40,10 +40,13 @@ def apply_retention_op(context: dg.OpExecutionContext, store: ComplaintsStore) -
     if not store.warehouse(landlord_id).exists():
         context.log.info(f"{landlord_id}: no warehouse yet, nothing to retain")
         return {"complaints_expired": 0, "deleted": {}}
-    with store.connect(landlord_id) as con:
-        result = apply_retention(
-            con, landlord, dt.date.today(), log_path=retention_log_path(store, landlord_id)
-        )
+    with store.writer_lock(landlord_id):
+        with store.connect(landlord_id) as con:
+            result = apply_retention(
+                con, landlord, dt.date.today(), log_path=retention_log_path(store, landlord_id)
+            )
+        # the purged rows' bytes stay in the file's free blocks until it is rewritten
+        rewrite_database(store.warehouse(landlord_id))
     context.log.info(
         f"{landlord_id}: {result.complaints_expired} complaints past '{result.retention_period}' "
         f"deleted ({result.rows_deleted} rows), {result.complaints_on_legal_hold} kept on legal hold"
