@@ -14,6 +14,7 @@ import polars as pl
 
 from pipeline.config import Landlord, describe_window
 from pipeline.periods import Period, ReportingYear
+from pipeline.reporting import suppression
 from pipeline.reporting.blocks import (
     NOT_AVAILABLE,
     Block,
@@ -848,9 +849,9 @@ def learning_actions(
         """,
         [landlord_id, period.start, period.end, period.start, period.end],
     )
+    if published:  # counts of complaints behind each improvement: the central rule
+        frame = suppression.suppress_table(frame, ["linked"])
     linked = pl.col("linked").cast(pl.String)
-    if published:
-        linked = pl.when(pl.col("linked").is_between(1, 4)).then(pl.lit("<5")).otherwise(linked)
     return frame.select(
         pl.col("theme").alias("Theme"),
         pl.col("description").alias("What changed"),
@@ -1002,6 +1003,9 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     )
     section.add_table(policy_table(ctx.landlord))
     files = ingest_summary(ctx.con, ctx.landlord.landlord_id)
+    threshold = ctx.landlord.thresholds.small_number_suppression
+    if ctx.published:  # row counts of a file or a rule can be a handful of residents' complaints
+        files = suppression.suppress_table(files, ["Rows read", "Loaded", "Quarantined"], threshold)
     section.add_table(
         data_table("tbl-ingest", "Rows read, loaded and quarantined per input file", files)
         if files.height
@@ -1009,6 +1013,8 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
         empty="Rows loaded and quarantined: not available (no ingest ledger in the database).",
     )
     rules = quarantine_by_rule(ctx.con, ctx.landlord.landlord_id)
+    if ctx.published:
+        rules = suppression.suppress_table(rules, ["Records"], threshold)
     section.add_table(
         data_table("tbl-quarantine-rules", "Quarantined records by rule", rules)
         if rules.height

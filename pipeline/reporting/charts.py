@@ -1,7 +1,9 @@
 """Plotly charts for the documents: colour-blind-safe, a text summary each, a data-table alternative.
 
-Charts are HTML fragments (``include_plotlyjs=False``); the document inlines plotly.js once, so it is
-self-contained and works offline. Fixed sizes keep a chart inside the A4 printable width.
+Charts are HTML fragments (``include_plotlyjs=False``). plotly.js (about 4.8 MB) is written once per
+output folder as :data:`PLOTLY_FILE` beside the documents, which load it with a relative
+``<script src>``: the folder works offline (no CDN) and each document stays small. Fixed sizes keep
+a chart inside the A4 printable width.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import plotly.io as pio
 import polars as pl
 from markupsafe import Markup
 
+from pipeline.io import atomic_write_bytes
 from pipeline.reporting.tables import Table, data_table
 
 # Okabe-Ito palette (colour-blind safe), yellow left out: it has too little contrast on white.
@@ -25,12 +29,34 @@ CHART_HEIGHT_PX = 300
 
 
 @cache
-def plotly_js() -> Markup:
-    """The plotly.js bundle, inlined once per document (no CDN, works offline)."""
+def plotly_js() -> str:
+    """The plotly.js bundle (the file written beside the documents)."""
     from plotly.offline import get_plotlyjs
 
-    # The bundle is JavaScript inside <script>; a literal "</script" in it would end the element.
-    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
+    return get_plotlyjs()
+
+
+def plotly_file_name() -> str:
+    """The shared script's file name, versioned so a newer Plotly never meets an older file."""
+    import plotly
+
+    return f"plotly-{plotly.__version__}.min.js"
+
+
+PLOTLY_FILE = plotly_file_name()
+
+
+def write_plotly_js(folder: Path) -> Path:
+    """Write plotly.js into ``folder`` (once: an existing identical file is left alone).
+
+    Written through a temporary file and a rename, so documents rendered at the same time in the
+    same folder never see half a script.
+    """
+    path = Path(folder) / PLOTLY_FILE
+    data = plotly_js().encode("utf-8")
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return path
+    return atomic_write_bytes(path, data)
 
 
 @dataclass(frozen=True)

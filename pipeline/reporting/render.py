@@ -39,7 +39,7 @@ from pipeline.periods import Period, ReportingYear, parse_period
 from pipeline.reporting import annual
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
-from pipeline.reporting.charts import plotly_js
+from pipeline.reporting.charts import PLOTLY_FILE, write_plotly_js
 from pipeline.reporting.committee import committee_sections, with_year_to_date
 from pipeline.reporting.data import Measures
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
@@ -95,8 +95,9 @@ def code_version() -> str:
 
 @cache
 def chart_warm_up_html() -> str:
-    """An empty document from ``document.html`` with plotly.js where every document has it: what
-    :func:`pipeline.reporting.pdf.warm_up_charts` loads so the next document's charts are quick."""
+    """An empty document from ``document.html`` loading plotly.js as every document does: what
+    :func:`pipeline.reporting.pdf.warm_up_charts` loads (beside the shared script it writes) so the
+    next document's charts are quick."""
     return (
         environment()
         .get_template("document.html")
@@ -112,7 +113,7 @@ def chart_warm_up_html() -> str:
             code_version=code_version(),
             css=_css(),
             charts=True,
-            plotly_js=plotly_js(),
+            plotly_src=PLOTLY_FILE,
         )
     )
 
@@ -190,10 +191,12 @@ def _write(
             code_version=code_version(),
             css=_css(),
             charts=charts,
-            plotly_js=plotly_js() if charts else "",
+            plotly_src=PLOTLY_FILE,
         )
     )
     out_dir = Path(out_dir)
+    if charts:  # one copy of plotly.js per folder, shared by its documents
+        write_plotly_js(out_dir)
     paths = {"html": atomic_write_text(out_dir / f"{stem}.html", html)}
     if pdf:
         print_pdf = printer.print if printer is not None else html_to_pdf

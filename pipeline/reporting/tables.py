@@ -77,6 +77,15 @@ def data_table(
         f'<table class="gt_table" aria-labelledby="{table_id}-caption"',
         1,
     )
+    # The wrapper scrolls sideways on a narrow screen (320 px): keyboard users must be able to reach
+    # and scroll it (WCAG 2.1.1, axe "scrollable-region-focusable"), so it is a focusable, named
+    # region.
+    rendered = rendered.replace(
+        f'<div id="{table_id}" style=',
+        f'<div id="{table_id}" tabindex="0" role="region" '
+        f'aria-labelledby="{table_id}-caption" class="table-scroll" style=',
+        1,
+    )
     head, sep, rest = rendered.partition("<thead>")
     if not sep:
         raise ValueError("great-tables output has no <thead>; cannot place the caption")

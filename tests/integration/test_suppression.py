@@ -33,7 +33,7 @@ def test_primary_and_secondary_suppression_in_a_breakdown():
     ] + [("received_1", "2024-25", "none", "all", "all", None, None, 55.0, "55", "count")]
     result = suppress_small_numbers(frame(rows), 5)
     assert shown(result)["a"] == "<5"  # primary
-    assert shown(result)["b"] == "<5"  # secondary: total 55 - 40 would reveal a
+    assert shown(result)["b"] == "[c]"  # secondary (12): never "<5", total 55 - 40 would reveal a
     assert shown(result)["c"] == "40" and shown(result)["d"] == "0"  # zero identifies nobody
     # Nothing that could rebuild a suppressed count is left in the frame.
     hidden = result.filter(pl.col("suppressed"))
@@ -60,6 +60,7 @@ def test_rates_on_small_denominators_and_headline_counts():
     ]
     result = suppress_small_numbers(frame(rows), 5)
     assert result["display"].to_list() == ["[c]", "75.0", "<5", "5"]
+    assert result["suppressed_reason"].to_list() == ["primary", None, "primary", None]
     assert result["numerator"].to_list()[0] is None  # 3 of 4 cannot be worked back
 
 
