@@ -395,7 +395,7 @@ def render_data_quality(
     dict[str, Path]
         ``{"html": ..., "pdf": ..., "csv": .../quarantine.csv}``.
     """
-    landlord, _ = _landlord(landlord, workspace)
+    landlord, workspace = _landlord(landlord, workspace)
     quarantine = quarantine_frame(con, landlord.landlord_id)
     paths = _write(
         Path(out_dir),
@@ -403,7 +403,9 @@ def render_data_quality(
         title="Data-quality report",
         landlord=landlord,
         period_label="Latest load",
-        sections=quality_sections(con, landlord.landlord_id, quarantine),
+        sections=quality_sections(
+            con, landlord.landlord_id, quarantine, workspace if workspace.is_dir() else None
+        ),
         data_cut=_data_cut(landlord),
         intro="For analysts: rows that could not be loaded, why, and what to fix in the case "
         "system. No personal data is shown.",
