@@ -174,8 +174,14 @@ def _write(
     pdf: bool = True,
     printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
-    """Render ``document.html`` with ``sections``, write it atomically and print it to PDF."""
+    """Render ``document.html`` with ``sections``, write it atomically and print it to PDF.
+
+    A document with charts ends with an appendix of their data tables (each chart links to its
+    table), so a reader of the PDF or of a screen reader gets every value.
+    """
     charts = any(block.kind == "chart" for s in sections for block in s.blocks)
+    if charts:
+        sections = [*sections, chart_data_section(sections)]
     html = (
         environment()
         .get_template("document.html")
@@ -207,6 +213,20 @@ def _write(
             header_right=period_label,
         )
     return paths
+
+
+def chart_data_section(sections: list[Section]) -> Section:
+    """The appendix of every chart's data table, in the order the charts appear."""
+    appendix = Section("chart-data", "Appendix: chart data")
+    appendix.text(
+        "The figures behind each chart, as tables, in the order the charts appear. In the "
+        "published version suppressed values read <5 or [c] here as everywhere."
+    )
+    for section in sections:
+        for block in section.blocks:
+            if block.kind == "chart":
+                appendix.add_table(block.chart.table)
+    return appendix
 
 
 def self_assessment_summary(

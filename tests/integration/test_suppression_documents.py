@@ -142,14 +142,19 @@ def table_cells(page: str) -> list[tuple[str, str, str]]:
 
 
 def keyed_cells(page: str) -> dict[tuple, str]:
-    """Table cells keyed by caption, row label (first cell) and column heading: the same cell in
-    two versions of a document, whatever order the rows are sorted in."""
+    """Table cells keyed by caption (and its occurrence), row label (first cell) and column
+    heading: the same cell in two versions of a document, whatever order the rows are sorted in.
+    A row whose first cell is itself a figure is keyed by its position."""
     cells = {}
-    for number, (caption, headings, rows) in enumerate(tables(page)):
-        for row in rows:
+    seen: dict[str, int] = {}
+    for caption, headings, rows in tables(page):
+        occurrence = seen[caption] = seen.get(caption, -1) + 1
+        for number, row in enumerate(rows):
+            figure = re.fullmatch(r"[\d.,%<\[\]cU–-]+", row[0] if row else "") is not None
+            key = number if figure else row[0]
             for i, value in enumerate(row[1:], start=1):
                 heading = headings[i] if i < len(headings) else str(i)
-                cells[(number, caption, row[0], heading)] = value
+                cells[(caption, occurrence, key, heading)] = value
     return cells
 
 
