@@ -48,6 +48,7 @@ from pipeline.reporting.quality import quality_sections, quarantine_frame, write
 from pipeline.reporting.residents import learning_sections
 from pipeline.reporting.sector import sector_section
 from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.tables import table_css
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 REPORTS_ROOT = PROJECT_ROOT / "reports"
@@ -68,7 +69,9 @@ def environment() -> Environment:
 
 @cache
 def _css() -> Markup:
-    return Markup((REPORTS_ROOT / "css" / "report.css").read_text(encoding="utf-8"))
+    # The tables' shared great-tables CSS first, so the report's own rules follow it.
+    report = (REPORTS_ROOT / "css" / "report.css").read_text(encoding="utf-8")
+    return Markup(table_css() + "\n" + report)
 
 
 @cache

@@ -9,7 +9,8 @@ is rendered again with suppression turned off (its internal twin, same layout). 
    published measure row shows a rate whose numerator or denominator is 1 to 4;
 3. every ``<5`` stands where the twin shows 1 to 4 (a count of 5 or more is never ``<5``), and every
    ``[c]`` is in the key's sense (withheld, not misstated);
-4. a chart bar whose label is suppressed carries no value.
+4. a chart bar whose label is suppressed carries no value;
+5. each document is at most 1.5 MB, with plotly.js beside it when it has charts.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pipeline.ingest import ingest_workspace
 from pipeline.measures import compute_measures
 from pipeline.periods import ReportingYear
 from pipeline.reporting import render, schemes, suppression
+from pipeline.reporting.charts import PLOTLY_FILE
 from pipeline.reporting.suppression import (
     NOT_ABOUT_PEOPLE,
     mentions_small_count,
@@ -228,6 +230,11 @@ def test_published_documents_never_show_or_misstate_small_counts(
     problems: list[str] = []
     for name, path in documents.items():
         page = path.read_text(encoding="utf-8")
+        # Weight (issue 16 point 9): plotly.js is shared beside the documents, not inlined.
+        if path.stat().st_size > 1_500_000:
+            problems.append(f"{name}: {path.stat().st_size:,} bytes, over 1.5 MB")
+        if '<figure class="chart"' in page and not (path.parent / PLOTLY_FILE).is_file():
+            problems.append(f"{name}: charts without {PLOTLY_FILE} beside the document")
         problems += [
             f"{name}: {caption}: {heading} {cell!r}"
             for caption, heading, cell in table_cells(page)
