@@ -585,10 +585,16 @@ def _publications(ctx: ReportContext) -> pl.DataFrame:
         """,
         [ctx.landlord.landlord_id, ctx.year.key, ctx.year.label, ctx.year.start, ctx.year.end],
     )
+    summary = pl.col("summary")
+    if ctx.published:  # "one determination" in a letter's words is a count under 5 too
+        threshold = ctx.landlord.thresholds.small_number_suppression
+        summary = summary.map_elements(
+            lambda text: suppression.redact_small_counts(text, threshold), return_dtype=pl.String
+        )
     return frame.select(
         pl.col("kind").map_elements(label, return_dtype=pl.String).alias("Publication"),
         pl.col("published_date").dt.strftime("%d %B %Y").alias("Published"),
-        pl.col("summary").alias("Summary"),
+        summary.alias("Summary"),
         pl.col("url").fill_null("").alias("Link"),
     )
 
@@ -1005,7 +1011,9 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     files = ingest_summary(ctx.con, ctx.landlord.landlord_id)
     threshold = ctx.landlord.thresholds.small_number_suppression
     if ctx.published:  # row counts of a file or a rule can be a handful of residents' complaints
-        files = suppression.suppress_table(files, ["Rows read", "Loaded", "Quarantined"], threshold)
+        files = suppression.suppress_table(
+            files, ["Rows read", "Loaded", "Quarantined"], threshold, column_totals=False
+        )
     section.add_table(
         data_table("tbl-ingest", "Rows read, loaded and quarantined per input file", files)
         if files.height

@@ -65,12 +65,12 @@ def count_text(value: float | int | None, published: bool, threshold: int = 5) -
     return f"{value:,.0f}"
 
 
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "a single": 1, "single": 1}
 _SMALL_PATTERN = re.compile(
     r"(?<![Ss]tage )\b(?P<n>one|two|three|four|a single|single|[1-4])\s+"
     r"(?P<noun>case|cases|determination|determinations|finding|findings|order|orders|complaint|"
-    r"complaints|resident|residents|person|people|household|households|referral|referrals|"
-    r"investigation|investigations|decision|decisions|action|actions|improvement|improvements)\b",
+    r"complaints|resident|residents|person|people|household|households|"
+    r"investigation|investigations|decision|decisions|enquiry|enquiries|referral|referrals|"
+    r"member|members|tenant|tenants|family|families)\b",
     re.IGNORECASE,
 )
 
@@ -90,7 +90,8 @@ def _plural(noun: str) -> str:
     lower = noun.lower()
     if lower.endswith("s"):
         return noun
-    return {"person": "people"}.get(lower, noun + "s")
+    irregular = {"person": "people", "enquiry": "enquiries", "family": "families"}
+    return irregular.get(lower, noun + "s")
 
 
 def _cell() -> pl.Expr:
@@ -215,14 +216,19 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
 
 
 def suppress_table(
-    frame: pl.DataFrame, count_columns: list[str], threshold: int = 5
+    frame: pl.DataFrame,
+    count_columns: list[str],
+    threshold: int = 5,
+    *,
+    column_totals: bool = True,
 ) -> pl.DataFrame:
     """A small table of counts (not from the measures table) as a published document shows it.
 
-    Each row and each column of ``count_columns`` is a slice, as in a two-way breakdown: a count
-    of 1-4 becomes ``<5`` and, where a row or column would then have one hidden cell (so that a row
-    total such as rows read = loaded + quarantined, or a column total, gives it away), the next
-    smallest non-zero cell becomes ``[c]``. The count columns come back as text.
+    Each row of ``count_columns`` is a slice, as in a two-way breakdown, and so is each column
+    unless ``column_totals`` is False (no column total is published anywhere): a count of 1-4
+    becomes ``<5`` and, where a slice would then have one hidden cell (so that a row total such as
+    rows read = loaded + quarantined, or a column total, gives it away), the next smallest non-zero
+    cell becomes ``[c]``. The count columns come back as text.
     """
     columns = [c for c in count_columns if c in frame.columns]
     if frame.is_empty() or not columns:
@@ -235,7 +241,16 @@ def suppress_table(
             pl.lit("table").alias("measure"),
             pl.lit("table").alias("period"),
             pl.lit("row|column").alias("breakdown"),
-            (pl.col("_r").cast(pl.String) + "|" + pl.col("_c")).alias("breakdown_value"),
+            (
+                # (cell|row): only rows are slices; (row|column): rows and columns are.
+                pl.col("_r").cast(pl.String)
+                + "/"
+                + pl.col("_c")
+                + "|"
+                + pl.col("_r").cast(pl.String)
+                if not column_totals
+                else pl.col("_r").cast(pl.String) + "|" + pl.col("_c")
+            ).alias("breakdown_value"),
             pl.lit("all").alias("view"),
             pl.col("value").alias("numerator"),
             pl.lit(None, pl.Float64).alias("denominator"),
