@@ -1000,8 +1000,9 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
         ]
         + (
             [
-                "Published version: counts from 1 to 4 are shown as <5, rates with fewer than 5 cases "
-                "as [c], and one more cell is suppressed where a total would reveal a suppressed one."
+                "Published version: counts from 1 to 4 are shown as <5; a rate of such a count, "
+                "and a figure hidden only so that a total cannot reveal one (secondary "
+                "suppression), are shown as [c]."
             ]
             if ctx.published
             else []

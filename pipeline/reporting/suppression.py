@@ -25,10 +25,6 @@ import polars as pl
 
 SUPPRESSED_RATE = "[c]"
 SECONDARY = "[c]"
-KEY = (
-    "<5: a count from 1 to 4, not shown so that nobody can be identified. "
-    "[c]: a figure withheld because, with the figures around it, it would reveal a count under 5."
-)
 # Counts of things that are not complaints or people (the landlord's own improvement actions,
 # Ombudsman orders against the landlord as a whole, homes): nobody can be identified from them, and
 # hiding them would contradict the lists published beside them.
