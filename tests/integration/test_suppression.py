@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipeline.reporting.commentary import compare
 from pipeline.reporting.render import render_annual_report
 from pipeline.reporting.sample import build_sample_database
 from pipeline.reporting.suppression import (
@@ -168,3 +169,18 @@ def test_suppress_table_protects_row_totals():
     # With column totals published, the column of the hidden cell needs a second one too.
     both = suppress_table(files, ["Read", "Loaded", "Quarantined"])
     assert sum(cell == "[c]" for cell in both.row(1)) >= 1
+
+
+def test_sentences_about_a_hidden_headline_never_misstate_it():
+    # LCHO has 2 stage 1 complaints (primary); LCRA's 40 is hidden only to protect it.
+    rows = [
+        ("CH01_1", "2024-25", "stock_type", v, "regulator", n, 500.0, n * 2, f"{n * 2:.1f}",
+         "per_1000")
+        for v, n in (("lcra", 40.0), ("lcho", 2.0))
+    ]  # fmt: skip
+    result = suppress_small_numbers(frame(rows), 5)
+    lcra, lcho = result.row(0, named=True), result.row(1, named=True)
+    assert (lcra["display"], lcra["suppressed_reason"]) == ("[c]", "secondary")
+    assert "fewer than 5" not in compare("CH01_1", lcra, None, None)
+    assert "withheld" in compare("CH01_1", lcra, None, None)
+    assert "fewer than 5 cases" in compare("CH01_1", lcho, None, None)
