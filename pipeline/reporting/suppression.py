@@ -146,7 +146,9 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
         pl.col("breakdown_value").str.split("|").alias("_parts"),
     )
     work = work.with_columns(pl.col("_primary").alias("_hidden"))
-    group = ["measure", "period", "breakdown", "view"]
+    group = [
+        c for c in ("landlord_id", "measure", "period", "breakdown", "view") if c in frame.columns
+    ]
     dims = int(work["_parts"].list.len().max() or 1)
     # Slices: for each dimension of a breakdown, the cells that differ only in that dimension
     # (their sum is the total of the other dimensions' cell, which is published elsewhere).

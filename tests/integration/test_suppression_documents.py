@@ -65,6 +65,11 @@ def _published_documents(con, landlord, workspace, year, out: Path) -> dict[str,
             con, landlord, year, out, workspace=workspace, pdf=False
         )["html"],
     }
+    if landlord.schedules.learning_summary == "quarterly":  # published every quarter too
+        for quarter in ReportingYear.parse(year).quarters():
+            documents[f"learning_summary_{quarter.key}"] = render.render_learning_summary(
+                con, landlord, quarter.key, out / quarter.key, workspace=workspace, pdf=False
+            )["html"]
     found = schemes.render_scheme_reports(con, landlord, year, out, workspace=workspace, pdf=False)
     if found:
         documents["scheme_reports"] = found["html"]
