@@ -23,8 +23,6 @@ from pipeline.reporting.committee import as_of_date
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.tables import data_table
 
-SUPPRESSED = "<5"
-
 
 @dataclass(frozen=True)
 class Ombudsman:
