@@ -14,6 +14,7 @@ import polars as pl
 
 from pipeline.config import Landlord, describe_window
 from pipeline.periods import Period, ReportingYear
+from pipeline.reporting import suppression
 from pipeline.reporting.blocks import (
     NOT_AVAILABLE,
     Metric,
@@ -814,9 +815,9 @@ def learning_actions(
         """,
         [landlord_id, period.start, period.end, period.start, period.end],
     )
+    if published:  # counts of complaints behind each improvement: the central rule
+        frame = suppression.suppress_table(frame, ["linked"])
     linked = pl.col("linked").cast(pl.String)
-    if published:
-        linked = pl.when(pl.col("linked").is_between(1, 4)).then(pl.lit("<5")).otherwise(linked)
     return frame.select(
         pl.col("theme").alias("Theme"),
         pl.col("description").alias("What changed"),
@@ -904,8 +905,9 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
         ]
         + (
             [
-                "Published version: counts from 1 to 4 are shown as <5, rates with fewer than 5 cases "
-                "as [c], and one more cell is suppressed where a total would reveal a suppressed one."
+                "Published version: counts from 1 to 4 are shown as <5; a rate of such a count, "
+                "and a figure hidden only so that a total cannot reveal one (secondary "
+                "suppression), are shown as [c]."
             ]
             if ctx.published
             else []
@@ -913,6 +915,11 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     )
     section.add_table(policy_table(ctx.landlord))
     files = ingest_summary(ctx.con, ctx.landlord.landlord_id)
+    threshold = ctx.landlord.thresholds.small_number_suppression
+    if ctx.published:  # row counts of a file or a rule can be a handful of residents' complaints
+        files = suppression.suppress_table(
+            files, ["Rows read", "Loaded", "Quarantined"], threshold, column_totals=False
+        )
     section.add_table(
         data_table("tbl-ingest", "Rows read, loaded and quarantined per input file", files)
         if files.height
@@ -920,6 +927,8 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
         empty="Rows loaded and quarantined: not available (no ingest ledger in the database).",
     )
     rules = quarantine_by_rule(ctx.con, ctx.landlord.landlord_id)
+    if ctx.published:
+        rules = suppression.suppress_table(rules, ["Records"], threshold)
     section.add_table(
         data_table("tbl-quarantine-rules", "Quarantined records by rule", rules)
         if rules.height

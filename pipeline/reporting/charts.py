@@ -1,7 +1,9 @@
 """Plotly charts for the documents: colour-blind-safe, a text summary each, a data-table alternative.
 
-Charts are HTML fragments (``include_plotlyjs=False``); the document inlines plotly.js once, so it is
-self-contained and works offline. Fixed sizes keep a chart inside the A4 printable width.
+Charts are HTML fragments (``include_plotlyjs=False``). plotly.js (about 4.8 MB) is written once per
+output folder as :data:`PLOTLY_FILE` beside the documents, which load it with a relative
+``<script src>``: the folder works offline (no CDN) and each document stays small. Fixed sizes keep
+a chart inside the A4 printable width.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import plotly.io as pio
 import polars as pl
 from markupsafe import Markup
 
+from pipeline.io import atomic_write_bytes
 from pipeline.reporting.tables import Table, data_table
 
 # Okabe-Ito palette (colour-blind safe), yellow left out: it has too little contrast on white.
@@ -25,23 +29,94 @@ CHART_HEIGHT_PX = 300
 
 
 @cache
-def plotly_js() -> Markup:
-    """The plotly.js bundle, inlined once per document (no CDN, works offline)."""
+def plotly_js() -> str:
+    """The plotly.js bundle (the file written beside the documents)."""
     from plotly.offline import get_plotlyjs
 
-    # The bundle is JavaScript inside <script>; a literal "</script" in it would end the element.
-    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
+    return get_plotlyjs()
+
+
+def plotly_file_name() -> str:
+    """The shared script's file name, versioned so a newer Plotly never meets an older file."""
+    import plotly
+
+    return f"plotly-{plotly.__version__}.min.js"
+
+
+PLOTLY_FILE = plotly_file_name()
+
+
+def write_plotly_js(folder: Path) -> Path:
+    """Write plotly.js into ``folder`` (once: an existing identical file is left alone).
+
+    Written through a temporary file and a rename, so documents rendered at the same time in the
+    same folder never see half a script.
+    """
+    path = Path(folder) / PLOTLY_FILE
+    data = plotly_js().encode("utf-8")
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return path
+    return atomic_write_bytes(path, data)
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A rendered chart: the Plotly fragment, a text summary and its data table."""
+    """A rendered chart: the Plotly fragment, a text summary, its data table (printed in the
+    document's chart-data appendix) and ``shape``, a sentence on the data's shape for the chart's
+    alternative text."""
 
     chart_id: str
     title: str
     summary: str
     html: Markup
     table: Table
+    shape: str = ""
+
+
+def _extremes(values: list) -> tuple[int, int] | None:
+    """Positions of the largest and smallest shown values (suppressed ones are null: skipped)."""
+    shown = [(v, i) for i, v in enumerate(values) if v is not None]
+    if not shown:
+        return None
+    return max(shown)[1], min(shown)[1]
+
+
+def bar_shape(labels: list[str], values: list, texts: list[str], unit: str) -> str:
+    """'12 bars; largest Repairs (369), smallest Lifts (12); 2 hidden in the published version.'"""
+    found = _extremes(values)
+    hidden = sum(v is None for v in values)
+    parts = [f"{len(values)} bar{'s' if len(values) != 1 else ''}"]
+    if found is not None:
+        top, bottom = found
+        parts.append(f"largest {labels[top]} ({texts[top]}{unit})")
+        if bottom != top:
+            parts.append(f"smallest {labels[bottom]} ({texts[bottom]}{unit})")
+    if hidden:
+        parts.append(f"{hidden} not shown (too few to publish, or no figure)")
+    return "; ".join(parts) + "."
+
+
+def line_shape(x: list[str], series: dict[str, tuple[list, list[str]]], unit: str) -> str:
+    """Per line: first and last point, highest and lowest, e.g. 'Stage 1: from 88.0% in Apr 2024
+    to 91.2% in Mar 2025, highest 95.0% in Jun 2024, lowest 80.1% in Jan 2025.'"""
+    sentences = []
+    for name, (values, texts) in series.items():
+        points = [(i, v) for i, v in enumerate(values) if v is not None]
+        if not points:
+            sentences.append(f"{name}: no figures shown.")
+            continue
+        first, last = points[0][0], points[-1][0]
+        high = max(points, key=lambda p: p[1])[0]
+        low = min(points, key=lambda p: p[1])[0]
+        sentence = (
+            f"{name}: from {texts[first]}{unit} in {x[first]} to {texts[last]}{unit} in {x[last]}"
+        )
+        if len(points) > 2:
+            sentence += (
+                f", highest {texts[high]}{unit} in {x[high]}, lowest {texts[low]}{unit} in {x[low]}"
+            )
+        sentences.append(sentence + ".")
+    return " ".join(sentences)
 
 
 def _layout(y_title: str, percent: bool, **extra) -> dict:
@@ -138,7 +213,14 @@ def bar_chart(
         f"Data for: {title}",
         frame.select(pl.col(category).alias(label), pl.col(display or value).alias(value_label)),
     )
-    return Chart(chart_id, title, summary, _fragment(figure, chart_id), table)
+    texts = [str(v) for v in frame[display or value].to_list()]
+    shape = bar_shape(
+        [str(v) for v in frame[category].to_list()],
+        frame[value].to_list(),
+        texts,
+        "%" if percent else "",
+    )
+    return Chart(chart_id, title, summary, _fragment(figure, chart_id), table, shape)
 
 
 def line_chart(
@@ -185,4 +267,14 @@ def line_chart(
         f"Data for: {title}",
         frame.select(pl.col(x).alias(x_label), *[pl.col(c).alias(n) for c, n in columns.items()]),
     )
-    return Chart(chart_id, title, summary, _fragment(figure, chart_id), table)
+    # The shape sentence quotes the table's text (suppressed values stay hidden).
+    shown_text = list(columns) if len(columns) == len(series) else list(series)
+    shape = line_shape(
+        [str(v) for v in frame[x].to_list()],
+        {
+            name: (frame[column].to_list(), [str(t) for t in frame[text].to_list()])
+            for (column, name), text in zip(series.items(), shown_text, strict=True)
+        },
+        "%" if percent else "",
+    )
+    return Chart(chart_id, title, summary, _fragment(figure, chart_id), table, shape)

@@ -68,8 +68,13 @@ def compare(
     name = MEASURE_NAMES.get(measure, measure)
     if current is None or current["value"] is None:
         if current is not None and current.get("display") not in (None, "[U]"):
-            # A suppressed figure in the published version: say so rather than guess.
-            return f"{name}: {current['display']} (suppressed: fewer than 5 cases)."
+            # A suppressed figure in the published version: say why, without misstating it (a
+            # secondary [c] may rest on many cases).
+            if current.get("suppressed_reason") == "secondary":
+                why = "withheld so that a smaller figure beside it cannot be worked out"
+            else:
+                why = "suppressed: it rests on fewer than 5 cases"
+            return f"{name}: {current['display']} ({why})."
         return f"{name} {_unavailable(measure, current)}."
     unit = current["unit"]
     direction = HIGHER_IS_BETTER.get(measure[:4])

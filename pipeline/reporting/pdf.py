@@ -32,6 +32,7 @@ from pypdf import PdfReader
 
 from pipeline.io import atomic_write_bytes
 from pipeline.reporting.browser import A4_PRINTABLE_WIDTH_PX, chromium_page, wait_for_charts
+from pipeline.reporting.charts import write_plotly_js
 
 PAGE_MARGIN = {"top": "20mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
 
@@ -252,6 +253,7 @@ class PdfPrinter:
         if self._page is None or folder in self._warm_folders:
             return
         folder.mkdir(parents=True, exist_ok=True)  # the document will be written there anyway
+        write_plotly_js(folder)  # the shared script the page loads, as the documents do
         page_file = self._link(folder)
         try:
             page_file.write_text(html_text, encoding="utf-8")

@@ -17,6 +17,12 @@ from pipeline.io import atomic_write_text, safe_cell
 from pipeline.reporting.annual import ingest_summary
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.data import query_frame, table_exists
+from pipeline.reporting.quality_impact import (
+    field_completeness,
+    impact_sentences,
+    quarantine_impact,
+    rule_name,
+)
 from pipeline.reporting.tables import data_table
 
 SAMPLE_ROWS_PER_RULE = 5
@@ -85,10 +91,70 @@ def write_quarantine_csv(frame: pl.DataFrame, path: Path) -> Path:
     return atomic_write_text(path, buffer.getvalue())
 
 
+def impact_section(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, workspace: Path | None
+) -> Section:
+    """What quarantine takes out of the headline measures, per year, stage and rule."""
+    section = Section("dq-impact", "What quarantine takes out of the headline figures")
+    impact = quarantine_impact(con, landlord_id, workspace)
+    if impact.is_empty():
+        section.note("No quarantined complaint is missing from any measure.")
+        return section
+    section.bullets(impact_sentences(impact))
+    section.add_table(
+        data_table(
+            "tbl-dq-impact",
+            "Complaints missing from the headline measures because of quarantine",
+            impact.select(
+                pl.col("year").alias("Received in"),
+                pl.when(pl.col("stage") == 0)
+                .then(pl.lit("Whole complaint"))
+                .otherwise(pl.lit("Stage ") + pl.col("stage").cast(pl.String))
+                .alias("Stage"),
+                pl.col("rule").map_elements(rule_name, return_dtype=pl.String).alias("Rule"),
+                pl.col("complaints").alias("Complaints"),
+                pl.col("measures").alias("Missing from"),
+            ),
+            align_right=["Complaints"],
+        )
+    )
+    return section
+
+
+def completeness_section(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, workspace: Path | None
+) -> Section:
+    """Share of loaded rows with a value, per mapped field."""
+    section = Section("dq-completeness", "Field completeness")
+    frame = field_completeness(con, landlord_id, workspace)
+    if frame.is_empty():
+        section.note("Field completeness: not available (no mappings or no loaded rows).")
+        return section
+    section.text(
+        "For each field a mapping reads from the export: the rows loaded and how many carry a "
+        "value. A blank optional field is not an error, but a low share of a field a measure uses "
+        "(acknowledged date, response date, outcome) changes that measure."
+    )
+    section.add_table(
+        data_table(
+            "tbl-dq-completeness",
+            "Loaded rows with a value, per mapped field",
+            frame.with_columns(pl.col("Complete (%)").round(1)),
+            align_right=["Rows loaded", "With a value", "Complete (%)"],
+        )
+    )
+    return section
+
+
 def quality_sections(
-    con: duckdb.DuckDBPyConnection, landlord_id: str, quarantine: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    quarantine: pl.DataFrame,
+    workspace: Path | None = None,
 ) -> list[Section]:
-    """Summary, counts by file and rule, sample rows per rule and what to fix per rule."""
+    """Summary, what quarantine takes out of the headline measures, counts by file and rule, what
+    to fix per rule, sample rows per rule, and field completeness (``workspace`` gives the
+    mappings: which source column feeds which stage and field)."""
     summary = Section("dq-summary", "Summary")
     files = ingest_summary(con, landlord_id)
     if files.height:
@@ -175,4 +241,11 @@ def quality_sections(
     else:
         fixes.note("Nothing to fix: no row was quarantined.")
         samples.note("No quarantined rows.")
-    return [summary, by_rule, fixes, samples]
+    return [
+        summary,
+        impact_section(con, landlord_id, workspace),
+        by_rule,
+        fixes,
+        samples,
+        completeness_section(con, landlord_id, workspace),
+    ]

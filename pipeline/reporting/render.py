@@ -35,7 +35,7 @@ from pipeline.periods import Period, ReportingYear, parse_period
 from pipeline.reporting import annual
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
-from pipeline.reporting.charts import plotly_js
+from pipeline.reporting.charts import PLOTLY_FILE, write_plotly_js
 from pipeline.reporting.committee import committee_sections, with_year_to_date
 from pipeline.reporting.data import Measures
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
@@ -49,6 +49,7 @@ from pipeline.reporting.section8 import (
 )
 from pipeline.reporting.sector import sector_section
 from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.tables import table_css
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 REPORTS_ROOT = PROJECT_ROOT / "reports"
@@ -69,7 +70,9 @@ def environment() -> Environment:
 
 @cache
 def _css() -> Markup:
-    return Markup((REPORTS_ROOT / "css" / "report.css").read_text(encoding="utf-8"))
+    # The tables' shared great-tables CSS first, so the report's own rules follow it.
+    report = (REPORTS_ROOT / "css" / "report.css").read_text(encoding="utf-8")
+    return Markup(table_css() + "\n" + report)
 
 
 @cache
@@ -96,8 +99,9 @@ def code_version() -> str:
 
 @cache
 def chart_warm_up_html() -> str:
-    """An empty document from ``document.html`` with plotly.js where every document has it: what
-    :func:`pipeline.reporting.pdf.warm_up_charts` loads so the next document's charts are quick."""
+    """An empty document from ``document.html`` loading plotly.js as every document does: what
+    :func:`pipeline.reporting.pdf.warm_up_charts` loads (beside the shared script it writes) so the
+    next document's charts are quick."""
     return (
         environment()
         .get_template("document.html")
@@ -113,7 +117,7 @@ def chart_warm_up_html() -> str:
             code_version=code_version(),
             css=_css(),
             charts=True,
-            plotly_js=plotly_js(),
+            plotly_src=PLOTLY_FILE,
         )
     )
 
@@ -161,8 +165,14 @@ def _write(
     pdf: bool = True,
     printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
-    """Render ``document.html`` with ``sections``, write it atomically and print it to PDF."""
+    """Render ``document.html`` with ``sections``, write it atomically and print it to PDF.
+
+    A document with charts ends with an appendix of their data tables (each chart links to its
+    table), so a reader of the PDF or of a screen reader gets every value.
+    """
     charts = any(block.kind == "chart" for s in sections for block in s.blocks)
+    if charts:
+        sections = [*sections, chart_data_section(sections)]
     html = (
         environment()
         .get_template("document.html")
@@ -178,10 +188,12 @@ def _write(
             code_version=code_version(),
             css=_css(),
             charts=charts,
-            plotly_js=plotly_js() if charts else "",
+            plotly_src=PLOTLY_FILE,
         )
     )
     out_dir = Path(out_dir)
+    if charts:  # one copy of plotly.js per folder, shared by its documents
+        write_plotly_js(out_dir)
     paths = {"html": atomic_write_text(out_dir / f"{stem}.html", html)}
     if pdf:
         print_pdf = printer.print if printer is not None else html_to_pdf
@@ -192,6 +204,20 @@ def _write(
             header_right=period_label,
         )
     return paths
+
+
+def chart_data_section(sections: list[Section]) -> Section:
+    """The appendix of every chart's data table, in the order the charts appear."""
+    appendix = Section("chart-data", "Appendix: chart data")
+    appendix.text(
+        "The figures behind each chart, as tables, in the order the charts appear. In the "
+        "published version suppressed values read <5 or [c] here as everywhere."
+    )
+    for section in sections:
+        for block in section.blocks:
+            if block.kind == "chart":
+                appendix.add_table(block.chart.table)
+    return appendix
 
 
 def self_assessment_summary(
@@ -401,7 +427,9 @@ def render_data_quality(
         landlord=landlord,
         period_label="Latest load",
         sections=[
-            *quality_sections(con, landlord.landlord_id, quarantine),
+            *quality_sections(
+                con, landlord.landlord_id, quarantine, workspace if workspace.is_dir() else None
+            ),
             inputs_quality_section(workspace, con, landlord.landlord_id),
         ],
         data_cut=_data_cut(landlord),

@@ -17,12 +17,11 @@ import polars as pl
 
 from pipeline.config import Landlord
 from pipeline.periods import Period
+from pipeline.reporting import suppression
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, metric_table, shown
 from pipeline.reporting.committee import as_of_date
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.tables import data_table
-
-SUPPRESSED = "<5"
 
 
 @dataclass(frozen=True)
@@ -174,11 +173,9 @@ def changes_made(
     )
     if frame.is_empty():
         return frame
+    if published:  # counts of complaints behind each change: the central rule
+        frame = suppression.suppress_table(frame, ["linked"])
     linked = pl.col("linked").cast(pl.String)
-    if published:
-        linked = (
-            pl.when(pl.col("linked").is_between(1, 4)).then(pl.lit(SUPPRESSED)).otherwise(linked)
-        )
     status = (
         pl.when(pl.col("overdue"))
         .then(pl.lit("Overdue: due ") + pl.col("overdue_since").dt.strftime("%-d %B %Y"))

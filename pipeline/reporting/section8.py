@@ -30,6 +30,7 @@ from pipeline.annual_inputs import (
 )
 from pipeline.config import ConfigError, load_yaml_model
 from pipeline.periods import ReportingYear
+from pipeline.reporting import suppression
 from pipeline.reporting.blocks import Block, Section
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.tables import data_table
@@ -218,6 +219,18 @@ def _publications(con: duckdb.DuckDBPyConnection, landlord_id: str, year: Report
     )
 
 
+def _quoted(text: str, published: bool, threshold: int = 5) -> str:
+    """The Ombudsman's words, with any count under the threshold redacted when published
+    ("one determination" is a small count too)."""
+    return suppression.redact_small_counts(text, threshold) if published else text
+
+
+def _summary(published: bool, threshold: int) -> pl.Expr:
+    return pl.col("summary").map_elements(
+        lambda text: _quoted(text, published, threshold), return_dtype=pl.String
+    )
+
+
 def _chfos(con: duckdb.DuckDBPyConnection, landlord_id: str, year: ReportingYear) -> pl.DataFrame:
     if not table_exists(con, "chfo"):
         return pl.DataFrame()
@@ -252,7 +265,7 @@ def non_compliance_section(
                 f"The Ombudsman's findings of non-compliance with the Code, {year.label}",
                 findings.select(
                     pl.col("published_date").dt.strftime(DATE).alias("Published"),
-                    pl.col("summary").alias("What the Ombudsman found"),
+                    _summary(published, suppression_threshold).alias("What the Ombudsman found"),
                     pl.col("url").fill_null("").alias("Link"),
                 ),
             )
@@ -408,7 +421,7 @@ def letters_section(
         section.text(
             f"Letter published {entry.published_date:{DATE}}"
             + (f" for {entry.reporting_year}" if entry.reporting_year else "")
-            + f": {entry.summary}"
+            + f": {_quoted(entry.summary, published, threshold)}"
         )
         raw = measures
         if published:  # compare the unsuppressed figures; quote the table as published
@@ -456,7 +469,7 @@ def other_reports_section(
     for row in special.iter_rows(named=True):
         rows.append(
             [
-                row["summary"],
+                _quoted(row["summary"], published),
                 "Housing Ombudsman",
                 f"{row['published_date']:{DATE}}",
                 row["url"] or "",

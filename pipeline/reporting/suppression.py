@@ -1,17 +1,104 @@
 """Small-number suppression for published (website) versions of the documents (design.md s9).
 
-Primary: a count from 1 to ``threshold - 1`` is shown as ``<5``; a rate or average whose
-denominator is that small is shown as ``[c]`` (its numerator could be worked out).
-Secondary: within one breakdown (a measure split by category, say), when exactly one cell is
-suppressed the published total would reveal it, so the next smallest non-zero count is suppressed
-too. Zero stays zero: it identifies nobody.
+One rule, used by every published table, chart and sentence:
+
+- **Primary**: a count from 1 to ``threshold - 1`` is shown as ``<5``. A rate (percentage, per
+  1,000 homes) whose numerator is such a count, or any rate or average whose denominator is, is
+  shown as ``[c]``: with its denominator visible elsewhere the count could be worked back.
+- **Secondary**: a cell hidden only so that a total cannot give a primary cell away is shown as
+  ``[c]`` (never ``<5``: it may be large). Within a breakdown (and, for a two- or three-way
+  breakdown, within each of its rows and columns) a slice with exactly one hidden cell has its
+  smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell.
+- Zero stays zero: it identifies nobody.
+
+Suppressed rows lose ``value``, ``numerator`` and ``denominator`` (set to null) so no chart, hover
+text or sentence built from them can show the number. Text built outside the measures table (counts
+of improvement actions, letter summaries, file row counts) goes through :func:`count_text` and
+:func:`mentions_small_count`.
 """
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 SUPPRESSED_RATE = "[c]"
+SECONDARY = "[c]"
+# Counts of things that are not complaints or people (the landlord's own improvement actions,
+# Ombudsman orders against the landlord as a whole, homes): nobody can be identified from them, and
+# hiding them would contradict the lists published beside them.
+NOT_ABOUT_PEOPLE = (
+    "learning_actions",
+    "learning_actions_completed",
+    "learning_actions_completed_by_due",
+    "overdue_learning_actions",
+    "chfo_issued",
+    "chfo_complied",
+    "stock_units",
+)
+# Units whose numerator is a count of complaints or people (a rate of it reveals the count).
+_COUNT_NUMERATOR_UNITS = ("percent", "per_1000")
+_MAX_PASSES = 20
+
+
+def small_label(threshold: int = 5) -> str:
+    """The text shown for a count from 1 to ``threshold - 1``: ``<5``."""
+    return f"<{threshold}"
+
+
+def is_small(value: float | int | None, threshold: int = 5) -> bool:
+    """Whether ``value`` is a count a published document must not show (1 to threshold - 1)."""
+    return value is not None and 0 < value < threshold
+
+
+def count_text(value: float | int | None, published: bool, threshold: int = 5) -> str:
+    """A count as a published (``<5`` when small) or internal document shows it."""
+    if value is None:
+        return "[U]"
+    if published and is_small(value, threshold):
+        return small_label(threshold)
+    return f"{value:,.0f}"
+
+
+_SMALL_PATTERN = re.compile(
+    r"(?<![Ss]tage )\b(?P<n>one|two|three|four|a single|single|[1-4])\s+"
+    r"(?P<noun>case|cases|determination|determinations|finding|findings|order|orders|complaint|"
+    r"complaints|resident|residents|person|people|household|households|"
+    r"investigation|investigations|decision|decisions|enquiry|enquiries|referral|referrals|"
+    r"member|members|tenant|tenants|family|families)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_small_count(text: str) -> bool:
+    """Whether free text (a letter summary, a narrative) states a count of 1-4 of something."""
+    return _SMALL_PATTERN.search(text or "") is not None
+
+
+def redact_small_counts(text: str, threshold: int = 5) -> str:
+    """``text`` with every stated count of 1 to 4 (digits or words) replaced by ``fewer than 5``."""
+    phrase = f"fewer than {threshold}"
+    return _SMALL_PATTERN.sub(lambda m: f"{phrase} {_plural(m.group('noun'))}", text or "")
+
+
+def _plural(noun: str) -> str:
+    lower = noun.lower()
+    if lower.endswith("s"):
+        return noun
+    irregular = {"person": "people", "enquiry": "enquiries", "family": "families"}
+    return irregular.get(lower, noun + "s")
+
+
+def _cell() -> pl.Expr:
+    """The count a row stands for: the value of a count, the numerator of a rate of a count."""
+    return (
+        pl.when(pl.col("unit") == "count")
+        .then(pl.col("value"))
+        .when(pl.col("unit").is_in(_COUNT_NUMERATOR_UNITS))
+        .then(pl.col("numerator"))
+        .otherwise(None)
+    )
 
 
 def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFrame:
@@ -28,42 +115,155 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
     Returns
     -------
     polars.DataFrame
-        Same rows; suppressed rows have ``value``, ``numerator`` and ``denominator`` set to null so
-        no chart or hover text can show them, and ``display`` set to ``<5`` or ``[c]``.
+        Same rows and order; suppressed rows have ``value``, ``numerator`` and ``denominator`` null,
+        ``display`` ``<5`` (a small count) or ``[c]`` (a rate on a small count, or a secondary
+        cell), and ``suppressed_reason`` ``primary`` / ``secondary`` (null when shown).
     """
-    label = f"<{threshold}"
-    small = lambda column: (pl.col(column) > 0) & (pl.col(column) < threshold)  # noqa: E731
-    is_count = pl.col("unit") == "count"
-    primary = (is_count & small("value")) | (~is_count & small("denominator"))
-    group = ["measure", "period", "breakdown", "view"]
-    eligible = is_count & (pl.col("breakdown") != "none") & (pl.col("value") > 0) & ~primary
-    # Rank the unsuppressed non-zero counts of each breakdown; the smallest is the secondary cell.
-    rank = (
-        pl.when(eligible)
-        .then(pl.col("value").rank("ordinal").over(group + [eligible]))
-        .otherwise(None)
-    )
-    secondary = (
-        (pl.col("breakdown") != "none")
-        & (primary.cast(pl.Int32).sum().over(group) == 1)
-        & (rank == 1)
-    )
-    return (
-        frame.with_columns(
-            primary.alias("_primary"), secondary.fill_null(False).alias("_secondary")
+    if frame.is_empty():
+        return frame.with_columns(
+            pl.lit(False).alias("suppressed"), pl.lit(None, pl.String).alias("suppressed_reason")
         )
-        .with_columns((pl.col("_primary") | pl.col("_secondary")).alias("suppressed"))
+    label = small_label(threshold)
+
+    def small(expr: pl.Expr) -> pl.Expr:
+        return (expr > 0) & (expr < threshold)
+
+    is_count = pl.col("unit") == "count"
+    counted = pl.col("unit").is_in(["count", *_COUNT_NUMERATOR_UNITS])
+    about_people = ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
+    counted = counted & about_people
+    primary = (
+        about_people
+        & (
+            (is_count & small(pl.col("value")))
+            | (~is_count & small(pl.col("denominator")))
+            | (pl.col("unit").is_in(_COUNT_NUMERATOR_UNITS) & small(pl.col("numerator")))
+        )
+    ).fill_null(False)
+    work = frame.with_row_index("_row").with_columns(
+        _cell().alias("_cell"),
+        primary.alias("_primary"),
+        pl.col("breakdown_value").str.split("|").alias("_parts"),
+    )
+    work = work.with_columns(pl.col("_primary").alias("_hidden"))
+    group = [
+        c for c in ("landlord_id", "measure", "period", "breakdown", "view") if c in frame.columns
+    ]
+    dims = int(work["_parts"].list.len().max() or 1)
+    # Slices: for each dimension of a breakdown, the cells that differ only in that dimension
+    # (their sum is the total of the other dimensions' cell, which is published elsewhere).
+    slice_keys = [
+        pl.when((pl.col("breakdown") != "none") & (pl.col("_parts").list.len() > i))
+        .then(
+            pl.col("_parts").list.slice(0, i).list.join("|")
+            + "#"
+            + pl.col("_parts").list.slice(i + 1).list.join("|")
+        )
+        .otherwise(None)
+        .alias(f"_slice{i}")
+        for i in range(dims)
+    ]
+    work = work.with_columns(slice_keys)
+    for _ in range(_MAX_PASSES):
+        changed = False
+        for i in range(dims):
+            key = f"_slice{i}"
+            over = [*group, key]
+            candidate = (
+                ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
+            )
+            lone = pl.col("_hidden").cast(pl.Int32).sum().over(over) == 1
+            rank = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
+            new = (pl.col(key).is_not_null() & lone & candidate & (rank == 1)).fill_null(False)
+            step = work.with_columns(new.alias("_new"))
+            if step["_new"].any():
+                changed = True
+                work = step.with_columns(
+                    (pl.col("_hidden") | pl.col("_new")).alias("_hidden")
+                ).drop("_new")
+        if not changed:
+            break
+    hidden = pl.col("_hidden")
+    return (
+        work.with_columns(
+            hidden.alias("suppressed"),
+            pl.when(pl.col("_primary"))
+            .then(pl.lit("primary"))
+            .when(hidden)
+            .then(pl.lit("secondary"))
+            .otherwise(None)
+            .alias("suppressed_reason"),
+        )
         .with_columns(
-            pl.when(pl.col("suppressed") & is_count)
+            pl.when(pl.col("_primary") & is_count)
             .then(pl.lit(label))
-            .when(pl.col("suppressed"))
-            .then(pl.lit(SUPPRESSED_RATE))
+            .when(hidden)
+            .then(pl.lit(SECONDARY))
             .otherwise(pl.col("display"))
             .alias("display"),
             *[
-                pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
+                pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c)
                 for c in ("value", "numerator", "denominator")
             ],
         )
-        .drop("_primary", "_secondary")
+        .sort("_row")
+        .drop(
+            "_row", "_cell", "_primary", "_hidden", "_parts", *[f"_slice{i}" for i in range(dims)]
+        )
+    )
+
+
+def suppress_table(
+    frame: pl.DataFrame,
+    count_columns: list[str],
+    threshold: int = 5,
+    *,
+    column_totals: bool = True,
+) -> pl.DataFrame:
+    """A small table of counts (not from the measures table) as a published document shows it.
+
+    Each row of ``count_columns`` is a slice, as in a two-way breakdown, and so is each column
+    unless ``column_totals`` is False (no column total is published anywhere): a count of 1-4
+    becomes ``<5`` and, where a slice would then have one hidden cell (so that a row total such as
+    rows read = loaded + quarantined, or a column total, gives it away), the next smallest non-zero
+    cell becomes ``[c]``. The count columns come back as text.
+    """
+    columns = [c for c in count_columns if c in frame.columns]
+    if frame.is_empty() or not columns:
+        return frame
+    long = (
+        frame.with_row_index("_r")
+        .select("_r", *[pl.col(c).cast(pl.Float64) for c in columns])
+        .unpivot(index="_r", variable_name="_c", value_name="value")
+        .with_columns(
+            pl.lit("table").alias("measure"),
+            pl.lit("table").alias("period"),
+            pl.lit("row|column").alias("breakdown"),
+            (
+                # (cell|row): only rows are slices; (row|column): rows and columns are.
+                pl.col("_r").cast(pl.String)
+                + "/"
+                + pl.col("_c")
+                + "|"
+                + pl.col("_r").cast(pl.String)
+                if not column_totals
+                else pl.col("_r").cast(pl.String) + "|" + pl.col("_c")
+            ).alias("breakdown_value"),
+            pl.lit("all").alias("view"),
+            pl.col("value").alias("numerator"),
+            pl.lit(None, pl.Float64).alias("denominator"),
+            pl.col("value")
+            .map_elements(lambda v: f"{v:,.0f}", return_dtype=pl.String)
+            .fill_null("")
+            .alias("display"),
+            pl.lit("count").alias("unit"),
+        )
+    )
+    shown = suppress_small_numbers(long, threshold)
+    wide = shown.select("_r", "_c", "display").pivot(on="_c", index="_r", values="display")
+    return (
+        frame.with_row_index("_r")
+        .drop(columns)
+        .join(wide, on="_r", how="left")
+        .select(frame.columns)
     )

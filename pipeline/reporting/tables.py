@@ -1,14 +1,18 @@
 """great-tables tables with fixed ids, a real ``<caption>`` and column headers.
 
 Every cell is text: great-tables escapes unformatted cells, so data containing markup shows as text.
-Rendered with ``as_raw_html(inline_css=False)``: the styles come in a ``<style>`` block scoped to the
-table's fixed id (``inline_css=True`` needs the ``css-inline`` package, which is not in the lock).
+Rendered with ``as_raw_html(inline_css=False)`` (``inline_css=True`` needs the ``css-inline``
+package, which is not in the lock). great-tables' ``<style>`` block, identical for every table but
+for the id it is scoped to, is taken out of each table and carried once per document
+(:func:`table_css`, scoped to the ``table-scroll`` wrapper class).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
+from functools import cache
 
 import polars as pl
 from great_tables import GT, loc, style
@@ -26,6 +30,38 @@ class Table:
     caption: str
     html: Markup
     rows: int
+
+
+@cache
+def table_css() -> str:
+    """great-tables' table CSS once for a whole document, for every ``.table-scroll`` wrapper."""
+    reference = "gt-shared-reference"
+    rendered = _gt(pl.DataFrame({"a": ["x"], "b": ["y"]}), reference, ["b"], "note").as_raw_html(
+        inline_css=False
+    )
+    css = re.search(r"<style>(.*?)</style>", rendered, flags=re.S)
+    if css is None:
+        raise ValueError("great-tables output has no <style> block to share")
+    return css.group(1).replace(f"#{reference}", ".table-scroll")
+
+
+def _gt(frame: pl.DataFrame, table_id: str, right: list[str], note: str | None) -> GT:
+    table = (
+        GT(frame, id=table_id)
+        .cols_align("right", columns=right)
+        .tab_options(
+            table_font_size="10pt",
+            table_font_color=_TEXT,
+            table_width="100%",
+            column_labels_font_weight="bold",
+            data_row_padding="3px",
+            container_padding_y="0px",
+        )
+        .tab_style(style.text(color=_TEXT), loc.body())
+    )
+    if note:
+        table = table.tab_source_note(note)
+    return table
 
 
 def data_table(
@@ -53,22 +89,7 @@ def data_table(
     """
     frame = frame.with_columns(pl.all().cast(pl.String).fill_null("–"))
     right = align_right if align_right is not None else frame.columns[1:]
-    table = (
-        GT(frame, id=table_id)
-        .cols_align("right", columns=right)
-        .tab_options(
-            table_font_size="10pt",
-            table_font_color=_TEXT,
-            table_width="100%",
-            column_labels_font_weight="bold",
-            data_row_padding="3px",
-            container_padding_y="0px",
-        )
-        .tab_style(style.text(color=_TEXT), loc.body())
-    )
-    if note:
-        table = table.tab_source_note(note)
-    rendered = table.as_raw_html(inline_css=False)
+    rendered = _gt(frame, table_id, right, note).as_raw_html(inline_css=False)
     # great-tables labels the table by its title row; a <caption> is what assistive technology
     # and the WCAG techniques (H39) expect, so the caption goes in and the title row stays out.
     caption_html = f'<caption id="{table_id}-caption">{html.escape(caption)}</caption>'
@@ -77,6 +98,18 @@ def data_table(
         f'<table class="gt_table" aria-labelledby="{table_id}-caption"',
         1,
     )
+    # The wrapper scrolls sideways on a narrow screen (320 px): keyboard users must be able to reach
+    # and scroll it (WCAG 2.1.1, axe "scrollable-region-focusable"), so it is focusable and named
+    # by its caption (a group, not a landmark region: a section of the same name is one already).
+    rendered = rendered.replace(
+        f'<div id="{table_id}" style=',
+        f'<div id="{table_id}" tabindex="0" role="group" '
+        f'aria-labelledby="{table_id}-caption" class="table-scroll" style=',
+        1,
+    )
+    # great-tables puts 8 KB of CSS, the same for every table but for its id, in each table: the
+    # document carries it once (table_css()), scoped to the wrapper class instead.
+    rendered = re.sub(r"<style>.*?</style>", "", rendered, count=1, flags=re.S)
     head, sep, rest = rendered.partition("<thead>")
     if not sep:
         raise ValueError("great-tables output has no <thead>; cannot place the caption")

@@ -181,6 +181,7 @@ def test_homes_plus_quarterly_learning_summary(warehouses, tmp_path):
         "What we changed",
         "How well we handled complaints",
         "How to complain",
+        "Appendix: chart data",
     ]
     changes = table(page, "tbl-residents-changes")
     descriptions = [r[1] for r in changes]

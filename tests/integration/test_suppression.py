@@ -10,9 +10,15 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipeline.reporting.commentary import compare
 from pipeline.reporting.render import render_annual_report
 from pipeline.reporting.sample import build_sample_database
-from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.suppression import (
+    mentions_small_count,
+    redact_small_counts,
+    suppress_small_numbers,
+    suppress_table,
+)
 
 COLUMNS = ["measure", "period", "breakdown", "breakdown_value", "view", "numerator",
            "denominator", "value", "display", "unit"]  # fmt: skip
@@ -33,7 +39,7 @@ def test_primary_and_secondary_suppression_in_a_breakdown():
     ] + [("received_1", "2024-25", "none", "all", "all", None, None, 55.0, "55", "count")]
     result = suppress_small_numbers(frame(rows), 5)
     assert shown(result)["a"] == "<5"  # primary
-    assert shown(result)["b"] == "<5"  # secondary: total 55 - 40 would reveal a
+    assert shown(result)["b"] == "[c]"  # secondary (12): never "<5", total 55 - 40 would reveal a
     assert shown(result)["c"] == "40" and shown(result)["d"] == "0"  # zero identifies nobody
     # Nothing that could rebuild a suppressed count is left in the frame.
     hidden = result.filter(pl.col("suppressed"))
@@ -60,6 +66,7 @@ def test_rates_on_small_denominators_and_headline_counts():
     ]
     result = suppress_small_numbers(frame(rows), 5)
     assert result["display"].to_list() == ["[c]", "75.0", "<5", "5"]
+    assert result["suppressed_reason"].to_list() == ["primary", None, "primary", None]
     assert result["numerator"].to_list()[0] is None  # 3 of 4 cannot be worked back
 
 
@@ -102,3 +109,78 @@ def test_published_annual_report_suppresses_and_internal_does_not(tmp_path):
     assert '"Zebra crossings"' not in published_html or not re.search(
         r'"Zebra crossings"[^\]]*\][^\]]*\[\s*3(\.0)?\s*[,\]]', published_html
     )
+
+
+def test_free_text_counts_under_5_are_found_and_redacted():
+    letter = (
+        "The Ombudsman's annual letter recorded two enquiries and one determination about us, "
+        "with 1 finding of service failure; it determined 21 cases. Stage 1 complaints rose."
+    )
+    assert mentions_small_count(letter)
+    redacted = redact_small_counts(letter)
+    assert not mentions_small_count(redacted)
+    assert "fewer than 5 enquiries" in redacted and "fewer than 5 determinations" in redacted
+    assert "fewer than 5 findings of service failure" in redacted
+    assert "21 cases" in redacted and "Stage 1 complaints" in redacted  # left alone
+
+
+def test_secondary_suppression_in_two_way_breakdowns_and_small_numerators():
+    # Rows are bodies, columns outcomes: a lone small cell in a row or a column is protected by a
+    # second cell of that row or column, shown as [c] whatever its size.
+    rows = [
+        ("findings", "2024-25", "body|outcome", f"{a}|{b}", "all", n, None, n, str(int(n)), "count")
+        for (a, b), n in {
+            ("ho", "maladmin"): 2.0,
+            ("ho", "service"): 9.0,
+            ("ho", "none"): 30.0,
+            ("lg", "maladmin"): 12.0,
+            ("lg", "service"): 20.0,
+            ("lg", "none"): 25.0,
+        }.items()
+    ]
+    result = suppress_small_numbers(frame(rows), 5)
+    shown_cells = shown(result)
+    assert shown_cells["ho|maladmin"] == "<5"
+    # The row (ho) and the column (maladmin) each need a second hidden cell.
+    assert shown_cells["ho|service"] == "[c]" and shown_cells["lg|maladmin"] == "[c]"
+    # Then the lg row and the service column each have one hidden cell: one more closes both.
+    assert shown_cells["lg|service"] == "[c]"
+    hidden = result.filter(pl.col("suppressed"))
+    assert set(hidden["suppressed_reason"]) == {"primary", "secondary"}
+    assert (hidden.filter(pl.col("display") == "<5")["suppressed_reason"] == "primary").all()
+    # A percentage whose numerator is 1-4 is hidden even with a large denominator.
+    rate = frame([("CH02_2", "2024-25", "none", "all", "all", 3.0, 40.0, 7.5, "7.5", "percent")])
+    assert suppress_small_numbers(rate, 5)["display"].to_list() == ["[c]"]
+
+
+def test_counts_that_are_not_about_people_are_shown():
+    rows = [("learning_actions", "2024-25", "none", "all", "all", 3.0, None, 3.0, "3", "count")]
+    assert suppress_small_numbers(frame(rows), 5)["display"].to_list() == ["3"]
+
+
+def test_suppress_table_protects_row_totals():
+    files = pl.DataFrame({"File": ["a.csv", "b.csv"], "Read": [142, 900], "Loaded": [141, 900],
+                          "Quarantined": [1, 0]})  # fmt: skip
+    out = suppress_table(files, ["Read", "Loaded", "Quarantined"], column_totals=False)
+    assert out.row(0)[3] == "<5"
+    # read - loaded must not give the quarantined count away: one of them is hidden.
+    assert "[c]" in out.row(0)[1:3]
+    assert out.row(1) == ("b.csv", "900", "900", "0")
+    # With column totals published, the column of the hidden cell needs a second one too.
+    both = suppress_table(files, ["Read", "Loaded", "Quarantined"])
+    assert sum(cell == "[c]" for cell in both.row(1)) >= 1
+
+
+def test_sentences_about_a_hidden_headline_never_misstate_it():
+    # LCHO has 2 stage 1 complaints (primary); LCRA's 40 is hidden only to protect it.
+    rows = [
+        ("CH01_1", "2024-25", "stock_type", v, "regulator", n, 500.0, n * 2, f"{n * 2:.1f}",
+         "per_1000")
+        for v, n in (("lcra", 40.0), ("lcho", 2.0))
+    ]  # fmt: skip
+    result = suppress_small_numbers(frame(rows), 5)
+    lcra, lcho = result.row(0, named=True), result.row(1, named=True)
+    assert (lcra["display"], lcra["suppressed_reason"]) == ("[c]", "secondary")
+    assert "fewer than 5" not in compare("CH01_1", lcra, None, None)
+    assert "withheld" in compare("CH01_1", lcra, None, None)
+    assert "fewer than 5 cases" in compare("CH01_1", lcho, None, None)

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.reporting.browser import chromium_path
+from pipeline.reporting.charts import PLOTLY_FILE
 from pipeline.reporting.pdf import BackgroundPrints, html_to_pdf, warm_up_charts
 from pipeline.reporting.render import chart_warm_up_html
 
@@ -120,4 +121,5 @@ def test_warm_up_leaves_nothing_behind_and_printing_goes_on(tmp_path):
     (folder / "doc.html").write_text(_document(2), encoding="utf-8")
     out = html_to_pdf(folder / "doc.html", folder / "doc.pdf", title="T")
     assert _contents(out) == ["1. Section 0 2", "2. Section 1 3"]
-    assert sorted(p.name for p in folder.iterdir()) == ["doc.html", "doc.pdf"]
+    # Only the shared chart script the documents load stays beside them.
+    assert sorted(p.name for p in folder.iterdir()) == ["doc.html", "doc.pdf", PLOTLY_FILE]

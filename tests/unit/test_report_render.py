@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.periods import ReportingYear, parse_quarter
 from pipeline.reporting import render
+from pipeline.reporting.charts import PLOTLY_FILE
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.committee import periods_to_date, previous_period
 from pipeline.reporting.data import Measures, year_to_date
@@ -47,6 +48,7 @@ ANNUAL_HEADINGS = [
     "The board's response",
     "The policies applied",
     "Appendix: methodology and data quality",
+    "Appendix: chart data",
 ]
 
 
@@ -86,15 +88,22 @@ def test_annual_report_sections_escaping_and_single_plotly(sample, workspace, tm
     assert HOSTILE_CATEGORY not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Demo Homes &lt;Test&gt; &amp; Co" in html
-    # plotly.js is inlined exactly once, and nothing is fetched from a CDN.
-    assert html.count("plotly.js v") == 1
-    outside_bundle = re.sub(r"<script>.*?</script>", "", html, count=1, flags=re.DOTALL)
-    assert "cdn.plot.ly" not in outside_bundle and 'src="http' not in html
+    # plotly.js is one shared file beside the documents (loaded relatively, works offline), never
+    # inlined, and nothing is fetched from a CDN.
+    assert html.count(f'<script src="{PLOTLY_FILE}"></script>') == 1
+    assert "plotly.js v" not in html and (paths["html"].parent / PLOTLY_FILE).is_file()
+    assert "cdn.plot.ly" not in html and 'src="http' not in html
     # Every chart has a text summary and a data-table alternative.
     charts = re.findall(r'<figure class="chart"', html)
     assert len(charts) >= 5
     assert html.count('class="chart-summary"') == len(charts)
-    assert html.count('<details class="chart-data">') == len(charts)
+    # Each chart links to its data table in the chart-data appendix (printed in the PDF too).
+    assert html.count('class="chart-data-link"') == len(charts)
+    appendix = html.split('id="chart-data"', 1)[1]
+    for chart_id in re.findall(
+        r'<figure class="chart" role="group" aria-labelledby="(chart-[^"]+)-caption"', html
+    ):
+        assert f'<div id="{chart_id}-data"' in appendix
     assert seconds < 10, f"rendering took {seconds:.1f} s"
 
 
@@ -169,7 +178,7 @@ def test_suppression_primary_secondary_and_rates():
     out = suppress_small_numbers(frame)
     shown = dict(zip(out["breakdown_value"] + out["measure"], out["display"], strict=True))
     assert shown["areceived_1"] == "<5"  # primary
-    assert shown["creceived_1"] == "<5"  # secondary: smallest other non-zero count
+    assert shown["creceived_1"] == "[c]"  # secondary: smallest other non-zero count, never "<5"
     assert shown["breceived_1"] == "40"
     assert shown["dreceived_1"] == "0"  # zero identifies nobody
     assert shown["allreceived_1"] == "55"
@@ -367,6 +376,7 @@ def test_committee_pack_and_learning_summary(sample, tmp_path, workspace):
         "Open and overdue complaints",
         "Ombudsman cases and overdue actions",
         "Where complaints came from",
+        "Appendix: chart data",
     ]
     assert "Year to date" in pack and "Q1 2024/25" in pack
     # Q1 + Q2 stage 1 received: 2 x round(710 / 4) = 356 in the sample.

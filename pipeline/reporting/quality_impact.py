@@ -1,0 +1,281 @@
+"""What quarantine takes out of the headline measures, and how complete each mapped field is.
+
+The data-quality report's answer to "does this matter?": for each reporting year, stage and rule,
+how many complaints are missing from CH01 (complaints received) and CH02 (answered in time) because
+a row was quarantined, e.g. "7 stage 1 complaints received in 2024-25 were quarantined (response
+before receipt) and are not in CH01 or CH02: correct them at source and rerun". And, per mapped
+field, the share of loaded rows that carry a value.
+
+Reads the ``quarantine`` entries (structured fields only), the loaded ``complaint`` rows' received
+dates (joined on file and row, set-based) and the workspace's mappings (which source column feeds
+which stage). Counts only: no raw value leaves this module except a date parsed to its year.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.mapping import Mapping, load_mappings
+from pipeline.reporting.data import query_frame, table_exists
+from pipeline.reporting.labels import label
+
+# Rules whose row is a repeat of one that loaded: nothing is missing from any measure.
+NO_EFFECT_RULES = {"duplicate_row"}
+# What a missing stage (or a missing complaint, all its stages) takes out of, per regime.
+HEADLINE = {
+    "eng": "CH01 and CH02 (tenant satisfaction measures)",
+    "sct": "the ARC complaint indicators",
+    None: "the complaint counts and timeliness (CH01 and CH02)",
+}
+# A short name per quarantine rule for a sentence (pipeline/sources/fields.py RULE_TEXT has the
+# full reason); an unlisted rule reads as its id with spaces.
+RULE_NAMES = {
+    "date_unparseable": "a date that could not be read",
+    "date_in_future": "a date after the data cut",
+    "required_missing": "a required field blank",
+    "unknown_code": "a value not in the mapping's codes",
+    "number_unparseable": "a number that could not be read",
+    "response_before_receipt": "response before receipt",
+    "ack_before_receipt": "acknowledged before receipt",
+    "stage2_before_stage1_response": "stage 2 before the stage 1 response",
+    "conflicting_rows": "two different rows for the same complaint",
+    "duplicate_id_across_files": "the same complaint, different, in two files",
+    "route_unknown": "a record type the mapping does not list",
+    "parent_quarantined": "its complaint was quarantined",
+}
+
+
+def rule_name(rule: str) -> str:
+    return RULE_NAMES.get(rule, rule.replace("_", " "))
+
+
+def _column_stages(mappings: dict[str, Mapping]) -> pl.DataFrame:
+    """(mapping, source column, stage) for every column a complaint mapping reads: stage 1 or 2
+    for a stage field, 0 for a complaint-level field (the whole complaint)."""
+    rows = []
+    for path, mapping in mappings.items():
+        if mapping.target != "complaint":
+            continue
+        for spec in mapping.columns.values():
+            if spec.column is not None:
+                rows.append((path, spec.column, 0))
+        for stage, fields in mapping.stages.items():
+            for spec in fields.values():
+                if spec.column is not None:
+                    rows.append((path, spec.column, int(stage)))
+    return pl.DataFrame(rows, schema={"mapping": pl.String, "column_name": pl.String,
+                                      "stage": pl.Int8}, orient="row").unique()  # fmt: skip
+
+
+def _received_columns(mappings: dict[str, Mapping]) -> dict[str, tuple[str, list[str]]]:
+    """mapping -> (the received-date source column, its date formats)."""
+    found = {}
+    for path, mapping in mappings.items():
+        spec = mapping.columns.get("received_date")
+        if mapping.target == "complaint" and spec is not None and spec.column is not None:
+            found[path] = (spec.column, mapping.date_formats)
+    return found
+
+
+def _year_key(date: pl.Expr) -> pl.Expr:
+    """Reporting year (1 April to 31 March) of a date, as ``2024-25``."""
+    start = date.dt.year() - (date.dt.month() < 4).cast(pl.Int32)
+    return start.cast(pl.String) + "-" + ((start + 1) % 100).cast(pl.String).str.zfill(2)
+
+
+def quarantine_impact(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, workspace: Path | None
+) -> pl.DataFrame:
+    """Complaints missing from the headline measures because of quarantine.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per reporting year (``unknown`` when no date survives), stage (1, 2, or 0 for the
+        whole complaint), rule and regime: ``complaints`` (distinct source rows) and ``measures``
+        (what they are missing from). Repeats of loaded rows (duplicate_row) are left out.
+    """
+    if not table_exists(con, "quarantine") or not table_exists(con, "ingest_file"):
+        return pl.DataFrame()
+    entries = query_frame(
+        con,
+        """
+        select q.source_file, q.source_row, q.target_table, q.column_name, q.rule, q.raw_value,
+               f.mapping, c.received_date, c.regime, c.complaint_id is not null as complaint_loaded
+        from quarantine q
+        join ingest_file f using (landlord_id, source_file)
+        left join complaint c
+          on c.landlord_id = q.landlord_id and c.source_file = q.source_file
+         and c.source_row = q.source_row
+        where q.landlord_id = ? and q.target_table in ('complaint', 'complaint_stage')
+        """
+        if table_exists(con, "complaint")
+        else "select 1 where false",
+        [landlord_id] if table_exists(con, "complaint") else None,
+    )
+    entries = entries.filter(~pl.col("rule").is_in(NO_EFFECT_RULES)) if entries.height else entries
+    if entries.is_empty():
+        return pl.DataFrame()
+    mappings = load_mappings(Path(workspace)) if workspace is not None else {}
+    stages = _column_stages(mappings)
+    entries = entries.join(stages, on=["mapping", "column_name"], how="left")
+    # A date parsed from the quarantined received-date cell gives the year of a complaint that did
+    # not load; only its year is kept.
+    received = _received_columns(mappings)
+    raw_date = pl.lit(None, pl.Date)
+    for path, (column, formats) in received.items():
+        parsed = pl.coalesce(
+            [pl.col("raw_value").str.strip_chars().str.to_date(f, strict=False) for f in formats]
+            + [
+                pl.col("raw_value").str.strip_chars().str.to_datetime(f, strict=False).dt.date()
+                for f in formats
+            ]
+        )
+        raw_date = (
+            pl.when((pl.col("mapping") == path) & (pl.col("column_name") == column))
+            .then(parsed)
+            .otherwise(raw_date)
+        )
+    entries = entries.with_columns(
+        pl.coalesce("received_date", raw_date).alias("date"),
+        # A complaint-level rule takes the whole complaint out (stage 0); so does a stage rule
+        # whose complaint did not load.
+        pl.when(~pl.col("complaint_loaded") | (pl.col("target_table") == "complaint"))
+        .then(pl.lit(0, pl.Int8))
+        .otherwise(pl.col("stage").fill_null(0))
+        .alias("stage"),
+    )
+    # A complaint that did not load has no regime; a landlord with one regime has it anyway.
+    regimes = query_frame(
+        con, "select distinct regime from complaint where landlord_id = ?", [landlord_id]
+    )["regime"].to_list()
+    if len(regimes) == 1:
+        entries = entries.with_columns(pl.col("regime").fill_null(regimes[0]))
+    per_row = entries.group_by("source_file", "source_row", "stage").agg(
+        pl.col("rule").sort().first(),
+        pl.col("date").drop_nulls().first(),
+        pl.col("regime").drop_nulls().first(),
+    )
+    # A row whose whole complaint is out counts once, under the whole complaint, not per stage.
+    whole = per_row.filter(pl.col("stage") == 0).select("source_file", "source_row")
+    per_row = pl.concat(
+        [
+            per_row.filter(pl.col("stage") == 0),
+            per_row.filter(pl.col("stage") != 0).join(
+                whole, on=["source_file", "source_row"], how="anti"
+            ),
+        ]
+    )
+    return (
+        per_row.with_columns(
+            pl.when(pl.col("date").is_not_null())
+            .then(_year_key(pl.col("date")))
+            .otherwise(pl.lit("unknown"))
+            .alias("year")
+        )
+        .group_by("year", "stage", "rule", "regime")
+        .agg(pl.len().alias("complaints"))
+        .with_columns(
+            pl.col("regime")
+            .replace_strict(HEADLINE, default=HEADLINE[None])
+            .fill_null(HEADLINE[None])
+            .alias("measures")
+        )
+        .sort(["year", "stage", "complaints", "rule"], descending=[False, False, True, False])
+    )
+
+
+def impact_sentences(impact: pl.DataFrame) -> list[str]:
+    """One sentence per row of :func:`quarantine_impact`, saying what to do."""
+    sentences = []
+    for row in impact.iter_rows(named=True):
+        n = row["complaints"]
+        what = (
+            f"stage {row['stage']} complaint{'s' if n != 1 else ''}"
+            if row["stage"]
+            else f"complaint{'s' if n != 1 else ''} (every stage)"
+        )
+        if row["year"] == "unknown":
+            when = "whose received date could not be read"
+        elif row["stage"] == 2:
+            when = f"(complaint first received in {row['year']})"
+        else:
+            when = f"received in {row['year']}"
+        verb = "were" if n != 1 else "was"
+        sentences.append(
+            f"{n:,} {what} {when} {verb} quarantined ({rule_name(row['rule'])}) and "
+            f"{'are' if n != 1 else 'is'} not in {row['measures']}: correct "
+            f"{'them' if n != 1 else 'it'} at source and rerun."
+        )
+    return sentences
+
+
+def field_completeness(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, workspace: Path | None
+) -> pl.DataFrame:
+    """Per mapped complaint field (and stage): loaded rows, rows with a value, and the share.
+
+    Only fields a mapping reads from a source column are listed (a constant is always complete);
+    one aggregate query per table, whatever the number of complaints.
+    """
+    if workspace is None:
+        return pl.DataFrame()
+    mappings = load_mappings(Path(workspace))
+    mapped: dict[tuple[str, int], dict[str, set[str]]] = {}
+    for mapping in mappings.values():
+        if mapping.target != "complaint":  # ombudsman cases, surveys, compliments ...
+            for field, spec in mapping.columns.items():
+                if spec.column is not None:
+                    fields = mapped.setdefault((mapping.target, 0), {})
+                    fields.setdefault(field, set()).add(spec.column)
+            continue
+        for field, spec in mapping.columns.items():
+            if spec.column is not None:
+                mapped.setdefault(("complaint", 0), {}).setdefault(field, set()).add(spec.column)
+        for stage, fields in mapping.stages.items():
+            for field, spec in fields.items():
+                if spec.column is not None:
+                    key = ("complaint_stage", int(stage))
+                    mapped.setdefault(key, {}).setdefault(field, set()).add(spec.column)
+    records = []
+    for (table, stage), fields in sorted(mapped.items()):
+        if not table_exists(con, table):
+            continue
+        present = set(query_frame(con, f"select * from {table} limit 0").columns)  # noqa: S608
+        names = sorted(f for f in fields if f in present)
+        if not names:
+            continue
+        counts = ", ".join(f'count("{f}") as "{f}"' for f in names)
+        where = "landlord_id = ?" + (" and stage = ?" if stage else "")
+        params = [landlord_id, stage] if stage else [landlord_id]
+        row = con.execute(
+            f"select count(*) as _rows, {counts} from {table} where {where}",  # noqa: S608
+            params,
+        ).fetchall()[0]
+        total = row[0]
+        for name, filled in zip(names, row[1:], strict=True):
+            records.append(
+                [
+                    f"Complaint stage {stage}" if stage else label(table),
+                    label(name),
+                    ", ".join(sorted(fields[name])),
+                    total,
+                    filled,
+                    None if total == 0 else round(100.0 * filled / total, 1),
+                ]
+            )
+    return pl.DataFrame(
+        records,
+        schema={
+            "Level": pl.String,
+            "Field": pl.String,
+            "Source column": pl.String,
+            "Rows loaded": pl.Int64,
+            "With a value": pl.Int64,
+            "Complete (%)": pl.Float64,
+        },
+        orient="row",
+    )

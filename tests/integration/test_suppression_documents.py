@@ -1,0 +1,315 @@
+"""Property test: every published document of every example and year suppresses without misstating.
+
+For each example workspace and each reporting year, the published documents (the annual report's
+website version, the learning summary, the scheme and business-unit reports) are rendered, and each
+is rendered again with suppression turned off (its internal twin, same layout). Then:
+
+1. no table cell and no sentence shows a count from 1 to 4;
+2. no percentage is shown whose numerator (percentage x its visible denominator) is 1 to 4, and no
+   published measure row shows a rate whose numerator or denominator is 1 to 4;
+3. every ``<5`` stands where the twin shows 1 to 4 (a count of 5 or more is never ``<5``), and every
+   ``[c]`` is in the key's sense (withheld, not misstated);
+4. a chart bar whose label is suppressed carries no value;
+5. each document is at most 1.5 MB, with plotly.js beside it when it has charts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html as html_lib
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipeline.config import load_landlord
+from pipeline.ingest import ingest_workspace
+from pipeline.measures import compute_measures
+from pipeline.periods import ReportingYear
+from pipeline.reporting import render, schemes, suppression
+from pipeline.reporting.charts import PLOTLY_FILE
+from pipeline.reporting.suppression import (
+    NOT_ABOUT_PEOPLE,
+    mentions_small_count,
+    suppress_small_numbers,
+)
+from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES = ["council_housing", "homes_plus", "housing21", "small_specialist"]
+YEARS = ["2023-24", "2024-25", "2025-26"]
+
+
+@pytest.fixture(scope="module", params=EXAMPLES)
+def example(request):
+    workspace = DEFAULT_WORKSPACES_ROOT / request.param
+    landlord = load_landlord(workspace)
+    con = duckdb.connect()
+    ingest_workspace(con, workspace, landlord, "test-key")
+    compute_measures(con, landlord, [ReportingYear.parse(y) for y in YEARS])
+    yield workspace, landlord, con
+    con.close()
+
+
+def _published_documents(con, landlord, workspace, year, out: Path) -> dict[str, Path]:
+    """Every published HTML document of the year, by name."""
+    documents = {
+        "annual_report_published": render.render_annual_report(
+            con, landlord, year, out, published=True, workspace=workspace, pdf=False
+        )["html"],
+        "learning_summary": render.render_learning_summary(
+            con, landlord, year, out, workspace=workspace, pdf=False
+        )["html"],
+    }
+    if landlord.schedules.learning_summary == "quarterly":  # published every quarter too
+        for quarter in ReportingYear.parse(year).quarters():
+            documents[f"learning_summary_{quarter.key}"] = render.render_learning_summary(
+                con, landlord, quarter.key, out / quarter.key, workspace=workspace, pdf=False
+            )["html"]
+    found = schemes.render_scheme_reports(con, landlord, year, out, workspace=workspace, pdf=False)
+    if found:
+        documents["scheme_reports"] = found["html"]
+        for folder in ("schemes", "business_units"):
+            for path in sorted((out / folder).glob("*.html")) if folder in found else []:
+                documents[f"{folder}/{path.stem}"] = path
+    return documents
+
+
+def _unsuppressed_twins(monkeypatch, con, landlord, workspace, year, out: Path):
+    """The same documents with the measures read unsuppressed (what the internal version shows)."""
+    load = render._load
+
+    def unsuppressed(con, landlord, start, end, published, extra=()):
+        return load(con, landlord, start, end, False, extra)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(render, "_load", unsuppressed)
+        patch.setattr(suppression, "suppress_table", lambda frame, *args, **kwargs: frame)
+        twins = _published_documents(con, landlord, workspace, year, out)
+        internal = render.render_annual_report(
+            con, landlord, year, out / "internal", workspace=workspace, pdf=False
+        )["html"]
+    twins["annual_report_published"] = internal
+    return twins
+
+
+def visible_tokens(page: str) -> list[str]:
+    """The words a reader sees (scripts, styles and tags removed, entities decoded)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return html_lib.unescape(page).split()
+
+
+# Columns that hold something other than a count of complaints or people (a stage number, a
+# timescale in working days, a year).
+NOT_COUNTS = re.compile(
+    r"^(stage|.*\(wd\)|.*working days.*|.*days.*|year|files|quarter|month)$", re.I
+)
+
+
+# Rows counting things that are not complaints or people (suppression.NOT_ABOUT_PEOPLE): the
+# landlord's improvement actions, the Ombudsman's orders against it, its homes, the Code's
+# provisions it meets.
+NOT_PEOPLE_ROWS = re.compile(r"^Self-assessment|/ .*(improvement|failure order|homes)", re.I)
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def tables(page: str) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(caption, column headings, body rows of cell text) of every table."""
+    found = []
+    for table in re.findall(r"<table\b.*?</table>", page, flags=re.S):
+        caption = re.search(r"<caption[^>]*>(.*?)</caption>", table, flags=re.S)
+        head = re.search(r"<thead\b.*?</thead>", table, flags=re.S)
+        head_rows = re.findall(r"<tr\b.*?</tr>", head.group(0), flags=re.S) if head else []
+        headings = [_text(h) for h in re.findall(r"<th\b[^>]*>(.*?)</th>", head_rows[-1], re.S)] if head_rows else []  # fmt: skip
+        body = re.search(r"<tbody\b.*?</tbody>", table, flags=re.S)
+        rows = [
+            [_text(c) for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", row, re.S)]
+            for row in re.findall(r"<tr\b.*?</tr>", body.group(0) if body else "", flags=re.S)
+        ]
+        found.append((_text(caption.group(1)) if caption else "", headings, rows))
+    return found
+
+
+def table_cells(page: str) -> list[tuple[str, str, str]]:
+    """(caption and row label, column heading, text) of every table body cell."""
+    return [
+        (f"{caption} / {row[0]}", headings[i] if i < len(headings) else "", value)
+        for caption, headings, rows in tables(page)
+        for row in rows
+        for i, value in enumerate(row)
+    ]
+
+
+def keyed_cells(page: str) -> dict[tuple, str]:
+    """Table cells keyed by caption (and its occurrence), row label (first cell) and column
+    heading: the same cell in two versions of a document, whatever order the rows are sorted in.
+    A row whose first cell is itself a figure is keyed by its position."""
+    cells = {}
+    seen: dict[str, int] = {}
+    for caption, headings, rows in tables(page):
+        occurrence = seen[caption] = seen.get(caption, -1) + 1
+        for number, row in enumerate(rows):
+            figure = re.fullmatch(r"[\d.,%<\[\]cU–-]+", row[0] if row else "") is not None
+            key = number if figure else row[0]
+            for i, value in enumerate(row[1:], start=1):
+                heading = headings[i] if i < len(headings) else str(i)
+                cells[(caption, occurrence, key, heading)] = value
+    return cells
+
+
+def sentences(page: str) -> list[str]:
+    page = re.sub(r"<(script|style|table)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    blocks = re.findall(r"<(p|li|dd|figcaption)\b[^>]*>(.*?)</\1>", page, flags=re.S)
+    return [" ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", b)).split()) for _, b in blocks]
+
+
+def chart_bars(page: str) -> list[dict]:
+    """The bar traces of the page's Plotly charts."""
+    traces = []
+    for call in re.findall(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\])\s*,\s*\{", page, re.S):
+        try:
+            traces += [t for t in json.loads(call) if t.get("type") == "bar"]
+        except json.JSONDecodeError:
+            continue
+    return traces
+
+
+def _small_cell(cell: str) -> bool:
+    return re.fullmatch(r"[1-4]", cell) is not None
+
+
+def _percent_leaks(text: str) -> list[str]:
+    """'x% of N' or 'x% (n of N)' statements whose numerator works back to 1-4."""
+    leaks = []
+    for match in re.finditer(r"(\d+(?:\.\d+)?)\s*%\s*(?:of|of the)\s+(\d[\d,]*)\b", text):
+        numerator = round(float(match.group(1)) * int(match.group(2).replace(",", "")) / 100)
+        if 0 < numerator < 5:
+            leaks.append(match.group(0))
+    for match in re.finditer(r"\((\d[\d,]*) of (\d[\d,]*)\)", text):
+        if 0 < int(match.group(1).replace(",", "")) < 5:
+            leaks.append(match.group(0))
+    return leaks
+
+
+def _misstated(page: str, twin: str) -> list[str]:
+    """Each ``<5`` (table cell or sentence) whose counterpart in the unsuppressed twin is not 1-4."""
+    wrong = []
+    published_cells, twin_cells = keyed_cells(page), keyed_cells(twin)
+    for key, value in published_cells.items():
+        if value == "<5" and not re.fullmatch(r"[1-4]", twin_cells.get(key, "")):
+            wrong.append(f"<5 where the internal version shows {twin_cells.get(key)!r}: {key}")
+    without_tables = [
+        visible_tokens(re.sub(r"<table\b.*?</table>", " ", p, flags=re.S)) for p in (page, twin)
+    ]
+    published, internal = without_tables
+    matcher = difflib.SequenceMatcher(None, published, internal, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace":
+            continue
+        for offset, word in enumerate(published[i1:i2]):
+            if word.rstrip(".,;)") != "<5":
+                continue
+            other = internal[j1 + offset] if j1 + offset < j2 else ""
+            if not re.fullmatch(r"[1-4][.,;)]?", other):
+                context = " ".join(published[max(0, i1 - 6) : i1 + offset + 1])
+                wrong.append(f"<5 where the internal version shows {other!r}: {context}")
+    return wrong
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_published_documents_never_show_or_misstate_small_counts(
+    example, year, tmp_path, monkeypatch
+):
+    workspace, landlord, con = example
+    documents = _published_documents(con, landlord, workspace, year, tmp_path / "published")
+    twins = _unsuppressed_twins(monkeypatch, con, landlord, workspace, year, tmp_path / "twin")
+    assert documents.keys() == twins.keys()
+    problems: list[str] = []
+    for name, path in documents.items():
+        page = path.read_text(encoding="utf-8")
+        # Weight (issue 16 point 9): plotly.js is shared beside the documents, not inlined.
+        if path.stat().st_size > 1_500_000:
+            problems.append(f"{name}: {path.stat().st_size:,} bytes, over 1.5 MB")
+        if '<figure class="chart"' in page and not (path.parent / PLOTLY_FILE).is_file():
+            problems.append(f"{name}: charts without {PLOTLY_FILE} beside the document")
+        problems += [
+            f"{name}: {caption}: {heading} {cell!r}"
+            for caption, heading, cell in table_cells(page)
+            if (
+                _small_cell(cell)
+                and not NOT_COUNTS.match(heading)
+                and not NOT_PEOPLE_ROWS.search(caption)
+            )
+            or mentions_small_count(cell)
+        ]
+        for text in sentences(page):
+            if mentions_small_count(text):
+                problems.append(f"{name}: sentence states a small count: {text[:160]}")
+            problems += [f"{name}: percentage reveals a small count: {p}" for p in
+                         _percent_leaks(text)]  # fmt: skip
+        for trace in chart_bars(page):
+            for value, text in zip(trace.get("x", []), trace.get("text") or [], strict=False):
+                if text in ("&lt;5", "<5", "[c]") and value is not None:
+                    problems.append(f"{name}: chart bar {text} drawn at {value}")
+        twin = twins[name].read_text(encoding="utf-8")
+        problems += [f"{name}: {w}" for w in _misstated(page, twin)]
+    assert problems == [], "\n".join(problems[:40])
+
+
+def test_published_measure_rows_hide_every_rate_of_a_small_count(example):
+    _, landlord, con = example
+    frame = con.sql("select * from measures").pl()
+    published = suppress_small_numbers(frame, landlord.thresholds.small_number_suppression)
+    internal = frame.with_row_index("_row").join(
+        published.with_row_index("_row").select(
+            "_row", "suppressed", "suppressed_reason", "display"
+        ),
+        on="_row",
+        suffix="_published",
+    )
+    shown_rates = internal.filter(
+        pl.col("unit").is_in(["percent", "per_1000", "wd"])
+        & ~pl.col("suppressed")
+        & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
+    )
+    small = lambda c: pl.col(c).is_between(1, 4)  # noqa: E731
+    leaks = shown_rates.filter(
+        small("denominator") | (pl.col("unit").is_in(["percent", "per_1000"]) & small("numerator"))
+    )
+    assert leaks.is_empty(), leaks.head(5)
+    # "<5" only where the count really is 1-4; a count of 5 or more that is hidden says [c].
+    small_shown = internal.filter(pl.col("display_published") == "<5")
+    # (weighted survey counts can be fractional: 4.3 weighted responses is under 5 too)
+    assert ((small_shown["value"] > 0) & (small_shown["value"] < 5)).all()
+    assert small_shown["unit"].eq("count").all()
+    big_hidden = internal.filter(
+        pl.col("suppressed") & (pl.col("value") >= 5) & (pl.col("unit") == "count")
+    )
+    assert big_hidden["display_published"].eq("[c]").all()
+    assert (big_hidden["suppressed_reason"] == "secondary").all()
+    # No breakdown slice is left with exactly one hidden cell beside shown non-zero cells (its
+    # total minus the shown cells would give it away); a lone hidden cell among zeros equals the
+    # total, which is then a small count hidden itself.
+    slices = (
+        internal.filter((pl.col("breakdown") != "none") & pl.col("unit").eq("count"))
+        .group_by("measure", "period", "breakdown", "view")
+        .agg(
+            pl.col("suppressed").sum().alias("hidden"),
+            ((pl.col("value") > 0) & ~pl.col("suppressed")).sum().alias("shown_non_zero"),
+            pl.col("breakdown").first().alias("b"),
+        )
+    )
+    lone = slices.filter(
+        (pl.col("hidden") == 1)
+        & (pl.col("shown_non_zero") > 0)
+        & ~pl.col("b").str.contains("|", literal=True)
+    )
+    assert lone.is_empty(), lone.head(5)
