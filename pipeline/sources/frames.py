@@ -56,6 +56,43 @@ def _missing_columns_error(
     )
 
 
+# First bytes of files that are not what a mapping's ``format`` says.
+_GZIP, _ZIP, _OLE2 = b"\x1f\x8b", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _check_kind(path: Path, shown: str, file_format: str, encoding: str) -> None:
+    """Refuse, with a message naming the file and what to do, a file of another kind."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if file_format == "csv":
+        if head.startswith(_GZIP):
+            raise IngestError(
+                f"{shown}: is a gzip-compressed file, not a CSV; decompress it and put the "
+                ".csv itself in the workspace"
+            )
+        if head.startswith(_ZIP):
+            raise IngestError(
+                f"{shown}: is a zip archive or an XLSX workbook, not a CSV; extract the CSV from "
+                "the archive, or for a workbook set 'format: xlsx' in the mapping"
+            )
+        if head.startswith(_OLE2):
+            raise IngestError(
+                f"{shown}: is an old Excel (.xls) workbook, not a CSV; save it as 'CSV UTF-8'"
+            )
+        utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        if b"\x00" in head and not (utf16 and encoding.lower() in {"auto", "utf-16"}):
+            raise IngestError(
+                f"{shown}: is not a text CSV file (it contains NUL bytes: UTF-16 without a "
+                "byte-order mark, a binary file, or a corrupt download); save the export again "
+                "as 'CSV UTF-8'"
+            )
+    elif not head.startswith(_ZIP):
+        raise IngestError(
+            f"{shown}: is not a readable XLSX workbook (a workbook is a zip archive and this "
+            "file is not one); save it from Excel as .xlsx, or for a CSV set 'format: csv' in the mapping"
+        )
+
+
 def read_source(
     path: Path,
     workspace: Path,
@@ -89,6 +126,7 @@ def read_source(
         a limit in ``limits``.
     """
     shown = Path(path).relative_to(workspace).as_posix()
+    _check_kind(Path(path), shown, mapping.format, mapping.encoding)
     if limits is not None:
         # Before a byte is read: a file too large or too wide is refused, not loaded into memory.
         check_input_limits(
@@ -106,7 +144,7 @@ def read_source(
     if not data or data.isspace():
         raise IngestError(f"{shown}: the file is empty")
     if mapping.format == "csv":
-        if b"\x00" in data:
+        if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise IngestError(
                 f"{shown}: is not a text CSV file (it contains binary data; is it an XLSX "
                 "saved with a .csv name, or a corrupt download?)"
@@ -123,7 +161,17 @@ def read_source(
     else:
         del data
         encoding = "xlsx"
-        raw = read_xlsx_text(path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown)
+        try:
+            raw = read_xlsx_text(
+                path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown
+            )
+        except IngestError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any reader failure on a corrupt workbook
+            raise IngestError(
+                f"{shown}: is not a readable XLSX workbook ({type(exc).__name__}); open it in "
+                "Excel and save it again, or export it afresh"
+            ) from None
         header = [c for c in raw.columns if c != "__row"]
 
     missing = [c for c in wanted if c not in header]
