@@ -39,6 +39,7 @@ from pipeline.sources.fields import (
     issue_selects,
     lit,
     row_issue_select,
+    safe_raw_sql,
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
@@ -616,9 +617,12 @@ def ingest_workspace(
                 )
             for item in planned:
                 _insert_records(con, item, landlord_id)
+            # A raw value is kept only when it cannot be personal data (a number, a date);
+            # otherwise its shape ("text, 27 characters"), whichever rule reported it.
+            raw = safe_raw_sql("raw_value")
             con.execute(
-                "insert into quarantine select $landlord_id, __file, __row, target_table, "
-                "column_name, rule, message, raw_value from _issues order by __file, __row, rule",
+                "insert into quarantine select $landlord_id, __file, __row, target_table, "  # noqa: S608
+                f"column_name, rule, message, {raw} from _issues order by __file, __row, rule",
                 {"landlord_id": landlord_id},
             )
             _load_reference(con, workspace, landlord)

@@ -10,11 +10,13 @@ is why the f-string SQL below is safe; the pseudonymisation key is always a boun
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.mapping import FieldSpec
 from pipeline.pseudonymise import pseudonymise_expr
+from pipeline.schemas import COUNT_ORDER, DATE_ORDER, value_bounds
 from pipeline.sources.canonical import (
     ALLOWED_CODES,
     CODE_SYNONYMS,
@@ -43,6 +45,11 @@ RULE_TEXT = {
     "route_unknown": "the value is not listed in the mapping's route values",
     "parent_quarantined": "the complaint this stage belongs to was quarantined, so the stage "
     "cannot load",
+    "out_of_range": "the number is outside what the field allows (a negative amount, number of "
+    "days or count, or a score outside 1 to 5)",
+    "date_out_of_order": "the date is before the date it must follow (e.g. closed before received)",
+    "count_out_of_order": "the count is larger than the count it is part of (e.g. orders complied "
+    "with above orders made)",
 }
 
 # Stands for the typed value's column in a parse-failure condition (see value_sql).
@@ -61,6 +68,41 @@ ISSUE_COLUMNS = (
     "message",
     "raw_value",
 )
+
+
+# Values that cannot be personal data, kept as typed in quarantine.raw_value: a number (at most
+# nine digits before the point, so never a phone number), a date with or without a time, an
+# Excel error value, a yes/no token. Anything else is recorded by its shape only.
+SAFE_RAW = (
+    r"^(?:[£$€]?\s?[-+]?[£$€]?(?:[0-9]{1,3}(?:,[0-9]{3}){1,2}|[0-9]{1,9})(?:\.[0-9]{1,6})?"
+    r"|[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}"
+    r"(?:\.[0-9]*)?)?\s*(?:[AaPp][Mm]|Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"|#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|ERROR|GETTING_DATA)"
+    r"|(?i:y|n|yes|no|true|false|t|f))$"
+)
+
+
+def value_shape_sql(x: str) -> str:
+    """SQL describing a cell by its shape, never its content: ``text, 27 characters``."""
+    return (
+        f"case when {x} is null then null else 'text, ' || length({x}) || "
+        f"case when length({x}) = 1 then ' character' else ' characters' end end"
+    )
+
+
+def safe_raw_sql(x: str) -> str:
+    """SQL for quarantine.raw_value: the cell when it cannot be personal data, else its shape."""
+    return f"case when regexp_matches({x}, {lit(SAFE_RAW)}) then {x} else {value_shape_sql(x)} end"
+
+
+def value_shape(value: object) -> str | None:
+    """Python twin of :func:`safe_raw_sql` for values outside SQL (check failure cases)."""
+    if value is None:
+        return None
+    text = str(value)
+    if re.match(SAFE_RAW, text):
+        return text
+    return f"text, {len(text)} character" + ("" if len(text) == 1 else "s")
 
 
 def ident(name: str) -> str:
@@ -350,10 +392,41 @@ def _branches(
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:
         branches.append((f"{record.col(name)} > {lit(ctx.cut_date)}", "date_in_future"))
+    if column.kind in {"integer", "decimal", "double"} and plan.spec is not None:
+        bounds = value_bounds(column.table, column.name)
+        if bounds:
+            outside = " or ".join(f"not ({record.col(name)} {op} {lit(b)})" for op, b in bounds)
+            branches.append((f"({outside})", "out_of_range"))
     # Cross-field conditions are built late: column names exist only once the typed table is
     # planned (see typed_columns).
     branches += [(cond(), rule) for fname, rule, cond in record.cross if fname == name]
+    branches += _order_branches(record, name)
     return branches
+
+
+# Pairs a record's cross rules already cover under a rule of their own.
+_OWN_RULES = {("responded_date", "received_date"), ("acknowledged_date", "received_date")}
+
+
+def _order_branches(record: RecordPlan, name: str) -> list[tuple[str, str]]:
+    """``date_out_of_order`` / ``count_out_of_order`` for ``name`` (pipeline.schemas lists)."""
+    out = []
+    for pairs, rule in (
+        (DATE_ORDER.get(record.table, ()), "date_out_of_order"),
+        (COUNT_ORDER.get(record.table, ()), "count_out_of_order"),
+    ):
+        for later, earlier in pairs:
+            if later != name or earlier not in record.fields or (later, earlier) in _OWN_RULES:
+                continue
+            if not (_reads_source(record.fields[later]) or _reads_source(record.fields[earlier])):
+                continue
+            op = "<" if rule == "date_out_of_order" else ">"
+            out.append((f"{record.col(later)} {op} {record.col(earlier)}", rule))
+    return out
+
+
+def _reads_source(plan: FieldPlan) -> bool:
+    return plan.spec is not None and plan.spec.column is not None
 
 
 def any_issue_condition(records: list[RecordPlan], ctx: Context) -> str:
@@ -397,15 +470,15 @@ def issue_selects(record: RecordPlan, ctx: Context, typed: str, where: str = "tr
         if not branches:
             continue
         rule = "case " + " ".join(f"when {c} then {lit(r)}" for c, r in branches) + " end"
-        # Raw values only for structured fields; ids and free text may be personal data.
+        # The raw value only where it cannot be personal data (quarantine applies safe_raw_sql
+        # to every issue): ids and free text are only ever described by their shape.
         structured = column.kind != "text" or _is_coded(plan)
-        show_raw = (
-            plan.source is not None
-            and structured
-            and name not in ID_FIELDS
-            and name not in FREE_TEXT_FIELDS
-        )
-        raw = ident(plan.source) if show_raw else "null"
+        if plan.source is None:
+            raw = "null"
+        elif structured and name not in ID_FIELDS and name not in FREE_TEXT_FIELDS:
+            raw = ident(plan.source)
+        else:
+            raw = value_shape_sql(ident(plan.source))
         message = _message_sql("rule", record.table, name, plan.source_name)
         selects.append(
             f"select __file, __row, {lit(record.name)} as record, "  # noqa: S608

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 from pathlib import Path
 
@@ -75,3 +77,46 @@ def test_sql_and_python_hashes_agree():
     ).fetchall()
     assert got == [(pseudonymise("CMP-001", "k"),), (None,), (None,)]
     assert pseudonymise(" cmp-001", "k") == pseudonymise("CMP-001", "k")
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("-5", "-5"),
+        ("£1,250.50", "£1,250.50"),
+        ("31/02/2024", "31/02/2024"),
+        ("2024-04-01T10:00:00Z", "2024-04-01T10:00:00Z"),
+        ("#N/A", "#N/A"),
+        ("£50 to Jean Hall", "text, 16 characters"),
+        ("Jean Hall 07700 900123", "text, 22 characters"),
+        ("07700900123", "text, 11 characters"),  # ten or more digits: a phone, not an amount
+        ("jean@example.org", "text, 16 characters"),
+        ("AB123456C", "text, 9 characters"),
+        ("LE4 2XT", "text, 7 characters"),
+        ("x", "text, 1 character"),
+    ],
+)
+def test_quarantine_keeps_a_raw_value_only_when_it_cannot_be_personal_data(value, kept):
+    from pipeline.sources.fields import safe_raw_sql, value_shape
+
+    assert value_shape(value) == kept
+    sql = f"select {safe_raw_sql('v')} from (select ? as v)"  # noqa: S608
+    got = duckdb.connect().execute(sql, [value])
+    assert got.fetchone()[0] == kept
+
+
+def test_text_typed_into_a_number_field_reaches_quarantine_as_its_shape(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / "complaints_2024.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("cp1252"), newline="")))
+    rows[1][rows[0].index("Stage 1 Compensation")] = "£50 to Jean Hall 07700 900123"
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("cp1252"))
+    con = duckdb.connect()
+    ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    raw = con.execute(
+        "select raw_value from quarantine where source_row = 2 and rule = 'number_unparseable'"
+    ).fetchall()
+    assert raw == [("text, 29 characters",)]
+    assert "Jean" not in _all_text(con) and "07700" not in _all_text(con)

@@ -11,7 +11,7 @@ import dagster as dg
 
 from pipeline.partitions import landlord_and_year
 from pipeline.resources import ComplaintsStore
-from pipeline.schemas import SCHEMAS, validate_table
+from pipeline.schemas import SCHEMAS, describe_failures, validate_table
 from pipeline.sources.canonical import TARGET_TABLES
 
 _LOADED = ("complaint_stage", *TARGET_TABLES)
@@ -101,6 +101,7 @@ def _pandera_result(con, landlord_id: str, table: str) -> dg.AssetCheckResult:
         check_name=f"pandera_{table}",
         passed=failures.height == 0,
         severity=dg.AssetCheckSeverity.ERROR,
+        description=describe_failures(failures, table) or None,
         metadata={
             "rows_checked": frame.height,
             "failure_cases": failures.height,
