@@ -125,10 +125,10 @@ def _xlsx_columns_and_size(path: Path, shown: str) -> tuple[int | None, int]:
                         if last:
                             columns = _column_letters_to_number(last)
                             widest = max(widest or 0, columns)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         raise IngestError(
-            f"{shown}: is not a readable XLSX workbook ({type(exc).__name__}: the zip archive "
-            "is damaged); open it in Excel and save it again, or export it afresh"
+            f"{shown}: is not a readable XLSX workbook (the zip archive it is made of is "
+            "damaged); open it in Excel and save it again, or export it afresh"
         ) from None
     return widest, expanded
 

@@ -167,10 +167,10 @@ def read_source(
             )
         except IngestError:
             raise
-        except Exception as exc:  # noqa: BLE001 - any reader failure on a corrupt workbook
+        except Exception:  # noqa: BLE001 - any reader failure on a corrupt workbook
             raise IngestError(
-                f"{shown}: is not a readable XLSX workbook ({type(exc).__name__}); open it in "
-                "Excel and save it again, or export it afresh"
+                f"{shown}: is not a readable XLSX workbook (its contents are damaged); open it "
+                "in Excel and save it again, or export it afresh"
             ) from None
         header = [c for c in raw.columns if c != "__row"]
 
