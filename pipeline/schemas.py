@@ -471,6 +471,17 @@ class Quarantine(pa.DataFrameModel):
         return data.lazyframe.select(pl.col("message").str.starts_with(pl.col("rule")))
 
 
+class LabelOther(pa.DataFrameModel):
+    """Label values read as 'other' per file and field (``label_other``, data quality)."""
+
+    landlord_id: str = pa.Field(description="Landlord workspace id")
+    source_file: str = pa.Field(description="Export file, relative to the workspace")
+    target_table: str = pa.Field(description="Canonical table of the field")
+    field_name: str = pa.Field(description="Coded label field, e.g. non_financial_remedy")
+    column_name: str = pa.Field(nullable=True, description="Source column, as in the export")
+    rows_other: pl.Int32 = pa.Field(ge=1, description="Rows whose value became 'other'")
+
+
 class IngestFile(pa.DataFrameModel):
     """The reconciliation ledger: one row per file read (``ingest_file``)."""
 
@@ -507,6 +518,7 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "compliment": Compliment,
     "contact_restriction": ContactRestriction,
     "quarantine": Quarantine,
+    "label_other": LabelOther,
     "ingest_file": IngestFile,
 }
 

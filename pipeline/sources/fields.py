@@ -23,6 +23,7 @@ from pipeline.sources.canonical import (
     FREE_TEXT_FIELDS,
     ID_FIELDS,
     IMPLICIT_DEFAULTS,
+    LABEL_FIELDS,
     Column,
 )
 
@@ -244,6 +245,8 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
 
     x = ident(plan.source or "")
     blank_default = spec.default if spec.default is not None else implicit
+    if (column.table, column.name) in LABEL_FIELDS:
+        return label_sql(plan, x), None
     if spec.codes:
         whens = " ".join(
             f"when {lit(key.strip().lower())} then {_cast(lit(val), column)}"
@@ -314,6 +317,70 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     if blank_default is not None:
         parsed = f"coalesce({parsed}, case when {x} is null then {_cast(lit(blank_default), column)} end)"
     return parsed, failed
+
+
+_FOLD = "trim(regexp_replace(lower({e}), '[^a-z0-9]+', '_', 'g'), '_')"
+
+
+def _label_item(plan: FieldPlan, e: str) -> str:
+    """SQL coding one (trimmed) label value ``e``: the mapping's codes, else the canonical codes
+    and synonyms of :data:`LABEL_FIELDS`; anything else is 'other'."""
+    spec = plan.spec
+    if spec is not None and spec.codes:
+        whens = " ".join(
+            f"when {lit(key.strip().lower())} then {lit(value)}"
+            for key, value in spec.codes.items()
+        )
+        other = lit(spec.other if spec.other is not None else "other")
+        return f"(case lower({e}) {whens} else {other} end)"
+    codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
+    keys = ", ".join(lit(code) for code in codes)
+    whens = " ".join(f"when {_synonym_match(k)} then {lit(v)}" for k, v in synonyms.items())
+    fold = _FOLD.format(e=e)
+    return (
+        f"list_transform([{fold}], lambda f: case when f in ({keys}) then f "
+        f"{whens} else 'other' end)[1]"
+    )
+
+
+def _synonym_match(key: str, f: str = "f") -> str:
+    if key.endswith("*"):
+        return f"starts_with({f}, {lit(key[:-1])})"
+    return f"{f} = {lit(key)}"
+
+
+def label_unknown_item(plan: FieldPlan, e: str) -> str:
+    """SQL true when the label value ``e`` is none of the field's codes (it is stored as 'other')."""
+    spec = plan.spec
+    if spec is not None and spec.codes:
+        keys = ", ".join(lit(key.strip().lower()) for key in spec.codes)
+        return f"(lower({e}) not in ({keys}))"
+    codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
+    fold = _FOLD.format(e=e)
+    matches = [f"f in ({', '.join(lit(c) for c in codes)})"]
+    matches += [_synonym_match(k) for k in synonyms]
+    return f"(not list_transform([{fold}], lambda f: {' or '.join(matches)})[1])"
+
+
+def _label_items(x: str) -> str:
+    return f"list_filter(list_transform(regexp_split_to_array({x}, '[;,]'), lambda e: trim(e)), lambda e: e <> '')"
+
+
+def label_sql(plan: FieldPlan, x: str) -> str:
+    """SQL for a label field (:data:`LABEL_FIELDS`): coded, never the text as typed."""
+    if plan.column.name == "non_financial_remedy":
+        coded = f"list_transform({_label_items(x)}, lambda e: {_label_item(plan, 'e')})"
+        joined = f"array_to_string(list_sort(list_distinct({coded})), '; ')"
+        return f"case when {x} is not null then nullif({joined}, '') end"
+    return f"case when {x} is not null then {_label_item(plan, x)} end"
+
+
+def label_unknown_sql(plan: FieldPlan, x: str) -> str:
+    """SQL true when a label cell holds a value (or, for a list, an item) read as 'other'."""
+    if plan.column.name == "non_financial_remedy":
+        each = f"list_transform({_label_items(x)}, lambda e: {label_unknown_item(plan, 'e')})"
+        return f"coalesce(list_bool_or({each}), false)"
+    return f"coalesce({x} is not null and {label_unknown_item(plan, x)}, false)"
 
 
 def parse_rule(plan: FieldPlan) -> str:
