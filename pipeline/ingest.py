@@ -30,12 +30,14 @@ from pipeline.sources import generic, long, routing, wide
 from pipeline.sources.canonical import LABEL_FIELDS, TARGET_TABLES, create_canonical_tables
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import (
+    CONTACT_DETAILS,
     ISSUE_COLUMNS,
     Context,
     RecordPlan,
     any_issue_condition,
     ident,
     insert_sql,
+    is_screened_text,
     issue_selects,
     label_unknown_sql,
     lit,
@@ -418,16 +420,22 @@ def _stage_mapping(
 def _count_label_other(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
     """Per file, the label cells (``LABEL_FIELDS``) whose value is none of the codes: stored as
     'other' and counted for the data-quality report. One aggregate over the source cells."""
-    fields = {}
+    fields: dict[tuple, str] = {}
     for record in planned.records:
         for name, plan in record.fields.items():
-            if (plan.column.table, name) in LABEL_FIELDS and plan.source is not None:
-                fields.setdefault((record.table, name, plan.source_name), plan)
+            if plan.source is None:
+                continue
+            x = ident(plan.source)
+            if (plan.column.table, name) in LABEL_FIELDS:
+                condition = label_unknown_sql(plan, x)
+            elif is_screened_text(plan):
+                condition = f"coalesce(regexp_matches({x}, {lit(CONTACT_DETAILS)}), false)"
+            else:
+                continue
+            fields.setdefault((record.table, name, plan.source_name), condition)
     if not fields:
         return
-    counts = ", ".join(
-        f"count_if({label_unknown_sql(plan, ident(plan.source or ''))})" for plan in fields.values()
-    )
+    counts = ", ".join(f"count_if({condition})" for condition in fields.values())
     rows = con.execute(f"select __file, {counts} from _frame group by __file").fetchall()  # noqa: S608
     found = [
         (row[0], table, name, column, n)

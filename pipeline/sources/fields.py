@@ -83,6 +83,32 @@ SAFE_RAW = (
 )
 
 
+# Contact details and identifiers typed into a free-text field (a category, a scheme): an email,
+# a UK phone number, a postcode, a National Insurance number. Such a value is stored as 'other'
+# and counted in label_other; it never reaches the warehouse or a document.
+CONTACT_DETAILS = (
+    r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}"
+    r"|(?:^|[^0-9])(?:\+44\s?|0)(?:[0-9][\s-]?){9,10}(?:[^0-9]|$)"
+    r"|\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][abd-hjlnp-uw-z]{2}\b"
+    r"|\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[a-d]\b"
+)
+
+
+def is_screened_text(plan: FieldPlan) -> bool:
+    """True for a free-text field read from a cell as typed (screened by :func:`screened_text_sql`)."""
+    column, spec = plan.column, plan.spec
+    if spec is None or spec.column is None or spec.codes or plan.pseudonymised:
+        return False
+    if column.kind != "text" or (column.table, column.name) in LABEL_FIELDS:
+        return False
+    return (column.table, column.name) not in ALLOWED_CODES
+
+
+def screened_text_sql(x: str) -> str:
+    """SQL for a free-text field's value, or 'other' when it holds contact details."""
+    return f"case when regexp_matches({x}, {lit(CONTACT_DETAILS)}) then 'other' else {x} end"
+
+
 def value_shape_sql(x: str) -> str:
     """SQL describing a cell by its shape, never its content: ``text, 27 characters``."""
     return (
@@ -311,7 +337,7 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     elif plan.pseudonymised:
         return pseudonymise_expr(x, trimmed=True), None
     else:
-        return x, None
+        return screened_text_sql(x), None
     # Judged on the typed column afterwards (VALUE_SLOT), so the parse runs once per cell.
     failed = f"({x} is not null and {VALUE_SLOT} is null)"
     if blank_default is not None:

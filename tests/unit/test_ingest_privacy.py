@@ -202,3 +202,29 @@ def test_a_mapping_codes_list_codes_a_label_field(tmp_path):
         "apology; explanation",
     }
     assert "other" in " ".join(v for v in values if v)
+
+
+def test_contact_details_in_a_free_text_field_become_other(tmp_path):
+    planted = ["jean.hall@example.org", "07700 900123", "LE4 2XT", "AB123456C"]
+
+    planted_rows = []
+
+    def edit(rows):
+        header = rows[0]
+        kind = header.index("Record Type")
+        complaints = [i for i, row in enumerate(rows) if i and row[kind] == "Complaint"]
+        for at, value in zip(complaints, planted, strict=False):
+            rows[at][header.index("Scheme")] = f"Oak Court, call {value}"
+            planted_rows.append(at + 1)  # the spreadsheet row
+
+    root = _housing21_one_export(tmp_path, edit)
+    con = duckdb.connect()
+    assert ingest_workspace(con, root, load_landlord(root), ws.KEY).reconciles
+    rows = dict(con.execute("select source_row, scheme from complaint").fetchall())
+    assert [rows.get(row) for row in planted_rows] == ["other"] * 4
+    counts = dict(
+        con.execute("select field_name, sum(rows_other) from label_other group by 1").fetchall()
+    )
+    assert counts == {"scheme": 4}
+    text = _all_text(con)
+    assert not any(value in text for value in planted)
