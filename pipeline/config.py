@@ -465,8 +465,8 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
     """Read a YAML file into ``model``, raising :class:`ConfigError` with file and key on failure."""
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: file not found") from exc
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{path}: is not UTF-8 text (byte {exc.start} is not UTF-8); save it as UTF-8"

@@ -276,7 +276,7 @@ def load_mapping(path: Path, workspace: Path | None = None) -> Mapping:
     try:
         mapping: Mapping = load_yaml_model(Path(path), Mapping)  # type: ignore[assignment]
     except ConfigError as exc:
-        raise ConfigError(str(exc).replace(str(path), str(shown), 1)) from exc
+        raise ConfigError(str(exc).replace(str(path), str(shown), 1)) from None
     problems = _check(mapping)
     if problems:
         raise ConfigError(f"{shown}: " + "; ".join(problems))

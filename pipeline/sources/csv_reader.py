@@ -180,7 +180,7 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
                 raise IngestError(
                     f"{shown}: starts with a UTF-8 byte-order mark but byte {exc.start + 3} is "
                     "not UTF-8"
-                ) from exc
+                ) from None
             return data[3:], "utf-8-sig"
         elif data.isascii():  # no allocation: the common case for large exports is decided fast
             return data, "utf-8"
@@ -194,12 +194,12 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
                 encoding = "cp1252"
     try:
         text = data.decode(encoding)
-    except LookupError as exc:
-        raise IngestError(f"{shown}: encoding '{encoding}' is not a known codec") from exc
+    except LookupError:
+        raise IngestError(f"{shown}: encoding '{encoding}' is not a known codec") from None
     except UnicodeDecodeError as exc:
         raise IngestError(
             f"{shown}: cannot be decoded as {encoding} (byte {exc.start}: {exc.reason})"
-        ) from exc
+        ) from None
     return text.removeprefix("\ufeff").encode("utf-8"), encoding
 
 

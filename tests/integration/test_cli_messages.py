@@ -102,6 +102,9 @@ INTERNALS = [
     "BadZipFile",
     "ComputeError",
     "out of range for month",
+    "pipeline.sources.errors",
+    "IngestError:",
+    "ConfigError:",
 ]
 
 
