@@ -68,9 +68,19 @@ def reconciliation(
         ["| file | rows in | loaded | quarantined | difference |", "|---|---:|---:|---:|---:|"]
         + [f"| {f} | {i:,} | {lo:,} | {q:,} | {i - lo - q:,} |" for f, i, lo, q in rows]
     )
+    description = None
+    if bad:
+        description = (
+            "; ".join(
+                f"{f}: {i:,} rows in but {lo:,} loaded + {q:,} quarantined ({i - lo - q:+,})"
+                for f, i, lo, q in bad[:5]
+            )
+            + ". Rows were lost between reading and loading: run the ingest again and report it"
+        )
     return dg.AssetCheckResult(
         passed=not bad,
         severity=dg.AssetCheckSeverity.ERROR,
+        description=description,
         metadata={
             "files": len(rows),
             "files_not_reconciling": len(bad),
