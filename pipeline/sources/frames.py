@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,15 +45,35 @@ class SourceFrame:
 
 
 def _missing_columns_error(
-    shown: str, missing: list[str], found: list[str], mapping_name: str
+    shown: str, missing: list[str], found: list[str], mapping_name: str, wanted: list[str]
 ) -> IngestError:
-    listed = ", ".join(f"'{c}'" for c in found[:40]) or "nothing"
+    """Which mapped columns are missing, and what may fix it, without quoting the header row.
+
+    The header may be a data row (``header_row`` set wrong, or no header at all), so its cells
+    are never listed: only the count, names close to a missing one (a typo), and a delimiter the
+    cells seem to use.
+    """
     names = ", ".join(f"'{c}'" for c in missing)
     noun = "column" if len(missing) == 1 else "columns"
     verb = "is" if len(missing) == 1 else "are"
+    hints = [f"{len(found)} column{'s' if len(found) != 1 else ''} found"]
+    candidates = [c for c in found if c not in wanted]
+    for name in missing:
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
+        if close:
+            hints.append(f"'{close[0]}' looks like '{name}'")
+    wanted_in_cells = [w for w in wanted if any(w in cell and w != cell for cell in found)]
+    for delimiter in (";", "\t", "|", ","):
+        if wanted_in_cells and any(delimiter in cell for cell in found):
+            shown_delimiter = "\\t" if delimiter == "\t" else delimiter
+            hints.append(
+                f"the header seems to be separated by '{shown_delimiter}': set "
+                f"delimiter: '{shown_delimiter}' in the mapping"
+            )
+            break
     return IngestError(
         f"{shown}: {noun} {names} named in {mapping_name} {verb} not in the header "
-        f"(found: {listed})"
+        f"({'; '.join(hints)}); check the column names and the mapping's header_row"
     )
 
 
@@ -176,7 +197,7 @@ def read_source(
 
     missing = [c for c in wanted if c not in header]
     if missing:
-        raise _missing_columns_error(shown, missing, header, mapping_name)
+        raise _missing_columns_error(shown, missing, header, mapping_name, wanted)
     frame = raw.select(
         pl.col("__row").cast(pl.Int32),
         *[pl.col(column).alias(f"s{i}") for i, column in enumerate(wanted)],

@@ -158,3 +158,25 @@ def test_an_unbalanced_quote_names_the_row_not_its_contents(tmp_path):
     assert "row 3" in message
     assert "Jean" not in message and "LE4" not in message
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_a_missing_column_message_never_quotes_the_header_row(tmp_path):
+    # No header line: the first data row (a resident's name and postcode) is read as the header.
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    lines = path.read_bytes().split(b"\r\n")
+    path.write_bytes(b"\r\n".join([b"C9,01/05/2024,Repairs,Jean Hall,LE4 2XT", *lines[1:]]))
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(f"exports/{EXPORT}: columns 'Case Ref'")
+    assert "5 columns found" in message
+    assert "Jean" not in message and "LE4" not in message
+
+
+def test_a_misspelt_column_is_pointed_out(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    path.write_bytes(path.read_bytes().replace(b"Date Received", b"Date Recieved", 1))
+    with pytest.raises(IngestError, match=r"'Date Recieved' looks like 'Date Received'"):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
