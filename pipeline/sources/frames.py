@@ -107,6 +107,11 @@ def _check_kind(path: Path, shown: str, file_format: str, encoding: str) -> None
                 "byte-order mark, a binary file, or a corrupt download); save the export again "
                 "as 'CSV UTF-8'"
             )
+    elif head.startswith(_OLE2):
+        raise IngestError(
+            f"{shown}: is an old Excel (.xls) workbook, not an XLSX; open it in Excel and save "
+            "it as 'Excel Workbook (.xlsx)'"
+        )
     elif not head.startswith(_ZIP):
         raise IngestError(
             f"{shown}: is not a readable XLSX workbook (a workbook is a zip archive and this "

@@ -134,6 +134,15 @@ def test_files_of_another_kind_name_the_file(tmp_path, mutate, problem):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
 
 
+def test_an_xls_saved_as_xlsx_is_named(tmp_path):
+    root = ws.xlsx_workspace(tmp_path)
+    path = next((root / "exports").glob("*.xlsx"))
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    shown = path.relative_to(root).as_posix()
+    with pytest.raises(IngestError, match=rf"^{shown}: is an old Excel \(.xls\) workbook"):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
 @pytest.mark.parametrize("cut", [0.3, 0.6, 0.95])
 def test_a_corrupt_workbook_names_the_file(tmp_path, cut):
     root = ws.xlsx_workspace(tmp_path)
