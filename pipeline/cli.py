@@ -154,9 +154,16 @@ def _say(landlord_id: str, text: str) -> None:
     print(f"[{landlord_id}] {text}", flush=True)
 
 
+# The product's own errors: their message names the file and what to do, so it is printed as is,
+# without the exception's class path or whatever it was raised from.
+_PRODUCT_ERRORS = ("IngestError", "ConfigError")
+
+
 def _innermost(error) -> str:
     messages = []
     while error is not None:
+        if error.cls_name in _PRODUCT_ERRORS:
+            return error.message.strip().split(": ", 1)[-1]
         messages.append(error.message.strip())
         error = error.cause
     return messages[-1] if messages else "unknown error"

@@ -363,6 +363,30 @@ class Landlord(_Strict):
         return streams
 
     @model_validator(mode="after")
+    def _one_stock_row_each(self) -> Landlord:
+        seen: set[tuple] = set()
+        for index, row in enumerate(self.stock):
+            key = (row.year_end, row.stock_type, row.country)
+            if key in seen:
+                raise ValueError(
+                    f"stock.{index} repeats year_end {row.year_end.isoformat()}, stock_type "
+                    f"{row.stock_type}, country {row.country}: each year end, stock type and "
+                    "country has one row of units owned; delete or correct the repeat"
+                )
+            seen.add(key)
+        for index, row in enumerate(self.stock):
+            if (row.year_end.month, row.year_end.day) != (3, 31):
+                raise ValueError(
+                    f"stock.{index}.year_end {row.year_end.isoformat()} is not a 31 March: stock "
+                    "is the units owned at the end of a reporting year (e.g. 2025-03-31)"
+                )
+        return self
+
+    def stock_year_ends(self) -> set[dt.date]:
+        """Year ends (31 March) with at least one row of units owned."""
+        return {row.year_end for row in self.stock}
+
+    @model_validator(mode="after")
     def _versions_cover_regimes(self) -> Landlord:
         dates = [v.effective_from for v in self.policy_versions]
         if dates != sorted(dates) or len(set(dates)) != len(dates):
@@ -410,27 +434,62 @@ def _nested_paths(annotation: Any, path: str) -> list[str]:
 
 
 def _describe(error: dict) -> str:
-    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    key = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"key '{key}' is not allowed here"
     allowed = error.get("ctx", {}).get("expected")
     detail = f" (allowed: {allowed})" if allowed else ""
-    return f"key '{key}': {error['msg']}{detail}"
+    # A validator's own message already says what to do; pydantic prefixes it "Value error, ".
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"].startswith(("date_", "datetime_")):
+        detail += "; write a real calendar date as YYYY-MM-DD (e.g. 2025-02-28)"
+    return f"key '{key}': {message}{detail}" if key else f"{message}{detail}"
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML's safe loader, with dates left as text for the models to parse.
+
+    PyYAML turns ``2025-02-30`` into a date while it reads the file, so an impossible date
+    raised a bare ``ValueError`` naming no file or key; as text, the model's own date check
+    reports it with the key (``data_cut_date``, ``closures.0.date``).
+    """
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
     """Read a YAML file into ``model``, raising :class:`ConfigError` with file and key on failure."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: file not found") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: is not UTF-8 text (byte {exc.start} is not UTF-8); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        raw = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise ConfigError(
+            f"{path}: not valid YAML{where}: {problem}; check the indentation, quotes and "
+            "brackets there"
+        ) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     try:
         return model.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
         problems = "; ".join(_describe(e) for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from exc
+        raise ConfigError(f"{path}: {problems}") from None
 
 
 def load_landlord(workspace: Path) -> Landlord:

@@ -27,18 +27,22 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pipeline.config import Landlord, load_yaml_model
 from pipeline.mapping import Mapping, load_mappings
 from pipeline.sources import generic, long, routing, wide
-from pipeline.sources.canonical import TARGET_TABLES, create_canonical_tables
+from pipeline.sources.canonical import LABEL_FIELDS, TARGET_TABLES, create_canonical_tables
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import (
+    CONTACT_DETAILS,
     ISSUE_COLUMNS,
     Context,
     RecordPlan,
     any_issue_condition,
     ident,
     insert_sql,
+    is_screened_text,
     issue_selects,
+    label_unknown_sql,
     lit,
     row_issue_select,
+    safe_raw_sql,
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
@@ -49,7 +53,14 @@ log = logging.getLogger(__name__)
 
 # Tables holding source rows (with source_file/source_row): what "loaded" is counted from.
 LOADED_TABLES = ("complaint", "complaint_stage", *[t for t in TARGET_TABLES if t != "complaint"])
-LANDLORD_TABLES = (*LOADED_TABLES, "stock", "ombudsman_publication", "quarantine", "ingest_file")
+LANDLORD_TABLES = (
+    *LOADED_TABLES,
+    "stock",
+    "ombudsman_publication",
+    "quarantine",
+    "label_other",
+    "ingest_file",
+)
 
 
 @dataclass(frozen=True)
@@ -387,6 +398,7 @@ def _stage_mapping(
                 )
             )
         _insert_issues(con, issues)
+        _count_label_other(con, planned)
     finally:
         con.unregister("_frame")
         con.execute("drop table if exists _bad")
@@ -408,6 +420,36 @@ def _stage_mapping(
                   and not exists (select 1 from _issues i where i.__file = t.__file
                                   and i.__row = t.__row and i.rule = 'duplicate_row')"""  # noqa: S608
         )
+
+
+def _count_label_other(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
+    """Per file, the label cells (``LABEL_FIELDS``) whose value is none of the codes: stored as
+    'other' and counted for the data-quality report. One aggregate over the source cells."""
+    fields: dict[tuple, str] = {}
+    for record in planned.records:
+        for name, plan in record.fields.items():
+            if plan.source is None:
+                continue
+            x = ident(plan.source)
+            if (plan.column.table, name) in LABEL_FIELDS:
+                condition = label_unknown_sql(plan, x)
+            elif is_screened_text(plan):
+                condition = f"coalesce(regexp_matches({x}, {lit(CONTACT_DETAILS)}), false)"
+            else:
+                continue
+            fields.setdefault((record.table, name, plan.source_name), condition)
+    if not fields:
+        return
+    counts = ", ".join(f"count_if({condition})" for condition in fields.values())
+    rows = con.execute(f"select __file, {counts} from _frame group by __file").fetchall()  # noqa: S608
+    found = [
+        (row[0], table, name, column, n)
+        for row in rows
+        for (table, name, column), n in zip(fields, row[1:], strict=True)
+        if n
+    ]
+    if found:
+        con.executemany("insert into _label_other values (?, ?, ?, ?, ?)", found)
 
 
 def _insert_issues(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:
@@ -570,6 +612,10 @@ def ingest_workspace(
         "create or replace temp table _keys (__file varchar, __row integer, "
         "complaint_id varchar, stage_key integer)"
     )
+    con.execute(
+        "create or replace temp table _label_other (__file varchar, target_table varchar, "
+        "field_name varchar, column_name varchar, rows_other integer)"
+    )
     planned: list[_Planned] = []
     items = list(mappings.items())
     # The next mappings' files are read (Polars, outside the GIL) while DuckDB types this one's;
@@ -621,9 +667,17 @@ def ingest_workspace(
                 )
             for item in planned:
                 _insert_records(con, item, landlord_id)
+            # A raw value is kept only when it cannot be personal data (a number, a date);
+            # otherwise its shape ("text, 27 characters"), whichever rule reported it.
+            raw = safe_raw_sql("raw_value")
             con.execute(
-                "insert into quarantine select $landlord_id, __file, __row, target_table, "
-                "column_name, rule, message, raw_value from _issues order by __file, __row, rule",
+                "insert into quarantine select $landlord_id, __file, __row, target_table, "  # noqa: S608
+                f"column_name, rule, message, {raw} from _issues order by __file, __row, rule",
+                {"landlord_id": landlord_id},
+            )
+            con.execute(
+                "insert into label_other select $landlord_id, __file, target_table, field_name, "
+                "column_name, sum(rows_other) from _label_other group by all order by all",
                 {"landlord_id": landlord_id},
             )
             _load_reference(con, workspace, landlord)
@@ -654,6 +708,7 @@ def ingest_workspace(
             con.execute(f"drop table if exists {item.lead}")
         con.execute("drop table if exists _issues")
         con.execute("drop table if exists _keys")
+        con.execute("drop table if exists _label_other")
 
     table_rows = {
         table: con.execute(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,16 +88,21 @@ def count_header_columns(
     """
     cap = max(max_columns, 1) * _HEADER_BYTES_PER_COLUMN
     with Path(path).open("rb") as handle:
-        line = b""
-        for _ in range(header_row):
-            line = handle.readline(cap + 1)
-            if not line:
-                return None
-            if len(line) > cap and not line.endswith(b"\n"):
-                prefix = line.decode("utf-8", errors="replace")
-                return max(max_columns + 1, len(next(csv.reader([prefix], delimiter=delimiter))))
-    text = line.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
-    cells = next(csv.reader([text], delimiter=delimiter), [])
+        head = handle.read((cap + 2) * header_row)
+    # Any line ending ends the line: LF, CRLF or a bare CR ("CSV (Macintosh)"), mixed or not.
+    lines = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    if len(lines) < header_row or (len(lines) == header_row and not lines[-1]):
+        return None
+    line = lines[header_row - 1]
+    complete = len(lines) > header_row
+    try:
+        if len(line) > cap and not complete:
+            prefix = line.decode("utf-8", errors="replace")
+            return max(max_columns + 1, len(next(csv.reader([prefix], delimiter=delimiter))))
+        text = line.decode("utf-8", errors="replace").lstrip("\ufeff")
+        cells = next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error:
+        return None  # the reader reports what is wrong with the file
     return len(cells)
 
 
@@ -119,8 +125,11 @@ def _xlsx_columns_and_size(path: Path, shown: str) -> tuple[int | None, int]:
                         if last:
                             columns = _column_letters_to_number(last)
                             widest = max(widest or 0, columns)
-    except zipfile.BadZipFile as exc:
-        raise IngestError(f"{shown}: is not a readable XLSX workbook ({exc})") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        raise IngestError(
+            f"{shown}: is not a readable XLSX workbook (the zip archive it is made of is "
+            "damaged); open it in Excel and save it again, or export it afresh"
+        ) from None
     return widest, expanded
 
 

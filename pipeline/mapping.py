@@ -117,6 +117,32 @@ class Mapping(_Strict):
     stages: dict[Literal[1, 2], dict[str, FieldSpec]] = Field(default_factory=dict)
     route: Route | None = None
 
+    @field_validator("date_formats")
+    @classmethod
+    def _formats_parse(cls, formats: list[str]) -> list[str]:
+        """Each format must be one DuckDB's strptime understands (``%d/%m/%Y``), checked here so
+        a typo is a message naming the mapping and the key, not a failed query mid-ingest."""
+        import duckdb
+
+        con = duckdb.connect()
+        try:
+            for fmt in formats:
+                if "%" not in fmt:
+                    raise ValueError(
+                        f"'{fmt}' has no % codes; write it like '%d/%m/%Y' (day/month/year)"
+                    )
+                try:
+                    con.execute("select try_strptime('01/01/2024', ?)", [fmt])
+                except duckdb.Error:
+                    raise ValueError(
+                        f"'{fmt}' is not a date format DuckDB can read (use codes such as %d day, "
+                        "%m month, %Y four-digit year, %y two-digit year, %b month name, %H:%M "
+                        "time)"
+                    ) from None
+        finally:
+            con.close()
+        return formats
+
     @property
     def effective_shape(self) -> str:
         """wide | long for complaints, generic for every other target."""
@@ -250,7 +276,7 @@ def load_mapping(path: Path, workspace: Path | None = None) -> Mapping:
     try:
         mapping: Mapping = load_yaml_model(Path(path), Mapping)  # type: ignore[assignment]
     except ConfigError as exc:
-        raise ConfigError(str(exc).replace(str(path), str(shown), 1)) from exc
+        raise ConfigError(str(exc).replace(str(path), str(shown), 1)) from None
     problems = _check(mapping)
     if problems:
         raise ConfigError(f"{shown}: " + "; ".join(problems))

@@ -25,6 +25,33 @@ from pandera.config import ValidationDepth, config_context  # noqa: E402
 
 from pipeline.sources.canonical import ALLOWED_CODES  # noqa: E402
 
+# table -> (later, earlier): a date that may not come before another one of the same record.
+# The pandera models below check each pair, and the ingest quarantines a row that breaks one
+# (rule ``date_out_of_order``; a stage's response and acknowledgement have rules of their own),
+# so one mistyped date is one quarantined row, never a failed run.
+DATE_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
+    "complaint": (("closed_date", "received_date"),),
+    "complaint_stage": (
+        ("responded_date", "received_date"),
+        ("acknowledged_date", "received_date"),
+    ),
+    "complainant_survey": (("returned_date", "sent_date"),),
+    "ombudsman_case": (("determination_date", "referral_date"),),
+    "ombudsman_order": (("due_date", "made_date"), ("complied_date", "made_date")),
+    "contact_restriction": (
+        ("review_due_date", "imposed_date"),
+        ("reviewed_date", "imposed_date"),
+        ("ended_date", "imposed_date"),
+    ),
+    "chfo": (("complied_date", "issued_date"),),
+    "learning_action": (("completed_date", "raised_date"),),
+}
+
+# table -> (smaller, larger): a count that may not exceed another (rule ``count_out_of_order``).
+COUNT_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
+    "ombudsman_finding": (("orders_complied_count", "orders_count"),),
+}
+
 
 def _codes(table: str, column: str) -> list:
     return list(ALLOWED_CODES[(table, column)])
@@ -430,6 +457,9 @@ class Quarantine(pa.DataFrameModel):
             "duplicate_id_across_files",
             "route_unknown",
             "parent_quarantined",
+            "out_of_range",
+            "date_out_of_order",
+            "count_out_of_order",
         ],
         description="Rule broken",
     )
@@ -439,6 +469,17 @@ class Quarantine(pa.DataFrameModel):
     @pa.dataframe_check
     def message_names_rule(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("message").str.starts_with(pl.col("rule")))
+
+
+class LabelOther(pa.DataFrameModel):
+    """Label values read as 'other' per file and field (``label_other``, data quality)."""
+
+    landlord_id: str = pa.Field(description="Landlord workspace id")
+    source_file: str = pa.Field(description="Export file, relative to the workspace")
+    target_table: str = pa.Field(description="Canonical table of the field")
+    field_name: str = pa.Field(description="Coded label field, e.g. non_financial_remedy")
+    column_name: str = pa.Field(nullable=True, description="Source column, as in the export")
+    rows_other: pl.Int32 = pa.Field(ge=1, description="Rows whose value became 'other'")
 
 
 class IngestFile(pa.DataFrameModel):
@@ -477,27 +518,124 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "compliment": Compliment,
     "contact_restriction": ContactRestriction,
     "quarantine": Quarantine,
+    "label_other": LabelOther,
     "ingest_file": IngestFile,
 }
 
 
+def value_bounds(table: str, column: str) -> tuple[tuple[str, float], ...]:
+    """The range checks of one column as ``(operator, bound)`` pairs, e.g. ``((">=", 0),)``.
+
+    Read from the pandera model itself, so the ingest quarantines exactly what the model would
+    reject (rule ``out_of_range``) and the two cannot drift apart.
+    """
+    return _bounds().get((table, column), ())
+
+
+_BOUND_OPERATORS = {
+    "greater_than_or_equal_to": (">=", "min_value"),
+    "greater_than": (">", "min_value"),
+    "less_than_or_equal_to": ("<=", "max_value"),
+    "less_than": ("<", "max_value"),
+}
+
+
+def _bounds() -> dict[tuple[str, str], tuple[tuple[str, float], ...]]:
+    if not _BOUNDS:
+        for table, model in SCHEMAS.items():
+            for name, column in model.to_schema().columns.items():
+                found: list[tuple[str, float]] = []
+                for check in column.checks:
+                    stats = check.statistics or {}
+                    if check.name in _BOUND_OPERATORS:
+                        operator, key = _BOUND_OPERATORS[check.name]
+                        found.append((operator, stats[key]))
+                    elif check.name == "in_range":
+                        low = ">=" if stats.get("include_min", True) else ">"
+                        high = "<=" if stats.get("include_max", True) else "<"
+                        found += [(low, stats["min_value"]), (high, stats["max_value"])]
+                _BOUNDS[(table, name)] = tuple(found)
+    return _BOUNDS
+
+
+_BOUNDS: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}
+
+
 def validate_table(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    """Validate one table's rows; return pandera's failure cases (empty when valid)."""
+    """Validate one table's rows; return pandera's failure cases (empty when valid).
+
+    Each failure names the row it is about (``source_file``, ``source_row``, from the frame) and
+    the canonical ``column`` and ``check`` broken; ``failure_case`` holds the value only when it
+    cannot be personal data (a number, a date, a code), else its shape ("text, 9 characters").
+    """
     model = SCHEMAS[table]
     with config_context(validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         try:
             model.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            return exc.failure_cases
+            return _located(exc.failure_cases, frame)
     return pl.DataFrame(
         schema={
-            "failure_case": pl.String,
-            "schema_context": pl.String,
+            "source_file": pl.String,
+            "source_row": pl.Int32,
             "column": pl.String,
             "check": pl.String,
+            "failure_case": pl.String,
+            "schema_context": pl.String,
             "check_number": pl.Int32,
             "index": pl.Int32,
         }
+    )
+
+
+def _located(failures: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """Failure cases with the file and row of each, and no cell content that may be personal."""
+    from pipeline.sources.fields import SAFE_RAW
+
+    value = pl.col("failure_case").cast(pl.String)
+    length = value.str.len_chars()
+    shape = pl.format(
+        "text, {} character{}", length, pl.when(length == 1).then(pl.lit("")).otherwise(pl.lit("s"))
+    )
+    failures = failures.with_columns(
+        pl.when(value.is_null() | value.str.contains(SAFE_RAW))
+        .then(value)
+        .otherwise(shape)
+        .alias("failure_case"),
+        pl.col("index").cast(pl.Int32),
+    )
+    if {"source_file", "source_row"} <= set(frame.columns):
+        rows = frame.select("source_file", pl.col("source_row").cast(pl.Int32)).with_row_index(
+            "index"
+        )
+        failures = failures.join(
+            rows.with_columns(pl.col("index").cast(pl.Int32)), on="index", how="left"
+        )
+    else:
+        failures = failures.with_columns(
+            pl.lit(None, pl.String).alias("source_file"), pl.lit(None, pl.Int32).alias("source_row")
+        )
+    first = ["source_file", "source_row", "column", "check", "failure_case"]
+    return failures.select(first + [c for c in failures.columns if c not in first])
+
+
+def describe_failures(failures: pl.DataFrame, table: str, limit: int = 5) -> str:
+    """One line a user can act on: which file, row, column and rule, for the first failures."""
+    if failures.height == 0:
+        return ""
+    parts = []
+    for row in failures.head(limit).iter_rows(named=True):
+        where = row["source_file"] or table
+        if row["source_row"] is not None:
+            where += f" row {row['source_row']}"
+        column = row["column"] or "the table"
+        check = row["check"]
+        parts.append(f"{where}, column {column}: {check}")
+    more = failures.height - limit
+    tail = f" (and {more:,} more)" if more > 0 else ""
+    return (
+        f"{table}: {'; '.join(parts)}{tail}. Correct the value in the export (or the mapping) "
+        "and run again"
     )
 
 

@@ -88,6 +88,27 @@ def sanity_failures(
     return _failing_rows(con, landlord_id, year, condition)
 
 
+def sanity_message(rule: str, failures: list[tuple], year: ReportingYear) -> str | None:
+    """What a failed blocking rule means for the user: the file and key to change, by name."""
+    if not failures:
+        return None
+    if rule == "stock_for_every_stock_type_with_complaints":
+        types = sorted({row[3] for row in failures})
+        end = year.end.isoformat()
+        return (
+            f"landlord.yaml key 'stock' has no units owned at year end {end} for stock type "
+            f"{', '.join(types)}, which has complaints in {year.key}; "
+            f"add a row such as '- {{year_end: {end}, stock_type: {types[0]}, country: eng, "
+            "units_owned: <homes owned>}' and run again"
+        )
+    shown = "; ".join(
+        f"{period} {measure} {breakdown}={value}"
+        for period, measure, breakdown, value, *_ in failures[:5]
+    )
+    more = f" (and {len(failures) - 5:,} more)" if len(failures) > 5 else ""
+    return f"{RULES[rule][0]}: broken by {shown}{more}"
+
+
 def warning_failures(
     con: duckdb.DuckDBPyConnection, landlord: Landlord, year: ReportingYear, rule: str
 ) -> list[tuple]:

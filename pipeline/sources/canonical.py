@@ -73,6 +73,88 @@ FREE_TEXT_FIELDS = frozenset(
     }
 )
 
+# Fields whose values become labels in documents (a breakdown of remedies, of refusal reasons) or
+# carry a reason typed by staff: coded, never free text. A value is read through the mapping's
+# ``codes`` list when it has one, else folded (case, spaces, punctuation: "Process change" ->
+# process_change) and matched against these codes and synonyms; anything else is stored as
+# 'other' and counted in ``label_other`` (a data-quality figure), so an email or a name typed into
+# the field is never stored or printed. non_financial_remedy holds several codes: 'apology; repair'.
+LABEL_FIELDS: dict[tuple[str, str], tuple[tuple[str, ...], dict[str, str]]] = {
+    ("complaint_stage", "non_financial_remedy"): (
+        (
+            "apology",
+            "explanation",
+            "repair",
+            "process_change",
+            "training",
+            "acknowledgement",
+            "other",
+        ),
+        {
+            "apologise": "apology",
+            "apologised": "apology",
+            "apology_given": "apology",
+            "repairs": "repair",
+            "works": "repair",
+            "repair_completed": "repair",
+            "policy_change": "process_change",
+            "process_or_policy_change": "process_change",
+            "staff_training": "training",
+            "explanation_given": "explanation",
+        },
+    ),
+    ("complaint_stage", "refusal_reason"): (
+        (
+            "over_12_months",
+            "legal_proceedings",
+            "already_considered",
+            "service_request",
+            "not_our_service",
+            "asb_report",
+            "policy_decision",
+            "insurance_claim",
+            "escalation_out_of_time",
+            "other",
+        ),
+        {
+            "escalation_requested_outside_the_time_limit": "escalation_out_of_time",
+            "issue_over_12_months_old": "over_12_months",
+            "over_12_months_old": "over_12_months",
+            "more_than_12_months": "over_12_months",
+            "legal_proceedings_started": "legal_proceedings",
+            "already_considered_at_both_stages": "already_considered",
+            "first_time_service_request": "service_request",
+            "first_time_service_request_passed_to_repairs": "service_request",
+            "service_not_provided_by_us": "not_our_service",
+            "asb_report_passed_to_asb_team": "asb_report",
+            "policy_decision_not_service_failure": "policy_decision",
+        },
+    ),
+    ("complaint_stage", "extension_reason"): (
+        (
+            "awaiting_information",
+            "contractor_report",
+            "specialist_input",
+            "resident_request",
+            "staff_absence",
+            "complexity",
+            "extenuating_circumstances",
+            "other",
+        ),
+        {
+            # A key ending in * matches every value starting with it.
+            "extenuating_circumstances*": "extenuating_circumstances",
+            "waiting_for_information_from_the_resident": "awaiting_information",
+            "awaiting_information_from_the_resident": "awaiting_information",
+            "awaiting_contractor_report": "contractor_report",
+            "specialist_survey_needed": "specialist_input",
+            "resident_asked_for_a_home_visit_first": "resident_request",
+            "complaint_handler_absence": "staff_absence",
+            "several_departments_involved": "complexity",
+        },
+    ),
+}
+
 _SERVICE_AREAS = ("housing", "repairs", "asb_handling", "care", "heat_network", "other")
 _REGIMES = ("eng", "sct")
 _STOCK_TYPES = ("lcra", "lcho")

@@ -10,17 +10,20 @@ is why the f-string SQL below is safe; the pseudonymisation key is always a boun
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.mapping import FieldSpec
 from pipeline.pseudonymise import pseudonymise_expr
+from pipeline.schemas import COUNT_ORDER, DATE_ORDER, value_bounds
 from pipeline.sources.canonical import (
     ALLOWED_CODES,
     CODE_SYNONYMS,
     FREE_TEXT_FIELDS,
     ID_FIELDS,
     IMPLICIT_DEFAULTS,
+    LABEL_FIELDS,
     Column,
 )
 
@@ -43,6 +46,11 @@ RULE_TEXT = {
     "route_unknown": "the value is not listed in the mapping's route values",
     "parent_quarantined": "the complaint this stage belongs to was quarantined, so the stage "
     "cannot load",
+    "out_of_range": "the number is outside what the field allows (a negative amount, number of "
+    "days or count, or a score outside 1 to 5)",
+    "date_out_of_order": "the date is before the date it must follow (e.g. closed before received)",
+    "count_out_of_order": "the count is larger than the count it is part of (e.g. orders complied "
+    "with above orders made)",
 }
 
 # Stands for the typed value's column in a parse-failure condition (see value_sql).
@@ -61,6 +69,67 @@ ISSUE_COLUMNS = (
     "message",
     "raw_value",
 )
+
+
+# Values that cannot be personal data, kept as typed in quarantine.raw_value: a number (at most
+# nine digits before the point, so never a phone number), a date with or without a time, an
+# Excel error value, a yes/no token. Anything else is recorded by its shape only.
+SAFE_RAW = (
+    r"^(?:[£$€]?\s?[-+]?[£$€]?(?:[0-9]{1,3}(?:,[0-9]{3}){1,2}|[0-9]{1,9})(?:\.[0-9]{1,6})?"
+    r"|[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}"
+    r"(?:\.[0-9]*)?)?\s*(?:[AaPp][Mm]|Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"|#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|ERROR|GETTING_DATA)"
+    r"|(?i:y|n|yes|no|true|false|t|f))$"
+)
+
+
+# Contact details and identifiers typed into a free-text field (a category, a scheme): an email,
+# a UK phone number, a postcode, a National Insurance number. Such a value is stored as 'other'
+# and counted in label_other; it never reaches the warehouse or a document.
+CONTACT_DETAILS = (
+    r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}"
+    r"|(?:^|[^0-9])(?:\+44\s?|0)(?:[0-9][\s-]?){9,10}(?:[^0-9]|$)"
+    r"|\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][abd-hjlnp-uw-z]{2}\b"
+    r"|\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[a-d]\b"
+)
+
+
+def is_screened_text(plan: FieldPlan) -> bool:
+    """True for a free-text field read from a cell as typed (screened by :func:`screened_text_sql`)."""
+    column, spec = plan.column, plan.spec
+    if spec is None or spec.column is None or spec.codes or plan.pseudonymised:
+        return False
+    if column.kind != "text" or (column.table, column.name) in LABEL_FIELDS:
+        return False
+    return (column.table, column.name) not in ALLOWED_CODES
+
+
+def screened_text_sql(x: str) -> str:
+    """SQL for a free-text field's value, or 'other' when it holds contact details."""
+    return f"case when regexp_matches({x}, {lit(CONTACT_DETAILS)}) then 'other' else {x} end"
+
+
+def value_shape_sql(x: str) -> str:
+    """SQL describing a cell by its shape, never its content: ``text, 27 characters``."""
+    return (
+        f"case when {x} is null then null else 'text, ' || length({x}) || "
+        f"case when length({x}) = 1 then ' character' else ' characters' end end"
+    )
+
+
+def safe_raw_sql(x: str) -> str:
+    """SQL for quarantine.raw_value: the cell when it cannot be personal data, else its shape."""
+    return f"case when regexp_matches({x}, {lit(SAFE_RAW)}) then {x} else {value_shape_sql(x)} end"
+
+
+def value_shape(value: object) -> str | None:
+    """Python twin of :func:`safe_raw_sql` for values outside SQL (check failure cases)."""
+    if value is None:
+        return None
+    text = str(value)
+    if re.match(SAFE_RAW, text):
+        return text
+    return f"text, {len(text)} character" + ("" if len(text) == 1 else "s")
 
 
 def ident(name: str) -> str:
@@ -202,6 +271,8 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
 
     x = ident(plan.source or "")
     blank_default = spec.default if spec.default is not None else implicit
+    if (column.table, column.name) in LABEL_FIELDS:
+        return label_sql(plan, x), None
     if spec.codes:
         whens = " ".join(
             f"when {lit(key.strip().lower())} then {_cast(lit(val), column)}"
@@ -266,12 +337,76 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     elif plan.pseudonymised:
         return pseudonymise_expr(x, trimmed=True), None
     else:
-        return x, None
+        return screened_text_sql(x), None
     # Judged on the typed column afterwards (VALUE_SLOT), so the parse runs once per cell.
     failed = f"({x} is not null and {VALUE_SLOT} is null)"
     if blank_default is not None:
         parsed = f"coalesce({parsed}, case when {x} is null then {_cast(lit(blank_default), column)} end)"
     return parsed, failed
+
+
+_FOLD = "trim(regexp_replace(lower({e}), '[^a-z0-9]+', '_', 'g'), '_')"
+
+
+def _label_item(plan: FieldPlan, e: str) -> str:
+    """SQL coding one (trimmed) label value ``e``: the mapping's codes, else the canonical codes
+    and synonyms of :data:`LABEL_FIELDS`; anything else is 'other'."""
+    spec = plan.spec
+    if spec is not None and spec.codes:
+        whens = " ".join(
+            f"when {lit(key.strip().lower())} then {lit(value)}"
+            for key, value in spec.codes.items()
+        )
+        other = lit(spec.other if spec.other is not None else "other")
+        return f"(case lower({e}) {whens} else {other} end)"
+    codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
+    keys = ", ".join(lit(code) for code in codes)
+    whens = " ".join(f"when {_synonym_match(k)} then {lit(v)}" for k, v in synonyms.items())
+    fold = _FOLD.format(e=e)
+    return (
+        f"list_transform([{fold}], lambda f: case when f in ({keys}) then f "
+        f"{whens} else 'other' end)[1]"
+    )
+
+
+def _synonym_match(key: str, f: str = "f") -> str:
+    if key.endswith("*"):
+        return f"starts_with({f}, {lit(key[:-1])})"
+    return f"{f} = {lit(key)}"
+
+
+def label_unknown_item(plan: FieldPlan, e: str) -> str:
+    """SQL true when the label value ``e`` is none of the field's codes (it is stored as 'other')."""
+    spec = plan.spec
+    if spec is not None and spec.codes:
+        keys = ", ".join(lit(key.strip().lower()) for key in spec.codes)
+        return f"(lower({e}) not in ({keys}))"
+    codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
+    fold = _FOLD.format(e=e)
+    matches = [f"f in ({', '.join(lit(c) for c in codes)})"]
+    matches += [_synonym_match(k) for k in synonyms]
+    return f"(not list_transform([{fold}], lambda f: {' or '.join(matches)})[1])"
+
+
+def _label_items(x: str) -> str:
+    return f"list_filter(list_transform(regexp_split_to_array({x}, '[;,]'), lambda e: trim(e)), lambda e: e <> '')"
+
+
+def label_sql(plan: FieldPlan, x: str) -> str:
+    """SQL for a label field (:data:`LABEL_FIELDS`): coded, never the text as typed."""
+    if plan.column.name == "non_financial_remedy":
+        coded = f"list_transform({_label_items(x)}, lambda e: {_label_item(plan, 'e')})"
+        joined = f"array_to_string(list_sort(list_distinct({coded})), '; ')"
+        return f"case when {x} is not null then nullif({joined}, '') end"
+    return f"case when {x} is not null then {_label_item(plan, x)} end"
+
+
+def label_unknown_sql(plan: FieldPlan, x: str) -> str:
+    """SQL true when a label cell holds a value (or, for a list, an item) read as 'other'."""
+    if plan.column.name == "non_financial_remedy":
+        each = f"list_transform({_label_items(x)}, lambda e: {label_unknown_item(plan, 'e')})"
+        return f"coalesce(list_bool_or({each}), false)"
+    return f"coalesce({x} is not null and {label_unknown_item(plan, x)}, false)"
 
 
 def parse_rule(plan: FieldPlan) -> str:
@@ -350,10 +485,41 @@ def _branches(
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:
         branches.append((f"{record.col(name)} > {lit(ctx.cut_date)}", "date_in_future"))
+    if column.kind in {"integer", "decimal", "double"} and plan.spec is not None:
+        bounds = value_bounds(column.table, column.name)
+        if bounds:
+            outside = " or ".join(f"not ({record.col(name)} {op} {lit(b)})" for op, b in bounds)
+            branches.append((f"({outside})", "out_of_range"))
     # Cross-field conditions are built late: column names exist only once the typed table is
     # planned (see typed_columns).
     branches += [(cond(), rule) for fname, rule, cond in record.cross if fname == name]
+    branches += _order_branches(record, name)
     return branches
+
+
+# Pairs a record's cross rules already cover under a rule of their own.
+_OWN_RULES = {("responded_date", "received_date"), ("acknowledged_date", "received_date")}
+
+
+def _order_branches(record: RecordPlan, name: str) -> list[tuple[str, str]]:
+    """``date_out_of_order`` / ``count_out_of_order`` for ``name`` (pipeline.schemas lists)."""
+    out = []
+    for pairs, rule in (
+        (DATE_ORDER.get(record.table, ()), "date_out_of_order"),
+        (COUNT_ORDER.get(record.table, ()), "count_out_of_order"),
+    ):
+        for later, earlier in pairs:
+            if later != name or earlier not in record.fields or (later, earlier) in _OWN_RULES:
+                continue
+            if not (_reads_source(record.fields[later]) or _reads_source(record.fields[earlier])):
+                continue
+            op = "<" if rule == "date_out_of_order" else ">"
+            out.append((f"{record.col(later)} {op} {record.col(earlier)}", rule))
+    return out
+
+
+def _reads_source(plan: FieldPlan) -> bool:
+    return plan.spec is not None and plan.spec.column is not None
 
 
 def any_issue_condition(records: list[RecordPlan], ctx: Context) -> str:
@@ -397,15 +563,15 @@ def issue_selects(record: RecordPlan, ctx: Context, typed: str, where: str = "tr
         if not branches:
             continue
         rule = "case " + " ".join(f"when {c} then {lit(r)}" for c, r in branches) + " end"
-        # Raw values only for structured fields; ids and free text may be personal data.
+        # The raw value only where it cannot be personal data (quarantine applies safe_raw_sql
+        # to every issue): ids and free text are only ever described by their shape.
         structured = column.kind != "text" or _is_coded(plan)
-        show_raw = (
-            plan.source is not None
-            and structured
-            and name not in ID_FIELDS
-            and name not in FREE_TEXT_FIELDS
-        )
-        raw = ident(plan.source) if show_raw else "null"
+        if plan.source is None:
+            raw = "null"
+        elif structured and name not in ID_FIELDS and name not in FREE_TEXT_FIELDS:
+            raw = ident(plan.source)
+        else:
+            raw = value_shape_sql(ident(plan.source))
         message = _message_sql("rule", record.table, name, plan.source_name)
         selects.append(
             f"select __file, __row, {lit(record.name)} as record, "  # noqa: S608

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,16 +45,78 @@ class SourceFrame:
 
 
 def _missing_columns_error(
-    shown: str, missing: list[str], found: list[str], mapping_name: str
+    shown: str, missing: list[str], found: list[str], mapping_name: str, wanted: list[str]
 ) -> IngestError:
-    listed = ", ".join(f"'{c}'" for c in found[:40]) or "nothing"
+    """Which mapped columns are missing, and what may fix it, without quoting the header row.
+
+    The header may be a data row (``header_row`` set wrong, or no header at all), so its cells
+    are never listed: only the count, names close to a missing one (a typo), and a delimiter the
+    cells seem to use.
+    """
     names = ", ".join(f"'{c}'" for c in missing)
     noun = "column" if len(missing) == 1 else "columns"
     verb = "is" if len(missing) == 1 else "are"
+    hints = [f"{len(found)} column{'s' if len(found) != 1 else ''} found"]
+    candidates = [c for c in found if c not in wanted]
+    for name in missing:
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
+        if close:
+            hints.append(f"'{close[0]}' looks like '{name}'")
+    wanted_in_cells = [w for w in wanted if any(w in cell and w != cell for cell in found)]
+    for delimiter in (";", "\t", "|", ","):
+        if wanted_in_cells and any(delimiter in cell for cell in found):
+            shown_delimiter = "\\t" if delimiter == "\t" else delimiter
+            hints.append(
+                f"the header seems to be separated by '{shown_delimiter}': set "
+                f"delimiter: '{shown_delimiter}' in the mapping"
+            )
+            break
     return IngestError(
         f"{shown}: {noun} {names} named in {mapping_name} {verb} not in the header "
-        f"(found: {listed})"
+        f"({'; '.join(hints)}); check the column names and the mapping's header_row"
     )
+
+
+# First bytes of files that are not what a mapping's ``format`` says.
+_GZIP, _ZIP, _OLE2 = b"\x1f\x8b", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _check_kind(path: Path, shown: str, file_format: str, encoding: str) -> None:
+    """Refuse, with a message naming the file and what to do, a file of another kind."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if file_format == "csv":
+        if head.startswith(_GZIP):
+            raise IngestError(
+                f"{shown}: is a gzip-compressed file, not a CSV; decompress it and put the "
+                ".csv itself in the workspace"
+            )
+        if head.startswith(_ZIP):
+            raise IngestError(
+                f"{shown}: is a zip archive or an XLSX workbook, not a CSV; extract the CSV from "
+                "the archive, or for a workbook set 'format: xlsx' in the mapping"
+            )
+        if head.startswith(_OLE2):
+            raise IngestError(
+                f"{shown}: is an old Excel (.xls) workbook, not a CSV; save it as 'CSV UTF-8'"
+            )
+        utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        if b"\x00" in head and not (utf16 and encoding.lower() in {"auto", "utf-16"}):
+            raise IngestError(
+                f"{shown}: is not a text CSV file (it contains NUL bytes: UTF-16 without a "
+                "byte-order mark, a binary file, or a corrupt download); save the export again "
+                "as 'CSV UTF-8'"
+            )
+    elif head.startswith(_OLE2):
+        raise IngestError(
+            f"{shown}: is an old Excel (.xls) workbook, not an XLSX; open it in Excel and save "
+            "it as 'Excel Workbook (.xlsx)'"
+        )
+    elif not head.startswith(_ZIP):
+        raise IngestError(
+            f"{shown}: is not a readable XLSX workbook (a workbook is a zip archive and this "
+            "file is not one); save it from Excel as .xlsx, or for a CSV set 'format: csv' in the mapping"
+        )
 
 
 def read_source(
@@ -89,6 +152,7 @@ def read_source(
         a limit in ``limits``.
     """
     shown = Path(path).relative_to(workspace).as_posix()
+    _check_kind(Path(path), shown, mapping.format, mapping.encoding)
     if limits is not None:
         # Before a byte is read: a file too large or too wide is refused, not loaded into memory.
         check_input_limits(
@@ -106,7 +170,7 @@ def read_source(
     if not data or data.isspace():
         raise IngestError(f"{shown}: the file is empty")
     if mapping.format == "csv":
-        if b"\x00" in data:
+        if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise IngestError(
                 f"{shown}: is not a text CSV file (it contains binary data; is it an XLSX "
                 "saved with a .csv name, or a corrupt download?)"
@@ -123,12 +187,22 @@ def read_source(
     else:
         del data
         encoding = "xlsx"
-        raw = read_xlsx_text(path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown)
+        try:
+            raw = read_xlsx_text(
+                path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown
+            )
+        except IngestError:
+            raise
+        except Exception:  # noqa: BLE001 - any reader failure on a corrupt workbook
+            raise IngestError(
+                f"{shown}: is not a readable XLSX workbook (its contents are damaged); open it "
+                "in Excel and save it again, or export it afresh"
+            ) from None
         header = [c for c in raw.columns if c != "__row"]
 
     missing = [c for c in wanted if c not in header]
     if missing:
-        raise _missing_columns_error(shown, missing, header, mapping_name)
+        raise _missing_columns_error(shown, missing, header, mapping_name, wanted)
     frame = raw.select(
         pl.col("__row").cast(pl.Int32),
         *[pl.col(column).alias(f"s{i}") for i, column in enumerate(wanted)],

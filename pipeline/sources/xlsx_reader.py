@@ -104,8 +104,11 @@ def read_xlsx_text(path: Path, *, sheet: str | None, header_row: int, shown: str
     """
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise IngestError(f"{shown}: is not a readable XLSX workbook ({exc})") from exc
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
+        raise IngestError(
+            f"{shown}: is not a readable XLSX workbook (not a zip archive, or one that is "
+            "damaged); open it in Excel and save it again, or export it afresh"
+        ) from None
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]

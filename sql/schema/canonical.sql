@@ -237,6 +237,15 @@ create table if not exists quarantine (
     raw_value varchar                       -- the offending value; never a free-text or personal field
 );
 
+create table if not exists label_other (
+    landlord_id varchar not null,           -- labels read as 'other': a coded label field's value was
+    source_file varchar not null,           -- not one of its codes (free text never becomes a label)
+    target_table varchar not null,
+    field_name varchar not null,            -- canonical field, e.g. 'non_financial_remedy'
+    column_name varchar,                    -- source column (as named in the export)
+    rows_other integer not null             -- rows whose value (or a list item) became 'other'
+);
+
 create table if not exists ingest_file (
     landlord_id varchar not null,           -- one row per input file read: the reconciliation ledger
     source_file varchar not null,

@@ -347,8 +347,12 @@ PROBES: dict[str, tuple[Callable[[dict], None], str]] = {
     "managing_agents": (_set("managing_agents", []), "annual"),
     "stock": (_set("stock", []), "measures"),
     "stock[].year_end": (_set("stock[].year_end", D(2025, 3, 31)), "measures"),
-    "stock[].stock_type": (_set("stock[].stock_type", "lcra"), "measures"),
-    "stock[].country": (_set("stock[].country", "sct"), "measures"),
+    # Swapped, not set to one value: a repeated (year end, stock type, country) row is refused.
+    "stock[].stock_type": (
+        _set("stock[].stock_type", {"lcra": "lcho", "lcho": "lcra"}.get),
+        "measures",
+    ),
+    "stock[].country": (_set("stock[].country", {"eng": "sct", "sct": "eng"}.get), "measures"),
     "stock[].units_owned": (_set("stock[].units_owned", 3000), "measures"),
     "closures": (_set("closures", []), "measures"),
     "closures[].date": (_set("closures[].date", D(2025, 12, 24)), "measures"),

@@ -350,9 +350,11 @@ def _blank(cell: str) -> bool:
 def independent_rows_in(data: bytes) -> int:
     """Data rows in ``data`` counted with the csv module: rows below the header with at least
     one non-blank cell in a mapped column (how design.md counts rows in; blank rows carry
-    nothing). Decoding follows the mapping's ``encoding: auto`` (UTF-8 with or without BOM,
-    else cp1252)."""
-    if data.startswith(codecs.BOM_UTF8):
+    nothing). Decoding follows the mapping's ``encoding: auto`` (UTF-16 with a BOM, UTF-8 with
+    or without BOM, else cp1252)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16")  # "Unicode Text" with its byte-order mark is read
+    elif data.startswith(codecs.BOM_UTF8):
         text = data[3:].decode("utf-8")
     else:
         try:

@@ -34,7 +34,7 @@ def count(name: str, sql: str) -> int:
 LATE_REFUSED = """
     select count(*) from complaint_stage as s2
     inner join complaint_stage as s1 on s1.complaint_id = s2.complaint_id and s1.stage = 1
-    where s2.stage = 2 and s2.refused and s2.refusal_reason ilike '%time limit%'
+    where s2.stage = 2 and s2.refused and s2.refusal_reason = 'escalation_out_of_time'
       and s1.received_date {op} date '2026-01-27'
 """
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 from pathlib import Path
 
@@ -75,3 +77,154 @@ def test_sql_and_python_hashes_agree():
     ).fetchall()
     assert got == [(pseudonymise("CMP-001", "k"),), (None,), (None,)]
     assert pseudonymise(" cmp-001", "k") == pseudonymise("CMP-001", "k")
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("-5", "-5"),
+        ("£1,250.50", "£1,250.50"),
+        ("31/02/2024", "31/02/2024"),
+        ("2024-04-01T10:00:00Z", "2024-04-01T10:00:00Z"),
+        ("#N/A", "#N/A"),
+        ("£50 to Jean Hall", "text, 16 characters"),
+        ("Jean Hall 07700 900123", "text, 22 characters"),
+        ("07700900123", "text, 11 characters"),  # ten or more digits: a phone, not an amount
+        ("jean@example.org", "text, 16 characters"),
+        ("AB123456C", "text, 9 characters"),
+        ("LE4 2XT", "text, 7 characters"),
+        ("x", "text, 1 character"),
+    ],
+)
+def test_quarantine_keeps_a_raw_value_only_when_it_cannot_be_personal_data(value, kept):
+    from pipeline.sources.fields import safe_raw_sql, value_shape
+
+    assert value_shape(value) == kept
+    sql = f"select {safe_raw_sql('v')} from (select ? as v)"  # noqa: S608
+    got = duckdb.connect().execute(sql, [value])
+    assert got.fetchone()[0] == kept
+
+
+def test_text_typed_into_a_number_field_reaches_quarantine_as_its_shape(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / "complaints_2024.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("cp1252"), newline="")))
+    rows[1][rows[0].index("Stage 1 Compensation")] = "£50 to Jean Hall 07700 900123"
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("cp1252"))
+    con = duckdb.connect()
+    ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    raw = con.execute(
+        "select raw_value from quarantine where source_row = 2 and rule = 'number_unparseable'"
+    ).fetchall()
+    assert raw == [("text, 29 characters",)]
+    assert "Jean" not in _all_text(con) and "07700" not in _all_text(con)
+
+
+def _housing21_one_export(tmp_path: Path, edit) -> Path:
+    """housing21 with only its complaints mapping and the 2024-25 export, ``edit``ed."""
+    import shutil
+
+    source = Path(__file__).resolve().parents[2] / "examples" / "housing21"
+    root = tmp_path / "housing21"
+    (root / "mappings").mkdir(parents=True)
+    (root / "exports").mkdir()
+    shutil.copy(source / "landlord.yaml", root / "landlord.yaml")
+    shutil.copy(source / "mappings" / "erica_complaints.yaml", root / "mappings")
+    text = (source / "exports" / "erica_complaints_2024-25.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))[:40]
+    edit(rows)
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    (root / "exports" / "erica_complaints_2024-25.csv").write_text(buffer.getvalue())
+    return root
+
+
+def test_free_text_in_label_fields_becomes_other_and_is_counted(tmp_path):
+    planted = {
+        "S1 Remedy": "apology; jean.hall@example.org",
+        "S1 Not Accepted Reason": "Jean Hall 07700 900123",
+        "S1 Extension Reason": "AB123456C asked",
+    }
+
+    def edit(rows):
+        header = rows[0]
+        for column, value in planted.items():
+            rows[3][header.index(column)] = value
+        rows[4][header.index("S1 Remedy")] = "Process change"
+
+    root = _housing21_one_export(tmp_path, edit)
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    assert summary.reconciles
+    got = con.execute(
+        "select source_row, non_financial_remedy, refusal_reason, extension_reason "
+        "from complaint_stage where stage = 1 and source_row in (4, 5) order by 1"
+    ).fetchall()
+    assert got == [(4, "apology; other", "other", "other"), (5, "process_change", None, None)]
+    other = con.execute(
+        "select field_name, column_name, rows_other from label_other order by 1"
+    ).fetchall()
+    assert other == [
+        ("extension_reason", "S1 Extension Reason", 1),
+        ("non_financial_remedy", "S1 Remedy", 1),
+        ("refusal_reason", "S1 Not Accepted Reason", 1),
+    ]
+    text = _all_text(con)
+    assert "jean" not in text.lower() and "07700" not in text and "AB123456C" not in text
+
+
+def test_a_mapping_codes_list_codes_a_label_field(tmp_path):
+    root = _housing21_one_export(tmp_path, lambda rows: None)
+    mapping = root / "mappings" / "erica_complaints.yaml"
+    mapping.write_text(
+        mapping.read_text().replace(
+            'non_financial_remedy: "S1 Remedy"',
+            'non_financial_remedy: {column: "S1 Remedy", codes: {"apology": apology, '
+            '"explanation": explanation}}',
+        )
+    )
+    con = duckdb.connect()
+    ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    values = {
+        r[0]
+        for r in con.execute(
+            "select distinct non_financial_remedy from complaint_stage where stage = 1"
+        ).fetchall()
+    }
+    assert values <= {
+        None,
+        "apology",
+        "explanation",
+        "other",
+        "apology; other",
+        "apology; explanation",
+    }
+    assert "other" in " ".join(v for v in values if v)
+
+
+def test_contact_details_in_a_free_text_field_become_other(tmp_path):
+    planted = ["jean.hall@example.org", "07700 900123", "LE4 2XT", "AB123456C"]
+
+    planted_rows = []
+
+    def edit(rows):
+        header = rows[0]
+        kind = header.index("Record Type")
+        complaints = [i for i, row in enumerate(rows) if i and row[kind] == "Complaint"]
+        for at, value in zip(complaints, planted, strict=False):
+            rows[at][header.index("Scheme")] = f"Oak Court, call {value}"
+            planted_rows.append(at + 1)  # the spreadsheet row
+
+    root = _housing21_one_export(tmp_path, edit)
+    con = duckdb.connect()
+    assert ingest_workspace(con, root, load_landlord(root), ws.KEY).reconciles
+    rows = dict(con.execute("select source_row, scheme from complaint").fetchall())
+    assert [rows.get(row) for row in planted_rows] == ["other"] * 4
+    counts = dict(
+        con.execute("select field_name, sum(rows_other) from label_other group by 1").fetchall()
+    )
+    assert counts == {"scheme": 4}
+    text = _all_text(con)
+    assert not any(value in text for value in planted)

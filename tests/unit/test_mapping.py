@@ -80,7 +80,7 @@ def test_good_mapping_and_workspace_listing(tmp_path):
         ),
         (
             ("  regime: {value: eng}", '  regime: {value: eng, column: "Country"}'),
-            r"key 'columns.regime': Value error, give exactly one of 'column' or 'value'",
+            r"key 'columns.regime': give exactly one of 'column' or 'value'",
         ),
         (
             (

@@ -11,7 +11,7 @@ import dagster as dg
 
 from pipeline.partitions import landlord_and_year
 from pipeline.resources import ComplaintsStore
-from pipeline.schemas import SCHEMAS, validate_table
+from pipeline.schemas import SCHEMAS, describe_failures, validate_table
 from pipeline.sources.canonical import TARGET_TABLES
 
 _LOADED = ("complaint_stage", *TARGET_TABLES)
@@ -68,9 +68,19 @@ def reconciliation(
         ["| file | rows in | loaded | quarantined | difference |", "|---|---:|---:|---:|---:|"]
         + [f"| {f} | {i:,} | {lo:,} | {q:,} | {i - lo - q:,} |" for f, i, lo, q in rows]
     )
+    description = None
+    if bad:
+        description = (
+            "; ".join(
+                f"{f}: {i:,} rows in but {lo:,} loaded + {q:,} quarantined ({i - lo - q:+,})"
+                for f, i, lo, q in bad[:5]
+            )
+            + ". Rows were lost between reading and loading: run the ingest again and report it"
+        )
     return dg.AssetCheckResult(
         passed=not bad,
         severity=dg.AssetCheckSeverity.ERROR,
+        description=description,
         metadata={
             "files": len(rows),
             "files_not_reconciling": len(bad),
@@ -101,6 +111,7 @@ def _pandera_result(con, landlord_id: str, table: str) -> dg.AssetCheckResult:
         check_name=f"pandera_{table}",
         passed=failures.height == 0,
         severity=dg.AssetCheckSeverity.ERROR,
+        description=describe_failures(failures, table) or None,
         metadata={
             "rows_checked": frame.height,
             "failure_cases": failures.height,

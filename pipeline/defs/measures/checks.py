@@ -6,6 +6,7 @@ from pipeline.measures.sanity import (
     RULES,
     WARNINGS,
     sanity_failures,
+    sanity_message,
     warning_failures,
     warning_message,
 )
@@ -18,8 +19,9 @@ def _build_check(rule: str, description: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset="measures", name=rule, blocking=True, description=description)
     def _check(context: dg.AssetCheckExecutionContext, store: ComplaintsStore):
         landlord_id, year_key = landlord_and_year(context)
+        year = ReportingYear.parse(year_key)
         with store.connect(landlord_id, read_only=True) as con:
-            failures = sanity_failures(con, landlord_id, ReportingYear.parse(year_key), rule)
+            failures = sanity_failures(con, landlord_id, year, rule)
         table = "\n".join(
             [
                 "| period | measure | breakdown | value | view | num | den |",
@@ -33,6 +35,7 @@ def _build_check(rule: str, description: str) -> dg.AssetChecksDefinition:
         return dg.AssetCheckResult(
             passed=not failures,
             severity=dg.AssetCheckSeverity.ERROR,
+            description=sanity_message(rule, failures, year),
             metadata={"failures": len(failures), "rows": dg.MetadataValue.md(table)},
         )
 

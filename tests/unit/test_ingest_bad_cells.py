@@ -1,0 +1,91 @@
+"""One bad cell is one quarantined row (file, row, column, rule), never a failed run: negative
+days or money and a closure before receipt break quarantine rules taken from the pandera models."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
+
+import workspaces as ws  # noqa: E402
+
+from pipeline.config import load_landlord  # noqa: E402
+from pipeline.ingest import ingest_workspace  # noqa: E402
+from pipeline.schemas import validate_tables, value_bounds  # noqa: E402
+
+EXPORT = "exports/complaints_2024.csv"
+
+
+def _row(ref: str, **cells: str) -> str:
+    row = dict.fromkeys(ws.WIDE_HEADER, "")
+    row |= {"Case Ref": ref, "Date Received": "01/05/2024", "Complaint Type": "Repairs"}
+    row |= {"Tenure": "General Needs", "Anonymous?": "N", "Stage 1 Acknowledged": "02/05/2024"}
+    row |= cells
+    return ",".join(f'"{row[c]}"' for c in ws.WIDE_HEADER)
+
+
+BAD_ROWS = {
+    "B1": ({"Stage 1 Extension (WD)": "-5"}, "Stage 1 Extension (WD)", "out_of_range", "-5"),
+    "B2": ({"Stage 1 Compensation": "-5"}, "Stage 1 Compensation", "out_of_range", "-5"),
+    "B3": ({"Stage 1 Compensation": "£-50"}, "Stage 1 Compensation", "out_of_range", "£-50"),
+    "B4": ({"Date Closed": "30/04/2024"}, "Date Closed", "date_out_of_order", "30/04/2024"),
+}
+
+
+def test_bounds_come_from_the_pandera_models():
+    assert value_bounds("complaint_stage", "extension_wd") == ((">=", 0),)
+    assert value_bounds("complainant_survey", "satisfied_outcome") == ((">=", 1), ("<=", 5))
+
+
+def test_bad_cells_are_quarantined_with_file_row_column_and_rule(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    path = root / EXPORT
+    text = path.read_bytes().decode("cp1252").rstrip("\r\n")
+    first = len(text.split("\r\n")) + 1  # the spreadsheet row of the first appended line
+    lines = [_row(ref, **cells) for ref, (cells, *_) in BAD_ROWS.items()]
+    path.write_bytes((text + "\r\n" + "\r\n".join(lines) + "\r\n").encode("cp1252"))
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    assert summary.reconciles
+    found = con.execute(
+        "select source_file, source_row, column_name, rule, raw_value, message from quarantine "
+        "where source_row >= ? order by source_row",
+        [first],
+    ).fetchall()
+    expected = [
+        (EXPORT, first + i, column, rule, raw)
+        for i, (_, column, rule, raw) in enumerate(BAD_ROWS.values())
+    ]
+    assert [r[:5] for r in found] == expected
+    assert all(r[5].startswith(r[3] + ":") and f"column '{r[2]}'" in r[5] for r in found)
+    # Nothing the models reject reached a canonical table: every blocking check passes.
+    failures = validate_tables(con, summary.landlord_id)
+    assert {t: f.height for t, f in failures.items() if f.height} == {}
+
+
+def test_a_failed_blocking_check_names_file_row_column_and_rule():
+    from pipeline.schemas import describe_failures, validate_table
+    from pipeline.sources.canonical import create_canonical_tables
+
+    con = duckdb.connect()
+    create_canonical_tables(con)
+    con.execute(
+        "insert into complaint_stage (landlord_id, complaint_id, stage, received_date, "
+        "extension_wd, refused, outcome, handler_ref, source_file, source_row) values "
+        "('l', 'c1', 1, date '2024-05-01', -5, false, 'open', 'Jean Hall', 'exports/x.csv', 7)"
+    )
+    failures = validate_table(con.sql("select * from complaint_stage").pl(), "complaint_stage")
+    first = failures.row(0, named=True)
+    assert (first["source_file"], first["source_row"], first["column"]) == (
+        "exports/x.csv",
+        7,
+        "extension_wd",
+    )
+    text = describe_failures(failures, "complaint_stage")
+    assert text.startswith(
+        "complaint_stage: exports/x.csv row 7, column extension_wd: greater_than_or_equal_to(0)"
+    )
+    assert "Jean" not in text and "Jean" not in str(failures.to_dicts())

@@ -1,0 +1,191 @@
+"""Every line ending is read as the file's rows, checked against an independent record count;
+files of the wrong kind stop with a message naming the file and never quoting a cell."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
+
+import workspaces as ws  # noqa: E402
+
+from pipeline.config import load_landlord  # noqa: E402
+from pipeline.ingest import IngestError, ingest_workspace  # noqa: E402
+from pipeline.sources import csv_reader  # noqa: E402
+from pipeline.sources.csv_reader import count_records, read_csv_text  # noqa: E402
+
+EXPORT = "complaints_2024.csv"
+
+
+def _csv_module_count(data: bytes) -> int:
+    return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a,b\n1,2\n3,4\n",
+        b"a,b\r\n1,2\r\n3,4\r\n",
+        b"a,b\r1,2\r3,4\r",
+        b"a,b\r\n1,2\r3,4\n5,6\r\n7,8",  # mixed, no final line ending
+        b'a,b\n1,"x\ny"\n2,"p\r\nq"\n3,"r\rs"\n',  # line endings inside quoted cells
+        b'a,b\n1,"say ""hi"""\n2,""\n',  # doubled quotes, empty quoted cell
+        b"a,b\n1,2\n\n\r\n3,4\n\n",  # blank lines are records too
+        b'a,b\n1,x"y\n3,4\n',  # a stray quote: counted by the csv module
+        b"a,b",
+    ],
+    ids=["lf", "crlf", "cr", "mixed", "quoted", "doubled", "blank", "stray", "header-only"],
+)
+def test_independent_count_agrees_with_the_csv_module(data):
+    assert count_records(data, ",").records == _csv_module_count(data)
+
+
+def test_the_count_finds_an_unclosed_and_a_stray_quote_by_row():
+    assert count_records(b'a,b\n1,2\n3,"open\n4,5\n', ",").unclosed_row == 3
+    assert count_records(b'a,b\n1,2\n3,x"y\n', ",").stray_quote_row == 3
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_line_ending_reads_every_row(tmp_path, newline):
+    root = ws.wide_workspace(tmp_path)
+    (root / "exports" / EXPORT).write_bytes(ws.wide_csv_bytes("cp1252", newline=newline))
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    baseline = ingest_workspace(
+        duckdb.connect(), ws.wide_workspace(tmp_path / "base"), load_landlord(root), ws.KEY
+    )
+    assert summary.reconciles
+    assert summary.rows_in == baseline.rows_in > 0
+    assert summary.rows_loaded == baseline.rows_loaded
+
+
+def test_mixed_line_endings_lose_no_row(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    lines = ws.wide_csv_bytes("cp1252", newline="\n").split(b"\n")
+    # Two exports pasted together on a Mac: every third line ends with a bare CR.
+    mixed = b"".join(line + (b"\r" if i % 3 == 1 else b"\n") for i, line in enumerate(lines[:-1]))
+    (root / "exports" / EXPORT).write_bytes(mixed)
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    baseline = ingest_workspace(
+        duckdb.connect(), ws.wide_workspace(tmp_path / "base"), load_landlord(root), ws.KEY
+    )
+    assert summary.reconciles
+    assert (summary.rows_in, summary.rows_loaded, summary.rows_quarantined) == (
+        baseline.rows_in,
+        baseline.rows_loaded,
+        baseline.rows_quarantined,
+    )
+
+
+def test_a_reader_that_merges_rows_stops_the_file(monkeypatch):
+    # Without the line-ending fix, Polars reads a CR-only file as one row: the independent
+    # count must catch that, whatever the reader's reason.
+    monkeypatch.setattr(csv_reader, "normalise_line_endings", lambda data: data)
+    with pytest.raises(IngestError, match=r"^exports/x.csv: 0 rows were read .* 3 records"):
+        read_csv_text(
+            b"a,b\r1,2\r3,4\r5,6\r",
+            delimiter=",",
+            header_row=1,
+            shown="exports/x.csv",
+            wanted=["a", "b"],
+        )
+
+
+def test_utf16_with_a_byte_order_mark_is_read(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    text = ws.wide_csv_bytes("utf-8", newline="\r\n").decode("utf-8")
+    (root / "exports" / EXPORT).write_bytes(text.encode("utf-16"))
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert summary.reconciles and summary.rows_loaded > 0
+
+
+def _zip(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("export.csv", data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "problem"),
+    [
+        (gzip.compress, "is a gzip-compressed file, not a CSV"),
+        (_zip, "is a zip archive or an XLSX workbook, not a CSV"),
+        (
+            lambda d: d.decode("cp1252").encode("utf-16-le"),
+            r"is not a text CSV file \(it contains NUL bytes: UTF-16",
+        ),
+        (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + d, r"is an old Excel \(.xls\) workbook"),
+    ],
+    ids=["gzip", "zip", "utf16-no-bom", "xls"],
+)
+def test_files_of_another_kind_name_the_file(tmp_path, mutate, problem):
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    path.write_bytes(mutate(path.read_bytes()))
+    with pytest.raises(IngestError, match=rf"^exports/{EXPORT}: {problem}"):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def test_an_xls_saved_as_xlsx_is_named(tmp_path):
+    root = ws.xlsx_workspace(tmp_path)
+    path = next((root / "exports").glob("*.xlsx"))
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    shown = path.relative_to(root).as_posix()
+    with pytest.raises(IngestError, match=rf"^{shown}: is an old Excel \(.xls\) workbook"):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.6, 0.95])
+def test_a_corrupt_workbook_names_the_file(tmp_path, cut):
+    root = ws.xlsx_workspace(tmp_path)
+    path = next((root / "exports").glob("*.xlsx"))
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * cut)])
+    shown = path.relative_to(root).as_posix()
+    with pytest.raises(IngestError, match=rf"^{shown}: is not a readable XLSX workbook"):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def test_an_unbalanced_quote_names_the_row_not_its_contents(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    lines = path.read_bytes().split(b"\r\n")
+    lines[2] = lines[2] + b',"Jean N\xfa\xf1ez, LE4 2XT'
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(f"exports/{EXPORT}: is not a readable CSV file")
+    assert "row 3" in message
+    assert "Jean" not in message and "LE4" not in message
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_a_missing_column_message_never_quotes_the_header_row(tmp_path):
+    # No header line: the first data row (a resident's name and postcode) is read as the header.
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    lines = path.read_bytes().split(b"\r\n")
+    path.write_bytes(b"\r\n".join([b"C9,01/05/2024,Repairs,Jean Hall,LE4 2XT", *lines[1:]]))
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(f"exports/{EXPORT}: columns 'Case Ref'")
+    assert "5 columns found" in message
+    assert "Jean" not in message and "LE4" not in message
+
+
+def test_a_misspelt_column_is_pointed_out(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    path.write_bytes(path.read_bytes().replace(b"Date Received", b"Date Recieved", 1))
+    with pytest.raises(IngestError, match=r"'Date Recieved' looks like 'Date Received'"):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
