@@ -15,6 +15,7 @@ from pipeline.reporting.charts import Chart, bar_chart, line_chart
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import label
 from pipeline.reporting.tables import Table, data_table
+from pipeline.reporting.trace import figure
 
 NOT_AVAILABLE = "not available"
 
@@ -61,8 +62,9 @@ class Section:
 
 
 def shown(row: dict | None) -> str:
-    """The display text of a measure row, or ``not available`` when there is no row."""
-    return NOT_AVAILABLE if row is None else (row["display"] or "[U]")
+    """The display text of a measure row, traced to its row (``pipeline.reporting.trace``), or
+    ``not available`` when there is no row."""
+    return NOT_AVAILABLE if row is None else figure(row)
 
 
 @dataclass(frozen=True)

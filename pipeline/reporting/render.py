@@ -48,6 +48,7 @@ from pipeline.reporting.quality import quality_sections, quarantine_frame, write
 from pipeline.reporting.residents import learning_sections
 from pipeline.reporting.sector import sector_section
 from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.trace import finish
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 REPORTS_ROOT = PROJECT_ROOT / "reports"
@@ -193,6 +194,8 @@ def _write(
             plotly_js=plotly_js() if charts else "",
         )
     )
+    # Figures as traced spans (data-measure, data-period, ...; pipeline/reporting/trace.py).
+    html = finish(html)
     out_dir = Path(out_dir)
     paths = {"html": atomic_write_text(out_dir / f"{stem}.html", html)}
     if pdf:

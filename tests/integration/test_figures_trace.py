@@ -1,0 +1,157 @@
+"""One figure, one value: every figure a document shows is its row of the measures table.
+
+Each example workspace is ingested and measured in memory (one year each, with the year before that
+the documents compare against), then every document of that year is rendered as HTML (no PDF: the
+PDF is printed from the same HTML): the annual report and its published version, the committee pack,
+the learning summary, the data-quality report and the scheme reports. Every figure a section takes
+from the measures table carries its row's key (``pipeline/reporting/trace.py``); the test reads the
+keys back and checks the text shown against the row. A lookup that found no row fails the test when
+the measure is not one the product computes, or when the row exists under another view (the
+acknowledgement bug of issue 16 point 4: "not available" where the figure was computed).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipeline.benchmarks import write_benchmark_history
+from pipeline.config import load_landlord
+from pipeline.ingest import ingest_workspace
+from pipeline.measures import compute_measures
+from pipeline.periods import ReportingYear, parse_period
+from pipeline.reporting.committee import with_year_to_date
+from pipeline.reporting.data import Measures
+from pipeline.reporting.render import (
+    render_annual_report,
+    render_committee_pack,
+    render_data_quality,
+    render_learning_summary,
+)
+from pipeline.reporting.schemes import render_scheme_reports
+from pipeline.reporting.trace import recording, traced_figures
+from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+
+# One year per example (the documents also show the year before): the years issue 16 quotes.
+EXAMPLES = {
+    "housing21": "2024-25",
+    "council_housing": "2024-25",
+    "homes_plus": "2025-26",
+    "small_specialist": "2025-26",
+}
+SUPPRESSED = {"<5", "[c]"}
+CATALOGUE = Path(__file__).resolve().parents[2] / "docs" / "measures.md"
+
+
+def catalogue_ids() -> set[str]:
+    """Measure ids docs/measures.md lists (backticked, upper or lower case with underscores)."""
+    text = CATALOGUE.read_text(encoding="utf-8")
+    return set(re.findall(r"`([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]+)`", text))
+
+
+@pytest.fixture(scope="module", params=sorted(EXAMPLES))
+def rendered(request, tmp_path_factory):
+    name, year = request.param, EXAMPLES[request.param]
+    workspace = DEFAULT_WORKSPACES_ROOT / name
+    landlord = load_landlord(workspace)
+    con = duckdb.connect()
+    ingest_workspace(con, workspace, landlord, "test-key")
+    reporting_year = ReportingYear.parse(year)
+    compute_measures(con, landlord, [reporting_year.previous, reporting_year])
+    write_benchmark_history(con, landlord.landlord_id, year)
+    out = tmp_path_factory.mktemp(name)
+    quarter = f"{year}-Q4"
+    documents: dict[str, tuple[str, bool, list[dict]]] = {}
+
+    def keep(doc: str, published: bool, render) -> None:
+        with recording() as missing:
+            paths = render()
+        if paths:
+            documents[doc] = (paths["html"].read_text(encoding="utf-8"), published, missing)
+
+    kwargs = {"workspace": workspace, "pdf": False}
+    keep("annual", False, lambda: render_annual_report(con, landlord, year, out / "a", **kwargs))
+    keep(
+        "annual_published",
+        True,
+        lambda: render_annual_report(con, landlord, year, out / "p", published=True, **kwargs),
+    )
+    keep("committee", False, lambda: render_committee_pack(con, landlord, quarter, out, **kwargs))
+    keep("learning", True, lambda: render_learning_summary(con, landlord, year, out, **kwargs))
+    keep("quality", False, lambda: render_data_quality(con, landlord, out, **kwargs))
+    keep("schemes", True, lambda: render_scheme_reports(con, landlord, year, out, **kwargs))
+    rows = con.sql("select * from measures").pl()
+    yield name, year, landlord, rows, documents
+    con.close()
+
+
+def _rows_for(rows: pl.DataFrame, year: str) -> Measures:
+    """The measure rows plus the year-to-date rows the committee pack shows (same function)."""
+    reporting_year = ReportingYear.parse(year)
+    measures = Measures(
+        rows.filter(
+            (pl.col("period_start") >= reporting_year.previous.start)
+            & (pl.col("period_end") <= reporting_year.end)
+        )
+    )
+    return with_year_to_date(measures, parse_period(f"{year}-Q4"))
+
+
+def test_every_document_traces_its_figures(rendered):
+    name, year, _, rows, documents = rendered
+    # Every document type that shows measures traces them (the quality report shows none).
+    for doc in ("annual", "annual_published", "committee", "learning"):
+        assert traced_figures(documents[doc][0]), f"{name} {doc}: no traced figure"
+
+
+def test_each_figure_equals_its_measures_row(rendered):
+    name, year, _, rows, documents = rendered
+    measures = _rows_for(rows, year)
+    wrong = []
+    for doc, (page, published, _) in documents.items():
+        for fig in traced_figures(page):
+            row = measures.get(
+                fig["measure"],
+                fig["period"],
+                fig["breakdown"],
+                fig.get("breakdown_value"),
+                fig.get("view"),
+            )
+            if row is None:
+                wrong.append((doc, fig, "no such row in the measures table"))
+                continue
+            expected = row["display"] or "[U]"
+            if fig["text"] == expected or (published and fig["text"] in SUPPRESSED):
+                continue
+            wrong.append((doc, fig, f"measures table says {expected}"))
+    assert not wrong, f"{name}: {len(wrong)} figures differ from their rows, e.g. {wrong[:5]}"
+
+
+def test_no_document_asks_for_a_row_the_product_does_not_compute(rendered):
+    name, year, _, rows, documents = rendered
+    computed = set(rows["measure"].unique()) | catalogue_ids()
+    keys = rows.select("measure", "period", "breakdown", "breakdown_value", "view")
+    wrong = []
+    for doc, (_, _, missing) in documents.items():
+        for ask in missing:
+            if ask["measure"] not in computed:
+                wrong.append((doc, ask, "measure not computed by the product"))
+                continue
+            if ask["view"] is None:
+                continue
+            # The row is there under another view: the document asked for the wrong one.
+            same = keys.filter(
+                (pl.col("measure") == ask["measure"])
+                & (pl.col("period") == ask["period"])
+                & (pl.col("breakdown") == ask["breakdown"])
+                & (pl.col("view") != ask["view"])
+            )
+            if ask["breakdown_value"] is not None:
+                same = same.filter(pl.col("breakdown_value") == ask["breakdown_value"])
+            if same.height:
+                wrong.append((doc, ask, f"row exists with view {same['view'][0]}"))
+    assert not wrong, f"{name}: {len(wrong)} lookups of rows that do not exist: {wrong[:8]}"
