@@ -27,9 +27,17 @@ from pipeline.reporting.blocks import (
 )
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.data import Measures, query_frame, table_exists
-from pipeline.reporting.labels import MEASURE_NAMES, label
+from pipeline.reporting.labels import (
+    ACK_DEFINITION,
+    IN_TIME_DEFINITION,
+    MEASURE_NAMES,
+    ack_name,
+    in_time_name,
+    label,
+)
 from pipeline.reporting.sector import SECTOR_COLUMNS, sector_caption, sector_cells, sector_source
 from pipeline.reporting.tables import data_table
+from pipeline.returns import reported_stock_types
 
 HEADLINE = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
 OUTCOME_ORDER = ["upheld", "partially_upheld", "not_upheld", "withdrawn", "discontinued"]
@@ -54,12 +62,26 @@ class ReportContext:
         return [(f"{self.year.label}", self.year), (f"{self.previous.label}", self.previous)]
 
     def headline_stock_type(self) -> str:
-        """LCRA when the landlord has it, else the combined figure, else the first there is."""
-        values = set(self.measures.breakdown("CH01_1", self.year, "stock_type")["breakdown_value"])
-        for candidate in ("lcra", "combined", "lcho"):
-            if candidate in values:
-                return candidate
-        return "lcra"
+        """The stock type every document headlines: the one the landlord's TSM return reports
+        (``pipeline.returns.reported_stock_types``: combined for a landlord with under 1,000 homes
+        of each type, LCRA when it reports LCRA), so the headline is the figure the RSH publishes
+        (docs/measures.md "Which figure each document headlines")."""
+        return headline_stock_type(self.measures, self.year)
+
+
+def headline_stock_type(measures: Measures, year: Period) -> str:
+    """See :meth:`ReportContext.headline_stock_type`."""
+    found = {}
+    for measure, view in (("stock_units", "all"), ("CH01_1", "regulator")):
+        rows = measures.breakdown(measure, year, "stock_type", view)
+        for row in rows.iter_rows(named=True):
+            found[(measure, row["breakdown_value"], row["view"])] = row
+    reported = reported_stock_types(found)
+    for candidate in ("combined", "lcra", "lcho"):
+        if candidate in reported:
+            return candidate
+    values = {key[1] for key in found}
+    return next((c for c in ("lcra", "combined", "lcho") if c in values), "lcra")
 
 
 def _benchmark(ctx: ReportContext, measure: str, stock_type: str, stat: str, view: str):
@@ -305,31 +327,32 @@ def resolution(ctx: ReportContext) -> Section:
 
 def timeliness(ctx: ReportContext) -> Section:
     section = Section("timeliness", "Timeliness")
+    stock = ctx.headline_stock_type()
     section.text(
-        "Two views of the same complaints. The regulator view (CH02 and the Scottish ARC) allows "
-        "extensions only up to the Code's limit (the SPSO's in Scotland). The management view "
-        "follows our own policy, which may allow longer extensions. Both count the same stages, so "
-        "any difference comes from extensions alone."
+        "CH02, the Regulator's measure, counts tenants' complaints in England received in the year. "
+        "The all-answers figures count every answer sent in the year, judged two ways: against the "
+        "Code's extension limit (the SPSO's in Scotland) and against our own policy, which may "
+        "allow longer extensions. Those two count the same answers, so any difference between them "
+        "comes from extensions alone."
     )
     m, y = ctx.measures, ctx.year
     metrics = []
     for stage in (1, 2):
         metrics += [
+            Metric(ack_name(stage), f"ack_in_time_{stage}"),
             Metric(
-                f"Stage {stage} acknowledged in time (%)", f"ack_in_time_{stage}", view="management"
+                f"Stage {stage} complaints answered in time (CH02), {label(stock)} (%)",
+                f"CH02_{stage}",
+                "stock_type",
+                stock,
+                "regulator",
+            ),
+            Metric(in_time_name(stage, "regulator"), f"response_in_time_{stage}", view="regulator"),
+            Metric(
+                in_time_name(stage, "management"), f"response_in_time_{stage}", view="management"
             ),
             Metric(
-                f"Stage {stage} answered in time, regulator view (%)",
-                f"response_in_time_{stage}",
-                view="regulator",
-            ),
-            Metric(
-                f"Stage {stage} answered in time, management view (%)",
-                f"response_in_time_{stage}",
-                view="management",
-            ),
-            Metric(
-                f"Stage {stage} in time only with an extension, management view",
+                f"Stage {stage}: answers in time only thanks to an extension our policy allows",
                 f"response_in_time_with_ext_{stage}",
                 view="management",
             ),
@@ -339,37 +362,45 @@ def timeliness(ctx: ReportContext) -> Section:
             ),
         ]
     section.add_table(
-        metric_table("tbl-timeliness", "Acknowledgement and response times", m, metrics, ctx.years),
+        metric_table(
+            "tbl-timeliness",
+            "Acknowledgement and response times",
+            m,
+            metrics,
+            ctx.years,
+            note=f"{ACK_DEFINITION} {IN_TIME_DEFINITION}",
+        ),
         empty=f"Timeliness: {NOT_AVAILABLE}.",
     )
     trend_block(
         section,
         "timeliness-month",
-        "Stage 1 complaints answered in time by month",
+        "Stage 1: all answers sent in time, by month",
         m,
         y,
         [
-            Metric("Regulator view", "response_in_time_1", view="regulator"),
-            Metric("Management view", "response_in_time_1", view="management"),
+            Metric("Code's time limits", "response_in_time_1", view="regulator"),
+            Metric("Our policy's time limits", "response_in_time_1", view="management"),
         ],
         y_label="Answered in time (%)",
         percent=True,
-        summary="Percentage of stage 1 responses sent in each month that were in time, in the "
-        "regulator view (Code extension limit) and the management view (our policy).",
+        summary="Percentage of all stage 1 answers sent in each month that were in time, against "
+        "the Code's time limits and against our policy's.",
     )
     trend_block(
         section,
         "timeliness2-month",
-        "Stage 2 complaints answered in time by month",
+        "Stage 2: all answers sent in time, by month",
         m,
         y,
         [
-            Metric("Regulator view", "response_in_time_2", view="regulator"),
-            Metric("Management view", "response_in_time_2", view="management"),
+            Metric("Code's time limits", "response_in_time_2", view="regulator"),
+            Metric("Our policy's time limits", "response_in_time_2", view="management"),
         ],
         y_label="Answered in time (%)",
         percent=True,
-        summary="Percentage of stage 2 responses sent in each month that were in time, in both views.",
+        summary="Percentage of all stage 2 answers sent in each month that were in time, against "
+        "the Code's time limits and against our policy's.",
     )
     if m.has("ARC_3_1") or m.has("ARC_3_2"):
         section.add_table(
@@ -903,9 +934,9 @@ def schemes(ctx: ReportContext) -> Section | None:
     columns = [
         ("Stage 1 received", "received_1", None),
         ("Stage 2 received", "received_2", None),
-        ("Stage 1 in time, management view (%)", "response_in_time_1", "management"),
-        ("Stage 2 in time, management view (%)", "response_in_time_2", "management"),
-        ("Stage 1 acknowledged in time (%)", "ack_in_time_1", "management"),
+        (in_time_name(1, "management"), "response_in_time_1", "management"),
+        (in_time_name(2, "management"), "response_in_time_2", "management"),
+        (ack_name(1), "ack_in_time_1", None),
         ("Compensation paid (£)", "compensation_paid_gbp", None),
     ]
     records = [
@@ -914,7 +945,14 @@ def schemes(ctx: ReportContext) -> Section | None:
         for scheme in schemes_seen
     ]
     frame = pl.DataFrame(records, schema=["Scheme"] + [c for c, _, _ in columns], orient="row")
-    section.add_table(data_table("tbl-schemes", f"Figures by scheme, {y.label}", frame))
+    section.add_table(
+        data_table(
+            "tbl-schemes",
+            f"Figures by scheme, {y.label}",
+            frame,
+            note=f"{ACK_DEFINITION} {IN_TIME_DEFINITION}",
+        )
+    )
     return section
 
 

@@ -34,7 +34,13 @@ from pipeline.reporting.blocks import (
     trend_block,
 )
 from pipeline.reporting.data import Measures, query_frame, table_exists, year_to_date
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import (
+    ACK_DEFINITION,
+    IN_TIME_DEFINITION,
+    ack_name,
+    in_time_name,
+    label,
+)
 from pipeline.reporting.tables import data_table
 from pipeline.reporting.targets import targets_section
 
@@ -45,9 +51,9 @@ VOLUME_METRICS = [
     Metric("Stage 2 escalations received", "received_2"),
 ]
 TIMELINESS_METRICS = (
-    [Metric(f"Stage {n} acknowledged in time (%)", f"ack_in_time_{n}") for n in (1, 2)]
+    [Metric(ack_name(n), f"ack_in_time_{n}") for n in (1, 2)]
     + [
-        Metric(f"Stage {n} answered in time, {view} view (%)", f"response_in_time_{n}", view=view)
+        Metric(in_time_name(n, view), f"response_in_time_{n}", view=view)
         for n in (1, 2)
         for view in ("regulator", "management")
     ]
@@ -263,8 +269,7 @@ def handling_section(
     columns.append(("Year to date", ytd_key(period)))
     section.text(
         f"{period.label}, the {period.kind} before and the year to date ({year.start:%d %B %Y} to "
-        f"{period.end:%d %B %Y}). The regulator view allows extensions up to the Code's limit (the "
-        "SPSO's in Scotland); the management view follows our own policy. Year-to-date rates add "
+        f"{period.end:%d %B %Y}). {ACK_DEFINITION} {IN_TIME_DEFINITION} Year-to-date rates add "
         "the periods' numerators and denominators."
     )
     stock = ReportContext(con, landlord, year, measures, False).headline_stock_type()
@@ -363,7 +368,7 @@ def regimes_section(measures: Measures, period: Period) -> Section:
     section.text(
         "Complaints in England follow the Housing Ombudsman's Complaint Handling Code; in "
         "Scotland, the SPSO model procedure (stage 1 answered in 5 working days, with no "
-        "acknowledgement step). Each regime's regulator view uses its own limits."
+        "acknowledgement step). Each country's figures are judged against its own limits."
     )
     records = []
     for metric in REGIME_METRICS:
@@ -413,17 +418,17 @@ def trend_section(measures: Measures, period: Period) -> Section:
         trend_block(
             section,
             f"committee-timeliness-{stage}",
-            f"Stage {stage} complaints answered in time by month",
+            f"Stage {stage}: all answers sent in time, by month",
             to_date,
             year,
             [
-                Metric("Regulator view", f"response_in_time_{stage}", view="regulator"),
-                Metric("Management view", f"response_in_time_{stage}", view="management"),
+                Metric("Code's time limits", f"response_in_time_{stage}", view="regulator"),
+                Metric("Our policy's time limits", f"response_in_time_{stage}", view="management"),
             ],
             y_label="Answered in time (%)",
             percent=True,
-            summary=f"Stage {stage} responses in time each month so far this year, regulator "
-            "view (Code extension limit) and management view (our policy).",
+            summary=f"All stage {stage} answers sent in time each month so far this year, against "
+            "the Code's time limits and against our policy's.",
         )
     return section
 

@@ -53,3 +53,29 @@ def label(code: str | None) -> str:
         return _LABELS[code]
     text = code.replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+# One name per measure wherever a document shows it (docs/measures.md "Which figure each document
+# headlines"): the Regulator's CH02 and the all-complaints timeliness count different populations,
+# so they never share a name.
+def in_time_name(stage: int, view: str) -> str:
+    """The name of ``response_in_time_<stage>`` in ``view`` (regulator: the Code's limits)."""
+    rule = "the Code's time limits" if view == "regulator" else "our policy's time limits"
+    return f"Stage {stage}: all answers sent within {rule} (%)"
+
+
+def ack_name(stage: int) -> str:
+    """The name of ``ack_in_time_<stage>`` (Code 6.2; the views do not differ)."""
+    return f"Stage {stage}: complaints acknowledged in time (%)"
+
+
+IN_TIME_DEFINITION = (
+    "All answers: every stage 1 or stage 2 answer sent in the period, whatever the tenure or "
+    "country, judged against the Code's extension limit (the SPSO's in Scotland) or against our "
+    "own policy. CH02 is the Regulator's measure: tenants' complaints in England received in the "
+    "year, answered in time. The two count different complaints, so their figures differ."
+)
+ACK_DEFINITION = (
+    "Acknowledged in time: complaints acknowledged within the policy's limit (Code 6.2: 5 working "
+    "days); a missing acknowledgement is not in time. Scotland's stage 1 has no acknowledgement step."
+)

@@ -27,7 +27,7 @@ from pipeline.reporting.blocks import (
     shown,
 )
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import ack_name, in_time_name, label
 from pipeline.reporting.tables import data_table
 
 # Reasons a policy version excludes a complaint (stage_timeliness excluded_reason).
@@ -345,8 +345,8 @@ def business_streams(ctx: ReportContext) -> Section | None:
     columns = [
         ("Stage 1 received", "received_1", None),
         ("Stage 2 received", "received_2", None),
-        ("Stage 1 in time, management view (%)", "response_in_time_1", "management"),
-        ("Stage 1 acknowledged in time (%)", "ack_in_time_1", None),
+        (in_time_name(1, "management"), "response_in_time_1", "management"),
+        (ack_name(1), "ack_in_time_1", None),
         ("Compensation paid (£)", "compensation_paid_gbp", None),
         ("TP09 (%)", "TP09", "regulator"),
     ]
