@@ -37,6 +37,7 @@ from pipeline.reporting.labels import (
 )
 from pipeline.reporting.sector import SECTOR_COLUMNS, sector_caption, sector_cells, sector_source
 from pipeline.reporting.tables import data_table
+from pipeline.reporting.trace import plain
 from pipeline.returns import reported_stock_types
 
 HEADLINE = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
@@ -111,7 +112,7 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
                 None if position is None else position["display"],
             )
         )
-        headline.append({"measure": measure, "stock_type": stock, "display": shown(current)})
+        headline.append({"measure": measure, "stock_type": stock, "display": plain(shown(current))})
         records.append(
             [
                 MEASURE_NAMES[measure],

@@ -120,3 +120,8 @@ def traced_figures(page: str) -> list[dict]:
         attrs["text"] = html.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
         figures.append(attrs)
     return figures
+
+
+def untraced(page: str) -> str:
+    """A finished page with the figure spans taken out (their text kept), as it read before."""
+    return SPAN.sub(r"\2", page)

@@ -155,3 +155,53 @@ def test_no_document_asks_for_a_row_the_product_does_not_compute(rendered):
             if same.height:
                 wrong.append((doc, ask, f"row exists with view {same['view'][0]}"))
     assert not wrong, f"{name}: {len(wrong)} lookups of rows that do not exist: {wrong[:8]}"
+
+
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL)
+_FIRST_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", re.DOTALL)
+
+
+def test_one_name_one_measure_across_documents(rendered):
+    """A table row's name stands for one measure (and view) in every document of the example: a
+    different population is a different measure with its own name (issue 16 point 1)."""
+    name, _, _, _, documents = rendered
+    meaning: dict[str, set] = {}
+    for page, _, _ in documents.values():
+        for row in _ROW.findall(page):
+            first = _FIRST_CELL.search(row)
+            figures = traced_figures(row)
+            if first is None or not figures or "figure" in first.group(1):
+                continue
+            keys = {(fig["measure"], fig.get("view")) for fig in figures}
+            if len(keys) > 1:
+                continue  # the row names a group (a scheme, a stock type), not a measure
+            text = re.sub(r"<[^>]+>", "", first.group(1)).strip()
+            meaning.setdefault(text, set()).update(keys)
+    clashes = {text: keys for text, keys in meaning.items() if len(keys) > 1}
+    assert not clashes, f"{name}: one name, several measures: {clashes}"
+
+
+def test_headline_is_the_stock_type_of_the_tsm_return(rendered):
+    """The annual report, committee pack and learning summary headline CH02 on the stock type the
+    TSM return reports (small_specialist: the combined LCRA + LCHO line)."""
+    from pipeline.returns import reported_stock_types
+
+    name, year, _, rows, documents = rendered
+    found = {
+        (r["measure"], r["breakdown_value"], r["view"]): r
+        for r in rows.filter(
+            (pl.col("period") == year)
+            & pl.col("measure").is_in(["stock_units", "CH01_1"])
+            & (pl.col("breakdown") == "stock_type")
+        ).iter_rows(named=True)
+    }
+    reported = reported_stock_types(found)
+    expected = "combined" if "combined" in reported else "lcra" if "lcra" in reported else "lcho"
+    if name == "small_specialist":
+        assert expected == "combined"
+    headline = re.search(r'id="tbl-headline".*?</table>', documents["annual"][0], re.DOTALL)
+    shown_stock = {f["breakdown_value"] for f in traced_figures(headline.group(0))}
+    assert shown_stock == {expected}, f"{name}: headline on {shown_stock}, return on {expected}"
+    for doc in ("committee", "learning"):
+        ch02 = [f for f in traced_figures(documents[doc][0]) if f["measure"].startswith("CH02")]
+        assert ch02 and {f["breakdown_value"] for f in ch02} == {expected}, (name, doc, ch02[:3])

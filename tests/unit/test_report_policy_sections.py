@@ -20,6 +20,7 @@ from pipeline.reporting.policy_sections import (
     who_complained,
 )
 from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.trace import plain
 from tests.unit.test_measures_populations import build, complaint, s1
 
 D = dt.date
@@ -32,7 +33,7 @@ def text_of(section: Section) -> str:
     parts = [section.title]
     for block in section.blocks:
         parts += [block.text, *block.items, str(block.table.html) if block.table else ""]
-    return "\n".join(parts)
+    return plain("\n".join(parts))
 
 
 def context(landlord, published: bool = False, **tables) -> ReportContext:

@@ -18,6 +18,7 @@ from pipeline.reporting.data import Measures, year_to_date
 from pipeline.reporting.sample import HOSTILE_CATEGORY, build_sample_database
 from pipeline.reporting.suppression import suppress_small_numbers
 from pipeline.reporting.tables import data_table
+from pipeline.reporting.trace import plain, untraced
 
 ANNUAL_HEADINGS = [
     "Executive summary",
@@ -76,7 +77,7 @@ def test_annual_report_sections_escaping_and_single_plotly(sample, workspace, tm
         con, landlord, "2024-25", tmp_path / "out", workspace=workspace, pdf=False
     )
     seconds = time.perf_counter() - started
-    html = paths["html"].read_text(encoding="utf-8")
+    html = untraced(paths["html"].read_text(encoding="utf-8"))
     assert _headings(html) == ANNUAL_HEADINGS
     # Data with markup is text: the hostile category and landlord name are escaped everywhere.
     assert HOSTILE_CATEGORY not in html
@@ -119,7 +120,7 @@ def test_published_variant_suppresses_small_counts(sample, workspace, tmp_path):
         con, landlord, "2024-25", tmp_path, published=True, workspace=workspace, pdf=False
     )
     assert paths["html"].name == "annual_report_published.html"
-    html = paths["html"].read_text(encoding="utf-8")
+    html = untraced(paths["html"].read_text(encoding="utf-8"))
     assert "counts under 5 suppressed" in html
     # Oak Lodge had 3 stage 1 complaints: shown as <5, never as 3.
     row = re.search(r"Oak Lodge</td>\s*<td[^>]*>([^<]*)</td>", html)
@@ -300,6 +301,7 @@ def test_board_response_and_self_assessment_hook(sample, workspace, tmp_path):
         self_assessment=summary,
         pdf=False,
     )["html"].read_text(encoding="utf-8")
+    html = untraced(html)
     assert "The board <strong>welcomes</strong> the report." in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "70 of 72 provisions met" in html
@@ -314,13 +316,14 @@ def test_board_response_and_self_assessment_hook(sample, workspace, tmp_path):
         self_assessment=None,
         pdf=False,
     )["html"].read_text(encoding="utf-8")
+    empty = untraced(empty)
     assert "Self-assessment summary: not available" in empty
 
 
 def test_data_quality_report_and_formula_safe_csv(sample, tmp_path, workspace):
     con, landlord = sample
     paths = render.render_data_quality(con, landlord, tmp_path, workspace=workspace, pdf=False)
-    html = paths["html"].read_text(encoding="utf-8")
+    html = untraced(paths["html"].read_text(encoding="utf-8"))
     assert "Every row is accounted for" in html
     assert "What to fix in the source system" in html
     assert "Check the response and received dates" in html  # fix advice for a rule present
@@ -336,6 +339,7 @@ def test_committee_pack_and_learning_summary(sample, tmp_path, workspace):
     pack = render.render_committee_pack(
         con, landlord, "2024-25-Q2", tmp_path, workspace=workspace, pdf=False
     )["html"].read_text(encoding="utf-8")
+    pack = untraced(pack)
     assert _headings(pack) == [
         "Targets and exceptions",
         "Complaints received against last year",
@@ -361,6 +365,7 @@ def test_committee_pack_and_learning_summary(sample, tmp_path, workspace):
     summary = render.render_learning_summary(
         con, landlord, "2024-25", tmp_path, workspace=workspace, pdf=False
     )["html"].read_text(encoding="utf-8")
+    summary = untraced(summary)
     assert "Surveyors now call back within 5 days." in summary
     assert "&lt;b&gt;Bold&lt;/b&gt;" in summary
     # Linked complaints: counts only, small ones suppressed (2 -> <5), larger shown (6).
@@ -387,7 +392,7 @@ def test_headline_table_snapshot(sample, workspace, snapshot):
         con, landlord, ReportingYear.parse("2024-25"), published=False, workspace=workspace
     )
     tables = {
-        b.table.table_id: str(b.table.html)
+        b.table.table_id: plain(str(b.table.html))
         for s in sections
         for b in s.blocks
         if b.kind == "table" and b.table.table_id in ("tbl-headline", "tbl-refusals", "tbl-policy")
@@ -416,6 +421,7 @@ def test_monthly_committee_pack(sample, tmp_path, workspace):
     pack = render.render_committee_pack(
         con, landlord, "2024-05", tmp_path, workspace=workspace, pdf=False
     )["html"].read_text(encoding="utf-8")
+    pack = untraced(pack)
     assert "May 2024" in pack and "April 2024" in pack  # the month and the month before
     assert "May 2024" in pack and "Jun 2024" not in pack  # trend cut at the month end
     with pytest.raises(ValueError, match="quarter or a month"):
