@@ -35,7 +35,14 @@ from pipeline.reporting.labels import (
     in_time_name,
     label,
 )
-from pipeline.reporting.sector import SECTOR_COLUMNS, sector_caption, sector_cells, sector_source
+from pipeline.reporting.precision import margin_text, meets_text, survey_meets_text
+from pipeline.reporting.sector import (
+    SECTOR_COLUMNS,
+    sector_attribution,
+    sector_caption,
+    sector_cells,
+    sector_source,
+)
 from pipeline.reporting.tables import data_table
 from pipeline.reporting.trace import plain
 from pipeline.returns import reported_stock_types
@@ -123,10 +130,26 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
             ]
         )
     moe = ctx.measures.get("TP09_margin_of_error", ctx.year, "stock_type", stock, "regulator")
+    tp09 = ctx.measures.get("TP09", ctx.year, "stock_type", stock, "regulator")
+    respondents = ctx.measures.get("TP09_respondents", ctx.year, "stock_type", stock, "regulator")
+    required = ctx.measures.get(
+        "TP09_required_precision", ctx.year, "stock_type", stock, "regulator"
+    )
     if moe is not None and moe["value"] is not None:
-        sentences[-1] += (
-            f" The survey margin of error is ±{moe['display']} percentage points (95% confidence)."
-        )
+        margin = margin_text(tp09, moe, respondents)
+        if margin.startswith("too few"):
+            sentences[-1] += f" There are too few respondents ({shown(respondents)}) for a margin."
+        else:
+            verdict = meets_text(tp09, moe, respondents, required)
+            against = (
+                "" if required is None else f" against the ±{shown(required)} the RSH requires"
+            )
+            sentences[-1] += (
+                f" Its margin of error is {margin} percentage points (95% confidence){against}: "
+                f"it {verdict} the required precision."
+                if required is not None
+                else f" Its margin of error is {margin} percentage points (95% confidence)."
+            )
     provisional = ctx.measures.get("resolved_stage1_provisional", ctx.year)
     resolved = ctx.measures.get("resolved_stage1", ctx.year)
     if resolved is not None:
@@ -164,6 +187,8 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
             align_right=["This year", "Last year", *SECTOR_COLUMNS[:2]],
         )
     )
+    for text in sector_attribution(ctx):
+        section.note(text)
     if ctx.measures.breakdown("CH01_1", ctx.year, "stock_type").height > 1:
         _tsm_by_stock_type(ctx, section)
     return section, headline
@@ -702,14 +727,17 @@ def satisfaction(ctx: ReportContext) -> Section:
         respondents = m.get("TP09_respondents", y, "stock_type", stock, "regulator")
         meets = m.get("TP09_meets_rsh_precision", y, "stock_type", stock, "regulator")
         required = m.get("TP09_required_precision", y, "stock_type", stock, "regulator")
+        survey = m.get("TP09_survey_margin_of_error", y, "stock_type", stock, "regulator")
         records.append(
             [
                 label(stock),
                 shown(tp09),
-                "[U]" if moe is None or moe["value"] is None else f"±{moe['display']}",
                 shown(respondents),
-                shown(required),
-                shown(meets),
+                margin_text(tp09, moe, respondents),
+                "[U]" if required is None else f"±{shown(required)}",
+                meets_text(tp09, moe, respondents, required),
+                "[U]" if survey is None or survey["value"] is None else f"±{shown(survey)}",
+                survey_meets_text(meets),
             ]
         )
     if records:
@@ -722,15 +750,20 @@ def satisfaction(ctx: ReportContext) -> Section:
                     schema=[
                         "Stock type",
                         "TP09 (%)",
-                        "Margin of error (points, 95%)",
                         "Respondents",
-                        "Required precision (±points)",
-                        "Sample meets RSH precision",
+                        "TP09 margin of error (95%)",
+                        "Precision the RSH requires",
+                        "TP09 precision",
+                        "Whole survey's margin (RSH test)",
+                        "Whole survey precision",
                     ],
                     orient="row",
                 ),
                 note="Respondents who had complained in the last 12 months and gave one of the "
-                "five answers; margin of error with finite population correction.",
+                "five answers; margins in percentage points, 95% confidence, with finite "
+                "population correction. TP09 precision compares TP09's own margin with what the "
+                "RSH requires; the RSH's test is the whole survey's margin (every respondent, "
+                "50% assumed). With fewer than 5 respondents on either side no margin is given.",
             )
         )
     else:

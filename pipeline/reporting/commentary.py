@@ -10,6 +10,7 @@ from __future__ import annotations
 # easier to complain). The same rule places a landlord among the sector.
 from pipeline.benchmarks import HIGHER_IS_BETTER
 from pipeline.reporting.labels import MEASURE_NAMES
+from pipeline.reporting.trace import figure
 from pipeline.rounding import round_half_up
 
 
@@ -19,6 +20,12 @@ def figure_text(value: float | None, unit: str) -> str:
         return "[U]"
     shown = f"{round_half_up(value, 1):.1f}"
     return {"per_1000": f"{shown} per 1,000 homes", "percent": f"{shown}%"}.get(unit, shown)
+
+
+def _row_text(row: dict) -> str:
+    """A measure row's figure as :func:`figure_text` words it, traced to the row."""
+    text = figure(row, f"{round_half_up(row['value'], 1):.1f}")
+    return {"per_1000": f"{text} per 1,000 homes", "percent": f"{text}%"}.get(row["unit"], text)
 
 
 def _difference(delta: float, unit: str) -> str:
@@ -69,14 +76,14 @@ def compare(
     if current is None or current["value"] is None:
         if current is not None and current.get("display") not in (None, "[U]"):
             # A suppressed figure in the published version: say so rather than guess.
-            return f"{name}: {current['display']} (suppressed: fewer than 5 cases)."
+            return f"{name}: {figure(current)} (suppressed: fewer than 5 cases)."
         return f"{name} {_unavailable(measure, current)}."
     unit = current["unit"]
     direction = HIGHER_IS_BETTER.get(measure[:4])
-    parts = [f"{name} was {figure_text(current['value'], unit)}"]
+    parts = [f"{name} was {_row_text(current)}"]
     if previous is not None and previous["value"] is not None:
         delta = round_half_up(current["value"], 1) - round_half_up(previous["value"], 1)
-        before = figure_text(previous["value"], unit)
+        before = _row_text(previous)
         if abs(delta) < 0.05:
             parts.append(f", unchanged from last year ({before})")
         else:

@@ -41,6 +41,7 @@ from pipeline.reporting.labels import (
     in_time_name,
     label,
 )
+from pipeline.reporting.precision import margin_text
 from pipeline.reporting.tables import data_table
 from pipeline.reporting.targets import targets_section
 
@@ -344,7 +345,7 @@ def tp09_table(measures: Measures, quarter: Period):
                 label(stock),
                 shown(tp09),
                 shown(respondents),
-                "[U]" if moe is None or moe["value"] is None else f"±{moe['display']}",
+                margin_text(tp09, moe, respondents),
             ]
         )
     if not records:

@@ -210,14 +210,16 @@ def test_commentary_says_better_or_worse_and_by_how_much(
             "unit": "per_1000" if measure.startswith("CH01") else "percent",
         }
 
-    text = compare(measure, row(current), row(previous), median)
+    text = plain(compare(measure, row(current), row(previous), median))
     assert expected in text
     if measure.startswith("CH01"):
         assert "improvement" not in text and "not by itself worse" in text
 
 
 def test_commentary_treats_u_honestly():
-    text = compare("CH02_2", {"value": None, "display": "[U]", "unit": "percent"}, None, 88.9)
+    text = plain(
+        compare("CH02_2", {"value": None, "display": "[U]", "unit": "percent"}, None, 88.9)
+    )
     assert "cannot be calculated ([U])" in text and "no complaints at this stage" in text
     assert "not available" in compare("TP09", None, None, None)
 
