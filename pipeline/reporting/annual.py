@@ -46,6 +46,7 @@ from pipeline.reporting.sector import (
 from pipeline.reporting.tables import data_table
 from pipeline.reporting.trace import plain
 from pipeline.returns import reported_stock_types
+from pipeline.sources.fields import RULE_TEXT
 
 HEADLINE = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
 OUTCOME_ORDER = ["upheld", "partially_upheld", "not_upheld", "withdrawn", "discontinued"]
@@ -572,7 +573,7 @@ def ombudsman(ctx: ReportContext) -> Section:
                     "Maladministration rate (% of findings)", "ombudsman_maladministration_rate"
                 ),
                 Metric("Orders complied with (%)", "ombudsman_orders_complied"),
-                Metric("Compensation ordered (£)", "ombudsman_compensation_ordered_gbp"),
+                Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
                 Metric("Complaint Handling Failure Orders", "chfo_issued"),
                 Metric("CHFOs complied with (%)", "chfo_complied"),
             ],
@@ -815,12 +816,10 @@ def remedies(ctx: ReportContext) -> Section:
             "Compensation and payments",
             m,
             [
-                Metric("Compensation offered (£)", "compensation_offered_gbp"),
-                Metric("Compensation paid (£)", "compensation_paid_gbp"),
+                Metric("Compensation offered", "compensation_offered_gbp"),
+                Metric("Compensation paid", "compensation_paid_gbp"),
                 Metric("Responses with compensation paid", "compensation_paid_count"),
-                Metric(
-                    "Payments made without a complaint (£)", "remedy_payments_without_complaint"
-                ),
+                Metric("Payments made without a complaint", "remedy_payments_without_complaint"),
                 Metric(
                     "Number of payments without a complaint",
                     "remedy_payments_without_complaint_count",
@@ -833,13 +832,13 @@ def remedies(ctx: ReportContext) -> Section:
     breakdown_block(
         section,
         "compensation-area",
-        "Compensation paid by service area (£)",
+        "Compensation paid by service area",
         m,
         "compensation_paid_gbp",
         y,
         "service_area",
         heading="Service area",
-        value_heading="Paid (£)",
+        value_heading="Paid",
     )
     breakdown_block(
         section,
@@ -971,7 +970,7 @@ def schemes(ctx: ReportContext) -> Section | None:
         (in_time_name(1, "management"), "response_in_time_1", "management"),
         (in_time_name(2, "management"), "response_in_time_2", "management"),
         (ack_name(1), "ack_in_time_1", None),
-        ("Compensation paid (£)", "compensation_paid_gbp", None),
+        ("Compensation paid", "compensation_paid_gbp", None),
     ]
     records = [
         [label(scheme)]
@@ -1053,7 +1052,8 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
             f"Reporting year {ctx.year.label}: {ctx.year.start:%d %B %Y} to {ctx.year.end:%d %B %Y}.",
             f"Data cut date: {data_cut}. Complaints still open then are counted as not answered "
             "in time where their deadline had passed.",
-            f"Code version: {code_version}.",
+            f"Software version that produced this report (complaints-pipeline, not a version "
+            f"of the Complaint Handling Code): {code_version}.",
             "Rates are rounded half up to one decimal place. [U] means the figure cannot be "
             "calculated because its denominator is zero.",
             "Working days exclude weekends, bank holidays of the complaint's nation and our closure "
@@ -1074,6 +1074,9 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     )
     section.add_table(policy_table(ctx.landlord))
     files = ingest_summary(ctx.con, ctx.landlord.landlord_id)
+    if ctx.published and files.height:
+        # The published version names no internal file: the rows of all input files together.
+        files = files.select(pl.lit("All input files").alias("File"), pl.exclude("File").sum())
     section.add_table(
         data_table("tbl-ingest", "Rows read, loaded and quarantined per input file", files)
         if files.height
@@ -1144,14 +1147,30 @@ def ingest_summary(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataF
 
 
 def quarantine_by_rule(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:
-    """Quarantine entries per rule (counts only)."""
+    """Quarantine entries per rule (counts only), the rule in words."""
     if not table_exists(con, "quarantine"):
         return pl.DataFrame()
-    return query_frame(
+    frame = query_frame(
         con,
         """
-        select rule as "Rule", count(*) as "Records", count(distinct source_file) as "Files"
+        select rule, count(*) as "Records", count(distinct source_file) as "Files"
         from quarantine where landlord_id = ? group by rule order by count(*) desc, rule
         """,
         [landlord_id],
     )
+    if not frame.height:
+        return frame
+    # The rule in words (pipeline/sources/fields.py RULE_TEXT), never its internal code.
+    return frame.select(
+        pl.col("rule")
+        .map_elements(rule_text, return_dtype=pl.String)
+        .alias("Why the records were set aside"),
+        "Records",
+        "Files",
+    )
+
+
+def rule_text(rule: str) -> str:
+    """A quarantine rule in plain words: ``the response date is before ...`` -> sentence case."""
+    text = RULE_TEXT.get(rule) or label(rule)
+    return text[:1].upper() + text[1:]

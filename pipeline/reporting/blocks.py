@@ -13,7 +13,7 @@ import polars as pl
 from pipeline.periods import Period
 from pipeline.reporting.charts import Chart, bar_chart, line_chart
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import label, readable
 from pipeline.reporting.tables import Table, data_table
 from pipeline.reporting.trace import figure
 
@@ -64,7 +64,9 @@ class Section:
 def shown(row: dict | None) -> str:
     """The display text of a measure row, traced to its row (``pipeline.reporting.trace``), or
     ``not available`` when there is no row."""
-    return NOT_AVAILABLE if row is None else figure(row)
+    if row is None:
+        return NOT_AVAILABLE
+    return figure(row, readable(row["display"], row.get("unit")) or "[U]")
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,10 @@ def breakdown_frame(
     rows = measures.breakdown(measure, period, breakdown, view)
     rows = rows.with_columns(
         pl.col("breakdown_value").map_elements(label, return_dtype=pl.String).alias("label"),
-        pl.col("display").fill_null("[U]"),
+        pl.struct("display", "unit")
+        .map_elements(lambda r: readable(r["display"], r["unit"]), return_dtype=pl.String)
+        .fill_null("[U]")
+        .alias("display"),
     )
     if sort_by_value:
         return rows.sort(["value", "label"], descending=[True, False], nulls_last=True)

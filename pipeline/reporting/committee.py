@@ -71,7 +71,7 @@ HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Escalations requested after the window", "escalation_late_requested"),
     Metric("Complaints refused at stage 1", "refused_1"),
     Metric("Escalations refused", "refused_2"),
-    Metric("Compensation paid (£)", "compensation_paid_gbp"),
+    Metric("Compensation paid", "compensation_paid_gbp"),
     Metric("Promised actions done by their due date (%)", "promised_actions_on_time"),
     Metric("Service improvements completed", "learning_actions_completed"),
 ]

@@ -73,7 +73,7 @@ HEADLINE_METRICS = (
 HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
     Metric("Complaints refused", "refused_1"),
-    Metric("Compensation paid (£)", "compensation_paid_gbp"),
+    Metric("Compensation paid", "compensation_paid_gbp"),
     Metric("Stage 1 complaints open past their deadline at the period end", "overdue_1"),
     Metric("Stage 2 complaints open past their deadline at the period end", "overdue_2"),
 ]

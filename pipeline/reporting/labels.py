@@ -79,3 +79,23 @@ ACK_DEFINITION = (
     "Acknowledged in time: complaints acknowledged within the policy's limit (Code 6.2: 5 working "
     "days); a missing acknowledgement is not in time. Scotland's stage 1 has no acknowledgement step."
 )
+
+
+def money(display: str | None) -> str | None:
+    """Money as a reader expects it: ``73125.00`` -> ``£73,125``; pence kept when there are any."""
+    try:
+        amount = float(display)
+    except (TypeError, ValueError):
+        return display  # [U], <5, [c]: left as they are
+    whole = abs(amount - round(amount)) < 0.005
+    return f"£{amount:,.0f}" if whole else f"£{amount:,.2f}"
+
+
+def readable(display: str | None, unit: str | None) -> str | None:
+    """A measure's display text as a document shows it: money with £ and commas, counts with
+    commas (``1,234``); other units as the measures table gives them."""
+    if unit == "gbp":
+        return money(display)
+    if unit == "count" and display is not None and display.isdigit() and len(display) > 3:
+        return f"{int(display):,}"
+    return display

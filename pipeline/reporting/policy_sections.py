@@ -347,7 +347,7 @@ def business_streams(ctx: ReportContext) -> Section | None:
         ("Stage 2 received", "received_2", None),
         (in_time_name(1, "management"), "response_in_time_1", "management"),
         (ack_name(1), "ack_in_time_1", None),
-        ("Compensation paid (£)", "compensation_paid_gbp", None),
+        ("Compensation paid", "compensation_paid_gbp", None),
         ("TP09 (%)", "TP09", "regulator"),
     ]
     records = [

@@ -203,7 +203,7 @@ def _write(
         paths["pdf"] = print_pdf(
             paths["html"],
             out_dir / f"{stem}.pdf",
-            title=f"{landlord.name}: {title}",
+            title=f"{landlord.name}: {title}, {period_label}",
             header_right=period_label,
         )
     return paths

@@ -48,7 +48,7 @@ UNIT_METRICS = (
     (in_time_name(1, "management"), "response_in_time_1", "management"),
     (in_time_name(2, "regulator"), "response_in_time_2", "regulator"),
     (in_time_name(2, "management"), "response_in_time_2", "management"),
-    ("Compensation paid (£)", "compensation_paid_gbp", None),
+    ("Compensation paid", "compensation_paid_gbp", None),
 )
 
 SUPPRESSION_NOTE = (
