@@ -11,6 +11,7 @@ from pipeline.benchmarks import write_benchmark_history
 from pipeline.periods import ReportingYear
 from pipeline.reporting import render
 from pipeline.reporting.sample import build_sample_database
+from pipeline.reporting.trace import plain
 from pipeline.rsh.editions import edition
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -46,7 +47,7 @@ def lcra_sector(con, measure: str, period: str) -> str:
 
 def table(section, table_id: str) -> str:
     return next(
-        str(b.table.html)
+        plain(str(b.table.html))
         for b in section.blocks
         if b.kind == "table" and b.table.table_id == table_id
     )
