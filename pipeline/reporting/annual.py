@@ -363,31 +363,60 @@ def timeliness(ctx: ReportContext) -> Section:
         "comes from extensions alone."
     )
     m, y = ctx.measures, ctx.year
+    both = {"eng", "sct"} <= set(ctx.landlord.regimes)
+    # A landlord in both countries sees each country against its own limits, never one mixed figure.
+    places = [("regime", "eng"), ("regime", "sct")] if both else [("none", "all")]
     metrics = []
     for stage in (1, 2):
-        metrics += [
-            Metric(ack_name(stage), f"ack_in_time_{stage}"),
+        metrics.append(
             Metric(
                 f"Stage {stage} complaints answered in time (CH02), {label(stock)} (%)",
                 f"CH02_{stage}",
                 "stock_type",
                 stock,
                 "regulator",
-            ),
-            Metric(in_time_name(stage, "regulator"), f"response_in_time_{stage}", view="regulator"),
-            Metric(
-                in_time_name(stage, "management"), f"response_in_time_{stage}", view="management"
-            ),
-            Metric(
-                f"Stage {stage}: answers in time only thanks to an extension our policy allows",
-                f"response_in_time_with_ext_{stage}",
-                view="management",
-            ),
-            Metric(f"Stage {stage} mean working days to response", f"wd_to_response_mean_{stage}"),
-            Metric(
-                f"Stage {stage} median working days to response", f"wd_to_response_median_{stage}"
-            ),
-        ]
+            )
+        )
+        for breakdown, value in places:
+            regime = value if both else None
+            country = f"{label(value)}: " if both else ""
+            metrics += [
+                Metric(ack_name(stage, regime), f"ack_in_time_{stage}", breakdown, value),
+                Metric(
+                    in_time_name(stage, "regulator", regime),
+                    f"response_in_time_{stage}",
+                    breakdown,
+                    value,
+                    "regulator",
+                ),
+                Metric(
+                    in_time_name(stage, "management", regime),
+                    f"response_in_time_{stage}",
+                    breakdown,
+                    value,
+                    "management",
+                ),
+                Metric(
+                    f"{country}Stage {stage}: answers in time only thanks to an extension our "
+                    "policy allows",
+                    f"response_in_time_with_ext_{stage}",
+                    breakdown,
+                    value,
+                    "management",
+                ),
+                Metric(
+                    f"{country}Stage {stage} mean working days to response",
+                    f"wd_to_response_mean_{stage}",
+                    breakdown,
+                    value,
+                ),
+                Metric(
+                    f"{country}Stage {stage} median working days to response",
+                    f"wd_to_response_median_{stage}",
+                    breakdown,
+                    value,
+                ),
+            ]
     section.add_table(
         metric_table(
             "tbl-timeliness",
@@ -399,6 +428,7 @@ def timeliness(ctx: ReportContext) -> Section:
         ),
         empty=f"Timeliness: {NOT_AVAILABLE}.",
     )
+    _by_handler(ctx, section)
     trend_block(
         section,
         "timeliness-month",
@@ -429,7 +459,7 @@ def timeliness(ctx: ReportContext) -> Section:
         summary="Percentage of all stage 2 answers sent in each month that were in time, against "
         "the Code's time limits and against our policy's.",
     )
-    if m.has("ARC_3_1") or m.has("ARC_3_2"):
+    if "sct" in ctx.landlord.regimes:  # no Scottish ARC table for an England-only landlord
         section.add_table(
             metric_table(
                 "tbl-arc",
@@ -462,6 +492,45 @@ def timeliness(ctx: ReportContext) -> Section:
             sort_by_value=False,
         )
     return section
+
+
+def _by_handler(ctx: ReportContext, section: Section) -> None:
+    """In-house against each managing agent, where agents handle complaints."""
+    m, y = ctx.measures, ctx.year
+    handlers = m.breakdown("received_1", y, "managing_agent")["breakdown_value"].to_list()
+    if len([h for h in handlers if h != "unknown"]) < 2:
+        return  # one handler (in-house only): nothing to compare
+    columns = [
+        ("Stage 1 received", "received_1", None),
+        (ack_name(1), "ack_in_time_1", None),
+        (in_time_name(1, "regulator"), "response_in_time_1", "regulator"),
+        (in_time_name(1, "management"), "response_in_time_1", "management"),
+        (in_time_name(2, "management"), "response_in_time_2", "management"),
+    ]
+    ordered = sorted(handlers, key=lambda h: (h != "landlord", h == "unknown", label(h)))
+    records = [
+        [label(h)]
+        + [
+            NOT_AVAILABLE_CELL
+            if (row := m.get(measure, y, "managing_agent", h, view)) is None
+            else shown(row)
+            for _, measure, view in columns
+        ]
+        for h in ordered
+    ]
+    frame = pl.DataFrame(records, schema=["Handled by"] + [c for c, _, _ in columns], orient="row")
+    section.add_table(
+        data_table(
+            "tbl-timeliness-handler",
+            f"In-house and managing agents, {y.label}",
+            frame,
+            note=f"In-house: complaints we handled ourselves. {NOT_AVAILABLE_CELL}: none in that "
+            "group this year.",
+        )
+    )
+
+
+NOT_AVAILABLE_CELL = "–"
 
 
 def outcomes(ctx: ReportContext) -> Section:
@@ -650,34 +719,105 @@ def _publications(ctx: ReportContext) -> pl.DataFrame:
     )
 
 
-def heat_and_care(ctx: ReportContext) -> Section:
+def _version_in_force(landlord: Landlord, day):
+    versions = sorted(landlord.policy_versions, key=lambda v: v.effective_from)
+    current = versions[0] if versions else None
+    for version in versions:
+        if version.effective_from <= day:
+            current = version
+    return current
+
+
+def heat_network_text(ctx: ReportContext) -> str | None:
+    """Who falls under Ofgem's heat-network rules this year, in words, with both counts: every
+    heat-network complaint received, and those received once the rules applied (the measures)."""
+    m, y = ctx.measures, ctx.year
+    every = m.get("complaints_received", y, "service_area", "heat_network")
+    starts = sorted(
+        {
+            v.heat_network_rules_from
+            for v in ctx.landlord.policy_versions
+            if v.heat_network_rules_from
+        }
+    )
+    if every is None and not starts:
+        return None
+    received = "no" if every is None else shown(every)
+    text = f"We received {received} complaints about heat networks in {y.label}."
+    if not starts:
+        return text + (
+            " Our policy does not yet apply Ofgem's heat-network rules (no start date is set), so "
+            "no heat-network measure is reported."
+        )
+    start = starts[0]
+    rules = (
+        f" Ofgem's heat-network rules (eight weeks, 56 calendar days, to resolve; then the Energy "
+        f"Ombudsman) apply under our policy to complaints received from {start:%d %B %Y}"
+    )
+    if start > y.end:
+        return text + rules + ", after this year: none of this year's complaints fall under them."
+    under = m.get("heat_network_complaints", y)
+    return text + rules + f": {'no' if under is None else shown(under)} of them, in the table."
+
+
+def care_text(ctx: ReportContext) -> str | None:
+    """Where care complaints go (per regime) and whether our policy counts them in the TSMs."""
+    m, y = ctx.measures, ctx.year
+    care = m.get("care_complaints", y)
+    if care is None or care["value"] == 0:
+        return None
+    routes = []
+    if "eng" in ctx.landlord.regimes:
+        routes.append("the Local Government and Social Care Ombudsman (England)")
+    if "sct" in ctx.landlord.regimes:
+        routes.append("the Care Inspectorate (Scotland)")
+    version = _version_in_force(ctx.landlord, y.end)
+    outside = version is not None and "care" in version.outside_tsm_service_areas
+    count = (
+        "Our policy keeps them outside the tenant satisfaction measures (CH01, CH02): they are "
+        "reported here apart."
+        if outside
+        else "Our policy counts tenants' care complaints in England in the tenant satisfaction "
+        "measures (CH01, CH02) like any other complaint."
+    )
+    return (
+        f"Care complaints: {shown(care)} stages in {y.label}. A resident still unhappy after our "
+        f"final response may go to {' or '.join(routes)}. {count}"
+    )
+
+
+def heat_and_care(ctx: ReportContext) -> Section | None:
+    heat, care = heat_network_text(ctx), care_text(ctx)
+    if heat is None and care is None:
+        return None  # neither applies to this landlord this year
     section = Section("heat-care", "Heat-network and care complaints")
     m = ctx.measures
-    section.text(
-        "Heat-network complaints follow Ofgem's rules: eight weeks (56 calendar days) to resolve, "
-        "after which, or on a deadlock letter, the resident may go to the Energy Ombudsman. Care "
-        "complaints go to the Local Government and Social Care Ombudsman and are reported apart."
-    )
+    metrics = []
+    if heat is not None:
+        section.text(heat)
+        metrics += [
+            Metric(
+                "Complaints about heat networks (all)",
+                "complaints_received",
+                "service_area",
+                "heat_network",
+            ),
+            Metric("Of which under Ofgem's rules", "heat_network_complaints"),
+            Metric("Resolved within 8 weeks (%)", "heat_network_resolved_8_weeks"),
+            Metric("Eligible for the Energy Ombudsman", "heat_network_eo_eligible"),
+            Metric("Eligible and told of the Energy Ombudsman (%)", "heat_network_eo_notified"),
+            Metric("Referred to the Energy Ombudsman", "heat_network_eo_referred"),
+            Metric("'Resolved to satisfaction' recorded (%)", "heat_network_satisfaction_recorded"),
+        ]
+    if care is not None:
+        section.text(care)
+        metrics += [
+            Metric("Care complaints (all stages)", "care_complaints"),
+            Metric("Care complaints at stage 1", "care_complaints", "stage", "1"),
+            Metric("Care complaints at stage 2", "care_complaints", "stage", "2"),
+        ]
     section.add_table(
-        metric_table(
-            "tbl-heat-care",
-            "Heat-network and care complaints",
-            m,
-            [
-                Metric("Heat-network complaints", "heat_network_complaints"),
-                Metric("Resolved within 8 weeks (%)", "heat_network_resolved_8_weeks"),
-                Metric("Eligible for the Energy Ombudsman", "heat_network_eo_eligible"),
-                Metric("Eligible and told of the Energy Ombudsman (%)", "heat_network_eo_notified"),
-                Metric("Referred to the Energy Ombudsman", "heat_network_eo_referred"),
-                Metric(
-                    "'Resolved to satisfaction' recorded (%)", "heat_network_satisfaction_recorded"
-                ),
-                Metric("Care complaints (all stages)", "care_complaints"),
-                Metric("Care complaints at stage 1", "care_complaints", "stage", "1"),
-                Metric("Care complaints at stage 2", "care_complaints", "stage", "2"),
-            ],
-            ctx.years,
-        ),
+        metric_table("tbl-heat-care", "Heat-network and care complaints", m, metrics, ctx.years),
         empty=f"Heat-network and care complaints: none recorded ({NOT_AVAILABLE}).",
     )
     return section

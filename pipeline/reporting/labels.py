@@ -58,15 +58,19 @@ def label(code: str | None) -> str:
 # One name per measure wherever a document shows it (docs/measures.md "Which figure each document
 # headlines"): the Regulator's CH02 and the all-complaints timeliness count different populations,
 # so they never share a name.
-def in_time_name(stage: int, view: str) -> str:
-    """The name of ``response_in_time_<stage>`` in ``view`` (regulator: the Code's limits)."""
-    rule = "the Code's time limits" if view == "regulator" else "our policy's time limits"
-    return f"Stage {stage}: all answers sent within {rule} (%)"
+def in_time_name(stage: int, view: str, regime: str | None = None) -> str:
+    """The name of ``response_in_time_<stage>`` in ``view`` (regulator: the Code's limits, the
+    SPSO's for Scottish complaints); ``regime`` prefixes the country."""
+    code = "the SPSO's time limits" if regime == "sct" else "the Code's time limits"
+    rule = code if view == "regulator" else "our policy's time limits"
+    country = "" if regime is None else f"{label(regime)}: "
+    return f"{country}Stage {stage}: all answers sent within {rule} (%)"
 
 
-def ack_name(stage: int) -> str:
+def ack_name(stage: int, regime: str | None = None) -> str:
     """The name of ``ack_in_time_<stage>`` (Code 6.2; the views do not differ)."""
-    return f"Stage {stage}: complaints acknowledged in time (%)"
+    country = "" if regime is None else f"{label(regime)}: "
+    return f"{country}Stage {stage}: complaints acknowledged in time (%)"
 
 
 IN_TIME_DEFINITION = (
