@@ -204,7 +204,7 @@ def _tsm_by_stock_type(ctx: ReportContext, section: Section) -> None:
     section.add_table(
         metric_table(
             "tbl-tsm-stock",
-            "Tenant satisfaction measures by stock type (regulator view)",
+            "Tenant satisfaction measures by stock type",
             ctx.measures,
             metrics,
             [(label_, period) for label_, period in ctx.years],
@@ -482,7 +482,7 @@ def timeliness(ctx: ReportContext) -> Section:
             section,
             f"overdue-{stage}",
             f"Open stage {stage} complaints past their deadline at the year end, by working days "
-            "overdue (management view)",
+            "overdue (against our policy's deadlines)",
             m,
             f"overdue_{stage}",
             y,
@@ -843,7 +843,7 @@ def equality(ctx: ReportContext) -> Section:
     breakdown_block(
         section,
         "equality-timeliness",
-        "Stage 1 answered in time by whether a vulnerability was recorded (management view, %)",
+        "Stage 1: all answers sent within our policy's time limits, by whether a vulnerability was recorded (%)",
         m,
         "response_in_time_1",
         y,
@@ -1268,7 +1268,7 @@ def policy_table(landlord: Landlord):
         ],
         orient="row",
     )
-    return data_table("tbl-policy", "Timescales applied (management view)", frame)
+    return data_table("tbl-policy", "Timescales our policy applies", frame)
 
 
 def ingest_summary(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:

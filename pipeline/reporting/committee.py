@@ -438,7 +438,7 @@ def open_section(measures: Measures, period: Period, as_of: dt.date) -> Section:
     section = Section("open", "Open and overdue complaints")
     section.text(
         f"Positions on {as_of:%d %B %Y}: complaints open by working days since they were "
-        "received, and those past their deadline (management view) by working days overdue."
+        "received, and those past their deadline under our policy by working days overdue."
     )
     section.add_table(
         metric_table(
