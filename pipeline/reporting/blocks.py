@@ -166,6 +166,23 @@ def breakdown_block(
             section.note(empty)
         return rows
     if chart_summary is not None:
+        # A suppressed figure has no value: it is not drawn (a missing bar reads as zero) but
+        # named under the chart; with fewer than two bars left, a sentence replaces the chart.
+        drawn = rows.filter(pl.col("value").is_not_null())
+        hidden = rows.filter(pl.col("value").is_null())
+        hidden_text = (
+            f" Not drawn: {', '.join(f'{r} ({d})' for r, d in zip(hidden['label'], hidden['display'], strict=True))}."
+            if hidden.height
+            else ""
+        )
+        if drawn.height < 2:
+            if drawn.height == 1:
+                only = drawn.row(0, named=True)
+                section.text(f"{caption}: {only['label']}, {only['display']}.{hidden_text}")
+            elif hidden.height:
+                section.text(f"{caption}:{hidden_text}")
+            return rows
+        rows = drawn
         top = rows.row(0, named=True)
         summary = chart_summary.format(top=top["label"], top_value=top["display"], n=rows.height)
         section.add_chart(
@@ -177,7 +194,7 @@ def breakdown_block(
                 "value",
                 label=heading,
                 value_label=value_heading,
-                summary=summary,
+                summary=summary + hidden_text,
                 percent=percent,
                 display="display",
             )
@@ -269,6 +286,16 @@ def trend_block(
         .alias("x")
     )
     present = [i for i in range(len(series)) if f"v{i}" in joined.columns]
+    with_values = joined.filter(pl.any_horizontal(pl.col(f"v{i}").is_not_null() for i in present))
+    if with_values.height < 2:
+        # One point is not a trend: say it in a sentence.
+        if with_values.height == 0:
+            section.note(f"{caption}: no figures for this period.")
+            return
+        point = with_values.row(0, named=True)
+        figures = "; ".join(f"{series[i].label} {point[f'd{i}']}" for i in present)
+        section.text(f"{caption}: only {point['x']} has figures ({figures}).")
+        return
     section.add_chart(
         line_chart(
             f"chart-{block_id}",

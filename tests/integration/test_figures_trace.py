@@ -273,3 +273,19 @@ def test_titles_name_the_landlord_and_period(rendered):
         if doc != "quality":
             assert label in title or "Q4" in title, (doc, title)
         assert ("not for publication" in page) is not published, doc
+
+
+_CHART = re.compile(r'<figure class="chart".*?</figure>', re.DOTALL)
+
+
+def test_no_empty_or_one_point_chart_and_no_suppressed_bar(rendered):
+    """A chart has at least two points; a suppressed figure is named, never drawn (issue 16 5)."""
+    name, _, _, _, documents = rendered
+    for doc, (page, _, _) in documents.items():
+        for chart in _CHART.findall(page):
+            body = chart.split("<tbody", 1)[1] if "<tbody" in chart else ""
+            assert body.count("<tr") >= 2, f"{name} {doc}: a chart with fewer than two points"
+            if '"type":"bar"' not in chart.replace(" ", ""):
+                continue  # a line leaves a gap where a month is suppressed: nothing drawn as zero
+            for cell in ("&lt;5", "[c]"):
+                assert f">{cell}<" not in body, f"{name} {doc}: a suppressed bar is drawn"
