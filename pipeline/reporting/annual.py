@@ -713,7 +713,7 @@ def _publications(ctx: ReportContext) -> pl.DataFrame:
     )
     return frame.select(
         pl.col("kind").map_elements(label, return_dtype=pl.String).alias("Publication"),
-        pl.col("published_date").dt.strftime("%d %B %Y").alias("Published"),
+        pl.col("published_date").dt.strftime("%-d %B %Y").alias("Published"),
         pl.col("summary").alias("Summary"),
         pl.col("url").fill_null("").alias("Link"),
     )
@@ -752,7 +752,7 @@ def heat_network_text(ctx: ReportContext) -> str | None:
     start = starts[0]
     rules = (
         f" Ofgem's heat-network rules (eight weeks, 56 calendar days, to resolve; then the Energy "
-        f"Ombudsman) apply under our policy to complaints received from {start:%d %B %Y}"
+        f"Ombudsman) apply under our policy to complaints received from {start:%-d %B %Y}"
     )
     if start > y.end:
         return text + rules + ", after this year: none of this year's complaints fall under them."
@@ -1060,9 +1060,9 @@ def learning_actions(
         pl.col("description").alias("What changed"),
         linked.alias("Linked complaints"),
         pl.when(pl.col("completed_date").is_not_null())
-        .then(pl.lit("Completed ") + pl.col("completed_date").dt.strftime("%d/%m/%Y"))
+        .then(pl.lit("Completed ") + pl.col("completed_date").dt.strftime("%-d %B %Y"))
         .when(pl.col("due_date").is_not_null())
-        .then(pl.lit("Due ") + pl.col("due_date").dt.strftime("%d/%m/%Y"))
+        .then(pl.lit("Due ") + pl.col("due_date").dt.strftime("%-d %B %Y"))
         .otherwise(pl.lit("In progress"))
         .alias("Status"),
     )
@@ -1170,7 +1170,7 @@ def self_assessment_section(summary: dict | None) -> Section:
         )
     deadline = summary.get("deadline")
     if deadline is not None:
-        section.text(f"Submission due {deadline:%d %B %Y} ({summary.get('deadline_rule', '')}).")
+        section.text(f"Submission due {deadline:%-d %B %Y} ({summary.get('deadline_rule', '')}).")
     return section
 
 
@@ -1189,7 +1189,7 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     section = Section("appendix", "Appendix: methodology and data quality")
     section.bullets(
         [
-            f"Reporting year {ctx.year.label}: {ctx.year.start:%d %B %Y} to {ctx.year.end:%d %B %Y}.",
+            f"Reporting year {ctx.year.label}: {ctx.year.start:%-d %B %Y} to {ctx.year.end:%-d %B %Y}.",
             f"Data cut date: {data_cut}. Complaints still open then are counted as not answered "
             "in time where their deadline had passed.",
             f"Software version that produced this report (complaints-pipeline, not a version "
@@ -1244,7 +1244,7 @@ def policy_table(landlord: Landlord):
                     cap += " (more in extenuating circumstances)"
                 records.append(
                     [
-                        f"{version.effective_from:%d/%m/%Y}",
+                        f"{version.effective_from:%-d %B %Y}",
                         label(regime),
                         stage,
                         "none" if scale.acknowledge_wd is None else str(scale.acknowledge_wd),

@@ -269,8 +269,8 @@ def handling_section(
         columns.append((before.label, before))
     columns.append(("Year to date", ytd_key(period)))
     section.text(
-        f"{period.label}, the {period.kind} before and the year to date ({year.start:%d %B %Y} to "
-        f"{period.end:%d %B %Y}). {ACK_DEFINITION} {IN_TIME_DEFINITION} Year-to-date rates add "
+        f"{period.label}, the {period.kind} before and the year to date ({year.start:%-d %B %Y} to "
+        f"{period.end:%-d %B %Y}). {ACK_DEFINITION} {IN_TIME_DEFINITION} Year-to-date rates add "
         "the periods' numerators and denominators."
     )
     stock = ReportContext(con, landlord, year, measures, False).headline_stock_type()
@@ -437,13 +437,13 @@ def trend_section(measures: Measures, period: Period) -> Section:
 def open_section(measures: Measures, period: Period, as_of: dt.date) -> Section:
     section = Section("open", "Open and overdue complaints")
     section.text(
-        f"Positions on {as_of:%d %B %Y}: complaints open by working days since they were "
+        f"Positions on {as_of:%-d %B %Y}: complaints open by working days since they were "
         "received, and those past their deadline under our policy by working days overdue."
     )
     section.add_table(
         metric_table(
             "tbl-committee-open",
-            f"Open complaints and overdue actions on {as_of:%d %B %Y}",
+            f"Open complaints and overdue actions on {as_of:%-d %B %Y}",
             measures,
             POSITION_METRICS,
             [(period.label, period)],
@@ -489,7 +489,7 @@ def overdue_improvements(
         con,
         """
         select theme as "Theme", description as "Improvement",
-               strftime(due_date, '%d/%m/%Y') as "Due"
+               strftime(due_date, '%-d %B %Y') as "Due"
         from learning_action
         where landlord_id = ? and due_date < ?
           and coalesce(completed_date, date '9999-12-31') > ?
@@ -520,7 +520,7 @@ def ombudsman_section(
     breakdown_block(
         section,
         "committee-ombudsman-open",
-        f"Ombudsman cases in progress on {as_of:%d %B %Y}, by body",
+        f"Ombudsman cases in progress on {as_of:%-d %B %Y}, by body",
         measures,
         "open_ombudsman_cases",
         period,
@@ -535,7 +535,7 @@ def ombudsman_section(
         section.add_table(
             data_table(
                 "tbl-committee-overdue-improvements",
-                f"Service improvements past their due date on {as_of:%d %B %Y} ({shown(count)})",
+                f"Service improvements past their due date on {as_of:%-d %B %Y} ({shown(count)})",
                 overdue,
                 align_right=["Due"],
             )
@@ -545,7 +545,7 @@ def ombudsman_section(
     breakdown_block(
         section,
         "committee-overdue-promised",
-        f"Actions promised to complainants past their due date on {as_of:%d %B %Y}, by stage",
+        f"Actions promised to complainants past their due date on {as_of:%-d %B %Y}, by stage",
         measures,
         "overdue_promised_actions",
         period,

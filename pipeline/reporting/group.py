@@ -319,8 +319,8 @@ def data_cuts(members: list[Member]) -> str:
     """One date when every member's exports were taken the same day, else each member's."""
     cuts = {m.data_cut for m in members}
     if len(cuts) == 1 and None not in cuts:
-        return f"{cuts.pop():%d %B %Y}"
+        return f"{cuts.pop():%-d %B %Y}"
     return "; ".join(
-        f"{m.name} {m.data_cut:%d %B %Y}" if m.data_cut else f"{m.name}: see its own report"
+        f"{m.name} {m.data_cut:%-d %B %Y}" if m.data_cut else f"{m.name}: see its own report"
         for m in members
     )

@@ -103,3 +103,41 @@ def readable(display: str | None, unit: str | None) -> str | None:
     if unit == "count" and display is not None and display.isdigit() and len(display) > 3:
         return f"{int(display):,}"
     return display
+
+
+# Terms a reader meets in the documents, defined once (issue 16 point 7). A document's glossary
+# lists the ones its own text uses.
+GLOSSARY = {
+    "CH01": "Complaints relative to the size of the landlord: stage 1 (or stage 2) complaints "
+    "received in the year per 1,000 homes owned (a Tenant Satisfaction Measure).",
+    "CH02": "Complaints responded to within the Complaint Handling Code's timescales: the share of "
+    "tenants' stage 1 (or stage 2) complaints received in the year that were answered in time, "
+    "counting an extension only up to the Code's limit (a Tenant Satisfaction Measure).",
+    "TP09": "Satisfaction with the landlord's approach to complaint handling: of tenants surveyed "
+    "who had complained in the last 12 months, the share fairly or very satisfied (a Tenant "
+    "Satisfaction Measure).",
+    "ARC": "The Scottish Housing Regulator's Annual Return on the Charter, whose indicators 3 and 4 "
+    "cover complaints in Scotland.",
+    "LCRA": "Low-cost rental accommodation: homes for social or affordable rent.",
+    "LCHO": "Low-cost home ownership: shared-ownership homes.",
+    "TSM": "Tenant Satisfaction Measures: the Regulator of Social Housing's measures of landlords' "
+    "performance, including CH01, CH02 and TP09.",
+    "[U]": "The figure cannot be calculated: there is nothing to divide by (for example no "
+    "complaints of that kind in the period).",
+    "[c]": "Not shown to protect the residents involved: the figure rests on fewer than 5 "
+    "complaints, or would let a hidden small number be worked out.",
+    "<5": "A count from 1 to 4, not shown exactly to protect the residents involved.",
+    "WD": "Working days: weekdays other than bank holidays and our closure days.",
+}
+
+
+def glossary_for(text: str) -> list[str]:
+    """Glossary lines for the terms ``text`` uses, in the order of :data:`GLOSSARY`."""
+    import re
+
+    used = []
+    for term, meaning in GLOSSARY.items():
+        pattern = re.escape(term) if not term.isalnum() else rf"\b{term}\b"
+        if re.search(pattern, text):
+            used.append(f"{term}: {meaning}")
+    return used

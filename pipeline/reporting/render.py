@@ -17,6 +17,7 @@ board_response.md rendered with raw HTML escaped).
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import importlib
 import importlib.util
 import re
@@ -42,6 +43,7 @@ from pipeline.reporting.blocks import Section
 from pipeline.reporting.charts import plotly_js
 from pipeline.reporting.committee import committee_sections, with_year_to_date
 from pipeline.reporting.data import Measures
+from pipeline.reporting.labels import glossary_for
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.policy_sections import place_policy_sections
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
@@ -155,9 +157,9 @@ def _load(
 
 def _data_cut(landlord: Landlord) -> str:
     if landlord.data_cut_date is not None:
-        return f"{landlord.data_cut_date:%d %B %Y}"
+        return f"{landlord.data_cut_date:%-d %B %Y}"
     # The measures step uses the run date when landlord.yaml gives none; say so.
-    return f"{dt.date.today():%d %B %Y} (the run date: no data_cut_date in landlord.yaml)"
+    return f"{dt.date.today():%-d %B %Y} (the run date: no data_cut_date in landlord.yaml)"
 
 
 def _write(
@@ -175,6 +177,7 @@ def _write(
     printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
     """Render ``document.html`` with ``sections``, write it atomically and print it to PDF."""
+    sections = [*sections, *_glossary(sections, published)]
     charts = any(block.kind == "chart" for s in sections for block in s.blocks)
     html = (
         environment()
@@ -185,7 +188,7 @@ def _write(
             period_label=period_label,
             sections=sections,
             data_cut=data_cut,
-            generated=dt.date.today().strftime("%d %B %Y"),
+            generated=dt.date.today().strftime("%-d %B %Y"),
             published=published,
             intro=intro,
             code_version=code_version(),
@@ -207,6 +210,28 @@ def _write(
             header_right=period_label,
         )
     return paths
+
+
+def _glossary(sections: list[Section], published: bool) -> list[Section]:
+    """A glossary of the terms (CH01, LCRA, [U], [c]...) the document's own text uses."""
+    parts = []
+    for section in sections:
+        parts.append(section.title)
+        for block in section.blocks:
+            parts += [block.text, *block.items, str(block.html)]
+            if block.table is not None:
+                parts.append(str(block.table.html))
+            if block.chart is not None:
+                parts += [block.chart.title, block.chart.summary, str(block.chart.table.html)]
+    text = html_lib.unescape(" ".join(parts))
+    if published:
+        text += " <5 [c]"  # the published versions' cover explains both
+    lines = glossary_for(text)
+    if not lines:
+        return []
+    section = Section("glossary", "Glossary")
+    section.bullets(lines)
+    return [section]
 
 
 def self_assessment_summary(

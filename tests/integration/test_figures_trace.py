@@ -289,3 +289,45 @@ def test_no_empty_or_one_point_chart_and_no_suppressed_bar(rendered):
                 continue  # a line leaves a gap where a month is suppressed: nothing drawn as zero
             for cell in ("&lt;5", "[c]"):
                 assert f">{cell}<" not in body, f"{name} {doc}: a suppressed bar is drawn"
+
+
+def test_every_term_used_is_in_the_glossary(rendered):
+    """CH01, CH02, TP09, LCRA, LCHO, [U], [c] ... explained in each document that uses them."""
+    from pipeline.reporting.labels import GLOSSARY
+
+    name, _, _, _, documents = rendered
+    for doc, (page, _, _) in documents.items():
+        body, _, glossary = visible_text(page).rpartition(" Glossary ")
+        for term in GLOSSARY:
+            pattern = re.escape(term) if not term.isalnum() else rf"\b{term}\b"
+            if re.search(pattern, body):
+                assert f"{term}: " in glossary, f"{name} {doc}: {term} used but not explained"
+    assert "CH02: " in visible_text(documents["annual"][0])
+
+
+def test_the_tsm_return_reports_the_headline_figures(rendered):
+    """The TSM return's CH01, CH02 and TP09 lines are the annual report's headline figures."""
+    from pipeline.returns import STOCK_SUFFIX, tsm_return_fields
+
+    name, year, landlord, rows, documents = rendered
+    con = duckdb.connect()
+    con.register("measures_rows", rows.to_arrow())
+    con.execute("create table measures as select * from measures_rows")
+    fields = {f.field_code: f.text() for f in tsm_return_fields(con, landlord, year)}
+    con.close()
+    headline = re.search(r'id="tbl-headline".*?</table>', documents["annual"][0], re.DOTALL)
+    shown = {
+        f["measure"]: (f["breakdown_value"], f["text"])
+        for f in traced_figures(headline.group(0))
+        if f["period"] == year and f["measure"] in ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
+    }
+    assert len(shown) == 5, shown
+    suffix = {stock: code for code, stock in STOCK_SUFFIX.items()}
+    for measure, (stock, text) in shown.items():
+        code = (
+            f"TP09_Satisfied_Calc_{suffix[stock]}"
+            if measure == "TP09"
+            else f"{measure}_Calculated_Value_{suffix[stock]}"
+        )
+        assert code in fields, (name, code, sorted(fields)[:10])
+        assert fields[code] == text, (name, code, fields[code], text)

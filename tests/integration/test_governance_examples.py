@@ -181,6 +181,7 @@ def test_homes_plus_quarterly_learning_summary(warehouses, tmp_path):
         "What we changed",
         "How well we handled complaints",
         "How to complain",
+        "Glossary",
     ]
     changes = table(page, "tbl-residents-changes")
     descriptions = [r[1] for r in changes]
@@ -191,10 +192,18 @@ def test_homes_plus_quarterly_learning_summary(warehouses, tmp_path):
         due = dt.datetime.strptime(r[3].removeprefix("Overdue: due "), "%d %B %Y").date()
         assert due < dt.date(2026, 3, 31)
     how = {r[0]: r[1] for r in table(page, "tbl-residents-how")}
+    # England: CH02 on the stock type the annual report headlines (the TSM return's);
+    # Scotland: every answer against the SPSO's limits, named as such (issue 16 point 1).
     assert (
-        how["England: first replies sent within the time limit (%)"]
+        how["England: first-stage complaints answered in time (CH02, %)"]
+        == display(con, "CH02_1", "2025-26-Q4", "stock_type", "lcra", "regulator", published=True)[
+            "display"
+        ]
+    )
+    assert (
+        how["Scotland: all first-stage answers sent within the SPSO's time limits (%)"]
         == display(
-            con, "response_in_time_1", "2025-26-Q4", "regime", "eng", "regulator", published=True
+            con, "response_in_time_1", "2025-26-Q4", "regime", "sct", "regulator", published=True
         )["display"]
     )
     assert "0300 111 3000" in page and "0800 377 7330" in page  # Housing Ombudsman and SPSO

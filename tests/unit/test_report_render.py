@@ -44,6 +44,7 @@ ANNUAL_HEADINGS = [
     "The board's response",
     "The policies applied",
     "Appendix: methodology and data quality",
+    "Glossary",
 ]
 
 
@@ -350,6 +351,7 @@ def test_committee_pack_and_learning_summary(sample, tmp_path, workspace):
         "Open and overdue complaints",
         "Ombudsman cases and overdue actions",
         "Where complaints came from",
+        "Glossary",
     ]
     assert "Year to date" in pack and "Q1 2024/25" in pack
     # Q1 + Q2 stage 1 received: 2 x round(710 / 4) = 356 in the sample.
