@@ -200,11 +200,15 @@ def breakdown_block(
             )
         )
     else:
+        traced = [figure(row, row["display"]) for row in rows.iter_rows(named=True)]
         section.add_table(
             data_table(
                 f"tbl-{block_id}",
                 caption,
-                rows.select(pl.col("label").alias(heading), pl.col("display").alias(value_heading)),
+                pl.DataFrame(
+                    {heading: rows["label"], value_heading: traced},
+                    schema={heading: pl.String, value_heading: pl.String},
+                ),
             )
         )
     return rows
