@@ -6,7 +6,7 @@ the annual report, the committee pack and the learning summary share one way of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -182,23 +182,36 @@ def breakdown_block(
             elif hidden.height:
                 section.text(f"{caption}:{hidden_text}")
             return rows
+        every = rows
         rows = drawn
         top = rows.row(0, named=True)
         summary = chart_summary.format(top=top["label"], top_value=top["display"], n=rows.height)
-        section.add_chart(
-            bar_chart(
-                f"chart-{block_id}",
-                caption,
-                rows,
-                "label",
-                "value",
-                label=heading,
-                value_label=value_heading,
-                summary=summary + hidden_text,
-                percent=percent,
-                display="display",
-            )
+        chart = bar_chart(
+            f"chart-{block_id}",
+            caption,
+            rows,
+            "label",
+            "value",
+            label=heading,
+            value_label=value_heading,
+            summary=summary + hidden_text,
+            percent=percent,
+            display="display",
         )
+        if hidden.height:
+            # The data table lists every group, the suppressed ones as <5 / [c]: only the bars
+            # leave them out.
+            chart = replace(
+                chart,
+                table=data_table(
+                    f"chart-{block_id}-data",
+                    f"Data for: {caption}",
+                    every.select(
+                        pl.col("label").alias(heading), pl.col("display").alias(value_heading)
+                    ),
+                ),
+            )
+        section.add_chart(chart)
     else:
         traced = [figure(row, row["display"]) for row in rows.iter_rows(named=True)]
         section.add_table(
