@@ -32,6 +32,7 @@ from pipeline.reporting.labels import (
     IN_TIME_DEFINITION,
     MEASURE_NAMES,
     ack_name,
+    in_sentence,
     in_time_name,
     label,
 )
@@ -161,7 +162,7 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     received = ctx.measures.get("complaints_received", ctx.year)
     if received is not None:
         sentences.insert(0, f"We received {shown(received)} complaints in {ctx.year.label}.")
-    section.text(f"Figures for {label(stock)} homes. {sector_source(ctx)}")
+    section.text(f"Figures for {in_sentence(label(stock))} homes. {sector_source(ctx)}")
     section.bullets(sentences)
 
     columns = [

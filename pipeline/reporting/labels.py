@@ -141,3 +141,10 @@ def glossary_for(text: str) -> list[str]:
         if re.search(pattern, text):
             used.append(f"{term}: {meaning}")
     return used
+
+
+def in_sentence(text: str) -> str:
+    """A label inside a sentence: ``All social housing (combined)`` -> ``all social housing
+    (combined)``; a label starting with an abbreviation (``LCRA ...``) is left alone."""
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() else text[:1].lower() + text[1:]

@@ -93,7 +93,11 @@ def ombudsmen(landlord: Landlord, measures: Measures, period: Period) -> list[Om
         bodies.append(HOUSING_OMBUDSMAN)
     if "sct" in landlord.regimes:
         bodies.append(SPSO)
-    if any(v.heat_network_rules_from is not None for v in landlord.policy_versions):
+    # Only once Ofgem's heat-network rules apply under the policy (from their configured date).
+    if any(
+        v.heat_network_rules_from is not None and v.heat_network_rules_from <= period.end
+        for v in landlord.policy_versions
+    ):
         bodies.append(ENERGY_OMBUDSMAN)
     care = measures.get("care_complaints", period)
     if care is not None and care["display"] not in ("0", "[U]"):

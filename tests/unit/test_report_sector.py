@@ -107,7 +107,7 @@ def test_a_later_year_says_its_figures_are_the_latest_published(sample, tmp_path
     sections = sections_of(con, landlord, "2025-26", tmp_path)
     said = texts(sections["summary"])[0]
     assert said.startswith(
-        "Figures for Low-cost rental (LCRA) homes. Sector figures for 2024/25, the latest "
+        "Figures for low-cost rental (LCRA) homes. Sector figures for 2024/25, the latest "
         "published (the RSH has not yet published 2025/26): RSH Tenant Satisfaction Measures "
         "2024/25 full data"
     )
