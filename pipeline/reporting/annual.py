@@ -1111,6 +1111,7 @@ def schemes(ctx: ReportContext) -> Section | None:
         (in_time_name(1, "management"), "response_in_time_1", "management"),
         (in_time_name(2, "management"), "response_in_time_2", "management"),
         (ack_name(1), "ack_in_time_1", None),
+        (ack_name(2), "ack_in_time_2", None),
         ("Compensation paid", "compensation_paid_gbp", None),
     ]
     records = [

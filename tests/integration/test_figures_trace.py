@@ -336,3 +336,30 @@ def test_the_tsm_return_reports_the_headline_figures(rendered):
         )
         assert code in fields, (name, code, sorted(fields)[:10])
         assert fields[code] == text, (name, code, fields[code], text)
+
+
+def test_acknowledgement_is_shown_per_stage_and_regime(rendered):
+    """Code 6.2 (issue 16 point 4): the annual report, committee pack and scheme figures show the
+    acknowledgement rows the product computes (view 'all'), per stage, and per regime for a
+    landlord in England and Scotland."""
+    name, year, landlord, rows, documents = rendered
+
+    def acks(doc: str) -> set[tuple]:
+        return {
+            (f["measure"], f["breakdown"], f.get("breakdown_value"))
+            for f in traced_figures(documents[doc][0])
+            if f["measure"].startswith("ack_in_time_")
+        }
+
+    annual = acks("annual")
+    if {"eng", "sct"} <= set(landlord.regimes):
+        assert {
+            ("ack_in_time_1", "regime", "eng"),
+            ("ack_in_time_2", "regime", "eng"),
+            ("ack_in_time_2", "regime", "sct"),
+        } <= annual, annual
+    else:
+        assert {("ack_in_time_1", "none", "all"), ("ack_in_time_2", "none", "all")} <= annual
+    assert {"ack_in_time_1", "ack_in_time_2"} <= {m for m, _, _ in acks("committee")}
+    if "schemes" in documents:
+        assert any(b in ("scheme", "business_unit") for _, b, _ in acks("schemes"))
