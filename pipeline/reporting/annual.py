@@ -43,6 +43,7 @@ from pipeline.reporting.sector import (
     sector_caption,
     sector_cells,
     sector_source,
+    sector_year,
 )
 from pipeline.reporting.tables import data_table
 from pipeline.reporting.trace import plain
@@ -112,6 +113,15 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
         previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
         median = _benchmark(ctx, measure, stock, "median", "sector_all")
         position = _benchmark(ctx, measure, stock, "position", "sector_all")
+        peers = _benchmark(ctx, measure, stock, "n", "sector_all")
+        year = sector_year(ctx)
+        # Every sector comparison says which RSH data and how many landlords (issue 16 point 6).
+        basis = (
+            None
+            if year is None or year["value"] is None
+            else f"RSH {year['display']} data"
+            + ("" if peers is None else f", {shown(peers)} landlords")
+        )
         sentences.append(
             compare(
                 measure,
@@ -119,6 +129,7 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
                 previous,
                 None if median is None else median["value"],
                 None if position is None else position["display"],
+                basis,
             )
         )
         headline.append({"measure": measure, "stock_type": stock, "display": plain(shown(current))})

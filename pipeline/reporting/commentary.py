@@ -52,6 +52,7 @@ def compare(
     previous: dict | None,
     median: float | None,
     position: str | None = None,
+    basis: str | None = None,
 ) -> str:
     """One or two sentences on a headline measure against last year and the sector median.
 
@@ -66,6 +67,8 @@ def compare(
         The sector median for the same measure and stock type, or None.
     position
         The landlord's position among the sector (e.g. "top quartile"), if known.
+    basis
+        Which sector data the median is from, e.g. "RSH 2024/25 data, 352 landlords".
 
     Returns
     -------
@@ -104,7 +107,8 @@ def compare(
             where = "in line with"
         else:
             where = f"{_difference(gap, unit)} {'above' if gap > 0 else 'below'}"
-        sentence += f" That is {where} the sector median of {figure_text(median, unit)}."
+        source = "" if basis is None else f" ({basis})"
+        sentence += f" That is {where} the sector median of {figure_text(median, unit)}{source}."
         # CH01's position label only restates above/below; CH02 and TP09 get their quartile.
         if position and direction is not None:
             sentence += f" Position among landlords: {position}."

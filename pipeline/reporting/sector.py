@@ -258,4 +258,5 @@ __all__ = [
     "sector_cells",
     "sector_section",
     "sector_source",
+    "sector_year",
 ]
