@@ -363,3 +363,38 @@ def test_acknowledgement_is_shown_per_stage_and_regime(rendered):
     assert {"ack_in_time_1", "ack_in_time_2"} <= {m for m, _, _ in acks("committee")}
     if "schemes" in documents:
         assert any(b in ("scheme", "business_unit") for _, b, _ in acks("schemes"))
+
+
+_SECTION = re.compile(r'<section class="report-section"[^>]*>.*?</section>', re.DOTALL)
+
+
+def test_every_sector_comparison_names_its_data_and_licence(rendered):
+    """A section showing a sector figure names the RSH data year and carries the Open Government
+    Licence attribution; the number of landlords compared is shown (issue 16 point 6)."""
+    name, year, _, rows, documents = rendered
+    checked = 0
+    for doc, (page, _, _) in documents.items():
+        for section in _SECTION.findall(page):
+            measures = {f["measure"] for f in traced_figures(section)}
+            if not any(m.startswith("benchmark_") and m.endswith("_median") for m in measures):
+                continue
+            checked += 1
+            text = visible_text(section)
+            assert "Open Government Licence" in text, (name, doc, text[:80])
+            assert re.search(r"RSH (Tenant Satisfaction Measures )?\d{4}/\d{2}", text), (name, doc)
+            assert any(m.startswith("benchmark_") and m.endswith("_n") for m in measures)
+    medians = rows.filter((pl.col("period") == year) & pl.col("measure").str.ends_with("_median"))
+    if medians.filter(pl.col("measure").str.starts_with("benchmark_")).height:
+        assert checked >= 2, f"{name}: the summary and the sector section compare with the sector"
+
+
+def test_tp09_precision_is_never_a_bare_yes_or_a_zero_margin(rendered):
+    name, _, _, _, documents = rendered
+    for doc, (page, _, _) in documents.items():
+        text = visible_text(page)
+        assert "±0.0" not in text.replace("± ", "±"), (name, doc)
+        table = re.search(r'id="tbl-tp09".*?</table>', page, re.DOTALL)
+        if table is not None:
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", table.group(0), re.DOTALL)
+            words = {re.sub(r"<[^>]+>", "", c).strip() for c in cells}
+            assert not words & {"Yes", "No"}, (name, doc, words)
