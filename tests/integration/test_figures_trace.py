@@ -13,6 +13,7 @@ acknowledgement bug of issue 16 point 4: "not available" where the figure was co
 from __future__ import annotations
 
 import html as html_lib
+import os
 import re
 from pathlib import Path
 
@@ -46,19 +47,30 @@ EXAMPLES = {
     "homes_plus": "2025-26",
     "small_specialist": "2025-26",
 }
+# FIGURES_TRACE_ALL_YEARS=1 checks every example in every year it has (about 3 times as long).
+if os.environ.get("FIGURES_TRACE_ALL_YEARS"):
+    CASES = [(n, y) for n in sorted(EXAMPLES) for y in ("2023-24", "2024-25", "2025-26")]
+else:
+    CASES = sorted(EXAMPLES.items())
 SUPPRESSED = {"<5", "[c]"}
 CATALOGUE = Path(__file__).resolve().parents[2] / "docs" / "measures.md"
 
 
 def catalogue_ids() -> set[str]:
     """Measure ids docs/measures.md lists (backticked, upper or lower case with underscores)."""
+    from pipeline.reporting.sector import HEADLINE
+
     text = CATALOGUE.read_text(encoding="utf-8")
-    return set(re.findall(r"`([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]+)`", text))
+    ids = set(re.findall(r"`([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]+)`", text))
+    # `benchmark_<M>_q1` and the like: one id per headline measure M
+    for pattern in re.findall(r"`(benchmark_<M>_[a-z0-9]+)`", text):
+        ids |= {pattern.replace("<M>", m) for m in HEADLINE}
+    return ids
 
 
-@pytest.fixture(scope="module", params=sorted(EXAMPLES))
+@pytest.fixture(scope="module", params=CASES, ids=[f"{n}-{y}" for n, y in CASES])
 def rendered(request, tmp_path_factory):
-    name, year = request.param, EXAMPLES[request.param]
+    name, year = request.param
     workspace = DEFAULT_WORKSPACES_ROOT / name
     landlord = load_landlord(workspace)
     con = duckdb.connect()
