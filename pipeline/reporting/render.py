@@ -37,7 +37,7 @@ from pipeline.config import Landlord, load_landlord
 from pipeline.io import atomic_write_text
 from pipeline.measures import resolve_data_cut
 from pipeline.periods import Period, ReportingYear, parse_period
-from pipeline.reporting import annual
+from pipeline.reporting import annual, annual_sections
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.charts import plotly_js
@@ -273,13 +273,13 @@ def annual_report_sections(
         sector_section(ctx),  # benchmarks and quartile history (pipeline/reporting/sector.py)
         annual.volumes(ctx),
         annual.resolution(ctx),
-        annual.timeliness(ctx),
+        annual_sections.timeliness(ctx),
         annual.outcomes(ctx),
         annual.refusals(ctx),
         annual.ombudsman(ctx),
-        annual.heat_and_care(ctx),
+        annual_sections.heat_and_care(ctx),
         annual.equality(ctx),
-        annual.satisfaction(ctx),
+        annual_sections.satisfaction(ctx),
         annual.remedies(ctx),
         annual.learning(ctx),
         annual.compliments(ctx),
