@@ -855,7 +855,13 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
         # The published version names no internal file: the rows of all input files together.
         files = files.select(pl.lit("All input files").alias("File"), pl.exclude("File").sum())
     section.add_table(
-        data_table("tbl-ingest", "Rows read, loaded and quarantined per input file", files)
+        data_table(
+            "tbl-ingest",
+            "Rows read, loaded and quarantined, all input files"
+            if ctx.published
+            else "Rows read, loaded and quarantined per input file",
+            files,
+        )
         if files.height
         else None,
         empty="Rows loaded and quarantined: not available (no ingest ledger in the database).",
