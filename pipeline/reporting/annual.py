@@ -27,9 +27,28 @@ from pipeline.reporting.blocks import (
 )
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.data import Measures, query_frame, table_exists
-from pipeline.reporting.labels import MEASURE_NAMES, label
-from pipeline.reporting.sector import SECTOR_COLUMNS, sector_caption, sector_cells, sector_source
+from pipeline.reporting.labels import (
+    ACK_DEFINITION,
+    IN_TIME_DEFINITION,
+    MEASURE_NAMES,
+    ack_name,
+    in_sentence,
+    in_time_name,
+    label,
+)
+from pipeline.reporting.precision import margin_text, meets_text
+from pipeline.reporting.sector import (
+    SECTOR_COLUMNS,
+    sector_attribution,
+    sector_caption,
+    sector_cells,
+    sector_source,
+    sector_year,
+)
 from pipeline.reporting.tables import data_table
+from pipeline.reporting.trace import plain
+from pipeline.returns import reported_stock_types
+from pipeline.sources.fields import RULE_TEXT
 
 HEADLINE = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
 OUTCOME_ORDER = ["upheld", "partially_upheld", "not_upheld", "withdrawn", "discontinued"]
@@ -54,12 +73,26 @@ class ReportContext:
         return [(f"{self.year.label}", self.year), (f"{self.previous.label}", self.previous)]
 
     def headline_stock_type(self) -> str:
-        """LCRA when the landlord has it, else the combined figure, else the first there is."""
-        values = set(self.measures.breakdown("CH01_1", self.year, "stock_type")["breakdown_value"])
-        for candidate in ("lcra", "combined", "lcho"):
-            if candidate in values:
-                return candidate
-        return "lcra"
+        """The stock type every document headlines: the one the landlord's TSM return reports
+        (``pipeline.returns.reported_stock_types``: combined for a landlord with under 1,000 homes
+        of each type, LCRA when it reports LCRA), so the headline is the figure the RSH publishes
+        (docs/measures.md "Which figure each document headlines")."""
+        return headline_stock_type(self.measures, self.year)
+
+
+def headline_stock_type(measures: Measures, year: Period) -> str:
+    """See :meth:`ReportContext.headline_stock_type`."""
+    found = {}
+    for measure, view in (("stock_units", "all"), ("CH01_1", "regulator")):
+        rows = measures.breakdown(measure, year, "stock_type", view)
+        for row in rows.iter_rows(named=True):
+            found[(measure, row["breakdown_value"], row["view"])] = row
+    reported = reported_stock_types(found)
+    for candidate in ("combined", "lcra", "lcho"):
+        if candidate in reported:
+            return candidate
+    values = {key[1] for key in found}
+    return next((c for c in ("lcra", "combined", "lcho") if c in values), "lcra")
 
 
 def _benchmark(ctx: ReportContext, measure: str, stock_type: str, stat: str, view: str):
@@ -80,6 +113,15 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
         previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
         median = _benchmark(ctx, measure, stock, "median", "sector_all")
         position = _benchmark(ctx, measure, stock, "position", "sector_all")
+        peers = _benchmark(ctx, measure, stock, "n", "sector_all")
+        year = sector_year(ctx)
+        # Every sector comparison says which RSH data and how many landlords (issue 16 point 6).
+        basis = (
+            None
+            if year is None or year["value"] is None
+            else f"RSH {year['display']} data"
+            + ("" if peers is None else f", {shown(peers)} landlords")
+        )
         sentences.append(
             compare(
                 measure,
@@ -87,9 +129,10 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
                 previous,
                 None if median is None else median["value"],
                 None if position is None else position["display"],
+                basis,
             )
         )
-        headline.append({"measure": measure, "stock_type": stock, "display": shown(current)})
+        headline.append({"measure": measure, "stock_type": stock, "display": plain(shown(current))})
         records.append(
             [
                 MEASURE_NAMES[measure],
@@ -100,10 +143,26 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
             ]
         )
     moe = ctx.measures.get("TP09_margin_of_error", ctx.year, "stock_type", stock, "regulator")
+    tp09 = ctx.measures.get("TP09", ctx.year, "stock_type", stock, "regulator")
+    respondents = ctx.measures.get("TP09_respondents", ctx.year, "stock_type", stock, "regulator")
+    required = ctx.measures.get(
+        "TP09_required_precision", ctx.year, "stock_type", stock, "regulator"
+    )
     if moe is not None and moe["value"] is not None:
-        sentences[-1] += (
-            f" The survey margin of error is ±{moe['display']} percentage points (95% confidence)."
-        )
+        margin = margin_text(tp09, moe, respondents)
+        if margin.startswith("too few"):
+            sentences[-1] += f" There are too few respondents ({shown(respondents)}) for a margin."
+        else:
+            verdict = meets_text(tp09, moe, respondents, required)
+            against = (
+                "" if required is None else f" against the ±{shown(required)} the RSH requires"
+            )
+            sentences[-1] += (
+                f" Its margin of error is {margin} percentage points (95% confidence){against}: "
+                f"it {verdict} the required precision."
+                if required is not None
+                else f" Its margin of error is {margin} percentage points (95% confidence)."
+            )
     provisional = ctx.measures.get("resolved_stage1_provisional", ctx.year)
     resolved = ctx.measures.get("resolved_stage1", ctx.year)
     if resolved is not None:
@@ -114,7 +173,7 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     received = ctx.measures.get("complaints_received", ctx.year)
     if received is not None:
         sentences.insert(0, f"We received {shown(received)} complaints in {ctx.year.label}.")
-    section.text(f"Figures for {label(stock)} homes. {sector_source(ctx)}")
+    section.text(f"Figures for {in_sentence(label(stock))} homes. {sector_source(ctx)}")
     section.bullets(sentences)
 
     columns = [
@@ -141,6 +200,8 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
             align_right=["This year", "Last year", *SECTOR_COLUMNS[:2]],
         )
     )
+    for text in sector_attribution(ctx):
+        section.note(text)
     if ctx.measures.breakdown("CH01_1", ctx.year, "stock_type").height > 1:
         _tsm_by_stock_type(ctx, section)
     return section, headline
@@ -155,7 +216,7 @@ def _tsm_by_stock_type(ctx: ReportContext, section: Section) -> None:
     section.add_table(
         metric_table(
             "tbl-tsm-stock",
-            "Tenant satisfaction measures by stock type (regulator view)",
+            "Tenant satisfaction measures by stock type",
             ctx.measures,
             metrics,
             [(label_, period) for label_, period in ctx.years],
@@ -303,109 +364,6 @@ def resolution(ctx: ReportContext) -> Section:
     return section
 
 
-def timeliness(ctx: ReportContext) -> Section:
-    section = Section("timeliness", "Timeliness")
-    section.text(
-        "Two views of the same complaints. The regulator view (CH02 and the Scottish ARC) allows "
-        "extensions only up to the Code's limit (the SPSO's in Scotland). The management view "
-        "follows our own policy, which may allow longer extensions. Both count the same stages, so "
-        "any difference comes from extensions alone."
-    )
-    m, y = ctx.measures, ctx.year
-    metrics = []
-    for stage in (1, 2):
-        metrics += [
-            Metric(
-                f"Stage {stage} acknowledged in time (%)", f"ack_in_time_{stage}", view="management"
-            ),
-            Metric(
-                f"Stage {stage} answered in time, regulator view (%)",
-                f"response_in_time_{stage}",
-                view="regulator",
-            ),
-            Metric(
-                f"Stage {stage} answered in time, management view (%)",
-                f"response_in_time_{stage}",
-                view="management",
-            ),
-            Metric(
-                f"Stage {stage} in time only with an extension, management view",
-                f"response_in_time_with_ext_{stage}",
-                view="management",
-            ),
-            Metric(f"Stage {stage} mean working days to response", f"wd_to_response_mean_{stage}"),
-            Metric(
-                f"Stage {stage} median working days to response", f"wd_to_response_median_{stage}"
-            ),
-        ]
-    section.add_table(
-        metric_table("tbl-timeliness", "Acknowledgement and response times", m, metrics, ctx.years),
-        empty=f"Timeliness: {NOT_AVAILABLE}.",
-    )
-    trend_block(
-        section,
-        "timeliness-month",
-        "Stage 1 complaints answered in time by month",
-        m,
-        y,
-        [
-            Metric("Regulator view", "response_in_time_1", view="regulator"),
-            Metric("Management view", "response_in_time_1", view="management"),
-        ],
-        y_label="Answered in time (%)",
-        percent=True,
-        summary="Percentage of stage 1 responses sent in each month that were in time, in the "
-        "regulator view (Code extension limit) and the management view (our policy).",
-    )
-    trend_block(
-        section,
-        "timeliness2-month",
-        "Stage 2 complaints answered in time by month",
-        m,
-        y,
-        [
-            Metric("Regulator view", "response_in_time_2", view="regulator"),
-            Metric("Management view", "response_in_time_2", view="management"),
-        ],
-        y_label="Answered in time (%)",
-        percent=True,
-        summary="Percentage of stage 2 responses sent in each month that were in time, in both views.",
-    )
-    if m.has("ARC_3_1") or m.has("ARC_3_2"):
-        section.add_table(
-            metric_table(
-                "tbl-arc",
-                "Scottish Housing Regulator ARC complaint indicators (Scottish complaints)",
-                m,
-                [
-                    Metric(f"Stage {n}: {text}", f"{measure}_{n}", view="regulator")
-                    for n in (1, 2)
-                    for measure, text in (
-                        ("ARC_3", "responded to in full (%)"),
-                        ("ARC_3_in_time", "responded to within the SPSO timescale (%)"),
-                        ("ARC_4", "mean working days to a full response"),
-                    )
-                ],
-                ctx.years,
-            )
-        )
-    for stage in (1, 2):
-        breakdown_block(
-            section,
-            f"overdue-{stage}",
-            f"Open stage {stage} complaints past their deadline at the year end, by working days "
-            "overdue (management view)",
-            m,
-            f"overdue_{stage}",
-            y,
-            "band",
-            heading="Working days overdue",
-            value_heading="Complaints",
-            sort_by_value=False,
-        )
-    return section
-
-
 def outcomes(ctx: ReportContext) -> Section:
     section = Section("outcomes", "Outcomes")
     m, y = ctx.measures, ctx.year
@@ -515,7 +473,7 @@ def ombudsman(ctx: ReportContext) -> Section:
                     "Maladministration rate (% of findings)", "ombudsman_maladministration_rate"
                 ),
                 Metric("Orders complied with (%)", "ombudsman_orders_complied"),
-                Metric("Compensation ordered (£)", "ombudsman_compensation_ordered_gbp"),
+                Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
                 Metric("Complaint Handling Failure Orders", "chfo_issued"),
                 Metric("CHFOs complied with (%)", "chfo_complied"),
             ],
@@ -559,39 +517,6 @@ def ombudsman(ctx: ReportContext) -> Section:
     return section
 
 
-def heat_and_care(ctx: ReportContext) -> Section:
-    section = Section("heat-care", "Heat-network and care complaints")
-    m = ctx.measures
-    section.text(
-        "Heat-network complaints follow Ofgem's rules: eight weeks (56 calendar days) to resolve, "
-        "after which, or on a deadlock letter, the resident may go to the Energy Ombudsman. Care "
-        "complaints go to the Local Government and Social Care Ombudsman and are reported apart."
-    )
-    section.add_table(
-        metric_table(
-            "tbl-heat-care",
-            "Heat-network and care complaints",
-            m,
-            [
-                Metric("Heat-network complaints", "heat_network_complaints"),
-                Metric("Resolved within 8 weeks (%)", "heat_network_resolved_8_weeks"),
-                Metric("Eligible for the Energy Ombudsman", "heat_network_eo_eligible"),
-                Metric("Eligible and told of the Energy Ombudsman (%)", "heat_network_eo_notified"),
-                Metric("Referred to the Energy Ombudsman", "heat_network_eo_referred"),
-                Metric(
-                    "'Resolved to satisfaction' recorded (%)", "heat_network_satisfaction_recorded"
-                ),
-                Metric("Care complaints (all stages)", "care_complaints"),
-                Metric("Care complaints at stage 1", "care_complaints", "stage", "1"),
-                Metric("Care complaints at stage 2", "care_complaints", "stage", "2"),
-            ],
-            ctx.years,
-        ),
-        empty=f"Heat-network and care complaints: none recorded ({NOT_AVAILABLE}).",
-    )
-    return section
-
-
 def equality(ctx: ReportContext) -> Section:
     section = Section("equality", "Vulnerability and reasonable adjustments")
     m, y = ctx.measures, ctx.year
@@ -612,7 +537,7 @@ def equality(ctx: ReportContext) -> Section:
     breakdown_block(
         section,
         "equality-timeliness",
-        "Stage 1 answered in time by whether a vulnerability was recorded (management view, %)",
+        "Stage 1: all answers sent within our policy's time limits, by whether a vulnerability was recorded (%)",
         m,
         "response_in_time_1",
         y,
@@ -621,89 +546,6 @@ def equality(ctx: ReportContext) -> Section:
         heading="Vulnerability recorded",
         value_heading="Answered in time (%)",
         sort_by_value=False,
-    )
-    return section
-
-
-def satisfaction(ctx: ReportContext) -> Section:
-    section = Section("satisfaction", "Satisfaction with complaint handling")
-    m, y = ctx.measures, ctx.year
-    records = []
-    for stock in ("lcra", "lcho", "combined"):
-        tp09 = m.get("TP09", y, "stock_type", stock, "regulator")
-        if tp09 is None:
-            continue
-        moe = m.get("TP09_margin_of_error", y, "stock_type", stock, "regulator")
-        respondents = m.get("TP09_respondents", y, "stock_type", stock, "regulator")
-        meets = m.get("TP09_meets_rsh_precision", y, "stock_type", stock, "regulator")
-        required = m.get("TP09_required_precision", y, "stock_type", stock, "regulator")
-        records.append(
-            [
-                label(stock),
-                shown(tp09),
-                "[U]" if moe is None or moe["value"] is None else f"±{moe['display']}",
-                shown(respondents),
-                shown(required),
-                shown(meets),
-            ]
-        )
-    if records:
-        section.add_table(
-            data_table(
-                "tbl-tp09",
-                f"TP09: satisfaction with the landlord's approach to complaints, {y.label}",
-                pl.DataFrame(
-                    records,
-                    schema=[
-                        "Stock type",
-                        "TP09 (%)",
-                        "Margin of error (points, 95%)",
-                        "Respondents",
-                        "Required precision (±points)",
-                        "Sample meets RSH precision",
-                    ],
-                    orient="row",
-                ),
-                note="Respondents who had complained in the last 12 months and gave one of the "
-                "five answers; margin of error with finite population correction.",
-            )
-        )
-    else:
-        section.note(f"TP09: {NOT_AVAILABLE}.")
-    section.add_table(
-        metric_table(
-            "tbl-complainant-survey",
-            "Complainant surveys",
-            m,
-            [
-                Metric("Surveys returned (% of sent)", "complainant_survey_response_rate"),
-                Metric("Satisfied with timeliness (%)", "complainant_satisfaction_timeliness"),
-                Metric(
-                    "Satisfied with fairness of the process (%)",
-                    "complainant_satisfaction_fairness",
-                ),
-                Metric("Satisfied with the outcome (%)", "complainant_satisfaction_outcome"),
-            ],
-            ctx.years,
-        ),
-        empty="Complainant surveys: none recorded.",
-    )
-    trend_block(
-        section,
-        "survey-quarter",
-        "Complainant satisfaction by quarter",
-        m,
-        y,
-        [
-            Metric("Timeliness", "complainant_satisfaction_timeliness"),
-            Metric("Fairness", "complainant_satisfaction_fairness"),
-            Metric("Outcome", "complainant_satisfaction_outcome"),
-        ],
-        y_label="Satisfied (%)",
-        percent=True,
-        by="quarter",
-        summary="Share of returned complainant surveys satisfied (4 or 5 of 5) with timeliness, "
-        "fairness and outcome, per quarter.",
     )
     return section
 
@@ -717,12 +559,10 @@ def remedies(ctx: ReportContext) -> Section:
             "Compensation and payments",
             m,
             [
-                Metric("Compensation offered (£)", "compensation_offered_gbp"),
-                Metric("Compensation paid (£)", "compensation_paid_gbp"),
+                Metric("Compensation offered", "compensation_offered_gbp"),
+                Metric("Compensation paid", "compensation_paid_gbp"),
                 Metric("Responses with compensation paid", "compensation_paid_count"),
-                Metric(
-                    "Payments made without a complaint (£)", "remedy_payments_without_complaint"
-                ),
+                Metric("Payments made without a complaint", "remedy_payments_without_complaint"),
                 Metric(
                     "Number of payments without a complaint",
                     "remedy_payments_without_complaint_count",
@@ -735,13 +575,13 @@ def remedies(ctx: ReportContext) -> Section:
     breakdown_block(
         section,
         "compensation-area",
-        "Compensation paid by service area (£)",
+        "Compensation paid by service area",
         m,
         "compensation_paid_gbp",
         y,
         "service_area",
         heading="Service area",
-        value_heading="Paid (£)",
+        value_heading="Paid",
     )
     breakdown_block(
         section,
@@ -823,9 +663,9 @@ def learning_actions(
         pl.col("description").alias("What changed"),
         linked.alias("Linked complaints"),
         pl.when(pl.col("completed_date").is_not_null())
-        .then(pl.lit("Completed ") + pl.col("completed_date").dt.strftime("%d/%m/%Y"))
+        .then(pl.lit("Completed ") + pl.col("completed_date").dt.strftime("%-d %B %Y"))
         .when(pl.col("due_date").is_not_null())
-        .then(pl.lit("Due ") + pl.col("due_date").dt.strftime("%d/%m/%Y"))
+        .then(pl.lit("Due ") + pl.col("due_date").dt.strftime("%-d %B %Y"))
         .otherwise(pl.lit("In progress"))
         .alias("Status"),
     )
@@ -870,10 +710,11 @@ def schemes(ctx: ReportContext) -> Section | None:
     columns = [
         ("Stage 1 received", "received_1", None),
         ("Stage 2 received", "received_2", None),
-        ("Stage 1 in time, management view (%)", "response_in_time_1", "management"),
-        ("Stage 2 in time, management view (%)", "response_in_time_2", "management"),
-        ("Stage 1 acknowledged in time (%)", "ack_in_time_1", "management"),
-        ("Compensation paid (£)", "compensation_paid_gbp", None),
+        (in_time_name(1, "management"), "response_in_time_1", "management"),
+        (in_time_name(2, "management"), "response_in_time_2", "management"),
+        (ack_name(1), "ack_in_time_1", None),
+        (ack_name(2), "ack_in_time_2", None),
+        ("Compensation paid", "compensation_paid_gbp", None),
     ]
     records = [
         [label(scheme)]
@@ -881,7 +722,14 @@ def schemes(ctx: ReportContext) -> Section | None:
         for scheme in schemes_seen
     ]
     frame = pl.DataFrame(records, schema=["Scheme"] + [c for c, _, _ in columns], orient="row")
-    section.add_table(data_table("tbl-schemes", f"Figures by scheme, {y.label}", frame))
+    section.add_table(
+        data_table(
+            "tbl-schemes",
+            f"Figures by scheme, {y.label}",
+            frame,
+            note=f"{ACK_DEFINITION} {IN_TIME_DEFINITION}",
+        )
+    )
     return section
 
 
@@ -890,10 +738,11 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     section = Section("appendix", "Appendix: methodology and data quality")
     section.bullets(
         [
-            f"Reporting year {ctx.year.label}: {ctx.year.start:%d %B %Y} to {ctx.year.end:%d %B %Y}.",
+            f"Reporting year {ctx.year.label}: {ctx.year.start:%-d %B %Y} to {ctx.year.end:%-d %B %Y}.",
             f"Data cut date: {data_cut}. Complaints still open then are counted as not answered "
             "in time where their deadline had passed.",
-            f"Code version: {code_version}.",
+            f"Software version that produced this report (complaints-pipeline, not a version "
+            f"of the Complaint Handling Code): {code_version}.",
             "Rates are rounded half up to one decimal place. [U] means the figure cannot be "
             "calculated because its denominator is zero.",
             "Working days exclude weekends, bank holidays of the complaint's nation and our closure "
@@ -916,12 +765,21 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     section.add_table(policy_table(ctx.landlord))
     files = ingest_summary(ctx.con, ctx.landlord.landlord_id)
     threshold = ctx.landlord.thresholds.small_number_suppression
-    if ctx.published:  # row counts of a file or a rule can be a handful of residents' complaints
+    if ctx.published and files.height:
+        # The published version names no internal file: the rows of all input files together,
+        # and a handful of rows (residents' complaints) still shows as <5.
+        files = files.select(pl.lit("All input files").alias("File"), pl.exclude("File").sum())
         files = suppression.suppress_table(
             files, ["Rows read", "Loaded", "Quarantined"], threshold, column_totals=False
         )
     section.add_table(
-        data_table("tbl-ingest", "Rows read, loaded and quarantined per input file", files)
+        data_table(
+            "tbl-ingest",
+            "Rows read, loaded and quarantined, all input files"
+            if ctx.published
+            else "Rows read, loaded and quarantined per input file",
+            files,
+        )
         if files.height
         else None,
         empty="Rows loaded and quarantined: not available (no ingest ledger in the database).",
@@ -949,7 +807,7 @@ def policy_table(landlord: Landlord):
                     cap += " (more in extenuating circumstances)"
                 records.append(
                     [
-                        f"{version.effective_from:%d/%m/%Y}",
+                        f"{version.effective_from:%-d %B %Y}",
                         label(regime),
                         stage,
                         "none" if scale.acknowledge_wd is None else str(scale.acknowledge_wd),
@@ -973,7 +831,7 @@ def policy_table(landlord: Landlord):
         ],
         orient="row",
     )
-    return data_table("tbl-policy", "Timescales applied (management view)", frame)
+    return data_table("tbl-policy", "Timescales our policy applies", frame)
 
 
 def ingest_summary(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:
@@ -992,14 +850,30 @@ def ingest_summary(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataF
 
 
 def quarantine_by_rule(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:
-    """Quarantine entries per rule (counts only)."""
+    """Quarantine entries per rule (counts only), the rule in words."""
     if not table_exists(con, "quarantine"):
         return pl.DataFrame()
-    return query_frame(
+    frame = query_frame(
         con,
         """
-        select rule as "Rule", count(*) as "Records", count(distinct source_file) as "Files"
+        select rule, count(*) as "Records", count(distinct source_file) as "Files"
         from quarantine where landlord_id = ? group by rule order by count(*) desc, rule
         """,
         [landlord_id],
     )
+    if not frame.height:
+        return frame
+    # The rule in words (pipeline/sources/fields.py RULE_TEXT), never its internal code.
+    return frame.select(
+        pl.col("rule")
+        .map_elements(rule_text, return_dtype=pl.String)
+        .alias("Why the records were set aside"),
+        "Records",
+        "Files",
+    )
+
+
+def rule_text(rule: str) -> str:
+    """A quarantine rule in plain words: ``the response date is before ...`` -> sentence case."""
+    text = RULE_TEXT.get(rule) or label(rule)
+    return text[:1].upper() + text[1:]

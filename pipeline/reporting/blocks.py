@@ -6,15 +6,16 @@ the annual report, the committee pack and the learning summary share one way of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
 from pipeline.periods import Period
 from pipeline.reporting.charts import Chart, bar_chart, line_chart
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import label, readable
 from pipeline.reporting.tables import Table, data_table
+from pipeline.reporting.trace import figure
 
 NOT_AVAILABLE = "not available"
 
@@ -61,8 +62,11 @@ class Section:
 
 
 def shown(row: dict | None) -> str:
-    """The display text of a measure row, or ``not available`` when there is no row."""
-    return NOT_AVAILABLE if row is None else (row["display"] or "[U]")
+    """The display text of a measure row, traced to its row (``pipeline.reporting.trace``), or
+    ``not available`` when there is no row."""
+    if row is None:
+        return NOT_AVAILABLE
+    return figure(row, readable(row["display"], row.get("unit")) or "[U]")
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,10 @@ def breakdown_frame(
     rows = measures.breakdown(measure, period, breakdown, view)
     rows = rows.with_columns(
         pl.col("breakdown_value").map_elements(label, return_dtype=pl.String).alias("label"),
-        pl.col("display").fill_null("[U]"),
+        pl.struct("display", "unit")
+        .map_elements(lambda r: readable(r["display"], r["unit"]), return_dtype=pl.String)
+        .fill_null("[U]")
+        .alias("display"),
     )
     if sort_by_value:
         return rows.sort(["value", "label"], descending=[True, False], nulls_last=True)
@@ -159,28 +166,62 @@ def breakdown_block(
             section.note(empty)
         return rows
     if chart_summary is not None:
+        # A suppressed figure has no value: it is not drawn (a missing bar reads as zero) but
+        # named under the chart; with fewer than two bars left, a sentence replaces the chart.
+        drawn = rows.filter(pl.col("value").is_not_null())
+        hidden = rows.filter(pl.col("value").is_null())
+        hidden_text = (
+            f" Not drawn: {', '.join(f'{r} ({d})' for r, d in zip(hidden['label'], hidden['display'], strict=True))}."
+            if hidden.height
+            else ""
+        )
+        if drawn.height < 2:
+            if drawn.height == 1:
+                only = drawn.row(0, named=True)
+                section.text(f"{caption}: {only['label']}, {only['display']}.{hidden_text}")
+            elif hidden.height:
+                section.text(f"{caption}:{hidden_text}")
+            return rows
+        every = rows
+        rows = drawn
         top = rows.row(0, named=True)
         summary = chart_summary.format(top=top["label"], top_value=top["display"], n=rows.height)
-        section.add_chart(
-            bar_chart(
-                f"chart-{block_id}",
-                caption,
-                rows,
-                "label",
-                "value",
-                label=heading,
-                value_label=value_heading,
-                summary=summary,
-                percent=percent,
-                display="display",
-            )
+        chart = bar_chart(
+            f"chart-{block_id}",
+            caption,
+            rows,
+            "label",
+            "value",
+            label=heading,
+            value_label=value_heading,
+            summary=summary + hidden_text,
+            percent=percent,
+            display="display",
         )
+        if hidden.height:
+            # The data table lists every group, the suppressed ones as <5 / [c]: only the bars
+            # leave them out.
+            chart = replace(
+                chart,
+                table=data_table(
+                    f"chart-{block_id}-data",
+                    f"Data for: {caption}",
+                    every.select(
+                        pl.col("label").alias(heading), pl.col("display").alias(value_heading)
+                    ),
+                ),
+            )
+        section.add_chart(chart)
     else:
+        traced = [figure(row, row["display"]) for row in rows.iter_rows(named=True)]
         section.add_table(
             data_table(
                 f"tbl-{block_id}",
                 caption,
-                rows.select(pl.col("label").alias(heading), pl.col("display").alias(value_heading)),
+                pl.DataFrame(
+                    {heading: rows["label"], value_heading: traced},
+                    schema={heading: pl.String, value_heading: pl.String},
+                ),
             )
         )
     return rows
@@ -262,6 +303,16 @@ def trend_block(
         .alias("x")
     )
     present = [i for i in range(len(series)) if f"v{i}" in joined.columns]
+    with_values = joined.filter(pl.any_horizontal(pl.col(f"v{i}").is_not_null() for i in present))
+    if with_values.height < 2:
+        # One point is not a trend: say it in a sentence.
+        if with_values.height == 0:
+            section.note(f"{caption}: no figures for this period.")
+            return
+        point = with_values.row(0, named=True)
+        figures = "; ".join(f"{series[i].label} {point[f'd{i}']}" for i in present)
+        section.text(f"{caption}: only {point['x']} has figures ({figures}).")
+        return
     section.add_chart(
         line_chart(
             f"chart-{block_id}",

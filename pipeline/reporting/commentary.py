@@ -10,6 +10,7 @@ from __future__ import annotations
 # easier to complain). The same rule places a landlord among the sector.
 from pipeline.benchmarks import HIGHER_IS_BETTER
 from pipeline.reporting.labels import MEASURE_NAMES
+from pipeline.reporting.trace import figure
 from pipeline.rounding import round_half_up
 
 
@@ -19,6 +20,12 @@ def figure_text(value: float | None, unit: str) -> str:
         return "[U]"
     shown = f"{round_half_up(value, 1):.1f}"
     return {"per_1000": f"{shown} per 1,000 homes", "percent": f"{shown}%"}.get(unit, shown)
+
+
+def _row_text(row: dict) -> str:
+    """A measure row's figure as :func:`figure_text` words it, traced to the row."""
+    text = figure(row, f"{round_half_up(row['value'], 1):.1f}")
+    return {"per_1000": f"{text} per 1,000 homes", "percent": f"{text}%"}.get(row["unit"], text)
 
 
 def _difference(delta: float, unit: str) -> str:
@@ -45,6 +52,7 @@ def compare(
     previous: dict | None,
     median: float | None,
     position: str | None = None,
+    basis: str | None = None,
 ) -> str:
     """One or two sentences on a headline measure against last year and the sector median.
 
@@ -59,6 +67,8 @@ def compare(
         The sector median for the same measure and stock type, or None.
     position
         The landlord's position among the sector (e.g. "top quartile"), if known.
+    basis
+        Which sector data the median is from, e.g. "RSH 2024/25 data, 352 landlords".
 
     Returns
     -------
@@ -74,14 +84,14 @@ def compare(
                 why = "withheld so that a smaller figure beside it cannot be worked out"
             else:
                 why = "suppressed: it rests on fewer than 5 cases"
-            return f"{name}: {current['display']} ({why})."
+            return f"{name}: {figure(current)} ({why})."
         return f"{name} {_unavailable(measure, current)}."
     unit = current["unit"]
     direction = HIGHER_IS_BETTER.get(measure[:4])
-    parts = [f"{name} was {figure_text(current['value'], unit)}"]
+    parts = [f"{name} was {_row_text(current)}"]
     if previous is not None and previous["value"] is not None:
         delta = round_half_up(current["value"], 1) - round_half_up(previous["value"], 1)
-        before = figure_text(previous["value"], unit)
+        before = _row_text(previous)
         if abs(delta) < 0.05:
             parts.append(f", unchanged from last year ({before})")
         else:
@@ -102,7 +112,8 @@ def compare(
             where = "in line with"
         else:
             where = f"{_difference(gap, unit)} {'above' if gap > 0 else 'below'}"
-        sentence += f" That is {where} the sector median of {figure_text(median, unit)}."
+        source = "" if basis is None else f" ({basis})"
+        sentence += f" That is {where} the sector median of {figure_text(median, unit)}{source}."
         # CH01's position label only restates above/below; CH02 and TP09 get their quartile.
         if position and direction is not None:
             sentence += f" Position among landlords: {position}."

@@ -34,7 +34,14 @@ from pipeline.reporting.blocks import (
     trend_block,
 )
 from pipeline.reporting.data import Measures, query_frame, table_exists, year_to_date
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import (
+    ACK_DEFINITION,
+    IN_TIME_DEFINITION,
+    ack_name,
+    in_time_name,
+    label,
+)
+from pipeline.reporting.precision import margin_text
 from pipeline.reporting.tables import data_table
 from pipeline.reporting.targets import targets_section
 
@@ -45,9 +52,9 @@ VOLUME_METRICS = [
     Metric("Stage 2 escalations received", "received_2"),
 ]
 TIMELINESS_METRICS = (
-    [Metric(f"Stage {n} acknowledged in time (%)", f"ack_in_time_{n}") for n in (1, 2)]
+    [Metric(ack_name(n), f"ack_in_time_{n}") for n in (1, 2)]
     + [
-        Metric(f"Stage {n} answered in time, {view} view (%)", f"response_in_time_{n}", view=view)
+        Metric(in_time_name(n, view), f"response_in_time_{n}", view=view)
         for n in (1, 2)
         for view in ("regulator", "management")
     ]
@@ -64,7 +71,7 @@ HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Escalations requested after the window", "escalation_late_requested"),
     Metric("Complaints refused at stage 1", "refused_1"),
     Metric("Escalations refused", "refused_2"),
-    Metric("Compensation paid (£)", "compensation_paid_gbp"),
+    Metric("Compensation paid", "compensation_paid_gbp"),
     Metric("Promised actions done by their due date (%)", "promised_actions_on_time"),
     Metric("Service improvements completed", "learning_actions_completed"),
 ]
@@ -262,9 +269,8 @@ def handling_section(
         columns.append((before.label, before))
     columns.append(("Year to date", ytd_key(period)))
     section.text(
-        f"{period.label}, the {period.kind} before and the year to date ({year.start:%d %B %Y} to "
-        f"{period.end:%d %B %Y}). The regulator view allows extensions up to the Code's limit (the "
-        "SPSO's in Scotland); the management view follows our own policy. Year-to-date rates add "
+        f"{period.label}, the {period.kind} before and the year to date ({year.start:%-d %B %Y} to "
+        f"{period.end:%-d %B %Y}). {ACK_DEFINITION} {IN_TIME_DEFINITION} Year-to-date rates add "
         "the periods' numerators and denominators."
     )
     stock = ReportContext(con, landlord, year, measures, False).headline_stock_type()
@@ -339,7 +345,7 @@ def tp09_table(measures: Measures, quarter: Period):
                 label(stock),
                 shown(tp09),
                 shown(respondents),
-                "[U]" if moe is None or moe["value"] is None else f"±{moe['display']}",
+                margin_text(tp09, moe, respondents),
             ]
         )
     if not records:
@@ -363,7 +369,7 @@ def regimes_section(measures: Measures, period: Period) -> Section:
     section.text(
         "Complaints in England follow the Housing Ombudsman's Complaint Handling Code; in "
         "Scotland, the SPSO model procedure (stage 1 answered in 5 working days, with no "
-        "acknowledgement step). Each regime's regulator view uses its own limits."
+        "acknowledgement step). Each country's figures are judged against its own limits."
     )
     records = []
     for metric in REGIME_METRICS:
@@ -413,17 +419,17 @@ def trend_section(measures: Measures, period: Period) -> Section:
         trend_block(
             section,
             f"committee-timeliness-{stage}",
-            f"Stage {stage} complaints answered in time by month",
+            f"Stage {stage}: all answers sent in time, by month",
             to_date,
             year,
             [
-                Metric("Regulator view", f"response_in_time_{stage}", view="regulator"),
-                Metric("Management view", f"response_in_time_{stage}", view="management"),
+                Metric("Code's time limits", f"response_in_time_{stage}", view="regulator"),
+                Metric("Our policy's time limits", f"response_in_time_{stage}", view="management"),
             ],
             y_label="Answered in time (%)",
             percent=True,
-            summary=f"Stage {stage} responses in time each month so far this year, regulator "
-            "view (Code extension limit) and management view (our policy).",
+            summary=f"All stage {stage} answers sent in time each month so far this year, against "
+            "the Code's time limits and against our policy's.",
         )
     return section
 
@@ -431,13 +437,13 @@ def trend_section(measures: Measures, period: Period) -> Section:
 def open_section(measures: Measures, period: Period, as_of: dt.date) -> Section:
     section = Section("open", "Open and overdue complaints")
     section.text(
-        f"Positions on {as_of:%d %B %Y}: complaints open by working days since they were "
-        "received, and those past their deadline (management view) by working days overdue."
+        f"Positions on {as_of:%-d %B %Y}: complaints open by working days since they were "
+        "received, and those past their deadline under our policy by working days overdue."
     )
     section.add_table(
         metric_table(
             "tbl-committee-open",
-            f"Open complaints and overdue actions on {as_of:%d %B %Y}",
+            f"Open complaints and overdue actions on {as_of:%-d %B %Y}",
             measures,
             POSITION_METRICS,
             [(period.label, period)],
@@ -483,7 +489,7 @@ def overdue_improvements(
         con,
         """
         select theme as "Theme", description as "Improvement",
-               strftime(due_date, '%d/%m/%Y') as "Due"
+               strftime(due_date, '%-d %B %Y') as "Due"
         from learning_action
         where landlord_id = ? and due_date < ?
           and coalesce(completed_date, date '9999-12-31') > ?
@@ -514,7 +520,7 @@ def ombudsman_section(
     breakdown_block(
         section,
         "committee-ombudsman-open",
-        f"Ombudsman cases in progress on {as_of:%d %B %Y}, by body",
+        f"Ombudsman cases in progress on {as_of:%-d %B %Y}, by body",
         measures,
         "open_ombudsman_cases",
         period,
@@ -529,7 +535,7 @@ def ombudsman_section(
         section.add_table(
             data_table(
                 "tbl-committee-overdue-improvements",
-                f"Service improvements past their due date on {as_of:%d %B %Y} ({shown(count)})",
+                f"Service improvements past their due date on {as_of:%-d %B %Y} ({shown(count)})",
                 overdue,
                 align_right=["Due"],
             )
@@ -539,7 +545,7 @@ def ombudsman_section(
     breakdown_block(
         section,
         "committee-overdue-promised",
-        f"Actions promised to complainants past their due date on {as_of:%d %B %Y}, by stage",
+        f"Actions promised to complainants past their due date on {as_of:%-d %B %Y}, by stage",
         measures,
         "overdue_promised_actions",
         period,

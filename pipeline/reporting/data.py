@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from pipeline.periods import Period
+from pipeline.reporting.trace import note_missing
 
 MEASURE_COLUMNS = [
     "landlord_id",
@@ -99,7 +100,9 @@ class Measures:
             (pl.col("period") == key) & (pl.col("breakdown") == breakdown)
         )
         if view is not None:
-            rows = rows.filter(pl.col("view") == view)
+            # A row with view 'all' serves every view (the views do not differ for that measure:
+            # docs/measures.md "Views"), so asking for the management or regulator figure finds it.
+            rows = rows.filter(pl.col("view").is_in([view, "all"]))
         elif rows["view"].n_unique() > 1:
             # Regulator figures first, as the TSM return shows them; the management view is asked
             # for by name where a document shows both.
@@ -119,7 +122,11 @@ class Measures:
         rows = self._select(measure, period, breakdown, view)
         if breakdown_value is not None:
             rows = rows.filter(pl.col("breakdown_value") == breakdown_value)
-        return rows.row(0, named=True) if rows.height else None
+        if rows.height:
+            return rows.row(0, named=True)
+        key = period.key if isinstance(period, Period) else period
+        note_missing(measure, key, breakdown, breakdown_value, view)
+        return None
 
     def breakdown(
         self,
@@ -129,7 +136,11 @@ class Measures:
         view: str | None = None,
     ) -> pl.DataFrame:
         """Every row of ``measure`` split by ``breakdown`` in ``period``."""
-        return self._select(measure, period, breakdown, view)
+        rows = self._select(measure, period, breakdown, view)
+        if not rows.height:
+            key = period.key if isinstance(period, Period) else period
+            note_missing(measure, key, breakdown, None, view)
+        return rows
 
     def has(self, measure: str) -> bool:
         return measure in self._by_measure

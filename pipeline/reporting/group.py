@@ -73,7 +73,7 @@ HEADLINE_METRICS = (
 HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
     Metric("Complaints refused", "refused_1"),
-    Metric("Compensation paid (£)", "compensation_paid_gbp"),
+    Metric("Compensation paid", "compensation_paid_gbp"),
     Metric("Stage 1 complaints open past their deadline at the period end", "overdue_1"),
     Metric("Stage 2 complaints open past their deadline at the period end", "overdue_2"),
 ]
@@ -319,8 +319,8 @@ def data_cuts(members: list[Member]) -> str:
     """One date when every member's exports were taken the same day, else each member's."""
     cuts = {m.data_cut for m in members}
     if len(cuts) == 1 and None not in cuts:
-        return f"{cuts.pop():%d %B %Y}"
+        return f"{cuts.pop():%-d %B %Y}"
     return "; ".join(
-        f"{m.name} {m.data_cut:%d %B %Y}" if m.data_cut else f"{m.name}: see its own report"
+        f"{m.name} {m.data_cut:%-d %B %Y}" if m.data_cut else f"{m.name}: see its own report"
         for m in members
     )

@@ -53,3 +53,98 @@ def label(code: str | None) -> str:
         return _LABELS[code]
     text = code.replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+# One name per measure wherever a document shows it (docs/measures.md "Which figure each document
+# headlines"): the Regulator's CH02 and the all-complaints timeliness count different populations,
+# so they never share a name.
+def in_time_name(stage: int, view: str, regime: str | None = None) -> str:
+    """The name of ``response_in_time_<stage>`` in ``view`` (regulator: the Code's limits, the
+    SPSO's for Scottish complaints); ``regime`` prefixes the country."""
+    code = "the SPSO's time limits" if regime == "sct" else "the Code's time limits"
+    rule = code if view == "regulator" else "our policy's time limits"
+    country = "" if regime is None else f"{label(regime)}: "
+    return f"{country}Stage {stage}: all answers sent within {rule} (%)"
+
+
+def ack_name(stage: int, regime: str | None = None) -> str:
+    """The name of ``ack_in_time_<stage>`` (Code 6.2; the views do not differ)."""
+    country = "" if regime is None else f"{label(regime)}: "
+    return f"{country}Stage {stage}: complaints acknowledged in time (%)"
+
+
+IN_TIME_DEFINITION = (
+    "All answers: every stage 1 or stage 2 answer sent in the period, whatever the tenure or "
+    "country, judged against the Code's extension limit (the SPSO's in Scotland) or against our "
+    "own policy. CH02 is the Regulator's measure: tenants' complaints in England received in the "
+    "year, answered in time. The two count different complaints, so their figures differ."
+)
+ACK_DEFINITION = (
+    "Acknowledged in time: complaints acknowledged within the policy's limit (Code 6.2: 5 working "
+    "days); a missing acknowledgement is not in time. Scotland's stage 1 has no acknowledgement step."
+)
+
+
+def money(display: str | None) -> str | None:
+    """Money as a reader expects it: ``73125.00`` -> ``£73,125``; pence kept when there are any."""
+    try:
+        amount = float(display)
+    except (TypeError, ValueError):
+        return display  # [U], <5, [c]: left as they are
+    whole = abs(amount - round(amount)) < 0.005
+    return f"£{amount:,.0f}" if whole else f"£{amount:,.2f}"
+
+
+def readable(display: str | None, unit: str | None) -> str | None:
+    """A measure's display text as a document shows it: money with £ and commas, counts with
+    commas (``1,234``); other units as the measures table gives them."""
+    if unit == "gbp":
+        return money(display)
+    if unit == "count" and display is not None and display.isdigit() and len(display) > 3:
+        return f"{int(display):,}"
+    return display
+
+
+# Terms a reader meets in the documents, defined once (issue 16 point 7). A document's glossary
+# lists the ones its own text uses.
+GLOSSARY = {
+    "CH01": "Complaints relative to the size of the landlord: stage 1 (or stage 2) complaints "
+    "received in the year per 1,000 homes owned (a Tenant Satisfaction Measure).",
+    "CH02": "Complaints responded to within the Complaint Handling Code's timescales: the share of "
+    "tenants' stage 1 (or stage 2) complaints received in the year that were answered in time, "
+    "counting an extension only up to the Code's limit (a Tenant Satisfaction Measure).",
+    "TP09": "Satisfaction with the landlord's approach to complaint handling: of tenants surveyed "
+    "who had complained in the last 12 months, the share fairly or very satisfied (a Tenant "
+    "Satisfaction Measure).",
+    "ARC": "The Scottish Housing Regulator's Annual Return on the Charter, whose indicators 3 and 4 "
+    "cover complaints in Scotland.",
+    "LCRA": "Low-cost rental accommodation: homes for social or affordable rent.",
+    "LCHO": "Low-cost home ownership: shared-ownership homes.",
+    "TSM": "Tenant Satisfaction Measures: the Regulator of Social Housing's measures of landlords' "
+    "performance, including CH01, CH02 and TP09.",
+    "[U]": "The figure cannot be calculated: there is nothing to divide by (for example no "
+    "complaints of that kind in the period).",
+    "[c]": "Not shown to protect the residents involved: the figure rests on fewer than 5 "
+    "complaints, or would let a hidden small number be worked out.",
+    "<5": "A count from 1 to 4, not shown exactly to protect the residents involved.",
+    "WD": "Working days: weekdays other than bank holidays and our closure days.",
+}
+
+
+def glossary_for(text: str) -> list[str]:
+    """Glossary lines for the terms ``text`` uses, in the order of :data:`GLOSSARY`."""
+    import re
+
+    used = []
+    for term, meaning in GLOSSARY.items():
+        pattern = re.escape(term) if not term.isalnum() else rf"\b{term}\b"
+        if re.search(pattern, text):
+            used.append(f"{term}: {meaning}")
+    return used
+
+
+def in_sentence(text: str) -> str:
+    """A label inside a sentence: ``All social housing (combined)`` -> ``all social housing
+    (combined)``; a label starting with an abbreviation (``LCRA ...``) is left alone."""
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() else text[:1].lower() + text[1:]

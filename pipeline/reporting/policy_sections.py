@@ -27,7 +27,7 @@ from pipeline.reporting.blocks import (
     shown,
 )
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import ack_name, in_time_name, label
 from pipeline.reporting.tables import data_table
 
 # Reasons a policy version excludes a complaint (stage_timeliness excluded_reason).
@@ -104,7 +104,7 @@ def _exclusion_rules(landlord: Landlord, year: ReportingYear) -> list[str]:
     versions = _versions_in(landlord, year)
     for version in versions:
         when = (
-            f"Under the policy version in force from {version.effective_from:%d %B %Y}"
+            f"Under the policy version in force from {version.effective_from:%-d %B %Y}"
             if len(versions) > 1
             else "Under our policy"
         )
@@ -266,7 +266,7 @@ def ombudsman_orders(ctx: ReportContext) -> Section:
             .struct.rename_fields(["due", "body", "kind"])
         ).unnest("breakdown_value")
         frame = parts.sort("due", "body", "kind").select(
-            pl.col("due").str.to_date().dt.strftime("%d %B %Y").alias("Due date"),
+            pl.col("due").str.to_date().dt.strftime("%-d %B %Y").alias("Due date"),
             pl.when(pl.col("due").str.to_date() < pl.lit(min(y.end, _cut(ctx))))
             .then(pl.lit("Overdue"))
             .otherwise(pl.lit("Not yet due"))
@@ -278,7 +278,7 @@ def ombudsman_orders(ctx: ReportContext) -> Section:
         section.add_table(
             data_table(
                 "tbl-orders-outstanding",
-                f"Orders outstanding at {min(y.end, _cut(ctx)):%d %B %Y}",
+                f"Orders outstanding at {min(y.end, _cut(ctx)):%-d %B %Y}",
                 frame,
                 align_right=["Orders"],
             )
@@ -345,9 +345,9 @@ def business_streams(ctx: ReportContext) -> Section | None:
     columns = [
         ("Stage 1 received", "received_1", None),
         ("Stage 2 received", "received_2", None),
-        ("Stage 1 in time, management view (%)", "response_in_time_1", "management"),
-        ("Stage 1 acknowledged in time (%)", "ack_in_time_1", None),
-        ("Compensation paid (£)", "compensation_paid_gbp", None),
+        (in_time_name(1, "management"), "response_in_time_1", "management"),
+        (ack_name(1), "ack_in_time_1", None),
+        ("Compensation paid", "compensation_paid_gbp", None),
         ("TP09 (%)", "TP09", "regulator"),
     ]
     records = [
@@ -410,7 +410,7 @@ def policies_applied(ctx: ReportContext) -> Section:
         )
     records = [
         [
-            f"{version.effective_from:%d/%m/%Y}",
+            f"{version.effective_from:%-d %B %Y}",
             version.source or "not stated",
             describe_window(version.escalation_window),
             "yes" if version.anonymous_accepted else "no (counted as excluded)",
@@ -446,7 +446,7 @@ def policies_applied(ctx: ReportContext) -> Section:
                 pl.DataFrame(
                     [
                         [
-                            f"{closure.date:%d/%m/%Y}",
+                            f"{closure.date:%-d %B %Y}",
                             ", ".join(label(r) for r in closure.regimes),
                             closure.reason or "not stated",
                         ]

@@ -17,6 +17,7 @@ the year's board_response.md and narrative.md rendered with raw HTML escaped: se
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -32,12 +33,13 @@ from pipeline.config import Landlord, load_landlord
 from pipeline.io import atomic_write_text
 from pipeline.measures import resolve_data_cut
 from pipeline.periods import Period, ReportingYear, parse_period
-from pipeline.reporting import annual
+from pipeline.reporting import annual, annual_sections
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.charts import PLOTLY_FILE, write_plotly_js
 from pipeline.reporting.committee import committee_sections, with_year_to_date
 from pipeline.reporting.data import Measures
+from pipeline.reporting.labels import glossary_for
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.policy_sections import place_policy_sections
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
@@ -50,6 +52,7 @@ from pipeline.reporting.section8 import (
 from pipeline.reporting.sector import sector_section
 from pipeline.reporting.suppression import suppress_small_numbers
 from pipeline.reporting.tables import table_css
+from pipeline.reporting.trace import finish
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 REPORTS_ROOT = PROJECT_ROOT / "reports"
@@ -146,9 +149,9 @@ def _load(
 
 def _data_cut(landlord: Landlord) -> str:
     if landlord.data_cut_date is not None:
-        return f"{landlord.data_cut_date:%d %B %Y}"
+        return f"{landlord.data_cut_date:%-d %B %Y}"
     # The measures step uses the run date when landlord.yaml gives none; say so.
-    return f"{dt.date.today():%d %B %Y} (the run date: no data_cut_date in landlord.yaml)"
+    return f"{dt.date.today():%-d %B %Y} (the run date: no data_cut_date in landlord.yaml)"
 
 
 def _write(
@@ -168,11 +171,13 @@ def _write(
     """Render ``document.html`` with ``sections``, write it atomically and print it to PDF.
 
     A document with charts ends with an appendix of their data tables (each chart links to its
-    table), so a reader of the PDF or of a screen reader gets every value.
+    table), so a reader of the PDF or of a screen reader gets every value; then a glossary of the
+    terms its text uses.
     """
     charts = any(block.kind == "chart" for s in sections for block in s.blocks)
     if charts:
         sections = [*sections, chart_data_section(sections)]
+    sections = [*sections, *_glossary(sections, published)]
     html = (
         environment()
         .get_template("document.html")
@@ -182,7 +187,7 @@ def _write(
             period_label=period_label,
             sections=sections,
             data_cut=data_cut,
-            generated=dt.date.today().strftime("%d %B %Y"),
+            generated=dt.date.today().strftime("%-d %B %Y"),
             published=published,
             intro=intro,
             code_version=code_version(),
@@ -191,6 +196,8 @@ def _write(
             plotly_src=PLOTLY_FILE,
         )
     )
+    # Figures as traced spans (data-measure, data-period, ...; pipeline/reporting/trace.py).
+    html = finish(html)
     out_dir = Path(out_dir)
     if charts:  # one copy of plotly.js per folder, shared by its documents
         write_plotly_js(out_dir)
@@ -200,7 +207,7 @@ def _write(
         paths["pdf"] = print_pdf(
             paths["html"],
             out_dir / f"{stem}.pdf",
-            title=f"{landlord.name}: {title}",
+            title=f"{landlord.name}: {title}, {period_label}",
             header_right=period_label,
         )
     return paths
@@ -218,6 +225,28 @@ def chart_data_section(sections: list[Section]) -> Section:
             if block.kind == "chart":
                 appendix.add_table(block.chart.table)
     return appendix
+
+
+def _glossary(sections: list[Section], published: bool) -> list[Section]:
+    """A glossary of the terms (CH01, LCRA, [U], [c]...) the document's own text uses."""
+    parts = []
+    for section in sections:
+        parts.append(section.title)
+        for block in section.blocks:
+            parts += [block.text, *block.items, str(block.html)]
+            if block.table is not None:
+                parts.append(str(block.table.html))
+            if block.chart is not None:
+                parts += [block.chart.title, block.chart.summary, str(block.chart.table.html)]
+    text = html_lib.unescape(" ".join(parts))
+    if published:
+        text += " <5 [c]"  # the published versions' cover explains both
+    lines = glossary_for(text)
+    if not lines:
+        return []
+    section = Section("glossary", "Glossary")
+    section.bullets(lines)
+    return [section]
 
 
 def self_assessment_summary(
@@ -271,13 +300,13 @@ def annual_report_sections(
         sector_section(ctx),  # benchmarks and quartile history (pipeline/reporting/sector.py)
         annual.volumes(ctx),
         annual.resolution(ctx),
-        annual.timeliness(ctx),
+        annual_sections.timeliness(ctx),
         annual.outcomes(ctx),
         annual.refusals(ctx),
         annual.ombudsman(ctx),
-        annual.heat_and_care(ctx),
+        annual_sections.heat_and_care(ctx),
         annual.equality(ctx),
-        annual.satisfaction(ctx),
+        annual_sections.satisfaction(ctx),
         annual.remedies(ctx),
         annual.learning(ctx),
         annual.compliments(ctx),

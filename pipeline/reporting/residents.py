@@ -16,11 +16,12 @@ import duckdb
 import polars as pl
 
 from pipeline.config import Landlord
-from pipeline.periods import Period
+from pipeline.periods import Period, ReportingYear
 from pipeline.reporting import suppression
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, metric_table, shown
 from pipeline.reporting.committee import as_of_date
 from pipeline.reporting.data import Measures, query_frame, table_exists
+from pipeline.reporting.labels import label
 from pipeline.reporting.tables import data_table
 
 
@@ -91,7 +92,11 @@ def ombudsmen(landlord: Landlord, measures: Measures, period: Period) -> list[Om
         bodies.append(HOUSING_OMBUDSMAN)
     if "sct" in landlord.regimes:
         bodies.append(SPSO)
-    if any(v.heat_network_rules_from is not None for v in landlord.policy_versions):
+    # Only once Ofgem's heat-network rules apply under the policy (from their configured date).
+    if any(
+        v.heat_network_rules_from is not None and v.heat_network_rules_from <= period.end
+        for v in landlord.policy_versions
+    ):
         bodies.append(ENERGY_OMBUDSMAN)
     care = measures.get("care_complaints", period)
     if care is not None and care["display"] not in ("0", "[U]"):
@@ -194,32 +199,60 @@ def changes_made(
 
 
 def how_we_did(measures: Measures, landlord: Landlord, period: Period):
-    """The regulator's timeliness figures, first-stage resolution and promised actions.
+    """The Regulator's timeliness figures, first-stage resolution and promised actions.
 
-    A landlord with homes in England and Scotland shows each country's figures against its own
-    rules (the Code's limits, or the SPSO's); Scotland's stage 1 has no acknowledgement step.
+    England's figure is CH02, on the stock type the annual report headlines (the TSM return's):
+    the same number as the annual report, never another population under the same words.
+    Scotland's is every answer sent in the period against the SPSO's limits, named as such;
+    Scotland's stage 1 has no acknowledgement step.
     """
-    both = {"eng", "sct"} <= set(landlord.regimes)
-    places = [("eng", "England: "), ("sct", "Scotland: ")] if both else [(None, "")]
+    from pipeline.reporting.annual import headline_stock_type
+
+    year = ReportingYear.containing(period.start)
+    stock = headline_stock_type(measures, year)
     metrics = []
-    for regime, prefix in places:
-        breakdown = "none" if regime is None else "regime"
-        value = "all" if regime is None else regime
+    if "eng" in landlord.regimes:
+        prefix = "England: " if "sct" in landlord.regimes else ""
         metrics += [
             Metric(
-                f"{prefix}first replies sent within the time limit (%)",
+                f"{prefix}first-stage complaints answered in time (CH02, %)",
+                "CH02_1",
+                "stock_type",
+                stock,
+                "regulator",
+            ),
+            Metric(
+                f"{prefix}second-stage complaints answered in time (CH02, %)",
+                "CH02_2",
+                "stock_type",
+                stock,
+                "regulator",
+            ),
+        ]
+    if "sct" in landlord.regimes:
+        prefix = "Scotland: " if "eng" in landlord.regimes else ""
+        breakdown, value = ("regime", "sct") if prefix else ("none", "all")
+        metrics += [
+            Metric(
+                f"{prefix}all first-stage answers sent within the SPSO's time limits (%)",
                 "response_in_time_1",
                 breakdown,
                 value,
                 "regulator",
             ),
             Metric(
-                f"{prefix}second-stage replies sent within the time limit (%)",
+                f"{prefix}all second-stage answers sent within the SPSO's time limits (%)",
                 "response_in_time_2",
                 breakdown,
                 value,
                 "regulator",
             ),
+        ]
+    both = {"eng", "sct"} <= set(landlord.regimes)
+    for regime, prefix in [("eng", "England: "), ("sct", "Scotland: ")] if both else [(None, "")]:
+        breakdown = "none" if regime is None else "regime"
+        value = "all" if regime is None else regime
+        metrics += [
             Metric(
                 f"{prefix}complaints acknowledged in time (%)", "ack_in_time_1", breakdown, value
             ),
@@ -241,9 +274,10 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
         metrics,
         [(period.label, period)],
         first_heading="What we measure",
-        note="Within the time limit: the regulator's measure, which counts an extension only up "
-        "to the Complaint Handling Code's limit (the SPSO's in Scotland). [c]: not shown because "
-        "fewer than 5 complaints are behind the figure.",
+        note="CH02: the Regulator's measure (tenants' complaints in England received in the "
+        f"period, {label(stock)} homes, as in our annual report), which counts an extension only up "
+        "to the Complaint Handling Code's limit. [c]: not shown because fewer than 5 complaints "
+        "are behind the figure.",
     )
     return table
 

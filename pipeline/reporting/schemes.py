@@ -27,7 +27,7 @@ from pipeline.periods import ReportingYear
 from pipeline.reporting.blocks import Section, shown
 from pipeline.reporting.committee import NONE_RECORDED
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import ack_name, in_time_name, label
 from pipeline.reporting.pdf import PdfPrinter
 from pipeline.reporting.residents import how_to_complain
 from pipeline.reporting.suppression import SUPPRESSED_RATE, suppress_small_numbers
@@ -42,12 +42,13 @@ OUTCOME_ORDER = ("upheld", "partially_upheld", "not_upheld", "withdrawn", "disco
 UNIT_METRICS = (
     ("Stage 1 complaints received", "received_1", None),
     ("Stage 2 escalations received", "received_2", None),
-    ("Stage 1 acknowledged in time (%)", "ack_in_time_1", None),
-    ("Stage 1 answered within the Code's time limit (%)", "response_in_time_1", "regulator"),
-    ("Stage 1 answered in time, our policy (%)", "response_in_time_1", "management"),
-    ("Stage 2 answered within the Code's time limit (%)", "response_in_time_2", "regulator"),
-    ("Stage 2 answered in time, our policy (%)", "response_in_time_2", "management"),
-    ("Compensation paid (£)", "compensation_paid_gbp", None),
+    (ack_name(1), "ack_in_time_1", None),
+    (ack_name(2), "ack_in_time_2", None),
+    (in_time_name(1, "regulator"), "response_in_time_1", "regulator"),
+    (in_time_name(1, "management"), "response_in_time_1", "management"),
+    (in_time_name(2, "regulator"), "response_in_time_2", "regulator"),
+    (in_time_name(2, "management"), "response_in_time_2", "management"),
+    ("Compensation paid", "compensation_paid_gbp", None),
 )
 
 SUPPRESSION_NOTE = (

@@ -21,6 +21,7 @@ from pipeline.reporting.blocks import NOT_AVAILABLE, Section
 from pipeline.reporting.data import query_frame, table_exists
 from pipeline.reporting.labels import MEASURE_NAMES, label
 from pipeline.reporting.tables import data_table
+from pipeline.reporting.trace import figure
 
 HEADLINE = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
 SECTOR_COLUMNS = ("Sector median (landlords)", "Size-band median (landlords)", "Position in sector")
@@ -92,7 +93,7 @@ def _with_peers(ctx, measure: str, stock: str, view: str) -> str:
     if median is None:
         return NOT_AVAILABLE
     peers = _row(ctx, f"benchmark_{measure}_n", ctx.year, "stock_type", stock, view)
-    return median["display"] + ("" if peers is None else f" ({peers['display']})")
+    return figure(median) + ("" if peers is None else f" ({figure(peers)})")
 
 
 def sector_cells(ctx, measure: str, stock: str) -> list[str]:
@@ -103,8 +104,17 @@ def sector_cells(ctx, measure: str, stock: str) -> list[str]:
     return [
         _with_peers(ctx, measure, stock, "sector_all"),
         _with_peers(ctx, measure, stock, "sector_band"),
-        NOT_AVAILABLE if position is None else position["display"],
+        NOT_AVAILABLE if position is None else figure(position),
     ]
+
+
+def sector_attribution(ctx) -> list[str]:
+    """The Open Government Licence attribution of the RSH edition the report year is compared
+    with (data/rsh/LICENCE.md), for every place that shows a sector figure; empty when none."""
+    year = sector_year(ctx)
+    if year is None or year["value"] is None:
+        return []
+    return _attributions([year["display"]])
 
 
 def _attributions(years: list[str]) -> list[str]:
@@ -167,11 +177,11 @@ def _year_table(ctx, section: Section, stock: str) -> None:
         records.append(
             [
                 MEASURE_NAMES[measure],
-                NOT_AVAILABLE if own is None else (own["display"] or "[U]"),
+                NOT_AVAILABLE if own is None else figure(own),
                 cells[0],
                 cells[2],
                 cells[1],
-                NOT_AVAILABLE if band_position is None else band_position["display"],
+                NOT_AVAILABLE if band_position is None else figure(band_position),
             ]
         )
     frame = pl.DataFrame(
@@ -241,4 +251,12 @@ def _history_table(ctx, section: Section, stock: str) -> list[str]:
     return used
 
 
-__all__ = ["SECTOR_COLUMNS", "sector_caption", "sector_cells", "sector_section", "sector_source"]
+__all__ = [
+    "SECTOR_COLUMNS",
+    "sector_attribution",
+    "sector_caption",
+    "sector_cells",
+    "sector_section",
+    "sector_source",
+    "sector_year",
+]

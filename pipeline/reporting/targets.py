@@ -105,7 +105,7 @@ def exceptions(
         for r in sorted(rated, key=lambda r: RAG_ORDER[r.status])
         if r.status in ("Red", "Amber")
     ]
-    on = f"{as_of:%d %B %Y}"
+    on = f"{as_of:%-d %B %Y}"
     # a figure already named by a missed target is not repeated below
     named = {r.target.measure for r in rated if r.status in ("Red", "Amber")}
 

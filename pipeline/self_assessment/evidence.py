@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.config import ConfigError
 from pipeline.periods import ReportingYear
+from pipeline.reporting.labels import label
 
 EVIDENCE_SPEC_PATH = Path(__file__).resolve().parent / "evidence.yaml"
 
@@ -166,7 +167,8 @@ def _fields(row: dict) -> dict[str, str]:
         "numerator": _number(row["numerator"]),
         "denominator": _number(row["denominator"]),
         "value": _number(row["value"]),
-        "breakdown_value": str(row["breakdown_value"]),
+        # the reader's word for a code (in_person -> In person, lcra -> Low-cost rental (LCRA))
+        "breakdown_value": label(str(row["breakdown_value"])),
     }
 
 
@@ -223,9 +225,7 @@ def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
         r["measure"] == spec.measure and r["breakdown"] == spec.breakdown for r in rows
     ):
         # Computed, but no row for this value: no case of that kind in the year.
-        text = spec.empty or (
-            f"{spec.measure} ({spec.breakdown} {spec.breakdown_value}): no cases in the year"
-        )
+        text = spec.empty or f"{spec.template.split(':')[0]}: no cases in the year"
         return EvidenceLine(provision, text, spec.measure, None, True)
     if not matched:
         views = [spec.view] if isinstance(spec.view, str) else (spec.view or [])

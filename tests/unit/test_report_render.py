@@ -19,6 +19,7 @@ from pipeline.reporting.data import Measures, year_to_date
 from pipeline.reporting.sample import HOSTILE_CATEGORY, build_sample_database
 from pipeline.reporting.suppression import suppress_small_numbers
 from pipeline.reporting.tables import data_table
+from pipeline.reporting.trace import plain, untraced
 
 ANNUAL_HEADINGS = [
     "Executive summary",
@@ -49,6 +50,7 @@ ANNUAL_HEADINGS = [
     "The policies applied",
     "Appendix: methodology and data quality",
     "Appendix: chart data",
+    "Glossary",
 ]
 
 
@@ -82,7 +84,7 @@ def test_annual_report_sections_escaping_and_single_plotly(sample, workspace, tm
         con, landlord, "2024-25", tmp_path / "out", workspace=workspace, pdf=False
     )
     seconds = time.perf_counter() - started
-    html = paths["html"].read_text(encoding="utf-8")
+    html = untraced(paths["html"].read_text(encoding="utf-8"))
     assert _headings(html) == ANNUAL_HEADINGS
     # Data with markup is text: the hostile category and landlord name are escaped everywhere.
     assert HOSTILE_CATEGORY not in html
@@ -132,7 +134,7 @@ def test_published_variant_suppresses_small_counts(sample, workspace, tmp_path):
         con, landlord, "2024-25", tmp_path, published=True, workspace=workspace, pdf=False
     )
     assert paths["html"].name == "annual_report_published.html"
-    html = paths["html"].read_text(encoding="utf-8")
+    html = untraced(paths["html"].read_text(encoding="utf-8"))
     assert "counts under 5 suppressed" in html
     # Oak Lodge had 3 stage 1 complaints: shown as <5, never as 3.
     row = re.search(r"Oak Lodge</td>\s*<td[^>]*>([^<]*)</td>", html)
@@ -222,14 +224,16 @@ def test_commentary_says_better_or_worse_and_by_how_much(
             "unit": "per_1000" if measure.startswith("CH01") else "percent",
         }
 
-    text = compare(measure, row(current), row(previous), median)
+    text = plain(compare(measure, row(current), row(previous), median))
     assert expected in text
     if measure.startswith("CH01"):
         assert "improvement" not in text and "not by itself worse" in text
 
 
 def test_commentary_treats_u_honestly():
-    text = compare("CH02_2", {"value": None, "display": "[U]", "unit": "percent"}, None, 88.9)
+    text = plain(
+        compare("CH02_2", {"value": None, "display": "[U]", "unit": "percent"}, None, 88.9)
+    )
     assert "cannot be calculated ([U])" in text and "no complaints at this stage" in text
     assert "not available" in compare("TP09", None, None, None)
 
@@ -327,6 +331,7 @@ def test_board_response_and_self_assessment_hook(sample, workspace, tmp_path):
         self_assessment=summary,
         pdf=False,
     )["html"].read_text(encoding="utf-8")
+    html = untraced(html)
     assert "The board <strong>welcomes</strong> the report." in html
     assert "<h3>Our view</h3>" in html  # under the section's h2
     assert "Response of the Chair of the Board, 18 September 2025." in html
@@ -345,6 +350,7 @@ def test_board_response_and_self_assessment_hook(sample, workspace, tmp_path):
         self_assessment=None,
         pdf=False,
     )["html"].read_text(encoding="utf-8")
+    empty = untraced(empty)
     assert "Self-assessment summary: not available" in empty
     assert "The board&#39;s response to the 2023/24 report is not available" in empty
 
@@ -352,7 +358,7 @@ def test_board_response_and_self_assessment_hook(sample, workspace, tmp_path):
 def test_data_quality_report_and_formula_safe_csv(sample, tmp_path, workspace):
     con, landlord = sample
     paths = render.render_data_quality(con, landlord, tmp_path, workspace=workspace, pdf=False)
-    html = paths["html"].read_text(encoding="utf-8")
+    html = untraced(paths["html"].read_text(encoding="utf-8"))
     assert "Every row is accounted for" in html
     assert "What to fix in the source system" in html
     assert "Check the response and received dates" in html  # fix advice for a rule present
@@ -368,6 +374,7 @@ def test_committee_pack_and_learning_summary(sample, tmp_path, workspace):
     pack = render.render_committee_pack(
         con, landlord, "2024-25-Q2", tmp_path, workspace=workspace, pdf=False
     )["html"].read_text(encoding="utf-8")
+    pack = untraced(pack)
     assert _headings(pack) == [
         "Targets and exceptions",
         "Complaints received against last year",
@@ -377,6 +384,7 @@ def test_committee_pack_and_learning_summary(sample, tmp_path, workspace):
         "Ombudsman cases and overdue actions",
         "Where complaints came from",
         "Appendix: chart data",
+        "Glossary",
     ]
     assert "Year to date" in pack and "Q1 2024/25" in pack
     # Q1 + Q2 stage 1 received: 2 x round(710 / 4) = 356 in the sample.
@@ -394,6 +402,7 @@ def test_committee_pack_and_learning_summary(sample, tmp_path, workspace):
     summary = render.render_learning_summary(
         con, landlord, "2024-25", tmp_path, workspace=workspace, pdf=False
     )["html"].read_text(encoding="utf-8")
+    summary = untraced(summary)
     assert "Surveyors now call back within 5 days." in summary
     assert "&lt;b&gt;Bold&lt;/b&gt;" in summary
     # Linked complaints: counts only, small ones suppressed (2 -> <5), larger shown (6).
@@ -420,7 +429,7 @@ def test_headline_table_snapshot(sample, workspace, snapshot):
         con, landlord, ReportingYear.parse("2024-25"), published=False, workspace=workspace
     )
     tables = {
-        b.table.table_id: str(b.table.html)
+        b.table.table_id: plain(str(b.table.html))
         for s in sections
         for b in s.blocks
         if b.kind == "table" and b.table.table_id in ("tbl-headline", "tbl-refusals", "tbl-policy")
@@ -449,6 +458,7 @@ def test_monthly_committee_pack(sample, tmp_path, workspace):
     pack = render.render_committee_pack(
         con, landlord, "2024-05", tmp_path, workspace=workspace, pdf=False
     )["html"].read_text(encoding="utf-8")
+    pack = untraced(pack)
     assert "May 2024" in pack and "April 2024" in pack  # the month and the month before
     assert "May 2024" in pack and "Jun 2024" not in pack  # trend cut at the month end
     with pytest.raises(ValueError, match="quarter or a month"):

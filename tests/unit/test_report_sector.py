@@ -11,6 +11,7 @@ from pipeline.benchmarks import write_benchmark_history
 from pipeline.periods import ReportingYear
 from pipeline.reporting import render
 from pipeline.reporting.sample import build_sample_database
+from pipeline.reporting.trace import plain
 from pipeline.rsh.editions import edition
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -46,7 +47,7 @@ def lcra_sector(con, measure: str, period: str) -> str:
 
 def table(section, table_id: str) -> str:
     return next(
-        str(b.table.html)
+        plain(str(b.table.html))
         for b in section.blocks
         if b.kind == "table" and b.table.table_id == table_id
     )
@@ -106,7 +107,7 @@ def test_a_later_year_says_its_figures_are_the_latest_published(sample, tmp_path
     sections = sections_of(con, landlord, "2025-26", tmp_path)
     said = texts(sections["summary"])[0]
     assert said.startswith(
-        "Figures for Low-cost rental (LCRA) homes. Sector figures for 2024/25, the latest "
+        "Figures for low-cost rental (LCRA) homes. Sector figures for 2024/25, the latest "
         "published (the RSH has not yet published 2025/26): RSH Tenant Satisfaction Measures "
         "2024/25 full data"
     )

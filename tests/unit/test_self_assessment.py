@@ -336,14 +336,17 @@ def test_evidence_text_equals_the_measures_rows(con):
         "stage 1: 91.4% acknowledged within 5 working days (914 of 1,000)"
     )
     assert evidence["6.3"].lines[0].text.startswith("stage 1: 88.0% answered within timescale")
-    assert evidence["6.3"].lines[1].text == "CH02 stage 1 (TSM, tenants of owned stock): lcra 87.5%"
+    assert (
+        evidence["6.3"].lines[1].text
+        == "CH02 stage 1 (TSM, tenants of owned stock): Low-cost rental (LCRA) 87.5%"
+    )
     assert evidence["6.13"].lines[0].text == (
         "stage 2 handled by a different person than stage 1 in 100.0% of cases (120 of 120)"
     )
     assert evidence["2.1"].lines[0].text == "refusals recorded with a reason: 100.0% (7 of 7)"
     assert evidence["5.10"].lines[0].text.startswith("reasonable adjustments recorded: 42 ")
     assert evidence["3.1"].lines[0].text == (
-        "stage 1 complaints received through 2 channels: email 400; phone 600"
+        "stage 1 complaints received through 2 channels: Email 400; Phone 600"
     )
 
 

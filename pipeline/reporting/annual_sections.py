@@ -1,0 +1,406 @@
+"""The annual report's timeliness, heat-network and care, and satisfaction sections.
+
+Split from ``annual.py`` (same :class:`~pipeline.reporting.annual.ReportContext`); each function
+returns a :class:`Section` and shows only what applies to the landlord (issue 16 points 4-6).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.config import Landlord
+from pipeline.reporting.annual import ReportContext
+from pipeline.reporting.blocks import (
+    NOT_AVAILABLE,
+    Metric,
+    Section,
+    breakdown_block,
+    metric_table,
+    shown,
+    trend_block,
+)
+from pipeline.reporting.labels import (
+    ACK_DEFINITION,
+    IN_TIME_DEFINITION,
+    ack_name,
+    in_time_name,
+    label,
+)
+from pipeline.reporting.precision import margin_text, meets_text, survey_meets_text
+from pipeline.reporting.tables import data_table
+
+
+def timeliness(ctx: ReportContext) -> Section:
+    section = Section("timeliness", "Timeliness")
+    stock = ctx.headline_stock_type()
+    section.text(
+        "CH02, the Regulator's measure, counts tenants' complaints in England received in the year. "
+        "The all-answers figures count every answer sent in the year, judged two ways: against the "
+        "Code's extension limit (the SPSO's in Scotland) and against our own policy, which may "
+        "allow longer extensions. Those two count the same answers, so any difference between them "
+        "comes from extensions alone."
+    )
+    m, y = ctx.measures, ctx.year
+    both = {"eng", "sct"} <= set(ctx.landlord.regimes)
+    # A landlord in both countries sees each country against its own limits, never one mixed figure.
+    places = [("regime", "eng"), ("regime", "sct")] if both else [("none", "all")]
+    metrics = []
+    for stage in (1, 2):
+        metrics.append(
+            Metric(
+                f"Stage {stage} complaints answered in time (CH02), {label(stock)} (%)",
+                f"CH02_{stage}",
+                "stock_type",
+                stock,
+                "regulator",
+            )
+        )
+        for breakdown, value in places:
+            regime = value if both else None
+            country = f"{label(value)}: " if both else ""
+            metrics += [
+                Metric(ack_name(stage, regime), f"ack_in_time_{stage}", breakdown, value),
+                Metric(
+                    in_time_name(stage, "regulator", regime),
+                    f"response_in_time_{stage}",
+                    breakdown,
+                    value,
+                    "regulator",
+                ),
+                Metric(
+                    in_time_name(stage, "management", regime),
+                    f"response_in_time_{stage}",
+                    breakdown,
+                    value,
+                    "management",
+                ),
+                Metric(
+                    f"{country}Stage {stage}: answers in time only thanks to an extension our "
+                    "policy allows",
+                    f"response_in_time_with_ext_{stage}",
+                    breakdown,
+                    value,
+                    "management",
+                ),
+                Metric(
+                    f"{country}Stage {stage} mean working days to response",
+                    f"wd_to_response_mean_{stage}",
+                    breakdown,
+                    value,
+                ),
+                Metric(
+                    f"{country}Stage {stage} median working days to response",
+                    f"wd_to_response_median_{stage}",
+                    breakdown,
+                    value,
+                ),
+            ]
+    section.add_table(
+        metric_table(
+            "tbl-timeliness",
+            "Acknowledgement and response times",
+            m,
+            metrics,
+            ctx.years,
+            note=f"{ACK_DEFINITION} {IN_TIME_DEFINITION}",
+        ),
+        empty=f"Timeliness: {NOT_AVAILABLE}.",
+    )
+    _by_handler(ctx, section)
+    trend_block(
+        section,
+        "timeliness-month",
+        "Stage 1: all answers sent in time, by month",
+        m,
+        y,
+        [
+            Metric("Code's time limits", "response_in_time_1", view="regulator"),
+            Metric("Our policy's time limits", "response_in_time_1", view="management"),
+        ],
+        y_label="Answered in time (%)",
+        percent=True,
+        summary="Percentage of all stage 1 answers sent in each month that were in time, against "
+        "the Code's time limits and against our policy's.",
+    )
+    trend_block(
+        section,
+        "timeliness2-month",
+        "Stage 2: all answers sent in time, by month",
+        m,
+        y,
+        [
+            Metric("Code's time limits", "response_in_time_2", view="regulator"),
+            Metric("Our policy's time limits", "response_in_time_2", view="management"),
+        ],
+        y_label="Answered in time (%)",
+        percent=True,
+        summary="Percentage of all stage 2 answers sent in each month that were in time, against "
+        "the Code's time limits and against our policy's.",
+    )
+    if "sct" in ctx.landlord.regimes:  # no Scottish ARC table for an England-only landlord
+        section.add_table(
+            metric_table(
+                "tbl-arc",
+                "Scottish Housing Regulator ARC complaint indicators (Scottish complaints)",
+                m,
+                [
+                    Metric(f"Stage {n}: {text}", f"{measure}_{n}", view="regulator")
+                    for n in (1, 2)
+                    for measure, text in (
+                        ("ARC_3", "responded to in full (%)"),
+                        ("ARC_3_in_time", "responded to within the SPSO timescale (%)"),
+                        ("ARC_4", "mean working days to a full response"),
+                    )
+                ],
+                ctx.years,
+            )
+        )
+    for stage in (1, 2):
+        breakdown_block(
+            section,
+            f"overdue-{stage}",
+            f"Open stage {stage} complaints past their deadline at the year end, by working days "
+            "overdue (against our policy's deadlines)",
+            m,
+            f"overdue_{stage}",
+            y,
+            "band",
+            heading="Working days overdue",
+            value_heading="Complaints",
+            sort_by_value=False,
+        )
+    return section
+
+
+def _by_handler(ctx: ReportContext, section: Section) -> None:
+    """In-house against each managing agent, where agents handle complaints."""
+    m, y = ctx.measures, ctx.year
+    handlers = m.breakdown("received_1", y, "managing_agent")["breakdown_value"].to_list()
+    if len([h for h in handlers if h != "unknown"]) < 2:
+        return  # one handler (in-house only): nothing to compare
+    columns = [
+        ("Stage 1 received", "received_1", None),
+        (ack_name(1), "ack_in_time_1", None),
+        (in_time_name(1, "regulator"), "response_in_time_1", "regulator"),
+        (in_time_name(1, "management"), "response_in_time_1", "management"),
+        (in_time_name(2, "management"), "response_in_time_2", "management"),
+    ]
+    ordered = sorted(handlers, key=lambda h: (h != "landlord", h == "unknown", label(h)))
+    records = [
+        [label(h)]
+        + [
+            NOT_AVAILABLE_CELL
+            if (row := m.get(measure, y, "managing_agent", h, view)) is None
+            else shown(row)
+            for _, measure, view in columns
+        ]
+        for h in ordered
+    ]
+    frame = pl.DataFrame(records, schema=["Handled by"] + [c for c, _, _ in columns], orient="row")
+    section.add_table(
+        data_table(
+            "tbl-timeliness-handler",
+            f"In-house and managing agents, {y.label}",
+            frame,
+            note=f"In-house: complaints we handled ourselves. {NOT_AVAILABLE_CELL}: none in that "
+            "group this year.",
+        )
+    )
+
+
+NOT_AVAILABLE_CELL = "–"
+
+
+def _version_in_force(landlord: Landlord, day):
+    versions = sorted(landlord.policy_versions, key=lambda v: v.effective_from)
+    current = versions[0] if versions else None
+    for version in versions:
+        if version.effective_from <= day:
+            current = version
+    return current
+
+
+def heat_network_text(ctx: ReportContext) -> str | None:
+    """Who falls under Ofgem's heat-network rules this year, in words, with both counts: every
+    heat-network complaint received, and those received once the rules applied (the measures)."""
+    m, y = ctx.measures, ctx.year
+    every = m.get("complaints_received", y, "service_area", "heat_network")
+    starts = sorted(
+        {
+            v.heat_network_rules_from
+            for v in ctx.landlord.policy_versions
+            if v.heat_network_rules_from
+        }
+    )
+    if every is None and not starts:
+        return None
+    received = "no" if every is None else shown(every)
+    text = f"We received {received} complaints about heat networks in {y.label}."
+    if not starts:
+        return text + (
+            " Our policy does not yet apply Ofgem's heat-network rules (no start date is set), so "
+            "no heat-network measure is reported."
+        )
+    start = starts[0]
+    rules = (
+        f" Ofgem's heat-network rules (eight weeks, 56 calendar days, to resolve; then the Energy "
+        f"Ombudsman) apply under our policy to complaints received from {start:%-d %B %Y}"
+    )
+    if start > y.end:
+        return text + rules + ", after this year: none of this year's complaints fall under them."
+    under = m.get("heat_network_complaints", y)
+    return text + rules + f": {'no' if under is None else shown(under)} of them, in the table."
+
+
+def care_text(ctx: ReportContext) -> str | None:
+    """Where care complaints go (per regime) and whether our policy counts them in the TSMs."""
+    m, y = ctx.measures, ctx.year
+    care = m.get("care_complaints", y)
+    if care is None or care["value"] == 0:
+        return None
+    routes = []
+    if "eng" in ctx.landlord.regimes:
+        routes.append("the Local Government and Social Care Ombudsman (England)")
+    if "sct" in ctx.landlord.regimes:
+        routes.append("the Care Inspectorate (Scotland)")
+    version = _version_in_force(ctx.landlord, y.end)
+    outside = version is not None and "care" in version.outside_tsm_service_areas
+    count = (
+        "Our policy keeps them outside the tenant satisfaction measures (CH01, CH02): they are "
+        "reported here apart."
+        if outside
+        else "Our policy counts tenants' care complaints in England in the tenant satisfaction "
+        "measures (CH01, CH02) like any other complaint."
+    )
+    return (
+        f"Care complaints: {shown(care)} stages in {y.label}. A resident still unhappy after our "
+        f"final response may go to {' or '.join(routes)}. {count}"
+    )
+
+
+def heat_and_care(ctx: ReportContext) -> Section | None:
+    heat, care = heat_network_text(ctx), care_text(ctx)
+    if heat is None and care is None:
+        return None  # neither applies to this landlord this year
+    section = Section("heat-care", "Heat-network and care complaints")
+    m = ctx.measures
+    metrics = []
+    if heat is not None:
+        section.text(heat)
+        metrics += [
+            Metric(
+                "Complaints about heat networks (all)",
+                "complaints_received",
+                "service_area",
+                "heat_network",
+            ),
+            Metric("Of which under Ofgem's rules", "heat_network_complaints"),
+            Metric("Resolved within 8 weeks (%)", "heat_network_resolved_8_weeks"),
+            Metric("Eligible for the Energy Ombudsman", "heat_network_eo_eligible"),
+            Metric("Eligible and told of the Energy Ombudsman (%)", "heat_network_eo_notified"),
+            Metric("Referred to the Energy Ombudsman", "heat_network_eo_referred"),
+            Metric("'Resolved to satisfaction' recorded (%)", "heat_network_satisfaction_recorded"),
+        ]
+    if care is not None:
+        section.text(care)
+        metrics += [
+            Metric("Care complaints (all stages)", "care_complaints"),
+            Metric("Care complaints at stage 1", "care_complaints", "stage", "1"),
+            Metric("Care complaints at stage 2", "care_complaints", "stage", "2"),
+        ]
+    section.add_table(
+        metric_table("tbl-heat-care", "Heat-network and care complaints", m, metrics, ctx.years),
+        empty=f"Heat-network and care complaints: none recorded ({NOT_AVAILABLE}).",
+    )
+    return section
+
+
+def satisfaction(ctx: ReportContext) -> Section:
+    section = Section("satisfaction", "Satisfaction with complaint handling")
+    m, y = ctx.measures, ctx.year
+    records = []
+    for stock in ("lcra", "lcho", "combined"):
+        tp09 = m.get("TP09", y, "stock_type", stock, "regulator")
+        if tp09 is None:
+            continue
+        moe = m.get("TP09_margin_of_error", y, "stock_type", stock, "regulator")
+        respondents = m.get("TP09_respondents", y, "stock_type", stock, "regulator")
+        meets = m.get("TP09_meets_rsh_precision", y, "stock_type", stock, "regulator")
+        required = m.get("TP09_required_precision", y, "stock_type", stock, "regulator")
+        survey = m.get("TP09_survey_margin_of_error", y, "stock_type", stock, "regulator")
+        records.append(
+            [
+                label(stock),
+                shown(tp09),
+                shown(respondents),
+                margin_text(tp09, moe, respondents),
+                "[U]" if required is None else f"±{shown(required)}",
+                meets_text(tp09, moe, respondents, required),
+                "[U]" if survey is None or survey["value"] is None else f"±{shown(survey)}",
+                survey_meets_text(meets),
+            ]
+        )
+    if records:
+        section.add_table(
+            data_table(
+                "tbl-tp09",
+                f"TP09: satisfaction with the landlord's approach to complaints, {y.label}",
+                pl.DataFrame(
+                    records,
+                    schema=[
+                        "Stock type",
+                        "TP09 (%)",
+                        "Respondents",
+                        "TP09 margin of error (95%)",
+                        "Precision the RSH requires",
+                        "TP09 precision",
+                        "Whole survey's margin (RSH test)",
+                        "Whole survey precision",
+                    ],
+                    orient="row",
+                ),
+                note="Respondents who had complained in the last 12 months and gave one of the "
+                "five answers; margins in percentage points, 95% confidence, with finite "
+                "population correction. TP09 precision compares TP09's own margin with what the "
+                "RSH requires; the RSH's test is the whole survey's margin (every respondent, "
+                "50% assumed). With fewer than 5 respondents on either side no margin is given.",
+            )
+        )
+    else:
+        section.note(f"TP09: {NOT_AVAILABLE}.")
+    section.add_table(
+        metric_table(
+            "tbl-complainant-survey",
+            "Complainant surveys",
+            m,
+            [
+                Metric("Surveys returned (% of sent)", "complainant_survey_response_rate"),
+                Metric("Satisfied with timeliness (%)", "complainant_satisfaction_timeliness"),
+                Metric(
+                    "Satisfied with fairness of the process (%)",
+                    "complainant_satisfaction_fairness",
+                ),
+                Metric("Satisfied with the outcome (%)", "complainant_satisfaction_outcome"),
+            ],
+            ctx.years,
+        ),
+        empty="Complainant surveys: none recorded.",
+    )
+    trend_block(
+        section,
+        "survey-quarter",
+        "Complainant satisfaction by quarter",
+        m,
+        y,
+        [
+            Metric("Timeliness", "complainant_satisfaction_timeliness"),
+            Metric("Fairness", "complainant_satisfaction_fairness"),
+            Metric("Outcome", "complainant_satisfaction_outcome"),
+        ],
+        y_label="Satisfied (%)",
+        percent=True,
+        by="quarter",
+        summary="Share of returned complainant surveys satisfied (4 or 5 of 5) with timeliness, "
+        "fairness and outcome, per quarter.",
+    )
+    return section

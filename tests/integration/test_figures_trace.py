@@ -1,0 +1,412 @@
+"""One figure, one value: every figure a document shows is its row of the measures table.
+
+Each example workspace is ingested and measured in memory (one year each, with the year before that
+the documents compare against), then every document of that year is rendered as HTML (no PDF: the
+PDF is printed from the same HTML): the annual report and its published version, the committee pack,
+the learning summary, the data-quality report and the scheme reports. Every figure a section takes
+from the measures table carries its row's key (``pipeline/reporting/trace.py``); the test reads the
+keys back and checks the text shown against the row. A lookup that found no row fails the test when
+the measure is not one the product computes, or when the row exists under another view (the
+acknowledgement bug of issue 16 point 4: "not available" where the figure was computed).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipeline.benchmarks import write_benchmark_history
+from pipeline.config import load_landlord
+from pipeline.ingest import ingest_workspace
+from pipeline.measures import compute_measures
+from pipeline.periods import ReportingYear, parse_period
+from pipeline.reporting.committee import with_year_to_date
+from pipeline.reporting.data import Measures
+from pipeline.reporting.labels import label
+from pipeline.reporting.render import (
+    render_annual_report,
+    render_committee_pack,
+    render_data_quality,
+    render_learning_summary,
+)
+from pipeline.reporting.schemes import render_scheme_reports
+from pipeline.reporting.trace import recording, traced_figures
+from pipeline.sources.fields import RULE_TEXT
+from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+
+# One year per example (the documents also show the year before): the years issue 16 quotes.
+EXAMPLES = {
+    "housing21": "2024-25",
+    "council_housing": "2024-25",
+    "homes_plus": "2025-26",
+    "small_specialist": "2025-26",
+}
+# FIGURES_TRACE_ALL_YEARS=1 checks every example in every year it has (about 3 times as long).
+if os.environ.get("FIGURES_TRACE_ALL_YEARS"):
+    CASES = [(n, y) for n in sorted(EXAMPLES) for y in ("2023-24", "2024-25", "2025-26")]
+else:
+    CASES = sorted(EXAMPLES.items())
+SUPPRESSED = {"<5", "[c]"}
+CATALOGUE = Path(__file__).resolve().parents[2] / "docs" / "measures.md"
+
+
+def catalogue_ids() -> set[str]:
+    """Measure ids docs/measures.md lists (backticked, upper or lower case with underscores)."""
+    from pipeline.reporting.sector import HEADLINE
+
+    text = CATALOGUE.read_text(encoding="utf-8")
+    ids = set(re.findall(r"`([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]+)`", text))
+    # `benchmark_<M>_q1` and the like: one id per headline measure M
+    for pattern in re.findall(r"`(benchmark_<M>_[a-z0-9]+)`", text):
+        ids |= {pattern.replace("<M>", m) for m in HEADLINE}
+    return ids
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[f"{n}-{y}" for n, y in CASES])
+def rendered(request, tmp_path_factory):
+    name, year = request.param
+    workspace = DEFAULT_WORKSPACES_ROOT / name
+    landlord = load_landlord(workspace)
+    con = duckdb.connect()
+    ingest_workspace(con, workspace, landlord, "test-key")
+    reporting_year = ReportingYear.parse(year)
+    compute_measures(con, landlord, [reporting_year.previous, reporting_year])
+    write_benchmark_history(con, landlord.landlord_id, year)
+    out = tmp_path_factory.mktemp(name)
+    quarter = f"{year}-Q4"
+    documents: dict[str, tuple[str, bool, list[dict]]] = {}
+
+    def keep(doc: str, published: bool, render) -> None:
+        with recording() as missing:
+            paths = render()
+        if paths:
+            documents[doc] = (paths["html"].read_text(encoding="utf-8"), published, missing)
+
+    kwargs = {"workspace": workspace, "pdf": False}
+    keep("annual", False, lambda: render_annual_report(con, landlord, year, out / "a", **kwargs))
+    keep(
+        "annual_published",
+        True,
+        lambda: render_annual_report(con, landlord, year, out / "p", published=True, **kwargs),
+    )
+    keep("committee", False, lambda: render_committee_pack(con, landlord, quarter, out, **kwargs))
+    keep("learning", True, lambda: render_learning_summary(con, landlord, year, out, **kwargs))
+    keep("quality", False, lambda: render_data_quality(con, landlord, out, **kwargs))
+    keep("schemes", True, lambda: render_scheme_reports(con, landlord, year, out, **kwargs))
+    rows = con.sql("select * from measures").pl()
+    yield name, year, landlord, rows, documents
+    con.close()
+
+
+def _rows_for(rows: pl.DataFrame, year: str) -> Measures:
+    """The measure rows plus the year-to-date rows the committee pack shows (same function)."""
+    reporting_year = ReportingYear.parse(year)
+    measures = Measures(
+        rows.filter(
+            (pl.col("period_start") >= reporting_year.previous.start)
+            & (pl.col("period_end") <= reporting_year.end)
+        )
+    )
+    return with_year_to_date(measures, parse_period(f"{year}-Q4"))
+
+
+def test_every_document_traces_its_figures(rendered):
+    name, year, _, rows, documents = rendered
+    # Every document type that shows measures traces them (the quality report shows none).
+    for doc in ("annual", "annual_published", "committee", "learning"):
+        assert traced_figures(documents[doc][0]), f"{name} {doc}: no traced figure"
+
+
+def test_each_figure_equals_its_measures_row(rendered):
+    name, year, _, rows, documents = rendered
+    measures = _rows_for(rows, year)
+    wrong = []
+    for doc, (page, published, _) in documents.items():
+        for fig in traced_figures(page):
+            row = measures.get(
+                fig["measure"],
+                fig["period"],
+                fig["breakdown"],
+                fig.get("breakdown_value"),
+                fig.get("view"),
+            )
+            if row is None:
+                wrong.append((doc, fig, "no such row in the measures table"))
+                continue
+            expected = row["display"] or "[U]"
+            # Money and large counts are shown with £ and thousands commas (one number still).
+            text = fig["text"].removeprefix("£").replace(",", "")
+            if row["unit"] == "gbp" and text != expected:
+                text = f"{float(text):.2f}" if text.replace(".", "").isdigit() else text
+            if text == expected or (published and fig["text"] in SUPPRESSED):
+                continue
+            wrong.append((doc, fig, f"measures table says {expected}"))
+    assert not wrong, f"{name}: {len(wrong)} figures differ from their rows, e.g. {wrong[:5]}"
+
+
+def test_no_document_asks_for_a_row_the_product_does_not_compute(rendered):
+    name, year, _, rows, documents = rendered
+    computed = set(rows["measure"].unique()) | catalogue_ids()
+    keys = rows.select("measure", "period", "breakdown", "breakdown_value", "view")
+    wrong = []
+    for doc, (_, _, missing) in documents.items():
+        for ask in missing:
+            if ask["measure"] not in computed:
+                wrong.append((doc, ask, "measure not computed by the product"))
+                continue
+            if ask["view"] is None:
+                continue
+            # The row is there under another view: the document asked for the wrong one.
+            same = keys.filter(
+                (pl.col("measure") == ask["measure"])
+                & (pl.col("period") == ask["period"])
+                & (pl.col("breakdown") == ask["breakdown"])
+                & (pl.col("view") != ask["view"])
+            )
+            if ask["breakdown_value"] is not None:
+                same = same.filter(pl.col("breakdown_value") == ask["breakdown_value"])
+            if same.height:
+                wrong.append((doc, ask, f"row exists with view {same['view'][0]}"))
+    assert not wrong, f"{name}: {len(wrong)} lookups of rows that do not exist: {wrong[:8]}"
+
+
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL)
+_FIRST_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", re.DOTALL)
+
+
+def test_one_name_one_measure_across_documents(rendered):
+    """A table row's name stands for one measure (and view) in every document of the example: a
+    different population is a different measure with its own name (issue 16 point 1)."""
+    name, _, _, _, documents = rendered
+    meaning: dict[str, set] = {}
+    for page, _, _ in documents.values():
+        for row in _ROW.findall(page):
+            first = _FIRST_CELL.search(row)
+            figures = traced_figures(row)
+            if first is None or not figures or "figure" in first.group(1):
+                continue
+            keys = {(fig["measure"], fig.get("view")) for fig in figures}
+            if len(keys) > 1:
+                continue  # the row names a group (a scheme, a stock type), not a measure
+            text = html_lib.unescape(re.sub(r"<[^>]+>", "", first.group(1))).strip()
+            if any(text == label(fig.get("breakdown_value")) for fig in figures):
+                continue  # a breakdown table: the row names the group (a band, a body)
+            meaning.setdefault(text, set()).update(keys)
+    clashes = {text: keys for text, keys in meaning.items() if len(keys) > 1}
+    assert not clashes, f"{name}: one name, several measures: {clashes}"
+
+
+def test_headline_is_the_stock_type_of_the_tsm_return(rendered):
+    """The annual report, committee pack and learning summary headline CH02 on the stock type the
+    TSM return reports (small_specialist: the combined LCRA + LCHO line)."""
+    from pipeline.returns import reported_stock_types
+
+    name, year, _, rows, documents = rendered
+    found = {
+        (r["measure"], r["breakdown_value"], r["view"]): r
+        for r in rows.filter(
+            (pl.col("period") == year)
+            & pl.col("measure").is_in(["stock_units", "CH01_1"])
+            & (pl.col("breakdown") == "stock_type")
+        ).iter_rows(named=True)
+    }
+    reported = reported_stock_types(found)
+    expected = "combined" if "combined" in reported else "lcra" if "lcra" in reported else "lcho"
+    if name == "small_specialist":
+        assert expected == "combined"
+    headline = re.search(r'id="tbl-headline".*?</table>', documents["annual"][0], re.DOTALL)
+    shown_stock = {f["breakdown_value"] for f in traced_figures(headline.group(0))}
+    assert shown_stock == {expected}, f"{name}: headline on {shown_stock}, return on {expected}"
+    for doc in ("committee", "learning"):
+        ch02 = [f for f in traced_figures(documents[doc][0]) if f["measure"].startswith("CH02")]
+        assert ch02 and {f["breakdown_value"] for f in ch02} == {expected}, (name, doc, ch02[:3])
+
+
+_HIDDEN = re.compile(
+    r"<script\b.*?</script>|<style\b.*?</style>|<head\b.*?</head>", re.DOTALL | re.IGNORECASE
+)
+# A snake_case word (not a file name) or a stock-type code in lower case: what the data or the code
+# calls a thing, not what a reader does (issue 16 point 7).
+RAW_CODE = re.compile(r"(?<![\w.-])(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|lcra|lcho|eng|sct)(?![\w.-])")
+
+
+def visible_text(page: str) -> str:
+    """The words a reader sees: no scripts, styles or head; tags out; entities decoded."""
+    import html as html_lib
+
+    shown = _HIDDEN.sub(" ", page)
+    # What assistive technology reads out counts too.
+    spoken = " ".join(re.findall(r'(?:aria-label|alt|title)="([^"]*)"', shown))
+    text = re.sub(r"<[^>]+>", " ", shown) + " " + spoken
+    return re.sub(r"\s+", " ", html_lib.unescape(text))
+
+
+def test_no_raw_codes_in_any_document(rendered):
+    name, _, _, _, documents = rendered
+    found = {}
+    for doc, (page, _, _) in documents.items():
+        text = visible_text(page)
+        codes = {m.group(0) for m in RAW_CODE.finditer(text)}
+        if doc == "quality":
+            # The analysts' data-quality report names each quarantine rule as quarantine.csv
+            # does, so they can be matched; no other document names one.
+            codes -= set(RULE_TEXT)
+        codes = sorted(codes)
+        if codes:
+            found[doc] = codes
+    assert not found, f"{name}: raw codes a reader would see: {found}"
+
+
+PLURAL_AFTER_ONE = re.compile(
+    r"(?<![\w.,])(?<![Ss]tage )1 (complaints|answers|responses|actions|cases|homes|respondents|stages|"
+    r"determinations|findings|orders|surveys|records|files|rows|schemes|improvements)\b"
+)
+
+
+def test_no_plural_after_one(rendered):
+    """ "1 answers" and the like (issue 16 point 7)."""
+    name, _, _, _, documents = rendered
+    found = {
+        doc: sorted({m.group(0) for m in PLURAL_AFTER_ONE.finditer(visible_text(page))})
+        for doc, (page, _, _) in documents.items()
+    }
+    found = {doc: hits for doc, hits in found.items() if hits}
+    assert not found, f"{name}: {found}"
+
+
+def test_titles_name_the_landlord_and_period(rendered):
+    name, year, landlord, _, documents = rendered
+    label = ReportingYear.parse(year).label
+    for doc, (page, published, _) in documents.items():
+        title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
+        assert title.startswith(landlord.name.replace("&", "&amp;")), (doc, title)
+        if doc != "quality":
+            assert label in title or "Q4" in title, (doc, title)
+        assert ("not for publication" in page) is not published, doc
+
+
+_CHART = re.compile(r'<figure class="chart".*?</figure>', re.DOTALL)
+
+
+def test_no_empty_or_one_point_chart_and_no_suppressed_bar(rendered):
+    """A chart has at least two points; a suppressed figure is named, never drawn (issue 16 5)."""
+    name, _, _, _, documents = rendered
+    for doc, (page, _, _) in documents.items():
+        for chart in _CHART.findall(page):
+            body = chart.split("<tbody", 1)[1] if "<tbody" in chart else ""
+            assert body.count("<tr") >= 2, f"{name} {doc}: a chart with fewer than two points"
+            compact = chart.replace(" ", "")
+            if '"type":"bar"' not in compact:
+                continue  # a line leaves a gap where a month is suppressed: nothing drawn as zero
+            bars = re.search(r'"x":\[([^\]]*)\]', compact).group(1)
+            assert "null" not in bars, f"{name} {doc}: a suppressed bar is drawn"
+
+
+def test_every_term_used_is_in_the_glossary(rendered):
+    """CH01, CH02, TP09, LCRA, LCHO, [U], [c] ... explained in each document that uses them."""
+    from pipeline.reporting.labels import GLOSSARY
+
+    name, _, _, _, documents = rendered
+    for doc, (page, _, _) in documents.items():
+        body, _, glossary = visible_text(page).rpartition(" Glossary ")
+        for term in GLOSSARY:
+            pattern = re.escape(term) if not term.isalnum() else rf"\b{term}\b"
+            if re.search(pattern, body):
+                assert f"{term}: " in glossary, f"{name} {doc}: {term} used but not explained"
+    assert "CH02: " in visible_text(documents["annual"][0])
+
+
+def test_the_tsm_return_reports_the_headline_figures(rendered):
+    """The TSM return's CH01, CH02 and TP09 lines are the annual report's headline figures."""
+    from pipeline.returns import STOCK_SUFFIX, tsm_return_fields
+
+    name, year, landlord, rows, documents = rendered
+    con = duckdb.connect()
+    con.register("measures_rows", rows.to_arrow())
+    con.execute("create table measures as select * from measures_rows")
+    fields = {f.field_code: f.text() for f in tsm_return_fields(con, landlord, year)}
+    con.close()
+    headline = re.search(r'id="tbl-headline".*?</table>', documents["annual"][0], re.DOTALL)
+    shown = {
+        f["measure"]: (f["breakdown_value"], f["text"])
+        for f in traced_figures(headline.group(0))
+        if f["period"] == year and f["measure"] in ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
+    }
+    assert len(shown) == 5, shown
+    suffix = {stock: code for code, stock in STOCK_SUFFIX.items()}
+    for measure, (stock, text) in shown.items():
+        code = (
+            f"TP09_Satisfied_Calc_{suffix[stock]}"
+            if measure == "TP09"
+            else f"{measure}_Calculated_Value_{suffix[stock]}"
+        )
+        assert code in fields, (name, code, sorted(fields)[:10])
+        assert fields[code] == text, (name, code, fields[code], text)
+
+
+def test_acknowledgement_is_shown_per_stage_and_regime(rendered):
+    """Code 6.2 (issue 16 point 4): the annual report, committee pack and scheme figures show the
+    acknowledgement rows the product computes (view 'all'), per stage, and per regime for a
+    landlord in England and Scotland."""
+    name, year, landlord, rows, documents = rendered
+
+    def acks(doc: str) -> set[tuple]:
+        return {
+            (f["measure"], f["breakdown"], f.get("breakdown_value"))
+            for f in traced_figures(documents[doc][0])
+            if f["measure"].startswith("ack_in_time_")
+        }
+
+    annual = acks("annual")
+    if {"eng", "sct"} <= set(landlord.regimes):
+        assert {
+            ("ack_in_time_1", "regime", "eng"),
+            ("ack_in_time_2", "regime", "eng"),
+            ("ack_in_time_2", "regime", "sct"),
+        } <= annual, annual
+    else:
+        assert {("ack_in_time_1", "none", "all"), ("ack_in_time_2", "none", "all")} <= annual
+    assert {"ack_in_time_1", "ack_in_time_2"} <= {m for m, _, _ in acks("committee")}
+    if "schemes" in documents:
+        assert any(b in ("scheme", "business_unit") for _, b, _ in acks("schemes"))
+
+
+_SECTION = re.compile(r'<section class="report-section"[^>]*>.*?</section>', re.DOTALL)
+
+
+def test_every_sector_comparison_names_its_data_and_licence(rendered):
+    """A section showing a sector figure names the RSH data year and carries the Open Government
+    Licence attribution; the number of landlords compared is shown (issue 16 point 6)."""
+    name, year, _, rows, documents = rendered
+    checked = 0
+    for doc, (page, _, _) in documents.items():
+        for section in _SECTION.findall(page):
+            measures = {f["measure"] for f in traced_figures(section)}
+            if not any(m.startswith("benchmark_") and m.endswith("_median") for m in measures):
+                continue
+            checked += 1
+            text = visible_text(section)
+            assert "Open Government Licence" in text, (name, doc, text[:80])
+            assert re.search(r"RSH (Tenant Satisfaction Measures )?\d{4}/\d{2}", text), (name, doc)
+            assert any(m.startswith("benchmark_") and m.endswith("_n") for m in measures)
+    medians = rows.filter((pl.col("period") == year) & pl.col("measure").str.ends_with("_median"))
+    if medians.filter(pl.col("measure").str.starts_with("benchmark_")).height:
+        assert checked >= 2, f"{name}: the summary and the sector section compare with the sector"
+
+
+def test_tp09_precision_is_never_a_bare_yes_or_a_zero_margin(rendered):
+    name, _, _, _, documents = rendered
+    for doc, (page, _, _) in documents.items():
+        text = visible_text(page)
+        assert "±0.0" not in text.replace("± ", "±"), (name, doc)
+        table = re.search(r'id="tbl-tp09".*?</table>', page, re.DOTALL)
+        if table is not None:
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", table.group(0), re.DOTALL)
+            words = {re.sub(r"<[^>]+>", "", c).strip() for c in cells}
+            assert not words & {"Yes", "No"}, (name, doc, words)

@@ -1,0 +1,34 @@
+"""TP09 precision in honest words (issue 16 point 6)."""
+
+from __future__ import annotations
+
+from pipeline.reporting.precision import margin_text, meets_text, survey_meets_text
+from pipeline.reporting.trace import plain
+
+
+def row(value, display=None):
+    return {"value": value, "display": display if display is not None else f"{value:.1f}"}
+
+
+def test_a_margin_wider_than_required_does_not_meet():
+    tp09, moe, n, required = row(36.4), row(7.4), row(160, "160"), row(4.0)
+    assert plain(margin_text(tp09, moe, n)) == "±7.4"
+    assert meets_text(tp09, moe, n, required) == "does not meet"
+    assert meets_text(tp09, row(3.9), n, required) == "meets"
+
+
+def test_four_respondents_get_no_margin_and_no_pass():
+    tp09, moe, n, required = row(100.0), row(0.0), row(4, "4"), row(5.0)
+    assert margin_text(tp09, moe, n) == "too few respondents for a margin of error"
+    assert meets_text(tp09, moe, n, required) == "does not meet (too few respondents)"
+    # 20 respondents all dissatisfied: n x p = 0 < 5, the approximation says nothing either
+    assert (
+        margin_text(row(0.0), row(0.0), row(20, "20"))
+        == "too few respondents for a margin of error"
+    )
+
+
+def test_survey_flag_in_words():
+    assert survey_meets_text(row(1)) == "meets"
+    assert survey_meets_text(row(0)) == "does not meet"
+    assert survey_meets_text(None) == "cannot be judged"
