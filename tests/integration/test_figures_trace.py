@@ -233,7 +233,7 @@ _HIDDEN = re.compile(
 )
 # A snake_case word (not a file name) or a stock-type code in lower case: what the data or the code
 # calls a thing, not what a reader does (issue 16 point 7).
-RAW_CODE = re.compile(r"(?<![\w.-])(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|lcra|lcho|eng|sct)(?![\w.-])")
+RAW_CODE = re.compile(r"(?<![\w./-])(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|lcra|lcho|eng|sct)(?![\w./-])")
 
 
 def visible_text(page: str) -> str:
