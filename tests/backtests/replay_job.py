@@ -157,6 +157,10 @@ def local_celery(workers: int, home: Path, concurrency: int = 1) -> Iterator[dic
         raise RuntimeError("redis-server is not installed (Debian: apt-get install redis-server)")
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").touch()  # a persistent (SQLite) instance the workers share
+    # Create its storage here, before the workers start: SQLite run storage created by several
+    # processes at once can end with two schema heads.
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        instance.get_runs(limit=1)
     port = free_port()
     env = {
         "DAGSTER_HOME": str(home),
