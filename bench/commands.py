@@ -181,7 +181,16 @@ def measure_small(complaints: int, work: Path, year: str = "2024-25") -> dict:
     root = generate_group(complaints)
     floor = run_floor(root, year, work / "floor_small.parquet", only="bench00")
     command = run_command(
-        ["--landlord", "bench00", "--workspaces-root", str(root), "--year", year, "--only", "returns"],
+        [
+            "--landlord",
+            "bench00",
+            "--workspaces-root",
+            str(root),
+            "--year",
+            year,
+            "--only",
+            "returns",
+        ],
         work / "out_small",
     )
     figures = pl.read_parquet(work / "floor_small.parquet")
