@@ -76,16 +76,18 @@ def generate_landlord(root: Path, number: int, complaints: int, seed: int) -> Pa
     return ws
 
 
-def generate_group(complaints: int, out: Path | None = None, seed: int = 20) -> Path:
+def generate_group(
+    complaints: int, out: Path | None = None, seed: int = 20, landlords: int = LANDLORDS
+) -> Path:
     """Write the group's workspaces (skipped when already there for this size and seed)."""
     root = group_root(complaints, out)
     stamp = root / ".generated"
-    if stamp.exists() and stamp.read_text() == f"{complaints} {seed} {LANDLORDS}":
+    if stamp.exists() and stamp.read_text() == f"{complaints} {seed} {landlords}":
         return root
-    per = complaints // LANDLORDS
-    for number in range(LANDLORDS):
-        generate_landlord(root, number, per + (number < complaints % LANDLORDS), seed + number)
-    stamp.write_text(f"{complaints} {seed} {LANDLORDS}")
+    per = complaints // landlords
+    for number in range(landlords):
+        generate_landlord(root, number, per + (number < complaints % landlords), seed + number)
+    stamp.write_text(f"{complaints} {seed} {landlords}")
     return root
 
 
