@@ -140,7 +140,7 @@ def _load(con, group) -> None:
         source = _csv(ws / "exports" / "stage_events.csv", LONG_COLUMNS)
         select = _parse_select("long", source, lid, cut)  # lid checked in landlords()
         parts.append(f"select '{lid}' as lid, * from ({select})")  # noqa: S608
-    con.execute("create temp table rows_long as " + " union all ".join(parts))
+    # one typed table straight from the parse (no intermediate copy)
     con.execute(
         """
         create temp table rec as
@@ -148,13 +148,21 @@ def _load(con, group) -> None:
                anon, coll, vuln, stage_no as stage, s0_recv as recv, s0_ack as ack,
                s0_ext as ext, s0_resp as resp, s0_out as outcome, s0_ref as refused,
                coalesce(c_rule, s0_rule) as rule
-        from rows_long;
+        from ("""  # noqa: S608
+        + " union all ".join(parts)
+        + ")"
+    )
+    con.execute(
+        """
         -- exact duplicate rows: later copies go; two different rows for a complaint and stage:
         -- both go; stage 2 received before its stage 1 response goes
         create temp table set_rule as
-        select lid, rn, 'duplicate_row' as rule from (
-            select lid, rn, row_number() over (partition by lid, row_hash order by rn) as copy
-            from rec) where copy > 1;
+        with copies as (
+            select lid, row_hash, min(rn) as first_rn from rec
+            group by lid, row_hash having count(*) > 1
+        )
+        select rec.lid, rec.rn, 'duplicate_row' as rule
+        from rec join copies using (lid, row_hash) where rec.rn > copies.first_rn;
         insert into set_rule
         with conflict as (
             select lid, cid, stage from rec anti join set_rule using (lid, rn)
@@ -239,13 +247,12 @@ with yr as (
     from per_type group by lid, year, stage
 ), responded as (  -- counted stages received in the year and responded by the cut
     select *, d_i - r_i as wd from by_year where counted and resp is not null and resp <= cut
+), escalated as (  -- complaints with a counted stage 2 received by the data cut
+    select distinct lid, cid from timed where stage = 2 and counted and recv <= cut
 ), escalation as (
-    select yr.year, s1.lid, s1.regime,
-           count(*) as responses,
-           count(*) filter (where exists (
-               select 1 from timed s2 where s2.lid = s1.lid and s2.cid = s1.cid
-                   and s2.stage = 2 and s2.counted and s2.recv <= s2.cut)) as escalated
+    select yr.year, s1.lid, s1.regime, count(*) as responses, count(e.cid) as escalated
     from timed s1 join yr on s1.resp between yr.ys and yr.ye
+    left join escalated e on e.lid = s1.lid and e.cid = s1.cid
     where s1.stage = 1 and s1.counted and s1.resp <= s1.cut
     group by all
 ), arc as (
