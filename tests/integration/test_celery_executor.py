@@ -2,14 +2,29 @@
 
 Starts redis-server on a free 127.0.0.1 port and two ``dagster-celery`` workers (deploy/celery.yaml)
 sharing a throwaway Dagster instance, runs the sector replay job over a few shards of landlords and
-checks that it succeeded, reproduced the published figures and that both workers executed steps.
+checks that it succeeded, reproduced the published figures and that both workers executed steps;
+then runs the product's own assets and checks for one example landlord-year through the instance
+with ``COMPLAINTS_EXECUTOR=celery`` and checks the workers executed them.
 Skipped, saying why, where redis-server is not installed (CI installs it: scripts/setup.sh).
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
 import pytest
 
 from pipeline.distributed import BACKEND_ENV, BROKER_ENV, EXECUTOR_ENV, executor_from_env
-from tests.backtests.replay_job import ReplayConfig, local_celery, redis_server, run_replay
+from tests.backtests.replay_job import (
+    PROJECT_ROOT,
+    ReplayConfig,
+    celery_workers_of,
+    local_celery,
+    redis_server,
+    run_replay,
+)
 
 NO_REDIS = pytest.mark.skipif(
     redis_server() is None,
@@ -49,3 +64,72 @@ def test_executor_is_chosen_by_environment(monkeypatch):
     monkeypatch.setenv(EXECUTOR_ENV, "threads")
     with pytest.raises(ValueError, match="in_process, celery"):
         executor_from_env()
+
+
+def _partition_key(asset: dg.AssetsDefinition, instance, landlord: str, year: str) -> str:
+    """The asset's partition for the landlord (and year, when it is partitioned by year);
+    dynamic landlord partitions are added to the instance first, as the sensor does."""
+    partitions = asset.partitions_def
+    dims = (
+        {d.name: d.partitions_def for d in partitions.partitions_defs}
+        if isinstance(partitions, dg.MultiPartitionsDefinition)
+        else {"landlord": partitions}
+    )
+    for definition in dims.values():
+        if isinstance(definition, dg.DynamicPartitionsDefinition):
+            instance.add_dynamic_partitions(definition.name, [landlord])
+    wanted = {"landlord": landlord, "year": year}
+    for key in partitions.get_partition_keys(dynamic_partitions_store=instance):
+        parts = (
+            key.keys_by_dimension if isinstance(key, dg.MultiPartitionKey) else {"landlord": key}
+        )
+        if all(parts.get(name) == wanted.get(name) for name in dims):
+            return str(key)
+    raise AssertionError(f"{asset.key.to_user_string()} has no partition for {landlord} {year}")
+
+
+@NO_REDIS
+@pytest.mark.slow
+def test_the_pipeline_runs_on_celery_workers(tmp_path, monkeypatch):
+    """The product's own assets and checks (ingest, measures, TSM return of one example landlord
+    and year), launched through the instance with COMPLAINTS_EXECUTOR=celery, run on the workers."""
+    monkeypatch.setenv("COMPLAINTS_WORKSPACES_ROOT", str(PROJECT_ROOT / "examples"))
+    monkeypatch.setenv("COMPLAINTS_OUTPUT_ROOT", str(tmp_path / "output"))
+    from pipeline.definitions import defs
+
+    definitions = defs()
+    with local_celery(workers=2, home=tmp_path / "dagster_home") as env:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        dagster = str(Path(sys.executable).with_name("dagster"))
+        with dg.DagsterInstance.get() as instance:
+            for name in ("canonical_tables", "measures", "tsm_return"):  # upstream first
+                key = _partition_key(
+                    definitions.get_assets_def(name), instance, "small_specialist", "2024-25"
+                )
+                done = subprocess.run(
+                    [
+                        dagster,
+                        "asset",
+                        "materialize",
+                        "-m",
+                        "pipeline.definitions",
+                        "--select",
+                        f"key:{name}",
+                        "--partition",
+                        key,
+                    ],  # fmt: skip
+                    env={**os.environ, EXECUTOR_ENV: "celery"},
+                    cwd=PROJECT_ROOT,
+                    capture_output=True,
+                    text=True,
+                )
+                assert done.returncode == 0, done.stderr[-3000:]
+            runs = instance.get_runs(limit=3)
+            assert len(runs) == 3 and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+            workers = {}
+            for run in runs:
+                workers.update(celery_workers_of(instance, run.run_id))
+    assert {"canonical_tables", "measures", "tsm_return"} <= set(workers)
+    assert {worker.split("@")[0] for worker in workers.values()} == {"worker1", "worker2"}
+    assert (tmp_path / "output" / "warehouse" / "small_specialist.duckdb").is_file()
