@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint dev bench examples
+.PHONY: help setup run test lint dev bench bench-detail examples
 
 help: ## List the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -19,7 +19,10 @@ dev: setup ## Open the Dagster UI on http://127.0.0.1:3000
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} ./scripts/dagster-home.sh && \
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} uv run dagster dev -m pipeline.definitions
 
-bench: setup ## Time the pipeline against the hand-written DuckDB floor and a pandas script
+bench: setup ## Time the command users run (start-up included) against a hand-written DuckDB floor
+	uv run python -m bench.commands --sizes 100000,1000000
+
+bench-detail: setup ## Internal phase timings: pipeline functions vs the floor and a pandas script
 	uv run python -m bench.run --sizes 100000,1000000 --repeat 3
 
 examples: setup ## Regenerate the example workspaces from their seeded generator

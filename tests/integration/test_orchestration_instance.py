@@ -1,8 +1,13 @@
-"""The Dagster instance configs: dagster.yaml's run queue (SQLite) and the PostgreSQL deployment."""
+"""The Dagster instance configs: dagster.yaml's run queue (SQLite) and the PostgreSQL deployment
+(docs/deployment.md's steps on PostgreSQL 15+, connected as a non-superuser role owning its database)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -28,12 +33,6 @@ ORIGIN = RemoteJobOrigin(
     ),
     job_name="monthly_refresh",
 )
-PG_ENV = {
-    "DAGSTER_PG_HOST": "127.0.0.1",
-    "DAGSTER_PG_PORT": "5432",
-    "DAGSTER_PG_PASSWORD": "",
-    "DAGSTER_PG_DB": "test",
-}
 
 
 def instance_from(config: Path, home: Path, monkeypatch) -> dg.DagsterInstance:
@@ -105,7 +104,8 @@ def test_run_queue_limits_runs_tagged_only_with_landlord(tmp_path, monkeypatch):
         instance.dispose()
 
 
-def _postgres_user() -> str | None:
+def _superuser_at(host: str, port: int) -> str | None:
+    """A superuser that can connect to ``postgres`` at host:port without a password, if any."""
     try:
         import psycopg2
     except ImportError:
@@ -113,7 +113,7 @@ def _postgres_user() -> str | None:
     for user in ("postgres", "root"):
         try:
             psycopg2.connect(
-                host="127.0.0.1", port=5432, user=user, dbname="test", connect_timeout=3
+                host=host, port=port, user=user, dbname="postgres", connect_timeout=3
             ).close()
             return user
         except psycopg2.OperationalError:
@@ -121,16 +121,125 @@ def _postgres_user() -> str | None:
     return None
 
 
-POSTGRES_USER = _postgres_user()
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(candidates[-1]) if candidates else None
 
 
-@pytest.mark.skipif(
-    POSTGRES_USER is None,
-    reason="no PostgreSQL at 127.0.0.1:5432 accepting user postgres or root on database 'test' "
-    "(trust auth); deploy/dagster.postgres.yaml is tested only where that server runs",
-)
-def test_postgres_instance_runs_and_reads_back_the_event_log(tmp_path, monkeypatch):
-    for name, value in {**PG_ENV, "DAGSTER_PG_USER": POSTGRES_USER}.items():
+@pytest.fixture(scope="module")
+def postgres_server():
+    """(host, port, superuser) of a PostgreSQL server: the local one at 127.0.0.1:5432 when it
+    accepts a superuser without a password, else a throwaway cluster (initdb + pg_ctl on a free
+    loopback port, trust authentication, removed afterwards); skipped, saying why, without either."""
+    user = _superuser_at("127.0.0.1", 5432)
+    if user is not None:
+        yield "127.0.0.1", 5432, user
+        return
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        pytest.skip(
+            "no PostgreSQL at 127.0.0.1:5432 accepting user postgres or root without a password, "
+            "and no initdb/pg_ctl to start a throwaway cluster (apt-get install postgresql)"
+        )
+    # not under pytest's tmp folders: those are private to root, and the cluster runs as postgres
+    folder = Path(tempfile.mkdtemp(prefix="complaints_pg_"))
+    data = folder / "data"
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: run the cluster as postgres
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root without runuser: cannot start a throwaway PostgreSQL")
+        run_as = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(folder, "postgres")
+        folder.chmod(0o700)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    subprocess.run(
+        [*run_as, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
+    subprocess.run(
+        [
+            *run_as,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "start",
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield "127.0.0.1", port, "postgres"
+    finally:
+        subprocess.run([*run_as, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def owned_database(postgres_server):
+    """docs/deployment.md's steps as the superuser: a LOGIN role (not a superuser, cannot create
+    databases or roles) and a database it owns; both dropped afterwards. Yields the connection
+    settings of that role."""
+    import psycopg2
+    from psycopg2 import sql
+
+    host, port, superuser = postgres_server
+    name = f"complaints_{uuid.uuid4().hex[:8]}"
+    password = uuid.uuid4().hex
+    admin = psycopg2.connect(host=host, port=port, user=superuser, dbname="postgres")
+    admin.autocommit = True
+    role, db = sql.Identifier(name), sql.Identifier(name)
+    try:
+        with admin.cursor() as cur:
+            cur.execute(
+                sql.SQL(
+                    "CREATE ROLE {} LOGIN PASSWORD %s NOSUPERUSER NOCREATEDB NOCREATEROLE"
+                ).format(role),
+                [password],
+            )
+            cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(db, role))
+        yield {
+            "DAGSTER_PG_HOST": host,
+            "DAGSTER_PG_PORT": str(port),
+            "DAGSTER_PG_USER": name,
+            "DAGSTER_PG_PASSWORD": password,
+            "DAGSTER_PG_DB": name,
+        }
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(db))
+            cur.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
+        admin.close()
+
+
+def test_postgres_instance_runs_and_reads_back_the_event_log(owned_database, tmp_path, monkeypatch):
+    """deploy/dagster.postgres.yaml on PostgreSQL 15+, connected as a role that owns its database
+    and is not a superuser (PostgreSQL 15 no longer lets every role create in schema public)."""
+    import psycopg2
+
+    settings = owned_database
+    with psycopg2.connect(
+        host=settings["DAGSTER_PG_HOST"],
+        port=settings["DAGSTER_PG_PORT"],
+        user=settings["DAGSTER_PG_USER"],
+        password=settings["DAGSTER_PG_PASSWORD"],
+        dbname=settings["DAGSTER_PG_DB"],
+    ) as con, con.cursor() as cur:  # fmt: skip
+        cur.execute("select rolsuper, rolcreatedb from pg_roles where rolname = current_user")
+        superuser, createdb = cur.fetchone()
+    assert not superuser and not createdb
+    for name, value in settings.items():
         monkeypatch.setenv(name, value)
     instance = instance_from(
         PROJECT_ROOT / "deploy" / "dagster.postgres.yaml", tmp_path / "home", monkeypatch
@@ -173,3 +282,13 @@ def test_postgres_instance_runs_and_reads_back_the_event_log(tmp_path, monkeypat
         assert latest.asset_materialization.partition == f"{marker}|2024-25"
     finally:
         instance.dispose()
+    # the tables Dagster created belong to the role, in the schema its database owner may use
+    with psycopg2.connect(
+        host=settings["DAGSTER_PG_HOST"],
+        port=settings["DAGSTER_PG_PORT"],
+        user=settings["DAGSTER_PG_USER"],
+        password=settings["DAGSTER_PG_PASSWORD"],
+        dbname=settings["DAGSTER_PG_DB"],
+    ) as con, con.cursor() as cur:  # fmt: skip
+        cur.execute("select tableowner from pg_tables where tablename = 'runs'")
+        assert cur.fetchone() == (settings["DAGSTER_PG_USER"],)
