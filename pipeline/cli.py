@@ -212,7 +212,9 @@ def _load_jobs():
     return merged, jobs
 
 
+@functools.cache
 def _instance():
+    """One instance per process (creating an in-memory one costs more than a landlord's run)."""
     from dagster import DagsterInstance
 
     # With DAGSTER_HOME set, runs land in that instance's history (and show in the UI);
@@ -337,19 +339,16 @@ def _print_ingest_counts(store, landlord_id: str) -> None:
     if not path.exists():
         return
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        _say(landlord_id, f"  (cannot read file counts: {exc})")
-        return
-    try:
-        rows = con.execute(
-            "select source_file, rows_in, rows_loaded, rows_quarantined "
-            "from ingest_file order by source_file"
-        ).fetchall()
+        with store.connect(landlord_id, read_only=True) as con:
+            rows = con.execute(
+                "select source_file, rows_in, rows_loaded, rows_quarantined "
+                "from ingest_file order by source_file"
+            ).fetchall()
     except duckdb.CatalogException:
         rows = []
-    finally:
-        con.close()
+    except Exception as exc:  # noqa: BLE001 - a busy or unreadable file: say so, go on
+        _say(landlord_id, f"  (cannot read file counts: {exc})")
+        return
     if not rows:
         return
     width = max(len(str(r[0])) for r in rows)
@@ -381,18 +380,13 @@ def _configuration_ok(store, landlord_id: str) -> bool:
 
 def _print_data_cut_note(store, landlord_id: str) -> None:
     """Say which data cut a run without landlord.yaml data_cut_date used, and what to set."""
-    import duckdb
-
     from pipeline.onboarding import data_cut_note
 
     path = store.warehouse(landlord_id)
     if not path.exists():
         return
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with store.connect(landlord_id, read_only=True) as con:
         note = data_cut_note(con, store.landlord(landlord_id))
-    finally:
-        con.close()
     if note:
         _say(landlord_id, f"  note: {note}")
 
@@ -488,6 +482,8 @@ def run_landlord(
             except LandlordBusyError as busy:
                 _say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
                 held.enter_context(store.writer_lock(landlord_id))
+            # the landlord's file stays open for its runs (opened once, not per asset and check)
+            held.enter_context(store.session(landlord_id))
             add_landlords(instance, [landlord_id])  # landlords are dynamic partitions
             tags = {"landlord": landlord_id, "complaints/trigger": "cli"}
             # One run loads the workspace (every year at once), one run computes all the years

@@ -9,15 +9,16 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from pipeline.io import atomic_write_text, safe_cell
-from pipeline.reporting.annual import ingest_summary
-from pipeline.reporting.blocks import Section
 from pipeline.reporting.data import query_frame, table_exists
-from pipeline.reporting.tables import data_table
+
+if TYPE_CHECKING:
+    from pipeline.reporting.blocks import Section
 
 SAMPLE_ROWS_PER_RULE = 5
 
@@ -89,6 +90,11 @@ def quality_sections(
     con: duckdb.DuckDBPyConnection, landlord_id: str, quarantine: pl.DataFrame
 ) -> list[Section]:
     """Summary, counts by file and rule, sample rows per rule and what to fix per rule."""
+    # the document libraries load here, not when a returns-only run writes quarantine.csv
+    from pipeline.reporting.annual import ingest_summary
+    from pipeline.reporting.blocks import Section
+    from pipeline.reporting.tables import data_table
+
     summary = Section("dq-summary", "Summary")
     files = ingest_summary(con, landlord_id)
     if files.height:
