@@ -525,6 +525,9 @@ def run_landlord(
                 year_ok, _ = _report_run(landlord_id, label, result, time.perf_counter() - tick)
                 reported |= _document_paths(result)
                 ok &= year_ok
+            else:
+                names = sorted(k.to_user_string() for k in year_job.asset_layer.selected_asset_keys)
+                _say(landlord_id, f"  ERROR not run because the load failed: {', '.join(names)}")
             for year in run_years if ok and not only_returns else []:
                 for label, job_name, key in _period_runs(
                     store, landlord_id, year, periods, committee
