@@ -14,8 +14,8 @@ import yaml
 from pipeline.defs.measures.assets import measures
 from pipeline.defs.returns.assets import tsm_return
 from pipeline.measures import compute_measures
-from pipeline.measures.testing import create_canonical_schema, insert_rows
 from pipeline.measures.sanity import RULES, WARNINGS
+from pipeline.measures.testing import create_canonical_schema, insert_rows
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT, discover_landlords

@@ -173,7 +173,8 @@ def test_a_failing_pandera_check_stops_the_measures_and_a_check_runs_alone(tmp_p
             assets=[canonical_tables], jobs=[check_job], resources={"store": store}
         )
         alone = definitions.resolve_job_def("check_alone").execute_in_process(
-            tags={"dagster/partition": landlord}, instance=instance  # as the UI launches it
+            tags={"dagster/partition": landlord},
+            instance=instance,  # as the UI launches it
         )
         assert alone.success
         assert not alone.get_asset_materialization_events()
