@@ -284,3 +284,10 @@ def per_year(context, materialize) -> dg.MaterializeResult:
         },
         check_results=_merge_checks(checks) if checks else None,
     )
+
+
+def instance_with_landlords(landlords: Sequence[str]) -> dg.DagsterInstance:
+    """An in-memory instance that knows ``landlords`` (tests, notebooks: ``dg.materialize``)."""
+    instance = dg.DagsterInstance.ephemeral()
+    add_landlords(instance, landlords)
+    return instance
