@@ -575,7 +575,7 @@ def _periods_of(year: str):
 
 def cmd_run(args: argparse.Namespace) -> int:
     root, landlords = resolve_targets(args)
-    from pipeline.partitions import REPORTING_YEARS
+    from pipeline.partition_keys import REPORTING_YEARS  # no Dagster in this process
 
     try:
         years = parse_years(args.year, args.years)
@@ -639,7 +639,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
-    from pipeline.partitions import REPORTING_YEARS
+    from pipeline.partition_keys import REPORTING_YEARS  # no Dagster in this process
 
     print(f"workspaces root: {root}")
     for landlord in workspaces.discover_landlords(root):

@@ -20,41 +20,23 @@ given); the code location's partitions are the dynamic ones (``landlords=None``)
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
 
-from pipeline.periods import ReportingYear
+from pipeline.partition_keys import (  # noqa: F401 - re-exported: the keys' values
+    FIRST_REPORTING_YEAR,
+    REPORTING_YEARS,
+    month_keys,
+    quarter_keys,
+    reporting_years,
+)
 from pipeline.workspaces import discover_landlords
 
-FIRST_REPORTING_YEAR = 2022  # 2022-23: the first TSM year
 NO_LANDLORD = "none"  # placeholder partition of static test partitions over an empty root
 LANDLORD_PARTITIONS_NAME = "landlord"  # the dynamic partitions' name in the instance
-
-
-def reporting_years(first: int = FIRST_REPORTING_YEAR, today: dt.date | None = None) -> list[str]:
-    """Reporting-year keys from ``first`` to the year after the one containing ``today``.
-
-    The year after today's is included so a run on the last days of March can target it.
-    """
-    current = ReportingYear.containing(today or dt.date.today()).start.year
-    return [ReportingYear(year).key for year in range(first, max(current + 1, 2026) + 1)]
-
-
-def quarter_keys(years: Sequence[str]) -> list[str]:
-    """Quarter keys ``2024-25-Q1`` .. ``2024-25-Q4`` for each reporting year, in order."""
-    return [quarter.key for year in years for quarter in ReportingYear.parse(year).quarters()]
-
-
-def month_keys(years: Sequence[str]) -> list[str]:
-    """Month keys ``2024-04`` .. ``2025-03`` for each reporting year, in order."""
-    return [month.key for year in years for month in ReportingYear.parse(year).months()]
-
-
-REPORTING_YEARS = reporting_years()
 
 # One run computes every year of a landlord that a backfill selects (assets read
 # context.partition_keys, see landlord_and_years).
