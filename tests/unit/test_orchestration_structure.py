@@ -217,3 +217,50 @@ def test_dg_check_defs_passes():
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "All definitions loaded successfully" in run.stdout + run.stderr
+
+
+def test_a_year_asset_computes_every_year_of_a_single_run_range(tmp_path):
+    from pipeline.partitions import (
+        BACKFILL_POLICY,
+        build_landlord_year_partitions,
+        per_year,
+        year_key,
+    )
+
+    partitions = build_landlord_year_partitions(["alpha"], ["2023-24", "2024-25", "2025-26"])
+    seen = []
+
+    @dg.asset(
+        partitions_def=partitions,
+        backfill_policy=BACKFILL_POLICY,
+        check_specs=[dg.AssetCheckSpec("fine", asset="doc")],
+    )
+    def doc(context) -> dg.MaterializeResult:
+        def one(landlord_id, year):
+            seen.append((landlord_id, year))
+            return dg.MaterializeResult(
+                metadata={"rows": len(year)},
+                check_results=[dg.AssetCheckResult(check_name="fine", passed=year != "2024-25")],
+            )
+
+        return per_year(context, one)
+
+    job = dg.define_asset_job("doc_job", selection=[doc])
+    definitions = dg.Definitions(assets=[doc], jobs=[job])
+    result = definitions.resolve_job_def("doc_job").execute_in_process(
+        tags={
+            "dagster/asset_partition_range_start": str(year_key("alpha", "2023-24")),
+            "dagster/asset_partition_range_end": str(year_key("alpha", "2025-26")),
+        },
+        raise_on_error=False,
+    )
+    assert seen == [("alpha", "2023-24"), ("alpha", "2024-25"), ("alpha", "2025-26")]
+    partitions_done = {e.partition for e in result.get_asset_materialization_events()}
+    assert partitions_done == {"alpha|2023-24", "alpha|2024-25", "alpha|2025-26"}
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert not evaluation.passed  # one failing year fails the check for the run
+    (materialization,) = {
+        e.step_materialization_data.materialization.metadata["years"].value
+        for e in result.get_asset_materialization_events()
+    }
+    assert materialization == "2023-24, 2024-25, 2025-26"
