@@ -93,8 +93,8 @@ def test_retention_is_not_in_the_year_jobs_and_is_scheduled():
     assert not any("retention" in key.to_user_string() for key in selected)
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("landlord", ["housing21", "small_specialist"])
-        context = dg.build_schedule_context(
+        with dg.build_schedule_context(
             scheduled_execution_time=datetime.datetime(2026, 1, 5, 3), instance=instance
-        )
-        requests = list(retention_schedule(context))
+        ) as context:  # leaves no instance behind for later tests
+            requests = list(retention_schedule(context))
     assert {r.partition_key for r in requests} >= {"housing21", "small_specialist"}
