@@ -10,8 +10,11 @@ Examples
 ``complaints group --period 2025-26``     (the group report beside the members' reports)
 ``complaints group --csv group.csv``      (every landlord's measures in one table)
 
-Each landlord-year is one Dagster run of every landlord x year asset (and its checks) executed in
-this process (in-process executor: no per-step subprocesses); committee packs are landlord x quarter
+Each landlord is one Dagster run of its load (``canonical_tables``, partitioned by landlord) and one
+run of every landlord x year asset (and its checks) over all the years asked for (a partition
+range: the year assets' single-run backfill policy), executed in this process (in-process executor:
+no per-step subprocesses); Dagster and the code location load once per process, and the reporting
+libraries only when a document is rendered. Committee packs are landlord x quarter
 or landlord x month runs, at the landlord's own cadence (landlord.yaml ``schedules.committee``), and
 quarterly learning summaries landlord x quarter runs (``schedules.learning_summary: quarterly``). A landlord's runs hold its writer lock throughout, so a second command on the same landlord
 waits, then fails naming the holder. The exit code is 1 when a run fails or an error-level check
@@ -173,45 +176,43 @@ def _innermost(error) -> str:
 def _load_jobs():
     """The code location's definitions with the CLI's jobs.
 
-    ``cli_landlord_year`` (every year asset), ``cli_landlord_returns`` (the returns and what they
-    read), each also as ``..._loaded`` without the ingest (the command's later years reuse the
-    load of its first), and ``cli_landlord_quarter`` (every quarter asset).
+    ``cli_ingest`` (the load, partitioned by landlord), ``cli_landlord_year`` (every landlord x
+    year asset) and ``cli_landlord_returns`` (the returns and the year assets they read), run over
+    all the command's years at once (single-run backfill policy), and ``cli_landlord_quarter``,
+    ``cli_landlord_month``, ``cli_landlord_learning`` (the period documents).
     """
     import dagster as dg
 
     from pipeline.definitions import defs
     from pipeline.defs.orchestration.jobs import (
         COMMITTEE_ASSETS,
+        INGEST_ASSETS,
         LEARNING_ASSETS,
-        MONTH_DIMENSIONS,
         MONTHLY_COMMITTEE_ASSETS,
-        QUARTER_DIMENSIONS,
         RETURNS_ASSETS,
         YEAR_DIMENSIONS,
-        PartitionedBy,
         lenient_keys,
+        partition_dimensions,
         selection_for,
     )
 
-    ingest = lenient_keys(["canonical_tables"])
+    base = defs()
+    year_assets = [
+        spec.key
+        for spec in base.resolve_all_asset_specs()
+        if partition_dimensions(spec.partitions_def) == YEAR_DIMENSIONS
+    ]
     selections = {
-        "cli_landlord_year": PartitionedBy(dimensions=YEAR_DIMENSIONS),
-        # with the manifest, which publishes the year's outputs as one generation
-        "cli_landlord_returns": selection_for(RETURNS_ASSETS, YEAR_DIMENSIONS)
-        | lenient_keys(["manifest"]),
+        "cli_ingest": lenient_keys(INGEST_ASSETS),
+        "cli_landlord_year": dg.AssetSelection.assets(*year_assets),
+        # with the manifest, which publishes each year's outputs as one generation
+        "cli_landlord_returns": selection_for(RETURNS_ASSETS) | lenient_keys(["manifest"]),
+        "cli_landlord_quarter": lenient_keys(COMMITTEE_ASSETS),
+        "cli_landlord_month": lenient_keys(MONTHLY_COMMITTEE_ASSETS),
+        "cli_landlord_learning": lenient_keys(LEARNING_ASSETS),
     }
-    selections |= {f"{name}_loaded": sel - ingest for name, sel in selections.items()}
-    period_jobs = {
-        "cli_landlord_quarter": (COMMITTEE_ASSETS, QUARTER_DIMENSIONS),
-        "cli_landlord_month": (MONTHLY_COMMITTEE_ASSETS, MONTH_DIMENSIONS),
-        "cli_landlord_learning": (LEARNING_ASSETS, QUARTER_DIMENSIONS),
-    }
-    for name, (assets, dimensions) in period_jobs.items():
-        selections[name] = lenient_keys(assets) & PartitionedBy(
-            dimensions=dimensions, include_unpartitioned=False
-        )
     cli_jobs = [dg.define_asset_job(name, selection=sel) for name, sel in selections.items()]
-    merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=cli_jobs))
+    merged = dg.Definitions.merge(base, dg.Definitions(jobs=cli_jobs))
     jobs = {}
     for name in selections:
         job = merged.resolve_job_def(name)
@@ -219,7 +220,9 @@ def _load_jobs():
     return merged, jobs
 
 
+@functools.cache
 def _instance():
+    """One instance per process (creating an in-memory one costs more than a landlord's run)."""
     from dagster import DagsterInstance
 
     # With DAGSTER_HOME set, runs land in that instance's history (and show in the UI);
@@ -344,19 +347,16 @@ def _print_ingest_counts(store, landlord_id: str) -> None:
     if not path.exists():
         return
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        _say(landlord_id, f"  (cannot read file counts: {exc})")
-        return
-    try:
-        rows = con.execute(
-            "select source_file, rows_in, rows_loaded, rows_quarantined "
-            "from ingest_file order by source_file"
-        ).fetchall()
+        with store.connect(landlord_id, read_only=True) as con:
+            rows = con.execute(
+                "select source_file, rows_in, rows_loaded, rows_quarantined "
+                "from ingest_file order by source_file"
+            ).fetchall()
     except duckdb.CatalogException:
         rows = []
-    finally:
-        con.close()
+    except Exception as exc:  # noqa: BLE001 - a busy or unreadable file: say so, go on
+        _say(landlord_id, f"  (cannot read file counts: {exc})")
+        return
     if not rows:
         return
     width = max(len(str(r[0])) for r in rows)
@@ -388,18 +388,13 @@ def _configuration_ok(store, landlord_id: str) -> bool:
 
 def _print_data_cut_note(store, landlord_id: str) -> None:
     """Say which data cut a run without landlord.yaml data_cut_date used, and what to set."""
-    import duckdb
-
     from pipeline.onboarding import data_cut_note
 
     path = store.warehouse(landlord_id)
     if not path.exists():
         return
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with store.connect(landlord_id, read_only=True) as con:
         note = data_cut_note(con, store.landlord(landlord_id))
-    finally:
-        con.close()
     if note:
         _say(landlord_id, f"  note: {note}")
 
@@ -476,7 +471,7 @@ def run_landlord(
     warnings.filterwarnings("ignore")  # Dagster preview/beta warnings are not for analysts
     import dagster as dg
 
-    from pipeline.partitions import year_key
+    from pipeline.partitions import add_landlords, year_key
     from pipeline.resources import LandlordBusyError
 
     definitions, jobs = _load_jobs()
@@ -495,40 +490,59 @@ def run_landlord(
             except LandlordBusyError as busy:
                 _say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
                 held.enter_context(store.writer_lock(landlord_id))
-            base = "cli_landlord_returns" if only_returns else "cli_landlord_year"
-            for index, year in enumerate(run_years):
-                # The load holds every year; this command's later years (under the same writer
-                # lock, so the same data) reuse it instead of ingesting again.
-                year_job = jobs[base] if index == 0 else jobs.get(f"{base}_loaded", jobs[base])
-                if year_job is None:
-                    _say(landlord_id, "no landlord x year assets are defined")
-                    ok = False
-                    break
+            # the landlord's file stays open for its runs (opened once, not per asset and check)
+            held.enter_context(store.session(landlord_id))
+            add_landlords(instance, [landlord_id])  # landlords are dynamic partitions
+            tags = {"landlord": landlord_id, "complaints/trigger": "cli"}
+            # One run loads the workspace (every year at once), one run computes all the years
+            # (single-run backfill policy: a partition range); one Dagster job cannot hold both.
+            ingest = jobs["cli_ingest"]
+            year_job = jobs["cli_landlord_returns" if only_returns else "cli_landlord_year"]
+            if ingest is None or year_job is None:
+                _say(landlord_id, "no landlord or landlord x year assets are defined")
+                return landlord_id, False
+            tick = time.perf_counter()
+            result = ingest.execute_in_process(
+                partition_key=landlord_id,
+                instance=instance,
+                raise_on_error=False,
+                run_config=QUIET_RUN_CONFIG,
+                tags=tags,
+            )
+            ok, _ = _report_run(landlord_id, "load", result, time.perf_counter() - tick)
+            _print_ingest_counts(store, landlord_id)
+            _print_data_cut_note(store, landlord_id)
+            label = run_years[0] if len(run_years) == 1 else f"{run_years[0]} to {run_years[-1]}"
+            if ok:
                 tick = time.perf_counter()
-                _say(landlord_id, f"{year}: running")
+                _say(landlord_id, f"{label}: running")
                 result = year_job.execute_in_process(
-                    partition_key=year_key(landlord_id, year),
                     instance=instance,
                     raise_on_error=False,
                     run_config=QUIET_RUN_CONFIG,
-                    tags={"landlord": landlord_id, "complaints/trigger": "cli"},
+                    tags={
+                        **tags,
+                        "dagster/asset_partition_range_start": str(
+                            year_key(landlord_id, run_years[0])
+                        ),
+                        "dagster/asset_partition_range_end": str(
+                            year_key(landlord_id, run_years[-1])
+                        ),
+                    },
                 )
-                year_ok, _ = _report_run(landlord_id, year, result, time.perf_counter() - tick)
+                year_ok, _ = _report_run(landlord_id, label, result, time.perf_counter() - tick)
                 reported |= _document_paths(result)
                 ok &= year_ok
-                if index == 0:
-                    _print_ingest_counts(store, landlord_id)
-                    _print_data_cut_note(store, landlord_id)
-                if only_returns:
-                    continue
+            else:
+                names = sorted(k.to_user_string() for k in year_job.asset_layer.selected_asset_keys)
+                _say(landlord_id, f"  ERROR not run because the load failed: {', '.join(names)}")
+            for year in run_years if ok and not only_returns else []:
                 for label, job_name, key in _period_runs(
                     store, landlord_id, year, periods, committee
                 ):
                     job = jobs.get(job_name)
                     if job is None:
                         _say(landlord_id, f"  {label}: no such document is defined, skipped")
-                        continue
-                    if not year_ok:
                         continue
                     tick = time.perf_counter()
                     dimension = "month" if job_name == "cli_landlord_month" else "quarter"
@@ -539,7 +553,7 @@ def run_landlord(
                         instance=instance,
                         raise_on_error=False,
                         run_config=QUIET_RUN_CONFIG,
-                        tags={"landlord": landlord_id, "complaints/trigger": "cli"},
+                        tags=tags,
                     )
                     p_ok, _ = _report_run(landlord_id, label, result, time.perf_counter() - tick)
                     reported |= _document_paths(result)
@@ -569,7 +583,7 @@ def _periods_of(year: str):
 
 def cmd_run(args: argparse.Namespace) -> int:
     root, landlords = resolve_targets(args)
-    from pipeline.partitions import REPORTING_YEARS
+    from pipeline.partition_keys import REPORTING_YEARS  # no Dagster in this process
 
     try:
         years = parse_years(args.year, args.years)
@@ -633,7 +647,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
-    from pipeline.partitions import REPORTING_YEARS
+    from pipeline.partition_keys import REPORTING_YEARS  # no Dagster in this process
 
     print(f"workspaces root: {root}")
     for landlord in workspaces.discover_landlords(root):

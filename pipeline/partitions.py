@@ -1,103 +1,136 @@
-"""Partitions: landlord (one per workspace folder) x reporting year; x quarter; x month.
+"""Partitions: landlord (one per workspace folder, dynamic) x reporting year; x quarter; x month.
 
-The landlord set is read from the workspaces root (``COMPLAINTS_WORKSPACES_ROOT``, default
-``examples/``) when the code location loads, so adding a workspace folder and reloading the code
-location adds a landlord. The key of a landlord is its folder name.
+Landlords are **dynamic partitions** (``landlord``): the file sensor adds a landlord when it sees a
+new workspace folder (``AddDynamicPartitionsRequest``) and the command line adds the landlords it
+runs, so a new workspace needs no code-location reload. The key of a landlord is its folder name.
 
-Backfills: assets keep Dagster's default backfill policy of one run per partition (each run sees one
-landlord and one year, as :func:`landlord_and_year` expects). A backfill over several years and
-landlords therefore launches one run per landlord-year; the run queue's per-landlord limit
-(``dagster.yaml``) runs each landlord's years one after another while landlords run in parallel.
-:data:`BACKFILL_POLICY` states that choice for assets that want to say it explicitly.
+- ``canonical_tables`` is partitioned by landlord only: a workspace is loaded once, whatever the
+  year (the tables hold every year).
+- Year assets (measures, returns, documents) are landlord x year and declare
+  :data:`BACKFILL_POLICY` (single run): a backfill over several years runs one run per landlord
+  that computes all its years (``context.partition_keys``, see :func:`landlord_and_years`). Their
+  dependency on ``canonical_tables`` maps each landlord-year to its landlord
+  (:data:`LANDLORD_OF_YEAR`).
+- Quarter and month documents (committee packs) depend on the year's measures through
+  :func:`period_to_year_mapping`: 2024-25-Q3 and 2024-12 read the 2024-25 measures.
+
+Tests build static partitions over a temporary root with the ``build_*`` functions (``landlords``
+given); the code location's partitions are the dynamic ones (``landlords=None``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
 
-from pipeline.periods import ReportingYear
+from pipeline.partition_keys import (  # noqa: F401 - re-exported: the keys' values
+    FIRST_REPORTING_YEAR,
+    REPORTING_YEARS,
+    month_keys,
+    quarter_keys,
+    reporting_years,
+)
 from pipeline.workspaces import discover_landlords
 
-FIRST_REPORTING_YEAR = 2022  # 2022-23: the first TSM year
-NO_LANDLORD = "none"  # placeholder partition when the workspaces root is empty
+NO_LANDLORD = "none"  # placeholder partition of static test partitions over an empty root
+LANDLORD_PARTITIONS_NAME = "landlord"  # the dynamic partitions' name in the instance
+
+# One run computes every year of a landlord that a backfill selects (assets read
+# context.partition_keys, see landlord_and_years).
+BACKFILL_POLICY = dg.BackfillPolicy.single_run()
+
+dynamic_landlord_partitions = dg.DynamicPartitionsDefinition(name=LANDLORD_PARTITIONS_NAME)
 
 
-def reporting_years(first: int = FIRST_REPORTING_YEAR, today: dt.date | None = None) -> list[str]:
-    """Reporting-year keys from ``first`` to the year after the one containing ``today``.
-
-    The year after today's is included so a run on the last days of March can target it.
-    """
-    current = ReportingYear.containing(today or dt.date.today()).start.year
-    return [ReportingYear(year).key for year in range(first, max(current + 1, 2026) + 1)]
-
-
-def quarter_keys(years: Sequence[str]) -> list[str]:
-    """Quarter keys ``2024-25-Q1`` .. ``2024-25-Q4`` for each reporting year, in order."""
-    return [quarter.key for year in years for quarter in ReportingYear.parse(year).quarters()]
-
-
-def month_keys(years: Sequence[str]) -> list[str]:
-    """Month keys ``2024-04`` .. ``2025-03`` for each reporting year, in order."""
-    return [month.key for year in years for month in ReportingYear.parse(year).months()]
-
-
-REPORTING_YEARS = reporting_years()
-
-# One run per partition: assets read context.partition_key (see module docstring).
-BACKFILL_POLICY = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
+def build_landlord_partitions(landlords: Sequence[str] | None = None) -> dg.PartitionsDefinition:
+    """The landlord dimension: dynamic (``None``) or static over the given landlords (tests)."""
+    if landlords is None:
+        return dynamic_landlord_partitions
+    return dg.StaticPartitionsDefinition(list(landlords) or [NO_LANDLORD])
 
 
 def build_landlord_year_partitions(
-    landlords: Sequence[str], years: Sequence[str] = REPORTING_YEARS
+    landlords: Sequence[str] | None = None, years: Sequence[str] = REPORTING_YEARS
 ) -> dg.MultiPartitionsDefinition:
-    """Landlord x reporting-year partitions for the given landlords (tests use a tmp root)."""
+    """Landlord x reporting-year partitions (``landlords=None``: the dynamic landlords)."""
     return dg.MultiPartitionsDefinition(
         {
-            "landlord": dg.StaticPartitionsDefinition(list(landlords) or [NO_LANDLORD]),
+            "landlord": build_landlord_partitions(landlords),
             "year": dg.StaticPartitionsDefinition(list(years)),
         }
     )
 
 
 def build_landlord_quarter_partitions(
-    landlords: Sequence[str], years: Sequence[str] = REPORTING_YEARS
+    landlords: Sequence[str] | None = None, years: Sequence[str] = REPORTING_YEARS
 ) -> dg.MultiPartitionsDefinition:
-    """Landlord x quarter partitions (committee pack) for the given landlords."""
+    """Landlord x quarter partitions (committee pack)."""
     return dg.MultiPartitionsDefinition(
         {
-            "landlord": dg.StaticPartitionsDefinition(list(landlords) or [NO_LANDLORD]),
+            "landlord": build_landlord_partitions(landlords),
             "quarter": dg.StaticPartitionsDefinition(quarter_keys(years)),
         }
     )
 
 
 def build_landlord_month_partitions(
-    landlords: Sequence[str], years: Sequence[str] = REPORTING_YEARS
+    landlords: Sequence[str] | None = None, years: Sequence[str] = REPORTING_YEARS
 ) -> dg.MultiPartitionsDefinition:
-    """Landlord x month partitions (monthly committee pack) for the given landlords."""
+    """Landlord x month partitions (monthly committee pack)."""
     return dg.MultiPartitionsDefinition(
         {
-            "landlord": dg.StaticPartitionsDefinition(list(landlords) or [NO_LANDLORD]),
+            "landlord": build_landlord_partitions(landlords),
             "month": dg.StaticPartitionsDefinition(month_keys(years)),
         }
     )
 
 
 def landlords_in_root(root: Path | None = None) -> list[str]:
-    """The landlord partition keys: workspace folders under ``root`` (default: the env's root)."""
+    """The workspace folders under ``root`` (default: the env's root): the landlords to add."""
     return discover_landlords(root)
 
 
-landlord_year_partitions = build_landlord_year_partitions(landlords_in_root())
-landlord_quarter_partitions = build_landlord_quarter_partitions(landlords_in_root())
-landlord_month_partitions = build_landlord_month_partitions(landlords_in_root())
-landlord_partitions = landlord_year_partitions.get_partitions_def_for_dimension("landlord")
+landlord_partitions = dynamic_landlord_partitions
+landlord_year_partitions = build_landlord_year_partitions()
+landlord_quarter_partitions = build_landlord_quarter_partitions()
+landlord_month_partitions = build_landlord_month_partitions()
 year_partitions = landlord_year_partitions.get_partitions_def_for_dimension("year")
 quarter_partitions = landlord_quarter_partitions.get_partitions_def_for_dimension("quarter")
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # the mappings are marked beta; their behaviour is tested
+    # landlord x year (or quarter, month) -> the landlord's canonical_tables partition
+    LANDLORD_OF_YEAR = dg.MultiToSingleDimensionPartitionMapping(
+        partition_dimension_name="landlord"
+    )
+
+
+def period_to_year_mapping(period_dimension: str, years: Sequence[str] = REPORTING_YEARS):
+    """Landlord x year (upstream) -> landlord x quarter or month (downstream).
+
+    A quarter's or month's document reads its reporting year's measures: 2024-25 maps to
+    2024-25-Q1..Q4 (``period_dimension="quarter"``) or 2024-04..2025-03 (``"month"``); the landlord
+    maps to itself.
+    """
+    periods = quarter_keys if period_dimension == "quarter" else month_keys
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return dg.MultiPartitionMapping(
+            {
+                "landlord": dg.DimensionPartitionMapping(
+                    dimension_name="landlord", partition_mapping=dg.IdentityPartitionMapping()
+                ),
+                "year": dg.DimensionPartitionMapping(
+                    dimension_name=period_dimension,
+                    partition_mapping=dg.StaticPartitionMapping(
+                        {year: set(periods([year])) for year in years}
+                    ),
+                ),
+            }
+        )
 
 
 def year_key(landlord_id: str, year: str) -> dg.MultiPartitionKey:
@@ -110,24 +143,133 @@ def quarter_key(landlord_id: str, quarter: str) -> dg.MultiPartitionKey:
     return dg.MultiPartitionKey({"landlord": landlord_id, "quarter": quarter})
 
 
-def landlord_and_year(context: dg.AssetExecutionContext) -> tuple[str, str]:
-    """``(landlord_id, year)`` of a landlord x year asset's partition."""
-    keys = context.partition_key.keys_by_dimension
-    return keys["landlord"], keys["year"]
-
-
-def landlord_and_quarter(context: dg.AssetExecutionContext) -> tuple[str, str]:
-    """``(landlord_id, quarter)`` of a landlord x quarter asset's partition."""
-    keys = context.partition_key.keys_by_dimension
-    return keys["landlord"], keys["quarter"]
-
-
 def month_key(landlord_id: str, month: str) -> dg.MultiPartitionKey:
     """The landlord x month partition key, e.g. ``month_key("council_housing", "2026-03")``."""
     return dg.MultiPartitionKey({"landlord": landlord_id, "month": month})
 
 
-def landlord_and_month(context: dg.AssetExecutionContext) -> tuple[str, str]:
+def _dimensions(key: str) -> dict[str, str]:
+    """``{dimension: key}`` of a multi-partition key (a range's keys come as plain strings)."""
+    if isinstance(key, dg.MultiPartitionKey):
+        return dict(key.keys_by_dimension)
+    # MultiPartitionKey strings join the dimensions' keys with "|" in dimension-name order
+    landlord, period = str(key).split("|", 1)
+    return {"landlord": landlord, "period": period}
+
+
+def _partition_keys(context) -> list[str]:
+    if context.has_partition_key_range:
+        return list(context.partition_keys)
+    return [context.partition_key]
+
+
+def landlord_of(context) -> str:
+    """The landlord of a run's partition(s): landlord-only, landlord x year, quarter or month."""
+    keys = _partition_keys(context)
+    landlords = {k if "|" not in str(k) else _dimensions(k)["landlord"] for k in keys}
+    if len(landlords) != 1:
+        raise ValueError(f"a run covers one landlord, not {sorted(landlords)}")
+    return landlords.pop()
+
+
+def landlord_and_periods(context, dimension: str) -> tuple[str, list[str]]:
+    """``(landlord_id, [period keys])`` of a landlord x ``dimension`` run, one or many periods."""
+    landlord = landlord_of(context)
+    periods = []
+    for key in _partition_keys(context):
+        dims = _dimensions(key)
+        periods.append(dims.get(dimension) or dims["period"])
+    return landlord, sorted(set(periods))
+
+
+def landlord_and_years(context) -> tuple[str, list[str]]:
+    """``(landlord_id, [years])`` of a landlord x year run: one year, or a single-run backfill's."""
+    return landlord_and_periods(context, "year")
+
+
+def landlord_and_year(context) -> tuple[str, str]:
+    """``(landlord_id, year)`` of a landlord x year asset's single partition."""
+    keys = context.partition_key.keys_by_dimension
+    return keys["landlord"], keys["year"]
+
+
+def landlord_and_quarter(context) -> tuple[str, str]:
+    """``(landlord_id, quarter)`` of a landlord x quarter asset's partition."""
+    keys = context.partition_key.keys_by_dimension
+    return keys["landlord"], keys["quarter"]
+
+
+def landlord_and_month(context) -> tuple[str, str]:
     """``(landlord_id, month)`` of a landlord x month asset's partition."""
     keys = context.partition_key.keys_by_dimension
     return keys["landlord"], keys["month"]
+
+
+def add_landlords(instance: dg.DagsterInstance, landlords: Sequence[str]) -> list[str]:
+    """Add the landlords the instance does not know yet as dynamic partitions; return them."""
+    known = set(instance.get_dynamic_partitions(LANDLORD_PARTITIONS_NAME))
+    new = [landlord for landlord in landlords if landlord not in known]
+    if new:
+        instance.add_dynamic_partitions(LANDLORD_PARTITIONS_NAME, new)
+    return new
+
+
+def _merge_checks(results: list[tuple[str, dg.AssetCheckResult]]) -> list[dg.AssetCheckResult]:
+    """One result per check over the years: failed when any year failed, each year's metadata."""
+    merged: dict[str, list[tuple[str, dg.AssetCheckResult]]] = {}
+    for year, result in results:
+        merged.setdefault(result.check_name or "", []).append((year, result))
+    out = []
+    for name, items in merged.items():
+        failing = [(year, r) for year, r in items if not r.passed]
+        worst = failing[0][1] if failing else items[0][1]
+        out.append(
+            dg.AssetCheckResult(
+                check_name=name or None,
+                asset_key=worst.asset_key,
+                passed=not failing,
+                severity=worst.severity,
+                description="; ".join(
+                    f"{year}: {r.description}" for year, r in items if r.description
+                )
+                or None,
+                metadata={
+                    f"{year} {key}": value for year, r in items for key, value in r.metadata.items()
+                },
+            )
+        )
+    return out
+
+
+def per_year(context, materialize) -> dg.MaterializeResult:
+    """Run ``materialize(landlord_id, year) -> MaterializeResult`` for each year of the run.
+
+    One year: its result as is. Several (a single-run backfill, the command line): one result
+    whose metadata names each year (``"2024-25 csv"``), and one result per check, failed when any
+    year's failed.
+    """
+    landlord_id, years = landlord_and_years(context)
+    results = {year: materialize(landlord_id, year) for year in years}
+    if len(results) == 1:
+        return next(iter(results.values()))
+    checks = [
+        (year, check) for year, result in results.items() for check in result.check_results or []
+    ]
+    return dg.MaterializeResult(
+        metadata={
+            "years": ", ".join(years),
+            **{
+                f"{year} {key}": value
+                for year, result in results.items()
+                for key, value in (result.metadata or {}).items()
+            },
+        },
+        check_results=_merge_checks(checks) if checks else None,
+    )
+
+
+def instance_with_landlords(landlords: Sequence[str]) -> dg.DagsterInstance:
+    """An in-memory instance that knows ``landlords`` (tests, notebooks: ``dg.materialize``)."""
+    instance = dg.DagsterInstance.ephemeral()
+    add_landlords(instance, landlords)
+    return instance

@@ -184,6 +184,33 @@ def pseudonymisation_key_warning(key: str, environment: str) -> str | None:
     return None
 
 
+_LANDLORDS: dict[tuple[str, int, int], Landlord] = {}
+# Open sessions (ComplaintsStore.session): warehouse path -> the connection held for the session.
+_SESSIONS: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def _cached_landlord(workspace: Path) -> Landlord:
+    """:func:`load_landlord`, reused while ``landlord.yaml`` keeps its size and modification time.
+
+    A run asks for the landlord in every asset and check; parsing the YAML each time cost more than
+    the checks themselves. An edited file (new size or mtime) is read again; an invalid one raises
+    every time (errors are not cached).
+    """
+    path = Path(workspace) / "landlord.yaml"
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_landlord(workspace)  # raises the configuration error naming the file
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    landlord = _LANDLORDS.get(key)
+    if landlord is None:
+        landlord = load_landlord(workspace)
+        if len(_LANDLORDS) > 1000:  # a long-lived process with many edits: start again
+            _LANDLORDS.clear()
+        _LANDLORDS[key] = landlord
+    return landlord.model_copy(deep=True)
+
+
 class ComplaintsStore(dg.ConfigurableResource):
     """Landlord workspaces (inputs) and the per-landlord DuckDB files and documents (outputs)."""
 
@@ -214,7 +241,8 @@ class ComplaintsStore(dg.ConfigurableResource):
         return Path(self.workspaces_root) / landlord_id
 
     def landlord(self, landlord_id: str) -> Landlord:
-        return load_landlord(self.workspace(landlord_id))
+        """The workspace's validated ``landlord.yaml``, parsed once per version of the file."""
+        return _cached_landlord(self.workspace(landlord_id))
 
     def warehouse(self, landlord_id: str) -> Path:
         return workspaces.warehouse_path(landlord_id, Path(self.output_root))
@@ -259,6 +287,45 @@ class ComplaintsStore(dg.ConfigurableResource):
             yield
 
     @contextmanager
+    def session(self, landlord_id: str) -> Iterator[None]:
+        """Keep the landlord's DuckDB file open for a sequence of in-process runs.
+
+        The command line runs a landlord's load and years one after another in its own process,
+        under the landlord's writer lock. Opening and closing the file for every asset and check
+        (about thirty times a landlord) cost more than their queries: inside a session,
+        :meth:`connect` hands out cursors on one connection (their own transactions, the same
+        database), and the file is checkpointed and closed once at the end.
+        """
+        path = self.warehouse(landlord_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self.writer_lock(landlord_id):
+            con = duckdb.connect(str(path))
+            _SESSIONS[str(path)] = con
+            try:
+                yield
+            finally:
+                del _SESSIONS[str(path)]
+                con.close()
+
+    @contextmanager
+    def _session_cursor(
+        self, landlord_id: str, shared: duckdb.DuckDBPyConnection, read_only: bool
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        if read_only:
+            cursor = shared.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+            return
+        with self.writer_lock(landlord_id):  # re-entrant: the session holds it already
+            cursor = shared.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+
+    @contextmanager
     def connect(
         self, landlord_id: str, read_only: bool = False
     ) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -270,6 +337,11 @@ class ComplaintsStore(dg.ConfigurableResource):
         the error then names the lock holder.
         """
         path = self.warehouse(landlord_id)
+        shared = _SESSIONS.get(str(path))
+        if shared is not None:
+            with self._session_cursor(landlord_id, shared, read_only) as cursor:
+                yield cursor
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         if read_only:
             if not path.exists():

@@ -9,13 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from pipeline.io import atomic_write_text, safe_cell
-from pipeline.reporting.annual import ingest_summary
-from pipeline.reporting.blocks import Section
 from pipeline.reporting.data import query_frame, table_exists
 from pipeline.reporting.quality_impact import (
     field_completeness,
@@ -23,7 +22,9 @@ from pipeline.reporting.quality_impact import (
     quarantine_impact,
     rule_name,
 )
-from pipeline.reporting.tables import data_table
+
+if TYPE_CHECKING:
+    from pipeline.reporting.blocks import Section
 
 SAMPLE_ROWS_PER_RULE = 5
 
@@ -95,6 +96,9 @@ def impact_section(
     con: duckdb.DuckDBPyConnection, landlord_id: str, workspace: Path | None
 ) -> Section:
     """What quarantine takes out of the headline measures, per year, stage and rule."""
+    from pipeline.reporting.blocks import Section
+    from pipeline.reporting.tables import data_table
+
     section = Section("dq-impact", "What quarantine takes out of the headline figures")
     impact = quarantine_impact(con, landlord_id, workspace)
     if impact.is_empty():
@@ -125,6 +129,9 @@ def completeness_section(
     con: duckdb.DuckDBPyConnection, landlord_id: str, workspace: Path | None
 ) -> Section:
     """Share of loaded rows with a value, per mapped field."""
+    from pipeline.reporting.blocks import Section
+    from pipeline.reporting.tables import data_table
+
     section = Section("dq-completeness", "Field completeness")
     frame = field_completeness(con, landlord_id, workspace)
     if frame.is_empty():
@@ -155,6 +162,11 @@ def quality_sections(
     """Summary, what quarantine takes out of the headline measures, counts by file and rule, what
     to fix per rule, sample rows per rule, and field completeness (``workspace`` gives the
     mappings: which source column feeds which stage and field)."""
+    # the document libraries load here, not when a returns-only run writes quarantine.csv
+    from pipeline.reporting.annual import ingest_summary
+    from pipeline.reporting.blocks import Section
+    from pipeline.reporting.tables import data_table
+
     summary = Section("dq-summary", "Summary")
     files = ingest_summary(con, landlord_id)
     if files.height:

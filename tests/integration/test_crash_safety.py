@@ -66,22 +66,35 @@ def run_in_process(root: str, out: str, landlord: str, year: str, assets: list[s
     import dagster as dg
 
     from pipeline.definitions import defs
-    from pipeline.partitions import year_key
+    from pipeline.partitions import instance_with_landlords, year_key
 
-    job = dg.define_asset_job("security_run", selection=dg.AssetSelection.assets(*assets))
-    merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=[job]))
+    # the load is partitioned by landlord, the rest by landlord x year: two runs, as the command
+    # line does (one Dagster job cannot mix partitions definitions)
+    load = [name for name in assets if name == "canonical_tables"]
+    rest = [name for name in assets if name != "canonical_tables"]
+    jobs = [
+        dg.define_asset_job(name, selection=dg.AssetSelection.assets(*names))
+        for name, names in (("security_load", load), ("security_run", rest))
+        if names
+    ]
+    merged = dg.Definitions.merge(defs(), dg.Definitions(jobs=jobs))
     store = merged.resources["store"]
+    instance = instance_with_landlords([landlord])
+    success = True
     with store.writer_lock(landlord):
         # Wall-clock marks of the locked section (every write of the run happens inside it).
         print(f"LOCK_ACQUIRED={time.time()}", flush=True)
-        result = merged.resolve_job_def("security_run").execute_in_process(
-            partition_key=year_key(landlord, year),
-            instance=dg.DagsterInstance.ephemeral(),
-            raise_on_error=False,
-        )
+        for job in jobs:
+            key = landlord if job.name == "security_load" else year_key(landlord, year)
+            result = merged.resolve_job_def(job.name).execute_in_process(
+                partition_key=key, instance=instance, raise_on_error=False
+            )
+            success = success and result.success
+            if not success:
+                break
         print(f"LOCK_RELEASING={time.time()}", flush=True)
-    print(f"RUN_SUCCESS={result.success}", flush=True)
-    return 0 if result.success else 1
+    print(f"RUN_SUCCESS={success}", flush=True)
+    return 0 if success else 1
 
 
 # --- helpers for the tests ------------------------------------------------------------------------

@@ -12,16 +12,16 @@ import pytest
 import yaml
 
 from pipeline.defs.measures.assets import measures
-from pipeline.defs.measures.checks import measures_checks
+from pipeline.defs.returns.assets import tsm_return
 from pipeline.measures import compute_measures
+from pipeline.measures.sanity import RULES, WARNINGS
 from pipeline.measures.testing import create_canonical_schema, insert_rows
-from pipeline.partitions import landlord_partitions
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT, discover_landlords
 
 YEAR = "2024-25"
-LANDLORD = landlord_partitions.get_partition_keys()[0]
+LANDLORD = discover_landlords(DEFAULT_WORKSPACES_ROOT)[0]
 D = dt.date
 
 
@@ -86,16 +86,19 @@ def write_warehouse(store, lcho_complaint=False):
         )
 
 
-def materialise(tmp_path, lcho_complaint=False):
+def materialise(tmp_path, lcho_complaint=False, downstream=()):
     write_workspace(tmp_path)
     store = ComplaintsStore(
         workspaces_root=str(tmp_path / "workspaces"), output_root=str(tmp_path / "output")
     )
     write_warehouse(store, lcho_complaint)
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("landlord", [LANDLORD])  # landlords are dynamic partitions
     result = dg.materialize(
-        [measures, *measures_checks],
+        [measures, *downstream],
         resources={"store": store},
         partition_key=dg.MultiPartitionKey({"landlord": LANDLORD, "year": YEAR}),
+        instance=instance,
         raise_on_error=False,
     )
     return result, store
@@ -110,7 +113,8 @@ def test_measures_asset_writes_rows_headlines_and_passes_checks(tmp_path):
     assert metadata["CH01_1_lcra"].value == "2.5"
     assert metadata["CH02_1_lcra"].value == "50.0"
     checks = result.get_asset_check_evaluations()
-    assert len(checks) == 3 and all(c.passed for c in checks)
+    assert {c.check_name for c in checks} == set(RULES) | set(WARNINGS)
+    assert all(c.passed for c in checks if c.check_name in RULES)
     with store.connect(LANDLORD, read_only=True) as con:
         assert (
             con.execute(
@@ -126,6 +130,14 @@ def test_stock_check_fails_for_complaints_against_a_stock_type_with_no_homes(tmp
     checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
     assert checks["stock_for_every_stock_type_with_complaints"].passed is False
     assert checks["percentages_within_0_100"].passed is True
+
+
+def test_a_failing_blocking_sanity_check_stops_the_returns(tmp_path):
+    result, store = materialise(tmp_path, lcho_complaint=True, downstream=[tsm_return])
+    assert not result.success
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert materialized == {"measures"}  # the failing blocking check stops tsm_return
+    assert not (store.documents(LANDLORD, YEAR) / "tsm_return.csv").exists()
 
 
 @pytest.mark.parametrize("landlord_id", discover_landlords(DEFAULT_WORKSPACES_ROOT))

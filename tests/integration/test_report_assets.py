@@ -13,7 +13,7 @@ from pipeline.defs.reporting.assets import (
     data_quality_report,
     learning_summary,
 )
-from pipeline.partitions import landlord_year_partitions, quarter_key, year_key
+from pipeline.partitions import add_landlords, quarter_key, year_key
 from pipeline.reporting.browser import chromium_path
 from pipeline.reporting.sample import SAMPLE_LANDLORD, build_sample_database
 from pipeline.resources import ComplaintsStore
@@ -27,10 +27,10 @@ pytestmark = [
 
 
 def test_reporting_assets_materialise(tmp_path):
-    # Partitions come from the workspaces root at import; use its first landlord's key.
-    landlord_id = landlord_year_partitions.get_partitions_def_for_dimension(
-        "landlord"
-    ).get_partition_keys()[0]
+    # Landlords are dynamic partitions: the instance knows the ones added to it.
+    landlord_id = "sample_homes"
+    instance = dg.DagsterInstance.ephemeral()
+    add_landlords(instance, [landlord_id])
     store = ComplaintsStore(
         workspaces_root=str(tmp_path / "workspaces"), output_root=str(tmp_path / "output")
     )
@@ -49,6 +49,7 @@ def test_reporting_assets_materialise(tmp_path):
         resources={"store": store},
         partition_key=year_key(landlord_id, "2024-25"),
         selection=[annual_report.key, data_quality_report.key, learning_summary.key],
+        instance=instance,
     )
     assert yearly.success
     folder = store.documents(landlord_id, "2024-25")
@@ -72,6 +73,7 @@ def test_reporting_assets_materialise(tmp_path):
         [committee_pack],
         resources={"store": store},
         partition_key=quarter_key(landlord_id, "2024-25-Q2"),
+        instance=instance,
     )
     assert quarterly.success
     assert (store.documents(landlord_id, "2024-25-Q2") / "committee_pack.pdf").stat().st_size > 0

@@ -18,15 +18,16 @@ import yaml
 from pypdf import PdfReader
 
 from pipeline.defs.self_assessment.assets import CHECK_NAME, consistency_result, self_assessment
-from pipeline.partitions import landlord_partitions
+from pipeline.partitions import instance_with_landlords
 from pipeline.resources import ComplaintsStore
 from pipeline.self_assessment.build import load_document
 from pipeline.self_assessment.reference import load_provisions
 from pipeline.self_assessment.render import render_html
+from pipeline.workspaces import discover_landlords as _discover
 
 YEAR = "2024-25"
 # The partitions definition is read from the workspaces root at import: use one of its keys.
-LANDLORD = landlord_partitions.get_partition_keys()[0]
+LANDLORD = _discover()[0]
 
 pytestmark = [
     pytest.mark.browser,
@@ -116,6 +117,7 @@ def run(tmp_path, comply_6_2: str, ack_value: float):
         [self_assessment],
         resources={"store": store},
         partition_key=dg.MultiPartitionKey({"landlord": LANDLORD, "year": YEAR}),
+        instance=instance_with_landlords([LANDLORD]),
     )
     assert result.success
     checks = result.get_asset_check_evaluations()
@@ -183,6 +185,7 @@ def test_invalid_yaml_fails_the_asset_naming_provision_and_field(tmp_path):
         [self_assessment],
         resources={"store": store},
         partition_key=dg.MultiPartitionKey({"landlord": LANDLORD, "year": YEAR}),
+        instance=instance_with_landlords([LANDLORD]),
         raise_on_error=False,
     )
     assert not result.success

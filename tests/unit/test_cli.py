@@ -22,10 +22,14 @@ import yaml
 
 from pipeline import cli
 from pipeline.partitions import (
+    BACKFILL_POLICY,
+    LANDLORD_OF_YEAR,
+    build_landlord_partitions,
     build_landlord_quarter_partitions,
     build_landlord_year_partitions,
     landlord_and_quarter,
-    landlord_and_year,
+    landlord_and_years,
+    landlord_of,
 )
 from pipeline.resources import ComplaintsStore
 from tests.unit.test_orchestration import landlord_yaml
@@ -56,17 +60,19 @@ def wait_for(paths: list[Path], seconds: float = 90.0) -> None:
 def build_fake_location(
     landlords: list[str], store: ComplaintsStore, gate: str = "", signal: str = ""
 ):
-    """Stand-in code location: ingest (+ blocking check), report, committee pack.
+    """Stand-in code location: ingest by landlord (+ blocking check), report by landlord x year
+    (single-run backfill over the years), committee pack.
 
     ``signal``: a file the ingest step creates once inside its DuckDB connection; ``gate``:
     comma-separated files it then waits for before leaving (to hold runs open in tests).
     """
+    landlord_parts = build_landlord_partitions(landlords)
     year_parts = build_landlord_year_partitions(landlords, YEARS)
     quarter_parts = build_landlord_quarter_partitions(landlords, YEARS)
 
-    @dg.asset(partitions_def=year_parts, name="canonical_tables")
+    @dg.asset(partitions_def=landlord_parts, name="canonical_tables")
     def canonical_tables(context, store: ComplaintsStore):
-        landlord_id, year = landlord_and_year(context)
+        landlord_id, year = landlord_of(context), "all"
         exports = sorted((store.workspace(landlord_id) / "exports").glob("*.csv"))
         with store.connect(landlord_id) as con:
             con.execute(
@@ -93,7 +99,7 @@ def build_fake_location(
 
     @dg.asset_check(asset=canonical_tables, blocking=True)
     def no_unreadable_file(context, store: ComplaintsStore):
-        landlord_id = context.partition_key.keys_by_dimension["landlord"]
+        landlord_id = context.partition_key
         broken = (store.workspace(landlord_id) / "exports" / "unreadable.csv").exists()
         return dg.AssetCheckResult(
             passed=not broken,
@@ -107,25 +113,31 @@ def build_fake_location(
             passed=False, severity=dg.AssetCheckSeverity.WARN, description="exports are 60 days old"
         )
 
-    @dg.asset(partitions_def=year_parts, deps=[canonical_tables], name="annual_report")
-    def annual_report(context, store: ComplaintsStore):
-        landlord_id, year = landlord_and_year(context)
-        folder = store.documents(landlord_id, year)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "annual_report.html").write_text("<html></html>")
+    @dg.asset(
+        partitions_def=year_parts,
+        deps=[dg.AssetDep(canonical_tables, partition_mapping=LANDLORD_OF_YEAR)],
+        backfill_policy=BACKFILL_POLICY,
+        name="annual_report",
+    )
+    def annual_report(context, store: ComplaintsStore) -> None:
+        landlord_id, years = landlord_and_years(context)
+        for year in years:
+            folder = store.documents(landlord_id, year)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "annual_report.html").write_text("<html></html>")
 
     @dg.asset(partitions_def=quarter_parts, name="committee_pack")
-    def committee_pack(context, store: ComplaintsStore):
+    def committee_pack(context, store: ComplaintsStore) -> None:
         landlord_id, quarter = landlord_and_quarter(context)
         folder = store.documents(landlord_id, quarter)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "committee_pack.html").write_text("<html></html>")
 
-    year_job = dg.define_asset_job(
-        "cli_landlord_year", selection=dg.AssetSelection.assets(canonical_tables, annual_report)
+    ingest_job = dg.define_asset_job(
+        "cli_ingest", selection=dg.AssetSelection.assets(canonical_tables)
     )
-    loaded_job = dg.define_asset_job(
-        "cli_landlord_year_loaded", selection=dg.AssetSelection.assets(annual_report)
+    year_job = dg.define_asset_job(
+        "cli_landlord_year", selection=dg.AssetSelection.assets(annual_report)
     )
     quarter_job = dg.define_asset_job(
         "cli_landlord_quarter", selection=dg.AssetSelection.assets(committee_pack)
@@ -133,13 +145,13 @@ def build_fake_location(
     defs = dg.Definitions(
         assets=[canonical_tables, annual_report, committee_pack],
         asset_checks=[no_unreadable_file, exports_fresh],
-        jobs=[year_job, loaded_job, quarter_job],
+        jobs=[ingest_job, year_job, quarter_job],
         resources={"store": store},
         executor=dg.in_process_executor,
     )
     return defs, {
+        "cli_ingest": defs.resolve_job_def("cli_ingest"),
         "cli_landlord_year": defs.resolve_job_def("cli_landlord_year"),
-        "cli_landlord_year_loaded": defs.resolve_job_def("cli_landlord_year_loaded"),
         "cli_landlord_quarter": defs.resolve_job_def("cli_landlord_quarter"),
     }
 
@@ -172,10 +184,10 @@ def test_run_one_workspace_prints_progress_counts_and_outputs(location, capsys):
     )  # fmt: skip
     text = capsys.readouterr().out
     assert code == 0, text
-    assert "[alpha] 2023-24: ok" in text and "[alpha] 2024-25: ok" in text
-    # the first year loads the workspace (with its checks); the second reuses that load
-    assert re.search(r"\[alpha\] 2023-24: ok in [\d.]+ s \(2 assets, 2 checks", text)
-    assert re.search(r"\[alpha\] 2024-25: ok in [\d.]+ s \(1 assets, 0 checks\)", text)
+    # one run loads the workspace (with its checks), one run computes both years
+    assert re.search(r"\[alpha\] load: ok in [\d.]+ s \(1 assets, 2 checks", text)
+    assert re.search(r"\[alpha\] 2023-24 to 2024-25: ok in [\d.]+ s \(1 assets, 0 checks\)", text)
+    assert (output / "alpha" / "2023-24" / "annual_report.html").exists()
     assert "warning: check canonical_tables.exports_fresh failed: exports are 60 days old" in text
     # per-file counts from ingest_file, with totals
     assert "exports/complaints.csv         3         2            1" in text
@@ -211,12 +223,12 @@ def test_error_check_fails_the_command_and_stops_downstream(location, capsys):
     text = capsys.readouterr().out
     assert code == 1
     assert "[alpha] 2024-25: ok" in text
-    assert "[beta] 2024-25: FAILED" in text
+    assert "[beta] load: FAILED" in text
     assert (
         "ERROR check canonical_tables.no_unreadable_file failed (error): "
         "exports/unreadable.csv cannot be parsed" in text
     )
-    assert "not materialized because of the above: annual_report" in text
+    assert "[beta]   ERROR not run because the load failed: annual_report" in text
     assert not (output / "beta" / "2024-25" / "annual_report.html").exists()
     assert "1 of 2 landlord(s) ok in " in text and text.rstrip().endswith("FAILED: beta")
 

@@ -17,7 +17,12 @@ import yaml
 
 from pipeline.config import Schedules
 from pipeline.defs.orchestration import schedules as sched
-from pipeline.defs.orchestration.sensors import build_workspace_sensor, fingerprint
+from pipeline.defs.orchestration.sensors import (
+    THEN_JOB_TAG,
+    THEN_YEARS_TAG,
+    build_workspace_sensor,
+    fingerprint,
+)
 from pipeline.partitions import (
     build_landlord_month_partitions,
     build_landlord_quarter_partitions,
@@ -36,7 +41,10 @@ def landlord_yaml(landlord_id: str, schedules: dict | None = None) -> dict:
         "landlord_id": landlord_id,
         "name": f"Landlord {landlord_id}",
         "regimes": ["eng"],
-        "stock": [{"year_end": "2025-03-31", "stock_type": "lcra", "units_owned": 1200}],
+        "stock": [
+            {"year_end": f"{year}-03-31", "stock_type": "lcra", "units_owned": 1200}
+            for year in (2024, 2025, 2026)
+        ],
         "policy_versions": [
             {
                 "effective_from": "2024-04-01",
@@ -89,20 +97,14 @@ def test_partition_discovery_adds_a_landlord_per_workspace_folder(tmp_path):
     ]
 
 
-def test_partition_discovery_in_a_fresh_process_reads_the_env_root(tmp_path):
-    make_workspace(tmp_path, "delta")
-    code = (
-        "from pipeline.partitions import landlord_partitions;"
-        "print(landlord_partitions.get_partition_keys())"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "COMPLAINTS_WORKSPACES_ROOT": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert out.stdout.strip() == "['delta']"
+def test_code_location_landlords_are_dynamic_partitions_added_without_reload():
+    from pipeline.partitions import LANDLORD_PARTITIONS_NAME, add_landlords, landlord_partitions
+
+    assert isinstance(landlord_partitions, dg.DynamicPartitionsDefinition)
+    instance = dg.DagsterInstance.ephemeral()
+    assert add_landlords(instance, ["delta"]) == ["delta"]
+    assert add_landlords(instance, ["delta", "echo"]) == ["echo"]
+    assert instance.get_dynamic_partitions(LANDLORD_PARTITIONS_NAME) == ["delta", "echo"]
 
 
 def test_reporting_years_run_to_the_year_after_today():
@@ -172,10 +174,22 @@ def two_landlords(tmp_path):
 
 
 def evaluate(schedule: dg.ScheduleDefinition, store: ComplaintsStore, when: dt.datetime):
+    """``[(partition, landlord)]`` requested; a year schedule's ingest run stands for its year job's
+    landlord x year partition (the job chained after the load)."""
     context = dg.build_schedule_context(scheduled_execution_time=when, resources={"store": store})
     result = schedule(context)  # direct invocation: what the daemon would get
     requests = result if isinstance(result, list) else []
-    return [(r.partition_key, r.tags["landlord"]) for r in requests], result
+    out = []
+    for r in requests:
+        if THEN_YEARS_TAG in r.tags:
+            assert r.job_name == "ingest_job" and r.partition_key == r.tags["landlord"]
+            (year,) = r.tags[THEN_YEARS_TAG].split(",")
+            out.append(
+                (dg.MultiPartitionKey({"landlord": r.partition_key, "year": year}), r.partition_key)
+            )
+        else:
+            out.append((r.partition_key, r.tags["landlord"]))
+    return out, result
 
 
 def test_monthly_refresh_schedule_partitions_on_given_dates(two_landlords):
@@ -187,6 +201,42 @@ def test_monthly_refresh_schedule_partitions_on_given_dates(two_landlords):
     assert requests == [(dg.MultiPartitionKey({"landlord": "beta", "year": "2024-25"}), "beta")]
     requests, result = evaluate(schedule, store, dt.datetime(2025, 4, 13, 6, tzinfo=LONDON))
     assert requests == [] and "nothing due" in result.skip_message
+
+
+def test_year_schedules_start_the_load_then_their_year_job(two_landlords):
+    store, schedules = two_landlords
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2025, 5, 5, 6, tzinfo=LONDON),
+        resources={"store": store},
+    )
+    (request,) = schedules["monthly_refresh_schedule"](context)
+    assert schedules["monthly_refresh_schedule"].job_name == "ingest_job"
+    assert request.partition_key == "alpha"
+    assert request.tags[THEN_JOB_TAG] == "monthly_refresh_job"
+    assert request.tags[THEN_YEARS_TAG] == "2025-26"
+
+
+def test_monthly_refresh_skips_a_year_without_stock_with_a_clear_message(two_landlords):
+    store, schedules = two_landlords
+    path = Path(store.workspaces_root) / "alpha" / "landlord.yaml"
+    doc = yaml.safe_load(path.read_text())
+    doc["stock"] = [row for row in doc["stock"] if row["year_end"] != "2026-03-31"]
+    path.write_text(yaml.safe_dump(doc))
+    requests, result = evaluate(
+        schedules["monthly_refresh_schedule"], store, dt.datetime(2025, 5, 5, 6, tzinfo=LONDON)
+    )
+    assert requests == []
+    assert "alpha: 2025-26 skipped: landlord.yaml has no stock at 2026-03-31" in (
+        result.skip_message
+    )
+
+
+def test_schedules_tick_at_their_cadence():
+    schedules = sched.build_schedules()
+    assert schedules["committee_pack_schedule"].cron_schedule == sched.CRONS["quarterly"]
+    assert schedules["learning_summary_schedule"].cron_schedule == sched.CRONS["quarterly"]
+    assert schedules["monthly_committee_pack_schedule"].cron_schedule == sched.CRONS["monthly"]
+    assert sched.CRONS["quarterly"] == "0 6 * 1,4,7,10 *"
 
 
 def test_committee_returns_and_annual_schedules_on_given_dates(two_landlords):
@@ -260,10 +310,11 @@ def test_sensor_new_file_requests_exactly_one_run_and_same_file_none(sensor_setu
     requests, cursor = tick(sensor, store, cursor)
     assert len(requests) == 1
     assert requests[0].tags["landlord"] == "alpha"
-    # data_cut_date 2025-03-31 in landlord.yaml: the current reporting year of the data
-    assert requests[0].partition_key == dg.MultiPartitionKey(
-        {"landlord": "alpha", "year": "2024-25"}
-    )
+    # the load first (landlord partition), then the refresh of the current reporting year of the
+    # data (data_cut_date 2025-03-31 in landlord.yaml)
+    assert requests[0].job_name == "ingest_job" and requests[0].partition_key == "alpha"
+    assert requests[0].tags[THEN_JOB_TAG] == "monthly_refresh_job"
+    assert requests[0].tags[THEN_YEARS_TAG] == "2024-25"
     assert "exports/complaints_2025.csv" in requests[0].tags["complaints/changed_files"]
     assert json.loads(cursor)["landlords"]["alpha"]["exports/complaints_2025.csv"][2]
 
@@ -401,11 +452,14 @@ def test_jobs_select_existing_assets_by_partitioning():
         return {key.to_user_string() for key in job.asset_layer.selected_asset_keys}, job
 
     refresh, job = selected("monthly_refresh_job")
-    assert {"canonical_tables", "measures", "data_quality_report"} & existing <= refresh
+    assert {"measures", "data_quality_report"} & existing <= refresh
     assert partition_dimensions(job.partitions_def) == {"landlord", "year"}
+    ingest, ingest_job = selected("ingest_job")
+    assert ingest == {"canonical_tables"}
+    assert isinstance(ingest_job.partitions_def, dg.DynamicPartitionsDefinition)
     returns, _ = selected("regulatory_returns_job")
     assert {"tsm_return", "arc_return"} & existing <= returns
-    assert {"canonical_tables", "measures"} & existing <= returns  # refreshed first
+    assert {"measures"} & existing <= returns  # recomputed first
     annual, _ = selected("annual_reporting_job")
     assert {"annual_report", "self_assessment"} & existing <= annual
     pack, pack_job = selected("committee_pack_job")
@@ -416,17 +470,60 @@ def test_jobs_select_existing_assets_by_partitioning():
         assert "committee_pack" not in names  # one partitioning per job
 
 
-def test_backfills_run_one_landlord_partition_per_run():
-    """A backfill over years launches one run per landlord-year (assets read one partition key);
-    the run queue then serialises each landlord's runs and runs landlords side by side."""
+def test_year_assets_backfill_in_one_run_and_read_the_load_by_landlord():
+    """A backfill over years runs one run per landlord (single-run policy) that computes all its
+    years; canonical_tables is partitioned by landlord only and each landlord-year maps to it."""
     from pipeline.definitions import defs
-    from pipeline.defs.orchestration.jobs import partition_dimensions
-    from pipeline.partitions import BACKFILL_POLICY
+    from pipeline.defs.orchestration.jobs import YEAR_DIMENSIONS, partition_dimensions
+    from pipeline.partitions import year_key
 
-    assert BACKFILL_POLICY.max_partitions_per_run == 1
     graph = defs().resolve_asset_graph()
-    for key in graph.get_all_asset_keys():
-        node = graph.get(key)
-        if "landlord" in partition_dimensions(node.partitions_def):
-            policy = node.backfill_policy
-            assert policy is None or policy.max_partitions_per_run == 1, key
+    canonical = graph.get(dg.AssetKey("canonical_tables"))
+    assert isinstance(canonical.partitions_def, dg.DynamicPartitionsDefinition)
+    year_assets = [
+        key
+        for key in graph.get_all_asset_keys()
+        if partition_dimensions(graph.get(key).partitions_def) == YEAR_DIMENSIONS
+    ]
+    assert dg.AssetKey("measures") in year_assets and dg.AssetKey("tsm_return") in year_assets
+    for key in year_assets:
+        assert graph.get(key).backfill_policy == dg.BackfillPolicy.single_run(), key
+    mapping = graph.get_partition_mapping(dg.AssetKey("measures"), dg.AssetKey("canonical_tables"))
+    assert isinstance(mapping, dg.MultiToSingleDimensionPartitionMapping)
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("landlord", ["alpha"])
+    measures = graph.get(dg.AssetKey("measures")).partitions_def
+    with dg.partition_loading_context(dynamic_partitions_store=instance):
+        upstream = mapping.get_upstream_mapped_partitions_result_for_partitions(
+            measures.subset_with_partition_keys(
+                [year_key("alpha", "2023-24"), year_key("alpha", "2024-25")]
+            ),
+            measures,
+            canonical.partitions_def,
+        )
+    assert set(upstream.partitions_subset.get_partition_keys()) == {"alpha"}
+
+
+def test_committee_pack_quarter_reads_its_reporting_year_measures():
+    from pipeline.definitions import defs
+    from pipeline.partitions import quarter_key, year_key
+
+    graph = defs().resolve_asset_graph()
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("landlord", ["alpha"])
+    for child, key, year in (
+        ("committee_pack", quarter_key("alpha", "2024-25-Q3"), "2024-25"),
+        (
+            "monthly_committee_pack",
+            dg.MultiPartitionKey({"landlord": "alpha", "month": "2025-03"}),
+            "2024-25",
+        ),
+    ):
+        mapping = graph.get_partition_mapping(dg.AssetKey(child), dg.AssetKey("measures"))
+        child_parts = graph.get(dg.AssetKey(child)).partitions_def
+        measures = graph.get(dg.AssetKey("measures")).partitions_def
+        with dg.partition_loading_context(dynamic_partitions_store=instance):
+            result = mapping.get_upstream_mapped_partitions_result_for_partitions(
+                child_parts.subset_with_partition_keys([key]), child_parts, measures
+            )
+        assert set(result.partitions_subset.get_partition_keys()) == {year_key("alpha", year)}

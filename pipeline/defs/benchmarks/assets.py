@@ -6,10 +6,8 @@ reports read the sector figures from the same table as the landlord's own.
 """
 
 import dagster as dg
-import polars as pl
 
-from pipeline.benchmarks import write_benchmark_history
-from pipeline.partitions import landlord_and_year, landlord_year_partitions
+from pipeline.partitions import BACKFILL_POLICY, landlord_year_partitions, per_year
 from pipeline.resources import ComplaintsStore
 
 
@@ -17,6 +15,7 @@ from pipeline.resources import ComplaintsStore
     name="sector_benchmarks",
     group_name="benchmarks",
     partitions_def=landlord_year_partitions,
+    backfill_policy=BACKFILL_POLICY,
     deps=["measures"],
     kinds={"duckdb", "polars"},
     pool="duckdb",  # writes the landlord's DuckDB file
@@ -28,7 +27,14 @@ from pipeline.resources import ComplaintsStore
 def sector_benchmarks(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
+    return per_year(context, lambda landlord_id, year: _benchmarks(store, landlord_id, year))
+
+
+def _benchmarks(store: ComplaintsStore, landlord_id: str, year: str) -> dg.MaterializeResult:
+    import polars as pl
+
+    from pipeline.benchmarks import write_benchmark_history
+
     with store.connect(landlord_id) as con:
         # this year and every earlier one with figures (the report's quartile history)
         written = write_benchmark_history(con, landlord_id, year)

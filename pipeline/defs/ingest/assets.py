@@ -1,33 +1,54 @@
 """Ingest as a Dagster asset: a landlord workspace into its canonical DuckDB tables.
 
-A thin wrapper over :func:`pipeline.ingest.ingest_workspace`. The load replaces the landlord's
-rows whatever the year partition (the tables hold every year; measures pick their year), so
-materialising any year of a landlord refreshes that landlord's canonical tables.
+A thin wrapper over :func:`pipeline.ingest.ingest_workspace`, partitioned by landlord only: the
+load replaces the landlord's rows for every year at once (the tables hold every year; measures pick
+their years), so a workspace is loaded once however many years a run or backfill computes.
 """
 
 import dagster as dg
 
-from pipeline.ingest import LANDLORD_TABLES, ingest_workspace
-from pipeline.onboarding import check_workspace, data_cut_note
-from pipeline.partitions import landlord_and_year, landlord_year_partitions
+from pipeline.defs.ingest.checks import pandera_check_specs, pandera_results
+from pipeline.partitions import landlord_of, landlord_partitions
 from pipeline.resources import ComplaintsStore
 
-
-@dg.asset(
-    name="canonical_tables",
-    group_name="ingest",
-    partitions_def=landlord_year_partitions,
-    kinds={"duckdb", "polars"},
-    pool="duckdb",  # writes the landlord's DuckDB file
-    description="Every export of the landlord's workspace, read file by file through its "
+CANONICAL_DESCRIPTION = (
+    "Every export of the landlord's workspace, read file by file through its "
     "mapping, typed and checked set-based in DuckDB, loaded into the canonical tables "
     "(complaint, complaint_stage, ...) or quarantined with its reason; stock from landlord.yaml "
-    "and Ombudsman publications from ombudsman/publications.yaml. Ids are keyed hashes.",
+    "and Ombudsman publications from ombudsman/publications.yaml. Ids are keyed hashes."
 )
-def canonical_tables(
-    context: dg.AssetExecutionContext, store: ComplaintsStore
+
+
+@dg.multi_asset(
+    name="canonical_tables",
+    partitions_def=landlord_partitions,
+    pool="duckdb",  # writes the landlord's DuckDB file
+    can_subset=True,  # the pandera checks also run alone (their Execute button)
+    check_specs=pandera_check_specs(),
+    specs=[
+        dg.AssetSpec(
+            "canonical_tables",
+            group_name="ingest",
+            kinds={"duckdb", "polars"},
+            skippable=True,
+            description=CANONICAL_DESCRIPTION,
+        )
+    ],
+)
+def canonical_tables(context: dg.AssetExecutionContext, store: ComplaintsStore):
+    landlord_id = landlord_of(context)
+    if context.selected_asset_keys:
+        yield _load(context, store, landlord_id)
+    selected = [key.name for key in context.selected_asset_check_keys]
+    yield from pandera_results(store, landlord_id, selected)
+
+
+def _load(
+    context: dg.AssetExecutionContext, store: ComplaintsStore, landlord_id: str
 ) -> dg.MaterializeResult:
-    landlord_id, _year = landlord_and_year(context)
+    from pipeline.ingest import LANDLORD_TABLES, ingest_workspace  # pandera, readers: lazily
+    from pipeline.onboarding import check_workspace, data_cut_note
+
     # every configuration problem at once, before an export is read (pipeline/onboarding.py)
     check_workspace(store.workspace(landlord_id))
     landlord = store.landlord(landlord_id)
@@ -60,4 +81,4 @@ def canonical_tables(
             else cut_note or "today",
         }
     )
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(asset_key="canonical_tables", metadata=metadata)

@@ -9,12 +9,35 @@ from collections.abc import Iterable
 
 import dagster as dg
 
-from pipeline.partitions import landlord_and_year
+from pipeline.partitions import landlord_of, landlord_partitions
 from pipeline.resources import ComplaintsStore
-from pipeline.schemas import SCHEMAS, describe_failures, validate_table
 from pipeline.sources.canonical import TARGET_TABLES
 
 _LOADED = ("complaint_stage", *TARGET_TABLES)
+
+# The tables pandera validates (pipeline/schemas.py SCHEMAS; listed here so loading the code
+# location does not import pandera; a unit test keeps the two in step).
+PANDERA_TABLES = {
+    "complaint": "Complaint",
+    "complaint_stage": "ComplaintStage",
+    "non_complaint": "NonComplaint",
+    "stock": "Stock",
+    "tp09_response": "Tp09Response",
+    "complainant_survey": "ComplainantSurvey",
+    "ombudsman_case": "OmbudsmanCase",
+    "ombudsman_finding": "OmbudsmanFinding",
+    "ombudsman_order": "OmbudsmanOrder",
+    "chfo": "Chfo",
+    "ombudsman_publication": "OmbudsmanPublication",
+    "remedy_payment": "RemedyPayment",
+    "learning_action": "LearningAction",
+    "promised_action": "PromisedAction",
+    "compliment": "Compliment",
+    "contact_restriction": "ContactRestriction",
+    "quarantine": "Quarantine",
+    "label_other": "LabelOther",
+    "ingest_file": "IngestFile",
+}
 
 
 def reconciliation_rows(con, landlord_id: str) -> list[tuple[str, int, int, int]]:
@@ -54,13 +77,14 @@ def reconciliation_rows(con, landlord_id: str) -> list[tuple[str, int, int, int]
     asset="canonical_tables",
     name="reconciliation",
     blocking=True,
+    partitions_def=landlord_partitions,
     description="Every input row is accounted for: per file, rows in = rows loaded + rows "
     "quarantined, counted back from the canonical tables and the quarantine.",
 )
 def reconciliation(
     context: dg.AssetCheckExecutionContext, store: ComplaintsStore
 ) -> dg.AssetCheckResult:
-    landlord_id, _ = landlord_and_year(context)
+    landlord_id = landlord_of(context)
     with store.connect(landlord_id, read_only=True) as con:
         rows = reconciliation_rows(con, landlord_id)
     bad = [r for r in rows if r[1] != r[2] + r[3]]
@@ -100,6 +124,9 @@ def _markdown(frame) -> str:
 
 
 def _pandera_result(con, landlord_id: str, table: str) -> dg.AssetCheckResult:
+    # pandera: imported when a check runs
+    from pipeline.schemas import describe_failures, validate_table
+
     frame = con.sql(
         f"select * from {table} where landlord_id = $l",  # noqa: S608 - table from SCHEMAS
         params={"l": landlord_id},
@@ -120,33 +147,38 @@ def _pandera_result(con, landlord_id: str, table: str) -> dg.AssetCheckResult:
     )
 
 
-# One step for every table's model: a step per table cost more in Dagster's bookkeeping than
-# validating the small tables. Each table keeps its own named check and result.
-@dg.multi_asset_check(
-    specs=[
+def pandera_check_specs() -> list[dg.AssetCheckSpec]:
+    """One blocking check per table's pandera model, declared on ``canonical_tables`` itself.
+
+    The asset validates right after the load, in the same step (a step per table cost more in
+    Dagster's bookkeeping than validating the small tables), and the checks are partitioned like
+    the asset (per landlord). A failure stops the measures and everything downstream. The asset is
+    subsettable, so the checks also run alone (the check's Execute button in the UI).
+    """
+    return [
         dg.AssetCheckSpec(
             name=f"pandera_{table}",
             asset="canonical_tables",
-            description=f"Pandera model {model.__name__} (pipeline/schemas.py) on the landlord's "
-            f"{table} rows: types, allowed codes, ranges and date order.",
+            description=f"Pandera model {model} (pipeline/schemas.py) on the landlord's "
+            f"{table} rows: types, allowed codes, ranges and date order. Blocking: a failure "
+            "stops the measures and everything downstream.",
+            blocking=True,
         )
-        for table, model in SCHEMAS.items()
-    ],
-    can_subset=True,
-    name="pandera_models",
-)
-def pandera_models(
-    context: dg.AssetCheckExecutionContext, store: ComplaintsStore
-) -> Iterable[dg.AssetCheckResult]:
-    landlord_id, _ = landlord_and_year(context)
-    selected = {key.name for key in context.selected_asset_check_keys}
+        for table, model in PANDERA_TABLES.items()
+    ]
+
+
+def pandera_results(
+    store: ComplaintsStore, landlord_id: str, selected: Iterable[str]
+) -> list[dg.AssetCheckResult]:
+    """The selected pandera checks' results (``selected``: check names) for the landlord."""
+    wanted = set(selected)
     with store.connect(landlord_id, read_only=True) as con:
-        for table in SCHEMAS:
-            if f"pandera_{table}" in selected:
-                yield _pandera_result(con, landlord_id, table)
-
-
-pandera_checks = [pandera_models]
+        return [
+            _pandera_result(con, landlord_id, table)
+            for table in PANDERA_TABLES
+            if f"pandera_{table}" in wanted
+        ]
 
 
 # Fewer quarantined rows than this never flag a file: a small export's few planted errors are not
@@ -185,6 +217,7 @@ def quarantine_share_rows(con, landlord_id: str, max_pct: float) -> list[tuple]:
 @dg.asset_check(
     asset="canonical_tables",
     name="quarantine_share",
+    partitions_def=landlord_partitions,
     description="Warns when a file has more than thresholds.max_quarantine_pct % of its rows "
     "quarantined (and at least 10): usually a mapping that does not fit the export, such as a "
     "date format or a code list, rather than bad data.",
@@ -192,7 +225,7 @@ def quarantine_share_rows(con, landlord_id: str, max_pct: float) -> list[tuple]:
 def quarantine_share(
     context: dg.AssetCheckExecutionContext, store: ComplaintsStore
 ) -> dg.AssetCheckResult:
-    landlord_id, _ = landlord_and_year(context)
+    landlord_id = landlord_of(context)
     limit = store.landlord(landlord_id).thresholds.max_quarantine_pct
     with store.connect(landlord_id, read_only=True) as con:
         flagged = quarantine_share_rows(con, landlord_id, limit)
@@ -221,13 +254,14 @@ def quarantine_share(
 @dg.asset_check(
     asset="canonical_tables",
     name="exports_freshness",
+    partitions_def=landlord_partitions,
     description="Warns when the newest export file is older than thresholds.exports_max_age_days "
     "before the data cut (landlord.yaml data_cut_date, default today).",
 )
 def exports_freshness(
     context: dg.AssetCheckExecutionContext, store: ComplaintsStore
 ) -> dg.AssetCheckResult:
-    landlord_id, _ = landlord_and_year(context)
+    landlord_id = landlord_of(context)
     landlord = store.landlord(landlord_id)
     exports = store.workspace(landlord_id) / "exports"
     files = [p for p in exports.rglob("*") if p.is_file()] if exports.is_dir() else []

@@ -1,4 +1,14 @@
-"""Blocking sanity checks on the measures just written (pipeline/measures/sanity.py)."""
+"""Sanity checks on the measures just written (pipeline/measures/sanity.py).
+
+Declared on the ``measures`` asset and evaluated in its step right after the write (a step per
+rule cost more in Dagster's bookkeeping than the queries): each rule keeps its own named check and
+result. The ``RULES`` are blocking errors (a failure stops the returns and documents downstream);
+the ``WARNINGS`` are warnings. The checks are partitioned like ``measures`` (landlord x year); a
+run over several years judges each of them and names the failing periods. ``measures`` is
+subsettable, so a check also runs alone (its Execute button in the UI).
+"""
+
+from collections.abc import Iterable
 
 import dagster as dg
 
@@ -10,57 +20,69 @@ from pipeline.measures.sanity import (
     warning_failures,
     warning_message,
 )
-from pipeline.partitions import landlord_and_year
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
 
 
-def _build_check(rule: str, description: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset="measures", name=rule, blocking=True, description=description)
-    def _check(context: dg.AssetCheckExecutionContext, store: ComplaintsStore):
-        landlord_id, year_key = landlord_and_year(context)
-        year = ReportingYear.parse(year_key)
-        with store.connect(landlord_id, read_only=True) as con:
-            failures = sanity_failures(con, landlord_id, year, rule)
-        table = "\n".join(
-            [
-                "| period | measure | breakdown | value | view | num | den |",
-                "|---|---|---|---|---|---|---|",
-            ]
-            + [
-                f"| {p} | {m} | {b}={v} | {val} | {vw} | {n} | {d} |"
-                for p, m, b, v, vw, n, d, val in failures[:50]
-            ]
-        )
-        return dg.AssetCheckResult(
-            passed=not failures,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=sanity_message(rule, failures, year),
-            metadata={"failures": len(failures), "rows": dg.MetadataValue.md(table)},
-        )
-
-    return _check
+def _failure_table(failures: list[tuple]) -> str:
+    return "\n".join(
+        [
+            "| period | measure | breakdown | value | view | num | den |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        + [
+            f"| {p} | {m} | {b}={v} | {val} | {vw} | {n} | {d} |"
+            for p, m, b, v, vw, n, d, val in failures[:50]
+        ]
+    )
 
 
-measures_checks = [_build_check(rule, description) for rule, (description, _) in RULES.items()]
+def measures_check_specs() -> list[dg.AssetCheckSpec]:
+    """The sanity rules (blocking errors) and warnings as check specs of ``measures``."""
+    return [
+        dg.AssetCheckSpec(name=rule, asset="measures", description=description, blocking=True)
+        for rule, (description, _) in RULES.items()
+    ] + [
+        dg.AssetCheckSpec(name=rule, asset="measures", description=warning.description)
+        for rule, warning in WARNINGS.items()
+    ]
 
 
-def _build_warning(rule: str, description: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset="measures", name=rule, description=description)
-    def _check(context: dg.AssetCheckExecutionContext, store: ComplaintsStore):
-        landlord_id, year_key = landlord_and_year(context)
-        with store.connect(landlord_id, read_only=True) as con:
-            failures = warning_failures(
-                con, store.landlord(landlord_id), ReportingYear.parse(year_key), rule
+def measures_check_results(
+    store: ComplaintsStore, landlord_id: str, year_keys: list[str], selected: set[str]
+) -> Iterable[dg.AssetCheckResult]:
+    """The selected checks' results (``selected``: check names) over the landlord's years."""
+    years = [ReportingYear.parse(key) for key in year_keys]
+    landlord = store.landlord(landlord_id)
+    with store.connect(landlord_id, read_only=True) as con:
+        for rule in RULES:
+            if rule not in selected:
+                continue
+            by_year = {y: sanity_failures(con, landlord_id, y, rule) for y in years}
+            failures = [row for rows in by_year.values() for row in rows]
+            # what to change, by file and key, for each failing year (sanity_message)
+            messages = [sanity_message(rule, rows, y) for y, rows in by_year.items() if rows]
+            yield dg.AssetCheckResult(
+                asset_key="measures",
+                check_name=rule,
+                passed=not failures,
+                severity=dg.AssetCheckSeverity.ERROR,
+                description="; ".join(messages) or None,
+                metadata={
+                    "years": ", ".join(year_keys),
+                    "failures": len(failures),
+                    "rows": dg.MetadataValue.md(_failure_table(failures)),
+                },
             )
-        return dg.AssetCheckResult(
-            passed=not failures,
-            severity=dg.AssetCheckSeverity.WARN,
-            description=warning_message(rule, failures),
-            metadata={"failures": len(failures)},
-        )
-
-    return _check
-
-
-measures_warnings = [_build_warning(rule, w.description) for rule, w in WARNINGS.items()]
+        for rule in WARNINGS:
+            if rule not in selected:
+                continue
+            failures = [row for y in years for row in warning_failures(con, landlord, y, rule)]
+            yield dg.AssetCheckResult(
+                asset_key="measures",
+                check_name=rule,
+                passed=not failures,
+                severity=dg.AssetCheckSeverity.WARN,
+                description=warning_message(rule, failures),
+                metadata={"years": ", ".join(year_keys), "failures": len(failures)},
+            )

@@ -20,6 +20,12 @@ import dagster as dg
 
 import pipeline.defs
 from pipeline.config import ConfigError
+from pipeline.partitions import (
+    landlord_of,
+    landlord_partitions,
+    landlord_quarter_partitions,
+    landlord_year_partitions,
+)
 from pipeline.resources import ComplaintsStore
 
 IDENTITY_ASSET = "canonical_tables"
@@ -53,10 +59,6 @@ def defined_asset_names() -> set[str]:
             if isinstance(value, dg.AssetsDefinition):
                 names |= {key.path[-1] for key in value.keys}
     return names
-
-
-def _landlord(context: dg.AssetCheckExecutionContext) -> str:
-    return context.partition_key.keys_by_dimension["landlord"]
 
 
 def workspace_identity_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
@@ -101,26 +103,40 @@ def documents_result(metadata: dict) -> dg.AssetCheckResult:
     )
 
 
+QUARTER_DOCUMENTS = ("committee_pack", "panel_sample")
+
+
 def _documents_check(asset_name: str) -> dg.AssetChecksDefinition:
+    partitions_def = (
+        landlord_quarter_partitions if asset_name in QUARTER_DOCUMENTS else landlord_year_partitions
+    )
+
     @dg.asset_check(
         asset=asset_name,
         name="documents_written",
         description="Every document this asset reports in its metadata exists and is not empty.",
+        partitions_def=partitions_def,
     )
     def documents_written(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        records = context.instance.fetch_materializations(
-            dg.AssetRecordsFilter(
-                asset_key=dg.AssetKey(asset_name), asset_partitions=[str(context.partition_key)]
-            ),
-            limit=1,
-        ).records
-        if not records:
-            return dg.AssetCheckResult(
-                passed=False,
-                severity=dg.AssetCheckSeverity.ERROR,
-                description="no materialization of this partition to check",
-            )
-        return documents_result(dict(records[0].asset_materialization.metadata))
+        keys = (
+            context.partition_keys if context.has_partition_key_range else [context.partition_key]
+        )
+        metadata: dict = {}
+        for key in keys:
+            records = context.instance.fetch_materializations(
+                dg.AssetRecordsFilter(
+                    asset_key=dg.AssetKey(asset_name), asset_partitions=[str(key)]
+                ),
+                limit=1,
+            ).records
+            if not records:
+                return dg.AssetCheckResult(
+                    passed=False,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    description=f"no materialization of partition {key} to check",
+                )
+            metadata |= dict(records[0].asset_materialization.metadata)
+        return documents_result(metadata)
 
     return documents_written
 
@@ -133,16 +149,15 @@ if IDENTITY_ASSET in _DEFINED:
         asset=IDENTITY_ASSET,
         name="workspace_is_partition_landlord",
         blocking=True,
+        partitions_def=landlord_partitions,
         description="The workspace folder (partition, DuckDB file, run-queue landlord) and the "
         "landlord_id in its landlord.yaml are the same.",
     )
     def workspace_is_partition_landlord(
         context: dg.AssetCheckExecutionContext, store: ComplaintsStore
     ) -> dg.AssetCheckResult:
-        return workspace_identity_result(store, _landlord(context))
+        return workspace_identity_result(store, landlord_of(context))
 
 
-# One module-level name per check: the defs loader collects module attributes, not lists.
-for _name in DOCUMENT_ASSETS:
-    if _name in _DEFINED:
-        globals()[f"{_name}_documents_written"] = _documents_check(_name)
+# The defs loader collects module-level lists of checks too.
+documents_written_checks = [_documents_check(name) for name in DOCUMENT_ASSETS if name in _DEFINED]

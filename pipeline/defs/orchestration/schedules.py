@@ -1,10 +1,16 @@
 """Schedules: monthly refresh, committee packs, learning summary, returns and annual report, dated per
 landlord.
 
-Each schedule ticks daily at 06:00 London time and asks every landlord's ``landlord.yaml``
-(``schedules:``, see :class:`pipeline.config.Schedules`) whether something is due that day, so a
-landlord changes its dates in YAML without a code change or reload. The ``due_*`` functions are the
-date rules, pure and tested on given dates.
+Each schedule has its cadence's cron (:data:`CRONS`): the monthly ones tick every day of the month at
+06:00 London time (each landlord picks its day), the quarterly ones only in the months after a
+quarter ends, the annual ones only in the months their dates may fall in. On a tick the schedule asks
+every landlord's ``landlord.yaml`` (``schedules:``, see :class:`pipeline.config.Schedules`)
+whether something is due that day, so a landlord changes its dates in YAML without a code change or
+reload. The ``due_*`` functions are the date rules, pure and tested on given dates.
+
+The year schedules (refresh, returns, annual report) start an ``ingest_job`` run for the landlord,
+tagged with the year job that ``chained_after_ingest`` starts when the load succeeds; a year with no
+year-end stock in ``landlord.yaml`` is skipped with a message.
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ from pipeline.config import ConfigError, Schedules
 from pipeline.defs.orchestration.jobs import (
     annual_report_job,
     committee_pack_job,
+    ingest_job,
     learning_summary_job,
     monthly_committee_pack_job,
     refresh_job,
     returns_job,
 )
+from pipeline.defs.orchestration.sensors import ingest_then, year_without_stock
 from pipeline.partitions import (
+    LANDLORD_PARTITIONS_NAME,
     NO_LANDLORD,
     landlord_month_partitions,
     landlord_quarter_partitions,
@@ -37,6 +46,12 @@ from pipeline.resources import ComplaintsStore
 
 DAILY_AT_SIX = "0 6 * * *"
 TIMEZONE = "Europe/London"
+# Per cadence: landlords choose the day (landlord.yaml schedules), the cron the months it can fall in.
+CRONS = {
+    "monthly": DAILY_AT_SIX,
+    "quarterly": "0 6 * 1,4,7,10 *",  # the month after a quarter ends
+    "annual": DAILY_AT_SIX,  # returns_date / annual_report_date: any day of the year
+}
 
 
 def _previous_month_end(day: dt.date) -> dt.date:
@@ -141,13 +156,19 @@ def _requests(
     partitions_def: dg.MultiPartitionsDefinition,
     period_dimension: str,
     make_key,
+    then_job: str | None = None,
 ) -> list[dg.RunRequest] | dg.SkipReason:
     day = context.scheduled_execution_time.date()
-    landlords = partitions_def.get_partitions_def_for_dimension("landlord").get_partition_keys()
+    landlord_dimension = partitions_def.get_partitions_def_for_dimension("landlord")
+    if isinstance(landlord_dimension, dg.DynamicPartitionsDefinition):
+        landlords = context.instance.get_dynamic_partitions(LANDLORD_PARTITIONS_NAME)
+    else:
+        landlords = landlord_dimension.get_partition_keys()
     periods = set(
         partitions_def.get_partitions_def_for_dimension(period_dimension).get_partition_keys()
     )
     requests = []
+    skipped = []
     for landlord_id, schedules in _landlord_schedules(context, store, landlords):
         period = rule(schedules, day)
         if period is None:
@@ -155,21 +176,29 @@ def _requests(
         if period not in periods:
             context.log.warning(f"{landlord_id}: {period} is not a known {period_dimension}")
             continue
-        requests.append(
-            dg.RunRequest(
-                run_key=f"{name}:{landlord_id}:{period}:{day.isoformat()}",
-                partition_key=make_key(landlord_id, period),
-                tags={"landlord": landlord_id, "complaints/trigger": name},
+        run_key = f"{name}:{landlord_id}:{period}:{day.isoformat()}"
+        tags = {"landlord": landlord_id, "complaints/trigger": name}
+        if then_job is None:
+            requests.append(
+                dg.RunRequest(
+                    run_key=run_key, partition_key=make_key(landlord_id, period), tags=tags
+                )
             )
-        )
-    return requests or dg.SkipReason(f"nothing due on {day.isoformat()}")
+            continue
+        no_stock = year_without_stock(store, landlord_id, period)
+        if no_stock:
+            context.log.warning(no_stock)
+            skipped.append(no_stock)
+            continue
+        requests.append(ingest_then(landlord_id, then_job, [period], run_key=run_key, tags=tags))
+    return requests or dg.SkipReason("; ".join(skipped) or f"nothing due on {day.isoformat()}")
 
 
-def _evaluator(name, rule, partitions_def, dimension, make_key):
+def _evaluator(name, rule, partitions_def, dimension, make_key, then_job=None):
     # A closure, so the evaluation function's only parameters are the context and the resource
     # (Dagster reads every other parameter as a resource).
     def evaluate(context: dg.ScheduleEvaluationContext, store: ComplaintsStore):
-        return _requests(context, store, name, rule, partitions_def, dimension, make_key)
+        return _requests(context, store, name, rule, partitions_def, dimension, make_key, then_job)
 
     return evaluate
 
@@ -253,15 +282,26 @@ def build_schedules(
             "schedules.annual_report_date.",
         ),
     ]
+    cadence = {
+        "monthly_refresh_schedule": "monthly",
+        "committee_pack_schedule": "quarterly",
+        "monthly_committee_pack_schedule": "monthly",
+        "learning_summary_schedule": "quarterly",
+        "returns_schedule": "annual",
+        "annual_report_schedule": "annual",
+    }
     out = {}
     for name, job, rule, partitions_def, dimension, make_key, description in specs:
+        # a year job runs after the load (one job cannot mix the load's landlord partitions with
+        # landlord x year): the schedule starts ingest_job, tagged with the job to chain
+        then_job = job.name if dimension == "year" else None
         evaluate = _evaluator(
-            name.removesuffix("_schedule"), rule, partitions_def, dimension, make_key
+            name.removesuffix("_schedule"), rule, partitions_def, dimension, make_key, then_job
         )
         out[name] = dg.schedule(
             name=name,
-            job=job,
-            cron_schedule=DAILY_AT_SIX,
+            job=ingest_job if then_job else job,
+            cron_schedule=CRONS[cadence[name]],
             execution_timezone=TIMEZONE,
             description=description,
         )(evaluate)

@@ -10,6 +10,13 @@ inputs are not run twice by this sensor.
 
 A file modified in the last ``settle_seconds`` is left for the next tick: an export still being
 copied in would otherwise start a run on half a file.
+
+A new workspace folder becomes a landlord partition on the sensor's next tick
+(``AddDynamicPartitionsRequest``), without reloading the code location. A changed workspace starts
+an ``ingest_job`` run (the load, partitioned by landlord) tagged with the year job to run after it;
+``chained_after_ingest`` starts that year job when the load succeeds. A reporting year without
+stock at its year end in ``landlord.yaml`` is skipped with a message saying so (its CH01 has no
+denominator, and the blocking stock check would fail the run).
 """
 
 from __future__ import annotations
@@ -23,8 +30,18 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.config import ConfigError
-from pipeline.defs.orchestration.jobs import refresh_job
-from pipeline.partitions import NO_LANDLORD, landlord_year_partitions, year_key
+from pipeline.defs.orchestration.jobs import (
+    annual_report_job,
+    ingest_job,
+    refresh_job,
+    returns_job,
+)
+from pipeline.partitions import (
+    LANDLORD_PARTITIONS_NAME,
+    NO_LANDLORD,
+    landlord_year_partitions,
+    year_key,
+)
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
 from pipeline.workspaces import discover_landlords
@@ -132,6 +149,68 @@ def _current_year(store: ComplaintsStore, landlord_id: str, today: dt.date, cont
     return ReportingYear.containing(cut or today).key
 
 
+THEN_JOB_TAG = "complaints/then_job"
+THEN_YEARS_TAG = "complaints/then_years"
+CHAINED_JOBS = (refresh_job, returns_job, annual_report_job)
+
+
+def year_without_stock(store: ComplaintsStore, landlord_id: str, year: str) -> str | None:
+    """The message for a reporting year with no stock at its year end, or None when it has some."""
+    try:
+        landlord = store.landlord(landlord_id)
+    except ConfigError:
+        return None  # the run reports the configuration problem itself
+    end = ReportingYear.parse(year).end
+    if any(row.year_end == end for row in landlord.stock):
+        return None
+    return (
+        f"{landlord_id}: {year} skipped: landlord.yaml has no stock at {end.isoformat()} (the "
+        "year end), so CH01 has no denominator; add the year-end stock to run this year"
+    )
+
+
+def ingest_then(landlord_id: str, job_name: str, years: list[str], **request) -> dg.RunRequest:
+    """An ``ingest_job`` run for the landlord, followed (on success) by ``job_name`` for ``years``."""
+    tags = {
+        "landlord": landlord_id,
+        THEN_JOB_TAG: job_name,
+        THEN_YEARS_TAG: ",".join(years),
+        **request.pop("tags", {}),
+    }
+    return dg.RunRequest(job_name=ingest_job.name, partition_key=landlord_id, tags=tags, **request)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[ingest_job],
+    request_jobs=list(CHAINED_JOBS),
+    name="chained_after_ingest",
+    description="When an ingest run tagged complaints/then_job succeeds, starts that year job for "
+    "the landlord and the years in complaints/then_years (one run over the years: single-run "
+    "backfill policy).",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def chained_after_ingest(context: dg.RunStatusSensorContext):
+    tags = context.dagster_run.tags
+    job_name = tags.get(THEN_JOB_TAG)
+    years = [y for y in tags.get(THEN_YEARS_TAG, "").split(",") if y]
+    landlord_id = tags.get("dagster/partition") or tags.get("landlord")
+    if not job_name or not years or not landlord_id:
+        return dg.SkipReason("the ingest run asked for no year job")
+    first, last = str(year_key(landlord_id, years[0])), str(year_key(landlord_id, years[-1]))
+    follow = {k: v for k, v in tags.items() if k.startswith("complaints/") and "then" not in k}
+    return dg.RunRequest(
+        run_key=f"after:{context.dagster_run.run_id}",
+        job_name=job_name,
+        tags={
+            **follow,
+            "landlord": landlord_id,
+            "dagster/asset_partition_range_start": first,
+            "dagster/asset_partition_range_end": last,
+        },
+    )
+
+
 def build_workspace_sensor(
     year_partitions: dg.MultiPartitionsDefinition = landlord_year_partitions,
     settle_seconds: float = SETTLE_SECONDS,
@@ -153,18 +232,21 @@ def build_workspace_sensor(
     dagster.SensorDefinition
         Requests one ``monthly_refresh`` run per landlord whose inputs changed.
     """
-    known_landlords = set(
-        year_partitions.get_partitions_def_for_dimension("landlord").get_partition_keys()
-    ) - {NO_LANDLORD}
+    landlord_dimension = year_partitions.get_partitions_def_for_dimension("landlord")
+    dynamic = isinstance(landlord_dimension, dg.DynamicPartitionsDefinition)
+    static_landlords = (
+        set() if dynamic else set(landlord_dimension.get_partition_keys()) - {NO_LANDLORD}
+    )
     known_years = set(year_partitions.get_partitions_def_for_dimension("year").get_partition_keys())
 
     @dg.sensor(
         name=name,
-        job=refresh_job,
+        jobs=[ingest_job],
         minimum_interval_seconds=30,
-        description="Starts a monthly_refresh run for a landlord when files in its workspace's "
+        description="Adds a new workspace folder as a landlord partition, and starts an ingest "
+        "run, then the monthly refresh, for a landlord when files in its workspace's "
         "exports/, surveys/, ombudsman/, mappings/, learning.csv or landlord.yaml are added, "
-        "changed or removed (by content hash).",
+        "changed or removed (by content hash). A year without stock is skipped with a message.",
     )
     def workspace_files_sensor(context: dg.SensorEvaluationContext, store: ComplaintsStore):
         previous = _load_cursor(context.cursor)
@@ -172,13 +254,17 @@ def build_workspace_sensor(
         today = dt.date.today()
         state: dict[str, dict[str, FileState]] = {}
         requests = []
-        for landlord_id in discover_landlords(root):
-            if landlord_id not in known_landlords:
-                context.log.warning(
-                    f"New workspace '{landlord_id}': reload the code location to add it as a "
-                    "landlord partition; its files are watched from then on."
-                )
-                continue
+        skipped: list[str] = []
+        found = discover_landlords(root)
+        if dynamic:
+            known = set(context.instance.get_dynamic_partitions(LANDLORD_PARTITIONS_NAME))
+            new_landlords = [landlord for landlord in found if landlord not in known]
+        else:
+            new_landlords = []
+            found = [landlord for landlord in found if landlord in static_landlords]
+        for landlord_id in new_landlords:
+            context.log.info(f"New workspace '{landlord_id}': added as a landlord partition")
+        for landlord_id in found:
             before = previous.get(landlord_id, {})
             files = fingerprint(root / landlord_id, before, settle_seconds=settle_seconds)
             state[landlord_id] = files
@@ -188,28 +274,44 @@ def build_workspace_sensor(
             if year not in known_years:
                 context.log.warning(f"{landlord_id}: reporting year {year} is not a partition")
                 continue
+            no_stock = year_without_stock(store, landlord_id, year)
+            if no_stock:
+                context.log.warning(no_stock)
+                skipped.append(no_stock)
+                continue
             changed = sorted(
                 rel
                 for rel in files.keys() | before.keys()
                 if files.get(rel, [None] * 3)[2] != before.get(rel, [None] * 3)[2]
             )
             requests.append(
-                dg.RunRequest(
+                ingest_then(
+                    landlord_id,
+                    refresh_job.name,
+                    [year],
                     run_key=f"files:{landlord_id}:{content_digest(files)}",
-                    partition_key=year_key(landlord_id, year),
                     tags={
-                        "landlord": landlord_id,
                         "complaints/trigger": "workspace_files",
                         "complaints/changed_files": ", ".join(changed)[:900],
                     },
                 )
             )
         cursor = json.dumps({"version": CURSOR_VERSION, "landlords": state}, sort_keys=True)
+        partition_requests = (
+            [dg.AddDynamicPartitionsRequest(LANDLORD_PARTITIONS_NAME, new_landlords)]
+            if new_landlords
+            else None
+        )
         if not requests:
+            reason = "; ".join(skipped) or "no new or changed workspace files"
             return dg.SensorResult(
-                skip_reason=dg.SkipReason("no new or changed workspace files"), cursor=cursor
+                skip_reason=dg.SkipReason(reason),
+                cursor=cursor,
+                dynamic_partitions_requests=partition_requests,
             )
-        return dg.SensorResult(run_requests=requests, cursor=cursor)
+        return dg.SensorResult(
+            run_requests=requests, cursor=cursor, dynamic_partitions_requests=partition_requests
+        )
 
     return workspace_files_sensor
 

@@ -9,26 +9,21 @@ import time
 
 import dagster as dg
 
-from pipeline.manifest import write_manifest
 from pipeline.partitions import (
+    BACKFILL_POLICY,
     landlord_and_month,
     landlord_and_quarter,
-    landlord_and_year,
     landlord_month_partitions,
     landlord_quarter_partitions,
     landlord_year_partitions,
+    per_year,
+    period_to_year_mapping,
 )
 from pipeline.publish import failed_blocking_checks
-from pipeline.reporting.pdf import BackgroundPrints, start_browser, warm_up_charts
-from pipeline.reporting.render import (
-    chart_warm_up_html,
-    render_annual_report,
-    render_committee_pack,
-    render_data_quality,
-    render_learning_summary,
-)
-from pipeline.reporting.schemes import render_scheme_reports
 from pipeline.resources import ComplaintsStore
+
+# The reporting libraries (Jinja, great_tables, Plotly, the browser) are imported when a document
+# is rendered, not when the code location loads: a returns-only run never pays for them.
 
 # The annual report prints the self-assessment summary and the sector medians, so it runs after
 # both (compute_measures replaces the year's own rows and leaves the benchmark rows; the sector
@@ -39,6 +34,9 @@ _ANNUAL_DEPS = ["measures", "sector_benchmarks", "self_assessment"]
 def _prepare_browser(out) -> None:
     """Launch the shared browser and have it compile plotly.js for ``out`` while the document is
     built (both in the background; about 1.5 s the first time in a process, nothing after)."""
+    from pipeline.reporting.pdf import start_browser, warm_up_charts
+    from pipeline.reporting.render import chart_warm_up_html
+
     start_browser()
     warm_up_charts(out, chart_warm_up_html())
 
@@ -52,6 +50,8 @@ def _render_document(
     browser launches first so it overlaps building the document; only a document with charts has
     it compile plotly.js for the folder.
     """
+    from pipeline.reporting.pdf import start_browser
+
     started = time.perf_counter()
     out = store.documents(landlord_id, period)
     if charts:
@@ -74,6 +74,7 @@ def _render_document(
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_year_partitions,
+    backfill_policy=BACKFILL_POLICY,
     deps=_ANNUAL_DEPS,
     kinds={"duckdb", "html", "pdf"},
     pool="duckdb",
@@ -83,7 +84,8 @@ def _render_document(
 def annual_report(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
+    from pipeline.reporting.pdf import BackgroundPrints
+    from pipeline.reporting.render import render_annual_report
 
     def render(con, landlord, year, out, workspace):
         # The internal version prints while the published one is built; the block waits for both.
@@ -96,12 +98,15 @@ def annual_report(
             )
         return {**paths, "published_html": published["html"], "published_pdf": published["pdf"]}
 
-    return _render_document(store, landlord_id, year, render)
+    return per_year(
+        context, lambda landlord_id, year: _render_document(store, landlord_id, year, render)
+    )
 
 
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_year_partitions,
+    backfill_policy=BACKFILL_POLICY,
     deps=["measures"],
     kinds={"duckdb", "html", "pdf", "csv"},
     pool="duckdb",
@@ -111,19 +116,24 @@ def annual_report(
 def data_quality_report(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
+    from pipeline.reporting.pdf import BackgroundPrints
+    from pipeline.reporting.render import render_data_quality
 
     def render(con, landlord, _year, out, workspace):
         # quarantine.csv is written while the PDF prints.
         with BackgroundPrints() as printer:
             return render_data_quality(con, landlord, out, workspace=workspace, printer=printer)
 
-    return _render_document(store, landlord_id, year, render, charts=False)
+    return per_year(
+        context,
+        lambda landlord_id, year: _render_document(store, landlord_id, year, render, charts=False),
+    )
 
 
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_year_partitions,
+    backfill_policy=BACKFILL_POLICY,
     deps=["measures"],
     kinds={"duckdb", "html", "pdf"},
     pool="duckdb",
@@ -133,14 +143,20 @@ def data_quality_report(
 def learning_summary(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
-    return _render_document(store, landlord_id, year, render_learning_summary)
+    from pipeline.reporting.render import render_learning_summary
+
+    return per_year(
+        context,
+        lambda landlord_id, year: _render_document(
+            store, landlord_id, year, render_learning_summary
+        ),
+    )
 
 
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_quarter_partitions,
-    deps=["measures"],
+    deps=[dg.AssetDep("measures", partition_mapping=period_to_year_mapping("quarter"))],
     kinds={"duckdb", "html", "pdf"},
     pool="duckdb",
     description="Quarterly committee pack (schedules.committee: quarterly): the quarter against "
@@ -150,6 +166,8 @@ def learning_summary(
 def committee_pack(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
+    from pipeline.reporting.render import render_committee_pack
+
     landlord_id, quarter = landlord_and_quarter(context)
     return _render_document(store, landlord_id, quarter, render_committee_pack)
 
@@ -157,7 +175,7 @@ def committee_pack(
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_month_partitions,
-    deps=["measures"],
+    deps=[dg.AssetDep("measures", partition_mapping=period_to_year_mapping("month"))],
     kinds={"duckdb", "html", "pdf"},
     pool="duckdb",
     description="Monthly committee pack, for a landlord whose committee meets monthly "
@@ -167,6 +185,8 @@ def committee_pack(
 def monthly_committee_pack(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
+    from pipeline.reporting.render import render_committee_pack
+
     landlord_id, month = landlord_and_month(context)
     return _render_document(store, landlord_id, month, render_committee_pack)
 
@@ -174,7 +194,7 @@ def monthly_committee_pack(
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_quarter_partitions,
-    deps=["measures"],
+    deps=[dg.AssetDep("measures", partition_mapping=period_to_year_mapping("quarter"))],
     kinds={"duckdb", "html", "pdf"},
     pool="duckdb",
     description="Quarterly learning summary for residents (schedules.learning_summary: "
@@ -184,6 +204,8 @@ def monthly_committee_pack(
 def quarterly_learning_summary(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
+    from pipeline.reporting.render import render_learning_summary
+
     landlord_id, quarter = landlord_and_quarter(context)
     return _render_document(store, landlord_id, quarter, render_learning_summary)
 
@@ -191,6 +213,7 @@ def quarterly_learning_summary(
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_year_partitions,
+    backfill_policy=BACKFILL_POLICY,
     deps=["measures"],
     kinds={"duckdb", "html", "pdf"},
     pool="duckdb",
@@ -201,13 +224,20 @@ def quarterly_learning_summary(
 def scheme_reports(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
-    return _render_document(store, landlord_id, year, render_scheme_reports, charts=False)
+    from pipeline.reporting.schemes import render_scheme_reports
+
+    return per_year(
+        context,
+        lambda landlord_id, year: _render_document(
+            store, landlord_id, year, render_scheme_reports, charts=False
+        ),
+    )
 
 
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_year_partitions,
+    backfill_policy=BACKFILL_POLICY,
     deps=[
         "annual_report",
         "scheme_reports",
@@ -223,7 +253,14 @@ def scheme_reports(
     "cut, row counts and every output of the landlord-year, so a published figure can be traced.",
 )
 def manifest(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
+    return per_year(context, lambda landlord_id, year: _manifest(context, store, landlord_id, year))
+
+
+def _manifest(
+    context: dg.AssetExecutionContext, store: ComplaintsStore, landlord_id: str, year: str
+) -> dg.MaterializeResult:
+    from pipeline.manifest import write_manifest
+
     out = store.documents(landlord_id, year)
     # rglob: the scheme and business-unit pages are in schemes/ and business_units/
     outputs = sorted(

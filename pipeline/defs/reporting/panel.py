@@ -6,9 +6,12 @@ A thin wrapper over :func:`pipeline.reporting.panel.write_panel_sample`, per lan
 
 import dagster as dg
 
-from pipeline.partitions import landlord_and_quarter, landlord_quarter_partitions
+from pipeline.partitions import (
+    landlord_and_quarter,
+    landlord_quarter_partitions,
+    period_to_year_mapping,
+)
 from pipeline.periods import parse_quarter
-from pipeline.reporting.panel import write_panel_sample
 from pipeline.resources import ComplaintsStore
 
 
@@ -16,7 +19,7 @@ from pipeline.resources import ComplaintsStore
     name="panel_sample",
     group_name="reporting",
     partitions_def=landlord_quarter_partitions,
-    deps=["measures"],
+    deps=[dg.AssetDep("measures", partition_mapping=period_to_year_mapping("quarter"))],
     kinds={"duckdb", "csv"},
     pool="duckdb",  # reads the landlord's DuckDB file
     description="panel_sample.csv beside the committee pack: a reproducible sample of the "
@@ -24,6 +27,8 @@ from pipeline.resources import ComplaintsStore
     "drawn with landlord.yaml complaint_panel (sample size, seed).",
 )
 def panel_sample(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
+    from pipeline.reporting.panel import write_panel_sample
+
     landlord_id, quarter = landlord_and_quarter(context)
     landlord = store.landlord(landlord_id)
     with store.connect(landlord_id, read_only=True) as con:

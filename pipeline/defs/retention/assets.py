@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.partitions import NO_LANDLORD, landlord_partitions
+from pipeline.partitions import LANDLORD_PARTITIONS_NAME, landlord_partitions
 from pipeline.resources import ComplaintsStore
 from pipeline.retention import apply_retention, rewrite_database
 
@@ -87,9 +87,7 @@ def retention_job() -> None:
     description="Daily retention run for every landlord (idempotent: nothing to do most days).",
 )
 def retention_schedule(context: dg.ScheduleEvaluationContext):
-    for landlord_id in landlord_partitions.get_partition_keys():
-        if landlord_id == NO_LANDLORD:
-            continue
+    for landlord_id in context.instance.get_dynamic_partitions(LANDLORD_PARTITIONS_NAME):
         yield dg.RunRequest(
             run_key=f"retention:{landlord_id}:{context.scheduled_execution_time:%Y-%m-%d}",
             partition_key=landlord_id,

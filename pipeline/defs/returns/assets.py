@@ -6,7 +6,7 @@ write the files into the year's documents folder.
 
 import dagster as dg
 
-from pipeline.partitions import landlord_and_year, landlord_year_partitions
+from pipeline.partitions import BACKFILL_POLICY, landlord_year_partitions, per_year
 from pipeline.resources import ComplaintsStore
 from pipeline.returns import (
     arc_return_fields,
@@ -20,6 +20,7 @@ from pipeline.returns import (
     name="tsm_return",
     group_name="returns",
     partitions_def=landlord_year_partitions,
+    backfill_policy=BACKFILL_POLICY,
     deps=["measures"],
     kinds={"duckdb", "csv", "excel"},
     pool="duckdb",  # reads the landlord's DuckDB file, which a writer would hold locked
@@ -27,7 +28,10 @@ from pipeline.returns import (
     "Dictionary field codes, as tsm_return.csv and tsm_return.xlsx, plus the summary of approach.",
 )
 def tsm_return(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
+    return per_year(context, lambda landlord_id, year: _tsm_return(store, landlord_id, year))
+
+
+def _tsm_return(store: ComplaintsStore, landlord_id: str, year: str) -> dg.MaterializeResult:
     landlord = store.landlord(landlord_id)
     with store.connect(landlord_id, read_only=True) as con:
         fields = tsm_return_fields(con, landlord, year)
@@ -58,6 +62,7 @@ def tsm_return(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.
     name="arc_return",
     group_name="returns",
     partitions_def=landlord_year_partitions,
+    backfill_policy=BACKFILL_POLICY,
     deps=["measures"],
     kinds={"duckdb", "csv"},
     pool="duckdb",
@@ -65,7 +70,10 @@ def tsm_return(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.
     "received, responded to in full, %, mean working days) for Scottish stock, as arc_return.csv.",
 )
 def arc_return(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
+    return per_year(context, lambda landlord_id, year: _arc_return(store, landlord_id, year))
+
+
+def _arc_return(store: ComplaintsStore, landlord_id: str, year: str) -> dg.MaterializeResult:
     landlord = store.landlord(landlord_id)
     if "sct" not in landlord.regimes:
         return dg.MaterializeResult(

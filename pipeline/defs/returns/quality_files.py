@@ -5,8 +5,12 @@ A thin wrapper over :func:`pipeline.reporting.quality_counts.write_quality_files
 
 import dagster as dg
 
-from pipeline.partitions import landlord_and_year, landlord_year_partitions
-from pipeline.reporting.quality_counts import write_quality_files
+from pipeline.partitions import (
+    BACKFILL_POLICY,
+    LANDLORD_OF_YEAR,
+    landlord_year_partitions,
+    per_year,
+)
 from pipeline.resources import ComplaintsStore
 
 
@@ -14,7 +18,8 @@ from pipeline.resources import ComplaintsStore
     name="data_quality_counts",
     group_name="returns",
     partitions_def=landlord_year_partitions,
-    deps=["canonical_tables"],
+    backfill_policy=BACKFILL_POLICY,
+    deps=[dg.AssetDep("canonical_tables", partition_mapping=LANDLORD_OF_YEAR)],
     kinds={"duckdb", "csv"},
     pool="duckdb",  # reads the landlord's DuckDB file
     description="quarantine.csv (every record not loaded, with its rule) and "
@@ -24,9 +29,13 @@ from pipeline.resources import ComplaintsStore
 def data_quality_counts(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
-    with store.connect(landlord_id, read_only=True) as con:
-        paths = write_quality_files(con, landlord_id, store.documents(landlord_id, year))
-    return dg.MaterializeResult(
-        metadata={name: dg.MetadataValue.path(str(path)) for name, path in paths.items()}
-    )
+    from pipeline.reporting.quality_counts import write_quality_files
+
+    def materialize(landlord_id: str, year: str) -> dg.MaterializeResult:
+        with store.connect(landlord_id, read_only=True) as con:
+            paths = write_quality_files(con, landlord_id, store.documents(landlord_id, year))
+        return dg.MaterializeResult(
+            metadata={name: dg.MetadataValue.path(str(path)) for name, path in paths.items()}
+        )
+
+    return per_year(context, materialize)

@@ -8,22 +8,19 @@ before the board does.
 
 import dagster as dg
 
-from pipeline.partitions import landlord_and_year, landlord_year_partitions
+from pipeline.partitions import BACKFILL_POLICY, landlord_year_partitions, per_year
 from pipeline.resources import ComplaintsStore
-from pipeline.self_assessment.build import SelfAssessmentDocument, load_document
-from pipeline.self_assessment.model import SelfAssessmentError
-from pipeline.self_assessment.render import write_outputs
 
 CHECK_NAME = "self_assessment_consistency"
 
 
-def consistency_result(document: SelfAssessmentDocument | None) -> dg.AssetCheckResult:
+def consistency_result(document) -> dg.AssetCheckResult:
     """The consistency check: passes unless the data contradicts a "Yes" (then WARN).
 
     Parameters
     ----------
     document
-        The assembled self-assessment, or None when the workspace has none for the year.
+        The assembled self-assessment (``SelfAssessmentDocument``), or None when the workspace has none for the year.
 
     Returns
     -------
@@ -65,6 +62,7 @@ def consistency_result(document: SelfAssessmentDocument | None) -> dg.AssetCheck
     name="self_assessment",
     group_name="self_assessment",
     partitions_def=landlord_year_partitions,
+    backfill_policy=BACKFILL_POLICY,
     deps=["measures"],
     kinds={"duckdb", "html", "pdf", "excel"},
     # Reads the landlord's DuckDB file, which a writer in another process would hold locked.
@@ -83,7 +81,16 @@ def consistency_result(document: SelfAssessmentDocument | None) -> dg.AssetCheck
 def self_assessment(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    landlord_id, year = landlord_and_year(context)
+    return per_year(
+        context, lambda landlord_id, year: _self_assessment(context, store, landlord_id, year)
+    )
+
+
+def _self_assessment(context, store: ComplaintsStore, landlord_id: str, year: str):
+    from pipeline.self_assessment.build import load_document
+    from pipeline.self_assessment.model import SelfAssessmentError
+    from pipeline.self_assessment.render import write_outputs
+
     landlord = store.landlord(landlord_id)
     with store.connect(landlord_id, read_only=True) as con:
         try:
