@@ -179,8 +179,9 @@ def _threshold_notes(rows: list[AssessedProvision]) -> list[tuple[str, str, str,
     for row in rows:
         for line in row.evidence_lines:
             if line.threshold is not None:
+                # the evidence in words, as the form shows it (a reader never sees a measure id)
                 notes.append(
-                    (row.provision.id, line.measure, line.threshold.describe(), line.threshold.why)
+                    (row.provision.id, line.text, line.threshold.describe(), line.threshold.why)
                 )
     return notes
 

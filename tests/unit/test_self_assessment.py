@@ -606,8 +606,12 @@ def test_html_names_unmeasured_evidence_and_the_thresholds(con):
     row_2_3 = html[html.index('id="p-2.3"') : html.index('id="p-2.4"')]
     assert "Data could show: refusals on the &#39;over 12 months&#39; ground" in row_2_3
     method = html[html.index('id="method"') :]
-    assert "<code>stage2_different_handler</code></td><td>below 100</td>" in method
-    assert "<code>response_in_time_1</code></td><td>below 90</td>" in method
+    # the evidence in words, never a measure id (issue 16 point 7)
+    assert "stage 2 handled by a different person than stage 1 in" in method
+    assert "stage 1: " in method and "answered within timescale" in method
+    assert "</td><td>below 100</td>" in method and "</td><td>below 90</td>" in method
+    assert "<code>" not in method
+    assert not re.search(r"\b(stage2_different_handler|response_in_time_1)\b", method)
 
 
 def test_xlsx_is_byte_identical_for_identical_inputs(con):
