@@ -166,7 +166,7 @@ def self_assessment_section(
         section.bullets(
             [
                 f"Provision {c['provision']}: the data does not support 'yes' ("
-                + "; ".join(c.get("evidence", []))
+                + "; ".join(c.get("evidence_published" if published else "evidence", []))
                 + ")"
                 for c in contradictions
             ]
