@@ -30,6 +30,7 @@ _LABELS = {
     "annual_performance_letter": "Annual performance letter",
     "code_non_compliance_finding": "Finding of non-compliance with the Code",
     "special_report": "Special report",
+    "tp09_response": "TP09 survey response",
     "in_person": "In person",
     "social_media": "Social media",
     "landlord": "In-house",

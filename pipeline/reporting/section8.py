@@ -166,7 +166,7 @@ def self_assessment_section(
         section.bullets(
             [
                 f"Provision {c['provision']}: the data does not support 'yes' ("
-                + "; ".join(c.get("evidence", []))
+                + "; ".join(c.get("evidence_published" if published else "evidence", []))
                 + ")"
                 for c in contradictions
             ]
@@ -380,6 +380,8 @@ def reconcile_letter(
         ours = None if row is None else row["value"]
         letter = f"{value:g}%" if rate else _shown_count(value, published, threshold)
         if ours is not None and round(float(ours), 1) == round(value, 1):
+            if not rate and letter == "1":
+                unit = unit.removesuffix("s")  # 1 determination
             same.append(f"{letter}{unit[1:]}" if rate else f"{letter} {unit}")
         else:
             seen = shown.get(measure, key)

@@ -214,7 +214,9 @@ def assemble(
     """
     year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
     reference = reference or load_provisions()
-    evidence = measured_evidence(con, landlord.landlord_id, year)
+    evidence = measured_evidence(
+        con, landlord.landlord_id, year, landlord.thresholds.small_number_suppression
+    )
     sections = [
         SectionRows(
             section.number,
@@ -306,7 +308,8 @@ def self_assessment_summary(
              "deadline": date, "deadline_rule": str,
              "sections": [{"number", "title", "yes", "no", "met", "contradicted"}],
              "totals": {"provisions", "yes", "no", "met", "contradicted", "actions"},
-             "contradictions": [{"provision", "requirement", "evidence": [str]}],
+             "contradictions": [{"provision", "requirement", "evidence": [str],
+                                 "evidence_published": [str]}],
              "actions": [{"provision", "what", "owner", "due": date}],
              "documents": {"html", "pdf", "xlsx"}}   # file names in the year's documents folder
 
@@ -338,6 +341,8 @@ def self_assessment_summary(
             "provision": r.provision.id,
             "requirement": r.provision.requirement,
             "evidence": [line.text for line in r.contradictions],
+            # as a published document shows it (counts of 1-4 <5, rates of them [c])
+            "evidence_published": [line.shown for line in r.contradictions],
         }
         for r in document.contradicted
     ]

@@ -20,12 +20,19 @@ from pathlib import Path
 from typing import Literal
 
 import duckdb
+import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.config import ConfigError
 from pipeline.periods import ReportingYear
 from pipeline.reporting.labels import label
+from pipeline.reporting.suppression import (
+    SECONDARY,
+    is_small,
+    small_label,
+    suppress_small_numbers,
+)
 
 EVIDENCE_SPEC_PATH = Path(__file__).resolve().parent / "evidence.yaml"
 
@@ -126,6 +133,14 @@ class EvidenceLine:
     value: float | None
     available: bool
     threshold: Threshold | None = None
+    # The same line as a published document shows it: a count of 1-4 reads <5 and a rate of one
+    # (or a cell hidden to protect another) [c], as in the measures table's published rows.
+    published_text: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The published wording (the internal one when no figure of the line is suppressed)."""
+        return self.text if self.published_text is None else self.published_text
 
     @property
     def breached(self) -> bool:
@@ -170,6 +185,39 @@ def _fields(row: dict) -> dict[str, str]:
         # the reader's word for a code (in_person -> In person, lcra -> Low-cost rental (LCRA))
         "breakdown_value": label(str(row["breakdown_value"])),
     }
+
+
+def _published_fields(row: dict) -> dict[str, str]:
+    """:func:`_fields` of the row as published: suppressed figures read <5 or [c], never a digit."""
+    shown = row.get("published")
+    if shown is None or not shown["suppressed"]:
+        return _fields(row)
+    threshold = row["threshold"]
+
+    def part(value: float | None) -> str:
+        if value is None:
+            return "[U]"
+        return small_label(threshold) if is_small(value, threshold) else SECONDARY
+
+    fields = _fields(row)
+    hidden = shown["display"]  # <5 (a small count) or [c]
+    fields.update(display=hidden, pct=hidden, value=hidden, numerator=part(row["numerator"]))
+    if is_small(row["denominator"], threshold):
+        fields["denominator"] = small_label(threshold)
+    return fields
+
+
+def _with_published(rows: list[dict], threshold: int) -> list[dict]:
+    """``rows`` each with its published twin (``published``), suppressed as the measures table's
+    published rows are (whole measures are read, so secondary suppression sees every cell)."""
+    if not rows:
+        return rows
+    frame = pl.DataFrame(rows, infer_schema_length=None)
+    published = suppress_small_numbers(frame, threshold).select("suppressed", "display")
+    return [
+        {**row, "published": shown, "threshold": threshold}
+        for row, shown in zip(rows, published.iter_rows(named=True), strict=True)
+    ]
 
 
 _MEASURE_COLUMNS = (
@@ -241,8 +289,15 @@ def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
     if spec.kind == "list":
         items = "; ".join(spec.list_item.format(**_fields(r)) for r in matched)
         text = spec.template.format(items=items, count=len(matched))
+        shown = "; ".join(spec.list_item.format(**_published_fields(r)) for r in matched)
         return EvidenceLine(
-            provision, text, spec.measure, float(len(matched)), True, spec.threshold
+            provision,
+            text,
+            spec.measure,
+            float(len(matched)),
+            True,
+            spec.threshold,
+            spec.template.format(items=shown, count=len(matched)),
         )
     if len(matched) > 1:
         raise ConfigError(
@@ -257,11 +312,15 @@ def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
         row["value"],
         True,
         spec.threshold,
+        spec.template.format(**_published_fields(row)),
     )
 
 
 def measured_evidence(
-    con: duckdb.DuckDBPyConnection, landlord_id: str, year: str | ReportingYear
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    year: str | ReportingYear,
+    threshold: int = 5,
 ) -> dict[str, ProvisionEvidence]:
     """Evidence from the ``measures`` table for every provision that data can evidence.
 
@@ -273,6 +332,8 @@ def measured_evidence(
         The landlord.
     year
         Reporting year, e.g. ``"2024-25"``.
+    threshold
+        Small-number suppression threshold of the published wording (``published_text``).
 
     Returns
     -------
@@ -281,7 +342,7 @@ def measured_evidence(
         that says so (``available`` false) and never a contradiction.
     """
     year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
-    rows = _year_rows(con, landlord_id, year)
+    rows = _with_published(_year_rows(con, landlord_id, year), threshold)
     return {
         provision: ProvisionEvidence(provision, [_line(provision, s, rows) for s in specs])
         for provision, specs in evidence_specs().items()

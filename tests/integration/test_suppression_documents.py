@@ -218,7 +218,7 @@ def _misstated(page: str, twin: str) -> list[str]:
             if word.rstrip(".,;)") != "<5":
                 continue
             other = internal[j1 + offset] if j1 + offset < j2 else ""
-            if not re.fullmatch(r"[1-4][.,;)]?", other):
+            if not re.fullmatch(r"[1-4][.,;)]*", other):  # "2))": a nested bracket
                 context = " ".join(published[max(0, i1 - 6) : i1 + offset + 1])
                 wrong.append(f"<5 where the internal version shows {other!r}: {context}")
     return wrong

@@ -191,6 +191,10 @@ def test_letter_reconciled_with_the_ombudsman_table():
     assert reconcile_letter(letter(determinations=21), empty)[1] == "no_table"
     line, _ = reconcile_letter(letter(determinations=3), measures(2, 50), published=True)
     assert "the letter <5" in line  # the letter's small count is suppressed like the table's
+    one, _ = reconcile_letter(letter(determinations=1), measures(1, 50))
+    assert one.endswith("agree with the table: 1 determination.")  # singular for 1
+    one, _ = reconcile_letter(letter(determinations=1), measures(1, 50), published=True)
+    assert one.endswith("agree with the table: <5 determinations.")
 
 
 EXAMPLES = ["housing21", "small_specialist", "homes_plus", "council_housing"]

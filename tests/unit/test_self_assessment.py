@@ -621,3 +621,21 @@ def test_xlsx_is_byte_identical_for_identical_inputs(con):
     first = render_xlsx(doc)
     time.sleep(1.05)  # xlsxwriter's default stamp has a one-second resolution
     assert render_xlsx(doc) == first
+
+
+def test_published_wording_hides_small_counts_and_their_rates(con):
+    """A published document quotes the evidence as the published measures show it (issue 16
+    point 2): a rate of 1-4 cases reads [c] with its numerator <5; the contradiction itself is
+    judged on the real figures."""
+    con.execute("delete from measures where measure = 'adjustment_made_2'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [measure_row("adjustment_made_2", "80.0", 4, 5, 80.0)],
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
+    assert made_2.text == "stage 2 adjustments made where requested: 80.0% (4 of 5)"
+    assert made_2.shown == "stage 2 adjustments made where requested: [c] (<5 of 5)"
+    assert made_2.breached  # 80% is under the threshold whatever the published wording
+    made_1 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_1")
+    assert made_1.shown == made_1.text  # nothing small: the same words
