@@ -181,7 +181,7 @@ def _threshold_notes(rows: list[AssessedProvision]) -> list[tuple[str, str, str,
             if line.threshold is not None:
                 # the evidence in words, as the form shows it (a reader never sees a measure id)
                 notes.append(
-                    (row.provision.id, line.text, line.threshold.describe(), line.threshold.why)
+                    (row.provision.id, line.shown, line.threshold.describe(), line.threshold.why)
                 )
     return notes
 

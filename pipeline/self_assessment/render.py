@@ -75,10 +75,10 @@ def evidence_text(row: AssessedProvision, year_label: str) -> str:
     parts = list(row.answer.evidence) if row.answer else []
     if row.evidence_lines:
         parts.append(f"From the data, {year_label}:")
-        parts.extend(f"- {line.text}" for line in row.evidence_lines)
+        parts.extend(f"- {line.shown}" for line in row.evidence_lines)
     if row.contradicted:
         flagged = "; ".join(
-            f"{line.text} (threshold: {line.threshold.describe()})" for line in row.contradictions
+            f"{line.shown} (threshold: {line.threshold.describe()})" for line in row.contradictions
         )
         parts.append(f"DATA CONTRADICTS 'YES': {flagged}")
     return "\n".join(parts)

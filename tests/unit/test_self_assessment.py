@@ -30,7 +30,7 @@ from pipeline.self_assessment.model import (
     parse_self_assessment,
 )
 from pipeline.self_assessment.reference import load_provisions
-from pipeline.self_assessment.render import COLUMNS, render_html, render_xlsx
+from pipeline.self_assessment.render import COLUMNS, evidence_text, render_html, render_xlsx
 
 YEAR = "2024-25"
 LANDLORD = "testland"
@@ -639,3 +639,19 @@ def test_published_wording_hides_small_counts_and_their_rates(con):
     assert made_2.breached  # 80% is under the threshold whatever the published wording
     made_1 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_1")
     assert made_1.shown == made_1.text  # nothing small: the same words
+
+
+def test_the_self_assessment_documents_quote_the_published_wording(con):
+    """The self-assessment is published (Code section 8): its HTML and XLSX never show a count of
+    1-4 that the published measures hide."""
+    con.execute("delete from measures where measure = 'adjustment_made_2'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [measure_row("adjustment_made_2", "80.0", 4, 5, 80.0)],
+    )
+    doc = document(con)
+    html = render_html(doc)
+    assert "stage 2 adjustments made where requested: [c] (&lt;5 of 5)" in html
+    assert "(4 of 5)" not in html
+    row = next(r for r in doc.rows if r.provision.id == "5.10")
+    assert "(4 of 5)" not in evidence_text(row, "2024/25")
