@@ -133,6 +133,21 @@ def _xlsx_columns_and_size(path: Path, shown: str) -> tuple[int | None, int]:
     return widest, expanded
 
 
+def _check_xlsx_checksums(path: Path, shown: str) -> None:
+    """Refuse a workbook with a damaged part (bad CRC): calamine can still read one, silently
+    giving wrong cells. Runs after the expansion limit, so it never inflates a zip bomb."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            damaged = archive.testzip()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        damaged = True
+    if damaged is not None:
+        raise IngestError(
+            f"{shown}: is not a readable XLSX workbook (part of the zip archive it is made of is "
+            "damaged); open it in Excel and save it again, or export it afresh"
+        )
+
+
 def check_input_limits(
     path: Path,
     limits: InputLimits | Thresholds,
@@ -183,6 +198,7 @@ def check_input_limits(
                 f"{XLSX_EXPANSION_FACTOR} x the limit of {limits.max_file_mb:,g} MB "
                 "(landlord.yaml thresholds.max_file_mb); is it a corrupt or hostile file?"
             )
+        _check_xlsx_checksums(path, shown)
     else:
         columns = count_header_columns(
             path, delimiter=delimiter, header_row=header_row, max_columns=limits.max_columns

@@ -208,7 +208,8 @@ def test_production_run_with_development_key_warns(monkeypatch, tmp_path):
 
     monkeypatch.setenv("COMPLAINTS_PSEUDONYMISATION_KEY", "a-real-secret")
     store = resources().resources["store"]
-    assert store.pseudonymisation_key == "a-real-secret"
+    # passed as dg.EnvVar (its value never shows in the UI); resolved when the run starts
+    assert store.process_config_and_initialize().pseudonymisation_key == "a-real-secret"
     import warnings
 
     with warnings.catch_warnings():

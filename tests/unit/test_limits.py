@@ -164,3 +164,17 @@ def test_ingest_within_limits_loads(tmp_path):
     workspace = _small_workspace(tmp_path)
     summary = ingest_workspace(duckdb.connect(), workspace, load_landlord(workspace), "k")
     assert summary.rows_in == 5 and summary.reconciles
+
+
+def test_xlsx_with_a_damaged_part_is_refused(tmp_path):
+    """A bad CRC in a sheet: calamine would read the damaged cells, so the file is stopped."""
+    path = _xlsx(tmp_path / "damaged.xlsx", 3)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo("xl/worksheets/sheet1.xml")
+    # the member's data starts after its 30-byte local header, name and extra field
+    start = member.header_offset + 30 + len(member.filename) + len(member.extra)
+    data[start + member.compress_size // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(IngestError, match="damaged.xlsx: is not a readable XLSX workbook"):
+        check_input_limits(path, InputLimits(), file_format="xlsx", shown="damaged.xlsx")
