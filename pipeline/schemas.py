@@ -620,16 +620,21 @@ def _located(failures: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def describe_failures(failures: pl.DataFrame, table: str, limit: int = 5) -> str:
-    """One line a user can act on: which file, row, column and rule, for the first failures."""
+    """One line a user can act on: which file, row, column and rule, for the first failures.
+
+    Copes with a frame that lacks the location columns (pandera's own failure cases, or a failure
+    of the whole table): the part it cannot name is said in words, so a failed check is always
+    reported with a message rather than an error.
+    """
     if failures.height == 0:
         return ""
     parts = []
     for row in failures.head(limit).iter_rows(named=True):
-        where = row["source_file"] or table
-        if row["source_row"] is not None:
+        where = row.get("source_file") or table
+        if row.get("source_row") is not None:
             where += f" row {row['source_row']}"
-        column = row["column"] or "the table"
-        check = row["check"]
+        column = row.get("column") or "the table"
+        check = row.get("check") or "a schema rule"
         parts.append(f"{where}, column {column}: {check}")
     more = failures.height - limit
     tail = f" (and {more:,} more)" if more > 0 else ""

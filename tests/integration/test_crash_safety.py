@@ -333,15 +333,19 @@ def published(tmp_path_factory):
 
 
 def test_a_failed_check_publishes_nothing_and_the_previous_outputs_stay(published):
-    """A check of ERROR severity fails on the changed data (forced here, see the entry point):
-    no return or document is published from that data; the folder stays byte-identical."""
+    """A blocking check of ERROR severity fails on the changed data (forced here, see the entry
+    point): the load run fails in its own step, so the landlord x year run (measures, return,
+    documents, manifest) never starts; the run exits non-zero and the folder stays byte-identical."""
     workspaces, out, folder, _ = published
     before, shown = _snapshot(folder), folder.resolve()
     watcher = Watcher(start_run(workspaces, out, COMPLAINTS_TEST_FAIL_CHECK="complaint_stage"))
     assert watcher.finish() == 1, watcher.output()
     log = "".join(watcher.lines)
-    assert "canonical_tables.pandera_complaint_stage" in log
-    assert "tsm_return - STEP_SUCCESS" in log  # the return was rebuilt, in staging only
+    assert "Asset check 'pandera_complaint_stage' on 'canonical_tables' did not pass" in log
+    assert "blocking asset check failed" in log and "RUN_SUCCESS=False" in log
+    # the checks are evaluated in the load's step: the failure stops the chain before any writer
+    assert "security_run" not in log, "the year run started although a blocking check failed"
+    assert not any(f"{name} - STEP_START" in log for name in ASSETS if name != "canonical_tables")
     assert folder.resolve() == shown
     assert _snapshot(folder) == before, "an output changed although a check failed"
 

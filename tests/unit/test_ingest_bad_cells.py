@@ -89,3 +89,16 @@ def test_a_failed_blocking_check_names_file_row_column_and_rule():
         "complaint_stage: exports/x.csv row 7, column extension_wd: greater_than_or_equal_to(0)"
     )
     assert "Jean" not in text and "Jean" not in str(failures.to_dicts())
+
+
+def test_a_failure_without_location_columns_is_still_described():
+    import polars as pl
+
+    from pipeline.schemas import describe_failures
+
+    # pandera's own failure frame (or a whole-table failure) has no file/row/column: the message
+    # says what it can instead of failing the check's step with a KeyError
+    text = describe_failures(pl.DataFrame({"failure_case": ["x"]}), "complaint")
+    assert text.startswith("complaint: complaint, column the table: a schema rule.")
+    text = describe_failures(pl.DataFrame({"check": ["planted"], "column": [None]}), "complaint")
+    assert text.startswith("complaint: complaint, column the table: planted.")

@@ -88,9 +88,11 @@ def test_retention_job_leaves_no_purged_bytes_in_the_warehouse(tmp_path):
     con.close()
     assert planted.encode() in warehouse.read_bytes()
 
-    result = retention_job.execute_in_process(
-        resources={"store": store}, partition_key="small_specialist"
-    )
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("landlord", ["small_specialist"])  # landlords are dynamic
+        result = retention_job.execute_in_process(
+            resources={"store": store}, partition_key="small_specialist", instance=instance
+        )
     assert result.success
     assert result.output_for_node("apply_retention")["complaints_expired"] == 1
     for path in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
