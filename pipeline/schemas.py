@@ -630,12 +630,13 @@ def describe_failures(failures: pl.DataFrame, table: str, limit: int = 5) -> str
         return ""
     parts = []
     for row in failures.head(limit).iter_rows(named=True):
-        where = row.get("source_file") or table
+        where = [row["source_file"]] if row.get("source_file") else []
         if row.get("source_row") is not None:
-            where += f" row {row['source_row']}"
-        column = row.get("column") or "the table"
+            where = [" ".join([*where, f"row {row['source_row']}"])]
+        if row.get("column"):
+            where.append(f"column {row['column']}")
         check = row.get("check") or "a schema rule"
-        parts.append(f"{where}, column {column}: {check}")
+        parts.append(f"{', '.join(where)}: {check}" if where else f"the whole table: {check}")
     more = failures.height - limit
     tail = f" (and {more:,} more)" if more > 0 else ""
     return (

@@ -99,6 +99,6 @@ def test_a_failure_without_location_columns_is_still_described():
     # pandera's own failure frame (or a whole-table failure) has no file/row/column: the message
     # says what it can instead of failing the check's step with a KeyError
     text = describe_failures(pl.DataFrame({"failure_case": ["x"]}), "complaint")
-    assert text.startswith("complaint: complaint, column the table: a schema rule.")
+    assert text.startswith("complaint: the whole table: a schema rule.")
     text = describe_failures(pl.DataFrame({"check": ["planted"], "column": [None]}), "complaint")
-    assert text.startswith("complaint: complaint, column the table: planted.")
+    assert text.startswith("complaint: the whole table: planted.")
