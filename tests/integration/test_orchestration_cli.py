@@ -19,8 +19,14 @@ pytestmark = pytest.mark.skipif(
 
 
 def complaints(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env_extra or {})}
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     env.pop("DAGSTER_HOME", None)  # in-memory instance: the command needs no Dagster setup
+    # --workspace / --workspaces-root alone say where the workspaces are: the command must not
+    # need the environment variables too (it once failed with DagsterUnknownPartitionError when
+    # the code location's partitions were built before the command set them)
+    env.pop("COMPLAINTS_WORKSPACES_ROOT", None)
+    env.pop("COMPLAINTS_OUTPUT_ROOT", None)
+    env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "pipeline.cli", *args],
         cwd=PROJECT_ROOT,
@@ -78,8 +84,8 @@ def test_cli_runs_one_example_landlord_year_end_to_end(tmp_path):
 def test_cli_returns_only_writes_the_returns_and_no_documents(tmp_path):
     output = tmp_path / "output"
     run = complaints(
-        "run", "--workspace", str(WORKSPACE), "--years", "2023-24:2024-25", "--output",
-        str(output), "--only", "returns",
+        "run", "--landlord", WORKSPACE.name, "--workspaces-root", str(WORKSPACE.parent),
+        "--years", "2023-24:2024-25", "--output", str(output), "--only", "returns",
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     # one run loads the workspace (every year), one run computes both years (a partition range)
