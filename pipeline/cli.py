@@ -797,7 +797,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="landlords run at once, in separate processes (default: CPUs, at most 4)",
+        help="landlords run at once: this process and N-1 worker processes (default: CPUs, "
+        "at most 4)",
     )
     run.add_argument(
         "--lock-timeout",
