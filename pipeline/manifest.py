@@ -108,7 +108,7 @@ def _measures_rows(con: duckdb.DuckDBPyConnection, landlord_id: str, year: Repor
 
 
 def _code_version() -> str:
-    from pipeline.reporting.render import code_version  # git describe, else package version
+    from pipeline.utils.version import code_version  # git describe, else package version
 
     return code_version()
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
-import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,6 +52,7 @@ from pipeline.reporting.sector import sector_section
 from pipeline.reporting.suppression import suppress_small_numbers
 from pipeline.reporting.tables import table_css
 from pipeline.reporting.trace import finish
+from pipeline.utils.version import code_version
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 REPORTS_ROOT = PROJECT_ROOT / "reports"
@@ -79,27 +79,6 @@ def _css() -> Markup:
 
 
 @cache
-def code_version() -> str:
-    """``git describe`` of the checkout, else the installed package version."""
-    try:
-        result = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--tags"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
-        return result.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("complaints-pipeline")
-        except PackageNotFoundError:
-            return "unknown"
-
-
 @cache
 def chart_warm_up_html() -> str:
     """An empty document from ``document.html`` loading plotly.js as every document does: what

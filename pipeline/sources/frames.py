@@ -14,7 +14,6 @@ from pipeline.limits import InputLimits, check_input_limits
 from pipeline.mapping import Mapping
 from pipeline.sources.csv_reader import decode_to_utf8, read_csv_text
 from pipeline.sources.errors import IngestError
-from pipeline.sources.xlsx_reader import read_xlsx_text
 
 
 @dataclass
@@ -187,6 +186,9 @@ def read_source(
     else:
         del data
         encoding = "xlsx"
+        # openpyxl and fastexcel only for a workbook (0.4 s of imports a CSV workspace never needs)
+        from pipeline.sources.xlsx_reader import read_xlsx_text
+
         try:
             raw = read_xlsx_text(
                 path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown

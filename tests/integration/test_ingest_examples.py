@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.config import load_landlord
 from pipeline.defs.ingest.assets import canonical_tables
-from pipeline.defs.ingest.checks import exports_freshness, reconciliation
+from pipeline.defs.ingest.checks import LOAD_CHECKS
 from pipeline.ingest import ingest_workspace
 from pipeline.partitions import instance_with_landlords
 from pipeline.resources import ComplaintsStore
@@ -47,7 +47,7 @@ def test_asset_and_checks_materialise(tmp_path):
         workspaces_root=str(EXAMPLES), output_root=str(tmp_path), pseudonymisation_key="k"
     )
     result = dg.materialize(
-        [canonical_tables, reconciliation, exports_freshness],  # pandera checks: on the asset
+        [canonical_tables],  # every check (reconciliation, pandera, ...) is on the asset
         resources={"store": store},
         partition_key=name,  # the load is partitioned by landlord only
         instance=instance_with_landlords([name]),
@@ -64,4 +64,4 @@ def test_asset_and_checks_materialise(tmp_path):
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks["reconciliation"] is True
     assert all(checks[f"pandera_{t}"] for t in ("complaint", "complaint_stage", "quarantine"))
-    assert len(checks) == 2 + len(SCHEMAS)
+    assert len(checks) == len(LOAD_CHECKS) + len(SCHEMAS)

@@ -19,8 +19,14 @@ pytestmark = pytest.mark.skipif(
 
 
 def complaints(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env_extra or {})}
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     env.pop("DAGSTER_HOME", None)  # in-memory instance: the command needs no Dagster setup
+    # --workspace / --workspaces-root alone say where the workspaces are: the command must not
+    # need the environment variables too (it once failed with DagsterUnknownPartitionError when
+    # the code location's partitions were built before the command set them)
+    env.pop("COMPLAINTS_WORKSPACES_ROOT", None)
+    env.pop("COMPLAINTS_OUTPUT_ROOT", None)
+    env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "pipeline.cli", *args],
         cwd=PROJECT_ROOT,
@@ -78,8 +84,8 @@ def test_cli_runs_one_example_landlord_year_end_to_end(tmp_path):
 def test_cli_returns_only_writes_the_returns_and_no_documents(tmp_path):
     output = tmp_path / "output"
     run = complaints(
-        "run", "--workspace", str(WORKSPACE), "--years", "2023-24:2024-25", "--output",
-        str(output), "--only", "returns",
+        "run", "--landlord", WORKSPACE.name, "--workspaces-root", str(WORKSPACE.parent),
+        "--years", "2023-24:2024-25", "--output", str(output), "--only", "returns",
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     # one run loads the workspace (every year), one run computes both years (a partition range)
@@ -93,3 +99,23 @@ def test_cli_returns_only_writes_the_returns_and_no_documents(tmp_path):
         assert {"tsm_return.csv", "tsm_return.xlsx"} <= set(written)
         assert not [name for name in written if name.endswith((".html", ".pdf"))]
         assert not (output / "small_specialist" / f"{year}-Q4").exists()  # no committee pack
+
+
+def test_two_landlords_one_in_the_command_one_in_a_worker_process(tmp_path):
+    """``--parallel 2``: the command's own process runs landlords beside one worker process, both
+    taking the next landlord from one queue; every landlord is run once and succeeds."""
+    root = tmp_path / "workspaces"
+    root.mkdir()
+    names = ("small_specialist", "council_housing")
+    for name in names:
+        (root / name).symlink_to(PROJECT_ROOT / "examples" / name, target_is_directory=True)
+    output = tmp_path / "output"
+    run = complaints(
+        "run", "--all", "--workspaces-root", str(root), "--year", "2024-25", "--only",
+        "returns", "--parallel", "2", "--output", str(output),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 of 2 landlord(s) ok" in run.stdout
+    for name in names:
+        assert run.stdout.count(f"[{name}] 2024-25: ok") == 1, run.stdout
+        assert (output / name / "2024-25" / "tsm_return.csv").is_file()

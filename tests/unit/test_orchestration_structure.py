@@ -146,7 +146,12 @@ def test_a_failing_pandera_check_stops_the_measures_and_a_check_runs_alone(tmp_p
 
     def complaint_fails(frame, table):
         if table == "complaint":
-            return pl.DataFrame({"check": ["planted failure"], "failure_case": ["x"]})
+            return pl.DataFrame(  # the shape validate_table returns
+                {"source_file": [None], "source_row": [None], "column": ["complaint_id"],
+                 "check": ["planted failure"], "failure_case": ["x"]},
+                schema={"source_file": pl.String, "source_row": pl.Int32, "column": pl.String,
+                        "check": pl.String, "failure_case": pl.String},
+            )  # fmt: skip
         return real(frame, table)
 
     with dg.instance_for_test() as instance:

@@ -7,7 +7,7 @@ their years), so a workspace is loaded once however many years a run or backfill
 
 import dagster as dg
 
-from pipeline.defs.ingest.checks import pandera_check_specs, pandera_results
+from pipeline.defs.ingest.checks import check_results, check_specs
 from pipeline.partitions import landlord_of, landlord_partitions
 from pipeline.resources import ComplaintsStore
 
@@ -23,8 +23,10 @@ CANONICAL_DESCRIPTION = (
     name="canonical_tables",
     partitions_def=landlord_partitions,
     pool="duckdb",  # writes the landlord's DuckDB file
-    can_subset=True,  # the pandera checks also run alone (their Execute button)
-    check_specs=pandera_check_specs(),
+    can_subset=True,  # each check also runs alone (its Execute button)
+    # every check in this step (identity, reconciliation, quarantine share, freshness, pandera):
+    # one step per load, the blocking ones still stop everything downstream
+    check_specs=check_specs(),
     specs=[
         dg.AssetSpec(
             "canonical_tables",
@@ -40,7 +42,7 @@ def canonical_tables(context: dg.AssetExecutionContext, store: ComplaintsStore):
     if context.selected_asset_keys:
         yield _load(context, store, landlord_id)
     selected = [key.name for key in context.selected_asset_check_keys]
-    yield from pandera_results(store, landlord_id, selected)
+    yield from check_results(store, landlord_id, selected)
 
 
 def _load(

@@ -1,7 +1,11 @@
-"""Checks on the canonical tables: the reconciliation gate, pandera per table, export freshness.
+"""Checks on the canonical tables: the reconciliation gate, pandera per table, the quarantine
+share, export freshness and the workspace's identity.
 
-Every check re-reads the landlord's DuckDB file (read-only), so it judges what was written, not
-what the asset believed it wrote.
+Every check is declared on ``canonical_tables`` itself (:func:`check_specs`) and evaluated in the
+load's own step (:func:`check_results`): one Dagster step per landlord load instead of one per
+check, same names, same blocking. The asset is subsettable, so each check still runs alone (its
+Execute button in the UI). Every check re-reads the landlord's DuckDB file (read-only), so it
+judges what was written, not what the asset believed it wrote.
 """
 
 import datetime as dt
@@ -9,7 +13,7 @@ from collections.abc import Iterable
 
 import dagster as dg
 
-from pipeline.partitions import landlord_of, landlord_partitions
+from pipeline.config import ConfigError
 from pipeline.resources import ComplaintsStore
 from pipeline.sources.canonical import TARGET_TABLES
 
@@ -73,18 +77,8 @@ def reconciliation_rows(con, landlord_id: str) -> list[tuple[str, int, int, int]
     ).fetchall()
 
 
-@dg.asset_check(
-    asset="canonical_tables",
-    name="reconciliation",
-    blocking=True,
-    partitions_def=landlord_partitions,
-    description="Every input row is accounted for: per file, rows in = rows loaded + rows "
-    "quarantined, counted back from the canonical tables and the quarantine.",
-)
-def reconciliation(
-    context: dg.AssetCheckExecutionContext, store: ComplaintsStore
-) -> dg.AssetCheckResult:
-    landlord_id = landlord_of(context)
+def reconciliation_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
+    """``canonical_tables.reconciliation``: per file, rows in = rows loaded + rows quarantined."""
     with store.connect(landlord_id, read_only=True) as con:
         rows = reconciliation_rows(con, landlord_id)
     bad = [r for r in rows if r[1] != r[2] + r[3]]
@@ -102,6 +96,8 @@ def reconciliation(
             + ". Rows were lost between reading and loading: run the ingest again and report it"
         )
     return dg.AssetCheckResult(
+        asset_key="canonical_tables",
+        check_name="reconciliation",
         passed=not bad,
         severity=dg.AssetCheckSeverity.ERROR,
         description=description,
@@ -214,18 +210,8 @@ def quarantine_share_rows(con, landlord_id: str, max_pct: float) -> list[tuple]:
     ).fetchall()
 
 
-@dg.asset_check(
-    asset="canonical_tables",
-    name="quarantine_share",
-    partitions_def=landlord_partitions,
-    description="Warns when a file has more than thresholds.max_quarantine_pct % of its rows "
-    "quarantined (and at least 10): usually a mapping that does not fit the export, such as a "
-    "date format or a code list, rather than bad data.",
-)
-def quarantine_share(
-    context: dg.AssetCheckExecutionContext, store: ComplaintsStore
-) -> dg.AssetCheckResult:
-    landlord_id = landlord_of(context)
+def quarantine_share_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
+    """``canonical_tables.quarantine_share``: files with too large a share quarantined (warning)."""
     limit = store.landlord(landlord_id).thresholds.max_quarantine_pct
     with store.connect(landlord_id, read_only=True) as con:
         flagged = quarantine_share_rows(con, landlord_id, limit)
@@ -240,6 +226,8 @@ def quarantine_share(
         + [f"| {f} | {i:,} | {q:,} | {p} | {r} |" for f, i, q, p, r in flagged]
     )
     return dg.AssetCheckResult(
+        asset_key="canonical_tables",
+        check_name="quarantine_share",
         passed=not flagged,
         severity=dg.AssetCheckSeverity.WARN,
         description=description or None,
@@ -251,17 +239,8 @@ def quarantine_share(
     )
 
 
-@dg.asset_check(
-    asset="canonical_tables",
-    name="exports_freshness",
-    partitions_def=landlord_partitions,
-    description="Warns when the newest export file is older than thresholds.exports_max_age_days "
-    "before the data cut (landlord.yaml data_cut_date, default today).",
-)
-def exports_freshness(
-    context: dg.AssetCheckExecutionContext, store: ComplaintsStore
-) -> dg.AssetCheckResult:
-    landlord_id = landlord_of(context)
+def exports_freshness_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
+    """``canonical_tables.exports_freshness``: the newest export against the data cut (warning)."""
     landlord = store.landlord(landlord_id)
     exports = store.workspace(landlord_id) / "exports"
     files = [p for p in exports.rglob("*") if p.is_file()] if exports.is_dir() else []
@@ -269,6 +248,8 @@ def exports_freshness(
     limit = landlord.thresholds.exports_max_age_days
     if not files:
         return dg.AssetCheckResult(
+            asset_key="canonical_tables",
+            check_name="exports_freshness",
             passed=False,
             severity=dg.AssetCheckSeverity.WARN,
             metadata={"problem": "no export files in exports/"},
@@ -277,6 +258,8 @@ def exports_freshness(
     newest_date = dt.date.fromtimestamp(newest.stat().st_mtime)
     age = (cut - newest_date).days
     return dg.AssetCheckResult(
+        asset_key="canonical_tables",
+        check_name="exports_freshness",
         passed=age <= limit,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
@@ -287,3 +270,80 @@ def exports_freshness(
             "max_age_days": limit,
         },
     )
+
+
+def workspace_identity_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
+    """``canonical_tables.workspace_is_partition_landlord``: pass when ``landlord.yaml``'s
+    ``landlord_id`` equals the workspace folder name (the partition key, the DuckDB file name, the
+    run queue's landlord), or checks and reports would read another landlord's rows or none."""
+    try:
+        declared = store.landlord(landlord_id).landlord_id
+    except ConfigError as exc:
+        return dg.AssetCheckResult(
+            asset_key="canonical_tables",
+            check_name="workspace_is_partition_landlord",
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=str(exc),
+        )
+    passed = declared == landlord_id
+    return dg.AssetCheckResult(
+        asset_key="canonical_tables",
+        check_name="workspace_is_partition_landlord",
+        passed=passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=None
+        if passed
+        else f"{store.workspace(landlord_id) / 'landlord.yaml'}: landlord_id '{declared}' differs "
+        f"from the workspace folder '{landlord_id}'; rename one so they match",
+        metadata={"workspace": landlord_id, "landlord_id": declared},
+    )
+
+
+# The load's checks besides pandera: name -> (blocking, description, result function).
+LOAD_CHECKS = {
+    "workspace_is_partition_landlord": (
+        True,
+        "The workspace folder (partition, DuckDB file, run-queue landlord) and the landlord_id in "
+        "its landlord.yaml are the same.",
+        workspace_identity_result,
+    ),
+    "reconciliation": (
+        True,
+        "Every input row is accounted for: per file, rows in = rows loaded + rows quarantined, "
+        "counted back from the canonical tables and the quarantine.",
+        reconciliation_result,
+    ),
+    "quarantine_share": (
+        False,
+        "Warns when a file has more than thresholds.max_quarantine_pct % of its rows quarantined "
+        "(and at least 10): usually a mapping that does not fit the export, such as a date format "
+        "or a code list, rather than bad data.",
+        quarantine_share_result,
+    ),
+    "exports_freshness": (
+        False,
+        "Warns when the newest export file is older than thresholds.exports_max_age_days before "
+        "the data cut (landlord.yaml data_cut_date, default today).",
+        exports_freshness_result,
+    ),
+}
+
+
+def check_specs() -> list[dg.AssetCheckSpec]:
+    """Every check of ``canonical_tables``: the load's own checks, then one per pandera model."""
+    return [
+        dg.AssetCheckSpec(name=name, asset="canonical_tables", description=text, blocking=blocking)
+        for name, (blocking, text, _) in LOAD_CHECKS.items()
+    ] + pandera_check_specs()
+
+
+def check_results(
+    store: ComplaintsStore, landlord_id: str, selected: Iterable[str]
+) -> list[dg.AssetCheckResult]:
+    """The selected checks' results (``selected``: check names), the load's own checks first."""
+    wanted = set(selected)
+    own = [
+        result(store, landlord_id) for name, (_, _, result) in LOAD_CHECKS.items() if name in wanted
+    ]
+    return own + pandera_results(store, landlord_id, wanted)

@@ -3,7 +3,8 @@
 - ``canonical_tables.workspace_is_partition_landlord`` (blocking, error): the workspace folder (the
   partition key, the DuckDB file name, the run queue's landlord) and ``landlord_id`` in its
   ``landlord.yaml`` (what the rows are labelled with) must be the same, or checks and reports would
-  read another landlord's rows or none.
+  read another landlord's rows or none. Declared on the load itself and evaluated in its step
+  (pipeline/defs/ingest/checks.py, re-exported here as :func:`workspace_identity_result`).
 - ``<document asset>.documents_written`` (error): every file a report or return asset lists in its
   materialization metadata (path values) exists and is not empty, so a run that "succeeded" without
   writing its document does not go unnoticed.
@@ -19,16 +20,12 @@ from pathlib import Path
 import dagster as dg
 
 import pipeline.defs
-from pipeline.config import ConfigError
+from pipeline.defs.ingest.checks import workspace_identity_result  # noqa: F401 - re-exported
 from pipeline.partitions import (
-    landlord_of,
-    landlord_partitions,
     landlord_quarter_partitions,
     landlord_year_partitions,
 )
-from pipeline.resources import ComplaintsStore
 
-IDENTITY_ASSET = "canonical_tables"
 DOCUMENT_ASSETS = (
     "tsm_return",
     "arc_return",
@@ -59,28 +56,6 @@ def defined_asset_names() -> set[str]:
             if isinstance(value, dg.AssetsDefinition):
                 names |= {key.path[-1] for key in value.keys}
     return names
-
-
-def workspace_identity_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
-    """Pass when ``landlord.yaml``'s ``landlord_id`` equals the workspace folder name."""
-    try:
-        declared = store.landlord(landlord_id).landlord_id
-    except ConfigError as exc:
-        return dg.AssetCheckResult(
-            passed=False,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=str(exc),
-        )
-    passed = declared == landlord_id
-    return dg.AssetCheckResult(
-        passed=passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=None
-        if passed
-        else f"{store.workspace(landlord_id) / 'landlord.yaml'}: landlord_id '{declared}' differs "
-        f"from the workspace folder '{landlord_id}'; rename one so they match",
-        metadata={"workspace": landlord_id, "landlord_id": declared},
-    )
 
 
 def documents_result(metadata: dict) -> dg.AssetCheckResult:
@@ -142,22 +117,6 @@ def _documents_check(asset_name: str) -> dg.AssetChecksDefinition:
 
 
 _DEFINED = defined_asset_names()
-
-if IDENTITY_ASSET in _DEFINED:
-
-    @dg.asset_check(
-        asset=IDENTITY_ASSET,
-        name="workspace_is_partition_landlord",
-        blocking=True,
-        partitions_def=landlord_partitions,
-        description="The workspace folder (partition, DuckDB file, run-queue landlord) and the "
-        "landlord_id in its landlord.yaml are the same.",
-    )
-    def workspace_is_partition_landlord(
-        context: dg.AssetCheckExecutionContext, store: ComplaintsStore
-    ) -> dg.AssetCheckResult:
-        return workspace_identity_result(store, landlord_of(context))
-
 
 # The defs loader collects module-level lists of checks too.
 documents_written_checks = [_documents_check(name) for name in DOCUMENT_ASSETS if name in _DEFINED]
