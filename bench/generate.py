@@ -120,6 +120,28 @@ DIRTY_KINDS = [
 ]
 
 
+# The long export's columns (one row per stage event), in the order the file has them.
+LONG_COLUMNS = [
+    "case_reference",
+    "stage",
+    "event_date",
+    "acknowledged_on",
+    "extension_days",
+    "responded_on",
+    "outcome",
+    "refused",
+    "country",
+    "tenure_type",
+    "owned_by_landlord",
+    "anonymous",
+    "collective",
+    "vulnerable",
+    "category",
+    "service_area",
+    "channel",
+]
+
+
 def holiday_dates(regime: str, first_year: int = 2020, last_year: int = 2027) -> np.ndarray:
     """Bank holidays of one regime (England & Wales or Scotland) plus the closures, as datetime64[D]."""
     subdiv = {"eng": "ENG", "sct": "SCT"}[regime]
@@ -922,26 +944,7 @@ def generate_workspace(
         part.select(list(WIDE_COLUMNS)).write_csv(ws / "exports" / f"erica_complaints_{key}.csv")
 
     long = _long(frame.filter(pl.col("shape") == "long"))
-    long_cols = [
-        "case_reference",
-        "stage",
-        "event_date",
-        "acknowledged_on",
-        "extension_days",
-        "responded_on",
-        "outcome",
-        "refused",
-        "country",
-        "tenure_type",
-        "owned_by_landlord",
-        "anonymous",
-        "collective",
-        "vulnerable",
-        "category",
-        "service_area",
-        "channel",
-    ]
-    long.select(long_cols).write_csv(ws / "exports" / "stage_events.csv")
+    long.select(LONG_COLUMNS).write_csv(ws / "exports" / "stage_events.csv")
 
     xlsx_frame = frame.filter(pl.col("shape") == "xlsx")
     if xlsx_frame.height:

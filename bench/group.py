@@ -25,25 +25,7 @@ from bench import generate as g
 LANDLORDS = 10
 YEARS = ["2022-23", "2023-24", "2024-25"]
 FIRST = dt.date(2022, 4, 1)
-LONG_COLUMNS = [
-    "case_reference",
-    "stage",
-    "event_date",
-    "acknowledged_on",
-    "extension_days",
-    "responded_on",
-    "outcome",
-    "refused",
-    "country",
-    "tenure_type",
-    "owned_by_landlord",
-    "anonymous",
-    "collective",
-    "vulnerable",
-    "category",
-    "service_area",
-    "channel",
-]
+LONG_COLUMNS = g.LONG_COLUMNS
 
 
 def group_root(complaints: int, out: Path | None = None) -> Path:
