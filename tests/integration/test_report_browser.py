@@ -200,6 +200,12 @@ def test_document_in_chromium(rendered, browser_page, document):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{document}.png"))
         _axe_clean(page, paths[document]["html"].as_uri())
+        if figures:  # at 320 px a chart scrolls sideways in a focusable region, never cut off
+            page.set_viewport_size({"width": 320, "height": 900})
+            region = page.locator("figure.chart .chart-scroll").first
+            assert region.get_attribute("tabindex") == "0"
+            assert region.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+            assert region.evaluate("e => e.scrollWidth >= e.querySelector('.main-svg').clientWidth")
         # Print layout: nothing wider than the A4 printable width (180 mm).
         page.set_viewport_size({"width": A4_PRINTABLE_WIDTH_PX, "height": 900})
         page.emulate_media(media="print")
