@@ -33,6 +33,7 @@ import holidays
 import polars as pl
 
 from bench.common import REGULATOR_EXTENSION_CAP, read_landlord
+from bench.generate import LONG_COLUMNS
 
 KEY = "benchmark-key"
 
@@ -413,27 +414,8 @@ def _load_sources(con: duckdb.DuckDBPyConnection, workspace: Path, cut: dt.date)
         select = _parse_select("homemaster", source, "exports/homemaster_report.xlsx", cut)
         verb = "create or replace temp table rows_wide as " if first else "insert into rows_wide "
         con.execute(verb + select)
-    long_cols = [
-        "case_reference",
-        "stage",
-        "event_date",
-        "acknowledged_on",
-        "extension_days",
-        "responded_on",
-        "outcome",
-        "refused",
-        "country",
-        "tenure_type",
-        "owned_by_landlord",
-        "anonymous",
-        "collective",
-        "vulnerable",
-        "category",
-        "service_area",
-        "channel",
-    ]
     select = _parse_select(
-        "long", _csv(exports / "stage_events.csv", long_cols), "exports/stage_events.csv", cut
+        "long", _csv(exports / "stage_events.csv", LONG_COLUMNS), "exports/stage_events.csv", cut
     )
     con.execute("create or replace temp table rows_long as " + select)
 
