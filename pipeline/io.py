@@ -9,6 +9,25 @@ from pathlib import Path
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a folder after a rename in it, to disk. A file's failure raises; a folder
+    is skipped on a filesystem that cannot open one for this."""
+    folder = Path(path).is_dir()
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        if folder:
+            return
+        raise
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not folder:
+            raise
+    finally:
+        os.close(fd)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename, so readers never see half."""
     path = Path(path)

@@ -22,11 +22,12 @@ those two renames is repaired by the next run (:func:`recover`).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import time
 from pathlib import Path
+
+from pipeline.io import fsync_path
 
 __all__ = [
     "GENERATIONS",
@@ -43,15 +44,6 @@ _LEGACY = "legacy-"
 
 def _generations(live: Path) -> Path:
     return live.parent / GENERATIONS / live.name
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every filesystem lets a directory be opened
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def recover(live: Path) -> None:
@@ -135,7 +127,7 @@ def _link(live: Path, target: Path) -> None:
     except BaseException:
         link.unlink(missing_ok=True)
         raise
-    _fsync_dir(live.parent)
+    fsync_path(live.parent)
 
 
 def _drop_hidden(stage: Path) -> None:
@@ -182,7 +174,7 @@ def publish(live: Path, run_id: str) -> Path:
     if not stage.is_dir():
         raise FileNotFoundError(f"{stage}: no staging folder for run {run_id} to publish")
     _drop_hidden(stage)
-    _fsync_dir(stage)
+    fsync_path(stage)
     recover(live)
     if live.exists() and not live.is_symlink():
         # first publish over a folder an older version wrote: move it aside, link to it

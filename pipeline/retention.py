@@ -38,6 +38,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import ConfigError, Landlord
+from pipeline.io import fsync_path
 
 __all__ = [
     "RETENTION_LOG_DDL",
@@ -340,14 +341,6 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def rewrite_database(path: Path) -> Path:
     """Copy the DuckDB file at ``path`` into a new file and swap it in, so nothing deleted is left.
 
@@ -392,7 +385,7 @@ def rewrite_database(path: Path) -> Path:
     fresh_wal = fresh.with_name(fresh.name + ".wal")
     if fresh_wal.exists():  # everything must be in the file itself before the swap
         raise RuntimeError(f"{fresh}: the copy was not checkpointed; {path} left as it was")
-    _fsync(fresh)
+    fsync_path(fresh)
     os.replace(fresh, path)
-    _fsync(path.parent)
+    fsync_path(path.parent)
     return path
