@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import logging
 import os
 import queue
 import sys
@@ -232,6 +233,17 @@ def _instance():
     if os.environ.get("DAGSTER_HOME"):
         return DagsterInstance.get()
     return DagsterInstance.ephemeral()
+
+
+def _duckdb_threads() -> int | None:
+    """DuckDB threads for one landlord's session: this process's share of the cores.
+
+    ``complaints run`` sets ``COMPLAINTS_DUCKDB_THREADS`` to cores / processes, so its processes
+    do not each start a thread per core and contend for them (measured on 2 cores, 10 landlords
+    of 10 k complaints: the same wall time for 15 % less CPU). Unset: DuckDB's default.
+    """
+    value = os.environ.get("COMPLAINTS_DUCKDB_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def _default_year(store, landlord_id: str) -> str:
@@ -493,7 +505,7 @@ def run_landlord(
                 _say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
                 held.enter_context(store.writer_lock(landlord_id))
             # the landlord's file stays open for its runs (opened once, not per asset and check)
-            held.enter_context(store.session(landlord_id))
+            held.enter_context(store.session(landlord_id, threads=_duckdb_threads()))
             add_landlords(instance, [landlord_id])  # landlords are dynamic partitions
             tags = {"landlord": landlord_id, "complaints/trigger": "cli"}
             # One run loads the workspace (every year at once), one run computes all the years
@@ -671,6 +683,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     ]
     wanted = args.parallel if args.parallel is not None else min(os.cpu_count() or 1, 4)
     parallel = max(1, min(wanted, len(jobs)))
+    if parallel > 1:  # inherited by the worker processes
+        os.environ["COMPLAINTS_DUCKDB_THREADS"] = str(max(1, (os.cpu_count() or 1) // parallel))
     results = _run_all(jobs, parallel)
     failed = sorted(landlord for landlord, ok in results.items() if not ok)
     wall = time.perf_counter() - started
@@ -848,5 +862,22 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def console() -> None:
+    """The ``complaints`` command: :func:`main`, then exit without tearing the interpreter down.
+
+    Everything the command writes is closed and synced when :func:`main` returns (DuckDB files,
+    documents, the run history), so what is left is freeing Dagster's, Polars' and DuckDB's
+    modules one by one: 0.7 s of a 4 s one-landlord run. Standard streams and logging are
+    flushed and the Dagster instance's temporary folder removed first.
+    """
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if _instance.cache_info().currsize:
+        _instance().dispose()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -8,6 +8,8 @@ implicit default must have a source.
 
 from __future__ import annotations
 
+import functools
+
 from pathlib import Path
 from typing import Any, Literal
 
@@ -99,6 +101,20 @@ class Route(_Strict):
         }
 
 
+@functools.cache
+def _strptime_understands(fmt: str) -> bool:
+    """Whether DuckDB's strptime accepts ``fmt``; asked once per format and process (a mapping is
+    validated several times a run, and an in-memory DuckDB connection costs more than the check)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        try:
+            con.execute("select try_strptime('01/01/2024', ?)", [fmt])
+        except duckdb.Error:
+            return False
+    return True
+
+
 class Mapping(_Strict):
     """One ``mappings/*.yaml`` file."""
 
@@ -122,25 +138,17 @@ class Mapping(_Strict):
     def _formats_parse(cls, formats: list[str]) -> list[str]:
         """Each format must be one DuckDB's strptime understands (``%d/%m/%Y``), checked here so
         a typo is a message naming the mapping and the key, not a failed query mid-ingest."""
-        import duckdb
-
-        con = duckdb.connect()
-        try:
-            for fmt in formats:
-                if "%" not in fmt:
-                    raise ValueError(
-                        f"'{fmt}' has no % codes; write it like '%d/%m/%Y' (day/month/year)"
-                    )
-                try:
-                    con.execute("select try_strptime('01/01/2024', ?)", [fmt])
-                except duckdb.Error:
-                    raise ValueError(
-                        f"'{fmt}' is not a date format DuckDB can read (use codes such as %d day, "
-                        "%m month, %Y four-digit year, %y two-digit year, %b month name, %H:%M "
-                        "time)"
-                    ) from None
-        finally:
-            con.close()
+        for fmt in formats:
+            if "%" not in fmt:
+                raise ValueError(
+                    f"'{fmt}' has no % codes; write it like '%d/%m/%Y' (day/month/year)"
+                )
+            if not _strptime_understands(fmt):
+                raise ValueError(
+                    f"'{fmt}' is not a date format DuckDB can read (use codes such as %d day, "
+                    "%m month, %Y four-digit year, %y two-digit year, %b month name, %H:%M "
+                    "time)"
+                )
         return formats
 
     @property

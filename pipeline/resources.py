@@ -287,19 +287,21 @@ class ComplaintsStore(dg.ConfigurableResource):
             yield
 
     @contextmanager
-    def session(self, landlord_id: str) -> Iterator[None]:
+    def session(self, landlord_id: str, threads: int | None = None) -> Iterator[None]:
         """Keep the landlord's DuckDB file open for a sequence of in-process runs.
 
         The command line runs a landlord's load and years one after another in its own process,
         under the landlord's writer lock. Opening and closing the file for every asset and check
         (about thirty times a landlord) cost more than their queries: inside a session,
         :meth:`connect` hands out cursors on one connection (their own transactions, the same
-        database), and the file is checkpointed and closed once at the end.
+        database), and the file is checkpointed and closed once at the end. ``threads`` caps
+        DuckDB's threads for the session (the command gives each of its processes its share of
+        the cores); default, DuckDB's own (every core).
         """
         path = self.warehouse(landlord_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         with self.writer_lock(landlord_id):
-            con = duckdb.connect(str(path))
+            con = duckdb.connect(str(path), config={"threads": threads} if threads else {})
             _SESSIONS[str(path)] = con
             try:
                 yield
