@@ -47,11 +47,6 @@ FAMILIES: tuple[str, ...] = (
     "overdue_promised_actions",
 )
 
-# Families that read a year's own inputs (year-end stock, TP09 population) and so run once per year;
-# every other family reads only the period tables and the years' date range, so one run serves all
-# the years of a compute_measures call.
-YEAR_FAMILIES: tuple[str, ...] = ("ch01_ch02", "tp09")
-
 # (measure, view, unit) of the measures that always have a breakdown 'none' row.
 HEADLINE_MEASURES: tuple[tuple[str, str, str], ...] = (
     *((f"received_{n}", "all", "count") for n in (1, 2)),

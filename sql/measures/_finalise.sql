@@ -4,7 +4,7 @@
 --
 -- 1. scaffold: every headline measure (measure_catalogue) has a breakdown 'none' row in every period,
 --    so an empty month shows 0 complaints or [U], never a missing line;
--- 2. trend: month and quarter rows (breakdown 'none') are repeated on the year as breakdown 'month'
+-- 2. trend: month and quarter rows (breakdown 'none') are repeated on their year as breakdown 'month'
 --    ('2024-04') and 'quarter' ('Q1');
 -- 3. value: percent = numerator / denominator x 100, per_1000 x 1000, wd = mean; count and gbp =
 --    numerator; a value given by the family (median, margin of error, flag) is kept;
@@ -64,7 +64,9 @@ trend as (
         r.value,
         r.unit
     from all_rows as r
-    cross join (select period_kind, period from measure_period where period_kind = 'year') as y
+    inner join measure_period as rp on rp.period = r.period
+    inner join measure_period as y
+        on y.period_kind = 'year' and rp.period_start between y.period_start and y.period_end
     where r.period_kind in ('month', 'quarter') and r.breakdown = 'none'
 ),
 

@@ -5,7 +5,7 @@
 -- the TSM count, tenant of owned lcra/lcho stock, not refused, anonymous only where accepted). A stage
 -- 2 is counted by its escalation's received date, and a stage 2 with no stage 1 is included.
 -- Denominator CH01(n): English units owned of that stock type at the year end (quarter and month rows
--- use the same year-end stock). CH02(n): of the CH01(n) numerator, in time under the regulator view
+-- use the same year-end stock; temp table stock_year, one row per year and stock type). CH02(n): of the CH01(n) numerator, in time under the regulator view
 -- (open, withdrawn and unanswered = not in time), split without / with extension.
 -- 'combined' adds the numerators and denominators of lcra and lcho.
 
@@ -52,7 +52,7 @@ grid as (
     select p.period_kind, p.period, s.stage, t.stock_type, t.units_owned
     from measure_period as p
     cross join (values (1), (2)) as s (stage)
-    cross join stock_year as t
+    inner join stock_year as t on p.period_start between t.year_start and t.year_end
 ),
 
 filled as (

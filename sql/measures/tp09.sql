@@ -66,7 +66,7 @@ per_type as (
 grid as (
     select p.period_kind, p.period, t.stock_type, t.population
     from measure_period as p
-    cross join tp09_population as t
+    inner join tp09_population as t on p.period_start between t.year_start and t.year_end
 ),
 
 filled as (

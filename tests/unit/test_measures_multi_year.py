@@ -98,7 +98,8 @@ def test_years_out_of_order_with_a_gap_equal_one_call_per_year():
     # reach the other years (families shared across the years read their whole date range)
     years = [ReportingYear.parse(y) for y in ("2025-26", "2023-24", "2025-26")]
     one_by_one, together = with_side_tables(loaded(False)), with_side_tables(loaded(False))
-    written = sum(compute_measures(one_by_one, code_landlord(), y) for y in years)
+    written = sum(compute_measures(one_by_one, code_landlord(), y) for y in dict.fromkeys(years))
+    # a year asked twice is computed (and counted) once
     assert compute_measures(together, code_landlord(), years) == written
     assert table(together) == table(one_by_one)
     assert len(table(together)) > 0
