@@ -9,7 +9,6 @@ implicit default must have a source.
 from __future__ import annotations
 
 import functools
-
 from pathlib import Path
 from typing import Any, Literal
 
