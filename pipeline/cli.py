@@ -691,8 +691,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     ]
     wanted = args.parallel if args.parallel is not None else min(os.cpu_count() or 1, 4)
     parallel = max(1, min(wanted, len(jobs)))
-    if parallel > 1:  # inherited by the worker processes
-        os.environ["COMPLAINTS_DUCKDB_THREADS"] = str(max(1, (os.cpu_count() or 1) // parallel))
+    if parallel > 1:  # each process its share of the cores; inherited by the workers
+        share = str(max(1, (os.cpu_count() or 1) // parallel))
+        os.environ["COMPLAINTS_DUCKDB_THREADS"] = share
+        os.environ.setdefault("POLARS_MAX_THREADS", share)  # read when Polars is first imported
     results = _run_all(jobs, parallel)
     failed = sorted(landlord for landlord, ok in results.items() if not ok)
     wall = time.perf_counter() - started
