@@ -77,6 +77,11 @@ def regime_trend_blocks(
             )
             section.text(f"{caption}: {figures}.")
             continue
+        gap = (
+            f" {NONE_RECORDED}: no answers sent in {country} that month."
+            if (frame["d0"] == NONE_RECORDED).any()
+            else ""
+        )
         section.add_chart(
             line_chart(
                 f"chart-{block_id}-{regime}",
@@ -87,8 +92,7 @@ def regime_trend_blocks(
                 x_label="Month",
                 y_label="Answered in time (%)",
                 summary=f"Percentage of all stage {stage} answers sent in {country} {when} that "
-                f"were in time, against {EXTERNAL_LIMITS[regime]} and against our policy's. "
-                f"{NONE_RECORDED}: no answers sent in {country} that month.",
+                f"were in time, against {EXTERNAL_LIMITS[regime]} and against our policy's." + gap,
                 percent=True,
                 table_columns={"d0": series[0][0], "d1": series[1][0]},
             )

@@ -195,8 +195,15 @@ def test_one_name_one_measure_across_documents(rendered):
             if len(keys) > 1:
                 continue  # the row names a group (a scheme, a stock type), not a measure
             text = html_lib.unescape(re.sub(r"<[^>]+>", "", first.group(1))).strip()
-            if any(text == label(fig.get("breakdown_value")) for fig in figures):
-                continue  # a breakdown table: the row names the group (a band, a body)
+            groups = {
+                label(part)
+                for fig in figures
+                for part in (fig.get("breakdown_value") or "").split("|")
+            }
+            if text in groups:
+                # a breakdown table: the row names the group (a band, a body), or one group of a
+                # two-way breakdown (the band of 'regime|band', countries in the columns)
+                continue
             meaning.setdefault(text, set()).update(keys)
     clashes = {text: keys for text, keys in meaning.items() if len(keys) > 1}
     assert not clashes, f"{name}: one name, several measures: {clashes}"
