@@ -72,7 +72,8 @@ def regime_trend_blocks(
                 section.note(f"{caption}: no answers sent in {country} in these months.")
                 continue
             figures = "; ".join(
-                f"{r['x']}: {series[0][0]} {r['d0']}, {series[1][0]} {r['d1']}"
+                f"{r['x']}: {r['d0']} against {EXTERNAL_LIMITS[regime]}, {r['d1']} against our "
+                "policy's"
                 for r in shown_months.iter_rows(named=True)
             )
             section.text(f"{caption}: {figures}.")
