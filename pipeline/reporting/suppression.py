@@ -4,7 +4,11 @@ One rule, used by every published table, chart and sentence:
 
 - **Primary**: a count from 1 to ``threshold - 1`` is shown as ``<5``. A rate (percentage, per
   1,000 homes) whose numerator is such a count, or any rate or average whose denominator is, is
-  shown as ``[c]``: with its denominator visible elsewhere the count could be worked back.
+  shown as ``[c]``: with its denominator visible elsewhere the count could be worked back. So is a
+  percentage of a count whose complement (denominator - numerator) is such a count: "90.9% of 11"
+  says 1 of the 11 was not in time. Not per-1,000-homes rates (their denominator is homes) nor
+  weighted survey percentages (a fractional weighted remainder is an estimate, not a count; their
+  unweighted answer counts go through the count rule themselves).
 - **Secondary**: a cell hidden only so that a total cannot give a primary cell away is shown as
   ``[c]`` (never ``<5``: it may be large). Within a breakdown (and, for a two- or three-way
   breakdown, within each of its rows and columns) a slice with exactly one hidden cell has its
@@ -101,6 +105,12 @@ def _cell() -> pl.Expr:
     )
 
 
+def _percent_of_counts() -> pl.Expr:
+    """A percentage of one count over another (whole numbers): its complement is a count too."""
+    whole = [pl.col(c).cast(pl.Float64) for c in ("numerator", "denominator")]
+    return (pl.col("unit") == "percent") & pl.all_horizontal(c == c.round(0) for c in whole)
+
+
 def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFrame:
     """Return the measures ``frame`` with ``display`` suppressed and a ``suppressed`` column.
 
@@ -138,6 +148,10 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
             (is_count & small(pl.col("value")))
             | (~is_count & small(pl.col("denominator")))
             | (pl.col("unit").is_in(_COUNT_NUMERATOR_UNITS) & small(pl.col("numerator")))
+            | (
+                _percent_of_counts()
+                & small(pl.col("denominator").cast(pl.Float64) - pl.col("numerator"))
+            )
         )
     ).fill_null(False)
     work = frame.with_row_index("_row").with_columns(

@@ -5,8 +5,9 @@ website version, the learning summary, the scheme and business-unit reports) are
 is rendered again with suppression turned off (its internal twin, same layout). Then:
 
 1. no table cell and no sentence shows a count from 1 to 4;
-2. no percentage is shown whose numerator (percentage x its visible denominator) is 1 to 4, and no
-   published measure row shows a rate whose numerator or denominator is 1 to 4;
+2. no percentage is shown whose numerator (percentage x its visible denominator), or whose
+   complement (denominator - numerator), is 1 to 4, and no published measure row shows a rate
+   whose numerator or denominator (or, for a percentage of counts, complement) is 1 to 4;
 3. every ``<5`` stands where the twin shows 1 to 4 (a count of 5 or more is never ``<5``), and every
    ``[c]`` is in the key's sense (withheld, not misstated);
 4. a chart bar whose label is suppressed carries no value;
@@ -186,15 +187,24 @@ def _small_cell(cell: str) -> bool:
     return re.fullmatch(r"[1-4]", cell) is not None
 
 
+def _reveals_small(numerator: int, total: int) -> bool:
+    """Whether a share numerator/total shown beside its total gives away a count of 1-4: the
+    numerator itself, or the rest of the total by subtraction (10 of 11 in time: 1 late)."""
+    return 0 < numerator < 5 or 0 < total - numerator < 5
+
+
 def _percent_leaks(text: str) -> list[str]:
-    """'x% of N' or 'x% (n of N)' statements whose numerator works back to 1-4."""
+    """'x% of N' or 'x% (n of N)' statements whose numerator, or whose complement N - numerator,
+    works back to 1-4."""
     leaks = []
     for match in re.finditer(r"(\d+(?:\.\d+)?)\s*%\s*(?:of|of the)\s+(\d[\d,]*)\b", text):
-        numerator = round(float(match.group(1)) * int(match.group(2).replace(",", "")) / 100)
-        if 0 < numerator < 5:
+        total = int(match.group(2).replace(",", ""))
+        numerator = round(float(match.group(1)) * total / 100)
+        if _reveals_small(numerator, total):
             leaks.append(match.group(0))
     for match in re.finditer(r"\((\d[\d,]*) of (\d[\d,]*)\)", text):
-        if 0 < int(match.group(1).replace(",", "")) < 5:
+        numerator, total = (int(match.group(i).replace(",", "")) for i in (1, 2))
+        if _reveals_small(numerator, total):
             leaks.append(match.group(0))
     return leaks
 
@@ -250,6 +260,11 @@ def test_published_documents_never_show_or_misstate_small_counts(
             )
             or mentions_small_count(cell)
         ]
+        problems += [
+            f"{name}: {caption}: {heading}: percentage reveals a small count: {p}"
+            for caption, heading, cell in table_cells(page)
+            for p in _percent_leaks(cell)
+        ]
         for text in sentences(page):
             if mentions_small_count(text):
                 problems.append(f"{name}: sentence states a small count: {text[:160]}")
@@ -281,8 +296,16 @@ def test_published_measure_rows_hide_every_rate_of_a_small_count(example):
         & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
     )
     small = lambda c: pl.col(c).is_between(1, 4)  # noqa: E731
+    # A percentage of counts (whole numerator and denominator; not a weighted survey share) also
+    # gives away its complement: 90.9% of 11 says 1 was not in time.
+    whole = (pl.col("numerator") == pl.col("numerator").round(0)) & (
+        pl.col("denominator") == pl.col("denominator").round(0)
+    )
+    complement = (pl.col("denominator") - pl.col("numerator")).is_between(1, 4)
     leaks = shown_rates.filter(
-        small("denominator") | (pl.col("unit").is_in(["percent", "per_1000"]) & small("numerator"))
+        small("denominator")
+        | (pl.col("unit").is_in(["percent", "per_1000"]) & small("numerator"))
+        | ((pl.col("unit") == "percent") & whole & complement)
     )
     assert leaks.is_empty(), leaks.head(5)
     # "<5" only where the count really is 1-4; a count of 5 or more that is hidden says [c].
