@@ -27,7 +27,7 @@ from pipeline.reporting.blocks import Metric, Section, breakdown_block, shown
 from pipeline.reporting.committee import TIMELINESS_METRICS, VOLUME_METRICS
 from pipeline.reporting.data import MEASURE_COLUMNS, Measures, query_frame
 from pipeline.reporting.pdf import PdfPrinter
-from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.suppression import suppress_combined, suppress_small_numbers
 from pipeline.reporting.tables import data_table
 from pipeline.rounding import ROUND_HALF_UP_MACRO
 from pipeline.sql import load_sql
@@ -139,7 +139,9 @@ def members_of(
         members.append(Member(landlord_id, name, cut, Measures(frame)))
     group = group.select(MEASURE_COLUMNS)
     if published:
-        group = suppress_small_numbers(group, threshold)
+        # Each member's column is published beside the group's: a group figure must not give
+        # away a member's hidden one by subtraction.
+        group = suppress_combined([m.measures.frame for m in members], group, threshold)
     return members, Measures(group)
 
 
@@ -174,7 +176,8 @@ def group_sections(
     names = ", ".join(m.name for m in members)
     summary = Section("group-summary", "The group at a glance")
     summary.text(
-        f"{len(members)} member landlords ({names}), {period.label}. Each member's column is its "
+        # The members are named, not counted: "4 members" reads as a small count of people.
+        f"The group's member landlords in {period.label}: {names}. Each member's column is its "
         "own figure; the group column adds the members' numerators and denominators (a rate is "
         "never an average of rates). LCRA figures for members with low-cost rental homes."
     )
@@ -262,7 +265,8 @@ def render_group_report(
     printer: PdfPrinter | None = None,
     group_name: str = "Housing group",
 ) -> dict[str, Path]:
-    """Write ``group_report.html/.pdf`` and ``group_measures.csv`` to ``output/group/<period>/``.
+    """Write ``group_report.html/.pdf`` and ``group_measures.csv`` to ``output/group/<period>/``
+    (``group_report_published.*`` and ``group_measures_published.csv`` when published).
 
     Parameters
     ----------
@@ -273,7 +277,9 @@ def render_group_report(
     output_root
         The output root holding the members' folders; the report goes to ``group/<period>/``.
     published
-        Website version: counts under ``threshold`` suppressed in every column.
+        Website version: counts under ``threshold`` suppressed in every column, and a group
+        figure hidden where it would give away one member's hidden figure
+        (:func:`pipeline.reporting.suppression.suppress_combined`).
     """
     from pipeline.config import Landlord
     from pipeline.reporting import render
@@ -297,7 +303,8 @@ def render_group_report(
         pdf=pdf,
         printer=printer,
     )
-    csv_path = out_dir / "group_measures.csv"
+    # Named like the report: the internal figures never overwrite the published ones beside it.
+    csv_path = out_dir / ("group_measures_published.csv" if published else "group_measures.csv")
     atomic_write_text(csv_path, formula_safe(group.frame.sort(MEASURE_COLUMNS[:9])).write_csv())
     return {**paths, "csv": csv_path}
 

@@ -111,7 +111,9 @@ def _percent_of_counts() -> pl.Expr:
     return (pl.col("unit") == "percent") & pl.all_horizontal(c == c.round(0) for c in whole)
 
 
-def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFrame:
+def suppress_small_numbers(
+    frame: pl.DataFrame, threshold: int = 5, *, also_hidden: pl.Series | None = None
+) -> pl.DataFrame:
     """Return the measures ``frame`` with ``display`` suppressed and a ``suppressed`` column.
 
     Parameters
@@ -121,6 +123,9 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
     threshold
         Counts below this (and above zero) are suppressed; from landlord.yaml
         ``thresholds.small_number_suppression`` (default 5).
+    also_hidden
+        Booleans, one per row: rows to hide as secondary cells whatever their value (a combined
+        figure that would give away a member's hidden one, :func:`suppress_combined`).
 
     Returns
     -------
@@ -159,7 +164,8 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
         primary.alias("_primary"),
         pl.col("breakdown_value").str.split("|").alias("_parts"),
     )
-    work = work.with_columns(pl.col("_primary").alias("_hidden"))
+    forced = pl.lit(False) if also_hidden is None else pl.lit(also_hidden).fill_null(False)
+    work = work.with_columns((pl.col("_primary") | forced).alias("_hidden"))
     group = [
         c for c in ("landlord_id", "measure", "period", "breakdown", "view") if c in frame.columns
     ]
@@ -225,6 +231,42 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
             "_row", "_cell", "_primary", "_hidden", "_parts", *[f"_slice{i}" for i in range(dims)]
         )
     )
+
+
+_CELL_KEY = ("measure", "period", "breakdown", "breakdown_value", "view")
+
+
+def suppress_combined(
+    members: list[pl.DataFrame], combined: pl.DataFrame, threshold: int = 5
+) -> pl.DataFrame:
+    """The combined (group) rows of several landlords as a published document shows them.
+
+    ``members`` are the landlords' rows already suppressed (as their own published documents show
+    them, so that no figure a member publishes differs between its report and the group's).
+    Beside the primary and secondary suppression of :func:`suppress_small_numbers`, a combined
+    figure is hidden (``[c]``) wherever exactly one member's figure of the same cell is hidden:
+    the combined figure minus the other members' would give it back. Hiding the combined figure,
+    never a second member's, keeps each member's figures as its own reports publish them.
+    """
+    if combined.is_empty():
+        return suppress_small_numbers(combined, threshold)
+    key = list(_CELL_KEY)
+    hidden_members = (
+        pl.concat([m.select(*key, "suppressed") for m in members if not m.is_empty()])
+        .group_by(key)
+        .agg(pl.col("suppressed").sum().alias("_members_hidden"))
+        if any(not m.is_empty() for m in members)
+        else pl.DataFrame(schema={**combined.select(key).schema, "_members_hidden": pl.UInt32})
+    )
+    lone = (
+        combined.select(key)
+        .with_row_index("_row")
+        .join(hidden_members, on=key, how="left")
+        .sort("_row")["_members_hidden"]
+        .eq(1)
+        .fill_null(False)
+    )
+    return suppress_small_numbers(combined, threshold, also_hidden=lone)
 
 
 def suppress_table(

@@ -27,17 +27,19 @@ import polars as pl
 import pytest
 
 from pipeline.config import load_landlord
+from pipeline.group_views import open_group
 from pipeline.ingest import ingest_workspace
 from pipeline.measures import compute_measures
-from pipeline.periods import ReportingYear
+from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting import render, schemes, suppression
 from pipeline.reporting.charts import PLOTLY_FILE
+from pipeline.reporting.group import render_group_report
 from pipeline.reporting.suppression import (
     NOT_ABOUT_PEOPLE,
     mentions_small_count,
     suppress_small_numbers,
 )
-from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT, warehouse_path
 
 pytestmark = pytest.mark.slow
 
@@ -234,6 +236,43 @@ def _misstated(page: str, twin: str) -> list[str]:
     return wrong
 
 
+def page_problems(name: str, path: Path, twin: str) -> list[str]:
+    """Everything wrong with one published page (``twin``: the same page unsuppressed)."""
+    problems: list[str] = []
+    page = path.read_text(encoding="utf-8")
+    # Weight (issue 16 point 9): plotly.js is shared beside the documents, not inlined.
+    if path.stat().st_size > 1_500_000:
+        problems.append(f"{name}: {path.stat().st_size:,} bytes, over 1.5 MB")
+    if '<figure class="chart"' in page and not (path.parent / PLOTLY_FILE).is_file():
+        problems.append(f"{name}: charts without {PLOTLY_FILE} beside the document")
+    problems += [
+        f"{name}: {caption}: {heading} {cell!r}"
+        for caption, heading, cell in table_cells(page)
+        if (
+            _small_cell(cell)
+            and not NOT_COUNTS.match(heading)
+            and not NOT_PEOPLE_ROWS.search(caption)
+        )
+        or mentions_small_count(cell)
+    ]
+    problems += [
+        f"{name}: {caption}: {heading}: percentage reveals a small count: {p}"
+        for caption, heading, cell in table_cells(page)
+        for p in _percent_leaks(cell)
+    ]
+    for text in sentences(page):
+        if mentions_small_count(text):
+            problems.append(f"{name}: sentence states a small count: {text[:160]}")
+        problems += [f"{name}: percentage reveals a small count: {p}" for p in
+                     _percent_leaks(text)]  # fmt: skip
+    for trace in chart_bars(page):
+        for value, text in zip(trace.get("x", []), trace.get("text") or [], strict=False):
+            if text in ("&lt;5", "<5", "[c]") and value is not None:
+                problems.append(f"{name}: chart bar {text} drawn at {value}")
+    problems += [f"{name}: {w}" for w in _misstated(page, twin)]
+    return problems
+
+
 @pytest.mark.parametrize("year", YEARS)
 def test_published_documents_never_show_or_misstate_small_counts(
     example, year, tmp_path, monkeypatch
@@ -244,39 +283,29 @@ def test_published_documents_never_show_or_misstate_small_counts(
     assert documents.keys() == twins.keys()
     problems: list[str] = []
     for name, path in documents.items():
-        page = path.read_text(encoding="utf-8")
-        # Weight (issue 16 point 9): plotly.js is shared beside the documents, not inlined.
-        if path.stat().st_size > 1_500_000:
-            problems.append(f"{name}: {path.stat().st_size:,} bytes, over 1.5 MB")
-        if '<figure class="chart"' in page and not (path.parent / PLOTLY_FILE).is_file():
-            problems.append(f"{name}: charts without {PLOTLY_FILE} beside the document")
-        problems += [
-            f"{name}: {caption}: {heading} {cell!r}"
-            for caption, heading, cell in table_cells(page)
-            if (
-                _small_cell(cell)
-                and not NOT_COUNTS.match(heading)
-                and not NOT_PEOPLE_ROWS.search(caption)
-            )
-            or mentions_small_count(cell)
-        ]
-        problems += [
-            f"{name}: {caption}: {heading}: percentage reveals a small count: {p}"
-            for caption, heading, cell in table_cells(page)
-            for p in _percent_leaks(cell)
-        ]
-        for text in sentences(page):
-            if mentions_small_count(text):
-                problems.append(f"{name}: sentence states a small count: {text[:160]}")
-            problems += [f"{name}: percentage reveals a small count: {p}" for p in
-                         _percent_leaks(text)]  # fmt: skip
-        for trace in chart_bars(page):
-            for value, text in zip(trace.get("x", []), trace.get("text") or [], strict=False):
-                if text in ("&lt;5", "<5", "[c]") and value is not None:
-                    problems.append(f"{name}: chart bar {text} drawn at {value}")
-        twin = twins[name].read_text(encoding="utf-8")
-        problems += [f"{name}: {w}" for w in _misstated(page, twin)]
+        problems += page_problems(name, path, twins[name].read_text(encoding="utf-8"))
     assert problems == [], "\n".join(problems[:40])
+
+
+def shown_rate_leaks(rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows (unsuppressed figures, with the published ``suppressed`` flag) of a rate left shown
+    whose numerator or denominator is 1-4, or, for a percentage of counts (whole numerator and
+    denominator; not a weighted survey share), whose complement is: 90.9% of 11 says 1 was late."""
+    shown_rates = rows.filter(
+        pl.col("unit").is_in(["percent", "per_1000", "wd"])
+        & ~pl.col("suppressed")
+        & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
+    )
+    small = lambda c: pl.col(c).is_between(1, 4)  # noqa: E731
+    whole = (pl.col("numerator") == pl.col("numerator").round(0)) & (
+        pl.col("denominator") == pl.col("denominator").round(0)
+    )
+    complement = (pl.col("denominator") - pl.col("numerator")).is_between(1, 4)
+    return shown_rates.filter(
+        small("denominator")
+        | (pl.col("unit").is_in(["percent", "per_1000"]) & small("numerator"))
+        | ((pl.col("unit") == "percent") & whole & complement)
+    )
 
 
 def test_published_measure_rows_hide_every_rate_of_a_small_count(example):
@@ -290,23 +319,7 @@ def test_published_measure_rows_hide_every_rate_of_a_small_count(example):
         on="_row",
         suffix="_published",
     )
-    shown_rates = internal.filter(
-        pl.col("unit").is_in(["percent", "per_1000", "wd"])
-        & ~pl.col("suppressed")
-        & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
-    )
-    small = lambda c: pl.col(c).is_between(1, 4)  # noqa: E731
-    # A percentage of counts (whole numerator and denominator; not a weighted survey share) also
-    # gives away its complement: 90.9% of 11 says 1 was not in time.
-    whole = (pl.col("numerator") == pl.col("numerator").round(0)) & (
-        pl.col("denominator") == pl.col("denominator").round(0)
-    )
-    complement = (pl.col("denominator") - pl.col("numerator")).is_between(1, 4)
-    leaks = shown_rates.filter(
-        small("denominator")
-        | (pl.col("unit").is_in(["percent", "per_1000"]) & small("numerator"))
-        | ((pl.col("unit") == "percent") & whole & complement)
-    )
+    leaks = shown_rate_leaks(internal)
     assert leaks.is_empty(), leaks.head(5)
     # "<5" only where the count really is 1-4; a count of 5 or more that is hidden says [c].
     small_shown = internal.filter(pl.col("display_published") == "<5")
@@ -336,3 +349,83 @@ def test_published_measure_rows_hide_every_rate_of_a_small_count(example):
         & ~pl.col("b").str.contains("|", literal=True)
     )
     assert lone.is_empty(), lone.head(5)
+
+
+@pytest.fixture(scope="module")
+def group_root(tmp_path_factory):
+    """Every example in its own warehouse file, as a housing group's runs leave them."""
+    root = tmp_path_factory.mktemp("group")
+    for name in EXAMPLES:
+        workspace = DEFAULT_WORKSPACES_ROOT / name
+        landlord = load_landlord(workspace)
+        path = warehouse_path(name, root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+        ingest_workspace(con, workspace, landlord, "test-key")
+        compute_measures(con, landlord, [ReportingYear.parse(y) for y in YEARS])
+        con.close()
+    return root
+
+
+SUPPRESSED = ("<5", "[c]")
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_published_group_report_never_shows_or_misstates_small_counts(group_root, year):
+    """The group report (every member beside the group's combined figures) under the same
+    properties, plus: a group figure is never shown beside exactly one hidden member figure (the
+    group minus the other members would give it back), and its published csv shows no figure the
+    published rows hide."""
+    con = open_group(group_root)
+    try:
+        period = parse_period(year)
+        published = render_group_report(con, period, group_root, published=True, pdf=False)
+        internal = render_group_report(con, period, group_root, published=False, pdf=False)
+        members = con.sql("select * from measures where period = ?", params=[year]).pl()
+    finally:
+        con.close()
+    page = published["html"].read_text(encoding="utf-8")
+    twin = internal["html"].read_text(encoding="utf-8")
+    problems = page_problems("group_report_published", published["html"], twin)
+    side_by_side = [t for t in tables(page) if t[1][-1:] == ["Group"]]
+    assert side_by_side, "no table of members beside the group"
+    for caption, _, rows in side_by_side:
+        for row in rows:
+            hidden = sum(cell in SUPPRESSED for cell in row[1:-1])
+            if hidden == 1 and row[-1] not in (*SUPPRESSED, "[U]"):
+                problems.append(f"{caption} / {row[0]}: group {row[-1]} beside one hidden member")
+    # The csv beside the published report is published too; the internal one is a separate file.
+    assert published["csv"] != internal["csv"]
+    shown = pl.read_csv(published["csv"], infer_schema_length=None)
+    combined = pl.read_csv(internal["csv"], infer_schema_length=None)
+    key = ["measure", "period", "breakdown", "breakdown_value", "view"]
+    both = combined.join(shown.select(*key, "suppressed", "display"), on=key, suffix="_published")
+    assert both.height == combined.height == shown.height
+    small_counts = both.filter(
+        (pl.col("unit") == "count")
+        & pl.col("value").is_between(1, 4)
+        & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
+        & (pl.col("display_published") != "<5")
+    )
+    problems += [f"group csv: count {r['measure']} {r['display']}" for r in small_counts.iter_rows(named=True)]  # fmt: skip
+    problems += [f"group csv: rate {r['measure']} {r['breakdown_value']} {r['numerator']}/{r['denominator']}" for r in shown_rate_leaks(both).iter_rows(named=True)]  # fmt: skip
+    # Hidden figures carry no number in the published csv.
+    hidden = shown.filter(pl.col("suppressed"))
+    assert hidden.select("value", "numerator", "denominator").null_count().sum_horizontal()[0] == (
+        3 * hidden.height
+    )
+    # A group row shown beside exactly one hidden member row (the members as published).
+    member_rows = pl.concat(
+        [
+            suppress_small_numbers(frame.drop("group_landlord"), 5).select(*key, "suppressed")
+            for frame in members.partition_by("group_landlord")
+        ]
+    )
+    lone = (
+        member_rows.group_by(key)
+        .agg(pl.col("suppressed").sum().alias("members_hidden"))
+        .join(shown.filter(~pl.col("suppressed")).select(*key, "display"), on=key)
+        .filter(pl.col("members_hidden") == 1)
+    )
+    problems += [f"group csv: {r['measure']} {r['breakdown_value']} {r['display']} beside one hidden member" for r in lone.iter_rows(named=True)]  # fmt: skip
+    assert problems == [], "\n".join(problems[:40])
