@@ -109,14 +109,17 @@ def combine_group_measures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql(load_sql("group/combine_measures.sql"), params={"group_id": GROUP_ID}).pl()
 
 
-def member_identity(landlord_id: str, root: Path | None = None) -> tuple[str, dt.date | None]:
-    """The member's name and data cut from its landlord.yaml when the workspace is at hand (the
-    group command may run where only the warehouses are), else its id and None."""
+def member_identity(
+    landlord_id: str, root: Path | None = None
+) -> tuple[str, dt.date | None, int | None]:
+    """The member's name, data cut and small-number threshold from its landlord.yaml when the
+    workspace is at hand (the group command may run where only the warehouses are), else its id
+    and None, None."""
     try:
         landlord = load_landlord(Path(root or workspaces.workspaces_root()) / landlord_id)
     except ConfigError:
-        return landlord_id, None
-    return landlord.name, landlord.data_cut_date
+        return landlord_id, None, None
+    return landlord.name, landlord.data_cut_date, landlord.thresholds.small_number_suppression
 
 
 def members_of(
@@ -133,9 +136,11 @@ def members_of(
     members = []
     for (landlord_id,), frame in sorted(rows.partition_by("group_landlord", as_dict=True).items()):
         frame = frame.select(MEASURE_COLUMNS)
+        name, cut, own_threshold = member_identity(landlord_id)
         if published:
-            frame = suppress_small_numbers(frame, threshold)
-        name, cut = member_identity(landlord_id)
+            # A member's column hides what its own published reports hide (a member may hide
+            # more than the group does), so no document shows one of its figures another hides.
+            frame = suppress_small_numbers(frame, max(threshold, own_threshold or threshold))
         members.append(Member(landlord_id, name, cut, Measures(frame)))
     group = group.select(MEASURE_COLUMNS)
     if published:

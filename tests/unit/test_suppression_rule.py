@@ -1,12 +1,13 @@
-"""The central suppression rule on percentages of counts: a shown percentage must not give away a
-count of 1-4 by its numerator, nor by subtraction from its total (issue 16 point 2)."""
+"""The central suppression rule (issue 16 point 2): a shown percentage must not give away a count of
+1-4 by its numerator, nor by subtraction from its total; a group figure must not give away a
+member's hidden figure by subtraction of the other members'."""
 
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
-from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.suppression import suppress_combined, suppress_small_numbers
 
 COLUMNS = ["measure", "period", "breakdown", "breakdown_value", "view", "numerator",
            "denominator", "value", "display", "unit"]  # fmt: skip
@@ -103,3 +104,50 @@ def test_a_percentage_hidden_for_its_complement_takes_a_second_cell_in_its_break
     shown = dict(zip(result["breakdown_value"], result["display"], strict=True))
     assert shown == {"a": "[c]", "b": "[c]", "c": "75.0"}
     assert result.filter(pl.col("breakdown_value") == "b")["suppressed_reason"][0] == "secondary"
+
+
+def count_row(value: float, measure: str = "received_1", breakdown_value: str = "all") -> tuple:
+    breakdown = "none" if breakdown_value == "all" else "service_area"
+    return (measure, "2024-25", breakdown, breakdown_value, "all", None, None, value,
+            f"{value:,.0f}", "count")  # fmt: skip
+
+
+def member(*rows: tuple) -> pl.DataFrame:
+    return suppress_small_numbers(pl.DataFrame(list(rows), schema=COLUMNS, orient="row"), 5)
+
+
+def test_a_group_figure_beside_one_hidden_member_figure_is_withheld():
+    members = [member(count_row(3)), member(count_row(40)), member(count_row(60))]
+    group = pl.DataFrame([count_row(103)], schema=COLUMNS, orient="row")
+    result = suppress_combined(members, group, 5).row(0, named=True)
+    # 103 - 40 - 60 would give the first member's 3 back: the group figure goes, not a member's
+    # (each member's figures stay as its own published reports show them).
+    assert (result["display"], result["suppressed_reason"], result["value"]) == ("[c]", "secondary", None)  # fmt: skip
+    assert [m["display"][0] for m in members] == ["<5", "40", "60"]
+
+
+def test_a_group_figure_beside_two_hidden_member_figures_is_shown():
+    members = [member(count_row(3)), member(count_row(2)), member(count_row(60))]
+    group = pl.DataFrame([count_row(65)], schema=COLUMNS, orient="row")
+    # 65 - 60 = 5 is the two hidden figures together: neither can be worked out.
+    assert suppress_combined(members, group, 5)["display"].to_list() == ["65"]
+
+
+def test_a_withheld_group_cell_takes_a_second_cell_of_the_groups_breakdown():
+    members = [
+        member(count_row(3, breakdown_value="repairs"), count_row(3)),
+        member(count_row(40, breakdown_value="repairs"), count_row(70, breakdown_value="rent"),
+               count_row(90, breakdown_value="asb"), count_row(200)),
+    ]  # fmt: skip
+    group = pl.DataFrame(
+        [count_row(43, breakdown_value="repairs"), count_row(70, breakdown_value="rent"),
+         count_row(90, breakdown_value="asb"), count_row(203)],
+        schema=COLUMNS, orient="row",
+    )  # fmt: skip
+    result = suppress_combined(members, group, 5)
+    shown = dict(zip(result["breakdown_value"], result["display"], strict=True))
+    # Repairs (43) and the total (203) less the second member's would give the first member's 3
+    # back; with repairs withheld, the group's own breakdown has one hidden cell, so the smallest
+    # other (rent) goes too.
+    assert shown == {"repairs": "[c]", "rent": "[c]", "asb": "90", "all": "[c]"}
+    assert result.filter(pl.col("suppressed"))["value"].null_count() == 3
