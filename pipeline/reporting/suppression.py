@@ -14,6 +14,8 @@ One rule, used by every published table, chart and sentence:
   breakdown, within each of its rows and columns) a slice with exactly one hidden cell has its
   smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell.
 - Zero stays zero: it identifies nobody.
+- **Combined figures** (the group report): a group figure beside exactly one hidden member figure
+  is ``[c]`` (:func:`suppress_combined`).
 
 Suppressed rows lose ``value``, ``numerator`` and ``denominator`` (set to null) so no chart, hover
 text or sentence built from them can show the number. Text built outside the measures table (counts
@@ -131,8 +133,8 @@ def suppress_small_numbers(
     -------
     polars.DataFrame
         Same rows and order; suppressed rows have ``value``, ``numerator`` and ``denominator`` null,
-        ``display`` ``<5`` (a small count) or ``[c]`` (a rate on a small count, or a secondary
-        cell), and ``suppressed_reason`` ``primary`` / ``secondary`` (null when shown).
+        ``display`` ``<5`` (a small count) or ``[c]`` (a rate on a small count, a percentage
+        leaving one by subtraction, or a secondary cell), and ``suppressed_reason`` ``primary`` / ``secondary`` (null when shown).
     """
     if frame.is_empty():
         return frame.with_columns(
