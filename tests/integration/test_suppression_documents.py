@@ -7,11 +7,15 @@ is rendered again with suppression turned off (its internal twin, same layout). 
 1. no table cell and no sentence shows a count from 1 to 4;
 2. no percentage is shown whose numerator (percentage x its visible denominator), or whose
    complement (denominator - numerator), is 1 to 4, and no published measure row shows a rate
-   whose numerator or denominator (or, for a percentage of counts, complement) is 1 to 4;
+   whose numerator or denominator (or, for a percentage of counts, complement) is 1 to 4; no
+   figure traced to such a row (pipeline/reporting/trace.py) is shown as a number;
 3. every ``<5`` stands where the twin shows 1 to 4 (a count of 5 or more is never ``<5``), and every
    ``[c]`` is in the key's sense (withheld, not misstated);
 4. a chart bar whose label is suppressed carries no value;
 5. each document is at most 1.5 MB, with plotly.js beside it when it has charts.
+
+The housing group's report of the four examples is checked the same way, and a group figure is never
+shown beside exactly one hidden member figure.
 """
 
 from __future__ import annotations
@@ -39,11 +43,13 @@ from pipeline.reporting.suppression import (
     mentions_small_count,
     suppress_small_numbers,
 )
+from pipeline.reporting.trace import KEYS, traced_figures
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT, warehouse_path
 
 pytestmark = pytest.mark.slow
 
 EXAMPLES = ["council_housing", "homes_plus", "housing21", "small_specialist"]
+SUPPRESSED = ("<5", "[c]")
 YEARS = ["2023-24", "2024-25", "2025-26"]
 
 
@@ -282,9 +288,37 @@ def test_published_documents_never_show_or_misstate_small_counts(
     twins = _unsuppressed_twins(monkeypatch, con, landlord, workspace, year, tmp_path / "twin")
     assert documents.keys() == twins.keys()
     problems: list[str] = []
+    leaking = leaking_rows(con.sql("select * from measures").pl())
     for name, path in documents.items():
         problems += page_problems(name, path, twins[name].read_text(encoding="utf-8"))
+        # Each figure traced to its row (pipeline/reporting/trace.py): a row whose figure would
+        # give away a count of 1-4 is never shown as a number.
+        for shown in traced_figures(path.read_text(encoding="utf-8")):
+            key = tuple(shown.get(k) for k in KEYS)
+            if (
+                key in leaking
+                and shown["text"] not in SUPPRESSED
+                and re.search(r"\d", shown["text"])
+            ):
+                problems.append(f"{name}: {shown['text']} shown for {leaking[key]}")
     assert problems == [], "\n".join(problems[:40])
+
+
+def leaking_rows(frame: pl.DataFrame) -> dict[tuple, str]:
+    """The measure rows (by trace key) a published document may not show as a number: a count of
+    1-4, a rate whose numerator or denominator is one, a percentage of counts whose complement is
+    one (unsuppressed figures, judged without the rule under test)."""
+    about_people = frame.filter(~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)).with_columns(
+        pl.lit(False).alias("suppressed")
+    )
+    counts = about_people.filter((pl.col("unit") == "count") & pl.col("value").is_between(1, 4))
+    rates = shown_rate_leaks(about_people).filter(pl.col("unit") != "wd")
+    return {
+        tuple(
+            row[k] for k in KEYS
+        ): f"{row['unit']} {row['numerator']}/{row['denominator']} {row['value']}"
+        for row in pl.concat([counts, rates]).iter_rows(named=True)
+    }
 
 
 def shown_rate_leaks(rows: pl.DataFrame) -> pl.DataFrame:
@@ -365,9 +399,6 @@ def group_root(tmp_path_factory):
         compute_measures(con, landlord, [ReportingYear.parse(y) for y in YEARS])
         con.close()
     return root
-
-
-SUPPRESSED = ("<5", "[c]")
 
 
 @pytest.mark.parametrize("year", YEARS)
