@@ -312,7 +312,7 @@ def leaking_rows(frame: pl.DataFrame) -> dict[tuple, str]:
         pl.lit(False).alias("suppressed")
     )
     counts = about_people.filter((pl.col("unit") == "count") & pl.col("value").is_between(1, 4))
-    rates = shown_rate_leaks(about_people).filter(pl.col("unit") != "wd")
+    rates = shown_rate_leaks(about_people)
     return {
         tuple(
             row[k] for k in KEYS
