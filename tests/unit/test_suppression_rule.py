@@ -67,6 +67,14 @@ def test_a_weighted_survey_share_is_not_hidden_for_its_fractional_remainder():
     assert not row["suppressed"] and row["display"] == "66.3"
 
 
+def test_a_margin_of_error_has_no_numerator_to_take_from_its_denominator():
+    # TP09's margin of error: a percentage with a sample size and no count above it.
+    margin = ("TP09_margin_of_error", "2024-25", "stock_type", "lcra", "regulator", None, 1650.0,
+              2.3, "2.3", "percent")  # fmt: skip
+    row = published(margin)
+    assert not row["suppressed"] and row["display"] == "2.3"
+
+
 def test_an_unweighted_survey_share_is_a_percentage_of_counts():
     # Every weight 1 (a landlord without weighting): 5 of 7 satisfied says 2 were not.
     row = published(headline("TP09", 5, 7))
