@@ -68,7 +68,9 @@ def count_text(value: float | int | None, published: bool, threshold: int = 5) -
 
 
 _SMALL_PATTERN = re.compile(
-    r"(?<![Ss]tage )\b(?P<n>one|two|three|four|a single|single|[1-4])\s+"
+    # "stage 2 complaints", "section 4 complaints procedure", "section 2.3 tenant handbook": a
+    # number naming a stage or a section of a document, not a count.
+    r"(?<![Ss]tage )(?<![Ss]ection )(?<!\d\.)\b(?P<n>one|two|three|four|a single|single|[1-4])\s+"
     r"(?P<noun>case|cases|determination|determinations|finding|findings|order|orders|complaint|"
     r"complaints|resident|residents|person|people|household|households|"
     r"investigation|investigations|decision|decisions|enquiry|enquiries|referral|referrals|"
