@@ -27,6 +27,7 @@ from pipeline.reporting.labels import (
     label,
 )
 from pipeline.reporting.precision import margin_text, meets_text, survey_meets_text
+from pipeline.reporting.regime_blocks import regime_band_table, regime_trend_blocks
 from pipeline.reporting.tables import data_table
 
 
@@ -107,36 +108,47 @@ def timeliness(ctx: ReportContext) -> Section:
         empty=f"Timeliness: {NOT_AVAILABLE}.",
     )
     _by_handler(ctx, section)
-    trend_block(
-        section,
-        "timeliness-month",
-        "Stage 1: all answers sent in time, by month",
-        m,
-        y,
-        [
-            Metric("Code's time limits", "response_in_time_1", view="regulator"),
-            Metric("Our policy's time limits", "response_in_time_1", view="management"),
-        ],
-        y_label="Answered in time (%)",
-        percent=True,
-        summary="Percentage of all stage 1 answers sent in each month that were in time, against "
-        "the Code's time limits and against our policy's.",
-    )
-    trend_block(
-        section,
-        "timeliness2-month",
-        "Stage 2: all answers sent in time, by month",
-        m,
-        y,
-        [
-            Metric("Code's time limits", "response_in_time_2", view="regulator"),
-            Metric("Our policy's time limits", "response_in_time_2", view="management"),
-        ],
-        y_label="Answered in time (%)",
-        percent=True,
-        summary="Percentage of all stage 2 answers sent in each month that were in time, against "
-        "the Code's time limits and against our policy's.",
-    )
+    if both:
+        for stage in (1, 2):
+            regime_trend_blocks(
+                section,
+                f"timeliness{stage}-month",
+                stage,
+                m,
+                y.months(),
+                when="in each month of the year",
+            )
+    else:
+        trend_block(
+            section,
+            "timeliness-month",
+            "Stage 1: all answers sent in time, by month",
+            m,
+            y,
+            [
+                Metric("Code's time limits", "response_in_time_1", view="regulator"),
+                Metric("Our policy's time limits", "response_in_time_1", view="management"),
+            ],
+            y_label="Answered in time (%)",
+            percent=True,
+            summary="Percentage of all stage 1 answers sent in each month that were in time, against "
+            "the Code's time limits and against our policy's.",
+        )
+        trend_block(
+            section,
+            "timeliness2-month",
+            "Stage 2: all answers sent in time, by month",
+            m,
+            y,
+            [
+                Metric("Code's time limits", "response_in_time_2", view="regulator"),
+                Metric("Our policy's time limits", "response_in_time_2", view="management"),
+            ],
+            y_label="Answered in time (%)",
+            percent=True,
+            summary="Percentage of all stage 2 answers sent in each month that were in time, against "
+            "the Code's time limits and against our policy's.",
+        )
     if "sct" in ctx.landlord.regimes:  # no Scottish ARC table for an England-only landlord
         section.add_table(
             metric_table(
@@ -156,11 +168,26 @@ def timeliness(ctx: ReportContext) -> Section:
             )
         )
     for stage in (1, 2):
+        caption = (
+            f"Open stage {stage} complaints past their deadline at the year end, by working days "
+            "overdue (against our policy's deadlines)"
+        )
+        if both:
+            regime_band_table(
+                section,
+                f"overdue-{stage}-regime",
+                f"{caption}, England and Scotland",
+                m,
+                f"overdue_{stage}",
+                y,
+                heading="Working days overdue",
+                total=f"All overdue stage {stage} complaints",
+            )
+            continue
         breakdown_block(
             section,
             f"overdue-{stage}",
-            f"Open stage {stage} complaints past their deadline at the year end, by working days "
-            "overdue (against our policy's deadlines)",
+            caption,
             m,
             f"overdue_{stage}",
             y,

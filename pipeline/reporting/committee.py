@@ -42,6 +42,11 @@ from pipeline.reporting.labels import (
     label,
 )
 from pipeline.reporting.precision import margin_text
+from pipeline.reporting.regime_blocks import (
+    has_both_regimes,
+    regime_band_table,
+    regime_trend_blocks,
+)
 from pipeline.reporting.tables import data_table
 from pipeline.reporting.targets import targets_section
 
@@ -405,9 +410,21 @@ def regimes_section(measures: Measures, period: Period) -> Section:
     return section
 
 
-def trend_section(measures: Measures, period: Period) -> Section:
+def trend_section(measures: Measures, period: Period, both_regimes: bool = False) -> Section:
     section = Section("trend", "Timeliness month by month, year to date")
     year = ReportingYear.containing(period.start)
+    if both_regimes:
+        months = [month for month in year.months() if month.end <= period.end]
+        for stage in (1, 2):
+            regime_trend_blocks(
+                section,
+                f"committee-timeliness-{stage}",
+                stage,
+                measures,
+                months,
+                when="each month so far this year",
+            )
+        return section
     # The year's month rows cut at the period end: the trend shows the year to date only.
     last_month = period.end.strftime("%Y-%m")
     to_date = Measures(
@@ -434,7 +451,9 @@ def trend_section(measures: Measures, period: Period) -> Section:
     return section
 
 
-def open_section(measures: Measures, period: Period, as_of: dt.date) -> Section:
+def open_section(
+    measures: Measures, period: Period, as_of: dt.date, both_regimes: bool = False
+) -> Section:
     section = Section("open", "Open and overdue complaints")
     section.text(
         f"Positions on {as_of:%-d %B %Y}: complaints open by working days since they were "
@@ -450,6 +469,9 @@ def open_section(measures: Measures, period: Period, as_of: dt.date) -> Section:
         )
     )
     for stage in (1, 2):
+        if both_regimes:
+            _open_by_regime(section, measures, period, stage)
+            continue
         breakdown_block(
             section,
             f"open-{stage}",
@@ -476,6 +498,31 @@ def open_section(measures: Measures, period: Period, as_of: dt.date) -> Section:
             sort_by_value=False,
         )
     return section
+
+
+def _open_by_regime(section: Section, measures: Measures, period: Period, stage: int) -> None:
+    """The ageing of open and overdue stages with England and Scotland apart (issue 21)."""
+    regime_band_table(
+        section,
+        f"open-{stage}-regime",
+        f"Open stage {stage} complaints by working days since received, England and Scotland",
+        measures,
+        f"open_{stage}",
+        period,
+        heading="Working days open",
+        total=f"All open stage {stage} complaints",
+        empty=f"No open stage {stage} complaints recorded.",
+    )
+    regime_band_table(
+        section,
+        f"overdue-{stage}-regime",
+        f"Open stage {stage} complaints past their deadline, England and Scotland",
+        measures,
+        f"overdue_{stage}",
+        period,
+        heading="Working days overdue",
+        total=f"All overdue stage {stage} complaints",
+    )
 
 
 def overdue_improvements(
@@ -647,11 +694,12 @@ def committee_sections(
         volumes_section(measures, period),
         handling_section(con, landlord, measures, period),
     ]
-    if {"eng", "sct"} <= set(landlord.regimes):
+    both = has_both_regimes(landlord)
+    if both:
         sections.append(regimes_section(measures, period))
     sections += [
-        trend_section(measures, period),
-        open_section(measures, period, as_of),
+        trend_section(measures, period, both),
+        open_section(measures, period, as_of, both),
         ombudsman_section(con, landlord, measures, period, as_of),
         themes_section(measures, period),
     ]

@@ -6,6 +6,12 @@
 -- the data cut when that is earlier (nothing is known after the cut). Age = wd(received, X); past
 -- deadline = X after the management extended deadline; bands of wd(deadline, X) (a weekend day
 -- just after the deadline is overdue by 0 WD and falls in the first band).
+--
+-- Each stage's deadline comes from its own regime's timescales (stage_timeliness joins the policy
+-- timescales on the regime), so a Scottish stage is overdue against the SPSO-based policy limits and
+-- an English one against the Code-based limits. Rows by `regime` and `regime|band` let a landlord
+-- with homes in both countries show them apart (issue 21): one mixed count hides which regime's
+-- deadlines are being missed.
 
 with
 
@@ -35,6 +41,7 @@ open_stages as (
     select
         a.as_of_date,
         s.stage,
+        s.regime,
         a.as_of_idx - s.received_idx as age_wd,
         a.as_of_ceil_idx > s.mgt_extended_idx as overdue,
         a.as_of_idx - s.mgt_extended_idx as overdue_wd
@@ -55,6 +62,7 @@ banded as (
     select
         as_of_date,
         stage,
+        regime,
         case
             when age_wd <= 5 then '0-5'
             when age_wd <= 10 then '6-10'
@@ -75,18 +83,47 @@ banded as (
 counts as (
     select
         as_of_date, 'open_' || stage as measure,
-        case when grouping(age_band) = 0 then 'band' else 'none' end as breakdown,
-        coalesce(age_band, 'all') as breakdown_value, count(*) as stages
+        case
+            when grouping(regime) = 0 and grouping(age_band) = 0 then 'regime|band'
+            when grouping(regime) = 0 then 'regime'
+            when grouping(age_band) = 0 then 'band'
+            else 'none'
+        end as breakdown,
+        case
+            when grouping(regime) = 0 and grouping(age_band) = 0 then regime || '|' || age_band
+            else coalesce(regime, age_band, 'all')
+        end as breakdown_value,
+        count(*) as stages
     from banded
-    group by grouping sets ((as_of_date, stage), (as_of_date, stage, age_band))
+    group by grouping sets (
+        (as_of_date, stage),
+        (as_of_date, stage, age_band),
+        (as_of_date, stage, regime),
+        (as_of_date, stage, regime, age_band)
+    )
     union all
     select
         as_of_date, 'overdue_' || stage,
-        case when grouping(overdue_band) = 0 then 'band' else 'none' end,
-        coalesce(overdue_band, 'all'), count(*)
+        case
+            when grouping(regime) = 0 and grouping(overdue_band) = 0 then 'regime|band'
+            when grouping(regime) = 0 then 'regime'
+            when grouping(overdue_band) = 0 then 'band'
+            else 'none'
+        end,
+        case
+            when grouping(regime) = 0 and grouping(overdue_band) = 0
+                then regime || '|' || overdue_band
+            else coalesce(regime, overdue_band, 'all')
+        end,
+        count(*)
     from banded
     where overdue_band is not null
-    group by grouping sets ((as_of_date, stage), (as_of_date, stage, overdue_band))
+    group by grouping sets (
+        (as_of_date, stage),
+        (as_of_date, stage, overdue_band),
+        (as_of_date, stage, regime),
+        (as_of_date, stage, regime, overdue_band)
+    )
 ),
 
 final as (

@@ -195,8 +195,15 @@ def test_one_name_one_measure_across_documents(rendered):
             if len(keys) > 1:
                 continue  # the row names a group (a scheme, a stock type), not a measure
             text = html_lib.unescape(re.sub(r"<[^>]+>", "", first.group(1))).strip()
-            if any(text == label(fig.get("breakdown_value")) for fig in figures):
-                continue  # a breakdown table: the row names the group (a band, a body)
+            groups = {
+                label(part)
+                for fig in figures
+                for part in (fig.get("breakdown_value") or "").split("|")
+            }
+            if text in groups:
+                # a breakdown table: the row names the group (a band, a body), or one group of a
+                # two-way breakdown (the band of 'regime|band', countries in the columns)
+                continue
             meaning.setdefault(text, set()).update(keys)
     clashes = {text: keys for text, keys in meaning.items() if len(keys) > 1}
     assert not clashes, f"{name}: one name, several measures: {clashes}"
@@ -431,3 +438,49 @@ def test_tp09_precision_is_never_a_bare_yes_or_a_zero_margin(rendered):
             cells = re.findall(r"<td[^>]*>(.*?)</td>", table.group(0), re.DOTALL)
             words = {re.sub(r"<[^>]+>", "", c).strip() for c in cells}
             assert not words & {"Yes", "No"}, (name, doc, words)
+
+
+_REGIME_TREND = re.compile(
+    r'id="chart-(?:committee-timeliness-\d|timeliness\d-month)-(eng|sct)-data"'
+)
+
+
+_REGIME_SENTENCE = re.compile(r"(England|Scotland), stage 1: all answers sent in time, by month: ")
+_COUNTRY = {"England": "eng", "Scotland": "sct"}
+
+
+def test_england_and_scotland_apart_only_for_a_landlord_in_both(rendered):
+    """Homes Plus (England and Scotland) shows the monthly timeliness trend and the open/overdue
+    ageing per country, each figure from its country's row; an England-only landlord keeps the
+    single chart and tables (issue 16 point 5, issue 21)."""
+    name, _, landlord, _, documents = rendered
+    both = {"eng", "sct"} <= set(landlord.regimes)
+    assert both is (name == "homes_plus")
+    for doc in ("annual", "annual_published", "committee"):
+        page = documents[doc][0]
+        split = set(_REGIME_TREND.findall(page))
+        # A country whose published months are mostly withheld (a small count, or one left by
+        # subtraction) has too few points for a chart: its months read as a sentence instead.
+        as_text = {_COUNTRY[c] for c in _REGIME_SENTENCE.findall(page)}
+        # the mixed trend's caption (a chart, or a sentence when too few months have figures)
+        mixed = "Stage 1: all answers sent in time, by month" in page
+        assert split | as_text == ({"eng", "sct"} if both else set()), (name, doc, split)
+        assert doc == "annual_published" or not as_text, (name, doc, as_text)
+        assert mixed is not both, (name, doc)
+        for regime in split:
+            # the country's chart data table holds that country's rows only
+            table = re.search(
+                rf'id="chart-[a-z0-9-]*-{regime}-data".*?</table>', page, re.DOTALL
+            ).group(0)
+            shown = traced_figures(table)
+            assert shown and {(f["breakdown"], f["breakdown_value"]) for f in shown} == {
+                ("regime", regime)
+            }, (doc, regime)
+    committee = documents["committee"][0]
+    ageing = re.search(r'id="tbl-open-1-regime".*?</table>', committee, re.DOTALL)
+    assert (ageing is not None) is both, name
+    if both:
+        keys = {(f["breakdown"], f["breakdown_value"]) for f in traced_figures(ageing.group(0))}
+        assert ("regime", "eng") in keys and ("regime", "sct") in keys
+        assert any(b == "regime|band" and v.startswith("sct|") for b, v in keys)
+        assert 'id="tbl-open-1"' not in committee

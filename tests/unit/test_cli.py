@@ -339,3 +339,40 @@ def test_default_year_is_the_latest_year_ended_by_the_data_cut(cut, expected):
             return type("L", (), {"data_cut_date": dt.date.fromisoformat(cut)})()
 
     assert cli._default_year(Store(), "any") == expected
+
+
+@pytest.mark.parametrize(("value", "threads"), [("1", 1), ("3", 3), ("0", None), ("x", None)])
+def test_duckdb_threads_is_this_process_share_of_the_cores(monkeypatch, value, threads):
+    monkeypatch.setenv("COMPLAINTS_DUCKDB_THREADS", value)
+    assert cli._duckdb_threads() == threads
+
+
+def test_duckdb_threads_default_is_duckdbs_own(monkeypatch):
+    monkeypatch.delenv("COMPLAINTS_DUCKDB_THREADS", raising=False)
+    assert cli._duckdb_threads() is None
+
+
+def test_console_flushes_its_output_and_keeps_the_exit_code(tmp_path):
+    # console() ends the process without the interpreter's teardown: what was printed must still
+    # arrive, and a usage error must still exit 2
+    (tmp_path / "alpha").mkdir()
+    (tmp_path / "alpha" / "landlord.yaml").write_text("landlord_id: alpha\n")
+    listing = subprocess.run(
+        [sys.executable, "-c", "from pipeline import cli; cli.console()", "list",
+         "--workspaces-root", str(tmp_path)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.splitlines()[0] == f"workspaces root: {tmp_path.resolve()}"
+    assert listing.stdout.rstrip().endswith(cli_years_line())
+    usage = subprocess.run(
+        [sys.executable, "-c", "from pipeline import cli; cli.console()", "run", "--year", "1999"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert usage.returncode == 2
+
+
+def cli_years_line() -> str:
+    from pipeline.partition_keys import REPORTING_YEARS
+
+    return f"reporting years: {', '.join(REPORTING_YEARS)}"

@@ -1,0 +1,238 @@
+"""England and Scotland apart in the timeliness trend and the open/overdue ageing (issue 16 point 5,
+issue 21): one chart per country named in its title, legend and data table, one column per country
+in the ageing tables, every figure traced to its row, suppression through the central rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+
+import polars as pl
+
+from pipeline.periods import ReportingYear, parse_period
+from pipeline.reporting.blocks import Section
+from pipeline.reporting.committee import open_section, trend_section
+from pipeline.reporting.data import MEASURE_COLUMNS, Measures
+from pipeline.reporting.regime_blocks import regime_band_table, regime_trend_blocks
+from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.trace import finish, plain, traced_figures
+
+YEAR = ReportingYear.parse("2024-25")
+MONTHS = YEAR.months()[:3]  # Apr, May, Jun 2024
+
+
+def row(period, measure, breakdown, value, view, numerator, denominator, unit="percent"):
+    p = parse_period(period)
+    if unit == "percent":
+        result = numerator / denominator * 100
+        display = f"{result:.1f}"
+    else:
+        result, display = numerator, f"{numerator:.0f}"
+    return {
+        "landlord_id": "t",
+        "period_kind": p.kind,
+        "period": p.key,
+        "period_start": p.start,
+        "period_end": p.end,
+        "measure": measure,
+        "breakdown": breakdown,
+        "breakdown_value": value,
+        "view": view,
+        "numerator": float(numerator),
+        "denominator": None if denominator is None else float(denominator),
+        "value": float(result),
+        "display": display,
+        "unit": unit,
+    }
+
+
+def frame(rows):
+    return pl.DataFrame(
+        rows, schema_overrides={"period_start": pl.Date, "period_end": pl.Date}
+    ).select(MEASURE_COLUMNS)
+
+
+def trend_rows():
+    """Stage 1 answers in time by month and country; Scotland answered nothing in May and only
+    three answers in June (a small count a published version must hide). Every other month has
+    at least 5 answers in time and 5 late, so neither it nor its complement is a small count."""
+    answered = {
+        ("2024-04", "eng"): (45, 50),
+        ("2024-05", "eng"): (40, 50),
+        ("2024-06", "eng"): (44, 50),
+        ("2024-04", "sct"): (45, 50),
+        ("2024-06", "sct"): (3, 3),
+    }
+    rows = []
+    for (month, regime), (in_time, total) in answered.items():
+        for view in ("regulator", "management"):
+            rows.append(row(month, "response_in_time_1", "regime", regime, view, in_time, total))
+    for month in ("2024-04", "2024-05", "2024-06"):
+        # the mixed year row the England-only chart reads
+        eng, sct = answered[(month, "eng")], answered.get((month, "sct"), (0, 0))
+        for view in ("regulator", "management"):
+            mixed = row(YEAR.key, "response_in_time_1", "month", month, view, 1, 1)
+            mixed |= {
+                "numerator": float(eng[0] + sct[0]),
+                "denominator": float(eng[1] + sct[1]),
+                "value": (eng[0] + sct[0]) / (eng[1] + sct[1]) * 100,
+                "display": f"{(eng[0] + sct[0]) / (eng[1] + sct[1]) * 100:.1f}",
+            }
+            rows.append(mixed)
+    return frame(rows)
+
+
+def charts(section):
+    return [b.chart for b in section.blocks if b.kind == "chart"]
+
+
+def test_one_chart_per_country_named_in_title_legend_summary_and_table():
+    section = Section("s", "S")
+    regime_trend_blocks(section, "t", 1, Measures(trend_rows()), MONTHS, when="in each month")
+    england, scotland = charts(section)
+    assert england.title == "England, stage 1: all answers sent in time, by month"
+    assert scotland.title == "Scotland, stage 1: all answers sent in time, by month"
+    legend = [t["name"] for t in _traces(scotland)]
+    assert legend == ["Scotland: the SPSO's time limits", "Scotland: our policy's time limits"]
+    assert "England: the Code's time limits" in plain(str(england.html))
+    assert "in Scotland" in scotland.summary and "SPSO" in scotland.summary
+    table = str(scotland.table.html)
+    assert "Data for: Scotland" in table and "Scotland: the SPSO" in table
+    # May: no Scottish answers, so no row and no point; said as such, never a made-up 0
+    assert _traces(scotland)[0]["y"] == [90.0, None, 100.0]
+    assert "–: no answers sent in Scotland that month." in scotland.summary
+    assert "no answers sent" not in england.summary
+
+
+def test_every_trend_figure_is_traced_to_its_month_and_regime_row():
+    section = Section("s", "S")
+    regime_trend_blocks(section, "t", 1, Measures(trend_rows()), MONTHS, when="in each month")
+    figures = traced_figures(finish(str(charts(section)[1].table.html)))
+    keys = {
+        (f["period"], f["breakdown"], f["breakdown_value"], f["view"], f["text"]) for f in figures
+    }
+    assert keys == {
+        ("2024-04", "regime", "sct", "regulator", "90.0"),
+        ("2024-04", "regime", "sct", "management", "90.0"),
+        ("2024-06", "regime", "sct", "regulator", "100.0"),
+        ("2024-06", "regime", "sct", "management", "100.0"),
+    }
+
+
+def test_published_trend_hides_a_small_countrys_month_through_the_central_rule():
+    published = Measures(suppress_small_numbers(trend_rows()))
+    section = Section("s", "S")
+    regime_trend_blocks(section, "t", 1, published, MONTHS, when="in each month")
+    # June's 3 of 3 Scottish answers read [c] and are not drawn: one point left is not a trend,
+    # so Scotland's months are a sentence; England keeps its chart.
+    assert [c.chart_id for c in charts(section)] == ["chart-t-eng"]
+    (sentence,) = [b.text for b in section.blocks if b.kind == "text"]
+    assert plain(sentence).startswith("Scotland, stage 1: all answers sent in time, by month: ")
+    june = [f for f in traced_figures(finish(sentence)) if f["period"] == "2024-06"]
+    assert {(f["view"], f["text"]) for f in june} == {("regulator", "[c]"), ("management", "[c]")}
+    assert "100.0" not in plain(sentence)
+
+
+def test_committee_trend_splits_only_for_a_landlord_in_both_countries():
+    period = parse_period("2024-25-Q1")
+    measures = Measures(trend_rows())
+    mixed = charts(trend_section(measures, period))
+    assert [c.chart_id for c in mixed] == ["chart-committee-timeliness-1"]
+    assert "England" not in mixed[0].title
+    split = charts(trend_section(measures, period, both_regimes=True))
+    assert [c.chart_id for c in split] == [
+        "chart-committee-timeliness-1-eng",
+        "chart-committee-timeliness-1-sct",
+    ]
+
+
+def ageing_rows():
+    q1 = "2024-25-Q1"
+    rows = [
+        row(q1, "open_1", "none", "all", "management", 18, None, "count"),
+        row(q1, "open_1", "band", "0-5", "management", 9, None, "count"),
+        row(q1, "open_1", "band", "6-10", "management", 7, None, "count"),
+        row(q1, "open_1", "band", "41+", "management", 2, None, "count"),
+        row(q1, "open_1", "regime", "eng", "management", 12, None, "count"),
+        row(q1, "open_1", "regime", "sct", "management", 6, None, "count"),
+        row(q1, "open_1", "regime|band", "eng|0-5", "management", 5, None, "count"),
+        row(q1, "open_1", "regime|band", "eng|6-10", "management", 5, None, "count"),
+        row(q1, "open_1", "regime|band", "eng|41+", "management", 2, None, "count"),
+        row(q1, "open_1", "regime|band", "sct|0-5", "management", 4, None, "count"),
+        row(q1, "open_1", "regime|band", "sct|6-10", "management", 2, None, "count"),
+    ]
+    return frame(rows)
+
+
+def ageing_table(measures):
+    section = Section("s", "S")
+    regime_band_table(
+        section,
+        "open-1-regime",
+        "Open stage 1 complaints, England and Scotland",
+        measures,
+        "open_1",
+        "2024-25-Q1",
+        heading="Working days open",
+        total="All open stage 1 complaints",
+    )
+    (block,) = section.blocks
+    return finish(str(block.table.html))
+
+
+def body_rows(page):
+    """The body rows' cell texts (the footnote row, one cell, left out)."""
+    body = re.search(r"<tbody\b.*?</tbody>", page, re.S).group(0)
+    cells = [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<td\b[^>]*>(.*?)</td>", r, re.S)
+        ]
+        for r in re.findall(r"<tr\b[^>]*>(.*?)</tr>", body, re.S)
+    ]
+    return [c for c in cells if c]
+
+
+def test_ageing_table_has_a_column_per_country_bands_in_order_and_totals():
+    page = ageing_table(Measures(ageing_rows()))
+    assert "<th" in page and ">England<" in page and ">Scotland<" in page
+    assert body_rows(page) == [
+        ["0-5", "5", "4"],
+        ["6-10", "5", "2"],
+        ["41+", "2", "–"],
+        ["All open stage 1 complaints", "12", "6"],
+    ]
+    traced = {(f["breakdown"], f["breakdown_value"], f["text"]) for f in traced_figures(page)}
+    assert ("regime|band", "sct|0-5", "4") in traced and ("regime", "eng", "12") in traced
+    assert len(traced) == 7  # every figure shown, none for the empty cell
+
+
+def test_published_ageing_table_suppresses_small_counts_and_their_complements():
+    page = ageing_table(Measures(suppress_small_numbers(ageing_rows())))
+    shown = body_rows(page)
+    # Scotland 0-5 (4) and 6-10 (2) are primary (<5); England 41+ (2) too. England's 0-5 / 6-10
+    # would give the 41+ away from the England total: one of them is hidden as secondary.
+    assert shown[0][2] == "<5" and shown[1][2] == "<5" and shown[2][1] == "<5"
+    assert "[c]" in {shown[0][1], shown[1][1]}
+    assert shown[3] == ["All open stage 1 complaints", "12", "6"]
+
+
+def test_committee_open_section_splits_only_for_a_landlord_in_both_countries():
+    period = parse_period("2024-25-Q1")
+    measures = Measures(ageing_rows())
+    as_of = dt.date(2024, 6, 30)
+    split = open_section(measures, period, as_of, both_regimes=True)
+    ids = [b.table.table_id for b in split.blocks if b.kind == "table"]
+    assert "tbl-open-1-regime" in ids and "tbl-open-1" not in ids
+    single = open_section(measures, period, as_of)
+    ids = [b.table.table_id for b in single.blocks if b.kind == "table"]
+    assert "tbl-open-1" in ids and not any(i.endswith("-regime") for i in ids)
+
+
+def _traces(chart) -> list[dict]:
+    """The Plotly traces of a chart's HTML fragment."""
+    text = plain(str(chart.html))
+    traces, _ = json.JSONDecoder().raw_decode(text, text.index('[{"type"'))
+    return traces
