@@ -755,8 +755,9 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
         + (
             [
                 "Published version: counts from 1 to 4 are shown as <5; a rate of such a count, "
-                "and a figure hidden only so that a total cannot reveal one (secondary "
-                "suppression), are shown as [c]."
+                "a percentage whose remainder (its total minus its share) is such a count, and a "
+                "figure hidden only so that a total cannot reveal one (secondary suppression), "
+                "are shown as [c]."
             ]
             if ctx.published
             else []

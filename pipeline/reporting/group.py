@@ -27,7 +27,7 @@ from pipeline.reporting.blocks import Metric, Section, breakdown_block, shown
 from pipeline.reporting.committee import TIMELINESS_METRICS, VOLUME_METRICS
 from pipeline.reporting.data import MEASURE_COLUMNS, Measures, query_frame
 from pipeline.reporting.pdf import PdfPrinter
-from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.suppression import suppress_combined, suppress_small_numbers
 from pipeline.reporting.tables import data_table
 from pipeline.rounding import ROUND_HALF_UP_MACRO
 from pipeline.sql import load_sql
@@ -109,14 +109,17 @@ def combine_group_measures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql(load_sql("group/combine_measures.sql"), params={"group_id": GROUP_ID}).pl()
 
 
-def member_identity(landlord_id: str, root: Path | None = None) -> tuple[str, dt.date | None]:
-    """The member's name and data cut from its landlord.yaml when the workspace is at hand (the
-    group command may run where only the warehouses are), else its id and None."""
+def member_identity(
+    landlord_id: str, root: Path | None = None
+) -> tuple[str, dt.date | None, int | None]:
+    """The member's name, data cut and small-number threshold from its landlord.yaml when the
+    workspace is at hand (the group command may run where only the warehouses are), else its id
+    and None, None."""
     try:
         landlord = load_landlord(Path(root or workspaces.workspaces_root()) / landlord_id)
     except ConfigError:
-        return landlord_id, None
-    return landlord.name, landlord.data_cut_date
+        return landlord_id, None, None
+    return landlord.name, landlord.data_cut_date, landlord.thresholds.small_number_suppression
 
 
 def members_of(
@@ -133,13 +136,17 @@ def members_of(
     members = []
     for (landlord_id,), frame in sorted(rows.partition_by("group_landlord", as_dict=True).items()):
         frame = frame.select(MEASURE_COLUMNS)
+        name, cut, own_threshold = member_identity(landlord_id)
         if published:
-            frame = suppress_small_numbers(frame, threshold)
-        name, cut = member_identity(landlord_id)
+            # A member's column hides what its own published reports hide (a member may hide
+            # more than the group does), so no document shows one of its figures another hides.
+            frame = suppress_small_numbers(frame, max(threshold, own_threshold or threshold))
         members.append(Member(landlord_id, name, cut, Measures(frame)))
     group = group.select(MEASURE_COLUMNS)
     if published:
-        group = suppress_small_numbers(group, threshold)
+        # Each member's column is published beside the group's: a group figure must not give
+        # away a member's hidden one by subtraction.
+        group = suppress_combined([m.measures.frame for m in members], group, threshold)
     return members, Measures(group)
 
 
@@ -174,7 +181,8 @@ def group_sections(
     names = ", ".join(m.name for m in members)
     summary = Section("group-summary", "The group at a glance")
     summary.text(
-        f"{len(members)} member landlords ({names}), {period.label}. Each member's column is its "
+        # The members are named, not counted: "4 members" reads as a small count of people.
+        f"The group's member landlords in {period.label}: {names}. Each member's column is its "
         "own figure; the group column adds the members' numerators and denominators (a rate is "
         "never an average of rates). LCRA figures for members with low-cost rental homes."
     )
@@ -262,7 +270,8 @@ def render_group_report(
     printer: PdfPrinter | None = None,
     group_name: str = "Housing group",
 ) -> dict[str, Path]:
-    """Write ``group_report.html/.pdf`` and ``group_measures.csv`` to ``output/group/<period>/``.
+    """Write ``group_report.html/.pdf`` and ``group_measures.csv`` to ``output/group/<period>/``
+    (``group_report_published.*`` and ``group_measures_published.csv`` when published).
 
     Parameters
     ----------
@@ -273,7 +282,9 @@ def render_group_report(
     output_root
         The output root holding the members' folders; the report goes to ``group/<period>/``.
     published
-        Website version: counts under ``threshold`` suppressed in every column.
+        Website version: counts under ``threshold`` suppressed in every column, and a group
+        figure hidden where it would give away one member's hidden figure
+        (:func:`pipeline.reporting.suppression.suppress_combined`).
     """
     from pipeline.config import Landlord
     from pipeline.reporting import render
@@ -297,7 +308,8 @@ def render_group_report(
         pdf=pdf,
         printer=printer,
     )
-    csv_path = out_dir / "group_measures.csv"
+    # Named like the report: the internal figures never overwrite the published ones beside it.
+    csv_path = out_dir / ("group_measures_published.csv" if published else "group_measures.csv")
     atomic_write_text(csv_path, formula_safe(group.frame.sort(MEASURE_COLUMNS[:9])).write_csv())
     return {**paths, "csv": csv_path}
 

@@ -126,7 +126,8 @@ GLOSSARY = {
     "[U]": "The figure cannot be calculated: there is nothing to divide by (for example no "
     "complaints of that kind in the period).",
     "[c]": "Not shown to protect the residents involved: the figure rests on fewer than 5 "
-    "complaints, or would let a hidden small number be worked out.",
+    "complaints, would leave fewer than 5 by subtraction (a percentage of a total shown "
+    "elsewhere), or would let a hidden small number be worked out.",
     "<5": "A count from 1 to 4, not shown exactly to protect the residents involved.",
     "WD": "Working days: weekdays other than bank holidays and our closure days.",
 }

@@ -277,7 +277,7 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
         note="CH02: the Regulator's measure (tenants' complaints in England received in the "
         f"period, {label(stock)} homes, as in our annual report), which counts an extension only up "
         "to the Complaint Handling Code's limit. [c]: not shown because fewer than 5 complaints "
-        "are behind the figure.",
+        "are behind the figure, or because its total minus it would be fewer than 5.",
     )
     return table
 

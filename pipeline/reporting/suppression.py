@@ -4,12 +4,18 @@ One rule, used by every published table, chart and sentence:
 
 - **Primary**: a count from 1 to ``threshold - 1`` is shown as ``<5``. A rate (percentage, per
   1,000 homes) whose numerator is such a count, or any rate or average whose denominator is, is
-  shown as ``[c]``: with its denominator visible elsewhere the count could be worked back.
+  shown as ``[c]``: with its denominator visible elsewhere the count could be worked back. So is a
+  percentage of a count whose complement (denominator - numerator) is such a count: "90.9% of 11"
+  says 1 of the 11 was not in time. Not per-1,000-homes rates (their denominator is homes) nor
+  weighted survey percentages (a fractional weighted remainder is an estimate, not a count; their
+  unweighted answer counts go through the count rule themselves).
 - **Secondary**: a cell hidden only so that a total cannot give a primary cell away is shown as
   ``[c]`` (never ``<5``: it may be large). Within a breakdown (and, for a two- or three-way
   breakdown, within each of its rows and columns) a slice with exactly one hidden cell has its
   smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell.
 - Zero stays zero: it identifies nobody.
+- **Combined figures** (the group report): a group figure beside exactly one hidden member figure
+  is ``[c]`` (:func:`suppress_combined`).
 
 Suppressed rows lose ``value``, ``numerator`` and ``denominator`` (set to null) so no chart, hover
 text or sentence built from them can show the number. Text built outside the measures table (counts
@@ -62,7 +68,9 @@ def count_text(value: float | int | None, published: bool, threshold: int = 5) -
 
 
 _SMALL_PATTERN = re.compile(
-    r"(?<![Ss]tage )\b(?P<n>one|two|three|four|a single|single|[1-4])\s+"
+    # "stage 2 complaints", "section 4 complaints procedure", "section 2.3 tenant handbook": a
+    # number naming a stage or a section of a document, not a count.
+    r"(?<![Ss]tage )(?<![Ss]ection )(?<!\d\.)\b(?P<n>one|two|three|four|a single|single|[1-4])\s+"
     r"(?P<noun>case|cases|determination|determinations|finding|findings|order|orders|complaint|"
     r"complaints|resident|residents|person|people|household|households|"
     r"investigation|investigations|decision|decisions|enquiry|enquiries|referral|referrals|"
@@ -101,7 +109,15 @@ def _cell() -> pl.Expr:
     )
 
 
-def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFrame:
+def _percent_of_counts() -> pl.Expr:
+    """A percentage of one count over another (whole numbers): its complement is a count too."""
+    whole = [pl.col(c).cast(pl.Float64) for c in ("numerator", "denominator")]
+    return (pl.col("unit") == "percent") & pl.all_horizontal(c == c.round(0) for c in whole)
+
+
+def suppress_small_numbers(
+    frame: pl.DataFrame, threshold: int = 5, *, also_hidden: pl.Series | None = None
+) -> pl.DataFrame:
     """Return the measures ``frame`` with ``display`` suppressed and a ``suppressed`` column.
 
     Parameters
@@ -111,13 +127,16 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
     threshold
         Counts below this (and above zero) are suppressed; from landlord.yaml
         ``thresholds.small_number_suppression`` (default 5).
+    also_hidden
+        Booleans, one per row: rows to hide as secondary cells whatever their value (a combined
+        figure that would give away a member's hidden one, :func:`suppress_combined`).
 
     Returns
     -------
     polars.DataFrame
         Same rows and order; suppressed rows have ``value``, ``numerator`` and ``denominator`` null,
-        ``display`` ``<5`` (a small count) or ``[c]`` (a rate on a small count, or a secondary
-        cell), and ``suppressed_reason`` ``primary`` / ``secondary`` (null when shown).
+        ``display`` ``<5`` (a small count) or ``[c]`` (a rate on a small count, a percentage
+        leaving one by subtraction, or a secondary cell), and ``suppressed_reason`` ``primary`` / ``secondary`` (null when shown).
     """
     if frame.is_empty():
         return frame.with_columns(
@@ -138,6 +157,10 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
             (is_count & small(pl.col("value")))
             | (~is_count & small(pl.col("denominator")))
             | (pl.col("unit").is_in(_COUNT_NUMERATOR_UNITS) & small(pl.col("numerator")))
+            | (
+                _percent_of_counts()
+                & small(pl.col("denominator").cast(pl.Float64) - pl.col("numerator"))
+            )
         )
     ).fill_null(False)
     work = frame.with_row_index("_row").with_columns(
@@ -145,7 +168,8 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
         primary.alias("_primary"),
         pl.col("breakdown_value").str.split("|").alias("_parts"),
     )
-    work = work.with_columns(pl.col("_primary").alias("_hidden"))
+    forced = pl.lit(False) if also_hidden is None else pl.lit(also_hidden).fill_null(False)
+    work = work.with_columns((pl.col("_primary") | forced).alias("_hidden"))
     group = [
         c for c in ("landlord_id", "measure", "period", "breakdown", "view") if c in frame.columns
     ]
@@ -211,6 +235,42 @@ def suppress_small_numbers(frame: pl.DataFrame, threshold: int = 5) -> pl.DataFr
             "_row", "_cell", "_primary", "_hidden", "_parts", *[f"_slice{i}" for i in range(dims)]
         )
     )
+
+
+_CELL_KEY = ("measure", "period", "breakdown", "breakdown_value", "view")
+
+
+def suppress_combined(
+    members: list[pl.DataFrame], combined: pl.DataFrame, threshold: int = 5
+) -> pl.DataFrame:
+    """The combined (group) rows of several landlords as a published document shows them.
+
+    ``members`` are the landlords' rows already suppressed (as their own published documents show
+    them, so that no figure a member publishes differs between its report and the group's).
+    Beside the primary and secondary suppression of :func:`suppress_small_numbers`, a combined
+    figure is hidden (``[c]``) wherever exactly one member's figure of the same cell is hidden:
+    the combined figure minus the other members' would give it back. Hiding the combined figure,
+    never a second member's, keeps each member's figures as its own reports publish them.
+    """
+    if combined.is_empty():
+        return suppress_small_numbers(combined, threshold)
+    key = list(_CELL_KEY)
+    hidden_members = (
+        pl.concat([m.select(*key, "suppressed") for m in members if not m.is_empty()])
+        .group_by(key)
+        .agg(pl.col("suppressed").sum().alias("_members_hidden"))
+        if any(not m.is_empty() for m in members)
+        else pl.DataFrame(schema={**combined.select(key).schema, "_members_hidden": pl.UInt32})
+    )
+    lone = (
+        combined.select(key)
+        .with_row_index("_row")
+        .join(hidden_members, on=key, how="left")
+        .sort("_row")["_members_hidden"]
+        .eq(1)
+        .fill_null(False)
+    )
+    return suppress_small_numbers(combined, threshold, also_hidden=lone)
 
 
 def suppress_table(

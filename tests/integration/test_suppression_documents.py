@@ -1,16 +1,22 @@
 """Property test: every published document of every example and year suppresses without misstating.
 
 For each example workspace and each reporting year, the published documents (the annual report's
-website version, the learning summary, the scheme and business-unit reports) are rendered, and each
+website version, the learning summary, the scheme and business-unit reports, the self-assessment)
+are rendered, and each
 is rendered again with suppression turned off (its internal twin, same layout). Then:
 
 1. no table cell and no sentence shows a count from 1 to 4;
-2. no percentage is shown whose numerator (percentage x its visible denominator) is 1 to 4, and no
-   published measure row shows a rate whose numerator or denominator is 1 to 4;
+2. no percentage is shown whose numerator (percentage x its visible denominator), or whose
+   complement (denominator - numerator), is 1 to 4, and no published measure row shows a rate
+   whose numerator or denominator (or, for a percentage of counts, complement) is 1 to 4; no
+   figure traced to such a row (pipeline/reporting/trace.py) is shown as a number;
 3. every ``<5`` stands where the twin shows 1 to 4 (a count of 5 or more is never ``<5``), and every
    ``[c]`` is in the key's sense (withheld, not misstated);
 4. a chart bar whose label is suppressed carries no value;
 5. each document is at most 1.5 MB, with plotly.js beside it when it has charts.
+
+The housing group's report of the four examples is checked the same way, and a group figure is never
+shown beside exactly one hidden member figure.
 """
 
 from __future__ import annotations
@@ -26,21 +32,28 @@ import polars as pl
 import pytest
 
 from pipeline.config import load_landlord
+from pipeline.group_views import open_group
 from pipeline.ingest import ingest_workspace
 from pipeline.measures import compute_measures
-from pipeline.periods import ReportingYear
+from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting import render, schemes, suppression
 from pipeline.reporting.charts import PLOTLY_FILE
+from pipeline.reporting.group import render_group_report
 from pipeline.reporting.suppression import (
     NOT_ABOUT_PEOPLE,
     mentions_small_count,
     suppress_small_numbers,
 )
-from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+from pipeline.reporting.trace import KEYS, traced_figures
+from pipeline.self_assessment import evidence
+from pipeline.self_assessment.build import load_document
+from pipeline.self_assessment.render import write_outputs
+from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT, warehouse_path
 
 pytestmark = pytest.mark.slow
 
 EXAMPLES = ["council_housing", "homes_plus", "housing21", "small_specialist"]
+SUPPRESSED = ("<5", "[c]")
 YEARS = ["2023-24", "2024-25", "2025-26"]
 
 
@@ -70,6 +83,10 @@ def _published_documents(con, landlord, workspace, year, out: Path) -> dict[str,
             documents[f"learning_summary_{quarter.key}"] = render.render_learning_summary(
                 con, landlord, quarter.key, out / quarter.key, workspace=workspace, pdf=False
             )["html"]
+    # The Code section 8 self-assessment is published too (its evidence in the published wording).
+    assessment = load_document(con, workspace, landlord, year)
+    if assessment is not None:
+        documents["self_assessment"] = write_outputs(assessment, out / "sa", pdf=False).html
     found = schemes.render_scheme_reports(con, landlord, year, out, workspace=workspace, pdf=False)
     if found:
         documents["scheme_reports"] = found["html"]
@@ -89,6 +106,11 @@ def _unsuppressed_twins(monkeypatch, con, landlord, workspace, year, out: Path):
     with monkeypatch.context() as patch:
         patch.setattr(render, "_load", unsuppressed)
         patch.setattr(suppression, "suppress_table", lambda frame, *args, **kwargs: frame)
+        patch.setattr(
+            evidence,
+            "suppress_small_numbers",
+            lambda frame, *args, **kwargs: frame.with_columns(pl.lit(False).alias("suppressed")),
+        )
         twins = _published_documents(con, landlord, workspace, year, out)
         internal = render.render_annual_report(
             con, landlord, year, out / "internal", workspace=workspace, pdf=False
@@ -114,7 +136,11 @@ NOT_COUNTS = re.compile(
 # Rows counting things that are not complaints or people (suppression.NOT_ABOUT_PEOPLE): the
 # landlord's improvement actions, the Ombudsman's orders against it, its homes, the Code's
 # provisions it meets.
-NOT_PEOPLE_ROWS = re.compile(r"^Self-assessment|/ .*(improvement|failure order|homes)", re.I)
+NOT_PEOPLE_ROWS = re.compile(
+    r"^(Self-assessment|Answers by section of the Code)|/ .*(improvement|failure order|homes)", re.I
+)
+# The same things named in a sentence or list item (the self-assessment's evidence lines).
+NOT_PEOPLE_TEXT = re.compile(r"improvement|failure order|\bhomes\b", re.I)
 
 
 def _text(fragment: str) -> str:
@@ -171,6 +197,14 @@ def sentences(page: str) -> list[str]:
     return [" ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", b)).split()) for _, b in blocks]
 
 
+def cell_items(page: str) -> list[str]:
+    """The list items inside table cells (each an evidence line of the self-assessment)."""
+    cells = re.findall(r"<td\b[^>]*>(.*?)</td>", page, flags=re.S)
+    return [
+        _text(item) for cell in cells for item in re.findall(r"<li\b[^>]*>(.*?)</li>", cell, re.S)
+    ]
+
+
 def chart_bars(page: str) -> list[dict]:
     """The bar traces of the page's Plotly charts."""
     traces = []
@@ -186,15 +220,24 @@ def _small_cell(cell: str) -> bool:
     return re.fullmatch(r"[1-4]", cell) is not None
 
 
+def _reveals_small(numerator: int, total: int) -> bool:
+    """Whether a share numerator/total shown beside its total gives away a count of 1-4: the
+    numerator itself, or the rest of the total by subtraction (10 of 11 in time: 1 late)."""
+    return 0 < numerator < 5 or 0 < total - numerator < 5
+
+
 def _percent_leaks(text: str) -> list[str]:
-    """'x% of N' or 'x% (n of N)' statements whose numerator works back to 1-4."""
+    """'x% of N' or 'x% (n of N)' statements whose numerator, or whose complement N - numerator,
+    works back to 1-4."""
     leaks = []
     for match in re.finditer(r"(\d+(?:\.\d+)?)\s*%\s*(?:of|of the)\s+(\d[\d,]*)\b", text):
-        numerator = round(float(match.group(1)) * int(match.group(2).replace(",", "")) / 100)
-        if 0 < numerator < 5:
+        total = int(match.group(2).replace(",", ""))
+        numerator = round(float(match.group(1)) * total / 100)
+        if _reveals_small(numerator, total):
             leaks.append(match.group(0))
     for match in re.finditer(r"\((\d[\d,]*) of (\d[\d,]*)\)", text):
-        if 0 < int(match.group(1).replace(",", "")) < 5:
+        numerator, total = (int(match.group(i).replace(",", "")) for i in (1, 2))
+        if _reveals_small(numerator, total):
             leaks.append(match.group(0))
     return leaks
 
@@ -224,6 +267,45 @@ def _misstated(page: str, twin: str) -> list[str]:
     return wrong
 
 
+def page_problems(name: str, path: Path, twin: str) -> list[str]:
+    """Everything wrong with one published page (``twin``: the same page unsuppressed)."""
+    problems: list[str] = []
+    page = path.read_text(encoding="utf-8")
+    # Weight (issue 16 point 9): plotly.js is shared beside the documents, not inlined.
+    if path.stat().st_size > 1_500_000:
+        problems.append(f"{name}: {path.stat().st_size:,} bytes, over 1.5 MB")
+    if '<figure class="chart"' in page and not (path.parent / PLOTLY_FILE).is_file():
+        problems.append(f"{name}: charts without {PLOTLY_FILE} beside the document")
+    problems += [
+        f"{name}: {caption}: {heading} {cell!r}"
+        for caption, heading, cell in table_cells(page)
+        if (
+            _small_cell(cell)
+            and not NOT_COUNTS.match(heading)
+            and not NOT_PEOPLE_ROWS.search(caption)
+        )
+        or mentions_small_count(cell)
+    ]
+    problems += [
+        f"{name}: {caption}: {heading}: percentage reveals a small count: {p}"
+        for caption, heading, cell in table_cells(page)
+        if not NOT_PEOPLE_TEXT.search(cell)
+        for p in _percent_leaks(cell)
+    ]
+    for text in sentences(page) + cell_items(page):
+        if mentions_small_count(text):
+            problems.append(f"{name}: sentence states a small count: {text[:160]}")
+        if not NOT_PEOPLE_TEXT.search(text):
+            problems += [f"{name}: percentage reveals a small count: {p}" for p in
+                         _percent_leaks(text)]  # fmt: skip
+    for trace in chart_bars(page):
+        for value, text in zip(trace.get("x", []), trace.get("text") or [], strict=False):
+            if text in ("&lt;5", "<5", "[c]") and value is not None:
+                problems.append(f"{name}: chart bar {text} drawn at {value}")
+    problems += [f"{name}: {w}" for w in _misstated(page, twin)]
+    return problems
+
+
 @pytest.mark.parametrize("year", YEARS)
 def test_published_documents_never_show_or_misstate_small_counts(
     example, year, tmp_path, monkeypatch
@@ -233,35 +315,58 @@ def test_published_documents_never_show_or_misstate_small_counts(
     twins = _unsuppressed_twins(monkeypatch, con, landlord, workspace, year, tmp_path / "twin")
     assert documents.keys() == twins.keys()
     problems: list[str] = []
+    leaking = leaking_rows(con.sql("select * from measures").pl())
     for name, path in documents.items():
-        page = path.read_text(encoding="utf-8")
-        # Weight (issue 16 point 9): plotly.js is shared beside the documents, not inlined.
-        if path.stat().st_size > 1_500_000:
-            problems.append(f"{name}: {path.stat().st_size:,} bytes, over 1.5 MB")
-        if '<figure class="chart"' in page and not (path.parent / PLOTLY_FILE).is_file():
-            problems.append(f"{name}: charts without {PLOTLY_FILE} beside the document")
-        problems += [
-            f"{name}: {caption}: {heading} {cell!r}"
-            for caption, heading, cell in table_cells(page)
+        problems += page_problems(name, path, twins[name].read_text(encoding="utf-8"))
+        # Each figure traced to its row (pipeline/reporting/trace.py): a row whose figure would
+        # give away a count of 1-4 is never shown as a number.
+        for shown in traced_figures(path.read_text(encoding="utf-8")):
+            key = tuple(shown.get(k) for k in KEYS)
             if (
-                _small_cell(cell)
-                and not NOT_COUNTS.match(heading)
-                and not NOT_PEOPLE_ROWS.search(caption)
-            )
-            or mentions_small_count(cell)
-        ]
-        for text in sentences(page):
-            if mentions_small_count(text):
-                problems.append(f"{name}: sentence states a small count: {text[:160]}")
-            problems += [f"{name}: percentage reveals a small count: {p}" for p in
-                         _percent_leaks(text)]  # fmt: skip
-        for trace in chart_bars(page):
-            for value, text in zip(trace.get("x", []), trace.get("text") or [], strict=False):
-                if text in ("&lt;5", "<5", "[c]") and value is not None:
-                    problems.append(f"{name}: chart bar {text} drawn at {value}")
-        twin = twins[name].read_text(encoding="utf-8")
-        problems += [f"{name}: {w}" for w in _misstated(page, twin)]
+                key in leaking
+                and shown["text"] not in SUPPRESSED
+                and re.search(r"\d", shown["text"])
+            ):
+                problems.append(f"{name}: {shown['text']} shown for {leaking[key]}")
     assert problems == [], "\n".join(problems[:40])
+
+
+def leaking_rows(frame: pl.DataFrame) -> dict[tuple, str]:
+    """The measure rows (by trace key) a published document may not show as a number: a count of
+    1-4, a rate whose numerator or denominator is one, a percentage of counts whose complement is
+    one (unsuppressed figures, judged without the rule under test)."""
+    about_people = frame.filter(~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)).with_columns(
+        pl.lit(False).alias("suppressed")
+    )
+    counts = about_people.filter((pl.col("unit") == "count") & pl.col("value").is_between(1, 4))
+    rates = shown_rate_leaks(about_people)
+    return {
+        tuple(
+            row[k] for k in KEYS
+        ): f"{row['unit']} {row['numerator']}/{row['denominator']} {row['value']}"
+        for row in pl.concat([counts, rates]).iter_rows(named=True)
+    }
+
+
+def shown_rate_leaks(rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows (unsuppressed figures, with the published ``suppressed`` flag) of a rate left shown
+    whose numerator or denominator is 1-4, or, for a percentage of counts (whole numerator and
+    denominator; not a weighted survey share), whose complement is: 90.9% of 11 says 1 was late."""
+    shown_rates = rows.filter(
+        pl.col("unit").is_in(["percent", "per_1000", "wd"])
+        & ~pl.col("suppressed")
+        & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
+    )
+    small = lambda c: pl.col(c).is_between(1, 4)  # noqa: E731
+    whole = (pl.col("numerator") == pl.col("numerator").round(0)) & (
+        pl.col("denominator") == pl.col("denominator").round(0)
+    )
+    complement = (pl.col("denominator") - pl.col("numerator")).is_between(1, 4)
+    return shown_rates.filter(
+        small("denominator")
+        | (pl.col("unit").is_in(["percent", "per_1000"]) & small("numerator"))
+        | ((pl.col("unit") == "percent") & whole & complement)
+    )
 
 
 def test_published_measure_rows_hide_every_rate_of_a_small_count(example):
@@ -275,15 +380,7 @@ def test_published_measure_rows_hide_every_rate_of_a_small_count(example):
         on="_row",
         suffix="_published",
     )
-    shown_rates = internal.filter(
-        pl.col("unit").is_in(["percent", "per_1000", "wd"])
-        & ~pl.col("suppressed")
-        & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
-    )
-    small = lambda c: pl.col(c).is_between(1, 4)  # noqa: E731
-    leaks = shown_rates.filter(
-        small("denominator") | (pl.col("unit").is_in(["percent", "per_1000"]) & small("numerator"))
-    )
+    leaks = shown_rate_leaks(internal)
     assert leaks.is_empty(), leaks.head(5)
     # "<5" only where the count really is 1-4; a count of 5 or more that is hidden says [c].
     small_shown = internal.filter(pl.col("display_published") == "<5")
@@ -313,3 +410,80 @@ def test_published_measure_rows_hide_every_rate_of_a_small_count(example):
         & ~pl.col("b").str.contains("|", literal=True)
     )
     assert lone.is_empty(), lone.head(5)
+
+
+@pytest.fixture(scope="module")
+def group_root(tmp_path_factory):
+    """Every example in its own warehouse file, as a housing group's runs leave them."""
+    root = tmp_path_factory.mktemp("group")
+    for name in EXAMPLES:
+        workspace = DEFAULT_WORKSPACES_ROOT / name
+        landlord = load_landlord(workspace)
+        path = warehouse_path(name, root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+        ingest_workspace(con, workspace, landlord, "test-key")
+        compute_measures(con, landlord, [ReportingYear.parse(y) for y in YEARS])
+        con.close()
+    return root
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_published_group_report_never_shows_or_misstates_small_counts(group_root, year):
+    """The group report (every member beside the group's combined figures) under the same
+    properties, plus: a group figure is never shown beside exactly one hidden member figure (the
+    group minus the other members would give it back), and its published csv shows no figure the
+    published rows hide."""
+    con = open_group(group_root)
+    try:
+        period = parse_period(year)
+        published = render_group_report(con, period, group_root, published=True, pdf=False)
+        internal = render_group_report(con, period, group_root, published=False, pdf=False)
+        members = con.sql("select * from measures where period = ?", params=[year]).pl()
+    finally:
+        con.close()
+    page = published["html"].read_text(encoding="utf-8")
+    twin = internal["html"].read_text(encoding="utf-8")
+    problems = page_problems("group_report_published", published["html"], twin)
+    side_by_side = [t for t in tables(page) if t[1][-1:] == ["Group"]]
+    assert side_by_side, "no table of members beside the group"
+    for caption, _, rows in side_by_side:
+        for row in rows:
+            hidden = sum(cell in SUPPRESSED for cell in row[1:-1])
+            if hidden == 1 and row[-1] not in (*SUPPRESSED, "[U]"):
+                problems.append(f"{caption} / {row[0]}: group {row[-1]} beside one hidden member")
+    # The csv beside the published report is published too; the internal one is a separate file.
+    assert published["csv"] != internal["csv"]
+    shown = pl.read_csv(published["csv"], infer_schema_length=None)
+    combined = pl.read_csv(internal["csv"], infer_schema_length=None)
+    key = ["measure", "period", "breakdown", "breakdown_value", "view"]
+    both = combined.join(shown.select(*key, "suppressed", "display"), on=key, suffix="_published")
+    assert both.height == combined.height == shown.height
+    small_counts = both.filter(
+        (pl.col("unit") == "count")
+        & pl.col("value").is_between(1, 4)
+        & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
+        & (pl.col("display_published") != "<5")
+    )
+    problems += [f"group csv: count {r['measure']} {r['display']}" for r in small_counts.iter_rows(named=True)]  # fmt: skip
+    problems += [f"group csv: rate {r['measure']} {r['breakdown_value']} {r['numerator']}/{r['denominator']}" for r in shown_rate_leaks(both).iter_rows(named=True)]  # fmt: skip
+    # Hidden figures carry no number in the published csv.
+    hidden = shown.filter(pl.col("suppressed"))
+    assert hidden.select("value", "numerator", "denominator").null_count().sum_horizontal()[0] == (
+        3 * hidden.height
+    )
+    # A group row shown beside exactly one hidden member row (the members as published).
+    member_rows = pl.concat(
+        [
+            suppress_small_numbers(frame.drop("group_landlord"), 5).select(*key, "suppressed")
+            for frame in members.partition_by("group_landlord")
+        ]
+    )
+    lone = (
+        member_rows.group_by(key)
+        .agg(pl.col("suppressed").sum().alias("members_hidden"))
+        .join(shown.filter(~pl.col("suppressed")).select(*key, "display"), on=key)
+        .filter(pl.col("members_hidden") == 1)
+    )
+    problems += [f"group csv: {r['measure']} {r['breakdown_value']} {r['display']} beside one hidden member" for r in lone.iter_rows(named=True)]  # fmt: skip
+    assert problems == [], "\n".join(problems[:40])

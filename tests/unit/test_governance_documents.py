@@ -428,8 +428,10 @@ def test_business_unit_and_scheme_reports_read_their_own_rows(tmp_path):
         row(
             "TP09",
             "2025-26",
-            numerator=6,
-            denominator=8,
+            # 15 of 20: neither the satisfied nor the rest under 5 (6 of 8 would be [c]: it
+            # says 2 were not satisfied).
+            numerator=15,
+            denominator=20,
             unit="percent",
             breakdown="scheme",
             breakdown_value="Harbour View",
@@ -438,7 +440,7 @@ def test_business_unit_and_scheme_reports_read_their_own_rows(tmp_path):
         row(
             "TP09_respondents",
             "2025-26",
-            value=8,
+            value=20,
             breakdown="scheme",
             breakdown_value="Harbour View",
             view="regulator",
@@ -457,7 +459,7 @@ def test_business_unit_and_scheme_reports_read_their_own_rows(tmp_path):
         "tiny-court.html",
     ]
     harbour = (paths["schemes"] / "harbour-view.html").read_text(encoding="utf-8")
-    assert "tbl-harbour-view-tp09" in harbour and ">75.0<" in harbour and ">8<" in harbour
+    assert "tbl-harbour-view-tp09" in harbour and ">75.0<" in harbour and ">20<" in harbour
     tiny = (paths["schemes"] / "tiny-court.html").read_text(encoding="utf-8")
     assert ">&lt;5<" in tiny and ">3<" not in tiny  # published: suppressed
     assert "How to complain" in tiny

@@ -641,6 +641,20 @@ def test_published_wording_hides_small_counts_and_their_rates(con):
     assert made_1.shown == made_1.text  # nothing small: the same words
 
 
+def test_published_wording_hides_a_rate_that_leaves_a_small_count_by_subtraction(con):
+    """10 of 11 adjustments made says 1 was not: the published wording withholds the rate and its
+    numerator (the denominator alone gives nothing away)."""
+    con.execute("delete from measures where measure = 'adjustment_made_2'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [measure_row("adjustment_made_2", "90.9", 10, 11, 10 / 11 * 100)],
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
+    assert made_2.text == "stage 2 adjustments made where requested: 90.9% (10 of 11)"
+    assert made_2.shown == "stage 2 adjustments made where requested: [c] ([c] of 11)"
+
+
 def test_the_self_assessment_documents_quote_the_published_wording(con):
     """The self-assessment is published (Code section 8): its HTML and XLSX never show a count of
     1-4 that the published measures hide."""

@@ -1,0 +1,161 @@
+"""The central suppression rule (issue 16 point 2): a shown percentage must not give away a count of
+1-4 by its numerator, nor by subtraction from its total; a group figure must not give away a
+member's hidden figure by subtraction of the other members'."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from pipeline.reporting.suppression import suppress_combined, suppress_small_numbers
+
+COLUMNS = ["measure", "period", "breakdown", "breakdown_value", "view", "numerator",
+           "denominator", "value", "display", "unit"]  # fmt: skip
+
+
+def headline(measure: str, numerator: float, denominator: float, unit: str = "percent") -> tuple:
+    scale = 1000 if unit == "per_1000" else 100
+    value = numerator / denominator * scale
+    return (measure, "2024-25", "none", "all", "all", numerator, denominator, value,
+            f"{value:.1f}", unit)  # fmt: skip
+
+
+def published(row: tuple) -> dict:
+    result = suppress_small_numbers(pl.DataFrame([row], schema=COLUMNS, orient="row"), 5)
+    return result.row(0, named=True)
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "hidden"),
+    [
+        (1, 11, True),  # 9.1% of 11: one in time
+        (4, 11, True),
+        (10, 11, True),  # 90.9% of 11: one late, by subtraction
+        (7, 11, True),  # 63.6% of 11: four late
+        (6, 11, False),  # six in time, five late: nothing under 5
+        (0, 11, False),  # 0% of 11: none in time, eleven late; zero identifies nobody
+        (11, 11, False),  # 100% of 11: none late
+        (46, 50, True),  # 92.0% of 50: four late
+        (45, 50, False),
+    ],
+)
+def test_a_percentage_of_counts_is_hidden_when_its_numerator_or_its_complement_is_small(
+    numerator, denominator, hidden
+):
+    row = published(headline("response_in_time_1", numerator, denominator))
+    assert row["suppressed"] is hidden
+    if hidden:
+        # Withheld, never misstated: no digit and nothing left to work the count back from.
+        assert row["display"] == "[c]"
+        assert row["suppressed_reason"] == "primary"
+        assert (row["value"], row["numerator"], row["denominator"]) == (None, None, None)
+    else:
+        assert row["display"] == f"{numerator / denominator * 100:.1f}"
+        assert row["value"] == pytest.approx(numerator / denominator * 100)
+
+
+def test_a_rate_per_1000_homes_is_not_hidden_for_its_complement():
+    # 998 complaints per 1,000 of 1,000 homes: 2 homes without one is no count of complaints.
+    row = published(headline("CH01_1", 998, 1000, unit="per_1000"))
+    assert not row["suppressed"] and row["display"] == "998.0"
+
+
+def test_a_weighted_survey_share_is_not_hidden_for_its_fractional_remainder():
+    # TP09 weighted: 7.92 of 11.95 weighted answers satisfied; the weighted remainder (4.03) is an
+    # estimate, not a count of people (the unweighted answer counts are suppressed as counts).
+    row = published(headline("TP09", 7.9248, 11.955))
+    assert not row["suppressed"] and row["display"] == "66.3"
+
+
+def test_a_margin_of_error_has_no_numerator_to_take_from_its_denominator():
+    # TP09's margin of error: a percentage with a sample size and no count above it.
+    margin = ("TP09_margin_of_error", "2024-25", "stock_type", "lcra", "regulator", None, 1650.0,
+              2.3, "2.3", "percent")  # fmt: skip
+    row = published(margin)
+    assert not row["suppressed"] and row["display"] == "2.3"
+
+
+def test_an_unweighted_survey_share_is_a_percentage_of_counts():
+    # Every weight 1 (a landlord without weighting): 5 of 7 satisfied says 2 were not.
+    row = published(headline("TP09", 5, 7))
+    assert row["suppressed"] and row["display"] == "[c]"
+
+
+def test_the_complement_rule_leaves_counts_and_working_day_means_alone():
+    count = ("received_1", "2024-25", "none", "all", "all", None, None, 11.0, "11", "count")
+    mean = ("wd_to_response_mean_1", "2024-25", "none", "all", "all", 108.0, 11.0,
+            108 / 11, "9.8", "wd")  # fmt: skip
+    result = suppress_small_numbers(pl.DataFrame([count, mean], schema=COLUMNS, orient="row"), 5)
+    assert result["display"].to_list() == ["11", "9.8"]
+    assert not result["suppressed"].any()
+
+
+def test_a_percentage_hidden_for_its_complement_takes_a_second_cell_in_its_breakdown():
+    # In time by category: 10 of 11 (one late) is hidden; the other categories' in-time counts
+    # and the published total would give its numerator back, so a second share goes too.
+    rows = [
+        (
+            "response_in_time_1",
+            "2024-25",
+            "category",
+            value,
+            "all",
+            float(n),
+            float(d),
+            n / d * 100,
+            f"{n / d * 100:.1f}",
+            "percent",
+        )  # fmt: skip
+        for value, n, d in [("a", 10, 11), ("b", 20, 30), ("c", 30, 40)]
+    ]
+    result = suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5)
+    shown = dict(zip(result["breakdown_value"], result["display"], strict=True))
+    assert shown == {"a": "[c]", "b": "[c]", "c": "75.0"}
+    assert result.filter(pl.col("breakdown_value") == "b")["suppressed_reason"][0] == "secondary"
+
+
+def count_row(value: float, measure: str = "received_1", breakdown_value: str = "all") -> tuple:
+    breakdown = "none" if breakdown_value == "all" else "service_area"
+    return (measure, "2024-25", breakdown, breakdown_value, "all", None, None, value,
+            f"{value:,.0f}", "count")  # fmt: skip
+
+
+def member(*rows: tuple) -> pl.DataFrame:
+    return suppress_small_numbers(pl.DataFrame(list(rows), schema=COLUMNS, orient="row"), 5)
+
+
+def test_a_group_figure_beside_one_hidden_member_figure_is_withheld():
+    members = [member(count_row(3)), member(count_row(40)), member(count_row(60))]
+    group = pl.DataFrame([count_row(103)], schema=COLUMNS, orient="row")
+    result = suppress_combined(members, group, 5).row(0, named=True)
+    # 103 - 40 - 60 would give the first member's 3 back: the group figure goes, not a member's
+    # (each member's figures stay as its own published reports show them).
+    assert (result["display"], result["suppressed_reason"], result["value"]) == ("[c]", "secondary", None)  # fmt: skip
+    assert [m["display"][0] for m in members] == ["<5", "40", "60"]
+
+
+def test_a_group_figure_beside_two_hidden_member_figures_is_shown():
+    members = [member(count_row(3)), member(count_row(2)), member(count_row(60))]
+    group = pl.DataFrame([count_row(65)], schema=COLUMNS, orient="row")
+    # 65 - 60 = 5 is the two hidden figures together: neither can be worked out.
+    assert suppress_combined(members, group, 5)["display"].to_list() == ["65"]
+
+
+def test_a_withheld_group_cell_takes_a_second_cell_of_the_groups_breakdown():
+    members = [
+        member(count_row(3, breakdown_value="repairs"), count_row(3)),
+        member(count_row(40, breakdown_value="repairs"), count_row(70, breakdown_value="rent"),
+               count_row(90, breakdown_value="asb"), count_row(200)),
+    ]  # fmt: skip
+    group = pl.DataFrame(
+        [count_row(43, breakdown_value="repairs"), count_row(70, breakdown_value="rent"),
+         count_row(90, breakdown_value="asb"), count_row(203)],
+        schema=COLUMNS, orient="row",
+    )  # fmt: skip
+    result = suppress_combined(members, group, 5)
+    shown = dict(zip(result["breakdown_value"], result["display"], strict=True))
+    # Repairs (43) and the total (203) less the second member's would give the first member's 3
+    # back; with repairs withheld, the group's own breakdown has one hidden cell, so the smallest
+    # other (rent) goes too.
+    assert shown == {"repairs": "[c]", "rent": "[c]", "asb": "90", "all": "[c]"}
+    assert result.filter(pl.col("suppressed"))["value"].null_count() == 3
