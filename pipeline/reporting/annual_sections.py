@@ -119,36 +119,24 @@ def timeliness(ctx: ReportContext) -> Section:
                 when="in each month of the year",
             )
     else:
-        trend_block(
-            section,
-            "timeliness-month",
-            "Stage 1: all answers sent in time, by month",
-            m,
-            y,
-            [
-                Metric("Code's time limits", "response_in_time_1", view="regulator"),
-                Metric("Our policy's time limits", "response_in_time_1", view="management"),
-            ],
-            y_label="Answered in time (%)",
-            percent=True,
-            summary="Percentage of all stage 1 answers sent in each month that were in time, against "
-            "the Code's time limits and against our policy's.",
-        )
-        trend_block(
-            section,
-            "timeliness2-month",
-            "Stage 2: all answers sent in time, by month",
-            m,
-            y,
-            [
-                Metric("Code's time limits", "response_in_time_2", view="regulator"),
-                Metric("Our policy's time limits", "response_in_time_2", view="management"),
-            ],
-            y_label="Answered in time (%)",
-            percent=True,
-            summary="Percentage of all stage 2 answers sent in each month that were in time, against "
-            "the Code's time limits and against our policy's.",
-        )
+        for stage, block_id in ((1, "timeliness-month"), (2, "timeliness2-month")):
+            trend_block(
+                section,
+                block_id,
+                f"Stage {stage}: all answers sent in time, by month",
+                m,
+                y,
+                [
+                    Metric("Code's time limits", f"response_in_time_{stage}", view="regulator"),
+                    Metric(
+                        "Our policy's time limits", f"response_in_time_{stage}", view="management"
+                    ),
+                ],
+                y_label="Answered in time (%)",
+                percent=True,
+                summary=f"Percentage of all stage {stage} answers sent in each month that were in "
+                "time, against the Code's time limits and against our policy's.",
+            )
     if "sct" in ctx.landlord.regimes:  # no Scottish ARC table for an England-only landlord
         section.add_table(
             metric_table(
