@@ -84,13 +84,17 @@ SAFE_RAW = (
 
 
 # Contact details and identifiers typed into a free-text field (a category, a scheme): an email,
-# a UK phone number, a postcode, a National Insurance number. Such a value is stored as 'other'
-# and counted in label_other; it never reaches the warehouse or a document.
+# a UK phone number, a postcode, a National Insurance number, a person named with a title ("Mrs
+# Hall", "MR HALL"; the title's case is matched, so "missed appointment" is not one). Such a
+# value is stored as 'other' and counted in label_other; it never reaches the warehouse or a
+# document. A bare name ("Jean Hall") cannot be told from a place by its shape: fields that become
+# labels in documents are coded for that reason (canonical.LABEL_FIELDS).
 CONTACT_DETAILS = (
     r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}"
     r"|(?:^|[^0-9])(?:\+44\s?|0)(?:[0-9][\s-]?){9,10}(?:[^0-9]|$)"
     r"|\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][abd-hjlnp-uw-z]{2}\b"
     r"|\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[a-d]\b"
+    r"|(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS|MISS|MX)\.?\s+[A-Z][A-Za-z'-]+)"
 )
 
 

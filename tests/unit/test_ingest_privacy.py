@@ -205,7 +205,7 @@ def test_a_mapping_codes_list_codes_a_label_field(tmp_path):
 
 
 def test_contact_details_in_a_free_text_field_become_other(tmp_path):
-    planted = ["jean.hall@example.org", "07700 900123", "LE4 2XT", "AB123456C"]
+    planted = ["jean.hall@example.org", "07700 900123", "LE4 2XT", "AB123456C", "Mrs Hall"]
 
     planted_rows = []
 
@@ -221,10 +221,32 @@ def test_contact_details_in_a_free_text_field_become_other(tmp_path):
     con = duckdb.connect()
     assert ingest_workspace(con, root, load_landlord(root), ws.KEY).reconciles
     rows = dict(con.execute("select source_row, scheme from complaint").fetchall())
-    assert [rows.get(row) for row in planted_rows] == ["other"] * 4
+    assert [rows.get(row) for row in planted_rows] == ["other"] * len(planted)
     counts = dict(
         con.execute("select field_name, sum(rows_other) from label_other group by 1").fetchall()
     )
-    assert counts == {"scheme": 4}
+    assert counts == {"scheme": len(planted)}
     text = _all_text(con)
     assert not any(value in text for value in planted)
+
+
+@pytest.mark.parametrize(
+    ("value", "screened"),
+    [
+        ("Mrs Jean Hall", True),
+        ("MR HALL", True),
+        ("Ms. Hall", True),
+        ("Flat 2, Mx Taylor", True),
+        ("Missed appointment", False),
+        ("Oak Court", False),
+        ("Ms", False),
+    ],
+)
+def test_a_person_named_with_a_title_is_screened_in_sql_and_python(value, screened):
+    import re
+
+    from pipeline.sources.fields import CONTACT_DETAILS
+
+    in_sql = duckdb.connect().execute("select regexp_matches(?, ?)", [value, CONTACT_DETAILS])
+    assert in_sql.fetchone()[0] is screened
+    assert bool(re.search(CONTACT_DETAILS, value)) is screened
