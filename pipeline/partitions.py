@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 import dagster as dg
@@ -249,7 +250,13 @@ def per_year(context, materialize) -> dg.MaterializeResult:
     year's failed.
     """
     landlord_id, years = landlord_and_years(context)
-    results = {year: materialize(landlord_id, year) for year in years}
+    store = getattr(context.resources, "store", None)
+    results = {}
+    for year in years:
+        # outside a run ending with the manifest, the step publishes what it wrote itself
+        with store.year_outputs(context, landlord_id, year) if store else nullcontext(str) as live:
+            result = materialize(landlord_id, year)
+        results[year] = _with_paths(result, live)
     if len(results) == 1:
         return next(iter(results.values()))
     checks = [
@@ -265,6 +272,23 @@ def per_year(context, materialize) -> dg.MaterializeResult:
             },
         },
         check_results=_merge_checks(checks) if checks else None,
+    )
+
+
+def _with_paths(result: dg.MaterializeResult, path_of) -> dg.MaterializeResult:
+    """``result`` with each path in its metadata as ``path_of`` gives it (the live folder's)."""
+    metadata = {
+        key: dg.MetadataValue.path(path_of(value.path))
+        if isinstance(value, dg.PathMetadataValue)
+        else value
+        for key, value in (result.metadata or {}).items()
+    }
+    return dg.MaterializeResult(
+        asset_key=result.asset_key,
+        metadata=metadata,
+        check_results=result.check_results,
+        data_version=result.data_version,
+        tags=result.tags,
     )
 
 

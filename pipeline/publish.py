@@ -11,6 +11,11 @@ one ``rename`` of a symbolic link, which is atomic. So at every moment, ``kill -
 folder shows either the whole previous generation or the whole new one, and its ``manifest.json``
 (written inside the generation before the swap) lists exactly its files with their hashes.
 
+A run without the manifest step (one asset materialised on its own from the UI) never writes into
+the live folder either: each of its steps writes into a generation of its own, started from the
+current one, and publishes it with a fresh manifest when the step succeeds
+(``ComplaintsStore.year_outputs``).
+
 A run that fails before the swap (a step raised, a blocking check failed, the process was killed)
 publishes nothing: the previous outputs stay byte-identical. Its staging folder is removed by the
 next publish of that landlord-year, or reused by a re-execution of the same run.
@@ -25,12 +30,18 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from contextvars import ContextVar
 from pathlib import Path
 
 from pipeline.io import fsync_path
 
+# The generation the current step of a run WITHOUT the manifest writes into (an asset
+# materialised on its own from the UI): set around the step by ComplaintsStore.year_outputs.
+STEP_GENERATION: ContextVar[str | None] = ContextVar("complaints_step_generation", default=None)
+
 __all__ = [
     "GENERATIONS",
+    "STEP_GENERATION",
     "current_generation",
     "publish",
     "recover",
@@ -194,11 +205,11 @@ PUBLISHING_STEP = "manifest"
 def run_stages_outputs(context) -> bool:
     """True when the run being set up ends with the ``manifest`` step, which publishes.
 
-    ``context`` is the resource's ``dg.InitResourceContext``. Only such a run writes into a
-    staging folder; any other (a one-off asset, a job without the manifest) writes into the live
-    folder file by file as before, so nothing it writes is left unpublished.
+    ``context`` is the resource's ``dg.InitResourceContext``. Such a run writes into one staging
+    folder per landlord-year that the manifest publishes; any other (a one-off asset, a job
+    without the manifest) publishes each step's outputs itself (``ComplaintsStore.year_outputs``).
     """
-    run = context.dagster_run
+    run = context.run
     if run is None:
         return False
     steps = run.step_keys_to_execute

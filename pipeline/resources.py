@@ -19,8 +19,9 @@ import socket
 import sys
 import threading
 import time
+import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -248,12 +249,68 @@ class ComplaintsStore(dg.ConfigurableResource):
         return workspaces.warehouse_path(landlord_id, Path(self.output_root))
 
     def documents(self, landlord_id: str, period_key: str) -> Path:
-        """The folder to write the period's outputs to: in a publishing run, the run's staging
-        folder of a reporting year (pipeline/publish.py); otherwise the live folder."""
+        """The folder to write the period's outputs to: for a reporting year, the run's staging
+        folder (a run ending with the manifest) or the step's own generation (any other run,
+        :meth:`year_outputs`), never the live folder (pipeline/publish.py); for a quarter or a
+        month, its folder."""
         live = workspaces.documents_dir(landlord_id, period_key, Path(self.output_root))
-        if self._staged and publish.is_year_key(period_key):
-            return publish.staging_dir(live, self._run_id)
+        if publish.is_year_key(period_key):
+            if self._staged:
+                return publish.staging_dir(live, self._run_id)
+            own = publish.STEP_GENERATION.get()
+            if own is not None:
+                return publish.staging_dir(live, own)
         return live
+
+    @contextmanager
+    def year_outputs(self, context, landlord_id: str, year: str) -> Iterator[Callable[[str], str]]:
+        """Around one step's writing of a landlord-year's outputs (``partitions.per_year``).
+
+        In a run that ends with the manifest, nothing: the manifest publishes the year. In any
+        other run (an asset materialised on its own from the UI) the step writes into a generation
+        of its own, started from the current one (:meth:`documents`), and when it succeeds that
+        generation gets a fresh manifest and is swapped in: the live folder and its manifest never
+        disagree. A step that fails, or a run where an ERROR check failed, publishes nothing.
+
+        Yields the function that turns a path the step wrote into the path readers use: the live
+        folder's for a step that publishes itself (its own generation is replaced by the next
+        publish), the path unchanged otherwise (the manifest, later in the run, publishes it).
+        """
+        live = workspaces.documents_dir(landlord_id, year, Path(self.output_root))
+        if self._staged or self._run_id is None or not publish.is_year_key(year):
+            yield str
+            return
+        name = f"{self._run_id}-{uuid.uuid4().hex[:12]}"
+        stage = live.parent / publish.GENERATIONS / live.name / name
+
+        def as_live(path: str) -> str:
+            inside = Path(path)
+            return str(live / inside.relative_to(stage)) if inside.is_relative_to(stage) else path
+
+        token = publish.STEP_GENERATION.set(name)
+        try:
+            yield as_live
+        finally:
+            publish.STEP_GENERATION.reset(token)
+        if not stage.is_dir():
+            return  # the step wrote nothing into the year's folder
+        failed = publish.failed_blocking_checks(context.instance, self._run_id)
+        if failed:
+            raise dg.Failure(
+                description=f"{landlord_id} {year}: not published, these checks failed: "
+                f"{', '.join(failed)}; the previous outputs stay as they were"
+            )
+        from pipeline.manifest import write_manifest
+
+        outputs = sorted(
+            path
+            for path in stage.rglob("*")
+            if path.is_file()
+            and not any(part.startswith(".") for part in path.relative_to(stage).parts)
+        )
+        with self.connect(landlord_id, read_only=True) as con:
+            write_manifest(con, self.landlord(landlord_id), year, stage, outputs)
+        publish.publish(live, name)
 
     def publish_documents(self, landlord_id: str, period_key: str) -> Path:
         """Swap the period's live folder to this run's staging folder (one generation)."""
