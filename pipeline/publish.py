@@ -43,10 +43,12 @@ __all__ = [
     "GENERATIONS",
     "STEP_GENERATION",
     "current_generation",
+    "generation_dir",
     "publish",
     "recover",
     "remove_stale_generations",
     "staging_dir",
+    "visible_files",
 ]
 
 GENERATIONS = ".generations"
@@ -55,6 +57,22 @@ _LEGACY = "legacy-"
 
 def _generations(live: Path) -> Path:
     return live.parent / GENERATIONS / live.name
+
+
+def generation_dir(live: Path, name: str) -> Path:
+    """Where the generation ``name`` of ``live`` is (or will be) built."""
+    return _generations(Path(live)) / name
+
+
+def visible_files(folder: Path) -> list[Path]:
+    """The files a generation publishes: every file under ``folder`` but hidden ones (temporary
+    names, print links) and those in hidden folders."""
+    return sorted(
+        path
+        for path in Path(folder).rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
 
 
 def recover(live: Path) -> None:

@@ -281,7 +281,7 @@ class ComplaintsStore(dg.ConfigurableResource):
             yield str
             return
         name = f"{self._run_id}-{uuid.uuid4().hex[:12]}"
-        stage = live.parent / publish.GENERATIONS / live.name / name
+        stage = publish.generation_dir(live, name)
 
         def as_live(path: str) -> str:
             inside = Path(path)
@@ -294,7 +294,18 @@ class ComplaintsStore(dg.ConfigurableResource):
             publish.STEP_GENERATION.reset(token)
         if not stage.is_dir():
             return  # the step wrote nothing into the year's folder
-        failed = publish.failed_blocking_checks(context.instance, self._run_id)
+        self.write_year_manifest(context.instance, landlord_id, year, stage)
+        publish.publish(live, name)
+
+    def write_year_manifest(
+        self, instance, landlord_id: str, year: str, folder: Path
+    ) -> tuple[Path, int]:
+        """Write ``folder``'s manifest before it is published; ``(manifest, outputs listed)``.
+
+        Refused (``dg.Failure``) when an ERROR check failed in this run: nothing built from data
+        that failed a check is published, and the previous outputs stay as they were.
+        """
+        failed = publish.failed_blocking_checks(instance, self._run_id)
         if failed:
             raise dg.Failure(
                 description=f"{landlord_id} {year}: not published, these checks failed: "
@@ -302,15 +313,10 @@ class ComplaintsStore(dg.ConfigurableResource):
             )
         from pipeline.manifest import write_manifest
 
-        outputs = sorted(
-            path
-            for path in stage.rglob("*")
-            if path.is_file()
-            and not any(part.startswith(".") for part in path.relative_to(stage).parts)
-        )
+        outputs = publish.visible_files(folder)
         with self.connect(landlord_id, read_only=True) as con:
-            write_manifest(con, self.landlord(landlord_id), year, stage, outputs)
-        publish.publish(live, name)
+            manifest = write_manifest(con, self.landlord(landlord_id), year, folder, outputs)
+        return manifest, len(outputs)
 
     def publish_documents(self, landlord_id: str, period_key: str) -> Path:
         """Swap the period's live folder to this run's staging folder (one generation)."""

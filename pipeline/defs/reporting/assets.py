@@ -19,7 +19,6 @@ from pipeline.partitions import (
     per_year,
     period_to_year_mapping,
 )
-from pipeline.publish import failed_blocking_checks
 from pipeline.resources import ComplaintsStore
 
 # The reporting libraries (Jinja, great_tables, Plotly, the browser) are imported when a document
@@ -259,28 +258,13 @@ def manifest(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.Ma
 def _manifest(
     context: dg.AssetExecutionContext, store: ComplaintsStore, landlord_id: str, year: str
 ) -> dg.MaterializeResult:
-    from pipeline.manifest import write_manifest
-
     out = store.documents(landlord_id, year)
-    # rglob: the scheme and business-unit pages are in schemes/ and business_units/
-    outputs = sorted(
-        p
-        for p in out.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
-    )
-    failed = failed_blocking_checks(context.instance, context.run_id)
-    if failed:  # nothing built from data that failed a check is published
-        raise dg.Failure(
-            description=f"{landlord_id} {year}: not published, these checks failed: "
-            f"{', '.join(failed)}; the previous outputs stay as they were",
-        )
-    with store.connect(landlord_id, read_only=True) as con:
-        path = write_manifest(con, store.landlord(landlord_id), year, out, outputs)
+    path, outputs = store.write_year_manifest(context.instance, landlord_id, year, out)
     # the year's outputs (written into this run's staging folder) go live as one generation
     published = store.publish_documents(landlord_id, year)
     return dg.MaterializeResult(
         metadata={
             "manifest": dg.MetadataValue.path(str(published / path.name)),
-            "outputs": len(outputs),
+            "outputs": outputs,
         }
     )
