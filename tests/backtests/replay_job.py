@@ -28,17 +28,10 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.distributed import BACKEND_ENV, BROKER_ENV, celery_executor
+from tests.backtests.test_sector_replay import EXPLAINED_RETURN_OUTCOMES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CELERY_YAML = PROJECT_ROOT / "deploy" / "celery.yaml"
-EXPLAINED_RETURN_OUTCOMES = {  # as test_tsm_returns_of_the_replayed_landlords_match_the_workbook
-    "reproduced",
-    "blank_both",
-    "rsh_excluded",
-    "not_computed",
-    "published_counts_inconsistent",
-    "blank_replayed_as_zero",
-}
 
 
 class ReplayConfig(dg.Config):

@@ -251,6 +251,19 @@ def published_fields(edition: ReplayEdition) -> pl.DataFrame:
     )
 
 
+# classify_field's outcomes that the replay data itself explains (every other is a failure)
+EXPLAINED_RETURN_OUTCOMES = frozenset(
+    {
+        "reproduced",
+        "blank_both",
+        "rsh_excluded",
+        "not_computed",
+        "published_counts_inconsistent",
+        "blank_replayed_as_zero",
+    }
+)
+
+
 def classify_field(row: dict, blank_input: str) -> str:
     """A TSM return field against the workbook: reproduced, both blank, or why not."""
     published, ours = row["published"], row["ours"]
@@ -571,15 +584,7 @@ def test_tsm_returns_of_the_replayed_landlords_match_the_workbook(replay):
     )
     outcomes = dict(returns.group_by("outcome").len().iter_rows())
     # Only fields the replay data itself explains are not reproduced (see classify_field).
-    explained = {
-        "reproduced",
-        "blank_both",
-        "rsh_excluded",
-        "not_computed",
-        "published_counts_inconsistent",
-        "blank_replayed_as_zero",
-    }
-    assert set(outcomes) <= explained, outcomes
+    assert set(outcomes) <= EXPLAINED_RETURN_OUTCOMES, outcomes
     # The return carries exactly the edition's fields: without the split where it has none.
     codes = set(returns["field_code"])
     assert any(c.startswith("Stg") for c in codes) == edition.has_split
