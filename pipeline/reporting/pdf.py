@@ -10,7 +10,8 @@ paginates exactly like the first.
 Speed: one Chromium serves the whole process (:func:`html_to_pdf`, :class:`BackgroundPrints`),
 driven from its own thread and closed at exit. Launching a browser costs about half a second, and
 a fresh renderer compiles the 4.6 MB plotly.js again (about a second per document; V8 caches the
-compiled script only in the renderer that has seen it). A document whose contents targets match the
+compiled script only in the renderer that has seen it, for the same URL): every document is
+therefore printed from the printer's own folder under one URL, so plotly.js compiles once. A document whose contents targets match the
 previous document's (the published annual report after the internal one) is printed once with
 those page numbers, and again only when its own outline disagrees.
 """
@@ -22,10 +23,10 @@ import html
 import io
 import os
 import queue
+import shutil
+import tempfile
 import threading
-from collections.abc import Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -171,22 +172,30 @@ class PdfPrinter:
         self.timeout_ms = timeout_ms
         self._context = None
         self._page = None
+        self._folder: Path | None = None
         # Contents targets of the last document printed -> their page numbers (the first guess
         # for the next document with the same sections).
         self._last_pages: tuple[list, dict[str, int]] | None = None
-        # Folders whose URL has run plotly.js in this browser (see _stable_url).
-        self._warm_folders: set[Path] = set()
-        self._swept: set[Path] = set()
+        # Whether plotly.js has run at the print folder's URL in this browser (see _stable_url).
+        self._warm = False
 
     def __enter__(self) -> PdfPrinter:
-        self._context = chromium_page(viewport_width=A4_PRINTABLE_WIDTH_PX)
-        self._page = self._context.__enter__()
-        self._page.emulate_media(media="print")
+        self._folder = _print_folder()
+        try:
+            self._context = chromium_page(viewport_width=A4_PRINTABLE_WIDTH_PX)
+            self._page = self._context.__enter__()
+            self._page.emulate_media(media="print")
+        except BaseException:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self._context.__exit__(*exc_info)
-        self._context = self._page = None
+        try:
+            self._context.__exit__(*exc_info)
+        finally:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._context = self._page = self._folder = None
 
     def print(
         self,
@@ -203,11 +212,13 @@ class PdfPrinter:
         html_path = _existing(html_path)
         timeout_ms = self.timeout_ms if timeout_ms is None else timeout_ms
         page = self._page
-        with self._stable_url(html_path) as url:
-            page.goto(url, wait_until="load", timeout=timeout_ms)
+        page.goto(self._stable_url(html_path), wait_until="load", timeout=timeout_ms)
+        # Links to the document's neighbours (self_assessment.pdf) point where the document is,
+        # as they would had it been opened from its own folder.
+        page.evaluate(_ABSOLUTE_LINKS_JS, html_path.parent.as_uri() + "/")
         wait_for_charts(page, timeout_ms)
         if page.evaluate("() => window.Plotly !== undefined"):
-            self._warm_folders.add(html_path.parent)
+            self._warm = True
         targets = page.evaluate(_TOC_TARGETS_JS)
         header = _HEADER.format(title=html.escape(title), right=html.escape(header_right))
 
@@ -246,50 +257,51 @@ class PdfPrinter:
         self._last_pages = (targets, pages)
         return atomic_write_bytes(Path(pdf_path), pdf)
 
-    def warm_up(self, folder: Path, html_text: str) -> None:
-        """Load ``html_text`` (a document with plotly.js) under ``folder``'s URL, so V8 has
-        compiled plotly.js for the next document printed from that folder."""
-        folder = Path(folder).resolve()
-        if self._page is None or folder in self._warm_folders:
+    def warm_up(self, html_text: str) -> None:
+        """Load ``html_text`` (a document with plotly.js) at the print folder's URL, so V8 has
+        compiled plotly.js for every document printed after it."""
+        if self._page is None or self._warm:
             return
-        folder.mkdir(parents=True, exist_ok=True)  # the document will be written there anyway
-        write_plotly_js(folder)  # the shared script the page loads, as the documents do
-        page_file = self._link(folder)
-        try:
-            page_file.write_text(html_text, encoding="utf-8")
-            self._page.goto(page_file.as_uri(), wait_until="load", timeout=self.timeout_ms)
-        finally:
-            page_file.unlink(missing_ok=True)
-        self._warm_folders.add(folder)
+        page_file = self._folder / "warm-up.html"
+        page_file.write_text(html_text, encoding="utf-8")
+        self._page.goto(page_file.as_uri(), wait_until="load", timeout=self.timeout_ms)
+        self._warm = True
 
-    def _link(self, folder: Path) -> Path:
-        if folder not in self._swept:  # once per folder: links a killed process left there
-            remove_stale_print_links(folder)
-            self._swept.add(folder)
-        return folder / f"{PRINT_LINK_PREFIX}{os.getpid()}-{id(self):x}.html"
-
-    @contextmanager
-    def _stable_url(self, html_path: Path) -> Iterator[str]:
-        """A URL for ``html_path`` that is the same for every document of its folder.
+    def _stable_url(self, html_path: Path) -> str:
+        """One URL for every document this printer prints: its private folder's ``document.html``,
+        a link to ``html_path``, beside the printer's own copy of the shared chart script.
 
         V8 reuses its compiled plotly.js only for the same script at the same URL, so documents
-        opened under their own names compile it again (about a second each). A hidden symlink next
-        to the document keeps relative assets resolving; it is removed once the page has loaded.
+        opened under their own names or folders compile it again (about a second each, nine times
+        for one landlord's three years). The document's only relative resource is that script
+        (styles are inline), so it loads the same from here.
         """
-        link = self._link(html_path.parent)
-        try:
-            link.unlink(missing_ok=True)
-            link.symlink_to(html_path.name)
-        except OSError:  # a read-only folder or no symlinks: the document's own URL
-            yield html_path.as_uri()
-            return
-        try:
-            yield link.as_uri()
-        finally:
-            link.unlink(missing_ok=True)
+        link = self._folder / "document.html"
+        link.unlink(missing_ok=True)
+        link.symlink_to(html_path)
+        return link.as_uri()
 
 
-PRINT_LINK_PREFIX = ".complaints-print-"
+# Relative links (to the document's neighbours) made absolute against its own folder's URL.
+_ABSOLUTE_LINKS_JS = """(base) => {
+    for (const link of document.querySelectorAll('a[href]')) {
+        const href = link.getAttribute('href');
+        if (href.startsWith('#') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(href)) continue;
+        link.setAttribute('href', new URL(href, base).href);
+    }
+}"""
+
+PRINT_FOLDER_PREFIX = "complaints-print-"
+
+
+def _print_folder() -> Path:
+    """A new private folder for one printer (``complaints-print-<pid>-...`` in the temporary
+    directory) holding the shared chart script; folders of processes no longer running (killed
+    while printing) are removed first."""
+    remove_stale_print_folders(Path(tempfile.gettempdir()))
+    folder = Path(tempfile.mkdtemp(prefix=f"{PRINT_FOLDER_PREFIX}{os.getpid()}-"))
+    write_plotly_js(folder)
+    return folder
 
 
 def _process_alive(pid: int) -> bool:
@@ -302,20 +314,15 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_print_links(folder: Path) -> list[str]:
-    """Remove the ``.complaints-print-<pid>-<id>.html`` links and pages of processes that are no
-    longer running (a print killed between making its link and removing it); returns their names.
-
-    A link of a live process other than this one is left alone: it is printing from it now.
-    """
+def remove_stale_print_folders(parent: Path) -> list[str]:
+    """Remove the ``complaints-print-<pid>-*`` folders under ``parent`` of processes that are no
+    longer running; returns their names. A live process's folder is left alone: it is printing."""
     removed = []
-    for path in sorted(Path(folder).glob(f"{PRINT_LINK_PREFIX}*.html")):
-        pid = path.name.removeprefix(PRINT_LINK_PREFIX).split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _process_alive(int(pid)):
+    for path in sorted(Path(parent).glob(f"{PRINT_FOLDER_PREFIX}*")):
+        pid = path.name.removeprefix(PRINT_FOLDER_PREFIX).split("-", 1)[0]
+        if not path.is_dir() or not pid.isdigit() or _process_alive(int(pid)):
             continue
-        if pid.isdigit() and int(pid) == os.getpid():
-            continue  # this process's own links are removed by the print that made them
-        path.unlink(missing_ok=True)
+        shutil.rmtree(path, ignore_errors=True)
         removed.append(path.name)
     return removed
 
@@ -354,8 +361,8 @@ class _PrintService:
             )
         )
 
-    def warm_up(self, folder: Path, html_text: str) -> Future[None]:
-        return self._put(lambda printer: printer.warm_up(folder, html_text))
+    def warm_up(self, html_text: str) -> Future[None]:
+        return self._put(lambda printer: printer.warm_up(html_text))
 
     def _put(self, work) -> Future:
         future: Future = Future()
@@ -408,14 +415,14 @@ def start_browser() -> None:
     _service()
 
 
-def warm_up_charts(folder: Path, html_text: str) -> None:
-    """Have the process-wide browser compile plotly.js for documents printed from ``folder``, in
-    the background (about a second, saved on the first chart document printed from there).
+def warm_up_charts(html_text: str) -> None:
+    """Have the process-wide browser compile plotly.js for the documents it prints, in the
+    background (about a second, once per process, saved on the first chart document).
 
     ``html_text`` must carry plotly.js exactly as the documents do, at the same line and column
     (V8 keys its cache on them): render it from the documents' own template.
     """
-    _service().warm_up(Path(folder), html_text)
+    _service().warm_up(html_text)
 
 
 _SERVICE: _PrintService | None = None

@@ -79,11 +79,10 @@ def _css() -> Markup:
 
 
 @cache
-@cache
 def chart_warm_up_html() -> str:
     """An empty document from ``document.html`` loading plotly.js as every document does: what
-    :func:`pipeline.reporting.pdf.warm_up_charts` loads (beside the shared script it writes) so the
-    next document's charts are quick."""
+    :func:`pipeline.reporting.pdf.warm_up_charts` loads (beside the printer's copy of the shared
+    script) so the next document's charts are quick."""
     return (
         environment()
         .get_template("document.html")

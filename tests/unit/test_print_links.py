@@ -1,16 +1,22 @@
-"""``.complaints-print-<pid>-<id>.html`` links: removed by the print that made them, and those a
-killed process left are removed the next time a printer uses the folder (issue 17)."""
+"""The printer's private folder: every document is printed from it under one URL (so plotly.js
+compiles once a process), nothing of it reaches the documents' folders, relative links in a PDF
+still point beside the document, and the folders killed processes left are removed (issue 17)."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from pipeline.reporting.browser import chromium_path
-from pipeline.reporting.pdf import PRINT_LINK_PREFIX, html_to_pdf, remove_stale_print_links
+from pipeline.reporting.charts import PLOTLY_FILE
+from pipeline.reporting.pdf import PRINT_FOLDER_PREFIX, PdfPrinter, remove_stale_print_folders
 
 
 def _dead_pid() -> int:
@@ -19,28 +25,60 @@ def _dead_pid() -> int:
     return process.pid
 
 
-def test_links_of_dead_processes_go_and_those_of_running_ones_stay(tmp_path):
-    (tmp_path / "annual_report.html").write_text("<html></html>", encoding="utf-8")
-    dead = tmp_path / f"{PRINT_LINK_PREFIX}{_dead_pid()}-7f3a.html"
-    dead.symlink_to("annual_report.html")
-    page = tmp_path / f"{PRINT_LINK_PREFIX}{_dead_pid()}-7f3b.html"
-    page.write_text("<html>warm-up page</html>", encoding="utf-8")
-    running = tmp_path / f"{PRINT_LINK_PREFIX}{os.getppid()}-1.html"
-    running.symlink_to("annual_report.html")
-    assert remove_stale_print_links(tmp_path) == sorted([dead.name, page.name])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["annual_report.html", running.name]
-    )
+def test_folders_of_dead_processes_go_and_those_of_running_ones_stay(tmp_path):
+    dead = tmp_path / f"{PRINT_FOLDER_PREFIX}{_dead_pid()}-7f3a"
+    dead.mkdir()
+    (dead / "document.html").symlink_to(tmp_path / "gone.html")
+    running = tmp_path / f"{PRINT_FOLDER_PREFIX}{os.getppid()}-1b2c"
+    running.mkdir()
+    other = tmp_path / "complaints-chromium-abc"  # not a print folder
+    other.mkdir()
+    assert remove_stale_print_folders(tmp_path) == [dead.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, other.name])
+
+
+def _link_targets(pdf: Path) -> list[str]:
+    reader = PdfReader(io.BytesIO(pdf.read_bytes()))
+    return [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
 
 
 @pytest.mark.browser
 @pytest.mark.skipif(not chromium_path().exists(), reason="Debian chromium missing")
-def test_a_print_leaves_no_link_and_sweeps_a_stale_one(tmp_path):
-    (tmp_path / "doc.html").write_text(
-        "<!doctype html><html lang='en'><head><title>t</title></head><body><h1>T</h1></body>"
-        "</html>",
-        encoding="utf-8",
-    )
-    (tmp_path / f"{PRINT_LINK_PREFIX}{_dead_pid()}-abc.html").symlink_to("doc.html")
-    html_to_pdf(tmp_path / "doc.html", tmp_path / "doc.pdf", title="T")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.html", "doc.pdf"]
+def test_documents_of_two_folders_print_from_one_private_folder(tmp_path):
+    documents = []
+    for year in ("2023-24", "2024-25"):
+        folder = tmp_path / year
+        folder.mkdir()
+        page = folder / "annual_report.html"
+        page.write_text(
+            "<!doctype html><html lang='en'><head><title>t</title>"
+            f"<script src='{PLOTLY_FILE}'></script></head><body><h1>{year}</h1>"
+            "<a href='self_assessment.pdf'>The self-assessment</a> "
+            "<a href='https://example.org/complaints'>Our policy</a></body></html>",
+            encoding="utf-8",
+        )
+        documents.append(page)
+    with PdfPrinter() as printer:
+        private = printer._folder
+        assert private.parent == Path(tempfile.gettempdir())
+        assert private.name.startswith(f"{PRINT_FOLDER_PREFIX}{os.getpid()}-")
+        for page in documents:
+            printer.print(page, page.with_suffix(".pdf"), title="T")
+            # the chart script loads from the private folder (the documents' folders have none)
+            assert printer._page.evaluate("() => window.Plotly !== undefined")
+            assert printer._page.url == (private / "document.html").as_uri()
+    assert not private.exists()
+    for page in documents:
+        assert sorted(p.name for p in page.parent.iterdir()) == [
+            "annual_report.html",
+            "annual_report.pdf",
+        ]
+        assert _link_targets(page.with_suffix(".pdf")) == [
+            (page.parent / "self_assessment.pdf").as_uri(),
+            "https://example.org/complaints",
+        ]

@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.reporting.browser import chromium_path
-from pipeline.reporting.charts import PLOTLY_FILE
 from pipeline.reporting.pdf import BackgroundPrints, html_to_pdf, warm_up_charts
 from pipeline.reporting.render import chart_warm_up_html
 
@@ -115,11 +114,11 @@ def test_background_prints_are_written_when_the_block_ends(tmp_path):
 
 
 def test_warm_up_leaves_nothing_behind_and_printing_goes_on(tmp_path):
+    warm_up_charts(chart_warm_up_html())  # runs in the background, in the printer's own folder
     folder = tmp_path / "2024-25"
-    warm_up_charts(folder, chart_warm_up_html())  # runs in the background
-    folder.mkdir(exist_ok=True)
+    folder.mkdir()
     (folder / "doc.html").write_text(_document(2), encoding="utf-8")
     out = html_to_pdf(folder / "doc.html", folder / "doc.pdf", title="T")
     assert _contents(out) == ["1. Section 0 2", "2. Section 1 3"]
-    # Only the shared chart script the documents load stays beside them.
-    assert sorted(p.name for p in folder.iterdir()) == ["doc.html", "doc.pdf", PLOTLY_FILE]
+    # Nothing of the printer's (links, warm-up page, its copy of the chart script) is left here.
+    assert sorted(p.name for p in folder.iterdir()) == ["doc.html", "doc.pdf"]

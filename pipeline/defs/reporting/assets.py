@@ -30,14 +30,14 @@ from pipeline.resources import ComplaintsStore
 _ANNUAL_DEPS = ["measures", "sector_benchmarks", "self_assessment"]
 
 
-def _prepare_browser(out) -> None:
-    """Launch the shared browser and have it compile plotly.js for ``out`` while the document is
-    built (both in the background; about 1.5 s the first time in a process, nothing after)."""
+def _prepare_browser() -> None:
+    """Launch the shared browser and have it compile plotly.js while the document is built (both
+    in the background; about 1.5 s the first time in a process, nothing after)."""
     from pipeline.reporting.pdf import start_browser, warm_up_charts
     from pipeline.reporting.render import chart_warm_up_html
 
     start_browser()
-    warm_up_charts(out, chart_warm_up_html())
+    warm_up_charts(chart_warm_up_html())
 
 
 def _render_document(
@@ -47,14 +47,14 @@ def _render_document(
 
     ``render(con, landlord, period, out, workspace=...)`` returns the paths it wrote. The shared
     browser launches first so it overlaps building the document; only a document with charts has
-    it compile plotly.js for the folder.
+    it compile plotly.js.
     """
     from pipeline.reporting.pdf import start_browser
 
     started = time.perf_counter()
     out = store.documents(landlord_id, period)
     if charts:
-        _prepare_browser(out)
+        _prepare_browser()
     else:
         start_browser()
     with store.connect(landlord_id, read_only=True) as con:
