@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pipeline.periods import ReportingYear
 from pipeline.self_assessment.model import ANNUAL_FOLDER, year_folder
+from pipeline.utils.yaml_text import safe_load
 
 BOARD_RESPONSE = "board_response.md"
 NARRATIVE = "narrative.md"
@@ -116,7 +117,7 @@ def split_front_matter(text: str) -> tuple[dict | None, str]:
     if match is None:
         return None, text
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = safe_load(match.group(1))
     except yaml.YAMLError as exc:
         raise ValueError(f"the front matter is not valid YAML ({exc.__class__.__name__})") from exc
     if meta is not None and not isinstance(meta, dict):
@@ -164,7 +165,7 @@ def _read_other_reports(folder: Path, rel: str) -> tuple[list[OtherReport], list
     if not path.is_file():
         return [], []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
         return [], [f"{rel}: not valid YAML ({exc.__class__.__name__})"]
     if raw is None:

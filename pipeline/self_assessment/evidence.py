@@ -21,7 +21,6 @@ from typing import Literal
 
 import duckdb
 import polars as pl
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.config import ConfigError
@@ -33,6 +32,7 @@ from pipeline.reporting.suppression import (
     small_label,
     suppress_small_numbers,
 )
+from pipeline.utils.yaml_text import safe_load
 
 EVIDENCE_SPEC_PATH = Path(__file__).resolve().parent / "evidence.yaml"
 
@@ -98,7 +98,7 @@ class EvidenceSpec(_Strict):
 @cache
 def _specs(path: str) -> dict[str, tuple[EvidenceSpec, ...]]:
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = safe_load(Path(path).read_text(encoding="utf-8"))
         return {
             str(pid): tuple(EvidenceSpec.model_validate(item) for item in items)
             for pid, items in (raw or {}).items()

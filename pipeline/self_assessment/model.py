@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pipeline.config import ConfigError
 from pipeline.periods import ReportingYear
 from pipeline.self_assessment.reference import INFORMATION_ONLY, CodeReference, load_provisions
+from pipeline.utils.yaml_text import safe_load
 
 FILE_NAME = "self_assessment.yaml"
 
@@ -338,7 +339,7 @@ def load_self_assessment(path: Path, reference: CodeReference | None = None) -> 
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = safe_load(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise SelfAssessmentError([f"{path.name}: file not found ({path})"]) from exc
     except yaml.YAMLError as exc:
@@ -371,7 +372,7 @@ def find_self_assessment(workspace: Path, year: str) -> Path | None:
     if not general.is_file():
         return None
     try:
-        raw = yaml.safe_load(general.read_text(encoding="utf-8-sig"))
+        raw = safe_load(general.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError:
         return general  # let load_self_assessment report the YAML error with its detail
     declared = raw.get("reporting_year") if isinstance(raw, dict) else None
@@ -389,7 +390,7 @@ def unassigned_self_assessment(workspace: Path) -> Path | None:
     if not general.is_file():
         return None
     try:
-        raw = yaml.safe_load(general.read_text(encoding="utf-8-sig"))
+        raw = safe_load(general.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError:
         return None
     return general if isinstance(raw, dict) and raw.get("reporting_year") is None else None
@@ -457,7 +458,7 @@ def load_year_assessment(
     if path is None:
         return None
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
         raise SelfAssessmentError([f"{path.name}: not valid YAML: {exc}"]) from exc
     source = str(path.relative_to(workspace)) if path.is_relative_to(workspace) else path.name

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipeline.config import ConfigError
+from pipeline.utils.yaml_text import safe_load
 
 REFERENCE_PATH = Path(__file__).resolve().parent.parent / "reference" / "code_2024_provisions.yaml"
 
@@ -124,7 +125,7 @@ class CodeReference(BaseModel):
 
 def _read(path: Path) -> CodeReference:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read the Code reference file: {exc}") from exc
     try:
