@@ -11,9 +11,10 @@ Speed: one Chromium serves the whole process (:func:`html_to_pdf`, :class:`Backg
 driven from its own thread and closed at exit. Launching a browser costs about half a second, and
 a fresh renderer compiles the 4.6 MB plotly.js again (about a second per document; V8 caches the
 compiled script only in the renderer that has seen it, for the same URL): every document is
-therefore printed from the printer's own folder under one URL, so plotly.js compiles once. A document whose contents targets match the
-previous document's (the published annual report after the internal one) is printed once with
-those page numbers, and again only when its own outline disagrees.
+therefore printed from the printer's own folder under one URL, so plotly.js compiles once. A
+document whose contents targets match the previous document's (the published annual report after
+the internal one) is printed once with those page numbers, and again only when its own outline
+disagrees.
 """
 
 from __future__ import annotations
@@ -277,8 +278,11 @@ class PdfPrinter:
         (styles are inline), so it loads the same from here.
         """
         link = self._folder / "document.html"
-        link.unlink(missing_ok=True)
-        link.symlink_to(html_path)
+        try:
+            link.unlink(missing_ok=True)
+            link.symlink_to(html_path)
+        except OSError:  # no symlinks here: the document's own URL (its folder has the script)
+            return html_path.as_uri()
         return link.as_uri()
 
 
