@@ -873,8 +873,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _exit_now(code: int = 0) -> None:
-    """End this process at once: flush standard streams and logging, remove the Dagster
-    instance's temporary folder, and skip the interpreter's teardown."""
+    """End this process at once: close the browser that printed its PDFs, flush standard streams
+    and logging, remove the Dagster instance's temporary folder, and skip the interpreter's
+    teardown (``os._exit`` runs no ``atexit`` handler, so nothing else would close the browser
+    and remove its temporary profile)."""
+    printing = sys.modules.get("pipeline.reporting.pdf")  # loaded only by a run with documents
+    if printing is not None:
+        printing.stop_browser()
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

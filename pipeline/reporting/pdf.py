@@ -419,6 +419,19 @@ def start_browser() -> None:
     _service()
 
 
+def stop_browser() -> None:
+    """Close the process-wide browser, if this process started one, once the prints queued before
+    are done: the browser, its throw-away profile and the print folder go.
+
+    For a process that ends with ``os._exit`` (the command line), which skips ``atexit``.
+    """
+    global _SERVICE
+    with _SERVICE_LOCK:
+        service, _SERVICE = _SERVICE, None
+    if service is not None and service.pid == os.getpid():
+        service.close()
+
+
 def warm_up_charts(html_text: str) -> None:
     """Have the process-wide browser compile plotly.js for the documents it prints, in the
     background (about a second, once per process, saved on the first chart document).

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -39,12 +41,18 @@ def complaints(*args: str, env_extra: dict | None = None) -> subprocess.Complete
 
 def test_cli_runs_one_example_landlord_year_end_to_end(tmp_path):
     output = tmp_path / "output"
+    # a short path: Chromium's sockets in its profile must fit a Unix socket address
+    temporary = Path(tempfile.mkdtemp(prefix="cli-"))
     run = complaints(
         "run", "--workspace", str(WORKSPACE), "--year", "2024-25", "--output", str(output),
-        "--committee", "last",
+        "--committee", "last", env_extra={"TMPDIR": str(temporary)},
     )  # fmt: skip
     text = run.stdout
     assert run.returncode == 0, text + run.stderr
+    # the command ends with os._exit, yet closes the browser that printed its PDFs: no Chromium
+    # profile or print folder is left in the temporary directory
+    assert not list(temporary.glob("complaints-*")), sorted(p.name for p in temporary.iterdir())
+    shutil.rmtree(temporary, ignore_errors=True)
     assert "[small_specialist] 2024-25: ok" in text
     assert "[small_specialist] 2024-25-Q4: ok" in text
     assert "1 of 1 landlord(s) ok" in text
