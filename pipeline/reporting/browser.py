@@ -6,6 +6,7 @@ Used to print the report HTML to PDF (:mod:`pipeline.reporting.pdf`) and by the 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,33 @@ CHROMIUM_ARGS = [
 
 # A4 is 210 mm wide; with 15 mm side margins the printable width is 180 mm = 680 CSS px at 96 px/in.
 A4_PRINTABLE_WIDTH_PX = 680
+
+
+PROFILE_PREFIX = "complaints-chromium-"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_folders(parent: Path, prefix: str) -> list[str]:
+    """Remove the ``<prefix><pid>-*`` folders under ``parent`` whose process is no longer running
+    (killed before it could remove them); returns their names. A live process's folder is left
+    alone: it is in use."""
+    removed = []
+    for path in sorted(Path(parent).glob(f"{prefix}*")):
+        pid = path.name.removeprefix(prefix).split("-", 1)[0]
+        if not path.is_dir() or not pid.isdigit() or _process_alive(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path.name)
+    return removed
 
 
 def chromium_path() -> Path:
@@ -62,9 +90,11 @@ def chromium_page(viewport_width: int = 1200, viewport_height: int = 900) -> Ite
             f"Chromium not found at {executable}: install Debian's 'chromium' package "
             "or set COMPLAINTS_CHROMIUM"
         )
-    # Chromium may still be writing into its profile just after closing; leftovers are harmless.
+    # Profiles a killed process left behind go first. Chromium may still be writing into its
+    # profile just after closing; leftovers are harmless.
+    remove_stale_folders(Path(tempfile.gettempdir()), PROFILE_PREFIX)
     with tempfile.TemporaryDirectory(
-        prefix="complaints-chromium-", ignore_cleanup_errors=True
+        prefix=f"{PROFILE_PREFIX}{os.getpid()}-", ignore_cleanup_errors=True
     ) as profile:
         with sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(

@@ -33,7 +33,12 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from pipeline.io import atomic_write_bytes
-from pipeline.reporting.browser import A4_PRINTABLE_WIDTH_PX, chromium_page, wait_for_charts
+from pipeline.reporting.browser import (
+    A4_PRINTABLE_WIDTH_PX,
+    chromium_page,
+    remove_stale_folders,
+    wait_for_charts,
+)
 from pipeline.reporting.charts import write_plotly_js
 
 PAGE_MARGIN = {"top": "20mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
@@ -302,33 +307,10 @@ def _print_folder() -> Path:
     """A new private folder for one printer (``complaints-print-<pid>-...`` in the temporary
     directory) holding the shared chart script; folders of processes no longer running (killed
     while printing) are removed first."""
-    remove_stale_print_folders(Path(tempfile.gettempdir()))
+    remove_stale_folders(Path(tempfile.gettempdir()), PRINT_FOLDER_PREFIX)
     folder = Path(tempfile.mkdtemp(prefix=f"{PRINT_FOLDER_PREFIX}{os.getpid()}-"))
     write_plotly_js(folder)
     return folder
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
-
-
-def remove_stale_print_folders(parent: Path) -> list[str]:
-    """Remove the ``complaints-print-<pid>-*`` folders under ``parent`` of processes that are no
-    longer running; returns their names. A live process's folder is left alone: it is printing."""
-    removed = []
-    for path in sorted(Path(parent).glob(f"{PRINT_FOLDER_PREFIX}*")):
-        pid = path.name.removeprefix(PRINT_FOLDER_PREFIX).split("-", 1)[0]
-        if not path.is_dir() or not pid.isdigit() or _process_alive(int(pid)):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path.name)
-    return removed
 
 
 def _existing(html_path: Path) -> Path:

@@ -1,6 +1,7 @@
 """The printer's private folder: every document is printed from it under one URL (so plotly.js
 compiles once a process), nothing of it reaches the documents' folders, relative links in a PDF
-still point beside the document, and the folders killed processes left are removed (issue 17)."""
+still point beside the document, and the print folders and Chromium profiles killed processes
+left are removed (issue 17)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.reporting.browser import chromium_path
+from pipeline.reporting.browser import PROFILE_PREFIX, chromium_path, remove_stale_folders
 from pipeline.reporting.charts import PLOTLY_FILE
-from pipeline.reporting.pdf import PRINT_FOLDER_PREFIX, PdfPrinter, remove_stale_print_folders
+from pipeline.reporting.pdf import PRINT_FOLDER_PREFIX, PdfPrinter
 
 
 def _dead_pid() -> int:
@@ -25,15 +26,16 @@ def _dead_pid() -> int:
     return process.pid
 
 
-def test_folders_of_dead_processes_go_and_those_of_running_ones_stay(tmp_path):
-    dead = tmp_path / f"{PRINT_FOLDER_PREFIX}{_dead_pid()}-7f3a"
+@pytest.mark.parametrize("prefix", [PRINT_FOLDER_PREFIX, PROFILE_PREFIX])
+def test_folders_of_dead_processes_go_and_those_of_running_ones_stay(tmp_path, prefix):
+    dead = tmp_path / f"{prefix}{_dead_pid()}-7f3a"
     dead.mkdir()
     (dead / "document.html").symlink_to(tmp_path / "gone.html")
-    running = tmp_path / f"{PRINT_FOLDER_PREFIX}{os.getppid()}-1b2c"
+    running = tmp_path / f"{prefix}{os.getppid()}-1b2c"
     running.mkdir()
-    other = tmp_path / "complaints-chromium-abc"  # not a print folder
+    other = tmp_path / "complaints-other-abc"  # not this kind of folder
     other.mkdir()
-    assert remove_stale_print_folders(tmp_path) == [dead.name]
+    assert remove_stale_folders(tmp_path, prefix) == [dead.name]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, other.name])
 
 
