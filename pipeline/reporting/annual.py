@@ -37,6 +37,7 @@ from pipeline.reporting.labels import (
     label,
 )
 from pipeline.reporting.precision import margin_text, meets_text
+from pipeline.reporting.regime_blocks import REGIMES, has_both_regimes, regime_volume_blocks
 from pipeline.reporting.sector import (
     SECTOR_COLUMNS,
     sector_attribution,
@@ -224,6 +225,24 @@ def _tsm_by_stock_type(ctx: ReportContext, section: Section) -> None:
     )
 
 
+def _volume_metrics(landlord: Landlord) -> list[Metric]:
+    """Complaints received, and for a landlord in England and Scotland each country's part too
+    (a total of complaints is meaningful; their timeliness is judged per country)."""
+    regimes = REGIMES if has_both_regimes(landlord) else ()
+    return [
+        metric
+        for measure, text in (
+            ("complaints_received", "Complaints received (first stage)"),
+            ("received_1", "Stage 1 complaints received"),
+            ("received_2", "Stage 2 escalations received"),
+        )
+        for metric in [
+            Metric(text, measure),
+            *(Metric(f"{text}: {label(r)}", measure, "regime", r) for r in regimes),
+        ]
+    ]
+
+
 def volumes(ctx: ReportContext) -> Section:
     section = Section("volumes", "Complaint volumes and themes")
     m, y = ctx.measures, ctx.year
@@ -232,11 +251,7 @@ def volumes(ctx: ReportContext) -> Section:
             "tbl-volumes",
             "Complaints received",
             m,
-            [
-                Metric("Complaints received (first stage)", "complaints_received"),
-                Metric("Stage 1 complaints received", "received_1"),
-                Metric("Stage 2 escalations received", "received_2"),
-            ],
+            _volume_metrics(ctx.landlord),
             ctx.years,
         ),
         empty=f"Complaints received: {NOT_AVAILABLE}.",
@@ -300,16 +315,21 @@ def volumes(ctx: ReportContext) -> Section:
         heading="Root cause",
         value_heading="Complaints",
     )
-    trend_block(
-        section,
-        "received-month",
-        "Complaints received by month",
-        m,
-        y,
-        [Metric("Stage 1", "received_1"), Metric("Stage 2", "received_2")],
-        y_label="Complaints",
-        summary="Stage 1 and stage 2 complaints received in each month of the year.",
-    )
+    if has_both_regimes(ctx.landlord):
+        regime_volume_blocks(
+            section, "received-month", m, y.months(), when="in each month of the year"
+        )
+    else:
+        trend_block(
+            section,
+            "received-month",
+            "Complaints received by month",
+            m,
+            y,
+            [Metric("Stage 1", "received_1"), Metric("Stage 2", "received_2")],
+            y_label="Complaints",
+            summary="Stage 1 and stage 2 complaints received in each month of the year.",
+        )
     return section
 
 

@@ -1,4 +1,5 @@
-"""England and Scotland apart: trend charts and ageing tables for a landlord with homes in both.
+"""England and Scotland apart: trend and volume charts and ageing tables for a landlord with homes
+in both.
 
 English complaints follow the Housing Ombudsman's Complaint Handling Code, Scottish ones the SPSO
 model procedure, with different timescales; one figure mixing the two says nothing about either
@@ -45,59 +46,115 @@ def regime_trend_blocks(
     measure = f"response_in_time_{stage}"
     for regime in REGIMES:
         country = label(regime)
-        caption = f"{country}, stage {stage}: all answers sent in time, by month"
-        series = [
-            (f"{country}: {EXTERNAL_LIMITS[regime]}", "regulator"),
-            (f"{country}: our policy's time limits", "management"),
-        ]
-        records = []
-        for month in months:
-            rows = [measures.get(measure, month, "regime", regime, view) for _, view in series]
-            records.append(
-                [month.start.strftime("%b %Y")]
-                + [None if row is None else row["value"] for row in rows]
-                + [NONE_RECORDED if row is None else shown(row) for row in rows]
-            )
-        frame = pl.DataFrame(
-            records,
-            schema={"x": pl.String, "v0": pl.Float64, "v1": pl.Float64}
-            | {"d0": pl.String, "d1": pl.String},
-            orient="row",
+        limits = EXTERNAL_LIMITS[regime]
+        _country_months_block(
+            section,
+            f"chart-{block_id}-{regime}",
+            regime,
+            f"{country}, stage {stage}: all answers sent in time, by month",
+            measures,
+            months,
+            [
+                (f"{country}: {limits}", measure, "regulator"),
+                (f"{country}: our policy's time limits", measure, "management"),
+            ],
+            y_label="Answered in time (%)",
+            summary=f"Percentage of all stage {stage} answers sent in {country} {when} that were "
+            f"in time, against {limits} and against our policy's.",
+            nothing=f"no answers sent in {country}",
+            describe=lambda r, limits=limits: (
+                f"{r['x']}: {r['d0']} against {limits}, {r['d1']} against our policy's"
+            ),
+            percent=True,
         )
-        with_values = frame.filter(pl.col("v0").is_not_null() | pl.col("v1").is_not_null())
-        if with_values.height < 2:
-            # One point is not a trend (and a suppressed month has no value to draw).
-            shown_months = frame.filter(pl.col("d0") != NONE_RECORDED)
-            if shown_months.is_empty():
-                section.note(f"{caption}: no answers sent in {country} in these months.")
-                continue
-            figures = "; ".join(
-                f"{r['x']}: {r['d0']} against {EXTERNAL_LIMITS[regime]}, {r['d1']} against our "
-                "policy's"
-                for r in shown_months.iter_rows(named=True)
-            )
-            section.text(f"{caption}: {figures}.")
-            continue
-        gap = (
-            f" {NONE_RECORDED}: no answers sent in {country} that month."
-            if (frame["d0"] == NONE_RECORDED).any()
-            else ""
+
+
+def regime_volume_blocks(
+    section: Section, block_id: str, measures: Measures, months: list[Period], *, when: str
+) -> None:
+    """One chart per country of the stage 1 and stage 2 complaints received each month; ``when``
+    words the months for the summary."""
+    for regime in REGIMES:
+        country = label(regime)
+        _country_months_block(
+            section,
+            f"chart-{block_id}-{regime}",
+            regime,
+            f"Complaints received in {country}, by month",
+            measures,
+            months,
+            [
+                (f"{country}: stage 1", "received_1", None),
+                (f"{country}: stage 2", "received_2", None),
+            ],
+            y_label="Complaints",
+            summary=f"Stage 1 and stage 2 complaints received in {country} {when}.",
+            nothing=f"none received in {country}",
+            describe=lambda r: f"{r['x']}: stage 1 {r['d0']}, stage 2 {r['d1']}",
         )
-        section.add_chart(
-            line_chart(
-                f"chart-{block_id}-{regime}",
-                caption,
-                frame,
-                "x",
-                {"v0": series[0][0], "v1": series[1][0]},
-                x_label="Month",
-                y_label="Answered in time (%)",
-                summary=f"Percentage of all stage {stage} answers sent in {country} {when} that "
-                f"were in time, against {EXTERNAL_LIMITS[regime]} and against our policy's." + gap,
-                percent=True,
-                table_columns={"d0": series[0][0], "d1": series[1][0]},
-            )
+
+
+def _country_months_block(
+    section: Section,
+    chart_id: str,
+    regime: str,
+    caption: str,
+    measures: Measures,
+    months: list[Period],
+    series: list[tuple[str, str, str | None]],
+    *,
+    y_label: str,
+    summary: str,
+    nothing: str,
+    describe,
+    percent: bool = False,
+) -> None:
+    """A line chart of two ``(label, measure, view)`` series over ``months``, from each month's
+    row for ``regime``; a sentence instead when fewer than two months have a value to draw (one
+    point is not a trend, and a suppressed month has no value). ``nothing`` says what a month
+    without a row means ("no answers sent in Scotland"); ``describe`` words one month's figures
+    for the sentence."""
+    records = []
+    for month in months:
+        rows = [measures.get(measure, month, "regime", regime, view) for _, measure, view in series]
+        records.append(
+            [month.start.strftime("%b %Y")]
+            + [None if row is None else row["value"] for row in rows]
+            + [NONE_RECORDED if row is None else shown(row) for row in rows]
         )
+    frame = pl.DataFrame(
+        records,
+        schema={"x": pl.String, "v0": pl.Float64, "v1": pl.Float64}
+        | {"d0": pl.String, "d1": pl.String},
+        orient="row",
+    )
+    with_values = frame.filter(pl.col("v0").is_not_null() | pl.col("v1").is_not_null())
+    missing = (pl.col("d0") == NONE_RECORDED) | (pl.col("d1") == NONE_RECORDED)
+    if with_values.height < 2:
+        shown_months = frame.filter(
+            (pl.col("d0") != NONE_RECORDED) | (pl.col("d1") != NONE_RECORDED)
+        )
+        if shown_months.is_empty():
+            section.note(f"{caption}: {nothing} in these months.")
+            return
+        figures = "; ".join(describe(r) for r in shown_months.iter_rows(named=True))
+        section.text(f"{caption}: {figures}.")
+        return
+    gap = f" {NONE_RECORDED}: {nothing} that month." if frame.select(missing.any()).item() else ""
+    section.add_chart(
+        line_chart(
+            chart_id,
+            caption,
+            frame,
+            "x",
+            {"v0": series[0][0], "v1": series[1][0]},
+            x_label="Month",
+            y_label=y_label,
+            summary=summary + gap,
+            percent=percent,
+            table_columns={"d0": series[0][0], "d1": series[1][0]},
+        )
+    )
 
 
 def regime_band_table(

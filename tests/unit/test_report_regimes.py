@@ -1,6 +1,7 @@
-"""England and Scotland apart in the timeliness trend and the open/overdue ageing (issue 16 point 5,
-issue 21): one chart per country named in its title, legend and data table, one column per country
-in the ageing tables, every figure traced to its row, suppression through the central rule."""
+"""England and Scotland apart in the timeliness trend, the complaints received by month and the
+open/overdue ageing (issue 16 point 5, issue 21): one chart per country named in its title, legend
+and data table, one column per country in the ageing tables, every figure traced to its row,
+suppression through the central rule."""
 
 from __future__ import annotations
 
@@ -8,14 +9,22 @@ import datetime as dt
 import html
 import json
 import re
+from pathlib import Path
 
 import polars as pl
+import pytest
 
+from pipeline.config import load_landlord
 from pipeline.periods import ReportingYear, parse_period
+from pipeline.reporting.annual import _volume_metrics
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.committee import open_section, trend_section
 from pipeline.reporting.data import MEASURE_COLUMNS, Measures
-from pipeline.reporting.regime_blocks import regime_band_table, regime_trend_blocks
+from pipeline.reporting.regime_blocks import (
+    regime_band_table,
+    regime_trend_blocks,
+    regime_volume_blocks,
+)
 from pipeline.reporting.suppression import suppress_small_numbers
 from pipeline.reporting.trace import finish, plain, traced_figures
 
@@ -229,6 +238,75 @@ def test_committee_open_section_splits_only_for_a_landlord_in_both_countries():
     single = open_section(measures, period, as_of)
     ids = [b.table.table_id for b in single.blocks if b.kind == "table"]
     assert "tbl-open-1" in ids and not any(i.endswith("-regime") for i in ids)
+
+
+def volume_rows():
+    """Complaints received by month and country: Scotland had no stage 2 complaint in May and
+    three in June (a small count a published version must hide)."""
+    received = {
+        ("2024-04", "eng"): (40, 12),
+        ("2024-05", "eng"): (35, 9),
+        ("2024-06", "eng"): (38, 10),
+        ("2024-04", "sct"): (20, 6),
+        ("2024-05", "sct"): (18, None),
+        ("2024-06", "sct"): (22, 3),
+    }
+    return frame(
+        [
+            row(month, f"received_{stage}", "regime", regime, "all", count, None, "count")
+            for (month, regime), counts in received.items()
+            for stage, count in zip((1, 2), counts, strict=True)
+            if count is not None
+        ]
+    )
+
+
+def test_complaints_received_by_month_one_chart_per_country_traced_to_its_rows():
+    section = Section("s", "S")
+    regime_volume_blocks(section, "v", Measures(volume_rows()), MONTHS, when="in each month")
+    england, scotland = charts(section)
+    assert [england.chart_id, scotland.chart_id] == ["chart-v-eng", "chart-v-sct"]
+    assert scotland.title == "Complaints received in Scotland, by month"
+    assert [t["name"] for t in _traces(scotland)] == ["Scotland: stage 1", "Scotland: stage 2"]
+    # May: no Scottish stage 2 row, so no point; said as such, never a made-up 0
+    assert _traces(scotland)[1]["y"] == [6.0, None, 3.0]
+    assert "–: none received in Scotland that month." in scotland.summary
+    assert "none received" not in england.summary
+    figures = traced_figures(finish(str(scotland.table.html)))
+    assert {(f["measure"], f["period"], f["breakdown_value"], f["text"]) for f in figures} == {
+        ("received_1", "2024-04", "sct", "20"),
+        ("received_1", "2024-05", "sct", "18"),
+        ("received_1", "2024-06", "sct", "22"),
+        ("received_2", "2024-04", "sct", "6"),
+        ("received_2", "2024-06", "sct", "3"),
+    }
+
+
+def test_published_complaints_received_by_month_hide_a_small_count():
+    published = Measures(suppress_small_numbers(volume_rows()))
+    section = Section("s", "S")
+    regime_volume_blocks(section, "v", published, MONTHS, when="in each month")
+    scotland = charts(section)[1]
+    june = [f for f in traced_figures(finish(str(scotland.table.html))) if f["period"] == "2024-06"]
+    assert {(f["measure"], f["text"]) for f in june} == {("received_1", "22"), ("received_2", "<5")}
+    assert _traces(scotland)[1]["y"] == [6.0, None, None]  # a hidden count is not drawn
+
+
+@pytest.mark.parametrize(
+    ("workspace", "countries"),
+    [("homes_plus", ["England", "Scotland"]), ("council_housing", [])],
+)
+def test_volume_table_gives_each_countrys_part_only_for_a_landlord_in_both(workspace, countries):
+    landlord = load_landlord(Path(__file__).resolve().parents[2] / "examples" / workspace)
+    labels = [metric.label for metric in _volume_metrics(landlord)]
+    expected = []
+    for text in (
+        "Complaints received (first stage)",
+        "Stage 1 complaints received",
+        "Stage 2 escalations received",
+    ):
+        expected += [text, *(f"{text}: {country}" for country in countries)]
+    assert labels == expected
 
 
 def _traces(chart) -> list[dict]:
