@@ -35,7 +35,7 @@ import threading
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -650,6 +650,25 @@ def _run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
     return results
 
 
+def _largest_first(root: Path, landlords: list[str]) -> list[str]:
+    """``landlords``, the one with the most bytes in its workspace first.
+
+    The processes take the next landlord from one queue, so the longest runs start first and the
+    short ones fill in at the end, instead of one process running the largest landlord alone
+    while the others have finished (in ``make run``, Housing 21 alone for the last 10 s).
+    """
+
+    def size(landlord: str) -> int:
+        total = 0
+        for folder, _, names in os.walk(root / landlord):
+            for name in names:
+                with suppress(OSError):
+                    total += os.path.getsize(os.path.join(folder, name))
+        return total
+
+    return sorted(landlords, key=size, reverse=True)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     root, landlords = resolve_targets(args)
     from pipeline.partition_keys import REPORTING_YEARS
@@ -691,6 +710,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     ]
     wanted = args.parallel if args.parallel is not None else min(os.cpu_count() or 1, 4)
     parallel = max(1, min(wanted, len(jobs)))
+    if parallel > 1:
+        order = _largest_first(root, landlords)
+        jobs.sort(key=lambda job: order.index(job[2]))
     if parallel > 1:  # each process its share of the cores; inherited by the workers
         share = str(max(1, (os.cpu_count() or 1) // parallel))
         os.environ["COMPLAINTS_DUCKDB_THREADS"] = share

@@ -376,3 +376,12 @@ def cli_years_line() -> str:
     from pipeline.partition_keys import REPORTING_YEARS
 
     return f"reporting years: {', '.join(REPORTING_YEARS)}"
+
+
+def test_largest_workspace_goes_first_so_a_long_landlord_never_runs_alone_at_the_end(tmp_path):
+    for name, exports in (("small", 1_000), ("large", 90_000), ("middle", 20_000), ("empty", 0)):
+        (tmp_path / name / "exports").mkdir(parents=True)
+        (tmp_path / name / "landlord.yaml").write_text("landlord_id: x\n")
+        (tmp_path / name / "exports" / "complaints.csv").write_bytes(b"x" * exports)
+    order = cli._largest_first(tmp_path, ["empty", "large", "middle", "small", "missing"])
+    assert order == ["large", "middle", "small", "empty", "missing"]
