@@ -695,6 +695,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         flush=True,
     )
     started = time.perf_counter()
+    wanted = args.parallel if args.parallel is not None else min(os.cpu_count() or 1, 4)
+    parallel = max(1, min(wanted, len(landlords)))
+    if parallel > 1:
+        landlords = _largest_first(root, landlords)
+        # each process its share of the cores; inherited by the workers
+        share = str(max(1, (os.cpu_count() or 1) // parallel))
+        os.environ["COMPLAINTS_DUCKDB_THREADS"] = share
+        os.environ.setdefault("POLARS_MAX_THREADS", share)  # read when Polars is first imported
     jobs = [
         (
             str(root),
@@ -708,15 +716,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         for landlord in landlords
     ]
-    wanted = args.parallel if args.parallel is not None else min(os.cpu_count() or 1, 4)
-    parallel = max(1, min(wanted, len(jobs)))
-    if parallel > 1:
-        order = _largest_first(root, landlords)
-        jobs.sort(key=lambda job: order.index(job[2]))
-    if parallel > 1:  # each process its share of the cores; inherited by the workers
-        share = str(max(1, (os.cpu_count() or 1) // parallel))
-        os.environ["COMPLAINTS_DUCKDB_THREADS"] = share
-        os.environ.setdefault("POLARS_MAX_THREADS", share)  # read when Polars is first imported
     results = _run_all(jobs, parallel)
     failed = sorted(landlord for landlord, ok in results.items() if not ok)
     wall = time.perf_counter() - started
