@@ -22,9 +22,6 @@ import polars as pl
 import pytest
 
 from pipeline.benchmarks import write_benchmark_history
-from pipeline.config import load_landlord
-from pipeline.ingest import ingest_workspace
-from pipeline.measures import compute_measures
 from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting.committee import with_year_to_date
 from pipeline.reporting.data import Measures
@@ -38,7 +35,7 @@ from pipeline.reporting.render import (
 from pipeline.reporting.schemes import render_scheme_reports
 from pipeline.reporting.trace import recording, traced_figures
 from pipeline.sources.fields import RULE_TEXT
-from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+from tests.integration.examples import measured_example
 
 # One year per example (the documents also show the year before): the years issue 16 quotes.
 EXAMPLES = {
@@ -71,12 +68,9 @@ def catalogue_ids() -> set[str]:
 @pytest.fixture(scope="module", params=CASES, ids=[f"{n}-{y}" for n, y in CASES])
 def rendered(request, tmp_path_factory):
     name, year = request.param
-    workspace = DEFAULT_WORKSPACES_ROOT / name
-    landlord = load_landlord(workspace)
     con = duckdb.connect()
-    ingest_workspace(con, workspace, landlord, "test-key")
     reporting_year = ReportingYear.parse(year)
-    compute_measures(con, landlord, [reporting_year.previous, reporting_year])
+    workspace, landlord = measured_example(con, name, [reporting_year.previous, reporting_year])
     write_benchmark_history(con, landlord.landlord_id, year)
     out = tmp_path_factory.mktemp(name)
     quarter = f"{year}-Q4"

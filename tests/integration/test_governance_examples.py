@@ -13,8 +13,6 @@ import pytest
 
 from pipeline.config import load_landlord
 from pipeline.group_views import open_group
-from pipeline.ingest import ingest_workspace
-from pipeline.measures import compute_measures
 from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting import render
 from pipeline.reporting.group import render_group_report
@@ -23,6 +21,7 @@ from pipeline.reporting.schemes import SCHEME, render_scheme_reports, slugify
 from pipeline.reporting.suppression import suppress_small_numbers
 from pipeline.reporting.targets import rate
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+from tests.integration.examples import measured_example
 
 YEARS = [ReportingYear.parse(y) for y in ("2024-25", "2025-26")]
 EXAMPLES = ("homes_plus", "council_housing", "housing21", "small_specialist")
@@ -34,12 +33,8 @@ def warehouses(tmp_path_factory):
     root = tmp_path_factory.mktemp("governance")
     (root / "warehouse").mkdir()
     for name in EXAMPLES:
-        workspace = DEFAULT_WORKSPACES_ROOT / name
-        landlord = load_landlord(workspace)
-        con = duckdb.connect(str(root / "warehouse" / f"{name}.duckdb"))
-        ingest_workspace(con, workspace, landlord, "test-key")
-        compute_measures(con, landlord, YEARS)
-        con.close()
+        with duckdb.connect(str(root / "warehouse" / f"{name}.duckdb")) as con:
+            measured_example(con, name, YEARS)
     return root
 
 

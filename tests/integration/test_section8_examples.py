@@ -16,12 +16,11 @@ import pytest
 
 from pipeline.annual_inputs import load_years
 from pipeline.config import load_landlord
-from pipeline.ingest import ingest_workspace
-from pipeline.measures import compute_measures
 from pipeline.periods import ReportingYear
 from pipeline.reporting import render
 from pipeline.self_assessment.build import self_assessment_summary
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+from tests.integration.examples import measured_example
 
 pytestmark = pytest.mark.slow
 
@@ -33,12 +32,8 @@ YEARS = [ReportingYear.parse(y) for y in ("2023-24", "2024-25", "2025-26")]
 def warehouses(tmp_path_factory):
     root = tmp_path_factory.mktemp("section8")
     for name in EXAMPLES:
-        workspace = DEFAULT_WORKSPACES_ROOT / name
-        landlord = load_landlord(workspace)
-        con = duckdb.connect(str(root / f"{name}.duckdb"))
-        ingest_workspace(con, workspace, landlord, "test-key")
-        compute_measures(con, landlord, YEARS)
-        con.close()
+        with duckdb.connect(str(root / f"{name}.duckdb")) as con:
+            measured_example(con, name, YEARS)
     return root
 
 

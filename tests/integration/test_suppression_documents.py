@@ -31,10 +31,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipeline.config import load_landlord
 from pipeline.group_views import open_group
-from pipeline.ingest import ingest_workspace
-from pipeline.measures import compute_measures
 from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting import render, schemes, suppression
 from pipeline.reporting.charts import PLOTLY_FILE
@@ -48,7 +45,8 @@ from pipeline.reporting.trace import KEYS, traced_figures
 from pipeline.self_assessment import evidence
 from pipeline.self_assessment.build import load_document
 from pipeline.self_assessment.render import write_outputs
-from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT, warehouse_path
+from pipeline.workspaces import warehouse_path
+from tests.integration.examples import measured_example
 
 pytestmark = pytest.mark.slow
 
@@ -59,11 +57,8 @@ YEARS = ["2023-24", "2024-25", "2025-26"]
 
 @pytest.fixture(scope="module", params=EXAMPLES)
 def example(request):
-    workspace = DEFAULT_WORKSPACES_ROOT / request.param
-    landlord = load_landlord(workspace)
     con = duckdb.connect()
-    ingest_workspace(con, workspace, landlord, "test-key")
-    compute_measures(con, landlord, [ReportingYear.parse(y) for y in YEARS])
+    workspace, landlord = measured_example(con, request.param, YEARS)
     yield workspace, landlord, con
     con.close()
 
@@ -417,14 +412,10 @@ def group_root(tmp_path_factory):
     """Every example in its own warehouse file, as a housing group's runs leave them."""
     root = tmp_path_factory.mktemp("group")
     for name in EXAMPLES:
-        workspace = DEFAULT_WORKSPACES_ROOT / name
-        landlord = load_landlord(workspace)
         path = warehouse_path(name, root)
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
-        ingest_workspace(con, workspace, landlord, "test-key")
-        compute_measures(con, landlord, [ReportingYear.parse(y) for y in YEARS])
-        con.close()
+        with duckdb.connect(str(path)) as con:
+            measured_example(con, name, YEARS)
     return root
 
 
