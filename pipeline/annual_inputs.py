@@ -194,7 +194,12 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
             meta, body = split_front_matter(narrative.read_text(encoding="utf-8-sig"))
             inputs.narrative_by = NarrativeMeta.model_validate(meta or {}).written_by
             inputs.narrative = body if body.strip() else None
-        except (ValueError, ValidationError) as exc:
+        except ValidationError as exc:
+            # Never str(exc): pydantic's text quotes the value (a name typed under a misspelt key).
+            inputs.problems += [
+                f"{base}/{NARRATIVE}: front matter {_problem_text(e)}" for e in exc.errors()
+            ]
+        except ValueError as exc:
             inputs.problems.append(f"{base}/{NARRATIVE}: front matter invalid ({exc})")
     inputs.other_reports, problems = _read_other_reports(folder, f"{base}/{OTHER_REPORTS}")
     inputs.problems += problems

@@ -14,6 +14,7 @@ applied across all schemes at once (so no scheme's hidden count can be worked ou
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -74,10 +75,23 @@ class Unit:
         return slugify(self.name)
 
 
+# Longest slug kept as typed: a scheme cell can hold a pasted note thousands of characters long,
+# and a file name over the file system's limit (255 bytes) stopped the run with an error quoting
+# the whole name.
+SLUG_MAX = 60
+
+
 def slugify(name: str) -> str:
-    """A file name for a scheme: ``St Hilda's Court (Extra Care)`` -> ``st-hildas-court-extra-care``."""
+    """A file name for a scheme: ``St Hilda's Court (Extra Care)`` -> ``st-hildas-court-extra-care``.
+
+    A name longer than :data:`SLUG_MAX` characters is cut there and ends with a short hash of the
+    whole name, so two long names sharing a beginning still get two files.
+    """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower().replace("'", "")).strip("-")
+    if len(slug) > SLUG_MAX:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug[:SLUG_MAX].rstrip('-')}-{digest}"
     return slug or "unnamed"
 
 

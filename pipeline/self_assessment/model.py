@@ -35,6 +35,7 @@ The report then says the answers were carried, from which year, when and by whom
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +48,19 @@ from pipeline.self_assessment.reference import INFORMATION_ONLY, CodeReference, 
 from pipeline.utils.yaml_text import safe_load
 
 FILE_NAME = "self_assessment.yaml"
+
+# A value quoted back in a problem: one short word or a number, date or provision id ('maybe',
+# 2025-02-30, 5.16). Anything else (a note with a name or a phone number typed into 'comply' or a
+# date) is described by its shape, as the ingest does: messages never carry personal data.
+_QUOTABLE = re.compile(r"[A-Za-z]{1,12}|[0-9][0-9./-]{0,11}")
+
+
+def _shown(value: Any) -> str:
+    """``value`` as a problem message may quote it: itself when short and plain, else its shape."""
+    text = str(value).strip()
+    if isinstance(value, bool | int | float | dt.date) or _QUOTABLE.fullmatch(text):
+        return repr(value)
+    return f"a text of {len(text)} characters"
 
 
 class SelfAssessmentError(ConfigError):
@@ -85,7 +99,7 @@ class PlannedAction(_Strict):
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+        raise ValueError(f"{_shown(value)} is not a date (YYYY-MM-DD)")
 
 
 class ProvisionAssessment(_Strict):
@@ -109,7 +123,7 @@ class ProvisionAssessment(_Strict):
             return "no"
         if isinstance(value, str) and value.strip().lower() in {"yes", "no"}:
             return value.strip().lower()
-        raise ValueError(f"{value!r} is not one of yes/no")
+        raise ValueError(f"{_shown(value)} is not one of yes/no")
 
     @field_validator("evidence", mode="before")
     @classmethod
@@ -184,7 +198,7 @@ def _date_value(value: Any) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    raise ValueError(f"{_shown(value)} is not a date (YYYY-MM-DD)")
 
 
 def _field_problem(prefix: str, error: dict) -> str:
@@ -266,12 +280,15 @@ def parse_self_assessment(
         if not isinstance(pid, str):
             # An unquoted 5.10 arrives as the float 5.1: never guess which one was meant.
             problems.append(
-                f"{source}: entry {index}, field 'id': {pid!r} must be quoted text such as "
+                f"{source}: entry {index}, field 'id': {_shown(pid)} must be quoted text such as "
                 f'"5.10" (unquoted, YAML reads 5.10 as the number 5.1)'
             )
             continue
         pid = pid.strip()
-        prefix = f"{source}: provision {pid}"
+        if _QUOTABLE.fullmatch(pid):
+            prefix = f"{source}: provision {pid}"
+        else:
+            prefix = f"{source}: entry {index} of 'provisions', id {_shown(pid)}"
         if pid in INFORMATION_ONLY:
             problems.append(
                 f"{prefix}: is an introductory statement, not part of the self-assessment form; "

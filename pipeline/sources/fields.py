@@ -85,16 +85,24 @@ SAFE_RAW = (
 
 # Contact details and identifiers typed into a free-text field (a category, a scheme): an email,
 # a UK phone number, a postcode, a National Insurance number, a person named with a title ("Mrs
-# Hall", "MR HALL"; the title's case is matched, so "missed appointment" is not one). Such a
-# value is stored as 'other' and counted in label_other; it never reaches the warehouse or a
-# document. A bare name ("Jean Hall") cannot be told from a place by its shape: fields that become
-# labels in documents are coded for that reason (canonical.LABEL_FIELDS).
+# Hall", "MR HALL"; the title's case is matched, so "missed appointment" is not one), a street
+# address without its postcode ("Flat 3", "14 Gorsebrook Lane": a house number, then capitalised
+# words ending in a street word). Such a value is stored as 'other' and counted in label_other; it
+# never reaches the warehouse or a document. A bare name ("Jean Hall") cannot be told from a place
+# by its shape: fields that become labels in documents are coded for that reason
+# (canonical.LABEL_FIELDS).
+STREET_WORDS = (
+    "Road|Street|Lane|Close|Avenue|Drive|Crescent|Way|Place|Grove|Terrace|Gardens|Court|Square"
+    "|Walk|Mews|Rise|Hill|Row|View|Park|Green"
+)
 CONTACT_DETAILS = (
     r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}"
     r"|(?:^|[^0-9])(?:\+44\s?|0)(?:[0-9][\s-]?){9,10}(?:[^0-9]|$)"
     r"|\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][abd-hjlnp-uw-z]{2}\b"
     r"|\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[a-d]\b"
     r"|(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS|MISS|MX)\.?\s+[A-Z][A-Za-z'-]+)"
+    r"|\b(?:flat|apartment|apt)\.?\s*[0-9]+[a-z]?\b"
+    rf"|(?-i:\b[0-9]{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'-]+\s+){{1,3}}(?:{STREET_WORDS})\b)"
 )
 
 

@@ -138,6 +138,19 @@ def test_front_matter_split_and_narrative_markdown_is_sanitised():
     assert "<script>" not in html and "javascript:" not in html and "<b " not in html
 
 
+def test_a_narrative_front_matter_problem_does_not_quote_the_value(tmp_path):
+    """The data-quality report lists the problem: a name under a misspelt key stays out of it
+    (pydantic's own message quotes the input value)."""
+    write(
+        tmp_path / "annual_report/2024-25/narrative.md",
+        "---\nwriten_by: Jean Hall 07700 900123\n---\nThe year in brief.\n",
+    )
+    problems = load_years(tmp_path)["2024-25"].problems
+    assert problems == [
+        "annual_report/2024-25/narrative.md: front matter 'writen_by' is not a known key"
+    ]
+
+
 def measures(determinations, rate):
     rows = [
         {

@@ -288,6 +288,27 @@ def test_scheme_names_become_safe_file_names():
     assert slugify("***") == "unnamed"
 
 
+def test_a_scheme_cell_holding_a_long_note_still_gets_a_page(tmp_path):
+    """A note pasted into the scheme column (thousands of characters, a name and an address in
+    it) used to become a file name over the file system's limit: the run stopped with an error
+    quoting the whole note. The file name is cut and keeps a hash, so two such notes differ."""
+    from pipeline.reporting.sample import sample_landlord
+    from pipeline.reporting.schemes import render_scheme_reports
+
+    note = "Jean Hall lives at 14 Gorsebrook Lane " * 150
+    rows = [row("received_1", "2025-26", value=30)]
+    rows += [
+        row("received_1", "2025-26", value=6, breakdown=SCHEME, breakdown_value=name)
+        for name in (note, note + "again")
+    ]
+    con = duckdb.connect()
+    con.register("rows_", pl.DataFrame(rows, schema=_EMPTY_SCHEMA))
+    con.execute("create table measures as select * from rows_")
+    paths = render_scheme_reports(con, sample_landlord("t"), "2025-26", tmp_path, pdf=False)
+    names = sorted(p.name for p in paths["schemes"].iterdir())
+    assert len(names) == 2 and all(len(name) < 100 for name in names), names
+
+
 def test_schemes_are_those_with_complaints_and_unknown_is_left_out():
     year = parse_period("2025-26")
     m = measures(

@@ -237,12 +237,19 @@ def test_contact_details_in_a_free_text_field_become_other(tmp_path):
         ("MR HALL", True),
         ("Ms. Hall", True),
         ("Flat 2, Mx Taylor", True),
+        ("Flat 3", True),
+        ("14 Gorsebrook Lane", True),
+        ("Flat 3, 22 Tillbrook Road", True),
+        ("Gorsebrook Lane, 14a Upper Mill Street, Leeds", True),
+        ("Flat roof leaks", False),
+        ("We now inspect within 10 working days of any damp report", False),
+        ("Stage 2 Review", False),
         ("Missed appointment", False),
         ("Oak Court", False),
         ("Ms", False),
     ],
 )
-def test_a_person_named_with_a_title_is_screened_in_sql_and_python(value, screened):
+def test_a_person_named_with_a_title_or_an_address_is_screened_in_sql_and_python(value, screened):
     import re
 
     from pipeline.sources.fields import CONTACT_DETAILS

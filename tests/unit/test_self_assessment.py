@@ -263,6 +263,26 @@ def test_invalid_comply_names_the_provision_and_the_field():
     ]
 
 
+def test_problems_describe_a_note_by_its_shape_never_quote_it():
+    """A name and a phone number typed where a yes/no, a date or an id belongs are not echoed:
+    the message goes to the console and the Dagster run log."""
+    note = "Ask Jean Hall 07700 900123"
+    raw = answers(
+        **{"5.3": {"comply": note}, "6.2": {"actions": [{"what": "x", "owner": "y", "due": note}]}}
+    )
+    raw["provisions"].append({"id": note, "comply": "yes"})
+    problems = problems_of(raw)
+    assert (
+        "self_assessment.yaml: provision 5.3, field 'comply': a text of 26 characters is not "
+        "one of yes/no" in problems
+    )
+    assert any(
+        p.startswith("self_assessment.yaml: entry ") and "unknown provision id" in p
+        for p in problems
+    )
+    assert not any("Hall" in p or "07700" in p for p in problems), problems
+
+
 def test_action_with_bad_date_and_missing_owner_are_named():
     raw = answers(**{"6.2": {"actions": [{"what": "Retrain staff", "due": "soon"}]}})
     problems = problems_of(raw)
