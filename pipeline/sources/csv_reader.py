@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipeline.sources.errors import IngestError
+from pipeline.sources.errors import IngestError, refuse_repeated_columns
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -247,16 +247,9 @@ def read_csv_text(
     )
     try:
         header_raw = pl.read_csv(io.BytesIO(data), n_rows=0, **options).columns
-        # Polars renames a repeated name 'X' to 'X_duplicated_0'; a mapped column named twice
-        # (or ' X' and 'X ') is ambiguous: refuse rather than read whichever comes first.
-        bases = [re.sub(r"_duplicated_\d+$", "", name).strip() for name in header_raw]
-        twice = [c for c in dict.fromkeys(wanted) if bases.count(c) > 1]
-        if twice:
-            names = ", ".join(f"'{c}'" for c in twice)
-            raise IngestError(
-                f"{shown}: column {names} appears more than once in the header; rename or "
-                "remove the extra column so it is clear which one the mapping means"
-            )
+        # Polars renames a repeated name 'X' to 'X_duplicated_0'.
+        bases = [re.sub(r"_duplicated_\d+$", "", name) for name in header_raw]
+        refuse_repeated_columns(shown, bases, wanted)
         by_name = {name.strip(): name for name in header_raw}
         present = [by_name[c] for c in wanted if c in by_name]
         frame = pl.read_csv(

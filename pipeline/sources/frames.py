@@ -191,7 +191,7 @@ def read_source(
 
         try:
             raw = read_xlsx_text(
-                path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown
+                path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown, wanted=wanted
             )
         except IngestError:
             raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import fastexcel
@@ -19,7 +20,7 @@ import polars as pl
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from pipeline.sources.errors import IngestError
+from pipeline.sources.errors import IngestError, refuse_repeated_columns
 
 # Calamine's text for a date-formatted cell; openpyxl gives a date, which the ingest reads as ISO.
 _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
@@ -94,13 +95,16 @@ def _leading_blanks(cells: list) -> int:
     return next((i for i, cell in enumerate(cells) if cell is not None), len(cells))
 
 
-def read_xlsx_text(path: Path, *, sheet: str | None, header_row: int, shown: str) -> pl.DataFrame:
+def read_xlsx_text(
+    path: Path, *, sheet: str | None, header_row: int, shown: str, wanted: Sequence[str] = ()
+) -> pl.DataFrame:
     """Read one sheet with every column as text and a ``__row`` column (sheet row numbers).
 
     Raises
     ------
     IngestError
-        Not a workbook, sheet missing, or no header on ``header_row``.
+        Not a workbook, sheet missing, no header on ``header_row``, or a ``wanted`` (mapped)
+        column named twice in the header.
     """
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -127,6 +131,7 @@ def read_xlsx_text(path: Path, *, sheet: str | None, header_row: int, shown: str
         workbook.close()
     if len(top) < header_row or all(cell is None for cell in top[header_row - 1]):
         raise IngestError(f"{shown}: row {header_row} (the header row) is empty")
+    refuse_repeated_columns(shown, [c for c in top[header_row - 1] if c is not None], list(wanted))
     first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
     try:
         sheet = fastexcel.read_excel(path).load_sheet(sheet_name, header_row=None, dtypes="string")

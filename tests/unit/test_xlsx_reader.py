@@ -8,13 +8,22 @@ and the same text the slow openpyxl path gives.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
+from pipeline.config import load_landlord
+from pipeline.ingest import IngestError, ingest_workspace
 from pipeline.sources.xlsx_reader import _read_with_openpyxl, read_xlsx_text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
+
+import workspaces as ws  # noqa: E402
 
 
 def _report(path: Path) -> Path:
@@ -79,3 +88,22 @@ def test_excel_error_values_read_as_their_text(tmp_path: Path) -> None:
         (4, "C3", None, "#N/A"),
     ]
     assert_frame_equal(fast, _read_with_openpyxl(path, "Complaints", 1))
+
+
+def test_a_mapped_column_named_twice_in_the_header_is_refused(tmp_path: Path) -> None:
+    """As for a CSV: a workbook naming a mapped column twice stops, never reads the first one.
+
+    With a column of residents' names headed 'Stage 1 Reply' as well, the reader took the first
+    of the two: names were read as response dates, nearly every complaint was quarantined and
+    the run went on.
+    """
+    root = ws.xlsx_workspace(tmp_path)
+    path = next((root / "exports").glob("*.xlsx"))
+    workbook = openpyxl.load_workbook(path)
+    workbook["Complaints Report"].cell(4, 6).value = "Stage 1 Reply "  # the same name, trimmed
+    workbook.save(path)
+    shown = path.relative_to(root).as_posix()
+    with pytest.raises(
+        IngestError, match=rf"^{shown}: column 'Stage 1 Reply' appears more than once"
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
