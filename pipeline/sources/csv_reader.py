@@ -236,10 +236,18 @@ def read_csv_text(
     """
     counted = count_records(data, delimiter)
     data = normalise_line_endings(data)
+    # Polars skips the empty lines at the top of a file before it counts skip_rows; they are
+    # rows of the spreadsheet all the same, so they count towards the header's row number.
+    leading = data[: len(data) - len(data.lstrip(b"\r\n"))].count(b"\n")
+    if leading >= header_row:
+        raise IngestError(
+            f"{shown}: row {header_row} (the header row) is empty; the first row that is not "
+            f"blank is row {leading + 1}: check the mapping's header_row"
+        )
     options = dict(
         has_header=True,
         separator=delimiter,
-        skip_rows=header_row - 1,
+        skip_rows=header_row - 1 - leading,
         infer_schema=False,
         quote_char='"',
         truncate_ragged_lines=True,

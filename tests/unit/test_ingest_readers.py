@@ -47,6 +47,36 @@ def test_csv_rows_keep_spreadsheet_numbers():
     assert frame["Ref"].to_list() == ["A1", None, "A2"]
 
 
+@pytest.mark.parametrize(
+    ("data", "header_row", "rows"),
+    [
+        (b"\nRef,Date\nA1,01/02/2024\nA2,02/02/2024\n", 2, [3, 4]),
+        (b"\r\n\r\nReport title\r\nRef,Date\r\nA1,01/02/2024\r\n", 4, [5]),
+        (b"\nReport title\n\nRef,Date\nA1,01/02/2024\n", 4, [5]),
+    ],
+    ids=["blank-first-line", "two-blank-lines-then-title", "blank-title-blank"],
+)
+def test_blank_lines_above_the_header_keep_their_row_numbers(data, header_row, rows):
+    # Polars skips empty lines at the top of a file before counting skip_rows: the header the
+    # user sees on row 2 was read from row 3, and the file was refused as losing a row.
+    frame, _ = read_csv_text(
+        data, delimiter=",", header_row=header_row, shown="x.csv", wanted=["Ref", "Date"]
+    )
+    assert frame["__row"].to_list() == rows
+    assert frame["Ref"].to_list() == [f"A{i + 1}" for i in range(len(rows))]
+
+
+def test_a_header_row_that_is_blank_is_named():
+    with pytest.raises(IngestError, match=r"^x.csv: row 1 \(the header row\) is empty; .* row 2"):
+        read_csv_text(
+            b"\nRef,Date\nA1,01/02/2024\n",
+            delimiter=",",
+            header_row=1,
+            shown="x.csv",
+            wanted=["Ref", "Date"],
+        )
+
+
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     root = ws.wide_workspace(tmp_path)
     (root / "exports" / "complaints_2024.csv").unlink()
