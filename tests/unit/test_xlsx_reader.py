@@ -107,3 +107,40 @@ def test_a_mapped_column_named_twice_in_the_header_is_refused(tmp_path: Path) ->
         IngestError, match=rf"^{shown}: column 'Stage 1 Reply' appears more than once"
     ):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def test_a_workbook_replaced_while_it_is_read_loads_the_version_it_hashed(tmp_path, monkeypatch):
+    """The ledger's sha256 and rows_in describe the same bytes, even when the export is saved
+    again (or a sync client swaps it) between the hash and the readers opening it.
+
+    The workbook was hashed from one read and its cells read from the path twice more (openpyxl
+    for the header, calamine for the rows): the rows loaded could be another version's.
+    """
+    import hashlib
+
+    from pipeline.sources import xlsx_reader
+
+    root = ws.xlsx_workspace(tmp_path / "a")
+    path = next((root / "exports").glob("*.xlsx"))
+    original = path.read_bytes()
+    other = ws.xlsx_workspace(tmp_path / "b")
+    newer = next((other / "exports").glob("*.xlsx"))
+    workbook = openpyxl.load_workbook(newer)
+    workbook["Complaints Report"].insert_rows(5, amount=3)
+    for row in (5, 6, 7):
+        workbook["Complaints Report"].cell(row, 1).value = f"HM-NEW-{row}"
+        workbook["Complaints Report"].cell(row, 2).value = "01/06/2024"
+    workbook.save(newer)
+
+    real = xlsx_reader.load_workbook
+
+    def replaced_then_opened(*args, **kwargs):
+        path.write_bytes(newer.read_bytes())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(xlsx_reader, "load_workbook", replaced_then_opened)
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    (file,) = summary.files
+    assert file.sha256 == hashlib.sha256(original).hexdigest()
+    assert (file.rows_in, file.rows_loaded, file.rows_quarantined) == (4, 3, 1)
