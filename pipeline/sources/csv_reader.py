@@ -156,6 +156,12 @@ def normalise_line_endings(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
+def _line_of(data: bytes, offset: int) -> int:
+    """The 1-based line (LF, CRLF or a bare CR ends one) holding byte ``offset`` of ``data``."""
+    before = data[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+
+
 def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
     """Return ``data`` as UTF-8 bytes without a BOM, and the encoding it was read as.
 
@@ -178,8 +184,9 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
                 data[3:].decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise IngestError(
-                    f"{shown}: starts with a UTF-8 byte-order mark but byte {exc.start + 3} is "
-                    "not UTF-8"
+                    f"{shown}: starts with a UTF-8 byte-order mark but byte {exc.start + 3}, on "
+                    f"line {_line_of(data, exc.start + 3)}, is not UTF-8; save the export again "
+                    "as 'CSV UTF-8'"
                 ) from None
             return data[3:], "utf-8-sig"
         elif data.isascii():  # no allocation: the common case for large exports is decided fast
@@ -198,7 +205,8 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
         raise IngestError(f"{shown}: encoding '{encoding}' is not a known codec") from None
     except UnicodeDecodeError as exc:
         raise IngestError(
-            f"{shown}: cannot be decoded as {encoding} (byte {exc.start}: {exc.reason})"
+            f"{shown}: cannot be decoded as {encoding} (byte {exc.start}, on line "
+            f"{_line_of(data, exc.start)}: {exc.reason}); check the mapping's encoding"
         ) from None
     return text.removeprefix("\ufeff").encode("utf-8"), encoding
 

@@ -36,6 +36,20 @@ def test_named_encoding_that_does_not_fit_names_file():
         decode_to_utf8(b"\xa35", "utf-8", "exports/x.csv")
 
 
+@pytest.mark.parametrize(
+    ("raw", "encoding", "line"),
+    [
+        (b"Ref,Amount\r\nC1,5\r\nC2,\xa35\r\n", "utf-8", 3),
+        (b"\xef\xbb\xbfRef,Amount\rC1,5\rC2,6\rC3,\xa35\r", "auto", 4),  # BOM, then cp1252
+    ],
+    ids=["named-utf8", "bom-then-cp1252"],
+)
+def test_a_byte_that_does_not_decode_is_placed_by_line(raw, encoding, line):
+    # A byte offset ("byte 23") is no help in a spreadsheet or an editor: name the line.
+    with pytest.raises(IngestError, match=rf"^exports/x.csv: .* on line {line}\b"):
+        decode_to_utf8(raw, encoding, "exports/x.csv")
+
+
 def test_csv_rows_keep_spreadsheet_numbers():
     data = b'Report title,,\nRef,Date,Notes\nA1,01/02/2024,"two\nlines"\n\nA2,02/02/2024,x\n'
     frame, header = read_csv_text(
