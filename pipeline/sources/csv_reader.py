@@ -212,15 +212,20 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
 
 
 def _why(counted: RecordCount) -> str:
-    """Why Polars could not read a file, by row number and never by content."""
-    if counted.unclosed_row is not None:
+    """Why Polars could not read a file, by row number and never by content.
+
+    A stray quote at or before an unclosed one comes first: it is what makes the quotes after
+    it odd in number, so the "unclosed" one is only its echo.
+    """
+    stray, unclosed = counted.stray_quote_row, counted.unclosed_row
+    if unclosed is not None and (stray is None or unclosed < stray):
         return (
-            f"a quoted field opens on row {counted.unclosed_row} and is never closed: a closing "
+            f"a quoted field opens on row {unclosed} and is never closed: a closing "
             'quote (") is missing'
         )
-    if counted.stray_quote_row is not None:
+    if stray is not None:
         return (
-            f'row {counted.stray_quote_row} has a quote (") inside a field that does not start '
+            f'row {stray} has a quote (") inside a field that does not start '
             "with one; save the export again with text fields quoted"
         )
     return "its rows cannot be split into columns; check the mapping's delimiter and the quotes"
