@@ -357,7 +357,9 @@ def _report_run(landlord_id: str, label: str, result, seconds: float) -> tuple[b
     return ok, problems
 
 
-def _print_ingest_counts(store, landlord_id: str) -> None:
+def _print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> None:
+    """Print the warehouse's per-file ledger (``loaded``: False when this run's load wrote
+    nothing, so the ledger is the previous load's and is said to be)."""
     import duckdb
 
     path = store.warehouse(landlord_id)
@@ -377,6 +379,11 @@ def _print_ingest_counts(store, landlord_id: str) -> None:
     if not rows:
         return
     width = max(len(str(r[0])) for r in rows)
+    if not loaded:
+        _say(
+            landlord_id,
+            "  nothing was loaded: the warehouse keeps the previous load, whose counts are",
+        )
     _say(
         landlord_id, f"  {'file'.ljust(width)}  {'rows in':>8}  {'loaded':>8}  {'quarantined':>11}"
     )
@@ -527,7 +534,9 @@ def run_landlord(
                 tags=tags,
             )
             ok, _ = _report_run(landlord_id, "load", result, time.perf_counter() - tick)
-            _print_ingest_counts(store, landlord_id)
+            _print_ingest_counts(
+                store, landlord_id, loaded=bool(result.get_asset_materialization_events())
+            )
             _print_data_cut_note(store, landlord_id)
             label = run_years[0] if len(run_years) == 1 else f"{run_years[0]} to {run_years[-1]}"
             if ok:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipeline.sources.errors import IngestError
+from pipeline.sources.errors import IngestError, refuse_repeated_columns
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -156,6 +156,12 @@ def normalise_line_endings(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
+def _line_of(data: bytes, offset: int) -> int:
+    """The 1-based line (LF, CRLF or a bare CR ends one) holding byte ``offset`` of ``data``."""
+    before = data[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+
+
 def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
     """Return ``data`` as UTF-8 bytes without a BOM, and the encoding it was read as.
 
@@ -178,8 +184,9 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
                 data[3:].decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise IngestError(
-                    f"{shown}: starts with a UTF-8 byte-order mark but byte {exc.start + 3} is "
-                    "not UTF-8"
+                    f"{shown}: starts with a UTF-8 byte-order mark but byte {exc.start + 3}, on "
+                    f"line {_line_of(data, exc.start + 3)}, is not UTF-8; save the export again "
+                    "as 'CSV UTF-8'"
                 ) from None
             return data[3:], "utf-8-sig"
         elif data.isascii():  # no allocation: the common case for large exports is decided fast
@@ -198,21 +205,27 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
         raise IngestError(f"{shown}: encoding '{encoding}' is not a known codec") from None
     except UnicodeDecodeError as exc:
         raise IngestError(
-            f"{shown}: cannot be decoded as {encoding} (byte {exc.start}: {exc.reason})"
+            f"{shown}: cannot be decoded as {encoding} (byte {exc.start}, on line "
+            f"{_line_of(data, exc.start)}: {exc.reason}); check the mapping's encoding"
         ) from None
     return text.removeprefix("\ufeff").encode("utf-8"), encoding
 
 
 def _why(counted: RecordCount) -> str:
-    """Why Polars could not read a file, by row number and never by content."""
-    if counted.unclosed_row is not None:
+    """Why Polars could not read a file, by row number and never by content.
+
+    A stray quote at or before an unclosed one comes first: it is what makes the quotes after
+    it odd in number, so the "unclosed" one is only its echo.
+    """
+    stray, unclosed = counted.stray_quote_row, counted.unclosed_row
+    if unclosed is not None and (stray is None or unclosed < stray):
         return (
-            f"a quoted field opens on row {counted.unclosed_row} and is never closed: a closing "
+            f"a quoted field opens on row {unclosed} and is never closed: a closing "
             'quote (") is missing'
         )
-    if counted.stray_quote_row is not None:
+    if stray is not None:
         return (
-            f'row {counted.stray_quote_row} has a quote (") inside a field that does not start '
+            f'row {stray} has a quote (") inside a field that does not start '
             "with one; save the export again with text fields quoted"
         )
     return "its rows cannot be split into columns; check the mapping's delimiter and the quotes"
@@ -236,10 +249,18 @@ def read_csv_text(
     """
     counted = count_records(data, delimiter)
     data = normalise_line_endings(data)
+    # Polars skips the empty lines at the top of a file before it counts skip_rows; they are
+    # rows of the spreadsheet all the same, so they count towards the header's row number.
+    leading = data[: len(data) - len(data.lstrip(b"\r\n"))].count(b"\n")
+    if leading >= header_row:
+        raise IngestError(
+            f"{shown}: row {header_row} (the header row) is empty; the first row that is not "
+            f"blank is row {leading + 1}: check the mapping's header_row"
+        )
     options = dict(
         has_header=True,
         separator=delimiter,
-        skip_rows=header_row - 1,
+        skip_rows=header_row - 1 - leading,
         infer_schema=False,
         quote_char='"',
         truncate_ragged_lines=True,
@@ -247,16 +268,9 @@ def read_csv_text(
     )
     try:
         header_raw = pl.read_csv(io.BytesIO(data), n_rows=0, **options).columns
-        # Polars renames a repeated name 'X' to 'X_duplicated_0'; a mapped column named twice
-        # (or ' X' and 'X ') is ambiguous: refuse rather than read whichever comes first.
-        bases = [re.sub(r"_duplicated_\d+$", "", name).strip() for name in header_raw]
-        twice = [c for c in dict.fromkeys(wanted) if bases.count(c) > 1]
-        if twice:
-            names = ", ".join(f"'{c}'" for c in twice)
-            raise IngestError(
-                f"{shown}: column {names} appears more than once in the header; rename or "
-                "remove the extra column so it is clear which one the mapping means"
-            )
+        # Polars renames a repeated name 'X' to 'X_duplicated_0'.
+        bases = [re.sub(r"_duplicated_\d+$", "", name) for name in header_raw]
+        refuse_repeated_columns(shown, bases, wanted)
         by_name = {name.strip(): name for name in header_raw}
         present = [by_name[c] for c in wanted if c in by_name]
         frame = pl.read_csv(

@@ -184,14 +184,13 @@ def read_source(
             wanted=wanted,
         )
     else:
-        del data
         encoding = "xlsx"
         # openpyxl and fastexcel only for a workbook (0.4 s of imports a CSV workspace never needs)
         from pipeline.sources.xlsx_reader import read_xlsx_text
 
         try:
             raw = read_xlsx_text(
-                path, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown
+                data, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown, wanted=wanted
             )
         except IngestError:
             raise

@@ -10,8 +10,10 @@ row must read the same through both, or the whole sheet is read with openpyxl in
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import fastexcel
@@ -19,7 +21,7 @@ import polars as pl
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from pipeline.sources.errors import IngestError
+from pipeline.sources.errors import IngestError, refuse_repeated_columns
 
 # Calamine's text for a date-formatted cell; openpyxl gives a date, which the ingest reads as ISO.
 _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
@@ -94,16 +96,28 @@ def _leading_blanks(cells: list) -> int:
     return next((i for i, cell in enumerate(cells) if cell is not None), len(cells))
 
 
-def read_xlsx_text(path: Path, *, sheet: str | None, header_row: int, shown: str) -> pl.DataFrame:
+def read_xlsx_text(
+    source: Path | bytes,
+    *,
+    sheet: str | None,
+    header_row: int,
+    shown: str,
+    wanted: Sequence[str] = (),
+) -> pl.DataFrame:
     """Read one sheet with every column as text and a ``__row`` column (sheet row numbers).
+
+    ``source`` is the workbook's bytes (those the ingest hashed) or its path, read once: both
+    readers see the same bytes, even if the file is saved again while they run.
 
     Raises
     ------
     IngestError
-        Not a workbook, sheet missing, or no header on ``header_row``.
+        Not a workbook, sheet missing, no header on ``header_row``, or a ``wanted`` (mapped)
+        column named twice in the header.
     """
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
         raise IngestError(
             f"{shown}: is not a readable XLSX workbook (not a zip archive, or one that is "
@@ -127,21 +141,22 @@ def read_xlsx_text(path: Path, *, sheet: str | None, header_row: int, shown: str
         workbook.close()
     if len(top) < header_row or all(cell is None for cell in top[header_row - 1]):
         raise IngestError(f"{shown}: row {header_row} (the header row) is empty")
+    refuse_repeated_columns(shown, [c for c in top[header_row - 1] if c is not None], list(wanted))
     first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
     try:
-        sheet = fastexcel.read_excel(path).load_sheet(sheet_name, header_row=None, dtypes="string")
+        sheet = fastexcel.read_excel(data).load_sheet(sheet_name, header_row=None, dtypes="string")
         batch, errors = sheet.to_arrow_with_errors()
         grid = _with_error_cells(pl.from_arrow(batch), errors.errors if errors else [])
     except Exception:  # noqa: BLE001 - anything calamine cannot read, openpyxl reads slowly
-        return _read_with_openpyxl(path, sheet_name, header_row)
+        return _read_with_openpyxl(data, sheet_name, header_row)
     header_index = header_row - first_used_row
     expected = top[header_row - 1]
     if grid.height <= header_index:
-        return _read_with_openpyxl(path, sheet_name, header_row)
+        return _read_with_openpyxl(data, sheet_name, header_row)
     cells = [None if c is None else str(c) for c in grid.row(header_index)]
     first_column = _leading_blanks(expected) - _leading_blanks(cells)
     if first_column < 0 or cells != expected[first_column : first_column + len(cells)]:
-        return _read_with_openpyxl(path, sheet_name, header_row)
+        return _read_with_openpyxl(data, sheet_name, header_row)
     header = _header_names(cells, first_column)
     body = grid.slice(header_index + 1).rename(dict(zip(grid.columns, header, strict=True)))
     return body.with_row_index("__row", offset=header_row + 1).select(
@@ -156,9 +171,11 @@ def read_xlsx_text(path: Path, *, sheet: str | None, header_row: int, shown: str
     )
 
 
-def _read_with_openpyxl(path: Path, sheet_name: str, header_row: int) -> pl.DataFrame:
+def _read_with_openpyxl(source: Path | bytes, sheet_name: str, header_row: int) -> pl.DataFrame:
     """The whole sheet through openpyxl (slow, but every row keeps its sheet row number)."""
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    workbook = load_workbook(
+        io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
+    )
     try:
         rows = list(workbook[sheet_name].iter_rows(min_row=header_row, values_only=True))
     finally:

@@ -32,6 +32,7 @@ from pipeline.partitions import (
     landlord_of,
 )
 from pipeline.resources import ComplaintsStore
+from pipeline.sources.errors import IngestError
 from tests.unit.test_orchestration import landlord_yaml
 
 YEARS = ["2023-24", "2024-25", "2025-26"]
@@ -74,6 +75,8 @@ def build_fake_location(
     def canonical_tables(context, store: ComplaintsStore):
         landlord_id, year = landlord_of(context), "all"
         exports = sorted((store.workspace(landlord_id) / "exports").glob("*.csv"))
+        if any(path.name == "garbled.csv" for path in exports):
+            raise IngestError("exports/garbled.csv: is not a readable CSV file")
         with store.connect(landlord_id) as con:
             con.execute(
                 "create or replace table ingest_file (landlord_id varchar, source_file varchar, "
@@ -233,6 +236,23 @@ def test_error_check_fails_the_command_and_stops_downstream(location, capsys):
     assert "1 of 2 landlord(s) ok in " in text and text.rstrip().endswith("FAILED: beta")
 
 
+def test_a_load_that_fails_says_the_counts_shown_are_the_previous_loads(location, capsys):
+    # The ledger printed after a failed load is the previous load's (the warehouse keeps it):
+    # shown bare, it read as if this run had loaded those rows.
+    root, output, _, _ = location
+    args = ["run", "--landlord", "alpha", "--year", "2024-25", "--output", str(output)]
+    assert cli.main(args) == 0
+    capsys.readouterr()
+    (root / "alpha" / "exports" / "garbled.csv").write_text("id\n1\n")
+    assert cli.main(args) == 1
+    text = capsys.readouterr().out
+    assert "ERROR step canonical_tables failed: exports/garbled.csv: is not a readable" in text
+    kept, counts = text.split("nothing was loaded", 1)
+    assert "exports/complaints.csv" not in kept
+    assert "the warehouse keeps the previous load" in counts.splitlines()[0]
+    assert "exports/complaints.csv         3         2            1" in counts
+
+
 def test_unknown_landlord_and_bad_workspace_are_usage_errors(location):
     root, output, _, _ = location
     with pytest.raises(SystemExit, match="no workspace for \\['zeta'\\]"):
@@ -245,6 +265,7 @@ CHILD = """
 import sys
 from pipeline import cli
 from pipeline.resources import ComplaintsStore
+from pipeline.sources.errors import IngestError
 from tests.unit.test_cli import build_fake_location
 
 root, output, landlord, timeout, signal, gate = sys.argv[1:7]

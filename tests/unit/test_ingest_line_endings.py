@@ -169,6 +169,18 @@ def test_an_unbalanced_quote_names_the_row_not_its_contents(tmp_path):
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
 
 
+@pytest.mark.parametrize(
+    "data",
+    [b'a,b\n1,x"y\n3,4\n5,6\n', b'a,b\n1,x"y\n3,"p\nq"\n5,6\n'],
+    ids=["one-stray-quote", "stray-then-quoted-cell"],
+)
+def test_a_stray_quote_is_named_as_such(data):
+    # One quote inside an unquoted cell is odd in number: it was reported as a quoted field
+    # that "opens and is never closed", sending the user to look for a missing closing quote.
+    with pytest.raises(IngestError, match=r"^x.csv: .*row 2 has a quote \(\"\) inside a field"):
+        read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a", "b"])
+
+
 def test_a_missing_column_message_never_quotes_the_header_row(tmp_path):
     # No header line: the first data row (a resident's name and postcode) is read as the header.
     root = ws.wide_workspace(tmp_path)

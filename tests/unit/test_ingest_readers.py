@@ -36,6 +36,20 @@ def test_named_encoding_that_does_not_fit_names_file():
         decode_to_utf8(b"\xa35", "utf-8", "exports/x.csv")
 
 
+@pytest.mark.parametrize(
+    ("raw", "encoding", "line"),
+    [
+        (b"Ref,Amount\r\nC1,5\r\nC2,\xa35\r\n", "utf-8", 3),
+        (b"\xef\xbb\xbfRef,Amount\rC1,5\rC2,6\rC3,\xa35\r", "auto", 4),  # BOM, then cp1252
+    ],
+    ids=["named-utf8", "bom-then-cp1252"],
+)
+def test_a_byte_that_does_not_decode_is_placed_by_line(raw, encoding, line):
+    # A byte offset ("byte 23") is no help in a spreadsheet or an editor: name the line.
+    with pytest.raises(IngestError, match=rf"^exports/x.csv: .* on line {line}\b"):
+        decode_to_utf8(raw, encoding, "exports/x.csv")
+
+
 def test_csv_rows_keep_spreadsheet_numbers():
     data = b'Report title,,\nRef,Date,Notes\nA1,01/02/2024,"two\nlines"\n\nA2,02/02/2024,x\n'
     frame, header = read_csv_text(
@@ -45,6 +59,36 @@ def test_csv_rows_keep_spreadsheet_numbers():
     assert frame.columns == ["__row", "Ref", "Date"]  # unmapped columns are never read
     assert frame["__row"].to_list() == [3, 4, 5]
     assert frame["Ref"].to_list() == ["A1", None, "A2"]
+
+
+@pytest.mark.parametrize(
+    ("data", "header_row", "rows"),
+    [
+        (b"\nRef,Date\nA1,01/02/2024\nA2,02/02/2024\n", 2, [3, 4]),
+        (b"\r\n\r\nReport title\r\nRef,Date\r\nA1,01/02/2024\r\n", 4, [5]),
+        (b"\nReport title\n\nRef,Date\nA1,01/02/2024\n", 4, [5]),
+    ],
+    ids=["blank-first-line", "two-blank-lines-then-title", "blank-title-blank"],
+)
+def test_blank_lines_above_the_header_keep_their_row_numbers(data, header_row, rows):
+    # Polars skips empty lines at the top of a file before counting skip_rows: the header the
+    # user sees on row 2 was read from row 3, and the file was refused as losing a row.
+    frame, _ = read_csv_text(
+        data, delimiter=",", header_row=header_row, shown="x.csv", wanted=["Ref", "Date"]
+    )
+    assert frame["__row"].to_list() == rows
+    assert frame["Ref"].to_list() == [f"A{i + 1}" for i in range(len(rows))]
+
+
+def test_a_header_row_that_is_blank_is_named():
+    with pytest.raises(IngestError, match=r"^x.csv: row 1 \(the header row\) is empty; .* row 2"):
+        read_csv_text(
+            b"\nRef,Date\nA1,01/02/2024\n",
+            delimiter=",",
+            header_row=1,
+            shown="x.csv",
+            wanted=["Ref", "Date"],
+        )
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:

@@ -8,13 +8,22 @@ and the same text the slow openpyxl path gives.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
+from pipeline.config import load_landlord
+from pipeline.ingest import IngestError, ingest_workspace
 from pipeline.sources.xlsx_reader import _read_with_openpyxl, read_xlsx_text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
+
+import workspaces as ws  # noqa: E402
 
 
 def _report(path: Path) -> Path:
@@ -79,3 +88,59 @@ def test_excel_error_values_read_as_their_text(tmp_path: Path) -> None:
         (4, "C3", None, "#N/A"),
     ]
     assert_frame_equal(fast, _read_with_openpyxl(path, "Complaints", 1))
+
+
+def test_a_mapped_column_named_twice_in_the_header_is_refused(tmp_path: Path) -> None:
+    """As for a CSV: a workbook naming a mapped column twice stops, never reads the first one.
+
+    With a column of residents' names headed 'Stage 1 Reply' as well, the reader took the first
+    of the two: names were read as response dates, nearly every complaint was quarantined and
+    the run went on.
+    """
+    root = ws.xlsx_workspace(tmp_path)
+    path = next((root / "exports").glob("*.xlsx"))
+    workbook = openpyxl.load_workbook(path)
+    workbook["Complaints Report"].cell(4, 6).value = "Stage 1 Reply "  # the same name, trimmed
+    workbook.save(path)
+    shown = path.relative_to(root).as_posix()
+    with pytest.raises(
+        IngestError, match=rf"^{shown}: column 'Stage 1 Reply' appears more than once"
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def test_a_workbook_replaced_while_it_is_read_loads_the_version_it_hashed(tmp_path, monkeypatch):
+    """The ledger's sha256 and rows_in describe the same bytes, even when the export is saved
+    again (or a sync client swaps it) between the hash and the readers opening it.
+
+    The workbook was hashed from one read and its cells read from the path twice more (openpyxl
+    for the header, calamine for the rows): the rows loaded could be another version's.
+    """
+    import hashlib
+
+    from pipeline.sources import xlsx_reader
+
+    root = ws.xlsx_workspace(tmp_path / "a")
+    path = next((root / "exports").glob("*.xlsx"))
+    original = path.read_bytes()
+    other = ws.xlsx_workspace(tmp_path / "b")
+    newer = next((other / "exports").glob("*.xlsx"))
+    workbook = openpyxl.load_workbook(newer)
+    workbook["Complaints Report"].insert_rows(5, amount=3)
+    for row in (5, 6, 7):
+        workbook["Complaints Report"].cell(row, 1).value = f"HM-NEW-{row}"
+        workbook["Complaints Report"].cell(row, 2).value = "01/06/2024"
+    workbook.save(newer)
+
+    real = xlsx_reader.load_workbook
+
+    def replaced_then_opened(*args, **kwargs):
+        path.write_bytes(newer.read_bytes())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(xlsx_reader, "load_workbook", replaced_then_opened)
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    (file,) = summary.files
+    assert file.sha256 == hashlib.sha256(original).hexdigest()
+    assert (file.rows_in, file.rows_loaded, file.rows_quarantined) == (4, 3, 1)
