@@ -350,6 +350,34 @@ def test_evidence_text_equals_the_measures_rows(con):
     )
 
 
+def test_a_line_read_from_one_country_names_it_for_a_landlord_in_both(con):
+    """Homes Plus (England and Scotland): the annual report shows "Stage 2 handled by a different
+    person" for both countries (94.4%); the Code's evidence reads England's row (94.5%), so the
+    line says "England:" rather than show a second value under the same words."""
+    england = measured_evidence(con, LANDLORD, YEAR)["6.13"].lines[0]
+    assert england.text.startswith("stage 2 handled by a different person")
+    con.execute(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        measure_row(
+            "stage2_different_handler",
+            "94.3",
+            33,
+            35,
+            94.3,
+            breakdown="regime",
+            breakdown_value="sct",
+        ),
+    )
+    both = measured_evidence(con, LANDLORD, YEAR)
+    line = both["6.13"].lines[0]
+    assert line.text == f"England: {england.text}"
+    assert line.shown.startswith("England: stage 2 handled by a different person")
+    assert both["6.2"].lines[0].text.startswith("England: stage 1: 91.4% acknowledged")
+    # lines of every country (refusals, CH02 by stock type) are left as they were
+    assert both["2.1"].lines[0].text.startswith("refusals recorded with a reason")
+    assert both["6.3"].lines[1].text.startswith("CH02 stage 1")
+
+
 def test_missing_measure_says_so_and_never_contradicts(con):
     evidence = measured_evidence(con, LANDLORD, YEAR)
     line = evidence["6.14"].lines[0]
