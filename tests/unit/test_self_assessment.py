@@ -473,6 +473,11 @@ def test_html_has_every_provision_once_escapes_markup_and_flags(con):
     row_6_2 = re.search(r'<tr id="p-6\.2" class="(\w+)"', html).group(1)
     assert (row_6_3, row_6_2) == ("contradicted", "yes")
     assert "The data contradicts 1 &ldquo;Yes&rdquo; answer" in html
+    # Every table has a name for assistive technology: a caption, or the heading of its section.
+    ids = set(re.findall(r'<h2 id="([^"]+)"', html))
+    for table in re.findall(r"<table\b[^>]*>\s*(?:<caption)?", html):
+        named = re.search(r'aria-labelledby="([^"]+)"', table)
+        assert table.endswith("<caption") or (named and named.group(1) in ids), table
 
 
 def test_xlsx_opens_with_five_columns_every_form_provision_once_and_safe_cells(con):
