@@ -179,7 +179,15 @@ _EMPTY_SCHEMA = {
 
 # Measures whose value is a position at the period end (not a flow), so the latest period's row
 # stands for the year to date; and those that cannot be combined from period rows at all.
-_SNAPSHOT_PREFIXES = ("open_", "overdue_", "stock_units", "TP09_required_precision")
+_SNAPSHOT_PREFIXES = (
+    "open_",
+    "overdue_",
+    "stock_units",
+    "TP09_required_precision",
+    "ombudsman_orders_outstanding",
+    "contact_restrictions_in_force",
+    "contact_restrictions_review_overdue",
+)
 _NOT_COMBINABLE_UNITS = ("flag", "stage", "label", "percentile")
 
 

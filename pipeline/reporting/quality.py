@@ -22,6 +22,7 @@ from pipeline.reporting.quality_impact import (
     quarantine_impact,
     rule_name,
 )
+from pipeline.rounding import display
 
 if TYPE_CHECKING:
     from pipeline.reporting.blocks import Section
@@ -146,7 +147,12 @@ def completeness_section(
         data_table(
             "tbl-dq-completeness",
             "Loaded rows with a value, per mapped field",
-            frame.with_columns(pl.col("Complete (%)").round(1)),
+            # half up to 1 dp, as every rate the documents show (Polars rounds half to even)
+            frame.with_columns(
+                pl.col("Complete (%)")
+                .map_elements(display, return_dtype=pl.String)
+                .fill_null("[U]")
+            ),
             align_right=["Rows loaded", "With a value", "Complete (%)"],
         )
     )

@@ -216,7 +216,8 @@ def impact_sentences(impact: pl.DataFrame) -> list[str]:
 def field_completeness(
     con: duckdb.DuckDBPyConnection, landlord_id: str, workspace: Path | None
 ) -> pl.DataFrame:
-    """Per mapped complaint field (and stage): loaded rows, rows with a value, and the share.
+    """Per mapped complaint field (and stage): loaded rows, rows with a value, and the share
+    (unrounded; null for no rows: the report rounds it half up, ``[U]`` for null).
 
     Only fields a mapping reads from a source column are listed (a constant is always complete);
     one aggregate query per table, whatever the number of complaints.
@@ -264,7 +265,7 @@ def field_completeness(
                     ", ".join(sorted(fields[name])),
                     total,
                     filled,
-                    None if total == 0 else round(100.0 * filled / total, 1),
+                    None if total == 0 else 100.0 * filled / total,
                 ]
             )
     return pl.DataFrame(

@@ -49,7 +49,7 @@ from pipeline.reporting.section8 import (
     section8_sections,
 )
 from pipeline.reporting.sector import sector_section
-from pipeline.reporting.suppression import suppress_small_numbers
+from pipeline.reporting.suppression import scheme_streams, suppress_small_numbers
 from pipeline.reporting.tables import table_css
 from pipeline.reporting.trace import finish
 from pipeline.utils.version import code_version
@@ -121,7 +121,11 @@ def _load(
     measures = Measures.load(con, landlord.landlord_id, start, end)
     frame = pl.concat([measures.frame, *(m.frame for m in extra)], how="vertical_relaxed")
     if published:
-        frame = suppress_small_numbers(frame, landlord.thresholds.small_number_suppression)
+        frame = suppress_small_numbers(
+            frame,
+            landlord.thresholds.small_number_suppression,
+            streams=scheme_streams(landlord.business_streams),
+        )
     return Measures(frame)
 
 

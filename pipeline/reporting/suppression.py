@@ -116,7 +116,11 @@ def _percent_of_counts() -> pl.Expr:
 
 
 def suppress_small_numbers(
-    frame: pl.DataFrame, threshold: int = 5, *, also_hidden: pl.Series | None = None
+    frame: pl.DataFrame,
+    threshold: int = 5,
+    *,
+    also_hidden: pl.Series | None = None,
+    streams: dict[str, str] | None = None,
 ) -> pl.DataFrame:
     """Return the measures ``frame`` with ``display`` suppressed and a ``suppressed`` column.
 
@@ -130,6 +134,10 @@ def suppress_small_numbers(
     also_hidden
         Booleans, one per row: rows to hide as secondary cells whatever their value (a combined
         figure that would give away a member's hidden one, :func:`suppress_combined`).
+    streams
+        Scheme -> business stream (:func:`scheme_streams`): the schemes of one stream add up to
+        the stream's row (breakdown ``business_stream``), published beside them in the scheme
+        reports, so they are a slice too, as each breakdown is.
 
     Returns
     -------
@@ -187,11 +195,21 @@ def suppress_small_numbers(
         .alias(f"_slice{i}")
         for i in range(dims)
     ]
+    keys = [f"_slice{i}" for i in range(dims)]
+    if streams:
+        # The schemes of each business stream (``_business_streams.sql``: a scheme under no
+        # stream adds up to 'other schemes', no scheme to 'unknown').
+        stream = pl.col("breakdown_value").replace_strict(
+            {**streams, "unknown": "unknown"}, default="other schemes", return_dtype=pl.String
+        )
+        slice_keys.append(
+            pl.when(pl.col("breakdown") == "scheme").then(stream).otherwise(None).alias("_stream")
+        )
+        keys.append("_stream")
     work = work.with_columns(slice_keys)
     for _ in range(_MAX_PASSES):
         changed = False
-        for i in range(dims):
-            key = f"_slice{i}"
+        for key in keys:
             over = [*group, key]
             candidate = (
                 ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
@@ -231,10 +249,13 @@ def suppress_small_numbers(
             ],
         )
         .sort("_row")
-        .drop(
-            "_row", "_cell", "_primary", "_hidden", "_parts", *[f"_slice{i}" for i in range(dims)]
-        )
+        .drop("_row", "_cell", "_primary", "_hidden", "_parts", *keys)
     )
+
+
+def scheme_streams(business_streams: dict[str, list[str]]) -> dict[str, str]:
+    """landlord.yaml ``business_streams`` (stream -> schemes) as scheme -> stream."""
+    return {scheme: stream for stream, schemes in business_streams.items() for scheme in schemes}
 
 
 _CELL_KEY = ("measure", "period", "breakdown", "breakdown_value", "view")

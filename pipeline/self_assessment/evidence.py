@@ -13,7 +13,7 @@ handles stage 2": any case at all).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -343,7 +343,23 @@ def measured_evidence(
     """
     year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
     rows = _with_published(_year_rows(con, landlord_id, year), threshold)
+    # A landlord in England and Scotland: a line read from one country's rows names the country,
+    # as the annual report names its rows ("England: ..."), so it is never read as the figure of
+    # both countries that the annual report shows under the same words.
+    both = {r["breakdown_value"] for r in rows if r["breakdown"] == "regime"} >= {"eng", "sct"}
     return {
-        provision: ProvisionEvidence(provision, [_line(provision, s, rows) for s in specs])
+        provision: ProvisionEvidence(
+            provision, [_in_country(_line(provision, s, rows), s, both) for s in specs]
+        )
         for provision, specs in evidence_specs().items()
     }
+
+
+def _in_country(line: EvidenceLine, spec: EvidenceSpec, both: bool) -> EvidenceLine:
+    """``line`` prefixed with its country (``England: ...``) when it reads one country's rows of a
+    landlord in both countries; otherwise unchanged."""
+    if not both or spec.breakdown != "regime" or spec.breakdown_value is None or not line.available:
+        return line
+    prefix = f"{label(spec.breakdown_value)}: "
+    published = None if line.published_text is None else prefix + line.published_text
+    return replace(line, text=prefix + line.text, published_text=published)

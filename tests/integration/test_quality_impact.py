@@ -82,7 +82,7 @@ def test_field_completeness_per_mapped_field_matches_the_loaded_rows(loaded):
         [landlord.landlord_id],
     ).fetchall()[0]
     assert (row["Rows loaded"], row["With a value"]) == (total, filled)
-    assert row["Complete (%)"] == round(100 * filled / total, 1)
+    assert row["Complete (%)"] == 100 * filled / total
     # Every mapped source column of the complaint export is listed; constants are not.
     listed = set(frame["Source column"])
     assert {"Date Received", "S2 Response Date", "Tenure"} <= listed
@@ -96,3 +96,22 @@ def test_the_report_shows_impact_and_completeness(loaded, tmp_path):
     assert 'id="dq-impact"' in page and 'id="dq-completeness"' in page
     assert re.search(r"stage 1 complaints? received in 20\d\d-\d\d (was|were) quarantined", page)
     assert "tbl-dq-completeness" in page
+
+
+def test_completeness_is_rounded_half_up_and_none_loaded_is_u(monkeypatch):
+    """1 of 16 rows is 6.25%: the report shows 6.3 (half up, as every rate), never Polars' or
+    Python's half-to-even 6.2; a table with no rows loaded has no share: [U]."""
+    import polars as pl
+
+    from pipeline.reporting import quality
+
+    frame = pl.DataFrame(
+        [["Complaint stage 2", "Outcome", "S2 Outcome", 16, 1, 6.25],
+         ["Complaint stage 2", "Handler ref", "S2 Officer", 0, 0, None]],
+        schema=["Level", "Field", "Source column", "Rows loaded", "With a value", "Complete (%)"],
+        orient="row",
+    )  # fmt: skip
+    monkeypatch.setattr(quality, "field_completeness", lambda *args: frame)
+    table = quality.completeness_section(None, "x", WORKSPACE).blocks[-1].table.html
+    cells = re.findall(r'headers="tbl-dq-completeness-Complete[^"]*"[^>]*>([^<]*)<', table)
+    assert cells == ["6.3", "[U]"]

@@ -326,6 +326,40 @@ def test_published_documents_never_show_or_misstate_small_counts(
     assert problems == [], "\n".join(problems[:40])
 
 
+@pytest.mark.parametrize("year", YEARS)
+def test_no_schemes_hidden_figure_follows_from_its_business_unit(example, year, tmp_path):
+    """The scheme reports publish each business unit's figures beside its schemes': a unit's figure
+    minus its shown schemes' must never give back the one hidden scheme figure (small_specialist
+    2025-26: Extra Care 10, Harbour View 6, so St Hilda's Court's "<5" was 4)."""
+    workspace, landlord, con = example
+    if not landlord.business_streams:
+        pytest.skip("no business streams")
+    found = schemes.render_scheme_reports(
+        con, landlord, year, tmp_path, workspace=workspace, pdf=False
+    )
+    if not found:
+        pytest.skip("no schemes this year")
+    stream_of = suppression.scheme_streams(landlord.business_streams)
+    figures = traced_figures(found["html"].read_text(encoding="utf-8"))
+    units: dict[tuple, str] = {}
+    members: dict[tuple, dict[str, str]] = {}
+    for fig in figures:
+        cell = (fig["measure"], fig["period"], fig.get("view"))
+        if fig["breakdown"] == "business_stream":
+            units[(*cell, fig["breakdown_value"])] = fig["text"]
+        elif fig["breakdown"] == "scheme":
+            stream = stream_of.get(fig["breakdown_value"], "other schemes")
+            members.setdefault((*cell, stream), {})[fig["breakdown_value"]] = fig["text"]
+    leaks = [
+        (key, shown, members[key])
+        for key, shown in units.items()
+        if shown not in SUPPRESSED
+        and key in members
+        and sum(text in SUPPRESSED for text in members[key].values()) == 1
+    ]
+    assert not leaks, leaks[:5]
+
+
 def leaking_rows(frame: pl.DataFrame) -> dict[tuple, str]:
     """The measure rows (by trace key) a published document may not show as a number: a count of
     1-4, a rate whose numerator or denominator is one, a percentage of counts whose complement is

@@ -272,6 +272,13 @@ def test_year_to_date_adds_numerators_and_denominators():
             row(q1, "open_1", 7, None, "count", "band", "0-5"),
             row(q2, "open_1", 4, None, "count", "band", "0-5"),
             row(q1, "wd_to_response_median_1", 8, 10, "wd"),
+            # positions at X = min(period end, cut) too (docs/measures.md), never summed
+            row(q1, "contact_restrictions_in_force", 20, None, "count"),
+            row(q2, "contact_restrictions_in_force", 18, None, "count"),
+            row(q1, "ombudsman_orders_outstanding", 3, None, "count"),
+            row(q2, "ombudsman_orders_outstanding", 2, None, "count"),
+            row(q1, "contact_restrictions_review_overdue", 1, None, "count"),
+            row(q2, "contact_restrictions_review_overdue", 1, None, "count"),
         ]
     )
     ytd = year_to_date(Measures(frame), periods_to_date(q2), "2024-25-YTD")
@@ -281,6 +288,12 @@ def test_year_to_date_adds_numerators_and_denominators():
     assert get("CH01_1")["display"] == "25.0"  # year-end stock is not added up
     assert ytd.get("open_1", "2024-25-YTD", "band", "0-5")["display"] == "4"  # as at Q2's end
     assert get("wd_to_response_median_1") is None  # medians cannot be combined
+    for measure, at_q2 in (
+        ("contact_restrictions_in_force", "18"),
+        ("ombudsman_orders_outstanding", "2"),
+        ("contact_restrictions_review_overdue", "1"),
+    ):
+        assert get(measure)["display"] == at_q2, measure  # as at Q2's end, not Q1 + Q2
     assert previous_period(q1).key == "2023-24-Q4"
     assert previous_period(parse_quarter("2024-25-Q3")).key == "2024-25-Q2"
 

@@ -370,6 +370,34 @@ def test_evidence_text_equals_the_measures_rows(con):
     )
 
 
+def test_a_line_read_from_one_country_names_it_for_a_landlord_in_both(con):
+    """Homes Plus (England and Scotland): the annual report shows "Stage 2 handled by a different
+    person" for both countries (94.4%); the Code's evidence reads England's row (94.5%), so the
+    line says "England:" rather than show a second value under the same words."""
+    england = measured_evidence(con, LANDLORD, YEAR)["6.13"].lines[0]
+    assert england.text.startswith("stage 2 handled by a different person")
+    con.execute(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        measure_row(
+            "stage2_different_handler",
+            "94.3",
+            33,
+            35,
+            94.3,
+            breakdown="regime",
+            breakdown_value="sct",
+        ),
+    )
+    both = measured_evidence(con, LANDLORD, YEAR)
+    line = both["6.13"].lines[0]
+    assert line.text == f"England: {england.text}"
+    assert line.shown.startswith("England: stage 2 handled by a different person")
+    assert both["6.2"].lines[0].text.startswith("England: stage 1: 91.4% acknowledged")
+    # lines of every country (refusals, CH02 by stock type) are left as they were
+    assert both["2.1"].lines[0].text.startswith("refusals recorded with a reason")
+    assert both["6.3"].lines[1].text.startswith("CH02 stage 1")
+
+
 def test_missing_measure_says_so_and_never_contradicts(con):
     evidence = measured_evidence(con, LANDLORD, YEAR)
     line = evidence["6.14"].lines[0]
@@ -465,6 +493,11 @@ def test_html_has_every_provision_once_escapes_markup_and_flags(con):
     row_6_2 = re.search(r'<tr id="p-6\.2" class="(\w+)"', html).group(1)
     assert (row_6_3, row_6_2) == ("contradicted", "yes")
     assert "The data contradicts 1 &ldquo;Yes&rdquo; answer" in html
+    # Every table has a name for assistive technology: a caption, or the heading of its section.
+    ids = set(re.findall(r'<h2 id="([^"]+)"', html))
+    for table in re.findall(r"<table\b[^>]*>\s*(?:<caption)?", html):
+        named = re.search(r'aria-labelledby="([^"]+)"', table)
+        assert table.endswith("<caption") or (named and named.group(1) in ids), table
 
 
 def test_xlsx_opens_with_five_columns_every_form_provision_once_and_safe_cells(con):

@@ -159,3 +159,31 @@ def test_a_withheld_group_cell_takes_a_second_cell_of_the_groups_breakdown():
     # other (rent) goes too.
     assert shown == {"repairs": "[c]", "rent": "[c]", "asb": "90", "all": "[c]"}
     assert result.filter(pl.col("suppressed"))["value"].null_count() == 3
+
+
+def test_a_business_streams_schemes_are_a_slice_of_their_own():
+    """small_specialist 2025-26 (published scheme reports): Extra Care 10 stage 1 complaints,
+    Harbour View 6 and St Hilda's Court <5; the stream's page minus Harbour View's gave St Hilda's
+    4. The schemes of one stream add up to the stream's row, so a lone hidden one among them has a
+    second cell hidden, as in any breakdown."""
+    counts = {"Harbour View": 6, "St Hilda's": 4, "Abbey Mews": 6, "Beacon": 4, "Bridge": 3,
+              "Chantry": 8, "Linden": 7, "Priory": 1}  # fmt: skip
+    streams = {"Harbour View": "Extra Care", "St Hilda's": "Extra Care"}
+    rows = [
+        ("received_1", "2025-26", "scheme", name, "all", n, None, n, str(n), "count")
+        for name, n in counts.items()
+    ] + [
+        ("received_1", "2025-26", "business_stream", "Extra Care", "all", 10, None, 10, "10",
+         "count"),
+        ("received_1", "2025-26", "business_stream", "other schemes", "all", 29, None, 29, "29",
+         "count"),
+        ("received_1", "2025-26", "none", "all", "all", 39, None, 39, "39", "count"),
+    ]  # fmt: skip
+    frame = pl.DataFrame(rows, schema=COLUMNS, orient="row")
+    result = suppress_small_numbers(frame, 5, streams=streams)
+    shown = dict(zip(result["breakdown_value"], result["display"], strict=True))
+    assert shown["St Hilda's"] == "<5" and shown["Harbour View"] == "[c]"
+    assert shown["Extra Care"] == "10" and shown["Abbey Mews"] == "6"
+    # without the landlord's streams nothing but the breakdown's own slice is known
+    plain = suppress_small_numbers(frame, 5)
+    assert plain.filter(pl.col("breakdown_value") == "Harbour View")["display"].item() == "6"
