@@ -630,8 +630,8 @@ def cell_count_issue_select(typed: str, table: str, header_cells: dict[str, int]
     plural = "case when {n} = 1 then ' cell' else ' cells' end"
     message = (
         "'wrong_cell_count: row ' || __row || ' has ' || __cells || "
-        f"{plural.format(n='__cells')} || ', the header has ' || {width} || "
-        f"{plural.format(n=width)} || ': ' || {lit(CELL_COUNT_CAUSE)}"
+        f"{plural.format(n='__cells')} || ', the header has ' || {width} || ': ' || "
+        f"{lit(CELL_COUNT_CAUSE)}"
     )
     return (
         f"select __file, __row, '*' as record, {lit(table)} as target_table, "  # noqa: S608
