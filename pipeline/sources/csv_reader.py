@@ -147,17 +147,26 @@ def _cells_per_record(
     """Cells of each record: one more than the delimiters outside quotes before its end.
 
     ``bounds`` are the records' end offsets (line endings outside quotes, then the file's size
-    when the last record has none). Scanned in chunks, so the delimiters' offsets are never held
+    when the last record has none); ``quotes`` the quotes' offsets (here, only whether there are
+    any matters: the chunks count their own). Scanned in chunks, so the delimiters' offsets are never held
     for the whole file at once: per chunk, the delimiters outside quotes are counted before each
     record end that falls in it.
     """
     before = np.zeros(bounds.size, dtype=np.int64)  # delimiters outside quotes before each end
-    total, done = 0, 0
+    total, done, quoted = 0, 0, 0
     for start in range(0, arr.size, _CHUNK):
         stop = start + _CHUNK
-        found = np.flatnonzero(arr[start:stop] == sep) + start
+        chunk = arr[start:stop]
         if quotes.size:
-            found = found[np.searchsorted(quotes, found) % 2 == 0]
+            # Outside quotes = an even number of quotes before it: a running count over the
+            # chunk's quotes and delimiters in file order (linear, unlike a search per delimiter).
+            offsets = np.flatnonzero((chunk == sep) | (chunk == _QUOTE))
+            is_quote = chunk[offsets] == _QUOTE
+            seen = np.cumsum(is_quote) + quoted
+            found = offsets[~is_quote & (seen % 2 == 0)] + start
+            quoted = int(seen[-1]) if seen.size else quoted
+        else:
+            found = np.flatnonzero(chunk == sep) + start
         upto = int(np.searchsorted(bounds, min(stop, arr.size)))
         before[done:upto] = total + np.searchsorted(found, bounds[done:upto])
         total += found.size
