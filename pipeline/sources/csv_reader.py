@@ -36,24 +36,38 @@ class RecordCount:
         Cells of each record (index 0 is record 1), delimiters inside quoted fields not counted;
         a blank line is one (empty) cell. None when the file could not be split (a quote never
         closed).
+    trailing_empty
+        Of those cells, how many at the end of each record are empty and unquoted (``a,b,,``
+        ends with two): a case system that ends every line with a delimiter, or the header
+        without one, does not make a row ragged (see :func:`read_csv_text`).
     """
 
     records: int
     unclosed_row: int | None = None
     stray_quote_row: int | None = None
     cells: np.ndarray | None = field(default=None, compare=False, repr=False)
+    trailing_empty: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
-def _count_with_csv_module(text: bytes, delimiter: str) -> tuple[int, np.ndarray | None]:
+def _count_with_csv_module(
+    text: bytes, delimiter: str
+) -> tuple[int, np.ndarray | None, np.ndarray | None]:
     """Records as Python's csv module reads them (``newline=''``: LF, CRLF and CR all end one),
-    and the cells of each (``len(row)``; a blank line, ``[]`` there, is one empty cell)."""
+    the cells of each (``len(row)``; a blank line, ``[]`` there, is one empty cell) and its
+    empty cells at the end."""
     stream = io.TextIOWrapper(io.BytesIO(text), encoding="utf-8", newline="")
     reader = csv.reader(stream, delimiter=delimiter, quotechar='"', doublequote=True)
+    cells, trailing = [], []
     try:
-        cells = [len(row) or 1 for row in reader]
+        for row in reader:
+            kept = len(row)
+            while kept and not row[kept - 1]:
+                kept -= 1
+            cells.append(len(row) or 1)
+            trailing.append(len(row) - kept)
     except csv.Error:
-        return -1, None
-    return len(cells), np.asarray(cells, dtype=np.int32)
+        return -1, None, None
+    return len(cells), np.asarray(cells, dtype=np.int32), np.asarray(trailing, dtype=np.int32)
 
 
 def count_records(data: bytes, delimiter: str) -> RecordCount:
@@ -84,9 +98,9 @@ def count_records(data: bytes, delimiter: str) -> RecordCount:
         stray_at = _stray_quote(arr, quotes, delimiter)
         if stray_at is not None:
             stray = int(np.searchsorted(outside, stray_at)) + 1
-            counted, cells = _count_with_csv_module(data, delimiter)
+            counted, cells, trailing = _count_with_csv_module(data, delimiter)
             if counted >= 0:
-                return RecordCount(counted, unclosed, stray, cells)
+                return RecordCount(counted, unclosed, stray, cells, trailing)
     else:
         outside = ends
     records = int(outside.size)
@@ -95,10 +109,12 @@ def count_records(data: bytes, delimiter: str) -> RecordCount:
     if last < size - 1:
         records += 1  # the last record has no line ending
         bounds = np.append(outside, size)
-    cells = None
+    cells = trailing = None
     if unclosed is None and len(delimiter.encode("utf-8")) == 1:
-        cells = _cells_per_record(arr, bounds, quotes, delimiter.encode("utf-8")[0])
-    return RecordCount(records, unclosed, stray, cells)
+        sep = delimiter.encode("utf-8")[0]
+        cells = _cells_per_record(arr, bounds, quotes, sep)
+        trailing = _trailing_empty_cells(arr, bounds, sep)
+    return RecordCount(records, unclosed, stray, cells, trailing)
 
 
 # Bytes scanned per step: a comparison over the whole of a 400 MB file would allocate (and
@@ -173,6 +189,23 @@ def _cells_per_record(
         done = upto
     before[done:] = total
     return (np.diff(before, prepend=0) + 1).astype(np.int32)
+
+
+def _trailing_empty_cells(arr: np.ndarray, bounds: np.ndarray, sep: int) -> np.ndarray:
+    """Empty cells at the end of each record: the delimiters just before its line ending.
+
+    Vectorised over the records, one step per trailing delimiter (a handful at most)."""
+    starts = np.concatenate(([0], bounds[:-1] + 1))
+    last = bounds - 1
+    last -= (last >= starts) & (arr[np.maximum(last, 0)] == _CR)  # a CRLF's CR ends the line
+    trailing = np.zeros(bounds.size, dtype=np.int32)
+    live = np.flatnonzero(last >= starts)
+    while live.size:
+        live = live[arr[last[live]] == sep]
+        trailing[live] += 1
+        last[live] -= 1
+        live = live[last[live] >= starts[live]]
+    return trailing
 
 
 def _stray_quote(arr: np.ndarray, quotes: np.ndarray, delimiter: str) -> int | None:
@@ -354,7 +387,14 @@ def read_csv_text(
     ragged = pl.lit(None, dtype=pl.Int32)
     if counted.cells is not None and counted.cells.size >= header_row:
         width = int(counted.cells[header_row - 1])
-        cells = pl.Series(counted.cells[header_row:], dtype=pl.Int32)
-        ragged = pl.when(cells != width).then(cells)
+        # Empty cells at the end of a line are not judged (a system ending every line, or only
+        # its header, with a delimiter): a row is ragged when it has fewer cells than the
+        # header's filled ones, or more filled cells than the header has.
+        least = width - int(counted.trailing_empty[header_row - 1])
+        cells = counted.cells[header_row:]
+        filled = cells - counted.trailing_empty[header_row:]
+        ragged = pl.when(pl.Series((cells < least) | (filled > width))).then(
+            pl.Series(cells, dtype=pl.Int32)
+        )
     frame = frame.with_columns(ragged.alias("__cells"))
     return frame.rename({by_name[c]: c for c in wanted if c in by_name}), list(by_name), width

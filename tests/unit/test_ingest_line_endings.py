@@ -254,3 +254,20 @@ def test_a_stray_quote_file_marks_its_ragged_rows():
     assert count_records(data, ",").stray_quote_row == 2  # counted by the csv module
     frame, _, _ = read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a"])
     assert frame["__cells"].to_list() == [None, 4, None]
+
+
+@pytest.mark.parametrize(
+    ("data", "ragged"),
+    [
+        # every row, but not the header, ends with a delimiter: not ragged (its last cell empty)
+        (b"a,b,c\n1,2,3,\r\n4,5,6,,\n7,8,9,x\n", [None, None, 4]),
+        # the header ends with one and the rows do not: not ragged either
+        (b"a,b,c,\n1,2,3\n4,5,6,\n7,8\n", [None, None, 2]),
+        # a stray quote: counted by the csv module, the same rule
+        (b'a,b,c\n1,x "y" z,3,\n1,2,3,4\n', [None, 4]),
+    ],
+    ids=["rows-end-with-delimiter", "header-ends-with-delimiter", "stray-quote"],
+)
+def test_empty_cells_at_the_end_of_a_line_do_not_make_it_ragged(data, ragged):
+    frame, _, _ = read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a"])
+    assert frame["__cells"].to_list() == ragged
