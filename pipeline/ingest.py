@@ -35,6 +35,7 @@ from pipeline.sources.fields import (
     Context,
     RecordPlan,
     any_issue_condition,
+    cell_count_issue_select,
     ident,
     insert_sql,
     is_screened_text,
@@ -211,10 +212,13 @@ def _frames_table(frames: list[SourceFrame], footer: str | None = None) -> pl.Da
     ``__footer`` (an empty cell stays null there, a blank one is ``''``, as the pattern saw them).
     """
     frame = pl.concat(
-        [f.frame.with_columns(pl.lit(f.source_file).alias("__file")) for f in frames],
+        [
+            _with_cell_counts(f.frame).with_columns(pl.lit(f.source_file).alias("__file"))
+            for f in frames
+        ],
         how="vertical",
     )
-    cells = [c for c in frame.columns if c not in ("__file", "__row")]
+    cells = [c for c in frame.columns if c not in ("__file", "__row", "__cells")]
     # Two steps: strip once, then blank -> null (one when/then over the strip strips twice).
     trimmed = frame.with_columns(pl.col(c).str.strip_chars(SPACE_SEPARATORS) for c in cells)
     extra = [] if footer is None else [pl.col(footer).alias("__footer")]
@@ -223,6 +227,13 @@ def _frames_table(frames: list[SourceFrame], footer: str | None = None) -> pl.Da
     # whole typing projection single-threaded. Slices are views, so this copies nothing.
     chunks = [out.slice(start, _SCAN_CHUNK) for start in range(0, out.height, _SCAN_CHUNK)]
     return pl.concat(chunks, rechunk=False) if len(chunks) > 1 else out
+
+
+def _with_cell_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with a ``__cells`` column (null: every row has the header's number of cells)."""
+    if "__cells" in frame.columns:
+        return frame
+    return frame.with_columns(pl.lit(None, dtype=pl.Int32).alias("__cells"))
 
 
 def _plan(index: int, name: str, mapping: Mapping, names: dict[str, str], ctx: Context) -> _Planned:
@@ -252,7 +263,7 @@ def _source_sql(mapping: Mapping, names: dict[str, str], frame: str = "_frame") 
             pattern = "^(?:" + pattern + ")"
         where.append(f"not coalesce(regexp_matches(__footer, {lit(pattern)}), false)")
     return (
-        f"select __file, __row, {', '.join(cells)} from {frame} "  # noqa: S608
+        f"select __file, __row, __cells, {', '.join(cells)} from {frame} "  # noqa: S608
         f"where {' and '.join(where)}"
     )
 
@@ -275,6 +286,7 @@ def _typed_sql(planned: _Planned, ctx: Context, names: dict[str, str]) -> str:
     inner = [
         "__file",
         "__row",
+        "__cells",
         *sources,
         f"{routing.route_code_sql(mapping, names)} as __route",
         *typed,
@@ -302,6 +314,7 @@ def _typed_sql(planned: _Planned, ctx: Context, names: dict[str, str]) -> str:
     outer = [
         "__file",
         "__row",
+        "__cells",
         *raw,
         "__route",
         *(item.rsplit(" as ", 1)[1] for item in typed),  # the _vN aliases
@@ -360,7 +373,10 @@ def _stage_mapping(
         for source in planned.frames:
             source.rows_in = rows_in.get(source.source_file, 0)
 
-        issues = []
+        # A CSV row with more or fewer cells than the header has its cells in the wrong
+        # columns: held back whole, whatever else it seems to break (see _drop_shadowed_issues).
+        header_cells = {f.source_file: f.header_cells for f in planned.frames if f.header_cells}
+        issues = [cell_count_issue_select(typed, mapping.target, header_cells)]
         unknown = routing.unknown_route_condition(mapping)
         if unknown is not None:
             issues.append(
@@ -381,9 +397,11 @@ def _stage_mapping(
         # Identical in every mapped field to an earlier row (any file of this mapping): first
         # stays. The row hash finds candidates in one aggregate; only rows sharing a hash are
         # compared cell by cell, re-read from the source (a hash collision is not a duplicate).
+        # A row of the wrong cell count is neither a duplicate nor the original of one.
         con.execute(
             f"create or replace temp table _dup as select __file, __row from {typed} "  # noqa: S608
-            f"where __h in (select __h from {typed} group by __h having count(*) > 1)"
+            f"where __cells is null and __h in (select __h from {typed} where __cells is null "
+            "group by __h having count(*) > 1)"
         )
         if con.execute("select count(*) from _dup").fetchone()[0]:
             subset = "(select f.* from _frame f semi join _dup d using (__file, __row))"
@@ -417,6 +435,7 @@ def _stage_mapping(
         con.execute(
             f"""insert into _keys select __file, __row, {cid}, {stage_key} from {typed} t
                 where ({exists}) and {cid} is not null and {stage_key} is not null
+                  and __cells is null
                   and not exists (select 1 from _issues i where i.__file = t.__file
                                   and i.__row = t.__row and i.rule = 'duplicate_row')"""  # noqa: S608
         )
@@ -487,6 +506,15 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
                null
         from clashes
         """  # noqa: S608
+    )
+
+
+def _drop_shadowed_issues(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep only ``wrong_cell_count`` for a row that breaks it: its cells are in the wrong
+    columns, so what the other rules found there is noise (one quarantine row per such row)."""
+    con.execute(
+        "delete from _issues where rule <> 'wrong_cell_count' and (__file, __row) in "
+        "(select __file, __row from _issues where rule = 'wrong_cell_count')"
     )
 
 
@@ -657,6 +685,7 @@ def ingest_workspace(
                     default_regime,
                 )
                 _finish_long(con, item, ctx)
+        _drop_shadowed_issues(con)
 
         con.begin()
         try:

@@ -460,6 +460,7 @@ class Quarantine(pa.DataFrameModel):
             "out_of_range",
             "date_out_of_order",
             "count_out_of_order",
+            "wrong_cell_count",
         ],
         description="Rule broken",
     )

@@ -57,6 +57,9 @@ FIX_IN_SOURCE = {
     "route values.",
     "parent_quarantined": "Fix the complaint-level problem listed for the same row; its stages "
     "then load too.",
+    "wrong_cell_count": "Export with a cell that holds the delimiter (a comma typed in a note) "
+    "quoted, as Excel's 'CSV UTF-8' does (a report that joins cells with commas does not); "
+    "check that no line was cut short and no two cells merged.",
 }
 GENERIC_FIX = "See the rule's message; correct the value in the case system or the mapping."
 

@@ -45,6 +45,7 @@ RULE_NAMES = {
     "duplicate_id_across_files": "the same complaint, different, in two files",
     "route_unknown": "a record type the mapping does not list",
     "parent_quarantined": "its complaint was quarantined",
+    "wrong_cell_count": "a row with more or fewer cells than the header",
 }
 
 

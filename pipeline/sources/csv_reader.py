@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -30,25 +30,44 @@ class RecordCount:
         Record number (1-based) where a quoted field opens and is never closed; None if none.
     stray_quote_row
         Record number of the first quote that neither opens a field nor closes one (``ab"c``);
-        None if none. Polars refuses such a file, and it is counted with Python's csv module.
+        None if none. Polars refuses most such files, and they are counted with Python's csv
+        module.
+    cells
+        Cells of each record (index 0 is record 1), delimiters inside quoted fields not counted;
+        a blank line is one (empty) cell. None when the file could not be split (a quote never
+        closed).
+    trailing_empty
+        Of those cells, how many at the end of each record are empty and unquoted (``a,b,,``
+        ends with two): a case system that ends every line with a delimiter, or the header
+        without one, does not make a row ragged (see :func:`read_csv_text`).
     """
 
     records: int
     unclosed_row: int | None = None
     stray_quote_row: int | None = None
+    cells: np.ndarray | None = field(default=None, compare=False, repr=False)
+    trailing_empty: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
-def _count_with_csv_module(text: bytes, delimiter: str) -> int:
-    """Records as Python's csv module reads them (``newline=''``: LF, CRLF and CR all end one)."""
+def _count_with_csv_module(
+    text: bytes, delimiter: str
+) -> tuple[int, np.ndarray | None, np.ndarray | None]:
+    """Records as Python's csv module reads them (``newline=''``: LF, CRLF and CR all end one),
+    the cells of each (``len(row)``; a blank line, ``[]`` there, is one empty cell) and its
+    empty cells at the end."""
     stream = io.TextIOWrapper(io.BytesIO(text), encoding="utf-8", newline="")
     reader = csv.reader(stream, delimiter=delimiter, quotechar='"', doublequote=True)
-    count = 0
+    cells, trailing = [], []
     try:
-        for _ in reader:
-            count += 1
+        for row in reader:
+            kept = len(row)
+            while kept and not row[kept - 1]:
+                kept -= 1
+            cells.append(len(row) or 1)
+            trailing.append(len(row) - kept)
     except csv.Error:
-        return -1
-    return count
+        return -1, None, None
+    return len(cells), np.asarray(cells, dtype=np.int32), np.asarray(trailing, dtype=np.int32)
 
 
 def count_records(data: bytes, delimiter: str) -> RecordCount:
@@ -61,6 +80,10 @@ def count_records(data: bytes, delimiter: str) -> RecordCount:
     the file is of those kinds (nearly always), whether a line ending is inside a quoted field is
     the parity of the quotes before it, which numpy finds for millions of rows in a fraction of a
     second. Otherwise (a stray quote) the records are counted by the ``csv`` module instead.
+
+    The cells of each record are counted the same way: a delimiter outside quotes (an even
+    number of quotes before it) separates two cells, and ``np.searchsorted`` against the record
+    ends says which record it is in (see :func:`_cells_per_record`).
     """
     if not data:
         return RecordCount(0)
@@ -75,16 +98,23 @@ def count_records(data: bytes, delimiter: str) -> RecordCount:
         stray_at = _stray_quote(arr, quotes, delimiter)
         if stray_at is not None:
             stray = int(np.searchsorted(outside, stray_at)) + 1
-            counted = _count_with_csv_module(data, delimiter)
+            counted, cells, trailing = _count_with_csv_module(data, delimiter)
             if counted >= 0:
-                return RecordCount(counted, unclosed, stray)
+                return RecordCount(counted, unclosed, stray, cells, trailing)
     else:
         outside = ends
     records = int(outside.size)
     last = int(outside[-1]) if outside.size else -1
+    bounds = outside
     if last < size - 1:
         records += 1  # the last record has no line ending
-    return RecordCount(records, unclosed, stray)
+        bounds = np.append(outside, size)
+    cells = trailing = None
+    if unclosed is None and len(delimiter.encode("utf-8")) == 1:
+        sep = delimiter.encode("utf-8")[0]
+        cells = _cells_per_record(arr, bounds, quotes, sep)
+        trailing = _trailing_empty_cells(arr, bounds, sep)
+    return RecordCount(records, unclosed, stray, cells, trailing)
 
 
 # Bytes scanned per step: a comparison over the whole of a 400 MB file would allocate (and
@@ -125,6 +155,57 @@ def _special_bytes(arr: np.ndarray, *, quotes: bool, cr: bool) -> tuple[np.ndarr
         np.concatenate(ends) if ends else empty,
         np.concatenate(found) if found else empty,
     )
+
+
+def _cells_per_record(
+    arr: np.ndarray, bounds: np.ndarray, quotes: np.ndarray, sep: int
+) -> np.ndarray:
+    """Cells of each record: one more than the delimiters outside quotes before its end.
+
+    ``bounds`` are the records' end offsets (line endings outside quotes, then the file's size
+    when the last record has none); ``quotes`` the quotes' offsets (here, only whether there are
+    any matters: the chunks count their own). Scanned in chunks, so the delimiters' offsets are never held
+    for the whole file at once: per chunk, the delimiters outside quotes are counted before each
+    record end that falls in it.
+    """
+    before = np.zeros(bounds.size, dtype=np.int64)  # delimiters outside quotes before each end
+    total, done, quoted = 0, 0, 0
+    for start in range(0, arr.size, _CHUNK):
+        stop = start + _CHUNK
+        chunk = arr[start:stop]
+        if quotes.size:
+            # Outside quotes = an even number of quotes before it: a running count over the
+            # chunk's quotes and delimiters in file order (linear, unlike a search per delimiter).
+            offsets = np.flatnonzero((chunk == sep) | (chunk == _QUOTE))
+            is_quote = chunk[offsets] == _QUOTE
+            seen = np.cumsum(is_quote) + quoted
+            found = offsets[~is_quote & (seen % 2 == 0)] + start
+            quoted = int(seen[-1]) if seen.size else quoted
+        else:
+            found = np.flatnonzero(chunk == sep) + start
+        upto = int(np.searchsorted(bounds, min(stop, arr.size)))
+        before[done:upto] = total + np.searchsorted(found, bounds[done:upto])
+        total += found.size
+        done = upto
+    before[done:] = total
+    return (np.diff(before, prepend=0) + 1).astype(np.int32)
+
+
+def _trailing_empty_cells(arr: np.ndarray, bounds: np.ndarray, sep: int) -> np.ndarray:
+    """Empty cells at the end of each record: the delimiters just before its line ending.
+
+    Vectorised over the records, one step per trailing delimiter (a handful at most)."""
+    starts = np.concatenate(([0], bounds[:-1] + 1))
+    last = bounds - 1
+    last -= (last >= starts) & (arr[np.maximum(last, 0)] == _CR)  # a CRLF's CR ends the line
+    trailing = np.zeros(bounds.size, dtype=np.int32)
+    live = np.flatnonzero(last >= starts)
+    while live.size:
+        live = live[arr[last[live]] == sep]
+        trailing[live] += 1
+        last[live] -= 1
+        live = live[last[live] >= starts[live]]
+    return trailing
 
 
 def _stray_quote(arr: np.ndarray, quotes: np.ndarray, delimiter: str) -> int | None:
@@ -233,19 +314,27 @@ def _why(counted: RecordCount) -> str:
 
 def read_csv_text(
     data: bytes, *, delimiter: str, header_row: int, shown: str, wanted: list[str]
-) -> tuple[pl.DataFrame, list[str]]:
-    """Read the ``wanted`` columns of UTF-8 CSV bytes as text, with a ``__row`` column.
+) -> tuple[pl.DataFrame, list[str], int]:
+    """Read the ``wanted`` columns of UTF-8 CSV bytes as text, with ``__row`` and ``__cells``.
 
     ``__row`` is the 1-based row number a spreadsheet shows: the header is on ``header_row``, the
     first data row is ``header_row + 1``, and blank lines keep their numbers (Polars keeps an
     empty line as an all-null row, unlike DuckDB's reader, which drops it and shifts the count).
     Only mapped columns are materialised: unmapped ones (names, notes) never enter memory as data.
 
+    ``__cells`` is the number of cells of a record whose count differs from the header's (an
+    unquoted delimiter inside a cell, or a cell missing), null for every other record (a blank
+    line is one empty cell: the ingest step drops it as blank, as it does any row whose mapped
+    cells are all empty). Polars
+    reads such a record with its extra cells dropped or its missing ones blank, every cell after
+    the fault in the wrong column: the ingest step quarantines it (rule ``wrong_cell_count``).
+
     Returns
     -------
     tuple
-        The frame (columns named as in ``wanted``, or fewer when the header lacks some) and the
-        header as found (trimmed), for the missing-column message.
+        The frame (``__row``, the columns named as in ``wanted``, or fewer when the header lacks
+        some, then ``__cells``), the header as found (trimmed), for the missing-column message,
+        and the number of cells of the header.
     """
     counted = count_records(data, delimiter)
     data = normalise_line_endings(data)
@@ -294,4 +383,18 @@ def read_csv_text(
             "row is lost without a word (save the export again as 'CSV UTF-8' and check its "
             "quotes)"
         )
-    return frame.rename({by_name[c]: c for c in wanted if c in by_name}), list(by_name)
+    width = len(header_raw)
+    ragged = pl.lit(None, dtype=pl.Int32)
+    if counted.cells is not None and counted.cells.size >= header_row:
+        width = int(counted.cells[header_row - 1])
+        # Empty cells at the end of a line are not judged (a system ending every line, or only
+        # its header, with a delimiter): a row is ragged when it has fewer cells than the
+        # header's filled ones, or more filled cells than the header has.
+        least = width - int(counted.trailing_empty[header_row - 1])
+        cells = counted.cells[header_row:]
+        filled = cells - counted.trailing_empty[header_row:]
+        ragged = pl.when(pl.Series((cells < least) | (filled > width))).then(
+            pl.Series(cells, dtype=pl.Int32)
+        )
+    frame = frame.with_columns(ragged.alias("__cells"))
+    return frame.rename({by_name[c]: c for c in wanted if c in by_name}), list(by_name), width

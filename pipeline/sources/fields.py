@@ -51,7 +51,12 @@ RULE_TEXT = {
     "date_out_of_order": "the date is before the date it must follow (e.g. closed before received)",
     "count_out_of_order": "the count is larger than the count it is part of (e.g. orders complied "
     "with above orders made)",
+    "wrong_cell_count": "the row has a different number of cells from the header: a delimiter "
+    "inside a cell that is not quoted, or a cell missing",
 }
+
+# Why a CSV row's cell count differs from the header's (the ``wrong_cell_count`` message).
+CELL_COUNT_CAUSE = "a delimiter inside a cell that is not quoted, or a cell missing"
 
 # Stands for the typed value's column in a parse-failure condition (see value_sql).
 VALUE_SLOT = "\x00value\x00"
@@ -609,6 +614,29 @@ def row_issue_select(
         f"select __file, __row, '*' as record, {lit(table)} as target_table, "  # noqa: S608
         f"{lit(column_name)} as column_name, {lit(rule)} as rule, {lit(text)} as message, "
         f"{raw} as raw_value from {typed} where {condition}"
+    )
+
+
+def cell_count_issue_select(typed: str, table: str, header_cells: dict[str, int]) -> str:
+    """A ``select`` of ``wrong_cell_count`` issues: CSV rows whose cells differ in number from
+    the header's (``__cells`` not null, see :func:`pipeline.sources.csv_reader.read_csv_text`).
+
+    Every cell after an unquoted delimiter, or after a missing cell, sits in the wrong column, so
+    the whole row is held back (record ``*``). The message and ``raw_value`` give the row's and
+    the header's cell counts, never a cell.
+    """
+    whens = " ".join(f"when {lit(f)} then {n}" for f, n in header_cells.items())
+    width = f"(case __file {whens} end)" if whens else "null"
+    plural = "case when {n} = 1 then ' cell' else ' cells' end"
+    message = (
+        "'wrong_cell_count: row ' || __row || ' has ' || __cells || "
+        f"{plural.format(n='__cells')} || ', the header has ' || {width} || ': ' || "
+        f"{lit(CELL_COUNT_CAUSE)}"
+    )
+    return (
+        f"select __file, __row, '*' as record, {lit(table)} as target_table, "  # noqa: S608
+        f"null as column_name, 'wrong_cell_count' as rule, {message} as message, "
+        f"cast(__cells as varchar) as raw_value from {typed} where __cells is not null"
     )
 
 

@@ -29,11 +29,16 @@ class SourceFrame:
     frame
         ``__row`` (spreadsheet row number) then one text column per mapped source column, named
         ``s0``, ``s1``, ... in :meth:`Mapping.source_columns` order, untrimmed. Blank and footer
-        rows are still here: the ingest step drops them in SQL and counts ``rows_in``.
+        rows are still here: the ingest step drops them in SQL and counts ``rows_in``. Last,
+        ``__cells``: a CSV record's number of cells where it differs from the header's (null
+        otherwise, and always for an XLSX).
     encoding
         The encoding the file was read as (csv) or ``xlsx``.
     rows_in
         Data rows (not blank, not a footer), set by the ingest step.
+    header_cells
+        Cells of the CSV header row (a record with another number is quarantined); None for
+        an XLSX.
     """
 
     source_file: str
@@ -41,6 +46,7 @@ class SourceFrame:
     frame: pl.DataFrame
     encoding: str
     rows_in: int = 0
+    header_cells: int | None = None
 
 
 def _missing_columns_error(
@@ -176,7 +182,7 @@ def read_source(
             )
         utf8, encoding = decode_to_utf8(data, mapping.encoding, shown)
         del data
-        raw, header = read_csv_text(
+        raw, header, header_cells = read_csv_text(
             utf8,
             delimiter=mapping.delimiter,
             header_row=mapping.header_row,
@@ -184,7 +190,7 @@ def read_source(
             wanted=wanted,
         )
     else:
-        encoding = "xlsx"
+        encoding, header_cells = "xlsx", None
         # openpyxl and fastexcel only for a workbook (0.4 s of imports a CSV workspace never needs)
         from pipeline.sources.xlsx_reader import read_xlsx_text
 
@@ -200,6 +206,7 @@ def read_source(
                 "in Excel and save it again, or export it afresh"
             ) from None
         header = [c for c in raw.columns if c != "__row"]
+        raw = raw.with_columns(pl.lit(None, dtype=pl.Int32).alias("__cells"))
 
     missing = [c for c in wanted if c not in header]
     if missing:
@@ -207,5 +214,6 @@ def read_source(
     frame = raw.select(
         pl.col("__row").cast(pl.Int32),
         *[pl.col(column).alias(f"s{i}") for i, column in enumerate(wanted)],
+        pl.col("__cells"),
     )
-    return SourceFrame(shown, digest, frame, encoding)
+    return SourceFrame(shown, digest, frame, encoding, header_cells=header_cells)

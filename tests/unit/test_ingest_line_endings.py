@@ -201,3 +201,73 @@ def test_a_misspelt_column_is_pointed_out(tmp_path):
     path.write_bytes(path.read_bytes().replace(b"Date Received", b"Date Recieved", 1))
     with pytest.raises(IngestError, match=r"'Date Recieved' looks like 'Date Received'"):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def _csv_module_cells(data: bytes, delimiter: str = ",") -> list[int]:
+    rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
+    return [len(row) or 1 for row in rows]  # a blank line is one empty cell
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a,b,c\n1,2,3\n1,2,3,4\n1,2\n",  # more and fewer cells
+        b'a,b,c\n1,"x,y",3\n1,"x,y,z,w",3,4\n',  # delimiters inside quoted cells
+        b'a,b,c\r\n1,"p\r\nq,r",3\r\n4,"say ""a,b""",6\r\n',  # quoted line break, doubled quotes
+        b"a,b,c\r1,2\r\n3,4,5,6\n\n,,\n7,8,9",  # mixed endings, blank lines, no final ending
+        b'a,b,c\n1,x "y" z,3\n1,x "y", z,3\n',  # stray quotes: counted by the csv module
+        b"a,b,c",
+    ],
+    ids=["ragged", "quoted-delimiter", "quoted-newline", "mixed-endings", "stray", "header-only"],
+)
+def test_cells_per_record_agree_with_the_csv_module(data):
+    assert count_records(data, ",").cells.tolist() == _csv_module_cells(data)
+
+
+def test_cells_are_counted_across_scan_chunks(monkeypatch):
+    # The delimiters are scanned in chunks: a record (and a quoted cell) may straddle two.
+    monkeypatch.setattr(csv_reader, "_CHUNK", 7)
+    data = b'a,b,c\n1,"x,\ny",3\n1,2,3,4,5\n\n1,2\n' * 5 + b"9,9,9"
+    assert count_records(data, ",").cells.tolist() == _csv_module_cells(data)
+
+
+def test_cells_use_the_mapping_delimiter():
+    data = b'a;b\n1;2,5\n1;"x;y"\n1;2;3\n'
+    assert count_records(data, ";").cells.tolist() == [2, 2, 2, 3]
+
+
+def test_rows_whose_cells_differ_from_the_header_are_marked():
+    data = b'Title\nRef,Date,Notes\nA1,01/02/2024,x\nA2,Repairs, damp,03/02/2024,y\nA3,04/02/2024\n\nA4,"a,b",z\n'
+    frame, _, width = read_csv_text(
+        data, delimiter=",", header_row=2, shown="x.csv", wanted=["Ref", "Date"]
+    )
+    assert width == 3  # the title row above the header is not judged
+    assert frame["__row"].to_list() == [3, 4, 5, 6, 7]
+    # row 4 is read shifted (its date in Notes) and row 5 short; the blank line is one empty
+    # cell, left to the ingest step (a row whose mapped cells are all blank is not data)
+    assert frame["Date"].to_list() == ["01/02/2024", "Repairs", "04/02/2024", None, "a,b"]
+    assert frame["__cells"].to_list() == [None, 5, 2, 1, None]
+
+
+def test_a_stray_quote_file_marks_its_ragged_rows():
+    data = b'a,b,c\n1,x "y" z,3\n1,x "y", z,3\n4,5,6\n'
+    assert count_records(data, ",").stray_quote_row == 2  # counted by the csv module
+    frame, _, _ = read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a"])
+    assert frame["__cells"].to_list() == [None, 4, None]
+
+
+@pytest.mark.parametrize(
+    ("data", "ragged"),
+    [
+        # every row, but not the header, ends with a delimiter: not ragged (its last cell empty)
+        (b"a,b,c\n1,2,3,\r\n4,5,6,,\n7,8,9,x\n", [None, None, 4]),
+        # the header ends with one and the rows do not: not ragged either
+        (b"a,b,c,\n1,2,3\n4,5,6,\n7,8\n", [None, None, 2]),
+        # a stray quote: counted by the csv module, the same rule
+        (b'a,b,c\n1,x "y" z,3,\n1,2,3,4\n', [None, 4]),
+    ],
+    ids=["rows-end-with-delimiter", "header-ends-with-delimiter", "stray-quote"],
+)
+def test_empty_cells_at_the_end_of_a_line_do_not_make_it_ragged(data, ragged):
+    frame, _, _ = read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a"])
+    assert frame["__cells"].to_list() == ragged

@@ -257,3 +257,132 @@ def test_a_person_named_with_a_title_or_an_address_is_screened_in_sql_and_python
     in_sql = duckdb.connect().execute("select regexp_matches(?, ?)", [value, CONTACT_DETAILS])
     assert in_sql.fetchone()[0] is screened
     assert bool(re.search(CONTACT_DETAILS, value)) is screened
+
+
+# A CSV row whose cells differ in number from the header's (design.md section 9: quarantined
+# with its reason, never loaded shifted or dropped). The reason gives counts, never a cell.
+CAUSE = "a delimiter inside a cell that is not quoted, or a cell missing"
+
+
+def _wide_with_lines(tmp_path: Path, edit) -> Path:
+    """The wide workspace with its export's lines (index 0 = row 1) ``edit``ed as text."""
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / "complaints_2024.csv"
+    lines = path.read_bytes().decode("cp1252").split("\r\n")
+    edit(lines)
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    return root
+
+
+def _quarantine(con, row: int) -> list[tuple]:
+    return con.execute(
+        "select target_table, column_name, rule, message, raw_value from quarantine "
+        "where source_row = ?",
+        [row],
+    ).fetchall()
+
+
+def _loaded(con, ref: str) -> bool:
+    found = con.execute(
+        "select count(*) from complaint where complaint_id = ?", [pseudonymise(ref, ws.KEY)]
+    )
+    return found.fetchone()[0] > 0
+
+
+def _c002_cells(**cells: str) -> list[str]:
+    """Row 3 (C002) of the wide export as its cells, ``cells`` replacing some by header name."""
+    row = next(csv.reader([ws.wide_csv_bytes("utf-8").decode("utf-8").split("\r\n")[2]]))
+    for name, value in cells.items():
+        row[ws.WIDE_HEADER.index(name)] = value
+    return row
+
+
+def test_a_row_with_more_cells_than_the_header_is_quarantined_by_counts(tmp_path):
+    # "Staff, Rhys Café-Jones rang" unquoted: every cell after it would load one column right.
+    cells = _c002_cells(**{"Complaint Type": "Staff, Rhys Café-Jones rang"})
+
+    def edit(lines):
+        lines[2] = ",".join(cells)
+
+    root = _wide_with_lines(tmp_path, edit)
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    message = f"wrong_cell_count: row 3 has 20 cells, the header has 19: {CAUSE}"
+    assert _quarantine(con, 3) == [("complaint", None, "wrong_cell_count", message, "20")]
+    assert not _loaded(con, "C002")
+    (file,) = summary.files
+    assert (file.rows_in, file.rows_loaded, file.rows_quarantined) == (14, 2, 12)
+    assert summary.reconciles and summary.quarantine_by_rule["wrong_cell_count"] == 1
+    text = _all_text(con)
+    assert "Rhys" not in text and "Staff" not in text and "Rude" not in text
+
+
+def test_a_row_cut_short_is_quarantined(tmp_path):
+    def edit(lines):
+        lines[15] = ",".join(next(csv.reader([lines[15]]))[:8])  # C012, 8 of its 19 cells
+
+    root = _wide_with_lines(tmp_path, edit)
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    message = f"wrong_cell_count: row 16 has 8 cells, the header has 19: {CAUSE}"
+    assert _quarantine(con, 16) == [("complaint", None, "wrong_cell_count", message, "8")]
+    assert not _loaded(con, "C012")
+    (file,) = summary.files
+    assert (file.rows_in, file.rows_loaded, file.rows_quarantined) == (14, 2, 12)
+    assert summary.reconciles
+
+
+def test_a_delimiter_inside_a_quoted_cell_still_loads(tmp_path):
+    def edit(lines):
+        lines[2] = ws._csv_line(tuple(_c002_cells(Notes="Rang, then wrote, twice")))
+
+    root = _wide_with_lines(tmp_path, edit)
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    assert _quarantine(con, 3) == [] and _loaded(con, "C002")
+    assert (summary.rows_in, summary.rows_loaded, summary.rows_quarantined) == (14, 3, 11)
+
+
+def test_blank_lines_are_still_not_data_rows(tmp_path):
+    # Row 15 is an empty line already; a line of bare delimiters, shorter than the header, too.
+    root = _wide_with_lines(tmp_path, lambda lines: lines.insert(-1, ",,,"))
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    assert "wrong_cell_count" not in summary.quarantine_by_rule
+    assert (summary.rows_in, summary.rows_loaded, summary.rows_quarantined) == (14, 3, 11)
+
+
+def test_a_stray_quote_file_quarantines_its_ragged_row(tmp_path):
+    # Quotes inside unquoted cells send the count to Python's csv module (its len(row)).
+    def edit(lines):
+        lines[2] = ",".join(_c002_cells(Notes='Said "urgent" twice'))
+        lines[15] += ',Jean "Hall", LE4 2XT'
+
+    root = _wide_with_lines(tmp_path, edit)
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    message = f"wrong_cell_count: row 16 has 21 cells, the header has 19: {CAUSE}"
+    assert _quarantine(con, 16) == [("complaint", None, "wrong_cell_count", message, "21")]
+    assert _quarantine(con, 3) == [] and _loaded(con, "C002")
+    assert summary.reconciles and summary.rows_quarantined == 12
+    assert "Jean" not in _all_text(con) and "LE4" not in _all_text(con)
+
+
+def test_a_long_row_with_more_cells_is_quarantined(tmp_path):
+    root = ws.long_workspace(tmp_path)
+    path = root / "exports" / "stage_events.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # Row 5 (L002's only stage): an unquoted "Smith, Ann" in the Resident column.
+    lines[4] = "L002,Stage 2,2024-06-01,,2024-06-20,upheld,SO,Staff,Smith, Ann,"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    con = duckdb.connect()
+    summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    message = f"wrong_cell_count: row 5 has 11 cells, the header has 10: {CAUSE}"
+    assert _quarantine(con, 5) == [("complaint", None, "wrong_cell_count", message, "11")]
+    assert not _loaded(con, "L002")
+    rules = {}
+    for row, rule in con.execute("select source_row, rule from quarantine").fetchall():
+        rules.setdefault(row, set()).add(rule)
+    assert rules == ws.LONG_EXPECTED | {5: {"wrong_cell_count"}}
+    assert summary.reconciles
+    assert "Smith" not in _all_text(con) and "Ann" not in _all_text(con)

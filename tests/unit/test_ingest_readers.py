@@ -52,11 +52,11 @@ def test_a_byte_that_does_not_decode_is_placed_by_line(raw, encoding, line):
 
 def test_csv_rows_keep_spreadsheet_numbers():
     data = b'Report title,,\nRef,Date,Notes\nA1,01/02/2024,"two\nlines"\n\nA2,02/02/2024,x\n'
-    frame, header = read_csv_text(
+    frame, header, width = read_csv_text(
         data, delimiter=",", header_row=2, shown="x.csv", wanted=["Ref", "Date"]
     )
-    assert header == ["Ref", "Date", "Notes"]
-    assert frame.columns == ["__row", "Ref", "Date"]  # unmapped columns are never read
+    assert header == ["Ref", "Date", "Notes"] and width == 3
+    assert frame.columns == ["__row", "Ref", "Date", "__cells"]  # unmapped columns never read
     assert frame["__row"].to_list() == [3, 4, 5]
     assert frame["Ref"].to_list() == ["A1", None, "A2"]
 
@@ -73,7 +73,7 @@ def test_csv_rows_keep_spreadsheet_numbers():
 def test_blank_lines_above_the_header_keep_their_row_numbers(data, header_row, rows):
     # Polars skips empty lines at the top of a file before counting skip_rows: the header the
     # user sees on row 2 was read from row 3, and the file was refused as losing a row.
-    frame, _ = read_csv_text(
+    frame, _, _ = read_csv_text(
         data, delimiter=",", header_row=header_row, shown="x.csv", wanted=["Ref", "Date"]
     )
     assert frame["__row"].to_list() == rows
