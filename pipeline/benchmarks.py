@@ -338,9 +338,11 @@ def landlord_position(
     q1, median, q3 = stats["q1"], stats["median"], stats["q3"]
     quartile = 1 if shown < q1 else 2 if shown < median else 3 if shown < q3 else 4
     direction = HIGHER_IS_BETTER[measure[:4]]
+    # a size band's median is not the sector's: the label names the one it was compared with
+    median_name = "sector median" if band == ALL_BANDS else "size-band median"
     if direction is None:
         side = "equal to" if shown == median else "higher than" if shown > median else "lower than"
-        label = f"{side} the sector median"
+        label = f"{side} the {median_name}"
     else:
         label = {
             4: "top quartile",
@@ -349,7 +351,7 @@ def landlord_position(
             1: "bottom quartile",
         }[quartile]
         if shown == median:
-            label = "at the sector median"
+            label = f"at the {median_name}"
     return Position(
         measure=measure,
         stock_type=stock_type,

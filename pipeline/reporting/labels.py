@@ -34,6 +34,7 @@ _LABELS = {
     "in_person": "In person",
     "social_media": "Social media",
     "landlord": "In-house",
+    "asb_report": "Anti-social behaviour report",
     "unknown": "Not recorded",
 }
 

@@ -254,7 +254,10 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
         value = "all" if regime is None else regime
         metrics += [
             Metric(
-                f"{prefix}complaints acknowledged in time (%)", "ack_in_time_1", breakdown, value
+                f"{prefix}first-stage complaints acknowledged in time (%)",
+                "ack_in_time_1",
+                breakdown,
+                value,
             ),
             Metric(
                 f"{prefix}complaints sorted out at the first stage (%)",

@@ -36,7 +36,7 @@ from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.tables import data_table
 from pipeline.self_assessment.model import ANNUAL_FOLDER
 
-DATE = "%d %B %Y"
+DATE = "%-d %B %Y"  # "9 July 2025", as the other documents write dates
 
 
 def render_markdown_safe(text: str, top_heading: int | None = None) -> Markup:

@@ -252,3 +252,13 @@ def test_report_says_when_a_response_repeats_another_year_or_was_carried(tmp_pat
     assert texts[0] == "Response of the Chair of the Board, 18 September 2025."
     assert any("carried forward its response to the 2023/24 report" in t for t in texts)
     assert "We accept the report." in str(section.blocks[-1].html)
+
+
+def test_board_response_date_is_written_as_the_other_documents_write_dates(tmp_path):
+    from pipeline.reporting.section8 import board_response_section
+
+    write(tmp_path / "annual_report/2024-25/board_response.md", board("2025-07-09"))
+    section = board_response_section(
+        load_years(tmp_path)["2024-25"], ReportingYear.parse("2024-25"), False
+    )
+    assert section.blocks[0].text == "Response of the Chair of the Board, 9 July 2025."

@@ -135,6 +135,8 @@ def test_position_uses_the_band_of_the_homes_owned():
     small = landlord_position(60.0, "CH01_1", "lcra", 800)
     assert small.size_band == "1,000-2,499"
     assert small.median == _stat("CH01_1", band="1,000-2,499")["median"]
+    # compared with its size band's median, so the label names that median, not the sector's
+    assert small.label.endswith("the size-band median")
     with pytest.raises(KeyError):
         landlord_position(60.0, "CH01_1", "lcra", "no such band")
 

@@ -95,3 +95,9 @@ def test_a_one_month_trend_is_a_sentence():
     )
     assert [b.kind for b in section.blocks] == ["text"]
     assert section.blocks[0].text == "Complaints by month: only Apr 2024 has figures (Stage 1 3)."
+
+
+def test_refusal_reason_codes_read_as_words():
+    from pipeline.reporting.labels import label
+
+    assert label("asb_report") == "Anti-social behaviour report"
