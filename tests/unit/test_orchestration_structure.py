@@ -76,7 +76,7 @@ def test_chained_sensor_starts_the_year_job_over_the_years_after_a_load():
     from pipeline.definitions import defs
 
     definitions = defs()
-    sensor = definitions.get_sensor_def("chained_after_ingest")
+    sensor = definitions.resolve_sensor_def("chained_after_ingest")
     assert sensor is not None and sensor.name == chained_after_ingest.name
     job = definitions.resolve_job_def("ingest_job")
     with dg.instance_for_test() as instance:
@@ -133,7 +133,6 @@ def test_a_failing_pandera_check_stops_the_measures_and_a_check_runs_alone(tmp_p
 
     import pipeline.schemas
     from pipeline.defs.ingest.assets import canonical_tables
-    from pipeline.partitions import landlord_partitions
     from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
 
     store = ComplaintsStore(
@@ -172,7 +171,6 @@ def test_a_failing_pandera_check_stops_the_measures_and_a_check_runs_alone(tmp_p
             selection=dg.AssetSelection.checks(
                 dg.AssetCheckKey(dg.AssetKey("canonical_tables"), "pandera_complaint")
             ),
-            partitions_def=landlord_partitions,
         )
         definitions = dg.Definitions(
             assets=[canonical_tables], jobs=[check_job], resources={"store": store}
