@@ -312,6 +312,28 @@ def _why(counted: RecordCount) -> str:
     return "its rows cannot be split into columns; check the mapping's delimiter and the quotes"
 
 
+def _fits_the_header(
+    cells: np.ndarray, trailing_empty: np.ndarray, header_row: int, width: int
+) -> np.ndarray:
+    """Whether each data record has the header's number of cells (``width``).
+
+    Or the file's own habit, when its rows mostly differ from the header only by empty cells at
+    the end of the line: a system that ends every row with a delimiter and not its header (each
+    such row then needs its extra cells empty), or only its header. A single row with one cell
+    too many is still ragged, even when that cell is empty (``Smith, Ann`` typed unquoted into
+    the next-to-last column of a file whose last column is blank).
+    """
+    trailing = trailing_empty[header_row:]
+    usual = width
+    if cells.size:
+        common = int(np.bincount(cells).argmax())
+        if common > width and (trailing[cells == common] >= common - width).mean() > 0.5:
+            usual = common
+        elif width - int(trailing_empty[header_row - 1]) <= common < width:
+            usual = common
+    return (cells == width) | ((cells == usual) & (trailing >= usual - width))
+
+
 def read_csv_text(
     data: bytes, *, delimiter: str, header_row: int, shown: str, wanted: list[str]
 ) -> tuple[pl.DataFrame, list[str], int]:
@@ -387,14 +409,8 @@ def read_csv_text(
     ragged = pl.lit(None, dtype=pl.Int32)
     if counted.cells is not None and counted.cells.size >= header_row:
         width = int(counted.cells[header_row - 1])
-        # Empty cells at the end of a line are not judged (a system ending every line, or only
-        # its header, with a delimiter): a row is ragged when it has fewer cells than the
-        # header's filled ones, or more filled cells than the header has.
-        least = width - int(counted.trailing_empty[header_row - 1])
         cells = counted.cells[header_row:]
-        filled = cells - counted.trailing_empty[header_row:]
-        ragged = pl.when(pl.Series((cells < least) | (filled > width))).then(
-            pl.Series(cells, dtype=pl.Int32)
-        )
+        fits = _fits_the_header(cells, counted.trailing_empty, header_row, width)
+        ragged = pl.when(pl.Series(~fits)).then(pl.Series(cells, dtype=pl.Int32))
     frame = frame.with_columns(ragged.alias("__cells"))
     return frame.rename({by_name[c]: c for c in wanted if c in by_name}), list(by_name), width

@@ -93,7 +93,7 @@ def test_every_year_report_has_the_codes_section_8_content(warehouses, name, tmp
 
             # Board response: its own h2 section, dated and attributed, inner headings below h2.
             raw, text = section_text(page, "board-response")
-            assert f"Response of the {board.meta.role}, {board.meta.date:%d %B %Y}" in text
+            assert f"Response of the {board.meta.role}, {board.meta.date:%-d %B %Y}" in text
             assert flat(board.body.split("\n\n")[0]) in text, where
             assert raw.count("<h2") == 1 and "<h1" not in raw  # only the section heading
             assert "same text as the board" not in text, where

@@ -259,15 +259,18 @@ def test_a_stray_quote_file_marks_its_ragged_rows():
 @pytest.mark.parametrize(
     ("data", "ragged"),
     [
-        # every row, but not the header, ends with a delimiter: not ragged (its last cell empty)
-        (b"a,b,c\n1,2,3,\r\n4,5,6,,\n7,8,9,x\n", [None, None, 4]),
+        # every row, but not the header, ends with a delimiter: the file's habit, not a fault;
+        # a row with a filled extra cell or one more empty cell than the others is still ragged
+        (b"a,b,c\n1,2,3,\r\n4,5,6,,\n7,8,9,x\n0,0,0,\n", [None, 5, 4, None]),
         # the header ends with one and the rows do not: not ragged either
-        (b"a,b,c,\n1,2,3\n4,5,6,\n7,8\n", [None, None, 2]),
+        (b"a,b,c,\n1,2,3\n4,5,6,\n7,8\n0,0,0\n", [None, None, 2, None]),
+        # one row with an empty extra cell where the others have none: ragged
+        (b"a,b,c\n1,2,3\n4,5,6,\n7,8,9\n", [None, 4, None]),
         # a stray quote: counted by the csv module, the same rule
-        (b'a,b,c\n1,x "y" z,3,\n1,2,3,4\n', [None, 4]),
+        (b'a,b,c\n1,x "y" z,3\n1,2,3,4\n1,2,3\n', [None, 4, None]),
     ],
-    ids=["rows-end-with-delimiter", "header-ends-with-delimiter", "stray-quote"],
+    ids=["rows-end-with-delimiter", "header-ends-with-delimiter", "one-row", "stray-quote"],
 )
-def test_empty_cells_at_the_end_of_a_line_do_not_make_it_ragged(data, ragged):
+def test_empty_cells_at_the_end_of_a_line_are_judged_by_the_files_habit(data, ragged):
     frame, _, _ = read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a"])
     assert frame["__cells"].to_list() == ragged
