@@ -19,6 +19,7 @@ from pipeline.reporting.blocks import (
     shown,
     trend_block,
 )
+from pipeline.reporting.committee import ARC_METRICS
 from pipeline.reporting.labels import (
     ACK_DEFINITION,
     IN_TIME_DEFINITION,
@@ -143,15 +144,7 @@ def timeliness(ctx: ReportContext) -> Section:
                 "tbl-arc",
                 "Scottish Housing Regulator ARC complaint indicators (Scottish complaints)",
                 m,
-                [
-                    Metric(f"Stage {n}: {text}", f"{measure}_{n}", view="regulator")
-                    for n in (1, 2)
-                    for measure, text in (
-                        ("ARC_3", "responded to in full (%)"),
-                        ("ARC_3_in_time", "responded to within the SPSO timescale (%)"),
-                        ("ARC_4", "mean working days to a full response"),
-                    )
-                ],
+                ARC_METRICS,
                 ctx.years,
             )
         )

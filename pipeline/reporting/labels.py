@@ -75,6 +75,22 @@ def ack_name(stage: int, regime: str | None = None) -> str:
     return f"{country}Stage {stage}: complaints acknowledged in time (%)"
 
 
+# The SPSO model complaints handling procedure's names for its two stages.
+SPSO_STAGES = {1: "frontline response", 2: "investigation"}
+_ARC_FIGURES = {
+    "ARC_3": "complaints responded to in full (indicator 3, %)",
+    "ARC_3_in_time": "responded to within the SPSO timescale (%)",
+    "ARC_4": "mean working days to a full response (indicator 4)",
+}
+
+
+def arc_name(measure: str, stage: int) -> str:
+    """The name of ``<measure>_<stage>`` (the SHR's Annual Return on the Charter, complaints
+    indicators 3 and 4), wherever a document shows it: the ARC's number and the SPSO's stage name.
+    """
+    return f"ARC stage {stage} ({SPSO_STAGES[stage]}): {_ARC_FIGURES[measure]}"
+
+
 IN_TIME_DEFINITION = (
     "All answers: every stage 1 or stage 2 answer sent in the period, whatever the tenure or "
     "country, judged against the Code's extension limit (the SPSO's in Scotland) or against our "

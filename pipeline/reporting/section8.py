@@ -330,6 +330,30 @@ def _shown_count(value: int | float, published: bool, threshold: int) -> str:
     return f"<{threshold}" if published and 0 < value < threshold else f"{value:g}"
 
 
+# The annual performance letter is the Housing Ombudsman's: it counts its own determinations only,
+# never the SPSO's, the LGSCO's or another body's that the Ombudsman table also holds.
+LETTER_BODY = "housing_ombudsman"
+
+
+def _letter_row(measures: Measures, measure: str, key: str) -> dict | None:
+    """The Housing Ombudsman's row of ``measure`` for the letter's year.
+
+    With rows by body, the Housing Ombudsman's (none: it determined no case that year, so a count
+    of 0 and no rate); without any (no determination by any body), the year's overall row."""
+    by_body = measures._select(measure, key, "body", None)
+    if not by_body:
+        return measures.get(measure, key)
+    row = next((r for r in by_body if r["breakdown_value"] == LETTER_BODY), None)
+    if row is not None:
+        return dict(row)
+    overall = measures.get(measure, key)
+    if overall is None:
+        return None
+    if overall.get("unit") == "count":
+        return {**overall, "value": 0.0, "display": "0", "numerator": 0.0}
+    return {**overall, "value": None, "display": "[U]"}
+
+
 def reconcile_letter(
     entry,
     measures: Measures,
@@ -376,7 +400,7 @@ def reconcile_letter(
     same, differ = [], []
     for name, value, measure, unit in recorded:
         rate = unit.startswith("%")
-        row = measures.get(measure, key)
+        row = _letter_row(measures, measure, key)
         ours = None if row is None else row["value"]
         letter = f"{value:g}%" if rate else _shown_count(value, published, threshold)
         if ours is not None and round(float(ours), 1) == round(value, 1):
@@ -384,7 +408,7 @@ def reconcile_letter(
                 unit = unit.removesuffix("s")  # 1 determination
             same.append(f"{letter}{unit[1:]}" if rate else f"{letter} {unit}")
         else:
-            seen = shown.get(measure, key)
+            seen = _letter_row(shown, measure, key)
             table = "not available" if seen is None else (seen["display"] or "[U]")
             pct = "%" if rate and table[-1:].isdigit() else ""
             differ.append(f"{name}: the letter {letter}, our table {table}{pct}")

@@ -16,7 +16,7 @@ from pipeline.group_views import open_group
 from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting import render
 from pipeline.reporting.group import render_group_report
-from pipeline.reporting.labels import ack_name, in_time_name
+from pipeline.reporting.labels import ack_name, arc_name, in_time_name
 from pipeline.reporting.schemes import SCHEME, render_scheme_reports, slugify
 from pipeline.reporting.suppression import scheme_streams, suppress_small_numbers
 from pipeline.reporting.targets import rate
@@ -153,7 +153,7 @@ def test_homes_plus_pack_shows_england_and_scotland_and_tp09_only_with_responden
     assert regimes[ack_name(1)][1] == "no acknowledgement step"
     arc = {r[0]: r[1] for r in table(q2, "tbl-committee-arc")}
     assert (
-        arc["ARC stage 1: responded to in full (%)"]
+        arc[arc_name("ARC_3", 1)]
         == display(con, "ARC_3_1", "2025-26-Q2", view="regulator")["display"]
     )
     tp09 = {r[0]: r[1:] for r in table(q2, "tbl-committee-tp09")}

@@ -262,3 +262,57 @@ def test_board_response_date_is_written_as_the_other_documents_write_dates(tmp_p
         load_years(tmp_path)["2024-25"], ReportingYear.parse("2024-25"), False
     )
     assert section.blocks[0].text == "Response of the Chair of the Board, 9 July 2025."
+
+
+def test_letter_is_compared_with_the_housing_ombudsmans_rows_only():
+    """Homes Plus 2024/25: the Housing Ombudsman's letter counted 5 determinations and the table's
+    5 were all the SPSO's (Scottish homes); the report said they agreed. The letter is the Housing
+    Ombudsman's, so only its rows are compared."""
+
+    def row(measure, breakdown, value, display, unit):
+        return {
+            "landlord_id": "x",
+            "period_kind": "year",
+            "period": "2023-24",
+            "period_start": dt.date(2023, 4, 1),
+            "period_end": dt.date(2024, 3, 31),
+            "measure": measure,
+            "breakdown": "body" if breakdown != "all" else "none",
+            "breakdown_value": breakdown,
+            "view": "all",
+            "value": value,
+            "display": display,
+            "unit": unit,
+        }
+
+    only_spso = Measures(
+        pl.DataFrame(
+            [
+                row("ombudsman_determinations", "all", 5.0, "5", "count"),
+                row("ombudsman_determinations", "spso", 5.0, "5", "count"),
+                row("ombudsman_maladministration_rate", "all", 50.0, "50.0", "percent"),
+                row("ombudsman_maladministration_rate", "spso", 50.0, "50.0", "percent"),
+            ],
+            schema=_EMPTY_SCHEMA,
+        )
+    )
+    line, status = reconcile_letter(letter(determinations=5), only_spso)
+    assert status == "unexplained"
+    assert "determinations: the letter 5, our table 0" in line
+    both = Measures(
+        pl.DataFrame(
+            [
+                row("ombudsman_determinations", "all", 11.0, "11", "count"),
+                row("ombudsman_determinations", "housing_ombudsman", 6.0, "6", "count"),
+                row("ombudsman_determinations", "spso", 5.0, "5", "count"),
+                row("ombudsman_maladministration_rate", "all", 79.2, "79.2", "percent"),
+                row(
+                    "ombudsman_maladministration_rate", "housing_ombudsman", 83.3, "83.3", "percent"
+                ),
+                row("ombudsman_maladministration_rate", "spso", 70.0, "70.0", "percent"),
+            ],
+            schema=_EMPTY_SCHEMA,
+        )
+    )
+    agree = reconcile_letter(letter(determinations=6, maladministration_rate=83.3), both)
+    assert agree[1] == "agree" and "6 determinations, 83.3% maladministration" in agree[0]

@@ -722,3 +722,57 @@ def test_the_self_assessment_documents_quote_the_published_wording(con):
     assert "(4 of 5)" not in html
     row = next(r for r in doc.rows if r.provision.id == "5.10")
     assert "(4 of 5)" not in evidence_text(row, "2024/25")
+
+
+def test_every_evidence_view_is_one_the_measure_is_computed_in():
+    """A spec asking for a view its measure never has reads "no cases in the year" whatever the
+    data: 6.4 and 6.15 asked for extension_within_limit_n in view 'all' while the measure is
+    computed in view 'regulator', so 59 extended stage 1 complaints read as none."""
+    from pipeline.measures._catalogue import HEADLINE_MEASURES
+
+    views: dict[str, set[str]] = {}
+    for measure, view, _ in HEADLINE_MEASURES:
+        views.setdefault(measure, set()).add(view)
+    for pid, specs in evidence_specs().items():
+        for spec in specs:
+            if spec.measure not in views or spec.view is None:
+                continue
+            wanted = [spec.view] if isinstance(spec.view, str) else spec.view
+            assert views[spec.measure] & set(wanted), (pid, spec.measure, wanted)
+
+
+def test_extension_evidence_reads_englands_extensions_against_the_codes_caps(con):
+    """Homes Plus: the Code's 10 / 20 working-day extension caps are England's; Scotland's SPSO
+    caps (5 / 10) and Scottish stages must not be counted in the Code's 6.4 / 6.15 evidence."""
+    rows = [
+        ("extension_within_limit_1", "none", "all", "80.0", 8, 10, 80.0),
+        ("extension_within_limit_1", "regime", "eng", "75.0", 6, 8, 75.0),
+        ("extension_within_limit_1", "regime", "sct", "100.0", 2, 2, 100.0),
+        ("extension_within_limit_2", "none", "all", "100.0", 3, 3, 100.0),
+        ("extension_within_limit_2", "regime", "eng", "100.0", 2, 2, 100.0),
+        ("extension_within_limit_2", "regime", "sct", "100.0", 1, 1, 100.0),
+    ]
+    for measure, breakdown, value, display, num, den, val in rows:
+        con.execute(
+            "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            measure_row(
+                measure,
+                display,
+                num,
+                den,
+                val,
+                breakdown=breakdown,
+                breakdown_value=value,
+                view="regulator",
+            ),
+        )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    stage1 = next(x for x in evidence["6.4"].lines if x.measure == "extension_within_limit_1")
+    stage2 = next(x for x in evidence["6.15"].lines if x.measure == "extension_within_limit_2")
+    assert stage1.text == (
+        "England: stage 1 extensions of at most 10 working days with a reason recorded: "
+        "75.0% (6 of 8)"
+    )
+    assert stage1.breached
+    assert stage2.text.startswith("England: stage 2 extensions of at most 20 working days")
+    assert "(2 of 2)" in stage2.text
