@@ -582,8 +582,10 @@ def _measures(
         ), by_year as (
             select yr.year, j.* from judged j join yr on j.received_date between yr.ys and yr.ye
         ), tsm_counts as (
-            select year, stage, tenure as st, count(*) as n, count(*) filter (where in_wo) as wo,
-                   count(*) filter (where in_w) as w
+            -- CH02: a withdrawn stage is not in time, whatever its response date
+            select year, stage, tenure as st, count(*) as n,
+                   count(*) filter (where in_wo and outcome <> 'withdrawn') as wo,
+                   count(*) filter (where in_w and outcome <> 'withdrawn') as w
             from by_year where tsm group by all
         ), types as (
             select yr.year, yr.ye, s.stage, t.st

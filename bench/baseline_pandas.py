@@ -335,7 +335,10 @@ def run(workspace: Path, workdir: Path, years: list[str] | None = None) -> pl.Da
             totals = {"n": 0, "wo": 0, "w": 0, "units": 0}
             for st in ("lcra", "lcho"):
                 t = s[s["tenure_code"] == st]
-                n, wo, w = len(t), int(t["in_wo"].sum()), int(t["in_w"].sum())
+                # CH02: a withdrawn stage is not in time, whatever its response date
+                answered = t["outcome_code"] != "withdrawn"
+                n = len(t)
+                wo, w = int((t["in_wo"] & answered).sum()), int((t["in_w"] & answered).sum())
                 u = int(units.loc[units["stock_type"] == st, "units_owned"].sum())
                 results += [
                     (year, f"CH01_{stage}", st, n, u),

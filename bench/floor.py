@@ -227,8 +227,10 @@ with yr as (
 ), by_year as (
     select yr.year, t.* from timed t join yr on t.recv between yr.ys and yr.ye
 ), tsm_counts as (
-    select lid, year, stage, tenure as st, count(*) as n, count(*) filter (where in_wo) as wo,
-           count(*) filter (where in_w) as w
+    -- CH02: a withdrawn stage is not in time, whatever its response date (design.md s6)
+    select lid, year, stage, tenure as st, count(*) as n,
+           count(*) filter (where in_wo and outcome <> 'withdrawn') as wo,
+           count(*) filter (where in_w and outcome <> 'withdrawn') as w
     from by_year where tsm group by all
 ), types as (
     select l.lid, yr.year, yr.ye, s.stage, t.st

@@ -225,10 +225,18 @@ def _cast(sql: str, column: Column) -> str:
     return f"cast({sql} as {column.type})"
 
 
+# An ISO date-time with a zone: 'Z' (UTC) or an offset ('+01:00', '-0500'), space before it allowed.
+_INSTANT = r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)\s*$"
+
+
 def _parse_date(x: str, ctx: Context) -> str:
-    # Time parts are ignored: '01/04/2024 10:30', '2024-04-01T10:30:00' and an API's
-    # '2024-04-01T10:30:00.000Z' or '...+01:00' are dates (the date as written). ISO is
-    # always tried last because real XLSX dates arrive as ISO text from the reader.
+    # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates (the date as
+    # written). An instant with a zone ('2024-05-12T23:20:00Z', '...+01:00') is a moment, and its
+    # date is the date in the UK (Europe/London): 23:20 UTC on 12 May is 00:20 on 13 May in
+    # British Summer Time, and day 0 is the date received where the landlord is (design.md s5).
+    # It is read before the mapping's formats, so a format written with a literal 'Z'
+    # ('%Y-%m-%dT%H:%M:%SZ') does not make the UTC date the date. ISO is always tried last
+    # because real XLSX dates arrive as ISO text from the reader.
     formats = list(dict.fromkeys([*ctx.date_formats, "%Y-%m-%d"]))
     formats_sql = "[" + ", ".join(lit(f) for f in formats) + "]"
     no_time = (
@@ -236,8 +244,14 @@ def _parse_date(x: str, ctx: Context) -> str:
         r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}(:?\d{2})?)?\s*$', '')"
     )
     # coalesce only evaluates a later argument where the earlier ones are null, so the common
-    # case (a plain date in the first format) costs one strptime.
+    # case (a plain date in the first format) costs one strptime after a cheap test for ':'.
+    instant = (
+        f"case when contains({x}, ':') and regexp_matches({x}, {lit(_INSTANT)}) then "
+        f"cast(timezone('Europe/London', try_cast(regexp_replace({x}, '\\s+(Z|[+-])', "
+        f"'\\1') as timestamptz)) as date) end"
+    )
     parts = [
+        instant,
         f"cast(try_strptime({x}, {formats_sql}) as date)",
         f"case when contains({x}, ':') then cast(try_strptime({no_time}, {formats_sql}) as date) end",
     ]

@@ -6,7 +6,9 @@
 -- 2 is counted by its escalation's received date, and a stage 2 with no stage 1 is included.
 -- Denominator CH01(n): English units owned of that stock type at the year end (quarter and month rows
 -- use the same year-end stock; temp table stock_year, one row per year and stock type). CH02(n): of the CH01(n) numerator, in time under the regulator view
--- (open, withdrawn and unanswered = not in time), split without / with extension.
+-- (open, withdrawn and unanswered = not in time), split without / with extension. A withdrawn stage
+-- is not in time even when the export gives it a response date (the withdrawal letter): reg_status
+-- judges dates only, so the outcome is read here.
 -- 'combined' adds the numerators and denominators of lcra and lcho.
 
 with
@@ -16,7 +18,7 @@ eligible as (
         stage,
         tenure as stock_type,
         date_trunc('month', received_date)::date as month,
-        reg_status
+        case when outcome = 'withdrawn' then 'late' else reg_status end as reg_status
     from stage_timeliness
     where tsm_eligible and received_date between $year_start and $year_end
 ),

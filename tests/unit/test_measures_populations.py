@@ -385,3 +385,27 @@ def test_rerun_is_idempotent_and_covers_year_quarters_months():
     periods = {r[0] for r in con.execute("select distinct period from measures").fetchall()}
     assert {"2024-25", "2024-25-Q1", "2024-25-Q4", "2024-04", "2025-03"} <= periods
     assert len(periods) == 17
+
+
+def test_ch02_withdrawn_stage_with_a_response_date_in_time_is_not_in_time():
+    # design.md s6 CH02: "open, withdrawn and unanswered complaints count as not in time". A case
+    # system that records the withdrawal letter as the stage's response date (Casebook's "Stage 1
+    # response sent" with decision WDN) must not turn a withdrawal into an answer in time.
+    complaints = [complaint("ok", JUN3), complaint("wdn", JUN3), complaint("wdn_ext", JUN3)]
+    stages = [
+        s1("ok", JUN3, acknowledged_date=JUN3, responded_date=D(2024, 6, 17), outcome="upheld"),
+        s1("wdn", JUN3, acknowledged_date=JUN3, responded_date=D(2024, 6, 10), outcome="withdrawn"),
+        s1(
+            "wdn_ext",
+            JUN3,
+            acknowledged_date=JUN3,
+            extension_wd=10,
+            responded_date=D(2024, 6, 25),
+            outcome="withdrawn",
+        ),
+    ]
+    con = build(complaints, stages)
+    assert measure(con, "CH01_1", "lcra")[0] == 3
+    assert measure(con, "CH02_1", "lcra")[:2] == (1, 3)
+    assert measure(con, "CH02_1_without_ext", "lcra")[0] == 1
+    assert measure(con, "CH02_1_with_ext", "lcra")[0] == 0

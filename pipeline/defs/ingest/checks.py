@@ -210,6 +210,29 @@ def quarantine_share_rows(con, landlord_id: str, max_pct: float) -> list[tuple]:
     ).fetchall()
 
 
+# What to check first when a file's commonest rule is this one (the quarantine_share warning).
+QUARANTINE_ADVICE = {
+    "conflicting_rows": (
+        "many rows share a complaint id and stage: shape long takes one row per stage, with its "
+        "dates in columns; an export of one row per event (logged, acknowledged, response sent) "
+        "must be turned into one row per stage first (docs/mapping.md, 'An event log')"
+    ),
+    "wrong_cell_count": "check the mapping's delimiter (and quoting in the export)",
+    "route_unknown": "check the route's values",
+    "required_missing": "check the mapping's columns (a required field's column may be wrong)",
+}
+DEFAULT_QUARANTINE_ADVICE = "check the mapping's date_formats and codes"
+
+
+def quarantine_advice(rules: list[str | None]) -> str:
+    """The advice for flagged files, from each file's ``rules`` text (``rule (n), ...``)."""
+    advice = []
+    for text in rules:
+        commonest = (text or "").split(" (", 1)[0]
+        advice.append(QUARANTINE_ADVICE.get(commonest, DEFAULT_QUARANTINE_ADVICE))
+    return ", and ".join(dict.fromkeys(advice))
+
+
 def quarantine_share_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
     """``canonical_tables.quarantine_share``: files with too large a share quarantined (warning)."""
     limit = store.landlord(landlord_id).thresholds.max_quarantine_pct
@@ -220,7 +243,7 @@ def quarantine_share_result(store: ComplaintsStore, landlord_id: str) -> dg.Asse
         for file, rows_in, quarantined, pct, rules in flagged
     )
     if flagged:
-        description += "; check the mapping's date_formats and codes"
+        description += "; " + quarantine_advice([rules for *_, rules in flagged])
     table = "\n".join(
         ["| file | rows in | quarantined | % | commonest rules |", "|---|---:|---:|---:|---|"]
         + [f"| {f} | {i:,} | {q:,} | {p} | {r} |" for f, i, q, p, r in flagged]
