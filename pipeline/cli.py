@@ -396,6 +396,18 @@ def _print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> Non
     _say(landlord_id, f"  {'total'.ljust(width)}  {totals[0]:>8}  {totals[1]:>8}  {totals[2]:>11}")
 
 
+def _print_unread_files(store, landlord_id: str) -> None:
+    """Name the data folders' files that no mapping reads (never silently left out)."""
+    from pipeline.ingest import unread_files
+
+    for name in unread_files(store.workspace(landlord_id)):
+        _say(
+            landlord_id,
+            f"  WARNING {name} is not read: no mapping's files pattern matches it "
+            "(add it to a mapping's files, or move it out of the workspace)",
+        )
+
+
 def _configuration_ok(store, landlord_id: str) -> bool:
     """Print every configuration problem of the workspace (before any export is read)."""
     from pipeline.onboarding import workspace_problems
@@ -537,6 +549,7 @@ def run_landlord(
             _print_ingest_counts(
                 store, landlord_id, loaded=bool(result.get_asset_materialization_events())
             )
+            _print_unread_files(store, landlord_id)
             _print_data_cut_note(store, landlord_id)
             label = run_years[0] if len(run_years) == 1 else f"{run_years[0]} to {run_years[-1]}"
             if ok:

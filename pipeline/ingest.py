@@ -89,6 +89,7 @@ class IngestSummary:
     table_rows: dict[str, int] = field(default_factory=dict)
     quarantine_by_rule: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    unread_files: list[str] = field(default_factory=list)
 
     @property
     def reconciles(self) -> bool:
@@ -188,6 +189,34 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
             seen[path] = name
         out[name] = sorted(paths)
     return out
+
+
+# The workspace's data folders: a file in one that no mapping's ``files`` matches is never read,
+# so it is named (a new year's export saved under another name is the usual case). Not data:
+# ombudsman/publications.yaml is configuration, notes may sit beside the exports.
+DATA_FOLDERS = ("exports", "surveys", "ombudsman")
+_NOT_DATA_SUFFIXES = {".yaml", ".yml", ".md"}
+
+
+def unread_files(workspace: Path, files: dict[str, list[Path]] | None = None) -> list[str]:
+    """Files in the data folders that no mapping reads, relative to ``workspace``, sorted.
+
+    ``files``: :func:`matched_files`' answer when the caller has it (else worked out here).
+    """
+    workspace = Path(workspace)
+    if files is None:
+        files = matched_files(workspace, load_mappings(workspace))
+    read = {path.resolve() for paths in files.values() for path in paths}
+    return sorted(
+        path.relative_to(workspace).as_posix()
+        for folder in DATA_FOLDERS
+        if (workspace / folder).is_dir()
+        for path in (workspace / folder).rglob("*")
+        if path.is_file()
+        and not path.name.startswith(".")
+        and path.suffix.lower() not in _NOT_DATA_SUFFIXES
+        and path.resolve() not in read
+    )
 
 
 # What DuckDB's trim() strips: the Unicode space separators (category Zs), not tabs or newlines.
@@ -753,5 +782,8 @@ def ingest_workspace(
         ).fetchall()
     )
     summary = IngestSummary(landlord_id, counts, table_rows, by_rule)
+    summary.unread_files = unread_files(workspace, files)
+    for name in summary.unread_files:
+        log.warning("%s is not read: no mapping's files pattern matches it", name)
     summary.seconds = time.perf_counter() - started
     return summary

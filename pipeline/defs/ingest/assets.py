@@ -61,6 +61,8 @@ def _load(
         cut_note = data_cut_note(con, landlord)
     if cut_note:
         context.log.warning(cut_note)
+    for name in summary.unread_files:
+        context.log.warning(f"{name} is not read: no mapping's files pattern matches it")
     context.log.info(
         f"{landlord_id}: {summary.rows_in:,} rows in, {summary.rows_loaded:,} loaded, "
         f"{summary.rows_quarantined:,} quarantined in {summary.seconds:.2f} s"
@@ -78,6 +80,7 @@ def _load(
             "seconds": round(summary.seconds, 2),
             "files": dg.MetadataValue.md(summary.markdown()),
             "quarantine_by_rule": dg.MetadataValue.json(summary.quarantine_by_rule),
+            "unread_files": dg.MetadataValue.json(summary.unread_files),
             "data_cut": landlord.data_cut_date.isoformat()
             if landlord.data_cut_date
             else cut_note or "today",
