@@ -193,6 +193,10 @@ complaints_contact:   # s8.1 (contact details invented for the example)
     highlighted damp and mould as the most common finding.
   url: https://www.housing-ombudsman.org.uk/landlord-performance/
   determinations: 5
+  basis: >-
+    The letter's five determinations are about our English homes on cases our managing agent
+    handled, which its own case system holds; our table counts the determinations in our tracker,
+    where the five recorded in 2024/25 are the SPSO's about our Scottish homes.
 """,
     )
     write_annual_inputs(ws, GOVERNANCE_TEXTS["homes_plus"])
