@@ -19,7 +19,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from pypdf import PdfReader
 
-from pipeline.config import load_landlord
+from pipeline.config import ComplaintsContact, load_landlord
 from pipeline.ingest import ingest_workspace
 from pipeline.manifest import write_manifest
 from pipeline.measures import compute_measures
@@ -288,6 +288,20 @@ def _reflow_problems(page, url: str) -> list[str]:
 def test_document_reflows_at_320_px_with_text_spacing(rendered, browser_page, document):
     _, _, paths, _ = rendered
     assert _reflow_problems(browser_page, paths[document]["html"].as_uri()) == []
+
+
+def test_long_addresses_wrap_at_320_px(rendered, browser_page, tmp_path):
+    """An email address or web address (one long word) wraps rather than widening the page on a
+    phone, also with the text-spacing stylesheet (WCAG 1.4.10 and 1.4.12)."""
+    con, landlord, _, _ = rendered
+    contact = ComplaintsContact(
+        email="complaints.team@riverside-community-housing.example",
+        web="www.riverside-community-housing.example/complaints/how-to-complain",
+    )
+    landlord = landlord.model_copy(update={"complaints_contact": contact})
+    found = render.render_learning_summary(con, landlord, "2024-25", tmp_path, pdf=False)
+    assert "complaints.team@riverside-community-housing.example" in found["html"].read_text()
+    assert _reflow_problems(browser_page, found["html"].as_uri()) == []
 
 
 def test_html_weight_and_the_shared_script(rendered, tmp_path):
