@@ -20,8 +20,10 @@ from markupsafe import Markup
 from pipeline.io import atomic_write_bytes
 from pipeline.reporting.tables import Table, data_table
 
-# Okabe-Ito palette (colour-blind safe), yellow left out: it has too little contrast on white.
-OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+# Okabe-Ito palette (colour-blind safe) without the colours under 3:1 on white (WCAG 1.4.11 non-text
+# contrast): yellow, orange (#E69F00, 2.2:1) and sky blue (#56B4E9, 2.3:1). A sixth line reuses a
+# colour with another dash pattern and marker.
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
 # Dash patterns so lines differ without colour as well.
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 CHART_WIDTH_PX = 640

@@ -19,7 +19,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from pypdf import PdfReader
 
-from pipeline.config import load_landlord
+from pipeline.config import ComplaintsContact, load_landlord
 from pipeline.ingest import ingest_workspace
 from pipeline.manifest import write_manifest
 from pipeline.measures import compute_measures
@@ -218,12 +218,8 @@ def test_document_in_chromium(rendered, browser_page, document):
     assert (ARTIFACTS / f"{document}.png").stat().st_size > 10_000
 
 
-def test_scheme_reports_and_self_assessment_are_axe_clean(rendered, browser_page, tmp_path):
-    """The documents outside ``document.html``'s usual set: one scheme's page, the combined scheme
-    reports, and an example's self-assessment (its own template and stylesheet)."""
-    con, landlord, _, _ = rendered
-    found = schemes.render_scheme_reports(con, landlord, "2024-25", tmp_path, pdf=False)
-    pages = [found["html"], *sorted((tmp_path / "schemes").glob("*.html"))[:1]]
+def _self_assessment(tmp_path: Path) -> Path:
+    """An example's self-assessment (its own template and stylesheet), written to ``tmp_path``."""
     workspace = DEFAULT_WORKSPACES_ROOT / "small_specialist"
     example = load_landlord(workspace)
     with duckdb.connect() as example_con:
@@ -232,8 +228,80 @@ def test_scheme_reports_and_self_assessment_are_axe_clean(rendered, browser_page
         document = load_document(example_con, workspace, example, "2025-26")
     self_assessment = tmp_path / "self_assessment.html"
     self_assessment.write_text(render_html(document), encoding="utf-8")
+    return self_assessment
+
+
+def test_scheme_reports_and_self_assessment_are_axe_clean(rendered, browser_page, tmp_path):
+    """The documents outside ``document.html``'s usual set: one scheme's page, the combined scheme
+    reports, and an example's self-assessment (its own template and stylesheet)."""
+    con, landlord, _, _ = rendered
+    found = schemes.render_scheme_reports(con, landlord, "2024-25", tmp_path, pdf=False)
+    pages = [found["html"], *sorted((tmp_path / "schemes").glob("*.html"))[:1]]
+    self_assessment = _self_assessment(tmp_path)
     for path in [*pages, self_assessment]:
         _axe_clean(browser_page, path.as_uri())
+        # WCAG 1.4.10: the page reflows at 320 px (400 % zoom); wide tables scroll in a box.
+        assert _reflow_problems(browser_page, path.as_uri()) == []
+
+
+# The WCAG 1.4.12 text-spacing test (the bookmarklet's stylesheet): nothing may be lost with it.
+TEXT_SPACING_CSS = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+                          word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }"""
+
+
+def _reflow_problems(page, url: str) -> list[str]:
+    """At 320 CSS px (1280 px at 400 % zoom), with and without the text-spacing stylesheet: the
+    page must not scroll sideways (a table or chart scrolls inside its own focusable box), and no
+    box that hides its overflow may cut text off."""
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 320, "height": 900})
+    problems = []
+    for spacing in (False, True):
+        page.goto(url, wait_until="load")
+        wait_for_charts(page)
+        if spacing:
+            page.add_style_tag(content=TEXT_SPACING_CSS)
+        found = page.evaluate(
+            """() => {
+                const root = document.documentElement, out = [];
+                if (root.scrollWidth > root.clientWidth)
+                    out.push(`page ${root.scrollWidth} px wide in ${root.clientWidth} px`);
+                for (const el of document.body.querySelectorAll('*')) {
+                    if (el.closest('.plotly-graph-div')) continue;
+                    const style = getComputedStyle(el);
+                    if (style.overflowY === 'hidden' && el.scrollHeight > el.clientHeight + 1)
+                        out.push(`${el.tagName.toLowerCase()}.${el.className} clipped`);
+                    if (root.scrollWidth > root.clientWidth && el.children.length === 0 &&
+                            el.getBoundingClientRect().right > root.clientWidth &&
+                            !el.closest('.table-scroll, .chart-scroll'))
+                        out.push(`${el.tagName.toLowerCase()}: ${el.textContent.slice(0, 40)}`);
+                }
+                return out.slice(0, 10);
+            }"""
+        )
+        problems += [f"{'text spacing: ' if spacing else ''}{problem}" for problem in found]
+    return problems
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_document_reflows_at_320_px_with_text_spacing(rendered, browser_page, document):
+    _, _, paths, _ = rendered
+    assert _reflow_problems(browser_page, paths[document]["html"].as_uri()) == []
+
+
+def test_long_addresses_wrap_at_320_px(rendered, browser_page, tmp_path):
+    """An email address or web address (one long word) wraps rather than widening the page on a
+    phone, also with the text-spacing stylesheet (WCAG 1.4.10 and 1.4.12)."""
+    con, landlord, _, _ = rendered
+    contact = ComplaintsContact(
+        email="complaints.team@riverside-community-housing.example",
+        web="www.riverside-community-housing.example/complaints/how-to-complain",
+    )
+    landlord = landlord.model_copy(update={"complaints_contact": contact})
+    found = render.render_learning_summary(con, landlord, "2024-25", tmp_path, pdf=False)
+    assert "complaints.team@riverside-community-housing.example" in found["html"].read_text()
+    assert _reflow_problems(browser_page, found["html"].as_uri()) == []
 
 
 def test_html_weight_and_the_shared_script(rendered, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.periods import ReportingYear, parse_quarter
 from pipeline.reporting import render
-from pipeline.reporting.charts import PLOTLY_FILE
+from pipeline.reporting.charts import DASHES, OKABE_ITO, PLOTLY_FILE
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.committee import periods_to_date, previous_period
 from pipeline.reporting.data import Measures, year_to_date
@@ -476,3 +476,18 @@ def test_monthly_committee_pack(sample, tmp_path, workspace):
     assert "May 2024" in pack and "Jun 2024" not in pack  # trend cut at the month end
     with pytest.raises(ValueError, match="quarter or a month"):
         render.render_committee_pack(con, landlord, "2024-25", tmp_path, pdf=False)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_chart_colours_have_three_to_one_contrast_on_white():
+    """WCAG 1.4.11: every line or bar colour is at least 3:1 against the white plot background, and
+    no two lines share both colour and dash pattern."""
+    for colour in OKABE_ITO:
+        assert 1.05 / (_luminance(colour) + 0.05) >= 3, colour
+    styles = {(OKABE_ITO[i % len(OKABE_ITO)], DASHES[i % len(DASHES)]) for i in range(12)}
+    assert len(styles) == 12
