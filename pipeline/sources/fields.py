@@ -28,6 +28,9 @@ from pipeline.sources.canonical import (
 )
 
 # rule id -> plain-English explanation (the quarantine message starts with the rule id).
+# Why a CSV row's cell count differs from the header's (the ``wrong_cell_count`` message).
+CELL_COUNT_CAUSE = "a delimiter inside a cell that is not quoted, or a cell missing"
+
 RULE_TEXT = {
     "date_unparseable": "the value is not a date in any of the mapping's date formats",
     "date_in_future": "the date is after the data cut date",
@@ -51,12 +54,8 @@ RULE_TEXT = {
     "date_out_of_order": "the date is before the date it must follow (e.g. closed before received)",
     "count_out_of_order": "the count is larger than the count it is part of (e.g. orders complied "
     "with above orders made)",
-    "wrong_cell_count": "the row has a different number of cells from the header: a delimiter "
-    "inside a cell that is not quoted, or a cell missing",
+    "wrong_cell_count": f"the row has a different number of cells from the header: {CELL_COUNT_CAUSE}",
 }
-
-# Why a CSV row's cell count differs from the header's (the ``wrong_cell_count`` message).
-CELL_COUNT_CAUSE = "a delimiter inside a cell that is not quoted, or a cell missing"
 
 # Stands for the typed value's column in a parse-failure condition (see value_sql).
 VALUE_SLOT = "\x00value\x00"
