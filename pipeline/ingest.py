@@ -30,7 +30,6 @@ from pipeline.sources import generic, long, routing, wide
 from pipeline.sources.canonical import LABEL_FIELDS, TARGET_TABLES, create_canonical_tables
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import (
-    CONTACT_DETAILS,
     ISSUE_COLUMNS,
     Context,
     RecordPlan,
@@ -44,6 +43,7 @@ from pipeline.sources.fields import (
     lit,
     row_issue_select,
     safe_raw_sql,
+    screened_sql,
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
@@ -482,7 +482,7 @@ def _count_label_other(con: duckdb.DuckDBPyConnection, planned: _Planned) -> Non
             if (plan.column.table, name) in LABEL_FIELDS:
                 condition = label_unknown_sql(plan, x)
             elif is_screened_text(plan):
-                condition = f"coalesce(regexp_matches({x}, {lit(CONTACT_DETAILS)}), false)"
+                condition = f"coalesce({screened_sql(x)}, false)"
             else:
                 continue
             fields.setdefault((record.table, name, plan.source_name), condition)

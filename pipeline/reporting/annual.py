@@ -35,6 +35,7 @@ from pipeline.reporting.labels import (
     in_sentence,
     in_time_name,
     label,
+    shown_text,
 )
 from pipeline.reporting.precision import margin_text, meets_text
 from pipeline.reporting.regime_blocks import REGIMES, has_both_regimes, regime_volume_blocks
@@ -680,7 +681,7 @@ def learning_actions(
     linked = pl.col("linked").cast(pl.String)
     return frame.select(
         pl.col("theme").alias("Theme"),
-        pl.col("description").alias("What changed"),
+        shown_text("description").alias("What changed"),
         linked.alias("Linked complaints"),
         pl.when(pl.col("completed_date").is_not_null())
         .then(pl.lit("Completed ") + pl.col("completed_date").dt.strftime("%-d %B %Y"))

@@ -41,6 +41,7 @@ from pipeline.reporting.labels import (
     arc_name,
     in_time_name,
     label,
+    shown_text,
 )
 from pipeline.reporting.precision import margin_text
 from pipeline.reporting.regime_blocks import (
@@ -530,7 +531,7 @@ def overdue_improvements(
     ``overdue_learning_actions`` measure, listed (theme, what, due) for the committee to chase."""
     if not table_exists(con, "learning_action"):
         return pl.DataFrame()
-    return query_frame(
+    frame = query_frame(
         con,
         """
         select theme as "Theme", description as "Improvement",
@@ -542,6 +543,7 @@ def overdue_improvements(
         """,
         [landlord_id, as_of, as_of],
     )
+    return frame.with_columns(shown_text("Improvement")) if frame.height else frame
 
 
 def ombudsman_section(

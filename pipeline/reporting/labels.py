@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import polars as pl
+
 _LABELS = {
     "lcra": "Low-cost rental (LCRA)",
     "lcho": "Low-cost home ownership (LCHO)",
@@ -45,6 +47,21 @@ MEASURE_NAMES = {
     "CH02_2": "Stage 2 complaints answered in time (CH02)",
     "TP09": "Satisfaction with complaint handling (TP09)",
 }
+
+
+# A free-text value the ingest screened (it named a person or held contact details) is stored as
+# 'other' (pipeline/sources/fields.py screened_sql); a sentence column says so instead.
+WITHHELD_TEXT = "Not shown: the text named a person or held contact details"
+
+
+def shown_text(column: str) -> pl.Expr:
+    """``column`` as a document shows it: a screened sentence (stored 'other') is withheld."""
+    return (
+        pl.when(pl.col(column) == "other")
+        .then(pl.lit(WITHHELD_TEXT))
+        .otherwise(pl.col(column))
+        .alias(column)
+    )
 
 
 def label(code: str | None) -> str:

@@ -21,7 +21,7 @@ from pipeline.reporting import suppression
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, metric_table, shown
 from pipeline.reporting.committee import as_of_date
 from pipeline.reporting.data import Measures, query_frame, table_exists
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import label, shown_text
 from pipeline.reporting.tables import data_table
 
 
@@ -132,6 +132,9 @@ def changes_made(
                 action_ref,
                 trim(theme) as theme,
                 trim(description) as description,
+                -- a withheld text (stored 'other', see labels.WITHHELD_TEXT) is its own change
+                case when trim(description) = 'other' then action_ref
+                     else lower(trim(description)) end as wording,
                 linked_complaint_ids,
                 raised_date,
                 due_date,
@@ -148,7 +151,7 @@ def changes_made(
                or (completed_date is null and due_date < $as_of)
         ),
         linked as (
-            select lower(theme) as theme_key, lower(description) as description_key,
+            select lower(theme) as theme_key, wording,
                    count(distinct complaint_id) as linked
             from listed, unnest(coalesce(linked_complaint_ids, []::varchar[])) as t(complaint_id)
             group by all
@@ -165,8 +168,8 @@ def changes_made(
             min(l.raised_date) as raised
         from listed as l
         left join linked as k
-            on k.theme_key = lower(l.theme) and k.description_key = lower(l.description)
-        group by lower(l.theme), lower(l.description)
+            on k.theme_key = lower(l.theme) and k.wording = l.wording
+        group by lower(l.theme), l.wording
         order by overdue desc, done, theme, raised
         """,
         {
@@ -192,7 +195,7 @@ def changes_made(
     )
     return frame.select(
         pl.col("theme").alias("Theme"),
-        pl.col("description").alias("What we changed"),
+        shown_text("description").alias("What we changed"),
         linked.alias("Complaints that led to it"),
         status.alias("Where it stands"),
     )

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.mapping import FieldSpec
 from pipeline.pseudonymise import pseudonymise_expr
@@ -92,9 +93,7 @@ SAFE_RAW = (
 # Hall", "MR HALL"; the title's case is matched, so "missed appointment" is not one), a street
 # address without its postcode ("Flat 3", "14 Gorsebrook Lane": a house number, then capitalised
 # words ending in a street word). Such a value is stored as 'other' and counted in label_other; it
-# never reaches the warehouse or a document. A bare name ("Jean Hall") cannot be told from a place
-# by its shape: fields that become labels in documents are coded for that reason
-# (canonical.LABEL_FIELDS).
+# never reaches the warehouse or a document. Bare names are screened by PERSON_NAME below.
 STREET_WORDS = (
     "Road|Street|Lane|Close|Avenue|Drive|Crescent|Way|Place|Grove|Terrace|Gardens|Court|Square"
     "|Walk|Mews|Rise|Hill|Row|View|Park|Green"
@@ -110,6 +109,41 @@ CONTACT_DETAILS = (
 )
 
 
+def _forenames() -> list[str]:
+    text = (Path(__file__).parents[1] / "reference" / "forenames.txt").read_text(encoding="utf-8")
+    names = {
+        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
+    }
+    return sorted(names | {name.upper() for name in names})
+
+
+_FORENAME = "(?:" + "|".join(_forenames()) + ")"
+_SURNAME = r"[A-Z][A-Za-z'’-]+"
+# A bare name typed into a free-text field: a common forename (pipeline/reference/forenames.txt)
+# then a capitalised word ("Jean Hall", "JEAN HALL", "Jean M. Hall"), or "Hall, Jean". Case is
+# matched, so "jean" or "mark" in a sentence is not one.
+PERSON_NAME = rf"\b{_FORENAME}\s+(?:[A-Z]\.?\s+)?{_SURNAME}|\b{_SURNAME},\s*{_FORENAME}\b"
+# ... unless it names a place: schemes, wards and streets are often named after people ("Florence
+# Court", "Abbey Mews", "Victoria Park"). Such phrases are set aside before PERSON_NAME is tried,
+# so "Jean Hall at Florence Court" is still screened. Hall, Hill and Green are surnames too often
+# to count as place words.
+_PLACE_WORDS = (
+    "House|Court|Lodge|Gardens|Place|Close|Mews|Road|Street|Lane|Avenue|Drive|Crescent|Terrace"
+    "|Grove|Square|View|Villas|Cottages|Estates?|Centre|Heights|Manor|Way|Wharf|Quay|Yard|Fields"
+    "|Park|Walk|Rise|Row|Valley|Towers?|Hospital|School|College|Church"
+)
+NAMED_PLACE = rf"\b{_FORENAME}(?:\s+{_SURNAME})?\s+(?:{_PLACE_WORDS})\b"
+
+
+def screened_sql(x: str) -> str:
+    """SQL true when a free-text value holds contact details or a person's name (see above)."""
+    return (
+        f"(regexp_matches({x}, {lit(CONTACT_DETAILS)}) or (regexp_matches({x}, {lit(PERSON_NAME)}) "
+        f"and regexp_matches(regexp_replace({x}, {lit(NAMED_PLACE)}, ' ', 'g'), "
+        f"{lit(PERSON_NAME)})))"
+    )
+
+
 def is_screened_text(plan: FieldPlan) -> bool:
     """True for a free-text field read from a cell as typed (screened by :func:`screened_text_sql`)."""
     column, spec = plan.column, plan.spec
@@ -121,8 +155,8 @@ def is_screened_text(plan: FieldPlan) -> bool:
 
 
 def screened_text_sql(x: str) -> str:
-    """SQL for a free-text field's value, or 'other' when it holds contact details."""
-    return f"case when regexp_matches({x}, {lit(CONTACT_DETAILS)}) then 'other' else {x} end"
+    """SQL for a free-text field's value, or 'other' when it holds contact details or a name."""
+    return f"case when {screened_sql(x)} then 'other' else {x} end"
 
 
 def value_shape_sql(x: str) -> str:
