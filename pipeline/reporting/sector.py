@@ -228,6 +228,16 @@ def _history_table(ctx, section: Section, stock: str) -> list[str]:
             line = []
             for period in years:
                 position = cells.get((period, f"benchmark_{measure}_position"))
+                if position is not None:  # as published: withheld beside a withheld figure
+                    row = _row(
+                        ctx,
+                        f"benchmark_{measure}_position",
+                        period,
+                        "stock_type",
+                        stock,
+                        "sector_all",
+                    )
+                    position = position if row is None else row["display"]
                 peers = cells.get((period, f"benchmark_{measure}_n"))
                 line.append(
                     NOT_AVAILABLE

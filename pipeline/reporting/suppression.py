@@ -225,6 +225,7 @@ def suppress_small_numbers(
                 ).drop("_new")
         if not changed:
             break
+    work = work.with_columns(_position_of_hidden(work, group).alias("_hidden"))
     hidden = pl.col("_hidden")
     return (
         work.with_columns(
@@ -251,6 +252,24 @@ def suppress_small_numbers(
         .sort("_row")
         .drop("_row", "_cell", "_primary", "_hidden", "_parts", *keys)
     )
+
+
+def _position_of_hidden(work: pl.DataFrame, group: list[str]) -> pl.Series:
+    """``_hidden``, with a sector position hidden when its own figure is.
+
+    ``benchmark_CH02_2_position`` (views ``sector_all``, ``sector_band``) places the landlord's
+    CH02_2 of the same period and stock type (view ``regulator``) in a quartile: shown beside a
+    withheld figure it would tell the figure's range.
+    """
+    keys = [c for c in (*group, "breakdown_value") if c not in ("measure", "view")]
+    own = work.filter(pl.col("view") == "regulator").select(
+        *keys, pl.col("measure").alias("_of"), pl.col("_hidden").alias("_of_hidden")
+    )
+    of = pl.col("measure").str.extract(r"^benchmark_(.+)_position$").alias("_of")
+    joined = work.select(*keys, "_hidden", of).join(
+        own, on=[*keys, "_of"], how="left", maintain_order="left", nulls_equal=True
+    )
+    return (joined["_hidden"] | joined["_of_hidden"].fill_null(False)).alias("_hidden")
 
 
 def scheme_streams(business_streams: dict[str, list[str]]) -> dict[str, str]:

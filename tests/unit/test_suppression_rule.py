@@ -187,3 +187,26 @@ def test_a_business_streams_schemes_are_a_slice_of_their_own():
     # without the landlord's streams nothing but the breakdown's own slice is known
     plain = suppress_small_numbers(frame, 5)
     assert plain.filter(pl.col("breakdown_value") == "Harbour View")["display"].item() == "6"
+
+
+def test_a_sector_position_is_withheld_beside_its_withheld_figure():
+    # The position places the figure in a quartile: shown beside [c] it would tell its range.
+    def row(measure, value, view, numerator=None, denominator=None, display="", unit="percent"):
+        return (measure, "2025-26", "stock_type", "lcra", view, numerator, denominator, value,
+                display or f"{value}", unit)  # fmt: skip
+
+    frame = pl.DataFrame(
+        [
+            row("CH02_2", 75.0, "regulator", 3, 4),
+            row("benchmark_CH02_2_position", 2.0, "sector_all", display="second quartile"),
+            row("benchmark_CH02_2_position", 1.0, "sector_band", display="top quartile"),
+            row("benchmark_CH02_2_median", 88.9, "sector_all"),
+            row("CH02_1", 88.3, "regulator", 883, 1000),
+            row("benchmark_CH02_1_position", 3.0, "sector_all", display="third quartile"),
+        ],
+        schema=COLUMNS,
+        orient="row",
+    )
+    shown = suppress_small_numbers(frame, 5)
+    assert shown["display"].to_list() == ["[c]", "[c]", "[c]", "88.9", "88.3", "third quartile"]
+    assert shown["suppressed_reason"].to_list()[:3] == ["primary", "secondary", "secondary"]
