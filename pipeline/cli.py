@@ -27,6 +27,7 @@ import argparse
 import atexit
 import datetime as dt
 import functools
+import gc
 import logging
 import os
 import queue
@@ -518,6 +519,7 @@ def run_landlord(
     try:
         run_years = years or [_default_year(store, landlord_id)]
         instance = _instance()
+        _resume_collector()
         started = time.perf_counter()
         reported: set[Path] = set()
         with ExitStack() as held:
@@ -656,8 +658,7 @@ def _run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
     with ProcessPoolExecutor(
         max_workers=parallel - 1,
         mp_context=get_context("spawn"),
-        initializer=atexit.register,  # a worker ends like the command (see console)
-        initargs=(_exit_now,),
+        initializer=_start_worker,  # a worker collects and ends like the command (see console)
     ) as pool:
         feeders = [
             threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(parallel - 1)
@@ -691,6 +692,39 @@ def _largest_first(root: Path, landlords: list[str]) -> list[str]:
     return sorted(landlords, key=size, reverse=True)
 
 
+def _run_landlords(
+    args: argparse.Namespace,
+    root: Path,
+    landlords: list[str],
+    years: list[str] | None,
+    periods: list[str],
+    output_root: Path,
+) -> dict[str, bool]:
+    """Run the landlords, ``--parallel`` processes at a time (default: cores, at most 4)."""
+    wanted = args.parallel if args.parallel is not None else min(os.cpu_count() or 1, 4)
+    parallel = max(1, min(wanted, len(landlords)))
+    if parallel > 1:
+        landlords = _largest_first(root, landlords)
+        # each process its share of the cores; inherited by the workers
+        share = str(max(1, (os.cpu_count() or 1) // parallel))
+        os.environ["COMPLAINTS_DUCKDB_THREADS"] = share
+        os.environ.setdefault("POLARS_MAX_THREADS", share)  # read when Polars is first imported
+    jobs = [
+        (
+            str(root),
+            str(output_root),
+            landlord,
+            years,
+            periods,
+            args.committee,
+            args.lock_timeout,
+            args.only == "returns",
+        )
+        for landlord in landlords
+    ]
+    return _run_all(jobs, parallel)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     root, landlords = resolve_targets(args)
     from pipeline.partition_keys import REPORTING_YEARS
@@ -717,28 +751,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         flush=True,
     )
     started = time.perf_counter()
-    wanted = args.parallel if args.parallel is not None else min(os.cpu_count() or 1, 4)
-    parallel = max(1, min(wanted, len(landlords)))
-    if parallel > 1:
-        landlords = _largest_first(root, landlords)
-        # each process its share of the cores; inherited by the workers
-        share = str(max(1, (os.cpu_count() or 1) // parallel))
-        os.environ["COMPLAINTS_DUCKDB_THREADS"] = share
-        os.environ.setdefault("POLARS_MAX_THREADS", share)  # read when Polars is first imported
-    jobs = [
-        (
-            str(root),
-            str(output_root),
-            landlord,
-            years,
-            periods,
-            args.committee,
-            args.lock_timeout,
-            args.only == "returns",
-        )
-        for landlord in landlords
-    ]
-    results = _run_all(jobs, parallel)
+    _pause_collector()  # until start-up is done (see _pause_collector)
+    try:
+        results = _run_landlords(args, root, landlords, years, periods, output_root)
+    finally:
+        _resume_collector()
     failed = sorted(landlord for landlord, ok in results.items() if not ok)
     wall = time.perf_counter() - started
     print(
@@ -929,6 +946,32 @@ def _exit_now(code: int = 0) -> None:
     if _instance.cache_info().currsize:
         _instance().dispose()
     os._exit(code)
+
+
+# CPython's cyclic collector runs after every 700 net new objects, and start-up creates millions
+# (the modules of Dagster, Polars, DuckDB and pandera, the definitions, the instance): its passes
+# over them took about 0.5 s of a one-landlord run. So ``complaints run`` pauses the collector
+# until the first landlord's run begins; what start-up built then lives as long as the process and
+# is set aside for good (gc.freeze), and the collector resumes for the runs themselves.
+def _pause_collector() -> None:
+    gc.disable()
+
+
+@functools.cache
+def _freeze_start_up() -> None:
+    gc.freeze()
+
+
+def _resume_collector() -> None:
+    if not gc.isenabled():
+        _freeze_start_up()
+        gc.enable()
+
+
+def _start_worker() -> None:
+    """Each worker process: the collector as in the command, and the command's way of ending."""
+    _pause_collector()
+    atexit.register(_exit_now)
 
 
 def console() -> None:

@@ -406,3 +406,28 @@ def test_largest_workspace_goes_first_so_a_long_landlord_never_runs_alone_at_the
         (tmp_path / name / "exports" / "complaints.csv").write_bytes(b"x" * exports)
     order = cli._largest_first(tmp_path, ["empty", "large", "middle", "small", "missing"])
     assert order == ["large", "middle", "small", "empty", "missing"]
+
+
+def test_the_collector_pauses_for_start_up_and_runs_again_whatever_the_outcome(
+    location, monkeypatch
+):
+    import gc
+
+    root, output, _, _ = location
+    states = []
+    real_run_landlord, real_configuration_ok = cli.run_landlord, cli._configuration_ok
+
+    def run_landlord(*args, **kwargs):
+        states.append(gc.isenabled())  # start-up: paused
+        return real_run_landlord(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "run_landlord", run_landlord)
+    monkeypatch.setattr(cli, "_configuration_ok", lambda store, landlord: False)
+    # every landlord fails before its run begins: the command still collects again at its end
+    assert cli.main(["run", "--landlord", "beta", "--output", str(output)]) == 1
+    assert states == [False]
+    assert gc.isenabled()
+    monkeypatch.setattr(cli, "_configuration_ok", real_configuration_ok)
+    assert cli.main(["run", "--landlord", "beta", "--output", str(output)]) == 0
+    assert states == [False, False]
+    assert gc.isenabled()
