@@ -204,9 +204,19 @@ def test_a_mapping_codes_list_codes_a_label_field(tmp_path):
     assert "other" in " ".join(v for v in values if v)
 
 
-def test_contact_details_in_a_free_text_field_become_other(tmp_path):
-    planted = ["jean.hall@example.org", "07700 900123", "LE4 2XT", "AB123456C", "Mrs Hall"]
-
+@pytest.mark.parametrize(
+    ("written", "planted"),
+    [
+        ("Oak Court, call {}", ["jean.hall@example.org", "07700 900123", "LE4 2XT", "AB123456C"]),
+        ("Oak Court, call {}", ["Mrs Hall"]),
+        # a bare name would be a document's breakdown label (the scheme's own page)
+        ("{}", ["Peter Smith", "JEAN HALL", "Hall, Jean"]),
+    ],
+    ids=["contact_details", "titled_name", "bare_names"],
+)
+def test_personal_data_in_a_free_text_field_becomes_other_and_is_counted(
+    tmp_path, written, planted
+):
     planted_rows = []
 
     def edit(rows):
@@ -214,7 +224,7 @@ def test_contact_details_in_a_free_text_field_become_other(tmp_path):
         kind = header.index("Record Type")
         complaints = [i for i, row in enumerate(rows) if i and row[kind] == "Complaint"]
         for at, value in zip(complaints, planted, strict=False):
-            rows[at][header.index("Scheme")] = f"Oak Court, call {value}"
+            rows[at][header.index("Scheme")] = written.format(value)
             planted_rows.append(at + 1)  # the spreadsheet row
 
     root = _housing21_one_export(tmp_path, edit)
@@ -288,33 +298,6 @@ def test_a_bare_name_is_screened_and_a_place_named_after_a_person_is_not(value, 
 
     con = duckdb.connect()
     assert con.execute(f"select {screened_sql('$v')}", {"v": value}).fetchone()[0] is screened
-
-
-def test_bare_names_in_a_scheme_become_other_and_are_counted(tmp_path):
-    """A name typed where a scheme belongs would be a document's breakdown label (the scheme's
-    own page): it is stored as 'other' and counted, like contact details."""
-    planted = ["Peter Smith", "JEAN HALL", "Hall, Jean"]
-    planted_rows = []
-
-    def edit(rows):
-        header = rows[0]
-        kind = header.index("Record Type")
-        complaints = [i for i, row in enumerate(rows) if i and row[kind] == "Complaint"]
-        for at, value in zip(complaints, planted, strict=False):
-            rows[at][header.index("Scheme")] = value
-            planted_rows.append(at + 1)  # the spreadsheet row
-
-    root = _housing21_one_export(tmp_path, edit)
-    con = duckdb.connect()
-    assert ingest_workspace(con, root, load_landlord(root), ws.KEY).reconciles
-    rows = dict(con.execute("select source_row, scheme from complaint").fetchall())
-    assert [rows.get(row) for row in planted_rows] == ["other"] * len(planted)
-    counts = dict(
-        con.execute("select field_name, sum(rows_other) from label_other group by 1").fetchall()
-    )
-    assert counts == {"scheme": len(planted)}
-    text = _all_text(con)
-    assert not any(value in text for value in planted)
 
 
 def test_every_example_value_of_a_mapped_free_text_field_is_kept():
