@@ -86,6 +86,33 @@ def quarantine_frame(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.Dat
     )
 
 
+# Why a loaded value reads 'other' (the label_other table; docs/mapping.md "Personal data in
+# mapped fields"): said once, for the data-quality report and data_quality_counts.csv.
+STORED_AS_OTHER_TEXT = (
+    "Values stored as 'other': a label field's value that is none of its codes, or a free-text "
+    "value that held contact details or named a person. The row is not quarantined for it, and the "
+    "value itself stays in the export. Add the value to the mapping's codes list, or remove the "
+    "personal data in the case system."
+)
+
+
+def stored_as_other_frame(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:
+    """Per file, field and source column: the rows whose value was stored as 'other'."""
+    columns = {"File": pl.String, "Field": pl.String, "Column": pl.String, "Rows": pl.Int64}
+    if not table_exists(con, "label_other"):
+        return pl.DataFrame(schema=columns)
+    return query_frame(
+        con,
+        """
+        select source_file as "File", target_table || '.' || field_name as "Field",
+               column_name as "Column", sum(rows_other)::bigint as "Rows"
+        from label_other where landlord_id = ?
+        group by all order by all
+        """,
+        [landlord_id],
+    )
+
+
 def write_quarantine_csv(frame: pl.DataFrame, path: Path) -> Path:
     """Write the quarantine entries to CSV with formula-safe cells (= + - @ neutralised)."""
     buffer = io.StringIO()
@@ -219,6 +246,21 @@ def quality_sections(
     else:
         by_rule.note("Nothing was quarantined.")
 
+    other = Section("dq-other", "Values stored as 'other'")
+    stored_as_other = stored_as_other_frame(con, landlord_id)
+    other.text(STORED_AS_OTHER_TEXT)
+    if stored_as_other.height:
+        other.add_table(
+            data_table(
+                "tbl-dq-other",
+                "Rows with a value stored as 'other', by file, field and source column",
+                stored_as_other,
+                align_right=["Rows"],
+            )
+        )
+    else:
+        other.note("No value was stored as 'other'.")
+
     fixes = Section("dq-fixes", "What to fix in the source system")
     samples = Section("dq-samples", "Sample quarantined rows")
     if quarantine.height:
@@ -266,6 +308,7 @@ def quality_sections(
         summary,
         impact_section(con, landlord_id, workspace),
         by_rule,
+        other,
         fixes,
         samples,
         completeness_section(con, landlord_id, workspace),

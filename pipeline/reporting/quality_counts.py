@@ -3,8 +3,9 @@
 ``complaints run --only returns`` prepares a return without the documents, but an analyst still needs
 to see what was not loaded before submitting it: the quarantined records (``quarantine.csv``, the same
 file the data-quality report writes) and the counts behind them (``data_quality_counts.csv``: rows
-read, loaded and quarantined per file, and quarantine entries per rule). Counts only: no raw value
-beyond what quarantine.csv already carries for structured fields.
+read, loaded and quarantined per file, quarantine entries per rule, and values stored as 'other'
+per file and field). Counts only: no raw value beyond what quarantine.csv already carries for
+structured fields.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from pathlib import Path
 import duckdb
 
 from pipeline.io import atomic_write_bytes, safe_cell
-from pipeline.reporting.quality import quarantine_frame, write_quarantine_csv
+from pipeline.reporting.quality import (
+    quarantine_frame,
+    stored_as_other_frame,
+    write_quarantine_csv,
+)
 
 COUNTS_FILE = "data_quality_counts.csv"
 COUNTS_COLUMNS = ["level", "name", "rows_in", "rows_loaded", "rows_quarantined", "entries"]
@@ -26,7 +31,9 @@ def quality_counts(con: duckdb.DuckDBPyConnection, landlord_id: str) -> list[lis
     """Rows of ``data_quality_counts.csv``: one per input file, a total, and one per rule.
 
     ``level`` is ``file`` (rows in / loaded / quarantined from the ingest ledger, which reconcile),
-    ``total`` (their sums) or ``rule`` (quarantine entries per rule; a row can break several).
+    ``total`` (their sums), ``rule`` (quarantine entries per rule; a row can break several) or
+    ``stored_as_other`` (rows whose value of one field was read as 'other', per file, field and
+    source column: ``quality.STORED_AS_OTHER_TEXT``).
     """
     files = con.execute(
         "select source_file, rows_in, rows_loaded, rows_quarantined from ingest_file "
@@ -45,6 +52,10 @@ def quality_counts(con: duckdb.DuckDBPyConnection, landlord_id: str) -> list[lis
     totals = [sum(row[i] for row in files) for i in (1, 2, 3)]
     rows.append(["total", "all files", *totals, sum(n for _, n in rules)])
     rows += [["rule", rule, None, None, None, n] for rule, n in rules]
+    rows += [
+        ["stored_as_other", f"{file}: {field} (column '{column}')", None, None, None, n]
+        for file, field, column, n in stored_as_other_frame(con, landlord_id).iter_rows()
+    ]
     return rows
 
 

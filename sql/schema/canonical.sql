@@ -238,8 +238,8 @@ create table if not exists quarantine (
 );
 
 create table if not exists label_other (
-    landlord_id varchar not null,           -- labels read as 'other': a coded label field's value was
-    source_file varchar not null,           -- not one of its codes (free text never becomes a label)
+    landlord_id varchar not null,           -- values stored as 'other': a label field's value was not
+    source_file varchar not null,           -- one of its codes, or free text held contact details or a name
     target_table varchar not null,
     field_name varchar not null,            -- canonical field, e.g. 'non_financial_remedy'
     column_name varchar,                    -- source column (as named in the export)

@@ -1,0 +1,62 @@
+"""Values the ingest stored as 'other' (a label that is none of its codes, free text that held
+contact details or named a person) are counted where an analyst looks before a submission: the
+data-quality report and data_quality_counts.csv, per file, field and source column."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipeline.reporting.quality import STORED_AS_OTHER_TEXT, quality_sections, quarantine_frame
+from pipeline.reporting.quality_counts import quality_counts
+from pipeline.sources.canonical import create_canonical_tables
+
+
+def _warehouse(other_rows: list[tuple]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    create_canonical_tables(con)
+    con.execute(
+        "insert into ingest_file values ('ll', 'exports/a.csv', 'mappings/a.yaml', 'x', 10, 10, 0)"
+    )
+    if other_rows:
+        con.executemany("insert into label_other values ('ll', ?, ?, ?, ?, ?)", other_rows)
+    return con
+
+
+def test_counts_file_lists_values_stored_as_other_per_file_field_and_column():
+    con = _warehouse(
+        [
+            ("exports/a.csv", "complaint", "scheme", "Scheme", 2),
+            ("exports/a.csv", "complaint_stage", "refusal_reason", "Reason", 1),
+        ]
+    )
+    rows = [row for row in quality_counts(con, "ll") if row[0] == "stored_as_other"]
+    assert rows == [
+        [
+            "stored_as_other",
+            "exports/a.csv: complaint.scheme (column 'Scheme')",
+            None,
+            None,
+            None,
+            2,
+        ],
+        [
+            "stored_as_other",
+            "exports/a.csv: complaint_stage.refusal_reason (column 'Reason')",
+            None,
+            None,
+            None,
+            1,
+        ],
+    ]
+
+
+def test_data_quality_report_has_a_section_for_values_stored_as_other():
+    con = _warehouse([("exports/a.csv", "complaint", "scheme", "Scheme", 2)])
+    sections = {s.id: s for s in quality_sections(con, "ll", quarantine_frame(con, "ll"))}
+    other = sections["dq-other"]
+    assert other.blocks[0].text == STORED_AS_OTHER_TEXT
+    table = other.blocks[1].table
+    assert table.rows == 1 and "complaint.scheme" in table.html and ">2<" in table.html
+
+    empty = {s.id: s for s in quality_sections(_warehouse([]), "ll", quarantine_frame(con, "ll"))}
+    assert empty["dq-other"].blocks[-1].text == "No value was stored as 'other'."
