@@ -343,3 +343,62 @@ def test_pii_planted_in_every_column_stays_out(planted_run):
     found |= _found(_warehouse_texts(out), planted)
     found |= _found({"console": process.stdout + process.stderr}, planted)
     assert found == {}, {k: v[:5] for k, v in found.items()}
+
+
+# --- personal data planted in every column of the other inputs, through to the documents --------
+
+# housing21's inputs besides its complaint exports: every kind of CSV the mappings read.
+PLANT_INPUTS = [
+    "exports/erica_compliments.csv",
+    "exports/erica_contact_restrictions.csv",
+    "exports/erica_promised_actions.csv",
+    "learning.csv",
+    "ombudsman/casework.csv",
+    "ombudsman/chfos.csv",
+    "ombudsman/findings.csv",
+    "ombudsman/orders.csv",
+    "surveys/complaint_satisfaction_monthly.csv",
+    "surveys/tsm_perception_2025-26.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def planted_inputs_run(tmp_path_factory):
+    import shutil
+
+    root = tmp_path_factory.mktemp("pii_other_inputs")
+    workspace, out = root / "housing21", root / "out"
+    shutil.copytree(EXAMPLES / "housing21", workspace)
+    planted: set[str] = set()
+    for relative in PLANT_INPUTS:
+        planted.update(_plant(workspace, relative))
+    env = {**os.environ, "COMPLAINTS_PSEUDONYMISATION_KEY": PII_KEY}
+    env.pop("DAGSTER_HOME", None)
+    process = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", "--workspace", str(workspace)]
+        + ["--output", str(out), "--year", "2025-26", "--committee", "last"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    return out, process, sorted(planted)
+
+
+def test_pii_planted_in_every_other_input_stays_out_of_every_document(planted_inputs_run):
+    """Improvements, Ombudsman casework, surveys, compliments, restrictions and promised actions
+    feed the annual report, the learning summary and the committee pack: a name, an email, a
+    phone number, a postcode or an NI number typed into any of their columns reaches none."""
+    out, process, planted = planted_inputs_run
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
+    assert len(planted) > 1000
+    kinds = {"@example.invalid", "07911 ", "0161 496 ", "XQ", "JZ", *PLANTED_NAMES}
+    assert all(any(k in p for p in planted) for k in kinds)  # every kind was planted
+    documents = _documents(out)
+    published = {"annual_report_published.pdf", "learning_summary.pdf", "committee_pack.pdf"}
+    assert published <= {Path(name).name for name in documents}
+    found = _found(documents, planted)
+    found |= _found(_warehouse_texts(out), planted)
+    found |= _found({"console": process.stdout + process.stderr}, planted)
+    assert found == {}, {k: v[:5] for k, v in found.items()}
