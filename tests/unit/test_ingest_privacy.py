@@ -283,6 +283,8 @@ def test_a_person_named_with_a_title_or_an_address_is_screened_in_sql_and_python
         ("Abbey Mews", False),
         ("Victoria Park", False),
         ("Peter Smith House", False),
+        ("Florence Nightingale Hospice", False),
+        ("Joseph Rowntree Housing Trust", False),
         ("St Hilda's Court (Extra Care)", False),
         ("Holly Lodge", False),
         ("Max Response Time", False),
