@@ -123,8 +123,9 @@ _SURNAME = r"[A-Z][A-Za-z'’-]+"
 # then a capitalised word ("Jean Hall", "JEAN HALL", "Jean M. Hall"), or "Hall, Jean". Case is
 # matched, so "jean" or "mark" in a sentence is not one.
 PERSON_NAME = rf"\b{_FORENAME}\s+(?:[A-Z]\.?\s+)?{_SURNAME}|\b{_SURNAME},\s*{_FORENAME}\b"
-# ... unless it names a place or a body: schemes, wards, streets and trusts are often named after
-# people ("Florence Court", "Abbey Mews", "Victoria Park", "Joseph Rowntree Housing Trust"). Such phrases are set aside before PERSON_NAME is tried,
+# ... unless it names a place or a body: schemes, wards, streets, trusts and contractors are often
+# named after people ("Florence Court", "Abbey Mews", "Joseph Rowntree Housing Trust", "Jack
+# Taylor Builders Ltd"). Such phrases are set aside before PERSON_NAME is tried,
 # so "Jean Hall at Florence Court" is still screened. Hall, Hill and Green are surnames too often
 # to count as place words.
 _PLACE_WORDS = (
@@ -132,7 +133,8 @@ _PLACE_WORDS = (
     "|Grove|Square|View|Villas|Cottages|Estates?|Centre|Heights|Manor|Way|Wharf|Quay|Yard|Fields"
     "|Park|Walk|Rise|Row|Valley|Towers?|Hospital|School|College|Church|Homes?|Hospice|Hostel"
     "|Almshouses|Bungalows|Flats|Apartments|Buildings?|Mansions|Chambers|Gate|Memorial|Trust"
-    "|Foundation|Housing|Association|Society|Council"
+    "|Foundation|Housing|Association|Society|Council|Ltd|Limited|LLP|PLC|Group|Services"
+    "|Contractors|Builders|Construction|Partnership|Maintenance"
 )
 NAMED_PLACE = rf"\b{_FORENAME}(?:\s+{_SURNAME})?\s+(?:{_PLACE_WORDS})\b"
 

@@ -285,6 +285,7 @@ def test_a_person_named_with_a_title_or_an_address_is_screened_in_sql_and_python
         ("Peter Smith House", False),
         ("Florence Nightingale Hospice", False),
         ("Joseph Rowntree Housing Trust", False),
+        ("Jack Taylor Builders Ltd", False),  # a contractor (managing agent)
         ("St Hilda's Court (Extra Care)", False),
         ("Holly Lodge", False),
         ("Max Response Time", False),
