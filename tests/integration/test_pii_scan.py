@@ -50,22 +50,26 @@ def planted() -> list[str]:
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     out = tmp_path_factory.mktemp("pii_full_run")
-    env = {
-        **os.environ,
-        "COMPLAINTS_PSEUDONYMISATION_KEY": PII_KEY,
-        "COMPLAINTS_OUTPUT_ROOT": str(out),
-    }
+    process = _complaints_run(
+        ["--all-examples", "--output", str(out), "--year", "2025-26", "--parallel", "2"]
+        + ["--committee", "last"],
+        COMPLAINTS_OUTPUT_ROOT=str(out),
+    )
+    return out, process
+
+
+def _complaints_run(args: list[str], **env_vars: str) -> subprocess.CompletedProcess:
+    """``complaints run`` in a subprocess with the test key and no Dagster home, output captured."""
+    env = {**os.environ, "COMPLAINTS_PSEUDONYMISATION_KEY": PII_KEY, **env_vars}
     env.pop("DAGSTER_HOME", None)
-    process = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "run", "--all-examples", "--output", str(out)]
-        + ["--year", "2025-26", "--parallel", "2", "--committee", "last"],
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=3600,
     )
-    return out, process
 
 
 def _documents(out: Path) -> dict[str, str]:
@@ -302,21 +306,11 @@ def planted_run(tmp_path_factory):
     for landlord, export in PLANT_EXPORTS.items():
         shutil.copytree(EXAMPLES / landlord, workspaces / landlord)
         planted.update(_plant(workspaces / landlord, export))
-    env = {
-        **os.environ,
-        "COMPLAINTS_PSEUDONYMISATION_KEY": PII_KEY,
-        "COMPLAINTS_WORKSPACES_ROOT": str(workspaces),
-        "COMPLAINTS_OUTPUT_ROOT": str(out),
-    }
-    env.pop("DAGSTER_HOME", None)
-    process = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "run", "--all", "--workspaces-root", str(workspaces)]
-        + ["--output", str(out), "--year", "2025-26", "--only", "returns", "--parallel", "1"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
+    process = _complaints_run(
+        ["--all", "--workspaces-root", str(workspaces), "--output", str(out), "--year", "2025-26"]
+        + ["--only", "returns", "--parallel", "1"],
+        COMPLAINTS_WORKSPACES_ROOT=str(workspaces),
+        COMPLAINTS_OUTPUT_ROOT=str(out),
     )
     return out, process, sorted(planted)
 
@@ -372,16 +366,9 @@ def planted_inputs_run(tmp_path_factory):
     planted: set[str] = set()
     for relative in PLANT_INPUTS:
         planted.update(_plant(workspace, relative))
-    env = {**os.environ, "COMPLAINTS_PSEUDONYMISATION_KEY": PII_KEY}
-    env.pop("DAGSTER_HOME", None)
-    process = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "run", "--workspace", str(workspace)]
-        + ["--output", str(out), "--year", "2025-26", "--committee", "last"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
+    process = _complaints_run(
+        ["--workspace", str(workspace), "--output", str(out), "--year", "2025-26"]
+        + ["--committee", "last"]
     )
     return out, process, sorted(planted)
 
