@@ -103,40 +103,51 @@ CONTACT_DETAILS = (
     r"|(?:^|[^0-9])(?:\+44\s?|0)(?:[0-9][\s-]?){9,10}(?:[^0-9]|$)"
     r"|\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][abd-hjlnp-uw-z]{2}\b"
     r"|\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[a-d]\b"
-    r"|(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS|MISS|MX)\.?\s+[A-Z][A-Za-z'-]+)"
+    r"|(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Revd|Rev|Cllr|Sir|Dame"
+    r"|MR|MRS|MS|MISS|MX|DR|PROF|REVD|REV|CLLR|SIR|DAME)\.?\s+[A-Z][A-Za-z'-]+)"
     r"|\b(?:flat|apartment|apt)\.?\s*[0-9]+[a-z]?\b"
     rf"|(?-i:\b[0-9]{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'-]+\s+){{1,3}}(?:{STREET_WORDS})\b)"
 )
 
 
-def _forenames() -> list[str]:
-    text = (Path(__file__).parents[1] / "reference" / "forenames.txt").read_text(encoding="utf-8")
+def _names(file: str) -> str:
+    """A regex alternation of the names in ``pipeline/reference/<file>``, as written and in capitals."""
+    text = (Path(__file__).parents[1] / "reference" / file).read_text(encoding="utf-8")
     names = {
         word for line in text.splitlines() if not line.startswith("#") for word in line.split()
     }
-    return sorted(names | {name.upper() for name in names})
+    return "(?:" + "|".join(sorted(names | {name.upper() for name in names})) + ")"
 
 
-_FORENAME = "(?:" + "|".join(_forenames()) + ")"
+_FORENAME = _names("forenames.txt")
+_COMMON_SURNAME = _names("surnames.txt")
 _SURNAME = r"[A-Z][A-Za-z'’-]+"
 # A bare name typed into a free-text field: a common forename (pipeline/reference/forenames.txt)
-# then a capitalised word ("Jean Hall", "JEAN HALL", "Jean M. Hall"), or "Hall, Jean". Case is
-# matched, so "jean" or "mark" in a sentence is not one.
-PERSON_NAME = rf"\b{_FORENAME}\s+(?:[A-Z]\.?\s+)?{_SURNAME}|\b{_SURNAME},\s*{_FORENAME}\b"
-# ... unless it names a place or a body: schemes, wards, streets, trusts and contractors are often
-# named after people ("Florence Court", "Abbey Mews", "Joseph Rowntree Housing Trust", "Jack
-# Taylor Builders Ltd"). Such phrases are set aside before PERSON_NAME is tried,
-# so "Jean Hall at Florence Court" is still screened. Hall, Hill and Green are surnames too often
-# to count as place words.
+# then a capitalised word ("Jean Hall", "JEAN HALL", "Jean M. Hall"), "Hall, Jean", or a
+# capitalised word or an initial then a common surname (pipeline/reference/surnames.txt: "Holly
+# Smith", "J. Patel"). Case is matched, so "jean" or "mark" in a sentence is not one.
+PERSON_NAME = (
+    rf"\b{_FORENAME}\s+(?:[A-Z]\.?\s+)?{_SURNAME}|\b{_SURNAME},\s*{_FORENAME}\b"
+    rf"|\b[A-Z][A-Za-z'’-]*\.?\s+{_COMMON_SURNAME}\b"
+)
+# ... unless it names a place, a body or a saint: schemes, wards, streets, trusts and contractors
+# are often named after people ("Florence Court", "Harold Wilson Court", "Joseph Rowntree Housing
+# Trust", "Jack Taylor Builders Ltd", "St Thomas"). Such phrases are set aside before PERSON_NAME
+# is tried, so "Jean Hall at Florence Court" is still screened. Hall, Hill and Green are surnames
+# too often to count as place words.
 _PLACE_WORDS = (
     "House|Court|Lodge|Gardens|Place|Close|Mews|Road|Street|Lane|Avenue|Drive|Crescent|Terrace"
     "|Grove|Square|View|Villas|Cottages|Estates?|Centre|Heights|Manor|Way|Wharf|Quay|Yard|Fields"
     "|Park|Walk|Rise|Row|Valley|Towers?|Hospital|School|College|Church|Homes?|Hospice|Hostel"
     "|Almshouses|Bungalows|Flats|Apartments|Buildings?|Mansions|Chambers|Gate|Memorial|Trust"
     "|Foundation|Housing|Association|Society|Council|Ltd|Limited|LLP|PLC|Group|Services"
-    "|Contractors|Builders|Construction|Partnership|Maintenance"
+    "|Contractors|Builders|Construction|Partnership|Maintenance|Institute"
 )
-NAMED_PLACE = rf"\b{_FORENAME}(?:\s+{_SURNAME})?\s+(?:{_PLACE_WORDS})\b"
+NAMED_PLACE = (
+    rf"\b{_FORENAME}(?:\s+{_SURNAME})?\s+(?:{_PLACE_WORDS})\b"
+    rf"|\b{_SURNAME}\s+{_COMMON_SURNAME}\s+(?:{_PLACE_WORDS})\b"
+    rf"|\b(?:St|Saint)\.?\s+{_SURNAME}"
+)
 
 
 def screened_sql(x: str) -> str:
