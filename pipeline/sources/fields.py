@@ -103,8 +103,8 @@ CONTACT_DETAILS = (
     r"|(?:^|[^0-9])(?:\+44\s?|0)(?:[0-9][\s-]?){9,10}(?:[^0-9]|$)"
     r"|\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][abd-hjlnp-uw-z]{2}\b"
     r"|\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[a-d]\b"
-    r"|(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Revd|Rev|Cllr|Sir|Dame"
-    r"|MR|MRS|MS|MISS|MX|DR|PROF|REVD|REV|CLLR|SIR|DAME)\.?\s+[A-Z][A-Za-z'-]+)"
+    r"|(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Revd|Rev|Cllr"
+    r"|MR|MRS|MS|MISS|MX|DR|PROF|REVD|REV|CLLR)\.?\s+[A-Z][A-Za-z'-]+)"
     r"|\b(?:flat|apartment|apt)\.?\s*[0-9]+[a-z]?\b"
     rf"|(?-i:\b[0-9]{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'-]+\s+){{1,3}}(?:{STREET_WORDS})\b)"
 )
@@ -125,16 +125,18 @@ _SURNAME = r"[A-Z][A-Za-z'’-]+"
 # A bare name typed into a free-text field: a common forename (pipeline/reference/forenames.txt)
 # then a capitalised word ("Jean Hall", "JEAN HALL", "Jean M. Hall"), "Hall, Jean", or a
 # capitalised word or an initial then a common surname (pipeline/reference/surnames.txt: "Holly
-# Smith", "J. Patel"). Case is matched, so "jean" or "mark" in a sentence is not one.
+# Smith", "J. Patel"), or a knight or dame ("Sir John"). Case is matched, so "jean" or "mark" in
+# a sentence is not one.
 PERSON_NAME = (
     rf"\b{_FORENAME}\s+(?:[A-Z]\.?\s+)?{_SURNAME}|\b{_SURNAME},\s*{_FORENAME}\b"
     rf"|\b[A-Z][A-Za-z'’-]*\.?\s+{_COMMON_SURNAME}\b"
+    rf"|\b(?:Sir|Dame|SIR|DAME)\s+{_SURNAME}"
 )
 # ... unless it names a place, a body or a saint: schemes, wards, streets, trusts and contractors
-# are often named after people ("Florence Court", "Harold Wilson Court", "Joseph Rowntree Housing
-# Trust", "Jack Taylor Builders Ltd", "St Thomas"). Such phrases are set aside before PERSON_NAME
-# is tried, so "Jean Hall at Florence Court" is still screened. Hall, Hill and Green are surnames
-# too often to count as place words.
+# are often named after people ("Florence Court", "Harold Wilson Court", "Sir Robert Peel Court",
+# "Joseph Rowntree Housing Trust", "Jack Taylor Builders Ltd", "St Thomas"). Such phrases are set
+# aside before PERSON_NAME is tried, so "Jean Hall at Florence Court" is still screened. Hall,
+# Hill and Green are surnames too often to count as place words.
 _PLACE_WORDS = (
     "House|Court|Lodge|Gardens|Place|Close|Mews|Road|Street|Lane|Avenue|Drive|Crescent|Terrace"
     "|Grove|Square|View|Villas|Cottages|Estates?|Centre|Heights|Manor|Way|Wharf|Quay|Yard|Fields"
@@ -147,6 +149,7 @@ NAMED_PLACE = (
     rf"\b{_FORENAME}(?:\s+{_SURNAME})?\s+(?:{_PLACE_WORDS})\b"
     rf"|\b{_SURNAME}\s+{_COMMON_SURNAME}\s+(?:{_PLACE_WORDS})\b"
     rf"|\b(?:St|Saint)\.?\s+{_SURNAME}"
+    rf"|\b(?:Sir|Dame)\s+(?:{_SURNAME}\s+){{1,2}}(?:{_PLACE_WORDS})\b"
 )
 
 

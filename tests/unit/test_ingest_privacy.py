@@ -281,6 +281,7 @@ def test_a_person_named_with_a_title_or_an_address_is_screened_in_sql_and_python
         ("J. Patel", True),
         ("Cllr Jones", True),
         ("Dr Hall", True),
+        ("Sir John", True),
         ("Apology from Mark Taylor to the resident", True),
         ("Jean Hall at Florence Court", True),  # the place is set aside, the person is not
         ("Florence Court", False),
@@ -292,6 +293,7 @@ def test_a_person_named_with_a_title_or_an_address_is_screened_in_sql_and_python
         ("Jack Taylor Builders Ltd", False),  # a contractor (managing agent)
         ("Harold Wilson Court", False),
         ("St Thomas", False),
+        ("Sir Robert Peel Court", False),
         ("Wilson Court", False),
         ("Village Green", False),
         ("Foster Care", False),
