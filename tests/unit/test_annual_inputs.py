@@ -285,34 +285,25 @@ def test_letter_is_compared_with_the_housing_ombudsmans_rows_only():
             "unit": unit,
         }
 
-    only_spso = Measures(
-        pl.DataFrame(
-            [
-                row("ombudsman_determinations", "all", 5.0, "5", "count"),
-                row("ombudsman_determinations", "spso", 5.0, "5", "count"),
-                row("ombudsman_maladministration_rate", "all", 50.0, "50.0", "percent"),
-                row("ombudsman_maladministration_rate", "spso", 50.0, "50.0", "percent"),
-            ],
-            schema=_EMPTY_SCHEMA,
-        )
+    def table(*rows) -> Measures:
+        return Measures(pl.DataFrame(list(rows), schema=_EMPTY_SCHEMA))
+
+    only_spso = table(
+        row("ombudsman_determinations", "all", 5.0, "5", "count"),
+        row("ombudsman_determinations", "spso", 5.0, "5", "count"),
+        row("ombudsman_maladministration_rate", "all", 50.0, "50.0", "percent"),
+        row("ombudsman_maladministration_rate", "spso", 50.0, "50.0", "percent"),
     )
     line, status = reconcile_letter(letter(determinations=5), only_spso)
     assert status == "unexplained"
     assert "determinations: the letter 5, our table 0" in line
-    both = Measures(
-        pl.DataFrame(
-            [
-                row("ombudsman_determinations", "all", 11.0, "11", "count"),
-                row("ombudsman_determinations", "housing_ombudsman", 6.0, "6", "count"),
-                row("ombudsman_determinations", "spso", 5.0, "5", "count"),
-                row("ombudsman_maladministration_rate", "all", 79.2, "79.2", "percent"),
-                row(
-                    "ombudsman_maladministration_rate", "housing_ombudsman", 83.3, "83.3", "percent"
-                ),
-                row("ombudsman_maladministration_rate", "spso", 70.0, "70.0", "percent"),
-            ],
-            schema=_EMPTY_SCHEMA,
-        )
+    both = table(
+        row("ombudsman_determinations", "all", 11.0, "11", "count"),
+        row("ombudsman_determinations", "housing_ombudsman", 6.0, "6", "count"),
+        row("ombudsman_determinations", "spso", 5.0, "5", "count"),
+        row("ombudsman_maladministration_rate", "all", 79.2, "79.2", "percent"),
+        row("ombudsman_maladministration_rate", "housing_ombudsman", 83.3, "83.3", "percent"),
+        row("ombudsman_maladministration_rate", "spso", 70.0, "70.0", "percent"),
     )
     agree = reconcile_letter(letter(determinations=6, maladministration_rate=83.3), both)
     assert agree[1] == "agree" and "6 determinations, 83.3% maladministration" in agree[0]
