@@ -151,28 +151,33 @@ def test_a_narrative_front_matter_problem_does_not_quote_the_value(tmp_path):
     ]
 
 
+def _row(measure, body, value, display, unit) -> dict:
+    """A 2023-24 measures row; ``body`` ``all`` is the landlord's total, else a body's row."""
+    return {
+        "landlord_id": "x",
+        "period_kind": "year",
+        "period": "2023-24",
+        "period_start": dt.date(2023, 4, 1),
+        "period_end": dt.date(2024, 3, 31),
+        "measure": measure,
+        "breakdown": "body" if body != "all" else "none",
+        "breakdown_value": body,
+        "view": "all",
+        "value": float(value),
+        "display": display,
+        "unit": unit,
+    }
+
+
+def _table(*rows) -> Measures:
+    return Measures(pl.DataFrame(list(rows), schema=_EMPTY_SCHEMA))
+
+
 def measures(determinations, rate):
-    rows = [
-        {
-            "landlord_id": "x",
-            "period_kind": "year",
-            "period": "2023-24",
-            "period_start": dt.date(2023, 4, 1),
-            "period_end": dt.date(2024, 3, 31),
-            "measure": measure,
-            "breakdown": "none",
-            "breakdown_value": "all",
-            "view": "all",
-            "value": float(value),
-            "display": display,
-            "unit": unit,
-        }
-        for measure, value, display, unit in [
-            ("ombudsman_determinations", determinations, str(determinations), "count"),
-            ("ombudsman_maladministration_rate", rate, f"{rate:.1f}", "percent"),
-        ]
-    ]
-    return Measures(pl.DataFrame(rows, schema=_EMPTY_SCHEMA))
+    return _table(
+        _row("ombudsman_determinations", "all", determinations, str(determinations), "count"),
+        _row("ombudsman_maladministration_rate", "all", rate, f"{rate:.1f}", "percent"),
+    )
 
 
 def letter(**kw):
@@ -269,41 +274,22 @@ def test_letter_is_compared_with_the_housing_ombudsmans_rows_only():
     5 were all the SPSO's (Scottish homes); the report said they agreed. The letter is the Housing
     Ombudsman's, so only its rows are compared."""
 
-    def row(measure, breakdown, value, display, unit):
-        return {
-            "landlord_id": "x",
-            "period_kind": "year",
-            "period": "2023-24",
-            "period_start": dt.date(2023, 4, 1),
-            "period_end": dt.date(2024, 3, 31),
-            "measure": measure,
-            "breakdown": "body" if breakdown != "all" else "none",
-            "breakdown_value": breakdown,
-            "view": "all",
-            "value": value,
-            "display": display,
-            "unit": unit,
-        }
-
-    def table(*rows) -> Measures:
-        return Measures(pl.DataFrame(list(rows), schema=_EMPTY_SCHEMA))
-
-    only_spso = table(
-        row("ombudsman_determinations", "all", 5.0, "5", "count"),
-        row("ombudsman_determinations", "spso", 5.0, "5", "count"),
-        row("ombudsman_maladministration_rate", "all", 50.0, "50.0", "percent"),
-        row("ombudsman_maladministration_rate", "spso", 50.0, "50.0", "percent"),
+    only_spso = _table(
+        _row("ombudsman_determinations", "all", 5.0, "5", "count"),
+        _row("ombudsman_determinations", "spso", 5.0, "5", "count"),
+        _row("ombudsman_maladministration_rate", "all", 50.0, "50.0", "percent"),
+        _row("ombudsman_maladministration_rate", "spso", 50.0, "50.0", "percent"),
     )
     line, status = reconcile_letter(letter(determinations=5), only_spso)
     assert status == "unexplained"
     assert "determinations: the letter 5, our table 0" in line
-    both = table(
-        row("ombudsman_determinations", "all", 11.0, "11", "count"),
-        row("ombudsman_determinations", "housing_ombudsman", 6.0, "6", "count"),
-        row("ombudsman_determinations", "spso", 5.0, "5", "count"),
-        row("ombudsman_maladministration_rate", "all", 79.2, "79.2", "percent"),
-        row("ombudsman_maladministration_rate", "housing_ombudsman", 83.3, "83.3", "percent"),
-        row("ombudsman_maladministration_rate", "spso", 70.0, "70.0", "percent"),
+    both = _table(
+        _row("ombudsman_determinations", "all", 11.0, "11", "count"),
+        _row("ombudsman_determinations", "housing_ombudsman", 6.0, "6", "count"),
+        _row("ombudsman_determinations", "spso", 5.0, "5", "count"),
+        _row("ombudsman_maladministration_rate", "all", 79.2, "79.2", "percent"),
+        _row("ombudsman_maladministration_rate", "housing_ombudsman", 83.3, "83.3", "percent"),
+        _row("ombudsman_maladministration_rate", "spso", 70.0, "70.0", "percent"),
     )
     agree = reconcile_letter(letter(determinations=6, maladministration_rate=83.3), both)
     assert agree[1] == "agree" and "6 determinations, 83.3% maladministration" in agree[0]
