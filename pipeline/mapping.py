@@ -132,6 +132,17 @@ class Mapping(_Strict):
     stages: dict[Literal[1, 2], dict[str, FieldSpec]] = Field(default_factory=dict)
     route: Route | None = None
 
+    @field_validator("stages", mode="before")
+    @classmethod
+    def _stage_numbers(cls, stages: object) -> object:
+        """Stage keys as numbers: ``"1":`` (quoted, as code keys are) is stage 1 too."""
+        if isinstance(stages, dict):
+            return {
+                int(k) if isinstance(k, str) and k.strip() in {"1", "2"} else k: v
+                for k, v in stages.items()
+            }
+        return stages
+
     @field_validator("date_formats")
     @classmethod
     def _formats_parse(cls, formats: list[str]) -> list[str]:
@@ -212,10 +223,25 @@ def _check_required(where: str, table: str, available: set[str]) -> list[str]:
 def _check(mapping: Mapping) -> list[str]:
     problems: list[str] = []
     shape = mapping.effective_shape
+    # a setting of the other format is a sign the mapping was copied and not finished
+    other_format = {"csv": ["sheet"], "xlsx": ["encoding", "delimiter"]}[mapping.format]
+    problems += [
+        f"key '{key}': not used for format {mapping.format}; remove it (or check 'format')"
+        for key in other_format
+        if key in mapping.model_fields_set
+    ]
     if mapping.shape is not None and mapping.target != "complaint":
         problems.append("key 'shape': only target complaint has a shape (wide or long)")
     if shape == "wide":
-        problems += _check_fields("columns", "complaint", mapping.columns)
+        complaint, stage_fields = mappable_fields("complaint"), mappable_fields("complaint_stage")
+        misplaced = [n for n in mapping.columns if n not in complaint and n in stage_fields]
+        problems += [
+            f"key 'columns.{name}': '{name}' belongs to a stage; in a wide mapping put it under "
+            f"'stages', once per stage (stages: {{1: {{{name}: ...}}, 2: {{{name}: ...}}}})"
+            for name in misplaced
+        ]
+        rest = {k: v for k, v in mapping.columns.items() if k not in misplaced}
+        problems += _check_fields("columns", "complaint", rest)
         for number, stage in mapping.stages.items():
             problems += _check_fields(f"stages.{number}", "complaint_stage", stage, {"stage"})
             if "received_date" not in stage:

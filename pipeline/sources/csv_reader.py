@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pipeline.sources.errors import IngestError, refuse_repeated_columns
+from pipeline.sources.errors import IngestError, header_names
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -379,10 +379,9 @@ def read_csv_text(
     )
     try:
         header_raw = pl.read_csv(io.BytesIO(data), n_rows=0, **options).columns
-        # Polars renames a repeated name 'X' to 'X_duplicated_0'.
+        # Polars renames a repeated name 'X' to 'X_duplicated_0'; the mapping calls it 'X (2)'.
         bases = [re.sub(r"_duplicated_\d+$", "", name) for name in header_raw]
-        refuse_repeated_columns(shown, bases, wanted)
-        by_name = {name.strip(): name for name in header_raw}
+        by_name = dict(zip(header_names(shown, bases, wanted), header_raw, strict=True))
         present = [by_name[c] for c in wanted if c in by_name]
         frame = pl.read_csv(
             io.BytesIO(data),

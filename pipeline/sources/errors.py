@@ -1,5 +1,9 @@
 """The error that stops a run: a file that cannot be read at all."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 
 class IngestError(RuntimeError):
     """A file cannot be read at all; the message names the file and the problem.
@@ -8,17 +12,50 @@ class IngestError(RuntimeError):
     """
 
 
-def refuse_repeated_columns(shown: str, header: list[str], wanted: list[str]) -> None:
-    """Stop when a mapped column is named more than once in ``header`` (names trimmed).
+def header_names(
+    shown: str, header: list[str], wanted: Sequence[str], first_column: int = 0
+) -> list[str]:
+    """The names a mapping uses for ``header``'s columns (trimmed; a repeated name numbered).
 
-    A mapped column named twice (or ' X' and 'X ') is ambiguous: refuse rather than read
-    whichever comes first, which may be a column of names or addresses.
+    A name the header repeats (``Outcome`` under stage 1 and again under stage 2, or ``' X'``
+    and ``'X '``) is ``Outcome (1)``, ``Outcome (2)``, ... in header order, so a mapping can say
+    which it means. A mapping naming the bare ``Outcome`` is refused rather than given whichever
+    comes first, which may be a column of names or addresses.
     """
     names = [name.strip() for name in header]
-    twice = [c for c in dict.fromkeys(wanted) if names.count(c) > 1]
+    counts = {name: names.count(name) for name in names}
+    seen: dict[str, int] = {}
+    numbered = []
+    for name in names:
+        if counts[name] > 1:
+            seen[name] = seen.get(name, 0) + 1
+            name = f"{name} ({seen[name]})"
+        numbered.append(name)
+    twice = [c for c in dict.fromkeys(wanted) if counts.get(c, 0) > 1]
     if twice:
-        listed = ", ".join(f"'{c}'" for c in twice)
-        raise IngestError(
-            f"{shown}: column {listed} appears more than once in the header; rename or "
-            "remove the extra column so it is clear which one the mapping means"
+        first = twice[0]
+        places = ", ".join(
+            _column_letter(first_column + i) for i, name in enumerate(names) if name == first
         )
+        raise IngestError(
+            f"{shown}: column {', '.join(repr(c) for c in twice)} appears more than once in the "
+            f"header (columns {places}); in the mapping write '{first} (1)' for the first, "
+            f"'{first} (2)' for the second, and so on, so it is clear which one is meant"
+        )
+    clash = [name for name in dict.fromkeys(numbered) if numbered.count(name) > 1]
+    if clash:
+        raise IngestError(
+            f"{shown}: the header has a column named '{clash[0]}' as well as repeated names "
+            "numbered that way; rename one of them in the export"
+        )
+    return numbered
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet column letters of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -77,12 +77,19 @@ ISSUE_COLUMNS = (
 
 
 # Values that cannot be personal data, kept as typed in quarantine.raw_value: a number (at most
-# nine digits before the point, so never a phone number), a date with or without a time, an
-# Excel error value, a yes/no token. Anything else is recorded by its shape only.
+# nine digits before the point, so never a phone number), a date with or without a time (in
+# figures, "2024-12-04", or with the month's name, "04-Dec-2024", "4 December 2024", "Dec 4,
+# 2024"), an Excel error value, a yes/no token. Anything else is recorded by its shape only.
+_MONTH_NAME = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_TIME_OF_DAY = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?\s*(?:[AaPp][Mm]|Z|[+-][0-9]{2}:?[0-9]{2})?)?"
 SAFE_RAW = (
     r"^(?:[£$€]?\s?[-+]?[£$€]?(?:[0-9]{1,3}(?:,[0-9]{3}){1,2}|[0-9]{1,9})(?:\.[0-9]{1,6})?"
-    r"|[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}"
-    r"(?:\.[0-9]*)?)?\s*(?:[AaPp][Mm]|Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    rf"|[0-9]{{1,4}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,4}}{_TIME_OF_DAY}"
+    rf"|[0-9]{{1,2}}[- /]{_MONTH_NAME}[- /][0-9]{{2,4}}{_TIME_OF_DAY}"
+    rf"|{_MONTH_NAME} [0-9]{{1,2}},? [0-9]{{4}}{_TIME_OF_DAY}"
     r"|#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|ERROR|GETTING_DATA)"
     r"|(?i:y|n|yes|no|true|false|t|f))$"
 )

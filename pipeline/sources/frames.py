@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,12 @@ class SourceFrame:
 
 
 def _missing_columns_error(
-    shown: str, missing: list[str], found: list[str], mapping_name: str, wanted: list[str]
+    shown: str,
+    missing: list[str],
+    found: list[str],
+    mapping_name: str,
+    wanted: list[str],
+    header_row: int,
 ) -> IngestError:
     """Which mapped columns are missing, and what may fix it, without quoting the header row.
 
@@ -61,8 +67,10 @@ def _missing_columns_error(
     names = ", ".join(f"'{c}'" for c in missing)
     noun = "column" if len(missing) == 1 else "columns"
     verb = "is" if len(missing) == 1 else "are"
-    hints = [f"{len(found)} column{'s' if len(found) != 1 else ''} found"]
-    candidates = [c for c in found if c not in wanted]
+    # a blank header cell is named column_<n> by the readers: a name, not a column found
+    named = [c for c in found if not re.fullmatch(r"column_\d+", c)]
+    hints = [f"{len(named)} named column{'s' if len(named) != 1 else ''} in row {header_row}"]
+    candidates = [c for c in named if c not in wanted]
     for name in missing:
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
         if close:
@@ -76,6 +84,12 @@ def _missing_columns_error(
                 f"delimiter: '{shown_delimiter}' in the mapping"
             )
             break
+    else:
+        if len(named) <= 2 < len(wanted) and not set(named) & set(wanted):
+            hints.append(
+                f"row {header_row} looks like a title, not the header: set header_row to the "
+                "row that holds the column names"
+            )
     return IngestError(
         f"{shown}: {noun} {names} named in {mapping_name} {verb} not in the header "
         f"({'; '.join(hints)}); check the column names and the mapping's header_row"
@@ -210,7 +224,9 @@ def read_source(
 
     missing = [c for c in wanted if c not in header]
     if missing:
-        raise _missing_columns_error(shown, missing, header, mapping_name, wanted)
+        raise _missing_columns_error(
+            shown, missing, header, mapping_name, wanted, mapping.header_row
+        )
     frame = raw.select(
         pl.col("__row").cast(pl.Int32),
         *[pl.col(column).alias(f"s{i}") for i, column in enumerate(wanted)],

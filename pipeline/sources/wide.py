@@ -71,7 +71,13 @@ def plan_records(mapping: Mapping, names: dict[str, str], ctx: Context) -> list[
         if name == "received_date" and name not in mapping.columns:
             # First contact: stage 1 received, or stage 2 when there is no stage 1 (SPSO).
             parts = [value_sql(s.fields["received_date"], ctx)[0] for s in stages]
-            fields[name] = FieldPlan(column=column, derived=f"least({', '.join(parts)})")
+            # named by the stages' columns, so a quarantine row says where to look
+            read_from = [s.fields["received_date"].source_name for s in stages]
+            fields[name] = FieldPlan(
+                column=column,
+                derived=f"least({', '.join(parts)})",
+                source_name=" or ".join(n for n in read_from if n) or None,
+            )
         else:
             fields[name] = field_plan("complaint", name, mapping.columns.get(name), names)
     complaint = RecordPlan("complaint", "complaint", fields, exists=own)

@@ -21,7 +21,7 @@ import polars as pl
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from pipeline.sources.errors import IngestError, refuse_repeated_columns
+from pipeline.sources.errors import IngestError, header_names
 
 # Calamine's text for a date-formatted cell; openpyxl gives a date, which the ingest reads as ISO.
 _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
@@ -77,19 +77,17 @@ def _with_error_cells(grid: pl.DataFrame, errors: list) -> pl.DataFrame:
     )
 
 
-def _header_names(cells: list[str | None], first_column: int) -> list[str]:
-    """Column names from the header cells; blank -> ``column_<n>``, repeats get ``_<n>``.
-
-    ``n`` is the sheet's column number (A = 1), whichever reader gave the cells.
-    """
-    header = [
-        cell.strip() if cell is not None else f"column_{first_column + i + 1}"
+def _header_names(
+    cells: list[str | None], first_column: int, shown: str = "", wanted: Sequence[str] = ()
+) -> list[str]:
+    """Column names from the header cells: blank -> ``column_<n>`` (``n`` the sheet's column
+    number, A = 1, whichever reader gave the cells); a repeated name numbered as
+    :func:`~pipeline.sources.errors.header_names` does (a mapped bare repeated name refused)."""
+    named = [
+        cell if cell is not None else f"column_{first_column + i + 1}"
         for i, cell in enumerate(cells)
     ]
-    return [
-        name if header.index(name) == i else f"{name}_{first_column + i + 1}"
-        for i, name in enumerate(header)
-    ]
+    return header_names(shown, named, wanted, first_column)
 
 
 def _leading_blanks(cells: list) -> int:
@@ -136,12 +134,21 @@ def read_xlsx_text(
             [_text(cell) for cell in row]
             for row in worksheet.iter_rows(max_row=header_row, values_only=True)
         ]
-        sheet_name = worksheet.title
+        sheet_name, sheet_names = worksheet.title, workbook.sheetnames
     finally:
         workbook.close()
     if len(top) < header_row or all(cell is None for cell in top[header_row - 1]):
-        raise IngestError(f"{shown}: row {header_row} (the header row) is empty")
-    refuse_repeated_columns(shown, [c for c in top[header_row - 1] if c is not None], list(wanted))
+        others = [name for name in sheet_names if name != sheet_name]
+        raise IngestError(
+            f"{shown}: row {header_row} (the header row) of sheet '{sheet_name}' is empty"
+            + (
+                f"; the workbook's other sheets are {', '.join(repr(n) for n in others)}: "
+                "name the one to read with the mapping's 'sheet'"
+                if others and sheet is None
+                else ": check the mapping's header_row"
+            )
+        )
+    _header_names(top[header_row - 1], 0, shown, wanted)  # a mapped repeated name stops here
     first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
     try:
         sheet = fastexcel.read_excel(data).load_sheet(sheet_name, header_row=None, dtypes="string")

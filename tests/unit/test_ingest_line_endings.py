@@ -191,7 +191,7 @@ def test_a_missing_column_message_never_quotes_the_header_row(tmp_path):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     message = str(caught.value)
     assert message.startswith(f"exports/{EXPORT}: columns 'Case Ref'")
-    assert "5 columns found" in message
+    assert "5 named columns in row 1" in message
     assert "Jean" not in message and "LE4" not in message
 
 

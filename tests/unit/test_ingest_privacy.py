@@ -86,6 +86,11 @@ def test_sql_and_python_hashes_agree():
         ("£1,250.50", "£1,250.50"),
         ("31/02/2024", "31/02/2024"),
         ("2024-04-01T10:00:00Z", "2024-04-01T10:00:00Z"),
+        ("04-Dec-2023", "04-Dec-2023"),
+        ("4 December 2023 14:30", "4 December 2023 14:30"),
+        ("Sept 4, 2023", "Sept 4, 2023"),
+        ("4 Decker 2023", "text, 13 characters"),  # not a month: could be anything
+        ("May Hall", "text, 8 characters"),
         ("#N/A", "#N/A"),
         ("£50 to Jean Hall", "text, 16 characters"),
         ("Jean Hall 07700 900123", "text, 22 characters"),

@@ -106,13 +106,13 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
         (
             ";".join(ws.WIDE_HEADER).encode() + b"\nC1;01/05/2024\n",
             r"exports/complaints_bad.csv: columns 'Case Ref', .* named in mappings/complaints.yaml "
-            r"are not in the header \(1 column found; the header seems to be separated by ';'",
+            r"are not in the header \(1 named column in row 1; the header seems to be separated by ';'",
         ),
         (
             b"Case Ref,Date Closed\nC1,01/05/2024\n",
             r"exports/complaints_bad.csv: columns 'Date Received', 'Complaint Type'.* named in "
-            r"mappings/complaints.yaml are not in the header \(2 columns found\); check the column "
-            r"names and the mapping's header_row",
+            r"mappings/complaints.yaml are not in the header \(2 named columns in row 1\); check the "
+            r"column names and the mapping's header_row",
         ),
     ],
     ids=["empty", "binary", "wrong-delimiter", "missing-columns"],
@@ -132,7 +132,7 @@ def test_one_missing_column_is_named(tmp_path):
     with pytest.raises(
         IngestError,
         match=r"^exports/complaints_x.csv: column 'Date Received' named in "
-        r"mappings/complaints.yaml is not in the header \(\d+ columns found\)",
+        r"mappings/complaints.yaml is not in the header \(\d+ named columns in row 1\)",
     ):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
 

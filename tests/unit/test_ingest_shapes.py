@@ -218,3 +218,86 @@ def test_same_complaint_in_two_files(tmp_path):
     assert _rules_by_row(con, "exports/complaints_2024.csv")[3] == {"duplicate_id_across_files"}
     loaded = {r[0] for r in con.execute("select complaint_id from complaint").fetchall()}
     assert _h("C001") in loaded and _h("C002") not in loaded
+
+
+def test_wide_shape_dates_named_by_month_and_first_contact_from_the_stages(tmp_path):
+    """A wide export whose complaint has no received date of its own: its first contact is the
+    earliest stage's, and a quarantine row about it names the stage columns it came from. A date
+    typed with the month's name ("05-Dec-2024") is kept as typed in raw_value, like 2024-12-05."""
+    ws._start_workspace(
+        tmp_path,
+        "c.yaml",
+        """\
+files: ["exports/c.csv"]
+format: csv
+target: complaint
+shape: wide
+date_formats: ["%d-%b-%Y", "%Y-%m-%d"]
+columns: {complaint_id: "Ref"}
+stages:
+  1: {received_date: "S1 Received", acknowledged_date: "S1 Acknowledged",
+      responded_date: "S1 Responded"}
+""",
+    )
+    (tmp_path / "exports" / "c.csv").write_text(
+        "Ref,S1 Received,S1 Acknowledged,S1 Responded\n"
+        "A1,05-Dec-2024,04-Dec-2024,10-Dec-2024\n"
+        "A2,2024-12-05,2024-12-04,2024-12-10\n"
+        "A3,02-Jun-2099,,\n"
+    )
+    con, summary = _ingest(tmp_path)
+    assert summary.reconciles
+    rows = con.execute(
+        "select source_row, target_table, column_name, rule, raw_value from quarantine "
+        "order by source_row, target_table"
+    ).fetchall()
+    assert (2, "complaint_stage", "S1 Acknowledged", "ack_before_receipt", "04-Dec-2024") in rows
+    assert (3, "complaint_stage", "S1 Acknowledged", "ack_before_receipt", "2024-12-04") in rows
+    future = [r for r in rows if r[0] == 4 and r[1] == "complaint"]
+    assert future == [(4, "complaint", "S1 Received", "date_in_future", None)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_repeated_header_name_is_mapped_by_its_number(tmp_path, fmt):
+    """Wide exports often head stage 1's and stage 2's columns alike ("Outcome" twice): the
+    mapping names them "Outcome (1)" and "Outcome (2)"; the bare "Outcome" is refused with that
+    advice, never read from whichever comes first."""
+    import openpyxl
+
+    from pipeline.sources.errors import IngestError
+
+    header = ["Ref", "Received", "Outcome", "Escalated", "Outcome"]
+    rows = [["A1", "05/12/2024", "Upheld", "06/01/2025", "Not upheld"]]
+    path = tmp_path / "exports" / f"c.{fmt}"
+    mapping = f"""\
+files: ["exports/c.{fmt}"]
+format: {fmt}
+target: complaint
+shape: wide
+columns: {{complaint_id: "Ref"}}
+stages:
+  1: {{received_date: "Received", outcome: {{column: "Outcome (1)", codes: {{Upheld: upheld}}}}}}
+  2: {{received_date: "Escalated",
+      outcome: {{column: "Outcome (2)", codes: {{"Not upheld": not_upheld}}}}}}
+"""
+    ws._start_workspace(tmp_path, "c.yaml", mapping)
+    if fmt == "csv":
+        path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n")
+    else:
+        book = openpyxl.Workbook()
+        for r in [header, *rows]:
+            book.active.append(r)
+        book.save(path)
+    con, summary = _ingest(tmp_path)
+    assert summary.reconciles
+    assert con.execute("select stage, outcome from complaint_stage order by 1").fetchall() == [
+        (1, "upheld"),
+        (2, "not_upheld"),
+    ]
+    (tmp_path / "mappings" / "c.yaml").write_text(mapping.replace('"Outcome (2)"', '"Outcome"'))
+    with pytest.raises(
+        IngestError,
+        match=r"column 'Outcome' appears more than once in the header \(columns C, E\); in the "
+        r"mapping write 'Outcome \(1\)' for the first, 'Outcome \(2\)' for the second",
+    ):
+        _ingest(tmp_path)

@@ -90,6 +90,19 @@ def test_good_mapping_and_workspace_listing(tmp_path):
             r"key 'route.values.Petition.set.kind': value 'petitions' is not allowed",
         ),
         (("  1:\n    received_date", "  3:\n    received_date"), r"key 'stages.3"),
+        (
+            ("shape: wide", 'shape: wide\nsheet: "Complaints"'),
+            r"key 'sheet': not used for format csv; remove it \(or check 'format'\)",
+        ),
+        (
+            ("shape: wide", 'shape: wide\nformat: xlsx\ndelimiter: ";"'),
+            r"key 'delimiter': not used for format xlsx",
+        ),
+        (
+            ("  regime: {value: eng}", '  regime: {value: eng}\n  responded_date: "Closed"'),
+            r"key 'columns.responded_date': 'responded_date' belongs to a stage; in a wide "
+            r"mapping put it under 'stages'",
+        ),
     ],
 )
 def test_bad_mapping_names_file_and_key(tmp_path, change, message):
@@ -120,3 +133,9 @@ def test_long_needs_stage_and_unquoted_number_keys_are_text():
         }
     )
     assert mapping.columns["stage"].codes == {"1": 1, "2": 2}
+
+
+def test_stage_keys_may_be_quoted(tmp_path):
+    """``"1":`` is stage 1, as code keys are quoted elsewhere in a mapping."""
+    path = _write(tmp_path, GOOD.replace("  1:\n    received_date", '  "1":\n    received_date'))
+    assert list(load_mapping(path, tmp_path).stages) == [1]

@@ -144,3 +144,31 @@ def test_a_workbook_replaced_while_it_is_read_loads_the_version_it_hashed(tmp_pa
     (file,) = summary.files
     assert file.sha256 == hashlib.sha256(original).hexdigest()
     assert (file.rows_in, file.rows_loaded, file.rows_quarantined) == (4, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            ('sheet: "Complaints Report"\n', ""),
+            r"row 4 \(the header row\) of sheet 'Notes' is empty; the workbook's other sheets are "
+            r"'Complaints Report': name the one to read with the mapping's 'sheet'",
+        ),
+        (
+            ("header_row: 4", "header_row: 1"),
+            r"not in the header \(1 named column in row 1; row 1 looks like a title, not the "
+            r"header: set header_row to the row that holds the column names\)",
+        ),
+    ],
+    ids=["first-sheet-is-a-cover", "title-row-as-header"],
+)
+def test_a_wrong_sheet_or_header_row_says_what_to_set(tmp_path, change, problem):
+    """The report's cover sheet read for want of ``sheet``, or its title row taken for the header:
+    the message says which sheet and row were read and which key to set."""
+    root = ws.xlsx_workspace(tmp_path)
+    mapping = root / "mappings" / "homemaster.yaml"
+    old, new = change
+    assert old in mapping.read_text()
+    mapping.write_text(mapping.read_text().replace(old, new))
+    with pytest.raises(IngestError, match=problem):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
