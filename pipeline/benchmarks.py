@@ -61,6 +61,10 @@ SIZE_BANDS = (
     ("25,000+", 25_000),
 )
 ALL_BANDS = "all"
+# Landlords a comparison needs: with fewer, the "median" and "quartiles" are one or two
+# landlords' own figures (the RSH's combined-stock rows have 2 landlords in 2024/25), so only the
+# number compared is written and the report says there are too few to compare.
+MIN_LANDLORDS_COMPARED = 5
 BENCHMARK_PREFIX = "benchmark_"
 
 
@@ -399,7 +403,9 @@ def benchmark_measure_rows(
     ``stock_type``, view ``regulator``) this gives, for the sector (``all``) and for the landlord's
     size band: ``benchmark_<M>_q1``, ``_median``, ``_q3``, ``_n`` and ``benchmark_<M>_position``
     (value = percentile, display = label), with breakdown ``stock_type`` and view ``sector_all`` or
-    ``sector_band``. A ``benchmark_size_band`` row (display = the band) says which band was used and
+    ``sector_band``; with fewer than :data:`MIN_LANDLORDS_COMPARED` landlords, only ``_n``. A
+    ``benchmark_size_band`` row (display = the band, value = the homes owned) says which band was
+    used and
     a ``benchmark_sector_year`` row which edition (display ``2024/25``; value = years between the
     landlord's year and the edition's, 0 for the same year; null and display ``none`` when no
     edition that early is published, and then there are no other rows).
@@ -423,7 +429,8 @@ def benchmark_measure_rows(
     """
     period = ReportingYear.parse(year)
     sector_year = sector_year or sector_year_for(period.key)
-    band = size_band(homes_owned(con, landlord_id, period.key) or 0)
+    homes = homes_owned(con, landlord_id, period.key) or 0
+    band = size_band(homes)
     base = {
         "landlord_id": landlord_id,
         "period_kind": "year",
@@ -452,7 +459,7 @@ def benchmark_measure_rows(
             "measure": f"{BENCHMARK_PREFIX}size_band",
             "view": "sector_band",
             "denominator": None,
-            "value": None,
+            "value": float(homes),  # the homes owned the band was chosen by
             "display": f"{band} homes",
             "unit": "label",
         },
@@ -479,7 +486,8 @@ def benchmark_measure_rows(
             except KeyError:
                 continue
             common = {**base, "breakdown_value": stock_type, "view": view}
-            for stat in ("q1", "median", "q3"):
+            comparable = pos.n >= MIN_LANDLORDS_COMPARED
+            for stat in ("q1", "median", "q3") if comparable else ():
                 figure = getattr(pos, stat)
                 rows.append(
                     {
@@ -505,6 +513,8 @@ def benchmark_measure_rows(
                     "unit": "landlords",
                 }
             )
+            if not comparable:
+                continue
             rows.append(
                 {
                     **common,
@@ -603,6 +613,7 @@ def write_benchmark_history(
 __all__ = [
     "ALL_BANDS",
     "MEASURES",
+    "MIN_LANDLORDS_COMPARED",
     "SIZE_BANDS",
     "Position",
     "available_years",

@@ -45,6 +45,22 @@ def _band(ctx) -> str | None:
     return None if row is None else row["display"]
 
 
+def _band_words(ctx) -> str:
+    """`` and landlords of our size (2,500-9,999 homes)``; a landlord under 1,000 homes is told
+    it is compared with the smallest band, since smaller landlords do not report to the RSH."""
+    row = _row(ctx, "benchmark_size_band", ctx.year, view="sector_band")
+    if row is None:
+        return ""
+    homes = row["value"]
+    if homes is not None and homes < 1_000:
+        return (
+            f" and the smallest size band in the RSH's data ({row['display']}; we own "
+            f"{homes:,.0f}, and landlords with fewer than 1,000 homes do not report their "
+            "measures to the RSH)"
+        )
+    return f" and landlords of our size ({row['display']})"
+
+
 def sector_source(ctx) -> str:
     """One sentence: which year's RSH data the sector figures are, and the landlord's size band.
 
@@ -68,8 +84,7 @@ def sector_source(ctx) -> str:
             f"Sector figures for {year['display']}, the latest published (the RSH has not yet "
             f"published {ctx.year.label})"
         )
-    band = _band(ctx)
-    size = f" and landlords of our size ({band})" if band else ""
+    size = _band_words(ctx)
     return (
         f"{lead}: RSH Tenant Satisfaction Measures {year['display']} full data, all landlords"
         f"{size}; the number of landlords compared is beside each figure."
@@ -90,21 +105,37 @@ def sector_caption(ctx) -> str:
 
 def _with_peers(ctx, measure: str, stock: str, view: str) -> str:
     median = _row(ctx, f"benchmark_{measure}_median", ctx.year, "stock_type", stock, view)
-    if median is None:
-        return NOT_AVAILABLE
     peers = _row(ctx, f"benchmark_{measure}_n", ctx.year, "stock_type", stock, view)
+    if median is None:
+        return _too_few(peers)
     return figure(median) + ("" if peers is None else f" ({figure(peers)})")
+
+
+def _too_few(peers: dict | None, *, short: bool = False) -> str:
+    """What stands for a median or position the benchmark step did not write: too few landlords
+    published the figure (see MIN_LANDLORDS_COMPARED), or no comparison at all."""
+    if peers is None:
+        return NOT_AVAILABLE
+    return f"{'too few' if short else 'too few landlords to compare'} ({figure(peers)})"
+
+
+def _position(ctx, measure: str, stock: str, view: str, period=None) -> str:
+    position = _row(
+        ctx, f"benchmark_{measure}_position", period or ctx.year, "stock_type", stock, view
+    )
+    if position is not None:
+        return figure(position)
+    return _too_few(
+        _row(ctx, f"benchmark_{measure}_n", period or ctx.year, "stock_type", stock, view)
+    )
 
 
 def sector_cells(ctx, measure: str, stock: str) -> list[str]:
     """The executive summary's sector cells for one measure (see :data:`SECTOR_COLUMNS`)."""
-    position = _row(
-        ctx, f"benchmark_{measure}_position", ctx.year, "stock_type", stock, "sector_all"
-    )
     return [
         _with_peers(ctx, measure, stock, "sector_all"),
         _with_peers(ctx, measure, stock, "sector_band"),
-        NOT_AVAILABLE if position is None else figure(position),
+        _position(ctx, measure, stock, "sector_all"),
     ]
 
 
@@ -170,9 +201,6 @@ def _year_table(ctx, section: Section, stock: str) -> None:
     records = []
     for measure in HEADLINE:
         own = _row(ctx, measure, ctx.year, "stock_type", stock, "regulator")
-        band_position = _row(
-            ctx, f"benchmark_{measure}_position", ctx.year, "stock_type", stock, "sector_band"
-        )
         cells = sector_cells(ctx, measure, stock)
         records.append(
             [
@@ -181,7 +209,7 @@ def _year_table(ctx, section: Section, stock: str) -> None:
                 cells[0],
                 cells[2],
                 cells[1],
-                NOT_AVAILABLE if band_position is None else figure(band_position),
+                _position(ctx, measure, stock, "sector_band"),
             ]
         )
     frame = pl.DataFrame(
@@ -239,11 +267,10 @@ def _history_table(ctx, section: Section, stock: str) -> list[str]:
                     )
                     position = position if row is None else row["display"]
                 peers = cells.get((period, f"benchmark_{measure}_n"))
-                line.append(
-                    NOT_AVAILABLE
-                    if position is None
-                    else position + ("" if peers is None else f" (of {peers})")
-                )
+                if position is None:
+                    line.append(NOT_AVAILABLE if peers is None else f"too few (of {peers})")
+                else:
+                    line.append(position + ("" if peers is None else f" (of {peers})"))
             rows.append([MEASURE_NAMES[measure], *line])
         labels = [ReportingYear.parse(p).label for p in years]
         if not used:  # no year has RSH data: the text says so, a table of blanks would not help

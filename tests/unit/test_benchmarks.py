@@ -188,3 +188,29 @@ def test_benchmark_rows_are_written_into_measures_idempotently():
     )
     assert band_median["value"].item() == _stat("CH01_1", band="2,500-9,999")["median"]
     assert rows.filter(pl.col("measure").str.contains("TP09")).is_empty()
+
+
+def test_too_few_landlords_give_the_number_compared_and_no_quartiles():
+    """The RSH's combined-stock CH01 rows hold 2 landlords: their "median" would be one of them,
+    so only the number compared is written (the report then says there are too few)."""
+    con = duckdb.connect()
+    con.execute(MEASURES_DDL)
+    con.execute(
+        "create table stock (landlord_id varchar, year_end date, stock_type varchar,"
+        " country varchar, units_owned integer)"
+    )
+    con.execute("insert into stock values ('x', '2025-03-31', 'lcra', 'eng', 3000)")
+    start, end = dt.date(2024, 4, 1), dt.date(2025, 3, 31)
+    con.execute(
+        "insert into measures values ('x', 'year', '2024-25', ?, ?, 'CH01_1', 'stock_type',"
+        " 'combined', 'regulator', 180, 3000, 60.0, '60.0', 'per_1000')",
+        [start, end],
+    )
+    write_benchmark_measures(con, "x", "2024-25")
+    rows = con.sql(
+        "select measure, view, value from measures where measure like 'benchmark_CH01_1_%'"
+        " order by all"
+    ).fetchall()
+    assert _stat("CH01_1", stock_type="combined")["n"] < benchmarks.MIN_LANDLORDS_COMPARED
+    # (no combined-stock landlord at all in this one's size band: no band row either)
+    assert rows == [("benchmark_CH01_1_n", "sector_all", 2.0)]

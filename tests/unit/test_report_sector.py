@@ -145,3 +145,16 @@ def test_a_report_of_an_added_years_edition_shows_that_years_quartiles(
     median = lcra_sector(con, "benchmark_CH02_1_median", "2023-24")
     assert f"{median} (352)" in headline
     assert edition("2023-24").attribution in texts(sections["sector"])
+
+
+def test_a_landlord_under_1000_homes_is_told_which_band_it_is_compared_with(sample, tmp_path):
+    """The RSH's smallest band is 1,000-2,499 homes (smaller landlords do not report to it): a
+    703-home landlord is not told those are 'landlords of our size'."""
+    con, landlord = sample
+    homes = con.execute("select count(*) from stock").fetchone()[0]
+    con.execute("update stock set units_owned = ?", [700 // homes])
+    write_benchmark_history(con, landlord.landlord_id, "2024-25")
+    summary = texts(sections_of(con, landlord, "2024-25", tmp_path)["summary"])[0]
+    assert "landlords of our size" not in summary
+    assert "the smallest size band in the RSH's data (1,000-2,499 homes; we own" in summary
+    assert "landlords with fewer than 1,000 homes do not report their measures to the RSH" in summary
