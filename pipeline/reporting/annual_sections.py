@@ -6,6 +6,8 @@ returns a :class:`Section` and shows only what applies to the landlord (issue 16
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from pipeline.config import Landlord
@@ -219,15 +221,6 @@ def _by_handler(ctx: ReportContext, section: Section) -> None:
 NOT_AVAILABLE_CELL = "–"
 
 
-def _version_in_force(landlord: Landlord, day):
-    versions = sorted(landlord.policy_versions, key=lambda v: v.effective_from)
-    current = versions[0] if versions else None
-    for version in versions:
-        if version.effective_from <= day:
-            current = version
-    return current
-
-
 def heat_network_text(ctx: ReportContext) -> str | None:
     """Who falls under Ofgem's heat-network rules this year, in words, with both counts: every
     heat-network complaint received, and those received once the rules applied (the measures)."""
@@ -271,19 +264,57 @@ def care_text(ctx: ReportContext) -> str | None:
         routes.append("the Local Government and Social Care Ombudsman (England)")
     if "sct" in ctx.landlord.regimes:
         routes.append("the Care Inspectorate (Scotland)")
-    version = _version_in_force(ctx.landlord, y.end)
-    outside = version is not None and "care" in version.outside_tsm_service_areas
-    count = (
-        "Our policy keeps them outside the tenant satisfaction measures (CH01, CH02): they are "
-        "reported here apart."
-        if outside
-        else "Our policy counts tenants' care complaints in England in the tenant satisfaction "
-        "measures (CH01, CH02) like any other complaint."
-    )
+    spans = _care_spans(ctx.landlord, y)
+    if len(spans) > 1:  # the policy changed during the year: each version's rule, with its dates
+        parts = [
+            f"from {start:%-d %B %Y} to {end:%-d %B %Y} "
+            + ("kept outside them" if outside else "counted in them like any other complaint")
+            for start, end, outside in spans
+        ]
+        out = m.get("outside_tsm", y, "service_area", "care")
+        count = (
+            "Our policy changed during the year: tenants' care complaints in England were "
+            f"{'; '.join(parts)} in the tenant satisfaction measures (CH01, CH02). "
+            f"{'None' if out is None else shown(out)} of the stages "
+            f"{'was' if out is not None and out['value'] == 1 else 'were'} received while the "
+            "policy kept them outside; they are reported here apart."
+        )
+    elif spans and spans[0][2]:
+        count = (
+            "Our policy keeps them outside the tenant satisfaction measures (CH01, CH02): they "
+            "are reported here apart."
+        )
+    else:
+        count = (
+            "Our policy counts tenants' care complaints in England in the tenant satisfaction "
+            "measures (CH01, CH02) like any other complaint."
+        )
     return (
         f"Care complaints: {shown(care)} stages in {y.label}. A resident still unhappy after our "
         f"final response may go to {' or '.join(routes)}. {count}"
     )
+
+
+def _care_spans(landlord: Landlord, year) -> list[tuple]:
+    """``(first day, last day, outside the TSMs)`` of each run of the year under one care rule,
+    from the policy versions in force during it (one span when the rule did not change)."""
+    spans: list[list] = []
+    versions = sorted(landlord.policy_versions, key=lambda v: v.effective_from)
+    for index, version in enumerate(versions):
+        ends = (
+            versions[index + 1].effective_from - dt.timedelta(days=1)
+            if index + 1 < len(versions)
+            else year.end
+        )
+        start, end = max(version.effective_from, year.start), min(ends, year.end)
+        if start > end:
+            continue
+        outside = "care" in version.outside_tsm_service_areas
+        if spans and spans[-1][2] == outside:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end, outside])
+    return [tuple(span) for span in spans]
 
 
 def heat_and_care(ctx: ReportContext) -> Section | None:

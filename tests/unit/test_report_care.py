@@ -1,0 +1,61 @@
+"""The annual report's care-complaints sentence follows the policy versions in force in the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.measures.testing import code_landlord, code_policy_version
+from pipeline.periods import ReportingYear
+from pipeline.reporting.annual import ReportContext
+from pipeline.reporting.annual_sections import care_text
+from pipeline.reporting.data import Measures
+from pipeline.reporting.trace import plain
+from tests.unit.test_measures_populations import build, complaint, s1
+
+D = dt.date
+YEAR = ReportingYear.parse("2024-25")
+RECEIVED = (D(2024, 6, 3), D(2024, 9, 2), D(2025, 2, 3))  # the last after the policy change
+
+
+def _care_text(versions) -> str:
+    landlord = code_landlord(policy_versions=versions)
+    complaints = [
+        complaint(f"c{i}", day, service_area="care", tenure="lcra")
+        for i, day in enumerate(RECEIVED)
+    ]
+    stages = [s1(f"c{i}", day) for i, day in enumerate(RECEIVED)]
+    con = build(complaints, stages, landlord)
+    frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
+    return plain(care_text(ReportContext(con, landlord, YEAR, Measures(frame), False)))
+
+
+@pytest.mark.parametrize(
+    ("outside", "words"),
+    [
+        ([], "Our policy counts tenants' care complaints in England in the tenant satisfaction"),
+        (["care"], "Our policy keeps them outside the tenant satisfaction measures"),
+    ],
+)
+def test_one_rule_all_year(outside, words):
+    text = _care_text([code_policy_version(outside_tsm_service_areas=outside)])
+    assert text.startswith("Care complaints: 3 stages in 2024/25.")
+    assert words in text
+
+
+def test_a_policy_change_during_the_year_is_told_with_its_dates_and_count():
+    """Housing 21's care complaints count in the TSMs until its current policy (27 January 2026)
+    puts them outside: the report said the whole year's were outside."""
+    text = _care_text(
+        [
+            code_policy_version(outside_tsm_service_areas=[]),
+            code_policy_version(effective_from=D(2025, 1, 27), outside_tsm_service_areas=["care"]),
+        ]
+    )
+    assert "keeps them outside" not in text
+    assert (
+        "from 1 April 2024 to 26 January 2025 counted in them like any other complaint; from 27 "
+        "January 2025 to 31 March 2025 kept outside them in the tenant satisfaction measures"
+    ) in text
+    assert "1 of the stages was received while the policy kept them outside" in text
