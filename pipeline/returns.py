@@ -28,6 +28,7 @@ import xlsxwriter
 
 from pipeline.config import Landlord
 from pipeline.io import atomic_write_bytes, safe_cell
+from pipeline.measures import resolve_data_cut
 from pipeline.periods import ReportingYear
 from pipeline.rounding import round_half_up
 from pipeline.rsh.editions import dictionary_year_for, edition
@@ -196,7 +197,26 @@ def tsm_return_fields(
             return None
         return found.get((measure, stock, "regulator"))
 
-    fields: list[ReturnField] = [_edition_line(period.key, used)]
+    fields: list[ReturnField] = [
+        _edition_line(period.key, used),
+        # whose return and which year, so a file read on its own says both
+        ReturnField("About this return", "", "", "Landlord", landlord.name),
+        ReturnField(
+            "About this return",
+            "",
+            "",
+            "RSH registration number",
+            landlord.rsh_registration or "not given in landlord.yaml",
+        ),
+        ReturnField("About this return", "", "", "Reporting year", period.label),
+        ReturnField(
+            "About this return",
+            "",
+            "",
+            "Data taken from the case system on",
+            f"{resolve_data_cut(landlord):%-d %B %Y}",
+        ),
+    ]
     for suffix, stock in STOCK_SUFFIX.items():
         values = _stock_values(get, stock)
         for section, family in (

@@ -216,6 +216,15 @@ def test_a_return_without_its_years_edition_says_whose_fields_it_has(landlord_db
         first = next(csv.DictReader(handle))
     assert first["section"] == "About this return" and first["value"] == "2024/25"
     assert "no 2023/24 edition has been added" in first["description"]
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        about = {
+            r["description"]: r["value"]
+            for r in csv.DictReader(handle)
+            if r["section"] == "About this return"
+        }
+    # the file says whose return it is and for which year, read on its own
+    assert about["Reporting year"] == "2023/24"
+    assert about["Landlord"] == landlord().name
     assert {f"{f}_LCRA" for f in EXTENSION_FIELDS} <= {
         f.field_code for f in tsm_return_fields(landlord_db, landlord(), "2023-24")
     }

@@ -87,7 +87,7 @@ def test_tsm_return_asset_writes_both_files_with_headlines(tmp_path):
     assert result.metadata["CH01_1_Calculated_Value_LCRA"] == "55.0"
     assert result.metadata["CH02_1_Calculated_Value_LCRA"] == "90.0"
     # 3 stock types x (CH01/CH02 x 2 stages x 3 + Stg 4 + TP09 filter 2 + TP09 6) + the summary
-    assert result.metadata["row_count"] == 1 + 3 * 24 + 1  # + the edition line
+    assert result.metadata["row_count"] == 5 + 3 * 24 + 1  # + the edition and identity lines
 
 
 def test_arc_return_asset_only_for_scottish_stock(tmp_path):
