@@ -35,7 +35,6 @@ from pipeline.reporting.labels import (
     in_sentence,
     in_time_name,
     label,
-    shown_text,
 )
 from pipeline.reporting.precision import margin_text, meets_text
 from pipeline.reporting.regime_blocks import REGIMES, has_both_regimes, regime_volume_blocks
@@ -642,54 +641,26 @@ def learning(ctx: ReportContext) -> Section:
         ),
         empty=f"Learning: {NOT_AVAILABLE}.",
     )
-    improvements = learning_actions(ctx.con, ctx.landlord.landlord_id, y, ctx.published)
+    # the learning summary's list, so both documents show the same changes, counts and status
+    from pipeline.measures import resolve_data_cut
+    from pipeline.reporting.committee import as_of_date
+    from pipeline.reporting.residents import changes_made  # residents imports this module
+
+    as_of = as_of_date(y, resolve_data_cut(ctx.landlord))
+    improvements = changes_made(
+        ctx.con, ctx.landlord.landlord_id, y, as_of, published=ctx.published
+    )
     if improvements.height:
         section.add_table(
             data_table(
                 "tbl-improvements",
-                "Service improvements and the complaints behind them",
+                f"Service improvements and the complaints behind them, as on {as_of:%-d %B %Y}",
                 improvements,
+                note="Each change listed once (the same change made for several complaints is "
+                "one line); those not finished by the date set are overdue.",
             )
         )
     return section
-
-
-def learning_actions(
-    con: duckdb.DuckDBPyConnection, landlord_id: str, period: Period, published: bool
-) -> pl.DataFrame:
-    """Improvements raised or completed in ``period``: theme, what changed, linked complaint counts.
-
-    Only counts of linked complaints are shown, never case details. Descriptions are written for
-    residents (the learning.csv contract) and are escaped like all text.
-    """
-    if not table_exists(con, "learning_action"):
-        return pl.DataFrame()
-    frame = query_frame(
-        con,
-        """
-        select theme, description, coalesce(len(linked_complaint_ids), 0) as linked,
-               due_date, completed_date
-        from learning_action
-        where landlord_id = ?
-          and (raised_date between ? and ? or completed_date between ? and ?)
-        order by theme, raised_date, action_ref
-        """,
-        [landlord_id, period.start, period.end, period.start, period.end],
-    )
-    if published:  # counts of complaints behind each improvement: the central rule
-        frame = suppression.suppress_table(frame, ["linked"])
-    linked = pl.col("linked").cast(pl.String)
-    return frame.select(
-        pl.col("theme").alias("Theme"),
-        shown_text("description").alias("What changed"),
-        linked.alias("Linked complaints"),
-        pl.when(pl.col("completed_date").is_not_null())
-        .then(pl.lit("Completed ") + pl.col("completed_date").dt.strftime("%-d %B %Y"))
-        .when(pl.col("due_date").is_not_null())
-        .then(pl.lit("Due ") + pl.col("due_date").dt.strftime("%-d %B %Y"))
-        .otherwise(pl.lit("In progress"))
-        .alias("Status"),
-    )
 
 
 def compliments(ctx: ReportContext) -> Section:
