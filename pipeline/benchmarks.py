@@ -17,7 +17,7 @@ alternatives do not: the median of the *published, rounded* CH01 stage 2 values 
 gives a CH01 stage 1 median of 53.5.
 
 **Which year.** A landlord's year is compared with that year's RSH edition, else the latest earlier
-one (the report says so: "sector figures for 2023/24, the latest published"), never a later one;
+one (the report says so: "sector figures for 2023/24, the latest RSH data this report holds"), never a later one;
 with no edition that early there is no comparison. Editions are extracted with ``complaints rsh
 add`` (:mod:`pipeline.rsh`). Every comparison carries its data year, size band and number of peers
 (``benchmark_sector_year``, ``benchmark_size_band``, ``benchmark_<M>_n``).

@@ -5,7 +5,7 @@ Every figure is a ``benchmark_*`` row of the ``measures`` table (written by
 of landlords compared, the position label, which RSH edition was used (``benchmark_sector_year``)
 and the size band (``benchmark_size_band``). Beside every comparison the report prints the data
 year, the size band and the number of landlords compared, says when the figures are an earlier
-year's ("sector figures for 2023/24, the latest published"), and carries the Open Government
+year's ("sector figures for 2023/24, the latest RSH data this report holds"), and carries the Open Government
 Licence attribution of each RSH edition used (data/rsh/LICENCE.md).
 
 The executive summary uses :func:`sector_cells`, :data:`SECTOR_COLUMNS`, :func:`sector_caption`
@@ -66,28 +66,46 @@ def sector_source(ctx) -> str:
 
     ``"Sector figures: RSH Tenant Satisfaction Measures 2024/25 full data, all landlords and
     landlords of our size (2,500-9,999 homes); the number of landlords compared is beside each
-    figure."`` For an earlier year's data: ``"Sector figures for 2023/24, the latest published
-    (the RSH has not yet published 2024/25): ..."``; with none: ``"No RSH sector figures for 2023/24 or an earlier year have been
-    published, so no sector comparison is made."``
+    figure."`` For an earlier year's data: ``"Sector figures for 2024/25, the latest RSH data
+    this report holds (none for 2025/26 has been added): ..."``; with none, the RSH's first TSM
+    year (2023/24) or no data added for the year (:func:`no_sector_data`).
+
+    The product cannot know what the RSH has published since its data was added, so it says
+    what it holds, never what the RSH has or has not published after 2023/24.
     """
     year = sector_year(ctx)
     if year is None:  # the benchmark step has not run for this year
         return f"Sector figures: {NOT_AVAILABLE}."
     if year["value"] is None:
-        return (
-            f"No RSH sector figures for {ctx.year.label} or an earlier year have been published, "
-            "so no sector comparison is made."
-        )
+        return no_sector_data(ctx.year) + " so no sector comparison is made."
     lead = "Sector figures"
     if year["value"] > 0:
         lead = (
-            f"Sector figures for {year['display']}, the latest published (the RSH has not yet "
-            f"published {ctx.year.label})"
+            f"Sector figures for {year['display']}, the latest RSH data this report holds (none "
+            f"for {ctx.year.label} has been added)"
         )
     size = _band_words(ctx)
     return (
         f"{lead}: RSH Tenant Satisfaction Measures {year['display']} full data, all landlords"
         f"{size}; the number of landlords compared is beside each figure."
+    )
+
+
+# The first year of the tenant satisfaction measures (the RSH's standard took effect on 1 April
+# 2023); no sector data exists for an earlier year.
+FIRST_TSM_YEAR = "2023-24"
+
+
+def no_sector_data(year: ReportingYear) -> str:
+    """Why a year has no sector figures: before the TSMs began, or no edition added for it."""
+    if year.key < FIRST_TSM_YEAR:
+        return (
+            f"The tenant satisfaction measures began in 2023/24: there are no sector figures for "
+            f"{year.label},"
+        )
+    return (
+        f"No RSH sector figures for {year.label} or an earlier year have been added to this "
+        "report's data (an analyst adds an edition with 'complaints rsh add'),"
     )
 
 
@@ -99,7 +117,7 @@ def sector_caption(ctx) -> str:
     if year["value"] is None:
         return "no RSH data for this year"
     band = _band(ctx)
-    latest = ", the latest published" if year["value"] > 0 else ""
+    latest = ", the latest held" if year["value"] > 0 else ""
     return f"RSH {year['display']} data{latest}" + (f"; size band {band}" if band else "")
 
 
@@ -246,7 +264,13 @@ def _history_table(ctx, section: Section, stock: str) -> list[str]:
         data_year: dict[str, str] = {}
         for period, measure, text, value in history.iter_rows():
             if measure == "benchmark_sector_year":
-                data_year[period] = "none published" if value is None else text
+                data_year[period] = (
+                    text
+                    if value is not None
+                    else "none (before the TSMs)"
+                    if period < FIRST_TSM_YEAR
+                    else "not added"
+                )
                 if value is not None:
                     used.append(text)
             else:
@@ -280,7 +304,7 @@ def _history_table(ctx, section: Section, stock: str) -> list[str]:
                 "tbl-sector-history",
                 f"Our position among all landlords over the years, {label(stock)}",
                 pl.DataFrame(rows, schema=["Measure", *labels], orient="row"),
-                note="Each year against that year's RSH data, or the latest published before it "
+                note="Each year against that year's RSH data, or the latest held before it "
                 "(never a later year). CH01 is placed by the rate without judging it.",
                 align_right=[],
             )

@@ -8,7 +8,7 @@ deployments that keep the regulator's data elsewhere).
 Which edition a landlord's year uses:
 
 - **benchmarks** (:func:`sector_year_for`): the same year's edition, else the latest earlier one
-  (the report then says "sector figures for 2023/24, the latest published"); never a later one;
+  (the report then says "sector figures for 2023/24, the latest RSH data this report holds"); never a later one;
 - **the TSM return's field codes** (:func:`dictionary_year_for`): the same year's Data Dictionary,
   else the latest earlier one, else the earliest later one, and the return says which it used.
 """

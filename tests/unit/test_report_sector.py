@@ -75,7 +75,7 @@ def test_the_quartile_position_over_the_years(sample, tmp_path):
     # The sample has 2023-24 and 2024-25 figures; only 2024/25 RSH data is published, and an
     # earlier year is never compared with a later year's data.
     assert "2023/24" in history and "2024/25" in history
-    assert "none published" in history
+    assert "not added" in history and "none published" not in history
     position = lcra_sector(con, "benchmark_CH02_1_position", "2024-25")
     assert f"{position} (of 353)" in history
 
@@ -84,7 +84,7 @@ def test_history_with_an_edition_per_year(sample, tmp_path, use_rsh_editions):
     con, landlord = sample
     write_benchmark_history(con, landlord.landlord_id, "2024-25")
     history = table(sections_of(con, landlord, "2024-25", tmp_path)["sector"], "tbl-sector-history")
-    assert "none published" not in history
+    assert "not added" not in history
     positions = con.execute(
         "select period, display from measures where measure = 'benchmark_CH02_1_position'"
         " and view = 'sector_all' and breakdown_value = 'lcra' order by period"
@@ -107,11 +107,11 @@ def test_a_later_year_says_its_figures_are_the_latest_published(sample, tmp_path
     sections = sections_of(con, landlord, "2025-26", tmp_path)
     said = texts(sections["summary"])[0]
     assert said.startswith(
-        "Figures for low-cost rental (LCRA) homes. Sector figures for 2024/25, the latest "
-        "published (the RSH has not yet published 2025/26): RSH Tenant Satisfaction Measures "
-        "2024/25 full data"
+        "Figures for low-cost rental (LCRA) homes. Sector figures for 2024/25, the latest RSH "
+        "data this report holds (none for 2025/26 has been added): RSH Tenant Satisfaction "
+        "Measures 2024/25 full data"
     )
-    assert "RSH 2024/25 data, the latest published" in table(sections["summary"], "tbl-headline")
+    assert "RSH 2024/25 data, the latest held" in table(sections["summary"], "tbl-headline")
 
 
 def test_an_earlier_year_is_never_compared_with_later_data(sample, tmp_path):
@@ -119,7 +119,7 @@ def test_an_earlier_year_is_never_compared_with_later_data(sample, tmp_path):
     write_benchmark_history(con, landlord.landlord_id, "2023-24")
     sections = sections_of(con, landlord, "2023-24", tmp_path)
     said = texts(sections["summary"])[0]
-    assert "No RSH sector figures for 2023/24 or an earlier year have been published" in said
+    assert "No RSH sector figures for 2023/24 or an earlier year have been added" in said
     headline = table(sections["summary"], "tbl-headline")
     # issue 19: the 2024/25 medians (53.9, 8.3, 89.9, 88.9, 35.5) were shown for 2023-24
     for median in ("53.9", "89.9", "88.9", "35.5"):
