@@ -17,6 +17,7 @@ import polars as pl
 from pipeline.io import atomic_write_text, safe_cell
 from pipeline.reporting.data import query_frame, table_exists
 from pipeline.reporting.quality_impact import (
+    RULE_NAMES,
     field_completeness,
     impact_sentences,
     quarantine_impact,
@@ -236,7 +237,8 @@ def quality_sections(
             .sort("source_file", "rule")
             .select(
                 pl.col("source_file").alias("File"),
-                pl.col("rule").alias("Rule"),
+                _rule_in_words(),
+                pl.col("rule").alias("Rule code (quarantine.csv)"),
                 pl.col("len").alias("Entries"),
             )
         )
@@ -271,7 +273,8 @@ def quality_sections(
                 "tbl-dq-fixes",
                 "Rules broken and what to change at source",
                 rules.select(
-                    pl.col("rule").alias("Rule"),
+                    _rule_in_words(),
+                    pl.col("rule").alias("Rule code (quarantine.csv)"),
                     pl.col("n").alias("Entries"),
                     pl.col("rule")
                     .replace_strict(FIX_IN_SOURCE, default=GENERIC_FIX)
@@ -288,7 +291,7 @@ def quality_sections(
                 pl.col("source_file").alias("File"),
                 pl.col("source_row").alias("Row"),
                 pl.col("column_name").alias("Column"),
-                pl.col("rule").alias("Rule"),
+                _rule_in_words(),
                 pl.col("raw_value").alias("Raw value"),
             )
         )
@@ -313,3 +316,12 @@ def quality_sections(
         samples,
         completeness_section(con, landlord_id, workspace),
     ]
+
+
+def _rule_in_words() -> pl.Expr:
+    """The ``rule`` column as the reader's words ("a date that could not be read")."""
+    return (
+        pl.col("rule")
+        .replace_strict(RULE_NAMES, default=pl.col("rule").str.replace_all("_", " "))
+        .alias("Rule")
+    )

@@ -375,6 +375,8 @@ def test_data_quality_report_and_formula_safe_csv(sample, tmp_path, workspace):
     assert "Every row is accounted for" in html
     assert "What to fix in the source system" in html
     assert "Check the response and received dates" in html  # fix advice for a rule present
+    # each rule in the reader's words, beside the code quarantine.csv carries
+    assert "response before receipt" in html and "Rule code (quarantine.csv)" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     with paths["csv"].open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
