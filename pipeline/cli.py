@@ -801,9 +801,13 @@ def cmd_group(args: argparse.Namespace) -> int:
         count = con.execute("select count(*) from measures").fetchall()[0][0]
         print(f"group measures: {count} rows from {len(landlords)} landlord(s)")
         if args.csv:
+            from pipeline.io import atomic_write_text
+            from pipeline.reporting.group import formula_safe
+
             target = Path(args.csv).resolve()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            con.execute("copy (select * from measures order by all) to ? (header)", [str(target)])
+            # as group_measures.csv: labels typed in a case system may start like a formula
+            rows = con.sql("select * from measures order by all").pl()
+            atomic_write_text(target, formula_safe(rows).write_csv())
             print(f"written {target}")
         if args.csv and period is None:
             return 0

@@ -335,19 +335,20 @@ def test_group_command_unions_landlord_measures(tmp_path, capsys):
 
     warehouse = tmp_path / "warehouse"
     warehouse.mkdir()
-    for landlord, value in (("alpha", 53.9), ("beta", 8.3)):
+    for landlord, value, scheme in (("alpha", 53.9, "Oak Court"), ("beta", 8.3, "=1+1")):
         con = duckdb.connect(str(warehouse / f"{landlord}.duckdb"))
         con.execute(
             f"create table measures as select '{landlord}' as landlord_id, 'CH01_1' as measure, "
-            f"{value}::double as value"
+            f"'{scheme}' as breakdown_value, {value}::double as value"
         )
         con.close()
     target = tmp_path / "group.csv"
     assert cli.main(["group", "--output", str(tmp_path), "--csv", str(target)]) == 0
     assert "group measures: 2 rows from 2 landlord(s)" in capsys.readouterr().out
     lines = Path(target).read_text().splitlines()
-    assert lines[0] == "group_landlord,landlord_id,measure,value"
-    assert lines[1:] == ["alpha,alpha,CH01_1,53.9", "beta,beta,CH01_1,8.3"]
+    assert lines[0] == "group_landlord,landlord_id,measure,breakdown_value,value"
+    # a label typed like a formula is neutralised, as in group_measures.csv
+    assert lines[1:] == ["alpha,alpha,CH01_1,Oak Court,53.9", "beta,beta,CH01_1,'=1+1,8.3"]
 
 
 @pytest.mark.parametrize(
