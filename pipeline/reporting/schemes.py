@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +66,7 @@ class Unit:
 
     breakdown: str  # 'scheme' | 'business_stream'
     name: str
+    file_name: str | None = None  # set by :func:`units` when two names share a slug
 
     @property
     def kind(self) -> str:
@@ -72,7 +74,7 @@ class Unit:
 
     @property
     def slug(self) -> str:
-        return slugify(self.name)
+        return self.file_name or slugify(self.name)
 
 
 # Longest slug kept as typed: a scheme cell can hold a pasted note thousands of characters long,
@@ -90,15 +92,25 @@ def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower().replace("'", "")).strip("-")
     if len(slug) > SLUG_MAX:
-        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-        slug = f"{slug[:SLUG_MAX].rstrip('-')}-{digest}"
+        return _hashed(slug[:SLUG_MAX].rstrip("-"), name)
     return slug or "unnamed"
 
 
 def units(measures: Measures, year: ReportingYear, breakdown: str) -> list[Unit]:
     """The schemes (or business units) with complaints received in ``year``, 'unknown' left out."""
     names = measures.breakdown("received_1", year, breakdown)["breakdown_value"].to_list()
-    return [Unit(breakdown, name) for name in sorted(set(names)) if name != "unknown"]
+    named = sorted(set(names) - {"unknown"})
+    # "ABBEY MEWS" and "Abbey Mews", or two names in another script ("unnamed"), share a slug:
+    # each gets the hash of its own name too, so no page or section id overwrites another's
+    shared = Counter(slugify(name) for name in named)
+    return [
+        Unit(breakdown, name, _hashed(slugify(name), name) if shared[slugify(name)] > 1 else None)
+        for name in named
+    ]
+
+
+def _hashed(slug: str, name: str) -> str:
+    return f"{slug}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
 
 
 def unit_section(

@@ -6,6 +6,7 @@ group's combined figures (numerators and denominators added)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import duckdb
 import polars as pl
@@ -307,6 +308,30 @@ def test_a_scheme_cell_holding_a_long_note_still_gets_a_page(tmp_path):
     paths = render_scheme_reports(con, sample_landlord("t"), "2025-26", tmp_path, pdf=False)
     names = sorted(p.name for p in paths["schemes"].iterdir())
     assert len(names) == 2 and all(len(name) < 100 for name in names), names
+
+
+def test_two_names_with_one_slug_get_a_page_each(tmp_path):
+    """ "ABBEY MEWS" typed beside "Abbey Mews", or two names in another script (both "unnamed"):
+    one page overwrote the other and the combined report had one section id twice."""
+    from pipeline.reporting.sample import sample_landlord
+    from pipeline.reporting.schemes import render_scheme_reports
+
+    names = ("ABBEY MEWS", "Abbey Mews", "بيت", "дом")
+    rows = [row("received_1", "2025-26", value=30)]
+    rows += [
+        row("received_1", "2025-26", value=6, breakdown=SCHEME, breakdown_value=name)
+        for name in names
+    ]
+    con = duckdb.connect()
+    con.register("rows_", pl.DataFrame(rows, schema=_EMPTY_SCHEMA))
+    con.execute("create table measures as select * from rows_")
+    paths = render_scheme_reports(con, sample_landlord("t"), "2025-26", tmp_path, pdf=False)
+    pages = sorted(p.name for p in paths["schemes"].iterdir())
+    assert len(pages) == len(names)
+    assert all(page.startswith(("abbey-mews-", "unnamed-")) for page in pages), pages
+    combined = paths["html"].read_text(encoding="utf-8")
+    ids = re.findall(r'<h2 id="(scheme-[^"]+)"', combined)
+    assert len(ids) == len(set(ids)) == len(names)
 
 
 def test_schemes_are_those_with_complaints_and_unknown_is_left_out():
