@@ -167,10 +167,27 @@ def read_source(
     Raises
     ------
     IngestError
-        The file is empty, binary, undecodable, not a workbook, lacks a mapped column, or breaks
-        a limit in ``limits``.
+        The file is empty, binary, undecodable, not a workbook, lacks a mapped column, breaks
+        a limit in ``limits``, or cannot be opened (permissions, a lock, a broken link).
     """
     shown = Path(path).relative_to(workspace).as_posix()
+    try:
+        return _read_source(path, shown, mapping, mapping_name, limits)
+    except OSError as exc:  # the reason only: the exception's text repeats the full path
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise IngestError(
+            f"{shown}: cannot be read ({reason}); check that the file can be opened by the "
+            "account the pipeline runs as, and that no other program holds it locked"
+        ) from None
+
+
+def _read_source(
+    path: Path,
+    shown: str,
+    mapping: Mapping,
+    mapping_name: str,
+    limits: InputLimits | Thresholds | None,
+) -> SourceFrame:
     _check_kind(Path(path), shown, mapping.format, mapping.encoding)
     if limits is not None:
         # Before a byte is read: a file too large or too wide is refused, not loaded into memory.

@@ -151,3 +151,22 @@ def test_xlsx_problems_name_the_file(tmp_path):
         IngestError, match=r"has no sheet 'Sheet9' \(sheets: Notes, Complaints Report\)"
     ):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def test_a_file_that_cannot_be_opened_is_named_without_a_python_error(tmp_path, monkeypatch):
+    """An export the pipeline's account may not read (chmod 000, or held by another program)
+    stopped the run with "PermissionError: [Errno 13] Permission denied: '/full/path'"."""
+    root = ws.wide_workspace(tmp_path)
+    real_read_bytes = Path.read_bytes
+
+    def refused(self):
+        if self.name == "complaints_2024.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith("exports/complaints_2024.csv: cannot be read (permission denied)")
+    assert "Error" not in message and str(tmp_path) not in message
