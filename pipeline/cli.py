@@ -395,6 +395,13 @@ def _print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> Non
         )
     totals = [sum(r[i] for r in rows) for i in (1, 2, 3)]
     _say(landlord_id, f"  {'total'.ljust(width)}  {totals[0]:>8}  {totals[1]:>8}  {totals[2]:>11}")
+    for source, rows_in, *_ in rows:
+        if rows_in == 0:  # a truncated export reads as a year without complaints
+            _say(
+                landlord_id,
+                f"  WARNING {source} has no data rows below its header: if it should hold "
+                "records, export it again (its records now count as none)",
+            )
 
 
 def _print_unread_files(store, landlord_id: str) -> None:

@@ -64,6 +64,8 @@ CASES = {
     "gzip": lambda ws: (ws / PAYMENTS).write_bytes(
         __import__("gzip").compress((ws / PAYMENTS).read_bytes())
     ),
+    # The header alone (a truncated export): loads as no records, and the run says so.
+    "header_only": lambda ws: _payments(ws, lambda lines: lines[:1]),
     # One negative amount is one quarantined row: the landlord's run still succeeds.
     "negative": lambda ws: _payments(
         ws, lambda lines: [*lines[:2], lines[2].replace(b"\xa320.00", b"\xa3-50"), *lines[3:]]
@@ -166,3 +168,13 @@ def test_one_bad_cell_does_not_stop_the_landlord(cli_run):
     quarantine = (out / "negative" / "2024-25" / "quarantine.csv").read_text(encoding="utf-8")
     assert re.search(r"exports/homemaster_payments\.csv,3,.*Amount.*out_of_range", quarantine)
     assert (out / "negative" / "2024-25" / "tsm_return.csv").is_file()
+
+
+def test_an_export_with_only_its_header_is_warned_of(cli_run):
+    process, _ = cli_run
+    said = _lines(process, "header_only")
+    assert "ERROR" not in said, said
+    assert (
+        "WARNING exports/homemaster_payments.csv has no data rows below its header: if it "
+        "should hold records, export it again" in said
+    ), said
