@@ -280,20 +280,33 @@ def _plan(index: int, name: str, mapping: Mapping, names: dict[str, str], ctx: C
     return planned
 
 
-def _source_sql(mapping: Mapping, names: dict[str, str], frame: str = "_frame") -> str:
-    """Mapped cells of the data rows (not blank, not a footer) from a :func:`_frames_table`."""
+def _source_sql(
+    mapping: Mapping, names: dict[str, str], frame: str = "_frame", *, footers: bool = True
+) -> str:
+    """Mapped cells of the data rows (not blank, not a footer) from a :func:`_frames_table`.
+
+    A footer is a row matching the mapping's footer pattern *below the file's last data row*: a
+    "Total complaints to date" typed as a case reference mid-sheet is a row like any other,
+    loaded or quarantined, never dropped uncounted. ``footers=False`` for a ``frame`` already
+    holding data rows only (the duplicate check's subset), where the last row is not the file's.
+    """
     cells = [ident(a) for a in names.values()]
     # Blank = every mapped cell empty: such a row carries nothing to load or to quarantine.
     present = f"coalesce({', '.join(cells)}) is not null"
-    where = [present]
-    if mapping.footer is not None:
-        pattern = mapping.footer.pattern
-        if not pattern.startswith("^"):
-            pattern = "^(?:" + pattern + ")"
-        where.append(f"not coalesce(regexp_matches(__footer, {lit(pattern)}), false)")
+    if mapping.footer is None or not footers:
+        return (
+            f"select __file, __row, __cells, {', '.join(cells)} from {frame} "  # noqa: S608
+            f"where {present}"
+        )
+    pattern = mapping.footer.pattern
+    if not pattern.startswith("^"):
+        pattern = "^(?:" + pattern + ")"
+    matches = f"coalesce(regexp_matches(__footer, {lit(pattern)}), false)"
     return (
-        f"select __file, __row, __cells, {', '.join(cells)} from {frame} "  # noqa: S608
-        f"where {' and '.join(where)}"
+        f"select __file, __row, __cells, {', '.join(cells)} from ("  # noqa: S608
+        f"select *, {matches} as __matches, max(__row) filter (where {present} and not "
+        f"{matches}) over (partition by __file) as __last_data from {frame}) "
+        f"where {present} and not (__matches and __row > coalesce(__last_data, 0))"
     )
 
 
@@ -438,7 +451,8 @@ def _stage_mapping(
             issues.append(
                 row_issue_select(
                     f"(select __file, __row, row_number() over (partition by {all_sources} "  # noqa: S608
-                    f"order by __file, __row) as n from ({_source_sql(mapping, names, subset)}))",
+                    f"order by __file, __row) as n from "
+                    f"({_source_sql(mapping, names, subset, footers=False)}))",
                     "n > 1",
                     "duplicate_row",
                     mapping.target,

@@ -301,3 +301,20 @@ stages:
         r"mapping write 'Outcome \(1\)' for the first, 'Outcome \(2\)' for the second",
     ):
         _ingest(tmp_path)
+
+
+def test_a_footer_like_row_above_the_last_data_row_is_data(tmp_path):
+    """The footer pattern drops the totals line at the end of the sheet only: a case reference
+    typed "Total complaints to date" mid-sheet was dropped uncounted (rows in 4 -> 3)."""
+    import openpyxl
+
+    root = ws.xlsx_workspace(tmp_path)
+    path = next((root / "exports").glob("*.xlsx"))
+    book = openpyxl.load_workbook(path)
+    book["Complaints Report"].cell(6, 1).value = "Total complaints to date"  # HM-2's reference
+    book.save(path)
+    con, summary = _ingest(root)
+    (file,) = summary.files
+    assert summary.reconciles and file.rows_in == 4  # the row still counts; the totals row not
+    assert 6 in {r[0] for r in con.execute("select source_row from complaint").fetchall()}
+    assert 11 not in _rules_by_row(con, file.source_file)
