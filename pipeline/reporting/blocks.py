@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 
 from pipeline.periods import Period
-from pipeline.reporting.charts import Chart, bar_chart, line_chart
+from pipeline.reporting.charts import Chart, bar_chart, certainly_highest, line_chart
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import label, readable
+from pipeline.reporting.suppression import withheld_key, withheld_mark
 from pipeline.reporting.tables import Table, data_table
 from pipeline.reporting.trace import figure
 
@@ -175,17 +176,39 @@ def breakdown_block(
             if hidden.height
             else ""
         )
+        # Marks of the groups a published version withholds (<5, [c]); a group with no figure
+        # for another reason is not one of them.
+        withheld = [m for m in map(withheld_mark, hidden["display"]) if m is not None]
         if drawn.height < 2:
             if drawn.height == 1:
                 only = drawn.row(0, named=True)
                 section.text(f"{caption}: {only['label']}, {only['display']}.{hidden_text}")
+            elif withheld and len(withheld) == hidden.height:
+                listed = ", ".join(
+                    f"{r} ({d})" for r, d in zip(hidden["label"], hidden["display"], strict=True)
+                )
+                section.text(
+                    f"{caption}: all {hidden.height} figures withheld in this version "
+                    f"({withheld_key(withheld)}): {listed}."
+                )
             elif hidden.height:
                 section.text(f"{caption}:{hidden_text}")
             return rows
         every = rows
         rows = drawn
         top = rows.row(0, named=True)
-        summary = chart_summary.format(top=top["label"], top_value=top["display"], n=rows.height)
+        # Groups whose figure is withheld are groups all the same: counted in {n}.
+        groups = rows.height + len(withheld)
+        if certainly_highest(top["value"], withheld):
+            summary = chart_summary.format(top=top["label"], top_value=top["display"], n=groups)
+        else:
+            # A withheld figure ([c]) may be above the largest bar: name it only as the largest
+            # of those shown.
+            unit = "%" if percent else ""
+            summary = (
+                f"{caption}: {rows.height} of {groups} shown; the largest of those shown is "
+                f"{top['label']} ({top['display']}{unit})."
+            )
         chart = bar_chart(
             f"chart-{block_id}",
             caption,
@@ -197,6 +220,7 @@ def breakdown_block(
             summary=summary + hidden_text,
             percent=percent,
             display="display",
+            withheld=withheld,
         )
         if hidden.height:
             # The data table lists every group, the suppressed ones as <5 / [c]: only the bars
@@ -303,15 +327,37 @@ def trend_block(
         .alias("x")
     )
     present = [i for i in range(len(series)) if f"v{i}" in joined.columns]
-    with_values = joined.filter(pl.any_horizontal(pl.col(f"v{i}").is_not_null() for i in present))
+    has_value = pl.any_horizontal(pl.col(f"v{i}").is_not_null() for i in present)
+    with_values = joined.filter(has_value)
+    points = "months" if by == "month" else f"{by}s"
     if with_values.height < 2:
-        # One point is not a trend: say it in a sentence.
+        # One point is not a trend: say it in a sentence. Figures withheld in a published version
+        # are figures all the same: "no figures" would misstate them.
+        marks_by_point = [
+            [mark for i in present if (mark := withheld_mark(row[f"d{i}"])) is not None]
+            for row in joined.filter(~has_value).iter_rows(named=True)
+        ]
+        withheld = [mark for marks in marks_by_point for mark in marks]
+        withheld_points = sum(bool(marks) for marks in marks_by_point)
         if with_values.height == 0:
-            section.note(f"{caption}: no figures for this period.")
+            if withheld:
+                section.note(
+                    f"{caption}: every figure for this period is withheld in this version "
+                    f"({withheld_key(withheld)})."
+                )
+            else:
+                section.note(f"{caption}: no figures for this period.")
             return
         point = with_values.row(0, named=True)
         figures = "; ".join(f"{series[i].label} {point[f'd{i}']}" for i in present)
-        section.text(f"{caption}: only {point['x']} has figures ({figures}).")
+        if withheld:
+            section.text(
+                f"{caption}: only {point['x']} can be shown ({figures}); {withheld_points} other "
+                f"{points if withheld_points != 1 else points[:-1]} withheld "
+                f"({withheld_key(withheld)})."
+            )
+        else:
+            section.text(f"{caption}: only {point['x']} has figures ({figures}).")
         return
     section.add_chart(
         line_chart(
@@ -325,5 +371,6 @@ def trend_block(
             summary=summary,
             percent=percent,
             table_columns={f"d{i}": series[i].label for i in present},
+            points=points,
         )
     )

@@ -9,6 +9,7 @@ a chart inside the A4 printable width.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ import polars as pl
 from markupsafe import Markup
 
 from pipeline.io import atomic_write_bytes
+from pipeline.reporting.suppression import withheld_below, withheld_key, withheld_mark
 from pipeline.reporting.tables import Table, data_table
 
 # Okabe-Ito palette (colour-blind safe) without the colours under 3:1 on white (WCAG 1.4.11 non-text
@@ -83,42 +85,133 @@ def _extremes(values: list) -> tuple[int, int] | None:
     return max(shown)[1], min(shown)[1]
 
 
-def bar_shape(labels: list[str], values: list, texts: list[str], unit: str) -> str:
-    """'12 bars; largest Repairs (369), smallest Lifts (12); 2 hidden in the published version.'"""
+def certainly_highest(value: float, withheld: Sequence[str]) -> bool:
+    """Whether a shown ``value`` is above every figure behind the suppression ``withheld`` marks.
+
+    ``<5`` is a count under 5, so a shown 5 or more is above it; ``[c]`` may be anything (it can
+    be large), so nothing shown is certainly above it."""
+    bounds = [withheld_below(mark) for mark in withheld]
+    return all(bound is not None and value >= bound for bound in bounds)
+
+
+def certainly_lowest(value: float, withheld: Sequence[str]) -> bool:
+    """Whether a shown ``value`` is at or below every figure behind the ``withheld`` marks: a
+    ``<5`` is a count from 1 to 4 (zero is never withheld), so only a shown 0 is; ``[c]`` may be
+    anything."""
+    return all(withheld_below(mark) is not None and value <= 0 for mark in withheld)
+
+
+def _withheld_marks(values: list, texts: list[str]) -> list[str]:
+    """The suppression marks of the points without a value (a point with no row has none)."""
+    return [
+        mark
+        for value, text in zip(values, texts, strict=True)
+        if value is None and (mark := withheld_mark(text)) is not None
+    ]
+
+
+def bar_shape(
+    labels: list[str], values: list, texts: list[str], unit: str, withheld: Sequence[str] = ()
+) -> str:
+    """'12 bars; largest Repairs (369), smallest Lifts (12).'
+
+    ``withheld`` are the marks (``<5``, ``[c]``) of groups a published version leaves out of the
+    chart: they are counted, and an extreme is only called the largest or smallest when the
+    withheld figures cannot be beyond it (else it is the largest 'of those shown').
+    """
+    withheld_in_chart = _withheld_marks(values, texts)
+    marks = [*withheld, *withheld_in_chart]
     found = _extremes(values)
-    hidden = sum(v is None for v in values)
-    parts = [f"{len(values)} bar{'s' if len(values) != 1 else ''}"]
+    no_figure = sum(v is None for v in values) - len(withheld_in_chart)
+    # With figures withheld, the bars counted are those drawn, and the withheld ones are counted
+    # apart; without, a bar with no figure is counted and said to be missing, as it always was.
+    drawn = sum(v is not None for v in values) if marks else len(values)
+    parts = [f"{drawn} bar{'s' if drawn != 1 else ''}"]
     if found is not None:
         top, bottom = found
-        parts.append(f"largest {labels[top]} ({texts[top]}{unit})")
+        largest = "largest" if certainly_highest(values[top], marks) else "largest of those shown"
+        parts.append(f"{largest} {labels[top]} ({texts[top]}{unit})")
         if bottom != top:
-            parts.append(f"smallest {labels[bottom]} ({texts[bottom]}{unit})")
-    if hidden:
-        parts.append(f"{hidden} not shown (too few to publish, or no figure)")
+            smallest = (
+                "smallest" if certainly_lowest(values[bottom], marks) else "smallest of those shown"
+            )
+            parts.append(f"{smallest} {labels[bottom]} ({texts[bottom]}{unit})")
+    if marks:
+        parts.append(f"{len(marks)} more not drawn ({withheld_key(marks)})")
+        if no_figure:
+            parts.append(f"{no_figure} with no figure")
+    elif no_figure:
+        parts.append(f"{no_figure} not shown (too few to publish, or no figure)")
     return "; ".join(parts) + "."
 
 
-def line_shape(x: list[str], series: dict[str, tuple[list, list[str]]], unit: str) -> str:
+def line_shape(
+    x: list[str], series: dict[str, tuple[list, list[str]]], unit: str, points: str = "months"
+) -> str:
     """Per line: first and last point, highest and lowest, e.g. 'Stage 1: from 88.0% in Apr 2024
-    to 91.2% in Mar 2025, highest 95.0% in Jun 2024, lowest 80.1% in Jan 2025.'"""
+    to 91.2% in Mar 2025, highest 95.0% in Jun 2024, lowest 80.1% in Jan 2025.'
+
+    A line with points withheld in a published version (texts ``<5`` or ``[c]``, no value) says how
+    many of its ``points`` are not shown, names its first and last shown points as such, and states
+    a highest or lowest only where no withheld figure could be beyond it.
+    """
     sentences = []
     for name, (values, texts) in series.items():
-        points = [(i, v) for i, v in enumerate(values) if v is not None]
-        if not points:
+        points_shown = [(i, v) for i, v in enumerate(values) if v is not None]
+        marks = _withheld_marks(values, texts)
+        if marks:
+            sentences.append(_withheld_line(name, x, points_shown, texts, unit, marks, points))
+            continue
+        if not points_shown:
             sentences.append(f"{name}: no figures shown.")
             continue
-        first, last = points[0][0], points[-1][0]
-        high = max(points, key=lambda p: p[1])[0]
-        low = min(points, key=lambda p: p[1])[0]
+        first, last = points_shown[0][0], points_shown[-1][0]
+        high = max(points_shown, key=lambda p: p[1])[0]
+        low = min(points_shown, key=lambda p: p[1])[0]
         sentence = (
             f"{name}: from {texts[first]}{unit} in {x[first]} to {texts[last]}{unit} in {x[last]}"
         )
-        if len(points) > 2:
+        if len(points_shown) > 2:
             sentence += (
                 f", highest {texts[high]}{unit} in {x[high]}, lowest {texts[low]}{unit} in {x[low]}"
             )
         sentences.append(sentence + ".")
     return " ".join(sentences)
+
+
+def _withheld_line(
+    name: str,
+    x: list[str],
+    points_shown: list[tuple[int, float]],
+    texts: list[str],
+    unit: str,
+    marks: list[str],
+    points: str,
+) -> str:
+    """The sentence of a line some of whose points are withheld: 'Stage 1: 10 of 12 months not
+    shown (<5: fewer than 5); first shown 6 in Jul 2025, last shown 5 in Sep 2025, highest 6 in
+    Jul 2025.' Never a first, last or extreme that the withheld figures could contradict."""
+    key = withheld_key(marks)
+    if not points_shown:
+        if len(marks) == len(x):
+            return f"{name}: all {len(x)} {points} withheld ({key})."
+        return f"{name}: no figures shown; {len(marks)} of {len(x)} {points} withheld ({key})."
+    hidden = f"{name}: {len(marks)} of {len(x)} {points} not shown ({key})"
+    first, last = points_shown[0][0], points_shown[-1][0]
+    if len(points_shown) == 1:
+        return f"{hidden}; only {x[first]} shown, {texts[first]}{unit}."
+    facts = [
+        f"first shown {texts[first]}{unit} in {x[first]}",
+        f"last shown {texts[last]}{unit} in {x[last]}",
+    ]
+    if len(points_shown) > 2:
+        high = max(points_shown, key=lambda p: p[1])
+        low = min(points_shown, key=lambda p: p[1])
+        if certainly_highest(high[1], marks):
+            facts.append(f"highest {texts[high[0]]}{unit} in {x[high[0]]}")
+        if certainly_lowest(low[1], marks):
+            facts.append(f"lowest {texts[low[0]]}{unit} in {x[low[0]]}")
+    return f"{hidden}; {', '.join(facts)}."
 
 
 def _layout(y_title: str, percent: bool, **extra) -> dict:
@@ -178,10 +271,14 @@ def bar_chart(
     summary: str,
     percent: bool = False,
     display: str | None = None,
+    withheld: Sequence[str] = (),
 ) -> Chart:
     """Horizontal bars of ``value`` by ``category`` (frame already sorted as it should show).
 
     ``display`` names a text column shown on each bar (e.g. ``<5`` where a count is suppressed).
+    ``withheld`` are the marks (``<5``, ``[c]``) of the groups left out of ``frame`` because a
+    published version withholds their figures: the text alternative counts them and claims no
+    extreme they could contradict.
     """
     text = [html.escape(str(v)) for v in frame[display].to_list()] if display else None
     bar = {
@@ -221,6 +318,7 @@ def bar_chart(
         frame[value].to_list(),
         texts,
         "%" if percent else "",
+        list(withheld),
     )
     return Chart(chart_id, title, summary, _fragment(figure, chart_id), table, shape)
 
@@ -237,11 +335,14 @@ def line_chart(
     summary: str,
     percent: bool = False,
     table_columns: dict[str, str] | None = None,
+    points: str = "months",
 ) -> Chart:
     """Lines of one or more value columns against ``x`` (months, quarters).
 
     ``series`` maps value column -> legend label. ``table_columns`` maps the columns shown in the
-    data table (display text) -> heading; by default the value columns.
+    data table (display text) -> heading; by default the value columns. A withheld figure (null
+    value) is a gap in its line, never a zero. ``points`` names the ``x`` values in the text
+    alternative ("3 of 12 months not shown").
     """
     x_values = [html.escape(str(v)) for v in frame[x].to_list()]
     traces = [
@@ -278,5 +379,6 @@ def line_chart(
             for (column, name), text in zip(series.items(), shown_text, strict=True)
         },
         "%" if percent else "",
+        points,
     )
     return Chart(chart_id, title, summary, _fragment(figure, chart_id), table, shape)

@@ -26,8 +26,11 @@ of improvement actions, letter summaries, file row counts) goes through :func:`c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import polars as pl
+
+from pipeline.reporting.trace import plain
 
 SUPPRESSED_RATE = "[c]"
 SECONDARY = "[c]"
@@ -77,6 +80,36 @@ _SMALL_PATTERN = re.compile(
     r"member|members|tenant|tenants|family|families)\b",
     re.IGNORECASE,
 )
+
+
+_SMALL_MARK = re.compile(r"<(?P<threshold>\d+)")
+
+
+def withheld_mark(text: str | None) -> str | None:
+    """The suppression mark (``<5`` or ``[c]``) a display text is, or None for a shown figure.
+
+    Figure markers (:mod:`pipeline.reporting.trace`) around the text are ignored."""
+    bare = plain(text or "").strip()
+    if bare == SECONDARY or _SMALL_MARK.fullmatch(bare):
+        return bare
+    return None
+
+
+def withheld_below(mark: str) -> float | None:
+    """What a suppression mark tells of the figure behind it: ``<5`` is a count from 1 to 4, so
+    under 5 (returned); ``[c]`` may be anything, even large (None)."""
+    small = _SMALL_MARK.fullmatch(mark)
+    return float(small["threshold"]) if small else None
+
+
+def withheld_key(marks: Sequence[str]) -> str:
+    """The key to the marks of figures not shown: '<5: fewer than 5', '[c]: withheld', or both."""
+    parts = [
+        f"{mark}: fewer than {mark[1:]}" for mark in sorted({m for m in marks if m != SECONDARY})
+    ]
+    if SECONDARY in marks:
+        parts.append(f"{SECONDARY}: withheld")
+    return "; ".join(parts)
 
 
 def mentions_small_count(text: str) -> bool:

@@ -252,7 +252,7 @@ def visible_text(page: str) -> str:
 # file heads it (q_tp09, date_of_interview ...), so an analyst can find it there and fix it: the
 # file's own name for a column, like a file path, not a code of the product's.
 _SOURCE_COLUMN_CELL = re.compile(
-    r'<td\b[^>]*headers="tbl-dq-completeness-Source-column"[^>]*>.*?</td>', re.DOTALL
+    r'<td\b[^>]*headers="tbl-dq-completeness-Source-column\b[^"]*"[^>]*>.*?</td>', re.DOTALL
 )
 
 
@@ -429,7 +429,9 @@ def test_tp09_precision_is_never_a_bare_yes_or_a_zero_margin(rendered):
         assert "±0.0" not in text.replace("± ", "±"), (name, doc)
         table = re.search(r'id="tbl-tp09".*?</table>', page, re.DOTALL)
         if table is not None:
-            cells = re.findall(r"<td[^>]*>(.*?)</td>", table.group(0), re.DOTALL)
+            cells = re.findall(
+                r"<t[dh]\b[^>]*>(.*?)</t[dh]>", table.group(0).split("</thead>")[-1], re.DOTALL
+            )
             words = {re.sub(r"<[^>]+>", "", c).strip() for c in cells}
             assert not words & {"Yes", "No"}, (name, doc, words)
 

@@ -343,7 +343,7 @@ def test_pdf_appendix_carries_the_chart_data(rendered):
     table = appendix_html.split("</table>", 1)[0]
     cells = [
         " ".join(re.sub(r"<[^>]+>", " ", c).split())
-        for c in re.findall(r"<td\b[^>]*>(.*?)</td>", table, flags=re.S)
+        for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", table.split("</thead>")[-1], flags=re.S)
     ]
     assert cells
     for cell in cells:

@@ -197,7 +197,7 @@ def body_rows(page):
     cells = [
         [
             html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
-            for c in re.findall(r"<td\b[^>]*>(.*?)</td>", r, re.S)
+            for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", r, re.S)
         ]
         for r in re.findall(r"<tr\b[^>]*>(.*?)</tr>", body, re.S)
     ]

@@ -137,7 +137,7 @@ def test_published_variant_suppresses_small_counts(sample, workspace, tmp_path):
     html = untraced(paths["html"].read_text(encoding="utf-8"))
     assert "counts under 5 suppressed" in html
     # Oak Lodge had 3 stage 1 complaints: shown as <5, never as 3.
-    row = re.search(r"Oak Lodge</td>\s*<td[^>]*>([^<]*)</td>", html)
+    row = re.search(r"Oak Lodge</th>\s*<td[^>]*>([^<]*)</td>", html)
     assert row and row.group(1) == "&lt;5"
 
 
@@ -408,7 +408,7 @@ def test_committee_pack_and_learning_summary(sample, tmp_path, workspace):
         "and period in ('2024-25-Q1', '2024-25-Q2')"
     ).fetchall()[0][0]
     assert re.search(
-        rf"Stage 1 complaints received</td>(\s*<td[^>]*>[^<]*</td>){{2}}\s*<td[^>]*>{int(received)}</td>",
+        rf"Stage 1 complaints received</th>(\s*<td[^>]*>[^<]*</td>){{2}}\s*<td[^>]*>{int(received)}</td>",
         pack,
     )
     # Month trend cut at the quarter end: September is the last month shown.
@@ -435,6 +435,9 @@ def test_data_table_has_caption_headers_and_escapes(snapshot):
         '<caption id="tbl-snapshot-caption">Complaints &lt;by&gt; category</caption>' in table.html
     )
     assert 'scope="col"' in table.html
+    # Each row's label is its header, named in the headers of the row's figures.
+    assert table.html.count('<th scope="row"') == 2
+    assert 'headers="tbl-snapshot-Complaints tbl-snapshot-row-2"' in table.html
     assert str(table.html) == snapshot
 
 
