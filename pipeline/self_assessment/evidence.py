@@ -14,7 +14,6 @@ handles stage 2": any case at all).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -25,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.config import ConfigError
 from pipeline.periods import ReportingYear
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import label, money, readable
 from pipeline.reporting.suppression import (
     SECONDARY,
     is_small,
@@ -166,16 +165,17 @@ def _number(value: float | None) -> str:
 
 
 def _money(display: str | None) -> str:
-    """'1100.00' -> '£1,100.00': separators added to the measure's own rounded text, no rounding."""
-    try:
-        return f"£{Decimal(display):,.2f}"
-    except (InvalidOperation, TypeError):
-        return "[U]" if display in (None, "[U]") else display
+    """'1100.00' -> '£1,100': as the annual report shows money (labels.money: pence only when
+    there are any), from the measure's own rounded text, no rounding."""
+    return "[U]" if display in (None, "[U]") else money(display)
 
 
 def _fields(row: dict) -> dict[str, str]:
     return {
-        "display": row["display"] if row["display"] is not None else "[U]",
+        # counts with separators (1,454), as every other document shows them
+        "display": readable(row["display"], row.get("unit"))
+        if row["display"] is not None
+        else "[U]",
         # A rate with no denominator reads "[U]", never "[U]%".
         "pct": "[U]" if row["value"] is None else f"{row['display']}%",
         "money": _money(row["display"]),

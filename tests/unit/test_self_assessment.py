@@ -638,7 +638,8 @@ def test_money_is_the_measures_display_with_separators(con):
     )
     evidence = measured_evidence(con, LANDLORD, YEAR)
     assert evidence["5.13"].lines[0].text == (
-        "compensation offered by stage: stage 1 £1,100.00; stage 2 £250.50"
+        # as the annual report shows money: pence only when there are any
+        "compensation offered by stage: stage 1 £1,100; stage 2 £250.50"
     )
 
 
