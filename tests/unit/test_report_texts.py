@@ -1,0 +1,121 @@
+"""Sentences that must agree with the measures rows beside them (the text audit of 2025/26).
+
+Each test builds the few measure rows a sentence reads and checks the words against them: the
+TP09 precision verdict is the TP09_meets_rsh_precision row; a figure a published version withholds
+is said to be withheld, never "[U]" or "too few respondents"; the year-to-date stage at which most
+complaints were resolved is read from the summed resolutions.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipeline.reporting import render
+from pipeline.reporting.precision import margin_text, meets_text, precision_sentence
+from pipeline.reporting.sample import build_sample_database
+from pipeline.reporting.trace import plain
+
+
+def row(value, shown=None, unit="percent", **extra):
+    """A measure row as the text builders read it; ``shown`` is the display text."""
+    text = shown if shown is not None else ("[U]" if value is None else f"{value:.1f}")
+    return {"value": value, "display": text, "unit": unit} | extra
+
+
+WITHHELD = {"value": None, "display": "[c]", "unit": "percent", "suppressed_reason": "secondary"}
+
+
+# --- TP09 precision (audit item 1) ----------------------------------------------------------------
+
+
+def test_the_precision_verdict_is_the_rsh_row_not_tp09s_own_margin():
+    """Housing 21 LCRA 2025/26: TP09's own margin ±5.7 is wider than the ±3.0 required, but the
+    RSH's test (the whole survey, ±2.6) is met and TP09_meets_rsh_precision says Yes. The summary
+    said "it does not meet the required precision"."""
+    text = plain(
+        precision_sentence(
+            tp09=row(45.2),
+            moe=row(5.7),
+            respondents=row(289, "289", "count"),
+            required=row(3.0),
+            survey_margin=row(2.6),
+            survey_meets=row(1, "Yes", "flag"),
+        )
+    )
+    assert "Its margin of error is ±5.7 percentage points (95% confidence)." in text
+    assert "a margin of ±2.6 points against the ±3.0 required" in text
+    assert text.endswith("The survey meets the required precision.")
+    assert "does not meet" not in text
+
+
+def test_a_survey_that_fails_the_rsh_test_says_so():
+    text = plain(
+        precision_sentence(
+            row(45.2), row(5.7), row(289, "289"), row(3.0), row(3.4), row(0, "No", "flag")
+        )
+    )
+    assert text.endswith("The survey does not meet the required precision.")
+
+
+def test_without_the_rsh_row_no_verdict_is_given():
+    text = precision_sentence(row(45.2), row(5.7), row(289, "289"), row(3.0), None, None)
+    assert "required precision" not in plain(text)
+
+
+# --- a published TP09 withheld (audit item 4) -----------------------------------------------------
+
+
+def test_a_withheld_tp09_withholds_its_margin_and_never_claims_too_few_respondents():
+    """Hollybank combined 2025/26 published: TP09 [c] (secondary), 43 respondents, margin 14.2 in
+    the measures rows. The summary said "too few respondents (43) for a margin"."""
+    respondents, moe, required = row(43, "43", "count"), row(14.2), row(5.0)
+    assert margin_text(WITHHELD, moe, respondents) == "[c]"
+    assert meets_text(WITHHELD, moe, respondents, required) == "[c]"
+    text = plain(
+        precision_sentence(WITHHELD, moe, respondents, required, row(4.8), row(1, "Yes", "flag"))
+    )
+    assert "too few" not in text and "withheld too ([c])" in text
+    assert text.endswith("The survey meets the required precision.")
+    # LCRA: TP09 shown but its respondents hidden; the margin would give them back
+    hidden_n = {"value": None, "display": "[c]", "unit": "count"}
+    assert margin_text(row(41.5), row(14.6), hidden_n) == "[c]"
+    # a margin row suppressed itself (2 respondents) is [c], not [U]
+    assert margin_text(WITHHELD, {"value": None, "display": "[c]"}, row(2, "<5")) == "[c]"
+
+
+def test_an_internal_tp09_with_enough_respondents_has_its_margin():
+    assert plain(margin_text(row(39.5), row(14.2), row(43, "43"))) == "±14.2"
+
+
+def test_few_respondents_still_read_too_few():
+    text = plain(precision_sentence(row(100.0), row(0.0), row(4, "4"), row(5.0), None, None))
+    assert text == "There are too few respondents (4) for a margin of error."
+
+
+# --- the sample landlord's documents --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_report(tmp_path_factory):
+    con = duckdb.connect()
+    landlord = build_sample_database(con)
+    out = tmp_path_factory.mktemp("texts")
+    workspace = out / "workspace"
+    workspace.mkdir()
+    page = render.render_annual_report(
+        con, landlord, "2024-25", out, workspace=workspace, pdf=False
+    )["html"].read_text(encoding="utf-8")
+    con.close()
+    return page
+
+
+def test_summary_and_tp09_table_give_one_precision_verdict(sample_report):
+    """The sample landlord's TP09 margin (±5.1) is wider than the ±3.0 required while its
+    TP09_meets_rsh_precision row says Yes: the summary follows the row, as the table does."""
+    summary = sample_report[
+        sample_report.index('id="summary"') : sample_report.index('id="tbl-headline"')
+    ]
+    words = plain(summary)
+    assert "The survey meets the required precision." in words
+    assert "it does not meet the required precision" not in words
