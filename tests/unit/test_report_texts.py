@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from pipeline.reporting import render
+from pipeline.reporting.commentary import compare
 from pipeline.reporting.precision import margin_text, meets_text, precision_sentence
 from pipeline.reporting.sample import build_sample_database
 from pipeline.reporting.trace import plain
@@ -91,6 +92,23 @@ def test_an_internal_tp09_with_enough_respondents_has_its_margin():
 def test_few_respondents_still_read_too_few():
     text = plain(precision_sentence(row(100.0), row(0.0), row(4, "4"), row(5.0), None, None))
     assert text == "There are too few respondents (4) for a margin of error."
+
+
+# --- last year's figure withheld (audit item 3) ---------------------------------------------------
+
+
+def test_last_years_withheld_figure_is_said_to_be_withheld_not_incalculable():
+    """Hollybank CH02 stage 1: 2024/25 was 35 of 39 (89.7%), [c] in the published version. The
+    published summary said "no comparable figure for last year ([U])"."""
+    current = row(83.3)
+    internal = plain(compare("CH02_1", current, row(35 / 39 * 100), None))
+    assert "down 6.4 percentage points on last year (89.7%): a deterioration" in internal
+    published = plain(compare("CH02_1", current, WITHHELD | {"suppressed_reason": "primary"}, None))
+    assert "[U]" not in published and "no comparable figure" not in published
+    assert "last year's figure is withheld in this published version ([c]" in published
+    # a figure that truly cannot be calculated (zero denominator) is still [U]
+    zero = plain(compare("CH02_1", current, row(None), None))
+    assert "no comparable figure for last year ([U])" in zero
 
 
 # --- the sample landlord's documents --------------------------------------------------------------
