@@ -9,13 +9,18 @@ complaints were resolved is read from the summed resolutions.
 from __future__ import annotations
 
 import duckdb
+import polars as pl
 import pytest
 
+from pipeline.periods import parse_period
 from pipeline.reporting import render
 from pipeline.reporting.commentary import compare
+from pipeline.reporting.committee import with_year_to_date
+from pipeline.reporting.data import _EMPTY_SCHEMA, Measures
 from pipeline.reporting.precision import margin_text, meets_text, precision_sentence
 from pipeline.reporting.sample import build_sample_database
 from pipeline.reporting.trace import plain
+from pipeline.rounding import display
 
 
 def row(value, shown=None, unit="percent", **extra):
@@ -109,6 +114,60 @@ def test_last_years_withheld_figure_is_said_to_be_withheld_not_incalculable():
     # a figure that truly cannot be calculated (zero denominator) is still [U]
     zero = plain(compare("CH02_1", current, row(None), None))
     assert "no comparable figure for last year ([U])" in zero
+
+
+# --- the year to date's stage of most resolutions (audit item 6) ----------------------------------
+
+
+def _quarter_row(period, measure, value, unit="count", breakdown="none", breakdown_value="all"):
+    p = parse_period(period)
+    return {
+        "landlord_id": "t",
+        "period_kind": p.kind,
+        "period": p.key,
+        "period_start": p.start,
+        "period_end": p.end,
+        "measure": measure,
+        "breakdown": breakdown,
+        "breakdown_value": breakdown_value,
+        "view": "management",
+        "numerator": None if unit == "stage" else float(value),
+        "denominator": None,
+        "value": float(value),
+        "display": display(value, 0),
+        "unit": unit,
+    }
+
+
+@pytest.mark.parametrize(
+    ("stage_1", "stage_2", "expected"),
+    [
+        ((286, 272), (54, 51), "1"),
+        ((5, 5), (9, 3), "2"),
+        ((3, 4), (4, 3), "1"),
+        ((0, 0), (0, 0), "[U]"),
+    ],
+)
+def test_year_to_date_stage_of_most_resolutions_follows_the_summed_resolutions(
+    stage_1, stage_2, expected
+):
+    """Housing 21's Q4 pack showed "not available" for the year to date although every quarter
+    and the year said stage 1. Ties go to stage 1, as in the measures step."""
+    rows = []
+    for year in ("2024-25", "2025-26"):
+        for quarter, s1, s2 in zip(("Q1", "Q2"), stage_1, stage_2, strict=True):
+            key = f"{year}-{quarter}"
+            rows += [
+                _quarter_row(key, "resolutions", s1, breakdown="stage", breakdown_value="1"),
+                _quarter_row(key, "resolutions", s2, breakdown="stage", breakdown_value="2"),
+                _quarter_row(key, "stage_most_resolutions", 1 if s1 >= s2 else 2, "stage"),
+            ]
+    measures = with_year_to_date(
+        Measures(pl.DataFrame(rows, schema=_EMPTY_SCHEMA)), parse_period("2025-26-Q2")
+    )
+    for key in ("2025-26-YTD", "2024-25-YTD"):
+        ytd = measures.get("stage_most_resolutions", key, view="management")
+        assert ytd is not None and ytd["display"] == expected, key
 
 
 # --- the sample landlord's documents --------------------------------------------------------------
