@@ -488,7 +488,10 @@ def ombudsman(ctx: ReportContext) -> Section:
                 Metric(
                     "Maladministration rate (% of findings)", "ombudsman_maladministration_rate"
                 ),
-                Metric("Orders complied with (%)", "ombudsman_orders_complied"),
+                Metric(
+                    "Orders in the year's determinations, complied with (%)",
+                    "ombudsman_orders_complied",
+                ),
                 Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
                 Metric("Complaint Handling Failure Orders", "chfo_issued"),
                 Metric("CHFOs complied with (%)", "chfo_complied"),
