@@ -372,7 +372,7 @@ def business_streams(ctx: ReportContext) -> Section | None:
         if stream in present
     ]
     section.text(
-        "Each scheme's figures added up to the business stream landlord.yaml puts it in "
+        "Each scheme's figures added up to the business stream it belongs to "
         "(numerators and denominators added, never rates averaged)."
     )
     section.add_table(
@@ -408,12 +408,12 @@ def policies_applied(ctx: ReportContext) -> Section:
     section = Section("policies-applied", "The policies applied")
     landlord = ctx.landlord
     registration = (
-        f"registered with the Regulator of Social Housing as {landlord.rsh_registration}"
+        f"is registered with the Regulator of Social Housing as {landlord.rsh_registration}"
         if landlord.rsh_registration
-        else "not registered with a number in landlord.yaml (a landlord under 1,000 homes "
-        "publishes its TSMs but does not submit them)"
+        else "has no Regulator of Social Housing registration number recorded here (a landlord "
+        "under 1,000 homes publishes its TSMs but does not submit them)"
     )
-    section.text(f"{landlord.name} is {registration}.")
+    section.text(f"{landlord.name} {registration}.")
     if landlord.managing_agents:
         section.text(
             "Complaints about homes run by our managing agents ("

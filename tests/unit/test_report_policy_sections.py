@@ -128,6 +128,13 @@ def test_orders_section_says_none_when_no_record_holds_an_order():
     assert "No Ombudsman order was made, fell due or was outstanding in these years." in text
 
 
+def test_policies_name_no_configuration_file():
+    """The policies section is for the board and the public: no landlord.yaml."""
+    text = text_of(policies_applied(context(REFUSING)))
+    assert "landlord.yaml" not in text
+    assert "registration number recorded" in text or "registered with the Regulator" in text
+
+
 def test_business_streams_need_the_key_and_policies_say_their_rules():
     assert business_streams(context(REFUSING)) is None
     streams = code_landlord(business_streams={"Retirement Living": ["Oak Court"]})
