@@ -36,7 +36,7 @@ from pipeline.reporting.labels import (
     in_time_name,
     label,
 )
-from pipeline.reporting.precision import margin_text, meets_text
+from pipeline.reporting.precision import precision_sentence
 from pipeline.reporting.regime_blocks import REGIMES, has_both_regimes, regime_volume_blocks
 from pipeline.reporting.sector import (
     SECTOR_COLUMNS,
@@ -143,27 +143,22 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
                 *sector_cells(ctx, measure, stock),
             ]
         )
-    moe = ctx.measures.get("TP09_margin_of_error", ctx.year, "stock_type", stock, "regulator")
-    tp09 = ctx.measures.get("TP09", ctx.year, "stock_type", stock, "regulator")
-    respondents = ctx.measures.get("TP09_respondents", ctx.year, "stock_type", stock, "regulator")
-    required = ctx.measures.get(
-        "TP09_required_precision", ctx.year, "stock_type", stock, "regulator"
+
+    # TP09's own margin, then the RSH's verdict from its own row (TP09_meets_rsh_precision: the
+    # whole survey's margin), so the summary says what the TP09 table's "Whole survey precision" says.
+    def tp09_row(measure: str) -> dict | None:
+        return ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
+
+    precision = precision_sentence(
+        tp09=tp09_row("TP09"),
+        moe=tp09_row("TP09_margin_of_error"),
+        respondents=tp09_row("TP09_respondents"),
+        required=tp09_row("TP09_required_precision"),
+        survey_margin=tp09_row("TP09_survey_margin_of_error"),
+        survey_meets=tp09_row("TP09_meets_rsh_precision"),
     )
-    if moe is not None and moe["value"] is not None:
-        margin = margin_text(tp09, moe, respondents)
-        if margin.startswith("too few"):
-            sentences[-1] += f" There are too few respondents ({shown(respondents)}) for a margin."
-        else:
-            verdict = meets_text(tp09, moe, respondents, required)
-            against = (
-                "" if required is None else f" against the ±{shown(required)} the RSH requires"
-            )
-            sentences[-1] += (
-                f" Its margin of error is {margin} percentage points (95% confidence){against}: "
-                f"it {verdict} the required precision."
-                if required is not None
-                else f" Its margin of error is {margin} percentage points (95% confidence)."
-            )
+    if precision:
+        sentences[-1] += f" {precision}"
     provisional = ctx.measures.get("resolved_stage1_provisional", ctx.year)
     resolved = ctx.measures.get("resolved_stage1", ctx.year)
     if resolved is not None:
@@ -492,7 +487,10 @@ def ombudsman(ctx: ReportContext) -> Section:
                 Metric(
                     "Maladministration rate (% of findings)", "ombudsman_maladministration_rate"
                 ),
-                Metric("Orders complied with (%)", "ombudsman_orders_complied"),
+                Metric(
+                    "Orders in the year's determinations, complied with (%)",
+                    "ombudsman_orders_complied",
+                ),
                 Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
                 Metric("Complaint Handling Failure Orders", "chfo_issued"),
                 Metric("CHFOs complied with (%)", "chfo_complied"),

@@ -402,7 +402,13 @@ def satisfaction(ctx: ReportContext) -> Section:
                 "five answers; margins in percentage points, 95% confidence, with finite "
                 "population correction. TP09 precision compares TP09's own margin with what the "
                 "RSH requires; the RSH's test is the whole survey's margin (every respondent, "
-                "50% assumed). With fewer than 5 respondents on either side no margin is given.",
+                "50% assumed). With fewer than 5 respondents on either side no margin is given."
+                + (
+                    " Where TP09 or its number of respondents is withheld ([c] or <5), so are its "
+                    "margin and precision: any two of the three give the third back."
+                    if ctx.published
+                    else ""
+                ),
             )
         )
     else:

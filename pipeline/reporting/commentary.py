@@ -46,6 +46,20 @@ def _unavailable(measure: str, row: dict | None) -> str:
     )
 
 
+def _withheld(row: dict | None) -> bool:
+    """Whether a published version hides the row's figure (``[c]`` or ``<5``), as opposed to a
+    figure that cannot be calculated (``[U]``, a zero denominator) or is missing."""
+    return row is not None and row["value"] is None and row.get("display") not in (None, "[U]")
+
+
+def _withheld_reason(row: dict) -> str:
+    """Why a published figure is hidden, without misstating it (a secondary [c] may rest on many
+    cases; a primary one on a count, or a remainder by subtraction, under 5)."""
+    if row.get("suppressed_reason") == "secondary":
+        return "withheld so that a smaller figure beside it cannot be worked out"
+    return "suppressed: it rests on, or would reveal, fewer than 5 cases"
+
+
 def compare(
     measure: str,
     current: dict | None,
@@ -77,14 +91,8 @@ def compare(
     """
     name = MEASURE_NAMES.get(measure, measure)
     if current is None or current["value"] is None:
-        if current is not None and current.get("display") not in (None, "[U]"):
-            # A suppressed figure in the published version: say why, without misstating it (a
-            # secondary [c] may rest on many cases).
-            if current.get("suppressed_reason") == "secondary":
-                why = "withheld so that a smaller figure beside it cannot be worked out"
-            else:
-                why = "suppressed: it rests on fewer than 5 cases"
-            return f"{name}: {figure(current)} ({why})."
+        if _withheld(current):
+            return f"{name}: {figure(current)} ({_withheld_reason(current)})."
         return f"{name} {_unavailable(measure, current)}."
     unit = current["unit"]
     direction = HIGHER_IS_BETTER.get(measure[:4])
@@ -101,6 +109,13 @@ def compare(
                 better = (delta > 0) == direction
                 verdict = ": an improvement" if better else ": a deterioration"
             parts.append(f", {moved} {_difference(delta, unit)} on last year ({before}){verdict}")
+    elif _withheld(previous):
+        # Last year's figure exists but this published version hides it: [U] would say it
+        # cannot be calculated, which is not true.
+        parts.append(
+            f"; last year's figure is withheld in this published version ({figure(previous)}, "
+            f"{_withheld_reason(previous)})"
+        )
     elif previous is not None:
         parts.append(", with no comparable figure for last year ([U])")
     else:

@@ -99,7 +99,7 @@ OMBUDSMAN_METRICS = [
     Metric("Ombudsman determinations", "ombudsman_determinations"),
     Metric("Ombudsman findings", "ombudsman_findings"),
     Metric("Maladministration rate (% of findings)", "ombudsman_maladministration_rate"),
-    Metric("Orders complied with (%)", "ombudsman_orders_complied"),
+    Metric("Orders in the period's determinations, complied with (%)", "ombudsman_orders_complied"),
     Metric("Complaint Handling Failure Orders issued", "chfo_issued"),
 ]
 

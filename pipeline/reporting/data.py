@@ -197,8 +197,10 @@ def year_to_date(measures: Measures, periods: list[Period], key: str) -> Measure
     Combined figures add numerators and denominators (design.md section 6), never average rates:
     counts and money add up; percentages and working-day means are summed numerator over summed
     denominator; per-1,000 rates keep the year-end stock as denominator. Position-in-time measures
-    (open and overdue complaints) take the last period's row. Medians, flags and the like cannot be
-    combined and are left out (the document shows "not available"). Returns rows keyed ``key``.
+    (open and overdue complaints) take the last period's row. The stage at which most complaints
+    were resolved is decided again from the summed resolutions by stage, by the measures step's rule.
+    Medians, flags and the like cannot be combined and are left out (the document shows "not
+    available"). Returns rows keyed ``key``.
     """
     from pipeline.rounding import display
 
@@ -252,8 +254,10 @@ def year_to_date(measures: Measures, periods: list[Period], key: str) -> Measure
         )
         .drop("last_denominator")
     )
-    combined = pl.concat([summed, last.select(summed.columns)])
-    places = {"count": 0, "gbp": 2}
+    combined = pl.concat(
+        [summed, last.select(summed.columns), _stage_most_resolutions(summed, summed.columns)]
+    )
+    places = {"count": 0, "gbp": 2, "stage": 0}
     combined = combined.with_columns(
         pl.struct("value", "unit")
         .map_elements(
@@ -266,3 +270,33 @@ def year_to_date(measures: Measures, periods: list[Period], key: str) -> Measure
         pl.lit(periods[-1].end).alias("period_end"),
     )
     return Measures(combined.select(MEASURE_COLUMNS))
+
+
+def _stage_most_resolutions(summed: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """``stage_most_resolutions`` rows from the summed ``resolutions`` by stage.
+
+    The same rule as ``sql/measures/stage_resolution.sql`` (docs/measures.md): the stage with more
+    resolutions, stage 1 on a tie, no value when there were none. A stage is not a count, so it is
+    never added up across periods; the counts behind it are.
+    """
+    by_stage = summed.filter(
+        (pl.col("measure") == "resolutions") & (pl.col("breakdown") == "stage")
+    )
+    rows = []
+    for (landlord_id, view), part in by_stage.group_by(["landlord_id", "view"]):
+        counts = dict(zip(part["breakdown_value"], part["numerator"], strict=True))
+        stage_1, stage_2 = counts.get("1") or 0.0, counts.get("2") or 0.0
+        rows.append(
+            {
+                "landlord_id": landlord_id,
+                "measure": "stage_most_resolutions",
+                "breakdown": "none",
+                "breakdown_value": "all",
+                "view": view,
+                "unit": "stage",
+                "numerator": None,
+                "denominator": None,
+                "value": None if stage_1 + stage_2 == 0 else (2.0 if stage_2 > stage_1 else 1.0),
+            }
+        )
+    return pl.DataFrame(rows, schema=summed.select(columns).schema)

@@ -232,11 +232,23 @@ def ombudsman_orders(ctx: ReportContext) -> Section:
     """Orders with their due dates, compliance by the due date, and the outstanding orders listed."""
     section = Section("ombudsman-orders", "Ombudsman orders and compliance")
     m, y = ctx.measures, ctx.year
-    if not any(
-        _any_count(m, ctx.years, name)
-        for name in ("ombudsman_orders_made", "ombudsman_orders_outstanding")
-    ):
-        section.note("No Ombudsman order with a due date was recorded in these years.")
+    order_records = [
+        Metric("Orders made", "ombudsman_orders_made"),
+        Metric("Orders due", "ombudsman_orders_complied_by_due"),
+        Metric("Orders outstanding", "ombudsman_orders_outstanding"),
+    ]
+    if not _with_data(m, ctx.years, order_records):
+        # No order was made, fell due or was outstanding in the order records. The findings may
+        # still count orders (ombudsman_orders_complied, in the Ombudsman cases table): say so,
+        # rather than a sentence the table beside it contradicts.
+        in_findings = _with_data(m, ctx.years, [Metric("", "ombudsman_orders_complied")])
+        section.note(
+            "The Ombudsman's determinations in these years included orders (their compliance is "
+            "in the Ombudsman cases table), but no order was recorded with the date it was made "
+            "and its due date, so compliance by the due date cannot be shown."
+            if in_findings
+            else "No Ombudsman order was made, fell due or was outstanding in these years."
+        )
         return section
     section.add_table(
         metric_table(
@@ -360,7 +372,7 @@ def business_streams(ctx: ReportContext) -> Section | None:
         if stream in present
     ]
     section.text(
-        "Each scheme's figures added up to the business stream landlord.yaml puts it in "
+        "Each scheme's figures added up to the business stream it belongs to "
         "(numerators and denominators added, never rates averaged)."
     )
     section.add_table(
@@ -396,12 +408,12 @@ def policies_applied(ctx: ReportContext) -> Section:
     section = Section("policies-applied", "The policies applied")
     landlord = ctx.landlord
     registration = (
-        f"registered with the Regulator of Social Housing as {landlord.rsh_registration}"
+        f"is registered with the Regulator of Social Housing as {landlord.rsh_registration}"
         if landlord.rsh_registration
-        else "not registered with a number in landlord.yaml (a landlord under 1,000 homes "
-        "publishes its TSMs but does not submit them)"
+        else "has no Regulator of Social Housing registration number recorded here (a landlord "
+        "under 1,000 homes publishes its TSMs but does not submit them)"
     )
-    section.text(f"{landlord.name} is {registration}.")
+    section.text(f"{landlord.name} {registration}.")
     if landlord.managing_agents:
         section.text(
             "Complaints about homes run by our managing agents ("

@@ -5,6 +5,15 @@ respondents or nearly all give the same answer (4 respondents, all satisfied, gi
 is shown only when at least 5 respondents are on each side (n x p >= 5 and n x (1 - p) >= 5, the usual
 rule for that approximation); otherwise the document says there are too few respondents. A margin
 wider than the RSH's required precision reads "does not meet", never "Yes".
+
+Two margins are in play and they answer different questions. TP09's own margin (respondents who
+complained) says how far the satisfaction figure may be from the truth; the RSH's precision test is
+the whole survey's margin (every respondent, 50% assumed), and ``TP09_meets_rsh_precision`` is that
+test's verdict. A sentence about "the required precision" quotes that verdict, never TP09's margin.
+
+In a published version a TP09 or its number of respondents may be withheld ([c] or <5). Its margin
+is then withheld too: the margin, TP09 and the number of respondents are tied by one formula, so any
+two give the third back. It is never "too few respondents" there: that would misstate why.
 """
 
 from __future__ import annotations
@@ -12,6 +21,17 @@ from __future__ import annotations
 from pipeline.reporting.trace import figure
 
 MIN_EACH_SIDE = 5
+WITHHELD = "[c]"
+_SUPPRESSED = ("<5", "[c]")
+
+
+def withheld(*rows: dict | None) -> bool:
+    """Whether the published version hides any of ``rows`` (TP09, its respondents or its
+    margin): then the margin is withheld too."""
+    return any(
+        row is not None and row.get("value") is None and row.get("display") in _SUPPRESSED
+        for row in rows
+    )
 
 
 def reliable(tp09: dict | None, respondents: dict | None) -> bool:
@@ -25,7 +45,9 @@ def reliable(tp09: dict | None, respondents: dict | None) -> bool:
 
 
 def margin_text(tp09: dict | None, moe: dict | None, respondents: dict | None) -> str:
-    """``±7.4``, or why there is no honest margin."""
+    """``±7.4``, ``[c]`` when withheld with TP09, or why there is no honest margin."""
+    if withheld(tp09, respondents, moe):
+        return WITHHELD
     if moe is None or moe["value"] is None:
         return "[U]"
     if not reliable(tp09, respondents):
@@ -37,6 +59,8 @@ def meets_text(
     tp09: dict | None, moe: dict | None, respondents: dict | None, required: dict | None
 ) -> str:
     """``meets`` / ``does not meet`` the required precision, or why it cannot be judged."""
+    if withheld(tp09, respondents, moe):
+        return WITHHELD
     if required is None or required["value"] is None or moe is None or moe["value"] is None:
         return "cannot be judged"
     if not reliable(tp09, respondents):
@@ -51,3 +75,43 @@ def survey_meets_text(meets: dict | None) -> str:
     if meets is None or meets["value"] is None:
         return "cannot be judged"
     return "meets" if meets["value"] == 1 else "does not meet"
+
+
+def precision_sentence(
+    tp09: dict | None,
+    moe: dict | None,
+    respondents: dict | None,
+    required: dict | None,
+    survey_margin: dict | None,
+    survey_meets: dict | None,
+) -> str:
+    """What a summary says about TP09's precision: its own margin, then the RSH's verdict.
+
+    The verdict is the ``TP09_meets_rsh_precision`` row (the whole survey's margin against the
+    required precision), so the summary and the TP09 table's "Whole survey precision" agree.
+    Returns "" when there is nothing to say (no margin and no verdict).
+    """
+    sentences = []
+    own = margin_text(tp09, moe, respondents)
+    if own == WITHHELD:
+        sentences.append(
+            "Its margin of error is withheld too ([c]): the margin, TP09 and the number of "
+            "respondents together would give a withheld figure back."
+        )
+    elif own.startswith("too few"):
+        count = "" if respondents is None else f" ({figure(respondents)})"
+        sentences.append(f"There are too few respondents{count} for a margin of error.")
+    elif own != "[U]":
+        sentences.append(f"Its margin of error is {own} percentage points (95% confidence).")
+    verdict = survey_meets_text(survey_meets)
+    if verdict != "cannot be judged":
+        test = (
+            "The RSH's precision test is on the whole survey (every respondent, not only those "
+            "who complained)"
+        )
+        if survey_margin is not None and survey_margin["value"] is not None:
+            test += f": a margin of ±{figure(survey_margin)} points"
+            if required is not None and required["value"] is not None:
+                test += f" against the ±{figure(required)} required"
+        sentences.append(f"{test}. The survey {verdict} the required precision.")
+    return " ".join(sentences)

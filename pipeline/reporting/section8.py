@@ -354,6 +354,17 @@ def _letter_row(measures: Measures, measure: str, key: str) -> dict | None:
     return {**overall, "value": None, "display": "[U]"}
 
 
+def _other_bodies_total(measures: Measures, measure: str, key: str) -> dict | None:
+    """The all-bodies row of ``measure`` when another body's rows are in it too, else None.
+
+    That total is what the Ombudsman cases table shows; the letter is compared with the Housing
+    Ombudsman's row, so a sentence naming both lets the reader find the table's figure."""
+    by_body = measures._select(measure, key, "body", None)
+    if not any(r["breakdown_value"] != LETTER_BODY for r in by_body):
+        return None
+    return measures.get(measure, key)
+
+
 def reconcile_letter(
     entry,
     measures: Measures,
@@ -397,26 +408,51 @@ def reconcile_letter(
             "compared with it.",
             "no_table",
         )
-    same, differ = [], []
+
+    def table_text(row: dict | None, rate: bool) -> str:
+        text = "not available" if row is None else (row["display"] or "[U]")
+        return text + ("%" if rate and text[-1:].isdigit() else "")
+
+    same, differ, totals = [], [], []
+    other_bodies = False
     for name, value, measure, unit in recorded:
         rate = unit.startswith("%")
         row = _letter_row(measures, measure, key)
         ours = None if row is None else row["value"]
         letter = f"{value:g}%" if rate else _shown_count(value, published, threshold)
+        # The Ombudsman cases table shows every body's total; name it beside the Housing
+        # Ombudsman's figure the letter is compared with, so the reader sees which is which.
+        total = _other_bodies_total(measures, measure, key)
+        other_bodies = other_bodies or total is not None
+        total_text = None if total is None else table_text(shown.get(measure, key), rate)
         if ours is not None and round(float(ours), 1) == round(value, 1):
             if not rate and letter == "1":
                 unit = unit.removesuffix("s")  # 1 determination
             same.append(f"{letter}{unit[1:]}" if rate else f"{letter} {unit}")
+            if total_text is not None:
+                totals.append(f"{name} {total_text}")
         else:
-            seen = _letter_row(shown, measure, key)
-            table = "not available" if seen is None else (seen["display"] or "[U]")
-            pct = "%" if rate and table[-1:].isdigit() else ""
-            differ.append(f"{name}: the letter {letter}, our table {table}{pct}")
+            table = table_text(_letter_row(shown, measure, key), rate)
+            if total_text is not None:
+                table += f" for the Housing Ombudsman alone, {total_text} for all bodies"
+            differ.append(f"{name}: the letter {letter}, our table {table}")
+    compared = (
+        " The letter is the Housing Ombudsman's, so it is compared with our figures for the "
+        "Housing Ombudsman alone; the Ombudsman cases table counts all bodies"
+        + (f" ({', '.join(totals)})" if totals else "")
+        + "."
+        if other_bodies
+        else ""
+    )
     if not differ:
-        return f"The letter's figures for {label} agree with the table: {', '.join(same)}.", "agree"
+        return (
+            f"The letter's figures for {label} agree with the table: {', '.join(same)}.{compared}",
+            "agree",
+        )
     why = entry.basis.strip() if entry.basis else None
-    line = f"The letter's figures for {label} differ from the table ({'; '.join(differ)}). " + (
-        f"Why the bases differ: {why}" if why else "No reason for the difference is recorded."
+    line = (
+        f"The letter's figures for {label} differ from the table ({'; '.join(differ)}).{compared} "
+        + (f"Why the bases differ: {why}" if why else "No reason for the difference is recorded.")
     )
     return line, "explained" if why else "unexplained"
 

@@ -192,14 +192,12 @@ def targets_section(
                 "tbl-committee-targets",
                 f"Our targets, {period.label}",
                 frame,
-                note="Targets from landlord.yaml (thresholds.targets). Green: target met; amber: "
+                note="Targets are the ones we have set. Green: target met; amber: "
                 "within the amber limit; red: beyond it. Rated on the figure as shown.",
             )
         )
     else:
-        section.note(
-            "No targets are set (landlord.yaml thresholds.targets), so figures are not rated."
-        )
+        section.note("No targets are set, so figures are not rated.")
     found = exceptions(measures, period, rated, as_of)
     if found:
         section.text("For the committee's attention:")

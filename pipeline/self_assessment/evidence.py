@@ -13,6 +13,7 @@ handles stage 2": any case at all).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -261,6 +262,16 @@ def _select(rows: list[dict], spec: EvidenceSpec) -> list[dict]:
     return []
 
 
+def _subject(template: str) -> str:
+    """What an evidence line is about, its template without the figures: "stage 2: {pct} answered
+    within timescale ({numerator} of {denominator})" -> "stage 2: answered within timescale"."""
+    text = re.sub(r"\s+in \{[^}]*\} of cases", "", template)  # "in {pct} of cases"
+    text = re.sub(r"\{[^}]*\} of ", "", text)  # "{pct} of escalations" -> "escalations"
+    text = re.sub(r"\s*\([^()]*\{[^}]*\}[^()]*\)", "", text)
+    text = re.sub(r"\{[^}]*\}\s*", "", text)
+    return text.strip().rstrip(":").strip()
+
+
 def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
     matched = _select(rows, spec)
     if not matched and spec.kind == "list" and any(r["measure"] == spec.measure for r in rows):
@@ -269,19 +280,20 @@ def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
         return EvidenceLine(
             provision, spec.template.format(items="none", count=0), spec.measure, 0.0, True
         )
+    views = [spec.view] if isinstance(spec.view, str) else (spec.view or [])
     if not matched and any(
-        r["measure"] == spec.measure and r["breakdown"] == spec.breakdown for r in rows
+        r["measure"] == spec.measure and (not views or r["view"] in views) for r in rows
     ):
-        # Computed, but no row for this value: no case of that kind in the year.
+        # Computed, but no row for this breakdown or value: the breakdown's rows exist only for
+        # cases that happened (extension_within_limit_2 by regime in a year without a stage 2
+        # extension has only its zero "none" row), so no case of that kind in the year.
         text = spec.empty or f"{spec.template.split(':')[0]}: no cases in the year"
         return EvidenceLine(provision, text, spec.measure, None, True)
     if not matched:
-        views = [spec.view] if isinstance(spec.view, str) else (spec.view or [])
-        where = f"{spec.measure} ({spec.breakdown}={spec.breakdown_value or 'any'}"
-        where += f", view {' or '.join(views)})" if views else ")"
+        # Plain words for the board and the public; the measure id stays in ``measure``.
         return EvidenceLine(
             provision,
-            f"not measured this year: {where} is not in the measures table",
+            f"{_subject(spec.template)} (not measured this year)",
             spec.measure,
             None,
             False,

@@ -184,7 +184,7 @@ policy_versions:
   # data. Stage 1: "tell them how long it will take"; stage 2: "agree an extension": no cap, so the
   # management view accepts any agreed extension (the regulator view still caps at 10 / 20 WD).
   - effective_from: 2023-04-01
-    source: "Complaints Handling Policy CWPO004 (seed 004)"
+    source: "Complaints Handling Policy CWPO004"
     timescales:
       eng:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: null, clock_starts: acknowledgement}}

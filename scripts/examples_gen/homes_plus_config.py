@@ -123,7 +123,7 @@ stock:
   - {{year_end: 2026-03-31, stock_type: lcra, country: sct, units_owned: 3010}}
 policy_versions:
   - effective_from: 2023-04-01
-    source: "Homes Plus Complaints Policy (seed 003), section 9 table and section 10"
+    source: "Homes Plus Complaints Policy, section 9 table and section 10"
     timescales:
       eng:   # Housing Ombudsman Complaint Handling Code: maximum extensions 10 and 20 WD
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, clock_starts: acknowledgement}}

@@ -219,7 +219,7 @@ policy_versions:
   # "generally up to 10 working days unless there are extenuating circumstances" but the procedure
   # (appendix A) says "extend ... to a maximum of 10 working days": the procedure's hard cap is used.
   - effective_from: 2023-04-01
-    source: "Complaints policy, earlier version (seed 001): stage 2 within six months of the stage 1 response"
+    source: "Complaints policy, earlier version: stage 2 within six months of the stage 1 response"
     timescales:
       eng:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, clock_starts: acknowledgement}}
@@ -233,7 +233,7 @@ policy_versions:
   # Current policy (seed 000) from the start of Ofgem's heat-network rules. It drops the six-month
   # escalation limit and states no time limit for asking for stage 2, so no escalation is late.
   - effective_from: 2026-01-27
-    source: "Complaints policy, current version (seed 000): housing, care and heat networks"
+    source: "Complaints policy, current version: housing, care and heat networks"
     timescales:
       eng:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}

@@ -155,7 +155,7 @@ policy_versions:
   # unless extenuating circumstances. The policy sets no time limit for asking for stage 2, so no
   # escalation is late (none is refused for being late).
   - effective_from: 2023-04-01
-    source: "Complaint Policy, 7 March 2024 (seed 002)"
+    source: "Complaint Policy, 7 March 2024"
     timescales:
       eng:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}

@@ -293,3 +293,42 @@ def test_letter_is_compared_with_the_housing_ombudsmans_rows_only():
     )
     agree = reconcile_letter(letter(determinations=6, maladministration_rate=83.3), both)
     assert agree[1] == "agree" and "6 determinations, 83.3% maladministration" in agree[0]
+
+
+def test_letter_names_the_housing_ombudsman_rows_beside_the_all_bodies_total():
+    """Housing 21 2024/25: the table shows 19 determinations and a 52.9% rate for all bodies; the
+    letter (the Housing Ombudsman's) was compared with the Housing Ombudsman's 14 and 62.5%, and
+    the sentence gave those without saying they were not the table's figures."""
+    with_lgsco = _table(
+        _row("ombudsman_determinations", "all", 19.0, "19", "count"),
+        _row("ombudsman_determinations", "housing_ombudsman", 14.0, "14", "count"),
+        _row("ombudsman_determinations", "lgsco", 5.0, "5", "count"),
+        _row("ombudsman_maladministration_rate", "all", 52.9, "52.9", "percent"),
+        _row("ombudsman_maladministration_rate", "housing_ombudsman", 62.5, "62.5", "percent"),
+        _row("ombudsman_maladministration_rate", "lgsco", 30.0, "30.0", "percent"),
+    )
+    line, status = reconcile_letter(
+        letter(determinations=19, maladministration_rate=58), with_lgsco
+    )
+    assert status == "unexplained"
+    assert (
+        "determinations: the letter 19, our table 14 for the Housing Ombudsman alone, "
+        "19 for all bodies" in line
+    )
+    assert (
+        "maladministration rate: the letter 58%, our table 62.5% for the Housing Ombudsman "
+        "alone, 52.9% for all bodies" in line
+    )
+    assert "compared with our figures for the Housing Ombudsman alone" in line
+    agree, status = reconcile_letter(
+        letter(determinations=14, maladministration_rate=62.5), with_lgsco
+    )
+    assert status == "agree"
+    assert agree.startswith(
+        "The letter's figures for 2023/24 agree with the table: 14 determinations, "
+        "62.5% maladministration."
+    )
+    assert "counts all bodies (determinations 19, maladministration rate 52.9%)" in agree
+    # With the Housing Ombudsman's rows only, the total is its figure: nothing more to say.
+    alone = reconcile_letter(letter(determinations=21, maladministration_rate=62), measures(21, 62))
+    assert "all bodies" not in alone[0]

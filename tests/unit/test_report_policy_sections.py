@@ -100,6 +100,41 @@ def test_outstanding_orders_are_listed_for_the_board_only(published):
         assert "1 October 2024" in text and "Overdue" in text and "Compensation" in text
 
 
+# An order counted in a finding (orders_count) with no ombudsman_order row: orders_made is 0, the
+# cases table's "orders ... complied with" is 1 of 1 (Hollybank 2025/26).
+ORDERS_IN_FINDINGS_ONLY = {
+    "ombudsman_case": ORDERS["ombudsman_case"],
+    "ombudsman_finding": [
+        {"case_ref": "h1", "finding_area": "Repairs", "outcome": "maladministration",
+         "orders_count": 1, "orders_complied_count": 1},
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_orders_section_does_not_deny_the_orders_the_findings_count(published):
+    ctx = context(REFUSING, published, **ORDERS_IN_FINDINGS_ONLY)
+    complied = ctx.measures.get("ombudsman_orders_complied", YEAR)
+    assert complied["display"] == ("[c]" if published else "100.0")
+    assert ctx.measures.get("ombudsman_orders_made", YEAR)["value"] == 0
+    text = text_of(ombudsman_orders(ctx))
+    assert "No Ombudsman order with a due date was recorded" not in text
+    assert "determinations in these years included orders" in text
+    assert "compliance by the due date cannot be shown" in text
+
+
+def test_orders_section_says_none_when_no_record_holds_an_order():
+    text = text_of(ombudsman_orders(context(REFUSING)))
+    assert "No Ombudsman order was made, fell due or was outstanding in these years." in text
+
+
+def test_policies_name_no_configuration_file():
+    """The policies section is for the board and the public: no landlord.yaml."""
+    text = text_of(policies_applied(context(REFUSING)))
+    assert "landlord.yaml" not in text
+    assert "registration number recorded" in text or "registered with the Regulator" in text
+
+
 def test_business_streams_need_the_key_and_policies_say_their_rules():
     assert business_streams(context(REFUSING)) is None
     streams = code_landlord(business_streams={"Retirement Living": ["Oak Court"]})

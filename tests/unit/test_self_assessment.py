@@ -402,7 +402,34 @@ def test_missing_measure_says_so_and_never_contradicts(con):
     evidence = measured_evidence(con, LANDLORD, YEAR)
     line = evidence["6.14"].lines[0]
     assert not line.available and not line.breached
-    assert line.text.startswith("not measured this year: response_in_time_2")
+    # plain words for the board and the public; the measure id stays on the line, not in it
+    assert line.text == (
+        "stage 2: answered within timescale, extensions capped at 20 working days "
+        "(not measured this year)"
+    )
+    assert line.measure == "response_in_time_2" and "measures table" not in line.text
+
+
+def test_a_breakdown_with_no_row_in_a_computed_measure_is_no_cases(con):
+    """Hollybank 2025/26: no stage 2 extension, so extension_within_limit_2 has only its zero
+    "none" row and no England row; it read "not measured this year: extension_within_limit_2
+    (regime=eng, view regulator) is not in the measures table"."""
+    con.execute(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        measure_row("extension_within_limit_2", "[U]", 0, 0, None, view="regulator"),
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    line = next(x for x in evidence["6.15"].lines if x.measure == "extension_within_limit_2")
+    assert line.available and not line.breached
+    assert line.text == (
+        "stage 2 extensions of at most 20 working days with a reason recorded: no cases in the year"
+    )
+
+
+def test_the_self_assessment_names_no_file_and_no_measure_id(con):
+    html = render_html(document(con))
+    assert ".yaml" not in html and "measures table" not in html
+    assert "Answers from" not in html and "(not measured this year)" in html
 
 
 def test_no_measures_table_gives_unavailable_lines():
