@@ -779,7 +779,13 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     if ctx.published:
         rules = suppression.suppress_table(rules, ["Records"], threshold)
     section.add_table(
-        data_table("tbl-quarantine-rules", "Quarantined records by rule", rules)
+        data_table(
+            "tbl-quarantine-rules",
+            "Quarantined records by rule",
+            rules,
+            note="A row can hold more than one record (a complaint and its stages, each judged "
+            "on its own), so the records here can outnumber the quarantined rows above.",
+        )
         if rules.height
         else None,
         empty="No record was quarantined." if files.height else None,
