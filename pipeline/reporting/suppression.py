@@ -226,7 +226,7 @@ def suppress_small_numbers(
     twin = [c for c in group if c != "view"] + ["breakdown_value"]
     work = (
         work.with_columns(slice_keys)
-        .with_columns(_view_gap(twin).is_between(1, threshold - 1).fill_null(False).alias("_gap"))
+        .with_columns(_view_gap(twin).alias("_gap"))
         # Ordinal ranks break ties by position: totals last, so a tie hides the part, then by
         # value, so the same cells are hidden whatever order a document read its rows in.
         .sort(pl.col("breakdown_value").is_in(_TOTALS_IN_BREAKDOWN), "breakdown_value")
@@ -234,7 +234,10 @@ def suppress_small_numbers(
     cell = [c for c in twin if c != "measure"]
     for _ in range(_MAX_PASSES):
         rules = [_lone_in_slice([*group, key], key, counted) for key in keys]
-        rules += [_twin_view(twin, about_people), _shared_denominator(cell, about_people)]
+        rules += [
+            _twin_view(twin, about_people, threshold),
+            _shared_denominator(cell, about_people),
+        ]
         changed = False
         for rule in rules:
             new = rule(work)
@@ -284,15 +287,18 @@ def _lone_in_slice(over: list[str], key: str, counted: pl.Expr):
 
 def _view_gap(twin: list[str]) -> pl.Expr:
     """Management minus regulator count of the same cell: the answers in time only thanks to an
-    extension longer than the Code's (null when the measure has one view)."""
+    extension longer than the Code's (null when the measure has one view, or when the two views
+    count different populations, so are not two views of one figure)."""
 
-    def of(view: str) -> pl.Expr:
-        return pl.col("_cell").filter(pl.col("view") == view).first().over(twin)
+    def of(column: str, view: str) -> pl.Expr:
+        return pl.col(column).filter(pl.col("view") == view).first().over(twin)
 
-    return (of(_MANAGEMENT) - of(_REGULATOR)).abs()
+    same_answers = of("denominator", _MANAGEMENT).eq_missing(of("denominator", _REGULATOR))
+    gap = (of("_cell", _MANAGEMENT) - of("_cell", _REGULATOR)).abs()
+    return pl.when(same_answers).then(gap)
 
 
-def _twin_view(twin: list[str], about_people: pl.Expr):
+def _twin_view(twin: list[str], about_people: pl.Expr, threshold: int):
     """Rows to hide so that neither view of a figure, nor the gap between them, can be worked
     out from the others of (regulator, management, gap).
 
@@ -305,8 +311,9 @@ def _twin_view(twin: list[str], about_people: pl.Expr):
     is_management = pl.col("view") == _MANAGEMENT
     regulator_hidden = (pl.col("_hidden") & is_regulator).any().over(twin)
     management_hidden = (pl.col("_hidden") & is_management).any().over(twin)
-    both_views = is_regulator.any().over(twin) & is_management.any().over(twin)
-    gap_small = pl.col("_gap")
+    # (a gap of null: one view only, or two populations, not one figure)
+    both_views = pl.col("_gap").is_not_null()
+    gap_small = pl.col("_gap").is_between(1, threshold - 1)
     new = (
         both_views
         & ~pl.col("_hidden")
