@@ -897,3 +897,11 @@ def test_published_evidence_hides_the_management_gap_and_a_hidden_denominator(co
     handler = evidence["6.13"].lines[0]
     assert handler.text.endswith("(11 of 11)")
     assert handler.shown.endswith("in [c] of cases ([c] of [c])")
+
+
+def test_html_states_the_published_key(con):
+    # Its evidence is in the published wording: <5, [c] and the counts shown in full are keyed.
+    html = render_html(document(con))
+    facts = html[html.index('<dl class="facts">') : html.index("</dl>")]
+    assert "&lt;5: a count from 1 to 4" in facts and "[c]: a figure withheld" in facts
+    assert "Counts of our service improvements" in facts and "shown in full" in facts
