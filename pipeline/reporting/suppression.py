@@ -78,6 +78,19 @@ _REGULATOR, _MANAGEMENT = "regulator", "management"
 _MAX_PASSES = 20
 
 
+def withheld_because(reason: str | None, threshold: int = 5) -> str:
+    """Why a ``[c]`` is withheld, by its ``suppressed_reason``, as a clause for residents."""
+    if reason == "secondary":
+        return (
+            "with the figures published beside it, here or in our annual report, it would let a "
+            f"hidden number under {threshold} be worked out (it may itself rest on many complaints)"
+        )
+    return (
+        f"fewer than {threshold} complaints are behind it, or its total minus it would be "
+        f"fewer than {threshold}"
+    )
+
+
 def small_label(threshold: int = 5) -> str:
     """The text shown for a count from 1 to ``threshold - 1``: ``<5``."""
     return f"<{threshold}"
