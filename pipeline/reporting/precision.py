@@ -9,6 +9,7 @@ wider than the RSH's required precision reads "does not meet", never "Yes".
 
 from __future__ import annotations
 
+from pipeline.reporting.suppression import SECONDARY
 from pipeline.reporting.trace import figure
 
 MIN_EACH_SIDE = 5
@@ -24,8 +25,15 @@ def reliable(tp09: dict | None, respondents: dict | None) -> bool:
     return n * p >= MIN_EACH_SIDE and n * (1 - p) >= MIN_EACH_SIDE
 
 
+def _withheld(moe: dict | None) -> bool:
+    """Whether a published document withholds the margin (its sample is a hidden count)."""
+    return moe is not None and bool(moe.get("suppressed"))
+
+
 def margin_text(tp09: dict | None, moe: dict | None, respondents: dict | None) -> str:
     """``±7.4``, or why there is no honest margin."""
+    if _withheld(moe):
+        return figure(moe)  # [c], never [U]: the margin exists, it is withheld
     if moe is None or moe["value"] is None:
         return "[U]"
     if not reliable(tp09, respondents):
@@ -37,6 +45,9 @@ def meets_text(
     tp09: dict | None, moe: dict | None, respondents: dict | None, required: dict | None
 ) -> str:
     """``meets`` / ``does not meet`` the required precision, or why it cannot be judged."""
+    if _withheld(moe):
+        # Beside a withheld margin the verdict would tell its range, as a sector position would.
+        return SECONDARY
     if required is None or required["value"] is None or moe is None or moe["value"] is None:
         return "cannot be judged"
     if not reliable(tp09, respondents):
