@@ -255,15 +255,16 @@ def suppress_small_numbers(
         .with_columns(_view_gap(twin).alias("_gap"))
         # Ordinal ranks break ties by position: totals last, so a tie hides the part, then by
         # value, so the same cells are hidden whatever order a document read its rows in.
-        .sort(pl.col("breakdown_value").is_in(_TOTALS_IN_BREAKDOWN), "breakdown_value")
+        .sort(
+            pl.col("breakdown_value").is_in(_TOTALS_IN_BREAKDOWN),
+            "breakdown_value",
+            maintain_order=True,
+        )
     )
     cell = [c for c in twin if c != "measure"]
+    rules = [_lone_in_slice([*group, key], key, counted) for key in keys]
+    rules += [_twin_view(twin, about_people, threshold), _shared_denominator(cell, about_people)]
     for _ in range(_MAX_PASSES):
-        rules = [_lone_in_slice([*group, key], key, counted) for key in keys]
-        rules += [
-            _twin_view(twin, about_people, threshold),
-            _shared_denominator(cell, about_people),
-        ]
         changed = False
         for rule in rules:
             new = rule(work)
