@@ -18,10 +18,11 @@ two give the third back. It is never "too few respondents" there: that would mis
 
 from __future__ import annotations
 
-from pipeline.reporting.trace import figure
+from pipeline.reporting.suppression import SECONDARY
+from pipeline.reporting.trace import figure, plain
 
 MIN_EACH_SIDE = 5
-WITHHELD = "[c]"
+WITHHELD = SECONDARY
 _SUPPRESSED = ("<5", "[c]")
 
 
@@ -44,8 +45,16 @@ def reliable(tp09: dict | None, respondents: dict | None) -> bool:
     return n * p >= MIN_EACH_SIDE and n * (1 - p) >= MIN_EACH_SIDE
 
 
+def _withheld(moe: dict | None) -> bool:
+    """Whether a published document withholds the margin (its sample is a hidden count)."""
+    return moe is not None and bool(moe.get("suppressed"))
+
+
 def margin_text(tp09: dict | None, moe: dict | None, respondents: dict | None) -> str:
-    """``±7.4``, ``[c]`` when withheld with TP09, or why there is no honest margin."""
+    """``±7.4``, ``[c]`` when withheld (with TP09, or as a hidden count's), or why there is no
+    honest margin."""
+    if _withheld(moe):
+        return figure(moe)  # [c], never [U]: the margin exists, it is withheld
     if withheld(tp09, respondents, moe):
         return WITHHELD
     if moe is None or moe["value"] is None:
@@ -59,7 +68,8 @@ def meets_text(
     tp09: dict | None, moe: dict | None, respondents: dict | None, required: dict | None
 ) -> str:
     """``meets`` / ``does not meet`` the required precision, or why it cannot be judged."""
-    if withheld(tp09, respondents, moe):
+    if _withheld(moe) or withheld(tp09, respondents, moe):
+        # Beside a withheld margin the verdict would tell its range, as a sector position would.
         return WITHHELD
     if required is None or required["value"] is None or moe is None or moe["value"] is None:
         return "cannot be judged"
@@ -93,7 +103,7 @@ def precision_sentence(
     """
     sentences = []
     own = margin_text(tp09, moe, respondents)
-    if own == WITHHELD:
+    if plain(own) == WITHHELD:
         sentences.append(
             "Its margin of error is withheld too ([c]): the margin, TP09 and the number of "
             "respondents together would give a withheld figure back."

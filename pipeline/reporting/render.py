@@ -49,7 +49,11 @@ from pipeline.reporting.section8 import (
     section8_sections,
 )
 from pipeline.reporting.sector import sector_section
-from pipeline.reporting.suppression import scheme_streams, suppress_small_numbers
+from pipeline.reporting.suppression import (
+    PUBLISHED_KEY,
+    scheme_streams,
+    suppress_small_numbers,
+)
 from pipeline.reporting.tables import table_css
 from pipeline.reporting.trace import finish
 from pipeline.utils.version import code_version
@@ -171,6 +175,7 @@ def _write(
             data_cut=data_cut,
             generated=dt.date.today().strftime("%-d %B %Y"),
             published=published,
+            suppression_key=PUBLISHED_KEY,
             intro=intro,
             code_version=code_version(),
             css=_css(),

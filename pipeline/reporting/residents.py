@@ -273,6 +273,12 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
     metrics.append(
         Metric("Actions we promised that were done on time (%)", "promised_actions_on_time")
     )
+    note = (
+        "CH02: the Regulator's measure (tenants' complaints in England received in the "
+        f"period, {label(stock)} homes, as in our annual report), which counts an extension only up "
+        "to the Complaint Handling Code's limit."
+    )
+    withheld = withheld_reasons(measures, metrics, period, landlord)
     table = metric_table(
         "tbl-residents-how",
         f"How we handled complaints, {period.label}",
@@ -280,12 +286,33 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
         metrics,
         [(period.label, period)],
         first_heading="What we measure",
-        note="CH02: the Regulator's measure (tenants' complaints in England received in the "
-        f"period, {label(stock)} homes, as in our annual report), which counts an extension only up "
-        "to the Complaint Handling Code's limit. [c]: not shown because fewer than 5 complaints "
-        "are behind the figure, or because its total minus it would be fewer than 5.",
+        note=f"{note} {withheld}".strip(),
     )
     return table
+
+
+def withheld_reasons(
+    measures: Measures, metrics: list[Metric], period: Period, landlord: Landlord
+) -> str:
+    """Why each ``[c]`` of the table is withheld, in its own words (its ``suppressed_reason``).
+
+    A figure hidden only to protect another rests on many complaints (housing21 2025-26: CH02
+    stage 2 for LCRA homes, 154 of 172, is withheld because with the figure for all homes and the
+    LCHO homes' CH01, published in the annual report, it would give LCHO's 3 late complaints
+    back): saying "fewer than 5 complaints are behind it" would misstate it.
+    """
+    threshold = landlord.thresholds.small_number_suppression
+    because: dict[str, list[str]] = {}
+    for metric in metrics:
+        row = measures.get(
+            metric.measure, period, metric.breakdown, metric.breakdown_value, metric.view
+        )
+        if row is not None and row.get("suppressed") and row.get("display") == "[c]":
+            reason = suppression.withheld_because(row.get("suppressed_reason"), threshold)
+            because.setdefault(reason, []).append(metric.label.split(" (")[0].lower())
+    return " ".join(
+        f"[c] ({'; '.join(labels)}): not shown: {reason}." for reason, labels in because.items()
+    )
 
 
 def complaints_contact_lines(landlord: Landlord) -> list[str]:

@@ -12,7 +12,19 @@ One rule, used by every published table, chart and sentence:
 - **Secondary**: a cell hidden only so that a total cannot give a primary cell away is shown as
   ``[c]`` (never ``<5``: it may be large). Within a breakdown (and, for a two- or three-way
   breakdown, within each of its rows and columns) a slice with exactly one hidden cell has its
-  smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell.
+  smallest other non-zero cell hidden too (a part before the stock-type total ``combined`` when
+  they tie, so the headline figure stays), repeated until no slice has a lone hidden cell.
+- **Shared denominators**: a count hidden in one measure is often the denominator of a percentage
+  in another measure of the same cell (period, breakdown and value): TP09's respondents under
+  TP09 and its margin of error, CH01's complaints under CH02. A percentage to one decimal place
+  pins its denominator once the reader knows it to within a few (41.5% of 39 to 42 respondents
+  can only be 17 of 41), so a percentage whose denominator is a hidden count (or the numerator of
+  a hidden rate per 1,000 homes) of its cell is hidden too.
+- **Two views of one figure**: the regulator and management views of a measure (Code-capped and
+  policy extensions) differ by the answers only the policy's longer extension put in time, a
+  count of complaints, and every measure with both views differs by the same number. When that
+  difference is 1-4, or the regulator figure is hidden, the management figure is hidden too; when
+  the management figure is hidden and the difference is known (not 1-4), the regulator one is.
 - Zero stays zero: it identifies nobody.
 - **Combined figures** (the group report): a group figure beside exactly one hidden member figure
   is ``[c]`` (:func:`suppress_combined`).
@@ -34,21 +46,52 @@ from pipeline.reporting.trace import plain
 
 SUPPRESSED_RATE = "[c]"
 SECONDARY = "[c]"
-# Counts of things that are not complaints or people (the landlord's own improvement actions,
-# Ombudsman orders against the landlord as a whole, homes): nobody can be identified from them, and
-# hiding them would contradict the lists published beside them.
+# Counts the rule leaves shown, however small, because they count no complaint and no person:
+# the landlord's own service improvements (design.md s7 has the published documents list them,
+# "learning and service improvements", the residents' "what changed", so each one is named beside
+# these counts and hiding a count would hide nothing) and its homes (the TSM denominators the RSH
+# publishes). Each published document's key says so (PUBLISHED_KEY).
+# Complaint Handling Failure Orders are not among them: each is issued over one resident's
+# complaint, like the Ombudsman's other orders, so their counts are suppressed as complaints are
+# (and fewer than five are listed by reason only, docs/governance.md).
 NOT_ABOUT_PEOPLE = (
     "learning_actions",
     "learning_actions_completed",
     "learning_actions_completed_by_due",
     "overdue_learning_actions",
-    "chfo_issued",
-    "chfo_complied",
     "stock_units",
+)
+# The key every published document states (design.md s7: "<5" and "[c]" "with a key").
+PUBLISHED_KEY = (
+    "<5: a count from 1 to 4, not shown so that nobody can be identified.",
+    "[c]: a figure withheld because, with the figures around it, it would reveal a count under 5 "
+    "(it may itself be large); a percentage is also withheld when its total minus its share "
+    "would be under 5.",
+    "Counts of our service improvements (raised, completed, completed on time, overdue) and of "
+    "homes are shown in full, however small: they count our own actions and homes, not "
+    "complaints or people, and each improvement is listed by name.",
 )
 # Units whose numerator is a count of complaints or people (a rate of it reveals the count).
 _COUNT_NUMERATOR_UNITS = ("percent", "per_1000")
+# Breakdown values that are the total of their own breakdown's other values (stock_type:
+# lcra + lcho = combined): hidden last, so a part goes before the headline figure.
+_TOTALS_IN_BREAKDOWN = ("combined",)
+# The two views of one figure that differ only by extensions (docs/measures.md "Views").
+_REGULATOR, _MANAGEMENT = "regulator", "management"
 _MAX_PASSES = 20
+
+
+def withheld_because(reason: str | None, threshold: int = 5) -> str:
+    """Why a ``[c]`` is withheld, by its ``suppressed_reason``, as a clause for residents."""
+    if reason == "secondary":
+        return (
+            "with the figures published beside it, here or in our annual report, it would let a "
+            f"hidden number under {threshold} be worked out (it may itself rest on many complaints)"
+        )
+    return (
+        f"fewer than {threshold} complaints are behind it, or its total minus it would be "
+        f"fewer than {threshold}"
+    )
 
 
 def small_label(threshold: int = 5) -> str:
@@ -239,23 +282,28 @@ def suppress_small_numbers(
             pl.when(pl.col("breakdown") == "scheme").then(stream).otherwise(None).alias("_stream")
         )
         keys.append("_stream")
-    work = work.with_columns(slice_keys)
+    twin = [c for c in group if c != "view"] + ["breakdown_value"]
+    work = (
+        work.with_columns(slice_keys)
+        .with_columns(_view_gap(twin).alias("_gap"))
+        # Ordinal ranks break ties by position: totals last, so a tie hides the part, then by
+        # value, so the same cells are hidden whatever order a document read its rows in.
+        .sort(
+            pl.col("breakdown_value").is_in(_TOTALS_IN_BREAKDOWN),
+            "breakdown_value",
+            maintain_order=True,
+        )
+    )
+    cell = [c for c in twin if c != "measure"]
+    rules = [_lone_in_slice([*group, key], key, counted) for key in keys]
+    rules += [_twin_view(twin, about_people, threshold), _shared_denominator(cell, about_people)]
     for _ in range(_MAX_PASSES):
         changed = False
-        for key in keys:
-            over = [*group, key]
-            candidate = (
-                ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
-            )
-            lone = pl.col("_hidden").cast(pl.Int32).sum().over(over) == 1
-            rank = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
-            new = (pl.col(key).is_not_null() & lone & candidate & (rank == 1)).fill_null(False)
-            step = work.with_columns(new.alias("_new"))
-            if step["_new"].any():
+        for rule in rules:
+            new = rule(work)
+            if new.any():
                 changed = True
-                work = step.with_columns(
-                    (pl.col("_hidden") | pl.col("_new")).alias("_hidden")
-                ).drop("_new")
+                work = work.with_columns((pl.col("_hidden") | pl.lit(new)).alias("_hidden"))
         if not changed:
             break
     work = work.with_columns(_position_of_hidden(work, group).alias("_hidden"))
@@ -283,8 +331,85 @@ def suppress_small_numbers(
             ],
         )
         .sort("_row")
-        .drop("_row", "_cell", "_primary", "_hidden", "_parts", *keys)
+        .drop("_row", "_cell", "_primary", "_hidden", "_parts", "_gap", *keys)
     )
+
+
+def _lone_in_slice(over: list[str], key: str, counted: pl.Expr):
+    """Rows to hide where a slice (``key``) has exactly one hidden cell: its smallest other
+    non-zero cell (the first of equals, and totals were sorted last)."""
+    candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
+    lone = pl.col("_hidden").cast(pl.Int32).sum().over(over) == 1
+    rank = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
+    new = pl.col(key).is_not_null() & lone & candidate & (rank == 1)
+    return lambda work: work.select(new.fill_null(False).alias("_new"))["_new"]
+
+
+def _view_gap(twin: list[str]) -> pl.Expr:
+    """Management minus regulator count of the same cell: the answers in time only thanks to an
+    extension longer than the Code's (null when the measure has one view, or when the two views
+    count different populations, so are not two views of one figure)."""
+
+    def of(column: str, view: str) -> pl.Expr:
+        return pl.col(column).filter(pl.col("view") == view).first().over(twin)
+
+    same_answers = of("denominator", _MANAGEMENT).eq_missing(of("denominator", _REGULATOR))
+    gap = (of("_cell", _MANAGEMENT) - of("_cell", _REGULATOR)).abs()
+    return pl.when(same_answers).then(gap)
+
+
+def _twin_view(twin: list[str], about_people: pl.Expr, threshold: int):
+    """Rows to hide so that neither view of a figure, nor the gap between them, can be worked
+    out from the others of (regulator, management, gap).
+
+    The gap is known from any measure that shows both views of the cell (in time, in time with an
+    extension), so it counts as shown unless it is 1-4. The management figure goes when the gap
+    is small or its regulator twin is hidden; the regulator figure (the statutory one) goes only
+    when the management figure is hidden for its own sake and the gap would give it back.
+    """
+    is_regulator = pl.col("view") == _REGULATOR
+    is_management = pl.col("view") == _MANAGEMENT
+    regulator_hidden = (pl.col("_hidden") & is_regulator).any().over(twin)
+    management_hidden = (pl.col("_hidden") & is_management).any().over(twin)
+    # (a gap of null: one view only, or two populations, not one figure)
+    both_views = pl.col("_gap").is_not_null()
+    gap_small = pl.col("_gap").is_between(1, threshold - 1)
+    new = (
+        both_views
+        & ~pl.col("_hidden")
+        & about_people
+        & (
+            (is_management & (gap_small | regulator_hidden))
+            | (is_regulator & management_hidden & ~gap_small)
+        )
+    )
+    return lambda work: work.select(new.fill_null(False).alias("_new"))["_new"]
+
+
+def _shared_denominator(cell: list[str], about_people: pl.Expr):
+    """Percentages of a cell whose denominator is a count hidden in another measure of the cell
+    (a count, or a rate per 1,000 homes, whose homes are published, by its numerator)."""
+
+    def rule(work: pl.DataFrame) -> pl.Series:
+        hidden_counts = (
+            work.filter(
+                pl.col("_hidden")
+                & about_people
+                & pl.col("unit").is_in(["count", "per_1000"])
+                & (pl.col("_cell") > 0)
+            )
+            .select(*cell, pl.col("_cell").cast(pl.Float64).alias("_number"))
+            .unique()
+        )
+        percentages = work.filter(
+            ~pl.col("_hidden") & about_people & (pl.col("unit") == "percent")
+        ).select("_row", *cell, pl.col("denominator").cast(pl.Float64).alias("_number"))
+        pinned = percentages.join(
+            hidden_counts, on=[*cell, "_number"], how="semi", nulls_equal=True
+        )["_row"]
+        return work["_row"].is_in(pinned.to_list())
+
+    return rule
 
 
 def _position_of_hidden(work: pl.DataFrame, group: list[str]) -> pl.Series:

@@ -17,6 +17,7 @@ import duckdb
 
 from pipeline.config import Landlord, load_landlord
 from pipeline.periods import ReportingYear
+from pipeline.reporting.suppression import scheme_streams
 from pipeline.self_assessment.evidence import EvidenceLine, ProvisionEvidence, measured_evidence
 from pipeline.self_assessment.model import (
     ProvisionAssessment,
@@ -215,7 +216,11 @@ def assemble(
     year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
     reference = reference or load_provisions()
     evidence = measured_evidence(
-        con, landlord.landlord_id, year, landlord.thresholds.small_number_suppression
+        con,
+        landlord.landlord_id,
+        year,
+        landlord.thresholds.small_number_suppression,
+        streams=scheme_streams(landlord.business_streams),
     )
     sections = [
         SectionRows(

@@ -25,8 +25,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.config import ConfigError
 from pipeline.periods import ReportingYear
+from pipeline.reporting.data import query_frame, table_exists
 from pipeline.reporting.labels import label, money, readable
 from pipeline.reporting.suppression import (
+    NOT_ABOUT_PEOPLE,
     SECONDARY,
     is_small,
     small_label,
@@ -203,21 +205,70 @@ def _published_fields(row: dict) -> dict[str, str]:
     fields = _fields(row)
     hidden = shown["display"]  # <5 (a small count) or [c]
     fields.update(display=hidden, pct=hidden, value=hidden, numerator=part(row["numerator"]))
-    if is_small(row["denominator"], threshold):
-        fields["denominator"] = small_label(threshold)
+    if is_small(row["denominator"], threshold) or shown["denominator_hidden"]:
+        # A denominator that is a count hidden elsewhere in the published documents (TP09's
+        # respondents, CH01's complaints) is not given here either.
+        fields["denominator"] = part(row["denominator"])
     return fields
 
 
-def _with_published(rows: list[dict], threshold: int) -> list[dict]:
-    """``rows`` each with its published twin (``published``), suppressed as the measures table's
-    published rows are (whole measures are read, so secondary suppression sees every cell)."""
-    if not rows:
-        return rows
-    frame = pl.DataFrame(rows, infer_schema_length=None)
-    published = suppress_small_numbers(frame, threshold).select("suppressed", "display")
+def _published_year(
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    year: ReportingYear,
+    threshold: int,
+    streams: dict[str, str] | None,
+) -> dict[tuple, dict]:
+    """Every measure row of the year as the published annual report shows it, by (measure,
+    breakdown, breakdown_value, view): ``suppressed``, ``display`` and ``denominator_hidden``.
+
+    The whole year is suppressed, as the annual report suppresses it, not just the rows this
+    document quotes: the secondary rules read other measures of the same cell (TP09's respondents
+    under TP09, the management view beside the regulator one), and a smaller frame would hide
+    other cells than the annual report does, so that the two documents together could give a
+    hidden figure back.
+    """
+    if not table_exists(con, "measures"):
+        return {}
+    frame = query_frame(
+        con,
+        "select * from measures where landlord_id = ? and period = ?",
+        [landlord_id, year.key],
+    )
+    if frame.is_empty():
+        return {}
+    published = frame.select(*_KEY, "unit", "numerator", "denominator").with_columns(
+        suppress_small_numbers(frame, threshold, streams=streams).select("suppressed", "display")
+    )
+    cell = ["breakdown", "breakdown_value"]
+    hidden_counts = (
+        published.filter(
+            pl.col("suppressed")
+            & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
+            & pl.col("unit").is_in(["count", "per_1000"])
+        )
+        .select(*cell, pl.col("numerator").alias("denominator"), pl.lit(True).alias("_count"))
+        .unique()
+    )
+    marked = published.join(hidden_counts, on=[*cell, "denominator"], how="left")
+    return {
+        tuple(row[k] for k in _KEY): {
+            "suppressed": row["suppressed"],
+            "display": row["display"],
+            "denominator_hidden": bool(row["_count"]),
+        }
+        for row in marked.iter_rows(named=True)
+    }
+
+
+_KEY = ("measure", "breakdown", "breakdown_value", "view")
+
+
+def _with_published(rows: list[dict], published: dict[tuple, dict], threshold: int) -> list[dict]:
+    """``rows`` each with its published twin (``published``, :func:`_published_year`)."""
     return [
-        {**row, "published": shown, "threshold": threshold}
-        for row, shown in zip(rows, published.iter_rows(named=True), strict=True)
+        {**row, "published": published.get(tuple(row[k] for k in _KEY)), "threshold": threshold}
+        for row in rows
     ]
 
 
@@ -333,6 +384,7 @@ def measured_evidence(
     landlord_id: str,
     year: str | ReportingYear,
     threshold: int = 5,
+    streams: dict[str, str] | None = None,
 ) -> dict[str, ProvisionEvidence]:
     """Evidence from the ``measures`` table for every provision that data can evidence.
 
@@ -346,6 +398,9 @@ def measured_evidence(
         Reporting year, e.g. ``"2024-25"``.
     threshold
         Small-number suppression threshold of the published wording (``published_text``).
+    streams
+        Scheme -> business stream (``suppression.scheme_streams``), as the annual report
+        suppresses with them, so both documents hide the same cells.
 
     Returns
     -------
@@ -354,7 +409,8 @@ def measured_evidence(
         that says so (``available`` false) and never a contradiction.
     """
     year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
-    rows = _with_published(_year_rows(con, landlord_id, year), threshold)
+    published = _published_year(con, landlord_id, year, threshold, streams)
+    rows = _with_published(_year_rows(con, landlord_id, year), published, threshold)
     # A landlord in England and Scotland: a line read from one country's rows names the country,
     # as the annual report names its rows ("England: ..."), so it is never read as the figure of
     # both countries that the annual report shows under the same words.

@@ -17,6 +17,7 @@ import jinja2
 import xlsxwriter
 
 from pipeline.io import atomic_write_bytes, atomic_write_text, safe_cell
+from pipeline.reporting.suppression import PUBLISHED_KEY
 from pipeline.returns import xlsx_created
 from pipeline.self_assessment.build import AssessedProvision, SelfAssessmentDocument
 
@@ -67,7 +68,9 @@ def render_html(document: SelfAssessmentDocument) -> str:
         HTML; every value from the landlord or the data is escaped.
     """
     css = (REPORTS_DIR / STYLESHEET).read_text(encoding="utf-8")
-    return _environment().get_template(TEMPLATE).render(doc=document, css=css)
+    # The evidence is in its published wording (the self-assessment is published beside the
+    # annual report), so the document states the same key as the report.
+    return _environment().get_template(TEMPLATE).render(doc=document, css=css, key=PUBLISHED_KEY)
 
 
 def evidence_text(row: AssessedProvision, year_label: str) -> str:

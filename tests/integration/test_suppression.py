@@ -14,6 +14,7 @@ from pipeline.reporting.commentary import compare
 from pipeline.reporting.render import render_annual_report
 from pipeline.reporting.sample import build_sample_database
 from pipeline.reporting.suppression import (
+    NOT_ABOUT_PEOPLE,
     mentions_small_count,
     redact_small_counts,
     suppress_small_numbers,
@@ -156,6 +157,83 @@ def test_secondary_suppression_in_two_way_breakdowns_and_small_numerators():
 def test_counts_that_are_not_about_people_are_shown():
     rows = [("learning_actions", "2024-25", "none", "all", "all", 3.0, None, 3.0, "3", "count")]
     assert suppress_small_numbers(frame(rows), 5)["display"].to_list() == ["3"]
+
+
+def test_which_small_counts_are_suppressed():
+    """design.md s7/s9: published versions show counts of 1-4 as <5. Improvement actions and homes
+    count no complaint and no person, and design.md s7 has the improvements themselves published
+    (each named in the annual report and the learning summary), so their counts are shown and the
+    key says so. A Complaint Handling Failure Order is issued over one resident's complaint, like
+    the Ombudsman's other orders (suppressed): its counts are suppressed."""
+    rows = [
+        ("learning_actions", "none", "all", None, None, 4.0, "count"),
+        ("learning_actions_completed", "none", "all", None, None, 2.0, "count"),
+        ("learning_actions_completed_by_due", "none", "all", 1.0, 2.0, 50.0, "percent"),
+        ("overdue_learning_actions", "none", "all", None, None, 1.0, "count"),
+        ("stock_units", "stock_type", "lcho", None, None, 3.0, "count"),
+        ("chfo_issued", "none", "all", None, None, 1.0, "count"),
+        ("chfo_complied", "none", "all", 1.0, 1.0, 100.0, "percent"),
+        ("ombudsman_orders_made", "none", "all", None, None, 2.0, "count"),
+    ]
+    result = suppress_small_numbers(
+        frame(
+            [
+                (
+                    m,
+                    "2024-25",
+                    b,
+                    v,
+                    "all",
+                    n,
+                    d,
+                    x,
+                    f"{x:.1f}" if u == "percent" else f"{x:.0f}",
+                    u,
+                )
+                for m, b, v, n, d, x, u in rows
+            ]
+        ),
+        5,
+    )
+    shown_by_measure = dict(zip(result["measure"], result["display"], strict=True))
+    assert shown_by_measure == {
+        "learning_actions": "4",
+        "learning_actions_completed": "2",
+        "learning_actions_completed_by_due": "50.0",
+        "overdue_learning_actions": "1",
+        "stock_units": "3",
+        "chfo_issued": "<5",
+        "chfo_complied": "[c]",
+        "ombudsman_orders_made": "<5",
+    }
+    assert set(NOT_ABOUT_PEOPLE) == {
+        "learning_actions",
+        "learning_actions_completed",
+        "learning_actions_completed_by_due",
+        "overdue_learning_actions",
+        "stock_units",
+    }
+
+
+def test_published_documents_state_which_counts_are_shown_in_full(tmp_path):
+    """The exemption is said in the key of every published document, where <5 and [c] are."""
+    con = duckdb.connect()
+    landlord = build_sample_database(con)  # 1 CHFO, 9 improvements in 2024-25
+    con.execute(
+        "update measures set value = 3, numerator = 3, display = '3' "
+        "where measure = 'learning_actions' and breakdown = 'none' and period = '2024-25'"
+    )
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    kwargs = {"workspace": workspace, "self_assessment": None, "pdf": False}
+    page = Path(
+        render_annual_report(con, landlord, "2024-25", tmp_path, published=True, **kwargs)["html"]
+    ).read_text(encoding="utf-8")
+    key = re.search(r"<dt>Key</dt><dd>(.*?)</dd>", page, flags=re.S).group(1)
+    assert "Counts of our service improvements" in key and "shown in full" in key
+    assert re.search(r">\s*3\s*<", _row_text(page, "Improvements raised"))
+    chfo = _row_text(page, "Complaint Handling Failure Orders")
+    assert "&lt;5" in chfo and not re.search(r">\s*1\s*<", chfo)
 
 
 def test_suppress_table_protects_row_totals():

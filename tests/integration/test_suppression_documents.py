@@ -129,13 +129,13 @@ NOT_COUNTS = re.compile(
 
 
 # Rows counting things that are not complaints or people (suppression.NOT_ABOUT_PEOPLE): the
-# landlord's improvement actions, the Ombudsman's orders against it, its homes, the Code's
-# provisions it meets.
+# landlord's improvement actions, its homes, the Code's provisions it meets. (Complaint Handling
+# Failure Orders are not among them: each is over one resident's complaint.)
 NOT_PEOPLE_ROWS = re.compile(
-    r"^(Self-assessment|Answers by section of the Code)|/ .*(improvement|failure order|homes)", re.I
+    r"^(Self-assessment|Answers by section of the Code)|/ .*(improvement|homes)", re.I
 )
 # The same things named in a sentence or list item (the self-assessment's evidence lines).
-NOT_PEOPLE_TEXT = re.compile(r"improvement|failure order|\bhomes\b", re.I)
+NOT_PEOPLE_TEXT = re.compile(r"improvement|\bhomes\b", re.I)
 
 
 def _text(fragment: str) -> str:

@@ -32,3 +32,13 @@ def test_survey_flag_in_words():
     assert survey_meets_text(row(1)) == "meets"
     assert survey_meets_text(row(0)) == "does not meet"
     assert survey_meets_text(None) == "cannot be judged"
+
+
+def test_a_withheld_margin_reads_c_and_its_verdict_too():
+    # small_specialist 2025-26, published: LCRA's margin rests on its 41 respondents, a count
+    # withheld beside the combined 43 and LCHO's <5. It was shown as [U] ("cannot be
+    # calculated"), which misstates it; its verdict beside it would tell its range.
+    withheld = {"value": None, "display": "[c]", "suppressed": True}
+    hidden_n = {"value": None, "display": "[c]", "suppressed": True}
+    assert plain(margin_text(withheld, withheld, hidden_n)) == "[c]"
+    assert meets_text(withheld, withheld, hidden_n, row(5.0)) == "[c]"

@@ -804,3 +804,132 @@ def test_extension_evidence_reads_englands_extensions_against_the_codes_caps(con
     assert stage1.breached
     assert stage2.text.startswith("England: stage 2 extensions of at most 20 working days")
     assert "(2 of 2)" in stage2.text
+
+
+def test_published_evidence_hides_what_the_published_annual_report_hides(con):
+    """The self-assessment is published beside the annual report (Code 8.2; docs/governance.md:
+    "a link to the full assessment beside the report"), so it hides the same cells: its figures
+    are suppressed with the year's whole measures table, as the annual report's are, not with the
+    few measures it quotes. CH02's LCRA share is hidden because CH01's LCRA count (not quoted
+    here) is hidden to protect LCHO's 3: read alone, CH02 would be shown and pin that count."""
+    stock = {"breakdown": "stock_type", "view": "regulator"}
+    con.execute("delete from measures where measure = 'CH02_1'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            measure_row(
+                "CH01_1",
+                "8.0",
+                40,
+                5000,
+                8.0,
+                breakdown_value="lcra",
+                unit="per_1000",
+                view="regulator",
+                breakdown="stock_type",
+            ),  # fmt: skip
+            measure_row(
+                "CH01_1",
+                "7.5",
+                3,
+                400,
+                7.5,
+                breakdown_value="lcho",
+                unit="per_1000",
+                view="regulator",
+                breakdown="stock_type",
+            ),  # fmt: skip
+            measure_row(
+                "CH01_1",
+                "8.0",
+                43,
+                5400,
+                7.96,
+                breakdown_value="combined",
+                unit="per_1000",
+                view="regulator",
+                breakdown="stock_type",
+            ),  # fmt: skip
+            measure_row("CH02_1", "87.5", 35, 40, 87.5, breakdown_value="lcra", **stock),
+            measure_row("CH02_1", "[c]", 3, 3, 100.0, breakdown_value="lcho", **stock),
+            measure_row("CH02_1", "88.4", 38, 43, 88.37, breakdown_value="combined", **stock),
+        ],
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    ch02 = next(line for line in evidence["6.3"].lines if line.measure == "CH02_1")
+    assert "Low-cost rental (LCRA) 87.5%" in ch02.text  # the internal wording
+    assert "Low-cost rental (LCRA) [c]" in ch02.shown
+    assert "All social housing (combined) 88.4%" in ch02.shown
+
+
+def test_published_evidence_hides_the_management_gap_and_a_hidden_denominator(con):
+    """small_specialist 2025-26: stage 1 in time 33 of 40 (Code) and 34 of 40 (policy) in the
+    annual report, with the policy's 5 answers in time thanks to an extension: the
+    self-assessment's "<5" under the Code was 4. The annual report now withholds the policy's
+    figures; the self-assessment, suppressed with the same rows, keeps the Code's."""
+    eng = {"breakdown": "regime", "breakdown_value": "eng"}
+    con.execute("delete from measures where measure = 'response_in_time_1'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            measure_row("response_in_time_1", "82.5", 33, 40, 82.5, view="regulator", **eng),
+            measure_row("response_in_time_1", "85.0", 34, 40, 85.0, view="management", **eng),
+            measure_row(
+                "response_in_time_with_ext_1",
+                "4",
+                4,
+                None,
+                4,
+                view="regulator",
+                unit="count",
+                **eng,
+            ),  # fmt: skip
+            measure_row(
+                "response_in_time_with_ext_1",
+                "5",
+                5,
+                None,
+                5,
+                view="management",
+                unit="count",
+                **eng,
+            ),  # fmt: skip
+            # Stage 2 by country: Scotland's 3 escalations are <5, so England's 11 are [c]
+            # beside the 14 in all; the share handled by someone new, 11 of 11, then may not
+            # say "of 11".
+            measure_row("received_2", "11", 11, None, 11, unit="count", **eng),
+            measure_row(
+                "received_2",
+                "3",
+                3,
+                None,
+                3,
+                unit="count",
+                breakdown="regime",
+                breakdown_value="sct",
+            ),  # fmt: skip
+            measure_row("received_2", "14", 14, None, 14, unit="count"),
+        ],
+    )
+    con.execute(
+        "update measures set numerator = 11, denominator = 11 "
+        "where measure = 'stage2_different_handler'"
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    # (England: the landlord has Scottish rows too)
+    assert evidence["6.3"].lines[0].shown == (
+        "England: stage 1: 82.5% answered within timescale, extensions capped at 10 working "
+        "days (33 of 40)"
+    )
+    assert evidence["6.4"].lines[0].shown.endswith(": <5")
+    handler = evidence["6.13"].lines[0]
+    assert handler.text.endswith("(11 of 11)")
+    assert handler.shown.endswith("in [c] of cases ([c] of [c])")
+
+
+def test_html_states_the_published_key(con):
+    # Its evidence is in the published wording: <5, [c] and the counts shown in full are keyed.
+    html = render_html(document(con))
+    facts = html[html.index('<dl class="facts">') : html.index("</dl>")]
+    assert "&lt;5: a count from 1 to 4" in facts and "[c]: a figure withheld" in facts
+    assert "Counts of our service improvements" in facts and "shown in full" in facts

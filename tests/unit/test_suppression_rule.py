@@ -210,3 +210,160 @@ def test_a_sector_position_is_withheld_beside_its_withheld_figure():
     shown = suppress_small_numbers(frame, 5)
     assert shown["display"].to_list() == ["[c]", "[c]", "[c]", "88.9", "88.3", "third quartile"]
     assert shown["suppressed_reason"].to_list()[:3] == ["primary", "secondary", "secondary"]
+
+
+def stock_rows(measure: str, unit: str, cells: dict[str, tuple], period: str = "2025-26"):
+    """Rows of ``measure`` by stock type: value -> (numerator, denominator) of a rate, or
+    (count,) of a count."""
+    rows = []
+    for value, figures in cells.items():
+        if unit == "count":
+            (count,) = figures
+            rows.append((measure, period, "stock_type", value, "regulator", count, None, count,
+                         f"{count:.0f}", unit))  # fmt: skip
+        else:
+            numerator, denominator = figures
+            scale = 1000 if unit == "per_1000" else 100
+            rate = None if numerator is None else numerator / denominator * scale
+            rows.append((measure, period, "stock_type", value, "regulator", numerator,
+                         denominator, rate, f"{rate:.1f}" if rate is not None else "14.6",
+                         unit))  # fmt: skip
+    return rows
+
+
+def tp09_by_tenure(reverse: bool = False) -> pl.DataFrame:
+    """small_specialist 2025-26: 17 of 41 LCRA respondents satisfied, 0 of 2 LCHO, 17 of 43 in all."""
+    rows = (
+        stock_rows("TP09", "percent", {"lcra": (17, 41), "lcho": (0, 2), "combined": (17, 43)})
+        + stock_rows("TP09_respondents", "count", {"lcra": (41,), "lcho": (2,), "combined": (43,)})
+        + stock_rows(
+            "TP09_margin_of_error", "percent", {"lcra": (None, 41), "combined": (None, 43)}
+        )
+    )
+    return pl.DataFrame(rows[::-1] if reverse else rows, schema=COLUMNS, orient="row")
+
+
+def displayed(result: pl.DataFrame) -> dict[tuple[str, str], str]:
+    return {
+        (row["measure"], row["breakdown_value"]): row["display"]
+        for row in result.iter_rows(named=True)
+    }
+
+
+def test_a_percentage_whose_denominator_is_a_hidden_count_of_its_cell_is_hidden():
+    """small_specialist 2025-26 (issue: TP09 by tenure): LCHO's 2 respondents are <5 and LCRA's 41
+    [c] so that the combined 43 cannot give LCHO's back, but LCRA's TP09 of 41.5% was shown: of
+    the LCRA counts the total allows (39 to 42) only 41 gives 41.5% (17 of 41), so LCHO's 2
+    followed. A percentage is hidden wherever the count it is a share of is hidden."""
+    shown = displayed(suppress_small_numbers(tp09_by_tenure(), 5))
+    assert shown[("TP09_respondents", "lcho")] == "<5"
+    assert shown[("TP09_respondents", "lcra")] == "[c]"
+    assert shown[("TP09", "lcra")] == "[c]"
+    assert shown[("TP09_margin_of_error", "lcra")] == "[c]"  # a margin pins its sample too
+    # The headline stays: a tie between LCRA's and the combined 17 satisfied hides the part.
+    assert shown[("TP09", "combined")] == "39.5"
+    assert shown[("TP09_respondents", "combined")] == "43"
+    # Every LCHO count of 1-4 still fits everything shown: none can be singled out.
+    fits = [
+        lcho
+        for lcho in range(1, 5)
+        if all(
+            round(satisfied / (43 - lcho) * 100, 1) != float(text)
+            for satisfied in range(0, 44 - lcho)
+            for text in [shown[("TP09", "lcra")]]
+            if text != "[c]"
+        )
+        or shown[("TP09", "lcra")] == "[c]"
+    ]
+    assert fits == [1, 2, 3, 4]
+
+
+def test_the_same_cells_are_hidden_whatever_order_the_rows_come_in():
+    # The annual report reads rows sorted by value (combined before lcra), the self-assessment
+    # another way: a tie must not be broken by position, or two published documents would hide
+    # different cells and together show both.
+    forward = suppress_small_numbers(tp09_by_tenure(), 5)
+    backward = suppress_small_numbers(tp09_by_tenure(reverse=True), 5)
+    assert displayed(forward) == displayed(backward)
+
+
+def test_ch02_is_hidden_where_its_denominator_ch01_is_hidden():
+    # CH01 stage 2: LCHO 3 complaints (hidden), LCRA 40 hidden beside the combined 43; CH02 of
+    # LCRA, 36 of 40 in time, would pin LCRA's 40 (and so LCHO's 3) from the combined CH01.
+    rows = stock_rows(
+        "CH01_2", "per_1000", {"lcra": (40, 5000), "lcho": (3, 400), "combined": (43, 5400)}
+    ) + stock_rows("CH02_2", "percent", {"lcra": (35, 40), "combined": (37, 43)})
+    shown = displayed(suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5))
+    assert shown[("CH01_2", "lcho")] == "[c]" and shown[("CH01_2", "lcra")] == "[c]"
+    assert shown[("CH02_2", "lcra")] == "[c]"
+
+
+def test_a_percentage_is_not_hidden_for_an_equal_count_that_is_shown():
+    rows = stock_rows("TP09", "percent", {"lcra": (17, 41)}) + stock_rows(
+        "TP09_respondents", "count", {"lcra": (41,)}
+    )
+    shown = displayed(suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5))
+    assert shown == {("TP09", "lcra"): "41.5", ("TP09_respondents", "lcra"): "41"}
+
+
+def views(measure: str, regulator: tuple, management: tuple, unit: str = "percent") -> list:
+    """The regulator and management rows of one figure: (numerator, denominator) or (count,)."""
+    rows = []
+    for view, figures in (("regulator", regulator), ("management", management)):
+        if unit == "count":
+            rows.append((measure, "2025-26", "none", "all", view, figures[0], None, figures[0],
+                         f"{figures[0]:.0f}", unit))  # fmt: skip
+        else:
+            rate = figures[0] / figures[1] * 100
+            rows.append((measure, "2025-26", "none", "all", view, *figures, rate, f"{rate:.1f}",
+                         unit))  # fmt: skip
+    return rows
+
+
+def by_view(result: pl.DataFrame) -> dict[tuple[str, str], str]:
+    return {(r["measure"], r["view"]): r["display"] for r in result.iter_rows(named=True)}
+
+
+def test_the_management_view_is_hidden_when_the_views_differ_by_a_small_count():
+    """small_specialist 2025-26: stage 1 in time 33 of 40 under the Code's extension cap, 34 of 40
+    under the policy: exactly 1 answer was in time only thanks to the policy's longer extension,
+    and with the policy's 5 answers in time thanks to an extension, the Code's "<5" was 4."""
+    rows = views("response_in_time_1", (33, 40), (34, 40)) + views(
+        "response_in_time_with_ext_1", (4,), (5,), unit="count"
+    )
+    result = suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5)
+    shown = by_view(result)
+    assert shown[("response_in_time_1", "regulator")] == "82.5"  # the statutory view stays
+    assert shown[("response_in_time_1", "management")] == "[c]"
+    assert shown[("response_in_time_with_ext_1", "regulator")] == "<5"
+    assert shown[("response_in_time_with_ext_1", "management")] == "[c]"
+    assert set(result.filter(pl.col("view") == "management")["suppressed_reason"]) == {"secondary"}
+
+
+def test_a_view_is_not_shown_beside_its_hidden_twin_when_their_gap_is_known():
+    # 30 and 35 of 40 in time: 5 answers in time only thanks to the policy (known, not small).
+    # The Code's 3 answers in time thanks to an extension are <5; the policy's 8 less that 5
+    # would give them back.
+    rows = views("response_in_time_1", (30, 40), (35, 40)) + views(
+        "response_in_time_with_ext_1", (3,), (8,), unit="count"
+    )
+    shown = by_view(suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5))
+    assert shown[("response_in_time_1", "regulator")] == "75.0"
+    assert shown[("response_in_time_1", "management")] == "87.5"
+    assert shown[("response_in_time_with_ext_1", "regulator")] == "<5"
+    assert shown[("response_in_time_with_ext_1", "management")] == "[c]"
+    # The other way round: the policy's 37 of 40 leaves 3 late (hidden); the Code's 30 of 40
+    # less the known gap of 7 would give it back, so the Code's figure goes too.
+    rows = views("response_in_time_1", (30, 40), (37, 40)) + views(
+        "response_in_time_with_ext_1", (10,), (17,), unit="count"
+    )
+    shown = by_view(suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5))
+    assert shown[("response_in_time_1", "management")] == "[c]"
+    assert shown[("response_in_time_1", "regulator")] == "[c]"
+
+
+def test_equal_views_are_both_shown():
+    rows = views("response_in_time_1", (30, 40), (30, 40))
+    shown = by_view(suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5))
+    assert shown == {("response_in_time_1", "regulator"): "75.0",
+                     ("response_in_time_1", "management"): "75.0"}  # fmt: skip
