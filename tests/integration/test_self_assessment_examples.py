@@ -64,12 +64,13 @@ def test_evidence_lines_are_the_measures_display(example):
     document = load_document(con, workspace, landlord, YEAR)
     row = next(r for r in document.rows if r.provision.id == "6.13")
     line = row.evidence_lines[0]
-    display, numerator, denominator = con.execute(
+    # fetchall: a result left open blocks the next test's queries on this shared connection
+    ((display, numerator, denominator),) = con.execute(
         "select display, numerator, denominator from measures where measure = "
         "'stage2_different_handler' and period = ? and period_kind = 'year' "
         "and breakdown = 'regime' and breakdown_value = 'eng'",
         [YEAR],
-    ).fetchone()
+    ).fetchall()
     # England's row: a landlord in both countries names it (the annual report's figure of the
     # same words counts both countries)
     country = "England: " if {"eng", "sct"} <= set(landlord.regimes) else ""
