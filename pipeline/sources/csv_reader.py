@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -243,8 +244,43 @@ def _line_of(data: bytes, offset: int) -> int:
     return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
 
 
+# A file with UTF-8 characters in it is UTF-8 with damage when its bytes that are not UTF-8 are
+# at most this many, or at most this share of its non-ASCII characters (see decode_to_utf8).
+DAMAGED_UTF8_MAX_BAD = 3
+DAMAGED_UTF8_MAX_SHARE = 0.01
+
+
+def utf8_evidence(data: bytes) -> tuple[int, int]:
+    """``(good, bad)``: the multi-byte UTF-8 characters of ``data`` (``C3 A9``, "é"), and the
+    places where it is not UTF-8 (one per broken sequence: a lone ``A3`` or ``FF``, an ``E9``
+    followed by ASCII). Decoded in chunks (an incremental decoder joins a character split between
+    two), so a large file never becomes one large string."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    chars = replaced = ascii_bytes = 0
+    for start in range(0, len(data), _CHUNK):
+        chunk = data[start : start + _CHUNK]
+        text = decoder.decode(chunk, final=start + _CHUNK >= len(data))
+        chars += len(text)
+        replaced += text.count("\ufffd")
+        ascii_bytes += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) < 0x80))
+    # A U+FFFD written in the file (EF BF BD) is a character, not a broken sequence.
+    bad = replaced - data.count("\ufffd".encode())
+    return chars - ascii_bytes - bad, bad
+
+
 def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
     """Return ``data`` as UTF-8 bytes without a BOM, and the encoding it was read as.
+
+    With ``auto``, a file that is not UTF-8 is read as cp1252 unless it holds UTF-8 characters
+    and few bytes that are not (:func:`utf8_evidence`: at most ``DAMAGED_UTF8_MAX_BAD`` or at
+    most ``DAMAGED_UTF8_MAX_SHARE`` of its non-ASCII characters). Such a file is UTF-8 with a
+    damaged byte, and read as cp1252 every one of its accented letters and symbols would be
+    garbled ("réparation" as "rÃ©paration") without a word: it is stopped, naming the first bad
+    byte and its line. A cp1252 export holds UTF-8 pairs only by chance (an accented capital
+    before a symbol, "É’", or "Ã©" typed as such), and far fewer than its bytes that are not
+    UTF-8 (every £, smart quote and "é" before a plain letter), so it still reads as cp1252; a
+    cp1252 file with three such bytes or fewer and a chance pair cannot be told from a damaged
+    UTF-8 one and is stopped too: the message says to name the encoding in the mapping.
 
     Parameters
     ----------
@@ -276,7 +312,8 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
             try:
                 data.decode("utf-8")
                 return data, "utf-8"
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
+                _refuse_damaged_utf8(data, exc.start, shown)
                 # cp1252 decodes every byte except five unused ones, so it is the right fallback
                 # for Windows case-system exports (£ is 0xA3, smart quotes 0x91-0x94).
                 encoding = "cp1252"
@@ -290,6 +327,22 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
             f"{_line_of(data, exc.start)}: {exc.reason}); check the mapping's encoding"
         ) from None
     return text.removeprefix("\ufeff").encode("utf-8"), encoding
+
+
+def _refuse_damaged_utf8(data: bytes, first_bad: int, shown: str) -> None:
+    """Stop a file that is UTF-8 with a damaged byte (see :func:`decode_to_utf8`)."""
+    good, bad = utf8_evidence(data)
+    if not good or (bad > DAMAGED_UTF8_MAX_BAD and bad > DAMAGED_UTF8_MAX_SHARE * (good + bad)):
+        return
+    others = "" if bad == 1 else f" ({bad:,} places in all)"
+    written = "letter or symbol is" if good == 1 else "letters or symbols are"
+    raise IngestError(
+        f"{shown}: byte {first_bad}, on line {_line_of(data, first_bad)}, is not UTF-8{others} "
+        f"but {good:,} accented {written} written as UTF-8: the file is UTF-8 and damaged, and "
+        "read as cp1252 its accented letters and symbols would be garbled; save the export "
+        "again as 'CSV UTF-8' (or, if it is a Windows 'ANSI' export, set the mapping's "
+        "encoding: cp1252)"
+    )
 
 
 def _why(counted: RecordCount) -> str:

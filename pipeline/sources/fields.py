@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,9 +106,23 @@ STREET_WORDS = (
     "Road|Street|Lane|Close|Avenue|Drive|Crescent|Way|Place|Grove|Terrace|Gardens|Court|Square"
     "|Walk|Mews|Rise|Hill|Row|View|Park|Green"
 )
+# A UK phone number: 9 or 10 digits after +44 / 0044 (an optional "(0)" after it) or after the
+# trunk 0, with up to two of space, dot, hyphen (or dash) and bracket between digits: "0044 7700
+# 900129", "+44 (0)7700 900130", "(0116) 496 0123", "0116-496-0123", "07700.900.123". The trunk 0
+# and the next two digits are written together in every UK format, which is what keeps dates out
+# ("01-02-2024 10.30": "01" then a hyphen); a digit either side (a longer number, "2024-2025",
+# "£1,250.50", "C-000123") is not one.
+_DASHES = "\u2010-\u2015\u2212"
+_PHONE_GAP = rf"[\s.(){_DASHES}-]{{0,2}}"
+PHONE = (
+    r"(?:^|[^0-9])(?:"
+    rf"(?:\+|00)\s?44\)?[\s.{_DASHES}-]?(?:\(0\)[\s.{_DASHES}-]?)?[1-9](?:{_PHONE_GAP}[0-9]){{8,9}}"
+    rf"|\(?0\)?[1-9][0-9](?:{_PHONE_GAP}[0-9]){{7,8}}"
+    r")(?:[^0-9]|$)"
+)
 CONTACT_DETAILS = (
     r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}"
-    r"|(?:^|[^0-9])(?:\+44\s?|0)(?:[0-9][\s-]?){9,10}(?:[^0-9]|$)"
+    rf"|{PHONE}"
     r"|\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][abd-hjlnp-uw-z]{2}\b"
     r"|\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[a-d]\b"
     r"|(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Revd|Rev|Cllr"
@@ -160,13 +175,78 @@ NAMED_PLACE = (
 )
 
 
-def screened_sql(x: str) -> str:
-    """SQL true when a free-text value holds contact details or a person's name (see above)."""
+# A word mixing Latin letters with Cyrillic or Greek ones ("Jean" typed with a Cyrillic U+0435
+# for its "e"): letters that look Latin slip a name past the patterns above, and no real scheme
+# or category name mixes scripts inside a word. Ranges, not \p{Cyrillic}: Python's re has no
+# script classes.
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_GREEK_CYRILLIC = "\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff"
+MIXED_SCRIPT = f"[{_LATIN}][{_GREEK_CYRILLIC}]|[{_GREEK_CYRILLIC}][{_LATIN}]"
+
+
+def _chars(*ranges: tuple[int, int]) -> str:
+    return "".join(chr(c) for first, last in ranges for c in range(first, last + 1))
+
+
+# Characters that hide text from the patterns (RE2's \s and \b are ASCII only): Unicode spaces
+# (no-break, thin, ideographic...) and the zero-width space read as a space (dropped, it would
+# join "Jean<ZWSP>Hall" into one word the name screen cannot see); the other zero-width
+# characters, the soft hyphen and direction marks are dropped; fullwidth ASCII forms (U+FF10
+# for "0", U+FF2A for "J") read as ASCII; combining accents are composed (NFC: "e" then U+0301
+# is "é", as the name lists write it).
+_SPACES = _chars((0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200B), (0x202F, 0x202F))
+_SPACES += _chars((0x205F, 0x205F), (0x3000, 0x3000))
+_INVISIBLE = _chars((0xAD, 0xAD), (0x180E, 0x180E), (0x200C, 0x200F), (0x202A, 0x202E))
+_INVISIBLE += _chars((0x2060, 0x2064), (0x2066, 0x2069), (0xFEFF, 0xFEFF))
+_FOLD_FROM = _SPACES + _chars((0xFF01, 0xFF5E)) + _INVISIBLE
+_FOLD_TO = " " * len(_SPACES) + _chars((0x21, 0x7E))
+HIDDEN_CHARS = f"[{_SPACES}{_INVISIBLE}\uff01-\uff5e\u0300-\u036f]"
+_FOLD_TABLE = str.maketrans(_FOLD_FROM[: len(_FOLD_TO)], _FOLD_TO, _INVISIBLE)
+
+
+def _folded_sql(x: str) -> str:
+    return f"nullif(trim(nfc_normalize(translate({x}, {lit(_FOLD_FROM)}, {lit(_FOLD_TO)}))), '')"
+
+
+def normalised_text(value: str) -> str | None:
+    """Python twin of the value :func:`screened_text_sql` screens and keeps: a (trimmed) cell
+    with :data:`HIDDEN_CHARS` folded, composed, trimmed again, and None when nothing is left."""
+    if not re.search(HIDDEN_CHARS, value):
+        return value
+    return unicodedata.normalize("NFC", value.translate(_FOLD_TABLE)).strip(" ") or None
+
+
+def _screen_sql(v: str, *, ascii_only: bool = False) -> str:
+    """SQL true when ``v`` holds contact details or a name (or, outside ASCII, mixed scripts)."""
+    mixed = "" if ascii_only else f"regexp_matches({v}, {lit(MIXED_SCRIPT)}) or "
     return (
-        f"(regexp_matches({x}, {lit(CONTACT_DETAILS)}) or (regexp_matches({x}, {lit(PERSON_NAME)}) "
-        f"and regexp_matches(regexp_replace({x}, {lit(NAMED_PLACE)}, ' ', 'g'), "
-        f"{lit(PERSON_NAME)})))"
+        f"({mixed}regexp_matches({v}, {lit(CONTACT_DETAILS)}) or (regexp_matches({v}, "
+        f"{lit(PERSON_NAME)}) and regexp_matches(regexp_replace({v}, {lit(NAMED_PLACE)}, ' ', "
+        f"'g'), {lit(PERSON_NAME)})))"
     )
+
+
+def _screen_cases(x: str, outcome: Callable[[str, str], str]) -> str:
+    """``outcome(screen, value)`` for the cell ``x``, on the cell as it is or folded.
+
+    Three cases, cheapest first, because every cell of a free-text column takes one: ASCII
+    (``strlen``, bytes, equals ``length``, characters; nearly every cell) needs neither the fold
+    nor the mixed-script test; other text needs the fold only when it holds a hidden character
+    (translate() costs ~10 us a cell, a lambda naming the folded value once costs more than
+    folding it again, so the folded value is written out where it is used).
+    """
+    folded = _folded_sql(x)
+    return (
+        f"case when strlen({x}) = length({x}) then {outcome(_screen_sql(x, ascii_only=True), x)} "
+        f"when regexp_matches({x}, {lit(HIDDEN_CHARS)}) then "
+        f"{outcome(_screen_sql(folded), folded)} else {outcome(_screen_sql(x), x)} end"
+    )
+
+
+def screened_sql(x: str) -> str:
+    """SQL true when a free-text value holds contact details, a person's name or a word mixing
+    scripts (see above), judged with its hidden characters folded (:func:`normalised_text`)."""
+    return _screen_cases(x, lambda screen, _value: screen)
 
 
 def is_screened_text(plan: FieldPlan) -> bool:
@@ -180,8 +260,14 @@ def is_screened_text(plan: FieldPlan) -> bool:
 
 
 def screened_text_sql(x: str) -> str:
-    """SQL for a free-text field's value, or 'other' when it holds contact details or a name."""
-    return f"case when {screened_sql(x)} then 'other' else {x} end"
+    """SQL for a free-text field's value, or 'other' when :func:`screened_sql` is true.
+
+    The value kept has its hidden characters folded (:func:`normalised_text`): a label never
+    carries a no-break space or an invisible character into a document or a file name.
+    """
+    return _screen_cases(
+        x, lambda screen, value: f"(case when {screen} then 'other' else {value} end)"
+    )
 
 
 def value_shape_sql(x: str) -> str:

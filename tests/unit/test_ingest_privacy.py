@@ -216,8 +216,12 @@ def test_a_mapping_codes_list_codes_a_label_field(tmp_path):
         ("Oak Court, call {}", ["Mrs Hall"]),
         # a bare name would be a document's breakdown label (the scheme's own page)
         ("{}", ["Peter Smith", "JEAN HALL", "Hall, Jean"]),
+        # published by a hostile test before the phone pattern knew 0044 and "(0)"
+        ("{}", ["0044 7700 900129", "+44 (0)7700 900130"]),
+        # a zero-width and a no-break space; a Cyrillic U+0435 for the "e" of "Jean"
+        ("{}", ["Bridge Court\u200b Jean\u00a0Hall", "J\u0435an Hall"]),
     ],
-    ids=["contact_details", "titled_name", "bare_names"],
+    ids=["contact_details", "titled_name", "bare_names", "international_phones", "unicode_tricks"],
 )
 def test_personal_data_in_a_free_text_field_becomes_other_and_is_counted(
     tmp_path, written, planted
@@ -317,6 +321,88 @@ def test_a_bare_name_is_screened_and_a_place_named_after_a_person_is_not(value, 
 
     con = duckdb.connect()
     assert con.execute(f"select {screened_sql('$v')}", {"v": value}).fetchone()[0] is screened
+
+
+@pytest.mark.parametrize(
+    ("value", "screened"),
+    [
+        ("0044 7700 900129", True),
+        ("+44 (0)7700 900130", True),
+        ("+44 (0) 7700 900130", True),
+        ("(+44) 7700 900130", True),
+        ("+447700900123", True),
+        ("+44 116 496 0123", True),
+        ("0044-20-7946-0000", True),
+        ("(0116) 496 0123", True),
+        ("0116-496-0123", True),
+        ("0116\u2013496\u20130123", True),  # en dashes
+        ("07700.900.123", True),
+        ("07700 900123", True),
+        ("Oak Court, call 020 7946 0000 after 5", True),
+        ("016977 4321", True),  # a nine-digit number after the trunk 0
+        ("£1,250.50", False),
+        ("£10,000,000.00", False),
+        ("01/02/2024", False),
+        ("01-02-2024 10:30", False),
+        ("01.02.2024 10.30am", False),  # the trunk 0 and two digits are never split
+        ("2024-04-01T10:00:00Z", False),
+        ("2024-2025", False),
+        ("2024-25", False),
+        ("C-000123", False),
+        ("1000000000", False),
+        ("012345678901", False),  # eleven digits after the 0: not a UK number
+        ("Stage 2 Review", False),
+    ],
+)
+def test_a_uk_phone_number_in_any_usual_format_is_screened_in_sql_and_python(value, screened):
+    import re
+
+    from pipeline.sources.fields import CONTACT_DETAILS
+
+    in_sql = duckdb.connect().execute("select regexp_matches(?, ?)", [value, CONTACT_DETAILS])
+    assert in_sql.fetchone()[0] is screened
+    assert bool(re.search(CONTACT_DETAILS, value)) is screened
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("Bridge Court\u200b Jean\u00a0Hall", "other"),  # zero-width and no-break spaces
+        ("Jean\u200bHall", "other"),  # a zero-width space is a word break, not nothing
+        ("Jean\u2009Hall", "other"),  # thin space
+        ("Jean\u202fHall", "other"),  # narrow no-break space
+        ("Je\u00adan Hall", "other"),  # soft hyphen
+        ("J\u200dean\u2060 Hall", "other"),  # zero-width joiner, word joiner
+        ("\ufeffJean Hall", "other"),
+        ("\u202eJean Hall", "other"),  # a direction override
+        ("J\u0435an Hall", "other"),  # Cyrillic U+0435 for "e"
+        ("Je\u03b1n Court", "other"),  # Greek α inside a Latin word: not a real name
+        ("\uff2a\uff45\uff41\uff4e \uff28\uff41\uff4c\uff4c", "other"),  # fullwidth
+        ("\uff10\uff17\uff17\uff10\uff10 900123", "other"),  # fullwidth digits
+        ("07700\u00a0900123", "other"),
+        ("Jean\u00a0Hall\u00a0at Florence Court", "other"),
+        ("Sea\u0301n Murphy", "other"),  # a combining accent, composed as the list writes Seán
+        ("Oak\u00a0Court", "Oak Court"),  # kept, with a plain space
+        ("\u200bOak Court\u2060", "Oak Court"),
+        ("Oak\u3000Court", "Oak Court"),
+        ("\u200b\u00a0", None),  # nothing left: blank
+        ("Tŷ Newydd", "Tŷ Newydd"),
+        ("Café Conduct", "Café Conduct"),
+        ("Repairs – Damp and Mould", "Repairs – Damp and Mould"),
+        ("Αθήνα House", "Αθήνα House"),  # scripts mixed across words, not inside one
+        ("Oak Court", "Oak Court"),
+    ],
+)
+def test_hidden_characters_and_look_alike_letters_do_not_hide_a_name(value, stored):
+    from pipeline.sources.fields import normalised_text, screened_sql, screened_text_sql
+
+    con = duckdb.connect()
+    got = con.execute(
+        f"select {screened_text_sql('$v')}, {screened_sql('$v')}", {"v": value}
+    ).fetchone()
+    assert (got[0], bool(got[1])) == (stored, stored == "other")  # null (blank) is not screened
+    if stored != "other":
+        assert normalised_text(value) == stored  # the Python twin folds the same way
 
 
 def test_every_example_value_of_a_mapped_free_text_field_is_kept():

@@ -31,6 +31,58 @@ def test_encoding_auto(raw, encoding):
     assert text.decode("utf-8").startswith("£5 café")
 
 
+DAMAGED = "Ref,Type\r\nC1,Visite réparation\r\nC2,Gas\r\nC3,Leak\r\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        (DAMAGED.replace(b"Gas", b"G\xffs"), 3),  # one bad byte
+        (DAMAGED.replace(b"Leak", b"Le\xe9k"), 4),  # one letter saved as cp1252
+        (DAMAGED.replace(b"Gas", b"G\xc3s"), 3),  # a character cut short
+        (DAMAGED.replace(b"Gas", b"\xa3\x93\xff"), 3),  # three bad bytes together
+        # five bad bytes, but 499 good characters: at most 1% of the non-ASCII ones
+        (("é" * 99 + "\r\n").encode() + b"\xff" * 5 + b"\r\n" + ("é" * 400).encode(), 2),
+    ],
+    ids=["one-bad-byte", "cp1252-letter", "cut-short", "three-bad", "one-percent"],
+)
+def test_utf8_with_a_damaged_byte_is_stopped_not_read_as_cp1252(raw, line):
+    # Read as cp1252, "réparation" would load as "rÃ©paration" without a word.
+    with pytest.raises(IngestError) as caught:
+        decode_to_utf8(raw, "auto", "exports/x.csv")
+    message = str(caught.value)
+    assert message.startswith("exports/x.csv: byte ")
+    assert f"on line {line}, is not UTF-8" in message
+    assert "save the export again as 'CSV UTF-8'" in message and "encoding: cp1252" in message
+    for cell in ("Visite", "réparation", "Gas", "Leak", "Type"):
+        assert cell not in message  # never a cell's contents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ref,Note\r\nC1,£5 café – “quoted” ‘single’ €2 naïve\r\n",
+        # valid UTF-8 pairs by chance: "Ã©" typed as such (C3 A9), "É’" (C9 92), "Ñ“" (D1 93)
+        "Ref,Note\r\nC1,Ã© typed as such\r\nC2,CAFÉ’S £5 café\r\nC3,MUÑ“OZ “x”\r\n",
+    ],
+    ids=["cp1252", "cp1252-with-utf8-pairs"],
+)
+def test_a_cp1252_export_still_reads_as_cp1252(text):
+    utf8, found = decode_to_utf8(text.encode("cp1252"), "auto", "exports/x.csv")
+    assert found == "cp1252" and utf8.decode("utf-8") == text
+
+
+def test_utf8_evidence_counts_characters_and_broken_sequences():
+    from pipeline.sources.csv_reader import _CHUNK, utf8_evidence
+
+    assert utf8_evidence("£5 café ’".encode()) == (3, 0)
+    assert utf8_evidence("£5 café".encode("cp1252")) == (0, 2)
+    assert utf8_evidence("\ufffd".encode() + b"\xff") == (1, 1)  # a U+FFFD in the file is good
+    # a character split between two chunks is one character
+    split = b"a" * (_CHUNK - 1) + "é".encode() + b"\xa3"
+    assert utf8_evidence(split) == (1, 1)
+
+
 def test_named_encoding_that_does_not_fit_names_file():
     with pytest.raises(IngestError, match=r"^exports/x.csv: cannot be decoded as utf-8"):
         decode_to_utf8(b"\xa35", "utf-8", "exports/x.csv")
@@ -114,8 +166,14 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
             r"mappings/complaints.yaml are not in the header \(2 named columns in row 1\); check the "
             r"column names and the mapping's header_row",
         ),
+        (
+            # UTF-8 with one byte damaged: read as cp1252 its "£" would load as "Â£"
+            ws.wide_csv_bytes("utf-8").replace(b"Staff", b"St\xffff", 1),
+            r"^exports/complaints_bad.csv: byte \d+, on line 3, is not UTF-8 but \d+ accented "
+            r"letters or symbols are written as UTF-8: .*save the export again as 'CSV UTF-8'",
+        ),
     ],
-    ids=["empty", "binary", "wrong-delimiter", "missing-columns"],
+    ids=["empty", "binary", "wrong-delimiter", "missing-columns", "damaged-utf8"],
 )
 def test_unreadable_file_stops_with_file_and_problem(tmp_path, data, problem):
     root = _write(tmp_path, "complaints_bad.csv", data)
