@@ -17,7 +17,7 @@ import plotly.io as pio
 import polars as pl
 from markupsafe import Markup
 
-from pipeline.io import atomic_write_bytes
+from pipeline.io import atomic_write_bytes, note_write
 from pipeline.reporting.tables import Table, data_table
 
 # Okabe-Ito palette (colour-blind safe) without the colours under 3:1 on white (WCAG 1.4.11 non-text
@@ -57,6 +57,7 @@ def write_plotly_js(folder: Path) -> Path:
     path = Path(folder) / PLOTLY_FILE
     data = plotly_js().encode("utf-8")
     if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        note_write(path)  # this document needs it too: it stays while any of them is published
         return path
     return atomic_write_bytes(path, data)
 
