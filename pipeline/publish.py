@@ -260,7 +260,7 @@ def provenance(stage: Path, generation: str) -> dict[str, dict]:
             made[relative] = carried
         else:
             # written outside the noted writes (not through pipeline.io): owned by the assets
-            # this run rebuilds, so the next run of any of them does not carry it over
+            # this run rebuilds, so it goes once a run rebuilds them all and none writes it
             made[relative] = {"assets": state["rebuilt"], "generation": generation}
     return made
 
