@@ -184,7 +184,8 @@ def _load_jobs():
     ``cli_ingest`` (the load, partitioned by landlord), ``cli_landlord_year`` (every landlord x
     year asset) and ``cli_landlord_returns`` (the returns and the year assets they read), run over
     all the command's years at once (single-run backfill policy), and ``cli_landlord_quarter``,
-    ``cli_landlord_month``, ``cli_landlord_learning`` (the period documents).
+    ``cli_landlord_month``, ``cli_landlord_learning``, ``cli_landlord_quarter_learning`` (the
+    period documents, each run ending with its folder's manifest).
     """
     import dagster as dg
 
@@ -194,6 +195,8 @@ def _load_jobs():
         INGEST_ASSETS,
         LEARNING_ASSETS,
         MONTHLY_COMMITTEE_ASSETS,
+        PUBLISH_MONTH,
+        PUBLISH_QUARTER,
         RETURNS_ASSETS,
         YEAR_DIMENSIONS,
         lenient_keys,
@@ -212,9 +215,12 @@ def _load_jobs():
         "cli_landlord_year": dg.AssetSelection.assets(*year_assets),
         # with the manifest, which publishes each year's outputs as one generation
         "cli_landlord_returns": selection_for(RETURNS_ASSETS) | lenient_keys(["manifest"]),
-        "cli_landlord_quarter": lenient_keys(COMMITTEE_ASSETS),
-        "cli_landlord_month": lenient_keys(MONTHLY_COMMITTEE_ASSETS),
-        "cli_landlord_learning": lenient_keys(LEARNING_ASSETS),
+        # each with its folder's manifest, which publishes the quarter or month as a generation
+        "cli_landlord_quarter": lenient_keys(COMMITTEE_ASSETS) | PUBLISH_QUARTER,
+        "cli_landlord_month": lenient_keys(MONTHLY_COMMITTEE_ASSETS) | PUBLISH_MONTH,
+        "cli_landlord_learning": lenient_keys(LEARNING_ASSETS) | PUBLISH_QUARTER,
+        "cli_landlord_quarter_learning": lenient_keys(COMMITTEE_ASSETS + LEARNING_ASSETS)
+        | PUBLISH_QUARTER,
     }
     cli_jobs = [dg.define_asset_job(name, selection=sel) for name, sel in selections.items()]
     merged = dg.Definitions.merge(base, dg.Definitions(jobs=cli_jobs))
@@ -307,7 +313,15 @@ def _period_runs(store, landlord_id: str, year: str, periods: list[str], mode: s
         if (key, job, key) not in runs:
             runs.append((key, job, key))
     for key in _learning_quarters(store, landlord_id, year, mode):
-        runs.append((f"{key} learning summary", "cli_landlord_learning", key))
+        if (key, "cli_landlord_quarter", key) in runs:
+            # one run, so the quarter's folder is published once: pack and summary together
+            runs[runs.index((key, "cli_landlord_quarter", key))] = (
+                f"{key} and its learning summary",
+                "cli_landlord_quarter_learning",
+                key,
+            )
+        else:
+            runs.append((f"{key} learning summary", "cli_landlord_learning", key))
     return runs
 
 

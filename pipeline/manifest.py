@@ -1,16 +1,21 @@
-"""``manifest.json``: what a landlord-year's outputs were made from (design.md section 7).
+"""``manifest.json``: what a landlord's period outputs were made from (design.md section 7).
 
-One JSON document per ``<output_root>/<landlord>/<year>/`` folder: the input files with their
-SHA-256 and row reconciliation (from the ``ingest_file`` ledger the ingest step wrote), the code
-version, the data cut date, the rows per canonical table, the measures rows of the year, and every
-output file with its size and SHA-256. Anyone holding the folder can check that a published figure
-came from these inputs and this code, and that no file was changed afterwards.
+One JSON document per published folder, ``<output_root>/<landlord>/<year>/`` and the quarter and
+month folders of the committee packs and quarterly learning summaries: the input files with their
+SHA-256 and row reconciliation (from the ``ingest_file`` ledger the ingest step wrote) and one
+SHA-256 over them (``inputs_sha256``: two folders with the same value were built from the same
+load), the code version, the data cut date, the rows per canonical table, the measures rows of
+the reporting year, and every output file with its size and SHA-256. Anyone holding the folder
+can check that a published figure came from these inputs and this code, and that no file was
+changed afterwards.
 
 Written atomically (temporary file and rename), keys sorted, so two runs on the same inputs give
 the same manifest apart from ``generated_at`` and ``code_version``. In a run that publishes the
-year as one generation (:mod:`pipeline.publish`), the manifest is written inside the run's staging
-folder, listing that folder's files, before the folder is swapped in: the published folder and its
-manifest always match.
+folder as one generation (:mod:`pipeline.publish`), the manifest is written inside the run's
+staging folder, listing that folder's files, before the folder is swapped in: the published
+folder and its manifest always match. There each output also says which assets wrote it, in
+which generation and from which load (``assets``, ``generation``, ``inputs_sha256``): a document
+carried over from an earlier generation, because this run did not rebuild it, says so.
 """
 
 from __future__ import annotations
@@ -18,16 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import duckdb
 
 from pipeline.config import Landlord
 from pipeline.io import atomic_write_text
-from pipeline.periods import ReportingYear
+from pipeline.periods import Period, ReportingYear, parse_period
 
-__all__ = ["MANIFEST_NAME", "file_sha256", "write_manifest"]
+__all__ = ["MANIFEST_NAME", "file_sha256", "inputs_sha256", "write_manifest"]
 
 MANIFEST_NAME = "manifest.json"
 _CHUNK = 1024 * 1024
@@ -75,6 +80,15 @@ def _inputs(con: duckdb.DuckDBPyConnection, landlord_id: str) -> list[dict]:
     ]
 
 
+def inputs_sha256(inputs: Iterable[Mapping]) -> str:
+    """One SHA-256 over the inputs' names and hashes (``manifest["inputs"]``): the load a folder
+    was built from, comparable between folders (a year and its quarter) and generations."""
+    digest = hashlib.sha256()
+    for item in sorted(inputs, key=lambda i: i["file"]):
+        digest.update(f"{item['file']}\0{item['sha256']}\n".encode())
+    return digest.hexdigest()
+
+
 def _row_counts(con: duckdb.DuckDBPyConnection, landlord_id: str) -> dict[str, int]:
     """Rows of the landlord in every persistent table with a landlord_id column (one query)."""
     tables = [
@@ -116,13 +130,15 @@ def _code_version() -> str:
 def write_manifest(
     con: duckdb.DuckDBPyConnection,
     landlord: Landlord,
-    year: ReportingYear | str,
+    year: Period | str,
     out_dir: Path,
     outputs: Iterable[Path | str],
     *,
     generated_at: dt.datetime | None = None,
+    generation: str | None = None,
+    provenance: Mapping[str, Mapping] | None = None,
 ) -> Path:
-    """Write ``out_dir/manifest.json`` for one landlord and reporting year, atomically.
+    """Write ``out_dir/manifest.json`` for one landlord and period, atomically.
 
     Parameters
     ----------
@@ -131,21 +147,29 @@ def write_manifest(
     landlord
         The validated landlord.yaml.
     year
-        Reporting year (``ReportingYear`` or its key ``"2024-25"``).
+        The folder's period: a reporting year (``ReportingYear`` or its key ``"2024-25"``), or a
+        quarter or month of the committee packs (``"2024-25-Q4"``, ``"2025-03"``), whose
+        documents read their reporting year's measures.
     out_dir
-        The landlord-year documents folder; output paths are recorded relative to it.
+        The period's documents folder; output paths are recorded relative to it.
     outputs
         The output files to list (absolute, or relative to ``out_dir``); missing files and the
         manifest itself are skipped.
     generated_at
         Timestamp recorded (default: now, UTC).
+    generation
+        The generation the folder is (pipeline/publish.py), recorded when given.
+    provenance
+        Per output (its path relative to ``out_dir``): ``assets``, ``generation`` and
+        ``inputs_sha256`` of the run that wrote it; without ``inputs_sha256``, this load's.
 
     Returns
     -------
     Path
         The manifest written.
     """
-    year = ReportingYear.parse(year) if isinstance(year, str) else year
+    period = parse_period(year) if isinstance(year, str) else year
+    year = ReportingYear.containing(period.start)
     out_dir = Path(out_dir)
     landlord_id = landlord.landlord_id
     files = []
@@ -158,6 +182,16 @@ def write_manifest(
             shown = item.as_posix()
         files.append({"file": shown, "bytes": item.stat().st_size, "sha256": file_sha256(item)})
     inputs = _inputs(con, landlord_id)
+    load = inputs_sha256(inputs)
+    if provenance is not None:
+        for entry in files:
+            made = provenance.get(entry["file"], {})
+            # null generation or load: carried from a folder that did not record them
+            entry.update(
+                assets=sorted(made.get("assets") or []),
+                generation=made.get("generation", generation),
+                inputs_sha256=made.get("inputs_sha256", load),
+            )
     generated_at = generated_at or dt.datetime.now(dt.UTC)
     # Without data_cut_date in landlord.yaml the ingest judged dates at the run date.
     cut = landlord.data_cut_date or generated_at.date()
@@ -165,18 +199,23 @@ def write_manifest(
         "landlord_id": landlord_id,
         "landlord_name": landlord.name,
         "reporting_year": year.key,
-        "period_start": year.start.isoformat(),
-        "period_end": year.end.isoformat(),
+        "period": period.key,
+        "period_kind": period.kind,
+        "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
         "data_cut_date": cut.isoformat(),
         "data_cut_from": "landlord.yaml" if landlord.data_cut_date else "run date",
         "generated_at": generated_at.isoformat(timespec="seconds"),
         "code_version": _code_version(),
         "inputs": inputs,
         "inputs_reconcile": all(i["reconciles"] for i in inputs),
+        "inputs_sha256": load,
         "row_counts": _row_counts(con, landlord_id),
         "measures_rows_for_year": _measures_rows(con, landlord_id, year),
         "outputs": files,
     }
+    if generation is not None:
+        document["generation"] = generation
     return atomic_write_text(
         out_dir / MANIFEST_NAME, json.dumps(document, indent=2, sort_keys=True) + "\n"
     )

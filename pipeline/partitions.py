@@ -250,13 +250,12 @@ def per_year(context, materialize) -> dg.MaterializeResult:
     year's failed.
     """
     landlord_id, years = landlord_and_years(context)
-    store = getattr(context.resources, "store", None)
-    results = {}
-    for year in years:
-        # outside a run ending with the manifest, the step publishes what it wrote itself
-        with store.year_outputs(context, landlord_id, year) if store else nullcontext(str) as live:
-            result = materialize(landlord_id, year)
-        results[year] = _with_paths(result, live)
+    results = {
+        year: per_period(
+            context, landlord_id, year, lambda year=year: materialize(landlord_id, year)
+        )
+        for year in years
+    }
     if len(results) == 1:
         return next(iter(results.values()))
     checks = [
@@ -273,6 +272,19 @@ def per_year(context, materialize) -> dg.MaterializeResult:
         },
         check_results=_merge_checks(checks) if checks else None,
     )
+
+
+def per_period(context, landlord_id: str, period: str, materialize) -> dg.MaterializeResult:
+    """Run ``materialize() -> MaterializeResult`` for one landlord-period's outputs (a year, a
+    quarter or a month) inside the store's :meth:`~pipeline.resources.ComplaintsStore.period_outputs`:
+    the files written are noted as the asset's, and outside a run ending with the folder's
+    publishing step the step publishes what it wrote itself (its metadata then shows the live
+    folder's paths)."""
+    store = getattr(context.resources, "store", None)
+    outputs = store.period_outputs(context, landlord_id, period) if store else nullcontext(str)
+    with outputs as live:
+        result = materialize()
+    return _with_paths(result, live)
 
 
 def _with_paths(result: dg.MaterializeResult, path_of) -> dg.MaterializeResult:

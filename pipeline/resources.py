@@ -31,6 +31,7 @@ from pydantic import PrivateAttr
 
 from pipeline import publish, workspaces
 from pipeline.config import Landlord, load_landlord
+from pipeline.io import watch_writes
 from pipeline.utils.environment import DEVELOPMENT_KEY
 
 _POLL_SECONDS = 0.1
@@ -222,14 +223,15 @@ class ComplaintsStore(dg.ConfigurableResource):
     lock_timeout_seconds: float = 600.0
 
     _run_id: str | None = PrivateAttr(default=None)
-    _staged: bool = PrivateAttr(default=False)
+    _steps: frozenset[str] = PrivateAttr(default=frozenset())
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Remember the run so a waiting writer's error message can name it.
         self._run_id = context.run.run_id if context.run else None
-        # A run ending with the manifest writes the year's outputs into a staging folder that
-        # the manifest publishes as one generation (pipeline/publish.py).
-        self._staged = self._run_id is not None and publish.run_stages_outputs(context)
+        # A run holding a folder's publishing step (the year's manifest, quarter_manifest,
+        # month_manifest) writes that folder's outputs into a staging folder the step publishes
+        # as one generation, and its steps are the assets it rebuilds (pipeline/publish.py).
+        self._steps = publish.run_steps(context) if self._run_id is not None else frozenset()
         message = pseudonymisation_key_warning(self.pseudonymisation_key, self.environment)
         if message:
             # Three channels: the run's log (UI), Python logging (CLI stderr), warnings (tests).
@@ -248,37 +250,62 @@ class ComplaintsStore(dg.ConfigurableResource):
     def warehouse(self, landlord_id: str) -> Path:
         return workspaces.warehouse_path(landlord_id, Path(self.output_root))
 
+    def _staged(self, period_key: str) -> bool:
+        """Whether this run publishes the period's folder with its publishing step."""
+        step = publish.publishing_step(period_key)
+        return self._run_id is not None and step is not None and step in self._steps
+
     def documents(self, landlord_id: str, period_key: str) -> Path:
-        """The folder to write the period's outputs to: for a reporting year, the run's staging
-        folder (a run ending with the manifest) or the step's own generation (any other run,
-        :meth:`year_outputs`), never the live folder (pipeline/publish.py); for a quarter or a
-        month, its folder."""
+        """The folder to write the period's outputs to (a reporting year, quarter or month): the
+        run's staging folder (a run ending with the folder's publishing step) or the step's own
+        generation (any other run, :meth:`period_outputs`), never the live folder
+        (pipeline/publish.py). Outside a run, the live folder."""
         live = workspaces.documents_dir(landlord_id, period_key, Path(self.output_root))
-        if publish.is_year_key(period_key):
-            if self._staged:
-                return publish.staging_dir(live, self._run_id)
-            own = publish.STEP_GENERATION.get()
-            if own is not None:
-                return publish.staging_dir(live, own)
+        if publish.publishing_step(period_key) is None:
+            return live
+        if self._staged(period_key):
+            return publish.staging_dir(live, self._run_id, rebuilt=self._steps)
+        own = publish.STEP_GENERATION.get()
+        if own is not None:
+            name, asset = own
+            return publish.staging_dir(live, name, rebuilt={asset})
         return live
 
     @contextmanager
-    def year_outputs(self, context, landlord_id: str, year: str) -> Iterator[Callable[[str], str]]:
-        """Around one step's writing of a landlord-year's outputs (``partitions.per_year``).
+    def period_outputs(
+        self, context, landlord_id: str, period: str
+    ) -> Iterator[Callable[[str], str]]:
+        """Around one step's writing of a landlord's period outputs (``partitions.per_period``).
 
-        In a run that ends with the manifest, nothing: the manifest publishes the year. In any
-        other run (an asset materialised on its own from the UI) the step writes into a generation
-        of its own, started from the current one (:meth:`documents`), and when it succeeds that
-        generation gets a fresh manifest and is swapped in: the live folder and its manifest never
-        disagree. A step that fails, or a run where an ERROR check failed, publishes nothing.
+        The files the step writes into the period's generation are noted as the asset's
+        (:func:`pipeline.io.watch_writes`): the manifest records them, and a later run that
+        rebuilds the asset carries none of them over, so what it no longer writes is gone.
+
+        In a run that ends with the folder's publishing step, nothing more: that step publishes
+        the period. In any other run (an asset materialised on its own from the UI) the step
+        writes into a generation of its own, started from the current one without this asset's
+        files (:meth:`documents`), and when it succeeds that generation gets a fresh manifest and
+        is swapped in: the live folder and its manifest never disagree. A step that fails, or a
+        run where an ERROR check failed, publishes nothing.
 
         Yields the function that turns a path the step wrote into the path readers use: the live
         folder's for a step that publishes itself (its own generation is replaced by the next
-        publish), the path unchanged otherwise (the manifest, later in the run, publishes it).
+        publish), the path unchanged otherwise (the publishing step, later in the run, publishes
+        it).
         """
-        live = workspaces.documents_dir(landlord_id, year, Path(self.output_root))
-        if self._staged or self._run_id is None or not publish.is_year_key(year):
-            yield str
+        step = publish.publishing_step(period)
+        asset = context.op_def.name  # the step's key: what run_steps lists as rebuilt
+        if self._run_id is None or step is None or asset == step:
+            yield str  # outside a run, the group's folders, or the publishing step itself
+            return
+        live = workspaces.documents_dir(landlord_id, period, Path(self.output_root))
+        if self._staged(period):
+            stage = publish.generation_dir(live, self._run_id)
+            with watch_writes(stage) as written:
+                try:
+                    yield str
+                finally:  # a failed attempt's files too: a retry in this run may not rewrite them
+                    publish.record_writes(stage, asset, written)
             return
         name = f"{self._run_id}-{uuid.uuid4().hex[:12]}"
         stage = publish.generation_dir(live, name)
@@ -287,41 +314,55 @@ class ComplaintsStore(dg.ConfigurableResource):
             inside = Path(path)
             return str(live / inside.relative_to(stage)) if inside.is_relative_to(stage) else path
 
-        token = publish.STEP_GENERATION.set(name)
+        token = publish.STEP_GENERATION.set((name, asset))
         try:
-            yield as_live
+            with watch_writes(stage) as written:
+                yield as_live
         finally:
             publish.STEP_GENERATION.reset(token)
         if not stage.is_dir():
-            return  # the step wrote nothing into the year's folder
-        self.write_year_manifest(context.instance, landlord_id, year, stage)
+            return  # the step wrote nothing into the period's folder
+        publish.record_writes(stage, asset, written)
+        self.write_period_manifest(context.instance, landlord_id, period, stage)
         publish.publish(live, name)
 
-    def write_year_manifest(
-        self, instance, landlord_id: str, year: str, folder: Path
+    def write_period_manifest(
+        self, instance, landlord_id: str, period: str, folder: Path
     ) -> tuple[Path, int]:
         """Write ``folder``'s manifest before it is published; ``(manifest, outputs listed)``.
 
-        Refused (``dg.Failure``) when an ERROR check failed in this run: nothing built from data
-        that failed a check is published, and the previous outputs stay as they were.
+        Each output says which assets wrote it and in which generation and load
+        (:func:`pipeline.publish.provenance`). Refused (``dg.Failure``) when an ERROR check
+        failed in this run: nothing built from data that failed a check is published, and the
+        previous outputs stay as they were.
         """
         failed = publish.failed_blocking_checks(instance, self._run_id)
         if failed:
             raise dg.Failure(
-                description=f"{landlord_id} {year}: not published, these checks failed: "
+                description=f"{landlord_id} {period}: not published, these checks failed: "
                 f"{', '.join(failed)}; the previous outputs stay as they were"
             )
         from pipeline.manifest import write_manifest
 
+        folder = Path(folder)
+        made = publish.provenance(folder, folder.name)
         outputs = publish.visible_files(folder)
         with self.connect(landlord_id, read_only=True) as con:
-            manifest = write_manifest(con, self.landlord(landlord_id), year, folder, outputs)
+            manifest = write_manifest(
+                con,
+                self.landlord(landlord_id),
+                period,
+                folder,
+                outputs,
+                generation=folder.name,
+                provenance=made,
+            )
         return manifest, len(outputs)
 
     def publish_documents(self, landlord_id: str, period_key: str) -> Path:
         """Swap the period's live folder to this run's staging folder (one generation)."""
         live = workspaces.documents_dir(landlord_id, period_key, Path(self.output_root))
-        if self._staged and publish.is_year_key(period_key):
+        if self._staged(period_key):
             return publish.publish(live, self._run_id)
         return live
 

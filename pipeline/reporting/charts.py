@@ -18,7 +18,7 @@ import plotly.io as pio
 import polars as pl
 from markupsafe import Markup
 
-from pipeline.io import atomic_write_bytes
+from pipeline.io import atomic_write_bytes, note_write
 from pipeline.reporting.suppression import withheld_below, withheld_key, withheld_mark
 from pipeline.reporting.tables import Table, data_table
 
@@ -59,6 +59,7 @@ def write_plotly_js(folder: Path) -> Path:
     path = Path(folder) / PLOTLY_FILE
     data = plotly_js().encode("utf-8")
     if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        note_write(path)  # this document needs it too: it stays while any of them is published
         return path
     return atomic_write_bytes(path, data)
 

@@ -110,6 +110,11 @@ def test_runs_of_a_year_explicit_periods_first_then_the_cadence_and_learning_sum
     assert cli._period_runs(Store(), "alpha", "2025-26", [], "last") == [
         ("2025-26-Q4", "cli_landlord_quarter", "2025-26-Q4")
     ]
+    # a quarter's pack and learning summary: one run, so its folder is published once
+    both = Store(committee="quarterly", learning_summary="quarterly")
+    assert cli._period_runs(both, "alpha", "2025-26", [], "last") == [
+        ("2025-26-Q4 and its learning summary", "cli_landlord_quarter_learning", "2025-26-Q4")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -175,17 +180,18 @@ def test_the_documents_have_assets_jobs_and_partitions_for_both_cadences():
         names = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
         return names, partition_dimensions(job.partitions_def)
 
+    # each period job ends with its folder's manifest, which publishes it as one generation
     assert dims("monthly_committee_pack_job") == (
-        {"monthly_committee_pack"},
+        {"monthly_committee_pack", "month_manifest"},
         frozenset({"landlord", "month"}),
     )
     # the residents' complaint panel's sample is written beside the quarterly pack (issue 18)
     assert dims("committee_pack_job") == (
-        {"committee_pack", "panel_sample"},
+        {"committee_pack", "panel_sample", "quarter_manifest"},
         frozenset({"landlord", "quarter"}),
     )
     assert dims("quarterly_learning_summary_job") == (
-        {"quarterly_learning_summary"},
+        {"quarterly_learning_summary", "quarter_manifest"},
         frozenset({"landlord", "quarter"}),
     )
     annual, _ = dims("annual_reporting_job")

@@ -129,3 +129,42 @@ def test_empty_warehouse(landlord, tmp_path):
     con = duckdb.connect()
     doc = json.loads(write_manifest(con, landlord, "2024-25", tmp_path, []).read_text())
     assert doc["inputs"] == [] and doc["row_counts"] == {} and doc["measures_rows_for_year"] == 0
+
+
+def test_a_quarters_manifest_names_its_year_load_and_where_each_output_came_from(
+    con, landlord, tmp_path
+):
+    (tmp_path / "committee_pack.html").write_text("<html></html>")
+    (tmp_path / "learning_summary.html").write_text("<html></html>")
+    made = {
+        "committee_pack.html": {"assets": ["committee_pack"], "generation": "run-2"},
+        # carried over from an earlier generation, built from another load
+        "learning_summary.html": {
+            "assets": ["quarterly_learning_summary"],
+            "generation": "run-1",
+            "inputs_sha256": "00" * 32,
+        },
+    }
+    doc = json.loads(
+        write_manifest(
+            con,
+            landlord,
+            "2024-25-Q1",
+            tmp_path,
+            ["committee_pack.html", "learning_summary.html"],
+            generation="run-2",
+            provenance=made,
+        ).read_text()
+    )
+    assert (doc["period"], doc["period_kind"], doc["reporting_year"]) == (
+        "2024-25-Q1",
+        "quarter",
+        "2024-25",
+    )
+    assert doc["period_start"] == "2024-04-01" and doc["period_end"] == "2024-06-30"
+    assert doc["measures_rows_for_year"] == 2  # the packs read their year's measures
+    assert doc["generation"] == "run-2" and len(doc["inputs_sha256"]) == 64
+    outputs = {f["file"]: f for f in doc["outputs"]}
+    assert outputs["committee_pack.html"]["inputs_sha256"] == doc["inputs_sha256"]
+    assert outputs["learning_summary.html"]["generation"] == "run-1"
+    assert outputs["learning_summary.html"]["inputs_sha256"] == "00" * 32

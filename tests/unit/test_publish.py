@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from pipeline.io import atomic_write_text
 from pipeline.publish import (
@@ -12,15 +13,15 @@ from pipeline.publish import (
     publish,
     recover,
     staging_dir,
+    visible_files,
 )
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _files(folder):
-    return {
-        p.relative_to(folder).as_posix(): p.read_text()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    """The visible files (a staging folder's hidden ledger is removed before the swap)."""
+    return {p.relative_to(folder).as_posix(): p.read_text() for p in visible_files(folder)}
 
 
 def _first_generation(tmp_path):
@@ -105,3 +106,103 @@ def test_only_reporting_years_are_staged():
     assert not is_year_key("2024-25-Q3")
     assert not is_year_key("2026-03")
     assert not is_year_key("group")
+
+
+# --- what a new generation holds: this run's files and the documents it did not rebuild ---------
+
+
+def _publish_run(live, run_id, rebuilt, writes):
+    """A run that rebuilds ``rebuilt``: each asset writes ``{path: text}`` as it would (noted by
+    watch_writes), then the manifest lists the folder and the link is swapped."""
+    import duckdb
+
+    from pipeline.config import load_landlord
+    from pipeline.io import watch_writes
+    from pipeline.manifest import write_manifest
+    from pipeline.publish import provenance, record_writes
+
+    for asset, files in writes.items():
+        stage = staging_dir(live, run_id, rebuilt=rebuilt)
+        with watch_writes(stage) as written:
+            for name, text in files.items():
+                atomic_write_text(stage / name, text)
+        record_writes(stage, asset, written)
+    stage = staging_dir(live, run_id, rebuilt=rebuilt)
+    made = provenance(stage, run_id)
+    landlord = load_landlord(EXAMPLES / "small_specialist")
+    write_manifest(
+        duckdb.connect(), landlord, "2024-25", stage, visible_files(stage), provenance=made
+    )
+    publish(live, run_id)
+
+
+def test_files_of_rebuilt_assets_are_not_carried_over_and_shared_ones_stay(tmp_path):
+    import json
+
+    live = tmp_path / "landlord" / "2024-25"
+    everything = {"scheme_reports", "annual_report", "tsm_return"}
+    _publish_run(
+        live,
+        "run-1",
+        everything,
+        {
+            "scheme_reports": {"schemes/mr-smith.html": "a person", "schemes/oak.html": "old"},
+            "annual_report": {"annual_report.html": "report", "plotly.js": "script"},
+            "tsm_return": {"tsm_return.csv": "return"},
+        },
+    )
+    # the scheme reports rebuilt without Mr Smith, and the script is shared with the report
+    _publish_run(
+        live,
+        "run-2",
+        {"scheme_reports"},
+        {"scheme_reports": {"schemes/oak.html": "new", "plotly.js": "script"}},
+    )
+    assert _files(live) == {
+        "annual_report.html": "report",
+        "manifest.json": (live / "manifest.json").read_text(),
+        "plotly.js": "script",
+        "schemes/oak.html": "new",
+        "tsm_return.csv": "return",
+    }
+    made = {e["file"]: e for e in json.loads((live / "manifest.json").read_text())["outputs"]}
+    assert made["plotly.js"]["assets"] == ["annual_report", "scheme_reports"]
+    assert made["annual_report.html"]["generation"] == "run-1"  # carried over, and says so
+    assert made["schemes/oak.html"]["generation"] == "run-2"
+    # the report rebuilt without charts: the script stays while the scheme reports own it
+    _publish_run(live, "run-3", {"annual_report"}, {"annual_report": {"annual_report.html": "2"}})
+    assert (live / "plotly.js").is_file()
+    made = {e["file"]: e for e in json.loads((live / "manifest.json").read_text())["outputs"]}
+    assert made["plotly.js"]["assets"] == ["scheme_reports"]
+    # a run of the scheme reports that finds no scheme leaves none of their pages
+    _publish_run(live, "run-4", {"scheme_reports"}, {})
+    assert not (live / "schemes").exists() and not (live / "plotly.js").exists()
+    assert set(_files(live)) == {"annual_report.html", "manifest.json", "tsm_return.csv"}
+
+
+def test_an_older_versions_files_in_a_rebuilt_folder_are_dropped(tmp_path):
+    """Owners were not recorded before: such files are carried over, unless this run wrote into
+    their sub-folder (it rebuilt that folder)."""
+    live = tmp_path / "landlord" / "2024-25"
+    live.mkdir(parents=True)
+    (live / "schemes").mkdir()
+    (live / "schemes" / "mr-smith.html").write_text("a person")
+    (live / "annual_report.html").write_text("legacy report")
+    _publish_run(live, "run-1", {"scheme_reports"}, {"scheme_reports": {"schemes/oak.html": "x"}})
+    assert set(_files(live)) == {"annual_report.html", "manifest.json", "schemes/oak.html"}
+
+
+def test_writes_are_noted_from_any_thread_and_only_under_the_folder(tmp_path):
+    import threading
+
+    from pipeline.io import watch_writes
+
+    folder = tmp_path / "stage"
+    with watch_writes(folder) as written:
+        printer = threading.Thread(target=atomic_write_text, args=(folder / "a.pdf", "pdf"))
+        printer.start()
+        printer.join()
+        atomic_write_text(folder / "sub" / "b.html", "html")
+        atomic_write_text(tmp_path / "elsewhere.txt", "not noted")
+    atomic_write_text(folder / "after.txt", "not noted")
+    assert written == {"a.pdf", "sub/b.html"}

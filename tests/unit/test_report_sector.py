@@ -157,4 +157,6 @@ def test_a_landlord_under_1000_homes_is_told_which_band_it_is_compared_with(samp
     summary = texts(sections_of(con, landlord, "2024-25", tmp_path)["summary"])[0]
     assert "landlords of our size" not in summary
     assert "the smallest size band in the RSH's data (1,000-2,499 homes; we own" in summary
-    assert "landlords with fewer than 1,000 homes do not report their measures to the RSH" in summary
+    assert (
+        "landlords with fewer than 1,000 homes do not report their measures to the RSH" in summary
+    )

@@ -68,8 +68,11 @@ ingest_job = dg.define_asset_job(
 )
 
 # The manifest publishes a landlord-year's outputs as one generation (pipeline/publish.py): every
-# job that writes into the year's folder ends with it.
+# job that writes into the year's folder ends with it; so do the jobs writing a quarter's or a
+# month's folder, with that folder's manifest.
 PUBLISH = lenient_keys(["manifest"])
+PUBLISH_QUARTER = lenient_keys(["quarter_manifest"])
+PUBLISH_MONTH = lenient_keys(["month_manifest"])
 
 refresh_job = dg.define_asset_job(
     "monthly_refresh_job",
@@ -96,7 +99,7 @@ annual_report_job = dg.define_asset_job(
 
 committee_pack_job = dg.define_asset_job(
     "committee_pack_job",
-    selection=lenient_keys(COMMITTEE_ASSETS),
+    selection=lenient_keys(COMMITTEE_ASSETS) | PUBLISH_QUARTER,
     description="Quarterly committee pack (targets, same quarter last year, year to date, "
     "overdue) for one landlord whose committee meets quarterly.",
     tags={"complaints/job": "committee_pack_job"},
@@ -104,7 +107,7 @@ committee_pack_job = dg.define_asset_job(
 
 monthly_committee_pack_job = dg.define_asset_job(
     "monthly_committee_pack_job",
-    selection=lenient_keys(MONTHLY_COMMITTEE_ASSETS),
+    selection=lenient_keys(MONTHLY_COMMITTEE_ASSETS) | PUBLISH_MONTH,
     description="Monthly committee pack (targets, same month last year, year to date, overdue) "
     "for one landlord whose committee meets monthly.",
     tags={"complaints/job": "monthly_committee_pack_job"},
@@ -112,7 +115,7 @@ monthly_committee_pack_job = dg.define_asset_job(
 
 learning_summary_job = dg.define_asset_job(
     "quarterly_learning_summary_job",
-    selection=lenient_keys(LEARNING_ASSETS),
+    selection=lenient_keys(LEARNING_ASSETS) | PUBLISH_QUARTER,
     description="Residents' learning summary for a quarter (landlords that publish quarterly).",
     tags={"complaints/job": "quarterly_learning_summary_job"},
 )

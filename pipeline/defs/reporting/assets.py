@@ -16,6 +16,7 @@ from pipeline.partitions import (
     landlord_month_partitions,
     landlord_quarter_partitions,
     landlord_year_partitions,
+    per_period,
     per_year,
     period_to_year_mapping,
 )
@@ -168,7 +169,12 @@ def committee_pack(
     from pipeline.reporting.render import render_committee_pack
 
     landlord_id, quarter = landlord_and_quarter(context)
-    return _render_document(store, landlord_id, quarter, render_committee_pack)
+    return per_period(
+        context,
+        landlord_id,
+        quarter,
+        lambda: _render_document(store, landlord_id, quarter, render_committee_pack),
+    )
 
 
 @dg.asset(
@@ -187,7 +193,12 @@ def monthly_committee_pack(
     from pipeline.reporting.render import render_committee_pack
 
     landlord_id, month = landlord_and_month(context)
-    return _render_document(store, landlord_id, month, render_committee_pack)
+    return per_period(
+        context,
+        landlord_id,
+        month,
+        lambda: _render_document(store, landlord_id, month, render_committee_pack),
+    )
 
 
 @dg.asset(
@@ -206,7 +217,12 @@ def quarterly_learning_summary(
     from pipeline.reporting.render import render_learning_summary
 
     landlord_id, quarter = landlord_and_quarter(context)
-    return _render_document(store, landlord_id, quarter, render_learning_summary)
+    return per_period(
+        context,
+        landlord_id,
+        quarter,
+        lambda: _render_document(store, landlord_id, quarter, render_learning_summary),
+    )
 
 
 @dg.asset(
@@ -255,13 +271,52 @@ def manifest(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.Ma
     return per_year(context, lambda landlord_id, year: _manifest(context, store, landlord_id, year))
 
 
-def _manifest(
-    context: dg.AssetExecutionContext, store: ComplaintsStore, landlord_id: str, year: str
+# The quarter's and month's folders are published as one generation too: a committee pack's HTML,
+# its PDF and the panel sample beside it go live together with their manifest, or not at all. They
+# are separate assets from the year's manifest: one asset has one partitioning.
+
+
+@dg.asset(
+    group_name="reporting",
+    partitions_def=landlord_quarter_partitions,
+    deps=["committee_pack", "panel_sample", "quarterly_learning_summary"],
+    kinds={"duckdb", "json"},
+    pool="duckdb",
+    description="manifest.json of a quarter's folder (committee pack, panel sample, quarterly "
+    "learning summary): the inputs (with SHA-256), code version, data cut and every output, with "
+    "the assets, generation and load each came from; publishes the folder as one generation.",
+)
+def quarter_manifest(
+    context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    out = store.documents(landlord_id, year)
-    path, outputs = store.write_year_manifest(context.instance, landlord_id, year, out)
-    # the year's outputs (written into this run's staging folder) go live as one generation
-    published = store.publish_documents(landlord_id, year)
+    landlord_id, quarter = landlord_and_quarter(context)
+    return _manifest(context, store, landlord_id, quarter)
+
+
+@dg.asset(
+    group_name="reporting",
+    partitions_def=landlord_month_partitions,
+    deps=["monthly_committee_pack"],
+    kinds={"duckdb", "json"},
+    pool="duckdb",
+    description="manifest.json of a month's folder (monthly committee pack): the inputs (with "
+    "SHA-256), code version, data cut and every output, with the assets, generation and load "
+    "each came from; publishes the folder as one generation.",
+)
+def month_manifest(
+    context: dg.AssetExecutionContext, store: ComplaintsStore
+) -> dg.MaterializeResult:
+    landlord_id, month = landlord_and_month(context)
+    return _manifest(context, store, landlord_id, month)
+
+
+def _manifest(
+    context: dg.AssetExecutionContext, store: ComplaintsStore, landlord_id: str, period: str
+) -> dg.MaterializeResult:
+    out = store.documents(landlord_id, period)
+    path, outputs = store.write_period_manifest(context.instance, landlord_id, period, out)
+    # the period's outputs (written into this run's staging folder) go live as one generation
+    published = store.publish_documents(landlord_id, period)
     return dg.MaterializeResult(
         metadata={
             "manifest": dg.MetadataValue.path(str(published / path.name)),

@@ -9,6 +9,7 @@ import dagster as dg
 from pipeline.partitions import (
     landlord_and_quarter,
     landlord_quarter_partitions,
+    per_period,
     period_to_year_mapping,
 )
 from pipeline.periods import parse_quarter
@@ -27,9 +28,15 @@ from pipeline.resources import ComplaintsStore
     "drawn with landlord.yaml complaint_panel (sample size, seed).",
 )
 def panel_sample(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
+    landlord_id, quarter = landlord_and_quarter(context)
+    return per_period(
+        context, landlord_id, quarter, lambda: _panel_sample(store, landlord_id, quarter)
+    )
+
+
+def _panel_sample(store: ComplaintsStore, landlord_id: str, quarter: str) -> dg.MaterializeResult:
     from pipeline.reporting.panel import write_panel_sample
 
-    landlord_id, quarter = landlord_and_quarter(context)
     landlord = store.landlord(landlord_id)
     with store.connect(landlord_id, read_only=True) as con:
         path, drawn = write_panel_sample(
