@@ -471,7 +471,20 @@ def write_arc_return(
     if "sct" not in landlord.regimes:
         return []
     rows = arc_return_fields(con, landlord, year)
-    text_rows = [[*row[:4], ReturnField("", "", "", "", row[4]).text()] for row in rows]
+    period = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
+    # whose return and which year, as the TSM return's "About this return" lines
+    about = [
+        ["", "", "landlord", "Landlord", landlord.name],
+        ["", "", "reporting_year", "Reporting year (1 April to 31 March)", period.label],
+        [
+            "",
+            "",
+            "data_cut",
+            "Data taken from the case system on",
+            f"{resolve_data_cut(landlord):%-d %B %Y}",
+        ],
+    ]
+    text_rows = about + [[*row[:4], ReturnField("", "", "", "", row[4]).text()] for row in rows]
     return [
         atomic_write_bytes(Path(out_dir) / "arc_return.csv", _csv_bytes(ARC_COLUMNS, text_rows))
     ]

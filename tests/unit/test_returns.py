@@ -187,7 +187,9 @@ def test_arc_return_only_for_scottish_stock(con, tmp_path):
     assert values[("2", "complaints_received")] == "0"
     assert values[("2", "percent_responded_in_full")] == "[U]"
     assert values[("2", "mean_working_days")] == "[U]"
-    assert {r["indicator"] for r in rows} == {"3", "4"}
+    # the indicators' lines, below three lines saying whose return and which year it is
+    assert [r["field"] for r in rows[:3]] == ["landlord", "reporting_year", "data_cut"]
+    assert {r["indicator"] for r in rows[3:]} == {"3", "4"}
 
 
 @pytest.mark.parametrize(

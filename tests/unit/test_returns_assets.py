@@ -101,6 +101,8 @@ def test_arc_return_asset_only_for_scottish_stock(tmp_path):
         rows = {(r["stage"], r["field"]): r["value"] for r in csv.DictReader(handle)}
     assert rows[("1", "percent_responded_in_full")] == "90.0"
     assert rows[("1", "mean_working_days")] == "4.0"
+    # the file names its landlord and year, read on its own
+    assert rows[("", "reporting_year")] == "2024/25" and ("", "landlord") in rows
     assert result.metadata["stage1_complaints_received"] == "10"
 
 
