@@ -39,7 +39,7 @@ RULE_TEXT = {
     "required_missing": "a required field is blank",
     "unknown_code": "the value is not one of the codes the mapping lists (or, with no list, "
     "one of the canonical codes)",
-    "number_unparseable": "the value is not a number",
+    "number_unparseable": "the value is not a number (or not a whole number where one is needed)",
     "response_before_receipt": "the response date is before the date the stage was received",
     "ack_before_receipt": "the acknowledgement date is before the date the stage was received",
     "stage2_before_stage1_response": "stage 2 was requested before the stage 1 response date",
@@ -413,6 +413,10 @@ def _parse_date(x: str, ctx: Context) -> str:
 
 def _parse_number(x: str, column: Column) -> str:
     cleaned = f"replace(replace(replace({x}, '£', ''), ',', ''), ' ', '')"
+    if column.kind == "integer":
+        # DuckDB's cast rounds "2.5" to 3: a whole number ("2", "2.0") or nothing (quarantined)
+        exact = f"try_cast({cleaned} as decimal(38, 9))"
+        return f"case when {exact} % 1 = 0 then try_cast({exact} as {column.type}) end"
     return f"try_cast({cleaned} as {column.type})"
 
 

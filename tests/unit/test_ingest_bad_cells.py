@@ -32,6 +32,13 @@ BAD_ROWS = {
     "B2": ({"Stage 1 Compensation": "-5"}, "Stage 1 Compensation", "out_of_range", "-5"),
     "B3": ({"Stage 1 Compensation": "£-50"}, "Stage 1 Compensation", "out_of_range", "£-50"),
     "B4": ({"Date Closed": "30/04/2024"}, "Date Closed", "date_out_of_order", "30/04/2024"),
+    # working days are whole: DuckDB's cast would have stored 2.5 as 3
+    "B5": (
+        {"Stage 1 Extension (WD)": "2.5"},
+        "Stage 1 Extension (WD)",
+        "number_unparseable",
+        "2.5",
+    ),
 }
 
 
