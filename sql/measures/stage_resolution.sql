@@ -9,6 +9,8 @@
 -- the escalation rate); the provisional count is the part of it whose escalation window is still open
 -- at the data cut. resolved_stage2: the stage 2 has been responded to by the data cut.
 -- resolutions: final responses in the period (stage 1 not escalated + counted stage 2 responses).
+-- escalation_late_requested: stage 2 requests received in the period after the escalation window,
+-- refused ones included (a refusal "escalation out of time" is one of them).
 
 with
 
@@ -90,8 +92,10 @@ late_requested_monthly as (
         coalesce(regime, 'all') as breakdown_value,
         count(*) as late_requested
     from stage_timeliness
+    -- accepted or refused alike (design.md section 5: whether it was accepted is the refusal
+    -- field); a stage outside the policy (anonymous, a separate policy) is not a request under it
     where stage = 2
-        and counted
+        and excluded_reason is null
         and late_requested
         and received_date between $year_start and $year_end
     group by grouping sets ((month), (month, regime))

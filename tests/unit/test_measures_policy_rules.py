@@ -285,6 +285,24 @@ def test_no_escalation_window_flags_no_late_request_and_no_provisional_resolutio
     assert run(escalation_window={"months_after_stage1_response": 6}) == (1, "Yes")
 
 
+def test_a_late_escalation_request_counts_whether_accepted_or_refused():
+    """design.md section 5: a stage 2 requested after the window is flagged late; whether it was
+    accepted is the refusal field. The count left refused requests out, so a report said "0"
+    beside two refusals for "escalation out of time"."""
+    complaints = [complaint(c, JUN3) for c in ("accepted", "refused", "in_window")]
+    stages = [s1(c, JUN3, **UPHELD) for c in ("accepted", "refused", "in_window")]
+    stages += [
+        s2("accepted", D(2024, 9, 2)),
+        s2("refused", D(2024, 9, 2), refused=True, refusal_reason="escalation_out_of_time"),
+        s2("in_window", D(2024, 7, 1)),
+    ]
+    landlord = code_landlord(
+        policy_versions=[code_policy_version(escalation_window={"months_after_stage1_response": 1})]
+    )
+    con = build(complaints, stages, landlord)
+    assert measure(con, "escalation_late_requested", view="management")[0] == 2
+
+
 def test_warnings_for_a_year_without_tsm_survey_and_surveys_missing_under_every_complainant():
     complaints = [complaint(c, JUN3) for c in ("a", "b")]
     stages = [s1(c, JUN3, **UPHELD) for c in ("a", "b")]
