@@ -162,6 +162,9 @@ def changes_made(
             coalesce(any_value(k.linked), 0) as linked,
             bool_or(l.overdue) as overdue,
             bool_and(l.completed_date is not null) as done,
+            count(*) as actions,
+            count(*) filter (where l.overdue) as actions_overdue,
+            count(*) filter (where l.completed_date is not null) as actions_done,
             min(l.due_date) filter (where l.overdue) as overdue_since,
             max(l.completed_date) as completed,
             max(l.due_date) filter (where l.completed_date is null) as due,
@@ -184,7 +187,7 @@ def changes_made(
     if published:  # counts of complaints behind each change: the central rule
         frame = suppression.suppress_table(frame, ["linked"])
     linked = pl.col("linked").cast(pl.String)
-    status = (
+    single = (
         pl.when(pl.col("overdue"))
         .then(pl.lit("Overdue: due ") + pl.col("overdue_since").dt.strftime("%-d %B %Y"))
         .when(pl.col("done"))
@@ -193,6 +196,35 @@ def changes_made(
         .then(pl.lit("In progress: due ") + pl.col("due").dt.strftime("%-d %B %Y"))
         .otherwise(pl.lit("In progress"))
     )
+    # The same change made for several complaints is one line; when its actions stand apart
+    # (one done, another overdue) each state is told with its count, so a completed action is
+    # never hidden behind another's "Overdue" and the "completed" count can be traced here.
+    in_progress = pl.col("actions") - pl.col("actions_overdue") - pl.col("actions_done")
+    parts = pl.concat_str(
+        [
+            pl.when(pl.col("actions_overdue") > 0).then(
+                pl.format(
+                    "{} overdue (due {})",
+                    "actions_overdue",
+                    pl.col("overdue_since").dt.strftime("%-d %B %Y"),
+                )
+            ),
+            pl.when(pl.col("actions_done") > 0).then(
+                pl.format(
+                    "{} done (latest {})", "actions_done", pl.col("completed").dt.strftime("%B %Y")
+                )
+            ),
+            pl.when(in_progress > 0).then(pl.format("{} in progress", in_progress)),
+        ],
+        separator="; ",
+        ignore_nulls=True,
+    )
+    mixed = (
+        (pl.col("actions_overdue") > 0).cast(pl.Int8)
+        + (pl.col("actions_done") > 0).cast(pl.Int8)
+        + (in_progress > 0).cast(pl.Int8)
+    )
+    status = pl.when(mixed > 1).then(pl.lit("Actions: ") + parts).otherwise(single)
     return frame.select(
         pl.col("theme").alias("Theme"),
         shown_text("description").alias("What we changed"),
