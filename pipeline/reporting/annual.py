@@ -31,6 +31,7 @@ from pipeline.reporting.labels import (
     ACK_DEFINITION,
     IN_TIME_DEFINITION,
     MEASURE_NAMES,
+    RECEIVED_NAMES,
     ack_name,
     in_sentence,
     in_time_name,
@@ -226,11 +227,7 @@ def _volume_metrics(landlord: Landlord) -> list[Metric]:
     regimes = REGIMES if has_both_regimes(landlord) else ()
     return [
         metric
-        for measure, text in (
-            ("complaints_received", "Complaints received (first stage)"),
-            ("received_1", "Stage 1 complaints received"),
-            ("received_2", "Stage 2 escalations received"),
-        )
+        for measure, text in RECEIVED_NAMES.items()
         for metric in [
             Metric(text, measure),
             *(Metric(f"{text}: {label(r)}", measure, "regime", r) for r in regimes),

@@ -86,6 +86,16 @@ def in_time_name(stage: int, view: str, regime: str | None = None) -> str:
     return f"{country}Stage {stage}: all answers sent within {rule} (%)"
 
 
+# The three counts of complaints received, named so that none reads as another: a complaint that
+# began at stage 2 (no stage 1, as the SPSO allows) is a new complaint and a stage 2 complaint,
+# never an escalation.
+RECEIVED_NAMES = {
+    "complaints_received": "New complaints received (at whichever stage they began)",
+    "received_1": "Stage 1 complaints received",
+    "received_2": "Stage 2 complaints received (escalated, or begun at stage 2)",
+}
+
+
 def ack_name(stage: int, regime: str | None = None) -> str:
     """The name of ``ack_in_time_<stage>`` (Code 6.2; the views do not differ)."""
     country = "" if regime is None else f"{label(regime)}: "

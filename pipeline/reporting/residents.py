@@ -407,7 +407,7 @@ def learning_sections(
         "residents-area",
         "Complaints by the service they were about",
         measures,
-        "received_1",
+        "complaints_received",  # the complaints the sentence above counts, by service
         period,
         "service_area",
         heading="Service",

@@ -29,7 +29,7 @@ from pipeline.periods import ReportingYear
 from pipeline.reporting.blocks import Section, shown
 from pipeline.reporting.committee import NONE_RECORDED
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import ack_name, in_time_name, label
+from pipeline.reporting.labels import RECEIVED_NAMES, ack_name, in_time_name, label
 from pipeline.reporting.pdf import PdfPrinter
 from pipeline.reporting.residents import how_to_complain
 from pipeline.reporting.suppression import SUPPRESSED_RATE, suppress_small_numbers
@@ -42,8 +42,8 @@ OUTCOME_ORDER = ("upheld", "partially_upheld", "not_upheld", "withdrawn", "disco
 
 # (label, measure, view) of the unit's figures; every measure here has scheme and business-unit rows.
 UNIT_METRICS = (
-    ("Stage 1 complaints received", "received_1", None),
-    ("Stage 2 escalations received", "received_2", None),
+    (RECEIVED_NAMES["received_1"], "received_1", None),
+    (RECEIVED_NAMES["received_2"], "received_2", None),
     (ack_name(1), "ack_in_time_1", None),
     (ack_name(2), "ack_in_time_2", None),
     (in_time_name(1, "regulator"), "response_in_time_1", "regulator"),

@@ -237,7 +237,7 @@ def test_housing21_scheme_reports_one_per_scheme_with_suppression(warehouses, tm
         page = (paths["schemes"] / f"{slugify(scheme)}.html").read_text(encoding="utf-8")
         figures = {r[0]: r[1:] for r in table(page, f"tbl-{slugify(scheme)}-figures")}
         for measure, text in (
-            ("received_2", "Stage 2 escalations received"),
+            ("received_2", "Stage 2 complaints received (escalated, or begun at stage 2)"),
             ("received_1", "Stage 1 complaints received"),
         ):
             for column, period in enumerate(("2025-26", "2024-25")):

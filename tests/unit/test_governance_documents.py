@@ -252,7 +252,8 @@ def test_each_change_is_listed_once_with_overdue_marked(learning_con):
             "Damp",
             "We now inspect within 10 working days of any damp report.",
             "3",
-            "Overdue: due 1 February 2026",
+            # one of its two actions done in January, the other overdue: both told
+            "Actions: 1 overdue (due 1 February 2026); 1 done (latest January 2026)",
         ),
         ("Repairs", "Texts before visits.", "5", "In progress: due 30 April 2026"),
     ]

@@ -301,9 +301,9 @@ def test_volume_table_gives_each_countrys_part_only_for_a_landlord_in_both(works
     labels = [metric.label for metric in _volume_metrics(landlord)]
     expected = []
     for text in (
-        "Complaints received (first stage)",
+        "New complaints received (at whichever stage they began)",
         "Stage 1 complaints received",
-        "Stage 2 escalations received",
+        "Stage 2 complaints received (escalated, or begun at stage 2)",
     ):
         expected += [text, *(f"{text}: {country}" for country in countries)]
     assert labels == expected
