@@ -221,6 +221,15 @@ def _tsm_by_stock_type(ctx: ReportContext, section: Section) -> None:
     )
 
 
+def _none_recorded(m: Measures, measure: str, period, what: str) -> str:
+    """What an empty breakdown says: none recorded when the measure's total is 0, else that
+    the figure is not available (the measure has no row)."""
+    total = m.get(measure, period)
+    if total is not None and total["value"] == 0:
+        return f"{what}: none recorded in {period.label}."
+    return f"{what}: {NOT_AVAILABLE}."
+
+
 def _volume_metrics(landlord: Landlord) -> list[Metric]:
     """Complaints received, and for a landlord in England and Scotland each country's part too
     (a total of complaints is meaningful; their timeliness is judged per country)."""
@@ -453,7 +462,7 @@ def refusals(ctx: ReportContext) -> Section:
         "kind",
         heading="Kind",
         value_heading="Records",
-        empty=f"Non-complaints: {NOT_AVAILABLE}.",
+        empty=_none_recorded(m, "non_complaints", y, "Non-complaints"),
     )
     breakdown_block(
         section,

@@ -196,3 +196,20 @@ def test_summary_and_tp09_table_give_one_precision_verdict(sample_report):
     words = plain(summary)
     assert "The survey meets the required precision." in words
     assert "it does not meet the required precision" not in words
+
+
+def test_an_empty_breakdown_says_none_recorded_when_the_total_is_zero():
+    """homes_plus 2025/26 read "Non-complaints: not available" beside a measure of 0."""
+    from pipeline.reporting.annual import _none_recorded
+    from tests.unit.test_governance_documents import measures
+    from tests.unit.test_governance_documents import row as measure_row
+
+    year = parse_period("2025-26")
+    zero = measures([measure_row("non_complaints", "2025-26", value=0)])
+    assert _none_recorded(zero, "non_complaints", year, "Non-complaints") == (
+        "Non-complaints: none recorded in 2025/26."
+    )
+    missing = measures([])
+    assert _none_recorded(missing, "non_complaints", year, "Non-complaints") == (
+        "Non-complaints: not available."
+    )
