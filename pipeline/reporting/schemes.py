@@ -270,7 +270,10 @@ def render_scheme_reports(
             render._write(
                 out_dir / folder,
                 unit.slug,
-                title=f"Complaints at {unit.name}",
+                # a scheme is a place ("at Oak Court"); a business unit is not ("Scotland")
+                title=f"Complaints at {unit.name}"
+                if kind == SCHEME
+                else f"Complaints: {unit.name} ({unit.kind})",
                 landlord=landlord,
                 period_label=f"Reporting year {year.label}",
                 sections=[
