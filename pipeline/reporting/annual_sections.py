@@ -62,8 +62,13 @@ def timeliness(ctx: ReportContext) -> Section:
         for breakdown, value in places:
             regime = value if both else None
             country = f"{label(value)}: " if both else ""
+            scottish = value == "sct" or set(ctx.landlord.regimes) == {"sct"}
+            # the SPSO's stage 1 has no acknowledgement step: no row, rather than "not available"
+            if not (stage == 1 and scottish):
+                metrics.append(
+                    Metric(ack_name(stage, regime), f"ack_in_time_{stage}", breakdown, value)
+                )
             metrics += [
-                Metric(ack_name(stage, regime), f"ack_in_time_{stage}", breakdown, value),
                 Metric(
                     in_time_name(stage, "regulator", regime),
                     f"response_in_time_{stage}",

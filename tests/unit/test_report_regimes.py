@@ -314,3 +314,23 @@ def _traces(chart) -> list[dict]:
     text = plain(str(chart.html))
     traces, _ = json.JSONDecoder().raw_decode(text, text.index('[{"type"'))
     return traces
+
+
+def test_scotlands_stage_1_has_no_acknowledgement_row():
+    """The SPSO's stage 1 has no acknowledgement step: homes_plus's timeliness table showed
+    "Scotland: Stage 1: complaints acknowledged in time: not available"."""
+    from pipeline.reporting.annual import ReportContext
+    from pipeline.reporting.annual_sections import timeliness
+
+    landlord = load_landlord(Path(__file__).resolve().parents[2] / "examples" / "homes_plus")
+    year = ReportingYear.parse("2025-26")
+    rows = [
+        row("2025-26", f"ack_in_time_{n}", "regime", country, "all", 9, 10)
+        for n in (1, 2)
+        for country in ("eng", "sct")
+    ]
+    section = timeliness(ReportContext(None, landlord, year, Measures(frame(rows)), False))
+    text = " ".join(plain(str(b.table.html)) for b in section.blocks if b.table is not None)
+    assert "Scotland: Stage 1: complaints acknowledged in time" not in text
+    assert "Scotland: Stage 2: complaints acknowledged in time" in text
+    assert "England: Stage 1: complaints acknowledged in time" in text
