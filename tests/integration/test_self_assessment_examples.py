@@ -120,7 +120,12 @@ def test_a_landlord_in_both_countries_quotes_englands_rows_for_the_code(example)
         [YEAR],
     ).fetchall()
     assert combined != value  # (the example's countries differ, so the test tells them apart)
+    together = set()
     for r in document.rows:
         for x in r.evidence_lines:
             if x.available:
                 assert x.shown.startswith(("England: ", "England and Scotland together")), x.shown
+                if x.shown.startswith("England and Scotland together"):
+                    together.add(x.measure)
+    # only the service improvements, which belong to no one country, have no English figure
+    assert together == {"learning_actions", "learning_actions_completed_by_due"}
