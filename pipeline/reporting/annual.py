@@ -33,6 +33,7 @@ from pipeline.reporting.labels import (
     MEASURE_NAMES,
     RECEIVED_NAMES,
     ack_name,
+    equality_name,
     in_sentence,
     in_time_name,
     label,
@@ -547,12 +548,8 @@ def equality(ctx: ReportContext) -> Section:
     metrics = []
     for stage in (1, 2):
         metrics += [
-            Metric(f"Stage {stage}: vulnerability recorded (%)", f"vulnerability_{stage}"),
-            Metric(f"Stage {stage}: adjustment requested (%)", f"adjustment_requested_{stage}"),
-            Metric(
-                f"Stage {stage}: adjustment made, of those requested (%)",
-                f"adjustment_made_{stage}",
-            ),
+            Metric(f"{equality_name(measure, stage)} (%)", f"{measure}_{stage}")
+            for measure in ("vulnerability", "adjustment_requested", "adjustment_made")
         ]
     section.add_table(
         metric_table("tbl-equality", "Vulnerability and adjustments", m, metrics, ctx.years),

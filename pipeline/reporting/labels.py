@@ -118,6 +118,22 @@ def arc_name(measure: str, stage: int) -> str:
     return f"ARC stage {stage} ({SPSO_STAGES[stage]}): {_ARC_FIGURES[measure]}"
 
 
+# The equality measures' names (vulnerability_<n>, adjustment_requested_<n>, adjustment_made_<n>):
+# the annual report's table and the Code self-assessment (5.10) quote the same rows, so they give
+# them the same words.
+_EQUALITY_FIGURES = {
+    "vulnerability": "vulnerability recorded",
+    "adjustment_requested": "adjustment requested",
+    "adjustment_made": "adjustment made, of those requested",
+}
+
+
+def equality_name(measure: str, stage: int) -> str:
+    """The name of ``<measure>_<stage>`` (``vulnerability``, ``adjustment_requested``,
+    ``adjustment_made``): ``Stage 1: adjustment requested``."""
+    return f"Stage {stage}: {_EQUALITY_FIGURES[measure]}"
+
+
 IN_TIME_DEFINITION = (
     "All answers: every stage 1 or stage 2 answer sent in the period, whatever the tenure or "
     "country, judged against the Code's extension limit (the SPSO's in Scotland) or against our "

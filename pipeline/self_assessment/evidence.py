@@ -95,6 +95,16 @@ class EvidenceSpec(_Strict):
         "value (nothing of that kind in the year)",
     )
     threshold: Threshold | None = None
+    denominator_is: str | None = Field(
+        default=None,
+        description="Measure whose numerator, in the same cell, is this line's denominator (the "
+        "same complaints): the denominator is published or withheld as that count is",
+    )
+    country: str | None = Field(
+        default=None,
+        description="The measure counts only this country's complaints (CH02: the TSM's English "
+        "stock), so a landlord in both countries reads it as that country's figure",
+    )
 
 
 @cache
@@ -190,8 +200,13 @@ def _fields(row: dict) -> dict[str, str]:
     }
 
 
-def _published_fields(row: dict) -> dict[str, str]:
-    """:func:`_fields` of the row as published: suppressed figures read <5 or [c], never a digit."""
+def _published_fields(row: dict, denominator_shown: bool | None = None) -> dict[str, str]:
+    """:func:`_fields` of the row as published: suppressed figures read <5 or [c], never a digit.
+
+    ``denominator_shown``: whether the count that is the row's denominator is published where it
+    is the numerator (:attr:`EvidenceSpec.denominator_is`); None when not known, and then the
+    denominator is withheld when a hidden count of the cell has its value.
+    """
     shown = row.get("published")
     if shown is None or not shown["suppressed"]:
         return _fields(row)
@@ -205,9 +220,13 @@ def _published_fields(row: dict) -> dict[str, str]:
     fields = _fields(row)
     hidden = shown["display"]  # <5 (a small count) or [c]
     fields.update(display=hidden, pct=hidden, value=hidden, numerator=part(row["numerator"]))
-    if is_small(row["denominator"], threshold) or shown["denominator_hidden"]:
+    withheld = shown["denominator_hidden"] if denominator_shown is None else not denominator_shown
+    if is_small(row["denominator"], threshold) or withheld:
         # A denominator that is a count hidden elsewhere in the published documents (TP09's
-        # respondents, CH01's complaints) is not given here either.
+        # respondents, CH01's complaints) is not given here either. That match is by value within
+        # the cell, so where the spec names the count (adjustments made "of" the adjustments
+        # requested) its own publication decides: council_housing 5.10 gave the 10 requests and
+        # then hid them as "[c] of [c]" over an unrelated hidden count of 10.
         fields["denominator"] = part(row["denominator"])
     return fields
 
@@ -267,7 +286,14 @@ _KEY = ("measure", "breakdown", "breakdown_value", "view")
 def _with_published(rows: list[dict], published: dict[tuple, dict], threshold: int) -> list[dict]:
     """``rows`` each with its published twin (``published``, :func:`_published_year`)."""
     return [
-        {**row, "published": published.get(tuple(row[k] for k in _KEY)), "threshold": threshold}
+        {
+            **row,
+            "published": published.get(tuple(row[k] for k in _KEY)),
+            "threshold": threshold,
+            # the row's own cell, kept when a country's rows are read as its whole
+            # (:func:`_country_rows`), as suppression matched counts within it
+            "cell": (row["breakdown"], row["breakdown_value"]),
+        }
         for row in rows
     ]
 
@@ -323,9 +349,32 @@ def _subject(template: str) -> str:
     return text.strip().rstrip(":").strip()
 
 
-def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
+def _denominator_shown(spec: EvidenceSpec, row: dict, rows: list[dict]) -> bool | None:
+    """Whether the row's denominator, the numerator of ``spec.denominator_is`` in the same cell
+    and view, is published (None: no such row, so the general rule applies)."""
+    if spec.denominator_is is None:
+        return None
+    for other in rows:
+        if (
+            other["measure"] == spec.denominator_is
+            and other.get("cell") == row.get("cell")
+            and other["view"] == row["view"]
+            and other["numerator"] == row["denominator"]
+        ):
+            published = other.get("published")
+            return published is None or not published["suppressed"]
+    return None
+
+
+def _line(
+    provision: str, spec: EvidenceSpec, rows: list[dict], computed: list[dict] | None = None
+) -> EvidenceLine:
+    """The line of ``spec`` read from ``rows``; ``computed`` (default ``rows``: every row of the
+    year) tells whether the measure was computed at all, when ``rows`` are one country's and that
+    country had no case of it."""
+    computed = rows if computed is None else computed
     matched = _select(rows, spec)
-    if not matched and spec.kind == "list" and any(r["measure"] == spec.measure for r in rows):
+    if not matched and spec.kind == "list" and any(r["measure"] == spec.measure for r in computed):
         # The measure was computed but has no rows for this breakdown: nothing of that kind
         # happened in the year (e.g. no refusals, so no reasons), which is itself evidence.
         return EvidenceLine(
@@ -333,7 +382,7 @@ def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
         )
     views = [spec.view] if isinstance(spec.view, str) else (spec.view or [])
     if not matched and any(
-        r["measure"] == spec.measure and (not views or r["view"] in views) for r in rows
+        r["measure"] == spec.measure and (not views or r["view"] in views) for r in computed
     ):
         # Computed, but no row for this breakdown or value: the breakdown's rows exist only for
         # cases that happened (extension_within_limit_2 by regime in a year without a stage 2
@@ -352,7 +401,10 @@ def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
     if spec.kind == "list":
         items = "; ".join(spec.list_item.format(**_fields(r)) for r in matched)
         text = spec.template.format(items=items, count=len(matched))
-        shown = "; ".join(spec.list_item.format(**_published_fields(r)) for r in matched)
+        shown = "; ".join(
+            spec.list_item.format(**_published_fields(r, _denominator_shown(spec, r, computed)))
+            for r in matched
+        )
         return EvidenceLine(
             provision,
             text,
@@ -375,7 +427,7 @@ def _line(provision: str, spec: EvidenceSpec, rows: list[dict]) -> EvidenceLine:
         row["value"],
         True,
         spec.threshold,
-        spec.template.format(**_published_fields(row)),
+        spec.template.format(**_published_fields(row, _denominator_shown(spec, row, computed))),
     )
 
 
@@ -411,23 +463,70 @@ def measured_evidence(
     year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
     published = _published_year(con, landlord_id, year, threshold, streams)
     rows = _with_published(_year_rows(con, landlord_id, year), published, threshold)
-    # A landlord in England and Scotland: a line read from one country's rows names the country,
-    # as the annual report names its rows ("England: ..."), so it is never read as the figure of
-    # both countries that the annual report shows under the same words.
+    # A landlord in England and Scotland: the Code is England's (Scotland follows the SPSO's
+    # procedure), so each line is read from England's rows and names the country; a figure of
+    # both countries is never shown as the Code's (evidence.yaml, "A landlord in England and
+    # Scotland").
     both = {r["breakdown_value"] for r in rows if r["breakdown"] == "regime"} >= {"eng", "sct"}
+    england = _country_rows(rows, "eng") if both else []
+    plans = {
+        provision: [_plan(s, rows, england) if both else (s, rows, "") for s in specs]
+        for provision, specs in evidence_specs().items()
+    }
     return {
         provision: ProvisionEvidence(
-            provision, [_in_country(_line(provision, s, rows), s, both) for s in specs]
+            provision,
+            [
+                _in_country(_line(provision, spec, source, rows), prefix)
+                for spec, source, prefix in lines
+            ],
         )
-        for provision, specs in evidence_specs().items()
+        for provision, lines in plans.items()
     }
 
 
-def _in_country(line: EvidenceLine, spec: EvidenceSpec, both: bool) -> EvidenceLine:
-    """``line`` prefixed with its country (``England: ...``) when it reads one country's rows of a
-    landlord in both countries; otherwise unchanged."""
-    if not both or spec.breakdown != "regime" or spec.breakdown_value is None or not line.available:
+# Said before a line that reads both countries' rows, when the measure has no country breakdown.
+BOTH_COUNTRIES = "England and Scotland together (no figure for England alone): "
+
+
+def _country_rows(rows: list[dict], regime: str) -> list[dict]:
+    """One country's rows read as a landlord's whole: breakdown ``regime`` = ``regime`` as
+    ``none``/``all``, and ``regime|x`` = ``<regime>|v`` as ``x`` = ``v`` (docs/measures.md: a
+    two-way breakdown joins names and values with ``|``)."""
+    out = []
+    for row in rows:
+        if row["breakdown"] == "regime":
+            if row["breakdown_value"] == regime:
+                out.append({**row, "breakdown": "none", "breakdown_value": "all"})
+        elif row["breakdown"].startswith("regime|"):
+            country, _, value = str(row["breakdown_value"]).partition("|")
+            if country == regime:
+                out.append({**row, "breakdown": row["breakdown"][7:], "breakdown_value": value})
+    return out
+
+
+def _plan(
+    spec: EvidenceSpec, rows: list[dict], england: list[dict]
+) -> tuple[EvidenceSpec, list[dict], str]:
+    """For a landlord in both countries: the rows ``spec`` reads and the words naming whose they
+    are."""
+    if spec.breakdown == "regime":
+        # one country's rows already, or every country's named by the line itself
+        value = spec.breakdown_value
+        return spec, rows, "" if value is None else f"{label(value)}: "
+    if spec.country is not None:
+        return spec, rows, f"{label(spec.country)}: "  # one country's measure (CH02)
+    by_country = "regime" if spec.breakdown == "none" else f"regime|{spec.breakdown}"
+    if any(r["measure"] == spec.measure and r["breakdown"] == by_country for r in rows):
+        # The family breaks the measure down by regime: no row for England is then no English
+        # case (refusals only in Scotland), which _line words from its ``empty`` text.
+        return spec, england, f"{label('eng')}: "
+    return spec, rows, BOTH_COUNTRIES
+
+
+def _in_country(line: EvidenceLine, prefix: str) -> EvidenceLine:
+    """``line`` with the words naming whose figure it is (``England: ...``), when it has one."""
+    if not prefix or not line.available:
         return line
-    prefix = f"{label(spec.breakdown_value)}: "
     published = None if line.published_text is None else prefix + line.published_text
     return replace(line, text=prefix + line.text, published_text=published)

@@ -9,7 +9,8 @@
 --   both handler references recorded: % where the two differ (references are pseudonymous, so
 --   equality is all that is known).
 -- records_complete: counted stages received in the period, % with the record the Code asks for:
---   received date, an outcome other than 'open' once responded, and a handler reference.
+--   received date, an outcome other than 'open' once responded, and a handler reference. Also by
+--   regime: the Code self-assessment (5.12) of a landlord in both countries quotes England's.
 -- extension_within_limit_n: counted stage n received in the period with extension_wd > 0, % whose
 --   extension is within the regulator cap (eng 10 / 20, sct 5 / 10 WD) and has a reason recorded.
 -- One scan of the counted stages received in the year feeds all three.
@@ -54,13 +55,17 @@ monthly as (
     select
         month,
         'records_complete',
-        case when grouping(stage) = 0 then 'stage' else 'none' end,
-        coalesce(stage::varchar, 'all'),
+        case
+            when grouping(stage) = 0 then 'stage'
+            when grouping(regime) = 0 then 'regime'
+            else 'none'
+        end,
+        coalesce(stage::varchar, regime, 'all'),
         'all',
         count(*) filter (where record_complete),
         count(*)
     from stages
-    group by grouping sets ((month), (month, stage))
+    group by grouping sets ((month), (month, stage), (month, regime))
     union all
     select
         month,

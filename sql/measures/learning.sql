@@ -42,21 +42,43 @@ action_counts as (
     )
 ),
 
+-- by stage and by the country of the complaint that promised it (one complaint row per id, so
+-- the join adds no action): the Code self-assessment (6.6, 6.17, 7.3) of a landlord in England
+-- and Scotland quotes England's actions alone
 promised as (
     select
         pd.period_kind,
         pd.period,
-        case when grouping(p.stage_text) = 0 then 'stage' else 'none' end as breakdown,
-        coalesce(p.stage_text, 'all') as breakdown_value,
+        case
+            when grouping(p.regime) = 0 and grouping(p.stage_text) = 0 then 'regime|stage'
+            when grouping(p.regime) = 0 then 'regime'
+            when grouping(p.stage_text) = 0 then 'stage'
+            else 'none'
+        end as breakdown,
+        case
+            when grouping(p.regime) = 0 and grouping(p.stage_text) = 0
+                then p.regime || '|' || p.stage_text
+            else coalesce(p.regime, p.stage_text, 'all')
+        end as breakdown_value,
         count(*) filter (where p.completed_date <= p.due_date) as on_time,
         count(*) as due
     from (
-        select *, coalesce(stage::varchar, 'unknown') as stage_text
-        from promised_action
-        where landlord_id = $landlord_id
+        select
+            a.*,
+            coalesce(a.stage::varchar, 'unknown') as stage_text,
+            coalesce(c.regime, 'unknown') as regime
+        from promised_action as a
+        left join (select * from complaint where landlord_id = $landlord_id) as c
+            on c.complaint_id = a.complaint_id
+        where a.landlord_id = $landlord_id
     ) as p
     inner join period_day as pd on pd.day = p.due_date
-    group by grouping sets ((pd.period_kind, pd.period), (pd.period_kind, pd.period, p.stage_text))
+    group by grouping sets (
+        (pd.period_kind, pd.period),
+        (pd.period_kind, pd.period, p.stage_text),
+        (pd.period_kind, pd.period, p.regime),
+        (pd.period_kind, pd.period, p.regime, p.stage_text)
+    )
 ),
 
 first_stages as (

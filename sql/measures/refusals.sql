@@ -5,6 +5,8 @@
 -- Refused stages received in the period, every regime and tenure. refused_1 is the complaint-level
 -- count (a refused complaint); refused_2 counts refused escalations. refusals_with_reason: % of the
 -- refused stages with a reason recorded, overall and per stage (breakdown stage, values '1', '2').
+-- Both also by regime and regime|reason / regime|stage: the Code self-assessment (2.1, 5.11, 8.1)
+-- of a landlord in England and Scotland quotes England's refusals alone.
 
 with
 
@@ -23,27 +25,44 @@ monthly as (
         month,
         'refused_' || stage as measure,
         case
+            when grouping(reason) = 0 and grouping(regime) = 0 then 'regime|reason'
             when grouping(reason) = 0 then 'reason'
             when grouping(regime) = 0 then 'regime'
             else 'none'
         end as breakdown,
-        coalesce(reason, regime, 'all') as breakdown_value,
+        case
+            when grouping(reason) = 0 and grouping(regime) = 0 then regime || '|' || reason
+            else coalesce(reason, regime, 'all')
+        end as breakdown_value,
         count(*) as numerator,
         null::bigint as denominator,
         'count' as unit
     from refused
-    group by grouping sets ((month, stage), (month, stage, reason), (month, stage, regime))
+    group by grouping sets (
+        (month, stage),
+        (month, stage, reason),
+        (month, stage, regime),
+        (month, stage, regime, reason)
+    )
     union all
     select
         month,
         'refusals_with_reason',
-        case when grouping(stage) = 0 then 'stage' else 'none' end,
-        coalesce(stage::varchar, 'all'),
+        case
+            when grouping(regime) = 0 and grouping(stage) = 0 then 'regime|stage'
+            when grouping(regime) = 0 then 'regime'
+            when grouping(stage) = 0 then 'stage'
+            else 'none'
+        end,
+        case
+            when grouping(regime) = 0 and grouping(stage) = 0 then regime || '|' || stage::varchar
+            else coalesce(regime, stage::varchar, 'all')
+        end,
         count(*) filter (where reason <> 'not recorded'),
         count(*),
         'percent'
     from refused
-    group by grouping sets ((month), (month, stage))
+    group by grouping sets ((month), (month, stage), (month, regime), (month, regime, stage))
 ),
 
 final as (

@@ -14,6 +14,7 @@ stages as not materialized (
     select
         complaint_id,
         stage::varchar as stage,
+        regime,
         date_trunc('month', responded_date)::date as month,
         service_area,
         coalesce(scheme, 'unknown') as scheme,
@@ -28,17 +29,29 @@ money_monthly as (
     select
         month,
         case
+            when grouping(regime) = 0 then 'regime|stage'
             when grouping(stage) = 0 then 'stage'
             when grouping(service_area) = 0 then 'service_area'
             when grouping(scheme) = 0 then 'scheme'
             else 'none'
         end as breakdown,
-        coalesce(stage, service_area, scheme, 'all') as breakdown_value,
+        case
+            when grouping(regime) = 0 then regime || '|' || stage
+            else coalesce(stage, service_area, scheme, 'all')
+        end as breakdown_value,
         sum(offered) as offered,
         sum(paid) as paid,
         count(*) filter (where paid > 0) as paid_count
     from stages
-    group by grouping sets ((month), (month, stage), (month, service_area), (month, scheme))
+    group by grouping sets (
+        (month),
+        (month, stage),
+        (month, service_area),
+        (month, scheme),
+        -- by country and stage: the Code self-assessment (5.13) of a landlord in England and
+        -- Scotland quotes England's compensation alone
+        (month, regime, stage)
+    )
 ),
 
 remedy_items as (

@@ -34,6 +34,7 @@ stage_monthly as (
         month,
         stage,
         case
+            when grouping(regime) = 0 and grouping(channel) = 0 then 'regime|channel'
             when grouping(regime) = 0 then 'regime'
             when grouping(category) = 0 then 'category'
             when grouping(service_area) = 0 then 'service_area'
@@ -43,9 +44,12 @@ stage_monthly as (
             when grouping(tenure) = 0 then 'tenure'
             else 'none'
         end as breakdown,
-        coalesce(
-            regime, category, service_area, channel, scheme, managing_agent, tenure, 'all'
-        ) as breakdown_value,
+        case
+            when grouping(regime) = 0 and grouping(channel) = 0 then regime || '|' || channel
+            else coalesce(
+                regime, category, service_area, channel, scheme, managing_agent, tenure, 'all'
+            )
+        end as breakdown_value,
         sum(n) as received
     from stages
     group by grouping sets (
@@ -56,7 +60,10 @@ stage_monthly as (
         (month, stage, channel),
         (month, stage, scheme),
         (month, stage, managing_agent),
-        (month, stage, tenure)
+        (month, stage, tenure),
+        -- by country and channel: the Code self-assessment (3.1) quotes England's channels alone
+        -- for a landlord with homes in Scotland too
+        (month, stage, regime, channel)
     )
 ),
 

@@ -91,3 +91,41 @@ def test_outputs_render_with_every_provision_and_summary(example):
     assert summary["totals"]["provisions"] == 72
     assert summary["totals"]["contradicted"] == len(EXPECTED_CONTRADICTED[name])
     assert summary["totals"]["no"] >= 1 and summary["totals"]["actions"] >= 1
+
+
+def test_a_landlord_in_both_countries_quotes_englands_rows_for_the_code(example):
+    """homes_plus 2025-26 (England and Scotland): 5.10 said "88.2% (15 of 17)" adjustments made,
+    both countries' figure, under the (English) Code. It is England's row and says so; every
+    other figure line reads England's rows too or says it covers both countries."""
+    name, workspace, landlord, con = example
+    if not {"eng", "sct"} <= set(landlord.regimes):
+        pytest.skip("one country: the lines read the landlord's whole rows")
+    document = load_document(con, workspace, landlord, YEAR)
+    row = next(r for r in document.rows if r.provision.id == "5.10")
+    line = next(x for x in row.evidence_lines if x.measure == "adjustment_made_1")
+    ((display, numerator, denominator, value),) = con.execute(
+        "select display, numerator, denominator, value from measures where measure = "
+        "'adjustment_made_1' and period = ? and period_kind = 'year' "
+        "and breakdown = 'regime' and breakdown_value = 'eng' and view = 'all'",
+        [YEAR],
+    ).fetchall()
+    assert line.value == value
+    assert line.text == (
+        f"England: stage 1: adjustment made, of those requested: {display}% "
+        f"({numerator:,.0f} of {denominator:,.0f})"
+    )
+    ((combined,),) = con.execute(
+        "select value from measures where measure = 'adjustment_made_1' and period = ? "
+        "and period_kind = 'year' and breakdown = 'none'",
+        [YEAR],
+    ).fetchall()
+    assert combined != value  # (the example's countries differ, so the test tells them apart)
+    together = set()
+    for r in document.rows:
+        for x in r.evidence_lines:
+            if x.available:
+                assert x.shown.startswith(("England: ", "England and Scotland together")), x.shown
+                if x.shown.startswith("England and Scotland together"):
+                    together.add(x.measure)
+    # only the service improvements, which belong to no one country, have no English figure
+    assert together == {"learning_actions", "learning_actions_completed_by_due"}

@@ -126,3 +126,51 @@ def test_stage_timeliness_carries_the_extension_reason(con):
         ).fetchall()
     )
     assert reasons == {"h": "access", "i": "access"}
+
+
+def test_records_and_refusals_by_regime(con):
+    """The Code self-assessment of a landlord in England and Scotland quotes England's rows
+    (5.12, 2.1, 5.11); the countries add up to the total."""
+    # England: stage 1 a b c d e f g k (complete a d f g k) and stage 2 a f; Scotland: h i
+    assert measure(con, "records_complete", "regime", "eng")[:3] == (7, 10, 70.0)
+    assert measure(con, "records_complete", "regime", "sct")[:3] == (2, 2, 100.0)
+    # both refusals (j with a reason at stage 1, k without at stage 2) are English
+    assert measure(con, "refusals_with_reason", "regime", "eng")[:3] == (1, 2, 50.0)
+    assert measure(con, "refusals_with_reason", "regime|stage", "eng|1")[:3] == (1, 1, 100.0)
+    assert measure(con, "refusals_with_reason", "regime|stage", "eng|2")[:3] == (0, 1, 0.0)
+    assert measure(con, "refused_1", "regime|reason", "eng|out of time")[0] == 1
+
+
+def test_promised_actions_by_the_promising_complaints_country():
+    c = duckdb.connect()
+    create_canonical_schema(c)
+    insert_rows(
+        c,
+        "complaint",
+        [
+            {"complaint_id": "e", "received_date": JUN3},
+            {"complaint_id": "s", "received_date": JUN3, "regime": "sct"},
+        ],
+    )
+    due, late = D(2024, 8, 1), D(2024, 8, 9)
+    insert_rows(
+        c,
+        "promised_action",
+        [
+            {"complaint_id": "e", "stage": 1, "action_kind": "repair", "due_date": due,
+             "completed_date": due},
+            {"complaint_id": "e", "stage": 2, "action_kind": "repair", "due_date": due,
+             "completed_date": late},
+            {"complaint_id": "s", "stage": 2, "action_kind": "repair", "due_date": due,
+             "completed_date": due},
+            # its complaint is not loaded: no country, but still in the total
+            {"complaint_id": "x", "stage": 1, "action_kind": "callback", "due_date": due},
+        ],
+    )  # fmt: skip
+    compute_measures(c, code_landlord(), ReportingYear.parse("2024-25"))
+    assert measure(c, "promised_actions_on_time")[:2] == (2, 4)
+    assert measure(c, "promised_actions_on_time", "regime", "eng")[:2] == (1, 2)
+    assert measure(c, "promised_actions_on_time", "regime", "sct")[:2] == (1, 1)
+    assert measure(c, "promised_actions_on_time", "regime", "unknown")[:2] == (0, 1)
+    assert measure(c, "promised_actions_on_time", "regime|stage", "eng|2")[:2] == (0, 1)
+    assert measure(c, "promised_actions_on_time", "stage", "2")[:2] == (1, 2)

@@ -364,7 +364,7 @@ def test_evidence_text_equals_the_measures_rows(con):
         "stage 2 handled by a different person than stage 1 in 100.0% of cases (120 of 120)"
     )
     assert evidence["2.1"].lines[0].text == "refusals recorded with a reason: 100.0% (7 of 7)"
-    assert evidence["5.10"].lines[0].text.startswith("reasonable adjustments recorded: 42 ")
+    assert evidence["5.10"].lines[0].text == "stage 1: adjustment requested: 4.2% (42 of 1,000)"
     assert evidence["3.1"].lines[0].text == (
         "stage 1 complaints received through 2 channels: Email 400; Phone 600"
     )
@@ -393,9 +393,140 @@ def test_a_line_read_from_one_country_names_it_for_a_landlord_in_both(con):
     assert line.text == f"England: {england.text}"
     assert line.shown.startswith("England: stage 2 handled by a different person")
     assert both["6.2"].lines[0].text.startswith("England: stage 1: 91.4% acknowledged")
-    # lines of every country (refusals, CH02 by stock type) are left as they were
-    assert both["2.1"].lines[0].text.startswith("refusals recorded with a reason")
-    assert both["6.3"].lines[1].text.startswith("CH02 stage 1")
+    # CH02 counts English stock only, so it is England's figure as it stands. This fixture's
+    # refusals have no regime rows (a measure without a country breakdown): the line keeps both
+    # countries' figure and says so, where it used to pass it off as the Code's unnamed.
+    assert both["6.3"].lines[1].text.startswith("England: CH02 stage 1")
+    assert both["2.1"].lines[0].text == (
+        "England and Scotland together (no figure for England alone): "
+        "refusals recorded with a reason: 100.0% (7 of 7)"
+    )
+
+
+def _two_regime_rows(measure, unit, *cells, view="all"):
+    """Rows of ``measure``: each cell (breakdown, value, numerator, denominator)."""
+    rows = []
+    for breakdown, value, numerator, denominator in cells:
+        rate = None if not denominator else numerator / denominator * 100
+        display = (
+            f"{numerator:g}"
+            if unit in ("count", "gbp")
+            else "[U]"
+            if rate is None
+            else f"{rate:.1f}"
+        )
+        rows.append(
+            measure_row(
+                measure,
+                display,
+                numerator,
+                denominator,
+                numerator if unit in ("count", "gbp") else rate,
+                breakdown=breakdown,
+                breakdown_value=value,
+                unit=unit,
+                view=view,
+            )
+        )
+    return rows
+
+
+def test_a_landlord_in_both_countries_reads_every_line_from_englands_rows(con):
+    """Homes Plus 2025-26: 5.10 said "88.2% (15 of 17)" adjustments made, England's and
+    Scotland's together; England alone is 6 of 8. 2.1, 3.1, 5.12, 6.6 and 6.17 quoted both
+    countries too. Every line now reads England's rows (regime = eng, or regime|x = eng|v for a
+    line by breakdown x) and names England; a line whose measure has no country breakdown says
+    that it covers both."""
+    con.execute(
+        "delete from measures where measure in "
+        "('refusals_with_reason', 'adjustment_requested_1', 'received_1')"
+    )
+    rows = [
+        *_two_regime_rows(
+            "adjustment_made_1",
+            "percent",
+            ("none", "all", 15, 17),
+            ("regime", "eng", 6, 8),
+            ("regime", "sct", 9, 9),
+        ),
+        *_two_regime_rows(
+            "adjustment_requested_1",
+            "percent",
+            ("none", "all", 17, 706),
+            ("regime", "eng", 8, 445),
+            ("regime", "sct", 9, 261),
+        ),
+        *_two_regime_rows(
+            "refusals_with_reason",
+            "percent",
+            ("none", "all", 25, 25),
+            ("stage", "2", 9, 9),
+            ("regime", "eng", 11, 11),
+            ("regime", "sct", 14, 14),
+            ("regime|stage", "eng|2", 3, 3),
+            ("regime|stage", "sct|2", 6, 6),
+        ),
+        *_two_regime_rows(
+            "received_1",
+            "count",
+            ("none", "all", 706, None),
+            ("channel", "email", 179, None),
+            ("channel", "phone", 339, None),
+            ("channel", "letter", 25, None),
+            ("regime", "eng", 445, None),
+            ("regime", "sct", 261, None),
+            ("regime|channel", "eng|email", 104, None),
+            ("regime|channel", "eng|phone", 222, None),
+            ("regime|channel", "sct|email", 75, None),
+            ("regime|channel", "sct|letter", 25, None),
+        ),
+        # Scotland only: England had no stage 2 actions due, which the line says
+        *_two_regime_rows(
+            "promised_actions_on_time",
+            "percent",
+            ("none", "all", 50, 63),
+            ("stage", "2", 50, 63),
+            ("regime", "sct", 50, 63),
+            ("regime|stage", "sct|2", 50, 63),
+        ),
+        *_two_regime_rows("learning_actions", "count", ("none", "all", 10, None)),
+    ]
+    con.executemany("insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+
+    def line(provision, measure):
+        return next(x for x in evidence[provision].lines if x.measure == measure)
+
+    made = line("5.10", "adjustment_made_1")
+    assert made.text == "England: stage 1: adjustment made, of those requested: 75.0% (6 of 8)"
+    assert made.value == 75.0 and made.breached
+    assert line("5.10", "adjustment_requested_1").text == (
+        "England: stage 1: adjustment requested: 1.8% (8 of 445)"
+    )
+    assert line("2.1", "refusals_with_reason").text == (
+        "England: refusals recorded with a reason: 100.0% (11 of 11)"
+    )
+    assert line("5.11", "refusals_with_reason").text == (
+        "England: refused escalations with a reason recorded: 100.0% (3 of 3)"
+    )
+    # Scotland's letters are not England's channels
+    assert line("3.1", "received_1").text == (
+        "England: stage 1 complaints received through 2 channels: Email 104; Phone 222"
+    )
+    assert line("8.1", "received_1").text == "England: stage 1 complaints received in the year: 445"
+    assert line("6.17", "promised_actions_on_time").text == (
+        "England: actions promised in stage 2 responses: none due in the year"
+    )
+    assert line("9.1", "learning_actions").text == (
+        "England and Scotland together (no figure for England alone): "
+        "service improvements recorded from complaints: 10"
+    )
+    # No line of a figure quotes both countries' rows unnamed.
+    for provision in evidence.values():
+        for x in provision.lines:
+            if x.available:
+                assert x.text.startswith(("England: ", "England and Scotland together")), x.text
+                assert x.shown.startswith(("England: ", "England and Scotland together")), x.shown
 
 
 def test_missing_measure_says_so_and_never_contradicts(con):
@@ -633,7 +764,7 @@ def test_view_preference_empty_breakdown_value_and_unavailable_rate(con):
         )
     )
     made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
-    assert made_2.text == "stage 2 adjustments made where requested: [U] (0 of 0)"
+    assert made_2.text == "stage 2: adjustment made, of those requested: [U] (0 of 0)"
     assert not made_2.breached
 
 
@@ -715,8 +846,8 @@ def test_published_wording_hides_small_counts_and_their_rates(con):
     )
     evidence = measured_evidence(con, LANDLORD, YEAR)
     made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
-    assert made_2.text == "stage 2 adjustments made where requested: 80.0% (4 of 5)"
-    assert made_2.shown == "stage 2 adjustments made where requested: [c] (<5 of 5)"
+    assert made_2.text == "stage 2: adjustment made, of those requested: 80.0% (4 of 5)"
+    assert made_2.shown == "stage 2: adjustment made, of those requested: [c] (<5 of 5)"
     assert made_2.breached  # 80% is under the threshold whatever the published wording
     made_1 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_1")
     assert made_1.shown == made_1.text  # nothing small: the same words
@@ -732,8 +863,8 @@ def test_published_wording_hides_a_rate_that_leaves_a_small_count_by_subtraction
     )
     evidence = measured_evidence(con, LANDLORD, YEAR)
     made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
-    assert made_2.text == "stage 2 adjustments made where requested: 90.9% (10 of 11)"
-    assert made_2.shown == "stage 2 adjustments made where requested: [c] ([c] of 11)"
+    assert made_2.text == "stage 2: adjustment made, of those requested: 90.9% (10 of 11)"
+    assert made_2.shown == "stage 2: adjustment made, of those requested: [c] ([c] of 11)"
 
 
 def test_the_self_assessment_documents_quote_the_published_wording(con):
@@ -746,7 +877,7 @@ def test_the_self_assessment_documents_quote_the_published_wording(con):
     )
     doc = document(con)
     html = render_html(doc)
-    assert "stage 2 adjustments made where requested: [c] (&lt;5 of 5)" in html
+    assert "stage 2: adjustment made, of those requested: [c] (&lt;5 of 5)" in html
     assert "(4 of 5)" not in html
     row = next(r for r in doc.rows if r.provision.id == "5.10")
     assert "(4 of 5)" not in evidence_text(row, "2024/25")
@@ -933,3 +1064,43 @@ def test_html_states_the_published_key(con):
     facts = html[html.index('<dl class="facts">') : html.index("</dl>")]
     assert "&lt;5: a count from 1 to 4" in facts and "[c]: a figure withheld" in facts
     assert "Counts of our service improvements" in facts and "shown in full" in facts
+
+
+def test_the_adjustments_requested_are_given_or_withheld_alike_in_5_10(con):
+    """council_housing 2025-26: 5.10 gave "10 stage 1 complaints" with an adjustment requested,
+    then "[c] of [c]" adjustments made of those same 10, because an unrelated hidden count of the
+    cell (answers in time thanks to a policy extension, 10) had the same value. The 10 requests
+    are published (3.0% of 329 in the annual report too), so both lines give them, under the
+    annual report's name of the measure."""
+    con.execute("delete from measures where measure = 'adjustment_requested_1'")
+    rows = [
+        measure_row("adjustment_requested_1", "3.0", 10, 329, 10 / 329 * 100),
+        measure_row("adjustment_made_1", "70.0", 7, 10, 70.0),  # 3 not made: [c]
+        # the policy's 10 vs the Code's 8: a gap of 2, so the policy's figure is withheld
+        measure_row("response_in_time_with_ext_2", "8", 8, None, 8, unit="count", view="regulator"),
+        measure_row("response_in_time_with_ext_2", "10", 10, None, 10, unit="count", view="management"),
+    ]  # fmt: skip
+    con.executemany("insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    requested, _, made, _ = measured_evidence(con, LANDLORD, YEAR)["5.10"].lines
+    assert requested.shown == "stage 1: adjustment requested: 3.0% (10 of 329)"
+    assert made.shown == "stage 1: adjustment made, of those requested: [c] ([c] of 10)"
+    # withheld where the requests are: a requested count that is itself hidden
+    con.execute(
+        "update measures set numerator = 3, denominator = 329 where measure = 'adjustment_requested_1'"
+    )
+    con.execute(
+        "update measures set numerator = 2, denominator = 3 where measure = 'adjustment_made_1'"
+    )
+    requested, _, made, _ = measured_evidence(con, LANDLORD, YEAR)["5.10"].lines
+    assert requested.shown == "stage 1: adjustment requested: [c] (<5 of 329)"
+    assert made.shown == "stage 1: adjustment made, of those requested: [c] (<5 of <5)"
+
+
+def test_the_5_10_lines_use_the_annual_reports_names():
+    """One figure, one name: the 5.10 lines open with labels.equality_name, the annual report's
+    name of the same row."""
+    from pipeline.reporting.labels import equality_name
+
+    for spec in evidence_specs()["5.10"]:
+        measure, stage = spec.measure.rsplit("_", 1)
+        assert spec.template.startswith(f"{equality_name(measure, int(stage)).lower()}: ")
