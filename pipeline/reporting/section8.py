@@ -399,9 +399,10 @@ _THAN = (
     r"than\s+(?:in\s+)?(?:the\s+)?(?:year\s+before|previous\s+year|prior\s+year|last\s+year"
     r"|(?P<year>20\d\d[/-]\d\d))"
 )
-# Up to three words between a direction and what it is about, none of them another direction or
-# a conjunction: "fewer CHFOs and more determinations" says nothing about fewer determinations.
-_BETWEEN = rf"(?:(?!(?:{_DIRECTION}|and|or|but)\b)[\w-]+\s+){{0,3}}?"
+# Up to three words between a direction and what it is about, none of them another direction, a
+# conjunction or "than": "fewer CHFOs and more determinations" says nothing about fewer
+# determinations, nor "fewer than 5 determinations" about the year before.
+_BETWEEN = rf"(?:(?!(?:{_DIRECTION}|and|or|but|than)\b)[\w-]+\s+){{0,3}}?"
 
 
 @dataclass(frozen=True)
@@ -418,20 +419,26 @@ class Claim:
     now_text: str
     before_text: str
     verdict: str
+    explicit: bool = True  # False: "fewer determinations", read as against the year before
 
 
-def _stated_directions(summary: str, words: str) -> list[tuple[str, str | None]]:
-    """(direction word, compared year or None for "the year before") for each statement in
-    ``summary`` that the quantity ``words`` went up or down against an earlier year."""
+def _stated_directions(summary: str, words: str) -> list[tuple[str, str | None, bool]]:
+    """(direction word, compared year or None for the year before, whether the summary names the
+    comparison) for each statement in ``summary`` that the quantity ``words`` went up or down.
+
+    An annual letter's "fewer determinations" with no "than ..." compares with the year before,
+    as the Ombudsman's letters do; "fewer than 5 determinations" states no direction."""
     found = []
     for sentence in re.split(r"(?<=[.;])\s+", summary):
         patterns = (
-            rf"\b(?P<dir>{_DIRECTION})\s+{_BETWEEN}(?:{words})\b[^.;]*?\b{_THAN}",
-            rf"\b(?:{words})\b\s+{_BETWEEN}(?P<dir>{_DIRECTION})\s+{_THAN}",
+            rf"\b(?P<dir>{_DIRECTION})\s+{_BETWEEN}(?:{words})\b(?P<than>[^.;]*?\b{_THAN})?",
+            rf"\b(?:{words})\b\s+{_BETWEEN}(?P<dir>{_DIRECTION})\b(?!\s+than\s+\d)"
+            rf"(?P<than>\s+{_THAN})?",
         )
         for pattern in patterns:
             for match in re.finditer(pattern, sentence, flags=re.IGNORECASE):
-                found.append((match.group("dir").lower(), match.group("year")))
+                explicit = match.group("than") is not None
+                found.append((match.group("dir").lower(), match.group("year"), explicit))
     return found
 
 
@@ -479,7 +486,7 @@ def summary_claims(
         return []
     claims = []
     for name, _, measure, _, words in LETTER_FIGURES:
-        for direction, year in _stated_directions(entry.summary, words):
+        for direction, year, explicit in _stated_directions(entry.summary, words):
             before = (
                 ReportingYear.parse(year.replace("/", "-")).key
                 if year
@@ -501,7 +508,9 @@ def summary_claims(
                 )
                 now_text = _figure_text(now, shown, measure, key, published, threshold)
                 before_text = _figure_text(then, shown, measure, before, published, threshold)
-            claims.append(Claim(name, direction, key, before, now_text, before_text, verdict))
+            claims.append(
+                Claim(name, direction, key, before, now_text, before_text, verdict, explicit)
+            )
     return claims
 
 
@@ -511,7 +520,12 @@ def _claims_text(claims: list[Claim]) -> str:
     for c in claims:
         year, before = ReportingYear.parse(c.year).label, ReportingYear.parse(c.before).label
         what = f"a {c.direction} {c.name}" if c.name.endswith("rate") else f"{c.direction} {c.name}"
-        said = f"The letter's summary says {what} in {year} than in {before}"
+        said = (
+            f"The letter's summary says {what} in {year} than in {before}"
+            if c.explicit
+            else f"The letter's summary speaks of {what} in {year}, which we read as against "
+            f"{before}"
+        )
         figures = f"{c.now_text} in {year} and {c.before_text} in {before}"
         if c.verdict == "contradicted":
             out.append(f"{said}, but our figures do not show that: {figures}.")

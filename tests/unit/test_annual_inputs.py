@@ -480,3 +480,22 @@ def test_data_quality_names_a_summary_the_figures_contradict(tmp_path):
     assert problems["2024-25"][0].endswith(
         "Check the letter's summary in ombudsman/publications.yaml against the letter."
     )
+
+
+def test_a_direction_without_than_is_read_against_the_year_before_and_a_count_is_not_one():
+    # Homes Plus 2024/25: "noted fewer determinations and faster compliance with orders"
+    entry = letter_2024_25(
+        "The letter for 2024/25 noted fewer determinations and faster compliance with orders."
+    )
+    line, status = reconcile_letter(entry, two_years(determinations=(4, 6)))
+    assert status == "no_figures"
+    assert (
+        "The letter's summary speaks of fewer determinations in 2024/25, which we read as "
+        "against 2023/24, but our figures do not show that: 6 in 2024/25 and 4 in 2023/24."
+    ) in line
+    for summary in (
+        "The Ombudsman made fewer than 5 determinations about us.",
+        "Determinations were more than 5 in 2024/25.",
+        "Three Complaint Handling Failure Orders were issued over two years.",
+    ):
+        assert "summary" not in reconcile_letter(letter_2024_25(summary), two_years())[0]
