@@ -137,6 +137,7 @@ class Publication(BaseModel):
     # annual report reconciles them (pipeline/reporting/section8.py); not stored in the table.
     determinations: int | None = Field(default=None, ge=0)
     maladministration_rate: float | None = Field(default=None, ge=0, le=100)
+    chfos: int | None = Field(default=None, ge=0)  # Complaint Handling Failure Orders it counts
     basis: str | None = None
 
 

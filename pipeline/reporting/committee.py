@@ -119,6 +119,16 @@ ARC_METRICS = [
     for measure in ("ARC_3", "ARC_3_in_time", "ARC_4")
 ]
 
+# Scotland: a serious complaint about senior staff is a notifiable event, which the Scottish Housing
+# Regulator must be told of immediately (seed 003 s21.2). Named as the annual report names them.
+NOTIFIABLE_METRICS = [
+    Metric("Notifiable events: serious complaints about senior staff", "notifiable_events"),
+    Metric(
+        "Notifiable events reported to the Scottish Housing Regulator (%)",
+        "notifiable_events_notified",
+    ),
+]
+
 SURVEY_METRICS = [
     Metric("Complainant surveys returned (% of sent)", "complainant_survey_response_rate"),
     Metric("Complainants satisfied with timeliness (%)", "complainant_satisfaction_timeliness"),
@@ -129,7 +139,11 @@ SURVEY_METRICS = [
 # Names a target takes when landlord.yaml gives it no label: the pack's own metric labels.
 METRIC_NAMES = {
     (m.measure, m.view): m.label
-    for m in HANDLING_METRICS + POSITION_METRICS + OMBUDSMAN_METRICS + SURVEY_METRICS
+    for m in HANDLING_METRICS
+    + POSITION_METRICS
+    + OMBUDSMAN_METRICS
+    + SURVEY_METRICS
+    + NOTIFIABLE_METRICS
 }
 
 # A group (a service area, a country) with no row in a period had nothing recorded there.
@@ -307,6 +321,7 @@ def handling_section(
         ),
         empty="No figures for this period in the measures table.",
     )
+    notifiable_block(section, landlord, measures, period)
     provisional = measures.get("resolved_stage1_provisional", period)
     if provisional is not None and provisional["value"] == 1:
         section.note(
@@ -333,6 +348,37 @@ def handling_section(
             empty="No complainant surveys were sent or returned this period.",
         )
     return section
+
+
+def notifiable_block(
+    section: Section, landlord: Landlord, measures: Measures, period: Period
+) -> None:
+    """Notifiable events in the period and the year to date, and the share reported to the
+    Scottish Housing Regulator, for a landlord with Scottish homes (or any recorded elsewhere).
+
+    Shown even when there were none: the committee is the check that each one was reported, so
+    "0" is an answer it needs to see. One not reported is also in the exceptions list.
+    """
+    columns = [(period.label, period), ("Year to date", ytd_key(period))]
+    recorded = any(
+        (row := measures.get("notifiable_events", key)) is not None and (row["value"] or 0) > 0
+        for _, key in columns
+    )
+    if "sct" not in landlord.regimes and not recorded:
+        return
+    section.add_table(
+        metric_table(
+            "tbl-committee-notifiable",
+            f"Notifiable events (Scotland), {period.label}",
+            measures,
+            NOTIFIABLE_METRICS,
+            columns,
+            note="A serious complaint about senior staff in Scotland is a notifiable event: the "
+            "Scottish Housing Regulator must be told immediately. Reported: the date it was told "
+            "is recorded. [U]: no notifiable event, so no percentage.",
+        ),
+        empty=f"Notifiable events: {NOT_AVAILABLE}.",
+    )
 
 
 def tp09_table(measures: Measures, quarter: Period):

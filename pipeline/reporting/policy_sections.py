@@ -266,10 +266,14 @@ def ombudsman_orders(ctx: ReportContext) -> Section:
         )
     )  # fmt: skip
     listed = m.breakdown("ombudsman_orders_outstanding", y, "due_date|body|order_type")
-    if ctx.published:
-        # one line per order could point to a resident's case: the list is for the board
+    if ctx.published and listed.height:
+        # One line per order could point to a resident's case, so the list goes to the board only;
+        # the public reader is told what this page shows and that the list is not published.
         section.note(
-            "The list of outstanding orders with their due dates is in the board's report."
+            "The table above shows how many orders were outstanding at the year end and how many "
+            "of them were past their due date. The list of those orders, each with its due date, "
+            "is reported to our board and not published, because a single order could identify "
+            "a resident's case."
         )
     elif listed.height:
         parts = listed.with_columns(

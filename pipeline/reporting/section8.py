@@ -13,6 +13,7 @@ missing or wrong.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -365,19 +366,201 @@ def _other_bodies_total(measures: Measures, measure: str, key: str) -> dict | No
     return measures.get(measure, key)
 
 
+# What a letter is compared on: (name, its field in publications.yaml, the measure, the words a
+# figure is quoted with, the words its summary may use for it). Each is judged on its own rows.
+LETTER_FIGURES = [
+    (
+        "determinations",
+        "determinations",
+        "ombudsman_determinations",
+        "determinations",
+        r"determinations?|cases?\s+determined",
+    ),
+    (
+        "maladministration rate",
+        "maladministration_rate",
+        "ombudsman_maladministration_rate",
+        "% maladministration",  # rate: shown as 62% maladministration
+        r"maladministration\s+rates?|rates?\s+of\s+maladministration",
+    ),
+    (
+        "Complaint Handling Failure Orders",
+        "chfos",
+        "chfo_issued",
+        "Complaint Handling Failure Orders",
+        r"complaint\s+handling\s+failure\s+orders?|chfos?",
+    ),
+]
+_FEWER = ("fewer", "less", "lower", "smaller")
+_MORE = ("more", "higher", "greater", "larger")
+_DIRECTION = "|".join(_FEWER + _MORE)
+# "than the year before", "than last year", "than in 2023/24": the year a summary compares with.
+_THAN = (
+    r"than\s+(?:in\s+)?(?:the\s+)?(?:year\s+before|previous\s+year|prior\s+year|last\s+year"
+    r"|(?P<year>20\d\d[/-]\d\d))"
+)
+# Up to three words between a direction and what it is about, none of them another direction, a
+# conjunction or "than": "fewer CHFOs and more determinations" says nothing about fewer
+# determinations, nor "fewer than 5 determinations" about the year before.
+_BETWEEN = rf"(?:(?!(?:{_DIRECTION}|and|or|but|than)\b)[\w-]+\s+){{0,3}}?"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A year-on-year direction a letter's summary states, judged on our rows.
+
+    ``verdict``: ``agrees``, ``contradicted`` or ``unchecked`` (a year's figure is not in the
+    table in this run)."""
+
+    name: str
+    direction: str  # the summary's word: fewer, higher...
+    year: str  # the letter's year key
+    before: str  # the year compared with
+    now_text: str
+    before_text: str
+    verdict: str
+    explicit: bool = True  # False: "fewer determinations", read as against the year before
+
+
+def _stated_directions(summary: str, words: str) -> list[tuple[str, str | None, bool]]:
+    """(direction word, compared year or None for the year before, whether the summary names the
+    comparison) for each statement in ``summary`` that the quantity ``words`` went up or down.
+
+    An annual letter's "fewer determinations" with no "than ..." compares with the year before,
+    as the Ombudsman's letters do; "fewer than 5 determinations" states no direction."""
+    found = []
+    for sentence in re.split(r"(?<=[.;])\s+", summary):
+        patterns = (
+            rf"\b(?P<dir>{_DIRECTION})\s+{_BETWEEN}(?:{words})\b(?P<than>[^.;]*?\b{_THAN})?",
+            rf"\b(?:{words})\b\s+{_BETWEEN}(?P<dir>{_DIRECTION})\b(?!\s+than\s+\d)"
+            rf"(?P<than>\s+{_THAN})?",
+        )
+        for pattern in patterns:
+            for match in re.finditer(pattern, sentence, flags=re.IGNORECASE):
+                explicit = match.group("than") is not None
+                found.append((match.group("dir").lower(), match.group("year"), explicit))
+    return found
+
+
+def _figure_value(measures: Measures, measure: str, key: str, register: dict | None):
+    """Our value of ``measure`` for the year ``key`` (the Housing Ombudsman's row), else the
+    CHFO register's count for a year whose measures this run did not compute, else None."""
+    row = _letter_row(measures, measure, key)
+    if row is not None:
+        return row["value"]
+    if measure == "chfo_issued" and register is not None:
+        return register.get(key, 0)  # the measure's rule: orders by issue date in the year
+    return None
+
+
+def _figure_text(value, shown: Measures, measure: str, key: str, published, threshold) -> str:
+    """``value`` as the document shows it: a count under the threshold as ``<5`` when published
+    (and the shown row's own mark, ``[c]``, where it has one); a rate as its shown row."""
+    row = _letter_row(shown, measure, key)
+    display = None if row is None else row["display"]
+    if measure != "ombudsman_maladministration_rate":
+        marked = display is not None and not display.replace(",", "").isdigit()
+        return display if published and marked else _shown_count(value, published, threshold)
+    if display:
+        return display + ("%" if display[-1:].isdigit() else "")
+    return "not shown" if published else f"{value:.1f}%"
+
+
+def summary_claims(
+    entry,
+    measures: Measures,
+    shown: Measures | None = None,
+    published: bool = False,
+    threshold: int = 5,
+    register: dict[str, int] | None = None,
+) -> list[Claim]:
+    """Each year-on-year direction the letter's summary states, judged on that quantity's own rows.
+
+    Council Housing's 2024/25 letter summary said "fewer Complaint Handling Failure Orders than
+    the year before" while the table has 2 against 1; the reconciliation checked determinations
+    only and said the letter agreed. ``register`` (CHFOs by reporting year, from the CHFO
+    register) stands in for ``chfo_issued`` in a year whose measures were not computed."""
+    shown = shown or measures
+    key = _letter_year(entry)
+    if key is None or not entry.summary:
+        return []
+    claims = []
+    for name, _, measure, _, words in LETTER_FIGURES:
+        for direction, year, explicit in _stated_directions(entry.summary, words):
+            before = (
+                ReportingYear.parse(year.replace("/", "-")).key
+                if year
+                else ReportingYear.parse(key).previous.key
+            )
+            now = _figure_value(measures, measure, key, register)
+            then = _figure_value(measures, measure, before, register)
+            if now is None or then is None:
+                verdict, now_text, before_text = "unchecked", "", ""
+            else:
+                rate = measure == "ombudsman_maladministration_rate"
+                a, b = (round(now, 1), round(then, 1)) if rate else (now, then)
+                went = "fewer" if a < b else "more" if a > b else "same"
+                verdict = (
+                    "agrees"
+                    if (went == "fewer" and direction in _FEWER)
+                    or (went == "more" and direction in _MORE)
+                    else "contradicted"
+                )
+                now_text = _figure_text(now, shown, measure, key, published, threshold)
+                before_text = _figure_text(then, shown, measure, before, published, threshold)
+            claims.append(
+                Claim(name, direction, key, before, now_text, before_text, verdict, explicit)
+            )
+    return claims
+
+
+def _claims_text(claims: list[Claim]) -> str:
+    """Sentences (each with a leading space) saying how the summary's directions stand."""
+    out = []
+    for c in claims:
+        year, before = ReportingYear.parse(c.year).label, ReportingYear.parse(c.before).label
+        what = f"a {c.direction} {c.name}" if c.name.endswith("rate") else f"{c.direction} {c.name}"
+        said = (
+            f"The letter's summary says {what} in {year} than in {before}"
+            if c.explicit
+            else f"The letter's summary speaks of {what} in {year}, which we read as against "
+            f"{before}"
+        )
+        figures = f"{c.now_text} in {year} and {c.before_text} in {before}"
+        if c.verdict == "contradicted":
+            out.append(f"{said}, but our figures do not show that: {figures}.")
+        elif c.verdict == "agrees":
+            out.append(f"{said}, as our figures show: {figures}.")
+        else:
+            out.append(
+                f"{said}; the table has no figure for one of the two years in this run, so that "
+                "is not checked."
+            )
+    return "".join(f" {line}" for line in out)
+
+
 def reconcile_letter(
     entry,
     measures: Measures,
     published: bool = False,
     threshold: int = 5,
     shown: Measures | None = None,
+    register: dict[str, int] | None = None,
 ) -> tuple[str, str]:
     """One line comparing a letter's figures with the table's rows for the letter's year, and its
     status: ``agree``, ``explained`` (differ, reason given), ``unexplained``, ``no_figures`` (the
-    letter's figures are not recorded) or ``no_table`` (the year's measures were not computed).
+    letter's figures are not recorded), ``no_table`` (the year's measures were not computed) or
+    ``contradicted`` (the figures agree but the summary states a year-on-year direction that
+    ours contradict).
 
-    ``measures`` are the unsuppressed rows the comparison uses; ``shown`` (default ``measures``)
-    the rows as the document shows them, so a published version quotes the table's ``<5``."""
+    Each quantity (determinations, maladministration rate, Complaint Handling Failure Orders) is
+    judged on its own rows: the letter's own figure against the table's, and any direction the
+    summary states ("fewer ... than the year before") against the table's two years
+    (:func:`summary_claims`, ``register`` standing in for CHFOs in a year not computed).
+
+    ``measures`` are the unsuppressed rows the comparison uses (the letter's year and the year
+    before); ``shown`` (default ``measures``) the rows as the document shows them, so a published
+    version quotes the table's ``<5``."""
     shown = shown or measures
     key = _letter_year(entry)
     if key is None:
@@ -386,26 +569,20 @@ def reconcile_letter(
             "no_figures",
         )
     label = ReportingYear.parse(key).label
-    pairs = [
-        ("determinations", entry.determinations, "ombudsman_determinations", "determinations"),
-        (
-            "maladministration rate",
-            entry.maladministration_rate,
-            "ombudsman_maladministration_rate",
-            "% maladministration",  # rate: shown as 62% maladministration
-        ),
-    ]
+    pairs = [(name, getattr(entry, field), m, unit) for name, field, m, unit, _ in LETTER_FIGURES]
     recorded = [(name, v, m, unit) for name, v, m, unit in pairs if v is not None]
+    claims = summary_claims(entry, measures, shown, published, threshold, register)
+    said = _claims_text(claims)
     if not recorded:
         return (
             f"The letter's figures for {label} are not recorded, so they are not compared with "
-            "the table.",
+            f"the table.{said}",
             "no_figures",
         )
     if all(measures.get(measure, key) is None for _, _, measure, _ in recorded):
         return (
             f"The Ombudsman table has no figures for {label} in this run, so the letter's are not "
-            "compared with it.",
+            f"compared with it.{said}",
             "no_table",
         )
 
@@ -444,15 +621,20 @@ def reconcile_letter(
         if other_bodies
         else ""
     )
+    # A summary that says a figure went the other way from ours is not "agree", whatever the
+    # figures compared one by one say.
+    contradicted = any(c.verdict == "contradicted" for c in claims)
     if not differ:
         return (
-            f"The letter's figures for {label} agree with the table: {', '.join(same)}.{compared}",
-            "agree",
+            f"The letter's figures for {label} agree with the table: {', '.join(same)}."
+            f"{compared}{said}",
+            "contradicted" if contradicted else "agree",
         )
     why = entry.basis.strip() if entry.basis else None
     line = (
         f"The letter's figures for {label} differ from the table ({'; '.join(differ)}).{compared} "
         + (f"Why the bases differ: {why}" if why else "No reason for the difference is recorded.")
+        + said
     )
     return line, "explained" if why else "unexplained"
 
@@ -485,32 +667,60 @@ def letters_section(
             + (f" for {entry.reporting_year}" if entry.reporting_year else "")
             + f": {_quoted(entry.summary, published, threshold)}"
         )
-        raw = measures
-        if published:  # compare the unsuppressed figures; quote the table as published
-            letter_year = ReportingYear.parse(_letter_year(entry) or year.key)
-            raw = Measures.load(con, landlord_id, letter_year.start, letter_year.end)
-        section.text(reconcile_letter(entry, raw, published, threshold, measures)[0])
+        # Compare the unsuppressed figures of the letter's year and the year before (a summary
+        # may say "fewer ... than the year before"); quote the table as the document shows it.
+        letter_year = ReportingYear.parse(_letter_year(entry) or year.key)
+        raw = Measures.load(con, landlord_id, letter_year.previous.start, letter_year.end)
+        if raw.frame.is_empty():
+            raw = measures
+        register = chfo_register(con, landlord_id)
+        section.text(reconcile_letter(entry, raw, published, threshold, measures, register)[0])
     return section
 
 
-def letter_problems(workspace: Path, measures_by_year: dict[str, Measures]) -> dict[str, list[str]]:
-    """Per letter year: letters without figures, or whose figures differ with no reason given."""
+def chfo_register(con: duckdb.DuckDBPyConnection, landlord_id: str) -> dict[str, int] | None:
+    """Complaint Handling Failure Orders by reporting year of issue (the ``chfo_issued`` rule),
+    from the register the non-compliance section lists; None without a register."""
+    if not table_exists(con, "chfo"):
+        return None
+    counts: dict[str, int] = {}
+    dates = con.execute("select issued_date from chfo where landlord_id = ?", [landlord_id])
+    for (issued,) in dates.fetchall():
+        key = ReportingYear.containing(issued).key
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def letter_problems(
+    workspace: Path,
+    measures_by_year: dict[str, Measures],
+    register: dict[str, int] | None = None,
+) -> dict[str, list[str]]:
+    """Per letter year: letters without figures, whose figures differ with no reason given, or
+    whose summary states a year-on-year direction our figures contradict."""
     problems: dict[str, list[str]] = {}
     for entry in _letter_entries(workspace):
         key = _letter_year(entry)
         if key is None or key not in measures_by_year:
             continue
-        line, status = reconcile_letter(entry, measures_by_year[key], published=False)
+        before = measures_by_year.get(ReportingYear.parse(key).previous.key)
+        frames = [measures_by_year[key].frame] + ([before.frame] if before is not None else [])
+        both = Measures(pl.concat(frames, how="vertical_relaxed"))
+        line, status = reconcile_letter(entry, both, published=False, register=register)
+        fixes = []
+        if any(c.verdict == "contradicted" for c in summary_claims(entry, both, register=register)):
+            fixes.append(
+                "Check the letter's summary in ombudsman/publications.yaml against the letter."
+            )
         if status == "unexplained":
-            problems.setdefault(key, []).append(
-                f"Ombudsman letter: {line} Add 'basis' to the letter's entry in "
+            fixes.append("Add 'basis' to the letter's entry in ombudsman/publications.yaml.")
+        elif status == "no_figures":
+            fixes.append(
+                "Add 'determinations' and 'maladministration_rate' to its entry in "
                 "ombudsman/publications.yaml."
             )
-        elif status == "no_figures":
-            problems.setdefault(key, []).append(
-                f"Ombudsman letter: {line} Add 'determinations' and 'maladministration_rate' to "
-                "its entry in ombudsman/publications.yaml."
-            )
+        if fixes:
+            problems.setdefault(key, []).append(f"Ombudsman letter: {line} {' '.join(fixes)}")
     return problems
 
 
@@ -650,7 +860,7 @@ def year_input_problems(
         for key in years:
             year = ReportingYear.parse(key)
             measures[key] = Measures.load(con, landlord_id, year.start, year.end)
-    letters = letter_problems(workspace, measures)
+    letters = letter_problems(workspace, measures, chfo_register(con, landlord_id))
     problems: dict[str, list[str]] = {}
     for key in years:
         lines = list(loaded[key].problems)

@@ -3,9 +3,10 @@
 Targets come from landlord.yaml ``thresholds.targets`` (:class:`pipeline.config.Target`). A target
 is rated on its measure's row as the reader sees it (the display text, rounded half up), so a
 figure shown as 90.0 meets a target of 90 whatever its unrounded value. The exceptions list names
-what needs attention: missed targets first, then complaints open past their deadline, Ombudsman
-findings against the landlord, Complaint Handling Failure Orders and overdue actions, each quoting
-its measure's displayed figure.
+what needs attention: missed targets first (every red or amber rating the targets table shows, for
+the period or the year to date), then notifiable events not reported to the Scottish Housing
+Regulator, complaints open past their deadline, Ombudsman findings against the landlord, Complaint
+Handling Failure Orders and overdue actions, each quoting its measure's displayed figure.
 """
 
 from __future__ import annotations
@@ -90,24 +91,64 @@ def _target_text(target: Target, row: dict | None) -> str:
     return f"{bound} {target.target:.{places}f}"
 
 
+MISSED = ("Red", "Amber")
+
+
+def _missed_text(period: Rating, year: Rating | None) -> str:
+    """One line for a target missed in the period, the year to date, or both.
+
+    The year-to-date rating is in the targets table beside the period's, so a target met this
+    period but red over the year is still named (a good month does not undo a bad year).
+    """
+    target = _target_text(period.target, period.row or (year.row if year else None))
+    parts = []
+    if period.status in MISSED:
+        parts.append(f"{shown(period.row)} against a target of {target} ({period.status.lower()})")
+    if year is not None and year.status in MISSED:
+        if parts and year.row["display"] == period.row["display"]:
+            # a position (complaints open past their deadline) is its period's row to date
+            parts[0] += "; the same year to date"
+        elif parts:
+            parts.append(f"year to date {shown(year.row)} ({year.status.lower()})")
+        else:
+            parts.append(
+                f"year to date {shown(year.row)} against a target of {target} "
+                f"({year.status.lower()}); this period {shown(period.row)} "
+                f"({period.status.lower()})"
+            )
+    return f"{period.name}: {'; '.join(parts)}."
+
+
+def _worst(period: Rating, year: Rating | None) -> int:
+    return min(RAG_ORDER[period.status], RAG_ORDER[year.status] if year else RAG_ORDER["No figure"])
+
+
 def exceptions(
-    measures: Measures, period: Period, rated: list[Rating], as_of: dt.date
+    measures: Measures,
+    period: Period,
+    rated: list[Rating],
+    as_of: dt.date,
+    year_rated: list[Rating] | None = None,
+    year_to_date: str | None = None,
 ) -> list[str]:
     """Short statements of what needs the committee's attention, worst first.
 
-    Red then amber targets; complaints open past their deadline (stage 2 first); Ombudsman
+    Red then amber targets, each target once with its period and year-to-date ratings
+    (``year_rated``, in the order of ``rated``); notifiable events not reported to the Scottish
+    Housing Regulator (the period's, else the year to date's, ``year_to_date`` being the key of
+    the year-to-date rows); complaints open past their deadline (stage 2 first); Ombudsman
     findings against us and Complaint Handling Failure Orders in the period; overdue service
     improvements and promised actions. Each quotes its measure's displayed figure.
     """
-    out = [
-        f"{r.name}: {shown(r.row)} against a target of {_target_text(r.target, r.row)} "
-        f"({r.status.lower()})."
-        for r in sorted(rated, key=lambda r: RAG_ORDER[r.status])
-        if r.status in ("Red", "Amber")
+    pairs = list(zip(rated, year_rated or [None] * len(rated), strict=True))
+    missed = [
+        (r, y) for r, y in pairs if r.status in MISSED or (y is not None and y.status in MISSED)
     ]
+    out = [_missed_text(r, y) for r, y in sorted(missed, key=lambda pair: _worst(*pair))]
+    out += _unreported_notifiable(measures, period, year_to_date)
     on = f"{as_of:%-d %B %Y}"
     # a figure already named by a missed target is not repeated below
-    named = {r.target.measure for r in rated if r.status in ("Red", "Amber")}
+    named = {r.target.measure for r, _ in missed}
 
     def positive(measure: str, breakdown: str = "none", value: str = "all") -> dict | None:
         if measure in named:
@@ -152,6 +193,34 @@ def exceptions(
     return out
 
 
+def _unreported_notifiable(
+    measures: Measures, period: Period, year_to_date: str | None
+) -> list[str]:
+    """A line when a notifiable event has no notification to the Scottish Housing Regulator.
+
+    A notifiable event (a serious complaint about senior staff in Scotland) must be reported to
+    the Regulator immediately (seed 003 s21.2), so one not reported is named whatever else the
+    period shows. The period's figures are quoted when it had such an event; else the year to
+    date's, since an event received earlier in the year and still not reported has not stopped
+    needing attention. Nothing for a landlord without the measure's rows.
+    """
+    for key, when in ((period, "this period"), (year_to_date, "so far this year")):
+        if key is None:
+            continue
+        events = measures.get("notifiable_events", key)
+        notified = measures.get("notifiable_events_notified", key)
+        if events is None or notified is None or not (events["value"] or 0):
+            continue
+        if (notified["numerator"] or 0) >= (notified["denominator"] or 0):
+            continue
+        return [
+            f"Notifiable events reported to the Scottish Housing Regulator: {shown(notified)}% of "
+            f"{shown(events)} received {when} (serious complaints about senior staff in "
+            "Scotland); the Regulator must be told of each immediately."
+        ]
+    return []
+
+
 def _counted(row: dict, singular: str, plural: str) -> str:
     """``1 complaint was`` / ``3 complaints were``: the row's figure with the words to match."""
     return f"{shown(row)} {singular if row['value'] == 1 else plural}"
@@ -170,8 +239,8 @@ def targets_section(
     section = Section("targets", "Targets and exceptions")
     targets = landlord.thresholds.targets
     rated = ratings(measures, targets, period, names)
+    year_rated = ratings(measures, targets, year_to_date, names)
     if targets:
-        year_rated = ratings(measures, targets, year_to_date, names)
         frame = pl.DataFrame(
             [
                 [
@@ -198,7 +267,7 @@ def targets_section(
         )
     else:
         section.note("No targets are set, so figures are not rated.")
-    found = exceptions(measures, period, rated, as_of)
+    found = exceptions(measures, period, rated, as_of, year_rated, year_to_date)
     if found:
         section.text("For the committee's attention:")
         section.bullets(found)

@@ -14,7 +14,11 @@ from pipeline.annual_inputs import load_years, root_leftovers, split_front_matte
 from pipeline.ingest import Publication
 from pipeline.periods import ReportingYear
 from pipeline.reporting.data import _EMPTY_SCHEMA, Measures
-from pipeline.reporting.section8 import reconcile_letter, render_markdown_safe
+from pipeline.reporting.section8 import (
+    letter_problems,
+    reconcile_letter,
+    render_markdown_safe,
+)
 from pipeline.self_assessment.model import (
     SelfAssessmentError,
     find_self_assessment,
@@ -332,3 +336,166 @@ def test_letter_names_the_housing_ombudsman_rows_beside_the_all_bodies_total():
     # With the Housing Ombudsman's rows only, the total is its figure: nothing more to say.
     alone = reconcile_letter(letter(determinations=21, maladministration_rate=62), measures(21, 62))
     assert "all bodies" not in alone[0]
+
+
+# --- a letter's summary judged on each quantity's own figures --------------------------------------
+
+
+def _year_row(measure, year, value, unit="count", body="all") -> dict:
+    reporting_year = ReportingYear.parse(year)
+    display = str(int(value)) if unit == "count" else f"{value:.1f}"
+    return _row(measure, body, value, display, unit) | {
+        "period": reporting_year.key,
+        "period_start": reporting_year.start,
+        "period_end": reporting_year.end,
+    }
+
+
+def two_years(chfos=(1, 2), determinations=(0, 0), rates=None) -> Measures:
+    """Rows for 2023-24 and 2024-25: (earlier, later) of each quantity."""
+    rows = []
+    for year, chfo, det in zip(("2023-24", "2024-25"), chfos, determinations, strict=True):
+        rows += [
+            _year_row("chfo_issued", year, chfo),
+            _year_row("ombudsman_determinations", year, det),
+        ]
+    for year, rate in zip(("2023-24", "2024-25"), rates or (), strict=False):
+        rows.append(_year_row("ombudsman_maladministration_rate", year, rate, "percent"))
+    return _table(*rows)
+
+
+FEWER_CHFOS = (
+    "The letter for 2024/25 noted the finding of non-compliance with the Code and fewer "
+    "Complaint Handling Failure Orders than the year before."
+)
+
+
+def letter_2024_25(summary=FEWER_CHFOS, **kw):
+    return Publication(
+        kind="annual_performance_letter",
+        published_date=dt.date(2025, 10, 22),
+        reporting_year="2024/25",
+        summary=summary,
+        **kw,
+    )
+
+
+def test_a_summary_direction_the_chfo_figures_contradict_is_said_and_not_called_agreement():
+    """Council Housing 2024/25: the letter's summary said "fewer Complaint Handling Failure Orders
+    than the year before"; the table has 1 in 2023/24 and 2 in 2024/25. Only determinations were
+    compared, and the report said the letter agreed with the table."""
+    line, status = reconcile_letter(letter_2024_25(determinations=0), two_years((1, 2)))
+    assert status == "contradicted"
+    assert line == (
+        "The letter's figures for 2024/25 agree with the table: 0 determinations. The letter's "
+        "summary says fewer Complaint Handling Failure Orders in 2024/25 than in 2023/24, but "
+        "our figures do not show that: 2 in 2024/25 and 1 in 2023/24."
+    )
+    # the same summary with the figures behind it: agreed, and said to be
+    line, status = reconcile_letter(letter_2024_25(determinations=0), two_years((2, 1)))
+    assert status == "agree"
+    assert (
+        "fewer Complaint Handling Failure Orders in 2024/25 than in 2023/24, as our figures "
+        "show: 1 in 2024/25 and 2 in 2023/24." in line
+    )
+    # no change is not "fewer" either
+    assert reconcile_letter(letter_2024_25(determinations=0), two_years((2, 2)))[1] == (
+        "contradicted"
+    )
+    # published: the small counts are not shown, the contradiction still is
+    line, _ = reconcile_letter(letter_2024_25(determinations=0), two_years((1, 2)), True)
+    assert "do not show that: <5 in 2024/25 and <5 in 2023/24" in line
+
+
+def test_each_quantity_is_judged_on_its_own_figures():
+    summary = (
+        "More determinations and fewer CHFOs than last year; a lower maladministration rate "
+        "than in 2023/24."
+    )
+    measures = two_years(chfos=(1, 3), determinations=(2, 5), rates=(80.0, 60.0))
+    line, status = reconcile_letter(letter_2024_25(summary, determinations=5), measures)
+    assert status == "contradicted"
+    assert (
+        "says more determinations in 2024/25 than in 2023/24, as our figures show: 5 in "
+        "2024/25 and 2 in 2023/24." in line
+    )
+    assert (
+        "says fewer Complaint Handling Failure Orders in 2024/25 than in 2023/24, but our "
+        "figures do not show that: 3 in 2024/25 and 1 in 2023/24." in line
+    )
+    assert (
+        "says a lower maladministration rate in 2024/25 than in 2023/24, as our figures "
+        "show: 60.0% in 2024/25 and 80.0% in 2023/24." in line
+    )
+    # "fewer CHFOs and more determinations": the "fewer" is not read as about determinations
+    line, _ = reconcile_letter(
+        letter_2024_25("Fewer CHFOs and more determinations than the year before.",
+                       determinations=5),
+        two_years(chfos=(3, 1), determinations=(2, 5)),
+    )  # fmt: skip
+    assert "fewer determinations" not in line and "more Complaint Handling" not in line
+    assert line.count("as our figures show") == 2
+
+
+def test_the_letters_own_chfo_count_is_compared_with_the_table():
+    line, status = reconcile_letter(letter_2024_25("The letter.", chfos=1), two_years((1, 2)))
+    assert status == "unexplained"
+    assert "Complaint Handling Failure Orders: the letter 1, our table 2" in line
+    line, status = reconcile_letter(letter_2024_25("The letter.", chfos=2), two_years((1, 2)))
+    assert status == "agree" and "agree with the table: 2 Complaint Handling Failure Orders" in line
+
+
+def test_a_year_before_not_computed_takes_the_chfo_register_or_is_not_checked():
+    only_2024_25 = _table(
+        _year_row("chfo_issued", "2024-25", 2), _year_row("ombudsman_determinations", "2024-25", 0)
+    )
+    entry = letter_2024_25(determinations=0)
+    line, status = reconcile_letter(entry, only_2024_25, register={"2023-24": 1, "2024-25": 2})
+    assert status == "contradicted" and "2 in 2024/25 and 1 in 2023/24" in line
+    line, status = reconcile_letter(entry, only_2024_25)
+    assert status == "agree"
+    assert (
+        "the table has no figure for one of the two years in this run, so that is not "
+        "checked." in line
+    )
+
+
+def test_data_quality_names_a_summary_the_figures_contradict(tmp_path):
+    write(
+        tmp_path / "ombudsman/publications.yaml",
+        yaml.safe_dump(
+            [letter_2024_25(determinations=0).model_dump(mode="json", exclude_none=True)]
+        ),
+    )
+    measures = two_years((1, 2))
+    by_year = {
+        key: Measures(measures.frame.filter(pl.col("period") == key))
+        for key in ("2023-24", "2024-25")
+    }
+    problems = letter_problems(tmp_path, by_year)
+    assert list(problems) == ["2024-25"]
+    assert (
+        "but our figures do not show that: 2 in 2024/25 and 1 in 2023/24" in problems["2024-25"][0]
+    )
+    assert problems["2024-25"][0].endswith(
+        "Check the letter's summary in ombudsman/publications.yaml against the letter."
+    )
+
+
+def test_a_direction_without_than_is_read_against_the_year_before_and_a_count_is_not_one():
+    # Homes Plus 2024/25: "noted fewer determinations and faster compliance with orders"
+    entry = letter_2024_25(
+        "The letter for 2024/25 noted fewer determinations and faster compliance with orders."
+    )
+    line, status = reconcile_letter(entry, two_years(determinations=(4, 6)))
+    assert status == "no_figures"
+    assert (
+        "The letter's summary speaks of fewer determinations in 2024/25, which we read as "
+        "against 2023/24, but our figures do not show that: 6 in 2024/25 and 4 in 2023/24."
+    ) in line
+    for summary in (
+        "The Ombudsman made fewer than 5 determinations about us.",
+        "Determinations were more than 5 in 2024/25.",
+        "Three Complaint Handling Failure Orders were issued over two years.",
+    ):
+        assert "summary" not in reconcile_letter(letter_2024_25(summary), two_years())[0]

@@ -21,8 +21,10 @@ from pipeline.measures.testing import (
     insert_rows,
 )
 from pipeline.periods import parse_period
+from pipeline.reporting.blocks import Section
 from pipeline.reporting.committee import (
     METRIC_NAMES,
+    notifiable_block,
     tp09_quarter,
     volumes_section,
     with_year_to_date,
@@ -31,7 +33,7 @@ from pipeline.reporting.data import _EMPTY_SCHEMA, MEASURE_COLUMNS, Measures
 from pipeline.reporting.group import combine_group_measures, formula_safe
 from pipeline.reporting.residents import changes_made, ombudsmen
 from pipeline.reporting.schemes import SCHEME, Unit, outcome_table, slugify, units
-from pipeline.reporting.targets import exceptions, rate, ratings
+from pipeline.reporting.targets import exceptions, rate, ratings, targets_section
 from pipeline.reporting.trace import plain
 from pipeline.rounding import display
 
@@ -157,6 +159,145 @@ def test_exceptions_put_red_first_and_quote_each_figure():
         "Ombudsman findings this period: 2 maladministration.",
         "1 action promised to a complainant was past its due date on 31 March 2026.",
     ]
+
+
+def _percent(measure, period, numerator, denominator, **kw):
+    return row(measure, period, numerator=numerator, denominator=denominator, unit="percent", **kw)
+
+
+MARCH = parse_period("2026-03")
+
+
+def _march_measures(extra=()):
+    """council_housing's March 2026 shape: acknowledgement amber in March, red over the year;
+    survey returns green in March, amber over the year; open past deadline a position."""
+    rows = [
+        _percent("ack_in_time_1", "2026-03", 29, 31),  # 93.5: amber
+        _percent("ack_in_time_1", "2026-02", 200, 240),  # brings the year to date down
+        _percent("complainant_survey_response_rate", "2026-03", 10, 30),  # 33.3: green
+        _percent("complainant_survey_response_rate", "2026-02", 10, 60),
+        row("overdue_2", "2026-03", value=1),
+        row("overdue_2", "2026-02", value=0),
+        *extra,
+    ]
+    return with_year_to_date(measures(rows), MARCH)
+
+
+def _attention(section) -> list[str]:
+    lists = [b.items for b in section.blocks if b.kind == "list"]
+    return [plain(item) for item in (lists[0] if lists else [])]
+
+
+def _table_statuses(section) -> list[tuple[str, str, str]]:
+    """(measure name, period status, year-to-date status) of the targets table."""
+    html = plain(next(b.table.html for b in section.blocks if b.kind == "table"))
+    out = []
+    for tr in re.findall(r"<tr\b[^>]*>(.*?)</tr>", html, re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", tr, re.S)
+        ]
+        if len(cells) == 6 and cells[0] != "Measure":
+            out.append((cells[0], cells[3], cells[5]))
+    return out
+
+
+def test_every_red_or_amber_rating_in_the_targets_table_is_in_the_attention_list():
+    """council_housing March 2026: year-to-date acknowledgement 86.3% was rated red in the table
+    but only the period's ratings reached "For the committee's attention"."""
+    landlord = code_landlord(
+        thresholds={
+            "targets": [
+                {"measure": "ack_in_time_1", "target": 95, "amber": 90},
+                {"measure": "complainant_survey_response_rate", "target": 30, "amber": 20},
+                {"measure": "overdue_2", "target": 0, "amber": 2, "better": "lower"},
+            ]
+        }
+    )
+    m = _march_measures()
+    section = targets_section(m, landlord, MARCH, "2025-26-YTD", D(2026, 3, 31), METRIC_NAMES)
+    found = _attention(section)
+    statuses = _table_statuses(section)
+    assert ("Stage 1: complaints acknowledged in time (%)", "Amber", "Red") in statuses
+    for name, in_period, to_date in statuses:
+        if {in_period, to_date} & {"Red", "Amber"}:
+            assert any(line.startswith(f"{name}:") for line in found), (name, found)
+        else:
+            assert not any(line.startswith(f"{name}:") for line in found), (name, found)
+    # red first (the year to date's red counts), each target once with both of its ratings
+    assert found[0] == (
+        "Stage 1: complaints acknowledged in time (%): 93.5 against a target of at least 95.0 "
+        "(amber); year to date 84.5 (red)."
+    )
+    assert (
+        "Complainant surveys returned (% of sent): year to date 22.2 against a target of at "
+        "least 30.0 (amber); this period 33.3 (green)." in found
+    )
+    # a position's year to date is its period's row: said once, and not listed again below
+    assert (
+        "Stage 2 complaints open past their deadline: 1 against a target of at most 0 (amber); "
+        "the same year to date." in found
+    )
+    assert not any("stage 2 complaint was open" in line for line in found)
+
+
+def _notifiable(period, events, notified, regime_rows=True):
+    rows = [
+        row("notifiable_events", period, value=events),
+        _percent("notifiable_events_notified", period, notified, events),
+    ]
+    if regime_rows:
+        rows.append(
+            row(
+                "notifiable_events", period, value=events, breakdown="regime", breakdown_value="sct"
+            )
+        )
+    return rows
+
+
+def test_an_unreported_notifiable_event_is_for_the_committees_attention():
+    """homes_plus Q4 2025/26: one Scottish notifiable event, 0 of 1 reported to the Scottish
+    Housing Regulator (policy 003 s21.2: immediately); the pack never mentioned it."""
+    rows = _notifiable("2025-26-Q4", 1, 0) + _notifiable("2025-26-Q3", 0, 0)
+    m = with_year_to_date(measures(rows), Q4)
+    found = [plain(line) for line in exceptions(m, Q4, [], D(2026, 3, 31), [], "2025-26-YTD")]
+    assert found == [
+        "Notifiable events reported to the Scottish Housing Regulator: 0.0% of 1 received this "
+        "period (serious complaints about senior staff in Scotland); the Regulator must be told "
+        "of each immediately."
+    ]
+    # every event reported: nothing to say
+    m = with_year_to_date(measures(_notifiable("2025-26-Q4", 2, 2)), Q4)
+    assert exceptions(m, Q4, [], D(2026, 3, 31), [], "2025-26-YTD") == []
+    # a month with none, after one not reported earlier in the year: still named, year to date
+    rows = _notifiable("2026-01", 1, 0) + [row("notifiable_events", "2026-03", value=0)]
+    m = with_year_to_date(measures(rows), MARCH)
+    found = [plain(line) for line in exceptions(m, MARCH, [], D(2026, 3, 31), [], "2025-26-YTD")]
+    assert found == [
+        "Notifiable events reported to the Scottish Housing Regulator: 0.0% of 1 received so "
+        "far this year (serious complaints about senior staff in Scotland); the Regulator must "
+        "be told of each immediately."
+    ]
+
+
+def test_the_pack_shows_notifiable_events_for_a_landlord_with_scottish_homes():
+    m = with_year_to_date(measures(_notifiable("2025-26-Q4", 1, 0)), Q4)
+    section = Section("handling", "Complaint handling")
+    notifiable_block(section, code_landlord(), m, Q4)
+    html = plain(str(section.blocks[0].table.html))
+    assert "Notifiable events: serious complaints about senior staff" in html
+    assert "Notifiable events reported to the Scottish Housing Regulator (%)" in html
+    assert ">1<" in html and ">0.0<" in html
+    # none this period: still shown, so the committee sees that there were none
+    quiet = with_year_to_date(measures([row("notifiable_events", "2025-26-Q4", value=0)]), Q4)
+    section = Section("handling", "Complaint handling")
+    notifiable_block(section, code_landlord(), quiet, Q4)
+    assert section.blocks and section.blocks[0].kind == "table"
+    # England only, none recorded: no table
+    section = Section("handling", "Complaint handling")
+    england = code_landlord(regimes=["eng"])
+    notifiable_block(section, england, quiet, Q4)
+    assert section.blocks == []
 
 
 def test_volumes_sit_beside_the_same_period_last_year_and_the_year_to_date():

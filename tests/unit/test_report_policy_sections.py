@@ -95,9 +95,23 @@ def test_outstanding_orders_are_listed_for_the_board_only(published):
     text = text_of(ombudsman_orders(context(REFUSING, published, **ORDERS)))
     assert "Orders outstanding at the year end" in text
     if published:
-        assert "1 October 2024" not in text and "in the board's report" in text
+        # housing21 2025/26: the published report sent readers to "the board's report", which
+        # they cannot see; it now says what this page shows and that the list is not published
+        assert "1 October 2024" not in text and "board's report" not in text
+        assert "The table above shows how many orders were outstanding at the year end" in text
+        assert "reported to our board and not published" in text
     else:
         assert "1 October 2024" in text and "Overdue" in text and "Compensation" in text
+
+
+def test_published_report_mentions_no_list_when_no_order_is_outstanding():
+    complied = {
+        "ombudsman_case": ORDERS["ombudsman_case"],
+        "ombudsman_order": [{**ORDERS["ombudsman_order"][0], "complied_date": D(2024, 9, 20)}],
+    }
+    text = text_of(ombudsman_orders(context(REFUSING, True, **complied)))
+    assert "No order was outstanding at the year end." in text
+    assert "not published" not in text and "board" not in text
 
 
 # An order counted in a finding (orders_count) with no ombudsman_order row: orders_made is 0, the
