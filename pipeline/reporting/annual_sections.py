@@ -196,10 +196,11 @@ def _by_handler(ctx: ReportContext, section: Section) -> None:
     columns = [
         ("Stage 1 received", "received_1", None),
         (ack_name(1), "ack_in_time_1", None),
-        (in_time_name(1, "regulator"), "response_in_time_1", "regulator"),
+        (in_time_name(1, "regulator", regimes=ctx.landlord.regimes), "response_in_time_1",
+         "regulator"),
         (in_time_name(1, "management"), "response_in_time_1", "management"),
         (in_time_name(2, "management"), "response_in_time_2", "management"),
-    ]
+    ]  # fmt: skip
     ordered = sorted(handlers, key=lambda h: (h != "landlord", h == "unknown", label(h)))
     records = [
         [label(h)]

@@ -6,6 +6,7 @@ the annual report, the committee pack and the learning summary share one way of 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import polars as pl
@@ -13,7 +14,7 @@ import polars as pl
 from pipeline.periods import Period
 from pipeline.reporting.charts import Chart, bar_chart, certainly_highest, line_chart
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import label, readable
+from pipeline.reporting.labels import in_time_name, label, readable
 from pipeline.reporting.suppression import withheld_key, withheld_mark
 from pipeline.reporting.tables import Table, data_table
 from pipeline.reporting.trace import figure
@@ -79,6 +80,22 @@ class Metric:
     breakdown: str = "none"
     breakdown_value: str = "all"
     view: str | None = None
+
+
+def for_regimes(metrics: Iterable[Metric], regimes: Iterable[str]) -> list[Metric]:
+    """``metrics`` with each all-countries answered-in-time row named by the limits of the
+    landlord's ``regimes`` (see :func:`~pipeline.reporting.labels.in_time_name`): the lists of
+    metrics are written once for every landlord; a landlord in Scotland judges some answers by
+    the SPSO's limits."""
+    regimes = tuple(regimes)
+    return [
+        replace(metric, label=in_time_name(int(metric.measure[-1]), "regulator", None, regimes))
+        if metric.measure in ("response_in_time_1", "response_in_time_2")
+        and metric.view == "regulator"
+        and metric.breakdown == "none"
+        else metric
+        for metric in metrics
+    ]
 
 
 def metric_table(

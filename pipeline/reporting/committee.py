@@ -29,6 +29,7 @@ from pipeline.reporting.blocks import (
     Metric,
     Section,
     breakdown_block,
+    for_regimes,
     metric_table,
     shown,
     trend_block,
@@ -316,7 +317,7 @@ def handling_section(
             "tbl-committee-handling",
             f"Complaint handling, {period.label}",
             measures,
-            HANDLING_METRICS + tsm,
+            for_regimes(HANDLING_METRICS, landlord.regimes) + tsm,
             columns,
         ),
         empty="No figures for this period in the measures table.",
@@ -422,7 +423,7 @@ def regimes_section(measures: Measures, period: Period) -> Section:
         "acknowledgement step). Each country's figures are judged against its own limits."
     )
     records = []
-    for metric in REGIME_METRICS:
+    for metric in for_regimes(REGIME_METRICS, ("eng", "sct")):  # one row for both columns
         cells = [
             measures.get(metric.measure, period, "regime", regime, metric.view)
             for regime in ("eng", "sct")

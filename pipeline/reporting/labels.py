@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import polars as pl
 
 _LABELS = {
@@ -77,10 +79,20 @@ def label(code: str | None) -> str:
 # One name per measure wherever a document shows it (docs/measures.md "Which figure each document
 # headlines"): the Regulator's CH02 and the all-complaints timeliness count different populations,
 # so they never share a name.
-def in_time_name(stage: int, view: str, regime: str | None = None) -> str:
+def in_time_name(
+    stage: int, view: str, regime: str | None = None, regimes: Iterable[str] = ("eng",)
+) -> str:
     """The name of ``response_in_time_<stage>`` in ``view`` (regulator: the Code's limits, the
-    SPSO's for Scottish complaints); ``regime`` prefixes the country."""
-    code = "the SPSO's time limits" if regime == "sct" else "the Code's time limits"
+    SPSO's for Scottish complaints); ``regime`` prefixes the country. A figure of all countries
+    (``regime`` None) names the limits of each of the landlord's ``regimes``, so a figure with
+    Scottish answers in it is never called the Code's alone."""
+    countries = {regime} if regime is not None else set(regimes)
+    if countries == {"sct"}:
+        code = "the SPSO's time limits"
+    elif "sct" in countries:
+        code = "the Code's (England) or the SPSO's (Scotland) time limits"
+    else:
+        code = "the Code's time limits"
     rule = code if view == "regulator" else "our policy's time limits"
     country = "" if regime is None else f"{label(regime)}: "
     return f"{country}Stage {stage}: all answers sent within {rule} (%)"

@@ -122,6 +122,9 @@ def unit_section(
     whole = f"All of {landlord.name}, {year.label}"
     records = []
     for text, measure, view in UNIT_METRICS:
+        if view == "regulator" and measure.startswith("response_in_time_"):
+            # the unit's answers (and the landlord's, beside them) may be Scottish ones
+            text = in_time_name(int(measure[-1]), view, regimes=landlord.regimes)
         cells = [
             measures.get(measure, year, unit.breakdown, unit.name, view),
             measures.get(measure, previous, unit.breakdown, unit.name, view),

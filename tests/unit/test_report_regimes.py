@@ -334,3 +334,30 @@ def test_scotlands_stage_1_has_no_acknowledgement_row():
     assert "Scotland: Stage 1: complaints acknowledged in time" not in text
     assert "Scotland: Stage 2: complaints acknowledged in time" in text
     assert "England: Stage 1: complaints acknowledged in time" in text
+
+
+def test_an_all_countries_in_time_figure_names_each_countrys_limits():
+    """homes_plus's committee pack called 629 of 688 answers, 255 of them Scottish ones judged
+    by the SPSO's limits, "within the Code's time limits"."""
+    from pipeline.reporting.blocks import Metric, for_regimes
+    from pipeline.reporting.labels import in_time_name
+
+    assert (
+        in_time_name(1, "regulator")
+        == "Stage 1: all answers sent within the Code's time limits (%)"
+    )
+    both = in_time_name(1, "regulator", regimes=("eng", "sct"))
+    assert both == (
+        "Stage 1: all answers sent within the Code's (England) or the SPSO's (Scotland) time "
+        "limits (%)"
+    )
+    assert "SPSO's time limits" in in_time_name(2, "regulator", regimes=("sct",))
+    assert in_time_name(1, "regulator", "sct", regimes=("eng", "sct")).startswith("Scotland: ")
+    metrics = [
+        Metric(in_time_name(1, "regulator"), "response_in_time_1", view="regulator"),
+        Metric(in_time_name(1, "management"), "response_in_time_1", view="management"),
+        Metric("x", "response_in_time_1", "regime", "eng", "regulator"),
+    ]
+    relabelled = for_regimes(metrics, ("eng", "sct"))
+    assert relabelled[0].label == both
+    assert relabelled[1:] == metrics[1:]  # the policy's view and one country's row keep theirs
