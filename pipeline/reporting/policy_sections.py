@@ -272,8 +272,8 @@ def ombudsman_orders(ctx: ReportContext) -> Section:
         section.note(
             "The table above shows how many orders were outstanding at the year end and how many "
             "of them were past their due date. The list of those orders, each with its due date, "
-            "is reported to our board and not published, because a single order could identify "
-            "a resident's case."
+            "is reported to our board and not published, because such a list could point to "
+            "residents' cases."
         )
     elif listed.height:
         parts = listed.with_columns(
