@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import polars as pl
-
 from pipeline.periods import ReportingYear
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, trend_block
-from pipeline.reporting.data import MEASURE_COLUMNS, Measures
 from pipeline.reporting.trace import plain
+from tests.unit.test_report_chart_text import measures as measures_of
 
 YEAR = ReportingYear.parse("2024-25")
 
 
 def rows(measure, breakdown, values):
-    return Measures(
-        pl.DataFrame(
-            [
-                {
-                    "landlord_id": "t",
-                    "period_kind": "year",
-                    "period": YEAR.key,
-                    "period_start": YEAR.start,
-                    "period_end": YEAR.end,
-                    "measure": measure,
-                    "breakdown": breakdown,
-                    "breakdown_value": key,
-                    "view": "all",
-                    "numerator": value,
-                    "denominator": None,
-                    "value": value,
-                    "display": display,
-                    "unit": "count",
-                }
-                for key, value, display in values
-            ],
-            schema_overrides={"period_start": pl.Date, "period_end": pl.Date},
-        ).select(MEASURE_COLUMNS)
-    )
+    return measures_of(measure, breakdown, values, year=YEAR)
 
 
 def add_breakdown(measures):

@@ -29,17 +29,21 @@ YEAR = ReportingYear.parse("2025-26")
 MONTHS = [f"{m} 2025" for m in ("Apr", "May", "Jun", "Jul", "Aug", "Sep")]
 
 
-def measures(measure: str, breakdown: str, values, unit: str = "count") -> Measures:
-    """Measure rows as a published version loads them: a withheld row has no value."""
+def measures(
+    measure: str, breakdown: str, values, unit: str = "count", year: ReportingYear = YEAR
+) -> Measures:
+    """Measure rows as a published version loads them: a withheld row has no value.
+
+    ``values`` are ``(breakdown_value, value, display)``; every row is of ``year``."""
     return Measures(
         pl.DataFrame(
             [
                 {
                     "landlord_id": "t",
                     "period_kind": "year",
-                    "period": YEAR.key,
-                    "period_start": YEAR.start,
-                    "period_end": YEAR.end,
+                    "period": year.key,
+                    "period_start": year.start,
+                    "period_end": year.end,
                     "measure": measure,
                     "breakdown": breakdown,
                     "breakdown_value": key,
