@@ -92,13 +92,17 @@ class EscalationWindow(_Strict):
     months_after_first_known: int | None = Field(default=None, ge=0)
 
 
+def _months(n: int) -> str:
+    return f"{n} month" + ("" if n == 1 else "s")
+
+
 def describe_window(window: EscalationWindow | None) -> str:
     """A policy version's escalation window in words, e.g. ``6 months`` or ``none stated``."""
     if window is None:
         return "none stated"
-    text = f"{window.months_after_stage1_response} months"
+    text = _months(window.months_after_stage1_response)
     if window.months_after_first_known is not None:
-        text += f" (or {window.months_after_first_known} months from first knowing, if later)"
+        text += f" (or {_months(window.months_after_first_known)} from first knowing, if later)"
     return text
 
 

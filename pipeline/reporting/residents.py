@@ -341,7 +341,11 @@ def withheld_reasons(
         )
         if row is not None and row.get("suppressed") and row.get("display") == "[c]":
             reason = suppression.withheld_because(row.get("suppressed_reason"), threshold)
-            because.setdefault(reason, []).append(metric.label.split(" (")[0].lower())
+            name = metric.label.split(" (")[0]
+            # in the sentence's flow, but "England", "Scotland" and "SPSO" keep their capitals
+            if not name.startswith(("England", "Scotland")):
+                name = name[:1].lower() + name[1:]
+            because.setdefault(reason, []).append(name)
     return " ".join(
         f"[c] ({'; '.join(labels)}): not shown: {reason}." for reason, labels in because.items()
     )

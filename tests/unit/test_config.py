@@ -58,3 +58,12 @@ def test_missing_regime_timescales_is_reported(tmp_path):
 def test_missing_file_is_reported(tmp_path):
     with pytest.raises(ConfigError, match="file not found"):
         load_landlord(tmp_path)
+
+
+def test_an_escalation_window_of_one_month_is_singular():
+    """council_housing's policy table read "1 months"."""
+    from pipeline.config import EscalationWindow, describe_window
+
+    assert describe_window(EscalationWindow(months_after_stage1_response=1)).startswith("1 month")
+    assert "1 months" not in describe_window(EscalationWindow(months_after_stage1_response=1))
+    assert describe_window(EscalationWindow(months_after_stage1_response=6)).startswith("6 months")

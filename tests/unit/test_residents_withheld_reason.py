@@ -84,6 +84,14 @@ def test_a_figure_resting_on_few_complaints_says_so():
     )
 
 
+def test_a_country_keeps_its_capital_in_the_reason():
+    """homes_plus's learning summary read "[c] (england: first-stage ...)"."""
+    measures = housing21_2025_26()
+    metric = Metric("England: second stage (CH02, %)", "CH02_2", "stock_type", "lcho", "regulator")
+    note = withheld_reasons(measures, [metric], YEAR, code_landlord(regimes=["eng", "sct"]))
+    assert note.startswith("[c] (England: second stage): not shown")
+
+
 def how_we_did_metrics(measures: Measures, landlord) -> list[Metric]:
     """The metrics the summary's table shows (its CH02 rows, on the headline stock type)."""
     return [
