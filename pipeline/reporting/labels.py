@@ -154,7 +154,8 @@ IN_TIME_DEFINITION = (
 )
 ACK_DEFINITION = (
     "Acknowledged in time: complaints acknowledged within the policy's limit (Code 6.2: 5 working "
-    "days); a missing acknowledgement is not in time. Scotland's stage 1 has no acknowledgement step."
+    "days; in Scotland the SPSO's 3 working days at stage 2); a missing acknowledgement is not in "
+    "time. Scotland's stage 1 has no acknowledgement step."
 )
 
 
