@@ -10,7 +10,7 @@ management view. It ends with how to complain and the Ombudsman's (or SPSO's) co
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import polars as pl
@@ -310,6 +310,8 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
         f"period, {label(stock)} homes, as in our annual report), which counts an extension only up "
         "to the Complaint Handling Code's limit."
     )
+    # a row begins with a capital, with or without a country before it
+    metrics = [replace(m, label=m.label[:1].upper() + m.label[1:]) for m in metrics]
     withheld = withheld_reasons(measures, metrics, period, landlord)
     table = metric_table(
         "tbl-residents-how",
