@@ -5,8 +5,8 @@ Every figure is a ``benchmark_*`` row of the ``measures`` table (written by
 of landlords compared, the position label, which RSH edition was used (``benchmark_sector_year``)
 and the size band (``benchmark_size_band``). Beside every comparison the report prints the data
 year, the size band and the number of landlords compared, says when the figures are an earlier
-year's ("sector figures for 2023/24, the latest RSH data this report holds"), and carries the Open Government
-Licence attribution of each RSH edition used (data/rsh/LICENCE.md).
+year's ("sector figures for 2023/24, the latest RSH data this report holds"), and carries the Open
+Government Licence attribution of each RSH edition used (data/rsh/LICENCE.md).
 
 The executive summary uses :func:`sector_cells`, :data:`SECTOR_COLUMNS`, :func:`sector_caption`
 and :func:`sector_source`; :func:`sector_section` is the section of its own.
@@ -129,23 +129,17 @@ def _with_peers(ctx, measure: str, stock: str, view: str) -> str:
     return figure(median) + ("" if peers is None else f" ({figure(peers)})")
 
 
-def _too_few(peers: dict | None, *, short: bool = False) -> str:
+def _too_few(peers: dict | None) -> str:
     """What stands for a median or position the benchmark step did not write: too few landlords
     published the figure (see MIN_LANDLORDS_COMPARED), or no comparison at all."""
-    if peers is None:
-        return NOT_AVAILABLE
-    return f"{'too few' if short else 'too few landlords to compare'} ({figure(peers)})"
+    return NOT_AVAILABLE if peers is None else f"too few landlords to compare ({figure(peers)})"
 
 
-def _position(ctx, measure: str, stock: str, view: str, period=None) -> str:
-    position = _row(
-        ctx, f"benchmark_{measure}_position", period or ctx.year, "stock_type", stock, view
-    )
+def _position(ctx, measure: str, stock: str, view: str) -> str:
+    position = _row(ctx, f"benchmark_{measure}_position", ctx.year, "stock_type", stock, view)
     if position is not None:
         return figure(position)
-    return _too_few(
-        _row(ctx, f"benchmark_{measure}_n", period or ctx.year, "stock_type", stock, view)
-    )
+    return _too_few(_row(ctx, f"benchmark_{measure}_n", ctx.year, "stock_type", stock, view))
 
 
 def sector_cells(ctx, measure: str, stock: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 
@@ -23,7 +24,7 @@ def header_names(
     comes first, which may be a column of names or addresses.
     """
     names = [name.strip() for name in header]
-    counts = {name: names.count(name) for name in names}
+    counts = Counter(names)
     seen: dict[str, int] = {}
     numbered = []
     for name in names:
@@ -42,7 +43,8 @@ def header_names(
             f"header (columns {places}); in the mapping write '{first} (1)' for the first, "
             f"'{first} (2)' for the second, and so on, so it is clear which one is meant"
         )
-    clash = [name for name in dict.fromkeys(numbered) if numbered.count(name) > 1]
+    # a literal "Outcome (2)" beside two "Outcome": two columns would share one name
+    clash = [name for name, n in Counter(numbered).items() if n > 1]
     if clash:
         raise IngestError(
             f"{shown}: the header has a column named '{clash[0]}' as well as repeated names "
