@@ -31,6 +31,7 @@ from pipeline.sources.canonical import LABEL_FIELDS, TARGET_TABLES, create_canon
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import (
     ISSUE_COLUMNS,
+    SCREENED_COLUMNS,
     Context,
     RecordPlan,
     any_issue_condition,
@@ -43,7 +44,8 @@ from pipeline.sources.fields import (
     lit,
     row_issue_select,
     safe_raw_sql,
-    screened_sql,
+    screen_flags_sql,
+    screened_flag_sql,
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
@@ -282,7 +284,12 @@ def _plan(index: int, name: str, mapping: Mapping, names: dict[str, str], ctx: C
 
 
 def _source_sql(
-    mapping: Mapping, names: dict[str, str], frame: str = "_frame", *, footers: bool = True
+    mapping: Mapping,
+    names: dict[str, str],
+    frame: str = "_frame",
+    *,
+    footers: bool = True,
+    extra: tuple[str, ...] = (),
 ) -> str:
     """Mapped cells of the data rows (not blank, not a footer) from a :func:`_frames_table`.
 
@@ -294,17 +301,15 @@ def _source_sql(
     cells = [ident(a) for a in names.values()]
     # Blank = every mapped cell empty: such a row carries nothing to load or to quarantine.
     present = f"coalesce({', '.join(cells)}) is not null"
+    selected = ", ".join(["__file", "__row", "__cells", *cells, *extra])
     if mapping.footer is None or not footers:
-        return (
-            f"select __file, __row, __cells, {', '.join(cells)} from {frame} "  # noqa: S608
-            f"where {present}"
-        )
+        return f"select {selected} from {frame} where {present}"  # noqa: S608
     pattern = mapping.footer.pattern
     if not pattern.startswith("^"):
         pattern = "^(?:" + pattern + ")"
     matches = f"coalesce(regexp_matches(__footer, {lit(pattern)}), false)"
     return (
-        f"select __file, __row, __cells, {', '.join(cells)} from ("  # noqa: S608
+        f"select {selected} from ("  # noqa: S608
         f"select *, {matches} as __matches, max(__row) filter (where {present} and not "
         f"{matches}) over (partition by __file) as __last_data from {frame}) "
         f"where {present} and not (__matches and __row > coalesce(__last_data, 0))"
@@ -367,8 +372,35 @@ def _typed_sql(planned: _Planned, ctx: Context, names: dict[str, str]) -> str:
     ]
     return (
         f"select {', '.join(outer)} from (select {', '.join(middle)} from ("  # noqa: S608
-        f"select {', '.join(inner)} from ({_source_sql(mapping, names)})))"
+        f"select {', '.join(inner)} from ({_source_sql(mapping, names, _SCREENED_FRAME, extra=(SCREENED_COLUMNS,))})))"
     )
+
+
+# The source rows with the cells the personal-data screen flagged (see _screen_cells).
+_SCREENED_FRAME = "(select * from _frame left join _screen using (__file, __row))"
+
+
+def _screened_sources(planned: _Planned) -> list[str]:
+    """Source aliases of the mapping's free-text fields (screened for personal data)."""
+    return sorted(
+        {
+            plan.source
+            for record in planned.records
+            for plan in record.fields.values()
+            if plan.source is not None and is_screened_text(plan)
+        }
+    )
+
+
+def _screen_cells(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
+    """``_screen``: per row of ``_frame``, its free-text cells holding personal data, found in
+    one statement for every field (see pipeline.sources.fields.screen_flags_sql)."""
+    sources = _screened_sources(planned)
+    if sources:
+        select = screen_flags_sql("_frame", sources)
+    else:
+        select = f"select __file, __row, []::varchar[] as {SCREENED_COLUMNS} from _frame limit 0"  # noqa: S608
+    con.execute(f"create or replace temp table _screen as {select}")
 
 
 def _read_mapping(
@@ -405,6 +437,7 @@ def _stage_mapping(
     typed = planned.typed
     con.register("_frame", frame)
     try:
+        _screen_cells(con, planned)
         # One pass over the source: trim, type, flag; no staging copy.
         con.execute(
             f"create or replace temp table {typed} as {_typed_sql(planned, ctx, names)}",
@@ -463,6 +496,7 @@ def _stage_mapping(
         _count_label_other(con, planned)
     finally:
         con.unregister("_frame")
+        con.execute("drop table if exists _screen")
         con.execute("drop table if exists _bad")
         con.execute("drop table if exists _dup")
 
@@ -497,14 +531,16 @@ def _count_label_other(con: duckdb.DuckDBPyConnection, planned: _Planned) -> Non
             if (plan.column.table, name) in LABEL_FIELDS:
                 condition = label_unknown_sql(plan, x)
             elif is_screened_text(plan):
-                condition = f"coalesce({screened_sql(x)}, false)"
+                condition = screened_flag_sql(plan.source)
             else:
                 continue
             fields.setdefault((record.table, name, plan.source_name), condition)
     if not fields:
         return
     counts = ", ".join(f"count_if({condition})" for condition in fields.values())
-    rows = con.execute(f"select __file, {counts} from _frame group by __file").fetchall()  # noqa: S608
+    rows = con.execute(
+        f"select __file, {counts} from {_SCREENED_FRAME} group by __file"  # noqa: S608
+    ).fetchall()
     found = [
         (row[0], table, name, column, n)
         for row in rows

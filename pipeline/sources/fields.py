@@ -216,37 +216,59 @@ def normalised_text(value: str) -> str | None:
     return unicodedata.normalize("NFC", value.translate(_FOLD_TABLE)).strip(" ") or None
 
 
-def _screen_sql(v: str, *, ascii_only: bool = False) -> str:
-    """SQL true when ``v`` holds contact details or a name (or, outside ASCII, mixed scripts)."""
-    mixed = "" if ascii_only else f"regexp_matches({v}, {lit(MIXED_SCRIPT)}) or "
+def _screen_value_sql(x: str) -> str:
+    """The value the screen reads: the cell as it is, or folded when it holds a hidden character.
+
+    ASCII (``strlen``, bytes, equals ``length``, characters; nearly every cell) needs no fold;
+    other text is folded only when it holds a hidden character (translate() costs ~10 us a cell).
+    """
     return (
-        f"({mixed}regexp_matches({v}, {lit(CONTACT_DETAILS)}) or (regexp_matches({v}, "
-        f"{lit(PERSON_NAME)}) and regexp_matches(regexp_replace({v}, {lit(NAMED_PLACE)}, ' ', "
-        f"'g'), {lit(PERSON_NAME)})))"
+        f"case when strlen({x}) = length({x}) or not regexp_matches({x}, {lit(HIDDEN_CHARS)}) "
+        f"then {x} else {_folded_sql(x)} end"
     )
 
 
-def _screen_cases(x: str, outcome: Callable[[str, str], str]) -> str:
-    """``outcome(screen, value)`` for the cell ``x``, on the cell as it is or folded.
-
-    Three cases, cheapest first, because every cell of a free-text column takes one: ASCII
-    (``strlen``, bytes, equals ``length``, characters; nearly every cell) needs neither the fold
-    nor the mixed-script test; other text needs the fold only when it holds a hidden character
-    (translate() costs ~10 us a cell, a lambda naming the folded value once costs more than
-    folding it again, so the folded value is written out where it is used).
-    """
-    folded = _folded_sql(x)
+def _screen_hit_sql(v: str, x: str) -> str:
+    """SQL true when the screen value ``v`` (of the cell ``x``) holds contact details or a name
+    (or, for a cell outside ASCII, a word mixing scripts)."""
     return (
-        f"case when strlen({x}) = length({x}) then {outcome(_screen_sql(x, ascii_only=True), x)} "
-        f"when regexp_matches({x}, {lit(HIDDEN_CHARS)}) then "
-        f"{outcome(_screen_sql(folded), folded)} else {outcome(_screen_sql(x), x)} end"
+        f"((strlen({x}) <> length({x}) and regexp_matches({v}, {lit(MIXED_SCRIPT)})) "
+        f"or regexp_matches({v}, {lit(CONTACT_DETAILS)}) or (regexp_matches({v}, "
+        f"{lit(PERSON_NAME)}) and regexp_matches(regexp_replace({v}, {lit(NAMED_PLACE)}, ' ', "
+        f"'g'), {lit(PERSON_NAME)})))"
     )
 
 
 def screened_sql(x: str) -> str:
     """SQL true when a free-text value holds contact details, a person's name or a word mixing
     scripts (see above), judged with its hidden characters folded (:func:`normalised_text`)."""
-    return _screen_cases(x, lambda screen, _value: screen)
+    return _screen_hit_sql(f"({_screen_value_sql(x)})", x)
+
+
+# The load screens every free-text cell of a file in one statement (:func:`screen_flags_sql`)
+# and the typed columns read the result: DuckDB compiles a regular expression for each place it
+# is written in a query, and the name lists compile to about 12 ms each, so a screen written out
+# per field cost a landlord 0.2 s whatever its number of rows.
+SCREENED_COLUMNS = "__screened"
+
+
+def screen_flags_sql(frame: str, sources: list[str]) -> str:
+    """Select ``__file, __row, __screened`` (the source aliases whose cell :func:`screened_sql`
+    flags) for each row of ``frame`` with a flagged cell among ``sources``: one screen for all of
+    them (the cells in long form), so each pattern is compiled once per statement."""
+    keys = ", ".join(lit(s) for s in sources)
+    cells = ", ".join(ident(s) for s in sources)
+    return (
+        f"select __file, __row, list(k order by k) as {SCREENED_COLUMNS} from ("  # noqa: S608
+        f"select __file, __row, k, x, {_screen_value_sql('x')} as v from ("
+        f"select __file, __row, unnest([{keys}]) as k, unnest([{cells}]) as x from {frame})) "
+        f"where x is not null and {_screen_hit_sql('v', 'x')} group by __file, __row"
+    )
+
+
+def screened_flag_sql(source: str) -> str:
+    """SQL true when the row's cell ``source`` was flagged by :func:`screen_flags_sql`."""
+    return f"coalesce(list_contains({SCREENED_COLUMNS}, {lit(source)}), false)"
 
 
 def is_screened_text(plan: FieldPlan) -> bool:
@@ -259,15 +281,15 @@ def is_screened_text(plan: FieldPlan) -> bool:
     return (column.table, column.name) not in ALLOWED_CODES
 
 
-def screened_text_sql(x: str) -> str:
-    """SQL for a free-text field's value, or 'other' when :func:`screened_sql` is true.
+def screened_text_sql(x: str, flag: str | None = None) -> str:
+    """SQL for a free-text field's value, or 'other' when :func:`screened_sql` is true (``flag``:
+    the load's precomputed verdict, :func:`screened_flag_sql`).
 
     The value kept has its hidden characters folded (:func:`normalised_text`): a label never
     carries a no-break space or an invisible character into a document or a file name.
     """
-    return _screen_cases(
-        x, lambda screen, value: f"(case when {screen} then 'other' else {value} end)"
-    )
+    flag = flag or screened_sql(x)
+    return f"(case when {flag} then 'other' else {_screen_value_sql(x)} end)"
 
 
 def value_shape_sql(x: str) -> str:
@@ -516,7 +538,7 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     elif plan.pseudonymised:
         return pseudonymise_expr(x, trimmed=True), None
     else:
-        return screened_text_sql(x), None
+        return screened_text_sql(x, screened_flag_sql(plan.source)), None
     # Judged on the typed column afterwards (VALUE_SLOT), so the parse runs once per cell.
     failed = f"({x} is not null and {VALUE_SLOT} is null)"
     if blank_default is not None:

@@ -548,3 +548,22 @@ def test_a_long_row_with_more_cells_is_quarantined(tmp_path):
     assert rules == ws.LONG_EXPECTED | {5: {"wrong_cell_count"}}
     assert summary.reconciles
     assert "Smith" not in _all_text(con) and "Ann" not in _all_text(con)
+
+
+def test_the_screen_is_written_once_per_statement_whatever_the_number_of_fields():
+    """DuckDB compiles a pattern for each place a query writes it (the name lists about 12 ms
+    each): one screen for every free-text cell of a file, not one per field and case."""
+    from pipeline.sources.fields import NAMED_PLACE, PERSON_NAME, lit, screen_flags_sql
+
+    for sources in (["s1"], ["s1", "s4", "s7", "s9"]):
+        sql = screen_flags_sql("_frame", sources)
+        assert sql.count(lit(PERSON_NAME)) == 2  # the cheap test, then with places set aside
+        assert sql.count(lit(NAMED_PLACE)) == 1
+    con = duckdb.connect()
+    con.execute(
+        "create table _frame as select * from (values ('a', 1, 'Oak Court', 'Mrs Jean Hall'), "
+        "('a', 2, 'jean@example.org', null), ('a', 3, null, 'Stage 2 Review')) "
+        "t(__file, __row, s1, s4)"
+    )
+    flagged = con.execute(f"{screen_flags_sql('_frame', ['s1', 's4'])} order by 2").fetchall()
+    assert flagged == [("a", 1, ["s4"]), ("a", 2, ["s1"])]
