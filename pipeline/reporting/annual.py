@@ -28,15 +28,15 @@ from pipeline.reporting.blocks import (
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.labels import (
-    ACK_DEFINITION,
-    IN_TIME_DEFINITION,
     MEASURE_NAMES,
     RECEIVED_NAMES,
     ack_name,
     equality_name,
+    handling_definitions,
     in_sentence,
     in_time_name,
     label,
+    tsm_coverage_note,
 )
 from pipeline.reporting.precision import precision_sentence
 from pipeline.reporting.regime_blocks import REGIMES, has_both_regimes, regime_volume_blocks
@@ -48,7 +48,7 @@ from pipeline.reporting.sector import (
     sector_source,
     sector_year,
 )
-from pipeline.reporting.tables import data_table
+from pipeline.reporting.tables import data_table, with_separators
 from pipeline.reporting.trace import plain
 from pipeline.returns import reported_stock_types
 from pipeline.sources.fields import RULE_TEXT
@@ -720,7 +720,7 @@ def schemes(ctx: ReportContext) -> Section | None:
             "tbl-schemes",
             f"Figures by scheme, {y.label}",
             frame,
-            note=f"{ACK_DEFINITION} {IN_TIME_DEFINITION}",
+            note=handling_definitions(ctx.landlord.regimes),
         )
     )
     return section
@@ -742,8 +742,7 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
             "days. Day 0 is the day received.",
             "Refused complaints are excluded from every measure except the refusal counts; a "
             "collective complaint counts once; non-complaints never count.",
-            "Tenant satisfaction measures (CH01, CH02, TP09) cover English complaints and stock "
-            "only; Scottish complaints are reported through the ARC.",
+            tsm_coverage_note(ctx.landlord.regimes),
         ]
         + (
             [
@@ -773,7 +772,7 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
             "Rows read, loaded and quarantined, all input files"
             if ctx.published
             else "Rows read, loaded and quarantined per input file",
-            files,
+            with_separators(files, ["Rows read", "Loaded", "Quarantined"]),
         )
         if files.height
         else None,
@@ -786,7 +785,7 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
         data_table(
             "tbl-quarantine-rules",
             "Quarantined records by rule",
-            rules,
+            with_separators(rules, ["Records"]) if rules.height else rules,
             note="A row can hold more than one record (a complaint and its stages, each judged "
             "on its own), so the records here can outnumber the quarantined rows above.",
         )

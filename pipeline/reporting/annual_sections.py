@@ -23,9 +23,8 @@ from pipeline.reporting.blocks import (
 )
 from pipeline.reporting.committee import ARC_METRICS
 from pipeline.reporting.labels import (
-    ACK_DEFINITION,
-    IN_TIME_DEFINITION,
     ack_name,
+    handling_definitions,
     in_time_name,
     label,
 )
@@ -37,15 +36,24 @@ from pipeline.reporting.tables import data_table
 def timeliness(ctx: ReportContext) -> Section:
     section = Section("timeliness", "Timeliness")
     stock = ctx.headline_stock_type()
+    regimes = set(ctx.landlord.regimes)
+    both = {"eng", "sct"} <= regimes
+    if both:
+        limit = "the Code's extension limit (the SPSO's in Scotland)"
+    else:
+        limit = "the SPSO's extension limit" if "sct" in regimes else "the Code's extension limit"
     section.text(
-        "CH02, the Regulator's measure, counts tenants' complaints in England received in the year. "
-        "The all-answers figures count every answer sent in the year, judged two ways: against the "
-        "Code's extension limit (the SPSO's in Scotland) and against our own policy, which may "
-        "allow longer extensions. Those two count the same answers, so any difference between them "
-        "comes from extensions alone."
+        (
+            "CH02, the Regulator's measure, counts tenants' complaints in England received in the "
+            "year. "
+            if "eng" in regimes
+            else ""
+        )
+        + f"The all-answers figures count every answer sent in the year, judged two ways: against "
+        f"{limit} and against our own policy, which may allow longer extensions. Those two count "
+        "the same answers, so any difference between them comes from extensions alone."
     )
     m, y = ctx.measures, ctx.year
-    both = {"eng", "sct"} <= set(ctx.landlord.regimes)
     # A landlord in both countries sees each country against its own limits, never one mixed figure.
     places = [("regime", "eng"), ("regime", "sct")] if both else [("none", "all")]
     metrics = []
@@ -111,7 +119,7 @@ def timeliness(ctx: ReportContext) -> Section:
             m,
             metrics,
             ctx.years,
-            note=f"{ACK_DEFINITION} {IN_TIME_DEFINITION}",
+            note=handling_definitions(ctx.landlord.regimes),
         ),
         empty=f"Timeliness: {NOT_AVAILABLE}.",
     )

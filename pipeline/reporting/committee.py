@@ -36,10 +36,9 @@ from pipeline.reporting.blocks import (
 )
 from pipeline.reporting.data import Measures, query_frame, table_exists, year_to_date
 from pipeline.reporting.labels import (
-    ACK_DEFINITION,
-    IN_TIME_DEFINITION,
     ack_name,
     arc_name,
+    handling_definitions,
     in_time_name,
     label,
     shown_text,
@@ -289,7 +288,7 @@ def handling_section(
     columns.append(("Year to date", ytd_key(period)))
     section.text(
         f"{period.label}, the {period.kind} before and the year to date ({year.start:%-d %B %Y} to "
-        f"{period.end:%-d %B %Y}). {ACK_DEFINITION} {IN_TIME_DEFINITION} Year-to-date rates add "
+        f"{period.end:%-d %B %Y}). {handling_definitions(landlord.regimes)} Year-to-date rates add "
         "the periods' numerators and denominators."
     )
     stock = ReportContext(con, landlord, year, measures, False).headline_stock_type()

@@ -146,17 +146,72 @@ def equality_name(measure: str, stage: int) -> str:
     return f"Stage {stage}: {_EQUALITY_FIGURES[measure]}"
 
 
-IN_TIME_DEFINITION = (
-    "All answers: every stage 1 or stage 2 answer sent in the period, whatever the tenure or "
-    "country, judged against the Code's extension limit (the SPSO's in Scotland) or against our "
-    "own policy. CH02 is the Regulator's measure: tenants' complaints in England received in the "
-    "year, answered in time. The two count different complaints, so their figures differ."
-)
-ACK_DEFINITION = (
-    "Acknowledged in time: complaints acknowledged within the policy's limit (Code 6.2: 5 working "
-    "days; in Scotland the SPSO's 3 working days at stage 2); a missing acknowledgement is not in "
-    "time. Scotland's stage 1 has no acknowledgement step."
-)
+def in_time_definition(regimes) -> str:
+    """What the all-answers in-time figures count, in the words of the landlord's countries
+    (``regimes``: ``eng``, ``sct``): a landlord in England only reads nothing of the SPSO's."""
+    england, scotland = "eng" in regimes, "sct" in regimes
+    if england and scotland:
+        whom, limit = (
+            "whatever the tenure or country",
+            "the Code's extension limit (the SPSO's in Scotland)",
+        )
+    else:
+        whom = "whatever the tenure"
+        limit = "the SPSO's extension limit" if scotland else "the Code's extension limit"
+    text = (
+        f"All answers: every stage 1 or stage 2 answer sent in the period, {whom}, judged against "
+        f"{limit} or against our own policy."
+    )
+    if england:
+        text += (
+            " CH02 is the Regulator's measure: tenants' complaints in England received in the "
+            "year, answered in time. The two count different complaints, so their figures differ."
+        )
+    return text
+
+
+def ack_definition(regimes) -> str:
+    """What "acknowledged in time" counts, in the words of the landlord's countries."""
+    england, scotland = "eng" in regimes, "sct" in regimes
+    if england and scotland:
+        limit = "Code 6.2: 5 working days; in Scotland the SPSO's 3 working days at stage 2"
+    elif scotland:
+        limit = "the SPSO's 3 working days at stage 2"
+    else:
+        limit = "Code 6.2: 5 working days"
+    text = (
+        f"Acknowledged in time: complaints acknowledged within the policy's limit ({limit}); a "
+        "missing acknowledgement is not in time."
+    )
+    if scotland:
+        text += (
+            " Scotland's stage 1 has no acknowledgement step."
+            if england
+            else (" Stage 1 has no acknowledgement step.")
+        )
+    return text
+
+
+def tsm_coverage_note(regimes) -> str:
+    """Which complaints the Tenant Satisfaction Measures cover, for the landlord's countries."""
+    if "sct" not in regimes:
+        return (
+            "Tenant satisfaction measures (CH01, CH02, TP09) cover complaints and stock in England."
+        )
+    if "eng" not in regimes:
+        return (
+            "Complaints in Scotland are reported to the Scottish Housing Regulator through the "
+            "ARC; the Tenant Satisfaction Measures (CH01, CH02, TP09) cover England only."
+        )
+    return (
+        "Tenant satisfaction measures (CH01, CH02, TP09) cover English complaints and stock "
+        "only; Scottish complaints are reported through the ARC."
+    )
+
+
+def handling_definitions(regimes) -> str:
+    """The acknowledgement and all-answers definitions, as a table note gives them."""
+    return f"{ack_definition(regimes)} {in_time_definition(regimes)}"
 
 
 def money(display: str | None) -> str | None:

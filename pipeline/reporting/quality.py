@@ -162,7 +162,7 @@ def completeness_section(
 ) -> Section:
     """Share of loaded rows with a value, per mapped field."""
     from pipeline.reporting.blocks import Section
-    from pipeline.reporting.tables import data_table
+    from pipeline.reporting.tables import data_table, with_separators
 
     section = Section("dq-completeness", "Field completeness")
     frame = field_completeness(con, landlord_id, workspace)
@@ -179,10 +179,13 @@ def completeness_section(
             "tbl-dq-completeness",
             "Loaded rows with a value, per mapped field",
             # half up to 1 dp, as every rate the documents show (Polars rounds half to even)
-            frame.with_columns(
-                pl.col("Complete (%)")
-                .map_elements(display, return_dtype=pl.String)
-                .fill_null("[U]")
+            with_separators(
+                frame.with_columns(
+                    pl.col("Complete (%)")
+                    .map_elements(display, return_dtype=pl.String)
+                    .fill_null("[U]")
+                ),
+                ["Rows loaded", "With a value"],
             ),
             align_right=["Rows loaded", "With a value", "Complete (%)"],
         )
@@ -202,7 +205,7 @@ def quality_sections(
     # the document libraries load here, not when a returns-only run writes quarantine.csv
     from pipeline.reporting.annual import ingest_summary
     from pipeline.reporting.blocks import Section
-    from pipeline.reporting.tables import data_table
+    from pipeline.reporting.tables import data_table, with_separators
 
     summary = Section("dq-summary", "Summary")
     files = ingest_summary(con, landlord_id)
@@ -214,8 +217,8 @@ def quality_sections(
         )
         summary.bullets(
             [
-                f"{files.height} input files; {totals[0]} data rows read, {totals[1]} loaded and "
-                f"{totals[2]} quarantined.",
+                f"{files.height} input files; {totals[0]:,} data rows read, {totals[1]:,} loaded "
+                f"and {totals[2]:,} quarantined.",
                 "Every row is accounted for (rows read = loaded + quarantined in every file)."
                 if balanced
                 else "Warning: in at least one file rows read do not equal loaded + quarantined.",
@@ -224,7 +227,11 @@ def quality_sections(
             ]
         )
         summary.add_table(
-            data_table("tbl-dq-files", "Rows read, loaded and quarantined per file", files)
+            data_table(
+                "tbl-dq-files",
+                "Rows read, loaded and quarantined per file",
+                with_separators(files, ["Rows read", "Loaded", "Quarantined"]),
+            )
         )
     else:
         summary.note("No ingest ledger in the database: run the ingest step first.")

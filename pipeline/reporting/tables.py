@@ -64,6 +64,22 @@ def _gt(frame: pl.DataFrame, table_id: str, right: list[str], note: str | None) 
     return table
 
 
+def count_text(value) -> str | None:
+    """A count as a reader reads it: ``1714`` -> ``1,714``; text (``<5``, ``[c]``) as it is."""
+    if value is None:
+        return None
+    text = str(value)
+    return f"{int(text):,}" if text.isdigit() else text
+
+
+def with_separators(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """``frame`` with the count ``columns`` as display text with thousands separators (row
+    numbers and years are not counts: leave them out)."""
+    return frame.with_columns(
+        pl.col(column).map_elements(count_text, return_dtype=pl.String) for column in columns
+    )
+
+
 def data_table(
     table_id: str,
     caption: str,

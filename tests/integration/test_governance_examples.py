@@ -333,3 +333,29 @@ def test_command_line_writes_the_councils_monthly_pack_and_the_group_report(tmp_
     bad = complaints("run", "--all-examples", "--period", "2026-13", "--output", str(output))
     assert bad.returncode != 0
     assert "--period '2026-13' is neither a month (months are 01 to 12)" in bad.stderr
+
+
+def _visible_text(page: str) -> str:
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.mark.parametrize(
+    ("name", "scottish"), [("council_housing", False), ("housing21", False), ("homes_plus", True)]
+)
+def test_definitions_speak_only_of_the_landlords_own_countries(
+    warehouses, tmp_path, name, scottish
+):
+    """An England-only landlord's documents define their figures without the SPSO's limits,
+    Scotland's stages or the ARC; a landlord in both countries has both."""
+    con, landlord = open_example(warehouses, name)
+    pages = render.render_annual_report(
+        con, landlord, "2025-26", tmp_path / "annual", pdf=False, self_assessment=None
+    )
+    period = "2026-03" if landlord.schedules.committee == "monthly" else "2025-26-Q4"
+    pack = render.render_committee_pack(con, landlord, period, tmp_path / "pack", pdf=False)
+    for document in (pages["html"], pack["html"]):
+        text = _visible_text(document.read_text(encoding="utf-8"))
+        assert "Acknowledged in time: complaints acknowledged within" in text
+        for words in ("SPSO", "Scotland", "Scottish", "ARC"):
+            assert (re.search(rf"\b{words}\b", text) is not None) is scottish, (document, words)

@@ -99,14 +99,14 @@ def test_the_report_shows_impact_and_completeness(loaded, tmp_path):
 
 
 def test_completeness_is_rounded_half_up_and_none_loaded_is_u(monkeypatch):
-    """1 of 16 rows is 6.25%: the report shows 6.3 (half up, as every rate), never Polars' or
-    Python's half-to-even 6.2; a table with no rows loaded has no share: [U]."""
+    """A share of 6.25% shows as 6.3 (half up, as every rate), never Polars' or Python's
+    half-to-even 6.2; a table with no rows loaded has no share: [U]; counts have separators."""
     import polars as pl
 
     from pipeline.reporting import quality
 
     frame = pl.DataFrame(
-        [["Complaint stage 2", "Outcome", "S2 Outcome", 16, 1, 6.25],
+        [["Complaint stage 2", "Outcome", "S2 Outcome", 1716, 1, 6.25],
          ["Complaint stage 2", "Handler ref", "S2 Officer", 0, 0, None]],
         schema=["Level", "Field", "Source column", "Rows loaded", "With a value", "Complete (%)"],
         orient="row",
@@ -115,3 +115,7 @@ def test_completeness_is_rounded_half_up_and_none_loaded_is_u(monkeypatch):
     table = quality.completeness_section(None, "x", WORKSPACE).blocks[-1].table.html
     cells = re.findall(r'headers="tbl-dq-completeness-Complete[^"]*"[^>]*>([^<]*)<', table)
     assert cells == ["6.3", "[U]"]
+    loaded_cells = re.findall(
+        r'headers="tbl-dq-completeness-Rows-loaded[^"]*"[^>]*>([^<]*)<', table
+    )
+    assert loaded_cells == ["1,716", "0"]
