@@ -441,7 +441,12 @@ def render_data_quality(
         "data_quality",
         title="Data-quality report",
         landlord=landlord,
-        period_label="Latest load",
+        # every year the exports hold, as loaded last, not the year of the folder it is in
+        period_label=(
+            f"Latest load, data cut {landlord.data_cut_date:%-d %B %Y}"
+            if landlord.data_cut_date is not None
+            else "Latest load"
+        ),
         sections=[
             *quality_sections(
                 con, landlord.landlord_id, quarantine, workspace if workspace.is_dir() else None

@@ -96,6 +96,8 @@ def test_the_report_shows_impact_and_completeness(loaded, tmp_path):
     assert 'id="dq-impact"' in page and 'id="dq-completeness"' in page
     assert re.search(r"stage 1 complaints? received in 20\d\d-\d\d (was|were) quarantined", page)
     assert "tbl-dq-completeness" in page
+    # every year of the exports, as loaded last: titled by the load and its data cut
+    assert f"Latest load, data cut {landlord.data_cut_date:%-d %B %Y}" in page
 
 
 def test_completeness_is_rounded_half_up_and_none_loaded_is_u(monkeypatch):
