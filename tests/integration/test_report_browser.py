@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
@@ -205,6 +206,12 @@ def test_document_in_chromium(rendered, browser_page, document):
                     f".plotly-graph-div svg :is({CHART_GRAPHICS}):not([aria-hidden='true'])"
                 ).count()
                 == 0
+            )
+            # The data table's link names its chart (one section may hold two charts): the
+            # visible words first (WCAG 2.5.3), then the chart's title.
+            title = " ".join(chart.locator(".chart-title").inner_text().split())
+            expect(chart.locator(".chart-data-link a")).to_have_accessible_name(
+                f"Data table for this chart {title}"
             )
             target = chart.locator(".chart-data-link a").get_attribute("href")
             appendix = 'section[aria-labelledby="chart-data"]'
