@@ -254,6 +254,8 @@ def _layout(y_title: str, percent: bool, **extra) -> dict:
 # screen readers announce as "graphic"). Once drawn, and after every redraw, the shapes are hidden
 # from assistive technology; the chart's text stays, so the PDF keeps one Figure, with its /Alt.
 # ``data-graphics-hidden`` tells the printer (wait_for_charts) that the chart is ready.
+# The label Plotly shows where the pointer rests covers part of the chart: Escape dismisses it
+# without moving the pointer (WCAG 1.4.13 content on hover).
 CHART_GRAPHICS = "path, rect, line, circle, ellipse, polygon, polyline, image"
 _HIDE_GRAPHICS_JS = (
     "var gd = document.getElementById('{plot_id}');"
@@ -262,6 +264,8 @@ _HIDE_GRAPHICS_JS = (
     ".forEach(function (el) { el.setAttribute('aria-hidden', 'true'); });"
     "gd.setAttribute('data-graphics-hidden', 'true'); };"
     "hide(); gd.on('plotly_afterplot', hide);"
+    "document.addEventListener('keydown', function (event) {"
+    "if (event.key === 'Escape') { Plotly.Fx.unhover(gd); } });"
 )
 
 

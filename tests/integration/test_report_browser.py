@@ -214,6 +214,13 @@ def test_document_in_chromium(rendered, browser_page, document):
                 f"Data table for this chart {title}"
             )
             target = chart.locator(".chart-data-link a").get_attribute("href")
+            if index == 0:  # WCAG 1.4.13: Escape dismisses the label shown on hover
+                chart.locator(".point").first.hover(force=True)
+                hover = chart.locator(".hoverlayer .hovertext")
+                expect(hover).not_to_have_count(0)
+                page.keyboard.press("Escape")
+                expect(hover).to_have_count(0)
+                page.mouse.move(0, 0)
             appendix = 'section[aria-labelledby="chart-data"]'
             assert page.locator(f"{appendix} {target} table caption").count() == 1
         ARTIFACTS.mkdir(exist_ok=True)

@@ -58,3 +58,11 @@ def test_every_shape_plotly_draws_is_in_the_hidden_list():
     # Text (axis labels, values on the bars) is not a graphic: it stays, inside the chart's
     # Figure, so the tagged PDF keeps the Figure and its alternative text.
     assert "text" not in CHART_GRAPHICS and "tspan" not in CHART_GRAPHICS
+
+
+def test_escape_dismisses_the_label_shown_on_hover():
+    """WCAG 1.4.13: the label Plotly shows under the pointer can be dismissed without moving it."""
+    for chart in _charts():
+        drawn = str(chart.html).split(").then(function(){", 1)[1]
+        assert "document.addEventListener('keydown'" in drawn
+        assert "event.key === 'Escape') { Plotly.Fx.unhover(gd); }" in drawn
