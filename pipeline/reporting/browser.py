@@ -113,11 +113,15 @@ def chromium_page(viewport_width: int = 1200, viewport_height: int = 900) -> Ite
 
 
 def wait_for_charts(page: Page, timeout_ms: int = 15_000) -> None:
-    """Wait until web fonts are ready and every Plotly chart on the page has drawn its SVG."""
+    """Wait until web fonts are ready and every Plotly chart on the page has drawn its SVG and
+    hidden its shapes from assistive technology (``data-graphics-hidden``, see
+    :data:`pipeline.reporting.charts.CHART_GRAPHICS`): printed before that, the PDF would tag each
+    shape as a Figure without alternative text."""
     page.wait_for_function(
         """() => document.readyState === 'complete' &&
             [...document.querySelectorAll('.plotly-graph-div')]
-                .every(div => div.querySelector('.main-svg') !== null)""",
+                .every(div => div.querySelector('.main-svg') !== null &&
+                              div.getAttribute('data-graphics-hidden') === 'true')""",
         timeout=timeout_ms,
     )
     page.evaluate("() => document.fonts.ready.then(() => true)")

@@ -247,6 +247,28 @@ def _layout(y_title: str, percent: bool, **extra) -> dict:
     return layout
 
 
+# The chart's drawing is decoration inside its text alternative (the ``role="img"`` container with
+# the title, summary and shape as its label, the values in the data table). Chromium exposes each
+# SVG shape Plotly draws (bars, axis lines, markers) as a graphic of its own, and its tagged PDF
+# prints every one as a Figure with no /Alt (some 10 per chart, which PDF/UA checkers fail and
+# screen readers announce as "graphic"). Once drawn, and after every redraw, the shapes are hidden
+# from assistive technology; the chart's text stays, so the PDF keeps one Figure, with its /Alt.
+# ``data-graphics-hidden`` tells the printer (wait_for_charts) that the chart is ready.
+# The label Plotly shows where the pointer rests covers part of the chart: Escape dismisses it
+# without moving the pointer (WCAG 1.4.13 content on hover).
+CHART_GRAPHICS = "path, rect, line, circle, ellipse, polygon, polyline, image"
+_HIDE_GRAPHICS_JS = (
+    "var gd = document.getElementById('{plot_id}');"
+    "var hide = function () {"
+    f"gd.querySelectorAll('svg :is({CHART_GRAPHICS})')"
+    ".forEach(function (el) { el.setAttribute('aria-hidden', 'true'); });"
+    "gd.setAttribute('data-graphics-hidden', 'true'); };"
+    "hide(); gd.on('plotly_afterplot', hide);"
+    "document.addEventListener('keydown', function (event) {"
+    "if (event.key === 'Escape') { Plotly.Fx.unhover(gd); } });"
+)
+
+
 def _fragment(figure: dict, chart_id: str) -> Markup:
     html_text = pio.to_html(
         figure,
@@ -256,6 +278,7 @@ def _fragment(figure: dict, chart_id: str) -> Markup:
         validate=False,
         # No mode bar: its icon buttons are noise in print and for screen readers.
         config={"displayModeBar": False, "responsive": False, "staticPlot": False},
+        post_script=_HIDE_GRAPHICS_JS,
     )
     return Markup(html_text)
 

@@ -12,12 +12,15 @@ import os
 import re
 import resource
 import time
+from html import unescape
 from pathlib import Path
 
 import duckdb
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from pipeline.config import ComplaintsContact, load_landlord
 from pipeline.ingest import ingest_workspace
@@ -32,7 +35,7 @@ from pipeline.reporting.browser import (
     overflowing_elements,
     wait_for_charts,
 )
-from pipeline.reporting.charts import PLOTLY_FILE
+from pipeline.reporting.charts import CHART_GRAPHICS, PLOTLY_FILE
 from pipeline.reporting.pdf import PdfPrinter
 from pipeline.reporting.sample import build_sample_database
 from pipeline.self_assessment.build import load_document
@@ -194,7 +197,30 @@ def test_document_in_chromium(rendered, browser_page, document):
             assert "bar" in (label := chart.locator(".chart-plot").get_attribute("aria-label")) or (
                 " from " in label
             )
+            # The drawing's shapes are hidden from assistive technology (the label speaks for
+            # the chart); none is left as an unnamed graphic inside the image.
+            shapes = chart.locator(f".plotly-graph-div svg :is({CHART_GRAPHICS})")
+            assert shapes.count() > 0
+            assert (
+                chart.locator(
+                    f".plotly-graph-div svg :is({CHART_GRAPHICS}):not([aria-hidden='true'])"
+                ).count()
+                == 0
+            )
+            # The data table's link names its chart (one section may hold two charts): the
+            # visible words first (WCAG 2.5.3), then the chart's title.
+            title = " ".join(chart.locator(".chart-title").inner_text().split())
+            expect(chart.locator(".chart-data-link a")).to_have_accessible_name(
+                f"Data table for this chart {title}"
+            )
             target = chart.locator(".chart-data-link a").get_attribute("href")
+            if index == 0:  # WCAG 1.4.13: Escape dismisses the label shown on hover
+                chart.locator(".point").first.hover(force=True)
+                hover = chart.locator(".hoverlayer .hovertext")
+                expect(hover).not_to_have_count(0)
+                page.keyboard.press("Escape")
+                expect(hover).to_have_count(0)
+                page.mouse.move(0, 0)
             appendix = 'section[aria-labelledby="chart-data"]'
             assert page.locator(f"{appendix} {target} table caption").count() == 1
         ARTIFACTS.mkdir(exist_ok=True)
@@ -348,6 +374,55 @@ def test_pdf_appendix_carries_the_chart_data(rendered):
     assert cells
     for cell in cells:
         assert cell.replace("&amp;", "&").replace("&lt;", "<") in appendix_text, cell
+
+
+def _structure(reader: PdfReader) -> list[tuple[str, str | None]]:
+    """Every structure element of a tagged PDF in reading order: (tag, its /Alt or None)."""
+    found: list[tuple[str, str | None]] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid)
+            return
+        if not isinstance(node, DictionaryObject):
+            return  # marked content (a number) or a reference to an annotation
+        if "/S" in node:
+            alt = node.get("/Alt")
+            found.append((str(node["/S"]), None if alt is None else str(alt)))
+        if "/K" in node:
+            walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_pdf_is_tagged_with_language_title_and_alt_text_for_each_chart(rendered, document):
+    """PDF/UA basics: tagged, marked, in the document's language, titled (the viewer shows the
+    title, not the file name), and each chart one Figure whose /Alt is the chart's text
+    alternative, with no Figure left without one (Chromium tagged each Plotly shape a Figure)."""
+    _, _, paths, _ = rendered
+    html_text = paths[document]["html"].read_text(encoding="utf-8")
+    reader = PdfReader(paths[document]["pdf"])
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == re.search(r'<html lang="([^"]+)"', html_text).group(1)
+    title = unescape(re.search(r"<title>(.*?)</title>", html_text, flags=re.S).group(1))
+    assert reader.metadata.title == title
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    labels = [
+        unescape(label)
+        for label in re.findall(
+            r'<div class="chart-plot" role="img" aria-label="([^"]*)"', html_text
+        )
+    ]
+    assert len(labels) == html_text.count('<figure class="chart"')
+    figures = [alt for tag, alt in _structure(reader) if tag == "/Figure"]
+    assert None not in figures, f"{figures.count(None)} Figure(s) without /Alt"
+    assert [" ".join(alt.split()) for alt in figures] == [" ".join(x.split()) for x in labels]
 
 
 _TEXT_CACHE: dict[Path, list[str]] = {}

@@ -651,6 +651,10 @@ def test_html_has_every_provision_once_escapes_markup_and_flags(con):
     row_6_2 = re.search(r'<tr id="p-6\.2" class="(\w+)"', html).group(1)
     assert (row_6_3, row_6_2) == ("contradicted", "yes")
     assert "The data contradicts 1 &ldquo;Yes&rdquo; answer" in html
+    # The contradictions are part of the document, not news: no live region (role="alert")
+    # that a screen reader would read out, interrupting, as the page loads.
+    assert 'role="alert"' not in html and "aria-live" not in html
+    assert '<div class="alert">\n    <h3 id="contradictions">' in html
     # Every table has a name for assistive technology: a caption, or the heading of its section.
     ids = set(re.findall(r'<h2 id="([^"]+)"', html))
     for table in re.findall(r"<table\b[^>]*>\s*(?:<caption)?", html):
