@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.cli import main as complaints
 from pipeline.rsh import editions
+from pipeline.rsh.workbook import cell, sheet_year
 from tests.fixtures.rsh.editions import COMMITTED, _source, source_available
 
 pytestmark = pytest.mark.skipif(
@@ -529,3 +530,42 @@ def test_a_second_year_sits_beside_the_first_and_the_same_year_again_replaces_it
         assert editions.sector_year_for("2023-24") is None  # never a later one
     finally:
         editions.clear_cache()
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules, without a workbook
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("TSM27_Management_Info", "2026-27"),
+        ("Management_Info_TSM25", "2024-25"),
+        ("LCRA Perception 2025-26", "2025-26"),
+        ("LCRA 2025/26", "2025-26"),
+        ("LCRA 2025-2026", "2025-26"),
+        ("Data Dictionary", None),
+        ("Cover 2025", None),  # a bare year says nothing about which reporting year
+        ("LCRA 2025-27", None),
+    ],
+)
+def test_the_year_a_sheet_name_carries(name, year):
+    assert sheet_year(name) == year
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("1,234", 1234),
+        (" 7 ", 7),
+        ("12.5%", 12.5),
+        ("70.0", 70),
+        ("[x]", "[X]"),
+        ("x", "x"),  # unknown text is kept; the extract stops on it where a number belongs
+        ("5,000-40,000", "5,000-40,000"),
+        (None, ""),
+    ],
+)
+def test_a_cell_is_read_as_it_shows(value, read):
+    assert cell(value) == read
