@@ -31,6 +31,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         print(
             f"  Data Dictionary rows with datapoint and question reference swapped back: {swapped}"
         )
+    for measure, how in meta.get("rescaled", {}).items():
+        print(
+            f"  {measure} published on another scale, read times {how['factor']}: {how['evidence']}"
+        )
     whole = sorted(
         f"{measure} {stock}"
         for measure, stocks in meta["published_decimals"].items()

@@ -38,6 +38,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from pipeline.periods import ReportingYear
 from pipeline.rounding import round_half_up
 from pipeline.rsh.fields import (
@@ -53,6 +55,7 @@ from pipeline.rsh.fields import (
 )
 from pipeline.rsh.workbook import (
     DICTIONARY_COLUMNS,
+    MARKERS,
     Dictionary,
     Sheet,
     WorkbookError,
@@ -63,6 +66,7 @@ from pipeline.rsh.workbook import (
     heading_key,
     landlord_column,
     load_sheets,
+    parse_year,
     read_dictionary,
     release_note,
     sheet_for_table,
@@ -149,7 +153,51 @@ def _field_columns(
 
 
 def _data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
-    return [r for r in sheet.data if code_col < len(r) and clean(r[code_col])]
+    return [r for _, r in _numbered_rows(sheet, code_col)]
+
+
+def _numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
+    """(spreadsheet row number, row) of each landlord row: those with a landlord code."""
+    first = sheet.header_index + 2
+    return [
+        (first + i, r) for i, r in enumerate(sheet.data) if code_col < len(r) and clean(r[code_col])
+    ]
+
+
+def _checked_value(sheet: Sheet, number: int, row: tuple, index: int | None) -> object:
+    """A field's cell (:func:`cell`); text that is neither a number nor an RSH marker stops."""
+    value = _value(row, index)
+    if isinstance(value, str) and value and value not in MARKERS:
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): '{value}' is neither a number nor one of the RSH's markers "
+            f"{' '.join(MARKERS)}; if the edition uses it as a marker, find in its notes what it "
+            "means and replace it with that marker in a copy of the workbook (or teach "
+            "pipeline/rsh/workbook.py MARKERS), then add the copy"
+        )
+    return value
+
+
+def _unique_rows(sheet: Sheet, code_col: int, record: callable) -> list[tuple[int, tuple, dict]]:
+    """(row number, row, record) per landlord; a landlord listed twice with the same figures is
+    read once, with different figures it stops the extract (which row is right is not known)."""
+    out: dict[str, tuple[int, tuple, dict]] = {}
+    for number, row in _numbered_rows(sheet, code_col):
+        code = clean(row[code_col])
+        values = record(number, row)
+        if code in out:
+            first, _, earlier = out[code]
+            if earlier != values:
+                differ = sorted(k for k in values if values[k] != earlier.get(k))
+                raise WorkbookError(
+                    f"'{sheet.name}': landlord {code} is listed twice, in rows {first} and "
+                    f"{number}, with different figures ({', '.join(differ[:4])}); delete the wrong "
+                    "row in a copy of the workbook (the RSH's notes or a later version of the "
+                    "workbook may say which), then add the copy"
+                )
+            continue
+        out[code] = (number, row, values)
+    return list(out.values())
 
 
 def _value(row: tuple, index: int | None) -> object:
@@ -216,36 +264,47 @@ class _Extract:
 
     def __init__(self, path: Path, year: str | None) -> None:
         self.path = Path(path)
+        given = parse_year(year) if year is not None else None  # before reading the workbook
         self.sheets = load_sheets(self.path)
         self.dictionary: Dictionary = read_dictionary(self.sheets)
         for family in (MI_FAMILY, TP09_FAMILY):
             validate_references(self.dictionary, family)
         found_year = year_of_sheets([s.name for s in self.sheets] + self.dictionary.tables())
-        if year is None and found_year is None:
+        if given is None and found_year is None:
             raise WorkbookError(
                 f"{self.path.name}: the reporting year is not in the sheet names; give --year"
             )
-        self.year = ReportingYear.parse(year or found_year).key
+        self.year = given or found_year
         if found_year is not None and found_year != self.year:
             raise WorkbookError(
-                f"{self.path.name}: its sheets are for {found_year} (TSM{found_year[-2:]}_...), "
-                f"not {self.year}; check the workbook or --year"
+                f"{self.path.name}: its sheets are for {found_year} (TSM{found_year[-2:]}_... or "
+                f"{found_year} in the sheet names), not {self.year}; check the workbook or --year"
             )
         self.edition: dict = {"year": self.year, "label": ReportingYear.parse(self.year).label}
         self.markers: Counter = Counter()
         self.notes_marker: str | None = None
+        self.table_sheets: dict[str, str] = {}  # dictionary table -> the sheet holding it
 
     # -- tables ---------------------------------------------------------------------------------
 
     def _table_sheet(self, table: str) -> Sheet:
         entries = [e for e in self.dictionary.entries if e["table"] == table]
-        sheet = sheet_for_table(
-            [s for s in self.sheets if s is not self.dictionary.sheet],
-            table,
-            [e["column_heading"] for e in entries],
+        taken = {name for t, name in self.table_sheets.items() if t != table}
+        sheet = (
+            sheet_for_table(  # a sheet holds one table: another table's sheet is not a candidate
+                [s for s in self.sheets if s is not self.dictionary.sheet and s.name not in taken],
+                table,
+                [e["column_heading"] for e in entries],
+            )
         )
         if sheet is None:
-            raise WorkbookError(f"no sheet holds the Data Dictionary's table '{table}'")
+            raise WorkbookError(
+                f"no sheet holds the Data Dictionary's table '{table}': no sheet has that name or "
+                f"a header with most of its column headings (sheets: "
+                f"{', '.join(s.name for s in self.sheets)}); check that the workbook is the "
+                "RSH's complete full-data file"
+            )
+        self.table_sheets[table] = sheet.name
         sheet.header_index = find_landlord_header(sheet, min_filled=4)
         if sheet.header_index is None:
             raise WorkbookError(f"'{sheet.name}': no header row with 'Landlord code' found")
@@ -285,12 +344,19 @@ class _Extract:
             bases.setdefault(base, set()).add(suffix)
         fields = ordered_bases(set(bases), MI_FIELDS)
         rows, landlords = [], {}
-        for row in _data_rows(sheet, code_col):
+
+        def values(number: int, row: tuple) -> dict[str, object]:
+            return {
+                code: _checked_value(sheet, number, row, index)
+                for code, index in columns.by_code.items()
+            }
+
+        for _, row, found in _unique_rows(sheet, code_col, values):
             landlord = _landlord(row, header)
             for suffix, stock in STOCK_TYPE.items():
                 record = {"landlord_code": landlord["landlord_code"], "stock_type": stock}
                 for base in fields:
-                    record[base] = _value(row, columns.by_code.get(f"{base}_{suffix}"))
+                    record[base] = found.get(f"{base}_{suffix}", "")
                 rows.append(record)
                 self._count_markers(
                     [record[b] for b in fields if "Numerator" in b or "Denominator" in b]
@@ -300,7 +366,7 @@ class _Extract:
                 ("LCHO", "units_lcho"),
                 ("COMB", "units_comb"),
             ):
-                landlord[name] = _value(row, columns.by_code.get(f"CH01_1_Denominator_{suffix}"))
+                landlord[name] = found.get(f"CH01_1_Denominator_{suffix}", "")
             landlords[landlord["landlord_code"]] = landlord
         self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
         self.edition["sheets"] = {
@@ -342,17 +408,31 @@ class _Extract:
             population = next(
                 (i for i, k in enumerate(keys) if k.startswith("relevant tenant population")), None
             )
-            for row in _data_rows(sheet, landlord_column(header, "code")):
+
+            def values(
+                number: int, row: tuple, sheet=sheet, columns=columns, population=population
+            ):
+                found = {
+                    code: _checked_value(sheet, number, row, index)
+                    for code, index in columns.by_code.items()
+                }
+                found["relevant_population"] = (
+                    _checked_value(sheet, number, row, population) if population is not None else ""
+                )
+                return found
+
+            code_col = landlord_column(header, "code")
+            for _, row, found in _unique_rows(sheet, code_col, values):
                 landlord = _landlord(row, header)
                 code = landlord["landlord_code"]
                 cover.setdefault(code, set()).add(STOCK_TYPE[suffix])
                 record = {
                     "landlord_code": code,
                     "stock_type": STOCK_TYPE[suffix],
-                    "relevant_population": _value(row, population),
+                    "relevant_population": found["relevant_population"],
                 }
                 for base in fields:
-                    record[base] = _value(row, columns.by_code.get(f"TP09_{base}_{suffix}"))
+                    record[base] = found.get(f"TP09_{base}_{suffix}", "")
                 rows.append(record)
                 self._count_markers([record[b] for b in fields if b not in ("Satisfied_Calc",)])
                 if code not in landlords:  # perception data but no management information row
@@ -401,43 +481,38 @@ class _Extract:
     def checks(self, mi_fields: list[str], mi: list[dict], tp_fields: list[str], tp: list[dict]):
         decimals: dict[str, dict[str, int]] = {}
         checks: dict[str, dict] = {}
-        for measure in ("CH01_1", "CH01_2", "CH02_1", "CH02_2"):
-            value = f"{measure}_Calculated_Value"
-            if value not in mi_fields:
-                continue
-            for stock in STOCK_TYPE.values():
-                rows = [r for r in mi if r["stock_type"] == stock]
-                places = _decimals([r[value] for r in rows])
-                decimals.setdefault(measure, {})[stock] = places
-                pairs = []
-                for r in rows:
-                    num = _number(r.get(f"{measure}_Numerator"))
-                    den = _number(r.get(f"{measure}_Denominator"))
-                    recomputed = num / den * SCALE[measure[:4]] if num is not None and den else None
-                    pairs.append((_number(r[value]), recomputed))
-                checks[f"{measure}_{stock}"] = _check(
-                    f"management information {measure} ({stock})", pairs, places
-                )
+        self.edition["rescaled"] = {}
+
+        def ch_expected(r: dict, measure: str) -> float | None:
+            num = _number(r.get(f"{measure}_Numerator"))
+            den = _number(r.get(f"{measure}_Denominator"))
+            return num / den * SCALE[measure[:4]] if num is not None and den else None
+
+        answers = [a for a in ("VS", "FS", "NSD", "FD", "VD") if a in tp_fields]
+
+        def tp_expected(r: dict, _: str) -> float | None:
+            counts = [_number(r[a]) for a in answers]
+            total = sum(c for c in counts if c is not None)
+            ok = len(answers) == 5 and None not in counts and total > 0
+            return (counts[0] + counts[1]) / total * 100 if ok else None
+
+        measures = [
+            (m, f"{m}_Calculated_Value", mi, ch_expected, "management information")
+            for m in ("CH01_1", "CH01_2", "CH02_1", "CH02_2")
+            if f"{m}_Calculated_Value" in mi_fields
+        ]
         if "Satisfied_Calc" in tp_fields:
-            answers = [a for a in ("VS", "FS", "NSD", "FD", "VD") if a in tp_fields]
+            measures.append(("TP09", "Satisfied_Calc", tp, tp_expected, "perception"))
+        for measure, value, table, expected, kind in measures:
+            self._rescale(measure, value, table, [expected(r, measure) for r in table])
             for stock in STOCK_TYPE.values():
-                rows = [r for r in tp if r["stock_type"] == stock]
+                rows = [r for r in table if r["stock_type"] == stock]
                 if not rows:
                     continue
-                places = _decimals([r["Satisfied_Calc"] for r in rows])
-                decimals.setdefault("TP09", {})[stock] = places
-                pairs = []
-                for r in rows:
-                    counts = [_number(r[a]) for a in answers]
-                    total = sum(c for c in counts if c is not None)
-                    ok = len(answers) == 5 and None not in counts and total > 0
-                    pairs.append(
-                        (
-                            _number(r["Satisfied_Calc"]),
-                            (counts[0] + counts[1]) / total * 100 if ok else None,
-                        )
-                    )
-                checks[f"TP09_{stock}"] = _check(f"perception TP09 ({stock})", pairs, places)
+                places = _decimals([r[value] for r in rows])
+                decimals.setdefault(measure, {})[stock] = places
+                pairs = [(_number(r[value]), expected(r, measure)) for r in rows]
+                checks[f"{measure}_{stock}"] = _check(f"{kind} {measure} ({stock})", pairs, places)
         facts = {}
         for stage in (1, 2):
             same = [
@@ -469,6 +544,35 @@ class _Extract:
                 }
         return decimals, checks, facts
 
+    def _rescale(self, measure: str, value: str, rows: list[dict], expected: list) -> None:
+        """Put a measure published on another scale (a percentage stored as the fraction 0.702,
+        a rate per 1,000 as one per home) on the product's, when its own numerators and
+        denominators say so: nearly every published value times 100 (or 1,000) is the value
+        they give, and fewer are as printed. Recorded in ``edition.json`` ``rescaled``."""
+        pairs = [
+            (p, e)
+            for p, e in zip((_number(r[value]) for r in rows), expected, strict=True)
+            if p is not None and e is not None
+        ]
+
+        def agree(factor: float) -> int:
+            return sum(1 for p, e in pairs if abs(p * factor - e) <= 0.5 + 1e-9)
+
+        as_printed = agree(1)
+        for factor in (100, 1000):
+            fits = agree(factor)
+            if fits > as_printed and fits >= (1 - MAX_MISMATCH_SHARE) * len(pairs):
+                for r in rows:
+                    number = _number(r[value])
+                    if number is not None:
+                        r[value] = cell(round(number * factor, 10))
+                self.edition["rescaled"][measure] = {
+                    "factor": factor,
+                    "evidence": f"{fits} of {len(pairs)} published values times {factor} follow "
+                    f"from their counts, {as_printed} as printed",
+                }
+                return
+
     # -- the whole extract ------------------------------------------------------------------------
 
     def run(self) -> dict[str, bytes]:
@@ -476,6 +580,8 @@ class _Extract:
         tp_fields, tp_rows, cover = self.perception(landlords)
         excluded = self.excluded()
         decimals, checks, facts = self.checks(mi_fields, mi_rows, tp_fields, tp_rows)
+        if not self.edition["rescaled"]:  # recorded only for an edition that needed it
+            del self.edition["rescaled"]
 
         mi_codes = {r["landlord_code"] for r in mi_rows}
         landlord_rows = []

@@ -31,7 +31,6 @@ import openpyxl
 MARKERS = ("[X]", "[U]", "[Z]", "[E]", "[S]")
 DATAPOINT = re.compile(r"^DP_TSM[A-Z]*\d+")
 QUESTION_REF = re.compile(r"^Q\d+[A-Za-z]?(?:L\d+C\d+)?$")
-SHEET_YEAR = re.compile(r"^TSM(\d{2})[ _]", re.IGNORECASE)
 
 
 class WorkbookError(ValueError):
@@ -57,12 +56,25 @@ def heading_key(text: object) -> str:
     return re.sub(r"\s+", " ", value).strip().lower()
 
 
+# A number stored as text: "1,234", " 7 ", "12.5%" (a percentage as printed: 12.5).
+_NUMBER_TEXT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[-+]?\.\d+%?$")
+
+
 def cell(value: object) -> object:
-    """A cell as the extract writes it: numbers stay numbers (whole floats as int), None -> ''."""
+    """A cell as the extract writes it: numbers stay numbers (whole floats as int), None -> ''.
+
+    A number stored as text is read as the number it shows (``"1,234"`` -> 1234, ``" 7 "`` -> 7,
+    ``"12.5%"`` -> 12.5, the product's percentage scale); a marker in another case is the RSH's
+    (``"[x]"`` -> ``"[X]"``). Any other text is kept as written (the extract then stops on it
+    where a number or a marker belongs).
+    """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        text = clean(value)
+        if _NUMBER_TEXT.match(text):
+            return cell(float(text.rstrip("%").replace(",", "")))
+        return text.upper() if text.upper() in MARKERS else text
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -250,8 +262,7 @@ def read_dictionary(sheets: list[Sheet]) -> Dictionary:
     table_col = _column_by_heading(keys, r"^table\b|\bsheet\b|\btab\b", used)
     if table_col is None:  # the column whose values start like the data sheets' names
         year_like = [
-            sum(1 for r in rows if c < len(r) and SHEET_YEAR.match(clean(r[c])))
-            for c in range(width)
+            sum(1 for r in rows if c < len(r) and sheet_year(clean(r[c]))) for c in range(width)
         ]
         table_col = max(range(width), key=lambda c: year_like[c]) if max(year_like) else None
     if table_col is None:
@@ -346,13 +357,57 @@ def sheet_for_table(sheets: list[Sheet], table: str, headings: list[str]) -> She
     return best[1] if best[0] >= 0.5 else None
 
 
+# The year a sheet name carries: ``TSM25_...`` or ``..._TSM25`` (the year ending March 2025), or
+# the reporting year in words, ``... 2024-25``, ``... 2024/25``, ``... 2024-2025``.
+_TSM_YEAR = re.compile(r"(?:^|[^a-z0-9])TSM[ _]?(\d{2})(?=$|[^0-9])", re.IGNORECASE)
+_YEAR_PAIR = re.compile(r"(?<!\d)(20\d{2})\s*[-/_–]\s*(20\d{2}|\d{2})(?!\d)")
+
+
+def sheet_year(name: str) -> str | None:
+    """The reporting year a sheet (or table) name carries, e.g. ``2024-25``, or None."""
+    text = clean(name)
+    pair = _YEAR_PAIR.search(text)
+    if pair:
+        start, end = int(pair.group(1)), int(pair.group(2))
+        if end % 100 == (start + 1) % 100 and (end < 100 or end == start + 1):
+            return f"{start}-{str(start + 1)[2:]}"
+    prefix = _TSM_YEAR.search(text)
+    if prefix:
+        end = 2000 + int(prefix.group(1))
+        return f"{end - 1}-{str(end)[2:]}"
+    return None
+
+
 def year_of_sheets(names: list[str]) -> str | None:
-    """Reporting year from the sheets' ``TSMyy_`` prefix: ``TSM25_`` -> ``2024-25``."""
-    prefixes = Counter(m.group(1) for n in names if (m := SHEET_YEAR.match(n)))
-    if not prefixes:
-        return None
-    end = 2000 + int(prefixes.most_common(1)[0][0])
-    return f"{end - 1}-{str(end)[2:]}"
+    """Reporting year from the sheet names: ``TSM25_..``, ``.._TSM25`` or ``.. 2024-25`` ->
+    ``2024-25`` (the commonest when names disagree)."""
+    years = Counter(y for n in names if (y := sheet_year(n)))
+    return years.most_common(1)[0][0] if years else None
+
+
+def parse_year(text: str) -> str:
+    """A reporting year as a user gives it: ``2025-26``, ``2025/26``, ``2025-2026`` -> ``2025-26``.
+
+    Raises
+    ------
+    WorkbookError
+        For a bare year (the RSH names its files by publication year: its ``2025`` file is
+        2024/25, so ``2025`` alone is ambiguous) or two years that are not consecutive.
+    """
+    value = clean(text)
+    found = re.fullmatch(r"(\d{4})\s*[-/–]\s*(\d{4}|\d{2})", value)
+    if not found:
+        raise WorkbookError(
+            f"--year '{text}' is not a reporting year; give it as 2024-25 (April 2024 to March "
+            "2025; the RSH's '2025' workbook is 2024-25)"
+        )
+    start, end = int(found.group(1)), int(found.group(2))
+    if not (end == start + 1 or (end < 100 and end == (start + 1) % 100)):
+        raise WorkbookError(
+            f"--year '{text}': a reporting year runs over two consecutive years, e.g. "
+            f"{start}-{str(start + 1)[2:]}"
+        )
+    return f"{start}-{str(start + 1)[2:]}"
 
 
 def release_note(sheets: list[Sheet]) -> tuple[str, str]:
@@ -400,9 +455,11 @@ __all__ = [
     "heading_key",
     "landlord_column",
     "load_sheets",
+    "parse_year",
     "read_dictionary",
     "release_note",
     "validate_references",
     "sheet_for_table",
+    "sheet_year",
     "year_of_sheets",
 ]
