@@ -18,6 +18,7 @@ position or by an exact sheet name:
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections import Counter
@@ -146,6 +147,13 @@ def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:
 
 def landlord_column(header: list[str], kind: str) -> int | None:
     """Column of a landlord attribute (name, code, type, band, region, notes) by its heading."""
+    return _landlord_column(tuple(header), kind)
+
+
+# Asked for every landlord row of every sheet (some 5,000 times an edition) with the same header:
+# matched once per header and attribute.
+@functools.lru_cache(maxsize=256)
+def _landlord_column(header: tuple, kind: str) -> int | None:
     keys = [heading_key(h) for h in header]
     tests = {
         "code": _is_code_heading,
