@@ -15,6 +15,10 @@ therefore printed from the printer's own folder under one URL, so plotly.js comp
 document whose contents targets match the previous document's (the published annual report after
 the internal one) is printed once with those page numbers, and again only when its own outline
 disagrees.
+
+PDF/UA: Chromium's tagged PDF is finished by :func:`pipeline.reporting.pdf_ua.make_accessible`
+(the running header and footer and other untagged drawing marked as artifacts, each link given its
+text as /Contents), on the final print only.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from pipeline.reporting.browser import (
     wait_for_charts,
 )
 from pipeline.reporting.charts import write_plotly_js
+from pipeline.reporting.pdf_ua import make_accessible
 
 PAGE_MARGIN = {"top": "20mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
 
@@ -62,6 +67,27 @@ _TOC_TARGETS_JS = """() => [...document.querySelectorAll('.toc-page[data-toc-tar
     const heading = document.getElementById(el.dataset.tocTarget);
     return [el.dataset.tocTarget, heading ? heading.textContent.replace(/\\s+/g, ' ').trim() : null];
 })"""
+# Each link that is laid out, in document order: [key, accessible name]; key '#id' for a link within
+# the document (Chromium's named destination), else the absolute URL (the annotation's URI). A
+# contents entry's name ends with its page number.
+_LINK_NAMES_JS = """() => {
+    const squash = (text) => (text || '').replace(/\\s+/g, ' ').trim();
+    const byId = (id) => { const el = document.getElementById(id); return el ? el.textContent : ''; };
+    const fragment = (href) => { try { return decodeURIComponent(href); } catch (e) { return href; } };
+    return [...document.querySelectorAll('a[href]')].filter(a => a.getClientRects().length > 0).map(a => {
+        const href = a.getAttribute('href');
+        const key = href.startsWith('#') ? '#' + fragment(href.slice(1)) : a.href;
+        const labelledBy = a.getAttribute('aria-labelledby');
+        let name = squash(labelledBy ? labelledBy.split(/\\s+/).map(byId).join(' ')
+                                     : a.getAttribute('aria-label') || a.textContent);
+        if (!name) name = squash(a.title || [...a.querySelectorAll('img[alt]')].map(i => i.alt).join(' '));
+        const next = a.nextElementSibling;
+        if (name && next && next.classList.contains('toc-page') && squash(next.textContent)) {
+            name += ', page ' + squash(next.textContent);
+        }
+        return [key, name || key];
+    });
+}"""
 _TOC_FILL_JS = """(pages) => {
     for (const el of document.querySelectorAll('.toc-page[data-toc-target]')) {
         const page = pages[el.dataset.tocTarget];
@@ -241,7 +267,7 @@ class PdfPrinter:
             )
 
         if not targets:
-            return atomic_write_bytes(Path(pdf_path), final())
+            return atomic_write_bytes(Path(pdf_path), self._accessible(final()))
         if self._last_pages is not None and self._last_pages[0] == targets:
             pages = self._last_pages[1]
         else:
@@ -250,18 +276,30 @@ class PdfPrinter:
             draft = page.pdf(
                 format="A4", margin=PAGE_MARGIN, print_background=True, outline=True, tagged=True
             )
-            pages = _section_pages(draft, targets)
+            pages = _section_pages(PdfReader(io.BytesIO(draft)), targets)
         # The printed numbers are checked against the printed outline: a guess that was wrong (or
         # numbers that moved a heading) means one more print with the outline's numbers.
         for _ in range(3):
             page.evaluate(_TOC_FILL_JS, pages)
             pdf = final()
-            printed = _section_pages(pdf, targets)
+            reader = PdfReader(io.BytesIO(pdf))
+            printed = _section_pages(reader, targets)
             if printed == pages:
                 break
             pages = printed
         self._last_pages = (targets, pages)
-        return atomic_write_bytes(Path(pdf_path), pdf)
+        return atomic_write_bytes(Path(pdf_path), self._accessible(pdf, reader))
+
+    def _accessible(self, pdf: bytes, reader: PdfReader | None = None) -> bytes:
+        """The final print made PDF/UA-ready (:func:`make_accessible`) with the links' names
+        from the page as printed."""
+        return make_accessible(
+            pdf,
+            link_names=self._page.evaluate(_LINK_NAMES_JS),
+            top_margin=_points(PAGE_MARGIN["top"]),
+            bottom_margin=_points(PAGE_MARGIN["bottom"]),
+            reader=reader,
+        )
 
     def warm_up(self, html_text: str) -> None:
         """Load ``html_text`` (a document with plotly.js) at the print folder's URL, so V8 has
@@ -438,13 +476,19 @@ def _service() -> _PrintService:
         return _SERVICE
 
 
-def _section_pages(pdf: bytes, targets: list[list[str | None]]) -> dict[str, int]:
+def _points(length: str) -> float:
+    """A CSS length in mm (as in :data:`PAGE_MARGIN`) in PDF points."""
+    if not length.endswith("mm"):
+        raise ValueError(f"{length!r}: page margins are given in mm")
+    return float(length[:-2]) * 72 / 25.4
+
+
+def _section_pages(reader: PdfReader, targets: list[list[str | None]]) -> dict[str, int]:
     """Map contents targets to 1-based page numbers through the PDF outline (one entry per heading).
 
     Headings are matched by text, in document order, so two sections with the same title each get
     their own page.
     """
-    reader = PdfReader(io.BytesIO(pdf))
     entries: list[tuple[str, int]] = []
 
     def walk(items: list) -> None:

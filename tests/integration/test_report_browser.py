@@ -41,6 +41,12 @@ from pipeline.reporting.sample import build_sample_database
 from pipeline.self_assessment.build import load_document
 from pipeline.self_assessment.render import render_html
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+from tests.pdf_ua_checks import (
+    link_contents,
+    links_without_contents,
+    marked_content_report,
+    page_text,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -423,6 +429,33 @@ def test_pdf_is_tagged_with_language_title_and_alt_text_for_each_chart(rendered,
     figures = [alt for tag, alt in _structure(reader) if tag == "/Figure"]
     assert None not in figures, f"{figures.count(None)} Figure(s) without /Alt"
     assert [" ".join(alt.split()) for alt in figures] == [" ".join(x.split()) for x in labels]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_pdf_content_is_tagged_or_an_artifact_and_every_link_has_contents(rendered, document):
+    """PDF/UA 7.1 and 7.18.5 (what PAC and veraPDF check): nothing drawn outside marked content
+    (running header and footer are Pagination artifacts, other untagged drawing plain artifacts),
+    and each link annotation has a /Contents text, the link's name."""
+    _, _, paths, _ = rendered
+    reader = PdfReader(paths[document]["pdf"])
+    untagged, artifacts = marked_content_report(reader)
+    assert untagged == [], f"{len(untagged)} drawing operator(s) outside marked content"
+    assert artifacts == [{"/Header": 1, "/Footer": 1}] * len(reader.pages)
+    pages = len(reader.pages)
+    running = page_text(reader, pages - 1, pagination=True)
+    assert running.endswith(f"Page {pages} of {pages}")
+    assert f"Page {pages} of {pages}" not in page_text(reader, pages - 1, pagination=False)
+    assert links_without_contents(reader) == []
+    html_text = paths[document]["html"].read_text(encoding="utf-8")
+    names = {
+        " ".join(unescape(re.sub(r"<[^>]+>", "", m)).split())
+        for m in re.findall(r'<a href="#[^"]+">(.*?)</a>', html_text, flags=re.S)
+    }
+    contents = [name for _, name in link_contents(reader)]
+    # Contents entries are named by their heading and page ("Timeliness, page 6").
+    assert any(
+        re.fullmatch(r".+, page \d+", name) and name.rsplit(",", 1)[0] in names for name in contents
+    )
 
 
 _TEXT_CACHE: dict[Path, list[str]] = {}

@@ -122,3 +122,126 @@ def test_warm_up_leaves_nothing_behind_and_printing_goes_on(tmp_path):
     assert _contents(out) == ["1. Section 0 2", "2. Section 1 3"]
     # Nothing of the printer's (links, warm-up page, its copy of the chart script) is left here.
     assert sorted(p.name for p in folder.iterdir()) == ["doc.html", "doc.pdf"]
+
+
+_LINKS_DOC = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Links</title>
+<style>section {{ break-before: page; }} .toc-page {{ display: inline-block; min-width: 3ch; }}
+a.long {{ display: inline; }}</style></head><body><h1>Links</h1>
+<nav><ol>{toc}</ol></nav>{sections}
+<p><a href="https://example.org/a%20b">Example – site</a>,
+<a class="long" href="#s1">{long}</a>,
+<a href="#s0" id="chart-link" aria-labelledby="chart-link chart-title">Data table for this chart</a>
+<span id="chart-title">Complaints by month</span>,
+<a href="#s0" style="display: none">hidden</a></p></body></html>"""
+
+
+def _outline(reader: PdfReader) -> list[tuple[str, int]]:
+    found = []
+
+    def walk(items) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline)
+    return found
+
+
+def _structure_tags(reader: PdfReader) -> list[str]:
+    found = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if "/S" in node:
+                found.append(str(node["/S"]))
+            if "/Obj" in node:
+                found.append("OBJR " + str(node["/Obj"].get_object()["/Subtype"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_printed_pdf_marks_untagged_content_as_artifacts_and_names_every_link(
+    tmp_path, monkeypatch
+):
+    """PDF/UA: nothing is drawn outside marked content (header and footer are Pagination
+    artifacts), every link annotation has /Contents, and the text, pages, outline and structure
+    are those of Chromium's own print."""
+    from pipeline.reporting import pdf as pdf_module
+    from tests.pdf_ua_checks import (
+        link_contents,
+        links_without_contents,
+        marked_content_report,
+        page_text,
+    )
+
+    printed: list[bytes] = []
+    real = pdf_module.make_accessible
+
+    def keep_chromiums_print(pdf, **kwargs):
+        printed.append(pdf)
+        return real(pdf, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "make_accessible", keep_chromiums_print)
+
+    toc = "".join(
+        f'<li><a href="#s{i}">Section {i}</a><span class="toc-page" data-toc-target="s{i}">'
+        "</span></li>"
+        for i in range(3)
+    )
+    sections = "".join(
+        f'<section><h2 id="s{i}">Section {i}</h2>' + "<p>Body text.</p>" * 5 + "</section>"
+        for i in range(3)
+    )
+    long = "a link long enough to be broken over two lines of the page " * 3
+    html_path = tmp_path / "links.html"
+    html_path.write_text(_LINKS_DOC.format(toc=toc, sections=sections, long=long), encoding="utf-8")
+    out = html_to_pdf(html_path, tmp_path / "links.pdf", title="Links & more", header_right="2025")
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    untagged, artifacts = marked_content_report(reader)
+    assert untagged == []
+    assert (
+        artifacts
+        == [{"/Header": 1, "/Footer": 1}] * len(reader.pages)
+        == [{"/Header": 1, "/Footer": 1}] * 4
+    )
+    # Header and footer text is inside the Pagination artifacts, and only there.
+    for index in range(len(reader.pages)):
+        running = page_text(reader, index, pagination=True)
+        assert running == f"Links & more 2025 Page {index + 1} of 4"
+        assert "Page" not in page_text(reader, index, pagination=False)
+    assert links_without_contents(reader) == []
+    contents = link_contents(reader)
+    assert contents[:3] == [
+        ("#s0", "Section 0, page 2"),
+        ("#s1", "Section 1, page 3"),
+        ("#s2", "Section 2, page 4"),
+    ]
+    assert ("https://example.org/a%20b", "Example – site") in contents
+    assert ("#s0", "Data table for this chart Complaints by month") in contents
+    broken = [name for target, name in contents if target == "#s1"][1:]
+    assert len(broken) >= 2 and set(broken) == {" ".join(long.split())}
+    # What Chromium printed is all there: pages, text, outline, structure (links still Link
+    # elements with their annotations), catalog and metadata; the file barely grew.
+    assert len(printed) == 1  # only the final print, not the draft for the page numbers
+    chromium = PdfReader(io.BytesIO(printed[0]))
+    assert len(chromium.pages) == len(reader.pages)
+    assert [p.extract_text() for p in chromium.pages] == [p.extract_text() for p in reader.pages]
+    assert _outline(chromium) == _outline(reader) and _outline(reader)[0] == ("Links", 0)
+    assert _structure_tags(chromium) == _structure_tags(reader)
+    assert _structure_tags(reader).count("OBJR /Link") == len(contents)
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
+        assert chromium.trailer["/Root"][key] == reader.trailer["/Root"][key]
+    assert chromium.metadata == reader.metadata
+    assert len(out.read_bytes()) < len(printed[0]) * 1.03
+    # Post-processing it again changes nothing (everything marked, every link named).
+    raw = out.read_bytes()
+    assert real(raw, link_names=[], top_margin=56.7, bottom_margin=51) is raw
