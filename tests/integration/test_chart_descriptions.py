@@ -62,7 +62,7 @@ def charts(page: str) -> dict[str, dict]:
         r'<figure class="chart"[^>]*aria-labelledby="(?P<id>[^"]+)-caption".*?</figure>', page, re.S
     ):
         chart_id, block = match["id"], match.group(0)
-        title = re.search(r'<span class="chart-title">(.*?)</span>', block, re.S)
+        title = re.search(r'<span class="chart-title"[^>]*>(.*?)</span>', block, re.S)
         label = re.search(r'class="chart-plot" role="img" aria-label="([^"]*)"', block)
         call = re.search(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\])\s*,\s*\{", block, re.S)
         table_html = re.search(
