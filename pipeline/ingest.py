@@ -370,9 +370,11 @@ def _typed_sql(planned: _Planned, ctx: Context, names: dict[str, str]) -> str:
         "__bad",
         *(f"__e{i}" for i in range(len(planned.records)) if wide_like),
     ]
+    # the source rows carry the personal-data screen's verdicts, read by the free-text fields
+    source = _source_sql(mapping, names, _SCREENED_FRAME, extra=(SCREENED_COLUMNS,))
     return (
         f"select {', '.join(outer)} from (select {', '.join(middle)} from ("  # noqa: S608
-        f"select {', '.join(inner)} from ({_source_sql(mapping, names, _SCREENED_FRAME, extra=(SCREENED_COLUMNS,))})))"
+        f"select {', '.join(inner)} from ({source})))"
     )
 
 
