@@ -977,7 +977,7 @@ def _exit_now(code: int = 0) -> None:
 # glibc gives each thread that allocates under contention an arena of its own (up to 8 a core)
 # and keeps what is freed there for the next allocation in it: DuckDB's and Arrow's threads left
 # each process holding memory it no longer used. Two arenas a process: the 1 M benchmark's peak
-# (the processes' summed PSS) 1,075-1,094 -> 942-967 MB, its time unchanged (bench/README.md).
+# (the processes' summed PSS) 1,075-1,094 -> 967-987 MB, its time unchanged (bench/README.md).
 MALLOC_ARENAS = "2"
 _M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 
