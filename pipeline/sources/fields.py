@@ -52,7 +52,8 @@ RULE_TEXT = {
     "parent_quarantined": "the complaint this stage belongs to was quarantined, so the stage "
     "cannot load",
     "out_of_range": "the number is outside what the field allows (a negative amount, number of "
-    "days or count, or a score outside 1 to 5)",
+    "days or count, a score outside 1 to 5, or more than nine digits: a phone number in a "
+    "number cell)",
     "date_out_of_order": "the date is before the date it must follow (e.g. closed before received)",
     "count_out_of_order": "the count is larger than the count it is part of (e.g. orders complied "
     "with above orders made)",
