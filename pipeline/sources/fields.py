@@ -246,6 +246,30 @@ def screened_sql(x: str) -> str:
     return _screen_hit_sql(f"({_screen_value_sql(x)})", x)
 
 
+def looks_personal(names: list[str]) -> set[str]:
+    """Python twin of :func:`screened_sql` for names read from a file rather than cells of a
+    table (sheet names, header cells): those holding contact details, a person's name or a word
+    mixing scripts. A message quotes such a name only when it is not in this set (one query for
+    all of them: the screen's patterns take about 12 ms each to compile)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        sql = f"select v from (select unnest($names) as v) where {screened_sql('v')}"  # noqa: S608
+        return {row[0] for row in con.execute(sql, {"names": list(names)}).fetchall()}
+
+
+def shown_names(names: list[str], *, quote: bool = True) -> str:
+    """``names`` for a message (quoted, or not), those :func:`looks_personal` finds left out
+    and counted."""
+    personal = looks_personal(names)
+    kept = [repr(name) if quote else name for name in names if name not in personal]
+    hidden = len(names) - len(kept)
+    if hidden:
+        looks = "its name looks" if hidden == 1 else "their names look"
+        kept.append(f"{hidden} more not shown: {looks} like a person's name or contact details")
+    return ", ".join(kept)
+
+
 # The load screens every free-text cell of a file in one statement (:func:`screen_flags_sql`)
 # and the typed columns read the result: DuckDB compiles a regular expression for each place it
 # is written in a query, and the name lists compile to about 12 ms each, so a screen written out

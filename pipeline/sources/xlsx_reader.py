@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.sources.errors import IngestError, header_names
+from pipeline.sources.fields import looks_personal, shown_names
 
 # Calamine's text for a date-formatted cell; openpyxl gives a date, which the ingest reads as ISO.
 _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
@@ -128,7 +129,7 @@ def read_xlsx_text(
             worksheet = workbook[sheet]
         else:
             raise IngestError(
-                f"{shown}: has no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})"
+                f"{shown}: has no sheet '{sheet}' (sheets: {shown_names(workbook.sheetnames, quote=False)})"
             )
         top = [
             [_text(cell) for cell in row]
@@ -139,10 +140,11 @@ def read_xlsx_text(
         workbook.close()
     if len(top) < header_row or all(cell is None for cell in top[header_row - 1]):
         others = [name for name in sheet_names if name != sheet_name]
+        named = "the first sheet" if looks_personal([sheet_name]) else f"sheet '{sheet_name}'"
         raise IngestError(
-            f"{shown}: row {header_row} (the header row) of sheet '{sheet_name}' is empty"
+            f"{shown}: row {header_row} (the header row) of {named} is empty"
             + (
-                f"; the workbook's other sheets are {', '.join(repr(n) for n in others)}: "
+                f"; the workbook's other sheets are {shown_names(others)}: "
                 "name the one to read with the mapping's 'sheet'"
                 if others and sheet is None
                 else ": check the mapping's header_row"

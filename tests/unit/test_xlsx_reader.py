@@ -172,3 +172,37 @@ def test_a_wrong_sheet_or_header_row_says_what_to_set(tmp_path, change, problem)
     mapping.write_text(mapping.read_text().replace(old, new))
     with pytest.raises(IngestError, match=problem):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def _sheets(path: Path, *names: str) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = names[0]
+    for name in names[1:]:
+        workbook.create_sheet(name)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sheet", "shown"),
+    [
+        (
+            "Complaints Report",
+            r"has no sheet 'Complaints Report' \(sheets: Notes, 2 more not shown: their names "
+            r"look like a person's name or contact details\)$",
+        ),
+        (
+            None,
+            r"row 4 \(the header row\) of the first sheet is empty; the workbook's other sheets "
+            r"are 'Notes', 1 more not shown: its name looks like",
+        ),
+    ],
+    ids=["no-such-sheet", "empty-first-sheet"],
+)
+def test_a_sheet_named_after_a_person_is_not_named_in_a_message(tmp_path, sheet, shown):
+    """Sheet names are the workbook's text, not the mapping's: one holding a name or contact
+    details is counted, never quoted (messages reach the console and the run's log)."""
+    path = _sheets(tmp_path / "cases.xlsx", "Mrs Hall", "Notes", "jean.hall@example.org")
+    with pytest.raises(IngestError, match=shown) as caught:
+        read_xlsx_text(path, sheet=sheet, header_row=4, shown="cases.xlsx")
+    assert "Hall" not in str(caught.value) and "example.org" not in str(caught.value)
