@@ -253,6 +253,8 @@ def looks_personal(names: list[str]) -> set[str]:
     all of them: the screen's patterns take about 12 ms each to compile)."""
     import duckdb
 
+    if not names:
+        return set()
     with duckdb.connect() as con:
         sql = f"select v from (select unnest($names) as v) where {screened_sql('v')}"  # noqa: S608
         return {row[0] for row in con.execute(sql, {"names": list(names)}).fetchall()}
