@@ -197,8 +197,15 @@ def _chars(*ranges: tuple[int, int]) -> str:
 # is "é", as the name lists write it).
 _SPACES = _chars((0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200B), (0x202F, 0x202F))
 _SPACES += _chars((0x205F, 0x205F), (0x3000, 0x3000))
+# Blank letters that render as a gap (Hangul fillers, the blank Braille pattern) read as spaces
+_SPACES += _chars((0x115F, 0x1160), (0x2800, 0x2800), (0x3164, 0x3164), (0xFFA0, 0xFFA0))
 _INVISIBLE = _chars((0xAD, 0xAD), (0x180E, 0x180E), (0x200C, 0x200F), (0x202A, 0x202E))
 _INVISIBLE += _chars((0x2060, 0x2064), (0x2066, 0x2069), (0xFEFF, 0xFEFF))
+# The combining grapheme joiner, the Arabic letter mark, variation selectors, Mongolian
+# selectors and tag characters draw nothing either (found hiding "Jean Hall" and a phone number
+# from the screen by the hostile audit)
+_INVISIBLE += _chars((0x34F, 0x34F), (0x61C, 0x61C), (0x180B, 0x180D), (0x180F, 0x180F))
+_INVISIBLE += _chars((0xFE00, 0xFE0F), (0xE0000, 0xE007F), (0xE0100, 0xE01EF))
 _FOLD_FROM = _SPACES + _chars((0xFF01, 0xFF5E)) + _INVISIBLE
 _FOLD_TO = " " * len(_SPACES) + _chars((0x21, 0x7E))
 HIDDEN_CHARS = f"[{_SPACES}{_INVISIBLE}\uff01-\uff5e\u0300-\u036f]"

@@ -386,6 +386,14 @@ def test_a_uk_phone_number_in_any_usual_format_is_screened_in_sql_and_python(val
         ("\u200bOak Court\u2060", "Oak Court"),
         ("Oak\u3000Court", "Oak Court"),
         ("\u200b\u00a0", None),  # nothing left: blank
+        # more characters that draw nothing or a gap: they hid a name and a phone number
+        ("J\u034fean Hall", "other"),  # combining grapheme joiner
+        ("Jean\U000e0041 Hall", "other"),  # a tag character
+        ("07700\u061c900123", "other"),  # Arabic letter mark
+        ("Mrs\ufe0f Hall", "other"),  # variation selector
+        ("Jean\u3164Hall", "other"),  # Hangul filler for the space
+        ("07700\u2800900123", "other"),  # blank Braille pattern
+        ("Oak\u3164Court\U000e0041", "Oak Court"),
         ("Tŷ Newydd", "Tŷ Newydd"),
         ("Café Conduct", "Café Conduct"),
         ("Repairs – Damp and Mould", "Repairs – Damp and Mould"),
