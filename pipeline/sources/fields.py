@@ -236,6 +236,21 @@ def _screen_value_sql(x: str) -> str:
     )
 
 
+_ZWSP = "\u200b"
+
+
+def _screen_read_sql(x: str) -> str:
+    """What the screen's patterns read: :func:`_screen_value_sql`, and for a cell holding a
+    zero-width space, also that value with it dropped rather than read as a space (inside a
+    word, "J<ZWSP>ean Hall" is drawn "Jean Hall" but read "J ean Hall"), after ' | ', which no
+    pattern reads across. One value, so each pattern is still written once per statement."""
+    dropped = _folded_sql(f"replace({x}, {lit(_ZWSP)}, {lit(chr(0x2060))})")
+    return (
+        f"case when strlen({x}) <> length({x}) and contains({x}, {lit(_ZWSP)}) then "
+        f"{_folded_sql(x)} || ' | ' || {dropped} else {_screen_value_sql(x)} end"
+    )
+
+
 def _screen_hit_sql(v: str, x: str) -> str:
     """SQL true when the screen value ``v`` (of the cell ``x``) holds contact details or a name
     (or, for a cell outside ASCII, a word mixing scripts)."""
@@ -250,7 +265,7 @@ def _screen_hit_sql(v: str, x: str) -> str:
 def screened_sql(x: str) -> str:
     """SQL true when a free-text value holds contact details, a person's name or a word mixing
     scripts (see above), judged with its hidden characters folded (:func:`normalised_text`)."""
-    return _screen_hit_sql(f"({_screen_value_sql(x)})", x)
+    return _screen_hit_sql(f"({_screen_read_sql(x)})", x)
 
 
 def looks_personal(names: list[str]) -> set[str]:
@@ -294,7 +309,7 @@ def screen_flags_sql(frame: str, sources: list[str]) -> str:
     cells = ", ".join(ident(s) for s in sources)
     return (
         f"select __file, __row, list(k order by k) as {SCREENED_COLUMNS} from ("  # noqa: S608
-        f"select __file, __row, k, x, {_screen_value_sql('x')} as v from ("
+        f"select __file, __row, k, x, {_screen_read_sql('x')} as v from ("
         f"select __file, __row, unnest([{keys}]) as k, unnest([{cells}]) as x from {frame})) "
         f"where x is not null and {_screen_hit_sql('v', 'x')} group by __file, __row"
     )

@@ -394,6 +394,8 @@ def test_a_uk_phone_number_in_any_usual_format_is_screened_in_sql_and_python(val
         ("Jean\u3164Hall", "other"),  # Hangul filler for the space
         ("07700\u2800900123", "other"),  # blank Braille pattern
         ("Oak\u3164Court\U000e0041", "Oak Court"),
+        ("J\u200bean Hall", "other"),  # a zero-width space inside the forename
+        ("jean.hall@exa\u200bmple.org", "other"),
         ("Tŷ Newydd", "Tŷ Newydd"),
         ("Café Conduct", "Café Conduct"),
         ("Repairs – Damp and Mould", "Repairs – Damp and Mould"),
