@@ -97,12 +97,15 @@ def _leading_blanks(cells: list) -> int:
 
 # A cell holding a formula and no saved result (``<c r="B10"><f>..</f><v/></c>``): a workbook
 # written by a program and never opened in Excel. Both readers read such a cell as blank, so a
-# row of them was "blank", not a data row, and left the file's count without a word.
-_CELL = rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]+)([0-9]+)\"[^>]*>"
+# row of them was "blank", not a data row, and left the file's count without a word. A formula
+# whose result is the empty string is saved as text (``t="str"``) with an empty value: not one.
 _FORMULA_NO_VALUE = re.compile(
-    _CELL + rb"<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)"
+    rb"<(?:\w+:)?c\b([^>]*)>"
+    rb"<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)"
     rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?</(?:\w+:)?c>"
 )
+_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_TEXT_RESULT = re.compile(rb'\bt="str"')
 _SCAN_CHUNK = 1 << 22
 
 
@@ -135,9 +138,10 @@ def formula_without_value(data: bytes, sheet_name: str) -> str | None:
                 while chunk := sheet.read(_SCAN_CHUNK):
                     text = carry + chunk
                     if b"<f" in text or b":f" in text:
-                        found = _FORMULA_NO_VALUE.search(text)
-                        if found:
-                            return (found.group(1) + found.group(2)).decode("ascii")
+                        for found in _FORMULA_NO_VALUE.finditer(text):
+                            ref = _CELL_REF.search(found.group(1))
+                            if ref and not _TEXT_RESULT.search(found.group(1)):
+                                return ref.group(1).decode("ascii")
                     carry = text[-65536:]
     except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
         return None  # the readers report a damaged workbook

@@ -228,6 +228,10 @@ def _with_formulas(path: Path, cached: bool) -> Path:
             r'<c r="\1"\2 t="str"><f>"\3"</f><v>\3</v>',
             sheet,
         )
+        # a formula whose result is the empty string, as Excel saves it: a value, not a gap
+        sheet = re.sub(
+            r'(<row r="6"[^>]*>.*?)</row>', r'\1<c r="I6" t="str"><f>""</f><v></v></c></row>', sheet
+        )
         parts["xl/worksheets/sheet1.xml"] = sheet.encode()
         with zipfile.ZipFile(path, "w") as archive:
             for name, data in parts.items():
