@@ -182,7 +182,7 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
             paths.update(
                 Path(p)
                 for p in glob.glob(str(workspace / pattern), recursive=True)
-                if Path(p).is_file()
+                if Path(p).is_file() and not is_lock_file(Path(p))
             )
         for path in paths:
             if path in seen:
@@ -222,6 +222,14 @@ def personal_file_names(workspace: Path, paths: list[Path]) -> set[Path]:
     return {path for path in paths if names[path] in hits or spaced[path] in hits}
 
 
+def is_lock_file(path: Path) -> bool:
+    """An Office owner file, ``~$report.xlsx``: Excel writes one beside a workbook while it is
+    open (and Word beside a document). It holds who opened it, never data: a ``files`` glob
+    such as ``exports/*.xlsx`` matched it, and the run stopped as on a damaged workbook
+    whenever someone had the export open."""
+    return path.name.startswith("~$")
+
+
 # The workspace's data folders: a file in one that no mapping's ``files`` matches is never read,
 # so it is named (a new year's export saved under another name is the usual case). Not data:
 # ombudsman/publications.yaml is configuration, notes may sit beside the exports.
@@ -245,6 +253,7 @@ def unread_files(workspace: Path, files: dict[str, list[Path]] | None = None) ->
         for path in (workspace / folder).rglob("*")
         if path.is_file()
         and not path.name.startswith(".")
+        and not is_lock_file(path)
         and path.suffix.lower() not in _NOT_DATA_SUFFIXES
         and path.resolve() not in read
     ]
