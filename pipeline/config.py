@@ -466,6 +466,16 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 }
 
 
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """What is wrong with a YAML file, by line and column, never quoting the line: PyYAML's own
+    message prints the line with a caret under the fault, and a people-written file (a
+    self-assessment's commentary) may name a resident there."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "not valid YAML"
+    return f"not valid YAML{where}: {problem}; check the indentation, quotes and brackets there"
+
+
 def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
     """Read a YAML file into ``model``, raising :class:`ConfigError` with file and key on failure."""
     try:
@@ -481,13 +491,7 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
     try:
         raw = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = exc.problem or exc.context or "not valid YAML"
-        raise ConfigError(
-            f"{path}: not valid YAML{where}: {problem}; check the indentation, quotes and "
-            "brackets there"
-        ) from None
+        raise ConfigError(f"{path}: {yaml_problem(exc)}") from None
     except (yaml.YAMLError, ValueError) as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     try:

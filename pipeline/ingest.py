@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import logging
+import re
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,7 @@ from pipeline.sources.fields import (
     issue_selects,
     label_unknown_sql,
     lit,
+    looks_personal,
     row_issue_select,
     safe_raw_sql,
     screen_flags_sql,
@@ -180,7 +182,7 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
             paths.update(
                 Path(p)
                 for p in glob.glob(str(workspace / pattern), recursive=True)
-                if Path(p).is_file()
+                if Path(p).is_file() and not is_lock_file(Path(p))
             )
         for path in paths:
             if path in seen:
@@ -191,7 +193,41 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
                 )
             seen[path] = name
         out[name] = sorted(paths)
+    personal = personal_file_names(workspace, list(seen))
+    if personal:
+        path = min(personal)
+        stat = path.stat()
+        modified = dt.datetime.fromtimestamp(stat.st_mtime)
+        raise IngestError(
+            f"{path.parent.relative_to(workspace).as_posix() or '.'}/: the name of a file "
+            f"{seen[path]} reads looks like a person's name or contact details ({stat.st_size:,} "
+            f"bytes, modified {modified:%d %b %Y %H:%M}); file names are printed in the "
+            "data-quality report, quarantine.csv and the manifest, so rename the file"
+        )
     return out
+
+
+# A file name's words are often joined by '_', '-' or '.': the screen reads them as spaces too
+_NAME_JOINERS = re.compile(r"[_.\-/]+")
+
+
+def personal_file_names(workspace: Path, paths: list[Path]) -> set[Path]:
+    """The ``paths`` whose name (relative to ``workspace``, folders included) looks like a
+    person's name or contact details (``Mrs_Hall.csv``, ``jean.hall@example.org.csv``): read by
+    the screen of free-text cells (:func:`pipeline.sources.fields.looks_personal`) as typed
+    and with its joining characters read as spaces."""
+    names = {path: path.relative_to(workspace).as_posix() for path in paths}
+    spaced = {path: _NAME_JOINERS.sub(" ", name) for path, name in names.items()}
+    hits = looks_personal([*names.values(), *spaced.values()])
+    return {path for path in paths if names[path] in hits or spaced[path] in hits}
+
+
+def is_lock_file(path: Path) -> bool:
+    """An Office owner file, ``~$report.xlsx``: Excel writes one beside a workbook while it is
+    open (and Word beside a document). It holds who opened it, never data: a ``files`` glob
+    such as ``exports/*.xlsx`` matched it, and the run stopped as on a damaged workbook
+    whenever someone had the export open."""
+    return path.name.startswith("~$")
 
 
 # The workspace's data folders: a file in one that no mapping's ``files`` matches is never read,
@@ -210,15 +246,24 @@ def unread_files(workspace: Path, files: dict[str, list[Path]] | None = None) ->
     if files is None:
         files = matched_files(workspace, load_mappings(workspace))
     read = {path.resolve() for paths in files.values() for path in paths}
-    return sorted(
-        path.relative_to(workspace).as_posix()
+    unread = [
+        path
         for folder in DATA_FOLDERS
         if (workspace / folder).is_dir()
         for path in (workspace / folder).rglob("*")
         if path.is_file()
         and not path.name.startswith(".")
+        and not is_lock_file(path)
         and path.suffix.lower() not in _NOT_DATA_SUFFIXES
         and path.resolve() not in read
+    ]
+    personal = personal_file_names(workspace, unread)
+    return sorted(
+        f"{path.parent.relative_to(workspace).as_posix()}/(a file whose name looks like a "
+        "person's name or contact details)"
+        if path in personal
+        else path.relative_to(workspace).as_posix()
+        for path in unread
     )
 
 

@@ -53,6 +53,14 @@ COUNT_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+# The largest figure a count, a number of days, a weight or an amount of money may hold: nine
+# digits before the point, as quarantine.raw_value keeps (pipeline.sources.fields.SAFE_RAW). A
+# UK phone number typed into a number cell ("07700 900123", "0116 496 0123", "£07700 900123")
+# reads as ten digits; without this bound it loaded as a figure (a £7.7 billion compensation,
+# printed in the annual report and summed into every scheme's) instead of being quarantined.
+MAX_FIGURE = 999_999_999
+
+
 def _codes(table: str, column: str) -> list:
     return list(ALLOWED_CODES[(table, column)])
 
@@ -155,7 +163,9 @@ class ComplaintStage(_Sourced):
     stage: pl.Int8 = pa.Field(isin=[1, 2], description="Stage 1 or 2")
     received_date: pl.Date = pa.Field(description="Stage received (stage 2: escalation request)")
     acknowledged_date: pl.Date = pa.Field(nullable=True, description="Acknowledged on")
-    extension_wd: pl.Int32 = pa.Field(ge=0, description="Agreed extension in working days")
+    extension_wd: pl.Int32 = pa.Field(
+        ge=0, le=MAX_FIGURE, description="Agreed extension in working days"
+    )
     extension_reason: str = pa.Field(nullable=True, description="Why the extension was agreed")
     extension_notified_date: pl.Date = pa.Field(
         nullable=True, description="When the resident was told of the extension"
@@ -167,10 +177,10 @@ class ComplaintStage(_Sourced):
     refused: bool = pa.Field(description="Refused at this stage")
     refusal_reason: str = pa.Field(nullable=True, description="Why it was refused")
     compensation_offered_gbp: pl.Decimal(12, 2) = pa.Field(
-        nullable=True, ge=0, description="Compensation offered (GBP)"
+        nullable=True, ge=0, le=MAX_FIGURE, description="Compensation offered (GBP)"
     )
     compensation_paid_gbp: pl.Decimal(12, 2) = pa.Field(
-        nullable=True, ge=0, description="Compensation paid (GBP)"
+        nullable=True, ge=0, le=MAX_FIGURE, description="Compensation paid (GBP)"
     )
     non_financial_remedy: str = pa.Field(nullable=True, description="e.g. apology; repair")
     handler_ref: str = pa.Field(nullable=True, description="Pseudonymous handler reference")
@@ -239,7 +249,7 @@ class Tp09Response(_Sourced):
         isin=_codes("tp09_response", "answer"),
         description="Satisfaction with complaint handling (null = don't know / blank)",
     )
-    weight: float = pa.Field(gt=0, description="Survey weight, 1 unless weighted")
+    weight: float = pa.Field(gt=0, le=MAX_FIGURE, description="Survey weight, 1 unless weighted")
 
 
 class ComplainantSurvey(_Sourced):
@@ -285,10 +295,12 @@ class OmbudsmanFinding(_Sourced):
     outcome: str = pa.Field(
         isin=_codes("ombudsman_finding", "outcome"), description="Finding outcome code"
     )
-    orders_count: pl.Int32 = pa.Field(ge=0, description="Orders made")
-    orders_complied_count: pl.Int32 = pa.Field(ge=0, description="Orders complied with")
+    orders_count: pl.Int32 = pa.Field(ge=0, le=MAX_FIGURE, description="Orders made")
+    orders_complied_count: pl.Int32 = pa.Field(
+        ge=0, le=MAX_FIGURE, description="Orders complied with"
+    )
     compensation_ordered_gbp: pl.Decimal(12, 2) = pa.Field(
-        nullable=True, ge=0, description="Compensation ordered (GBP)"
+        nullable=True, ge=0, le=MAX_FIGURE, description="Compensation ordered (GBP)"
     )
 
     @pa.dataframe_check
@@ -385,7 +397,7 @@ class RemedyPayment(_Sourced):
 
     payment_ref: str = pa.Field(description="Pseudonymous payment reference")
     paid_date: pl.Date = pa.Field(description="Date paid")
-    amount_gbp: pl.Decimal(12, 2) = pa.Field(ge=0, description="Amount paid (GBP)")
+    amount_gbp: pl.Decimal(12, 2) = pa.Field(ge=0, le=MAX_FIGURE, description="Amount paid (GBP)")
     kind: str = pa.Field(isin=_codes("remedy_payment", "kind"), description="goodwill|compensation")
     service_area: str = pa.Field(
         nullable=True, isin=_codes("remedy_payment", "service_area"), description="Service area"

@@ -40,13 +40,20 @@ from pipeline.self_assessment.model import ANNUAL_FOLDER
 DATE = "%-d %B %Y"  # "9 July 2025", as the other documents write dates
 
 
+# Python-Markdown's "extra" bundle less attr_list (any HTML attribute from the text) and
+# md_in_html (raw HTML is text here anyway).
+_EXTRA_WITHOUT_ATTRIBUTES = ("abbr", "def_list", "fenced_code", "footnotes", "tables")
+
+
 def render_markdown_safe(text: str, top_heading: int | None = None) -> Markup:
     """Markdown to HTML with raw HTML shown as text and only http(s)/mailto/in-page links kept.
 
     ``top_heading`` moves the headings so the highest becomes that level, keeping their nesting
     (a board response under the report's ``h2`` section heading starts at ``h3``).
     """
-    engine = markdown.Markdown(extensions=["extra", "sane_lists"])
+    # "extra" without attr_list: `{: onclick="..." style="..." }` after a paragraph, heading or
+    # link set any attribute, an event handler included, on the published page
+    engine = markdown.Markdown(extensions=[*_EXTRA_WITHOUT_ATTRIBUTES, "sane_lists"])
     # Raw HTML blocks and inline tags become plain text (escaped on output).
     engine.preprocessors.deregister("html_block")
     engine.inlinePatterns.deregister("html")

@@ -42,7 +42,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, yaml_problem
 from pipeline.periods import ReportingYear
 from pipeline.self_assessment.reference import INFORMATION_ONLY, CodeReference, load_provisions
 from pipeline.utils.yaml_text import safe_load
@@ -360,7 +360,7 @@ def load_self_assessment(path: Path, reference: CodeReference | None = None) -> 
     except FileNotFoundError as exc:
         raise SelfAssessmentError([f"{path.name}: file not found ({path})"]) from exc
     except yaml.YAMLError as exc:
-        raise SelfAssessmentError([f"{path.name}: not valid YAML: {exc}"]) from exc
+        raise SelfAssessmentError([f"{path.name}: {yaml_problem(exc)}"]) from None
     return parse_self_assessment(raw, source=path.name, reference=reference)
 
 
@@ -477,7 +477,7 @@ def load_year_assessment(
     try:
         raw = safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
-        raise SelfAssessmentError([f"{path.name}: not valid YAML: {exc}"]) from exc
+        raise SelfAssessmentError([f"{path.name}: {yaml_problem(exc)}"]) from None
     source = str(path.relative_to(workspace)) if path.is_relative_to(workspace) else path.name
     if not (isinstance(raw, dict) and "carried_from" in raw):
         return parse_self_assessment(raw, source=source, reference=reference)

@@ -46,8 +46,11 @@ def header_names(
     # a literal "Outcome (2)" beside two "Outcome": two columns would share one name
     clash = [name for name, n in Counter(numbered).items() if n > 1]
     if clash:
+        from pipeline.sources.fields import looks_personal
+
+        named = "a column" if looks_personal(clash[:1]) else f"a column named '{clash[0]}'"
         raise IngestError(
-            f"{shown}: the header has a column named '{clash[0]}' as well as repeated names "
+            f"{shown}: the header has {named} as well as repeated names "
             "numbered that way; rename one of them in the export"
         )
     return numbered

@@ -15,6 +15,7 @@ from pipeline.limits import InputLimits, check_input_limits
 from pipeline.mapping import Mapping
 from pipeline.sources.csv_reader import decode_to_utf8, read_csv_text
 from pipeline.sources.errors import IngestError
+from pipeline.sources.fields import looks_personal
 
 
 @dataclass
@@ -70,7 +71,9 @@ def _missing_columns_error(
     # a blank header cell is named column_<n> by the readers: a name, not a column found
     named = [c for c in found if not re.fullmatch(r"column_\d+", c)]
     hints = [f"{len(named)} named column{'s' if len(named) != 1 else ''} in row {header_row}"]
-    candidates = [c for c in named if c not in wanted]
+    # a close name is quoted, so never a cell that looks like a person's name or contact details
+    personal = looks_personal(named)
+    candidates = [c for c in named if c not in wanted and c not in personal]
     for name in missing:
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
         if close:

@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.sources.errors import IngestError, header_names
+from pipeline.sources.fields import looks_personal, shown_names
 
 # Calamine's text for a date-formatted cell; openpyxl gives a date, which the ingest reads as ISO.
 _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
@@ -94,6 +95,59 @@ def _leading_blanks(cells: list) -> int:
     return next((i for i, cell in enumerate(cells) if cell is not None), len(cells))
 
 
+# A cell holding a formula and no saved result (``<c r="B10"><f>..</f><v/></c>``): a workbook
+# written by a program and never opened in Excel. Both readers read such a cell as blank, so a
+# row of them was "blank", not a data row, and left the file's count without a word. A formula
+# whose result is the empty string is saved as text (``t="str"``) with an empty value: not one.
+_FORMULA_NO_VALUE = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>"
+    rb"<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?</(?:\w+:)?c>"
+)
+_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_TEXT_RESULT = re.compile(rb'\bt="str"')
+_SCAN_CHUNK = 1 << 22
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip member holding ``sheet_name``'s cells (workbook.xml, then its relationships)."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    ids = [s.get(rel) for s in book.iter(f"{main}sheet") if s.get("name") == sheet_name]
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for item in rels:
+        if ids and item.get("Id") == ids[0]:
+            target = item.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def formula_without_value(data: bytes, sheet_name: str) -> str | None:
+    """The first cell (``B10``) of ``sheet_name`` that holds a formula and no saved value, or
+    None; read as a stream of the sheet's XML, so a large sheet is never held whole."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _sheet_part(archive, sheet_name)
+            if part is None or part not in archive.namelist():
+                return None
+            carry = b""
+            with archive.open(part) as sheet:
+                while chunk := sheet.read(_SCAN_CHUNK):
+                    text = carry + chunk
+                    if b"<f" in text or b":f" in text:
+                        for found in _FORMULA_NO_VALUE.finditer(text):
+                            ref = _CELL_REF.search(found.group(1))
+                            if ref and not _TEXT_RESULT.search(found.group(1)):
+                                return ref.group(1).decode("ascii")
+                    carry = text[-65536:]
+    except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
+        return None  # the readers report a damaged workbook
+    return None
+
+
 def read_xlsx_text(
     source: Path | bytes,
     *,
@@ -128,7 +182,7 @@ def read_xlsx_text(
             worksheet = workbook[sheet]
         else:
             raise IngestError(
-                f"{shown}: has no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})"
+                f"{shown}: has no sheet '{sheet}' (sheets: {shown_names(workbook.sheetnames, quote=False)})"
             )
         top = [
             [_text(cell) for cell in row]
@@ -139,16 +193,26 @@ def read_xlsx_text(
         workbook.close()
     if len(top) < header_row or all(cell is None for cell in top[header_row - 1]):
         others = [name for name in sheet_names if name != sheet_name]
+        named = "the first sheet" if looks_personal([sheet_name]) else f"sheet '{sheet_name}'"
         raise IngestError(
-            f"{shown}: row {header_row} (the header row) of sheet '{sheet_name}' is empty"
+            f"{shown}: row {header_row} (the header row) of {named} is empty"
             + (
-                f"; the workbook's other sheets are {', '.join(repr(n) for n in others)}: "
+                f"; the workbook's other sheets are {shown_names(others)}: "
                 "name the one to read with the mapping's 'sheet'"
                 if others and sheet is None
                 else ": check the mapping's header_row"
             )
         )
     _header_names(top[header_row - 1], 0, shown, wanted)  # a mapped repeated name stops here
+    unsaved = formula_without_value(data, sheet_name)
+    if unsaved is not None:
+        raise IngestError(
+            f"{shown}: cell {unsaved} (row {unsaved.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}) of "
+            f"{'the sheet read' if looks_personal([sheet_name]) else repr(sheet_name)} holds a "
+            "formula with no saved value (the workbook was written by a program and never "
+            "saved in Excel), so its rows cannot all be read or counted: open the workbook in "
+            "Excel, save it, and run again"
+        )
     first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
     try:
         sheet = fastexcel.read_excel(data).load_sheet(sheet_name, header_row=None, dtypes="string")

@@ -67,3 +67,17 @@ def test_an_escalation_window_of_one_month_is_singular():
     assert describe_window(EscalationWindow(months_after_stage1_response=1)).startswith("1 month")
     assert "1 months" not in describe_window(EscalationWindow(months_after_stage1_response=1))
     assert describe_window(EscalationWindow(months_after_stage1_response=6)).startswith("6 months")
+
+
+def test_a_yaml_syntax_error_names_line_and_column_without_quoting_the_line(tmp_path):
+    """PyYAML's message prints the faulty line: a self-assessment's commentary may name a
+    resident there, and the message reaches the console and the run's log."""
+    from pipeline.self_assessment.model import SelfAssessmentError, load_self_assessment
+
+    path = tmp_path / "self_assessment.yaml"
+    path.write_text("provisions:\n  - id: '1.1'\n    commentary: Mrs Hall said: too slow\n")
+    with pytest.raises(SelfAssessmentError) as caught:
+        load_self_assessment(path)
+    message = str(caught.value)
+    assert "line 3, column" in message and "Hall" not in message
+    assert caught.value.__cause__ is None  # nor chained into a logged traceback

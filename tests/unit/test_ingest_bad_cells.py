@@ -14,7 +14,7 @@ import workspaces as ws  # noqa: E402
 
 from pipeline.config import load_landlord  # noqa: E402
 from pipeline.ingest import ingest_workspace  # noqa: E402
-from pipeline.schemas import validate_tables, value_bounds  # noqa: E402
+from pipeline.schemas import MAX_FIGURE, validate_tables, value_bounds  # noqa: E402
 
 EXPORT = "exports/complaints_2024.csv"
 
@@ -39,11 +39,31 @@ BAD_ROWS = {
         "number_unparseable",
         "2.5",
     ),
+    # a phone number typed into a number cell is no figure: it loaded as £7.7 billion (or
+    # 1,164,960,123 days), printed in the annual report
+    "B6": (
+        {"Stage 1 Compensation": "£07700 900123"},
+        "Stage 1 Compensation",
+        "out_of_range",
+        "text, 13 characters",
+    ),
+    "B7": (
+        {"Stage 1 Extension (WD)": "0116 496 0123"},
+        "Stage 1 Extension (WD)",
+        "out_of_range",
+        "text, 13 characters",
+    ),
+    "B8": (
+        {"Stage 1 Compensation": "07700900123"},
+        "Stage 1 Compensation",
+        "out_of_range",
+        "text, 11 characters",
+    ),
 }
 
 
 def test_bounds_come_from_the_pandera_models():
-    assert value_bounds("complaint_stage", "extension_wd") == ((">=", 0),)
+    assert value_bounds("complaint_stage", "extension_wd") == ((">=", 0), ("<=", MAX_FIGURE))
     assert value_bounds("complainant_survey", "satisfied_outcome") == ((">=", 1), ("<=", 5))
 
 

@@ -203,6 +203,17 @@ def test_a_misspelt_column_is_pointed_out(tmp_path):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
 
 
+def test_a_close_header_cell_that_names_a_person_is_not_quoted(tmp_path):
+    """The close-name hint quotes a header cell, which may be a data row (header_row set
+    wrong): a cell holding a name or contact details is never the hint."""
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    path.write_bytes(path.read_bytes().replace(b"Date Received", b"Mrs Date Received", 1))
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert "'Date Received'" in str(caught.value) and "Mrs" not in str(caught.value)
+
+
 def _csv_module_cells(data: bytes, delimiter: str = ",") -> list[int]:
     rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
     return [len(row) or 1 for row in rows]  # a blank line is one empty cell

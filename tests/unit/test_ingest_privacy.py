@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "inges
 import workspaces as ws  # noqa: E402
 
 from pipeline.config import load_landlord  # noqa: E402
-from pipeline.ingest import ingest_workspace  # noqa: E402
+from pipeline.ingest import IngestError, ingest_workspace  # noqa: E402
 from pipeline.pseudonymise import pseudonymise, pseudonymise_expr  # noqa: E402
 
 BUILDERS = {
@@ -386,6 +386,16 @@ def test_a_uk_phone_number_in_any_usual_format_is_screened_in_sql_and_python(val
         ("\u200bOak Court\u2060", "Oak Court"),
         ("Oak\u3000Court", "Oak Court"),
         ("\u200b\u00a0", None),  # nothing left: blank
+        # more characters that draw nothing or a gap: they hid a name and a phone number
+        ("J\u034fean Hall", "other"),  # combining grapheme joiner
+        ("Jean\U000e0041 Hall", "other"),  # a tag character
+        ("07700\u061c900123", "other"),  # Arabic letter mark
+        ("Mrs\ufe0f Hall", "other"),  # variation selector
+        ("Jean\u3164Hall", "other"),  # Hangul filler for the space
+        ("07700\u2800900123", "other"),  # blank Braille pattern
+        ("Oak\u3164Court\U000e0041", "Oak Court"),
+        ("J\u200bean Hall", "other"),  # a zero-width space inside the forename
+        ("jean.hall@exa\u200bmple.org", "other"),
         ("Tŷ Newydd", "Tŷ Newydd"),
         ("Café Conduct", "Café Conduct"),
         ("Repairs – Damp and Mould", "Repairs – Damp and Mould"),
@@ -567,3 +577,34 @@ def test_the_screen_is_written_once_per_statement_whatever_the_number_of_fields(
     )
     flagged = con.execute(f"{screen_flags_sql('_frame', ['s1', 's4'])} order by 2").fetchall()
     assert flagged == [("a", 1, ["s4"]), ("a", 2, ["s1"])]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["complaints_Mrs_Hall.csv", "complaints_jean.hall@example.org.csv", "complaints_LE4_2XT.csv"],
+)
+def test_a_file_named_after_a_person_stops_the_run_without_its_name(tmp_path, name):
+    """File names are printed in the data-quality report, quarantine.csv and the manifest: an
+    export named after a resident stops the run, before any export is read, with a message
+    that finds it (folder, mapping, size, date) without repeating the name."""
+    from pipeline.onboarding import workspace_problems
+
+    root = ws.wide_workspace(tmp_path)
+    (root / "exports" / "complaints_2024.csv").rename(root / "exports" / name)
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith("exports/: the name of a file mappings/complaints.yaml reads")
+    assert "Hall" not in message and "hall" not in message and "LE4" not in message
+    assert any(p.startswith("exports/: the name of a file") for p in workspace_problems(root))
+
+
+def test_an_unread_file_named_after_a_person_is_not_named(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    (root / "exports" / "Letter to Jean Hall.docx").write_bytes(b"x")
+    (root / "exports" / "notes 2024.txt").write_bytes(b"x")
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert summary.unread_files == [
+        "exports/(a file whose name looks like a person's name or contact details)",
+        "exports/notes 2024.txt",
+    ]

@@ -228,3 +228,15 @@ def test_a_file_that_cannot_be_opened_is_named_without_a_python_error(tmp_path, 
     message = str(caught.value)
     assert message.startswith("exports/complaints_2024.csv: cannot be read (permission denied)")
     assert "Error" not in message and str(tmp_path) not in message
+
+
+def test_an_excel_lock_file_beside_an_open_workbook_is_not_read(tmp_path):
+    """Excel writes ~$<name>.xlsx beside a workbook someone has open: a glob such as
+    exports/*.xlsx matched it and the run stopped as on a damaged workbook."""
+    root = ws.xlsx_workspace(tmp_path)
+    mapping = root / "mappings" / "homemaster.yaml"
+    mapping.write_text(mapping.read_text().replace("exports/homemaster_*.xlsx", "exports/*.xlsx"))
+    (root / "exports" / "~$homemaster_2024.xlsx").write_bytes(b"\x05jhall" + b"\x00" * 160)
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert [f.source_file for f in summary.files] == ["exports/homemaster_2024.xlsx"]
+    assert summary.unread_files == []

@@ -359,6 +359,19 @@ def test_sensor_waits_for_a_file_still_being_written(sensor_setup):
     assert len(tick(sensor, store, cursor)[0]) == 1
 
 
+def test_sensor_tags_do_not_name_a_file_named_after_a_person(sensor_setup):
+    """The changed files are a run tag, kept in the instance's storage for good."""
+    root, store, sensor = sensor_setup
+    _, cursor = tick(sensor, store, None)
+    export = root / "alpha" / "exports" / "complaints_Mrs_Hall.csv"
+    export.write_text("Case Ref,Date Received\nC1,01/04/2024\n")
+    age(export)
+    requests, _ = tick(sensor, store, cursor)
+    assert len(requests) == 1
+    tag = requests[0].tags["complaints/changed_files"]
+    assert "Hall" not in tag and "looks like a person's name" in tag
+
+
 def test_fingerprint_reuses_hashes_of_unchanged_files(tmp_path):
     (tmp_path / "exports").mkdir()
     export = tmp_path / "exports" / "a.csv"

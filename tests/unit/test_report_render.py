@@ -310,6 +310,29 @@ def test_markdown_board_response_escapes_raw_html():
     assert "<strong>agree</strong>" in html
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'We agree.\n{: onmouseover="alert(1)" style="position:fixed;width:100%;height:100%" }',
+        '# Our view {: onclick="alert(1)" }',
+        '[our policy](https://example.org){: onclick="alert(1)" }',
+    ],
+)
+def test_markdown_attribute_lists_cannot_add_event_handlers(text):
+    """Python-Markdown's attr_list (part of "extra") put any attribute on an element: a board
+    response or narrative could run script in the annual report and its published version."""
+    html = str(render.render_markdown_safe(text))
+    tags = re.findall(r"<[^>]*>", html)
+    assert not [tag for tag in tags if re.search(r"\s(on\w+|style)=", tag)], html
+
+
+def test_markdown_keeps_tables_and_footnotes():
+    html = str(
+        render.render_markdown_safe("| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1]\n\n[^1]: Note")
+    )
+    assert "<table>" in html and "<td>1</td>" in html and 'class="footnote"' in html
+
+
 def test_board_response_and_self_assessment_hook(sample, workspace, tmp_path):
     con, landlord = sample
     folder = workspace / "annual_report" / "2024-25"

@@ -8,6 +8,7 @@ and the same text the slow openpyxl path gives.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -172,3 +173,81 @@ def test_a_wrong_sheet_or_header_row_says_what_to_set(tmp_path, change, problem)
     mapping.write_text(mapping.read_text().replace(old, new))
     with pytest.raises(IngestError, match=problem):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def _sheets(path: Path, *names: str) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = names[0]
+    for name in names[1:]:
+        workbook.create_sheet(name)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sheet", "shown"),
+    [
+        (
+            "Complaints Report",
+            r"has no sheet 'Complaints Report' \(sheets: Notes, 2 more not shown: their names "
+            r"look like a person's name or contact details\)$",
+        ),
+        (
+            None,
+            r"row 4 \(the header row\) of the first sheet is empty; the workbook's other sheets "
+            r"are 'Notes', 1 more not shown: its name looks like",
+        ),
+    ],
+    ids=["no-such-sheet", "empty-first-sheet"],
+)
+def test_a_sheet_named_after_a_person_is_not_named_in_a_message(tmp_path, sheet, shown):
+    """Sheet names are the workbook's text, not the mapping's: one holding a name or contact
+    details is counted, never quoted (messages reach the console and the run's log)."""
+    path = _sheets(tmp_path / "cases.xlsx", "Mrs Hall", "Notes", "jean.hall@example.org")
+    with pytest.raises(IngestError, match=shown) as caught:
+        read_xlsx_text(path, sheet=sheet, header_row=4, shown="cases.xlsx")
+    assert "Hall" not in str(caught.value) and "example.org" not in str(caught.value)
+
+
+def _with_formulas(path: Path, cached: bool) -> Path:
+    """``_report`` with row 6's cells written as formulas; openpyxl saves no result for them,
+    as a program writing a workbook does; ``cached`` adds the results Excel would save."""
+    import zipfile
+
+    workbook = openpyxl.load_workbook(_report(path))
+    for cell in workbook["Complaints"][6]:
+        if isinstance(cell.value, str):
+            cell.value = f'="{cell.value}"'
+    workbook.save(path)
+    if cached:
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        sheet = parts["xl/worksheets/sheet1.xml"].decode()
+        sheet = re.sub(
+            r'<c r="([A-Z]+6)"([^>]*)><f>"([^"<]*)"</f><v\s*/>',
+            r'<c r="\1"\2 t="str"><f>"\3"</f><v>\3</v>',
+            sheet,
+        )
+        # a formula whose result is the empty string, as Excel saves it: a value, not a gap
+        sheet = re.sub(
+            r'(<row r="6"[^>]*>.*?)</row>', r'\1<c r="I6" t="str"><f>""</f><v></v></c></row>', sheet
+        )
+        parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+    return path
+
+
+def test_a_formula_with_no_saved_value_stops_the_read_naming_the_cell(tmp_path):
+    """A row of formulas without results read as blank: not a data row, so it left the file's
+    count with no word (three complaints gone from a run that said ok)."""
+    path = _with_formulas(tmp_path / "report.xlsx", cached=False)
+    with pytest.raises(IngestError, match=r"^report.xlsx: cell B6 \(row 6\) of 'Complaints' holds"):
+        read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+
+
+def test_a_formula_with_its_saved_value_is_read(tmp_path):
+    path = _with_formulas(tmp_path / "report.xlsx", cached=True)
+    frame = read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+    assert frame.filter(pl.col("__row") == 6)["Ref"].item() == "C2"

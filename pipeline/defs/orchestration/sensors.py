@@ -279,10 +279,13 @@ def build_workspace_sensor(
                 context.log.warning(no_stock)
                 skipped.append(no_stock)
                 continue
-            changed = sorted(
-                rel
-                for rel in files.keys() | before.keys()
-                if files.get(rel, [None] * 3)[2] != before.get(rel, [None] * 3)[2]
+            changed = _shown_files(
+                root / landlord_id,
+                sorted(
+                    rel
+                    for rel in files.keys() | before.keys()
+                    if files.get(rel, [None] * 3)[2] != before.get(rel, [None] * 3)[2]
+                ),
             )
             requests.append(
                 ingest_then(
@@ -314,6 +317,21 @@ def build_workspace_sensor(
         )
 
     return workspace_files_sensor
+
+
+def _shown_files(workspace: Path, names: list[str]) -> list[str]:
+    """``names`` for a run's tags, kept in the instance's storage: a name that looks like a
+    person's name or contact details is not written there (the load then stops on it, saying
+    so, without the name; pipeline.ingest.personal_file_names)."""
+    from pipeline.ingest import personal_file_names
+
+    personal = personal_file_names(workspace, [workspace / name for name in names])
+    return [
+        "(a file whose name looks like a person's name or contact details)"
+        if workspace / name in personal
+        else name
+        for name in names
+    ]
 
 
 workspace_files_sensor = build_workspace_sensor()
