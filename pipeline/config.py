@@ -328,6 +328,25 @@ class Landlord(_Strict):
             landlord._written_id = written
         return landlord
 
+    @model_validator(mode="before")
+    @classmethod
+    def _stock_country_from_one_regime(cls, data: Any) -> Any:
+        # A Scottish-only landlord's stock rows without `country` were English homes (the
+        # default): its TSM return was written, with CH01 0.0 per 1,000 of its Scottish homes.
+        # As for a complaint's regime, one regime listed is the default country.
+        if not isinstance(data, dict) or not isinstance(data.get("stock"), list):
+            return data
+        regimes = data.get("regimes")
+        if not (isinstance(regimes, list) and len(regimes) == 1 and regimes[0] in get_args(Regime)):
+            return data
+        stock = [
+            {**row, "country": regimes[0]}
+            if isinstance(row, dict) and "country" not in row
+            else row
+            for row in data["stock"]
+        ]
+        return {**data, "stock": stock}
+
     @field_validator("landlord_id", mode="before")
     @classmethod
     def _safe_folder_name(cls, value: Any) -> Any:

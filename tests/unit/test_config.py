@@ -3,6 +3,7 @@
 import textwrap
 
 import pytest
+import yaml
 
 from pipeline.config import ConfigError, load_landlord
 
@@ -67,3 +68,25 @@ def test_an_escalation_window_of_one_month_is_singular():
     assert describe_window(EscalationWindow(months_after_stage1_response=1)).startswith("1 month")
     assert "1 months" not in describe_window(EscalationWindow(months_after_stage1_response=1))
     assert describe_window(EscalationWindow(months_after_stage1_response=6)).startswith("6 months")
+
+
+def test_a_scottish_only_landlords_stock_is_scottish_without_a_country(tmp_path):
+    # Left out, `country` was eng: a Scottish-only landlord's homes became English stock and
+    # its TSM return was written (CH01 0.0 per 1,000 homes) though it has no English homes.
+    text = (
+        VALID.replace("regimes: [eng]", "regimes: [sct]")
+        .replace("eng:\n", "sct:\n")
+        .replace(
+            "units_owned: 1200}",
+            "units_owned: 1200}\n  - {year_end: 2025-03-31, "
+            "stock_type: lcho, country: sct, units_owned: 40}",
+        )
+    )
+    landlord = load_landlord(write(tmp_path, text))
+    assert [row.country for row in landlord.stock] == ["sct", "sct"]
+    raw = yaml.safe_load(VALID)
+    raw["regimes"] = ["eng", "sct"]
+    timescales = raw["policy_versions"][0]["timescales"]
+    timescales["sct"] = timescales["eng"]
+    both = load_landlord(write(tmp_path, yaml.safe_dump(raw)))
+    assert [row.country for row in both.stock] == ["eng"]  # two regimes: the default stays eng
