@@ -144,12 +144,20 @@ def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
         root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
     found = workspaces.discover_landlords(root)
     if args.landlord:
-        unknown = sorted(set(args.landlord) - set(found))
+        from pipeline.config import landlord_key
+
+        # The id as landlord.yaml writes it ('Kestrel Vale') names its folder (kestrel_vale).
+        landlords = [name if name in found else landlord_key(name) for name in args.landlord]
+        unknown = sorted(
+            written
+            for written, name in zip(args.landlord, landlords, strict=True)
+            if name not in found
+        )
         if unknown:
             raise SystemExit(
                 f"error: no workspace for {unknown} under {root} (found: {', '.join(found) or 'none'})"
             )
-        return root, list(args.landlord)
+        return root, list(dict.fromkeys(landlords))
     if not found:
         raise SystemExit(f"error: no workspaces (folders with landlord.yaml) under {root}")
     return root, found
@@ -874,7 +882,12 @@ def build_parser() -> argparse.ArgumentParser:
     target = run.add_mutually_exclusive_group(required=True)
     target.add_argument("--workspace", action="append", metavar="PATH", help="a workspace folder")
     target.add_argument("--all-examples", action="store_true", help="every workspace in examples/")
-    target.add_argument("--landlord", action="append", metavar="ID", help="a landlord in the root")
+    target.add_argument(
+        "--landlord",
+        action="append",
+        metavar="ID",
+        help="a landlord in the root: its folder, or landlord_id as landlord.yaml writes it",
+    )
     target.add_argument("--all", action="store_true", help="every landlord in the root")
     run.add_argument("--workspaces-root", metavar="DIR", help="default $COMPLAINTS_WORKSPACES_ROOT")
     run.add_argument("--year", help="one reporting year, e.g. 2024-25")

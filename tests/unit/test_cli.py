@@ -8,6 +8,7 @@ fast and on its own.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import re
@@ -259,6 +260,15 @@ def test_unknown_landlord_and_bad_workspace_are_usage_errors(location):
         cli.main(["run", "--landlord", "zeta", "--output", str(output)])
     with pytest.raises(SystemExit, match="not a workspace"):
         cli.main(["run", "--workspace", str(root), "--output", str(output)])
+
+
+def test_a_landlord_is_found_by_its_id_as_landlord_yaml_writes_it(location):
+    # `landlord_id: Kestrel Vale` is stored as kestrel_vale, the folder's name; the analyst who
+    # typed the id as written was told there was no such workspace.
+    root, output, _, _ = location
+    args = argparse.Namespace(workspace=None, all_examples=False, workspaces_root=str(root))
+    args.landlord = ["ALPHA", "Beta ", "alpha"]
+    assert cli.resolve_targets(args) == (root.resolve(), ["alpha", "beta"])
 
 
 CHILD = """
