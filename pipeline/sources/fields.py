@@ -395,6 +395,27 @@ def _cast(sql: str, column: Column) -> str:
 _INSTANT = r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)\s*$"
 
 
+# Earliest year a format may give: DuckDB's %Y reads '03/04/24' as the year 24, which loaded as a
+# date no reporting year holds (the complaint vanished from every measure) and stopped the next
+# format ('%d/%m/%y') from being tried. No case-system date is older than Excel's 1900 epoch.
+MIN_DATE_YEAR = 1900
+
+
+def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
+    # One strptime over the list for the common case; only where it gives nothing (or a year
+    # before MIN_DATE_YEAR) is each format tried on its own, so a later format can still match.
+    def plausible(parsed: str) -> str:
+        return (
+            f"list_transform([cast({parsed} as date)], "
+            f"lambda d: case when year(d) >= {MIN_DATE_YEAR} then d end)[1]"
+        )
+
+    each = [plausible(f"try_strptime({x}, {lit(f)})") for f in formats]
+    if len(each) == 1:
+        return each[0]
+    return f"coalesce({plausible(f'try_strptime({x}, {formats_sql})')}, {', '.join(each)})"
+
+
 def _parse_date(x: str, ctx: Context) -> str:
     # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates (the date as
     # written). An instant with a zone ('2024-05-12T23:20:00Z', '...+01:00') is a moment, and its
@@ -418,8 +439,8 @@ def _parse_date(x: str, ctx: Context) -> str:
     )
     parts = [
         instant,
-        f"cast(try_strptime({x}, {formats_sql}) as date)",
-        f"case when contains({x}, ':') then cast(try_strptime({no_time}, {formats_sql}) as date) end",
+        _strptime(x, formats, formats_sql),
+        f"case when contains({x}, ':') then {_strptime(no_time, formats, formats_sql)} end",
     ]
     if ctx.excel_serial_dates:
         # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
