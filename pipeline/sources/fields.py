@@ -401,6 +401,17 @@ _INSTANT = r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*(Z|[+-]\d
 MIN_DATE_YEAR = 1900
 
 
+def _date_part(fmt: str) -> str:
+    """A format without its time of day: '%d/%m/%Y %H:%M' -> '%d/%m/%Y'.
+
+    Times are ignored, so a cell with another time ('14:05:09') or none (a system that leaves
+    midnight out) is a date all the same; with only the format as written it was
+    ``date_unparseable``.
+    """
+    cut = re.search(r"[ T]*%[HIMSfpzZ]", fmt)
+    return fmt[: cut.start()] if cut and cut.start() > 0 else fmt
+
+
 def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
     # One strptime over the list for the common case; only where it gives nothing (or a year
     # before MIN_DATE_YEAR) is each format tried on its own, so a later format can still match.
@@ -424,7 +435,9 @@ def _parse_date(x: str, ctx: Context) -> str:
     # It is read before the mapping's formats, so a format written with a literal 'Z'
     # ('%Y-%m-%dT%H:%M:%SZ') does not make the UTC date the date. ISO is always tried last
     # because real XLSX dates arrive as ISO text from the reader.
-    formats = list(dict.fromkeys([*ctx.date_formats, "%Y-%m-%d"]))
+    formats = list(
+        dict.fromkeys([*ctx.date_formats, *map(_date_part, ctx.date_formats), "%Y-%m-%d"])
+    )
     formats_sql = "[" + ", ".join(lit(f) for f in formats) + "]"
     no_time = (
         f"regexp_replace({x}, "
