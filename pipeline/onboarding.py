@@ -62,6 +62,7 @@ def workspace_problems(workspace: Path) -> list[str]:
 
     workspace = Path(workspace)
     problems: list[str] = []
+    landlord = None
     try:
         landlord = load_landlord(workspace)
     except ConfigError as exc:
@@ -77,6 +78,8 @@ def workspace_problems(workspace: Path) -> list[str]:
             mappings[path.relative_to(workspace).as_posix()] = load_mapping(path, workspace)
         except ConfigError as exc:
             problems.append(str(exc))
+    if landlord is not None:
+        problems += _regime_problems(landlord, mappings)
     try:
         matched_files(workspace, mappings)
     except IngestError as exc:
@@ -88,6 +91,30 @@ def workspace_problems(workspace: Path) -> list[str]:
         except ConfigError as exc:
             problems.append(str(exc))
     problems += _self_assessment_problems(workspace)
+    return problems
+
+
+def _regime_problems(landlord: Landlord, mappings: dict) -> list[str]:
+    """Complaint mappings without a ``regime`` source, for a landlord of two regimes.
+
+    With one regime listed it is every complaint's default; with two there is none, and every
+    row of such a mapping was quarantined as required_missing after the export was read.
+    """
+    if len(landlord.regimes) < 2:
+        return []
+    problems = []
+    for name, mapping in mappings.items():
+        routed = mapping.route.targets().values() if mapping.route else []
+        if mapping.target != "complaint" or "regime" in mapping.columns:
+            continue
+        if any("regime" in r.set or "regime" in r.columns for r in routed):
+            continue
+        problems.append(
+            f"{name}: key 'columns.regime' is missing: landlord.yaml lists two regimes "
+            f"({', '.join(landlord.regimes)}), so each complaint's regime must come from the "
+            'export (e.g. regime: {column: "Country", codes: {"England": eng, '
+            '"Scotland": sct}}) or, for an export of one country, regime: {value: sct}'
+        )
     return problems
 
 

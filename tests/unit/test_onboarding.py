@@ -121,6 +121,25 @@ def test_folder_not_named_after_the_id_says_which_name_to_use(tmp_path):
     assert workspace_problems(tmp_path / "housing_21") == []
 
 
+def test_a_complaint_mapping_without_regime_for_two_regimes_is_a_configuration_problem(
+    tmp_path,
+):
+    # One regime listed is every complaint's default; with two there is none, and a mapping
+    # without `regime` loaded nothing: every row was quarantined as required_missing.
+    workspace = tmp_path / "homes_plus"
+    shutil.copytree(EXAMPLES / "homes_plus", workspace)
+    mapping = workspace / "mappings" / "crm_complaints.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    regime = '  regime:\n    column: "Country"\n    codes: {"England": eng, "Scotland": sct}\n'
+    assert regime in text
+    mapping.write_text(text.replace(regime, ""), encoding="utf-8")
+    (problem,) = workspace_problems(workspace)
+    assert problem.startswith("mappings/crm_complaints.yaml: key 'columns.regime' is missing")
+    assert "two regimes (eng, sct)" in problem and "regime: {value: sct}" in problem
+    mapping.write_text(text.replace(regime, "  regime: {value: sct}\n"), encoding="utf-8")
+    assert workspace_problems(workspace) == []
+
+
 def test_examples_have_no_configuration_problem():
     for workspace in sorted(p for p in EXAMPLES.iterdir() if (p / "landlord.yaml").is_file()):
         assert workspace_problems(workspace) == [], workspace.name
