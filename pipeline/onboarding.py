@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import ConfigError, Landlord, landlord_key, load_landlord, load_yaml_model
-from pipeline.mapping import load_mapping
+from pipeline.mapping import load_mapping, load_mappings
 
 __all__ = ["WorkspaceError", "check_workspace", "data_cut_note", "workspace_problems"]
 
@@ -116,6 +116,39 @@ def _regime_problems(landlord: Landlord, mappings: dict) -> list[str]:
             '"Scotland": sct}}) or, for an export of one country, regime: {value: sct}'
         )
     return problems
+
+
+def mapping_warnings(workspace: Path) -> list[str]:
+    """Mappings that run but would mislead: a Scottish landlord's complaint mapping without the
+    stages' outcome.
+
+    A blank or unmapped outcome is ``open``, and ARC indicator 3 counts an open stage as not
+    responded in full: with no outcome mapped, the ARC return said 0.0% responded in full and
+    [U] working days, with nothing to say why. (England's CH02 judges dates, not the outcome.)
+    """
+    try:
+        landlord = load_landlord(workspace)
+        mappings = load_mappings(workspace)
+    except ConfigError:
+        return []  # reported as a configuration problem
+    if "sct" not in landlord.regimes:
+        return []
+    warnings = []
+    for name, mapping in mappings.items():
+        regime = mapping.columns.get("regime")
+        if mapping.target != "complaint" or (regime is not None and regime.value == "eng"):
+            continue
+        if mapping.shape == "long":
+            missing = [] if "outcome" in mapping.columns else ["every stage"]
+        else:
+            missing = [f"stage {n}" for n, spec in mapping.stages.items() if "outcome" not in spec]
+        if missing:
+            warnings.append(
+                f"{name}: no outcome is mapped for {' and '.join(missing)}, so each such stage "
+                "is 'open' and the ARC return counts none as responded in full (indicator 3 "
+                "0.0%, indicator 4 [U]); map the export's outcome column with its codes"
+            )
+    return warnings
 
 
 def _self_assessment_problems(workspace: Path) -> list[str]:

@@ -20,6 +20,7 @@ from pipeline.onboarding import (
     check_workspace,
     data_cut_note,
     latest_export_date,
+    mapping_warnings,
     workspace_problems,
 )
 from pipeline.reporting.quality_counts import COUNTS_FILE, write_quality_files
@@ -138,6 +139,22 @@ def test_a_complaint_mapping_without_regime_for_two_regimes_is_a_configuration_p
     assert "two regimes (eng, sct)" in problem and "regime: {value: sct}" in problem
     mapping.write_text(text.replace(regime, "  regime: {value: sct}\n"), encoding="utf-8")
     assert workspace_problems(workspace) == []
+
+
+def test_a_scottish_complaint_mapping_without_outcome_is_warned_of(tmp_path):
+    # An unmapped outcome is 'open' on every stage: the ARC return said 0.0% responded in full
+    # and [U] working days, and nothing said why.
+    workspace = tmp_path / "homes_plus"
+    shutil.copytree(EXAMPLES / "homes_plus", workspace)
+    assert mapping_warnings(workspace) == []
+    mapping = workspace / "mappings" / "crm_complaints.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    start, end = text.index("  outcome:\n"), text.index("  refused:")
+    mapping.write_text(text[:start] + text[end:], encoding="utf-8")
+    (warning,) = mapping_warnings(workspace)
+    assert warning.startswith("mappings/crm_complaints.yaml: no outcome is mapped for every stage")
+    assert "ARC return counts none as responded in full" in warning
+    assert mapping_warnings(EXAMPLES / "housing21") == []  # England only: CH02 reads the dates
 
 
 def test_examples_have_no_configuration_problem():
