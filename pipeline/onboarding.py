@@ -95,17 +95,32 @@ def workspace_problems(workspace: Path) -> list[str]:
 
 
 def _regime_problems(landlord: Landlord, mappings: dict) -> list[str]:
-    """Complaint mappings without a ``regime`` source, for a landlord of two regimes.
+    """Complaint mappings whose ``regime`` is one landlord.yaml does not list, or that give none
+    for a landlord of two regimes.
 
-    With one regime listed it is every complaint's default; with two there is none, and every
-    row of such a mapping was quarantined as required_missing after the export was read.
+    A regime not listed has no timescales in any policy version: its complaints loaded and were
+    all late, with no message. With one regime listed it is every complaint's default; with two
+    there is none, and every row of a mapping without one was quarantined as required_missing
+    after the export was read.
     """
-    if len(landlord.regimes) < 2:
-        return []
     problems = []
     for name, mapping in mappings.items():
+        if mapping.target != "complaint":
+            continue
+        spec = mapping.columns.get("regime")
+        if spec is not None:
+            given = [spec.value, spec.default, spec.other, *(spec.codes or {}).values()]
+            foreign = sorted({str(v) for v in given if v is not None} - set(landlord.regimes))
+            if foreign:
+                problems.append(
+                    f"{name}: key 'columns.regime' gives {', '.join(foreign)}, which "
+                    f"landlord.yaml's regimes ({', '.join(landlord.regimes)}) do not list, so "
+                    "no policy version has its timescales (every such complaint would be "
+                    "late): add it to regimes, with its timescales, or correct the mapping"
+                )
+            continue
         routed = mapping.route.targets().values() if mapping.route else []
-        if mapping.target != "complaint" or "regime" in mapping.columns:
+        if len(landlord.regimes) < 2:
             continue
         if any("regime" in r.set or "regime" in r.columns for r in routed):
             continue

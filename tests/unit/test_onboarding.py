@@ -141,6 +141,20 @@ def test_a_complaint_mapping_without_regime_for_two_regimes_is_a_configuration_p
     assert workspace_problems(workspace) == []
 
 
+def test_a_complaint_regime_landlord_yaml_does_not_list_is_a_configuration_problem(tmp_path):
+    # Housing 21 lists eng only: complaints mapped to sct loaded, had no policy timescales and
+    # were all late (response_in_time 0.0%), and nothing said why.
+    workspace = tmp_path / "housing21"
+    shutil.copytree(EXAMPLES / "housing21", workspace)
+    mapping = workspace / "mappings" / "erica_complaints.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    assert "  regime: {value: eng}\n" in text
+    mapping.write_text(text.replace("  regime: {value: eng}\n", "  regime: {value: sct}\n"))
+    (problem,) = workspace_problems(workspace)
+    assert problem.startswith("mappings/erica_complaints.yaml: key 'columns.regime' gives sct")
+    assert "landlord.yaml's regimes (eng) do not list" in problem
+
+
 def test_a_scottish_complaint_mapping_without_outcome_is_warned_of(tmp_path):
     # An unmapped outcome is 'open' on every stage: the ARC return said 0.0% responded in full
     # and [U] working days, and nothing said why.
