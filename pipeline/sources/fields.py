@@ -341,6 +341,8 @@ class Context:
     excel_serial_dates: bool
     cut_date: dt.date
     default_regime: str | None
+    # the landlord's regimes: a complaint of another has no policy timescales (unknown_code)
+    regimes: tuple[str, ...] = ("eng", "sct")
 
 
 @dataclass
@@ -526,6 +528,8 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
         return value, failed
 
     allowed = ALLOWED_CODES.get((column.table, column.name))
+    if (column.table, column.name) == ("complaint", "regime"):
+        allowed = tuple(code for code in allowed if code in ctx.regimes)
     if allowed and column.kind == "text":
         # A coded field mapped without a codes list takes the export's value as the canonical
         # code once case, spaces and punctuation are folded ("In person" -> in_person); any
