@@ -812,6 +812,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_group(args: argparse.Namespace) -> int:
+    from pipeline.config import landlord_key
     from pipeline.group_views import open_group
     from pipeline.periods import parse_period
 
@@ -820,7 +821,9 @@ def cmd_group(args: argparse.Namespace) -> int:
         period = parse_period(args.period) if args.period else None
     except ValueError as exc:
         raise SystemExit(f"error: --period {args.period!r}: {exc}") from None
-    con = open_group(output_root, args.landlord or None)
+    # a member as landlord.yaml writes it ('Kestrel Vale') or as its files are named (kestrel_vale)
+    members = list(dict.fromkeys(landlord_key(name) for name in args.landlord or []))
+    con = open_group(output_root, members or None)
     try:
         landlords = con.execute("select landlord_id, warehouse from group_landlords").fetchall()
         for landlord, path in landlords:
@@ -945,7 +948,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the group report (every member beside the group's figures) and the group measures",
     )
     group.add_argument("--output", metavar="DIR", help="output root holding warehouse/")
-    group.add_argument("--landlord", action="append", metavar="ID", help="a member (default all)")
+    group.add_argument(
+        "--landlord", action="append", metavar="ID", help="a member, as run takes it (default all)"
+    )
     group.add_argument(
         "--period",
         metavar="P",

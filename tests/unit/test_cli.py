@@ -359,6 +359,10 @@ def test_group_command_unions_landlord_measures(tmp_path, capsys):
     assert lines[0] == "group_landlord,landlord_id,measure,breakdown_value,value"
     # a label typed like a formula is neutralised, as in group_measures.csv
     assert lines[1:] == ["alpha,alpha,CH01_1,Oak Court,53.9", "beta,beta,CH01_1,'=1+1,8.3"]
+    # a member named as landlord.yaml writes its id, as `run --landlord` takes it
+    args = ["group", "--output", str(tmp_path), "--csv", str(target), "--landlord", "BETA "]
+    assert cli.main(args) == 0
+    assert "group measures: 1 rows from 1 landlord(s)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
