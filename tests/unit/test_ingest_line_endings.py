@@ -203,6 +203,18 @@ def test_a_misspelt_column_is_pointed_out(tmp_path):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
 
 
+def test_a_column_named_in_another_case_is_pointed_out(tmp_path):
+    # Names match exactly; an export that writes its header in capitals was told only that the
+    # column was not there ('DATE RECEIVED' is too far from 'Date Received' for a close match).
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    path.write_bytes(path.read_bytes().replace(b"Date Received", b"DATE RECEIVED", 1))
+    with pytest.raises(
+        IngestError, match=r"'DATE RECEIVED' differs from 'Date Received' only in case"
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
 def _csv_module_cells(data: bytes, delimiter: str = ",") -> list[int]:
     rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
     return [len(row) or 1 for row in rows]  # a blank line is one empty cell
