@@ -460,6 +460,13 @@ def _describe(error: dict) -> str:
     key = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"key '{key}' is not allowed here"
+    if error["type"] in ("model_type", "dict_type"):
+        # pydantic says "a valid dictionary or instance of EscalationWindow": a class name
+        return (
+            f"key '{key}': expects keys of its own ({{key: value, ...}}, or indented lines "
+            "below it), not a single value or a list; the keys are in docs/landlord.md "
+            "(landlord.yaml) and docs/mapping.md (mappings)"
+        )
     allowed = error.get("ctx", {}).get("expected")
     detail = f" (allowed: {allowed})" if allowed else ""
     # A validator's own message already says what to do; pydantic prefixes it "Value error, ".

@@ -90,3 +90,22 @@ def test_a_scottish_only_landlords_stock_is_scottish_without_a_country(tmp_path)
     timescales["sct"] = timescales["eng"]
     both = load_landlord(write(tmp_path, yaml.safe_dump(raw)))
     assert [row.country for row in both.stock] == ["eng"]  # two regimes: the default stays eng
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("escalation_window: {months_after_stage1_response: 1}", "escalation_window: 6",
+         "policy_versions.0.escalation_window"),
+        ("tsm_summary_of_approach:", "closures: [2024-12-27]\ntsm_summary_of_approach:",
+         "closures.0"),
+    ],
+)  # fmt: skip
+def test_a_value_where_keys_are_expected_is_explained_without_a_class_name(tmp_path, old, new, key):
+    # pydantic said "Input should be a valid dictionary or instance of EscalationWindow"
+    assert old in VALID
+    with pytest.raises(ConfigError) as caught:
+        load_landlord(write(tmp_path, VALID.replace(old, new)))
+    message = str(caught.value)
+    assert f"key '{key}': expects keys of its own" in message
+    assert "instance of" not in message and "docs/landlord.md" in message
