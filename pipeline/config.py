@@ -460,6 +460,11 @@ def _describe(error: dict) -> str:
     key = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"key '{key}' is not allowed here"
+    if error["type"] == "list_type":
+        return (
+            f"key '{key}': expects a list ([\"a\", \"b\"], or lines starting '- ' below it), "
+            "even of one item"
+        )
     if error["type"] in ("model_type", "dict_type"):
         # pydantic says "a valid dictionary or instance of EscalationWindow": a class name
         return (
