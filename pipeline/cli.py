@@ -144,12 +144,20 @@ def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
         root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
     found = workspaces.discover_landlords(root)
     if args.landlord:
-        unknown = sorted(set(args.landlord) - set(found))
+        from pipeline.config import landlord_key
+
+        # The id as landlord.yaml writes it ('Kestrel Vale') names its folder (kestrel_vale).
+        landlords = [name if name in found else landlord_key(name) for name in args.landlord]
+        unknown = sorted(
+            written
+            for written, name in zip(args.landlord, landlords, strict=True)
+            if name not in found
+        )
         if unknown:
             raise SystemExit(
                 f"error: no workspace for {unknown} under {root} (found: {', '.join(found) or 'none'})"
             )
-        return root, list(args.landlord)
+        return root, list(dict.fromkeys(landlords))
     if not found:
         raise SystemExit(f"error: no workspaces (folders with landlord.yaml) under {root}")
     return root, found
@@ -419,9 +427,13 @@ def _print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> Non
 
 
 def _print_unread_files(store, landlord_id: str) -> None:
-    """Name the data folders' files that no mapping reads (never silently left out)."""
+    """Name the data folders' files that no mapping reads (never silently left out), and the
+    mappings that run but would mislead (:func:`pipeline.onboarding.mapping_warnings`)."""
     from pipeline.ingest import unread_files
+    from pipeline.onboarding import mapping_warnings
 
+    for warning in mapping_warnings(store.workspace(landlord_id)):
+        _say(landlord_id, f"  WARNING {warning}")
     for name in unread_files(store.workspace(landlord_id)):
         _say(
             landlord_id,
@@ -800,6 +812,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_group(args: argparse.Namespace) -> int:
+    from pipeline.config import landlord_key
     from pipeline.group_views import open_group
     from pipeline.periods import parse_period
 
@@ -808,7 +821,9 @@ def cmd_group(args: argparse.Namespace) -> int:
         period = parse_period(args.period) if args.period else None
     except ValueError as exc:
         raise SystemExit(f"error: --period {args.period!r}: {exc}") from None
-    con = open_group(output_root, args.landlord or None)
+    # a member as landlord.yaml writes it ('Kestrel Vale') or as its files are named (kestrel_vale)
+    members = list(dict.fromkeys(landlord_key(name) for name in args.landlord or []))
+    con = open_group(output_root, members or None)
     try:
         landlords = con.execute("select landlord_id, warehouse from group_landlords").fetchall()
         for landlord, path in landlords:
@@ -874,7 +889,12 @@ def build_parser() -> argparse.ArgumentParser:
     target = run.add_mutually_exclusive_group(required=True)
     target.add_argument("--workspace", action="append", metavar="PATH", help="a workspace folder")
     target.add_argument("--all-examples", action="store_true", help="every workspace in examples/")
-    target.add_argument("--landlord", action="append", metavar="ID", help="a landlord in the root")
+    target.add_argument(
+        "--landlord",
+        action="append",
+        metavar="ID",
+        help="a landlord in the root: its folder, or landlord_id as landlord.yaml writes it",
+    )
     target.add_argument("--all", action="store_true", help="every landlord in the root")
     run.add_argument("--workspaces-root", metavar="DIR", help="default $COMPLAINTS_WORKSPACES_ROOT")
     run.add_argument("--year", help="one reporting year, e.g. 2024-25")
@@ -928,7 +948,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the group report (every member beside the group's figures) and the group measures",
     )
     group.add_argument("--output", metavar="DIR", help="output root holding warehouse/")
-    group.add_argument("--landlord", action="append", metavar="ID", help="a member (default all)")
+    group.add_argument(
+        "--landlord", action="append", metavar="ID", help="a member, as run takes it (default all)"
+    )
     group.add_argument(
         "--period",
         metavar="P",

@@ -328,6 +328,25 @@ class Landlord(_Strict):
             landlord._written_id = written
         return landlord
 
+    @model_validator(mode="before")
+    @classmethod
+    def _stock_country_from_one_regime(cls, data: Any) -> Any:
+        # A Scottish-only landlord's stock rows without `country` were English homes (the
+        # default): its TSM return was written, with CH01 0.0 per 1,000 of its Scottish homes.
+        # As for a complaint's regime, one regime listed is the default country.
+        if not isinstance(data, dict) or not isinstance(data.get("stock"), list):
+            return data
+        regimes = data.get("regimes")
+        if not (isinstance(regimes, list) and len(regimes) == 1 and regimes[0] in get_args(Regime)):
+            return data
+        stock = [
+            {**row, "country": regimes[0]}
+            if isinstance(row, dict) and "country" not in row
+            else row
+            for row in data["stock"]
+        ]
+        return {**data, "stock": stock}
+
     @field_validator("landlord_id", mode="before")
     @classmethod
     def _safe_folder_name(cls, value: Any) -> Any:
@@ -441,6 +460,18 @@ def _describe(error: dict) -> str:
     key = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"key '{key}' is not allowed here"
+    if error["type"] == "list_type":
+        return (
+            f"key '{key}': expects a list ([\"a\", \"b\"], or lines starting '- ' below it), "
+            "even of one item"
+        )
+    if error["type"] in ("model_type", "dict_type"):
+        # pydantic says "a valid dictionary or instance of EscalationWindow": a class name
+        return (
+            f"key '{key}': expects keys of its own ({{key: value, ...}}, or indented lines "
+            "below it), not a single value or a list; the keys are in docs/landlord.md "
+            "(landlord.yaml) and docs/mapping.md (mappings)"
+        )
     allowed = error.get("ctx", {}).get("expected")
     detail = f" (allowed: {allowed})" if allowed else ""
     # A validator's own message already says what to do; pydantic prefixes it "Value error, ".

@@ -794,7 +794,11 @@ def ingest_workspace(
                 log.warning("%s matches no file in %s", name, workspace)
                 continue
             ctx = Context(
-                tuple(mapping.date_formats), mapping.excel_serial_dates, cut, default_regime
+                tuple(mapping.date_formats),
+                mapping.excel_serial_dates,
+                cut,
+                default_regime,
+                tuple(landlord.regimes),
             )
             names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
             item = _plan(len(planned), name, mapping, names, ctx)
@@ -810,6 +814,7 @@ def ingest_workspace(
                     item.mapping.excel_serial_dates,
                     cut,
                     default_regime,
+                    tuple(landlord.regimes),
                 )
                 _finish_long(con, item, ctx)
         _drop_shadowed_issues(con)

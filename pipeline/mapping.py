@@ -33,6 +33,13 @@ class _Strict(BaseModel):
 def _codes_as_text(value: Any) -> Any:
     # YAML turns unquoted keys such as 1 or 2024 into numbers; source cells are text.
     if isinstance(value, dict):
+        if any(isinstance(k, bool) for k in value):
+            # An unquoted Yes, No, True, False, On or Off key is a YAML boolean: stored as 'True'
+            # or 'False', it matched no cell, and every row was quarantined as unknown_code.
+            raise ValueError(
+                "an unquoted Yes, No, True, False, On or Off is read by YAML as true or false, "
+                'not as the word the export writes: quote each such key ("Yes": rather than Yes:)'
+            )
         return {str(k): v for k, v in value.items()}
     return value
 

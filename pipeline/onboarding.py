@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import ConfigError, Landlord, landlord_key, load_landlord, load_yaml_model
-from pipeline.mapping import load_mapping
+from pipeline.mapping import load_mapping, load_mappings
 
 __all__ = ["WorkspaceError", "check_workspace", "data_cut_note", "workspace_problems"]
 
@@ -62,6 +62,7 @@ def workspace_problems(workspace: Path) -> list[str]:
 
     workspace = Path(workspace)
     problems: list[str] = []
+    landlord = None
     try:
         landlord = load_landlord(workspace)
     except ConfigError as exc:
@@ -77,6 +78,8 @@ def workspace_problems(workspace: Path) -> list[str]:
             mappings[path.relative_to(workspace).as_posix()] = load_mapping(path, workspace)
         except ConfigError as exc:
             problems.append(str(exc))
+    if landlord is not None:
+        problems += _regime_problems(landlord, mappings)
     try:
         matched_files(workspace, mappings)
     except IngestError as exc:
@@ -89,6 +92,78 @@ def workspace_problems(workspace: Path) -> list[str]:
             problems.append(str(exc))
     problems += _self_assessment_problems(workspace)
     return problems
+
+
+def _regime_problems(landlord: Landlord, mappings: dict) -> list[str]:
+    """Complaint mappings whose ``regime`` is one landlord.yaml does not list, or that give none
+    for a landlord of two regimes.
+
+    A regime not listed has no timescales in any policy version: its complaints loaded and were
+    all late, with no message. With one regime listed it is every complaint's default; with two
+    there is none, and every row of a mapping without one was quarantined as required_missing
+    after the export was read.
+    """
+    problems = []
+    for name, mapping in mappings.items():
+        if mapping.target != "complaint":
+            continue
+        spec = mapping.columns.get("regime")
+        if spec is not None:
+            given = [spec.value, spec.default, spec.other, *(spec.codes or {}).values()]
+            foreign = sorted({str(v) for v in given if v is not None} - set(landlord.regimes))
+            if foreign:
+                problems.append(
+                    f"{name}: key 'columns.regime' gives {', '.join(foreign)}, which "
+                    f"landlord.yaml's regimes ({', '.join(landlord.regimes)}) do not list, so "
+                    "no policy version has its timescales (every such complaint would be "
+                    "late): add it to regimes, with its timescales, or correct the mapping"
+                )
+            continue
+        routed = mapping.route.targets().values() if mapping.route else []
+        if len(landlord.regimes) < 2:
+            continue
+        if any("regime" in r.set or "regime" in r.columns for r in routed):
+            continue
+        problems.append(
+            f"{name}: key 'columns.regime' is missing: landlord.yaml lists two regimes "
+            f"({', '.join(landlord.regimes)}), so each complaint's regime must come from the "
+            'export (e.g. regime: {column: "Country", codes: {"England": eng, '
+            '"Scotland": sct}}) or, for an export of one country, regime: {value: sct}'
+        )
+    return problems
+
+
+def mapping_warnings(workspace: Path) -> list[str]:
+    """Mappings that run but would mislead: a Scottish landlord's complaint mapping without the
+    stages' outcome.
+
+    A blank or unmapped outcome is ``open``, and ARC indicator 3 counts an open stage as not
+    responded in full: with no outcome mapped, the ARC return said 0.0% responded in full and
+    [U] working days, with nothing to say why. (England's CH02 judges dates, not the outcome.)
+    """
+    try:
+        landlord = load_landlord(workspace)
+        mappings = load_mappings(workspace)
+    except ConfigError:
+        return []  # reported as a configuration problem
+    if "sct" not in landlord.regimes:
+        return []
+    warnings = []
+    for name, mapping in mappings.items():
+        regime = mapping.columns.get("regime")
+        if mapping.target != "complaint" or (regime is not None and regime.value == "eng"):
+            continue
+        if mapping.shape == "long":
+            missing = [] if "outcome" in mapping.columns else ["every stage"]
+        else:
+            missing = [f"stage {n}" for n, spec in mapping.stages.items() if "outcome" not in spec]
+        if missing:
+            warnings.append(
+                f"{name}: no outcome is mapped for {' and '.join(missing)}, so each such stage "
+                "is 'open' and the ARC return counts none as responded in full (indicator 3 "
+                "0.0%, indicator 4 [U]); map the export's outcome column with its codes"
+            )
+    return warnings
 
 
 def _self_assessment_problems(workspace: Path) -> list[str]:

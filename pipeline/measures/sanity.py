@@ -59,6 +59,23 @@ WARNINGS: dict[str, WarningRule] = {
         advice="check that surveys/ holds the year's TSM survey file, that its mapping matches "
         "it, and that its survey dates fall in the reporting year (1 April to 31 March)",
     ),
+    "tsm_complaints_in_year": WarningRule(
+        "A reporting year with English homes and English complaints has complaints in the TSM "
+        "count (else CH01 is 0.0 and CH02 [U], usually a tenure the mapping does not give)",
+        "period_kind = 'year' and measure = 'CH01_1' and breakdown = 'stock_type' "
+        "and breakdown_value = 'combined' and coalesce(numerator, 0) = 0 "
+        "and coalesce(denominator, 0) > 0 and exists ("
+        "select 1 from measures as english where english.landlord_id = measures.landlord_id "
+        "and english.period = measures.period and english.measure = 'received_1' "
+        "and english.breakdown = 'regime' and english.breakdown_value = 'eng' "
+        "and english.numerator > 0)",
+        finding="English stage 1 complaints were received in the reporting year but none is in "
+        "the TSM count (tenants of owned LCRA or LCHO homes), so CH01 is 0.0 per 1,000 homes "
+        "and CH02 is [U]",
+        advice="check the complaint mapping's tenure (each of the export's tenure values coded "
+        "lcra, lcho, leaseholder or other; a blank or unmapped tenure is unknown and never in "
+        "the TSMs) and is_tenant_of_owned_stock",
+    ),
     "complainant_survey_every_complainant": WarningRule(
         "Every complaint closed in the year was sent a complainant survey, as landlord.yaml "
         "complainant_survey: every_complainant says",

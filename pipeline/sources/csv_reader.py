@@ -435,6 +435,18 @@ def read_csv_text(
         # Polars renames a repeated name 'X' to 'X_duplicated_0'; the mapping calls it 'X (2)'.
         bases = [re.sub(r"_duplicated_\d+$", "", name) for name in header_raw]
         by_name = dict(zip(header_names(shown, bases, wanted), header_raw, strict=True))
+        header_counted = counted.cells is not None and counted.cells.size >= header_row
+        if (
+            any(c not in by_name for c in wanted)
+            and header_counted
+            and int(counted.cells[header_row - 1]) == len(header_raw)
+        ):
+            # The header (read alike by both counts) does not fit the mapping: the caller names
+            # the missing columns and the delimiter the header seems to use. Reading on would
+            # report a symptom instead (a wrong delimiter leaves quoted cells unquoted: "stray"
+            # quotes, a row count that differs), with advice to save the export again.
+            empty = pl.DataFrame(schema={"__row": pl.UInt32, "__cells": pl.Int32})
+            return empty, list(by_name), len(header_raw)
         present = [by_name[c] for c in wanted if c in by_name]
         frame = pl.read_csv(
             io.BytesIO(data),

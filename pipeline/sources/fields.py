@@ -390,6 +390,8 @@ class Context:
     excel_serial_dates: bool
     cut_date: dt.date
     default_regime: str | None
+    # the landlord's regimes: a complaint of another has no policy timescales (unknown_code)
+    regimes: tuple[str, ...] = ("eng", "sct")
 
 
 @dataclass
@@ -444,6 +446,38 @@ def _cast(sql: str, column: Column) -> str:
 _INSTANT = r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)\s*$"
 
 
+# Earliest year a format may give: DuckDB's %Y reads '03/04/24' as the year 24, which loaded as a
+# date no reporting year holds (the complaint vanished from every measure) and stopped the next
+# format ('%d/%m/%y') from being tried. No case-system date is older than Excel's 1900 epoch.
+MIN_DATE_YEAR = 1900
+
+
+def _date_part(fmt: str) -> str:
+    """A format without its time of day: '%d/%m/%Y %H:%M' -> '%d/%m/%Y'.
+
+    Times are ignored, so a cell with another time ('14:05:09') or none (a system that leaves
+    midnight out) is a date all the same; with only the format as written it was
+    ``date_unparseable``.
+    """
+    cut = re.search(r"[ T]*%[HIMSfpzZ]", fmt)
+    return fmt[: cut.start()] if cut and cut.start() > 0 else fmt
+
+
+def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
+    # One strptime over the list for the common case; only where it gives nothing (or a year
+    # before MIN_DATE_YEAR) is each format tried on its own, so a later format can still match.
+    def plausible(parsed: str) -> str:
+        return (
+            f"list_transform([cast({parsed} as date)], "
+            f"lambda d: case when year(d) >= {MIN_DATE_YEAR} then d end)[1]"
+        )
+
+    each = [plausible(f"try_strptime({x}, {lit(f)})") for f in formats]
+    if len(each) == 1:
+        return each[0]
+    return f"coalesce({plausible(f'try_strptime({x}, {formats_sql})')}, {', '.join(each)})"
+
+
 def _parse_date(x: str, ctx: Context) -> str:
     # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates (the date as
     # written). An instant with a zone ('2024-05-12T23:20:00Z', '...+01:00') is a moment, and its
@@ -452,7 +486,9 @@ def _parse_date(x: str, ctx: Context) -> str:
     # It is read before the mapping's formats, so a format written with a literal 'Z'
     # ('%Y-%m-%dT%H:%M:%SZ') does not make the UTC date the date. ISO is always tried last
     # because real XLSX dates arrive as ISO text from the reader.
-    formats = list(dict.fromkeys([*ctx.date_formats, "%Y-%m-%d"]))
+    formats = list(
+        dict.fromkeys([*ctx.date_formats, *map(_date_part, ctx.date_formats), "%Y-%m-%d"])
+    )
     formats_sql = "[" + ", ".join(lit(f) for f in formats) + "]"
     no_time = (
         f"regexp_replace({x}, "
@@ -467,8 +503,8 @@ def _parse_date(x: str, ctx: Context) -> str:
     )
     parts = [
         instant,
-        f"cast(try_strptime({x}, {formats_sql}) as date)",
-        f"case when contains({x}, ':') then cast(try_strptime({no_time}, {formats_sql}) as date) end",
+        _strptime(x, formats, formats_sql),
+        f"case when contains({x}, ':') then {_strptime(no_time, formats, formats_sql)} end",
     ]
     if ctx.excel_serial_dates:
         # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
@@ -541,6 +577,8 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
         return value, failed
 
     allowed = ALLOWED_CODES.get((column.table, column.name))
+    if (column.table, column.name) == ("complaint", "regime"):
+        allowed = tuple(code for code in allowed if code in ctx.regimes)
     if allowed and column.kind == "text":
         # A coded field mapped without a codes list takes the export's value as the canonical
         # code once case, spaces and punctuation are folded ("In person" -> in_person); any

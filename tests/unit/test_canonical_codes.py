@@ -158,3 +158,18 @@ def test_common_spellings_of_codes_are_read(tmp_path: Path) -> None:
     assert con.execute("select source_row, rule, raw_value from quarantine").fetchall() == [
         (5, "unknown_code", "text, 5 characters")
     ]
+
+
+def test_a_regime_landlord_yaml_does_not_list_is_an_unknown_code(tmp_path: Path) -> None:
+    # The test landlord lists eng only. A 'Scotland' row loaded as sct: no policy version had its
+    # timescales, so the complaint was late whatever its dates, and nothing said why.
+    mapping = MAPPING.replace("  tenure: Tenure\n", "  tenure: Tenure\n  regime: Country\n")
+    text = (
+        "Ref,Received,Category,Channel,Tenure,Country,Responded\n"
+        "E1,2024-05-01,Repairs,phone,lcra,England,2024-05-03\n"
+        "S1,2024-05-01,Repairs,phone,lcra,Scotland,2024-05-03\n"
+    )
+    con = _ingest(tmp_path / "regime", mapping, "exports/cases.csv", text)
+    assert con.execute("select regime from complaint").fetchall() == [("eng",)]
+    quarantined = con.execute("select source_row, rule, column_name from quarantine").fetchall()
+    assert quarantined == [(3, "unknown_code", "Country")]

@@ -8,6 +8,7 @@ fast and on its own.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import re
@@ -261,6 +262,15 @@ def test_unknown_landlord_and_bad_workspace_are_usage_errors(location):
         cli.main(["run", "--workspace", str(root), "--output", str(output)])
 
 
+def test_a_landlord_is_found_by_its_id_as_landlord_yaml_writes_it(location):
+    # `landlord_id: Kestrel Vale` is stored as kestrel_vale, the folder's name; the analyst who
+    # typed the id as written was told there was no such workspace.
+    root, output, _, _ = location
+    args = argparse.Namespace(workspace=None, all_examples=False, workspaces_root=str(root))
+    args.landlord = ["ALPHA", "Beta ", "alpha"]
+    assert cli.resolve_targets(args) == (root.resolve(), ["alpha", "beta"])
+
+
 CHILD = """
 import sys
 from pipeline import cli
@@ -349,6 +359,10 @@ def test_group_command_unions_landlord_measures(tmp_path, capsys):
     assert lines[0] == "group_landlord,landlord_id,measure,breakdown_value,value"
     # a label typed like a formula is neutralised, as in group_measures.csv
     assert lines[1:] == ["alpha,alpha,CH01_1,Oak Court,53.9", "beta,beta,CH01_1,'=1+1,8.3"]
+    # a member named as landlord.yaml writes its id, as `run --landlord` takes it
+    args = ["group", "--output", str(tmp_path), "--csv", str(target), "--landlord", "BETA "]
+    assert cli.main(args) == 0
+    assert "group measures: 1 rows from 1 landlord(s)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

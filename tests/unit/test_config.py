@@ -3,6 +3,7 @@
 import textwrap
 
 import pytest
+import yaml
 
 from pipeline.config import ConfigError, load_landlord
 
@@ -81,3 +82,44 @@ def test_a_yaml_syntax_error_names_line_and_column_without_quoting_the_line(tmp_
     message = str(caught.value)
     assert "line 3, column" in message and "Hall" not in message
     assert caught.value.__cause__ is None  # nor chained into a logged traceback
+
+
+def test_a_scottish_only_landlords_stock_is_scottish_without_a_country(tmp_path):
+    # Left out, `country` was eng: a Scottish-only landlord's homes became English stock and
+    # its TSM return was written (CH01 0.0 per 1,000 homes) though it has no English homes.
+    text = (
+        VALID.replace("regimes: [eng]", "regimes: [sct]")
+        .replace("eng:\n", "sct:\n")
+        .replace(
+            "units_owned: 1200}",
+            "units_owned: 1200}\n  - {year_end: 2025-03-31, "
+            "stock_type: lcho, country: sct, units_owned: 40}",
+        )
+    )
+    landlord = load_landlord(write(tmp_path, text))
+    assert [row.country for row in landlord.stock] == ["sct", "sct"]
+    raw = yaml.safe_load(VALID)
+    raw["regimes"] = ["eng", "sct"]
+    timescales = raw["policy_versions"][0]["timescales"]
+    timescales["sct"] = timescales["eng"]
+    both = load_landlord(write(tmp_path, yaml.safe_dump(raw)))
+    assert [row.country for row in both.stock] == ["eng"]  # two regimes: the default stays eng
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("escalation_window: {months_after_stage1_response: 1}", "escalation_window: 6",
+         "policy_versions.0.escalation_window"),
+        ("tsm_summary_of_approach:", "closures: [2024-12-27]\ntsm_summary_of_approach:",
+         "closures.0"),
+    ],
+)  # fmt: skip
+def test_a_value_where_keys_are_expected_is_explained_without_a_class_name(tmp_path, old, new, key):
+    # pydantic said "Input should be a valid dictionary or instance of EscalationWindow"
+    assert old in VALID
+    with pytest.raises(ConfigError) as caught:
+        load_landlord(write(tmp_path, VALID.replace(old, new)))
+    message = str(caught.value)
+    assert f"key '{key}': expects keys of its own" in message
+    assert "instance of" not in message and "docs/landlord.md" in message

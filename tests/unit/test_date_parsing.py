@@ -60,3 +60,51 @@ def test_utc_instants_are_uk_dates_even_with_a_literal_z_in_the_format(
     con = duckdb.connect()
     query = f"select {_parse_date('x', ctx)} from (select $cell as x)"  # noqa: S608
     assert con.execute(query, {"cell": cell}).fetchone() == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("formats", "cell", "expected"),
+    [
+        # DuckDB's %Y reads a two-digit year as the year 24: the date loaded, no reporting year
+        # held it, and the complaint was in no measure. Now it is not a date in that format...
+        (("%d/%m/%Y",), "03/04/24", None),
+        (("%d-%b-%Y",), "3-Apr-24", None),
+        (("%Y/%m/%d",), "03/04/24", None),
+        (("%d/%m/%Y",), "03/04/24 14:05", None),
+        # ... so the next format is tried, whatever the order the mapping lists them in
+        (("%d/%m/%Y", "%d/%m/%y"), "03/04/24", dt.date(2024, 4, 3)),
+        (("%d/%m/%Y", "%d/%m/%y"), "03/04/24 14:05", dt.date(2024, 4, 3)),
+        (("%d/%m/%Y", "%d/%m/%y"), "03/04/2024", dt.date(2024, 4, 3)),
+        (("%d-%b-%Y", "%d-%b-%y"), "3-Apr-24", dt.date(2024, 4, 3)),
+        (("%d/%m/%y", "%d/%m/%Y"), "3/4/2024", dt.date(2024, 4, 3)),
+    ],
+)
+def test_a_two_digit_year_is_never_the_year_24(
+    formats: tuple[str, ...], cell: str, expected: dt.date | None
+) -> None:
+    ctx = Context(formats, False, dt.date(2025, 4, 30), None)
+    con = duckdb.connect()
+    query = f"select {_parse_date('x', ctx)} from (select $cell as x)"  # noqa: S608
+    assert con.execute(query, {"cell": cell}).fetchone() == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("03/04/2024 14:05", dt.date(2024, 4, 3)),
+        # Times are ignored, so a format written with the time the export usually shows still
+        # reads a cell with seconds, a 12-hour time or no time at all (midnight left out):
+        # these were date_unparseable.
+        ("03/04/2024 14:05:09", dt.date(2024, 4, 3)),
+        ("3/4/2024 2:05 PM", dt.date(2024, 4, 3)),
+        ("03/04/2024", dt.date(2024, 4, 3)),
+        ("31/02/2024", None),
+    ],
+)
+def test_a_format_with_a_time_reads_the_date_whatever_the_time(
+    cell: str, expected: dt.date | None
+) -> None:
+    ctx = Context(("%d/%m/%Y %H:%M",), False, dt.date(2025, 4, 30), None)
+    con = duckdb.connect()
+    query = f"select {_parse_date('x', ctx)} from (select $cell as x)"  # noqa: S608
+    assert con.execute(query, {"cell": cell}).fetchone() == (expected,)

@@ -214,6 +214,18 @@ def test_a_close_header_cell_that_names_a_person_is_not_quoted(tmp_path):
     assert "'Date Received'" in str(caught.value) and "Mrs" not in str(caught.value)
 
 
+def test_a_column_named_in_another_case_is_pointed_out(tmp_path):
+    # Names match exactly; an export that writes its header in capitals was told only that the
+    # column was not there ('DATE RECEIVED' is too far from 'Date Received' for a close match).
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    path.write_bytes(path.read_bytes().replace(b"Date Received", b"DATE RECEIVED", 1))
+    with pytest.raises(
+        IngestError, match=r"'DATE RECEIVED' differs from 'Date Received' only in case"
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
 def _csv_module_cells(data: bytes, delimiter: str = ",") -> list[int]:
     rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
     return [len(row) or 1 for row in rows]  # a blank line is one empty cell
@@ -285,3 +297,22 @@ def test_a_stray_quote_file_marks_its_ragged_rows():
 def test_empty_cells_at_the_end_of_a_line_are_judged_by_the_files_habit(data, ragged):
     frame, _, _ = read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a"])
     assert frame["__cells"].to_list() == ragged
+
+
+def test_a_wrong_delimiter_is_named_even_when_quotes_look_stray(tmp_path):
+    # A ';' export mapped with delimiter ',': a quoted note over two lines is not a quoted
+    # ','-cell, so its quotes look stray and the rows miscount. The messages sent the analyst
+    # to save the export again (quotes, 'CSV UTF-8'); the fault is the mapping's delimiter.
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("cp1252"), newline="")))
+    rows[1][-1] = 'Said "urgent",\nrang back'
+    text = io.StringIO()
+    csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path.write_bytes(text.getvalue().encode("cp1252"))
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(f"exports/{EXPORT}: columns 'Case Ref'")
+    assert "separated by ';': set delimiter: ';' in the mapping" in message
+    assert "urgent" not in message

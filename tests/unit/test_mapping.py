@@ -103,6 +103,22 @@ def test_good_mapping_and_workspace_listing(tmp_path):
             r"key 'columns.responded_date': 'responded_date' belongs to a stage; in a wide "
             r"mapping put it under 'stages'",
         ),
+        (
+            ('files: ["exports/erica_complaints_*.csv"]', 'files: "exports/erica_*.csv"'),
+            r"key 'files': expects a list \(\[\"a\", \"b\"\], or lines starting '- ' below it\), "
+            r"even of one item",
+        ),
+        # Unquoted Yes/No keys are YAML booleans: stored as 'True'/'False' they matched no
+        # cell, and the whole file was quarantined as unknown_code.
+        (
+            ('codes: {"General Needs": lcra}', "codes: {Yes: lcra, No: lcho}"),
+            r"key 'columns.tenure.codes': an unquoted Yes, No, True, False, On or Off is read by "
+            r'YAML as true or false, .*\("Yes": rather than Yes:\)',
+        ),
+        (
+            ('"Complaint": complaint', "On: complaint"),
+            r"key 'route.values': an unquoted Yes, No",
+        ),
     ],
 )
 def test_bad_mapping_names_file_and_key(tmp_path, change, message):

@@ -322,3 +322,17 @@ def test_warnings_for_a_year_without_tsm_survey_and_surveys_missing_under_every_
     answered = {"survey_date": D(2024, 10, 1), "stock_type": "lcra", "made_complaint_12m": "no"}
     with_survey = build(complaints, stages, tp09_response=[{"respondent_ref": "r"} | answered])
     assert warning_failures(with_survey, every, year, "tsm_survey_responses_in_year") == []
+
+
+def test_a_year_of_english_complaints_none_in_the_tsm_count_is_warned_of():
+    """A mapping without tenure makes every complaint's tenure unknown: the TSM return said CH01
+    0.0 per 1,000 homes and CH02 [U], and no check said why."""
+    year, landlord = ReportingYear.parse("2024-25"), code_landlord()
+    stages = [s1(c, JUN3, **UPHELD) for c in ("a", "b")]
+    unknown = build([complaint(c, JUN3, tenure="unknown") for c in ("a", "b")], stages)
+    failures = warning_failures(unknown, landlord, year, "tsm_complaints_in_year")
+    assert [row[0] for row in failures] == ["2024-25"]
+    message = warning_message("tsm_complaints_in_year", failures)
+    assert "none is in the TSM count" in message and "tenure" in message
+    tenants = build([complaint("a", JUN3, tenure="lcra"), complaint("b", JUN3)], stages)
+    assert warning_failures(tenants, landlord, year, "tsm_complaints_in_year") == []

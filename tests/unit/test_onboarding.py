@@ -20,6 +20,7 @@ from pipeline.onboarding import (
     check_workspace,
     data_cut_note,
     latest_export_date,
+    mapping_warnings,
     workspace_problems,
 )
 from pipeline.reporting.quality_counts import COUNTS_FILE, write_quality_files
@@ -119,6 +120,55 @@ def test_folder_not_named_after_the_id_says_which_name_to_use(tmp_path):
     assert "(or write landlord_id: h21)" in problem
     workspace.rename(tmp_path / "housing_21")
     assert workspace_problems(tmp_path / "housing_21") == []
+
+
+def test_a_complaint_mapping_without_regime_for_two_regimes_is_a_configuration_problem(
+    tmp_path,
+):
+    # One regime listed is every complaint's default; with two there is none, and a mapping
+    # without `regime` loaded nothing: every row was quarantined as required_missing.
+    workspace = tmp_path / "homes_plus"
+    shutil.copytree(EXAMPLES / "homes_plus", workspace)
+    mapping = workspace / "mappings" / "crm_complaints.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    regime = '  regime:\n    column: "Country"\n    codes: {"England": eng, "Scotland": sct}\n'
+    assert regime in text
+    mapping.write_text(text.replace(regime, ""), encoding="utf-8")
+    (problem,) = workspace_problems(workspace)
+    assert problem.startswith("mappings/crm_complaints.yaml: key 'columns.regime' is missing")
+    assert "two regimes (eng, sct)" in problem and "regime: {value: sct}" in problem
+    mapping.write_text(text.replace(regime, "  regime: {value: sct}\n"), encoding="utf-8")
+    assert workspace_problems(workspace) == []
+
+
+def test_a_complaint_regime_landlord_yaml_does_not_list_is_a_configuration_problem(tmp_path):
+    # Housing 21 lists eng only: complaints mapped to sct loaded, had no policy timescales and
+    # were all late (response_in_time 0.0%), and nothing said why.
+    workspace = tmp_path / "housing21"
+    shutil.copytree(EXAMPLES / "housing21", workspace)
+    mapping = workspace / "mappings" / "erica_complaints.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    assert "  regime: {value: eng}\n" in text
+    mapping.write_text(text.replace("  regime: {value: eng}\n", "  regime: {value: sct}\n"))
+    (problem,) = workspace_problems(workspace)
+    assert problem.startswith("mappings/erica_complaints.yaml: key 'columns.regime' gives sct")
+    assert "landlord.yaml's regimes (eng) do not list" in problem
+
+
+def test_a_scottish_complaint_mapping_without_outcome_is_warned_of(tmp_path):
+    # An unmapped outcome is 'open' on every stage: the ARC return said 0.0% responded in full
+    # and [U] working days, and nothing said why.
+    workspace = tmp_path / "homes_plus"
+    shutil.copytree(EXAMPLES / "homes_plus", workspace)
+    assert mapping_warnings(workspace) == []
+    mapping = workspace / "mappings" / "crm_complaints.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    start, end = text.index("  outcome:\n"), text.index("  refused:")
+    mapping.write_text(text[:start] + text[end:], encoding="utf-8")
+    (warning,) = mapping_warnings(workspace)
+    assert warning.startswith("mappings/crm_complaints.yaml: no outcome is mapped for every stage")
+    assert "ARC return counts none as responded in full" in warning
+    assert mapping_warnings(EXAMPLES / "housing21") == []  # England only: CH02 reads the dates
 
 
 def test_examples_have_no_configuration_problem():

@@ -6,7 +6,10 @@ conflicting_rows; telling the analyst to check date formats and codes sent them 
 
 from __future__ import annotations
 
-from pipeline.defs.ingest.checks import quarantine_advice
+import duckdb
+
+from pipeline.defs.ingest.checks import quarantine_advice, quarantine_share_rows
+from pipeline.measures.testing import create_canonical_schema, insert_rows
 
 
 def test_wrong_dates_or_codes_keep_the_date_formats_advice() -> None:
@@ -31,3 +34,38 @@ def test_each_advice_once_for_several_files() -> None:
         "check the mapping's delimiter (and quoting in the export), and check the mapping's "
         "date_formats and codes"
     )
+
+
+def test_the_warning_names_the_column_each_rule_mostly_broke() -> None:
+    # "mostly date_unparseable (93)" left the analyst to find which of a wide export's dozen
+    # date columns the format did not fit; the commonest column is named with each rule.
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    file = {"source_file": "exports/a.csv", "message": "m"}
+    insert_rows(
+        con,
+        "ingest_file",
+        [
+            {
+                "source_file": "exports/a.csv",
+                "sha256": "0" * 64,
+                "rows_in": 40,
+                "rows_loaded": 20,
+                "rows_quarantined": 20,
+            }
+        ],
+    )
+    cells = [("S2 Requested", n) for n in range(15)] + [("S1 Ack", n) for n in range(15, 17)]
+    insert_rows(
+        con,
+        "quarantine",
+        [{**file, "source_row": n, "column_name": c, "rule": "date_unparseable"} for c, n in cells]
+        + [{**file, "source_row": n, "column_name": "", "rule": "duplicate_row"} for n in (30, 31)]
+        + [{**file, "source_row": 32, "column_name": "Tenancy", "rule": "unknown_code"}],
+    )
+    ((*_, rules),) = quarantine_share_rows(con, "test_landlord", 10)
+    assert rules == (
+        "date_unparseable (17, column 'S2 Requested'), duplicate_row (2), "
+        "unknown_code (1, column 'Tenancy')"
+    )
+    assert quarantine_advice([rules]) == "check the mapping's date_formats and codes"

@@ -49,7 +49,7 @@ def _load(
     context: dg.AssetExecutionContext, store: ComplaintsStore, landlord_id: str
 ) -> dg.MaterializeResult:
     from pipeline.ingest import LANDLORD_TABLES, ingest_workspace  # pandera, readers: lazily
-    from pipeline.onboarding import check_workspace, data_cut_note
+    from pipeline.onboarding import check_workspace, data_cut_note, mapping_warnings
 
     # every configuration problem at once, before an export is read (pipeline/onboarding.py)
     check_workspace(store.workspace(landlord_id))
@@ -63,6 +63,8 @@ def _load(
         context.log.warning(cut_note)
     for name in summary.unread_files:
         context.log.warning(f"{name} is not read: no mapping's files pattern matches it")
+    for warning in mapping_warnings(store.workspace(landlord_id)):
+        context.log.warning(warning)
     context.log.info(
         f"{landlord_id}: {summary.rows_in:,} rows in, {summary.rows_loaded:,} loaded, "
         f"{summary.rows_quarantined:,} quarantined in {summary.seconds:.2f} s"

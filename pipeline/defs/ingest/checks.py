@@ -184,16 +184,20 @@ QUARANTINE_SHARE_MIN_ROWS = 10
 
 def quarantine_share_rows(con, landlord_id: str, max_pct: float) -> list[tuple]:
     """Files with more than ``max_pct`` % of their rows quarantined: file, rows in, quarantined,
-    percent, and the rules most often broken there (``rule (count)``, commonest first)."""
+    percent, and the rules most often broken there (``rule (count, column 'X')``, commonest
+    first, with the column most often named: which date or code column to look at)."""
     return con.execute(
         """
         with rules as (
-            select source_file, rule, count(distinct source_row) as n
+            select source_file, rule, count(distinct source_row) as n,
+                   mode(nullif(column_name, '') order by column_name) as top_column
             from quarantine where landlord_id = $l group by all
         ),
         top_rules as (
             select source_file,
-                   string_agg(rule || ' (' || n || ')', ', ' order by n desc, rule) as rules
+                   string_agg(rule || ' (' || n
+                              || coalesce(', column ''' || top_column || '''', '') || ')',
+                              ', ' order by n desc, rule) as rules
             from (select *, row_number() over (partition by source_file order by n desc, rule) as k
                   from rules)
             where k <= 3
