@@ -237,6 +237,10 @@ class Thresholds(_Strict):
     # A file with more of its rows quarantined than this (and at least 10) is flagged: usually a
     # mapping that does not fit the export (a date format, a code list), not bad data.
     max_quarantine_pct: float = Field(default=10.0, ge=0, le=100)
+    # A file with more of its rows quarantined than this (and at least 10) cannot be trusted: the
+    # run stops after the load, before any measure, return or document (the previous ones stay).
+    # 100 never stops.
+    stop_quarantine_pct: float = Field(default=50.0, ge=0, le=100)
     targets: list[Target] = Field(
         default_factory=list,
         description="The landlord's own performance targets, rated red/amber/green in the "

@@ -64,6 +64,14 @@ CASES = {
     "gzip": lambda ws: (ws / PAYMENTS).write_bytes(
         __import__("gzip").compress((ws / PAYMENTS).read_bytes())
     ),
+    # A code list that no longer fits the export (the system renamed its tenure values): most
+    # rows quarantined, so the run stops before any figure, naming file, rule, column and row.
+    "codes_changed": lambda ws: _edit(
+        ws / "mappings" / "homemaster_complaints.yaml",
+        r'"(General Needs Rent|Shared Ownership|Leaseholder|Licence)":',
+        r'"\1 (old)":',
+        count=0,
+    ),
     # The header alone (a truncated export): loads as no records, and the run says so.
     "header_only": lambda ws: _payments(ws, lambda lines: lines[:1]),
     # One negative amount is one quarantined row: the landlord's run still succeeds.
@@ -87,6 +95,9 @@ EXPECTED = {
     "quote": r"exports/homemaster_payments\.csv: is not a readable CSV file \(a quoted field "
     r"opens on row 4",
     "gzip": r"exports/homemaster_payments\.csv: is a gzip-compressed file, not a CSV",
+    "codes_changed": r"the run stops: more than 50% of the rows of \d file\(s\) were quarantined "
+    r".*exports/homemaster_complaints_2024-25\.xlsx: \d+ of \d+ rows quarantined \([\d.]+%\), "
+    r"mostly unknown_code \(\d+, column 'Tenancy Type'\).*, the first at row \d+",
 }
 
 INTERNALS = [
@@ -168,6 +179,11 @@ def test_one_bad_cell_does_not_stop_the_landlord(cli_run):
     quarantine = (out / "negative" / "2024-25" / "quarantine.csv").read_text(encoding="utf-8")
     assert re.search(r"exports/homemaster_payments\.csv,3,.*Amount.*out_of_range", quarantine)
     assert (out / "negative" / "2024-25" / "tsm_return.csv").is_file()
+
+
+def test_a_load_that_lost_most_of_a_file_makes_no_return(cli_run):
+    _, out = cli_run
+    assert not (out / "codes_changed" / "2024-25" / "tsm_return.csv").exists()
 
 
 def test_an_export_with_only_its_header_is_warned_of(cli_run):

@@ -24,7 +24,7 @@ import yaml
 
 from pipeline.config import Landlord, key_paths
 from pipeline.defs.ingest.assets import canonical_tables
-from pipeline.defs.ingest.checks import quarantine_share_rows
+from pipeline.defs.ingest.checks import quarantine_verdict
 from pipeline.defs.orchestration.schedules import (
     due_annual_report,
     due_committee_pack,
@@ -265,7 +265,8 @@ def input_limits(landlord: Landlord, tmp: Path) -> str:
     return "accepted"
 
 
-def quarantine_share(landlord: Landlord) -> list:
+def quarantine_share(landlord: Landlord) -> tuple[list, list]:
+    """The files flagged and those that stop the run: 20 of a file's 100 rows quarantined."""
     con = duckdb.connect()
     create_canonical_schema(con)
     insert_rows(
@@ -279,7 +280,7 @@ def quarantine_share(landlord: Landlord) -> list:
         con, "quarantine", [{"source_file": "exports/a.csv", "rule": "date_unparseable",
                               "message": "date_unparseable"}] * 20, landlord_id="ll_a"
     )  # fmt: skip
-    return quarantine_share_rows(con, "ll_a", landlord.thresholds.max_quarantine_pct)
+    return quarantine_verdict(con, "ll_a", landlord.thresholds)
 
 
 def freshness(landlord: Landlord, tmp: Path) -> bool:
@@ -441,6 +442,7 @@ PROBES: dict[str, tuple[Callable[[dict], None], str]] = {
         "published",
     ),
     "thresholds.max_quarantine_pct": (_set("thresholds.max_quarantine_pct", 50), "quarantine"),
+    "thresholds.stop_quarantine_pct": (_set("thresholds.stop_quarantine_pct", 15), "quarantine"),
     "self_assessment_deadline": (_set("self_assessment_deadline", "12-31"), "deadline"),
     **{
         f"complaints_contact.{key}": (_set(f"complaints_contact.{key}", ""), "contact")

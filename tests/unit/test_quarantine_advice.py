@@ -63,7 +63,8 @@ def test_the_warning_names_the_column_each_rule_mostly_broke() -> None:
         + [{**file, "source_row": n, "column_name": "", "rule": "duplicate_row"} for n in (30, 31)]
         + [{**file, "source_row": 32, "column_name": "Tenancy", "rule": "unknown_code"}],
     )
-    ((*_, rules),) = quarantine_share_rows(con, "test_landlord", 10)
+    ((*_, rules, first_row),) = quarantine_share_rows(con, "test_landlord", 10)
+    assert first_row == min(n for _, n in cells)  # the row to open first
     assert rules == (
         "date_unparseable (17, column 'S2 Requested'), duplicate_row (2), "
         "unknown_code (1, column 'Tenancy')"

@@ -184,8 +184,9 @@ QUARANTINE_SHARE_MIN_ROWS = 10
 
 def quarantine_share_rows(con, landlord_id: str, max_pct: float) -> list[tuple]:
     """Files with more than ``max_pct`` % of their rows quarantined: file, rows in, quarantined,
-    percent, and the rules most often broken there (``rule (count, column 'X')``, commonest
-    first, with the column most often named: which date or code column to look at)."""
+    percent, the rules most often broken there (``rule (count, column 'X')``, commonest first,
+    with the column most often named: which date or code column to look at) and the file's first
+    quarantined row (the row to open)."""
     return con.execute(
         """
         with rules as (
@@ -204,8 +205,10 @@ def quarantine_share_rows(con, landlord_id: str, max_pct: float) -> list[tuple]:
             group by all
         )
         select f.source_file, f.rows_in, f.rows_quarantined,
-               round(100.0 * f.rows_quarantined / f.rows_in, 1) as pct, t.rules
+               round(100.0 * f.rows_quarantined / f.rows_in, 1) as pct, t.rules, q.first_row
         from ingest_file f left join top_rules t using (source_file)
+        left join (select source_file, min(source_row) as first_row from quarantine
+                   where landlord_id = $l group by all) q using (source_file)
         where f.landlord_id = $l and f.rows_in > 0 and f.rows_quarantined >= $min_rows
           and 100.0 * f.rows_quarantined / f.rows_in > $max_pct
         order by pct desc, f.source_file
@@ -237,30 +240,54 @@ def quarantine_advice(rules: list[str | None]) -> str:
     return ", and ".join(dict.fromkeys(advice))
 
 
+def quarantine_verdict(con, landlord_id: str, thresholds) -> tuple[list[tuple], list[tuple]]:
+    """The files flagged (``thresholds.max_quarantine_pct``) and, of them, those that stop the
+    run (``thresholds.stop_quarantine_pct``), as :func:`quarantine_share_rows` gives them."""
+    flagged = quarantine_share_rows(con, landlord_id, thresholds.max_quarantine_pct)
+    return flagged, [row for row in flagged if row[3] > thresholds.stop_quarantine_pct]
+
+
 def quarantine_share_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
-    """``canonical_tables.quarantine_share``: files with too large a share quarantined (warning)."""
-    limit = store.landlord(landlord_id).thresholds.max_quarantine_pct
+    """``canonical_tables.quarantine_share``: files with too large a share quarantined.
+
+    Above ``thresholds.max_quarantine_pct`` a warning; above ``thresholds.stop_quarantine_pct``
+    an error, which stops the run (the check is blocking): most of such a file's rows are not in
+    the figures, so measures and returns built on the rest would misstate them."""
+    thresholds = store.landlord(landlord_id).thresholds
+    limit, stop = thresholds.max_quarantine_pct, thresholds.stop_quarantine_pct
     with store.connect(landlord_id, read_only=True) as con:
-        flagged = quarantine_share_rows(con, landlord_id, limit)
+        flagged, stopping = quarantine_verdict(con, landlord_id, thresholds)
     description = "; ".join(
-        f"{file}: {quarantined:,} of {rows_in:,} rows quarantined ({pct}%), mostly {rules}"
-        for file, rows_in, quarantined, pct, rules in flagged
+        f"{file}: {quarantined:,} of {rows_in:,} rows quarantined ({pct}%), mostly {rules}, "
+        f"the first at row {first_row}"
+        for file, rows_in, quarantined, pct, rules, first_row in flagged
     )
     if flagged:
-        description += "; " + quarantine_advice([rules for *_, rules in flagged])
+        description += "; " + quarantine_advice([rules for *_, rules, _ in flagged])
+    if stopping:
+        description = (
+            f"the run stops: more than {stop:g}% of the rows of {len(stopping)} file(s) were "
+            "quarantined (thresholds.stop_quarantine_pct), so no measure, return or document is "
+            "made from it and the previous ones stay; " + description
+        )
     table = "\n".join(
-        ["| file | rows in | quarantined | % | commonest rules |", "|---|---:|---:|---:|---|"]
-        + [f"| {f} | {i:,} | {q:,} | {p} | {r} |" for f, i, q, p, r in flagged]
+        [
+            "| file | rows in | quarantined | % | commonest rules | first row |",
+            "|---|---:|---:|---:|---|---:|",
+        ]
+        + [f"| {f} | {i:,} | {q:,} | {p} | {r} | {n} |" for f, i, q, p, r, n in flagged]
     )
     return dg.AssetCheckResult(
         asset_key="canonical_tables",
         check_name="quarantine_share",
         passed=not flagged,
-        severity=dg.AssetCheckSeverity.WARN,
+        severity=dg.AssetCheckSeverity.ERROR if stopping else dg.AssetCheckSeverity.WARN,
         description=description or None,
         metadata={
             "max_quarantine_pct": limit,
+            "stop_quarantine_pct": stop,
             "files_flagged": len(flagged),
+            "files_stopping": len(stopping),
             "flagged": dg.MetadataValue.md(table if flagged else "none"),
         },
     )
@@ -342,10 +369,11 @@ LOAD_CHECKS = {
         reconciliation_result,
     ),
     "quarantine_share": (
-        False,
+        True,
         "Warns when a file has more than thresholds.max_quarantine_pct % of its rows quarantined "
         "(and at least 10): usually a mapping that does not fit the export, such as a date format "
-        "or a code list, rather than bad data.",
+        "or a code list, rather than bad data. Blocking above thresholds.stop_quarantine_pct %: "
+        "the file cannot be trusted, so nothing is computed from the load.",
         quarantine_share_result,
     ),
     "exports_freshness": (
