@@ -289,7 +289,9 @@ class Landlord(_Strict):
     closures: list[Closure] = Field(default_factory=list)
     policy_versions: list[PolicyVersion] = Field(min_length=1)
     tsm_summary_of_approach: str = Field(
-        description="Summary of approach for the TSM return (survey method, sample, timing)"
+        default="",
+        description="Summary of approach for the TSM return (survey method, sample, timing); "
+        "required with English stock (regime eng): a Scottish-only landlord has no TSM return",
     )
     tp09_population: dict[StockType, int] = Field(
         default_factory=dict, description="Homes surveyed from, per stock type (for the FPC)"
@@ -412,6 +414,16 @@ class Landlord(_Strict):
     def stock_year_ends(self) -> set[dt.date]:
         """Year ends (31 March) with at least one row of units owned."""
         return {row.year_end for row in self.stock}
+
+    @model_validator(mode="after")
+    def _summary_for_the_tsm_return(self) -> Landlord:
+        if "eng" in self.regimes and not self.tsm_summary_of_approach.strip():
+            raise ValueError(
+                "tsm_summary_of_approach is required for a landlord with English stock (regime "
+                "eng): write the TSM survey's summary of approach (method, sample, timing, "
+                "weighting) that goes into the TSM return"
+            )
+        return self
 
     @model_validator(mode="after")
     def _versions_cover_regimes(self) -> Landlord:

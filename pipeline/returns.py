@@ -357,7 +357,10 @@ def write_tsm_return(
         The CSV and the XLSX. Both hold the same lines (see :func:`tsm_return_fields`): columns
         section, field_code (RSH Data Dictionary), datapoint (DP_TSML...), description, value.
         The XLSX writes numbers as numbers and the summary of approach on its own sheet too.
+        None (``[]``) for a landlord with no English stock (regime ``eng``).
     """
+    if "eng" not in landlord.regimes:  # the TSMs are England's: Scottish homes are in the ARC
+        return []
     fields = tsm_return_fields(con, landlord, year)
     out_dir = Path(out_dir)
     csv_rows = [[f.section, f.field_code, f.datapoint, f.description, f.text()] for f in fields]

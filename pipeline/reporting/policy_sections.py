@@ -411,12 +411,20 @@ def policies_applied(ctx: ReportContext) -> Section:
     """The policy versions the figures follow, with the landlord's identity and agents."""
     section = Section("policies-applied", "The policies applied")
     landlord = ctx.landlord
-    registration = (
-        f"is registered with the Regulator of Social Housing as {landlord.rsh_registration}"
-        if landlord.rsh_registration
-        else "has no Regulator of Social Housing registration number recorded here (a landlord "
-        "under 1,000 homes publishes its TSMs but does not submit them)"
-    )
+    if landlord.rsh_registration:
+        registration = (
+            f"is registered with the Regulator of Social Housing as {landlord.rsh_registration}"
+        )
+    elif "eng" in landlord.regimes:
+        registration = (
+            "has no Regulator of Social Housing registration number recorded here (a landlord "
+            "under 1,000 homes publishes its TSMs but does not submit them)"
+        )
+    else:  # the TSMs and the RSH are England's; Scottish homes report to the SHR (ARC)
+        registration = (
+            "has homes in Scotland only: it reports to the Scottish Housing Regulator (the ARC "
+            "indicators), not the Tenant Satisfaction Measures"
+        )
     section.text(f"{landlord.name} {registration}.")
     if landlord.managing_agents:
         section.text(

@@ -106,6 +106,18 @@ def test_a_scottish_only_landlords_stock_is_scottish_without_a_country(tmp_path)
     assert [row.country for row in both.stock] == ["eng"]  # two regimes: the default stays eng
 
 
+def test_the_tsm_summary_of_approach_is_required_with_english_stock_only(tmp_path):
+    without = "\n".join(
+        line for line in VALID.splitlines() if not line.startswith("tsm_summary_of_approach")
+    )
+    with pytest.raises(
+        ConfigError, match="tsm_summary_of_approach is required for a landlord with English stock"
+    ):
+        load_landlord(write(tmp_path, without))
+    scottish = without.replace("regimes: [eng]", "regimes: [sct]").replace("eng:\n", "sct:\n")
+    assert load_landlord(write(tmp_path, scottish)).tsm_summary_of_approach == ""
+
+
 @pytest.mark.parametrize(
     ("old", "new", "key"),
     [

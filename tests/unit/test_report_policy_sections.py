@@ -149,6 +149,16 @@ def test_policies_name_no_configuration_file():
     assert "registration number recorded" in text or "registered with the Regulator" in text
 
 
+def test_a_scottish_only_landlord_is_not_said_to_publish_tsms():
+    """The TSMs and the Regulator of Social Housing are England's: a landlord with homes in
+    Scotland only reports the ARC indicators to the Scottish Housing Regulator."""
+    ctx = context(REFUSING)
+    ctx.landlord = REFUSING.model_copy(update={"regimes": ["sct"], "rsh_registration": None})
+    text = text_of(policies_applied(ctx))
+    assert "reports to the Scottish Housing Regulator" in text
+    assert "publishes its TSMs" not in text and "registration number" not in text
+
+
 def test_business_streams_need_the_key_and_policies_say_their_rules():
     assert business_streams(context(REFUSING)) is None
     streams = code_landlord(business_streams={"Retirement Living": ["Oak Court"]})

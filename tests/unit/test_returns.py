@@ -172,6 +172,12 @@ def test_rerun_replaces_the_files_atomically(con, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tsm_return.csv", "tsm_return.xlsx"]
 
 
+def test_tsm_return_only_for_english_stock(con, tmp_path):
+    assert write_tsm_return(con, make_landlord(("sct",)), "2024-25", tmp_path) == []
+    assert not (tmp_path / "tsm_return.csv").exists()
+    assert not (tmp_path / "tsm_return.xlsx").exists()
+
+
 def test_arc_return_only_for_scottish_stock(con, tmp_path):
     assert write_arc_return(con, make_landlord(("eng",)), "2024-25", tmp_path) == []
     assert not (tmp_path / "arc_return.csv").exists()

@@ -33,6 +33,10 @@ def tsm_return(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.
 
 def _tsm_return(store: ComplaintsStore, landlord_id: str, year: str) -> dg.MaterializeResult:
     landlord = store.landlord(landlord_id)
+    if "eng" not in landlord.regimes:  # the TSMs are England's (design.md s6)
+        return dg.MaterializeResult(
+            metadata={"row_count": 0, "status": "no English stock: no TSM return"}
+        )
     with store.connect(landlord_id, read_only=True) as con:
         fields = tsm_return_fields(con, landlord, year)
         paths = write_tsm_return(con, landlord, year, store.documents(landlord_id, year))
