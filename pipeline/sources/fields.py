@@ -518,8 +518,18 @@ def _parse_date(x: str, ctx: Context) -> str:
     return f"coalesce({', '.join(parts)})"
 
 
+# A comma in a number is a thousands separator ('1,250.00') only between groups of three digits;
+# anywhere else ('1,25', a decimal comma) the cell is not read as a number (quarantined), not
+# read as 125 with the comma dropped.
+_THOUSANDS = r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
+
+
 def _parse_number(x: str, column: Column) -> str:
-    cleaned = f"replace(replace(replace({x}, '£', ''), ',', ''), ' ', '')"
+    bare = f"replace(replace({x}, '£', ''), ' ', '')"
+    cleaned = (
+        f"case when not contains({bare}, ',') then {bare} "
+        f"when regexp_full_match({bare}, {lit(_THOUSANDS)}) then replace({bare}, ',', '') end"
+    )
     if column.kind == "integer":
         # DuckDB's cast rounds "2.5" to 3: a whole number ("2", "2.0") or nothing (quarantined)
         exact = f"try_cast({cleaned} as decimal(38, 9))"

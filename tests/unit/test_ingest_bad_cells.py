@@ -59,6 +59,19 @@ BAD_ROWS = {
         "out_of_range",
         "text, 11 characters",
     ),
+    # a decimal comma: the comma was dropped and £1.25 loaded as £125
+    "B9": (
+        {"Stage 1 Compensation": "1,25"},
+        "Stage 1 Compensation",
+        "number_unparseable",
+        "text, 4 characters",
+    ),
+    "B10": (
+        {"Stage 1 Compensation": "£1,2500"},
+        "Stage 1 Compensation",
+        "number_unparseable",
+        "text, 7 characters",
+    ),
 }
 
 
@@ -91,6 +104,25 @@ def test_bad_cells_are_quarantined_with_file_row_column_and_rule(tmp_path):
     # Nothing the models reject reached a canonical table: every blocking check passes.
     failures = validate_tables(con, summary.landlord_id)
     assert {t: f.height for t, f in failures.items() if f.height} == {}
+
+
+def test_thousands_separators_are_read(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    path = root / EXPORT
+    text = path.read_bytes().decode("cp1252").rstrip("\r\n")
+    amounts = {"T1": "£1,250.50", "T2": "12,345", "T3": "1,234,567", "T4": "£ 950"}
+    lines = [_row(ref, **{"Stage 1 Compensation": amount}) for ref, amount in amounts.items()]
+    path.write_bytes((text + "\r\n" + "\r\n".join(lines) + "\r\n").encode("cp1252"))
+    con = duckdb.connect()
+    ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    paid = dict(
+        con.execute(
+            "select c.source_row, s.compensation_paid_gbp from complaint_stage s "
+            "join complaint c using (landlord_id, complaint_id) where s.stage = 1 "
+            "and c.source_row > (select max(source_row) - 4 from complaint)"
+        ).fetchall()
+    )
+    assert sorted(float(v) for v in paid.values()) == [950.0, 1250.5, 12345.0, 1234567.0]
 
 
 def test_a_failed_blocking_check_names_file_row_column_and_rule():
