@@ -28,6 +28,7 @@ from pipeline.reporting.blocks import (
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.labels import (
+    HANDLING_NAMES,
     MEASURE_NAMES,
     RECEIVED_NAMES,
     ack_name,
@@ -356,9 +357,7 @@ def resolution(ctx: ReportContext) -> Section:
                 Metric("Resolved at stage 2 (%)", "resolved_stage2"),
                 Metric("Final responses at stage 1", "resolutions", "stage", "1"),
                 Metric("Final responses at stage 2", "resolutions", "stage", "2"),
-                Metric(
-                    "Stage 2 requests made after the escalation window", "escalation_late_requested"
-                ),
+                Metric(HANDLING_NAMES["escalation_late_requested"], "escalation_late_requested"),
                 Metric("Stage 2 handled by a different person (%)", "stage2_different_handler"),
             ],
             ctx.years,
@@ -433,8 +432,8 @@ def refusals(ctx: ReportContext) -> Section:
             "Refused complaints",
             m,
             [
-                Metric("Stage 1 complaints refused", "refused_1"),
-                Metric("Stage 2 escalations refused", "refused_2"),
+                Metric(HANDLING_NAMES["refused_1"], "refused_1"),
+                Metric(HANDLING_NAMES["refused_2"], "refused_2"),
                 Metric("Refusals with a reason recorded (%)", "refusals_with_reason"),
             ],
             ctx.years,
@@ -634,7 +633,7 @@ def learning(ctx: ReportContext) -> Section:
                     "Due in the year and completed on time (%)", "learning_actions_completed_by_due"
                 ),
                 Metric(
-                    "Actions promised in responses done by their due date (%)",
+                    HANDLING_NAMES["promised_actions_on_time"],
                     "promised_actions_on_time",
                 ),
             ],

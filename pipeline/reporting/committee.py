@@ -36,6 +36,8 @@ from pipeline.reporting.blocks import (
 )
 from pipeline.reporting.data import Measures, query_frame, table_exists, year_to_date
 from pipeline.reporting.labels import (
+    HANDLING_NAMES,
+    RECEIVED_NAMES,
     ack_name,
     arc_name,
     handling_definitions,
@@ -53,11 +55,9 @@ from pipeline.reporting.tables import data_table
 from pipeline.reporting.targets import targets_section
 
 # Received, acknowledged and answered: the core every governance document shows.
-VOLUME_METRICS = [
-    Metric("Complaints received", "complaints_received"),
-    Metric("Stage 1 complaints received", "received_1"),
-    Metric("Stage 2 escalations received", "received_2"),
-]
+# Named as the annual report names them (labels.RECEIVED_NAMES): a stage 2 with no stage 1 is a
+# stage 2 complaint, never an escalation.
+VOLUME_METRICS = [Metric(name, measure) for measure, name in RECEIVED_NAMES.items()]
 TIMELINESS_METRICS = (
     [Metric(ack_name(n), f"ack_in_time_{n}") for n in (1, 2)]
     + [
@@ -75,11 +75,11 @@ HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
     Metric("Resolved at stage 2 (%)", "resolved_stage2"),
     Metric("Stage at which most complaints were resolved", "stage_most_resolutions"),
-    Metric("Escalations requested after the window", "escalation_late_requested"),
-    Metric("Complaints refused at stage 1", "refused_1"),
-    Metric("Escalations refused", "refused_2"),
+    Metric(HANDLING_NAMES["escalation_late_requested"], "escalation_late_requested"),
+    Metric(HANDLING_NAMES["refused_1"], "refused_1"),
+    Metric(HANDLING_NAMES["refused_2"], "refused_2"),
     Metric("Compensation paid", "compensation_paid_gbp"),
-    Metric("Promised actions done by their due date (%)", "promised_actions_on_time"),
+    Metric(HANDLING_NAMES["promised_actions_on_time"], "promised_actions_on_time"),
     Metric("Service improvements completed", "learning_actions_completed"),
 ]
 
@@ -108,7 +108,7 @@ REGIME_METRICS = (
     + TIMELINESS_METRICS
     + [
         Metric("Escalation rate (%)", "escalation_rate"),
-        Metric("Complaints refused at stage 1", "refused_1"),
+        Metric(HANDLING_NAMES["refused_1"], "refused_1"),
     ]
 )
 

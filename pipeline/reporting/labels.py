@@ -108,6 +108,16 @@ RECEIVED_NAMES = {
 }
 
 
+# Handling figures the annual report and the committee pack both show, under one name each (a board
+# member reads the pack's year to date beside the annual report's year).
+HANDLING_NAMES = {
+    "escalation_late_requested": "Stage 2 requests made after the escalation window",
+    "refused_1": "Stage 1 complaints refused",
+    "refused_2": "Stage 2 escalations refused",
+    "promised_actions_on_time": "Actions promised in responses done by their due date (%)",
+}
+
+
 def ack_name(stage: int, regime: str | None = None) -> str:
     """The name of ``ack_in_time_<stage>`` (Code 6.2; the views do not differ)."""
     country = "" if regime is None else f"{label(regime)}: "

@@ -203,6 +203,44 @@ def test_one_name_one_measure_across_documents(rendered):
     assert not clashes, f"{name}: one name, several measures: {clashes}"
 
 
+# Figures the annual report and the committee pack both show for the whole landlord: the pack's year
+# to date is read beside the report's year, so each keeps the report's name.
+SHARED_NAMES = (
+    "complaints_received",
+    "received_1",
+    "received_2",
+    "refused_1",
+    "refused_2",
+    "escalation_late_requested",
+    "promised_actions_on_time",
+    "resolved_stage1",
+    "resolved_stage2",
+    "ack_in_time_1",
+    "ack_in_time_2",
+)
+
+
+def test_one_measure_one_name_from_the_annual_report_to_the_committee_pack(rendered):
+    """The converse of the test above: a measure shown in both documents is named alike (the pack
+    called received_2 'Stage 2 escalations received', though a stage 2 with no stage 1 is no
+    escalation, and named refusals, late escalation requests and promised actions its own way)."""
+    name, _, _, _, documents = rendered
+    names: dict[str, set[str]] = {}
+    for doc in ("annual", "committee"):
+        for row in _ROW.findall(documents[doc][0]):
+            first = _FIRST_CELL.search(row)
+            figures = traced_figures(row)
+            if first is None or not figures or "figure" in first.group(1):
+                continue
+            keys = {(f["measure"], f.get("breakdown")) for f in figures}
+            if len(keys) != 1 or next(iter(keys)) not in {(m, "none") for m in SHARED_NAMES}:
+                continue
+            text = html_lib.unescape(re.sub(r"<[^>]+>", "", first.group(1))).strip()
+            names.setdefault(figures[0]["measure"], set()).add(text)
+    clashes = {measure: shown for measure, shown in names.items() if len(shown) > 1}
+    assert not clashes, f"{name}: one measure, several names: {clashes}"
+
+
 def test_headline_is_the_stock_type_of_the_tsm_return(rendered):
     """The annual report, committee pack and learning summary headline CH02 on the stock type the
     TSM return reports (small_specialist: the combined LCRA + LCHO line)."""
