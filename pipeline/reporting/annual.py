@@ -37,6 +37,7 @@ from pipeline.reporting.labels import (
     in_sentence,
     in_time_name,
     label,
+    open_at_cut_note,
     tsm_coverage_note,
 )
 from pipeline.reporting.precision import precision_sentence
@@ -731,8 +732,7 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     section.bullets(
         [
             f"Reporting year {ctx.year.label}: {ctx.year.start:%-d %B %Y} to {ctx.year.end:%-d %B %Y}.",
-            f"Data cut date: {data_cut}. Complaints still open then are counted as not answered "
-            "in time where their deadline had passed.",
+            open_at_cut_note(data_cut, ctx.landlord.regimes),
             f"Software version that produced this report (complaints-pipeline, not a version "
             f"of the Complaint Handling Code): {code_version}.",
             "Rates are rounded half up to one decimal place. [U] means the figure cannot be "

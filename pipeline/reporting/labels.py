@@ -219,6 +219,22 @@ def tsm_coverage_note(regimes) -> str:
     )
 
 
+def open_at_cut_note(data_cut: str, regimes) -> str:
+    """How a complaint still open at the data cut counts, in the landlord's regulators' measures:
+    not in time in CH02 (and not responded to in full in the ARC) whether or not its deadline had
+    passed (design.md s6); the all-answers figures count answers sent, so it is not in them."""
+    measures = {
+        frozenset({"eng"}): "CH02",
+        frozenset({"sct"}): "the ARC indicators",
+        frozenset({"eng", "sct"}): "CH02 and the ARC indicators",
+    }[frozenset(regimes) & {"eng", "sct"} or frozenset({"eng"})]
+    return (
+        f"Data cut date: {data_cut}. A complaint still open then counts as not answered in time "
+        f"in {measures}, even where its deadline had not yet passed; the all-answers figures "
+        "count the answers sent, so it is not in them."
+    )
+
+
 def handling_definitions(regimes) -> str:
     """The acknowledgement and all-answers definitions, as a table note gives them."""
     return f"{ack_definition(regimes)} {in_time_definition(regimes)}"

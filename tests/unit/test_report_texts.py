@@ -213,3 +213,16 @@ def test_an_empty_breakdown_says_none_recorded_when_the_total_is_zero():
     assert _none_recorded(missing, "non_complaints", year, "Non-complaints") == (
         "Non-complaints: not available."
     )
+
+
+def test_the_appendix_says_an_open_complaint_is_not_in_time_in_ch02_whatever_its_deadline(
+    sample_report,
+):
+    """CH02 counts a complaint still open at the data cut as not in time (design.md s6), deadline
+    passed or not; the appendix said "where their deadline had passed"."""
+    appendix = plain(sample_report[sample_report.index('id="appendix"') :])
+    assert "where their deadline had passed" not in appendix
+    assert (
+        "A complaint still open then counts as not answered in time in CH02, even where its "
+        "deadline had not yet passed" in appendix
+    )
