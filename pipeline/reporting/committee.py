@@ -37,6 +37,7 @@ from pipeline.reporting.blocks import (
 from pipeline.reporting.data import Measures, query_frame, table_exists, year_to_date
 from pipeline.reporting.labels import (
     HANDLING_NAMES,
+    MEASURE_NAMES,
     RECEIVED_NAMES,
     ack_name,
     arc_name,
@@ -293,8 +294,9 @@ def handling_section(
     )
     stock = ReportContext(con, landlord, year, measures, False).headline_stock_type()
     tsm = [
+        # the annual report's names (its timeliness table): one name per figure
         Metric(
-            f"Stage {n} answered in time, {label(stock)} (CH02, %)",
+            f"{MEASURE_NAMES[f'CH02_{n}']}, {label(stock)} (%)",
             f"CH02_{n}",
             "stock_type",
             stock,
@@ -303,7 +305,7 @@ def handling_section(
         for n in (1, 2)
     ] + [
         Metric(
-            f"Stage {n} per 1,000 homes, {label(stock)} (CH01)",
+            f"{MEASURE_NAMES[f'CH01_{n}']}: {label(stock)}",
             f"CH01_{n}",
             "stock_type",
             stock,
