@@ -10,13 +10,16 @@ table: a figure keeps the report's name in both (design.md s7, one name per figu
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+
+import openpyxl
 
 from pipeline.reporting.labels import ack_name, in_time_name
 from pipeline.self_assessment.build import assemble
 from pipeline.self_assessment.evidence import evidence_specs
 from pipeline.self_assessment.model import parse_self_assessment
-from pipeline.self_assessment.render import render_html
+from pipeline.self_assessment.render import render_html, render_xlsx
 from tests.unit.test_self_assessment import YEAR, answers, con, landlord  # noqa: F401 - fixture
 
 
@@ -31,6 +34,18 @@ def test_the_self_assessment_states_its_data_cut(con):  # noqa: F811 - the impor
     document = assemble(con, configured, parse_self_assessment(answers()), YEAR)
     facts = _facts(render_html(document))
     assert facts["Data cut"].startswith("30 April 2025"), facts
+
+
+def test_the_workbook_gives_the_data_cut_with_the_measured_evidence(con):  # noqa: F811
+    # the XLSX (the Ombudsman's layout, five columns) has no header: each evidence cell says it
+    configured = landlord().model_copy(update={"data_cut_date": dt.date(2025, 4, 30)})
+    document = assemble(con, configured, parse_self_assessment(answers()), YEAR)
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(document)))
+    cells = [str(r[3]) for s in book.worksheets for r in s.iter_rows(min_row=2, values_only=True)]
+    measured = [c for c in cells if "From the data" in c]
+    assert measured and all(
+        "From the data, 2024/25 (data cut 30 April 2025):" in c for c in measured
+    )
 
 
 def test_without_a_configured_data_cut_it_says_the_run_date_was_used(con):  # noqa: F811
