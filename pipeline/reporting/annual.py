@@ -658,7 +658,11 @@ def learning(ctx: ReportContext) -> Section:
                 f"Service improvements and the complaints behind them, as on {as_of:%-d %B %Y}",
                 improvements,
                 note="Each change listed once (the same change made for several complaints is "
-                "one line); those not finished by the date set are overdue.",
+                "one line); those not finished by the date set are overdue. The list has every "
+                "change raised or completed in the year and every one overdue, some raised in "
+                "earlier years, with all the complaints behind each, so its complaints can add up "
+                "to more than 'Complaints linked to them' above, which counts the complaints "
+                "behind the changes raised in the year.",
             )
         )
     return section
