@@ -488,9 +488,9 @@ def ombudsman(ctx: ReportContext) -> Section:
             "Ombudsman cases",
             m,
             [
-                Metric("Cases referred", "ombudsman_referred"),
-                Metric("Determinations", "ombudsman_determinations"),
-                Metric("Findings", "ombudsman_findings"),
+                Metric(HANDLING_NAMES["ombudsman_referred"], "ombudsman_referred"),
+                Metric(HANDLING_NAMES["ombudsman_determinations"], "ombudsman_determinations"),
+                Metric(HANDLING_NAMES["ombudsman_findings"], "ombudsman_findings"),
                 Metric(
                     "Maladministration rate (% of findings)", "ombudsman_maladministration_rate"
                 ),
@@ -499,7 +499,7 @@ def ombudsman(ctx: ReportContext) -> Section:
                     "ombudsman_orders_complied",
                 ),
                 Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
-                Metric("Complaint Handling Failure Orders", "chfo_issued"),
+                Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
                 Metric("CHFOs complied with (%)", "chfo_complied"),
             ],
             ctx.years,
@@ -629,7 +629,7 @@ def learning(ctx: ReportContext) -> Section:
             [
                 Metric("Improvements raised", "learning_actions"),
                 Metric("Complaints linked to them", "learning_linked_complaints"),
-                Metric("Improvements completed", "learning_actions_completed"),
+                Metric(HANDLING_NAMES["learning_actions_completed"], "learning_actions_completed"),
                 Metric(
                     "Due in the year and completed on time (%)", "learning_actions_completed_by_due"
                 ),

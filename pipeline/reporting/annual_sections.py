@@ -23,6 +23,7 @@ from pipeline.reporting.blocks import (
 )
 from pipeline.reporting.committee import ARC_METRICS
 from pipeline.reporting.labels import (
+    HANDLING_NAMES,
     ack_name,
     handling_definitions,
     in_time_name,
@@ -448,13 +449,22 @@ def satisfaction(ctx: ReportContext) -> Section:
             "Complainant surveys",
             m,
             [
-                Metric("Surveys returned (% of sent)", "complainant_survey_response_rate"),
-                Metric("Satisfied with timeliness (%)", "complainant_satisfaction_timeliness"),
                 Metric(
-                    "Satisfied with fairness of the process (%)",
+                    HANDLING_NAMES["complainant_survey_response_rate"],
+                    "complainant_survey_response_rate",
+                ),
+                Metric(
+                    HANDLING_NAMES["complainant_satisfaction_timeliness"],
+                    "complainant_satisfaction_timeliness",
+                ),
+                Metric(
+                    HANDLING_NAMES["complainant_satisfaction_fairness"],
                     "complainant_satisfaction_fairness",
                 ),
-                Metric("Satisfied with the outcome (%)", "complainant_satisfaction_outcome"),
+                Metric(
+                    HANDLING_NAMES["complainant_satisfaction_outcome"],
+                    "complainant_satisfaction_outcome",
+                ),
             ],
             ctx.years,
         ),

@@ -108,13 +108,23 @@ RECEIVED_NAMES = {
 }
 
 
-# Handling figures the annual report and the committee pack both show, under one name each (a board
-# member reads the pack's year to date beside the annual report's year).
+# Figures the annual report and the committee pack both show (handling, learning, Ombudsman,
+# complainant surveys), under one name each: a board member reads the pack's year to date beside
+# the annual report's year, and a table's caption is not always in view (a PDF page break).
 HANDLING_NAMES = {
     "escalation_late_requested": "Stage 2 requests made after the escalation window",
     "refused_1": "Stage 1 complaints refused",
     "refused_2": "Stage 2 escalations refused",
     "promised_actions_on_time": "Actions promised in responses done by their due date (%)",
+    "learning_actions_completed": "Service improvements completed",
+    "ombudsman_referred": "Ombudsman cases referred",
+    "ombudsman_determinations": "Ombudsman determinations",
+    "ombudsman_findings": "Ombudsman findings",
+    "chfo_issued": "Complaint Handling Failure Orders issued",
+    "complainant_survey_response_rate": "Complainant surveys returned (% of sent)",
+    "complainant_satisfaction_timeliness": "Complainants satisfied with timeliness (%)",
+    "complainant_satisfaction_fairness": "Complainants satisfied with the fairness of the process (%)",
+    "complainant_satisfaction_outcome": "Complainants satisfied with the outcome (%)",
 }
 
 
