@@ -33,6 +33,7 @@ from pipeline.sql import load_sql, run_sql_file
 __all__ = [
     "MEASURES_DDL",
     "compute_measures",
+    "data_cut_text",
     "resolve_data_cut",
     "stage_timeliness",
 ]
@@ -109,6 +110,15 @@ _NARROW = (
 def resolve_data_cut(landlord: Landlord, data_cut: dt.date | None = None) -> dt.date:
     """The data cut: the argument, else landlord.yaml ``data_cut_date``, else today."""
     return data_cut or landlord.data_cut_date or dt.date.today()
+
+
+def data_cut_text(landlord: Landlord) -> str:
+    """The data cut as the documents print it ("30 April 2026"), saying so when it is the run date
+    (landlord.yaml sets none; a reader is not told a file name)."""
+    if landlord.data_cut_date is not None:
+        return f"{landlord.data_cut_date:%-d %B %Y}"
+    # The measures step uses the run date when landlord.yaml gives none; say so.
+    return f"{dt.date.today():%-d %B %Y} (the run date: no data cut date was configured)"
 
 
 def stage_timeliness(

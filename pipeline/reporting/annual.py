@@ -28,6 +28,7 @@ from pipeline.reporting.blocks import (
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.labels import (
+    HANDLING_NAMES,
     MEASURE_NAMES,
     RECEIVED_NAMES,
     ack_name,
@@ -36,6 +37,7 @@ from pipeline.reporting.labels import (
     in_sentence,
     in_time_name,
     label,
+    open_at_cut_note,
     tsm_coverage_note,
 )
 from pipeline.reporting.precision import precision_sentence
@@ -356,9 +358,7 @@ def resolution(ctx: ReportContext) -> Section:
                 Metric("Resolved at stage 2 (%)", "resolved_stage2"),
                 Metric("Final responses at stage 1", "resolutions", "stage", "1"),
                 Metric("Final responses at stage 2", "resolutions", "stage", "2"),
-                Metric(
-                    "Stage 2 requests made after the escalation window", "escalation_late_requested"
-                ),
+                Metric(HANDLING_NAMES["escalation_late_requested"], "escalation_late_requested"),
                 Metric("Stage 2 handled by a different person (%)", "stage2_different_handler"),
             ],
             ctx.years,
@@ -433,8 +433,8 @@ def refusals(ctx: ReportContext) -> Section:
             "Refused complaints",
             m,
             [
-                Metric("Stage 1 complaints refused", "refused_1"),
-                Metric("Stage 2 escalations refused", "refused_2"),
+                Metric(HANDLING_NAMES["refused_1"], "refused_1"),
+                Metric(HANDLING_NAMES["refused_2"], "refused_2"),
                 Metric("Refusals with a reason recorded (%)", "refusals_with_reason"),
             ],
             ctx.years,
@@ -488,9 +488,9 @@ def ombudsman(ctx: ReportContext) -> Section:
             "Ombudsman cases",
             m,
             [
-                Metric("Cases referred", "ombudsman_referred"),
-                Metric("Determinations", "ombudsman_determinations"),
-                Metric("Findings", "ombudsman_findings"),
+                Metric(HANDLING_NAMES["ombudsman_referred"], "ombudsman_referred"),
+                Metric(HANDLING_NAMES["ombudsman_determinations"], "ombudsman_determinations"),
+                Metric(HANDLING_NAMES["ombudsman_findings"], "ombudsman_findings"),
                 Metric(
                     "Maladministration rate (% of findings)", "ombudsman_maladministration_rate"
                 ),
@@ -499,7 +499,7 @@ def ombudsman(ctx: ReportContext) -> Section:
                     "ombudsman_orders_complied",
                 ),
                 Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
-                Metric("Complaint Handling Failure Orders", "chfo_issued"),
+                Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
                 Metric("CHFOs complied with (%)", "chfo_complied"),
             ],
             ctx.years,
@@ -629,12 +629,12 @@ def learning(ctx: ReportContext) -> Section:
             [
                 Metric("Improvements raised", "learning_actions"),
                 Metric("Complaints linked to them", "learning_linked_complaints"),
-                Metric("Improvements completed", "learning_actions_completed"),
+                Metric(HANDLING_NAMES["learning_actions_completed"], "learning_actions_completed"),
                 Metric(
                     "Due in the year and completed on time (%)", "learning_actions_completed_by_due"
                 ),
                 Metric(
-                    "Actions promised in responses done by their due date (%)",
+                    HANDLING_NAMES["promised_actions_on_time"],
                     "promised_actions_on_time",
                 ),
             ],
@@ -658,7 +658,11 @@ def learning(ctx: ReportContext) -> Section:
                 f"Service improvements and the complaints behind them, as on {as_of:%-d %B %Y}",
                 improvements,
                 note="Each change listed once (the same change made for several complaints is "
-                "one line); those not finished by the date set are overdue.",
+                "one line); those not finished by the date set are overdue. The list has every "
+                "change raised or completed in the year and every one overdue, some raised in "
+                "earlier years, with all the complaints behind each, so its complaints can add up "
+                "to more than 'Complaints linked to them' above, which counts the complaints "
+                "behind the changes raised in the year.",
             )
         )
     return section
@@ -732,8 +736,7 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
     section.bullets(
         [
             f"Reporting year {ctx.year.label}: {ctx.year.start:%-d %B %Y} to {ctx.year.end:%-d %B %Y}.",
-            f"Data cut date: {data_cut}. Complaints still open then are counted as not answered "
-            "in time where their deadline had passed.",
+            open_at_cut_note(data_cut, ctx.landlord.regimes),
             f"Software version that produced this report (complaints-pipeline, not a version "
             f"of the Complaint Handling Code): {code_version}.",
             "Rates are rounded half up to one decimal place. [U] means the figure cannot be "

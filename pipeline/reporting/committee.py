@@ -36,6 +36,9 @@ from pipeline.reporting.blocks import (
 )
 from pipeline.reporting.data import Measures, query_frame, table_exists, year_to_date
 from pipeline.reporting.labels import (
+    HANDLING_NAMES,
+    MEASURE_NAMES,
+    RECEIVED_NAMES,
     ack_name,
     arc_name,
     handling_definitions,
@@ -53,11 +56,9 @@ from pipeline.reporting.tables import data_table
 from pipeline.reporting.targets import targets_section
 
 # Received, acknowledged and answered: the core every governance document shows.
-VOLUME_METRICS = [
-    Metric("Complaints received", "complaints_received"),
-    Metric("Stage 1 complaints received", "received_1"),
-    Metric("Stage 2 escalations received", "received_2"),
-]
+# Named as the annual report names them (labels.RECEIVED_NAMES): a stage 2 with no stage 1 is a
+# stage 2 complaint, never an escalation.
+VOLUME_METRICS = [Metric(name, measure) for measure, name in RECEIVED_NAMES.items()]
 TIMELINESS_METRICS = (
     [Metric(ack_name(n), f"ack_in_time_{n}") for n in (1, 2)]
     + [
@@ -75,12 +76,12 @@ HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
     Metric("Resolved at stage 2 (%)", "resolved_stage2"),
     Metric("Stage at which most complaints were resolved", "stage_most_resolutions"),
-    Metric("Escalations requested after the window", "escalation_late_requested"),
-    Metric("Complaints refused at stage 1", "refused_1"),
-    Metric("Escalations refused", "refused_2"),
+    Metric(HANDLING_NAMES["escalation_late_requested"], "escalation_late_requested"),
+    Metric(HANDLING_NAMES["refused_1"], "refused_1"),
+    Metric(HANDLING_NAMES["refused_2"], "refused_2"),
     Metric("Compensation paid", "compensation_paid_gbp"),
-    Metric("Promised actions done by their due date (%)", "promised_actions_on_time"),
-    Metric("Service improvements completed", "learning_actions_completed"),
+    Metric(HANDLING_NAMES["promised_actions_on_time"], "promised_actions_on_time"),
+    Metric(HANDLING_NAMES["learning_actions_completed"], "learning_actions_completed"),
 ]
 
 # Positions at the period end (the year-to-date column repeats the period's own figure).
@@ -95,12 +96,12 @@ POSITION_METRICS = [
 ]
 
 OMBUDSMAN_METRICS = [
-    Metric("Ombudsman cases referred", "ombudsman_referred"),
-    Metric("Ombudsman determinations", "ombudsman_determinations"),
-    Metric("Ombudsman findings", "ombudsman_findings"),
+    Metric(HANDLING_NAMES["ombudsman_referred"], "ombudsman_referred"),
+    Metric(HANDLING_NAMES["ombudsman_determinations"], "ombudsman_determinations"),
+    Metric(HANDLING_NAMES["ombudsman_findings"], "ombudsman_findings"),
     Metric("Maladministration rate (% of findings)", "ombudsman_maladministration_rate"),
     Metric("Orders in the period's determinations, complied with (%)", "ombudsman_orders_complied"),
-    Metric("Complaint Handling Failure Orders issued", "chfo_issued"),
+    Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
 ]
 
 REGIME_METRICS = (
@@ -108,7 +109,7 @@ REGIME_METRICS = (
     + TIMELINESS_METRICS
     + [
         Metric("Escalation rate (%)", "escalation_rate"),
-        Metric("Complaints refused at stage 1", "refused_1"),
+        Metric(HANDLING_NAMES["refused_1"], "refused_1"),
     ]
 )
 
@@ -130,10 +131,14 @@ NOTIFIABLE_METRICS = [
 ]
 
 SURVEY_METRICS = [
-    Metric("Complainant surveys returned (% of sent)", "complainant_survey_response_rate"),
-    Metric("Complainants satisfied with timeliness (%)", "complainant_satisfaction_timeliness"),
-    Metric("Complainants satisfied with fairness (%)", "complainant_satisfaction_fairness"),
-    Metric("Complainants satisfied with the outcome (%)", "complainant_satisfaction_outcome"),
+    Metric(HANDLING_NAMES["complainant_survey_response_rate"], "complainant_survey_response_rate"),
+    Metric(
+        HANDLING_NAMES["complainant_satisfaction_timeliness"], "complainant_satisfaction_timeliness"
+    ),
+    Metric(
+        HANDLING_NAMES["complainant_satisfaction_fairness"], "complainant_satisfaction_fairness"
+    ),
+    Metric(HANDLING_NAMES["complainant_satisfaction_outcome"], "complainant_satisfaction_outcome"),
 ]
 
 # Names a target takes when landlord.yaml gives it no label: the pack's own metric labels.
@@ -293,8 +298,9 @@ def handling_section(
     )
     stock = ReportContext(con, landlord, year, measures, False).headline_stock_type()
     tsm = [
+        # the annual report's names (its timeliness table): one name per figure
         Metric(
-            f"Stage {n} answered in time, {label(stock)} (CH02, %)",
+            f"{MEASURE_NAMES[f'CH02_{n}']}, {label(stock)} (%)",
             f"CH02_{n}",
             "stock_type",
             stock,
@@ -303,7 +309,7 @@ def handling_section(
         for n in (1, 2)
     ] + [
         Metric(
-            f"Stage {n} per 1,000 homes, {label(stock)} (CH01)",
+            f"{MEASURE_NAMES[f'CH01_{n}']}: {label(stock)}",
             f"CH01_{n}",
             "stock_type",
             stock,

@@ -108,6 +108,26 @@ RECEIVED_NAMES = {
 }
 
 
+# Figures the annual report and the committee pack both show (handling, learning, Ombudsman,
+# complainant surveys), under one name each: a board member reads the pack's year to date beside
+# the annual report's year, and a table's caption is not always in view (a PDF page break).
+HANDLING_NAMES = {
+    "escalation_late_requested": "Stage 2 requests made after the escalation window",
+    "refused_1": "Stage 1 complaints refused",
+    "refused_2": "Stage 2 escalations refused",
+    "promised_actions_on_time": "Actions promised in responses done by their due date (%)",
+    "learning_actions_completed": "Service improvements completed",
+    "ombudsman_referred": "Ombudsman cases referred",
+    "ombudsman_determinations": "Ombudsman determinations",
+    "ombudsman_findings": "Ombudsman findings",
+    "chfo_issued": "Complaint Handling Failure Orders issued",
+    "complainant_survey_response_rate": "Complainant surveys returned (% of sent)",
+    "complainant_satisfaction_timeliness": "Complainants satisfied with timeliness (%)",
+    "complainant_satisfaction_fairness": "Complainants satisfied with the fairness of the process (%)",
+    "complainant_satisfaction_outcome": "Complainants satisfied with the outcome (%)",
+}
+
+
 def ack_name(stage: int, regime: str | None = None) -> str:
     """The name of ``ack_in_time_<stage>`` (Code 6.2; the views do not differ)."""
     country = "" if regime is None else f"{label(regime)}: "
@@ -206,6 +226,22 @@ def tsm_coverage_note(regimes) -> str:
     return (
         "Tenant satisfaction measures (CH01, CH02, TP09) cover English complaints and stock "
         "only; Scottish complaints are reported through the ARC."
+    )
+
+
+def open_at_cut_note(data_cut: str, regimes) -> str:
+    """How a complaint still open at the data cut counts, in the landlord's regulators' measures:
+    not in time in CH02 (and not responded to in full in the ARC) whether or not its deadline had
+    passed (design.md s6); the all-answers figures count answers sent, so it is not in them."""
+    measures = {
+        frozenset({"eng"}): "CH02",
+        frozenset({"sct"}): "the ARC indicators",
+        frozenset({"eng", "sct"}): "CH02 and the ARC indicators",
+    }[frozenset(regimes) & {"eng", "sct"} or frozenset({"eng"})]
+    return (
+        f"Data cut date: {data_cut}. A complaint still open then counts as not answered in time "
+        f"in {measures}, even where its deadline had not yet passed; the all-answers figures "
+        "count the answers sent, so it is not in them."
     )
 
 

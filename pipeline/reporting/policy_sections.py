@@ -27,7 +27,7 @@ from pipeline.reporting.blocks import (
     shown,
 )
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import ack_name, in_time_name, label
+from pipeline.reporting.labels import HANDLING_NAMES, ack_name, in_time_name, label
 from pipeline.reporting.tables import data_table
 
 # Reasons a policy version excludes a complaint (stage_timeliness excluded_reason).
@@ -330,7 +330,10 @@ def survey_coverage(ctx: ReportContext) -> Section:
             m,
             [
                 Metric("Closed complaints sent a survey (%)", "complainant_survey_coverage"),
-                Metric("Surveys returned (% of sent)", "complainant_survey_response_rate"),
+                Metric(
+                    HANDLING_NAMES["complainant_survey_response_rate"],
+                    "complainant_survey_response_rate",
+                ),
             ],
             ctx.years,
         ),

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from pipeline import workspaces
 from pipeline.config import Landlord, load_landlord
 from pipeline.io import atomic_write_text
-from pipeline.measures import resolve_data_cut
+from pipeline.measures import data_cut_text, resolve_data_cut
 from pipeline.periods import Period, ReportingYear, parse_period
 from pipeline.reporting import annual, annual_sections
 from pipeline.reporting.annual import ReportContext
@@ -134,10 +134,7 @@ def _load(
 
 
 def _data_cut(landlord: Landlord) -> str:
-    if landlord.data_cut_date is not None:
-        return f"{landlord.data_cut_date:%-d %B %Y}"
-    # The measures step uses the run date when landlord.yaml gives none; say so.
-    return f"{dt.date.today():%-d %B %Y} (the run date: no data_cut_date in landlord.yaml)"
+    return data_cut_text(landlord)
 
 
 def _write(

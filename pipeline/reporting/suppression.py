@@ -117,12 +117,20 @@ _SMALL_PATTERN = re.compile(
     # "stage 2 complaints", "section 4 complaints procedure", "section 2.3 tenant handbook": a
     # number naming a stage or a section of a document, not a count.
     r"(?<![Ss]tage )(?<![Ss]ection )(?<!\d\.)\b(?P<n>one|two|three|four|a single|single|[1-4])\s+"
-    r"(?P<noun>case|cases|determination|determinations|finding|findings|order|orders|complaint|"
+    # "Complaint Handling Failure Orders" counts orders: the whole name is the noun, never
+    # "complaint" alone (which would read "fewer than 5 Complaints Handling Failure Orders").
+    r"(?P<noun>complaint handling failure orders?|chfos?|case|cases|determination|determinations|"
+    r"finding|findings|order|orders|complaint|"
     r"complaints|resident|residents|person|people|household|households|"
     r"investigation|investigations|decision|decisions|enquiry|enquiries|referral|referrals|"
-    r"member|members|tenant|tenants|family|families)\b",
+    r"member|members|tenant|tenants|family|families)\b"
+    # a singular count's verb, which agrees with "fewer than 5 ..." once redacted
+    r"(?P<verb>\s+(?:was|is|has)\b)?",
     re.IGNORECASE,
 )
+# Where a redacted count begins a sentence, "Fewer" keeps its capital.
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)[\"'‘“(]?$")
+_PLURAL_VERB = {"was": "were", "is": "are", "has": "have"}
 
 
 _SMALL_MARK = re.compile(r"<(?P<threshold>\d+)")
@@ -162,8 +170,20 @@ def mentions_small_count(text: str) -> bool:
 
 def redact_small_counts(text: str, threshold: int = 5) -> str:
     """``text`` with every stated count of 1 to 4 (digits or words) replaced by ``fewer than 5``."""
-    phrase = f"fewer than {threshold}"
-    return _SMALL_PATTERN.sub(lambda m: f"{phrase} {_plural(m.group('noun'))}", text or "")
+    text = text or ""
+
+    def redacted(m: re.Match) -> str:
+        phrase = f"fewer than {threshold}"
+        if _SENTENCE_START.search(text[: m.start()]):
+            phrase = phrase.capitalize()
+        verb = m.group("verb") or ""
+        if verb:
+            word = verb.strip()
+            plural = _PLURAL_VERB[word.lower()]
+            verb = verb.replace(word, plural.capitalize() if word[0].isupper() else plural)
+        return f"{phrase} {_plural(m.group('noun'))}{verb}"
+
+    return _SMALL_PATTERN.sub(redacted, text)
 
 
 def _plural(noun: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import Landlord, load_landlord
+from pipeline.measures import data_cut_text
 from pipeline.periods import ReportingYear
 from pipeline.reporting.suppression import scheme_streams
 from pipeline.self_assessment.evidence import EvidenceLine, ProvisionEvidence, measured_evidence
@@ -100,6 +101,8 @@ class SelfAssessmentDocument:
     sections: list[SectionRows]
     code_source: str
     thresholds: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # The measured evidence is as at the data cut, as in the annual report beside it.
+    data_cut: str = ""
 
     @property
     def rows(self) -> list[AssessedProvision]:
@@ -245,6 +248,7 @@ def assemble(
         assessment=assessment,
         sections=sections,
         code_source=reference.source,
+        data_cut=data_cut_text(landlord),
     )
     document.thresholds = _threshold_notes(document.rows)
     return document

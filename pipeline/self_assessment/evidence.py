@@ -340,8 +340,9 @@ def _select(rows: list[dict], spec: EvidenceSpec) -> list[dict]:
 
 
 def _subject(template: str) -> str:
-    """What an evidence line is about, its template without the figures: "stage 2: {pct} answered
-    within timescale ({numerator} of {denominator})" -> "stage 2: answered within timescale"."""
+    """What an evidence line is about, its template without the figures: "stage 2: complaints
+    acknowledged in time: {pct} ({numerator} of {denominator})" -> "stage 2: complaints
+    acknowledged in time"."""
     text = re.sub(r"\s+in \{[^}]*\} of cases", "", template)  # "in {pct} of cases"
     text = re.sub(r"\{[^}]*\} of ", "", text)  # "{pct} of escalations" -> "escalations"
     text = re.sub(r"\s*\([^()]*\{[^}]*\}[^()]*\)", "", text)

@@ -73,11 +73,13 @@ def render_html(document: SelfAssessmentDocument) -> str:
     return _environment().get_template(TEMPLATE).render(doc=document, css=css, key=PUBLISHED_KEY)
 
 
-def evidence_text(row: AssessedProvision, year_label: str) -> str:
-    """The Evidence cell of the form: documents, measured evidence and any contradiction."""
+def evidence_text(row: AssessedProvision, year_label: str, data_cut: str = "") -> str:
+    """The Evidence cell of the form: documents, measured evidence and any contradiction. The
+    workbook has no header, so the measured lines carry the data cut they are as at."""
     parts = list(row.answer.evidence) if row.answer else []
     if row.evidence_lines:
-        parts.append(f"From the data, {year_label}:")
+        cut = f" (data cut {data_cut})" if data_cut else ""
+        parts.append(f"From the data, {year_label}{cut}:")
         parts.extend(f"- {line.shown}" for line in row.evidence_lines)
     if row.contradicted:
         flagged = "; ".join(
@@ -148,7 +150,7 @@ def render_xlsx(document: SelfAssessmentDocument) -> bytes:
                 row.provision.id,
                 row.provision.requirement,
                 comply,
-                evidence_text(row, document.year.label),
+                evidence_text(row, document.year.label, document.data_cut),
                 commentary_text(row),
             )
             style = flagged if row.contradicted else cell

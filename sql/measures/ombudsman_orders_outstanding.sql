@@ -7,6 +7,8 @@
 -- body (from the order's ombudsman_case, 'unknown' when not in the casework file); status 'overdue'
 -- (due date before X) or 'not_yet_due'; and the list, 'due_date|body|order_type' (e.g.
 -- '2025-06-30|housing_ombudsman|compensation'), one row per due date, body and type of order.
+-- Both status rows exist for every period with a position, 0 included: "of which past their due
+-- date" is a known 0 when no outstanding order is overdue, never "not available".
 
 with
 
@@ -39,19 +41,29 @@ counts as (
         period,
         case
             when grouping(body) = 0 then 'body'
-            when grouping(status) = 0 then 'status'
             when grouping(listed) = 0 then 'due_date|body|order_type'
             else 'none'
         end as breakdown,
-        coalesce(body, status, listed, 'all') as breakdown_value,
+        coalesce(body, listed, 'all') as breakdown_value,
         count(*) as orders
     from outstanding
     group by grouping sets (
         (period_kind, period),
         (period_kind, period, body),
-        (period_kind, period, status),
         (period_kind, period, listed)
     )
+    union all
+    select
+        a.period_kind,
+        a.period,
+        'status' as breakdown,
+        s.status as breakdown_value,
+        count(o.status) as orders
+    from as_of as a
+    cross join (values ('overdue'), ('not_yet_due')) as s (status)
+    left join outstanding as o
+        on o.period_kind = a.period_kind and o.period = a.period and o.status = s.status
+    group by a.period_kind, a.period, s.status
 ),
 
 final as (

@@ -16,7 +16,7 @@ from pipeline.group_views import open_group
 from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting import render
 from pipeline.reporting.group import render_group_report
-from pipeline.reporting.labels import ack_name, arc_name, in_time_name
+from pipeline.reporting.labels import RECEIVED_NAMES, ack_name, arc_name, in_time_name
 from pipeline.reporting.schemes import SCHEME, render_scheme_reports, slugify
 from pipeline.reporting.suppression import scheme_streams, suppress_small_numbers
 from pipeline.reporting.targets import rate
@@ -269,7 +269,7 @@ def test_group_report_beside_the_members(warehouses):
     assert paths["html"].parent == warehouses / "group" / "2025-26"
     page = paths["html"].read_text(encoding="utf-8")
     rows = {r[0]: r[1:] for r in table(page, "tbl-group-headline")}
-    received = rows["Complaints received"]
+    received = rows[RECEIVED_NAMES["complaints_received"]]  # the annual report's name
     members = []
     for name in sorted(EXAMPLES):
         member, _ = open_example(warehouses, name)

@@ -137,7 +137,7 @@ def test_contradicted_yes_is_flagged_in_every_output_and_the_check(tmp_path):
     assert check.metadata["contradicted_provisions"].value == ["6.2"]
 
     html = (out / "self_assessment.html").read_text(encoding="utf-8")
-    assert "stage 1: 71.2% acknowledged within 5 working days (356 of 500)" in html
+    assert "stage 1: complaints acknowledged in time: 71.2% (356 of 500)" in html
     assert "&lt;i&gt;As policy&lt;/i&gt;" in html and "<i>As policy</i>" not in html
     assert re.search(r'<tr id="p-6\.2" class="contradicted"', html)
 
@@ -147,7 +147,7 @@ def test_contradicted_yes_is_flagged_in_every_output_and_the_check(tmp_path):
     for provision in load_provisions().provisions:
         assert pdf_text.count(squash(provision.requirement)) == 1, provision.id
     assert (
-        squash("Data contradicts “Yes”: stage 1: 71.2% acknowledged within 5 working days")
+        squash("Data contradicts “Yes”: stage 1: complaints acknowledged in time: 71.2%")
         in pdf_text
     )
 

@@ -75,7 +75,7 @@ def test_evidence_lines_are_the_measures_display(example):
     # same words counts both countries)
     country = "England: " if {"eng", "sct"} <= set(landlord.regimes) else ""
     assert line.text == (
-        f"{country}stage 2 handled by a different person than stage 1 in {display}% of cases "
+        f"{country}stage 2 handled by a different person: {display}% "
         f"({numerator:,.0f} of {denominator:,.0f})"
     )
 

@@ -125,6 +125,21 @@ def test_free_text_counts_under_5_are_found_and_redacted():
     assert "21 cases" in redacted and "Stage 1 complaints" in redacted  # left alone
 
 
+def test_redacted_counts_read_as_sentences():
+    """The published annual report quotes the Ombudsman's letter redacted: the result must still
+    read as the letter's sentences (council_housing 2023-24 printed "... over two years. fewer than 5
+    Complaints Handling Failure Orders were issued")."""
+    letter = (
+        "It found maladministration in most cases. Three Complaint Handling Failure Orders were "
+        "issued over two years. One complaint was referred again; two CHFOs are outstanding."
+    )
+    redacted = redact_small_counts(letter)
+    assert not mentions_small_count(redacted)
+    assert "Fewer than 5 Complaint Handling Failure Orders were issued" in redacted
+    assert "Fewer than 5 complaints were referred again" in redacted
+    assert "fewer than 5 CHFOs are outstanding" in redacted
+
+
 def test_secondary_suppression_in_two_way_breakdowns_and_small_numerators():
     # Rows are bodies, columns outcomes: a lone small cell in a row or a column is protected by a
     # second cell of that row or column, shown as [c] whatever its size.

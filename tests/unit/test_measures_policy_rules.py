@@ -201,6 +201,12 @@ def test_ombudsman_orders_due_dates_compliance_and_outstanding_list():
     # at 30 Jun 2024 (Q1) o2 was outstanding and overdue
     assert measure(con, "ombudsman_orders_outstanding", "overdue", period="2024-25-Q1",
                    breakdown="status")[0] == 1  # fmt: skip
+    # at 31 Dec 2024 (Q3) o3 and o4 were outstanding, neither past its due date: a known 0, so
+    # "of which past their due date" reads 0, not "not available"
+    assert measure(con, "ombudsman_orders_outstanding", "overdue", period="2024-25-Q3",
+                   breakdown="status")[0] == 0  # fmt: skip
+    assert measure(con, "ombudsman_orders_outstanding", "not_yet_due", period="2024-25-Q3",
+                   breakdown="status")[0] == 2  # fmt: skip
 
 
 def test_complainant_survey_coverage_of_closed_complaints():

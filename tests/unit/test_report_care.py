@@ -1,4 +1,5 @@
-"""The annual report's care-complaints sentence follows the policy versions in force in the year."""
+"""The annual report's care and heat-network sentences follow the policy versions in force in the
+year and the data cut."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from pipeline.measures.testing import code_landlord, code_policy_version
 from pipeline.periods import ReportingYear
 from pipeline.reporting.annual import ReportContext
-from pipeline.reporting.annual_sections import care_text
+from pipeline.reporting.annual_sections import care_text, heat_network_text
 from pipeline.reporting.data import Measures
 from pipeline.reporting.trace import plain
 from tests.unit.test_measures_populations import build, complaint, s1
@@ -59,3 +60,29 @@ def test_a_policy_change_during_the_year_is_told_with_its_dates_and_count():
         "January 2025 to 31 March 2025 kept outside them in the tenant satisfaction measures"
     ) in text
     assert "1 of the stages was received while the policy kept them outside" in text
+
+
+@pytest.mark.parametrize(("cut", "told"), [(D(2025, 4, 30), True), (D(2025, 6, 30), False)])
+def test_the_heat_network_share_says_which_complaints_it_leaves_out(cut, told):
+    """Housing 21 2025/26: 30 complaints under Ofgem's rules and 96.6% resolved within eight weeks
+    (28 of 29): one received in March had not reached day 56 by the 30 April cut, so it is left
+    out, and a reader dividing by 30 found no such share."""
+    landlord = code_landlord(
+        policy_versions=[code_policy_version(heat_network_rules_from=D(2024, 4, 1))],
+        data_cut_date=cut,
+    )
+    received = (D(2024, 6, 3), D(2025, 3, 24))
+    complaints = [
+        complaint(f"h{i}", day, service_area="heat_network", tenure="lcra")
+        for i, day in enumerate(received)
+    ]
+    stages = [s1("h0", received[0], responded_date=D(2024, 6, 20), outcome="upheld")]
+    stages.append(s1("h1", received[1]))
+    con = build(complaints, stages, landlord, data_cut=cut)
+    frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
+    text = plain(heat_network_text(ReportContext(con, landlord, YEAR, Measures(frame), False)))
+    assert "2 of them, in the table." in text
+    note = (
+        "leaves out any complaint still unresolved whose eight weeks had not ended by the data cut"
+    )
+    assert (note in text) is told, text

@@ -213,3 +213,46 @@ def test_an_empty_breakdown_says_none_recorded_when_the_total_is_zero():
     assert _none_recorded(missing, "non_complaints", year, "Non-complaints") == (
         "Non-complaints: not available."
     )
+
+
+def test_the_appendix_says_an_open_complaint_is_not_in_time_in_ch02_whatever_its_deadline(
+    sample_report,
+):
+    """CH02 counts a complaint still open at the data cut as not in time (design.md s6), deadline
+    passed or not; the appendix said "where their deadline had passed"."""
+    appendix = plain(sample_report[sample_report.index('id="appendix"') :])
+    assert "where their deadline had passed" not in appendix
+    assert (
+        "A complaint still open then counts as not answered in time in CH02, even where its "
+        "deadline had not yet passed" in appendix
+    )
+
+
+def test_the_improvements_list_says_why_its_complaints_can_exceed_the_linked_count():
+    """Housing 21 2025/26: 'Complaints linked to them' 52 (changes raised in the year) above a list
+    whose complaints add up to 58 (it also lists changes raised earlier and still overdue)."""
+    import datetime as dt
+    import html
+
+    from pipeline.measures.testing import code_landlord
+    from pipeline.periods import ReportingYear
+    from pipeline.reporting.annual import ReportContext, learning
+    from tests.unit.test_measures_populations import build
+
+    d = dt.date
+    actions = [
+        # raised two years before and still overdue: listed, not counted in the year's links
+        {"action_ref": "old", "theme": "Repairs", "description": "Texts before visits",
+         "linked_complaint_ids": ["a", "b"], "raised_date": d(2023, 1, 10),
+         "due_date": d(2023, 6, 30)},
+        {"action_ref": "new", "theme": "Letters", "description": "Named contact",
+         "linked_complaint_ids": ["c"], "raised_date": d(2024, 7, 1), "due_date": d(2025, 9, 30)},
+    ]  # fmt: skip
+    landlord = code_landlord()
+    year = ReportingYear.parse("2024-25")
+    con = build([], [], landlord, learning_action=actions)
+    measures = Measures.load(con, landlord.landlord_id, year.previous.start, year.end)
+    section = learning(ReportContext(con, landlord, year, measures, False))
+    page = html.unescape(plain(" ".join(b.table.html for b in section.blocks if b.table)))
+    assert "Texts before visits" in page and "Named contact" in page
+    assert "can add up to more than 'Complaints linked to them'" in page
