@@ -76,7 +76,7 @@ def test_a_wrong_date_format_stops_the_run_naming_file_rule_column_and_row(tmp_p
     assert not evaluation.passed and not succeeded  # blocking: nothing downstream runs
     assert evaluation.severity == dg.AssetCheckSeverity.ERROR
     stop, *flagged, advice = evaluation.description.split("; ")
-    assert stop.startswith("the run stops: more than 50% of the rows of 4 file(s) were quarantined")
+    assert stop.startswith("the run stops: more than 90% of the rows of 4 file(s) were quarantined")
     assert advice == "check the mapping's date_formats and codes"
     assert len(flagged) == 4  # the four yearly wide exports, nothing else
     for part in flagged:
