@@ -73,7 +73,8 @@ PUBLISHED_KEY = (
     "<5: a count from 1 to 4, not shown so that nobody can be identified.",
     "[c]: a figure withheld because, with the figures around it, it would reveal a count under 5 "
     "(it may itself be large); a percentage is also withheld when its total minus its share "
-    "would be under 5.",
+    "would be under 5, and a sum of money (compensation, payments) when fewer than 5 payments "
+    "make it up.",
     "Counts of our service improvements (raised, completed, completed on time, overdue) and of "
     "homes are shown in full, however small: they count our own actions and homes, not "
     "complaints or people, and each improvement is listed by name.",
