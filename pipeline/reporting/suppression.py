@@ -239,7 +239,7 @@ def suppress_small_numbers(
     polars.DataFrame
         Same rows and order; suppressed rows have ``value``, ``numerator`` and ``denominator`` null,
         ``display`` ``<5`` (a small count) or ``[c]`` (a rate on a small count, a percentage
-        leaving one by subtraction, or a secondary cell), and ``suppressed_reason`` ``primary`` / ``secondary`` (null when shown).
+        leaving one by subtraction, a sum of money of 1-4 payments, or a secondary cell), and ``suppressed_reason`` ``primary`` / ``secondary`` (null when shown).
     """
     if frame.is_empty():
         return frame.with_columns(
