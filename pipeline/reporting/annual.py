@@ -750,9 +750,9 @@ def appendix(ctx: ReportContext, code_version: str, data_cut: str) -> Section:
         + (
             [
                 "Published version: counts from 1 to 4 are shown as <5; a rate of such a count, "
-                "a percentage whose remainder (its total minus its share) is such a count, and a "
-                "figure hidden only so that a total cannot reveal one (secondary suppression), "
-                "are shown as [c]. Counts of our service improvements and of homes are shown in "
+                "a percentage whose remainder (its total minus its share) is such a count, a sum "
+                "of money made up of 1 to 4 payments, and a figure hidden only so that a total "
+                "cannot reveal one (secondary suppression), are shown as [c]. Counts of our service improvements and of homes are shown in "
                 "full: they count our own actions and homes, not complaints or people."
             ]
             if ctx.published

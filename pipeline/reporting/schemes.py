@@ -55,8 +55,8 @@ UNIT_METRICS = (
 
 SUPPRESSION_NOTE = (
     "<5: fewer than 5 (not shown, to protect the residents involved). [c]: a rate resting on fewer "
-    "than 5 complaints or leaving fewer than 5 by subtraction from its total, or hidden so that "
-    "another hidden figure cannot be worked out."
+    "than 5 complaints or leaving fewer than 5 by subtraction from its total, a sum of money made "
+    "up of fewer than 5 payments, or hidden so that another hidden figure cannot be worked out."
 )
 
 

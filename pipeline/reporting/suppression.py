@@ -25,6 +25,13 @@ One rule, used by every published table, chart and sentence:
   count of complaints, and every measure with both views differs by the same number. When that
   difference is 1-4, or the regulator figure is hidden, the management figure is hidden too; when
   the management figure is hidden and the difference is known (not 1-4), the regulator one is.
+- **Money**: a sum of money (unit ``gbp``: compensation offered, paid or ordered, payments made
+  without a complaint) is shown only when the payments (offers, orders) behind it number 0 or at
+  least 5: a sum of 1-4 of them is close to one resident's payment, so it is ``[c]`` (a sum is
+  not a count, so never ``<5``). The number behind each cell is the measure's count in the same
+  cell of the measures table (:data:`MONEY_COUNTS`); a non-zero sum with no such count is
+  withheld. The secondary rule then applies to money as to counts: a breakdown of money left with
+  one withheld cell has its smallest other non-zero sum withheld too.
 - Zero stays zero: it identifies nobody.
 - **Combined figures** (the group report): a group figure beside exactly one hidden member figure
   is ``[c]`` (:func:`suppress_combined`).
@@ -66,11 +73,22 @@ PUBLISHED_KEY = (
     "<5: a count from 1 to 4, not shown so that nobody can be identified.",
     "[c]: a figure withheld because, with the figures around it, it would reveal a count under 5 "
     "(it may itself be large); a percentage is also withheld when its total minus its share "
-    "would be under 5.",
+    "would be under 5, and a sum of money (compensation, payments) when fewer than 5 payments "
+    "make it up.",
     "Counts of our service improvements (raised, completed, completed on time, overdue) and of "
     "homes are shown in full, however small: they count our own actions and homes, not "
     "complaints or people, and each improvement is listed by name.",
 )
+# Sums of money (unit gbp) -> the count, in the measures table, of the payments (offers, orders)
+# each sum is made of, cell by cell (same period, breakdown, value and view): the sum is shown only
+# when that count is 0 or at least the threshold (sql/measures/remedies.sql, ombudsman.sql).
+MONEY_COUNTS = {
+    "compensation_offered_gbp": "compensation_offered_count",
+    "compensation_paid_gbp": "compensation_paid_count",
+    "remedy_payments_without_complaint": "remedy_payments_without_complaint_count",
+    "ombudsman_compensation_ordered_gbp": "ombudsman_compensation_ordered_count",
+}
+_MONEY = "gbp"
 # Units whose numerator is a count of complaints or people (a rate of it reveals the count).
 _COUNT_NUMERATOR_UNITS = ("percent", "per_1000")
 # Breakdown values that are the total of their own breakdown's other values (stock_type:
@@ -195,9 +213,10 @@ def _plural(noun: str) -> str:
 
 
 def _cell() -> pl.Expr:
-    """The count a row stands for: the value of a count, the numerator of a rate of a count."""
+    """The count a row stands for: the value of a count, the numerator of a rate of a count; for a
+    sum of money, the sum (the secondary rule hides the smallest other sum of its breakdown)."""
     return (
-        pl.when(pl.col("unit") == "count")
+        pl.when(pl.col("unit").is_in(["count", _MONEY]))
         .then(pl.col("value"))
         .when(pl.col("unit").is_in(_COUNT_NUMERATOR_UNITS))
         .then(pl.col("numerator"))
@@ -240,7 +259,7 @@ def suppress_small_numbers(
     polars.DataFrame
         Same rows and order; suppressed rows have ``value``, ``numerator`` and ``denominator`` null,
         ``display`` ``<5`` (a small count) or ``[c]`` (a rate on a small count, a percentage
-        leaving one by subtraction, or a secondary cell), and ``suppressed_reason`` ``primary`` / ``secondary`` (null when shown).
+        leaving one by subtraction, a sum of money of 1-4 payments, or a secondary cell), and ``suppressed_reason`` ``primary`` / ``secondary`` (null when shown).
     """
     if frame.is_empty():
         return frame.with_columns(
@@ -252,13 +271,17 @@ def suppress_small_numbers(
         return (expr > 0) & (expr < threshold)
 
     is_count = pl.col("unit") == "count"
-    counted = pl.col("unit").is_in(["count", *_COUNT_NUMERATOR_UNITS])
+    is_money = pl.col("unit") == _MONEY
+    counted = pl.col("unit").is_in(["count", _MONEY, *_COUNT_NUMERATOR_UNITS])
     about_people = ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
     counted = counted & about_people
+    payments = pl.lit(_payments_behind(frame))
     primary = (
         about_people
         & (
             (is_count & small(pl.col("value")))
+            # a sum of money shown only when 0 or made of at least ``threshold`` payments
+            | (is_money & (pl.col("value") != 0) & ~(payments >= threshold).fill_null(False))
             | (~is_count & small(pl.col("denominator")))
             | (pl.col("unit").is_in(_COUNT_NUMERATOR_UNITS) & small(pl.col("numerator")))
             | (
@@ -352,6 +375,28 @@ def suppress_small_numbers(
         )
         .sort("_row")
         .drop("_row", "_cell", "_primary", "_hidden", "_parts", "_gap", *keys)
+    )
+
+
+def _payments_behind(frame: pl.DataFrame) -> pl.Series:
+    """For each row of a sum of money, the number of payments behind it: the value of its count
+    measure (:data:`MONEY_COUNTS`) in the same cell; null for other rows, and for a sum whose
+    measure has no count or whose cell has no count row (so it is withheld unless 0)."""
+    cell = [
+        c for c in ("landlord_id", "period", "breakdown", "breakdown_value", "view") if c in frame
+    ]
+    counts = (
+        frame.filter(pl.col("measure").is_in(list(MONEY_COUNTS.values())))
+        .select(*cell, pl.col("measure").alias("_count_of"), pl.col("value").alias("_payments"))
+        .unique(subset=[*cell, "_count_of"], keep="first", maintain_order=True)
+    )
+    count_of = pl.col("measure").replace_strict(MONEY_COUNTS, default=None, return_dtype=pl.String)
+    return (
+        frame.select(*cell, count_of.alias("_count_of"))
+        .join(counts, on=[*cell, "_count_of"], how="left", maintain_order="left", nulls_equal=True)[
+            "_payments"
+        ]
+        .cast(pl.Float64)
     )
 
 

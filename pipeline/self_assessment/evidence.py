@@ -219,7 +219,10 @@ def _published_fields(row: dict, denominator_shown: bool | None = None) -> dict[
 
     fields = _fields(row)
     hidden = shown["display"]  # <5 (a small count) or [c]
-    fields.update(display=hidden, pct=hidden, value=hidden, numerator=part(row["numerator"]))
+    # (a sum of money withheld for the few payments behind it reads [c] too)
+    fields.update(
+        display=hidden, pct=hidden, money=hidden, value=hidden, numerator=part(row["numerator"])
+    )
     withheld = shown["denominator_hidden"] if denominator_shown is None else not denominator_shown
     if is_small(row["denominator"], threshold) or withheld:
         # A denominator that is a count hidden elsewhere in the published documents (TP09's

@@ -5,6 +5,10 @@
 --
 -- Counted stages responded to in the period. Money in GBP (value = sum). non_financial_remedy splits
 -- the recorded list on ';' (e.g. 'apology; repair') and counts each remedy once per stage.
+-- Every money measure has a count of the payments (offers) behind it, for every breakdown the money
+-- has (compensation_offered_count, compensation_paid_count: responses with a non-zero amount;
+-- remedy_payments_without_complaint_count: payments): a published document withholds a sum made of
+-- 1-4 of them (pipeline/reporting/suppression.py, docs/security.md "Small numbers").
 
 with
 
@@ -41,6 +45,7 @@ money_monthly as (
         end as breakdown_value,
         sum(offered) as offered,
         sum(paid) as paid,
+        count(*) filter (where offered > 0) as offered_count,
         count(*) filter (where paid > 0) as paid_count
     from stages
     group by grouping sets (
@@ -103,9 +108,11 @@ monthly as (
     select month, 'compensation_paid_gbp', breakdown, breakdown_value, paid, 'gbp'
     from money_monthly
     union all
+    select month, 'compensation_offered_count', breakdown, breakdown_value, offered_count, 'count'
+    from money_monthly
+    union all
     select month, 'compensation_paid_count', breakdown, breakdown_value, paid_count, 'count'
     from money_monthly
-    where breakdown in ('none', 'stage')
     union all
     select month, 'non_financial_remedy', breakdown, breakdown_value, stages, 'count'
     from remedy_monthly
@@ -116,7 +123,6 @@ monthly as (
     select month, 'remedy_payments_without_complaint_count', breakdown, breakdown_value, payments,
         'count'
     from payments_monthly
-    where breakdown in ('none', 'kind')
 ),
 
 final as (

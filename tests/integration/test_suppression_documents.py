@@ -37,6 +37,7 @@ from pipeline.reporting import render, schemes, suppression
 from pipeline.reporting.charts import PLOTLY_FILE
 from pipeline.reporting.group import render_group_report
 from pipeline.reporting.suppression import (
+    MONEY_COUNTS,
     NOT_ABOUT_PEOPLE,
     mentions_small_count,
     suppress_small_numbers,
@@ -360,20 +361,38 @@ def test_no_schemes_hidden_figure_follows_from_its_business_unit(example, year, 
     assert not leaks, leaks[:5]
 
 
+def small_money(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows of a non-zero sum of money (unit gbp) made of 1-4 payments (offers, orders), or with no
+    count of them in its cell: its count measure's value in the same cell (unsuppressed rows)."""
+    cell = [c for c in ("period", "breakdown", "breakdown_value", "view") if c in frame.columns]
+    counts = frame.filter(pl.col("measure").is_in(list(MONEY_COUNTS.values()))).select(
+        *cell, pl.col("measure").alias("_count_of"), pl.col("value").alias("_payments")
+    )
+    money = frame.filter((pl.col("unit") == "gbp") & (pl.col("value") != 0)).with_columns(
+        pl.col("measure").replace_strict(MONEY_COUNTS, default="").alias("_count_of")
+    )
+    joined = money.join(counts, on=[*cell, "_count_of"], how="left", nulls_equal=True)
+    return joined.filter(~(pl.col("_payments") >= 5).fill_null(False)).drop(
+        "_count_of", "_payments"
+    )
+
+
 def leaking_rows(frame: pl.DataFrame) -> dict[tuple, str]:
     """The measure rows (by trace key) a published document may not show as a number: a count of
     1-4, a rate whose numerator or denominator is one, a percentage of counts whose complement is
-    one (unsuppressed figures, judged without the rule under test)."""
+    one, a sum of money made of 1-4 payments (unsuppressed figures, judged without the rule under
+    test)."""
     about_people = frame.filter(~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)).with_columns(
         pl.lit(False).alias("suppressed")
     )
     counts = about_people.filter((pl.col("unit") == "count") & pl.col("value").is_between(1, 4))
     rates = shown_rate_leaks(about_people)
+    money = small_money(frame).with_columns(pl.lit(False).alias("suppressed"))
     return {
         tuple(
             row[k] for k in KEYS
         ): f"{row['unit']} {row['numerator']}/{row['denominator']} {row['value']}"
-        for row in pl.concat([counts, rates]).iter_rows(named=True)
+        for row in pl.concat([counts, rates, money.select(counts.columns)]).iter_rows(named=True)
     }
 
 
@@ -492,6 +511,8 @@ def test_published_group_report_never_shows_or_misstates_small_counts(group_root
     )
     problems += [f"group csv: count {r['measure']} {r['display']}" for r in small_counts.iter_rows(named=True)]  # fmt: skip
     problems += [f"group csv: rate {r['measure']} {r['breakdown_value']} {r['numerator']}/{r['denominator']}" for r in shown_rate_leaks(both).iter_rows(named=True)]  # fmt: skip
+    money = small_money(both).filter(pl.col("display_published") != "[c]")
+    problems += [f"group csv: money {r['measure']} {r['breakdown_value']} {r['display']}" for r in money.iter_rows(named=True)]  # fmt: skip
     # Hidden figures carry no number in the published csv.
     hidden = shown.filter(pl.col("suppressed"))
     assert hidden.select("value", "numerator", "denominator").null_count().sum_horizontal()[0] == (

@@ -319,11 +319,23 @@ def test_remedies_and_payments_without_a_complaint(con):
     assert measure(con, "compensation_paid_gbp")[2:] == (50.0, "50.00")
     assert measure(con, "compensation_offered_gbp")[2] == 75.0
     assert measure(con, "compensation_paid_count")[0] == 1
+    # the offers and payments behind every cell the money has (published sums of 1-4 are withheld)
+    assert measure(con, "compensation_offered_count")[0] == 1
+    for breakdown, value in (("scheme", "North"), ("stage", "1"), ("regime|stage", "eng|1")):
+        for kind in ("offered", "paid"):
+            assert measure(con, f"compensation_{kind}_count", value, breakdown=breakdown)[0] == 1
+    assert measure(con, "compensation_paid_count", "South", breakdown="scheme")[0] == 0
     assert measure(con, "non_financial_remedy", "apology", breakdown="remedy")[0] == 2
     assert measure(con, "non_financial_remedy", "repair", breakdown="remedy")[0] == 1
     assert measure(con, "remedy_payments_without_complaint")[2] == 125.0
     assert measure(con, "remedy_payments_without_complaint", "goodwill", breakdown="kind")[2] == 25
     assert measure(con, "remedy_payments_without_complaint_count")[0] == 2
+    assert (
+        measure(
+            con, "remedy_payments_without_complaint_count", "unknown", breakdown="service_area"
+        )[0]
+        == 2
+    )
 
 
 def test_refusals_and_reasons(con):
@@ -356,6 +368,13 @@ def test_ombudsman_and_chfos(con):
     )
     assert measure(con, "ombudsman_orders_complied")[:2] == (2, 3)
     assert measure(con, "ombudsman_compensation_ordered_gbp")[2] == 300.0
+    # one finding ordered the £300: the count behind the sum
+    assert measure(con, "ombudsman_compensation_ordered_count")[0] == 1
+    assert measure(con, "ombudsman_compensation_ordered_count", "lgsco", breakdown="body")[:3] == (
+        0,
+        None,
+        0,
+    )
     assert measure(con, "chfo_issued")[0] == 2
     assert measure(con, "chfo_complied")[:2] == (1, 2)
 

@@ -812,6 +812,20 @@ def test_money_is_the_measures_display_with_separators(con):
     )
 
 
+def test_published_money_of_fewer_than_five_offers_is_withheld(con):
+    rows = []
+    for stage, amount, offers in (("1", 1100.0, 9), ("2", 250.5, 1)):
+        rows.append(measure_row("compensation_offered_gbp", f"{amount:.2f}", amount, None, amount,
+                                breakdown="stage", breakdown_value=stage, unit="gbp"))  # fmt: skip
+        rows.append(measure_row("compensation_offered_count", str(offers), offers, None, offers,
+                                breakdown="stage", breakdown_value=stage, unit="count"))  # fmt: skip
+    con.executemany("insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    line = measured_evidence(con, LANDLORD, YEAR)["5.13"].lines[0]
+    # stage 2's £250.50 is one offer: withheld; stage 1's then goes too (the total would give it)
+    assert line.shown == "compensation offered by stage: stage 1 [c]; stage 2 [c]"
+    assert line.text == "compensation offered by stage: stage 1 £1,100; stage 2 £250.50"
+
+
 def test_reference_that_loses_a_provision_fails_to_load(tmp_path):
     from pipeline.config import ConfigError
     from pipeline.self_assessment.reference import REFERENCE_PATH
