@@ -287,7 +287,9 @@ def self_assessment_appendix(
     section.blocks.append(
         Block(
             "html",
-            html=render_form(document, published=published, id_prefix="sa-", heading_level=3),
+            html=render_form(
+                document, published=published, id_prefix="sa-", heading_level=3, traced=True
+            ),
         )
     )
     return section

@@ -83,6 +83,7 @@ def render_form(
     published: bool = True,
     id_prefix: str = "",
     heading_level: int = 2,
+    traced: bool = False,
 ) -> Markup:
     """The form's tables, one ``<section>`` per section of the Code, as ``self_assessment.html``
     shows them: the fragment the annual report prints in its appendix (Code provision 8.1: the
@@ -103,6 +104,11 @@ def render_form(
     heading_level
         Level of each Code section's heading (2 in ``self_assessment.html``, 3 under the annual
         report's appendix heading).
+    traced
+        Mark each measured figure with its row of the measures table
+        (:meth:`~pipeline.self_assessment.evidence.EvidenceLine.wording`), for a document that
+        finishes its page with :func:`pipeline.reporting.trace.finish`, as the annual report
+        does; the text shown is the same.
 
     Returns
     -------
@@ -112,7 +118,7 @@ def render_form(
     if not 2 <= heading_level <= 6:
         raise ValueError(f"heading_level must be 2 to 6, not {heading_level}")
     form = _environment().get_template(FORM_PARTIAL).module
-    return Markup(form.sections(document, published, id_prefix, heading_level))
+    return Markup(form.sections(document, published, id_prefix, heading_level, traced))
 
 
 def evidence_text(row: AssessedProvision, year_label: str, data_cut: str = "") -> str:
