@@ -47,6 +47,7 @@ from pipeline.reporting.section8 import (
     inputs_quality_section,
     render_markdown_safe,  # noqa: F401 - re-exported (tests, callers)
     section8_sections,
+    self_assessment_appendix,
 )
 from pipeline.reporting.sector import sector_section
 from pipeline.reporting.suppression import (
@@ -244,6 +245,17 @@ def self_assessment_summary(
     return summarise(con, workspace, landlord, year.key)
 
 
+def self_assessment_document(
+    con: duckdb.DuckDBPyConnection, workspace: Path, landlord: Landlord, year: ReportingYear
+):
+    """The year's assembled self-assessment (``pipeline.self_assessment``), or None without one.
+
+    Raises ``SelfAssessmentError`` when the year's file is invalid."""
+    from pipeline.self_assessment.build import load_document
+
+    return load_document(con, workspace, landlord, year.key)
+
+
 def annual_report_sections(
     con: duckdb.DuckDBPyConnection,
     landlord: Landlord,
@@ -258,15 +270,21 @@ def annual_report_sections(
     ctx = ReportContext(con, landlord, year, measures, published)
     summary, headline = annual.executive_summary(ctx)
     problem = None
+    # The summary and the appendix that prints the whole self-assessment come from one document.
+    document = None
     if self_assessment is _AUTO:
         from pipeline.self_assessment.model import SelfAssessmentError
 
         try:
-            self_assessment = self_assessment_summary(con, workspace, landlord, year)
+            self_assessment = self_assessment_document(con, workspace, landlord, year)
         except SelfAssessmentError as exc:
             self_assessment = None
             problem = f"the self-assessment for {year.label} is invalid ({len(exc.problems)} "
             problem += "problems, listed in the data-quality report)"
+    if self_assessment is not None and not isinstance(self_assessment, dict):
+        from pipeline.self_assessment.build import summarise
+
+        document, self_assessment = self_assessment, summarise(self_assessment)
     narrative, code_sections = section8_sections(
         workspace,
         con,
@@ -277,6 +295,7 @@ def annual_report_sections(
         self_assessment,
         problem,
         landlord.thresholds.small_number_suppression,
+        appendix_link=document is not None,
     )
     sections = [
         summary,
@@ -297,6 +316,11 @@ def annual_report_sections(
         annual.schemes(ctx),
         *code_sections,  # the Code's section 8 content
         annual.appendix(ctx, code_version(), _data_cut(landlord)),
+        # Code 8.1: the report includes the self-assessment, in full, beside the summary above.
+        # A summary given without its document (tests) has no form to print.
+        None
+        if document is None and self_assessment is not None
+        else self_assessment_appendix(document, year, published, problem),
     ]
     return place_policy_sections([s for s in sections if s is not None], ctx), headline
 
@@ -332,8 +356,9 @@ def render_annual_report(
         self_assessment.yaml, other_reports.yaml; docs/governance.md); default
         ``<workspaces root>/<landlord_id>``.
     self_assessment
-        The self-assessment summary dict, None for "not available", or omitted to read it with
-        ``pipeline.self_assessment`` when that module and the workspace's file exist.
+        The year's ``SelfAssessmentDocument`` (summarised, and printed in full in an appendix),
+        a summary dict alone (no appendix), None for "not available", or omitted to read it
+        with ``pipeline.self_assessment`` from the workspace's file.
     pdf
         Also print the PDF (default True).
     printer

@@ -102,19 +102,34 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+# The anchor of the appendix that prints the whole self-assessment (the summary links to it).
+SELF_ASSESSMENT_APPENDIX = "appendix-self-assessment"
+
+
+def _no_self_assessment(year: ReportingYear, published: bool, problem: str | None) -> str:
+    """Why a year's report has no self-assessment, in the summary's and the appendix's words."""
+    return problem or (
+        f"there is no self-assessment for {year.label}"
+        f"{_where(year.key, 'self_assessment.yaml', published)}"
+    )
+
+
 def self_assessment_section(
-    summary: dict | None, year: ReportingYear, published: bool, problem: str | None = None
+    summary: dict | None,
+    year: ReportingYear,
+    published: bool,
+    problem: str | None = None,
+    appendix: bool = False,
 ) -> Section:
     """The Code self-assessment summary: provisions met (a "yes" the data contradicts is not
     counted as met), whether the answers were carried from the year before, and links to the full
-    assessment written beside the report."""
+    assessment written beside the report and, with ``appendix``, to the report's own appendix
+    that prints it (:func:`self_assessment_appendix`)."""
     section = Section("self-assessment", "Complaint Handling Code self-assessment")
     if summary is None:
-        reason = problem or (
-            f"there is no self-assessment for {year.label}"
-            f"{_where(year.key, 'self_assessment.yaml', published)}"
+        section.note(
+            f"Self-assessment summary: not available: {_no_self_assessment(year, published, problem)}."
         )
-        section.note(f"Self-assessment summary: not available: {reason}.")
         return section
     totals = summary["totals"]
     met, contradicted = totals.get("met", totals["yes"]), totals["contradicted"]
@@ -191,20 +206,92 @@ def self_assessment_section(
     if deadline is not None:
         section.text(f"Submission due {deadline:{DATE}} ({summary.get('deadline_rule', '')}).")
     documents = summary.get("documents") or {}
+    in_appendix = (
+        f'<a href="#{SELF_ASSESSMENT_APPENDIX}">{escape(SELF_ASSESSMENT_APPENDIX_TITLE)}</a>'
+    )
     if documents:
         links = ", ".join(
             f'<a href="{escape(name)}">{escape(kind.upper())}</a>'
             for kind, name in documents.items()
         )
+        text = (
+            "The full self-assessment, every provision with its evidence and commentary, is "
+            f"published beside this report: {links}"
+            + (f"; it is also printed in full in this report: {in_appendix}" if appendix else "")
+            + "."
+        )
+        section.blocks.append(Block("html", html=Markup(f"<p>{text}</p>")))
+    elif appendix:
         section.blocks.append(
             Block(
                 "html",
                 html=Markup(
-                    f"<p>The full self-assessment, every provision with its evidence and "
-                    f"commentary, is published beside this report: {links}.</p>"
+                    "<p>The full self-assessment, every provision with its evidence and "
+                    f"commentary, is printed in this report: {in_appendix}.</p>"
                 ),
             )
         )
+    return section
+
+
+SELF_ASSESSMENT_APPENDIX_TITLE = "Appendix: Complaint Handling Code self-assessment"
+
+
+def self_assessment_appendix(
+    document, year: ReportingYear, published: bool, problem: str | None = None
+) -> Section:
+    """The whole self-assessment in the Ombudsman's layout (Code provision 8.1: the annual report
+    includes the self-assessment): every provision of the Code's nine sections with its
+    requirement, answer, evidence, commentary, measured evidence and any "yes" the data
+    contradicts.
+
+    The tables are ``self_assessment.html``'s own (:func:`pipeline.self_assessment.render
+    .render_form`, one template for both), so the report and the self-assessment published
+    beside it cannot disagree. The published report shows the measured evidence as the published
+    self-assessment does (``EvidenceLine.shown``); the internal one shows it in full, as every
+    other figure of the internal report.
+
+    Parameters
+    ----------
+    document
+        The year's :class:`~pipeline.self_assessment.build.SelfAssessmentDocument`, or None when
+        there is none (then the appendix says so in one line, as the summary does).
+    year
+        The reporting year.
+    published
+        The website version of the report.
+    problem
+        Why there is no document when its file is invalid (the summary's words).
+    """
+    section = Section(SELF_ASSESSMENT_APPENDIX, SELF_ASSESSMENT_APPENDIX_TITLE)
+    if document is None:
+        section.note(
+            f"Self-assessment: not available: {_no_self_assessment(year, published, problem)}."
+        )
+        return section
+    from pipeline.self_assessment.render import render_form
+
+    section.text(
+        f"Our self-assessment against the Housing Ombudsman's Complaint Handling Code 2024 for "
+        f"{year.label}, in full and in the Ombudsman's layout: every provision of the Code's nine "
+        "sections, whether we comply, our evidence and our commentary. Figures 'from the data' "
+        "are this report's own measures for the year. A 'yes' that one of them falls on the wrong "
+        "side of its threshold is flagged as contradicted by the data, with the threshold."
+        + (
+            " As everywhere in this published report, a count of 1 to 4 reads <5, and a figure "
+            "that could reveal one reads [c]."
+            if published
+            else ""
+        )
+    )
+    section.blocks.append(
+        Block(
+            "html",
+            html=render_form(
+                document, published=published, id_prefix="sa-", heading_level=3, traced=True
+            ),
+        )
+    )
     return section
 
 
@@ -827,11 +914,16 @@ def section8_sections(
     self_assessment: dict | None,
     self_assessment_problem: str | None = None,
     threshold: int = 5,
+    appendix_link: bool = False,
 ) -> tuple[Section, list[Section]]:
-    """``(narrative section, [self-assessment, non-compliance, letter, other reports, board])``."""
+    """``(narrative section, [self-assessment, non-compliance, letter, other reports, board])``;
+    ``appendix_link``: the report prints the whole self-assessment in an appendix
+    (:func:`self_assessment_appendix`), which the summary links to."""
     inputs = load_years(workspace, [year.key])[year.key]
     return narrative_section(inputs, year, published), [
-        self_assessment_section(self_assessment, year, published, self_assessment_problem),
+        self_assessment_section(
+            self_assessment, year, published, self_assessment_problem, appendix_link
+        ),
         non_compliance_section(con, landlord_id, year, published, threshold),
         letters_section(workspace, con, landlord_id, year, measures, published, threshold),
         other_reports_section(con, landlord_id, inputs, year, published),

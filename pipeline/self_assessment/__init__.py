@@ -9,6 +9,7 @@ Public API::
         load_document,            # answers + measured evidence + contradictions for a year
         write_outputs,            # self_assessment.html / .pdf / .xlsx
         self_assessment_summary,  # the annual report's summary block
+        render_form,              # the form's tables, for the annual report's appendix
     )
 """
 
@@ -18,6 +19,7 @@ from pipeline.self_assessment.build import (
     load_document,
     self_assessment_summary,
     submission_deadline,
+    summarise,
 )
 from pipeline.self_assessment.model import (
     SelfAssessment,
@@ -29,7 +31,7 @@ from pipeline.self_assessment.model import (
     year_folder,
 )
 from pipeline.self_assessment.reference import CodeReference, Provision, load_provisions
-from pipeline.self_assessment.render import render_html, render_xlsx, write_outputs
+from pipeline.self_assessment.render import render_form, render_html, render_xlsx, write_outputs
 
 __all__ = [
     "CodeReference",
@@ -44,10 +46,12 @@ __all__ = [
     "load_self_assessment",
     "load_year_assessment",
     "parse_self_assessment",
+    "render_form",
     "render_html",
     "render_xlsx",
     "self_assessment_summary",
     "submission_deadline",
+    "summarise",
     "write_outputs",
     "year_folder",
 ]

@@ -328,8 +328,13 @@ def self_assessment_summary(
         When the workspace's ``self_assessment.yaml`` is invalid.
     """
     document = load_document(con, workspace, landlord, year)
-    if document is None:
-        return None
+    return None if document is None else summarise(document)
+
+
+def summarise(document: SelfAssessmentDocument) -> dict:
+    """The annual report's summary block of an assembled document (see
+    :func:`self_assessment_summary` for its keys): the report's summary and its appendix, which
+    prints the whole form, come from one document."""
     sections = [
         {
             "number": s.number,

@@ -34,6 +34,7 @@ from pipeline.reporting.suppression import (
     small_label,
     suppress_small_numbers,
 )
+from pipeline.reporting.trace import figure
 from pipeline.utils.yaml_text import safe_load
 
 EVIDENCE_SPEC_PATH = Path(__file__).resolve().parent / "evidence.yaml"
@@ -148,11 +149,28 @@ class EvidenceLine:
     # The same line as a published document shows it: a count of 1-4 reads <5 and a rate of one
     # (or a cell hidden to protect another) [c], as in the measures table's published rows.
     published_text: str | None = None
+    # ``text`` and ``published_text`` with each figure that is a row's display text marked with
+    # the row's key (pipeline.reporting.trace.figure), for a document that traces its figures
+    # (the annual report's appendix): the figures can then be checked against the measures table
+    # and against the same figures elsewhere in the document.
+    marked_text: str | None = None
+    marked_published_text: str | None = None
 
     @property
     def shown(self) -> str:
         """The published wording (the internal one when no figure of the line is suppressed)."""
         return self.text if self.published_text is None else self.published_text
+
+    def wording(self, published: bool = True, traced: bool = False) -> str:
+        """The line as a document shows it: published (:attr:`shown`) or in full (:attr:`text`);
+        ``traced``: with its figures marked for :func:`pipeline.reporting.trace.finish` (only for
+        a document that finishes its page so)."""
+        if not traced:
+            return self.shown if published else self.text
+        if published:
+            marked = self.marked_published_text or self.marked_text
+            return marked if marked is not None else self.shown
+        return self.marked_text if self.marked_text is not None else self.text
 
     @property
     def breached(self) -> bool:
@@ -183,15 +201,33 @@ def _money(display: str | None) -> str:
     return "[U]" if display in (None, "[U]") else money(display)
 
 
-def _fields(row: dict) -> dict[str, str]:
+def _traced(row: dict, text: str, trace: bool) -> str:
+    """``text``, the row's display text as shown, marked with the row's key when ``trace``: its
+    own cell (``cell``: the breakdown before a country's rows were read as the whole) and year."""
+    if not trace or row.get("period") is None:
+        return text
+    breakdown, value = row.get("cell") or (row["breakdown"], row["breakdown_value"])
+    key = {
+        "measure": row["measure"],
+        "period": row["period"],
+        "breakdown": breakdown,
+        "breakdown_value": value,
+        "view": row["view"],
+    }
+    return figure(key, text)
+
+
+def _fields(row: dict, trace: bool = False) -> dict[str, str]:
     return {
         # counts with separators (1,454), as every other document shows them
-        "display": readable(row["display"], row.get("unit"))
+        "display": _traced(row, readable(row["display"], row.get("unit")), trace)
         if row["display"] is not None
-        else "[U]",
+        else _traced(row, "[U]", trace),
         # A rate with no denominator reads "[U]", never "[U]%".
-        "pct": "[U]" if row["value"] is None else f"{row['display']}%",
-        "money": _money(row["display"]),
+        "pct": _traced(row, "[U]", trace)
+        if row["value"] is None
+        else f"{_traced(row, row['display'], trace)}%",
+        "money": _traced(row, _money(row["display"]), trace),
         "numerator": _number(row["numerator"]),
         "denominator": _number(row["denominator"]),
         "value": _number(row["value"]),
@@ -200,7 +236,9 @@ def _fields(row: dict) -> dict[str, str]:
     }
 
 
-def _published_fields(row: dict, denominator_shown: bool | None = None) -> dict[str, str]:
+def _published_fields(
+    row: dict, denominator_shown: bool | None = None, trace: bool = False
+) -> dict[str, str]:
     """:func:`_fields` of the row as published: suppressed figures read <5 or [c], never a digit.
 
     ``denominator_shown``: whether the count that is the row's denominator is published where it
@@ -209,7 +247,7 @@ def _published_fields(row: dict, denominator_shown: bool | None = None) -> dict[
     """
     shown = row.get("published")
     if shown is None or not shown["suppressed"]:
-        return _fields(row)
+        return _fields(row, trace)
     threshold = row["threshold"]
 
     def part(value: float | None) -> str:
@@ -220,9 +258,9 @@ def _published_fields(row: dict, denominator_shown: bool | None = None) -> dict[
     fields = _fields(row)
     hidden = shown["display"]  # <5 (a small count) or [c]
     # (a sum of money withheld for the few payments behind it reads [c] too)
-    fields.update(
-        display=hidden, pct=hidden, money=hidden, value=hidden, numerator=part(row["numerator"])
-    )
+    marked = _traced(row, hidden, trace)
+    fields.update(display=marked, pct=marked, money=marked, value=hidden)
+    fields.update(numerator=part(row["numerator"]))
     withheld = shown["denominator_hidden"] if denominator_shown is None else not denominator_shown
     if is_small(row["denominator"], threshold) or withheld:
         # A denominator that is a count hidden elsewhere in the published documents (TP09's
@@ -302,7 +340,8 @@ def _with_published(rows: list[dict], published: dict[tuple, dict], threshold: i
 
 
 _MEASURE_COLUMNS = (
-    "measure, breakdown, breakdown_value, view, numerator, denominator, value, display, unit"
+    "measure, period, breakdown, breakdown_value, view, numerator, denominator, value, display, "
+    "unit"
 )
 
 
@@ -403,20 +442,30 @@ def _line(
             False,
         )
     if spec.kind == "list":
-        items = "; ".join(spec.list_item.format(**_fields(r)) for r in matched)
-        text = spec.template.format(items=items, count=len(matched))
-        shown = "; ".join(
-            spec.list_item.format(**_published_fields(r, _denominator_shown(spec, r, computed)))
-            for r in matched
-        )
+
+        def listed(published: bool, trace: bool) -> str:
+            items = "; ".join(
+                spec.list_item.format(
+                    **(
+                        _published_fields(r, _denominator_shown(spec, r, computed), trace)
+                        if published
+                        else _fields(r, trace)
+                    )
+                )
+                for r in matched
+            )
+            return spec.template.format(items=items, count=len(matched))
+
         return EvidenceLine(
             provision,
-            text,
+            listed(False, False),
             spec.measure,
             float(len(matched)),
             True,
             spec.threshold,
-            spec.template.format(items=shown, count=len(matched)),
+            listed(True, False),
+            listed(False, True),
+            listed(True, True),
         )
     if len(matched) > 1:
         raise ConfigError(
@@ -424,6 +473,7 @@ def _line(
             f"{len(matched)} rows; name the breakdown_value and view"
         )
     row = matched[0]
+    denominator_shown = _denominator_shown(spec, row, computed)
     return EvidenceLine(
         provision,
         spec.template.format(**_fields(row)),
@@ -431,7 +481,9 @@ def _line(
         row["value"],
         True,
         spec.threshold,
-        spec.template.format(**_published_fields(row, _denominator_shown(spec, row, computed))),
+        spec.template.format(**_published_fields(row, denominator_shown)),
+        spec.template.format(**_fields(row, trace=True)),
+        spec.template.format(**_published_fields(row, denominator_shown, trace=True)),
     )
 
 
@@ -532,5 +584,14 @@ def _in_country(line: EvidenceLine, prefix: str) -> EvidenceLine:
     """``line`` with the words naming whose figure it is (``England: ...``), when it has one."""
     if not prefix or not line.available:
         return line
-    published = None if line.published_text is None else prefix + line.published_text
-    return replace(line, text=prefix + line.text, published_text=published)
+
+    def prefixed(text: str | None) -> str | None:
+        return None if text is None else prefix + text
+
+    return replace(
+        line,
+        text=prefix + line.text,
+        published_text=prefixed(line.published_text),
+        marked_text=prefixed(line.marked_text),
+        marked_published_text=prefixed(line.marked_published_text),
+    )

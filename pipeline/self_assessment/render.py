@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 import xlsxwriter
+from markupsafe import Markup
 
 from pipeline.io import atomic_write_bytes, atomic_write_text, safe_cell
 from pipeline.reporting.suppression import PUBLISHED_KEY
@@ -24,6 +25,9 @@ from pipeline.self_assessment.build import AssessedProvision, SelfAssessmentDocu
 REPORTS_DIR = Path(__file__).resolve().parent.parent.parent / "reports"
 TEMPLATE = "self_assessment.html.j2"
 STYLESHEET = "self_assessment.css"
+# The form's tables, one per section of the Code: the one rendering of them, which both
+# self_assessment.html and the annual report's appendix print (render_form).
+FORM_PARTIAL = "partials/self_assessment_form.html"
 
 # The Ombudsman's form columns, in order (Appendix A of the self-assessment guidance).
 COLUMNS = (
@@ -71,6 +75,50 @@ def render_html(document: SelfAssessmentDocument) -> str:
     # The evidence is in its published wording (the self-assessment is published beside the
     # annual report), so the document states the same key as the report.
     return _environment().get_template(TEMPLATE).render(doc=document, css=css, key=PUBLISHED_KEY)
+
+
+def render_form(
+    document: SelfAssessmentDocument,
+    *,
+    published: bool = True,
+    id_prefix: str = "",
+    heading_level: int = 2,
+    traced: bool = False,
+) -> Markup:
+    """The form's tables, one ``<section>`` per section of the Code, as ``self_assessment.html``
+    shows them: the fragment the annual report prints in its appendix (Code provision 8.1: the
+    annual report includes the self-assessment).
+
+    Parameters
+    ----------
+    document
+        The assembled self-assessment.
+    published
+        Measured evidence in its published wording (``EvidenceLine.shown``, as
+        ``self_assessment.html`` and the published annual report show it); False for the full
+        figures of the internal annual report (``EvidenceLine.text``). Answers, evidence
+        documents, commentary and flags are the same either way.
+    id_prefix
+        Put before every element id (``p-5.12``, ``section-5``), so the fragment's ids cannot clash
+        with those of the document it goes into.
+    heading_level
+        Level of each Code section's heading (2 in ``self_assessment.html``, 3 under the annual
+        report's appendix heading).
+    traced
+        Mark each measured figure with its row of the measures table
+        (:meth:`~pipeline.self_assessment.evidence.EvidenceLine.wording`), for a document that
+        finishes its page with :func:`pipeline.reporting.trace.finish`, as the annual report
+        does; the text shown is the same.
+
+    Returns
+    -------
+    Markup
+        HTML; every value from the landlord or the data is escaped.
+    """
+    if not 2 <= heading_level <= 6:
+        raise ValueError(f"heading_level must be 2 to 6, not {heading_level}")
+    form = _environment().get_template(FORM_PARTIAL).module
+    return Markup(form.sections(document, published, id_prefix, heading_level, traced))
 
 
 def evidence_text(row: AssessedProvision, year_label: str, data_cut: str = "") -> str:

@@ -144,6 +144,44 @@ def test_each_figure_equals_its_measures_row(rendered):
     assert not wrong, f"{name}: {len(wrong)} figures differ from their rows, e.g. {wrong[:5]}"
 
 
+def _normalised(text: str) -> str:
+    """A figure's text without its money sign and thousands commas (one number still)."""
+    return text.removeprefix("£").replace(",", "")
+
+
+def test_a_figure_reads_the_same_everywhere_in_a_document(rendered):
+    """One row, one value within a document: the published annual report cannot show a figure in
+    one place and withhold it ([c], <5) in another, so its self-assessment appendix (Code 8.1)
+    quotes each measured figure as the report's own sections do."""
+    name, _, _, _, documents = rendered
+    wrong = {}
+    for doc, (page, _, _) in documents.items():
+        seen: dict[tuple, set[str]] = {}
+        for fig in traced_figures(page):
+            key = tuple(fig.get(k) for k in ("measure", "period", "breakdown", "breakdown_value"))
+            seen.setdefault((*key, fig.get("view")), set()).add(_normalised(fig["text"]))
+        clashes = {key: texts for key, texts in seen.items() if len(texts) > 1}
+        if clashes:
+            wrong[doc] = list(clashes.items())[:5]
+    assert not wrong, f"{name}: a figure shown with two values in one document: {wrong}"
+
+
+def test_the_self_assessment_appendix_traces_its_measured_evidence(rendered):
+    """The annual report's self-assessment appendix (Code 8.1) quotes measured evidence: each of
+    its figures is traced to its row (checked above against the measures table)."""
+    name, year, _, _, documents = rendered
+    for doc in ("annual", "annual_published"):
+        page = documents[doc][0]
+        start = page.find('id="appendix-self-assessment"')
+        assert start > 0, (name, doc)
+        appendix = page[start : page.find('<section class="report-section"', start)]
+        if 'id="sa-p-' not in appendix:
+            continue  # no self-assessment for the year: one line, no figures
+        figures = traced_figures(appendix)
+        assert figures, f"{name} {doc}: the appendix quotes no traced figure"
+        assert {f["period"] for f in figures} == {year}, (name, doc)
+
+
 def test_no_document_asks_for_a_row_the_product_does_not_compute(rendered):
     name, year, _, rows, documents = rendered
     computed = set(rows["measure"].unique()) | catalogue_ids()

@@ -276,6 +276,33 @@ def test_scheme_reports_and_self_assessment_are_axe_clean(rendered, browser_page
         assert _reflow_problems(browser_page, path.as_uri()) == []
 
 
+def test_annual_report_with_the_self_assessment_appendix_is_axe_clean(browser_page, tmp_path):
+    """An example's annual report with its self-assessment in full in the appendix (Code 8.1: the
+    form's tables, headings h3 under the appendix's h2), internal and published: axe-clean and
+    reflowing at 320 px like every other document."""
+    workspace = DEFAULT_WORKSPACES_ROOT / "small_specialist"
+    example = load_landlord(workspace)
+    with duckdb.connect() as example_con:
+        ingest_workspace(example_con, workspace, example, "test-key")
+        compute_measures(example_con, example, ReportingYear.parse("2025-26"))
+        paths = [
+            render.render_annual_report(
+                example_con,
+                example,
+                "2025-26",
+                tmp_path / version,
+                workspace=workspace,
+                published=version == "published",
+                pdf=False,
+            )["html"]
+            for version in ("internal", "published")
+        ]
+    for path in paths:
+        assert 'id="sa-p-6.13"' in path.read_text(encoding="utf-8")
+        _axe_clean(browser_page, path.as_uri())
+        assert _reflow_problems(browser_page, path.as_uri()) == []
+
+
 # The WCAG 1.4.12 text-spacing test (the bookmarklet's stylesheet): nothing may be lost with it.
 TEXT_SPACING_CSS = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
                           word-spacing: 0.16em !important; }

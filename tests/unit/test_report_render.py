@@ -49,6 +49,8 @@ ANNUAL_HEADINGS = [
     "The board's response",
     "The policies applied",
     "Appendix: methodology and data quality",
+    # Code 8.1: the self-assessment in full (here one line: the sample has none)
+    "Appendix: Complaint Handling Code self-assessment",
     "Appendix: chart data",
     "Glossary",
 ]

@@ -1128,3 +1128,57 @@ def test_the_5_10_lines_use_the_annual_reports_names():
     for spec in evidence_specs()["5.10"]:
         measure, stage = spec.measure.rsplit("_", 1)
         assert spec.template.startswith(f"{equality_name(measure, int(stage)).lower()}: ")
+
+
+def test_the_annual_reports_form_is_self_assessment_htmls_own(con):
+    """Code 8.1: the annual report prints the form through ``render_form``, the template
+    ``self_assessment.html`` prints it with: with the published wording and no id prefix the
+    fragment is, byte for byte, the document's form; the annual report's prefix and heading level
+    change only ids and headings, and the internal wording only the measured figures."""
+    from pipeline.reporting.trace import finish, plain, untraced
+    from pipeline.self_assessment.render import render_form
+
+    con.execute("delete from measures where measure = 'adjustment_made_2'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [measure_row("adjustment_made_2", "80.0", 4, 5, 80.0)],
+    )
+    doc = document(con)
+    page = render_html(doc)
+    form = str(render_form(doc))
+    assert form.strip() and form.strip() in page
+    appendix = str(render_form(doc, id_prefix="sa-", heading_level=3))
+    assert appendix.count('<tr id="sa-p-') == len(doc.rows) == 73
+    assert 'id="p-' not in appendix and "<h2" not in appendix
+    assert appendix.count("<h3 ") == len(doc.sections)
+    assert appendix.replace('"sa-', '"').replace("<h3 ", "<h2 ").replace("</h3>", "</h2>") == form
+    internal = str(render_form(doc, published=False))
+    assert "stage 2: adjustment made, of those requested: 80.0% (4 of 5)" in internal
+    assert "stage 2: adjustment made, of those requested: [c] (&lt;5 of 5)" in form
+    # traced: the same text, each figure marked with its measures row for the annual report
+    traced = str(render_form(doc, published=False, traced=True))
+    assert traced != internal and plain(traced) == internal
+    assert untraced(finish(traced)) == internal
+    with pytest.raises(ValueError, match="heading_level"):
+        render_form(doc, heading_level=1)
+
+
+def test_evidence_figures_are_marked_with_their_rows(con):
+    """``EvidenceLine.wording(traced=True)``: each figure that is a row's display text carries the
+    row's key (its own cell and year); the published wording marks the withheld mark instead."""
+    from pipeline.reporting.trace import finish, plain, traced_figures
+
+    con.execute("delete from measures where measure = 'adjustment_made_2'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [measure_row("adjustment_made_2", "80.0", 4, 5, 80.0)],
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    line = next(x for x in evidence["5.10"].lines if x.measure == "adjustment_made_2")
+    assert plain(line.wording(False, traced=True)) == line.wording(False) == line.text
+    assert plain(line.wording(True, traced=True)) == line.wording(True) == line.shown
+    (internal,) = traced_figures(finish(line.wording(False, traced=True)))
+    (published,) = traced_figures(finish(line.wording(True, traced=True)))
+    assert internal["measure"] == published["measure"] == "adjustment_made_2"
+    assert internal["period"] == YEAR and internal["breakdown"] == "none"
+    assert internal["text"] == "80.0" and published["text"] == "[c]"
