@@ -301,17 +301,29 @@ def shown_names(names: list[str], *, quote: bool = True) -> str:
 SCREENED_COLUMNS = "__screened"
 
 
+# A free-text field holds a label (a scheme, a category, a reason) that documents may print: a
+# cell longer than this is no label (a hostile 1 MB cell, a pasted letter) and is stored as 'other'
+# and counted, like personal data; it is not read by the patterns either.
+MAX_TEXT_CHARS = 255
+
+
+def _too_long_sql(x: str) -> str:
+    return f"length({x}) > {MAX_TEXT_CHARS}"
+
+
 def screen_flags_sql(frame: str, sources: list[str]) -> str:
     """Select ``__file, __row, __screened`` (the source aliases whose cell :func:`screened_sql`
-    flags) for each row of ``frame`` with a flagged cell among ``sources``: one screen for all of
-    them (the cells in long form), so each pattern is compiled once per statement."""
+    flags, or longer than :data:`MAX_TEXT_CHARS`) for each row of ``frame`` with a flagged cell
+    among ``sources``: one screen for all of them (the cells in long form), so each pattern is
+    compiled once per statement."""
     keys = ", ".join(lit(s) for s in sources)
     cells = ", ".join(ident(s) for s in sources)
     return (
         f"select __file, __row, list(k order by k) as {SCREENED_COLUMNS} from ("  # noqa: S608
         f"select __file, __row, k, x, {_screen_read_sql('x')} as v from ("
         f"select __file, __row, unnest([{keys}]) as k, unnest([{cells}]) as x from {frame})) "
-        f"where x is not null and {_screen_hit_sql('v', 'x')} group by __file, __row"
+        f"where x is not null and ({_too_long_sql('x')} or {_screen_hit_sql('v', 'x')}) "
+        "group by __file, __row"
     )
 
 
@@ -331,13 +343,14 @@ def is_screened_text(plan: FieldPlan) -> bool:
 
 
 def screened_text_sql(x: str, flag: str | None = None) -> str:
-    """SQL for a free-text field's value, or 'other' when :func:`screened_sql` is true (``flag``:
-    the load's precomputed verdict, :func:`screened_flag_sql`).
+    """SQL for a free-text field's value, or 'other' when :func:`screened_sql` is true or the
+    value is longer than :data:`MAX_TEXT_CHARS` (``flag``: the load's precomputed verdict,
+    :func:`screened_flag_sql`).
 
     The value kept has its hidden characters folded (:func:`normalised_text`): a label never
     carries a no-break space or an invisible character into a document or a file name.
     """
-    flag = flag or screened_sql(x)
+    flag = flag or f"({_too_long_sql(x)} or {screened_sql(x)})"
     return f"(case when {flag} then 'other' else {_screen_value_sql(x)} end)"
 
 

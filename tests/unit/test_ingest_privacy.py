@@ -364,6 +364,34 @@ def test_a_uk_phone_number_in_any_usual_format_is_screened_in_sql_and_python(val
     assert bool(re.search(CONTACT_DETAILS, value)) is screened
 
 
+def test_a_free_text_cell_too_long_to_be_a_label_is_other_and_counted(tmp_path):
+    """A scheme, category or reason is printed in documents: a 1 MB cell (or a pasted letter)
+    is no label, so it is stored as 'other' and counted, never printed."""
+    from pipeline.sources.fields import MAX_TEXT_CHARS
+
+    longest, too_long = "Oak Court " * 25 + "Annex", "Oak Court " * 100_000
+    assert len(longest) <= MAX_TEXT_CHARS < len(too_long)
+    planted_rows = []
+
+    def edit(rows):
+        header = rows[0]
+        kind = header.index("Record Type")
+        complaints = [i for i, row in enumerate(rows) if i and row[kind] == "Complaint"]
+        for at, value in zip(complaints, [too_long, longest], strict=False):
+            rows[at][header.index("Scheme")] = value
+            planted_rows.append(at + 1)
+
+    root = _housing21_one_export(tmp_path, edit)
+    con = duckdb.connect()
+    assert ingest_workspace(con, root, load_landlord(root), ws.KEY).reconciles
+    rows = dict(con.execute("select source_row, scheme from complaint").fetchall())
+    assert [rows.get(row) for row in planted_rows] == ["other", longest]
+    counts = dict(
+        con.execute("select field_name, sum(rows_other) from label_other group by 1").fetchall()
+    )
+    assert counts == {"scheme": 1}
+
+
 @pytest.mark.parametrize(
     ("value", "stored"),
     [
