@@ -91,9 +91,9 @@ def quarantine_frame(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.Dat
 # mapped fields"): said once, for the data-quality report and data_quality_counts.csv.
 STORED_AS_OTHER_TEXT = (
     "Values stored as 'other': a label field's value that is none of its codes, or a free-text "
-    "value that held contact details or named a person. The row is not quarantined for it, and the "
-    "value itself stays in the export. Add the value to the mapping's codes list, or remove the "
-    "personal data in the case system."
+    "value that held contact details, named a person or ran to more than 255 characters. The row "
+    "is not quarantined for it, and the value itself stays in the export. Add the value to the "
+    "mapping's codes list, or remove the personal data (or shorten the text) in the case system."
 )
 
 
