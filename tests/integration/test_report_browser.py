@@ -522,9 +522,12 @@ def test_pdf_pages_headings_and_contents(rendered, document, min_pages, max_page
     for heading in headings:
         assert heading in text, f"section heading '{heading}' missing from the PDF text"
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
-    # The contents page gives each section the page number on which it starts.
+    # The contents page gives each section the page number on which it starts. A long list runs
+    # on to the next page: the contents are the pages before the first section's.
     page_texts = _pdf_pages(paths[document]["pdf"])
-    contents = page_texts[0].split("Contents", 1)[1]
+    first = re.search(re.escape(headings[0]) + r" (\d+)", page_texts[0].split("Contents", 1)[1])
+    assert first, f"no page number for '{headings[0]}' on the contents page"
+    contents = " ".join(page_texts[: int(first.group(1)) - 1]).split("Contents", 1)[1]
     for heading in headings:
         number = re.search(re.escape(heading) + r" (\d+)", contents)
         assert number, f"no page number for '{heading}' on the contents page"
