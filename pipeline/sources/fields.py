@@ -275,11 +275,18 @@ def looks_personal(names: list[str]) -> set[str]:
     all of them: the screen's patterns take about 12 ms each to compile)."""
     import duckdb
 
-    if not names:
-        return set()
-    with duckdb.connect() as con:
-        sql = f"select v from (select unnest($names) as v) where {screened_sql('v')}"  # noqa: S608
-        return {row[0] for row in con.execute(sql, {"names": list(names)}).fetchall()}
+    unknown = [name for name in dict.fromkeys(names) if name not in _LOOKS_PERSONAL]
+    if unknown:
+        with duckdb.connect() as con:
+            sql = f"select v from (select unnest($names) as v) where {screened_sql('v')}"  # noqa: S608
+            hits = {row[0] for row in con.execute(sql, {"names": unknown}).fetchall()}
+        _LOOKS_PERSONAL.update((name, name in hits) for name in unknown)
+    return {name for name in names if _LOOKS_PERSONAL[name]}
+
+
+# Each name's verdict, once a process: a landlord's file names are screened by every step that
+# lists its files (the load, its checks, the command's messages), about 30 ms a query.
+_LOOKS_PERSONAL: dict[str, bool] = {}
 
 
 def shown_names(names: list[str], *, quote: bool = True) -> str:
