@@ -860,15 +860,20 @@ def test_xlsx_is_byte_identical_for_identical_inputs(con):
     assert render_xlsx(doc) == first
 
 
+def _set_adjustment_made_2(con, display: str, numerator: int, denominator: int, value) -> None:
+    """The year's stage 2 'adjustment made, of those requested' row, replaced by this one."""
+    con.execute("delete from measures where measure = 'adjustment_made_2'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [measure_row("adjustment_made_2", display, numerator, denominator, value)],
+    )
+
+
 def test_published_wording_hides_small_counts_and_their_rates(con):
     """A published document quotes the evidence as the published measures show it (issue 16
     point 2): a rate of 1-4 cases reads [c] with its numerator <5; the contradiction itself is
     judged on the real figures."""
-    con.execute("delete from measures where measure = 'adjustment_made_2'")
-    con.executemany(
-        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [measure_row("adjustment_made_2", "80.0", 4, 5, 80.0)],
-    )
+    _set_adjustment_made_2(con, "80.0", 4, 5, 80.0)
     evidence = measured_evidence(con, LANDLORD, YEAR)
     made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
     assert made_2.text == "stage 2: adjustment made, of those requested: 80.0% (4 of 5)"
@@ -881,11 +886,7 @@ def test_published_wording_hides_small_counts_and_their_rates(con):
 def test_published_wording_hides_a_rate_that_leaves_a_small_count_by_subtraction(con):
     """10 of 11 adjustments made says 1 was not: the published wording withholds the rate and its
     numerator (the denominator alone gives nothing away)."""
-    con.execute("delete from measures where measure = 'adjustment_made_2'")
-    con.executemany(
-        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [measure_row("adjustment_made_2", "90.9", 10, 11, 10 / 11 * 100)],
-    )
+    _set_adjustment_made_2(con, "90.9", 10, 11, 10 / 11 * 100)
     evidence = measured_evidence(con, LANDLORD, YEAR)
     made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
     assert made_2.text == "stage 2: adjustment made, of those requested: 90.9% (10 of 11)"
@@ -895,11 +896,7 @@ def test_published_wording_hides_a_rate_that_leaves_a_small_count_by_subtraction
 def test_the_self_assessment_documents_quote_the_published_wording(con):
     """The self-assessment is published (Code section 8): its HTML and XLSX never show a count of
     1-4 that the published measures hide."""
-    con.execute("delete from measures where measure = 'adjustment_made_2'")
-    con.executemany(
-        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [measure_row("adjustment_made_2", "80.0", 4, 5, 80.0)],
-    )
+    _set_adjustment_made_2(con, "80.0", 4, 5, 80.0)
     doc = document(con)
     html = render_html(doc)
     assert "stage 2: adjustment made, of those requested: [c] (&lt;5 of 5)" in html
@@ -1138,11 +1135,7 @@ def test_the_annual_reports_form_is_self_assessment_htmls_own(con):
     from pipeline.reporting.trace import finish, plain, untraced
     from pipeline.self_assessment.render import render_form
 
-    con.execute("delete from measures where measure = 'adjustment_made_2'")
-    con.executemany(
-        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [measure_row("adjustment_made_2", "80.0", 4, 5, 80.0)],
-    )
+    _set_adjustment_made_2(con, "80.0", 4, 5, 80.0)
     doc = document(con)
     page = render_html(doc)
     form = str(render_form(doc))
@@ -1168,11 +1161,7 @@ def test_evidence_figures_are_marked_with_their_rows(con):
     row's key (its own cell and year); the published wording marks the withheld mark instead."""
     from pipeline.reporting.trace import finish, plain, traced_figures
 
-    con.execute("delete from measures where measure = 'adjustment_made_2'")
-    con.executemany(
-        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [measure_row("adjustment_made_2", "80.0", 4, 5, 80.0)],
-    )
+    _set_adjustment_made_2(con, "80.0", 4, 5, 80.0)
     evidence = measured_evidence(con, LANDLORD, YEAR)
     line = next(x for x in evidence["5.10"].lines if x.measure == "adjustment_made_2")
     assert plain(line.wording(False, traced=True)) == line.wording(False) == line.text
