@@ -138,7 +138,8 @@ Committee carried forward from 2023-24 after checking each against this year's f
 answers the data contradicted last year are still contradicted this year, so the Board has set a
 date for each fix and will not accept a third year of the same finding.
 
-Stage 1 and stage 2 timeliness were little changed from last year. The Ombudsman determined more
+The share of all answers sent in time was little changed from last year at both stages, and CH02,
+the regulator's measure, rose at both. The Ombudsman determined more
 of our cases this year and its letter asked us to agree extensions with residents and explain them
 in writing; that is now part of the stage 2 template.
 
@@ -150,9 +151,10 @@ requests.
         """
 ## What stands out in 2024-25
 
-- Stage 1 timeliness was close to last year's; stage 2 timeliness also held.
-- The Ombudsman determined more of our cases than last year; its letter and our table agree on the
-  number of determinations but measure maladministration differently (see the Ombudsman section).
+- The share of all answers sent in time was close to last year's at both stages; CH02, the
+  regulator's measure for our rented homes, rose at both.
+- The Ombudsman determined more of our cases than last year; its letter counts more determinations
+  than our table holds and measures maladministration differently (see the Ombudsman section).
 - The self-assessment answers were carried from 2023-24, marked as such, and rechecked against this
   year's data.
 """,
@@ -175,8 +177,9 @@ requests.
             "Board meeting, 16 July 2026",
             """
 The Board has considered this report together with our self-assessment against the Complaint
-Handling Code. Stage 1 timeliness slipped slightly this year and stage 2 did not improve, so the
-Board does not regard complaint handling as improved; it has asked the Executive to report
+Handling Code. The share of answers sent in time slipped slightly at stage 1 and did not improve at
+stage 2, and CH02, the regulator's measure, fell at both stages, so the Board does not regard complaint handling
+as improved; it has asked the Executive to report
 quarterly on every stage 2 extension longer than 20 working days and the reasons for it.
 
 Damp and mould and responsive repairs remain the largest sources of complaints. The Board will look
@@ -192,7 +195,8 @@ Government and Social Care Ombudsman.
         """
 ## What stands out in 2025-26
 
-- Stage 1 timeliness was slightly below last year; stage 2 was unchanged.
+- The share of all answers sent in time was slightly below last year at stage 1 and unchanged at
+  stage 2; CH02, the regulator's measure, fell at both stages.
 - No Complaint Handling Failure Order was issued this year.
 - The new policy (27 January 2026) brought heat-network complaints under Ofgem's rules and removed
   the six-month limit on asking for stage 2.
@@ -245,7 +249,8 @@ now reports every stage 2 deadline to the Director of Operations a week before i
             "Chair, Board of Management, and Member Responsible for Complaints",
             "Board of Management, 25 September 2025",
             """
-The Board of Management welcomes the improvement in stage 1 timeliness this year. It notes that
+The Board of Management welcomes that more stage 1 answers were sent in time this year, though
+CH02, the regulator's measure, was close to last year's. It notes that
 the data does not support four of the self-assessment's "yes" answers, including acknowledgement in
 time and stage 2 reviews by someone other than the stage 1 handler; these are not counted as met and
 the Audit and Compliance Sub-committee will follow each one.
@@ -257,7 +262,8 @@ website, which we do.
         """
 ## What stands out in 2024-25
 
-- Stage 1 timeliness improved on 2023-24.
+- More stage 1 answers were sent in time than in 2023-24; CH02, the regulator's measure, was close
+  to last year's.
 - The Ombudsman's letter and our table agree on the year's determinations.
 - Four "yes" answers are contradicted by the data and are not counted as met.
 """,
@@ -323,7 +329,8 @@ the Board has asked for the agent's figures beside our own every quarter.
             "Member Responsible for Complaints",
             "Board meeting, 11 September 2025",
             """
-The Board welcomes the improvement in both stage 1 and stage 2 timeliness this year. The Ombudsman
+The Board welcomes that more answers were sent in time at both stages this year; CH02, the
+regulator's measure for our rented homes in England, rose at stage 2 but not at stage 1. The Ombudsman
 issued a Complaint Handling Failure Order about a stage 1 complaint our managing agent did not
 progress; it was complied with, and the agent now reports every open stage 1 case to us weekly.
 
@@ -335,7 +342,8 @@ action plan at each meeting.
         """
 ## What stands out in 2024-25
 
-- Stage 1 and stage 2 timeliness improved on 2023-24.
+- More answers were sent in time at both stages than in 2023-24; CH02, the regulator's measure for
+  our rented homes in England, was close to last year's at stage 1 and rose at stage 2.
 - A Complaint Handling Failure Order about a managing-agent case.
 - The Ombudsman's letter and our table agree on the year's determinations.
 """,
@@ -357,8 +365,10 @@ action plan at each meeting.
             "Chair of the Board and Member Responsible for Complaints",
             "Board meeting, 9 July 2026",
             """
-The Board notes that stage 1 and stage 2 timeliness were slightly lower than last year and that
-the Ombudsman determined more of our cases. In England, the Board wants complaints handled by our
+The Board notes that the share of answers sent in time was slightly lower than last year at both
+stages, that
+CH02, the regulator's measure for our rented homes in England, rose at stage 1 but fell sharply at
+stage 2, and that the Ombudsman determined more of our cases. In England, the Board wants complaints handled by our
 managing agent to meet the same timescales as our own and has asked for that comparison each
 quarter.
 
@@ -370,7 +380,8 @@ to publish what residents told us and what we changed every quarter.
         """
 ## What stands out in 2025-26
 
-- Timeliness slipped slightly at both stages.
+- The share of all answers sent in time slipped slightly at both stages; CH02 rose at stage 1 and
+  fell sharply at stage 2.
 - Ombudsman determinations rose; no Complaint Handling Failure Order was issued.
 """,
         "Customer Insight Manager",
