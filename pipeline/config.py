@@ -192,7 +192,10 @@ class Target(_Strict):
         pattern=r"^[A-Za-z0-9_]+$",
         description="Measure id from docs/measures.md, e.g. ack_in_time_1",
     )
-    label: str = Field(default="", description="What the pack calls it; default the measure id")
+    label: str = Field(
+        default="",
+        description="What the pack calls it; default the name the documents give the measure",
+    )
     view: Literal["management", "regulator", "all"] | None = Field(
         default=None, description="management or regulator for measures with both views"
     )

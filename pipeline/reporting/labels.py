@@ -150,6 +150,17 @@ def arc_name(measure: str, stage: int) -> str:
     return f"ARC stage {stage} ({SPSO_STAGES[stage]}): {_ARC_FIGURES[measure]}"
 
 
+def standard_name(measure: str) -> str | None:
+    """The name every document gives ``measure`` where one is fixed here (the TSMs, the ARC
+    indicators), else None."""
+    if measure in MEASURE_NAMES:
+        return MEASURE_NAMES[measure]
+    base, _, stage = measure.rpartition("_")
+    if base in _ARC_FIGURES and stage in ("1", "2"):
+        return arc_name(base, int(stage))
+    return None
+
+
 # The equality measures' names (vulnerability_<n>, adjustment_requested_<n>, adjustment_made_<n>):
 # the annual report's table and the Code self-assessment (5.10) quote the same rows, so they give
 # them the same words.

@@ -20,7 +20,7 @@ from pipeline.config import Landlord, Target
 from pipeline.periods import Period
 from pipeline.reporting.blocks import Section, shown
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import label
+from pipeline.reporting.labels import label, standard_name
 from pipeline.reporting.tables import data_table
 
 # Findings an exception list names (design.md s6: the maladministration rate's numerator).
@@ -59,11 +59,12 @@ def rate(target: Target, row: dict | None) -> str:
 
 
 def target_name(target: Target, names: dict[tuple[str, str | None], str]) -> str:
-    """The target's label, else the document's name for its measure and view, else the id."""
+    """The target's label, else the document's name for its measure and view (or the name every
+    document gives it: the TSMs, the ARC indicators), else the id."""
     if target.label:
         return target.label
     name = names.get((target.measure, target.view)) or names.get((target.measure, None))
-    name = name or target.measure
+    name = name or standard_name(target.measure) or target.measure
     if target.breakdown != "none":
         name += f", {label(target.breakdown_value)}"
     return name

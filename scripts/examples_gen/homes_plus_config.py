@@ -159,7 +159,7 @@ thresholds:
     - {{measure: response_in_time_1, view: regulator, target: 95, amber: 90}}
     - {{measure: response_in_time_2, view: regulator, target: 95, amber: 90}}
     - {{measure: resolved_stage1, target: 85, amber: 80}}
-    - {{measure: ARC_3_in_time_1, label: "Scotland stage 1 answered within the SPSO timescale (ARC)", view: regulator, target: 90, amber: 85}}
+    - {{measure: ARC_3_in_time_1, view: regulator, target: 90, amber: 85}}
     - {{measure: overdue_1, target: 0, amber: 5, better: lower}}
 complaints_contact:   # s8.1 (contact details invented for the example)
   phone: "0306 999 0330"

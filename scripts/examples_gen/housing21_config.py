@@ -273,8 +273,8 @@ thresholds:
   small_number_suppression: 5
   # Targets the Executive Committees track (s11.2), rated red/amber/green in the committee pack.
   targets:
-    - {{measure: CH02_1, label: "Stage 1 answered in time, LCRA (CH02)", view: regulator, breakdown: stock_type, breakdown_value: lcra, target: 90, amber: 85}}
-    - {{measure: CH02_2, label: "Stage 2 answered in time, LCRA (CH02)", view: regulator, breakdown: stock_type, breakdown_value: lcra, target: 90, amber: 85}}
+    - {{measure: CH02_1, view: regulator, breakdown: stock_type, breakdown_value: lcra, target: 90, amber: 85}}
+    - {{measure: CH02_2, view: regulator, breakdown: stock_type, breakdown_value: lcra, target: 90, amber: 85}}
     - {{measure: ack_in_time_1, target: 95, amber: 90}}
     - {{measure: overdue_2, target: 0, amber: 2, better: lower}}
     - {{measure: overdue_promised_actions, target: 10, amber: 25, better: lower}}

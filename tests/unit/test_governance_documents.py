@@ -33,7 +33,13 @@ from pipeline.reporting.data import _EMPTY_SCHEMA, MEASURE_COLUMNS, Measures
 from pipeline.reporting.group import combine_group_measures, formula_safe
 from pipeline.reporting.residents import changes_made, ombudsmen
 from pipeline.reporting.schemes import SCHEME, Unit, outcome_table, slugify, units
-from pipeline.reporting.targets import exceptions, rate, ratings, targets_section
+from pipeline.reporting.targets import (
+    exceptions,
+    rate,
+    ratings,
+    target_name,
+    targets_section,
+)
 from pipeline.reporting.trace import plain
 from pipeline.rounding import display
 
@@ -102,6 +108,28 @@ def test_targets_are_rated_on_the_figure_as_shown(better, target, amber, value, 
     rule = Target(measure="m", target=target, amber=amber, better=better)
     unit = "count" if better == "lower" else "percent"
     assert rate(rule, row("m", value=value, unit=unit)) == status
+
+
+def test_a_target_without_a_label_takes_the_name_every_document_gives_its_measure():
+    """One figure, one name: a TSM or ARC target named by the landlord's label only if it gives
+    one, else as the annual report names the measure (never its id)."""
+    ch02 = Target(
+        measure="CH02_1",
+        view="regulator",
+        breakdown="stock_type",
+        breakdown_value="lcra",
+        target=90,
+        amber=85,
+    )
+    assert (
+        target_name(ch02, {})
+        == "Stage 1 complaints answered in time (CH02), Low-cost rental (LCRA)"
+    )
+    arc = Target(measure="ARC_3_in_time_1", view="regulator", target=90, amber=85)
+    assert target_name(arc, {}).startswith("ARC stage 1 (")
+    assert "ARC_3" not in target_name(arc, {})
+    labelled = Target(measure="CH02_1", label="Stage 1 in time", target=90, amber=85)
+    assert target_name(labelled, {}) == "Stage 1 in time"
 
 
 def test_a_target_whose_amber_is_on_the_wrong_side_is_a_config_error(tmp_path):
