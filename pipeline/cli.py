@@ -28,6 +28,7 @@ import atexit
 import datetime as dt
 import functools
 import gc
+import importlib.abc
 import logging
 import os
 import queue
@@ -1036,14 +1037,41 @@ def _resume_collector() -> None:
         gc.enable()
 
 
+# pandera imports pandas (its pandas API) and hypothesis (its data-synthesis strategies) whenever
+# they are installed. The pipeline uses neither, and neither is one of its dependencies: they are
+# installed for the test suite only (pyproject.toml's dev group), where pandas runs the benchmark's
+# notebook and hypothesis the property tests. Seen by the command, they cost each of its processes
+# about 0.3 s of start-up and 50 MB of memory (bench/README.md, eleventh session). So the command
+# sees the environment an install without the dev group gives: importing them fails as if they
+# were absent, which pandera, Polars and Plotly each treat as "not installed".
+TEST_ONLY_LIBRARIES = frozenset({"pandas", "hypothesis"})
+
+
+class _TestOnlyLibraries(importlib.abc.MetaPathFinder):
+    """Finds no module of :data:`TEST_ONLY_LIBRARIES` (``import`` raises ModuleNotFoundError)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in TEST_ONLY_LIBRARIES:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+def _hide_test_libraries() -> None:
+    """Make :data:`TEST_ONLY_LIBRARIES` unimportable in this process (once; none loaded yet)."""
+    if not any(isinstance(finder, _TestOnlyLibraries) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _TestOnlyLibraries())
+
+
 def _start_worker() -> None:
-    """Each worker process: the collector as in the command, and the command's way of ending."""
+    """Each worker process: the imports, the collector and the way of ending of the command."""
+    _hide_test_libraries()
     _pause_collector()
     atexit.register(_exit_now)
 
 
 def console() -> None:
-    """The ``complaints`` command: :func:`main`, then exit without tearing the interpreter down.
+    """The ``complaints`` command: :func:`main` without the test-only libraries
+    (:func:`_hide_test_libraries`), then exit without tearing the interpreter down.
 
     Everything the command writes is closed and synced when :func:`main` returns (DuckDB files,
     documents, the run history), so what is left is freeing Dagster's, Polars' and DuckDB's
@@ -1052,6 +1080,7 @@ def console() -> None:
     start, runs after the pool's shutdown; a worker writes its results to the pool's queue before
     it takes the next job, so nothing is waiting to be sent).
     """
+    _hide_test_libraries()
     _exit_now(main())
 
 
