@@ -345,7 +345,9 @@ action plan at each meeting.
 - More answers were sent in time at both stages than in 2023-24; CH02, the regulator's measure for
   our rented homes in England, was close to last year's at stage 1 and rose at stage 2.
 - A Complaint Handling Failure Order about a managing-agent case.
-- The Ombudsman's letter and our table agree on the year's determinations.
+- The Ombudsman's letter and our table each count five determinations, but not the same ones:
+  the letter's are the Housing Ombudsman's on cases our managing agent handled in England, our
+  table's the SPSO's about our Scottish homes (see the section on the letter).
 """,
         "Customer Insight Manager",
         [
