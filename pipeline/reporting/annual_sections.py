@@ -406,7 +406,7 @@ def satisfaction(ctx: ReportContext) -> Section:
                 "[U]" if required is None else f"±{shown(required)}",
                 meets_text(tp09, moe, respondents, required),
                 "[U]" if survey is None or survey["value"] is None else f"±{shown(survey)}",
-                survey_meets_text(meets),
+                survey_meets_text(meets, survey, required),
             ]
         )
     if records:
