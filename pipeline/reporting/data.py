@@ -90,16 +90,22 @@ class Measures:
     ) -> Measures:
         """Measures of ``landlord_id`` whose period lies within ``start`` .. ``end``.
 
-        An absent ``measures`` table gives an empty set (every figure then reads "not available").
+        A period that ended before the landlord's data begins (:func:`data_begins`) is left out:
+        its rows count nothing the case system sent, so a document reads "not available" (or
+        "the first year with this figure") there, never 0 complaints, £0 or [U] for a year it
+        holds no data for. An absent ``measures`` table gives an empty set (every figure then
+        reads "not available").
         """
         if not table_exists(con, "measures"):
             return cls(pl.DataFrame(schema=_EMPTY_SCHEMA))
+        begins = data_begins(con, landlord_id)
         frame = query_frame(
             con,
             f"select {', '.join(MEASURE_COLUMNS)} from measures "  # noqa: S608 - fixed column list
             "where landlord_id = ? and period_start >= ? and period_end <= ? "
+            "and (?::date is null or period_end >= ?::date) "
             "order by measure, period_start, breakdown, breakdown_value",
-            [landlord_id, start, end],
+            [landlord_id, start, end, begins, begins],
         )
         return cls(frame)
 
@@ -160,6 +166,31 @@ class Measures:
 
     def has(self, measure: str) -> bool:
         return measure in self._by_measure
+
+
+# The measures that count complaints received: the first month one of them is non-zero is the
+# month the landlord's data begins.
+_RECEIVED = ("complaints_received", "received_1", "received_2")
+
+
+def data_begins(con: duckdb.DuckDBPyConnection, landlord_id: str) -> dt.date | None:
+    """The first day of the first month with a complaint received in the landlord's measures, or
+    None when none has one.
+
+    Read from the ``measures`` table (which keeps its aggregates when the retention job deletes
+    old complaints), not from the complaint rows. A year before it (the "last year" of the first
+    reporting year, which ``compute_measures`` also fills) has every count 0 and every rate
+    [U] because nothing was loaded for it, not because nothing happened.
+    """
+    if not table_exists(con, "measures"):
+        return None
+    marks = ", ".join("?" for _ in _RECEIVED)
+    rows = con.execute(
+        "select min(period_start) from measures where landlord_id = ? and period_kind = 'month' "  # noqa: S608 - placeholders only
+        f"and breakdown = 'none' and measure in ({marks}) and value > 0",
+        [landlord_id, *_RECEIVED],
+    ).fetchall()
+    return rows[0][0] if rows else None
 
 
 _EMPTY_SCHEMA = {

@@ -247,14 +247,27 @@ def group_sections(
     return [summary, handling, ombudsman, themes, reports]
 
 
+# What every internal document's heading says (reports/document.html: "Internal: not for
+# publication (small counts shown)"); a published document has the suppression key instead.
+INTERNAL_MARK = '<dd class="internal">'
+
+
 def member_reports(
-    output_root: Path, members: list[Member], period: Period
+    output_root: Path, members: list[Member], period: Period, *, published: bool = False
 ) -> dict[str, list[Path]]:
-    """The members' own HTML documents for ``period``, relative to the output root."""
+    """The members' own HTML documents for ``period``, relative to the output root.
+
+    ``published``: only the documents a member publishes (its published annual report, scheme
+    pages, self-assessment, residents' summary), never one marked internal (the internal annual
+    report with small counts, the data-quality report, a committee pack): a website version
+    must not point its readers at them.
+    """
     out = {}
     for member in members:
         folder = workspaces.documents_dir(member.landlord_id, period.key, output_root)
         found = sorted(folder.glob("*.html")) if folder.is_dir() else []
+        if published:
+            found = [p for p in found if INTERNAL_MARK not in p.read_text(encoding="utf-8")]
         out[member.landlord_id] = [path.relative_to(output_root) for path in found]
     return out
 
@@ -293,7 +306,8 @@ def render_group_report(
     if not members:
         raise ValueError(f"no member has measures for {period.key}")
     out_dir = workspaces.documents_dir(GROUP_ID, period.key, output_root)
-    sections = group_sections(members, group, period, member_reports(output_root, members, period))
+    documents = member_reports(output_root, members, period, published=published)
+    sections = group_sections(members, group, period, documents)
     identity = Landlord.model_construct(landlord_id=GROUP_ID, name=group_name)
     stem = "group_report_published" if published else "group_report"
     paths = render._write(

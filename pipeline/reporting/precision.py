@@ -11,6 +11,11 @@ complained) says how far the satisfaction figure may be from the truth; the RSH'
 the whole survey's margin (every respondent, 50% assumed), and ``TP09_meets_rsh_precision`` is that
 test's verdict. A sentence about "the required precision" quotes that verdict, never TP09's margin.
 
+Both verdicts judge the unrounded margin against the requirement (the rule of the
+``TP09_meets_rsh_precision`` row): a margin of 5.02 does not meet ±5.0. Where the margin and the
+requirement read the same once rounded (±5.0 against ±5.0), the verdict gives the margin before
+rounding ("does not meet: ±5.02 before rounding"), so the figures shown never seem to pass.
+
 In a published version a TP09 or its number of respondents may be withheld ([c] or <5). Its margin
 is then withheld too: the margin, TP09 and the number of respondents are tied by one formula, so any
 two give the third back. It is never "too few respondents" there: that would misstate why.
@@ -75,16 +80,34 @@ def meets_text(
         return "cannot be judged"
     if not reliable(tp09, respondents):
         return "does not meet (too few respondents)"
-    if float(moe["display"]) <= float(required["display"]):
+    if float(moe["value"]) <= float(required["value"]):
         return "meets"
-    return "does not meet"
+    return "does not meet" + _before_rounding(moe, required)
 
 
-def survey_meets_text(meets: dict | None) -> str:
-    """The whole survey's RSH precision flag in words."""
+def _before_rounding(margin: dict | None, required: dict | None) -> str:
+    """``: ±5.02 before rounding`` when a margin wider than ``required`` reads the same as it
+    once rounded (so "±5.0 against ±5.0, does not meet" is not left unexplained); else ``""``."""
+    if margin is None or required is None:
+        return ""
+    if margin.get("value") is None or required.get("value") is None:
+        return ""
+    wider = float(margin["value"]) > float(required["value"])
+    if not wider or plain(figure(margin)) != plain(figure(required)):
+        return ""
+    return f": ±{float(margin['value']):.2f} before rounding"
+
+
+def survey_meets_text(
+    meets: dict | None, survey_margin: dict | None = None, required: dict | None = None
+) -> str:
+    """The whole survey's RSH precision flag in words (with the margin before rounding when it
+    fails by less than the rounding shows, given ``survey_margin`` and ``required``)."""
     if meets is None or meets["value"] is None:
         return "cannot be judged"
-    return "meets" if meets["value"] == 1 else "does not meet"
+    if meets["value"] == 1:
+        return "meets"
+    return "does not meet" + _before_rounding(survey_margin, required)
 
 
 def precision_sentence(
@@ -121,6 +144,8 @@ def precision_sentence(
         )
         if survey_margin is not None and survey_margin["value"] is not None:
             test += f": a margin of ±{figure(survey_margin)} points"
+            if verdict == "does not meet" and _before_rounding(survey_margin, required):
+                test += f" ({_before_rounding(survey_margin, required).removeprefix(': ')})"
             if required is not None and required["value"] is not None:
                 test += f" against the ±{figure(required)} required"
         sentences.append(f"{test}. The survey {verdict} the required precision.")

@@ -142,7 +142,12 @@ def impact_section(
             "tbl-dq-impact",
             "Complaints missing from the headline measures because of quarantine",
             impact.select(
-                pl.col("year").alias("Received in"),
+                pl.when(pl.col("year_unknown") == "not_kept")
+                .then(pl.lit("not known (date not kept)"))
+                .when(pl.col("year_unknown") == "unreadable")
+                .then(pl.lit("not known (date could not be read)"))
+                .otherwise(pl.col("year"))
+                .alias("Received in"),
                 pl.when(pl.col("stage") == 0)
                 .then(pl.lit("Whole complaint"))
                 .otherwise(pl.lit("Stage ") + pl.col("stage").cast(pl.String))

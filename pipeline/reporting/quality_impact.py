@@ -127,7 +127,13 @@ def quarantine_impact(
     # not load; only its year is kept.
     received = _received_columns(mappings)
     raw_date = pl.lit(None, pl.Date)
+    # Whether the quarantined cell is the received date itself (so an unknown year means that date
+    # could not be read, not that the quarantine keeps no date for the row).
+    received_cell = pl.lit(False)
     for path, (column, formats) in received.items():
+        received_cell = received_cell | (
+            (pl.col("mapping") == path) & (pl.col("column_name") == column)
+        ).fill_null(False)
         parsed = pl.coalesce(
             [pl.col("raw_value").str.strip_chars().str.to_date(f, strict=False) for f in formats]
             + [
@@ -142,6 +148,7 @@ def quarantine_impact(
         )
     entries = entries.with_columns(
         pl.coalesce("received_date", raw_date).alias("date"),
+        received_cell.alias("received_cell"),
         # A complaint-level rule takes the whole complaint out (stage 0); so does a stage rule
         # whose complaint did not load.
         pl.when(~pl.col("complaint_loaded") | (pl.col("target_table") == "complaint"))
@@ -159,6 +166,7 @@ def quarantine_impact(
         pl.col("rule").sort().first(),
         pl.col("date").drop_nulls().first(),
         pl.col("regime").drop_nulls().first(),
+        pl.col("received_cell").any(),
     )
     # A row whose whole complaint is out counts once, under the whole complaint, not per stage.
     whole = per_row.filter(pl.col("stage") == 0).select("source_file", "source_row")
@@ -177,7 +185,17 @@ def quarantine_impact(
             .otherwise(pl.lit("unknown"))
             .alias("year")
         )
-        .group_by("year", "stage", "rule", "regime")
+        .with_columns(
+            # why a year is unknown: the received date was the cell that broke a rule, or the
+            # quarantine keeps only the cell that did (not the row's received date)
+            pl.when(pl.col("year") != "unknown")
+            .then(None)
+            .when(pl.col("received_cell"))
+            .then(pl.lit("unreadable"))
+            .otherwise(pl.lit("not_kept"))
+            .alias("year_unknown")
+        )
+        .group_by("year", "stage", "rule", "regime", "year_unknown")
         .agg(pl.len().alias("complaints"))
         .with_columns(
             pl.col("regime")
@@ -199,7 +217,14 @@ def impact_sentences(impact: pl.DataFrame) -> list[str]:
             if row["stage"]
             else f"complaint{'s' if n != 1 else ''} (every stage)"
         )
-        if row["year"] == "unknown":
+        if row["year"] == "unknown" and row.get("year_unknown") == "not_kept":
+            # conflicting rows, a complaint in two files, a code not in the mapping: the row's
+            # received date may be fine; the quarantine keeps only the cell that broke the rule
+            when = (
+                "whose year is not known (the quarantine keeps no received date for "
+                f"{'them' if n != 1 else 'it'})"
+            )
+        elif row["year"] == "unknown":
             when = "whose received date could not be read"
         elif row["stage"] == 2:
             when = f"(complaint first received in {row['year']})"

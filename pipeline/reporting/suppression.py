@@ -12,8 +12,11 @@ One rule, used by every published table, chart and sentence:
 - **Secondary**: a cell hidden only so that a total cannot give a primary cell away is shown as
   ``[c]`` (never ``<5``: it may be large). Within a breakdown (and, for a two- or three-way
   breakdown, within each of its rows and columns) a slice with exactly one hidden cell has its
-  smallest other non-zero cell hidden too (a part before the stock-type total ``combined`` when
-  they tie, so the headline figure stays), repeated until no slice has a lone hidden cell.
+  smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell. In a
+  breakdown by stock type the headline stock type (the one the TSM return reports, LCRA for a
+  landlord with 1,000 or more LCRA homes, combined for one with under 1,000 of each:
+  :func:`headline_stock_types`) is taken last, so a larger part or the combined total goes before
+  the figure every document headlines (the TSM the landlord must publish).
 - **Shared denominators**: a count hidden in one measure is often the denominator of a percentage
   in another measure of the same cell (period, breakdown and value): TP09's respondents under
   TP09 and its margin of error, CH01's complaints under CH02. A percentage to one decimal place
@@ -92,8 +95,9 @@ _MONEY = "gbp"
 # Units whose numerator is a count of complaints or people (a rate of it reveals the count).
 _COUNT_NUMERATOR_UNITS = ("percent", "per_1000")
 # Breakdown values that are the total of their own breakdown's other values (stock_type:
-# lcra + lcho = combined): hidden last, so a part goes before the headline figure.
+# lcra + lcho = combined): sorted last, so the same cell wins a tie whatever the rows' order.
 _TOTALS_IN_BREAKDOWN = ("combined",)
+_STOCK_TYPE = "stock_type"
 # The two views of one figure that differ only by extensions (docs/measures.md "Views").
 _REGULATOR, _MANAGEMENT = "regulator", "management"
 _MAX_PASSES = 20
@@ -296,7 +300,10 @@ def suppress_small_numbers(
         pl.col("breakdown_value").str.split("|").alias("_parts"),
     )
     forced = pl.lit(False) if also_hidden is None else pl.lit(also_hidden).fill_null(False)
-    work = work.with_columns((pl.col("_primary") | forced).alias("_hidden"))
+    work = work.with_columns(
+        (pl.col("_primary") | forced).alias("_hidden"),
+        pl.lit(_headline_rows(frame)).alias("_headline"),
+    )
     group = [
         c for c in ("landlord_id", "measure", "period", "breakdown", "view") if c in frame.columns
     ]
@@ -374,7 +381,7 @@ def suppress_small_numbers(
             ],
         )
         .sort("_row")
-        .drop("_row", "_cell", "_primary", "_hidden", "_parts", "_gap", *keys)
+        .drop("_row", "_cell", "_primary", "_hidden", "_headline", "_parts", "_gap", *keys)
     )
 
 
@@ -400,13 +407,78 @@ def _payments_behind(frame: pl.DataFrame) -> pl.Series:
     )
 
 
+def headline_stock_types(frame: pl.DataFrame) -> dict[tuple, str]:
+    """(landlord_id, period) (or (period,) without a landlord column) -> the stock type each
+    document headlines for that period.
+
+    The one the TSM return reports (:func:`pipeline.returns.reported_stock_types`, from the
+    period's ``stock_units`` rows, else CH01's homes): combined for a landlord with under 1,000
+    homes of each type, else LCRA when it has LCRA homes (docs/measures.md "Which figure each
+    document headlines"; :func:`pipeline.reporting.annual.headline_stock_type` reads the same).
+    """
+    from pipeline.returns import reported_stock_types
+
+    if frame.is_empty() or not {"measure", "breakdown", "view"} <= set(frame.columns):
+        return {}
+    key = _period_key(frame)
+    rows = frame.filter(
+        (pl.col("breakdown") == _STOCK_TYPE)
+        & (
+            ((pl.col("measure") == "stock_units") & (pl.col("view") == "all"))
+            | ((pl.col("measure") == "CH01_1") & (pl.col("view") == _REGULATOR))
+        )
+    )
+    found: dict[tuple, dict] = {}
+    for row in rows.iter_rows(named=True):
+        cells = found.setdefault(tuple(row[c] for c in key), {})
+        cells[(row["measure"], row["breakdown_value"], row["view"])] = row
+    headline = {}
+    for period, cells in found.items():
+        reported = reported_stock_types(cells)
+        chosen = next((c for c in ("combined", "lcra", "lcho") if c in reported), None)
+        if chosen:
+            headline[period] = chosen
+    return headline
+
+
+def _period_key(frame: pl.DataFrame) -> list[str]:
+    return [c for c in ("landlord_id", "period") if c in frame.columns]
+
+
+def _headline_rows(frame: pl.DataFrame) -> pl.Series:
+    """True for the rows of a breakdown by stock type that are their period's headline stock type
+    (:func:`headline_stock_types`)."""
+    headline = headline_stock_types(frame)
+    if not headline:
+        return pl.Series("_headline", [False] * frame.height, dtype=pl.Boolean)
+    key = _period_key(frame)
+    keys = pl.DataFrame(
+        [(*period, value) for period, value in headline.items()],
+        schema={**{c: frame.schema[c] for c in key}, "_headline_value": pl.String},
+        orient="row",
+    )
+    joined = frame.select(*key, "breakdown", "breakdown_value").join(
+        keys, on=key, how="left", maintain_order="left", nulls_equal=True
+    )
+    return (
+        (joined["breakdown"] == _STOCK_TYPE)
+        & (joined["breakdown_value"] == joined["_headline_value"]).fill_null(False)
+    ).alias("_headline")
+
+
 def _lone_in_slice(over: list[str], key: str, counted: pl.Expr):
     """Rows to hide where a slice (``key``) has exactly one hidden cell: its smallest other
-    non-zero cell (the first of equals, and totals were sorted last)."""
+    non-zero cell that is not the headline stock type (the first of equals, and totals were sorted
+    last), or the headline cell when it is the only one left."""
     candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
     lone = pl.col("_hidden").cast(pl.Int32).sum().over(over) == 1
-    rank = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
-    new = pl.col(key).is_not_null() & lone & candidate & (rank == 1)
+    spare = candidate & ~pl.col("_headline")
+    rank_spare = pl.when(spare).then(pl.col("_cell")).rank("ordinal").over(over)
+    rank_any = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
+    chosen = (
+        pl.when(spare.any().over(over)).then(spare & (rank_spare == 1)).otherwise(rank_any == 1)
+    )
+    new = pl.col(key).is_not_null() & lone & candidate & chosen
     return lambda work: work.select(new.fill_null(False).alias("_new"))["_new"]
 
 

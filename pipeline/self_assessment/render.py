@@ -150,8 +150,19 @@ def commentary_text(row: AssessedProvision) -> str:
     return "\n".join(parts)
 
 
+_SHEET_NAME_LIMIT = 31  # Excel's limit on a sheet name
+
+
 def _sheet_name(number: int, title: str) -> str:
-    return _SHEET_NAME_FORBIDDEN.sub(" ", f"{number}. {title}")[:31].rstrip()
+    """``9. Scrutiny and oversight`` for section 9: the characters Excel forbids in a sheet name
+    dropped (the colon of "Scrutiny and oversight: continuous learning ..." left a double space),
+    and a title longer than Excel's 31 characters cut after its last whole word that fits (it was
+    cut mid-word: "5. The complaint handling proce")."""
+    name = " ".join(_SHEET_NAME_FORBIDDEN.sub(" ", f"{number}. {title}").split())
+    if len(name) <= _SHEET_NAME_LIMIT:
+        return name
+    cut = name[: _SHEET_NAME_LIMIT + 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;-")
 
 
 def render_xlsx(document: SelfAssessmentDocument) -> bytes:

@@ -251,7 +251,7 @@ now reports every stage 2 deadline to the Director of Operations a week before i
             """
 The Board of Management welcomes that more stage 1 answers were sent in time this year, though
 CH02, the regulator's measure, was close to last year's. It notes that
-the data does not support four of the self-assessment's "yes" answers, including acknowledgement in
+the data does not support five of the self-assessment's "yes" answers, including acknowledgement in
 time and stage 2 reviews by someone other than the stage 1 handler; these are not counted as met and
 the Audit and Compliance Sub-committee will follow each one.
 
@@ -265,7 +265,7 @@ website, which we do.
 - More stage 1 answers were sent in time than in 2023-24; CH02, the regulator's measure, was close
   to last year's.
 - The Ombudsman's letter and our table agree on the year's determinations.
-- Four "yes" answers are contradicted by the data and are not counted as met.
+- Five "yes" answers are contradicted by the data and are not counted as met.
 """,
         "Complaints Officer",
         [SPOTLIGHT_ATTITUDES],
@@ -345,7 +345,9 @@ action plan at each meeting.
 - More answers were sent in time at both stages than in 2023-24; CH02, the regulator's measure for
   our rented homes in England, was close to last year's at stage 1 and rose at stage 2.
 - A Complaint Handling Failure Order about a managing-agent case.
-- The Ombudsman's letter and our table agree on the year's determinations.
+- The Ombudsman's letter and our table each count five determinations, but not the same ones:
+  the letter's are the Housing Ombudsman's on cases our managing agent handled in England, our
+  table's the SPSO's about our Scottish homes (see the section on the letter).
 """,
         "Customer Insight Manager",
         [

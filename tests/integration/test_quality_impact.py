@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipeline.config import load_landlord
@@ -121,3 +122,39 @@ def test_completeness_is_rounded_half_up_and_none_loaded_is_u(monkeypatch):
         r'headers="tbl-dq-completeness-Rows-loaded[^"]*"[^>]*>([^<]*)<', table
     )
     assert loaded_cells == ["1,716", "0"]
+
+
+def test_an_unknown_year_says_why_it_is_unknown(loaded):
+    """housing21: two conflicting rows, two complaints in two files and a code not in the
+    mapping read "complaints whose received date could not be read", but no date was read or
+    failed: the quarantine keeps only the cell that broke the rule. Only a row whose received
+    date itself broke a rule is said to have an unreadable date."""
+    con, landlord = loaded
+    impact = quarantine_impact(con, landlord.landlord_id, WORKSPACE)
+    unknown = impact.filter(pl.col("year") == "unknown")
+    assert unknown.height
+    # Independently: the rules of the quarantined complaint rows whose entries name no
+    # received-date column (the workspace's complaint mappings read 'Date Received').
+    not_kept = {
+        rule
+        for (rule,) in con.execute(
+            "select distinct rule from quarantine q where landlord_id = ? "
+            "and target_table in ('complaint', 'complaint_stage') and rule <> 'duplicate_row' "
+            "and not exists (select 1 from complaint c where c.landlord_id = q.landlord_id "
+            "and c.source_file = q.source_file and c.source_row = q.source_row) "
+            "and not exists (select 1 from quarantine r where r.landlord_id = q.landlord_id "
+            "and r.source_file = q.source_file and r.source_row = q.source_row "
+            "and r.column_name = 'Date Received')",
+            [landlord.landlord_id],
+        ).fetchall()
+    }
+    assert {"conflicting_rows", "duplicate_id_across_files"} <= not_kept
+    for row in unknown.iter_rows(named=True):
+        assert row["year_unknown"] == ("not_kept" if row["rule"] in not_kept else "unreadable")
+    sentences = impact_sentences(impact)
+    for rule in ("two different rows for the same complaint", "the same complaint, different"):
+        said = [s for s in sentences if f"({rule}" in s and "quarantined" in s]
+        assert said and all("could not be read" not in s for s in said), said
+        assert all(
+            "whose year is not known (the quarantine keeps no received date" in s for s in said
+        )

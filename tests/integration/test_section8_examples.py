@@ -54,6 +54,27 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_CONTRADICTED_ANSWERS = re.compile(
+    rf"\b({'|'.join(NUMBER_WORDS)})\b(?:\s+of the self-assessment.s)?\s+(?:[\"“]yes[\"”]\s+)?"
+    r"answers\b",
+    re.I,
+)
+
+
+def contradicted_counts_said(text: str) -> list[int]:
+    """The numbers of contradicted "yes" answers a narrative or board response states in words
+    ("Four "yes" answers are contradicted by the data", "the data does not support four of the
+    self-assessment's "yes" answers"), sentence by sentence."""
+    said = []
+    for sentence in re.split(r"(?<=[.;])\s", flat(text)):
+        if "contradict" in sentence or "does not support" in sentence:
+            said += [
+                NUMBER_WORDS.index(m.lower()) + 1 for m in _CONTRADICTED_ANSWERS.findall(sentence)
+            ]
+    return said
+
+
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_every_year_report_has_the_codes_section_8_content(warehouses, name, tmp_path):
     workspace = DEFAULT_WORKSPACES_ROOT / name
@@ -97,6 +118,10 @@ def test_every_year_report_has_the_codes_section_8_content(warehouses, name, tmp
             assert flat(board.body.split("\n\n")[0]) in text, where
             assert raw.count("<h2") == 1 and "<h1" not in raw  # only the section heading
             assert "same text as the board" not in text, where
+            # A count of contradicted answers the board states is the count the summary shows
+            # (small_specialist 2024-25: "four" beside the summary's 5).
+            for said in contradicted_counts_said(text):
+                assert said == totals["contradicted"], (where, said, totals["contradicted"])
 
             # Findings of non-compliance with their content (the CHFO reasons).
             _, text = section_text(page, "non-compliance")
@@ -108,6 +133,7 @@ def test_every_year_report_has_the_codes_section_8_content(warehouses, name, tmp
 
             # The Ombudsman's letter reconciled with the table, or said to be missing.
             _, text = section_text(page, "ombudsman-letter")
+            letter = text
             assert "No reason for the difference" not in text, where
             assert ("agree with the table" in text or "Why the bases differ" in text) or (
                 "No annual performance letter" in text or "are not recorded" in text
@@ -122,6 +148,14 @@ def test_every_year_report_has_the_codes_section_8_content(warehouses, name, tmp
                 assert "No other relevant reports" in text, where
             raw, text = section_text(page, "commentary")
             assert "<h3>What stands out" in raw, where
+            # The analyst's narrative does not contradict the reconciliation printed below it
+            # (homes_plus 2024-25 said the letter and the table agree; the letter section said
+            # they differ: the letter's 5 are the Housing Ombudsman's, the table's 5 the SPSO's).
+            for said in contradicted_counts_said(text):
+                assert said == totals["contradicted"], (where, said, totals["contradicted"])
+            if re.search(r"letter and our table agree", text):
+                assert "agree with the table" in letter, where
+                assert "differ from the table" not in letter, where
             if published:
                 assert "annual_report/" not in text  # no internal file names when published
     con.close()

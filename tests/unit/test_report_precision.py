@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from pipeline.reporting.precision import margin_text, meets_text, survey_meets_text
+from pipeline.reporting.precision import (
+    margin_text,
+    meets_text,
+    precision_sentence,
+    survey_meets_text,
+)
 from pipeline.reporting.trace import plain
 
 
@@ -42,3 +47,22 @@ def test_a_withheld_margin_reads_c_and_its_verdict_too():
     hidden_n = {"value": None, "display": "[c]", "suppressed": True}
     assert plain(margin_text(withheld, withheld, hidden_n)) == "[c]"
     assert meets_text(withheld, withheld, hidden_n, row(5.0)) == "[c]"
+
+
+def test_a_margin_just_over_the_requirement_does_not_meet_and_says_why():
+    """housing21 2024-25 LCHO: the whole survey's margin 5.02 against ±5.0 read "±5.0 | ±5.0 |
+    does not meet" (the flag judges the unrounded margin), while TP09's own margin judged on the
+    rounded text would have read "meets" at ±5.0: one table, two rules. Both judge the unrounded
+    margin, and a verdict the rounding hides gives the margin before rounding."""
+    tp09, n, required = row(48.0), row(321, "321"), row(5.0)
+    just_over = {"value": 5.0204, "display": "5.0"}
+    assert meets_text(tp09, just_over, n, required) == "does not meet: ±5.02 before rounding"
+    assert meets_text(tp09, {"value": 4.9996, "display": "5.0"}, n, required) == "meets"
+    assert meets_text(tp09, row(7.4), n, required) == "does not meet"  # no note: it shows
+    flag_no, flag_yes = row(0, "No"), row(1, "Yes")
+    assert survey_meets_text(flag_no, just_over, required) == "does not meet: ±5.02 before rounding"
+    assert survey_meets_text(flag_no, row(5.6), required) == "does not meet"
+    assert survey_meets_text(flag_yes, row(4.6), required) == "meets"
+    sentence = plain(precision_sentence(tp09, row(13.0), n, required, just_over, flag_no))
+    assert "a margin of ±5.0 points (±5.02 before rounding) against the ±5.0 required" in sentence
+    assert sentence.endswith("The survey does not meet the required precision.")

@@ -963,8 +963,9 @@ def test_published_evidence_hides_what_the_published_annual_report_hides(con):
     """The self-assessment is published beside the annual report (Code 8.2; docs/governance.md:
     "a link to the full assessment beside the report"), so it hides the same cells: its figures
     are suppressed with the year's whole measures table, as the annual report's are, not with the
-    few measures it quotes. CH02's LCRA share is hidden because CH01's LCRA count (not quoted
-    here) is hidden to protect LCHO's 3: read alone, CH02 would be shown and pin that count."""
+    few measures it quotes. CH02's combined share is hidden because CH01's combined count (not
+    quoted here) is hidden to protect LCHO's 3 (the combined cell goes rather than LCRA's, the
+    headline the TSM return reports): read alone, CH02 would be shown and pin that count."""
     stock = {"breakdown": "stock_type", "view": "regulator"}
     con.execute("delete from measures where measure = 'CH02_1'")
     con.executemany(
@@ -1011,8 +1012,9 @@ def test_published_evidence_hides_what_the_published_annual_report_hides(con):
     evidence = measured_evidence(con, LANDLORD, YEAR)
     ch02 = next(line for line in evidence["6.3"].lines if line.measure == "CH02_1")
     assert "Low-cost rental (LCRA) 87.5%" in ch02.text  # the internal wording
-    assert "Low-cost rental (LCRA) [c]" in ch02.shown
-    assert "All social housing (combined) 88.4%" in ch02.shown
+    assert "All social housing (combined) 88.4%" in ch02.text
+    assert "All social housing (combined) [c]" in ch02.shown
+    assert "Low-cost rental (LCRA) 87.5%" in ch02.shown
 
 
 def test_published_evidence_hides_the_management_gap_and_a_hidden_denominator(con):

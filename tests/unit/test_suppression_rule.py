@@ -367,3 +367,67 @@ def test_equal_views_are_both_shown():
     shown = by_view(suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5))
     assert shown == {("response_in_time_1", "regulator"): "75.0",
                      ("response_in_time_1", "management"): "75.0"}  # fmt: skip
+
+
+def stock_units_rows(lcra: int, lcho: int, period: str = "2024-25") -> list[tuple]:
+    return [
+        (
+            "stock_units",
+            period,
+            "stock_type",
+            value,
+            "all",
+            float(units),
+            None,
+            float(units),
+            f"{units:,}",
+            "count",
+        )  # fmt: skip
+        for value, units in (("lcra", lcra), ("lcho", lcho), ("combined", lcra + lcho))
+    ]
+
+
+def test_the_headline_stock_type_is_the_last_cell_taken_to_protect_a_hidden_one():
+    """housing21 2024-25 published: CH02 stage 2 LCHO, 13 of 14 (one late), is hidden; the
+    secondary cell was LCRA's 146 of 160, the figure the TSM return reports and every document
+    headlines ("Stage 2 complaints answered in time (CH02): [c]"), while the combined 159 of 174
+    stayed. Either protects LCHO's; the combined one goes, so the headline stays."""
+    rows = stock_units_rows(20040, 2010, "2024-25") + stock_rows(
+        "CH02_2", "percent",
+        {"lcra": (146, 160), "lcho": (13, 14), "combined": (159, 174)}, period="2024-25",
+    )  # fmt: skip
+    for order in (rows, rows[::-1]):
+        shown = displayed(
+            suppress_small_numbers(pl.DataFrame(order, schema=COLUMNS, orient="row"), 5)
+        )
+        assert shown[("CH02_2", "lcho")] == "[c]"
+        assert (
+            shown[("CH02_2", "lcra")]
+            == displayed(pl.DataFrame(rows, schema=COLUMNS, orient="row"))[("CH02_2", "lcra")]
+        )
+        assert shown[("CH02_2", "combined")] == "[c]"
+
+
+def test_a_landlord_headlined_on_combined_keeps_its_combined_figure():
+    # Under 1,000 homes of each type (small_specialist): the TSM return reports combined, so a
+    # part goes, as before.
+    rows = stock_units_rows(620, 90, "2024-25") + stock_rows(
+        "CH02_1", "percent",
+        {"lcra": (40, 50), "lcho": (3, 4), "combined": (43, 54)}, period="2024-25",
+    )  # fmt: skip
+    shown = displayed(suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5))
+    assert shown[("CH02_1", "lcho")] == "[c]"
+    assert shown[("CH02_1", "lcra")] == "[c]"
+    assert shown[("CH02_1", "combined")] == "79.6"
+
+
+def test_the_headline_is_found_from_ch01s_homes_when_a_period_has_no_stock_rows():
+    # A quarter of the committee pack: CH01's denominators are the homes.
+    rows = stock_rows(
+        "CH01_1", "per_1000",
+        {"lcra": (300, 20040), "lcho": (2, 2010), "combined": (302, 22050)}, period="2024-25-Q4",
+    )  # fmt: skip
+    shown = displayed(suppress_small_numbers(pl.DataFrame(rows, schema=COLUMNS, orient="row"), 5))
+    assert shown[("CH01_1", "lcho")] == "[c]"
+    assert shown[("CH01_1", "lcra")] == "15.0"
+    assert shown[("CH01_1", "combined")] == "[c]"
