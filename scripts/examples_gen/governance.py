@@ -115,8 +115,8 @@ answered in time. It was complied with within two weeks.
         """
 ## What stands out in 2023-24
 
-- Stage 1 volumes were steady across the year; repairs and damp and mould remain the largest
-  themes.
+- Stage 1 volumes were steady across the year; repairs remain the largest theme, responsive
+  repairs above all, followed by communication and staff conduct.
 - Our tracker recorded few Ombudsman determinations for the year, far fewer than the Ombudsman's
   annual letter: the letter counts cases our tracker did not hold (see the Ombudsman section).
 - A Complaint Handling Failure Order about stage 2 timeliness, complied with.
@@ -182,8 +182,8 @@ stage 2, and CH02, the regulator's measure, fell at both stages, so the Board do
 as improved; it has asked the Executive to report
 quarterly on every stage 2 extension longer than 20 working days and the reasons for it.
 
-Damp and mould and responsive repairs remain the largest sources of complaints. The Board will look
-for fewer repeat complaints from the same homes next year.
+Responsive repairs remain by far the largest source of complaints, followed by communication and
+staff conduct. The Board will look for fewer repeat complaints from the same homes next year.
 
 From 27 January 2026 our heat-network customers have the protection of Ofgem's rules. The Board
 will receive the number of heat-network complaints not resolved within eight weeks, and whether
@@ -367,8 +367,8 @@ action plan at each meeting.
             "Chair of the Board and Member Responsible for Complaints",
             "Board meeting, 9 July 2026",
             """
-The Board notes that the share of answers sent in time was slightly lower than last year at both
-stages, that
+The Board notes that in England the share of answers sent in time was lower than last year at both
+stages, most of all at stage 2, while in Scotland it rose slightly at both; that
 CH02, the regulator's measure for our rented homes in England, rose at stage 1 but fell sharply at
 stage 2, and that the Ombudsman determined more of our cases. In England, the Board wants complaints handled by our
 managing agent to meet the same timescales as our own and has asked for that comparison each
@@ -382,8 +382,8 @@ to publish what residents told us and what we changed every quarter.
         """
 ## What stands out in 2025-26
 
-- The share of all answers sent in time slipped slightly at both stages; CH02 rose at stage 1 and
-  fell sharply at stage 2.
+- In England the share of all answers sent in time slipped at stage 1 and fell at stage 2; in
+  Scotland it rose slightly at both stages. CH02 rose at stage 1 and fell sharply at stage 2.
 - Ombudsman determinations rose; no Complaint Handling Failure Order was issued.
 """,
         "Customer Insight Manager",
