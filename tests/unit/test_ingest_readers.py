@@ -72,6 +72,42 @@ def test_a_cp1252_export_still_reads_as_cp1252(text):
     assert found == "cp1252" and utf8.decode("utf-8") == text
 
 
+# A cp1252 export with rows added later by a tool that writes UTF-8 (the year's late complaints
+# pasted in from another export): read as cp1252, every accented letter and £ of the added rows
+# loaded garbled ("Saint-Ã‰tienne Court", a new scheme; "Â£10.00" quarantined) without a word.
+MIXED = (
+    "Ref,Scheme,Amount\r\nP1,Abbey Mews,£100.00\r\nP2,Bridge Court,£20.00\r\n"
+    "P3,Chantry Close,£25.00\r\nP4,Priory Gardens,£50.00\r\n".encode("cp1252")
+    + "P5,Saint-Étienne Court,£10.00\r\nP6,Linden Lodge,£15.00\r\n".encode()
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "utf8_line", "cp1252_line"),
+    [
+        (MIXED, 6, 2),
+        # the other way round: UTF-8 rows first, the cp1252 ones pasted below them
+        (
+            "Ref,Note\r\nC1,café\r\nC2,£5\r\nC3,naïve\r\nC4,réparation\r\n".encode()
+            + "C5,£5\r\nC6,Café\r\nC7,£7\r\nC8,£8\r\nC9,£9\r\n".encode("cp1252"),
+            2,
+            6,
+        ),
+    ],
+    ids=["utf8-rows-after-cp1252", "cp1252-rows-after-utf8"],
+)
+def test_a_file_mixing_utf8_and_cp1252_lines_is_stopped(raw, utf8_line, cp1252_line):
+    with pytest.raises(IngestError) as caught:
+        decode_to_utf8(raw, "auto", "exports/x.csv")
+    message = str(caught.value)
+    assert message.startswith("exports/x.csv: mixes two encodings")
+    assert f"line {utf8_line} " in message and f"line {cp1252_line} " in message
+    for cell in ("Étienne", "Abbey", "café", "naïve", "£"):
+        assert cell not in message  # never a cell's contents
+    # named in the mapping, the file is read as the analyst says, garbled or not
+    assert decode_to_utf8(raw, "cp1252", "exports/x.csv")[1] == "cp1252"
+
+
 def test_utf8_evidence_counts_characters_and_broken_sequences():
     from pipeline.sources.csv_reader import _CHUNK, utf8_evidence
 
