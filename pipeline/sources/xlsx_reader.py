@@ -128,24 +128,91 @@ def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
 def formula_without_value(data: bytes, sheet_name: str) -> str | None:
     """The first cell (``B10``) of ``sheet_name`` that holds a formula and no saved value, or
     None; read as a stream of the sheet's XML, so a large sheet is never held whole."""
+    return scan_sheet(data, sheet_name)[0]
+
+
+# A merged range (``<mergeCell ref="C10:C12"/>``, after the sheet's cells): Excel shows its value,
+# held by the top-left cell alone, across every cell it covers.
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+
+MergedRange = tuple[int, int, int, int]  # first column, first row, last column, last row (from 1)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def scan_sheet(data: bytes, sheet_name: str) -> tuple[str | None, list[MergedRange]]:
+    """One stream over ``sheet_name``'s XML: the first cell holding a formula with no saved value
+    (``B10``, or None: :func:`formula_without_value`) and the sheet's merged ranges, sorted."""
+    unsaved: str | None = None
+    merged: set[MergedRange] = set()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, sheet_name)
             if part is None or part not in archive.namelist():
-                return None
+                return None, []
             carry = b""
             with archive.open(part) as sheet:
                 while chunk := sheet.read(_SCAN_CHUNK):
                     text = carry + chunk
-                    if b"<f" in text or b":f" in text:
+                    if unsaved is None and (b"<f" in text or b":f" in text):
                         for found in _FORMULA_NO_VALUE.finditer(text):
                             ref = _CELL_REF.search(found.group(1))
                             if ref and not _TEXT_RESULT.search(found.group(1)):
-                                return ref.group(1).decode("ascii")
+                                unsaved = ref.group(1).decode("ascii")
+                                break
+                    if b"mergeCell" in text:
+                        merged.update(
+                            (_column_number(c1), int(r1), _column_number(c2), int(r2))
+                            for c1, r1, c2, r2 in _MERGE_REF.findall(text)
+                        )
                     carry = text[-65536:]
     except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
-        return None  # the readers report a damaged workbook
-    return None
+        return None, []  # the readers report a damaged workbook
+    return unsaved, sorted(merged)
+
+
+def fill_merged(
+    frame: pl.DataFrame, merged: list[MergedRange], header_row: int, first_column: int
+) -> pl.DataFrame:
+    """``frame`` (a sheet's rows below ``header_row``, its first cell column ``first_column``,
+    0 = A) with each merged range below the header given its top-left cell's value in every
+    cell, as the sheet shows it. Both readers gave the value to the top-left cell alone: a
+    category merged over three complaints' rows left two of them with none (their service area
+    the default, 'housing'), a response date merged over two rows left one unanswered."""
+    below = [m for m in merged if m[1] > header_row]
+    if not below or frame.height == 0:
+        return frame
+    names = [c for c in frame.columns if c != "__row"]
+    first_row = header_row + 1
+    cells: dict[str, list[str | None]] = {}
+
+    def column(index: int) -> list[str | None] | None:
+        if not 0 <= index < len(names):
+            return None
+        name = names[index]
+        if name not in cells:
+            cells[name] = frame[name].to_list()
+        return cells[name]
+
+    for first_col, top, last_col, bottom in below:
+        source = column(first_col - 1 - first_column)
+        at = top - first_row
+        if source is None or at >= frame.height or source[at] is None:
+            continue
+        value = source[at]
+        for index in range(first_col - 1 - first_column, last_col - first_column):
+            target = column(index)
+            if target is not None:
+                for row in range(at, min(bottom - first_row + 1, frame.height)):
+                    target[row] = value
+    return frame.with_columns(
+        pl.Series(name, values, dtype=pl.String) for name, values in cells.items()
+    )
 
 
 def read_xlsx_text(
@@ -204,7 +271,7 @@ def read_xlsx_text(
             )
         )
     _header_names(top[header_row - 1], 0, shown, wanted)  # a mapped repeated name stops here
-    unsaved = formula_without_value(data, sheet_name)
+    unsaved, merged = scan_sheet(data, sheet_name)
     if unsaved is not None:
         raise IngestError(
             f"{shown}: cell {unsaved} (row {unsaved.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}) of "
@@ -219,18 +286,18 @@ def read_xlsx_text(
         batch, errors = sheet.to_arrow_with_errors()
         grid = _with_error_cells(pl.from_arrow(batch), errors.errors if errors else [])
     except Exception:  # noqa: BLE001 - anything calamine cannot read, openpyxl reads slowly
-        return _read_with_openpyxl(data, sheet_name, header_row)
+        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
     header_index = header_row - first_used_row
     expected = top[header_row - 1]
     if grid.height <= header_index:
-        return _read_with_openpyxl(data, sheet_name, header_row)
+        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
     cells = [None if c is None else str(c) for c in grid.row(header_index)]
     first_column = _leading_blanks(expected) - _leading_blanks(cells)
     if first_column < 0 or cells != expected[first_column : first_column + len(cells)]:
-        return _read_with_openpyxl(data, sheet_name, header_row)
+        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
     header = _header_names(cells, first_column)
     body = grid.slice(header_index + 1).rename(dict(zip(grid.columns, header, strict=True)))
-    return body.with_row_index("__row", offset=header_row + 1).select(
+    frame = body.with_row_index("__row", offset=header_row + 1).select(
         "__row",
         *(
             pl.col(name)
@@ -240,6 +307,7 @@ def read_xlsx_text(
             for name in header
         ),
     )
+    return fill_merged(frame, merged, header_row, first_column)
 
 
 def _read_with_openpyxl(source: Path | bytes, sheet_name: str, header_row: int) -> pl.DataFrame:
