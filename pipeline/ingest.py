@@ -176,14 +176,20 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
     """Files each mapping's globs match, sorted; a file matched by two mappings is an error."""
     seen: dict[Path, str] = {}
     out: dict[str, list[Path]] = {}
+    not_files: dict[Path, str] = {}
     for name, mapping in mappings.items():
         paths: set[Path] = set()
         for pattern in mapping.files:
-            paths.update(
-                Path(p)
-                for p in glob.glob(str(workspace / pattern), recursive=True)
-                if Path(p).is_file() and not is_lock_file(Path(p))
-            )
+            for p in glob.glob(str(workspace / pattern), recursive=True):
+                path = Path(p)
+                if is_lock_file(path):
+                    continue
+                if path.is_file():
+                    paths.add(path)
+                elif not (path.is_dir() and "**" in Path(pattern).name):
+                    not_files[path] = name  # ('**' matches folders on purpose)
+        if not_files:
+            _refuse_not_a_file(workspace, not_files)
         for path in paths:
             if path in seen:
                 shown = path.relative_to(workspace).as_posix()
@@ -205,6 +211,29 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
             "data-quality report, quarantine.csv and the manifest, so rename the file"
         )
     return out
+
+
+def _refuse_not_a_file(workspace: Path, not_files: dict[Path, str]) -> None:
+    """Stop the run on a path a mapping's ``files`` matches that is not a file it can read: a
+    folder named like an export (one unzipped into a folder of its name), a link to a file that
+    is gone, a named pipe. Left out, its rows were missing from a run that said ok."""
+    path = min(not_files)
+    shown = path.relative_to(workspace).as_posix()
+    if personal_file_names(workspace, [path]):
+        shown = (
+            f"{path.parent.relative_to(workspace).as_posix()}/(a path whose name looks like a "
+            "person's name or contact details)"
+        )
+    if path.is_symlink() and not path.exists():
+        what = "is a link to a file that is not there (moved or deleted)"
+    elif path.is_dir():
+        what = "is a folder, not a file"
+    else:
+        what = "is not a file that can be read (a named pipe or a device)"
+    raise IngestError(
+        f"{shown}: {what}, but {not_files[path]}'s files pattern matches it, so its rows would "
+        "be left out; put the export itself there, or move it away"
+    )
 
 
 # A file name's words are often joined by '_', '-' or '.': the screen reads them as spaces too

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -276,3 +277,25 @@ def test_an_excel_lock_file_beside_an_open_workbook_is_not_read(tmp_path):
     summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     assert [f.source_file for f in summary.files] == ["exports/homemaster_2024.xlsx"]
     assert summary.unread_files == []
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "broken-link"])
+def test_a_matched_path_that_is_not_a_file_stops_the_run(tmp_path, kind):
+    """A folder named like an export (an export unzipped into a folder of its name), a named
+    pipe, or a link to a file that is gone, matched by the mapping's files pattern, was left
+    out without a word: the year's complaints were missing from a run that said ok."""
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / "complaints_2025.csv"
+    if kind == "folder":
+        path.mkdir()
+        (path / "complaints_2025.csv").write_bytes(ws.wide_csv_bytes("cp1252"))
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(tmp_path / "moved_away.csv")
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith("exports/complaints_2025.csv: is ")
+    assert "not a file" in message or "link" in message
+    assert str(tmp_path) not in message
