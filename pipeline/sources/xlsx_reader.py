@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import fastexcel
@@ -128,14 +129,33 @@ def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
 def formula_without_value(data: bytes, sheet_name: str) -> str | None:
     """The first cell (``B10``) of ``sheet_name`` that holds a formula and no saved value, or
     None; read as a stream of the sheet's XML, so a large sheet is never held whole."""
-    return scan_sheet(data, sheet_name)[0]
+    return scan_sheet(data, sheet_name).unsaved
 
 
 # A merged range (``<mergeCell ref="C10:C12"/>``, after the sheet's cells): Excel shows its value,
 # held by the top-left cell alone, across every cell it covers.
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+# A cell's value: a number, a shared or formula string (<v>) or an inline string (<is>)
+_VALUE_TAGS = (b"<v>", b"<is>")
 
 MergedRange = tuple[int, int, int, int]  # first column, first row, last column, last row (from 1)
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """What one stream over a sheet's XML found (:func:`scan_sheet`)."""
+
+    unsaved: str | None = None  # the first cell with a formula and no saved value
+    merged: tuple[MergedRange, ...] = ()  # merged ranges, sorted
+    values: int = 0  # cells holding a value
+    last_value_cell: str | None = None  # the last of them in the sheet ('AV1048576')
+
+    @property
+    def last_value_row(self) -> int:
+        return int(self.last_value_cell.lstrip(_LETTERS)) if self.last_value_cell else 0
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _column_number(letters: bytes) -> int:
@@ -145,16 +165,19 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def scan_sheet(data: bytes, sheet_name: str) -> tuple[str | None, list[MergedRange]]:
+def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
     """One stream over ``sheet_name``'s XML: the first cell holding a formula with no saved value
-    (``B10``, or None: :func:`formula_without_value`) and the sheet's merged ranges, sorted."""
+    (``B10``: :func:`formula_without_value`), the sheet's merged ranges, and how many cells hold
+    a value and which is the last (:func:`refuse_sparse_sheet`)."""
     unsaved: str | None = None
     merged: set[MergedRange] = set()
+    values = 0
+    last: str | None = None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, sheet_name)
             if part is None or part not in archive.namelist():
-                return None, []
+                return SheetScan()
             carry = b""
             with archive.open(part) as sheet:
                 while chunk := sheet.read(_SCAN_CHUNK):
@@ -170,14 +193,40 @@ def scan_sheet(data: bytes, sheet_name: str) -> tuple[str | None, list[MergedRan
                             (_column_number(c1), int(r1), _column_number(c2), int(r2))
                             for c1, r1, c2, r2 in _MERGE_REF.findall(text)
                         )
+                    # the carry was counted with the chunk before
+                    values += sum(text.count(tag) - carry.count(tag) for tag in _VALUE_TAGS)
+                    at = max(text.rfind(tag) for tag in _VALUE_TAGS)
+                    if at >= len(carry) - 8:
+                        cell = _CELL_REF.search(text, max(text.rfind(b"<c ", 0, at), 0), at)
+                        last = cell.group(1).decode("ascii") if cell else last
                     carry = text[-65536:]
     except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
-        return None, []  # the readers report a damaged workbook
-    return unsaved, sorted(merged)
+        return SheetScan()  # the readers report a damaged workbook
+    return SheetScan(unsaved, tuple(sorted(merged)), values, last)
+
+
+# A sheet whose last value lies beyond this row, with fewer cells holding a value than a tenth of
+# its rows, is mostly empty rows (one stray cell far below the data): both readers would build
+# the grid down to that cell (a space at AV1048576 in a 9 KB workbook: 3.5 GB and 9 s).
+SPARSE_MIN_ROWS = 100_000
+SPARSE_FACTOR = 10
+
+
+def refuse_sparse_sheet(scan: SheetScan, shown: str, sheet: str) -> None:
+    """Stop, naming the cell, a sheet whose used range runs far below its data."""
+    last = scan.last_value_row
+    if last <= SPARSE_MIN_ROWS or scan.values * SPARSE_FACTOR >= last:
+        return
+    raise IngestError(
+        f"{shown}: cell {scan.last_value_cell} of {sheet} holds a value (perhaps a space) far "
+        f"below the data: the sheet runs to row {last:,} but only {scan.values:,} cells in it "
+        "hold anything, and reading it would build all those empty rows; delete the rows below "
+        "the data in Excel, save the workbook and run again"
+    )
 
 
 def fill_merged(
-    frame: pl.DataFrame, merged: list[MergedRange], header_row: int, first_column: int
+    frame: pl.DataFrame, merged: Sequence[MergedRange], header_row: int, first_column: int
 ) -> pl.DataFrame:
     """``frame`` (a sheet's rows below ``header_row``, its first cell column ``first_column``,
     0 = A) with each merged range below the header given its top-left cell's value in every
@@ -271,7 +320,8 @@ def read_xlsx_text(
             )
         )
     _header_names(top[header_row - 1], 0, shown, wanted)  # a mapped repeated name stops here
-    unsaved, merged = scan_sheet(data, sheet_name)
+    scan = scan_sheet(data, sheet_name)
+    unsaved, merged = scan.unsaved, scan.merged
     if unsaved is not None:
         raise IngestError(
             f"{shown}: cell {unsaved} (row {unsaved.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}) of "
@@ -280,6 +330,8 @@ def read_xlsx_text(
             "saved in Excel), so its rows cannot all be read or counted: open the workbook in "
             "Excel, save it, and run again"
         )
+    named = "the sheet read" if looks_personal([sheet_name]) else repr(sheet_name)
+    refuse_sparse_sheet(scan, shown, named)
     first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
     try:
         sheet = fastexcel.read_excel(data).load_sheet(sheet_name, header_row=None, dtypes="string")

@@ -294,7 +294,37 @@ def test_merged_cells_in_data_rows_read_as_the_sheet_shows_them(tmp_path: Path) 
         (6, "C4", "Repairs", None, "Open", "Open"),
     ]
     # the slow path (a header calamine reads differently: its columns start at A, not B) too
-    merged = scan_sheet(path.read_bytes(), "Complaints")[1]
-    assert merged == [(2, 1, 6, 1), (3, 3, 3, 5), (4, 3, 4, 4), (5, 6, 6, 6)]
+    merged = scan_sheet(path.read_bytes(), "Complaints").merged
+    assert merged == ((2, 1, 6, 1), (3, 3, 3, 5), (4, 3, 4, 4), (5, 6, 6, 6))
     slow = fill_merged(_read_with_openpyxl(path.read_bytes(), "Complaints", 2), merged, 2, 0)
     assert slow.select("__row", "Ref", "Category", "Responded", "Outcome", "Note").rows() == rows
+
+
+def test_a_stray_cell_far_below_the_data_is_refused_before_the_grid_is_built(
+    tmp_path: Path,
+) -> None:
+    # One space typed in a cell far below a small report (a 9 KB workbook) made the reader build
+    # the whole grid down to it: a space at AV1048576 took 3.5 GB of memory and 9 s. The cell is
+    # named, and the rows below the data are to be deleted; the file is not read.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged", *(f"Col {n}" for n in range(3, 21))])
+    for n in range(40):
+        sheet.append([f"C{n}", dt.date(2024, 5, 1)])
+    sheet["T300000"] = " "
+    path = tmp_path / "stray.xlsx"
+    workbook.save(path)
+    with pytest.raises(IngestError) as caught:
+        read_xlsx_text(path, sheet="Complaints", header_row=1, shown="exports/stray.xlsx")
+    message = str(caught.value)
+    assert message.startswith("exports/stray.xlsx: cell T300000 ")
+    assert (
+        "runs to row 300,000 but only 101 cells" in message and "delete the rows below" in message
+    )
+    assert scan_sheet(path.read_bytes(), "Complaints").last_value_cell == "T300000"
+    # the same report without the stray cell is read as it is
+    del sheet["T300000"]
+    workbook.save(path)
+    frame = read_xlsx_text(path, sheet="Complaints", header_row=1, shown="exports/stray.xlsx")
+    assert frame.height == 40
