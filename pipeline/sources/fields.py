@@ -314,8 +314,22 @@ SCREENED_COLUMNS = "__screened"
 MAX_TEXT_CHARS = 255
 
 
+# Excel's error values (a formula it could not work out, saved as text: a failed lookup is
+# '#N/A'). In a free-text field such a value is no scheme or category: it was loaded as one, with
+# its own breakdown rows and scheme report, and the complaints left their real scheme.
+EXCEL_ERROR = (
+    r"^#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|ERROR!?|GETTING_DATA|SPILL!|CALC!|FIELD!"
+    r"|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|PYTHON!)$"
+)
+
+
 def _too_long_sql(x: str) -> str:
-    return f"length({x}) > {MAX_TEXT_CHARS}"
+    """SQL true when a free-text cell is no label: longer than :data:`MAX_TEXT_CHARS`, or an
+    Excel error value (:data:`EXCEL_ERROR`; the cheap test for '#' first)."""
+    return (
+        f"(length({x}) > {MAX_TEXT_CHARS} or (starts_with({x}, '#') and "
+        f"regexp_matches({x}, {lit(EXCEL_ERROR)})))"
+    )
 
 
 def screen_flags_sql(frame: str, sources: list[str]) -> str:
