@@ -36,6 +36,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.contact_details import OwnContact, withheld_problem, withhold
 from pipeline.periods import ReportingYear
 from pipeline.self_assessment.model import ANNUAL_FOLDER, year_folder
 from pipeline.utils.yaml_text import safe_load
@@ -46,96 +47,19 @@ OTHER_REPORTS = "other_reports.yaml"
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
-# --- a resident's contact details in text people wrote -------------------------------------------
-# The board's response and the commentary are printed in every version of the annual report, the
-# published one included. A resident's email address, phone number or National Insurance number
-# pasted into them (a complaint quoted in full) is withheld wherever it is printed, and the
-# data-quality report names the file and line, never the value. Kept: the landlord's own
-# complaints contact (landlord.yaml complaints_contact, its email's domain too), organisations'
-# non-geographic numbers (03.., 08..: the Ombudsman's 0300 111 3000) and public bodies' email.
-WITHHELD = "[contact details withheld]"
-_DASHES = "\u2010-\u2015\u2212"
-_GAP = rf"[ .(){_DASHES}-]{{0,2}}"
-_CONTACT = re.compile(
-    r"(?P<email>(?<![\w.%+-])[A-Za-z0-9._%+-]+@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-    r"\.[A-Za-z]{2,}))"
-    r"|(?P<ni>\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b)"
-    rf"|(?P<phone>(?<![0-9])(?:(?:\+|00) ?44\)?[ .{_DASHES}-]?(?:\(0\)[ .{_DASHES}-]?)?[1-9]"
-    rf"(?:{_GAP}[0-9]){{8,9}}|\(?0\)?[1-9][0-9](?:{_GAP}[0-9]){{7,8}})(?![0-9]))"
-)
-PUBLIC_EMAIL_DOMAINS = (
-    "gov.uk",
-    "housing-ombudsman.org.uk",
-    "spso.org.uk",
-    "lgo.org.uk",
-    "energyombudsman.org",
-    "ombudsman-services.org",
-)
-
-
-def _national(phone: str) -> str:
-    """A UK phone number's digits as dialled in the UK: '+44 (0)116 496 0123' -> 01164960123."""
-    digits = re.sub(r"[^0-9]", "", phone)
-    if phone.lstrip().startswith(("+", "00")):
-        digits = "0" + digits.removeprefix("00").removeprefix("44").lstrip("0")
-    return digits
-
-
-@dataclass(frozen=True)
-class OwnContact:
-    """The landlord's own contact details (landlord.yaml ``complaints_contact``), which text
-    people wrote may print."""
-
-    phones: frozenset[str] = frozenset()
-    domains: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, workspace: Path) -> OwnContact:
-        try:
-            raw = safe_load((workspace / "landlord.yaml").read_text(encoding="utf-8-sig"))
-            contact = (raw or {}).get("complaints_contact") or {}
-            phone, email = str(contact.get("phone") or ""), str(contact.get("email") or "")
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
-            return cls()  # landlord.yaml's own problems are reported where it is loaded
-        domain = email.rpartition("@")[2].strip().lower()
-        return cls(
-            frozenset({_national(phone)} if phone else ()), frozenset({domain} if domain else ())
-        )
-
-    def allows(self, found: re.Match) -> bool:
-        if found.group("email"):
-            domain = found.group("domain").lower()
-            return any(
-                domain == d or domain.endswith("." + d)
-                for d in (*self.domains, *PUBLIC_EMAIL_DOMAINS)
-            )
-        if found.group("phone"):
-            number = _national(found.group("phone"))
-            return number in self.phones or number.startswith(("03", "08"))
-        return False  # a National Insurance number is never an organisation's
-
 
 def withhold_contact_details(
     body: str, rel: str, first_line: int, own: OwnContact
 ) -> tuple[str, list[str]]:
-    """``body`` with a resident's contact details replaced by :data:`WITHHELD`, and one problem
-    per line that had any (``rel``: the file, ``first_line``: the body's first line in it)."""
+    """``body`` with a resident's contact details withheld (:func:`pipeline.contact_details.
+    withhold`), and one problem per line that had any (``rel``: the file, ``first_line``: the
+    body's first line in it)."""
     lines = body.split("\n")
     problems = []
     for index, line in enumerate(lines):
-        found = [m for m in _CONTACT.finditer(line) if not own.allows(m)]
-        if not found:
-            continue
-        for match in reversed(found):
-            line = line[: match.start()] + WITHHELD + line[match.end() :]
-        lines[index] = line
-        problems.append(
-            f"{rel}: line {first_line + index}: {len(found)} contact "
-            f"{'detail' if len(found) == 1 else 'details'} (an email address, a phone number or "
-            "a National Insurance number, not the landlord's own) withheld from every version "
-            "of the report; remove them from the file, or if one is the landlord's own, give "
-            "it in landlord.yaml complaints_contact"
-        )
+        lines[index], count = withhold(line, own)
+        if count:
+            problems.append(withheld_problem(f"{rel}: line {first_line + index}", count))
     return "\n".join(lines), problems
 
 

@@ -152,6 +152,49 @@ def test_a_residents_contact_details_in_the_board_response_or_narrative_are_with
     assert not any(p in " ".join(problems) for p in ("jean", "07700", "JT 12"))
 
 
+def test_a_residents_contact_details_in_the_self_assessment_are_withheld(tmp_path):
+    """self_assessment.html/.pdf/.xlsx and the annual report's appendix print every provision's
+    evidence, commentary and actions: a resident's contact details typed there were printed."""
+    write(
+        tmp_path / "landlord.yaml", "complaints_contact:\n  email: complaints@hollybank.example\n"
+    )
+    doc = answers(
+        **{
+            "1.2": {"evidence": ["Letter to jean.hall@example.org", "Policy v5"]},
+            "5.1": {
+                "commentary": "See the case of NI JT 12 34 56 C; write to complaints@hollybank.example."
+            },
+            "3.1": {
+                "comply": False,
+                "commentary": "Not yet.",
+                "actions": [
+                    {
+                        "what": "Call 07700 900123 back",
+                        "owner": "Complaints manager",
+                        "due": "2025-06-30",
+                    }
+                ],
+            },
+        }
+    )
+    doc["reporting_year"] = "2024-25"
+    write(tmp_path / "annual_report/2024-25/self_assessment.yaml", yaml.safe_dump(doc))
+    assessment = load_year_assessment(tmp_path, "2024-25")
+    printed = yaml.safe_dump(assessment.model_dump(mode="json"))
+    for planted in ("jean.hall@example.org", "JT 12 34 56 C", "07700 900123"):
+        assert planted not in printed
+    assert assessment.answer("1.2").evidence == [
+        "Letter to [contact details withheld]",
+        "Policy v5",
+    ]
+    assert "complaints@hollybank.example" in assessment.answer("5.1").commentary
+    assert [w.split(": 1 contact detail ")[0] for w in assessment.withheld] == [
+        "annual_report/2024-25/self_assessment.yaml: provision 1.2, field 'evidence'",
+        "annual_report/2024-25/self_assessment.yaml: provision 3.1, field 'actions'",
+        "annual_report/2024-25/self_assessment.yaml: provision 5.1, field 'commentary'",
+    ]
+
+
 def test_board_response_without_date_or_role_is_not_shown_and_says_why(tmp_path):
     write(tmp_path / "annual_report/2024-25/board_response.md", "We accept the report.\n")
     write(tmp_path / "annual_report/2025-26/board_response.md", "---\ndate: soon\n---\nText\n")
