@@ -187,7 +187,9 @@ def _read_board(
     return BoardResponse(key, body, parsed, rel, carried_from=parsed.carried_from), withheld
 
 
-def _read_other_reports(folder: Path, rel: str) -> tuple[list[OtherReport], list[str]]:
+def _read_other_reports(
+    folder: Path, rel: str, own: OwnContact | None = None
+) -> tuple[list[OtherReport], list[str]]:
     path = folder / OTHER_REPORTS
     if not path.is_file():
         return [], []
@@ -203,9 +205,16 @@ def _read_other_reports(folder: Path, rel: str) -> tuple[list[OtherReport], list
     reports, problems = [], []
     for index, entry in enumerate(entries, start=1):
         try:
-            reports.append(OtherReport.model_validate(entry))
+            report = OtherReport.model_validate(entry)
         except ValidationError as exc:
             problems += [f"{rel}: report {index}, {_problem_text(e)}" for e in exc.errors()]
+            continue
+        update = {}
+        for name in ("title", "by", "summary"):
+            update[name], count = withhold(getattr(report, name), own or OwnContact())
+            if count:
+                problems.append(withheld_problem(f"{rel}: report {index}, field '{name}'", count))
+        reports.append(report.model_copy(update=update))
     return reports, problems
 
 
@@ -234,7 +243,7 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
             ]
         except ValueError as exc:
             inputs.problems.append(f"{base}/{NARRATIVE}: front matter invalid ({exc})")
-    inputs.other_reports, problems = _read_other_reports(folder, f"{base}/{OTHER_REPORTS}")
+    inputs.other_reports, problems = _read_other_reports(folder, f"{base}/{OTHER_REPORTS}", own)
     inputs.problems += problems
     return inputs
 

@@ -195,6 +195,28 @@ def test_a_residents_contact_details_in_the_self_assessment_are_withheld(tmp_pat
     ]
 
 
+def test_a_residents_contact_details_in_other_reports_are_withheld(tmp_path):
+    write(
+        tmp_path / "annual_report/2024-25/other_reports.yaml",
+        yaml.safe_dump(
+            [
+                {
+                    "title": "Panel review",
+                    "by": "Resident Complaints Panel",
+                    "summary": "Chaired by a resident (jean.hall@example.org, 07700 900123)",
+                }
+            ]
+        ),
+    )
+    loaded = load_years(tmp_path)["2024-25"]
+    assert loaded.other_reports[0].summary == (
+        "Chaired by a resident ([contact details withheld], [contact details withheld])"
+    )
+    assert [p.split(": 2 contact details ")[0] for p in loaded.problems] == [
+        "annual_report/2024-25/other_reports.yaml: report 1, field 'summary'"
+    ]
+
+
 def test_board_response_without_date_or_role_is_not_shown_and_says_why(tmp_path):
     write(tmp_path / "annual_report/2024-25/board_response.md", "We accept the report.\n")
     write(tmp_path / "annual_report/2025-26/board_response.md", "---\ndate: soon\n---\nText\n")
