@@ -299,3 +299,39 @@ def test_a_matched_path_that_is_not_a_file_stops_the_run(tmp_path, kind):
     assert message.startswith("exports/complaints_2025.csv: is ")
     assert "not a file" in message or "link" in message
     assert str(tmp_path) not in message
+
+
+def _with_responses(root, responses):
+    """The wide export with one complaint a day in May 2024 (day-first, as the mapping reads),
+    its stage 1 response date as written in ``responses``."""
+    header = ws.wide_csv_bytes("utf-8").decode("utf-8").split("\r\n")[0].split(",")
+    rows = []
+    for n, response in enumerate(responses, 1):
+        row = dict.fromkeys(header, "")
+        row.update({"Case Ref": f"C{n:03}", "Date Received": f"{n % 28 + 1:02}/05/2024"})
+        row.update({"Tenure": "General Needs", "Anonymous?": "N", "Stage 1 Outcome": "Upheld"})
+        row["Stage 1 Response Date"] = response
+        rows.append(",".join(row[h] for h in header))
+    data = "\r\n".join([",".join(header), *rows, ""]).encode()
+    (root / "exports" / "complaints_2024.csv").write_bytes(data)
+
+
+def test_a_column_of_month_first_dates_stops_the_run_naming_it(tmp_path):
+    """An export writing one date column month first ('05/14/2024') under a day-first mapping:
+    the dates after the 12th were quarantined, and those up to the 12th loaded with day and month
+    swapped (a response on 5 March read as 3 May), without a word when under the stop share."""
+    root = ws.wide_workspace(tmp_path)
+    _with_responses(root, [f"05/{day:02}/2024" for day in range(2, 29)])
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(
+        "exports/complaints_2024.csv: column 'Stage 1 Response Date' writes its dates month first"
+    )
+    assert "row 13" in message and "%m/%d/%Y" in message
+    # a day-first column with a few month-first typos is not one: those rows are quarantined
+    root = ws.wide_workspace(tmp_path / "typos")
+    typos = [f"05/{day}/2024" for day in range(13, 19)]
+    _with_responses(root, [*typos, *(f"{day}/05/2024" for day in range(20, 29))])
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert summary.reconciles and summary.rows_loaded > 0
