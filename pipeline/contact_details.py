@@ -65,8 +65,10 @@ class OwnContact:
             raw = safe_load((workspace / "landlord.yaml").read_text(encoding="utf-8-sig"))
             contact = (raw or {}).get("complaints_contact") or {}
             phone, email = str(contact.get("phone") or ""), str(contact.get("email") or "")
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
-            return cls()  # landlord.yaml's own problems are reported where it is loaded
+        except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
+            # landlord.yaml's own problems (an impossible date is a ValueError) are reported
+            # where it is loaded
+            return cls()
         domain = email.rpartition("@")[2].strip().lower()
         return cls(
             frozenset({_national(phone)} if phone else ()), frozenset({domain} if domain else ())
