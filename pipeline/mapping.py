@@ -9,6 +9,7 @@ implicit default must have a source.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -149,6 +150,22 @@ class Mapping(_Strict):
                 for k, v in stages.items()
             }
         return stages
+
+    @field_validator("files")
+    @classmethod
+    def _inside_the_workspace(cls, files: list[str]) -> list[str]:
+        """Each pattern names files inside the workspace: an absolute path or one climbing out
+        with '..' read another landlord's exports (or any file the process could open) into
+        this landlord's warehouse and reports. A folder inside the workspace may still be a
+        link to where exports are delivered."""
+        for pattern in files:
+            parts = pattern.replace("\\", "/").split("/")
+            if pattern.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", pattern) or ".." in parts:
+                raise ValueError(
+                    f"'{pattern}' reaches outside the workspace; the files a mapping reads are "
+                    "named from the workspace folder down (exports/..., surveys/...)"
+                )
+        return files
 
     @field_validator("date_formats")
     @classmethod
