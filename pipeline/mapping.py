@@ -45,6 +45,16 @@ def _codes_as_text(value: Any) -> Any:
     return value
 
 
+def _folded_name(name: str | None) -> str | None:
+    """A column name with hidden characters folded (no-break and zero-width spaces read as a
+    space, direction marks dropped), as header names are read (pipeline.sources.errors)."""
+    if name is None:
+        return None
+    from pipeline.sources.fields import normalised_text
+
+    return (normalised_text(name.strip()) or "").strip() or name
+
+
 class FieldSpec(_Strict):
     """Where one canonical field comes from: a source column (optionally coded) or a constant."""
 
@@ -60,6 +70,7 @@ class FieldSpec(_Strict):
     )
 
     _normalise_codes = field_validator("codes", mode="before")(_codes_as_text)
+    _fold_column = field_validator("column")(lambda v: _folded_name(v))
 
     @model_validator(mode="before")
     @classmethod
@@ -83,6 +94,8 @@ class Footer(_Strict):
     column: str
     pattern: str
 
+    _fold_column = field_validator("column")(lambda v: _folded_name(v))
+
 
 class RouteTarget(_Strict):
     """Where rows with one route value go, with constants (``set``) and extra field sources."""
@@ -99,6 +112,7 @@ class Route(_Strict):
     values: dict[str, Target | RouteTarget]
 
     _normalise_values = field_validator("values", mode="before")(_codes_as_text)
+    _fold_column = field_validator("column")(lambda v: _folded_name(v))
 
     def targets(self) -> dict[str, RouteTarget]:
         """Every listed value as a :class:`RouteTarget` (a bare table name becomes one)."""

@@ -335,3 +335,33 @@ def test_a_column_of_month_first_dates_stops_the_run_naming_it(tmp_path):
     _with_responses(root, [*typos, *(f"{day}/05/2024" for day in range(20, 29))])
     summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     assert summary.reconciles and summary.rows_loaded > 0
+
+
+@pytest.mark.parametrize(
+    ("in_header", "in_mapping"),
+    [
+        ("Case\u00a0Ref", "Case Ref"),  # a no-break space, drawn as a space
+        ("Case\u200bRef", "Case Ref"),  # a zero-width space between the words
+        ("\u200eCase Ref\u200f", "Case Ref"),  # direction marks around the name
+        ("Case Ref", "Case\u00a0Ref"),  # the mapping copied from a web page
+    ],
+    ids=["nbsp", "zwsp", "direction-marks", "nbsp-in-mapping"],
+)
+def test_a_header_name_with_hidden_characters_matches_the_mapping(tmp_path, in_header, in_mapping):
+    """A header cell drawn 'Case Ref' but holding a no-break or zero-width space was 'not in the
+    header' ('Case\\xa0Ref' looks like 'Case Ref'): the export could not be read without editing
+    it. Header names and mapped names are read with hidden characters folded, as cells are."""
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / "complaints_2024.csv"
+    path.write_bytes(_header_renamed(path.read_bytes(), in_header))
+    mapping = root / "mappings" / "complaints.yaml"
+    mapping.write_text(
+        mapping.read_text().replace('"Case Ref"', f'"{in_mapping}"'), encoding="utf-8"
+    )
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert summary.reconciles and summary.rows_loaded > 0
+
+
+def _header_renamed(data: bytes, name: str) -> bytes:
+    text = data.decode("cp1252")
+    return text.replace("Case Ref", name, 1).encode("utf-8")
