@@ -36,6 +36,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.contact_details import OwnContact, withheld_problem, withhold
 from pipeline.periods import ReportingYear
 from pipeline.self_assessment.model import ANNUAL_FOLDER, year_folder
 from pipeline.utils.yaml_text import safe_load
@@ -45,6 +46,26 @@ NARRATIVE = "narrative.md"
 OTHER_REPORTS = "other_reports.yaml"
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def withhold_contact_details(
+    body: str, rel: str, first_line: int, own: OwnContact
+) -> tuple[str, list[str]]:
+    """``body`` with a resident's contact details withheld (:func:`pipeline.contact_details.
+    withhold`), and one problem per line that had any (``rel``: the file, ``first_line``: the
+    body's first line in it)."""
+    lines = body.split("\n")
+    problems = []
+    for index, line in enumerate(lines):
+        lines[index], count = withhold(line, own)
+        if count:
+            problems.append(withheld_problem(f"{rel}: line {first_line + index}", count))
+    return "\n".join(lines), problems
+
+
+def _first_line(text: str, body: str) -> int:
+    """The line of ``text`` (a file) on which its ``body`` (after the front matter) starts."""
+    return text[: len(text) - len(body)].count("\n") + 1
 
 
 class _Strict(BaseModel):
@@ -138,14 +159,20 @@ def _problem_text(error: dict) -> str:
     return f"'{where}': {error['msg'].removeprefix('Value error, ')}"
 
 
-def _read_board(folder: Path, key: str, rel: str) -> tuple[BoardResponse | None, list[str]]:
+def _read_board(
+    folder: Path, key: str, rel: str, own: OwnContact | None = None
+) -> tuple[BoardResponse | None, list[str]]:
     path = folder / BOARD_RESPONSE
     if not path.is_file():
         return None, []
     try:
-        meta, body = split_front_matter(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        meta, body = split_front_matter(text)
     except ValueError as exc:
         return None, [f"{rel}: {exc}"]
+    body, withheld = withhold_contact_details(
+        body, rel, _first_line(text, body), own or OwnContact()
+    )
     if meta is None:
         return None, [
             f"{rel}: has no front matter naming the date and the role of whoever gave the "
@@ -157,10 +184,12 @@ def _read_board(folder: Path, key: str, rel: str) -> tuple[BoardResponse | None,
         return None, [f"{rel}: front matter {_problem_text(e)}" for e in exc.errors()]
     if parsed.carried_from is None and not body.strip():
         return None, [f"{rel}: the response is empty"]
-    return BoardResponse(key, body, parsed, rel, carried_from=parsed.carried_from), []
+    return BoardResponse(key, body, parsed, rel, carried_from=parsed.carried_from), withheld
 
 
-def _read_other_reports(folder: Path, rel: str) -> tuple[list[OtherReport], list[str]]:
+def _read_other_reports(
+    folder: Path, rel: str, own: OwnContact | None = None
+) -> tuple[list[OtherReport], list[str]]:
     path = folder / OTHER_REPORTS
     if not path.is_file():
         return [], []
@@ -176,9 +205,16 @@ def _read_other_reports(folder: Path, rel: str) -> tuple[list[OtherReport], list
     reports, problems = [], []
     for index, entry in enumerate(entries, start=1):
         try:
-            reports.append(OtherReport.model_validate(entry))
+            report = OtherReport.model_validate(entry)
         except ValidationError as exc:
             problems += [f"{rel}: report {index}, {_problem_text(e)}" for e in exc.errors()]
+            continue
+        update = {}
+        for name in ("title", "by", "summary"):
+            update[name], count = withhold(getattr(report, name), own or OwnContact())
+            if count:
+                problems.append(withheld_problem(f"{rel}: report {index}, field '{name}'", count))
+        reports.append(report.model_copy(update=update))
     return reports, problems
 
 
@@ -186,13 +222,19 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
     folder = year_folder(workspace, key)
     base = f"{ANNUAL_FOLDER}/{key}"
     inputs = YearInputs(key, folder)
-    inputs.board, problems = _read_board(folder, key, f"{base}/{BOARD_RESPONSE}")
+    own = OwnContact.of(workspace)
+    inputs.board, problems = _read_board(folder, key, f"{base}/{BOARD_RESPONSE}", own)
     inputs.problems += problems
     narrative = folder / NARRATIVE
     if narrative.is_file():
         try:
-            meta, body = split_front_matter(narrative.read_text(encoding="utf-8-sig"))
+            text = narrative.read_text(encoding="utf-8-sig")
+            meta, body = split_front_matter(text)
             inputs.narrative_by = NarrativeMeta.model_validate(meta or {}).written_by
+            body, withheld = withhold_contact_details(
+                body, f"{base}/{NARRATIVE}", _first_line(text, body), own
+            )
+            inputs.problems += withheld
             inputs.narrative = body if body.strip() else None
         except ValidationError as exc:
             # Never str(exc): pydantic's text quotes the value (a name typed under a misspelt key).
@@ -201,7 +243,7 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
             ]
         except ValueError as exc:
             inputs.problems.append(f"{base}/{NARRATIVE}: front matter invalid ({exc})")
-    inputs.other_reports, problems = _read_other_reports(folder, f"{base}/{OTHER_REPORTS}")
+    inputs.other_reports, problems = _read_other_reports(folder, f"{base}/{OTHER_REPORTS}", own)
     inputs.problems += problems
     return inputs
 

@@ -176,14 +176,20 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
     """Files each mapping's globs match, sorted; a file matched by two mappings is an error."""
     seen: dict[Path, str] = {}
     out: dict[str, list[Path]] = {}
+    not_files: dict[Path, str] = {}
     for name, mapping in mappings.items():
         paths: set[Path] = set()
         for pattern in mapping.files:
-            paths.update(
-                Path(p)
-                for p in glob.glob(str(workspace / pattern), recursive=True)
-                if Path(p).is_file() and not is_lock_file(Path(p))
-            )
+            for p in glob.glob(str(workspace / pattern), recursive=True):
+                path = Path(p)
+                if is_lock_file(path):
+                    continue
+                if path.is_file():
+                    paths.add(path)
+                elif not (path.is_dir() and "**" in Path(pattern).name):
+                    not_files[path] = name  # ('**' matches folders on purpose)
+        if not_files:
+            _refuse_not_a_file(workspace, not_files)
         for path in paths:
             if path in seen:
                 shown = path.relative_to(workspace).as_posix()
@@ -205,6 +211,29 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
             "data-quality report, quarantine.csv and the manifest, so rename the file"
         )
     return out
+
+
+def _refuse_not_a_file(workspace: Path, not_files: dict[Path, str]) -> None:
+    """Stop the run on a path a mapping's ``files`` matches that is not a file it can read: a
+    folder named like an export (one unzipped into a folder of its name), a link to a file that
+    is gone, a named pipe. Left out, its rows were missing from a run that said ok."""
+    path = min(not_files)
+    shown = path.relative_to(workspace).as_posix()
+    if personal_file_names(workspace, [path]):
+        shown = (
+            f"{path.parent.relative_to(workspace).as_posix()}/(a path whose name looks like a "
+            "person's name or contact details)"
+        )
+    if path.is_symlink() and not path.exists():
+        what = "is a link to a file that is not there (moved or deleted)"
+    elif path.is_dir():
+        what = "is a folder, not a file"
+    else:
+        what = "is not a file that can be read (a named pipe or a device)"
+    raise IngestError(
+        f"{shown}: {what}, but {not_files[path]}'s files pattern matches it, so its rows would "
+        "be left out; put the export itself there, or move it away"
+    )
 
 
 # A file name's words are often joined by '_', '-' or '.': the screen reads them as spaces too
@@ -541,6 +570,7 @@ def _stage_mapping(
             )
         _insert_issues(con, issues)
         _count_label_other(con, planned)
+        _refuse_month_first_dates(con, planned)
     finally:
         con.unregister("_frame")
         con.execute("drop table if exists _screen")
@@ -596,6 +626,81 @@ def _count_label_other(con: duckdb.DuckDBPyConnection, planned: _Planned) -> Non
     ]
     if found:
         con.executemany("insert into _label_other values (?, ?, ?, ?, ?)", found)
+
+
+# A numeric date's first two parts ('05/14/2024' -> 5, 14), whatever the separator.
+_DATE_PARTS = r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b"
+# Fewer dates than this that can only be month first never stop a file (a few typos)
+MONTH_FIRST_MIN = 5
+
+
+def _refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
+    """Stop a file one of whose date columns writes dates month first ('05/14/2024') under a
+    mapping that reads them day first: at least :data:`MONTH_FIRST_MIN` of its dates have more
+    than 12 in the second place and none has more than 12 in the first.
+
+    Such a column's dates after the 12th of a month are quarantined and those up to the 12th
+    load with day and month swapped (5 March read as 3 May) without a word while the file's
+    quarantined share stays under ``stop_quarantine_pct``.
+    """
+    formats = planned.mapping.date_formats
+    day_first = [f for f in formats if "%d" in f and "%m" in f and f.index("%d") < f.index("%m")]
+    if not day_first or any(
+        "%m" in f and f.index("%m") < f.index("%d") for f in formats if "%d" in f
+    ):
+        return
+    names = {
+        plan.source_name: plan.source
+        for record in planned.records
+        for plan in record.fields.values()
+        if plan.source is not None and plan.column.kind == "date"
+    }
+    if not names:
+        return
+    # Only a column with that many dates the mapping could not read is looked at (a clean file
+    # costs one aggregate over its issues, not a scan of its cells).
+    suspects = con.execute(
+        "select distinct column_name from _issues where rule = 'date_unparseable' "
+        "and list_contains($files, __file) and list_contains($names, column_name) "
+        "group by __file, column_name having count(distinct __row) >= $n order by 1",
+        {
+            "files": [f.source_file for f in planned.frames],
+            "names": list(names),
+            "n": MONTH_FIRST_MIN,
+        },
+    ).fetchall()
+    columns = {names[name]: name for (name,) in suspects}
+    if not columns:
+        return
+    parts = ", ".join(
+        f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 1) as integer) as {ident(a + '__1')}, "
+        f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 2) as integer) as {ident(a + '__2')}"
+        for a in columns
+    )
+    counts = ", ".join(
+        f"count(*) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} between 13 and 31), "
+        f"count(*) filter ({ident(a + '__1')} between 13 and 31 and {ident(a + '__2')} <= 12), "
+        f"min(__row) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} between 13 and 31)"
+        for a in columns
+    )
+    rows = con.execute(
+        f"select __file, {counts} from (select __file, __row, {parts} from _frame) "  # noqa: S608
+        "group by __file order by __file"
+    ).fetchall()
+    for file, *found in rows:
+        for name, at in zip(columns.values(), range(0, len(found), 3), strict=True):
+            month_first, day_first_found, first_row = found[at : at + 3]
+            if month_first >= MONTH_FIRST_MIN and not day_first_found:
+                swapped = day_first[-1].replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+                raise IngestError(
+                    f"{file}: column '{name}' writes its dates month first: {month_first:,} of "
+                    f"them (the first on row {first_row}) have more than 12 in the second place "
+                    "and none has more than 12 in the first, but the mapping reads them day "
+                    f"first ('{day_first[-1]}'). Read that way, its dates up to the 12th of a "
+                    "month would load with day and month swapped and the rest be quarantined; "
+                    f"give the mapping date_formats: ['{swapped}'] instead (a mapping of its own "
+                    "if its other files write dates day first), or export the dates day first"
+                )
 
 
 def _insert_issues(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:

@@ -9,6 +9,7 @@ implicit default must have a source.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +45,16 @@ def _codes_as_text(value: Any) -> Any:
     return value
 
 
+def _folded_name(name: str | None) -> str | None:
+    """A column name with hidden characters folded (no-break and zero-width spaces read as a
+    space, direction marks dropped), as header names are read (pipeline.sources.errors)."""
+    if name is None:
+        return None
+    from pipeline.sources.fields import normalised_text
+
+    return (normalised_text(name.strip()) or "").strip() or name
+
+
 class FieldSpec(_Strict):
     """Where one canonical field comes from: a source column (optionally coded) or a constant."""
 
@@ -59,6 +70,7 @@ class FieldSpec(_Strict):
     )
 
     _normalise_codes = field_validator("codes", mode="before")(_codes_as_text)
+    _fold_column = field_validator("column")(lambda v: _folded_name(v))
 
     @model_validator(mode="before")
     @classmethod
@@ -82,6 +94,8 @@ class Footer(_Strict):
     column: str
     pattern: str
 
+    _fold_column = field_validator("column")(lambda v: _folded_name(v))
+
 
 class RouteTarget(_Strict):
     """Where rows with one route value go, with constants (``set``) and extra field sources."""
@@ -98,6 +112,7 @@ class Route(_Strict):
     values: dict[str, Target | RouteTarget]
 
     _normalise_values = field_validator("values", mode="before")(_codes_as_text)
+    _fold_column = field_validator("column")(lambda v: _folded_name(v))
 
     def targets(self) -> dict[str, RouteTarget]:
         """Every listed value as a :class:`RouteTarget` (a bare table name becomes one)."""
@@ -149,6 +164,22 @@ class Mapping(_Strict):
                 for k, v in stages.items()
             }
         return stages
+
+    @field_validator("files")
+    @classmethod
+    def _inside_the_workspace(cls, files: list[str]) -> list[str]:
+        """Each pattern names files inside the workspace: an absolute path or one climbing out
+        with '..' read another landlord's exports (or any file the process could open) into
+        this landlord's warehouse and reports. A folder inside the workspace may still be a
+        link to where exports are delivered."""
+        for pattern in files:
+            parts = pattern.replace("\\", "/").split("/")
+            if pattern.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", pattern) or ".." in parts:
+                raise ValueError(
+                    f"'{pattern}' reaches outside the workspace; the files a mapping reads are "
+                    "named from the workspace folder down (exports/..., surveys/...)"
+                )
+        return files
 
     @field_validator("date_formats")
     @classmethod

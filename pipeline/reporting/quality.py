@@ -91,7 +91,8 @@ def quarantine_frame(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.Dat
 # mapped fields"): said once, for the data-quality report and data_quality_counts.csv.
 STORED_AS_OTHER_TEXT = (
     "Values stored as 'other': a label field's value that is none of its codes, or a free-text "
-    "value that held contact details, named a person or ran to more than 255 characters. The row "
+    "value that held contact details, named a person, ran to more than 255 characters or was an "
+    "Excel error such as #N/A. The row "
     "is not quarantined for it, and the value itself stays in the export. Add the value to the "
     "mapping's codes list, or remove the personal data (or shorten the text) in the case system."
 )

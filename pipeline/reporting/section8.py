@@ -967,8 +967,11 @@ def year_input_problems(
         if loaded[key].board is None and not any(BOARD_RESPONSE in p for p in lines):
             lines.append(f"No board response for {key}: add {base}/{BOARD_RESPONSE}.")
         try:
-            if load_year_assessment(workspace, key) is None:
+            assessment = load_year_assessment(workspace, key)
+            if assessment is None:
                 lines.append(f"No self-assessment for {key}: add {base}/self_assessment.yaml.")
+            else:
+                lines += assessment.withheld
         except SelfAssessmentError as exc:
             lines += [f"Self-assessment: {p}" for p in exc.problems]
         if loaded[key].narrative is None:

@@ -43,6 +43,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.config import ConfigError, yaml_problem
+from pipeline.contact_details import OwnContact, withheld_problem, withhold
 from pipeline.periods import ReportingYear
 from pipeline.self_assessment.reference import INFORMATION_ONLY, CodeReference, load_provisions
 from pipeline.utils.yaml_text import safe_load
@@ -171,6 +172,10 @@ class SelfAssessment(_Strict):
     answers_completed_on: dt.date | None = Field(
         default=None, description="When the carried answers were first completed"
     )
+    withheld: tuple[str, ...] = Field(
+        default=(),
+        description="Where a resident's contact details were withheld (data-quality lines)",
+    )
 
     def answer(self, provision_id: str) -> ProvisionAssessment:
         return self.provisions[provision_id]
@@ -220,8 +225,55 @@ def _field_problem(prefix: str, error: dict) -> str:
     return f"{prefix}, {where}: {message}"
 
 
+def _withhold_contact_details(
+    answer: ProvisionAssessment, prefix: str, own: OwnContact
+) -> tuple[ProvisionAssessment, list[str]]:
+    """``answer`` with a resident's contact details in its evidence, commentary and actions
+    withheld (:mod:`pipeline.contact_details`: every document prints them), and where."""
+    problems = []
+
+    def text(value: str, field: str) -> str:
+        value, count = withhold(value, own)
+        if count:
+            problems.append(withheld_problem(f"{prefix}, field '{field}'", count))
+        return value
+
+    evidence = [withhold(item, own) for item in answer.evidence]
+    if sum(count for _, count in evidence):
+        problems.append(
+            withheld_problem(f"{prefix}, field 'evidence'", sum(c for _, c in evidence))
+        )
+    commentary = text(answer.commentary, "commentary")
+    actions = [(withhold(a.what, own), withhold(a.owner, own)) for a in answer.actions]
+    if sum(w[1] + o[1] for w, o in actions):
+        problems.append(
+            withheld_problem(f"{prefix}, field 'actions'", sum(w[1] + o[1] for w, o in actions))
+        )
+    if not problems:
+        return answer, []
+    return answer.model_copy(
+        update={
+            "evidence": [item for item, _ in evidence],
+            "commentary": commentary,
+            "actions": [
+                a.model_copy(update={"what": w[0], "owner": o[0]})
+                for a, (w, o) in zip(answer.actions, actions, strict=True)
+            ],
+        }
+    ), problems
+
+
+def _provision_order(line: str, reference: CodeReference) -> int:
+    ids = [p.id for p in reference.form_provisions]
+    found = re.search(r"provision ([0-9.]+),", line)
+    return ids.index(found.group(1)) if found and found.group(1) in ids else len(ids)
+
+
 def parse_self_assessment(
-    raw: Any, source: str = FILE_NAME, reference: CodeReference | None = None
+    raw: Any,
+    source: str = FILE_NAME,
+    reference: CodeReference | None = None,
+    own: OwnContact | None = None,
 ) -> SelfAssessment:
     """Validate the parsed YAML of a self-assessment.
 
@@ -272,6 +324,7 @@ def parse_self_assessment(
 
     known = {p.id for p in reference.form_provisions}
     answers: dict[str, ProvisionAssessment] = {}
+    withheld: list[str] = []
     for index, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or "id" not in entry:
             problems.append(f"{source}: entry {index} of 'provisions' has no 'id'")
@@ -310,6 +363,8 @@ def parse_self_assessment(
             problems.append(
                 f"{prefix}, field 'commentary': a 'no' needs an explanation or planned actions"
             )
+        answer, found = _withhold_contact_details(answer, prefix, own or OwnContact())
+        withheld += found
         answers[pid] = answer
 
     missing = [p.id for p in reference.form_provisions if p.id not in answers]
@@ -332,6 +387,7 @@ def parse_self_assessment(
         approved_by=str(raw.get("approved_by") or ""),
         completed_on=completed_on,
         provisions=ordered,
+        withheld=tuple(sorted(withheld, key=lambda w: _provision_order(w, reference))),
     )
 
 
@@ -480,7 +536,8 @@ def load_year_assessment(
         raise SelfAssessmentError([f"{path.name}: {yaml_problem(exc)}"]) from None
     source = str(path.relative_to(workspace)) if path.is_relative_to(workspace) else path.name
     if not (isinstance(raw, dict) and "carried_from" in raw):
-        return parse_self_assessment(raw, source=source, reference=reference)
+        own = OwnContact.of(workspace)
+        return parse_self_assessment(raw, source=source, reference=reference, own=own)
     carried_from, problems = _carried(raw, source, key)
     if problems:
         raise SelfAssessmentError(problems)

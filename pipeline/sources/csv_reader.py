@@ -314,6 +314,7 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
                 return data, "utf-8"
             except UnicodeDecodeError as exc:
                 _refuse_damaged_utf8(data, exc.start, shown)
+                _refuse_mixed_encodings(data, shown)
                 # cp1252 decodes every byte except five unused ones, so it is the right fallback
                 # for Windows case-system exports (£ is 0xA3, smart quotes 0x91-0x94).
                 encoding = "cp1252"
@@ -342,6 +343,47 @@ def _refuse_damaged_utf8(data: bytes, first_bad: int, shown: str) -> None:
         "read as cp1252 its accented letters and symbols would be garbled; save the export "
         "again as 'CSV UTF-8' (or, if it is a Windows 'ANSI' export, set the mapping's "
         "encoding: cp1252)"
+    )
+
+
+# A file that is not UTF-8 yet has this many lines written wholly in UTF-8 (with at least one
+# accented letter or symbol each) mixes two encodings (see _refuse_mixed_encodings). One such line
+# can be chance in a cp1252 export ("Ã©" typed as such); two are rows from another export.
+MIXED_UTF8_MIN_LINES = 2
+_NON_ASCII_LINE = re.compile(rb"[^\r\n]*[\x80-\xff][^\r\n]*")
+
+
+def _refuse_mixed_encodings(data: bytes, shown: str) -> None:
+    """Stop a file whose lines are partly UTF-8 and partly not (cp1252): rows from two exports
+    pasted into one, or a cp1252 export with rows added by a tool that writes UTF-8.
+
+    Read as cp1252, the UTF-8 rows' accented letters and symbols load garbled ("Ã©" for "é", a
+    scheme that is not the landlord's; "Â£10.00" quarantined as no number) without a word; read
+    as UTF-8, the others cannot be read at all. Only files that are not UTF-8 come here, so the
+    scan (each line holding a byte above ASCII, decoded on its own) costs nothing for the rest.
+    """
+    utf8: list[int] = []  # offsets of the lines wholly UTF-8, and of those that are not
+    other: list[int] = []
+    for found in _NON_ASCII_LINE.finditer(data):
+        try:
+            found.group().decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(found.start())
+        else:
+            utf8.append(found.start())
+    if len(utf8) < MIXED_UTF8_MIN_LINES or not other:
+        return
+
+    def lines(offsets: list[int]) -> str:
+        more = f" and {len(offsets) - 1:,} more" if len(offsets) > 1 else ""
+        return f"line {_line_of(data, offsets[0])}{more}"
+
+    raise IngestError(
+        f"{shown}: mixes two encodings: {lines(utf8)} are written as UTF-8 but {lines(other)} "
+        "are not UTF-8 (Windows 'ANSI', cp1252), as when rows from two exports are pasted into "
+        "one file; read either way, the accented letters and symbols (the pound sign) of some of "
+        "its rows would load garbled. Export the file again in one piece, saved as 'CSV UTF-8' (or name "
+        "the encoding in the mapping, to read every line as that one)"
     )
 
 

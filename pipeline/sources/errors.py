@@ -23,7 +23,11 @@ def header_names(
     which it means. A mapping naming the bare ``Outcome`` is refused rather than given whichever
     comes first, which may be a column of names or addresses.
     """
-    names = [name.strip() for name in header]
+    from pipeline.sources.fields import normalised_text
+
+    # Hidden characters folded as in cells: a name drawn 'Case Ref' holding a no-break or
+    # zero-width space is 'Case Ref' (it was "not in the header", and the export unreadable)
+    names = [(normalised_text(name.strip()) or "").strip() or name.strip() for name in header]
     counts = Counter(names)
     seen: dict[str, int] = {}
     numbered = []

@@ -314,8 +314,22 @@ SCREENED_COLUMNS = "__screened"
 MAX_TEXT_CHARS = 255
 
 
+# Excel's error values (a formula it could not work out, saved as text: a failed lookup is
+# '#N/A'). In a free-text field such a value is no scheme or category: it was loaded as one, with
+# its own breakdown rows and scheme report, and the complaints left their real scheme.
+EXCEL_ERROR = (
+    r"^#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|ERROR!?|GETTING_DATA|SPILL!|CALC!|FIELD!"
+    r"|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|PYTHON!)$"
+)
+
+
 def _too_long_sql(x: str) -> str:
-    return f"length({x}) > {MAX_TEXT_CHARS}"
+    """SQL true when a free-text cell is no label: longer than :data:`MAX_TEXT_CHARS`, or an
+    Excel error value (:data:`EXCEL_ERROR`; the cheap test for '#' first)."""
+    return (
+        f"(length({x}) > {MAX_TEXT_CHARS} or (starts_with({x}, '#') and "
+        f"regexp_matches({x}, {lit(EXCEL_ERROR)})))"
+    )
 
 
 def screen_flags_sql(frame: str, sources: list[str]) -> str:
@@ -470,6 +484,10 @@ _INSTANT = r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*(Z|[+-]\d
 # date no reporting year holds (the complaint vanished from every measure) and stopped the next
 # format ('%d/%m/%y') from being tried. No case-system date is older than Excel's 1900 epoch.
 MIN_DATE_YEAR = 1900
+# The smallest number read as an Excel serial date: 25569 is 1 January 1970. Case systems hold
+# no complaint, tenancy end or Ombudsman date before it; below it a number is a year typed into a
+# date cell ('2024', '1995') or a count, and is date_unparseable.
+EXCEL_SERIAL_MIN = 25569
 
 
 def _date_part(fmt: str) -> str:
@@ -528,11 +546,13 @@ def _parse_date(x: str, ctx: Context) -> str:
     ]
     if ctx.excel_serial_dates:
         # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
-        # 1899-12-30 for every real date after February 1900.
+        # 1899-12-30 for every real date after February 1900. Only serials from 1 January 1970
+        # (EXCEL_SERIAL_MIN) are dates: a smaller number is no case-system date but a year or
+        # a count typed into the cell ('2024' was 16 July 1905: loaded, in no reporting year).
         # The serial is named once (a lambda argument): written twice, DuckDB hoists the
         # common try_cast out of the coalesce and runs it on every cell, not just the leftovers.
         parts.append(
-            f"list_transform([try_cast({x} as double)], lambda v: case when v between 61 and "
+            f"list_transform([try_cast({x} as double)], lambda v: case when v between {EXCEL_SERIAL_MIN} and "
             f"2958465 then date '1899-12-30' + cast(floor(v) as integer) end)[1]"
         )
     return f"coalesce({', '.join(parts)})"

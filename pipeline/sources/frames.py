@@ -108,10 +108,38 @@ def _missing_columns_error(
 _GZIP, _ZIP, _OLE2 = b"\x1f\x8b", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+# An Office file saved with a password is an OLE2 file (as an old .xls is) whose directory
+# names its encrypted stream; the directory may sit anywhere in the file.
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _password_protected(path: Path) -> bool:
+    """Whether ``path`` (an OLE2 file) is an Office workbook encrypted with a password."""
+    with path.open("rb") as handle:
+        carry = b""
+        while chunk := handle.read(1 << 20):
+            if _ENCRYPTED in carry + chunk:
+                return True
+            carry = chunk[-len(_ENCRYPTED) :]
+    return False
+
+
 def _check_kind(path: Path, shown: str, file_format: str, encoding: str) -> None:
     """Refuse, with a message naming the file and what to do, a file of another kind."""
     with path.open("rb") as handle:
         head = handle.read(4096)
+    if head.startswith(_OLE2) and _password_protected(path):
+        # Not an old .xls: saved again as .xlsx with its password it stays encrypted
+        raise IngestError(
+            f"{shown}: "
+            + (
+                "is protected with a password"
+                if file_format != "csv"
+                else "is a workbook protected with a password, not a CSV"
+            )
+            + ", so it cannot be read; open it in Excel, remove the password (File > Info > "
+            "Protect Workbook > Encrypt with Password, and clear it), save it and run again"
+        )
     if file_format == "csv":
         if head.startswith(_GZIP):
             raise IngestError(

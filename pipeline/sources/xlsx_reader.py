@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import fastexcel
@@ -128,24 +129,139 @@ def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
 def formula_without_value(data: bytes, sheet_name: str) -> str | None:
     """The first cell (``B10``) of ``sheet_name`` that holds a formula and no saved value, or
     None; read as a stream of the sheet's XML, so a large sheet is never held whole."""
+    return scan_sheet(data, sheet_name).unsaved
+
+
+# A merged range (``<mergeCell ref="C10:C12"/>``, after the sheet's cells): Excel shows its value,
+# held by the top-left cell alone, across every cell it covers.
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+# A cell's value: a number, a shared or formula string (<v>) or an inline string (<is>)
+_VALUE_TAGS = (b"<v>", b"<is>")
+
+MergedRange = tuple[int, int, int, int]  # first column, first row, last column, last row (from 1)
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """What one stream over a sheet's XML found (:func:`scan_sheet`)."""
+
+    unsaved: str | None = None  # the first cell with a formula and no saved value
+    merged: tuple[MergedRange, ...] = ()  # merged ranges, sorted
+    values: int = 0  # cells holding a value
+    last_value_cell: str | None = None  # the last of them in the sheet ('AV1048576')
+
+    @property
+    def last_value_row(self) -> int:
+        return int(self.last_value_cell.lstrip(_LETTERS)) if self.last_value_cell else 0
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
+    """One stream over ``sheet_name``'s XML: the first cell holding a formula with no saved value
+    (``B10``: :func:`formula_without_value`), the sheet's merged ranges, and how many cells hold
+    a value and which is the last (:func:`refuse_sparse_sheet`)."""
+    unsaved: str | None = None
+    merged: set[MergedRange] = set()
+    values = 0
+    last: str | None = None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, sheet_name)
             if part is None or part not in archive.namelist():
-                return None
+                return SheetScan()
             carry = b""
             with archive.open(part) as sheet:
                 while chunk := sheet.read(_SCAN_CHUNK):
                     text = carry + chunk
-                    if b"<f" in text or b":f" in text:
+                    if unsaved is None and (b"<f" in text or b":f" in text):
                         for found in _FORMULA_NO_VALUE.finditer(text):
                             ref = _CELL_REF.search(found.group(1))
                             if ref and not _TEXT_RESULT.search(found.group(1)):
-                                return ref.group(1).decode("ascii")
+                                unsaved = ref.group(1).decode("ascii")
+                                break
+                    if b"mergeCell" in text:
+                        merged.update(
+                            (_column_number(c1), int(r1), _column_number(c2), int(r2))
+                            for c1, r1, c2, r2 in _MERGE_REF.findall(text)
+                        )
+                    # the carry was counted with the chunk before
+                    values += sum(text.count(tag) - carry.count(tag) for tag in _VALUE_TAGS)
+                    at = max(text.rfind(tag) for tag in _VALUE_TAGS)
+                    if at >= len(carry) - 8:
+                        cell = _CELL_REF.search(text, max(text.rfind(b"<c ", 0, at), 0), at)
+                        last = cell.group(1).decode("ascii") if cell else last
                     carry = text[-65536:]
     except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
-        return None  # the readers report a damaged workbook
-    return None
+        return SheetScan()  # the readers report a damaged workbook
+    return SheetScan(unsaved, tuple(sorted(merged)), values, last)
+
+
+# A sheet whose last value lies beyond this row, with fewer cells holding a value than a tenth of
+# its rows, is mostly empty rows (one stray cell far below the data): both readers would build
+# the grid down to that cell (a space at AV1048576 in a 9 KB workbook: 3.5 GB and 9 s).
+SPARSE_MIN_ROWS = 100_000
+SPARSE_FACTOR = 10
+
+
+def refuse_sparse_sheet(scan: SheetScan, shown: str, sheet: str) -> None:
+    """Stop, naming the cell, a sheet whose used range runs far below its data."""
+    last = scan.last_value_row
+    if last <= SPARSE_MIN_ROWS or scan.values * SPARSE_FACTOR >= last:
+        return
+    raise IngestError(
+        f"{shown}: cell {scan.last_value_cell} of {sheet} holds a value (perhaps a space) far "
+        f"below the data: the sheet runs to row {last:,} but only {scan.values:,} cells in it "
+        "hold anything, and reading it would build all those empty rows; delete the rows below "
+        "the data in Excel, save the workbook and run again"
+    )
+
+
+def fill_merged(
+    frame: pl.DataFrame, merged: Sequence[MergedRange], header_row: int, first_column: int
+) -> pl.DataFrame:
+    """``frame`` (a sheet's rows below ``header_row``, its first cell column ``first_column``,
+    0 = A) with each merged range below the header given its top-left cell's value in every
+    cell, as the sheet shows it. Both readers gave the value to the top-left cell alone: a
+    category merged over three complaints' rows left two of them with none (their service area
+    the default, 'housing'), a response date merged over two rows left one unanswered."""
+    below = [m for m in merged if m[1] > header_row]
+    if not below or frame.height == 0:
+        return frame
+    names = [c for c in frame.columns if c != "__row"]
+    first_row = header_row + 1
+    cells: dict[str, list[str | None]] = {}
+
+    def column(index: int) -> list[str | None] | None:
+        if not 0 <= index < len(names):
+            return None
+        name = names[index]
+        if name not in cells:
+            cells[name] = frame[name].to_list()
+        return cells[name]
+
+    for first_col, top, last_col, bottom in below:
+        source = column(first_col - 1 - first_column)
+        at = top - first_row
+        if source is None or at >= frame.height or source[at] is None:
+            continue
+        value = source[at]
+        for index in range(first_col - 1 - first_column, last_col - first_column):
+            target = column(index)
+            if target is not None:
+                for row in range(at, min(bottom - first_row + 1, frame.height)):
+                    target[row] = value
+    return frame.with_columns(
+        pl.Series(name, values, dtype=pl.String) for name, values in cells.items()
+    )
 
 
 def read_xlsx_text(
@@ -204,7 +320,8 @@ def read_xlsx_text(
             )
         )
     _header_names(top[header_row - 1], 0, shown, wanted)  # a mapped repeated name stops here
-    unsaved = formula_without_value(data, sheet_name)
+    scan = scan_sheet(data, sheet_name)
+    unsaved, merged = scan.unsaved, scan.merged
     if unsaved is not None:
         raise IngestError(
             f"{shown}: cell {unsaved} (row {unsaved.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}) of "
@@ -213,24 +330,26 @@ def read_xlsx_text(
             "saved in Excel), so its rows cannot all be read or counted: open the workbook in "
             "Excel, save it, and run again"
         )
+    named = "the sheet read" if looks_personal([sheet_name]) else repr(sheet_name)
+    refuse_sparse_sheet(scan, shown, named)
     first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
     try:
         sheet = fastexcel.read_excel(data).load_sheet(sheet_name, header_row=None, dtypes="string")
         batch, errors = sheet.to_arrow_with_errors()
         grid = _with_error_cells(pl.from_arrow(batch), errors.errors if errors else [])
     except Exception:  # noqa: BLE001 - anything calamine cannot read, openpyxl reads slowly
-        return _read_with_openpyxl(data, sheet_name, header_row)
+        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
     header_index = header_row - first_used_row
     expected = top[header_row - 1]
     if grid.height <= header_index:
-        return _read_with_openpyxl(data, sheet_name, header_row)
+        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
     cells = [None if c is None else str(c) for c in grid.row(header_index)]
     first_column = _leading_blanks(expected) - _leading_blanks(cells)
     if first_column < 0 or cells != expected[first_column : first_column + len(cells)]:
-        return _read_with_openpyxl(data, sheet_name, header_row)
+        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
     header = _header_names(cells, first_column)
     body = grid.slice(header_index + 1).rename(dict(zip(grid.columns, header, strict=True)))
-    return body.with_row_index("__row", offset=header_row + 1).select(
+    frame = body.with_row_index("__row", offset=header_row + 1).select(
         "__row",
         *(
             pl.col(name)
@@ -240,6 +359,7 @@ def read_xlsx_text(
             for name in header
         ),
     )
+    return fill_merged(frame, merged, header_row, first_column)
 
 
 def _read_with_openpyxl(source: Path | bytes, sheet_name: str, header_row: int) -> pl.DataFrame:

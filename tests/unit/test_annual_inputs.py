@@ -115,6 +115,108 @@ def test_board_response_is_dated_attributed_and_never_silently_reused(tmp_path):
     assert loaded["2024-25"].problems == [] and loaded["2023-24"].problems == []
 
 
+def test_a_residents_contact_details_in_the_board_response_or_narrative_are_withheld(tmp_path):
+    """The board's response and the commentary are printed in every version of the annual
+    report, the published one included: a resident's email, mobile or landline number or
+    National Insurance number pasted into them (a complaint quoted in full) was printed as
+    typed. They are withheld, and the data-quality report names the file and line, never the
+    value; the landlord's own complaints contact and organisations' 03/08 numbers stay."""
+    write(
+        tmp_path / "landlord.yaml",
+        "complaints_contact:\n  phone: '0116 496 0000'\n  email: complaints@hollybank.example\n",
+    )
+    write(
+        tmp_path / "annual_report/2024-25/board_response.md",
+        board(
+            body="We accept the report.\n\nWe apologise to the resident (jean.hall@example.org, "
+            "07700 900123) whose complaint took too long.\n\nWrite to "
+            "complaints@hollybank.example, call 0116 496 0000, or the Ombudsman on 0300 111 3000."
+        ),
+    )
+    write(
+        tmp_path / "annual_report/2024-25/narrative.md",
+        "---\nwritten_by: Complaints analyst\n---\nOne case (NI JT 12 34 56 C, tel. "
+        "+44 (0)116 496 0123) was escalated.\n",
+    )
+    loaded = load_years(tmp_path)["2024-25"]
+    text = loaded.board.body + loaded.narrative
+    for planted in ("jean.hall@example.org", "07700 900123", "JT 12 34 56 C", "496 0123"):
+        assert planted not in text
+    assert text.count("[contact details withheld]") == 4
+    for kept in ("complaints@hollybank.example", "0116 496 0000", "0300 111 3000"):
+        assert kept in text
+    problems = loaded.problems
+    assert len(problems) == 2
+    assert problems[0].startswith("annual_report/2024-25/board_response.md: line 7: 2 contact ")
+    assert problems[1].startswith("annual_report/2024-25/narrative.md: line 4: 2 contact ")
+    assert not any(p in " ".join(problems) for p in ("jean", "07700", "JT 12"))
+
+
+def test_a_residents_contact_details_in_the_self_assessment_are_withheld(tmp_path):
+    """self_assessment.html/.pdf/.xlsx and the annual report's appendix print every provision's
+    evidence, commentary and actions: a resident's contact details typed there were printed."""
+    write(
+        tmp_path / "landlord.yaml", "complaints_contact:\n  email: complaints@hollybank.example\n"
+    )
+    doc = answers(
+        **{
+            "1.2": {"evidence": ["Letter to jean.hall@example.org", "Policy v5"]},
+            "5.1": {
+                "commentary": "See the case of NI JT 12 34 56 C; write to complaints@hollybank.example."
+            },
+            "3.1": {
+                "comply": False,
+                "commentary": "Not yet.",
+                "actions": [
+                    {
+                        "what": "Call 07700 900123 back",
+                        "owner": "Complaints manager",
+                        "due": "2025-06-30",
+                    }
+                ],
+            },
+        }
+    )
+    doc["reporting_year"] = "2024-25"
+    write(tmp_path / "annual_report/2024-25/self_assessment.yaml", yaml.safe_dump(doc))
+    assessment = load_year_assessment(tmp_path, "2024-25")
+    printed = yaml.safe_dump(assessment.model_dump(mode="json"))
+    for planted in ("jean.hall@example.org", "JT 12 34 56 C", "07700 900123"):
+        assert planted not in printed
+    assert assessment.answer("1.2").evidence == [
+        "Letter to [contact details withheld]",
+        "Policy v5",
+    ]
+    assert "complaints@hollybank.example" in assessment.answer("5.1").commentary
+    assert [w.split(": 1 contact detail ")[0] for w in assessment.withheld] == [
+        "annual_report/2024-25/self_assessment.yaml: provision 1.2, field 'evidence'",
+        "annual_report/2024-25/self_assessment.yaml: provision 3.1, field 'actions'",
+        "annual_report/2024-25/self_assessment.yaml: provision 5.1, field 'commentary'",
+    ]
+
+
+def test_a_residents_contact_details_in_other_reports_are_withheld(tmp_path):
+    write(
+        tmp_path / "annual_report/2024-25/other_reports.yaml",
+        yaml.safe_dump(
+            [
+                {
+                    "title": "Panel review",
+                    "by": "Resident Complaints Panel",
+                    "summary": "Chaired by a resident (jean.hall@example.org, 07700 900123)",
+                }
+            ]
+        ),
+    )
+    loaded = load_years(tmp_path)["2024-25"]
+    assert loaded.other_reports[0].summary == (
+        "Chaired by a resident ([contact details withheld], [contact details withheld])"
+    )
+    assert [p.split(": 2 contact details ")[0] for p in loaded.problems] == [
+        "annual_report/2024-25/other_reports.yaml: report 1, field 'summary'"
+    ]
+
+
 def test_board_response_without_date_or_role_is_not_shown_and_says_why(tmp_path):
     write(tmp_path / "annual_report/2024-25/board_response.md", "We accept the report.\n")
     write(tmp_path / "annual_report/2025-26/board_response.md", "---\ndate: soon\n---\nText\n")

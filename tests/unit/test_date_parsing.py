@@ -30,6 +30,12 @@ CTX = Context(("%d/%m/%Y",), True, dt.date(2025, 4, 30), None)
         ("2025-03-31T23:30:00.000Z", dt.date(2025, 4, 1)),  # BST from 30 March: next year's
         ("2024-10-27T00:30:00Z", dt.date(2024, 10, 27)),  # 01:30 BST, clocks go back at 02:00
         ("45383", dt.date(2024, 4, 1)),  # Excel serial
+        ("25569", dt.date(1970, 1, 1)),  # the earliest serial read as a date
+        # a year typed into a date cell is no serial: 2024 days after 1899-12-30 is 16 July
+        # 1905, a date in no reporting year (the complaint loaded and left every measure)
+        ("2024", None),
+        ("1995", None),
+        ("25568", None),
         ("31/02/2024", None),
         ("TBC", None),
         ("2024-04-01T10:30:00 Europe/London", None),

@@ -143,6 +143,32 @@ def test_an_xls_saved_as_xlsx_is_named(tmp_path):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
 
 
+# An XLSX workbook saved with a password (File > Info > Protect Workbook > Encrypt with
+# Password) is an OLE2 file holding the encrypted package, as an old .xls is: it was named an old
+# .xls, and saved again as .xlsx (the advice) it stayed encrypted and gave the same message.
+# tests/fixtures/ingest/password_protected.xlsx: two synthetic cells, encrypted by msoffcrypto-tool.
+LOCKED = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "password_protected.xlsx"
+
+
+def test_a_password_protected_workbook_is_named_as_such(tmp_path):
+    root = ws.xlsx_workspace(tmp_path)
+    path = next((root / "exports").glob("*.xlsx"))
+    path.write_bytes(LOCKED.read_bytes())
+    shown = path.relative_to(root).as_posix()
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(f"{shown}: is protected with a password")
+    assert "remove the password" in message and "old Excel" not in message
+    # named .csv by a CSV mapping, it is named the same way
+    root = ws.wide_workspace(tmp_path / "csv")
+    (root / "exports" / EXPORT).write_bytes(LOCKED.read_bytes())
+    with pytest.raises(
+        IngestError, match=rf"^exports/{EXPORT}: is a workbook protected with a password"
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
 @pytest.mark.parametrize("cut", [0.3, 0.6, 0.95])
 def test_a_corrupt_workbook_names_the_file(tmp_path, cut):
     root = ws.xlsx_workspace(tmp_path)

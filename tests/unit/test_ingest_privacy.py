@@ -392,6 +392,35 @@ def test_a_free_text_cell_too_long_to_be_a_label_is_other_and_counted(tmp_path):
     assert counts == {"scheme": 1}
 
 
+def test_an_excel_error_in_a_free_text_field_is_other_and_counted(tmp_path):
+    """A scheme or category that Excel could not work out (a failed lookup saved as '#N/A') is
+    no scheme: it was loaded as one, so '#N/A' and '#REF!' had their own breakdown rows and
+    scheme reports, and the complaints left their real scheme without a word."""
+    planted = {"#N/A": [], "#REF!": [], "#SPILL!": []}
+
+    def edit(rows):
+        header = rows[0]
+        kind = header.index("Record Type")
+        complaints = [i for i, row in enumerate(rows) if i and row[kind] == "Complaint"]
+        for at, value in zip(complaints, [*planted, "#N/A"], strict=False):
+            rows[at][header.index("Scheme")] = value
+            planted[value].append(at + 1)
+        rows[complaints[5]][header.index("Scheme")] = (
+            "#Repairs Hub"  # a real label beginning with a #
+        )
+
+    root = _housing21_one_export(tmp_path, edit)
+    con = duckdb.connect()
+    assert ingest_workspace(con, root, load_landlord(root), ws.KEY).reconciles
+    stored = dict(con.execute("select source_row, scheme from complaint").fetchall())
+    assert {stored[row] for rows in planted.values() for row in rows} == {"other"}
+    assert "#Repairs Hub" in stored.values()
+    counts = dict(
+        con.execute("select field_name, sum(rows_other) from label_other group by 1").fetchall()
+    )
+    assert counts == {"scheme": 4}
+
+
 @pytest.mark.parametrize(
     ("value", "stored"),
     [

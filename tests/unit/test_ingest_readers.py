@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -70,6 +71,42 @@ def test_utf8_with_a_damaged_byte_is_stopped_not_read_as_cp1252(raw, line):
 def test_a_cp1252_export_still_reads_as_cp1252(text):
     utf8, found = decode_to_utf8(text.encode("cp1252"), "auto", "exports/x.csv")
     assert found == "cp1252" and utf8.decode("utf-8") == text
+
+
+# A cp1252 export with rows added later by a tool that writes UTF-8 (the year's late complaints
+# pasted in from another export): read as cp1252, every accented letter and £ of the added rows
+# loaded garbled ("Saint-Ã‰tienne Court", a new scheme; "Â£10.00" quarantined) without a word.
+MIXED = (
+    "Ref,Scheme,Amount\r\nP1,Abbey Mews,£100.00\r\nP2,Bridge Court,£20.00\r\n"
+    "P3,Chantry Close,£25.00\r\nP4,Priory Gardens,£50.00\r\n".encode("cp1252")
+    + "P5,Saint-Étienne Court,£10.00\r\nP6,Linden Lodge,£15.00\r\n".encode()
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "utf8_line", "cp1252_line"),
+    [
+        (MIXED, 6, 2),
+        # the other way round: UTF-8 rows first, the cp1252 ones pasted below them
+        (
+            "Ref,Note\r\nC1,café\r\nC2,£5\r\nC3,naïve\r\nC4,réparation\r\n".encode()
+            + "C5,£5\r\nC6,Café\r\nC7,£7\r\nC8,£8\r\nC9,£9\r\n".encode("cp1252"),
+            2,
+            6,
+        ),
+    ],
+    ids=["utf8-rows-after-cp1252", "cp1252-rows-after-utf8"],
+)
+def test_a_file_mixing_utf8_and_cp1252_lines_is_stopped(raw, utf8_line, cp1252_line):
+    with pytest.raises(IngestError) as caught:
+        decode_to_utf8(raw, "auto", "exports/x.csv")
+    message = str(caught.value)
+    assert message.startswith("exports/x.csv: mixes two encodings")
+    assert f"line {utf8_line} " in message and f"line {cp1252_line} " in message
+    for cell in ("Étienne", "Abbey", "café", "naïve", "£"):
+        assert cell not in message  # never a cell's contents
+    # named in the mapping, the file is read as the analyst says, garbled or not
+    assert decode_to_utf8(raw, "cp1252", "exports/x.csv")[1] == "cp1252"
 
 
 def test_utf8_evidence_counts_characters_and_broken_sequences():
@@ -240,3 +277,91 @@ def test_an_excel_lock_file_beside_an_open_workbook_is_not_read(tmp_path):
     summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     assert [f.source_file for f in summary.files] == ["exports/homemaster_2024.xlsx"]
     assert summary.unread_files == []
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "broken-link"])
+def test_a_matched_path_that_is_not_a_file_stops_the_run(tmp_path, kind):
+    """A folder named like an export (an export unzipped into a folder of its name), a named
+    pipe, or a link to a file that is gone, matched by the mapping's files pattern, was left
+    out without a word: the year's complaints were missing from a run that said ok."""
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / "complaints_2025.csv"
+    if kind == "folder":
+        path.mkdir()
+        (path / "complaints_2025.csv").write_bytes(ws.wide_csv_bytes("cp1252"))
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(tmp_path / "moved_away.csv")
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith("exports/complaints_2025.csv: is ")
+    assert "not a file" in message or "link" in message
+    assert str(tmp_path) not in message
+
+
+def _with_responses(root, responses):
+    """The wide export with one complaint a day in May 2024 (day-first, as the mapping reads),
+    its stage 1 response date as written in ``responses``."""
+    header = ws.wide_csv_bytes("utf-8").decode("utf-8").split("\r\n")[0].split(",")
+    rows = []
+    for n, response in enumerate(responses, 1):
+        row = dict.fromkeys(header, "")
+        row.update({"Case Ref": f"C{n:03}", "Date Received": f"{n % 28 + 1:02}/05/2024"})
+        row.update({"Tenure": "General Needs", "Anonymous?": "N", "Stage 1 Outcome": "Upheld"})
+        row["Stage 1 Response Date"] = response
+        rows.append(",".join(row[h] for h in header))
+    data = "\r\n".join([",".join(header), *rows, ""]).encode()
+    (root / "exports" / "complaints_2024.csv").write_bytes(data)
+
+
+def test_a_column_of_month_first_dates_stops_the_run_naming_it(tmp_path):
+    """An export writing one date column month first ('05/14/2024') under a day-first mapping:
+    the dates after the 12th were quarantined, and those up to the 12th loaded with day and month
+    swapped (a response on 5 March read as 3 May), without a word when under the stop share."""
+    root = ws.wide_workspace(tmp_path)
+    _with_responses(root, [f"05/{day:02}/2024" for day in range(2, 29)])
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(
+        "exports/complaints_2024.csv: column 'Stage 1 Response Date' writes its dates month first"
+    )
+    assert "row 13" in message and "%m/%d/%Y" in message
+    # a day-first column with a few month-first typos is not one: those rows are quarantined
+    root = ws.wide_workspace(tmp_path / "typos")
+    typos = [f"05/{day}/2024" for day in range(13, 19)]
+    _with_responses(root, [*typos, *(f"{day}/05/2024" for day in range(20, 29))])
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert summary.reconciles and summary.rows_loaded > 0
+
+
+@pytest.mark.parametrize(
+    ("in_header", "in_mapping"),
+    [
+        ("Case\u00a0Ref", "Case Ref"),  # a no-break space, drawn as a space
+        ("Case\u200bRef", "Case Ref"),  # a zero-width space between the words
+        ("\u200eCase Ref\u200f", "Case Ref"),  # direction marks around the name
+        ("Case Ref", "Case\u00a0Ref"),  # the mapping copied from a web page
+    ],
+    ids=["nbsp", "zwsp", "direction-marks", "nbsp-in-mapping"],
+)
+def test_a_header_name_with_hidden_characters_matches_the_mapping(tmp_path, in_header, in_mapping):
+    """A header cell drawn 'Case Ref' but holding a no-break or zero-width space was 'not in the
+    header' ('Case\\xa0Ref' looks like 'Case Ref'): the export could not be read without editing
+    it. Header names and mapped names are read with hidden characters folded, as cells are."""
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / "complaints_2024.csv"
+    path.write_bytes(_header_renamed(path.read_bytes(), in_header))
+    mapping = root / "mappings" / "complaints.yaml"
+    mapping.write_text(
+        mapping.read_text().replace('"Case Ref"', f'"{in_mapping}"'), encoding="utf-8"
+    )
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert summary.reconciles and summary.rows_loaded > 0
+
+
+def _header_renamed(data: bytes, name: str) -> bytes:
+    text = data.decode("cp1252")
+    return text.replace("Case Ref", name, 1).encode("utf-8")

@@ -119,6 +119,20 @@ def test_good_mapping_and_workspace_listing(tmp_path):
             ('"Complaint": complaint', "On: complaint"),
             r"key 'route.values': an unquoted Yes, No",
         ),
+        # A pattern reaching outside the workspace read another landlord's exports (or any file
+        # the process could open) into this landlord's warehouse and reports.
+        (
+            ('files: ["exports/erica_complaints_*.csv"]', 'files: ["../housing21/exports/*.csv"]'),
+            r"key 'files': '\.\./housing21/exports/\*\.csv' reaches outside the workspace",
+        ),
+        (
+            ('files: ["exports/erica_complaints_*.csv"]', 'files: ["exports/a.csv", "/etc/*"]'),
+            r"key 'files': '/etc/\*' reaches outside the workspace",
+        ),
+        (
+            ('files: ["exports/erica_complaints_*.csv"]', 'files: ["exports/../../x/*.csv"]'),
+            r"key 'files': 'exports/\.\./\.\./x/\*\.csv' reaches outside",
+        ),
     ],
 )
 def test_bad_mapping_names_file_and_key(tmp_path, change, message):

@@ -674,7 +674,7 @@ def test_xlsx_opens_with_five_columns_every_form_provision_once_and_safe_cells(c
         con,
         {
             "8.2": {"commentary": '=HYPERLINK("http://evil")'},
-            "8.3": {"evidence": ["@SUM(A1)", "+44 20 7946 0000"]},
+            "8.3": {"evidence": ["@SUM(A1)", "+44 300 111 3000"]},  # an organisation's number
         },
     )
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)))
@@ -690,7 +690,7 @@ def test_xlsx_opens_with_five_columns_every_form_provision_once_and_safe_cells(c
     assert seen == [p.id for p in load_provisions().form_provisions]
     assert cells["8.2"][4].startswith("'=HYPERLINK")
     # The cell, not each line, is what a spreadsheet evaluates: one quote at its start suffices.
-    assert cells["8.3"][3].startswith("'@SUM(A1)\n+44 20 7946 0000")
+    assert cells["8.3"][3].startswith("'@SUM(A1)\n+44 300 111 3000")
     assert all(c.data_type == "s" for s in book.worksheets for r in s.iter_rows() for c in r)
     assert "DATA CONTRADICTS 'YES'" in cells["6.3"][3]
     assert "acknowledged in time: 91.4%" in cells["6.2"][3] and "CONTRADICTS" not in cells["6.2"][3]

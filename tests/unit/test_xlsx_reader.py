@@ -20,7 +20,12 @@ from polars.testing import assert_frame_equal
 
 from pipeline.config import load_landlord
 from pipeline.ingest import IngestError, ingest_workspace
-from pipeline.sources.xlsx_reader import _read_with_openpyxl, read_xlsx_text
+from pipeline.sources.xlsx_reader import (
+    _read_with_openpyxl,
+    fill_merged,
+    read_xlsx_text,
+    scan_sheet,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
 
@@ -251,3 +256,75 @@ def test_a_formula_with_its_saved_value_is_read(tmp_path):
     path = _with_formulas(tmp_path / "report.xlsx", cached=True)
     frame = read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
     assert frame.filter(pl.col("__row") == 6)["Ref"].item() == "C2"
+
+
+def _merged_report(path: Path) -> Path:
+    """A report whose data rows have merged cells, as a formatted report has them: one
+    category for two complaints, one response date merged across two rows, a note merged across
+    two columns (B is empty in its first column, so the sheet's first used column is B)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append([None, "Complaints report"])
+    sheet.merge_cells("B1:F1")  # a title merged above the header: not data
+    sheet.append([None, "Ref", "Category", "Responded", "Outcome", "Note"])
+    sheet.append([None, "C1", "ASB Case Handling", dt.date(2024, 5, 3), "Upheld", "x"])
+    sheet.append([None, "C2", None, None, "Not Upheld", None])
+    sheet.append([None, "C3", None, dt.date(2024, 5, 9), "Upheld", "y"])
+    sheet.append([None, "C4", "Repairs", None, None, None])
+    sheet.merge_cells("C3:C5")  # 'ASB Case Handling' for C1, C2 and C3
+    sheet.merge_cells("D3:D4")  # C1 and C2 answered the same day
+    sheet.merge_cells("E6:F6")  # 'Repairs' row: outcome and note merged
+    sheet["E6"] = "Open"
+    workbook.save(path)
+    return path
+
+
+def test_merged_cells_in_data_rows_read_as_the_sheet_shows_them(tmp_path: Path) -> None:
+    # Excel shows a merged cell's value across every row and column it covers; both readers
+    # gave it to the top-left cell only, so C2 and C3 loaded with no category (service area
+    # 'housing' by default, where the report said ASB) and C2 as never answered, without a word.
+    path = _merged_report(tmp_path / "merged.xlsx")
+    fast = read_xlsx_text(path, sheet="Complaints", header_row=2, shown="merged.xlsx")
+    rows = fast.select("__row", "Ref", "Category", "Responded", "Outcome", "Note").rows()
+    assert rows == [
+        (3, "C1", "ASB Case Handling", "2024-05-03", "Upheld", "x"),
+        (4, "C2", "ASB Case Handling", "2024-05-03", "Not Upheld", None),
+        (5, "C3", "ASB Case Handling", "2024-05-09", "Upheld", "y"),
+        (6, "C4", "Repairs", None, "Open", "Open"),
+    ]
+    # the slow path (a header calamine reads differently: its columns start at A, not B) too
+    merged = scan_sheet(path.read_bytes(), "Complaints").merged
+    assert merged == ((2, 1, 6, 1), (3, 3, 3, 5), (4, 3, 4, 4), (5, 6, 6, 6))
+    slow = fill_merged(_read_with_openpyxl(path.read_bytes(), "Complaints", 2), merged, 2, 0)
+    assert slow.select("__row", "Ref", "Category", "Responded", "Outcome", "Note").rows() == rows
+
+
+def test_a_stray_cell_far_below_the_data_is_refused_before_the_grid_is_built(
+    tmp_path: Path,
+) -> None:
+    # One space typed in a cell far below a small report (a 9 KB workbook) made the reader build
+    # the whole grid down to it: a space at AV1048576 took 3.5 GB of memory and 9 s. The cell is
+    # named, and the rows below the data are to be deleted; the file is not read.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged", *(f"Col {n}" for n in range(3, 21))])
+    for n in range(40):
+        sheet.append([f"C{n}", dt.date(2024, 5, 1)])
+    sheet["T300000"] = " "
+    path = tmp_path / "stray.xlsx"
+    workbook.save(path)
+    with pytest.raises(IngestError) as caught:
+        read_xlsx_text(path, sheet="Complaints", header_row=1, shown="exports/stray.xlsx")
+    message = str(caught.value)
+    assert message.startswith("exports/stray.xlsx: cell T300000 ")
+    assert (
+        "runs to row 300,000 but only 101 cells" in message and "delete the rows below" in message
+    )
+    assert scan_sheet(path.read_bytes(), "Complaints").last_value_cell == "T300000"
+    # the same report without the stray cell is read as it is
+    del sheet["T300000"]
+    workbook.save(path)
+    frame = read_xlsx_text(path, sheet="Complaints", header_row=1, shown="exports/stray.xlsx")
+    assert frame.height == 40

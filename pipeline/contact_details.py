@@ -1,0 +1,106 @@
+"""A resident's contact details in text people wrote for the reports, withheld wherever printed.
+
+The board's response, the commentary (:mod:`pipeline.annual_inputs`) and the self-assessment's
+evidence, commentary and actions (:mod:`pipeline.self_assessment.model`) are printed in every
+version of the reports, the published ones included. A resident's email address, UK phone number
+or National Insurance number pasted into them (a complaint quoted in full) is replaced by
+:data:`WITHHELD`, and the data-quality report names where, never the value. Kept as written: the
+landlord's own complaints contact (landlord.yaml ``complaints_contact``, its email's domain too),
+organisations' non-geographic numbers (03.., 08..: the Ombudsman's 0300 111 3000) and public
+bodies' email (:data:`PUBLIC_EMAIL_DOMAINS`). Names cannot be told from a board member's and are
+the writer's responsibility.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipeline.utils.yaml_text import safe_load
+
+__all__ = ["PUBLIC_EMAIL_DOMAINS", "WITHHELD", "OwnContact", "withhold", "withheld_problem"]
+
+WITHHELD = "[contact details withheld]"
+_DASHES = "\u2010-\u2015\u2212"
+_GAP = rf"[ .(){_DASHES}-]{{0,2}}"
+_CONTACT = re.compile(
+    r"(?P<email>(?<![\w.%+-])[A-Za-z0-9._%+-]+@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    r"\.[A-Za-z]{2,}))"
+    r"|(?P<ni>\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b)"
+    rf"|(?P<phone>(?<![0-9])(?:(?:\+|00) ?44\)?[ .{_DASHES}-]?(?:\(0\)[ .{_DASHES}-]?)?[1-9]"
+    rf"(?:{_GAP}[0-9]){{8,9}}|\(?0\)?[1-9][0-9](?:{_GAP}[0-9]){{7,8}})(?![0-9]))"
+)
+PUBLIC_EMAIL_DOMAINS = (
+    "gov.uk",
+    "housing-ombudsman.org.uk",
+    "spso.org.uk",
+    "lgo.org.uk",
+    "energyombudsman.org",
+    "ombudsman-services.org",
+)
+
+
+def _national(phone: str) -> str:
+    """A UK phone number's digits as dialled in the UK: '+44 (0)116 496 0123' -> 01164960123."""
+    digits = re.sub(r"[^0-9]", "", phone)
+    if phone.lstrip().startswith(("+", "00")):
+        digits = "0" + digits.removeprefix("00").removeprefix("44").lstrip("0")
+    return digits
+
+
+@dataclass(frozen=True)
+class OwnContact:
+    """The landlord's own contact details (landlord.yaml ``complaints_contact``), which text
+    people wrote may print."""
+
+    phones: frozenset[str] = frozenset()
+    domains: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, workspace: Path) -> OwnContact:
+        try:
+            raw = safe_load((workspace / "landlord.yaml").read_text(encoding="utf-8-sig"))
+            contact = (raw or {}).get("complaints_contact") or {}
+            phone, email = str(contact.get("phone") or ""), str(contact.get("email") or "")
+        except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
+            # landlord.yaml's own problems (an impossible date is a ValueError) are reported
+            # where it is loaded
+            return cls()
+        domain = email.rpartition("@")[2].strip().lower()
+        return cls(
+            frozenset({_national(phone)} if phone else ()), frozenset({domain} if domain else ())
+        )
+
+    def allows(self, found: re.Match) -> bool:
+        if found.group("email"):
+            domain = found.group("domain").lower()
+            return any(
+                domain == d or domain.endswith("." + d)
+                for d in (*self.domains, *PUBLIC_EMAIL_DOMAINS)
+            )
+        if found.group("phone"):
+            number = _national(found.group("phone"))
+            return number in self.phones or number.startswith(("03", "08"))
+        return False  # a National Insurance number is never an organisation's
+
+
+def withhold(text: str, own: OwnContact) -> tuple[str, int]:
+    """``text`` with each contact detail that is not ``own`` replaced by :data:`WITHHELD`, and
+    how many there were."""
+    found = [m for m in _CONTACT.finditer(text) if not own.allows(m)]
+    for match in reversed(found):
+        text = text[: match.start()] + WITHHELD + text[match.end() :]
+    return text, len(found)
+
+
+def withheld_problem(where: str, count: int) -> str:
+    """The data-quality line for ``count`` contact details withheld at ``where``."""
+    return (
+        f"{where}: {count} contact {'detail' if count == 1 else 'details'} (an email address, "
+        "a phone number or a National Insurance number, not the landlord's own) withheld from "
+        "every version of the report; remove them from the file, or if one is the landlord's "
+        "own, give it in landlord.yaml complaints_contact"
+    )
