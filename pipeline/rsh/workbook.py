@@ -88,6 +88,7 @@ class Sheet:
     name: str
     rows: list[tuple]
     header_index: int | None = None
+    hidden: bool = False  # hidden or "very hidden" in the workbook
 
     @property
     def header(self) -> list[str]:
@@ -115,7 +116,11 @@ def load_sheets(path: Path) -> list[Sheet]:
         raise WorkbookError(f"{path}: not a readable .xlsx workbook ({error})") from error
     try:
         return [
-            Sheet(ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)])
+            Sheet(
+                ws.title,
+                [tuple(r) for r in ws.iter_rows(values_only=True)],
+                hidden=ws.sheet_state != "visible",
+            )
             for ws in workbook.worksheets
         ]
     finally:
@@ -346,23 +351,77 @@ def _name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+# A year in a sheet or table name: ``TSM25``, ``2024-25``, ``2024/2025``.
+_YEAR_TOKEN = re.compile(
+    r"TSM[ _]?\d{2}(?!\d)|(?<!\d)20\d{2}\s*[-/_–]\s*(?:20)?\d{2}(?!\d)", re.IGNORECASE
+)
+_STOCK_WORD = re.compile(r"(?<![a-z])(lcra|lcho|combined|comb)(?![a-z])")
+
+
+def _plain_key(name: str) -> str:
+    """A sheet or table name without its year: ``TSM25_LCRA_Perception`` and ``LCRA Perception
+    2024-25`` both give ``lcraperception``."""
+    return _name_key(_YEAR_TOKEN.sub(" ", name))
+
+
+def _stock_words(text: str) -> set[str]:
+    return {"combined" if w == "comb" else w for w in _STOCK_WORD.findall(clean(text).lower())}
+
+
+def _one(candidates: list[Sheet], table: str, how: str) -> Sheet | None:
+    """The one sheet of ``candidates`` (a visible one before a hidden one); two stop the extract."""
+    shown = [s for s in candidates if not s.hidden] or candidates
+    if len(shown) > 1:
+        names = sorted(s.name for s in shown)
+        raise WorkbookError(
+            f"the Data Dictionary's table '{table}' could be either of the sheets "
+            f"{', '.join(repr(n) for n in names[:-1])} or {names[-1]!r} ({how}); delete the one "
+            "that is not the published table in a copy of the workbook, then add the copy"
+        )
+    return shown[0] if shown else None
+
+
 def sheet_for_table(sheets: list[Sheet], table: str, headings: list[str]) -> Sheet | None:
-    """The sheet holding a dictionary table: same name (case, spaces, underscores ignored), else
-    the sheet whose header row holds most of the table's column headings (at least half)."""
-    by_name = [s for s in sheets if _name_key(s.name) == _name_key(table)]
-    if by_name:
-        return by_name[0]
+    """The sheet holding a dictionary table, or None.
+
+    In turn: the sheet of that name (case, spaces, underscores ignored); the sheet of that name
+    once the years are taken out of both (``TSM25_LCRA_Perception`` is ``LCRA Perception
+    2024-25``), one of the table's year first; the sheet whose header row holds most of the
+    table's column headings (at least half), leaving out sheets whose name or title names another
+    stock type than the table's (the LCRA and combined perception sheets differ by one heading).
+    A visible sheet is taken before a hidden one; two equally good visible ones stop the extract
+    (:class:`WorkbookError`), as a copy or a draft left in the workbook would otherwise be read
+    in place of the published table.
+    """
+    found = _one([s for s in sheets if _name_key(s.name) == _name_key(table)], table, "same name")
+    if found is not None:
+        return found
+    plain = _plain_key(table)
+    same = [s for s in sheets if plain and _plain_key(s.name) == plain]
+    year = sheet_year(table)
+    same = [s for s in same if year and sheet_year(s.name) == year] or same
+    found = _one(same, table, "same name but for the year")
+    if found is not None:
+        return found
     wanted = {heading_key(h) for h in headings if h}
-    best: tuple[float, Sheet | None] = (0.0, None)
+    stock = _stock_words(table)
+    shares: list[tuple[float, Sheet]] = []
     for sheet in sheets:
         index = find_landlord_header(sheet, min_filled=4)
         if index is None or not wanted:
             continue
-        found = {heading_key(c) for c in sheet.rows[index]} & wanted
-        share = len(found) / len(wanted)
-        if share > best[0]:
-            best = (share, sheet)
-    return best[1] if best[0] >= 0.5 else None
+        title = " ".join(clean(c) for c in sheet.rows[0] if c is not None) if sheet.rows else ""
+        named = _stock_words(f"{sheet.name} {title}")
+        if stock and named and not (named & stock):
+            continue
+        found_headings = {heading_key(c) for c in sheet.rows[index]} & wanted
+        shares.append((len(found_headings) / len(wanted), sheet))
+    best = max((share for share, _ in shares), default=0.0)
+    if best < 0.5:
+        return None
+    return _one(
+        [s for share, s in shares if share == best], table, f"{best:.0%} of its column headings"
+    )
 
 
 # The year a sheet name carries: ``TSM25_...`` or ``..._TSM25`` (the year ending March 2025), or

@@ -1,0 +1,147 @@
+"""Workbooks an edition could plausibly be, that an earlier version misread without a word.
+
+Each variant changes the real 2024/25 workbook (tests/fixtures/rsh/editions.py) as a later edition,
+or a copy passed through another program, might; ``complaints rsh add`` must read every figure as
+the committed 2024/25 extract has it, or stop naming the sheet, the cell and what to do, writing
+nothing. The helpers are the ones of tests/unit/test_rsh_variants.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.rsh.workbook import Sheet, WorkbookError, sheet_for_table
+from tests.fixtures.rsh.editions import source_available
+from tests.unit.test_rsh_variants import (
+    MI,
+    Sheets,
+    add,
+    assert_same_as_committed,
+    header_at,
+    rename_sheets,
+    rows_of,
+    source,
+    write,
+)
+
+needs_source = pytest.mark.skipif(
+    not source_available(), reason="the RSH 2024/25 workbook is not on this machine"
+)
+
+
+def stops(workbook: Path, out: Path, message: str, *extra: str) -> None:
+    """The add stops with ``message`` (a regex) and writes nothing."""
+    code, said, err = add(workbook, out, *extra)
+    assert code == 1 and said == "", err
+    assert re.search(message, err), err
+    assert err.rstrip().endswith("nothing was written")
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Which sheet holds which table
+# ---------------------------------------------------------------------------------------------
+
+
+def in_words(sheets: Sheets) -> Sheets:
+    """Sheets named in words ("LCRA Perception 2024-25"); the dictionary keeps the TSM25_ names."""
+    return rename_sheets(
+        sheets,
+        lambda n: re.sub(r"^TSM25_(.*)$", lambda m: m.group(1).replace("_", " ") + " 2024-25", n),
+        dictionary=False,
+    )
+
+
+def population_reworded(sheets: Sheets) -> Sheets:
+    """ "Relevant tenant population size (LCRA)" -> "Relevant tenant population (LCRA)": the one
+    heading by which the LCRA and combined perception sheets differ."""
+    for name, rows in sheets:
+        if "Perception" in name and "Not Inc" not in name:
+            at = header_at(rows)
+            rows[at] = [
+                re.sub(r"Relevant\s+tenant population size", "Relevant tenant population", t)
+                if isinstance(t, str)
+                else t
+                for t in rows[at]
+            ]
+    return sheets
+
+
+@needs_source
+def test_perception_sheets_named_in_words_in_another_order_keep_their_stock_types(tmp_path):
+    # Was: the LCRA table matched the first sheet with as many of its headings, the combined one
+    # (2 landlords read as LCRA, the 355 LCRA landlords as combined), and the add succeeded.
+    sheets = population_reworded(in_words(source()))
+    sheets = sheets[:3] + sheets[3:][::-1]  # the combined sheet before the LCRA one
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+@needs_source
+def test_a_hidden_draft_of_a_data_sheet_is_not_read_in_place_of_the_published_one(tmp_path):
+    # Was: with the sheets renamed, the hidden "Draft" (20 landlords fewer) came first with the
+    # same headings and was read as the management information.
+    sheets = in_words(source())
+    draft = [list(r) for r in rows_of(sheets, "Management Info 2024-25")]
+    del draft[header_at(draft) + 1 : header_at(draft) + 21]
+    sheets.insert(3, ("Draft", draft))
+
+    def hide(workbook):
+        workbook["Draft"].sheet_state = "hidden"
+
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx", hide), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+@needs_source
+def test_two_visible_sheets_with_one_table_stop_the_add(tmp_path):
+    # a sheet copied in Excel ("Complaints (2)"), neither named as the dictionary's table
+    sheets = [("Complaints" if n == MI else n, rows) for n, rows in source()]
+    sheets.insert(3, ("Complaints (2)", [list(r) for r in rows_of(sheets, "Complaints")]))
+    stops(
+        write(sheets, tmp_path / "v.xlsx"),
+        tmp_path / "out",
+        r"the Data Dictionary's table 'TSM25_Management_Info' could be either of the sheets "
+        r"'Complaints' or 'Complaints \(2\)' \(96% of its column headings\); delete the one that "
+        r"is not the published table",
+    )
+
+
+def sheet(name: str, *headings: str) -> Sheet:
+    return Sheet(name, [("Landlord name", "Landlord code", *headings), ("A", "L1", *headings)])
+
+
+def test_a_sheet_naming_another_stock_type_is_not_a_candidate():
+    headings = ["Relevant tenant population (LCRA)", "VS (TP09)", "FS (TP09)"]
+    combined = sheet("Combined perception", "Relevant tenant population (combined)", *headings[1:])
+    lcra = sheet("LCRA perception", *headings)
+    found = sheet_for_table([combined, lcra], "TSM25_LCRA_Perception", headings)
+    assert found is lcra
+    assert sheet_for_table([combined], "TSM25_LCRA_Perception", headings) is None
+
+
+def test_a_year_marker_in_the_name_does_not_stop_a_match_by_name():
+    headings = ["Some heading"]
+    for name in ("Management Info 2025-26", "Management_Info_TSM26", "TSM26 Management Info"):
+        found = sheet_for_table([sheet("Other"), sheet(name)], "TSM26_Management_Info", headings)
+        assert found is not None and found.name == name
+
+
+def test_two_sheets_of_the_same_name_after_the_year_is_removed_stop():
+    found = sheet_for_table(
+        [sheet("Management Info 2024-25"), sheet("Management Info 2025-26")],
+        "TSM26_Management_Info",
+        ["x"],
+    )
+    assert found.name == "Management Info 2025-26"  # the table's year first
+    with pytest.raises(WorkbookError, match="could be either of the sheets"):
+        sheet_for_table(
+            [sheet("Management Info 2024-25"), sheet("Management Info 2025-26")],
+            "TSM27_Management_Info",  # neither of the table's year
+            ["x"],
+        )
