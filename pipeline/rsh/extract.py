@@ -27,6 +27,7 @@ field, and nothing is written.
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -167,6 +168,16 @@ def _numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
 def _checked_value(sheet: Sheet, number: int, row: tuple, index: int | None) -> object:
     """A field's cell (:func:`cell`); text that is neither a number nor an RSH marker stops."""
     value = _value(row, index)
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta, bool)):
+        kind = "a true/false value" if isinstance(value, bool) else "a date"
+        shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        shown = shown.removesuffix("T00:00:00")
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): {kind} ({shown}), not a number: the cell has a date format; "
+            "give the column a number format in a copy of the workbook (and check the figure "
+            "against the RSH's), then add the copy"
+        )
     if isinstance(value, str) and value and value not in MARKERS:
         raise WorkbookError(
             f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "

@@ -109,13 +109,21 @@ class Sheet:
 
 
 def load_sheets(path: Path) -> list[Sheet]:
-    """Every worksheet of the workbook, values only (formulas as last calculated)."""
+    """Every worksheet of the workbook, values only (formulas as last calculated).
+
+    Raises
+    ------
+    WorkbookError
+        When the file is not a readable .xlsx, or holds formulas saved without a calculated value
+        (a program that writes formulas without calculating them made it: openpyxl reads such a
+        cell as empty, which the extract would take for a blank input).
+    """
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
         raise WorkbookError(f"{path}: not a readable .xlsx workbook ({error})") from error
     try:
-        return [
+        sheets = [
             Sheet(
                 ws.title,
                 [tuple(r) for r in ws.iter_rows(values_only=True)],
@@ -125,6 +133,65 @@ def load_sheets(path: Path) -> list[Sheet]:
         ]
     finally:
         workbook.close()
+    uncalculated = uncalculated_formulas(path)
+    if uncalculated:
+        sheet, ref = uncalculated[0]
+        raise WorkbookError(
+            f"{Path(path).name}: {len(uncalculated)} formula cell(s) have no calculated value saved "
+            f"(first: '{sheet}' cell {ref}), so their figures cannot be read; the program that "
+            "wrote the workbook did not calculate it: open the workbook in Excel or LibreOffice, "
+            "save it, and add the saved copy"
+        )
+    return sheets
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def uncalculated_formulas(path: Path) -> list[tuple[str, str]]:
+    """``(sheet, cell)`` of every formula cell saved without a calculated value.
+
+    That is a formula with no ``<v>``, or an empty one not typed as text (openpyxl writes
+    ``<v />``; a formula giving an empty text is ``t="str"``), or any formula of a workbook that
+    asks to be calculated when opened (``fullCalcOnLoad``: xlsxwriter saves 0 as every formula's
+    value). Worksheets without a formula are not parsed (the RSH's workbooks have none).
+    """
+    from xml.etree import ElementTree
+
+    found: list[tuple[str, str]] = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return found
+        targets = {
+            rel.get("Id"): rel.get("Target", "")
+            for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        }
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        calc = book.find(f"{_MAIN}calcPr")
+        stale = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
+        for entry in book.iter(f"{_MAIN}sheet"):
+            target = targets.get(entry.get(f"{_RELS}id"), "")
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if member not in names:
+                continue
+            with archive.open(member) as stream:
+                if b"<f" not in stream.read():
+                    continue
+            with archive.open(member) as stream:
+                for _, element in ElementTree.iterparse(stream):
+                    if element.tag != f"{_MAIN}c":
+                        continue
+                    if element.find(f"{_MAIN}f") is not None:
+                        value = element.find(f"{_MAIN}v")
+                        empty = value is None or (
+                            not value.text and element.get("t") not in ("str", "inlineStr")
+                        )
+                        if stale or empty:
+                            found.append((entry.get("name", ""), element.get("r", "")))
+                    element.clear()
+    return found
 
 
 def _filled(row: tuple) -> int:
@@ -528,5 +595,6 @@ __all__ = [
     "validate_references",
     "sheet_for_table",
     "sheet_year",
+    "uncalculated_formulas",
     "year_of_sheets",
 ]

@@ -145,3 +145,76 @@ def test_two_sheets_of_the_same_name_after_the_year_is_removed_stop():
             "TSM27_Management_Info",  # neither of the table's year
             ["x"],
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells that hold no number where a number belongs
+# ---------------------------------------------------------------------------------------------
+
+
+def column(rows: list[list], test) -> int:
+    return next(i for i, t in enumerate(rows[header_at(rows)]) if isinstance(t, str) and test(t))
+
+
+@needs_source
+def test_formulas_saved_without_their_values_stop_the_add(tmp_path):
+    # Was: read as empty cells (blank inputs): every landlord's published CH02 stage 1 LCRA value
+    # was missing from the extract, so none was a peer for it, and the add succeeded.
+    from openpyxl.utils import get_column_letter
+
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    value = column(rows, lambda t: t.startswith("LCRA") and "(CH02 1)" in t)
+    num = get_column_letter(column(rows, lambda t: t.startswith("LCRA") and "(CH02 1 Num" in t) + 1)
+    den = get_column_letter(column(rows, lambda t: t.startswith("LCRA") and "(CH02 1 Den" in t) + 1)
+    for i in range(at + 1, len(rows)):
+        if value < len(rows[i]) and isinstance(rows[i][value], (int, float)):
+            # as a program that writes formulas without calculating them (openpyxl here) saves it
+            rows[i][value] = f"=ROUND({num}{i + 1}/{den}{i + 1}*100,1)"
+    stops(
+        write(sheets, tmp_path / "v.xlsx"),
+        tmp_path / "out",
+        rf"v.xlsx: 35\d formula cell\(s\) have no calculated value saved \(first: "
+        rf"'{MI}' cell {get_column_letter(value + 1)}{at + 2}\).*open the workbook in Excel or "
+        r"LibreOffice, save it, and add the saved copy",
+    )
+
+
+@needs_source
+def test_a_count_formatted_as_a_date_stops_the_add(tmp_path):
+    # Was: written to the extract as "1900-03-01 00:00:00" and read as a blank input.
+    import datetime
+
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    num = column(rows, lambda t: t.startswith("LCRA") and "(CH02 1 Numerator)" in t)
+    rows[at + 3][num] = datetime.datetime(1900, 3, 1)
+    from openpyxl.utils import get_column_letter
+
+    stops(
+        write(sheets, tmp_path / "v.xlsx"),
+        tmp_path / "out",
+        rf"'{MI}' cell {get_column_letter(num + 1)}{at + 4} \(column '.*\(CH02 1 Numerator\)'\): "
+        r"a date \(1900-03-01\), not a number: the cell has a date format; give the column a "
+        r"number format in a copy of the workbook",
+    )
+
+
+def test_formulas_of_a_workbook_to_be_calculated_on_opening_are_not_values(tmp_path):
+    import xlsxwriter
+
+    from pipeline.rsh.workbook import uncalculated_formulas
+
+    path = tmp_path / "x.xlsx"
+    book = xlsxwriter.Workbook(path)  # saves 0 as each formula's value, calculated on opening
+    sheet_ = book.add_worksheet("Data")
+    sheet_.write_row(0, 0, [3, 4])
+    sheet_.write_formula(0, 2, "=A1+B1")
+    book.close()
+    assert uncalculated_formulas(path) == [("Data", "C1")]
+    with pytest.raises(WorkbookError, match=r"1 formula cell\(s\) have no calculated value"):
+        from pipeline.rsh.workbook import load_sheets
+
+        load_sheets(path)
