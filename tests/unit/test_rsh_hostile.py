@@ -218,3 +218,77 @@ def test_formulas_of_a_workbook_to_be_calculated_on_opening_are_not_values(tmp_p
         from pipeline.rsh.workbook import load_sheets
 
         load_sheets(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Published precision
+# ---------------------------------------------------------------------------------------------
+
+
+def two_decimals(sheets: Sheets) -> Sheets:
+    """CH01 and CH02 published to 2 decimal places (recomputed from their counts, half up)."""
+    from pipeline.rounding import round_half_up
+
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    for stock in ("LCRA", "LCHO", "Combined"):
+        for measure, scale in (
+            ("CH01 1", 1000),
+            ("CH01 2", 1000),
+            ("CH02 1", 100),
+            ("CH02 2", 100),
+        ):
+            index = {
+                part: column(rows, lambda t, p=part, s=stock: t.startswith(f"{s} - ") and p in t)
+                for part in (f"({measure})", f"({measure} Numerator)", f"({measure} Denominator)")
+            }
+            value, num, den = index.values()
+            for row in rows[at + 1 :]:
+                counts = (row[num], row[den])
+                if isinstance(row[value], (int, float)) and all(
+                    isinstance(c, (int, float)) for c in counts
+                ):
+                    row[value] = round_half_up(counts[0] / counts[1] * scale, 2)
+    return sheets
+
+
+@needs_source
+def test_an_edition_publishing_two_decimals_is_read_and_checked_at_two(tmp_path):
+    # Was: the precision was taken as 1 place at most, so the check compared values rounded twice
+    # and stopped the add (4 of 59 LCHO CH02 stage 2 values "did not follow from their counts").
+    import json
+
+    import polars as pl
+
+    sheets = two_decimals(source())
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    folder = tmp_path / "out" / "2024-25"
+    meta = json.loads((folder / "edition.json").read_text())
+    assert meta["published_decimals"]["CH02_1"] == {"lcra": 2, "lcho": 2, "combined": 2}
+    assert meta["published_decimals"]["TP09"] == {"lcra": 1, "lcho": 1, "combined": 1}
+    assert all(c.get("mismatched", 0) == 0 for c in meta["checks"].values())
+    ours = pl.read_csv(folder / "management_info.csv", infer_schema=False)
+    rows = rows_of(sheets, MI)
+    value = column(rows, lambda t: t.startswith("LCRA - ") and "(CH02 1)" in t)
+    written = {
+        str(r[1]): r[value] for r in rows[header_at(rows) + 1 :] if isinstance(r[value], float)
+    }
+    read = dict(
+        ours.filter(pl.col("stock_type") == "lcra")
+        .select("landlord_code", "CH02_1_Calculated_Value")
+        .iter_rows()
+    )
+    assert len(written) > 300
+    assert all(float(read[code]) == figure for code, figure in written.items())
+
+
+def test_the_published_precision_is_the_places_the_values_carry():
+    from pipeline.rsh.extract import _decimals
+
+    assert _decimals([70, 12.3, 8, "[X]", ""]) == 1
+    assert _decimals([70, 12, 8]) == 0
+    assert _decimals([70.25, 12.3, 8, 1.05]) == 2
+    assert _decimals([0.702127659574468, 1.5]) == 3  # unrounded: compared at 3 places
+    # one stray value with more places among hundreds is not the edition's precision
+    assert _decimals([12.3] * 400 + [12.34]) == 1
