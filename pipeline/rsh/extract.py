@@ -525,11 +525,12 @@ class _Extract:
         if "Satisfied_Calc" in tp_fields:
             measures.append(("TP09", "Satisfied_Calc", tp, tp_expected, "perception"))
         for measure, value, table, expected, kind in measures:
-            self._rescale(measure, value, table, [expected(r, measure) for r in table])
             for stock in STOCK_TYPE.values():
                 rows = [r for r in table if r["stock_type"] == stock]
                 if not rows:
                     continue
+                # each stock type is its own column (or sheet), formatted on its own
+                self._rescale(measure, stock, value, rows, [expected(r, measure) for r in rows])
                 places = _decimals([r[value] for r in rows])
                 decimals.setdefault(measure, {})[stock] = places
                 pairs = [(_number(r[value]), expected(r, measure)) for r in rows]
@@ -565,11 +566,14 @@ class _Extract:
                 }
         return decimals, checks, facts
 
-    def _rescale(self, measure: str, value: str, rows: list[dict], expected: list) -> None:
+    def _rescale(
+        self, measure: str, stock: str, value: str, rows: list[dict], expected: list
+    ) -> None:
         """Put a measure published on another scale (a percentage stored as the fraction 0.702,
         a rate per 1,000 as one per home) on the product's, when its own numerators and
         denominators say so: nearly every published value times 100 (or 1,000) is the value
-        they give, and fewer are as printed. Recorded in ``edition.json`` ``rescaled``."""
+        they give, and fewer are as printed. Decided per stock type (its own column or sheet, which
+        may be formatted unlike the others); recorded in ``edition.json`` ``rescaled``."""
         pairs = [
             (p, e)
             for p, e in zip((_number(r[value]) for r in rows), expected, strict=True)
@@ -587,11 +591,20 @@ class _Extract:
                     number = _number(r[value])
                     if number is not None:
                         r[value] = cell(round(number * factor, 10))
-                self.edition["rescaled"][measure] = {
-                    "factor": factor,
-                    "evidence": f"{fits} of {len(pairs)} published values times {factor} follow "
-                    f"from their counts, {as_printed} as printed",
-                }
+                found = self.edition["rescaled"].setdefault(
+                    measure, {"factor": factor, "stock_types": [], "evidence": ""}
+                )
+                found["stock_types"].append(stock)
+                found["evidence"] = "; ".join(
+                    filter(
+                        None,
+                        [
+                            found["evidence"],
+                            f"{stock}: {fits} of {len(pairs)} published values times {factor} "
+                            f"follow from their counts, {as_printed} as printed",
+                        ],
+                    )
+                )
                 return
 
     # -- the whole extract ------------------------------------------------------------------------

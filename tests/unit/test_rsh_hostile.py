@@ -292,3 +292,41 @@ def test_the_published_precision_is_the_places_the_values_carry():
     assert _decimals([0.702127659574468, 1.5]) == 3  # unrounded: compared at 3 places
     # one stray value with more places among hundreds is not the edition's precision
     assert _decimals([12.3] * 400 + [12.34]) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Scales
+# ---------------------------------------------------------------------------------------------
+
+
+@needs_source
+def test_fractions_in_one_sheet_only_are_put_on_the_percentage_scale(tmp_path):
+    # Was: decided over the three perception sheets together (352 of 413 values fitted times 100,
+    # under 95%), so the add stopped saying the columns were misread.
+    import json
+
+    sheets = source()
+    rows = rows_of(sheets, "TSM25_LCRA_Perception")
+    value = column(rows, lambda t: t.startswith("Proportion of respondents") and "(TP09)" in t)
+    for row in rows[header_at(rows) + 1 :]:
+        if isinstance(row[value], (int, float)):
+            row[value] = round(row[value] / 100, 6)  # as a % number format stores 70.2%
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert "TP09 published on another scale, read times 100: lcra: 352 of 352" in said
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+    meta = json.loads((tmp_path / "out" / "2024-25" / "edition.json").read_text())
+    assert meta["rescaled"]["TP09"]["stock_types"] == ["lcra"]
+
+
+@needs_source
+def test_fractions_stored_as_text_in_one_column_are_put_on_the_percentage_scale(tmp_path):
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    value = column(rows, lambda t: t.startswith("LCRA") and "(CH02 1)" in t)
+    for row in rows[header_at(rows) + 1 :]:
+        if isinstance(row[value], (int, float)):
+            row[value] = f"{row[value] / 100:.3f}"  # "0.702"
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
