@@ -57,15 +57,20 @@ def heading_key(text: object) -> str:
     return re.sub(r"\s+", " ", value).strip().lower()
 
 
-# A number stored as text: "1,234", " 7 ", "12.5%" (a percentage as printed: 12.5).
-_NUMBER_TEXT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[-+]?\.\d+%?$")
+# A number stored as text: "1,234", "1 234", " 7 ", "12.5%", "12.5 %" (a percentage as printed:
+# 12.5), with or without a footnote ("12.3 [note 4]").
+_NUMBER_TEXT = re.compile(
+    r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d+)?(?: ?%)?$|^[-+]?\.\d+(?: ?%)?$"
+)
+_NOTE = re.compile(r"\s*\[note \d+\]$", re.IGNORECASE)
 
 
 def cell(value: object) -> object:
     """A cell as the extract writes it: numbers stay numbers (whole floats as int), None -> ''.
 
-    A number stored as text is read as the number it shows (``"1,234"`` -> 1234, ``" 7 "`` -> 7,
-    ``"12.5%"`` -> 12.5, the product's percentage scale); a marker in another case is the RSH's
+    A number stored as text is read as the number it shows (``"1,234"`` and ``"1 234"`` -> 1234,
+    ``" 7 "`` -> 7, ``"12.5%"`` and ``"12.5 %"`` -> 12.5, the product's percentage scale), a
+    footnote after it left out (``"12.3 [note 4]"`` -> 12.3); a marker in another case is the RSH's
     (``"[x]"`` -> ``"[X]"``). Any other text is kept as written (the extract then stops on it
     where a number or a marker belongs).
     """
@@ -73,8 +78,9 @@ def cell(value: object) -> object:
         return ""
     if isinstance(value, str):
         text = clean(value)
-        if _NUMBER_TEXT.match(text):
-            return cell(float(text.rstrip("%").replace(",", "")))
+        figure = _NOTE.sub("", text)
+        if _NUMBER_TEXT.match(figure):
+            return cell(float(figure.rstrip("%").replace(",", "").replace(" ", "")))
         return text.upper() if text.upper() in MARKERS else text
     if isinstance(value, float) and value.is_integer():
         return int(value)

@@ -330,3 +330,27 @@ def test_fractions_stored_as_text_in_one_column_are_put_on_the_percentage_scale(
     code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("70.2 %", 70.2),  # a space before the sign
+        ("21 417", 21417),  # thousands separated by a space (or a no-break or thin space)
+        ("21\xa0417", 21417),
+        ("21\u202f417", 21417),
+        ("1 234 567", 1234567),
+        ("12.3 [note 4]", 12.3),  # a footnote on the figure
+        ("1,234 [Note 12]", 1234),
+        # kept as text: the extract stops on them where a number belongs
+        ("1 23", "1 23"),
+        ("21,417 417", "21,417 417"),
+        ("12.3 [c]", "12.3 [c]"),
+        ("12.3*", "12.3*"),
+        ("[note 4]", "[note 4]"),
+    ],
+)
+def test_a_number_written_as_text_is_read_as_it_shows(value, read):
+    from pipeline.rsh.workbook import cell
+
+    assert cell(value) == read
