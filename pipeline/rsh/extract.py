@@ -72,6 +72,7 @@ from pipeline.rsh.workbook import (
     read_dictionary,
     release_note,
     sheet_for_table,
+    stated_years,
     validate_references,
     year_of_sheets,
 )
@@ -291,16 +292,35 @@ class _Extract:
         for family in (MI_FAMILY, TP09_FAMILY):
             validate_references(self.dictionary, family)
         found_year = year_of_sheets([s.name for s in self.sheets] + self.dictionary.tables())
-        if given is None and found_year is None:
+        stated = stated_years(self.sheets, self.path.name)
+        self.year = given or found_year or (stated[0][1] if stated else None)
+        if self.year is None:
             raise WorkbookError(
-                f"{self.path.name}: the reporting year is not in the sheet names; give --year"
+                f"{self.path.name}: the reporting year is in none of the sheet names, their titles "
+                "and the file name; give --year (e.g. --year 2025-26)"
             )
-        self.year = given or found_year
         if found_year is not None and found_year != self.year:
             raise WorkbookError(
                 f"{self.path.name}: its sheets are for {found_year} (TSM{found_year[-2:]}_... or "
                 f"{found_year} in the sheet names), not {self.year}; check the workbook or --year"
             )
+        # A workbook whose sheet names were not updated, or a wrong --year, would otherwise be
+        # filed as another year (replacing that year's edition).
+        chosen = (
+            f"--year {self.year}"
+            if given
+            else f"the sheet names {self.year}"
+            if found_year
+            else f"{stated[0][0]} {self.year}"
+        )
+        for where, year in stated:
+            if year != self.year:
+                raise WorkbookError(
+                    f"{self.path.name}: {where} says {year}, {chosen}; check which edition this "
+                    "is (the RSH names an edition by the year its reporting year ends: its 2025 "
+                    "workbook is 2024-25), correct the title or the file name in a copy, then "
+                    "add the copy"
+                )
         self.edition: dict = {"year": self.year, "label": ReportingYear.parse(self.year).label}
         self.markers: Counter = Counter()
         self.notes_marker: str | None = None

@@ -525,6 +525,39 @@ def year_of_sheets(names: list[str]) -> str | None:
     return years.most_common(1)[0][0] if years else None
 
 
+# A bare year where the RSH names an edition by it: "Tenant Satisfaction Measures 2025 - Dataset",
+# "TSM 2025 dataset", a file "2025_TSM_Full_Data_v1.0.xlsx"; the year its reporting year ends
+# (the 2025 workbook is 2024/25, published in the autumn after the March year end).
+_TITLE_YEAR = re.compile(r"\b(?:tenant satisfaction measures|tsm)[\s_-]*(20\d{2})\b", re.IGNORECASE)
+_FILE_YEAR = re.compile(r"^(20\d{2})[\s_-]*tsm", re.IGNORECASE)
+
+
+def _ending(year: int) -> str:
+    return f"{year - 1}-{str(year)[2:]}"
+
+
+def stated_years(sheets: list[Sheet], file_name: str) -> list[tuple[str, str]]:
+    """``(where, year)`` for each statement of the reporting year outside the sheet names.
+
+    Each sheet's title (the first cell of its first row) and the file name: ``TSM25`` or
+    ``2024-25`` as in a sheet name, or a bare year where the RSH names an edition by it
+    ("Tenant Satisfaction Measures 2025", a file ``2025_TSM_...``: 2024-25).
+    """
+    out = []
+    for sheet in sheets:
+        first = next((clean(c) for c in (sheet.rows[0] if sheet.rows else ()) if clean(c)), "")
+        bare = _TITLE_YEAR.search(first)
+        year = sheet_year(first) or (_ending(int(bare.group(1))) if bare else None)
+        if year:
+            out.append((f"the title of sheet '{sheet.name}' ('{first[:60]}')", year))
+    stem = Path(file_name).stem
+    bare = _FILE_YEAR.search(stem)
+    year = sheet_year(stem) or (_ending(int(bare.group(1))) if bare else None)
+    if year:
+        out.append(("the file name", year))
+    return out
+
+
 def parse_year(text: str) -> str:
     """A reporting year as a user gives it: ``2025-26``, ``2025/26``, ``2025-2026`` -> ``2025-26``.
 
@@ -601,6 +634,7 @@ __all__ = [
     "validate_references",
     "sheet_for_table",
     "sheet_year",
+    "stated_years",
     "uncalculated_formulas",
     "year_of_sheets",
 ]

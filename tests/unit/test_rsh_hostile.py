@@ -354,3 +354,90 @@ def test_a_number_written_as_text_is_read_as_it_shows(value, read):
     from pipeline.rsh.workbook import cell
 
     assert cell(value) == read
+
+
+# ---------------------------------------------------------------------------------------------
+# The reporting year: sheet names, titles and the file name must agree
+# ---------------------------------------------------------------------------------------------
+
+
+def without_year_in_names(sheets: Sheets) -> Sheets:
+    """Sheet and table names without "TSM25_" (the sheets' title cells keep "TSM25 ...")."""
+    return [
+        (
+            name.replace("TSM25_", ""),
+            [[c.replace("TSM25_", "") if isinstance(c, str) else c for c in r] for r in rows],
+        )
+        for name, rows in sheets
+    ]
+
+
+def titled(sheets: Sheets, title: str) -> Sheets:
+    rows_of(sheets, "Introduction")[0] = [title]
+    return sheets
+
+
+@needs_source
+def test_sheets_of_one_year_titled_another_stop_the_add(tmp_path):
+    # Was: extracted as 2024-25 from the TSM25_ sheet names, replacing that year's edition with
+    # a workbook whose title and file name say it is the 2026 one (2025-26).
+    sheets = titled(source(), "Tenant Satisfaction Measures 2026 - Dataset")
+    stops(
+        write(sheets, tmp_path / "2026_TSM_Full_Data_v1.0.xlsx"),
+        tmp_path / "out",
+        r"2026_TSM_Full_Data_v1.0.xlsx: the title of sheet 'Introduction' \('Tenant Satisfaction "
+        r"Measures 2026 - Dataset'\) says 2025-26, the sheet names 2024-25; check which edition "
+        r"this is",
+    )
+
+
+@needs_source
+def test_a_year_given_that_the_title_contradicts_stops_the_add(tmp_path):
+    # Was: the year was checked against the sheet names only; with none there, --year 2025-26
+    # filed the 2025 workbook (2024/25) as 2025-26.
+    sheets = without_year_in_names(source())
+    stops(
+        write(sheets, tmp_path / "TSM_Full_Data.xlsx"),
+        tmp_path / "out",
+        r"TSM_Full_Data.xlsx: the title of sheet 'Introduction' \('Tenant Satisfaction Measures "
+        r"2025 - Dataset'\) says 2024-25, --year 2025-26",
+        "--year",
+        "2025-26",
+    )
+
+
+@needs_source
+def test_without_a_year_in_the_sheet_names_the_titles_give_it(tmp_path):
+    sheets = without_year_in_names(source())
+    code, said, err = add(write(sheets, tmp_path / "TSM_Full_Data.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+    sheets = titled(sheets, "Tenant Satisfaction Measures - Dataset")
+    for _name, rows in sheets:  # no year in any title either
+        if rows and isinstance(rows[0][0], str):
+            rows[0][0] = rows[0][0].replace("TSM25 ", "")
+    stops(
+        write(sheets, tmp_path / "TSM_Full_Data.xlsx"),
+        tmp_path / "out2",
+        r"TSM_Full_Data.xlsx: the reporting year is in none of the sheet names, their titles "
+        r"and the file name; give --year",
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "file", "years"),
+    [
+        ("Tenant Satisfaction Measures 2025 - Dataset", "x.xlsx", ["2024-25"]),
+        ("TSM 2026 dataset", "x.xlsx", ["2025-26"]),
+        ("Tenant Satisfaction Measures 2025/26", "x.xlsx", ["2025-26"]),
+        ("TSM26 LCRA Perception", "x.xlsx", ["2025-26"]),
+        ("Contents", "2026_TSM_Full_Data_v1.0_FINAL.xlsx", ["2025-26"]),
+        ("Contents", "tsm 2023-24.xlsx", ["2023-24"]),
+        ("Published November 2025", "TSM_Full_Data_v1.0.xlsx", []),  # a bare year, not a title
+        ("Contents", "copy 2025.xlsx", []),
+    ],
+)
+def test_the_years_titles_and_file_names_state(title, file, years):
+    from pipeline.rsh.workbook import stated_years
+
+    assert [y for _, y in stated_years([Sheet("S", [(title,)])], file)] == years
