@@ -159,12 +159,31 @@ def _data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
     return [r for _, r in _numbered_rows(sheet, code_col)]
 
 
+def _code(value: object) -> str:
+    """A landlord code as the extract writes it: ``" l4240 "`` -> ``"L4240"``."""
+    return clean(value).upper()
+
+
 def _numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
-    """(spreadsheet row number, row) of each landlord row: those with a landlord code."""
+    """(spreadsheet row number, row) of each landlord row: those with a landlord code.
+
+    A code without a digit (``Total``, a repeated ``Landlord code`` heading) stops the extract:
+    every RSH registration number has one, and such a row read as a landlord would be a peer.
+    """
     first = sheet.header_index + 2
-    return [
-        (first + i, r) for i, r in enumerate(sheet.data) if code_col < len(r) and clean(r[code_col])
-    ]
+    out = []
+    for i, row in enumerate(sheet.data):
+        code = _code(row[code_col]) if code_col < len(row) else ""
+        if not code:
+            continue
+        if not re.search(r"\d", code):
+            raise WorkbookError(
+                f"'{sheet.name}' row {first + i}: '{clean(row[code_col])}' is not a landlord code "
+                "(an RSH registration number, such as L4240 or 4634, has a digit); if the row is "
+                "a total or a note, delete it in a copy of the workbook, then add the copy"
+            )
+        out.append((first + i, row))
+    return out
 
 
 def _checked_value(sheet: Sheet, number: int, row: tuple, index: int | None) -> object:
@@ -196,7 +215,7 @@ def _unique_rows(sheet: Sheet, code_col: int, record: callable) -> list[tuple[in
     read once, with different figures it stops the extract (which row is right is not known)."""
     out: dict[str, tuple[int, tuple, dict]] = {}
     for number, row in _numbered_rows(sheet, code_col):
-        code = clean(row[code_col])
+        code = _code(row[code_col])
         values = record(number, row)
         if code in out:
             first, _, earlier = out[code]
@@ -224,7 +243,7 @@ def _landlord(row: tuple, header: list[str]) -> dict[str, object]:
 
     notes = landlord_column(header, "notes")
     return {
-        "landlord_code": text("code"),
+        "landlord_code": text("code").upper(),
         "landlord_name": text("name"),
         "landlord_type": text("type"),
         "group_size_band": text("band"),
@@ -510,7 +529,7 @@ class _Extract:
             if kind == "management_info" and "man" not in text:
                 continue
             code_col = landlord_column(sheet.header, "code")
-            out[kind] |= {clean(r[code_col]) for r in _data_rows(sheet, code_col)}
+            out[kind] |= {_code(r[code_col]) for r in _data_rows(sheet, code_col)}
             self.edition["sheets"][f"{kind}_not_included"] = {
                 "name": sheet.name,
                 "header_row": index + 1,

@@ -441,3 +441,43 @@ def test_the_years_titles_and_file_names_state(title, file, years):
     from pipeline.rsh.workbook import stated_years
 
     assert [y for _, y in stated_years([Sheet("S", [(title,)])], file)] == years
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows that are not one landlord each
+# ---------------------------------------------------------------------------------------------
+
+
+@needs_source
+def test_a_totals_row_stops_the_add(tmp_path):
+    # Was: read as a landlord "Total" (361 landlords), a peer in the 25,000+ band wherever it
+    # carried a rate.
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    total = [None] * len(rows[at])
+    total[:2] = ["All landlords", "Total"]
+    for i, title in enumerate(rows[at]):
+        if isinstance(title, str) and ("Numerator" in title or "Denominator" in title):
+            total[i] = sum(r[i] for r in rows[at + 1 :] if isinstance(r[i], (int, float)))
+    rows.append(total)
+    stops(
+        write(sheets, tmp_path / "v.xlsx"),
+        tmp_path / "out",
+        rf"'{MI}' row {len(rows)}: 'Total' is not a landlord code \(an RSH registration number, "
+        r"such as L4240 or 4634, has a digit\); if the row is a total or a note, delete it in a "
+        r"copy of the workbook",
+    )
+
+
+@needs_source
+def test_a_landlord_code_in_another_case_is_the_same_landlord(tmp_path):
+    # Was: "l4240" beside "L4240" made two landlords (361), the one counted twice as a peer.
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    copy = list(rows[header_at(rows) + 1])
+    copy[1] = copy[1].lower() + " "
+    rows.append(copy)
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
