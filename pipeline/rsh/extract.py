@@ -73,6 +73,7 @@ from pipeline.rsh.workbook import (
     release_note,
     sheet_for_table,
     stated_years,
+    stock_group_titles,
     validate_references,
     year_of_sheets,
 )
@@ -147,9 +148,26 @@ def _field_columns(
     missing = sorted(set(wanted) - set(claims))
     if missing:
         headings = "; ".join(f"{c} ('{wanted[c]['column_heading']}')" for c in missing[:5])
+        long = next(
+            (
+                t
+                for t in sheet.header
+                if len(t.split()) <= 4 and re.search(r"\b(stock|tenure)\b", heading_key(t))
+            ),
+            None,
+        )
+        advice = (
+            f"the sheet has a '{long}' column: one row per landlord and stock type is a layout "
+            "the product does not read (the RSH's has one column per field and stock type, "
+            "headed 'LCRA - ...', 'LCHO - ...', 'Combined - ...')"
+            if long
+            else "no heading is the dictionary's for them or ends with their measure code (e.g. "
+            "'(CH01 1 Numerator)'): rename those headings to the dictionary's in a copy of the "
+            "workbook, then add the copy"
+        )
         raise WorkbookError(
             f"'{sheet.name}': the Data Dictionary lists {len(missing)} field(s) with no column "
-            f"in the sheet: {headings}"
+            f"in the sheet: {headings}; {advice}"
         )
     found = {code: min(columns) for code, columns in claims.items()}
     return Columns(found, sorted(set(found) - set(wanted)))
@@ -308,6 +326,9 @@ class _Extract:
         given = parse_year(year) if year is not None else None  # before reading the workbook
         self.sheets = load_sheets(self.path)
         self.dictionary: Dictionary = read_dictionary(self.sheets)
+        for sheet in self.sheets:  # a two-row header naming the stock type once, above
+            if sheet is not self.dictionary.sheet:
+                stock_group_titles(sheet)
         for family in (MI_FAMILY, TP09_FAMILY):
             validate_references(self.dictionary, family)
         found_year = year_of_sheets([s.name for s in self.sheets] + self.dictionary.tables())

@@ -454,6 +454,45 @@ def _one(candidates: list[Sheet], table: str, how: str) -> Sheet | None:
     return shown[0] if shown else None
 
 
+_STOCK_PREFIX = re.compile(r"^(LCRA|LCHO|Combined|COMB)\s*[-–:]", re.IGNORECASE)
+_STOCK_TITLE = {"lcra": "LCRA", "lcho": "LCHO", "combined": "Combined"}
+
+
+def stock_group_titles(sheet: Sheet) -> int:
+    """Give the headings under a stock-type group row their stock type; the number changed.
+
+    A two-row header may name the stock type once, in a (merged) group cell above its columns
+    ("LCRA" over "Number of stage one complaints ... (CH01 1 Numerator)"), where the RSH's
+    headings start with it ("LCRA - Number of ..."). Such a heading is read as "LCRA - ...". The
+    row above counts as a group row when at least two of its cells name one stock type each and
+    none is a sentence; a group runs from its cell to the next filled one (a merged cell's value
+    is in its first cell). Landlord code and name headings are left as they are.
+    """
+    index = find_landlord_header(sheet, min_filled=4)
+    if not index:
+        return 0
+    above = [clean(c) for c in sheet.rows[index - 1]]
+    filled = [c for c in above if c]
+    stocked = [c for c in filled if len(_stock_words(c)) == 1]
+    if len(stocked) < 2 or any(len(c.split()) > 6 for c in filled):
+        return 0
+    header, group, changed = list(sheet.rows[index]), None, 0
+    for i, title in enumerate(header):
+        if i < len(above) and above[i]:
+            words = _stock_words(above[i])
+            group = _STOCK_TITLE[next(iter(words))] if len(words) == 1 else None
+        text, key = clean(title), heading_key(title)
+        if not group or not text or _STOCK_PREFIX.match(text):
+            continue
+        if _is_code_heading(key) or _is_name_heading(key):
+            continue
+        header[i] = f"{group} - {text}"
+        changed += 1
+    if changed:
+        sheet.rows[index] = tuple(header)
+    return changed
+
+
 def sheet_for_table(sheets: list[Sheet], table: str, headings: list[str]) -> Sheet | None:
     """The sheet holding a dictionary table, or None.
 
@@ -635,6 +674,7 @@ __all__ = [
     "sheet_for_table",
     "sheet_year",
     "stated_years",
+    "stock_group_titles",
     "uncalculated_formulas",
     "year_of_sheets",
 ]

@@ -481,3 +481,70 @@ def test_a_landlord_code_in_another_case_is_the_same_landlord(tmp_path):
     code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+# ---------------------------------------------------------------------------------------------
+# Two-row headers, and a layout the product does not read
+# ---------------------------------------------------------------------------------------------
+
+
+def stock_in_group_row(sheets: Sheets, merge: bool = True) -> Sheets:
+    """The management sheet's headings without "LCRA - ", the stock type once in a row above."""
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    group, header = [None] * len(rows[at]), list(rows[at])
+    for i, title in enumerate(rows[at]):
+        found = re.match(r"^(LCRA|LCHO|Combined) - (.*)$", str(title or ""), re.DOTALL)
+        if found:
+            if not str(rows[at][i - 1] or "").startswith(found.group(1)):
+                group[i] = found.group(1)
+            header[i] = found.group(2)
+    rows[at] = header
+    rows.insert(at, group)
+    return sheets
+
+
+def merge_groups(workbook) -> None:
+    sheet = workbook[MI]
+    at = next(r for r in range(1, 40) if sheet.cell(r + 1, 1).value == "Landlord name")
+    starts = [c for c in range(1, sheet.max_column + 1) if sheet.cell(at, c).value]
+    for start, end in zip(starts, [*starts[1:], sheet.max_column + 1], strict=True):
+        if end - 1 > start:
+            sheet.merge_cells(start_row=at, start_column=start, end_row=at, end_column=end - 1)
+
+
+@needs_source
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_stock_type_named_once_in_a_group_row_above_the_headings(merged, tmp_path):
+    # Was: "the Data Dictionary lists 48 field(s) with no column in the sheet".
+    sheets = stock_in_group_row(source())
+    workbook = write(sheets, tmp_path / "v.xlsx", merge_groups if merged else None)
+    code, said, err = add(workbook, tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+def test_a_notes_row_above_the_header_is_not_a_group_row():
+    header = ("Landlord name", "Landlord code", "Type", "Region", "Number (CH01 1 Numerator)")
+    notes = ("Note 4: an LCRA landlord that left a question blank shows [X]", None, None, None)
+    sheet = Sheet("S", [notes, header, ("A", "L1", "PRP", "London", 3)])
+    from pipeline.rsh.workbook import stock_group_titles
+
+    assert stock_group_titles(sheet) == 0
+    assert sheet.rows[1] == header
+
+
+@needs_source
+def test_one_row_per_landlord_and_stock_type_stops_the_add_saying_so(tmp_path):
+    sheets = stock_in_group_row(source())
+    rows = rows_of(sheets, MI)
+    del rows[header_at(rows) - 1]  # no group row: a "Stock type" column instead
+    at = header_at(rows)
+    rows[at] = [*rows[at], "Stock type"]
+    stops(
+        write(sheets, tmp_path / "v.xlsx"),
+        tmp_path / "out",
+        rf"'{MI}': the Data Dictionary lists 48 field\(s\) with no column in the sheet: .*; the "
+        r"sheet has a 'Stock type' column: one row per landlord and stock type is a layout the "
+        r"product does not read",
+    )
