@@ -114,6 +114,11 @@ class Sheet:
         return " ".join([self.name, *cells]).lower()
 
 
+# An edition unpacks to about 4 MB (2024/25); one fifty times that is not an edition (and reading it
+# whole would take minutes and gigabytes).
+MAX_UNPACKED_MB = 200
+
+
 def load_sheets(path: Path) -> list[Sheet]:
     """Every worksheet of the workbook, values only (formulas as last calculated).
 
@@ -124,6 +129,17 @@ def load_sheets(path: Path) -> list[Sheet]:
         (a program that writes formulas without calculating them made it: openpyxl reads such a
         cell as empty, which the extract would take for a blank input).
     """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist()) / 1e6
+    except (OSError, zipfile.BadZipFile):
+        unpacked = 0.0  # not a zip: openpyxl says so below
+    if unpacked > MAX_UNPACKED_MB:
+        raise WorkbookError(
+            f"{Path(path).name}: unpacks to {unpacked:.1f} MB, more than the {MAX_UNPACKED_MB} MB "
+            "an RSH TSM workbook could need (the 2024/25 one: about 4 MB); check that this is "
+            "the RSH's workbook"
+        )
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:

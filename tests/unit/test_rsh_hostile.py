@@ -548,3 +548,27 @@ def test_one_row_per_landlord_and_stock_type_stops_the_add_saying_so(tmp_path):
         r"sheet has a 'Stock type' column: one row per landlord and stock type is a layout the "
         r"product does not read",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Files that are not an edition
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_workbook_far_larger_than_any_edition_stops_before_it_is_read(tmp_path, monkeypatch):
+    # Was: read whole into memory (a 10,780-row sheet took 16 s and 254 MB; a zip of repeated
+    # rows unpacking to gigabytes ran out of memory).
+    import zipfile
+
+    from pipeline.rsh import workbook
+
+    path = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<row/>" * 400_000)  # 2.4 MB unpacked
+    monkeypatch.setattr(workbook, "MAX_UNPACKED_MB", 2)
+    with pytest.raises(
+        WorkbookError,
+        match=r"big.xlsx: unpacks to 2.4 MB, more than the 2 MB an RSH TSM workbook could need "
+        r"\(the 2024/25 one: about 4 MB\); check that this is the RSH's workbook",
+    ):
+        workbook.load_sheets(path)
