@@ -21,6 +21,14 @@ def cmd_add(args: argparse.Namespace) -> int:
         return 1
     folder = Path(meta["folder"])
     print(f"RSH TSM {meta['label']} extracted from {meta['workbook']['name']} to {folder}")
+    replaced = meta.get("replaced")
+    if replaced and replaced.get("sha256") == meta["workbook"]["sha256"]:
+        print(f"  the {meta['label']} edition there was extracted from this same workbook")
+    elif replaced:
+        print(
+            f"  replaces the {meta['label']} edition extracted from {replaced.get('name')} "
+            f"(SHA-256 {str(replaced.get('sha256'))[:12]}..., {replaced.get('release') or 'no release line'})"
+        )
     for name, count in meta["rows"].items():
         print(f"  {name}: {count} rows")
     print(f"  blank inputs printed as: {meta['blank_input']['marker'] or 'empty cells'}")

@@ -839,9 +839,13 @@ def extract(workbook: Path, year: str | None = None, out_dir: Path | None = None
     reading = _Extract(Path(workbook), year)
     files = reading.run()
     target = Path(out_dir or rsh_root()) / reading.year
+    try:  # the edition this one replaces (a re-publication, or the same workbook again)
+        replaced = json.loads((target / "edition.json").read_text(encoding="utf-8"))["workbook"]
+    except (OSError, ValueError, KeyError, TypeError):
+        replaced = None
     _publish(files, target)
     clear_cache()
-    return {**reading.edition, "folder": str(target)}
+    return {**reading.edition, "folder": str(target), "replaced": replaced}
 
 
 __all__ = ["FILES", "WorkbookError", "extract"]

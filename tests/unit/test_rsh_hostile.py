@@ -572,3 +572,27 @@ def test_a_workbook_far_larger_than_any_edition_stops_before_it_is_read(tmp_path
         r"\(the 2024/25 one: about 4 MB\); check that this is the RSH's workbook",
     ):
         workbook.load_sheets(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# The same year again (a re-publication)
+# ---------------------------------------------------------------------------------------------
+
+
+@needs_source
+def test_adding_a_year_again_says_which_edition_it_replaces(tmp_path):
+    # Was: replaced without a word (a v1.0 added after the v1.1 correction went unnoticed).
+    first = write(source(), tmp_path / "2025_TSM_Full_Data_v1.1.xlsx")
+    assert add(first, tmp_path / "out")[0] == 0
+    code, said, err = add(first, tmp_path / "out")
+    assert code == 0, err
+    assert "  the 2024/25 edition there was extracted from this same workbook" in said
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    rows[header_at(rows) + 1][0] = "A renamed landlord"
+    other = write(sheets, tmp_path / "2025_TSM_Full_Data_v1.0.xlsx")
+    code, said, err = add(other, tmp_path / "out")
+    assert code == 0, err
+    assert (
+        "  replaces the 2024/25 edition extracted from 2025_TSM_Full_Data_v1.1.xlsx (SHA-256 "
+    ) in said
