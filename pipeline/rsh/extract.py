@@ -409,38 +409,72 @@ class _Extract:
     # -- management information -----------------------------------------------------------------
 
     def management_info(self) -> tuple[list[str], list[dict], dict[str, dict]]:
-        tables = self._tables_with(MI_FAMILY, "CH01_1_Numerator")
+        """Every table with CH01 stage 1 fields: the RSH's one, or one per stock type (an edition
+        splitting the management information into an LCRA and an LCHO sheet), merged per
+        landlord; a field read from two sheets with different figures stops the extract."""
+        tables = list(self._tables_with(MI_FAMILY, "CH01_1_Numerator"))
         if not tables:
             raise WorkbookError("the Data Dictionary has no CH01_1_Numerator field")
-        table = next(iter(tables))
-        sheet = self._table_sheet(table)
-        columns = _field_columns(
-            sheet, self.dictionary.codes(table), MI_FAMILY, management_info_field
-        )
-        header = sheet.header
-        code_col = landlord_column(header, "code")
-        bases: dict[str, set[str]] = {}
-        for code in columns.by_code:
-            base, suffix = family_base(code, MI_FAMILY)
-            bases.setdefault(base, set()).add(suffix)
-        fields = ordered_bases(set(bases), MI_FIELDS)
-        rows, landlords = [], {}
+        self.edition["sheets"] = {
+            "data_dictionary": {
+                "name": self.dictionary.sheet.name,
+                "header_row": self.dictionary.sheet.header_index + 1,
+            },
+        }
+        merged: dict[str, dict[str, object]] = {}  # landlord code -> field code -> cell
+        landlords: dict[str, dict] = {}
+        bases: set[str] = set()
+        not_in_dictionary: set[str] = set()
+        for number_of_table, table in enumerate(tables):
+            sheet = self._table_sheet(table)
+            columns = _field_columns(
+                sheet, self.dictionary.codes(table), MI_FAMILY, management_info_field
+            )
+            header = sheet.header
+            code_col = landlord_column(header, "code")
+            bases |= {family_base(code, MI_FAMILY)[0] for code in columns.by_code}
 
-        def values(number: int, row: tuple) -> dict[str, object]:
-            return {
-                code: _checked_value(sheet, number, row, index)
-                for code, index in columns.by_code.items()
-            }
+            def values(number: int, row: tuple, sheet=sheet, columns=columns) -> dict:
+                return {
+                    code: _checked_value(sheet, number, row, index)
+                    for code, index in columns.by_code.items()
+                }
 
-        for _, row, found in _unique_rows(sheet, code_col, values):
-            landlord = _landlord(row, header)
+            for number, row, found in _unique_rows(sheet, code_col, values):
+                landlord = _landlord(row, header)
+                code = landlord["landlord_code"]
+                landlords.setdefault(code, landlord)
+                earlier = merged.setdefault(code, {})
+                clash = sorted(k for k in found if k in earlier and earlier[k] != found[k])
+                if clash:
+                    raise WorkbookError(
+                        f"'{sheet.name}' row {number}: landlord {code} has {', '.join(clash[:4])} "
+                        "with other figures than another sheet gave; check which sheet is right"
+                    )
+                earlier.update(found)
+            self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
+            key = (
+                "management_info"
+                if number_of_table == 0
+                else f"management_info_{number_of_table + 1}"
+            )
+            self.edition["sheets"][key] = {"name": sheet.name, "header_row": sheet.header_index + 1}
+            not_in_dictionary |= set(columns.not_in_dictionary)
+        fields = ordered_bases(bases, MI_FIELDS)
+        rows = []
+        for code, found in merged.items():
+            landlord = landlords[code]
             for suffix, stock in STOCK_TYPE.items():
-                record = {"landlord_code": landlord["landlord_code"], "stock_type": stock}
+                record = {"landlord_code": code, "stock_type": stock}
                 for base in fields:
                     record[base] = found.get(f"{base}_{suffix}", "")
                 rows.append(record)
-                self._count_markers(
-                    [record[b] for b in fields if "Numerator" in b or "Denominator" in b]
+                self._count_markers(  # the cells read (not a sheet the landlord is not in)
+                    [
+                        found[f"{b}_{suffix}"]
+                        for b in fields
+                        if ("Numerator" in b or "Denominator" in b) and f"{b}_{suffix}" in found
+                    ]
                 )
             for suffix, name in (
                 ("LCRA", "units_lcra"),
@@ -448,16 +482,7 @@ class _Extract:
                 ("COMB", "units_comb"),
             ):
                 landlord[name] = found.get(f"CH01_1_Denominator_{suffix}", "")
-            landlords[landlord["landlord_code"]] = landlord
-        self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
-        self.edition["sheets"] = {
-            "data_dictionary": {
-                "name": self.dictionary.sheet.name,
-                "header_row": self.dictionary.sheet.header_index + 1,
-            },
-            "management_info": {"name": sheet.name, "header_row": sheet.header_index + 1},
-        }
-        self.mi_not_in_dictionary = columns.not_in_dictionary
+        self.mi_not_in_dictionary = sorted(not_in_dictionary)
         return fields, rows, landlords
 
     # -- perception -----------------------------------------------------------------------------

@@ -596,3 +596,78 @@ def test_adding_a_year_again_says_which_edition_it_replaces(tmp_path):
     assert (
         "  replaces the 2024/25 edition extracted from 2025_TSM_Full_Data_v1.1.xlsx (SHA-256 "
     ) in said
+
+
+# ---------------------------------------------------------------------------------------------
+# The management information split into sheets by stock type
+# ---------------------------------------------------------------------------------------------
+
+
+def split_management_sheet(sheets: Sheets) -> Sheets:
+    """The management sheet as two, LCRA and LCHO (with the combined columns), each with the
+    landlord columns; the dictionary's table names follow."""
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    lcho = re.compile(r"^(LCHO|Combined) - ")
+    keep = {
+        "_LCRA": [i for i, t in enumerate(rows[at]) if not lcho.match(str(t or ""))],
+        "_LCHO": [i for i, t in enumerate(rows[at]) if not str(t or "").startswith("LCRA - ")],
+    }
+
+    def part(columns: list[int]) -> list[list]:
+        return [
+            row if k < at else [row[i] if i < len(row) else None for i in columns]
+            for k, row in enumerate(rows)
+        ]
+
+    out: Sheets = []
+    for name, table in sheets:
+        if name == MI:
+            out += [(MI + suffix, part(columns)) for suffix, columns in keep.items()]
+            continue
+        if name == "Data Dictionary":
+            entries = []
+            for row in table:
+                if row and row[0] == MI:
+                    heading = str(row[1] or "")
+                    stocked = re.match(r"^(LCRA|LCHO|Combined) - ", heading)
+                    for suffix in keep if not stocked else ["_LCHO" if lcho.match(heading) else ""]:
+                        entries.append([MI + (suffix or "_LCRA"), *row[1:]])
+                else:
+                    entries.append(row)
+            table = entries
+        out.append((name, table))
+    return out
+
+
+@needs_source
+def test_management_information_split_into_an_lcra_and_an_lcho_sheet_is_read_whole(tmp_path):
+    # Was: only the first table with CH01 fields was read; every LCHO and combined CH01/CH02 was
+    # left blank (no landlord a peer there) and the add succeeded.
+    sheets = split_management_sheet(source())
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+@needs_source
+def test_a_landlord_with_other_figures_in_the_other_sheet_stops_the_add(tmp_path):
+    sheets = split_management_sheet(source())
+    rows = rows_of(sheets, MI + "_LCHO")
+    at = header_at(rows)
+    rows[at] = [  # an LCRA column left in the LCHO sheet, one figure differing
+        *rows[at],
+        "LCRA - Number of stage one complaints made by tenants in the relevant stock type during "
+        "the reporting year (CH01 1 Numerator)",
+    ]
+    lcra = rows_of(sheets, MI + "_LCRA")
+    index = column(lcra, lambda t: t.startswith("LCRA") and "(CH01 1 Numerator)" in t)
+    for row, same in zip(rows[at + 1 :], lcra[at + 1 :], strict=True):
+        row.append(same[index])
+    rows[at + 1][-1] += 1
+    stops(
+        write(sheets, tmp_path / "v.xlsx"),
+        tmp_path / "out",
+        rf"'{MI}_LCHO' row {at + 2}: landlord L4240 has CH01_1_Numerator_LCRA with other figures "
+        r"than another sheet gave",
+    )
