@@ -594,14 +594,18 @@ def _ending(year: int) -> str:
 def stated_years(sheets: list[Sheet], file_name: str) -> list[tuple[str, str]]:
     """``(where, year)`` for each statement of the reporting year outside the sheet names.
 
-    Each sheet's title (the first cell of its first row) and the file name: ``TSM25`` or
-    ``2024-25`` as in a sheet name, or a bare year where the RSH names an edition by it
-    ("Tenant Satisfaction Measures 2025", a file ``2025_TSM_...``: 2024-25).
+    The workbook's title (the first cell of a sheet, naming the Tenant Satisfaction Measures or
+    "TSM 2025") and the file name: ``TSM25`` or ``2024-25`` as in a sheet name, or a bare year
+    where the RSH names an edition by it ("Tenant Satisfaction Measures 2025", a file
+    ``2025_TSM_...``: 2024-25). A sheet's own title ("TSM24 Management Info") is not the
+    workbook's: an edition may carry an earlier year's sheet.
     """
     out = []
     for sheet in sheets:
         first = next((clean(c) for c in (sheet.rows[0] if sheet.rows else ()) if clean(c)), "")
         bare = _TITLE_YEAR.search(first)
+        if not bare and "tenant satisfaction measures" not in first.lower():
+            continue
         year = sheet_year(first) or (_ending(int(bare.group(1))) if bare else None)
         if year:
             out.append((f"the title of sheet '{sheet.name}' ('{first[:60]}')", year))

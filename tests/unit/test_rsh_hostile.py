@@ -424,13 +424,25 @@ def test_without_a_year_in_the_sheet_names_the_titles_give_it(tmp_path):
     )
 
 
+@needs_source
+def test_an_earlier_years_sheet_in_the_workbook_does_not_stop_the_add(tmp_path):
+    # the previous edition's management sheet kept for comparison, titled with its year
+    sheets = source()
+    earlier = [list(r) for r in rows_of(sheets, MI)]
+    earlier[0] = ["TSM24 Management Info"]
+    sheets.append(("TSM24_Management_Info", earlier))
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
 @pytest.mark.parametrize(
     ("title", "file", "years"),
     [
         ("Tenant Satisfaction Measures 2025 - Dataset", "x.xlsx", ["2024-25"]),
         ("TSM 2026 dataset", "x.xlsx", ["2025-26"]),
         ("Tenant Satisfaction Measures 2025/26", "x.xlsx", ["2025-26"]),
-        ("TSM26 LCRA Perception", "x.xlsx", ["2025-26"]),
+        ("TSM26 LCRA Perception", "x.xlsx", []),  # a sheet's title, not the workbook's
         ("Contents", "2026_TSM_Full_Data_v1.0_FINAL.xlsx", ["2025-26"]),
         ("Contents", "tsm 2023-24.xlsx", ["2023-24"]),
         ("Published November 2025", "TSM_Full_Data_v1.0.xlsx", []),  # a bare year, not a title
