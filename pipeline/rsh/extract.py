@@ -388,7 +388,10 @@ class _Extract:
         self.table_sheets[table] = sheet.name
         sheet.header_index = find_landlord_header(sheet, min_filled=4)
         if sheet.header_index is None:
-            raise WorkbookError(f"'{sheet.name}': no header row with 'Landlord code' found")
+            raise WorkbookError(
+                f"'{sheet.name}': no header row with a landlord code heading ('Landlord code', "
+                "'Registration number') and a landlord name heading found"
+            )
         return sheet
 
     def _tables_with(self, family, base: str) -> dict[str, str]:

@@ -221,7 +221,14 @@ def _filled(row: tuple) -> int:
 
 
 def _is_code_heading(key: str) -> bool:
-    return key == "landlord code" or (len(key.split()) <= 4 and re.search(r"\bcode\b", key))
+    """ "Landlord code", "RP code", "Registration number", "Provider ID": the RSH's registration
+    number of a landlord under the headings an edition might give it."""
+    return key == "landlord code" or (
+        len(key.split()) <= 4
+        and bool(
+            re.search(r"\bcode\b|\bregistration (number|no)\b|\b(provider|landlord|rp) id\b", key)
+        )
+    )
 
 
 def _is_name_heading(key: str) -> bool:

@@ -683,3 +683,18 @@ def test_a_landlord_with_other_figures_in_the_other_sheet_stops_the_add(tmp_path
         rf"'{MI}_LCHO' row {at + 2}: landlord L4240 has CH01_1_Numerator_LCRA with other figures "
         r"than another sheet gave",
     )
+
+
+@needs_source
+@pytest.mark.parametrize(
+    "heading", ["Registration number", "Provider ID", "Landlord registration number", "RP code"]
+)
+def test_the_landlord_code_under_another_heading(heading, tmp_path):
+    # Was: "no header row with 'Landlord code' found" for all but "RP code".
+    sheets = source()
+    for name, rows in sheets:
+        if name in (MI, "TSM25_LCRA_Perception", "TSM25_LCHO_Perception"):
+            rows[header_at(rows)][1] = heading
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
