@@ -14,7 +14,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     try:
         meta = extract(args.workbook, args.year, args.out)
     except WorkbookError as error:
-        print(f"complaints rsh add: {error}; nothing was written", file=sys.stderr)
+        said = str(error)
+        if args.workbook.name not in said:  # a sheet's or a field's message: say which file
+            said = f"{args.workbook.name}: {said}"
+        print(f"complaints rsh add: {said}; nothing was written", file=sys.stderr)
         return 1
     except FileNotFoundError as error:
         print(f"complaints rsh add: {error}", file=sys.stderr)

@@ -698,3 +698,15 @@ def test_the_landlord_code_under_another_heading(heading, tmp_path):
     code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+def test_every_stop_names_the_workbook(tmp_path):
+    # Was: "no sheet holds a Data Dictionary ..." without saying which file.
+    import openpyxl
+
+    openpyxl.Workbook().save(tmp_path / "empty.xlsx")
+    stops(
+        tmp_path / "empty.xlsx",
+        tmp_path / "out",
+        r"^complaints rsh add: empty.xlsx: no sheet holds a Data Dictionary",
+    )
