@@ -12,7 +12,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from pipeline.rsh.workbook import WorkbookError
 
     try:
-        meta = extract(args.workbook, args.year, args.out)
+        meta = extract(args.workbook, args.year, args.out, args.marker or None)
     except WorkbookError as error:
         said = str(error)
         if args.workbook.name not in said:  # a sheet's or a field's message: say which file
@@ -35,6 +35,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     for name, count in meta["rows"].items():
         print(f"  {name}: {count} rows")
     print(f"  blank inputs printed as: {meta['blank_input']['marker'] or 'empty cells'}")
+    for text, marker in meta.get("markers_given", {}).items():
+        print(f"  '{text}' read as {marker} (--marker)")
     if meta["absent_fields"]:
         print(f"  fields this edition does not have: {', '.join(meta['absent_fields'])}")
     swapped = sum(meta["dictionary"]["rows_swapped_back"].values())
@@ -88,6 +90,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--year", help="reporting year, e.g. 2023-24 (default: from the sheet names)")
     add.add_argument(
         "--out", type=Path, help="data folder (default data/rsh or $COMPLAINTS_RSH_DATA)"
+    )
+    add.add_argument(
+        "--marker",
+        action="append",
+        metavar="TEXT=MARKER",
+        help="text the edition uses as a marker and the RSH marker it means, from the edition's "
+        "notes, e.g. --marker 'N/A=[Z]' (repeatable)",
     )
     add.set_defaults(func=cmd_add)
     listing = commands.add_parser("list", help="list the extracted editions")

@@ -204,9 +204,14 @@ def _numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     return out
 
 
-def _checked_value(sheet: Sheet, number: int, row: tuple, index: int | None) -> object:
-    """A field's cell (:func:`cell`); text that is neither a number nor an RSH marker stops."""
+def _checked_value(
+    sheet: Sheet, number: int, row: tuple, index: int | None, markers: dict[str, str] | None = None
+) -> object:
+    """A field's cell (:func:`cell`); text that is neither a number nor an RSH marker stops,
+    unless ``markers`` (``complaints rsh add --marker 'N/A=[Z]'``) says which marker it is."""
     value = _value(row, index)
+    if markers and isinstance(value, str) and value.upper() in markers:
+        return markers[value.upper()]
     if isinstance(value, (datetime.date, datetime.time, datetime.timedelta, bool)):
         kind = "a true/false value" if isinstance(value, bool) else "a date"
         shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -222,8 +227,8 @@ def _checked_value(sheet: Sheet, number: int, row: tuple, index: int | None) -> 
             f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
             f"'{sheet.header[index]}'): '{value}' is neither a number nor one of the RSH's markers "
             f"{' '.join(MARKERS)}; if the edition uses it as a marker, find in its notes what it "
-            "means and replace it with that marker in a copy of the workbook (or teach "
-            "pipeline/rsh/workbook.py MARKERS), then add the copy"
+            f"means and add the workbook again with --marker '{value}=[X]' (or the marker that "
+            "means the same), or replace it with that marker in a copy of the workbook"
         )
     return value
 
@@ -321,9 +326,10 @@ def _csv_text(fieldnames: list[str], rows: list[dict]) -> str:
 class _Extract:
     """One workbook being read; :meth:`run` returns the files to write, ``edition`` what was found."""
 
-    def __init__(self, path: Path, year: str | None) -> None:
+    def __init__(self, path: Path, year: str | None, markers: dict[str, str] | None = None) -> None:
         self.path = Path(path)
         given = parse_year(year) if year is not None else None  # before reading the workbook
+        self.markers_given = parse_markers(markers or {})
         self.sheets = load_sheets(self.path)
         self.dictionary: Dictionary = read_dictionary(self.sheets)
         for sheet in self.sheets:  # a two-row header naming the stock type once, above
@@ -362,6 +368,8 @@ class _Extract:
                     "add the copy"
                 )
         self.edition: dict = {"year": self.year, "label": ReportingYear.parse(self.year).label}
+        if self.markers_given:  # recorded only for an edition that needed them
+            self.edition["markers_given"] = dict(sorted(self.markers_given.items()))
         self.markers: Counter = Counter()
         self.notes_marker: str | None = None
         self.table_sheets: dict[str, str] = {}  # dictionary table -> the sheet holding it
@@ -439,7 +447,7 @@ class _Extract:
 
             def values(number: int, row: tuple, sheet=sheet, columns=columns) -> dict:
                 return {
-                    code: _checked_value(sheet, number, row, index)
+                    code: _checked_value(sheet, number, row, index, self.markers_given)
                     for code, index in columns.by_code.items()
                 }
 
@@ -522,11 +530,13 @@ class _Extract:
                 number: int, row: tuple, sheet=sheet, columns=columns, population=population
             ):
                 found = {
-                    code: _checked_value(sheet, number, row, index)
+                    code: _checked_value(sheet, number, row, index, self.markers_given)
                     for code, index in columns.by_code.items()
                 }
                 found["relevant_population"] = (
-                    _checked_value(sheet, number, row, population) if population is not None else ""
+                    _checked_value(sheet, number, row, population, self.markers_given)
+                    if population is not None
+                    else ""
                 )
                 return found
 
@@ -838,7 +848,29 @@ def _publish(files: dict[str, bytes], target: Path) -> None:
         raise
 
 
-def extract(workbook: Path, year: str | None = None, out_dir: Path | None = None) -> dict:
+def parse_markers(given: dict[str, str] | list[str]) -> dict[str, str]:
+    """What an edition's own markers mean: ``["N/A=[Z]", "..=[X]"]`` or ``{"N/A": "[Z]"}`` ->
+    ``{"N/A": "[Z]"}`` (text in upper case); each meaning must be one of the RSH's markers."""
+    pairs = given.items() if isinstance(given, dict) else [g.rpartition("=")[::2] for g in given]
+    out = {}
+    for text, meaning in pairs:
+        text, meaning = clean(text), clean(meaning).upper()
+        if not text or meaning not in MARKERS or text.upper() in MARKERS:
+            raise WorkbookError(
+                f"--marker '{text}={meaning}': give the edition's text and the RSH marker it means, "
+                f"one of {' '.join(MARKERS)} ([X] left blank, [U] no value, [Z] not required, "
+                "[E] excluded by the RSH, [S] suppressed), e.g. --marker 'N/A=[Z]'"
+            )
+        out[text.upper()] = meaning
+    return out
+
+
+def extract(
+    workbook: Path,
+    year: str | None = None,
+    out_dir: Path | None = None,
+    markers: dict[str, str] | list[str] | None = None,
+) -> dict:
     """Extract one edition of the workbook to ``out_dir/<year>/``; nothing is written on failure.
 
     Parameters
@@ -850,6 +882,9 @@ def extract(workbook: Path, year: str | None = None, out_dir: Path | None = None
         2023-24). A year that contradicts the sheet names is an error.
     out_dir : pathlib.Path, optional
         Root of the extracts; default :func:`pipeline.rsh.editions.rsh_root`.
+    markers : dict or list, optional
+        What text the edition uses as a marker means: ``{"N/A": "[Z]"}`` or ``["N/A=[Z]"]``
+        (``complaints rsh add --marker``); recorded in ``edition.json`` ``markers_given``.
 
     Returns
     -------
@@ -864,7 +899,7 @@ def extract(workbook: Path, year: str | None = None, out_dir: Path | None = None
     """
     from pipeline.rsh.editions import clear_cache, rsh_root
 
-    reading = _Extract(Path(workbook), year)
+    reading = _Extract(Path(workbook), year, markers)
     files = reading.run()
     target = Path(out_dir or rsh_root()) / reading.year
     try:  # the edition this one replaces (a re-publication, or the same workbook again)
@@ -876,4 +911,4 @@ def extract(workbook: Path, year: str | None = None, out_dir: Path | None = None
     return {**reading.edition, "folder": str(target), "replaced": replaced}
 
 
-__all__ = ["FILES", "WorkbookError", "extract"]
+__all__ = ["FILES", "WorkbookError", "extract", "parse_markers"]

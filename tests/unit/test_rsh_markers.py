@@ -1,0 +1,68 @@
+"""An edition's own markers ("N/A", "..", "-") taken by configuration: ``complaints rsh add
+--marker 'N/A=[Z]'`` says which RSH marker each means (from the edition's notes), so a workbook
+need not be edited; without it the add stops naming the cell (tests/unit/test_rsh_variants.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from pipeline.rsh.extract import parse_markers
+from pipeline.rsh.workbook import WorkbookError
+from tests.fixtures.rsh.editions import source_available
+from tests.unit.test_rsh_variants import (
+    MI,
+    PERCEPTION,
+    add,
+    assert_same_as_committed,
+    header_at,
+    rows_of,
+    source,
+    write,
+)
+
+needs_source = pytest.mark.skipif(
+    not source_available(), reason="the RSH 2024/25 workbook is not on this machine"
+)
+
+
+def respelt(spelling: str):
+    def change(sheets):
+        for name in (MI, *PERCEPTION):
+            rows = rows_of(sheets, name)
+            for i in range(header_at(rows) + 1, len(rows)):
+                rows[i] = [spelling if c == "[X]" else c for c in rows[i]]
+        return sheets
+
+    return change
+
+
+@needs_source
+@pytest.mark.parametrize(("spelling", "given"), [("N/A", "n/a=[x]"), ("..", "..=[X]")])
+def test_a_marker_the_edition_spells_its_own_way_is_read_as_told(spelling, given, tmp_path):
+    # Was: the only way was to edit a copy of the workbook (or the product's code).
+    workbook = write(respelt(spelling)(source()), tmp_path / "v.xlsx")
+    code, said, err = add(workbook, tmp_path / "out")
+    assert code == 1
+    assert f"add the workbook again with --marker '{spelling}=[X]'" in err
+    code, said, err = add(workbook, tmp_path / "out", "--marker", given)
+    assert code == 0, err
+    assert f"  '{spelling}' read as [X] (--marker)" in said
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+    meta = json.loads((tmp_path / "out" / "2024-25" / "edition.json").read_text())
+    assert meta["markers_given"] == {spelling: "[X]"}
+    assert meta["blank_input"]["marker"] == "[X]"
+
+
+@pytest.mark.parametrize("given", ["N/A=0", "N/A", "=[X]", "[X]=[U]", "N/A=[C]"])
+def test_a_marker_must_mean_one_of_the_rsh_markers(given):
+    with pytest.raises(WorkbookError, match=re.escape("give the edition's text and the RSH")):
+        parse_markers([given])
+
+
+def test_markers_given_as_a_mapping_or_as_arguments():
+    assert parse_markers({" n/a ": "[z]"}) == {"N/A": "[Z]"}
+    assert parse_markers(["..=[X]", "-=[U]"]) == {"..": "[X]", "-": "[U]"}
