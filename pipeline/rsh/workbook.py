@@ -400,10 +400,15 @@ def read_dictionary(sheets: list[Sheet]) -> Dictionary:
         return clean(row[column]) if column is not None and column < len(row) else ""
 
     entries, swapped = [], Counter()
+    previous = ""
     for row in rows:
         table = get(row, table_col)
+        # a table name merged down its rows is in the first only: the others carry it on
+        if not table and previous and get(row, heading_col) and get(row, code_col):
+            table = previous
         if not table:
             continue
+        previous = table
         datapoint, question = get(row, dp_col), get(row, q_col)
         if QUESTION_REF.match(datapoint) and DATAPOINT.match(question):
             datapoint, question = question, datapoint

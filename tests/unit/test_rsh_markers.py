@@ -1,6 +1,7 @@
 """An edition's own markers ("N/A", "..", "-") taken by configuration: ``complaints rsh add
 --marker 'N/A=[Z]'`` says which RSH marker each means (from the edition's notes), so a workbook
 need not be edited; without it the add stops naming the cell (tests/unit/test_rsh_variants.py).
+And a Data Dictionary laid out otherwise (its table names merged down their rows).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pipeline.rsh.extract import parse_markers
 from pipeline.rsh.workbook import WorkbookError
 from tests.fixtures.rsh.editions import source_available
 from tests.unit.test_rsh_variants import (
+    COMPARED,
     MI,
     PERCEPTION,
     add,
@@ -66,3 +68,31 @@ def test_a_marker_must_mean_one_of_the_rsh_markers(given):
 def test_markers_given_as_a_mapping_or_as_arguments():
     assert parse_markers({" n/a ": "[z]"}) == {"N/A": "[Z]"}
     assert parse_markers(["..=[X]", "-=[U]"]) == {"..": "[X]", "-": "[U]"}
+
+
+@needs_source
+def test_a_dictionary_whose_table_names_are_merged_down_their_rows(tmp_path):
+    # Was: only the first row of each table had its table name, the others were dropped, and the
+    # add stopped ("the Data Dictionary has no CH01_1_Numerator field").
+    sheets = source()
+    dictionary = rows_of(sheets, "Data Dictionary")
+    at = next(i for i, r in enumerate(dictionary) if r and r[0] == "Table")
+    starts, previous = [], None
+    for i in range(at + 1, len(dictionary)):
+        if dictionary[i] and dictionary[i][0] == previous:
+            dictionary[i][0] = None
+        elif dictionary[i]:
+            previous = dictionary[i][0]
+            starts.append(i)
+
+    def merge(workbook):
+        bounds = [*starts, len(dictionary)]
+        for first, end in zip(bounds, bounds[1:], strict=False):
+            if end - 1 > first:
+                workbook["Data Dictionary"].merge_cells(
+                    start_row=first + 1, start_column=1, end_row=end, end_column=1
+                )
+
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx", merge), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25", (*COMPARED, "data_dictionary.csv"))
