@@ -303,6 +303,21 @@ def _decimals(values: list[object]) -> int:
     return max((places for places, count in counts.items() if count >= enough), default=1)
 
 
+def _in_range(name: str, rows: list[dict], field: str, low: float, high: float | None) -> None:
+    """Stop on a value outside ``low`` .. ``high`` (a percentage over 100, a negative count): a
+    cell read on the wrong scale or from the wrong column, which the 5% tolerance of
+    :func:`_check` would let through for a few landlords."""
+    for r in rows:
+        number = _number(r.get(field))
+        if number is not None and (number < low or (high is not None and number > high)):
+            bounds = f"{low:g}-{high:g}" if high is not None else f"at least {low:g}"
+            raise WorkbookError(
+                f"{name}: landlord {r['landlord_code']} ({r['stock_type']}) reads {number:g}, "
+                f"outside {bounds}; check that cell in the workbook (a percentage written as text "
+                "among fractions, or a figure in the wrong column) and correct it in a copy"
+            )
+
+
 def _check(name: str, expected: list[tuple[float | None, float | None]], places: int) -> dict:
     """Compare published values with the values recomputed from their counts, at their precision."""
     checked = [(p, e) for p, e in expected if p is not None and e is not None]
@@ -629,10 +644,20 @@ class _Extract:
                     continue
                 # each stock type is its own column (or sheet), formatted on its own
                 self._rescale(measure, stock, value, rows, [expected(r, measure) for r in rows])
+                if not measure.startswith("CH01"):  # a percentage: a value outside 0-100 is misread
+                    _in_range(f"{kind} {measure} ({stock})", rows, value, 0.0, 100.0)
                 places = _decimals([r[value] for r in rows])
                 decimals.setdefault(measure, {})[stock] = places
                 pairs = [(_number(r[value]), expected(r, measure)) for r in rows]
                 checks[f"{measure}_{stock}"] = _check(f"{kind} {measure} ({stock})", pairs, places)
+        for table, kind in ((mi, "management information"), (tp, "perception")):
+            for field in table[0] if table else ():
+                if re.search(
+                    r"Numerator|Denominator|^Stg|^(VS|FS|NSD|FD|VD|Filter_Yes|Fiter_No)$|"
+                    r"relevant_population",
+                    field,
+                ):
+                    _in_range(f"{kind} {field}", table, field, 0.0, None)  # a count
         facts = {}
         for stage in (1, 2):
             same = [

@@ -1,7 +1,8 @@
 """An edition's own markers ("N/A", "..", "-") taken by configuration: ``complaints rsh add
 --marker 'N/A=[Z]'`` says which RSH marker each means (from the edition's notes), so a workbook
 need not be edited; without it the add stops naming the cell (tests/unit/test_rsh_variants.py).
-And a Data Dictionary laid out otherwise (its table names merged down their rows).
+And a Data Dictionary laid out otherwise (its table names merged down their rows), and values no
+edition can hold (a percentage over 100, a negative count).
 """
 
 from __future__ import annotations
@@ -96,3 +97,50 @@ def test_a_dictionary_whose_table_names_are_merged_down_their_rows(tmp_path):
     code, said, err = add(write(sheets, tmp_path / "v.xlsx", merge), tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25", (*COMPARED, "data_dictionary.csv"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Values no edition can hold
+# ---------------------------------------------------------------------------------------------
+
+
+@needs_source
+def test_a_percentage_as_text_among_fractions_stops_the_add(tmp_path):
+    # Was: the column was rescaled (fractions times 100) with the three "70.2%" texts in it, read
+    # as 7020: under 5% of the values, so the check let them through and the add succeeded.
+    from tests.unit.test_rsh_hostile import column
+
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    value = column(rows, lambda t: t.startswith("LCRA") and "(CH02 1)" in t)
+    numbers = [r for r in rows[at + 1 :] if isinstance(r[value], (int, float))]
+    for row in numbers:
+        row[value] = round(row[value] / 100, 6)
+    for row in numbers[100:103]:
+        row[value] = f"{round(row[value] * 100, 1)}%"
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 1 and said == ""
+    assert re.search(
+        rf"management information CH02_1 \(lcra\): landlord {numbers[100][1]} \(lcra\) reads "
+        r"\d+, outside 0-100; check that cell in the workbook",
+        err,
+    ), err
+    assert not (tmp_path / "out").exists()
+
+
+@needs_source
+def test_a_negative_count_stops_the_add(tmp_path):
+    sheets = source()
+    rows = rows_of(sheets, "TSM25_LCHO_Perception")
+    at = header_at(rows)
+    index = next(
+        i
+        for i, t in enumerate(rows[at])
+        if str(t).startswith("Number of respondents who report that they are very satisfied")
+        and "(TP09)" in str(t)
+    )
+    rows[at + 1][index] = -rows[at + 1][index] - 1
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 1, said
+    assert re.search(r"perception VS: landlord \w+ \(lcho\) reads -\d+, outside at least 0", err)
