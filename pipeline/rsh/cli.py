@@ -24,6 +24,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         return 1
     folder = Path(meta["folder"])
     print(f"RSH TSM {meta['label']} extracted from {meta['workbook']['name']} to {folder}")
+    for note in meta.get("year_overrides", []):
+        print(f"  note: {note}")
     replaced = meta.get("replaced")
     if replaced and replaced.get("sha256") == meta["workbook"]["sha256"]:
         print(f"  the {meta['label']} edition there was extracted from this same workbook")

@@ -365,24 +365,29 @@ class _Extract:
                 f"{self.path.name}: its sheets are for {found_year} (TSM{found_year[-2:]}_... or "
                 f"{found_year} in the sheet names), not {self.year}; check the workbook or --year"
             )
-        # A workbook whose sheet names were not updated, or a wrong --year, would otherwise be
-        # filed as another year (replacing that year's edition).
+        # A workbook whose sheet names were not updated would otherwise be filed as another year
+        # (replacing that year's edition): without --year, the title and the file name must agree.
+        # --year (the user has looked) decides over them, not over the sheet names; the add says
+        # which statement it overrode.
         chosen = (
-            f"--year {self.year}"
-            if given
-            else f"the sheet names {self.year}"
+            f"the sheet names {self.year}"
             if found_year
-            else f"{stated[0][0]} {self.year}"
+            else f"{stated[0][0] if stated else ''} {self.year}"
         )
-        for where, year in stated:
-            if year != self.year:
-                raise WorkbookError(
-                    f"{self.path.name}: {where} says {year}, {chosen}; check which edition this "
-                    "is (the RSH names an edition by the year its reporting year ends: its 2025 "
-                    "workbook is 2024-25), correct the title or the file name in a copy, then "
-                    "add the copy"
-                )
+        overridden = [(where, year) for where, year in stated if year != self.year]
+        if overridden and not given:
+            where, year = overridden[0]
+            raise WorkbookError(
+                f"{self.path.name}: {where} says {year}, {chosen}; check which edition this is "
+                "(the RSH names an edition by the year its reporting year ends: its 2025 "
+                "workbook is 2024-25), then add it again with --year saying which"
+            )
         self.edition: dict = {"year": self.year, "label": ReportingYear.parse(self.year).label}
+        if overridden:  # recorded only for an edition that needed it
+            self.edition["year_overrides"] = [
+                f"{where} says {year}; filed as {self.year} as --year says"
+                for where, year in overridden
+            ]
         if self.markers_given:  # recorded only for an edition that needed them
             self.edition["markers_given"] = dict(sorted(self.markers_given.items()))
         self.markers: Counter = Counter()

@@ -382,28 +382,33 @@ def test_sheets_of_one_year_titled_another_stop_the_add(tmp_path):
     # Was: extracted as 2024-25 from the TSM25_ sheet names, replacing that year's edition with
     # a workbook whose title and file name say it is the 2026 one (2025-26).
     sheets = titled(source(), "Tenant Satisfaction Measures 2026 - Dataset")
+    workbook = write(sheets, tmp_path / "2026_TSM_Full_Data_v1.0.xlsx")
     stops(
-        write(sheets, tmp_path / "2026_TSM_Full_Data_v1.0.xlsx"),
+        workbook,
         tmp_path / "out",
         r"2026_TSM_Full_Data_v1.0.xlsx: the title of sheet 'Introduction' \('Tenant Satisfaction "
         r"Measures 2026 - Dataset'\) says 2025-26, the sheet names 2024-25; check which edition "
-        r"this is",
+        r"this is .*then add it again with --year saying which",
     )
+    # told, it is filed as the sheet names say (--year cannot overrule them: see test_rsh_variants)
+    code, said, err = add(workbook, tmp_path / "out", "--year", "2024-25")
+    assert code == 0, err
+    assert "  note: the file name says 2025-26; filed as 2024-25 as --year says" in said
 
 
 @needs_source
-def test_a_year_given_that_the_title_contradicts_stops_the_add(tmp_path):
-    # Was: the year was checked against the sheet names only; with none there, --year 2025-26
-    # filed the 2025 workbook (2024/25) as 2025-26.
+def test_a_year_given_over_the_title_is_taken_saying_so(tmp_path):
+    # --year decides over the title and the file name (not over the sheet names), and the add
+    # says which statement it overrode: a workbook made from another year's, its title left, can
+    # be added by configuration.
     sheets = without_year_in_names(source())
-    stops(
-        write(sheets, tmp_path / "TSM_Full_Data.xlsx"),
-        tmp_path / "out",
-        r"TSM_Full_Data.xlsx: the title of sheet 'Introduction' \('Tenant Satisfaction Measures "
-        r"2025 - Dataset'\) says 2024-25, --year 2025-26",
-        "--year",
-        "2025-26",
-    )
+    workbook = write(sheets, tmp_path / "TSM_Full_Data.xlsx")
+    code, said, err = add(workbook, tmp_path / "out", "--year", "2025-26")
+    assert code == 0, err
+    assert (
+        "  note: the title of sheet 'Introduction' ('Tenant Satisfaction Measures 2025 - "
+        "Dataset') says 2024-25; filed as 2025-26 as --year says"
+    ) in said
 
 
 @needs_source
