@@ -27,7 +27,6 @@ field, and nothing is written.
 from __future__ import annotations
 
 import csv
-import datetime
 import hashlib
 import io
 import json
@@ -37,13 +36,9 @@ import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from pipeline.periods import ReportingYear
-from pipeline.rounding import round_half_up
 from pipeline.rsh.fields import (
     MI_FAMILY,
     MI_FIELDS,
@@ -55,9 +50,17 @@ from pipeline.rsh.fields import (
     ordered_bases,
     perception_field,
 )
+from pipeline.rsh.values import (
+    MAX_MISMATCH_SHARE,
+    parse_markers,
+)
+from pipeline.rsh.values import as_number as _number
+from pipeline.rsh.values import check as _check
+from pipeline.rsh.values import checked_value as _checked_value
+from pipeline.rsh.values import decimals as _decimals
+from pipeline.rsh.values import in_range as _in_range
 from pipeline.rsh.workbook import (
     DICTIONARY_COLUMNS,
-    MARKERS,
     Dictionary,
     Sheet,
     WorkbookError,
@@ -86,9 +89,6 @@ FILES = (
     "edition.json",
 )
 LICENCE = "Open Government Licence v3.0"
-# A measure whose published values disagree with their own numerators and denominators this often
-# has been read from the wrong columns: stop rather than extract it.
-MAX_MISMATCH_SHARE = 0.05
 SCALE = {"CH01": 1000.0, "CH02": 100.0}
 
 
@@ -204,35 +204,6 @@ def _numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     return out
 
 
-def _checked_value(
-    sheet: Sheet, number: int, row: tuple, index: int | None, markers: dict[str, str] | None = None
-) -> object:
-    """A field's cell (:func:`cell`); text that is neither a number nor an RSH marker stops,
-    unless ``markers`` (``complaints rsh add --marker 'N/A=[Z]'``) says which marker it is."""
-    value = _value(row, index)
-    if markers and isinstance(value, str) and value.upper() in markers:
-        return markers[value.upper()]
-    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta, bool)):
-        kind = "a true/false value" if isinstance(value, bool) else "a date"
-        shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        shown = shown.removesuffix("T00:00:00")
-        raise WorkbookError(
-            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): {kind} ({shown}), not a number: the cell has a date format; "
-            "give the column a number format in a copy of the workbook (and check the figure "
-            "against the RSH's), then add the copy"
-        )
-    if isinstance(value, str) and value and value not in MARKERS:
-        raise WorkbookError(
-            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): '{value}' is neither a number nor one of the RSH's markers "
-            f"{' '.join(MARKERS)}; if the edition uses it as a marker, find in its notes what it "
-            f"means and add the workbook again with --marker '{value}=[X]' (or the marker that "
-            "means the same), or replace it with that marker in a copy of the workbook"
-        )
-    return value
-
-
 def _unique_rows(sheet: Sheet, code_col: int, record: callable) -> list[tuple[int, tuple, dict]]:
     """(row number, row, record) per landlord; a landlord listed twice with the same figures is
     read once, with different figures it stops the extract (which row is right is not known)."""
@@ -255,10 +226,6 @@ def _unique_rows(sheet: Sheet, code_col: int, record: callable) -> list[tuple[in
     return list(out.values())
 
 
-def _value(row: tuple, index: int | None) -> object:
-    return "" if index is None or index >= len(row) else cell(row[index])
-
-
 def _landlord(row: tuple, header: list[str]) -> dict[str, object]:
     def text(kind: str) -> str:
         column = landlord_column(header, kind)
@@ -275,59 +242,6 @@ def _landlord(row: tuple, header: list[str]) -> dict[str, object]:
         if notes is not None
         else "",
     }
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or value in ("", None):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _places(number: float) -> int:
-    """Decimal places of a number as stored (70.2 -> 1, 70.25 -> 2, 70.0 -> 0)."""
-    if number.is_integer():
-        return 0
-    return max(0, -int(Decimal(repr(number)).as_tuple().exponent))
-
-
-def _decimals(values: list[object]) -> int:
-    """Decimal places the edition publishes a measure to: the most any value carries (0 when every
-    value is whole), not counting a stray value (fewer than 1% of them, with 100 values or more),
-    at most 3 (a value stored unrounded is compared at 3 places)."""
-    numbers = [n for n in map(_number, values) if n is not None]
-    counts = Counter(min(_places(n), 3) for n in numbers)
-    enough = max(1, len(numbers) // 100)
-    return max((places for places, count in counts.items() if count >= enough), default=1)
-
-
-def _in_range(name: str, rows: list[dict], field: str, low: float, high: float | None) -> None:
-    """Stop on a value outside ``low`` .. ``high`` (a percentage over 100, a negative count): a
-    cell read on the wrong scale or from the wrong column, which the 5% tolerance of
-    :func:`_check` would let through for a few landlords."""
-    for r in rows:
-        number = _number(r.get(field))
-        if number is not None and (number < low or (high is not None and number > high)):
-            bounds = f"{low:g}-{high:g}" if high is not None else f"at least {low:g}"
-            raise WorkbookError(
-                f"{name}: landlord {r['landlord_code']} ({r['stock_type']}) reads {number:g}, "
-                f"outside {bounds}; check that cell in the workbook (a percentage written as text "
-                "among fractions, or a figure in the wrong column) and correct it in a copy"
-            )
-
-
-def _check(name: str, expected: list[tuple[float | None, float | None]], places: int) -> dict:
-    """Compare published values with the values recomputed from their counts, at their precision."""
-    checked = [(p, e) for p, e in expected if p is not None and e is not None]
-    mismatched = sum(1 for p, e in checked if round_half_up(e, places) != round_half_up(p, places))
-    if len(checked) >= 10 and mismatched > MAX_MISMATCH_SHARE * len(checked):
-        raise WorkbookError(
-            f"{name}: {mismatched} of {len(checked)} published values do not follow from their "
-            "numerators and denominators; the columns were not read as the edition lays them out"
-        )
-    return {"checked": len(checked), "mismatched": mismatched, "decimals": places}
 
 
 def _csv_text(fieldnames: list[str], rows: list[dict]) -> str:
@@ -876,23 +790,6 @@ def _publish(files: dict[str, bytes], target: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def parse_markers(given: dict[str, str] | list[str]) -> dict[str, str]:
-    """What an edition's own markers mean: ``["N/A=[Z]", "..=[X]"]`` or ``{"N/A": "[Z]"}`` ->
-    ``{"N/A": "[Z]"}`` (text in upper case); each meaning must be one of the RSH's markers."""
-    pairs = given.items() if isinstance(given, dict) else [g.rpartition("=")[::2] for g in given]
-    out = {}
-    for text, meaning in pairs:
-        text, meaning = clean(text), clean(meaning).upper()
-        if not text or meaning not in MARKERS or text.upper() in MARKERS:
-            raise WorkbookError(
-                f"--marker '{text}={meaning}': give the edition's text and the RSH marker it means, "
-                f"one of {' '.join(MARKERS)} ([X] left blank, [U] no value, [Z] not required, "
-                "[E] excluded by the RSH, [S] suppressed), e.g. --marker 'N/A=[Z]'"
-            )
-        out[text.upper()] = meaning
-    return out
 
 
 def extract(
