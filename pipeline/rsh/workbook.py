@@ -155,7 +155,12 @@ def load_sheets(path: Path) -> list[Sheet]:
         ]
     finally:
         workbook.close()
-    uncalculated = uncalculated_formulas(path)
+    from xml.etree.ElementTree import ParseError
+
+    try:
+        uncalculated = uncalculated_formulas(path)
+    except (ParseError, zipfile.BadZipFile, OSError) as error:
+        raise WorkbookError(f"{path}: not a readable .xlsx workbook ({error})") from error
     if uncalculated:
         sheet, ref = uncalculated[0]
         raise WorkbookError(
