@@ -576,7 +576,10 @@ class _Extract:
                     r"relevant_population",
                     field,
                 ):
-                    _in_range(f"{kind} {field}", table, field, 0.0, None)  # a count
+                    # a count; the complaint counts and homes whole (survey answers may be
+                    # weighted)
+                    whole = table is mi
+                    _in_range(f"{kind} {field}", table, field, 0.0, None, whole)
         facts = {}
         for stage in (1, 2):
             same = [

@@ -86,13 +86,29 @@ def decimals(values: list[object]) -> int:
     return max((places for places, count in counts.items() if count >= enough), default=1)
 
 
-def in_range(name: str, rows: list[dict], field: str, low: float, high: float | None) -> None:
-    """Stop on a value outside ``low`` .. ``high`` (a percentage over 100, a negative count): a
-    cell read on the wrong scale or from the wrong column, which the 5% tolerance of
-    :func:`check` would let through for a few landlords."""
+def in_range(
+    name: str,
+    rows: list[dict],
+    field: str,
+    low: float,
+    high: float | None,
+    whole: bool = False,
+) -> None:
+    """Stop on a value outside ``low`` .. ``high`` (a percentage over 100, a negative count) or,
+    with ``whole``, not a whole number (a count of complaints or homes): a cell read on the wrong
+    scale or from the wrong column, which the 5% tolerance of :func:`check` would let through
+    for a few landlords."""
     for r in rows:
         number = as_number(r.get(field))
-        if number is not None and (number < low or (high is not None and number > high)):
+        if number is None:
+            continue
+        if whole and not number.is_integer():
+            raise WorkbookError(
+                f"{name}: landlord {r['landlord_code']} ({r['stock_type']}) reads {number:g}, not "
+                "a whole number as a count of complaints or homes is; check that cell in the "
+                "workbook (a figure in the wrong column) and correct it in a copy"
+            )
+        if number < low or (high is not None and number > high):
             bounds = f"{low:g}-{high:g}" if high is not None else f"at least {low:g}"
             raise WorkbookError(
                 f"{name}: landlord {r['landlord_code']} ({r['stock_type']}) reads {number:g}, "

@@ -144,3 +144,23 @@ def test_a_negative_count_stops_the_add(tmp_path):
     code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
     assert code == 1, said
     assert re.search(r"perception VS: landlord \w+ \(lcho\) reads -\d+, outside at least 0", err)
+
+
+@needs_source
+def test_a_complaint_count_that_is_not_a_whole_number_stops_the_add(tmp_path):
+    # Was: one landlord's CH01 stage 2 numerator read as 12.5 (a figure from another column),
+    # within the check's 5% tolerance.
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    index = next(
+        i for i, t in enumerate(rows[at]) if str(t).startswith("LCHO") and "(CH01 2 Numerator)" in t
+    )
+    row = next(r for r in rows[at + 1 :] if isinstance(r[index], int))
+    row[index] += 0.5
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 1, said
+    assert (
+        f"management information CH01_2_Numerator: landlord {row[1]} (lcho) reads "
+        f"{row[index]:g}, not a whole number"
+    ) in err
