@@ -182,11 +182,15 @@ def _code(value: object) -> str:
     return clean(value).upper()
 
 
+_SUMMARY = r"\b(totals?|all|sector|england|average|mean|median|sum|overall|landlord code|code)\b"
+
+
 def _numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     """(spreadsheet row number, row) of each landlord row: those with a landlord code.
 
-    A code without a digit (``Total``, a repeated ``Landlord code`` heading) stops the extract:
-    every RSH registration number has one, and such a row read as a landlord would be a peer.
+    A row whose code has no digit (every RSH registration number has one) and which reads as a
+    total or a heading (``Total``, ``All landlords``, a repeated ``Landlord code``) stops the
+    extract: read as a landlord it would be a peer. Another code without a digit is kept.
     """
     first = sheet.header_index + 2
     out = []
@@ -194,7 +198,8 @@ def _numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
         code = _code(row[code_col]) if code_col < len(row) else ""
         if not code:
             continue
-        if not re.search(r"\d", code):
+        words = " ".join(clean(c) for c in row[: code_col + 2] if isinstance(c, str)).lower()
+        if not re.search(r"\d", code) and re.search(_SUMMARY, words):
             raise WorkbookError(
                 f"'{sheet.name}' row {first + i}: '{clean(row[code_col])}' is not a landlord code "
                 "(an RSH registration number, such as L4240 or 4634, has a digit); if the row is "

@@ -164,3 +164,20 @@ def test_a_complaint_count_that_is_not_a_whole_number_stops_the_add(tmp_path):
         f"management information CH01_2_Numerator: landlord {row[1]} (lcho) reads "
         f"{row[index]:g}, not a whole number"
     ) in err
+
+
+@needs_source
+def test_a_landlord_code_without_a_digit_that_is_no_total_is_kept(tmp_path):
+    # a made-up edition's codes need not be the RSH's; only a total or a heading stops the add
+    sheets = source()
+    for name in (MI, *PERCEPTION):
+        rows = rows_of(sheets, name)
+        for row in rows[header_at(rows) + 1 :]:
+            if row and row[1] == "L4240":
+                row[1] = "ABC"
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    import polars as pl
+
+    landlords = pl.read_csv(tmp_path / "out" / "2024-25" / "landlords.csv", infer_schema=False)
+    assert "ABC" in landlords["landlord_code"].to_list() and landlords.height == 360
