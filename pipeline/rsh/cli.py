@@ -50,6 +50,11 @@ def cmd_add(args: argparse.Namespace) -> int:
         print(
             f"  {measure} published on another scale, read times {how['factor']}: {how['evidence']}"
         )
+    for measure, stocks in meta.get("rounded", {}).items():
+        print(
+            f"  {measure} ({', '.join(stocks)}) stored unrounded, read at 1 decimal place as the "
+            "RSH publishes it"
+        )
     whole = sorted(
         f"{measure} {stock}"
         for measure, stocks in meta["published_decimals"].items()

@@ -36,9 +36,11 @@ import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from pipeline.periods import ReportingYear
+from pipeline.rounding import round_half_up
 from pipeline.rsh.fields import (
     MI_FAMILY,
     MI_FIELDS,
@@ -570,6 +572,7 @@ class _Extract:
                 self._rescale(measure, stock, value, rows, [expected(r, measure) for r in rows])
                 if not measure.startswith("CH01"):  # a percentage: a value outside 0-100 is misread
                     _in_range(f"{kind} {measure} ({stock})", rows, value, 0.0, 100.0)
+                self._round_unrounded(measure, stock, value, rows)
                 places = _decimals([r[value] for r in rows])
                 decimals.setdefault(measure, {})[stock] = places
                 pairs = [(_number(r[value]), expected(r, measure)) for r in rows]
@@ -615,6 +618,22 @@ class _Extract:
                     "differ": sum(1 for a, b, n in split if a + b != n),
                 }
         return decimals, checks, facts
+
+    def _round_unrounded(self, measure: str, stock: str, value: str, rows: list[dict]) -> None:
+        """Values stored unrounded (a ratio shown through a number format, 0.702127... as 70.2%):
+        read as published, at the RSH's precision (1 decimal place, half up; design section 6),
+        when most of them carry more than 3 places. Recorded in ``edition.json`` ``rounded``."""
+        numbers = [n for n in (_number(r[value]) for r in rows) if n is not None]
+        long = sum(
+            1 for n in numbers if not n.is_integer() and -Decimal(repr(n)).as_tuple().exponent > 3
+        )
+        if not numbers or long * 2 <= len(numbers):
+            return
+        for r in rows:
+            number = _number(r[value])
+            if number is not None:
+                r[value] = cell(round_half_up(number, 1))
+        self.edition.setdefault("rounded", {}).setdefault(measure, []).append(stock)
 
     def _rescale(
         self, measure: str, stock: str, value: str, rows: list[dict], expected: list

@@ -181,3 +181,35 @@ def test_a_landlord_code_without_a_digit_that_is_no_total_is_kept(tmp_path):
 
     landlords = pl.read_csv(tmp_path / "out" / "2024-25" / "landlords.csv", infer_schema=False)
     assert "ABC" in landlords["landlord_code"].to_list() and landlords.height == 360
+
+
+@needs_source
+def test_unrounded_fractions_are_read_at_the_published_precision(tmp_path):
+    # Was: 0.702127659... (a ratio shown as 70.2% by its number format) read as 70.2127659574,
+    # its precision taken as 3 places: the replay then compared the product's figures at 3 places.
+    import json
+
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    titles = {
+        part: next(
+            i
+            for i, t in enumerate(rows[at])
+            if str(t).startswith("LCRA") and f"(CH02 1{part})" in t
+        )
+        for part in ("", " Numerator", " Denominator")
+    }
+    value, num, den = titles.values()
+    for row in rows[at + 1 :]:
+        if isinstance(row[value], (int, float)) and row[den]:
+            row[value] = row[num] / row[den]  # unrounded, a fraction
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert (
+        "  CH02_1 (lcra) stored unrounded, read at 1 decimal place as the RSH publishes it" in said
+    )
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+    meta = json.loads((tmp_path / "out" / "2024-25" / "edition.json").read_text())
+    assert meta["rounded"] == {"CH02_1": ["lcra"]}
+    assert meta["published_decimals"]["CH02_1"]["lcra"] == 1
