@@ -94,7 +94,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "data/rsh/<year>/: all files or none. See docs/rsh.md.",
     )
     add.add_argument("workbook", type=Path, help="the RSH's .xlsx, e.g. 2025_TSM_Full_Data.xlsx")
-    add.add_argument("--year", help="reporting year, e.g. 2023-24 (default: from the sheet names)")
+    add.add_argument(
+        "--year",
+        help="reporting year, e.g. 2023-24 (default: from the sheet names, else the workbook's "
+        "title or file name; given, it decides over the title and the file name)",
+    )
     add.add_argument(
         "--out", type=Path, help="data folder (default data/rsh or $COMPLAINTS_RSH_DATA)"
     )
