@@ -114,6 +114,25 @@ class Sheet:
         return " ".join([self.name, *cells]).lower()
 
 
+def _what_it_is(path: Path, error: Exception) -> str:
+    """What a file that openpyxl cannot open looks like, from its first bytes."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(2048)
+    except OSError:
+        return str(error)
+    if not head:
+        return "an empty file"
+    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
+        return (
+            "an Excel 97-2003 (.xls) file named .xlsx: open it in Excel or LibreOffice and save "
+            "it as an .xlsx workbook, then add that"
+        )
+    if not head.startswith(b"PK") and b"\x00" not in head:
+        return "a text file (CSV?) named .xlsx, not a workbook: add the RSH's .xlsx workbook"
+    return str(error)
+
+
 # An edition unpacks to about 4 MB (2024/25); one fifty times that is not an edition (and reading it
 # whole would take minutes and gigabytes).
 MAX_UNPACKED_MB = 200
@@ -143,7 +162,9 @@ def load_sheets(path: Path) -> list[Sheet]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-        raise WorkbookError(f"{path}: not a readable .xlsx workbook ({error})") from error
+        raise WorkbookError(
+            f"{path}: not a readable .xlsx workbook ({_what_it_is(path, error)})"
+        ) from error
     try:
         sheets = [
             Sheet(

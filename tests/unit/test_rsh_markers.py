@@ -213,3 +213,25 @@ def test_unrounded_fractions_are_read_at_the_published_precision(tmp_path):
     meta = json.loads((tmp_path / "out" / "2024-25" / "edition.json").read_text())
     assert meta["rounded"] == {"CH02_1": ["lcra"]}
     assert meta["published_decimals"]["CH02_1"]["lcra"] == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            bytes.fromhex("D0CF11E0A1B11AE1") + bytes(600),
+            r"an Excel 97-2003 \(.xls\) file named .xlsx: open it in Excel or LibreOffice and save "
+            r"it as an .xlsx workbook",
+        ),
+        (b"Landlord code,CH01\nL1,2\n", r"a text file \(CSV\?\) named .xlsx, not a workbook"),
+        (b"", r"an empty file"),
+    ],
+)
+def test_a_file_that_is_not_an_xlsx_says_what_it_is(content, message, tmp_path):
+    # Was: "not a readable .xlsx workbook (File is not a zip file)" for all three.
+    from pipeline.rsh.workbook import load_sheets
+
+    path = tmp_path / "edition.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(WorkbookError, match=message):
+        load_sheets(path)
