@@ -352,7 +352,12 @@ def _dictionary_sheet(sheets: list[Sheet]) -> tuple[Sheet, int, int]:
             best = (count, sheet)
     sheet = best[1]
     if sheet is None:
-        raise WorkbookError("no sheet holds a Data Dictionary (no DP_TSM... datapoint anywhere)")
+        raise WorkbookError(
+            "no sheet holds a Data Dictionary (no DP_TSM... datapoint anywhere); the RSH's "
+            "full-data workbook has one (a sheet listing each table's field codes, column "
+            "headings and datapoints), which says which columns are which: add the complete "
+            "workbook as the RSH published it"
+        )
     first_dp = next(
         i
         for i, row in enumerate(sheet.rows)

@@ -713,5 +713,6 @@ def test_every_stop_names_the_workbook(tmp_path):
     stops(
         tmp_path / "empty.xlsx",
         tmp_path / "out",
-        r"^complaints rsh add: empty.xlsx: no sheet holds a Data Dictionary",
+        r"^complaints rsh add: empty.xlsx: no sheet holds a Data Dictionary .*add the complete "
+        r"workbook as the RSH published it",
     )
