@@ -12,18 +12,33 @@ def cmd_add(args: argparse.Namespace) -> int:
     from pipeline.rsh.workbook import WorkbookError
 
     try:
-        meta = extract(args.workbook, args.year, args.out)
+        meta = extract(args.workbook, args.year, args.out, args.marker or None)
     except WorkbookError as error:
-        print(f"complaints rsh add: {error}; nothing was written", file=sys.stderr)
+        said = str(error)
+        if args.workbook.name not in said:  # a sheet's or a field's message: say which file
+            said = f"{args.workbook.name}: {said}"
+        print(f"complaints rsh add: {said}; nothing was written", file=sys.stderr)
         return 1
     except FileNotFoundError as error:
         print(f"complaints rsh add: {error}", file=sys.stderr)
         return 1
     folder = Path(meta["folder"])
     print(f"RSH TSM {meta['label']} extracted from {meta['workbook']['name']} to {folder}")
+    for note in meta.get("year_overrides", []):
+        print(f"  note: {note}")
+    replaced = meta.get("replaced")
+    if replaced and replaced.get("sha256") == meta["workbook"]["sha256"]:
+        print(f"  the {meta['label']} edition there was extracted from this same workbook")
+    elif replaced:
+        print(
+            f"  replaces the {meta['label']} edition extracted from {replaced.get('name')} "
+            f"(SHA-256 {str(replaced.get('sha256'))[:12]}..., {replaced.get('release') or 'no release line'})"
+        )
     for name, count in meta["rows"].items():
         print(f"  {name}: {count} rows")
     print(f"  blank inputs printed as: {meta['blank_input']['marker'] or 'empty cells'}")
+    for text, marker in meta.get("markers_given", {}).items():
+        print(f"  '{text}' read as {marker} (--marker)")
     if meta["absent_fields"]:
         print(f"  fields this edition does not have: {', '.join(meta['absent_fields'])}")
     swapped = sum(meta["dictionary"]["rows_swapped_back"].values())
@@ -34,6 +49,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     for measure, how in meta.get("rescaled", {}).items():
         print(
             f"  {measure} published on another scale, read times {how['factor']}: {how['evidence']}"
+        )
+    for measure, stocks in meta.get("rounded", {}).items():
+        print(
+            f"  {measure} ({', '.join(stocks)}) stored unrounded, read at 1 decimal place as the "
+            "RSH publishes it"
         )
     whole = sorted(
         f"{measure} {stock}"
@@ -74,9 +94,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "data/rsh/<year>/: all files or none. See docs/rsh.md.",
     )
     add.add_argument("workbook", type=Path, help="the RSH's .xlsx, e.g. 2025_TSM_Full_Data.xlsx")
-    add.add_argument("--year", help="reporting year, e.g. 2023-24 (default: from the sheet names)")
+    add.add_argument(
+        "--year",
+        help="reporting year, e.g. 2023-24 (default: from the sheet names, else the workbook's "
+        "title or file name; given, it decides over the title and the file name)",
+    )
     add.add_argument(
         "--out", type=Path, help="data folder (default data/rsh or $COMPLAINTS_RSH_DATA)"
+    )
+    add.add_argument(
+        "--marker",
+        action="append",
+        metavar="TEXT=MARKER",
+        help="text the edition uses as a marker and the RSH marker it means, from the edition's "
+        "notes, e.g. --marker 'N/A=[Z]' (repeatable)",
     )
     add.set_defaults(func=cmd_add)
     listing = commands.add_parser("list", help="list the extracted editions")

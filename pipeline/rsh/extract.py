@@ -35,10 +35,8 @@ import re
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-
-from openpyxl.utils import get_column_letter
 
 from pipeline.periods import ReportingYear
 from pipeline.rounding import round_half_up
@@ -53,15 +51,27 @@ from pipeline.rsh.fields import (
     ordered_bases,
     perception_field,
 )
+from pipeline.rsh.rows import data_rows as _data_rows
+from pipeline.rsh.rows import field_columns as _field_columns
+from pipeline.rsh.rows import landlord_code as _code
+from pipeline.rsh.rows import landlord_record as _landlord
+from pipeline.rsh.rows import unique_rows as _unique_rows
+from pipeline.rsh.values import (
+    MAX_MISMATCH_SHARE,
+    parse_markers,
+)
+from pipeline.rsh.values import as_number as _number
+from pipeline.rsh.values import check as _check
+from pipeline.rsh.values import checked_value as _checked_value
+from pipeline.rsh.values import decimals as _decimals
+from pipeline.rsh.values import in_range as _in_range
 from pipeline.rsh.workbook import (
     DICTIONARY_COLUMNS,
-    MARKERS,
     Dictionary,
     Sheet,
     WorkbookError,
     blank_marker_in_notes,
     cell,
-    clean,
     find_landlord_header,
     heading_key,
     landlord_column,
@@ -70,6 +80,8 @@ from pipeline.rsh.workbook import (
     read_dictionary,
     release_note,
     sheet_for_table,
+    stated_years,
+    stock_group_titles,
     validate_references,
     year_of_sheets,
 )
@@ -82,173 +94,7 @@ FILES = (
     "edition.json",
 )
 LICENCE = "Open Government Licence v3.0"
-# A measure whose published values disagree with their own numerators and denominators this often
-# has been read from the wrong columns: stop rather than extract it.
-MAX_MISMATCH_SHARE = 0.05
 SCALE = {"CH01": 1000.0, "CH02": 100.0}
-
-
-@dataclass
-class Columns:
-    """Field code -> column index in one data sheet, and the codes found in the sheet only."""
-
-    by_code: dict[str, int]
-    not_in_dictionary: list[str]
-
-
-def _field_columns(
-    sheet: Sheet,
-    dictionary: dict[str, dict[str, str]],
-    family,
-    title_field,
-) -> Columns:
-    """Find each complaint field's column of ``sheet`` by the dictionary heading and by its title.
-
-    Parameters
-    ----------
-    sheet : Sheet
-        A data sheet with its header row found.
-    dictionary : dict
-        Field code -> dictionary entry of this sheet's table.
-    family : re.Pattern
-        Which field codes to look for (MI_FAMILY or TP09_FAMILY).
-    title_field : callable
-        Column title -> field code or None (the measure code in the title).
-    """
-    wanted = {code: entry for code, entry in dictionary.items() if family.match(code)}
-    by_heading: dict[str, list[str]] = {}
-    for code, entry in wanted.items():
-        by_heading.setdefault(heading_key(entry["column_heading"]), []).append(code)
-    claims: dict[str, set[int]] = {}
-    for index, title in enumerate(sheet.header):
-        if not title:
-            continue
-        codes = set()
-        named = by_heading.get(heading_key(title), [])
-        if len(named) == 1:  # a heading the dictionary gives to one code only
-            codes.add(named[0])
-        parsed = title_field(title)
-        if parsed and family.match(parsed):
-            codes.add(parsed)
-        if len(codes) > 1:
-            raise WorkbookError(
-                f"'{sheet.name}': column '{title}' is {' and '.join(sorted(codes))} by its "
-                "heading and by its measure code"
-            )
-        for code in codes:
-            claims.setdefault(code, set()).add(index)
-    for code, columns in claims.items():
-        if len(columns) > 1:
-            titles = "; ".join(f"'{sheet.header[i]}'" for i in sorted(columns))
-            raise WorkbookError(f"'{sheet.name}': field {code} is claimed by two columns: {titles}")
-    missing = sorted(set(wanted) - set(claims))
-    if missing:
-        headings = "; ".join(f"{c} ('{wanted[c]['column_heading']}')" for c in missing[:5])
-        raise WorkbookError(
-            f"'{sheet.name}': the Data Dictionary lists {len(missing)} field(s) with no column "
-            f"in the sheet: {headings}"
-        )
-    found = {code: min(columns) for code, columns in claims.items()}
-    return Columns(found, sorted(set(found) - set(wanted)))
-
-
-def _data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
-    return [r for _, r in _numbered_rows(sheet, code_col)]
-
-
-def _numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
-    """(spreadsheet row number, row) of each landlord row: those with a landlord code."""
-    first = sheet.header_index + 2
-    return [
-        (first + i, r) for i, r in enumerate(sheet.data) if code_col < len(r) and clean(r[code_col])
-    ]
-
-
-def _checked_value(sheet: Sheet, number: int, row: tuple, index: int | None) -> object:
-    """A field's cell (:func:`cell`); text that is neither a number nor an RSH marker stops."""
-    value = _value(row, index)
-    if isinstance(value, str) and value and value not in MARKERS:
-        raise WorkbookError(
-            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): '{value}' is neither a number nor one of the RSH's markers "
-            f"{' '.join(MARKERS)}; if the edition uses it as a marker, find in its notes what it "
-            "means and replace it with that marker in a copy of the workbook (or teach "
-            "pipeline/rsh/workbook.py MARKERS), then add the copy"
-        )
-    return value
-
-
-def _unique_rows(sheet: Sheet, code_col: int, record: callable) -> list[tuple[int, tuple, dict]]:
-    """(row number, row, record) per landlord; a landlord listed twice with the same figures is
-    read once, with different figures it stops the extract (which row is right is not known)."""
-    out: dict[str, tuple[int, tuple, dict]] = {}
-    for number, row in _numbered_rows(sheet, code_col):
-        code = clean(row[code_col])
-        values = record(number, row)
-        if code in out:
-            first, _, earlier = out[code]
-            if earlier != values:
-                differ = sorted(k for k in values if values[k] != earlier.get(k))
-                raise WorkbookError(
-                    f"'{sheet.name}': landlord {code} is listed twice, in rows {first} and "
-                    f"{number}, with different figures ({', '.join(differ[:4])}); delete the wrong "
-                    "row in a copy of the workbook (the RSH's notes or a later version of the "
-                    "workbook may say which), then add the copy"
-                )
-            continue
-        out[code] = (number, row, values)
-    return list(out.values())
-
-
-def _value(row: tuple, index: int | None) -> object:
-    return "" if index is None or index >= len(row) else cell(row[index])
-
-
-def _landlord(row: tuple, header: list[str]) -> dict[str, object]:
-    def text(kind: str) -> str:
-        column = landlord_column(header, kind)
-        return clean(row[column]) if column is not None and column < len(row) else ""
-
-    notes = landlord_column(header, "notes")
-    return {
-        "landlord_code": text("code"),
-        "landlord_name": text("name"),
-        "landlord_type": text("type"),
-        "group_size_band": text("band"),
-        "region": text("region"),
-        "rsh_note": ("yes" if text("notes").lower() == "yes" else "no")
-        if notes is not None
-        else "",
-    }
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or value in ("", None):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _decimals(values: list[object]) -> int:
-    """Decimal places the edition publishes a measure to: 0 when every value is a whole number."""
-    numbers = [n for n in map(_number, values) if n is not None]
-    if numbers and all(n.is_integer() for n in numbers):
-        return 0
-    return 1
-
-
-def _check(name: str, expected: list[tuple[float | None, float | None]], places: int) -> dict:
-    """Compare published values with the values recomputed from their counts, at their precision."""
-    checked = [(p, e) for p, e in expected if p is not None and e is not None]
-    mismatched = sum(1 for p, e in checked if round_half_up(e, places) != round_half_up(p, places))
-    if len(checked) >= 10 and mismatched > MAX_MISMATCH_SHARE * len(checked):
-        raise WorkbookError(
-            f"{name}: {mismatched} of {len(checked)} published values do not follow from their "
-            "numerators and denominators; the columns were not read as the edition lays them out"
-        )
-    return {"checked": len(checked), "mismatched": mismatched, "decimals": places}
 
 
 def _csv_text(fieldnames: list[str], rows: list[dict]) -> str:
@@ -262,25 +108,55 @@ def _csv_text(fieldnames: list[str], rows: list[dict]) -> str:
 class _Extract:
     """One workbook being read; :meth:`run` returns the files to write, ``edition`` what was found."""
 
-    def __init__(self, path: Path, year: str | None) -> None:
+    def __init__(self, path: Path, year: str | None, markers: dict[str, str] | None = None) -> None:
         self.path = Path(path)
         given = parse_year(year) if year is not None else None  # before reading the workbook
+        self.markers_given = parse_markers(markers or {})
         self.sheets = load_sheets(self.path)
         self.dictionary: Dictionary = read_dictionary(self.sheets)
+        for sheet in self.sheets:  # a two-row header naming the stock type once, above
+            if sheet is not self.dictionary.sheet:
+                stock_group_titles(sheet)
         for family in (MI_FAMILY, TP09_FAMILY):
             validate_references(self.dictionary, family)
         found_year = year_of_sheets([s.name for s in self.sheets] + self.dictionary.tables())
-        if given is None and found_year is None:
+        stated = stated_years(self.sheets, self.path.name)
+        self.year = given or found_year or (stated[0][1] if stated else None)
+        if self.year is None:
             raise WorkbookError(
-                f"{self.path.name}: the reporting year is not in the sheet names; give --year"
+                f"{self.path.name}: the reporting year is in none of the sheet names, their titles "
+                "and the file name; give --year (e.g. --year 2025-26)"
             )
-        self.year = given or found_year
         if found_year is not None and found_year != self.year:
             raise WorkbookError(
                 f"{self.path.name}: its sheets are for {found_year} (TSM{found_year[-2:]}_... or "
                 f"{found_year} in the sheet names), not {self.year}; check the workbook or --year"
             )
+        # A workbook whose sheet names were not updated would otherwise be filed as another year
+        # (replacing that year's edition): without --year, the title and the file name must agree.
+        # --year (the user has looked) decides over them, not over the sheet names; the add says
+        # which statement it overrode.
+        chosen = (
+            f"the sheet names {self.year}"
+            if found_year
+            else f"{stated[0][0] if stated else ''} {self.year}"
+        )
+        overridden = [(where, year) for where, year in stated if year != self.year]
+        if overridden and not given:
+            where, year = overridden[0]
+            raise WorkbookError(
+                f"{self.path.name}: {where} says {year}, {chosen}; check which edition this is "
+                "(the RSH names an edition by the year its reporting year ends: its 2025 "
+                "workbook is 2024-25), then add it again with --year saying which"
+            )
         self.edition: dict = {"year": self.year, "label": ReportingYear.parse(self.year).label}
+        if overridden:  # recorded only for an edition that needed it
+            self.edition["year_overrides"] = [
+                f"{where} says {year}; filed as {self.year} as --year says"
+                for where, year in overridden
+            ]
+        if self.markers_given:  # recorded only for an edition that needed them
+            self.edition["markers_given"] = dict(sorted(self.markers_given.items()))
         self.markers: Counter = Counter()
         self.notes_marker: str | None = None
         self.table_sheets: dict[str, str] = {}  # dictionary table -> the sheet holding it
@@ -307,7 +183,10 @@ class _Extract:
         self.table_sheets[table] = sheet.name
         sheet.header_index = find_landlord_header(sheet, min_filled=4)
         if sheet.header_index is None:
-            raise WorkbookError(f"'{sheet.name}': no header row with 'Landlord code' found")
+            raise WorkbookError(
+                f"'{sheet.name}': no header row with a landlord code heading ('Landlord code', "
+                "'Registration number') and a landlord name heading found"
+            )
         return sheet
 
     def _tables_with(self, family, base: str) -> dict[str, str]:
@@ -328,38 +207,72 @@ class _Extract:
     # -- management information -----------------------------------------------------------------
 
     def management_info(self) -> tuple[list[str], list[dict], dict[str, dict]]:
-        tables = self._tables_with(MI_FAMILY, "CH01_1_Numerator")
+        """Every table with CH01 stage 1 fields: the RSH's one, or one per stock type (an edition
+        splitting the management information into an LCRA and an LCHO sheet), merged per
+        landlord; a field read from two sheets with different figures stops the extract."""
+        tables = list(self._tables_with(MI_FAMILY, "CH01_1_Numerator"))
         if not tables:
             raise WorkbookError("the Data Dictionary has no CH01_1_Numerator field")
-        table = next(iter(tables))
-        sheet = self._table_sheet(table)
-        columns = _field_columns(
-            sheet, self.dictionary.codes(table), MI_FAMILY, management_info_field
-        )
-        header = sheet.header
-        code_col = landlord_column(header, "code")
-        bases: dict[str, set[str]] = {}
-        for code in columns.by_code:
-            base, suffix = family_base(code, MI_FAMILY)
-            bases.setdefault(base, set()).add(suffix)
-        fields = ordered_bases(set(bases), MI_FIELDS)
-        rows, landlords = [], {}
+        self.edition["sheets"] = {
+            "data_dictionary": {
+                "name": self.dictionary.sheet.name,
+                "header_row": self.dictionary.sheet.header_index + 1,
+            },
+        }
+        merged: dict[str, dict[str, object]] = {}  # landlord code -> field code -> cell
+        landlords: dict[str, dict] = {}
+        bases: set[str] = set()
+        not_in_dictionary: set[str] = set()
+        for number_of_table, table in enumerate(tables):
+            sheet = self._table_sheet(table)
+            columns = _field_columns(
+                sheet, self.dictionary.codes(table), MI_FAMILY, management_info_field
+            )
+            header = sheet.header
+            code_col = landlord_column(header, "code")
+            bases |= {family_base(code, MI_FAMILY)[0] for code in columns.by_code}
 
-        def values(number: int, row: tuple) -> dict[str, object]:
-            return {
-                code: _checked_value(sheet, number, row, index)
-                for code, index in columns.by_code.items()
-            }
+            def values(number: int, row: tuple, sheet=sheet, columns=columns) -> dict:
+                return {
+                    code: _checked_value(sheet, number, row, index, self.markers_given)
+                    for code, index in columns.by_code.items()
+                }
 
-        for _, row, found in _unique_rows(sheet, code_col, values):
-            landlord = _landlord(row, header)
+            for number, row, found in _unique_rows(sheet, code_col, values):
+                landlord = _landlord(row, header)
+                code = landlord["landlord_code"]
+                landlords.setdefault(code, landlord)
+                earlier = merged.setdefault(code, {})
+                clash = sorted(k for k in found if k in earlier and earlier[k] != found[k])
+                if clash:
+                    raise WorkbookError(
+                        f"'{sheet.name}' row {number}: landlord {code} has {', '.join(clash[:4])} "
+                        "with other figures than another sheet gave; check which sheet is right"
+                    )
+                earlier.update(found)
+            self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
+            key = (
+                "management_info"
+                if number_of_table == 0
+                else f"management_info_{number_of_table + 1}"
+            )
+            self.edition["sheets"][key] = {"name": sheet.name, "header_row": sheet.header_index + 1}
+            not_in_dictionary |= set(columns.not_in_dictionary)
+        fields = ordered_bases(bases, MI_FIELDS)
+        rows = []
+        for code, found in merged.items():
+            landlord = landlords[code]
             for suffix, stock in STOCK_TYPE.items():
-                record = {"landlord_code": landlord["landlord_code"], "stock_type": stock}
+                record = {"landlord_code": code, "stock_type": stock}
                 for base in fields:
                     record[base] = found.get(f"{base}_{suffix}", "")
                 rows.append(record)
-                self._count_markers(
-                    [record[b] for b in fields if "Numerator" in b or "Denominator" in b]
+                self._count_markers(  # the cells read (not a sheet the landlord is not in)
+                    [
+                        found[f"{b}_{suffix}"]
+                        for b in fields
+                        if ("Numerator" in b or "Denominator" in b) and f"{b}_{suffix}" in found
+                    ]
                 )
             for suffix, name in (
                 ("LCRA", "units_lcra"),
@@ -367,16 +280,7 @@ class _Extract:
                 ("COMB", "units_comb"),
             ):
                 landlord[name] = found.get(f"CH01_1_Denominator_{suffix}", "")
-            landlords[landlord["landlord_code"]] = landlord
-        self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
-        self.edition["sheets"] = {
-            "data_dictionary": {
-                "name": self.dictionary.sheet.name,
-                "header_row": self.dictionary.sheet.header_index + 1,
-            },
-            "management_info": {"name": sheet.name, "header_row": sheet.header_index + 1},
-        }
-        self.mi_not_in_dictionary = columns.not_in_dictionary
+        self.mi_not_in_dictionary = sorted(not_in_dictionary)
         return fields, rows, landlords
 
     # -- perception -----------------------------------------------------------------------------
@@ -413,11 +317,13 @@ class _Extract:
                 number: int, row: tuple, sheet=sheet, columns=columns, population=population
             ):
                 found = {
-                    code: _checked_value(sheet, number, row, index)
+                    code: _checked_value(sheet, number, row, index, self.markers_given)
                     for code, index in columns.by_code.items()
                 }
                 found["relevant_population"] = (
-                    _checked_value(sheet, number, row, population) if population is not None else ""
+                    _checked_value(sheet, number, row, population, self.markers_given)
+                    if population is not None
+                    else ""
                 )
                 return found
 
@@ -469,7 +375,7 @@ class _Extract:
             if kind == "management_info" and "man" not in text:
                 continue
             code_col = landlord_column(sheet.header, "code")
-            out[kind] |= {clean(r[code_col]) for r in _data_rows(sheet, code_col)}
+            out[kind] |= {_code(r[code_col]) for r in _data_rows(sheet, code_col)}
             self.edition["sheets"][f"{kind}_not_included"] = {
                 "name": sheet.name,
                 "header_row": index + 1,
@@ -504,15 +410,30 @@ class _Extract:
         if "Satisfied_Calc" in tp_fields:
             measures.append(("TP09", "Satisfied_Calc", tp, tp_expected, "perception"))
         for measure, value, table, expected, kind in measures:
-            self._rescale(measure, value, table, [expected(r, measure) for r in table])
             for stock in STOCK_TYPE.values():
                 rows = [r for r in table if r["stock_type"] == stock]
                 if not rows:
                     continue
+                # each stock type is its own column (or sheet), formatted on its own
+                self._rescale(measure, stock, value, rows, [expected(r, measure) for r in rows])
+                if not measure.startswith("CH01"):  # a percentage: a value outside 0-100 is misread
+                    _in_range(f"{kind} {measure} ({stock})", rows, value, 0.0, 100.0)
+                self._round_unrounded(measure, stock, value, rows)
                 places = _decimals([r[value] for r in rows])
                 decimals.setdefault(measure, {})[stock] = places
                 pairs = [(_number(r[value]), expected(r, measure)) for r in rows]
                 checks[f"{measure}_{stock}"] = _check(f"{kind} {measure} ({stock})", pairs, places)
+        for table, kind in ((mi, "management information"), (tp, "perception")):
+            for field in table[0] if table else ():
+                if re.search(
+                    r"Numerator|Denominator|^Stg|^(VS|FS|NSD|FD|VD|Filter_Yes|Fiter_No)$|"
+                    r"relevant_population",
+                    field,
+                ):
+                    # a count; the complaint counts and homes whole (survey answers may be
+                    # weighted)
+                    whole = table is mi
+                    _in_range(f"{kind} {field}", table, field, 0.0, None, whole)
         facts = {}
         for stage in (1, 2):
             same = [
@@ -544,11 +465,30 @@ class _Extract:
                 }
         return decimals, checks, facts
 
-    def _rescale(self, measure: str, value: str, rows: list[dict], expected: list) -> None:
+    def _round_unrounded(self, measure: str, stock: str, value: str, rows: list[dict]) -> None:
+        """Values stored unrounded (a ratio shown through a number format, 0.702127... as 70.2%):
+        read as published, at the RSH's precision (1 decimal place, half up; design section 6),
+        when most of them carry more than 3 places. Recorded in ``edition.json`` ``rounded``."""
+        numbers = [n for n in (_number(r[value]) for r in rows) if n is not None]
+        long = sum(
+            1 for n in numbers if not n.is_integer() and -Decimal(repr(n)).as_tuple().exponent > 3
+        )
+        if not numbers or long * 2 <= len(numbers):
+            return
+        for r in rows:
+            number = _number(r[value])
+            if number is not None:
+                r[value] = cell(round_half_up(number, 1))
+        self.edition.setdefault("rounded", {}).setdefault(measure, []).append(stock)
+
+    def _rescale(
+        self, measure: str, stock: str, value: str, rows: list[dict], expected: list
+    ) -> None:
         """Put a measure published on another scale (a percentage stored as the fraction 0.702,
         a rate per 1,000 as one per home) on the product's, when its own numerators and
         denominators say so: nearly every published value times 100 (or 1,000) is the value
-        they give, and fewer are as printed. Recorded in ``edition.json`` ``rescaled``."""
+        they give, and fewer are as printed. Decided per stock type (its own column or sheet, which
+        may be formatted unlike the others); recorded in ``edition.json`` ``rescaled``."""
         pairs = [
             (p, e)
             for p, e in zip((_number(r[value]) for r in rows), expected, strict=True)
@@ -566,11 +506,20 @@ class _Extract:
                     number = _number(r[value])
                     if number is not None:
                         r[value] = cell(round(number * factor, 10))
-                self.edition["rescaled"][measure] = {
-                    "factor": factor,
-                    "evidence": f"{fits} of {len(pairs)} published values times {factor} follow "
-                    f"from their counts, {as_printed} as printed",
-                }
+                found = self.edition["rescaled"].setdefault(
+                    measure, {"factor": factor, "stock_types": [], "evidence": ""}
+                )
+                found["stock_types"].append(stock)
+                found["evidence"] = "; ".join(
+                    filter(
+                        None,
+                        [
+                            found["evidence"],
+                            f"{stock}: {fits} of {len(pairs)} published values times {factor} "
+                            f"follow from their counts, {as_printed} as printed",
+                        ],
+                    )
+                )
                 return
 
     # -- the whole extract ------------------------------------------------------------------------
@@ -716,7 +665,12 @@ def _publish(files: dict[str, bytes], target: Path) -> None:
         raise
 
 
-def extract(workbook: Path, year: str | None = None, out_dir: Path | None = None) -> dict:
+def extract(
+    workbook: Path,
+    year: str | None = None,
+    out_dir: Path | None = None,
+    markers: dict[str, str] | list[str] | None = None,
+) -> dict:
     """Extract one edition of the workbook to ``out_dir/<year>/``; nothing is written on failure.
 
     Parameters
@@ -728,6 +682,9 @@ def extract(workbook: Path, year: str | None = None, out_dir: Path | None = None
         2023-24). A year that contradicts the sheet names is an error.
     out_dir : pathlib.Path, optional
         Root of the extracts; default :func:`pipeline.rsh.editions.rsh_root`.
+    markers : dict or list, optional
+        What text the edition uses as a marker means: ``{"N/A": "[Z]"}`` or ``["N/A=[Z]"]``
+        (``complaints rsh add --marker``); recorded in ``edition.json`` ``markers_given``.
 
     Returns
     -------
@@ -742,12 +699,16 @@ def extract(workbook: Path, year: str | None = None, out_dir: Path | None = None
     """
     from pipeline.rsh.editions import clear_cache, rsh_root
 
-    reading = _Extract(Path(workbook), year)
+    reading = _Extract(Path(workbook), year, markers)
     files = reading.run()
     target = Path(out_dir or rsh_root()) / reading.year
+    try:  # the edition this one replaces (a re-publication, or the same workbook again)
+        replaced = json.loads((target / "edition.json").read_text(encoding="utf-8"))["workbook"]
+    except (OSError, ValueError, KeyError, TypeError):
+        replaced = None
     _publish(files, target)
     clear_cache()
-    return {**reading.edition, "folder": str(target)}
+    return {**reading.edition, "folder": str(target), "replaced": replaced}
 
 
-__all__ = ["FILES", "WorkbookError", "extract"]
+__all__ = ["FILES", "WorkbookError", "extract", "parse_markers"]

@@ -57,15 +57,20 @@ def heading_key(text: object) -> str:
     return re.sub(r"\s+", " ", value).strip().lower()
 
 
-# A number stored as text: "1,234", " 7 ", "12.5%" (a percentage as printed: 12.5).
-_NUMBER_TEXT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[-+]?\.\d+%?$")
+# A number stored as text: "1,234", "1 234", " 7 ", "12.5%", "12.5 %" (a percentage as printed:
+# 12.5), with or without a footnote ("12.3 [note 4]").
+_NUMBER_TEXT = re.compile(
+    r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d+)?(?: ?%)?$|^[-+]?\.\d+(?: ?%)?$"
+)
+_NOTE = re.compile(r"\s*\[note \d+\]$", re.IGNORECASE)
 
 
 def cell(value: object) -> object:
     """A cell as the extract writes it: numbers stay numbers (whole floats as int), None -> ''.
 
-    A number stored as text is read as the number it shows (``"1,234"`` -> 1234, ``" 7 "`` -> 7,
-    ``"12.5%"`` -> 12.5, the product's percentage scale); a marker in another case is the RSH's
+    A number stored as text is read as the number it shows (``"1,234"`` and ``"1 234"`` -> 1234,
+    ``" 7 "`` -> 7, ``"12.5%"`` and ``"12.5 %"`` -> 12.5, the product's percentage scale), a
+    footnote after it left out (``"12.3 [note 4]"`` -> 12.3); a marker in another case is the RSH's
     (``"[x]"`` -> ``"[X]"``). Any other text is kept as written (the extract then stops on it
     where a number or a marker belongs).
     """
@@ -73,8 +78,9 @@ def cell(value: object) -> object:
         return ""
     if isinstance(value, str):
         text = clean(value)
-        if _NUMBER_TEXT.match(text):
-            return cell(float(text.rstrip("%").replace(",", "")))
+        figure = _NOTE.sub("", text)
+        if _NUMBER_TEXT.match(figure):
+            return cell(float(figure.rstrip("%").replace(",", "").replace(" ", "")))
         return text.upper() if text.upper() in MARKERS else text
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -88,6 +94,7 @@ class Sheet:
     name: str
     rows: list[tuple]
     header_index: int | None = None
+    hidden: bool = False  # hidden or "very hidden" in the workbook
 
     @property
     def header(self) -> list[str]:
@@ -107,19 +114,132 @@ class Sheet:
         return " ".join([self.name, *cells]).lower()
 
 
+def _what_it_is(path: Path, error: Exception) -> str:
+    """What a file that openpyxl cannot open looks like, from its first bytes."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(2048)
+    except OSError:
+        return str(error)
+    if not head:
+        return "an empty file"
+    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
+        return (
+            "an Excel 97-2003 (.xls) file named .xlsx: open it in Excel or LibreOffice and save "
+            "it as an .xlsx workbook, then add that"
+        )
+    if not head.startswith(b"PK") and b"\x00" not in head:
+        return "a text file (CSV?) named .xlsx, not a workbook: add the RSH's .xlsx workbook"
+    return str(error)
+
+
+# An edition unpacks to about 4 MB (2024/25); one fifty times that is not an edition (and reading it
+# whole would take minutes and gigabytes).
+MAX_UNPACKED_MB = 200
+
+
 def load_sheets(path: Path) -> list[Sheet]:
-    """Every worksheet of the workbook, values only (formulas as last calculated)."""
+    """Every worksheet of the workbook, values only (formulas as last calculated).
+
+    Raises
+    ------
+    WorkbookError
+        When the file is not a readable .xlsx, or holds formulas saved without a calculated value
+        (a program that writes formulas without calculating them made it: openpyxl reads such a
+        cell as empty, which the extract would take for a blank input).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist()) / 1e6
+    except (OSError, zipfile.BadZipFile):
+        unpacked = 0.0  # not a zip: openpyxl says so below
+    if unpacked > MAX_UNPACKED_MB:
+        raise WorkbookError(
+            f"{Path(path).name}: unpacks to {unpacked:.1f} MB, more than the {MAX_UNPACKED_MB} MB "
+            "an RSH TSM workbook could need (the 2024/25 one: about 4 MB); check that this is "
+            "the RSH's workbook"
+        )
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-        raise WorkbookError(f"{path}: not a readable .xlsx workbook ({error})") from error
+        raise WorkbookError(
+            f"{path}: not a readable .xlsx workbook ({_what_it_is(path, error)})"
+        ) from error
     try:
-        return [
-            Sheet(ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)])
+        sheets = [
+            Sheet(
+                ws.title,
+                [tuple(r) for r in ws.iter_rows(values_only=True)],
+                hidden=ws.sheet_state != "visible",
+            )
             for ws in workbook.worksheets
         ]
     finally:
         workbook.close()
+    from xml.etree.ElementTree import ParseError
+
+    try:
+        uncalculated = uncalculated_formulas(path)
+    except (ParseError, zipfile.BadZipFile, OSError) as error:
+        raise WorkbookError(f"{path}: not a readable .xlsx workbook ({error})") from error
+    if uncalculated:
+        sheet, ref = uncalculated[0]
+        raise WorkbookError(
+            f"{Path(path).name}: {len(uncalculated)} formula cell(s) have no calculated value saved "
+            f"(first: '{sheet}' cell {ref}), so their figures cannot be read; the program that "
+            "wrote the workbook did not calculate it: open the workbook in Excel or LibreOffice, "
+            "save it, and add the saved copy"
+        )
+    return sheets
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def uncalculated_formulas(path: Path) -> list[tuple[str, str]]:
+    """``(sheet, cell)`` of every formula cell saved without a calculated value.
+
+    That is a formula with no ``<v>``, or an empty one not typed as text (openpyxl writes
+    ``<v />``; a formula giving an empty text is ``t="str"``), or any formula of a workbook that
+    asks to be calculated when opened (``fullCalcOnLoad``: xlsxwriter saves 0 as every formula's
+    value). Worksheets without a formula are not parsed (the RSH's workbooks have none).
+    """
+    from xml.etree import ElementTree
+
+    found: list[tuple[str, str]] = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return found
+        targets = {
+            rel.get("Id"): rel.get("Target", "")
+            for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        }
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        calc = book.find(f"{_MAIN}calcPr")
+        stale = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
+        for entry in book.iter(f"{_MAIN}sheet"):
+            target = targets.get(entry.get(f"{_RELS}id"), "")
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if member not in names:
+                continue
+            with archive.open(member) as stream:
+                if b"<f" not in stream.read():
+                    continue
+            with archive.open(member) as stream:
+                for _, element in ElementTree.iterparse(stream):
+                    if element.tag != f"{_MAIN}c":
+                        continue
+                    if element.find(f"{_MAIN}f") is not None:
+                        value = element.find(f"{_MAIN}v")
+                        empty = value is None or (
+                            not value.text and element.get("t") not in ("str", "inlineStr")
+                        )
+                        if stale or empty:
+                            found.append((entry.get("name", ""), element.get("r", "")))
+                    element.clear()
+    return found
 
 
 def _filled(row: tuple) -> int:
@@ -127,7 +247,14 @@ def _filled(row: tuple) -> int:
 
 
 def _is_code_heading(key: str) -> bool:
-    return key == "landlord code" or (len(key.split()) <= 4 and re.search(r"\bcode\b", key))
+    """ "Landlord code", "RP code", "Registration number", "Provider ID": the RSH's registration
+    number of a landlord under the headings an edition might give it."""
+    return key == "landlord code" or (
+        len(key.split()) <= 4
+        and bool(
+            re.search(r"\bcode\b|\bregistration (number|no)\b|\b(provider|landlord|rp) id\b", key)
+        )
+    )
 
 
 def _is_name_heading(key: str) -> bool:
@@ -225,7 +352,12 @@ def _dictionary_sheet(sheets: list[Sheet]) -> tuple[Sheet, int, int]:
             best = (count, sheet)
     sheet = best[1]
     if sheet is None:
-        raise WorkbookError("no sheet holds a Data Dictionary (no DP_TSM... datapoint anywhere)")
+        raise WorkbookError(
+            "no sheet holds a Data Dictionary (no DP_TSM... datapoint anywhere); the RSH's "
+            "full-data workbook has one (a sheet listing each table's field codes, column "
+            "headings and datapoints), which says which columns are which: add the complete "
+            "workbook as the RSH published it"
+        )
     first_dp = next(
         i
         for i, row in enumerate(sheet.rows)
@@ -299,10 +431,15 @@ def read_dictionary(sheets: list[Sheet]) -> Dictionary:
         return clean(row[column]) if column is not None and column < len(row) else ""
 
     entries, swapped = [], Counter()
+    previous = ""
     for row in rows:
         table = get(row, table_col)
+        # a table name merged down its rows is in the first only: the others carry it on
+        if not table and previous and get(row, heading_col) and get(row, code_col):
+            table = previous
         if not table:
             continue
+        previous = table
         datapoint, question = get(row, dp_col), get(row, q_col)
         if QUESTION_REF.match(datapoint) and DATAPOINT.match(question):
             datapoint, question = question, datapoint
@@ -346,23 +483,116 @@ def _name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+# A year in a sheet or table name: ``TSM25``, ``2024-25``, ``2024/2025``.
+_YEAR_TOKEN = re.compile(
+    r"TSM[ _]?\d{2}(?!\d)|(?<!\d)20\d{2}\s*[-/_–]\s*(?:20)?\d{2}(?!\d)", re.IGNORECASE
+)
+_STOCK_WORD = re.compile(r"(?<![a-z])(lcra|lcho|combined|comb)(?![a-z])")
+
+
+def _plain_key(name: str) -> str:
+    """A sheet or table name without its year: ``TSM25_LCRA_Perception`` and ``LCRA Perception
+    2024-25`` both give ``lcraperception``."""
+    return _name_key(_YEAR_TOKEN.sub(" ", name))
+
+
+def _stock_words(text: str) -> set[str]:
+    return {"combined" if w == "comb" else w for w in _STOCK_WORD.findall(clean(text).lower())}
+
+
+def _one(candidates: list[Sheet], table: str, how: str) -> Sheet | None:
+    """The one sheet of ``candidates`` (a visible one before a hidden one); two stop the extract."""
+    shown = [s for s in candidates if not s.hidden] or candidates
+    if len(shown) > 1:
+        names = sorted(s.name for s in shown)
+        raise WorkbookError(
+            f"the Data Dictionary's table '{table}' could be either of the sheets "
+            f"{', '.join(repr(n) for n in names[:-1])} or {names[-1]!r} ({how}); delete the one "
+            "that is not the published table in a copy of the workbook, then add the copy"
+        )
+    return shown[0] if shown else None
+
+
+_STOCK_PREFIX = re.compile(r"^(LCRA|LCHO|Combined|COMB)\s*[-–:]", re.IGNORECASE)
+_STOCK_TITLE = {"lcra": "LCRA", "lcho": "LCHO", "combined": "Combined"}
+
+
+def stock_group_titles(sheet: Sheet) -> int:
+    """Give the headings under a stock-type group row their stock type; the number changed.
+
+    A two-row header may name the stock type once, in a (merged) group cell above its columns
+    ("LCRA" over "Number of stage one complaints ... (CH01 1 Numerator)"), where the RSH's
+    headings start with it ("LCRA - Number of ..."). Such a heading is read as "LCRA - ...". The
+    row above counts as a group row when at least two of its cells name one stock type each and
+    none is a sentence; a group runs from its cell to the next filled one (a merged cell's value
+    is in its first cell). Landlord code and name headings are left as they are.
+    """
+    index = find_landlord_header(sheet, min_filled=4)
+    if not index:
+        return 0
+    above = [clean(c) for c in sheet.rows[index - 1]]
+    filled = [c for c in above if c]
+    stocked = [c for c in filled if len(_stock_words(c)) == 1]
+    if len(stocked) < 2 or any(len(c.split()) > 6 for c in filled):
+        return 0
+    header, group, changed = list(sheet.rows[index]), None, 0
+    for i, title in enumerate(header):
+        if i < len(above) and above[i]:
+            words = _stock_words(above[i])
+            group = _STOCK_TITLE[next(iter(words))] if len(words) == 1 else None
+        text, key = clean(title), heading_key(title)
+        if not group or not text or _STOCK_PREFIX.match(text):
+            continue
+        if _is_code_heading(key) or _is_name_heading(key):
+            continue
+        header[i] = f"{group} - {text}"
+        changed += 1
+    if changed:
+        sheet.rows[index] = tuple(header)
+    return changed
+
+
 def sheet_for_table(sheets: list[Sheet], table: str, headings: list[str]) -> Sheet | None:
-    """The sheet holding a dictionary table: same name (case, spaces, underscores ignored), else
-    the sheet whose header row holds most of the table's column headings (at least half)."""
-    by_name = [s for s in sheets if _name_key(s.name) == _name_key(table)]
-    if by_name:
-        return by_name[0]
+    """The sheet holding a dictionary table, or None.
+
+    In turn: the sheet of that name (case, spaces, underscores ignored); the sheet of that name
+    once the years are taken out of both (``TSM25_LCRA_Perception`` is ``LCRA Perception
+    2024-25``), one of the table's year first; the sheet whose header row holds most of the
+    table's column headings (at least half), leaving out sheets whose name or title names another
+    stock type than the table's (the LCRA and combined perception sheets differ by one heading).
+    A visible sheet is taken before a hidden one; two equally good visible ones stop the extract
+    (:class:`WorkbookError`), as a copy or a draft left in the workbook would otherwise be read
+    in place of the published table.
+    """
+    found = _one([s for s in sheets if _name_key(s.name) == _name_key(table)], table, "same name")
+    if found is not None:
+        return found
+    plain = _plain_key(table)
+    same = [s for s in sheets if plain and _plain_key(s.name) == plain]
+    year = sheet_year(table)
+    same = [s for s in same if year and sheet_year(s.name) == year] or same
+    found = _one(same, table, "same name but for the year")
+    if found is not None:
+        return found
     wanted = {heading_key(h) for h in headings if h}
-    best: tuple[float, Sheet | None] = (0.0, None)
+    stock = _stock_words(table)
+    shares: list[tuple[float, Sheet]] = []
     for sheet in sheets:
         index = find_landlord_header(sheet, min_filled=4)
         if index is None or not wanted:
             continue
-        found = {heading_key(c) for c in sheet.rows[index]} & wanted
-        share = len(found) / len(wanted)
-        if share > best[0]:
-            best = (share, sheet)
-    return best[1] if best[0] >= 0.5 else None
+        title = " ".join(clean(c) for c in sheet.rows[0] if c is not None) if sheet.rows else ""
+        named = _stock_words(f"{sheet.name} {title}")
+        if stock and named and not (named & stock):
+            continue
+        found_headings = {heading_key(c) for c in sheet.rows[index]} & wanted
+        shares.append((len(found_headings) / len(wanted), sheet))
+    best = max((share for share, _ in shares), default=0.0)
+    if best < 0.5:
+        return None
+    return _one(
+        [s for share, s in shares if share == best], table, f"{best:.0%} of its column headings"
+    )
 
 
 # The year a sheet name carries: ``TSM25_...`` or ``..._TSM25`` (the year ending March 2025), or
@@ -391,6 +621,43 @@ def year_of_sheets(names: list[str]) -> str | None:
     ``2024-25`` (the commonest when names disagree)."""
     years = Counter(y for n in names if (y := sheet_year(n)))
     return years.most_common(1)[0][0] if years else None
+
+
+# A bare year where the RSH names an edition by it: "Tenant Satisfaction Measures 2025 - Dataset",
+# "TSM 2025 dataset", a file "2025_TSM_Full_Data_v1.0.xlsx"; the year its reporting year ends
+# (the 2025 workbook is 2024/25, published in the autumn after the March year end).
+_TITLE_YEAR = re.compile(r"\b(?:tenant satisfaction measures|tsm)[\s_-]*(20\d{2})\b", re.IGNORECASE)
+_FILE_YEAR = re.compile(r"^(20\d{2})[\s_-]*tsm", re.IGNORECASE)
+
+
+def _ending(year: int) -> str:
+    return f"{year - 1}-{str(year)[2:]}"
+
+
+def stated_years(sheets: list[Sheet], file_name: str) -> list[tuple[str, str]]:
+    """``(where, year)`` for each statement of the reporting year outside the sheet names.
+
+    The workbook's title (the first cell of a sheet, naming the Tenant Satisfaction Measures or
+    "TSM 2025") and the file name: ``TSM25`` or ``2024-25`` as in a sheet name, or a bare year
+    where the RSH names an edition by it ("Tenant Satisfaction Measures 2025", a file
+    ``2025_TSM_...``: 2024-25). A sheet's own title ("TSM24 Management Info") is not the
+    workbook's: an edition may carry an earlier year's sheet.
+    """
+    out = []
+    for sheet in sheets:
+        first = next((clean(c) for c in (sheet.rows[0] if sheet.rows else ()) if clean(c)), "")
+        bare = _TITLE_YEAR.search(first)
+        if not bare and "tenant satisfaction measures" not in first.lower():
+            continue
+        year = sheet_year(first) or (_ending(int(bare.group(1))) if bare else None)
+        if year:
+            out.append((f"the title of sheet '{sheet.name}' ('{first[:60]}')", year))
+    stem = Path(file_name).stem
+    bare = _FILE_YEAR.search(stem)
+    year = sheet_year(stem) or (_ending(int(bare.group(1))) if bare else None)
+    if year:
+        out.append(("the file name", year))
+    return out
 
 
 def parse_year(text: str) -> str:
@@ -469,5 +736,8 @@ __all__ = [
     "validate_references",
     "sheet_for_table",
     "sheet_year",
+    "stated_years",
+    "stock_group_titles",
+    "uncalculated_formulas",
     "year_of_sheets",
 ]

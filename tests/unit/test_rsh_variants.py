@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.cli import main as complaints
 from pipeline.rsh import editions
 from pipeline.rsh.workbook import cell, sheet_year
-from tests.fixtures.rsh.editions import COMMITTED, _source, source_available
+from tests.fixtures.rsh.editions import COMMITTED, _source, for_year, source_available
 
 pytestmark = pytest.mark.skipif(
     not source_available(), reason="the RSH 2024/25 workbook is not on this machine"
@@ -121,7 +121,7 @@ def new_year_prefix(sheets: Sheets) -> Sheets:
     return [
         (
             n.replace("TSM25", "TSM27"),
-            [[c.replace("TSM25", "TSM27") if isinstance(c, str) else c for c in r] for r in rows],
+            [[for_year(c, "27") if isinstance(c, str) else c for c in r] for r in rows],
         )
         for n, rows in sheets
     ]
@@ -463,7 +463,7 @@ def plain(tmp_path_factory) -> Path:
     later = [
         (
             n.replace("TSM25", "TSM26"),
-            [[c.replace("TSM25", "TSM26") if isinstance(c, str) else c for c in r] for r in rows],
+            [[for_year(c, "26") if isinstance(c, str) else c for c in r] for r in rows],
         )
         for n, rows in source()
     ]

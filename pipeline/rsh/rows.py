@@ -1,0 +1,184 @@
+"""A data sheet's rows and columns: each field's column (by the dictionary's heading or the
+measure code in its title) and each landlord's row (by its code; a total or a heading stops).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.rsh.workbook import (
+    Sheet,
+    WorkbookError,
+    clean,
+    heading_key,
+    landlord_column,
+)
+
+
+@dataclass
+class Columns:
+    """Field code -> column index in one data sheet, and the codes found in the sheet only."""
+
+    by_code: dict[str, int]
+    not_in_dictionary: list[str]
+
+
+def field_columns(
+    sheet: Sheet,
+    dictionary: dict[str, dict[str, str]],
+    family,
+    title_field,
+) -> Columns:
+    """Find each complaint field's column of ``sheet`` by the dictionary heading and by its title.
+
+    Parameters
+    ----------
+    sheet : Sheet
+        A data sheet with its header row found.
+    dictionary : dict
+        Field code -> dictionary entry of this sheet's table.
+    family : re.Pattern
+        Which field codes to look for (MI_FAMILY or TP09_FAMILY).
+    title_field : callable
+        Column title -> field code or None (the measure code in the title).
+    """
+    wanted = {code: entry for code, entry in dictionary.items() if family.match(code)}
+    by_heading: dict[str, list[str]] = {}
+    for code, entry in wanted.items():
+        by_heading.setdefault(heading_key(entry["column_heading"]), []).append(code)
+    claims: dict[str, set[int]] = {}
+    for index, title in enumerate(sheet.header):
+        if not title:
+            continue
+        codes = set()
+        named = by_heading.get(heading_key(title), [])
+        if len(named) == 1:  # a heading the dictionary gives to one code only
+            codes.add(named[0])
+        parsed = title_field(title)
+        if parsed and family.match(parsed):
+            codes.add(parsed)
+        if len(codes) > 1:
+            raise WorkbookError(
+                f"'{sheet.name}': column '{title}' is {' and '.join(sorted(codes))} by its "
+                "heading and by its measure code"
+            )
+        for code in codes:
+            claims.setdefault(code, set()).add(index)
+    for code, columns in claims.items():
+        if len(columns) > 1:
+            titles = "; ".join(f"'{sheet.header[i]}'" for i in sorted(columns))
+            raise WorkbookError(f"'{sheet.name}': field {code} is claimed by two columns: {titles}")
+    missing = sorted(set(wanted) - set(claims))
+    if missing:
+        headings = "; ".join(f"{c} ('{wanted[c]['column_heading']}')" for c in missing[:5])
+        long = next(
+            (
+                t
+                for t in sheet.header
+                if len(t.split()) <= 4 and re.search(r"\b(stock|tenure)\b", heading_key(t))
+            ),
+            None,
+        )
+        advice = (
+            f"the sheet has a '{long}' column: one row per landlord and stock type is a layout "
+            "the product does not read (the RSH's has one column per field and stock type, "
+            "headed 'LCRA - ...', 'LCHO - ...', 'Combined - ...')"
+            if long
+            else "no heading is the dictionary's for them or ends with their measure code (e.g. "
+            "'(CH01 1 Numerator)'): rename those headings to the dictionary's in a copy of the "
+            "workbook, then add the copy"
+        )
+        raise WorkbookError(
+            f"'{sheet.name}': the Data Dictionary lists {len(missing)} field(s) with no column "
+            f"in the sheet: {headings}; {advice}"
+        )
+    found = {code: min(columns) for code, columns in claims.items()}
+    return Columns(found, sorted(set(found) - set(wanted)))
+
+
+def data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
+    return [r for _, r in numbered_rows(sheet, code_col)]
+
+
+def landlord_code(value: object) -> str:
+    """A landlord code as the extract writes it: ``" l4240 "`` -> ``"L4240"``."""
+    return clean(value).upper()
+
+
+_SUMMARY = r"\b(totals?|all|sector|england|average|mean|median|sum|overall|landlord code|code)\b"
+
+
+def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
+    """(spreadsheet row number, row) of each landlord row: those with a landlord code.
+
+    A row whose code has no digit (every RSH registration number has one) and which reads as a
+    total or a heading (``Total``, ``All landlords``, a repeated ``Landlord code``) stops the
+    extract: read as a landlord it would be a peer. Another code without a digit is kept.
+    """
+    first = sheet.header_index + 2
+    out = []
+    for i, row in enumerate(sheet.data):
+        code = landlord_code(row[code_col]) if code_col < len(row) else ""
+        if not code:
+            continue
+        words = " ".join(clean(c) for c in row[: code_col + 2] if isinstance(c, str)).lower()
+        if not re.search(r"\d", code) and re.search(_SUMMARY, words):
+            raise WorkbookError(
+                f"'{sheet.name}' row {first + i}: '{clean(row[code_col])}' is not a landlord code "
+                "(an RSH registration number, such as L4240 or 4634, has a digit); if the row is "
+                "a total or a note, delete it in a copy of the workbook, then add the copy"
+            )
+        out.append((first + i, row))
+    return out
+
+
+def unique_rows(sheet: Sheet, code_col: int, record: callable) -> list[tuple[int, tuple, dict]]:
+    """(row number, row, record) per landlord; a landlord listed twice with the same figures is
+    read once, with different figures it stops the extract (which row is right is not known)."""
+    out: dict[str, tuple[int, tuple, dict]] = {}
+    for number, row in numbered_rows(sheet, code_col):
+        code = landlord_code(row[code_col])
+        values = record(number, row)
+        if code in out:
+            first, _, earlier = out[code]
+            if earlier != values:
+                differ = sorted(k for k in values if values[k] != earlier.get(k))
+                raise WorkbookError(
+                    f"'{sheet.name}': landlord {code} is listed twice, in rows {first} and "
+                    f"{number}, with different figures ({', '.join(differ[:4])}); delete the wrong "
+                    "row in a copy of the workbook (the RSH's notes or a later version of the "
+                    "workbook may say which), then add the copy"
+                )
+            continue
+        out[code] = (number, row, values)
+    return list(out.values())
+
+
+def landlord_record(row: tuple, header: list[str]) -> dict[str, object]:
+    def text(kind: str) -> str:
+        column = landlord_column(header, kind)
+        return clean(row[column]) if column is not None and column < len(row) else ""
+
+    notes = landlord_column(header, "notes")
+    return {
+        "landlord_code": text("code").upper(),
+        "landlord_name": text("name"),
+        "landlord_type": text("type"),
+        "group_size_band": text("band"),
+        "region": text("region"),
+        "rsh_note": ("yes" if text("notes").lower() == "yes" else "no")
+        if notes is not None
+        else "",
+    }
+
+
+__all__ = [
+    "Columns",
+    "data_rows",
+    "field_columns",
+    "landlord_code",
+    "landlord_record",
+    "numbered_rows",
+    "unique_rows",
+]

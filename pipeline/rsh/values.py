@@ -1,0 +1,158 @@
+"""Cell-level rules of the extract: what a cell of a count or a published value may hold, the
+published precision, and the checks of published values against their counts.
+
+- :func:`checked_value`: a number, an RSH marker (or one the user named with ``--marker``), else
+  the extract stops naming the cell; a date or a true/false value stops it too;
+- :func:`parse_markers`: ``--marker 'N/A=[Z]'``;
+- :func:`decimals`: the places a measure is published to;
+- :func:`in_range` and :func:`check`: values no edition can hold, and published values that do not
+  follow from their counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+
+from openpyxl.utils import get_column_letter
+
+from pipeline.rounding import round_half_up
+from pipeline.rsh.workbook import MARKERS, Sheet, WorkbookError, cell, clean
+
+# A measure whose published values disagree with their own numerators and denominators this often
+# has been read from the wrong columns: stop rather than extract it.
+MAX_MISMATCH_SHARE = 0.05
+
+
+def checked_value(
+    sheet: Sheet, number: int, row: tuple, index: int | None, markers: dict[str, str] | None = None
+) -> object:
+    """A field's cell (:func:`cell`); text that is neither a number nor an RSH marker stops,
+    unless ``markers`` (``complaints rsh add --marker 'N/A=[Z]'``) says which marker it is."""
+    value = value_at(row, index)
+    if markers and isinstance(value, str) and value.upper() in markers:
+        return markers[value.upper()]
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta, bool)):
+        kind = "a true/false value" if isinstance(value, bool) else "a date"
+        shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        shown = shown.removesuffix("T00:00:00")
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): {kind} ({shown}), not a number: the cell has a date format; "
+            "give the column a number format in a copy of the workbook (and check the figure "
+            "against the RSH's), then add the copy"
+        )
+    if isinstance(value, str) and value and value not in MARKERS:
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): '{value}' is neither a number nor one of the RSH's markers "
+            f"{' '.join(MARKERS)}; if the edition uses it as a marker, find in its notes what it "
+            f"means and add the workbook again with --marker '{value}=[X]' (or the marker that "
+            "means the same), or replace it with that marker in a copy of the workbook"
+        )
+    return value
+
+
+def value_at(row: tuple, index: int | None) -> object:
+    """The cell at ``index`` of ``row`` as the extract writes it (:func:`cell`); "" past the end."""
+    return "" if index is None or index >= len(row) else cell(row[index])
+
+
+def as_number(value: object) -> float | None:
+    """An extracted cell as a float; None for a marker, an empty cell or text."""
+    if isinstance(value, bool) or value in ("", None):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _places(number: float) -> int:
+    """Decimal places of a number as stored (70.2 -> 1, 70.25 -> 2, 70.0 -> 0)."""
+    if number.is_integer():
+        return 0
+    return max(0, -int(Decimal(repr(number)).as_tuple().exponent))
+
+
+def decimals(values: list[object]) -> int:
+    """Decimal places the edition publishes a measure to: the most any value carries (0 when every
+    value is whole), not counting a stray value (fewer than 1% of them, with 100 values or more),
+    at most 3 (a value stored unrounded is compared at 3 places)."""
+    numbers = [n for n in map(as_number, values) if n is not None]
+    counts = Counter(min(_places(n), 3) for n in numbers)
+    enough = max(1, len(numbers) // 100)
+    return max((places for places, count in counts.items() if count >= enough), default=1)
+
+
+def in_range(
+    name: str,
+    rows: list[dict],
+    field: str,
+    low: float,
+    high: float | None,
+    whole: bool = False,
+) -> None:
+    """Stop on a value outside ``low`` .. ``high`` (a percentage over 100, a negative count) or,
+    with ``whole``, not a whole number (a count of complaints or homes): a cell read on the wrong
+    scale or from the wrong column, which the 5% tolerance of :func:`check` would let through
+    for a few landlords."""
+    for r in rows:
+        number = as_number(r.get(field))
+        if number is None:
+            continue
+        if whole and not number.is_integer():
+            raise WorkbookError(
+                f"{name}: landlord {r['landlord_code']} ({r['stock_type']}) reads {number:g}, not "
+                "a whole number as a count of complaints or homes is; check that cell in the "
+                "workbook (a figure in the wrong column) and correct it in a copy"
+            )
+        if number < low or (high is not None and number > high):
+            bounds = f"{low:g}-{high:g}" if high is not None else f"at least {low:g}"
+            raise WorkbookError(
+                f"{name}: landlord {r['landlord_code']} ({r['stock_type']}) reads {number:g}, "
+                f"outside {bounds}; check that cell in the workbook (a percentage written as text "
+                "among fractions, or a figure in the wrong column) and correct it in a copy"
+            )
+
+
+def check(name: str, expected: list[tuple[float | None, float | None]], places: int) -> dict:
+    """Compare published values with the values recomputed from their counts, at their precision."""
+    checked = [(p, e) for p, e in expected if p is not None and e is not None]
+    mismatched = sum(1 for p, e in checked if round_half_up(e, places) != round_half_up(p, places))
+    if len(checked) >= 10 and mismatched > MAX_MISMATCH_SHARE * len(checked):
+        raise WorkbookError(
+            f"{name}: {mismatched} of {len(checked)} published values do not follow from their "
+            "numerators and denominators; the columns were not read as the edition lays them out"
+        )
+    return {"checked": len(checked), "mismatched": mismatched, "decimals": places}
+
+
+def parse_markers(given: dict[str, str] | list[str]) -> dict[str, str]:
+    """What an edition's own markers mean: ``["N/A=[Z]", "..=[X]"]`` or ``{"N/A": "[Z]"}`` ->
+    ``{"N/A": "[Z]"}`` (text in upper case); each meaning must be one of the RSH's markers."""
+    pairs = given.items() if isinstance(given, dict) else [g.rpartition("=")[::2] for g in given]
+    out = {}
+    for text, meaning in pairs:
+        text, meaning = clean(text), clean(meaning).upper()
+        if not text or meaning not in MARKERS or text.upper() in MARKERS:
+            raise WorkbookError(
+                f"--marker '{text}={meaning}': give the edition's text and the RSH marker it means, "
+                f"one of {' '.join(MARKERS)} ([X] left blank, [U] no value, [Z] not required, "
+                "[E] excluded by the RSH, [S] suppressed), e.g. --marker 'N/A=[Z]'"
+            )
+        out[text.upper()] = meaning
+    return out
+
+
+__all__ = [
+    "MAX_MISMATCH_SHARE",
+    "check",
+    "checked_value",
+    "decimals",
+    "in_range",
+    "as_number",
+    "parse_markers",
+    "value_at",
+]
