@@ -20,8 +20,9 @@ from tests.unit.test_rsh_variants import (
     Sheets,
     add,
     assert_same_as_committed,
+    full_words_dictionary_unchanged,
     header_at,
-    rename_sheets,
+    merge_group_row,
     rows_of,
     source,
     write,
@@ -46,15 +47,6 @@ def stops(workbook: Path, out: Path, message: str, *extra: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def in_words(sheets: Sheets) -> Sheets:
-    """Sheets named in words ("LCRA Perception 2024-25"); the dictionary keeps the TSM25_ names."""
-    return rename_sheets(
-        sheets,
-        lambda n: re.sub(r"^TSM25_(.*)$", lambda m: m.group(1).replace("_", " ") + " 2024-25", n),
-        dictionary=False,
-    )
-
-
 def population_reworded(sheets: Sheets) -> Sheets:
     """ "Relevant tenant population size (LCRA)" -> "Relevant tenant population (LCRA)": the one
     heading by which the LCRA and combined perception sheets differ."""
@@ -74,7 +66,7 @@ def population_reworded(sheets: Sheets) -> Sheets:
 def test_perception_sheets_named_in_words_in_another_order_keep_their_stock_types(tmp_path):
     # Was: the LCRA table matched the first sheet with as many of its headings, the combined one
     # (2 landlords read as LCRA, the 355 LCRA landlords as combined), and the add succeeded.
-    sheets = population_reworded(in_words(source()))
+    sheets = population_reworded(full_words_dictionary_unchanged(source()))
     sheets = sheets[:3] + sheets[3:][::-1]  # the combined sheet before the LCRA one
     code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
     assert code == 0, err
@@ -85,7 +77,7 @@ def test_perception_sheets_named_in_words_in_another_order_keep_their_stock_type
 def test_a_hidden_draft_of_a_data_sheet_is_not_read_in_place_of_the_published_one(tmp_path):
     # Was: with the sheets renamed, the hidden "Draft" (20 landlords fewer) came first with the
     # same headings and was read as the management information.
-    sheets = in_words(source())
+    sheets = full_words_dictionary_unchanged(source())
     draft = [list(r) for r in rows_of(sheets, "Management Info 2024-25")]
     del draft[header_at(draft) + 1 : header_at(draft) + 21]
     sheets.insert(3, ("Draft", draft))
@@ -521,21 +513,12 @@ def stock_in_group_row(sheets: Sheets, merge: bool = True) -> Sheets:
     return sheets
 
 
-def merge_groups(workbook) -> None:
-    sheet = workbook[MI]
-    at = next(r for r in range(1, 40) if sheet.cell(r + 1, 1).value == "Landlord name")
-    starts = [c for c in range(1, sheet.max_column + 1) if sheet.cell(at, c).value]
-    for start, end in zip(starts, [*starts[1:], sheet.max_column + 1], strict=True):
-        if end - 1 > start:
-            sheet.merge_cells(start_row=at, start_column=start, end_row=at, end_column=end - 1)
-
-
 @needs_source
 @pytest.mark.parametrize("merged", [True, False])
 def test_a_stock_type_named_once_in_a_group_row_above_the_headings(merged, tmp_path):
     # Was: "the Data Dictionary lists 48 field(s) with no column in the sheet".
     sheets = stock_in_group_row(source())
-    workbook = write(sheets, tmp_path / "v.xlsx", merge_groups if merged else None)
+    workbook = write(sheets, tmp_path / "v.xlsx", merge_group_row if merged else None)
     code, said, err = add(workbook, tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
