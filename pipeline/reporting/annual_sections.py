@@ -21,7 +21,7 @@ from pipeline.reporting.blocks import (
     shown,
     trend_block,
 )
-from pipeline.reporting.committee import ARC_METRICS
+from pipeline.reporting.committee import ARC_METRICS, ARC_NOTE
 from pipeline.reporting.labels import (
     HANDLING_NAMES,
     ack_name,
@@ -164,6 +164,7 @@ def timeliness(ctx: ReportContext) -> Section:
                 m,
                 ARC_METRICS,
                 ctx.years,
+                note=ARC_NOTE,
             )
         )
     for stage in (1, 2):

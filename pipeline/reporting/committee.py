@@ -119,6 +119,13 @@ ARC_METRICS = [
     for n in (1, 2)
     for measure in ("ARC_3", "ARC_3_in_time", "ARC_4")
 ]
+# Indicator 4 and the mean working days to response can show the same figure under two names;
+# said once, under the ARC table of every document that has one.
+ARC_NOTE = (
+    "Indicator 4 averages the working days to a full response, so a complaint withdrawn after its "
+    "answer is left out; the mean working days to response shown with the other timeliness "
+    "figures counts every answer sent. The two are equal unless a Scottish complaint was withdrawn."
+)
 
 # Scotland: a serious complaint about senior staff is a notifiable event, which the Scottish Housing
 # Regulator must be told of immediately (seed 003 s21.2). Named as the annual report names them.
@@ -455,6 +462,7 @@ def regimes_section(measures: Measures, period: Period) -> Section:
             measures,
             ARC_METRICS,
             [(period.label, period), ("Year to date", ytd_key(period))],
+            note=ARC_NOTE,
         ),
         empty=f"ARC indicators: {NOT_AVAILABLE}.",
     )

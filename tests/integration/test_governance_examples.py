@@ -16,6 +16,7 @@ from pipeline.config import load_landlord
 from pipeline.group_views import open_group
 from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting import render
+from pipeline.reporting.committee import ARC_NOTE
 from pipeline.reporting.group import render_group_report
 from pipeline.reporting.labels import RECEIVED_NAMES, ack_name, arc_name, in_time_name
 from pipeline.reporting.schemes import SCHEME, render_scheme_reports, slugify
@@ -370,3 +371,5 @@ def test_definitions_speak_only_of_the_landlords_own_countries(
         assert "Acknowledged in time: complaints acknowledged within" in text
         for words in ("SPSO", "Scotland", "Scottish", "ARC"):
             assert (re.search(rf"\b{words}\b", text) is not None) is scottish, (document, words)
+        # indicator 4 and the mean working days to response: why one figure can have two names
+        assert (ARC_NOTE in text) is scottish, document
