@@ -230,6 +230,7 @@ def quality_sections(
                 else "Warning: in at least one file rows read do not equal loaded + quarantined.",
                 f"{quarantine.height} quarantine entries under "
                 f"{quarantine['rule'].n_unique() if quarantine.height else 0} rules.",
+                *_before_reporting_years(con, landlord_id),
             ]
         )
         summary.add_table(
@@ -328,6 +329,34 @@ def quality_sections(
         fixes,
         samples,
         completeness_section(con, landlord_id, workspace),
+    ]
+
+
+def _before_reporting_years(con: duckdb.DuckDBPyConnection, landlord_id: str) -> list[str]:
+    """A sentence on the loaded complaints received before the first reporting year, if any.
+
+    They load (a date is a date) but fall in no year's figures, so a year typed wrongly in the
+    case system (1995 for 2025) would leave a complaint out of every measure without a word.
+    """
+    from pipeline.partition_keys import REPORTING_YEARS
+    from pipeline.periods import ReportingYear
+    from pipeline.reporting.data import table_exists
+
+    if not table_exists(con, "complaint"):
+        return []
+    first = ReportingYear.parse(REPORTING_YEARS[0])
+    count, earliest = con.execute(
+        "select count(*), min(received_date) from complaint "
+        "where landlord_id = ? and received_date < ?",
+        [landlord_id, first.start],
+    ).fetchone()
+    if not count:
+        return []
+    return [
+        f"{count:,} loaded complaint{'s were' if count != 1 else ' was'} received before "
+        f"{first.start:%-d %B %Y}, when {first.label}, the first reporting year, begins (the "
+        f"earliest on {earliest:%-d %B %Y}): in no year's figures. If that is a year typed "
+        "wrongly in the case system (1995 for 2025), correct it there."
     ]
 
 

@@ -158,3 +158,28 @@ def test_an_unknown_year_says_why_it_is_unknown(loaded):
         assert all(
             "whose year is not known (the quarantine keeps no received date" in s for s in said
         )
+
+
+def test_complaints_received_before_the_first_reporting_year_are_named(tmp_path):
+    """A year typed wrongly (1995 for 2025) loads, but in no reporting year: the summary says how
+    many complaints that is and the earliest date, and says nothing when there are none."""
+    landlord = load_landlord(WORKSPACE)
+    con = duckdb.connect()
+    ingest_workspace(con, WORKSPACE, landlord, "test-key")
+    before = "received before 1 April 2022, when 2022/23, the first reporting year, begins"
+
+    def summary() -> str:
+        page = render_data_quality(con, landlord, tmp_path, workspace=WORKSPACE, pdf=False)
+        text = page["html"].read_text(encoding="utf-8")
+        return re.sub(r"\s+", " ", text.split('id="dq-summary"', 1)[1].split("</section>", 1)[0])
+
+    assert con.execute(
+        "select count(*) from complaint where received_date < date '2022-04-01'"
+    ).fetchone() == (0,)
+    assert before not in summary()
+    con.execute(
+        "update complaint set received_date = date '1995-05-01' where complaint_id = "
+        "(select min(complaint_id) from complaint)"
+    )
+    assert f"1 loaded complaint was {before} (the earliest on 1 May 1995)" in summary()
+    con.close()
