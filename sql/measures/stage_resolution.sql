@@ -108,11 +108,14 @@ raised_late_monthly as (
         date_trunc('month', received_date)::date as month,
         case when grouping(regime) = 0 then 'regime' else 'none' end as breakdown,
         coalesce(regime, 'all') as breakdown_value,
-        count(*) as raised_late
+        count(*) filter (where raised_late) as raised_late,
+        count(*) filter (where first_known_recorded) as known
     from stage_timeliness
     -- accepted or refused alike (a refusal "outside the time limit" is one of them); a complaint
-    -- outside the policy (anonymous, a separate policy) is not one raised under it
-    where raised_late
+    -- outside the policy (anonymous, a separate policy) is not one raised under it. Only the
+    -- complaints with a first_known_date can be judged: a period where none has one gets a null
+    -- count ([U]), not 0 (first_known_recorded is null on a stage that is not the first)
+    where first_known_recorded is not null
         and excluded_reason is null
         and received_date between $year_start and $year_end
     group by grouping sets ((month), (month, regime))
@@ -164,7 +167,8 @@ final as (
     union all
     select
         pm.period_kind, pm.period, 'complaints_raised_late', m.breakdown, m.breakdown_value,
-        'management', sum(m.raised_late), null, null, 'count'
+        'management', case when sum(m.known) > 0 then sum(m.raised_late) end, null, null,
+        'count'
     from raised_late_monthly as m
     inner join period_month as pm on pm.month = m.month
     group by all

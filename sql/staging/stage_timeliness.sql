@@ -194,6 +194,7 @@ stage_policy as (
         -- issue); unknown without a first_known_date or a limit
         s.received_date > (c.first_known_date + to_months(v.complaint_limit_months))::date
             as beyond_time_limit,
+        c.first_known_date is not null as first_known_recorded,
         s.stage = 2 and o.complaint_id is not null as has_stage1_row,
         o.s1_handler_ref,
         not o.s1_refused
@@ -408,6 +409,8 @@ final as (
         -- policy's time limit for complaining (seed 003 s10.1, seed 004 s5.1: 12 months)
         coalesce((d.stage = 1 or not d.has_stage1_row) and d.beyond_time_limit, false)
             as raised_late,
+        case when d.stage = 1 or not d.has_stage1_row then d.first_known_recorded end
+            as first_known_recorded,
         case when d.stage = 2 then d.has_stage1_row end as has_stage1,
         d.s1_handler_ref,
         case

@@ -340,6 +340,10 @@ def test_complaints_raised_after_the_policys_time_limit_are_counted():
     assert run(complaint_time_limit_months=12) == 3  # late_ok, late_refused, s2_only
     assert run(complaint_time_limit_months=24) == 1  # s2_only
     assert run() == 0  # the policy states no time limit
+    # no complaint has a first_known_date (the export has none): not known, not "0 raised late"
+    landlord = code_landlord(policy_versions=[code_policy_version(complaint_time_limit_months=12)])
+    con = build([complaint("unknown", JUN3)], [s1("unknown", JUN3, **UPHELD)], landlord)
+    assert measure(con, "complaints_raised_late", view="management")[::3] == (None, "[U]")
 
 
 def test_warnings_for_a_year_without_tsm_survey_and_surveys_missing_under_every_complainant():
