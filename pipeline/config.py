@@ -119,6 +119,13 @@ class PolicyVersion(_Strict):
         description="Time limit for asking for stage 2; null, {} or absent = the policy states "
         "none (no escalation is flagged late-requested, stage 1 resolutions are not provisional)",
     )
+    complaint_time_limit_months: int | None = Field(
+        default=None,
+        ge=1,
+        description="Months after first knowing of the issue within which a complaint should be "
+        "raised (all five seed policies: 12); null = the policy states none. Complaints raised "
+        "later (by first_known_date) are counted, accepted or refused (complaints_raised_late)",
+    )
     anonymous_accepted: bool = Field(
         default=True,
         description="Anonymous complaints are handled under this version; when false they are "

@@ -70,6 +70,7 @@ HEADLINE_MEASURES: tuple[tuple[str, str, str], ...] = (
     ("resolved_stage1_provisional", "management", "flag"),
     ("resolved_stage2", "management", "percent"),
     ("escalation_late_requested", "management", "count"),
+    ("complaints_raised_late", "management", "count"),
     *((f"open_{n}", "management", "count") for n in (1, 2)),
     *((f"overdue_{n}", "management", "count") for n in (1, 2)),
     *((f"refused_{n}", "all", "count") for n in (1, 2)),

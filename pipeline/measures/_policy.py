@@ -42,6 +42,7 @@ def policy_frames(landlord: Landlord) -> tuple[pl.DataFrame, pl.DataFrame]:
                 if window is None
                 else window.months_after_stage1_response,
                 "first_known_months": None if window is None else window.months_after_first_known,
+                "complaint_limit_months": version.complaint_time_limit_months,
                 "anonymous_accepted": version.anonymous_accepted,
                 "separate_policies": list(version.separate_policies),
                 "heat_network_rules_from": version.heat_network_rules_from,
@@ -69,6 +70,7 @@ def policy_frames(landlord: Landlord) -> tuple[pl.DataFrame, pl.DataFrame]:
         "applies_from": pl.Date,
         "escalation_months": pl.Int32,
         "first_known_months": pl.Int32,
+        "complaint_limit_months": pl.Int32,
         "anonymous_accepted": pl.Boolean,
         "separate_policies": pl.List(pl.String),
         "heat_network_rules_from": pl.Date,

@@ -359,6 +359,7 @@ def resolution(ctx: ReportContext) -> Section:
                 Metric("Final responses at stage 1", "resolutions", "stage", "1"),
                 Metric("Final responses at stage 2", "resolutions", "stage", "2"),
                 Metric(HANDLING_NAMES["escalation_late_requested"], "escalation_late_requested"),
+                Metric(HANDLING_NAMES["complaints_raised_late"], "complaints_raised_late"),
                 Metric("Stage 2 handled by a different person (%)", "stage2_different_handler"),
             ],
             ctx.years,

@@ -77,6 +77,7 @@ HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 2 (%)", "resolved_stage2"),
     Metric("Stage at which most complaints were resolved", "stage_most_resolutions"),
     Metric(HANDLING_NAMES["escalation_late_requested"], "escalation_late_requested"),
+    Metric(HANDLING_NAMES["complaints_raised_late"], "complaints_raised_late"),
     Metric(HANDLING_NAMES["refused_1"], "refused_1"),
     Metric(HANDLING_NAMES["refused_2"], "refused_2"),
     Metric("Compensation paid", "compensation_paid_gbp"),

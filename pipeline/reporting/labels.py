@@ -113,6 +113,7 @@ RECEIVED_NAMES = {
 # the annual report's year, and a table's caption is not always in view (a PDF page break).
 HANDLING_NAMES = {
     "escalation_late_requested": "Stage 2 requests made after the escalation window",
+    "complaints_raised_late": "Complaints raised after the policy's time limit for complaining",
     "refused_1": "Stage 1 complaints refused",
     "refused_2": "Stage 2 escalations refused",
     "promised_actions_on_time": "Actions promised in responses done by their due date (%)",

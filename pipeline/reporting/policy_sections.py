@@ -439,6 +439,11 @@ def policies_applied(ctx: ReportContext) -> Section:
         [
             f"{version.effective_from:%-d %B %Y}",
             version.source or "not stated",
+            "none stated"
+            if version.complaint_time_limit_months is None
+            else f"{version.complaint_time_limit_months} month"
+            + ("" if version.complaint_time_limit_months == 1 else "s")
+            + " from first knowing of the issue",
             describe_window(version.escalation_window),
             "yes" if version.anonymous_accepted else "no (counted as excluded)",
             ", ".join(SEPARATE_POLICY_NAMES[p] for p in version.separate_policies) or "none",
@@ -455,6 +460,7 @@ def policies_applied(ctx: ReportContext) -> Section:
                 schema=[
                     "In force from",
                     "Policy document",
+                    "Time limit for complaining",
                     "Escalation window",
                     "Anonymous complaints accepted",
                     "Handled under a separate policy",

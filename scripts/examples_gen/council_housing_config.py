@@ -190,6 +190,7 @@ policy_versions:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: null, clock_starts: acknowledgement}}
         stage_2: {{acknowledge_wd: 5, respond_wd: 20, extension_wd: null, clock_starts: acknowledgement}}
     escalation_window: {{months_after_stage1_response: 1}}   # "within 1 calendar month"
+    complaint_time_limit_months: 12   # s5.1: "within twelve months of the event"
     anonymous_accepted: true     # the policy does not exclude anonymous complaints
     outside_tsm_service_areas: []
 tsm_summary_of_approach: >-

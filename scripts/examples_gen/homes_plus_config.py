@@ -134,6 +134,7 @@ policy_versions:
     # s10.2: within six months of first knowing of the problem, or two months of the stage 1
     # response if that is later.
     escalation_window: {{months_after_stage1_response: 2, months_after_first_known: 6}}
+    complaint_time_limit_months: 12   # s10.1: within 12 months of first knowing of the problem
     anonymous_accepted: true      # s15: considered where there is enough information
     # s19: care complaints may go to the Care Inspectorate (Scotland) or the LGSCO (England) but are
     # also handled as ordinary complaints, so they stay in the complaint counts.

@@ -226,6 +226,7 @@ policy_versions:
         stage_2: {{acknowledge_wd: 5, respond_wd: 20, extension_wd: 20, clock_starts: acknowledgement}}
     escalation_window: {{months_after_stage1_response: 6}}
     # Both versions list anonymous complaints among those not dealt with under the policy (s9 / s4.1).
+    complaint_time_limit_months: 12   # "where the issue has arisen within the last 12 months"
     anonymous_accepted: false
     # Seed 001's scope statement does not name care services separately, so care complaints stay in
     # the TSM complaint count under this version.
@@ -239,6 +240,7 @@ policy_versions:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
         stage_2: {{acknowledge_wd: 5, respond_wd: 20, extension_wd: 20, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
     escalation_window: null
+    complaint_time_limit_months: 12   # "where the issue has arisen within the last 12 months"
     anonymous_accepted: false
     # s4.1: complaints about publishing information or information requests under the Social
     # Tenants Access to Information Requirements are covered by the separate STAIRs policy.

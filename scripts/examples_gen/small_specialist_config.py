@@ -161,6 +161,7 @@ policy_versions:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
         stage_2: {{acknowledge_wd: 5, respond_wd: 20, extension_wd: 20, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
     escalation_window: null
+    complaint_time_limit_months: 12   # s6.0: the issue "occurred over twelve months ago"
     anonymous_accepted: false   # s6.0: anonymous complaints are excluded
     outside_tsm_service_areas: []
   # Heat Network Complaints & Service Continuity Addendum, added 8 March 2026.
@@ -171,6 +172,7 @@ policy_versions:
         stage_1: {{acknowledge_wd: 5, respond_wd: 10, extension_wd: 10, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
         stage_2: {{acknowledge_wd: 5, respond_wd: 20, extension_wd: 20, extension_cap_unless_extenuating: true, clock_starts: acknowledgement}}
     escalation_window: null
+    complaint_time_limit_months: 12   # s6.0: the issue "occurred over twelve months ago"
     anonymous_accepted: false
     outside_tsm_service_areas: []
     heat_network_rules_from: 2026-03-08

@@ -11,6 +11,8 @@
 -- resolutions: final responses in the period (stage 1 not escalated + counted stage 2 responses).
 -- escalation_late_requested: stage 2 requests received in the period after the escalation window,
 -- refused ones included (a refusal "escalation out of time" is one of them).
+-- complaints_raised_late: complaints (their first stage) received in the period more than the policy
+-- version's complaint_time_limit_months after first knowing of the issue, refused ones included.
 
 with
 
@@ -101,6 +103,24 @@ late_requested_monthly as (
     group by grouping sets ((month), (month, regime))
 ),
 
+raised_late_monthly as (
+    select
+        date_trunc('month', received_date)::date as month,
+        case when grouping(regime) = 0 then 'regime' else 'none' end as breakdown,
+        coalesce(regime, 'all') as breakdown_value,
+        count(*) filter (where raised_late) as raised_late,
+        count(*) filter (where first_known_recorded) as known
+    from stage_timeliness
+    -- accepted or refused alike (a refusal "outside the time limit" is one of them); a complaint
+    -- outside the policy (anonymous, a separate policy) is not one raised under it. Only the
+    -- complaints with a first_known_date can be judged: a period where none has one gets a null
+    -- count ([U]), not 0 (first_known_recorded is null on a stage that is not the first)
+    where first_known_recorded is not null
+        and excluded_reason is null
+        and received_date between $year_start and $year_end
+    group by grouping sets ((month), (month, regime))
+),
+
 final as (
     select
         period_kind, period, 'escalation_rate' as measure, breakdown, breakdown_value,
@@ -142,6 +162,14 @@ final as (
         pm.period_kind, pm.period, 'escalation_late_requested', m.breakdown, m.breakdown_value,
         'management', sum(m.late_requested), null, null, 'count'
     from late_requested_monthly as m
+    inner join period_month as pm on pm.month = m.month
+    group by all
+    union all
+    select
+        pm.period_kind, pm.period, 'complaints_raised_late', m.breakdown, m.breakdown_value,
+        'management', case when sum(m.known) > 0 then sum(m.raised_late) end, null, null,
+        'count'
+    from raised_late_monthly as m
     inner join period_month as pm on pm.month = m.month
     group by all
 )

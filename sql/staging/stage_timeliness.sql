@@ -23,6 +23,8 @@
 --                        complaint's separate_policy when that version lists it (seed 000: stairs)
 --   extension notified = an extended stage's extension_notified_date on or before its base
 --                        (original) deadline; null for a stage without an extension
+--   raised late        = the complaint's first stage received more than the version's
+--                        complaint_time_limit_months after first_known_date (false without either)
 --   no escalation window (the version states none): no window close, so no stage 2 is
 --                        late-requested and no stage 1 resolution is provisional
 --
@@ -188,6 +190,11 @@ stage_policy as (
                     )::date
                 )
         end as s1_window_close,
+        -- raised after the version's complaint time limit (months after first knowing of the
+        -- issue); unknown without a first_known_date or a limit
+        s.received_date > (c.first_known_date + to_months(v.complaint_limit_months))::date
+            as beyond_time_limit,
+        c.first_known_date is not null as first_known_recorded,
         s.stage = 2 and o.complaint_id is not null as has_stage1_row,
         o.s1_handler_ref,
         not o.s1_refused
@@ -398,6 +405,12 @@ final as (
         and d.cut_ceil_idx > d.mgt_extended_idx as overdue_at_cut,
         d.escalation_window_close,
         case when d.stage = 2 then d.received_date > d.s1_window_close end as late_requested,
+        -- the complaint's first stage (stage 1, or a stage 2 with no stage 1) raised after the
+        -- policy's time limit for complaining (seed 003 s10.1, seed 004 s5.1: 12 months)
+        coalesce((d.stage = 1 or not d.has_stage1_row) and d.beyond_time_limit, false)
+            as raised_late,
+        case when d.stage = 1 or not d.has_stage1_row then d.first_known_recorded end
+            as first_known_recorded,
         case when d.stage = 2 then d.has_stage1_row end as has_stage1,
         d.s1_handler_ref,
         case

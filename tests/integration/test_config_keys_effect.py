@@ -390,6 +390,10 @@ PROBES: dict[str, tuple[Callable[[dict], None], str]] = {
         _first_version("escalation_window", {"months_after_stage1_response": 2}),
         "measures",
     ),
+    "policy_versions[].complaint_time_limit_months": (
+        _set("policy_versions[].complaint_time_limit_months", 1),
+        "measures",
+    ),
     "policy_versions[].anonymous_accepted": (
         _set("policy_versions[].anonymous_accepted", lambda old: not old),
         "measures",

@@ -251,6 +251,7 @@ SHARED_NAMES = {
     ("refused_1", "none"),
     ("refused_2", "none"),
     ("escalation_late_requested", "none"),
+    ("complaints_raised_late", "none"),
     ("promised_actions_on_time", "none"),
     ("resolved_stage1", "none"),
     ("resolved_stage2", "none"),

@@ -309,6 +309,43 @@ def test_a_late_escalation_request_counts_whether_accepted_or_refused():
     assert measure(con, "escalation_late_requested", view="management")[0] == 2
 
 
+def test_complaints_raised_after_the_policys_time_limit_are_counted():
+    """Seed 003 s10.1, seed 004 s5.1, seeds 000/001/002: a complaint should be raised within 12
+    months of first knowing of the issue (accepted beyond it for good reason). Nothing counted the
+    complaints raised later, so a landlord could not see how often it used that discretion."""
+    complaints = [
+        complaint("late_ok", JUN3, first_known_date=D(2023, 5, 1)),
+        complaint("late_refused", JUN3, first_known_date=D(2023, 6, 2)),
+        complaint("on_the_day", JUN3, first_known_date=D(2023, 6, 3)),
+        complaint("unknown", JUN3),
+        complaint("s2_only", JUN3, first_known_date=D(2022, 1, 1)),
+        complaint("escalated", JUN3, first_known_date=D(2024, 5, 1)),
+    ]
+    stages = [
+        s1("late_ok", JUN3, **UPHELD),
+        s1("late_refused", JUN3, refused=True, refusal_reason="out of time"),
+        s1("on_the_day", JUN3, **UPHELD),
+        s1("unknown", JUN3, **UPHELD),
+        s2("s2_only", JUN3),
+        s1("escalated", JUN3, **UPHELD),
+        # the escalation is over 12 months after first knowing but it is not a new complaint
+        s2("escalated", D(2025, 6, 2)),
+    ]
+
+    def run(**version):
+        landlord = code_landlord(policy_versions=[code_policy_version(**version)])
+        con = build(complaints, stages, landlord, data_cut=D(2025, 6, 30))
+        return measure(con, "complaints_raised_late", view="management")[0]
+
+    assert run(complaint_time_limit_months=12) == 3  # late_ok, late_refused, s2_only
+    assert run(complaint_time_limit_months=24) == 1  # s2_only
+    assert run() == 0  # the policy states no time limit
+    # no complaint has a first_known_date (the export has none): not known, not "0 raised late"
+    landlord = code_landlord(policy_versions=[code_policy_version(complaint_time_limit_months=12)])
+    con = build([complaint("unknown", JUN3)], [s1("unknown", JUN3, **UPHELD)], landlord)
+    assert measure(con, "complaints_raised_late", view="management")[::3] == (None, "[U]")
+
+
 def test_warnings_for_a_year_without_tsm_survey_and_surveys_missing_under_every_complainant():
     complaints = [complaint(c, JUN3) for c in ("a", "b")]
     stages = [s1(c, JUN3, **UPHELD) for c in ("a", "b")]

@@ -168,6 +168,21 @@ def test_business_streams_need_the_key_and_policies_say_their_rules():
     assert "none stated" in applied and "no (counted as excluded)" in applied
 
 
+def test_policies_applied_say_each_versions_time_limit_for_complaining():
+    """All five seed policies limit a complaint to 12 months after the issue (seed 003 s10.1,
+    seed 004 s5.1): the list of policy versions says the limit each version applies."""
+    limited = code_landlord(
+        policy_versions=[
+            code_policy_version(escalation_window=None),
+            code_policy_version(effective_from=D(2025, 1, 1), complaint_time_limit_months=12),
+        ]
+    )
+    text = text_of(policies_applied(context(limited)))
+    assert "Time limit for complaining" in text
+    assert "12 months from first knowing of the issue" in text
+    assert "none stated" in text  # the first version states neither a limit nor a window
+
+
 def test_sections_go_after_the_ones_they_belong_with():
     ctx = context(REFUSING)
     sections = [Section(i, i) for i in ("summary", "refusals", "ombudsman", "appendix")]
