@@ -6,7 +6,9 @@
 -- returns rows shaped like the measures table with landlord_id = $group_id. Counts and money add up;
 -- percentages, per-1,000 rates and working-day means are the summed numerator over the summed
 -- denominator (per-1,000: the members' year-end homes added); a zero or missing denominator gives
--- no value and '[U]'. Displayed as sql/measures/_finalise.sql does: whole counts as integers, money
+-- no value and '[U]', and so does a member figure that is not known (a null numerator beside a
+-- count or a non-zero denominator, e.g. complaints_raised_late where an export has no
+-- first_known_date): unknown plus known is unknown. Displayed as sql/measures/_finalise.sql does: whole counts as integers, money
 -- to 2 dp, everything else rounded half up (round_half_up macro) to 1 dp.
 -- Figures that cannot be combined from members' rows are left out: medians, margins of error,
 -- precision bands, flags, stages, labels and the sector benchmarks.
@@ -35,7 +37,14 @@ summed as (
         breakdown_value,
         view,
         unit,
-        sum(numerator) as numerator,
+        -- a member figure not known ([U] with a null numerator beside a count, or beside a
+        -- non-zero denominator: complaints_raised_late without first_known dates) makes the
+        -- total not known too: adding the others would read as if that member had none
+        case
+            when not bool_or(
+                numerator is null and (unit in ('count', 'gbp') or denominator > 0)
+            ) then sum(numerator)
+        end as numerator,
         sum(denominator) as denominator,
         count(distinct group_landlord) as members
     from combinable

@@ -6,6 +6,8 @@
 -- learning_actions_completed: completed in the period; learning_actions_completed_by_due and
 -- promised_actions_on_time: due in the period, completed on or before the due date.
 -- root_cause: complaints (first counted stage) received in the period, by root cause where recorded.
+-- root_cause_recorded: of those complaints, % with a root cause recorded (0% when none is; [U] only
+-- when there are no complaints).
 
 with
 
@@ -137,7 +139,10 @@ final as (
     where root_cause is not null
     union all
     select period_kind, period, 'root_cause_recorded', 'none', 'all', 'all',
-        sum(complaints) filter (where root_cause is not null), sum(complaints), 'percent'
+        -- coalesce: with no root cause recorded the share is 0 of n, not [U] (a sum over no rows
+        -- is null; [U] is for a zero denominator only, design.md s6)
+        coalesce(sum(complaints) filter (where root_cause is not null), 0), sum(complaints),
+        'percent'
     from root_causes
     group by all
 )

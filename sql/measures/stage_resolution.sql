@@ -10,7 +10,10 @@
 -- at the data cut. resolved_stage2: the stage 2 has been responded to by the data cut.
 -- resolutions: final responses in the period (stage 1 not escalated + counted stage 2 responses).
 -- escalation_late_requested: stage 2 requests received in the period after the escalation window,
--- refused ones included (a refusal "escalation out of time" is one of them).
+-- refused ones included (a refusal "escalation out of time" is one of them). The window is that of
+-- the policy version in force on the request's received date (a stage is judged by the version in
+-- force when it was received, design.md s3/s5), counted from the stage 1 response
+-- (stage_timeliness.late_requested).
 -- complaints_raised_late: complaints (their first stage) received in the period more than the policy
 -- version's complaint_time_limit_months after first knowing of the issue, refused ones included.
 

@@ -14,7 +14,11 @@
 --                        <= extended and extension_wd > 0), else late (not responded included)
 --   escalation window  = stage 1 response + N calendar months (month end clamped: 31 Jan + 1 month
 --                        = 28/29 Feb); with months_after_first_known (seed 003) the later of that and
---                        first known (else complaint received) + M months
+--                        first known (else complaint received) + M months. A stage 2 request is
+--                        late-requested by the window of the version in force on the date the
+--                        request was received (design.md s3/s5: a stage is judged by the version in
+--                        force on the date it was received); a stage 1's own window (provisional
+--                        resolution) is that of the version in force when the stage 1 was received
 --   heat networks      = receipt + heat_network_limit_days calendar days, where the complaint's
 --                        policy version has heat_network_rules_from on or before its receipt
 --   counted            = not refused and not excluded; excluded (excluded_reason, counted with the
@@ -80,8 +84,6 @@ other_stage as (
         null::date as s1_responded_date,
         null::boolean as s1_refused,
         null::varchar as s1_handler_ref,
-        null::integer as s1_escalation_months,
-        null::integer as s1_first_known_months,
         null::boolean as s1_anonymous_accepted,
         null::integer as s1_version_no
     from stage2_of
@@ -97,8 +99,6 @@ other_stage as (
         s1.responded_date,
         s1.refused,
         s1.handler_ref,
-        v.escalation_months,
-        v.first_known_months,
         v.anonymous_accepted,
         v.version_no
     from complaint_stage as s1
@@ -179,14 +179,16 @@ stage_policy as (
                     )::date
                 )
         end as escalation_window_close,
-        -- stage 2 rows: the stage 1's window, handler and whether there is a stage 1
+        -- stage 2 rows: the window the request is judged by (from the stage 1 response, under
+        -- the version in force on the request's own received date, v here), the stage 1's
+        -- handler and whether there is a stage 1
         case
             when o.s1_responded_date is not null
                 then greatest(
-                    (o.s1_responded_date + to_months(o.s1_escalation_months))::date,
+                    (o.s1_responded_date + to_months(v.escalation_months))::date,
                     (
                         coalesce(c.first_known_date, c.received_date)
-                        + to_months(o.s1_first_known_months)
+                        + to_months(v.first_known_months)
                     )::date
                 )
         end as s1_window_close,

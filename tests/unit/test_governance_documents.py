@@ -604,6 +604,46 @@ def test_group_figures_add_numerators_and_denominators():
     assert set(group.columns) >= set(MEASURE_COLUMNS)
 
 
+def test_a_group_figure_with_a_member_figure_not_known_is_not_known():
+    """design.md s6: combined figures add numerators and denominators; a member figure that is
+    [U] because it is not known (complaints_raised_late where the export has no first_known_date)
+    made the group total the other members' sum, as if that member had none."""
+    con = duckdb.connect()
+    late = {"unit": "count", "view": "management"}
+    frame = pl.DataFrame(
+        [
+            {**row("complaints_raised_late", "2025-26", value=2, **late), "group_landlord": "a"},
+            {
+                **row("complaints_raised_late", "2025-26", value=None, **late),
+                "numerator": None,
+                "group_landlord": "b",
+            },
+            {**row("received_1", "2025-26", value=3), "group_landlord": "a"},
+            {**row("received_1", "2025-26", value=4), "group_landlord": "b"},
+            {
+                **row("root_cause_recorded", "2025-26", numerator=1, denominator=4, unit="percent"),
+                "group_landlord": "a",
+            },
+            {
+                **row("root_cause_recorded", "2025-26", numerator=0, denominator=5, unit="percent"),
+                "numerator": None,
+                "value": None,
+                "group_landlord": "b",
+            },
+        ],
+        infer_schema_length=None,
+    )
+    con.register("member_rows", frame)
+    con.execute("create view measures as select * from member_rows")
+    got = {
+        r["measure"]: (r["numerator"], r["value"], r["display"])
+        for r in combine_group_measures(con).to_dicts()
+    }
+    assert got["complaints_raised_late"] == (None, None, "[U]")
+    assert got["root_cause_recorded"] == (None, None, "[U]")
+    assert got["received_1"] == (7.0, 7.0, "7")
+
+
 def test_group_csv_cells_cannot_run_as_formulas():
     frame = pl.DataFrame(
         {"breakdown_value": ["=HYPERLINK(1)", "-x", "Repairs"], "value": [-1.0, 2.0, 3.0]}

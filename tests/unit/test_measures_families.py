@@ -411,3 +411,24 @@ def test_non_complaints_and_compliments_counted_apart(con):
 def test_stage2_handled_by_a_different_person(con):
     # a: stage 1 h1, stage 2 h2 -> 1 of 1
     assert measure(con, "stage2_different_handler")[:3] == (1, 1, 100.0)
+
+
+def test_root_cause_recorded_is_zero_percent_not_unknown_when_none_is_recorded():
+    """design.md s6: "[U]" is for a zero denominator. With complaints received and no root cause
+    recorded on any of them the share recorded is 0 of n (0.0%), not [U]: the numerator was an
+    SQL sum over no rows (null), so all four example landlords showed [U] beside hundreds of
+    complaints."""
+    c = duckdb.connect()
+    create_canonical_schema(c)
+    insert_rows(
+        c, "complaint", [{"complaint_id": cid, "received_date": JUN3} for cid in ("a", "b", "c")]
+    )
+    insert_rows(
+        c,
+        "complaint_stage",
+        [{"complaint_id": cid, "stage": 1, "received_date": JUN3} for cid in ("a", "b", "c")],
+    )
+    compute_measures(c, code_landlord(), ReportingYear.parse("2024-25"), D(2025, 6, 30))
+    assert measure(c, "root_cause_recorded") == (0, 3, 0.0, "0.0")
+    # a month without complaints still has no denominator: [U]
+    assert measure(c, "root_cause_recorded", period="2024-07")[2:] == (None, "[U]")

@@ -379,3 +379,35 @@ def test_a_year_of_english_complaints_none_in_the_tsm_count_is_warned_of():
     assert "none is in the TSM count" in message and "tenure" in message
     tenants = build([complaint("a", JUN3, tenure="lcra"), complaint("b", JUN3)], stages)
     assert warning_failures(tenants, landlord, year, "tsm_complaints_in_year") == []
+
+
+def test_a_late_escalation_request_is_judged_by_the_version_in_force_when_it_was_received():
+    """design.md s3/s5: "A stage is judged by the version in force on the date it was received."
+    A stage 2 request is the stage the late-requested flag judges, so the escalation window is the
+    one of the version in force on the request's date, not the stage 1's. Housing 21's 2026
+    version drops the six-month limit ("so no escalation is late"), but a request made under it
+    for a stage 1 answered under the earlier version was still flagged late."""
+    complaints = [complaint(c, JUN3) for c in ("asked_before", "asked_after")]
+    stages = [s1(c, JUN3, **UPHELD) for c in ("asked_before", "asked_after")]
+    stages += [
+        # stage 1 answered Mon 17 Jun 2024: a 1-month window closes Wed 17 Jul 2024
+        s2("asked_before", D(2024, 12, 2)),  # under the 2024 version (1 month): late
+        s2("asked_after", D(2025, 2, 3)),  # under the 2025 version (no window): not late
+    ]
+    year = ReportingYear.parse("2024-25")
+
+    def late(first, later):
+        landlord = code_landlord(
+            policy_versions=[
+                code_policy_version(escalation_window=first),
+                code_policy_version(effective_from=D(2025, 1, 1), escalation_window=later),
+            ]
+        )
+        con = build(complaints, stages, landlord, year=year)
+        return measure(con, "escalation_late_requested", view="management", period=year.key)[0]
+
+    assert late({"months_after_stage1_response": 1}, None) == 1
+    # the other way round: a window added in 2025 flags the request made under it
+    assert late(None, {"months_after_stage1_response": 1}) == 1
+    assert late(None, None) == 0
+    assert late({"months_after_stage1_response": 1}, {"months_after_stage1_response": 1}) == 2
