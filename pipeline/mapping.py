@@ -143,7 +143,11 @@ class Mapping(_Strict):
     format: Literal["csv", "xlsx"] = "csv"
     encoding: str = Field(default="auto", description="auto = UTF-8 (BOM or not), else cp1252")
     delimiter: str = Field(default=",", min_length=1, max_length=1)
-    sheet: str | None = None
+    sheet: str | int | None = Field(
+        default=None,
+        description="xlsx: the sheet's name (quoted), or its position (1 = the first tab, hidden "
+        "sheets counted) for a sheet whose name changes from one export to the next",
+    )
     header_row: int = Field(default=1, ge=1)
     footer: Footer | None = None
     target: Target
@@ -153,6 +157,15 @@ class Mapping(_Strict):
     columns: dict[str, FieldSpec] = Field(default_factory=dict)
     stages: dict[Literal[1, 2], dict[str, FieldSpec]] = Field(default_factory=dict)
     route: Route | None = None
+
+    @field_validator("sheet")
+    @classmethod
+    def _sheet_position(cls, sheet: str | int | None) -> str | int | None:
+        if isinstance(sheet, int) and sheet < 1:
+            raise ValueError(
+                "a sheet's position counts from 1 (the first tab); write a sheet's name in quotes"
+            )
+        return sheet
 
     @field_validator("stages", mode="before")
     @classmethod

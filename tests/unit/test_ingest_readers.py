@@ -13,8 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "inges
 
 import workspaces as ws  # noqa: E402
 
-from pipeline.config import load_landlord  # noqa: E402
+from pipeline.config import ConfigError, load_landlord  # noqa: E402
 from pipeline.ingest import IngestError, ingest_workspace  # noqa: E402
+from pipeline.mapping import load_mappings  # noqa: E402
 from pipeline.sources.csv_reader import decode_to_utf8, read_csv_text  # noqa: E402
 
 
@@ -246,6 +247,27 @@ def test_xlsx_problems_name_the_file(tmp_path):
         IngestError, match=r"has no sheet 'Sheet9' \(sheets: Notes, Complaints Report\)"
     ):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+def test_xlsx_sheet_by_position_when_its_name_changes_every_month(tmp_path):
+    """A report that names its data sheet after the run ('Register 30-04-2026', the second tab)
+    could not be mapped: `sheet` took a name only, and `sheet: 2` was refused."""
+    root = ws.xlsx_workspace(tmp_path)
+    mapping = root / "mappings" / "homemaster.yaml"
+    by_name = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    mapping.write_text(mapping.read_text().replace('"Complaints Report"', "2"))
+    by_position = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert by_name.rows_in > 0
+    assert (by_position.rows_in, by_position.rows_loaded) == (by_name.rows_in, by_name.rows_loaded)
+    mapping.write_text(mapping.read_text().replace("sheet: 2", "sheet: 3"))
+    with pytest.raises(
+        IngestError,
+        match=r"^exports/\S+\.xlsx: has no sheet 3 \(the mapping's 'sheet' is a position; the workbook has 2 sheet\(s\): Notes, Complaints Report\)",
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    mapping.write_text(mapping.read_text().replace("sheet: 3", "sheet: 0"))
+    with pytest.raises(ConfigError, match=r"key 'sheet': a sheet's position counts from 1"):
+        load_mappings(root)
 
 
 def test_a_file_that_cannot_be_opened_is_named_without_a_python_error(tmp_path, monkeypatch):
