@@ -8,7 +8,9 @@ onboarding audit of December 2026), their figures checked against counts made he
   a uniqueness check naming no mapping.
 - XLSX with the data on its second sheet below a title block and above a totals row, date-time
   cells, codes typed in other cases and with trailing spaces; a TP09 survey workbook with its
-  answers as numbers 1-5.
+  answers as numbers 1-5 and the landlord's Scottish homes' responses in it too (a `Country`
+  column mapped to `regime`: before the fix there was no such field, and every Scottish response
+  was counted in the English TP09).
 
 Timeliness is built clear of every deadline (a response 2 calendar days after receipt is in time,
 43 days after is late), so no working-day calendar is needed to count.
@@ -117,6 +119,7 @@ columns:
   respondent_ref: "RespID"
   survey_date: "Interview Date"
   stock_type: {column: "Tenure", codes: {"GN": lcra}}
+  regime: "Country"
   made_complaint_12m: {column: "Complained (1=Yes 2=No)", codes: {"1": "yes", "2": "no"}}
   answer:
     column: "TP09 (1=very satisfied)"
@@ -231,14 +234,15 @@ def _register(base: Path, rng: random.Random) -> tuple[Path, list[dict], tuple[i
     book.save(root / "exports" / "Complaints_Register_2026-04.xlsx")
     book = openpyxl.Workbook()
     book.active.append(["RespID", "Interview Date", "Complained (1=Yes 2=No)",
-                        "TP09 (1=very satisfied)", "Tenure"])  # fmt: skip
+                        "TP09 (1=very satisfied)", "Tenure", "Country"])  # fmt: skip
     complained = satisfied = 0
     for i in range(120):
         yes, answer = rng.random() < 0.4, rng.choice([1, 2, 3, 4, 5, None])
-        complained += yes and answer is not None
-        satisfied += yes and answer in (1, 2)
+        country = "Scotland" if i % 6 == 0 else "England"  # the landlord's Scottish homes too
+        complained += yes and answer is not None and country == "England"
+        satisfied += yes and answer in (1, 2) and country == "England"
         when = D(2025, 9, 1) + dt.timedelta(days=rng.randrange(60))
-        book.active.append([f"R{i:04d}", when, 1 if yes else 2, answer, "GN"])
+        book.active.append([f"R{i:04d}", when, 1 if yes else 2, answer, "GN", country])
     book.save(root / "surveys" / "tsm_2025.xlsx")
     return root, cs, (satisfied, complained)
 
