@@ -50,9 +50,9 @@ def _folded_name(name: str | None) -> str | None:
     space, direction marks dropped), as header names are read (pipeline.sources.errors)."""
     if name is None:
         return None
-    from pipeline.sources.fields import normalised_text
+    from pipeline.sources.errors import fold_header_name
 
-    return (normalised_text(name.strip()) or "").strip() or name
+    return fold_header_name(name)
 
 
 class FieldSpec(_Strict):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
@@ -366,8 +367,11 @@ def test_a_column_of_month_first_dates_stops_the_run_naming_it(tmp_path):
         ("Case\u200bRef", "Case Ref"),  # a zero-width space between the words
         ("\u200eCase Ref\u200f", "Case Ref"),  # direction marks around the name
         ("Case Ref", "Case\u00a0Ref"),  # the mapping copied from a web page
+        ('"Case\nRef"', "Case Ref"),  # a wrapped header cell (Alt+Enter in Excel)
+        ('"Case \r\nRef"', "Case Ref"),
+        ("Case Ref", "Case\\nRef"),  # the mapping names the line break (YAML "\n")
     ],
-    ids=["nbsp", "zwsp", "direction-marks", "nbsp-in-mapping"],
+    ids=["nbsp", "zwsp", "direction-marks", "nbsp-in-mapping", "lf", "crlf", "lf-in-mapping"],
 )
 def test_a_header_name_with_hidden_characters_matches_the_mapping(tmp_path, in_header, in_mapping):
     """A header cell drawn 'Case Ref' but holding a no-break or zero-width space was 'not in the
@@ -382,6 +386,26 @@ def test_a_header_name_with_hidden_characters_matches_the_mapping(tmp_path, in_h
     )
     summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     assert summary.reconciles and summary.rows_loaded > 0
+
+
+def test_a_wrapped_xlsx_header_cell_matches_the_mapping(tmp_path):
+    """A formatted report wraps its header cells ('Date' over 'Received', a line break typed
+    with Alt+Enter): the column was 'not in the header' and the message printed the cell over
+    two lines. The line break reads as a space, as in the name the analyst sees."""
+    root = ws.xlsx_workspace(tmp_path)
+    before = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    [path] = (root / "exports").glob("*.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Complaints Report"]
+    wrapped = 0
+    for cell in sheet[4]:
+        if isinstance(cell.value, str) and " " in cell.value:
+            cell.value = cell.value.replace(" ", "\n", 1)
+            wrapped += 1
+    book.save(path)
+    assert wrapped >= 2
+    after = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert (after.rows_in, after.rows_loaded) == (before.rows_in, before.rows_loaded)
 
 
 def _header_renamed(data: bytes, name: str) -> bytes:
