@@ -320,6 +320,8 @@ def _check(mapping: Mapping) -> list[str]:
         if mapping.stages:
             problems.append(f"key 'stages': target {mapping.target} has no stages")
         problems += _check_required("columns", mapping.target, set(mapping.columns))
+    if mapping.target == "tp09_response":
+        problems += _tp09_problems(mapping.columns)
     if mapping.route is not None:
         for value, target in mapping.route.targets().items():
             where = f"route.values.{value}"
@@ -329,6 +331,28 @@ def _check(mapping: Mapping) -> list[str]:
             problems += _check_fields(f"{where}.set", target.target, sets)
             problems += _check_fields(f"{where}.columns", target.target, target.columns)
     return problems
+
+
+# TP09 counts the responses whose filter question ("made a complaint in the last 12 months") is
+# yes and that give one of the five answers: a mapping without either loaded every response and
+# the TSM return said TP09 [U], 0 respondents complained, with nothing to say why.
+_TP09_FIELDS = {
+    "made_complaint_12m": "TP09 counts only respondents who say they made a complaint in the "
+    "last 12 months, so without it no response is counted (TP09 [U], TP09_Filter_Yes 0); map "
+    'the filter question\'s column (e.g. {column: "Complained?", codes: {"Yes": "yes", "No": '
+    '"no"}}), or made_complaint_12m: {value: "yes"} for a file of those who complained only',
+    "answer": "without the TP09 question's answers every response is a 'don't know' and none is "
+    "counted (TP09 [U]); map its column, with codes to very_satisfied, fairly_satisfied, "
+    "neither, fairly_dissatisfied, very_dissatisfied",
+}
+
+
+def _tp09_problems(columns: dict[str, FieldSpec]) -> list[str]:
+    return [
+        f"key 'columns.{name}' is missing: {why}"
+        for name, why in _TP09_FIELDS.items()
+        if name not in columns
+    ]
 
 
 def load_mapping(path: Path, workspace: Path | None = None) -> Mapping:
