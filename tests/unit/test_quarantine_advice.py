@@ -31,6 +31,7 @@ def test_overlapping_files_are_named_as_such() -> None:
     # "check the mapping's date_formats and codes" sent the analyst to the wrong place
     advice = quarantine_advice(["duplicate_id_across_files (12)"])
     assert "overlap" in advice and "date_formats" not in advice
+    assert "One file per stage" in advice  # stage files mapped as wide clash the same way
     assert "overlap" in quarantine_advice(["duplicate_row (30), date_unparseable (2)"])
 
 

@@ -229,7 +229,8 @@ QUARANTINE_ADVICE = {
         "overlap (a monthly export of the complaints updated in the month, not received in "
         "it, or a full export beside the monthly ones) must not be read together; keep the "
         "latest full export, or exports that do not overlap, in the folder the mapping's "
-        "files match"
+        "files match; a stage 1 file and a stage 2 file are mapped as shape long, one mapping "
+        "each with its stage as a constant (docs/mapping.md, 'One file per stage'), not wide"
     ),
     "duplicate_row": (
         "rows identical to rows of another file: files that overlap (the same export saved "
