@@ -65,12 +65,8 @@ def stages_sql(typed: str, stage: RecordPlan) -> str:
 def all_leads_sql() -> str:
     """Fill ``LEAD_TABLE`` with the lowest-stage row of each complaint over every long mapping.
 
-    A row held back whole (a conflict, a wrong cell count) still leads when it is the lowest
-    stage: its complaint is then quarantined, and the complaint's other stage rows with it
-    (``parent_quarantined``), where the next stage's row used to lead and load the complaint as
-    one that started at stage 2, counted again with no tenure. An exact duplicate row is never
-    the lead (the first of the rows stays, and it is first in this order too). Ties on stage go
-    to the earlier file and row. A narrow table, not a rebuilt ``typed``: copying every raw and
+    Rows held back whole (duplicates, conflicts, unknown routes) cannot lead; ties on stage go to
+    the earlier file and row. A narrow table, not a rebuilt ``typed``: copying every raw and
     typed cell of a million stage rows to add one flag cost more than the rest of this step.
     """
     return f"""
@@ -79,6 +75,8 @@ def all_leads_sql() -> str:
             select __file, __row,
                    row_number() over (partition by complaint_id order by stage, __file, __row) as n
             from {STAGES_TABLE} t
+            where not exists (select 1 from _issues i
+                              where i.__file = t.__file and i.__row = t.__row and i.record = '*')
         )
         where n = 1
     """  # noqa: S608
@@ -133,8 +131,6 @@ def parent_quarantined_sql(typed: str, stage: RecordPlan, lead_table: str) -> st
         from {typed} t
         where ({stage.exists}) and not {lead_condition(lead_table, "t")} and {cid} in (
             select l.complaint_id from {STAGES_TABLE} l join _issues i
-              on i.__file = l.__file and i.__row = l.__row and i.record in ('complaint', '*')
+              on i.__file = l.__file and i.__row = l.__row and i.record = 'complaint'
             where {lead_condition(lead_table, "l")})
-          and not exists (select 1 from _issues j
-                          where j.__file = t.__file and j.__row = t.__row and j.record = '*')
     """  # noqa: S608
