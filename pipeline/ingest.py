@@ -750,14 +750,32 @@ def _drop_shadowed_issues(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _finish_long(con: duckdb.DuckDBPyConnection, planned: _Planned, ctx: Context) -> None:
-    stage, complaint = planned.stage, planned.complaint
-    assert stage is not None and complaint is not None  # noqa: S101
-    con.execute(long.lead_sql(planned.typed, stage, planned.lead))
-    received = stage.fields["received_date"].source_name
-    _insert_issues(con, [long.stage2_before_stage1_sql(planned.typed, stage, received)])
-    _insert_issues(con, issue_selects(complaint, ctx, planned.typed))
-    _insert_issues(con, [long.parent_quarantined_sql(planned.typed, stage, planned.lead)])
+def _finish_long(con: duckdb.DuckDBPyConnection, items: list[tuple[_Planned, Context]]) -> None:
+    """The long mappings' complaints, over all of them at once: a complaint's stages may come
+    from several long mappings (one file per stage, each with its own columns), and it is one
+    complaint, led by its lowest stage's row wherever that row is (it used to be one per mapping,
+    and the load stopped on a uniqueness check naming no mapping)."""
+    if not items:
+        return
+    selects = []
+    for planned, _ in items:
+        assert planned.stage is not None and planned.complaint is not None  # noqa: S101
+        selects.append(long.stages_sql(planned.typed, planned.stage))
+    con.execute(
+        f"create or replace temp table {long.STAGES_TABLE} as " + " union all ".join(selects)
+    )
+    con.execute(long.all_leads_sql())
+    for planned, _ in items:
+        con.execute(long.lead_sql(planned.lead))
+    for planned, ctx in items:
+        stage = planned.stage
+        received = stage.fields["received_date"].source_name
+        _insert_issues(con, [long.stage2_before_stage1_sql(planned.typed, stage, received)])
+        _insert_issues(con, issue_selects(planned.complaint, ctx, planned.typed))
+    for planned, _ in items:
+        _insert_issues(
+            con, [long.parent_quarantined_sql(planned.typed, planned.stage, planned.lead)]
+        )
 
 
 def _insert_records(con: duckdb.DuckDBPyConnection, planned: _Planned, landlord_id: str) -> None:
@@ -912,16 +930,23 @@ def ingest_workspace(
             del frame
             planned.append(item)
         _conflicts(con)
-        for item in planned:
-            if item.stage is not None:
-                ctx = Context(
-                    tuple(item.mapping.date_formats),
-                    item.mapping.excel_serial_dates,
-                    cut,
-                    default_regime,
-                    tuple(landlord.regimes),
+        _finish_long(
+            con,
+            [
+                (
+                    item,
+                    Context(
+                        tuple(item.mapping.date_formats),
+                        item.mapping.excel_serial_dates,
+                        cut,
+                        default_regime,
+                        tuple(landlord.regimes),
+                    ),
                 )
-                _finish_long(con, item, ctx)
+                for item in planned
+                if item.stage is not None
+            ],
+        )
         _drop_shadowed_issues(con)
 
         con.begin()
@@ -974,6 +999,8 @@ def ingest_workspace(
             con.execute(f"drop table if exists {item.lead}")
         con.execute("drop table if exists _issues")
         con.execute("drop table if exists _keys")
+        con.execute(f"drop table if exists {long.STAGES_TABLE}")
+        con.execute(f"drop table if exists {long.LEAD_TABLE}")
         con.execute("drop table if exists _label_other")
 
     table_rows = {

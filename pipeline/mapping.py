@@ -50,9 +50,9 @@ def _folded_name(name: str | None) -> str | None:
     space, direction marks dropped), as header names are read (pipeline.sources.errors)."""
     if name is None:
         return None
-    from pipeline.sources.fields import normalised_text
+    from pipeline.sources.errors import fold_header_name
 
-    return (normalised_text(name.strip()) or "").strip() or name
+    return fold_header_name(name)
 
 
 class FieldSpec(_Strict):
@@ -143,7 +143,11 @@ class Mapping(_Strict):
     format: Literal["csv", "xlsx"] = "csv"
     encoding: str = Field(default="auto", description="auto = UTF-8 (BOM or not), else cp1252")
     delimiter: str = Field(default=",", min_length=1, max_length=1)
-    sheet: str | None = None
+    sheet: str | int | None = Field(
+        default=None,
+        description="xlsx: the sheet's name (quoted), or its position (1 = the first tab, hidden "
+        "sheets counted) for a sheet whose name changes from one export to the next",
+    )
     header_row: int = Field(default=1, ge=1)
     footer: Footer | None = None
     target: Target
@@ -153,6 +157,15 @@ class Mapping(_Strict):
     columns: dict[str, FieldSpec] = Field(default_factory=dict)
     stages: dict[Literal[1, 2], dict[str, FieldSpec]] = Field(default_factory=dict)
     route: Route | None = None
+
+    @field_validator("sheet")
+    @classmethod
+    def _sheet_position(cls, sheet: str | int | None) -> str | int | None:
+        if isinstance(sheet, int) and sheet < 1:
+            raise ValueError(
+                "a sheet's position counts from 1 (the first tab); write a sheet's name in quotes"
+            )
+        return sheet
 
     @field_validator("stages", mode="before")
     @classmethod
@@ -307,6 +320,8 @@ def _check(mapping: Mapping) -> list[str]:
         if mapping.stages:
             problems.append(f"key 'stages': target {mapping.target} has no stages")
         problems += _check_required("columns", mapping.target, set(mapping.columns))
+    if mapping.target == "tp09_response":
+        problems += _tp09_problems(mapping.columns)
     if mapping.route is not None:
         for value, target in mapping.route.targets().items():
             where = f"route.values.{value}"
@@ -316,6 +331,28 @@ def _check(mapping: Mapping) -> list[str]:
             problems += _check_fields(f"{where}.set", target.target, sets)
             problems += _check_fields(f"{where}.columns", target.target, target.columns)
     return problems
+
+
+# TP09 counts the responses whose filter question ("made a complaint in the last 12 months") is
+# yes and that give one of the five answers: a mapping without either loaded every response and
+# the TSM return said TP09 [U], 0 respondents complained, with nothing to say why.
+_TP09_FIELDS = {
+    "made_complaint_12m": "TP09 counts only respondents who say they made a complaint in the "
+    "last 12 months, so without it no response is counted (TP09 [U], TP09_Filter_Yes 0); map "
+    'the filter question\'s column (e.g. {column: "Complained?", codes: {"Yes": "yes", "No": '
+    '"no"}}), or made_complaint_12m: {value: "yes"} for a file of those who complained only',
+    "answer": "without the TP09 question's answers every response is a 'don't know' and none is "
+    "counted (TP09 [U]); map its column, with codes to very_satisfied, fairly_satisfied, "
+    "neither, fairly_dissatisfied, very_dissatisfied",
+}
+
+
+def _tp09_problems(columns: dict[str, FieldSpec]) -> list[str]:
+    return [
+        f"key 'columns.{name}' is missing: {why}"
+        for name, why in _TP09_FIELDS.items()
+        if name not in columns
+    ]
 
 
 def load_mapping(path: Path, workspace: Path | None = None) -> Mapping:

@@ -250,6 +250,10 @@ class Tp09Response(_Sourced):
         description="Satisfaction with complaint handling (null = don't know / blank)",
     )
     weight: float = pa.Field(gt=0, le=MAX_FIGURE, description="Survey weight, 1 unless weighted")
+    regime: str = pa.Field(
+        isin=_codes("tp09_response", "regime"),
+        description="Country of the respondent's home (eng unless mapped); TP09 counts eng only",
+    )
 
 
 class ComplainantSurvey(_Sourced):

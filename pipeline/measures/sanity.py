@@ -59,6 +59,21 @@ WARNINGS: dict[str, WarningRule] = {
         advice="check that surveys/ holds the year's TSM survey file, that its mapping matches "
         "it, and that its survey dates fall in the reporting year (1 April to 31 March)",
     ),
+    "complaints_in_year": WarningRule(
+        "A reporting year with English homes has complaints (else the TSM return says CH01 0.0 "
+        "per 1,000 homes, usually because no complaint export was read)",
+        "period_kind = 'year' and measure = 'complaints_received' and breakdown = 'none' "
+        "and coalesce(numerator, 0) = 0 and exists ("
+        "select 1 from measures as homes where homes.landlord_id = measures.landlord_id "
+        "and homes.period = measures.period and homes.measure = 'stock_units' "
+        "and homes.breakdown_value = 'combined' and homes.numerator > 0)",
+        finding="no complaint was received in the reporting year, so the TSM return says CH01 "
+        "0.0 per 1,000 homes and CH02 [U]",
+        advice="check that exports/ holds the year's complaint export, that a complaint "
+        "mapping's files pattern matches it (the load names each file no mapping reads, and "
+        "each mapping that matches no file), and that its received dates fall in the reporting "
+        "year (1 April to 31 March)",
+    ),
     "tsm_complaints_in_year": WarningRule(
         "A reporting year with English homes and English complaints has complaints in the TSM "
         "count (else CH01 is 0.0 and CH02 [U], usually a tenure the mapping does not give)",

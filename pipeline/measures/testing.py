@@ -37,7 +37,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "legal_hold": False,
     },
     "complaint_stage": {"extension_wd": 0, "outcome": "open", "refused": False},
-    "tp09_response": {"weight": 1.0},
+    "tp09_response": {"weight": 1.0, "regime": "eng"},
     "ombudsman_finding": {"orders_count": 0, "orders_complied_count": 0},
 }
 

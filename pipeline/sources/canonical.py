@@ -198,6 +198,7 @@ ALLOWED_CODES: dict[tuple[str, str], tuple] = {
     ),
     ("non_complaint", "service_area"): _SERVICE_AREAS,
     ("non_complaint", "regime"): _REGIMES,
+    ("tp09_response", "regime"): _REGIMES,
     ("stock", "stock_type"): _STOCK_TYPES,
     ("stock", "country"): _REGIMES,
     ("tp09_response", "stock_type"): _STOCK_TYPES,
@@ -260,6 +261,7 @@ ALLOWED_CODES: dict[tuple[str, str], tuple] = {
 CODE_SYNONYMS: dict[tuple[str, str], dict[str, str]] = {
     ("complaint", "regime"): {"england": "eng", "scotland": "sct"},
     ("non_complaint", "regime"): {"england": "eng", "scotland": "sct"},
+    ("tp09_response", "regime"): {"england": "eng", "scotland": "sct"},
     ("stock", "country"): {"england": "eng", "scotland": "sct"},
     ("tp09_response", "made_complaint_12m"): {"y": "yes", "n": "no", "true": "yes", "false": "no"},
     ("tp09_response", "answer"): {"neither_satisfied_nor_dissatisfied": "neither"},
@@ -285,6 +287,7 @@ IMPLICIT_DEFAULTS: dict[tuple[str, str], object] = {
     ("complaint_stage", "outcome"): "open",
     ("complaint_stage", "refused"): False,
     ("tp09_response", "weight"): 1.0,
+    ("tp09_response", "regime"): "eng",
     ("ombudsman_finding", "orders_count"): 0,
     ("ombudsman_finding", "orders_complied_count"): 0,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -11,6 +12,19 @@ class IngestError(RuntimeError):
 
     Bad rows are never an ``IngestError``: they go to quarantine.
     """
+
+
+_LINE_BREAKS = re.compile(r"[ ]*[\r\n\t\v\f]+[ ]*")
+
+
+def fold_header_name(name: str) -> str:
+    """A header cell or mapping column name as names are matched: trimmed, hidden characters
+    folded (no-break and zero-width spaces read as a space), and a line break or tab inside it
+    (a wrapped header cell, typed with Alt+Enter: 'Date' over 'Received') read as one space."""
+    from pipeline.sources.fields import normalised_text
+
+    name = _LINE_BREAKS.sub(" ", name.strip())
+    return (normalised_text(name) or "").strip() or name
 
 
 def header_names(
@@ -23,11 +37,10 @@ def header_names(
     which it means. A mapping naming the bare ``Outcome`` is refused rather than given whichever
     comes first, which may be a column of names or addresses.
     """
-    from pipeline.sources.fields import normalised_text
-
     # Hidden characters folded as in cells: a name drawn 'Case Ref' holding a no-break or
-    # zero-width space is 'Case Ref' (it was "not in the header", and the export unreadable)
-    names = [(normalised_text(name.strip()) or "").strip() or name.strip() for name in header]
+    # zero-width space is 'Case Ref' (it was "not in the header", and the export unreadable);
+    # a wrapped cell's line break is a space ('Date Received' drawn on two lines)
+    names = [fold_header_name(name) for name in header]
     counts = Counter(names)
     seen: dict[str, int] = {}
     numbered = []

@@ -86,7 +86,7 @@ _MONTH_NAME = (
     r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_TIME_OF_DAY = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?\s*(?:[AaPp][Mm]|Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+_TIME_OF_DAY = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?\s*(?:[AaPp][Mm])?\s*(?:Z|[+-][0-9]{2}:?[0-9]{2}|GMT|BST)?)?"
 SAFE_RAW = (
     r"^(?:[£$€]?\s?[-+]?[£$€]?(?:[0-9]{1,3}(?:,[0-9]{3}){1,2}|[0-9]{1,9})(?:\.[0-9]{1,6})?"
     rf"|[0-9]{{1,4}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,4}}{_TIME_OF_DAY}"
@@ -518,7 +518,8 @@ def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
 
 def _parse_date(x: str, ctx: Context) -> str:
     # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates (the date as
-    # written). An instant with a zone ('2024-05-12T23:20:00Z', '...+01:00') is a moment, and its
+    # written), and so is '01/04/2024 23:30 BST' (GMT and BST are UK time: the date as written;
+    # a system that writes the zone's name was date_unparseable on every row). An instant with a zone ('2024-05-12T23:20:00Z', '...+01:00') is a moment, and its
     # date is the date in the UK (Europe/London): 23:20 UTC on 12 May is 00:20 on 13 May in
     # British Summer Time, and day 0 is the date received where the landlord is (design.md s5).
     # It is read before the mapping's formats, so a format written with a literal 'Z'
@@ -530,7 +531,7 @@ def _parse_date(x: str, ctx: Context) -> str:
     formats_sql = "[" + ", ".join(lit(f) for f in formats) + "]"
     no_time = (
         f"regexp_replace({x}, "
-        r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}(:?\d{2})?)?\s*$', '')"
+        r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}(:?\d{2})?|GMT|BST)?\s*$', '')"
     )
     # coalesce only evaluates a later argument where the earlier ones are null, so the common
     # case (a plain date in the first format) costs one strptime after a cheap test for ':'.

@@ -43,26 +43,49 @@ def plan_records(
     return stage, complaint
 
 
-def lead_sql(typed: str, stage: RecordPlan, lead_table: str) -> str:
-    """Fill ``lead_table`` with the lowest-stage row of each complaint (``__file``, ``__row``).
+STAGES_TABLE = "_long_stages"
+LEAD_TABLE = "_long_lead"
+
+
+def stages_sql(typed: str, stage: RecordPlan) -> str:
+    """One long mapping's stage rows as ``__file, __row, complaint_id, stage, received_date,
+    responded_date``: the union over every long mapping (``STAGES_TABLE``) picks each complaint's
+    lead row and judges stage 2 against stage 1 when the stages come from different mappings
+    (one file per stage, each with its own columns)."""
+    cid, number = stage.col("complaint_id"), stage.col("stage")
+    received, responded = stage.col("received_date"), stage.col("responded_date")
+    return f"""
+        select __file, __row, {cid} as complaint_id, {number}::integer as stage,
+               {received} as received_date, {responded} as responded_date
+        from {typed} t
+        where ({stage.exists}) and {cid} is not null and {number} is not null
+    """  # noqa: S608
+
+
+def all_leads_sql() -> str:
+    """Fill ``LEAD_TABLE`` with the lowest-stage row of each complaint over every long mapping.
 
     Rows held back whole (duplicates, conflicts, unknown routes) cannot lead; ties on stage go to
     the earlier file and row. A narrow table, not a rebuilt ``typed``: copying every raw and
     typed cell of a million stage rows to add one flag cost more than the rest of this step.
     """
-    cid, number = stage.col("complaint_id"), stage.col("stage")
     return f"""
-        create or replace temp table {lead_table} as
+        create or replace temp table {LEAD_TABLE} as
         select __file, __row from (
             select __file, __row,
-                   row_number() over (partition by {cid} order by {number}, __file, __row) as n
-            from {typed} t
-            where ({stage.exists}) and {cid} is not null and {number} is not null
-              and not exists (select 1 from _issues i
+                   row_number() over (partition by complaint_id order by stage, __file, __row) as n
+            from {STAGES_TABLE} t
+            where not exists (select 1 from _issues i
                               where i.__file = t.__file and i.__row = t.__row and i.record = '*')
         )
         where n = 1
     """  # noqa: S608
+
+
+def lead_sql(lead_table: str) -> str:
+    """Fill one mapping's ``lead_table`` from ``LEAD_TABLE`` (its files' rows are the only ones
+    its records read)."""
+    return f"create or replace temp table {lead_table} as select __file, __row from {LEAD_TABLE}"  # noqa: S608
 
 
 def _qualified(condition: str, alias: str) -> str:
@@ -71,9 +94,10 @@ def _qualified(condition: str, alias: str) -> str:
 
 
 def stage2_before_stage1_sql(typed: str, stage: RecordPlan, column_name: str | None) -> str:
-    """Issues for stage 2 rows received before their complaint's stage 1 response (other row)."""
+    """Issues for stage 2 rows received before their complaint's stage 1 response (other row, of
+    this mapping or another long one)."""
     cid, number = stage.col("complaint_id"), stage.col("stage")
-    received, responded = stage.col("received_date"), stage.col("responded_date")
+    received = stage.col("received_date")
     message = (
         "stage2_before_stage1_response: stage 2 was requested before the stage 1 response date "
         f"(complaint_stage.received_date, column '{column_name}')"
@@ -83,17 +107,18 @@ def stage2_before_stage1_sql(typed: str, stage: RecordPlan, column_name: str | N
                {"'" + column_name.replace("'", "''") + "'" if column_name else "null"} as column_name,
                'stage2_before_stage1_response' as rule, '{message}' as message,
                strftime(s2.{received}, '%Y-%m-%d') as raw_value
-        from {typed} s2 join {typed} s1
-          on s1.{cid} = s2.{cid} and s1.{number} = 1 and s2.{number} = 2
-        where ({_qualified(stage.exists, "s2")}) and ({_qualified(stage.exists, "s1")})
-          and s2.{received} < s1.{responded}
+        from {typed} s2 join {STAGES_TABLE} s1
+          on s1.complaint_id = s2.{cid} and s1.stage = 1 and s2.{number} = 2
+        where ({_qualified(stage.exists, "s2")})
+          and s2.{received} < s1.responded_date
           and not exists (select 1 from _issues i where i.__file = s1.__file
                           and i.__row = s1.__row and i.record in ('*', 'stage'))
     """  # noqa: S608
 
 
 def parent_quarantined_sql(typed: str, stage: RecordPlan, lead_table: str) -> str:
-    """Issues for stage rows whose complaint (from another row, the lead) was quarantined."""
+    """Issues for stage rows whose complaint (from another row, the lead, of this mapping or
+    another long one) was quarantined."""
     cid = stage.col("complaint_id")
     text = (
         "parent_quarantined: the complaint this stage belongs to was quarantined, so the stage "
@@ -105,7 +130,7 @@ def parent_quarantined_sql(typed: str, stage: RecordPlan, lead_table: str) -> st
                null as raw_value
         from {typed} t
         where ({stage.exists}) and not {lead_condition(lead_table, "t")} and {cid} in (
-            select l.{cid} from {typed} l join _issues i
+            select l.complaint_id from {STAGES_TABLE} l join _issues i
               on i.__file = l.__file and i.__row = l.__row and i.record = 'complaint'
             where {lead_condition(lead_table, "l")})
     """  # noqa: S608

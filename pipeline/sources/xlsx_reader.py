@@ -267,7 +267,7 @@ def fill_merged(
 def read_xlsx_text(
     source: Path | bytes,
     *,
-    sheet: str | None,
+    sheet: str | int | None,
     header_row: int,
     shown: str,
     wanted: Sequence[str] = (),
@@ -294,6 +294,15 @@ def read_xlsx_text(
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
+        elif isinstance(sheet, int):
+            # a position: the sheet whose name changes from month to month ('Run 30-04-2026')
+            if sheet > len(workbook.sheetnames):
+                raise IngestError(
+                    f"{shown}: has no sheet {sheet} (the mapping's 'sheet' is a position; the "
+                    f"workbook has {len(workbook.sheetnames)} sheet(s): "
+                    f"{shown_names(workbook.sheetnames, quote=False)})"
+                )
+            worksheet = workbook[workbook.sheetnames[sheet - 1]]
         elif sheet in workbook.sheetnames:
             worksheet = workbook[sheet]
         else:

@@ -27,6 +27,7 @@ responses as (
     from tp09_response as r
     inner join period_day as pd on pd.day = r.survey_date
     where r.landlord_id = $landlord_id
+        and r.regime = 'eng'  -- the TSMs are England's (a survey file may hold Scottish homes too)
 ),
 
 per_type as (

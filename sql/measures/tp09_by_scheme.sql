@@ -23,6 +23,7 @@ answered as (
     from tp09_response as r
     inner join period_day as pd on pd.day = r.survey_date
     where r.landlord_id = $landlord_id
+        and r.regime = 'eng'  -- the TSMs are England's
         and r.scheme is not null
         and r.made_complaint_12m = 'yes'
         and r.answer in (

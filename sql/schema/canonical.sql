@@ -97,6 +97,7 @@ create table if not exists tp09_response (
     made_complaint_12m varchar,             -- yes | no | null
     answer varchar,                         -- very_satisfied | fairly_satisfied | neither | fairly_dissatisfied | very_dissatisfied | null (don't know / blank)
     weight double not null,                 -- 1 unless the survey is weighted
+    regime varchar not null default 'eng',  -- eng | sct: the respondent's home's country; TP09 counts eng only
     source_file varchar not null,
     source_row integer not null
 );

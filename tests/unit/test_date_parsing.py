@@ -39,6 +39,10 @@ CTX = Context(("%d/%m/%Y",), True, dt.date(2025, 4, 30), None)
         ("31/02/2024", None),
         ("TBC", None),
         ("2024-04-01T10:30:00 Europe/London", None),
+        # UK time named after the time of day: the date as written (was date_unparseable)
+        ("01/04/2024 23:30 BST", dt.date(2024, 4, 1)),
+        ("12/12/2024 10:15:00 GMT", dt.date(2024, 12, 12)),
+        ("01/04/2024 11:30 PM BST", dt.date(2024, 4, 1)),
     ],
 )
 def test_date_cells(cell: str, expected: dt.date | None) -> None:

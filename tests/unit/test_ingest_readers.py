@@ -7,14 +7,16 @@ import sys
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "ingest"))
 
 import workspaces as ws  # noqa: E402
 
-from pipeline.config import load_landlord  # noqa: E402
+from pipeline.config import ConfigError, load_landlord  # noqa: E402
 from pipeline.ingest import IngestError, ingest_workspace  # noqa: E402
+from pipeline.mapping import load_mappings  # noqa: E402
 from pipeline.sources.csv_reader import decode_to_utf8, read_csv_text  # noqa: E402
 
 
@@ -248,6 +250,27 @@ def test_xlsx_problems_name_the_file(tmp_path):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
 
 
+def test_xlsx_sheet_by_position_when_its_name_changes_every_month(tmp_path):
+    """A report that names its data sheet after the run ('Register 30-04-2026', the second tab)
+    could not be mapped: `sheet` took a name only, and `sheet: 2` was refused."""
+    root = ws.xlsx_workspace(tmp_path)
+    mapping = root / "mappings" / "homemaster.yaml"
+    by_name = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    mapping.write_text(mapping.read_text().replace('"Complaints Report"', "2"))
+    by_position = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert by_name.rows_in > 0
+    assert (by_position.rows_in, by_position.rows_loaded) == (by_name.rows_in, by_name.rows_loaded)
+    mapping.write_text(mapping.read_text().replace("sheet: 2", "sheet: 3"))
+    with pytest.raises(
+        IngestError,
+        match=r"^exports/\S+\.xlsx: has no sheet 3 \(the mapping's 'sheet' is a position; the workbook has 2 sheet\(s\): Notes, Complaints Report\)",
+    ):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    mapping.write_text(mapping.read_text().replace("sheet: 3", "sheet: 0"))
+    with pytest.raises(ConfigError, match=r"key 'sheet': a sheet's position counts from 1"):
+        load_mappings(root)
+
+
 def test_a_file_that_cannot_be_opened_is_named_without_a_python_error(tmp_path, monkeypatch):
     """An export the pipeline's account may not read (chmod 000, or held by another program)
     stopped the run with "PermissionError: [Errno 13] Permission denied: '/full/path'"."""
@@ -344,8 +367,11 @@ def test_a_column_of_month_first_dates_stops_the_run_naming_it(tmp_path):
         ("Case\u200bRef", "Case Ref"),  # a zero-width space between the words
         ("\u200eCase Ref\u200f", "Case Ref"),  # direction marks around the name
         ("Case Ref", "Case\u00a0Ref"),  # the mapping copied from a web page
+        ('"Case\nRef"', "Case Ref"),  # a wrapped header cell (Alt+Enter in Excel)
+        ('"Case \r\nRef"', "Case Ref"),
+        ("Case Ref", "Case\\nRef"),  # the mapping names the line break (YAML "\n")
     ],
-    ids=["nbsp", "zwsp", "direction-marks", "nbsp-in-mapping"],
+    ids=["nbsp", "zwsp", "direction-marks", "nbsp-in-mapping", "lf", "crlf", "lf-in-mapping"],
 )
 def test_a_header_name_with_hidden_characters_matches_the_mapping(tmp_path, in_header, in_mapping):
     """A header cell drawn 'Case Ref' but holding a no-break or zero-width space was 'not in the
@@ -360,6 +386,26 @@ def test_a_header_name_with_hidden_characters_matches_the_mapping(tmp_path, in_h
     )
     summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     assert summary.reconciles and summary.rows_loaded > 0
+
+
+def test_a_wrapped_xlsx_header_cell_matches_the_mapping(tmp_path):
+    """A formatted report wraps its header cells ('Date' over 'Received', a line break typed
+    with Alt+Enter): the column was 'not in the header' and the message printed the cell over
+    two lines. The line break reads as a space, as in the name the analyst sees."""
+    root = ws.xlsx_workspace(tmp_path)
+    before = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    [path] = (root / "exports").glob("*.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Complaints Report"]
+    wrapped = 0
+    for cell in sheet[4]:
+        if isinstance(cell.value, str) and " " in cell.value:
+            cell.value = cell.value.replace(" ", "\n", 1)
+            wrapped += 1
+    book.save(path)
+    assert wrapped >= 2
+    after = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert (after.rows_in, after.rows_loaded) == (before.rows_in, before.rows_loaded)
 
 
 def _header_renamed(data: bytes, name: str) -> bytes:

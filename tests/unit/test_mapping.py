@@ -169,3 +169,32 @@ def test_stage_keys_may_be_quoted(tmp_path):
     """``"1":`` is stage 1, as code keys are quoted elsewhere in a mapping."""
     path = _write(tmp_path, GOOD.replace("  1:\n    received_date", '  "1":\n    received_date'))
     assert list(load_mapping(path, tmp_path).stages) == [1]
+
+
+TP09 = """\
+files: ["surveys/tsm.csv"]
+target: tp09_response
+columns:
+  respondent_ref: "ID"
+  survey_date: "Date"
+  stock_type: {value: lcra}
+  made_complaint_12m: {column: "Complained?", codes: {"Yes": "yes", "No": "no"}}
+  answer: "TP09"
+"""
+
+
+@pytest.mark.parametrize("field", ["made_complaint_12m", "answer"])
+def test_a_tp09_mapping_without_the_filter_question_or_the_answer_is_refused(tmp_path, field):
+    """Without the filter question (or the answer) every response loaded and none was counted:
+    the TSM return said TP09 [U] and 0 respondents complained, and the run said nothing."""
+    lines = [line for line in TP09.splitlines() if not line.startswith(f"  {field}:")]
+    with pytest.raises(ConfigError, match=rf"erica.yaml: key 'columns.{field}' is missing: "):
+        load_mapping(_write(tmp_path, "\n".join(lines) + "\n"), tmp_path)
+    # a file of complainants only says so
+    text = TP09.replace(
+        '  made_complaint_12m: {column: "Complained?", codes: {"Yes": "yes", "No": "no"}}',
+        '  made_complaint_12m: {value: "yes"}',
+    )
+    assert (
+        load_mapping(_write(tmp_path, text), tmp_path).columns["made_complaint_12m"].value == "yes"
+    )

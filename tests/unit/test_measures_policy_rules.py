@@ -367,6 +367,18 @@ def test_warnings_for_a_year_without_tsm_survey_and_surveys_missing_under_every_
     assert warning_failures(with_survey, every, year, "tsm_survey_responses_in_year") == []
 
 
+def test_a_year_without_any_complaint_is_warned_of():
+    """A complaint mapping whose files pattern matched no export (a file named differently)
+    loaded nothing: the TSM return said CH01 0.0 per 1,000 homes and the year's run said ok."""
+    year, landlord = ReportingYear.parse("2024-25"), code_landlord()
+    failures = warning_failures(build([], []), landlord, year, "complaints_in_year")
+    assert [row[0] for row in failures] == ["2024-25"]
+    message = warning_message("complaints_in_year", failures)
+    assert message.startswith("2024-25: no complaint was received") and "files pattern" in message
+    some = build([complaint("a", JUN3)], [s1("a", JUN3, **UPHELD)])
+    assert warning_failures(some, landlord, year, "complaints_in_year") == []
+
+
 def test_a_year_of_english_complaints_none_in_the_tsm_count_is_warned_of():
     """A mapping without tenure makes every complaint's tenure unknown: the TSM return said CH01
     0.0 per 1,000 homes and CH02 [U], and no check said why."""

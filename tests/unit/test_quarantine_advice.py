@@ -26,6 +26,15 @@ def test_conflicting_rows_point_at_one_row_per_stage() -> None:
     assert "date_formats" not in advice
 
 
+def test_overlapping_files_are_named_as_such() -> None:
+    # a monthly export of complaints updated in the month repeats earlier months' complaints:
+    # "check the mapping's date_formats and codes" sent the analyst to the wrong place
+    advice = quarantine_advice(["duplicate_id_across_files (12)"])
+    assert "overlap" in advice and "date_formats" not in advice
+    assert "One file per stage" in advice  # stage files mapped as wide clash the same way
+    assert "overlap" in quarantine_advice(["duplicate_row (30), date_unparseable (2)"])
+
+
 def test_each_advice_once_for_several_files() -> None:
     advice = quarantine_advice(
         ["wrong_cell_count (40)", "date_unparseable (12)", "date_unparseable (30)"]

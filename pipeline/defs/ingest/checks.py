@@ -224,6 +224,18 @@ QUARANTINE_ADVICE = {
         "dates in columns; an export of one row per event (logged, acknowledged, response sent) "
         "must be turned into one row per stage first (docs/mapping.md, 'An event log')"
     ),
+    "duplicate_id_across_files": (
+        "the same complaints are in more than one file with different values: files that "
+        "overlap (a monthly export of the complaints updated in the month, not received in "
+        "it, or a full export beside the monthly ones) must not be read together; keep the "
+        "latest full export, or exports that do not overlap, in the folder the mapping's "
+        "files match; a stage 1 file and a stage 2 file are mapped as shape long, one mapping "
+        "each with its stage as a constant (docs/mapping.md, 'One file per stage'), not wide"
+    ),
+    "duplicate_row": (
+        "rows identical to rows of another file: files that overlap (the same export saved "
+        "twice, or a full export beside the monthly ones) are read together"
+    ),
     "wrong_cell_count": "check the mapping's delimiter (and quoting in the export)",
     "route_unknown": "check the route's values",
     "required_missing": "check the mapping's columns (a required field's column may be wrong)",
