@@ -236,3 +236,13 @@ def test_disagreeing_days_and_date_are_counted_for_analysts(loaded) -> None:
     # a landlord mapping only the dates has nothing to compare: no check row
     con, _, config = loaded["long"]
     assert not [r for r in quality_counts(con, config.landlord_id, config) if r[0] == "check"]
+
+
+def test_data_quality_report_summary_says_so(loaded) -> None:
+    from pipeline.reporting.quality import quality_sections, quarantine_frame
+
+    con, _, config = loaded["wide"]
+    quarantine = quarantine_frame(con, config.landlord_id)
+    summary = quality_sections(con, config.landlord_id, quarantine, None, config)[0]
+    items = [item for block in summary.blocks if block.kind == "list" for item in block.items]
+    assert any(item.startswith("1 loaded stage(s) record an extension") for item in items)
