@@ -170,6 +170,11 @@ class ComplaintStage(_Sourced):
     extension_notified_date: pl.Date = pa.Field(
         nullable=True, description="When the resident was told of the extension"
     )
+    extended_due_date: pl.Date = pa.Field(
+        nullable=True,
+        description="Due date after the extension (a case system's revised target date); "
+        "the extension in working days is derived from it when extension_wd is 0",
+    )
     responded_date: pl.Date = pa.Field(nullable=True, description="Stage response date")
     outcome: str = pa.Field(
         isin=_codes("complaint_stage", "outcome"), description="Stage outcome code"

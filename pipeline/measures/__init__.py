@@ -34,6 +34,7 @@ __all__ = [
     "MEASURES_DDL",
     "compute_measures",
     "data_cut_text",
+    "extension_disagreements",
     "resolve_data_cut",
     "stage_timeliness",
 ]
@@ -95,6 +96,10 @@ VIEW_ONLY_COLUMNS: tuple[str, ...] = (
     "base_idx",
     "reg_extended_idx",
     "mgt_extension_wd",
+    "extension_wd_recorded",
+    "extended_due_date",
+    "extension_from",
+    "extension_disagrees",
     "open_at_cut",
     "overdue_at_cut",
     "escalation_window_close",
@@ -187,6 +192,37 @@ def stage_timeliness(
         + load_sql("staging/stage_timeliness_detail.sql")
     )
     return con.view("stage_timeliness_detail")
+
+
+def extension_disagreements(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, data_cut: dt.date | None = None
+) -> int | None:
+    """Stages whose recorded ``extension_wd`` and ``extended_due_date`` disagree, for data quality.
+
+    stage_timeliness takes the recorded days (above 0) over the days derived from the extended
+    due date, wd(base deadline, extended due date); this counts the stages where the two differ
+    (column ``extension_disagrees``). None when no stage records both, so there is nothing to
+    compare (a landlord mapping only one of them): the data-quality counts then say nothing.
+    Builds the calendar and policy tables, then runs the staging query for that column only.
+    """
+    both = con.execute(
+        "select count(*) from complaint_stage where landlord_id = $landlord_id "
+        "and extension_wd > 0 and extended_due_date is not null",
+        {"landlord_id": landlord.landlord_id},
+    ).fetchone()[0]
+    if not both:
+        return None
+    build_calendar(con, landlord.closures)
+    build_policy_tables(con, landlord)
+    staging = load_sql("staging/stage_timeliness.sql")
+    with _joins_as_written(con):
+        return con.execute(
+            f"select count(*) from (\n{staging}\n) where extension_disagrees",  # noqa: S608
+            {
+                "landlord_id": landlord.landlord_id,
+                "data_cut": resolve_data_cut(landlord, data_cut),
+            },
+        ).fetchone()[0]
 
 
 def _sql_literal(text: str) -> str:

@@ -26,6 +26,7 @@ from pipeline.reporting.quality_impact import (
 from pipeline.rounding import display
 
 if TYPE_CHECKING:
+    from pipeline.config import Landlord
     from pipeline.reporting.blocks import Section
 
 SAMPLE_ROWS_PER_RULE = 5
@@ -204,10 +205,13 @@ def quality_sections(
     landlord_id: str,
     quarantine: pl.DataFrame,
     workspace: Path | None = None,
+    landlord: Landlord | None = None,
 ) -> list[Section]:
     """Summary, what quarantine takes out of the headline measures, counts by file and rule, what
     to fix per rule, sample rows per rule, and field completeness (``workspace`` gives the
-    mappings: which source column feeds which stage and field)."""
+    mappings: which source column feeds which stage and field). With ``landlord`` the summary
+    also says how many stages' extension days and extended due date disagree (when any stage
+    records both)."""
     # the document libraries load here, not when a returns-only run writes quarantine.csv
     from pipeline.reporting.annual import ingest_summary
     from pipeline.reporting.blocks import Section
@@ -231,6 +235,7 @@ def quality_sections(
                 f"{quarantine.height} quarantine entries under "
                 f"{quarantine['rule'].n_unique() if quarantine.height else 0} rules.",
                 *_before_reporting_years(con, landlord_id),
+                *_extension_disagreements(con, landlord),
             ]
         )
         summary.add_table(
@@ -329,6 +334,27 @@ def quality_sections(
         fixes,
         samples,
         completeness_section(con, landlord_id, workspace),
+    ]
+
+
+def _extension_disagreements(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord | None
+) -> list[str]:
+    """A bullet when some stage records both extension days and an extended due date."""
+    if landlord is None:
+        return []
+    from pipeline.measures import extension_disagreements
+
+    n = extension_disagreements(con, landlord)
+    if n is None:
+        return []
+    return [
+        f"{n:,} loaded stage(s) record an extension in working days and an extended due date "
+        "that give different extensions; the working days were used (data_quality_counts.csv, "
+        "check extension_wd_disagrees_with_extended_due_date). Correct one of the two at source."
+        if n
+        else "Every stage that records both an extension in working days and an extended due "
+        "date gives the same extension by both."
     ]
 
 

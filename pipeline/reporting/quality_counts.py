@@ -16,7 +16,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.config import Landlord
 from pipeline.io import atomic_write_bytes, safe_cell
+from pipeline.measures import extension_disagreements
 from pipeline.reporting.quality import (
     quarantine_frame,
     stored_as_other_frame,
@@ -25,15 +27,27 @@ from pipeline.reporting.quality import (
 
 COUNTS_FILE = "data_quality_counts.csv"
 COUNTS_COLUMNS = ["level", "name", "rows_in", "rows_loaded", "rows_quarantined", "entries"]
+EXTENSION_DISAGREES = "extension_wd_disagrees_with_extended_due_date"
 
 
-def quality_counts(con: duckdb.DuckDBPyConnection, landlord_id: str) -> list[list]:
+# ``check`` rows: loaded records a rule kept but an analyst should look at (name -> meaning).
+CHECKS = {
+    EXTENSION_DISAGREES: "stages with both an extension in working days and an extended due "
+    "date that give different extensions; the working days were used",
+}
+
+
+def quality_counts(
+    con: duckdb.DuckDBPyConnection, landlord_id: str, landlord: Landlord | None = None
+) -> list[list]:
     """Rows of ``data_quality_counts.csv``: one per input file, a total, and one per rule.
 
     ``level`` is ``file`` (rows in / loaded / quarantined from the ingest ledger, which reconcile),
-    ``total`` (their sums), ``rule`` (quarantine entries per rule; a row can break several) or
+    ``total`` (their sums), ``rule`` (quarantine entries per rule; a row can break several),
     ``stored_as_other`` (rows whose value of one field was read as 'other', per file, field and
-    source column: ``quality.STORED_AS_OTHER_TEXT``).
+    source column: ``quality.STORED_AS_OTHER_TEXT``) or ``check`` (loaded stages worth a look,
+    :data:`CHECKS`; with ``landlord`` only: ``extension_wd_disagrees_with_extended_due_date``,
+    written when some stage records both, 0 included).
     """
     files = con.execute(
         "select source_file, rows_in, rows_loaded, rows_quarantined from ingest_file "
@@ -56,13 +70,22 @@ def quality_counts(con: duckdb.DuckDBPyConnection, landlord_id: str) -> list[lis
         ["stored_as_other", f"{file}: {field} (column '{column}')", None, None, None, n]
         for file, field, column, n in stored_as_other_frame(con, landlord_id).iter_rows()
     ]
+    if landlord is not None:
+        disagreements = extension_disagreements(con, landlord)
+        if disagreements is not None:
+            rows.append(["check", EXTENSION_DISAGREES, None, None, None, disagreements])
     return rows
 
 
 def write_quality_files(
-    con: duckdb.DuckDBPyConnection, landlord_id: str, out_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    out_dir: Path,
+    landlord: Landlord | None = None,
 ) -> dict[str, Path]:
     """Write ``quarantine.csv`` and ``data_quality_counts.csv`` into ``out_dir`` (atomically).
+
+    ``landlord`` (landlord.yaml) adds the ``check`` rows that need the working-day calendar.
 
     Returns
     -------
@@ -78,7 +101,7 @@ def write_quality_files(
     writer.writerow(COUNTS_COLUMNS)
     writer.writerows(
         ["" if cell is None else safe_cell(cell) for cell in row]
-        for row in quality_counts(con, landlord_id)
+        for row in quality_counts(con, landlord_id, landlord)
     )
     counts = atomic_write_bytes(out_dir / COUNTS_FILE, buffer.getvalue().encode("utf-8-sig"))
     return {"quarantine": quarantine, "counts": counts}

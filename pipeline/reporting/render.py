@@ -471,7 +471,11 @@ def render_data_quality(
         ),
         sections=[
             *quality_sections(
-                con, landlord.landlord_id, quarantine, workspace if workspace.is_dir() else None
+                con,
+                landlord.landlord_id,
+                quarantine,
+                workspace if workspace.is_dir() else None,
+                landlord,
             ),
             inputs_quality_section(workspace, con, landlord.landlord_id),
         ],

@@ -63,8 +63,9 @@ RULE_TEXT = {
 # Stands for the typed value's column in a parse-failure condition (see value_sql).
 VALUE_SLOT = "\x00value\x00"
 
-# Dates that may lie after the data cut: an action (or a restriction's review) can be due next month.
-FUTURE_DATES_ALLOWED = frozenset({"due_date", "review_due_date"})
+# Dates that may lie after the data cut: an action (or a restriction's review) can be due next
+# month, and an open stage's extended due date can lie after the cut.
+FUTURE_DATES_ALLOWED = frozenset({"due_date", "review_due_date", "extended_due_date"})
 
 ISSUE_COLUMNS = (
     "__file",

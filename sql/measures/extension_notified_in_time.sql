@@ -4,7 +4,8 @@
 -- start + response limit WD); Code 5.7 / 6.15: an extension is agreed with the resident before the
 -- response is due and the reason is explained (seed 002 s7.2, seed 003 s9).
 --
--- Counted stages received in the period with extension_wd > 0 (per stage, and by regime): in time
+-- Counted stages received in the period with extension_wd > 0 (stage_timeliness: days recorded, or
+-- derived from extended_due_date) (per stage, and by regime): in time
 -- when extension_notified_date is on or before the base (original, unextended) deadline
 -- (stage_timeliness extension_notified_in_time) and extension_reason is recorded; no notification
 -- date = not in time.

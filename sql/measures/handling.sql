@@ -11,7 +11,8 @@
 -- records_complete: counted stages received in the period, % with the record the Code asks for:
 --   received date, an outcome other than 'open' once responded, and a handler reference. Also by
 --   regime: the Code self-assessment (5.12) of a landlord in both countries quotes England's.
--- extension_within_limit_n: counted stage n received in the period with extension_wd > 0, % whose
+-- extension_within_limit_n: counted stage n received in the period with extension_wd > 0
+--   (stage_timeliness: days recorded, or derived from extended_due_date), % whose
 --   extension is within the regulator cap (eng 10 / 20, sct 5 / 10 WD) and has a reason recorded.
 -- One scan of the counted stages received in the year feeds all three.
 

@@ -52,9 +52,13 @@ create table if not exists complaint_stage (
     stage tinyint not null,                 -- 1 or 2; a stage 2 may have no stage 1 (SPSO)
     received_date date not null,            -- stage 2: the date the escalation request was received
     acknowledged_date date,
-    extension_wd integer not null,          -- agreed extension in working days, 0 when none
+    extension_wd integer not null,          -- agreed extension in working days, 0 when none (or only
+                                            -- an extended_due_date recorded)
     extension_reason varchar,
     extension_notified_date date,
+    extended_due_date date,                 -- the due date after an extension, for case systems that
+                                            -- record it ("Revised Target Date") instead of days:
+                                            -- stage_timeliness derives the extension from it
     responded_date date,
     outcome varchar not null,               -- upheld | partially_upheld | not_upheld | withdrawn | discontinued | open
     refused boolean not null,               -- per stage: a refused escalation leaves stage 1 standing

@@ -6,6 +6,14 @@
 --                        missing acknowledgement never buys time); receipt when there is no ack step
 --                        or the policy's clock starts at receipt
 --   base deadline      = add_wd(clock start, respond limit)
+--   extension_wd       = the agreed extension in working days, computed here once for every
+--                        reader: the recorded extension_wd when above 0, else, from a stage's
+--                        extended_due_date (a case system's "Revised Target Date"),
+--                        wd(base deadline, extended_due_date) in the regime's calendar (0 when
+--                        that date is on or before the base deadline). Both recorded and
+--                        disagreeing: the recorded days win and extension_disagrees is true
+--                        (counted in data_quality_counts.csv). extension_wd_recorded keeps the
+--                        mapped value, extension_from says which one was used
 --   extended deadline  = add_wd(clock start, respond limit + min(extension_wd, cap))
 --                        regulator view: cap = Code (eng 10 / 20) or SPSO (sct 5 / 10) limit;
 --                        management view: cap of the policy version in force on the stage's received
@@ -114,9 +122,10 @@ stage_policy as (
         s.stage,
         s.received_date,
         s.acknowledged_date,
-        s.extension_wd,
+        s.extension_wd as extension_wd_recorded,
         s.extension_reason,
         s.extension_notified_date,
+        s.extended_due_date,
         s.responded_date,
         s.outcome,
         s.refused,
@@ -256,16 +265,24 @@ indexed as (
         rc.wd_index + sp.ack_wd as ack_due_idx,
         pc.wd_index + (not pc.is_working)::int as responded_ceil_idx,
         nc.wd_index + (not nc.is_working)::int as notified_ceil_idx,
+        xc.wd_index as extended_due_idx,
         ci.cut_ceil_idx,
         pc.wd_index - rc.wd_index as wd_to_response
     from stage_policy as sp
     left join wd_calendar as rc on rc.day_key = day_key(sp.regime_no, sp.received_date)
     left join wd_calendar as ac on ac.day_key = day_key(sp.regime_no, sp.acknowledged_date)
     left join wd_calendar as pc on pc.day_key = day_key(sp.regime_no, sp.responded_date)
-    -- only extended stages need it; the other rows probe with a null key
+    -- only extended stages need it (days recorded, or a due date that may extend); the other
+    -- rows probe with a null key
     left join wd_calendar as nc
         on nc.day_key
-        = case when sp.extension_wd > 0 then day_key(sp.regime_no, sp.extension_notified_date) end
+        = case
+            when sp.extension_wd_recorded > 0 or sp.extended_due_date is not null
+                then day_key(sp.regime_no, sp.extension_notified_date)
+        end
+    -- a recorded extended due date: wd_index of a non-working day is that of the working day
+    -- before it, so wd(base, due) = its index - base index (base is always a working day)
+    left join wd_calendar as xc on xc.day_key = day_key(sp.regime_no, sp.extended_due_date)
     left join cut_index as ci on ci.regime_no = sp.regime_no
 ),
 
@@ -297,13 +314,48 @@ clock as (
             when ack_wd is null or clock_starts = 'receipt' then received_idx
             when ack_status = 'in_time' then acknowledged_idx
             else received_idx + ack_wd
-        end as start_idx,
+        end as start_idx
+    from acknowledgement
+),
+
+-- the extension in working days, once (see the header): recorded days, else derived from the
+-- extended due date against the base deadline (start + respond limit)
+extension as (
+    select
+        *,
+        -- wd(base deadline, extended due date), 0 on or before the base deadline; null without
+        -- a date or a base deadline (greatest() skips nulls, hence the case)
+        case
+            when extended_due_idx is not null and start_idx + respond_wd is not null
+                then greatest(extended_due_idx - (start_idx + respond_wd), 0)
+        end as extension_wd_from_date,
+        case
+            when extension_wd_recorded > 0 then extension_wd_recorded
+            when extended_due_idx is not null and start_idx + respond_wd is not null
+                then greatest(extended_due_idx - (start_idx + respond_wd), 0)
+            else 0
+        end as extension_wd
+    from clock
+),
+
+capped as (
+    select
+        *,
+        case
+            when extension_wd_recorded > 0 then 'days'
+            when extension_wd > 0 then 'due_date'
+            else 'none'
+        end::enum('none', 'days', 'due_date') as extension_from,
+        -- days and a due date both recorded and not the same extension
+        coalesce(
+            extension_wd_recorded > 0 and extension_wd_from_date <> extension_wd_recorded, false
+        ) as extension_disagrees,
         least(extension_wd, reg_cap_wd) as reg_extension_wd,
         case
             when mgt_cap_wd is null or cap_unless_extenuating then extension_wd
             else least(extension_wd, mgt_cap_wd)
         end as mgt_extension_wd
-    from acknowledgement
+    from extension
 ),
 
 deadlines as (
@@ -320,7 +372,7 @@ deadlines as (
                     then coalesce(closed_date, received_date)
             end
         ) as stage_closed_date
-    from clock
+    from capped
 ),
 
 final as (
@@ -335,6 +387,10 @@ final as (
         d.acknowledged_date,
         d.responded_date,
         d.extension_wd,
+        d.extension_wd_recorded,
+        d.extended_due_date,
+        d.extension_from,
+        d.extension_disagrees,
         d.extension_reason,
         d.outcome,
         d.refused,

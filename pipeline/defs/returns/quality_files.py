@@ -23,7 +23,8 @@ from pipeline.resources import ComplaintsStore
     kinds={"duckdb", "csv"},
     pool="duckdb",  # reads the landlord's DuckDB file
     description="quarantine.csv (every record not loaded, with its rule) and "
-    "data_quality_counts.csv (rows read, loaded and quarantined per file; entries per rule) in "
+    "data_quality_counts.csv (rows read, loaded and quarantined per file; entries per rule; "
+    "stages whose extension days and extended due date disagree) in "
     "the year's folder: what a return leaves out, written by a returns-only run too.",
 )
 def data_quality_counts(
@@ -33,7 +34,9 @@ def data_quality_counts(
 
     def materialize(landlord_id: str, year: str) -> dg.MaterializeResult:
         with store.connect(landlord_id, read_only=True) as con:
-            paths = write_quality_files(con, landlord_id, store.documents(landlord_id, year))
+            paths = write_quality_files(
+                con, landlord_id, store.documents(landlord_id, year), store.landlord(landlord_id)
+            )
         return dg.MaterializeResult(
             metadata={name: dg.MetadataValue.path(str(path)) for name, path in paths.items()}
         )
