@@ -37,7 +37,8 @@ One rule, used by every published table, chart and sentence:
   one withheld cell has its smallest other non-zero sum withheld too.
 - Zero stays zero: it identifies nobody.
 - **Combined figures** (the group report): a group figure beside exactly one hidden member figure
-  is ``[c]`` (:func:`suppress_combined`).
+  is ``[c]``, and so is one beside several hidden ``<5`` counts that it pins (they add up to their
+  least or their most: each 1, or each 4) (:func:`suppress_combined`).
 
 Suppressed rows lose ``value``, ``numerator`` and ``denominator`` (set to null) so no chart, hover
 text or sentence built from them can show the number. Text built outside the measures table (counts
@@ -584,26 +585,58 @@ def suppress_combined(
     them, so that no figure a member publishes differs between its report and the group's).
     Beside the primary and secondary suppression of :func:`suppress_small_numbers`, a combined
     figure is hidden (``[c]``) wherever exactly one member's figure of the same cell is hidden:
-    the combined figure minus the other members' would give it back. Hiding the combined figure,
-    never a second member's, keeps each member's figures as its own reports publish them.
+    the combined figure minus the other members' would give it back. So it is where several
+    members' counts are hidden, all as ``<5``, and the combined count minus the shown members'
+    is their least or most (each 1, or each ``threshold - 1``): ``<5``, 12, 20, ``<5`` and a
+    group 34 say both hidden counts are 1. Hiding the combined figure, never a second member's,
+    keeps each member's figures as its own reports publish them.
     """
     if combined.is_empty():
         return suppress_small_numbers(combined, threshold)
     key = list(_CELL_KEY)
+    label = small_label(threshold)
+    columns = {"suppressed": pl.Boolean, "display": pl.String, "value": pl.Float64}
     hidden_members = (
-        pl.concat([m.select(*key, "suppressed") for m in members if not m.is_empty()])
+        pl.concat(
+            [
+                m.select(*key, *[pl.col(c).cast(t) for c, t in columns.items()])
+                for m in members
+                if not m.is_empty()
+            ]
+        )
         .group_by(key)
-        .agg(pl.col("suppressed").sum().alias("_members_hidden"))
+        .agg(
+            pl.col("suppressed").sum().alias("_members_hidden"),
+            (pl.col("suppressed") & (pl.col("display") == label)).sum().alias("_members_small"),
+            pl.col("value").filter(~pl.col("suppressed")).sum().alias("_members_shown"),
+        )
         if any(not m.is_empty() for m in members)
-        else pl.DataFrame(schema={**combined.select(key).schema, "_members_hidden": pl.UInt32})
+        else pl.DataFrame(
+            schema={
+                **combined.select(key).schema,
+                "_members_hidden": pl.UInt32,
+                "_members_small": pl.UInt32,
+                "_members_shown": pl.Float64,
+            }
+        )
+    )
+    # The hidden members' counts together: the combined count less the shown members'.
+    rest = pl.col("value").cast(pl.Float64) - pl.col("_members_shown")
+    small = pl.col("_members_small").cast(pl.Float64)
+    pinned = (
+        (pl.col("unit") == "count")
+        & (pl.col("_members_hidden") >= 2)
+        & (pl.col("_members_small") == pl.col("_members_hidden"))
+        & ((rest == small) | (rest == small * (threshold - 1)))
     )
     lone = (
-        combined.select(key)
+        combined.select(*key, "unit", "value")
         .with_row_index("_row")
         .join(hidden_members, on=key, how="left")
-        .sort("_row")["_members_hidden"]
-        .eq(1)
-        .fill_null(False)
+        .sort("_row")
+        .select(((pl.col("_members_hidden") == 1) | pinned).fill_null(False).alias("_lone"))[
+            "_lone"
+        ]
     )
     return suppress_small_numbers(combined, threshold, also_hidden=lone)
 

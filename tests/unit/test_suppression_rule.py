@@ -141,6 +141,18 @@ def test_a_group_figure_beside_two_hidden_member_figures_is_shown():
     assert suppress_combined(members, group, 5)["display"].to_list() == ["65"]
 
 
+@pytest.mark.parametrize(("hidden", "shown"), [((1, 1), 50), ((4, 4), 50), ((1, 1, 1), 7)])
+def test_a_group_figure_that_pins_its_hidden_member_figures_is_withheld(hidden, shown):
+    """Published group report 2025-26, Ombudsman cases in progress: <5, 12, 20, <5 and a group
+    34. 34 - 12 - 20 = 2 over two hidden counts of 1 to 4 each: both are 1. Hidden counts that add
+    up to their least (all 1) or their most (all 4) are given away as surely as one alone."""
+    members = [member(count_row(v)) for v in hidden] + [member(count_row(shown))]
+    group = pl.DataFrame([count_row(sum(hidden) + shown)], schema=COLUMNS, orient="row")
+    result = suppress_combined(members, group, 5).row(0, named=True)
+    assert (result["display"], result["value"]) == ("[c]", None)
+    assert [m["display"][0] for m in members][: len(hidden)] == ["<5"] * len(hidden)
+
+
 def test_a_withheld_group_cell_takes_a_second_cell_of_the_groups_breakdown():
     members = [
         member(count_row(3, breakdown_value="repairs"), count_row(3)),
