@@ -12,7 +12,9 @@ One rule, used by every published table, chart and sentence:
 - **Secondary**: a cell hidden only so that a total cannot give a primary cell away is shown as
   ``[c]`` (never ``<5``: it may be large). Within a breakdown (and, for a two- or three-way
   breakdown, within each of its rows and columns) a slice with exactly one hidden cell has its
-  smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell. In a
+  smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell; so
+  does a slice whose hidden cells are all ``<5`` and add up to their least or most (each 1, or
+  each 4: the total less the shown cells would give them back). In a
   breakdown by stock type the headline stock type (the one the TSM return reports, LCRA for a
   landlord with 1,000 or more LCRA homes, combined for one with under 1,000 of each:
   :func:`headline_stock_types`) is taken last, so a larger part or the combined total goes before
@@ -346,7 +348,7 @@ def suppress_small_numbers(
         )
     )
     cell = [c for c in twin if c != "measure"]
-    rules = [_lone_in_slice([*group, key], key, counted) for key in keys]
+    rules = [_lone_in_slice([*group, key], key, counted, threshold) for key in keys]
     rules += [_twin_view(twin, about_people, threshold), _shared_denominator(cell, about_people)]
     for _ in range(_MAX_PASSES):
         changed = False
@@ -467,12 +469,22 @@ def _headline_rows(frame: pl.DataFrame) -> pl.Series:
     ).alias("_headline")
 
 
-def _lone_in_slice(over: list[str], key: str, counted: pl.Expr):
-    """Rows to hide where a slice (``key``) has exactly one hidden cell: its smallest other
-    non-zero cell that is not the headline stock type (the first of equals, and totals were sorted
-    last), or the headline cell when it is the only one left."""
+def _lone_in_slice(over: list[str], key: str, counted: pl.Expr, threshold: int = 5):
+    """Rows to hide where a slice (``key``) has exactly one hidden cell, or several hidden counts
+    shown as ``<5`` whose sum (the total less the shown cells) pins each of them (all 1, or all
+    ``threshold - 1``): its smallest other non-zero cell that is not the headline stock type (the
+    first of equals, and totals were sorted last), or the headline cell when it is the only one
+    left."""
     candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
-    lone = pl.col("_hidden").cast(pl.Int32).sum().over(over) == 1
+    hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
+    small = pl.col("_hidden") & pl.col("_primary") & (pl.col("unit") == "count")
+    hidden_sum = pl.when(pl.col("_hidden")).then(pl.col("value")).otherwise(0).sum().over(over)
+    pinned = (
+        (hidden >= 2)
+        & (small.cast(pl.Int32).sum().over(over) == hidden)
+        & ((hidden_sum == hidden) | (hidden_sum == hidden * (threshold - 1)))
+    )
+    lone = (hidden == 1) | pinned
     spare = candidate & ~pl.col("_headline")
     rank_spare = pl.when(spare).then(pl.col("_cell")).rank("ordinal").over(over)
     rank_any = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)

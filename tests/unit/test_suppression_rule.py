@@ -443,3 +443,25 @@ def test_the_headline_is_found_from_ch01s_homes_when_a_period_has_no_stock_rows(
     assert shown[("CH01_1", "lcho")] == "[c]"
     assert shown[("CH01_1", "lcra")] == "15.0"
     assert shown[("CH01_1", "combined")] == "[c]"
+
+
+@pytest.mark.parametrize(
+    ("hidden", "pinned"),
+    [((1, 1), True), ((4, 4), True), ((1, 1, 1), True), ((1, 2), False), ((3, 4), False)],
+)
+def test_a_breakdown_whose_hidden_counts_add_up_to_their_least_or_most_loses_another(
+    hidden, pinned
+):
+    """small_specialist 2025-26 Q2 (published learning summary): stage 1 complaints by service
+    area with two areas <5 and the total shown: the total less the shown areas is 2, so both are 1.
+    Hidden counts pinned by their sum (each 1, or each 4) are given away as one alone would be:
+    the smallest other area goes too."""
+    areas = ["asb", "care", "housing", "repairs", "other"][: len(hidden) + 2]
+    values = [*hidden, 20, 30]
+    rows = [count_row(v, breakdown_value=a) for a, v in zip(areas, values, strict=True)]
+    rows.append(count_row(sum(values)))
+    result = member(*rows)
+    shown = dict(zip(result["breakdown_value"], result["display"], strict=True))
+    assert [shown[a] for a in areas[: len(hidden)]] == ["<5"] * len(hidden)
+    assert shown[areas[-2]] == ("[c]" if pinned else "20")
+    assert shown[areas[-1]] == "30"
