@@ -6,7 +6,7 @@
 -- returns rows shaped like the measures table with landlord_id = $group_id. Counts and money add up;
 -- percentages, per-1,000 rates and working-day means are the summed numerator over the summed
 -- denominator (per-1,000: the members' year-end homes added); a zero or missing denominator gives
--- no value and '[U]'. Displayed as sql/measures/_finalise.sql does: whole counts as integers, money
+-- no value and '[U]', and so does a count or sum of money that any member does not know ('[U]'). Displayed as sql/measures/_finalise.sql does: whole counts as integers, money
 -- to 2 dp, everything else rounded half up (round_half_up macro) to 1 dp.
 -- Figures that cannot be combined from members' rows are left out: medians, margins of error,
 -- precision bands, flags, stages, labels and the sector benchmarks.
@@ -35,7 +35,12 @@ summed as (
         breakdown_value,
         view,
         unit,
-        sum(numerator) as numerator,
+        -- a count or sum a member does not know ([U]) leaves the group's not known: adding
+        -- nothing for it would show a false figure
+        case
+            when unit in ('count', 'gbp') and count(numerator) < count(*) then null
+            else sum(numerator)
+        end as numerator,
         sum(denominator) as denominator,
         count(distinct group_landlord) as members
     from combinable
