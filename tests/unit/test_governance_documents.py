@@ -681,3 +681,20 @@ def test_business_unit_and_scheme_reports_read_their_own_rows(tmp_path):
     assert "How to complain" in tiny
     combined = paths["html"].read_text(encoding="utf-8")
     assert combined.index("Extra Care") < combined.index("Big Court")  # units first
+
+
+def test_a_period_without_figures_reads_not_available_in_the_service_area_table():
+    """homes_plus Q1 2023/24 (its first year): Q1 2022/23 has no figures at all, and the volumes
+    table read "not available" for it, but the service-area table beside it read "–" ("none
+    recorded in that period") in every row: a claim of zero complaints the data cannot make."""
+    q1 = parse_period("2025-26-Q1")
+    rows = [row("received_1", "2025-26-Q1", value=12)] + [
+        row("received_1", "2025-26-Q1", value=v, breakdown="service_area", breakdown_value=a)
+        for a, v in (("repairs", 9), ("care", 3))
+    ]
+    m = with_year_to_date(measures(rows), q1)
+    tables = [b.table for b in volumes_section(m, q1).blocks if b.table]
+    html = plain(str(tables[-1].html))
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+    assert "–" not in cells, cells
+    assert cells.count("not available") == 4  # last year's quarter and year to date, 2 areas
