@@ -698,3 +698,25 @@ def test_a_period_without_figures_reads_not_available_in_the_service_area_table(
     cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
     assert "–" not in cells, cells
     assert cells.count("not available") == 4  # last year's quarter and year to date, 2 areas
+
+
+def test_a_schemes_year_before_the_data_begins_reads_not_available():
+    """council_housing's scheme reports 2023/24 (its first year of data): the 2022/23 column read
+    "–" ("none recorded") for every figure of every scheme, a claim of no complaints there that
+    year, although 2022/23 has no figures at all. A year the landlord has figures for keeps "–"
+    for a scheme with nothing recorded."""
+    from pipeline.reporting.schemes import unit_section
+
+    year = parse_period("2025-26")
+    scheme = {"breakdown": "scheme", "breakdown_value": "Abbey"}
+    rows = [row("received_1", "2025-26", 12), row("received_1", "2025-26", 7, **scheme)]
+    unit = Unit("scheme", "Abbey", None)
+
+    def previous_cell(rows) -> str:
+        section = unit_section(measures(rows), code_landlord(), year, unit)
+        html = plain(str(next(b.table.html for b in section.blocks if b.table)))
+        first = re.search(r"<tr>\s*<t[hd][^>]*>Stage 1 complaints received.*?</tr>", html, re.S)
+        return re.findall(r"<td[^>]*>(.*?)</td>", first.group(0), re.S)[-2]
+
+    assert previous_cell(rows) == "not available"
+    assert previous_cell([*rows, row("received_1", "2024-25", 9)]) == "–"
