@@ -271,7 +271,9 @@ def breakdown_comparison(
     """
     frames = [
         measures.breakdown(measure, period, breakdown).select(
-            "breakdown_value", pl.col("display").fill_null("[U]").alias(name)
+            "breakdown_value",
+            # each figure traced to its row (pipeline.reporting.trace), as the other tables' are
+            pl.struct(pl.all()).map_elements(shown, return_dtype=pl.String).alias(name),
         )
         for name, period in columns
     ]

@@ -720,3 +720,23 @@ def test_a_schemes_year_before_the_data_begins_reads_not_available():
 
     assert previous_cell(rows) == "not available"
     assert previous_cell([*rows, row("received_1", "2024-25", 9)]) == "–"
+
+
+def test_the_service_area_table_traces_each_figure_to_its_row():
+    """The committee pack's stage 1 complaints by service area showed each figure as bare text,
+    so nothing tied it to its measures row (the figures-trace test could not check it), and a
+    count of 1,000 or more read without its thousands comma (1053), unlike the same figure in
+    the group report (1,053)."""
+    from pipeline.reporting.trace import finish, traced_figures
+
+    rows = [row("received_1", "2025-26-Q4", 1100)] + [
+        row("received_1", "2025-26-Q4", v, breakdown="service_area", breakdown_value=a)
+        for a, v in (("repairs", 1053), ("care", 47))
+    ]
+    m = with_year_to_date(measures(rows), Q4)
+    table = [b.table for b in volumes_section(m, Q4).blocks if b.table][-1]
+    figures = traced_figures(finish(str(table.html)))
+    shown = {(f["period"], f["breakdown_value"]): f["text"] for f in figures}
+    assert shown[("2025-26-Q4", "repairs")] == "1,053"
+    assert shown[("2025-26-YTD", "care")] == "47"
+    assert all(f["measure"] == "received_1" and f["breakdown"] == "service_area" for f in figures)
