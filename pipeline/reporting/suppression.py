@@ -14,7 +14,8 @@ One rule, used by every published table, chart and sentence:
   breakdown, within each of its rows and columns) a slice with exactly one hidden cell has its
   smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell; so
   does a slice whose hidden cells are all ``<5`` and add up to their least or most (each 1, or
-  each 4: the total less the shown cells would give them back). In a
+  each 4: the total less the shown cells would give them back). Such a slice with no other
+  non-zero cell to hide is withheld whole: every cell, zeros included, reads ``[c]``. In a
   breakdown by stock type the headline stock type (the one the TSM return reports, LCRA for a
   landlord with 1,000 or more LCRA homes, combined for one with under 1,000 of each:
   :func:`headline_stock_types`) is taken last, so a larger part or the combined total goes before
@@ -359,6 +360,13 @@ def suppress_small_numbers(
                 work = work.with_columns((pl.col("_hidden") | pl.lit(new)).alias("_hidden"))
         if not changed:
             break
+    # A slice still pinned with no other cell left to hide (every non-zero cell a hidden <5, and
+    # the total gives their sum) is withheld whole: zeros and small counts alike read [c].
+    whole = pl.lit(False)
+    for key in keys:
+        whole = whole | pl.lit(_stuck_slice([*group, key], key, counted, threshold)(work))
+    work = work.with_columns(whole.alias("_whole"))
+    work = work.with_columns((pl.col("_hidden") | pl.col("_whole")).alias("_hidden"))
     work = work.with_columns(_position_of_hidden(work, group).alias("_hidden"))
     hidden = pl.col("_hidden")
     return (
@@ -372,7 +380,7 @@ def suppress_small_numbers(
             .alias("suppressed_reason"),
         )
         .with_columns(
-            pl.when(pl.col("_primary") & is_count)
+            pl.when(pl.col("_primary") & is_count & ~pl.col("_whole"))
             .then(pl.lit(label))
             .when(hidden)
             .then(pl.lit(SECONDARY))
@@ -384,7 +392,9 @@ def suppress_small_numbers(
             ],
         )
         .sort("_row")
-        .drop("_row", "_cell", "_primary", "_hidden", "_headline", "_parts", "_gap", *keys)
+        .drop(
+            "_row", "_cell", "_primary", "_hidden", "_headline", "_parts", "_gap", "_whole", *keys
+        )
     )
 
 
@@ -469,6 +479,27 @@ def _headline_rows(frame: pl.DataFrame) -> pl.Series:
     ).alias("_headline")
 
 
+def _pinned(over: list[str], threshold: int) -> pl.Expr:
+    """A slice whose hidden cells are all ``<5`` counts (at least two) adding up to their least
+    or most (each 1, or each ``threshold - 1``), with the slice's total shown: the total less the
+    shown cells gives each of them back. The total of a one-way breakdown is the measure's row
+    without a breakdown; a slice of a two- or three-way breakdown adds up to a cell of another
+    breakdown, taken as shown."""
+    hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
+    small = pl.col("_hidden") & pl.col("_primary") & (pl.col("unit") == "count")
+    hidden_sum = pl.when(pl.col("_hidden")).then(pl.col("value")).otherwise(0).sum().over(over)
+    whole = [c for c in over if c in ("landlord_id", "measure", "period", "view")]
+    is_total = pl.col("breakdown") == "none"
+    total_shown = (is_total & ~pl.col("_hidden")).any().over(whole)
+    one_way = pl.col("_parts").list.len() == 1
+    return (
+        (hidden >= 2)
+        & (small.cast(pl.Int32).sum().over(over) == hidden)
+        & ((hidden_sum == hidden) | (hidden_sum == hidden * (threshold - 1)))
+        & (total_shown | ~one_way)
+    )
+
+
 def _lone_in_slice(over: list[str], key: str, counted: pl.Expr, threshold: int = 5):
     """Rows to hide where a slice (``key``) has exactly one hidden cell, or several hidden counts
     shown as ``<5`` whose sum (the total less the shown cells) pins each of them (all 1, or all
@@ -477,14 +508,7 @@ def _lone_in_slice(over: list[str], key: str, counted: pl.Expr, threshold: int =
     left."""
     candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
     hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
-    small = pl.col("_hidden") & pl.col("_primary") & (pl.col("unit") == "count")
-    hidden_sum = pl.when(pl.col("_hidden")).then(pl.col("value")).otherwise(0).sum().over(over)
-    pinned = (
-        (hidden >= 2)
-        & (small.cast(pl.Int32).sum().over(over) == hidden)
-        & ((hidden_sum == hidden) | (hidden_sum == hidden * (threshold - 1)))
-    )
-    lone = (hidden == 1) | pinned
+    lone = (hidden == 1) | _pinned(over, threshold)
     spare = candidate & ~pl.col("_headline")
     rank_spare = pl.when(spare).then(pl.col("_cell")).rank("ordinal").over(over)
     rank_any = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
@@ -493,6 +517,17 @@ def _lone_in_slice(over: list[str], key: str, counted: pl.Expr, threshold: int =
     )
     new = pl.col(key).is_not_null() & lone & candidate & chosen
     return lambda work: work.select(new.fill_null(False).alias("_new"))["_new"]
+
+
+def _stuck_slice(over: list[str], key: str, counted: pl.Expr, threshold: int = 5):
+    """Rows of a slice (``key``) whose hidden cells are all ``<5`` counts pinned by their sum
+    (each 1, or each ``threshold - 1``: :func:`_lone_in_slice`) and that has no other non-zero
+    cell left to hide. Every cell of such a slice, zeros included, is withheld as ``[c]``: a
+    ``<5`` says 1 or more, so only cells that may be 0 leave the sum unpinned."""
+    in_slice = pl.col(key).is_not_null()
+    candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & in_slice
+    stuck = in_slice & counted & _pinned(over, threshold) & ~candidate.any().over(over)
+    return lambda work: work.select(stuck.fill_null(False).alias("_stuck"))["_stuck"]
 
 
 def _view_gap(twin: list[str]) -> pl.Expr:

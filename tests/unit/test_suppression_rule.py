@@ -465,3 +465,22 @@ def test_a_breakdown_whose_hidden_counts_add_up_to_their_least_or_most_loses_ano
     assert [shown[a] for a in areas[: len(hidden)]] == ["<5"] * len(hidden)
     assert shown[areas[-2]] == ("[c]" if pinned else "20")
     assert shown[areas[-1]] == "30"
+
+
+def test_a_pinned_breakdown_with_no_other_cell_to_hide_is_withheld_whole():
+    """small_specialist 2024-25 (published annual report, complaints received by month): stage 2
+    read <5 in seven months and 0 in five, beside 7 stage 2 complaints in the year: each <5 was 1.
+    With no other non-zero month to hide, every month is withheld as [c] (which may be 0), so the
+    year's 7 spreads over twelve unknowns; the year's total stays shown."""
+    months = [f"2024-{m:02d}" for m in range(4, 13)] + [f"2025-{m:02d}" for m in (1, 2, 3)]
+    values = [1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0]
+    rows = [
+        ("received_2", "2024-25", "month", m, "all", None, None, float(v), f"{v}", "count")
+        for m, v in zip(months, values, strict=True)
+    ]
+    rows.append(count_row(7, measure="received_2"))
+    result = member(*rows)
+    shown = dict(zip(result["breakdown_value"], result["display"], strict=True))
+    assert shown.pop("all") == "7"
+    assert set(shown.values()) == {"[c]"}
+    assert result.filter(pl.col("breakdown") == "month")["value"].null_count() == 12
