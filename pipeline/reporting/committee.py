@@ -265,14 +265,23 @@ def breakdown_comparison(
     """One row per value of ``breakdown`` seen in any column, one column per period.
 
     A value with no row in a period had nothing recorded there: its cell is "–", not a zero
-    the measures table does not hold.
+    the measures table does not hold. A period with no figures at all (no total row either, as
+    before the landlord's data begins) reads "not available" in every row: "–" would claim that
+    nothing was recorded.
     """
     frames = [
         measures.breakdown(measure, period, breakdown).select(
-            "breakdown_value", pl.col("display").fill_null("[U]").alias(name)
+            "breakdown_value",
+            # each figure traced to its row (pipeline.reporting.trace), as the other tables' are
+            pl.struct(pl.all()).map_elements(shown, return_dtype=pl.String).alias(name),
         )
         for name, period in columns
     ]
+    without = {
+        name
+        for (name, period), frame in zip(columns, frames, strict=True)
+        if frame.is_empty() and measures.get(measure, period) is None
+    }
     joined = frames[0]
     for frame in frames[1:]:
         joined = joined.join(frame, on="breakdown_value", how="full", coalesce=True)
@@ -284,8 +293,15 @@ def breakdown_comparison(
     return data_table(
         table_id,
         caption,
-        joined.select(heading, *[pl.col(name).fill_null(NONE_RECORDED) for name, _ in columns]),
-        note=f"{NONE_RECORDED}: none recorded in that period.",
+        joined.select(
+            heading,
+            *[
+                pl.col(name).fill_null(NOT_AVAILABLE if name in without else NONE_RECORDED)
+                for name, _ in columns
+            ],
+        ),
+        note=f"{NONE_RECORDED}: none recorded in that period."
+        + (f" {NOT_AVAILABLE.capitalize()}: no figures for that period." if without else ""),
     )
 
 

@@ -230,7 +230,8 @@ def year_to_date(measures: Measures, periods: list[Period], key: str) -> Measure
 
     Combined figures add numerators and denominators (design.md section 6), never average rates:
     counts and money add up; percentages and working-day means are summed numerator over summed
-    denominator; per-1,000 rates keep the year-end stock as denominator. Position-in-time measures
+    denominator; per-1,000 rates keep the year-end stock as denominator; a count not known
+    (``[U]``) in any of the periods is not known to date. Position-in-time measures
     (open and overdue complaints) take the last period's row. The stage at which most complaints
     were resolved is decided again from the summed resolutions by stage, by the measures step's rule.
     Medians, flags and the like cannot be combined and are left out (the document shows "not
@@ -263,12 +264,19 @@ def year_to_date(measures: Measures, periods: list[Period], key: str) -> Measure
             pl.col("numerator").sum(),
             pl.col("denominator").sum(),
             pl.col("denominator").last().alias("last_denominator"),
+            pl.col("numerator").null_count().alias("_unknown"),
         )
         .with_columns(
+            # A count not known ([U]) in one of the periods is not known to date either: adding
+            # nothing for it would show a false figure (0 beside a month's [U]).
+            pl.when(pl.col("unit").is_in(["count", "gbp"]) & (pl.col("_unknown") > 0))
+            .then(None)
+            .otherwise(pl.col("numerator"))
+            .alias("numerator"),
             pl.when(pl.col("unit") == "per_1000")
             .then(pl.col("last_denominator"))
             .otherwise(pl.col("denominator"))
-            .alias("denominator")
+            .alias("denominator"),
         )
         .with_columns(
             pl.when(pl.col("unit").is_in(["count", "gbp"]))
@@ -286,7 +294,7 @@ def year_to_date(measures: Measures, periods: list[Period], key: str) -> Measure
             .otherwise(None)
             .alias("value")
         )
-        .drop("last_denominator")
+        .drop("last_denominator", "_unknown")
     )
     combined = pl.concat(
         [summed, last.select(summed.columns), _stage_most_resolutions(summed, summed.columns)]

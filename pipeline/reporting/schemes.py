@@ -121,6 +121,7 @@ def unit_section(
     previous = year.previous
     whole = f"All of {landlord.name}, {year.label}"
     records = []
+    unknown_year = False
     for text, measure, view in UNIT_METRICS:
         if view == "regulator" and measure.startswith("response_in_time_"):
             # the unit's answers (and the landlord's, beside them) may be Scottish ones
@@ -131,8 +132,22 @@ def unit_section(
             measures.get(measure, year, "none", "all", view),
         ]
         if cells[0] is not None or cells[1] is not None:
-            # no row for the unit: nothing of that kind was recorded there that year
-            records.append([text, *(NONE_RECORDED if c is None else shown(c) for c in cells)])
+            # no row for the unit: nothing of that kind was recorded there that year, unless the
+            # landlord has no figure for the year at all (before its data begins): not available
+            known = [
+                measures.get(measure, period, "none", "all", view) is not None
+                for period in (year, previous, year)
+            ]
+            unknown_year |= not all(known)
+            records.append(
+                [
+                    text,
+                    *(
+                        shown(c) if c is not None else NONE_RECORDED if k else shown(None)
+                        for c, k in zip(cells, known, strict=True)
+                    ),
+                ]
+            )
     section.text(
         f"Complaints about {unit.name} in {year.label}, beside {previous.label} and the figures "
         f"for {landlord.name} as a whole."
@@ -146,7 +161,9 @@ def unit_section(
                 schema=["Measure", year.label, previous.label, whole],
                 orient="row",
             ),
-            note=f"{NONE_RECORDED}: none recorded. {SUPPRESSION_NOTE}",
+            note=f"{NONE_RECORDED}: none recorded. "
+            + ("Not available: no figures for that year. " if unknown_year else "")
+            + SUPPRESSION_NOTE,
         ),
         empty=f"No complaint figures for {unit.name} in {year.label}.",
     )

@@ -12,7 +12,10 @@ One rule, used by every published table, chart and sentence:
 - **Secondary**: a cell hidden only so that a total cannot give a primary cell away is shown as
   ``[c]`` (never ``<5``: it may be large). Within a breakdown (and, for a two- or three-way
   breakdown, within each of its rows and columns) a slice with exactly one hidden cell has its
-  smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell. In a
+  smallest other non-zero cell hidden too, repeated until no slice has a lone hidden cell; so
+  does a slice whose hidden cells are all ``<5`` and add up to their least or most (each 1, or
+  each 4: the total less the shown cells would give them back). Such a slice with no other
+  non-zero cell to hide is withheld whole: every cell, zeros included, reads ``[c]``. In a
   breakdown by stock type the headline stock type (the one the TSM return reports, LCRA for a
   landlord with 1,000 or more LCRA homes, combined for one with under 1,000 of each:
   :func:`headline_stock_types`) is taken last, so a larger part or the combined total goes before
@@ -37,7 +40,8 @@ One rule, used by every published table, chart and sentence:
   one withheld cell has its smallest other non-zero sum withheld too.
 - Zero stays zero: it identifies nobody.
 - **Combined figures** (the group report): a group figure beside exactly one hidden member figure
-  is ``[c]`` (:func:`suppress_combined`).
+  is ``[c]``, and so is one beside several hidden ``<5`` counts that it pins (they add up to their
+  least or their most: each 1, or each 4) (:func:`suppress_combined`).
 
 Suppressed rows lose ``value``, ``numerator`` and ``denominator`` (set to null) so no chart, hover
 text or sentence built from them can show the number. Text built outside the measures table (counts
@@ -345,7 +349,7 @@ def suppress_small_numbers(
         )
     )
     cell = [c for c in twin if c != "measure"]
-    rules = [_lone_in_slice([*group, key], key, counted) for key in keys]
+    rules = [_lone_in_slice([*group, key], key, counted, threshold) for key in keys]
     rules += [_twin_view(twin, about_people, threshold), _shared_denominator(cell, about_people)]
     for _ in range(_MAX_PASSES):
         changed = False
@@ -356,6 +360,13 @@ def suppress_small_numbers(
                 work = work.with_columns((pl.col("_hidden") | pl.lit(new)).alias("_hidden"))
         if not changed:
             break
+    # A slice still pinned with no other cell left to hide (every non-zero cell a hidden <5, and
+    # the total gives their sum) is withheld whole: zeros and small counts alike read [c].
+    whole = pl.lit(False)
+    for key in keys:
+        whole = whole | pl.lit(_stuck_slice([*group, key], key, counted, threshold)(work))
+    work = work.with_columns(whole.alias("_whole"))
+    work = work.with_columns((pl.col("_hidden") | pl.col("_whole")).alias("_hidden"))
     work = work.with_columns(_position_of_hidden(work, group).alias("_hidden"))
     hidden = pl.col("_hidden")
     return (
@@ -369,7 +380,7 @@ def suppress_small_numbers(
             .alias("suppressed_reason"),
         )
         .with_columns(
-            pl.when(pl.col("_primary") & is_count)
+            pl.when(pl.col("_primary") & is_count & ~pl.col("_whole"))
             .then(pl.lit(label))
             .when(hidden)
             .then(pl.lit(SECONDARY))
@@ -381,7 +392,9 @@ def suppress_small_numbers(
             ],
         )
         .sort("_row")
-        .drop("_row", "_cell", "_primary", "_hidden", "_headline", "_parts", "_gap", *keys)
+        .drop(
+            "_row", "_cell", "_primary", "_hidden", "_headline", "_parts", "_gap", "_whole", *keys
+        )
     )
 
 
@@ -466,12 +479,36 @@ def _headline_rows(frame: pl.DataFrame) -> pl.Series:
     ).alias("_headline")
 
 
-def _lone_in_slice(over: list[str], key: str, counted: pl.Expr):
-    """Rows to hide where a slice (``key``) has exactly one hidden cell: its smallest other
-    non-zero cell that is not the headline stock type (the first of equals, and totals were sorted
-    last), or the headline cell when it is the only one left."""
+def _pinned(over: list[str], threshold: int) -> pl.Expr:
+    """A slice whose hidden cells are all ``<5`` counts (at least two) adding up to their least
+    or most (each 1, or each ``threshold - 1``), with the slice's total shown: the total less the
+    shown cells gives each of them back. The total of a one-way breakdown is the measure's row
+    without a breakdown; a slice of a two- or three-way breakdown adds up to a cell of another
+    breakdown, taken as shown."""
+    hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
+    small = pl.col("_hidden") & pl.col("_primary") & (pl.col("unit") == "count")
+    hidden_sum = pl.when(pl.col("_hidden")).then(pl.col("value")).otherwise(0).sum().over(over)
+    whole = [c for c in over if c in ("landlord_id", "measure", "period", "view")]
+    is_total = pl.col("breakdown") == "none"
+    total_shown = (is_total & ~pl.col("_hidden")).any().over(whole)
+    one_way = pl.col("_parts").list.len() == 1
+    return (
+        (hidden >= 2)
+        & (small.cast(pl.Int32).sum().over(over) == hidden)
+        & ((hidden_sum == hidden) | (hidden_sum == hidden * (threshold - 1)))
+        & (total_shown | ~one_way)
+    )
+
+
+def _lone_in_slice(over: list[str], key: str, counted: pl.Expr, threshold: int = 5):
+    """Rows to hide where a slice (``key``) has exactly one hidden cell, or several hidden counts
+    shown as ``<5`` whose sum (the total less the shown cells) pins each of them (all 1, or all
+    ``threshold - 1``): its smallest other non-zero cell that is not the headline stock type (the
+    first of equals, and totals were sorted last), or the headline cell when it is the only one
+    left."""
     candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
-    lone = pl.col("_hidden").cast(pl.Int32).sum().over(over) == 1
+    hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
+    lone = (hidden == 1) | _pinned(over, threshold)
     spare = candidate & ~pl.col("_headline")
     rank_spare = pl.when(spare).then(pl.col("_cell")).rank("ordinal").over(over)
     rank_any = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
@@ -480,6 +517,17 @@ def _lone_in_slice(over: list[str], key: str, counted: pl.Expr):
     )
     new = pl.col(key).is_not_null() & lone & candidate & chosen
     return lambda work: work.select(new.fill_null(False).alias("_new"))["_new"]
+
+
+def _stuck_slice(over: list[str], key: str, counted: pl.Expr, threshold: int = 5):
+    """Rows of a slice (``key``) whose hidden cells are all ``<5`` counts pinned by their sum
+    (each 1, or each ``threshold - 1``: :func:`_lone_in_slice`) and that has no other non-zero
+    cell left to hide. Every cell of such a slice, zeros included, is withheld as ``[c]``: a
+    ``<5`` says 1 or more, so only cells that may be 0 leave the sum unpinned."""
+    in_slice = pl.col(key).is_not_null()
+    candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & in_slice
+    stuck = in_slice & counted & _pinned(over, threshold) & ~candidate.any().over(over)
+    return lambda work: work.select(stuck.fill_null(False).alias("_stuck"))["_stuck"]
 
 
 def _view_gap(twin: list[str]) -> pl.Expr:
@@ -584,26 +632,58 @@ def suppress_combined(
     them, so that no figure a member publishes differs between its report and the group's).
     Beside the primary and secondary suppression of :func:`suppress_small_numbers`, a combined
     figure is hidden (``[c]``) wherever exactly one member's figure of the same cell is hidden:
-    the combined figure minus the other members' would give it back. Hiding the combined figure,
-    never a second member's, keeps each member's figures as its own reports publish them.
+    the combined figure minus the other members' would give it back. So it is where several
+    members' counts are hidden, all as ``<5``, and the combined count minus the shown members'
+    is their least or most (each 1, or each ``threshold - 1``): ``<5``, 12, 20, ``<5`` and a
+    group 34 say both hidden counts are 1. Hiding the combined figure, never a second member's,
+    keeps each member's figures as its own reports publish them.
     """
     if combined.is_empty():
         return suppress_small_numbers(combined, threshold)
     key = list(_CELL_KEY)
+    label = small_label(threshold)
+    columns = {"suppressed": pl.Boolean, "display": pl.String, "value": pl.Float64}
     hidden_members = (
-        pl.concat([m.select(*key, "suppressed") for m in members if not m.is_empty()])
+        pl.concat(
+            [
+                m.select(*key, *[pl.col(c).cast(t) for c, t in columns.items()])
+                for m in members
+                if not m.is_empty()
+            ]
+        )
         .group_by(key)
-        .agg(pl.col("suppressed").sum().alias("_members_hidden"))
+        .agg(
+            pl.col("suppressed").sum().alias("_members_hidden"),
+            (pl.col("suppressed") & (pl.col("display") == label)).sum().alias("_members_small"),
+            pl.col("value").filter(~pl.col("suppressed")).sum().alias("_members_shown"),
+        )
         if any(not m.is_empty() for m in members)
-        else pl.DataFrame(schema={**combined.select(key).schema, "_members_hidden": pl.UInt32})
+        else pl.DataFrame(
+            schema={
+                **combined.select(key).schema,
+                "_members_hidden": pl.UInt32,
+                "_members_small": pl.UInt32,
+                "_members_shown": pl.Float64,
+            }
+        )
+    )
+    # The hidden members' counts together: the combined count less the shown members'.
+    rest = pl.col("value").cast(pl.Float64) - pl.col("_members_shown")
+    small = pl.col("_members_small").cast(pl.Float64)
+    pinned = (
+        (pl.col("unit") == "count")
+        & (pl.col("_members_hidden") >= 2)
+        & (pl.col("_members_small") == pl.col("_members_hidden"))
+        & ((rest == small) | (rest == small * (threshold - 1)))
     )
     lone = (
-        combined.select(key)
+        combined.select(*key, "unit", "value")
         .with_row_index("_row")
         .join(hidden_members, on=key, how="left")
-        .sort("_row")["_members_hidden"]
-        .eq(1)
-        .fill_null(False)
+        .sort("_row")
+        .select(((pl.col("_members_hidden") == 1) | pinned).fill_null(False).alias("_lone"))[
+            "_lone"
+        ]
     )
     return suppress_small_numbers(combined, threshold, also_hidden=lone)
 

@@ -600,3 +600,31 @@ def test_england_and_scotland_apart_only_for_a_landlord_in_both(rendered):
         assert ("regime", "eng") in keys and ("regime", "sct") in keys
         assert any(b == "regime|band" and v.startswith("sct|") for b, v in keys)
         assert 'id="tbl-open-1"' not in committee
+
+
+def test_the_committee_packs_year_to_date_at_q4_is_the_years_figure(rendered):
+    """The Q4 pack's year-to-date column covers the whole reporting year: each of its figures
+    reads as the year's row does (the annual report's and the returns' figure). A count the year
+    does not know ([U]: complaints raised after the time limit for complaining, where no complaint
+    records when the resident first knew of the matter) read 0 to date."""
+    name, year, _, rows, documents = rendered
+    annual = Measures(rows.filter(pl.col("period") == year))
+    wrong = []
+    for fig in traced_figures(documents["committee"][0]):
+        if fig["period"] != f"{year}-YTD":
+            continue
+        row = annual.get(
+            fig["measure"], year, fig["breakdown"], fig.get("breakdown_value"), fig.get("view")
+        )
+        if row is None:
+            continue
+        expected = row["display"] or "[U]"
+        text = _normalised(fig["text"])
+        if text != expected and not (
+            row["unit"] == "gbp" and text.replace(".", "").isdigit()
+            and abs(float(text) - float(expected)) < 0.006
+        ):  # fmt: skip
+            wrong.append(
+                (fig["measure"], fig.get("breakdown_value"), fig.get("view"), text, expected)
+            )
+    assert not wrong, f"{name} {year}: year to date differs from the year: {wrong[:5]}"

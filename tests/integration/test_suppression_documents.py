@@ -476,7 +476,8 @@ def group_root(tmp_path_factory):
 def test_published_group_report_never_shows_or_misstates_small_counts(group_root, year):
     """The group report (every member beside the group's combined figures) under the same
     properties, plus: a group figure is never shown beside exactly one hidden member figure (the
-    group minus the other members would give it back), and its published csv shows no figure the
+    group minus the other members would give it back) nor beside several hidden counts it pins (a
+    group 34 beside <5, 12, 20, <5: both 1), and its published csv shows no figure the
     published rows hide."""
     con = open_group(group_root)
     try:
@@ -496,6 +497,17 @@ def test_published_group_report_never_shows_or_misstates_small_counts(group_root
             hidden = sum(cell in SUPPRESSED for cell in row[1:-1])
             if hidden == 1 and row[-1] not in (*SUPPRESSED, "[U]"):
                 problems.append(f"{caption} / {row[0]}: group {row[-1]} beside one hidden member")
+            # Several hidden counts of 1-4 that the group pins: each 1, or each 4.
+            numbers = [c.replace(",", "") for c in row[1:] if c not in SUPPRESSED]
+            if (
+                hidden >= 2
+                and all(c == "<5" or c not in SUPPRESSED for c in row[1:-1])
+                and all(re.fullmatch(r"\d+", n) for n in numbers)
+                and row[-1] not in SUPPRESSED
+            ):
+                rest = int(numbers[-1]) - sum(int(n) for n in numbers[:-1])
+                if rest in (hidden, 4 * hidden):
+                    problems.append(f"{caption} / {row[0]}: group {row[-1]} pins {hidden} hidden")
     # The csv beside the published report is published too; the internal one is a separate file.
     assert published["csv"] != internal["csv"]
     shown = pl.read_csv(published["csv"], infer_schema_length=None)
@@ -507,7 +519,8 @@ def test_published_group_report_never_shows_or_misstates_small_counts(group_root
         (pl.col("unit") == "count")
         & pl.col("value").is_between(1, 4)
         & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
-        & (pl.col("display_published") != "<5")
+        # <5, or [c] where its breakdown is withheld whole (its hidden counts pinned by the total)
+        & ~pl.col("display_published").is_in(["<5", "[c]"])
     )
     problems += [f"group csv: count {r['measure']} {r['display']}" for r in small_counts.iter_rows(named=True)]  # fmt: skip
     problems += [f"group csv: rate {r['measure']} {r['breakdown_value']} {r['numerator']}/{r['denominator']}" for r in shown_rate_leaks(both).iter_rows(named=True)]  # fmt: skip

@@ -721,3 +721,62 @@ def test_business_unit_and_scheme_reports_read_their_own_rows(tmp_path):
     assert "How to complain" in tiny
     combined = paths["html"].read_text(encoding="utf-8")
     assert combined.index("Extra Care") < combined.index("Big Court")  # units first
+
+
+def test_a_period_without_figures_reads_not_available_in_the_service_area_table():
+    """homes_plus Q1 2023/24 (its first year): Q1 2022/23 has no figures at all, and the volumes
+    table read "not available" for it, but the service-area table beside it read "–" ("none
+    recorded in that period") in every row: a claim of zero complaints the data cannot make."""
+    q1 = parse_period("2025-26-Q1")
+    rows = [row("received_1", "2025-26-Q1", value=12)] + [
+        row("received_1", "2025-26-Q1", value=v, breakdown="service_area", breakdown_value=a)
+        for a, v in (("repairs", 9), ("care", 3))
+    ]
+    m = with_year_to_date(measures(rows), q1)
+    tables = [b.table for b in volumes_section(m, q1).blocks if b.table]
+    html = plain(str(tables[-1].html))
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+    assert "–" not in cells, cells
+    assert cells.count("not available") == 4  # last year's quarter and year to date, 2 areas
+
+
+def test_a_schemes_year_before_the_data_begins_reads_not_available():
+    """council_housing's scheme reports 2023/24 (its first year of data): the 2022/23 column read
+    "–" ("none recorded") for every figure of every scheme, a claim of no complaints there that
+    year, although 2022/23 has no figures at all. A year the landlord has figures for keeps "–"
+    for a scheme with nothing recorded."""
+    from pipeline.reporting.schemes import unit_section
+
+    year = parse_period("2025-26")
+    scheme = {"breakdown": "scheme", "breakdown_value": "Abbey"}
+    rows = [row("received_1", "2025-26", 12), row("received_1", "2025-26", 7, **scheme)]
+    unit = Unit("scheme", "Abbey", None)
+
+    def previous_cell(rows) -> str:
+        section = unit_section(measures(rows), code_landlord(), year, unit)
+        html = plain(str(next(b.table.html for b in section.blocks if b.table)))
+        first = re.search(r"<tr>\s*<t[hd][^>]*>Stage 1 complaints received.*?</tr>", html, re.S)
+        return re.findall(r"<td[^>]*>(.*?)</td>", first.group(0), re.S)[-2]
+
+    assert previous_cell(rows) == "not available"
+    assert previous_cell([*rows, row("received_1", "2024-25", 9)]) == "–"
+
+
+def test_the_service_area_table_traces_each_figure_to_its_row():
+    """The committee pack's stage 1 complaints by service area showed each figure as bare text,
+    so nothing tied it to its measures row (the figures-trace test could not check it), and a
+    count of 1,000 or more read without its thousands comma (1053), unlike the same figure in
+    the group report (1,053)."""
+    from pipeline.reporting.trace import finish, traced_figures
+
+    rows = [row("received_1", "2025-26-Q4", 1100)] + [
+        row("received_1", "2025-26-Q4", v, breakdown="service_area", breakdown_value=a)
+        for a, v in (("repairs", 1053), ("care", 47))
+    ]
+    m = with_year_to_date(measures(rows), Q4)
+    table = [b.table for b in volumes_section(m, Q4).blocks if b.table][-1]
+    figures = traced_figures(finish(str(table.html)))
+    shown = {(f["period"], f["breakdown_value"]): f["text"] for f in figures}
+    assert shown[("2025-26-Q4", "repairs")] == "1,053"
+    assert shown[("2025-26-YTD", "care")] == "47"
+    assert all(f["measure"] == "received_1" and f["breakdown"] == "service_area" for f in figures)

@@ -240,6 +240,37 @@ def test_commentary_treats_u_honestly():
     assert "not available" in compare("TP09", None, None, None)
 
 
+def test_a_count_not_known_in_a_period_is_not_known_to_date():
+    """council_housing's April 2025 pack: complaints raised after the time limit for complaining
+    read [U] for April (no complaint had a date the resident first knew of the matter) and 0 for
+    the year to date, which is April alone. Adding an unknown count to others gives an unknown."""
+    year = ReportingYear.parse("2025-26")
+    months = year.quarters()[:2]  # months or quarters: the rule is the same
+
+    def row(period, num):
+        return {
+            "landlord_id": "x", "period_kind": "month", "period": period.key,
+            "period_start": period.start, "period_end": period.end,
+            "measure": "complaints_raised_late", "breakdown": "none", "breakdown_value": "all",
+            "view": "management", "numerator": num, "denominator": None, "value": num,
+            "display": "[U]" if num is None else f"{num:.0f}", "unit": "count",
+        }  # fmt: skip
+
+    for values, expected in (((None,), "[U]"), ((None, 2.0), "[U]"), ((1.0, 2.0), "3")):
+        periods = months[: len(values)]
+        frame = pl.DataFrame(
+            [row(p, v) for p, v in zip(periods, values, strict=True)],
+            schema_overrides={
+                "numerator": pl.Float64,
+                "denominator": pl.Float64,
+                "value": pl.Float64,
+            },
+        )
+        ytd = year_to_date(Measures(frame), periods, "2025-26-YTD")
+        got = ytd.get("complaints_raised_late", "2025-26-YTD", "none", view="management")
+        assert (got["display"] or "[U]") == expected, (values, got)
+
+
 def test_year_to_date_adds_numerators_and_denominators():
     year = ReportingYear.parse("2024-25")
     q1, q2 = year.quarters()[:2]

@@ -141,6 +141,18 @@ def test_a_group_figure_beside_two_hidden_member_figures_is_shown():
     assert suppress_combined(members, group, 5)["display"].to_list() == ["65"]
 
 
+@pytest.mark.parametrize(("hidden", "shown"), [((1, 1), 50), ((4, 4), 50), ((1, 1, 1), 7)])
+def test_a_group_figure_that_pins_its_hidden_member_figures_is_withheld(hidden, shown):
+    """Published group report 2025-26, Ombudsman cases in progress: <5, 12, 20, <5 and a group
+    34. 34 - 12 - 20 = 2 over two hidden counts of 1 to 4 each: both are 1. Hidden counts that add
+    up to their least (all 1) or their most (all 4) are given away as surely as one alone."""
+    members = [member(count_row(v)) for v in hidden] + [member(count_row(shown))]
+    group = pl.DataFrame([count_row(sum(hidden) + shown)], schema=COLUMNS, orient="row")
+    result = suppress_combined(members, group, 5).row(0, named=True)
+    assert (result["display"], result["value"]) == ("[c]", None)
+    assert [m["display"][0] for m in members][: len(hidden)] == ["<5"] * len(hidden)
+
+
 def test_a_withheld_group_cell_takes_a_second_cell_of_the_groups_breakdown():
     members = [
         member(count_row(3, breakdown_value="repairs"), count_row(3)),
@@ -431,3 +443,44 @@ def test_the_headline_is_found_from_ch01s_homes_when_a_period_has_no_stock_rows(
     assert shown[("CH01_1", "lcho")] == "[c]"
     assert shown[("CH01_1", "lcra")] == "15.0"
     assert shown[("CH01_1", "combined")] == "[c]"
+
+
+@pytest.mark.parametrize(
+    ("hidden", "pinned"),
+    [((1, 1), True), ((4, 4), True), ((1, 1, 1), True), ((1, 2), False), ((3, 4), False)],
+)
+def test_a_breakdown_whose_hidden_counts_add_up_to_their_least_or_most_loses_another(
+    hidden, pinned
+):
+    """small_specialist 2025-26 Q2 (published learning summary): stage 1 complaints by service
+    area with two areas <5 and the total shown: the total less the shown areas is 2, so both are 1.
+    Hidden counts pinned by their sum (each 1, or each 4) are given away as one alone would be:
+    the smallest other area goes too."""
+    areas = ["asb", "care", "housing", "repairs", "other"][: len(hidden) + 2]
+    values = [*hidden, 20, 30]
+    rows = [count_row(v, breakdown_value=a) for a, v in zip(areas, values, strict=True)]
+    rows.append(count_row(sum(values)))
+    result = member(*rows)
+    shown = dict(zip(result["breakdown_value"], result["display"], strict=True))
+    assert [shown[a] for a in areas[: len(hidden)]] == ["<5"] * len(hidden)
+    assert shown[areas[-2]] == ("[c]" if pinned else "20")
+    assert shown[areas[-1]] == "30"
+
+
+def test_a_pinned_breakdown_with_no_other_cell_to_hide_is_withheld_whole():
+    """small_specialist 2024-25 (published annual report, complaints received by month): stage 2
+    read <5 in seven months and 0 in five, beside 7 stage 2 complaints in the year: each <5 was 1.
+    With no other non-zero month to hide, every month is withheld as [c] (which may be 0), so the
+    year's 7 spreads over twelve unknowns; the year's total stays shown."""
+    months = [f"2024-{m:02d}" for m in range(4, 13)] + [f"2025-{m:02d}" for m in (1, 2, 3)]
+    values = [1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0]
+    rows = [
+        ("received_2", "2024-25", "month", m, "all", None, None, float(v), f"{v}", "count")
+        for m, v in zip(months, values, strict=True)
+    ]
+    rows.append(count_row(7, measure="received_2"))
+    result = member(*rows)
+    shown = dict(zip(result["breakdown_value"], result["display"], strict=True))
+    assert shown.pop("all") == "7"
+    assert set(shown.values()) == {"[c]"}
+    assert result.filter(pl.col("breakdown") == "month")["value"].null_count() == 12
