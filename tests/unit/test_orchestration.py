@@ -233,10 +233,29 @@ def test_monthly_refresh_skips_a_year_without_stock_with_a_clear_message(two_lan
 
 def test_schedules_tick_at_their_cadence():
     schedules = sched.build_schedules()
-    assert schedules["committee_pack_schedule"].cron_schedule == sched.CRONS["quarterly"]
-    assert schedules["learning_summary_schedule"].cron_schedule == sched.CRONS["quarterly"]
-    assert schedules["monthly_committee_pack_schedule"].cron_schedule == sched.CRONS["monthly"]
-    assert sched.CRONS["quarterly"] == "0 6 * 1,4,7,10 *"
+    cadences = {
+        "monthly_refresh_schedule": "monthly",
+        "monthly_committee_pack_schedule": "monthly",
+        "committee_pack_schedule": "quarterly",
+        "learning_summary_schedule": "quarterly",
+        "returns_schedule": "annual",
+        "annual_report_schedule": "annual",
+    }
+    for name, cadence in cadences.items():
+        assert schedules[name].cron_schedule == sched.CRONS[cadence], name
+        assert schedules[name].metadata["cadence"].value == cadence, name  # shown in the UI
+    assert sched.CRONS == {
+        "monthly": "0 6 1-28 * *",  # the days a landlord may pick (1-28), every month
+        "quarterly": "0 6 1-28 1,4,7,10 *",  # those days, in the month after a quarter ends
+        "annual": "0 6 * * *",  # returns and annual report dates: any day of the year
+    }
+    # each cron ticks on every day a landlord's schedules may name, and no other
+    from pipeline.config import Schedules
+
+    fields = Schedules.model_fields
+    for name in ("monthly_refresh_day", "committee_day_after_period"):
+        bounds = {type(m).__name__: m for m in fields[name].metadata}
+        assert (bounds["Ge"].ge, bounds["Le"].le) == (1, 28), name
 
 
 def test_committee_returns_and_annual_schedules_on_given_dates(two_landlords):
