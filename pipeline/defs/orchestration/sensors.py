@@ -191,6 +191,11 @@ def ingest_then(landlord_id: str, job_name: str, years: list[str], **request) ->
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def chained_after_ingest(context: dg.RunStatusSensorContext):
+    if context.dagster_event.event_type_value != dg.DagsterEventType.RUN_SUCCESS.value:
+        # only a load that succeeded (its blocking checks passed) starts the year job
+        return dg.SkipReason(
+            f"the ingest run {context.dagster_run.run_id} did not succeed: no year job started"
+        )
     tags = context.dagster_run.tags
     job_name = tags.get(THEN_JOB_TAG)
     years = [y for y in tags.get(THEN_YEARS_TAG, "").split(",") if y]
