@@ -559,3 +559,28 @@ def test_committee_pack_quarter_reads_its_reporting_year_measures():
                 child_parts.subset_with_partition_keys([key]), child_parts, measures
             )
         assert set(result.partitions_subset.get_partition_keys()) == {year_key("alpha", year)}
+
+
+def test_every_dependency_across_partitionings_declares_its_mapping():
+    """Where an asset and its upstream are partitioned differently (a landlord's load, its years,
+    quarters, months), the dependency names its mapping; Dagster's default would map nothing."""
+    from pipeline.definitions import defs
+
+    graph = defs().resolve_asset_graph()
+    declared = {
+        (key.to_user_string(), parent.to_user_string()): type(
+            graph.get_partition_mapping(key, parent)
+        ).__name__
+        for key in graph.get_all_asset_keys()
+        for parent in graph.get(key).parent_keys
+        if graph.get(parent).partitions_def != graph.get(key).partitions_def
+    }
+    assert declared, "no dependency across partitionings"
+    for (child, parent), mapping in declared.items():
+        assert mapping in (
+            "MultiPartitionMapping",
+            "MultiToSingleDimensionPartitionMapping",
+        ), (child, parent, mapping)
+    for child in ("committee_pack", "monthly_committee_pack", "panel_sample"):
+        assert declared.get((child, "measures")) == "MultiPartitionMapping", child
+    assert declared[("measures", "canonical_tables")] == "MultiToSingleDimensionPartitionMapping"
