@@ -4,9 +4,6 @@ year job when the load succeeds, and a failing blocking pandera check stops the 
 
 Each request is executed in process against a throwaway instance with the real code location
 (its resources pointed at a temporary output root), so what runs is what the daemon would launch.
-(The instances live in pytest's tmp_path, which outlives the test: the code location is loaded
-again in each test and Dagster keeps the last instance it ran with for that, so a test instance
-whose folder is removed on exit would fail the next load.)
 """
 
 from __future__ import annotations
@@ -16,6 +13,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -34,9 +33,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def instance_in(tmp_path: Path) -> dg.DagsterInstance:
+@contextmanager
+def instance_in(tmp_path: Path) -> Iterator[dg.DagsterInstance]:
     """A throwaway SQLite instance in a new folder under ``tmp_path`` (left for pytest)."""
-    return dg.DagsterInstance.local_temp(tempfile.mkdtemp(dir=tmp_path, prefix="dagster_"))
+    instance = dg.DagsterInstance.local_temp(tempfile.mkdtemp(dir=tmp_path, prefix="dagster_"))
+    try:
+        yield instance
+    finally:
+        instance.dispose()
 
 
 def code_location(monkeypatch, root: Path, output: Path) -> dg.Definitions:
@@ -60,13 +64,13 @@ def after_load(definitions: dg.Definitions, instance, result):
     """What ``chained_after_ingest`` asks for when the daemon sees the load run end."""
     run = instance.get_run_by_id(result.run_id)
     event = "PIPELINE_SUCCESS" if result.success else "PIPELINE_FAILURE"
-    context = dg.build_run_status_sensor_context(
+    with dg.build_run_status_sensor_context(
         sensor_name="chained_after_ingest",
         dagster_instance=instance,
         dagster_run=run,
         dagster_event=dg.DagsterEvent(event_type_value=event, job_name="ingest_job"),
-    )
-    return definitions.resolve_sensor_def("chained_after_ingest")(context)
+    ) as context:
+        return definitions.resolve_sensor_def("chained_after_ingest")(context)
 
 
 def run_chain(definitions, instance, request: dg.RunRequest) -> list[str]:
@@ -79,7 +83,13 @@ def run_chain(definitions, instance, request: dg.RunRequest) -> list[str]:
     assert year_request.job_name == request.tags[THEN_JOB_TAG]
     years = execute(definitions, instance, year_request)
     assert years.success, year_request.tags
-    return sorted({e.partition for e in years.get_asset_materialization_events()})
+    partitions = sorted({e.partition for e in years.get_asset_materialization_events()})
+    if len(request.tags[THEN_YEARS_TAG].split(",")) == 1:
+        # one year: a run of that partition, so each check's result is that partition's status
+        (partition,) = partitions
+        checks = years.get_asset_check_evaluations()
+        assert checks and {e.partition for e in checks} == {partition}
+    return partitions
 
 
 @pytest.mark.slow
@@ -93,24 +103,25 @@ def test_monthly_refresh_schedule_runs_succeed_on_the_examples(tmp_path, monkeyp
         done = {}
         # the examples' refresh days (landlord.yaml schedules.monthly_refresh_day): 3rd and 5th
         for day in (3, 5):
-            context = dg.build_schedule_context(
+            with dg.build_schedule_context(
                 instance=instance,
                 scheduled_execution_time=dt.datetime(2026, 4, day, 6, tzinfo=LONDON),
                 resources={"store": store},
-            )
-            for request in schedule(context):
+            ) as context:
+                requests = schedule(context)
+            for request in requests:
                 assert request.tags[THEN_YEARS_TAG] == "2025-26"  # the year March closed
                 done[request.partition_key] = run_chain(definitions, instance, request)
         assert sorted(done) == ["council_housing", "homes_plus", "housing21", "small_specialist"]
         for landlord, partitions in done.items():
             assert f"{landlord}|2025-26" in partitions
         # a month later the data's year is 2026-27, which has no year-end stock: skipped, saying so
-        context = dg.build_schedule_context(
+        with dg.build_schedule_context(
             instance=instance,
             scheduled_execution_time=dt.datetime(2026, 5, 5, 6, tzinfo=LONDON),
             resources={"store": store},
-        )
-        skipped = schedule(context)
+        ) as context:
+            skipped = schedule(context)
     assert isinstance(skipped, dg.SkipReason)
     assert "small_specialist: 2026-27 skipped: landlord.yaml has no stock at 2027-03-31" in (
         skipped.skip_message
@@ -139,7 +150,8 @@ def test_workspace_sensor_on_the_examples_adds_landlords_and_its_runs_succeed(
     # the examples as they are: data cut 2026-04-30, so the sensor's year is 2026-27 (no stock)
     examples = ComplaintsStore(workspaces_root=str(EXAMPLES), output_root=str(tmp_path / "out"))
     with instance_in(tmp_path) as instance:
-        result = sensor(dg.build_sensor_context(instance=instance, resources={"store": examples}))
+        with dg.build_sensor_context(instance=instance, resources={"store": examples}) as context:
+            result = sensor(context)
     (added,) = result.dynamic_partitions_requests
     assert sorted(added.partition_keys) == [
         "council_housing", "homes_plus", "housing21", "small_specialist",
@@ -152,7 +164,8 @@ def test_workspace_sensor_on_the_examples_adds_landlords_and_its_runs_succeed(
 
     store = definitions.resources["store"]
     with instance_in(tmp_path) as instance:
-        result = sensor(dg.build_sensor_context(instance=instance, resources={"store": store}))
+        with dg.build_sensor_context(instance=instance, resources={"store": store}) as context:
+            result = sensor(context)
         (added,) = result.dynamic_partitions_requests
         instance.add_dynamic_partitions(added.partitions_def_name, added.partition_keys)
         (request,) = result.run_requests

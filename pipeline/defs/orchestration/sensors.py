@@ -204,6 +204,15 @@ def chained_after_ingest(context: dg.RunStatusSensorContext):
         return dg.SkipReason("the ingest run asked for no year job")
     first, last = str(year_key(landlord_id, years[0])), str(year_key(landlord_id, years[-1]))
     follow = {k: v for k, v in tags.items() if k.startswith("complaints/") and "then" not in k}
+    if first == last:
+        # one year: a run of that partition, so its checks' results are the partition's status
+        # (Dagster records a range run's check results for no single partition)
+        return dg.RunRequest(
+            run_key=f"after:{context.dagster_run.run_id}",
+            job_name=job_name,
+            partition_key=first,
+            tags={**follow, "landlord": landlord_id},
+        )
     return dg.RunRequest(
         run_key=f"after:{context.dagster_run.run_id}",
         job_name=job_name,
