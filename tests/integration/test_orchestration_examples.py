@@ -83,6 +83,9 @@ def run_chain(definitions, instance, request: dg.RunRequest) -> list[str]:
     assert year_request.job_name == request.tags[THEN_JOB_TAG]
     years = execute(definitions, instance, year_request)
     assert years.success, year_request.tags
+    run = instance.get_run_by_id(years.run_id)
+    assert run.tags["complaints/job"] == year_request.job_name  # not the load's tag
+    assert run.tags["landlord"] == request.tags["landlord"]
     partitions = sorted({e.partition for e in years.get_asset_materialization_events()})
     if len(request.tags[THEN_YEARS_TAG].split(",")) == 1:
         # one year: a run of that partition, so each check's result is that partition's status

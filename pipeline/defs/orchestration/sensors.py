@@ -203,7 +203,12 @@ def chained_after_ingest(context: dg.RunStatusSensorContext):
     if not job_name or not years or not landlord_id:
         return dg.SkipReason("the ingest run asked for no year job")
     first, last = str(year_key(landlord_id, years[0])), str(year_key(landlord_id, years[-1]))
-    follow = {k: v for k, v in tags.items() if k.startswith("complaints/") and "then" not in k}
+    # the trigger's tags go on (not the load's own job tag: the year job has its own)
+    follow = {
+        k: v
+        for k, v in tags.items()
+        if k.startswith("complaints/") and "then" not in k and k != "complaints/job"
+    }
     if first == last:
         # one year: a run of that partition, so its checks' results are the partition's status
         # (Dagster records a range run's check results for no single partition)
