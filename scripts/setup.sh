@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks (uv, Debian's chromium for PDFs and browser tests, Debian's
-# redis-server for the celery executor's test), then the
-# locked Python environment. Safe to run again: each step is skipped when already done.
+# redis-server for the celery executor's test, Debian's postgresql for the PostgreSQL instance's
+# test), then the locked Python environment. Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,16 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; 
     $SUDO apt-get update -qq
     # the test starts its own server on a free loopback port; no service is needed
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+
+# the PostgreSQL instance's test starts a throwaway cluster with initdb and pg_ctl (Debian keeps them
+# in /usr/lib/postgresql/<version>/bin, off PATH); no service is needed
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "==> installing Debian's postgresql (the PostgreSQL instance's test, on loopback)"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
 fi
 
 # --compile-bytecode compiles the whole environment each time it is given (about 1 s even when

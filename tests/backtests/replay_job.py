@@ -166,6 +166,11 @@ def local_celery(workers: int, home: Path, concurrency: int = 1) -> Iterator[dic
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
         ),
+        # dagster-celery starts `celery` from PATH: this environment's, even when the caller ran
+        # .venv/bin/python without `uv run` or an activated environment
+        "PATH": os.pathsep.join(
+            filter(None, [str(Path(sys.executable).parent), os.environ.get("PATH")])
+        ),
     }
     started: list[subprocess.Popen] = []
     logs = home / "logs"

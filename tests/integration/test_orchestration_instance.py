@@ -1,5 +1,9 @@
 """The Dagster instance configs: dagster.yaml's run queue (SQLite) and the PostgreSQL deployment
-(docs/deployment.md's steps on PostgreSQL 15+, connected as a non-superuser role owning its database)."""
+(docs/deployment.md's steps on PostgreSQL 15+, connected as a non-superuser role owning its database).
+
+The run-queue tests ask the queued-run daemon which runs it would launch next, which Dagster exposes
+only through its internal modules (the daemon and the origin a queued run needs); the product code
+uses Dagster's public API only (tests/unit/test_orchestration_structure.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +22,6 @@ from dagster._core.remote_origin import (
     RemoteJobOrigin,
     RemoteRepositoryOrigin,
 )
-from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
 from dagster._daemon.run_coordinator.queued_run_coordinator_daemon import (
     QueuedRunCoordinatorDaemon,
 )
@@ -42,7 +45,7 @@ def instance_from(config: Path, home: Path, monkeypatch) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def add_run(instance, landlord: str, year: str, status: DagsterRunStatus, tags=None) -> str:
+def add_run(instance, landlord: str, year: str, status: dg.DagsterRunStatus, tags=None) -> str:
     run_id = str(uuid.uuid4())
     partition_tags = {
         "dagster/partition": f"{landlord}|{year}",
@@ -50,7 +53,7 @@ def add_run(instance, landlord: str, year: str, status: DagsterRunStatus, tags=N
         "dagster/partition/year": year,
     }
     instance.add_run(
-        DagsterRun(
+        dg.DagsterRun(
             job_name="monthly_refresh",
             run_id=run_id,
             status=status,
@@ -64,10 +67,10 @@ def add_run(instance, landlord: str, year: str, status: DagsterRunStatus, tags=N
 def test_run_queue_starts_one_run_per_landlord(tmp_path, monkeypatch):
     instance = instance_from(PROJECT_ROOT / "dagster.yaml", tmp_path / "home", monkeypatch)
     try:
-        add_run(instance, "alpha", "2023-24", DagsterRunStatus.STARTED)
-        alpha_next = add_run(instance, "alpha", "2024-25", DagsterRunStatus.QUEUED)
-        beta = add_run(instance, "beta", "2024-25", DagsterRunStatus.QUEUED)
-        beta_again = add_run(instance, "beta", "2025-26", DagsterRunStatus.QUEUED)
+        add_run(instance, "alpha", "2023-24", dg.DagsterRunStatus.STARTED)
+        alpha_next = add_run(instance, "alpha", "2024-25", dg.DagsterRunStatus.QUEUED)
+        beta = add_run(instance, "beta", "2024-25", dg.DagsterRunStatus.QUEUED)
+        beta_again = add_run(instance, "beta", "2025-26", dg.DagsterRunStatus.QUEUED)
         daemon = QueuedRunCoordinatorDaemon(interval_seconds=1)
         # the daemon's own choice of runs to launch now, under dagster.yaml's limits
         chosen = daemon._get_runs_to_dequeue(instance, instance.get_concurrency_config(), None)
@@ -84,16 +87,16 @@ def test_run_queue_limits_runs_tagged_only_with_landlord(tmp_path, monkeypatch):
     try:
         run_id = str(uuid.uuid4())
         instance.add_run(
-            DagsterRun(
+            dg.DagsterRun(
                 job_name="adhoc",
                 run_id=run_id,
-                status=DagsterRunStatus.STARTED,
+                status=dg.DagsterRunStatus.STARTED,
                 tags={"landlord": "alpha"},
                 remote_job_origin=ORIGIN,
             )
         )
         queued = add_run(
-            instance, "alpha", "2024-25", DagsterRunStatus.QUEUED, {"landlord": "alpha"}
+            instance, "alpha", "2024-25", dg.DagsterRunStatus.QUEUED, {"landlord": "alpha"}
         )
         daemon = QueuedRunCoordinatorDaemon(interval_seconds=1)
         chosen = daemon._get_runs_to_dequeue(instance, instance.get_concurrency_config(), None)
@@ -265,7 +268,7 @@ def test_postgres_instance_runs_and_reads_back_the_event_log(owned_database, tmp
         )
         assert result.success
         run = instance.get_run_by_id(result.run_id)
-        assert run.status == DagsterRunStatus.SUCCESS
+        assert run.status == dg.DagsterRunStatus.SUCCESS
         assert run.tags["dagster/partition/landlord"] == marker
         events = instance.all_logs(result.run_id)
         kinds = {e.dagster_event.event_type_value for e in events if e.dagster_event}

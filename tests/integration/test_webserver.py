@@ -38,15 +38,32 @@ QUERY = """
     assetKey { path }
     isPartitioned
     partitionKeysByDimension { name partitionKeys }
-    assetChecksOrError { ... on AssetChecks { checks { name blocking } } }
+    partitionDefinition { description }
+    assetChecksOrError {
+      ... on AssetChecks { checks { name blocking partitionDefinition { description } } }
+    }
   }
   repositoriesOrError {
     ... on RepositoryConnection {
-      nodes { name jobs { name } schedules { name cronSchedule } sensors { name } }
+      nodes {
+        name jobs { name } sensors { name }
+        schedules { name cronSchedule metadataEntries { label ... on TextMetadataEntry { text } } }
+      }
     }
   }
 }
 """
+
+RESOURCE_QUERY = """
+{
+  topLevelResourceDetailsOrError(resourceSelector: {repositoryName: "__repository__",
+      repositoryLocationName: "pipeline.definitions", resourceName: "store"}) {
+    ... on ResourceDetails { configuredValues { key value type } }
+  }
+}
+"""
+KEY_VARIABLE = "COMPLAINTS_PSEUDONYMISATION_KEY"
+KEY_VALUE = "s3cret-key-the-ui-must-not-show"
 
 
 def free_port() -> int:
@@ -76,7 +93,12 @@ def webserver(tmp_path):
     process = subprocess.Popen(
         [str(webserver_bin), "-m", "pipeline.definitions", "-h", "127.0.0.1", "-p", str(port)],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "DAGSTER_HOME": str(home), "PYTHONWARNINGS": "ignore"},
+        env={
+            **os.environ,
+            "DAGSTER_HOME": str(home),
+            "PYTHONWARNINGS": "ignore",
+            KEY_VARIABLE: KEY_VALUE,  # Deployment > Resources must show its name, not this
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: the code server child dies with it
@@ -147,3 +169,29 @@ def test_webserver_serves_the_asset_graph_with_checks_schedules_and_sensor(webse
     for expected in ("tsm_return", "measures", "canonical_tables"):
         if expected in nodes:  # assets of other domains, once they exist
             assert nodes[expected]["isPartitioned"]
+    # every check is partitioned like its asset: a status per partition, Execute per partition
+    for name, node in nodes.items():
+        for check in (node["assetChecksOrError"] or {}).get("checks", []):
+            assert check["partitionDefinition"] == node["partitionDefinition"], (name, check)
+    # schedules at their cadence, which each names
+    schedules = {s["name"]: s for s in repository["schedules"]}
+    for name, cron, cadence in (
+        ("monthly_refresh_schedule", "0 6 1-28 * *", "monthly"),
+        ("committee_pack_schedule", "0 6 1-28 1,4,7,10 *", "quarterly"),
+        ("returns_schedule", "0 6 * * *", "annual"),
+    ):
+        assert schedules[name]["cronSchedule"] == cron, name
+        assert {"label": "cadence", "text": cadence} in schedules[name]["metadataEntries"], name
+
+
+def test_webserver_shows_the_pseudonymisation_key_as_an_env_var_not_its_value(webserver):
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:  # the code location may still be loading when the server answers
+        details = post(webserver, RESOURCE_QUERY)["data"]["topLevelResourceDetailsOrError"]
+        if details or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    values = {value["key"]: value for value in details["configuredValues"]}
+    assert values["pseudonymisation_key"]["type"] == "ENV_VAR"
+    assert values["pseudonymisation_key"]["value"] == KEY_VARIABLE
+    assert KEY_VALUE not in json.dumps(details)

@@ -233,10 +233,29 @@ def test_monthly_refresh_skips_a_year_without_stock_with_a_clear_message(two_lan
 
 def test_schedules_tick_at_their_cadence():
     schedules = sched.build_schedules()
-    assert schedules["committee_pack_schedule"].cron_schedule == sched.CRONS["quarterly"]
-    assert schedules["learning_summary_schedule"].cron_schedule == sched.CRONS["quarterly"]
-    assert schedules["monthly_committee_pack_schedule"].cron_schedule == sched.CRONS["monthly"]
-    assert sched.CRONS["quarterly"] == "0 6 * 1,4,7,10 *"
+    cadences = {
+        "monthly_refresh_schedule": "monthly",
+        "monthly_committee_pack_schedule": "monthly",
+        "committee_pack_schedule": "quarterly",
+        "learning_summary_schedule": "quarterly",
+        "returns_schedule": "annual",
+        "annual_report_schedule": "annual",
+    }
+    for name, cadence in cadences.items():
+        assert schedules[name].cron_schedule == sched.CRONS[cadence], name
+        assert schedules[name].metadata["cadence"].value == cadence, name  # shown in the UI
+    assert sched.CRONS == {
+        "monthly": "0 6 1-28 * *",  # the days a landlord may pick (1-28), every month
+        "quarterly": "0 6 1-28 1,4,7,10 *",  # those days, in the month after a quarter ends
+        "annual": "0 6 * * *",  # returns and annual report dates: any day of the year
+    }
+    # each cron ticks on every day a landlord's schedules may name, and no other
+    from pipeline.config import Schedules
+
+    fields = Schedules.model_fields
+    for name in ("monthly_refresh_day", "committee_day_after_period"):
+        bounds = {type(m).__name__: m for m in fields[name].metadata}
+        assert (bounds["Ge"].ge, bounds["Le"].le) == (1, 28), name
 
 
 def test_committee_returns_and_annual_schedules_on_given_dates(two_landlords):
@@ -540,3 +559,28 @@ def test_committee_pack_quarter_reads_its_reporting_year_measures():
                 child_parts.subset_with_partition_keys([key]), child_parts, measures
             )
         assert set(result.partitions_subset.get_partition_keys()) == {year_key("alpha", year)}
+
+
+def test_every_dependency_across_partitionings_declares_its_mapping():
+    """Where an asset and its upstream are partitioned differently (a landlord's load, its years,
+    quarters, months), the dependency names its mapping; Dagster's default would map nothing."""
+    from pipeline.definitions import defs
+
+    graph = defs().resolve_asset_graph()
+    declared = {
+        (key.to_user_string(), parent.to_user_string()): type(
+            graph.get_partition_mapping(key, parent)
+        ).__name__
+        for key in graph.get_all_asset_keys()
+        for parent in graph.get(key).parent_keys
+        if graph.get(parent).partitions_def != graph.get(key).partitions_def
+    }
+    assert declared, "no dependency across partitionings"
+    for (child, parent), mapping in declared.items():
+        assert mapping in (
+            "MultiPartitionMapping",
+            "MultiToSingleDimensionPartitionMapping",
+        ), (child, parent, mapping)
+    for child in ("committee_pack", "monthly_committee_pack", "panel_sample"):
+        assert declared.get((child, "measures")) == "MultiPartitionMapping", child
+    assert declared[("measures", "canonical_tables")] == "MultiToSingleDimensionPartitionMapping"

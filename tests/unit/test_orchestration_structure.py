@@ -183,6 +183,59 @@ def test_a_failing_pandera_check_stops_the_measures_and_a_check_runs_alone(tmp_p
         assert not alone.get_asset_materialization_events()
         (evaluation,) = alone.get_asset_check_evaluations()
         assert evaluation.check_name == "pandera_complaint" and evaluation.passed
+        assert evaluation.partition == landlord  # its status is the landlord partition's
+
+
+def test_every_asset_check_is_partitioned_like_its_asset():
+    """Each check has its asset's partitions (a status per partition in the UI, and its Execute
+    button runs it for a partition); the checks declared inside an asset step included."""
+    from pipeline.definitions import defs
+
+    graph = defs().resolve_asset_graph()
+    assert len(graph.asset_check_keys) >= 30
+    for key in graph.asset_check_keys:
+        asset_partitions = graph.get(key.asset_key).partitions_def
+        assert asset_partitions is not None, key
+        assert graph.get_check_spec(key).partitions_def == asset_partitions, key
+
+
+def test_a_measures_check_runs_alone_for_one_landlord_year(tmp_path):
+    """A sanity check of ``measures`` executed on its own for one landlord x year partition, as
+    the UI launches it: no materialization, one evaluation recorded for that partition."""
+    from pipeline.defs.ingest.assets import canonical_tables
+    from pipeline.defs.measures.assets import measures
+    from pipeline.partitions import year_key
+    from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+
+    store = ComplaintsStore(
+        workspaces_root=str(DEFAULT_WORKSPACES_ROOT),
+        output_root=str(tmp_path),
+        pseudonymisation_key="k",
+    )
+    landlord, key = "small_specialist", year_key("small_specialist", "2024-25")
+    check = dg.AssetCheckKey(dg.AssetKey("measures"), "percentages_within_0_100")
+    definitions = dg.Definitions(
+        assets=[canonical_tables, measures],
+        jobs=[dg.define_asset_job("check_alone", selection=dg.AssetSelection.checks(check))],
+        resources={"store": store},
+    )
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("landlord", [landlord])
+        assert dg.materialize(
+            [canonical_tables], resources={"store": store}, partition_key=landlord,
+            instance=instance,
+        ).success  # fmt: skip
+        assert dg.materialize(
+            [measures], resources={"store": store}, partition_key=key, instance=instance,
+            selection=[measures.key],
+        ).success  # fmt: skip
+        alone = definitions.resolve_job_def("check_alone").execute_in_process(
+            tags={"dagster/partition": str(key)}, instance=instance
+        )
+        assert alone.success and not alone.get_asset_materialization_events()
+        (evaluation,) = alone.get_asset_check_evaluations()
+        assert evaluation.check_name == check.name and evaluation.passed
+        assert evaluation.partition == str(key)
 
 
 def test_pandera_table_list_matches_the_models():
@@ -267,3 +320,18 @@ def test_a_year_asset_computes_every_year_of_a_single_run_range(tmp_path):
         for e in result.get_asset_materialization_events()
     }
     assert materialization == "2023-24, 2024-25, 2025-26"
+
+
+def test_make_test_installs_the_servers_the_redis_and_postgresql_tests_need():
+    """`make test` (CI's .ci/run) runs scripts/setup.sh first, which installs Debian's redis-server
+    and postgresql when missing, so the celery and PostgreSQL tests run rather than skip."""
+    assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^test: setup\b", (PROJECT_ROOT / "Makefile").read_text(), re.M)
+    setup = (PROJECT_ROOT / "scripts" / "setup.sh").read_text()
+    for package, binary in (("redis-server", "redis-server"), ("postgresql", "initdb")):
+        assert re.search(rf"apt-get install -y -qq {package} ", setup), package
+        assert f"command -v {binary}" in setup, binary
+    # where the tests look for them: redis-server on PATH; initdb on PATH or in Debian's folder
+    instance_test = (PROJECT_ROOT / "tests/integration/test_orchestration_instance.py").read_text()
+    assert 'Path("/usr/lib/postgresql").glob' in instance_test
+    assert "/usr/lib/postgresql/*/bin/initdb" in setup

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import dagster as dg
 
 from pipeline.config import ConfigError
+from pipeline.partitions import landlord_partitions
 from pipeline.resources import ComplaintsStore
 from pipeline.sources.canonical import TARGET_TABLES
 
@@ -159,6 +160,7 @@ def pandera_check_specs() -> list[dg.AssetCheckSpec]:
             f"{table} rows: types, allowed codes, ranges and date order. Blocking: a failure "
             "stops the measures and everything downstream.",
             blocking=True,
+            partitions_def=landlord_partitions,  # a status per landlord, like the load's
         )
         for table, model in PANDERA_TABLES.items()
     ]
@@ -400,7 +402,13 @@ LOAD_CHECKS = {
 def check_specs() -> list[dg.AssetCheckSpec]:
     """Every check of ``canonical_tables``: the load's own checks, then one per pandera model."""
     return [
-        dg.AssetCheckSpec(name=name, asset="canonical_tables", description=text, blocking=blocking)
+        dg.AssetCheckSpec(
+            name=name,
+            asset="canonical_tables",
+            description=text,
+            blocking=blocking,
+            partitions_def=landlord_partitions,  # a status per landlord, like the load's
+        )
         for name, (blocking, text, _) in LOAD_CHECKS.items()
     ] + pandera_check_specs()
 

@@ -20,6 +20,7 @@ from pipeline.measures.sanity import (
     warning_failures,
     warning_message,
 )
+from pipeline.partitions import landlord_year_partitions
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
 
@@ -38,12 +39,14 @@ def _failure_table(failures: list[tuple]) -> str:
 
 
 def measures_check_specs() -> list[dg.AssetCheckSpec]:
-    """The sanity rules (blocking errors) and warnings as check specs of ``measures``."""
+    """The sanity rules (blocking errors) and warnings as check specs of ``measures``,
+    partitioned like it (a status per landlord and year)."""
+    partitioned = {"asset": "measures", "partitions_def": landlord_year_partitions}
     return [
-        dg.AssetCheckSpec(name=rule, asset="measures", description=description, blocking=True)
+        dg.AssetCheckSpec(name=rule, description=description, blocking=True, **partitioned)
         for rule, (description, _) in RULES.items()
     ] + [
-        dg.AssetCheckSpec(name=rule, asset="measures", description=warning.description)
+        dg.AssetCheckSpec(name=rule, description=warning.description, **partitioned)
         for rule, warning in WARNINGS.items()
     ]
 

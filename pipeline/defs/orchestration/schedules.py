@@ -1,9 +1,10 @@
 """Schedules: monthly refresh, committee packs, learning summary, returns and annual report, dated per
 landlord.
 
-Each schedule has its cadence's cron (:data:`CRONS`): the monthly ones tick every day of the month at
-06:00 London time (each landlord picks its day), the quarterly ones only in the months after a
-quarter ends, the annual ones only in the months their dates may fall in. On a tick the schedule asks
+Each schedule has its cadence's cron (:data:`CRONS`) and says its cadence in its metadata (shown in
+the UI): the monthly ones tick at 06:00 London time on days 1-28 of every month (the days a landlord
+may pick), the quarterly ones on those days of the months after a quarter ends, the annual ones
+every day (a landlord's returns and annual report dates may be any day). On a tick the schedule asks
 every landlord's ``landlord.yaml`` (``schedules:``, see :class:`pipeline.config.Schedules`)
 whether something is due that day, so a landlord changes its dates in YAML without a code change or
 reload. The ``due_*`` functions are the date rules, pure and tested on given dates.
@@ -46,10 +47,11 @@ from pipeline.resources import ComplaintsStore
 
 DAILY_AT_SIX = "0 6 * * *"
 TIMEZONE = "Europe/London"
-# Per cadence: landlords choose the day (landlord.yaml schedules), the cron the months it can fall in.
+# Per cadence: landlords choose the day (landlord.yaml schedules), the cron the days it can fall on.
 CRONS = {
-    "monthly": DAILY_AT_SIX,
-    "quarterly": "0 6 * 1,4,7,10 *",  # the month after a quarter ends
+    # monthly_refresh_day / committee_day_after_period: 1 to 28 (pipeline.config.Schedules)
+    "monthly": "0 6 1-28 * *",
+    "quarterly": "0 6 1-28 1,4,7,10 *",  # those days of the month after a quarter ends
     "annual": DAILY_AT_SIX,  # returns_date / annual_report_date: any day of the year
 }
 
@@ -304,6 +306,7 @@ def build_schedules(
             cron_schedule=CRONS[cadence[name]],
             execution_timezone=TIMEZONE,
             description=description,
+            metadata={"cadence": cadence[name]},
         )(evaluate)
     return out
 

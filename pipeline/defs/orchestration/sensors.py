@@ -191,6 +191,11 @@ def ingest_then(landlord_id: str, job_name: str, years: list[str], **request) ->
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def chained_after_ingest(context: dg.RunStatusSensorContext):
+    if context.dagster_event.event_type_value != dg.DagsterEventType.RUN_SUCCESS.value:
+        # only a load that succeeded (its blocking checks passed) starts the year job
+        return dg.SkipReason(
+            f"the ingest run {context.dagster_run.run_id} did not succeed: no year job started"
+        )
     tags = context.dagster_run.tags
     job_name = tags.get(THEN_JOB_TAG)
     years = [y for y in tags.get(THEN_YEARS_TAG, "").split(",") if y]
@@ -198,7 +203,21 @@ def chained_after_ingest(context: dg.RunStatusSensorContext):
     if not job_name or not years or not landlord_id:
         return dg.SkipReason("the ingest run asked for no year job")
     first, last = str(year_key(landlord_id, years[0])), str(year_key(landlord_id, years[-1]))
-    follow = {k: v for k, v in tags.items() if k.startswith("complaints/") and "then" not in k}
+    # the trigger's tags go on (not the load's own job tag: the year job has its own)
+    follow = {
+        k: v
+        for k, v in tags.items()
+        if k.startswith("complaints/") and "then" not in k and k != "complaints/job"
+    }
+    if first == last:
+        # one year: a run of that partition, so its checks' results are the partition's status
+        # (Dagster records a range run's check results for no single partition)
+        return dg.RunRequest(
+            run_key=f"after:{context.dagster_run.run_id}",
+            job_name=job_name,
+            partition_key=first,
+            tags={**follow, "landlord": landlord_id},
+        )
     return dg.RunRequest(
         run_key=f"after:{context.dagster_run.run_id}",
         job_name=job_name,

@@ -71,6 +71,7 @@ def consistency_result(document) -> dg.AssetCheckResult:
         dg.AssetCheckSpec(
             CHECK_NAME,
             asset="self_assessment",
+            partitions_def=landlord_year_partitions,  # a status per landlord and year
             description="Warns when the measures contradict a 'Yes' in self_assessment.yaml "
             "(thresholds in pipeline/self_assessment/evidence.yaml)",
         )
