@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint dev bench bench-detail examples
+.PHONY: help setup setup-tests run test lint dev bench bench-detail examples
 
 help: ## List the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -7,10 +7,13 @@ help: ## List the commands
 setup: ## Install uv, chromium and the locked environment when missing
 	@./scripts/setup.sh
 
+setup-tests: ## Set up as above, plus the redis-server and postgresql the tests start on loopback
+	@./scripts/setup.sh --tests
+
 run: setup ## Set up, then run every example workspace for every reporting year
 	uv run complaints run --all-examples --years 2023-24:2025-26
 
-test: setup ## Set up, then lint and run the whole test suite
+test: setup-tests ## Set up, then lint and run the whole test suite
 	uv run ruff check .
 	uv run ruff format --check pipeline tests bench scripts
 	uv run pytest -n 2 -q

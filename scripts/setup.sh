@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks (uv, Debian's chromium for PDFs and browser tests, Debian's
-# redis-server for the celery executor's test, Debian's postgresql for the PostgreSQL instance's
-# test), then the locked Python environment. Safe to run again: each step is skipped when already done.
+# Installs what a fresh machine lacks (uv, Debian's chromium for PDFs and browser tests; with
+# --tests also Debian's redis-server for the celery executor's test and postgresql for the
+# PostgreSQL instance's test), then the locked Python environment. Safe to run again: each step is
+# skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,31 +11,28 @@ if ! command -v uv >/dev/null 2>&1; then
     python3 -m pip install --quiet uv
 fi
 
+apt_install() {  # apt_install <package> <why>: one Debian package from the registry
+    echo "==> installing Debian's $1 ($2)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$1" >/dev/null
+}
+
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
-    echo "==> installing Debian's chromium (PDF printing and browser tests)"
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    apt_install chromium "PDF printing and browser tests"
 fi
 
-if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
-    echo "==> installing Debian's redis-server (the celery executor's broker, tested on loopback)"
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    # the test starts its own server on a free loopback port; no service is needed
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
-fi
-
-# the PostgreSQL instance's test starts a throwaway cluster with initdb and pg_ctl (Debian keeps them
-# in /usr/lib/postgresql/<version>/bin, off PATH); no service is needed
-if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    echo "==> installing Debian's postgresql (the PostgreSQL instance's test, on loopback)"
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+# The servers only the tests need (`make test` passes --tests; `make run` does not wait for them).
+# Each test starts its own throwaway server on a free loopback port; no service is enabled.
+if [ "${1:-}" = "--tests" ]; then
+    if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+        apt_install redis-server "the celery executor's broker, tested on loopback"
+    fi
+    # initdb and pg_ctl: Debian keeps them in /usr/lib/postgresql/<version>/bin, off PATH
+    if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+        apt_install postgresql "the PostgreSQL instance's test, on loopback"
+    fi
 fi
 
 # --compile-bytecode compiles the whole environment each time it is given (about 1 s even when

@@ -323,14 +323,19 @@ def test_a_year_asset_computes_every_year_of_a_single_run_range(tmp_path):
 
 
 def test_make_test_installs_the_servers_the_redis_and_postgresql_tests_need():
-    """`make test` (CI's .ci/run) runs scripts/setup.sh first, which installs Debian's redis-server
-    and postgresql when missing, so the celery and PostgreSQL tests run rather than skip."""
+    """`make test` (CI's .ci/run) runs scripts/setup.sh --tests first, which installs Debian's
+    redis-server and postgresql when missing, so the celery and PostgreSQL tests run rather than
+    skip; `make run` does not install them (the main job needs neither)."""
     assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()
-    assert re.search(r"^test: setup\b", (PROJECT_ROOT / "Makefile").read_text(), re.M)
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    assert re.search(r"^test: setup-tests\b", makefile, re.M)
+    assert re.search(r"^setup-tests:.*\n\t@./scripts/setup.sh --tests$", makefile, re.M)
+    assert re.search(r"^run: setup\b", makefile, re.M)
     setup = (PROJECT_ROOT / "scripts" / "setup.sh").read_text()
+    tests_only = setup[setup.index('if [ "${1:-}" = "--tests" ]') :]
     for package, binary in (("redis-server", "redis-server"), ("postgresql", "initdb")):
-        assert re.search(rf"apt-get install -y -qq {package} ", setup), package
-        assert f"command -v {binary}" in setup, binary
+        assert f"apt_install {package} " in tests_only, package
+        assert f"command -v {binary}" in tests_only, binary
     # where the tests look for them: redis-server on PATH; initdb on PATH or in Debian's folder
     instance_test = (PROJECT_ROOT / "tests/integration/test_orchestration_instance.py").read_text()
     assert 'Path("/usr/lib/postgresql").glob' in instance_test
