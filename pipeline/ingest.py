@@ -158,6 +158,46 @@ class Publications(BaseModel):
         return {"publications": data} if isinstance(data, list) else data
 
 
+PUBLICATIONS = "ombudsman/publications.yaml"
+
+
+def load_publications(workspace: Path) -> tuple[list[Publication], list[str]]:
+    """``ombudsman/publications.yaml``'s entries with a resident's contact details withheld.
+
+    A letter's summary, the reason its figures differ (``basis``) and its link are written by
+    the landlord's staff and printed in every version of the annual report, the published one
+    included, as the board's response is: an email address, phone number or National Insurance
+    number pasted in from a complaint was printed as typed (found by the hostile audit). Each
+    is replaced by :data:`pipeline.contact_details.WITHHELD`; the second value lists where, for
+    the data-quality report, never the value. No file: no entries.
+
+    Raises
+    ------
+    ConfigError
+        The file is not valid YAML or not a list of publications.
+    """
+    from pipeline.contact_details import OwnContact, withheld_problem, withhold
+
+    path = workspace / PUBLICATIONS
+    if not path.is_file():
+        return [], []
+    pubs: Publications = load_yaml_model(path, Publications)  # type: ignore[assignment]
+    own = OwnContact.of(workspace)
+    entries, problems = [], []
+    for index, entry in enumerate(pubs.publications, start=1):
+        update = {}
+        for name in ("summary", "basis", "url"):
+            value = getattr(entry, name)
+            if value is None:
+                continue
+            update[name], count = withhold(value, own)
+            if count:
+                where = f"{PUBLICATIONS}: entry {index}, field '{name}'"
+                problems.append(withheld_problem(where, count))
+        entries.append(entry.model_copy(update=update))
+    return entries, problems
+
+
 @dataclass
 class _Planned:
     """One mapping's files, typed table and record plans while the load is staged."""
@@ -826,15 +866,13 @@ def _load_reference(con: duckdb.DuckDBPyConnection, workspace: Path, landlord: L
     ]
     if stock:
         con.executemany("insert into stock values (?, ?, ?, ?, ?)", stock)
-    path = workspace / "ombudsman" / "publications.yaml"
-    if path.is_file():
-        pubs: Publications = load_yaml_model(path, Publications)  # type: ignore[assignment]
-        rows = [
-            (landlord.landlord_id, p.kind, p.published_date, p.reporting_year, p.summary, p.url)
-            for p in pubs.publications
-        ]
-        if rows:
-            con.executemany("insert into ombudsman_publication values (?, ?, ?, ?, ?, ?)", rows)
+    publications, _ = load_publications(workspace)
+    rows = [
+        (landlord.landlord_id, p.kind, p.published_date, p.reporting_year, p.summary, p.url)
+        for p in publications
+    ]
+    if rows:
+        con.executemany("insert into ombudsman_publication values (?, ?, ?, ?, ?, ?)", rows)
 
 
 def ingest_workspace(
