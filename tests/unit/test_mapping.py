@@ -198,3 +198,36 @@ def test_a_tp09_mapping_without_the_filter_question_or_the_answer_is_refused(tmp
     assert (
         load_mapping(_write(tmp_path, text), tmp_path).columns["made_complaint_12m"].value == "yes"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "planted"),
+    [
+        ('  category: {column: "Category", codes: {"Repairs": "jean.hall@example.org"}}\n', "jean"),
+        ('  category: {column: "Category", codes: {"Repairs": "Jean Hall"}}\n', "Jean"),
+        ('  scheme: {column: "Scheme", other: "07700 900123"}\n', "07700"),
+        ('  category: {column: "Category", default: "Mrs Hall"}\n', "Hall"),
+        ('  scheme: {value: "Flat 3, 14 Gorsebrook Lane"}\n', "Gorsebrook"),
+        ('  category: {column: "Category", codes: {"Repairs": "' + "x" * 300 + '"}}\n', "xxx"),
+    ],
+)
+def test_a_personal_value_the_mapping_itself_writes_into_free_text_is_refused(
+    tmp_path, field, planted
+):
+    """A cell's free text is screened for names and contact details, but a value the mapping
+    writes (a code's value, 'other', 'default', 'value') was stored as written: a category
+    coded to "jean.hall@example.org" or "Jean Hall" was printed as a category in the annual
+    report and its published version (second hostile audit). The mapping is refused, naming
+    the key, never the value; labels such as the examples' own codes load."""
+    text = GOOD.replace("  regime: {value: eng}\n", "  regime: {value: eng}\n" + field)
+    with pytest.raises(ConfigError) as err:
+        load_mapping(_write(tmp_path, text), tmp_path)
+    message = str(err.value)
+    assert message.startswith("mappings/erica.yaml: key 'columns.")
+    assert "look like a person's name or contact details" in message
+    assert planted not in message
+    ok = '  category: {column: "Category", codes: {"Repairs": "Repairs and maintenance"}, other: Other}\n'
+    load_mapping(
+        _write(tmp_path, GOOD.replace("  regime: {value: eng}\n", "  regime: {value: eng}\n" + ok)),
+        tmp_path,
+    )
