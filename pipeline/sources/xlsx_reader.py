@@ -292,10 +292,21 @@ def read_xlsx_text(
             "damaged); open it in Excel and save it again, or export it afresh"
         ) from None
     try:
+        # The sheets Excel shows as tabs, in order: a hidden or very hidden sheet (an old
+        # version of the report, a lookup table) is no tab, and reading it by default loaded
+        # data the landlord never sees in Excel (found by the second hostile audit).
+        tabs = [ws for ws in workbook._sheets if ws.sheet_state == "visible"]
         if sheet is None:
-            worksheet = workbook.worksheets[0]
+            tables = [ws for ws in tabs if hasattr(ws, "iter_rows")]
+            if not tables:
+                raise IngestError(
+                    f"{shown}: has no visible sheet of cells (every sheet is hidden or a "
+                    "chart); name the sheet to read with the mapping's 'sheet'"
+                )
+            worksheet = tables[0]
         elif isinstance(sheet, int):
-            # a position: the sheet whose name changes from month to month ('Run 30-04-2026')
+            # a position: the sheet whose name changes from month to month ('Run 30-04-2026');
+            # hidden sheets counted (docs/mapping.md)
             if sheet > len(workbook.sheetnames):
                 raise IngestError(
                     f"{shown}: has no sheet {sheet} (the mapping's 'sheet' is a position; the "
@@ -303,8 +314,18 @@ def read_xlsx_text(
                     f"{shown_names(workbook.sheetnames, quote=False)})"
                 )
             worksheet = workbook[workbook.sheetnames[sheet - 1]]
+            if not hasattr(worksheet, "iter_rows"):
+                raise IngestError(
+                    f"{shown}: sheet {sheet} (a position) is a chart, not a sheet of cells; "
+                    "set the mapping's 'sheet' to the position or name of the sheet to read"
+                )
         elif sheet in workbook.sheetnames:
             worksheet = workbook[sheet]
+            if not hasattr(worksheet, "iter_rows"):
+                raise IngestError(
+                    f"{shown}: sheet '{sheet}' is a chart, not a sheet of cells; set the "
+                    "mapping's 'sheet' to the sheet that holds the report's rows"
+                )
         else:
             raise IngestError(
                 f"{shown}: has no sheet '{sheet}' (sheets: {shown_names(workbook.sheetnames, quote=False)})"

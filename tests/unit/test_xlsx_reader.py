@@ -328,3 +328,44 @@ def test_a_stray_cell_far_below_the_data_is_refused_before_the_grid_is_built(
     workbook.save(path)
     frame = read_xlsx_text(path, sheet="Complaints", header_row=1, shown="exports/stray.xlsx")
     assert frame.height == 40
+
+
+def _hidden_and_chart(path: Path) -> Path:
+    """A chart sheet first, then a very hidden old report, then the report Excel shows."""
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    old.title = "Old"
+    old.append(["Ref", "Logged"])
+    old.append(["OLD1", "2020-01-01"])
+    old.sheet_state = "veryHidden"
+    report = workbook.create_sheet("Complaints")
+    report.append(["Ref", "Logged"])
+    report.append(["C1", dt.date(2025, 5, 1)])
+    chart = BarChart()
+    chart.add_data(Reference(report, min_col=2, min_row=1, max_row=2))
+    workbook.create_chartsheet("Chart", 0).add_chart(chart)
+    workbook.save(path)
+    return path
+
+
+def test_hidden_sheets_are_not_read_by_default_and_a_chart_sheet_is_named(tmp_path: Path) -> None:
+    """A workbook whose first sheet is very hidden (an old version of the report) was read from
+    that sheet when the mapping names none: data the landlord cannot see in Excel, loaded
+    without a word. A chart sheet chosen by position or name stopped with an AttributeError.
+    Now the first visible sheet of cells is read, and a chart sheet is named as such (second
+    hostile audit)."""
+    path = _hidden_and_chart(tmp_path / "report.xlsx")
+
+    def read(sheet):
+        return read_xlsx_text(path, sheet=sheet, header_row=1, shown="exports/report.xlsx")
+
+    assert read(None)["Ref"].to_list() == ["C1"]
+    assert read(3)["Ref"].to_list() == ["C1"]  # a position counts hidden sheets (docs/mapping.md)
+    assert read("Old")["Ref"].to_list() == ["OLD1"]  # named: read as asked
+    for sheet in (1, "Chart"):
+        with pytest.raises(IngestError, match="is a chart, not a sheet of cells"):
+            read(sheet)
+    with pytest.raises(IngestError, match="is a position; the workbook has 3 sheet"):
+        read(4)
