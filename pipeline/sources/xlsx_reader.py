@@ -20,6 +20,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 from openpyxl import load_workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.sources.errors import IngestError, header_names
@@ -271,8 +272,13 @@ def read_xlsx_text(
     header_row: int,
     shown: str,
     wanted: Sequence[str] = (),
+    serial_columns: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Read one sheet with every column as text and a ``__row`` column (sheet row numbers).
+
+    ``serial_columns``: the mapped date columns whose plain numbers the ingest reads as Excel
+    serial dates (the mapping's ``excel_serial_dates``); a workbook in Excel's 1904 date system
+    holding such a number is refused (:func:`refuse_1904_serials`).
 
     ``source`` is the workbook's bytes (those the ingest hashed) or its path, read once: both
     readers see the same bytes, even if the file is saved again while they run.
@@ -335,6 +341,7 @@ def read_xlsx_text(
             for row in worksheet.iter_rows(max_row=header_row, values_only=True)
         ]
         sheet_name, sheet_names = worksheet.title, workbook.sheetnames
+        date1904 = workbook.epoch == CALENDAR_MAC_1904
     finally:
         workbook.close()
     if len(top) < header_row or all(cell is None for cell in top[header_row - 1]):
@@ -362,21 +369,33 @@ def read_xlsx_text(
         )
     named = "the sheet read" if looks_personal([sheet_name]) else repr(sheet_name)
     refuse_sparse_sheet(scan, shown, named)
+
+    def done(frame: pl.DataFrame) -> pl.DataFrame:
+        if date1904:
+            refuse_1904_serials(frame, serial_columns, shown)
+        return frame
+
     first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
     try:
         sheet = fastexcel.read_excel(data).load_sheet(sheet_name, header_row=None, dtypes="string")
         batch, errors = sheet.to_arrow_with_errors()
         grid = _with_error_cells(pl.from_arrow(batch), errors.errors if errors else [])
     except Exception:  # noqa: BLE001 - anything calamine cannot read, openpyxl reads slowly
-        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        return done(
+            fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        )
     header_index = header_row - first_used_row
     expected = top[header_row - 1]
     if grid.height <= header_index:
-        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        return done(
+            fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        )
     cells = [None if c is None else str(c) for c in grid.row(header_index)]
     first_column = _leading_blanks(expected) - _leading_blanks(cells)
     if first_column < 0 or cells != expected[first_column : first_column + len(cells)]:
-        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        return done(
+            fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        )
     header = _header_names(cells, first_column)
     body = grid.slice(header_index + 1).rename(dict(zip(grid.columns, header, strict=True)))
     frame = body.with_row_index("__row", offset=header_row + 1).select(
@@ -389,7 +408,29 @@ def read_xlsx_text(
             for name in header
         ),
     )
-    return fill_merged(frame, merged, header_row, first_column)
+    return done(fill_merged(frame, merged, header_row, first_column))
+
+
+# A plain number in a date column, read as an Excel serial date (fields.EXCEL_SERIAL_MIN on).
+_SERIAL = r"^\s*\d{5,7}(\.\d+)?\s*$"
+
+
+def refuse_1904_serials(frame: pl.DataFrame, columns: Sequence[str], shown: str) -> None:
+    """Stop a workbook in Excel's 1904 date system (old Mac Excel) whose mapped date column holds
+    a plain number: the ingest reads serials in the 1900 system, so 45000 (16 March 2027 in a
+    1904 workbook) loaded as 15 March 2023, four years and a day out, without a word (second
+    hostile audit). Cells formatted as dates are read right whichever the system."""
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        hits = frame.filter(pl.col(column).str.contains(_SERIAL)).select("__row").head(1)
+        if hits.height:
+            raise IngestError(
+                f"{shown}: uses Excel's 1904 date system (File > Options > Advanced: 'Use 1904 "
+                f"date system') and column '{column}' holds dates as plain numbers (row "
+                f"{hits.item()} is the first), which would be read four years out: format the "
+                "column as dates, or clear the 1904 setting and save again"
+            )
 
 
 def _read_with_openpyxl(source: Path | bytes, sheet_name: str, header_row: int) -> pl.DataFrame:

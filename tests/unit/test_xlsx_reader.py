@@ -369,3 +369,42 @@ def test_hidden_sheets_are_not_read_by_default_and_a_chart_sheet_is_named(tmp_pa
             read(sheet)
     with pytest.raises(IngestError, match="is a position; the workbook has 3 sheet"):
         read(4)
+
+
+def test_a_1904_workbook_with_dates_as_plain_numbers_is_refused(tmp_path: Path) -> None:
+    """Excel's 1904 date system (old Mac Excel): the ingest reads a plain number in a date
+    column as a serial in the 1900 system, so 'Closed' 45000 (16 March 2027 there) loaded as
+    15 March 2023 without a word (second hostile audit). Such a workbook is stopped naming the
+    column and row; date cells, and plain numbers in columns that are not dates, still read."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    workbook = openpyxl.Workbook()
+    workbook.epoch = CALENDAR_MAC_1904
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged", "Closed", "Days"])
+    sheet.append(["C1", dt.date(2025, 5, 1), None, 45000])
+    sheet.append(["C2", dt.date(2025, 5, 2), 45000, 3])
+    sheet["B2"].number_format = sheet["B3"].number_format = "dd/mm/yyyy"
+    path = tmp_path / "mac.xlsx"
+    workbook.save(path)
+
+    def read(serial_columns):
+        return read_xlsx_text(
+            path, sheet=None, header_row=1, shown="exports/mac.xlsx", serial_columns=serial_columns
+        )
+
+    assert read(["Logged"])["Logged"].to_list() == ["2025-05-01", "2025-05-02"]
+    with pytest.raises(IngestError, match=r"1904 date system.*column 'Closed'.*\(row 3 is the"):
+        read(["Logged", "Closed"])
+
+
+def test_the_ingest_checks_the_mapped_date_columns_for_1904_serials():
+    from pipeline.mapping import load_mapping
+    from pipeline.sources.frames import _date_columns
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "small_specialist"
+    mapping = load_mapping(root / "mappings" / "homemaster_complaints.yaml", root)
+    columns = _date_columns(mapping)
+    assert {"Logged Date", "Closed", "Stage 1 Response", "Stage 2 Requested"} <= set(columns)
+    assert "Case Ref" not in columns and "Stage 1 Extension Days" not in columns
