@@ -128,10 +128,23 @@ class Plan:
     committee: str = "last"
 
 
+def _resolved(path: str | Path, what: str) -> Path:
+    """``path`` made absolute with its links followed, or the command stops saying why: a link
+    that leads back to itself stopped it with a Python traceback (second hostile audit)."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or "it is a link that leads back to itself"
+        raise SystemExit(
+            f"error: the {what} {path} cannot be opened ({reason.lower()}); point to the real "
+            "folder, or repair the link"
+        ) from None
+
+
 def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
     """The workspaces root and the landlords to run, from the ``run`` arguments."""
     if args.workspace:
-        paths = [Path(p).resolve() for p in args.workspace]
+        paths = [_resolved(p, "workspace") for p in args.workspace]
         for path in paths:
             if not (path / "landlord.yaml").is_file():
                 raise SystemExit(f"error: {path} is not a workspace (no landlord.yaml)")
@@ -142,7 +155,7 @@ def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
     if args.all_examples:
         root = workspaces.DEFAULT_WORKSPACES_ROOT
     else:
-        root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
+        root = _resolved(args.workspaces_root or workspaces.workspaces_root(), "workspaces folder")
     found = workspaces.discover_landlords(root)
     if args.landlord:
         from pipeline.config import landlord_key
@@ -774,7 +787,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"error: {', '.join(outside)} is outside the reporting years this pipeline covers "
             f"({REPORTING_YEARS[0]} to {REPORTING_YEARS[-1]})"
         )
-    output_root = Path(args.output or workspaces.output_root()).resolve()
+    output_root = _resolved(args.output or workspaces.output_root(), "output folder")
     # The code location reads these when it loads (partitions, the store resource), so they are
     # set before anything imports pipeline.definitions, here and in worker processes.
     os.environ["COMPLAINTS_WORKSPACES_ROOT"] = str(root)
@@ -802,7 +815,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
+    root = _resolved(args.workspaces_root or workspaces.workspaces_root(), "workspaces folder")
     from pipeline.partition_keys import REPORTING_YEARS  # no Dagster in this process
 
     print(f"workspaces root: {root}")
@@ -817,7 +830,7 @@ def cmd_group(args: argparse.Namespace) -> int:
     from pipeline.group_views import open_group
     from pipeline.periods import parse_period
 
-    output_root = Path(args.output or workspaces.output_root()).resolve()
+    output_root = _resolved(args.output or workspaces.output_root(), "output folder")
     try:
         period = parse_period(args.period) if args.period else None
     except ValueError as exc:

@@ -262,6 +262,25 @@ def test_unknown_landlord_and_bad_workspace_are_usage_errors(location):
         cli.main(["run", "--workspace", str(root), "--output", str(output)])
 
 
+def test_a_workspace_or_output_folder_that_is_a_link_loop_is_a_usage_error(tmp_path):
+    """A workspace, workspaces folder or output folder that is a link leading back to itself
+    stopped the command with a Python traceback (RuntimeError: Symlink loop); it is a usage
+    error naming the folder (second hostile audit)."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    good = tmp_path / "alpha"
+    good.mkdir()
+    (good / "landlord.yaml").write_text("landlord_id: alpha\n")
+    for argv in (
+        ["run", "--workspace", str(loop), "--output", str(tmp_path / "out")],
+        ["run", "--workspace", str(good), "--output", str(loop)],
+        ["run", "--all", "--workspaces-root", str(loop), "--output", str(tmp_path / "out")],
+        ["list", "--workspaces-root", str(loop)],
+    ):
+        with pytest.raises(SystemExit, match=f"error: the .* {loop} cannot be opened .*link"):
+            cli.main(argv)
+
+
 def test_a_landlord_is_found_by_its_id_as_landlord_yaml_writes_it(location):
     # `landlord_id: Kestrel Vale` is stored as kestrel_vale, the folder's name; the analyst who
     # typed the id as written was told there was no such workspace.
