@@ -32,6 +32,7 @@ import importlib.abc
 import logging
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -196,7 +197,30 @@ def _innermost(error) -> str:
             return error.message.strip().split(": ", 1)[-1]
         messages.append(error.message.strip())
         error = error.cause
-    return messages[-1] if messages else "unknown error"
+    return _in_words(messages[-1]) if messages else "unknown error"
+
+
+# The file system's refusals, in words an analyst can act on (second hostile audit: a full disk
+# was reported as "_duckdb.TransactionException: TransactionContext Error: Failed to commit").
+_FILE_SYSTEM = {
+    "No space left on device": "the disk is full",
+    "Disk quota exceeded": "the disk quota is used up",
+    "Read-only file system": "the disk is read-only",
+    "Permission denied": "the account the pipeline runs as may not write there",
+}
+
+
+def _in_words(message: str) -> str:
+    """A file-system failure said plainly, with the file it was writing; anything else as is."""
+    for cause, words in _FILE_SYSTEM.items():
+        if cause in message:
+            path = re.search(r"""["']([^"']+)["']""", message)
+            where = f" writing {path.group(1)}" if path else ""
+            return (
+                f"{words} ({cause.lower()}{where}): free space or fix the folder's permissions, "
+                "then run again; the outputs of the last run that finished are kept"
+            )
+    return message
 
 
 @functools.cache

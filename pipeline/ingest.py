@@ -51,6 +51,7 @@ from pipeline.sources.fields import (
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
+from pipeline.sql import rollback
 
 __all__ = ["FileCount", "IngestError", "IngestSummary", "ingest_workspace", "LOADED_TABLES"]
 
@@ -1028,7 +1029,7 @@ def ingest_workspace(
             )
             con.commit()
         except BaseException:
-            con.rollback()
+            rollback(con)
             raise
     finally:
         reader.shutdown(wait=True, cancel_futures=True)

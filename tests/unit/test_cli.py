@@ -482,3 +482,42 @@ def test_the_command_and_its_workers_use_two_malloc_arenas_unless_told_otherwise
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert worker.stdout.strip() == "4"  # what a spawned worker process starts with
+
+
+def test_a_full_disk_is_reported_in_words_with_the_real_cause():
+    """A disk that filled while a step committed to the warehouse was reported as
+    "_duckdb.TransactionException: TransactionContext Error: cannot rollback - no transaction is
+    active": the failed commit had ended the transaction, the rollback in the error handler
+    failed too and its error replaced the cause (second hostile audit, a 40 MB tmpfs filled).
+    The rollback now tolerates an ended transaction, and the message says what to do."""
+    import duckdb
+
+    from pipeline.sql import rollback
+
+    con = duckdb.connect()
+    con.begin()
+    con.commit()
+    rollback(con)  # no transaction left: nothing to undo, and no error to hide the real one
+    con.begin()
+    con.execute("create table t as select 1 as x")
+    rollback(con)
+    assert con.execute(
+        "select count(*) from duckdb_tables() where table_name = 't'"
+    ).fetchone() == (0,)
+
+    class Error:
+        def __init__(self, cls_name, message, cause=None):
+            self.cls_name, self.message, self.cause = cls_name, message, cause
+
+    full = Error(
+        "TransactionException",
+        "_duckdb.TransactionException: TransactionContext Error: Failed to commit: Could not "
+        'write file "/srv/out/warehouse/ll.duckdb.wal": No space left on device',
+    )
+    message = cli._innermost(Error("DagsterExecutionStepExecutionError", "Error in step", full))
+    assert message.startswith(
+        "the disk is full (no space left on device writing /srv/out/warehouse/ll.duckdb.wal): "
+    )
+    assert "Exception" not in message and message.endswith("the last run that finished are kept")
+    other = Error("ValueError", "ValueError: something else")
+    assert cli._innermost(other) == "ValueError: something else"
