@@ -482,6 +482,7 @@ class Quarantine(pa.DataFrameModel):
             "date_out_of_order",
             "count_out_of_order",
             "wrong_cell_count",
+            "id_in_scientific_notation",
         ],
         description="Rule broken",
     )

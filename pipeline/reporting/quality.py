@@ -57,6 +57,9 @@ FIX_IN_SOURCE = {
     "exports that do not overlap, or re-run both from the same date.",
     "route_unknown": "Use the agreed record types, or list the new value under the mapping's "
     "route values.",
+    "id_in_scientific_notation": "Export references as text: a long numeric reference opened and "
+    "saved in Excel becomes a rounded number (1.23457E+11); take the export again straight from "
+    "the case system, or format the column as text before saving.",
     "parent_quarantined": "Fix the complaint-level problem listed for the same row; its stages "
     "then load too.",
     "wrong_cell_count": "Export with a cell that holds the delimiter (a comma typed in a note) "

@@ -46,6 +46,7 @@ RULE_NAMES = {
     "route_unknown": "a record type the mapping does not list",
     "parent_quarantined": "its complaint was quarantined",
     "wrong_cell_count": "a row with more or fewer cells than the header",
+    "id_in_scientific_notation": "a reference Excel rounded",
 }
 
 

@@ -58,7 +58,14 @@ RULE_TEXT = {
     "count_out_of_order": "the count is larger than the count it is part of (e.g. orders complied "
     "with above orders made)",
     "wrong_cell_count": f"the row has a different number of cells from the header: {CELL_COUNT_CAUSE}",
+    "id_in_scientific_notation": "the reference is a number in scientific notation (1.23457E+11): "
+    "Excel rounded it, so it may stand for another case's reference",
 }
+
+# An id Excel has turned into a rounded number ('123456789012' shown and saved as '1.23457E+11'):
+# two cases' references become one, and a long export's stage rows joined the wrong complaint
+# without a word (second hostile audit).
+SCIENTIFIC_ID = r"^[0-9]+(\.[0-9]+)?[eE]\+[0-9]+$"
 
 # Stands for the typed value's column in a parse-failure condition (see value_sql).
 VALUE_SLOT = "\x00value\x00"
@@ -675,7 +682,9 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
             parsed = f"list_transform({items}, lambda e: trim(e))"
         return f"case when {x} is not null then {parsed} end", None
     elif plan.pseudonymised:
-        return pseudonymise_expr(x, trimmed=True), None
+        # contains() first: the regular expression runs only on the rare id with a '+'
+        rounded = f"(contains({x}, '+') and regexp_matches({x}, {lit(SCIENTIFIC_ID)}))"
+        return pseudonymise_expr(x, trimmed=True), rounded
     else:
         return screened_text_sql(x, screened_flag_sql(plan.source)), None
     # Judged on the typed column afterwards (VALUE_SLOT), so the parse runs once per cell.
@@ -751,6 +760,8 @@ def label_unknown_sql(plan: FieldPlan, x: str) -> str:
 
 def parse_rule(plan: FieldPlan) -> str:
     """The rule a failed parse of this field breaks."""
+    if plan.pseudonymised:
+        return "id_in_scientific_notation"
     if _is_coded(plan):
         return "unknown_code"
     return {

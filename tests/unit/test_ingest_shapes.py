@@ -351,3 +351,28 @@ def test_an_id_with_an_invisible_character_is_the_same_complaint(tmp_path, stray
         [(_h("L001"), 1), (_h("L001"), 2), (_h("L002"), 2), (_h("L005"), 1)]
     )
     assert pseudonymise("L001" + stray, ws.KEY) == _h("L001")
+
+
+def test_an_id_excel_rounded_to_scientific_notation_is_quarantined(tmp_path):
+    """A long numeric reference opened and saved in Excel becomes '1.23457E+11': two cases'
+    references become one, and a stage 2 row joined another complaint's stage 1 without a word
+    (second hostile audit). Such a reference is quarantined (`id_in_scientific_notation`),
+    naming file, row and column; other rows load as before."""
+    root = ws.long_workspace(tmp_path)
+    path = root / "exports" / "stage_events.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("L005,") == 2
+    path.write_text(text.replace("L005,", "1.23457E+11,"), encoding="utf-8")
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    rules = _rules_by_row(con, "exports/stage_events.csv")
+    assert rules == {
+        **ws.LONG_EXPECTED,
+        10: {"id_in_scientific_notation"},
+        11: {"id_in_scientific_notation", "parent_quarantined"},
+    }
+    message, raw = con.execute(
+        "select message, raw_value from quarantine where source_row = 10 limit 1"
+    ).fetchone()
+    assert "Excel rounded it" in message and "E+11" not in raw
+    assert (_h("1.23457E+11"),) not in con.execute("select complaint_id from complaint").fetchall()
