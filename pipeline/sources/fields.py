@@ -391,9 +391,17 @@ def value_shape_sql(x: str) -> str:
     )
 
 
+# A shape value_shape_sql already wrote (an id's or a free-text cell's): kept as it is, where it
+# was described again as "text, 18 characters" (the length of "text, 8 characters").
+_SHAPE = r"^text, [0-9]+ characters?$"
+
+
 def safe_raw_sql(x: str) -> str:
     """SQL for quarantine.raw_value: the cell when it cannot be personal data, else its shape."""
-    return f"case when regexp_matches({x}, {lit(SAFE_RAW)}) then {x} else {value_shape_sql(x)} end"
+    return (
+        f"case when regexp_matches({x}, {lit(SAFE_RAW)}) or regexp_matches({x}, {lit(_SHAPE)}) "
+        f"then {x} else {value_shape_sql(x)} end"
+    )
 
 
 def value_shape(value: object) -> str | None:
