@@ -861,7 +861,40 @@ def cmd_group(args: argparse.Namespace) -> int:
         raise SystemExit(f"error: --period {args.period!r}: {exc}") from None
     # a member as landlord.yaml writes it ('Kestrel Vale') or as its files are named (kestrel_vale)
     members = list(dict.fromkeys(landlord_key(name) for name in args.landlord or []))
-    con = open_group(output_root, members or None)
+    with ExitStack() as held:
+        _hold_member_locks(held, output_root, members)
+        con = open_group(output_root, members or None)
+        return _group_command(con, output_root, period, args)
+
+
+def _hold_member_locks(held: ExitStack, output_root: Path, members: list[str]) -> None:
+    """Hold each member's writer lock while the group command reads its file, waiting (up to
+    the default lock timeout) for a run that is writing it, as a second run does.
+
+    DuckDB refuses a reader while another process writes the file: the group command run beside
+    a landlord's run stopped with a traceback ("IO Error: Could not set lock on file"; second
+    hostile audit), and a run started while the group command read would have failed the same
+    way.
+    """
+    from pipeline.group_views import landlord_files
+    from pipeline.resources import ComplaintsStore, LandlordBusyError, landlord_lock
+
+    timeout = ComplaintsStore.model_fields["lock_timeout_seconds"].default
+    for landlord_id, path in sorted(landlord_files(output_root).items()):
+        if members and landlord_id not in members:
+            continue
+        lock = path.with_name(path.name + ".lock")
+        try:
+            held.enter_context(landlord_lock(lock, landlord_id, 0))
+        except LandlordBusyError as busy:
+            print(f"waiting up to {timeout:.0f} s: {busy}", flush=True)
+            try:
+                held.enter_context(landlord_lock(lock, landlord_id, timeout))
+            except LandlordBusyError as still:
+                raise SystemExit(f"error: {still}") from None
+
+
+def _group_command(con, output_root: Path, period, args: argparse.Namespace) -> int:
     try:
         landlords = con.execute("select landlord_id, warehouse from group_landlords").fetchall()
         for landlord, path in landlords:

@@ -521,3 +521,43 @@ def test_a_full_disk_is_reported_in_words_with_the_real_cause():
     assert "Exception" not in message and message.endswith("the last run that finished are kept")
     other = Error("ValueError", "ValueError: something else")
     assert cli._innermost(other) == "ValueError: something else"
+
+
+WRITER = """
+import sys, time, duckdb
+from pathlib import Path
+from pipeline.resources import landlord_lock
+path = Path(sys.argv[1])
+with landlord_lock(path.with_name(path.name + ".lock"), "alpha", 10):
+    con = duckdb.connect(str(path))
+    print("writing", flush=True)
+    time.sleep(3)
+    con.execute("insert into measures values ('alpha', 'CH01', 2)")
+    con.close()
+"""
+
+
+def test_the_group_command_waits_for_a_run_writing_a_member(tmp_path, capsys):
+    """DuckDB refuses a reader while another process writes the file: `complaints group` beside
+    a landlord's run stopped with a traceback ("IO Error: Could not set lock on file"; second
+    hostile audit). It now waits for the member's writer lock, as a second run does, and reads
+    the file once the run has finished."""
+    import duckdb
+
+    warehouse = tmp_path / "warehouse" / "alpha.duckdb"
+    warehouse.parent.mkdir()
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create table measures (landlord_id text, measure text, value double)")
+        con.execute("insert into measures values ('alpha', 'CH01', 1)")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(warehouse)],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert writer.stdout.readline().strip() == "writing"
+        out = tmp_path / "group.csv"
+        assert cli.main(["group", "--output", str(tmp_path), "--csv", str(out)]) == 0
+    finally:
+        writer.wait(timeout=60)
+    assert "is busy: another run is writing its warehouse" in capsys.readouterr().out
+    assert "CH01,2.0" in out.read_text()  # read after the run's write
