@@ -231,3 +231,42 @@ def test_a_personal_value_the_mapping_itself_writes_into_free_text_is_refused(
         _write(tmp_path, GOOD.replace("  regime: {value: eng}\n", "  regime: {value: eng}\n" + ok)),
         tmp_path,
     )
+
+
+BOMB = "x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"x-{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefg", "bcdefgh", strict=True)
+)
+
+
+def test_a_yaml_alias_bomb_or_an_alias_inside_itself_is_refused_at_once(tmp_path):
+    """Nine lines of nested YAML aliases load in a millisecond as references, but anything that
+    walks them sees 43 million values: a mapping's ``value:`` holding one took 23 GB of memory and
+    two and a half minutes before the run failed with "Current transaction is aborted" (second
+    hostile audit). A value that contains itself (``&a [*a]``) is refused too. Anchors used as
+    the examples use them (a codes list shared by two stages) still load."""
+    import time
+
+    from pipeline.utils.yaml_text import YAMLExpansionError, safe_load
+
+    bomb = GOOD.replace(
+        "  regime: {value: eng}\n", "  regime: {value: eng}\n  category: {value: *h}\n"
+    )
+    started = time.monotonic()
+    with pytest.raises(ConfigError, match=r"mappings/erica.yaml: not valid YAML: its anchors and "):
+        load_mapping(_write(tmp_path, BOMB + bomb), tmp_path)
+    assert time.monotonic() - started < 5
+    looped = GOOD.replace(
+        "  regime: {value: eng}\n", "  regime: {value: eng}\n  category: &l {value: [*l]}\n"
+    )
+    with pytest.raises(ConfigError, match="the value contains itself"):
+        load_mapping(_write(tmp_path, looped), tmp_path)
+    with pytest.raises(YAMLExpansionError):
+        safe_load(BOMB)  # the annual inputs' and self-assessment's loader
+    shared = GOOD.replace(
+        '    outcome: {column: "Stage 1 Outcome", codes: {"Upheld": upheld}, default: open}\n',
+        '    outcome: &outcome {column: "Stage 1 Outcome", codes: {"Upheld": upheld}, default: open}\n'
+        '  2:\n    received_date: "Date Received"\n    outcome: *outcome\n',
+    )
+    assert load_mapping(_write(tmp_path, shared), tmp_path).stages[2]["outcome"].codes == {
+        "Upheld": "upheld"
+    }
