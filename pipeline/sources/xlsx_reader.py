@@ -138,6 +138,8 @@ def formula_without_value(data: bytes, sheet_name: str) -> str | None:
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
 # A cell's value: a number, a shared or formula string (<v>) or an inline string (<is>)
 _VALUE_TAGS = (b"<v>", b"<is>")
+# A row's number in the sheet's XML (optional there; Excel writes it, in increasing order).
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"')
 
 MergedRange = tuple[int, int, int, int]  # first column, first row, last column, last row (from 1)
 
@@ -150,6 +152,7 @@ class SheetScan:
     merged: tuple[MergedRange, ...] = ()  # merged ranges, sorted
     values: int = 0  # cells holding a value
     last_value_cell: str | None = None  # the last of them in the sheet ('AV1048576')
+    repeated_row: int | None = None  # a row number given again, or after a later one
 
     @property
     def last_value_row(self) -> int:
@@ -174,6 +177,7 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
     merged: set[MergedRange] = set()
     values = 0
     last: str | None = None
+    row, repeated = 0, None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, sheet_name)
@@ -194,6 +198,16 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
                             (_column_number(c1), int(r1), _column_number(c2), int(r2))
                             for c1, r1, c2, r2 in _MERGE_REF.findall(text)
                         )
+                    if repeated is None:
+                        # rows wholly inside the carry were read with the chunk before
+                        for found in _ROW_REF.finditer(text):
+                            if found.end() <= len(carry):
+                                continue
+                            number = int(found.group(1))
+                            if number <= row:
+                                repeated = number
+                                break
+                            row = number
                     # the carry was counted with the chunk before
                     values += sum(text.count(tag) - carry.count(tag) for tag in _VALUE_TAGS)
                     at = max(text.rfind(tag) for tag in _VALUE_TAGS)
@@ -203,7 +217,7 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
                     carry = text[-65536:]
     except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
         return SheetScan()  # the readers report a damaged workbook
-    return SheetScan(unsaved, tuple(sorted(merged)), values, last)
+    return SheetScan(unsaved, tuple(sorted(merged)), values, last, repeated)
 
 
 # A sheet whose last value lies beyond this row, with fewer cells holding a value than a tenth of
@@ -368,6 +382,15 @@ def read_xlsx_text(
             "Excel, save it, and run again"
         )
     named = "the sheet read" if looks_personal([sheet_name]) else repr(sheet_name)
+    if scan.repeated_row is not None:
+        # Two rows given one number: calamine kept the second, openpyxl the first, and the
+        # other complaint was lost with nothing to count it (second hostile audit).
+        raise IngestError(
+            f"{shown}: {named} is stored with row {scan.repeated_row} given twice or out of "
+            "order (the program that wrote the workbook made it wrongly), so a row would be "
+            "lost in reading; open the workbook in Excel, let it repair the file, save it, and "
+            "run again"
+        )
     refuse_sparse_sheet(scan, shown, named)
 
     def done(frame: pl.DataFrame) -> pl.DataFrame:

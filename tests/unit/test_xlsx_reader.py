@@ -408,3 +408,38 @@ def test_the_ingest_checks_the_mapped_date_columns_for_1904_serials():
     columns = _date_columns(mapping)
     assert {"Logged Date", "Closed", "Stage 1 Response", "Stage 2 Requested"} <= set(columns)
     assert "Case Ref" not in columns and "Stage 1 Extension Days" not in columns
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 22])
+def test_a_row_number_given_twice_in_the_sheet_xml_is_refused(tmp_path, monkeypatch, chunk):
+    """A workbook written by a program that numbered two rows alike (``<row r="3">`` twice):
+    calamine kept the second, openpyxl the first, and the other complaint was lost with nothing
+    to count it (second hostile audit). The stream over the sheet's XML notices a row number that
+    does not increase, at any chunk boundary, and the read stops naming the row."""
+    import zipfile
+
+    import pipeline.sources.xlsx_reader as reader
+
+    monkeypatch.setattr(reader, "_SCAN_CHUNK", chunk)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged"])
+    for i in range(1, 6):
+        sheet.append([f"C{i}", f"0{i}/05/2025"])
+    good = tmp_path / "good.xlsx"
+    workbook.save(good)
+    assert read_xlsx_text(good, sheet=None, header_row=1, shown="good.xlsx").height == 5
+    with zipfile.ZipFile(good) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    part = "xl/worksheets/sheet1.xml"
+    parts[part] = (
+        parts[part].replace(b'<row r="4"', b'<row r="3"').replace(b'r="A4"', b'r="A3"')
+        .replace(b'r="B4"', b'r="B3"')
+    )  # fmt: skip
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(bad, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(IngestError, match=r"'Complaints' is stored with row 3 given twice or out"):
+        read_xlsx_text(bad, sheet=None, header_row=1, shown="bad.xlsx")
