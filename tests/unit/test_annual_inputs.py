@@ -204,6 +204,7 @@ def test_a_residents_contact_details_in_other_reports_are_withheld(tmp_path):
                     "title": "Panel review",
                     "by": "Resident Complaints Panel",
                     "summary": "Chaired by a resident (jean.hall@example.org, 07700 900123)",
+                    "link": "mailto:jean.hall@example.org",
                 }
             ]
         ),
@@ -212,8 +213,10 @@ def test_a_residents_contact_details_in_other_reports_are_withheld(tmp_path):
     assert loaded.other_reports[0].summary == (
         "Chaired by a resident ([contact details withheld], [contact details withheld])"
     )
-    assert [p.split(": 2 contact details ")[0] for p in loaded.problems] == [
-        "annual_report/2024-25/other_reports.yaml: report 1, field 'summary'"
+    assert loaded.other_reports[0].link == "mailto:[contact details withheld]"  # hostile audit 2
+    assert [p.split(": ")[1] for p in loaded.problems] == [
+        "report 1, field 'summary'",
+        "report 1, field 'link'",
     ]
 
 
