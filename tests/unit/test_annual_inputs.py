@@ -658,3 +658,22 @@ def test_a_residents_contact_details_in_ombudsman_publications_are_withheld(tmp_
     )
     for planted in ("jean.hall@", "07700 900123", "JT 12 34 56 C", "496 0123"):
         assert planted not in stored
+
+
+def test_a_webmail_complaints_address_does_not_let_residents_webmail_through(tmp_path):
+    """A small landlord whose complaints address is at Gmail had every resident's Gmail address
+    kept in the board response and commentary as "the landlord's own domain" (second hostile
+    audit). With a webmail domain only the address itself is the landlord's."""
+    write(
+        tmp_path / "landlord.yaml",
+        "complaints_contact:\n  email: HollybankComplaints@gmail.com\n",
+    )
+    write(
+        tmp_path / "annual_report/2024-25/narrative.md",
+        "---\nwritten_by: Complaints analyst\n---\nWrite to hollybankcomplaints@gmail.com. One "
+        "resident (jean.hall@gmail.com) waited too long.\n",
+    )
+    loaded = load_years(tmp_path)["2024-25"]
+    assert "hollybankcomplaints@gmail.com" in loaded.narrative
+    assert "jean.hall@gmail.com" not in loaded.narrative
+    assert len(loaded.problems) == 1
