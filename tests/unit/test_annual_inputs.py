@@ -677,3 +677,16 @@ def test_a_webmail_complaints_address_does_not_let_residents_webmail_through(tmp
     assert "hollybankcomplaints@gmail.com" in loaded.narrative
     assert "jean.hall@gmail.com" not in loaded.narrative
     assert len(loaded.problems) == 1
+
+
+def test_a_national_insurance_number_in_lower_case_is_withheld(tmp_path):
+    """The ingest's screen reads NI numbers in any case; the screen of text people write read
+    capitals only, so "jt 12 34 56 c" in the commentary was published (second hostile audit)."""
+    write(
+        tmp_path / "annual_report/2024-25/narrative.md",
+        "---\nwritten_by: Complaints analyst\n---\nOne case (ni jt 12 34 56 c, Jt123456C) was "
+        "escalated.\n",
+    )
+    loaded = load_years(tmp_path)["2024-25"]
+    assert "12 34 56" not in loaded.narrative and "123456" not in loaded.narrative
+    assert loaded.narrative.count("[contact details withheld]") == 2
