@@ -426,4 +426,30 @@ def load_mappings(workspace: Path) -> dict[str, Mapping]:
     """Every ``mappings/*.yaml`` (and ``*.yml``) of a workspace, keyed by relative path, sorted."""
     folder = Path(workspace) / "mappings"
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    refuse_personal_mapping_names(Path(workspace), paths)
     return {p.relative_to(workspace).as_posix(): load_mapping(p, workspace) for p in paths}
+
+
+def refuse_personal_mapping_names(workspace: Path, paths: list[Path]) -> None:
+    """Stop when a mapping's file name looks like a person's name or contact details.
+
+    A mapping's name is printed wherever its exports are (the manifest, the file table of the
+    data-quality report, the warehouse's ``ingest_file``): ``mappings/jean.hall@example.org.yaml``
+    reached them all, as an export's name did before it was screened (second hostile audit).
+    The message gives the file's size and date, never its name.
+    """
+    import datetime as dt
+
+    from pipeline.ingest import personal_file_names
+
+    personal = personal_file_names(workspace, paths)
+    if personal:
+        path = min(personal)
+        stat = path.stat()
+        modified = dt.datetime.fromtimestamp(stat.st_mtime)
+        raise ConfigError(
+            f"mappings/: the name of a mapping file looks like a person's name or contact "
+            f"details ({stat.st_size:,} bytes, modified {modified:%d %b %Y %H:%M}); mapping "
+            "names are printed in the manifest and the data-quality report, so rename it after "
+            "the export it reads"
+        )

@@ -270,3 +270,15 @@ def test_a_yaml_alias_bomb_or_an_alias_inside_itself_is_refused_at_once(tmp_path
     assert load_mapping(_write(tmp_path, shared), tmp_path).stages[2]["outcome"].codes == {
         "Upheld": "upheld"
     }
+
+
+def test_a_mapping_file_named_after_a_person_is_refused_without_its_name(tmp_path):
+    """A mapping's file name is printed with its exports' (the manifest, the data-quality
+    report's file table, ingest_file): ``mappings/jean.hall@example.org.yaml`` reached them all
+    (second hostile audit). It is refused as an export so named is, by size and date."""
+    _write(tmp_path, GOOD)
+    load_mappings(tmp_path)
+    (tmp_path / "mappings" / "erica.yaml").rename(tmp_path / "mappings" / "Jean_Hall.yaml")
+    with pytest.raises(ConfigError, match=r"^mappings/: the name of a mapping file looks") as err:
+        load_mappings(tmp_path)
+    assert "Hall" not in str(err.value)
