@@ -207,6 +207,7 @@ _FILE_SYSTEM = {
     "Disk quota exceeded": "the disk quota is used up",
     "Read-only file system": "the disk is read-only",
     "Permission denied": "the account the pipeline runs as may not write there",
+    "Not a directory": "a file stands where the output folder should be",
 }
 
 
@@ -217,8 +218,9 @@ def _in_words(message: str) -> str:
             path = re.search(r"""["']([^"']+)["']""", message)
             where = f" writing {path.group(1)}" if path else ""
             return (
-                f"{words} ({cause.lower()}{where}): free space or fix the folder's permissions, "
-                "then run again; the outputs of the last run that finished are kept"
+                f"{words} ({cause.lower()}{where}): free space, fix the folder's permissions or "
+                "give another --output, then run again; the outputs of the last run that "
+                "finished are kept"
             )
     return message
 
@@ -675,6 +677,9 @@ def run_landlord(
         _print_outputs(store, landlord_id, folders, reported)
     except LandlordBusyError as exc:
         _say(landlord_id, f"ERROR {exc}")
+        ok = False
+    except OSError as exc:  # the output folder: full, read-only, not a folder
+        _say(landlord_id, f"ERROR {_in_words(str(exc))}")
         ok = False
     except Exception as exc:  # a config or unreadable-file error: name it, go on with others
         _say(landlord_id, f"ERROR {type(exc).__name__}: {exc}")

@@ -519,6 +519,10 @@ def test_a_full_disk_is_reported_in_words_with_the_real_cause():
         "the disk is full (no space left on device writing /srv/out/warehouse/ll.duckdb.wal): "
     )
     assert "Exception" not in message and message.endswith("the last run that finished are kept")
+    # --output naming a file: "NotADirectoryError: [Errno 20] Not a directory: ..." before
+    assert cli._in_words("[Errno 20] Not a directory: '/srv/out/warehouse'").startswith(
+        "a file stands where the output folder should be (not a directory writing /srv/out/"
+    )
     other = Error("ValueError", "ValueError: something else")
     assert cli._innermost(other) == "ValueError: something else"
 
