@@ -145,7 +145,8 @@ def _resolved(path: str | Path, what: str) -> Path:
 def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
     """The workspaces root and the landlords to run, from the ``run`` arguments."""
     if args.workspace:
-        paths = [_resolved(p, "workspace") for p in args.workspace]
+        # one workspace named twice (or by two paths) is run once
+        paths = list(dict.fromkeys(_resolved(p, "workspace") for p in args.workspace))
         for path in paths:
             if not (path / "landlord.yaml").is_file():
                 raise SystemExit(f"error: {path} is not a workspace (no landlord.yaml)")

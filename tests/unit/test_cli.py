@@ -281,6 +281,16 @@ def test_a_workspace_or_output_folder_that_is_a_link_loop_is_a_usage_error(tmp_p
             cli.main(argv)
 
 
+def test_a_workspace_named_twice_is_run_once(tmp_path):
+    """`--workspace ws --workspace ws/` ran the landlord twice (with --parallel, two processes
+    then queued on its lock; second hostile audit)."""
+    good = tmp_path / "alpha"
+    good.mkdir()
+    (good / "landlord.yaml").write_text("landlord_id: alpha\n")
+    args = argparse.Namespace(workspace=[str(good), str(good) + "/", str(tmp_path / "." / "alpha")])
+    assert cli.resolve_targets(args) == (tmp_path.resolve(), ["alpha"])
+
+
 def test_a_landlord_is_found_by_its_id_as_landlord_yaml_writes_it(location):
     # `landlord_id: Kestrel Vale` is stored as kestrel_vale, the folder's name; the analyst who
     # typed the id as written was told there was no such workspace.
