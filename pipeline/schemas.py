@@ -467,6 +467,7 @@ class Quarantine(pa.DataFrameModel):
         isin=[
             "date_unparseable",
             "date_in_future",
+            "date_too_early",
             "required_missing",
             "unknown_code",
             "number_unparseable",

@@ -35,6 +35,8 @@ SAMPLE_ROWS_PER_RULE = 5
 FIX_IN_SOURCE = {
     "date_unparseable": "Make the date fields date-typed in the case system or the report "
     "definition, or add the export's date format to the mapping's date_formats.",
+    "date_too_early": "Correct dates keyed before 1970 (a mistyped year such as 1925 for 2025); "
+    "make the case system refuse a date before the landlord's records begin.",
     "date_in_future": "Correct dates keyed after the data cut date (often a mistyped year); "
     "check the export was taken after the data cut date set in landlord.yaml.",
     "required_missing": "Make the field mandatory when a case is logged or closed (received "

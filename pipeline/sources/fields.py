@@ -36,6 +36,8 @@ CELL_COUNT_CAUSE = "a delimiter inside a cell that is not quoted, or a cell miss
 RULE_TEXT = {
     "date_unparseable": "the value is not a date in any of the mapping's date formats",
     "date_in_future": "the date is after the data cut date",
+    "date_too_early": "the date is before 1970, earlier than any case system's records (often a "
+    "mistyped year: 1925 for 2025)",
     "required_missing": "a required field is blank",
     "unknown_code": "the value is not one of the codes the mapping lists (or, with no list, "
     "one of the canonical codes)",
@@ -504,6 +506,8 @@ MIN_DATE_YEAR = 1900
 # no complaint, tenancy end or Ombudsman date before it; below it a number is a year typed into a
 # date cell ('2024', '1995') or a count, and is date_unparseable.
 EXCEL_SERIAL_MIN = 25569
+# The earliest date any field may hold (EXCEL_SERIAL_MIN as a date): rule date_too_early.
+EARLIEST_DATE = dt.date(1970, 1, 1)
 
 
 def _date_part(fmt: str) -> str:
@@ -844,6 +848,11 @@ def _branches(
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:
         branches.append((f"{record.col(name)} > {lit(ctx.cut_date)}", "date_in_future"))
+    if column.kind == "date" and plan.spec is not None:
+        # A date read as written but before any case system's records (EXCEL_SERIAL_MIN's
+        # 1970): "05/01/1925" for 2025 loaded a complaint no reporting year holds, so it left
+        # every measure without a word (second hostile audit).
+        branches.append((f"{record.col(name)} < {lit(EARLIEST_DATE)}", "date_too_early"))
     if column.kind in {"integer", "decimal", "double"} and plan.spec is not None:
         bounds = value_bounds(column.table, column.name)
         if bounds:
