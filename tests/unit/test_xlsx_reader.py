@@ -443,3 +443,25 @@ def test_a_row_number_given_twice_in_the_sheet_xml_is_refused(tmp_path, monkeypa
             archive.writestr(name, data)
     with pytest.raises(IngestError, match=r"'Complaints' is stored with row 3 given twice or out"):
         read_xlsx_text(bad, sheet=None, header_row=1, shown="bad.xlsx")
+
+
+def test_a_value_far_to_the_right_is_refused_before_the_grid_is_built(tmp_path):
+    """A space typed at XFD2 beside a 20,000-row report (a 209 KB workbook whose <dimension> did
+    not show it) made both readers build 16,384 columns: 17 GB and 45 s, or a Rust abort under a
+    memory limit (second hostile audit). The stream over the sheet's XML finds a value in column
+    AAA or beyond and the read stops naming the cell; a styled empty cell there is no value."""
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged"])
+    sheet.append(["C1", "01/05/2025"])
+    sheet["XFD1"].font = Font(bold=True)  # formatted, no value: read as before
+    path = tmp_path / "report.xlsx"
+    workbook.save(path)
+    assert read_xlsx_text(path, sheet=None, header_row=1, shown="report.xlsx").height == 1
+    sheet["XFD2"] = " "
+    workbook.save(path)
+    with pytest.raises(IngestError, match=r"cell XFD2 of 'Complaints' holds a value .* 16,384"):
+        read_xlsx_text(path, sheet=None, header_row=1, shown="report.xlsx")
