@@ -210,7 +210,7 @@ def _read_other_reports(
             problems += [f"{rel}: report {index}, {_problem_text(e)}" for e in exc.errors()]
             continue
         update = {}
-        for name in ("title", "by", "summary"):
+        for name in ("title", "by", "summary", "link"):
             update[name], count = withhold(getattr(report, name), own or OwnContact())
             if count:
                 problems.append(withheld_problem(f"{rel}: report {index}, field '{name}'", count))

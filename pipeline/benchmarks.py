@@ -45,6 +45,7 @@ import polars as pl
 from pipeline.periods import ReportingYear
 from pipeline.rounding import display, round_half_up
 from pipeline.rsh.editions import available_years, edition, rsh_root, sector_year_for
+from pipeline.sql import rollback
 
 MEASURES = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
 STOCK_TYPES = ("lcra", "lcho", "combined")
@@ -571,7 +572,7 @@ def write_benchmark_measures(
         con.unregister("_benchmark_rows")
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback(con)
         raise
     return frame.height
 

@@ -32,6 +32,7 @@ import importlib.abc
 import logging
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -128,10 +129,24 @@ class Plan:
     committee: str = "last"
 
 
+def _resolved(path: str | Path, what: str) -> Path:
+    """``path`` made absolute with its links followed, or the command stops saying why: a link
+    that leads back to itself stopped it with a Python traceback (second hostile audit)."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or "it is a link that leads back to itself"
+        raise SystemExit(
+            f"error: the {what} {path} cannot be opened ({reason.lower()}); point to the real "
+            "folder, or repair the link"
+        ) from None
+
+
 def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
     """The workspaces root and the landlords to run, from the ``run`` arguments."""
     if args.workspace:
-        paths = [Path(p).resolve() for p in args.workspace]
+        # one workspace named twice (or by two paths) is run once
+        paths = list(dict.fromkeys(_resolved(p, "workspace") for p in args.workspace))
         for path in paths:
             if not (path / "landlord.yaml").is_file():
                 raise SystemExit(f"error: {path} is not a workspace (no landlord.yaml)")
@@ -142,7 +157,7 @@ def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
     if args.all_examples:
         root = workspaces.DEFAULT_WORKSPACES_ROOT
     else:
-        root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
+        root = _resolved(args.workspaces_root or workspaces.workspaces_root(), "workspaces folder")
     found = workspaces.discover_landlords(root)
     if args.landlord:
         from pipeline.config import landlord_key
@@ -183,7 +198,32 @@ def _innermost(error) -> str:
             return error.message.strip().split(": ", 1)[-1]
         messages.append(error.message.strip())
         error = error.cause
-    return messages[-1] if messages else "unknown error"
+    return _in_words(messages[-1]) if messages else "unknown error"
+
+
+# The file system's refusals, in words an analyst can act on (second hostile audit: a full disk
+# was reported as "_duckdb.TransactionException: TransactionContext Error: Failed to commit").
+_FILE_SYSTEM = {
+    "No space left on device": "the disk is full",
+    "Disk quota exceeded": "the disk quota is used up",
+    "Read-only file system": "the disk is read-only",
+    "Permission denied": "the account the pipeline runs as may not write there",
+    "Not a directory": "a file stands where the output folder should be",
+}
+
+
+def _in_words(message: str) -> str:
+    """A file-system failure said plainly, with the file it was writing; anything else as is."""
+    for cause, words in _FILE_SYSTEM.items():
+        if cause in message:
+            path = re.search(r"""["']([^"']+)["']""", message)
+            where = f" writing {path.group(1)}" if path else ""
+            return (
+                f"{words} ({cause.lower()}{where}): free space, fix the folder's permissions or "
+                "give another --output, then run again; the outputs of the last run that "
+                "finished are kept"
+            )
+    return message
 
 
 @functools.cache
@@ -639,6 +679,9 @@ def run_landlord(
     except LandlordBusyError as exc:
         _say(landlord_id, f"ERROR {exc}")
         ok = False
+    except OSError as exc:  # the output folder: full, read-only, not a folder
+        _say(landlord_id, f"ERROR {_in_words(str(exc))}")
+        ok = False
     except Exception as exc:  # a config or unreadable-file error: name it, go on with others
         _say(landlord_id, f"ERROR {type(exc).__name__}: {exc}")
         ok = False
@@ -774,7 +817,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"error: {', '.join(outside)} is outside the reporting years this pipeline covers "
             f"({REPORTING_YEARS[0]} to {REPORTING_YEARS[-1]})"
         )
-    output_root = Path(args.output or workspaces.output_root()).resolve()
+    output_root = _resolved(args.output or workspaces.output_root(), "output folder")
     # The code location reads these when it loads (partitions, the store resource), so they are
     # set before anything imports pipeline.definitions, here and in worker processes.
     os.environ["COMPLAINTS_WORKSPACES_ROOT"] = str(root)
@@ -802,7 +845,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    root = Path(args.workspaces_root or workspaces.workspaces_root()).resolve()
+    root = _resolved(args.workspaces_root or workspaces.workspaces_root(), "workspaces folder")
     from pipeline.partition_keys import REPORTING_YEARS  # no Dagster in this process
 
     print(f"workspaces root: {root}")
@@ -817,14 +860,47 @@ def cmd_group(args: argparse.Namespace) -> int:
     from pipeline.group_views import open_group
     from pipeline.periods import parse_period
 
-    output_root = Path(args.output or workspaces.output_root()).resolve()
+    output_root = _resolved(args.output or workspaces.output_root(), "output folder")
     try:
         period = parse_period(args.period) if args.period else None
     except ValueError as exc:
         raise SystemExit(f"error: --period {args.period!r}: {exc}") from None
     # a member as landlord.yaml writes it ('Kestrel Vale') or as its files are named (kestrel_vale)
     members = list(dict.fromkeys(landlord_key(name) for name in args.landlord or []))
-    con = open_group(output_root, members or None)
+    with ExitStack() as held:
+        _hold_member_locks(held, output_root, members)
+        con = open_group(output_root, members or None)
+        return _group_command(con, output_root, period, args)
+
+
+def _hold_member_locks(held: ExitStack, output_root: Path, members: list[str]) -> None:
+    """Hold each member's writer lock while the group command reads its file, waiting (up to
+    the default lock timeout) for a run that is writing it, as a second run does.
+
+    DuckDB refuses a reader while another process writes the file: the group command run beside
+    a landlord's run stopped with a traceback ("IO Error: Could not set lock on file"; second
+    hostile audit), and a run started while the group command read would have failed the same
+    way.
+    """
+    from pipeline.group_views import landlord_files
+    from pipeline.resources import ComplaintsStore, LandlordBusyError, landlord_lock
+
+    timeout = ComplaintsStore.model_fields["lock_timeout_seconds"].default
+    for landlord_id, path in sorted(landlord_files(output_root).items()):
+        if members and landlord_id not in members:
+            continue
+        lock = path.with_name(path.name + ".lock")
+        try:
+            held.enter_context(landlord_lock(lock, landlord_id, 0))
+        except LandlordBusyError as busy:
+            print(f"waiting up to {timeout:.0f} s: {busy}", flush=True)
+            try:
+                held.enter_context(landlord_lock(lock, landlord_id, timeout))
+            except LandlordBusyError as still:
+                raise SystemExit(f"error: {still}") from None
+
+
+def _group_command(con, output_root: Path, period, args: argparse.Namespace) -> int:
     try:
         landlords = con.execute("select landlord_id, warehouse from group_landlords").fetchall()
         for landlord, path in landlords:

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from pipeline.sources.canonical import ALLOWED_CODES
+from pipeline.utils.yaml_text import check_expansion
 
 Regime = Literal["eng", "sct"]
 StockType = Literal["lcra", "lcho"]
@@ -548,6 +549,7 @@ def load_yaml_model(path: Path, model: type[BaseModel]) -> BaseModel:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
         raw = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+        check_expansion(raw)
     except yaml.MarkedYAMLError as exc:
         raise ConfigError(f"{path}: {yaml_problem(exc)}") from None
     except (yaml.YAMLError, ValueError) as exc:

@@ -29,9 +29,37 @@ _GAP = rf"[ .(){_DASHES}-]{{0,2}}"
 _CONTACT = re.compile(
     r"(?P<email>(?<![\w.%+-])[A-Za-z0-9._%+-]+@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     r"\.[A-Za-z]{2,}))"
-    r"|(?P<ni>\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b)"
+    r"|(?P<ni>(?i:\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b))"
     rf"|(?P<phone>(?<![0-9])(?:(?:\+|00) ?44\)?[ .{_DASHES}-]?(?:\(0\)[ .{_DASHES}-]?)?[1-9]"
     rf"(?:{_GAP}[0-9]){{8,9}}|\(?0\)?[1-9][0-9](?:{_GAP}[0-9]){{7,8}})(?![0-9]))"
+)
+# Email services anyone can sign up to: a small landlord whose complaints address is
+# hollybankcomplaints@gmail.com let every resident's Gmail address through as "its own domain"
+# (second hostile audit); with one of these only the address itself is the landlord's.
+WEBMAIL_DOMAINS = frozenset(
+    {
+        "aol.com",
+        "btinternet.com",
+        "gmail.com",
+        "googlemail.com",
+        "gmx.com",
+        "hotmail.co.uk",
+        "hotmail.com",
+        "icloud.com",
+        "live.co.uk",
+        "live.com",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "sky.com",
+        "talktalk.net",
+        "virginmedia.com",
+        "yahoo.co.uk",
+        "yahoo.com",
+        "ymail.com",
+    }
 )
 PUBLIC_EMAIL_DOMAINS = (
     "gov.uk",
@@ -58,6 +86,7 @@ class OwnContact:
 
     phones: frozenset[str] = frozenset()
     domains: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, workspace: Path) -> OwnContact:
@@ -69,13 +98,20 @@ class OwnContact:
             # landlord.yaml's own problems (an impossible date is a ValueError) are reported
             # where it is loaded
             return cls()
-        domain = email.rpartition("@")[2].strip().lower()
+        email = email.strip().lower()
+        domain = email.rpartition("@")[2]
+        # A webmail domain is everyone's: only the address itself is the landlord's
+        shared = domain in WEBMAIL_DOMAINS
         return cls(
-            frozenset({_national(phone)} if phone else ()), frozenset({domain} if domain else ())
+            frozenset({_national(phone)} if phone else ()),
+            frozenset({domain} if domain and not shared else ()),
+            frozenset({email} if "@" in email else ()),
         )
 
     def allows(self, found: re.Match) -> bool:
         if found.group("email"):
+            if found.group("email").lower() in self.emails:
+                return True
             domain = found.group("domain").lower()
             return any(
                 domain == d or domain.endswith("." + d)

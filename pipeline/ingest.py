@@ -11,8 +11,10 @@ reconciliation failure instead of disappearing.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import glob
 import logging
+import os
 import re
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -51,6 +53,7 @@ from pipeline.sources.fields import (
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
+from pipeline.sql import rollback
 
 __all__ = ["FileCount", "IngestError", "IngestSummary", "ingest_workspace", "LOADED_TABLES"]
 
@@ -158,6 +161,46 @@ class Publications(BaseModel):
         return {"publications": data} if isinstance(data, list) else data
 
 
+PUBLICATIONS = "ombudsman/publications.yaml"
+
+
+def load_publications(workspace: Path) -> tuple[list[Publication], list[str]]:
+    """``ombudsman/publications.yaml``'s entries with a resident's contact details withheld.
+
+    A letter's summary, the reason its figures differ (``basis``) and its link are written by
+    the landlord's staff and printed in every version of the annual report, the published one
+    included, as the board's response is: an email address, phone number or National Insurance
+    number pasted in from a complaint was printed as typed (found by the hostile audit). Each
+    is replaced by :data:`pipeline.contact_details.WITHHELD`; the second value lists where, for
+    the data-quality report, never the value. No file: no entries.
+
+    Raises
+    ------
+    ConfigError
+        The file is not valid YAML or not a list of publications.
+    """
+    from pipeline.contact_details import OwnContact, withheld_problem, withhold
+
+    path = workspace / PUBLICATIONS
+    if not path.is_file():
+        return [], []
+    pubs: Publications = load_yaml_model(path, Publications)  # type: ignore[assignment]
+    own = OwnContact.of(workspace)
+    entries, problems = [], []
+    for index, entry in enumerate(pubs.publications, start=1):
+        update = {}
+        for name in ("summary", "basis", "url"):
+            value = getattr(entry, name)
+            if value is None:
+                continue
+            update[name], count = withhold(value, own)
+            if count:
+                where = f"{PUBLICATIONS}: entry {index}, field '{name}'"
+                problems.append(withheld_problem(where, count))
+        entries.append(entry.model_copy(update=update))
+    return entries, problems
+
+
 @dataclass
 class _Planned:
     """One mapping's files, typed table and record plans while the load is staged."""
@@ -172,20 +215,76 @@ class _Planned:
     lead: str = ""  # long shape: the table of lead rows, each complaint's own row
 
 
+def _matches(pattern: list[str], parts: list[str]) -> bool:
+    """Whether a relative path's ``parts`` match a pattern's (``**`` any number of folders, a
+    name starting with '.' only by a pattern part that does too, as :mod:`glob` reads them)."""
+    if not pattern:
+        return not parts
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(
+            _matches(rest, parts[i:])
+            for i in range(len(parts) + 1)
+            if not any(part.startswith(".") for part in parts[:i])
+        )
+    if not parts or (parts[0].startswith(".") and not head.startswith(".")):
+        return False
+    return fnmatch.fnmatchcase(parts[0], head) and _matches(rest, parts[1:])
+
+
+def _glob(workspace: Path, pattern: str) -> list[str]:
+    """``glob.glob(workspace / pattern, recursive=True)``, but each real folder visited once.
+
+    Python's glob follows links to folders under ``**``: a link to a folder above (or to its own
+    folder) made every export match once per path, up to 40 deep, and two such links made the
+    paths grow exponentially, so the run never finished (second hostile audit). Folders are
+    walked with links followed, each real folder once.
+    """
+    if "**" not in pattern:
+        return glob.glob(str(workspace / pattern))
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    base = workspace.joinpath(*parts[:fixed])
+    wanted = list(parts[fixed:])
+    found: list[str] = []
+    seen: set[str] = set()
+    for folder, dirs, files in os.walk(base, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        relative = Path(folder).relative_to(base).parts
+        found += [
+            os.path.join(folder, name)
+            for name in [*dirs, *files]
+            if _matches(wanted, [*relative, name])
+        ]
+    if _matches(wanted, []):  # 'exports/**' matches the folder itself too
+        found.append(str(base) + os.sep)
+    return found
+
+
 def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, list[Path]]:
     """Files each mapping's globs match, sorted; a file matched by two mappings is an error."""
     seen: dict[Path, str] = {}
     out: dict[str, list[Path]] = {}
     not_files: dict[Path, str] = {}
+    # One file reached by two paths (a '**' pattern through a link to a folder above, or a link
+    # to a sibling folder) is one file: it was read once per path, up to 40 times through a link
+    # loop, and its rows counted again each time (second hostile audit). The shortest path names it.
+    real: dict[Path, Path] = {}
     for name, mapping in mappings.items():
         paths: set[Path] = set()
         for pattern in mapping.files:
-            for p in glob.glob(str(workspace / pattern), recursive=True):
+            for p in sorted(_glob(workspace, pattern), key=lambda found: (found.count("/"), found)):
                 path = Path(p)
                 if is_lock_file(path):
                     continue
                 if path.is_file():
-                    paths.add(path)
+                    # the first path found for a file stands for it (a second mapping
+                    # matching it by another path is then told of as matching it twice)
+                    paths.add(real.setdefault(path.resolve(), path))
                 elif not (path.is_dir() and "**" in Path(pattern).name):
                     not_files[path] = name  # ('**' matches folders on purpose)
         if not_files:
@@ -826,15 +925,13 @@ def _load_reference(con: duckdb.DuckDBPyConnection, workspace: Path, landlord: L
     ]
     if stock:
         con.executemany("insert into stock values (?, ?, ?, ?, ?)", stock)
-    path = workspace / "ombudsman" / "publications.yaml"
-    if path.is_file():
-        pubs: Publications = load_yaml_model(path, Publications)  # type: ignore[assignment]
-        rows = [
-            (landlord.landlord_id, p.kind, p.published_date, p.reporting_year, p.summary, p.url)
-            for p in pubs.publications
-        ]
-        if rows:
-            con.executemany("insert into ombudsman_publication values (?, ?, ?, ?, ?, ?)", rows)
+    publications, _ = load_publications(workspace)
+    rows = [
+        (landlord.landlord_id, p.kind, p.published_date, p.reporting_year, p.summary, p.url)
+        for p in publications
+    ]
+    if rows:
+        con.executemany("insert into ombudsman_publication values (?, ?, ?, ?, ?, ?)", rows)
 
 
 def ingest_workspace(
@@ -990,7 +1087,7 @@ def ingest_workspace(
             )
             con.commit()
         except BaseException:
-            con.rollback()
+            rollback(con)
             raise
     finally:
         reader.shutdown(wait=True, cancel_futures=True)

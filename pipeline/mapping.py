@@ -250,6 +250,8 @@ def _check_fields(
             )
             continue
         allowed = ALLOWED_CODES.get((table, name))
+        if allowed is None and spec is not None:
+            problems += _written_text_problems(f"{where}.{name}", fields[name], spec)
         if allowed is None or spec is None:
             continue
         produced = [spec.value, spec.default, spec.other, *(spec.codes or {}).values()]
@@ -260,6 +262,35 @@ def _check_fields(
                 f"(allowed: {', '.join(map(str, allowed))})"
             )
     return problems
+
+
+def _written_text_problems(where: str, column, spec: FieldSpec) -> list[str]:
+    """A free-text field's values the mapping itself writes (``codes`` values, ``other``,
+    ``default``, ``value``) that the load's screen would not let through from a cell: a person's
+    name or contact details, or text longer than a label.
+
+    A cell's value is screened (pipeline.sources.fields.screened_text_sql), but a code's value
+    was stored as written: a category coded to "jean.hall@example.org" or "Jean Hall" was
+    printed in the annual report and its published version as a category (found by the second
+    hostile audit). Values are counted, never quoted: the message goes to logs.
+    """
+    from pipeline.sources.canonical import ID_FIELDS
+    from pipeline.sources.fields import MAX_TEXT_CHARS, looks_personal, normalised_text
+
+    if column.kind != "text" or column.name in ID_FIELDS:
+        return []
+    written = [spec.value, spec.default, spec.other, *(spec.codes or {}).values()]
+    texts = [normalised_text(v) or "" for v in written if isinstance(v, str)]
+    personal = looks_personal(texts)
+    bad = sum(1 for v in texts if v in personal or len(v) > MAX_TEXT_CHARS)
+    if not bad:
+        return []
+    return [
+        f"key '{where}': {bad} of the values the mapping writes ('codes' values, 'other', "
+        "'default' or 'value') look like a person's name or contact details, or are longer "
+        f"than {MAX_TEXT_CHARS} characters (not shown here); reports print this field, so "
+        "write a label such as a category or scheme name instead"
+    ]
 
 
 def _check_required(where: str, table: str, available: set[str]) -> list[str]:
@@ -395,4 +426,30 @@ def load_mappings(workspace: Path) -> dict[str, Mapping]:
     """Every ``mappings/*.yaml`` (and ``*.yml``) of a workspace, keyed by relative path, sorted."""
     folder = Path(workspace) / "mappings"
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    refuse_personal_mapping_names(Path(workspace), paths)
     return {p.relative_to(workspace).as_posix(): load_mapping(p, workspace) for p in paths}
+
+
+def refuse_personal_mapping_names(workspace: Path, paths: list[Path]) -> None:
+    """Stop when a mapping's file name looks like a person's name or contact details.
+
+    A mapping's name is printed wherever its exports are (the manifest, the file table of the
+    data-quality report, the warehouse's ``ingest_file``): ``mappings/jean.hall@example.org.yaml``
+    reached them all, as an export's name did before it was screened (second hostile audit).
+    The message gives the file's size and date, never its name.
+    """
+    import datetime as dt
+
+    from pipeline.ingest import personal_file_names
+
+    personal = personal_file_names(workspace, paths)
+    if personal:
+        path = min(personal)
+        stat = path.stat()
+        modified = dt.datetime.fromtimestamp(stat.st_mtime)
+        raise ConfigError(
+            f"mappings/: the name of a mapping file looks like a person's name or contact "
+            f"details ({stat.st_size:,} bytes, modified {modified:%d %b %Y %H:%M}); mapping "
+            "names are printed in the manifest and the data-quality report, so rename it after "
+            "the export it reads"
+        )

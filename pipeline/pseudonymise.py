@@ -4,8 +4,9 @@ A source reference (case ref, respondent ref, ...) becomes the first 16 hex digi
 ``sha256(key || '|' || normalised id)``. The same key and reference always give the same hash, so
 ids still join across tables and files (complaint -> stage -> survey -> learning action), while the
 raw reference never reaches a canonical table. Without the key the hashes cannot be recomputed
-from a list of guessed references. Normalisation (trim, upper case) makes ``cmp-001 `` and
-``CMP-001`` one complaint, as case systems treat them.
+from a list of guessed references. Normalisation (trim, upper case, invisible characters such as
+tabs, zero-width spaces and byte-order marks dropped) makes ``cmp-001 `` and ``CMP-001`` one
+complaint, as case systems treat them.
 
 The key comes from the environment variable ``COMPLAINTS_PSEUDONYMISATION_KEY`` through the
 ``ComplaintsStore`` resource; :data:`DEVELOPMENT_KEY` is only for local runs and tests.
@@ -14,6 +15,7 @@ The key comes from the environment variable ``COMPLAINTS_PSEUDONYMISATION_KEY`` 
 from __future__ import annotations
 
 import hashlib
+import re
 
 from pipeline.utils.environment import DEVELOPMENT_KEY
 
@@ -44,16 +46,44 @@ def pseudonymise_expr(
     """
     if trimmed:
         # Null in, null out: || and sha256 propagate null.
-        return f"substr(sha256({key_param} || '|' || upper({sql_value})), 1, {HASH_LENGTH})"
+        value = _without_invisibles_sql(sql_value)
+        return f"substr(sha256({key_param} || '|' || upper({value})), 1, {HASH_LENGTH})"
+    value = _without_invisibles_sql(f"nullif(trim({sql_value}), '')")
     return (
-        f"case when nullif(trim({sql_value}), '') is not null then "
-        f"substr(sha256({key_param} || '|' || upper(trim({sql_value}))), 1, {HASH_LENGTH}) end"
+        f"list_transform([{value}], lambda v: case when v is not null then "
+        f"substr(sha256({key_param} || '|' || upper(v)), 1, {HASH_LENGTH}) end)[1]"
+    )
+
+
+# Characters no case system's reference holds but a copy from a web page, a spreadsheet or a
+# concatenated export brings in: tabs and line breaks, zero-width spaces and joiners, direction
+# marks, soft hyphens, a byte-order mark ('\ufeff' at the start of a second file's rows). Kept,
+# they made "HC/2025/1065<TAB>" another complaint than "HC/2025/1065": its stage 2 row loaded
+# as a complaint of its own with no stage 1, and the real complaint was never escalated, without
+# a word (second hostile audit).
+_INVISIBLE = "\t\n\r\x0b\x0c\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_INVISIBLE_SQL = (
+    "[\\t\\n\\r\\x0b\\x0c\\x{00ad}\\x{180e}\\x{200b}-\\x{200f}\\x{202a}-\\x{202e}"
+    "\\x{2060}-\\x{2064}\\x{feff}]"
+)
+
+
+def _without_invisibles_sql(x: str) -> str:
+    """SQL for the trimmed, non-blank id ``x`` with :data:`_INVISIBLE` characters dropped, then
+    trimmed again (blank: null). An ASCII id without a control character (nearly all) is
+    returned as it is, with no regular expression run."""
+    ascii_plain = " and ".join(f"not contains(v, chr({c}))" for c in (9, 10, 11, 12, 13))
+    return (
+        f"list_transform([{x}], lambda v: case when strlen(v) = length(v) and {ascii_plain} "
+        f"then v else nullif(trim(regexp_replace(v, '{_INVISIBLE_SQL}', '', 'g')), '') end)[1]"
     )
 
 
 def pseudonymise(value: str | None, key: str) -> str | None:
     """Python twin of :func:`pseudonymise_expr` for one id (tests, look-ups by an analyst)."""
-    if value is None or not value.strip():
+    value = _INVISIBLE_RE.sub("", value).strip() if value is not None else None
+    if not value:
         return None
-    digest = hashlib.sha256(f"{key}|{value.strip().upper()}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{key}|{value.upper()}".encode()).hexdigest()
     return digest[:HASH_LENGTH]

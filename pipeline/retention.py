@@ -39,6 +39,7 @@ import duckdb
 
 from pipeline.config import ConfigError, Landlord
 from pipeline.io import fsync_path
+from pipeline.sql import rollback
 
 __all__ = [
     "RETENTION_LOG_DDL",
@@ -316,7 +317,7 @@ def apply_retention(
         con.execute("drop table _gone")
         con.commit()
     except BaseException:
-        con.rollback()
+        rollback(con)
         raise
     # Deleted rows are gone from the tables but their bytes stay in the file's free blocks until
     # the file is rewritten: the caller closes this connection and calls rewrite_database.

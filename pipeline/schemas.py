@@ -467,6 +467,7 @@ class Quarantine(pa.DataFrameModel):
         isin=[
             "date_unparseable",
             "date_in_future",
+            "date_too_early",
             "required_missing",
             "unknown_code",
             "number_unparseable",
@@ -482,6 +483,7 @@ class Quarantine(pa.DataFrameModel):
             "date_out_of_order",
             "count_out_of_order",
             "wrong_cell_count",
+            "id_in_scientific_notation",
         ],
         description="Rule broken",
     )

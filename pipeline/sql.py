@@ -19,3 +19,17 @@ def load_sql(name: str) -> str:
 def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyConnection:
     """Execute ``sql/<name>`` with named parameters (``$landlord_id`` style)."""
     return con.execute(load_sql(name), params or None)
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if one is still open.
+
+    Called while an error propagates: when ``commit`` itself failed (the disk full as the WAL is
+    written), DuckDB has already ended the transaction, and a plain ``rollback`` raised
+    "cannot rollback - no transaction is active", which replaced the real cause in the run's
+    message (second hostile audit: a full disk was reported as a TransactionException).
+    """
+    try:
+        con.rollback()
+    except duckdb.TransactionException:
+        pass

@@ -28,7 +28,7 @@ from pipeline.measures._catalogue import FAMILIES, HEADLINE_MEASURES
 from pipeline.measures._policy import build_policy_tables
 from pipeline.periods import ReportingYear
 from pipeline.rounding import ROUND_HALF_UP_MACRO
-from pipeline.sql import load_sql, run_sql_file
+from pipeline.sql import load_sql, rollback, run_sql_file
 
 __all__ = [
     "MEASURES_DDL",
@@ -533,6 +533,6 @@ def _compute_years(
         ).fetchone()[0]
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback(con)
         raise
     return int(written)

@@ -35,6 +35,8 @@ SAMPLE_ROWS_PER_RULE = 5
 FIX_IN_SOURCE = {
     "date_unparseable": "Make the date fields date-typed in the case system or the report "
     "definition, or add the export's date format to the mapping's date_formats.",
+    "date_too_early": "Correct dates keyed before 1970 (a mistyped year such as 1925 for 2025); "
+    "make the case system refuse a date before the landlord's records begin.",
     "date_in_future": "Correct dates keyed after the data cut date (often a mistyped year); "
     "check the export was taken after the data cut date set in landlord.yaml.",
     "required_missing": "Make the field mandatory when a case is logged or closed (received "
@@ -57,6 +59,9 @@ FIX_IN_SOURCE = {
     "exports that do not overlap, or re-run both from the same date.",
     "route_unknown": "Use the agreed record types, or list the new value under the mapping's "
     "route values.",
+    "id_in_scientific_notation": "Export references as text: a long numeric reference opened and "
+    "saved in Excel becomes a rounded number (1.23457E+11); take the export again straight from "
+    "the case system, or format the column as text before saving.",
     "parent_quarantined": "Fix the complaint-level problem listed for the same row; its stages "
     "then load too.",
     "wrong_cell_count": "Export with a cell that holds the delimiter (a comma typed in a note) "

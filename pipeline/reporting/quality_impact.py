@@ -35,6 +35,7 @@ HEADLINE = {
 RULE_NAMES = {
     "date_unparseable": "a date that could not be read",
     "date_in_future": "a date after the data cut",
+    "date_too_early": "a date before 1970",
     "required_missing": "a required field blank",
     "unknown_code": "a value not in the mapping's codes",
     "number_unparseable": "a number that could not be read",
@@ -46,6 +47,7 @@ RULE_NAMES = {
     "route_unknown": "a record type the mapping does not list",
     "parent_quarantined": "its complaint was quarantined",
     "wrong_cell_count": "a row with more or fewer cells than the header",
+    "id_in_scientific_notation": "a reference Excel rounded",
 }
 
 

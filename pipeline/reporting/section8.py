@@ -29,7 +29,7 @@ from pipeline.annual_inputs import (
     load_years,
     root_leftovers,
 )
-from pipeline.config import ConfigError, load_yaml_model
+from pipeline.config import ConfigError
 from pipeline.periods import ReportingYear
 from pipeline.reporting import suppression
 from pipeline.reporting.blocks import Block, Section
@@ -400,19 +400,23 @@ def non_compliance_section(
 
 
 def _letter_entries(workspace: Path) -> list:
-    from pipeline.ingest import Publications
+    from pipeline.ingest import load_publications
 
-    path = Path(workspace) / "ombudsman" / "publications.yaml"
-    if not path.is_file():
-        return []
     try:
-        return [
-            p
-            for p in load_yaml_model(path, Publications).publications
-            if p.kind == "annual_performance_letter"
-        ]
+        entries, _ = load_publications(Path(workspace))
     except ConfigError:
         return []  # ingest reports an invalid publications.yaml
+    return [p for p in entries if p.kind == "annual_performance_letter"]
+
+
+def _publication_problems(workspace: Path) -> list[str]:
+    """Where publications.yaml had a resident's contact details withheld."""
+    from pipeline.ingest import load_publications
+
+    try:
+        return load_publications(Path(workspace))[1]
+    except ConfigError:
+        return []
 
 
 def _letter_year(entry) -> str | None:
@@ -961,8 +965,9 @@ def year_input_problems(
             measures[key] = Measures.load(con, landlord_id, year.start, year.end)
     letters = letter_problems(workspace, measures, chfo_register(con, landlord_id))
     problems: dict[str, list[str]] = {}
+    withheld = _publication_problems(workspace)
     for key in years:
-        lines = list(loaded[key].problems)
+        lines = list(loaded[key].problems) + withheld
         base = f"{ANNUAL_FOLDER}/{key}"
         if loaded[key].board is None and not any(BOARD_RESPONSE in p for p in lines):
             lines.append(f"No board response for {key}: add {base}/{BOARD_RESPONSE}.")

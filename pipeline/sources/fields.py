@@ -36,6 +36,8 @@ CELL_COUNT_CAUSE = "a delimiter inside a cell that is not quoted, or a cell miss
 RULE_TEXT = {
     "date_unparseable": "the value is not a date in any of the mapping's date formats",
     "date_in_future": "the date is after the data cut date",
+    "date_too_early": "the date is before 1970, earlier than any case system's records (often a "
+    "mistyped year: 1925 for 2025)",
     "required_missing": "a required field is blank",
     "unknown_code": "the value is not one of the codes the mapping lists (or, with no list, "
     "one of the canonical codes)",
@@ -58,7 +60,14 @@ RULE_TEXT = {
     "count_out_of_order": "the count is larger than the count it is part of (e.g. orders complied "
     "with above orders made)",
     "wrong_cell_count": f"the row has a different number of cells from the header: {CELL_COUNT_CAUSE}",
+    "id_in_scientific_notation": "the reference is a number in scientific notation (1.23457E+11): "
+    "Excel rounded it, so it may stand for another case's reference",
 }
+
+# An id Excel has turned into a rounded number ('123456789012' shown and saved as '1.23457E+11'):
+# two cases' references become one, and a long export's stage rows joined the wrong complaint
+# without a word (second hostile audit).
+SCIENTIFIC_ID = r"^[0-9]+(\.[0-9]+)?[eE]\+[0-9]+$"
 
 # Stands for the typed value's column in a parse-failure condition (see value_sql).
 VALUE_SLOT = "\x00value\x00"
@@ -384,9 +393,17 @@ def value_shape_sql(x: str) -> str:
     )
 
 
+# A shape value_shape_sql already wrote (an id's or a free-text cell's): kept as it is, where it
+# was described again as "text, 18 characters" (the length of "text, 8 characters").
+_SHAPE = r"^text, [0-9]+ characters?$"
+
+
 def safe_raw_sql(x: str) -> str:
     """SQL for quarantine.raw_value: the cell when it cannot be personal data, else its shape."""
-    return f"case when regexp_matches({x}, {lit(SAFE_RAW)}) then {x} else {value_shape_sql(x)} end"
+    return (
+        f"case when regexp_matches({x}, {lit(SAFE_RAW)}) or regexp_matches({x}, {lit(_SHAPE)}) "
+        f"then {x} else {value_shape_sql(x)} end"
+    )
 
 
 def value_shape(value: object) -> str | None:
@@ -489,6 +506,8 @@ MIN_DATE_YEAR = 1900
 # no complaint, tenancy end or Ombudsman date before it; below it a number is a year typed into a
 # date cell ('2024', '1995') or a count, and is date_unparseable.
 EXCEL_SERIAL_MIN = 25569
+# The earliest date any field may hold (EXCEL_SERIAL_MIN as a date): rule date_too_early.
+EARLIEST_DATE = dt.date(1970, 1, 1)
 
 
 def _date_part(fmt: str) -> str:
@@ -675,7 +694,9 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
             parsed = f"list_transform({items}, lambda e: trim(e))"
         return f"case when {x} is not null then {parsed} end", None
     elif plan.pseudonymised:
-        return pseudonymise_expr(x, trimmed=True), None
+        # contains() first: the regular expression runs only on the rare id with a '+'
+        rounded = f"(contains({x}, '+') and regexp_matches({x}, {lit(SCIENTIFIC_ID)}))"
+        return pseudonymise_expr(x, trimmed=True), rounded
     else:
         return screened_text_sql(x, screened_flag_sql(plan.source)), None
     # Judged on the typed column afterwards (VALUE_SLOT), so the parse runs once per cell.
@@ -751,6 +772,8 @@ def label_unknown_sql(plan: FieldPlan, x: str) -> str:
 
 def parse_rule(plan: FieldPlan) -> str:
     """The rule a failed parse of this field breaks."""
+    if plan.pseudonymised:
+        return "id_in_scientific_notation"
     if _is_coded(plan):
         return "unknown_code"
     return {
@@ -825,6 +848,11 @@ def _branches(
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:
         branches.append((f"{record.col(name)} > {lit(ctx.cut_date)}", "date_in_future"))
+    if column.kind == "date" and plan.spec is not None:
+        # A date read as written but before any case system's records (EXCEL_SERIAL_MIN's
+        # 1970): "05/01/1925" for 2025 loaded a complaint no reporting year holds, so it left
+        # every measure without a word (second hostile audit).
+        branches.append((f"{record.col(name)} < {lit(EARLIEST_DATE)}", "date_too_early"))
     if column.kind in {"integer", "decimal", "double"} and plan.spec is not None:
         bounds = value_bounds(column.table, column.name)
         if bounds:

@@ -217,6 +217,25 @@ def read_source(
         ) from None
 
 
+def _date_columns(mapping: Mapping) -> list[str]:
+    """The source columns the mapping reads into date fields (of any table)."""
+    from pipeline.sources.canonical import TARGET_TABLES, mappable_fields
+
+    dates = {
+        name
+        for table in (*TARGET_TABLES, "complaint_stage")
+        for name, column in mappable_fields(table).items()
+        if column.kind == "date"
+    }
+    specs = [*mapping.columns.items()]
+    for stage in mapping.stages.values():
+        specs += stage.items()
+    if mapping.route is not None:
+        for target in mapping.route.targets().values():
+            specs += target.columns.items()
+    return list(dict.fromkeys(s.column for n, s in specs if n in dates and s.column is not None))
+
+
 def _read_source(
     path: Path,
     shown: str,
@@ -263,7 +282,12 @@ def _read_source(
 
         try:
             raw = read_xlsx_text(
-                data, sheet=mapping.sheet, header_row=mapping.header_row, shown=shown, wanted=wanted
+                data,
+                sheet=mapping.sheet,
+                header_row=mapping.header_row,
+                shown=shown,
+                wanted=wanted,
+                serial_columns=_date_columns(mapping) if mapping.excel_serial_dates else (),
             )
         except IngestError:
             raise

@@ -20,6 +20,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 from openpyxl import load_workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.sources.errors import IngestError, header_names
@@ -137,6 +138,13 @@ def formula_without_value(data: bytes, sheet_name: str) -> str | None:
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
 # A cell's value: a number, a shared or formula string (<v>) or an inline string (<is>)
 _VALUE_TAGS = (b"<v>", b"<is>")
+# A cell holding a value in column AAA (703) or further right: no report is that wide, and both
+# readers build every empty column up to it.
+_FAR_RIGHT = re.compile(
+    rb'<(?:\w+:)?c r="([A-Z]{3})([0-9]+)"[^>]*?(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b'
+)
+# A row's number in the sheet's XML (optional there; Excel writes it, in increasing order).
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"')
 
 MergedRange = tuple[int, int, int, int]  # first column, first row, last column, last row (from 1)
 
@@ -149,6 +157,8 @@ class SheetScan:
     merged: tuple[MergedRange, ...] = ()  # merged ranges, sorted
     values: int = 0  # cells holding a value
     last_value_cell: str | None = None  # the last of them in the sheet ('AV1048576')
+    repeated_row: int | None = None  # a row number given again, or after a later one
+    far_right: str | None = None  # the first cell holding a value in column AAA or beyond
 
     @property
     def last_value_row(self) -> int:
@@ -173,6 +183,7 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
     merged: set[MergedRange] = set()
     values = 0
     last: str | None = None
+    row, repeated, far_right = 0, None, None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, sheet_name)
@@ -193,6 +204,20 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
                             (_column_number(c1), int(r1), _column_number(c2), int(r2))
                             for c1, r1, c2, r2 in _MERGE_REF.findall(text)
                         )
+                    if far_right is None and b'r="' in text:
+                        wide = _FAR_RIGHT.search(text)
+                        if wide:
+                            far_right = (wide.group(1) + wide.group(2)).decode("ascii")
+                    if repeated is None:
+                        # rows wholly inside the carry were read with the chunk before
+                        for found in _ROW_REF.finditer(text):
+                            if found.end() <= len(carry):
+                                continue
+                            number = int(found.group(1))
+                            if number <= row:
+                                repeated = number
+                                break
+                            row = number
                     # the carry was counted with the chunk before
                     values += sum(text.count(tag) - carry.count(tag) for tag in _VALUE_TAGS)
                     at = max(text.rfind(tag) for tag in _VALUE_TAGS)
@@ -202,7 +227,7 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
                     carry = text[-65536:]
     except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
         return SheetScan()  # the readers report a damaged workbook
-    return SheetScan(unsaved, tuple(sorted(merged)), values, last)
+    return SheetScan(unsaved, tuple(sorted(merged)), values, last, repeated, far_right)
 
 
 # A sheet whose last value lies beyond this row, with fewer cells holding a value than a tenth of
@@ -271,8 +296,13 @@ def read_xlsx_text(
     header_row: int,
     shown: str,
     wanted: Sequence[str] = (),
+    serial_columns: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Read one sheet with every column as text and a ``__row`` column (sheet row numbers).
+
+    ``serial_columns``: the mapped date columns whose plain numbers the ingest reads as Excel
+    serial dates (the mapping's ``excel_serial_dates``); a workbook in Excel's 1904 date system
+    holding such a number is refused (:func:`refuse_1904_serials`).
 
     ``source`` is the workbook's bytes (those the ingest hashed) or its path, read once: both
     readers see the same bytes, even if the file is saved again while they run.
@@ -292,10 +322,21 @@ def read_xlsx_text(
             "damaged); open it in Excel and save it again, or export it afresh"
         ) from None
     try:
+        # The sheets Excel shows as tabs, in order: a hidden or very hidden sheet (an old
+        # version of the report, a lookup table) is no tab, and reading it by default loaded
+        # data the landlord never sees in Excel (found by the second hostile audit).
+        tabs = [ws for ws in workbook._sheets if ws.sheet_state == "visible"]
         if sheet is None:
-            worksheet = workbook.worksheets[0]
+            tables = [ws for ws in tabs if hasattr(ws, "iter_rows")]
+            if not tables:
+                raise IngestError(
+                    f"{shown}: has no visible sheet of cells (every sheet is hidden or a "
+                    "chart); name the sheet to read with the mapping's 'sheet'"
+                )
+            worksheet = tables[0]
         elif isinstance(sheet, int):
-            # a position: the sheet whose name changes from month to month ('Run 30-04-2026')
+            # a position: the sheet whose name changes from month to month ('Run 30-04-2026');
+            # hidden sheets counted (docs/mapping.md)
             if sheet > len(workbook.sheetnames):
                 raise IngestError(
                     f"{shown}: has no sheet {sheet} (the mapping's 'sheet' is a position; the "
@@ -303,8 +344,18 @@ def read_xlsx_text(
                     f"{shown_names(workbook.sheetnames, quote=False)})"
                 )
             worksheet = workbook[workbook.sheetnames[sheet - 1]]
+            if not hasattr(worksheet, "iter_rows"):
+                raise IngestError(
+                    f"{shown}: sheet {sheet} (a position) is a chart, not a sheet of cells; "
+                    "set the mapping's 'sheet' to the position or name of the sheet to read"
+                )
         elif sheet in workbook.sheetnames:
             worksheet = workbook[sheet]
+            if not hasattr(worksheet, "iter_rows"):
+                raise IngestError(
+                    f"{shown}: sheet '{sheet}' is a chart, not a sheet of cells; set the "
+                    "mapping's 'sheet' to the sheet that holds the report's rows"
+                )
         else:
             raise IngestError(
                 f"{shown}: has no sheet '{sheet}' (sheets: {shown_names(workbook.sheetnames, quote=False)})"
@@ -314,6 +365,7 @@ def read_xlsx_text(
             for row in worksheet.iter_rows(max_row=header_row, values_only=True)
         ]
         sheet_name, sheet_names = worksheet.title, workbook.sheetnames
+        date1904 = workbook.epoch == CALENDAR_MAC_1904
     finally:
         workbook.close()
     if len(top) < header_row or all(cell is None for cell in top[header_row - 1]):
@@ -340,22 +392,54 @@ def read_xlsx_text(
             "Excel, save it, and run again"
         )
     named = "the sheet read" if looks_personal([sheet_name]) else repr(sheet_name)
+    if scan.repeated_row is not None:
+        # Two rows given one number: calamine kept the second, openpyxl the first, and the
+        # other complaint was lost with nothing to count it (second hostile audit).
+        raise IngestError(
+            f"{shown}: {named} is stored with row {scan.repeated_row} given twice or out of "
+            "order (the program that wrote the workbook made it wrongly), so a row would be "
+            "lost in reading; open the workbook in Excel, let it repair the file, save it, and "
+            "run again"
+        )
+    if scan.far_right is not None:
+        # One value far to the right (a space at XFD2, a 209 KB workbook of 20,000 rows): both
+        # readers build every empty column up to it, 17 GB and 45 s, or the process aborted
+        # under a memory limit (second hostile audit); a wrong <dimension> hid it from the limits.
+        column = _column_number(scan.far_right.rstrip("0123456789").encode())
+        raise IngestError(
+            f"{shown}: cell {scan.far_right} of {named} holds a value (perhaps a space) in "
+            f"column {column:,}, far to the right of any report's columns, and reading it would "
+            "build every empty column up to it; delete the columns right of the data in Excel, "
+            "save the workbook and run again"
+        )
     refuse_sparse_sheet(scan, shown, named)
+
+    def done(frame: pl.DataFrame) -> pl.DataFrame:
+        if date1904:
+            refuse_1904_serials(frame, serial_columns, shown)
+        return frame
+
     first_used_row = next(i for i, row in enumerate(top, 1) if any(c is not None for c in row))
     try:
         sheet = fastexcel.read_excel(data).load_sheet(sheet_name, header_row=None, dtypes="string")
         batch, errors = sheet.to_arrow_with_errors()
         grid = _with_error_cells(pl.from_arrow(batch), errors.errors if errors else [])
     except Exception:  # noqa: BLE001 - anything calamine cannot read, openpyxl reads slowly
-        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        return done(
+            fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        )
     header_index = header_row - first_used_row
     expected = top[header_row - 1]
     if grid.height <= header_index:
-        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        return done(
+            fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        )
     cells = [None if c is None else str(c) for c in grid.row(header_index)]
     first_column = _leading_blanks(expected) - _leading_blanks(cells)
     if first_column < 0 or cells != expected[first_column : first_column + len(cells)]:
-        return fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        return done(
+            fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
+        )
     header = _header_names(cells, first_column)
     body = grid.slice(header_index + 1).rename(dict(zip(grid.columns, header, strict=True)))
     frame = body.with_row_index("__row", offset=header_row + 1).select(
@@ -368,7 +452,29 @@ def read_xlsx_text(
             for name in header
         ),
     )
-    return fill_merged(frame, merged, header_row, first_column)
+    return done(fill_merged(frame, merged, header_row, first_column))
+
+
+# A plain number in a date column, read as an Excel serial date (fields.EXCEL_SERIAL_MIN on).
+_SERIAL = r"^\s*\d{5,7}(\.\d+)?\s*$"
+
+
+def refuse_1904_serials(frame: pl.DataFrame, columns: Sequence[str], shown: str) -> None:
+    """Stop a workbook in Excel's 1904 date system (old Mac Excel) whose mapped date column holds
+    a plain number: the ingest reads serials in the 1900 system, so 45000 (16 March 2027 in a
+    1904 workbook) loaded as 15 March 2023, four years and a day out, without a word (second
+    hostile audit). Cells formatted as dates are read right whichever the system."""
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        hits = frame.filter(pl.col(column).str.contains(_SERIAL)).select("__row").head(1)
+        if hits.height:
+            raise IngestError(
+                f"{shown}: uses Excel's 1904 date system (File > Options > Advanced: 'Use 1904 "
+                f"date system') and column '{column}' holds dates as plain numbers (row "
+                f"{hits.item()} is the first), which would be read four years out: format the "
+                "column as dates, or clear the 1904 setting and save again"
+            )
 
 
 def _read_with_openpyxl(source: Path | bytes, sheet_name: str, header_row: int) -> pl.DataFrame:

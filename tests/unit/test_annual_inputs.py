@@ -204,6 +204,7 @@ def test_a_residents_contact_details_in_other_reports_are_withheld(tmp_path):
                     "title": "Panel review",
                     "by": "Resident Complaints Panel",
                     "summary": "Chaired by a resident (jean.hall@example.org, 07700 900123)",
+                    "link": "mailto:jean.hall@example.org",
                 }
             ]
         ),
@@ -212,8 +213,10 @@ def test_a_residents_contact_details_in_other_reports_are_withheld(tmp_path):
     assert loaded.other_reports[0].summary == (
         "Chaired by a resident ([contact details withheld], [contact details withheld])"
     )
-    assert [p.split(": 2 contact details ")[0] for p in loaded.problems] == [
-        "annual_report/2024-25/other_reports.yaml: report 1, field 'summary'"
+    assert loaded.other_reports[0].link == "mailto:[contact details withheld]"  # hostile audit 2
+    assert [p.split(": ")[1] for p in loaded.problems] == [
+        "report 1, field 'summary'",
+        "report 1, field 'link'",
     ]
 
 
@@ -601,3 +604,89 @@ def test_a_direction_without_than_is_read_against_the_year_before_and_a_count_is
         "Three Complaint Handling Failure Orders were issued over two years.",
     ):
         assert "summary" not in reconcile_letter(letter_2024_25(summary), two_years())[0]
+
+
+def test_a_residents_contact_details_in_ombudsman_publications_are_withheld(tmp_path):
+    """A letter's summary, the reason its figures differ ('basis') and its link, written by the
+    landlord's staff in ombudsman/publications.yaml, are printed in the annual report, the
+    published version included: a resident's email, phone or NI number pasted into them was
+    printed as typed (hostile audit). They are withheld in the warehouse and in the letters'
+    reconciliation, and the data-quality report names the entry and field, never the value."""
+    import duckdb
+
+    from pipeline.ingest import _load_reference, load_publications
+    from pipeline.reporting.section8 import _letter_entries, _publication_problems
+    from pipeline.sources.canonical import create_canonical_tables
+
+    write(
+        tmp_path / "landlord.yaml",
+        "complaints_contact:\n  phone: '0116 496 0000'\n  email: complaints@hollybank.example\n",
+    )
+    finding = {
+        "kind": "code_non_compliance_finding",
+        "published_date": "2025-11-03",
+        "summary": "We did not reply to jean.hall@example.org (07700 900123, NI JT 12 34 56 C) "
+        "in time; write to complaints@hollybank.example.",
+        "url": "mailto:jean.hall@example.org",
+    }
+    letter = letter_2024_25(determinations=0).model_dump(mode="json", exclude_none=True)
+    letter["basis"] = "one case for a resident on 0116 496 0123 was counted twice"
+    write(tmp_path / "ombudsman/publications.yaml", yaml.safe_dump([finding, letter]))
+    entries, problems = load_publications(tmp_path)
+    text = " ".join(f"{e.summary} {e.basis} {e.url}" for e in entries)
+    for planted in ("jean.hall@", "07700 900123", "JT 12 34 56 C", "496 0123"):
+        assert planted not in text
+    assert "complaints@hollybank.example" in text
+    assert [p.split(": ")[1] for p in problems] == [
+        "entry 1, field 'summary'",
+        "entry 1, field 'url'",
+        "entry 2, field 'basis'",
+    ]
+    assert not any(p in " ".join(problems) for p in ("jean", "07700", "JT 12", "496 0123"))
+    assert _publication_problems(tmp_path) == problems
+    assert "496 0123" not in _letter_entries(tmp_path)[0].basis
+
+    class _Landlord:
+        landlord_id = "ll"
+        stock = []
+
+    con = duckdb.connect()
+    create_canonical_tables(con)
+    _load_reference(con, tmp_path, _Landlord())
+    stored = " ".join(
+        str(v) for row in con.sql("from ombudsman_publication").fetchall() for v in row
+    )
+    for planted in ("jean.hall@", "07700 900123", "JT 12 34 56 C", "496 0123"):
+        assert planted not in stored
+
+
+def test_a_webmail_complaints_address_does_not_let_residents_webmail_through(tmp_path):
+    """A small landlord whose complaints address is at Gmail had every resident's Gmail address
+    kept in the board response and commentary as "the landlord's own domain" (second hostile
+    audit). With a webmail domain only the address itself is the landlord's."""
+    write(
+        tmp_path / "landlord.yaml",
+        "complaints_contact:\n  email: HollybankComplaints@gmail.com\n",
+    )
+    write(
+        tmp_path / "annual_report/2024-25/narrative.md",
+        "---\nwritten_by: Complaints analyst\n---\nWrite to hollybankcomplaints@gmail.com. One "
+        "resident (jean.hall@gmail.com) waited too long.\n",
+    )
+    loaded = load_years(tmp_path)["2024-25"]
+    assert "hollybankcomplaints@gmail.com" in loaded.narrative
+    assert "jean.hall@gmail.com" not in loaded.narrative
+    assert len(loaded.problems) == 1
+
+
+def test_a_national_insurance_number_in_lower_case_is_withheld(tmp_path):
+    """The ingest's screen reads NI numbers in any case; the screen of text people write read
+    capitals only, so "jt 12 34 56 c" in the commentary was published (second hostile audit)."""
+    write(
+        tmp_path / "annual_report/2024-25/narrative.md",
+        "---\nwritten_by: Complaints analyst\n---\nOne case (ni jt 12 34 56 c, Jt123456C) was "
+        "escalated.\n",
+    )
+    loaded = load_years(tmp_path)["2024-25"]
+    assert "12 34 56" not in loaded.narrative and "123456" not in loaded.narrative
+    assert loaded.narrative.count("[contact details withheld]") == 2

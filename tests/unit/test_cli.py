@@ -262,6 +262,35 @@ def test_unknown_landlord_and_bad_workspace_are_usage_errors(location):
         cli.main(["run", "--workspace", str(root), "--output", str(output)])
 
 
+def test_a_workspace_or_output_folder_that_is_a_link_loop_is_a_usage_error(tmp_path):
+    """A workspace, workspaces folder or output folder that is a link leading back to itself
+    stopped the command with a Python traceback (RuntimeError: Symlink loop); it is a usage
+    error naming the folder (second hostile audit)."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    good = tmp_path / "alpha"
+    good.mkdir()
+    (good / "landlord.yaml").write_text("landlord_id: alpha\n")
+    for argv in (
+        ["run", "--workspace", str(loop), "--output", str(tmp_path / "out")],
+        ["run", "--workspace", str(good), "--output", str(loop)],
+        ["run", "--all", "--workspaces-root", str(loop), "--output", str(tmp_path / "out")],
+        ["list", "--workspaces-root", str(loop)],
+    ):
+        with pytest.raises(SystemExit, match=f"error: the .* {loop} cannot be opened .*link"):
+            cli.main(argv)
+
+
+def test_a_workspace_named_twice_is_run_once(tmp_path):
+    """`--workspace ws --workspace ws/` ran the landlord twice (with --parallel, two processes
+    then queued on its lock; second hostile audit)."""
+    good = tmp_path / "alpha"
+    good.mkdir()
+    (good / "landlord.yaml").write_text("landlord_id: alpha\n")
+    args = argparse.Namespace(workspace=[str(good), str(good) + "/", str(tmp_path / "." / "alpha")])
+    assert cli.resolve_targets(args) == (tmp_path.resolve(), ["alpha"])
+
+
 def test_a_landlord_is_found_by_its_id_as_landlord_yaml_writes_it(location):
     # `landlord_id: Kestrel Vale` is stored as kestrel_vale, the folder's name; the analyst who
     # typed the id as written was told there was no such workspace.
@@ -463,3 +492,86 @@ def test_the_command_and_its_workers_use_two_malloc_arenas_unless_told_otherwise
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert worker.stdout.strip() == "4"  # what a spawned worker process starts with
+
+
+def test_a_full_disk_is_reported_in_words_with_the_real_cause():
+    """A disk that filled while a step committed to the warehouse was reported as
+    "_duckdb.TransactionException: TransactionContext Error: cannot rollback - no transaction is
+    active": the failed commit had ended the transaction, the rollback in the error handler
+    failed too and its error replaced the cause (second hostile audit, a 40 MB tmpfs filled).
+    The rollback now tolerates an ended transaction, and the message says what to do."""
+    import duckdb
+
+    from pipeline.sql import rollback
+
+    con = duckdb.connect()
+    con.begin()
+    con.commit()
+    rollback(con)  # no transaction left: nothing to undo, and no error to hide the real one
+    con.begin()
+    con.execute("create table t as select 1 as x")
+    rollback(con)
+    assert con.execute(
+        "select count(*) from duckdb_tables() where table_name = 't'"
+    ).fetchone() == (0,)
+
+    class Error:
+        def __init__(self, cls_name, message, cause=None):
+            self.cls_name, self.message, self.cause = cls_name, message, cause
+
+    full = Error(
+        "TransactionException",
+        "_duckdb.TransactionException: TransactionContext Error: Failed to commit: Could not "
+        'write file "/srv/out/warehouse/ll.duckdb.wal": No space left on device',
+    )
+    message = cli._innermost(Error("DagsterExecutionStepExecutionError", "Error in step", full))
+    assert message.startswith(
+        "the disk is full (no space left on device writing /srv/out/warehouse/ll.duckdb.wal): "
+    )
+    assert "Exception" not in message and message.endswith("the last run that finished are kept")
+    # --output naming a file: "NotADirectoryError: [Errno 20] Not a directory: ..." before
+    assert cli._in_words("[Errno 20] Not a directory: '/srv/out/warehouse'").startswith(
+        "a file stands where the output folder should be (not a directory writing /srv/out/"
+    )
+    other = Error("ValueError", "ValueError: something else")
+    assert cli._innermost(other) == "ValueError: something else"
+
+
+WRITER = """
+import sys, time, duckdb
+from pathlib import Path
+from pipeline.resources import landlord_lock
+path = Path(sys.argv[1])
+with landlord_lock(path.with_name(path.name + ".lock"), "alpha", 10):
+    con = duckdb.connect(str(path))
+    print("writing", flush=True)
+    time.sleep(3)
+    con.execute("insert into measures values ('alpha', 'CH01', 2)")
+    con.close()
+"""
+
+
+def test_the_group_command_waits_for_a_run_writing_a_member(tmp_path, capsys):
+    """DuckDB refuses a reader while another process writes the file: `complaints group` beside
+    a landlord's run stopped with a traceback ("IO Error: Could not set lock on file"; second
+    hostile audit). It now waits for the member's writer lock, as a second run does, and reads
+    the file once the run has finished."""
+    import duckdb
+
+    warehouse = tmp_path / "warehouse" / "alpha.duckdb"
+    warehouse.parent.mkdir()
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create table measures (landlord_id text, measure text, value double)")
+        con.execute("insert into measures values ('alpha', 'CH01', 1)")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(warehouse)],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert writer.stdout.readline().strip() == "writing"
+        out = tmp_path / "group.csv"
+        assert cli.main(["group", "--output", str(tmp_path), "--csv", str(out)]) == 0
+    finally:
+        writer.wait(timeout=60)
+    assert "is busy: another run is writing its warehouse" in capsys.readouterr().out
+    assert "CH01,2.0" in out.read_text()  # read after the run's write

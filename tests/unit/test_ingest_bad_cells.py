@@ -72,6 +72,9 @@ BAD_ROWS = {
         "number_unparseable",
         "text, 7 characters",
     ),
+    # a mistyped year before any case system's records: the date loaded, in no reporting year,
+    # and the complaint left every measure without a word (second hostile audit)
+    "B11": ({"Date Closed": "05/05/1925"}, "Date Closed", "date_too_early", "05/05/1925"),
 }
 
 

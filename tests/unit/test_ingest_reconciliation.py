@@ -132,3 +132,33 @@ def test_an_export_no_mapping_reads_is_named(tmp_path, capsys):
         "exports/stage_events_2026.csv is not read: no mapping's files pattern matches" in printed
     )
     assert "README" not in printed
+
+
+def test_one_file_reached_by_two_paths_is_read_once(tmp_path):
+    """A '**' pattern through a link to a folder above (a link loop) matched the same export
+    once per path, up to 40 times, and each copy's rows were counted again (the run stopped with
+    90% of 120 files quarantined; second hostile audit). A file is read once, by its shortest
+    path; matched by two mappings through two paths, it is still refused as matched twice."""
+    import pytest
+
+    from pipeline.mapping import load_mappings
+    from pipeline.sources.errors import IngestError
+
+    root = ws.wide_workspace(tmp_path)
+    mapping = root / "mappings" / "complaints.yaml"
+    text = mapping.read_text()
+    assert 'files: ["exports/complaints_*.csv"]' in text
+    mapping.write_text(text.replace("exports/complaints_", "exports/**/complaints_", 1))
+    (root / "exports" / "loop").symlink_to("..")
+    (root / "exports" / "same").symlink_to(".")
+    matched = ingest.matched_files(root, load_mappings(root))
+    assert matched["mappings/complaints.yaml"] == [root / "exports" / "complaints_2024.csv"]
+    con = duckdb.connect()
+    summary = ingest.ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    assert summary.reconciles and [f.source_file for f in summary.files] == [
+        "exports/complaints_2024.csv"
+    ]
+    copy = text.replace("exports/complaints_", "exports/same/complaints_", 1)
+    (root / "mappings" / "copy.yaml").write_text(copy)
+    with pytest.raises(IngestError, match="matched by two mappings"):
+        ingest.matched_files(root, load_mappings(root))

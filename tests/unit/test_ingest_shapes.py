@@ -318,3 +318,62 @@ def test_a_footer_like_row_above_the_last_data_row_is_data(tmp_path):
     assert summary.reconciles and file.rows_in == 4  # the row still counts; the totals row not
     assert 6 in {r[0] for r in con.execute("select source_row from complaint").fetchall()}
     assert 11 not in _rules_by_row(con, file.source_file)
+
+
+@pytest.mark.parametrize(
+    "stray",
+    ["\t", "\u200b", "\ufeff", "\u200e", "\u00ad", "\r"],
+    ids=["tab", "zero-width-space", "bom", "direction-mark", "soft-hyphen", "carriage-return"],
+)
+def test_an_id_with_an_invisible_character_is_the_same_complaint(tmp_path, stray):
+    """A case reference with a tab, a zero-width space, a byte-order mark (a second export
+    appended with `cat`), a direction mark or a soft hyphen looks the same in Excel but hashed
+    to another complaint: a long export's stage 2 row became a complaint of its own with no stage
+    1, and the real complaint was never escalated, in a run that said ok (second hostile audit).
+    Ids are hashed without them, in SQL and in the Python twin alike."""
+    root = ws.long_workspace(tmp_path)
+    path = root / "exports" / "stage_events.csv"
+    text = path.read_text(encoding="utf-8")
+    row = '"L001","Stage 2"' if '"L001","Stage 2"' in text else "L001,Stage 2"
+    assert text.count(row) == 1
+    ref = row.split(",")[0]
+    spoiled = (
+        ref.replace("L001", "L001" + stray) if stray != "\ufeff" else ref.replace("L", stray + "L")
+    )
+    if stray == "\r":  # a line break inside an id only survives in a quoted cell
+        spoiled = '"L001\r"'
+    path.write_text(text.replace(row, row.replace(ref, spoiled, 1)), encoding="utf-8")
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    assert _rules_by_row(con, "exports/stage_events.csv") == ws.LONG_EXPECTED
+    stages = con.execute("select complaint_id, stage from complaint_stage order by 1, 2").fetchall()
+    assert sorted(stages) == sorted(
+        [(_h("L001"), 1), (_h("L001"), 2), (_h("L002"), 2), (_h("L005"), 1)]
+    )
+    assert pseudonymise("L001" + stray, ws.KEY) == _h("L001")
+
+
+def test_an_id_excel_rounded_to_scientific_notation_is_quarantined(tmp_path):
+    """A long numeric reference opened and saved in Excel becomes '1.23457E+11': two cases'
+    references become one, and a stage 2 row joined another complaint's stage 1 without a word
+    (second hostile audit). Such a reference is quarantined (`id_in_scientific_notation`),
+    naming file, row and column; other rows load as before."""
+    root = ws.long_workspace(tmp_path)
+    path = root / "exports" / "stage_events.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("L005,") == 2
+    path.write_text(text.replace("L005,", "1.23457E+11,"), encoding="utf-8")
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    rules = _rules_by_row(con, "exports/stage_events.csv")
+    assert rules == {
+        **ws.LONG_EXPECTED,
+        10: {"id_in_scientific_notation"},
+        11: {"id_in_scientific_notation", "parent_quarantined"},
+    }
+    message, raw = con.execute(
+        "select message, raw_value from quarantine where source_row = 10 limit 1"
+    ).fetchone()
+    assert "Excel rounded it" in message
+    assert raw == "text, 11 characters"  # an id's shape, described once (not "text, 19 ...")
+    assert (_h("1.23457E+11"),) not in con.execute("select complaint_id from complaint").fetchall()

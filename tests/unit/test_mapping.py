@@ -198,3 +198,87 @@ def test_a_tp09_mapping_without_the_filter_question_or_the_answer_is_refused(tmp
     assert (
         load_mapping(_write(tmp_path, text), tmp_path).columns["made_complaint_12m"].value == "yes"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "planted"),
+    [
+        ('  category: {column: "Category", codes: {"Repairs": "jean.hall@example.org"}}\n', "jean"),
+        ('  category: {column: "Category", codes: {"Repairs": "Jean Hall"}}\n', "Jean"),
+        ('  scheme: {column: "Scheme", other: "07700 900123"}\n', "07700"),
+        ('  category: {column: "Category", default: "Mrs Hall"}\n', "Hall"),
+        ('  scheme: {value: "Flat 3, 14 Gorsebrook Lane"}\n', "Gorsebrook"),
+        ('  category: {column: "Category", codes: {"Repairs": "' + "x" * 300 + '"}}\n', "xxx"),
+    ],
+)
+def test_a_personal_value_the_mapping_itself_writes_into_free_text_is_refused(
+    tmp_path, field, planted
+):
+    """A cell's free text is screened for names and contact details, but a value the mapping
+    writes (a code's value, 'other', 'default', 'value') was stored as written: a category
+    coded to "jean.hall@example.org" or "Jean Hall" was printed as a category in the annual
+    report and its published version (second hostile audit). The mapping is refused, naming
+    the key, never the value; labels such as the examples' own codes load."""
+    text = GOOD.replace("  regime: {value: eng}\n", "  regime: {value: eng}\n" + field)
+    with pytest.raises(ConfigError) as err:
+        load_mapping(_write(tmp_path, text), tmp_path)
+    message = str(err.value)
+    assert message.startswith("mappings/erica.yaml: key 'columns.")
+    assert "look like a person's name or contact details" in message
+    assert planted not in message
+    ok = '  category: {column: "Category", codes: {"Repairs": "Repairs and maintenance"}, other: Other}\n'
+    load_mapping(
+        _write(tmp_path, GOOD.replace("  regime: {value: eng}\n", "  regime: {value: eng}\n" + ok)),
+        tmp_path,
+    )
+
+
+BOMB = "x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"x-{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefg", "bcdefgh", strict=True)
+)
+
+
+def test_a_yaml_alias_bomb_or_an_alias_inside_itself_is_refused_at_once(tmp_path):
+    """Nine lines of nested YAML aliases load in a millisecond as references, but anything that
+    walks them sees 43 million values: a mapping's ``value:`` holding one took 23 GB of memory and
+    two and a half minutes before the run failed with "Current transaction is aborted" (second
+    hostile audit). A value that contains itself (``&a [*a]``) is refused too. Anchors used as
+    the examples use them (a codes list shared by two stages) still load."""
+    import time
+
+    from pipeline.utils.yaml_text import YAMLExpansionError, safe_load
+
+    bomb = GOOD.replace(
+        "  regime: {value: eng}\n", "  regime: {value: eng}\n  category: {value: *h}\n"
+    )
+    started = time.monotonic()
+    with pytest.raises(ConfigError, match=r"mappings/erica.yaml: not valid YAML: its anchors and "):
+        load_mapping(_write(tmp_path, BOMB + bomb), tmp_path)
+    assert time.monotonic() - started < 5
+    looped = GOOD.replace(
+        "  regime: {value: eng}\n", "  regime: {value: eng}\n  category: &l {value: [*l]}\n"
+    )
+    with pytest.raises(ConfigError, match="the value contains itself"):
+        load_mapping(_write(tmp_path, looped), tmp_path)
+    with pytest.raises(YAMLExpansionError):
+        safe_load(BOMB)  # the annual inputs' and self-assessment's loader
+    shared = GOOD.replace(
+        '    outcome: {column: "Stage 1 Outcome", codes: {"Upheld": upheld}, default: open}\n',
+        '    outcome: &outcome {column: "Stage 1 Outcome", codes: {"Upheld": upheld}, default: open}\n'
+        '  2:\n    received_date: "Date Received"\n    outcome: *outcome\n',
+    )
+    assert load_mapping(_write(tmp_path, shared), tmp_path).stages[2]["outcome"].codes == {
+        "Upheld": "upheld"
+    }
+
+
+def test_a_mapping_file_named_after_a_person_is_refused_without_its_name(tmp_path):
+    """A mapping's file name is printed with its exports' (the manifest, the data-quality
+    report's file table, ingest_file): ``mappings/jean.hall@example.org.yaml`` reached them all
+    (second hostile audit). It is refused as an export so named is, by size and date."""
+    _write(tmp_path, GOOD)
+    load_mappings(tmp_path)
+    (tmp_path / "mappings" / "erica.yaml").rename(tmp_path / "mappings" / "Jean_Hall.yaml")
+    with pytest.raises(ConfigError, match=r"^mappings/: the name of a mapping file looks") as err:
+        load_mappings(tmp_path)
+    assert "Hall" not in str(err.value)

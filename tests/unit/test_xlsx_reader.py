@@ -328,3 +328,140 @@ def test_a_stray_cell_far_below_the_data_is_refused_before_the_grid_is_built(
     workbook.save(path)
     frame = read_xlsx_text(path, sheet="Complaints", header_row=1, shown="exports/stray.xlsx")
     assert frame.height == 40
+
+
+def _hidden_and_chart(path: Path) -> Path:
+    """A chart sheet first, then a very hidden old report, then the report Excel shows."""
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    old.title = "Old"
+    old.append(["Ref", "Logged"])
+    old.append(["OLD1", "2020-01-01"])
+    old.sheet_state = "veryHidden"
+    report = workbook.create_sheet("Complaints")
+    report.append(["Ref", "Logged"])
+    report.append(["C1", dt.date(2025, 5, 1)])
+    chart = BarChart()
+    chart.add_data(Reference(report, min_col=2, min_row=1, max_row=2))
+    workbook.create_chartsheet("Chart", 0).add_chart(chart)
+    workbook.save(path)
+    return path
+
+
+def test_hidden_sheets_are_not_read_by_default_and_a_chart_sheet_is_named(tmp_path: Path) -> None:
+    """A workbook whose first sheet is very hidden (an old version of the report) was read from
+    that sheet when the mapping names none: data the landlord cannot see in Excel, loaded
+    without a word. A chart sheet chosen by position or name stopped with an AttributeError.
+    Now the first visible sheet of cells is read, and a chart sheet is named as such (second
+    hostile audit)."""
+    path = _hidden_and_chart(tmp_path / "report.xlsx")
+
+    def read(sheet):
+        return read_xlsx_text(path, sheet=sheet, header_row=1, shown="exports/report.xlsx")
+
+    assert read(None)["Ref"].to_list() == ["C1"]
+    assert read(3)["Ref"].to_list() == ["C1"]  # a position counts hidden sheets (docs/mapping.md)
+    assert read("Old")["Ref"].to_list() == ["OLD1"]  # named: read as asked
+    for sheet in (1, "Chart"):
+        with pytest.raises(IngestError, match="is a chart, not a sheet of cells"):
+            read(sheet)
+    with pytest.raises(IngestError, match="is a position; the workbook has 3 sheet"):
+        read(4)
+
+
+def test_a_1904_workbook_with_dates_as_plain_numbers_is_refused(tmp_path: Path) -> None:
+    """Excel's 1904 date system (old Mac Excel): the ingest reads a plain number in a date
+    column as a serial in the 1900 system, so 'Closed' 45000 (16 March 2027 there) loaded as
+    15 March 2023 without a word (second hostile audit). Such a workbook is stopped naming the
+    column and row; date cells, and plain numbers in columns that are not dates, still read."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    workbook = openpyxl.Workbook()
+    workbook.epoch = CALENDAR_MAC_1904
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged", "Closed", "Days"])
+    sheet.append(["C1", dt.date(2025, 5, 1), None, 45000])
+    sheet.append(["C2", dt.date(2025, 5, 2), 45000, 3])
+    sheet["B2"].number_format = sheet["B3"].number_format = "dd/mm/yyyy"
+    path = tmp_path / "mac.xlsx"
+    workbook.save(path)
+
+    def read(serial_columns):
+        return read_xlsx_text(
+            path, sheet=None, header_row=1, shown="exports/mac.xlsx", serial_columns=serial_columns
+        )
+
+    assert read(["Logged"])["Logged"].to_list() == ["2025-05-01", "2025-05-02"]
+    with pytest.raises(IngestError, match=r"1904 date system.*column 'Closed'.*\(row 3 is the"):
+        read(["Logged", "Closed"])
+
+
+def test_the_ingest_checks_the_mapped_date_columns_for_1904_serials():
+    from pipeline.mapping import load_mapping
+    from pipeline.sources.frames import _date_columns
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "small_specialist"
+    mapping = load_mapping(root / "mappings" / "homemaster_complaints.yaml", root)
+    columns = _date_columns(mapping)
+    assert {"Logged Date", "Closed", "Stage 1 Response", "Stage 2 Requested"} <= set(columns)
+    assert "Case Ref" not in columns and "Stage 1 Extension Days" not in columns
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 22])
+def test_a_row_number_given_twice_in_the_sheet_xml_is_refused(tmp_path, monkeypatch, chunk):
+    """A workbook written by a program that numbered two rows alike (``<row r="3">`` twice):
+    calamine kept the second, openpyxl the first, and the other complaint was lost with nothing
+    to count it (second hostile audit). The stream over the sheet's XML notices a row number that
+    does not increase, at any chunk boundary, and the read stops naming the row."""
+    import zipfile
+
+    import pipeline.sources.xlsx_reader as reader
+
+    monkeypatch.setattr(reader, "_SCAN_CHUNK", chunk)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged"])
+    for i in range(1, 6):
+        sheet.append([f"C{i}", f"0{i}/05/2025"])
+    good = tmp_path / "good.xlsx"
+    workbook.save(good)
+    assert read_xlsx_text(good, sheet=None, header_row=1, shown="good.xlsx").height == 5
+    with zipfile.ZipFile(good) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    part = "xl/worksheets/sheet1.xml"
+    parts[part] = (
+        parts[part].replace(b'<row r="4"', b'<row r="3"').replace(b'r="A4"', b'r="A3"')
+        .replace(b'r="B4"', b'r="B3"')
+    )  # fmt: skip
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(bad, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(IngestError, match=r"'Complaints' is stored with row 3 given twice or out"):
+        read_xlsx_text(bad, sheet=None, header_row=1, shown="bad.xlsx")
+
+
+def test_a_value_far_to_the_right_is_refused_before_the_grid_is_built(tmp_path):
+    """A space typed at XFD2 beside a 20,000-row report (a 209 KB workbook whose <dimension> did
+    not show it) made both readers build 16,384 columns: 17 GB and 45 s, or a Rust abort under a
+    memory limit (second hostile audit). The stream over the sheet's XML finds a value in column
+    AAA or beyond and the read stops naming the cell; a styled empty cell there is no value."""
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged"])
+    sheet.append(["C1", "01/05/2025"])
+    sheet["XFD1"].font = Font(bold=True)  # formatted, no value: read as before
+    path = tmp_path / "report.xlsx"
+    workbook.save(path)
+    assert read_xlsx_text(path, sheet=None, header_row=1, shown="report.xlsx").height == 1
+    sheet["XFD2"] = " "
+    workbook.save(path)
+    with pytest.raises(IngestError, match=r"cell XFD2 of 'Complaints' holds a value .* 16,384"):
+        read_xlsx_text(path, sheet=None, header_row=1, shown="report.xlsx")
