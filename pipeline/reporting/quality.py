@@ -315,13 +315,17 @@ def quality_sections(
                 pl.col("source_file").alias("File"),
                 pl.col("source_row").alias("Row"),
                 pl.col("column_name").alias("Column"),
+                # one source row may be held back as a complaint and as its stage (a wide row's
+                # received date is both): the record says which entry a line is
+                pl.col("target_table").str.replace_all("_", " ").alias("Record"),
                 _rule_in_words(),
                 pl.col("raw_value").alias("Raw value"),
             )
         )
         samples.text(
             f"Up to {SAMPLE_ROWS_PER_RULE} rows per rule; the full list is in quarantine.csv. "
-            "Only mapped fields are shown: file, row, column, rule and the raw value."
+            "Only mapped fields are shown: file, row, column, the record held back (a complaint, "
+            "a complaint stage ...), rule and the raw value."
         )
         samples.add_table(
             data_table(

@@ -60,3 +60,19 @@ def test_data_quality_report_has_a_section_for_values_stored_as_other():
 
     empty = {s.id: s for s in quality_sections(_warehouse([]), "ll", quarantine_frame(con, "ll"))}
     assert empty["dq-other"].blocks[-1].text == "No value was stored as 'other'."
+
+
+def test_sample_rows_say_which_record_each_entry_holds_back():
+    """One source row can be held back twice, as a complaint and as its stage (a wide row's
+    received date after the data cut is both): the sample says which record each line is, so it
+    does not read as the same entry printed twice."""
+    con = _warehouse([])
+    con.executemany(
+        "insert into quarantine values ('ll', 'exports/a.csv', 3, ?, 'Date Received', "
+        "'date_in_future', 'the date is after the data cut date', '2031-01-01')",
+        [("complaint",), ("complaint_stage",)],
+    )
+    sections = {s.id: s for s in quality_sections(con, "ll", quarantine_frame(con, "ll"))}
+    table = next(b.table for b in sections["dq-samples"].blocks if getattr(b, "table", None))
+    assert ">Record<" in table.html
+    assert ">complaint<" in table.html and ">complaint stage<" in table.html
