@@ -301,12 +301,10 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
     personal = personal_file_names(workspace, list(seen))
     if personal:
         path = min(personal)
-        stat = path.stat()
-        modified = dt.datetime.fromtimestamp(stat.st_mtime)
         raise IngestError(
             f"{path.parent.relative_to(workspace).as_posix() or '.'}/: the name of a file "
-            f"{seen[path]} reads looks like a person's name or contact details ({stat.st_size:,} "
-            f"bytes, modified {modified:%d %b %Y %H:%M}); file names are printed in the "
+            f"{seen[path]} reads looks like a person's name or contact details "
+            f"({size_and_date(path)}); file names are printed in the "
             "data-quality report, quarantine.csv and the manifest, so rename the file"
         )
     return out
@@ -348,6 +346,14 @@ def personal_file_names(workspace: Path, paths: list[Path]) -> set[Path]:
     spaced = {path: _NAME_JOINERS.sub(" ", name) for path, name in names.items()}
     hits = looks_personal([*names.values(), *spaced.values()])
     return {path for path in paths if names[path] in hits or spaced[path] in hits}
+
+
+def size_and_date(path: Path) -> str:
+    """A file told apart without its name (which may be personal data): ``1,234 bytes, modified
+    06 Dec 2026 10:15``."""
+    stat = path.stat()
+    modified = dt.datetime.fromtimestamp(stat.st_mtime)
+    return f"{stat.st_size:,} bytes, modified {modified:%d %b %Y %H:%M}"
 
 
 def is_lock_file(path: Path) -> bool:

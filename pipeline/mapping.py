@@ -438,18 +438,13 @@ def refuse_personal_mapping_names(workspace: Path, paths: list[Path]) -> None:
     reached them all, as an export's name did before it was screened (second hostile audit).
     The message gives the file's size and date, never its name.
     """
-    import datetime as dt
-
-    from pipeline.ingest import personal_file_names
+    from pipeline.ingest import personal_file_names, size_and_date
 
     personal = personal_file_names(workspace, paths)
     if personal:
-        path = min(personal)
-        stat = path.stat()
-        modified = dt.datetime.fromtimestamp(stat.st_mtime)
         raise ConfigError(
             f"mappings/: the name of a mapping file looks like a person's name or contact "
-            f"details ({stat.st_size:,} bytes, modified {modified:%d %b %Y %H:%M}); mapping "
+            f"details ({size_and_date(min(personal))}); mapping "
             "names are printed in the manifest and the data-quality report, so rename it after "
             "the export it reads"
         )
