@@ -135,11 +135,14 @@ def _regime_problems(landlord: Landlord, mappings: dict) -> list[str]:
 
 def mapping_warnings(workspace: Path) -> list[str]:
     """Mappings that run but would mislead: a Scottish landlord's complaint mapping without the
-    stages' outcome.
+    stages' outcome; a TSM survey mapping without the respondent's country for a landlord in
+    both countries.
 
     A blank or unmapped outcome is ``open``, and ARC indicator 3 counts an open stage as not
     responded in full: with no outcome mapped, the ARC return said 0.0% responded in full and
     [U] working days, with nothing to say why. (England's CH02 judges dates, not the outcome.)
+    A survey response without a regime is English, so a Scottish tenant's answer in a file of
+    both countries would be counted in the English TP09.
     """
     try:
         landlord = load_landlord(workspace)
@@ -148,7 +151,15 @@ def mapping_warnings(workspace: Path) -> list[str]:
         return []  # reported as a configuration problem
     if "sct" not in landlord.regimes:
         return []
-    warnings = []
+    warnings = [
+        f"{name}: no regime is mapped, so every survey response is counted as an English home's "
+        "in TP09; for a file of English homes only write regime: {value: eng}, else map the "
+        'respondent\'s country (regime: "Country")'
+        for name, mapping in mappings.items()
+        if mapping.target == "tp09_response"
+        and "eng" in landlord.regimes
+        and "regime" not in mapping.columns
+    ]
     for name, mapping in mappings.items():
         regime = mapping.columns.get("regime")
         if mapping.target != "complaint" or (regime is not None and regime.value == "eng"):

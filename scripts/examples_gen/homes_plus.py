@@ -210,6 +210,7 @@ def build_homes_plus(out: Path) -> Workspace:
         stock_labels,
         "%Y-%m-%d",
         "TSM perception survey of English homes (Scottish stock is outside the TSMs), agency file.",
+        regime="eng",
     )
     cols = {
         "ref": "Case Number",

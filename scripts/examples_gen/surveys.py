@@ -92,8 +92,10 @@ def tp09_mapping(
     pattern: str,
     comment: str,
     delimiter: str = ",",
+    regime: str | None = None,
 ) -> None:
-    """The mapping of a TSM perception export written from ``tp09_rows`` under ``columns``."""
+    """The mapping of a TSM perception export written from ``tp09_rows`` under ``columns``;
+    ``regime`` (``eng``) says the file holds one country's homes, for a landlord in both."""
     stock_codes = ", ".join(f'"{label}": {stock}' for stock, label in stock_labels.items())
     ws.text(
         "mappings/tsm_perception.yaml",
@@ -112,7 +114,8 @@ def tp09_mapping(
         f'    column: "{columns["stock"]}"\n'
         f"    codes: {{{stock_codes}}}\n"
         f'  scheme: "{columns["scheme"]}"\n'
-        "  made_complaint_12m:\n"
+        + (f"  regime: {{value: {regime}}}\n" if regime else "")
+        + "  made_complaint_12m:\n"
         f'    column: "{columns["made"]}"\n'
         '    codes: {"Yes": "yes", "No": "no"}\n'
         "  answer:\n"

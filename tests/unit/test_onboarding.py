@@ -171,6 +171,23 @@ def test_a_scottish_complaint_mapping_without_outcome_is_warned_of(tmp_path):
     assert mapping_warnings(EXAMPLES / "housing21") == []  # England only: CH02 reads the dates
 
 
+def test_a_survey_mapping_without_regime_is_warned_of_for_a_landlord_in_both_countries(tmp_path):
+    # A response without a regime is English: in one file of both countries a Scottish
+    # tenant's answer would be counted in the English TP09, with nothing said.
+    workspace = tmp_path / "homes_plus"
+    shutil.copytree(EXAMPLES / "homes_plus", workspace)
+    assert mapping_warnings(workspace) == []  # its survey mapping says regime: {value: eng}
+    mapping = workspace / "mappings" / "tsm_perception.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    assert "  regime: {value: eng}\n" in text
+    mapping.write_text(text.replace("  regime: {value: eng}\n", ""), encoding="utf-8")
+    (warning,) = mapping_warnings(workspace)
+    assert warning.startswith("mappings/tsm_perception.yaml: no regime is mapped")
+    assert "TP09" in warning and "regime: {value: eng}" in warning
+    # England only: every response is English whatever the mapping says
+    assert mapping_warnings(EXAMPLES / "housing21") == []
+
+
 def test_examples_have_no_configuration_problem():
     for workspace in sorted(p for p in EXAMPLES.iterdir() if (p / "landlord.yaml").is_file()):
         assert workspace_problems(workspace) == [], workspace.name
