@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from pipeline.defs.orchestration.sensors import THEN_JOB_TAG, THEN_YEARS_TAG
+from tests.fixtures.pandera_failure import failing_complaint_check
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT_ROOT / "examples"
@@ -181,22 +182,12 @@ def test_a_failing_pandera_check_stops_measures_and_tsm_return(tmp_path, monkeyp
     """The load's blocking pandera check fails: the load run fails, chained_after_ingest starts
     no year job, and measures and tsm_return are not materialized; the same load passing starts
     the year job."""
-    import polars as pl
 
     import pipeline.schemas
 
     definitions = code_location(monkeypatch, EXAMPLES, tmp_path / "output")
     real = pipeline.schemas.validate_table
-
-    def complaint_fails(frame, table):
-        if table == "complaint":
-            return pl.DataFrame(
-                {"source_file": [None], "source_row": [None], "column": ["complaint_id"],
-                 "check": ["planted failure"], "failure_case": ["x"]},
-                schema={"source_file": pl.String, "source_row": pl.Int32, "column": pl.String,
-                        "check": pl.String, "failure_case": pl.String},
-            )  # fmt: skip
-        return real(frame, table)
+    complaint_fails = failing_complaint_check(real)
 
     request = dg.RunRequest(
         job_name="ingest_job",

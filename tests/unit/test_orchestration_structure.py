@@ -19,6 +19,7 @@ from pipeline.defs.orchestration.sensors import (
     chained_after_ingest,
 )
 from pipeline.resources import ComplaintsStore
+from tests.fixtures.pandera_failure import failing_complaint_check
 from tests.unit.test_orchestration import age, make_workspace
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -129,7 +130,6 @@ def test_pandera_checks_are_blocking_and_partitioned_like_the_load():
 
 
 def test_a_failing_pandera_check_stops_the_measures_and_a_check_runs_alone(tmp_path, monkeypatch):
-    import polars as pl
 
     import pipeline.schemas
     from pipeline.defs.ingest.assets import canonical_tables
@@ -142,16 +142,7 @@ def test_a_failing_pandera_check_stops_the_measures_and_a_check_runs_alone(tmp_p
     )
     landlord = "small_specialist"
     real = pipeline.schemas.validate_table
-
-    def complaint_fails(frame, table):
-        if table == "complaint":
-            return pl.DataFrame(  # the shape validate_table returns
-                {"source_file": [None], "source_row": [None], "column": ["complaint_id"],
-                 "check": ["planted failure"], "failure_case": ["x"]},
-                schema={"source_file": pl.String, "source_row": pl.Int32, "column": pl.String,
-                        "check": pl.String, "failure_case": pl.String},
-            )  # fmt: skip
-        return real(frame, table)
+    complaint_fails = failing_complaint_check(real)
 
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("landlord", [landlord])
