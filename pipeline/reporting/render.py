@@ -37,6 +37,7 @@ from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.charts import PLOTLY_FILE, write_plotly_js
 from pipeline.reporting.committee import committee_sections, with_year_to_date
+from pipeline.reporting.committee_cut import data_cut_intro
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import glossary_for
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
@@ -426,7 +427,8 @@ def render_committee_pack(
     year = ReportingYear.containing(period.start)
     measures = _load(con, landlord, year.previous.start, year.end, published=False)
     measures = with_year_to_date(measures, period)
-    sections = committee_sections(con, landlord, measures, period, resolve_data_cut(landlord))
+    cut = resolve_data_cut(landlord)
+    sections = committee_sections(con, landlord, measures, period, cut)
     return _write(
         Path(out_dir),
         "committee_pack",
@@ -435,6 +437,7 @@ def render_committee_pack(
         period_label=period.label,
         sections=sections,
         data_cut=_data_cut(landlord),
+        intro=data_cut_intro(period, cut),
         pdf=pdf,
         printer=printer,
     )
