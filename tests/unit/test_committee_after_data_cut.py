@@ -16,10 +16,12 @@ import pytest
 
 from pipeline.measures import compute_measures
 from pipeline.measures.testing import code_landlord, create_canonical_schema, generate_canonical
-from pipeline.periods import ReportingYear
+from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting import render
+from pipeline.reporting.committee import with_year_to_date
 from pipeline.reporting.committee_cut import periods_after_cut
-from pipeline.reporting.trace import untraced
+from pipeline.reporting.data import Measures
+from pipeline.reporting.trace import traced_figures, untraced
 
 CUT = dt.date(2024, 11, 15)
 
@@ -93,6 +95,39 @@ def test_a_quarter_the_cut_falls_in_is_labelled_to_the_cut(cut_mid_year, tmp_pat
     assert int(received) > 0
     row = html.split("Stage 1 complaints received</th>", 1)[1].split("</tr>", 1)[0]
     assert _cells(row)[0] == received
+
+
+def test_a_quarter_the_cut_falls_in_shows_its_own_rows(cut_mid_year, tmp_path):
+    """Relabelled, the quarter's figures are still its measures rows (one figure, one row)."""
+    con, landlord = cut_mid_year
+    paths = render.render_committee_pack(
+        con, landlord, "2024-25-Q3", tmp_path, workspace=tmp_path / "ws", pdf=False
+    )
+    figures = traced_figures(paths["html"].read_text(encoding="utf-8"))
+    assert any(f["period"] == "2024-25-Q3" for f in figures)
+    measures = with_year_to_date(
+        Measures(con.sql("select * from measures").pl()), parse_period("2024-25-Q3")
+    )
+    wrong = []
+    for fig in figures:
+        row = measures.get(
+            fig["measure"],
+            fig["period"],
+            fig["breakdown"],
+            fig.get("breakdown_value"),
+            fig.get("view"),
+        )
+        if row is None:
+            wrong.append((fig, None))
+            continue
+        expected = row["display"] or "[U]"
+        # money is shown with a pound sign and thousands commas (as the figures-trace test reads it)
+        text = fig["text"].removeprefix("£").replace(",", "")
+        if row["unit"] == "gbp" and text.replace(".", "").isdigit():
+            text = f"{float(text):.2f}"
+        if text != expected:
+            wrong.append((fig, expected))
+    assert not wrong, wrong[:5]
 
 
 def test_a_whole_period_before_the_cut_is_unchanged(cut_mid_year, tmp_path):
