@@ -144,3 +144,29 @@ def test_the_command_line_names_a_period_after_the_cut():
     assert notes[0].startswith("2024-12 begins after the data cut date (15 November 2024)")
     assert "load exports taken after 31 December 2024" in notes[0]
     assert notes[1].startswith("2024-25-Q4 begins after the data cut date")
+
+
+def _summary(con, landlord, period: str, tmp_path) -> str:
+    paths = render.render_learning_summary(
+        con, landlord, period, tmp_path / period, workspace=tmp_path / "ws", pdf=False
+    )
+    return untraced(paths["html"].read_text(encoding="utf-8"))
+
+
+def test_a_learning_summary_after_the_cut_does_not_say_nobody_complained(cut_mid_year, tmp_path):
+    # it read "No complaints were recorded for this period." for a quarter nothing is known of
+    con, landlord = cut_mid_year
+    html = _summary(con, landlord, "2024-25-Q4", tmp_path)
+    assert "We do not have figures for Q4 2024/25 yet" in html
+    assert "Complaints in Q4 2024/25: not available yet" in html
+    assert "No complaints were recorded" not in html
+
+
+def test_a_learning_summary_the_cut_falls_in_says_how_far_it_counts(cut_mid_year, tmp_path):
+    con, landlord = cut_mid_year
+    html = _summary(con, landlord, "2024-25-Q3", tmp_path)
+    assert "its figures for Q3 2024/25 cover 1 October 2024 to 15 November 2024 only" in html
+    assert "In Q3 2024/25 to 15 November 2024 residents made" in html
+    # the year's summary is the year to date, as before
+    year = _summary(con, landlord, "2024-25", tmp_path)
+    assert "cover 1 April 2024" not in year and "2024/25 to 15 November" not in year
