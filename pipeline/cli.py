@@ -510,6 +510,13 @@ def _print_data_cut_note(store, landlord_id: str) -> None:
         _say(landlord_id, f"  note: {note}")
 
 
+def _after_cut_notes(store, landlord_id: str, periods: list[str]) -> list[str]:
+    from pipeline.measures import resolve_data_cut
+    from pipeline.reporting.committee_cut import periods_after_cut
+
+    return periods_after_cut(periods, resolve_data_cut(store.landlord(landlord_id)))
+
+
 def _document_paths(result) -> set[Path]:
     """Files the run's assets reported in their materialization metadata (path values)."""
     from dagster import PathMetadataValue
@@ -627,6 +634,8 @@ def run_landlord(
             )
             _print_unread_files(store, landlord_id)
             _print_data_cut_note(store, landlord_id)
+            for note in _after_cut_notes(store, landlord_id, periods):
+                _say(landlord_id, f"  note: {note}")
             label = run_years[0] if len(run_years) == 1 else f"{run_years[0]} to {run_years[-1]}"
             if ok:
                 tick = time.perf_counter()

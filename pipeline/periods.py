@@ -70,6 +70,42 @@ class ReportingYear(Period):
         return out
 
 
+@dataclass(frozen=True, order=True)
+class PeriodToCut(Period):
+    """A month or quarter the data cut falls in, seen as far as the data reaches.
+
+    Its measures rows count what happened from its start to the cut and positions at the cut
+    (nothing after the cut is loaded), so every heading that names it says where it stops:
+    "Q1 2026/27 to 30 April 2026", never the whole quarter's name alone.
+    """
+
+    cut: dt.date = dt.date.min
+
+    @property
+    def label(self) -> str:
+        return f"{Period(self.kind, self.key, self.start, self.end).label} to {self.cut:%-d %B %Y}"
+
+
+def to_data_cut(period: Period, cut: dt.date) -> Period:
+    """``period`` as a :class:`PeriodToCut` when the data cut falls inside it, else unchanged."""
+    if period.start <= cut < period.end:
+        return PeriodToCut(period.kind, period.key, period.start, period.end, cut)
+    return period
+
+
+def last_day_known(period: Period) -> dt.date:
+    """The period's last day, or the data cut for a period the cut falls in."""
+    return period.cut if isinstance(period, PeriodToCut) else period.end
+
+
+def year_to_date_label(period: Period) -> str:
+    """The heading of a year-to-date column ending with ``period`` ("Year to date (to 30 April
+    2026)" when the data cut falls in it)."""
+    if isinstance(period, PeriodToCut):
+        return f"Year to date (to {period.cut:%-d %B %Y})"
+    return "Year to date"
+
+
 def parse_quarter(key: str) -> Period:
     """Parse ``2024-25-Q1`` into its period."""
     year, quarter = key.rsplit("-", 1)

@@ -521,7 +521,7 @@ def _compute_years(
                 "elsewhere": list(MEASURE_PREFIXES_WRITTEN_ELSEWHERE),
             },
         )
-        run_sql_file(con, "measures/_finalise.sql", landlord_id=landlord.landlord_id)
+        run_sql_file(con, "measures/_finalise.sql", landlord_id=landlord.landlord_id, data_cut=cut)
         written = con.execute(
             "select count(*) from measures where landlord_id = $landlord_id "
             "and period in (select period from measure_period) "

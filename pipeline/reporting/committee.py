@@ -22,7 +22,14 @@ import duckdb
 import polars as pl
 
 from pipeline.config import Landlord
-from pipeline.periods import Period, ReportingYear, same_period_last_year
+from pipeline.periods import (
+    Period,
+    ReportingYear,
+    last_day_known,
+    same_period_last_year,
+    to_data_cut,
+    year_to_date_label,
+)
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import (
     NOT_AVAILABLE,
@@ -34,6 +41,7 @@ from pipeline.reporting.blocks import (
     shown,
     trend_block,
 )
+from pipeline.reporting.committee_cut import after_data_cut_section
 from pipeline.reporting.data import Measures, query_frame, table_exists, year_to_date
 from pipeline.reporting.labels import (
     HANDLING_NAMES,
@@ -220,7 +228,7 @@ def volumes_section(measures: Measures, period: Period) -> Section:
     columns = [
         (period.label, period),
         (last.label, last),
-        ("Year to date", ytd_key(period)),
+        (year_to_date_label(period), ytd_key(period)),
         ("Same period last year", ytd_key(last)),
     ]
     metrics = VOLUME_METRICS
@@ -314,10 +322,10 @@ def handling_section(
     columns = [(period.label, period)]
     if before is not None:
         columns.append((before.label, before))
-    columns.append(("Year to date", ytd_key(period)))
+    columns.append((year_to_date_label(period), ytd_key(period)))
     section.text(
         f"{period.label}, the {period.kind} before and the year to date ({year.start:%-d %B %Y} to "
-        f"{period.end:%-d %B %Y}). {handling_definitions(landlord.regimes)} Year-to-date rates add "
+        f"{last_day_known(period):%-d %B %Y}). {handling_definitions(landlord.regimes)} Year-to-date rates add "
         "the periods' numerators and denominators."
     )
     stock = ReportContext(con, landlord, year, measures, False).headline_stock_type()
@@ -389,7 +397,7 @@ def notifiable_block(
     Shown even when there were none: the committee is the check that each one was reported, so
     "0" is an answer it needs to see. One not reported is also in the exceptions list.
     """
-    columns = [(period.label, period), ("Year to date", ytd_key(period))]
+    columns = [(period.label, period), (year_to_date_label(period), ytd_key(period))]
     recorded = any(
         (row := measures.get("notifiable_events", key)) is not None and (row["value"] or 0) > 0
         for _, key in columns
@@ -478,7 +486,7 @@ def regimes_section(measures: Measures, period: Period) -> Section:
             "Scottish Housing Regulator ARC complaint indicators (Scottish complaints)",
             measures,
             ARC_METRICS,
-            [(period.label, period), ("Year to date", ytd_key(period))],
+            [(period.label, period), (year_to_date_label(period), ytd_key(period))],
             note=ARC_NOTE,
         ),
         empty=f"ARC indicators: {NOT_AVAILABLE}.",
@@ -637,7 +645,7 @@ def ombudsman_section(
             f"Ombudsman casework, {period.label}",
             measures,
             OMBUDSMAN_METRICS,
-            [(period.label, period), ("Year to date", ytd_key(period))],
+            [(period.label, period), (year_to_date_label(period), ytd_key(period))],
         ),
         empty="No Ombudsman casework recorded.",
     )
@@ -765,6 +773,10 @@ def committee_sections(
     """
     if period.kind not in ("month", "quarter"):
         raise ValueError(f"committee pack period '{period.key}' must be a quarter or a month")
+    if period.start > data_cut:
+        return [after_data_cut_section(period, data_cut)]
+    # headings then name how far the data reaches ("Q1 2026/27 to 30 April 2026")
+    period = to_data_cut(period, data_cut)
     as_of = as_of_date(period, data_cut)
     sections = [
         targets_section(measures, landlord, period, ytd_key(period), as_of, METRIC_NAMES),

@@ -37,12 +37,13 @@ from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.charts import PLOTLY_FILE, write_plotly_js
 from pipeline.reporting.committee import committee_sections, with_year_to_date
+from pipeline.reporting.committee_cut import data_cut_intro
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import glossary_for
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.policy_sections import place_policy_sections
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
-from pipeline.reporting.residents import learning_sections
+from pipeline.reporting.residents import learning_sections, residents_data_cut_intro
 from pipeline.reporting.section8 import (
     inputs_quality_section,
     render_markdown_safe,  # noqa: F401 - re-exported (tests, callers)
@@ -426,7 +427,8 @@ def render_committee_pack(
     year = ReportingYear.containing(period.start)
     measures = _load(con, landlord, year.previous.start, year.end, published=False)
     measures = with_year_to_date(measures, period)
-    sections = committee_sections(con, landlord, measures, period, resolve_data_cut(landlord))
+    cut = resolve_data_cut(landlord)
+    sections = committee_sections(con, landlord, measures, period, cut)
     return _write(
         Path(out_dir),
         "committee_pack",
@@ -435,6 +437,7 @@ def render_committee_pack(
         period_label=period.label,
         sections=sections,
         data_cut=_data_cut(landlord),
+        intro=data_cut_intro(period, cut),
         pdf=pdf,
         printer=printer,
     )
@@ -511,17 +514,19 @@ def render_learning_summary(
     period = _period(quarter_or_year)
     year = ReportingYear.containing(period.start)
     measures = _load(con, landlord, year.start, year.end, published=True)
+    cut = resolve_data_cut(landlord)
     return _write(
         Path(out_dir),
         "learning_summary",
         title="Learning from complaints",
         landlord=landlord,
         period_label=period.label,
-        sections=learning_sections(con, landlord, measures, period, resolve_data_cut(landlord)),
+        sections=learning_sections(con, landlord, measures, period, cut),
         data_cut=_data_cut(landlord),
         published=True,
         intro="Every complaint helps us improve. This summary shows what residents told us and "
-        "what we changed as a result.",
+        "what we changed as a result."
+        + (f" {note}" if (note := residents_data_cut_intro(period, cut)) else ""),
         pdf=pdf,
         printer=printer,
     )

@@ -16,9 +16,16 @@ import duckdb
 import polars as pl
 
 from pipeline.config import Landlord
-from pipeline.periods import Period, ReportingYear
+from pipeline.periods import Period, ReportingYear, to_data_cut
 from pipeline.reporting import suppression
-from pipeline.reporting.blocks import Metric, Section, breakdown_block, metric_table, shown
+from pipeline.reporting.blocks import (
+    NOT_AVAILABLE,
+    Metric,
+    Section,
+    breakdown_block,
+    metric_table,
+    shown,
+)
 from pipeline.reporting.committee import as_of_date
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.labels import label, shown_text
@@ -380,6 +387,22 @@ def how_to_complain(landlord: Landlord, measures: Measures, period: Period) -> S
     return section
 
 
+def residents_data_cut_intro(period: Period, data_cut: dt.date) -> str:
+    """The summary's words for residents when its quarter reaches past the data cut, else ""."""
+    cut = f"{data_cut:%-d %B %Y}"
+    if period.kind == "year" or period.end <= data_cut:
+        return ""
+    if period.start > data_cut:
+        return (
+            f"We do not have figures for {period.label} yet: the information this summary is "
+            f"made from stops on {cut}."
+        )
+    return (
+        f"The information this summary is made from stops on {cut}, so its figures for "
+        f"{period.label} cover {period.start:%-d %B %Y} to {cut} only."
+    )
+
+
 def learning_sections(
     con: duckdb.DuckDBPyConnection,
     landlord: Landlord,
@@ -405,6 +428,19 @@ def learning_sections(
     """
     as_of = as_of_date(period, data_cut)
     told = Section("told-us", "What your complaints told us")
+    if period.start > data_cut:
+        # nothing after the cut is loaded: "no complaints were recorded" would be untrue
+        told.text(
+            f"Complaints in {period.label}: {NOT_AVAILABLE} yet. The information this summary is "
+            f"made from stops on {data_cut:%-d %B %Y}, before {period.label} began."
+        )
+        how = Section("how-we-did", "How well we handled complaints")
+        how.text(f"Figures for {period.label}: {NOT_AVAILABLE} yet.")
+        changed = _changes_section(con, landlord, period, as_of)
+        return [told, changed, how, how_to_complain(landlord, measures, period)]
+    if period.kind != "year":
+        # a quarter the cut falls in is named as far as the data reaches (a year is "to date")
+        period = to_data_cut(period, data_cut)
     received = measures.get("complaints_received", period)
     if received is not None:
         told.text(f"In {period.label} residents made {shown(received)} complaints to us.")
@@ -434,6 +470,16 @@ def learning_sections(
         value_heading="Complaints",
     )
 
+    changed = _changes_section(con, landlord, period, as_of)
+    how = Section("how-we-did", "How well we handled complaints")
+    how.add_table(how_we_did(measures, landlord, period), empty="No figures for this period.")
+
+    return [told, changed, how, how_to_complain(landlord, measures, period)]
+
+
+def _changes_section(
+    con: duckdb.DuckDBPyConnection, landlord: Landlord, period: Period, as_of: dt.date
+) -> Section:
     changed = Section("changed", "What we changed")
     actions = changes_made(con, landlord.landlord_id, period, as_of, published=True)
     if actions.height:
@@ -453,8 +499,4 @@ def learning_sections(
         )
     else:
         changed.note("No service improvements were recorded for this period.")
-
-    how = Section("how-we-did", "How well we handled complaints")
-    how.add_table(how_we_did(measures, landlord, period), empty="No figures for this period.")
-
-    return [told, changed, how, how_to_complain(landlord, measures, period)]
+    return changed

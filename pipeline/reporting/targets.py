@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.config import Landlord, Target
-from pipeline.periods import Period
+from pipeline.periods import Period, year_to_date_label
 from pipeline.reporting.blocks import Section, shown
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import label, standard_name
@@ -254,7 +254,14 @@ def targets_section(
                 ]
                 for r, y in zip(rated, year_rated, strict=True)
             ],
-            schema=["Measure", "Target", period.label, "Status", "Year to date", "Status, YTD"],
+            schema=[
+                "Measure",
+                "Target",
+                period.label,
+                "Status",
+                year_to_date_label(period),
+                "Status, YTD",
+            ],
             orient="row",
         )
         section.add_table(

@@ -9,14 +9,26 @@
 -- 3. value: percent = numerator / denominator x 100, per_1000 x 1000, wd = mean; count and gbp =
 --    numerator; a value given by the family (median, margin of error, flag) is kept;
 -- 4. display: rounded half up (round_half_up macro, pipeline/rounding.py), '[U]' when no value.
--- Parameters: $landlord_id.
+--
+-- A period that begins after the data cut gets no row at all, from the families or the scaffold:
+-- the exports hold nothing after the cut (later dates are quarantined), so its 0 complaints and
+-- 0 open stages would be false figures, and a document reads "not available" where a measure
+-- has no row (design.md sections 6-7). A period the cut falls in keeps its rows: flows up to the
+-- cut and positions at the cut (as at least(period end, cut)), which the documents label so.
+-- Parameters: $landlord_id, $data_cut.
 
 insert into measures by name
 
 with
 
+known_period as (
+    select * from measure_period where period_start <= $data_cut
+),
+
 family_rows as (
-    select * from measure_rows
+    select r.*
+    from measure_rows as r
+    where r.period in (select period from known_period)
 ),
 
 scaffold as (
@@ -31,7 +43,7 @@ scaffold as (
         case when c.unit in ('percent', 'per_1000', 'wd', 'days') then 0 end as denominator,
         null::double as value,
         c.unit
-    from measure_period as p
+    from known_period as p
     cross join measure_catalogue as c
     where not exists (
         select 1

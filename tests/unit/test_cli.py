@@ -218,6 +218,25 @@ def test_default_year_is_the_last_complete_year_and_committee_none_is_respected(
     assert "[beta] 2024-25-Q2: ok" in capsys.readouterr().out
 
 
+def test_a_period_after_the_data_cut_is_written_with_a_note_saying_why(location, capsys):
+    # the pack is still written (the schedules ask for such periods too), and the person who
+    # asked is told that it has no figures, and what to do
+    _, output, _, _ = location
+    code = cli.main(
+        ["run", "--landlord", "alpha", "--period", "2025-26-Q1", "--period", "2024-25-Q4",
+         "--committee", "none", "--output", str(output)]
+    )  # fmt: skip
+    text = capsys.readouterr().out
+    assert code == 0, text
+    assert (
+        "[alpha]   note: 2025-26-Q1 begins after the data cut date (31 March 2025): its "
+        "committee pack says its figures are not available. To fill it, load exports taken "
+        "after 30 June 2025 and set data_cut_date in landlord.yaml"
+    ) in text
+    assert "note: 2024-25-Q4" not in text  # ends on the cut: it has its figures
+    assert "[alpha] 2025-26-Q1: ok" in text
+
+
 def test_error_check_fails_the_command_and_stops_downstream(location, capsys):
     root, output, _, _ = location
     (root / "beta" / "exports" / "unreadable.csv").write_text("id\n")

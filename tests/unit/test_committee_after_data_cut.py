@@ -1,0 +1,172 @@
+"""A committee pack for a month or quarter that reaches past the data cut.
+
+Wholly after the cut, the pack printed 0 complaints received, 0 open stages, 0 Ombudsman cases in
+progress and 0 overdue actions (scaffold rows), beside a list of overdue improvements that the
+"0" contradicted. Straddling the cut, it presented a month of complaints as the whole quarter's.
+design.md s6-7: no false figure; "not available" where a figure cannot be known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import pytest
+
+from pipeline.measures import compute_measures
+from pipeline.measures.testing import code_landlord, create_canonical_schema, generate_canonical
+from pipeline.periods import ReportingYear, parse_period
+from pipeline.reporting import render
+from pipeline.reporting.committee import with_year_to_date
+from pipeline.reporting.committee_cut import periods_after_cut
+from pipeline.reporting.data import Measures
+from pipeline.reporting.trace import traced_figures, untraced
+
+CUT = dt.date(2024, 11, 15)
+
+
+@pytest.fixture(scope="module")
+def cut_mid_year():
+    """A year of complaints, as loaded on 15 November 2024: later rows would be quarantined as
+    dated after the cut, so they are not in the tables."""
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    generate_canonical(con, complaints=800)
+    con.execute("delete from complaint_stage where received_date > ?", [CUT])
+    con.execute("delete from complaint where received_date > ?", [CUT])
+    con.execute("update complaint_stage set responded_date = null where responded_date > ?", [CUT])
+    landlord = code_landlord(data_cut_date=CUT)
+    compute_measures(
+        con, landlord, [ReportingYear.parse("2023-24"), ReportingYear.parse("2024-25")]
+    )
+    yield con, landlord
+    con.close()
+
+
+def _pack(con, landlord, period: str, tmp_path) -> str:
+    paths = render.render_committee_pack(
+        con, landlord, period, tmp_path / period, workspace=tmp_path / "ws", pdf=False
+    )
+    return untraced(paths["html"].read_text(encoding="utf-8"))
+
+
+def _headings(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", h) for h in re.findall(r'<h2 id="[^"]+">(.*?)</h2>', html)]
+
+
+def _cells(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>.*?</td>", html)]
+
+
+@pytest.mark.parametrize("period", ["2024-12", "2024-25-Q4"])
+def test_a_period_after_the_cut_shows_no_figure_and_says_why(cut_mid_year, tmp_path, period):
+    con, landlord = cut_mid_year
+    html = _pack(con, landlord, period, tmp_path)
+    name = "December 2024" if period == "2024-12" else "Q4 2024/25"
+    assert f"{name} begins after the data cut date, 15 November 2024" in html
+    assert f"{name}: figures not available" in _headings(html)
+    # no table, so no 0 of open stages, overdue actions or complaints received
+    assert "<table" not in html and not _cells(html)
+    assert "Stage 1 complaints open" not in html
+    latest = "November 2024" if period == "2024-12" else "Q3 2024/25"
+    assert f"The latest figures are in the {latest} pack" in html
+    assert "set data_cut_date in landlord.yaml" in html
+
+
+def test_a_quarter_the_cut_falls_in_is_labelled_to_the_cut(cut_mid_year, tmp_path):
+    con, landlord = cut_mid_year
+    html = _pack(con, landlord, "2024-25-Q3", tmp_path)
+    assert "The data cut date, 15 November 2024, falls inside Q3 2024/25" in html
+    assert "from 1 October 2024 to 15 November 2024 only" in html
+    # every column of the quarter's figures says where they stop; the whole-quarter name alone
+    # is never a column heading
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>.*?</th>", html)]
+    assert "Q3 2024/25 to 15 November 2024" in headers
+    assert "Q3 2024/25" not in headers
+    assert "Year to date (to 15 November 2024)" in headers and "Year to date" not in headers
+    assert "year to date (1 April 2024 to 15 November 2024)" in html
+    assert "Open complaints and overdue actions on 15 November 2024" in html
+    # the quarter's figures are its measures rows (received 1 October to the cut)
+    [(received,)] = con.execute(
+        "select display from measures where period = '2024-25-Q3' and measure = 'received_1' "
+        "and breakdown = 'none'"
+    ).fetchall()
+    assert int(received) > 0
+    row = html.split("Stage 1 complaints received</th>", 1)[1].split("</tr>", 1)[0]
+    assert _cells(row)[0] == received
+
+
+def test_a_quarter_the_cut_falls_in_shows_its_own_rows(cut_mid_year, tmp_path):
+    """Relabelled, the quarter's figures are still its measures rows (one figure, one row)."""
+    con, landlord = cut_mid_year
+    paths = render.render_committee_pack(
+        con, landlord, "2024-25-Q3", tmp_path, workspace=tmp_path / "ws", pdf=False
+    )
+    figures = traced_figures(paths["html"].read_text(encoding="utf-8"))
+    assert any(f["period"] == "2024-25-Q3" for f in figures)
+    measures = with_year_to_date(
+        Measures(con.sql("select * from measures").pl()), parse_period("2024-25-Q3")
+    )
+    wrong = []
+    for fig in figures:
+        row = measures.get(
+            fig["measure"],
+            fig["period"],
+            fig["breakdown"],
+            fig.get("breakdown_value"),
+            fig.get("view"),
+        )
+        if row is None:
+            wrong.append((fig, None))
+            continue
+        expected = row["display"] or "[U]"
+        # money is shown with a pound sign and thousands commas (as the figures-trace test reads it)
+        text = fig["text"].removeprefix("£").replace(",", "")
+        if row["unit"] == "gbp" and text.replace(".", "").isdigit():
+            text = f"{float(text):.2f}"
+        if text != expected:
+            wrong.append((fig, expected))
+    assert not wrong, wrong[:5]
+
+
+def test_a_whole_period_before_the_cut_is_unchanged(cut_mid_year, tmp_path):
+    con, landlord = cut_mid_year
+    html = _pack(con, landlord, "2024-25-Q2", tmp_path)
+    assert "data cut date, 15 November 2024" not in html
+    assert "Q2 2024/25 to" not in html and "Year to date (to" not in html
+    assert "Open complaints and overdue actions on 30 September 2024" in html
+
+
+def test_the_command_line_names_a_period_after_the_cut():
+    notes = periods_after_cut(["2024-11", "2024-12", "2024-25-Q3", "2024-25-Q4"], CUT)
+    assert len(notes) == 2
+    assert notes[0].startswith("2024-12 begins after the data cut date (15 November 2024)")
+    assert "load exports taken after 31 December 2024" in notes[0]
+    assert notes[1].startswith("2024-25-Q4 begins after the data cut date")
+
+
+def _summary(con, landlord, period: str, tmp_path) -> str:
+    paths = render.render_learning_summary(
+        con, landlord, period, tmp_path / period, workspace=tmp_path / "ws", pdf=False
+    )
+    return untraced(paths["html"].read_text(encoding="utf-8"))
+
+
+def test_a_learning_summary_after_the_cut_does_not_say_nobody_complained(cut_mid_year, tmp_path):
+    # it read "No complaints were recorded for this period." for a quarter nothing is known of
+    con, landlord = cut_mid_year
+    html = _summary(con, landlord, "2024-25-Q4", tmp_path)
+    assert "We do not have figures for Q4 2024/25 yet" in html
+    assert "Complaints in Q4 2024/25: not available yet" in html
+    assert "No complaints were recorded" not in html
+
+
+def test_a_learning_summary_the_cut_falls_in_says_how_far_it_counts(cut_mid_year, tmp_path):
+    con, landlord = cut_mid_year
+    html = _summary(con, landlord, "2024-25-Q3", tmp_path)
+    assert "its figures for Q3 2024/25 cover 1 October 2024 to 15 November 2024 only" in html
+    assert "In Q3 2024/25 to 15 November 2024 residents made" in html
+    # the year's summary is the year to date, as before
+    year = _summary(con, landlord, "2024-25", tmp_path)
+    assert "cover 1 April 2024" not in year and "2024/25 to 15 November" not in year
