@@ -510,11 +510,20 @@ def _print_data_cut_note(store, landlord_id: str) -> None:
         _say(landlord_id, f"  note: {note}")
 
 
-def _after_cut_notes(store, landlord_id: str, periods: list[str]) -> list[str]:
+def _after_cut_notes(store, landlord_id: str, years: list[str], periods: list[str]) -> list[str]:
+    """A note for each year and period of the run that begins after the data cut (no figures)."""
     from pipeline.measures import resolve_data_cut
+    from pipeline.periods import ReportingYear
     from pipeline.reporting.committee_cut import periods_after_cut
+    from pipeline.returns import after_cut_note
 
-    return periods_after_cut(periods, resolve_data_cut(store.landlord(landlord_id)))
+    landlord = store.landlord(landlord_id)
+    notes = [
+        f"{year} has no figures in its returns or documents: {note}"
+        for year in years
+        if (note := after_cut_note(landlord, ReportingYear.parse(year))) is not None
+    ]
+    return notes + periods_after_cut(periods, resolve_data_cut(landlord))
 
 
 def _document_paths(result) -> set[Path]:
@@ -634,7 +643,7 @@ def run_landlord(
             )
             _print_unread_files(store, landlord_id)
             _print_data_cut_note(store, landlord_id)
-            for note in _after_cut_notes(store, landlord_id, periods):
+            for note in _after_cut_notes(store, landlord_id, run_years, periods):
                 _say(landlord_id, f"  note: {note}")
             label = run_years[0] if len(run_years) == 1 else f"{run_years[0]} to {run_years[-1]}"
             if ok:

@@ -164,6 +164,24 @@ def reported_stock_types(found: dict) -> set[str]:
     return {"combined"} if lcra + lcho > 0 else set()
 
 
+def after_cut_note(landlord: Landlord, period: ReportingYear) -> str | None:
+    """Why a year that begins after the data cut has no figures, and what to do; None for any
+    other year.
+
+    The exports hold nothing after the cut (later dates are quarantined) and such a year has no
+    measures rows, so its fields are blank: a file read on its own must say why, or a blank
+    return could be taken for a year with no complaints.
+    """
+    cut = resolve_data_cut(landlord)
+    if period.start <= cut:
+        return None
+    return (
+        f"{period.label} begins after the data cut ({cut:%-d %B %Y}), so the exports hold "
+        f"nothing in it. Load exports taken after {period.end:%-d %B %Y} and set data_cut_date "
+        "in landlord.yaml to the date they were taken"
+    )
+
+
 def tsm_return_fields(
     con: duckdb.DuckDBPyConnection, landlord: Landlord, year: str | ReportingYear
 ) -> list[ReturnField]:
@@ -217,6 +235,8 @@ def tsm_return_fields(
             f"{resolve_data_cut(landlord):%-d %B %Y}",
         ),
     ]
+    if (note := after_cut_note(landlord, period)) is not None:
+        fields.append(ReturnField("About this return", "", "", "Figures", f"none: {note}"))
     for suffix, stock in STOCK_SUFFIX.items():
         values = _stock_values(get, stock)
         for section, family in (
@@ -487,6 +507,8 @@ def write_arc_return(
             f"{resolve_data_cut(landlord):%-d %B %Y}",
         ],
     ]
+    if (note := after_cut_note(landlord, period)) is not None:
+        about.append(["", "", "figures", "Figures", f"none: {note}"])
     text_rows = about + [[*row[:4], ReturnField("", "", "", "", row[4]).text()] for row in rows]
     return [
         atomic_write_bytes(Path(out_dir) / "arc_return.csv", _csv_bytes(ARC_COLUMNS, text_rows))
@@ -495,6 +517,7 @@ def write_arc_return(
 
 __all__ = [
     "ReturnField",
+    "after_cut_note",
     "arc_return_fields",
     "reported_stock_types",
     "tsm_return_fields",

@@ -170,3 +170,22 @@ def test_a_learning_summary_the_cut_falls_in_says_how_far_it_counts(cut_mid_year
     # the year's summary is the year to date, as before
     year = _summary(con, landlord, "2024-25", tmp_path)
     assert "cover 1 April 2024" not in year and "2024/25 to 15 November" not in year
+
+
+def test_a_return_for_a_year_after_the_cut_says_why_it_is_blank(cut_mid_year):
+    """A year that begins after the cut has no measures rows, so its TSM return's fields are
+    blank: the file itself says why (a blank return read alone looks like a year without
+    complaints), and a year the cut falls in has no such line."""
+    from pipeline.returns import tsm_return_fields
+
+    con, landlord = cut_mid_year
+    compute_measures(con, landlord, [ReportingYear.parse("2025-26")])
+    after = {f.description: f.value for f in tsm_return_fields(con, landlord, "2025-26")}
+    assert after["Figures"].startswith("none: 2025/26 begins after the data cut (15 November 2024)")
+    assert "set data_cut_date" in after["Figures"]
+    ch01 = [
+        f for f in tsm_return_fields(con, landlord, "2025-26") if f.field_code.startswith("CH01")
+    ]
+    assert ch01 and all(f.value is None for f in ch01)
+    during = {f.description for f in tsm_return_fields(con, landlord, "2024-25")}
+    assert "Figures" not in during
