@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from pipeline.contact_details import shown_key
 from pipeline.sources.canonical import ALLOWED_CODES
 from pipeline.utils.yaml_text import check_expansion
 
@@ -485,7 +486,9 @@ def _nested_paths(annotation: Any, path: str) -> list[str]:
 
 
 def _describe(error: dict) -> str:
-    key = ".".join(str(part) for part in error["loc"])
+    # A key typed by mistake is quoted, unless it reads as a resident's details (the value never
+    # is: pydantic's msg leaves it out, and str(exc) is never used)
+    key = shown_key(error["loc"])
     if error["type"] == "extra_forbidden":
         return f"key '{key}' is not allowed here"
     if error["type"] == "list_type":

@@ -24,7 +24,15 @@ import yaml
 from pipeline.postal_addresses import PUBLIC_ADDRESSES, Address, find_addresses, known_addresses
 from pipeline.utils.yaml_text import safe_load
 
-__all__ = ["PUBLIC_EMAIL_DOMAINS", "WITHHELD", "OwnContact", "withhold", "withheld_problem"]
+__all__ = [
+    "PUBLIC_EMAIL_DOMAINS",
+    "WITHHELD",
+    "OwnContact",
+    "shown",
+    "shown_key",
+    "withhold",
+    "withheld_problem",
+]
 
 WITHHELD = "[contact details withheld]"
 _DASHES = "\u2010-\u2015\u2212"
@@ -157,4 +165,30 @@ def withheld_problem(where: str, count: int) -> str:
         "landlord's own or a public body's) withheld from every version of the report; remove "
         "them from the file, or if one is the landlord's own, give it in landlord.yaml "
         "complaints_contact (phone, email or post)"
+    )
+
+
+# Longer than this, a value quoted in a message is a pasted sentence, not a mistyped word.
+_SHOWN_LIMIT = 60
+
+
+def _quotable(text: str) -> bool:
+    return len(text) <= _SHOWN_LIMIT and "\n" not in text and not withhold(text, OwnContact())[1]
+
+
+def shown(value: object) -> str:
+    """``value`` quoted for a problem message ('2024-2x'), or only its length when it is long or
+    holds what reads as an address, an email, a phone or NI number: messages reach the console,
+    the logs and the data-quality report, and a wrong value in a people-written file may be a
+    resident's details typed in the wrong place."""
+    text = str(value)
+    return f"'{text}'" if _quotable(text) else f"a text of {len(text)} characters (not shown)"
+
+
+def shown_key(parts: tuple | list) -> str:
+    """A key's path for a message ('policy_versions.0.timescales'), a part that is long or holds
+    personal details (a resident's address typed as a key) replaced by its length."""
+    return ".".join(
+        str(part) if _quotable(str(part)) else f"<{len(str(part))} characters, not shown>"
+        for part in parts
     )

@@ -172,3 +172,105 @@ def test_an_address_in_ombudsman_publications_is_withheld(tmp_path):
     assert [p.split(": 1 personal detail")[0] for p in problems] == [
         "ombudsman/publications.yaml: entry 1, field 'summary'"
     ]
+
+
+ADDRESS = "Mrs Hall, 14 Acacia Avenue, Leeds LS6 2QT"
+PLANTED = ("Acacia", "LS6", "Hall")
+
+
+def test_an_address_in_who_gave_wrote_or_approved_a_text_is_withheld(tmp_path):
+    """The board's role and meeting, the commentary's writer and the self-assessment's
+    completed_by, approved_by and carried reason head the printed texts."""
+    write(
+        tmp_path / "annual_report/2024-25/board_response.md",
+        board(role="Chair, 1 Oak Road", extra=f"meeting: '{ADDRESS}'\n"),
+    )
+    write(
+        tmp_path / "annual_report/2024-25/narrative.md",
+        "---\nwritten_by: Analyst (LS6 2QT)\n---\nText.\n",
+    )
+    doc = answers(**{})
+    doc.update(reporting_year="2024-25", completed_by=ADDRESS, approved_by="Board")
+    write(tmp_path / "annual_report/2024-25/self_assessment.yaml", yaml.safe_dump(doc))
+    write(
+        tmp_path / "annual_report/2025-26/self_assessment.yaml",
+        yaml.safe_dump(
+            {
+                "reporting_year": "2025-26",
+                "carried_from": "2024-25",
+                "completed_on": "2026-06-01",
+                "approved_by": "Committee, 2 Elm Grove",
+                "reason": f"No change; see {ADDRESS}",
+            }
+        ),
+    )
+    loaded = load_years(tmp_path)["2024-25"]
+    assert loaded.board.meta.role == f"Chair, {WITHHELD}"
+    assert loaded.board.meta.meeting == f"Mrs Hall, {WITHHELD}"
+    assert loaded.narrative_by == f"Analyst ({WITHHELD})"
+    assert [p.split(": 1 personal")[0] for p in loaded.problems] == [
+        "annual_report/2024-25/board_response.md: front matter 'role'",
+        "annual_report/2024-25/board_response.md: front matter 'meeting'",
+        "annual_report/2024-25/narrative.md: front matter 'written_by'",
+    ]
+    assert load_year_assessment(tmp_path, "2024-25").completed_by == f"Mrs Hall, {WITHHELD}"
+    carried = load_year_assessment(tmp_path, "2025-26")
+    printed = yaml.safe_dump(carried.model_dump(mode="json"))
+    assert not any(p in printed for p in ("Acacia", "LS6", "Elm Grove"))
+    assert carried.carried_reason == f"No change; see Mrs Hall, {WITHHELD}"
+    assert [w.split(": 1 personal")[0] for w in carried.withheld] == [
+        "annual_report/2024-25/self_assessment.yaml: key 'completed_by'",
+        "annual_report/2025-26/self_assessment.yaml: key 'reason'",
+        "annual_report/2025-26/self_assessment.yaml: key 'approved_by'",
+    ]
+
+
+def test_problem_messages_name_the_file_and_key_never_a_residents_details(tmp_path):
+    """A wrong value or a mistyped key in a people-written file may be a resident's address
+    typed in the wrong place: the data-quality report, the console and the logs name the file,
+    the key and the problem, never the text (a year, an unknown key)."""
+    from pipeline.config import ConfigError, load_landlord
+    from pipeline.periods import ReportingYear
+    from pipeline.self_assessment.model import SelfAssessmentError
+
+    write(
+        tmp_path / "annual_report/2024-25/board_response.md",
+        board(extra=f"carried_from: '{ADDRESS}'\n"),
+    )
+    write(tmp_path / "annual_report/2024-25/narrative.md", f"---\n'{ADDRESS}': x\n---\nText.\n")
+    write(
+        tmp_path / "annual_report/2024-25/other_reports.yaml",
+        yaml.safe_dump([{"title": "Review", ADDRESS: 1}]),
+    )
+    doc = answers(**{"1.2": {ADDRESS: "x"}})
+    doc.update(reporting_year="2024-25", **{ADDRESS: 1})
+    write(tmp_path / "annual_report/2024-25/self_assessment.yaml", yaml.safe_dump(doc))
+    write(
+        tmp_path / "annual_report/2025-26/self_assessment.yaml",
+        yaml.safe_dump({"reporting_year": "2025-26", "carried_from": ADDRESS, ADDRESS: 1}),
+    )
+    write(tmp_path / "annual_report/2023-24/self_assessment.yaml", f"reporting_year: {ADDRESS}\n")
+    write(tmp_path / "ombudsman/publications.yaml", yaml.safe_dump([{ADDRESS: 1}]))
+    write(tmp_path / "landlord.yaml", yaml.safe_dump({"landlord_id": "ll", ADDRESS: 1}))
+    messages = list(load_years(tmp_path)["2024-25"].problems)
+    for year in ("2023-24", "2024-25", "2025-26"):
+        with pytest.raises(SelfAssessmentError) as raised:
+            load_year_assessment(tmp_path, year)
+        messages.append(str(raised.value))
+    for load in (load_publications, load_landlord):
+        with pytest.raises(ConfigError) as raised:
+            load(tmp_path)
+        messages.append(str(raised.value))
+    with pytest.raises(ValueError) as raised:
+        ReportingYear.parse(ADDRESS)
+    messages.append(str(raised.value))
+    text = "\n".join(messages)
+    assert not any(p in text for p in PLANTED), text
+    # where and what is still said, and a plain mistyped key is still quoted
+    assert "board_response.md: front matter 'carried_from': reporting year a text of 41" in text
+    assert "narrative.md: front matter '<41 characters, not shown>' is not a known key" in text
+    assert "2025-26/self_assessment.yaml: key '<41 characters, not shown>' is not allowed" in text
+    assert "provision 1.2, field '<41 characters, not shown>': is not a known field" in text
+    assert "key 'publications.0.<41 characters, not shown>' is not allowed here" in text
+    with pytest.raises(ValueError, match="reporting year '24-25' is not like 2024-25"):
+        ReportingYear.parse("24-25")
