@@ -73,6 +73,14 @@ _ADDRESS = re.compile(
     rf"|(?P<postcode>{_POSTCODE})"
 )
 
+# Before a postcode, an address with no street word ("Flat 3, Acacia House, Leeds LS6 2QT",
+# "12 The Maltings, York YO1 7HH"): from its flat or house number, it is withheld with the
+# postcode, not left standing before the mark.
+_LEAD_IN = re.compile(
+    rf"(?:{_PREFIX}(?:{_NUMBER},?[ \t]+)?|{_NUMBER},?[ \t]+)"
+    rf"{_PLACE}(?:,?[ \t]+{_PLACE}){{0,7}},?[ \t]+\Z"
+)
+
 
 def _postcode_key(text: str) -> str:
     return re.sub(r"\s", "", text).upper()
@@ -108,9 +116,10 @@ def find_addresses(text: str) -> list[Address]:
     found = []
     for match in _ADDRESS.finditer(text):
         if match.group("postcode"):
-            found.append(
-                Address(match.start(), match.end(), "", _postcode_key(match.group("postcode")))
-            )
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            lead = _LEAD_IN.search(text, line_start, match.start())
+            start = lead.start() if lead else match.start()
+            found.append(Address(start, match.end(), "", _postcode_key(match.group("postcode"))))
             continue
         street = match.group("street") or match.group("building")
         tail = match.group("tail") or ""

@@ -42,6 +42,10 @@ NONE = OwnContact()
         ("From 2 St Mary's Gardens, York YO1 7HH.", f"From {WITHHELD}."),
         ("The mould at 5 Elm Grove returned", f"The mould at {WITHHELD} returned"),
         ("Address: 3 Hill View Rise", f"Address: {WITHHELD}"),
+        # no street word: from the flat or house number through the postcode
+        ("Mrs X, Flat 3, Acacia House, Leeds LS6 2QT, rang.", f"Mrs X, {WITHHELD}, rang."),
+        ("Write to 12 The Maltings, York YO1 7HH today", f"Write to {WITHHELD} today"),
+        ("We visited 3 homes in LS6 2QT.", f"We visited 3 homes in {WITHHELD}."),
     ],
 )
 def test_an_address_or_postcode_is_withheld_whole_and_the_text_around_it_kept(text, expected):
