@@ -278,3 +278,32 @@ def test_problem_messages_name_the_file_and_key_never_a_residents_details(tmp_pa
     assert "key 'publications.0.<41 characters, not shown>' is not allowed here" in text
     with pytest.raises(ValueError, match="reporting year '24-25' is not like 2024-25"):
         ReportingYear.parse("24-25")
+
+
+def test_a_crash_message_on_the_console_never_quotes_pydantics_input_value():
+    """An error raised where no problem text was written reaches the console through the run's
+    summary (the step's innermost error) or the landlord's ERROR line; pydantic's own text
+    quotes the value (input_value=...), which may be a resident's address typed in a file."""
+    from pydantic import BaseModel, ValidationError
+
+    from pipeline import cli
+
+    class Meta(BaseModel):
+        date: int
+
+    with pytest.raises(ValidationError) as raised:
+        Meta.model_validate({"date": ADDRESS})
+    assert "Acacia" in str(raised.value)  # pydantic's own message quotes it
+
+    class Error:
+        def __init__(self, cls_name, message, cause=None):
+            self.cls_name, self.message, self.cause = cls_name, message, cause
+
+    step = Error(
+        "DagsterExecutionStepExecutionError",
+        "Error in step",
+        Error("ValidationError", f"pydantic_core._pydantic_core.ValidationError: {raised.value}"),
+    )
+    said = cli._innermost(step)
+    assert "Acacia" not in said and "LS6" not in said
+    assert "date" in said and "input_value=(not shown), input_type=str" in said
