@@ -22,7 +22,7 @@ __all__ = ["PUBLIC_ADDRESSES", "Address", "find_addresses"]
 
 # Street words any name may end in; a capitalised name is needed before these.
 _WEAK = (
-    "close|drive|dr|court|ct|way|place|pl|gardens|gdns|grove|walk|square|sq|mews|row|hill|park"
+    "av|close|drive|dr|court|ct|way|place|pl|gardens|gdns|grove|walk|square|sq|mews|row|hill|park"
     "|view|rise|crescent|cres|terrace|terr|green"
 )
 # Street words prose almost never puts after a number and an ordinary word: a lower-case name
@@ -55,21 +55,24 @@ _COUNTED = (
 _TITLE = r"[A-Z][A-Za-z'’]*(?:-[A-Za-z'’]+)*\.?(?![\w'’])"
 _LOWER = rf"(?!(?:{_STOP})\b)[a-z][a-z'’]*(?:-[a-z'’]+)*(?![\w'’])"
 _POSTCODE = (
-    r"(?<![A-Za-z0-9])(?i:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKMNPR-Y0-9]?[ \t]?[0-9]"
+    r"(?<![A-Za-z0-9])(?i:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKMNPR-Y0-9]?[^\S\n]{0,2}[0-9]"
     r"[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])"
 )
-_NUMBER = r"(?<![\w.,/:£$€-])(?!(?:19|20)[0-9]{2}\b)[0-9]{1,4}[A-Za-z]?(?:[ \t]?[-–][ \t]?[0-9]{1,4}[A-Za-z]?)?"
-_PREFIX = r"(?i:flat|unit|apartment|apt|maisonette|room|suite)\.?[ \t]+(?:[0-9]{1,4}[A-Za-z]?|[A-Z])\b,?[ \t]+"
+_NUMBER = r"(?<![\w.,/:£$€-])(?!(?:19|20)[0-9]{2}\b)[0-9]{1,4}[A-Za-z]?(?:[^\S\n]?[-–/][^\S\n]?[0-9]{1,4}[A-Za-z]?)?"
+_PREFIX = (
+    r"(?i:flat|unit|apartment|apt|maisonette|room|suite)\.?[^\S\n]+"
+    r"(?:(?:[0-9]{1,4}[A-Za-z]?|[A-Z])\b,?[^\S\n]+|(?=[0-9]{1,4}[A-Za-z]?/[0-9]))"  # Flat 3/14
+)
 _STREET = (
-    rf"(?:(?:{_TITLE}[ \t]+){{1,4}}(?i:{_WEAK}|{_STRONG})"
-    rf"|(?:{_LOWER}[ \t]+){{1,3}}(?i:{_STRONG}))\b"
-    rf"(?![ \t]+(?:{_TITLE}[ \t]+){{0,3}}(?i:{_COUNTED})\b)"
+    rf"(?:(?:{_TITLE}[^\S\n]+){{1,4}}(?i:{_WEAK}|{_STRONG})"
+    rf"|(?:{_LOWER}[^\S\n]+){{1,3}}(?i:{_STRONG}))\b"
+    rf"(?![^\S\n]+(?:{_TITLE}[^\S\n]+){{0,3}}(?i:{_COUNTED})\b)"
 )
 _PLACE = rf"(?:{_TITLE}|{_LOWER})"
 _ADDRESS = re.compile(
-    rf"(?P<address>(?:(?P<prefix>{_PREFIX})?(?P<street>{_NUMBER},?[ \t]+{_STREET})"
+    rf"(?P<address>(?:(?P<prefix>{_PREFIX})?(?P<street>{_NUMBER},?[^\S\n]+{_STREET})"
     rf"|(?P<flat>{_PREFIX})(?P<building>{_STREET}))"
-    rf"(?:(?:,?[ \t]+{_PLACE}(?:[ \t]+{_PLACE}){{0,2}}){{0,3}},?[ \t]+(?P<tail>{_POSTCODE}))?)"
+    rf"(?:(?:,?[^\S\n]+{_PLACE}(?:[^\S\n]+{_PLACE}){{0,2}}){{0,3}},?[^\S\n]+(?P<tail>{_POSTCODE}))?)"
     rf"|(?P<postcode>{_POSTCODE})"
 )
 
@@ -77,8 +80,8 @@ _ADDRESS = re.compile(
 # "12 The Maltings, York YO1 7HH"): from its flat or house number, it is withheld with the
 # postcode, not left standing before the mark.
 _LEAD_IN = re.compile(
-    rf"(?:{_PREFIX}(?:{_NUMBER},?[ \t]+)?|{_NUMBER},?[ \t]+)"
-    rf"{_PLACE}(?:,?[ \t]+{_PLACE}){{0,7}},?[ \t]+\Z"
+    rf"(?:{_PREFIX}(?:{_NUMBER},?[^\S\n]+)?|{_NUMBER},?[^\S\n]+)"
+    rf"{_PLACE}(?:,?[^\S\n]+{_PLACE}){{0,7}},?[^\S\n]+\Z"
 )
 
 

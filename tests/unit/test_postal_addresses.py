@@ -46,6 +46,11 @@ NONE = OwnContact()
         ("Mrs X, Flat 3, Acacia House, Leeds LS6 2QT, rang.", f"Mrs X, {WITHHELD}, rang."),
         ("Write to 12 The Maltings, York YO1 7HH today", f"Write to {WITHHELD} today"),
         ("We visited 3 homes in LS6 2QT.", f"We visited 3 homes in {WITHHELD}."),
+        ("14 acacia close, leeds ls6 2qt", WITHHELD),
+        # written other ways: a flat over a house number, no-break spaces, a double space
+        ("Flat 3/14 Acacia Av., Leeds", f"{WITHHELD}., Leeds"),
+        ("At 14\u00a0Acacia\u00a0Avenue, LS6\u00a02QT.", f"At {WITHHELD}."),
+        ("Postcode LS6  2QT.", f"Postcode {WITHHELD}."),
     ],
 )
 def test_an_address_or_postcode_is_withheld_whole_and_the_text_around_it_kept(text, expected):
@@ -67,6 +72,7 @@ def test_an_address_or_postcode_is_withheld_whole_and_the_text_around_it_kept(te
         "Ten cases took more than 20 working days; 3 Grove Park View homes were affected.",
         "TSMs CH01, CH02 and TP09 are in the return; Q4 1st draft is due.",
         "We paid £1,250 in 12 cases; 2024/25 figures are final.",
+        "In 2024/25 Park View residents and 2025 Acacia Avenue tenants were surveyed.",
     ],
 )
 def test_board_prose_with_numbers_before_words_is_kept_as_written(text):
