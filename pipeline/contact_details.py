@@ -111,6 +111,16 @@ class OwnContact:
             # landlord.yaml's own problems (an impossible date is a ValueError) are reported
             # where it is loaded
             return cls()
+        return cls.written(phone, email, post)
+
+    @classmethod
+    def of_landlord(cls, landlord) -> OwnContact:
+        """From a loaded :class:`pipeline.config.Landlord`."""
+        contact = landlord.complaints_contact
+        return cls.written(contact.phone, contact.email, contact.post)
+
+    @classmethod
+    def written(cls, phone: str, email: str, post: str) -> OwnContact:
         email = email.strip().lower()
         domain = email.rpartition("@")[2]
         # A webmail domain is everyone's: only the address itself is the landlord's
@@ -157,15 +167,24 @@ def withhold(text: str, own: OwnContact) -> tuple[str, int]:
     return text, len(found)
 
 
-def withheld_problem(where: str, count: int) -> str:
-    """The data-quality line for ``count`` personal details withheld at ``where``."""
+def withheld_problem(where: str, count: int, printed: str = "every version of the report") -> str:
+    """The data-quality line for ``count`` personal details withheld at ``where`` from what
+    ``printed`` names."""
     return (
         f"{where}: {count} personal {'detail' if count == 1 else 'details'} (an email address, "
         "a phone number, a National Insurance number, a postal address or a postcode, not the "
-        "landlord's own or a public body's) withheld from every version of the report; remove "
+        f"landlord's own or a public body's) withheld from {printed}; remove "
         "them from the file, or if one is the landlord's own, give it in landlord.yaml "
         "complaints_contact (phone, email or post)"
     )
+
+
+def tsm_summary(landlord) -> tuple[str, list[str]]:
+    """landlord.yaml ``tsm_summary_of_approach`` as the TSM return prints it (sent to the
+    regulator), a resident's details withheld, and the data-quality line saying so."""
+    text, count = withhold(landlord.tsm_summary_of_approach, OwnContact.of_landlord(landlord))
+    where = "landlord.yaml: key 'tsm_summary_of_approach'"
+    return text, [withheld_problem(where, count, "the TSM return")] if count else []
 
 
 # Longer than this, a value quoted in a message is a pasted sentence, not a mistyped word.
