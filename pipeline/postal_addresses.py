@@ -32,6 +32,7 @@ _ABBREVIATIONS = {
     "ST": "STREET",
     "RD": "ROAD",
     "AVE": "AVENUE",
+    "AV": "AVENUE",
     "LN": "LANE",
     "DR": "DRIVE",
     "CT": "COURT",
@@ -58,7 +59,12 @@ _POSTCODE = (
     r"(?<![A-Za-z0-9])(?i:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKMNPR-Y0-9]?[^\S\n]{0,2}[0-9]"
     r"[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])"
 )
-_NUMBER = r"(?<![\w.,/:£$€-])(?!(?:19|20)[0-9]{2}\b)[0-9]{1,4}[A-Za-z]?(?:[^\S\n]?[-–/][^\S\n]?[0-9]{1,4}[A-Za-z]?)?"
+# A house number ("14", "7b", "12-14", "3/14"), never a year ("2025 Market Square") or a part of
+# a longer figure ("6.11", "£1,250", "2024-25")
+_NUMBER = (
+    r"(?<![\w.,/:£$€-])(?!(?:19|20)[0-9]{2}\b)[0-9]{1,4}[A-Za-z]?"
+    r"(?:[^\S\n]?[-–/][^\S\n]?[0-9]{1,4}[A-Za-z]?)?"
+)
 _PREFIX = (
     r"(?i:flat|unit|apartment|apt|maisonette|room|suite)\.?[^\S\n]+"
     r"(?:(?:[0-9]{1,4}[A-Za-z]?|[A-Z])\b,?[^\S\n]+|(?=[0-9]{1,4}[A-Za-z]?/[0-9]))"  # Flat 3/14
