@@ -313,3 +313,26 @@ def test_a_crash_message_on_the_console_never_quotes_pydantics_input_value():
     said = cli._innermost(step)
     assert "Acacia" not in said and "LS6" not in said
     assert "date" in said and "input_value=(not shown), input_type=str" in said
+
+
+def test_a_publications_year_that_is_no_year_is_refused_without_quoting_it(tmp_path):
+    """A letter's reporting_year is stored in the warehouse and printed as written ("for
+    2024/25"): a resident's address typed there was stored, then stopped the annual report
+    with an error quoting it. It is refused when the file is read, naming entry and key."""
+    from pipeline.config import ConfigError
+
+    letter = {
+        "kind": "annual_performance_letter",
+        "published_date": "2025-10-01",
+        "reporting_year": ADDRESS,
+        "summary": "Our letter.",
+    }
+    write(tmp_path / "ombudsman/publications.yaml", yaml.safe_dump([letter]))
+    with pytest.raises(ConfigError) as raised:
+        load_publications(tmp_path)
+    message = str(raised.value)
+    assert "key 'publications.0.reporting_year': reporting year a text of 41 characters" in message
+    assert not any(p in message for p in PLANTED)
+    letter["reporting_year"] = "2024/25"  # as the examples write it: kept as written
+    write(tmp_path / "ombudsman/publications.yaml", yaml.safe_dump([letter]))
+    assert load_publications(tmp_path)[0][0].reporting_year == "2024/25"
