@@ -36,7 +36,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pipeline.contact_details import OwnContact, withheld_problem, withhold
+from pipeline.contact_details import OwnContact, shown_key, withheld_problem, withhold
 from pipeline.periods import ReportingYear
 from pipeline.self_assessment.model import ANNUAL_FOLDER, year_folder
 from pipeline.utils.yaml_text import safe_load
@@ -151,7 +151,8 @@ def _normalised(body: str) -> str:
 
 
 def _problem_text(error: dict) -> str:
-    where = ".".join(str(p) for p in error["loc"]) or "front matter"
+    # a key typed by mistake is quoted, unless it reads as a resident's details
+    where = shown_key(error["loc"]) or "front matter"
     if error["type"] == "missing":
         return f"'{where}' is missing"
     if error["type"] == "extra_forbidden":
@@ -184,6 +185,13 @@ def _read_board(
         return None, [f"{rel}: front matter {_problem_text(e)}" for e in exc.errors()]
     if parsed.carried_from is None and not body.strip():
         return None, [f"{rel}: the response is empty"]
+    # who gave it and at which meeting head the printed response: screened as its body is
+    update = {}
+    for name in ("role", "meeting"):
+        update[name], count = withhold(getattr(parsed, name), own or OwnContact())
+        if count:
+            withheld.append(withheld_problem(f"{rel}: front matter '{name}'", count))
+    parsed = parsed.model_copy(update=update)
     return BoardResponse(key, body, parsed, rel, carried_from=parsed.carried_from), withheld
 
 
@@ -230,7 +238,11 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
         try:
             text = narrative.read_text(encoding="utf-8-sig")
             meta, body = split_front_matter(text)
-            inputs.narrative_by = NarrativeMeta.model_validate(meta or {}).written_by
+            written_by = NarrativeMeta.model_validate(meta or {}).written_by
+            inputs.narrative_by, count = withhold(written_by, own)
+            if count:
+                where = f"{base}/{NARRATIVE}: front matter 'written_by'"
+                inputs.problems.append(withheld_problem(where, count))
             body, withheld = withhold_contact_details(
                 body, f"{base}/{NARRATIVE}", _first_line(text, body), own
             )

@@ -191,12 +191,19 @@ def _say(landlord_id: str, text: str) -> None:
 _PRODUCT_ERRORS = ("IngestError", "ConfigError")
 
 
+def without_input_values(message: str) -> str:
+    # imported when an error is printed: the command starts without pydantic's models
+    from pipeline.config import without_input_values
+
+    return without_input_values(message)
+
+
 def _innermost(error) -> str:
     messages = []
     while error is not None:
         if error.cls_name in _PRODUCT_ERRORS:
             return error.message.strip().split(": ", 1)[-1]
-        messages.append(error.message.strip())
+        messages.append(without_input_values(error.message.strip()))
         error = error.cause
     return _in_words(messages[-1]) if messages else "unknown error"
 
@@ -701,7 +708,7 @@ def run_landlord(
         _say(landlord_id, f"ERROR {_in_words(str(exc))}")
         ok = False
     except Exception as exc:  # a config or unreadable-file error: name it, go on with others
-        _say(landlord_id, f"ERROR {type(exc).__name__}: {exc}")
+        _say(landlord_id, f"ERROR {type(exc).__name__}: {without_input_values(str(exc))}")
         ok = False
     return landlord_id, ok
 
@@ -747,7 +754,8 @@ def _run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
                 landlord, ok = pool.submit(run_landlord, *job).result()
             except Exception as exc:  # the worker process died (out of memory, killed)
                 landlord, ok = job[2], False
-                _say(landlord, f"ERROR its worker process stopped: {type(exc).__name__}: {exc}")
+                said = without_input_values(str(exc))
+                _say(landlord, f"ERROR its worker process stopped: {type(exc).__name__}: {said}")
             results[landlord] = ok
 
     with ProcessPoolExecutor(

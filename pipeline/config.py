@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from pipeline.contact_details import shown_key
 from pipeline.sources.canonical import ALLOWED_CODES
 from pipeline.utils.yaml_text import check_expansion
 
@@ -484,8 +485,20 @@ def _nested_paths(annotation: Any, path: str) -> list[str]:
     return []
 
 
+_INPUT_VALUE = re.compile(r"input_value=.*?, input_type=", re.S)
+
+
+def without_input_values(message: str) -> str:
+    """An error message with the values pydantic's own text quotes (``input_value=...``) left
+    out: an error raised where no problem text was written (a crash's message printed on the
+    console, a worker's log) may otherwise print a resident's details typed in a file."""
+    return _INPUT_VALUE.sub("input_value=(not shown), input_type=", message)
+
+
 def _describe(error: dict) -> str:
-    key = ".".join(str(part) for part in error["loc"])
+    # A key typed by mistake is quoted, unless it reads as a resident's details (the value never
+    # is: pydantic's msg leaves it out, and str(exc) is never used)
+    key = shown_key(error["loc"])
     if error["type"] == "extra_forbidden":
         return f"key '{key}' is not allowed here"
     if error["type"] == "list_type":

@@ -2,13 +2,15 @@
 
 The board's response, the commentary (:mod:`pipeline.annual_inputs`) and the self-assessment's
 evidence, commentary and actions (:mod:`pipeline.self_assessment.model`) are printed in every
-version of the reports, the published ones included. A resident's email address, UK phone number
-or National Insurance number pasted into them (a complaint quoted in full) is replaced by
-:data:`WITHHELD`, and the data-quality report names where, never the value. Kept as written: the
-landlord's own complaints contact (landlord.yaml ``complaints_contact``, its email's domain too),
-organisations' non-geographic numbers (03.., 08..: the Ombudsman's 0300 111 3000) and public
-bodies' email (:data:`PUBLIC_EMAIL_DOMAINS`). Names cannot be told from a board member's and are
-the writer's responsibility.
+version of the reports, the published ones included. A resident's email address, UK phone number,
+National Insurance number, postal address or postcode (:mod:`pipeline.postal_addresses`) pasted
+into them (a complaint quoted in full) is replaced by :data:`WITHHELD`, and the data-quality
+report names where, never the value. Kept as written: the landlord's own complaints contact
+(landlord.yaml ``complaints_contact``: its phone, its email and that email's domain, its postal
+address), organisations' non-geographic numbers (03.., 08..: the Ombudsman's 0300 111 3000),
+public bodies' email (:data:`PUBLIC_EMAIL_DOMAINS`) and postal addresses
+(:data:`pipeline.postal_addresses.PUBLIC_ADDRESSES`). Names cannot be told from a board member's
+and are the writer's responsibility.
 """
 
 from __future__ import annotations
@@ -19,9 +21,18 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.postal_addresses import PUBLIC_ADDRESSES, Address, find_addresses, known_addresses
 from pipeline.utils.yaml_text import safe_load
 
-__all__ = ["PUBLIC_EMAIL_DOMAINS", "WITHHELD", "OwnContact", "withhold", "withheld_problem"]
+__all__ = [
+    "PUBLIC_EMAIL_DOMAINS",
+    "WITHHELD",
+    "OwnContact",
+    "shown",
+    "shown_key",
+    "withhold",
+    "withheld_problem",
+]
 
 WITHHELD = "[contact details withheld]"
 _DASHES = "\u2010-\u2015\u2212"
@@ -87,6 +98,7 @@ class OwnContact:
     phones: frozenset[str] = frozenset()
     domains: frozenset[str] = frozenset()
     emails: frozenset[str] = frozenset()
+    addresses: tuple[Address, ...] = ()
 
     @classmethod
     def of(cls, workspace: Path) -> OwnContact:
@@ -94,10 +106,21 @@ class OwnContact:
             raw = safe_load((workspace / "landlord.yaml").read_text(encoding="utf-8-sig"))
             contact = (raw or {}).get("complaints_contact") or {}
             phone, email = str(contact.get("phone") or ""), str(contact.get("email") or "")
+            post = str(contact.get("post") or "")
         except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
             # landlord.yaml's own problems (an impossible date is a ValueError) are reported
             # where it is loaded
             return cls()
+        return cls.written(phone, email, post)
+
+    @classmethod
+    def of_landlord(cls, landlord) -> OwnContact:
+        """From a loaded :class:`pipeline.config.Landlord`."""
+        contact = landlord.complaints_contact
+        return cls.written(contact.phone, contact.email, contact.post)
+
+    @classmethod
+    def written(cls, phone: str, email: str, post: str) -> OwnContact:
         email = email.strip().lower()
         domain = email.rpartition("@")[2]
         # A webmail domain is everyone's: only the address itself is the landlord's
@@ -106,6 +129,7 @@ class OwnContact:
             frozenset({_national(phone)} if phone else ()),
             frozenset({domain} if domain and not shared else ()),
             frozenset({email} if "@" in email else ()),
+            known_addresses((post,)),
         )
 
     def allows(self, found: re.Match) -> bool:
@@ -122,21 +146,68 @@ class OwnContact:
             return number in self.phones or number.startswith(("03", "08"))
         return False  # a National Insurance number is never an organisation's
 
+    def allows_address(self, found: Address) -> bool:
+        return any(found.within(known) for known in (*self.addresses, *PUBLIC_ADDRESSES))
+
 
 def withhold(text: str, own: OwnContact) -> tuple[str, int]:
     """``text`` with each contact detail that is not ``own`` replaced by :data:`WITHHELD`, and
     how many there were."""
-    found = [m for m in _CONTACT.finditer(text) if not own.allows(m)]
-    for match in reversed(found):
-        text = text[: match.start()] + WITHHELD + text[match.end() :]
+    spans = [(m.start(), m.end()) for m in _CONTACT.finditer(text) if not own.allows(m)]
+    spans += [(a.start, a.end) for a in find_addresses(text) if not own.allows_address(a)]
+    found: list[tuple[int, int]] = []
+    # An address's span may hold what reads as another detail: one span withheld, counted once
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if found and start < found[-1][1]:
+            found[-1] = (found[-1][0], max(end, found[-1][1]))
+        else:
+            found.append((start, end))
+    for start, end in reversed(found):
+        text = text[:start] + WITHHELD + text[end:]
     return text, len(found)
 
 
-def withheld_problem(where: str, count: int) -> str:
-    """The data-quality line for ``count`` contact details withheld at ``where``."""
+def withheld_problem(where: str, count: int, printed: str = "every version of the report") -> str:
+    """The data-quality line for ``count`` personal details withheld at ``where`` from what
+    ``printed`` names."""
     return (
-        f"{where}: {count} contact {'detail' if count == 1 else 'details'} (an email address, "
-        "a phone number or a National Insurance number, not the landlord's own) withheld from "
-        "every version of the report; remove them from the file, or if one is the landlord's "
-        "own, give it in landlord.yaml complaints_contact"
+        f"{where}: {count} personal {'detail' if count == 1 else 'details'} (an email address, "
+        "a phone number, a National Insurance number, a postal address or a postcode, not the "
+        f"landlord's own or a public body's) withheld from {printed}; remove "
+        "them from the file, or if one is the landlord's own, give it in landlord.yaml "
+        "complaints_contact (phone, email or post)"
+    )
+
+
+def tsm_summary(landlord) -> tuple[str, list[str]]:
+    """landlord.yaml ``tsm_summary_of_approach`` as the TSM return prints it (sent to the
+    regulator), a resident's details withheld, and the data-quality line saying so."""
+    text, count = withhold(landlord.tsm_summary_of_approach, OwnContact.of_landlord(landlord))
+    where = "landlord.yaml: key 'tsm_summary_of_approach'"
+    return text, [withheld_problem(where, count, "the TSM return")] if count else []
+
+
+# Longer than this, a value quoted in a message is a pasted sentence, not a mistyped word.
+_SHOWN_LIMIT = 60
+
+
+def _quotable(text: str) -> bool:
+    return len(text) <= _SHOWN_LIMIT and "\n" not in text and not withhold(text, OwnContact())[1]
+
+
+def shown(value: object) -> str:
+    """``value`` quoted for a problem message ('2024-2x'), or only its length when it is long or
+    holds what reads as an address, an email, a phone or NI number: messages reach the console,
+    the logs and the data-quality report, and a wrong value in a people-written file may be a
+    resident's details typed in the wrong place."""
+    text = str(value)
+    return f"'{text}'" if _quotable(text) else f"a text of {len(text)} characters (not shown)"
+
+
+def shown_key(parts: tuple | list) -> str:
+    """A key's path for a message ('policy_versions.0.timescales'), a part that is long or holds
+    personal details (a resident's address typed as a key) replaced by its length."""
+    return ".".join(
+        str(part) if _quotable(str(part)) else f"<{len(str(part))} characters, not shown>"
+        for part in parts
     )

@@ -25,10 +25,11 @@ from typing import Literal
 import duckdb
 import polars as pl
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipeline.config import Landlord, load_yaml_model
 from pipeline.mapping import Mapping, load_mappings
+from pipeline.periods import ReportingYear
 from pipeline.sources import generic, long, routing, wide
 from pipeline.sources.canonical import LABEL_FIELDS, TARGET_TABLES, create_canonical_tables
 from pipeline.sources.errors import IngestError
@@ -146,6 +147,17 @@ class Publication(BaseModel):
     maladministration_rate: float | None = Field(default=None, ge=0, le=100)
     chfos: int | None = Field(default=None, ge=0)  # Complaint Handling Failure Orders it counts
     basis: str | None = None
+
+    @field_validator("reporting_year")
+    @classmethod
+    def _year(cls, value: str | None) -> str | None:
+        # Stored and printed as written ("2024/25"), so checked here: any other text (a
+        # resident's address typed in the wrong place) was stored in the warehouse and stopped
+        # the annual report; the message says what is wrong without the text
+        # (pipeline.periods quotes a value only when it reads as no one's details).
+        if value is not None:
+            ReportingYear.parse(value.strip().replace("/", "-"))
+        return value
 
 
 class Publications(BaseModel):

@@ -42,7 +42,7 @@ class ReportingYear(Period):
         """Parse ``2024-25`` (or ``2024/25`` or ``2024``) into the year starting 1 April 2024."""
         head = key.replace("/", "-").split("-")[0]
         if not head.isdigit() or len(head) != 4:
-            raise ValueError(f"reporting year '{key}' is not like 2024-25")
+            raise ValueError(f"reporting year {_shown(key)} is not like 2024-25")
         return cls(int(head))
 
     @classmethod
@@ -133,9 +133,9 @@ def parse_period(key: str) -> Period:
     if quarter:
         start, end, number = (int(g) for g in quarter.groups())
         if end != (start + 1) % 100:
-            raise ValueError(f"period '{key}': {_consecutive(start)}")
+            raise ValueError(f"period {_shown(key)}: {_consecutive(start)}")
         if not 1 <= number <= 4:
-            raise ValueError(f"period '{key}': a reporting year has quarters Q1 to Q4")
+            raise ValueError(f"period {_shown(key)}: a reporting year has quarters Q1 to Q4")
         return ReportingYear(start).quarters()[number - 1]
     if pair:
         start, separator, second = int(pair.group(1)), pair.group(2), int(pair.group(3))
@@ -145,10 +145,18 @@ def parse_period(key: str) -> Period:
             day = dt.date(start, second, 1)
             return next(m for m in ReportingYear.containing(day).months() if m.key == text)
         raise ValueError(
-            f"period '{key}' is neither a month (months are 01 to 12) nor a reporting year "
+            f"period {_shown(key)} is neither a month (months are 01 to 12) nor a reporting year "
             f"({_consecutive(start)})"
         )
-    raise ValueError(f"period '{key}' is not {PERIOD_FORMS}")
+    raise ValueError(f"period {_shown(key)} is not {PERIOD_FORMS}")
+
+
+def _shown(key: str) -> str:
+    # A year is read from people-written files (a board response's carried_from): what was typed
+    # there may be a resident's details, never echoed (pipeline.contact_details.shown).
+    from pipeline.contact_details import shown
+
+    return shown(key)
 
 
 def _consecutive(start: int) -> str:

@@ -27,6 +27,7 @@ import duckdb
 import xlsxwriter
 
 from pipeline.config import Landlord
+from pipeline.contact_details import tsm_summary
 from pipeline.io import atomic_write_bytes, safe_cell
 from pipeline.measures import resolve_data_cut
 from pipeline.periods import ReportingYear
@@ -275,7 +276,7 @@ def tsm_return_fields(
             "",
             "",
             "Summary of approach to the TSMs (landlord.yaml tsm_summary_of_approach)",
-            landlord.tsm_summary_of_approach,
+            tsm_summary(landlord)[0],
         )
     )
     return fields
@@ -385,7 +386,7 @@ def write_tsm_return(
     out_dir = Path(out_dir)
     csv_rows = [[f.section, f.field_code, f.datapoint, f.description, f.text()] for f in fields]
     xlsx_rows = [[f.section, f.field_code, f.datapoint, f.description, f.value] for f in fields]
-    summary = ["Summary of approach"], [[landlord.tsm_summary_of_approach]]
+    summary = ["Summary of approach"], [[tsm_summary(landlord)[0]]]
     paths = [
         atomic_write_bytes(out_dir / "tsm_return.csv", _csv_bytes(CSV_COLUMNS, csv_rows)),
         atomic_write_bytes(

@@ -29,7 +29,7 @@ from pipeline.annual_inputs import (
     load_years,
     root_leftovers,
 )
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, load_landlord
 from pipeline.periods import ReportingYear
 from pipeline.reporting import suppression
 from pipeline.reporting.blocks import Block, Section
@@ -417,6 +417,16 @@ def _publication_problems(workspace: Path) -> list[str]:
         return load_publications(Path(workspace))[1]
     except ConfigError:
         return []
+
+
+def _landlord_problems(workspace: Path) -> list[str]:
+    """Where landlord.yaml's summary of approach had a resident's details withheld."""
+    from pipeline.contact_details import tsm_summary
+
+    try:
+        return tsm_summary(load_landlord(Path(workspace)))[1]
+    except ConfigError:
+        return []  # reported where landlord.yaml is loaded
 
 
 def _letter_year(entry) -> str | None:
@@ -965,7 +975,7 @@ def year_input_problems(
             measures[key] = Measures.load(con, landlord_id, year.start, year.end)
     letters = letter_problems(workspace, measures, chfo_register(con, landlord_id))
     problems: dict[str, list[str]] = {}
-    withheld = _publication_problems(workspace)
+    withheld = _publication_problems(workspace) + _landlord_problems(workspace)
     for key in years:
         lines = list(loaded[key].problems) + withheld
         base = f"{ANNUAL_FOLDER}/{key}"

@@ -43,7 +43,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.config import ConfigError, yaml_problem
-from pipeline.contact_details import OwnContact, withheld_problem, withhold
+from pipeline.contact_details import OwnContact, shown_key, withheld_problem, withhold
 from pipeline.periods import ReportingYear
 from pipeline.self_assessment.reference import INFORMATION_ONLY, CodeReference, load_provisions
 from pipeline.utils.yaml_text import safe_load
@@ -208,7 +208,8 @@ def _date_value(value: Any) -> dt.date | None:
 
 def _field_problem(prefix: str, error: dict) -> str:
     """One pydantic error as 'provision X, field 'f': what is wrong'."""
-    loc = [str(part) for part in error["loc"]]
+    # a key typed by mistake is quoted, unless it reads as a resident's details
+    loc = [shown_key([part]) for part in error["loc"]]
     if loc and loc[0] == "actions" and len(loc) >= 2 and loc[1].isdigit():
         where = f"action {int(loc[1]) + 1}"
         field = loc[2] if len(loc) > 2 else None
@@ -263,6 +264,15 @@ def _withhold_contact_details(
     ), problems
 
 
+def _withhold_key(raw: dict, key: str, source: str, own: OwnContact, withheld: list[str]) -> str:
+    """A top-level text (who completed or approved it, why answers are carried), printed on the
+    self-assessment's first page: a resident's details typed there are withheld as in answers."""
+    text, count = withhold(str(raw.get(key) or "").strip(), own)
+    if count:
+        withheld.append(withheld_problem(f"{source}: key '{key}'", count))
+    return text
+
+
 def _provision_order(line: str, reference: CodeReference) -> int:
     ids = [p.id for p in reference.form_provisions]
     found = re.search(r"provision ([0-9.]+),", line)
@@ -304,7 +314,8 @@ def parse_self_assessment(
         )
     for key in sorted(set(raw) - _TOP_LEVEL, key=str):
         problems.append(
-            f"{source}: key '{key}' is not allowed here (allowed: {sorted(_TOP_LEVEL)})"
+            f"{source}: key '{shown_key([key])}' is not allowed here "
+            f"(allowed: {sorted(_TOP_LEVEL)})"
         )
     year = raw.get("reporting_year")
     if year is not None:
@@ -380,11 +391,14 @@ def parse_self_assessment(
     if problems:
         raise SelfAssessmentError(problems)
     ordered = {p.id: answers[p.id] for p in reference.form_provisions}
+    own = own or OwnContact()
+    completed_by = _withhold_key(raw, "completed_by", source, own, withheld)
+    approved_by = _withhold_key(raw, "approved_by", source, own, withheld)
     return SelfAssessment(
         source=source,
         reporting_year=year,
-        completed_by=str(raw.get("completed_by") or ""),
-        approved_by=str(raw.get("approved_by") or ""),
+        completed_by=completed_by,
+        approved_by=approved_by,
         completed_on=completed_on,
         provisions=ordered,
         withheld=tuple(sorted(withheld, key=lambda w: _provision_order(w, reference))),
@@ -472,7 +486,7 @@ def unassigned_self_assessment(workspace: Path) -> Path | None:
 def _carried(raw: dict, source: str, key: str) -> tuple[str, list[str]]:
     """Validate a carried file's keys; returns the year carried from and the problems."""
     problems = [
-        f"{source}: key '{k}' is not allowed in a carried self-assessment "
+        f"{source}: key '{shown_key([k])}' is not allowed in a carried self-assessment "
         f"(allowed: {sorted(_CARRIED_TOP_LEVEL)}); give either answers or carried_from"
         for k in sorted(set(raw) - _CARRIED_TOP_LEVEL, key=str)
     ]
@@ -552,15 +566,22 @@ def load_year_assessment(
                 f"{source}: key 'carried_from': the workspace has no self-assessment for {carried_from}"
             ]
         )
+    own = OwnContact.of(workspace)
+    withheld: list[str] = []
+    reason = _withhold_key(raw, "reason", source, own, withheld)
+    approved_by = _withhold_key(raw, "approved_by", source, own, withheld)
+    completed_by = _withhold_key(raw, "completed_by", source, own, withheld)
     return earlier.model_copy(
         update={
             "source": source,
             "reporting_year": key,
             "carried_from": carried_from,
-            "carried_reason": str(raw.get("reason") or "").strip(),
+            "carried_reason": reason,
             "completed_on": _date_value(raw.get("completed_on")),
-            "approved_by": str(raw.get("approved_by") or earlier.approved_by),
-            "completed_by": str(raw.get("completed_by") or earlier.completed_by),
+            "approved_by": approved_by or earlier.approved_by,
+            "completed_by": completed_by or earlier.completed_by,
             "answers_completed_on": earlier.answers_completed_on or earlier.completed_on,
+            # the carried answers' own lines name the earlier file, where they were withheld
+            "withheld": (*earlier.withheld, *withheld),
         }
     )

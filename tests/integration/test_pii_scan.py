@@ -356,6 +356,48 @@ PLANT_INPUTS = [
 ]
 
 
+# A resident's address and postcode typed into what people write for the annual report: the
+# board's response, the commentary, other reports and the self-assessment's evidence, commentary
+# and who completed it (pipeline/contact_details.py withholds them in every document).
+PLANTED_ADDRESSES = {
+    "board_response.md": "Mrs Vexbridge of 17 Quillfeather Crescent, Thruppington LS6 2QT",
+    "narrative.md": "Flat 3, 22 Vexbridge Road",
+    "other_reports.yaml": "ls62qt",
+    "self_assessment.yaml": "Flat 9, 41 Thruppington Avenue, Leeds LS7 4QX",
+}
+
+
+def _plant_addresses(workspace: Path) -> None:
+    import yaml
+
+    folder = workspace / "annual_report" / "2025-26"
+    board = folder / "board_response.md"
+    board.write_text(
+        board.read_text(encoding="utf-8")
+        + f"\nWe apologise to {PLANTED_ADDRESSES['board_response.md']} for the delay.\n",
+        encoding="utf-8",
+    )
+    narrative = folder / "narrative.md"
+    narrative.write_text(
+        narrative.read_text(encoding="utf-8")
+        + f"\nOne case ({PLANTED_ADDRESSES['narrative.md']}) took 40 working days.\n",
+        encoding="utf-8",
+    )
+    reports = folder / "other_reports.yaml"
+    entries = yaml.safe_load(reports.read_text(encoding="utf-8"))
+    entries[0]["summary"] += (
+        f" (raised by the resident at {PLANTED_ADDRESSES['other_reports.yaml']})"
+    )
+    reports.write_text(yaml.safe_dump(entries), encoding="utf-8")
+    assessment = folder / "self_assessment.yaml"
+    doc = yaml.safe_load(assessment.read_text(encoding="utf-8"))
+    address = PLANTED_ADDRESSES["self_assessment.yaml"]
+    doc["provisions"][0]["evidence"].append(f"Letter to {address}")
+    doc["provisions"][0]["commentary"] += f" Visited {address.upper()}."
+    doc["completed_by"] = f"Head of Customer Experience, {address}"
+    assessment.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def planted_inputs_run(tmp_path_factory):
     import shutil
@@ -366,6 +408,7 @@ def planted_inputs_run(tmp_path_factory):
     planted: set[str] = set()
     for relative in PLANT_INPUTS:
         planted.update(_plant(workspace, relative))
+    _plant_addresses(workspace)
     process = _complaints_run(
         ["--workspace", str(workspace), "--output", str(out), "--year", "2025-26"]
         + ["--committee", "last"]
@@ -389,3 +432,38 @@ def test_pii_planted_in_every_other_input_stays_out_of_every_document(planted_in
     found |= _found(_warehouse_texts(out), planted)
     found |= _found({"console": process.stdout + process.stderr}, planted)
     assert found == {}, {k: v[:5] for k, v in found.items()}
+
+
+def test_an_address_typed_into_the_annual_reports_texts_reaches_no_document(planted_inputs_run):
+    """A board response quoting "Mrs X of 14 Acacia Avenue, Leeds LS6 2QT" was published as
+    written, as was an address in the commentary, other reports or the self-assessment. None
+    reaches a document, the warehouse or the console; the data-quality report names each file
+    and line or field, never the address."""
+    out, process, _ = planted_inputs_run
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
+    addresses = list(PLANTED_ADDRESSES.values())
+    planted = addresses + [a.upper() for a in addresses]
+    planted += ["Quillfeather Crescent", "Vexbridge Road", "Thruppington Avenue", "LS6 2QT"]
+    planted += ["LS7 4QX", "ls62qt", "LS62QT"]
+    documents = _documents(out)
+    names = {Path(name).name for name in documents}
+    assert {"annual_report.html", "annual_report_published.pdf", "self_assessment.html"} <= names
+    found = _found(documents, planted)
+    found |= _found(_warehouse_texts(out), planted)
+    found |= _found({"console": process.stdout + process.stderr}, planted)
+    assert found == {}, {k: v[:5] for k, v in found.items()}
+    annual = next(text for name, text in documents.items() if name.endswith("annual_report.html"))
+    assert "We apologise to Mrs Vexbridge of [contact details withheld] for the delay." in annual
+    quality = "\n".join(
+        _normalise(text) for name, text in documents.items() if "data_quality" in name
+    )
+    for where in (
+        "annual_report/2025-26/board_response.md: line",
+        "annual_report/2025-26/narrative.md: line",
+        "annual_report/2025-26/other_reports.yaml: report 1, field 'summary'",
+        "annual_report/2025-26/self_assessment.yaml: provision 1.2, field 'evidence'",
+        "annual_report/2025-26/self_assessment.yaml: provision 1.2, field 'commentary'",
+        "annual_report/2025-26/self_assessment.yaml: key 'completed_by'",
+    ):
+        assert f"{where}" in quality, where
+    assert "1 personal detail" in quality

@@ -147,8 +147,8 @@ def test_a_residents_contact_details_in_the_board_response_or_narrative_are_with
         assert kept in text
     problems = loaded.problems
     assert len(problems) == 2
-    assert problems[0].startswith("annual_report/2024-25/board_response.md: line 7: 2 contact ")
-    assert problems[1].startswith("annual_report/2024-25/narrative.md: line 4: 2 contact ")
+    assert problems[0].startswith("annual_report/2024-25/board_response.md: line 7: 2 personal ")
+    assert problems[1].startswith("annual_report/2024-25/narrative.md: line 4: 2 personal ")
     assert not any(p in " ".join(problems) for p in ("jean", "07700", "JT 12"))
 
 
@@ -188,7 +188,7 @@ def test_a_residents_contact_details_in_the_self_assessment_are_withheld(tmp_pat
         "Policy v5",
     ]
     assert "complaints@hollybank.example" in assessment.answer("5.1").commentary
-    assert [w.split(": 1 contact detail ")[0] for w in assessment.withheld] == [
+    assert [w.split(": 1 personal detail ")[0] for w in assessment.withheld] == [
         "annual_report/2024-25/self_assessment.yaml: provision 1.2, field 'evidence'",
         "annual_report/2024-25/self_assessment.yaml: provision 3.1, field 'actions'",
         "annual_report/2024-25/self_assessment.yaml: provision 5.1, field 'commentary'",

@@ -238,3 +238,30 @@ def test_tsm_return_xlsx_is_byte_identical_for_identical_inputs(con, tmp_path):
     # the fixed stamp is the day after the year (1 April 2025), not the time of writing
     assert book.properties.created == dt.datetime(2025, 4, 1)
     assert book.properties.modified == dt.datetime(2025, 4, 1)
+
+
+def test_a_residents_address_in_the_summary_of_approach_is_withheld_from_the_return(con, tmp_path):
+    """The summary of approach is written by people and sent to the regulator in both files: an
+    address or postcode pasted into it (a respondent's, say) was sent as typed. It is withheld,
+    and the data-quality report names the key, never the value."""
+    import yaml
+
+    from pipeline.reporting.section8 import _landlord_problems
+
+    summary = "Postal census, February 2025; one reply from 14 Acacia Avenue, Leeds LS6 2QT."
+    paths = write_tsm_return(con, make_landlord(summary=summary), "2024-25", tmp_path)
+    printed = read_csv(paths[0])[-1]["value"]
+    book = openpyxl.load_workbook(paths[1])
+    texts = [printed, book["Summary of approach"]["A2"].value]
+    texts += [str(c) for row in book["TSM return"].iter_rows(values_only=True) for c in row]
+    assert not any("Acacia" in t or "LS6" in t for t in texts)
+    assert printed == "Postal census, February 2025; one reply from [contact details withheld]."
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    raw = make_landlord(summary=summary).model_dump(mode="json", exclude_defaults=True)
+    (workspace / "landlord.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    problems = _landlord_problems(workspace)
+    assert [p.split(": 1 personal detail ")[0] for p in problems] == [
+        "landlord.yaml: key 'tsm_summary_of_approach'"
+    ]
+    assert "withheld from the TSM return" in problems[0] and "Acacia" not in problems[0]
