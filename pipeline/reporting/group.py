@@ -22,7 +22,7 @@ import polars as pl
 from pipeline import workspaces
 from pipeline.config import ConfigError, load_landlord
 from pipeline.io import _FORMULA_PREFIXES, atomic_write_text
-from pipeline.periods import Period
+from pipeline.periods import Period, ReportingYear
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, shown
 from pipeline.reporting.committee import TIMELINESS_METRICS, VOLUME_METRICS
 from pipeline.reporting.data import MEASURE_COLUMNS, Measures, query_frame
@@ -148,6 +148,42 @@ def members_of(
         # away a member's hidden one by subtraction.
         group = suppress_combined([m.measures.frame for m in members], group, threshold)
     return members, Measures(group)
+
+
+def members_without_figures(
+    con: duckdb.DuckDBPyConnection, members: list[Member], period: Period
+) -> str | None:
+    """Why the group report for ``period`` cannot be written when a member in the group has no
+    measures rows for it (not run for that period, or its data cut is before the period begins),
+    else None.
+
+    The group's figures add the members' rows: a member without rows would drop out of every
+    total, and the report would present the others' sum as the group's.
+    """
+    having = {m.landlord_id for m in members}
+    everyone = [row[0] for row in con.execute("select landlord_id from group_landlords").fetchall()]
+    missing = [landlord for landlord in everyone if landlord not in having]
+    if not missing:
+        return None
+    reasons = []
+    for landlord_id in missing:
+        name, cut, _ = member_identity(landlord_id)
+        if cut is not None and cut < period.start:
+            reasons.append(
+                f"{name} ({landlord_id}): its data cut, {cut:%-d %B %Y}, is before the period "
+                "begins; load its newer exports and run it"
+            )
+        else:
+            year = ReportingYear.containing(period.start).key
+            reasons.append(
+                f"{name} ({landlord_id}): not run for {period.key}; run "
+                f"'complaints run --landlord {landlord_id} --year {year}'"
+            )
+    return (
+        f"the group report for {period.label} would leave out members with no figures for it, "
+        "so its totals would not be the group's: " + "; ".join(reasons) + ". Or name the members "
+        "to report on with --landlord."
+    )
 
 
 def side_by_side(
@@ -305,6 +341,8 @@ def render_group_report(
     members, group = members_of(con, period, published=published, threshold=threshold)
     if not members:
         raise ValueError(f"no member has measures for {period.key}")
+    if problem := members_without_figures(con, members, period):
+        raise ValueError(problem)
     out_dir = workspaces.documents_dir(GROUP_ID, period.key, output_root)
     documents = member_reports(output_root, members, period, published=published)
     sections = group_sections(members, group, period, documents)

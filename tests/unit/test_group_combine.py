@@ -51,3 +51,35 @@ def test_a_percentage_still_adds_the_members_numerators_and_denominators():
         ("b", "ack_in_time_1", 1.0, 10.0, "percent"),
     ]
     assert combined(rows)["ack_in_time_1"] == "50.0"
+
+
+def test_a_member_without_figures_for_the_period_stops_the_group_report(monkeypatch):
+    """A member with no rows for the period (not run for it, or its data cut is before it) would
+    drop out of every group total: the report is refused, naming the member and what to do."""
+    import datetime as dt
+
+    from pipeline.periods import parse_period
+    from pipeline.reporting import group
+
+    identities = {
+        "alpha": ("Alpha Homes", dt.date(2026, 4, 30), 5),
+        "beta": ("Beta Housing", dt.date(2025, 1, 31), 5),
+        "gamma": ("Gamma", None, None),
+    }
+    monkeypatch.setattr(group, "member_identity", lambda landlord_id: identities[landlord_id])
+    con = duckdb.connect()
+    con.execute(
+        "create temp view group_landlords(landlord_id, warehouse, tables) as "
+        "values ('alpha', 'a', 'measures'), ('beta', 'b', 'measures'), ('gamma', 'c', 'measures')"
+    )
+    alpha = group.Member("alpha", "Alpha Homes", dt.date(2026, 4, 30), None)
+    period = parse_period("2025-26")
+    problem = group.members_without_figures(con, [alpha], period)
+    assert problem is not None and "would leave out members with no figures" in problem
+    assert "Beta Housing (beta): its data cut, 31 January 2025, is before the period" in problem
+    assert "'complaints run --landlord gamma --year 2025-26'" in problem
+    gamma = group.Member("gamma", "Gamma", None, None)
+    beta = group.Member("beta", "Beta Housing", dt.date(2025, 1, 31), None)
+    assert group.members_without_figures(con, [alpha, beta, gamma], period) is None
+    month = group.members_without_figures(con, [alpha, beta], parse_period("2026-03"))
+    assert "--landlord gamma --year 2025-26" in month
