@@ -457,6 +457,24 @@ def build_sample_database(
     return landlord
 
 
+def build_sample_workspace(store, landlord_id: str = LANDLORD_ID) -> Landlord:
+    """The sample landlord as a store's workspace (landlord.yaml) and warehouse (the sample
+    database): what the reporting assets read, without exports or a load."""
+    import yaml
+
+    workspace = store.workspace(landlord_id)
+    workspace.mkdir(parents=True)
+    (workspace / "landlord.yaml").write_text(
+        yaml.safe_dump({**SAMPLE_LANDLORD, "landlord_id": landlord_id}), encoding="utf-8"
+    )
+    store.warehouse(landlord_id).parent.mkdir(parents=True)
+    con = duckdb.connect(str(store.warehouse(landlord_id)))
+    try:
+        return build_sample_database(con, landlord_id)
+    finally:
+        con.close()
+
+
 def main(argv: list[str]) -> None:
     from pipeline.reporting.render import (
         render_annual_report,

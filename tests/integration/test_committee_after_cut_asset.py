@@ -9,14 +9,12 @@ month's figures are not available, not print 0 complaints and 0 open stages.
 from __future__ import annotations
 
 import dagster as dg
-import duckdb
 import pytest
-import yaml
 
 from pipeline.defs.reporting.assets import monthly_committee_pack
 from pipeline.partitions import add_landlords, month_key
 from pipeline.reporting.browser import chromium_path
-from pipeline.reporting.sample import SAMPLE_LANDLORD, build_sample_database
+from pipeline.reporting.sample import SAMPLE_LANDLORD, build_sample_workspace
 from pipeline.reporting.trace import untraced
 from pipeline.resources import ComplaintsStore
 
@@ -36,15 +34,7 @@ def test_a_month_after_the_cut_materialises_a_pack_without_figures(tmp_path):
     store = ComplaintsStore(
         workspaces_root=str(tmp_path / "workspaces"), output_root=str(tmp_path / "output")
     )
-    workspace = store.workspace(landlord_id)
-    workspace.mkdir(parents=True)
-    (workspace / "landlord.yaml").write_text(
-        yaml.safe_dump({**SAMPLE_LANDLORD, "landlord_id": landlord_id}), encoding="utf-8"
-    )
-    store.warehouse(landlord_id).parent.mkdir(parents=True)
-    con = duckdb.connect(str(store.warehouse(landlord_id)))
-    build_sample_database(con, landlord_id)
-    con.close()
+    build_sample_workspace(store, landlord_id)
 
     result = dg.materialize(
         [monthly_committee_pack],

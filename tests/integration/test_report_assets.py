@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
-import duckdb
 import pytest
-import yaml
 
 from pipeline.defs.reporting.assets import (
     annual_report,
@@ -15,7 +13,7 @@ from pipeline.defs.reporting.assets import (
 )
 from pipeline.partitions import add_landlords, quarter_key, year_key
 from pipeline.reporting.browser import chromium_path
-from pipeline.reporting.sample import SAMPLE_LANDLORD, build_sample_database
+from pipeline.reporting.sample import build_sample_workspace
 from pipeline.resources import ComplaintsStore
 
 pytestmark = [
@@ -34,15 +32,7 @@ def test_reporting_assets_materialise(tmp_path):
     store = ComplaintsStore(
         workspaces_root=str(tmp_path / "workspaces"), output_root=str(tmp_path / "output")
     )
-    workspace = store.workspace(landlord_id)
-    workspace.mkdir(parents=True)
-    (workspace / "landlord.yaml").write_text(
-        yaml.safe_dump({**SAMPLE_LANDLORD, "landlord_id": landlord_id}), encoding="utf-8"
-    )
-    store.warehouse(landlord_id).parent.mkdir(parents=True)
-    con = duckdb.connect(str(store.warehouse(landlord_id)))
-    build_sample_database(con, landlord_id)
-    con.close()
+    build_sample_workspace(store, landlord_id)
 
     yearly = dg.materialize(
         [annual_report, data_quality_report, learning_summary],
