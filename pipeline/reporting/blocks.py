@@ -138,7 +138,11 @@ def breakdown_frame(
     *,
     sort_by_value: bool = True,
 ) -> pl.DataFrame:
-    """Rows of ``measure`` by ``breakdown`` with a readable ``label`` column, largest first."""
+    """Rows of ``measure`` by ``breakdown`` with a readable ``label`` column, largest first.
+
+    ``display`` is each row's text as a document shows it (``[U]`` when null); ``shown`` is the
+    same text traced to its row (:func:`shown`), for what a reader sees: table cells, sentences.
+    """
     rows = measures.breakdown(measure, period, breakdown, view)
     rows = rows.with_columns(
         pl.col("breakdown_value").map_elements(label, return_dtype=pl.String).alias("label"),
@@ -146,6 +150,9 @@ def breakdown_frame(
         .map_elements(lambda r: readable(r["display"], r["unit"]), return_dtype=pl.String)
         .fill_null("[U]")
         .alias("display"),
+    )
+    rows = rows.with_columns(
+        pl.Series("shown", [figure(r, r["display"]) for r in rows.iter_rows(named=True)], pl.String)
     )
     if sort_by_value:
         return rows.sort(["value", "label"], descending=[True, False], nulls_last=True)
@@ -176,6 +183,8 @@ def breakdown_block(
     """Add a breakdown as a chart (with its data table) when ``chart_summary`` is given, else a table.
 
     ``chart_summary`` may contain ``{top}`` and ``{top_value}`` (the largest group) and ``{n}``.
+    Every figure shown (the data table's cells, ``{top_value}``, the groups not drawn, the
+    sentence replacing a chart) is traced to its measures row; the chart itself is plain.
     Returns the rows shown, for commentary.
     """
     rows = breakdown_frame(measures, measure, period, breakdown, view, sort_by_value=sort_by_value)
@@ -189,7 +198,7 @@ def breakdown_block(
         drawn = rows.filter(pl.col("value").is_not_null())
         hidden = rows.filter(pl.col("value").is_null())
         hidden_text = (
-            f" Not drawn: {', '.join(f'{r} ({d})' for r, d in zip(hidden['label'], hidden['display'], strict=True))}."
+            f" Not drawn: {', '.join(f'{r} ({d})' for r, d in zip(hidden['label'], hidden['shown'], strict=True))}."
             if hidden.height
             else ""
         )
@@ -199,10 +208,10 @@ def breakdown_block(
         if drawn.height < 2:
             if drawn.height == 1:
                 only = drawn.row(0, named=True)
-                section.text(f"{caption}: {only['label']}, {only['display']}.{hidden_text}")
+                section.text(f"{caption}: {only['label']}, {only['shown']}.{hidden_text}")
             elif withheld and len(withheld) == hidden.height:
                 listed = ", ".join(
-                    f"{r} ({d})" for r, d in zip(hidden["label"], hidden["display"], strict=True)
+                    f"{r} ({d})" for r, d in zip(hidden["label"], hidden["shown"], strict=True)
                 )
                 section.text(
                     f"{caption}: all {hidden.height} figures withheld in this version "
@@ -217,14 +226,14 @@ def breakdown_block(
         # Groups whose figure is withheld are groups all the same: counted in {n}.
         groups = rows.height + len(withheld)
         if certainly_highest(top["value"], withheld):
-            summary = chart_summary.format(top=top["label"], top_value=top["display"], n=groups)
+            summary = chart_summary.format(top=top["label"], top_value=top["shown"], n=groups)
         else:
             # A withheld figure ([c]) may be above the largest bar: name it only as the largest
             # of those shown.
             unit = "%" if percent else ""
             summary = (
                 f"{caption}: {rows.height} of {groups} shown; the largest of those shown is "
-                f"{top['label']} ({top['display']}{unit})."
+                f"{top['label']} ({top['shown']}{unit})."
             )
         chart = bar_chart(
             f"chart-{block_id}",
@@ -236,7 +245,7 @@ def breakdown_block(
             value_label=value_heading,
             summary=summary + hidden_text,
             percent=percent,
-            display="display",
+            display="shown",
             withheld=withheld,
         )
         if hidden.height:
@@ -248,21 +257,17 @@ def breakdown_block(
                     f"chart-{block_id}-data",
                     f"Data for: {caption}",
                     every.select(
-                        pl.col("label").alias(heading), pl.col("display").alias(value_heading)
+                        pl.col("label").alias(heading), pl.col("shown").alias(value_heading)
                     ),
                 ),
             )
         section.add_chart(chart)
     else:
-        traced = [figure(row, row["display"]) for row in rows.iter_rows(named=True)]
         section.add_table(
             data_table(
                 f"tbl-{block_id}",
                 caption,
-                pl.DataFrame(
-                    {heading: rows["label"], value_heading: traced},
-                    schema={heading: pl.String, value_heading: pl.String},
-                ),
+                rows.select(pl.col("label").alias(heading), pl.col("shown").alias(value_heading)),
             )
         )
     return rows
@@ -320,15 +325,23 @@ def trend_block(
     percent: bool = False,
     by: str = "month",
 ) -> None:
-    """A line chart over the months (or quarters) of ``period``, one line per metric."""
+    """A line chart over the months (or quarters) of ``period``, one line per metric.
+
+    Each point's text (the data table's cells, the sentence replacing a chart of one point) is
+    traced to its measures row (:func:`shown`); the lines are drawn from the rows' values."""
     frames = []
     for index, metric in enumerate(series):
-        rows = measures.breakdown(metric.measure, period, by, metric.view).select(
-            pl.col("breakdown_value").alias("x"),
-            pl.col("value").alias(f"v{index}"),
-            pl.col("display").fill_null("[U]").alias(f"d{index}"),
+        rows = measures.breakdown(metric.measure, period, by, metric.view)
+        frames.append(
+            pl.DataFrame(
+                {
+                    "x": rows["breakdown_value"],
+                    f"v{index}": rows["value"],
+                    f"d{index}": [shown(r) for r in rows.iter_rows(named=True)],
+                },
+                schema={"x": pl.String, f"v{index}": pl.Float64, f"d{index}": pl.String},
+            )
         )
-        frames.append(rows)
     frames = [f for f in frames if f.height]
     if not frames:
         section.note(f"{caption}: {NOT_AVAILABLE}.")

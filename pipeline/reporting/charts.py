@@ -21,6 +21,7 @@ from markupsafe import Markup
 from pipeline.io import atomic_write_bytes, note_write
 from pipeline.reporting.suppression import withheld_below, withheld_key, withheld_mark
 from pipeline.reporting.tables import Table, data_table
+from pipeline.reporting.trace import plain
 
 # Okabe-Ito palette (colour-blind safe) without the colours under 3:1 on white (WCAG 1.4.11 non-text
 # contrast): yellow, orange (#E69F00, 2.2:1) and sky blue (#56B4E9, 2.3:1). A sixth line reuses a
@@ -68,7 +69,12 @@ def write_plotly_js(folder: Path) -> Path:
 class Chart:
     """A rendered chart: the Plotly fragment, a text summary, its data table (printed in the
     document's chart-data appendix) and ``shape``, a sentence on the data's shape for the chart's
-    alternative text."""
+    alternative text.
+
+    The data table's cells and the summary may carry figure markers
+    (:func:`pipeline.reporting.trace.figure`): each cell then reads as a traced figure of its
+    measures row. The Plotly fragment and ``shape`` (an ``aria-label``) are plain text.
+    """
 
     chart_id: str
     title: str
@@ -299,12 +305,14 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars of ``value`` by ``category`` (frame already sorted as it should show).
 
-    ``display`` names a text column shown on each bar (e.g. ``<5`` where a count is suppressed).
+    ``display`` names a text column shown on each bar (e.g. ``<5`` where a count is suppressed)
+    and in the data table; its figure markers, if any, trace the table's cells to their measures
+    rows and are left out of the Plotly figure and the shape sentence.
     ``withheld`` are the marks (``<5``, ``[c]``) of the groups left out of ``frame`` because a
     published version withholds their figures: the text alternative counts them and claims no
     extreme they could contradict.
     """
-    text = [html.escape(str(v)) for v in frame[display].to_list()] if display else None
+    text = [html.escape(plain(str(v))) for v in frame[display].to_list()] if display else None
     bar = {
         "type": "bar",
         "orientation": "h",
@@ -336,7 +344,7 @@ def bar_chart(
         f"Data for: {title}",
         frame.select(pl.col(category).alias(label), pl.col(display or value).alias(value_label)),
     )
-    texts = [str(v) for v in frame[display or value].to_list()]
+    texts = [plain(str(v)) for v in frame[display or value].to_list()]
     shape = bar_shape(
         [str(v) for v in frame[category].to_list()],
         frame[value].to_list(),
@@ -364,9 +372,10 @@ def line_chart(
     """Lines of one or more value columns against ``x`` (months, quarters).
 
     ``series`` maps value column -> legend label. ``table_columns`` maps the columns shown in the
-    data table (display text) -> heading; by default the value columns. A withheld figure (null
-    value) is a gap in its line, never a zero. ``points`` names the ``x`` values in the text
-    alternative ("3 of 12 months not shown").
+    data table (display text, which may carry figure markers tracing each cell to its measures
+    row) -> heading; by default the value columns. A withheld figure (null value) is a gap in its
+    line, never a zero. ``points`` names the ``x`` values in the text alternative ("3 of 12 months
+    not shown").
     """
     x_values = [html.escape(str(v)) for v in frame[x].to_list()]
     traces = [
@@ -399,7 +408,7 @@ def line_chart(
     shape = line_shape(
         [str(v) for v in frame[x].to_list()],
         {
-            name: (frame[column].to_list(), [str(t) for t in frame[text].to_list()])
+            name: (frame[column].to_list(), [plain(str(t)) for t in frame[text].to_list()])
             for (column, name), text in zip(series.items(), shown_text, strict=True)
         },
         "%" if percent else "",

@@ -33,7 +33,7 @@ from pipeline.reporting.render import (
     render_learning_summary,
 )
 from pipeline.reporting.schemes import render_scheme_reports
-from pipeline.reporting.trace import recording, traced_figures
+from pipeline.reporting.trace import KEYS, SPAN, recording, traced_figures
 from pipeline.sources.fields import RULE_TEXT
 from tests.integration.examples import measured_example
 
@@ -117,30 +117,31 @@ def test_every_document_traces_its_figures(rendered):
         assert traced_figures(documents[doc][0]), f"{name} {doc}: no traced figure"
 
 
+def differs_from_its_row(fig: dict, measures: Measures, published: bool) -> str | None:
+    """Why a traced figure is not its row of the measures table as shown, or None when it is."""
+    row = measures.get(
+        fig["measure"], fig["period"], fig["breakdown"], fig.get("breakdown_value"), fig.get("view")
+    )
+    if row is None:
+        return "no such row in the measures table"
+    expected = row["display"] or "[U]"
+    # Money and large counts are shown with £ and thousands commas (one number still).
+    text = fig["text"].removeprefix("£").replace(",", "")
+    if row["unit"] == "gbp" and text != expected:
+        text = f"{float(text):.2f}" if text.replace(".", "").isdigit() else text
+    if text == expected or (published and fig["text"] in SUPPRESSED):
+        return None
+    return f"measures table says {expected}"
+
+
 def test_each_figure_equals_its_measures_row(rendered):
     name, year, _, rows, documents = rendered
     measures = _rows_for(rows, year)
     wrong = []
     for doc, (page, published, _) in documents.items():
         for fig in traced_figures(page):
-            row = measures.get(
-                fig["measure"],
-                fig["period"],
-                fig["breakdown"],
-                fig.get("breakdown_value"),
-                fig.get("view"),
-            )
-            if row is None:
-                wrong.append((doc, fig, "no such row in the measures table"))
-                continue
-            expected = row["display"] or "[U]"
-            # Money and large counts are shown with £ and thousands commas (one number still).
-            text = fig["text"].removeprefix("£").replace(",", "")
-            if row["unit"] == "gbp" and text != expected:
-                text = f"{float(text):.2f}" if text.replace(".", "").isdigit() else text
-            if text == expected or (published and fig["text"] in SUPPRESSED):
-                continue
-            wrong.append((doc, fig, f"measures table says {expected}"))
+            if (why := differs_from_its_row(fig, measures, published)) is not None:
+                wrong.append((doc, fig, why))
     assert not wrong, f"{name}: {len(wrong)} figures differ from their rows, e.g. {wrong[:5]}"
 
 
@@ -628,3 +629,135 @@ def test_the_committee_packs_year_to_date_at_q4_is_the_years_figure(rendered):
                 (fig["measure"], fig.get("breakdown_value"), fig.get("view"), text, expected)
             )
     assert not wrong, f"{name} {year}: year to date differs from the year: {wrong[:5]}"
+
+
+# The data table printed with each chart (in the document's "Appendix: chart data", for screen
+# readers and in the PDF) and the chart's text summary: every figure in them is a traced span of
+# its measures row, like any other figure of the document.
+_BODY_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL)
+_ROW_HEADER = re.compile(r'<th scope="row"[^>]*>(.*?)</th>', re.DOTALL)
+_DATA_CELL = re.compile(r"<td\b[^>]*>(.*?)</td>", re.DOTALL)
+_COLUMN_HEADING = re.compile(r'<th\b[^>]*scope="col"[^>]*>(.*?)</th>', re.DOTALL)
+_ONE_FIGURE = re.compile(r'\s*<span class="figure"[^>]*>[^<]*</span>\s*')
+_CHART_SUMMARY = re.compile(
+    r'<span class="chart-summary"[^>]*>(.*?)</span></figcaption>', re.DOTALL
+)
+# A cell with no row behind it (a month a series has no row for, a country with none recorded):
+# no figure, so nothing to trace.
+NO_FIGURE = "–"
+
+
+def _cell_text(cell: str) -> str:
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+
+
+def _names_of(fig: dict) -> set[str]:
+    """What a chart table's row may be called for a figure: its group's label (each part of a
+    two-way breakdown), or the month of its breakdown value or period ('2024-04' -> 'Apr 2024')."""
+    import datetime as dt
+
+    values = [*(fig.get("breakdown_value") or "").split("|"), fig["period"]]
+    names = {label(v) for v in values} | set(values)
+    for value in values:
+        if re.fullmatch(r"\d{4}-(?:0[1-9]|1[0-2])", value):
+            names.add(dt.date.fromisoformat(f"{value}-01").strftime("%b %Y"))
+    return names
+
+
+def chart_tables(page: str) -> list[tuple[str, str]]:
+    """(chart, data table) of every chart of a finished page."""
+    return [(chart, chart_data_table(page, chart)) for chart in _CHART.findall(page)]
+
+
+def test_every_chart_data_cell_is_its_traced_measures_row(rendered):
+    """Every cell of every chart's data table is one traced figure of its measures row, shown as
+    the row reads (suppressed as the version suppresses), in the row named by its group or month,
+    and each column one series (one measure and view): a chart's table cannot show another value
+    than the paragraph beside it, nor a figure no row holds."""
+    name, year, _, rows, documents = rendered
+    measures = _rows_for(rows, year)
+    wrong, cells, charts = [], 0, 0
+    for doc, (page, published, _) in documents.items():
+        for _, table in chart_tables(page):
+            charts += 1
+            table_id = re.search(r'\bid="([^"]+)"', table).group(1)
+            headings = [_cell_text(h) for h in _COLUMN_HEADING.findall(table)][1:]
+            series: dict[str, set] = {}
+            body = table.split("<tbody", 1)[1]
+            for row in _BODY_ROW.findall(body):
+                header = _ROW_HEADER.search(row)
+                row_name = _cell_text(header.group(1)) if header else None
+                for heading, cell in zip(headings, _DATA_CELL.findall(row), strict=True):
+                    where = (doc, table_id, row_name, heading)
+                    if _cell_text(cell) == NO_FIGURE:
+                        continue
+                    cells += 1
+                    if not _ONE_FIGURE.fullmatch(cell):
+                        wrong.append((*where, _cell_text(cell), "not a traced figure"))
+                        continue
+                    (fig,) = traced_figures(cell)
+                    if (why := differs_from_its_row(fig, measures, published)) is not None:
+                        wrong.append((*where, fig, why))
+                    elif row_name not in _names_of(fig):
+                        wrong.append((*where, fig, "the row's figure sits in another's row"))
+                    series.setdefault(heading, set()).add((fig["measure"], fig.get("view")))
+            mixed = {h: keys for h, keys in series.items() if len(keys) > 1}
+            if mixed:
+                wrong.append((doc, table_id, "a column mixes measures", mixed))
+    assert charts and cells, f"{name}: no chart data table found"
+    assert not wrong, (
+        f"{name}: {len(wrong)} of {cells} chart data cells ({charts} charts) are not their "
+        f"measures row, e.g. {wrong[:5]}"
+    )
+
+
+# Numbers a chart summary may state that are no figure of the measures table. Each is listed with
+# where it comes from, and the test checks the derived ones against the chart's data table.
+_NOT_FIGURES = [
+    re.compile(r"\b[Ss]tage [12]\b"),  # a stage's name
+    re.compile(r"\b(?:TP|CH)\d{2}\b"),  # a measure's name
+    re.compile(r"\b4 or 5 of 5\b"),  # the survey's answer scale
+    re.compile(r"\b[A-Z][a-z]{2} \d{4}\b"),  # a month
+    re.compile(r"\b\d{4}-\d{2}(?:-Q\d)?\b|\bQ\d\b"),  # a year or quarter
+]
+# Derived from the chart's data table: the number of groups it lists, and of those drawn.
+_GROUPS = re.compile(r"\bof (\d+) (?:areas|categories)\b")
+_DRAWN_OF_GROUPS = re.compile(r"\b(\d+) of (\d+) shown\b")
+
+
+def test_chart_summaries_quote_traced_figures(rendered):
+    """A chart's text summary quotes figures of its data table, each traced to the same row the
+    table shows; any other number in it is a name (stage 1, TP09, a month) or a count of the
+    table's groups, checked against the table."""
+    name, year, _, rows, documents = rendered
+    measures = _rows_for(rows, year)
+    wrong, quoted = [], 0
+    for doc, (page, published, _) in documents.items():
+        for chart, table in chart_tables(page):
+            summary = _CHART_SUMMARY.search(chart)
+            assert summary, (name, doc, chart[:200])
+            figures = traced_figures(summary.group(1))
+            quoted += len(figures)
+            shown = {tuple(f.get(k) for k in (*KEYS, "text")) for f in traced_figures(table)}
+            for fig in figures:
+                if (why := differs_from_its_row(fig, measures, published)) is not None:
+                    wrong.append((doc, fig, why))
+                elif tuple(fig.get(k) for k in (*KEYS, "text")) not in shown:
+                    wrong.append((doc, fig, "not a figure of the chart's data table"))
+            # the summary without its traced figures: what is left must be no figure
+            text = _cell_text(SPAN.sub(" ", summary.group(1)))
+            body = table.split("<tbody", 1)[1]
+            groups = [_cell_text(c) for c in _DATA_CELL.findall(body)]
+            for found in _GROUPS.finditer(text):
+                # groups with no figure ([U]) are not counted among them
+                if int(found.group(1)) != sum(g != "[U]" for g in groups):
+                    wrong.append((doc, found.group(0), f"the table lists {len(groups)}"))
+            for found in _DRAWN_OF_GROUPS.finditer(text):
+                drawn = sum(g not in SUPPRESSED and g != "[U]" for g in groups)
+                if (int(found.group(1)), int(found.group(2))) != (drawn, len(groups)):
+                    wrong.append((doc, found.group(0), f"the table: {drawn} of {len(groups)}"))
+            for pattern in (*_NOT_FIGURES, _GROUPS, _DRAWN_OF_GROUPS):
+                text = pattern.sub(" ", text)
+            if re.search(r"\d|\[U\]|\[c\]|<5", text):
+                wrong.append((doc, text, "a number in the summary that is no traced figure"))
+    assert not wrong, f"{name}: {len(wrong)} chart summary figures are not traced, e.g. {wrong[:5]}"

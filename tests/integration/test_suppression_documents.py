@@ -42,7 +42,7 @@ from pipeline.reporting.suppression import (
     mentions_small_count,
     suppress_small_numbers,
 )
-from pipeline.reporting.trace import KEYS, traced_figures
+from pipeline.reporting.trace import KEYS, SPAN, traced_figures
 from pipeline.self_assessment import evidence
 from pipeline.self_assessment.build import load_document
 from pipeline.self_assessment.render import write_outputs
@@ -239,14 +239,36 @@ def _percent_leaks(text: str) -> list[str]:
 
 
 def _misstated(page: str, twin: str) -> list[str]:
-    """Each ``<5`` (table cell or sentence) whose counterpart in the unsuppressed twin is not 1-4."""
+    """Each ``<5`` (table cell or sentence) whose counterpart in the unsuppressed twin is not 1-4.
+
+    A traced figure's counterpart is the twin's figure of the same measures row, where the twin
+    shows that row with one value (a group report shows each member's rows under the same key): a
+    chart's summary names the groups the published chart does not draw, which the twin draws, so
+    no sentence of the twin is its counterpart. Any other ``<5`` in a sentence is matched to the
+    twin's word in its place."""
     wrong = []
     published_cells, twin_cells = keyed_cells(page), keyed_cells(twin)
     for key, value in published_cells.items():
         if value == "<5" and not re.fullmatch(r"[1-4]", twin_cells.get(key, "")):
             wrong.append(f"<5 where the internal version shows {twin_cells.get(key)!r}: {key}")
+    twin_texts: dict[tuple, set[str]] = {}
+    for shown in traced_figures(twin):
+        twin_texts.setdefault(tuple(shown.get(k) for k in KEYS), set()).add(shown["text"])
+    one_value = {key: texts.pop() for key, texts in twin_texts.items() if len(texts) == 1}
+    for shown in traced_figures(page):
+        key = tuple(shown.get(k) for k in KEYS)
+        if shown["text"] == "<5" and key in one_value:
+            if not re.fullmatch(r"[1-4]", one_value[key]):
+                wrong.append(f"<5 where the internal version shows {one_value[key]!r}: {key}")
+
+    def by_key(found: re.Match) -> str:
+        """A figure checked by its row above is left out of the word-by-word comparison."""
+        (shown,) = traced_figures(found.group(0))
+        return " " if tuple(shown.get(k) for k in KEYS) in one_value else found.group(0)
+
     without_tables = [
-        visible_tokens(re.sub(r"<table\b.*?</table>", " ", p, flags=re.S)) for p in (page, twin)
+        visible_tokens(SPAN.sub(by_key, re.sub(r"<table\b.*?</table>", " ", p, flags=re.S)))
+        for p in (page, twin)
     ]
     published, internal = without_tables
     matcher = difflib.SequenceMatcher(None, published, internal, autojunk=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.periods import ReportingYear
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, trend_block
-from pipeline.reporting.trace import plain
+from pipeline.reporting.trace import finish, plain, traced_figures
 from tests.unit.test_report_chart_text import measures as measures_of
 
 YEAR = ReportingYear.parse("2024-25")
@@ -52,7 +52,60 @@ def test_suppressed_bars_are_named_not_drawn():
     chart = section.blocks[0].chart
     assert "Letter" not in str(chart.html)  # no bar
     assert "Letter" in str(chart.table.html)  # the data table lists it, as <5
-    assert "Not drawn: Letter (<5)." in chart.summary
+    assert "Not drawn: Letter (<5)." in plain(chart.summary)
+
+
+def _marked(text: str) -> bool:
+    """Whether figure markers are in ``text``, raw or as JSON escapes them."""
+    return any(mark in text for mark in ("\ue000", "\\ue000", "\ue002", "\\ue002"))
+
+
+def test_a_bar_charts_table_and_summary_are_traced_and_its_drawing_is_plain():
+    """The data table's cells and the summary's figures are the rows' traced figures (suppressed
+    ones as the version shows them); the Plotly figure and the alternative text carry none."""
+    section = add_breakdown(
+        rows(
+            "received_1",
+            "channel",
+            [("phone", 12.0, "12"), ("email", 7.0, "7"), ("letter", None, "<5")],
+        )
+    )
+    chart = section.blocks[0].chart
+    cells = traced_figures(finish(str(chart.table.html)))
+    assert [(f["measure"], f["breakdown_value"], f["text"]) for f in cells] == [
+        ("received_1", "phone", "12"),
+        ("received_1", "email", "7"),
+        ("received_1", "letter", "<5"),
+    ]
+    quoted = traced_figures(finish(chart.summary))
+    assert [(f["breakdown_value"], f["text"]) for f in quoted] == [
+        ("phone", "12"),
+        ("letter", "<5"),
+    ]
+    assert not _marked(str(chart.html)) and not _marked(chart.shape)
+    assert '"text":["12","7"]' in str(chart.html).replace(" ", "")
+
+
+def test_a_trend_charts_table_is_traced_and_its_drawing_is_plain():
+    measures = rows("received_1", "month", [("2024-04", 3.0, "3"), ("2024-05", 1234.0, "1234")])
+    section = Section("s", "S")
+    trend_block(
+        section,
+        "t",
+        "Complaints by month",
+        measures,
+        YEAR,
+        [Metric("Stage 1", "received_1")],
+        y_label="Complaints",
+        summary="",
+    )
+    chart = section.blocks[0].chart
+    cells = traced_figures(finish(str(chart.table.html)))
+    assert [(f["period"], f["breakdown_value"], f["text"]) for f in cells] == [
+        ("2024-25", "2024-04", "3"),
+        ("2024-25", "2024-05", "1,234"),  # a count as every table shows it
+    ]
+    assert not _marked(str(chart.html)) and not _marked(chart.shape)
 
 
 def test_a_one_month_trend_is_a_sentence():
@@ -69,7 +122,9 @@ def test_a_one_month_trend_is_a_sentence():
         summary="",
     )
     assert [b.kind for b in section.blocks] == ["text"]
-    assert section.blocks[0].text == "Complaints by month: only Apr 2024 has figures (Stage 1 3)."
+    assert plain(section.blocks[0].text) == (
+        "Complaints by month: only Apr 2024 has figures (Stage 1 3)."
+    )
 
 
 def test_refusal_reason_codes_read_as_words():
