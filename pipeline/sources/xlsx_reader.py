@@ -360,6 +360,7 @@ def read_xlsx_text(
             raise IngestError(
                 f"{shown}: has no sheet '{sheet}' (sheets: {shown_names(workbook.sheetnames, quote=False)})"
             )
+        _ignore_dimension(worksheet)
         top = [
             [_text(cell) for cell in row]
             for row in worksheet.iter_rows(max_row=header_row, values_only=True)
@@ -477,13 +478,28 @@ def refuse_1904_serials(frame: pl.DataFrame, columns: Sequence[str], shown: str)
             )
 
 
+def _ignore_dimension(worksheet) -> None:
+    """Make openpyxl read every row and column the sheet's XML holds, not its ``<dimension>``.
+
+    In read-only mode openpyxl stops at the used range the workbook declares; Excel ignores it,
+    and programs that write workbooks often declare ``A1`` whatever the size (or a stale range).
+    Trusted, such a workbook was refused as damaged, its header read as missing columns, or, on
+    the openpyxl path, its rows below the declared range dropped without a word (third hostile
+    audit).
+    """
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
+
+
 def _read_with_openpyxl(source: Path | bytes, sheet_name: str, header_row: int) -> pl.DataFrame:
     """The whole sheet through openpyxl (slow, but every row keeps its sheet row number)."""
     workbook = load_workbook(
         io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
     )
     try:
-        rows = list(workbook[sheet_name].iter_rows(min_row=header_row, values_only=True))
+        worksheet = workbook[sheet_name]
+        _ignore_dimension(worksheet)
+        rows = list(worksheet.iter_rows(min_row=header_row, values_only=True))
     finally:
         workbook.close()
     header = _header_names([_text(cell) for cell in rows[0]], 0)

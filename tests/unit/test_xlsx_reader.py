@@ -465,3 +465,43 @@ def test_a_value_far_to_the_right_is_refused_before_the_grid_is_built(tmp_path):
     workbook.save(path)
     with pytest.raises(IngestError, match=r"cell XFD2 of 'Complaints' holds a value .* 16,384"):
         read_xlsx_text(path, sheet=None, header_row=1, shown="report.xlsx")
+
+
+def _declaring(path: Path, dimension: str) -> Path:
+    """The workbook at ``path`` with its sheet's ``<dimension>`` rewritten to ``dimension``, as
+    programs that write workbooks declare it (``A1`` whatever the size, or a stale range)."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            parts[name] = archive.read(name)
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet], found = re.subn(
+        rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{dimension}"/>'.encode(), parts[sheet]
+    )
+    assert found == 1
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("dimension", ["A1", "A1:C6", "A1:H6"])
+def test_a_wrong_declared_used_range_loses_no_row_and_no_column(tmp_path, dimension):
+    """Excel ignores a sheet's declared used range; so must both readers (third hostile audit:
+    ``A1`` refused a whole valid workbook as damaged, ``A1:C6`` read its header as missing
+    columns, and the openpyxl path dropped every row below the declared range)."""
+    path = _declaring(_report(tmp_path / "report.xlsx"), dimension)
+    fast = read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+    slow = _read_with_openpyxl(path, "Complaints", 4)
+    for frame in (fast, slow):
+        refs = frame.filter(pl.col("Ref").is_not_null())
+        assert refs.select("__row", "Ref").rows() == [
+            (5, "C1"),
+            (6, "C2"),
+            (8, "C3"),
+            (9, "Total: 3 complaints"),
+        ]
+        assert {"Ref", "Logged", "Closed at", "Anonymous", "Ext days", "Note"} <= set(frame.columns)
+        assert frame.filter(pl.col("Ref") == "C2")["Note"].item() == "  kept  "
