@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
 import hashlib
+import io
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,12 +61,14 @@ def _missing_columns_error(
     mapping_name: str,
     wanted: list[str],
     header_row: int,
+    names_row: int | None = None,
 ) -> IngestError:
     """Which mapped columns are missing, and what may fix it, without quoting the header row.
 
     The header may be a data row (``header_row`` set wrong, or no header at all), so its cells
-    are never listed: only the count, names close to a missing one (a typo), and a delimiter the
-    cells seem to use.
+    are never listed: only the count, names close to a missing one (a typo), a delimiter the
+    cells seem to use, and ``names_row``, the row below that holds the mapped names
+    (:func:`row_of_names`), if one does.
     """
     names = ", ".join(f"'{c}'" for c in missing)
     noun = "column" if len(missing) == 1 else "columns"
@@ -71,6 +76,11 @@ def _missing_columns_error(
     # a blank header cell is named column_<n> by the readers: a name, not a column found
     named = [c for c in found if not re.fullmatch(r"column_\d+", c)]
     hints = [f"{len(named)} named column{'s' if len(named) != 1 else ''} in row {header_row}"]
+    if names_row is not None:
+        hints.append(
+            f"the mapped column names are on row {names_row}, below a title: set header_row: "
+            f"{names_row} in the mapping"
+        )
     # a close name is quoted, so never a cell that looks like a person's name or contact details
     personal = looks_personal(named)
     candidates = [c for c in named if c not in wanted and c not in personal]
@@ -93,15 +103,56 @@ def _missing_columns_error(
             )
             break
     else:
-        if len(named) <= 2 < len(wanted) and not set(named) & set(wanted):
+        if names_row is None and len(named) <= 2 < len(wanted) and not set(named) & set(wanted):
             hints.append(
                 f"row {header_row} looks like a title, not the header: set header_row to the "
                 "row that holds the column names"
+            )
+        elif names_row is None and len(wanted) > 2 and not set(found) & set(wanted):
+            # Data where the header should be: an export saved without its column headings
+            hints.append(
+                f"no mapped column name is in row {header_row} or the {NAMES_ROW_SEARCH} rows "
+                "below it: was the file exported without its column headings?"
             )
     return IngestError(
         f"{shown}: {noun} {names} named in {mapping_name} {verb} not in the header "
         f"({'; '.join(hints)}); check the column names and the mapping's header_row"
     )
+
+
+# How far below the header row the mapped names are looked for: a report's title block is a few
+# rows, and reading further would scan data rows for nothing.
+NAMES_ROW_SEARCH = 50
+
+
+def row_of_names(rows: Iterable[tuple[int, Sequence[str | None]]], wanted: list[str]) -> int | None:
+    """The number of the first of ``rows`` (``(row number, cells)``) holding at least half the
+    mapped column names, trimmed, as its cells: the header, when a title or blank rows above it
+    were not counted in the mapping's ``header_row`` (a report's title block, an export with a
+    line saying when it was run). None when no row does."""
+    need = max(1, (len(wanted) + 1) // 2)
+    names = set(wanted)
+    for number, cells in rows:
+        found = {cell.strip() for cell in cells if cell}
+        if len(names & found) >= need:
+            return number
+    return None
+
+
+def _csv_rows(data: bytes, delimiter: str, first: int) -> Iterator[tuple[int, list[str]]]:
+    """Records ``first`` to ``first + NAMES_ROW_SEARCH`` of UTF-8 CSV bytes, numbered from 1 as
+    the reader numbers rows (a blank line is a row); none past a record Python's csv module
+    cannot read."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, 1):
+            if number > first + NAMES_ROW_SEARCH:
+                return
+            if number >= first:
+                yield number, cells
+    except csv.Error:
+        return
 
 
 # First bytes of files that are not what a mapping's ``format`` says.
@@ -301,8 +352,20 @@ def _read_source(
 
     missing = [c for c in wanted if c not in header]
     if missing:
+        below = mapping.header_row + 1
+        if mapping.format == "csv":
+            rows = _csv_rows(utf8, mapping.delimiter, below)
+        else:
+            cells = raw.head(NAMES_ROW_SEARCH).drop("__cells").rows()
+            rows = ((int(row[0]), row[1:]) for row in cells)
         raise _missing_columns_error(
-            shown, missing, header, mapping_name, wanted, mapping.header_row
+            shown,
+            missing,
+            header,
+            mapping_name,
+            wanted,
+            mapping.header_row,
+            row_of_names(rows, wanted),
         )
     frame = raw.select(
         pl.col("__row").cast(pl.Int32),

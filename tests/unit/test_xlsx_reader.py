@@ -162,8 +162,8 @@ def test_a_workbook_replaced_while_it_is_read_loads_the_version_it_hashed(tmp_pa
         ),
         (
             ("header_row: 4", "header_row: 1"),
-            r"not in the header \(1 named column in row 1; row 1 looks like a title, not the "
-            r"header: set header_row to the row that holds the column names\)",
+            r"not in the header \(1 named column in row 1; the mapped column names are on row 4, "
+            r"below a title: set header_row: 4 in the mapping\)",
         ),
     ],
     ids=["first-sheet-is-a-cover", "title-row-as-header"],
