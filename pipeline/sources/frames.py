@@ -16,7 +16,7 @@ import polars as pl
 from pipeline.config import Thresholds
 from pipeline.limits import InputLimits, check_input_limits
 from pipeline.mapping import Mapping
-from pipeline.sources.csv_reader import decode_to_utf8, read_csv_text
+from pipeline.sources.csv_reader import _line_of, decode_to_utf8, read_csv_text
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import looks_personal
 
@@ -155,6 +155,29 @@ def _csv_rows(data: bytes, delimiter: str, first: int) -> Iterator[tuple[int, li
         return
 
 
+# A text export with at most this many NUL bytes has a stray one in a cell (some case systems
+# pad a field with it); more is binary data or UTF-16 without a byte-order mark.
+STRAY_NUL_MAX = 10
+# Control characters no text export holds (tab, line endings and Ctrl-Z aside): binary data
+_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x19\x1b-\x1f]")
+
+
+def _refuse_stray_nul(data: bytes, shown: str) -> None:
+    """Stop a text file holding a few NUL bytes, naming the line of the first: it was refused
+    as binary ("is it an XLSX saved with a .csv name?"), which sent a user with one NUL on line
+    30,000 of a text export looking for the wrong problem (third hostile audit)."""
+    count = data.count(b"\x00")
+    if not count or count > STRAY_NUL_MAX or _CONTROL.search(data):
+        return  # binary data: the caller's message
+    more = "" if count == 1 else f" ({count} in all)"
+    line = _line_of(data, data.index(b"\x00"))
+    raise IngestError(
+        f"{shown}: line {line} holds a NUL byte{more}, an "
+        "invisible character no text holds, so the file cannot be read as text: export it "
+        "again (saved as 'CSV UTF-8'), or delete the character in a text editor"
+    )
+
+
 # First bytes of files that are not what a mapping's ``format`` says.
 _GZIP, _ZIP, _OLE2 = b"\x1f\x8b", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -208,6 +231,7 @@ def _check_kind(path: Path, shown: str, file_format: str, encoding: str) -> None
             )
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
         if b"\x00" in head and not (utf16 and encoding.lower() in {"auto", "utf-16"}):
+            _refuse_stray_nul(head, shown)
             raise IngestError(
                 f"{shown}: is not a text CSV file (it contains NUL bytes: UTF-16 without a "
                 "byte-order mark, a binary file, or a corrupt download); save the export again "
@@ -313,6 +337,7 @@ def _read_source(
         raise IngestError(f"{shown}: the file is empty")
     if mapping.format == "csv":
         if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            _refuse_stray_nul(data, shown)
             raise IngestError(
                 f"{shown}: is not a text CSV file (it contains binary data; is it an XLSX "
                 "saved with a .csv name, or a corrupt download?)"

@@ -109,6 +109,26 @@ def test_a_ctrl_z_inside_the_file_is_a_cell_not_the_end():
     assert frame.select("a", "b").rows() == [("1", "\x1a"), ("3", "4")]
 
 
+@pytest.mark.parametrize(
+    ("line", "nuls", "shown"),
+    [(3, 1, "line 3 holds a NUL byte,"), (9000, 2, "line 9000 holds a NUL byte (2 in all),")],
+)
+def test_a_stray_nul_byte_names_its_line(tmp_path, line, nuls, shown):
+    """A NUL in one cell of a text export (near the top, or far past the first 4 KB) was refused
+    as binary data ("is it an XLSX saved with a .csv name?") without a line to look at (third
+    hostile audit)."""
+    root = ws.wide_workspace(tmp_path)
+    lines = ws.wide_csv_bytes("cp1252").split(b"\r\n")
+    lines += [lines[1]] * (line - len(lines) + 1)
+    lines[line - 1] = lines[line - 1][:3] + b"\x00" * nuls + lines[line - 1][3:]
+    (root / "exports" / EXPORT).write_bytes(b"\r\n".join(lines))
+    with pytest.raises(IngestError) as refused:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(refused.value)
+    assert message.startswith(f"exports/{EXPORT}: {shown} an invisible character")
+    assert "XLSX" not in message and "UTF-16" not in message
+
+
 def test_a_reader_that_merges_rows_stops_the_file(monkeypatch):
     # Without the line-ending fix, Polars reads a CR-only file as one row: the independent
     # count must catch that, whatever the reader's reason.
