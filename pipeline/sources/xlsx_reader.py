@@ -111,6 +111,21 @@ _TEXT_RESULT = re.compile(rb'\bt="str"')
 _SCAN_CHUNK = 1 << 22
 
 
+_STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _strict_open_xml(data: bytes) -> bool:
+    """Whether the workbook is in ISO 29500 Strict form (Excel's 'Strict Open XML Spreadsheet'),
+    whose other namespaces neither reader knows: openpyxl found no sheet in it, and the run
+    stopped with "has no sheet 'Complaints' (sheets: )" (third hostile audit)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [n for n in archive.namelist() if n.lower() == "xl/workbook.xml"]
+            return bool(names) and _STRICT_NAMESPACE in archive.read(names[0])[:4096]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return False  # the readers name a damaged workbook
+
+
 def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
     """The zip member holding ``sheet_name``'s cells (workbook.xml, then its relationships)."""
     from xml.etree import ElementTree
@@ -314,6 +329,11 @@ def read_xlsx_text(
         column named twice in the header.
     """
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if _strict_open_xml(data):
+        raise IngestError(
+            f"{shown}: is saved as a 'Strict Open XML Spreadsheet', which cannot be read; open "
+            "it in Excel and save it as 'Excel Workbook (.xlsx)'"
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):

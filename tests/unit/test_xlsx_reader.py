@@ -505,3 +505,22 @@ def test_a_wrong_declared_used_range_loses_no_row_and_no_column(tmp_path, dimens
         ]
         assert {"Ref", "Logged", "Closed at", "Anonymous", "Ext days", "Note"} <= set(frame.columns)
         assert frame.filter(pl.col("Ref") == "C2")["Note"].item() == "  kept  "
+
+
+def test_a_strict_open_xml_workbook_is_named_as_such(tmp_path):
+    """Excel's 'Strict Open XML Spreadsheet' uses other namespaces: openpyxl found no sheet in it
+    and the run stopped with "has no sheet 'Complaints' (sheets: )" (third hostile audit)."""
+    import zipfile
+
+    path = _report(tmp_path / "report.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    transitional = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    assert transitional in parts["xl/workbook.xml"]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(
+                name, data.replace(transitional, b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+            )
+    with pytest.raises(IngestError, match=r"^report.xlsx: is saved as a 'Strict Open XML Spread"):
+        read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
