@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
@@ -137,8 +138,15 @@ def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     for item in rels:
         if ids and item.get("Id") == ids[0]:
-            target = item.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            # A target is relative to the workbook's folder ('worksheets/sheet1.xml', and as
+            # validly './worksheets/...' or '../xl/worksheets/...') or from the package root
+            # ('/xl/...'): unnormalised, such a sheet was not found, and its merged cells, unsaved
+            # formulas and repeated rows went unchecked without a word (third hostile audit).
+            target = item.get("Target", "").replace("\\", "/")
+            path = target if target.startswith("/") else posixpath.join("xl", target)
+            path = posixpath.normpath(path).lstrip("/")
+            names = {name.lower(): name for name in archive.namelist()}
+            return names.get(path.lower(), path)
     return None
 
 
@@ -174,6 +182,7 @@ class SheetScan:
     last_value_cell: str | None = None  # the last of them in the sheet ('AV1048576')
     repeated_row: int | None = None  # a row number given again, or after a later one
     far_right: str | None = None  # the first cell holding a value in column AAA or beyond
+    found: bool = True  # False when the sheet's XML was not found (nothing above was checked)
 
     @property
     def last_value_row(self) -> int:
@@ -203,7 +212,7 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, sheet_name)
             if part is None or part not in archive.namelist():
-                return SheetScan()
+                return SheetScan(found=False)
             carry = b""
             with archive.open(part) as sheet:
                 while chunk := sheet.read(_SCAN_CHUNK):
@@ -403,6 +412,14 @@ def read_xlsx_text(
         )
     _header_names(top[header_row - 1], 0, shown, wanted)  # a mapped repeated name stops here
     scan = scan_sheet(data, sheet_name)
+    if not scan.found:
+        # The readers found the sheet but the checks below could not: read unchecked, merged
+        # cells would load into one row only and a row of unsaved formulas leave the count.
+        raise IngestError(
+            f"{shown}: the cells of the sheet read could not be found where the workbook says "
+            "they are (the program that wrote it made it unusually), so its rows cannot be "
+            "checked; open the workbook in Excel, save it, and run again"
+        )
     unsaved, merged = scan.unsaved, scan.merged
     if unsaved is not None:
         raise IngestError(

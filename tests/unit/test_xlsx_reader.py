@@ -524,3 +524,42 @@ def test_a_strict_open_xml_workbook_is_named_as_such(tmp_path):
             )
     with pytest.raises(IngestError, match=r"^report.xlsx: is saved as a 'Strict Open XML Spread"):
         read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["./worksheets/sheet1.xml", "../xl/worksheets/sheet1.xml", "/xl/worksheets/sheet1.xml"],
+)
+def test_a_sheet_named_by_another_valid_path_is_still_checked(tmp_path, target):
+    """The workbook may name its sheet's part by any path that leads to it ('./worksheets/...');
+    the XML scan looked for 'xl/' + the path as written, found nothing, and so the merged cells
+    loaded into their first row only, without a word (third hostile audit)."""
+    import zipfile
+
+    path = _merged_report(tmp_path / "merged.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels], found = re.subn(
+        rb'Target="/?(?:xl/)?worksheets/sheet1\.xml"', f'Target="{target}"'.encode(), parts[rels]
+    )
+    assert found == 1
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert len(scan_sheet(path.read_bytes(), "Complaints").merged) == 4
+    fast = read_xlsx_text(path, sheet="Complaints", header_row=2, shown="merged.xlsx")
+    assert fast.select("Ref", "Category").rows()[:3] == [
+        ("C1", "ASB Case Handling"),
+        ("C2", "ASB Case Handling"),
+        ("C3", "ASB Case Handling"),
+    ]
+
+
+def test_a_sheet_whose_cells_cannot_be_found_to_check_is_refused(tmp_path, monkeypatch):
+    from pipeline.sources import xlsx_reader
+
+    path = _merged_report(tmp_path / "merged.xlsx")
+    monkeypatch.setattr(xlsx_reader, "_sheet_part", lambda archive, name: "xl/elsewhere.xml")
+    with pytest.raises(IngestError, match=r"^merged.xlsx: the cells of the sheet read could not"):
+        read_xlsx_text(path, sheet="Complaints", header_row=2, shown="merged.xlsx")
