@@ -102,10 +102,12 @@ def _leading_blanks(cells: list) -> int:
 # written by a program and never opened in Excel. Both readers read such a cell as blank, so a
 # row of them was "blank", not a data row, and left the file's count without a word. A formula
 # whose result is the empty string is saved as text (``t="str"``) with an empty value: not one.
+# Whitespace may stand between the tags: a program that writes its XML indented, one tag a line,
+# hid such a cell from the check, and its row left the count without a word (third hostile audit).
 _FORMULA_NO_VALUE = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*)>"
-    rb"<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)"
-    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?</(?:\w+:)?c>"
+    rb"<(?:\w+:)?c\b([^>]*)>\s*"
+    rb"<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>\s*|<(?:\w+:)?v>\s*</(?:\w+:)?v>\s*)?</(?:\w+:)?c>"
 )
 _CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _TEXT_RESULT = re.compile(rb'\bt="str"')
