@@ -163,6 +163,9 @@ def formula_without_value(data: bytes, sheet_name: str) -> str | None:
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
 # A cell's value: a number, a shared or formula string (<v>) or an inline string (<is>)
 _VALUE_TAGS = (b"<v>", b"<is>")
+# ... and written with a namespace prefix (``<x:v>``, as the Open XML SDK writes them): uncounted,
+# a stray cell far below the data passed the sparse-sheet check (third hostile audit)
+_PREFIXED_VALUE = re.compile(rb"<\w+:(?:v|is)>")
 # A cell holding a value in column AAA (703) or further right: no report is that wide, and both
 # readers build every empty column up to it.
 _FAR_RIGHT = re.compile(
@@ -247,8 +250,13 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
                     # the carry was counted with the chunk before
                     values += sum(text.count(tag) - carry.count(tag) for tag in _VALUE_TAGS)
                     at = max(text.rfind(tag) for tag in _VALUE_TAGS)
+                    if b":v>" in text or b":is>" in text:
+                        found = [m.start() for m in _PREFIXED_VALUE.finditer(text)]
+                        values += sum(1 for start in found if start >= len(carry))
+                        at = max(at, found[-1] if found else -1)
                     if at >= len(carry) - 8:
-                        cell = _CELL_REF.search(text, max(text.rfind(b"<c ", 0, at), 0), at)
+                        start = max(text.rfind(b"<c ", 0, at), text.rfind(b":c ", 0, at), 0)
+                        cell = _CELL_REF.search(text, start, at)
                         last = cell.group(1).decode("ascii") if cell else last
                     carry = text[-65536:]
     except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):

@@ -591,3 +591,32 @@ def test_a_formula_with_no_saved_value_is_found_in_indented_xml(tmp_path, cached
         return
     with pytest.raises(IngestError, match=r"^report.xlsx: cell B6 \(row 6\) of 'Complaints' holds"):
         read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+
+
+def test_a_stray_cell_far_below_is_found_in_prefixed_xml(tmp_path):
+    """A sheet written with a namespace prefix (``<x:c>``, ``<x:v>``: the Open XML SDK's way)
+    had no value counted, so one stray cell far below the data passed the sparse-sheet check
+    and the whole empty grid was built (third hostile audit)."""
+    import zipfile
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged"])
+    for n in range(40):
+        sheet.append([f"C{n}", dt.date(2024, 5, 1)])
+    sheet["T300000"] = " "
+    path = tmp_path / "stray.xlsx"
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    main = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    xml = parts["xl/worksheets/sheet1.xml"].replace(main, main.replace(b"xmlns", b"xmlns:x"))
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb"<(/?)(?!\?)(\w+)([ />])", rb"<\1x:\2\3", xml)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert b"<x:v>" in parts["xl/worksheets/sheet1.xml"]
+    assert scan_sheet(path.read_bytes(), "Complaints").last_value_cell == "T300000"
+    with pytest.raises(IngestError, match=r"^exports/stray.xlsx: cell T300000 .* far below"):
+        read_xlsx_text(path, sheet="Complaints", header_row=1, shown="exports/stray.xlsx")
