@@ -162,13 +162,19 @@ STRAY_NUL_MAX = 10
 _CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x19\x1b-\x1f]")
 
 
+def _stray_nul(data: bytes) -> bool:
+    """Whether ``data`` is text with a few NUL bytes (not binary data or UTF-16)."""
+    count = data.count(b"\x00")
+    return 0 < count <= STRAY_NUL_MAX and not _CONTROL.search(data)
+
+
 def _refuse_stray_nul(data: bytes, shown: str) -> None:
     """Stop a text file holding a few NUL bytes, naming the line of the first: it was refused
     as binary ("is it an XLSX saved with a .csv name?"), which sent a user with one NUL on line
     30,000 of a text export looking for the wrong problem (third hostile audit)."""
-    count = data.count(b"\x00")
-    if not count or count > STRAY_NUL_MAX or _CONTROL.search(data):
+    if not _stray_nul(data):
         return  # binary data: the caller's message
+    count = data.count(b"\x00")
     more = "" if count == 1 else f" ({count} in all)"
     line = _line_of(data, data.index(b"\x00"))
     raise IngestError(
@@ -230,8 +236,11 @@ def _check_kind(path: Path, shown: str, file_format: str, encoding: str) -> None
                 f"{shown}: is an old Excel (.xls) workbook, not a CSV; save it as 'CSV UTF-8'"
             )
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-        if b"\x00" in head and not (utf16 and encoding.lower() in {"auto", "utf-16"}):
-            _refuse_stray_nul(head, shown)
+        if (
+            b"\x00" in head
+            and not (utf16 and encoding.lower() in {"auto", "utf-16"})
+            and not _stray_nul(head)  # named by its line once the whole file is read
+        ):
             raise IngestError(
                 f"{shown}: is not a text CSV file (it contains NUL bytes: UTF-16 without a "
                 "byte-order mark, a binary file, or a corrupt download); save the export again "

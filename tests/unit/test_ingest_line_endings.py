@@ -110,10 +110,14 @@ def test_a_ctrl_z_inside_the_file_is_a_cell_not_the_end():
 
 
 @pytest.mark.parametrize(
-    ("line", "nuls", "shown"),
-    [(3, 1, "line 3 holds a NUL byte,"), (9000, 2, "line 9000 holds a NUL byte (2 in all),")],
+    ("line", "nuls", "far_below", "shown"),
+    [
+        (3, 1, False, "line 3 holds a NUL byte,"),
+        (3, 1, True, "line 3 holds a NUL byte (2 in all),"),  # the second past the first 4 KB
+        (9000, 2, False, "line 9000 holds a NUL byte (2 in all),"),
+    ],
 )
-def test_a_stray_nul_byte_names_its_line(tmp_path, line, nuls, shown):
+def test_a_stray_nul_byte_names_its_line(tmp_path, line, nuls, far_below, shown):
     """A NUL in one cell of a text export (near the top, or far past the first 4 KB) was refused
     as binary data ("is it an XLSX saved with a .csv name?") without a line to look at (third
     hostile audit)."""
@@ -121,6 +125,8 @@ def test_a_stray_nul_byte_names_its_line(tmp_path, line, nuls, shown):
     lines = ws.wide_csv_bytes("cp1252").split(b"\r\n")
     lines += [lines[1]] * (line - len(lines) + 1)
     lines[line - 1] = lines[line - 1][:3] + b"\x00" * nuls + lines[line - 1][3:]
+    if far_below:
+        lines += [lines[1]] * 400 + [b"\x00" + lines[1]]
     (root / "exports" / EXPORT).write_bytes(b"\r\n".join(lines))
     with pytest.raises(IngestError) as refused:
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
