@@ -216,6 +216,10 @@ _FILE_SYSTEM = {
     "Read-only file system": "the disk is read-only",
     "Permission denied": "the account the pipeline runs as may not write there",
     "Not a directory": "a file stands where the output folder should be",
+    # A folder locked against change (immutable, or a network share that refuses it) says
+    # EPERM, not EACCES: "PermissionError: [Errno 1] ..." was printed as it came (third audit)
+    "Operation not permitted": "the output folder may not be changed (it is locked or read-only)",
+    "Is a directory": "a folder stands where an output file should be",
 }
 
 

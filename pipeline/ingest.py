@@ -241,7 +241,31 @@ def _matches(pattern: list[str], parts: list[str]) -> bool:
         )
     if not parts or (parts[0].startswith(".") and not head.startswith(".")):
         return False
-    return fnmatch.fnmatchcase(parts[0], head) and _matches(rest, parts[1:])
+    return fnmatch.fnmatchcase(parts[0].casefold(), head.casefold()) and _matches(rest, parts[1:])
+
+
+def _any_case(pattern: str) -> str:
+    """A glob pattern matching names in any case: each letter outside a ``[...]`` class made a
+    class of its two cases (``*.csv`` -> ``*.[cC][sS][vV]``).
+
+    Exports are saved on Windows, where names have no case: Excel or a colleague saving
+    ``Complaints_2025-26.CSV`` left the year's export unread by ``exports/complaints_*.csv``,
+    and the run said ok with a TSM return of no complaints (third hostile audit).
+    """
+    out: list[str] = []
+    in_class = False
+    for ch in pattern:
+        if in_class:
+            in_class = ch != "]"
+            out.append(ch)
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+        elif ch.lower() != ch.upper():
+            out.append(f"[{ch.lower()}{ch.upper()}]")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _glob(workspace: Path, pattern: str) -> list[str]:
@@ -253,7 +277,10 @@ def _glob(workspace: Path, pattern: str) -> list[str]:
     walked with links followed, each real folder once.
     """
     if "**" not in pattern:
-        return glob.glob(str(workspace / pattern))
+        return [
+            os.path.join(workspace, found)
+            for found in glob.glob(_any_case(pattern), root_dir=workspace)
+        ]
     parts = Path(pattern).parts
     fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
     base = workspace.joinpath(*parts[:fixed])

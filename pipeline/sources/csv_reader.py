@@ -238,6 +238,18 @@ def normalise_line_endings(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
+def without_eof_mark(data: bytes) -> bytes:
+    """``data`` without a trailing end-of-file mark (Ctrl-Z). Read as a row, the mark was
+    counted in and quarantined as a row of one cell ("a delimiter inside a cell..."), a
+    complaint that never was in the file's count and its data-quality share (third hostile
+    audit). Only at the very end: a Ctrl-Z anywhere else is a cell's content."""
+    end = len(data)
+    while end and data[end - 1] in b"\x1a\r\n":  # the trailing run only: a few bytes
+        end -= 1
+    mark = data.find(b"\x1a", end)
+    return data if mark < 0 else data[:mark]
+
+
 def _line_of(data: bytes, offset: int) -> int:
     """The 1-based line (LF, CRLF or a bare CR ends one) holding byte ``offset`` of ``data``."""
     before = data[:offset]
@@ -453,6 +465,7 @@ def read_csv_text(
         some, then ``__cells``), the header as found (trimmed), for the missing-column message,
         and the number of cells of the header.
     """
+    data = without_eof_mark(data)
     counted = count_records(data, delimiter)
     data = normalise_line_endings(data)
     # Polars skips the empty lines at the top of a file before it counts skip_rows; they are

@@ -585,8 +585,30 @@ def _parse_date(x: str, ctx: Context) -> str:
 _THOUSANDS = r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
 
 
+# A space in a number likewise separates thousands ('1 250.00') only between groups of three
+# digits: '£50 £100' or '10 20' (two figures typed in one cell) loaded as 50100 and 1020, a false
+# figure with no word (third hostile audit). A space-grouped run of ten digits or more is still
+# read whole, so a phone number is quarantined as out of range, which names it.
+_SPACED_THOUSANDS = r"[-+]?[0-9]{1,3}( [0-9]{3})+(\.[0-9]*)?"
+_TEN_DIGITS = r"[-+]?[0-9]{10,}(\.[0-9]*)?"
+
+
+# The pound sign leads an amount ('£950', '£ 950', '£-50', '-£50') or ends it ('50£'); one
+# between figures ('£50 £100') starts a second amount, and the cell is no number.
+_LEADING_POUND = r"^([-+]?) *£ *| *£$"
+
+
 def _parse_number(x: str, column: Column) -> str:
-    bare = f"replace(replace({x}, '£', ''), ' ', '')"
+    spaced = (
+        f"trim(case when contains({x}, '£') then "
+        f"regexp_replace({x}, {lit(_LEADING_POUND)}, '\\1', 'g') else {x} end)"
+    )
+    joined = f"replace({spaced}, ' ', '')"
+    bare = (
+        f"(case when not contains({spaced}, ' ') then {spaced} "
+        f"when regexp_full_match({spaced}, {lit(_SPACED_THOUSANDS)}) "
+        f"or regexp_full_match({joined}, {lit(_TEN_DIGITS)}) then {joined} end)"
+    )
     cleaned = (
         f"case when not contains({bare}, ',') then {bare} "
         f"when regexp_full_match({bare}, {lit(_THOUSANDS)}) then replace({bare}, ',', '') end"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
 import hashlib
+import io
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import polars as pl
 from pipeline.config import Thresholds
 from pipeline.limits import InputLimits, check_input_limits
 from pipeline.mapping import Mapping
-from pipeline.sources.csv_reader import decode_to_utf8, read_csv_text
+from pipeline.sources.csv_reader import _line_of, decode_to_utf8, read_csv_text
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import looks_personal
 
@@ -58,12 +61,14 @@ def _missing_columns_error(
     mapping_name: str,
     wanted: list[str],
     header_row: int,
+    names_row: int | None = None,
 ) -> IngestError:
     """Which mapped columns are missing, and what may fix it, without quoting the header row.
 
     The header may be a data row (``header_row`` set wrong, or no header at all), so its cells
-    are never listed: only the count, names close to a missing one (a typo), and a delimiter the
-    cells seem to use.
+    are never listed: only the count, names close to a missing one (a typo), a delimiter the
+    cells seem to use, and ``names_row``, the row below that holds the mapped names
+    (:func:`row_of_names`), if one does.
     """
     names = ", ".join(f"'{c}'" for c in missing)
     noun = "column" if len(missing) == 1 else "columns"
@@ -71,6 +76,11 @@ def _missing_columns_error(
     # a blank header cell is named column_<n> by the readers: a name, not a column found
     named = [c for c in found if not re.fullmatch(r"column_\d+", c)]
     hints = [f"{len(named)} named column{'s' if len(named) != 1 else ''} in row {header_row}"]
+    if names_row is not None:
+        hints.append(
+            f"the mapped column names are on row {names_row}, below a title: set header_row: "
+            f"{names_row} in the mapping"
+        )
     # a close name is quoted, so never a cell that looks like a person's name or contact details
     personal = looks_personal(named)
     candidates = [c for c in named if c not in wanted and c not in personal]
@@ -93,14 +103,84 @@ def _missing_columns_error(
             )
             break
     else:
-        if len(named) <= 2 < len(wanted) and not set(named) & set(wanted):
+        if names_row is None and len(named) <= 2 < len(wanted) and not set(named) & set(wanted):
             hints.append(
                 f"row {header_row} looks like a title, not the header: set header_row to the "
                 "row that holds the column names"
             )
+        elif names_row is None and len(wanted) > 2 and not set(found) & set(wanted):
+            # Data where the header should be: an export saved without its column headings
+            hints.append(
+                f"no mapped column name is in row {header_row} or the {NAMES_ROW_SEARCH} rows "
+                "below it: was the file exported without its column headings?"
+            )
     return IngestError(
         f"{shown}: {noun} {names} named in {mapping_name} {verb} not in the header "
         f"({'; '.join(hints)}); check the column names and the mapping's header_row"
+    )
+
+
+# How far below the header row the mapped names are looked for: a report's title block is a few
+# rows, and reading further would scan data rows for nothing.
+NAMES_ROW_SEARCH = 50
+
+
+def row_of_names(rows: Iterable[tuple[int, Sequence[str | None]]], wanted: list[str]) -> int | None:
+    """The number of the first of ``rows`` (``(row number, cells)``) holding at least half the
+    mapped column names, trimmed, as its cells: the header, when a title or blank rows above it
+    were not counted in the mapping's ``header_row`` (a report's title block, an export with a
+    line saying when it was run). None when no row does."""
+    need = max(1, (len(wanted) + 1) // 2)
+    names = set(wanted)
+    for number, cells in rows:
+        found = {cell.strip() for cell in cells if cell}
+        if len(names & found) >= need:
+            return number
+    return None
+
+
+def _csv_rows(data: bytes, delimiter: str, first: int) -> Iterator[tuple[int, list[str]]]:
+    """Records ``first`` to ``first + NAMES_ROW_SEARCH`` of UTF-8 CSV bytes, numbered from 1 as
+    the reader numbers rows (a blank line is a row); none past a record Python's csv module
+    cannot read."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, 1):
+            if number > first + NAMES_ROW_SEARCH:
+                return
+            if number >= first:
+                yield number, cells
+    except csv.Error:
+        return
+
+
+# A text export with at most this many NUL bytes has a stray one in a cell (some case systems
+# pad a field with it); more is binary data or UTF-16 without a byte-order mark.
+STRAY_NUL_MAX = 10
+# Control characters no text export holds (tab, line endings and Ctrl-Z aside): binary data
+_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x19\x1b-\x1f]")
+
+
+def _stray_nul(data: bytes) -> bool:
+    """Whether ``data`` is text with a few NUL bytes (not binary data or UTF-16)."""
+    count = data.count(b"\x00")
+    return 0 < count <= STRAY_NUL_MAX and not _CONTROL.search(data)
+
+
+def _refuse_stray_nul(data: bytes, shown: str) -> None:
+    """Stop a text file holding a few NUL bytes, naming the line of the first: it was refused
+    as binary ("is it an XLSX saved with a .csv name?"), which sent a user with one NUL on line
+    30,000 of a text export looking for the wrong problem (third hostile audit)."""
+    if not _stray_nul(data):
+        return  # binary data: the caller's message
+    count = data.count(b"\x00")
+    more = "" if count == 1 else f" ({count} in all)"
+    line = _line_of(data, data.index(b"\x00"))
+    raise IngestError(
+        f"{shown}: line {line} holds a NUL byte{more}, an "
+        "invisible character no text holds, so the file cannot be read as text: export it "
+        "again (saved as 'CSV UTF-8'), or delete the character in a text editor"
     )
 
 
@@ -156,7 +236,11 @@ def _check_kind(path: Path, shown: str, file_format: str, encoding: str) -> None
                 f"{shown}: is an old Excel (.xls) workbook, not a CSV; save it as 'CSV UTF-8'"
             )
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-        if b"\x00" in head and not (utf16 and encoding.lower() in {"auto", "utf-16"}):
+        if (
+            b"\x00" in head
+            and not (utf16 and encoding.lower() in {"auto", "utf-16"})
+            and not _stray_nul(head)  # named by its line once the whole file is read
+        ):
             raise IngestError(
                 f"{shown}: is not a text CSV file (it contains NUL bytes: UTF-16 without a "
                 "byte-order mark, a binary file, or a corrupt download); save the export again "
@@ -262,6 +346,7 @@ def _read_source(
         raise IngestError(f"{shown}: the file is empty")
     if mapping.format == "csv":
         if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            _refuse_stray_nul(data, shown)
             raise IngestError(
                 f"{shown}: is not a text CSV file (it contains binary data; is it an XLSX "
                 "saved with a .csv name, or a corrupt download?)"
@@ -301,8 +386,20 @@ def _read_source(
 
     missing = [c for c in wanted if c not in header]
     if missing:
+        below = mapping.header_row + 1
+        if mapping.format == "csv":
+            rows = _csv_rows(utf8, mapping.delimiter, below)
+        else:
+            cells = raw.head(NAMES_ROW_SEARCH).drop("__cells").rows()
+            rows = ((int(row[0]), row[1:]) for row in cells)
         raise _missing_columns_error(
-            shown, missing, header, mapping_name, wanted, mapping.header_row
+            shown,
+            missing,
+            header,
+            mapping_name,
+            wanted,
+            mapping.header_row,
+            row_of_names(rows, wanted),
         )
     frame = raw.select(
         pl.col("__row").cast(pl.Int32),

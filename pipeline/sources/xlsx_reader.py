@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
@@ -101,14 +102,31 @@ def _leading_blanks(cells: list) -> int:
 # written by a program and never opened in Excel. Both readers read such a cell as blank, so a
 # row of them was "blank", not a data row, and left the file's count without a word. A formula
 # whose result is the empty string is saved as text (``t="str"``) with an empty value: not one.
+# Whitespace may stand between the tags: a program that writes its XML indented, one tag a line,
+# hid such a cell from the check, and its row left the count without a word (third hostile audit).
 _FORMULA_NO_VALUE = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*)>"
-    rb"<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)"
-    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?</(?:\w+:)?c>"
+    rb"<(?:\w+:)?c\b([^>]*)>\s*"
+    rb"<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>\s*|<(?:\w+:)?v>\s*</(?:\w+:)?v>\s*)?</(?:\w+:)?c>"
 )
 _CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _TEXT_RESULT = re.compile(rb'\bt="str"')
 _SCAN_CHUNK = 1 << 22
+
+
+_STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _strict_open_xml(data: bytes) -> bool:
+    """Whether the workbook is in ISO 29500 Strict form (Excel's 'Strict Open XML Spreadsheet'),
+    whose other namespaces neither reader knows: openpyxl found no sheet in it, and the run
+    stopped with "has no sheet 'Complaints' (sheets: )" (third hostile audit)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [n for n in archive.namelist() if n.lower() == "xl/workbook.xml"]
+            return bool(names) and _STRICT_NAMESPACE in archive.read(names[0])[:4096]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return False  # the readers name a damaged workbook
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
@@ -122,8 +140,15 @@ def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     for item in rels:
         if ids and item.get("Id") == ids[0]:
-            target = item.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            # A target is relative to the workbook's folder ('worksheets/sheet1.xml', and as
+            # validly './worksheets/...' or '../xl/worksheets/...') or from the package root
+            # ('/xl/...'): unnormalised, such a sheet was not found, and its merged cells, unsaved
+            # formulas and repeated rows went unchecked without a word (third hostile audit).
+            target = item.get("Target", "").replace("\\", "/")
+            path = target if target.startswith("/") else posixpath.join("xl", target)
+            path = posixpath.normpath(path).lstrip("/")
+            names = {name.lower(): name for name in archive.namelist()}
+            return names.get(path.lower(), path)
     return None
 
 
@@ -138,6 +163,9 @@ def formula_without_value(data: bytes, sheet_name: str) -> str | None:
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
 # A cell's value: a number, a shared or formula string (<v>) or an inline string (<is>)
 _VALUE_TAGS = (b"<v>", b"<is>")
+# ... and written with a namespace prefix (``<x:v>``, as the Open XML SDK writes them): uncounted,
+# a stray cell far below the data passed the sparse-sheet check (third hostile audit)
+_PREFIXED_VALUE = re.compile(rb"<\w+:(?:v|is)>")
 # A cell holding a value in column AAA (703) or further right: no report is that wide, and both
 # readers build every empty column up to it.
 _FAR_RIGHT = re.compile(
@@ -159,6 +187,7 @@ class SheetScan:
     last_value_cell: str | None = None  # the last of them in the sheet ('AV1048576')
     repeated_row: int | None = None  # a row number given again, or after a later one
     far_right: str | None = None  # the first cell holding a value in column AAA or beyond
+    found: bool = True  # False when the sheet's XML was not found (nothing above was checked)
 
     @property
     def last_value_row(self) -> int:
@@ -188,7 +217,7 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, sheet_name)
             if part is None or part not in archive.namelist():
-                return SheetScan()
+                return SheetScan(found=False)
             carry = b""
             with archive.open(part) as sheet:
                 while chunk := sheet.read(_SCAN_CHUNK):
@@ -221,8 +250,13 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
                     # the carry was counted with the chunk before
                     values += sum(text.count(tag) - carry.count(tag) for tag in _VALUE_TAGS)
                     at = max(text.rfind(tag) for tag in _VALUE_TAGS)
+                    if b":v>" in text or b":is>" in text:
+                        found = [m.start() for m in _PREFIXED_VALUE.finditer(text)]
+                        values += sum(1 for start in found if start >= len(carry))
+                        at = max(at, found[-1] if found else -1)
                     if at >= len(carry) - 8:
-                        cell = _CELL_REF.search(text, max(text.rfind(b"<c ", 0, at), 0), at)
+                        start = max(text.rfind(b"<c ", 0, at), text.rfind(b":c ", 0, at), 0)
+                        cell = _CELL_REF.search(text, start, at)
                         last = cell.group(1).decode("ascii") if cell else last
                     carry = text[-65536:]
     except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
@@ -314,6 +348,11 @@ def read_xlsx_text(
         column named twice in the header.
     """
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if _strict_open_xml(data):
+        raise IngestError(
+            f"{shown}: is saved as a 'Strict Open XML Spreadsheet', which cannot be read; open "
+            "it in Excel and save it as 'Excel Workbook (.xlsx)'"
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
@@ -360,6 +399,7 @@ def read_xlsx_text(
             raise IngestError(
                 f"{shown}: has no sheet '{sheet}' (sheets: {shown_names(workbook.sheetnames, quote=False)})"
             )
+        _ignore_dimension(worksheet)
         top = [
             [_text(cell) for cell in row]
             for row in worksheet.iter_rows(max_row=header_row, values_only=True)
@@ -382,6 +422,14 @@ def read_xlsx_text(
         )
     _header_names(top[header_row - 1], 0, shown, wanted)  # a mapped repeated name stops here
     scan = scan_sheet(data, sheet_name)
+    if not scan.found:
+        # The readers found the sheet but the checks below could not: read unchecked, merged
+        # cells would load into one row only and a row of unsaved formulas leave the count.
+        raise IngestError(
+            f"{shown}: the cells of the sheet read could not be found where the workbook says "
+            "they are (the program that wrote it made it unusually), so its rows cannot be "
+            "checked; open the workbook in Excel, save it, and run again"
+        )
     unsaved, merged = scan.unsaved, scan.merged
     if unsaved is not None:
         raise IngestError(
@@ -477,13 +525,28 @@ def refuse_1904_serials(frame: pl.DataFrame, columns: Sequence[str], shown: str)
             )
 
 
+def _ignore_dimension(worksheet) -> None:
+    """Make openpyxl read every row and column the sheet's XML holds, not its ``<dimension>``.
+
+    In read-only mode openpyxl stops at the used range the workbook declares; Excel ignores it,
+    and programs that write workbooks often declare ``A1`` whatever the size (or a stale range).
+    Trusted, such a workbook was refused as damaged, its header read as missing columns, or, on
+    the openpyxl path, its rows below the declared range dropped without a word (third hostile
+    audit).
+    """
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
+
+
 def _read_with_openpyxl(source: Path | bytes, sheet_name: str, header_row: int) -> pl.DataFrame:
     """The whole sheet through openpyxl (slow, but every row keeps its sheet row number)."""
     workbook = load_workbook(
         io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
     )
     try:
-        rows = list(workbook[sheet_name].iter_rows(min_row=header_row, values_only=True))
+        worksheet = workbook[sheet_name]
+        _ignore_dimension(worksheet)
+        rows = list(worksheet.iter_rows(min_row=header_row, values_only=True))
     finally:
         workbook.close()
     header = _header_names([_text(cell) for cell in rows[0]], 0)

@@ -552,6 +552,24 @@ def test_a_full_disk_is_reported_in_words_with_the_real_cause():
     assert cli._in_words("[Errno 20] Not a directory: '/srv/out/warehouse'").startswith(
         "a file stands where the output folder should be (not a directory writing /srv/out/"
     )
+    # an output folder locked against change (chattr +i, a share refusing it): EPERM, printed
+    # as "step tsm_return failed: PermissionError: [Errno 1] Operation not permitted: ..."
+    locked = Error(
+        "PermissionError",
+        "PermissionError: [Errno 1] Operation not permitted: "
+        "'/srv/out/ll/.generations/2025-26/.building-1'",
+    )
+    message = cli._innermost(Error("DagsterExecutionStepExecutionError", "Error in step", locked))
+    assert message.startswith(
+        "the output folder may not be changed (it is locked or read-only) (operation not "
+        "permitted writing /srv/out/ll/.generations/2025-26/.building-1): "
+    )
+    assert "Error" not in message and "Errno" not in message
+    assert cli._in_words("IsADirectoryError: [Errno 21] Is a directory: '/o/tsm_return.csv'") == (
+        "a folder stands where an output file should be (is a directory writing "
+        "/o/tsm_return.csv): free space, fix the folder's permissions or give another --output, "
+        "then run again; the outputs of the last run that finished are kept"
+    )
     other = Error("ValueError", "ValueError: something else")
     assert cli._innermost(other) == "ValueError: something else"
 

@@ -75,6 +75,26 @@ BAD_ROWS = {
     # a mistyped year before any case system's records: the date loaded, in no reporting year,
     # and the complaint left every measure without a word (second hostile audit)
     "B11": ({"Date Closed": "05/05/1925"}, "Date Closed", "date_too_early", "05/05/1925"),
+    # two figures typed in one cell: the space was dropped and £50 then £100 loaded as £50,100,
+    # 10 then 20 working days as 1,020 (third hostile audit)
+    "B12": (
+        {"Stage 1 Compensation": "£50 £100"},
+        "Stage 1 Compensation",
+        "number_unparseable",
+        "text, 8 characters",
+    ),
+    "B13": (
+        {"Stage 1 Extension (WD)": "10 20"},
+        "Stage 1 Extension (WD)",
+        "number_unparseable",
+        "text, 5 characters",
+    ),
+    "B14": (
+        {"Stage 1 Compensation": "1 2500"},
+        "Stage 1 Compensation",
+        "number_unparseable",
+        "text, 6 characters",
+    ),
 }
 
 
@@ -114,6 +134,7 @@ def test_thousands_separators_are_read(tmp_path):
     path = root / EXPORT
     text = path.read_bytes().decode("cp1252").rstrip("\r\n")
     amounts = {"T1": "£1,250.50", "T2": "12,345", "T3": "1,234,567", "T4": "£ 950"}
+    amounts |= {"T5": "£1 250.50", "T6": "1 234 567"}  # a space between groups of three
     lines = [_row(ref, **{"Stage 1 Compensation": amount}) for ref, amount in amounts.items()]
     path.write_bytes((text + "\r\n" + "\r\n".join(lines) + "\r\n").encode("cp1252"))
     con = duckdb.connect()
@@ -122,10 +143,17 @@ def test_thousands_separators_are_read(tmp_path):
         con.execute(
             "select c.source_row, s.compensation_paid_gbp from complaint_stage s "
             "join complaint c using (landlord_id, complaint_id) where s.stage = 1 "
-            "and c.source_row > (select max(source_row) - 4 from complaint)"
+            "and c.source_row > (select max(source_row) - 6 from complaint)"
         ).fetchall()
     )
-    assert sorted(float(v) for v in paid.values()) == [950.0, 1250.5, 12345.0, 1234567.0]
+    assert sorted(float(v) for v in paid.values()) == [
+        950.0,
+        1250.5,
+        1250.5,
+        12345.0,
+        1234567.0,
+        1234567.0,
+    ]
 
 
 def test_a_failed_blocking_check_names_file_row_column_and_rule():

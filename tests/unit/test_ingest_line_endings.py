@@ -84,6 +84,57 @@ def test_mixed_line_endings_lose_no_row(tmp_path):
     )
 
 
+@pytest.mark.parametrize("tail", [b"\r\n\x1a", b"\r\n\x1a\r\n", b"\x1a", b"\r\n\x1a\x1a"])
+def test_a_dos_end_of_file_mark_is_no_row(tmp_path, tail):
+    """A Ctrl-Z after the last line (DOS-era exporters) ends the file: it was counted in and
+    quarantined as a ragged row, a complaint the file never held (third hostile audit)."""
+    root = ws.wide_workspace(tmp_path)
+    clean = ws.wide_csv_bytes("cp1252")
+    (root / "exports" / EXPORT).write_bytes(clean.rstrip(b"\r\n") + tail)
+    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    baseline = ingest_workspace(
+        duckdb.connect(), ws.wide_workspace(tmp_path / "base"), load_landlord(root), ws.KEY
+    )
+    assert summary.reconciles
+    assert (summary.rows_in, summary.rows_loaded, summary.rows_quarantined) == (
+        baseline.rows_in,
+        baseline.rows_loaded,
+        baseline.rows_quarantined,
+    )
+
+
+def test_a_ctrl_z_inside_the_file_is_a_cell_not_the_end():
+    data = b"a,b\r\n1,\x1a\r\n3,4\r\n"
+    frame, _, _ = read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a", "b"])
+    assert frame.select("a", "b").rows() == [("1", "\x1a"), ("3", "4")]
+
+
+@pytest.mark.parametrize(
+    ("line", "nuls", "far_below", "shown"),
+    [
+        (3, 1, False, "line 3 holds a NUL byte,"),
+        (3, 1, True, "line 3 holds a NUL byte (2 in all),"),  # the second past the first 4 KB
+        (9000, 2, False, "line 9000 holds a NUL byte (2 in all),"),
+    ],
+)
+def test_a_stray_nul_byte_names_its_line(tmp_path, line, nuls, far_below, shown):
+    """A NUL in one cell of a text export (near the top, or far past the first 4 KB) was refused
+    as binary data ("is it an XLSX saved with a .csv name?") without a line to look at (third
+    hostile audit)."""
+    root = ws.wide_workspace(tmp_path)
+    lines = ws.wide_csv_bytes("cp1252").split(b"\r\n")
+    lines += [lines[1]] * (line - len(lines) + 1)
+    lines[line - 1] = lines[line - 1][:3] + b"\x00" * nuls + lines[line - 1][3:]
+    if far_below:
+        lines += [lines[1]] * 400 + [b"\x00" + lines[1]]
+    (root / "exports" / EXPORT).write_bytes(b"\r\n".join(lines))
+    with pytest.raises(IngestError) as refused:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(refused.value)
+    assert message.startswith(f"exports/{EXPORT}: {shown} an invisible character")
+    assert "XLSX" not in message and "UTF-16" not in message
+
+
 def test_a_reader_that_merges_rows_stops_the_file(monkeypatch):
     # Without the line-ending fix, Polars reads a CR-only file as one row: the independent
     # count must catch that, whatever the reader's reason.

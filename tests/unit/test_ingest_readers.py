@@ -211,8 +211,29 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
             r"^exports/complaints_bad.csv: byte \d+, on line 3, is not UTF-8 but \d+ accented "
             r"letters or symbols are written as UTF-8: .*save the export again as 'CSV UTF-8'",
         ),
+        (
+            # a report's title line above the header, not counted in header_row (third hostile
+            # audit: the message listed every mapped column and said only to check them)
+            b"Complaints report, run 01/05/2024 09:00, all stages\r\n" + ws.wide_csv_bytes("utf-8"),
+            r"are not in the header \(3 named columns in row 1; the mapped column names are on "
+            r"row 2, below a title: set header_row: 2 in the mapping\)",
+        ),
+        (
+            # an export saved without its column headings: row 1 is a complaint's cells
+            ws.wide_csv_bytes("utf-8").split(b"\r\n", 1)[1],
+            r"are not in the header \(\d+ named columns in row 1; no mapped column name is in "
+            r"row 1 or the 50 rows below it: was the file exported without its column headings\?\)",
+        ),
     ],
-    ids=["empty", "binary", "wrong-delimiter", "missing-columns", "damaged-utf8"],
+    ids=[
+        "empty",
+        "binary",
+        "wrong-delimiter",
+        "missing-columns",
+        "damaged-utf8",
+        "title-above-header",
+        "no-header",
+    ],
 )
 def test_unreadable_file_stops_with_file_and_problem(tmp_path, data, problem):
     root = _write(tmp_path, "complaints_bad.csv", data)

@@ -162,3 +162,25 @@ def test_one_file_reached_by_two_paths_is_read_once(tmp_path):
     (root / "mappings" / "copy.yaml").write_text(copy)
     with pytest.raises(IngestError, match="matched by two mappings"):
         ingest.matched_files(root, load_mappings(root))
+
+
+def test_an_export_named_in_another_case_is_read(tmp_path):
+    """Names have no case on Windows, where exports are saved: 'Complaints_2024.CSV' was left
+    unread by 'exports/complaints_*.csv' and the run said ok with a return of no complaints
+    (third hostile audit). It is read as the pattern's file, its rows counted as before."""
+    from pipeline.mapping import load_mappings
+
+    base = ingest.ingest_workspace(
+        duckdb.connect(), ws.wide_workspace(tmp_path / "base"), load_landlord(tmp_path / "base"),
+        ws.KEY,
+    )  # fmt: skip
+    root = ws.wide_workspace(tmp_path / "upper")
+    export = root / "exports" / "complaints_2024.csv"
+    export.rename(root / "exports" / "Complaints_2024.CSV")
+    matched = ingest.matched_files(root, load_mappings(root))
+    assert matched["mappings/complaints.yaml"] == [root / "exports" / "Complaints_2024.CSV"]
+    summary = ingest.ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    assert summary.unread_files == []
+    assert [f.source_file for f in summary.files] == ["exports/Complaints_2024.CSV"]
+    assert (summary.rows_in, summary.rows_loaded) == (base.rows_in, base.rows_loaded)
+    assert summary.reconciles and summary.rows_in > 0

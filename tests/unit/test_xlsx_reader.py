@@ -162,8 +162,8 @@ def test_a_workbook_replaced_while_it_is_read_loads_the_version_it_hashed(tmp_pa
         ),
         (
             ("header_row: 4", "header_row: 1"),
-            r"not in the header \(1 named column in row 1; row 1 looks like a title, not the "
-            r"header: set header_row to the row that holds the column names\)",
+            r"not in the header \(1 named column in row 1; the mapped column names are on row 4, "
+            r"below a title: set header_row: 4 in the mapping\)",
         ),
     ],
     ids=["first-sheet-is-a-cover", "title-row-as-header"],
@@ -465,3 +465,158 @@ def test_a_value_far_to_the_right_is_refused_before_the_grid_is_built(tmp_path):
     workbook.save(path)
     with pytest.raises(IngestError, match=r"cell XFD2 of 'Complaints' holds a value .* 16,384"):
         read_xlsx_text(path, sheet=None, header_row=1, shown="report.xlsx")
+
+
+def _declaring(path: Path, dimension: str) -> Path:
+    """The workbook at ``path`` with its sheet's ``<dimension>`` rewritten to ``dimension``, as
+    programs that write workbooks declare it (``A1`` whatever the size, or a stale range)."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            parts[name] = archive.read(name)
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet], found = re.subn(
+        rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{dimension}"/>'.encode(), parts[sheet]
+    )
+    assert found == 1
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("dimension", ["A1", "A1:C6", "A1:H6"])
+def test_a_wrong_declared_used_range_loses_no_row_and_no_column(tmp_path, dimension):
+    """Excel ignores a sheet's declared used range; so must both readers (third hostile audit:
+    ``A1`` refused a whole valid workbook as damaged, ``A1:C6`` read its header as missing
+    columns, and the openpyxl path dropped every row below the declared range)."""
+    path = _declaring(_report(tmp_path / "report.xlsx"), dimension)
+    fast = read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+    slow = _read_with_openpyxl(path, "Complaints", 4)
+    for frame in (fast, slow):
+        refs = frame.filter(pl.col("Ref").is_not_null())
+        assert refs.select("__row", "Ref").rows() == [
+            (5, "C1"),
+            (6, "C2"),
+            (8, "C3"),
+            (9, "Total: 3 complaints"),
+        ]
+        assert {"Ref", "Logged", "Closed at", "Anonymous", "Ext days", "Note"} <= set(frame.columns)
+        assert frame.filter(pl.col("Ref") == "C2")["Note"].item() == "  kept  "
+
+
+def test_a_strict_open_xml_workbook_is_named_as_such(tmp_path):
+    """Excel's 'Strict Open XML Spreadsheet' uses other namespaces: openpyxl found no sheet in it
+    and the run stopped with "has no sheet 'Complaints' (sheets: )" (third hostile audit)."""
+    import zipfile
+
+    path = _report(tmp_path / "report.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    transitional = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    assert transitional in parts["xl/workbook.xml"]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(
+                name, data.replace(transitional, b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+            )
+    with pytest.raises(IngestError, match=r"^report.xlsx: is saved as a 'Strict Open XML Spread"):
+        read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["./worksheets/sheet1.xml", "../xl/worksheets/sheet1.xml", "/xl/worksheets/sheet1.xml"],
+)
+def test_a_sheet_named_by_another_valid_path_is_still_checked(tmp_path, target):
+    """The workbook may name its sheet's part by any path that leads to it ('./worksheets/...');
+    the XML scan looked for 'xl/' + the path as written, found nothing, and so the merged cells
+    loaded into their first row only, without a word (third hostile audit)."""
+    import zipfile
+
+    path = _merged_report(tmp_path / "merged.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels], found = re.subn(
+        rb'Target="/?(?:xl/)?worksheets/sheet1\.xml"', f'Target="{target}"'.encode(), parts[rels]
+    )
+    assert found == 1
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert len(scan_sheet(path.read_bytes(), "Complaints").merged) == 4
+    fast = read_xlsx_text(path, sheet="Complaints", header_row=2, shown="merged.xlsx")
+    assert fast.select("Ref", "Category").rows()[:3] == [
+        ("C1", "ASB Case Handling"),
+        ("C2", "ASB Case Handling"),
+        ("C3", "ASB Case Handling"),
+    ]
+
+
+def test_a_sheet_whose_cells_cannot_be_found_to_check_is_refused(tmp_path, monkeypatch):
+    from pipeline.sources import xlsx_reader
+
+    path = _merged_report(tmp_path / "merged.xlsx")
+    monkeypatch.setattr(xlsx_reader, "_sheet_part", lambda archive, name: "xl/elsewhere.xml")
+    with pytest.raises(IngestError, match=r"^merged.xlsx: the cells of the sheet read could not"):
+        read_xlsx_text(path, sheet="Complaints", header_row=2, shown="merged.xlsx")
+
+
+def _indented(path: Path) -> Path:
+    """The workbook with its sheet's XML written one tag a line, indented, as some programs
+    that write workbooks do (valid XML; Excel and both readers read it the same)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb"><(?!/t>)", b">\n    <", parts[sheet])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_formula_with_no_saved_value_is_found_in_indented_xml(tmp_path, cached):
+    """Indented, the unsaved formulas of row 6 escaped the check: the row read as blank and
+    left the file's count without a word (third hostile audit)."""
+    path = _indented(_with_formulas(tmp_path / "report.xlsx", cached=cached))
+    if cached:
+        frame = read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+        assert frame.filter(pl.col("__row") == 6)["Ref"].item() == "C2"
+        return
+    with pytest.raises(IngestError, match=r"^report.xlsx: cell B6 \(row 6\) of 'Complaints' holds"):
+        read_xlsx_text(path, sheet="Complaints", header_row=4, shown="report.xlsx")
+
+
+def test_a_stray_cell_far_below_is_found_in_prefixed_xml(tmp_path):
+    """A sheet written with a namespace prefix (``<x:c>``, ``<x:v>``: the Open XML SDK's way)
+    had no value counted, so one stray cell far below the data passed the sparse-sheet check
+    and the whole empty grid was built (third hostile audit)."""
+    import zipfile
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Complaints"
+    sheet.append(["Ref", "Logged"])
+    for n in range(40):
+        sheet.append([f"C{n}", dt.date(2024, 5, 1)])
+    sheet["T300000"] = " "
+    path = tmp_path / "stray.xlsx"
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    main = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    xml = parts["xl/worksheets/sheet1.xml"].replace(main, main.replace(b"xmlns", b"xmlns:x"))
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb"<(/?)(?!\?)(\w+)([ />])", rb"<\1x:\2\3", xml)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert b"<x:v>" in parts["xl/worksheets/sheet1.xml"]
+    assert scan_sheet(path.read_bytes(), "Complaints").last_value_cell == "T300000"
+    with pytest.raises(IngestError, match=r"^exports/stray.xlsx: cell T300000 .* far below"):
+        read_xlsx_text(path, sheet="Complaints", header_row=1, shown="exports/stray.xlsx")
