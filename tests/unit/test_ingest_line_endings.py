@@ -53,54 +53,42 @@ def test_the_count_finds_an_unclosed_and_a_stray_quote_by_row():
     assert count_records(b'a,b\n1,2\n3,x"y\n', ",").stray_quote_row == 3
 
 
-@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
-def test_every_line_ending_reads_every_row(tmp_path, newline):
+def _loads_as_the_clean_export(tmp_path: Path, export: bytes) -> None:
+    """``export`` in the wide workspace reconciles and reads, loads and quarantines the rows the
+    clean export does."""
     root = ws.wide_workspace(tmp_path)
-    (root / "exports" / EXPORT).write_bytes(ws.wide_csv_bytes("cp1252", newline=newline))
+    (root / "exports" / EXPORT).write_bytes(export)
     summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     baseline = ingest_workspace(
         duckdb.connect(), ws.wide_workspace(tmp_path / "base"), load_landlord(root), ws.KEY
     )
     assert summary.reconciles
-    assert summary.rows_in == baseline.rows_in > 0
-    assert summary.rows_loaded == baseline.rows_loaded
-
-
-def test_mixed_line_endings_lose_no_row(tmp_path):
-    root = ws.wide_workspace(tmp_path)
-    lines = ws.wide_csv_bytes("cp1252", newline="\n").split(b"\n")
-    # Two exports pasted together on a Mac: every third line ends with a bare CR.
-    mixed = b"".join(line + (b"\r" if i % 3 == 1 else b"\n") for i, line in enumerate(lines[:-1]))
-    (root / "exports" / EXPORT).write_bytes(mixed)
-    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
-    baseline = ingest_workspace(
-        duckdb.connect(), ws.wide_workspace(tmp_path / "base"), load_landlord(root), ws.KEY
-    )
-    assert summary.reconciles
+    assert baseline.rows_in > 0
     assert (summary.rows_in, summary.rows_loaded, summary.rows_quarantined) == (
         baseline.rows_in,
         baseline.rows_loaded,
         baseline.rows_quarantined,
     )
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_line_ending_reads_every_row(tmp_path, newline):
+    _loads_as_the_clean_export(tmp_path, ws.wide_csv_bytes("cp1252", newline=newline))
+
+
+def test_mixed_line_endings_lose_no_row(tmp_path):
+    lines = ws.wide_csv_bytes("cp1252", newline="\n").split(b"\n")
+    # Two exports pasted together on a Mac: every third line ends with a bare CR.
+    mixed = b"".join(line + (b"\r" if i % 3 == 1 else b"\n") for i, line in enumerate(lines[:-1]))
+    _loads_as_the_clean_export(tmp_path, mixed)
 
 
 @pytest.mark.parametrize("tail", [b"\r\n\x1a", b"\r\n\x1a\r\n", b"\x1a", b"\r\n\x1a\x1a"])
 def test_a_dos_end_of_file_mark_is_no_row(tmp_path, tail):
     """A Ctrl-Z after the last line (DOS-era exporters) ends the file: it was counted in and
     quarantined as a ragged row, a complaint the file never held (third hostile audit)."""
-    root = ws.wide_workspace(tmp_path)
     clean = ws.wide_csv_bytes("cp1252")
-    (root / "exports" / EXPORT).write_bytes(clean.rstrip(b"\r\n") + tail)
-    summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
-    baseline = ingest_workspace(
-        duckdb.connect(), ws.wide_workspace(tmp_path / "base"), load_landlord(root), ws.KEY
-    )
-    assert summary.reconciles
-    assert (summary.rows_in, summary.rows_loaded, summary.rows_quarantined) == (
-        baseline.rows_in,
-        baseline.rows_loaded,
-        baseline.rows_quarantined,
-    )
+    _loads_as_the_clean_export(tmp_path, clean.rstrip(b"\r\n") + tail)
 
 
 def test_a_ctrl_z_inside_the_file_is_a_cell_not_the_end():
