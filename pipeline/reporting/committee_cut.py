@@ -7,9 +7,12 @@ a false figure). These say so where a board member reads the pack.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pipeline.periods import Period, ReportingYear, parse_period
-from pipeline.reporting.blocks import NOT_AVAILABLE, Section
+
+if TYPE_CHECKING:
+    from pipeline.reporting.blocks import Section
 
 
 def latest_period_known(period: Period, data_cut: dt.date) -> Period:
@@ -41,6 +44,10 @@ def data_cut_intro(period: Period, data_cut: dt.date) -> str:
 def after_data_cut_section(period: Period, data_cut: dt.date) -> Section:
     """The whole pack for a period that begins after the data cut: what is missing, where the
     latest figures are, and what to do. No table: every figure would read "not available"."""
+    # here, not at the top: the command line's notes use this module in a returns-only run, which
+    # must not pay for the reporting libraries (great-tables, Plotly) that blocks imports
+    from pipeline.reporting.blocks import NOT_AVAILABLE, Section
+
     latest = latest_period_known(period, data_cut)
     cut = f"{data_cut:%-d %B %Y}"
     section = Section("data-cut", f"{period.label}: figures not available")

@@ -31,7 +31,19 @@ from pipeline.self_assessment.model import (
     year_folder,
 )
 from pipeline.self_assessment.reference import CodeReference, Provision, load_provisions
-from pipeline.self_assessment.render import render_form, render_html, render_xlsx, write_outputs
+
+# The renderers (Jinja, XLSX) load on first use: a returns-only run validates the self-assessment
+# but never renders it, and should not pay for the template engine.
+_RENDER_NAMES = frozenset({"render_form", "render_html", "render_xlsx", "write_outputs"})
+
+
+def __getattr__(name: str):
+    if name in _RENDER_NAMES:
+        from pipeline.self_assessment import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CodeReference",
