@@ -401,9 +401,27 @@ def _read_source(
             mapping.header_row,
             row_of_names(rows, wanted),
         )
+    cell = _without_excel_text_formula if mapping.format == "csv" else pl.col
     frame = raw.select(
         pl.col("__row").cast(pl.Int32),
-        *[pl.col(column).alias(f"s{i}") for i, column in enumerate(wanted)],
+        *[cell(column).alias(f"s{i}") for i, column in enumerate(wanted)],
         pl.col("__cells"),
     )
     return SourceFrame(shown, digest, frame, encoding, header_cells=header_cells)
+
+
+def _without_excel_text_formula(column: str) -> pl.Expr:
+    """A CSV column's cells with Excel's text formula ``="00123"`` read as the text it shows.
+
+    Case systems write a reference (or a date) as ``="00123"`` so that Excel keeps its leading
+    zeros when it opens the file; Excel shows ``00123``. Read as written, such a reference
+    hashed to another complaint than the same case's plain ``00123`` in another file (a stage
+    row, a promised action or a survey no longer joined its complaint, and a case in two yearly
+    exports was not found twice), and a date written so was quarantined as no date (fourth
+    hostile audit). Inside the formula a doubled quote is one quote, as in Excel. (A workbook
+    holds the formula's saved result, so only a CSV cell is read this way.)
+    """
+    cell = pl.col(column)
+    shown = cell.str.slice(2, cell.str.len_chars() - 3).str.replace_all('""', '"', literal=True)
+    wrapped = cell.str.starts_with('="') & cell.str.ends_with('"') & (cell.str.len_chars() >= 3)
+    return pl.when(wrapped).then(shown).otherwise(cell)

@@ -4,7 +4,9 @@ with its rule and nothing else does; every file reconciles."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -351,6 +353,39 @@ def test_an_id_with_an_invisible_character_is_the_same_complaint(tmp_path, stray
         [(_h("L001"), 1), (_h("L001"), 2), (_h("L002"), 2), (_h("L005"), 1)]
     )
     assert pseudonymise("L001" + stray, ws.KEY) == _h("L001")
+
+
+def test_cells_written_as_excel_text_formulas_read_as_the_text_excel_shows(tmp_path):
+    """A case system that writes every cell as ``="L001"`` (so Excel keeps leading zeros) is
+    read as Excel shows it: ``L001``. Read as written, the id hashed to another complaint than
+    the plain ``L001`` of another file, so a stage row, a promised action or a case in two
+    yearly exports no longer met its complaint, and its dates were quarantined as no dates
+    (fourth hostile audit). Every row loads or is quarantined exactly as in the plain export."""
+    clean = ws.long_workspace(tmp_path / "clean")
+    con, summary = _ingest(clean)
+    tables = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}  # noqa: S608
+    root = ws.long_workspace(tmp_path / "escaped")
+    path = root / "exports" / "stage_events.csv"
+    header, *rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+
+    def escaped(cell: str) -> str:
+        if not cell or any(c in cell for c in ',"\n'):
+            return ws._csv_line((cell,))  # blank, or quoted for its comma as exports write it
+        return f'="{cell}"'
+
+    lines = [ws._csv_line(tuple(header)), *(",".join(map(escaped, row)) for row in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert '="L001",="Stage 2",="2024-05-20"' in path.read_text(encoding="utf-8")
+    con_escaped, summary_escaped = _ingest(root)
+    assert summary_escaped.reconciles
+    assert [f.rows_in for f in summary_escaped.files] == [f.rows_in for f in summary.files]
+    assert _rules_by_row(con_escaped, "exports/stage_events.csv") == ws.LONG_EXPECTED
+    for table, expected in tables.items():
+        query = f"select * from {table} order by all"  # noqa: S608 - names from TABLES
+        assert con_escaped.execute(query).fetchall() == expected, table
+
+
+TABLES = ("complaint", "complaint_stage", "non_complaint", "ombudsman_case")
 
 
 def test_an_id_excel_rounded_to_scientific_notation_is_quarantined(tmp_path):
