@@ -47,6 +47,7 @@ from pipeline.sources.fields import (
     label_unknown_sql,
     lit,
     looks_personal,
+    repeated_header_condition,
     row_issue_select,
     safe_raw_sql,
     screen_flags_sql,
@@ -690,6 +691,13 @@ def _stage_mapping(
         con.execute(f"create or replace temp table _bad as select * from {typed} where __bad")  # noqa: S608
         for record in field_records:
             issues += issue_selects(record, ctx, "_bad")
+        # The header again below the first (two exports joined, a report paged with its header
+        # on every page): named as such, not as a row of unreadable dates and unknown codes.
+        issues.append(
+            row_issue_select(
+                "_bad", repeated_header_condition(names), "repeated_header", mapping.target
+            )
+        )
         # Identical in every mapped field to an earlier row (any file of this mapping): first
         # stays. The row hash finds candidates in one aggregate; only rows sharing a hash are
         # compared cell by cell, re-read from the source (a hash collision is not a duplicate).
@@ -736,7 +744,8 @@ def _stage_mapping(
                 where ({exists}) and {cid} is not null and {stage_key} is not null
                   and __cells is null
                   and not exists (select 1 from _issues i where i.__file = t.__file
-                                  and i.__row = t.__row and i.rule = 'duplicate_row')"""  # noqa: S608
+                                  and i.__row = t.__row
+                                  and i.rule in ('duplicate_row', 'repeated_header'))"""  # noqa: S608
         )
 
 
@@ -885,13 +894,21 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# Rules that say all there is to say about a row, in order: a row breaking one keeps only it.
+_WHOLE_ROW_RULES = ("wrong_cell_count", "repeated_header")
+
+
 def _drop_shadowed_issues(con: duckdb.DuckDBPyConnection) -> None:
     """Keep only ``wrong_cell_count`` for a row that breaks it: its cells are in the wrong
-    columns, so what the other rules found there is noise (one quarantine row per such row)."""
-    con.execute(
-        "delete from _issues where rule <> 'wrong_cell_count' and (__file, __row) in "
-        "(select __file, __row from _issues where rule = 'wrong_cell_count')"
-    )
+    columns, so what the other rules found there is noise (one quarantine row per such row).
+    Likewise ``repeated_header``: a header's names are no dates or codes, and said so, one by
+    one, they hid what the row is."""
+    for rule in _WHOLE_ROW_RULES:
+        con.execute(
+            "delete from _issues where rule <> $rule and (__file, __row) in "
+            "(select __file, __row from _issues where rule = $rule)",
+            {"rule": rule},
+        )
 
 
 def _finish_long(con: duckdb.DuckDBPyConnection, items: list[tuple[_Planned, Context]]) -> None:

@@ -484,6 +484,7 @@ class Quarantine(pa.DataFrameModel):
             "count_out_of_order",
             "wrong_cell_count",
             "id_in_scientific_notation",
+            "repeated_header",
         ],
         description="Rule broken",
     )

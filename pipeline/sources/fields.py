@@ -28,6 +28,7 @@ from pipeline.sources.canonical import (
     LABEL_FIELDS,
     Column,
 )
+from pipeline.sources.errors import fold_header_name
 
 # rule id -> plain-English explanation (the quarantine message starts with the rule id).
 # Why a CSV row's cell count differs from the header's (the ``wrong_cell_count`` message).
@@ -62,6 +63,8 @@ RULE_TEXT = {
     "wrong_cell_count": f"the row has a different number of cells from the header: {CELL_COUNT_CAUSE}",
     "id_in_scientific_notation": "the reference is a number in scientific notation (1.23457E+11): "
     "Excel rounded it, so it may stand for another case's reference",
+    "repeated_header": "the row repeats the header's column names (two exports joined into one "
+    "file, or a report that prints its header again on every page): it holds no complaint",
 }
 
 # An id Excel has turned into a rounded number ('123456789012' shown and saved as '1.23457E+11'):
@@ -988,6 +991,32 @@ def row_issue_select(
         f"{lit(column_name)} as column_name, {lit(rule)} as rule, {lit(text)} as message, "
         f"{raw} as raw_value from {typed} where {condition}"
     )
+
+
+def _folded_name(name: str) -> str:
+    """A column name as :func:`repeated_header_condition` compares it: lower case, letters and
+    digits only (a byte-order mark, a no-break space or a line break in the cell ignored)."""
+    return re.sub(r"[^a-z0-9]+", "", fold_header_name(name).lower())
+
+
+def repeated_header_condition(columns: dict[str, str]) -> str:
+    """SQL true for a row whose cells repeat the header: every mapped cell that is not blank
+    holds its own column's name, and at least two do.
+
+    ``columns`` maps each mapped column's name to its source alias. A name the mapping numbers
+    (``Outcome (2)``, a name the header repeats) is also matched as the header writes it.
+    Only the rows already flagged as breaking some rule are tested (a header's names are no
+    dates, numbers or codes), so the cost over a large export is nil.
+    """
+    matches, present = [], []
+    for name, alias in columns.items():
+        cell = f"regexp_replace(lower({ident(alias)}), '[^a-z0-9]+', '', 'g')"
+        names = {_folded_name(name), _folded_name(re.sub(r"\s*\(\d+\)$", "", name))}
+        matches.append(
+            f"({ident(alias)} is null or {cell} in ({', '.join(lit(n) for n in sorted(names))}))"
+        )
+        present.append(f"({ident(alias)} is not null)::integer")
+    return f"({' and '.join(matches)} and {' + '.join(present)} >= 2)"
 
 
 def cell_count_issue_select(typed: str, table: str, header_cells: dict[str, int]) -> str:

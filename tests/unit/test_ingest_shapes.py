@@ -388,6 +388,38 @@ def test_cells_written_as_excel_text_formulas_read_as_the_text_excel_shows(tmp_p
 TABLES = ("complaint", "complaint_stage", "non_complaint", "ombudsman_case")
 
 
+@pytest.mark.parametrize("before", ["", "\ufeff"], ids=["header", "header_with_bom"])
+def test_the_header_repeated_as_a_row_is_quarantined_as_such(tmp_path, before):
+    """Two exports joined into one file (``cat``, with the second's byte-order mark) or a report
+    that prints its header on every page: the header's names in a data row were quarantined as
+    an unknown route or unreadable dates, which sent the user to the mapping. The row is
+    quarantined once, as ``repeated_header`` (no column, no raw value), and the rest of the file
+    loads as without it."""
+    clean = ws.long_workspace(tmp_path / "clean")
+    con, summary = _ingest(clean)
+    tables = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}  # noqa: S608
+    root = ws.long_workspace(tmp_path / "joined")
+    path = root / "exports" / "stage_events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header_row = len(lines) + 1
+    path.write_text("\n".join([*lines, before + lines[0], ""]), encoding="utf-8")
+    con_joined, joined = _ingest(root)
+    assert joined.reconciles
+    assert joined.files[0].rows_in == summary.files[0].rows_in + 1
+    assert _rules_by_row(con_joined, "exports/stage_events.csv") == {
+        **ws.LONG_EXPECTED,
+        header_row: {"repeated_header"},
+    }
+    column, raw, message = con_joined.execute(
+        "select column_name, raw_value, message from quarantine where rule = 'repeated_header'"
+    ).fetchone()
+    assert (column, raw) == (None, None)
+    assert message.startswith("repeated_header: the row repeats the header's column names")
+    for table, expected in tables.items():
+        query = f"select * from {table} order by all"  # noqa: S608 - names from TABLES
+        assert con_joined.execute(query).fetchall() == expected, table
+
+
 def test_an_id_excel_rounded_to_scientific_notation_is_quarantined(tmp_path):
     """A long numeric reference opened and saved in Excel becomes '1.23457E+11': two cases'
     references become one, and a stage 2 row joined another complaint's stage 1 without a word
