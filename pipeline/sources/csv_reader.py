@@ -41,6 +41,10 @@ class RecordCount:
         Of those cells, how many at the end of each record are empty and unquoted (``a,b,,``
         ends with two): a case system that ends every line with a delimiter, or the header
         without one, does not make a row ragged (see :func:`read_csv_text`).
+    escaped_quote_row
+        Record number of the first quote written with a backslash before it (``"a \\"b\\" c"``),
+        when the quotes are unclosed or stray: a system that escapes a quote inside a field
+        with a backslash, where CSV doubles it (``""``); None otherwise.
     """
 
     records: int
@@ -48,6 +52,7 @@ class RecordCount:
     stray_quote_row: int | None = None
     cells: np.ndarray | None = field(default=None, compare=False, repr=False)
     trailing_empty: np.ndarray | None = field(default=None, compare=False, repr=False)
+    escaped_quote_row: int | None = None
 
 
 def _count_with_csv_module(
@@ -91,17 +96,20 @@ def count_records(data: bytes, delimiter: str) -> RecordCount:
     arr = np.frombuffer(data, dtype=np.uint8)
     size = arr.size
     ends, quotes = _special_bytes(arr, quotes=b'"' in data, cr=b"\r" in data)
-    unclosed = stray = None
+    unclosed = stray = escaped = None
     if quotes.size:
         outside = ends[np.searchsorted(quotes, ends) % 2 == 0]
         if quotes.size % 2:  # the last quote opens a field that never closes
             unclosed = int(np.searchsorted(outside, quotes[-1])) + 1
         stray_at = _stray_quote(arr, quotes, delimiter)
+        backslash_quote = data.find(b'\\"') if stray_at is not None or unclosed else -1
+        if backslash_quote >= 0:
+            escaped = int(np.searchsorted(outside, backslash_quote)) + 1
         if stray_at is not None:
             stray = int(np.searchsorted(outside, stray_at)) + 1
             counted, cells, trailing = _count_with_csv_module(data, delimiter)
             if counted >= 0:
-                return RecordCount(counted, unclosed, stray, cells, trailing)
+                return RecordCount(counted, unclosed, stray, cells, trailing, escaped)
     else:
         outside = ends
     records = int(outside.size)
@@ -115,7 +123,7 @@ def count_records(data: bytes, delimiter: str) -> RecordCount:
         sep = delimiter.encode("utf-8")[0]
         cells = _cells_per_record(arr, bounds, quotes, sep)
         trailing = _trailing_empty_cells(arr, bounds, sep)
-    return RecordCount(records, unclosed, stray, cells, trailing)
+    return RecordCount(records, unclosed, stray, cells, trailing, escaped)
 
 
 # Bytes scanned per step: a comparison over the whole of a 400 MB file would allocate (and
@@ -406,6 +414,17 @@ def _why(counted: RecordCount) -> str:
     it odd in number, so the "unclosed" one is only its echo.
     """
     stray, unclosed = counted.stray_quote_row, counted.unclosed_row
+    problems = [row for row in (stray, unclosed) if row is not None]
+    escaped = counted.escaped_quote_row
+    if escaped is not None and problems and escaped <= min(problems):
+        # The advice below (a missing quote, or fields to quote) would not help: the fields
+        # are quoted, and the quotes inside them escaped in a way CSV does not know.
+        return (
+            f'row {escaped} has a quote written as \\" (a backslash before it) '
+            'inside a field, where CSV writes a quote inside a field twice (""); export the '
+            "file again with quotes doubled (Excel's 'CSV UTF-8' does), or ask the case "
+            "system's supplier for an export that does not escape quotes with a backslash"
+        )
     if unclosed is not None and (stray is None or unclosed < stray):
         return (
             f"a quoted field opens on row {unclosed} and is never closed: a closing "

@@ -246,6 +246,29 @@ def test_a_stray_quote_is_named_as_such(data):
         read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a", "b"])
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'a;b;c\r\n1;x;2\r\n3;"apology; \\"see; note\\" sent";4\r\n5;y;6\r\n',
+        b'a,b,c\n1,x,2\n3,"ends with \\"",4\n5,y,6\n',
+    ],
+    ids=["stray", "unclosed"],
+)
+def test_a_quote_escaped_with_a_backslash_is_named_as_such(data):
+    """A system that writes a quote inside a quoted field as \\" (MySQL, PHP exports) where
+    CSV doubles it: the file was refused as having a quote "inside a field that does not start
+    with one; save the export again with text fields quoted", or a closing quote "missing",
+    while its fields are quoted and closed (fourth hostile audit). The message names the row
+    and the backslash, and what export to ask for; never the cell."""
+    delimiter = ";" if data.startswith(b"a;") else ","
+    with pytest.raises(IngestError) as caught:
+        read_csv_text(data, delimiter=delimiter, header_row=1, shown="x.csv", wanted=["a", "b"])
+    message = str(caught.value)
+    assert message.startswith("x.csv: is not a readable CSV file (row 3 has a quote written as")
+    assert "a backslash before it" in message and "quotes doubled" in message
+    assert "apology" not in message and "ends with" not in message
+
+
 def test_a_missing_column_message_never_quotes_the_header_row(tmp_path):
     # No header line: the first data row (a resident's name and postcode) is read as the header.
     root = ws.wide_workspace(tmp_path)
