@@ -307,10 +307,23 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
     data
         The raw file bytes.
     encoding
-        ``auto`` (UTF-8 with or without BOM, else cp1252) or a Python codec name.
+        ``auto`` (UTF-8 with or without BOM, else cp1252) or a Python codec name (a
+        byte-order mark at the start of the file outweighs a single-byte one such as cp1252).
     shown
         The file name for error messages.
     """
+    if encoding.lower() != "auto" and data.startswith((UTF8_BOM, *UTF16_BOMS)):
+        # A byte-order mark is the file's own word on its encoding, and no cp1252 (or other
+        # single-byte) export starts with those bytes: a mapping set to cp1252 for last year's
+        # 'ANSI' export read this year's 'CSV UTF-8' one garbled ("Ã©" for "é", "Â£50" quarantined
+        # as no number), loaded without a word where no mapped column was the first (fourth
+        # hostile audit). Read as auto reads it.
+        try:
+            unicode = codecs.lookup(encoding).name.startswith("utf")
+        except LookupError:
+            unicode = True  # named below as not a known codec
+        if not unicode:
+            encoding = "auto"
     if encoding.lower() == "auto":
         if data.startswith(UTF16_BOMS):
             # "Unicode Text" from Excel: UTF-16 with its byte-order mark is unambiguous.
