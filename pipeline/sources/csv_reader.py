@@ -324,6 +324,8 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
             unicode = True  # named below as not a known codec
         if not unicode:
             encoding = "auto"
+    elif encoding.lower() != "auto" and not data.isascii():
+        _refuse_utf8_named_single_byte(data, encoding, shown)
     if encoding.lower() == "auto":
         if data.startswith(UTF16_BOMS):
             # "Unicode Text" from Excel: UTF-16 with its byte-order mark is unambiguous.
@@ -361,6 +363,39 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
             f"{_line_of(data, exc.start)}: {exc.reason}); check the mapping's encoding"
         ) from None
     return text.removeprefix("\ufeff").encode("utf-8"), encoding
+
+
+# A file whose mapping names a single-byte encoding (cp1252) but which is UTF-8 throughout,
+# with at least this many UTF-8 characters, is a UTF-8 export (see _refuse_utf8_named_single_byte).
+UTF8_NAMED_SINGLE_BYTE_MIN = 2
+
+
+def _refuse_utf8_named_single_byte(data: bytes, encoding: str, shown: str) -> None:
+    """Stop a UTF-8 file (no byte-order mark) whose mapping names a single-byte encoding.
+
+    A mapping set to cp1252 for last year's 'ANSI' export read this year's UTF-8 one garbled
+    without a word: "é" as "Ã©" in the schemes and categories it loaded, "£50.00" as "Â£50.00",
+    quarantined as no number (half of a year's stages, with a warning that named the wrong
+    cause; fourth hostile audit). A cp1252 export is UTF-8 throughout only by chance (its "£",
+    smart quotes and accented letters are bytes UTF-8 does not allow alone), so a file that is,
+    with two UTF-8 characters or more, is UTF-8: the run stops rather than read it either way
+    against the mapping's word.
+    """
+    try:
+        single_byte = not codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return  # named by the caller as not a known codec
+    if not single_byte:
+        return
+    good, bad = utf8_evidence(data)
+    if bad or good < UTF8_NAMED_SINGLE_BYTE_MIN:
+        return
+    raise IngestError(
+        f"{shown}: its mapping names the encoding {encoding}, but the file is UTF-8 throughout "
+        f"({good:,} accented letters or symbols written as UTF-8): read as {encoding}, each "
+        "would load garbled ('é' as 'Ã©', '£' as 'Â£'); set the mapping's encoding to auto, "
+        "which reads UTF-8 and Windows 'ANSI' (cp1252) exports alike"
+    )
 
 
 def _refuse_damaged_utf8(data: bytes, first_bad: int, shown: str) -> None:

@@ -145,6 +145,21 @@ def test_a_byte_order_mark_outweighs_a_single_byte_encoding_named_in_the_mapping
     assert encoding in {"utf-8-sig", "utf-16"}
 
 
+@pytest.mark.parametrize("named", ["cp1252", "latin-1"])
+def test_a_utf8_file_whose_mapping_names_a_single_byte_encoding_is_stopped(named):
+    """The same change of export without a byte-order mark: read as cp1252, "Café Court" loaded
+    as "CafÃ© Court" and "£50.00" was quarantined as no number (half a year's stages, with a
+    warning naming the wrong cause; fourth hostile audit). A file that is UTF-8 throughout is no
+    cp1252 export: the run stops, saying what to set, and quotes no cell."""
+    data = "Ref,Scheme,Amount\r\nC1,Café Court,£50.00\r\nC2,Oak,£5\r\n".encode()
+    with pytest.raises(IngestError) as caught:
+        decode_to_utf8(data, named, "exports/x.csv")
+    message = str(caught.value)
+    assert message.startswith(f"exports/x.csv: its mapping names the encoding {named}, but")
+    assert "3 accented letters or symbols" in message and "encoding to auto" in message
+    assert "Café" not in message and "Oak" not in message
+
+
 def test_a_named_single_byte_encoding_still_reads_a_file_without_a_mark():
     assert decode_to_utf8("Café £5".encode("cp1252"), "cp1252", "x.csv") == (
         "Café £5".encode(),
