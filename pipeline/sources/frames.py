@@ -62,13 +62,15 @@ def _missing_columns_error(
     wanted: list[str],
     header_row: int,
     names_row: int | None = None,
+    raw_header: Sequence[str] | None = None,
 ) -> IngestError:
     """Which mapped columns are missing, and what may fix it, without quoting the header row.
 
     The header may be a data row (``header_row`` set wrong, or no header at all), so its cells
     are never listed: only the count, names close to a missing one (a typo), a delimiter the
     cells seem to use, and ``names_row``, the row below that holds the mapped names
-    (:func:`row_of_names`), if one does.
+    (:func:`row_of_names`), if one does. ``raw_header``: a CSV header row's cells as written,
+    for the delimiter hint (``found`` are the names as matched, a tab in them read as a space).
     """
     names = ", ".join(f"'{c}'" for c in missing)
     noun = "column" if len(missing) == 1 else "columns"
@@ -93,9 +95,12 @@ def _missing_columns_error(
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
         if close:
             hints.append(f"'{close[0]}' looks like '{name}'")
+    # A tab is looked for in the cells as written: matched names read it as a space, and a
+    # tab-separated export was told its header row "looks like a title" (fourth hostile audit).
+    written = [cell for cell in (raw_header or found) if cell]
     wanted_in_cells = [w for w in wanted if any(w in cell and w != cell for cell in found)]
     for delimiter in (";", "\t", "|", ","):
-        if wanted_in_cells and any(delimiter in cell for cell in found):
+        if wanted_in_cells and any(delimiter in cell for cell in written):
             shown_delimiter = "\\t" if delimiter == "\t" else delimiter
             hints.append(
                 f"the header seems to be separated by '{shown_delimiter}': set "
@@ -387,8 +392,11 @@ def _read_source(
     missing = [c for c in wanted if c not in header]
     if missing:
         below = mapping.header_row + 1
+        raw_header = None
         if mapping.format == "csv":
             rows = _csv_rows(utf8, mapping.delimiter, below)
+            raw_header = next(iter(_csv_rows(utf8, mapping.delimiter, mapping.header_row)), None)
+            raw_header = raw_header[1] if raw_header else None
         else:
             cells = raw.head(NAMES_ROW_SEARCH).drop("__cells").rows()
             rows = ((int(row[0]), row[1:]) for row in cells)
@@ -400,6 +408,7 @@ def _read_source(
             wanted,
             mapping.header_row,
             row_of_names(rows, wanted),
+            raw_header,
         )
     cell = _without_excel_text_formula if mapping.format == "csv" else pl.col
     frame = raw.select(

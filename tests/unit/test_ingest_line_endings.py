@@ -387,6 +387,26 @@ def test_empty_cells_at_the_end_of_a_line_are_judged_by_the_files_habit(data, ra
     assert frame["__cells"].to_list() == ragged
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_tab_separated_export_is_named_as_such(tmp_path, encoding):
+    """A tab-separated export (Excel's 'Unicode Text' is UTF-16 and tab-separated) under a
+    mapping with delimiter ',': header names are matched with a tab read as a space, so the tab
+    was not seen and the message said row 1 "looks like a title, not the header: set
+    header_row", sending the analyst to the wrong setting (fourth hostile audit)."""
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("cp1252"), newline="")))
+    text = io.StringIO()
+    csv.writer(text, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    path.write_bytes(text.getvalue().encode(encoding))
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(f"exports/{EXPORT}: columns 'Case Ref'")
+    assert "separated by '\\t': set delimiter: '\\t' in the mapping" in message
+    assert "looks like a title" not in message
+
+
 def test_a_wrong_delimiter_is_named_even_when_quotes_look_stray(tmp_path):
     # A ';' export mapped with delimiter ',': a quoted note over two lines is not a quoted
     # ','-cell, so its quotes look stray and the rows miscount. The messages sent the analyst
