@@ -485,6 +485,7 @@ class Quarantine(pa.DataFrameModel):
             "wrong_cell_count",
             "id_in_scientific_notation",
             "repeated_header",
+            "id_is_excel_error",
         ],
         description="Rule broken",
     )

@@ -67,6 +67,9 @@ FIX_IN_SOURCE = {
     "wrong_cell_count": "Export with a cell that holds the delimiter (a comma typed in a note) "
     "quoted, as Excel's 'CSV UTF-8' does (a report that joins cells with commas does not); "
     "check that no line was cut short and no two cells merged.",
+    "id_is_excel_error": "Export references as values: the reference column holds a formula "
+    "Excel could not work out (#N/A, #REF!), as when a lookup fails or a sheet it refers to was "
+    "deleted; fix the formula or take the export again straight from the case system.",
     "repeated_header": "Take one export per file: the header's names appear again as a row, as "
     "when two exports are joined into one file or a report prints its header on every page. "
     "The row is set aside, never counted as a complaint; the rows around it load.",

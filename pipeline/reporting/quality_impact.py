@@ -49,6 +49,7 @@ RULE_NAMES = {
     "wrong_cell_count": "a row with more or fewer cells than the header",
     "id_in_scientific_notation": "a reference Excel rounded",
     "repeated_header": "the header repeated as a row",
+    "id_is_excel_error": "a reference that is an Excel error",
 }
 
 

@@ -63,6 +63,8 @@ RULE_TEXT = {
     "wrong_cell_count": f"the row has a different number of cells from the header: {CELL_COUNT_CAUSE}",
     "id_in_scientific_notation": "the reference is a number in scientific notation (1.23457E+11): "
     "Excel rounded it, so it may stand for another case's reference",
+    "id_is_excel_error": "the reference is an Excel error value (#N/A, #REF!): a formula that "
+    "could not work it out, so it names no case, and every row holding it would be one complaint",
     "repeated_header": "the row repeats the header's column names (two exports joined into one "
     "file, or a report that prints its header again on every page): it holds no complaint",
 }
@@ -336,13 +338,15 @@ EXCEL_ERROR = (
 )
 
 
+def _excel_error_sql(x: str) -> str:
+    """SQL true when a cell is an Excel error value (the cheap test for '#' first)."""
+    return f"(starts_with({x}, '#') and regexp_matches({x}, {lit(EXCEL_ERROR)}))"
+
+
 def _too_long_sql(x: str) -> str:
     """SQL true when a free-text cell is no label: longer than :data:`MAX_TEXT_CHARS`, or an
     Excel error value (:data:`EXCEL_ERROR`; the cheap test for '#' first)."""
-    return (
-        f"(length({x}) > {MAX_TEXT_CHARS} or (starts_with({x}, '#') and "
-        f"regexp_matches({x}, {lit(EXCEL_ERROR)})))"
-    )
+    return f"(length({x}) > {MAX_TEXT_CHARS} or {_excel_error_sql(x)})"
 
 
 def screen_flags_sql(frame: str, sources: list[str]) -> str:
@@ -869,6 +873,12 @@ def _branches(
     _, failed = value_sql(plan, ctx)
     if failed is not None:
         branches.append((failed.replace(VALUE_SLOT, record.col(name)), parse_rule(plan)))
+    if plan.pseudonymised and plan.source is not None and name != "handler_ref":
+        # A failed lookup saved as its error ('#N/A', '#REF!') names no case: hashed as a
+        # reference, every row holding it was one complaint, and a long export's stage rows of
+        # different cases joined into one without a word (fourth hostile audit). (A handler's
+        # reference names no record: an error there does not hold the stage back.)
+        branches.insert(0, (_excel_error_sql(ident(plan.source)), "id_is_excel_error"))
     if column.not_null:
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:

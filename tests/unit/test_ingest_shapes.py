@@ -420,6 +420,34 @@ def test_the_header_repeated_as_a_row_is_quarantined_as_such(tmp_path, before):
         assert con_joined.execute(query).fetchall() == expected, table
 
 
+@pytest.mark.parametrize("error", ["#N/A", "#REF!"])
+def test_an_id_that_is_an_excel_error_is_quarantined(tmp_path, error):
+    """A reference column filled by a lookup that failed holds Excel's error ('#N/A'), one value
+    for every such row: hashed as a reference, the stage 2 of one case and the stage 1 of
+    another joined into one complaint without a word (fourth hostile audit). Each such row is
+    quarantined (`id_is_excel_error`), naming file, row and column; other rows load as before."""
+    root = ws.long_workspace(tmp_path)
+    path = root / "exports" / "stage_events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[4].startswith("L002,Stage 2,")
+    lines[4] = lines[4].replace("L002", error, 1)
+    lines.append(f"{error},Stage 1,2024-06-07,,,,GN,Repairs,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    assert _rules_by_row(con, "exports/stage_events.csv") == {
+        **ws.LONG_EXPECTED,
+        5: {"id_is_excel_error", "parent_quarantined"},  # the stage 1 row leads '#N/A'
+        len(lines): {"id_is_excel_error"},
+    }
+    column, message = con.execute(
+        "select column_name, message from quarantine where source_row = 5"
+    ).fetchone()
+    assert column == "Case" and message.startswith("id_is_excel_error: the reference is an Excel")
+    ids = {row[0] for row in con.execute("select complaint_id from complaint_stage").fetchall()}
+    assert _h(error) not in ids and _h("L002") not in ids
+
+
 def test_an_id_excel_rounded_to_scientific_notation_is_quarantined(tmp_path):
     """A long numeric reference opened and saved in Excel becomes '1.23457E+11': two cases'
     references become one, and a stage 2 row joined another complaint's stage 1 without a word
