@@ -36,7 +36,9 @@ FIX_IN_SOURCE = {
     "date_unparseable": "Make the date fields date-typed in the case system or the report "
     "definition, or add the export's date format to the mapping's date_formats. An export that "
     "writes a placeholder in empty cells (NULL) needs it listed under the mapping's "
-    "blank_values.",
+    "blank_values. A date shown as '########' was saved by Excel from a column too narrow to "
+    "show it: widen the column before saving, or take the export straight from the case "
+    "system.",
     "date_too_early": "Correct dates keyed before 1970 (a mistyped year such as 1925 for 2025); "
     "make the case system refuse a date before the landlord's records begin.",
     "date_in_future": "Correct dates keyed after the data cut date (often a mistyped year); "

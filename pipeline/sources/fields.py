@@ -108,6 +108,9 @@ SAFE_RAW = (
     rf"|[0-9]{{1,2}}[- /]{_MONTH_NAME}[- /][0-9]{{2,4}}{_TIME_OF_DAY}"
     rf"|{_MONTH_NAME} [0-9]{{1,2}},? [0-9]{{4}}{_TIME_OF_DAY}"
     r"|#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|ERROR|GETTING_DATA)"
+    # hash signs only: a date or number Excel saved from a column too narrow to show it
+    # ('########'); described as 'text, 8 characters', the user could not see why it failed
+    r"|#{3,}"
     r"|(?i:y|n|yes|no|true|false|t|f))$"
 )
 
