@@ -410,27 +410,43 @@ def _read_source(
             row_of_names(rows, wanted),
             raw_header,
         )
-    cell = _without_excel_text_formula if mapping.format == "csv" else pl.col
     frame = raw.select(
         pl.col("__row").cast(pl.Int32),
-        *[cell(column).alias(f"s{i}") for i, column in enumerate(wanted)],
+        *[
+            (_csv_cell_as_shown(raw, column) if mapping.format == "csv" else pl.col(column)).alias(
+                f"s{i}"
+            )
+            for i, column in enumerate(wanted)
+        ],
         pl.col("__cells"),
     )
     return SourceFrame(shown, digest, frame, encoding, header_cells=header_cells)
 
 
-def _without_excel_text_formula(column: str) -> pl.Expr:
-    """A CSV column's cells with Excel's text formula ``="00123"`` read as the text it shows.
+def _csv_cell_as_shown(raw: pl.DataFrame, column: str) -> pl.Expr:
+    """A CSV column's cells as the text they stand for, where quotes are left around it.
 
-    Case systems write a reference (or a date) as ``="00123"`` so that Excel keeps its leading
-    zeros when it opens the file; Excel shows ``00123``. Read as written, such a reference
-    hashed to another complaint than the same case's plain ``00123`` in another file (a stage
-    row, a promised action or a survey no longer joined its complaint, and a case in two yearly
-    exports was not found twice), and a date written so was quarantined as no date (fourth
-    hostile audit). Inside the formula a doubled quote is one quote, as in Excel. (A workbook
-    holds the formula's saved result, so only a CSV cell is read this way.)
+    - Excel's text formula ``="00123"``: case systems write a reference (or a date) so that
+      Excel keeps its leading zeros when it opens the file, and Excel shows ``00123``. Read as
+      written, such a reference hashed to another complaint than the same case's plain
+      ``00123`` in another file (a stage row, a promised action or a survey no longer joined
+      its complaint, a case in two yearly exports was not found twice), and a date written so
+      was quarantined as no date (fourth hostile audit).
+    - A quoted cell after a space (``1, "CMP-1", "01/04/2024"``, as some report writers join
+      cells): CSV only reads a quote as quoting at the very start of a cell, so the quotes
+      stayed in the value, with the same effects.
+
+    Inside the quotes a doubled quote is one quote, as in Excel and CSV. Only a column holding
+    a quote is rewritten (one scan of it), so a plain export costs nothing more. (A workbook
+    holds a formula's saved result and no CSV quoting, so only a CSV cell is read this way.)
     """
     cell = pl.col(column)
-    shown = cell.str.slice(2, cell.str.len_chars() - 3).str.replace_all('""', '"', literal=True)
-    wrapped = cell.str.starts_with('="') & cell.str.ends_with('"') & (cell.str.len_chars() >= 3)
-    return pl.when(wrapped).then(shown).otherwise(cell)
+    if not raw[column].str.contains('"', literal=True).any():
+        return cell
+    bare = cell.str.strip_chars(" ")
+    length = bare.str.len_chars()
+    formula = bare.str.starts_with('="') & bare.str.ends_with('"') & (length >= 3)
+    quoted = bare.str.starts_with('"') & bare.str.ends_with('"') & (length >= 2)
+    start = pl.when(formula).then(2).otherwise(1)
+    inner = bare.str.slice(start, length - start - 1).str.replace_all('""', '"', literal=True)
+    return pl.when(formula | quoted).then(inner).otherwise(cell)

@@ -388,6 +388,35 @@ def test_cells_written_as_excel_text_formulas_read_as_the_text_excel_shows(tmp_p
 TABLES = ("complaint", "complaint_stage", "non_complaint", "ombudsman_case")
 
 
+def test_quoted_cells_after_a_space_read_as_their_text(tmp_path):
+    """A report writer that joins cells with ', ' and quotes each (``L001, "Stage 2",
+    "2024-05-20"``): CSV reads a quote as quoting only at the start of a cell, so the quotes
+    stayed in every value, header names included. The run stopped on a header "missing" its
+    columns, and with the header fixed every reference hashed to another complaint than the
+    plain one in other files and every date was quarantined (fourth hostile audit). Each cell
+    reads as the text inside its quotes; the rows load as from the plain export."""
+    clean = ws.long_workspace(tmp_path / "clean")
+    con, summary = _ingest(clean)
+    tables = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}  # noqa: S608
+    root = ws.long_workspace(tmp_path / "spaced")
+    path = root / "exports" / "stage_events.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+    def spaced(cells: list[str]) -> str:
+        quoted = ['"' + c.replace('"', '""') + '"' if c else "" for c in cells]
+        return quoted[0] + "".join(f", {c}" for c in quoted[1:])
+
+    path.write_text("\n".join(map(spaced, rows)) + "\n", encoding="utf-8")
+    assert 'Case", "Stage", "Event Date"' in path.read_text(encoding="utf-8")
+    con_spaced, spaced_summary = _ingest(root)
+    assert spaced_summary.reconciles
+    assert [f.rows_in for f in spaced_summary.files] == [f.rows_in for f in summary.files]
+    assert _rules_by_row(con_spaced, "exports/stage_events.csv") == ws.LONG_EXPECTED
+    for table, expected in tables.items():
+        query = f"select * from {table} order by all"  # noqa: S608 - names from TABLES
+        assert con_spaced.execute(query).fetchall() == expected, table
+
+
 @pytest.mark.parametrize("before", ["", "\ufeff"], ids=["header", "header_with_bom"])
 def test_the_header_repeated_as_a_row_is_quarantined_as_such(tmp_path, before):
     """Two exports joined into one file (``cat``, with the second's byte-order mark) or a report
