@@ -154,6 +154,11 @@ class Mapping(_Strict):
     shape: Literal["wide", "long"] | None = None
     date_formats: list[str] = Field(default_factory=lambda: ["%d/%m/%Y", "%Y-%m-%d"])
     excel_serial_dates: bool = True
+    blank_values: list[str] = Field(
+        default_factory=list,
+        description="Placeholders the export writes in an empty cell ('NULL' from a SQL "
+        "export), read as blank; matched whole, trimmed, in any case",
+    )
     columns: dict[str, FieldSpec] = Field(default_factory=dict)
     stages: dict[Literal[1, 2], dict[str, FieldSpec]] = Field(default_factory=dict)
     route: Route | None = None

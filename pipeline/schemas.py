@@ -484,6 +484,8 @@ class Quarantine(pa.DataFrameModel):
             "count_out_of_order",
             "wrong_cell_count",
             "id_in_scientific_notation",
+            "repeated_header",
+            "id_is_excel_error",
         ],
         description="Rule broken",
     )

@@ -34,7 +34,11 @@ SAMPLE_ROWS_PER_RULE = 5
 # rule id (pipeline/sources/fields.py RULE_TEXT) -> what to change in the case-management system.
 FIX_IN_SOURCE = {
     "date_unparseable": "Make the date fields date-typed in the case system or the report "
-    "definition, or add the export's date format to the mapping's date_formats.",
+    "definition, or add the export's date format to the mapping's date_formats. An export that "
+    "writes a placeholder in empty cells (NULL) needs it listed under the mapping's "
+    "blank_values. A date shown as '########' was saved by Excel from a column too narrow to "
+    "show it: widen the column before saving, or take the export straight from the case "
+    "system.",
     "date_too_early": "Correct dates keyed before 1970 (a mistyped year such as 1925 for 2025); "
     "make the case system refuse a date before the landlord's records begin.",
     "date_in_future": "Correct dates keyed after the data cut date (often a mistyped year); "
@@ -44,7 +48,8 @@ FIX_IN_SOURCE = {
     "unknown_code": "Use only the case system's agreed pick-list values, or add the new code to "
     "the mapping's codes list with the canonical value it means.",
     "number_unparseable": "Store amounts and extension days as numbers, without text such as "
-    "'TBC' or 'n/a'.",
+    "'TBC' or 'n/a' (a placeholder the export writes in every empty cell, such as NULL, is "
+    "listed under the mapping's blank_values).",
     "response_before_receipt": "Check the response and received dates: a response cannot come "
     "before the stage was received. Stop back-dating responses when cases are re-opened.",
     "ack_before_receipt": "Check the acknowledgement and received dates; record the date the "
@@ -67,6 +72,12 @@ FIX_IN_SOURCE = {
     "wrong_cell_count": "Export with a cell that holds the delimiter (a comma typed in a note) "
     "quoted, as Excel's 'CSV UTF-8' does (a report that joins cells with commas does not); "
     "check that no line was cut short and no two cells merged.",
+    "id_is_excel_error": "Export references as values: the reference column holds a formula "
+    "Excel could not work out (#N/A, #REF!), as when a lookup fails or a sheet it refers to was "
+    "deleted; fix the formula or take the export again straight from the case system.",
+    "repeated_header": "Take one export per file: the header's names appear again as a row, as "
+    "when two exports are joined into one file or a report prints its header on every page. "
+    "The row is set aside, never counted as a complaint; the rows around it load.",
 }
 GENERIC_FIX = "See the rule's message; correct the value in the case system or the mapping."
 

@@ -48,6 +48,8 @@ RULE_NAMES = {
     "parent_quarantined": "its complaint was quarantined",
     "wrong_cell_count": "a row with more or fewer cells than the header",
     "id_in_scientific_notation": "a reference Excel rounded",
+    "repeated_header": "the header repeated as a row",
+    "id_is_excel_error": "a reference that is an Excel error",
 }
 
 

@@ -41,6 +41,10 @@ class RecordCount:
         Of those cells, how many at the end of each record are empty and unquoted (``a,b,,``
         ends with two): a case system that ends every line with a delimiter, or the header
         without one, does not make a row ragged (see :func:`read_csv_text`).
+    escaped_quote_row
+        Record number of the first quote written with a backslash before it (``"a \\"b\\" c"``),
+        when the quotes are unclosed or stray: a system that escapes a quote inside a field
+        with a backslash, where CSV doubles it (``""``); None otherwise.
     """
 
     records: int
@@ -48,6 +52,7 @@ class RecordCount:
     stray_quote_row: int | None = None
     cells: np.ndarray | None = field(default=None, compare=False, repr=False)
     trailing_empty: np.ndarray | None = field(default=None, compare=False, repr=False)
+    escaped_quote_row: int | None = None
 
 
 def _count_with_csv_module(
@@ -91,17 +96,20 @@ def count_records(data: bytes, delimiter: str) -> RecordCount:
     arr = np.frombuffer(data, dtype=np.uint8)
     size = arr.size
     ends, quotes = _special_bytes(arr, quotes=b'"' in data, cr=b"\r" in data)
-    unclosed = stray = None
+    unclosed = stray = escaped = None
     if quotes.size:
         outside = ends[np.searchsorted(quotes, ends) % 2 == 0]
         if quotes.size % 2:  # the last quote opens a field that never closes
             unclosed = int(np.searchsorted(outside, quotes[-1])) + 1
         stray_at = _stray_quote(arr, quotes, delimiter)
+        backslash_quote = data.find(b'\\"') if stray_at is not None or unclosed else -1
+        if backslash_quote >= 0:
+            escaped = int(np.searchsorted(outside, backslash_quote)) + 1
         if stray_at is not None:
             stray = int(np.searchsorted(outside, stray_at)) + 1
             counted, cells, trailing = _count_with_csv_module(data, delimiter)
             if counted >= 0:
-                return RecordCount(counted, unclosed, stray, cells, trailing)
+                return RecordCount(counted, unclosed, stray, cells, trailing, escaped)
     else:
         outside = ends
     records = int(outside.size)
@@ -115,7 +123,7 @@ def count_records(data: bytes, delimiter: str) -> RecordCount:
         sep = delimiter.encode("utf-8")[0]
         cells = _cells_per_record(arr, bounds, quotes, sep)
         trailing = _trailing_empty_cells(arr, bounds, sep)
-    return RecordCount(records, unclosed, stray, cells, trailing)
+    return RecordCount(records, unclosed, stray, cells, trailing, escaped)
 
 
 # Bytes scanned per step: a comparison over the whole of a 400 MB file would allocate (and
@@ -299,10 +307,25 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
     data
         The raw file bytes.
     encoding
-        ``auto`` (UTF-8 with or without BOM, else cp1252) or a Python codec name.
+        ``auto`` (UTF-8 with or without BOM, else cp1252) or a Python codec name (a
+        byte-order mark at the start of the file outweighs a single-byte one such as cp1252).
     shown
         The file name for error messages.
     """
+    if encoding.lower() != "auto" and data.startswith((UTF8_BOM, *UTF16_BOMS)):
+        # A byte-order mark is the file's own word on its encoding, and no cp1252 (or other
+        # single-byte) export starts with those bytes: a mapping set to cp1252 for last year's
+        # 'ANSI' export read this year's 'CSV UTF-8' one garbled ("Ã©" for "é", "Â£50" quarantined
+        # as no number), loaded without a word where no mapped column was the first (fourth
+        # hostile audit). Read as auto reads it.
+        try:
+            unicode = codecs.lookup(encoding).name.startswith("utf")
+        except LookupError:
+            unicode = True  # named below as not a known codec
+        if not unicode:
+            encoding = "auto"
+    elif encoding.lower() != "auto" and not data.isascii():
+        _refuse_utf8_named_single_byte(data, encoding, shown)
     if encoding.lower() == "auto":
         if data.startswith(UTF16_BOMS):
             # "Unicode Text" from Excel: UTF-16 with its byte-order mark is unambiguous.
@@ -340,6 +363,39 @@ def decode_to_utf8(data: bytes, encoding: str, shown: str) -> tuple[bytes, str]:
             f"{_line_of(data, exc.start)}: {exc.reason}); check the mapping's encoding"
         ) from None
     return text.removeprefix("\ufeff").encode("utf-8"), encoding
+
+
+# A file whose mapping names a single-byte encoding (cp1252) but which is UTF-8 throughout,
+# with at least this many UTF-8 characters, is a UTF-8 export (see _refuse_utf8_named_single_byte).
+UTF8_NAMED_SINGLE_BYTE_MIN = 2
+
+
+def _refuse_utf8_named_single_byte(data: bytes, encoding: str, shown: str) -> None:
+    """Stop a UTF-8 file (no byte-order mark) whose mapping names a single-byte encoding.
+
+    A mapping set to cp1252 for last year's 'ANSI' export read this year's UTF-8 one garbled
+    without a word: "é" as "Ã©" in the schemes and categories it loaded, "£50.00" as "Â£50.00",
+    quarantined as no number (half of a year's stages, with a warning that named the wrong
+    cause; fourth hostile audit). A cp1252 export is UTF-8 throughout only by chance (its "£",
+    smart quotes and accented letters are bytes UTF-8 does not allow alone), so a file that is,
+    with two UTF-8 characters or more, is UTF-8: the run stops rather than read it either way
+    against the mapping's word.
+    """
+    try:
+        single_byte = not codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return  # named by the caller as not a known codec
+    if not single_byte:
+        return
+    good, bad = utf8_evidence(data)
+    if bad or good < UTF8_NAMED_SINGLE_BYTE_MIN:
+        return
+    raise IngestError(
+        f"{shown}: its mapping names the encoding {encoding}, but the file is UTF-8 throughout "
+        f"({good:,} accented letters or symbols written as UTF-8): read as {encoding}, each "
+        "would load garbled ('é' as 'Ã©', '£' as 'Â£'); set the mapping's encoding to auto, "
+        "which reads UTF-8 and Windows 'ANSI' (cp1252) exports alike"
+    )
 
 
 def _refuse_damaged_utf8(data: bytes, first_bad: int, shown: str) -> None:
@@ -406,6 +462,17 @@ def _why(counted: RecordCount) -> str:
     it odd in number, so the "unclosed" one is only its echo.
     """
     stray, unclosed = counted.stray_quote_row, counted.unclosed_row
+    problems = [row for row in (stray, unclosed) if row is not None]
+    escaped = counted.escaped_quote_row
+    if escaped is not None and problems and escaped <= min(problems):
+        # The advice below (a missing quote, or fields to quote) would not help: the fields
+        # are quoted, and the quotes inside them escaped in a way CSV does not know.
+        return (
+            f'row {escaped} has a quote written as \\" (a backslash before it) '
+            'inside a field, where CSV writes a quote inside a field twice (""); export the '
+            "file again with quotes doubled (Excel's 'CSV UTF-8' does), or ask the case "
+            "system's supplier for an export that does not escape quotes with a backslash"
+        )
     if unclosed is not None and (stray is None or unclosed < stray):
         return (
             f"a quoted field opens on row {unclosed} and is never closed: a closing "

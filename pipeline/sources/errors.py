@@ -19,11 +19,16 @@ _LINE_BREAKS = re.compile(r"[ ]*[\r\n\t\v\f]+[ ]*")
 
 def fold_header_name(name: str) -> str:
     """A header cell or mapping column name as names are matched: trimmed, hidden characters
-    folded (no-break and zero-width spaces read as a space), and a line break or tab inside it
-    (a wrapped header cell, typed with Alt+Enter: 'Date' over 'Received') read as one space."""
+    folded (no-break and zero-width spaces read as a space), a line break or tab inside it
+    (a wrapped header cell, typed with Alt+Enter: 'Date' over 'Received') read as one space,
+    and quotes left around it (a quoted cell after a space) taken off."""
     from pipeline.sources.fields import normalised_text
 
     name = _LINE_BREAKS.sub(" ", name.strip())
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        # a quoted header cell after a space (`Ref, "Date Received"`): CSV reads a quote as
+        # quoting only at the very start of a cell, so the quotes stayed in the name
+        name = name[1:-1].replace('""', '"').strip()
     return (normalised_text(name) or "").strip() or name
 
 

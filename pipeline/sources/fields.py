@@ -28,6 +28,7 @@ from pipeline.sources.canonical import (
     LABEL_FIELDS,
     Column,
 )
+from pipeline.sources.errors import fold_header_name
 
 # rule id -> plain-English explanation (the quarantine message starts with the rule id).
 # Why a CSV row's cell count differs from the header's (the ``wrong_cell_count`` message).
@@ -62,6 +63,10 @@ RULE_TEXT = {
     "wrong_cell_count": f"the row has a different number of cells from the header: {CELL_COUNT_CAUSE}",
     "id_in_scientific_notation": "the reference is a number in scientific notation (1.23457E+11): "
     "Excel rounded it, so it may stand for another case's reference",
+    "id_is_excel_error": "the reference is an Excel error value (#N/A, #REF!): a formula that "
+    "could not work it out, so it names no case, and every row holding it would be one complaint",
+    "repeated_header": "the row repeats the header's column names (two exports joined into one "
+    "file, or a report that prints its header again on every page): it holds no complaint",
 }
 
 # An id Excel has turned into a rounded number ('123456789012' shown and saved as '1.23457E+11'):
@@ -103,6 +108,9 @@ SAFE_RAW = (
     rf"|[0-9]{{1,2}}[- /]{_MONTH_NAME}[- /][0-9]{{2,4}}{_TIME_OF_DAY}"
     rf"|{_MONTH_NAME} [0-9]{{1,2}},? [0-9]{{4}}{_TIME_OF_DAY}"
     r"|#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|ERROR|GETTING_DATA)"
+    # hash signs only: a date or number Excel saved from a column too narrow to show it
+    # ('########'); described as 'text, 8 characters', the user could not see why it failed
+    r"|#{3,}"
     r"|(?i:y|n|yes|no|true|false|t|f))$"
 )
 
@@ -333,13 +341,15 @@ EXCEL_ERROR = (
 )
 
 
+def _excel_error_sql(x: str) -> str:
+    """SQL true when a cell is an Excel error value (the cheap test for '#' first)."""
+    return f"(starts_with({x}, '#') and regexp_matches({x}, {lit(EXCEL_ERROR)}))"
+
+
 def _too_long_sql(x: str) -> str:
     """SQL true when a free-text cell is no label: longer than :data:`MAX_TEXT_CHARS`, or an
     Excel error value (:data:`EXCEL_ERROR`; the cheap test for '#' first)."""
-    return (
-        f"(length({x}) > {MAX_TEXT_CHARS} or (starts_with({x}, '#') and "
-        f"regexp_matches({x}, {lit(EXCEL_ERROR)})))"
-    )
+    return f"(length({x}) > {MAX_TEXT_CHARS} or {_excel_error_sql(x)})"
 
 
 def screen_flags_sql(frame: str, sources: list[str]) -> str:
@@ -866,6 +876,12 @@ def _branches(
     _, failed = value_sql(plan, ctx)
     if failed is not None:
         branches.append((failed.replace(VALUE_SLOT, record.col(name)), parse_rule(plan)))
+    if plan.pseudonymised and plan.source is not None and name != "handler_ref":
+        # A failed lookup saved as its error ('#N/A', '#REF!') names no case: hashed as a
+        # reference, every row holding it was one complaint, and a long export's stage rows of
+        # different cases joined into one without a word (fourth hostile audit). (A handler's
+        # reference names no record: an error there does not hold the stage back.)
+        branches.insert(0, (_excel_error_sql(ident(plan.source)), "id_is_excel_error"))
     if column.not_null:
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:
@@ -988,6 +1004,32 @@ def row_issue_select(
         f"{lit(column_name)} as column_name, {lit(rule)} as rule, {lit(text)} as message, "
         f"{raw} as raw_value from {typed} where {condition}"
     )
+
+
+def _folded_name(name: str) -> str:
+    """A column name as :func:`repeated_header_condition` compares it: lower case, letters and
+    digits only (a byte-order mark, a no-break space or a line break in the cell ignored)."""
+    return re.sub(r"[^a-z0-9]+", "", fold_header_name(name).lower())
+
+
+def repeated_header_condition(columns: dict[str, str]) -> str:
+    """SQL true for a row whose cells repeat the header: every mapped cell that is not blank
+    holds its own column's name, and at least two do.
+
+    ``columns`` maps each mapped column's name to its source alias. A name the mapping numbers
+    (``Outcome (2)``, a name the header repeats) is also matched as the header writes it.
+    Only the rows already flagged as breaking some rule are tested (a header's names are no
+    dates, numbers or codes), so the cost over a large export is nil.
+    """
+    matches, present = [], []
+    for name, alias in columns.items():
+        cell = f"regexp_replace(lower({ident(alias)}), '[^a-z0-9]+', '', 'g')"
+        names = {_folded_name(name), _folded_name(re.sub(r"\s*\(\d+\)$", "", name))}
+        matches.append(
+            f"({ident(alias)} is null or {cell} in ({', '.join(lit(n) for n in sorted(names))}))"
+        )
+        present.append(f"({ident(alias)} is not null)::integer")
+    return f"({' and '.join(matches)} and {' + '.join(present)} >= 2)"
 
 
 def cell_count_issue_select(typed: str, table: str, header_cells: dict[str, int]) -> str:

@@ -62,13 +62,15 @@ def _missing_columns_error(
     wanted: list[str],
     header_row: int,
     names_row: int | None = None,
+    raw_header: Sequence[str] | None = None,
 ) -> IngestError:
     """Which mapped columns are missing, and what may fix it, without quoting the header row.
 
     The header may be a data row (``header_row`` set wrong, or no header at all), so its cells
     are never listed: only the count, names close to a missing one (a typo), a delimiter the
     cells seem to use, and ``names_row``, the row below that holds the mapped names
-    (:func:`row_of_names`), if one does.
+    (:func:`row_of_names`), if one does. ``raw_header``: a CSV header row's cells as written,
+    for the delimiter hint (``found`` are the names as matched, a tab in them read as a space).
     """
     names = ", ".join(f"'{c}'" for c in missing)
     noun = "column" if len(missing) == 1 else "columns"
@@ -93,9 +95,12 @@ def _missing_columns_error(
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
         if close:
             hints.append(f"'{close[0]}' looks like '{name}'")
+    # A tab is looked for in the cells as written: matched names read it as a space, and a
+    # tab-separated export was told its header row "looks like a title" (fourth hostile audit).
+    written = [cell for cell in (raw_header or found) if cell]
     wanted_in_cells = [w for w in wanted if any(w in cell and w != cell for cell in found)]
     for delimiter in (";", "\t", "|", ","):
-        if wanted_in_cells and any(delimiter in cell for cell in found):
+        if wanted_in_cells and any(delimiter in cell for cell in written):
             shown_delimiter = "\\t" if delimiter == "\t" else delimiter
             hints.append(
                 f"the header seems to be separated by '{shown_delimiter}': set "
@@ -387,8 +392,11 @@ def _read_source(
     missing = [c for c in wanted if c not in header]
     if missing:
         below = mapping.header_row + 1
+        raw_header = None
         if mapping.format == "csv":
             rows = _csv_rows(utf8, mapping.delimiter, below)
+            raw_header = next(iter(_csv_rows(utf8, mapping.delimiter, mapping.header_row)), None)
+            raw_header = raw_header[1] if raw_header else None
         else:
             cells = raw.head(NAMES_ROW_SEARCH).drop("__cells").rows()
             rows = ((int(row[0]), row[1:]) for row in cells)
@@ -400,10 +408,45 @@ def _read_source(
             wanted,
             mapping.header_row,
             row_of_names(rows, wanted),
+            raw_header,
         )
     frame = raw.select(
         pl.col("__row").cast(pl.Int32),
-        *[pl.col(column).alias(f"s{i}") for i, column in enumerate(wanted)],
+        *[
+            (_csv_cell_as_shown(raw, column) if mapping.format == "csv" else pl.col(column)).alias(
+                f"s{i}"
+            )
+            for i, column in enumerate(wanted)
+        ],
         pl.col("__cells"),
     )
     return SourceFrame(shown, digest, frame, encoding, header_cells=header_cells)
+
+
+def _csv_cell_as_shown(raw: pl.DataFrame, column: str) -> pl.Expr:
+    """A CSV column's cells as the text they stand for, where quotes are left around it.
+
+    - Excel's text formula ``="00123"``: case systems write a reference (or a date) so that
+      Excel keeps its leading zeros when it opens the file, and Excel shows ``00123``. Read as
+      written, such a reference hashed to another complaint than the same case's plain
+      ``00123`` in another file (a stage row, a promised action or a survey no longer joined
+      its complaint, a case in two yearly exports was not found twice), and a date written so
+      was quarantined as no date (fourth hostile audit).
+    - A quoted cell after a space (``1, "CMP-1", "01/04/2024"``, as some report writers join
+      cells): CSV only reads a quote as quoting at the very start of a cell, so the quotes
+      stayed in the value, with the same effects.
+
+    Inside the quotes a doubled quote is one quote, as in Excel and CSV. Only a column holding
+    a quote is rewritten (one scan of it), so a plain export costs nothing more. (A workbook
+    holds a formula's saved result and no CSV quoting, so only a CSV cell is read this way.)
+    """
+    cell = pl.col(column)
+    if not raw[column].str.contains('"', literal=True).any():
+        return cell
+    bare = cell.str.strip_chars(" ")
+    length = bare.str.len_chars()
+    formula = bare.str.starts_with('="') & bare.str.ends_with('"') & (length >= 3)
+    quoted = bare.str.starts_with('"') & bare.str.ends_with('"') & (length >= 2)
+    start = pl.when(formula).then(2).otherwise(1)
+    inner = bare.str.slice(start, length - start - 1).str.replace_all('""', '"', literal=True)
+    return pl.when(formula | quoted).then(inner).otherwise(cell)

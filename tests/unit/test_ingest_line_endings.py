@@ -246,6 +246,29 @@ def test_a_stray_quote_is_named_as_such(data):
         read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a", "b"])
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'a;b;c\r\n1;x;2\r\n3;"apology; \\"see; note\\" sent";4\r\n5;y;6\r\n',
+        b'a,b,c\n1,x,2\n3,"ends with \\"",4\n5,y,6\n',
+    ],
+    ids=["stray", "unclosed"],
+)
+def test_a_quote_escaped_with_a_backslash_is_named_as_such(data):
+    """A system that writes a quote inside a quoted field as \\" (MySQL, PHP exports) where
+    CSV doubles it: the file was refused as having a quote "inside a field that does not start
+    with one; save the export again with text fields quoted", or a closing quote "missing",
+    while its fields are quoted and closed (fourth hostile audit). The message names the row
+    and the backslash, and what export to ask for; never the cell."""
+    delimiter = ";" if data.startswith(b"a;") else ","
+    with pytest.raises(IngestError) as caught:
+        read_csv_text(data, delimiter=delimiter, header_row=1, shown="x.csv", wanted=["a", "b"])
+    message = str(caught.value)
+    assert message.startswith("x.csv: is not a readable CSV file (row 3 has a quote written as")
+    assert "a backslash before it" in message and "quotes doubled" in message
+    assert "apology" not in message and "ends with" not in message
+
+
 def test_a_missing_column_message_never_quotes_the_header_row(tmp_path):
     # No header line: the first data row (a resident's name and postcode) is read as the header.
     root = ws.wide_workspace(tmp_path)
@@ -362,6 +385,26 @@ def test_a_stray_quote_file_marks_its_ragged_rows():
 def test_empty_cells_at_the_end_of_a_line_are_judged_by_the_files_habit(data, ragged):
     frame, _, _ = read_csv_text(data, delimiter=",", header_row=1, shown="x.csv", wanted=["a"])
     assert frame["__cells"].to_list() == ragged
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_tab_separated_export_is_named_as_such(tmp_path, encoding):
+    """A tab-separated export (Excel's 'Unicode Text' is UTF-16 and tab-separated) under a
+    mapping with delimiter ',': header names are matched with a tab read as a space, so the tab
+    was not seen and the message said row 1 "looks like a title, not the header: set
+    header_row", sending the analyst to the wrong setting (fourth hostile audit)."""
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("cp1252"), newline="")))
+    text = io.StringIO()
+    csv.writer(text, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    path.write_bytes(text.getvalue().encode(encoding))
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(f"exports/{EXPORT}: columns 'Case Ref'")
+    assert "separated by '\\t': set delimiter: '\\t' in the mapping" in message
+    assert "looks like a title" not in message
 
 
 def test_a_wrong_delimiter_is_named_even_when_quotes_look_stray(tmp_path):

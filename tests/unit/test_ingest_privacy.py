@@ -92,6 +92,9 @@ def test_sql_and_python_hashes_agree():
         ("4 Decker 2023", "text, 13 characters"),  # not a month: could be anything
         ("May Hall", "text, 8 characters"),
         ("#N/A", "#N/A"),
+        # a date Excel saved from a column too narrow to show it: shown, so the user sees why
+        ("########", "########"),
+        ("#1 Hall", "text, 7 characters"),
         ("£50 to Jean Hall", "text, 16 characters"),
         ("Jean Hall 07700 900123", "text, 22 characters"),
         ("07700900123", "text, 11 characters"),  # ten or more digits: a phone, not an amount

@@ -128,6 +128,46 @@ def test_named_encoding_that_does_not_fit_names_file():
 
 
 @pytest.mark.parametrize(
+    ("bom", "codec"),
+    [(b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le")],
+    ids=["utf8-bom", "utf16-bom"],
+)
+@pytest.mark.parametrize("named", ["cp1252", "latin-1"])
+def test_a_byte_order_mark_outweighs_a_single_byte_encoding_named_in_the_mapping(bom, codec, named):
+    """A mapping set to cp1252 for last year's 'ANSI' export meets this year's 'CSV UTF-8' one:
+    read as cp1252, its header began 'ï»¿' and every accented letter and pound sign was garbled
+    ("CafÃ© Court" loaded as a scheme, "Â£50.00" quarantined as no number; fourth hostile
+    audit). The byte-order mark says what the file is, and no single-byte export starts with
+    it: the file reads as UTF-8 (or UTF-16)."""
+    text = "Ref,Scheme,Amount\r\nC1,Café Court,£50.00\r\n"
+    data, encoding = decode_to_utf8(bom + text.encode(codec), named, "exports/x.csv")
+    assert data.decode("utf-8") == text
+    assert encoding in {"utf-8-sig", "utf-16"}
+
+
+@pytest.mark.parametrize("named", ["cp1252", "latin-1"])
+def test_a_utf8_file_whose_mapping_names_a_single_byte_encoding_is_stopped(named):
+    """The same change of export without a byte-order mark: read as cp1252, "Café Court" loaded
+    as "CafÃ© Court" and "£50.00" was quarantined as no number (half a year's stages, with a
+    warning naming the wrong cause; fourth hostile audit). A file that is UTF-8 throughout is no
+    cp1252 export: the run stops, saying what to set, and quotes no cell."""
+    data = "Ref,Scheme,Amount\r\nC1,Café Court,£50.00\r\nC2,Oak,£5\r\n".encode()
+    with pytest.raises(IngestError) as caught:
+        decode_to_utf8(data, named, "exports/x.csv")
+    message = str(caught.value)
+    assert message.startswith(f"exports/x.csv: its mapping names the encoding {named}, but")
+    assert "3 accented letters or symbols" in message and "encoding to auto" in message
+    assert "Café" not in message and "Oak" not in message
+
+
+def test_a_named_single_byte_encoding_still_reads_a_file_without_a_mark():
+    assert decode_to_utf8("Café £5".encode("cp1252"), "cp1252", "x.csv") == (
+        "Café £5".encode(),
+        "cp1252",
+    )
+
+
+@pytest.mark.parametrize(
     ("raw", "encoding", "line"),
     [
         (b"Ref,Amount\r\nC1,5\r\nC2,\xa35\r\n", "utf-8", 3),

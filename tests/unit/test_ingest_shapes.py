@@ -4,7 +4,9 @@ with its rule and nothing else does; every file reconciles."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -351,6 +353,156 @@ def test_an_id_with_an_invisible_character_is_the_same_complaint(tmp_path, stray
         [(_h("L001"), 1), (_h("L001"), 2), (_h("L002"), 2), (_h("L005"), 1)]
     )
     assert pseudonymise("L001" + stray, ws.KEY) == _h("L001")
+
+
+def test_cells_written_as_excel_text_formulas_read_as_the_text_excel_shows(tmp_path):
+    """A case system that writes every cell as ``="L001"`` (so Excel keeps leading zeros) is
+    read as Excel shows it: ``L001``. Read as written, the id hashed to another complaint than
+    the plain ``L001`` of another file, so a stage row, a promised action or a case in two
+    yearly exports no longer met its complaint, and its dates were quarantined as no dates
+    (fourth hostile audit). Every row loads or is quarantined exactly as in the plain export."""
+    clean = ws.long_workspace(tmp_path / "clean")
+    con, summary = _ingest(clean)
+    tables = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}  # noqa: S608
+    root = ws.long_workspace(tmp_path / "escaped")
+    path = root / "exports" / "stage_events.csv"
+    header, *rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+
+    def escaped(cell: str) -> str:
+        if not cell or any(c in cell for c in ',"\n'):
+            return ws._csv_line((cell,))  # blank, or quoted for its comma as exports write it
+        return f'="{cell}"'
+
+    lines = [ws._csv_line(tuple(header)), *(",".join(map(escaped, row)) for row in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert '="L001",="Stage 2",="2024-05-20"' in path.read_text(encoding="utf-8")
+    con_escaped, summary_escaped = _ingest(root)
+    assert summary_escaped.reconciles
+    assert [f.rows_in for f in summary_escaped.files] == [f.rows_in for f in summary.files]
+    assert _rules_by_row(con_escaped, "exports/stage_events.csv") == ws.LONG_EXPECTED
+    for table, expected in tables.items():
+        query = f"select * from {table} order by all"  # noqa: S608 - names from TABLES
+        assert con_escaped.execute(query).fetchall() == expected, table
+
+
+TABLES = ("complaint", "complaint_stage", "non_complaint", "ombudsman_case")
+
+
+def test_quoted_cells_after_a_space_read_as_their_text(tmp_path):
+    """A report writer that joins cells with ', ' and quotes each (``L001, "Stage 2",
+    "2024-05-20"``): CSV reads a quote as quoting only at the start of a cell, so the quotes
+    stayed in every value, header names included. The run stopped on a header "missing" its
+    columns, and with the header fixed every reference hashed to another complaint than the
+    plain one in other files and every date was quarantined (fourth hostile audit). Each cell
+    reads as the text inside its quotes; the rows load as from the plain export."""
+    clean = ws.long_workspace(tmp_path / "clean")
+    con, summary = _ingest(clean)
+    tables = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}  # noqa: S608
+    root = ws.long_workspace(tmp_path / "spaced")
+    path = root / "exports" / "stage_events.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+    def spaced(cells: list[str]) -> str:
+        quoted = ['"' + c.replace('"', '""') + '"' if c else "" for c in cells]
+        return quoted[0] + "".join(f", {c}" for c in quoted[1:])
+
+    path.write_text("\n".join(map(spaced, rows)) + "\n", encoding="utf-8")
+    assert 'Case", "Stage", "Event Date"' in path.read_text(encoding="utf-8")
+    con_spaced, spaced_summary = _ingest(root)
+    assert spaced_summary.reconciles
+    assert [f.rows_in for f in spaced_summary.files] == [f.rows_in for f in summary.files]
+    assert _rules_by_row(con_spaced, "exports/stage_events.csv") == ws.LONG_EXPECTED
+    for table, expected in tables.items():
+        query = f"select * from {table} order by all"  # noqa: S608 - names from TABLES
+        assert con_spaced.execute(query).fetchall() == expected, table
+
+
+@pytest.mark.parametrize("before", ["", "\ufeff"], ids=["header", "header_with_bom"])
+def test_the_header_repeated_as_a_row_is_quarantined_as_such(tmp_path, before):
+    """Two exports joined into one file (``cat``, with the second's byte-order mark) or a report
+    that prints its header on every page: the header's names in a data row were quarantined as
+    an unknown route or unreadable dates, which sent the user to the mapping. The row is
+    quarantined once, as ``repeated_header`` (no column, no raw value), and the rest of the file
+    loads as without it."""
+    clean = ws.long_workspace(tmp_path / "clean")
+    con, summary = _ingest(clean)
+    tables = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}  # noqa: S608
+    root = ws.long_workspace(tmp_path / "joined")
+    path = root / "exports" / "stage_events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header_row = len(lines) + 1
+    path.write_text("\n".join([*lines, before + lines[0], ""]), encoding="utf-8")
+    con_joined, joined = _ingest(root)
+    assert joined.reconciles
+    assert joined.files[0].rows_in == summary.files[0].rows_in + 1
+    assert _rules_by_row(con_joined, "exports/stage_events.csv") == {
+        **ws.LONG_EXPECTED,
+        header_row: {"repeated_header"},
+    }
+    column, raw, message = con_joined.execute(
+        "select column_name, raw_value, message from quarantine where rule = 'repeated_header'"
+    ).fetchone()
+    assert (column, raw) == (None, None)
+    assert message.startswith("repeated_header: the row repeats the header's column names")
+    for table, expected in tables.items():
+        query = f"select * from {table} order by all"  # noqa: S608 - names from TABLES
+        assert con_joined.execute(query).fetchall() == expected, table
+
+
+def test_a_placeholder_for_an_empty_cell_listed_in_the_mapping_is_blank(tmp_path):
+    """A SQL export writes NULL in every empty cell: each was quarantined as no date, number or
+    code (nine in ten of a year's rows, in a run that said ok), and no mapping setting could
+    say otherwise (fourth hostile audit). Listed under ``blank_values`` (matched whole, in any
+    case), the placeholder is a blank cell: every row loads or is quarantined as in the export
+    with empty cells, and a row of placeholders only is a blank row, not counted."""
+    clean = ws.long_workspace(tmp_path / "clean")
+    con, summary = _ingest(clean)
+    tables = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}  # noqa: S608
+    root = ws.long_workspace(tmp_path / "sql")
+    path = root / "exports" / "stage_events.csv"
+    header, *rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+    placeholder = ["NULL", " null "]
+    written = [[cell or placeholder[i % 2] for i, cell in enumerate(row)] for row in rows]
+    written.append(["NULL"] * len(header))
+    lines = [ws._csv_line(tuple(row)) for row in [header, *written]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = root / "mappings" / "stages.yaml"
+    mapping.write_text(mapping.read_text() + 'blank_values: ["null"]\n')
+    con_sql, sql = _ingest(root)
+    assert sql.reconciles
+    assert [f.rows_in for f in sql.files] == [f.rows_in for f in summary.files]
+    assert _rules_by_row(con_sql, "exports/stage_events.csv") == ws.LONG_EXPECTED
+    for table, expected in tables.items():
+        query = f"select * from {table} order by all"  # noqa: S608 - names from TABLES
+        assert con_sql.execute(query).fetchall() == expected, table
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#REF!"])
+def test_an_id_that_is_an_excel_error_is_quarantined(tmp_path, error):
+    """A reference column filled by a lookup that failed holds Excel's error ('#N/A'), one value
+    for every such row: hashed as a reference, the stage 2 of one case and the stage 1 of
+    another joined into one complaint without a word (fourth hostile audit). Each such row is
+    quarantined (`id_is_excel_error`), naming file, row and column; other rows load as before."""
+    root = ws.long_workspace(tmp_path)
+    path = root / "exports" / "stage_events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[4].startswith("L002,Stage 2,")
+    lines[4] = lines[4].replace("L002", error, 1)
+    lines.append(f"{error},Stage 1,2024-06-07,,,,GN,Repairs,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    assert _rules_by_row(con, "exports/stage_events.csv") == {
+        **ws.LONG_EXPECTED,
+        5: {"id_is_excel_error", "parent_quarantined"},  # the stage 1 row leads '#N/A'
+        len(lines): {"id_is_excel_error"},
+    }
+    column, message = con.execute(
+        "select column_name, message from quarantine where source_row = 5"
+    ).fetchone()
+    assert column == "Case" and message.startswith("id_is_excel_error: the reference is an Excel")
+    ids = {row[0] for row in con.execute("select complaint_id from complaint_stage").fetchall()}
+    assert _h(error) not in ids and _h("L002") not in ids
 
 
 def test_an_id_excel_rounded_to_scientific_notation_is_quarantined(tmp_path):

@@ -239,6 +239,7 @@ QUARANTINE_ADVICE = {
         "twice, or a full export beside the monthly ones) are read together"
     ),
     "wrong_cell_count": "check the mapping's delimiter (and quoting in the export)",
+    "repeated_header": "take one export per file (the header's names appear again as a row)",
     "route_unknown": "check the route's values",
     "required_missing": "check the mapping's columns (a required field's column may be wrong)",
 }
