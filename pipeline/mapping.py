@@ -96,6 +96,19 @@ class Footer(_Strict):
 
     _fold_column = field_validator("column")(lambda v: _folded_name(v))
 
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_parses(cls, pattern: str) -> str:
+        """Checked here, so a typo is a message naming the mapping and the key: DuckDB's own
+        error stopped the load mid-way, named neither, and quoted the pattern as typed."""
+        # as written, and as the load anchors it at the cell's start (pipeline.ingest)
+        if not (_regex_understood(pattern) and _regex_understood(f"^(?:{pattern})")):
+            raise ValueError(
+                f"{_shown(pattern)} is not a regular expression DuckDB can read (check its "
+                "brackets and backslashes; '^Total' matches cells starting 'Total')"
+            )
+        return pattern
+
 
 class RouteTarget(_Strict):
     """Where rows with one route value go, with constants (``set``) and extra field sources."""
@@ -134,6 +147,19 @@ def _shown(value: object) -> str:
     if looks_personal([text]):
         return f"a text of {len(text)} characters (not shown: it looks like personal details)"
     return shown(text)
+
+
+@functools.cache
+def _regex_understood(pattern: str) -> bool:
+    """Whether DuckDB's regexp_matches (the footer test, pipeline.ingest) accepts ``pattern``."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        try:
+            con.execute("select regexp_matches('', ?)", [pattern])
+        except duckdb.Error:
+            return False
+    return True
 
 
 @functools.cache

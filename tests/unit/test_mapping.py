@@ -180,6 +180,22 @@ def test_a_mapping_problem_never_quotes_a_residents_details(tmp_path, pasted, ol
     assert pasted not in message and pasted.split()[-1] not in message, message
 
 
+@pytest.mark.parametrize("pasted", PASTED)
+def test_a_footer_pattern_that_is_no_regex_is_a_problem_naming_the_key(tmp_path, pasted):
+    """DuckDB's error on a broken footer pattern stopped the load mid-way, naming neither the
+    mapping nor the key, and quoted the pattern as typed (console and event log alike)."""
+    footer = f'footer: {{column: "Case Ref", pattern: "^(Total {pasted}"}}\n'
+    path = _write(tmp_path, GOOD + footer)
+    with pytest.raises(ConfigError) as raised:
+        load_mapping(path, tmp_path)
+    message = str(raised.value)
+    assert message.startswith("mappings/erica.yaml: key 'footer.pattern': a text of"), message
+    assert "is not a regular expression" in message
+    assert pasted not in message and pasted.split()[-1] not in message, message
+    good = load_mapping(_write(tmp_path, GOOD + 'footer: {column: "Case Ref", pattern: Total}\n'))
+    assert good.footer.pattern == "Total"
+
+
 def test_required_field_without_source(tmp_path):
     text = 'files: ["a.csv"]\ntarget: chfo\ncolumns:\n  chfo_ref: "Ref"\n'
     with pytest.raises(ConfigError, match=r"required field 'issued_date' of chfo has no source"):
