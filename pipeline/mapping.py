@@ -145,7 +145,7 @@ def _shown(value: object) -> str:
 
     text = str(value)
     if looks_personal([text]):
-        return f"a text of {len(text)} characters (not shown: it looks like personal details)"
+        return f"a text of {len(text)} characters, not shown: it looks like personal details"
     return shown(text)
 
 
