@@ -192,7 +192,13 @@ _SHOWN_LIMIT = 60
 
 
 def _quotable(text: str) -> bool:
-    return len(text) <= _SHOWN_LIMIT and "\n" not in text and not withhold(text, OwnContact())[1]
+    if len(text) > _SHOWN_LIMIT or "\n" in text or withhold(text, OwnContact())[1]:
+        return False
+    # A bare name ("Jean Vexbridge" typed as a key or a date) holds no contact detail, but is a
+    # resident's all the same: the free-text screen's name test (one query, only for a message)
+    from pipeline.sources.fields import looks_personal
+
+    return not looks_personal([text])
 
 
 def shown(value: object) -> str:

@@ -96,6 +96,19 @@ class Footer(_Strict):
 
     _fold_column = field_validator("column")(lambda v: _folded_name(v))
 
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_parses(cls, pattern: str) -> str:
+        """Checked here, so a typo is a message naming the mapping and the key: DuckDB's own
+        error stopped the load mid-way, named neither, and quoted the pattern as typed."""
+        # as written, and as the load anchors it at the cell's start (pipeline.ingest)
+        if not (_regex_understood(pattern) and _regex_understood(f"^(?:{pattern})")):
+            raise ValueError(
+                f"{_shown(pattern)} is not a regular expression DuckDB can read (check its "
+                "brackets and backslashes; '^Total' matches cells starting 'Total')"
+            )
+        return pattern
+
 
 class RouteTarget(_Strict):
     """Where rows with one route value go, with constants (``set``) and extra field sources."""
@@ -120,6 +133,33 @@ class Route(_Strict):
             key: value if isinstance(value, RouteTarget) else RouteTarget(target=value)
             for key, value in self.values.items()
         }
+
+
+def _shown(value: object) -> str:
+    """A value the mapping wrote, quoted for a problem message ('council'), unless it reads as a
+    person's name or contact details: the message reaches the console, the Dagster instance's
+    event log and compute logs (kept for good, shown in the UI), and a mistyped mapping may hold
+    a resident's details pasted in the wrong place."""
+    from pipeline.contact_details import shown
+    from pipeline.sources.fields import looks_personal
+
+    text = str(value)
+    if looks_personal([text]):
+        return f"a text of {len(text)} characters, not shown: it looks like personal details"
+    return shown(text)
+
+
+@functools.cache
+def _regex_understood(pattern: str) -> bool:
+    """Whether DuckDB's regexp_matches (the footer test, pipeline.ingest) accepts ``pattern``."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        try:
+            con.execute("select regexp_matches('', ?)", [pattern])
+        except duckdb.Error:
+            return False
+    return True
 
 
 @functools.cache
@@ -190,12 +230,13 @@ class Mapping(_Strict):
         with '..' read another landlord's exports (or any file the process could open) into
         this landlord's warehouse and reports. A folder inside the workspace may still be a
         link to where exports are delivered."""
-        for pattern in files:
+        for number, pattern in enumerate(files, start=1):
             parts = pattern.replace("\\", "/").split("/")
             if pattern.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", pattern) or ".." in parts:
                 raise ValueError(
-                    f"'{pattern}' reaches outside the workspace; the files a mapping reads are "
-                    "named from the workspace folder down (exports/..., surveys/...)"
+                    f"pattern {number} ({_shown(pattern)}) reaches outside the workspace; the "
+                    "files a mapping reads are named from the workspace folder down (exports/..., "
+                    "surveys/...)"
                 )
         return files
 
@@ -204,16 +245,17 @@ class Mapping(_Strict):
     def _formats_parse(cls, formats: list[str]) -> list[str]:
         """Each format must be one DuckDB's strptime understands (``%d/%m/%Y``), checked here so
         a typo is a message naming the mapping and the key, not a failed query mid-ingest."""
-        for fmt in formats:
+        for number, fmt in enumerate(formats, start=1):
             if "%" not in fmt:
                 raise ValueError(
-                    f"'{fmt}' has no % codes; write it like '%d/%m/%Y' (day/month/year)"
+                    f"format {number} ({_shown(fmt)}) has no % codes; write it like '%d/%m/%Y' "
+                    "(day/month/year)"
                 )
             if not _strptime_understands(fmt):
                 raise ValueError(
-                    f"'{fmt}' is not a date format DuckDB can read (use codes such as %d day, "
-                    "%m month, %Y four-digit year, %y two-digit year, %b month name, %H:%M "
-                    "time)"
+                    f"format {number} ({_shown(fmt)}) is not a date format DuckDB can read (use "
+                    "codes such as %d day, %m month, %Y four-digit year, %y two-digit year, %b "
+                    "month name, %H:%M time)"
                 )
         return formats
 
@@ -249,8 +291,10 @@ def _check_fields(
         if name in extra:
             continue
         if name not in fields:
+            quoted = _shown(name)
+            key = name if quoted == f"'{name}'" else f"<{len(name)} characters, not shown>"
             problems.append(
-                f"key '{where}.{name}': '{name}' is not a field of table {table} "
+                f"key '{where}.{key}': {quoted} is not a field of table {table} "
                 f"(allowed: {', '.join(fields)})"
             )
             continue
@@ -263,7 +307,7 @@ def _check_fields(
         bad = [v for v in produced if v is not None and v not in allowed]
         if bad:
             problems.append(
-                f"key '{where}.{name}': value {bad[0]!r} is not allowed "
+                f"key '{where}.{name}': value {_shown(bad[0])} is not allowed "
                 f"(allowed: {', '.join(map(str, allowed))})"
             )
     return problems

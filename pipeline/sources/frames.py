@@ -72,7 +72,15 @@ def _missing_columns_error(
     (:func:`row_of_names`), if one does. ``raw_header``: a CSV header row's cells as written,
     for the delimiter hint (``found`` are the names as matched, a tab in them read as a space).
     """
-    names = ", ".join(f"'{c}'" for c in missing)
+    # the mapping's names, typed by an analyst: one reading as a resident's details is counted
+    personal_missing = looks_personal(missing)
+    names = ", ".join(f"'{c}'" for c in missing if c not in personal_missing)
+    if personal_missing:
+        looks = "its name looks" if len(personal_missing) == 1 else "their names look"
+        names = (
+            f"{names} ({len(personal_missing)} not shown: {looks} like a person's name or "
+            "contact details)"
+        ).lstrip()
     noun = "column" if len(missing) == 1 else "columns"
     verb = "is" if len(missing) == 1 else "are"
     # a blank header cell is named column_<n> by the readers: a name, not a column found
@@ -86,7 +94,7 @@ def _missing_columns_error(
     # a close name is quoted, so never a cell that looks like a person's name or contact details
     personal = looks_personal(named)
     candidates = [c for c in named if c not in wanted and c not in personal]
-    for name in missing:
+    for name in (n for n in missing if n not in personal_missing):
         # names are case-sensitive: 'REF NO.' for 'Ref No.' is too far apart for difflib
         same = [c for c in candidates if c.casefold() == name.casefold()]
         if same:

@@ -392,12 +392,13 @@ def read_xlsx_text(
             worksheet = workbook[sheet]
             if not hasattr(worksheet, "iter_rows"):
                 raise IngestError(
-                    f"{shown}: sheet '{sheet}' is a chart, not a sheet of cells; set the "
-                    "mapping's 'sheet' to the sheet that holds the report's rows"
+                    f"{shown}: sheet {_mapped_sheet(sheet)} is a chart, not a sheet of cells; set "
+                    "the mapping's 'sheet' to the sheet that holds the report's rows"
                 )
         else:
             raise IngestError(
-                f"{shown}: has no sheet '{sheet}' (sheets: {shown_names(workbook.sheetnames, quote=False)})"
+                f"{shown}: has no sheet {_mapped_sheet(sheet)} (sheets: "
+                f"{shown_names(workbook.sheetnames, quote=False)})"
             )
         _ignore_dimension(worksheet)
         top = [
@@ -523,6 +524,15 @@ def refuse_1904_serials(frame: pl.DataFrame, columns: Sequence[str], shown: str)
                 f"{hits.item()} is the first), which would be read four years out: format the "
                 "column as dates, or clear the 1904 setting and save again"
             )
+
+
+def _mapped_sheet(sheet: str) -> str:
+    """The mapping's sheet name for a message, quoted unless it reads as a person's name or
+    contact details (typed into the mapping by mistake): the message reaches the console and
+    the Dagster instance's event log, kept for good."""
+    if looks_personal([sheet]):
+        return "named by the mapping's 'sheet' (not shown: it looks like personal details)"
+    return f"'{sheet}'"
 
 
 def _ignore_dimension(worksheet) -> None:

@@ -85,8 +85,8 @@ EXPECTED = {
     "cut_date": r"landlord\.yaml: key 'data_cut_date': .*day value is outside expected range; "
     r"write a real calendar date as YYYY-MM-DD",
     "closure": r"landlord\.yaml: key 'closures\.0\.date': .*day value is outside",
-    "date_format": r"mappings/homemaster_complaints\.yaml: key 'date_formats': '%Q/%m' is not a "
-    r"date format",
+    "date_format": r"mappings/homemaster_complaints\.yaml: key 'date_formats': format 1 \('%Q/%m'\) "
+    r"is not a date format",
     "stock_twice": r"landlord\.yaml: stock\.\d repeats year_end 2025-03-31, stock_type lcra",
     "stock_missing": r"landlord\.yaml key 'stock' has no units owned at year end 2025-03-31 .*"
     r"add a row",

@@ -311,6 +311,40 @@ def test_xlsx_problems_name_the_file(tmp_path):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
 
 
+@pytest.mark.parametrize("pasted", ["jean.vexbridge@example.invalid", "Jean Vexbridge"])
+def test_a_sheet_the_mapping_names_after_a_resident_is_not_quoted(tmp_path, pasted):
+    """The load's error quoted the mapping's sheet name as typed: a resident's email or
+    name pasted there reached the console and, kept for good, the Dagster event log."""
+    root = ws.xlsx_workspace(tmp_path)
+    mapping = root / "mappings" / "homemaster.yaml"
+    written = mapping.read_text()
+    mapping.write_text(written.replace('"Complaints Report"', f'"{pasted}"'))
+    with pytest.raises(IngestError) as raised:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(raised.value)
+    assert (
+        message.startswith("exports/") and "has no sheet named by the mapping's 'sheet'" in message
+    )
+    assert "Vexbridge" not in message and "(sheets: Notes, Complaints Report)" in message
+
+
+@pytest.mark.parametrize("pasted", ["jean.vexbridge@example.invalid", "Jean Vexbridge"])
+def test_a_column_the_mapping_names_after_a_resident_is_not_quoted(tmp_path, pasted):
+    """As the sheet above: a mapped column not in the header was quoted as the mapping wrote it."""
+    root = ws.wide_workspace(tmp_path)
+    mapping = root / "mappings" / "complaints.yaml"
+    written = mapping.read_text()
+    assert '"Date Received"' in written
+    mapping.write_text(written.replace('"Date Received"', f'"{pasted}"'))
+    with pytest.raises(IngestError) as raised:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(raised.value)
+    assert "Vexbridge" not in message, message
+    assert message.startswith("exports/complaints_2024.csv: column (1 not shown: its name looks "
+                              "like a person's name or contact details) named in "
+                              "mappings/complaints.yaml is not in the header"), message  # fmt: skip
+
+
 def test_xlsx_sheet_by_position_when_its_name_changes_every_month(tmp_path):
     """A report that names its data sheet after the run ('Register 30-04-2026', the second tab)
     could not be mapped: `sheet` took a name only, and `sheet: 2` was refused."""

@@ -123,15 +123,15 @@ def test_good_mapping_and_workspace_listing(tmp_path):
         # the process could open) into this landlord's warehouse and reports.
         (
             ('files: ["exports/erica_complaints_*.csv"]', 'files: ["../housing21/exports/*.csv"]'),
-            r"key 'files': '\.\./housing21/exports/\*\.csv' reaches outside the workspace",
+            r"key 'files': pattern 1 \('\.\./housing21/exports/\*\.csv'\) reaches outside the workspace",
         ),
         (
             ('files: ["exports/erica_complaints_*.csv"]', 'files: ["exports/a.csv", "/etc/*"]'),
-            r"key 'files': '/etc/\*' reaches outside the workspace",
+            r"key 'files': pattern 2 \('/etc/\*'\) reaches outside the workspace",
         ),
         (
             ('files: ["exports/erica_complaints_*.csv"]', 'files: ["exports/../../x/*.csv"]'),
-            r"key 'files': 'exports/\.\./\.\./x/\*\.csv' reaches outside",
+            r"key 'files': pattern 1 \('exports/\.\./\.\./x/\*\.csv'\) reaches outside",
         ),
     ],
 )
@@ -141,6 +141,59 @@ def test_bad_mapping_names_file_and_key(tmp_path, change, message):
     path = _write(tmp_path, GOOD.replace(old, new))
     with pytest.raises(ConfigError, match=message):
         load_mapping(path, tmp_path)
+
+
+# A resident's details pasted into a mapping: the kinds tests/integration/test_pii_scan.py plants.
+PASTED = ["jean.vexbridge@example.invalid", "07911 000123", "ZE1 1XQ", "Jean Vexbridge"]
+
+
+@pytest.mark.parametrize("pasted", PASTED)
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        (
+            'files: ["exports/erica_complaints_*.csv"]',
+            'files: ["exports/a.csv", "../{}/*.csv"]',
+            "key 'files': pattern 2 (a text of",
+        ),
+        (
+            "shape: wide",
+            'shape: wide\ndate_formats: ["%d/%m/%Y", "{}"]',
+            "key 'date_formats': format 2",
+        ),
+        ('{"Upheld": upheld}', '{"Upheld": "{}"}', "key 'stages.1.outcome': value a text of"),
+        ("default: unknown", 'default: "{}"', "key 'columns.tenure': value a text of"),
+        ("regime: {value: eng}", 'regime: {value: "{}"}', "key 'columns.regime': value a text of"),
+        ("  regime: {value: eng}", '  regime: {value: eng}\n  "{}": "Notes"', "key 'columns.<"),
+    ],
+)
+def test_a_mapping_problem_never_quotes_a_residents_details(tmp_path, pasted, old, new, where):
+    """A mapping's problem reaches the console, and through a scheduled run the Dagster instance's
+    event log and compute logs (kept for good, shown in the UI): a value that reads as a person's
+    name or contact details is said by its length, the file, key and position still named."""
+    assert old in GOOD
+    path = _write(tmp_path, GOOD.replace(old, new.replace("{}", pasted), 1))
+    with pytest.raises(ConfigError) as raised:
+        load_mapping(path, tmp_path)
+    message = str(raised.value)
+    assert message.startswith("mappings/erica.yaml: ") and where in message, message
+    assert pasted not in message and pasted.split()[-1] not in message, message
+
+
+@pytest.mark.parametrize("pasted", PASTED)
+def test_a_footer_pattern_that_is_no_regex_is_a_problem_naming_the_key(tmp_path, pasted):
+    """DuckDB's error on a broken footer pattern stopped the load mid-way, naming neither the
+    mapping nor the key, and quoted the pattern as typed (console and event log alike)."""
+    footer = f'footer: {{column: "Case Ref", pattern: "^(Total {pasted}"}}\n'
+    path = _write(tmp_path, GOOD + footer)
+    with pytest.raises(ConfigError) as raised:
+        load_mapping(path, tmp_path)
+    message = str(raised.value)
+    assert message.startswith("mappings/erica.yaml: key 'footer.pattern': a text of"), message
+    assert "is not a regular expression" in message
+    assert pasted not in message and pasted.split()[-1] not in message, message
+    good = load_mapping(_write(tmp_path, GOOD + 'footer: {column: "Case Ref", pattern: Total}\n'))
+    assert good.footer.pattern == "Total"
 
 
 def test_required_field_without_source(tmp_path):

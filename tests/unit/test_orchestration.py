@@ -18,6 +18,7 @@ import yaml
 from pipeline.config import Schedules
 from pipeline.defs.orchestration import schedules as sched
 from pipeline.defs.orchestration.sensors import (
+    HIDDEN_NAME_PREFIX,
     THEN_JOB_TAG,
     THEN_YEARS_TAG,
     build_workspace_sensor,
@@ -391,14 +392,46 @@ def test_sensor_tags_do_not_name_a_file_named_after_a_person(sensor_setup):
     assert "Hall" not in tag and "looks like a person's name" in tag
 
 
+def test_sensor_cursor_does_not_name_a_file_named_after_a_person(sensor_setup):
+    """The cursor is stored with the sensor's state and every tick's record in the instance (for
+    good, shown in the UI): a file named after a person is there by a keyed hash, which stays the
+    same while the file does and differs with another pseudonymisation key."""
+    root, store, sensor = sensor_setup
+    _, cursor = tick(sensor, store, None)
+    letter = root / "alpha" / "exports" / "letter to Peter Quillfeather.docx"
+    letter.write_text("x")
+    age(letter)
+    requests, cursor = tick(sensor, store, cursor)
+    assert len(requests) == 1  # a new file is still seen
+    assert "Quillfeather" not in cursor and "Quillfeather" not in str(requests[0].tags)
+    stored = json.loads(cursor)["landlords"]["alpha"]
+    (hidden,) = [name for name in stored if name.startswith(HIDDEN_NAME_PREFIX)]
+    assert tick(sensor, store, cursor)[0] == []  # unchanged: no run, and the same key
+    assert hidden in json.loads(tick(sensor, store, cursor)[1])["landlords"]["alpha"]
+    letter.write_text("changed")
+    age(letter, 1200)
+    requests, cursor = tick(sensor, store, cursor)
+    assert [r.tags["landlord"] for r in requests] == ["alpha"] and "Quillfeather" not in cursor
+    changed = requests[0].tags["complaints/changed_files"]
+    assert changed == "(a file whose name looks like a person's name or contact details)"
+    other_key = ComplaintsStore(
+        workspaces_root=store.workspaces_root,
+        output_root=store.output_root,
+        pseudonymisation_key="another-key",
+    )
+    assert hidden not in tick(sensor, other_key, None)[1]
+
+
 def test_fingerprint_reuses_hashes_of_unchanged_files(tmp_path):
     (tmp_path / "exports").mkdir()
     export = tmp_path / "exports" / "a.csv"
     export.write_text("abc")
     age(export)
-    first = fingerprint(tmp_path, {})
+    first = fingerprint(tmp_path, {}, name_key="k")
     fake = {"exports/a.csv": [*first["exports/a.csv"][:2], "cached"]}
-    assert fingerprint(tmp_path, fake)["exports/a.csv"][2] == "cached"  # not read again
+    assert (
+        fingerprint(tmp_path, fake, name_key="k")["exports/a.csv"][2] == "cached"
+    )  # not read again
 
 
 # --- the per-landlord writer lock ----------------------------------------------------------------

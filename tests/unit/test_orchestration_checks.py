@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 import yaml
 
@@ -28,6 +30,25 @@ def test_workspace_identity(tmp_path):
     (tmp_path / "ws" / "beta" / "landlord.yaml").write_text("landlord_id: [\n")
     result = checks.workspace_identity_result(store, "beta")
     assert not result.passed and "not valid YAML" in result.description
+
+
+def test_exports_freshness_does_not_name_a_file_named_after_a_person(tmp_path):
+    """The check's metadata is kept in the instance's event log and shown in the UI: the newest
+    file in exports/ (here a letter saved beside the exports) was named there as written."""
+    from pipeline.defs.ingest.checks import exports_freshness_result
+
+    store = make_store(tmp_path, "alpha", "alpha")
+    exports = tmp_path / "ws" / "alpha" / "exports"
+    exports.mkdir()
+    (exports / "complaints.csv").write_text("Case Ref\nC1\n")
+    result = exports_freshness_result(store, "alpha")
+    assert result.metadata["newest_export"].value == "exports/complaints.csv"
+    (exports / "letter to Peter Quillfeather.docx").write_text("x")
+    os.utime(exports / "complaints.csv", (1_700_000_000, 1_700_000_000))  # the letter is newer
+    result = exports_freshness_result(store, "alpha")
+    shown = result.metadata["newest_export"].value
+    assert "Quillfeather" not in shown and "Quillfeather" not in str(result.metadata)
+    assert shown == "exports/(a file whose name looks like a person's name or contact details)"
 
 
 def test_documents_result(tmp_path):

@@ -286,6 +286,45 @@ def test_problem_messages_name_the_file_and_key_never_a_residents_details(tmp_pa
         ReportingYear.parse("24-25")
 
 
+@pytest.mark.parametrize("name", ["Jean Vexbridge", "MARGARET THRUPP"])
+def test_problem_messages_never_quote_a_bare_name(tmp_path, name):
+    """A resident's name alone holds no contact detail for the address screen to find: typed as
+    a key of landlord.yaml or a mapping, or as a self-assessment's year, it was quoted ("key 'Jean
+    Vexbridge' is not allowed here") on the console and, through a scheduled run, in the Dagster
+    instance's event log for good. The free-text screen's name test now keeps it out too."""
+    from pipeline.config import ConfigError, load_landlord
+    from pipeline.mapping import load_mapping
+    from pipeline.periods import ReportingYear
+    from pipeline.self_assessment.model import SelfAssessmentError
+
+    write(tmp_path / "landlord.yaml", yaml.safe_dump({"landlord_id": "ll", name: 1}))
+    mapping = {"files": ["exports/a.csv"], "target": "chfo", name: 1}
+    write(tmp_path / "mappings" / "chfo.yaml", yaml.safe_dump(mapping))
+    write(tmp_path / "annual_report/2023-24/self_assessment.yaml", f"reporting_year: {name}\n")
+    messages = []
+    for load in (load_landlord, lambda ws: load_mapping(ws / "mappings" / "chfo.yaml", ws)):
+        with pytest.raises(ConfigError) as raised:
+            load(tmp_path)
+        messages.append(str(raised.value))
+    with pytest.raises(SelfAssessmentError) as raised:
+        load_year_assessment(tmp_path, "2023-24")
+    messages.append(str(raised.value))
+    with pytest.raises(ValueError) as raised:
+        ReportingYear.parse(name)
+    messages.append(str(raised.value))
+    text = "\n".join(messages)
+    assert name.split()[-1] not in text, text
+    length = len(name)
+    assert messages[0].startswith(str(tmp_path / "landlord.yaml"))
+    assert f"key '<{length} characters, not shown>' is not allowed here" in messages[0]
+    assert f"mappings/chfo.yaml: key '<{length} characters, not shown>' is not allowed" in text
+    assert f"reporting year a text of {length} characters (not shown)" in text
+    # a mistyped key is still quoted
+    write(tmp_path / "landlord.yaml", yaml.safe_dump({"landlord_id": "ll", "stok": 1}))
+    with pytest.raises(ConfigError, match="key 'stok' is not allowed here"):
+        load_landlord(tmp_path)
+
+
 def test_a_crash_message_on_the_console_never_quotes_pydantics_input_value():
     """An error raised where no problem text was written reaches the console through the run's
     summary (the step's innermost error) or the landlord's ERROR line; pydantic's own text

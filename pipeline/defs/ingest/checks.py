@@ -326,13 +326,24 @@ def exports_freshness_result(store: ComplaintsStore, landlord_id: str) -> dg.Ass
     newest = max(files, key=lambda p: p.stat().st_mtime)
     newest_date = dt.date.fromtimestamp(newest.stat().st_mtime)
     age = (cut - newest_date).days
+    workspace = store.workspace(landlord_id)
+    newest_name = newest.relative_to(workspace).as_posix()
+    # The check's metadata is kept in the instance's event log for good (and shown in the UI): a
+    # file named after a resident (a letter saved beside the exports) is not named there.
+    from pipeline.ingest import personal_file_names  # the name screen: when the check runs
+
+    if personal_file_names(workspace, [newest]):
+        newest_name = (
+            f"{newest.parent.relative_to(workspace).as_posix()}/(a file whose name looks like "
+            "a person's name or contact details)"
+        )
     return dg.AssetCheckResult(
         asset_key="canonical_tables",
         check_name="exports_freshness",
         passed=age <= limit,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "newest_export": newest.relative_to(store.workspace(landlord_id)).as_posix(),
+            "newest_export": newest_name,
             "newest_export_date": newest_date.isoformat(),
             "data_cut": cut.isoformat(),
             "age_days": age,

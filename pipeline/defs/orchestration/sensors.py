@@ -5,7 +5,9 @@ and the configuration that changes results (``landlord.yaml``, ``mappings/``). T
 per landlord, per file, ``[size, mtime_ns, sha256]``. A file is re-hashed only when its size or
 modification time changed, and a run is requested only when some file's *content hash* differs
 from the cursor (added, changed or removed files), so copying the same file again, or touching it,
-starts nothing. The run key is the hash of the whole file set, so even with a lost cursor the same
+starts nothing. The cursor is kept in the Dagster instance's storage with every tick: a file whose
+name looks like a person's name or contact details is keyed there by a keyed hash of its path,
+never its name (:func:`cursor_names`). The run key is the hash of the whole file set, so even with a lost cursor the same
 inputs are not run twice by this sensor.
 
 A file modified in the last ``settle_seconds`` is left for the next tick: an export still being
@@ -50,6 +52,8 @@ WATCHED_FOLDERS = ("exports", "surveys", "ombudsman", "mappings")
 WATCHED_FILES = ("learning.csv", "landlord.yaml")
 SETTLE_SECONDS = 10.0
 CURSOR_VERSION = 1
+# A cursor key standing for a file whose name is not written to the instance (cursor_names).
+HIDDEN_NAME_PREFIX = "name-not-shown:"
 
 FileState = list  # [size, mtime_ns, sha256]
 
@@ -78,13 +82,36 @@ def watched_files(workspace: Path) -> list[Path]:
     return sorted(files)
 
 
+def cursor_names(workspace: Path, paths: list[Path], name_key: str) -> dict[Path, str]:
+    """Each path's key in the cursor: its path relative to ``workspace``, or, when that looks like
+    a person's name or contact details (``exports/letter to Mrs Hall.docx``), a keyed hash of it.
+
+    The cursor is stored with the sensor's state and every tick's record, for good, and shown in
+    the UI; the hash is keyed (``name_key``: the pseudonymisation key) so a list of guessed names
+    cannot be hashed to find the file, and stable, so an unchanged file is not read again.
+    """
+    from pipeline.ingest import personal_file_names  # the screen's patterns: when first needed
+
+    personal = personal_file_names(workspace, paths)
+    names = {}
+    for path in paths:
+        rel = path.relative_to(workspace).as_posix()
+        if path in personal:
+            digest = hashlib.sha256(f"{name_key}|{rel}".encode()).hexdigest()[:16]
+            rel = HIDDEN_NAME_PREFIX + digest
+        names[path] = rel
+    return names
+
+
 def fingerprint(
     workspace: Path,
     previous: dict[str, FileState],
     now: float | None = None,
     settle_seconds: float = SETTLE_SECONDS,
+    *,
+    name_key: str,
 ) -> dict[str, FileState]:
-    """``{relative path: [size, mtime_ns, sha256]}`` of a workspace's watched files.
+    """``{cursor name: [size, mtime_ns, sha256]}`` of a workspace's watched files.
 
     Parameters
     ----------
@@ -97,16 +124,20 @@ def fingerprint(
         Current time (seconds since the epoch), for the settle rule.
     settle_seconds
         Files modified more recently than this keep their previous state (or are left out).
+    name_key
+        Key of the hash standing for a personal-looking file name (:func:`cursor_names`).
 
     Returns
     -------
     dict
-        The new fingerprint.
+        The new fingerprint, keyed by :func:`cursor_names` (the relative path, for most files).
     """
     now = time.time() if now is None else now
     out: dict[str, FileState] = {}
-    for path in watched_files(workspace):
-        rel = path.relative_to(workspace).as_posix()
+    paths = watched_files(workspace)
+    names = cursor_names(workspace, paths, name_key)
+    for path in paths:
+        rel = names[path]
         stat = path.stat()
         if now - stat.st_mtime < settle_seconds:
             if rel in previous:
@@ -285,7 +316,12 @@ def build_workspace_sensor(
             context.log.info(f"New workspace '{landlord_id}': added as a landlord partition")
         for landlord_id in found:
             before = previous.get(landlord_id, {})
-            files = fingerprint(root / landlord_id, before, settle_seconds=settle_seconds)
+            files = fingerprint(
+                root / landlord_id,
+                before,
+                settle_seconds=settle_seconds,
+                name_key=store.pseudonymisation_key,
+            )
             state[landlord_id] = files
             if content_digest(files) == content_digest(before) or not files:
                 continue
@@ -339,15 +375,17 @@ def build_workspace_sensor(
 
 
 def _shown_files(workspace: Path, names: list[str]) -> list[str]:
-    """``names`` for a run's tags, kept in the instance's storage: a name that looks like a
-    person's name or contact details is not written there (the load then stops on it, saying
-    so, without the name; pipeline.ingest.personal_file_names)."""
+    """``names`` (cursor names) for a run's tags, kept in the instance's storage: a name that
+    looks like a person's name or contact details is not written there (the load then stops on
+    it, saying so, without the name; pipeline.ingest.personal_file_names)."""
     from pipeline.ingest import personal_file_names
 
-    personal = personal_file_names(workspace, [workspace / name for name in names])
+    # a name a cursor of an earlier version kept as written is screened too
+    written = [name for name in names if not name.startswith(HIDDEN_NAME_PREFIX)]
+    personal = personal_file_names(workspace, [workspace / name for name in written])
     return [
         "(a file whose name looks like a person's name or contact details)"
-        if workspace / name in personal
+        if name.startswith(HIDDEN_NAME_PREFIX) or workspace / name in personal
         else name
         for name in names
     ]
