@@ -32,23 +32,35 @@ def test_workspace_identity(tmp_path):
     assert not result.passed and "not valid YAML" in result.description
 
 
-def test_exports_freshness_does_not_name_a_file_named_after_a_person(tmp_path):
-    """The check's metadata is kept in the instance's event log and shown in the UI: the newest
-    file in exports/ (here a letter saved beside the exports) was named there as written."""
+def test_exports_freshness_judges_only_the_exports_the_load_read(tmp_path):
+    """A letter saved beside stale exports today made them look fresh (the check took the newest
+    file in exports/), and its name, kept in the instance's event log, was a resident's."""
+    import duckdb
+
     from pipeline.defs.ingest.checks import exports_freshness_result
 
     store = make_store(tmp_path, "alpha", "alpha")
+    raw = yaml.safe_load((tmp_path / "ws" / "alpha" / "landlord.yaml").read_text())
+    raw["data_cut_date"] = "2024-03-31"
+    (tmp_path / "ws" / "alpha" / "landlord.yaml").write_text(yaml.safe_dump(raw))
     exports = tmp_path / "ws" / "alpha" / "exports"
     exports.mkdir()
     (exports / "complaints.csv").write_text("Case Ref\nC1\n")
+    os.utime(exports / "complaints.csv", (1_700_000_000, 1_700_000_000))  # 14 November 2023
+    (exports / "letter to Peter Quillfeather.docx").write_text("x")  # saved today
+    result = exports_freshness_result(store, "alpha")  # no load yet: nothing read
+    assert not result.passed and "no file in exports/ was read" in result.description
+
+    store.warehouse("alpha").parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(store.warehouse("alpha"))) as con:
+        con.execute("create table ingest_file (landlord_id varchar, source_file varchar)")
+        con.execute("insert into ingest_file values ('alpha', 'exports/complaints.csv')")
     result = exports_freshness_result(store, "alpha")
+    assert not result.passed  # 138 days old at the cut, whatever else was saved since
     assert result.metadata["newest_export"].value == "exports/complaints.csv"
-    (exports / "letter to Peter Quillfeather.docx").write_text("x")
-    os.utime(exports / "complaints.csv", (1_700_000_000, 1_700_000_000))  # the letter is newer
-    result = exports_freshness_result(store, "alpha")
-    shown = result.metadata["newest_export"].value
-    assert "Quillfeather" not in shown and "Quillfeather" not in str(result.metadata)
-    assert shown == "exports/(a file whose name looks like a person's name or contact details)"
+    assert result.metadata["age_days"].value == 138
+    assert "Quillfeather" not in str(result.metadata) + result.description
+    assert "exports/complaints.csv, was saved 138 days before the data cut" in result.description
 
 
 def test_documents_result(tmp_path):

@@ -10,6 +10,7 @@ judges what was written, not what the asset believed it wrote.
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
 import dagster as dg
 
@@ -308,11 +309,31 @@ def quarantine_share_result(store: ComplaintsStore, landlord_id: str) -> dg.Asse
     )
 
 
+def _exports_read(store: ComplaintsStore, landlord_id: str) -> list[Path]:
+    """The files under ``exports/`` that the landlord's last load read (its ``ingest_file``
+    ledger), as they are in the workspace now."""
+    workspace = store.workspace(landlord_id)
+    try:
+        with store.connect(landlord_id, read_only=True) as con:
+            names = con.execute(
+                "select distinct source_file from ingest_file where landlord_id = $l "
+                "and starts_with(source_file, 'exports/') order by 1",
+                {"l": landlord_id},
+            ).fetchall()
+    except FileNotFoundError:  # no load yet
+        return []
+    return [workspace / name for (name,) in names if (workspace / name).is_file()]
+
+
 def exports_freshness_result(store: ComplaintsStore, landlord_id: str) -> dg.AssetCheckResult:
-    """``canonical_tables.exports_freshness``: the newest export against the data cut (warning)."""
+    """``canonical_tables.exports_freshness``: the newest export the load read against the data
+    cut (warning).
+
+    Only the files a mapping read count: a letter or spreadsheet saved beside stale exports
+    today made them look fresh, and the check passed on exports months old.
+    """
     landlord = store.landlord(landlord_id)
-    exports = store.workspace(landlord_id) / "exports"
-    files = [p for p in exports.rglob("*") if p.is_file()] if exports.is_dir() else []
+    files = _exports_read(store, landlord_id)
     cut = landlord.data_cut_date or dt.date.today()
     limit = landlord.thresholds.exports_max_age_days
     if not files:
@@ -321,27 +342,26 @@ def exports_freshness_result(store: ComplaintsStore, landlord_id: str) -> dg.Ass
             check_name="exports_freshness",
             passed=False,
             severity=dg.AssetCheckSeverity.WARN,
-            metadata={"problem": "no export files in exports/"},
+            description="no file in exports/ was read by a mapping, so the exports' age is unknown",
+            metadata={"problem": "no export in exports/ was read"},
         )
     newest = max(files, key=lambda p: p.stat().st_mtime)
+    newest_name = newest.relative_to(store.workspace(landlord_id)).as_posix()
     newest_date = dt.date.fromtimestamp(newest.stat().st_mtime)
     age = (cut - newest_date).days
-    workspace = store.workspace(landlord_id)
-    newest_name = newest.relative_to(workspace).as_posix()
-    # The check's metadata is kept in the instance's event log for good (and shown in the UI): a
-    # file named after a resident (a letter saved beside the exports) is not named there.
-    from pipeline.ingest import personal_file_names  # the name screen: when the check runs
-
-    if personal_file_names(workspace, [newest]):
-        newest_name = (
-            f"{newest.parent.relative_to(workspace).as_posix()}/(a file whose name looks like "
-            "a person's name or contact details)"
-        )
+    # (a file named after a resident is never read: the load stops on it without naming it, so
+    # the name kept here, in the instance's event log, is an export's)
+    stale = (
+        f"the newest export read, {newest_name}, was saved {age} days before the data cut "
+        f"({cut.isoformat()}), more than thresholds.exports_max_age_days ({limit}): load newer "
+        "exports, or set data_cut_date to the date these were taken"
+    )
     return dg.AssetCheckResult(
         asset_key="canonical_tables",
         check_name="exports_freshness",
         passed=age <= limit,
         severity=dg.AssetCheckSeverity.WARN,
+        description=None if age <= limit else stale,
         metadata={
             "newest_export": newest_name,
             "newest_export_date": newest_date.isoformat(),
@@ -404,8 +424,9 @@ LOAD_CHECKS = {
     ),
     "exports_freshness": (
         False,
-        "Warns when the newest export file is older than thresholds.exports_max_age_days before "
-        "the data cut (landlord.yaml data_cut_date, default today).",
+        "Warns when the newest export the load read (a file under exports/ a mapping matched) is "
+        "older than thresholds.exports_max_age_days before the data cut (landlord.yaml "
+        "data_cut_date, default today). Other files in exports/ do not count.",
         exports_freshness_result,
     ),
 }
