@@ -6,6 +6,7 @@ group's combined figures (numerators and denominators added)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import duckdb
@@ -780,3 +781,50 @@ def test_the_service_area_table_traces_each_figure_to_its_row():
     assert shown[("2025-26-Q4", "repairs")] == "1,053"
     assert shown[("2025-26-YTD", "care")] == "47"
     assert all(f["measure"] == "received_1" and f["breakdown"] == "service_area" for f in figures)
+
+
+def _row_names(section: Section, caption_start: str) -> list[str]:
+    """The row headers of the section's table whose caption starts with ``caption_start``."""
+    table = next(
+        b.table for b in section.blocks if b.kind == "table" and caption_start in b.table.html
+    )
+    return [
+        html.unescape(plain(re.sub(r"<[^>]+>", "", name))).strip()
+        for name in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', table.html, re.S)
+    ]
+
+
+def test_a_target_on_every_answer_is_named_as_the_handling_table_names_it():
+    """homes_plus Q4 2025/26 (England and Scotland): the targets table named the all-countries
+    figure 'Stage 1: all answers sent within the Code's time limits (%)' (91.4 to date), the
+    name the annual report gives England's own figure (92.6), while the handling table below
+    named the same row by the Code's and the SPSO's limits: one figure, two names, and one name
+    for two figures."""
+    from pipeline.reporting.committee import committee_sections
+
+    landlord = code_landlord(
+        regimes=["eng", "sct"],
+        thresholds={
+            "targets": [
+                {"measure": "response_in_time_1", "view": "regulator", "target": 95, "amber": 90}
+            ]
+        },
+    )
+    rows = [
+        _percent("response_in_time_1", "2025-26-Q4", 85, 91, view="regulator"),
+        _percent("response_in_time_1", "2025-26-Q3", 80, 88, view="regulator"),
+    ]
+    m = with_year_to_date(measures(rows), Q4)
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    sections = committee_sections(con, landlord, m, Q4, D(2026, 4, 30))
+    by_id = {s.id: s for s in sections}
+    both = "Stage 1: all answers sent within the Code's (England) or the SPSO's (Scotland) time"
+    target_names = _row_names(by_id["targets"], "Our targets")
+    handling_names = _row_names(by_id["handling"], "Complaint handling")
+    assert [name for name in target_names if name.startswith("Stage 1: all answers")] == [
+        f"{both} limits (%)"
+    ]
+    assert f"{both} limits (%)" in handling_names
+    assert not any("within the Code's time limits" in name for name in target_names)
+    assert _attention(by_id["targets"])[0].startswith(f"{both} limits (%): 93.4 against")
