@@ -16,6 +16,7 @@ from pipeline.config import Landlord, describe_window
 from pipeline.periods import Period, ReportingYear
 from pipeline.reporting import suppression
 from pipeline.reporting.blocks import (
+    NONE_RECORDED,
     NOT_AVAILABLE,
     Metric,
     Section,
@@ -23,6 +24,7 @@ from pipeline.reporting.blocks import (
     metric_table,
     pivot_block,
     shown,
+    shown_in_group,
     trend_block,
 )
 from pipeline.reporting.commentary import compare
@@ -716,16 +718,25 @@ def schemes(ctx: ReportContext) -> Section | None:
     ]
     records = [
         [label(scheme)]
-        + [shown(m.get(measure, y, "scheme", scheme, view)) for _, measure, view in columns]
+        + [
+            shown_in_group(m.get(measure, y, "scheme", scheme, view), m.get(measure, y, view=view))
+            for _, measure, view in columns
+        ]
         for scheme in schemes_seen
     ]
     frame = pl.DataFrame(records, schema=["Scheme"] + [c for c, _, _ in columns], orient="row")
+    none_recorded = any(NONE_RECORDED in record for record in records)
     section.add_table(
         data_table(
             "tbl-schemes",
             f"Figures by scheme, {y.label}",
             frame,
-            note=handling_definitions(ctx.landlord.regimes),
+            note=(
+                f"{NONE_RECORDED}: none recorded in that scheme this year. "
+                if none_recorded
+                else ""
+            )
+            + handling_definitions(ctx.landlord.regimes),
         )
     )
     return section

@@ -20,6 +20,9 @@ from pipeline.reporting.tables import Table, data_table
 from pipeline.reporting.trace import figure
 
 NOT_AVAILABLE = "not available"
+# A group (a scheme, a business stream) with no row of a measure the landlord has a figure for:
+# nothing of that kind was recorded in the group, which is not the same as a figure not known.
+NONE_RECORDED = "–"
 
 
 @dataclass
@@ -69,6 +72,16 @@ def shown(row: dict | None) -> str:
     if row is None:
         return NOT_AVAILABLE
     return figure(row, readable(row["display"], row.get("unit")) or "[U]")
+
+
+def shown_in_group(row: dict | None, whole: dict | None) -> str:
+    """A group's figure (a scheme's, a business stream's) beside the landlord's ``whole`` row of
+    the same measure, period and view: no row for the group while the landlord has its figure
+    means none recorded there (``NONE_RECORDED``), as the group's own report says; no figure for
+    the landlord either is ``not available``."""
+    if row is None and whole is not None:
+        return NONE_RECORDED
+    return shown(row)
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,14 @@ from pipeline.config import Landlord, PolicyVersion, describe_window
 from pipeline.periods import ReportingYear
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import (
+    NONE_RECORDED,
     NOT_AVAILABLE,
     Metric,
     Section,
     breakdown_block,
     metric_table,
     shown,
+    shown_in_group,
 )
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import HANDLING_NAMES, ack_name, in_time_name, label
@@ -372,7 +374,9 @@ def business_streams(ctx: ReportContext) -> Section | None:
     records = [
         [stream if stream in ctx.landlord.business_streams else label(stream)]
         + [
-            shown(m.get(measure, y, "business_stream", stream, view))
+            shown_in_group(
+                m.get(measure, y, "business_stream", stream, view), m.get(measure, y, view=view)
+            )
             for _, measure, view in columns
         ]
         for stream in streams
@@ -389,6 +393,9 @@ def business_streams(ctx: ReportContext) -> Section | None:
             pl.DataFrame(
                 records, schema=["Business stream"] + [c for c, _, _ in columns], orient="row"
             ),
+            note=f"{NONE_RECORDED}: none recorded in that business stream this year."
+            if any(NONE_RECORDED in record for record in records)
+            else None,
         )
         if records
         else None,

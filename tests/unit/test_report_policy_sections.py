@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -21,7 +22,7 @@ from pipeline.reporting.policy_sections import (
 )
 from pipeline.reporting.suppression import suppress_small_numbers
 from pipeline.reporting.trace import plain
-from tests.unit.test_measures_populations import build, complaint, s1
+from tests.unit.test_measures_populations import build, complaint, s1, s2
 
 D = dt.date
 YEAR = ReportingYear.parse("2024-25")
@@ -191,3 +192,39 @@ def test_sections_go_after_the_ones_they_belong_with():
     assert ids.index("ombudsman-orders") == ids.index("ombudsman") + 1
     # anchors missing from this document: before the appendix
     assert ids[-1] == "appendix" and "policies-applied" in ids and "survey-coverage" in ids
+
+
+def test_a_scheme_or_stream_with_none_of_a_kind_reads_none_recorded_not_not_available():
+    """housing21 2025/26: Bramley Court had no stage 2 complaint. The annual report's scheme table
+    said its stage 2 figures were 'not available' (no figure known) while Bramley Court's own
+    report said '–: none recorded'; the business streams table did the same (homes_plus's
+    Scotland, with no TP09 respondents). Nothing recorded is an answer, not a gap."""
+    from pipeline.reporting.annual import schemes
+
+    streams = code_landlord(
+        business_streams={"Retirement Living": ["Oak Court"], "Extra Care": ["Elm Court"]}
+    )
+    complaints = [
+        complaint("oak", JUN3, scheme="Oak Court"),
+        complaint("elm", JUN3, scheme="Elm Court"),
+    ]
+    escalated = D(2024, 6, 24)
+    stages = [
+        s1("oak", JUN3, **DONE),
+        s1("elm", JUN3, **DONE),
+        s2("elm", escalated, acknowledged_date=escalated, responded_date=D(2024, 7, 8),
+           outcome="not_upheld"),
+    ]  # fmt: skip
+    con = build(complaints, stages, streams)
+    frame = Measures.load(con, streams.landlord_id, YEAR.previous.start, YEAR.end).frame
+    ctx = ReportContext(con, streams, YEAR, Measures(frame), False)
+    for section, first in ((schemes(ctx), "Oak Court"), (business_streams(ctx), "Retirement")):
+        text = text_of(section)
+        row = re.search(rf"{first}.*?</tr>", text, re.S).group(0)
+        cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        assert cells[1] == "–", (section.id, cells)  # stage 2 received: none at Oak Court
+        assert "–: none recorded in that" in text
+        if section.id == "schemes":
+            assert "not available" not in cells, cells
+        else:  # no TSM survey at all: TP09 is not known, for the landlord or its streams
+            assert cells[-1] == "not available", cells
