@@ -559,9 +559,7 @@ def test_a_breakdown_with_no_row_in_a_computed_measure_is_no_cases(con):
     evidence = measured_evidence(con, LANDLORD, YEAR)
     line = next(x for x in evidence["6.15"].lines if x.measure == "extension_within_limit_2")
     assert line.available and not line.breached
-    assert line.text == (
-        "stage 2 extensions of at most 20 working days with a reason recorded: no cases in the year"
-    )
+    assert line.text == ("stage 2 extensions: none in the year")
 
 
 def test_the_self_assessment_names_no_file_and_no_measure_id(con):
@@ -951,11 +949,11 @@ def test_extension_evidence_reads_englands_extensions_against_the_codes_caps(con
     stage1 = next(x for x in evidence["6.4"].lines if x.measure == "extension_within_limit_1")
     stage2 = next(x for x in evidence["6.15"].lines if x.measure == "extension_within_limit_2")
     assert stage1.text == (
-        "England: stage 1 extensions of at most 10 working days with a reason recorded: "
-        "75.0% (6 of 8)"
+        "England: stage 1 extensions that stayed within 10 working days and had a reason "
+        "recorded: 75.0% (6 of 8)"
     )
     assert stage1.breached
-    assert stage2.text.startswith("England: stage 2 extensions of at most 20 working days")
+    assert stage2.text.startswith("England: stage 2 extensions that stayed within 20 working days")
     assert "(2 of 2)" in stage2.text
 
 
@@ -1173,3 +1171,31 @@ def test_evidence_figures_are_marked_with_their_rows(con):
     assert internal["measure"] == published["measure"] == "adjustment_made_2"
     assert internal["period"] == YEAR and internal["breakdown"] == "none"
     assert internal["text"] == "80.0" and published["text"] == "[c]"
+
+
+def test_extension_evidence_says_its_base_is_every_extension(con):
+    """small_specialist 2025/26: six stage 1 extensions, every one agreed in time with a reason
+    (the annual report: 'extensions agreed before the original deadline, with a reason: 100.0'),
+    two of them longer than the Code's 10 working days. Provision 6.4 read 'stage 1 extensions of
+    at most 10 working days with a reason recorded: 66.7% (4 of 6)', which says that a third of
+    the short extensions had no reason: the line now says both conditions and whose share it is."""
+    con.execute(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        measure_row(
+            "extension_within_limit_1",
+            "66.7",
+            4,
+            6,
+            66.7,
+            breakdown="regime",
+            breakdown_value="eng",
+            view="regulator",
+        ),
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    line = next(x for x in evidence["6.4"].lines if x.measure == "extension_within_limit_1")
+    assert line.text == (
+        "stage 1 extensions that stayed within 10 working days and had a reason recorded: "
+        "66.7% (4 of 6)"
+    )
+    assert line.breached
