@@ -194,9 +194,15 @@ def changes_made(
     if published:  # counts of complaints behind each change: the central rule
         frame = suppression.suppress_table(frame, ["linked"])
     linked = pl.col("linked").cast(pl.String)
+    # several overdue actions have several due dates: the one given is the earliest, said so
+    # (housing21 2025/26: "2 overdue (due 27 November 2025)" for actions due 27 November and
+    # 25 January, as the committee pack's list of overdue improvements shows them)
+    overdue_due = pl.when(pl.col("actions_overdue") > 1).then(pl.lit("earliest due ")).otherwise(
+        pl.lit("due ")
+    ) + pl.col("overdue_since").dt.strftime("%-d %B %Y")
     single = (
         pl.when(pl.col("overdue"))
-        .then(pl.lit("Overdue: due ") + pl.col("overdue_since").dt.strftime("%-d %B %Y"))
+        .then(pl.lit("Overdue: ") + overdue_due)
         .when(pl.col("done"))
         .then(pl.lit("Done ") + pl.col("completed").dt.strftime("%B %Y"))
         .when(pl.col("due").is_not_null())
@@ -210,11 +216,7 @@ def changes_made(
     parts = pl.concat_str(
         [
             pl.when(pl.col("actions_overdue") > 0).then(
-                pl.format(
-                    "{} overdue (due {})",
-                    "actions_overdue",
-                    pl.col("overdue_since").dt.strftime("%-d %B %Y"),
-                )
+                pl.format("{} overdue ({})", "actions_overdue", overdue_due)
             ),
             pl.when(pl.col("actions_done") > 0).then(
                 pl.format(

@@ -828,3 +828,36 @@ def test_a_target_on_every_answer_is_named_as_the_handling_table_names_it():
     assert f"{both} limits (%)" in handling_names
     assert not any("within the Code's time limits" in name for name in target_names)
     assert _attention(by_id["targets"])[0].startswith(f"{both} limits (%): 93.4 against")
+
+
+def test_several_overdue_actions_of_one_change_give_the_earliest_due_date_as_such():
+    """housing21 2025/26: 'Repairs follow-up' had two overdue actions, due 27 November 2025 and
+    25 January 2026 (so the committee pack's list of overdue improvements); the annual report and
+    the residents' summary said 'Actions: 2 overdue (due 27 November 2025)', as if both had been
+    due then."""
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    text = "Text residents when a repair needs a second visit."
+
+    def action(ref, due, **more):
+        return {"action_ref": ref, "theme": "Repairs follow-up", "description": text,
+                "linked_complaint_ids": [f"c{ref}"], "raised_date": D(2025, 6, 1),
+                "due_date": due} | more  # fmt: skip
+
+    insert_rows(
+        con,
+        "learning_action",
+        [action("1", D(2025, 11, 27)), action("2", D(2026, 1, 25)), action("3", D(2026, 6, 1))],
+    )
+    frame = changes_made(con, LANDLORD_ID, parse_period("2025-26"), D(2026, 3, 31), published=False)
+    assert frame["Where it stands"].to_list() == [
+        "Actions: 2 overdue (earliest due 27 November 2025); 1 in progress"
+    ]
+    # the same two overdue, nothing else: one state, still the earliest of two dates
+    con.execute("delete from learning_action where action_ref = '3'")
+    frame = changes_made(con, LANDLORD_ID, parse_period("2025-26"), D(2026, 3, 31), published=False)
+    assert frame["Where it stands"].to_list() == ["Overdue: earliest due 27 November 2025"]
+    # one overdue action keeps its own due date
+    con.execute("delete from learning_action where action_ref = '2'")
+    frame = changes_made(con, LANDLORD_ID, parse_period("2025-26"), D(2026, 3, 31), published=False)
+    assert frame["Where it stands"].to_list() == ["Overdue: due 27 November 2025"]
