@@ -1199,3 +1199,21 @@ def test_extension_evidence_says_its_base_is_every_extension(con):
         "66.7% (4 of 6)"
     )
     assert line.breached
+
+
+def test_an_approved_self_assessment_does_not_send_its_contradictions_to_the_board(con):
+    """housing21 2025/26, as published and submitted: 'Approved by: Customer Services Committee,
+    on behalf of the Board' in the header, then 'Review these before the self-assessment goes to
+    the board' above the two contradicted answers: the Ombudsman reads that the board approved
+    something it had not yet seen."""
+    contradicted = {"6.3": {"comply": True}}
+    draft = render_html(document(con, contradicted))
+    assert "Review these before the self-assessment goes to the board" in draft
+    approved = answers(**contradicted) | {"approved_by": "Customer Services Committee"}
+    html = render_html(assemble(con, landlord(5000), parse_self_assessment(approved), YEAR))
+    assert "Approved by</dt><dd>Customer Services Committee" in html
+    assert "The data contradicts 1 &ldquo;Yes&rdquo; answer" in html
+    assert "before the self-assessment goes to the board" not in html
+    assert (
+        "were approved as they stand, but our own figures for 2024/25 do not support them" in html
+    )
