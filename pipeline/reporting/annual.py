@@ -468,16 +468,19 @@ def refusals(ctx: ReportContext) -> Section:
         value_heading="Records",
         empty=_none_recorded(m, "non_complaints", y, "Non-complaints"),
     )
+    # outside_tsm counts stages (a care complaint escalated under the policy that keeps care
+    # apart is two), as the care paragraph says ("41 of the stages"): named "Complaints" it
+    # counted an escalated complaint twice under one word
     breakdown_block(
         section,
         "outside-tsm",
-        "Complaints outside the TSM count, by service area",
+        "Complaint stages outside the TSM count (stage 1 and stage 2), by service area",
         m,
         "outside_tsm",
         y,
         "service_area",
         heading="Service area",
-        value_heading="Complaints",
+        value_heading="Stages",
     )
     return section
 

@@ -86,3 +86,28 @@ def test_the_heat_network_share_says_which_complaints_it_leaves_out(cut, told):
         "leaves out any complaint still unresolved whose eight weeks had not ended by the data cut"
     )
     assert (note in text) is told, text
+
+
+def test_the_stages_kept_outside_the_tsms_are_called_stages():
+    """housing21 2025/26: 'Complaints outside the TSM count, by service area: Care 41' counted 37
+    stage 1 complaints and their escalations, the care paragraph's '41 of the stages': a care
+    complaint escalated under the policy that keeps care apart was two 'complaints'."""
+    from pipeline.reporting.annual import refusals
+    from tests.unit.test_measures_populations import s2
+    from tests.unit.test_report_policy_sections import text_of
+
+    landlord = code_landlord(
+        policy_versions=[code_policy_version(outside_tsm_service_areas=["care"])]
+    )
+    complaints = [complaint("c1", RECEIVED[0], service_area="care", tenure="lcra")]
+    stages = [
+        s1("c1", RECEIVED[0], acknowledged_date=RECEIVED[0], responded_date=D(2024, 6, 14),
+           outcome="not_upheld"),
+        s2("c1", D(2024, 6, 20)),
+    ]  # fmt: skip
+    con = build(complaints, stages, landlord)
+    frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
+    text = text_of(refusals(ReportContext(con, landlord, YEAR, Measures(frame), False)))
+    assert "Complaint stages outside the TSM count (stage 1 and stage 2)" in text
+    assert "Complaints outside the TSM count" not in text
+    assert ">Stages<" in text and ">2<" in text
