@@ -259,7 +259,10 @@ def ombudsman_orders(ctx: ReportContext) -> Section:
             m,
             [
                 Metric("Orders made", "ombudsman_orders_made"),
-                Metric("Orders complied with by their due date (%)", "ombudsman_orders_complied_by_due"),
+                # of the orders due in the year, not of those made in it (the row above): an
+                # order made in March and due in May is judged next year
+                Metric("Orders due in the year, complied with by their due date (%)",
+                       "ombudsman_orders_complied_by_due"),
                 Metric("Orders outstanding at the year end", "ombudsman_orders_outstanding"),
                 Metric("of which past their due date", "ombudsman_orders_outstanding", "status",
                        "overdue"),

@@ -228,3 +228,27 @@ def test_a_scheme_or_stream_with_none_of_a_kind_reads_none_recorded_not_not_avai
             assert "not available" not in cells, cells
         else:  # no TSM survey at all: TP09 is not known, for the landlord or its streams
             assert cells[-1] == "not available", cells
+
+
+def test_order_compliance_names_its_base_the_orders_due_in_the_year():
+    """housing21 2025/26: 'Orders made 25' and, below it, 'Orders complied with by their due date
+    (%) 77.3', which is 17 of the 22 orders due in the year (no share of 25 gives 77.3)."""
+    later = {
+        "ombudsman_case": ORDERS["ombudsman_case"],
+        "ombudsman_order": [
+            {**ORDERS["ombudsman_order"][0], "complied_date": D(2024, 9, 20)},
+            # made in the year, due after it: in 'Orders made', not yet judged on its due date
+            {"case_ref": "h1", "order_ref": "o2", "order_type": "apology",
+             "made_date": D(2025, 3, 3), "due_date": D(2025, 5, 1)},
+        ],
+    }  # fmt: skip
+    text = text_of(ombudsman_orders(context(REFUSING, False, **later)))
+    assert "Orders due in the year, complied with by their due date (%)" in text
+    assert "Orders complied with by their due date" not in text
+
+    def first_cell(name):
+        row = re.search(rf">{re.escape(name)}</th>.*?</tr>", text, re.S).group(0)
+        return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[0].strip()
+
+    assert first_cell("Orders made") == "2"
+    assert first_cell("Orders due in the year, complied with by their due date (%)") == "100.0"
