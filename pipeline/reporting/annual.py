@@ -339,6 +339,26 @@ def volumes(ctx: ReportContext) -> Section:
     return section
 
 
+def raised_late_unknown_note(
+    measures: Measures, columns: list[tuple[str, Period | str]]
+) -> str | None:
+    """Why 'complaints raised after the time limit' reads [U] in one of ``columns``, if it does.
+
+    The figure is a count, not a rate: [U] here is not a zero denominator, as every document's key
+    says [U] is, but a period in which no complaint has the date the resident first knew of the
+    issue (docs/measures.md ``complaints_raised_late``), so the limit cannot be checked."""
+    rows = [measures.get("complaints_raised_late", period) for _, period in columns]
+    if not any(
+        row is not None and row["value"] is None and row["display"] == "[U]" for row in rows
+    ):
+        return None
+    return (
+        f"{HANDLING_NAMES['complaints_raised_late']}: [U] where the exports record, for no "
+        "complaint of the period, the date the resident first knew of the issue, from which the "
+        "time limit runs, so it cannot be checked (not a count of none)."
+    )
+
+
 def resolution(ctx: ReportContext) -> Section:
     section = Section("resolution", "Stage resolution and escalation")
     m = ctx.measures
@@ -365,6 +385,7 @@ def resolution(ctx: ReportContext) -> Section:
                 Metric("Stage 2 handled by a different person (%)", "stage2_different_handler"),
             ],
             ctx.years,
+            note=raised_late_unknown_note(m, ctx.years),
         ),
         empty=f"Stage resolution: {NOT_AVAILABLE}.",
     )

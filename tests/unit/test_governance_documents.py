@@ -861,3 +861,21 @@ def test_several_overdue_actions_of_one_change_give_the_earliest_due_date_as_suc
     con.execute("delete from learning_action where action_ref = '2'")
     frame = changes_made(con, LANDLORD_ID, parse_period("2025-26"), D(2026, 3, 31), published=False)
     assert frame["Where it stands"].to_list() == ["Overdue: due 27 November 2025"]
+
+
+def test_the_pack_says_why_raised_late_reads_u():
+    """The committee pack shows the same count as the annual report: [U] when no complaint of the
+    period has the date the resident first knew of the issue, explained under the table."""
+    from pipeline.reporting.committee import committee_sections
+
+    rows = [
+        row("complaints_raised_late", "2025-26-Q4"),
+        row("complaints_raised_late", "2025-26-Q3"),
+    ]
+    m = with_year_to_date(measures(rows), Q4)
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    sections = {s.id: s for s in committee_sections(con, code_landlord(), m, Q4, D(2026, 4, 30))}
+    table = next(b.table for b in sections["handling"].blocks if b.kind == "table")
+    assert "[U]" in table.html
+    assert "the date the resident first knew of the issue" in html.unescape(table.html)

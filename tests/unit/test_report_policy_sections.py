@@ -252,3 +252,21 @@ def test_order_compliance_names_its_base_the_orders_due_in_the_year():
 
     assert first_cell("Orders made") == "2"
     assert first_cell("Orders due in the year, complied with by their due date (%)") == "100.0"
+
+
+@pytest.mark.parametrize("first_known", [None, D(2024, 5, 1)])
+def test_raised_late_says_why_it_reads_u_when_no_first_known_date_is_recorded(first_known):
+    """housing21 2025/26: 'Complaints raised after the policy's time limit for complaining: [U]',
+    a count, under a key that says [U] is a zero denominator. Its exports hold no date the
+    resident first knew of the issue, so the 12-month limit cannot be checked: the table says so."""
+    from pipeline.reporting.annual import resolution
+
+    limited = code_landlord(policy_versions=[code_policy_version(complaint_time_limit_months=12)])
+    complaints = [complaint("c1", JUN3, first_known_date=first_known)]
+    con = build(complaints, [s1("c1", JUN3, **DONE)], limited)
+    frame = Measures.load(con, limited.landlord_id, YEAR.previous.start, YEAR.end).frame
+    text = text_of(resolution(ReportContext(con, limited, YEAR, Measures(frame), False)))
+    row = re.search(r">Complaints raised after the policy.{1,6}s time limit.*?</tr>", text, re.S)
+    cell = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)[0].strip()
+    explained = "the date the resident first knew of the issue" in text
+    assert (cell, explained) == (("[U]", True) if first_known is None else ("0", False))
