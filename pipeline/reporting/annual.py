@@ -353,9 +353,9 @@ def raised_late_unknown_note(
     ):
         return None
     return (
-        f"{HANDLING_NAMES['complaints_raised_late']}: [U] where the exports record, for no "
-        "complaint of the period, the date the resident first knew of the issue, from which the "
-        "time limit runs, so it cannot be checked (not a count of none)."
+        f"{HANDLING_NAMES['complaints_raised_late']}: [U] where no complaint of the period has "
+        "the date the resident first knew of the issue recorded in the exports; the time limit "
+        "runs from that date, so it cannot be checked ([U] here is not a count of none)."
     )
 
 
