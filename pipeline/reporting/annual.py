@@ -444,8 +444,14 @@ def outcomes(ctx: ReportContext) -> Section:
 
 def refusals(ctx: ReportContext) -> Section:
     section = Section("refusals", "Refused and excluded complaints, and non-complaints")
+    # a Scottish complaint is refused on the SPSO model procedure's grounds, not the English Code's
+    grounds = {
+        frozenset({"sct"}): "on the grounds the SPSO model complaints handling procedure allows",
+        frozenset({"eng", "sct"}): "under the Code's exclusions (in Scotland, on the grounds the "
+        "SPSO model complaints handling procedure allows)",
+    }.get(frozenset(ctx.landlord.regimes), "under the Code's exclusions")
     section.text(
-        "A complaint can be refused at either stage under the Code's exclusions; a refused "
+        f"A complaint can be refused at either stage {grounds}; a refused "
         "escalation leaves the stage 1 complaint standing. Refused complaints are left out of every "
         "other measure. Petitions, service requests and cases where the resident did not wish to "
         "complain are recorded for learning but are not complaints."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -270,3 +271,24 @@ def test_raised_late_says_why_it_reads_u_when_no_first_known_date_is_recorded(fi
     cell = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)[0].strip()
     explained = "the date the resident first knew of the issue" in text
     assert (cell, explained) == (("[U]", True) if first_known is None else ("0", False))
+
+
+@pytest.mark.parametrize(
+    ("regimes", "grounds"),
+    [
+        (["eng"], "refused at either stage under the Code's exclusions;"),
+        (["sct"], "refused at either stage on the grounds the SPSO model complaints handling"),
+        (["eng", "sct"], "under the Code's exclusions (in Scotland, on the grounds the SPSO model"),
+    ],
+)
+def test_refusals_name_the_rules_of_the_landlords_countries(regimes, grounds):
+    """homes_plus: its Scottish complaints were said to be refused 'under the Code's exclusions',
+    the Housing Ombudsman's Code, which does not apply to them (the SPSO model procedure does)."""
+    from pipeline.reporting.annual import refusals
+
+    ctx = context(REFUSING)
+    ctx.landlord = REFUSING.model_copy(update={"regimes": regimes})
+    text = html.unescape(text_of(refusals(ctx)))
+    assert grounds in text
+    if regimes == ["sct"]:
+        assert "Code" not in text.split("\n")[1]
