@@ -29,7 +29,13 @@ from pipeline.reporting.blocks import (
     shown_in_group,
 )
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import HANDLING_NAMES, ack_name, in_time_name, label
+from pipeline.reporting.labels import (
+    HANDLING_NAMES,
+    ack_name,
+    handling_definitions,
+    in_time_name,
+    label,
+)
 from pipeline.reporting.tables import data_table
 
 # Reasons a policy version excludes a complaint (stage_timeliness excluded_reason).
@@ -396,9 +402,14 @@ def business_streams(ctx: ReportContext) -> Section | None:
             pl.DataFrame(
                 records, schema=["Business stream"] + [c for c, _, _ in columns], orient="row"
             ),
-            note=f"{NONE_RECORDED}: none recorded in that business stream this year."
-            if any(NONE_RECORDED in record for record in records)
-            else None,
+            # the acknowledgement and all-answers columns are defined as in the scheme table (in
+            # Scotland, stage 1 has no acknowledgement step: its '–' is not a missed one)
+            note=(
+                f"{NONE_RECORDED}: none recorded in that business stream this year. "
+                if any(NONE_RECORDED in record for record in records)
+                else ""
+            )
+            + handling_definitions(ctx.landlord.regimes),
         )
         if records
         else None,

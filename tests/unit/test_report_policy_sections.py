@@ -229,6 +229,8 @@ def test_a_scheme_or_stream_with_none_of_a_kind_reads_none_recorded_not_not_avai
             assert "not available" not in cells, cells
         else:  # no TSM survey at all: TP09 is not known, for the landlord or its streams
             assert cells[-1] == "not available", cells
+        # the acknowledgement and all-answers columns are defined under both tables
+        assert "a missing acknowledgement is not in time" in text, section.id
 
 
 def test_order_compliance_names_its_base_the_orders_due_in_the_year():
