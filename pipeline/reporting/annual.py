@@ -365,8 +365,10 @@ def resolution(ctx: ReportContext) -> Section:
     provisional = m.get("resolved_stage1_provisional", ctx.year)
     count = m.get("resolved_stage1_provisional_count", ctx.year)
     if provisional is not None and provisional["value"] == 1:
+        one = count is not None and count["value"] == 1
+        responses = "stage 1 response is" if one else "stage 1 responses are"
         section.note(
-            f"Provisional: {shown(count)} stage 1 responses are still within the window in which the "
+            f"Provisional: {shown(count)} {responses} still within the window in which the "
             "resident may ask for stage 2, so the stage 1 resolution rate may fall."
         )
     section.add_table(

@@ -294,3 +294,26 @@ def test_refusals_name_the_rules_of_the_landlords_countries(regimes, grounds):
     assert grounds in text
     if regimes == ["sct"]:
         assert "Code" not in text.split("\n")[1]
+
+
+@pytest.mark.parametrize(("responded", "words"), [
+    ([D(2025, 3, 3)], "Provisional: 1 stage 1 response is still within the window"),
+    ([D(2025, 3, 3), D(2025, 3, 4)], "Provisional: 2 stage 1 responses are still within the window"),
+])  # fmt: skip
+def test_the_provisional_note_counts_its_responses_in_words_that_agree(responded, words):
+    """The stage resolution note read 'Provisional: 1 stage 1 responses are still within the
+    window' for a single response whose six-month escalation window was still open at the cut."""
+    from pipeline.reporting.annual import resolution
+
+    landlord = code_landlord()  # six months from the stage 1 response to ask for stage 2
+    ids = [f"c{i}" for i in range(len(responded))]
+    complaints = [complaint(c, D(2025, 2, 17)) for c in ids]
+    stages = [
+        s1(c, D(2025, 2, 17), acknowledged_date=D(2025, 2, 17), responded_date=day,
+           outcome="upheld")
+        for c, day in zip(ids, responded, strict=True)
+    ]  # fmt: skip
+    con = build(complaints, stages, landlord)
+    frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
+    text = text_of(resolution(ReportContext(con, landlord, YEAR, Measures(frame), False)))
+    assert words in text
