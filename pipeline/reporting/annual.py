@@ -22,6 +22,7 @@ from pipeline.reporting.blocks import (
     Section,
     breakdown_block,
     metric_table,
+    noun,
     pivot_block,
     shown,
     shown_in_group,
@@ -174,7 +175,8 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
         sentences.append(text + ".")
     received = ctx.measures.get("complaints_received", ctx.year)
     if received is not None:
-        sentences.insert(0, f"We received {shown(received)} complaints in {ctx.year.label}.")
+        complaints = noun(received, "complaint", "complaints")
+        sentences.insert(0, f"We received {shown(received)} {complaints} in {ctx.year.label}.")
     section.text(f"Figures for {in_sentence(label(stock))} homes. {sector_source(ctx)}")
     section.bullets(sentences)
 

@@ -74,6 +74,12 @@ def shown(row: dict | None) -> str:
     return figure(row, readable(row["display"], row.get("unit")) or "[U]")
 
 
+def noun(row: dict | None, singular: str, plural: str) -> str:
+    """The noun that agrees with ``row``'s figure as shown: ``complaint`` after a 1, else the
+    plural (``<5``, ``[c]`` and any other count read as plural)."""
+    return singular if row is not None and row["value"] == 1 else plural
+
+
 def shown_in_group(row: dict | None, whole: dict | None) -> str:
     """A group's figure (a scheme's, a business stream's) beside the landlord's ``whole`` row of
     the same measure, period and view: no row for the group while the landlord has its figure

@@ -24,6 +24,7 @@ from pipeline.reporting.blocks import (
     Section,
     breakdown_block,
     metric_table,
+    noun,
     shown,
 )
 from pipeline.reporting.committee import as_of_date
@@ -445,7 +446,8 @@ def learning_sections(
         period = to_data_cut(period, data_cut)
     received = measures.get("complaints_received", period)
     if received is not None:
-        told.text(f"In {period.label} residents made {shown(received)} complaints to us.")
+        complaints = noun(received, "complaint", "complaints")
+        told.text(f"In {period.label} residents made {shown(received)} {complaints} to us.")
     breakdown_block(
         told,
         "residents-area",

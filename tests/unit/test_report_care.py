@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from pipeline.measures.testing import code_landlord, code_policy_version
-from pipeline.periods import ReportingYear
+from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.annual_sections import care_text, heat_network_text
 from pipeline.reporting.data import Measures
@@ -111,3 +111,29 @@ def test_the_stages_kept_outside_the_tsms_are_called_stages():
     assert "Complaint stages outside the TSM count (stage 1 and stage 2)" in text
     assert "Complaints outside the TSM count" not in text
     assert ">Stages<" in text and ">2<" in text
+
+
+def test_a_single_complaint_is_counted_in_the_singular():
+    """'We received 1 complaints in ...', 'Care complaints: 1 stages', 'residents made 1
+    complaints to us': a count of one (a quarter, a small landlord, heat networks) read wrongly."""
+    from pipeline.reporting.annual import executive_summary
+    from pipeline.reporting.residents import learning_sections
+
+    landlord = code_landlord(
+        policy_versions=[code_policy_version(heat_network_rules_from=D(2024, 4, 1))]
+    )
+    complaints = [complaint("c1", RECEIVED[0], service_area="care", tenure="lcra"),
+                  complaint("h1", RECEIVED[1], service_area="heat_network", tenure="lcra")]  # fmt: skip
+    stages = [s1("c1", RECEIVED[0]), s1("h1", RECEIVED[1])]
+    con = build(complaints, stages, landlord)
+    frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
+    ctx = ReportContext(con, landlord, YEAR, Measures(frame), False)
+    assert plain(care_text(ctx)).startswith("Care complaints: 1 stage in 2024/25.")
+    assert plain(heat_network_text(ctx)).startswith(
+        "We received 1 complaint about heat networks in 2024/25."
+    )
+    summary, _ = executive_summary(ctx)
+    assert "We received 2 complaints in 2024/25." in plain(summary.blocks[1].items[0])
+    quarter = parse_period("2024-25-Q2")  # only the heat-network complaint (2 September)
+    told = learning_sections(con, landlord, Measures(frame), quarter, D(2025, 6, 30))[0]
+    assert "In Q2 2024/25 residents made 1 complaint to us." in plain(told.blocks[0].text)
