@@ -6,6 +6,7 @@ the annual report, the committee pack and the learning summary share one way of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -398,7 +399,11 @@ def trend_block(
                 section.note(f"{caption}: no figures for this period.")
             return
         point = with_values.row(0, named=True)
-        figures = "; ".join(f"{series[i].label} {point[f'd{i}']}" for i in present)
+        # a series heading ("Our policy's time limits") inside the sentence: "our", but the
+        # Code's and the SPSO's names keep their capitals
+        figures = "; ".join(
+            f"{re.sub('^Our ', 'our ', series[i].label)} {point[f'd{i}']}" for i in present
+        )
         if withheld:
             section.text(
                 f"{caption}: only {point['x']} can be shown ({figures}); {withheld_points} other "
