@@ -29,7 +29,7 @@ from pipeline.reporting.blocks import (
 )
 from pipeline.reporting.committee import as_of_date
 from pipeline.reporting.data import Measures, query_frame, table_exists
-from pipeline.reporting.labels import label, shown_text
+from pipeline.reporting.labels import in_sentence, label, shown_text
 from pipeline.reporting.tables import data_table
 
 
@@ -317,7 +317,7 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
     )
     note = (
         "CH02: the Regulator's measure (tenants' complaints in England received in the "
-        f"period, {label(stock)} homes, as in our annual report), which counts an extension only up "
+        f"period, {in_sentence(label(stock))} homes, as in our annual report), which counts an extension only up "
         "to the Complaint Handling Code's limit."
     )
     # a row begins with a capital, with or without a country before it
