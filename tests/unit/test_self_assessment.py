@@ -1217,3 +1217,18 @@ def test_an_approved_self_assessment_does_not_send_its_contradictions_to_the_boa
     assert (
         "were approved as they stand, but our own figures for 2024/25 do not support them" in html
     )
+
+
+def test_the_stage_2_count_is_named_as_the_annual_report_names_it(con):
+    """housing21 2025/26: provision 8.1 said 'stage 2 escalations received in the year: 229', the
+    figure the annual report calls 'Stage 2 complaints received (escalated, or begun at stage 2)':
+    one figure, two names, one of which miscounts a stage 2 that had no stage 1."""
+    con.execute(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        measure_row("received_2", "229", 229, None, 229.0, unit="count"),
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    line = next(x for x in evidence["8.1"].lines if x.measure == "received_2")
+    assert line.text == (
+        "stage 2 complaints received in the year (escalated, or begun at stage 2): 229"
+    )
