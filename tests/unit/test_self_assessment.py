@@ -1232,3 +1232,29 @@ def test_the_stage_2_count_is_named_as_the_annual_report_names_it(con):
     assert line.text == (
         "stage 2 complaints received in the year (escalated, or begun at stage 2): 229"
     )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "published within six months of the year end: 703 homes, 1,000 or fewer",
+        "submitted to the Housing Ombudsman by 30 September: 22,247 homes, more than 1,000",
+    ],
+)
+def test_the_annual_summary_says_due_and_lets_the_rule_say_submitted_or_published(rule):
+    """small_specialist 2025/26 (703 homes): 'Submission due 30 September 2026 (published within
+    six months of the year end: 703 homes, 1,000 or fewer)': a landlord that publishes its
+    self-assessment was told it was due for submission."""
+    from pipeline.periods import ReportingYear
+    from pipeline.reporting.section8 import self_assessment_section
+
+    summary = {
+        "year_label": "2025/26",
+        "totals": {"provisions": 72, "yes": 72, "no": 0, "contradicted": 0, "actions": 0},
+        "deadline": dt.date(2026, 9, 30),
+        "deadline_rule": rule,
+    }
+    section = self_assessment_section(summary, ReportingYear.parse("2025-26"), published=True)
+    texts = [block.text for block in section.blocks]
+    assert f"Due 30 September 2026 ({rule})." in texts
+    assert not any(text.startswith("Submission due") for text in texts)
