@@ -16,13 +16,16 @@ from pipeline.config import Landlord, describe_window
 from pipeline.periods import Period, ReportingYear
 from pipeline.reporting import suppression
 from pipeline.reporting.blocks import (
+    NONE_RECORDED,
     NOT_AVAILABLE,
     Metric,
     Section,
     breakdown_block,
     metric_table,
+    noun,
     pivot_block,
     shown,
+    shown_in_group,
     trend_block,
 )
 from pipeline.reporting.commentary import compare
@@ -172,7 +175,8 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
         sentences.append(text + ".")
     received = ctx.measures.get("complaints_received", ctx.year)
     if received is not None:
-        sentences.insert(0, f"We received {shown(received)} complaints in {ctx.year.label}.")
+        complaints = noun(received, "complaint", "complaints")
+        sentences.insert(0, f"We received {shown(received)} {complaints} in {ctx.year.label}.")
     section.text(f"Figures for {in_sentence(label(stock))} homes. {sector_source(ctx)}")
     section.bullets(sentences)
 
@@ -337,14 +341,36 @@ def volumes(ctx: ReportContext) -> Section:
     return section
 
 
+def raised_late_unknown_note(
+    measures: Measures, columns: list[tuple[str, Period | str]]
+) -> str | None:
+    """Why 'complaints raised after the time limit' reads [U] in one of ``columns``, if it does.
+
+    The figure is a count, not a rate: [U] here is not a zero denominator, as every document's key
+    says [U] is, but a period in which no complaint has the date the resident first knew of the
+    issue (docs/measures.md ``complaints_raised_late``), so the limit cannot be checked."""
+    rows = [measures.get("complaints_raised_late", period) for _, period in columns]
+    if not any(
+        row is not None and row["value"] is None and row["display"] == "[U]" for row in rows
+    ):
+        return None
+    return (
+        f"{HANDLING_NAMES['complaints_raised_late']}: [U] where no complaint of the period has "
+        "the date the resident first knew of the issue recorded in the exports; the time limit "
+        "runs from that date, so it cannot be checked ([U] here is not a count of none)."
+    )
+
+
 def resolution(ctx: ReportContext) -> Section:
     section = Section("resolution", "Stage resolution and escalation")
     m = ctx.measures
     provisional = m.get("resolved_stage1_provisional", ctx.year)
     count = m.get("resolved_stage1_provisional_count", ctx.year)
     if provisional is not None and provisional["value"] == 1:
+        one = count is not None and count["value"] == 1
+        responses = "stage 1 response is" if one else "stage 1 responses are"
         section.note(
-            f"Provisional: {shown(count)} stage 1 responses are still within the window in which the "
+            f"Provisional: {shown(count)} {responses} still within the window in which the "
             "resident may ask for stage 2, so the stage 1 resolution rate may fall."
         )
     section.add_table(
@@ -363,6 +389,7 @@ def resolution(ctx: ReportContext) -> Section:
                 Metric("Stage 2 handled by a different person (%)", "stage2_different_handler"),
             ],
             ctx.years,
+            note=raised_late_unknown_note(m, ctx.years),
         ),
         empty=f"Stage resolution: {NOT_AVAILABLE}.",
     )
@@ -421,8 +448,14 @@ def outcomes(ctx: ReportContext) -> Section:
 
 def refusals(ctx: ReportContext) -> Section:
     section = Section("refusals", "Refused and excluded complaints, and non-complaints")
+    # a Scottish complaint is refused on the SPSO model procedure's grounds, not the English Code's
+    grounds = {
+        frozenset({"sct"}): "on the grounds the SPSO model complaints handling procedure allows",
+        frozenset({"eng", "sct"}): "under the Code's exclusions (in Scotland, on the grounds the "
+        "SPSO model complaints handling procedure allows)",
+    }.get(frozenset(ctx.landlord.regimes), "under the Code's exclusions")
     section.text(
-        "A complaint can be refused at either stage under the Code's exclusions; a refused "
+        f"A complaint can be refused at either stage {grounds}; a refused "
         "escalation leaves the stage 1 complaint standing. Refused complaints are left out of every "
         "other measure. Petitions, service requests and cases where the resident did not wish to "
         "complain are recorded for learning but are not complaints."
@@ -466,16 +499,19 @@ def refusals(ctx: ReportContext) -> Section:
         value_heading="Records",
         empty=_none_recorded(m, "non_complaints", y, "Non-complaints"),
     )
+    # outside_tsm counts stages (a care complaint escalated under the policy that keeps care
+    # apart is two), as the care paragraph says ("41 of the stages"): named "Complaints" it
+    # counted an escalated complaint twice under one word
     breakdown_block(
         section,
         "outside-tsm",
-        "Complaints outside the TSM count, by service area",
+        "Complaint stages outside the TSM count (stage 1 and stage 2), by service area",
         m,
         "outside_tsm",
         y,
         "service_area",
         heading="Service area",
-        value_heading="Complaints",
+        value_heading="Stages",
     )
     return section
 
@@ -716,16 +752,25 @@ def schemes(ctx: ReportContext) -> Section | None:
     ]
     records = [
         [label(scheme)]
-        + [shown(m.get(measure, y, "scheme", scheme, view)) for _, measure, view in columns]
+        + [
+            shown_in_group(m.get(measure, y, "scheme", scheme, view), m.get(measure, y, view=view))
+            for _, measure, view in columns
+        ]
         for scheme in schemes_seen
     ]
     frame = pl.DataFrame(records, schema=["Scheme"] + [c for c, _, _ in columns], orient="row")
+    none_recorded = any(NONE_RECORDED in record for record in records)
     section.add_table(
         data_table(
             "tbl-schemes",
             f"Figures by scheme, {y.label}",
             frame,
-            note=handling_definitions(ctx.landlord.regimes),
+            note=(
+                f"{NONE_RECORDED}: none recorded in that scheme this year. "
+                if none_recorded
+                else ""
+            )
+            + handling_definitions(ctx.landlord.regimes),
         )
     )
     return section

@@ -18,6 +18,7 @@ from pipeline.reporting.blocks import (
     Section,
     breakdown_block,
     metric_table,
+    noun,
     shown,
     trend_block,
 )
@@ -254,7 +255,8 @@ def heat_network_text(ctx: ReportContext) -> str | None:
     if every is None and not starts:
         return None
     received = "no" if every is None else shown(every)
-    text = f"We received {received} complaints about heat networks in {y.label}."
+    complaints = noun(every, "complaint", "complaints")
+    text = f"We received {received} {complaints} about heat networks in {y.label}."
     if not starts:
         return text + (
             " Our policy does not yet apply Ofgem's heat-network rules (no start date is set), so "
@@ -323,7 +325,8 @@ def care_text(ctx: ReportContext) -> str | None:
             "measures (CH01, CH02) like any other complaint."
         )
     return (
-        f"Care complaints: {shown(care)} stages in {y.label}. A resident still unhappy after our "
+        f"Care complaints: {shown(care)} {noun(care, 'stage', 'stages')} in {y.label}. A "
+        "resident still unhappy after our "
         f"final response may go to {' or '.join(routes)}. {count}"
     )
 

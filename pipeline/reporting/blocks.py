@@ -6,6 +6,7 @@ the annual report, the committee pack and the learning summary share one way of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -20,6 +21,9 @@ from pipeline.reporting.tables import Table, data_table
 from pipeline.reporting.trace import figure
 
 NOT_AVAILABLE = "not available"
+# A group (a scheme, a business stream) with no row of a measure the landlord has a figure for:
+# nothing of that kind was recorded in the group, which is not the same as a figure not known.
+NONE_RECORDED = "–"
 
 
 @dataclass
@@ -69,6 +73,22 @@ def shown(row: dict | None) -> str:
     if row is None:
         return NOT_AVAILABLE
     return figure(row, readable(row["display"], row.get("unit")) or "[U]")
+
+
+def noun(row: dict | None, singular: str, plural: str) -> str:
+    """The noun that agrees with ``row``'s figure as shown: ``complaint`` after a 1, else the
+    plural (``<5``, ``[c]`` and any other count read as plural)."""
+    return singular if row is not None and row["value"] == 1 else plural
+
+
+def shown_in_group(row: dict | None, whole: dict | None) -> str:
+    """A group's figure (a scheme's, a business stream's) beside the landlord's ``whole`` row of
+    the same measure, period and view: no row for the group while the landlord has its figure
+    means none recorded there (``NONE_RECORDED``), as the group's own report says; no figure for
+    the landlord either is ``not available``."""
+    if row is None and whole is not None:
+        return NONE_RECORDED
+    return shown(row)
 
 
 @dataclass(frozen=True)
@@ -379,7 +399,11 @@ def trend_block(
                 section.note(f"{caption}: no figures for this period.")
             return
         point = with_values.row(0, named=True)
-        figures = "; ".join(f"{series[i].label} {point[f'd{i}']}" for i in present)
+        # a series heading ("Our policy's time limits") inside the sentence: "our", but the
+        # Code's and the SPSO's names keep their capitals
+        figures = "; ".join(
+            f"{re.sub('^Our ', 'our ', series[i].label)} {point[f'd{i}']}" for i in present
+        )
         if withheld:
             section.text(
                 f"{caption}: only {point['x']} can be shown ({figures}); {withheld_points} other "

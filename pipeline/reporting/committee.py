@@ -17,6 +17,7 @@ the committee, not the website, so counts are not suppressed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import duckdb
 import polars as pl
@@ -30,7 +31,7 @@ from pipeline.periods import (
     to_data_cut,
     year_to_date_label,
 )
-from pipeline.reporting.annual import ReportContext
+from pipeline.reporting.annual import ReportContext, raised_late_unknown_note
 from pipeline.reporting.blocks import (
     NOT_AVAILABLE,
     Metric,
@@ -157,15 +158,24 @@ SURVEY_METRICS = [
     Metric(HANDLING_NAMES["complainant_satisfaction_outcome"], "complainant_satisfaction_outcome"),
 ]
 
-# Names a target takes when landlord.yaml gives it no label: the pack's own metric labels.
-METRIC_NAMES = {
-    (m.measure, m.view): m.label
-    for m in HANDLING_METRICS
-    + POSITION_METRICS
-    + OMBUDSMAN_METRICS
-    + SURVEY_METRICS
-    + NOTIFIABLE_METRICS
-}
+
+def metric_names(regimes: Iterable[str] = ("eng",)) -> dict[tuple[str, str | None], str]:
+    """Names a target takes when landlord.yaml gives it no label: the pack's own metric labels,
+    as its complaint-handling table names them for a landlord in ``regimes``. A target on every
+    answer sent (``response_in_time_n``, regulator view) of a landlord in both countries counts
+    Scottish answers too: it is named by the Code's and the SPSO's limits, never "the Code's"
+    alone, which the annual report gives England's own (different) figure."""
+    return {
+        (m.measure, m.view): m.label
+        for m in for_regimes(HANDLING_METRICS, regimes)
+        + POSITION_METRICS
+        + OMBUDSMAN_METRICS
+        + SURVEY_METRICS
+        + NOTIFIABLE_METRICS
+    }
+
+
+METRIC_NAMES = metric_names()
 
 # A group (a service area, a country) with no row in a period had nothing recorded there.
 NONE_RECORDED = "–"
@@ -356,6 +366,7 @@ def handling_section(
             measures,
             for_regimes(HANDLING_METRICS, landlord.regimes) + tsm,
             columns,
+            note=raised_late_unknown_note(measures, columns),
         ),
         empty="No figures for this period in the measures table.",
     )
@@ -779,7 +790,9 @@ def committee_sections(
     period = to_data_cut(period, data_cut)
     as_of = as_of_date(period, data_cut)
     sections = [
-        targets_section(measures, landlord, period, ytd_key(period), as_of, METRIC_NAMES),
+        targets_section(
+            measures, landlord, period, ytd_key(period), as_of, metric_names(landlord.regimes)
+        ),
         volumes_section(measures, period),
         handling_section(con, landlord, measures, period),
     ]

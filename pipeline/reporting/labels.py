@@ -295,6 +295,12 @@ GLOSSARY = {
     "Satisfaction Measure).",
     "ARC": "The Scottish Housing Regulator's Annual Return on the Charter, whose indicators 3 and 4 "
     "cover complaints in Scotland.",
+    "SPSO": "The Scottish Public Services Ombudsman, whose model complaints handling procedure "
+    "sets the timescales for complaints in Scotland: stage 1 (frontline response) within 5 "
+    "working days, stage 2 (investigation) acknowledged within 3 and answered within 20.",
+    "CHFO": "Complaint Handling Failure Order: an order the Housing Ombudsman issues when a "
+    "landlord does not follow the Complaint Handling Code or the Ombudsman's requests in "
+    "handling a complaint.",
     "LCRA": "Low-cost rental accommodation: homes for social or affordable rent.",
     "LCHO": "Low-cost home ownership: shared-ownership homes.",
     "TSM": "Tenant Satisfaction Measures: the Regulator of Social Housing's measures of landlords' "
@@ -315,7 +321,8 @@ def glossary_for(text: str) -> list[str]:
 
     used = []
     for term, meaning in GLOSSARY.items():
-        pattern = re.escape(term) if not term.isalnum() else rf"\b{term}\b"
+        # an abbreviation in the plural ("CHFOs", "TSMs") is the same term
+        pattern = re.escape(term) if not term.isalnum() else rf"\b{term}s?\b"
         if re.search(pattern, text):
             used.append(f"{term}: {meaning}")
     return used

@@ -19,15 +19,23 @@ from pipeline.config import Landlord, PolicyVersion, describe_window
 from pipeline.periods import ReportingYear
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import (
+    NONE_RECORDED,
     NOT_AVAILABLE,
     Metric,
     Section,
     breakdown_block,
     metric_table,
     shown,
+    shown_in_group,
 )
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import HANDLING_NAMES, ack_name, in_time_name, label
+from pipeline.reporting.labels import (
+    HANDLING_NAMES,
+    ack_name,
+    handling_definitions,
+    in_time_name,
+    label,
+)
 from pipeline.reporting.tables import data_table
 
 # Reasons a policy version excludes a complaint (stage_timeliness excluded_reason).
@@ -257,7 +265,10 @@ def ombudsman_orders(ctx: ReportContext) -> Section:
             m,
             [
                 Metric("Orders made", "ombudsman_orders_made"),
-                Metric("Orders complied with by their due date (%)", "ombudsman_orders_complied_by_due"),
+                # of the orders due in the year, not of those made in it (the row above): an
+                # order made in March and due in May is judged next year
+                Metric("Orders due in the year, complied with by their due date (%)",
+                       "ombudsman_orders_complied_by_due"),
                 Metric("Orders outstanding at the year end", "ombudsman_orders_outstanding"),
                 Metric("of which past their due date", "ombudsman_orders_outstanding", "status",
                        "overdue"),
@@ -372,7 +383,9 @@ def business_streams(ctx: ReportContext) -> Section | None:
     records = [
         [stream if stream in ctx.landlord.business_streams else label(stream)]
         + [
-            shown(m.get(measure, y, "business_stream", stream, view))
+            shown_in_group(
+                m.get(measure, y, "business_stream", stream, view), m.get(measure, y, view=view)
+            )
             for _, measure, view in columns
         ]
         for stream in streams
@@ -389,6 +402,14 @@ def business_streams(ctx: ReportContext) -> Section | None:
             pl.DataFrame(
                 records, schema=["Business stream"] + [c for c, _, _ in columns], orient="row"
             ),
+            # the acknowledgement and all-answers columns are defined as in the scheme table (in
+            # Scotland, stage 1 has no acknowledgement step: its '–' is not a missed one)
+            note=(
+                f"{NONE_RECORDED}: none recorded in that business stream this year. "
+                if any(NONE_RECORDED in record for record in records)
+                else ""
+            )
+            + handling_definitions(ctx.landlord.regimes),
         )
         if records
         else None,

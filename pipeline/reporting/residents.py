@@ -24,11 +24,12 @@ from pipeline.reporting.blocks import (
     Section,
     breakdown_block,
     metric_table,
+    noun,
     shown,
 )
 from pipeline.reporting.committee import as_of_date
 from pipeline.reporting.data import Measures, query_frame, table_exists
-from pipeline.reporting.labels import label, shown_text
+from pipeline.reporting.labels import in_sentence, label, shown_text
 from pipeline.reporting.tables import data_table
 
 
@@ -194,9 +195,15 @@ def changes_made(
     if published:  # counts of complaints behind each change: the central rule
         frame = suppression.suppress_table(frame, ["linked"])
     linked = pl.col("linked").cast(pl.String)
+    # several overdue actions have several due dates: the one given is the earliest, said so
+    # (housing21 2025/26: "2 overdue (due 27 November 2025)" for actions due 27 November and
+    # 25 January, as the committee pack's list of overdue improvements shows them)
+    overdue_due = pl.when(pl.col("actions_overdue") > 1).then(pl.lit("earliest due ")).otherwise(
+        pl.lit("due ")
+    ) + pl.col("overdue_since").dt.strftime("%-d %B %Y")
     single = (
         pl.when(pl.col("overdue"))
-        .then(pl.lit("Overdue: due ") + pl.col("overdue_since").dt.strftime("%-d %B %Y"))
+        .then(pl.lit("Overdue: ") + overdue_due)
         .when(pl.col("done"))
         .then(pl.lit("Done ") + pl.col("completed").dt.strftime("%B %Y"))
         .when(pl.col("due").is_not_null())
@@ -210,11 +217,7 @@ def changes_made(
     parts = pl.concat_str(
         [
             pl.when(pl.col("actions_overdue") > 0).then(
-                pl.format(
-                    "{} overdue (due {})",
-                    "actions_overdue",
-                    pl.col("overdue_since").dt.strftime("%-d %B %Y"),
-                )
+                pl.format("{} overdue ({})", "actions_overdue", overdue_due)
             ),
             pl.when(pl.col("actions_done") > 0).then(
                 pl.format(
@@ -314,7 +317,7 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
     )
     note = (
         "CH02: the Regulator's measure (tenants' complaints in England received in the "
-        f"period, {label(stock)} homes, as in our annual report), which counts an extension only up "
+        f"period, {in_sentence(label(stock))} homes, as in our annual report), which counts an extension only up "
         "to the Complaint Handling Code's limit."
     )
     # a row begins with a capital, with or without a country before it
@@ -443,7 +446,8 @@ def learning_sections(
         period = to_data_cut(period, data_cut)
     received = measures.get("complaints_received", period)
     if received is not None:
-        told.text(f"In {period.label} residents made {shown(received)} complaints to us.")
+        complaints = noun(received, "complaint", "complaints")
+        told.text(f"In {period.label} residents made {shown(received)} {complaints} to us.")
     breakdown_block(
         told,
         "residents-area",

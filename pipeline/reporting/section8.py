@@ -204,7 +204,9 @@ def self_assessment_section(
         )
     deadline = summary.get("deadline")
     if deadline is not None:
-        section.text(f"Submission due {deadline:{DATE}} ({summary.get('deadline_rule', '')}).")
+        # "Due", as the self-assessment's own header says: the rule in brackets says whether it
+        # is submitted to the Ombudsman or, for 1,000 homes or fewer, published
+        section.text(f"Due {deadline:{DATE}} ({summary.get('deadline_rule', '')}).")
     documents = summary.get("documents") or {}
     in_appendix = (
         f'<a href="#{SELF_ASSESSMENT_APPENDIX}">{escape(SELF_ASSESSMENT_APPENDIX_TITLE)}</a>'

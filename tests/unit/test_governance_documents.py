@@ -6,6 +6,7 @@ group's combined figures (numerators and denominators added)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import duckdb
@@ -780,3 +781,101 @@ def test_the_service_area_table_traces_each_figure_to_its_row():
     assert shown[("2025-26-Q4", "repairs")] == "1,053"
     assert shown[("2025-26-YTD", "care")] == "47"
     assert all(f["measure"] == "received_1" and f["breakdown"] == "service_area" for f in figures)
+
+
+def _row_names(section: Section, caption_start: str) -> list[str]:
+    """The row headers of the section's table whose caption starts with ``caption_start``."""
+    table = next(
+        b.table for b in section.blocks if b.kind == "table" and caption_start in b.table.html
+    )
+    return [
+        html.unescape(plain(re.sub(r"<[^>]+>", "", name))).strip()
+        for name in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', table.html, re.S)
+    ]
+
+
+def test_a_target_on_every_answer_is_named_as_the_handling_table_names_it():
+    """homes_plus Q4 2025/26 (England and Scotland): the targets table named the all-countries
+    figure 'Stage 1: all answers sent within the Code's time limits (%)' (91.4 to date), the
+    name the annual report gives England's own figure (92.6), while the handling table below
+    named the same row by the Code's and the SPSO's limits: one figure, two names, and one name
+    for two figures."""
+    from pipeline.reporting.committee import committee_sections
+
+    landlord = code_landlord(
+        regimes=["eng", "sct"],
+        thresholds={
+            "targets": [
+                {"measure": "response_in_time_1", "view": "regulator", "target": 95, "amber": 90}
+            ]
+        },
+    )
+    rows = [
+        _percent("response_in_time_1", "2025-26-Q4", 85, 91, view="regulator"),
+        _percent("response_in_time_1", "2025-26-Q3", 80, 88, view="regulator"),
+    ]
+    m = with_year_to_date(measures(rows), Q4)
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    sections = committee_sections(con, landlord, m, Q4, D(2026, 4, 30))
+    by_id = {s.id: s for s in sections}
+    both = "Stage 1: all answers sent within the Code's (England) or the SPSO's (Scotland) time"
+    target_names = _row_names(by_id["targets"], "Our targets")
+    handling_names = _row_names(by_id["handling"], "Complaint handling")
+    assert [name for name in target_names if name.startswith("Stage 1: all answers")] == [
+        f"{both} limits (%)"
+    ]
+    assert f"{both} limits (%)" in handling_names
+    assert not any("within the Code's time limits" in name for name in target_names)
+    assert _attention(by_id["targets"])[0].startswith(f"{both} limits (%): 93.4 against")
+
+
+def test_several_overdue_actions_of_one_change_give_the_earliest_due_date_as_such():
+    """housing21 2025/26: 'Repairs follow-up' had two overdue actions, due 27 November 2025 and
+    25 January 2026 (so the committee pack's list of overdue improvements); the annual report and
+    the residents' summary said 'Actions: 2 overdue (due 27 November 2025)', as if both had been
+    due then."""
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    text = "Text residents when a repair needs a second visit."
+
+    def action(ref, due, **more):
+        return {"action_ref": ref, "theme": "Repairs follow-up", "description": text,
+                "linked_complaint_ids": [f"c{ref}"], "raised_date": D(2025, 6, 1),
+                "due_date": due} | more  # fmt: skip
+
+    insert_rows(
+        con,
+        "learning_action",
+        [action("1", D(2025, 11, 27)), action("2", D(2026, 1, 25)), action("3", D(2026, 6, 1))],
+    )
+    frame = changes_made(con, LANDLORD_ID, parse_period("2025-26"), D(2026, 3, 31), published=False)
+    assert frame["Where it stands"].to_list() == [
+        "Actions: 2 overdue (earliest due 27 November 2025); 1 in progress"
+    ]
+    # the same two overdue, nothing else: one state, still the earliest of two dates
+    con.execute("delete from learning_action where action_ref = '3'")
+    frame = changes_made(con, LANDLORD_ID, parse_period("2025-26"), D(2026, 3, 31), published=False)
+    assert frame["Where it stands"].to_list() == ["Overdue: earliest due 27 November 2025"]
+    # one overdue action keeps its own due date
+    con.execute("delete from learning_action where action_ref = '2'")
+    frame = changes_made(con, LANDLORD_ID, parse_period("2025-26"), D(2026, 3, 31), published=False)
+    assert frame["Where it stands"].to_list() == ["Overdue: due 27 November 2025"]
+
+
+def test_the_pack_says_why_raised_late_reads_u():
+    """The committee pack shows the same count as the annual report: [U] when no complaint of the
+    period has the date the resident first knew of the issue, explained under the table."""
+    from pipeline.reporting.committee import committee_sections
+
+    rows = [
+        row("complaints_raised_late", "2025-26-Q4"),
+        row("complaints_raised_late", "2025-26-Q3"),
+    ]
+    m = with_year_to_date(measures(rows), Q4)
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    sections = {s.id: s for s in committee_sections(con, code_landlord(), m, Q4, D(2026, 4, 30))}
+    table = next(b.table for b in sections["handling"].blocks if b.kind == "table")
+    assert "[U]" in table.html
+    assert "the date the resident first knew of the issue" in html.unescape(table.html)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from pipeline.measures.testing import code_landlord, code_policy_version
-from pipeline.periods import ReportingYear
+from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.annual_sections import care_text, heat_network_text
 from pipeline.reporting.data import Measures
@@ -86,3 +86,54 @@ def test_the_heat_network_share_says_which_complaints_it_leaves_out(cut, told):
         "leaves out any complaint still unresolved whose eight weeks had not ended by the data cut"
     )
     assert (note in text) is told, text
+
+
+def test_the_stages_kept_outside_the_tsms_are_called_stages():
+    """housing21 2025/26: 'Complaints outside the TSM count, by service area: Care 41' counted 37
+    stage 1 complaints and their escalations, the care paragraph's '41 of the stages': a care
+    complaint escalated under the policy that keeps care apart was two 'complaints'."""
+    from pipeline.reporting.annual import refusals
+    from tests.unit.test_measures_populations import s2
+    from tests.unit.test_report_policy_sections import text_of
+
+    landlord = code_landlord(
+        policy_versions=[code_policy_version(outside_tsm_service_areas=["care"])]
+    )
+    complaints = [complaint("c1", RECEIVED[0], service_area="care", tenure="lcra")]
+    stages = [
+        s1("c1", RECEIVED[0], acknowledged_date=RECEIVED[0], responded_date=D(2024, 6, 14),
+           outcome="not_upheld"),
+        s2("c1", D(2024, 6, 20)),
+    ]  # fmt: skip
+    con = build(complaints, stages, landlord)
+    frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
+    text = text_of(refusals(ReportContext(con, landlord, YEAR, Measures(frame), False)))
+    assert "Complaint stages outside the TSM count (stage 1 and stage 2)" in text
+    assert "Complaints outside the TSM count" not in text
+    assert ">Stages<" in text and ">2<" in text
+
+
+def test_a_single_complaint_is_counted_in_the_singular():
+    """'We received 1 complaints in ...', 'Care complaints: 1 stages', 'residents made 1
+    complaints to us': a count of one (a quarter, a small landlord, heat networks) read wrongly."""
+    from pipeline.reporting.annual import executive_summary
+    from pipeline.reporting.residents import learning_sections
+
+    landlord = code_landlord(
+        policy_versions=[code_policy_version(heat_network_rules_from=D(2024, 4, 1))]
+    )
+    complaints = [complaint("c1", RECEIVED[0], service_area="care", tenure="lcra"),
+                  complaint("h1", RECEIVED[1], service_area="heat_network", tenure="lcra")]  # fmt: skip
+    stages = [s1("c1", RECEIVED[0]), s1("h1", RECEIVED[1])]
+    con = build(complaints, stages, landlord)
+    frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
+    ctx = ReportContext(con, landlord, YEAR, Measures(frame), False)
+    assert plain(care_text(ctx)).startswith("Care complaints: 1 stage in 2024/25.")
+    assert plain(heat_network_text(ctx)).startswith(
+        "We received 1 complaint about heat networks in 2024/25."
+    )
+    summary, _ = executive_summary(ctx)
+    assert "We received 2 complaints in 2024/25." in plain(summary.blocks[1].items[0])
+    quarter = parse_period("2024-25-Q2")  # only the heat-network complaint (2 September)
+    told = learning_sections(con, landlord, Measures(frame), quarter, D(2025, 6, 30))[0]
+    assert "In Q2 2024/25 residents made 1 complaint to us." in plain(told.blocks[0].text)

@@ -319,3 +319,35 @@ def test_a_withheld_month_is_a_gap_in_the_line_not_a_zero():
         "shown 7 in Jul 2025, highest 7 in Jul 2025. Stage 2: 2 of 4 months not shown (<5: "
         "fewer than 5); first shown 0 in Apr 2025, last shown 0 in Jun 2025."
     )
+
+
+def test_a_series_named_our_policys_limits_is_lower_case_inside_the_sentence():
+    """council_housing 2023/24 published: 'Stage 2 ...: only Sep 2023 can be shown (Code's time limits 100.0; Our
+    policy's time limits 100.0)': a column heading's capital in the middle of a sentence; the
+    Code keeps its capital."""
+    rows = Measures(
+        pl.concat(
+            [
+                month_rows("response_in_time_1", [(None, "[c]"), (100.0, "100.0")]),
+                month_rows("response_in_time_2", [(None, "[c]"), (100.0, "100.0")]),
+            ]
+        )
+    )
+    section = Section("s", "S")
+    trend_block(
+        section,
+        "t",
+        "Stage 1: all answers sent in time, by month",
+        rows,
+        YEAR,
+        [
+            Metric("Code's time limits", "response_in_time_1"),
+            Metric("Our policy's time limits", "response_in_time_2"),
+        ],
+        y_label="%",
+        summary="",
+    )
+    assert plain(section.blocks[0].text).startswith(
+        "Stage 1: all answers sent in time, by month: only May 2025 can be shown (Code's time "
+        "limits 100.0; our policy's time limits 100.0); 1 other month withheld"
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
 
@@ -21,7 +23,7 @@ from pipeline.reporting.policy_sections import (
 )
 from pipeline.reporting.suppression import suppress_small_numbers
 from pipeline.reporting.trace import plain
-from tests.unit.test_measures_populations import build, complaint, s1
+from tests.unit.test_measures_populations import build, complaint, s1, s2
 
 D = dt.date
 YEAR = ReportingYear.parse("2024-25")
@@ -191,3 +193,127 @@ def test_sections_go_after_the_ones_they_belong_with():
     assert ids.index("ombudsman-orders") == ids.index("ombudsman") + 1
     # anchors missing from this document: before the appendix
     assert ids[-1] == "appendix" and "policies-applied" in ids and "survey-coverage" in ids
+
+
+def test_a_scheme_or_stream_with_none_of_a_kind_reads_none_recorded_not_not_available():
+    """housing21 2025/26: Bramley Court had no stage 2 complaint. The annual report's scheme table
+    said its stage 2 figures were 'not available' (no figure known) while Bramley Court's own
+    report said '–: none recorded'; the business streams table did the same (homes_plus's
+    Scotland, with no TP09 respondents). Nothing recorded is an answer, not a gap."""
+    from pipeline.reporting.annual import schemes
+
+    streams = code_landlord(
+        business_streams={"Retirement Living": ["Oak Court"], "Extra Care": ["Elm Court"]}
+    )
+    complaints = [
+        complaint("oak", JUN3, scheme="Oak Court"),
+        complaint("elm", JUN3, scheme="Elm Court"),
+    ]
+    escalated = D(2024, 6, 24)
+    stages = [
+        s1("oak", JUN3, **DONE),
+        s1("elm", JUN3, **DONE),
+        s2("elm", escalated, acknowledged_date=escalated, responded_date=D(2024, 7, 8),
+           outcome="not_upheld"),
+    ]  # fmt: skip
+    con = build(complaints, stages, streams)
+    frame = Measures.load(con, streams.landlord_id, YEAR.previous.start, YEAR.end).frame
+    ctx = ReportContext(con, streams, YEAR, Measures(frame), False)
+    for section, first in ((schemes(ctx), "Oak Court"), (business_streams(ctx), "Retirement")):
+        text = text_of(section)
+        row = re.search(rf"{first}.*?</tr>", text, re.S).group(0)
+        cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        assert cells[1] == "–", (section.id, cells)  # stage 2 received: none at Oak Court
+        assert "–: none recorded in that" in text
+        if section.id == "schemes":
+            assert "not available" not in cells, cells
+        else:  # no TSM survey at all: TP09 is not known, for the landlord or its streams
+            assert cells[-1] == "not available", cells
+        # the acknowledgement and all-answers columns are defined under both tables
+        assert "a missing acknowledgement is not in time" in text, section.id
+
+
+def test_order_compliance_names_its_base_the_orders_due_in_the_year():
+    """housing21 2025/26: 'Orders made 25' and, below it, 'Orders complied with by their due date
+    (%) 77.3', which is 17 of the 22 orders due in the year (no share of 25 gives 77.3)."""
+    later = {
+        "ombudsman_case": ORDERS["ombudsman_case"],
+        "ombudsman_order": [
+            {**ORDERS["ombudsman_order"][0], "complied_date": D(2024, 9, 20)},
+            # made in the year, due after it: in 'Orders made', not yet judged on its due date
+            {"case_ref": "h1", "order_ref": "o2", "order_type": "apology",
+             "made_date": D(2025, 3, 3), "due_date": D(2025, 5, 1)},
+        ],
+    }  # fmt: skip
+    text = text_of(ombudsman_orders(context(REFUSING, False, **later)))
+    assert "Orders due in the year, complied with by their due date (%)" in text
+    assert "Orders complied with by their due date" not in text
+
+    def first_cell(name):
+        row = re.search(rf">{re.escape(name)}</th>.*?</tr>", text, re.S).group(0)
+        return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[0].strip()
+
+    assert first_cell("Orders made") == "2"
+    assert first_cell("Orders due in the year, complied with by their due date (%)") == "100.0"
+
+
+@pytest.mark.parametrize("first_known", [None, D(2024, 5, 1)])
+def test_raised_late_says_why_it_reads_u_when_no_first_known_date_is_recorded(first_known):
+    """housing21 2025/26: 'Complaints raised after the policy's time limit for complaining: [U]',
+    a count, under a key that says [U] is a zero denominator. Its exports hold no date the
+    resident first knew of the issue, so the 12-month limit cannot be checked: the table says so."""
+    from pipeline.reporting.annual import resolution
+
+    limited = code_landlord(policy_versions=[code_policy_version(complaint_time_limit_months=12)])
+    complaints = [complaint("c1", JUN3, first_known_date=first_known)]
+    con = build(complaints, [s1("c1", JUN3, **DONE)], limited)
+    frame = Measures.load(con, limited.landlord_id, YEAR.previous.start, YEAR.end).frame
+    text = text_of(resolution(ReportContext(con, limited, YEAR, Measures(frame), False)))
+    row = re.search(r">Complaints raised after the policy.{1,6}s time limit.*?</tr>", text, re.S)
+    cell = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)[0].strip()
+    explained = "the date the resident first knew of the issue" in text
+    assert (cell, explained) == (("[U]", True) if first_known is None else ("0", False))
+
+
+@pytest.mark.parametrize(
+    ("regimes", "grounds"),
+    [
+        (["eng"], "refused at either stage under the Code's exclusions;"),
+        (["sct"], "refused at either stage on the grounds the SPSO model complaints handling"),
+        (["eng", "sct"], "under the Code's exclusions (in Scotland, on the grounds the SPSO model"),
+    ],
+)
+def test_refusals_name_the_rules_of_the_landlords_countries(regimes, grounds):
+    """homes_plus: its Scottish complaints were said to be refused 'under the Code's exclusions',
+    the Housing Ombudsman's Code, which does not apply to them (the SPSO model procedure does)."""
+    from pipeline.reporting.annual import refusals
+
+    ctx = context(REFUSING)
+    ctx.landlord = REFUSING.model_copy(update={"regimes": regimes})
+    text = html.unescape(text_of(refusals(ctx)))
+    assert grounds in text
+    if regimes == ["sct"]:
+        assert "Code" not in text.split("\n")[1]
+
+
+@pytest.mark.parametrize(("responded", "words"), [
+    ([D(2025, 3, 3)], "Provisional: 1 stage 1 response is still within the window"),
+    ([D(2025, 3, 3), D(2025, 3, 4)], "Provisional: 2 stage 1 responses are still within the window"),
+])  # fmt: skip
+def test_the_provisional_note_counts_its_responses_in_words_that_agree(responded, words):
+    """The stage resolution note read 'Provisional: 1 stage 1 responses are still within the
+    window' for a single response whose six-month escalation window was still open at the cut."""
+    from pipeline.reporting.annual import resolution
+
+    landlord = code_landlord()  # six months from the stage 1 response to ask for stage 2
+    ids = [f"c{i}" for i in range(len(responded))]
+    complaints = [complaint(c, D(2025, 2, 17)) for c in ids]
+    stages = [
+        s1(c, D(2025, 2, 17), acknowledged_date=D(2025, 2, 17), responded_date=day,
+           outcome="upheld")
+        for c, day in zip(ids, responded, strict=True)
+    ]  # fmt: skip
+    con = build(complaints, stages, landlord)
+    frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
+    text = text_of(resolution(ReportContext(con, landlord, YEAR, Measures(frame), False)))
+    assert words in text

@@ -289,3 +289,16 @@ def test_the_extension_count_is_not_named_as_the_gap_between_the_two_views(tmp_p
     for name in named:
         assert "only" not in name and "with an agreed extension" in name, name
     con.close()
+
+
+def test_the_glossary_defines_the_spso_and_chfos_where_a_document_uses_them():
+    """homes_plus 2025/26: 'the SPSO's time limits' throughout and 'CHFOs complied with (%)' in the
+    Ombudsman table, with neither term in the glossary (which defined ARC, LCHO and WD)."""
+    from pipeline.reporting.labels import glossary_for
+
+    terms = [line.split(":")[0] for line in glossary_for(
+        "Stage 1: all answers sent within the SPSO's time limits (%). CHFOs complied with (%)."
+    )]  # fmt: skip
+    assert terms == ["SPSO", "CHFO"]
+    assert glossary_for("SPSOX and CHFOXYZ") == []
+    assert glossary_for("the TSMs") == glossary_for("the TSM") != []

@@ -112,3 +112,17 @@ def how_we_did_metrics(measures: Measures, landlord) -> list[Metric]:
                "stock_type", "lcra", "regulator")
         for n, stage in ((1, "first"), (2, "second"))
     ]  # fmt: skip
+
+
+def test_the_ch02_note_names_the_stock_type_in_the_sentences_case():
+    """small_specialist's learning summary: '(tenants' complaints in England received in the
+    period, All social housing (combined) homes, as in our annual report)': a label's capital in
+    the middle of a sentence; an abbreviation keeps its capitals."""
+    frame = housing21_2025_26().frame.filter(pl.col("breakdown_value") != "lcho")
+    combined = frame.with_columns(pl.lit("combined").alias("breakdown_value"))
+    for measures, words in (
+        (Measures(combined), "period, all social housing (combined) homes, as in"),
+        (Measures(frame), "period, low-cost rental (LCRA) homes, as in"),
+    ):
+        html = str(how_we_did(measures, code_landlord(regimes=["eng"]), YEAR).html)
+        assert words in html, html

@@ -559,9 +559,7 @@ def test_a_breakdown_with_no_row_in_a_computed_measure_is_no_cases(con):
     evidence = measured_evidence(con, LANDLORD, YEAR)
     line = next(x for x in evidence["6.15"].lines if x.measure == "extension_within_limit_2")
     assert line.available and not line.breached
-    assert line.text == (
-        "stage 2 extensions of at most 20 working days with a reason recorded: no cases in the year"
-    )
+    assert line.text == ("stage 2 extensions: none in the year")
 
 
 def test_the_self_assessment_names_no_file_and_no_measure_id(con):
@@ -951,11 +949,11 @@ def test_extension_evidence_reads_englands_extensions_against_the_codes_caps(con
     stage1 = next(x for x in evidence["6.4"].lines if x.measure == "extension_within_limit_1")
     stage2 = next(x for x in evidence["6.15"].lines if x.measure == "extension_within_limit_2")
     assert stage1.text == (
-        "England: stage 1 extensions of at most 10 working days with a reason recorded: "
-        "75.0% (6 of 8)"
+        "England: stage 1 extensions that stayed within 10 working days and had a reason "
+        "recorded: 75.0% (6 of 8)"
     )
     assert stage1.breached
-    assert stage2.text.startswith("England: stage 2 extensions of at most 20 working days")
+    assert stage2.text.startswith("England: stage 2 extensions that stayed within 20 working days")
     assert "(2 of 2)" in stage2.text
 
 
@@ -1173,3 +1171,90 @@ def test_evidence_figures_are_marked_with_their_rows(con):
     assert internal["measure"] == published["measure"] == "adjustment_made_2"
     assert internal["period"] == YEAR and internal["breakdown"] == "none"
     assert internal["text"] == "80.0" and published["text"] == "[c]"
+
+
+def test_extension_evidence_says_its_base_is_every_extension(con):
+    """small_specialist 2025/26: six stage 1 extensions, every one agreed in time with a reason
+    (the annual report: 'extensions agreed before the original deadline, with a reason: 100.0'),
+    two of them longer than the Code's 10 working days. Provision 6.4 read 'stage 1 extensions of
+    at most 10 working days with a reason recorded: 66.7% (4 of 6)', which says that a third of
+    the short extensions had no reason: the line now says both conditions and whose share it is."""
+    con.execute(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        measure_row(
+            "extension_within_limit_1",
+            "66.7",
+            4,
+            6,
+            66.7,
+            breakdown="regime",
+            breakdown_value="eng",
+            view="regulator",
+        ),
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    line = next(x for x in evidence["6.4"].lines if x.measure == "extension_within_limit_1")
+    assert line.text == (
+        "stage 1 extensions that stayed within 10 working days and had a reason recorded: "
+        "66.7% (4 of 6)"
+    )
+    assert line.breached
+
+
+def test_an_approved_self_assessment_does_not_send_its_contradictions_to_the_board(con):
+    """housing21 2025/26, as published and submitted: 'Approved by: Customer Services Committee,
+    on behalf of the Board' in the header, then 'Review these before the self-assessment goes to
+    the board' above the two contradicted answers: the Ombudsman reads that the board approved
+    something it had not yet seen."""
+    contradicted = {"6.3": {"comply": True}}
+    draft = render_html(document(con, contradicted))
+    assert "Review these before the self-assessment goes to the board" in draft
+    approved = answers(**contradicted) | {"approved_by": "Customer Services Committee"}
+    html = render_html(assemble(con, landlord(5000), parse_self_assessment(approved), YEAR))
+    assert "Approved by</dt><dd>Customer Services Committee" in html
+    assert "The data contradicts 1 &ldquo;Yes&rdquo; answer" in html
+    assert "before the self-assessment goes to the board" not in html
+    assert (
+        "were approved as they stand, but our own figures for 2024/25 do not support them" in html
+    )
+
+
+def test_the_stage_2_count_is_named_as_the_annual_report_names_it(con):
+    """housing21 2025/26: provision 8.1 said 'stage 2 escalations received in the year: 229', the
+    figure the annual report calls 'Stage 2 complaints received (escalated, or begun at stage 2)':
+    one figure, two names, one of which miscounts a stage 2 that had no stage 1."""
+    con.execute(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        measure_row("received_2", "229", 229, None, 229.0, unit="count"),
+    )
+    evidence = measured_evidence(con, LANDLORD, YEAR)
+    line = next(x for x in evidence["8.1"].lines if x.measure == "received_2")
+    assert line.text == (
+        "stage 2 complaints received in the year (escalated, or begun at stage 2): 229"
+    )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "published within six months of the year end: 703 homes, 1,000 or fewer",
+        "submitted to the Housing Ombudsman by 30 September: 22,247 homes, more than 1,000",
+    ],
+)
+def test_the_annual_summary_says_due_and_lets_the_rule_say_submitted_or_published(rule):
+    """small_specialist 2025/26 (703 homes): 'Submission due 30 September 2026 (published within
+    six months of the year end: 703 homes, 1,000 or fewer)': a landlord that publishes its
+    self-assessment was told it was due for submission."""
+    from pipeline.periods import ReportingYear
+    from pipeline.reporting.section8 import self_assessment_section
+
+    summary = {
+        "year_label": "2025/26",
+        "totals": {"provisions": 72, "yes": 72, "no": 0, "contradicted": 0, "actions": 0},
+        "deadline": dt.date(2026, 9, 30),
+        "deadline_rule": rule,
+    }
+    section = self_assessment_section(summary, ReportingYear.parse("2025-26"), published=True)
+    texts = [block.text for block in section.blocks]
+    assert f"Due 30 September 2026 ({rule})." in texts
+    assert not any(text.startswith("Submission due") for text in texts)
