@@ -43,7 +43,7 @@ from pipeline.reporting.labels import (
     open_at_cut_note,
     tsm_coverage_note,
 )
-from pipeline.reporting.precision import precision_sentence
+from pipeline.reporting.precision import precision_sentence, reliable
 from pipeline.reporting.regime_blocks import REGIMES, has_both_regimes, regime_volume_blocks
 from pipeline.reporting.sector import (
     SECTOR_COLUMNS,
@@ -116,6 +116,10 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     section = Section("summary", "Executive summary")
     stock = ctx.headline_stock_type()
     sentences, headline, records = [], [], []
+
+    def tp09_row(measure: str) -> dict | None:
+        return ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
+
     for measure in HEADLINE:
         current = ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
         previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
@@ -138,6 +142,11 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
                 None if median is None else median["value"],
                 None if position is None else position["display"],
                 basis,
+                # a TP09 change inside the survey's margin is not called better or worse (only
+                # where the summary quotes that margin: enough respondents for one)
+                margin=tp09_row("TP09_margin_of_error")
+                if measure == "TP09" and reliable(current, tp09_row("TP09_respondents"))
+                else None,
             )
         )
         headline.append({"measure": measure, "stock_type": stock, "display": plain(shown(current))})
@@ -153,9 +162,6 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
 
     # TP09's own margin, then the RSH's verdict from its own row (TP09_meets_rsh_precision: the
     # whole survey's margin), so the summary says what the TP09 table's "Whole survey precision" says.
-    def tp09_row(measure: str) -> dict | None:
-        return ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
-
     precision = precision_sentence(
         tp09=tp09_row("TP09"),
         moe=tp09_row("TP09_margin_of_error"),

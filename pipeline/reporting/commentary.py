@@ -33,6 +33,13 @@ def _difference(delta: float, unit: str) -> str:
     return f"{amount} percentage points" if unit == "percent" else f"{amount} per 1,000 homes"
 
 
+def _within_margin(delta: float, margin: dict | None) -> bool:
+    """Whether a year-on-year change is no larger than the survey's margin of error."""
+    if margin is None or margin["value"] is None:
+        return False
+    return abs(round_half_up(delta, 1)) <= round_half_up(margin["value"], 1)
+
+
 def _unavailable(measure: str, row: dict | None) -> str:
     if row is None:
         return "is not available for this year (no figure in the measures table)"
@@ -67,6 +74,7 @@ def compare(
     median: float | None,
     position: str | None = None,
     basis: str | None = None,
+    margin: dict | None = None,
 ) -> str:
     """One or two sentences on a headline measure against last year and the sector median.
 
@@ -83,6 +91,10 @@ def compare(
         The landlord's position among the sector (e.g. "top quartile"), if known.
     basis
         Which sector data the median is from, e.g. "RSH 2024/25 data, 352 landlords".
+    margin
+        TP09's margin of error this year (the ``TP09_margin_of_error`` row), if known: a change
+        no larger than it is not called an improvement or a deterioration (a survey's +0.3 points
+        with a margin of ±7.7 is not evidence of either).
 
     Returns
     -------
@@ -108,6 +120,12 @@ def compare(
             if direction is not None:
                 better = (delta > 0) == direction
                 verdict = ": an improvement" if better else ": a deterioration"
+                if _within_margin(delta, margin):
+                    points = figure(margin, f"{round_half_up(margin['value'], 1):.1f}")
+                    verdict = (
+                        f": within this year's margin of error (±{points} percentage "
+                        f"points), so not a clear {'improvement' if better else 'deterioration'}"
+                    )
             parts.append(f", {moved} {_difference(delta, unit)} on last year ({before}){verdict}")
     elif _withheld(previous):
         # Last year's figure exists but this published version hides it: [U] would say it

@@ -34,9 +34,9 @@ SAMPLE_ROWS_PER_RULE = 5
 # rule id (pipeline/sources/fields.py RULE_TEXT) -> what to change in the case-management system.
 FIX_IN_SOURCE = {
     "date_unparseable": "Make the date fields date-typed in the case system or the report "
-    "definition, or add the export's date format to the mapping's date_formats. An export that "
-    "writes a placeholder in empty cells (NULL) needs it listed under the mapping's "
-    "blank_values. A date shown as '########' was saved by Excel from a column too narrow to "
+    "definition, or add the export's date format to the mapping's date formats. An export that "
+    "writes a placeholder in empty cells (NULL) needs it in the mapping's list of blank values "
+    "(docs/mapping.md). A date shown as '########' was saved by Excel from a column too narrow to "
     "show it: widen the column before saving, or take the export straight from the case "
     "system.",
     "date_too_early": "Correct dates keyed before 1970 (a mistyped year such as 1925 for 2025); "
@@ -49,7 +49,7 @@ FIX_IN_SOURCE = {
     "the mapping's codes list with the canonical value it means.",
     "number_unparseable": "Store amounts and extension days as numbers, without text such as "
     "'TBC' or 'n/a' (a placeholder the export writes in every empty cell, such as NULL, is "
-    "listed under the mapping's blank_values).",
+    "listed in the mapping's blank values).",
     "response_before_receipt": "Check the response and received dates: a response cannot come "
     "before the stage was received. Stop back-dating responses when cases are re-opened.",
     "ack_before_receipt": "Check the acknowledgement and received dates; record the date the "

@@ -118,6 +118,21 @@ def test_last_years_withheld_figure_is_said_to_be_withheld_not_incalculable():
     assert "no comparable figure for last year ([U])" in zero
 
 
+def test_a_tp09_change_inside_the_margin_of_error_is_not_called_better_or_worse():
+    """Council Housing 2025/26: TP09 up 0.3 points with a margin of ±7.7 was "an improvement";
+    a survey's change that small is not evidence of any change."""
+    within = plain(compare("TP09", row(45.3), row(45.0), None, margin=row(7.7)))
+    assert "up 0.3 percentage points on last year (45.0%): within this year's margin of " in within
+    assert "(±7.7 percentage points), so not a clear improvement" in within
+    assert ": an improvement" not in within
+    worse = plain(compare("TP09", row(40.0), row(47.7), None, margin=row(7.7)))
+    assert "down 7.7 percentage points" in worse and "so not a clear deterioration" in worse
+    beyond = plain(compare("TP09", row(60.0), row(45.0), None, margin=row(7.7)))
+    assert "up 15.0 percentage points on last year (45.0%): an improvement" in beyond
+    # no margin (too few respondents, or none given): the verdict as before
+    assert ": an improvement" in plain(compare("TP09", row(45.3), row(45.0), None))
+
+
 # --- the year to date's stage of most resolutions (audit item 6) ----------------------------------
 
 
