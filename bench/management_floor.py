@@ -576,7 +576,10 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
             select complaint_id, min(rec) as rec from st where counted group by 1
         ), h as (
             select c.*, f.rec as first_rec,
-                   coalesce(c.closed_date, (select max(resp) from st s
+                   -- resolved: closure, else the last response once no counted stage is open
+                   -- (an escalated complaint with its stage 2 open is not resolved)
+                   coalesce(c.closed_date, (select case when count(*) = count(resp)
+                        then max(resp) end from st s
                         where s.complaint_id = c.complaint_id and s.counted)) as resolved,
                    f.rec + p.heat_days as day56
             from complaint c join first f using (complaint_id)
