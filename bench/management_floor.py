@@ -249,22 +249,28 @@ def _rows(con, sql: str, params: dict) -> list[dict]:
 
 
 def _split(breakdowns: tuple[str, ...]) -> str:
-    """grouping sets over the named breakdown columns ('none' = the total)."""
-    sets = ", ".join("()" if b == "none" else f"({b})" for b in breakdowns)
+    """grouping sets over the named breakdowns ('none' = the total, 'a|b' = a two-way one)."""
+    sets = ", ".join(
+        "()" if b == "none" else "(" + ", ".join(b.split("|")) + ")" for b in breakdowns
+    )
     return f"grouping sets ({sets})"
 
 
 def _bd(breakdowns: tuple[str, ...]) -> str:
-    cases = " ".join(f"when grouping({b}) = 0 then '{b}'" for b in breakdowns if b != "none")
-    vals = " ".join(
-        f"when grouping({b}) = 0 then coalesce(cast({b} as varchar), 'unknown')"
-        for b in breakdowns
-        if b != "none"
-    )
-    if not cases:
+    """breakdown and breakdown_value of a row of _split's grouping sets (two-way ones first)."""
+    named = sorted((b for b in breakdowns if b != "none"), key=lambda b: -b.count("|"))
+    if not named:
         return "'none' as breakdown, 'all' as breakdown_value"
+    cases, vals = [], []
+    for b in named:
+        cols = b.split("|")
+        cond = " and ".join(f"grouping({c}) = 0" for c in cols)
+        value = " || '|' || ".join(f"coalesce(cast({c} as varchar), 'unknown')" for c in cols)
+        cases.append(f"when {cond} then '{b}'")
+        vals.append(f"when {cond} then {value}")
     return (
-        f"case {cases} else 'none' end as breakdown, case {vals} else 'all' end as breakdown_value"
+        f"case {' '.join(cases)} else 'none' end as breakdown,"
+        f" case {' '.join(vals)} else 'all' end as breakdown_value"
     )
 
 
@@ -357,7 +363,7 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
         add(f"wd_to_response_mean_{n}", "all", wd_rows, "mean")
         add(f"wd_to_response_median_{n}", "all", [{**r, "num": None} for r in wd_rows], "median")
         # open and overdue at X = min(period end, cut)
-        bd_open = ("none", "regime", "band")
+        bd_open = ("none", "regime", "band", "regime|band")
         add(
             f"open_{n}",
             "management",
@@ -406,6 +412,8 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
             "count",
         )
         # outcomes of stages closed in the period
+        bd_out = ("outcome", "category|outcome", "service_area|outcome", "regime|outcome")
+        bd_out += ("scheme|outcome",)
         rows = _rows(
             con,
             f"""
@@ -415,14 +423,23 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
                 select *, coalesce(resp, case when outcome in ('withdrawn', 'discontinued')
                                               then coalesce(closed_date, rec) end) as closed
                 from st where stage = {n} and counted
-            ), g as (select outcome, count(*) as k from c where closed between $s and $e group by 1)
-            select 'outcome' as breakdown, outcome as breakdown_value, k as num,
-                   sum(k) over () as den from g""",
+            ), g as (
+                select outcome, category, service_area, regime, scheme, count(*) as k from c
+                where closed between $s and $e group by all
+            ), o as (
+                select {_bd(bd_out)}, sum(k) as num from g group by {_split(bd_out)}
+            )
+            -- denominator: every stage closed in the same group (category, say)
+            select breakdown, breakdown_value, num,
+                   sum(num) over (partition by breakdown, case when breakdown = 'outcome' then ''
+                                  else split_part(breakdown_value, '|', 1) end
+                                  ) as den
+            from o where breakdown <> 'none'""",
             p,
         )
         add(f"outcome_{n}", "all", rows)
     # compensation and remedies: counted stages responded in the period
-    bd = ("none", "stage")
+    bd = ("none", "stage", "service_area", "scheme", "regime|stage")
     for kind in ("offered", "paid"):
         rows = _rows(
             con,
@@ -439,12 +456,13 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
         "all",
         _rows(
             con,
-            """
-        with r as (select trim(lower(unnest(string_split(non_financial_remedy, ';')))) as remedy
+            f"""
+        with r as (select stage,
+                          trim(lower(unnest(string_split(non_financial_remedy, ';')))) as remedy
                    from st where counted and resp between $s and $e
                      and non_financial_remedy is not null)
-        select 'remedy' as breakdown, remedy as breakdown_value, count(*) as num
-        from r where remedy <> '' group by remedy""",
+        select {_bd(("remedy", "remedy|stage"))}, count(*) as num
+        from r where remedy <> '' group by {_split(("remedy", "remedy|stage"))}""",
             p,
         ),
         "count",
@@ -507,7 +525,7 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
     )
     fnd = """(select c.body, f.* from ombudsman_finding f join ombudsman_case c using (landlord_id, case_ref)
               where c.determination_date between $s and $e)"""
-    bdo = ("none", "body", "outcome")
+    bdo = ("none", "body", "outcome", "body|outcome")
     add(
         "ombudsman_findings",
         "all",
