@@ -605,11 +605,11 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
             select complaint_id, min(rec) as rec from st where counted group by 1
         ), h as (
             select c.*, f.rec as first_rec,
-                   -- resolved: closure, else the last response once no counted stage is open
-                   -- (an escalated complaint with its stage 2 open is not resolved)
-                   coalesce(c.closed_date, (select case when count(*) = count(resp)
-                        then max(resp) end from st s
-                        where s.complaint_id = c.complaint_id and s.counted)) as resolved,
+                   -- resolved: closure, else the response of its last counted stage (an
+                   -- escalated complaint with its stage 2 open is not resolved)
+                   coalesce(c.closed_date, (select resp from st s
+                        where s.complaint_id = c.complaint_id and s.counted
+                        order by stage desc limit 1)) as resolved,
                    f.rec + p.heat_days as day56
             from complaint c join first f using (complaint_id)
             join pol p on f.rec >= p.since and f.rec < p.until
@@ -678,6 +678,64 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
                 p,
             ),
         )
+    # resolutions: stage 1 responses in the period not escalated by the cut, stage 2 responses
+    rs = _rows(
+        con,
+        """
+        with s2 as (select complaint_id from st where stage = 2 and counted and rec <= $cut)
+        select count(*) filter (where stage = 1 and complaint_id not in (select * from s2)) as r1,
+               count(*) filter (where stage = 2) as r2
+        from st where counted and resp between $s and $e""",
+        p,
+    )[0]
+    for n, k in ((1, rs["r1"]), (2, rs["r2"])):
+        out.append(
+            {"measure": "resolutions", "breakdown": "stage", "breakdown_value": str(n),
+             "view": "management", "numerator": float(k), "denominator": None, "value": float(k)}
+        )  # fmt: skip
+    most = 2.0 if rs["r2"] > rs["r1"] else 1.0
+    out.append(
+        {"measure": "stage_most_resolutions", "breakdown": "none", "breakdown_value": "all",
+         "view": "management", "numerator": None, "denominator": None, "value": most}
+    )  # fmt: skip
+    # Ombudsman orders by type, outstanding at X, CHFOs
+    bdt = ("none", "body", "order_type")
+    add("ombudsman_orders_made", "all", _rows(con, f"""
+        select {_bd(bdt)}, count(*) as num from {orders}
+        where made_date between $s and $e group by {_split(bdt)}""", p), "count")  # fmt: skip
+    outstanding = _rows(con, f"""
+        select {_bd(("none", "body", "status"))}, count(*) as num from (
+            select *, case when due_date < $x then 'overdue' else 'not_yet_due' end as status
+            from {orders} where made_date <= $x and (complied_date is null or complied_date > $x))
+        group by {_split(("none", "body", "status"))}""", p)  # fmt: skip
+    for status in ("overdue", "not_yet_due"):  # both status rows, 0 included
+        if not any(r["breakdown_value"] == status for r in outstanding):
+            outstanding.append({"breakdown": "status", "breakdown_value": status, "num": 0})
+    outstanding = [r for r in outstanding if r["breakdown"] != "none" or r["num"] is not None]
+    add("ombudsman_orders_outstanding", "all", outstanding, "count")
+    chfo = _rows(con, """
+        select 'none' as breakdown, 'all' as breakdown_value, count(*) as num,
+               count(complied_date) as done
+        from chfo where issued_date between $s and $e""", p)  # fmt: skip
+    add("chfo_issued", "all", chfo, "count")
+    add("chfo_complied", "all", [{**r, "num": r["done"], "den": r["num"]} for r in chfo])
+    # complainant survey coverage: counted complaints (first stage) closed in the period
+    add("complainant_survey_coverage", "all", _rows(con, """
+        with first as (  -- the complaint's first stage (stage 1, else its stage 2) is counted
+            select complaint_id from st group by 1
+            having bool_or(counted and stage = 1) or not bool_or(stage = 1) and bool_or(counted)
+        ), closed as (
+            select c.complaint_id,
+                   coalesce(c.closed_date, (select resp from st s
+                        where s.complaint_id = c.complaint_id and s.counted
+                        order by stage desc limit 1)) as resolved
+            from complaint c join first using (complaint_id)
+        )
+        select 'none' as breakdown, 'all' as breakdown_value,
+               count(*) filter (where complaint_id in (select complaint_id
+                                                     from complainant_survey)) as num,
+               count(*) as den
+        from closed where resolved between $s and $e""", p))  # fmt: skip
     # learning
     bd = ("none", "theme")
     add(
@@ -731,6 +789,18 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
             p,
         ),
     )
+    add("learning_linked_complaints", "all", _rows(con, f"""
+        select {_bd(("none", "theme"))}, coalesce(sum(len(linked_complaint_ids)), 0) as num
+        from learning_action where raised_date between $s and $e
+        group by {_split(("none", "theme"))}""", p), "count")  # fmt: skip
+    add("overdue_learning_actions", "all", _rows(con, f"""
+        select {_bd(("none", "theme"))}, count(*) as num from learning_action
+        where due_date < $x and (completed_date is null or completed_date > $x)
+        group by {_split(("none", "theme"))}""", p), "count")  # fmt: skip
+    add("overdue_promised_actions", "all", _rows(con, f"""
+        select {_bd(("none", "stage"))}, count(*) as num from promised_action
+        where due_date < $x and (completed_date is null or completed_date > $x)
+        group by {_split(("none", "stage"))}""", p), "count")  # fmt: skip
     return out
 
 

@@ -47,6 +47,11 @@ FAMILIES = {
     "complainant_satisfaction_outcome",
     "learning_actions_completed_by_due",
     "promised_actions_on_time",
+    "overdue_promised_actions",
+    "resolutions",
+    "stage_most_resolutions",
+    "ombudsman_orders_outstanding",
+    "complainant_survey_coverage",
 }
 
 
