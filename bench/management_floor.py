@@ -106,6 +106,16 @@ def quarter_periods(spec: str) -> list[tuple[str, str, dt.date, dt.date]]:
     return out
 
 
+def month_periods(spec: str) -> list[tuple[str, str, dt.date, dt.date]]:
+    out = []
+    for _, _, start, _ in year_periods(spec):
+        for m in range(12):
+            s = dt.date(start.year + (start.month + m - 1) // 12, (start.month + m - 1) % 12 + 1, 1)
+            nxt = dt.date(s.year + s.month // 12, s.month % 12 + 1, 1)
+            out.append(("month", f"{s:%Y-%m}", s, nxt - dt.timedelta(days=1)))
+    return out
+
+
 def _reference(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     """calendar (regime, day, working, idx), policy versions and timescales."""
     rows = []
@@ -880,8 +890,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("landlord_yaml", type=Path)
     ap.add_argument("--years", default="2024-25:2025-26")
     ap.add_argument("--quarters", action="store_true")
+    ap.add_argument("--months", action="store_true")
     args = ap.parse_args(argv)
     periods = year_periods(args.years) + (quarter_periods(args.years) if args.quarters else [])
+    periods += month_periods(args.years) if args.months else []
     mine = compute(args.warehouse, args.landlord_yaml, periods)
     theirs = product(args.warehouse, periods)
     cmp = compare(mine, theirs)
