@@ -477,7 +477,7 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
         ),
         "count",
     )
-    bd = ("none", "kind")
+    bd = ("none", "kind", "service_area")
     rows = _rows(
         con,
         f"""
@@ -583,6 +583,9 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
         ),
         "count",
     )
+    add("ombudsman_compensation_ordered_count", "all", _rows(con, f"""
+        select {_bd(bd)}, count(*) filter (where compensation_ordered_gbp > 0) as num
+        from {fnd} group by {_split(bd)}""", p), "count")  # fmt: skip
     orders = """(select coalesce(c.body, 'unknown') as body, o.* from ombudsman_order o
                  left join ombudsman_case c using (landlord_id, case_ref))"""
     add(
