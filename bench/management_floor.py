@@ -137,6 +137,14 @@ def _reference(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     con.execute(
         "create or replace temp table wday as select regime, idx, day from cal where working"
     )
+    streams = [
+        (str(scheme).strip().lower(), stream)
+        for stream, schemes in (config.get("business_streams") or {}).items()
+        for scheme in schemes
+    ]
+    con.execute("create or replace temp table stream(scheme varchar, stream varchar)")
+    if streams:
+        con.executemany("insert into stream values (?, ?)", streams)
     versions = sorted(config["policy_versions"], key=lambda v: v["effective_from"])
     pol, ts = [], []
     for n, v in enumerate(versions):
@@ -197,6 +205,9 @@ with base as (
            c.regime, c.anonymous, c.separate_policy, c.service_area, c.closed_date,
            c.category, c.scheme, coalesce(c.handled_by, 'landlord') as managing_agent,
            case when c.vulnerability then 'yes' else 'no' end as vulnerability,
+           coalesce((select stream from stream where stream.scheme = lower(trim(c.scheme))),
+                    case when c.scheme is null then 'unknown' else 'other schemes' end)
+               as business_stream,
            p.v, p.anon_ok, p.separate
     from complaint_stage s
     join complaint c on c.landlord_id = s.landlord_id and c.complaint_id = s.complaint_id
@@ -315,7 +326,7 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
     for n in (1, 2):
         # acknowledgement in time: counted stages received in the period with an ack step; not yet
         # acknowledged with ack due on or after the cut = pending, left out.
-        bd = ("none", "regime", "scheme", "managing_agent")
+        bd = ("none", "regime", "scheme", "managing_agent", "business_stream")
         add(
             f"ack_in_time_{n}",
             "all",
@@ -330,7 +341,7 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
             ),
         )
         bd_resp = ("none", "regime", "category", "service_area", "scheme", "managing_agent")
-        bd_resp += ("vulnerability",)
+        bd_resp += ("vulnerability", "business_stream")
         bd = ("none", "regime")
         for view in ("management", "regulator"):
             ok = _status("mgt" if view == "management" else "reg")
@@ -449,7 +460,7 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
         )
         add(f"outcome_{n}", "all", rows)
     # compensation and remedies: counted stages responded in the period
-    bd = ("none", "stage", "service_area", "scheme", "regime|stage")
+    bd = ("none", "stage", "service_area", "scheme", "regime|stage", "business_stream")
     for kind in ("offered", "paid"):
         rows = _rows(
             con,
