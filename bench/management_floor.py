@@ -842,11 +842,13 @@ def compute(warehouse: Path, landlord_yaml: Path | dict, periods) -> pl.DataFram
         _reference(con, config)
         con.execute(STAGES_SQL, {"lid": config["landlord_id"]})
         rows = []
+        streams = bool(config.get("business_streams"))  # rolled up only when the yaml has them
         for kind, name, start, end in periods:
             if start > cut:
                 continue
             for r in compute_period(con, start, end, cut):
-                rows.append({"period_kind": kind, "period": name, **r})
+                if streams or r["breakdown"] != "business_stream":
+                    rows.append({"period_kind": kind, "period": name, **r})
     finally:
         con.close()
     return pl.DataFrame(rows, infer_schema_length=None)
