@@ -45,44 +45,34 @@ from pipeline.calendar import bank_holidays
 # design.md s5: the regulator's extension caps (Code 2024 in England, SPSO model in Scotland).
 REGULATOR_CAP = {("eng", 1): 10, ("eng", 2): 20, ("sct", 1): 5, ("sct", 2): 10}
 
-# A few bank holidays gov.uk publishes (gov.uk/bank-holidays), and days that are not ones, to check
-# the calendar this module borrows before any figure is computed from it.
-KNOWN_HOLIDAYS = {
-    "eng": [
-        dt.date(2024, 4, 1),
-        dt.date(2024, 8, 26),
-        dt.date(2024, 12, 26),
-        dt.date(2025, 4, 18),
-        dt.date(2025, 4, 21),
-        dt.date(2025, 5, 5),
-        dt.date(2025, 8, 25),
-        dt.date(2026, 4, 3),
-    ],
-    "sct": [
-        dt.date(2024, 8, 5),
-        dt.date(2024, 12, 2),
-        dt.date(2025, 1, 2),
-        dt.date(2025, 4, 18),
-        dt.date(2025, 8, 4),
-        dt.date(2025, 12, 1),
-        dt.date(2026, 1, 2),
-    ],
-}
-KNOWN_NOT_HOLIDAYS = {
-    "eng": [dt.date(2025, 1, 2), dt.date(2025, 8, 4), dt.date(2024, 12, 2)],
-    "sct": [dt.date(2024, 4, 1), dt.date(2025, 4, 21), dt.date(2025, 8, 25)],
+# Every weekday bank holiday gov.uk publishes (gov.uk/bank-holidays) from January 2024 to the
+# examples' data cut, written out here to check the calendar this module borrows from
+# pipeline.calendar before any figure is computed from it (substitute days included: St Andrew's
+# Day 2024 and 2025 fell at a weekend).
+GOVUK_CHECKED = (dt.date(2024, 1, 1), dt.date(2026, 4, 30))
+GOVUK_HOLIDAYS = {
+    "eng": """2024-01-01 2024-03-29 2024-04-01 2024-05-06 2024-05-27 2024-08-26 2024-12-25
+              2024-12-26 2025-01-01 2025-04-18 2025-04-21 2025-05-05 2025-05-26 2025-08-25
+              2025-12-25 2025-12-26 2026-01-01 2026-04-03 2026-04-06""",
+    "sct": """2024-01-01 2024-01-02 2024-03-29 2024-05-06 2024-05-27 2024-08-05 2024-12-02
+              2024-12-25 2024-12-26 2025-01-01 2025-01-02 2025-04-18 2025-05-05 2025-05-26
+              2025-08-04 2025-12-01 2025-12-25 2025-12-26 2026-01-01 2026-01-02 2026-04-03""",
 }
 
 SPLIT = ("none", "regime")
 
 
 def check_calendar() -> None:
-    for regime, days in KNOWN_HOLIDAYS.items():
-        hols = bank_holidays(regime)
-        missing = [d for d in days if d not in hols]
-        extra = [d for d in KNOWN_NOT_HOLIDAYS[regime] if d in hols]
-        if missing or extra:
-            raise AssertionError(f"{regime} calendar: missing {missing}, not holidays {extra}")
+    """Raise unless pipeline.calendar's weekday bank holidays are gov.uk's over GOVUK_CHECKED."""
+    start, end = GOVUK_CHECKED
+    for regime, listed in GOVUK_HOLIDAYS.items():
+        known = {dt.date.fromisoformat(d) for d in listed.split()}
+        theirs = {d for d in bank_holidays(regime) if start <= d <= end and d.weekday() < 5}
+        if known != theirs:
+            raise AssertionError(
+                f"{regime} bank holidays differ from gov.uk's: missing {sorted(known - theirs)},"
+                f" not bank holidays {sorted(theirs - known)}"
+            )
 
 
 def year_periods(spec: str) -> list[tuple[str, str, dt.date, dt.date]]:

@@ -242,3 +242,11 @@ def test_both_regimes_and_both_views_are_compared(compared) -> None:
     if name == "housing21":
         heat = cmp.filter(pl.col("measure") == "heat_network_complaints")
         assert heat["numerator"].sum() > 0
+
+
+def test_the_borrowed_calendar_is_checked_against_gov_uk(monkeypatch) -> None:
+    floor.check_calendar()  # pipeline.calendar's weekday bank holidays are gov.uk's
+    eng = floor.GOVUK_HOLIDAYS["eng"].replace("2025-08-25", "")
+    monkeypatch.setitem(floor.GOVUK_HOLIDAYS, "eng", eng)
+    with pytest.raises(AssertionError, match="2025-08-25"):
+        floor.check_calendar()
