@@ -3,8 +3,9 @@
 Written from design.md (sections 5 and 6) and the measure names of docs/measures.md, without
 ``pipeline.measures`` or ``sql/measures``: it reads the canonical tables of a landlord's warehouse
 (the ingest is checked elsewhere) and the landlord's ``landlord.yaml`` (policy versions, closures,
-data cut), builds its own working-day calendar and computes, per period (reporting years, optionally
-quarters):
+data cut, business streams), builds its own working-day calendar and computes, per period
+(reporting years, optionally quarters and months), with their breakdowns (regime, scheme, managing
+agent, category, service area, business stream, bands, outcomes, bodies, themes, stages):
 
 - acknowledgement in time per stage (and regime);
 - responded in time by response date, management view (the landlord's own extension cap) and
@@ -13,16 +14,26 @@ quarters):
 - open and overdue stages at min(period end, data cut) with ageing bands;
 - outcomes by stage, compensation offered and paid, non-financial remedies, payments without a
   complaint;
-- Ombudsman cases, determinations, findings, maladministration rate, orders;
-- heat networks (56 calendar days), stage resolution (resolved at stage 1 / 2);
-- complainant surveys, learning actions and promised actions.
+- Ombudsman cases, determinations, findings, maladministration rate, compensation ordered, orders
+  made, complied (by due) and outstanding, CHFOs;
+- heat networks (56 calendar days), stage resolution (resolved at stage 1 / 2, resolutions);
+- complainant surveys (response rate, satisfaction, coverage), learning actions and promised
+  actions (completed by due, overdue).
+
+Readings it shares with the product where design.md is silent (see the comparison's report): a
+withdrawn or discontinued stage with no response closes when its complaint closes, else on the day
+it was received; a complaint is resolved at its closure, else at its last counted stage's response;
+actions and orders are judged when due on or before the data cut; the management view of an
+"extension cap unless extenuating circumstances" accepts any agreed extension. Where it differs:
+heat-network complaints are dated by their first counted stage (the product leaves out a complaint
+whose stage 1 is refused or excluded).
 
 The result is one table: period, measure, breakdown, breakdown_value, view, numerator, denominator,
 value (percent = numerator / denominator x 100; wd mean = sum / count; median value = the median,
 denominator = count; counts and gbp: value = numerator).
 
     uv run python -m bench.management_floor /tmp/indep-out/warehouse/homes_plus.duckdb \
-        examples/homes_plus/landlord.yaml --years 2024-25:2025-26
+        examples/homes_plus/landlord.yaml --years 2024-25:2025-26 --quarters --months
 """
 
 # The SQL below is put together from this module's own constants (breakdown columns, stage
