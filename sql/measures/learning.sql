@@ -4,7 +4,9 @@
 --
 -- learning_actions: raised in the period; learning_linked_complaints: their linked complaint ids;
 -- learning_actions_completed: completed in the period; learning_actions_completed_by_due and
--- promised_actions_on_time: due in the period, completed on or before the due date.
+-- promised_actions_on_time: due in the period and on or before the data cut, completed on or
+-- before the due date (an action due after the cut cannot be judged yet: not done is not late,
+-- as for Ombudsman orders in ombudsman_orders_complied_by_due.sql).
 -- root_cause: complaints (first counted stage) received in the period, by root cause where recorded.
 -- root_cause_recorded: of those complaints, % with a root cause recorded (0% when none is; [U] only
 -- when there are no complaints).
@@ -22,6 +24,7 @@ action_days as (
     select 'raised' as event, raised_date as day, * from actions
     union all
     select 'due', due_date, * from actions
+    where due_date <= $data_cut
     union all
     select 'completed', completed_date, * from actions
 ),
@@ -72,7 +75,7 @@ promised as (
         from promised_action as a
         left join (select * from complaint where landlord_id = $landlord_id) as c
             on c.complaint_id = a.complaint_id
-        where a.landlord_id = $landlord_id
+        where a.landlord_id = $landlord_id and a.due_date <= $data_cut
     ) as p
     inner join period_day as pd on pd.day = p.due_date
     group by grouping sets (
