@@ -150,30 +150,28 @@ def _shown(value: object) -> str:
 
 
 @functools.cache
+def _duckdb_accepts(statement: str, argument: str) -> bool:
+    """Whether DuckDB runs ``statement`` with ``argument`` without an error; asked once per
+    statement, argument and process (a mapping is validated several times a run, and an
+    in-memory DuckDB connection costs more than the check)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        try:
+            con.execute(statement, [argument])
+        except duckdb.Error:
+            return False
+    return True
+
+
 def _regex_understood(pattern: str) -> bool:
     """Whether DuckDB's regexp_matches (the footer test, pipeline.ingest) accepts ``pattern``."""
-    import duckdb
-
-    with duckdb.connect() as con:
-        try:
-            con.execute("select regexp_matches('', ?)", [pattern])
-        except duckdb.Error:
-            return False
-    return True
+    return _duckdb_accepts("select regexp_matches('', ?)", pattern)
 
 
-@functools.cache
 def _strptime_understands(fmt: str) -> bool:
-    """Whether DuckDB's strptime accepts ``fmt``; asked once per format and process (a mapping is
-    validated several times a run, and an in-memory DuckDB connection costs more than the check)."""
-    import duckdb
-
-    with duckdb.connect() as con:
-        try:
-            con.execute("select try_strptime('01/01/2024', ?)", [fmt])
-        except duckdb.Error:
-            return False
-    return True
+    """Whether DuckDB's strptime accepts ``fmt``."""
+    return _duckdb_accepts("select try_strptime('01/01/2024', ?)", fmt)
 
 
 class Mapping(_Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -132,3 +133,44 @@ def test_two_landlords_one_in_the_command_one_in_a_worker_process(tmp_path):
     for name in names:
         assert run.stdout.count(f"[{name}] 2024-25: ok") == 1, run.stdout
         assert (output / name / "2024-25" / "tsm_return.csv").is_file()
+
+
+def test_a_killed_command_leaves_no_worker_process_behind(tmp_path):
+    """kill -9 on ``complaints run --parallel 2``: its worker process ends too, within seconds
+    (before, it finished its landlord and then waited for ever to send back the result)."""
+    import signal
+    import time
+
+    import psutil
+
+    root = tmp_path / "workspaces"
+    root.mkdir()
+    for name in ("small_specialist", "council_housing", "homes_plus"):
+        (root / name).symlink_to(PROJECT_ROOT / "examples" / name, target_is_directory=True)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("DAGSTER_HOME", None)
+    command = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "run", "--all", "--workspaces-root", str(root),
+         "--years", "2023-24:2025-26", "--parallel", "2", "--output", str(tmp_path / "out")],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    workers: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 120
+        while not workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = [
+                child
+                for child in psutil.Process(command.pid).children()
+                if "spawn_main" in " ".join(child.cmdline())
+            ]
+        assert workers, "the command started no worker process"
+        time.sleep(3)  # the worker is at work on a landlord
+        command.send_signal(signal.SIGKILL)
+        command.wait(timeout=30)
+        gone, alive = psutil.wait_procs(workers, timeout=15)
+        assert not alive, f"{len(alive)} worker process(es) outlived the killed command"
+    finally:  # nothing left running, whatever happened (a worker outliving its command included)
+        for process in psutil.Process().children(recursive=True) + workers:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
