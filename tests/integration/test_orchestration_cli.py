@@ -170,7 +170,8 @@ def test_a_killed_command_leaves_no_worker_process_behind(tmp_path):
         command.wait(timeout=30)
         gone, alive = psutil.wait_procs(workers, timeout=15)
         assert not alive, f"{len(alive)} worker process(es) outlived the killed command"
-    finally:  # nothing left running, whatever happened (a worker outliving its command included)
-        for process in psutil.Process().children(recursive=True) + workers:
+    finally:  # nothing of this command left running (a worker outliving it included)
+        command.kill()
+        for process in workers:
             with contextlib.suppress(psutil.Error):
                 process.kill()
