@@ -324,6 +324,15 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
                 }
             )
 
+    def count_dated_in_period(measure, source, date_column, breakdowns):
+        """``measure``: rows of ``source`` whose ``date_column`` falls in the period, counted per
+        breakdown."""
+        sql = (
+            f"select {_bd(breakdowns)}, count(*) as num from {source} "
+            f"where {date_column} between $s and $e group by {_split(breakdowns)}"
+        )
+        add(measure, "all", _rows(con, sql, p), "count")
+
     for n in (1, 2):
         # acknowledgement in time: counted stages received in the period with an ack step; not yet
         # acknowledged with ack due on or after the cut = pending, left out.
@@ -521,30 +530,8 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
     add("resolved_stage2", "management", [{**r, "num": r["s2_done"]} for r in res])
     # Ombudsman
     bd = ("none", "body")
-    add(
-        "ombudsman_referred",
-        "all",
-        _rows(
-            con,
-            f"""
-        select {_bd(bd)}, count(*) as num from ombudsman_case
-        where referral_date between $s and $e group by {_split(bd)}""",
-            p,
-        ),
-        "count",
-    )
-    add(
-        "ombudsman_determinations",
-        "all",
-        _rows(
-            con,
-            f"""
-        select {_bd(bd)}, count(*) as num from ombudsman_case
-        where determination_date between $s and $e group by {_split(bd)}""",
-            p,
-        ),
-        "count",
-    )
+    count_dated_in_period("ombudsman_referred", "ombudsman_case", "referral_date", bd)
+    count_dated_in_period("ombudsman_determinations", "ombudsman_case", "determination_date", bd)
     fnd = """(select c.body, f.* from ombudsman_finding f join ombudsman_case c using (landlord_id, case_ref)
               where c.determination_date between $s and $e)"""
     bdo = ("none", "body", "outcome", "body|outcome")
@@ -600,18 +587,7 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
         from {fnd} group by {_split(bd)}""", p), "count")  # fmt: skip
     orders = """(select coalesce(c.body, 'unknown') as body, o.* from ombudsman_order o
                  left join ombudsman_case c using (landlord_id, case_ref))"""
-    add(
-        "ombudsman_orders_made",
-        "all",
-        _rows(
-            con,
-            f"""
-        select {_bd(bd)}, count(*) as num from {orders}
-        where made_date between $s and $e group by {_split(bd)}""",
-            p,
-        ),
-        "count",
-    )
+    count_dated_in_period("ombudsman_orders_made", orders, "made_date", bd)
     add(
         "ombudsman_orders_complied_by_due",
         "all",
@@ -763,30 +739,8 @@ def compute_period(con, start: dt.date, end: dt.date, cut: dt.date) -> list[dict
         from closed where resolved between $s and $e""", p))  # fmt: skip
     # learning
     bd = ("none", "theme")
-    add(
-        "learning_actions",
-        "all",
-        _rows(
-            con,
-            f"""
-        select {_bd(bd)}, count(*) as num from learning_action
-        where raised_date between $s and $e group by {_split(bd)}""",
-            p,
-        ),
-        "count",
-    )
-    add(
-        "learning_actions_completed",
-        "all",
-        _rows(
-            con,
-            f"""
-        select {_bd(bd)}, count(*) as num from learning_action
-        where completed_date between $s and $e group by {_split(bd)}""",
-            p,
-        ),
-        "count",
-    )
+    count_dated_in_period("learning_actions", "learning_action", "raised_date", bd)
+    count_dated_in_period("learning_actions_completed", "learning_action", "completed_date", bd)
     add(
         "learning_actions_completed_by_due",
         "all",
