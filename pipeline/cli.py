@@ -257,6 +257,7 @@ def _load_jobs():
         MONTHLY_COMMITTEE_ASSETS,
         PUBLISH_MONTH,
         PUBLISH_QUARTER,
+        REFRESH_ASSETS,
         RETURNS_ASSETS,
         YEAR_DIMENSIONS,
         lenient_keys,
@@ -275,6 +276,8 @@ def _load_jobs():
         "cli_landlord_year": dg.AssetSelection.assets(*year_assets),
         # with the manifest, which publishes each year's outputs as one generation
         "cli_landlord_returns": selection_for(RETURNS_ASSETS) | lenient_keys(["manifest"]),
+        # a year the data cut falls in: what its committee packs read, and the data quality
+        "cli_landlord_in_progress": selection_for(REFRESH_ASSETS) | lenient_keys(["manifest"]),
         # each with its folder's manifest, which publishes the quarter or month as a generation
         "cli_landlord_quarter": lenient_keys(COMMITTEE_ASSETS) | PUBLISH_QUARTER,
         "cli_landlord_month": lenient_keys(MONTHLY_COMMITTEE_ASSETS) | PUBLISH_MONTH,
@@ -537,6 +540,51 @@ def _after_cut_notes(store, landlord_id: str, years: list[str], periods: list[st
     return notes + periods_after_cut(periods, resolve_data_cut(landlord))
 
 
+def _year_spans(store, landlord_id: str, years: list[str]) -> list[tuple[bool, list[str]]]:
+    """The run's years in runs of consecutive years: ``(in_progress, years)``, in order.
+
+    A year the data cut falls in is still in progress: its annual report and returns would
+    describe a part of the year as the whole (58 complaints "in 2026/27", "a deterioration" on
+    the year before, a bottom-quartile CH02), so it gets its measures and data-quality report
+    only, for its committee packs. The other years run together (one partition range).
+    """
+    from pipeline.measures import resolve_data_cut
+    from pipeline.periods import ReportingYear
+
+    cut = resolve_data_cut(store.landlord(landlord_id))
+    spans: list[tuple[bool, list[str]]] = []
+    for year in years:
+        period = ReportingYear.parse(year)
+        in_progress = period.start <= cut < period.end
+        if spans and spans[-1][0] == in_progress and not in_progress:
+            spans[-1][1].append(year)
+        else:
+            spans.append((in_progress, [year]))
+    return spans
+
+
+def _in_progress_note(store, landlord_id: str, year: str) -> str:
+    """What a run of a year the data cut falls in writes, and why."""
+    from pipeline.measures import resolve_data_cut
+    from pipeline.periods import ReportingYear
+
+    landlord = store.landlord(landlord_id)
+    period = ReportingYear.parse(year)
+    cut = resolve_data_cut(landlord)
+    text = (
+        f"{year} is in progress at the data cut ({cut:%-d %B %Y}): its measures and data-quality "
+        "report are written for its committee packs; its annual report, self-assessment and "
+        f"returns are written once exports taken after {period.end:%-d %B %Y} are loaded"
+    )
+    stock_end = landlord.stock_year_end_for(period.start, period.end, cut)
+    if stock_end is not None and stock_end < period.end:
+        text += (
+            f"; rates per 1,000 homes use the homes owned at {stock_end:%-d %B %Y}, the latest "
+            f"count (add the count at {period.end:%-d %B %Y} to landlord.yaml once it is taken)"
+        )
+    return text
+
+
 def _document_paths(result) -> set[Path]:
     """Files the run's assets reported in their materialization metadata (path values)."""
     from dagster import PathMetadataValue
@@ -656,27 +704,34 @@ def run_landlord(
             _print_data_cut_note(store, landlord_id)
             for note in _after_cut_notes(store, landlord_id, run_years, periods):
                 _say(landlord_id, f"  note: {note}")
-            label = run_years[0] if len(run_years) == 1 else f"{run_years[0]} to {run_years[-1]}"
             if ok:
-                tick = time.perf_counter()
-                _say(landlord_id, f"{label}: running")
-                result = year_job.execute_in_process(
-                    instance=instance,
-                    raise_on_error=False,
-                    run_config=QUIET_RUN_CONFIG,
-                    tags={
-                        **tags,
-                        "dagster/asset_partition_range_start": str(
-                            year_key(landlord_id, run_years[0])
-                        ),
-                        "dagster/asset_partition_range_end": str(
-                            year_key(landlord_id, run_years[-1])
-                        ),
-                    },
-                )
-                year_ok, _ = _report_run(landlord_id, label, result, time.perf_counter() - tick)
-                reported |= _document_paths(result)
-                ok &= year_ok
+                for in_progress, span in _year_spans(store, landlord_id, run_years):
+                    label = span[0] if len(span) == 1 else f"{span[0]} to {span[-1]}"
+                    job = year_job
+                    if in_progress:
+                        _say(
+                            landlord_id, f"  note: {_in_progress_note(store, landlord_id, span[0])}"
+                        )
+                        job = jobs["cli_landlord_in_progress"]
+                    tick = time.perf_counter()
+                    _say(landlord_id, f"{label}: running")
+                    result = job.execute_in_process(
+                        instance=instance,
+                        raise_on_error=False,
+                        run_config=QUIET_RUN_CONFIG,
+                        tags={
+                            **tags,
+                            "dagster/asset_partition_range_start": str(
+                                year_key(landlord_id, span[0])
+                            ),
+                            "dagster/asset_partition_range_end": str(
+                                year_key(landlord_id, span[-1])
+                            ),
+                        },
+                    )
+                    year_ok, _ = _report_run(landlord_id, label, result, time.perf_counter() - tick)
+                    reported |= _document_paths(result)
+                    ok &= year_ok
             else:
                 names = sorted(k.to_user_string() for k in year_job.asset_layer.selected_asset_keys)
                 _say(landlord_id, f"  ERROR not run because the load failed: {', '.join(names)}")

@@ -428,6 +428,24 @@ class Landlord(_Strict):
         """Year ends (31 March) with at least one row of units owned."""
         return {row.year_end for row in self.stock}
 
+    def stock_year_end_for(
+        self, year_start: dt.date, year_end: dt.date, cut: dt.date
+    ) -> dt.date | None:
+        """The year end whose units owned a reporting year's rates per 1,000 homes divide by.
+
+        The year's own end when landlord.yaml has stock there; for a year the data cut falls in
+        (its count is not taken until the year ends), the previous year end's when it has some,
+        so the year's committee packs can be produced; else None (CH01 has no denominator). The
+        same rule as ``stock_year`` in :mod:`pipeline.measures`.
+        """
+        ends = self.stock_year_ends()
+        if year_end in ends:
+            return year_end
+        previous = year_start - dt.timedelta(days=1)
+        if year_start <= cut < year_end and previous in ends:
+            return previous
+        return None
+
     @model_validator(mode="after")
     def _summary_for_the_tsm_return(self) -> Landlord:
         if "eng" in self.regimes and not self.tsm_summary_of_approach.strip():

@@ -334,7 +334,10 @@ def _build_periods(con: duckdb.DuckDBPyConnection, years: Sequence[ReportingYear
 
 
 def _build_inputs(
-    con: duckdb.DuckDBPyConnection, landlord: Landlord, years: Sequence[ReportingYear]
+    con: duckdb.DuckDBPyConnection,
+    landlord: Landlord,
+    years: Sequence[ReportingYear],
+    cut: dt.date,
 ) -> None:
     """Temp tables ``stock_year`` (English units owned at each year's end) and ``tp09_population``.
 
@@ -342,6 +345,12 @@ def _build_inputs(
     period to its own year's inputs. Stock comes from the canonical ``stock`` table; a year for
     which ingest loaded none for the landlord falls back to landlord.yaml ``stock``. The TP09
     population is landlord.yaml ``tp09_population`` per stock type, default the year's stock.
+
+    ``stock_year_end`` is the year end whose stock is used: the year's own, except for a year
+    the data cut falls in whose year end has no stock yet, which uses the previous year end's
+    (the latest count there can be; :meth:`pipeline.config.Landlord.stock_year_end_for`). A
+    quarterly committee pack in the year cannot wait for a count taken after the year ends; its
+    documents say which count the rates divide by (measure ``stock_previous_year_end``).
     """
     yaml_stock = pl.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
         [row.model_dump() for row in landlord.stock],
@@ -380,19 +389,34 @@ def _build_inputs(
                     where c.landlord_id = $landlord_id and c.year_end = s.year_end
                 )
         ),
+        counted as (select * from canonical union all select * from from_yaml),
+        stock_date as (
+            select
+                y.year_start,
+                y.year_end,
+                case
+                    when y.year_end in (select year_end from counted) then y.year_end
+                    when $cut between y.year_start and y.year_end - 1
+                        and (y.year_start - 1) in (select year_end from counted)
+                        then (y.year_start - 1)::date
+                    else y.year_end
+                end as stock_year_end
+            from year_frame as y
+        ),
         types as (select unnest(['lcra', 'lcho']) as stock_type)
         select
             y.year_start,
             y.year_end,
+            y.stock_year_end,
             t.stock_type,
             coalesce(sum(s.units_owned), 0)::bigint as units_owned
-        from year_frame as y
+        from stock_date as y
         cross join types as t
-        left join (select * from canonical union all select * from from_yaml) as s
-            on s.stock_type = t.stock_type and s.year_end = y.year_end
+        left join counted as s
+            on s.stock_type = t.stock_type and s.year_end = y.stock_year_end
         group by all
         """,
-        {"landlord_id": landlord.landlord_id},
+        {"landlord_id": landlord.landlord_id, "cut": cut},
     )
     con.execute(
         """
@@ -494,7 +518,7 @@ def _compute_years(
     on ten thousand stages), so a four-year call pays it once, not four times.
     """
     _build_periods(con, years)
-    _build_inputs(con, landlord, years)
+    _build_inputs(con, landlord, years, cut)
     con.execute(_MEASURE_ROWS_DDL.format(table="measure_rows"))
     params = {
         "landlord_id": landlord.landlord_id,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from pipeline.config import Landlord
+from pipeline.measures import resolve_data_cut
 from pipeline.periods import ReportingYear
 
 # rule name -> (description, query over measures rows of one landlord and year)
@@ -42,6 +43,8 @@ class WarningRule:
     finding: str
     advice: str
     applies: Callable[[Landlord], bool] = lambda landlord: True
+    # only once the year has ended at the data cut (what is missing may yet come in the year)
+    ended_years_only: bool = False
 
 
 WARNINGS: dict[str, WarningRule] = {
@@ -58,6 +61,8 @@ WARNINGS: dict[str, WarningRule] = {
         "its return fields are [U] or zero",
         advice="check that surveys/ holds the year's TSM survey file, that its mapping matches "
         "it, and that its survey dates fall in the reporting year (1 April to 31 March)",
+        # a year in progress may not have reached its survey wave yet
+        ended_years_only=True,
     ),
     "complaints_in_year": WarningRule(
         "A reporting year with English homes has complaints (else the TSM return says CH01 0.0 "
@@ -102,6 +107,8 @@ WARNINGS: dict[str, WarningRule] = {
         advice="check that the complainant survey export covers every closed complaint, or set "
         "complainant_survey: monthly_sample if only a sample is surveyed",
         applies=lambda landlord: landlord.complainant_survey == "every_complainant",
+        # in a year in progress the last weeks' closures may not have been sent theirs yet
+        ended_years_only=True,
     ),
 }
 
@@ -153,6 +160,8 @@ def warning_failures(
     """
     warning = WARNINGS[rule]
     if not warning.applies(landlord):
+        return []
+    if warning.ended_years_only and resolve_data_cut(landlord) < year.end:
         return []
     return _failing_rows(con, landlord.landlord_id, year, warning.condition)
 

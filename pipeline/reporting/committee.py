@@ -370,6 +370,13 @@ def handling_section(
         ),
         empty="No figures for this period in the measures table.",
     )
+    carried = measures.get("stock_previous_year_end", year)
+    if carried is not None and carried["value"] == 1:
+        section.note(
+            f"Complaints per 1,000 homes divide by the homes owned at "
+            f"{year.start - dt.timedelta(days=1):%-d %B %Y}, the latest count: the count at "
+            f"{year.end:%-d %B %Y} is taken when the year ends."
+        )
     notifiable_block(section, landlord, measures, period)
     provisional = measures.get("resolved_stage1_provisional", period)
     if provisional is not None and provisional["value"] == 1:

@@ -5,7 +5,10 @@
 -- the TSM count, tenant of owned lcra/lcho stock, not refused, anonymous only where accepted). A stage
 -- 2 is counted by its escalation's received date, and a stage 2 with no stage 1 is included.
 -- Denominator CH01(n): English units owned of that stock type at the year end (quarter and month rows
--- use the same year-end stock; temp table stock_year, one row per year and stock type). CH02(n): of the CH01(n) numerator, in time under the regulator view
+-- use the same year-end stock; temp table stock_year, one row per year and stock type). A year the
+-- data cut falls in whose year end has no stock yet divides by the previous year end's (its
+-- quarterly committee packs cannot wait for the count); stock_previous_year_end flags it, so the
+-- documents say so (pipeline.measures._build_inputs). CH02(n): of the CH01(n) numerator, in time under the regulator view
 -- (open, withdrawn and unanswered = not in time), split without / with extension. A withdrawn stage
 -- is not in time even when the export gives it a response date (the withdrawal letter): reg_status
 -- judges dates only, so the outcome is read here.
@@ -51,7 +54,13 @@ by_type as (
 
 -- every period x stage x stock type, so an empty cell gives 0 complaints (and [U] for CH02)
 grid as (
-    select p.period_kind, p.period, s.stage, t.stock_type, t.units_owned
+    select
+        p.period_kind,
+        p.period,
+        s.stage,
+        t.stock_type,
+        t.units_owned,
+        t.stock_year_end < t.year_end as previous_year_end
     from measure_period as p
     cross join (values (1), (2)) as s (stage)
     inner join stock_year as t on p.period_start between t.year_start and t.year_end
@@ -64,6 +73,7 @@ filled as (
         g.stage,
         g.stock_type,
         g.units_owned,
+        g.previous_year_end,
         coalesce(b.received, 0) as received,
         coalesce(b.without_ext, 0) as without_ext,
         coalesce(b.with_ext, 0) as with_ext
@@ -81,6 +91,7 @@ with_combined as (
         stage,
         'combined' as stock_type,
         sum(units_owned),
+        bool_or(previous_year_end),
         sum(received),
         sum(without_ext),
         sum(with_ext)
@@ -92,29 +103,37 @@ final as (
     select
         period_kind, period, 'CH01_' || stage as measure, 'stock_type' as breakdown,
         stock_type as breakdown_value, 'regulator' as view,
-        received as numerator, units_owned as denominator, 'per_1000' as unit
+        received as numerator, units_owned as denominator, null::double as value,
+        'per_1000' as unit
     from with_combined
     union all
     select
         period_kind, period, 'CH02_' || stage, 'stock_type', stock_type, 'regulator',
-        without_ext + with_ext, received, 'percent'
+        without_ext + with_ext, received, null, 'percent'
     from with_combined
     union all
     select
         period_kind, period, 'CH02_' || stage || '_without_ext', 'stock_type', stock_type,
-        'regulator', without_ext, null, 'count'
+        'regulator', without_ext, null, null, 'count'
     from with_combined
     union all
     select
         period_kind, period, 'CH02_' || stage || '_with_ext', 'stock_type', stock_type,
-        'regulator', with_ext, null, 'count'
+        'regulator', with_ext, null, null, 'count'
     from with_combined
     union all
     select
         period_kind, period, 'stock_units', 'stock_type', stock_type, 'all', units_owned, null,
-        'count'
+        null, 'count'
     from with_combined
     where stage = 1
+    union all
+    -- 1 when the rates divide by the previous year end's stock (a year in progress at the cut)
+    select
+        period_kind, period, 'stock_previous_year_end', 'none', 'all', 'all', null, null,
+        previous_year_end::int, 'flag'
+    from with_combined
+    where stage = 1 and stock_type = 'combined'
 )
 
 select * from final

@@ -115,6 +115,34 @@ def test_cli_returns_only_writes_the_returns_and_no_documents(tmp_path):
         assert not (output / "small_specialist" / f"{year}-Q4").exists()  # no committee pack
 
 
+def test_a_committee_pack_in_the_year_the_data_cut_falls_in(tmp_path):
+    """July's analyst asks for the first quarter of the year in progress: the examples' data cut
+    (30 April 2026) falls in 2026-27, whose year-end count is not taken until 31 March 2027."""
+    output = tmp_path / "output"
+    run = complaints(
+        "run", "--workspace", str(WORKSPACE), "--period", "2026-27-Q1", "--output", str(output),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "[small_specialist] 2026-27-Q1: ok" in run.stdout
+    assert "2026-27 is in progress at the data cut (30 April 2026)" in run.stdout
+    assert "the homes owned at 31 March 2026, the latest count" in run.stdout
+    # the pack, saying which count its rates divide by
+    pack = (output / "small_specialist" / "2026-27-Q1" / "committee_pack.html").read_text()
+    assert "Q1 2026/27 to 30 April 2026" in pack
+    assert "divide by the homes owned at 31 March 2026, the latest count" in pack
+    # no annual document or return for a year a month old: they would read it as a whole year
+    written = {p.name for p in (output / "small_specialist" / "2026-27").iterdir()}
+    assert "data_quality.html" in written
+    assert not written & {"annual_report.html", "tsm_return.csv", "self_assessment.html"}
+    warehouse = output / "warehouse" / "small_specialist.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (carried,) = con.execute(
+            "select value from measures where measure = 'stock_previous_year_end' "
+            "and period = '2026-27-Q1'"
+        ).fetchone()
+    assert carried == 1
+
+
 def test_two_landlords_one_in_the_command_one_in_a_worker_process(tmp_path):
     """``--parallel 2``: the command's own process runs landlords beside one worker process, both
     taking the next landlord from one queue; every landlord is run once and succeeds."""

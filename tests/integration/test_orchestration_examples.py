@@ -119,17 +119,17 @@ def test_monthly_refresh_schedule_runs_succeed_on_the_examples(tmp_path, monkeyp
         assert sorted(done) == ["council_housing", "homes_plus", "housing21", "small_specialist"]
         for landlord, partitions in done.items():
             assert f"{landlord}|2025-26" in partitions
-        # a month later the data's year is 2026-27, which has no year-end stock: skipped, saying so
+        # a month later the data's year is 2026-27, in progress at the cut (30 April 2026) and
+        # without its year-end count: its refresh runs on the stock at 31 March 2026
         with dg.build_schedule_context(
             instance=instance,
             scheduled_execution_time=dt.datetime(2026, 5, 5, 6, tzinfo=LONDON),
             resources={"store": store},
         ) as context:
-            skipped = schedule(context)
-    assert isinstance(skipped, dg.SkipReason)
-    assert "small_specialist: 2026-27 skipped: landlord.yaml has no stock at 2027-03-31" in (
-        skipped.skip_message
-    )
+            requests = schedule(context)
+        assert requests and {r.tags[THEN_YEARS_TAG] for r in requests} == {"2026-27"}
+        (small,) = [r for r in requests if r.partition_key == "small_specialist"]
+        assert run_chain(definitions, instance, small) == ["small_specialist|2026-27"]
 
 
 @pytest.mark.slow
@@ -151,7 +151,8 @@ def test_workspace_sensor_on_the_examples_adds_landlords_and_its_runs_succeed(
     definitions = code_location(monkeypatch, root, tmp_path / "output")
     sensor = definitions.resolve_sensor_def("workspace_files_sensor")
 
-    # the examples as they are: data cut 2026-04-30, so the sensor's year is 2026-27 (no stock)
+    # the examples as they are: data cut 2026-04-30, so the sensor's year is 2026-27, in progress
+    # (its refresh runs on the stock at 31 March 2026, the latest count)
     examples = ComplaintsStore(workspaces_root=str(EXAMPLES), output_root=str(tmp_path / "out"))
     with instance_in(tmp_path) as instance:
         with dg.build_sensor_context(instance=instance, resources={"store": examples}) as context:
@@ -160,11 +161,8 @@ def test_workspace_sensor_on_the_examples_adds_landlords_and_its_runs_succeed(
     assert sorted(added.partition_keys) == [
         "council_housing", "homes_plus", "housing21", "small_specialist",
     ]  # fmt: skip
-    assert not result.run_requests
-    for landlord in added.partition_keys:
-        assert f"{landlord}: 2026-27 skipped: landlord.yaml has no stock at 2027-03-31" in (
-            result.skip_reason.skip_message
-        )
+    assert sorted(r.partition_key for r in result.run_requests) == sorted(added.partition_keys)
+    assert {r.tags[THEN_YEARS_TAG] for r in result.run_requests} == {"2026-27"}
 
     store = definitions.resources["store"]
     with instance_in(tmp_path) as instance:

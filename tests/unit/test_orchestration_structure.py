@@ -59,6 +59,8 @@ def test_sensor_skips_a_year_without_stock_with_a_clear_message(tmp_path):
     workspace = make_workspace(root, "alpha")
     doc = yaml.safe_load((workspace / "landlord.yaml").read_text())
     doc["data_cut_date"] = "2026-05-31"  # reporting year 2026-27: no stock at 2027-03-31
+    # nor at 2026-03-31, whose count a year in progress would otherwise use
+    doc["stock"] = [row for row in doc["stock"] if row["year_end"] != "2026-03-31"]
     (workspace / "landlord.yaml").write_text(yaml.safe_dump(doc))
     age(workspace / "landlord.yaml")
     store = ComplaintsStore(workspaces_root=str(root), output_root=str(tmp_path / "out"))
@@ -71,6 +73,25 @@ def test_sensor_skips_a_year_without_stock_with_a_clear_message(tmp_path):
     assert "alpha: 2026-27 skipped: landlord.yaml has no stock at 2027-03-31" in (
         result.skip_reason.skip_message
     )
+
+
+def test_sensor_runs_a_year_in_progress_on_the_previous_year_ends_stock(tmp_path):
+    """The data cut falls in 2026-27, whose year-end count is not taken yet: the refresh runs
+    (its committee packs need the year's measures) on the stock at 31 March 2026."""
+    root = tmp_path / "workspaces"
+    workspace = make_workspace(root, "alpha")
+    doc = yaml.safe_load((workspace / "landlord.yaml").read_text())
+    doc["data_cut_date"] = "2026-05-31"
+    (workspace / "landlord.yaml").write_text(yaml.safe_dump(doc))
+    age(workspace / "landlord.yaml")
+    store = ComplaintsStore(workspaces_root=str(root), output_root=str(tmp_path / "out"))
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("landlord", ["alpha"])
+        result = build_workspace_sensor()(
+            dg.build_sensor_context(instance=instance, resources={"store": store})
+        )
+    (request,) = result.run_requests
+    assert request.tags[THEN_YEARS_TAG] == "2026-27"
 
 
 def test_chained_sensor_starts_the_year_job_over_the_years_after_a_load():

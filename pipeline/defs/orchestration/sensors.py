@@ -18,7 +18,8 @@ A new workspace folder becomes a landlord partition on the sensor's next tick
 an ``ingest_job`` run (the load, partitioned by landlord) tagged with the year job to run after it;
 ``chained_after_ingest`` starts that year job when the load succeeds. A reporting year without
 stock at its year end in ``landlord.yaml`` is skipped with a message saying so (its CH01 has no
-denominator, and the blocking stock check would fail the run).
+denominator, and the blocking stock check would fail the run); a year the data cut falls in runs
+on the previous year end's stock until its own is added (``Landlord.stock_year_end_for``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from pipeline.partitions import (
     landlord_year_partitions,
     year_key,
 )
+from pipeline.measures import resolve_data_cut
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
 from pipeline.workspaces import discover_landlords
@@ -191,12 +193,12 @@ def year_without_stock(store: ComplaintsStore, landlord_id: str, year: str) -> s
         landlord = store.landlord(landlord_id)
     except ConfigError:
         return None  # the run reports the configuration problem itself
-    end = ReportingYear.parse(year).end
-    if any(row.year_end == end for row in landlord.stock):
+    period = ReportingYear.parse(year)
+    if landlord.stock_year_end_for(period.start, period.end, resolve_data_cut(landlord)):
         return None
     return (
-        f"{landlord_id}: {year} skipped: landlord.yaml has no stock at {end.isoformat()} (the "
-        "year end), so CH01 has no denominator; add the year-end stock to run this year"
+        f"{landlord_id}: {year} skipped: landlord.yaml has no stock at {period.end.isoformat()} "
+        "(the year end), so CH01 has no denominator; add the year-end stock to run this year"
     )
 
 
