@@ -565,24 +565,10 @@ def _year_spans(store, landlord_id: str, years: list[str]) -> list[tuple[bool, l
 
 def _in_progress_note(store, landlord_id: str, year: str) -> str:
     """What a run of a year the data cut falls in writes, and why."""
-    from pipeline.measures import resolve_data_cut
     from pipeline.periods import ReportingYear
+    from pipeline.returns import in_progress_note
 
-    landlord = store.landlord(landlord_id)
-    period = ReportingYear.parse(year)
-    cut = resolve_data_cut(landlord)
-    text = (
-        f"{year} is in progress at the data cut ({cut:%-d %B %Y}): its measures and data-quality "
-        "report are written for its committee packs; its annual report, self-assessment and "
-        f"returns are written once exports taken after {period.end:%-d %B %Y} are loaded"
-    )
-    stock_end = landlord.stock_year_end_for(period.start, period.end, cut)
-    if stock_end is not None and stock_end < period.end:
-        text += (
-            f"; rates per 1,000 homes use the homes owned at {stock_end:%-d %B %Y}, the latest "
-            f"count (add the count at {period.end:%-d %B %Y} to landlord.yaml once it is taken)"
-        )
-    return text
+    return in_progress_note(store.landlord(landlord_id), ReportingYear.parse(year)) or ""
 
 
 def _document_paths(result) -> set[Path]:

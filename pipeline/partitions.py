@@ -242,6 +242,23 @@ def _merge_checks(results: list[tuple[str, dg.AssetCheckResult]]) -> list[dg.Ass
     return out
 
 
+def whole_years_only(store, document: str, materialize):
+    """``materialize(landlord_id, year)`` for a document of a whole year, refusing a year the data
+    cut falls in with what to do (:func:`pipeline.returns.in_progress_note`): the command line
+    never asks for one, the UI's partition picker can."""
+
+    def guarded(landlord_id: str, year: str) -> dg.MaterializeResult:
+        from pipeline.periods import ReportingYear
+        from pipeline.returns import in_progress_note
+
+        note = in_progress_note(store.landlord(landlord_id), ReportingYear.parse(year))
+        if note is not None:
+            raise dg.Failure(description=f"No {document} for {landlord_id} {year}: {note}")
+        return materialize(landlord_id, year)
+
+    return guarded
+
+
 def per_year(context, materialize) -> dg.MaterializeResult:
     """Run ``materialize(landlord_id, year) -> MaterializeResult`` for each year of the run.
 

@@ -183,6 +183,32 @@ def after_cut_note(landlord: Landlord, period: ReportingYear) -> str | None:
     )
 
 
+def in_progress_note(landlord: Landlord, period: ReportingYear) -> str | None:
+    """Why a year the data cut falls in gets no annual document or return yet; None for any
+    other year.
+
+    Its exports reach only to the cut, so an annual report or a return would describe part of
+    the year as the whole (a month's complaints "in 2026/27", read as a fall on the year before).
+    Its measures and data-quality report are written, for its committee packs.
+    """
+    cut = resolve_data_cut(landlord)
+    if not period.start <= cut < period.end:
+        return None
+    text = (
+        f"{period.key} is in progress at the data cut ({cut:%-d %B %Y}): its measures and "
+        "data-quality report are written for its committee packs; its annual report, "
+        f"self-assessment and returns are written once exports taken after {period.end:%-d %B %Y} "
+        "are loaded and data_cut_date in landlord.yaml is set to the date they were taken"
+    )
+    stock_end = landlord.stock_year_end_for(period.start, period.end, cut)
+    if stock_end is not None and stock_end < period.end:
+        text += (
+            f"; rates per 1,000 homes use the homes owned at {stock_end:%-d %B %Y}, the latest "
+            f"count (add the count at {period.end:%-d %B %Y} to landlord.yaml once it is taken)"
+        )
+    return text
+
+
 def tsm_return_fields(
     con: duckdb.DuckDBPyConnection, landlord: Landlord, year: str | ReportingYear
 ) -> list[ReturnField]:

@@ -19,7 +19,7 @@ TIMESCALES = {
 }
 
 
-def make_store(tmp_path, landlord_id, regimes):
+def make_store(tmp_path, landlord_id, regimes, data_cut=None):
     workspace = tmp_path / "workspaces" / landlord_id
     workspace.mkdir(parents=True)
     config = {
@@ -36,6 +36,8 @@ def make_store(tmp_path, landlord_id, regimes):
             }
         ],
     }
+    if data_cut is not None:
+        config["data_cut_date"] = data_cut
     (workspace / "landlord.yaml").write_text(yaml.safe_dump(config))
     store = ComplaintsStore(
         workspaces_root=str(tmp_path / "workspaces"), output_root=str(tmp_path / "out")
@@ -88,6 +90,22 @@ def test_tsm_return_asset_writes_both_files_with_headlines(tmp_path):
     assert result.metadata["CH02_1_Calculated_Value_LCRA"] == "90.0"
     # 3 stock types x (CH01/CH02 x 2 stages x 3 + Stg 4 + TP09 filter 2 + TP09 6) + the summary
     assert result.metadata["row_count"] == 5 + 3 * 24 + 1  # + the edition and identity lines
+
+
+@pytest.mark.parametrize("asset", [tsm_return, arc_return])
+def test_no_return_for_a_year_the_data_cut_falls_in(tmp_path, asset):
+    """The UI's partition picker offers the year in progress: a return built on its first
+    months would be read as the year's, so the run fails saying what to do."""
+    store = make_store(tmp_path, "test_ll", ["eng", "sct"], data_cut="2024-11-30")
+    with pytest.raises(dg.Failure) as failed:
+        asset(context(store, "test_ll"))
+    assert "test_ll 2024-25: 2024-25 is in progress at the data cut (30 November 2024)" in (
+        failed.value.description
+    )
+    assert "exports taken after 31 March 2025" in failed.value.description
+    assert not store.documents("test_ll", "2024-25").exists() or not any(
+        store.documents("test_ll", "2024-25").iterdir()
+    )
 
 
 def test_arc_return_asset_only_for_scottish_stock(tmp_path):

@@ -39,13 +39,13 @@ from pipeline.defs.orchestration.jobs import (
     refresh_job,
     returns_job,
 )
+from pipeline.measures import resolve_data_cut
 from pipeline.partitions import (
     LANDLORD_PARTITIONS_NAME,
     NO_LANDLORD,
     landlord_year_partitions,
     year_key,
 )
-from pipeline.measures import resolve_data_cut
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
 from pipeline.workspaces import discover_landlords

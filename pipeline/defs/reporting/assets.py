@@ -19,6 +19,7 @@ from pipeline.partitions import (
     per_period,
     per_year,
     period_to_year_mapping,
+    whole_years_only,
 )
 from pipeline.resources import ComplaintsStore
 
@@ -99,7 +100,12 @@ def annual_report(
         return {**paths, "published_html": published["html"], "published_pdf": published["pdf"]}
 
     return per_year(
-        context, lambda landlord_id, year: _render_document(store, landlord_id, year, render)
+        context,
+        whole_years_only(
+            store,
+            "annual report",
+            lambda landlord_id, year: _render_document(store, landlord_id, year, render),
+        ),
     )
 
 
@@ -147,8 +153,12 @@ def learning_summary(
 
     return per_year(
         context,
-        lambda landlord_id, year: _render_document(
-            store, landlord_id, year, render_learning_summary
+        whole_years_only(
+            store,
+            "learning summary of the year",
+            lambda landlord_id, year: _render_document(
+                store, landlord_id, year, render_learning_summary
+            ),
         ),
     )
 
@@ -243,8 +253,12 @@ def scheme_reports(
 
     return per_year(
         context,
-        lambda landlord_id, year: _render_document(
-            store, landlord_id, year, render_scheme_reports, charts=False
+        whole_years_only(
+            store,
+            "scheme reports",
+            lambda landlord_id, year: _render_document(
+                store, landlord_id, year, render_scheme_reports, charts=False
+            ),
         ),
     )
 

@@ -6,7 +6,12 @@ write the files into the year's documents folder.
 
 import dagster as dg
 
-from pipeline.partitions import BACKFILL_POLICY, landlord_year_partitions, per_year
+from pipeline.partitions import (
+    BACKFILL_POLICY,
+    landlord_year_partitions,
+    per_year,
+    whole_years_only,
+)
 from pipeline.resources import ComplaintsStore
 from pipeline.returns import (
     arc_return_fields,
@@ -28,7 +33,12 @@ from pipeline.returns import (
     "Dictionary field codes, as tsm_return.csv and tsm_return.xlsx, plus the summary of approach.",
 )
 def tsm_return(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
-    return per_year(context, lambda landlord_id, year: _tsm_return(store, landlord_id, year))
+    return per_year(
+        context,
+        whole_years_only(
+            store, "TSM return", lambda landlord_id, year: _tsm_return(store, landlord_id, year)
+        ),
+    )
 
 
 def _tsm_return(store: ComplaintsStore, landlord_id: str, year: str) -> dg.MaterializeResult:
@@ -74,7 +84,12 @@ def _tsm_return(store: ComplaintsStore, landlord_id: str, year: str) -> dg.Mater
     "received, responded to in full, %, mean working days) for Scottish stock, as arc_return.csv.",
 )
 def arc_return(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
-    return per_year(context, lambda landlord_id, year: _arc_return(store, landlord_id, year))
+    return per_year(
+        context,
+        whole_years_only(
+            store, "ARC return", lambda landlord_id, year: _arc_return(store, landlord_id, year)
+        ),
+    )
 
 
 def _arc_return(store: ComplaintsStore, landlord_id: str, year: str) -> dg.MaterializeResult:

@@ -8,7 +8,12 @@ before the board does.
 
 import dagster as dg
 
-from pipeline.partitions import BACKFILL_POLICY, landlord_year_partitions, per_year
+from pipeline.partitions import (
+    BACKFILL_POLICY,
+    landlord_year_partitions,
+    per_year,
+    whole_years_only,
+)
 from pipeline.resources import ComplaintsStore
 
 CHECK_NAME = "self_assessment_consistency"
@@ -83,7 +88,12 @@ def self_assessment(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
     return per_year(
-        context, lambda landlord_id, year: _self_assessment(context, store, landlord_id, year)
+        context,
+        whole_years_only(
+            store,
+            "self-assessment",
+            lambda landlord_id, year: _self_assessment(context, store, landlord_id, year),
+        ),
     )
 
 
