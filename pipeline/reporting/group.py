@@ -22,7 +22,7 @@ import polars as pl
 from pipeline import workspaces
 from pipeline.config import ConfigError, load_landlord
 from pipeline.io import _FORMULA_PREFIXES, atomic_write_text
-from pipeline.periods import Period, ReportingYear
+from pipeline.periods import Period, ReportingYear, to_data_cut
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, shown
 from pipeline.reporting.committee import TIMELINESS_METRICS, VOLUME_METRICS
 from pipeline.reporting.data import MEASURE_COLUMNS, Measures, query_frame
@@ -211,9 +211,56 @@ def side_by_side(
     return data_table(table_id, caption, frame)
 
 
+def shown_period(members: list[Member], period: Period) -> Period:
+    """The period as far as the data reaches ("Q1 2026/27 to 30 April 2026") when every member's
+    data cut is the same day inside it; else the period (:func:`cut_notes` names each cut)."""
+    cuts = {m.data_cut for m in members}
+    if len(cuts) == 1 and None not in cuts:
+        return to_data_cut(period, cuts.pop())
+    return period
+
+
+def cut_notes(members: list[Member], period: Period) -> list[str]:
+    """What a reader must know of a period the members' data cuts fall in: how far the figures
+    reach, and which members' rates per 1,000 homes divide by the previous year end's homes
+    (a year in progress, its count not taken yet)."""
+    notes = []
+    inside = [m for m in members if m.data_cut and period.start <= m.data_cut < period.end]
+    if inside and len({m.data_cut for m in members}) == 1:
+        cut = inside[0].data_cut
+        notes.append(
+            f"The data cut, {cut:%-d %B %Y}, falls inside {period.label}: figures count what "
+            f"happened from {period.start:%-d %B %Y} to {cut:%-d %B %Y}, and positions at the "
+            f"period end are as at {cut:%-d %B %Y}."
+        )
+    elif inside:
+        named = "; ".join(f"{m.name}, {m.data_cut:%-d %B %Y}" for m in inside)
+        notes.append(
+            f"These members' data cuts fall inside {period.label}, so their figures count "
+            f"only to that date and their positions at the period end are as at it: {named}. "
+            "The group column adds figures that reach different dates."
+        )
+    year = ReportingYear.containing(period.start)
+    carried = [
+        m.name
+        for m in members
+        if (row := m.measures.get("stock_previous_year_end", period)) is not None
+        and row["value"] == 1
+    ]
+    if carried:
+        notes.append(
+            f"Complaints per 1,000 homes of {', '.join(carried)} divide by the homes owned at "
+            f"{year.start - dt.timedelta(days=1):%-d %B %Y}, the latest count: the count at "
+            f"{year.end:%-d %B %Y} is taken when the year ends."
+        )
+    return notes
+
+
 def group_sections(
     members: list[Member], group: Measures, period: Period, report_paths: dict[str, list[Path]]
 ) -> list[Section]:
+    notes = cut_notes(members, period)
+    period = shown_period(members, period)
     names = ", ".join(m.name for m in members)
     summary = Section("group-summary", "The group at a glance")
     summary.text(
@@ -222,6 +269,8 @@ def group_sections(
         "own figure; the group column adds the members' numerators and denominators (a rate is "
         "never an average of rates). LCRA figures for members with low-cost rental homes."
     )
+    for note in notes:
+        summary.text(note)
     summary.add_table(
         side_by_side(
             "tbl-group-headline",
@@ -353,7 +402,7 @@ def render_group_report(
         stem,
         title="Group complaints report",
         landlord=identity,
-        period_label=period.label,
+        period_label=shown_period(members, period).label,
         sections=sections,
         data_cut=data_cuts(members),
         published=published,

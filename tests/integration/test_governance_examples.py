@@ -373,3 +373,23 @@ def test_definitions_speak_only_of_the_landlords_own_countries(
             assert (re.search(rf"\b{words}\b", text) is not None) is scottish, (document, words)
         # indicator 4 and the mean working days to response: why one figure can have two names
         assert (ARC_NOTE in text) is scottish, document
+
+
+def test_group_report_for_a_quarter_the_data_cut_falls_in(tmp_path):
+    """July's group report on the first quarter of the year in progress: the members' exports end
+    at 30 April 2026, and 2026-27's year-end count is not taken yet."""
+    (tmp_path / "warehouse").mkdir()
+    for name in ("housing21", "small_specialist"):
+        with duckdb.connect(str(tmp_path / "warehouse" / f"{name}.duckdb")) as con:
+            measured_example(con, name, ["2026-27"])
+    con = open_group(tmp_path)
+    paths = render_group_report(con, parse_period("2026-27-Q1"), tmp_path, pdf=False)
+    page = paths["html"].read_text(encoding="utf-8")
+    text = html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    # the period as far as the data reaches, as the members' own packs name it
+    assert "Headline measures by member, Q1 2026/27 to 30 April 2026" in text
+    assert "positions at the period end are as at 30 April 2026" in text
+    assert (
+        "Complaints per 1,000 homes of Housing 21, Hollybank Housing Society divide by the homes "
+        "owned at 31 March 2026, the latest count"
+    ) in text
