@@ -320,6 +320,14 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
         f"period, {in_sentence(label(stock))} homes, as in our annual report), which counts an extension only up "
         "to the Complaint Handling Code's limit."
     )
+    # design.md s5: until a first-stage answer's escalation window has closed, "sorted out at
+    # the first stage" can still fall, and the documents say so (as the annual report does)
+    provisional = measures.get("resolved_stage1_provisional", period)
+    if provisional is not None and provisional["value"] == 1:
+        note += (
+            " Complaints sorted out at the first stage: provisional, as some residents who had a"
+            " first-stage answer recently can still ask us to look at their complaint again."
+        )
     # a row begins with a capital, with or without a country before it
     metrics = [replace(m, label=m.label[:1].upper() + m.label[1:]) for m in metrics]
     withheld = withheld_reasons(measures, metrics, period, landlord)
