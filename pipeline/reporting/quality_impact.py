@@ -21,6 +21,7 @@ import polars as pl
 from pipeline.mapping import Mapping, load_mappings
 from pipeline.reporting.data import query_frame, table_exists
 from pipeline.reporting.labels import label
+from pipeline.sources.fields import CLASH_ROWS
 
 # Rules whose row is a repeat of one that loaded: nothing is missing from any measure.
 NO_EFFECT_RULES = {"duplicate_row"}
@@ -100,7 +101,8 @@ def quarantine_impact(
     -------
     polars.DataFrame
         One row per reporting year (``unknown`` when no date survives), stage (1, 2, or 0 for the
-        whole complaint), rule and regime: ``complaints`` (distinct source rows) and ``measures``
+        whole complaint), rule and regime: ``complaints`` (distinct source rows, the rows of one
+        complaint quarantined together counted once) and ``measures``
         (what they are missing from). Repeats of loaded rows (duplicate_row) are left out.
     """
     if not table_exists(con, "quarantine") or not table_exists(con, "ingest_file"):
@@ -109,6 +111,7 @@ def quarantine_impact(
         con,
         """
         select q.source_file, q.source_row, q.target_table, q.column_name, q.rule, q.raw_value,
+               q.message,
                f.mapping, c.received_date, c.regime, c.complaint_id is not null as complaint_loaded
         from quarantine q
         join ingest_file f using (landlord_id, source_file)
@@ -166,11 +169,20 @@ def quarantine_impact(
     )["regime"].to_list()
     if len(regimes) == 1:
         entries = entries.with_columns(pl.col("regime").fill_null(regimes[0]))
+    # Rows of one complaint quarantined together (conflicting rows, one complaint in two files)
+    # name each other in their message: they are one complaint, counted once.
+    row_key = pl.col("source_file") + " row " + pl.col("source_row").cast(pl.String)
+    entries = entries.with_columns(
+        pl.coalesce(
+            pl.col("message").str.extract(r"\(" + CLASH_ROWS + r"([^()]*)\)$"), row_key
+        ).alias("complaint_key")
+    )
     per_row = entries.group_by("source_file", "source_row", "stage").agg(
         pl.col("rule").sort().first(),
         pl.col("date").drop_nulls().first(),
         pl.col("regime").drop_nulls().first(),
         pl.col("received_cell").any(),
+        pl.col("complaint_key").sort().first(),
     )
     # A row whose whole complaint is out counts once, under the whole complaint, not per stage.
     whole = per_row.filter(pl.col("stage") == 0).select("source_file", "source_row")
@@ -200,7 +212,7 @@ def quarantine_impact(
             .alias("year_unknown")
         )
         .group_by("year", "stage", "rule", "regime", "year_unknown")
-        .agg(pl.len().alias("complaints"))
+        .agg(pl.col("complaint_key").n_unique().alias("complaints"))
         .with_columns(
             pl.col("regime")
             .replace_strict(HEADLINE, default=HEADLINE[None])
