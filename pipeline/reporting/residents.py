@@ -401,7 +401,7 @@ def how_to_complain(landlord: Landlord, measures: Measures, period: Period) -> S
 def residents_data_cut_intro(period: Period, data_cut: dt.date) -> str:
     """The summary's words for residents when its quarter reaches past the data cut, else ""."""
     cut = f"{data_cut:%-d %B %Y}"
-    if period.kind == "year" or period.end <= data_cut:
+    if period.end <= data_cut:
         return ""
     if period.start > data_cut:
         return (

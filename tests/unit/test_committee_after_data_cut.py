@@ -167,9 +167,11 @@ def test_a_learning_summary_the_cut_falls_in_says_how_far_it_counts(cut_mid_year
     html = _summary(con, landlord, "2024-25-Q3", tmp_path)
     assert "its figures for Q3 2024/25 cover 1 October 2024 to 15 November 2024 only" in html
     assert "In Q3 2024/25 to 15 November 2024 residents made" in html
-    # the year's summary is the year to date, as before
+    # the year's summary is the year to date, and says so too (it read "2024/25" alone: seven
+    # and a half months read as the year, tests/unit/test_report_year_to_cut.py)
     year = _summary(con, landlord, "2024-25", tmp_path)
-    assert "cover 1 April 2024" not in year and "2024/25 to 15 November" not in year
+    assert "its figures for 2024/25 cover 1 April 2024 to 15 November 2024 only" in year
+    assert "2024/25 to 15 November 2024" in year
 
 
 def test_a_return_for_a_year_after_the_cut_says_why_it_is_blank(cut_mid_year):

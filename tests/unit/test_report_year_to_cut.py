@@ -1,0 +1,73 @@
+"""A reporting year the data cut falls in (a run for the current year: ``--year 2026-27``, or the
+year of a ``--period 2026-04`` pack, with exports taken on 30 April 2026) holds only the weeks to
+the cut. Its annual report, learning summary and scheme reports said "Reporting year 2026/27"
+and "We received 20 complaints in 2026/27", beside last year's whole-year figures ("down 53.3 per
+1,000 homes on last year: ... a deterioration"): one month's figures read as the year's. Each
+now says where it stops, in its heading and opening words, as the committee pack does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import pytest
+
+from pipeline.reporting import render
+from pipeline.reporting.sample import build_sample_database
+from pipeline.reporting.schemes import render_scheme_reports
+from pipeline.reporting.trace import untraced
+
+YEAR = "2024-25"  # the sample's year
+CUT = dt.date(2025, 1, 31)  # inside it
+
+
+@pytest.fixture(scope="module")
+def sample():
+    con = duckdb.connect()
+    landlord = build_sample_database(con)
+    yield con, landlord
+    con.close()
+
+
+def _text(path) -> str:
+    html = untraced(path.read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _documents(con, landlord, out, workspace):
+    yield render.render_annual_report(
+        con, landlord, YEAR, out / "a", workspace=workspace, pdf=False
+    )["html"]
+    yield render.render_annual_report(
+        con, landlord, YEAR, out / "p", workspace=workspace, pdf=False, published=True
+    )["html"]
+    yield render.render_learning_summary(con, landlord, YEAR, out / "l", pdf=False)["html"]
+    yield from (
+        p for p in render_scheme_reports(con, landlord, YEAR, out / "s", pdf=False).values()
+        if str(p).endswith("scheme_reports.html")
+    )  # fmt: skip
+
+
+def test_a_year_the_data_cut_falls_in_says_where_it_stops(sample, tmp_path):
+    con, base = sample
+    landlord = base.model_copy(update={"data_cut_date": CUT})
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    documents = list(_documents(con, landlord, tmp_path, workspace))
+    assert len(documents) == 4
+    for path in documents:
+        text = _text(path)
+        assert "2024/25 to 31 January 2025" in text, path.name
+        assert "1 April 2024 to 31 January 2025 only" in text, path.name
+
+
+def test_a_whole_year_is_not_said_to_stop_early(sample, tmp_path):
+    con, base = sample
+    landlord = base.model_copy(update={"data_cut_date": dt.date(2025, 4, 30)})
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    for path in _documents(con, landlord, tmp_path, workspace):
+        text = _text(path)
+        assert "2024/25 to " not in text, path.name
+        assert "falls inside" not in text and "to 30 April 2025 only" not in text, path.name
