@@ -191,3 +191,23 @@ def test_a_return_for_a_year_after_the_cut_says_why_it_is_blank(cut_mid_year):
     assert ch01 and all(f.value is None for f in ch01)
     during = {f.description for f in tsm_return_fields(con, landlord, "2024-25")}
     assert "Figures" not in during
+
+
+def test_a_return_for_a_year_the_cut_falls_in_says_where_its_figures_stop(cut_mid_year, tmp_path):
+    """The TSM and ARC returns for 2024/25 loaded on 15 November 2024 read 'Reporting year
+    2024/25' with seven and a half months' complaints in CH01 and the ARC indicators: a file read
+    on its own (or sent to the regulator) looked like the whole year's return."""
+    import csv
+
+    from pipeline.returns import tsm_return_fields, write_arc_return
+
+    con, landlord = cut_mid_year
+    during = {f.description: f.value for f in tsm_return_fields(con, landlord, "2024-25")}
+    assert during["Reporting year"] == "2024/25 to 15 November 2024"
+    whole = {f.description: f.value for f in tsm_return_fields(con, landlord, "2023-24")}
+    assert whole["Reporting year"] == "2023/24"
+    for year, expected in (("2024-25", "2024/25 to 15 November 2024"), ("2023-24", "2023/24")):
+        (path,) = write_arc_return(con, landlord, year, tmp_path / year)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = {row["field"]: row["value"] for row in csv.DictReader(handle)}
+        assert rows["reporting_year"] == expected
