@@ -120,6 +120,11 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     def tp09_row(measure: str) -> dict | None:
         return ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
 
+    from pipeline.measures import resolve_data_cut
+
+    # a year the data cut falls in counts only to the cut: not judged against whole years
+    cut = resolve_data_cut(ctx.landlord)
+    to_cut = f"{cut:%-d %B %Y}" if ctx.year.start <= cut < ctx.year.end else None
     for measure in HEADLINE:
         current = ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
         previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
@@ -147,6 +152,7 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
                 margin=tp09_row("TP09_margin_of_error")
                 if measure == "TP09" and reliable(current, tp09_row("TP09_respondents"))
                 else None,
+                to_cut=to_cut,
             )
         )
         headline.append({"measure": measure, "stock_type": stock, "display": plain(shown(current))})

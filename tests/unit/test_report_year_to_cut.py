@@ -16,7 +16,7 @@ import pytest
 from pipeline.reporting import render
 from pipeline.reporting.sample import build_sample_database
 from pipeline.reporting.schemes import render_scheme_reports
-from pipeline.reporting.trace import untraced
+from pipeline.reporting.trace import plain, untraced
 
 YEAR = "2024-25"  # the sample's year
 CUT = dt.date(2025, 1, 31)  # inside it
@@ -71,3 +71,28 @@ def test_a_whole_year_is_not_said_to_stop_early(sample, tmp_path):
         text = _text(path)
         assert "2024/25 to " not in text, path.name
         assert "falls inside" not in text and "to 30 April 2025 only" not in text, path.name
+
+
+def test_a_year_to_the_cut_is_not_judged_against_whole_years(sample, tmp_path):
+    """council_housing 2026/27 to 30 April 2026: 'Stage 1 complaints per 1,000 homes (CH01) was
+    3.8 ..., down 53.3 per 1,000 homes on last year (57.1)', 'CH02 ... 47.4%, down 36.3
+    percentage points on last year (83.7%): a deterioration ... Position among landlords: bottom
+    quartile': one month (its open complaints counted as late) judged against whole years."""
+    con, base = sample
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    for cut, partial in ((CUT, True), (dt.date(2025, 4, 30), False)):
+        landlord = base.model_copy(update={"data_cut_date": cut})
+        sections, _ = render.annual_report_sections(
+            con, landlord, render.ReportingYear.parse(YEAR), published=False, workspace=workspace
+        )
+        sentences = next(b for b in sections[0].blocks if b.kind == "list").items
+        headline = [s for s in sentences if "(CH0" in s or "(TP09)" in s]
+        assert len(headline) == 5
+        text = plain(" ".join(headline))
+        judged = ("on last year", "unchanged from last year", "sector median of", "Position among")
+        if partial:
+            assert not any(word in text for word in judged), text
+            assert all("count only to 31 January 2025" in plain(s) for s in headline)
+        else:
+            assert "on last year" in text or "unchanged from last year" in text
