@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from pipeline.config import Landlord, describe_window
-from pipeline.periods import Period, ReportingYear
+from pipeline.periods import Period, ReportingYear, to_data_cut
 from pipeline.reporting import suppression
 from pipeline.reporting.blocks import (
     NONE_RECORDED,
@@ -188,7 +188,8 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     received = ctx.measures.get("complaints_received", ctx.year)
     if received is not None:
         complaints = noun(received, "complaint", "complaints")
-        sentences.insert(0, f"We received {shown(received)} {complaints} in {ctx.year.label}.")
+        year = to_data_cut(ctx.year, cut).label  # "2026/27 to 30 April 2026" for a year to date
+        sentences.insert(0, f"We received {shown(received)} {complaints} in {year}.")
     section.text(f"Figures for {in_sentence(label(stock))} homes. {sector_source(ctx)}")
     section.bullets(sentences)
 

@@ -91,8 +91,11 @@ def test_a_year_to_the_cut_is_not_judged_against_whole_years(sample, tmp_path):
         assert len(headline) == 5
         text = plain(" ".join(headline))
         judged = ("on last year", "unchanged from last year", "sector median of", "Position among")
+        received = plain(next(s for s in sentences if s.startswith("We received")))
         if partial:
+            assert received.endswith("complaints in 2024/25 to 31 January 2025."), received
             assert not any(word in text for word in judged), text
             assert all("count only to 31 January 2025" in plain(s) for s in headline)
         else:
+            assert received.endswith("complaints in 2024/25."), received
             assert "on last year" in text or "unchanged from last year" in text
