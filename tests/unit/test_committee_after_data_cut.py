@@ -211,3 +211,31 @@ def test_a_return_for_a_year_the_cut_falls_in_says_where_its_figures_stop(cut_mi
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = {row["field"]: row["value"] for row in csv.DictReader(handle)}
         assert rows["reporting_year"] == expected
+
+
+def _volume_headers(html: str) -> tuple[str, list[str], str]:
+    table = html.split('id="tbl-committee-volumes"', 1)[1].split("</table>", 1)[0]
+    caption = re.sub(r"<[^>]+>", "", table.split("<caption", 1)[1].split("</caption>", 1)[0])
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>.*?</th>", table)]
+    intro = html.split('id="volumes"', 1)[1].split("<table", 1)[0]
+    return caption, headers, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", intro))
+
+
+def test_a_quarter_to_the_cut_is_not_called_the_same_period_as_a_whole_quarter(
+    cut_mid_year, tmp_path
+):
+    """housing21 Q1 2026/27 (data cut 30 April 2026): 111 complaints in one month sat beside 341
+    in the whole of Q1 2025/26 under 'Same period last year', and the text said 'each beside the
+    same period a year earlier': a month against three months read as a fall by two thirds."""
+    con, landlord = cut_mid_year
+    caption, headers, intro = _volume_headers(_pack(con, landlord, "2024-25-Q3", tmp_path))
+    assert "Same period last year" not in headers
+    assert "the same period a year earlier" not in intro
+    assert "Q3 2023/24 (whole quarter)" in headers, headers
+    assert "Last year to 31 December 2023 (whole quarters)" in headers, headers
+    assert "not like for like" in intro
+    assert caption.endswith("against the whole of Q3 2023/24"), caption
+    # a whole quarter keeps its like-for-like comparison
+    caption, headers, intro = _volume_headers(_pack(con, landlord, "2024-25-Q2", tmp_path))
+    assert headers[1:5] == ["Q2 2024/25", "Q2 2023/24", "Year to date", "Same period last year"]
+    assert "each beside the same period a year earlier (Q2 2023/24)" in intro
