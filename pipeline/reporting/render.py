@@ -437,7 +437,7 @@ def render_committee_pack(
         "committee_pack",
         title="Complaints committee pack",
         landlord=landlord,
-        period_label=period.label,
+        period_label=to_data_cut(period, cut).label,
         sections=sections,
         data_cut=_data_cut(landlord),
         intro=data_cut_intro(period, cut),

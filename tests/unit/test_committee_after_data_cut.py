@@ -239,3 +239,14 @@ def test_a_quarter_to_the_cut_is_not_called_the_same_period_as_a_whole_quarter(
     caption, headers, intro = _volume_headers(_pack(con, landlord, "2024-25-Q2", tmp_path))
     assert headers[1:5] == ["Q2 2024/25", "Q2 2023/24", "Year to date", "Same period last year"]
     assert "each beside the same period a year earlier (Q2 2023/24)" in intro
+
+
+def test_a_pack_to_the_cut_says_so_in_its_title(cut_mid_year, tmp_path):
+    """housing21's Q1 2026/27 pack was titled 'Complaints committee pack, Q1 2026/27' (and so
+    was its PDF) though it counts only to 30 April 2026, as its tables' headings said."""
+    con, landlord = cut_mid_year
+    html = _pack(con, landlord, "2024-25-Q3", tmp_path)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.endswith("Complaints committee pack, Q3 2024/25 to 15 November 2024"), title
+    whole = _pack(con, landlord, "2024-25-Q2", tmp_path)
+    assert re.search(r"<title>(.*?)</title>", whole, re.S).group(1).endswith("pack, Q2 2024/25")
