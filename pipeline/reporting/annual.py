@@ -393,7 +393,7 @@ def resolution(ctx: ReportContext) -> Section:
             m,
             [
                 Metric("Resolved at stage 1 (%)", "resolved_stage1"),
-                Metric("Escalated to stage 2 (%)", "escalation_rate"),
+                Metric(HANDLING_NAMES["escalation_rate"], "escalation_rate"),
                 Metric("Resolved at stage 2 (%)", "resolved_stage2"),
                 Metric("Final responses at stage 1", "resolutions", "stage", "1"),
                 Metric("Final responses at stage 2", "resolutions", "stage", "2"),
@@ -414,7 +414,7 @@ def resolution(ctx: ReportContext) -> Section:
         section.add_table(
             metric_table(
                 "tbl-resolution-regime",
-                "Escalation rate by regime",
+                f"{HANDLING_NAMES['escalation_rate']}, by regime",
                 m,
                 [
                     Metric(label(r), "escalation_rate", "regime", r)

@@ -122,7 +122,7 @@ REGIME_METRICS = (
     VOLUME_METRICS
     + TIMELINESS_METRICS
     + [
-        Metric("Escalation rate (%)", "escalation_rate"),
+        Metric(HANDLING_NAMES["escalation_rate"], "escalation_rate"),
         Metric(HANDLING_NAMES["refused_1"], "refused_1"),
     ]
 )
