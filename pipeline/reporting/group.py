@@ -26,6 +26,7 @@ from pipeline.periods import Period, ReportingYear
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, shown
 from pipeline.reporting.committee import TIMELINESS_METRICS, VOLUME_METRICS
 from pipeline.reporting.data import MEASURE_COLUMNS, Measures, query_frame
+from pipeline.reporting.labels import HANDLING_NAMES
 from pipeline.reporting.pdf import PdfPrinter
 from pipeline.reporting.suppression import suppress_combined, suppress_small_numbers
 from pipeline.reporting.tables import data_table
@@ -72,7 +73,10 @@ HEADLINE_METRICS = (
 
 HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
-    Metric("Complaints refused", "refused_1"),
+    # both stages, named as the members' own reports name them (refused_1 alone was
+    # "Complaints refused", read as every refusal)
+    Metric(HANDLING_NAMES["refused_1"], "refused_1"),
+    Metric(HANDLING_NAMES["refused_2"], "refused_2"),
     Metric("Compensation paid", "compensation_paid_gbp"),
     Metric("Stage 1 complaints open past their deadline at the period end", "overdue_1"),
     Metric("Stage 2 complaints open past their deadline at the period end", "overdue_2"),

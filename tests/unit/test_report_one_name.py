@@ -36,3 +36,18 @@ def test_the_escalation_rate_has_one_name(tmp_path):
     committee = {m.label for m in REGIME_METRICS if m.measure == "escalation_rate"}
     assert committee == annual, (committee, annual)
     con.close()
+
+
+def test_the_group_report_names_refusals_as_the_members_reports_do():
+    """The group report's 'Complaints refused' row was refused_1 alone (council 9, where the
+    council's own reports show 9 stage 1 complaints and 5 stage 2 escalations refused): a board
+    member read it as every refusal. Each measure with a standard name carries it in the group's
+    tables, and both stages' refusals are there."""
+    from pipeline.reporting.group import HANDLING_METRICS, HEADLINE_METRICS
+    from pipeline.reporting.labels import HANDLING_NAMES
+
+    metrics = [m for m in HEADLINE_METRICS + HANDLING_METRICS if m.breakdown == "none"]
+    named = [(m.measure, m.label) for m in metrics if m.measure in HANDLING_NAMES]
+    assert {"refused_1", "refused_2"} <= {measure for measure, _ in named}
+    for measure, name in named:
+        assert name == HANDLING_NAMES[measure], (measure, name)
