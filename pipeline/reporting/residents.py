@@ -315,10 +315,17 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
     metrics.append(
         Metric("Actions we promised that were done on time (%)", "promised_actions_on_time")
     )
+    # a quarter's CH02 is not the figure the annual report gives (the year's): said so, so a
+    # resident comparing the two does not find two figures for one
+    received = (
+        f"the period, {in_sentence(label(stock))} homes, as in our annual report"
+        if period.kind == "year"
+        else f"{period.label}, {in_sentence(label(stock))} homes; our annual report gives the "
+        "whole year's"
+    )
     note = (
-        "CH02: the Regulator's measure (tenants' complaints in England received in the "
-        f"period, {in_sentence(label(stock))} homes, as in our annual report), which counts an extension only up "
-        "to the Complaint Handling Code's limit."
+        f"CH02: the Regulator's measure (tenants' complaints in England received in {received}), "
+        "which counts an extension only up to the Complaint Handling Code's limit."
     )
     # design.md s5: until a first-stage answer's escalation window has closed, "sorted out at
     # the first stage" can still fall, and the documents say so (as the annual report does)

@@ -5,6 +5,7 @@ provisional and reports say so), as the annual report and the committee pack do.
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
 
 import polars as pl
 
@@ -54,3 +55,28 @@ def test_a_final_first_stage_resolution_is_not_called_provisional():
     html = str(how_we_did(_measures(False, ["eng"]), code_landlord(regimes=["eng"]), YEAR).html)
     assert "sorted out at the first stage" in html
     assert "provisional" not in html
+
+
+def test_a_quarters_ch02_is_not_said_to_be_the_annual_reports_figure():
+    """homes_plus Q4 2025/26: 'England: first-stage complaints answered in time (CH02, %) 88.0'
+    with the note 'CH02: ... received in the period, low-cost rental (LCRA) homes, as in our
+    annual report': the annual report shows 89.7, the year's, so a resident checking it found two
+    figures for one. A quarter's note says the annual report has the whole year's."""
+    from pipeline.periods import parse_period
+
+    quarter = parse_period("2025-26-Q4")
+    rows = [{**row, "period": quarter.key, "period_kind": "quarter",
+             "period_start": quarter.start, "period_end": quarter.end}
+            for row in _measures(False, ["eng"]).frame.to_dicts()]  # fmt: skip
+    measures = Measures(pl.DataFrame(rows, infer_schema_length=None))
+    html = unescape(str(how_we_did(measures, code_landlord(regimes=["eng"]), quarter).html))
+    assert "as in our annual report" not in html
+    expected = (
+        "received in Q4 2025/26, low-cost rental (LCRA) homes; our annual report gives the "
+        "whole year's)"
+    )
+    assert expected in html
+    year_html = str(
+        how_we_did(_measures(False, ["eng"]), code_landlord(regimes=["eng"]), YEAR).html
+    )
+    assert "as in our annual report" in year_html
