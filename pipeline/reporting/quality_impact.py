@@ -25,6 +25,9 @@ from pipeline.sources.fields import CLASH_ROWS
 
 # Rules whose row is a repeat of one that loaded: nothing is missing from any measure.
 NO_EFFECT_RULES = {"duplicate_row"}
+# Rules whose row goes only because its complaint went under another row's rule (a long export's
+# later stage rows): that complaint is counted once, under its own rule, never again per row.
+FOLLOWING_RULES = {"parent_quarantined"}
 # What a missing stage (or a missing complaint, all its stages) takes out of, per regime.
 HEADLINE = {
     "eng": "CH01 and CH02 (tenant satisfaction measures)",
@@ -124,7 +127,8 @@ def quarantine_impact(
         else "select 1 where false",
         [landlord_id] if table_exists(con, "complaint") else None,
     )
-    entries = entries.filter(~pl.col("rule").is_in(NO_EFFECT_RULES)) if entries.height else entries
+    if entries.height:
+        entries = entries.filter(~pl.col("rule").is_in(NO_EFFECT_RULES | FOLLOWING_RULES))
     if entries.is_empty():
         return pl.DataFrame()
     mappings = load_mappings(Path(workspace)) if workspace is not None else {}
