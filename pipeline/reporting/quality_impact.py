@@ -25,6 +25,8 @@ from pipeline.sources.fields import CLASH_ROWS
 
 # Rules whose row is a repeat of one that loaded: nothing is missing from any measure.
 NO_EFFECT_RULES = {"duplicate_row"}
+# The stage of a long export's quarantined stage row (its stage column is not kept).
+UNKNOWN_STAGE = -1
 # Rules whose row goes only because its complaint went under another row's rule (a long export's
 # later stage rows): that complaint is counted once, under its own rule, never again per row.
 FOLLOWING_RULES = {"parent_quarantined"}
@@ -157,14 +159,33 @@ def quarantine_impact(
             .then(parsed)
             .otherwise(raw_date)
         )
+    # A long export has a row per stage: a complaint loads from its lead row, so a later stage's
+    # row never matches the complaint's row, and its columns name no stage (the row's stage
+    # column does, which the quarantine does not keep).
+    long = [
+        p for p, m in mappings.items() if m.target == "complaint" and m.effective_shape == "long"
+    ]
+    is_long = pl.col("mapping").is_in(long)
+    complaint_issue = (
+        (pl.col("target_table") == "complaint").any().over("source_file", "source_row")
+    )
     entries = entries.with_columns(
         pl.coalesce("received_date", raw_date).alias("date"),
         received_cell.alias("received_cell"),
         # A complaint-level rule takes the whole complaint out (stage 0); so does a stage rule
-        # whose complaint did not load.
-        pl.when(~pl.col("complaint_loaded") | (pl.col("target_table") == "complaint"))
+        # whose complaint did not load (a wide row: its complaint is that row's).
+        pl.when(
+            (pl.col("target_table") == "complaint")
+            | complaint_issue
+            | (~pl.col("complaint_loaded") & ~is_long)
+        )
         .then(pl.lit(0, pl.Int8))
-        .otherwise(pl.col("stage").fill_null(0))
+        .when(~is_long | (pl.col("stage").fill_null(0) > 0))
+        .then(pl.col("stage").fill_null(0))
+        .when(pl.col("rule") == "stage2_before_stage1_response")
+        .then(pl.lit(2, pl.Int8))
+        # a stage of a long export, which one not kept: the stage goes, its complaint stays
+        .otherwise(pl.lit(UNKNOWN_STAGE, pl.Int8))
         .alias("stage"),
     )
     # A complaint that did not load has no regime; a landlord with one regime has it anyway.
@@ -233,7 +254,9 @@ def impact_sentences(impact: pl.DataFrame) -> list[str]:
     for row in impact.iter_rows(named=True):
         n = row["complaints"]
         what = (
-            f"stage {row['stage']} complaint{'s' if n != 1 else ''}"
+            f"complaint stage{'s' if n != 1 else ''} (which stage the quarantine does not keep)"
+            if row["stage"] == UNKNOWN_STAGE
+            else f"stage {row['stage']} complaint{'s' if n != 1 else ''}"
             if row["stage"]
             else f"complaint{'s' if n != 1 else ''} (every stage)"
         )

@@ -38,3 +38,23 @@ def test_a_long_exports_complaint_is_counted_once(tmp_path):
     sentences = impact_sentences(impact)
     assert not any("its complaint was quarantined" in s for s in sentences), sentences
     con.close()
+
+
+def test_a_long_exports_stage_row_is_a_stage_not_the_whole_complaint(tmp_path):
+    """L005's stage 2 row (requested before its stage 1 answer) went; its complaint loaded with
+    stage 1, yet the report said '1 complaint (every stage) ... is not in CH01 and CH02': a long
+    export's stage row never matches the row its complaint loaded from."""
+    root = ws.long_workspace(tmp_path)
+    landlord = load_landlord(root)
+    con = duckdb.connect()
+    ingest_workspace(con, root, landlord, ws.KEY)
+    assert con.execute(
+        "select count(*) from complaint_stage where stage = 1 and complaint_id in "
+        "(select complaint_id from complaint_stage group by 1 having count(*) = 1)"
+    ).fetchone()[0]
+    impact = quarantine_impact(con, landlord.landlord_id, root)
+    row = impact.filter(impact["rule"] == "stage2_before_stage1_response").row(0, named=True)
+    assert (row["stage"], row["complaints"]) == (2, 1), row
+    (sentence,) = [s for s in impact_sentences(impact) if "stage 2 before the stage 1" in s]
+    assert sentence.startswith("1 stage 2 complaint"), sentence
+    con.close()
