@@ -250,3 +250,35 @@ def test_a_pack_to_the_cut_says_so_in_its_title(cut_mid_year, tmp_path):
     assert title.endswith("Complaints committee pack, Q3 2024/25 to 15 November 2024"), title
     whole = _pack(con, landlord, "2024-25-Q2", tmp_path)
     assert re.search(r"<title>(.*?)</title>", whole, re.S).group(1).endswith("pack, Q2 2024/25")
+
+
+def test_ch02_is_not_rated_for_a_period_the_cut_falls_in(cut_mid_year, tmp_path):
+    """housing21's Q1 2026/27 pack (to 30 April 2026) rated CH02 stage 1 '46.8 ... Red' and
+    put it first in 'For the committee's attention': CH02 counts a complaint still open at the
+    cut as not in time, even one whose deadline had not come (most of April's), so the red was
+    the cut's doing, not late answers. For a period the cut falls in CH02 and the ARC
+    indicators are shown, not rated; whole periods are rated as before."""
+    from pipeline.config import Target
+
+    con, base = cut_mid_year
+    targets = [
+        Target(measure="CH02_1", view="regulator", breakdown="stock_type",
+               breakdown_value="lcra", target=99.9, amber=99.8),
+        Target(measure="ack_in_time_1", target=99.9, amber=99.8),
+    ]  # fmt: skip
+    landlord = base.model_copy(
+        update={"thresholds": base.thresholds.model_copy(update={"targets": targets})}
+    )
+    text = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", _pack(con, landlord, "2024-25-Q3", tmp_path))
+    )
+    table = text.split("Our targets,", 1)[1].split("For the committee", 1)[0]
+    ch02 = table.split("(CH02)", 1)[1].split("Stage 1: complaints acknowledged", 1)[0]
+    assert ch02.count("Not rated") == 2 and "Red" not in ch02, ch02
+    assert "not rated" in table.lower() and "open at the data cut" in table
+    attention = text.split("For the committee", 1)[1].split("</ul>", 1)[0]
+    assert "CH02" not in attention.split("Complaints received against", 1)[0]
+    whole = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", _pack(con, landlord, "2024-25-Q2", tmp_path))
+    )
+    assert "Not rated" not in whole
