@@ -35,6 +35,7 @@ from pipeline.sources import generic, long, routing, wide
 from pipeline.sources.canonical import LABEL_FIELDS, TARGET_TABLES, create_canonical_tables
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import (
+    CLASH_ROWS,
     ISSUE_COLUMNS,
     SCREENED_COLUMNS,
     Context,
@@ -892,18 +893,27 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
             where n > 1
         ),
         clashes as (
-            select a.__file, a.__row, bool_or(a.__file <> b.__file) as across
+            select a.complaint_id, a.__file, a.__row, bool_or(a.__file <> b.__file) as across
             from multi a join multi b
               on a.complaint_id = b.complaint_id
              and (a.stage_key = b.stage_key or a.stage_key = 0 or b.stage_key = 0)
              and not (a.__file = b.__file and a.__row = b.__row)
             group by all
+        ),
+        -- every row of the complaint that clashes, named by file and row (never by the
+        -- complaint's reference): the analyst finds them, and the data-quality report counts
+        -- the complaint once, not once per row
+        grouped as (
+            select *, array_to_string(list_sort(list(__file || ' row ' || cast(__row as varchar))
+                       over (partition by complaint_id)), '; ') as complaint_rows
+            from clashes
         )
         select __file, __row, '*', 'complaint', null,
                case when across then 'duplicate_id_across_files' else 'conflicting_rows' end,
-               case when across then '{text_across}' else '{text_conflict}' end,
+               (case when across then '{text_across}' else '{text_conflict}' end)
+                   || ' ({CLASH_ROWS}' || complaint_rows || ')',
                null
-        from clashes
+        from grouped
         """  # noqa: S608
     )
 

@@ -30,7 +30,7 @@ from pipeline.config import Landlord
 from pipeline.contact_details import tsm_summary
 from pipeline.io import atomic_write_bytes, safe_cell
 from pipeline.measures import resolve_data_cut
-from pipeline.periods import ReportingYear
+from pipeline.periods import ReportingYear, to_data_cut
 from pipeline.rounding import round_half_up
 from pipeline.rsh.editions import dictionary_year_for, edition
 from pipeline.rsh.fields import MI_FAMILY, TP09_FAMILY
@@ -253,7 +253,14 @@ def tsm_return_fields(
             "RSH registration number",
             landlord.rsh_registration or "not given in landlord.yaml",
         ),
-        ReturnField("About this return", "", "", "Reporting year", period.label),
+        # a year the data cut falls in holds only the weeks to the cut: never read as the year
+        ReturnField(
+            "About this return",
+            "",
+            "",
+            "Reporting year",
+            to_data_cut(period, resolve_data_cut(landlord)).label,
+        ),
         ReturnField(
             "About this return",
             "",
@@ -525,7 +532,13 @@ def write_arc_return(
     # whose return and which year, as the TSM return's "About this return" lines
     about = [
         ["", "", "landlord", "Landlord", landlord.name],
-        ["", "", "reporting_year", "Reporting year (1 April to 31 March)", period.label],
+        [
+            "",
+            "",
+            "reporting_year",
+            "Reporting year (1 April to 31 March)",
+            to_data_cut(period, resolve_data_cut(landlord)).label,
+        ],
         [
             "",
             "",

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from pipeline.config import Landlord, describe_window
-from pipeline.periods import Period, ReportingYear
+from pipeline.periods import Period, ReportingYear, to_data_cut
 from pipeline.reporting import suppression
 from pipeline.reporting.blocks import (
     NONE_RECORDED,
@@ -120,6 +120,11 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     def tp09_row(measure: str) -> dict | None:
         return ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
 
+    from pipeline.measures import resolve_data_cut
+
+    # a year the data cut falls in counts only to the cut: not judged against whole years
+    cut = resolve_data_cut(ctx.landlord)
+    to_cut = f"{cut:%-d %B %Y}" if ctx.year.start <= cut < ctx.year.end else None
     for measure in HEADLINE:
         current = ctx.measures.get(measure, ctx.year, "stock_type", stock, "regulator")
         previous = ctx.measures.get(measure, ctx.previous, "stock_type", stock, "regulator")
@@ -147,6 +152,7 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
                 margin=tp09_row("TP09_margin_of_error")
                 if measure == "TP09" and reliable(current, tp09_row("TP09_respondents"))
                 else None,
+                to_cut=to_cut,
             )
         )
         headline.append({"measure": measure, "stock_type": stock, "display": plain(shown(current))})
@@ -182,7 +188,8 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     received = ctx.measures.get("complaints_received", ctx.year)
     if received is not None:
         complaints = noun(received, "complaint", "complaints")
-        sentences.insert(0, f"We received {shown(received)} {complaints} in {ctx.year.label}.")
+        year = to_data_cut(ctx.year, cut).label  # "2026/27 to 30 April 2026" for a year to date
+        sentences.insert(0, f"We received {shown(received)} {complaints} in {year}.")
     section.text(f"Figures for {in_sentence(label(stock))} homes. {sector_source(ctx)}")
     section.bullets(sentences)
 
@@ -386,7 +393,7 @@ def resolution(ctx: ReportContext) -> Section:
             m,
             [
                 Metric("Resolved at stage 1 (%)", "resolved_stage1"),
-                Metric("Escalated to stage 2 (%)", "escalation_rate"),
+                Metric(HANDLING_NAMES["escalation_rate"], "escalation_rate"),
                 Metric("Resolved at stage 2 (%)", "resolved_stage2"),
                 Metric("Final responses at stage 1", "resolutions", "stage", "1"),
                 Metric("Final responses at stage 2", "resolutions", "stage", "2"),
@@ -407,7 +414,7 @@ def resolution(ctx: ReportContext) -> Section:
         section.add_table(
             metric_table(
                 "tbl-resolution-regime",
-                "Escalation rate by regime",
+                f"{HANDLING_NAMES['escalation_rate']}, by regime",
                 m,
                 [
                     Metric(label(r), "escalation_rate", "regime", r)

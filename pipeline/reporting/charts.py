@@ -117,6 +117,16 @@ def _withheld_marks(values: list, texts: list[str]) -> list[str]:
     ]
 
 
+def _tied(labels: list[str], values: list, at: int, texts: list[str], unit: str) -> str:
+    """The bar at ``at`` and every other bar of the same value, named in order: 'Care (9)' or
+    'Care and Other (9 each)' (one named alone would be said to be the only one)."""
+    names = [label for label, value in zip(labels, values, strict=True) if value == values[at]]
+    if len(names) == 1:
+        return f"{labels[at]} ({texts[at]}{unit})"
+    joined = ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"{joined} ({texts[at]}{unit} each)"
+
+
 def bar_shape(
     labels: list[str], values: list, texts: list[str], unit: str, withheld: Sequence[str] = ()
 ) -> str:
@@ -136,13 +146,20 @@ def bar_shape(
     parts = [f"{drawn} bar{'s' if drawn != 1 else ''}"]
     if found is not None:
         top, bottom = found
-        largest = "largest" if certainly_highest(values[top], marks) else "largest of those shown"
-        parts.append(f"{largest} {labels[top]} ({texts[top]}{unit})")
-        if bottom != top:
-            smallest = (
-                "smallest" if certainly_lowest(values[bottom], marks) else "smallest of those shown"
+        if values[top] == values[bottom] and len([v for v in values if v is not None]) > 1:
+            parts.append(f"each {texts[top]}{unit}")
+        else:
+            largest = (
+                "largest" if certainly_highest(values[top], marks) else "largest of those shown"
             )
-            parts.append(f"{smallest} {labels[bottom]} ({texts[bottom]}{unit})")
+            parts.append(f"{largest} {_tied(labels, values, top, texts, unit)}")
+            if bottom != top:
+                smallest = (
+                    "smallest"
+                    if certainly_lowest(values[bottom], marks)
+                    else "smallest of those shown"
+                )
+                parts.append(f"{smallest} {_tied(labels, values, bottom, texts, unit)}")
     if marks:
         parts.append(f"{len(marks)} more not drawn ({withheld_key(marks)})")
         if no_figure:

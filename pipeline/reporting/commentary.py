@@ -75,6 +75,7 @@ def compare(
     position: str | None = None,
     basis: str | None = None,
     margin: dict | None = None,
+    to_cut: str | None = None,
 ) -> str:
     """One or two sentences on a headline measure against last year and the sector median.
 
@@ -95,6 +96,10 @@ def compare(
         TP09's margin of error this year (the ``TP09_margin_of_error`` row), if known: a change
         no larger than it is not called an improvement or a deterioration (a survey's +0.3 points
         with a margin of ±7.7 is not evidence of either).
+    to_cut
+        The data cut ("30 April 2026") when it falls inside the year: the year's figures count
+        only to it (a month's complaints per 1,000 homes, its open complaints not in time), so
+        they are not judged against last year's or the sector's whole years.
 
     Returns
     -------
@@ -109,7 +114,18 @@ def compare(
     unit = current["unit"]
     direction = HIGHER_IS_BETTER.get(measure[:4])
     parts = [f"{name} was {_row_text(current)}"]
-    if previous is not None and previous["value"] is not None:
+    if to_cut is not None:
+        before = (
+            f" (last year: {_row_text(previous)})"
+            if previous is not None and previous["value"] is not None
+            else ""
+        )
+        parts.append(
+            f"; this year's figures count only to {to_cut}, so they are not compared with last "
+            f"year's whole year{before} or with the sector"
+        )
+        median = None
+    elif previous is not None and previous["value"] is not None:
         delta = round_half_up(current["value"], 1) - round_half_up(previous["value"], 1)
         before = _row_text(previous)
         if abs(delta) < 0.05:

@@ -43,11 +43,17 @@ from pipeline.reporting.blocks import (
     trend_block,
 )
 from pipeline.reporting.committee_cut import after_data_cut_section
+from pipeline.reporting.committee_volumes import (  # noqa: F401 (re-exported)
+    NONE_RECORDED,
+    VOLUME_METRICS,
+    breakdown_comparison,
+    volumes_section,
+    ytd_key,
+)
 from pipeline.reporting.data import Measures, query_frame, table_exists, year_to_date
 from pipeline.reporting.labels import (
     HANDLING_NAMES,
     MEASURE_NAMES,
-    RECEIVED_NAMES,
     ack_name,
     arc_name,
     handling_definitions,
@@ -64,10 +70,8 @@ from pipeline.reporting.regime_blocks import (
 from pipeline.reporting.tables import data_table
 from pipeline.reporting.targets import targets_section
 
-# Received, acknowledged and answered: the core every governance document shows.
-# Named as the annual report names them (labels.RECEIVED_NAMES): a stage 2 with no stage 1 is a
-# stage 2 complaint, never an escalation.
-VOLUME_METRICS = [Metric(name, measure) for measure, name in RECEIVED_NAMES.items()]
+# Received, acknowledged and answered: the core every governance document shows (the volumes,
+# VOLUME_METRICS, are in committee_volumes).
 TIMELINESS_METRICS = (
     [Metric(ack_name(n), f"ack_in_time_{n}") for n in (1, 2)]
     + [
@@ -118,7 +122,7 @@ REGIME_METRICS = (
     VOLUME_METRICS
     + TIMELINESS_METRICS
     + [
-        Metric("Escalation rate (%)", "escalation_rate"),
+        Metric(HANDLING_NAMES["escalation_rate"], "escalation_rate"),
         Metric(HANDLING_NAMES["refused_1"], "refused_1"),
     ]
 )
@@ -177,9 +181,6 @@ def metric_names(regimes: Iterable[str] = ("eng",)) -> dict[tuple[str, str | Non
 
 METRIC_NAMES = metric_names()
 
-# A group (a service area, a country) with no row in a period had nothing recorded there.
-NONE_RECORDED = "–"
-
 
 def previous_period(period: Period) -> Period | None:
     """The quarter or month before ``period`` (None before the first tracked year)."""
@@ -197,11 +198,6 @@ def periods_to_date(period: Period) -> list[Period]:
     year = ReportingYear.containing(period.start)
     siblings = year.quarters() if period.kind == "quarter" else year.months()
     return [p for p in siblings if p.start <= period.start]
-
-
-def ytd_key(period: Period) -> str:
-    """Key of the year-to-date rows ending with ``period``: ``2025-26-YTD``."""
-    return f"{ReportingYear.containing(period.start).key}-YTD"
 
 
 def with_year_to_date(measures: Measures, period: Period) -> Measures:
@@ -229,98 +225,6 @@ def tp09_quarter(period: Period) -> Period | None:
 
 
 # --- the other sections --------------------------------------------------------------------------
-
-
-def volumes_section(measures: Measures, period: Period) -> Section:
-    """Complaints received this period and year to date, each against the same period last year."""
-    section = Section("volumes", "Complaints received against last year")
-    last = same_period_last_year(period)
-    columns = [
-        (period.label, period),
-        (last.label, last),
-        (year_to_date_label(period), ytd_key(period)),
-        ("Same period last year", ytd_key(last)),
-    ]
-    metrics = VOLUME_METRICS
-    section.text(
-        f"{period.label} and the year to date, each beside the same period a year earlier "
-        f"({last.label})."
-    )
-    section.add_table(
-        metric_table(
-            "tbl-committee-volumes",
-            f"Complaints received, {period.label} against {last.label}",
-            measures,
-            metrics,
-            columns,
-        ),
-        empty="No complaint volumes for this period in the measures table.",
-    )
-    section.add_table(
-        breakdown_comparison(
-            "tbl-committee-volumes-area",
-            f"Stage 1 complaints by service area, {period.label} against {last.label}",
-            measures,
-            "received_1",
-            "service_area",
-            columns,
-            heading="Service area",
-        )
-    )
-    return section
-
-
-def breakdown_comparison(
-    table_id: str,
-    caption: str,
-    measures: Measures,
-    measure: str,
-    breakdown: str,
-    columns: list[tuple[str, Period | str]],
-    *,
-    heading: str,
-):
-    """One row per value of ``breakdown`` seen in any column, one column per period.
-
-    A value with no row in a period had nothing recorded there: its cell is "–", not a zero
-    the measures table does not hold. A period with no figures at all (no total row either, as
-    before the landlord's data begins) reads "not available" in every row: "–" would claim that
-    nothing was recorded.
-    """
-    frames = [
-        measures.breakdown(measure, period, breakdown).select(
-            "breakdown_value",
-            # each figure traced to its row (pipeline.reporting.trace), as the other tables' are
-            pl.struct(pl.all()).map_elements(shown, return_dtype=pl.String).alias(name),
-        )
-        for name, period in columns
-    ]
-    without = {
-        name
-        for (name, period), frame in zip(columns, frames, strict=True)
-        if frame.is_empty() and measures.get(measure, period) is None
-    }
-    joined = frames[0]
-    for frame in frames[1:]:
-        joined = joined.join(frame, on="breakdown_value", how="full", coalesce=True)
-    if joined.is_empty():
-        return None
-    joined = joined.with_columns(
-        pl.col("breakdown_value").map_elements(label, return_dtype=pl.String).alias(heading)
-    ).sort(heading)
-    return data_table(
-        table_id,
-        caption,
-        joined.select(
-            heading,
-            *[
-                pl.col(name).fill_null(NOT_AVAILABLE if name in without else NONE_RECORDED)
-                for name, _ in columns
-            ],
-        ),
-        note=f"{NONE_RECORDED}: none recorded in that period."
-        + (f" {NOT_AVAILABLE.capitalize()}: no figures for that period." if without else ""),
-    )
 
 
 def handling_section(

@@ -22,8 +22,9 @@ def latest_period_known(period: Period, data_cut: dt.date) -> Period:
     return next(p for p in siblings if p.start <= data_cut <= p.end)
 
 
-def data_cut_intro(period: Period, data_cut: dt.date) -> str:
-    """The pack's opening words when its period reaches past the data cut, else ""."""
+def data_cut_intro(period: Period, data_cut: dt.date, document: str = "pack") -> str:
+    """The pack's (or another ``document``'s: an annual report for a year the cut falls in)
+    opening words when its period reaches past the data cut, else ""."""
     cut = f"{data_cut:%-d %B %Y}"
     if period.start > data_cut:
         return (
@@ -33,7 +34,7 @@ def data_cut_intro(period: Period, data_cut: dt.date) -> str:
         )
     if data_cut < period.end:
         return (
-            f"The data cut date, {cut}, falls inside {period.label}: this pack counts what "
+            f"The data cut date, {cut}, falls inside {period.label}: this {document} counts what "
             f"happened from {period.start:%-d %B %Y} to {cut} only, not the whole {period.kind} "
             f"(which ends on {period.end:%-d %B %Y}), and shows open complaints and overdue "
             f"actions as at {cut}. Comparisons with other periods are with whole periods."

@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import duckdb
 import polars as pl
+from markupsafe import Markup
 
 from pipeline import workspaces
 from pipeline.config import ConfigError, load_landlord
@@ -26,6 +27,7 @@ from pipeline.periods import Period, ReportingYear, to_data_cut
 from pipeline.reporting.blocks import Metric, Section, breakdown_block, shown
 from pipeline.reporting.committee import TIMELINESS_METRICS, VOLUME_METRICS
 from pipeline.reporting.data import MEASURE_COLUMNS, Measures, query_frame
+from pipeline.reporting.labels import HANDLING_NAMES
 from pipeline.reporting.pdf import PdfPrinter
 from pipeline.reporting.suppression import suppress_combined, suppress_small_numbers
 from pipeline.reporting.tables import data_table
@@ -72,7 +74,10 @@ HEADLINE_METRICS = (
 
 HANDLING_METRICS = TIMELINESS_METRICS + [
     Metric("Resolved at stage 1 (%)", "resolved_stage1"),
-    Metric("Complaints refused", "refused_1"),
+    # both stages, named as the members' own reports name them (refused_1 alone was
+    # "Complaints refused", read as every refusal)
+    Metric(HANDLING_NAMES["refused_1"], "refused_1"),
+    Metric(HANDLING_NAMES["refused_2"], "refused_2"),
     Metric("Compensation paid", "compensation_paid_gbp"),
     Metric("Stage 1 complaints open past their deadline at the period end", "overdue_1"),
     Metric("Stage 2 complaints open past their deadline at the period end", "overdue_2"),
@@ -319,17 +324,45 @@ def group_sections(
         empty="No stage 1 complaints this period.",
     )
     reports = Section("group-members", "Members' own reports")
-    lines = [
-        f"{m.name}: {', '.join(str(p) for p in report_paths.get(m.landlord_id, []))}"
-        for m in members
-        if report_paths.get(m.landlord_id)
-    ]
+    lines = member_report_items(members, report_paths)
     if lines:
         reports.text("Each member's own documents for the period, beside this report:")
         reports.bullets(lines)
     else:
         reports.note("No member document for this period was found under the output folder.")
     return [summary, handling, ombudsman, themes, reports]
+
+
+# A member's document by its file name, as a reader knows it (an unlisted one by its name).
+DOCUMENT_NAMES = {
+    "annual_report_published": "annual complaints report",
+    "annual_report": "annual complaints report (internal)",
+    "learning_summary": "learning summary",
+    "scheme_reports": "scheme and business-unit reports",
+    "self_assessment": "Complaint Handling Code self-assessment",
+    "data_quality": "data-quality report (internal)",
+    "committee_pack": "committee pack (internal)",
+}
+
+
+def member_report_items(members, report_paths: dict) -> list[Markup]:
+    """One list item per member with documents: its name, then a link to each, named for what it
+    is. The paths are relative to the output root; the group report is two folders below it
+    (``group/<period>/``), so each link climbs two folders."""
+    items = []
+    for member in members:
+        paths = report_paths.get(member.landlord_id)
+        if not paths:
+            continue
+        links = Markup(", ").join(
+            Markup('<a href="{}">{}</a>').format(
+                "../../" + PurePosixPath(path).as_posix(),
+                DOCUMENT_NAMES.get(PurePosixPath(path).stem, PurePosixPath(path).stem),
+            )
+            for path in paths
+        )
+        items.append(Markup("{}: ").format(member.name) + links)
+    return items
 
 
 # What every internal document's heading says (reports/document.html: "Internal: not for

@@ -112,6 +112,8 @@ RECEIVED_NAMES = {
 # complainant surveys), under one name each: a board member reads the pack's year to date beside
 # the annual report's year, and a table's caption is not always in view (a PDF page break).
 HANDLING_NAMES = {
+    # the escalation rate: one name in every document (the committee pack said "Escalation rate")
+    "escalation_rate": "Escalated to stage 2 (%)",
     "escalation_late_requested": "Stage 2 requests made after the escalation window",
     "complaints_raised_late": "Complaints raised after the policy's time limit for complaining",
     "refused_1": "Stage 1 complaints refused",

@@ -247,7 +247,8 @@ class PdfPrinter:
         page.goto(self._stable_url(html_path), wait_until="load", timeout=timeout_ms)
         # Links to the document's neighbours (self_assessment.pdf) point where the document is,
         # as they would had it been opened from its own folder.
-        page.evaluate(_ABSOLUTE_LINKS_JS, html_path.parent.as_uri() + "/")
+        base = html_path.parent.as_uri() + "/"
+        page.evaluate(_ABSOLUTE_LINKS_JS, base)
         wait_for_charts(page, timeout_ms)
         if page.evaluate("() => window.Plotly !== undefined"):
             self._warm = True
@@ -267,7 +268,7 @@ class PdfPrinter:
             )
 
         if not targets:
-            return atomic_write_bytes(Path(pdf_path), self._accessible(final()))
+            return atomic_write_bytes(Path(pdf_path), self._accessible(final(), base=base))
         if self._last_pages is not None and self._last_pages[0] == targets:
             pages = self._last_pages[1]
         else:
@@ -288,13 +289,16 @@ class PdfPrinter:
                 break
             pages = printed
         self._last_pages = (targets, pages)
-        return atomic_write_bytes(Path(pdf_path), self._accessible(pdf, reader))
+        return atomic_write_bytes(Path(pdf_path), self._accessible(pdf, reader, base=base))
 
-    def _accessible(self, pdf: bytes, reader: PdfReader | None = None) -> bytes:
+    def _accessible(
+        self, pdf: bytes, reader: PdfReader | None = None, *, base: str | None = None
+    ) -> bytes:
         """The final print made PDF/UA-ready (:func:`make_accessible`) with the links' names
-        from the page as printed."""
+        from the page as printed; links into ``base`` (the document's folder) made relative."""
         return make_accessible(
             pdf,
+            relative_base=base,
             link_names=self._page.evaluate(_LINK_NAMES_JS),
             top_margin=_points(PAGE_MARGIN["top"]),
             bottom_margin=_points(PAGE_MARGIN["bottom"]),

@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import io
 import logging
+import posixpath
 import re
 import zlib
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -512,6 +514,31 @@ def _fallback_name(key: str | None) -> str:
     return key
 
 
+def _relative_link(
+    annotation: DictionaryObject, base: str | None, replacements: dict[int, bytes]
+) -> None:
+    """A link annotation's URI action into ``base`` made relative to it (in place; an action of
+    its own object is queued in ``replacements``)."""
+    raw = annotation.raw_get("/A") if "/A" in annotation else None
+    if base is None or raw is None:
+        return
+    action = raw.get_object()
+    uri = action.get("/URI") if isinstance(action, DictionaryObject) else None
+    if uri is None or not (str(uri).startswith("file:") and base.startswith("file:")):
+        return
+    # a file beside the document, or elsewhere on the same disk (a group report's link to a
+    # member's report: ../../<member>/<year>/...), by its path from the document's folder
+    target, folder = urlsplit(str(uri)), urlsplit(base)
+    relative = posixpath.relpath(target.path, folder.path.rstrip("/") or "/")
+    if target.path.endswith("/"):
+        relative += "/"
+    action[NameObject("/URI")] = TextStringObject(
+        relative + (f"#{target.fragment}" if target.fragment else "")
+    )
+    if isinstance(raw, IndirectObject):
+        replacements[raw.idnum] = _object_bytes(raw.idnum, raw.generation, _serialise(action))
+
+
 def make_accessible(
     pdf: bytes,
     *,
@@ -519,6 +546,7 @@ def make_accessible(
     top_margin: float | None = None,
     bottom_margin: float | None = None,
     reader: PdfReader | None = None,
+    relative_base: str | None = None,
 ) -> bytes:
     """Mark untagged content as artifacts and give each link annotation a /Contents text.
 
@@ -537,6 +565,12 @@ def make_accessible(
         header (footer), marked as a Pagination artifact. None: plain artifacts.
     reader
         ``pdf`` already opened (saves opening it again).
+    relative_base
+        The document's folder as a ``file:`` URL ending in ``/``: a link to a file (a neighbour
+        such as ``self_assessment.pdf``, a member's report ``../../<member>/...``) is written
+        relative to it, which the PDF specification reads relative to the PDF itself, wherever it
+        is moved or published; an absolute file URL named the folder it was printed in (a run's
+        staging folder, a path of the producing machine).
 
     Returns
     -------
@@ -615,6 +649,7 @@ def make_accessible(
                     queue.popleft() if queue else first_name.get(key) or _fallback_name(key)
                 )
             annotation[NameObject("/Contents")] = TextStringObject(named[element])
+            _relative_link(annotation, relative_base, replacements)
             replacements[reference.idnum] = _object_bytes(
                 reference.idnum, reference.generation, _serialise(annotation)
             )

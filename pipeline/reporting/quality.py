@@ -18,6 +18,7 @@ from pipeline.io import atomic_write_text, safe_cell
 from pipeline.reporting.data import query_frame, table_exists
 from pipeline.reporting.quality_impact import (
     RULE_NAMES,
+    UNKNOWN_STAGE,
     field_completeness,
     impact_sentences,
     quarantine_impact,
@@ -168,6 +169,8 @@ def impact_section(
                 .alias("Received in"),
                 pl.when(pl.col("stage") == 0)
                 .then(pl.lit("Whole complaint"))
+                .when(pl.col("stage") == UNKNOWN_STAGE)
+                .then(pl.lit("A stage (which one not kept)"))
                 .otherwise(pl.lit("Stage ") + pl.col("stage").cast(pl.String))
                 .alias("Stage"),
                 pl.col("rule").map_elements(rule_name, return_dtype=pl.String).alias("Rule"),

@@ -21,9 +21,15 @@ import polars as pl
 from pipeline.mapping import Mapping, load_mappings
 from pipeline.reporting.data import query_frame, table_exists
 from pipeline.reporting.labels import label
+from pipeline.sources.fields import CLASH_ROWS
 
 # Rules whose row is a repeat of one that loaded: nothing is missing from any measure.
 NO_EFFECT_RULES = {"duplicate_row"}
+# The stage of a long export's quarantined stage row (its stage column is not kept).
+UNKNOWN_STAGE = -1
+# Rules whose row goes only because its complaint went under another row's rule (a long export's
+# later stage rows): that complaint is counted once, under its own rule, never again per row.
+FOLLOWING_RULES = {"parent_quarantined"}
 # What a missing stage (or a missing complaint, all its stages) takes out of, per regime.
 HEADLINE = {
     "eng": "CH01 and CH02 (tenant satisfaction measures)",
@@ -100,7 +106,8 @@ def quarantine_impact(
     -------
     polars.DataFrame
         One row per reporting year (``unknown`` when no date survives), stage (1, 2, or 0 for the
-        whole complaint), rule and regime: ``complaints`` (distinct source rows) and ``measures``
+        whole complaint), rule and regime: ``complaints`` (distinct source rows, the rows of one
+        complaint quarantined together counted once) and ``measures``
         (what they are missing from). Repeats of loaded rows (duplicate_row) are left out.
     """
     if not table_exists(con, "quarantine") or not table_exists(con, "ingest_file"):
@@ -109,6 +116,7 @@ def quarantine_impact(
         con,
         """
         select q.source_file, q.source_row, q.target_table, q.column_name, q.rule, q.raw_value,
+               q.message,
                f.mapping, c.received_date, c.regime, c.complaint_id is not null as complaint_loaded
         from quarantine q
         join ingest_file f using (landlord_id, source_file)
@@ -121,7 +129,8 @@ def quarantine_impact(
         else "select 1 where false",
         [landlord_id] if table_exists(con, "complaint") else None,
     )
-    entries = entries.filter(~pl.col("rule").is_in(NO_EFFECT_RULES)) if entries.height else entries
+    if entries.height:
+        entries = entries.filter(~pl.col("rule").is_in(NO_EFFECT_RULES | FOLLOWING_RULES))
     if entries.is_empty():
         return pl.DataFrame()
     mappings = load_mappings(Path(workspace)) if workspace is not None else {}
@@ -150,14 +159,33 @@ def quarantine_impact(
             .then(parsed)
             .otherwise(raw_date)
         )
+    # A long export has a row per stage: a complaint loads from its lead row, so a later stage's
+    # row never matches the complaint's row, and its columns name no stage (the row's stage
+    # column does, which the quarantine does not keep).
+    long = [
+        p for p, m in mappings.items() if m.target == "complaint" and m.effective_shape == "long"
+    ]
+    is_long = pl.col("mapping").is_in(long)
+    complaint_issue = (
+        (pl.col("target_table") == "complaint").any().over("source_file", "source_row")
+    )
     entries = entries.with_columns(
         pl.coalesce("received_date", raw_date).alias("date"),
         received_cell.alias("received_cell"),
         # A complaint-level rule takes the whole complaint out (stage 0); so does a stage rule
-        # whose complaint did not load.
-        pl.when(~pl.col("complaint_loaded") | (pl.col("target_table") == "complaint"))
+        # whose complaint did not load (a wide row: its complaint is that row's).
+        pl.when(
+            (pl.col("target_table") == "complaint")
+            | complaint_issue
+            | (~pl.col("complaint_loaded") & ~is_long)
+        )
         .then(pl.lit(0, pl.Int8))
-        .otherwise(pl.col("stage").fill_null(0))
+        .when(~is_long | (pl.col("stage").fill_null(0) > 0))
+        .then(pl.col("stage").fill_null(0))
+        .when(pl.col("rule") == "stage2_before_stage1_response")
+        .then(pl.lit(2, pl.Int8))
+        # a stage of a long export, which one not kept: the stage goes, its complaint stays
+        .otherwise(pl.lit(UNKNOWN_STAGE, pl.Int8))
         .alias("stage"),
     )
     # A complaint that did not load has no regime; a landlord with one regime has it anyway.
@@ -166,11 +194,20 @@ def quarantine_impact(
     )["regime"].to_list()
     if len(regimes) == 1:
         entries = entries.with_columns(pl.col("regime").fill_null(regimes[0]))
+    # Rows of one complaint quarantined together (conflicting rows, one complaint in two files)
+    # name each other in their message: they are one complaint, counted once.
+    row_key = pl.col("source_file") + " row " + pl.col("source_row").cast(pl.String)
+    entries = entries.with_columns(
+        pl.coalesce(
+            pl.col("message").str.extract(r"\(" + CLASH_ROWS + r"([^()]*)\)$"), row_key
+        ).alias("complaint_key")
+    )
     per_row = entries.group_by("source_file", "source_row", "stage").agg(
         pl.col("rule").sort().first(),
         pl.col("date").drop_nulls().first(),
         pl.col("regime").drop_nulls().first(),
         pl.col("received_cell").any(),
+        pl.col("complaint_key").sort().first(),
     )
     # A row whose whole complaint is out counts once, under the whole complaint, not per stage.
     whole = per_row.filter(pl.col("stage") == 0).select("source_file", "source_row")
@@ -200,7 +237,7 @@ def quarantine_impact(
             .alias("year_unknown")
         )
         .group_by("year", "stage", "rule", "regime", "year_unknown")
-        .agg(pl.len().alias("complaints"))
+        .agg(pl.col("complaint_key").n_unique().alias("complaints"))
         .with_columns(
             pl.col("regime")
             .replace_strict(HEADLINE, default=HEADLINE[None])
@@ -217,7 +254,9 @@ def impact_sentences(impact: pl.DataFrame) -> list[str]:
     for row in impact.iter_rows(named=True):
         n = row["complaints"]
         what = (
-            f"stage {row['stage']} complaint{'s' if n != 1 else ''}"
+            f"complaint stage{'s' if n != 1 else ''} (which stage the quarantine does not keep)"
+            if row["stage"] == UNKNOWN_STAGE
+            else f"stage {row['stage']} complaint{'s' if n != 1 else ''}"
             if row["stage"]
             else f"complaint{'s' if n != 1 else ''} (every stage)"
         )

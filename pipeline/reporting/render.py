@@ -31,7 +31,7 @@ from pipeline import workspaces
 from pipeline.config import Landlord, load_landlord
 from pipeline.io import atomic_write_text
 from pipeline.measures import data_cut_text, resolve_data_cut
-from pipeline.periods import Period, ReportingYear, parse_period
+from pipeline.periods import Period, ReportingYear, parse_period, to_data_cut
 from pipeline.reporting import annual, annual_sections
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
@@ -381,15 +381,18 @@ def render_annual_report(
         workspace=workspace,
         self_assessment=self_assessment,
     )
+    cut = resolve_data_cut(landlord)
     return _write(
         Path(out_dir),
         "annual_report_published" if published else "annual_report",
         title="Annual complaints performance and service improvement report",
         landlord=landlord,
-        period_label=f"Reporting year {year.label}",
+        # a year the data cut falls in holds only the weeks to the cut: said in its heading
+        period_label=f"Reporting year {to_data_cut(year, cut).label}",
         sections=sections,
         data_cut=_data_cut(landlord),
         published=published,
+        intro=data_cut_intro(year, cut, document="report"),
         pdf=pdf,
         printer=printer,
     )
@@ -434,7 +437,7 @@ def render_committee_pack(
         "committee_pack",
         title="Complaints committee pack",
         landlord=landlord,
-        period_label=period.label,
+        period_label=to_data_cut(period, cut).label,
         sections=sections,
         data_cut=_data_cut(landlord),
         intro=data_cut_intro(period, cut),
@@ -520,7 +523,7 @@ def render_learning_summary(
         "learning_summary",
         title="Learning from complaints",
         landlord=landlord,
-        period_label=period.label,
+        period_label=to_data_cut(period, cut).label,
         sections=learning_sections(con, landlord, measures, period, cut),
         data_cut=_data_cut(landlord),
         published=True,

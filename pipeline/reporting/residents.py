@@ -315,11 +315,26 @@ def how_we_did(measures: Measures, landlord: Landlord, period: Period):
     metrics.append(
         Metric("Actions we promised that were done on time (%)", "promised_actions_on_time")
     )
-    note = (
-        "CH02: the Regulator's measure (tenants' complaints in England received in the "
-        f"period, {in_sentence(label(stock))} homes, as in our annual report), which counts an extension only up "
-        "to the Complaint Handling Code's limit."
+    # a quarter's CH02 is not the figure the annual report gives (the year's): said so, so a
+    # resident comparing the two does not find two figures for one
+    received = (
+        f"the period, {in_sentence(label(stock))} homes, as in our annual report"
+        if period.kind == "year"
+        else f"{period.label}, {in_sentence(label(stock))} homes; our annual report gives the "
+        "whole year's"
     )
+    note = (
+        f"CH02: the Regulator's measure (tenants' complaints in England received in {received}), "
+        "which counts an extension only up to the Complaint Handling Code's limit."
+    )
+    # design.md s5: until a first-stage answer's escalation window has closed, "sorted out at
+    # the first stage" can still fall, and the documents say so (as the annual report does)
+    provisional = measures.get("resolved_stage1_provisional", period)
+    if provisional is not None and provisional["value"] == 1:
+        note += (
+            " Complaints sorted out at the first stage: provisional, as some residents who had a"
+            " first-stage answer recently can still ask us to look at their complaint again."
+        )
     # a row begins with a capital, with or without a country before it
     metrics = [replace(m, label=m.label[:1].upper() + m.label[1:]) for m in metrics]
     withheld = withheld_reasons(measures, metrics, period, landlord)
@@ -393,7 +408,7 @@ def how_to_complain(landlord: Landlord, measures: Measures, period: Period) -> S
 def residents_data_cut_intro(period: Period, data_cut: dt.date) -> str:
     """The summary's words for residents when its quarter reaches past the data cut, else ""."""
     cut = f"{data_cut:%-d %B %Y}"
-    if period.kind == "year" or period.end <= data_cut:
+    if period.end <= data_cut:
         return ""
     if period.start > data_cut:
         return (

@@ -25,9 +25,11 @@ import duckdb
 import polars as pl
 
 from pipeline.config import Landlord
-from pipeline.periods import ReportingYear
+from pipeline.measures import resolve_data_cut
+from pipeline.periods import ReportingYear, to_data_cut
 from pipeline.reporting.blocks import Section, shown
 from pipeline.reporting.committee import NONE_RECORDED
+from pipeline.reporting.committee_cut import data_cut_intro
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import RECEIVED_NAMES, ack_name, in_time_name, label
 from pipeline.reporting.pdf import PdfPrinter
@@ -284,6 +286,10 @@ def render_scheme_reports(
         return {}
     out_dir = Path(out_dir)
     data_cut = render._data_cut(landlord)
+    # a year the data cut falls in holds only the weeks to the cut: said in the heading and intro
+    cut = resolve_data_cut(landlord)
+    period_label = f"Reporting year {to_data_cut(year, cut).label}"
+    intro = data_cut_intro(year, cut, document="report")
     paths: dict[str, Path] = {}
     for kind, folder in ((BUSINESS_UNIT, "business_units"), (SCHEME, "schemes")):
         for unit in found[kind]:
@@ -295,13 +301,14 @@ def render_scheme_reports(
                 if kind == SCHEME
                 else f"Complaints: {unit.name} ({unit.kind})",
                 landlord=landlord,
-                period_label=f"Reporting year {year.label}",
+                period_label=period_label,
                 sections=[
                     unit_section(measures, landlord, year, unit),
                     how_to_complain(landlord, measures, year),
                 ],
                 data_cut=data_cut,
                 published=True,
+                intro=intro,
                 pdf=False,
             )
         if found[kind]:
@@ -316,10 +323,11 @@ def render_scheme_reports(
         "scheme_reports",
         title="Scheme and business-unit complaint reports",
         landlord=landlord,
-        period_label=f"Reporting year {year.label}",
+        period_label=period_label,
         sections=sections,
         data_cut=data_cut,
         published=True,
+        intro=intro,
         pdf=pdf,
         printer=printer,
     )

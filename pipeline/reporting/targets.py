@@ -12,12 +12,12 @@ Handling Failure Orders and overdue actions, each quoting its measure's displaye
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from pipeline.config import Landlord, Target
-from pipeline.periods import Period, year_to_date_label
+from pipeline.periods import Period, PeriodToCut, year_to_date_label
 from pipeline.reporting.blocks import Section, shown
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import label, standard_name
@@ -25,7 +25,12 @@ from pipeline.reporting.tables import data_table
 
 # Findings an exception list names (design.md s6: the maladministration rate's numerator).
 ADVERSE_FINDINGS = ("severe_maladministration", "maladministration", "service_failure")
-RAG_ORDER = {"Red": 0, "Amber": 1, "Green": 2, "No figure": 3}
+RAG_ORDER = {"Red": 0, "Amber": 1, "Green": 2, "No figure": 3, "Not rated": 4}
+# Measures that count a complaint still open at the data cut as not in time, even before its
+# deadline (design.md s6: CH02, ARC indicator 3): for a period the cut falls in, their shortfall
+# is the cut's doing, so they are shown but not rated.
+OPEN_COUNTS_LATE = ("CH02_", "ARC_3_")
+NOT_RATED = "Not rated"
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class Rating:
     target: Target
     name: str
     row: dict | None
-    status: str  # Red | Amber | Green | No figure
+    status: str  # Red | Amber | Green | No figure | Not rated (NOT_RATED)
 
 
 def _shown_number(row: dict | None) -> float | None:
@@ -241,6 +246,16 @@ def targets_section(
     targets = landlord.thresholds.targets
     rated = ratings(measures, targets, period, names)
     year_rated = ratings(measures, targets, year_to_date, names)
+    to_cut = isinstance(period, PeriodToCut)
+    if to_cut:
+        rated, year_rated = (
+            [
+                replace(r, status=NOT_RATED) if r.target.measure.startswith(OPEN_COUNTS_LATE) else r
+                for r in found
+            ]
+            for found in (rated, year_rated)
+        )
+    unrated = any(r.status == NOT_RATED for r in rated)
     if targets:
         frame = pl.DataFrame(
             [
@@ -270,7 +285,14 @@ def targets_section(
                 f"Our targets, {period.label}",
                 frame,
                 note="Targets are the ones we have set. Green: target met; amber: "
-                "within the amber limit; red: beyond it. Rated on the figure as shown.",
+                "within the amber limit; red: beyond it. Rated on the figure as shown."
+                + (
+                    f" {NOT_RATED}: CH02 and the ARC indicators count a complaint still open at "
+                    f"the data cut ({period.cut:%-d %B %Y}) as not answered in time, even before "
+                    "its deadline, so for a period the cut falls in they are shown, not rated."
+                    if unrated
+                    else ""
+                ),
             )
         )
     else:

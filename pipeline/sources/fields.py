@@ -34,6 +34,11 @@ from pipeline.sources.errors import fold_header_name
 # Why a CSV row's cell count differs from the header's (the ``wrong_cell_count`` message).
 CELL_COUNT_CAUSE = "a delimiter inside a cell that is not quoted, or a cell missing"
 
+# How a conflicting_rows or duplicate_id_across_files message ends: every row of the complaint
+# that clashes, by file and row, "(rows of this complaint: a.csv row 893; a.csv row 896)", so the
+# analyst finds them and the data-quality report counts the complaint once, not once per row.
+CLASH_ROWS = "rows of this complaint: "
+
 RULE_TEXT = {
     "date_unparseable": "the value is not a date in any of the mapping's date formats",
     "date_in_future": "the date is after the data cut date",

@@ -167,9 +167,11 @@ def test_a_learning_summary_the_cut_falls_in_says_how_far_it_counts(cut_mid_year
     html = _summary(con, landlord, "2024-25-Q3", tmp_path)
     assert "its figures for Q3 2024/25 cover 1 October 2024 to 15 November 2024 only" in html
     assert "In Q3 2024/25 to 15 November 2024 residents made" in html
-    # the year's summary is the year to date, as before
+    # the year's summary is the year to date, and says so too (it read "2024/25" alone: seven
+    # and a half months read as the year, tests/unit/test_report_year_to_cut.py)
     year = _summary(con, landlord, "2024-25", tmp_path)
-    assert "cover 1 April 2024" not in year and "2024/25 to 15 November" not in year
+    assert "its figures for 2024/25 cover 1 April 2024 to 15 November 2024 only" in year
+    assert "2024/25 to 15 November 2024" in year
 
 
 def test_a_return_for_a_year_after_the_cut_says_why_it_is_blank(cut_mid_year):
@@ -189,3 +191,94 @@ def test_a_return_for_a_year_after_the_cut_says_why_it_is_blank(cut_mid_year):
     assert ch01 and all(f.value is None for f in ch01)
     during = {f.description for f in tsm_return_fields(con, landlord, "2024-25")}
     assert "Figures" not in during
+
+
+def test_a_return_for_a_year_the_cut_falls_in_says_where_its_figures_stop(cut_mid_year, tmp_path):
+    """The TSM and ARC returns for 2024/25 loaded on 15 November 2024 read 'Reporting year
+    2024/25' with seven and a half months' complaints in CH01 and the ARC indicators: a file read
+    on its own (or sent to the regulator) looked like the whole year's return."""
+    import csv
+
+    from pipeline.returns import tsm_return_fields, write_arc_return
+
+    con, landlord = cut_mid_year
+    during = {f.description: f.value for f in tsm_return_fields(con, landlord, "2024-25")}
+    assert during["Reporting year"] == "2024/25 to 15 November 2024"
+    whole = {f.description: f.value for f in tsm_return_fields(con, landlord, "2023-24")}
+    assert whole["Reporting year"] == "2023/24"
+    for year, expected in (("2024-25", "2024/25 to 15 November 2024"), ("2023-24", "2023/24")):
+        (path,) = write_arc_return(con, landlord, year, tmp_path / year)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = {row["field"]: row["value"] for row in csv.DictReader(handle)}
+        assert rows["reporting_year"] == expected
+
+
+def _volume_headers(html: str) -> tuple[str, list[str], str]:
+    table = html.split('id="tbl-committee-volumes"', 1)[1].split("</table>", 1)[0]
+    caption = re.sub(r"<[^>]+>", "", table.split("<caption", 1)[1].split("</caption>", 1)[0])
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>.*?</th>", table)]
+    intro = html.split('id="volumes"', 1)[1].split("<table", 1)[0]
+    return caption, headers, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", intro))
+
+
+def test_a_quarter_to_the_cut_is_not_called_the_same_period_as_a_whole_quarter(
+    cut_mid_year, tmp_path
+):
+    """housing21 Q1 2026/27 (data cut 30 April 2026): 111 complaints in one month sat beside 341
+    in the whole of Q1 2025/26 under 'Same period last year', and the text said 'each beside the
+    same period a year earlier': a month against three months read as a fall by two thirds."""
+    con, landlord = cut_mid_year
+    caption, headers, intro = _volume_headers(_pack(con, landlord, "2024-25-Q3", tmp_path))
+    assert "Same period last year" not in headers
+    assert "the same period a year earlier" not in intro
+    assert "Q3 2023/24 (whole quarter)" in headers, headers
+    assert "Last year to 31 December 2023 (whole quarters)" in headers, headers
+    assert "not like for like" in intro
+    assert caption.endswith("against the whole of Q3 2023/24"), caption
+    # a whole quarter keeps its like-for-like comparison
+    caption, headers, intro = _volume_headers(_pack(con, landlord, "2024-25-Q2", tmp_path))
+    assert headers[1:5] == ["Q2 2024/25", "Q2 2023/24", "Year to date", "Same period last year"]
+    assert "each beside the same period a year earlier (Q2 2023/24)" in intro
+
+
+def test_a_pack_to_the_cut_says_so_in_its_title(cut_mid_year, tmp_path):
+    """housing21's Q1 2026/27 pack was titled 'Complaints committee pack, Q1 2026/27' (and so
+    was its PDF) though it counts only to 30 April 2026, as its tables' headings said."""
+    con, landlord = cut_mid_year
+    html = _pack(con, landlord, "2024-25-Q3", tmp_path)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.endswith("Complaints committee pack, Q3 2024/25 to 15 November 2024"), title
+    whole = _pack(con, landlord, "2024-25-Q2", tmp_path)
+    assert re.search(r"<title>(.*?)</title>", whole, re.S).group(1).endswith("pack, Q2 2024/25")
+
+
+def test_ch02_is_not_rated_for_a_period_the_cut_falls_in(cut_mid_year, tmp_path):
+    """housing21's Q1 2026/27 pack (to 30 April 2026) rated CH02 stage 1 '46.8 ... Red' and
+    put it first in 'For the committee's attention': CH02 counts a complaint still open at the
+    cut as not in time, even one whose deadline had not come (most of April's), so the red was
+    the cut's doing, not late answers. For a period the cut falls in CH02 and the ARC
+    indicators are shown, not rated; whole periods are rated as before."""
+    from pipeline.config import Target
+
+    con, base = cut_mid_year
+    targets = [
+        Target(measure="CH02_1", view="regulator", breakdown="stock_type",
+               breakdown_value="lcra", target=99.9, amber=99.8),
+        Target(measure="ack_in_time_1", target=99.9, amber=99.8),
+    ]  # fmt: skip
+    landlord = base.model_copy(
+        update={"thresholds": base.thresholds.model_copy(update={"targets": targets})}
+    )
+    text = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", _pack(con, landlord, "2024-25-Q3", tmp_path))
+    )
+    table = text.split("Our targets,", 1)[1].split("For the committee", 1)[0]
+    ch02 = table.split("(CH02)", 1)[1].split("Stage 1: complaints acknowledged", 1)[0]
+    assert ch02.count("Not rated") == 2 and "Red" not in ch02, ch02
+    assert "not rated" in table.lower() and "open at the data cut" in table
+    attention = text.split("For the committee", 1)[1].split("</ul>", 1)[0]
+    assert "CH02" not in attention.split("Complaints received against", 1)[0]
+    whole = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", _pack(con, landlord, "2024-25-Q2", tmp_path))
+    )
+    assert "Not rated" not in whole

@@ -50,3 +50,30 @@ def test_the_internal_group_report_lists_every_document(output_root):
     listed = member_reports(root, [member], parse_period(YEAR))
     names = {path.name for path in listed[member.landlord_id]}
     assert {"annual_report.html", "annual_report_published.html", "data_quality.html"} <= names
+
+
+def test_the_members_documents_are_links_named_for_what_they_are():
+    """The group report listed each member's documents as bare paths ('council_housing/2025-26/
+    annual_report_published.html, ...'): nothing a reader could follow, and names no board member
+    reads. Each is now a link beside the group report's folder (output/group/<period>/), named
+    for the document."""
+    from pathlib import PurePosixPath
+
+    from pipeline.reporting.group import member_report_items
+
+    paths = {
+        "ll": [
+            PurePosixPath("ll/2025-26/annual_report_published.html"),
+            PurePosixPath("ll/2025-26/learning_summary.html"),
+        ]
+    }
+    member = type("M", (), {"landlord_id": "ll", "name": "Oak & Ash <Homes>"})()
+    (item,) = member_report_items([member], paths)
+    html = str(item)
+    assert html.startswith("Oak &amp; Ash &lt;Homes&gt;: ")
+    assert (
+        '<a href="../../ll/2025-26/annual_report_published.html">annual complaints report</a>'
+        in html
+    )
+    assert '<a href="../../ll/2025-26/learning_summary.html">learning summary</a>' in html
+    assert "annual_report_published.html," not in html.replace('.html"', "")

@@ -351,3 +351,18 @@ def test_a_series_named_our_policys_limits_is_lower_case_inside_the_sentence():
         "Stage 1: all answers sent in time, by month: only May 2025 can be shown (Code's time "
         "limits 100.0; our policy's time limits 100.0); 1 other month withheld"
     )
+
+
+def test_a_tie_at_either_end_names_every_bar_in_it():
+    """homes_plus's Q4 learning summary: 'smallest Care (9)' when Care and Other both had 9,
+    so a screen-reader user was told one service had the fewest complaints."""
+    text = bar_shape(
+        ["Repairs", "Housing", "Anti-social behaviour handling", "Care", "Other"],
+        [90.0, 57.0, 10.0, 9.0, 9.0],
+        ["90", "57", "10", "9", "9"],
+        "",
+    )
+    assert text == "5 bars; largest Repairs (90); smallest Care and Other (9 each)."
+    text = bar_shape(["A", "B", "C"], [4.0, 7.0, 7.0], ["4", "7", "7"], "")
+    assert text == "3 bars; largest B and C (7 each); smallest A (4)."
+    assert bar_shape(["A", "B"], [5.0, 5.0], ["5", "5"], "") == "2 bars; each 5."

@@ -1,0 +1,53 @@
+"""One measure, one name (design.md s7): the escalation rate read 'Escalated to stage 2 (%)' in
+the annual report and 'Escalation rate (%)' in the committee pack's England and Scotland table,
+so a board member comparing the two saw two figures where there is one."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from pipeline.reporting import render
+from pipeline.reporting.committee import REGIME_METRICS
+from pipeline.reporting.sample import build_sample_database
+from pipeline.reporting.trace import untraced
+
+
+def test_the_escalation_rate_has_one_name(tmp_path):
+    con = duckdb.connect()
+    landlord = build_sample_database(con)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    html = render.render_annual_report(
+        con, landlord, "2024-25", tmp_path / "out", workspace=workspace, pdf=False
+    )["html"].read_text(encoding="utf-8")
+    rows = [
+        row for row in re.findall(r"<tr[^>]*>.*?</tr>", html, re.S)
+        if 'data-measure="escalation_rate"' in row
+    ]  # fmt: skip
+    assert rows
+    annual = {
+        re.sub(r"<[^>]+>", "", untraced(re.search(r"<th[^>]*>(.*?)</th>", row, re.S).group(1)))
+        .strip()
+        .replace("&#39;", "'")
+        for row in rows
+    }
+    committee = {m.label for m in REGIME_METRICS if m.measure == "escalation_rate"}
+    assert committee == annual, (committee, annual)
+    con.close()
+
+
+def test_the_group_report_names_refusals_as_the_members_reports_do():
+    """The group report's 'Complaints refused' row was refused_1 alone (council 9, where the
+    council's own reports show 9 stage 1 complaints and 5 stage 2 escalations refused): a board
+    member read it as every refusal. Each measure with a standard name carries it in the group's
+    tables, and both stages' refusals are there."""
+    from pipeline.reporting.group import HANDLING_METRICS, HEADLINE_METRICS
+    from pipeline.reporting.labels import HANDLING_NAMES
+
+    metrics = [m for m in HEADLINE_METRICS + HANDLING_METRICS if m.breakdown == "none"]
+    named = [(m.measure, m.label) for m in metrics if m.measure in HANDLING_NAMES]
+    assert {"refused_1", "refused_2"} <= {measure for measure, _ in named}
+    for measure, name in named:
+        assert name == HANDLING_NAMES[measure], (measure, name)
