@@ -468,6 +468,8 @@ class Quarantine(pa.DataFrameModel):
             "date_unparseable",
             "date_in_future",
             "date_too_early",
+            "date_time_invalid",
+            "date_weekday_mismatch",
             "required_missing",
             "unknown_code",
             "number_unparseable",

@@ -41,6 +41,12 @@ FIX_IN_SOURCE = {
     "system.",
     "date_too_early": "Correct dates keyed before 1970 (a mistyped year such as 1925 for 2025); "
     "make the case system refuse a date before the landlord's records begin.",
+    "date_time_invalid": "Correct the time keyed with the date (an hour past 24, such as 25:10, "
+    "or minutes past 59) and check the date with the case: a time mistyped so may mean the "
+    "date was too; make the case system's time field refuse a time that does not exist.",
+    "date_weekday_mismatch": "Look the case up and correct the date: its weekday and its day of "
+    "the month name different days, so which was meant cannot be known from the export. Take "
+    "the date from the case system's date field rather than a typed text.",
     "date_in_future": "Correct dates keyed after the data cut date (often a mistyped year); "
     "check the export was taken after the data cut date set in landlord.yaml.",
     "required_missing": "Make the field mandatory when a case is logged or closed (received "

@@ -36,6 +36,8 @@ RULE_NAMES = {
     "date_unparseable": "a date that could not be read",
     "date_in_future": "a date after the data cut",
     "date_too_early": "a date before 1970",
+    "date_time_invalid": "a time of day that does not exist",
+    "date_weekday_mismatch": "a weekday that is not the date's",
     "required_missing": "a required field blank",
     "unknown_code": "a value not in the mapping's codes",
     "number_unparseable": "a number that could not be read",

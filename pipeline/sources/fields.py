@@ -39,6 +39,10 @@ RULE_TEXT = {
     "date_in_future": "the date is after the data cut date",
     "date_too_early": "the date is before 1970, earlier than any case system's records (often a "
     "mistyped year: 1925 for 2025)",
+    "date_time_invalid": "the date's time of day does not exist (an hour past 24, such as "
+    "25:10, or minutes or seconds past 59), so the date may be mistyped too",
+    "date_weekday_mismatch": "the weekday written with the date is not that date's weekday "
+    "(Tuesday 3 March 2025, a Monday), so it cannot be known which of the two was meant",
     "required_missing": "a required field is blank",
     "unknown_code": "the value is not one of the codes the mapping lists (or, with no list, "
     "one of the canonical codes)",
@@ -546,6 +550,38 @@ def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
     return f"coalesce({plausible(f'try_strptime({x}, {formats_sql})')}, {', '.join(each)})"
 
 
+# A time of day in a date cell: hours, minutes and optional seconds (not part of a longer run of
+# digits and colons), read to judge it (date_time_invalid).
+_TIME_OF_DAY = r"(?:^|[^0-9:])([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:[^0-9:]|$)"
+# The weekday written in a date cell: its first three letters (date_weekday_mismatch). No month's
+# name starts with one of them.
+_WEEKDAY = r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
+
+
+def _time_invalid_sql(x: str) -> str:
+    """SQL true when cell ``x`` holds a time of day that does not exist: an hour past 24 (24:00
+    itself is the day's end, as ISO 8601 allowed), or minutes or seconds past 59. Only a cell
+    with a colon is looked at."""
+    parts = f"regexp_extract({x}, {lit(_TIME_OF_DAY)}, ['h', 'm', 's'])"
+    bad = (
+        "list_transform([t], lambda t: coalesce(try_cast(t.h as integer) > 24 "
+        "or try_cast(t.m as integer) > 59 or try_cast(t.s as integer) > 59 "
+        "or (try_cast(t.h as integer) = 24 and (try_cast(t.m as integer) > 0 "
+        "or try_cast(t.s as integer) > 0)), false))[1]"
+    )
+    return f"(contains({x}, ':') and {bad.replace('[t]', f'[{parts}]', 1)})"
+
+
+def _weekday_mismatch_sql(x: str, value: str) -> str:
+    """SQL true when cell ``x`` names a weekday that is not the weekday of its date ``value``.
+    Only a cell with a letter in it is looked at."""
+    named = f"regexp_extract(lower({x}), {lit(_WEEKDAY)}, 1)"
+    return (
+        f"({value} is not null and regexp_matches({x}, '[A-Za-z]') and {named} <> '' "
+        f"and {named} <> lower(left(dayname({value}), 3)))"
+    )
+
+
 def _parse_date(x: str, ctx: Context) -> str:
     # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates (the date as
     # written), and so is '01/04/2024 23:30 BST' (GMT and BST are UK time: the date as written;
@@ -882,6 +918,12 @@ def _branches(
         # different cases joined into one without a word (fourth hostile audit). (A handler's
         # reference names no record: an error there does not hold the stage back.)
         branches.insert(0, (_excel_error_sql(ident(plan.source)), "id_is_excel_error"))
+    if column.kind == "date" and plan.spec is not None and plan.spec.column is not None:
+        # Read as the date written with its time dropped, '03/03/2025 25:10' and 'Tuesday 3
+        # March 2025' (a Monday; DuckDB's %A reads any weekday) loaded without a word.
+        x = ident(plan.source)
+        branches.append((_time_invalid_sql(x), "date_time_invalid"))
+        branches.append((_weekday_mismatch_sql(x, record.col(name)), "date_weekday_mismatch"))
     if column.not_null:
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:
