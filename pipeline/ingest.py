@@ -56,6 +56,7 @@ from pipeline.sources.fields import (
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
+from pipeline.sources.weights import implausible_weights
 from pipeline.sql import rollback
 
 __all__ = ["FileCount", "IngestError", "IngestSummary", "ingest_workspace", "LOADED_TABLES"]
@@ -1120,6 +1121,7 @@ def ingest_workspace(
                 if item.stage is not None
             ],
         )
+        implausible_weights(con, planned, landlord)
         _drop_shadowed_issues(con)
 
         con.begin()

@@ -470,6 +470,7 @@ class Quarantine(pa.DataFrameModel):
             "date_too_early",
             "date_time_invalid",
             "date_weekday_mismatch",
+            "weight_implausible",
             "required_missing",
             "unknown_code",
             "number_unparseable",

@@ -47,6 +47,9 @@ FIX_IN_SOURCE = {
     "date_weekday_mismatch": "Look the case up and correct the date: its weekday and its day of "
     "the month name different days, so which was meant cannot be known from the export. Take "
     "the date from the case system's date field rather than a typed text.",
+    "weight_implausible": "Check the survey weights with the survey agency: a weight far above "
+    "the others of its stock type (or above the number of homes) is usually a mistyped figure or "
+    "a grossing weight mixed into normalised ones; send the weights again as one scheme.",
     "date_in_future": "Correct dates keyed after the data cut date (often a mistyped year); "
     "check the export was taken after the data cut date set in landlord.yaml.",
     "required_missing": "Make the field mandatory when a case is logged or closed (received "

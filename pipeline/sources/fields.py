@@ -44,6 +44,9 @@ RULE_TEXT = {
     "date_weekday_mismatch": "the weekday written with the date is not that date's weekday "
     "(Tuesday 3 March 2025, a Monday), so it cannot be known which of the two was meant",
     "required_missing": "a required field is blank",
+    "weight_implausible": "the survey weight is implausibly large: more than ten times the "
+    "median weight of its file's responses of the same stock type, or more than the landlord's "
+    "homes (one response cannot stand for more homes than there are)",
     "unknown_code": "the value is not one of the codes the mapping lists (or, with no list, "
     "one of the canonical codes)",
     "number_unparseable": "the value is not a number (or not a whole number where one is needed)",
