@@ -56,6 +56,7 @@ from pipeline.sources.fields import (
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
+from pipeline.sources.schemes import merge_scheme_spellings
 from pipeline.sources.weights import implausible_weights
 from pipeline.sql import rollback
 
@@ -1133,6 +1134,7 @@ def ingest_workspace(
                 )
             for item in planned:
                 _insert_records(con, item, landlord_id)
+            merge_scheme_spellings(con, landlord_id)
             # A raw value is kept only when it cannot be personal data (a number, a date);
             # otherwise its shape ("text, 27 characters"), whichever rule reported it.
             raw = safe_raw_sql("raw_value")

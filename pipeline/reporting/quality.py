@@ -124,6 +124,15 @@ STORED_AS_OTHER_TEXT = (
 )
 
 
+# Said with the values stored as 'other': the other way a loaded label differs from its cell.
+SCHEME_SPELLINGS_TEXT = (
+    "Scheme names that differ only in case or spaces ('Riverside Court', 'RIVERSIDE COURT', "
+    "'Riverside  Court') are read as one scheme in every table, breakdown and scheme report, "
+    "shown in their most frequent spelling. Use one spelling in the case system to control "
+    "which is shown."
+)
+
+
 def stored_as_other_frame(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:
     """Per file, field and source column: the rows whose value was stored as 'other'."""
     columns = {"File": pl.String, "Field": pl.String, "Column": pl.String, "Rows": pl.Int64}
@@ -306,6 +315,7 @@ def quality_sections(
         )
     else:
         other.note("No value was stored as 'other'.")
+    other.text(SCHEME_SPELLINGS_TEXT)
 
     fixes = Section("dq-fixes", "What to fix in the source system")
     samples = Section("dq-samples", "Sample quarantined rows")
