@@ -132,6 +132,20 @@ STREET_WORDS = (
     "Road|Street|Lane|Close|Avenue|Drive|Crescent|Way|Place|Grove|Terrace|Gardens|Court|Square"
     "|Walk|Mews|Rise|Hill|Row|View|Park|Green"
 )
+# A home written without a house number, as rural and named homes are ("Rose Cottage, Mill Lane",
+# "The Old Rectory, Church Road", "Rose Cottage, Little Snoring"): a name, a comma, then a street
+# (capitalised words ending in a street word), or a single home's name (a cottage, farm,
+# bungalow ...) then a comma and a place. Without a postcode after it such an address reached
+# the scheme breakdowns and reports as written. A scheme's own name ("Riverside Court", "Rose
+# Cottages", "Cedar Lodge") has no comma and a street after it, so it is kept. Capitals read
+# alike ("ROSE COTTAGE, MILL LANE").
+DWELLING_WORDS = "Cottage|Farmhouse|Farm|Barn|Bungalow|Rectory|Vicarage|Croft|Manse|Smithy"
+_CAPITALISED = "[A-Z][A-Za-z'’-]+"
+UNNUMBERED_ADDRESS = (
+    rf"(?-i:\b{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}},\s*(?:{_CAPITALISED}\s+){{1,3}}"
+    rf"(?:{STREET_WORDS}|{STREET_WORDS.upper()})\b"
+    rf"|\b{_CAPITALISED}\s+(?:{DWELLING_WORDS}|{DWELLING_WORDS.upper()}),\s*[A-Z])"
+)
 # A UK phone number: 9 or 10 digits after +44 / 0044 (an optional "(0)" after it) or after the
 # trunk 0, with up to two of space, dot, hyphen (or dash) and bracket between digits: "0044 7700
 # 900129", "+44 (0)7700 900130", "(0116) 496 0123", "0116-496-0123", "07700.900.123". The trunk 0
@@ -155,6 +169,7 @@ CONTACT_DETAILS = (
     r"|MR|MRS|MS|MISS|MX|DR|PROF|REVD|REV|CLLR)\.?\s+[A-Z][A-Za-z'-]+)"
     r"|\b(?:flat|apartment|apt)\.?\s*[0-9]+[a-z]?\b"
     rf"|(?-i:\b[0-9]{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'-]+\s+){{1,3}}(?:{STREET_WORDS})\b)"
+    rf"|{UNNUMBERED_ADDRESS}"
 )
 
 
