@@ -49,7 +49,9 @@ RULE_TEXT = {
     "homes (one response cannot stand for more homes than there are)",
     "unknown_code": "the value is not one of the codes the mapping lists (or, with no list, "
     "one of the canonical codes)",
-    "number_unparseable": "the value is not a number (or not a whole number where one is needed)",
+    "number_unparseable": "the value is not a number (or not a whole number where one is "
+    "needed; a figure in scientific notation, 1.5E+03, which Excel shows for a number it has "
+    "rounded, is not read either)",
     "response_before_receipt": "the response date is before the date the stage was received",
     "ack_before_receipt": "the acknowledgement date is before the date the stage was received",
     "stage2_before_stage1_response": "stage 2 was requested before the stage 1 response date",
@@ -677,6 +679,12 @@ def _parse_number(x: str, column: Column) -> str:
         f"case when not contains({bare}, ',') then {bare} "
         f"when regexp_full_match({bare}, {lit(_THOUSANDS)}) then replace({bare}, ',', '') end"
     )
+    if column.kind in {"integer", "decimal"}:
+        # DuckDB's cast reads scientific notation and digit separators: '1.5E+03' (Excel's way
+        # of showing a figure it has rounded, in a column too narrow for it) loaded as £1,500,
+        # '1e-3' as £0.00, and '10_20' (two figures run together) as 1,020 days, without a
+        # word. Money, days and counts are written in plain figures: such a cell is no number.
+        cleaned = f"(case when regexp_matches({x}, '[eE_]') then null else {cleaned} end)"
     if column.kind == "integer":
         # DuckDB's cast rounds "2.5" to 3: a whole number ("2", "2.0") or nothing (quarantined)
         exact = f"try_cast({cleaned} as decimal(38, 9))"
