@@ -572,7 +572,7 @@ def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
 
 # A time of day in a date cell: hours, minutes and optional seconds (not part of a longer run of
 # digits and colons), read to judge it (date_time_invalid).
-_TIME_OF_DAY = r"(?:^|[^0-9:])([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:[^0-9:]|$)"
+_TIME_OF_DAY = r"(?:^|[^0-9:])([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:\.[0-9]*)?\s*([AaPp][Mm])?(?:[^0-9:]|$)"
 # The weekday written in a date cell: its first three letters (date_weekday_mismatch). No month's
 # name starts with one of them.
 _WEEKDAY = r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
@@ -580,11 +580,12 @@ _WEEKDAY = r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
 
 def _time_invalid_sql(x: str) -> str:
     """SQL true when cell ``x`` holds a time of day that does not exist: an hour past 24 (24:00
-    itself is the day's end, as ISO 8601 allowed), or minutes or seconds past 59. Only a cell
-    with a colon is looked at."""
-    parts = f"regexp_extract({x}, {lit(_TIME_OF_DAY)}, ['h', 'm', 's'])"
+    itself is the day's end, as ISO 8601 allowed), past 12 with AM or PM (13:30 PM), or minutes
+    or seconds past 59. Only a cell with a colon is looked at."""
+    parts = f"regexp_extract({x}, {lit(_TIME_OF_DAY)}, ['h', 'm', 's', 'ampm'])"
     bad = (
         "list_transform([t], lambda t: coalesce(try_cast(t.h as integer) > 24 "
+        "or (t.ampm <> '' and try_cast(t.h as integer) > 12) "
         "or try_cast(t.m as integer) > 59 or try_cast(t.s as integer) > 59 "
         "or (try_cast(t.h as integer) = 24 and (try_cast(t.m as integer) > 0 "
         "or try_cast(t.s as integer) > 0)), false))[1]"

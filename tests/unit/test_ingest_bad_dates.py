@@ -39,12 +39,16 @@ ROWS = {
     # 2 May 2024 was a Thursday
     "D4": ({"Stage 1 Acknowledged": "Tuesday 02 May 2024"}, ("Stage 1 Acknowledged", RULES[1])),
     "D5": ({"Stage 1 Acknowledged": "Fri 02 May 2024"}, ("Stage 1 Acknowledged", RULES[1])),
+    "D11": ({"Stage 1 Acknowledged": "02/05/2024 13:30 PM"}, ("Stage 1 Acknowledged", RULES[0])),
     # sound dates and times still load
     "D6": ({"Stage 1 Acknowledged": "Thursday 02 May 2024"}, None),
     "D7": ({"Stage 1 Acknowledged": "thu 02 May 2024"}, None),
     "D8": ({"Stage 1 Acknowledged": "02/05/2024 23:59"}, None),
     "D9": ({"Stage 1 Acknowledged": "02/05/2024 24:00"}, None),
     "D10": ({"Stage 1 Acknowledged": "02/05/2024 00:00"}, None),
+    "D12": ({"Stage 1 Acknowledged": "02/05/2024 12:30 PM"}, None),
+    "D13": ({"Stage 1 Acknowledged": "02/05/2024 9:05:59 pm"}, None),
+    "D14": ({"Stage 1 Acknowledged": "2024-05-02T23:59:59.999Z"}, None),
 }
 
 
