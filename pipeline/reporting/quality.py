@@ -128,8 +128,8 @@ STORED_AS_OTHER_TEXT = (
 SCHEME_SPELLINGS_TEXT = (
     "Scheme names that differ only in case or spaces ('Riverside Court', 'RIVERSIDE COURT', "
     "'Riverside  Court') are read as one scheme in every table, breakdown and scheme report, "
-    "shown in their most frequent spelling. Use one spelling in the case system to control "
-    "which is shown."
+    "shown in their most frequent spelling; so are categories, root causes and learning themes. "
+    "Use one spelling in the case system to control which is shown."
 )
 
 

@@ -91,3 +91,23 @@ def test_the_data_quality_report_says_spellings_are_merged():
     )
     other = next(s for s in sections if s.id == "dq-other")
     assert SCHEME_SPELLINGS_TEXT in str(other.__dict__)
+
+
+def test_categories_differing_only_in_case_or_spaces_are_one(tmp_path):
+    """Reports break figures down by category too: 'Repairs' and 'REPAIRS' (two years'
+    exports, or a system that upper-cases one screen) were two categories."""
+    root = ws.wide_workspace(tmp_path, "utf-8-sig")
+    export = root / "exports" / "complaints_2024.csv"
+    text = export.read_bytes().decode("utf-8-sig").rstrip("\r\n")
+    lines = []
+    for i, category in enumerate(["Repairs", "REPAIRS", " repairs ", "Repairs", "Repairs"]):
+        cells = dict.fromkeys(ws.WIDE_HEADER, "")
+        cells |= {"Case Ref": f"CAT-{i}", "Date Received": "01/05/2024"}
+        cells |= {"Complaint Type": category, "Tenure": "General Needs", "Anonymous?": "N"}
+        lines.append(",".join(f'"{cells[c]}"' for c in ws.WIDE_HEADER))
+    export.write_bytes((text + "\r\n" + "\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+    con = duckdb.connect()
+    assert ingest_workspace(con, root, load_landlord(root), ws.KEY).reconciles
+    categories = [c for (c,) in con.execute("select distinct category from complaint").fetchall()]
+    spelled = [c for c in categories if c is not None and c.lower() == "repairs"]
+    assert spelled == ["Repairs"]
