@@ -28,6 +28,7 @@ from pipeline.sources.canonical import (
     LABEL_FIELDS,
     Column,
 )
+from pipeline.sources.date_checks import time_invalid_sql, weekday_mismatch_sql
 from pipeline.sources.errors import fold_header_name
 
 # rule id -> plain-English explanation (the quarantine message starts with the rule id).
@@ -570,39 +571,6 @@ def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
     return f"coalesce({plausible(f'try_strptime({x}, {formats_sql})')}, {', '.join(each)})"
 
 
-# A time of day in a date cell: hours, minutes and optional seconds (not part of a longer run of
-# digits and colons), read to judge it (date_time_invalid).
-_TIME_OF_DAY = r"(?:^|[^0-9:])([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:\.[0-9]*)?\s*([AaPp][Mm])?(?:[^0-9:]|$)"
-# The weekday written in a date cell: its first three letters (date_weekday_mismatch). No month's
-# name starts with one of them.
-_WEEKDAY = r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
-
-
-def _time_invalid_sql(x: str) -> str:
-    """SQL true when cell ``x`` holds a time of day that does not exist: an hour past 24 (24:00
-    itself is the day's end, as ISO 8601 allowed), past 12 with AM or PM (13:30 PM), or minutes
-    or seconds past 59. Only a cell with a colon is looked at."""
-    parts = f"regexp_extract({x}, {lit(_TIME_OF_DAY)}, ['h', 'm', 's', 'ampm'])"
-    bad = (
-        "list_transform([t], lambda t: coalesce(try_cast(t.h as integer) > 24 "
-        "or (t.ampm <> '' and try_cast(t.h as integer) > 12) "
-        "or try_cast(t.m as integer) > 59 or try_cast(t.s as integer) > 59 "
-        "or (try_cast(t.h as integer) = 24 and (try_cast(t.m as integer) > 0 "
-        "or try_cast(t.s as integer) > 0)), false))[1]"
-    )
-    return f"(contains({x}, ':') and {bad.replace('[t]', f'[{parts}]', 1)})"
-
-
-def _weekday_mismatch_sql(x: str, value: str) -> str:
-    """SQL true when cell ``x`` names a weekday that is not the weekday of its date ``value``.
-    Only a cell with a letter in it is looked at."""
-    named = f"regexp_extract(lower({x}), {lit(_WEEKDAY)}, 1)"
-    return (
-        f"({value} is not null and regexp_matches({x}, '[A-Za-z]') and {named} <> '' "
-        f"and {named} <> lower(left(dayname({value}), 3)))"
-    )
-
-
 def _parse_date(x: str, ctx: Context) -> str:
     # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates (the date as
     # written), and so is '01/04/2024 23:30 BST' (GMT and BST are UK time: the date as written;
@@ -949,8 +917,8 @@ def _branches(
         # Read as the date written with its time dropped, '03/03/2025 25:10' and 'Tuesday 3
         # March 2025' (a Monday; DuckDB's %A reads any weekday) loaded without a word.
         x = ident(plan.source)
-        branches.append((_time_invalid_sql(x), "date_time_invalid"))
-        branches.append((_weekday_mismatch_sql(x, record.col(name)), "date_weekday_mismatch"))
+        branches.append((time_invalid_sql(x), "date_time_invalid"))
+        branches.append((weekday_mismatch_sql(x, record.col(name)), "date_weekday_mismatch"))
     if column.not_null:
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:
