@@ -571,6 +571,10 @@ def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
     return f"coalesce({plausible(f'try_strptime({x}, {formats_sql})')}, {', '.join(each)})"
 
 
+# A day of the month with its ordinal suffix: '1st', '22nd', '3rd', '4th' (any case).
+_ORDINAL = r"(?i)([0-9])(?:st|nd|rd|th)\b"
+
+
 def _parse_date(x: str, ctx: Context) -> str:
     # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates (the date as
     # written), and so is '01/04/2024 23:30 BST' (GMT and BST are UK time: the date as written;
@@ -584,10 +588,14 @@ def _parse_date(x: str, ctx: Context) -> str:
         dict.fromkeys([*ctx.date_formats, *map(_date_part, ctx.date_formats), "%Y-%m-%d"])
     )
     formats_sql = "[" + ", ".join(lit(f) for f in formats) + "]"
-    no_time = (
-        f"regexp_replace({x}, "
-        r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}(:?\d{2})?|GMT|BST)?\s*$', '')"
-    )
+
+    def without_time(v: str) -> str:
+        return (
+            f"regexp_replace({v}, "
+            r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}(:?\d{2})?|GMT|BST)?\s*$', '')"
+        )
+
+    no_time = without_time(x)
     # coalesce only evaluates a later argument where the earlier ones are null, so the common
     # case (a plain date in the first format) costs one strptime after a cheap test for ':'.
     instant = (
@@ -595,10 +603,21 @@ def _parse_date(x: str, ctx: Context) -> str:
         f"cast(timezone('Europe/London', try_cast(regexp_replace({x}, '\\s+(Z|[+-])', "
         f"'\\1') as timestamptz)) as date) end"
     )
+    # A day written as an ordinal ('3rd March 2025', 'Tuesday 1st April 2025 10:30', as letters
+    # and some UK case systems write dates): no strptime code reads the suffix, so every such
+    # date was date_unparseable whatever the mapping said. Read without it, only where a digit
+    # is followed by one (named once, in a lambda, so the rest pay nothing).
+    plain = "o"
+    ordinal_sql = (
+        f"list_transform([regexp_replace({x}, {lit(_ORDINAL)}, '\\1', 'g')], lambda {plain}: "
+        f"coalesce({_strptime(plain, formats, formats_sql)}, "
+        f"{_strptime(without_time(plain), formats, formats_sql)}))[1]"
+    )
     parts = [
         instant,
         _strptime(x, formats, formats_sql),
         f"case when contains({x}, ':') then {_strptime(no_time, formats, formats_sql)} end",
+        f"case when regexp_matches({x}, {lit(_ORDINAL)}) then {ordinal_sql} end",
     ]
     if ctx.excel_serial_dates:
         # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
