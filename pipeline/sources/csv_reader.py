@@ -239,40 +239,55 @@ _SPACE = ord(" ")
 
 def close_spaced_quotes(data: bytes, delimiter: str) -> bytes:
     """``data`` with the spaces removed between a delimiter (or a line's start) and a quote that
-    opens a cell (``1, "Smith, J", 3`` -> ``1,"Smith, J", 3``), else ``data`` itself.
+    opens a cell, and between a quote that closes a cell and the next delimiter (or the line's
+    end): ``1, "Smith, J" , 3`` -> ``1,"Smith, J", 3``; else ``data`` itself.
 
-    Report writers that join cells with ', ' quote each one after the space, where CSV reads a
-    quote as quoting only at the very start of a cell: a cell holding the delimiter was split in
-    two and every cell after it moved a column right (the file stopped on a "stray" quote, or
-    the row was quarantined as too long). Excel and Python's ``csv`` (``skipinitialspace``) read
-    such a cell whole. The caller keeps the result only if every quote in it then opens or
-    closes a cell (:func:`read_csv_text`); the spaces removed stood outside the cell's quotes,
-    which the cell reader drops anyway, so no cell's text changes but for being read whole.
-    Vectorised: one step per space before a quote (a handful at most).
+    Report writers that join cells with ', ' (or ' , ') quote each one after the space, where
+    CSV reads a quote as quoting only at the very start of a cell and a closing quote only just
+    before a delimiter: a cell holding the delimiter was split in two and every cell after it
+    moved a column right (the file stopped on a "stray" quote, or the row was quarantined as too
+    long). Excel and Python's ``csv`` (``skipinitialspace``) read such a cell whole. The caller
+    keeps the result only if every quote in it then opens or closes a cell (:func:`read_csv_text`);
+    the spaces removed stood outside the cell's quotes, which the cell reader drops anyway, so no
+    cell's text changes but for being read whole. Vectorised: one step per space beside a quote
+    (a handful at most).
     """
     encoded = delimiter.encode("utf-8")
-    if len(encoded) != 1 or b' "' not in data:
+    if len(encoded) != 1 or (b' "' not in data and b'" ' not in data):
         return data
+    sep = encoded[0]
     arr = np.frombuffer(data, dtype=np.uint8)
+    size = arr.size
     _, quotes = _special_bytes(arr, quotes=True, cr=False)
     opening = np.arange(quotes.size) % 2 == 0  # outside quotes: an even number before it
+
     after_space = quotes[opening & (quotes > 0)]
     after_space = after_space[arr[after_space - 1] == _SPACE]
-    if not after_space.size:
-        return data
     start = after_space - 1  # the first space of the run before each quote
     live = np.arange(start.size)
     while live.size:
         live = live[(start[live] > 0) & (arr[np.maximum(start[live] - 1, 0)] == _SPACE)]
         start[live] -= 1
     lead = arr[np.maximum(start - 1, 0)]
-    cell_start = (start == 0) | (lead == encoded[0]) | (lead == _LF) | (lead == _CR)
-    start, stop = start[cell_start], after_space[cell_start]
-    if not start.size:
+    cell_start = (start == 0) | (lead == sep) | (lead == _LF) | (lead == _CR)
+
+    closing = quotes[~opening & (quotes < size - 1)]
+    before_space = closing[arr[np.minimum(closing + 1, size - 1)] == _SPACE]
+    stop = before_space + 1  # one past the last space of the run after each quote
+    live = np.arange(stop.size)
+    while live.size:
+        live = live[(stop[live] < size) & (arr[np.minimum(stop[live], size - 1)] == _SPACE)]
+        stop[live] += 1
+    trail = arr[np.minimum(stop, size - 1)]
+    cell_end = (stop >= size) | (trail == sep) | (trail == _LF) | (trail == _CR)
+
+    starts = np.concatenate([start[cell_start], before_space[cell_end] + 1])
+    stops = np.concatenate([after_space[cell_start], stop[cell_end]])
+    if not starts.size:
         return data
-    change = np.zeros(arr.size + 1, dtype=np.int32)
-    np.add.at(change, start, 1)
-    np.add.at(change, stop, -1)
+    change = np.zeros(size + 1, dtype=np.int32)
+    np.add.at(change, starts, 1)
+    np.add.at(change, stops, -1)
     return arr[np.cumsum(change[:-1]) == 0].tobytes()
 
 

@@ -77,6 +77,10 @@ def test_a_spaced_quoted_cell_holding_the_delimiter_keeps_the_row_whole(tmp_path
         ('a;b;c\n1; "x; y";3\n', [("1", "x; y", "3")]),
         # a line break inside such a cell stays in the cell, one record
         ('a,b,c\n1, "x,\ny", 3\n2,p,q\n', [("1", "x,\ny", " 3"), ("2", "p", "q")]),
+        # spaces after the closing quote too (cells joined with ' , '), and at the line's end
+        ('a,b,c\n1 , "x, y" , 3\n', [("1 ", "x, y", " 3")]),
+        ('a,b,c\n1,"x, y" ,3\n', [("1", "x, y", "3")]),
+        ('a,b,c\r\n1,2, "x, y"  \r\n', [("1", "2", "x, y")]),
         # another quote inside a plain cell elsewhere in the file
         ('a,b,c\n1, "x, y",3\n2,p "q" r,q\n', [("1", "x, y", "3"), ("2", 'p "q" r', "q")]),
     ],
