@@ -57,7 +57,7 @@ from pipeline.sources.fields import (
 )
 from pipeline.sources.frames import SourceFrame, read_source
 from pipeline.sources.schemes import merge_scheme_spellings
-from pipeline.sources.weights import implausible_weights
+from pipeline.sources.weights import implausible_weights, missing_weight_selects
 from pipeline.sql import rollback
 
 __all__ = ["FileCount", "IngestError", "IngestSummary", "ingest_workspace", "LOADED_TABLES"]
@@ -736,6 +736,7 @@ def _stage_mapping(
                     mapping.target,
                 )
             )
+        issues += missing_weight_selects(planned, names, _source_sql(mapping, names))
         _insert_issues(con, issues)
         _count_label_other(con, planned)
         _refuse_month_first_dates(con, planned)

@@ -471,6 +471,7 @@ class Quarantine(pa.DataFrameModel):
             "date_time_invalid",
             "date_weekday_mismatch",
             "weight_implausible",
+            "weight_missing",
             "required_missing",
             "unknown_code",
             "number_unparseable",

@@ -50,6 +50,9 @@ FIX_IN_SOURCE = {
     "weight_implausible": "Check the survey weights with the survey agency: a weight far above "
     "the others of its stock type (or above the number of homes) is usually a mistyped figure or "
     "a grossing weight mixed into normalised ones; send the weights again as one scheme.",
+    "weight_missing": "Ask the survey agency for every response's weight (a weighted survey "
+    "gives each one). If some responses are meant to count unweighted, set the mapping's weight "
+    "default to 1 (docs/mapping.md).",
     "date_in_future": "Correct dates keyed after the data cut date (often a mistyped year); "
     "check the export was taken after the data cut date set in landlord.yaml.",
     "required_missing": "Make the field mandatory when a case is logged or closed (received "

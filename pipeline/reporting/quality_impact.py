@@ -39,6 +39,7 @@ RULE_NAMES = {
     "date_time_invalid": "a time of day that does not exist",
     "date_weekday_mismatch": "a weekday that is not the date's",
     "weight_implausible": "an implausibly large survey weight",
+    "weight_missing": "a survey weight missing in a weighted survey",
     "required_missing": "a required field blank",
     "unknown_code": "a value not in the mapping's codes",
     "number_unparseable": "a number that could not be read",

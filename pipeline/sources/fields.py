@@ -45,6 +45,8 @@ RULE_TEXT = {
     "date_weekday_mismatch": "the weekday written with the date is not that date's weekday "
     "(Tuesday 3 March 2025, a Monday), so it cannot be known which of the two was meant",
     "required_missing": "a required field is blank",
+    "weight_missing": "the survey weight is blank where the file's other responses have one: "
+    "read as 1, a response of a weighted survey would count as if unweighted",
     "weight_implausible": "the survey weight is implausibly large: more than ten times the "
     "median weight of its file's responses of the same stock type, or more than the landlord's "
     "homes (one response cannot stand for more homes than there are)",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import duckdb
 
-from pipeline.sources.fields import RULE_TEXT, RecordPlan, lit
+from pipeline.sources.fields import RULE_TEXT, RecordPlan, ident, lit
 
 if TYPE_CHECKING:
     from pipeline.config import Landlord
@@ -75,3 +75,36 @@ def implausible_weights(
             )
     if selects:
         con.execute("insert into _issues " + " union all ".join(selects))
+
+
+def missing_weight_selects(planned: _Staged, names: dict[str, str], source_rows: str) -> list[str]:
+    """Issue selects for blank weights in a weighted survey file (``weight_missing``).
+
+    A response whose weight cell is blank where the same file's other responses have one was
+    read as the default weight 1: counted as if unweighted in a weighted survey (a grossing
+    weight is often 30 or more, a normalised one anything around 1), shifting TP09 without a
+    word. A file with no weight at all is an unweighted survey and reads as 1, as does a blank
+    where the mapping sets the weight's ``default``. ``source_rows`` is SQL for the mapping's
+    data rows (cells trimmed, blank as null), read before the typed table drops their cells.
+    """
+    selects = []
+    for record in planned.records:
+        plan = record.fields.get("weight")
+        if record.table != "tp09_response" or plan is None or plan.spec is None:
+            continue
+        if plan.spec.column is None or plan.spec.default is not None:
+            continue
+        cell = ident(names[plan.spec.column])
+        text = (
+            f"weight_missing: {RULE_TEXT['weight_missing']} "
+            f"(tp09_response.weight, column '{plan.source_name}')"
+        )
+        selects.append(
+            f"select s.__file, s.__row, {lit(record.name)}, 'tp09_response', "  # noqa: S608
+            f"{lit(plan.source_name)}, 'weight_missing', {lit(text)}, null "
+            f"from (select __file, __row, {cell} as w, count({cell}) over (partition by __file) "
+            f"as weighted from ({source_rows})) s join {planned.typed} t "
+            "on t.__file = s.__file and t.__row = s.__row "
+            f"where s.w is null and s.weighted > 0 and ({record.exists})"
+        )
+    return selects

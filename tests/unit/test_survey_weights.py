@@ -39,6 +39,14 @@ NORMALISED = [
     ("R10", "Shared ownership", "42", None),
     ("R11", "Shared ownership", "38", None),
 ]
+# a weighted survey with a weight left blank: read as 1, it counted as if unweighted
+ONE_BLANK = [
+    ("W1", "General needs", "31.5", None),
+    ("W2", "General needs", "", "weight_missing"),
+    ("W3", "General needs", "29.0", None),
+]
+# no weight at all: an unweighted survey, every response 1
+UNWEIGHTED = [("U1", "General needs", "", None), ("U2", "Shared ownership", "", None)]
 # every weight alike, but each above the landlord's 1,500 homes
 TOO_MANY_HOMES = [(f"S{i}", "General needs", "2000", "weight_implausible") for i in range(3)]
 
@@ -54,12 +62,20 @@ def test_implausible_weights_are_quarantined(tmp_path):
     mapping.write_text(mapping.read_text() + '  weight: "Weight"\n')
     _survey(root / "surveys" / "tsm_2024.csv", NORMALISED)
     _survey(root / "surveys" / "tsm_2025.csv", TOO_MANY_HOMES)
+    _survey(root / "surveys" / "tsm_2026a.csv", ONE_BLANK)
+    _survey(root / "surveys" / "tsm_2026b.csv", UNWEIGHTED)
     landlord = load_landlord(root)
     assert homes(landlord) == 1500
     con = duckdb.connect()
     summary = ingest_workspace(con, root, landlord, ws.KEY)
     assert summary.reconciles
-    for name, rows in (("tsm_2024.csv", NORMALISED), ("tsm_2025.csv", TOO_MANY_HOMES)):
+    files = {
+        "tsm_2024.csv": NORMALISED,
+        "tsm_2025.csv": TOO_MANY_HOMES,
+        "tsm_2026a.csv": ONE_BLANK,
+        "tsm_2026b.csv": UNWEIGHTED,
+    }
+    for name, rows in files.items():
         found = con.execute(
             "select source_row, column_name, rule, message from quarantine "
             "where source_file = ? order by source_row",
@@ -68,9 +84,13 @@ def test_implausible_weights_are_quarantined(tmp_path):
         expected = [(i + 2, "Weight", rule) for i, (*_, rule) in enumerate(rows) if rule]
         assert [r[:3] for r in found] == expected, name
         assert all(r[3].startswith(f"{r[2]}: ") and "column 'Weight'" in r[3] for r in found)
-    loaded = con.execute("select respondent_ref from tp09_response").fetchall()
-    assert len(loaded) == sum(1 for *_, rule in NORMALISED if rule is None)
+    loaded = con.execute("select weight from tp09_response").fetchall()
+    assert len(loaded) == sum(1 for rows in files.values() for *_, rule in rows if rule is None)
+    unweighted = con.execute(
+        "select weight from tp09_response where source_file = 'surveys/tsm_2026b.csv'"
+    ).fetchall()
+    assert unweighted == [(1.0,), (1.0,)]
 
 
-def test_the_rule_has_advice():
-    assert "weight_implausible" in FIX_IN_SOURCE
+def test_the_rules_have_advice():
+    assert {"weight_implausible", "weight_missing"} <= set(FIX_IN_SOURCE)
