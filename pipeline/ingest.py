@@ -57,6 +57,8 @@ from pipeline.sources.fields import (
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
+from pipeline.sources.schemes import merge_scheme_spellings
+from pipeline.sources.weights import implausible_weights, missing_weight_selects
 from pipeline.sql import rollback
 
 __all__ = ["FileCount", "IngestError", "IngestSummary", "ingest_workspace", "LOADED_TABLES"]
@@ -735,6 +737,7 @@ def _stage_mapping(
                     mapping.target,
                 )
             )
+        issues += missing_weight_selects(planned, names, _source_sql(mapping, names))
         _insert_issues(con, issues)
         _count_label_other(con, planned)
         _refuse_month_first_dates(con, planned)
@@ -1130,6 +1133,7 @@ def ingest_workspace(
                 if item.stage is not None
             ],
         )
+        implausible_weights(con, planned, landlord)
         _drop_shadowed_issues(con)
 
         con.begin()
@@ -1141,6 +1145,7 @@ def ingest_workspace(
                 )
             for item in planned:
                 _insert_records(con, item, landlord_id)
+            merge_scheme_spellings(con, landlord_id)
             # A raw value is kept only when it cannot be personal data (a number, a date);
             # otherwise its shape ("text, 27 characters"), whichever rule reported it.
             raw = safe_raw_sql("raw_value")

@@ -4,7 +4,8 @@ Used by :mod:`pipeline.contact_details`, which withholds what is found here as i
 address or a phone number. Found: a full UK postcode (outward and inward code, with or without
 the space, any case) and a house, flat or unit number followed by a street name ending in a
 street word ("14 Acacia Avenue", "Flat 3, 22 High St"), through the town and postcode when they
-follow ("14 Acacia Avenue, Leeds LS6 2QT" is one span). Kept: public bodies' addresses
+follow ("14 Acacia Avenue, Leeds LS6 2QT" is one span), and a single home's name with its street
+or village and no number ("Rose Cottage, Mill Lane", postcode or not). Kept: public bodies' addresses
 (:data:`PUBLIC_ADDRESSES`) and the landlord's own (landlord.yaml ``complaints_contact.post``).
 
 Board prose has numbers before capitalised words ("5 Stage 2 complaints", "3 Park View
@@ -91,6 +92,18 @@ _LEAD_IN = re.compile(
 )
 
 
+# A single home's name (a cottage, farm, bungalow, old rectory ...), then a comma and its street
+# or village, with no house number or postcode: "Rose Cottage, Mill Lane", "The Old Rectory,
+# Church Road", "Hill Farm, Long Sutton". Only these words: prose lists schemes and blocks
+# ("Abbey Court, Chantry Close and Priory Gardens"), which are many homes, not a resident's.
+_DWELLING = "cottage|farmhouse|farm|barn|bungalow|rectory|vicarage|croft|manse|smithy"
+_NAMED_HOME = re.compile(
+    rf"(?<![\w'’])(?:{_TITLE}[^\S\n]+){{1,3}}(?i:{_DWELLING})(?![\w'’]),[^\S\n]*"
+    rf"{_TITLE}(?:[^\S\n]+{_TITLE}){{0,3}}"
+    rf"(?:(?:,?[^\S\n]+{_PLACE}(?:[^\S\n]+{_PLACE}){{0,2}}){{0,3}},?[^\S\n]+{_POSTCODE})?"
+)
+
+
 def _postcode_key(text: str) -> str:
     return re.sub(r"\s", "", text).upper()
 
@@ -133,6 +146,10 @@ def find_addresses(text: str) -> list[Address]:
         street = match.group("street") or match.group("building")
         tail = match.group("tail") or ""
         found.append(Address(match.start(), match.end(), _street_key(street), _postcode_key(tail)))
+    # a postcode after a named home is found twice: the withholding joins overlapping spans
+    found += [
+        Address(m.start(), m.end(), _street_key(m.group()), "") for m in _NAMED_HOME.finditer(text)
+    ]
     return found
 
 

@@ -5,8 +5,9 @@ A source reference (case ref, respondent ref, ...) becomes the first 16 hex digi
 ids still join across tables and files (complaint -> stage -> survey -> learning action), while the
 raw reference never reaches a canonical table. Without the key the hashes cannot be recomputed
 from a list of guessed references. Normalisation (trim, upper case, invisible characters such as
-tabs, zero-width spaces and byte-order marks dropped) makes ``cmp-001 `` and ``CMP-001`` one
-complaint, as case systems treat them.
+tabs, zero-width spaces and byte-order marks dropped; a whole number written with ``.0`` read as
+the number) makes ``cmp-001 `` and ``CMP-001``, and ``1234.0`` and ``1234``, one complaint, as
+case systems treat them.
 
 The key comes from the environment variable ``COMPLAINTS_PSEUDONYMISATION_KEY`` through the
 ``ComplaintsStore`` resource; :data:`DEVELOPMENT_KEY` is only for local runs and tests.
@@ -46,9 +47,9 @@ def pseudonymise_expr(
     """
     if trimmed:
         # Null in, null out: || and sha256 propagate null.
-        value = _without_invisibles_sql(sql_value)
+        value = _whole_number_sql(_without_invisibles_sql(sql_value))
         return f"substr(sha256({key_param} || '|' || upper({value})), 1, {HASH_LENGTH})"
-    value = _without_invisibles_sql(f"nullif(trim({sql_value}), '')")
+    value = _whole_number_sql(_without_invisibles_sql(f"nullif(trim({sql_value}), '')"))
     return (
         f"list_transform([{value}], lambda v: case when v is not null then "
         f"substr(sha256({key_param} || '|' || upper(v)), 1, {HASH_LENGTH}) end)[1]"
@@ -80,10 +81,29 @@ def _without_invisibles_sql(x: str) -> str:
     )
 
 
+# A numeric reference written as a decimal ('1234.0', '1234.00'): an export tool that holds the
+# column as floating point (a pandas or database export whose id column has a blank) writes it
+# so, where the case system, an XLSX report (whose readers give a whole number without '.0') and
+# every other file write 1234. Hashed as written it was another complaint: its stages, survey
+# and promised actions no longer joined it, without a word. Read as the whole number.
+_WHOLE_NUMBER = r"[0-9]+\.0+"
+
+
+def _whole_number_sql(x: str) -> str:
+    """SQL for the id ``x`` with a decimal point and zeros after a whole number dropped; an id
+    without a point (nearly all) is returned as it is, with no regular expression run."""
+    return (
+        f"list_transform([{x}], lambda w: case when contains(w, '.') and "
+        f"regexp_full_match(w, '{_WHOLE_NUMBER}') then split_part(w, '.', 1) else w end)[1]"
+    )
+
+
 def pseudonymise(value: str | None, key: str) -> str | None:
     """Python twin of :func:`pseudonymise_expr` for one id (tests, look-ups by an analyst)."""
     value = _INVISIBLE_RE.sub("", value).strip() if value is not None else None
     if not value:
         return None
+    if "." in value and re.fullmatch(_WHOLE_NUMBER, value):
+        value = value.split(".")[0]
     digest = hashlib.sha256(f"{key}|{value.upper()}".encode()).hexdigest()
     return digest[:HASH_LENGTH]

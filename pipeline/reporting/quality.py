@@ -42,6 +42,18 @@ FIX_IN_SOURCE = {
     "system.",
     "date_too_early": "Correct dates keyed before 1970 (a mistyped year such as 1925 for 2025); "
     "make the case system refuse a date before the landlord's records begin.",
+    "date_time_invalid": "Correct the time keyed with the date (an hour past 24, such as 25:10, "
+    "or minutes past 59) and check the date with the case: a time mistyped so may mean the "
+    "date was too; make the case system's time field refuse a time that does not exist.",
+    "date_weekday_mismatch": "Look the case up and correct the date: its weekday and its day of "
+    "the month name different days, so which was meant cannot be known from the export. Take "
+    "the date from the case system's date field rather than a typed text.",
+    "weight_implausible": "Check the survey weights with the survey agency: a weight far above "
+    "the others of its stock type (or above the number of homes) is usually a mistyped figure or "
+    "a grossing weight mixed into normalised ones; send the weights again as one scheme.",
+    "weight_missing": "Ask the survey agency for every response's weight (a weighted survey "
+    "gives each one). If some responses are meant to count unweighted, set the mapping's weight "
+    "default to 1 (docs/mapping.md).",
     "date_in_future": "Correct dates keyed after the data cut date (often a mistyped year); "
     "check the export was taken after the data cut date set in landlord.yaml.",
     "required_missing": "Make the field mandatory when a case is logged or closed (received "
@@ -113,6 +125,15 @@ STORED_AS_OTHER_TEXT = (
     "Excel error such as #N/A. The row "
     "is not quarantined for it, and the value itself stays in the export. Add the value to the "
     "mapping's codes list, or remove the personal data (or shorten the text) in the case system."
+)
+
+
+# Said with the values stored as 'other': the other way a loaded label differs from its cell.
+SCHEME_SPELLINGS_TEXT = (
+    "Scheme names that differ only in case or spaces ('Riverside Court', 'RIVERSIDE COURT', "
+    "'Riverside  Court') are read as one scheme in every table, breakdown and scheme report, "
+    "shown in their most frequent spelling; so are categories, root causes and learning themes. "
+    "Use one spelling in the case system to control which is shown."
 )
 
 
@@ -300,6 +321,7 @@ def quality_sections(
         )
     else:
         other.note("No value was stored as 'other'.")
+    other.text(SCHEME_SPELLINGS_TEXT)
 
     fixes = Section("dq-fixes", "What to fix in the source system")
     samples = Section("dq-samples", "Sample quarantined rows")

@@ -234,6 +234,76 @@ def _stray_quote(arr: np.ndarray, quotes: np.ndarray, delimiter: str) -> int | N
     return int(quotes[bad[0]]) if bad.size else None
 
 
+_SPACE = ord(" ")
+
+
+def close_spaced_quotes(data: bytes, delimiter: str) -> bytes:
+    """``data`` with the spaces removed between a delimiter (or a line's start) and a quote that
+    opens a cell, and between a quote that closes a cell and the next delimiter (or the line's
+    end): ``1, "Smith, J" , 3`` -> ``1,"Smith, J", 3``; else ``data`` itself.
+
+    Report writers that join cells with ', ' (or ' , ') quote each one after the space, where
+    CSV reads a quote as quoting only at the very start of a cell and a closing quote only just
+    before a delimiter: a cell holding the delimiter was split in two and every cell after it
+    moved a column right (the file stopped on a "stray" quote, or the row was quarantined as too
+    long). Excel and Python's ``csv`` (``skipinitialspace``) read such a cell whole. The caller
+    keeps the result only if every quote in it then opens or closes a cell (:func:`read_csv_text`);
+    the spaces removed stood outside the cell's quotes, which the cell reader drops anyway, so no
+    cell's text changes but for being read whole. Vectorised: one step per space beside a quote
+    (a handful at most).
+    """
+    encoded = delimiter.encode("utf-8")
+    if len(encoded) != 1 or (b' "' not in data and b'" ' not in data):
+        return data
+    sep = encoded[0]
+    arr = np.frombuffer(data, dtype=np.uint8)
+    size = arr.size
+    _, quotes = _special_bytes(arr, quotes=True, cr=False)
+    opening = np.arange(quotes.size) % 2 == 0  # outside quotes: an even number before it
+
+    after_space = quotes[opening & (quotes > 0)]
+    after_space = after_space[arr[after_space - 1] == _SPACE]
+    start = after_space - 1  # the first space of the run before each quote
+    live = np.arange(start.size)
+    while live.size:
+        live = live[(start[live] > 0) & (arr[np.maximum(start[live] - 1, 0)] == _SPACE)]
+        start[live] -= 1
+    lead = arr[np.maximum(start - 1, 0)]
+    cell_start = (start == 0) | (lead == sep) | (lead == _LF) | (lead == _CR)
+
+    closing = quotes[~opening & (quotes < size - 1)]
+    before_space = closing[arr[np.minimum(closing + 1, size - 1)] == _SPACE]
+    stop = before_space + 1  # one past the last space of the run after each quote
+    live = np.arange(stop.size)
+    while live.size:
+        live = live[(stop[live] < size) & (arr[np.minimum(stop[live], size - 1)] == _SPACE)]
+        stop[live] += 1
+    trail = arr[np.minimum(stop, size - 1)]
+    cell_end = (stop >= size) | (trail == sep) | (trail == _LF) | (trail == _CR)
+
+    starts = np.concatenate([start[cell_start], before_space[cell_end] + 1])
+    stops = np.concatenate([after_space[cell_start], stop[cell_end]])
+    if not starts.size:
+        return data
+    change = np.zeros(size + 1, dtype=np.int32)
+    np.add.at(change, starts, 1)
+    np.add.at(change, stops, -1)
+    return arr[np.cumsum(change[:-1]) == 0].tobytes()
+
+
+def _no_worse(before: RecordCount, after: RecordCount, header_row: int) -> bool:
+    """Whether closing the spaced quotes kept every record and made no more records of a cell
+    count other than the header's, in a file with another quote inside a cell (``p "q" r``)."""
+    if before.records != after.records or before.cells is None or after.cells is None:
+        return False
+    if before.cells.size < header_row:
+        return False
+    width_before, width_after = before.cells[header_row - 1], after.cells[header_row - 1]
+    ragged_before = int(np.count_nonzero(before.cells[header_row:] != width_before))
+    ragged_after = int(np.count_nonzero(after.cells[header_row:] != width_after))
+    return ragged_after < ragged_before
+
+
 def normalise_line_endings(data: bytes) -> bytes:
     """Bytes with every bare CR made an LF (CRLF and LF are what Polars reads as line endings).
 
@@ -534,6 +604,30 @@ def read_csv_text(
     """
     data = without_eof_mark(data)
     counted = count_records(data, delimiter)
+    if counted.stray_quote_row is not None:
+        closed = close_spaced_quotes(data, delimiter)
+        recounted = count_records(closed, delimiter) if closed is not data else counted
+        if recounted.unclosed_row is None and recounted.stray_quote_row is None:
+            data, counted = closed, recounted
+        elif closed is not data and _no_worse(counted, recounted, header_row):
+            # another quote inside a plain cell (``p "q" r``) is still stray: kept only if
+            # Polars reads the file so, else the file reads as it did
+            try:
+                return _read_counted(closed, recounted, delimiter, header_row, shown, wanted)
+            except IngestError:
+                pass
+    return _read_counted(data, counted, delimiter, header_row, shown, wanted)
+
+
+def _read_counted(
+    data: bytes,
+    counted: RecordCount,
+    delimiter: str,
+    header_row: int,
+    shown: str,
+    wanted: list[str],
+) -> tuple[pl.DataFrame, list[str], int]:
+    """:func:`read_csv_text` of ``data`` whose records ``counted`` counts apart from Polars."""
     data = normalise_line_endings(data)
     # Polars skips the empty lines at the top of a file before it counts skip_rows; they are
     # rows of the spreadsheet all the same, so they count towards the header's row number.

@@ -28,6 +28,7 @@ from pipeline.sources.canonical import (
     LABEL_FIELDS,
     Column,
 )
+from pipeline.sources.date_checks import time_invalid_sql, weekday_mismatch_sql
 from pipeline.sources.errors import fold_header_name
 
 # rule id -> plain-English explanation (the quarantine message starts with the rule id).
@@ -44,10 +45,21 @@ RULE_TEXT = {
     "date_in_future": "the date is after the data cut date",
     "date_too_early": "the date is before 1970, earlier than any case system's records (often a "
     "mistyped year: 1925 for 2025)",
+    "date_time_invalid": "the date's time of day does not exist (an hour past 24, such as "
+    "25:10, or minutes or seconds past 59), so the date may be mistyped too",
+    "date_weekday_mismatch": "the weekday written with the date is not that date's weekday "
+    "(Tuesday 3 March 2025, a Monday), so it cannot be known which of the two was meant",
     "required_missing": "a required field is blank",
+    "weight_missing": "the survey weight is blank where the file's other responses have one: "
+    "read as 1, a response of a weighted survey would count as if unweighted",
+    "weight_implausible": "the survey weight is implausibly large: more than ten times the "
+    "median weight of its file's responses of the same stock type, or more than the landlord's "
+    "homes (one response cannot stand for more homes than there are)",
     "unknown_code": "the value is not one of the codes the mapping lists (or, with no list, "
     "one of the canonical codes)",
-    "number_unparseable": "the value is not a number (or not a whole number where one is needed)",
+    "number_unparseable": "the value is not a number (or not a whole number where one is "
+    "needed; a figure in scientific notation, 1.5E+03, which Excel shows for a number it has "
+    "rounded, is not read either)",
     "response_before_receipt": "the response date is before the date the stage was received",
     "ack_before_receipt": "the acknowledgement date is before the date the stage was received",
     "stage2_before_stage1_response": "stage 2 was requested before the stage 1 response date",
@@ -130,6 +142,20 @@ STREET_WORDS = (
     "Road|Street|Lane|Close|Avenue|Drive|Crescent|Way|Place|Grove|Terrace|Gardens|Court|Square"
     "|Walk|Mews|Rise|Hill|Row|View|Park|Green"
 )
+# A home written without a house number, as rural and named homes are ("Rose Cottage, Mill Lane",
+# "The Old Rectory, Church Road", "Rose Cottage, Little Snoring"): a name, a comma, then a street
+# (capitalised words ending in a street word), or a single home's name (a cottage, farm,
+# bungalow ...) then a comma and a place. Without a postcode after it such an address reached
+# the scheme breakdowns and reports as written. A scheme's own name ("Riverside Court", "Rose
+# Cottages", "Cedar Lodge") has no comma and a street after it, so it is kept. Capitals read
+# alike ("ROSE COTTAGE, MILL LANE").
+DWELLING_WORDS = "Cottage|Farmhouse|Farm|Barn|Bungalow|Rectory|Vicarage|Croft|Manse|Smithy"
+_CAPITALISED = "[A-Z][A-Za-z'’-]+"
+UNNUMBERED_ADDRESS = (
+    rf"(?-i:\b{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}},\s*(?:{_CAPITALISED}\s+){{1,3}}"
+    rf"(?:{STREET_WORDS}|{STREET_WORDS.upper()})\b"
+    rf"|\b{_CAPITALISED}\s+(?:{DWELLING_WORDS}|{DWELLING_WORDS.upper()}),\s*[A-Z])"
+)
 # A UK phone number: 9 or 10 digits after +44 / 0044 (an optional "(0)" after it) or after the
 # trunk 0, with up to two of space, dot, hyphen (or dash) and bracket between digits: "0044 7700
 # 900129", "+44 (0)7700 900130", "(0116) 496 0123", "0116-496-0123", "07700.900.123". The trunk 0
@@ -153,6 +179,7 @@ CONTACT_DETAILS = (
     r"|MR|MRS|MS|MISS|MX|DR|PROF|REVD|REV|CLLR)\.?\s+[A-Z][A-Za-z'-]+)"
     r"|\b(?:flat|apartment|apt)\.?\s*[0-9]+[a-z]?\b"
     rf"|(?-i:\b[0-9]{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'-]+\s+){{1,3}}(?:{STREET_WORDS})\b)"
+    rf"|{UNNUMBERED_ADDRESS}"
 )
 
 
@@ -551,6 +578,10 @@ def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
     return f"coalesce({plausible(f'try_strptime({x}, {formats_sql})')}, {', '.join(each)})"
 
 
+# A day of the month with its ordinal suffix: '1st', '22nd', '3rd', '4th' (any case).
+_ORDINAL = r"(?i)([0-9])(?:st|nd|rd|th)\b"
+
+
 def _parse_date(x: str, ctx: Context) -> str:
     # Time parts are ignored: '01/04/2024 10:30' and '2024-04-01T10:30:00' are dates (the date as
     # written), and so is '01/04/2024 23:30 BST' (GMT and BST are UK time: the date as written;
@@ -564,10 +595,14 @@ def _parse_date(x: str, ctx: Context) -> str:
         dict.fromkeys([*ctx.date_formats, *map(_date_part, ctx.date_formats), "%Y-%m-%d"])
     )
     formats_sql = "[" + ", ".join(lit(f) for f in formats) + "]"
-    no_time = (
-        f"regexp_replace({x}, "
-        r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}(:?\d{2})?|GMT|BST)?\s*$', '')"
-    )
+
+    def without_time(v: str) -> str:
+        return (
+            f"regexp_replace({v}, "
+            r"'[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}(:?\d{2})?|GMT|BST)?\s*$', '')"
+        )
+
+    no_time = without_time(x)
     # coalesce only evaluates a later argument where the earlier ones are null, so the common
     # case (a plain date in the first format) costs one strptime after a cheap test for ':'.
     instant = (
@@ -575,10 +610,21 @@ def _parse_date(x: str, ctx: Context) -> str:
         f"cast(timezone('Europe/London', try_cast(regexp_replace({x}, '\\s+(Z|[+-])', "
         f"'\\1') as timestamptz)) as date) end"
     )
+    # A day written as an ordinal ('3rd March 2025', 'Tuesday 1st April 2025 10:30', as letters
+    # and some UK case systems write dates): no strptime code reads the suffix, so every such
+    # date was date_unparseable whatever the mapping said. Read without it, only where a digit
+    # is followed by one (named once, in a lambda, so the rest pay nothing).
+    plain = "o"
+    ordinal_sql = (
+        f"list_transform([regexp_replace({x}, {lit(_ORDINAL)}, '\\1', 'g')], lambda {plain}: "
+        f"coalesce({_strptime(plain, formats, formats_sql)}, "
+        f"{_strptime(without_time(plain), formats, formats_sql)}))[1]"
+    )
     parts = [
         instant,
         _strptime(x, formats, formats_sql),
         f"case when contains({x}, ':') then {_strptime(no_time, formats, formats_sql)} end",
+        f"case when regexp_matches({x}, {lit(_ORDINAL)}) then {ordinal_sql} end",
     ]
     if ctx.excel_serial_dates:
         # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
@@ -628,6 +674,12 @@ def _parse_number(x: str, column: Column) -> str:
         f"case when not contains({bare}, ',') then {bare} "
         f"when regexp_full_match({bare}, {lit(_THOUSANDS)}) then replace({bare}, ',', '') end"
     )
+    if column.kind in {"integer", "decimal"}:
+        # DuckDB's cast reads scientific notation and digit separators: '1.5E+03' (Excel's way
+        # of showing a figure it has rounded, in a column too narrow for it) loaded as £1,500,
+        # '1e-3' as £0.00, and '10_20' (two figures run together) as 1,020 days, without a
+        # word. Money, days and counts are written in plain figures: such a cell is no number.
+        cleaned = f"(case when regexp_matches({x}, '[eE_]') then null else {cleaned} end)"
     if column.kind == "integer":
         # DuckDB's cast rounds "2.5" to 3: a whole number ("2", "2.0") or nothing (quarantined)
         exact = f"try_cast({cleaned} as decimal(38, 9))"
@@ -887,6 +939,12 @@ def _branches(
         # different cases joined into one without a word (fourth hostile audit). (A handler's
         # reference names no record: an error there does not hold the stage back.)
         branches.insert(0, (_excel_error_sql(ident(plan.source)), "id_is_excel_error"))
+    if column.kind == "date" and plan.spec is not None and plan.spec.column is not None:
+        # Read as the date written with its time dropped, '03/03/2025 25:10' and 'Tuesday 3
+        # March 2025' (a Monday; DuckDB's %A reads any weekday) loaded without a word.
+        x = ident(plan.source)
+        branches.append((time_invalid_sql(x), "date_time_invalid"))
+        branches.append((weekday_mismatch_sql(x, record.col(name)), "date_weekday_mismatch"))
     if column.not_null:
         branches.append((f"{record.col(name)} is null", "required_missing"))
     if column.kind == "date" and name not in FUTURE_DATES_ALLOWED:

@@ -26,6 +26,21 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.sources.errors import IngestError, header_names
 from pipeline.sources.fields import looks_personal, shown_names
+from pipeline.sources.xlsx_formats import padded_cells, padded_styles, show_padded
+
+
+def _padded_cells(data: bytes, sheet_name: str) -> pl.DataFrame | None:
+    """The number cells of ``sheet_name`` whose format pads them with zeros (Excel shows
+    ``001234`` for the stored 1234: :mod:`.xlsx_formats`), or None when no style does so (the
+    sheet is then not scanned again)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            styles = padded_styles(archive)
+            part = _sheet_part(archive, sheet_name) if styles else None
+    except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
+        return None
+    return padded_cells(data, part, styles) if part else None
+
 
 # Calamine's text for a date-formatted cell; openpyxl gives a date, which the ingest reads as ISO.
 _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
@@ -463,7 +478,12 @@ def read_xlsx_text(
         )
     refuse_sparse_sheet(scan, shown, named)
 
-    def done(frame: pl.DataFrame) -> pl.DataFrame:
+    padded = _padded_cells(data, sheet_name)
+
+    def done(frame: pl.DataFrame, first_column: int = 0) -> pl.DataFrame:
+        if padded is not None:
+            frame = show_padded(frame, padded, first_column)
+        frame = fill_merged(frame, merged, header_row, first_column)
         if date1904:
             refuse_1904_serials(frame, serial_columns, shown)
         return frame
@@ -474,21 +494,15 @@ def read_xlsx_text(
         batch, errors = sheet.to_arrow_with_errors()
         grid = _with_error_cells(pl.from_arrow(batch), errors.errors if errors else [])
     except Exception:  # noqa: BLE001 - anything calamine cannot read, openpyxl reads slowly
-        return done(
-            fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
-        )
+        return done(_read_with_openpyxl(data, sheet_name, header_row))
     header_index = header_row - first_used_row
     expected = top[header_row - 1]
     if grid.height <= header_index:
-        return done(
-            fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
-        )
+        return done(_read_with_openpyxl(data, sheet_name, header_row))
     cells = [None if c is None else str(c) for c in grid.row(header_index)]
     first_column = _leading_blanks(expected) - _leading_blanks(cells)
     if first_column < 0 or cells != expected[first_column : first_column + len(cells)]:
-        return done(
-            fill_merged(_read_with_openpyxl(data, sheet_name, header_row), merged, header_row, 0)
-        )
+        return done(_read_with_openpyxl(data, sheet_name, header_row))
     header = _header_names(cells, first_column)
     body = grid.slice(header_index + 1).rename(dict(zip(grid.columns, header, strict=True)))
     frame = body.with_row_index("__row", offset=header_row + 1).select(
@@ -501,7 +515,7 @@ def read_xlsx_text(
             for name in header
         ),
     )
-    return done(fill_merged(frame, merged, header_row, first_column))
+    return done(frame, first_column)
 
 
 # A plain number in a date column, read as an Excel serial date (fields.EXCEL_SERIAL_MIN on).

@@ -28,7 +28,9 @@ rolled as (
         null::double as value,
         r.unit
     from measure_rows as r
-    left join business_stream as s on lower(trim(s.scheme)) = lower(trim(r.breakdown_value))
+    left join business_stream as s
+        on lower(regexp_replace(trim(s.scheme), '\s+', ' ', 'g'))
+        = lower(regexp_replace(trim(r.breakdown_value), '\s+', ' ', 'g'))
     where r.breakdown = 'scheme'
         and r.value is null
         and r.unit in ('count', 'gbp', 'percent', 'per_1000')

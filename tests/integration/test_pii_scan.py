@@ -233,8 +233,14 @@ PLANT_EXPORTS = {
 PLANTED_NAMES = ["Jean Vexbridge", "Peter Quillfeather", "MARGARET THRUPP"]
 
 
+# a named home and its street, no house number and no postcode (found nowhere in the examples)
+PLANTED_HOMES = ["Vexbridge Cottage, Thrupp Lane", "Quillfeather Farm, Mill Road"]
+KINDS = 7
+
+
 def _plant_value(kind: int, n: int) -> str:
-    """Kinds: email, UK mobile, UK landline, postcode, National Insurance number, name."""
+    """Kinds: email, UK mobile, UK landline, postcode, National Insurance number, name, a named
+    home with its street."""
     return [
         f"pii.planted{n}@example.invalid",
         f"07911 {n:06d}",
@@ -242,6 +248,7 @@ def _plant_value(kind: int, n: int) -> str:
         f"ZE{n % 9 + 1} {n % 10}XQ",
         f"JZ{n:06d}C",
         PLANTED_NAMES[n % len(PLANTED_NAMES)],
+        PLANTED_HOMES[n % len(PLANTED_HOMES)],
     ][kind]
 
 
@@ -264,7 +271,7 @@ def _plant(workspace: Path, export: str) -> list[str]:
         rows = range(header_row + 1, sheet.max_row)  # the totals row stays
         for i, row in enumerate(rows):
             column = i % len(header)
-            kind = (i // len(header) + column) % 6
+            kind = (i // len(header) + column) % KINDS
             value = _plant_value(kind, i)
             sheet.cell(row, column + 1).value = value
             planted.append(value)
@@ -285,7 +292,7 @@ def _plant(workspace: Path, export: str) -> list[str]:
     header = rows[0]
     for i, row in enumerate(rows[1:]):
         column = i % len(header)
-        kind = (i // len(header) + column) % 6
+        kind = (i // len(header) + column) % KINDS
         value = _plant_value(kind, i)
         if column < len(row):
             row[column] = value
@@ -318,7 +325,7 @@ def planted_run(tmp_path_factory):
 def test_pii_planted_in_every_column_stays_out(planted_run):
     out, process, planted = planted_run
     assert len(planted) > 1000
-    kinds = {"@example.invalid", "07911 ", "0161 496 ", "XQ", "JZ", *PLANTED_NAMES}
+    kinds = {"@example.invalid", "07911 ", "0161 496 ", "XQ", "JZ", *PLANTED_NAMES, *PLANTED_HOMES}
     assert all(any(k in p for p in planted) for k in kinds)  # every kind was planted
     for landlord in PLANT_EXPORTS:
         # the run went through: planted cells are quarantined or loaded, never a stopped run
@@ -423,7 +430,7 @@ def test_pii_planted_in_every_other_input_stays_out_of_every_document(planted_in
     out, process, planted = planted_inputs_run
     assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
     assert len(planted) > 1000
-    kinds = {"@example.invalid", "07911 ", "0161 496 ", "XQ", "JZ", *PLANTED_NAMES}
+    kinds = {"@example.invalid", "07911 ", "0161 496 ", "XQ", "JZ", *PLANTED_NAMES, *PLANTED_HOMES}
     assert all(any(k in p for p in planted) for k in kinds)  # every kind was planted
     documents = _documents(out)
     published = {"annual_report_published.pdf", "learning_summary.pdf", "committee_pack.pdf"}

@@ -118,3 +118,25 @@ def test_a_format_with_a_time_reads_the_date_whatever_the_time(
     con = duckdb.connect()
     query = f"select {_parse_date('x', ctx)} from (select $cell as x)"  # noqa: S608
     assert con.execute(query, {"cell": cell}).fetchone() == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # a day written as an ordinal, as letters and some UK case systems write it: no strptime
+        # code reads the suffix, so every such date was date_unparseable whatever the mapping
+        ("3rd March 2025", dt.date(2025, 3, 3)),
+        ("Monday 3rd March 2025", dt.date(2025, 3, 3)),
+        ("1st April 2024 10:30", dt.date(2024, 4, 1)),
+        ("22ND May 2024", dt.date(2024, 5, 22)),
+        ("11th November 2024", dt.date(2024, 11, 11)),
+        ("31st February 2025", None),
+        ("August 2024", None),
+        ("4th", None),
+    ],
+)
+def test_a_day_written_as_an_ordinal_is_read(cell: str, expected: dt.date | None) -> None:
+    ctx = Context(("%d/%m/%Y", "%A %d %B %Y", "%d %B %Y"), True, dt.date(2025, 4, 30), None)
+    con = duckdb.connect()
+    query = f"select {_parse_date('x', ctx)} from (select $cell as x)"  # noqa: S608
+    assert con.execute(query, {"cell": cell}).fetchone() == (expected,)

@@ -95,6 +95,26 @@ BAD_ROWS = {
         "number_unparseable",
         "text, 6 characters",
     ),
+    # scientific notation (Excel's way of showing a figure it rounded) and digit separators:
+    # DuckDB's cast read them, £1,500, £0.00 and 1,020 days loaded without a word
+    "B15": (
+        {"Stage 1 Compensation": "1.5E+03"},
+        "Stage 1 Compensation",
+        "number_unparseable",
+        "text, 7 characters",
+    ),
+    "B16": (
+        {"Stage 1 Compensation": "1e-3"},
+        "Stage 1 Compensation",
+        "number_unparseable",
+        "text, 4 characters",
+    ),
+    "B17": (
+        {"Stage 1 Extension (WD)": "10_20"},
+        "Stage 1 Extension (WD)",
+        "number_unparseable",
+        "text, 5 characters",
+    ),
 }
 
 

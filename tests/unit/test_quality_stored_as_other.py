@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.reporting.quality import STORED_AS_OTHER_TEXT, quality_sections, quarantine_frame
+from pipeline.reporting.quality import (
+    SCHEME_SPELLINGS_TEXT,
+    STORED_AS_OTHER_TEXT,
+    quality_sections,
+    quarantine_frame,
+)
 from pipeline.reporting.quality_counts import quality_counts
 from pipeline.sources.canonical import create_canonical_tables
 
@@ -59,7 +64,9 @@ def test_data_quality_report_has_a_section_for_values_stored_as_other():
     assert table.rows == 1 and "complaint.scheme" in table.html and ">2<" in table.html
 
     empty = {s.id: s for s in quality_sections(_warehouse([]), "ll", quarantine_frame(con, "ll"))}
-    assert empty["dq-other"].blocks[-1].text == "No value was stored as 'other'."
+    assert empty["dq-other"].blocks[-2].text == "No value was stored as 'other'."
+    # then the note that scheme spellings differing in case or spaces are read as one
+    assert empty["dq-other"].blocks[-1].text == SCHEME_SPELLINGS_TEXT
 
 
 def test_sample_rows_say_which_record_each_entry_holds_back():
