@@ -96,10 +96,17 @@ def slugify(name: str) -> str:
     return slug or "unnamed"
 
 
+# Breakdown values that name no scheme: 'unknown' (no scheme recorded) and 'other' (the values
+# stored as 'other': a name or contact details typed into the scheme field, a value not in the
+# mapping's codes). A published page "Complaints at other" gathered several schemes under no name.
+NOT_A_SCHEME = frozenset({"unknown", "other"})
+
+
 def units(measures: Measures, year: ReportingYear, breakdown: str) -> list[Unit]:
-    """The schemes (or business units) with complaints received in ``year``, 'unknown' left out."""
+    """The schemes (or business units) with complaints received in ``year``, 'unknown' (and for
+    schemes 'other') left out."""
     names = measures.breakdown("received_1", year, breakdown)["breakdown_value"].to_list()
-    named = sorted(set(names) - {"unknown"})
+    named = sorted(set(names) - (NOT_A_SCHEME if breakdown == SCHEME else {"unknown"}))
     # "ABBEY MEWS" and "Abbey Mews", or two names in another script ("unnamed"), share a slug:
     # each gets the hash of its own name too, so no page or section id overwrites another's
     shared = Counter(slugify(name) for name in named)
@@ -235,7 +242,11 @@ def tp09_table(measures: Measures, year: ReportingYear, unit: Unit):
 
 
 def overview_section(
-    landlord: Landlord, year: ReportingYear, schemes: list[Unit], business_units: list[Unit]
+    landlord: Landlord,
+    year: ReportingYear,
+    schemes: list[Unit],
+    business_units: list[Unit],
+    measures: Measures,
 ) -> Section:
     section = Section("about", "About these reports")
     section.text(
@@ -248,6 +259,12 @@ def overview_section(
         section.text(f"Business units: {', '.join(u.name for u in business_units)}.")
     if schemes:
         section.text(f"Schemes: {len(schemes)}.")
+    received = measures.breakdown("received_1", year, SCHEME)["breakdown_value"]
+    if schemes and received.is_in(sorted(NOT_A_SCHEME)).any():
+        section.text(
+            "Complaints whose scheme is not recorded, or could not be shown, are in the figures "
+            f"for {landlord.name} as a whole and have no page of their own."
+        )
     return section
 
 
@@ -306,7 +323,7 @@ def render_scheme_reports(
             )
         if found[kind]:
             paths[folder] = out_dir / folder
-    sections = [overview_section(landlord, year, found[SCHEME], found[BUSINESS_UNIT])]
+    sections = [overview_section(landlord, year, found[SCHEME], found[BUSINESS_UNIT], measures)]
     sections += [
         unit_section(measures, landlord, year, unit)
         for unit in found[BUSINESS_UNIT] + found[SCHEME]

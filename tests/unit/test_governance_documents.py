@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -514,6 +515,32 @@ def test_schemes_are_those_with_complaints_and_unknown_is_left_out():
         ]
     )
     assert [u.name for u in units(m, year, SCHEME)] == ["Abbey", "Beech"]
+
+
+def test_the_schemes_stored_as_other_get_no_page_and_the_overview_says_where_they_are():
+    """'other' gathers the scheme cells that held a name or contact details (or a value not in
+    the mapping's codes): several schemes, no one of them. It had a published page, "Complaints
+    at other"."""
+    from pipeline.reporting.schemes import BUSINESS_UNIT, overview_section
+
+    year = parse_period("2025-26")
+    m = measures(
+        [
+            row("received_1", "2025-26", value=v, breakdown=kind, breakdown_value=name)
+            for kind, name, v in (
+                (SCHEME, "Beech", 3),
+                (SCHEME, "other", 9),
+                (BUSINESS_UNIT, "other schemes", 9),
+            )
+        ]
+    )
+    schemes = units(m, year, SCHEME)
+    assert [u.name for u in schemes] == ["Beech"]
+    assert [u.name for u in units(m, year, BUSINESS_UNIT)] == ["other schemes"]
+    landlord = load_landlord(Path(__file__).parents[2] / "examples" / "homes_plus")
+    blocks = overview_section(landlord, year, schemes, [], m).blocks
+    texts = " ".join(b.text or "" for b in blocks)
+    assert "could not be shown" in texts and "no page of their own" in texts
 
 
 def test_outcome_shares_that_would_give_away_a_small_count_are_hidden():
