@@ -26,6 +26,7 @@ import polars as pl
 
 from pipeline.config import Landlord
 from pipeline.periods import ReportingYear
+from pipeline.reporting.annual import money_not_recorded_note
 from pipeline.reporting.blocks import Section, shown
 from pipeline.reporting.committee import NONE_RECORDED
 from pipeline.reporting.data import Measures
@@ -155,6 +156,7 @@ def unit_section(
                     ),
                 ]
             )
+    money_note = money_not_recorded_note(measures, [(None, year), (None, previous)])
     section.text(
         f"Complaints about {unit.name} in {year.label}, beside {previous.label} and the figures "
         f"for {landlord.name} as a whole."
@@ -170,6 +172,7 @@ def unit_section(
             ),
             note=f"{NONE_RECORDED}: none recorded. "
             + ("Not available: no figures for that year. " if unknown_year else "")
+            + (f"{money_note} " if money_note else "")
             + SUPPRESSION_NOTE,
         ),
         empty=f"No complaint figures for {unit.name} in {year.label}.",

@@ -543,6 +543,26 @@ def test_the_schemes_stored_as_other_get_no_page_and_the_overview_says_where_the
     assert "could not be shown" in texts and "no page of their own" in texts
 
 
+def test_compensation_no_export_records_is_said_to_be_not_known_not_read_as_none():
+    from pipeline.reporting.annual import money_not_recorded_note
+
+    year = parse_period("2025-26")
+    columns = [("2025/26", year), ("2024/25", year.previous)]
+    recorded = measures(
+        [row("compensation_offered_gbp", "2025-26", 300, unit="gbp")]
+        + [row("compensation_paid_gbp", "2025-26", 0, unit="gbp")]
+    )
+    assert money_not_recorded_note(recorded, columns) is None
+    unknown = measures(
+        [row("compensation_offered_gbp", "2025-26", 300, unit="gbp")]
+        + [row("compensation_paid_gbp", p, None, unit="gbp") for p in ("2025-26", "2024-25")]
+    )
+    assert unknown.get("compensation_paid_gbp", year)["display"] == "[U]"
+    note = money_not_recorded_note(unknown, columns)
+    assert "do not record the compensation paid" in note and "offered" not in note
+    assert "not £0" in note
+
+
 def test_outcome_shares_that_would_give_away_a_small_count_are_hidden():
     year = parse_period("2025-26")
     # 36 closed: upheld 13, partially 6, not upheld 16, discontinued 1
