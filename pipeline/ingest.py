@@ -333,9 +333,16 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
         for path in paths:
             if path in seen:
                 shown = path.relative_to(workspace).as_posix()
+                targets = {mappings[seen[path]].target, mapping.target}
+                tracker = (
+                    ": for a tracker of one row per Ombudsman case and its determination, map "
+                    "the determination under the case mapping's 'finding' (docs/mapping.md)"
+                    if targets == {"ombudsman_case", "ombudsman_finding"}
+                    else ""
+                )
                 raise IngestError(
                     f"{shown}: matched by two mappings ({seen[path]} and {name}); "
-                    "each file must be read once"
+                    f"each file must be read once{tracker}"
                 )
             seen[path] = name
         out[name] = sorted(paths)
