@@ -588,3 +588,57 @@ def test_a_finding_key_that_cannot_work_is_refused_naming_it(tmp_path, target, f
     with pytest.raises(ConfigError, match=says) as raised:
         load_mapping(path)
     assert str(raised.value).count("key '") == 1  # that problem alone
+
+
+@pytest.mark.parametrize("finding", [True, False])
+def test_an_ombudsman_case_on_several_rows_is_one_case(tmp_path, finding):
+    """A tracker of one row per finding repeats its case: one case, each row's finding. Before,
+    each row was a case (a case with two findings was two referrals and two determinations).
+    Rows that disagree on the case all go; a repeat adding no finding is a duplicate_row."""
+    root = ws.wide_workspace(tmp_path)
+    (root / "mappings" / "tracker.yaml").write_text(
+        'files: ["ombudsman/tracker*.csv"]\ntarget: ombudsman_case\n'
+        'date_formats: ["%d/%m/%Y"]\ncolumns:\n  case_ref: "HOS Ref"\n'
+        '  body: {value: housing_ombudsman}\n  referral_date: "Referred"\n'
+        + ('finding:\n  outcome: {column: "Finding", codes: {"Maladministration": '
+           'maladministration, "Service Failure": service_failure}}\n' if finding else "")
+    )  # fmt: skip
+    (root / "ombudsman").mkdir(exist_ok=True)
+    (root / "ombudsman" / "tracker.csv").write_text(
+        "HOS Ref,Referred,Finding\n"
+        "H1,01/07/2024,Maladministration\n"
+        "H1,01/07/2024,Service Failure\n"  # H1's second finding
+        "H2,01/08/2024,Maladministration\n"
+        "H2,02/08/2024,Service Failure\n"  # H2 referred on two dates: which one is not known
+        "H3,01/09/2024,Maladministration\n"
+    )
+    (root / "ombudsman" / "tracker_2.csv").write_text(
+        "HOS Ref,Referred,Finding\nH3,01/09/2024,\nH3,03/09/2024,Service Failure\n"
+    )
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    rules = {
+        **{(1, r): v for r, v in _rules_by_row(con, "ombudsman/tracker.csv").items()},
+        **{(2, r): v for r, v in _rules_by_row(con, "ombudsman/tracker_2.csv").items()},
+    }
+    cases = con.execute("select case_ref, count(*) from ombudsman_case group by 1").fetchall()
+    if finding:
+        # H3 in two files on two dates: neither file's rows load
+        assert rules == {
+            (1, 4): {"conflicting_rows"},
+            (1, 5): {"conflicting_rows"},
+            (1, 6): {"duplicate_id_across_files"},
+            (2, 2): {"duplicate_id_across_files"},
+            (2, 3): {"duplicate_id_across_files"},
+        }
+        assert cases == [(_h("H1"), 1)]
+        findings = con.execute("select case_ref, outcome from ombudsman_finding order by 2")
+        assert findings.fetchall() == [
+            (_h("H1"), "maladministration"),
+            (_h("H1"), "service_failure"),
+        ]
+    else:
+        # without findings the rows of H1 are identical (duplicate_row, mapped cells only)
+        assert rules[(1, 3)] == {"duplicate_row"}
+        assert rules[(1, 4)] == rules[(1, 5)] == {"conflicting_rows"}
+        assert sorted(cases) == [(_h("H1"), 1)]
