@@ -336,9 +336,16 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
         for path in paths:
             if path in seen:
                 shown = path.relative_to(workspace).as_posix()
+                targets = {mappings[seen[path]].target, mapping.target}
+                tracker = (
+                    ": for a tracker of one row per Ombudsman case and its determination, map "
+                    "the determination under the case mapping's 'finding' (docs/mapping.md)"
+                    if targets == {"ombudsman_case", "ombudsman_finding"}
+                    else ""
+                )
                 raise IngestError(
                     f"{shown}: matched by two mappings ({seen[path]} and {name}); "
-                    "each file must be read once"
+                    f"each file must be read once{tracker}"
                 )
             seen[path] = name
         out[name] = sorted(paths)
@@ -739,6 +746,8 @@ def _stage_mapping(
             )
         issues += missing_weight_selects(planned, names, _source_sql(mapping, names))
         _insert_issues(con, issues)
+        if mapping.target == "ombudsman_case":
+            _case_rows(con, planned)
         _count_label_other(con, planned)
         _refuse_month_first_dates(con, planned)
     finally:
@@ -938,6 +947,63 @@ def _drop_shadowed_issues(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+_CASE_DIFFERS = (
+    "{rule}: another row{where} has the same Ombudsman case with a different referral, "
+    "determination, body or complaint; none of them is loaded"
+)
+_CASE_REPEATED = (
+    "duplicate_row: the Ombudsman case of an earlier row again, with no finding of its own; the "
+    "case is loaded from the earlier row"
+)
+
+
+def _case_rows(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
+    """An Ombudsman case on several rows of its mapping (a tracker of one row per finding) is
+    one case, loaded from its first row (:func:`_insert_records`), each row's finding with it.
+    Rows disagreeing on the case's own fields all go (``conflicting_rows``, or
+    ``duplicate_id_across_files``), never one silently picked; a later row with no finding adds
+    nothing and is a ``duplicate_row``. Before, each row was a case: a case with two findings
+    was two referrals and two determinations."""
+    case = planned.records[0]
+    ref = case.col("case_ref")
+    details = ", ".join(case.col(name) for name in case.fields if name != "case_ref")
+    finding = next((r.exists for r in planned.records if r.name == "finding"), "false")
+    differs = {
+        rule: _CASE_DIFFERS.format(rule=rule, where=where)
+        for rule, where in (
+            ("conflicting_rows", " in this file"),
+            ("duplicate_id_across_files", " in another file"),
+        )
+    }
+    con.execute(
+        f"""
+        insert into _issues
+        with case_rows as (
+            select __file, __row, {ref} as ref, row({details}) as details,
+                   ({finding}) as has_finding,
+                   row_number() over (partition by {ref} order by __file, __row) as n
+            from {planned.typed} t
+            where ({case.exists}) and {ref} is not null
+              and not exists (select 1 from _issues i where i.__file = t.__file
+                              and i.__row = t.__row and i.record in ({lit(case.name)}, '*'))
+        ),
+        shared as (
+            select ref, count(distinct details) > 1 as differ, count(distinct __file) > 1 as across
+            from case_rows group by ref having count(*) > 1
+        )
+        select r.__file, r.__row, '*', 'ombudsman_case', null,
+               case when not s.differ then 'duplicate_row'
+                    when s.across then 'duplicate_id_across_files' else 'conflicting_rows' end,
+               case when not s.differ then {lit(_CASE_REPEATED)}
+                    when s.across then {lit(differs["duplicate_id_across_files"])}
+                    else {lit(differs["conflicting_rows"])} end,
+               null
+        from case_rows r join shared s using (ref)
+        where s.differ or (r.n > 1 and not r.has_finding)
+        """  # noqa: S608
+    )
+
+
 def _finish_long(con: duckdb.DuckDBPyConnection, items: list[tuple[_Planned, Context]]) -> None:
     """The long mappings' complaints, over all of them at once: a complaint's stages may come
     from several long mappings (one file per stage, each with its own columns), and it is one
@@ -972,6 +1038,16 @@ def _insert_records(con: duckdb.DuckDBPyConnection, planned: _Planned, landlord_
         if record.table == "complaint_stage":
             # A stage never loads without its complaint (wide: same row; long: the lead row).
             blocked = " and not exists (select 1 from _issues j where j.__file = t.__file and j.__row = t.__row and j.record = 'complaint')"
+        elif record.table == "ombudsman_case" and record is planned.records[0]:
+            # A case on several rows (one per finding) loads once, from its first row (_case_rows)
+            ref = record.col("case_ref")
+            blocked = (
+                f" and (t.__file, t.__row) in (select __file, __row from (select __file, __row, "  # noqa: S608
+                f"row_number() over (partition by {ref} order by __file, __row) as n "
+                f"from {planned.typed} u where ({record.exists}) and not exists (select 1 from "
+                "_issues i where i.__file = u.__file and i.__row = u.__row and i.record in "
+                f"({lit(record.name)}, '*'))) where n = 1)"
+            )
         con.execute(
             insert_sql(record, planned.typed, "true" + blocked), {"landlord_id": landlord_id}
         )

@@ -199,6 +199,11 @@ class Mapping(_Strict):
     )
     columns: dict[str, FieldSpec] = Field(default_factory=dict)
     stages: dict[Literal[1, 2], dict[str, FieldSpec]] = Field(default_factory=dict)
+    finding: dict[str, FieldSpec] = Field(
+        default_factory=dict,
+        description="target ombudsman_case: the row's determination, one ombudsman_finding of "
+        "the case when its outcome cell is filled (an Ombudsman tracker of one row per case)",
+    )
     route: Route | None = None
 
     @field_validator("sheet")
@@ -269,6 +274,7 @@ class Mapping(_Strict):
         specs: list[FieldSpec] = list(self.columns.values())
         for stage in self.stages.values():
             specs.extend(stage.values())
+        specs.extend(self.finding.values())
         if self.route is not None:
             for target in self.route.targets().values():
                 specs.extend(target.columns.values())
@@ -400,6 +406,8 @@ def _check(mapping: Mapping) -> list[str]:
         problems += _check_required("columns", mapping.target, set(mapping.columns))
     if mapping.target == "tp09_response":
         problems += _tp09_problems(mapping.columns)
+    if mapping.finding:
+        problems += _finding_problems(mapping)
     if mapping.route is not None:
         for value, target in mapping.route.targets().items():
             where = f"route.values.{value}"
@@ -431,6 +439,29 @@ def _tp09_problems(columns: dict[str, FieldSpec]) -> list[str]:
         for name, why in _TP09_FIELDS.items()
         if name not in columns
     ]
+
+
+def _finding_problems(mapping: Mapping) -> list[str]:
+    """``finding`` (the determination on an Ombudsman tracker's case row) is for a case mapping,
+    takes the case's reference from ``columns.case_ref`` and exists where its outcome is filled."""
+    if mapping.target != "ombudsman_case":
+        return [
+            "key 'finding': only target ombudsman_case has a finding (a tracker's row of one "
+            "case and its determination); a file of findings is a mapping of target "
+            "ombudsman_finding"
+        ]
+    problems = _check_fields("finding", "ombudsman_finding", mapping.finding)
+    if "case_ref" in mapping.finding:
+        problems.append(
+            "key 'finding.case_ref': a finding is of the row's case, whose reference is "
+            "'columns.case_ref'; remove it here"
+        )
+    if "outcome" not in mapping.finding:
+        problems.append(
+            "key 'finding.outcome': the determination's outcome column is needed (a row whose "
+            "outcome cell is blank is a case not yet determined, with no finding)"
+        )
+    return problems
 
 
 def load_mapping(path: Path, workspace: Path | None = None) -> Mapping:

@@ -374,6 +374,42 @@ def raised_late_unknown_note(
     )
 
 
+# Sums of money a landlord's exports may not record at all (no column mapped): the measures are
+# then null (sql/measures/remedies.sql), shown [U], and said so, not read as £0.
+NOT_RECORDED_MONEY = {
+    "compensation_offered_gbp": "the compensation offered",
+    "compensation_paid_gbp": "the compensation paid",
+}
+
+
+def money_not_recorded_note(
+    measures: Measures, columns: list[tuple[str | None, Period | str]]
+) -> str | None:
+    """Why compensation offered or paid reads [U] in one of ``columns``, if it does: the
+    landlord's exports record no such amount (docs/measures.md, remedies)."""
+    missing = [
+        what
+        for measure, what in NOT_RECORDED_MONEY.items()
+        if any(
+            (row := measures.get(measure, period)) is not None
+            and row["value"] is None
+            and row["display"] == "[U]"
+            for _, period in columns
+        )
+    ]
+    if not missing:
+        return None
+    return (
+        f"Compensation: [U] where our case-system exports do not record {' or '.join(missing)}, "
+        "so the amount is not known ([U] here is not £0)."
+    )
+
+
+def joined_notes(*notes: str | None) -> str | None:
+    """The notes given, in one paragraph; None when there is none."""
+    return " ".join(note for note in notes if note) or None
+
+
 def resolution(ctx: ReportContext) -> Section:
     section = Section("resolution", "Stage resolution and escalation")
     m = ctx.measures
@@ -640,20 +676,23 @@ def remedies(ctx: ReportContext) -> Section:
                 ),
             ],
             ctx.years,
+            note=money_not_recorded_note(m, ctx.years),
         ),
         empty=f"Remedies: {NOT_AVAILABLE}.",
     )
-    breakdown_block(
-        section,
-        "compensation-area",
-        "Compensation paid by service area",
-        m,
-        "compensation_paid_gbp",
-        y,
-        "service_area",
-        heading="Service area",
-        value_heading="Paid",
-    )
+    paid = m.get("compensation_paid_gbp", y)
+    if paid is None or paid["value"] is not None:  # not a breakdown of [U]s
+        breakdown_block(
+            section,
+            "compensation-area",
+            "Compensation paid by service area",
+            m,
+            "compensation_paid_gbp",
+            y,
+            "service_area",
+            heading="Service area",
+            value_heading="Paid",
+        )
     breakdown_block(
         section,
         "non-financial",
@@ -783,6 +822,7 @@ def schemes(ctx: ReportContext) -> Section | None:
                 if none_recorded
                 else ""
             )
+            + (f"{money_note} " if (money_note := money_not_recorded_note(m, [(None, y)])) else "")
             + handling_definitions(ctx.landlord.regimes),
         )
     )

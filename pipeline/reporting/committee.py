@@ -31,7 +31,12 @@ from pipeline.periods import (
     to_data_cut,
     year_to_date_label,
 )
-from pipeline.reporting.annual import ReportContext, raised_late_unknown_note
+from pipeline.reporting.annual import (
+    ReportContext,
+    joined_notes,
+    money_not_recorded_note,
+    raised_late_unknown_note,
+)
 from pipeline.reporting.blocks import (
     NOT_AVAILABLE,
     Metric,
@@ -270,7 +275,10 @@ def handling_section(
             measures,
             for_regimes(HANDLING_METRICS, landlord.regimes) + tsm,
             columns,
-            note=raised_late_unknown_note(measures, columns),
+            note=joined_notes(
+                raised_late_unknown_note(measures, columns),
+                money_not_recorded_note(measures, columns),
+            ),
         ),
         empty="No figures for this period in the measures table.",
     )

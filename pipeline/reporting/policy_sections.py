@@ -17,7 +17,7 @@ import polars as pl
 
 from pipeline.config import Landlord, PolicyVersion, describe_window
 from pipeline.periods import ReportingYear
-from pipeline.reporting.annual import ReportContext
+from pipeline.reporting.annual import ReportContext, money_not_recorded_note
 from pipeline.reporting.blocks import (
     NONE_RECORDED,
     NOT_AVAILABLE,
@@ -409,6 +409,7 @@ def business_streams(ctx: ReportContext) -> Section | None:
                 if any(NONE_RECORDED in record for record in records)
                 else ""
             )
+            + (f"{money_note} " if (money_note := money_not_recorded_note(m, [(None, y)])) else "")
             + handling_definitions(ctx.landlord.regimes),
         )
         if records

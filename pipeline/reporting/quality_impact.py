@@ -301,10 +301,12 @@ def field_completeness(
     mapped: dict[tuple[str, int], dict[str, set[str]]] = {}
     for mapping in mappings.values():
         if mapping.target != "complaint":  # ombudsman cases, surveys, compliments ...
-            for field, spec in mapping.columns.items():
-                if spec.column is not None:
-                    fields = mapped.setdefault((mapping.target, 0), {})
-                    fields.setdefault(field, set()).add(spec.column)
+            tables = [(mapping.target, mapping.columns), ("ombudsman_finding", mapping.finding)]
+            for table, specs in tables:
+                for field, spec in specs.items():
+                    if spec.column is not None:
+                        fields = mapped.setdefault((table, 0), {})
+                        fields.setdefault(field, set()).add(spec.column)
             continue
         for field, spec in mapping.columns.items():
             if spec.column is not None:

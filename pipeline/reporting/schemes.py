@@ -27,6 +27,7 @@ import polars as pl
 from pipeline.config import Landlord
 from pipeline.measures import resolve_data_cut
 from pipeline.periods import ReportingYear, to_data_cut
+from pipeline.reporting.annual import money_not_recorded_note
 from pipeline.reporting.blocks import Section, shown
 from pipeline.reporting.committee import NONE_RECORDED
 from pipeline.reporting.committee_cut import data_cut_intro
@@ -98,10 +99,17 @@ def slugify(name: str) -> str:
     return slug or "unnamed"
 
 
+# Breakdown values that name no scheme: 'unknown' (no scheme recorded) and 'other' (the values
+# stored as 'other': a name or contact details typed into the scheme field, a value not in the
+# mapping's codes). A published page "Complaints at other" gathered several schemes under no name.
+NOT_A_SCHEME = frozenset({"unknown", "other"})
+
+
 def units(measures: Measures, year: ReportingYear, breakdown: str) -> list[Unit]:
-    """The schemes (or business units) with complaints received in ``year``, 'unknown' left out."""
+    """The schemes (or business units) with complaints received in ``year``, 'unknown' (and for
+    schemes 'other') left out."""
     names = measures.breakdown("received_1", year, breakdown)["breakdown_value"].to_list()
-    named = sorted(set(names) - {"unknown"})
+    named = sorted(set(names) - (NOT_A_SCHEME if breakdown == SCHEME else {"unknown"}))
     # "ABBEY MEWS" and "Abbey Mews", or two names in another script ("unnamed"), share a slug:
     # each gets the hash of its own name too, so no page or section id overwrites another's
     shared = Counter(slugify(name) for name in named)
@@ -150,6 +158,7 @@ def unit_section(
                     ),
                 ]
             )
+    money_note = money_not_recorded_note(measures, [(None, year), (None, previous)])
     section.text(
         f"Complaints about {unit.name} in {year.label}, beside {previous.label} and the figures "
         f"for {landlord.name} as a whole."
@@ -165,6 +174,7 @@ def unit_section(
             ),
             note=f"{NONE_RECORDED}: none recorded. "
             + ("Not available: no figures for that year. " if unknown_year else "")
+            + (f"{money_note} " if money_note else "")
             + SUPPRESSION_NOTE,
         ),
         empty=f"No complaint figures for {unit.name} in {year.label}.",
@@ -237,7 +247,11 @@ def tp09_table(measures: Measures, year: ReportingYear, unit: Unit):
 
 
 def overview_section(
-    landlord: Landlord, year: ReportingYear, schemes: list[Unit], business_units: list[Unit]
+    landlord: Landlord,
+    year: ReportingYear,
+    schemes: list[Unit],
+    business_units: list[Unit],
+    measures: Measures,
 ) -> Section:
     section = Section("about", "About these reports")
     section.text(
@@ -250,6 +264,12 @@ def overview_section(
         section.text(f"Business units: {', '.join(u.name for u in business_units)}.")
     if schemes:
         section.text(f"Schemes: {len(schemes)}.")
+    received = measures.breakdown("received_1", year, SCHEME)["breakdown_value"]
+    if schemes and received.is_in(sorted(NOT_A_SCHEME)).any():
+        section.text(
+            "Complaints whose scheme is not recorded, or could not be shown, are in the figures "
+            f"for {landlord.name} as a whole and have no page of their own."
+        )
     return section
 
 
@@ -313,7 +333,7 @@ def render_scheme_reports(
             )
         if found[kind]:
             paths[folder] = out_dir / folder
-    sections = [overview_section(landlord, year, found[SCHEME], found[BUSINESS_UNIT])]
+    sections = [overview_section(landlord, year, found[SCHEME], found[BUSINESS_UNIT], measures)]
     sections += [
         unit_section(measures, landlord, year, unit)
         for unit in found[BUSINESS_UNIT] + found[SCHEME]

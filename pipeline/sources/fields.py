@@ -209,10 +209,14 @@ PERSON_NAME = (
 # are often named after people ("Florence Court", "Harold Wilson Court", "Sir Robert Peel Court",
 # "Joseph Rowntree Housing Trust", "Jack Taylor Builders Ltd", "St Thomas"). Such phrases are set
 # aside before PERSON_NAME is tried, so "Jean Hall at Florence Court" is still screened. Hall,
-# Hill and Green are surnames too often to count as place words.
+# Hill and Green are surnames too often to count as place words (and North, South, East and
+# West: "Stanley North" may be a person). A forename after a possessive title is a town's name
+# ("King's Lynn", "Kings Lynn South", "Bishop's Stortford"): read as a person, a fifth of one
+# onboarded landlord's complaints lost their scheme to 'other'.
 _PLACE_WORDS = (
     "House|Court|Lodge|Gardens|Place|Close|Mews|Road|Street|Lane|Avenue|Drive|Crescent|Terrace"
     "|Grove|Square|View|Villas|Cottages|Estates?|Centre|Heights|Manor|Way|Wharf|Quay|Yard|Fields"
+    "|Docks?|Island|Central|Marina|Harbour|Basin|Village"
     "|Park|Walk|Rise|Row|Valley|Towers?|Hospital|School|College|Church|Homes?|Hospice|Hostel"
     "|Almshouses|Bungalows|Flats|Apartments|Buildings?|Mansions|Chambers|Gate|Memorial|Trust"
     "|Foundation|Housing|Association|Society|Council|Ltd|Limited|LLP|PLC|Group|Services"
@@ -222,6 +226,8 @@ NAMED_PLACE = (
     rf"\b{_FORENAME}(?:\s+{_SURNAME})?\s+(?:{_PLACE_WORDS})\b"
     rf"|\b{_SURNAME}\s+{_COMMON_SURNAME}\s+(?:{_PLACE_WORDS})\b"
     rf"|\b(?:St|Saint)\.?\s+{_SURNAME}"
+    rf"|\b(?i:King|Queen|Prince|Bishop|Abbot|Earl|Monk)['’]?(?i:s)"
+    rf"\s+{_FORENAME}\b"
     rf"|\b(?:Sir|Dame)\s+(?:{_SURNAME}\s+){{1,2}}(?:{_PLACE_WORDS})\b"
 )
 

@@ -6,15 +6,32 @@ from __future__ import annotations
 
 from pipeline.mapping import Mapping
 from pipeline.sources.canonical import mappable_fields
-from pipeline.sources.fields import RecordPlan
+from pipeline.sources.fields import RecordPlan, ident
 from pipeline.sources.routing import field_plan, own_target_condition
 
 
 def plan_records(mapping: Mapping, names: dict[str, str]) -> list[RecordPlan]:
-    """The record plan of a generic mapping (routed records are planned by :mod:`.routing`)."""
+    """The record plan of a generic mapping (routed records are planned by :mod:`.routing`),
+    and of an Ombudsman case mapping's ``finding``: the row's determination, a finding of the
+    case, where the outcome cell is filled (as a wide row's stage exists where its dates are)."""
     table = mapping.target
+    own = own_target_condition(mapping)
     fields = {
         name: field_plan(table, name, mapping.columns.get(name), names)
         for name in mappable_fields(table)
     }
-    return [RecordPlan("main", table, fields, exists=own_target_condition(mapping))]
+    records = [RecordPlan("main", table, fields, exists=own)]
+    if mapping.finding:
+        specs = {**mapping.finding, "case_ref": mapping.columns.get("case_ref")}
+        finding = {
+            name: field_plan("ombudsman_finding", name, specs.get(name), names)
+            for name in mappable_fields("ombudsman_finding")
+        }
+        outcome = mapping.finding["outcome"]
+        present = (
+            "true" if outcome.column is None else f"{ident(names[outcome.column])} is not null"
+        )
+        records.append(
+            RecordPlan("finding", "ombudsman_finding", finding, exists=f"({own}) and {present}")
+        )
+    return records

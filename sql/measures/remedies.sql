@@ -9,8 +9,19 @@
 -- has (compensation_offered_count, compensation_paid_count: responses with a non-zero amount;
 -- remedy_payments_without_complaint_count: payments): a published document withholds a sum made of
 -- 1-4 of them (pipeline/reporting/suppression.py, docs/security.md "Small numbers").
+-- A landlord none of whose stages records an amount offered (or paid) has no such column in its
+-- exports: those sums and counts are null ([U], not recorded), not 0. An export without a paid
+-- column read "compensation offered £30,009, paid £0" to the board.
 
 with
+
+recorded as (
+    select
+        count(compensation_offered_gbp) > 0 as offered_recorded,
+        count(compensation_paid_gbp) > 0 as paid_recorded
+    from complaint_stage
+    where landlord_id = $landlord_id
+),
 
 -- not materialized: the money and the remedy items read different columns of it, so each scans
 -- only its own (copying complaint ids and remedy texts of every stage costs more than a scan)
@@ -43,11 +54,13 @@ money_monthly as (
             when grouping(regime) = 0 then regime || '|' || stage
             else coalesce(stage, service_area, scheme, 'all')
         end as breakdown_value,
-        sum(offered) as offered,
-        sum(paid) as paid,
-        count(*) filter (where offered > 0) as offered_count,
-        count(*) filter (where paid > 0) as paid_count
+        case when any_value(offered_recorded) then sum(offered) end as offered,
+        case when any_value(paid_recorded) then sum(paid) end as paid,
+        case when any_value(offered_recorded) then count(*) filter (where offered > 0) end
+            as offered_count,
+        case when any_value(paid_recorded) then count(*) filter (where paid > 0) end as paid_count
     from stages
+    cross join recorded
     group by grouping sets (
         (month),
         (month, stage),

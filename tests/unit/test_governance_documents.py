@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -514,6 +515,52 @@ def test_schemes_are_those_with_complaints_and_unknown_is_left_out():
         ]
     )
     assert [u.name for u in units(m, year, SCHEME)] == ["Abbey", "Beech"]
+
+
+def test_the_schemes_stored_as_other_get_no_page_and_the_overview_says_where_they_are():
+    """'other' gathers the scheme cells that held a name or contact details (or a value not in
+    the mapping's codes): several schemes, no one of them. It had a published page, "Complaints
+    at other"."""
+    from pipeline.reporting.schemes import BUSINESS_UNIT, overview_section
+
+    year = parse_period("2025-26")
+    m = measures(
+        [
+            row("received_1", "2025-26", value=v, breakdown=kind, breakdown_value=name)
+            for kind, name, v in (
+                (SCHEME, "Beech", 3),
+                (SCHEME, "other", 9),
+                (BUSINESS_UNIT, "other schemes", 9),
+            )
+        ]
+    )
+    schemes = units(m, year, SCHEME)
+    assert [u.name for u in schemes] == ["Beech"]
+    assert [u.name for u in units(m, year, BUSINESS_UNIT)] == ["other schemes"]
+    landlord = load_landlord(Path(__file__).parents[2] / "examples" / "homes_plus")
+    blocks = overview_section(landlord, year, schemes, [], m).blocks
+    texts = " ".join(b.text or "" for b in blocks)
+    assert "could not be shown" in texts and "no page of their own" in texts
+
+
+def test_compensation_no_export_records_is_said_to_be_not_known_not_read_as_none():
+    from pipeline.reporting.annual import money_not_recorded_note
+
+    year = parse_period("2025-26")
+    columns = [("2025/26", year), ("2024/25", year.previous)]
+    recorded = measures(
+        [row("compensation_offered_gbp", "2025-26", 300, unit="gbp")]
+        + [row("compensation_paid_gbp", "2025-26", 0, unit="gbp")]
+    )
+    assert money_not_recorded_note(recorded, columns) is None
+    unknown = measures(
+        [row("compensation_offered_gbp", "2025-26", 300, unit="gbp")]
+        + [row("compensation_paid_gbp", p, None, unit="gbp") for p in ("2025-26", "2024-25")]
+    )
+    assert unknown.get("compensation_paid_gbp", year)["display"] == "[U]"
+    note = money_not_recorded_note(unknown, columns)
+    assert "do not record the compensation paid" in note and "offered" not in note
+    assert "not £0" in note
 
 
 def test_outcome_shares_that_would_give_away_a_small_count_are_hidden():

@@ -317,6 +317,17 @@ def test_a_person_named_with_a_title_or_an_address_is_screened_in_sql_and_python
         ("Staff Conduct", False),
         ("jean hall", False),  # case is matched: a forename in a sentence is not a name
         ("Jack", False),
+        # towns and docks whose names hold a forename (an onboarded landlord's schemes)
+        ("King's Lynn South", False),
+        ("Kings Lynn North", False),
+        ("Bishop's Stortford", False),
+        ("Victoria Dock", False),
+        ("Barry Island", False),
+        ("Lynn Central", False),
+        ("Lynn South", True),  # South, North, East and West are surnames too
+        ("Stanley North", True),
+        ("King's Lynn office, Jean Hall", True),
+        ("Queen Jean Hall", True),
     ],
 )
 def test_a_bare_name_is_screened_and_a_place_named_after_a_person_is_not(value, screened):

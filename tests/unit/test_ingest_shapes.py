@@ -529,3 +529,116 @@ def test_an_id_excel_rounded_to_scientific_notation_is_quarantined(tmp_path):
     assert "Excel rounded it" in message
     assert raw == "text, 11 characters"  # an id's shape, described once (not "text, 19 ...")
     assert (_h("1.23457E+11"),) not in con.execute("select complaint_id from complaint").fetchall()
+
+
+def test_an_ombudsman_tracker_row_gives_the_case_and_its_finding(tmp_path):
+    """A tracker of one row per case with its determination in the same row: the case mapping's
+    ``finding`` makes the finding. Before, the file could be read by one mapping only (a second
+    of target ombudsman_finding stopped the run as reading it twice), so no finding loaded."""
+    root = ws.wide_workspace(tmp_path)
+    (root / "mappings" / "tracker.yaml").write_text(
+        'files: ["ombudsman/tracker.csv"]\ntarget: ombudsman_case\ndate_formats: ["%d/%m/%Y"]\n'
+        'columns:\n  case_ref: "HOS Ref"\n  complaint_id: "Case"\n'
+        "  body: {value: housing_ombudsman}\n"
+        '  referral_date: "Referred"\n  determination_date: "Determined"\n'
+        'finding:\n  outcome: {column: "Finding", codes: {"Maladministration": maladministration,'
+        ' "Service Failure": service_failure}}\n  orders_count: "Orders"\n'
+    )
+    (root / "ombudsman").mkdir(exist_ok=True)
+    (root / "ombudsman" / "tracker.csv").write_text(
+        "HOS Ref,Case,Referred,Determined,Finding,Orders\n"
+        "H1,C001,01/07/2024,01/11/2024,Maladministration,2\n"
+        "H2,C002,01/08/2024,,,\n"  # not yet determined: a case, no finding
+        "H3,C003,01/08/2024,01/12/2024,Severe,1\n"  # a finding not in the codes
+    )
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    assert _rules_by_row(con, "ombudsman/tracker.csv") == {4: {"unknown_code"}}
+    cases = con.execute("select case_ref from ombudsman_case order by source_row").fetchall()
+    assert cases == [(_h("H1"),), (_h("H2"),), (_h("H3"),)]
+    assert con.execute(
+        "select case_ref, outcome, orders_count, orders_complied_count from ombudsman_finding"
+    ).fetchall() == [(_h("H1"), "maladministration", 2, 0)]
+
+
+@pytest.mark.parametrize(
+    ("target", "finding", "says"),
+    [
+        ("ombudsman_finding", '{outcome: "Finding"}', "only target ombudsman_case"),
+        ("ombudsman_case", '{orders_count: "Orders"}', "finding.outcome"),
+        ("ombudsman_case", '{outcome: "Finding", case_ref: "HOS Ref"}', "columns.case_ref"),
+        ("ombudsman_case", '{outcome: "Finding", body: "Body"}', "not a field"),
+    ],
+)
+def test_a_finding_key_that_cannot_work_is_refused_naming_it(tmp_path, target, finding, says):
+    from pipeline.config import ConfigError
+    from pipeline.mapping import load_mapping
+
+    columns = {
+        "ombudsman_case": 'referral_date: "Referred", body: {value: housing_ombudsman}',
+        "ombudsman_finding": 'outcome: "Finding"',
+    }[target]
+    path = tmp_path / "tracker.yaml"
+    path.write_text(
+        f'files: ["ombudsman/tracker.csv"]\ntarget: {target}\n'
+        f'columns: {{case_ref: "HOS Ref", {columns}}}\n'
+    )
+    load_mapping(path)  # as it stands, the mapping is a good one
+    path.write_text(path.read_text() + f"finding: {finding}\n")
+    with pytest.raises(ConfigError, match=says) as raised:
+        load_mapping(path)
+    assert str(raised.value).count("key '") == 1  # that problem alone
+
+
+@pytest.mark.parametrize("finding", [True, False])
+def test_an_ombudsman_case_on_several_rows_is_one_case(tmp_path, finding):
+    """A tracker of one row per finding repeats its case: one case, each row's finding. Before,
+    each row was a case (a case with two findings was two referrals and two determinations).
+    Rows that disagree on the case all go; a repeat adding no finding is a duplicate_row."""
+    root = ws.wide_workspace(tmp_path)
+    (root / "mappings" / "tracker.yaml").write_text(
+        'files: ["ombudsman/tracker*.csv"]\ntarget: ombudsman_case\n'
+        'date_formats: ["%d/%m/%Y"]\ncolumns:\n  case_ref: "HOS Ref"\n'
+        '  body: {value: housing_ombudsman}\n  referral_date: "Referred"\n'
+        + ('finding:\n  outcome: {column: "Finding", codes: {"Maladministration": '
+           'maladministration, "Service Failure": service_failure}}\n' if finding else "")
+    )  # fmt: skip
+    (root / "ombudsman").mkdir(exist_ok=True)
+    (root / "ombudsman" / "tracker.csv").write_text(
+        "HOS Ref,Referred,Finding\n"
+        "H1,01/07/2024,Maladministration\n"
+        "H1,01/07/2024,Service Failure\n"  # H1's second finding
+        "H2,01/08/2024,Maladministration\n"
+        "H2,02/08/2024,Service Failure\n"  # H2 referred on two dates: which one is not known
+        "H3,01/09/2024,Maladministration\n"
+    )
+    (root / "ombudsman" / "tracker_2.csv").write_text(
+        "HOS Ref,Referred,Finding\nH3,01/09/2024,\nH3,03/09/2024,Service Failure\n"
+    )
+    con, summary = _ingest(root)
+    assert summary.reconciles
+    rules = {
+        **{(1, r): v for r, v in _rules_by_row(con, "ombudsman/tracker.csv").items()},
+        **{(2, r): v for r, v in _rules_by_row(con, "ombudsman/tracker_2.csv").items()},
+    }
+    cases = con.execute("select case_ref, count(*) from ombudsman_case group by 1").fetchall()
+    if finding:
+        # H3 in two files on two dates: neither file's rows load
+        assert rules == {
+            (1, 4): {"conflicting_rows"},
+            (1, 5): {"conflicting_rows"},
+            (1, 6): {"duplicate_id_across_files"},
+            (2, 2): {"duplicate_id_across_files"},
+            (2, 3): {"duplicate_id_across_files"},
+        }
+        assert cases == [(_h("H1"), 1)]
+        findings = con.execute("select case_ref, outcome from ombudsman_finding order by 2")
+        assert findings.fetchall() == [
+            (_h("H1"), "maladministration"),
+            (_h("H1"), "service_failure"),
+        ]
+    else:
+        # without findings the rows of H1 are identical (duplicate_row, mapped cells only)
+        assert rules[(1, 3)] == {"duplicate_row"}
+        assert rules[(1, 4)] == rules[(1, 5)] == {"conflicting_rows"}
+        assert sorted(cases) == [(_h("H1"), 1)]

@@ -335,3 +335,14 @@ def test_a_mapping_file_named_after_a_person_is_refused_without_its_name(tmp_pat
     with pytest.raises(ConfigError, match=r"^mappings/: the name of a mapping file looks") as err:
         load_mappings(tmp_path)
     assert "Hall" not in str(err.value)
+
+
+def test_documented_ombudsman_tracker_example_parses(tmp_path):
+    """The tracker example (a case and its determination in one row) is a mapping as written."""
+    block = next(
+        b for b in re.findall(r"```yaml\n(.*?)```", DOCS.read_text(), re.S) if "finding:" in b
+    )
+    mapping = load_mapping(_write(tmp_path, 'files: ["ombudsman/tracker.csv"]\n' + block), tmp_path)
+    assert mapping.target == "ombudsman_case"
+    assert mapping.finding["outcome"].codes["Maladministration"] == "maladministration"
+    assert {"Finding", "Orders", "Orders Complied"} <= set(mapping.source_columns())

@@ -432,3 +432,39 @@ def test_root_cause_recorded_is_zero_percent_not_unknown_when_none_is_recorded()
     assert measure(c, "root_cause_recorded") == (0, 3, 0.0, "0.0")
     # a month without complaints still has no denominator: [U]
     assert measure(c, "root_cause_recorded", period="2024-07")[2:] == (None, "[U]")
+
+
+def test_compensation_no_export_records_is_not_known_rather_than_nothing():
+    """An export with an offered column and no paid column (a CRM whose payments are made in the
+    finance system): paid is null ([U]), its count too, in every breakdown; offered is summed as
+    usual. Before, the board read "compensation offered £30,009, paid £0"."""
+    c = duckdb.connect()
+    create_canonical_schema(c)
+    insert_rows(
+        c,
+        "complaint",
+        [{"complaint_id": cid, "received_date": JUN3, "scheme": "North"} for cid in ("a", "b")],
+    )
+    insert_rows(
+        c,
+        "complaint_stage",
+        [
+            {
+                "complaint_id": cid,
+                "stage": 1,
+                "received_date": JUN3,
+                "acknowledged_date": JUN3,
+                "responded_date": D(2024, 6, 10),
+                "outcome": "upheld",
+                "compensation_offered_gbp": offered,
+            }
+            for cid, offered in (("a", 100), ("b", None))
+        ],
+    )
+    compute_measures(c, code_landlord(), ReportingYear.parse("2024-25"), D(2025, 6, 30))
+    assert measure(c, "compensation_offered_gbp")[2:] == (100.0, "100.00")
+    assert measure(c, "compensation_offered_count")[0] == 1
+    for name in ("compensation_paid_gbp", "compensation_paid_count"):
+        assert measure(c, name)[2:] == (None, "[U]")
+        assert measure(c, name, "North", breakdown="scheme")[2:] == (None, "[U]")
+        assert measure(c, name, "1", breakdown="stage")[2:] == (None, "[U]")
