@@ -29,14 +29,19 @@ def time_invalid_sql(x: str) -> str:
         "or (try_cast(t.h as integer) = 24 and (try_cast(t.m as integer) > 0 "
         "or try_cast(t.s as integer) > 0)), false))[1]"
     )
-    return f"(contains({x}, ':') and {bad.replace('[t]', f'[{parts}]', 1)})"
+    # CASE, not AND: DuckDB evaluates both sides of an AND over a whole vector, so every date
+    # cell paid for the regular expression (0.6 s of a 100,000-complaint landlord's 2.5 s load)
+    return (
+        f"(case when contains({x}, ':') then {bad.replace('[t]', f'[{parts}]', 1)} else false end)"
+    )
 
 
 def weekday_mismatch_sql(x: str, value: str) -> str:
     """SQL true when cell ``x`` names a weekday that is not the weekday of its date ``value``.
     Only a cell with a letter in it is looked at."""
     named = f"regexp_extract(lower({x}), {_lit(_WEEKDAY)}, 1)"
+    # CASE, not AND, as above: only a cell with a letter pays for the weekday's extraction
     return (
-        f"({value} is not null and regexp_matches({x}, '[A-Za-z]') and {named} <> '' "
-        f"and {named} <> lower(left(dayname({value}), 3)))"
+        f"(case when {value} is not null and lower({x}) <> upper({x}) then {named} <> '' "
+        f"and {named} <> lower(left(dayname({value}), 3)) else false end)"
     )

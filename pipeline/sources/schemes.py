@@ -45,24 +45,38 @@ def _merge(
     con: duckdb.DuckDBPyConnection, landlord_id: str, column: str, tables: tuple[str, ...]
 ) -> int:
     col = ident(column)
-    spelled = " union all ".join(
-        f"select {_tidy(col)} as spelling from {ident(t)} "  # noqa: S608
+    cells = " union all ".join(
+        f"select {col} as raw from {ident(t)} "  # noqa: S608
         f"where landlord_id = $landlord_id and {col} is not null"
         for t in tables
     )
+    # Grouped by the values as written first (a few hundred), so the tidying and the rewrite
+    # touch only the groups whose cells change: most landlords' labels are all spelled alike, and
+    # an update joined over every row cost 0.2 s of a 100,000-complaint load for nothing.
     con.execute(
         f"""
         create or replace temp table _scheme_names as
-        with counted as (
-            select lower(spelling) as key, spelling, count(*) as n
-            from ({spelled}) group by all
+        with raws as (select raw, count(*) as n from ({cells}) group by all),
+        spelled as (select raw, {_tidy("raw")} as spelling, n from raws),
+        counted as (
+            select lower(spelling) as key, spelling, sum(n) as n from spelled group by all
+        ),
+        shown as (
+            select key, first(spelling order by n desc, spelling = upper(spelling), spelling)
+                as display
+            from counted group by key
         )
-        select key, first(spelling order by n desc, spelling = upper(spelling), spelling)
-               as display
-        from counted group by key
+        select key, display from shown
+        where exists (
+            select 1 from spelled where lower(spelled.spelling) = shown.key
+                and spelled.raw <> shown.display
+        )
         """,  # noqa: S608 - table names from SCHEME_TABLES
         {"landlord_id": landlord_id},
     )
+    if not con.execute("select count(*) from _scheme_names").fetchone()[0]:
+        con.execute("drop table _scheme_names")
+        return 0
     changed = 0
     try:
         for table in tables:
