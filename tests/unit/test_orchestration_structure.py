@@ -54,21 +54,28 @@ def test_sensor_adds_a_new_workspace_as_a_landlord_partition_without_reload(tmp_
         assert [r.partition_key for r in result.run_requests] == ["beta"]
 
 
-def test_sensor_skips_a_year_without_stock_with_a_clear_message(tmp_path):
+def _sensor_on_a_cut_in_2026_27(tmp_path, stock_at_2026: bool):
+    """The sensor's tick for landlord alpha, data cut 31 May 2026 (in 2026-27, no stock at
+    31 March 2027), with or without the stock at 31 March 2026."""
     root = tmp_path / "workspaces"
     workspace = make_workspace(root, "alpha")
     doc = yaml.safe_load((workspace / "landlord.yaml").read_text())
-    doc["data_cut_date"] = "2026-05-31"  # reporting year 2026-27: no stock at 2027-03-31
-    # nor at 2026-03-31, whose count a year in progress would otherwise use
-    doc["stock"] = [row for row in doc["stock"] if row["year_end"] != "2026-03-31"]
+    doc["data_cut_date"] = "2026-05-31"
+    if not stock_at_2026:
+        doc["stock"] = [row for row in doc["stock"] if row["year_end"] != "2026-03-31"]
     (workspace / "landlord.yaml").write_text(yaml.safe_dump(doc))
     age(workspace / "landlord.yaml")
     store = ComplaintsStore(workspaces_root=str(root), output_root=str(tmp_path / "out"))
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("landlord", ["alpha"])
-        result = build_workspace_sensor()(
+        return build_workspace_sensor()(
             dg.build_sensor_context(instance=instance, resources={"store": store})
         )
+
+
+def test_sensor_skips_a_year_without_stock_with_a_clear_message(tmp_path):
+    # neither the year end's count nor the previous one, which a year in progress would use
+    result = _sensor_on_a_cut_in_2026_27(tmp_path, stock_at_2026=False)
     assert not result.run_requests
     assert "alpha: 2026-27 skipped: landlord.yaml has no stock at 2027-03-31" in (
         result.skip_reason.skip_message
@@ -78,18 +85,7 @@ def test_sensor_skips_a_year_without_stock_with_a_clear_message(tmp_path):
 def test_sensor_runs_a_year_in_progress_on_the_previous_year_ends_stock(tmp_path):
     """The data cut falls in 2026-27, whose year-end count is not taken yet: the refresh runs
     (its committee packs need the year's measures) on the stock at 31 March 2026."""
-    root = tmp_path / "workspaces"
-    workspace = make_workspace(root, "alpha")
-    doc = yaml.safe_load((workspace / "landlord.yaml").read_text())
-    doc["data_cut_date"] = "2026-05-31"
-    (workspace / "landlord.yaml").write_text(yaml.safe_dump(doc))
-    age(workspace / "landlord.yaml")
-    store = ComplaintsStore(workspaces_root=str(root), output_root=str(tmp_path / "out"))
-    with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions("landlord", ["alpha"])
-        result = build_workspace_sensor()(
-            dg.build_sensor_context(instance=instance, resources={"store": store})
-        )
+    result = _sensor_on_a_cut_in_2026_27(tmp_path, stock_at_2026=True)
     (request,) = result.run_requests
     assert request.tags[THEN_YEARS_TAG] == "2026-27"
 
