@@ -540,35 +540,27 @@ def _after_cut_notes(store, landlord_id: str, years: list[str], periods: list[st
     return notes + periods_after_cut(periods, resolve_data_cut(landlord))
 
 
-def _year_spans(store, landlord_id: str, years: list[str]) -> list[tuple[bool, list[str]]]:
-    """The run's years in runs of consecutive years: ``(in_progress, years)``, in order.
+def _year_spans(store, landlord_id: str, years: list[str]) -> list[tuple[str | None, list[str]]]:
+    """The run's years in runs of consecutive years: ``(note, years)``, in order.
 
     A year the data cut falls in is still in progress: its annual report and returns would
     describe a part of the year as the whole (58 complaints "in 2026/27", "a deterioration" on
-    the year before, a bottom-quartile CH02), so it gets its measures and data-quality report
-    only, for its committee packs. The other years run together (one partition range).
+    the year before, a bottom-quartile CH02), so it runs alone, for its measures and data-quality
+    report only, with the note that says so (:func:`pipeline.returns.in_progress_note`). The
+    other years (note None) run together, one partition range.
     """
-    from pipeline.measures import resolve_data_cut
-    from pipeline.periods import ReportingYear
-
-    cut = resolve_data_cut(store.landlord(landlord_id))
-    spans: list[tuple[bool, list[str]]] = []
-    for year in years:
-        period = ReportingYear.parse(year)
-        in_progress = period.start <= cut < period.end
-        if spans and spans[-1][0] == in_progress and not in_progress:
-            spans[-1][1].append(year)
-        else:
-            spans.append((in_progress, [year]))
-    return spans
-
-
-def _in_progress_note(store, landlord_id: str, year: str) -> str:
-    """What a run of a year the data cut falls in writes, and why."""
     from pipeline.periods import ReportingYear
     from pipeline.returns import in_progress_note
 
-    return in_progress_note(store.landlord(landlord_id), ReportingYear.parse(year)) or ""
+    landlord = store.landlord(landlord_id)
+    spans: list[tuple[str | None, list[str]]] = []
+    for year in years:
+        note = in_progress_note(landlord, ReportingYear.parse(year))
+        if spans and note is None and spans[-1][0] is None:
+            spans[-1][1].append(year)
+        else:
+            spans.append((note, [year]))
+    return spans
 
 
 def _document_paths(result) -> set[Path]:
@@ -691,13 +683,11 @@ def run_landlord(
             for note in _after_cut_notes(store, landlord_id, run_years, periods):
                 _say(landlord_id, f"  note: {note}")
             if ok:
-                for in_progress, span in _year_spans(store, landlord_id, run_years):
+                for in_progress_note, span in _year_spans(store, landlord_id, run_years):
                     label = span[0] if len(span) == 1 else f"{span[0]} to {span[-1]}"
                     job = year_job
-                    if in_progress:
-                        _say(
-                            landlord_id, f"  note: {_in_progress_note(store, landlord_id, span[0])}"
-                        )
+                    if in_progress_note is not None:
+                        _say(landlord_id, f"  note: {in_progress_note}")
                         job = jobs["cli_landlord_in_progress"]
                     tick = time.perf_counter()
                     _say(landlord_id, f"{label}: running")
