@@ -18,17 +18,9 @@ from pipeline.config import load_landlord  # noqa: E402
 from pipeline.ingest import ingest_workspace  # noqa: E402
 from pipeline.reporting.quality import FIX_IN_SOURCE  # noqa: E402
 from pipeline.sources.fields import RULE_TEXT  # noqa: E402
+from tests.unit.test_ingest_bad_cells import EXPORT, _row  # noqa: E402 - the same export's rows
 
-EXPORT = "exports/complaints_2024.csv"
 RULES = ("date_time_invalid", "date_weekday_mismatch")
-
-
-def _row(ref: str, **cells: str) -> str:
-    row = dict.fromkeys(ws.WIDE_HEADER, "")
-    row |= {"Case Ref": ref, "Date Received": "01/05/2024", "Complaint Type": "Repairs"}
-    row |= {"Tenure": "General Needs", "Anonymous?": "N", "Stage 1 Acknowledged": "02/05/2024"}
-    row |= cells
-    return ",".join(f'"{row[c]}"' for c in ws.WIDE_HEADER)
 
 
 ROWS = {
