@@ -484,8 +484,8 @@ def _print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> Non
 def _print_unread_files(store, landlord_id: str) -> None:
     """Name the data folders' files that no mapping reads (never silently left out), and the
     mappings that run but would mislead (:func:`pipeline.onboarding.mapping_warnings`)."""
-    from pipeline.ingest import unread_files
     from pipeline.onboarding import mapping_warnings
+    from pipeline.sources.discovery import unread_files
 
     for warning in mapping_warnings(store.workspace(landlord_id)):
         _say(landlord_id, f"  WARNING {warning}")

@@ -11,32 +11,24 @@ reconciliation failure instead of disappearing.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
-import glob
 import logging
-import os
-import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
 
 import duckdb
 import polars as pl
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pipeline.config import Landlord, load_yaml_model
+from pipeline.config import Landlord
 from pipeline.mapping import Mapping, load_mappings
-from pipeline.periods import ReportingYear
 from pipeline.sources import generic, long, routing, wide
 from pipeline.sources.canonical import LABEL_FIELDS, TARGET_TABLES, create_canonical_tables
+from pipeline.sources.discovery import matched_files, unread_files
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import (
-    CLASH_ROWS,
-    ISSUE_COLUMNS,
     SCREENED_COLUMNS,
     Context,
     RecordPlan,
@@ -48,7 +40,6 @@ from pipeline.sources.fields import (
     issue_selects,
     label_unknown_sql,
     lit,
-    looks_personal,
     repeated_header_condition,
     row_issue_select,
     safe_raw_sql,
@@ -57,6 +48,14 @@ from pipeline.sources.fields import (
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
+from pipeline.sources.publications import load_publications
+from pipeline.sources.row_rules import (
+    drop_shadowed_issues,
+    find_case_rows,
+    find_conflicts,
+    insert_issues,
+    refuse_month_first_dates,
+)
 from pipeline.sources.schemes import merge_scheme_spellings
 from pipeline.sources.weights import implausible_weights, missing_weight_selects
 from pipeline.sql import rollback
@@ -136,88 +135,6 @@ class IngestSummary:
         return "\n".join(lines)
 
 
-class Publication(BaseModel):
-    """One entry of ``ombudsman/publications.yaml``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: Literal["annual_performance_letter", "code_non_compliance_finding", "special_report"]
-    published_date: dt.date
-    reporting_year: str | None = None
-    summary: str
-    url: str | None = None
-    # An annual letter's own figures and, when they differ from the Ombudsman table, why: the
-    # annual report reconciles them (pipeline/reporting/section8.py); not stored in the table.
-    determinations: int | None = Field(default=None, ge=0)
-    maladministration_rate: float | None = Field(default=None, ge=0, le=100)
-    chfos: int | None = Field(default=None, ge=0)  # Complaint Handling Failure Orders it counts
-    basis: str | None = None
-
-    @field_validator("reporting_year")
-    @classmethod
-    def _year(cls, value: str | None) -> str | None:
-        # Stored and printed as written ("2024/25"), so checked here: any other text (a
-        # resident's address typed in the wrong place) was stored in the warehouse and stopped
-        # the annual report; the message says what is wrong without the text
-        # (pipeline.periods quotes a value only when it reads as no one's details).
-        if value is not None:
-            ReportingYear.parse(value.strip().replace("/", "-"))
-        return value
-
-
-class Publications(BaseModel):
-    """``ombudsman/publications.yaml``: ``publications: [...]`` (a bare list is accepted too)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    publications: list[Publication] = []
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_list(cls, data):
-        return {"publications": data} if isinstance(data, list) else data
-
-
-PUBLICATIONS = "ombudsman/publications.yaml"
-
-
-def load_publications(workspace: Path) -> tuple[list[Publication], list[str]]:
-    """``ombudsman/publications.yaml``'s entries with a resident's contact details withheld.
-
-    A letter's summary, the reason its figures differ (``basis``) and its link are written by
-    the landlord's staff and printed in every version of the annual report, the published one
-    included, as the board's response is: an email address, phone number or National Insurance
-    number pasted in from a complaint was printed as typed (found by the hostile audit). Each
-    is replaced by :data:`pipeline.contact_details.WITHHELD`; the second value lists where, for
-    the data-quality report, never the value. No file: no entries.
-
-    Raises
-    ------
-    ConfigError
-        The file is not valid YAML or not a list of publications.
-    """
-    from pipeline.contact_details import OwnContact, withheld_problem, withhold
-
-    path = workspace / PUBLICATIONS
-    if not path.is_file():
-        return [], []
-    pubs: Publications = load_yaml_model(path, Publications)  # type: ignore[assignment]
-    own = OwnContact.of(workspace)
-    entries, problems = [], []
-    for index, entry in enumerate(pubs.publications, start=1):
-        update = {}
-        for name in ("summary", "basis", "url"):
-            value = getattr(entry, name)
-            if value is None:
-                continue
-            update[name], count = withhold(value, own)
-            if count:
-                where = f"{PUBLICATIONS}: entry {index}, field '{name}'"
-                problems.append(withheld_problem(where, count))
-        entries.append(entry.model_copy(update=update))
-    return entries, problems
-
-
 @dataclass
 class _Planned:
     """One mapping's files, typed table and record plans while the load is staged."""
@@ -230,226 +147,6 @@ class _Planned:
     stage: RecordPlan | None = None  # long shape
     complaint: RecordPlan | None = None  # long shape
     lead: str = ""  # long shape: the table of lead rows, each complaint's own row
-
-
-def _matches(pattern: list[str], parts: list[str]) -> bool:
-    """Whether a relative path's ``parts`` match a pattern's (``**`` any number of folders, a
-    name starting with '.' only by a pattern part that does too, as :mod:`glob` reads them)."""
-    if not pattern:
-        return not parts
-    head, rest = pattern[0], pattern[1:]
-    if head == "**":
-        return any(
-            _matches(rest, parts[i:])
-            for i in range(len(parts) + 1)
-            if not any(part.startswith(".") for part in parts[:i])
-        )
-    if not parts or (parts[0].startswith(".") and not head.startswith(".")):
-        return False
-    return fnmatch.fnmatchcase(parts[0].casefold(), head.casefold()) and _matches(rest, parts[1:])
-
-
-def _any_case(pattern: str) -> str:
-    """A glob pattern matching names in any case: each letter outside a ``[...]`` class made a
-    class of its two cases (``*.csv`` -> ``*.[cC][sS][vV]``).
-
-    Exports are saved on Windows, where names have no case: Excel or a colleague saving
-    ``Complaints_2025-26.CSV`` left the year's export unread by ``exports/complaints_*.csv``,
-    and the run said ok with a TSM return of no complaints (third hostile audit).
-    """
-    out: list[str] = []
-    in_class = False
-    for ch in pattern:
-        if in_class:
-            in_class = ch != "]"
-            out.append(ch)
-        elif ch == "[":
-            in_class = True
-            out.append(ch)
-        elif ch.lower() != ch.upper():
-            out.append(f"[{ch.lower()}{ch.upper()}]")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _glob(workspace: Path, pattern: str) -> list[str]:
-    """``glob.glob(workspace / pattern, recursive=True)``, but each real folder visited once.
-
-    Python's glob follows links to folders under ``**``: a link to a folder above (or to its own
-    folder) made every export match once per path, up to 40 deep, and two such links made the
-    paths grow exponentially, so the run never finished (second hostile audit). Folders are
-    walked with links followed, each real folder once.
-    """
-    if "**" not in pattern:
-        return [
-            os.path.join(workspace, found)
-            for found in glob.glob(_any_case(pattern), root_dir=workspace)
-        ]
-    parts = Path(pattern).parts
-    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
-    base = workspace.joinpath(*parts[:fixed])
-    wanted = list(parts[fixed:])
-    found: list[str] = []
-    seen: set[str] = set()
-    for folder, dirs, files in os.walk(base, followlinks=True):
-        real = os.path.realpath(folder)
-        if real in seen:
-            dirs[:] = []
-            continue
-        seen.add(real)
-        relative = Path(folder).relative_to(base).parts
-        found += [
-            os.path.join(folder, name)
-            for name in [*dirs, *files]
-            if _matches(wanted, [*relative, name])
-        ]
-    if _matches(wanted, []):  # 'exports/**' matches the folder itself too
-        found.append(str(base) + os.sep)
-    return found
-
-
-def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, list[Path]]:
-    """Files each mapping's globs match, sorted; a file matched by two mappings is an error."""
-    seen: dict[Path, str] = {}
-    out: dict[str, list[Path]] = {}
-    not_files: dict[Path, str] = {}
-    # One file reached by two paths (a '**' pattern through a link to a folder above, or a link
-    # to a sibling folder) is one file: it was read once per path, up to 40 times through a link
-    # loop, and its rows counted again each time (second hostile audit). The shortest path names it.
-    real: dict[Path, Path] = {}
-    for name, mapping in mappings.items():
-        paths: set[Path] = set()
-        for pattern in mapping.files:
-            for p in sorted(_glob(workspace, pattern), key=lambda found: (found.count("/"), found)):
-                path = Path(p)
-                if is_lock_file(path):
-                    continue
-                if path.is_file():
-                    # the first path found for a file stands for it (a second mapping
-                    # matching it by another path is then told of as matching it twice)
-                    paths.add(real.setdefault(path.resolve(), path))
-                elif not (path.is_dir() and "**" in Path(pattern).name):
-                    not_files[path] = name  # ('**' matches folders on purpose)
-        if not_files:
-            _refuse_not_a_file(workspace, not_files)
-        for path in paths:
-            if path in seen:
-                shown = path.relative_to(workspace).as_posix()
-                targets = {mappings[seen[path]].target, mapping.target}
-                tracker = (
-                    ": for a tracker of one row per Ombudsman case and its determination, map "
-                    "the determination under the case mapping's 'finding' (docs/mapping.md)"
-                    if targets == {"ombudsman_case", "ombudsman_finding"}
-                    else ""
-                )
-                raise IngestError(
-                    f"{shown}: matched by two mappings ({seen[path]} and {name}); "
-                    f"each file must be read once{tracker}"
-                )
-            seen[path] = name
-        out[name] = sorted(paths)
-    personal = personal_file_names(workspace, list(seen))
-    if personal:
-        path = min(personal)
-        raise IngestError(
-            f"{path.parent.relative_to(workspace).as_posix() or '.'}/: the name of a file "
-            f"{seen[path]} reads looks like a person's name or contact details "
-            f"({size_and_date(path)}); file names are printed in the "
-            "data-quality report, quarantine.csv and the manifest, so rename the file"
-        )
-    return out
-
-
-def _refuse_not_a_file(workspace: Path, not_files: dict[Path, str]) -> None:
-    """Stop the run on a path a mapping's ``files`` matches that is not a file it can read: a
-    folder named like an export (one unzipped into a folder of its name), a link to a file that
-    is gone, a named pipe. Left out, its rows were missing from a run that said ok."""
-    path = min(not_files)
-    shown = path.relative_to(workspace).as_posix()
-    if personal_file_names(workspace, [path]):
-        shown = (
-            f"{path.parent.relative_to(workspace).as_posix()}/(a path whose name looks like a "
-            "person's name or contact details)"
-        )
-    if path.is_symlink() and not path.exists():
-        what = "is a link to a file that is not there (moved or deleted)"
-    elif path.is_dir():
-        what = "is a folder, not a file"
-    else:
-        what = "is not a file that can be read (a named pipe or a device)"
-    raise IngestError(
-        f"{shown}: {what}, but {not_files[path]}'s files pattern matches it, so its rows would "
-        "be left out; put the export itself there, or move it away"
-    )
-
-
-# A file name's words are often joined by '_', '-' or '.': the screen reads them as spaces too
-_NAME_JOINERS = re.compile(r"[_.\-/]+")
-
-
-def personal_file_names(workspace: Path, paths: list[Path]) -> set[Path]:
-    """The ``paths`` whose name (relative to ``workspace``, folders included) looks like a
-    person's name or contact details (``Mrs_Hall.csv``, ``jean.hall@example.org.csv``): read by
-    the screen of free-text cells (:func:`pipeline.sources.fields.looks_personal`) as typed
-    and with its joining characters read as spaces."""
-    names = {path: path.relative_to(workspace).as_posix() for path in paths}
-    spaced = {path: _NAME_JOINERS.sub(" ", name) for path, name in names.items()}
-    hits = looks_personal([*names.values(), *spaced.values()])
-    return {path for path in paths if names[path] in hits or spaced[path] in hits}
-
-
-def size_and_date(path: Path) -> str:
-    """A file told apart without its name (which may be personal data): ``1,234 bytes, modified
-    06 Dec 2026 10:15``."""
-    stat = path.stat()
-    modified = dt.datetime.fromtimestamp(stat.st_mtime)
-    return f"{stat.st_size:,} bytes, modified {modified:%d %b %Y %H:%M}"
-
-
-def is_lock_file(path: Path) -> bool:
-    """An Office owner file, ``~$report.xlsx``: Excel writes one beside a workbook while it is
-    open (and Word beside a document). It holds who opened it, never data: a ``files`` glob
-    such as ``exports/*.xlsx`` matched it, and the run stopped as on a damaged workbook
-    whenever someone had the export open."""
-    return path.name.startswith("~$")
-
-
-# The workspace's data folders: a file in one that no mapping's ``files`` matches is never read,
-# so it is named (a new year's export saved under another name is the usual case). Not data:
-# ombudsman/publications.yaml is configuration, notes may sit beside the exports.
-DATA_FOLDERS = ("exports", "surveys", "ombudsman")
-_NOT_DATA_SUFFIXES = {".yaml", ".yml", ".md"}
-
-
-def unread_files(workspace: Path, files: dict[str, list[Path]] | None = None) -> list[str]:
-    """Files in the data folders that no mapping reads, relative to ``workspace``, sorted.
-
-    ``files``: :func:`matched_files`' answer when the caller has it (else worked out here).
-    """
-    workspace = Path(workspace)
-    if files is None:
-        files = matched_files(workspace, load_mappings(workspace))
-    read = {path.resolve() for paths in files.values() for path in paths}
-    unread = [
-        path
-        for folder in DATA_FOLDERS
-        if (workspace / folder).is_dir()
-        for path in (workspace / folder).rglob("*")
-        if path.is_file()
-        and not path.name.startswith(".")
-        and not is_lock_file(path)
-        and path.suffix.lower() not in _NOT_DATA_SUFFIXES
-        and path.resolve() not in read
-    ]
-    personal = personal_file_names(workspace, unread)
-    return sorted(
-        f"{path.parent.relative_to(workspace).as_posix()}/(a file whose name looks like a "
-        "person's name or contact details)"
-        if path in personal
-        else path.relative_to(workspace).as_posix()
-        for path in unread
-    )
 
 
 # What DuckDB's trim() strips: the Unicode space separators (category Zs), not tabs or newlines.
@@ -695,7 +392,7 @@ def _stage_mapping(
             source.rows_in = rows_in.get(source.source_file, 0)
 
         # A CSV row with more or fewer cells than the header has its cells in the wrong
-        # columns: held back whole, whatever else it seems to break (see _drop_shadowed_issues).
+        # columns: held back whole, whatever else it seems to break (see drop_shadowed_issues).
         header_cells = {f.source_file: f.header_cells for f in planned.frames if f.header_cells}
         issues = [cell_count_issue_select(typed, mapping.target, header_cells)]
         unknown = routing.unknown_route_condition(mapping)
@@ -745,11 +442,11 @@ def _stage_mapping(
                 )
             )
         issues += missing_weight_selects(planned, names, _source_sql(mapping, names))
-        _insert_issues(con, issues)
+        insert_issues(con, issues)
         if mapping.target == "ombudsman_case":
-            _case_rows(con, planned)
+            find_case_rows(con, planned)
         _count_label_other(con, planned)
-        _refuse_month_first_dates(con, planned)
+        refuse_month_first_dates(con, planned)
     finally:
         con.unregister("_frame")
         con.execute("drop table if exists _screen")
@@ -808,202 +505,6 @@ def _count_label_other(con: duckdb.DuckDBPyConnection, planned: _Planned) -> Non
         con.executemany("insert into _label_other values (?, ?, ?, ?, ?)", found)
 
 
-# A numeric date's first two parts ('05/14/2024' -> 5, 14), whatever the separator.
-_DATE_PARTS = r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b"
-# Fewer dates than this that can only be month first never stop a file (a few typos)
-MONTH_FIRST_MIN = 5
-
-
-def _refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
-    """Stop a file one of whose date columns writes dates month first ('05/14/2024') under a
-    mapping that reads them day first: at least :data:`MONTH_FIRST_MIN` of its dates have more
-    than 12 in the second place and none has more than 12 in the first.
-
-    Such a column's dates after the 12th of a month are quarantined and those up to the 12th
-    load with day and month swapped (5 March read as 3 May) without a word while the file's
-    quarantined share stays under ``stop_quarantine_pct``.
-    """
-    formats = planned.mapping.date_formats
-    day_first = [f for f in formats if "%d" in f and "%m" in f and f.index("%d") < f.index("%m")]
-    if not day_first or any(
-        "%m" in f and f.index("%m") < f.index("%d") for f in formats if "%d" in f
-    ):
-        return
-    names = {
-        plan.source_name: plan.source
-        for record in planned.records
-        for plan in record.fields.values()
-        if plan.source is not None and plan.column.kind == "date"
-    }
-    if not names:
-        return
-    # Only a column with that many dates the mapping could not read is looked at (a clean file
-    # costs one aggregate over its issues, not a scan of its cells).
-    suspects = con.execute(
-        "select distinct column_name from _issues where rule = 'date_unparseable' "
-        "and list_contains($files, __file) and list_contains($names, column_name) "
-        "group by __file, column_name having count(distinct __row) >= $n order by 1",
-        {
-            "files": [f.source_file for f in planned.frames],
-            "names": list(names),
-            "n": MONTH_FIRST_MIN,
-        },
-    ).fetchall()
-    columns = {names[name]: name for (name,) in suspects}
-    if not columns:
-        return
-    parts = ", ".join(
-        f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 1) as integer) as {ident(a + '__1')}, "
-        f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 2) as integer) as {ident(a + '__2')}"
-        for a in columns
-    )
-    counts = ", ".join(
-        f"count(*) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} between 13 and 31), "
-        f"count(*) filter ({ident(a + '__1')} between 13 and 31 and {ident(a + '__2')} <= 12), "
-        f"min(__row) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} between 13 and 31)"
-        for a in columns
-    )
-    rows = con.execute(
-        f"select __file, {counts} from (select __file, __row, {parts} from _frame) "  # noqa: S608
-        "group by __file order by __file"
-    ).fetchall()
-    for file, *found in rows:
-        for name, at in zip(columns.values(), range(0, len(found), 3), strict=True):
-            month_first, day_first_found, first_row = found[at : at + 3]
-            if month_first >= MONTH_FIRST_MIN and not day_first_found:
-                swapped = day_first[-1].replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
-                raise IngestError(
-                    f"{file}: column '{name}' writes its dates month first: {month_first:,} of "
-                    f"them (the first on row {first_row}) have more than 12 in the second place "
-                    "and none has more than 12 in the first, but the mapping reads them day "
-                    f"first ('{day_first[-1]}'). Read that way, its dates up to the 12th of a "
-                    "month would load with day and month swapped and the rest be quarantined; "
-                    f"give the mapping date_formats: ['{swapped}'] instead (a mapping of its own "
-                    "if its other files write dates day first), or export the dates day first"
-                )
-
-
-def _insert_issues(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:
-    if selects:
-        columns = ", ".join(ISSUE_COLUMNS)
-        con.execute(f"insert into _issues ({columns}) " + " union all ".join(selects))
-
-
-def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
-    """Two different rows for one complaint (and stage): all go, never silently picked.
-
-    Within one file the rule is ``conflicting_rows``; across files ``duplicate_id_across_files``.
-    A wide row (stage key 0) carries every stage, so it clashes with any row of its complaint.
-    """
-    text_conflict = "conflicting_rows: another row in this file has the same complaint (and stage) with different values; none of them is loaded"
-    text_across = "duplicate_id_across_files: the same complaint (and stage) is in another file with different values; none of them is loaded"
-    con.execute(
-        f"""
-        insert into _issues
-        with multi as (
-            select * from (select *, count(*) over (partition by complaint_id) as n from _keys)
-            where n > 1
-        ),
-        clashes as (
-            select a.complaint_id, a.__file, a.__row, bool_or(a.__file <> b.__file) as across
-            from multi a join multi b
-              on a.complaint_id = b.complaint_id
-             and (a.stage_key = b.stage_key or a.stage_key = 0 or b.stage_key = 0)
-             and not (a.__file = b.__file and a.__row = b.__row)
-            group by all
-        ),
-        -- every row of the complaint that clashes, named by file and row (never by the
-        -- complaint's reference): the analyst finds them, and the data-quality report counts
-        -- the complaint once, not once per row
-        grouped as (
-            select *, array_to_string(list_sort(list(__file || ' row ' || cast(__row as varchar))
-                       over (partition by complaint_id)), '; ') as complaint_rows
-            from clashes
-        )
-        select __file, __row, '*', 'complaint', null,
-               case when across then 'duplicate_id_across_files' else 'conflicting_rows' end,
-               (case when across then '{text_across}' else '{text_conflict}' end)
-                   || ' ({CLASH_ROWS}' || complaint_rows || ')',
-               null
-        from grouped
-        """  # noqa: S608
-    )
-
-
-# Rules that say all there is to say about a row, in order: a row breaking one keeps only it.
-_WHOLE_ROW_RULES = ("wrong_cell_count", "repeated_header")
-
-
-def _drop_shadowed_issues(con: duckdb.DuckDBPyConnection) -> None:
-    """Keep only ``wrong_cell_count`` for a row that breaks it: its cells are in the wrong
-    columns, so what the other rules found there is noise (one quarantine row per such row).
-    Likewise ``repeated_header``: a header's names are no dates or codes, and said so, one by
-    one, they hid what the row is."""
-    for rule in _WHOLE_ROW_RULES:
-        con.execute(
-            "delete from _issues where rule <> $rule and (__file, __row) in "
-            "(select __file, __row from _issues where rule = $rule)",
-            {"rule": rule},
-        )
-
-
-_CASE_DIFFERS = (
-    "{rule}: another row{where} has the same Ombudsman case with a different referral, "
-    "determination, body or complaint; none of them is loaded"
-)
-_CASE_REPEATED = (
-    "duplicate_row: the Ombudsman case of an earlier row again, with no finding of its own; the "
-    "case is loaded from the earlier row"
-)
-
-
-def _case_rows(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
-    """An Ombudsman case on several rows of its mapping (a tracker of one row per finding) is
-    one case, loaded from its first row (:func:`_insert_records`), each row's finding with it.
-    Rows disagreeing on the case's own fields all go (``conflicting_rows``, or
-    ``duplicate_id_across_files``), never one silently picked; a later row with no finding adds
-    nothing and is a ``duplicate_row``. Before, each row was a case: a case with two findings
-    was two referrals and two determinations."""
-    case = planned.records[0]
-    ref = case.col("case_ref")
-    details = ", ".join(case.col(name) for name in case.fields if name != "case_ref")
-    finding = next((r.exists for r in planned.records if r.name == "finding"), "false")
-    differs = {
-        rule: _CASE_DIFFERS.format(rule=rule, where=where)
-        for rule, where in (
-            ("conflicting_rows", " in this file"),
-            ("duplicate_id_across_files", " in another file"),
-        )
-    }
-    con.execute(
-        f"""
-        insert into _issues
-        with case_rows as (
-            select __file, __row, {ref} as ref, row({details}) as details,
-                   ({finding}) as has_finding,
-                   row_number() over (partition by {ref} order by __file, __row) as n
-            from {planned.typed} t
-            where ({case.exists}) and {ref} is not null
-              and not exists (select 1 from _issues i where i.__file = t.__file
-                              and i.__row = t.__row and i.record in ({lit(case.name)}, '*'))
-        ),
-        shared as (
-            select ref, count(distinct details) > 1 as differ, count(distinct __file) > 1 as across
-            from case_rows group by ref having count(*) > 1
-        )
-        select r.__file, r.__row, '*', 'ombudsman_case', null,
-               case when not s.differ then 'duplicate_row'
-                    when s.across then 'duplicate_id_across_files' else 'conflicting_rows' end,
-               case when not s.differ then {lit(_CASE_REPEATED)}
-                    when s.across then {lit(differs["duplicate_id_across_files"])}
-                    else {lit(differs["conflicting_rows"])} end,
-               null
-        from case_rows r join shared s using (ref)
-        where s.differ or (r.n > 1 and not r.has_finding)
-        """  # noqa: S608
-    )
-
-
 def _finish_long(con: duckdb.DuckDBPyConnection, items: list[tuple[_Planned, Context]]) -> None:
     """The long mappings' complaints, over all of them at once: a complaint's stages may come
     from several long mappings (one file per stage, each with its own columns), and it is one
@@ -1024,10 +525,10 @@ def _finish_long(con: duckdb.DuckDBPyConnection, items: list[tuple[_Planned, Con
     for planned, ctx in items:
         stage = planned.stage
         received = stage.fields["received_date"].source_name
-        _insert_issues(con, [long.stage2_before_stage1_sql(planned.typed, stage, received)])
-        _insert_issues(con, issue_selects(planned.complaint, ctx, planned.typed))
+        insert_issues(con, [long.stage2_before_stage1_sql(planned.typed, stage, received)])
+        insert_issues(con, issue_selects(planned.complaint, ctx, planned.typed))
     for planned, _ in items:
-        _insert_issues(
+        insert_issues(
             con, [long.parent_quarantined_sql(planned.typed, planned.stage, planned.lead)]
         )
 
@@ -1039,7 +540,7 @@ def _insert_records(con: duckdb.DuckDBPyConnection, planned: _Planned, landlord_
             # A stage never loads without its complaint (wide: same row; long: the lead row).
             blocked = " and not exists (select 1 from _issues j where j.__file = t.__file and j.__row = t.__row and j.record = 'complaint')"
         elif record.table == "ombudsman_case" and record is planned.records[0]:
-            # A case on several rows (one per finding) loads once, from its first row (_case_rows)
+            # A case on several rows (one per finding) loads once, from its first row (find_case_rows)
             ref = record.col("case_ref")
             blocked = (
                 f" and (t.__file, t.__row) in (select __file, __row from (select __file, __row, "  # noqa: S608
@@ -1191,7 +692,7 @@ def ingest_workspace(
             _stage_mapping(con, item, ctx, key, frame)
             del frame
             planned.append(item)
-        _conflicts(con)
+        find_conflicts(con)
         _finish_long(
             con,
             [
@@ -1210,7 +711,7 @@ def ingest_workspace(
             ],
         )
         implausible_weights(con, planned, landlord)
-        _drop_shadowed_issues(con)
+        drop_shadowed_issues(con)
 
         con.begin()
         try:

@@ -516,7 +516,7 @@ def refuse_personal_mapping_names(workspace: Path, paths: list[Path]) -> None:
     reached them all, as an export's name did before it was screened (second hostile audit).
     The message gives the file's size and date, never its name.
     """
-    from pipeline.ingest import personal_file_names, size_and_date
+    from pipeline.sources.discovery import personal_file_names, size_and_date
 
     personal = personal_file_names(workspace, paths)
     if personal:

@@ -58,7 +58,9 @@ def workspace_problems(workspace: Path) -> list[str]:
         Problems in the order found; empty when the workspace can run.
     """
     # imported here: the ingest and self-assessment modules import this package's neighbours
-    from pipeline.ingest import IngestError, Publications, matched_files
+    from pipeline.sources.discovery import matched_files
+    from pipeline.sources.errors import IngestError
+    from pipeline.sources.publications import Publications
 
     workspace = Path(workspace)
     problems: list[str] = []

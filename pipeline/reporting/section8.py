@@ -402,7 +402,7 @@ def non_compliance_section(
 
 
 def _letter_entries(workspace: Path) -> list:
-    from pipeline.ingest import load_publications
+    from pipeline.sources.publications import load_publications
 
     try:
         entries, _ = load_publications(Path(workspace))
@@ -413,7 +413,7 @@ def _letter_entries(workspace: Path) -> list:
 
 def _publication_problems(workspace: Path) -> list[str]:
     """Where publications.yaml had a resident's contact details withheld."""
-    from pipeline.ingest import load_publications
+    from pipeline.sources.publications import load_publications
 
     try:
         return load_publications(Path(workspace))[1]

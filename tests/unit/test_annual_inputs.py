@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from pipeline.annual_inputs import load_years, root_leftovers, split_front_matter
-from pipeline.ingest import Publication
 from pipeline.periods import ReportingYear
 from pipeline.reporting.data import _EMPTY_SCHEMA, Measures
 from pipeline.reporting.section8 import (
@@ -24,6 +23,7 @@ from pipeline.self_assessment.model import (
     find_self_assessment,
     load_year_assessment,
 )
+from pipeline.sources.publications import Publication
 from tests.unit.test_self_assessment import answers
 
 
@@ -614,9 +614,10 @@ def test_a_residents_contact_details_in_ombudsman_publications_are_withheld(tmp_
     reconciliation, and the data-quality report names the entry and field, never the value."""
     import duckdb
 
-    from pipeline.ingest import _load_reference, load_publications
+    from pipeline.ingest import _load_reference
     from pipeline.reporting.section8 import _letter_entries, _publication_problems
     from pipeline.sources.canonical import create_canonical_tables
+    from pipeline.sources.publications import load_publications
 
     write(
         tmp_path / "landlord.yaml",

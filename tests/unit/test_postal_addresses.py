@@ -14,8 +14,8 @@ import yaml
 
 from pipeline.annual_inputs import load_years
 from pipeline.contact_details import WITHHELD, OwnContact, withheld_problem, withhold
-from pipeline.ingest import load_publications
 from pipeline.self_assessment.model import load_year_assessment
+from pipeline.sources.publications import load_publications
 from tests.unit.test_annual_inputs import board, write
 from tests.unit.test_self_assessment import answers
 

@@ -92,7 +92,8 @@ def cursor_names(workspace: Path, paths: list[Path], name_key: str) -> dict[Path
     the UI; the hash is keyed (``name_key``: the pseudonymisation key) so a list of guessed names
     cannot be hashed to find the file, and stable, so an unchanged file is not read again.
     """
-    from pipeline.ingest import personal_file_names  # the screen's patterns: when first needed
+    # the screen's patterns: imported when first needed
+    from pipeline.sources.discovery import personal_file_names
 
     personal = personal_file_names(workspace, paths)
     names = {}
@@ -379,8 +380,8 @@ def build_workspace_sensor(
 def _shown_files(workspace: Path, names: list[str]) -> list[str]:
     """``names`` (cursor names) for a run's tags, kept in the instance's storage: a name that
     looks like a person's name or contact details is not written there (the load then stops on
-    it, saying so, without the name; pipeline.ingest.personal_file_names)."""
-    from pipeline.ingest import personal_file_names
+    it, saying so, without the name; pipeline.sources.discovery.personal_file_names)."""
+    from pipeline.sources.discovery import personal_file_names
 
     # a name a cursor of an earlier version kept as written is screened too
     written = [name for name in names if not name.startswith(HIDDEN_NAME_PREFIX)]
