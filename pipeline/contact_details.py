@@ -196,7 +196,7 @@ def _quotable(text: str) -> bool:
         return False
     # A bare name ("Jean Vexbridge" typed as a key or a date) holds no contact detail, but is a
     # resident's all the same: the free-text screen's name test (one query, only for a message)
-    from pipeline.sources.fields import looks_personal
+    from pipeline.sources.screen import looks_personal
 
     return not looks_personal([text])
 

@@ -29,22 +29,15 @@ from pipeline.sources.canonical import LABEL_FIELDS, TARGET_TABLES, create_canon
 from pipeline.sources.discovery import matched_files, unread_files
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import (
-    SCREENED_COLUMNS,
     Context,
     RecordPlan,
     any_issue_condition,
     cell_count_issue_select,
-    ident,
     insert_sql,
-    is_screened_text,
     issue_selects,
     label_unknown_sql,
-    lit,
     repeated_header_condition,
     row_issue_select,
-    safe_raw_sql,
-    screen_flags_sql,
-    screened_flag_sql,
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
@@ -57,8 +50,15 @@ from pipeline.sources.row_rules import (
     refuse_month_first_dates,
 )
 from pipeline.sources.schemes import merge_scheme_spellings
+from pipeline.sources.screen import (
+    SCREENED_COLUMNS,
+    is_screened_text,
+    safe_raw_sql,
+    screen_flags_sql,
+    screened_flag_sql,
+)
 from pipeline.sources.weights import implausible_weights, missing_weight_selects
-from pipeline.sql import rollback
+from pipeline.sql import ident, lit, rollback
 
 __all__ = ["FileCount", "IngestError", "IngestSummary", "ingest_workspace", "LOADED_TABLES"]
 
@@ -336,7 +336,7 @@ def _screened_sources(planned: _Planned) -> list[str]:
 
 def _screen_cells(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
     """``_screen``: per row of ``_frame``, its free-text cells holding personal data, found in
-    one statement for every field (see pipeline.sources.fields.screen_flags_sql)."""
+    one statement for every field (see pipeline.sources.screen.screen_flags_sql)."""
     sources = _screened_sources(planned)
     if sources:
         select = screen_flags_sql("_frame", sources)

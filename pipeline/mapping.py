@@ -141,7 +141,7 @@ def _shown(value: object) -> str:
     event log and compute logs (kept for good, shown in the UI), and a mistyped mapping may hold
     a resident's details pasted in the wrong place."""
     from pipeline.contact_details import shown
-    from pipeline.sources.fields import looks_personal
+    from pipeline.sources.screen import looks_personal
 
     text = str(value)
     if looks_personal([text]):
@@ -322,13 +322,13 @@ def _written_text_problems(where: str, column, spec: FieldSpec) -> list[str]:
     ``default``, ``value``) that the load's screen would not let through from a cell: a person's
     name or contact details, or text longer than a label.
 
-    A cell's value is screened (pipeline.sources.fields.screened_text_sql), but a code's value
+    A cell's value is screened (pipeline.sources.screen.screened_text_sql), but a code's value
     was stored as written: a category coded to "jean.hall@example.org" or "Jean Hall" was
     printed in the annual report and its published version as a category (found by the second
     hostile audit). Values are counted, never quoted: the message goes to logs.
     """
     from pipeline.sources.canonical import ID_FIELDS
-    from pipeline.sources.fields import MAX_TEXT_CHARS, looks_personal, normalised_text
+    from pipeline.sources.screen import MAX_TEXT_CHARS, looks_personal, normalised_text
 
     if column.kind != "text" or column.name in ID_FIELDS:
         return []

@@ -54,7 +54,7 @@ COUNT_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 # The largest figure a count, a number of days, a weight or an amount of money may hold: nine
-# digits before the point, as quarantine.raw_value keeps (pipeline.sources.fields.SAFE_RAW). A
+# digits before the point, as quarantine.raw_value keeps (pipeline.sources.screen.SAFE_RAW). A
 # UK phone number typed into a number cell ("07700 900123", "0116 496 0123", "£07700 900123")
 # reads as ten digits; without this bound it loaded as a figure (a £7.7 billion compensation,
 # printed in the annual report and summed into every scheme's) instead of being quarantined.
@@ -624,7 +624,7 @@ def validate_table(frame: pl.DataFrame, table: str) -> pl.DataFrame:
 
 def _located(failures: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     """Failure cases with the file and row of each, and no cell content that may be personal."""
-    from pipeline.sources.fields import SAFE_RAW
+    from pipeline.sources.screen import SAFE_RAW
 
     value = pl.col("failure_case").cast(pl.String)
     length = value.str.len_chars()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.mapping import Mapping, load_mappings
 from pipeline.sources.errors import IngestError
-from pipeline.sources.fields import looks_personal
+from pipeline.sources.screen import looks_personal
 
 __all__ = [
     "DATA_FOLDERS",
@@ -187,7 +187,7 @@ _NAME_JOINERS = re.compile(r"[_.\-/]+")
 def personal_file_names(workspace: Path, paths: list[Path]) -> set[Path]:
     """The ``paths`` whose name (relative to ``workspace``, folders included) looks like a
     person's name or contact details (``Mrs_Hall.csv``, ``jean.hall@example.org.csv``): read by
-    the screen of free-text cells (:func:`pipeline.sources.fields.looks_personal`) as typed
+    the screen of free-text cells (:func:`pipeline.sources.screen.looks_personal`) as typed
     and with its joining characters read as spaces."""
     names = {path: path.relative_to(workspace).as_posix() for path in paths}
     spaced = {path: _NAME_JOINERS.sub(" ", name) for path, name in names.items()}

@@ -22,7 +22,7 @@ def fold_header_name(name: str) -> str:
     folded (no-break and zero-width spaces read as a space), a line break or tab inside it
     (a wrapped header cell, typed with Alt+Enter: 'Date' over 'Received') read as one space,
     and quotes left around it (a quoted cell after a space) taken off."""
-    from pipeline.sources.fields import normalised_text
+    from pipeline.sources.screen import normalised_text
 
     name = _LINE_BREAKS.sub(" ", name.strip())
     if len(name) >= 2 and name[0] == name[-1] == '"':
@@ -68,7 +68,7 @@ def header_names(
     # a literal "Outcome (2)" beside two "Outcome": two columns would share one name
     clash = [name for name, n in Counter(numbered).items() if n > 1]
     if clash:
-        from pipeline.sources.fields import looks_personal
+        from pipeline.sources.screen import looks_personal
 
         named = "a column" if looks_personal(clash[:1]) else f"a column named '{clash[0]}'"
         raise IngestError(

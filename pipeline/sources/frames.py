@@ -18,7 +18,7 @@ from pipeline.limits import InputLimits, check_input_limits
 from pipeline.mapping import Mapping
 from pipeline.sources.csv_reader import _line_of, decode_to_utf8, read_csv_text
 from pipeline.sources.errors import IngestError
-from pipeline.sources.fields import looks_personal
+from pipeline.sources.screen import looks_personal
 
 
 @dataclass

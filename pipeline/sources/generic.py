@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pipeline.mapping import Mapping
 from pipeline.sources.canonical import mappable_fields
-from pipeline.sources.fields import RecordPlan, ident
+from pipeline.sources.fields import RecordPlan
 from pipeline.sources.routing import field_plan, own_target_condition
+from pipeline.sql import ident
 
 
 def plan_records(mapping: Mapping, names: dict[str, str]) -> list[RecordPlan]:

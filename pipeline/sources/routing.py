@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pipeline.mapping import FieldSpec, Mapping
 from pipeline.sources.canonical import ID_FIELDS, mappable_fields
-from pipeline.sources.fields import FieldPlan, RecordPlan, ident, lit
+from pipeline.sources.fields import FieldPlan, RecordPlan
+from pipeline.sql import ident, lit
 
 
 def field_plan(table: str, name: str, spec: FieldSpec | None, names: dict[str, str]) -> FieldPlan:

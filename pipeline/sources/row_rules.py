@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipeline.sources.errors import IngestError
-from pipeline.sources.fields import CLASH_ROWS, ISSUE_COLUMNS, ident, lit
+from pipeline.sources.fields import CLASH_ROWS, ISSUE_COLUMNS
+from pipeline.sql import ident, lit
 
 if TYPE_CHECKING:
     from pipeline.ingest import _Planned

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.sources.fields import ident
+from pipeline.sql import ident
 
 # The canonical tables with a scheme (sql/schema/canonical.sql).
 SCHEME_TABLES = ("complaint", "tp09_response", "compliment")

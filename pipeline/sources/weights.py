@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import duckdb
 
-from pipeline.sources.fields import RULE_TEXT, RecordPlan, ident, lit
+from pipeline.sources.fields import RULE_TEXT, RecordPlan
+from pipeline.sql import ident, lit
 
 if TYPE_CHECKING:
     from pipeline.config import Landlord

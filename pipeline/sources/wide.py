@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pipeline.mapping import Mapping
 from pipeline.sources.canonical import mappable_fields
-from pipeline.sources.fields import Context, FieldPlan, RecordPlan, ident, value_sql
+from pipeline.sources.fields import Context, FieldPlan, RecordPlan, value_sql
 from pipeline.sources.routing import field_plan, own_target_condition
+from pipeline.sql import ident
 
 # A stage exists when one of these cells is filled (received_date alone per docs/mapping.md, but
 # a response date with no receipt date is a broken stage to quarantine, not one to ignore).

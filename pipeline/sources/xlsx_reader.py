@@ -25,7 +25,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.sources.errors import IngestError, header_names
-from pipeline.sources.fields import looks_personal, shown_names
+from pipeline.sources.screen import looks_personal, shown_names
 from pipeline.sources.xlsx_formats import padded_cells, padded_styles, show_padded
 
 

@@ -105,7 +105,7 @@ def test_sql_and_python_hashes_agree():
     ],
 )
 def test_quarantine_keeps_a_raw_value_only_when_it_cannot_be_personal_data(value, kept):
-    from pipeline.sources.fields import safe_raw_sql, value_shape
+    from pipeline.sources.screen import safe_raw_sql, value_shape
 
     assert value_shape(value) == kept
     sql = f"select {safe_raw_sql('v')} from (select ? as v)"  # noqa: S608
@@ -274,7 +274,7 @@ def test_personal_data_in_a_free_text_field_becomes_other_and_is_counted(
 def test_a_person_named_with_a_title_or_an_address_is_screened_in_sql_and_python(value, screened):
     import re
 
-    from pipeline.sources.fields import CONTACT_DETAILS
+    from pipeline.sources.screen import CONTACT_DETAILS
 
     in_sql = duckdb.connect().execute("select regexp_matches(?, ?)", [value, CONTACT_DETAILS])
     assert in_sql.fetchone()[0] is screened
@@ -331,7 +331,7 @@ def test_a_person_named_with_a_title_or_an_address_is_screened_in_sql_and_python
     ],
 )
 def test_a_bare_name_is_screened_and_a_place_named_after_a_person_is_not(value, screened):
-    from pipeline.sources.fields import screened_sql
+    from pipeline.sources.screen import screened_sql
 
     con = duckdb.connect()
     assert con.execute(f"select {screened_sql('$v')}", {"v": value}).fetchone()[0] is screened
@@ -371,7 +371,7 @@ def test_a_bare_name_is_screened_and_a_place_named_after_a_person_is_not(value, 
 def test_a_uk_phone_number_in_any_usual_format_is_screened_in_sql_and_python(value, screened):
     import re
 
-    from pipeline.sources.fields import CONTACT_DETAILS
+    from pipeline.sources.screen import CONTACT_DETAILS
 
     in_sql = duckdb.connect().execute("select regexp_matches(?, ?)", [value, CONTACT_DETAILS])
     assert in_sql.fetchone()[0] is screened
@@ -381,7 +381,7 @@ def test_a_uk_phone_number_in_any_usual_format_is_screened_in_sql_and_python(val
 def test_a_free_text_cell_too_long_to_be_a_label_is_other_and_counted(tmp_path):
     """A scheme, category or reason is printed in documents: a 1 MB cell (or a pasted letter)
     is no label, so it is stored as 'other' and counted, never printed."""
-    from pipeline.sources.fields import MAX_TEXT_CHARS
+    from pipeline.sources.screen import MAX_TEXT_CHARS
 
     longest, too_long = "Oak Court " * 25 + "Annex", "Oak Court " * 100_000
     assert len(longest) <= MAX_TEXT_CHARS < len(too_long)
@@ -475,7 +475,7 @@ def test_an_excel_error_in_a_free_text_field_is_other_and_counted(tmp_path):
     ],
 )
 def test_hidden_characters_and_look_alike_letters_do_not_hide_a_name(value, stored):
-    from pipeline.sources.fields import normalised_text, screened_sql, screened_text_sql
+    from pipeline.sources.screen import normalised_text, screened_sql, screened_text_sql
 
     con = duckdb.connect()
     got = con.execute(
@@ -634,7 +634,8 @@ def test_a_long_row_with_more_cells_is_quarantined(tmp_path):
 def test_the_screen_is_written_once_per_statement_whatever_the_number_of_fields():
     """DuckDB compiles a pattern for each place a query writes it (the name lists about 12 ms
     each): one screen for every free-text cell of a file, not one per field and case."""
-    from pipeline.sources.fields import NAMED_PLACE, PERSON_NAME, lit, screen_flags_sql
+    from pipeline.sources.screen import NAMED_PLACE, PERSON_NAME, screen_flags_sql
+    from pipeline.sql import lit
 
     for sources in (["s1"], ["s1", "s4", "s7", "s9"]):
         sql = screen_flags_sql("_frame", sources)

@@ -20,7 +20,7 @@ import workspaces as ws  # noqa: E402
 
 from pipeline.config import load_landlord  # noqa: E402
 from pipeline.ingest import ingest_workspace  # noqa: E402
-from pipeline.sources.fields import CONTACT_DETAILS, screened_sql  # noqa: E402
+from pipeline.sources.screen import CONTACT_DETAILS, screened_sql
 
 # the examples' scheme names, as the case systems write them: every one still shows
 EXAMPLE_SCHEMES = [
