@@ -24,16 +24,10 @@ fails, and the failing step or check is printed.
 from __future__ import annotations
 
 import argparse
-import atexit
 import datetime as dt
 import functools
-import gc
-import importlib.abc
-import logging
 import os
 import queue
-import re
-import sys
 import threading
 import time
 import warnings
@@ -44,6 +38,28 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from pipeline import workspaces
+from pipeline.group_command import cmd_group
+from pipeline.process import (
+    dagster_instance,
+    duckdb_threads,
+    exit_now,
+    fewer_malloc_arenas,
+    hide_test_libraries,
+    pause_collector,
+    resume_collector,
+    start_worker,
+)
+from pipeline.run_messages import (
+    document_paths,
+    in_words,
+    print_data_cut_note,
+    print_ingest_counts,
+    print_outputs,
+    print_unread_files,
+    report_run,
+    say,
+    without_input_values,
+)
 
 # Dagster's console logger stays quiet: failures are summarised by this command itself.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -129,24 +145,13 @@ class Plan:
     committee: str = "last"
 
 
-def _resolved(path: str | Path, what: str) -> Path:
-    """``path`` made absolute with its links followed, or the command stops saying why: a link
-    that leads back to itself stopped it with a Python traceback (second hostile audit)."""
-    try:
-        return Path(path).resolve()
-    except (RuntimeError, OSError) as exc:
-        reason = getattr(exc, "strerror", None) or "it is a link that leads back to itself"
-        raise SystemExit(
-            f"error: the {what} {path} cannot be opened ({reason.lower()}); point to the real "
-            "folder, or repair the link"
-        ) from None
-
-
 def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
     """The workspaces root and the landlords to run, from the ``run`` arguments."""
     if args.workspace:
         # one workspace named twice (or by two paths) is run once
-        paths = list(dict.fromkeys(_resolved(p, "workspace") for p in args.workspace))
+        paths = list(
+            dict.fromkeys(workspaces.resolved_folder(p, "workspace") for p in args.workspace)
+        )
         for path in paths:
             if not (path / "landlord.yaml").is_file():
                 raise SystemExit(f"error: {path} is not a workspace (no landlord.yaml)")
@@ -157,7 +162,9 @@ def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
     if args.all_examples:
         root = workspaces.DEFAULT_WORKSPACES_ROOT
     else:
-        root = _resolved(args.workspaces_root or workspaces.workspaces_root(), "workspaces folder")
+        root = workspaces.resolved_folder(
+            args.workspaces_root or workspaces.workspaces_root(), "workspaces folder"
+        )
     found = workspaces.discover_landlords(root)
     if args.landlord:
         from pipeline.config import landlord_key
@@ -180,61 +187,6 @@ def resolve_targets(args: argparse.Namespace) -> tuple[Path, list[str]]:
 
 
 # --- one landlord --------------------------------------------------------------------------------
-
-
-def _say(landlord_id: str, text: str) -> None:
-    print(f"[{landlord_id}] {text}", flush=True)
-
-
-# The product's own errors: their message names the file and what to do, so it is printed as is,
-# without the exception's class path or whatever it was raised from.
-_PRODUCT_ERRORS = ("IngestError", "ConfigError")
-
-
-def without_input_values(message: str) -> str:
-    # imported when an error is printed: the command starts without pydantic's models
-    from pipeline.config import without_input_values
-
-    return without_input_values(message)
-
-
-def _innermost(error) -> str:
-    messages = []
-    while error is not None:
-        if error.cls_name in _PRODUCT_ERRORS:
-            return error.message.strip().split(": ", 1)[-1]
-        messages.append(without_input_values(error.message.strip()))
-        error = error.cause
-    return _in_words(messages[-1]) if messages else "unknown error"
-
-
-# The file system's refusals, in words an analyst can act on (second hostile audit: a full disk
-# was reported as "_duckdb.TransactionException: TransactionContext Error: Failed to commit").
-_FILE_SYSTEM = {
-    "No space left on device": "the disk is full",
-    "Disk quota exceeded": "the disk quota is used up",
-    "Read-only file system": "the disk is read-only",
-    "Permission denied": "the account the pipeline runs as may not write there",
-    "Not a directory": "a file stands where the output folder should be",
-    # A folder locked against change (immutable, or a network share that refuses it) says
-    # EPERM, not EACCES: "PermissionError: [Errno 1] ..." was printed as it came (third audit)
-    "Operation not permitted": "the output folder may not be changed (it is locked or read-only)",
-    "Is a directory": "a folder stands where an output file should be",
-}
-
-
-def _in_words(message: str) -> str:
-    """A file-system failure said plainly, with the file it was writing; anything else as is."""
-    for cause, words in _FILE_SYSTEM.items():
-        if cause in message:
-            path = re.search(r"""["']([^"']+)["']""", message)
-            where = f" writing {path.group(1)}" if path else ""
-            return (
-                f"{words} ({cause.lower()}{where}): free space, fix the folder's permissions or "
-                "give another --output, then run again; the outputs of the last run that "
-                "finished are kept"
-            )
-    return message
 
 
 @functools.cache
@@ -292,31 +244,6 @@ def _load_jobs():
         job = merged.resolve_job_def(name)
         jobs[name] = job if job.asset_layer.selected_asset_keys else None
     return merged, jobs
-
-
-@functools.cache
-def _instance():
-    """One instance per process (creating an in-memory one costs more than a landlord's run)."""
-    from dagster import DagsterInstance
-
-    # With DAGSTER_HOME set, runs land in that instance's history (and show in the UI);
-    # otherwise an in-memory instance keeps the command self-contained and fast.
-    if os.environ.get("DAGSTER_HOME"):
-        return DagsterInstance.get()
-    return DagsterInstance.ephemeral()
-
-
-def _duckdb_threads() -> int | None:
-    """DuckDB threads for one landlord's session: this process's share of the cores.
-
-    ``complaints run`` sets ``COMPLAINTS_DUCKDB_THREADS`` to cores / processes, so its processes
-    do not each start a thread per core and contend for them. At a landlord's scale DuckDB's
-    extra threads mostly wait: one landlord's measures (10 k complaints, four years) took the same
-    0.47 s wall on 1 thread as on 2, for 16 % less CPU; a process's peak memory at 100 k
-    complaints went from 760 to 637 MB. Unset: DuckDB's default.
-    """
-    value = os.environ.get("COMPLAINTS_DUCKDB_THREADS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def _default_year(store, landlord_id: str) -> str:
@@ -394,134 +321,16 @@ def _year_of(period: str) -> str:
     return ReportingYear.containing(parse_period(period).start).key
 
 
-def _report_run(landlord_id: str, label: str, result, seconds: float) -> tuple[bool, list[str]]:
-    """Print one run's outcome; return (ok, problems)."""
-    from dagster import AssetCheckSeverity
-
-    problems = []
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
-            continue  # a blocking check: reported below with its own message
-        problems.append(f"step {event.step_key} failed: {_innermost(error)}")
-    warned = 0
-    for evaluation in result.get_asset_check_evaluations():
-        if evaluation.passed:
-            continue
-        where = f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
-        detail = evaluation.description or ""
-        if evaluation.severity == AssetCheckSeverity.ERROR:
-            problems.append(f"check {where} failed (error): {detail}".rstrip(": "))
-        else:
-            warned += 1
-            _say(landlord_id, f"  warning: check {where} failed: {detail}".rstrip(": "))
-    planned = set(result.job_def.asset_layer.selected_asset_keys)
-    done = {e.asset_key for e in result.get_asset_materialization_events()}
-    if problems and planned - done:
-        names = sorted(key.to_user_string() for key in planned - done)
-        problems.append(f"not materialized because of the above: {', '.join(names)}")
-    materialized = len(done)
-    checks = len(result.get_asset_check_evaluations())
-    ok = result.success and not problems
-    status = "ok" if ok else "FAILED"
-    _say(
-        landlord_id,
-        f"{label}: {status} in {seconds:.1f} s ({materialized} assets, {checks} checks"
-        + (f", {warned} warnings" if warned else "")
-        + ")",
-    )
-    for problem in problems:
-        _say(landlord_id, f"  ERROR {problem}")
-    return ok, problems
-
-
-def _print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> None:
-    """Print the warehouse's per-file ledger (``loaded``: False when this run's load wrote
-    nothing, so the ledger is the previous load's and is said to be)."""
-    import duckdb
-
-    path = store.warehouse(landlord_id)
-    if not path.exists():
-        return
-    try:
-        with store.connect(landlord_id, read_only=True) as con:
-            rows = con.execute(
-                "select source_file, rows_in, rows_loaded, rows_quarantined "
-                "from ingest_file order by source_file"
-            ).fetchall()
-    except duckdb.CatalogException:
-        rows = []
-    except Exception as exc:  # noqa: BLE001 - a busy or unreadable file: say so, go on
-        _say(landlord_id, f"  (cannot read file counts: {exc})")
-        return
-    if not rows:
-        return
-    width = max(len(str(r[0])) for r in rows)
-    if not loaded:
-        _say(
-            landlord_id,
-            "  nothing was loaded: the warehouse keeps the previous load, whose counts are",
-        )
-    _say(
-        landlord_id, f"  {'file'.ljust(width)}  {'rows in':>8}  {'loaded':>8}  {'quarantined':>11}"
-    )
-    for source, rows_in, loaded, quarantined in rows:
-        _say(
-            landlord_id,
-            f"  {str(source).ljust(width)}  {rows_in:>8}  {loaded:>8}  {quarantined:>11}",
-        )
-    totals = [sum(r[i] for r in rows) for i in (1, 2, 3)]
-    _say(landlord_id, f"  {'total'.ljust(width)}  {totals[0]:>8}  {totals[1]:>8}  {totals[2]:>11}")
-    for source, rows_in, *_ in rows:
-        if rows_in == 0:  # a truncated export reads as a year without complaints
-            _say(
-                landlord_id,
-                f"  WARNING {source} has no data rows below its header: if it should hold "
-                "records, export it again (its records now count as none)",
-            )
-
-
-def _print_unread_files(store, landlord_id: str) -> None:
-    """Name the data folders' files that no mapping reads (never silently left out), and the
-    mappings that run but would mislead (:func:`pipeline.onboarding.mapping_warnings`)."""
-    from pipeline.onboarding import mapping_warnings
-    from pipeline.sources.discovery import unread_files
-
-    for warning in mapping_warnings(store.workspace(landlord_id)):
-        _say(landlord_id, f"  WARNING {warning}")
-    for name in unread_files(store.workspace(landlord_id)):
-        _say(
-            landlord_id,
-            f"  WARNING {name} is not read: no mapping's files pattern matches it "
-            "(add it to a mapping's files, or move it out of the workspace)",
-        )
-
-
 def _configuration_ok(store, landlord_id: str) -> bool:
     """Print every configuration problem of the workspace (before any export is read)."""
     from pipeline.onboarding import workspace_problems
 
     problems = workspace_problems(store.workspace(landlord_id))
     if problems:
-        _say(
-            landlord_id, f"{len(problems)} configuration problem(s), found before reading exports:"
-        )
+        say(landlord_id, f"{len(problems)} configuration problem(s), found before reading exports:")
         for problem in problems:
-            _say(landlord_id, f"  ERROR {problem}")
+            say(landlord_id, f"  ERROR {problem}")
     return not problems
-
-
-def _print_data_cut_note(store, landlord_id: str) -> None:
-    """Say which data cut a run without landlord.yaml data_cut_date used, and what to set."""
-    from pipeline.onboarding import data_cut_note
-
-    path = store.warehouse(landlord_id)
-    if not path.exists():
-        return
-    with store.connect(landlord_id, read_only=True) as con:
-        note = data_cut_note(con, store.landlord(landlord_id))
-    if note:
-        _say(landlord_id, f"  note: {note}")
 
 
 def _after_cut_notes(store, landlord_id: str, years: list[str], periods: list[str]) -> list[str]:
@@ -561,38 +370,6 @@ def _year_spans(store, landlord_id: str, years: list[str]) -> list[tuple[str | N
         else:
             spans.append((note, [year]))
     return spans
-
-
-def _document_paths(result) -> set[Path]:
-    """Files the run's assets reported in their materialization metadata (path values)."""
-    from dagster import PathMetadataValue
-
-    paths = set()
-    for event in result.get_asset_materialization_events():
-        for value in event.step_materialization_data.materialization.metadata.values():
-            if isinstance(value, PathMetadataValue):
-                paths.add(Path(value.path).resolve())
-    return paths
-
-
-def _print_outputs(
-    store, landlord_id: str, periods: list[str], reported: set[Path] = frozenset()
-) -> list[str]:
-    lines = [f"  warehouse  {store.warehouse(landlord_id)}"]
-    listed: set[Path] = set()
-    for period in periods:
-        folder = store.documents(landlord_id, period)
-        listed |= {p.resolve() for p in folder.glob("*")} if folder.is_dir() else set()
-        if folder.is_dir():
-            names = sorted(
-                p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-            )
-            lines.append(f"  {period:<10} {folder}/  {' '.join(names)}")
-    # documents an asset wrote somewhere other than the period folders
-    lines += [f"  document   {path}" for path in sorted(reported - listed) if path.is_file()]
-    for line in lines:
-        _say(landlord_id, line)
-    return lines
 
 
 def run_landlord(
@@ -645,18 +422,18 @@ def run_landlord(
         return landlord_id, False
     try:
         run_years = years or [_default_year(store, landlord_id)]
-        instance = _instance()
-        _resume_collector()
+        instance = dagster_instance()
+        resume_collector()
         started = time.perf_counter()
         reported: set[Path] = set()
         with ExitStack() as held:
             try:
                 held.enter_context(store.writer_lock(landlord_id, timeout=0))
             except LandlordBusyError as busy:
-                _say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
+                say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
                 held.enter_context(store.writer_lock(landlord_id))
             # the landlord's file stays open for its runs (opened once, not per asset and check)
-            held.enter_context(store.session(landlord_id, threads=_duckdb_threads()))
+            held.enter_context(store.session(landlord_id, threads=duckdb_threads()))
             add_landlords(instance, [landlord_id])  # landlords are dynamic partitions
             tags = {"landlord": landlord_id, "complaints/trigger": "cli"}
             # One run loads the workspace (every year at once), one run computes all the years
@@ -664,7 +441,7 @@ def run_landlord(
             ingest = jobs["cli_ingest"]
             year_job = jobs["cli_landlord_returns" if only_returns else "cli_landlord_year"]
             if ingest is None or year_job is None:
-                _say(landlord_id, "no landlord or landlord x year assets are defined")
+                say(landlord_id, "no landlord or landlord x year assets are defined")
                 return landlord_id, False
             tick = time.perf_counter()
             result = ingest.execute_in_process(
@@ -674,23 +451,23 @@ def run_landlord(
                 run_config=QUIET_RUN_CONFIG,
                 tags=tags,
             )
-            ok, _ = _report_run(landlord_id, "load", result, time.perf_counter() - tick)
-            _print_ingest_counts(
+            ok, _ = report_run(landlord_id, "load", result, time.perf_counter() - tick)
+            print_ingest_counts(
                 store, landlord_id, loaded=bool(result.get_asset_materialization_events())
             )
-            _print_unread_files(store, landlord_id)
-            _print_data_cut_note(store, landlord_id)
+            print_unread_files(store, landlord_id)
+            print_data_cut_note(store, landlord_id)
             for note in _after_cut_notes(store, landlord_id, run_years, periods):
-                _say(landlord_id, f"  note: {note}")
+                say(landlord_id, f"  note: {note}")
             if ok:
                 for in_progress_note, span in _year_spans(store, landlord_id, run_years):
                     label = span[0] if len(span) == 1 else f"{span[0]} to {span[-1]}"
                     job = year_job
                     if in_progress_note is not None:
-                        _say(landlord_id, f"  note: {in_progress_note}")
+                        say(landlord_id, f"  note: {in_progress_note}")
                         job = jobs["cli_landlord_in_progress"]
                     tick = time.perf_counter()
-                    _say(landlord_id, f"{label}: running")
+                    say(landlord_id, f"{label}: running")
                     result = job.execute_in_process(
                         instance=instance,
                         raise_on_error=False,
@@ -705,19 +482,19 @@ def run_landlord(
                             ),
                         },
                     )
-                    year_ok, _ = _report_run(landlord_id, label, result, time.perf_counter() - tick)
-                    reported |= _document_paths(result)
+                    year_ok, _ = report_run(landlord_id, label, result, time.perf_counter() - tick)
+                    reported |= document_paths(result)
                     ok &= year_ok
             else:
                 names = sorted(k.to_user_string() for k in year_job.asset_layer.selected_asset_keys)
-                _say(landlord_id, f"  ERROR not run because the load failed: {', '.join(names)}")
+                say(landlord_id, f"  ERROR not run because the load failed: {', '.join(names)}")
             for year in run_years if ok and not only_returns else []:
                 for label, job_name, key in _period_runs(
                     store, landlord_id, year, periods, committee
                 ):
                     job = jobs.get(job_name)
                     if job is None:
-                        _say(landlord_id, f"  {label}: no such document is defined, skipped")
+                        say(landlord_id, f"  {label}: no such document is defined, skipped")
                         continue
                     tick = time.perf_counter()
                     dimension = "month" if job_name == "cli_landlord_month" else "quarter"
@@ -730,20 +507,20 @@ def run_landlord(
                         run_config=QUIET_RUN_CONFIG,
                         tags=tags,
                     )
-                    p_ok, _ = _report_run(landlord_id, label, result, time.perf_counter() - tick)
-                    reported |= _document_paths(result)
+                    p_ok, _ = report_run(landlord_id, label, result, time.perf_counter() - tick)
+                    reported |= document_paths(result)
                     ok &= p_ok
         folders = [p for year in run_years for p in [year] + [q.key for q in _periods_of(year)]]
-        _say(landlord_id, f"outputs ({time.perf_counter() - started:.1f} s):")
-        _print_outputs(store, landlord_id, folders, reported)
+        say(landlord_id, f"outputs ({time.perf_counter() - started:.1f} s):")
+        print_outputs(store, landlord_id, folders, reported)
     except LandlordBusyError as exc:
-        _say(landlord_id, f"ERROR {exc}")
+        say(landlord_id, f"ERROR {exc}")
         ok = False
     except OSError as exc:  # the output folder: full, read-only, not a folder
-        _say(landlord_id, f"ERROR {_in_words(str(exc))}")
+        say(landlord_id, f"ERROR {in_words(str(exc))}")
         ok = False
     except Exception as exc:  # a config or unreadable-file error: name it, go on with others
-        _say(landlord_id, f"ERROR {type(exc).__name__}: {without_input_values(str(exc))}")
+        say(landlord_id, f"ERROR {type(exc).__name__}: {without_input_values(str(exc))}")
         ok = False
     return landlord_id, ok
 
@@ -790,13 +567,13 @@ def _run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
             except Exception as exc:  # the worker process died (out of memory, killed)
                 landlord, ok = job[2], False
                 said = without_input_values(str(exc))
-                _say(landlord, f"ERROR its worker process stopped: {type(exc).__name__}: {said}")
+                say(landlord, f"ERROR its worker process stopped: {type(exc).__name__}: {said}")
             results[landlord] = ok
 
     with ProcessPoolExecutor(
         max_workers=parallel - 1,
         mp_context=get_context("spawn"),
-        initializer=_start_worker,  # a worker collects and ends like the command (see console)
+        initializer=start_worker,  # a worker collects and ends like the command (see console)
     ) as pool:
         feeders = [
             threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(parallel - 1)
@@ -878,7 +655,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"error: {', '.join(outside)} is outside the reporting years this pipeline covers "
             f"({REPORTING_YEARS[0]} to {REPORTING_YEARS[-1]})"
         )
-    output_root = _resolved(args.output or workspaces.output_root(), "output folder")
+    output_root = workspaces.resolved_folder(
+        args.output or workspaces.output_root(), "output folder"
+    )
     # The code location reads these when it loads (partitions, the store resource), so they are
     # set before anything imports pipeline.definitions, here and in worker processes.
     os.environ["COMPLAINTS_WORKSPACES_ROOT"] = str(root)
@@ -889,12 +668,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         flush=True,
     )
     started = time.perf_counter()
-    _pause_collector()  # until start-up is done (see _pause_collector)
-    _fewer_malloc_arenas()
+    pause_collector()  # until start-up is done (see pause_collector)
+    fewer_malloc_arenas()
     try:
         results = _run_landlords(args, root, landlords, years, periods, output_root)
     finally:
-        _resume_collector()
+        resume_collector()
     failed = sorted(landlord for landlord, ok in results.items() if not ok)
     wall = time.perf_counter() - started
     print(
@@ -906,114 +685,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    root = _resolved(args.workspaces_root or workspaces.workspaces_root(), "workspaces folder")
+    root = workspaces.resolved_folder(
+        args.workspaces_root or workspaces.workspaces_root(), "workspaces folder"
+    )
     from pipeline.partition_keys import REPORTING_YEARS  # no Dagster in this process
 
     print(f"workspaces root: {root}")
     for landlord in workspaces.discover_landlords(root):
         print(f"  {landlord}")
     print(f"reporting years: {', '.join(REPORTING_YEARS)}")
-    return 0
-
-
-def cmd_group(args: argparse.Namespace) -> int:
-    from pipeline.config import landlord_key
-    from pipeline.group_views import open_group
-    from pipeline.periods import parse_period
-
-    output_root = _resolved(args.output or workspaces.output_root(), "output folder")
-    try:
-        period = parse_period(args.period) if args.period else None
-    except ValueError as exc:
-        raise SystemExit(f"error: --period {args.period!r}: {exc}") from None
-    # a member as landlord.yaml writes it ('Kestrel Vale') or as its files are named (kestrel_vale)
-    members = list(dict.fromkeys(landlord_key(name) for name in args.landlord or []))
-    with ExitStack() as held:
-        _hold_member_locks(held, output_root, members)
-        con = open_group(output_root, members or None)
-        return _group_command(con, output_root, period, args)
-
-
-def _hold_member_locks(held: ExitStack, output_root: Path, members: list[str]) -> None:
-    """Hold each member's writer lock while the group command reads its file, waiting (up to
-    the default lock timeout) for a run that is writing it, as a second run does.
-
-    DuckDB refuses a reader while another process writes the file: the group command run beside
-    a landlord's run stopped with a traceback ("IO Error: Could not set lock on file"; second
-    hostile audit), and a run started while the group command read would have failed the same
-    way.
-    """
-    from pipeline.group_views import landlord_files
-    from pipeline.resources import ComplaintsStore, LandlordBusyError, landlord_lock
-
-    timeout = ComplaintsStore.model_fields["lock_timeout_seconds"].default
-    for landlord_id, path in sorted(landlord_files(output_root).items()):
-        if members and landlord_id not in members:
-            continue
-        lock = path.with_name(path.name + ".lock")
-        try:
-            held.enter_context(landlord_lock(lock, landlord_id, 0))
-        except LandlordBusyError as busy:
-            print(f"waiting up to {timeout:.0f} s: {busy}", flush=True)
-            try:
-                held.enter_context(landlord_lock(lock, landlord_id, timeout))
-            except LandlordBusyError as still:
-                raise SystemExit(f"error: {still}") from None
-
-
-def _group_command(con, output_root: Path, period, args: argparse.Namespace) -> int:
-    try:
-        landlords = con.execute("select landlord_id, warehouse from group_landlords").fetchall()
-        for landlord, path in landlords:
-            print(f"  {landlord}: {path}")
-        has_measures = con.execute(
-            "select count(*) from duckdb_views() where view_name = 'measures'"
-        ).fetchall()[0][0]
-        if not has_measures:
-            print("no landlord file has a measures table yet")
-            return 1
-        # fetchall: a result left unfinished would block the report's queries on this connection
-        count = con.execute("select count(*) from measures").fetchall()[0][0]
-        print(f"group measures: {count} rows from {len(landlords)} landlord(s)")
-        if args.csv:
-            from pipeline.io import atomic_write_text
-            from pipeline.reporting.group import formula_safe
-
-            target = Path(args.csv).resolve()
-            # as group_measures.csv: labels typed in a case system may start like a formula
-            rows = con.sql("select * from measures order by all").pl()
-            atomic_write_text(target, formula_safe(rows).write_csv())
-            print(f"written {target}")
-        if args.csv and period is None:
-            return 0
-        return _group_report(con, output_root, period, args)
-    finally:
-        con.close()
-
-
-def _group_report(con, output_root: Path, period, args: argparse.Namespace) -> int:
-    """Write the group report for ``period`` (default: the latest reporting year that has ended
-    and that the members' measures cover)."""
-    from pipeline.periods import parse_period
-    from pipeline.reporting.group import render_group_report
-
-    if period is None:
-        latest = con.execute(
-            "select max(period) from measures where period_kind = 'year' and period_end <= ?",
-            [dt.date.today()],
-        ).fetchall()[0][0]
-        if latest is None:
-            print("no member has the measures of a reporting year that has ended; give --period")
-            return 1
-        period = parse_period(latest)
-    try:
-        paths = render_group_report(
-            con, period, output_root, published=args.published, group_name=args.name
-        )
-    except ValueError as exc:
-        print(f"error: {exc}")
-        return 1
-    print(f"group report {period.label}: " + "  ".join(str(p) for p in paths.values()))
     return 0
 
 
@@ -1118,114 +798,9 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
-def _exit_now(code: int = 0) -> None:
-    """End this process at once: close the browser that printed its PDFs, flush standard streams
-    and logging, remove the Dagster instance's temporary folder, and skip the interpreter's
-    teardown (``os._exit`` runs no ``atexit`` handler, so nothing else would close the browser
-    and remove its temporary profile)."""
-    printing = sys.modules.get("pipeline.reporting.pdf")  # loaded only by a run with documents
-    if printing is not None:
-        printing.stop_browser()
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if _instance.cache_info().currsize:
-        _instance().dispose()
-    os._exit(code)
-
-
-# glibc gives each thread that allocates under contention an arena of its own (up to 8 a core)
-# and keeps what is freed there for the next allocation in it: DuckDB's and Arrow's threads left
-# each process holding memory it no longer used. Two arenas a process: the 1 M benchmark's peak
-# (the processes' summed PSS) 1,075-1,094 -> 967-987 MB, its time unchanged (bench/README.md).
-MALLOC_ARENAS = "2"
-_M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
-
-
-def _fewer_malloc_arenas() -> None:
-    """At most :data:`MALLOC_ARENAS` glibc arenas in this process and the worker processes it
-    starts (which read ``MALLOC_ARENA_MAX`` when they start); a value already set is kept."""
-    arenas = os.environ.setdefault("MALLOC_ARENA_MAX", MALLOC_ARENAS)
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, int(arenas))
-    except (OSError, AttributeError, ValueError):  # not glibc, or a value that is not a number
-        pass
-
-
-# CPython's cyclic collector runs after every 700 net new objects, and start-up creates millions
-# (the modules of Dagster, Polars, DuckDB and pandera, the definitions, the instance): its passes
-# over them took about 0.5 s of a one-landlord run. So ``complaints run`` pauses the collector
-# until the first landlord's run begins; what start-up built then lives as long as the process and
-# is set aside for good (gc.freeze), and the collector resumes for the runs themselves.
-def _pause_collector() -> None:
-    gc.disable()
-
-
-@functools.cache
-def _freeze_start_up() -> None:
-    gc.freeze()
-
-
-def _resume_collector() -> None:
-    if not gc.isenabled():
-        _freeze_start_up()
-        gc.enable()
-
-
-# pandera imports pandas (its pandas API) and hypothesis (its data-synthesis strategies) whenever
-# they are installed. The pipeline uses neither, and neither is one of its dependencies: they are
-# installed for the test suite only (pyproject.toml's dev group), where pandas runs the benchmark's
-# notebook and hypothesis the property tests. Seen by the command, they cost each of its processes
-# about 0.3 s of start-up and 50 MB of memory (bench/README.md, eleventh session). So the command
-# sees the environment an install without the dev group gives: importing them fails as if they
-# were absent, which pandera, Polars and Plotly each treat as "not installed".
-TEST_ONLY_LIBRARIES = frozenset({"pandas", "hypothesis"})
-
-
-class _TestOnlyLibraries(importlib.abc.MetaPathFinder):
-    """Finds no module of :data:`TEST_ONLY_LIBRARIES` (``import`` raises ModuleNotFoundError)."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in TEST_ONLY_LIBRARIES:
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-
-def _hide_test_libraries() -> None:
-    """Make :data:`TEST_ONLY_LIBRARIES` unimportable in this process (once; none loaded yet)."""
-    if not any(isinstance(finder, _TestOnlyLibraries) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _TestOnlyLibraries())
-
-
-def _start_worker() -> None:
-    """Each worker process: the imports, the collector and the way of ending of the command."""
-    _hide_test_libraries()
-    _pause_collector()
-    atexit.register(_exit_now)
-    threading.Thread(
-        target=_end_with_the_command, args=(os.getppid(),), name="end-with-command", daemon=True
-    ).start()
-
-
-def _end_with_the_command(command: int, every: float = 1.0) -> None:
-    """End this worker as soon as the command that started it (``command``, its parent) has gone.
-
-    A killed command (kill, a closed terminal, a scheduler's timeout) left its workers behind: each
-    finished or abandoned its landlord and then waited for ever to hand back a result nobody would
-    read, holding a few hundred MB (two were found 10 minutes after their command was killed).
-    Ending mid-landlord is a kill like any other: the landlord's writes are transactions and its
-    outputs a generation published whole or not at all, and its writer lock goes with the process.
-    """
-    while os.getppid() == command:
-        time.sleep(every)
-    os._exit(1)
-
-
 def console() -> None:
     """The ``complaints`` command: :func:`main` without the test-only libraries
-    (:func:`_hide_test_libraries`), then exit without tearing the interpreter down.
+    (:func:`hide_test_libraries`), then exit without tearing the interpreter down.
 
     Everything the command writes is closed and synced when :func:`main` returns (DuckDB files,
     documents, the run history), so what is left is freeing Dagster's, Polars' and DuckDB's
@@ -1234,8 +809,8 @@ def console() -> None:
     start, runs after the pool's shutdown; a worker writes its results to the pool's queue before
     it takes the next job, so nothing is waiting to be sent).
     """
-    _hide_test_libraries()
-    _exit_now(main())
+    hide_test_libraries()
+    exit_now(main())
 
 
 if __name__ == "__main__":

@@ -37,3 +37,16 @@ def warehouse_path(landlord_id: str, root: Path | None = None) -> Path:
 
 def documents_dir(landlord_id: str, period_key: str, root: Path | None = None) -> Path:
     return Path(root or output_root()) / landlord_id / period_key
+
+
+def resolved_folder(path: str | Path, what: str) -> Path:
+    """``path`` made absolute with its links followed, or the command stops saying why: a link
+    that leads back to itself stopped it with a Python traceback (second hostile audit)."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or "it is a link that leads back to itself"
+        raise SystemExit(
+            f"error: the {what} {path} cannot be opened ({reason.lower()}); point to the real "
+            "folder, or repair the link"
+        ) from None

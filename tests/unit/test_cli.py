@@ -21,7 +21,7 @@ import dagster as dg
 import pytest
 import yaml
 
-from pipeline import cli
+from pipeline import cli, process, run_messages
 from pipeline.partitions import (
     BACKFILL_POLICY,
     LANDLORD_OF_YEAR,
@@ -428,12 +428,12 @@ def test_default_year_is_the_latest_year_ended_by_the_data_cut(cut, expected):
 @pytest.mark.parametrize(("value", "threads"), [("1", 1), ("3", 3), ("0", None), ("x", None)])
 def test_duckdb_threads_is_this_process_share_of_the_cores(monkeypatch, value, threads):
     monkeypatch.setenv("COMPLAINTS_DUCKDB_THREADS", value)
-    assert cli._duckdb_threads() == threads
+    assert process.duckdb_threads() == threads
 
 
 def test_duckdb_threads_default_is_duckdbs_own(monkeypatch):
     monkeypatch.delenv("COMPLAINTS_DUCKDB_THREADS", raising=False)
-    assert cli._duckdb_threads() is None
+    assert process.duckdb_threads() is None
 
 
 def test_console_flushes_its_output_and_keeps_the_exit_code(tmp_path):
@@ -501,10 +501,10 @@ def test_the_command_and_its_workers_use_two_malloc_arenas_unless_told_otherwise
     session): the command limits itself and, through the environment its spawned workers start
     with, them; a value the user set is kept."""
     monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
-    cli._fewer_malloc_arenas()
-    assert os.environ["MALLOC_ARENA_MAX"] == cli.MALLOC_ARENAS == "2"
+    process.fewer_malloc_arenas()
+    assert os.environ["MALLOC_ARENA_MAX"] == process.MALLOC_ARENAS == "2"
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
-    cli._fewer_malloc_arenas()
+    process.fewer_malloc_arenas()
     assert os.environ["MALLOC_ARENA_MAX"] == "4"
     worker = subprocess.run(
         [sys.executable, "-c", "import os; print(os.environ['MALLOC_ARENA_MAX'])"],
@@ -543,13 +543,15 @@ def test_a_full_disk_is_reported_in_words_with_the_real_cause():
         "_duckdb.TransactionException: TransactionContext Error: Failed to commit: Could not "
         'write file "/srv/out/warehouse/ll.duckdb.wal": No space left on device',
     )
-    message = cli._innermost(Error("DagsterExecutionStepExecutionError", "Error in step", full))
+    message = run_messages.innermost(
+        Error("DagsterExecutionStepExecutionError", "Error in step", full)
+    )
     assert message.startswith(
         "the disk is full (no space left on device writing /srv/out/warehouse/ll.duckdb.wal): "
     )
     assert "Exception" not in message and message.endswith("the last run that finished are kept")
     # --output naming a file: "NotADirectoryError: [Errno 20] Not a directory: ..." before
-    assert cli._in_words("[Errno 20] Not a directory: '/srv/out/warehouse'").startswith(
+    assert run_messages.in_words("[Errno 20] Not a directory: '/srv/out/warehouse'").startswith(
         "a file stands where the output folder should be (not a directory writing /srv/out/"
     )
     # an output folder locked against change (chattr +i, a share refusing it): EPERM, printed
@@ -559,19 +561,23 @@ def test_a_full_disk_is_reported_in_words_with_the_real_cause():
         "PermissionError: [Errno 1] Operation not permitted: "
         "'/srv/out/ll/.generations/2025-26/.building-1'",
     )
-    message = cli._innermost(Error("DagsterExecutionStepExecutionError", "Error in step", locked))
+    message = run_messages.innermost(
+        Error("DagsterExecutionStepExecutionError", "Error in step", locked)
+    )
     assert message.startswith(
         "the output folder may not be changed (it is locked or read-only) (operation not "
         "permitted writing /srv/out/ll/.generations/2025-26/.building-1): "
     )
     assert "Error" not in message and "Errno" not in message
-    assert cli._in_words("IsADirectoryError: [Errno 21] Is a directory: '/o/tsm_return.csv'") == (
+    assert run_messages.in_words(
+        "IsADirectoryError: [Errno 21] Is a directory: '/o/tsm_return.csv'"
+    ) == (
         "a folder stands where an output file should be (is a directory writing "
         "/o/tsm_return.csv): free space, fix the folder's permissions or give another --output, "
         "then run again; the outputs of the last run that finished are kept"
     )
     other = Error("ValueError", "ValueError: something else")
-    assert cli._innermost(other) == "ValueError: something else"
+    assert run_messages.innermost(other) == "ValueError: something else"
 
 
 WRITER = """

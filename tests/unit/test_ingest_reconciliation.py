@@ -116,7 +116,7 @@ def test_failed_load_leaves_previous_rows(tmp_path):
 def test_an_export_no_mapping_reads_is_named(tmp_path, capsys):
     from types import SimpleNamespace
 
-    from pipeline.cli import _print_unread_files
+    from pipeline.run_messages import print_unread_files
 
     root = ws.long_workspace(tmp_path)
     (root / "exports" / "stage_events_2026.csv").write_text("Ref,Stage\n", encoding="utf-8")
@@ -126,7 +126,7 @@ def test_an_export_no_mapping_reads_is_named(tmp_path, capsys):
     summary = ingest.ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     assert summary.unread_files == ["exports/stage_events_2026.csv"]
     assert summary.reconciles  # the files read still reconcile; the unread one is named
-    _print_unread_files(SimpleNamespace(workspace=lambda _: root), "x")
+    print_unread_files(SimpleNamespace(workspace=lambda _: root), "x")
     printed = capsys.readouterr().out
     assert (
         "exports/stage_events_2026.csv is not read: no mapping's files pattern matches" in printed

@@ -87,7 +87,7 @@ def test_every_module_the_pipeline_imports_is_a_runtime_dependency() -> None:
 
 def test_the_dev_group_holds_what_the_command_hides() -> None:
     """The libraries the command hides are the dev group's, never the pipeline's."""
-    from pipeline.cli import TEST_ONLY_LIBRARIES
+    from pipeline.process import TEST_ONLY_LIBRARIES
 
     runtime = _runtime_distributions()
     assert not {canonicalize_name(name) for name in TEST_ONLY_LIBRARIES} & runtime
@@ -100,8 +100,8 @@ def test_the_command_validates_and_renders_without_the_test_only_libraries() -> 
     script = textwrap.dedent(
         """
         import sys
-        from pipeline.cli import TEST_ONLY_LIBRARIES, _hide_test_libraries
-        _hide_test_libraries()
+        from pipeline.process import TEST_ONLY_LIBRARIES, hide_test_libraries
+        hide_test_libraries()
         import duckdb
         import polars as pl
         from pipeline.schemas import validate_table

@@ -339,7 +339,7 @@ def test_a_crash_message_on_the_console_never_quotes_pydantics_input_value():
     quotes the value (input_value=...), which may be a resident's address typed in a file."""
     from pydantic import BaseModel, ValidationError
 
-    from pipeline import cli
+    from pipeline import run_messages
 
     class Meta(BaseModel):
         date: int
@@ -357,7 +357,7 @@ def test_a_crash_message_on_the_console_never_quotes_pydantics_input_value():
         "Error in step",
         Error("ValidationError", f"pydantic_core._pydantic_core.ValidationError: {raised.value}"),
     )
-    said = cli._innermost(step)
+    said = run_messages.innermost(step)
     assert "Acacia" not in said and "LS6" not in said
     assert "date" in said and "input_value=(not shown), input_type=str" in said
 
