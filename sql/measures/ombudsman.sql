@@ -7,6 +7,9 @@
 -- determined, by determination date; CHFOs by issue date. ombudsman_compensation_ordered_count
 -- counts the findings ordering compensation, behind each ombudsman_compensation_ordered_gbp (a
 -- published document withholds a sum ordered in 1-4 findings: pipeline/reporting/suppression.py).
+-- A landlord none of whose findings records the compensation ordered has no such column in its
+-- tracker: the sum and its count are null ([U], not recorded), not £0, as remedies.sql does for
+-- the compensation offered and paid.
 
 with
 
@@ -35,6 +38,12 @@ case_counts as (
         (c.event, pd.period_kind, pd.period),
         (c.event, pd.period_kind, pd.period, c.body)
     )
+),
+
+recorded as (
+    select count(compensation_ordered_gbp) > 0 as compensation_recorded
+    from ombudsman_finding
+    where landlord_id = $landlord_id
 ),
 
 findings as (
@@ -72,9 +81,11 @@ finding_counts as (
         ) as maladministration,
         sum(orders_count) as orders,
         sum(orders_complied_count) as orders_complied,
-        sum(compensation) as compensation,
-        count(*) filter (where compensation > 0) as compensation_orders
+        case when any_value(compensation_recorded) then sum(compensation) end as compensation,
+        case when any_value(compensation_recorded) then count(*) filter (where compensation > 0) end
+            as compensation_orders
     from findings
+    cross join recorded
     group by grouping sets (
         (period_kind, period),
         (period_kind, period, body),

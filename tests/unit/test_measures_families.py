@@ -468,3 +468,29 @@ def test_compensation_no_export_records_is_not_known_rather_than_nothing():
         assert measure(c, name)[2:] == (None, "[U]")
         assert measure(c, name, "North", breakdown="scheme")[2:] == (None, "[U]")
         assert measure(c, name, "1", breakdown="stage")[2:] == (None, "[U]")
+
+
+def test_ombudsman_compensation_no_finding_records_is_not_known_rather_than_nothing():
+    """An Ombudsman tracker with no compensation column (or none filled in on any finding): the
+    compensation ordered and its count are null ([U]) in every breakdown, not £0 and 0. Before,
+    a board read "Compensation ordered £0" beside a determination of maladministration."""
+    c = duckdb.connect()
+    create_canonical_schema(c)
+    insert_rows(
+        c,
+        "ombudsman_case",
+        [
+            {
+                "case_ref": "o1",
+                "body": "housing_ombudsman",
+                "referral_date": D(2024, 5, 1),
+                "determination_date": D(2024, 9, 1),
+            }
+        ],
+    )
+    insert_rows(c, "ombudsman_finding", [{"case_ref": "o1", "outcome": "maladministration"}])
+    compute_measures(c, code_landlord(), ReportingYear.parse("2024-25"), D(2025, 6, 30))
+    assert measure(c, "ombudsman_findings")[0] == 1
+    for name in ("ombudsman_compensation_ordered_gbp", "ombudsman_compensation_ordered_count"):
+        assert measure(c, name)[2:] == (None, "[U]")
+        assert measure(c, name, "housing_ombudsman", breakdown="body")[2:] == (None, "[U]")
