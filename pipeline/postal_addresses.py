@@ -5,7 +5,8 @@ address or a phone number. Found: a full UK postcode (outward and inward code, w
 the space, any case) and a house, flat or unit number followed by a street name ending in a
 street word ("14 Acacia Avenue", "Flat 3, 22 High St"), through the town and postcode when they
 follow ("14 Acacia Avenue, Leeds LS6 2QT" is one span), and a single home's name with its street
-or village and no number ("Rose Cottage, Mill Lane", postcode or not). Kept: public bodies' addresses
+or village and no number ("Rose Cottage, Mill Lane", postcode or not), and a flat in a named
+block ("Flat 3 Acacia House"). Kept: public bodies' addresses
 (:data:`PUBLIC_ADDRESSES`) and the landlord's own (landlord.yaml ``complaints_contact.post``).
 
 Board prose has numbers before capitalised words ("5 Stage 2 complaints", "3 Park View
@@ -76,9 +77,12 @@ _STREET = (
     rf"(?![^\S\n]+(?:{_TITLE}[^\S\n]+){{0,3}}(?i:{_COUNTED})\b)"
 )
 _PLACE = rf"(?:{_TITLE}|{_LOWER})"
+# A block of flats named without a street word ("Acacia House", "Nelson Mansions"): an address
+# only after a flat's number ("Flat 3 Acacia House"); alone it is a scheme or a block of many homes.
+_BLOCK = rf"(?:{_TITLE}[^\S\n]+){{1,3}}(?i:house|lodge|mansions|tower|heights|buildings|point)\b"
 _ADDRESS = re.compile(
     rf"(?P<address>(?:(?P<prefix>{_PREFIX})?(?P<street>{_NUMBER},?[^\S\n]+{_STREET})"
-    rf"|(?P<flat>{_PREFIX})(?P<building>{_STREET}))"
+    rf"|(?P<flat>{_PREFIX})(?P<building>{_STREET}|{_BLOCK}))"
     rf"(?:(?:,?[^\S\n]+{_PLACE}(?:[^\S\n]+{_PLACE}){{0,2}}){{0,3}},?[^\S\n]+(?P<tail>{_POSTCODE}))?)"
     rf"|(?P<postcode>{_POSTCODE})"
 )
@@ -94,12 +98,16 @@ _LEAD_IN = re.compile(
 
 # A single home's name (a cottage, farm, bungalow, old rectory ...), then a comma and its street
 # or village, with no house number or postcode: "Rose Cottage, Mill Lane", "The Old Rectory,
-# Church Road", "Hill Farm, Long Sutton". Only these words: prose lists schemes and blocks
-# ("Abbey Court, Chantry Close and Priory Gardens"), which are many homes, not a resident's.
+# Church Road", "Hill Farm, Long Sutton"), or its street without the comma ("Rose Cottage Mill
+# Lane"). Only these words: prose lists schemes and blocks ("Abbey Court, Chantry Close and Priory
+# Gardens"), which are many homes, not a resident's.
 _DWELLING = "cottage|farmhouse|farm|barn|bungalow|rectory|vicarage|croft|manse|smithy"
 _NAMED_HOME = re.compile(
-    rf"(?<![\w'’])(?:{_TITLE}[^\S\n]+){{1,3}}(?i:{_DWELLING})(?![\w'’]),[^\S\n]*"
-    rf"{_TITLE}(?:[^\S\n]+{_TITLE}){{0,3}}"
+    rf"(?<![\w'’])(?:{_TITLE}[^\S\n]+){{1,3}}(?i:{_DWELLING})(?![\w'’])"
+    # its street or village after a comma, or a street without one ("Rose Cottage Mill Lane":
+    # then the words must end in a street word, so "Rose Cottage Residents Association" is kept)
+    rf"(?:,[^\S\n]*{_TITLE}(?:[^\S\n]+{_TITLE}){{0,3}}"
+    rf"|[^\S\n]+(?:{_TITLE}[^\S\n]+){{1,3}}(?i:{_WEAK}|{_STRONG})\b)"
     rf"(?:(?:,?[^\S\n]+{_PLACE}(?:[^\S\n]+{_PLACE}){{0,2}}){{0,3}},?[^\S\n]+{_POSTCODE})?"
 )
 

@@ -56,8 +56,16 @@ NONE = OwnContact()
         ("We visited The Old Rectory, Church Road twice.", f"We visited {WITHHELD} twice."),
         ("Hill Farm, Long Sutton was visited.", f"{WITHHELD} was visited."),
         ("Rose Cottage, Mill Lane, Leeds LS6 2QT", WITHHELD),
+        # ... and written without the comma before its street
+        ("Mrs X of Rose Cottage Mill Lane rang.", f"Mrs X of {WITHHELD} rang."),
+        ("We visited The Old Rectory Church Road twice.", f"We visited {WITHHELD} twice."),
+        # a flat in a named block, no street word and no postcode
+        ("The leak at Flat 3 Acacia House was fixed.", f"The leak at {WITHHELD} was fixed."),
+        ("The leak at flat 12, Nelson Mansions recurred.", f"The leak at {WITHHELD} recurred."),
         # schemes and blocks listed in prose are kept
         ("Residents of Abbey Court, Chantry Close and Rose Cottages met us.", None),
+        ("Rose Cottage Residents Association met us.", None),
+        ("Acacia House and Nelson Mansions residents met us.", None),
     ],
 )
 def test_an_address_or_postcode_is_withheld_whole_and_the_text_around_it_kept(text, expected):
