@@ -2,7 +2,8 @@
 
 A working day is a weekday that is not a bank holiday of the regime (``holidays.UK(subdiv="ENG")``
 or ``"SCT"``: Scotland adds 2 January and St Andrew's Day, and moves the August holiday to the first
-Monday) and not a landlord closure day for that regime (landlord.yaml ``closures``).
+Monday; bundled as ``pipeline/reference/bank_holidays.csv`` by ``scripts/update_bank_holidays.py``)
+and not a landlord closure day for that regime (landlord.yaml ``closures``).
 
 Two DuckDB tables carry the calendar so the pipeline counts working days set-based, by joins on
 one integer key (a join on (regime, date) hashes a string and is ten times slower):
@@ -21,12 +22,13 @@ rule for tests and one-off use.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 import duckdb
-import holidays
 import polars as pl
 
 from pipeline.config import Closure, Regime
@@ -34,7 +36,10 @@ from pipeline.config import Closure, Regime
 CALENDAR_START = dt.date(2010, 1, 1)
 CALENDAR_END = dt.date(2040, 12, 31)
 REGIMES: tuple[Regime, ...] = ("eng", "sct")
-_SUBDIVISION = {"eng": "ENG", "sct": "SCT"}
+# The bank holidays of both regimes over the calendar's range (the ``holidays`` package's, written
+# by scripts/update_bank_holidays.py): read from a table, since importing the package loads all of
+# its countries, about 0.1 s of every process's start-up.
+BANK_HOLIDAYS = Path(__file__).resolve().parent / "reference" / "bank_holidays.csv"
 
 # regime_no: 0 = eng, 1 = sct. day_key / wd_key: the integer join keys of wd_calendar / working_day.
 # Temporary like the tables they key, so a read-only connection (a report) can build them too.
@@ -60,8 +65,12 @@ def bank_holidays(regime: Regime) -> dict[dt.date, str]:
     dict
         date -> holiday name, including substitute days (e.g. St Andrew's Day observed).
     """
-    years = range(CALENDAR_START.year, CALENDAR_END.year + 1)
-    return dict(holidays.UK(subdiv=_SUBDIVISION[regime], years=years))
+    with BANK_HOLIDAYS.open(encoding="utf-8", newline="") as table:
+        return {
+            dt.date.fromisoformat(row["date"]): row["name"]
+            for row in csv.DictReader(table)
+            if row["regime"] == regime
+        }
 
 
 def closure_days(closures: Iterable[Closure], regime: Regime) -> set[dt.date]:

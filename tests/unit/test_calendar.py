@@ -7,6 +7,8 @@ observed Monday), 25-26 Dec; 2 January 2025 is a Scottish holiday only.
 """
 
 import datetime as dt
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -175,3 +177,28 @@ def test_deadlines_can_be_judged_on_ceiling_indexes(calendar_con):
         """
     ).fetchone()
     assert sat == fri + 1
+
+
+def test_the_bundled_bank_holidays_are_the_holidays_packages():
+    """pipeline/reference/bank_holidays.csv is what scripts/update_bank_holidays.py writes from the
+    ``holidays`` package, every date and name of both regimes over the calendar's range: the
+    pipeline reads the table (importing the package cost each process about 0.1 s), so an
+    upgraded package or a new one-off bank holiday shows here until the table is written again."""
+    from pipeline.calendar import BANK_HOLIDAYS
+    from scripts.update_bank_holidays import package_bank_holidays, table_text
+
+    assert BANK_HOLIDAYS.read_text(encoding="utf-8") == table_text()
+    for regime in ("eng", "sct"):
+        expected = {
+            D.fromisoformat(day): name for r, day, name in package_bank_holidays() if r == regime
+        }
+        assert bank_holidays(regime) == expected
+    assert len(bank_holidays("eng")) > 250 and D(2027, 12, 27) in bank_holidays("eng")
+
+
+def test_the_pipeline_reads_working_days_without_importing_the_holidays_package():
+    script = "import sys, pipeline.calendar as c; c.bank_holidays('eng'); print('holidays' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
