@@ -26,7 +26,11 @@ from pipeline.config import Landlord
 from pipeline.mapping import Mapping, load_mappings
 from pipeline.sources import generic, long, routing, wide
 from pipeline.sources.canonical import LABEL_FIELDS, TARGET_TABLES, create_canonical_tables
-from pipeline.sources.discovery import matched_files, unread_files
+from pipeline.sources.discovery import (
+    matched_files,
+    refuse_missing_complaint_export,
+    unread_files,
+)
 from pipeline.sources.errors import IngestError
 from pipeline.sources.fields import (
     Context,
@@ -640,6 +644,7 @@ def ingest_workspace(
     landlord_id = landlord.landlord_id
     mappings = load_mappings(workspace)
     files = matched_files(workspace, mappings)
+    refuse_missing_complaint_export(mappings, files)
     cut = landlord.data_cut_date or today or dt.date.today()
     default_regime = landlord.regimes[0] if len(landlord.regimes) == 1 else None
 

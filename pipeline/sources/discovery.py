@@ -23,6 +23,7 @@ __all__ = [
     "is_lock_file",
     "matched_files",
     "personal_file_names",
+    "refuse_missing_complaint_export",
     "size_and_date",
     "unread_files",
 ]
@@ -245,4 +246,35 @@ def unread_files(workspace: Path, files: dict[str, list[Path]] | None = None) ->
         if path in personal
         else path.relative_to(workspace).as_posix()
         for path in unread
+    )
+
+
+def _reads_complaints(mapping: Mapping) -> bool:
+    """Whether ``mapping`` loads complaints: its target, or one its route sends rows to."""
+    routed = mapping.route.targets().values() if mapping.route else ()
+    return mapping.target == "complaint" or any(t.target == "complaint" for t in routed)
+
+
+def refuse_missing_complaint_export(
+    mappings: dict[str, Mapping], files: dict[str, list[Path]]
+) -> None:
+    """Stop a load none of whose complaint mappings matched a file.
+
+    Such a load still read the surveys and the Ombudsman's files and said ok, and every return
+    then said the landlord received no complaint (CH01 0.0 per 1,000 homes): a false figure, with a
+    warning on the console only. A complaint mapping with no file beside one with files (an old
+    system's export, say) is only warned of, as any mapping that matches no file is.
+    """
+    complaint = [name for name, mapping in mappings.items() if _reads_complaints(mapping)]
+    if not complaint or any(files.get(name) for name in complaint):
+        return
+    patterns = "; ".join(
+        f"{name}: {', '.join(repr(p) for p in mappings[name].files)}" for name in complaint
+    )
+    raise IngestError(
+        f"no complaint export: no file matches the files pattern of the complaint mapping(s) "
+        f"({patterns}), so every return would say no complaint was received (CH01 0.0 per "
+        "1,000 homes). Put the complaint export where the pattern points, or correct the "
+        "pattern (the files the load does not read are listed after this message); nothing was "
+        "loaded, and the outputs of the last run stand"
     )
