@@ -28,6 +28,7 @@ from pipeline.reporting.blocks import (
     shown_in_group,
     trend_block,
 )
+from pipeline.reporting.code_scope import code_applies
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.labels import (
@@ -568,6 +569,13 @@ def refusals(ctx: ReportContext) -> Section:
 def ombudsman(ctx: ReportContext) -> Section:
     section = Section("ombudsman", "Ombudsman cases, findings and orders")
     m, y = ctx.measures, ctx.year
+    # Complaint Handling Failure Orders, findings of non-compliance and annual letters are the
+    # Housing Ombudsman's, under the Code: none for a landlord in Scotland alone (code_scope).
+    housing_ombudsman = code_applies(ctx.landlord.regimes)
+    chfos = [
+        Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
+        Metric("CHFOs complied with (%)", "chfo_complied"),
+    ]
     section.add_table(
         metric_table(
             "tbl-ombudsman",
@@ -585,8 +593,7 @@ def ombudsman(ctx: ReportContext) -> Section:
                     "ombudsman_orders_complied",
                 ),
                 Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
-                Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
-                Metric("CHFOs complied with (%)", "chfo_complied"),
+                *(chfos if housing_ombudsman else []),
             ],
             ctx.years,
         ),
@@ -621,10 +628,11 @@ def ombudsman(ctx: ReportContext) -> Section:
         heading="Body",
         value_heading="Cases",
     )
-    section.text(
-        "The Ombudsman's annual letter (compared with this table) and its findings of "
-        "non-compliance with the Code follow under their own headings."
-    )
+    if housing_ombudsman:
+        section.text(
+            "The Ombudsman's annual letter (compared with this table) and its findings of "
+            "non-compliance with the Code follow under their own headings."
+        )
     return section
 
 
