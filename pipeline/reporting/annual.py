@@ -28,7 +28,7 @@ from pipeline.reporting.blocks import (
     shown_in_group,
     trend_block,
 )
-from pipeline.reporting.code_scope import code_applies
+from pipeline.reporting.code_scope import HOUSING_OMBUDSMAN_ONLY, code_applies
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.labels import (
@@ -566,34 +566,37 @@ def refusals(ctx: ReportContext) -> Section:
     return section
 
 
+# The annual report's Ombudsman cases table.
+OMBUDSMAN_CASE_METRICS = [
+    Metric(HANDLING_NAMES["ombudsman_referred"], "ombudsman_referred"),
+    Metric(HANDLING_NAMES["ombudsman_determinations"], "ombudsman_determinations"),
+    Metric(HANDLING_NAMES["ombudsman_findings"], "ombudsman_findings"),
+    Metric("Maladministration rate (% of findings)", "ombudsman_maladministration_rate"),
+    Metric(
+        "Orders in the year's determinations, complied with (%)",
+        "ombudsman_orders_complied",
+    ),
+    Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
+    Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
+    Metric("CHFOs complied with (%)", "chfo_complied"),
+]
+
+
 def ombudsman(ctx: ReportContext) -> Section:
     section = Section("ombudsman", "Ombudsman cases, findings and orders")
     m, y = ctx.measures, ctx.year
     # Complaint Handling Failure Orders, findings of non-compliance and annual letters are the
     # Housing Ombudsman's, under the Code: none for a landlord in Scotland alone (code_scope).
     housing_ombudsman = code_applies(ctx.landlord.regimes)
-    chfos = [
-        Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
-        Metric("CHFOs complied with (%)", "chfo_complied"),
-    ]
     section.add_table(
         metric_table(
             "tbl-ombudsman",
             "Ombudsman cases",
             m,
             [
-                Metric(HANDLING_NAMES["ombudsman_referred"], "ombudsman_referred"),
-                Metric(HANDLING_NAMES["ombudsman_determinations"], "ombudsman_determinations"),
-                Metric(HANDLING_NAMES["ombudsman_findings"], "ombudsman_findings"),
-                Metric(
-                    "Maladministration rate (% of findings)", "ombudsman_maladministration_rate"
-                ),
-                Metric(
-                    "Orders in the year's determinations, complied with (%)",
-                    "ombudsman_orders_complied",
-                ),
-                Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
-                *(chfos if housing_ombudsman else []),
+                metric
+                for metric in OMBUDSMAN_CASE_METRICS
+                if housing_ombudsman or metric.measure not in HOUSING_OMBUDSMAN_ONLY
             ],
             ctx.years,
         ),

@@ -47,6 +47,7 @@ from pipeline.reporting.blocks import (
     shown,
     trend_block,
 )
+from pipeline.reporting.code_scope import HOUSING_OMBUDSMAN_ONLY, code_applies
 from pipeline.reporting.committee_cut import after_data_cut_section
 from pipeline.reporting.committee_volumes import (  # noqa: F401 (re-exported)
     NONE_RECORDED,
@@ -569,12 +570,19 @@ def ombudsman_section(
     as_of: dt.date,
 ) -> Section:
     section = Section("ombudsman", "Ombudsman cases and overdue actions")
+    # Complaint Handling Failure Orders are the Housing Ombudsman's, under the Code: none for a
+    # landlord in Scotland alone (pipeline/reporting/code_scope.py)
+    metrics = [
+        m
+        for m in OMBUDSMAN_METRICS
+        if code_applies(landlord.regimes) or m.measure not in HOUSING_OMBUDSMAN_ONLY
+    ]
     section.add_table(
         metric_table(
             "tbl-committee-ombudsman",
             f"Ombudsman casework, {period.label}",
             measures,
-            OMBUDSMAN_METRICS,
+            metrics,
             [(period.label, period), (year_to_date_label(period), ytd_key(period))],
         ),
         empty="No Ombudsman casework recorded.",

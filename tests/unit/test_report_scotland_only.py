@@ -5,6 +5,7 @@ Complaint Handling Failure Orders and annual letters. A landlord in England keep
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -12,8 +13,10 @@ import duckdb
 import pytest
 
 from pipeline.config import load_landlord
-from pipeline.periods import ReportingYear
+from pipeline.periods import ReportingYear, parse_period
 from pipeline.reporting.blocks import Section
+from pipeline.reporting.committee import ombudsman_section
+from pipeline.reporting.data import Measures
 from pipeline.reporting.render import annual_report_sections
 from pipeline.reporting.section8 import inputs_quality_section
 
@@ -123,3 +126,30 @@ def test_english_landlords_annual_report_keeps_the_codes_section_8_content(tmp_p
         assert section_id in ids
     assert "Complaint Handling Failure Order" in _text(sections)
     assert "No self-assessment for 2024-25" in quality
+
+
+def _ombudsman_rows():
+    """A quarter's Ombudsman casework, with the CHFO count the measures give every landlord."""
+    from tests.unit.test_report_regimes import frame, row
+
+    return Measures(
+        frame(
+            [
+                row(key, measure, "none", "all", "all", count, None, unit="count")
+                for key in ("2024-25-Q4", "2024-25")
+                for measure, count in (("ombudsman_referred", 3), ("chfo_issued", 0))
+            ]
+        )
+    )
+
+
+@pytest.mark.parametrize(("config", "shows_chfos"), [(SCOTLAND, False), (ENGLAND, True)])
+def test_committee_pack_names_chfos_only_where_the_code_applies(tmp_path, config, shows_chfos):
+    landlord = load_landlord(_workspace(tmp_path, config))
+    with duckdb.connect() as con:
+        section = ombudsman_section(
+            con, landlord, _ombudsman_rows(), parse_period("2024-25-Q4"), dt.date(2025, 3, 31)
+        )
+    text = _text([section])
+    assert "Ombudsman cases referred" in text  # every body's casework stays
+    assert ("Complaint Handling Failure Order" in text) is shows_chfos
