@@ -124,6 +124,13 @@ OMBUDSMAN_METRICS = [
     Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
 ]
 
+# Code 9.7(c): progress in complying with the Ombudsman's orders, at the period end (positions:
+# one column, as the open complaints). "of which past their due date" is a known 0, never missing.
+ORDER_POSITION_METRICS = [
+    Metric("Ombudsman orders outstanding", "ombudsman_orders_outstanding"),
+    Metric("of which past their due date", "ombudsman_orders_outstanding", "status", "overdue"),
+]
+
 REGIME_METRICS = (
     VOLUME_METRICS
     + TIMELINESS_METRICS
@@ -598,6 +605,15 @@ def ombudsman_section(
         heading="Body",
         value_heading="Cases in progress",
         empty="No Ombudsman cases in progress.",
+    )
+    section.add_table(
+        metric_table(
+            "tbl-committee-orders",
+            f"Ombudsman orders outstanding on {as_of:%-d %B %Y}",
+            measures,
+            ORDER_POSITION_METRICS,
+            [(period.label, period)],
+        )
     )
     overdue = overdue_improvements(con, landlord.landlord_id, as_of)
     count = measures.get("overdue_learning_actions", period)
