@@ -205,8 +205,9 @@ def self_assessment_section(
         )
     deadline = summary.get("deadline")
     if deadline is not None:
-        # "Due", as the self-assessment's own header says: the rule in brackets says whether it
-        # is submitted to the Ombudsman or, for 1,000 homes or fewer, published
+        # "Due", as the self-assessment's own header says: the rule in brackets says by when it is
+        # submitted to the Ombudsman (30 September, or for 1,000 homes or fewer six months after
+        # the year end) or that landlord.yaml sets the date
         section.text(f"Due {deadline:{DATE}} ({summary.get('deadline_rule', '')}).")
     documents = summary.get("documents") or {}
     in_appendix = (

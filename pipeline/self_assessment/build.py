@@ -27,7 +27,10 @@ from pipeline.self_assessment.model import (
 )
 from pipeline.self_assessment.reference import CodeReference, Provision, load_provisions
 
-# The Ombudsman's size line: landlords with more than this many homes submit by 30 September.
+# The Ombudsman's size line for its annual submission, which every member landlord makes: more
+# than this many homes by 30 September, otherwise within six months of the financial year end.
+# (The 1,000 homes that make a landlord publish its Tenant Satisfaction Measures without
+# submitting them are the Regulator's rule, not the Ombudsman's.)
 SUBMISSION_HOMES_THRESHOLD = 1000
 
 
@@ -152,8 +155,8 @@ def submission_deadline(landlord: Landlord, year: ReportingYear) -> Deadline:
     -------
     Deadline
         Configured: the first such MM-DD after the year end. Default: 30 September after the year
-        end for landlords with more than 1,000 homes (submitted to the Ombudsman), otherwise six
-        months after the year end (published).
+        end for landlords with more than 1,000 homes, otherwise six months after the year end;
+        either way submitted to the Housing Ombudsman (its annual submission).
     """
     homes = _homes(landlord, year)
     if landlord.self_assessment_deadline:
@@ -171,7 +174,7 @@ def submission_deadline(landlord: Landlord, year: ReportingYear) -> Deadline:
         )
     return Deadline(
         _add_months(year.end, 6),
-        f"published within six months of the year end: {homes:,} homes, "
+        f"submitted to the Housing Ombudsman within six months of the year end: {homes:,} homes, "
         f"{SUBMISSION_HOMES_THRESHOLD:,} or fewer",
         homes,
     )

@@ -4,10 +4,16 @@ caseworker reads a citation against the Code itself)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from pipeline.config import load_landlord
+from pipeline.periods import ReportingYear
 from pipeline.reporting.labels import ack_definition
+from pipeline.self_assessment.build import submission_deadline
 from pipeline.self_assessment.reference import load_provisions
+from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
 
 
 @pytest.mark.parametrize("regimes", [("eng",), ("eng", "sct")])
@@ -35,3 +41,15 @@ def test_member_responsible_for_complaints_receives_progress_on_every_order():
     requirement = load_provisions().get("9.7").requirement
     assert "severe" not in requirement.lower()
     assert "orders" in requirement
+
+
+def test_a_small_landlords_self_assessment_is_submitted_to_the_ombudsman_too():
+    """The Ombudsman's annual submission is every member landlord's: over 1,000 homes by 30
+    September, 1,000 or fewer within six months of the year end. small_specialist (703 homes) was
+    told its self-assessment was "published within six months", as if it had nothing to submit
+    (the Regulator's Tenant Satisfaction Measures are the return small landlords publish only)."""
+    small = load_landlord(DEFAULT_WORKSPACES_ROOT / "small_specialist")
+    deadline = submission_deadline(small, ReportingYear.parse("2025-26"))
+    assert deadline.homes <= 1000
+    assert deadline.rule.startswith("submitted to the Housing Ombudsman within six months")
+    assert deadline.date == dt.date(2026, 9, 30)
