@@ -974,6 +974,13 @@ def reporting_years(con: duckdb.DuckDBPyConnection, landlord_id: str, workspace:
     return sorted(years)
 
 
+# A landlord in Scotland alone that keeps a self-assessment file (pipeline/reporting/code_scope.py).
+NOT_USED = (
+    "The self-assessment for {key} is not used: the Housing Ombudsman's Complaint Handling Code "
+    "does not apply to homes in Scotland alone."
+)
+
+
 def year_input_problems(
     workspace: Path,
     con: duckdb.DuckDBPyConnection,
@@ -1001,13 +1008,19 @@ def year_input_problems(
         if loaded[key].board is None and not any(BOARD_RESPONSE in p for p in lines):
             lines.append(f"No board response for {key}: add {base}/{BOARD_RESPONSE}.")
         try:
-            assessment = load_year_assessment(workspace, key) if self_assessment_due else None
-            if assessment is not None:
+            assessment = load_year_assessment(workspace, key)
+            if not self_assessment_due:
+                if assessment is not None:
+                    lines.append(NOT_USED.format(key=key))
+            elif assessment is not None:
                 lines += assessment.withheld
-            elif self_assessment_due:
+            else:
                 lines.append(f"No self-assessment for {key}: add {base}/self_assessment.yaml.")
         except SelfAssessmentError as exc:
-            lines += [f"Self-assessment: {p}" for p in exc.problems]
+            if self_assessment_due:
+                lines += [f"Self-assessment: {p}" for p in exc.problems]
+            else:
+                lines.append(NOT_USED.format(key=key))
         if loaded[key].narrative is None:
             lines.append(f"No commentary for {key}: add {base}/{NARRATIVE}.")
         lines += letters.get(key, [])

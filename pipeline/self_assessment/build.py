@@ -18,6 +18,7 @@ import duckdb
 from pipeline.config import Landlord, load_landlord
 from pipeline.measures import data_cut_text
 from pipeline.periods import ReportingYear
+from pipeline.reporting.code_scope import code_applies
 from pipeline.reporting.suppression import scheme_streams
 from pipeline.self_assessment.evidence import EvidenceLine, ProvisionEvidence, measured_evidence
 from pipeline.self_assessment.model import (
@@ -284,6 +285,10 @@ def load_document(
     year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
     if not isinstance(landlord, Landlord):
         landlord = load_landlord(Path(workspace))
+    if not code_applies(landlord.regimes):
+        # homes in Scotland alone: the Code is England's, and its form would print Scottish
+        # figures as the Code's evidence (the data-quality report says the file is not used)
+        return None
     assessment = load_year_assessment(Path(workspace), year.key)
     if assessment is None:
         return None

@@ -19,6 +19,7 @@ from pipeline.reporting.committee import ombudsman_section
 from pipeline.reporting.data import Measures
 from pipeline.reporting.render import annual_report_sections
 from pipeline.reporting.section8 import inputs_quality_section
+from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
 
 YEAR = ReportingYear.parse("2024-25")
 
@@ -153,3 +154,22 @@ def test_committee_pack_names_chfos_only_where_the_code_applies(tmp_path, config
     text = _text([section])
     assert "Ombudsman cases referred" in text  # every body's casework stays
     assert ("Complaint Handling Failure Order" in text) is shows_chfos
+
+
+def test_scottish_landlords_self_assessment_file_is_not_used_and_said_so(tmp_path):
+    """A self_assessment.yaml left in a Scottish landlord's workspace would print Scottish
+    figures as the Code's evidence: no document is built, and the analyst is told why."""
+    from pipeline.self_assessment.build import load_document
+
+    workspace = _workspace(tmp_path, SCOTLAND)
+    folder = workspace / "annual_report" / YEAR.key
+    folder.mkdir(parents=True)
+    example = DEFAULT_WORKSPACES_ROOT / "council_housing" / "annual_report" / YEAR.key
+    (folder / "self_assessment.yaml").write_text(
+        (example / "self_assessment.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    with duckdb.connect() as con:
+        assert load_document(con, workspace, load_landlord(workspace), YEAR) is None
+        text = _text([inputs_quality_section(workspace, con, "glenmore")])
+    assert "The self-assessment for 2024-25 is not used" in text
+    assert "No self-assessment for 2024-25" not in text
