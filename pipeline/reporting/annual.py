@@ -28,7 +28,6 @@ from pipeline.reporting.blocks import (
     shown_in_group,
     trend_block,
 )
-from pipeline.reporting.code_scope import HOUSING_OMBUDSMAN_ONLY, code_applies
 from pipeline.reporting.commentary import compare
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.labels import (
@@ -563,79 +562,6 @@ def refusals(ctx: ReportContext) -> Section:
         heading="Service area",
         value_heading="Stages",
     )
-    return section
-
-
-# The annual report's Ombudsman cases table.
-OMBUDSMAN_CASE_METRICS = [
-    Metric(HANDLING_NAMES["ombudsman_referred"], "ombudsman_referred"),
-    Metric(HANDLING_NAMES["ombudsman_determinations"], "ombudsman_determinations"),
-    Metric(HANDLING_NAMES["ombudsman_findings"], "ombudsman_findings"),
-    Metric("Maladministration rate (% of findings)", "ombudsman_maladministration_rate"),
-    Metric(
-        "Orders in the year's determinations, complied with (%)",
-        "ombudsman_orders_complied",
-    ),
-    Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
-    Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
-    Metric("CHFOs complied with (%)", "chfo_complied"),
-]
-
-
-def ombudsman(ctx: ReportContext) -> Section:
-    section = Section("ombudsman", "Ombudsman cases, findings and orders")
-    m, y = ctx.measures, ctx.year
-    # Complaint Handling Failure Orders, findings of non-compliance and annual letters are the
-    # Housing Ombudsman's, under the Code: none for a landlord in Scotland alone (code_scope).
-    housing_ombudsman = code_applies(ctx.landlord.regimes)
-    section.add_table(
-        metric_table(
-            "tbl-ombudsman",
-            "Ombudsman cases",
-            m,
-            [
-                metric
-                for metric in OMBUDSMAN_CASE_METRICS
-                if housing_ombudsman or metric.measure not in HOUSING_OMBUDSMAN_ONLY
-            ],
-            ctx.years,
-        ),
-        empty=f"Ombudsman cases: {NOT_AVAILABLE}.",
-    )
-    pivot_block(
-        section,
-        "ombudsman-findings",
-        "Findings by body and outcome",
-        m,
-        "ombudsman_findings",
-        y,
-        "body|outcome",
-        row_heading="Body",
-        column_order=[
-            "severe_maladministration",
-            "maladministration",
-            "service_failure",
-            "reasonable_redress",
-            "no_maladministration",
-            "outside_jurisdiction",
-        ],
-    )
-    breakdown_block(
-        section,
-        "ombudsman-body",
-        "Cases referred by body",
-        m,
-        "ombudsman_referred",
-        y,
-        "body",
-        heading="Body",
-        value_heading="Cases",
-    )
-    if housing_ombudsman:
-        section.text(
-            "The Ombudsman's annual letter (compared with this table) and its findings of "
-            "non-compliance with the Code follow under their own headings."
-        )
     return section
 
 

@@ -32,7 +32,7 @@ from pipeline.config import Landlord, load_landlord
 from pipeline.io import atomic_write_text
 from pipeline.measures import data_cut_text, resolve_data_cut
 from pipeline.periods import Period, ReportingYear, parse_period, to_data_cut
-from pipeline.reporting import annual, annual_sections
+from pipeline.reporting import annual, annual_sections, ombudsman_section
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.charts import PLOTLY_FILE, write_plotly_js
@@ -309,7 +309,7 @@ def annual_report_sections(
         annual_sections.timeliness(ctx),
         annual.outcomes(ctx),
         annual.refusals(ctx),
-        annual.ombudsman(ctx),
+        ombudsman_section.ombudsman(ctx),
         annual_sections.heat_and_care(ctx),
         annual.equality(ctx),
         annual_sections.satisfaction(ctx),
