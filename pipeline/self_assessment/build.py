@@ -160,12 +160,25 @@ def submission_deadline(landlord: Landlord, year: ReportingYear) -> Deadline:
         either way submitted to the Housing Ombudsman (its annual submission).
     """
     homes = _homes(landlord, year)
+    ombudsman = _ombudsman_deadline(homes, year)
     if landlord.self_assessment_deadline:
         month, day = (int(part) for part in landlord.self_assessment_deadline.split("-"))
         due = dt.date(year.end.year, month, day)
         if due <= year.end:
             due = dt.date(year.end.year + 1, month, day)
-        return Deadline(due, "set in landlord.yaml (self_assessment_deadline)", homes)
+        # Said in the published documents: the reader knows no configuration file, but should
+        # see the Ombudsman's own deadline beside the landlord's.
+        return Deadline(
+            due,
+            f"the date we set ourselves; the Housing Ombudsman's deadline is "
+            f"{ombudsman.date:%-d %B %Y}",
+            homes,
+        )
+    return ombudsman
+
+
+def _ombudsman_deadline(homes: int, year: ReportingYear) -> Deadline:
+    """The Housing Ombudsman's deadline for its annual submission, by the landlord's size."""
     if homes > SUBMISSION_HOMES_THRESHOLD:
         return Deadline(
             dt.date(year.end.year, 9, 30),

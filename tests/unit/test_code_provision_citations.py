@@ -53,3 +53,17 @@ def test_a_small_landlords_self_assessment_is_submitted_to_the_ombudsman_too():
     assert deadline.homes <= 1000
     assert deadline.rule.startswith("submitted to the Housing Ombudsman within six months")
     assert deadline.date == dt.date(2026, 9, 30)
+
+
+def test_a_deadline_the_landlord_sets_names_the_ombudsmans_not_a_file():
+    """A date set in landlord.yaml printed "Due 30 June 2026 (set in landlord.yaml
+    (self_assessment_deadline))" in the published self-assessment and annual report: a file and
+    key no reader knows, and no word of the Ombudsman's own deadline."""
+    housing21 = load_landlord(DEFAULT_WORKSPACES_ROOT / "housing21")
+    own = housing21.model_copy(update={"self_assessment_deadline": "06-30"})
+    year = ReportingYear.parse("2025-26")
+    deadline = submission_deadline(own, year)
+    assert deadline.date == dt.date(2026, 6, 30)
+    assert "landlord.yaml" not in deadline.rule and "self_assessment_deadline" not in deadline.rule
+    ombudsman = submission_deadline(housing21, year)
+    assert f"the Housing Ombudsman's deadline is {ombudsman.date:%-d %B %Y}" in deadline.rule
