@@ -565,69 +565,6 @@ def refusals(ctx: ReportContext) -> Section:
     return section
 
 
-def ombudsman(ctx: ReportContext) -> Section:
-    section = Section("ombudsman", "Ombudsman cases, findings and orders")
-    m, y = ctx.measures, ctx.year
-    section.add_table(
-        metric_table(
-            "tbl-ombudsman",
-            "Ombudsman cases",
-            m,
-            [
-                Metric(HANDLING_NAMES["ombudsman_referred"], "ombudsman_referred"),
-                Metric(HANDLING_NAMES["ombudsman_determinations"], "ombudsman_determinations"),
-                Metric(HANDLING_NAMES["ombudsman_findings"], "ombudsman_findings"),
-                Metric(
-                    "Maladministration rate (% of findings)", "ombudsman_maladministration_rate"
-                ),
-                Metric(
-                    "Orders in the year's determinations, complied with (%)",
-                    "ombudsman_orders_complied",
-                ),
-                Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
-                Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
-                Metric("CHFOs complied with (%)", "chfo_complied"),
-            ],
-            ctx.years,
-        ),
-        empty=f"Ombudsman cases: {NOT_AVAILABLE}.",
-    )
-    pivot_block(
-        section,
-        "ombudsman-findings",
-        "Findings by body and outcome",
-        m,
-        "ombudsman_findings",
-        y,
-        "body|outcome",
-        row_heading="Body",
-        column_order=[
-            "severe_maladministration",
-            "maladministration",
-            "service_failure",
-            "reasonable_redress",
-            "no_maladministration",
-            "outside_jurisdiction",
-        ],
-    )
-    breakdown_block(
-        section,
-        "ombudsman-body",
-        "Cases referred by body",
-        m,
-        "ombudsman_referred",
-        y,
-        "body",
-        heading="Body",
-        value_heading="Cases",
-    )
-    section.text(
-        "The Ombudsman's annual letter (compared with this table) and its findings of "
-        "non-compliance with the Code follow under their own headings."
-    )
-    return section
-
-
 def equality(ctx: ReportContext) -> Section:
     section = Section("equality", "Vulnerability and reasonable adjustments")
     m, y = ctx.measures, ctx.year

@@ -47,6 +47,7 @@ from pipeline.reporting.blocks import (
     shown,
     trend_block,
 )
+from pipeline.reporting.code_scope import HOUSING_OMBUDSMAN_ONLY, code_applies
 from pipeline.reporting.committee_cut import after_data_cut_section
 from pipeline.reporting.committee_volumes import (  # noqa: F401 (re-exported)
     NONE_RECORDED,
@@ -121,6 +122,13 @@ OMBUDSMAN_METRICS = [
     Metric("Maladministration rate (% of findings)", "ombudsman_maladministration_rate"),
     Metric("Orders in the period's determinations, complied with (%)", "ombudsman_orders_complied"),
     Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
+]
+
+# Code 9.7(c): progress in complying with the Ombudsman's orders, at the period end (positions:
+# one column, as the open complaints). "of which past their due date" is a known 0, never missing.
+ORDER_POSITION_METRICS = [
+    Metric("Ombudsman orders outstanding", "ombudsman_orders_outstanding"),
+    Metric("of which past their due date", "ombudsman_orders_outstanding", "status", "overdue"),
 ]
 
 REGIME_METRICS = (
@@ -569,12 +577,19 @@ def ombudsman_section(
     as_of: dt.date,
 ) -> Section:
     section = Section("ombudsman", "Ombudsman cases and overdue actions")
+    # Complaint Handling Failure Orders are the Housing Ombudsman's, under the Code: none for a
+    # landlord in Scotland alone (pipeline/reporting/code_scope.py)
+    metrics = [
+        m
+        for m in OMBUDSMAN_METRICS
+        if code_applies(landlord.regimes) or m.measure not in HOUSING_OMBUDSMAN_ONLY
+    ]
     section.add_table(
         metric_table(
             "tbl-committee-ombudsman",
             f"Ombudsman casework, {period.label}",
             measures,
-            OMBUDSMAN_METRICS,
+            metrics,
             [(period.label, period), (year_to_date_label(period), ytd_key(period))],
         ),
         empty="No Ombudsman casework recorded.",
@@ -590,6 +605,15 @@ def ombudsman_section(
         heading="Body",
         value_heading="Cases in progress",
         empty="No Ombudsman cases in progress.",
+    )
+    section.add_table(
+        metric_table(
+            "tbl-committee-orders",
+            f"Ombudsman orders outstanding on {as_of:%-d %B %Y}",
+            measures,
+            ORDER_POSITION_METRICS,
+            [(period.label, period)],
+        )
     )
     overdue = overdue_improvements(con, landlord.landlord_id, as_of)
     count = measures.get("overdue_learning_actions", period)

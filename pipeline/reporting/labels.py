@@ -132,7 +132,8 @@ HANDLING_NAMES = {
 
 
 def ack_name(stage: int, regime: str | None = None) -> str:
-    """The name of ``ack_in_time_<stage>`` (Code 6.2; the views do not differ)."""
+    """The name of ``ack_in_time_<stage>`` (Code 6.2 at stage 1, 6.11 at stage 2; the views do
+    not differ)."""
     country = "" if regime is None else f"{label(regime)}: "
     return f"{country}Stage {stage}: complaints acknowledged in time (%)"
 
@@ -208,11 +209,15 @@ def ack_definition(regimes) -> str:
     """What "acknowledged in time" counts, in the words of the landlord's countries."""
     england, scotland = "eng" in regimes, "sct" in regimes
     if england and scotland:
-        limit = "Code 6.2: 5 working days; in Scotland the SPSO's 3 working days at stage 2"
+        limit = (
+            "Code 6.2 and 6.11: 5 working days at each stage; in Scotland the SPSO's 3 working "
+            "days at stage 2"
+        )
     elif scotland:
         limit = "the SPSO's 3 working days at stage 2"
     else:
-        limit = "Code 6.2: 5 working days"
+        # stage 1's acknowledgement is Code 6.2, stage 2's (of the escalation request) 6.11
+        limit = "Code 6.2 and 6.11: 5 working days at each stage"
     text = (
         f"Acknowledged in time: complaints acknowledged within the policy's limit ({limit}); a "
         "missing acknowledgement is not in time."

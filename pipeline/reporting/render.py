@@ -32,10 +32,11 @@ from pipeline.config import Landlord, load_landlord
 from pipeline.io import atomic_write_text
 from pipeline.measures import data_cut_text, resolve_data_cut
 from pipeline.periods import Period, ReportingYear, parse_period, to_data_cut
-from pipeline.reporting import annual, annual_sections
+from pipeline.reporting import annual, annual_sections, ombudsman_section
 from pipeline.reporting.annual import ReportContext
 from pipeline.reporting.blocks import Section
 from pipeline.reporting.charts import PLOTLY_FILE, write_plotly_js
+from pipeline.reporting.code_scope import code_applies
 from pipeline.reporting.committee import committee_sections, with_year_to_date
 from pipeline.reporting.committee_cut import data_cut_intro
 from pipeline.reporting.data import Measures
@@ -297,6 +298,7 @@ def annual_report_sections(
         problem,
         landlord.thresholds.small_number_suppression,
         appendix_link=document is not None,
+        code_applies=code_applies(landlord.regimes),
     )
     sections = [
         summary,
@@ -307,7 +309,7 @@ def annual_report_sections(
         annual_sections.timeliness(ctx),
         annual.outcomes(ctx),
         annual.refusals(ctx),
-        annual.ombudsman(ctx),
+        ombudsman_section.ombudsman(ctx),
         annual_sections.heat_and_care(ctx),
         annual.equality(ctx),
         annual_sections.satisfaction(ctx),
@@ -319,8 +321,9 @@ def annual_report_sections(
         annual.appendix(ctx, code_version(), _data_cut(landlord)),
         # Code 8.1: the report includes the self-assessment, in full, beside the summary above.
         # A summary given without its document (tests) has no form to print.
+        # (a landlord in Scotland alone has no Code self-assessment: pipeline/reporting/code_scope)
         None
-        if document is None and self_assessment is not None
+        if (document is None and self_assessment is not None) or not code_applies(landlord.regimes)
         else self_assessment_appendix(document, year, published, problem),
     ]
     return place_policy_sections([s for s in sections if s is not None], ctx), headline

@@ -33,6 +33,7 @@ from pipeline.config import ConfigError, load_landlord
 from pipeline.periods import ReportingYear
 from pipeline.reporting import suppression
 from pipeline.reporting.blocks import Block, Section
+from pipeline.reporting.code_scope import code_applies, code_not_applicable_section
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.tables import data_table
 from pipeline.self_assessment.model import ANNUAL_FOLDER
@@ -204,8 +205,9 @@ def self_assessment_section(
         )
     deadline = summary.get("deadline")
     if deadline is not None:
-        # "Due", as the self-assessment's own header says: the rule in brackets says whether it
-        # is submitted to the Ombudsman or, for 1,000 homes or fewer, published
+        # "Due", as the self-assessment's own header says: the rule in brackets says by when it is
+        # submitted to the Ombudsman (30 September, or for 1,000 homes or fewer six months after
+        # the year end) or that landlord.yaml sets the date
         section.text(f"Due {deadline:{DATE}} ({summary.get('deadline_rule', '')}).")
     documents = summary.get("documents") or {}
     in_appendix = (
@@ -931,11 +933,20 @@ def section8_sections(
     self_assessment_problem: str | None = None,
     threshold: int = 5,
     appendix_link: bool = False,
+    code_applies: bool = True,
 ) -> tuple[Section, list[Section]]:
     """``(narrative section, [self-assessment, non-compliance, letter, other reports, board])``;
     ``appendix_link``: the report prints the whole self-assessment in an appendix
-    (:func:`self_assessment_appendix`), which the summary links to."""
+    (:func:`self_assessment_appendix`), which the summary links to. Without ``code_applies`` (a
+    landlord in Scotland alone, :mod:`pipeline.reporting.code_scope`) the Housing Ombudsman's
+    three give way to one line on the SPSO's procedure."""
     inputs = load_years(workspace, [year.key])[year.key]
+    if not code_applies:
+        return narrative_section(inputs, year, published), [
+            code_not_applicable_section(year),
+            other_reports_section(con, landlord_id, inputs, year, published),
+            board_response_section(inputs, year, published),
+        ]
     return narrative_section(inputs, year, published), [
         self_assessment_section(
             self_assessment, year, published, self_assessment_problem, appendix_link
@@ -963,10 +974,23 @@ def reporting_years(con: duckdb.DuckDBPyConnection, landlord_id: str, workspace:
     return sorted(years)
 
 
+# A landlord in Scotland alone that keeps a self-assessment file (pipeline/reporting/code_scope.py).
+NOT_USED = (
+    "The self-assessment for {key} is not used: the Housing Ombudsman's Complaint Handling Code "
+    "does not apply to homes in Scotland alone."
+)
+
+
 def year_input_problems(
-    workspace: Path, con: duckdb.DuckDBPyConnection, landlord_id: str, years: list[str]
+    workspace: Path,
+    con: duckdb.DuckDBPyConnection,
+    landlord_id: str,
+    years: list[str],
+    self_assessment_due: bool = True,
 ) -> dict[str, list[str]]:
-    """What each year's annual report is missing or gets wrong, in the analyst's terms."""
+    """What each year's annual report is missing or gets wrong, in the analyst's terms;
+    ``self_assessment_due`` False for a landlord the Code does not apply to (Scotland alone),
+    which is never asked for one."""
     from pipeline.self_assessment.model import SelfAssessmentError, load_year_assessment
 
     loaded = load_years(workspace, years)
@@ -985,12 +1009,18 @@ def year_input_problems(
             lines.append(f"No board response for {key}: add {base}/{BOARD_RESPONSE}.")
         try:
             assessment = load_year_assessment(workspace, key)
-            if assessment is None:
-                lines.append(f"No self-assessment for {key}: add {base}/self_assessment.yaml.")
-            else:
+            if not self_assessment_due:
+                if assessment is not None:
+                    lines.append(NOT_USED.format(key=key))
+            elif assessment is not None:
                 lines += assessment.withheld
+            else:
+                lines.append(f"No self-assessment for {key}: add {base}/self_assessment.yaml.")
         except SelfAssessmentError as exc:
-            lines += [f"Self-assessment: {p}" for p in exc.problems]
+            if self_assessment_due:
+                lines += [f"Self-assessment: {p}" for p in exc.problems]
+            else:
+                lines.append(NOT_USED.format(key=key))
         if loaded[key].narrative is None:
             lines.append(f"No commentary for {key}: add {base}/{NARRATIVE}.")
         lines += letters.get(key, [])
@@ -1003,13 +1033,18 @@ def inputs_quality_section(
 ) -> Section:
     """The data-quality report's check of every year's people-written report inputs."""
     section = Section("annual-report-inputs", "Annual report inputs by year")
+    try:
+        self_assessment_due = code_applies(load_landlord(Path(workspace)).regimes)
+    except ConfigError:
+        self_assessment_due = True  # the configuration's own check reports it
     section.text(
-        f"Each year's annual report needs a self-assessment, the board's response (dated, with "
-        f"the role of whoever gave it) and the analyst's commentary in {ANNUAL_FOLDER}/<year>/; "
-        "see docs/governance.md."
+        "Each year's annual report needs "
+        + ("a self-assessment, " if self_assessment_due else "")
+        + "the board's response (dated, with the role of whoever gave it) and the analyst's "
+        f"commentary in {ANNUAL_FOLDER}/<year>/; see docs/governance.md."
     )
     years = reporting_years(con, landlord_id, workspace)
-    problems = year_input_problems(workspace, con, landlord_id, years)
+    problems = year_input_problems(workspace, con, landlord_id, years, self_assessment_due)
     rows = [
         [ReportingYear.parse(key).label, line]
         for key in years

@@ -18,6 +18,7 @@ import duckdb
 from pipeline.config import Landlord, load_landlord
 from pipeline.measures import data_cut_text
 from pipeline.periods import ReportingYear
+from pipeline.reporting.code_scope import code_applies
 from pipeline.reporting.suppression import scheme_streams
 from pipeline.self_assessment.evidence import EvidenceLine, ProvisionEvidence, measured_evidence
 from pipeline.self_assessment.model import (
@@ -27,7 +28,10 @@ from pipeline.self_assessment.model import (
 )
 from pipeline.self_assessment.reference import CodeReference, Provision, load_provisions
 
-# The Ombudsman's size line: landlords with more than this many homes submit by 30 September.
+# The Ombudsman's size line for its annual submission, which every member landlord makes: more
+# than this many homes by 30 September, otherwise within six months of the financial year end.
+# (The 1,000 homes that make a landlord publish its Tenant Satisfaction Measures without
+# submitting them are the Regulator's rule, not the Ombudsman's.)
 SUBMISSION_HOMES_THRESHOLD = 1000
 
 
@@ -152,16 +156,29 @@ def submission_deadline(landlord: Landlord, year: ReportingYear) -> Deadline:
     -------
     Deadline
         Configured: the first such MM-DD after the year end. Default: 30 September after the year
-        end for landlords with more than 1,000 homes (submitted to the Ombudsman), otherwise six
-        months after the year end (published).
+        end for landlords with more than 1,000 homes, otherwise six months after the year end;
+        either way submitted to the Housing Ombudsman (its annual submission).
     """
     homes = _homes(landlord, year)
+    ombudsman = _ombudsman_deadline(homes, year)
     if landlord.self_assessment_deadline:
         month, day = (int(part) for part in landlord.self_assessment_deadline.split("-"))
         due = dt.date(year.end.year, month, day)
         if due <= year.end:
             due = dt.date(year.end.year + 1, month, day)
-        return Deadline(due, "set in landlord.yaml (self_assessment_deadline)", homes)
+        # Said in the published documents: the reader knows no configuration file, but should
+        # see the Ombudsman's own deadline beside the landlord's.
+        return Deadline(
+            due,
+            f"the date we set ourselves; the Housing Ombudsman's deadline is "
+            f"{ombudsman.date:%-d %B %Y}",
+            homes,
+        )
+    return ombudsman
+
+
+def _ombudsman_deadline(homes: int, year: ReportingYear) -> Deadline:
+    """The Housing Ombudsman's deadline for its annual submission, by the landlord's size."""
     if homes > SUBMISSION_HOMES_THRESHOLD:
         return Deadline(
             dt.date(year.end.year, 9, 30),
@@ -171,7 +188,7 @@ def submission_deadline(landlord: Landlord, year: ReportingYear) -> Deadline:
         )
     return Deadline(
         _add_months(year.end, 6),
-        f"published within six months of the year end: {homes:,} homes, "
+        f"submitted to the Housing Ombudsman within six months of the year end: {homes:,} homes, "
         f"{SUBMISSION_HOMES_THRESHOLD:,} or fewer",
         homes,
     )
@@ -281,6 +298,10 @@ def load_document(
     year = year if isinstance(year, ReportingYear) else ReportingYear.parse(year)
     if not isinstance(landlord, Landlord):
         landlord = load_landlord(Path(workspace))
+    if not code_applies(landlord.regimes):
+        # homes in Scotland alone: the Code is England's, and its form would print Scottish
+        # figures as the Code's evidence (the data-quality report says the file is not used)
+        return None
     assessment = load_year_assessment(Path(workspace), year.key)
     if assessment is None:
         return None

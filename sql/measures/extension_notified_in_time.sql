@@ -1,7 +1,7 @@
 -- % of extended complaint stages whose extension was notified before the original deadline, with a
 -- reason.
 -- design.md section 4 complaint_stage.extension_notified_date; section 5 (base deadline = clock
--- start + response limit WD); Code 5.7 / 6.15: an extension is agreed with the resident before the
+-- start + response limit WD); Code 6.4 / 6.15: an extension is agreed with the resident before the
 -- response is due and the reason is explained (seed 002 s7.2, seed 003 s9).
 --
 -- Counted stages received in the period with extension_wd > 0 (stage_timeliness: days recorded, or

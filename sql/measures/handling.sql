@@ -1,9 +1,9 @@
 -- Complaint-handling evidence for the self-assessment: different stage 2 handler, complete records,
 -- extensions within the limit.
 -- design.md section 7 (self-assessment evidence): the Code requires stage 2 to be handled by a
--- different person from stage 1 (Code 6.11 as the self-assessment numbers it), complete records of
--- each complaint (Code section 9 record keeping) and extensions within the Code's / SPSO's limits with
--- the reason given (Code 5.7 / 6.15; SPSO model CHP).
+-- different person from stage 1 (Code 6.13), complete records of each complaint (Code 5.12) and
+-- extensions within the Code's / SPSO's limits with the reason given (Code 6.4 / 6.15; SPSO model
+-- CHP).
 --
 -- stage2_different_handler: counted stage 2 received in the period whose complaint has a stage 1 and
 --   both handler references recorded: % where the two differ (references are pseudonymous, so
