@@ -38,6 +38,9 @@ COLUMNS = (
     "Commentary / explanation",
 )
 _COLUMN_WIDTHS = (10, 60, 12, 60, 60)
+# The workbook's first sheet (a cover sheet, as the GSS guidance on spreadsheets has it): whose
+# self-assessment it is and its sign-off, since the Ombudsman receives the XLSX on its own.
+ABOUT_SHEET = "Cover sheet"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -58,6 +61,37 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def document_facts(document: SelfAssessmentDocument) -> list[tuple[str, str]]:
+    """The self-assessment's facts as ``(term, description)``: its data cut, when it is due, who
+    completed and approved it and when, and the year its answers were carried from. The HTML's
+    header and the workbook's first sheet print these, in the same words."""
+    assessment = document.assessment
+    facts = []
+    if document.data_cut:
+        facts.append(
+            (
+                "Data cut",
+                f"{document.data_cut} (the figures in the evidence column are as at this date)",
+            )
+        )
+    facts.append(("Due", f"{document.deadline.date:%-d %B %Y} ({document.deadline.rule})"))
+    if assessment.completed_by:
+        facts.append(("Completed by", assessment.completed_by))
+    if assessment.approved_by:
+        facts.append(("Approved by", assessment.approved_by))
+    if assessment.completed_on:
+        term = "Reconfirmed on" if assessment.carried_from else "Completed on"
+        facts.append((term, f"{assessment.completed_on:%-d %B %Y}"))
+    if assessment.carried_from:
+        carried = f"the {assessment.carried_from.replace('-', '/')} self-assessment"
+        if assessment.answers_completed_on:
+            carried += f" (completed {assessment.answers_completed_on:%-d %B %Y})"
+        if assessment.carried_reason:
+            carried += f": {assessment.carried_reason}"
+        facts.append(("Answers carried from", carried))
+    return facts
+
+
 def render_html(document: SelfAssessmentDocument) -> str:
     """The self-contained HTML document (stylesheet inlined).
 
@@ -74,7 +108,11 @@ def render_html(document: SelfAssessmentDocument) -> str:
     css = (REPORTS_DIR / STYLESHEET).read_text(encoding="utf-8")
     # The evidence is in its published wording (the self-assessment is published beside the
     # annual report), so the document states the same key as the report.
-    return _environment().get_template(TEMPLATE).render(doc=document, css=css, key=PUBLISHED_KEY)
+    return (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(doc=document, css=css, key=PUBLISHED_KEY, facts=document_facts(document))
+    )
 
 
 def render_form(
@@ -166,7 +204,8 @@ def _sheet_name(number: int, title: str) -> str:
 
 
 def render_xlsx(document: SelfAssessmentDocument) -> bytes:
-    """The form as an XLSX workbook: one sheet per section, the five columns, form rows only.
+    """The form as an XLSX workbook: a cover sheet (:data:`ABOUT_SHEET`), then one sheet per
+    section, the five columns, form rows only.
 
     Parameters
     ----------
@@ -196,6 +235,7 @@ def render_xlsx(document: SelfAssessmentDocument) -> bytes:
     flagged = workbook.add_format(
         {"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FDE8EA"}
     )
+    _about_sheet(workbook.add_worksheet(ABOUT_SHEET), document, header, cell)
     for section in document.sections:
         sheet = workbook.add_worksheet(_sheet_name(section.number, section.title))
         for col, (name, width) in enumerate(zip(COLUMNS, _COLUMN_WIDTHS, strict=True)):
@@ -217,6 +257,28 @@ def render_xlsx(document: SelfAssessmentDocument) -> bytes:
                 sheet.write_string(index, col, safe_cell(value), style)
     workbook.close()
     return buffer.getvalue()
+
+
+def _about_sheet(sheet, document: SelfAssessmentDocument, header, cell) -> None:
+    """Whose self-assessment the workbook is, and its sign-off (:func:`document_facts`)."""
+    year = document.year
+    rows = [
+        ("Landlord", document.landlord_name),
+        (
+            "Reporting year",
+            f"{year.label} (1 April {year.start.year} to 31 March {year.end.year})",
+        ),
+        ("Code", "Housing Ombudsman Complaint Handling Code 2024"),
+        *document_facts(document),
+        ("Answers our figures do not support", str(len(document.contradicted))),
+    ]
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 90)
+    sheet.write_string(0, 0, "Item", header)
+    sheet.write_string(0, 1, "Detail", header)
+    for index, (term, description) in enumerate(rows, start=1):
+        sheet.write_string(index, 0, safe_cell(term), cell)
+        sheet.write_string(index, 1, safe_cell(description), cell)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,13 @@ from pipeline.self_assessment.model import (
     parse_self_assessment,
 )
 from pipeline.self_assessment.reference import load_provisions
-from pipeline.self_assessment.render import COLUMNS, evidence_text, render_html, render_xlsx
+from pipeline.self_assessment.render import (
+    ABOUT_SHEET,
+    COLUMNS,
+    evidence_text,
+    render_html,
+    render_xlsx,
+)
 
 YEAR = "2024-25"
 LANDLORD = "testland"
@@ -676,10 +682,10 @@ def test_xlsx_opens_with_five_columns_every_form_provision_once_and_safe_cells(c
         },
     )
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)))
-    assert len(book.sheetnames) == 9
+    assert len(book.sheetnames) == 10 and book.sheetnames[0] == ABOUT_SHEET
     seen = []
     cells = {}
-    for sheet in book.worksheets:
+    for sheet in book.worksheets[1:]:
         header = [c.value for c in sheet[1]]
         assert header == list(COLUMNS)
         for row in sheet.iter_rows(min_row=2, values_only=True):
