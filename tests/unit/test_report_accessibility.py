@@ -1,0 +1,129 @@
+"""An accessibility auditor's checks on every document's HTML, beyond what axe-core finds.
+
+WCAG 2.2 AA as the Public Sector Bodies Accessibility Regulations 2018 require: a way past the
+blocks repeated at the top (2.4.1), a title that tells two documents apart (2.4.2), abbreviations
+explained (3.1.4, by the glossary). Rendered without a browser from the sample landlord (the
+browser tests run axe-core on the same documents).
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.reporting import render, schemes
+from pipeline.reporting.sample import build_sample_database
+from pipeline.self_assessment.build import assemble
+from pipeline.self_assessment.model import parse_self_assessment
+from pipeline.self_assessment.render import REPORTS_DIR, render_html
+from tests.unit.test_self_assessment import YEAR, answers, con, landlord  # noqa: F401 - fixture
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory) -> dict[str, Path]:
+    """Every document ``document.html`` renders for the sample landlord, HTML only."""
+    out = tmp_path_factory.mktemp("documents")
+    workspace = out / "workspace"
+    workspace.mkdir()
+    with duckdb.connect() as sample_con:
+        sample = build_sample_database(sample_con)
+        found = {
+            "annual_report": render.render_annual_report(
+                sample_con, sample, "2024-25", out, workspace=workspace, pdf=False
+            ),
+            "annual_report_published": render.render_annual_report(
+                sample_con, sample, "2024-25", out, published=True, workspace=workspace, pdf=False
+            ),
+            "committee_pack": render.render_committee_pack(
+                sample_con, sample, "2024-25-Q2", out, workspace=workspace, pdf=False
+            ),
+            "data_quality": render.render_data_quality(
+                sample_con, sample, out, workspace=workspace, pdf=False
+            ),
+            "learning_summary": render.render_learning_summary(
+                sample_con, sample, "2024-25", out, workspace=workspace, pdf=False
+            ),
+            "scheme_reports": schemes.render_scheme_reports(
+                sample_con, sample, "2024-25", out, pdf=False
+            ),
+        }
+    return {name: paths["html"] for name, paths in found.items()}
+
+
+class _Outline(HTMLParser):
+    """What a keyboard user meets: the links in document order, and which element has which id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []  # (href, text)
+        self.tag_of_id: dict[str, str] = {}
+        self._link: list[str] | None = None
+        self._href = ""
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.tag_of_id[attributes["id"]] = tag
+        if tag == "a" and "href" in attributes:
+            self._link, self._href = [], attributes["href"]
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._link is not None:
+            self.links.append((self._href, " ".join("".join(self._link).split())))
+            self._link = None
+
+
+def _outline(html: str) -> _Outline:
+    parser = _Outline()
+    parser.feed(html.split("<body>", 1)[1])
+    return parser
+
+
+def _skip_link_problems(html: str) -> list[str]:
+    outline = _outline(html)
+    if not outline.links:
+        return ["no link at all"]
+    href, text = outline.links[0]
+    problems = []
+    if not href.startswith("#") or text != "Skip to main content":
+        problems.append(f"first link is {text!r} ({href}), not a skip link")
+    elif outline.tag_of_id.get(href[1:]) != "main":
+        problems.append(f"skip link's target {href} is not the <main> element")
+    if not re.search(r'<main\b[^>]*\btabindex="-1"', html):
+        problems.append("<main> cannot take the focus the skip link sends it")
+    return problems
+
+
+def test_every_document_opens_with_a_skip_link_to_its_main_content(documents):
+    """WCAG 2.4.1: the cover and the contents (some 30 links in the annual report) come before
+    the content; the first link on the page takes a keyboard user past them."""
+    for name, path in documents.items():
+        assert _skip_link_problems(path.read_text(encoding="utf-8")) == [], name
+
+
+def test_the_self_assessment_opens_with_a_skip_link_to_its_main_content(con):  # noqa: F811
+    html = render_html(assemble(con, landlord(), parse_self_assessment(answers()), YEAR))
+    assert _skip_link_problems(html) == []
+
+
+def test_the_skip_link_shows_when_it_has_the_focus_and_is_not_printed():
+    """Hidden off-screen until focused (then visible, with a focus ring: WCAG 2.4.7); not on paper."""
+    for stylesheet in ("css/report.css", "self_assessment.css"):
+        css = (REPORTS_DIR / stylesheet).read_text(encoding="utf-8")
+        focused = re.search(r"\.skip-link:focus\s*\{([^}]*)\}", css)
+        assert focused and "left: 0.5rem" in focused.group(1) and "outline: 3px" in focused.group(1)
+        printed = css.split("@media print", 1)[1]
+        assert re.search(r"\.skip-link\s*\{\s*display:\s*none;", printed), stylesheet
+
+
+def _title(html: str) -> str:
+    return unescape(re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1))
