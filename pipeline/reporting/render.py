@@ -94,6 +94,7 @@ def chart_warm_up_html() -> str:
         .get_template("document.html")
         .render(
             title="",
+            document_title="",
             landlord_name="",
             period_label="",
             sections=[],
@@ -139,6 +140,19 @@ def _data_cut(landlord: Landlord) -> str:
     return data_cut_text(landlord)
 
 
+def document_title(
+    landlord_name: str, title: str, period_label: str, *, published_version: bool = False
+) -> str:
+    """The document's title (the HTML ``<title>`` and the PDF's /Title, which a viewer shows):
+    ``Homes Plus: Complaints committee pack, Q4 2024/25``. The published version of a document
+    also written for internal use says so: the two would otherwise share a title in a browser's
+    tabs and history and a PDF viewer's title bar (WCAG 2.4.2)."""
+    full = f"{landlord_name}: {title}" if landlord_name else title
+    if period_label:
+        full += f", {period_label}"
+    return f"{full} (published version)" if published_version else full
+
+
 def _write(
     out_dir: Path,
     stem: str,
@@ -149,17 +163,24 @@ def _write(
     sections: list[Section],
     data_cut: str,
     published: bool = False,
+    has_internal_version: bool = False,
     intro: str = "",
     pdf: bool = True,
     printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
     """Render ``document.html`` with ``sections``, write it atomically and print it to PDF.
 
+    ``has_internal_version``: the document is also written unsuppressed, so the published one's
+    title says which it is (:func:`document_title`).
+
     A document with charts ends with an appendix of their data tables (each chart links to its
     table), so a reader of the PDF or of a screen reader gets every value; then a glossary of the
     terms its text uses.
     """
     charts = any(block.kind == "chart" for s in sections for block in s.blocks)
+    full_title = document_title(
+        landlord.name, title, period_label, published_version=published and has_internal_version
+    )
     if charts:
         sections = [*sections, chart_data_section(sections)]
     sections = [*sections, *_glossary(sections, published)]
@@ -168,6 +189,7 @@ def _write(
         .get_template("document.html")
         .render(
             title=title,
+            document_title=full_title,
             landlord_name=landlord.name,
             period_label=period_label,
             sections=sections,
@@ -193,7 +215,7 @@ def _write(
         paths["pdf"] = print_pdf(
             paths["html"],
             out_dir / f"{stem}.pdf",
-            title=f"{landlord.name}: {title}, {period_label}",
+            title=full_title,
             header_right=period_label,
         )
     return paths
@@ -392,6 +414,7 @@ def render_annual_report(
         sections=sections,
         data_cut=_data_cut(landlord),
         published=published,
+        has_internal_version=True,
         intro=data_cut_intro(year, cut, document="report"),
         pdf=pdf,
         printer=printer,

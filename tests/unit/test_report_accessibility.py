@@ -127,3 +127,13 @@ def test_the_skip_link_shows_when_it_has_the_focus_and_is_not_printed():
 
 def _title(html: str) -> str:
     return unescape(re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1))
+
+
+def test_every_document_has_a_title_of_its_own(documents):
+    """WCAG 2.4.2: the internal and published annual reports are two documents, open side by side
+    in a browser's tabs or listed in its history: the published one's title says which it is."""
+    titles = {name: _title(path.read_text(encoding="utf-8")) for name, path in documents.items()}
+    assert len(set(titles.values())) == len(titles), titles
+    assert titles["annual_report_published"] == titles["annual_report"] + " (published version)"
+    # a document written in one version only is not labelled as one of two
+    assert "version" not in titles["scheme_reports"]
