@@ -307,6 +307,10 @@ GLOSSARY = {
     "LCHO": "Low-cost home ownership: shared-ownership homes.",
     "TSM": "Tenant Satisfaction Measures: the Regulator of Social Housing's measures of landlords' "
     "performance, including CH01, CH02 and TP09.",
+    "RSH": "The Regulator of Social Housing, which sets the Tenant Satisfaction Measures in "
+    "England and publishes every landlord's results (the source of the sector figures).",
+    "YTD": "Year to date: from 1 April, the start of the reporting year, to the end of the period "
+    "shown.",
     "[U]": "The figure cannot be calculated: there is nothing to divide by (for example no "
     "complaints of that kind in the period).",
     "[c]": "Not shown to protect the residents involved: the figure rests on fewer than 5 "

@@ -137,3 +137,35 @@ def test_every_document_has_a_title_of_its_own(documents):
     assert titles["annual_report_published"] == titles["annual_report"] + " (published version)"
     # a document written in one version only is not labelled as one of two
     assert "version" not in titles["scheme_reports"]
+
+
+# Capitals that are not abbreviations a reader needs explained: quarters (Q1 2024/25), file
+# formats named beside their links, the placeholder word an export may write in empty cells, and
+# the Ombudsman's postal address (a PO Box and a postcode).
+NOT_ABBREVIATIONS = {"Q1", "Q2", "Q3", "Q4", "PDF", "HTML", "XLSX", "CSV", "NULL", "PO"}
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")
+_ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9]+(?=s?\b)")
+
+
+def _abbreviations_unexplained(html: str, own_text: str) -> set[str]:
+    """Abbreviations in ``own_text`` that the document's glossary does not define."""
+    glossary = html.split('<h2 id="glossary">', 1)[1] if 'id="glossary"' in html else ""
+    defined = set(re.findall(r"<li>([^:<]+):", glossary))
+    return set(_ABBREVIATION.findall(own_text)) - defined - NOT_ABBREVIATIONS
+
+
+def _own_text(html: str) -> str:
+    """The document's own words: its text and table headings, without the scripts, the data cells
+    (category and scheme names, raw values: the landlord's words) and the values it quotes."""
+    body = html.split("<body>", 1)[1]
+    body = re.sub(r"<(script|td)\b.*?</\1>", " ", body, flags=re.S)
+    text = _POSTCODE.sub(" ", unescape(re.sub(r"<[^>]+>", " ", body)))
+    return re.sub(r"(?<![A-Za-z])'[^']*'(?![A-Za-z])", " ", text)
+
+
+def test_every_abbreviation_a_document_uses_is_in_its_glossary(documents):
+    """WCAG 3.1.4 (by a glossary, technique G62): RSH (the sector figures' source) and YTD (the
+    committee pack's year-to-date column) were used without being defined."""
+    for name, path in documents.items():
+        html = path.read_text(encoding="utf-8")
+        assert _abbreviations_unexplained(html, _own_text(html)) == set(), name
