@@ -169,3 +169,47 @@ def test_every_abbreviation_a_document_uses_is_in_its_glossary(documents):
     for name, path in documents.items():
         html = path.read_text(encoding="utf-8")
         assert _abbreviations_unexplained(html, _own_text(html)) == set(), name
+
+
+def _table_problems(html: str) -> list[str]:
+    """WCAG 1.3.1 (H39, H63): each table is named by a caption, each heading cell has words and
+    says what it heads, and each body row is read with its label (a row header)."""
+    problems = []
+    for number, table in enumerate(re.findall(r"<table\b.*?</table>", html, flags=re.S), 1):
+        caption = re.search(r"<table\b[^>]*>\s*<caption\b[^>]*>(.*?)</caption>", table, re.S)
+        if caption is None or not re.sub(r"<[^>]+>", "", caption.group(1)).strip():
+            problems.append(f"table {number}: no caption")
+        for attributes, text in re.findall(r"<th\b([^>]*)>(.*?)</th>", table, flags=re.S):
+            if not re.sub(r"<[^>]+>", "", text).strip():
+                problems.append(f"table {number}: an empty heading cell")
+            if "scope=" not in attributes and "id=" not in attributes:
+                problems.append(f"table {number}: a heading cell without scope")
+        for row in re.findall(r"<tbody\b.*?</tbody>", table, flags=re.S):
+            for cells in re.findall(r"<tr\b[^>]*>(.*?)</tr>", row, flags=re.S):
+                if cells.count("<td") > 1 and not cells.lstrip().startswith("<th"):
+                    problems.append(f"table {number}: a row without a row header")
+                    break
+    return problems
+
+
+def test_every_table_has_a_caption_and_row_and_column_headers(documents):
+    for name, path in documents.items():
+        assert _table_problems(path.read_text(encoding="utf-8")) == [], name
+
+
+def test_the_self_assessment_tables_have_captions_and_row_headers(con):  # noqa: F811
+    """The action plan and the thresholds table were named only by the section heading, with no
+    row headers, and the action plan's links read "see 5.10" (WCAG 2.4.4)."""
+    action = {"what": "Retrain staff", "owner": "Complaints manager", "due": "2025-09-30"}
+    assessment = parse_self_assessment(answers(**{"5.3": {"comply": False, "actions": [action]}}))
+    html = render_html(assemble(con, landlord(), assessment, YEAR))
+    assert 'id="actions-caption"' in html and 'id="thresholds-caption"' in html
+    assert _table_problems(html) == []
+    assert ("#p-5.3", "Provision 5.3") in _outline(html).links
+
+
+def test_every_link_within_the_self_assessment_has_its_target(con):  # noqa: F811
+    html = render_html(assemble(con, landlord(), parse_self_assessment(answers()), YEAR))
+    outline = _outline(html)
+    targets = [href[1:] for href, _ in outline.links if href.startswith("#")]
+    assert targets and [t for t in targets if t not in outline.tag_of_id] == []
