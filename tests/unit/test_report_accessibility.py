@@ -213,3 +213,15 @@ def test_every_link_within_the_self_assessment_has_its_target(con):  # noqa: F81
     outline = _outline(html)
     targets = [href[1:] for href, _ in outline.links if href.startswith("#")]
     assert targets and [t for t in targets if t not in outline.tag_of_id] == []
+
+
+def test_an_evidence_address_is_a_link_named_for_what_it_evidences(con):  # noqa: F811
+    """A bare address as a link's only name says nothing out of context (a screen reader's list
+    of links read six identical addresses); the name says which provision it evidences and keeps
+    the address shown (WCAG 2.4.4, 2.5.3)."""
+    address = "https://homes.example/complaints"
+    assessment = parse_self_assessment(answers(**{"5.10": {"evidence": [address]}}))
+    html = render_html(assemble(con, landlord(), assessment, YEAR))
+    link = re.search(rf'<a href="{address}"([^>]*)>([^<]*)</a>', html)
+    assert link and link.group(2) == address
+    assert f'aria-label="Evidence for provision 5.10: {address}"' in link.group(1)
