@@ -493,6 +493,17 @@ def _outline_titles(
             )
 
 
+def _open_with_bookmarks(reader: PdfReader, replacements: dict[int, bytes]) -> None:
+    """A document with bookmarks opens with them shown (/PageMode /UseOutlines): a report of 40
+    pages is navigated by its headings, and a viewer otherwise hides the panel that lists them."""
+    root = reader.trailer.raw_get("/Root")
+    catalog = root.get_object() if isinstance(root, IndirectObject) else None
+    if catalog is None or "/Outlines" not in catalog or catalog.get("/PageMode") is not None:
+        return
+    catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    replacements[root.idnum] = _object_bytes(root.idnum, root.generation, _serialise(catalog))
+
+
 def _link_key(annotation: DictionaryObject) -> str | None:
     """What a link annotation leads to, as the HTML link's key: ``#id`` or the URI."""
     destination = annotation.get("/Dest")
@@ -687,6 +698,7 @@ def make_accessible(
                 reference.idnum, reference.generation, _serialise(annotation)
             )
     _outline_titles(reader, heading_names, replacements)
+    _open_with_bookmarks(reader, replacements)
     if not replacements:
         return pdf
     try:

@@ -269,3 +269,14 @@ def test_a_bookmark_keeps_the_spaces_of_a_heading_printed_over_two_lines(tmp_pat
         "Annual complaints performance and service improvement report",
         "Timeliness",
     ]
+
+
+def test_a_pdf_with_bookmarks_opens_with_them_shown(tmp_path):
+    html_path = tmp_path / "doc.html"
+    html_path.write_text(_document(3), encoding="utf-8")
+    reader = PdfReader(html_to_pdf(html_path, tmp_path / "doc.pdf", title="t"))
+    assert reader.outline
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    # the rest of the catalogue is as Chromium wrote it
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
