@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import polars as pl
@@ -321,10 +322,20 @@ GLOSSARY = {
 }
 
 
+# The marks a figure's cell may show instead of a number, each defined in the glossary.
+FIGURE_MARKS = ("<5", "[c]", "[U]")
+
+
+def glossary_id(term: str) -> str:
+    """The element id of ``term``'s glossary entry: ``[c]`` -> ``glossary-c``, ``<5`` ->
+    ``glossary-under-5``, ``CH01`` -> ``glossary-ch01``."""
+    if term == "<5":
+        return "glossary-under-5"
+    return "glossary-" + re.sub(r"[^a-z0-9]+", "", term.lower())
+
+
 def glossary_for(text: str) -> list[str]:
     """Glossary lines for the terms ``text`` uses, in the order of :data:`GLOSSARY`."""
-    import re
-
     used = []
     for term, meaning in GLOSSARY.items():
         # an abbreviation in the plural ("CHFOs", "TSMs") is the same term

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,12 @@ from pipeline.measures import data_cut_text, resolve_data_cut
 from pipeline.periods import Period, ReportingYear, parse_period, to_data_cut
 from pipeline.reporting import annual, annual_sections
 from pipeline.reporting.annual import ReportContext
-from pipeline.reporting.blocks import Section
+from pipeline.reporting.blocks import Block, Section
 from pipeline.reporting.charts import PLOTLY_FILE, write_plotly_js
 from pipeline.reporting.committee import committee_sections, with_year_to_date
 from pipeline.reporting.committee_cut import data_cut_intro
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import glossary_for
+from pipeline.reporting.labels import FIGURE_MARKS, glossary_for, glossary_id
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.policy_sections import place_policy_sections
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
@@ -205,7 +206,7 @@ def _write(
         )
     )
     # Figures as traced spans (data-measure, data-period, ...; pipeline/reporting/trace.py).
-    html = finish(html)
+    html = describe_figure_marks(finish(html))
     out_dir = Path(out_dir)
     if charts:  # one copy of plotly.js per folder, shared by its documents
         write_plotly_js(out_dir)
@@ -253,8 +254,35 @@ def _glossary(sections: list[Section], published: bool) -> list[Section]:
     if not lines:
         return []
     section = Section("glossary", "Glossary")
-    section.bullets(lines)
+    # Each entry has an id: a table cell showing a mark (<5, [c], [U]) points to its entry.
+    entries = "".join(
+        f'<li id="{glossary_id(line.split(": ", 1)[0])}">{html_lib.escape(line)}</li>'
+        for line in lines
+    )
+    section.blocks.append(Block("html", html=Markup(f'<ul class="summary-list">{entries}</ul>')))
     return [section]
+
+
+_CELL = re.compile(r"<td\b([^>]*)>(.*?)</td>", re.S)
+
+
+def describe_figure_marks(page: str) -> str:
+    """``page`` with each table cell that shows a mark instead of a figure (``<5``, ``[c]``,
+    ``[U]``) described by the mark's glossary entry (``aria-describedby``): a screen reader
+    otherwise reads "left bracket c right bracket", with the key at the top of the document and
+    the glossary at its end. The cell's text stays as it is, on screen and in the PDF."""
+    entries = {
+        mark: glossary_id(mark) for mark in FIGURE_MARKS if f'id="{glossary_id(mark)}"' in page
+    }
+
+    def cell(match: re.Match) -> str:
+        attributes, content = match.groups()
+        mark = html_lib.unescape(re.sub(r"<[^>]+>", "", content)).strip()
+        if mark not in entries or "aria-describedby" in attributes:
+            return match.group(0)
+        return f'<td{attributes} aria-describedby="{entries[mark]}">{content}</td>'
+
+    return _CELL.sub(cell, page) if entries else page
 
 
 def self_assessment_summary(

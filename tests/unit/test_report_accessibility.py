@@ -150,7 +150,7 @@ _ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9]+(?=s?\b)")
 def _abbreviations_unexplained(html: str, own_text: str) -> set[str]:
     """Abbreviations in ``own_text`` that the document's glossary does not define."""
     glossary = html.split('<h2 id="glossary">', 1)[1] if 'id="glossary"' in html else ""
-    defined = set(re.findall(r"<li>([^:<]+):", glossary))
+    defined = set(re.findall(r"<li\b[^>]*>([^:<]+):", glossary))
     return set(_ABBREVIATION.findall(own_text)) - defined - NOT_ABBREVIATIONS
 
 
@@ -225,3 +225,21 @@ def test_an_evidence_address_is_a_link_named_for_what_it_evidences(con):  # noqa
     link = re.search(rf'<a href="{address}"([^>]*)>([^<]*)</a>', html)
     assert link and link.group(2) == address
     assert f'aria-label="Evidence for provision 5.10: {address}"' in link.group(1)
+
+
+def test_a_cell_showing_a_mark_is_described_by_the_marks_glossary_entry(documents):
+    """A screen reader read a withheld figure as "left bracket c right bracket" (or "less 5"),
+    its meaning only in the key at the top and the glossary at the end: each cell showing a mark
+    is described by the mark's entry (aria-describedby), its text unchanged."""
+    html = documents["annual_report_published"].read_text(encoding="utf-8")
+    entries = dict(re.findall(r'<li id="(glossary-[^"]+)">([^<]*)</li>', html))
+    described = 0
+    for attributes, content in re.findall(r"<td\b([^>]*)>(.*?)</td>", html, flags=re.S):
+        mark = unescape(re.sub(r"<[^>]+>", "", content)).strip()
+        if mark not in ("<5", "[c]", "[U]"):
+            continue
+        target = re.search(r'aria-describedby="([^"]+)"', attributes)
+        assert target, f"a cell showing {mark} has no description"
+        assert unescape(entries[target.group(1)]).startswith(f"{mark}: ")
+        described += 1
+    assert described > 0
