@@ -439,6 +439,7 @@ def render_group_report(
         sections=sections,
         data_cut=data_cuts(members),
         published=published,
+        has_internal_version=True,
         pdf=pdf,
         printer=printer,
     )

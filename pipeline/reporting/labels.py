@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import polars as pl
@@ -312,6 +313,10 @@ GLOSSARY = {
     "LCHO": "Low-cost home ownership: shared-ownership homes.",
     "TSM": "Tenant Satisfaction Measures: the Regulator of Social Housing's measures of landlords' "
     "performance, including CH01, CH02 and TP09.",
+    "RSH": "The Regulator of Social Housing, which sets the Tenant Satisfaction Measures in "
+    "England and publishes every landlord's results (the source of the sector figures).",
+    "YTD": "Year to date: from 1 April, the start of the reporting year, to the end of the period "
+    "shown.",
     "[U]": "The figure cannot be calculated: there is nothing to divide by (for example no "
     "complaints of that kind in the period).",
     "[c]": "Not shown to protect the residents involved: the figure rests on fewer than 5 "
@@ -322,10 +327,20 @@ GLOSSARY = {
 }
 
 
+# The marks a figure's cell may show instead of a number, each defined in the glossary.
+FIGURE_MARKS = ("<5", "[c]", "[U]")
+
+
+def glossary_id(term: str) -> str:
+    """The element id of ``term``'s glossary entry: ``[c]`` -> ``glossary-c``, ``<5`` ->
+    ``glossary-under-5``, ``CH01`` -> ``glossary-ch01``."""
+    if term == "<5":
+        return "glossary-under-5"
+    return "glossary-" + re.sub(r"[^a-z0-9]+", "", term.lower())
+
+
 def glossary_for(text: str) -> list[str]:
     """Glossary lines for the terms ``text`` uses, in the order of :data:`GLOSSARY`."""
-    import re
-
     used = []
     for term, meaning in GLOSSARY.items():
         # an abbreviation in the plural ("CHFOs", "TSMs") is the same term

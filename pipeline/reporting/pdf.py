@@ -70,6 +70,10 @@ _TOC_TARGETS_JS = """() => [...document.querySelectorAll('.toc-page[data-toc-tar
 # Each link that is laid out, in document order: [key, accessible name]; key '#id' for a link within
 # the document (Chromium's named destination), else the absolute URL (the annotation's URI). A
 # contents entry's name ends with its page number.
+# The headings' words, as the bookmarks Chromium makes from them should read.
+_HEADING_NAMES_JS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .map(h => h.textContent.replace(/\\s+/g, ' ').trim())"""
+
 _LINK_NAMES_JS = """() => {
     const squash = (text) => (text || '').replace(/\\s+/g, ' ').trim();
     const byId = (id) => { const el = document.getElementById(id); return el ? el.textContent : ''; };
@@ -300,6 +304,7 @@ class PdfPrinter:
             pdf,
             relative_base=base,
             link_names=self._page.evaluate(_LINK_NAMES_JS),
+            heading_names=self._page.evaluate(_HEADING_NAMES_JS),
             top_margin=_points(PAGE_MARGIN["top"]),
             bottom_margin=_points(PAGE_MARGIN["bottom"]),
             reader=reader,

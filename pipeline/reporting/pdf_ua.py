@@ -465,6 +465,45 @@ def _stream_object(reference: IndirectObject, original, data: bytes) -> bytes:
     return _object_bytes(reference.idnum, reference.generation, body)
 
 
+def _outline_titles(
+    reader: PdfReader, heading_names: Iterable[str], replacements: dict[int, bytes]
+) -> None:
+    """Give each bookmark its heading's words with their spaces: Chromium builds a bookmark's
+    title from the heading's printed lines and drops the space where a line wrapped (the annual
+    report's title, on two lines on the cover, read "serviceimprovement"). A bookmark is matched
+    to its heading by the heading's characters without white space; any other is left alone."""
+    by_characters = {re.sub(r"\s+", "", name): name for name in heading_names}
+    outlines = reader.trailer["/Root"].get("/Outlines")
+    if not by_characters or outlines is None:
+        return
+    pending, seen = [outlines.get_object().get("/First")], set()
+    while pending:
+        reference = pending.pop()
+        if not isinstance(reference, IndirectObject) or reference.idnum in seen:
+            continue
+        seen.add(reference.idnum)
+        item = reference.get_object()
+        pending += [item.get("/Next"), item.get("/First")]
+        title = str(item.get("/Title", ""))
+        name = by_characters.get(re.sub(r"\s+", "", title))
+        if name is not None and name != title:
+            item[NameObject("/Title")] = TextStringObject(name)
+            replacements[reference.idnum] = _object_bytes(
+                reference.idnum, reference.generation, _serialise(item)
+            )
+
+
+def _open_with_bookmarks(reader: PdfReader, replacements: dict[int, bytes]) -> None:
+    """A document with bookmarks opens with them shown (/PageMode /UseOutlines): a report of 40
+    pages is navigated by its headings, and a viewer otherwise hides the panel that lists them."""
+    root = reader.trailer.raw_get("/Root")
+    catalog = root.get_object() if isinstance(root, IndirectObject) else None
+    if catalog is None or "/Outlines" not in catalog or catalog.get("/PageMode") is not None:
+        return
+    catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    replacements[root.idnum] = _object_bytes(root.idnum, root.generation, _serialise(catalog))
+
+
 def _link_key(annotation: DictionaryObject) -> str | None:
     """What a link annotation leads to, as the HTML link's key: ``#id`` or the URI."""
     destination = annotation.get("/Dest")
@@ -543,12 +582,14 @@ def make_accessible(
     pdf: bytes,
     *,
     link_names: Iterable[Sequence[str]] = (),
+    heading_names: Iterable[str] = (),
     top_margin: float | None = None,
     bottom_margin: float | None = None,
     reader: PdfReader | None = None,
     relative_base: str | None = None,
 ) -> bytes:
-    """Mark untagged content as artifacts and give each link annotation a /Contents text.
+    """Mark untagged content as artifacts, give each link annotation a /Contents text and each
+    bookmark its heading's words.
 
     Parameters
     ----------
@@ -560,6 +601,9 @@ def make_accessible(
         name the link's accessible name. The n-th link annotation (structure element) with a key
         gets the n-th name with that key; one with no name left gets the first name for its
         key, or its target.
+    heading_names
+        The text of each heading of the HTML document (white space collapsed): the titles of
+        the bookmarks Chromium made from them (:func:`_outline_titles`).
     top_margin, bottom_margin
         The page margins in points: text outside marked content within them is the running
         header (footer), marked as a Pagination artifact. None: plain artifacts.
@@ -653,6 +697,8 @@ def make_accessible(
             replacements[reference.idnum] = _object_bytes(
                 reference.idnum, reference.generation, _serialise(annotation)
             )
+    _outline_titles(reader, heading_names, replacements)
+    _open_with_bookmarks(reader, replacements)
     if not replacements:
         return pdf
     try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,13 @@ from pipeline.measures import data_cut_text, resolve_data_cut
 from pipeline.periods import Period, ReportingYear, parse_period, to_data_cut
 from pipeline.reporting import annual, annual_sections, ombudsman_section
 from pipeline.reporting.annual import ReportContext
-from pipeline.reporting.blocks import Section
+from pipeline.reporting.blocks import Block, Section
 from pipeline.reporting.charts import PLOTLY_FILE, write_plotly_js
 from pipeline.reporting.code_scope import code_applies
 from pipeline.reporting.committee import committee_sections, with_year_to_date
 from pipeline.reporting.committee_cut import data_cut_intro
 from pipeline.reporting.data import Measures
-from pipeline.reporting.labels import glossary_for
+from pipeline.reporting.labels import FIGURE_MARKS, glossary_for, glossary_id
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.policy_sections import place_policy_sections
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
@@ -95,6 +96,7 @@ def chart_warm_up_html() -> str:
         .get_template("document.html")
         .render(
             title="",
+            document_title="",
             landlord_name="",
             period_label="",
             sections=[],
@@ -140,6 +142,19 @@ def _data_cut(landlord: Landlord) -> str:
     return data_cut_text(landlord)
 
 
+def document_title(
+    landlord_name: str, title: str, period_label: str, *, published_version: bool = False
+) -> str:
+    """The document's title (the HTML ``<title>`` and the PDF's /Title, which a viewer shows):
+    ``Homes Plus: Complaints committee pack, Q4 2024/25``. The published version of a document
+    also written for internal use says so: the two would otherwise share a title in a browser's
+    tabs and history and a PDF viewer's title bar (WCAG 2.4.2)."""
+    full = f"{landlord_name}: {title}" if landlord_name else title
+    if period_label:
+        full += f", {period_label}"
+    return f"{full} (published version)" if published_version else full
+
+
 def _write(
     out_dir: Path,
     stem: str,
@@ -150,17 +165,24 @@ def _write(
     sections: list[Section],
     data_cut: str,
     published: bool = False,
+    has_internal_version: bool = False,
     intro: str = "",
     pdf: bool = True,
     printer: PdfPrinter | None = None,
 ) -> dict[str, Path]:
     """Render ``document.html`` with ``sections``, write it atomically and print it to PDF.
 
+    ``has_internal_version``: the document is also written unsuppressed, so the published one's
+    title says which it is (:func:`document_title`).
+
     A document with charts ends with an appendix of their data tables (each chart links to its
     table), so a reader of the PDF or of a screen reader gets every value; then a glossary of the
     terms its text uses.
     """
     charts = any(block.kind == "chart" for s in sections for block in s.blocks)
+    full_title = document_title(
+        landlord.name, title, period_label, published_version=published and has_internal_version
+    )
     if charts:
         sections = [*sections, chart_data_section(sections)]
     sections = [*sections, *_glossary(sections, published)]
@@ -169,6 +191,7 @@ def _write(
         .get_template("document.html")
         .render(
             title=title,
+            document_title=full_title,
             landlord_name=landlord.name,
             period_label=period_label,
             sections=sections,
@@ -184,7 +207,7 @@ def _write(
         )
     )
     # Figures as traced spans (data-measure, data-period, ...; pipeline/reporting/trace.py).
-    html = finish(html)
+    html = describe_figure_marks(finish(html))
     out_dir = Path(out_dir)
     if charts:  # one copy of plotly.js per folder, shared by its documents
         write_plotly_js(out_dir)
@@ -194,7 +217,7 @@ def _write(
         paths["pdf"] = print_pdf(
             paths["html"],
             out_dir / f"{stem}.pdf",
-            title=f"{landlord.name}: {title}, {period_label}",
+            title=full_title,
             header_right=period_label,
         )
     return paths
@@ -232,8 +255,35 @@ def _glossary(sections: list[Section], published: bool) -> list[Section]:
     if not lines:
         return []
     section = Section("glossary", "Glossary")
-    section.bullets(lines)
+    # Each entry has an id: a table cell showing a mark (<5, [c], [U]) points to its entry.
+    entries = "".join(
+        f'<li id="{glossary_id(line.split(": ", 1)[0])}">{html_lib.escape(line)}</li>'
+        for line in lines
+    )
+    section.blocks.append(Block("html", html=Markup(f'<ul class="summary-list">{entries}</ul>')))
     return [section]
+
+
+_CELL = re.compile(r"<td\b([^>]*)>(.*?)</td>", re.S)
+
+
+def describe_figure_marks(page: str) -> str:
+    """``page`` with each table cell that shows a mark instead of a figure (``<5``, ``[c]``,
+    ``[U]``) described by the mark's glossary entry (``aria-describedby``): a screen reader
+    otherwise reads "left bracket c right bracket", with the key at the top of the document and
+    the glossary at its end. The cell's text stays as it is, on screen and in the PDF."""
+    entries = {
+        mark: glossary_id(mark) for mark in FIGURE_MARKS if f'id="{glossary_id(mark)}"' in page
+    }
+
+    def cell(match: re.Match) -> str:
+        attributes, content = match.groups()
+        mark = html_lib.unescape(re.sub(r"<[^>]+>", "", content)).strip()
+        if mark not in entries or "aria-describedby" in attributes:
+            return match.group(0)
+        return f'<td{attributes} aria-describedby="{entries[mark]}">{content}</td>'
+
+    return _CELL.sub(cell, page) if entries else page
 
 
 def self_assessment_summary(
@@ -395,6 +445,7 @@ def render_annual_report(
         sections=sections,
         data_cut=_data_cut(landlord),
         published=published,
+        has_internal_version=True,
         intro=data_cut_intro(year, cut, document="report"),
         pdf=pdf,
         printer=printer,

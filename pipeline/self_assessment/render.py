@@ -8,6 +8,7 @@ is written atomically.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import xlsxwriter
 from markupsafe import Markup
 
 from pipeline.io import atomic_write_bytes, atomic_write_text, safe_cell
+from pipeline.reporting.labels import glossary_for
 from pipeline.reporting.suppression import PUBLISHED_KEY
 from pipeline.returns import xlsx_created
 from pipeline.self_assessment.build import AssessedProvision, SelfAssessmentDocument
@@ -108,11 +110,13 @@ def render_html(document: SelfAssessmentDocument) -> str:
     css = (REPORTS_DIR / STYLESHEET).read_text(encoding="utf-8")
     # The evidence is in its published wording (the self-assessment is published beside the
     # annual report), so the document states the same key as the report.
-    return (
-        _environment()
-        .get_template(TEMPLATE)
-        .render(doc=document, css=css, key=PUBLISHED_KEY, facts=document_facts(document))
-    )
+    template = _environment().get_template(TEMPLATE)
+    context = {"doc": document, "css": css, "key": PUBLISHED_KEY, "facts": document_facts(document)}
+    page = template.render(**context, glossary=[])
+    # The document ends with a glossary of the terms (TSM, CH02, <5...) its own text uses, as the
+    # annual report does: found in the page as rendered, so every column and the key count.
+    text = html.unescape(re.sub(r"<style\b.*?</style>|<[^>]+>", " ", page, flags=re.S))
+    return template.render(**context, glossary=glossary_for(text))
 
 
 def render_form(

@@ -245,3 +245,38 @@ def test_printed_pdf_marks_untagged_content_as_artifacts_and_names_every_link(
     # Post-processing it again changes nothing (everything marked, every link named).
     raw = out.read_bytes()
     assert real(raw, link_names=[], top_margin=56.7, bottom_margin=51) is raw
+
+
+def _bookmark_titles(outline) -> list[str]:
+    titles = []
+    for item in outline:
+        titles += _bookmark_titles(item) if isinstance(item, list) else [item.title]
+    return titles
+
+
+def test_a_bookmark_keeps_the_spaces_of_a_heading_printed_over_two_lines(tmp_path):
+    """The PDF's bookmarks are its outline for a screen-reader user; Chromium dropped the space
+    where a heading wrapped ("Annualcomplaintsperformance andservice...")."""
+    html_path = tmp_path / "doc.html"
+    html_path.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>'
+        '<h1 style="width: 8em">Annual complaints performance and service improvement report</h1>'
+        '<h2 id="a">Timeliness</h2><p>Body text.</p></body></html>',
+        encoding="utf-8",
+    )
+    out = html_to_pdf(html_path, tmp_path / "doc.pdf", title="t")
+    assert _bookmark_titles(PdfReader(out).outline) == [
+        "Annual complaints performance and service improvement report",
+        "Timeliness",
+    ]
+
+
+def test_a_pdf_with_bookmarks_opens_with_them_shown(tmp_path):
+    html_path = tmp_path / "doc.html"
+    html_path.write_text(_document(3), encoding="utf-8")
+    reader = PdfReader(html_to_pdf(html_path, tmp_path / "doc.pdf", title="t"))
+    assert reader.outline
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    # the rest of the catalogue is as Chromium wrote it
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
