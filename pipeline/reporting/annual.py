@@ -383,13 +383,15 @@ NOT_RECORDED_MONEY = {
 
 
 def money_not_recorded_note(
-    measures: Measures, columns: list[tuple[str | None, Period | str]]
+    measures: Measures,
+    columns: list[tuple[str | None, Period | str]],
+    money: dict[str, str] = NOT_RECORDED_MONEY,
 ) -> str | None:
-    """Why compensation offered or paid reads [U] in one of ``columns``, if it does: the
-    landlord's exports record no such amount (docs/measures.md, remedies)."""
+    """Why a sum of ``money`` (default: compensation offered or paid) reads [U] in one of
+    ``columns``, if it does: the landlord's exports record no such amount (docs/measures.md)."""
     missing = [
         what
-        for measure, what in NOT_RECORDED_MONEY.items()
+        for measure, what in money.items()
         if any(
             (row := measures.get(measure, period)) is not None
             and row["value"] is None

@@ -318,7 +318,8 @@ GLOSSARY = {
     "YTD": "Year to date: from 1 April, the start of the reporting year, to the end of the period "
     "shown.",
     "[U]": "The figure cannot be calculated: there is nothing to divide by (for example no "
-    "complaints of that kind in the period).",
+    "complaints of that kind in the period), or our records do not hold what it needs (a sum of "
+    "money our case system does not record). It is not 0.",
     "[c]": "Not shown to protect the residents involved: the figure rests on fewer than 5 "
     "complaints, would leave fewer than 5 by subtraction (a percentage of a total shown "
     "elsewhere), or would let a hidden small number be worked out.",

@@ -7,7 +7,7 @@ annual letter in :mod:`pipeline.reporting.section8`."""
 from __future__ import annotations
 
 from pipeline.periods import ReportingYear
-from pipeline.reporting.annual import ReportContext
+from pipeline.reporting.annual import ReportContext, money_not_recorded_note
 from pipeline.reporting.blocks import (
     NOT_AVAILABLE,
     Metric,
@@ -34,6 +34,8 @@ OMBUDSMAN_CASE_METRICS = [
     Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
     Metric("CHFOs complied with (%)", "chfo_complied"),
 ]
+# A case tracker without a compensation column: the sum ordered is [U] (sql/measures/ombudsman.sql)
+ORDERED_MONEY = {"ombudsman_compensation_ordered_gbp": "the compensation the Ombudsman ordered"}
 
 
 def ombudsman(ctx: ReportContext) -> Section:
@@ -53,6 +55,7 @@ def ombudsman(ctx: ReportContext) -> Section:
                 if housing_ombudsman or metric.measure not in HOUSING_OMBUDSMAN_ONLY
             ],
             ctx.years,
+            note=money_not_recorded_note(m, ctx.years, ORDERED_MONEY),
         ),
         empty=f"Ombudsman cases: {NOT_AVAILABLE}.",
     )
