@@ -254,3 +254,19 @@ def test_the_self_assessment_has_a_glossary_of_the_abbreviations_it_uses(con):  
     glossary = html.split('<h2 id="glossary">', 1)[1]
     for term in ("TSM", "CH02", "&lt;5", "[c]"):
         assert f"<li>{term}: " in glossary, term
+
+
+def test_every_focusable_scroll_region_has_a_visible_focus_ring():
+    """WCAG 2.4.7: each kind of region the keyboard can focus (a table or a chart that scrolls
+    sideways) has its own :focus-visible ring in the stylesheet; the chart's relied on Chromium's
+    default."""
+    import re
+    from pathlib import Path
+
+    reports = Path(__file__).resolve().parents[2] / "reports"
+    templates = " ".join(p.read_text() for p in reports.rglob("*.html*"))
+    focusable = set(re.findall(r'class="([\w-]+)"[^>]*tabindex="0"', templates))
+    assert {"chart-scroll", "table-scroll"} <= focusable
+    css = (reports / "css" / "report.css").read_text()
+    ringed = set(re.findall(r"\.([\w-]+):focus-visible", css))
+    assert focusable <= ringed, focusable - ringed
