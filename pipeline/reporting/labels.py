@@ -325,7 +325,11 @@ GLOSSARY = {
     "elsewhere), or would let a hidden small number be worked out.",
     "<5": "A count from 1 to 4, not shown exactly to protect the residents involved.",
     "WD": "Working days: weekdays other than bank holidays and our closure days.",
+    "Q1 to Q4": "The quarters of the reporting year: Q1 April to June, Q2 July to September, Q3 "
+    "October to December, Q4 January to March.",
 }
+# Terms a document writes in more than one form: the glossary entry is given when any is used.
+_TERM_PATTERNS = {"Q1 to Q4": r"\bQ[1-4]\b"}
 
 
 # The marks a figure's cell may show instead of a number, each defined in the glossary.
@@ -345,7 +349,9 @@ def glossary_for(text: str) -> list[str]:
     used = []
     for term, meaning in GLOSSARY.items():
         # an abbreviation in the plural ("CHFOs", "TSMs") is the same term
-        pattern = re.escape(term) if not term.isalnum() else rf"\b{term}s?\b"
+        pattern = _TERM_PATTERNS.get(term) or (
+            re.escape(term) if not term.isalnum() else rf"\b{term}s?\b"
+        )
         if re.search(pattern, text):
             used.append(f"{term}: {meaning}")
     return used

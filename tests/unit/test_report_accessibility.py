@@ -270,3 +270,11 @@ def test_every_focusable_scroll_region_has_a_visible_focus_ring():
     css = (reports / "css" / "report.css").read_text()
     ringed = set(re.findall(r"\.([\w-]+):focus-visible", css))
     assert focusable <= ringed, focusable - ringed
+
+
+def test_quarter_labels_are_in_the_glossary_when_a_document_uses_them():
+    from pipeline.reporting.labels import glossary_for
+
+    lines = glossary_for("Committee pack, Q3 2025/26")
+    assert any(line.startswith("Q1 to Q4: ") and "Q3 October to December" in line for line in lines)
+    assert not any(line.startswith("Q1 to Q4") for line in glossary_for("2025/26, April"))
