@@ -1243,14 +1243,15 @@ def test_the_stage_2_count_is_named_as_the_annual_report_names_it(con):
 @pytest.mark.parametrize(
     "rule",
     [
-        "published within six months of the year end: 703 homes, 1,000 or fewer",
+        "submitted to the Housing Ombudsman within six months of the year end: 703 homes, 1,000 "
+        "or fewer",
         "submitted to the Housing Ombudsman by 30 September: 22,247 homes, more than 1,000",
     ],
 )
-def test_the_annual_summary_says_due_and_lets_the_rule_say_submitted_or_published(rule):
-    """small_specialist 2025/26 (703 homes): 'Submission due 30 September 2026 (published within
-    six months of the year end: 703 homes, 1,000 or fewer)': a landlord that publishes its
-    self-assessment was told it was due for submission."""
+def test_the_annual_summary_says_due_and_lets_the_rule_say_when_and_to_whom(rule):
+    """The summary says 'Due <date> (<rule>)' and leaves the rule (landlords of more than 1,000
+    homes by 30 September, smaller ones within six months of the year end) to say it: it said
+    'Submission due' before the rule, whatever the rule said."""
     from pipeline.periods import ReportingYear
     from pipeline.reporting.section8 import self_assessment_section
 
