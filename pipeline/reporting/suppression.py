@@ -41,7 +41,8 @@ One rule, used by every published table, chart and sentence:
 - Zero stays zero: it identifies nobody.
 - **Combined figures** (the group report): a group figure beside exactly one hidden member figure
   is ``[c]``, and so is one beside several hidden ``<5`` counts that it pins (they add up to their
-  least or their most: each 1, or each 4) (:func:`suppress_combined`).
+  least or their most: each 1, or each 4) (:func:`suppress_combined`); a group rate beside
+  several hidden member rates whose numerators, denominators or complements it pins, too.
 
 Suppressed rows lose ``value``, ``numerator`` and ``denominator`` (set to null) so no chart, hover
 text or sentence built from them can show the number. Text built outside the measures table (counts
@@ -637,12 +638,22 @@ def suppress_combined(
     is their least or most (each 1, or each ``threshold - 1``): ``<5``, 12, 20, ``<5`` and a
     group 34 say both hidden counts are 1. Hiding the combined figure, never a second member's,
     keeps each member's figures as its own reports publish them.
+
+    A group rate follows the same rule through the counts it is made of (:func:`_pinned_rate`):
+    its numerator and denominator are the members' added up, so beside the shown members' it
+    gives the hidden members' together, and where that pins them the rate is withheld too.
     """
     if combined.is_empty():
         return suppress_small_numbers(combined, threshold)
     key = list(_CELL_KEY)
     label = small_label(threshold)
-    columns = {"suppressed": pl.Boolean, "display": pl.String, "value": pl.Float64}
+    columns = {
+        "suppressed": pl.Boolean,
+        "display": pl.String,
+        "value": pl.Float64,
+        "numerator": pl.Float64,
+        "denominator": pl.Float64,
+    }
     hidden_members = (
         pl.concat(
             [
@@ -656,6 +667,10 @@ def suppress_combined(
             pl.col("suppressed").sum().alias("_members_hidden"),
             (pl.col("suppressed") & (pl.col("display") == label)).sum().alias("_members_small"),
             pl.col("value").filter(~pl.col("suppressed")).sum().alias("_members_shown"),
+            *[
+                pl.col(part).filter(~pl.col("suppressed")).sum().alias(f"_members_shown_{part}")
+                for part in ("numerator", "denominator")
+            ],
         )
         if any(not m.is_empty() for m in members)
         else pl.DataFrame(
@@ -664,6 +679,8 @@ def suppress_combined(
                 "_members_hidden": pl.UInt32,
                 "_members_small": pl.UInt32,
                 "_members_shown": pl.Float64,
+                "_members_shown_numerator": pl.Float64,
+                "_members_shown_denominator": pl.Float64,
             }
         )
     )
@@ -677,15 +694,46 @@ def suppress_combined(
         & ((rest == small) | (rest == small * (threshold - 1)))
     )
     lone = (
-        combined.select(*key, "unit", "value")
+        combined.select(*key, "unit", "value", "numerator", "denominator")
         .with_row_index("_row")
         .join(hidden_members, on=key, how="left")
         .sort("_row")
-        .select(((pl.col("_members_hidden") == 1) | pinned).fill_null(False).alias("_lone"))[
-            "_lone"
-        ]
+        .select(
+            ((pl.col("_members_hidden") == 1) | pinned | _pinned_rate(threshold))
+            .fill_null(False)
+            .alias("_lone")
+        )["_lone"]
     )
     return suppress_small_numbers(combined, threshold, also_hidden=lone)
+
+
+def _pinned_rate(threshold: int) -> pl.Expr:
+    """A group rate beside two or more hidden member rates that gives them back.
+
+    The group's numerator and denominator are the members' added up (combine_measures.sql), and
+    the rate, with the group's count of the same complaints published beside it, gives them back;
+    less the shown members' they are the hidden members' together. As for counts
+    (:func:`suppress_combined`), those together pin each hidden member's where they are their
+    least or most: numerators (or, for a percentage of counts, complements: the answers late) all
+    0, so every hidden rate is 0% (or 100%); numerators, complements or denominators each 1, or
+    each ``threshold - 1``. Per-1,000-homes rates divide by homes, so only their numerator counts;
+    working-day means add up days, so only their denominator does."""
+    hidden = pl.col("_members_hidden").cast(pl.Float64)
+    rest_numerator = pl.col("numerator").cast(pl.Float64) - pl.col("_members_shown_numerator")
+    rest_denominator = pl.col("denominator").cast(pl.Float64) - pl.col("_members_shown_denominator")
+    unit = pl.col("unit")
+
+    def least_or_most(rest: pl.Expr, least: float | pl.Expr) -> pl.Expr:
+        return (rest == least) | (rest == hidden) | (rest == hidden * (threshold - 1))
+
+    counted_numerator = unit.is_in(["percent", "per_1000"]) & least_or_most(rest_numerator, 0)
+    counted_denominator = unit.is_in(["percent", "wd"]) & least_or_most(rest_denominator, hidden)
+    complement = _percent_of_counts() & least_or_most(rest_denominator - rest_numerator, 0)
+    return (
+        unit.is_in(_COUNT_NUMERATOR_UNITS + ("wd",))
+        & (pl.col("_members_hidden") >= 2)
+        & (counted_numerator | counted_denominator | complement)
+    )
 
 
 def suppress_table(

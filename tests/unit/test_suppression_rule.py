@@ -153,6 +153,35 @@ def test_a_group_figure_that_pins_its_hidden_member_figures_is_withheld(hidden, 
     assert [m["display"][0] for m in members][: len(hidden)] == ["<5"] * len(hidden)
 
 
+@pytest.mark.parametrize(
+    ("hidden", "pinned"),
+    [
+        (((3, 3), (2, 2)), True),  # group less the shown: 5 of 5 in time, so each 100%
+        (((0, 3), (0, 2)), True),  # 0 of 5: each 0%
+        (((1, 4), (2, 4)), True),  # 8 answers over two members of 1 to 4 each: each 4
+        (((1, 2), (1, 3)), True),  # 2 in time over two members: each 1
+        (((1, 3), (3, 4)), False),  # 4 of 7, 3 late: neither member's share follows
+    ],
+)
+def test_a_group_percentage_that_pins_its_hidden_member_percentages_is_withheld(hidden, pinned):
+    """A group percentage is a sum of counts over a sum of counts: beside the shown members' it
+    gives the hidden members' numerator and denominator together, which pin each hidden member's
+    as a group count pins hidden counts (each its least or its most)."""
+    shown = (40, 50)
+    members = [member(headline("CH02_1", n, d)) for n, d in (*hidden, shown)]
+    assert [m["display"][0] for m in members][:-1] == ["[c]"] * len(hidden)
+    numerator = sum(n for n, _ in (*hidden, shown))
+    denominator = sum(d for _, d in (*hidden, shown))
+    group = pl.DataFrame([headline("CH02_1", numerator, denominator)], schema=COLUMNS, orient="row")
+    result = suppress_combined(members, group, 5).row(0, named=True)
+    if pinned:
+        assert (result["display"], result["value"], result["numerator"]) == ("[c]", None, None)
+        assert result["suppressed_reason"] == "secondary"
+    else:
+        assert result["display"] == f"{numerator / denominator * 100:.1f}"
+        assert not result["suppressed"]
+
+
 def test_a_withheld_group_cell_takes_a_second_cell_of_the_groups_breakdown():
     members = [
         member(count_row(3, breakdown_value="repairs"), count_row(3)),
