@@ -19,7 +19,9 @@ One rule, used by every published table, chart and sentence:
   breakdown by stock type the headline stock type (the one the TSM return reports, LCRA for a
   landlord with 1,000 or more LCRA homes, combined for one with under 1,000 of each:
   :func:`headline_stock_types`) is taken last, so a larger part or the combined total goes before
-  the figure every document headlines (the TSM the landlord must publish).
+  the figure every document headlines (the TSM the landlord must publish). The months of a
+  quarter and the quarters of a year are a slice too where they add up to it
+  (:func:`_period_slice`): the quarterly learning summaries publish them beside the year's.
 - **Shared denominators**: a count hidden in one measure is often the denominator of a percentage
   in another measure of the same cell (period, breakdown and value): TP09's respondents under
   TP09 and its margin of error, CH01's complaints under CH02. A percentage to one decimal place
@@ -337,6 +339,13 @@ def suppress_small_numbers(
             pl.when(pl.col("breakdown") == "scheme").then(stream).otherwise(None).alias("_stream")
         )
         keys.append("_stream")
+    # The months of a quarter and the quarters of a year add up to it; the quarterly learning
+    # summaries publish each quarter (and its months) beside the year's documents.
+    within = [c for c in group if c != "period"] + ["breakdown_value"]
+    if _PERIOD_COLUMNS <= set(frame.columns):
+        work = work.with_columns(_period_slice(work, within))
+    else:
+        work = work.with_columns(pl.lit(None, pl.String).alias("_period_slice"))
     twin = [c for c in group if c != "view"] + ["breakdown_value"]
     work = (
         work.with_columns(slice_keys)
@@ -350,7 +359,9 @@ def suppress_small_numbers(
         )
     )
     cell = [c for c in twin if c != "measure"]
-    rules = [_lone_in_slice([*group, key], key, counted, threshold) for key in keys]
+    slices = [([*group, key], key, False) for key in keys]
+    slices.append(([*within, "_period_slice"], "_period_slice", True))
+    rules = [_lone_in_slice(*spec, counted, threshold) for spec in slices]
     rules += [_twin_view(twin, about_people, threshold), _shared_denominator(cell, about_people)]
     for _ in range(_MAX_PASSES):
         changed = False
@@ -364,8 +375,8 @@ def suppress_small_numbers(
     # A slice still pinned with no other cell left to hide (every non-zero cell a hidden <5, and
     # the total gives their sum) is withheld whole: zeros and small counts alike read [c].
     whole = pl.lit(False)
-    for key in keys:
-        whole = whole | pl.lit(_stuck_slice([*group, key], key, counted, threshold)(work))
+    for spec in slices:
+        whole = whole | pl.lit(_stuck_slice(*spec, counted, threshold)(work))
     work = work.with_columns(whole.alias("_whole"))
     work = work.with_columns((pl.col("_hidden") | pl.col("_whole")).alias("_hidden"))
     work = work.with_columns(_position_of_hidden(work, group).alias("_hidden"))
@@ -394,7 +405,16 @@ def suppress_small_numbers(
         )
         .sort("_row")
         .drop(
-            "_row", "_cell", "_primary", "_hidden", "_headline", "_parts", "_gap", "_whole", *keys
+            "_row",
+            "_cell",
+            "_primary",
+            "_hidden",
+            "_headline",
+            "_parts",
+            "_gap",
+            "_whole",
+            "_period_slice",
+            *keys,
         )
     )
 
@@ -480,12 +500,13 @@ def _headline_rows(frame: pl.DataFrame) -> pl.Series:
     ).alias("_headline")
 
 
-def _pinned(over: list[str], threshold: int) -> pl.Expr:
+def _pinned(over: list[str], threshold: int, total_known: bool = False) -> pl.Expr:
     """A slice whose hidden cells are all ``<5`` counts (at least two) adding up to their least
     or most (each 1, or each ``threshold - 1``), with the slice's total shown: the total less the
     shown cells gives each of them back. The total of a one-way breakdown is the measure's row
     without a breakdown; a slice of a two- or three-way breakdown adds up to a cell of another
-    breakdown, taken as shown."""
+    breakdown, taken as shown, as is the longer period a slice of periods adds up to
+    (``total_known``)."""
     hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
     small = pl.col("_hidden") & pl.col("_primary") & (pl.col("unit") == "count")
     hidden_sum = pl.when(pl.col("_hidden")).then(pl.col("value")).otherwise(0).sum().over(over)
@@ -497,11 +518,13 @@ def _pinned(over: list[str], threshold: int) -> pl.Expr:
         (hidden >= 2)
         & (small.cast(pl.Int32).sum().over(over) == hidden)
         & ((hidden_sum == hidden) | (hidden_sum == hidden * (threshold - 1)))
-        & (total_shown | ~one_way)
+        & (total_shown | ~one_way | pl.lit(total_known))
     )
 
 
-def _lone_in_slice(over: list[str], key: str, counted: pl.Expr, threshold: int = 5):
+def _lone_in_slice(
+    over: list[str], key: str, total_known: bool, counted: pl.Expr, threshold: int = 5
+):
     """Rows to hide where a slice (``key``) has exactly one hidden cell, or several hidden counts
     shown as ``<5`` whose sum (the total less the shown cells) pins each of them (all 1, or all
     ``threshold - 1``): its smallest other non-zero cell that is not the headline stock type (the
@@ -509,7 +532,7 @@ def _lone_in_slice(over: list[str], key: str, counted: pl.Expr, threshold: int =
     left."""
     candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
     hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
-    lone = (hidden == 1) | _pinned(over, threshold)
+    lone = (hidden == 1) | _pinned(over, threshold, total_known)
     spare = candidate & ~pl.col("_headline")
     rank_spare = pl.when(spare).then(pl.col("_cell")).rank("ordinal").over(over)
     rank_any = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
@@ -520,15 +543,72 @@ def _lone_in_slice(over: list[str], key: str, counted: pl.Expr, threshold: int =
     return lambda work: work.select(new.fill_null(False).alias("_new"))["_new"]
 
 
-def _stuck_slice(over: list[str], key: str, counted: pl.Expr, threshold: int = 5):
+def _stuck_slice(
+    over: list[str], key: str, total_known: bool, counted: pl.Expr, threshold: int = 5
+):
     """Rows of a slice (``key``) whose hidden cells are all ``<5`` counts pinned by their sum
     (each 1, or each ``threshold - 1``: :func:`_lone_in_slice`) and that has no other non-zero
     cell left to hide. Every cell of such a slice, zeros included, is withheld as ``[c]``: a
     ``<5`` says 1 or more, so only cells that may be 0 leave the sum unpinned."""
     in_slice = pl.col(key).is_not_null()
     candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & in_slice
-    stuck = in_slice & counted & _pinned(over, threshold) & ~candidate.any().over(over)
+    stuck = in_slice & counted & _pinned(over, threshold, total_known) & ~candidate.any().over(over)
     return lambda work: work.select(stuck.fill_null(False).alias("_stuck"))["_stuck"]
+
+
+_PERIOD_COLUMNS = {"period", "period_kind", "period_start", "period_end"}
+
+
+def _period_slice(work: pl.DataFrame, within: list[str]) -> pl.Series:
+    """For a month's or a quarter's row, the shortest longer period of the frame it falls in (a
+    month's quarter, else its year; a quarter's year) where the figures of that period's months
+    or quarters add up to its own (received complaints do; a position at the period end, such as
+    complaints open, does not, and no reader can subtract it); null for any other row.
+
+    ``within``: the columns a row keeps from one period to the next (measure, breakdown and its
+    value, view)."""
+    periods = work.select(*_PERIOD_COLUMNS).unique("period")
+    longer = periods.filter(pl.col("period_kind").is_in(["quarter", "year"]))
+    containing = (
+        periods.filter(pl.col("period_kind").is_in(["month", "quarter"]))
+        .join(longer, how="cross", suffix="_longer")
+        .filter(
+            (pl.col("period_longer") != pl.col("period"))
+            & (pl.col("period_start_longer") <= pl.col("period_start"))
+            & (pl.col("period_end") <= pl.col("period_end_longer"))
+        )
+        # the shortest: a month's quarter before its year
+        .sort(pl.col("period_end_longer") - pl.col("period_start_longer"))
+        .unique("period", keep="first")
+        .select("period", pl.col("period_longer").alias("_within"))
+    )
+    rows = work.select("_row", *within, "period", "_cell").join(containing, on="period", how="left")
+    parts = (
+        rows.filter(pl.col("_within").is_not_null())
+        .group_by(*within, "_within")
+        .agg(
+            pl.col("_cell").sum().alias("_parts_sum"),
+            pl.col("_cell").null_count().alias("_unknown"),
+        )
+    )
+    totals = rows.select(
+        *within, pl.col("period").alias("_within"), pl.col("_cell").alias("_total")
+    )
+    adds_up = parts.join(totals, on=[*within, "_within"], how="inner", nulls_equal=True).filter(
+        (pl.col("_unknown") == 0) & (pl.col("_parts_sum") == pl.col("_total"))
+    )
+    return (
+        rows.join(
+            adds_up.select(*within, "_within", pl.lit(True).alias("_adds_up")),
+            on=[*within, "_within"],
+            how="left",
+            nulls_equal=True,
+        )
+        .sort("_row")
+        .select(pl.when(pl.col("_adds_up")).then(pl.col("_within")).alias("_period_slice"))[
+            "_period_slice"
+        ]
+    )
 
 
 def _view_gap(twin: list[str]) -> pl.Expr:
