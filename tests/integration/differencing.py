@@ -14,10 +14,12 @@ end (which does not add up over months) is never assumed to.
 recovered in one sum is known in the next), as a reader would, and returns every hidden figure that
 comes back and would reveal a count of 1 to 4.
 
-A shown rate is taken to give away its numerator and denominator (the denominator is usually
-published beside it as a count, and a percentage to one decimal place then pins the numerator), so
-rates are attacked through the counts they are made of, as :mod:`pipeline.reporting.suppression`
-protects them.
+Rates are attacked through the counts they are made of: a rate per 1,000 homes gives its numerator
+(the homes are published); a shown percentage its numerator and denominator (the denominator, the
+count it is of, is published beside it, and to one decimal place the percentage then pins the
+numerator), as :mod:`pipeline.reporting.suppression` assumes; a working-day mean neither (it adds
+up days). Two measures' counts equal in every cell both have (a percentage's denominator and the
+count it is of) are read one from the other (:func:`same_figures`).
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ from collections.abc import Iterable
 import polars as pl
 
 from pipeline.reporting.suppression import NOT_ABOUT_PEOPLE
-from pipeline.reporting.trace import KEYS
+from pipeline.reporting.trace import KEYS, traced_figures
 
-SMALL, WITHHELD = "<5", "[c]"
+SMALL = "<5"
 _NUMBER = re.compile(r"-?[\d,]+(?:\.\d+)?")
 # The parts of a row a sum between rows adds up: a count's value; a rate's numerator and its
 # denominator (a count of complaints, except the homes under a rate per 1,000 homes, which are
@@ -44,17 +46,10 @@ _PARTS = {
     "per_1000": ("numerator",),
     "wd": ("denominator",),
 }
-_PERIOD_OF_PART = (
-    # a quarter of a reporting year, and a month of either
-    (re.compile(r"^(?P<year>\d{4}-\d{2})-Q[1-4]$"), "year"),
-    (re.compile(r"^(?P<month>\d{4}-\d{2})$"), "month"),
-)
 
 
 def shown_figures(pages: Iterable[str]) -> dict[tuple, set[str]]:
     """Every traced figure of the pages: row key -> the texts shown for it anywhere."""
-    from pipeline.reporting.trace import traced_figures
-
     shown: dict[tuple, set[str]] = defaultdict(set)
     for page in pages:
         for figure in traced_figures(page):
@@ -131,12 +126,65 @@ def implied_sums(measures: pl.DataFrame, streams: dict[str, str]) -> list[tuple[
     return sums
 
 
+def same_figures(measures: pl.DataFrame, least_cells: int = 3) -> list[tuple[tuple, tuple]]:
+    """Pairs of (row key, part) that are one figure under two measures: parts of two measures
+    equal in every cell (period, breakdown, value, view) both have, in at least ``least_cells``
+    cells, some of them non-zero (a percentage's denominator and the count it is of: CH02_1's and
+    the stage 1 answers', TP09's and its respondents'). A reader who knows the measures' meaning
+    reads one from the other."""
+    cell = ["period", "breakdown", "breakdown_value", "view"]
+    rows = measures.filter(
+        pl.col("unit").is_in(list(_PARTS)) & ~pl.col("measure").is_in(NOT_ABOUT_PEOPLE)
+    )
+    long = pl.concat(
+        [
+            rows.filter(pl.col("unit") == unit).select(
+                *cell,
+                "measure",
+                pl.lit(part).alias("part"),
+                pl.col(part).cast(pl.Float64).alias("figure"),
+            )
+            for unit, parts in _PARTS.items()
+            for part in parts
+        ]
+    ).filter(pl.col("figure").is_not_null())
+    pairs = long.join(long, on=cell, suffix="_other").filter(
+        (pl.col("measure") + pl.col("part")) < (pl.col("measure_other") + pl.col("part_other"))
+    )
+    one_figure = (
+        pairs.group_by("measure", "part", "measure_other", "part_other")
+        .agg(
+            (pl.col("figure") == pl.col("figure_other")).all().alias("equal"),
+            pl.len().alias("cells"),
+            (pl.col("figure") != 0).sum().alias("non_zero"),
+        )
+        .filter(pl.col("equal") & (pl.col("cells") >= least_cells) & (pl.col("non_zero") >= 2))
+        .select("measure", "part", "measure_other", "part_other")
+    )
+    found = pairs.join(one_figure, on=["measure", "part", "measure_other", "part_other"])
+    return [
+        (
+            (
+                (r["measure"], r["period"], r["breakdown"], r["breakdown_value"], r["view"]),
+                r["part"],
+            ),
+            (
+                (r["measure_other"], r["period"], r["breakdown"], r["breakdown_value"], r["view"]),
+                r["part_other"],
+            ),
+        )
+        for r in found.iter_rows(named=True)
+    ]
+
+
 def _known_parts(row: dict, texts: set[str]) -> dict[str, float | str]:
-    """What a reader knows of each part of ``row`` from the texts shown for it: the number (a
-    shown figure gives its parts away), ``<5``, or nothing (``[c]``, ``[U]``, not shown)."""
-    parts = _PARTS[row["unit"]]
-    if any(_NUMBER.fullmatch(t.rstrip("%")) for t in texts):
-        return {part: row[part] for part in parts}
+    """What a reader knows of each part of ``row`` from the texts shown for it: a count's
+    number; a rate per 1,000 homes' numerator (the homes are published); a percentage's numerator
+    and denominator (its denominator, the count it is of, is published beside it, and to one
+    decimal place the percentage then pins its numerator: the rule assumes as much); ``<5``; or
+    nothing (a working-day mean, ``[c]``, ``[U]``, not shown)."""
+    if any(_NUMBER.fullmatch(t.rstrip("%")) for t in texts) and row["unit"] != "wd":
+        return {part: row[part] for part in _PARTS[row["unit"]]}
     if SMALL in texts:
         return {"value": SMALL}
     return {}
@@ -153,9 +201,20 @@ def recovered_small_figures(measures: pl.DataFrame, shown: dict[tuple, set[str]]
             for part, value in _known_parts(index[key], texts).items():
                 known[(key, part)] = value
     how: dict[tuple, str] = {}
+    same = same_figures(measures)
     changed = True
     while changed:
         changed = False
+        for first, second in same:
+            numbers = [c for c in (first, second) if isinstance(known.get(c), float | int)]
+            if len(numbers) == 1:
+                (source,) = numbers
+                (cell,) = [c for c in (first, second) if c != source]
+                if index[cell[0]][cell[1]] is None:  # a percentage whose count is not known
+                    continue
+                known[cell] = index[cell[0]][cell[1]]
+                how[cell] = f"{_name(cell[0])} {cell[1]} = {_name(source[0])} {source[1]}"
+                changed = True
         for total, parts in sums:
             for part in _PARTS[index[total]["unit"]]:
                 cells = [(total, part), *((p, part) for p in parts)]

@@ -603,7 +603,9 @@ def test_published_group_report_never_shows_or_misstates_small_counts(group_root
     # A group row shown beside exactly one hidden member row (the members as published).
     member_rows = pl.concat(
         [
-            suppress_small_numbers(frame.drop("group_landlord"), 5).select(*key, "suppressed")
+            suppress_small_numbers(frame.drop("group_landlord"), 5).select(
+                *key, "suppressed", "numerator", "denominator"
+            )
             for frame in members.partition_by("group_landlord")
         ]
     )
@@ -614,4 +616,35 @@ def test_published_group_report_never_shows_or_misstates_small_counts(group_root
         .filter(pl.col("members_hidden") == 1)
     )
     problems += [f"group csv: {r['measure']} {r['breakdown_value']} {r['display']} beside one hidden member" for r in lone.iter_rows(named=True)]  # fmt: skip
+    # A group percentage beside several hidden member percentages: its numerator and denominator
+    # less the shown members' are the hidden members' together, and must not pin them (all 0% or
+    # all 100%; numerators, answers late or denominators each 1, or each 4).
+    shown_members = pl.col("suppressed").not_()
+    together = member_rows.group_by(key).agg(
+        pl.col("suppressed").sum().alias("hidden"),
+        pl.col("numerator").filter(shown_members).sum().alias("shown_numerator"),
+        pl.col("denominator").filter(shown_members).sum().alias("shown_denominator"),
+    )
+    hidden_members = pl.col("hidden").cast(pl.Float64)
+    rest_numerator = pl.col("numerator") - pl.col("shown_numerator")
+    rest_denominator = pl.col("denominator") - pl.col("shown_denominator")
+    # (a weighted survey share's remainder is no count: only whole numbers have a complement)
+    whole = (pl.col("numerator") == pl.col("numerator").round(0)) & (
+        pl.col("denominator") == pl.col("denominator").round(0)
+    )
+    late = rest_denominator - rest_numerator
+    pinned = (
+        (rest_numerator == 0)
+        | (rest_numerator == hidden_members)
+        | (rest_numerator == 4 * hidden_members)
+        | (rest_denominator == hidden_members)
+        | (rest_denominator == 4 * hidden_members)
+        | (whole & ((late == 0) | (late == hidden_members) | (late == 4 * hidden_members)))
+    )
+    pinning = (
+        both.filter((pl.col("unit") == "percent") & ~pl.col("display_published").is_in(SUPPRESSED))
+        .join(together, on=key)
+        .filter((pl.col("hidden") >= 2) & pinned)
+    )
+    problems += [f"group csv: {r['measure']} {r['breakdown_value']} {r['display']} pins {r['hidden']} hidden members" for r in pinning.iter_rows(named=True)]  # fmt: skip
     assert problems == [], "\n".join(problems[:40])
