@@ -19,7 +19,10 @@ One rule, used by every published table, chart and sentence:
   breakdown by stock type the headline stock type (the one the TSM return reports, LCRA for a
   landlord with 1,000 or more LCRA homes, combined for one with under 1,000 of each:
   :func:`headline_stock_types`) is taken last, so a larger part or the combined total goes before
-  the figure every document headlines (the TSM the landlord must publish).
+  the figure every document headlines (the TSM the landlord must publish). The months of a
+  quarter and the quarters of a year are a slice too where they add up to it
+  (:func:`pipeline.reporting.suppression_slices.period_slice`): the quarterly learning
+  summaries publish them beside the year's.
 - **Shared denominators**: a count hidden in one measure is often the denominator of a percentage
   in another measure of the same cell (period, breakdown and value): TP09's respondents under
   TP09 and its margin of error, CH01's complaints under CH02. A percentage to one decimal place
@@ -41,7 +44,8 @@ One rule, used by every published table, chart and sentence:
 - Zero stays zero: it identifies nobody.
 - **Combined figures** (the group report): a group figure beside exactly one hidden member figure
   is ``[c]``, and so is one beside several hidden ``<5`` counts that it pins (they add up to their
-  least or their most: each 1, or each 4) (:func:`suppress_combined`).
+  least or their most: each 1, or each 4) (:func:`suppress_combined`); a group rate beside
+  several hidden member rates whose numerators, denominators or complements it pins, too.
 
 Suppressed rows lose ``value``, ``numerator`` and ``denominator`` (set to null) so no chart, hover
 text or sentence built from them can show the number. Text built outside the measures table (counts
@@ -56,6 +60,17 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from pipeline.reporting.suppression_slices import (
+    PERIOD_COLUMNS,
+    REGULATOR,
+    lone_in_slice,
+    period_slice,
+    position_of_hidden,
+    shared_denominator,
+    stuck_slice,
+    twin_view,
+    view_gap,
+)
 from pipeline.reporting.trace import plain
 
 SUPPRESSED_RATE = "[c]"
@@ -102,8 +117,6 @@ _COUNT_NUMERATOR_UNITS = ("percent", "per_1000")
 # lcra + lcho = combined): sorted last, so the same cell wins a tie whatever the rows' order.
 _TOTALS_IN_BREAKDOWN = ("combined",)
 _STOCK_TYPE = "stock_type"
-# The two views of one figure that differ only by extensions (docs/measures.md "Views").
-_REGULATOR, _MANAGEMENT = "regulator", "management"
 _MAX_PASSES = 20
 
 
@@ -336,10 +349,17 @@ def suppress_small_numbers(
             pl.when(pl.col("breakdown") == "scheme").then(stream).otherwise(None).alias("_stream")
         )
         keys.append("_stream")
+    # The months of a quarter and the quarters of a year add up to it; the quarterly learning
+    # summaries publish each quarter (and its months) beside the year's documents.
+    within = [c for c in group if c != "period"] + ["breakdown_value"]
+    if PERIOD_COLUMNS <= set(frame.columns):
+        work = work.with_columns(period_slice(work, within))
+    else:
+        work = work.with_columns(pl.lit(None, pl.String).alias("_period_slice"))
     twin = [c for c in group if c != "view"] + ["breakdown_value"]
     work = (
         work.with_columns(slice_keys)
-        .with_columns(_view_gap(twin).alias("_gap"))
+        .with_columns(view_gap(twin).alias("_gap"))
         # Ordinal ranks break ties by position: totals last, so a tie hides the part, then by
         # value, so the same cells are hidden whatever order a document read its rows in.
         .sort(
@@ -349,8 +369,10 @@ def suppress_small_numbers(
         )
     )
     cell = [c for c in twin if c != "measure"]
-    rules = [_lone_in_slice([*group, key], key, counted, threshold) for key in keys]
-    rules += [_twin_view(twin, about_people, threshold), _shared_denominator(cell, about_people)]
+    slices = [([*group, key], key, False) for key in keys]
+    slices.append(([*within, "_period_slice"], "_period_slice", True))
+    rules = [lone_in_slice(*spec, counted, threshold) for spec in slices]
+    rules += [twin_view(twin, about_people, threshold), shared_denominator(cell, about_people)]
     for _ in range(_MAX_PASSES):
         changed = False
         for rule in rules:
@@ -363,11 +385,11 @@ def suppress_small_numbers(
     # A slice still pinned with no other cell left to hide (every non-zero cell a hidden <5, and
     # the total gives their sum) is withheld whole: zeros and small counts alike read [c].
     whole = pl.lit(False)
-    for key in keys:
-        whole = whole | pl.lit(_stuck_slice([*group, key], key, counted, threshold)(work))
+    for spec in slices:
+        whole = whole | pl.lit(stuck_slice(*spec, counted, threshold)(work))
     work = work.with_columns(whole.alias("_whole"))
     work = work.with_columns((pl.col("_hidden") | pl.col("_whole")).alias("_hidden"))
-    work = work.with_columns(_position_of_hidden(work, group).alias("_hidden"))
+    work = work.with_columns(position_of_hidden(work, group).alias("_hidden"))
     hidden = pl.col("_hidden")
     return (
         work.with_columns(
@@ -393,7 +415,16 @@ def suppress_small_numbers(
         )
         .sort("_row")
         .drop(
-            "_row", "_cell", "_primary", "_hidden", "_headline", "_parts", "_gap", "_whole", *keys
+            "_row",
+            "_cell",
+            "_primary",
+            "_hidden",
+            "_headline",
+            "_parts",
+            "_gap",
+            "_whole",
+            "_period_slice",
+            *keys,
         )
     )
 
@@ -438,7 +469,7 @@ def headline_stock_types(frame: pl.DataFrame) -> dict[tuple, str]:
         (pl.col("breakdown") == _STOCK_TYPE)
         & (
             ((pl.col("measure") == "stock_units") & (pl.col("view") == "all"))
-            | ((pl.col("measure") == "CH01_1") & (pl.col("view") == _REGULATOR))
+            | ((pl.col("measure") == "CH01_1") & (pl.col("view") == REGULATOR))
         )
     )
     found: dict[tuple, dict] = {}
@@ -479,142 +510,6 @@ def _headline_rows(frame: pl.DataFrame) -> pl.Series:
     ).alias("_headline")
 
 
-def _pinned(over: list[str], threshold: int) -> pl.Expr:
-    """A slice whose hidden cells are all ``<5`` counts (at least two) adding up to their least
-    or most (each 1, or each ``threshold - 1``), with the slice's total shown: the total less the
-    shown cells gives each of them back. The total of a one-way breakdown is the measure's row
-    without a breakdown; a slice of a two- or three-way breakdown adds up to a cell of another
-    breakdown, taken as shown."""
-    hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
-    small = pl.col("_hidden") & pl.col("_primary") & (pl.col("unit") == "count")
-    hidden_sum = pl.when(pl.col("_hidden")).then(pl.col("value")).otherwise(0).sum().over(over)
-    whole = [c for c in over if c in ("landlord_id", "measure", "period", "view")]
-    is_total = pl.col("breakdown") == "none"
-    total_shown = (is_total & ~pl.col("_hidden")).any().over(whole)
-    one_way = pl.col("_parts").list.len() == 1
-    return (
-        (hidden >= 2)
-        & (small.cast(pl.Int32).sum().over(over) == hidden)
-        & ((hidden_sum == hidden) | (hidden_sum == hidden * (threshold - 1)))
-        & (total_shown | ~one_way)
-    )
-
-
-def _lone_in_slice(over: list[str], key: str, counted: pl.Expr, threshold: int = 5):
-    """Rows to hide where a slice (``key``) has exactly one hidden cell, or several hidden counts
-    shown as ``<5`` whose sum (the total less the shown cells) pins each of them (all 1, or all
-    ``threshold - 1``): its smallest other non-zero cell that is not the headline stock type (the
-    first of equals, and totals were sorted last), or the headline cell when it is the only one
-    left."""
-    candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
-    hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
-    lone = (hidden == 1) | _pinned(over, threshold)
-    spare = candidate & ~pl.col("_headline")
-    rank_spare = pl.when(spare).then(pl.col("_cell")).rank("ordinal").over(over)
-    rank_any = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
-    chosen = (
-        pl.when(spare.any().over(over)).then(spare & (rank_spare == 1)).otherwise(rank_any == 1)
-    )
-    new = pl.col(key).is_not_null() & lone & candidate & chosen
-    return lambda work: work.select(new.fill_null(False).alias("_new"))["_new"]
-
-
-def _stuck_slice(over: list[str], key: str, counted: pl.Expr, threshold: int = 5):
-    """Rows of a slice (``key``) whose hidden cells are all ``<5`` counts pinned by their sum
-    (each 1, or each ``threshold - 1``: :func:`_lone_in_slice`) and that has no other non-zero
-    cell left to hide. Every cell of such a slice, zeros included, is withheld as ``[c]``: a
-    ``<5`` says 1 or more, so only cells that may be 0 leave the sum unpinned."""
-    in_slice = pl.col(key).is_not_null()
-    candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & in_slice
-    stuck = in_slice & counted & _pinned(over, threshold) & ~candidate.any().over(over)
-    return lambda work: work.select(stuck.fill_null(False).alias("_stuck"))["_stuck"]
-
-
-def _view_gap(twin: list[str]) -> pl.Expr:
-    """Management minus regulator count of the same cell: the answers in time only thanks to an
-    extension longer than the Code's (null when the measure has one view, or when the two views
-    count different populations, so are not two views of one figure)."""
-
-    def of(column: str, view: str) -> pl.Expr:
-        return pl.col(column).filter(pl.col("view") == view).first().over(twin)
-
-    same_answers = of("denominator", _MANAGEMENT).eq_missing(of("denominator", _REGULATOR))
-    gap = (of("_cell", _MANAGEMENT) - of("_cell", _REGULATOR)).abs()
-    return pl.when(same_answers).then(gap)
-
-
-def _twin_view(twin: list[str], about_people: pl.Expr, threshold: int):
-    """Rows to hide so that neither view of a figure, nor the gap between them, can be worked
-    out from the others of (regulator, management, gap).
-
-    The gap is known from any measure that shows both views of the cell (in time, in time with an
-    extension), so it counts as shown unless it is 1-4. The management figure goes when the gap
-    is small or its regulator twin is hidden; the regulator figure (the statutory one) goes only
-    when the management figure is hidden for its own sake and the gap would give it back.
-    """
-    is_regulator = pl.col("view") == _REGULATOR
-    is_management = pl.col("view") == _MANAGEMENT
-    regulator_hidden = (pl.col("_hidden") & is_regulator).any().over(twin)
-    management_hidden = (pl.col("_hidden") & is_management).any().over(twin)
-    # (a gap of null: one view only, or two populations, not one figure)
-    both_views = pl.col("_gap").is_not_null()
-    gap_small = pl.col("_gap").is_between(1, threshold - 1)
-    new = (
-        both_views
-        & ~pl.col("_hidden")
-        & about_people
-        & (
-            (is_management & (gap_small | regulator_hidden))
-            | (is_regulator & management_hidden & ~gap_small)
-        )
-    )
-    return lambda work: work.select(new.fill_null(False).alias("_new"))["_new"]
-
-
-def _shared_denominator(cell: list[str], about_people: pl.Expr):
-    """Percentages of a cell whose denominator is a count hidden in another measure of the cell
-    (a count, or a rate per 1,000 homes, whose homes are published, by its numerator)."""
-
-    def rule(work: pl.DataFrame) -> pl.Series:
-        hidden_counts = (
-            work.filter(
-                pl.col("_hidden")
-                & about_people
-                & pl.col("unit").is_in(["count", "per_1000"])
-                & (pl.col("_cell") > 0)
-            )
-            .select(*cell, pl.col("_cell").cast(pl.Float64).alias("_number"))
-            .unique()
-        )
-        percentages = work.filter(
-            ~pl.col("_hidden") & about_people & (pl.col("unit") == "percent")
-        ).select("_row", *cell, pl.col("denominator").cast(pl.Float64).alias("_number"))
-        pinned = percentages.join(
-            hidden_counts, on=[*cell, "_number"], how="semi", nulls_equal=True
-        )["_row"]
-        return work["_row"].is_in(pinned.to_list())
-
-    return rule
-
-
-def _position_of_hidden(work: pl.DataFrame, group: list[str]) -> pl.Series:
-    """``_hidden``, with a sector position hidden when its own figure is.
-
-    ``benchmark_CH02_2_position`` (views ``sector_all``, ``sector_band``) places the landlord's
-    CH02_2 of the same period and stock type (view ``regulator``) in a quartile: shown beside a
-    withheld figure it would tell the figure's range.
-    """
-    keys = [c for c in (*group, "breakdown_value") if c not in ("measure", "view")]
-    own = work.filter(pl.col("view") == "regulator").select(
-        *keys, pl.col("measure").alias("_of"), pl.col("_hidden").alias("_of_hidden")
-    )
-    of = pl.col("measure").str.extract(r"^benchmark_(.+)_position$").alias("_of")
-    joined = work.select(*keys, "_hidden", of).join(
-        own, on=[*keys, "_of"], how="left", maintain_order="left", nulls_equal=True
-    )
-    return (joined["_hidden"] | joined["_of_hidden"].fill_null(False)).alias("_hidden")
-
-
 def scheme_streams(business_streams: dict[str, list[str]]) -> dict[str, str]:
     """landlord.yaml ``business_streams`` (stream -> schemes) as scheme -> stream."""
     return {scheme: stream for stream, schemes in business_streams.items() for scheme in schemes}
@@ -637,12 +532,22 @@ def suppress_combined(
     is their least or most (each 1, or each ``threshold - 1``): ``<5``, 12, 20, ``<5`` and a
     group 34 say both hidden counts are 1. Hiding the combined figure, never a second member's,
     keeps each member's figures as its own reports publish them.
+
+    A group rate follows the same rule through the counts it is made of (:func:`_pinned_rate`):
+    its numerator and denominator are the members' added up, so beside the shown members' it
+    gives the hidden members' together, and where that pins them the rate is withheld too.
     """
     if combined.is_empty():
         return suppress_small_numbers(combined, threshold)
     key = list(_CELL_KEY)
     label = small_label(threshold)
-    columns = {"suppressed": pl.Boolean, "display": pl.String, "value": pl.Float64}
+    columns = {
+        "suppressed": pl.Boolean,
+        "display": pl.String,
+        "value": pl.Float64,
+        "numerator": pl.Float64,
+        "denominator": pl.Float64,
+    }
     hidden_members = (
         pl.concat(
             [
@@ -656,6 +561,10 @@ def suppress_combined(
             pl.col("suppressed").sum().alias("_members_hidden"),
             (pl.col("suppressed") & (pl.col("display") == label)).sum().alias("_members_small"),
             pl.col("value").filter(~pl.col("suppressed")).sum().alias("_members_shown"),
+            *[
+                pl.col(part).filter(~pl.col("suppressed")).sum().alias(f"_members_shown_{part}")
+                for part in ("numerator", "denominator")
+            ],
         )
         if any(not m.is_empty() for m in members)
         else pl.DataFrame(
@@ -664,6 +573,8 @@ def suppress_combined(
                 "_members_hidden": pl.UInt32,
                 "_members_small": pl.UInt32,
                 "_members_shown": pl.Float64,
+                "_members_shown_numerator": pl.Float64,
+                "_members_shown_denominator": pl.Float64,
             }
         )
     )
@@ -677,15 +588,46 @@ def suppress_combined(
         & ((rest == small) | (rest == small * (threshold - 1)))
     )
     lone = (
-        combined.select(*key, "unit", "value")
+        combined.select(*key, "unit", "value", "numerator", "denominator")
         .with_row_index("_row")
         .join(hidden_members, on=key, how="left")
         .sort("_row")
-        .select(((pl.col("_members_hidden") == 1) | pinned).fill_null(False).alias("_lone"))[
-            "_lone"
-        ]
+        .select(
+            ((pl.col("_members_hidden") == 1) | pinned | _pinned_rate(threshold))
+            .fill_null(False)
+            .alias("_lone")
+        )["_lone"]
     )
     return suppress_small_numbers(combined, threshold, also_hidden=lone)
+
+
+def _pinned_rate(threshold: int) -> pl.Expr:
+    """A group rate beside two or more hidden member rates that gives them back.
+
+    The group's numerator and denominator are the members' added up (combine_measures.sql), and
+    the rate, with the group's count of the same complaints published beside it, gives them back;
+    less the shown members' they are the hidden members' together. As for counts
+    (:func:`suppress_combined`), those together pin each hidden member's where they are their
+    least or most: numerators (or, for a percentage of counts, complements: the answers late) all
+    0, so every hidden rate is 0% (or 100%); numerators, complements or denominators each 1, or
+    each ``threshold - 1``. Per-1,000-homes rates divide by homes, so only their numerator counts;
+    working-day means add up days, so only their denominator does."""
+    hidden = pl.col("_members_hidden").cast(pl.Float64)
+    rest_numerator = pl.col("numerator").cast(pl.Float64) - pl.col("_members_shown_numerator")
+    rest_denominator = pl.col("denominator").cast(pl.Float64) - pl.col("_members_shown_denominator")
+    unit = pl.col("unit")
+
+    def least_or_most(rest: pl.Expr, least: float | pl.Expr) -> pl.Expr:
+        return (rest == least) | (rest == hidden) | (rest == hidden * (threshold - 1))
+
+    counted_numerator = unit.is_in(["percent", "per_1000"]) & least_or_most(rest_numerator, 0)
+    counted_denominator = unit.is_in(["percent", "wd"]) & least_or_most(rest_denominator, hidden)
+    complement = _percent_of_counts() & least_or_most(rest_denominator - rest_numerator, 0)
+    return (
+        unit.is_in(_COUNT_NUMERATOR_UNITS + ("wd",))
+        & (pl.col("_members_hidden") >= 2)
+        & (counted_numerator | counted_denominator | complement)
+    )
 
 
 def suppress_table(

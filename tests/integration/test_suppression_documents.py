@@ -47,6 +47,12 @@ from pipeline.self_assessment import evidence
 from pipeline.self_assessment.build import load_document
 from pipeline.self_assessment.render import write_outputs
 from pipeline.workspaces import warehouse_path
+from tests.integration.differencing import (
+    chart_points,
+    misstated_figures,
+    recovered_small_figures,
+    shown_figures,
+)
 from tests.integration.examples import measured_example
 
 pytestmark = pytest.mark.slow
@@ -113,6 +119,19 @@ def _unsuppressed_twins(monkeypatch, con, landlord, workspace, year, out: Path):
         )["html"]
     twins["annual_report_published"] = internal
     return twins
+
+
+@pytest.fixture(scope="module", params=YEARS)
+def rendered(example, request, tmp_path_factory):
+    """(year, published documents by name, their unsuppressed twins) of the example, rendered once
+    for every test that reads them."""
+    workspace, landlord, con = example
+    year = request.param
+    out = tmp_path_factory.mktemp(f"{landlord.landlord_id}-{year}")
+    documents = _published_documents(con, landlord, workspace, year, out / "published")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        twins = _unsuppressed_twins(monkeypatch, con, landlord, workspace, year, out / "twin")
+    return year, documents, twins
 
 
 def visible_tokens(page: str) -> list[str]:
@@ -324,13 +343,9 @@ def page_problems(name: str, path: Path, twin: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("year", YEARS)
-def test_published_documents_never_show_or_misstate_small_counts(
-    example, year, tmp_path, monkeypatch
-):
-    workspace, landlord, con = example
-    documents = _published_documents(con, landlord, workspace, year, tmp_path / "published")
-    twins = _unsuppressed_twins(monkeypatch, con, landlord, workspace, year, tmp_path / "twin")
+def test_published_documents_never_show_or_misstate_small_counts(example, rendered):
+    _, landlord, con = example
+    _, documents, twins = rendered
     assert documents.keys() == twins.keys()
     problems: list[str] = []
     leaking = leaking_rows(con.sql("select * from measures").pl())
@@ -347,6 +362,38 @@ def test_published_documents_never_show_or_misstate_small_counts(
             ):
                 problems.append(f"{name}: {shown['text']} shown for {leaking[key]}")
     assert problems == [], "\n".join(problems[:40])
+
+
+def test_no_hidden_count_follows_from_sums_across_the_documents(example, rendered):
+    """A disclosure-control auditor's attack (ONS / GSS guidance) on all the year's published
+    documents together: the annual report, the learning summaries (each quarter's too), the
+    scheme and business-unit reports and the self-assessment. Each row is shown alike wherever
+    it is shown; no hidden count comes back from the sums the measures imply (breakdown cells
+    and their total, LCRA + LCHO, a stream's schemes, the quarters and months of a year), taking
+    each shown rate to give away its numerator and denominator and repeating as a reader would
+    (tests/integration/differencing.py); nothing shown is misstated (a number is its row's, a
+    ``<5`` a count of 1-4); and no chart draws a point its tables withhold, or another value
+    than the internal chart."""
+    _, landlord, con = example
+    year, documents, twins = rendered
+    pages = {name: path.read_text(encoding="utf-8") for name, path in documents.items()}
+    shown = shown_figures(pages.values())
+    differing = {key: texts for key, texts in shown.items() if len(texts) > 1}
+    assert not differing, list(differing.items())[:5]
+    measures = con.sql("select * from measures").pl()
+    streams = suppression.scheme_streams(landlord.business_streams)
+    leaks = recovered_small_figures(measures, shown, streams)
+    assert leaks == [], leaks[:5]
+    assert misstated_figures(measures, shown) == []
+    problems = []
+    for name, page in pages.items():
+        internal = chart_points(twins[name].read_text(encoding="utf-8"))
+        for point, (value, text) in chart_points(page).items():
+            if value is not None and text in SUPPRESSED:
+                problems.append(f"{name}: {point} drawn at {value} beside {text}")
+            if value is not None and point in internal and internal[point][0] != value:
+                problems.append(f"{name}: {point} drawn at {value}, {internal[point][0]} inside")
+    assert problems == [], problems[:10]
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -556,7 +603,9 @@ def test_published_group_report_never_shows_or_misstates_small_counts(group_root
     # A group row shown beside exactly one hidden member row (the members as published).
     member_rows = pl.concat(
         [
-            suppress_small_numbers(frame.drop("group_landlord"), 5).select(*key, "suppressed")
+            suppress_small_numbers(frame.drop("group_landlord"), 5).select(
+                *key, "suppressed", "numerator", "denominator"
+            )
             for frame in members.partition_by("group_landlord")
         ]
     )
@@ -567,4 +616,35 @@ def test_published_group_report_never_shows_or_misstates_small_counts(group_root
         .filter(pl.col("members_hidden") == 1)
     )
     problems += [f"group csv: {r['measure']} {r['breakdown_value']} {r['display']} beside one hidden member" for r in lone.iter_rows(named=True)]  # fmt: skip
+    # A group percentage beside several hidden member percentages: its numerator and denominator
+    # less the shown members' are the hidden members' together, and must not pin them (all 0% or
+    # all 100%; numerators, answers late or denominators each 1, or each 4).
+    shown_members = pl.col("suppressed").not_()
+    together = member_rows.group_by(key).agg(
+        pl.col("suppressed").sum().alias("hidden"),
+        pl.col("numerator").filter(shown_members).sum().alias("shown_numerator"),
+        pl.col("denominator").filter(shown_members).sum().alias("shown_denominator"),
+    )
+    hidden_members = pl.col("hidden").cast(pl.Float64)
+    rest_numerator = pl.col("numerator") - pl.col("shown_numerator")
+    rest_denominator = pl.col("denominator") - pl.col("shown_denominator")
+    # (a weighted survey share's remainder is no count: only whole numbers have a complement)
+    whole = (pl.col("numerator") == pl.col("numerator").round(0)) & (
+        pl.col("denominator") == pl.col("denominator").round(0)
+    )
+    late = rest_denominator - rest_numerator
+    pinned = (
+        (rest_numerator == 0)
+        | (rest_numerator == hidden_members)
+        | (rest_numerator == 4 * hidden_members)
+        | (rest_denominator == hidden_members)
+        | (rest_denominator == 4 * hidden_members)
+        | (whole & ((late == 0) | (late == hidden_members) | (late == 4 * hidden_members)))
+    )
+    pinning = (
+        both.filter((pl.col("unit") == "percent") & ~pl.col("display_published").is_in(SUPPRESSED))
+        .join(together, on=key)
+        .filter((pl.col("hidden") >= 2) & pinned)
+    )
+    problems += [f"group csv: {r['measure']} {r['breakdown_value']} {r['display']} pins {r['hidden']} hidden members" for r in pinning.iter_rows(named=True)]  # fmt: skip
     assert problems == [], "\n".join(problems[:40])

@@ -153,6 +153,35 @@ def test_a_group_figure_that_pins_its_hidden_member_figures_is_withheld(hidden, 
     assert [m["display"][0] for m in members][: len(hidden)] == ["<5"] * len(hidden)
 
 
+@pytest.mark.parametrize(
+    ("hidden", "pinned"),
+    [
+        (((3, 3), (2, 2)), True),  # group less the shown: 5 of 5 in time, so each 100%
+        (((0, 3), (0, 2)), True),  # 0 of 5: each 0%
+        (((1, 4), (2, 4)), True),  # 8 answers over two members of 1 to 4 each: each 4
+        (((1, 2), (1, 3)), True),  # 2 in time over two members: each 1
+        (((1, 3), (3, 4)), False),  # 4 of 7, 3 late: neither member's share follows
+    ],
+)
+def test_a_group_percentage_that_pins_its_hidden_member_percentages_is_withheld(hidden, pinned):
+    """A group percentage is a sum of counts over a sum of counts: beside the shown members' it
+    gives the hidden members' numerator and denominator together, which pin each hidden member's
+    as a group count pins hidden counts (each its least or its most)."""
+    shown = (40, 50)
+    members = [member(headline("CH02_1", n, d)) for n, d in (*hidden, shown)]
+    assert [m["display"][0] for m in members][:-1] == ["[c]"] * len(hidden)
+    numerator = sum(n for n, _ in (*hidden, shown))
+    denominator = sum(d for _, d in (*hidden, shown))
+    group = pl.DataFrame([headline("CH02_1", numerator, denominator)], schema=COLUMNS, orient="row")
+    result = suppress_combined(members, group, 5).row(0, named=True)
+    if pinned:
+        assert (result["display"], result["value"], result["numerator"]) == ("[c]", None, None)
+        assert result["suppressed_reason"] == "secondary"
+    else:
+        assert result["display"] == f"{numerator / denominator * 100:.1f}"
+        assert not result["suppressed"]
+
+
 def test_a_withheld_group_cell_takes_a_second_cell_of_the_groups_breakdown():
     members = [
         member(count_row(3, breakdown_value="repairs"), count_row(3)),
@@ -484,3 +513,63 @@ def test_a_pinned_breakdown_with_no_other_cell_to_hide_is_withheld_whole():
     assert shown.pop("all") == "7"
     assert set(shown.values()) == {"[c]"}
     assert result.filter(pl.col("breakdown") == "month")["value"].null_count() == 12
+
+
+def period_rows(measure: str, values: dict[str, float]) -> pl.DataFrame:
+    """Rows of one count for the year 2024-25 and its quarters (``{"2024-25-Q1": 20, ...}``)."""
+    import datetime as dt
+
+    starts = {"2024-25": (dt.date(2024, 4, 1), dt.date(2025, 3, 31), "year")}
+    for q, month in enumerate((4, 7, 10, 1), start=1):
+        year = 2024 if month > 1 else 2025
+        end = dt.date(year + (month + 3 > 12), (month + 2) % 12 + 1, 1) - dt.timedelta(days=1)
+        starts[f"2024-25-Q{q}"] = (dt.date(year, month, 1), end, "quarter")
+    return pl.DataFrame(
+        [
+            {
+                "landlord_id": "x",
+                "period_kind": starts[period][2],
+                "period": period,
+                "period_start": starts[period][0],
+                "period_end": starts[period][1],
+                "measure": measure,
+                "breakdown": "none",
+                "breakdown_value": "all",
+                "view": "all",
+                "numerator": None,
+                "denominator": None,
+                "value": value,
+                "display": f"{value:,.0f}",
+                "unit": "count",
+            }
+            for period, value in values.items()
+        ]
+    )
+
+
+def test_a_quarter_hidden_beside_its_year_and_the_other_quarters_takes_another_quarter():
+    """homes_plus 2024-25: the quarterly learning summaries published each quarter's figures and
+    the annual documents the year's; the year less the three shown quarters gave back the
+    hidden one. The quarters of a year (and the months of a quarter) add up to it, so they are a
+    slice too, as each breakdown is."""
+    quarters = {"2024-25-Q1": 20.0, "2024-25-Q2": 3.0, "2024-25-Q3": 30.0, "2024-25-Q4": 25.0}
+    frame = period_rows("received_1", {"2024-25": sum(quarters.values()), **quarters})
+    result = suppress_small_numbers(frame, 5)
+    shown = dict(zip(result["period"], result["display"], strict=True))
+    assert shown == {
+        "2024-25": "78",
+        "2024-25-Q1": "[c]",
+        "2024-25-Q2": "<5",
+        "2024-25-Q3": "30",
+        "2024-25-Q4": "25",
+    }
+    assert result.filter(pl.col("period") == "2024-25-Q1")["value"].to_list() == [None]
+
+
+def test_a_position_at_each_quarter_end_is_not_a_slice_of_the_year():
+    # Complaints open at each quarter end do not add up to those open at the year end: no reader
+    # can subtract them, so a small one hides nothing else.
+    quarters = {"2024-25-Q1": 20.0, "2024-25-Q2": 3.0, "2024-25-Q3": 30.0, "2024-25-Q4": 25.0}
+    frame = period_rows("open_1", {"2024-25": 25.0, **quarters})
+    shown = suppress_small_numbers(frame, 5)["display"].to_list()
+    assert shown == ["25", "20", "<5", "30", "25"]
