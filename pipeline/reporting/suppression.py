@@ -60,6 +60,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from pipeline.reporting.labels import GLOSSARY
 from pipeline.reporting.suppression_slices import (
     PERIOD_COLUMNS,
     REGULATOR,
@@ -100,6 +101,8 @@ PUBLISHED_KEY = (
     "Counts of our service improvements (raised, completed, completed on time, overdue) and of "
     "homes are shown in full, however small: they count our own actions and homes, not "
     "complaints or people, and each improvement is listed by name.",
+    # not a suppression mark, but one a published reader meets beside them: the glossary's words
+    f"[U]: {GLOSSARY['[U]']}",
 )
 # Sums of money (unit gbp) -> the count, in the measures table, of the payments (offers, orders)
 # each sum is made of, cell by cell (same period, breakdown, value and view): the sum is shown only

@@ -278,3 +278,14 @@ def test_quarter_labels_are_in_the_glossary_when_a_document_uses_them():
     lines = glossary_for("Committee pack, Q3 2025/26")
     assert any(line.startswith("Q1 to Q4: ") and "Q3 October to December" in line for line in lines)
     assert not any(line.startswith("Q1 to Q4") for line in glossary_for("2025/26, April"))
+
+
+def test_the_published_key_explains_every_mark_a_figure_may_show():
+    """The key at the top of a published document explained <5 and [c], and left [U] to the
+    glossary at the end: each mark is in the key, in the glossary's words."""
+    from pipeline.reporting.labels import FIGURE_MARKS, GLOSSARY
+    from pipeline.reporting.suppression import PUBLISHED_KEY
+
+    for mark in FIGURE_MARKS:
+        assert any(line.startswith(f"{mark}: ") for line in PUBLISHED_KEY), mark
+    assert f"[U]: {GLOSSARY['[U]']}" in PUBLISHED_KEY
