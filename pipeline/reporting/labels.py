@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import polars as pl
 
+DATE = "%-d %B %Y"  # "9 July 2025", as the documents write dates
+
 _LABELS = {
     "lcra": "Low-cost rental (LCRA)",
     "lcho": "Low-cost home ownership (LCHO)",

@@ -228,6 +228,12 @@ def redact_small_counts(text: str, threshold: int = 5) -> str:
     return _SMALL_PATTERN.sub(redacted, text)
 
 
+def quoted(text: str, published: bool, threshold: int = 5) -> str:
+    """Words quoted from elsewhere (an Ombudsman's letter or finding), with any count under the
+    threshold redacted when published ("one determination" is a small count too)."""
+    return redact_small_counts(text, threshold) if published else text
+
+
 def _plural(noun: str) -> str:
     lower = noun.lower()
     if lower.endswith("s"):

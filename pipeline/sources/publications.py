@@ -26,7 +26,7 @@ class Publication(BaseModel):
     summary: str
     url: str | None = None
     # An annual letter's own figures and, when they differ from the Ombudsman table, why: the
-    # annual report reconciles them (pipeline/reporting/section8.py); not stored in the table.
+    # annual report reconciles them (pipeline/reporting/ombudsman_letters.py); not stored in the table.
     determinations: int | None = Field(default=None, ge=0)
     maladministration_rate: float | None = Field(default=None, ge=0, le=100)
     chfos: int | None = Field(default=None, ge=0)  # Complaint Handling Failure Orders it counts

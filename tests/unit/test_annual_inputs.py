@@ -13,11 +13,8 @@ import yaml
 from pipeline.annual_inputs import load_years, root_leftovers, split_front_matter
 from pipeline.periods import ReportingYear
 from pipeline.reporting.data import _EMPTY_SCHEMA, Measures
-from pipeline.reporting.section8 import (
-    letter_problems,
-    reconcile_letter,
-    render_markdown_safe,
-)
+from pipeline.reporting.ombudsman_letters import letter_problems, reconcile_letter
+from pipeline.reporting.section8 import render_markdown_safe
 from pipeline.self_assessment.model import (
     SelfAssessmentError,
     find_self_assessment,
@@ -615,7 +612,8 @@ def test_a_residents_contact_details_in_ombudsman_publications_are_withheld(tmp_
     import duckdb
 
     from pipeline.ingest import _load_reference
-    from pipeline.reporting.section8 import _letter_entries, _publication_problems
+    from pipeline.reporting.ombudsman_letters import _letter_entries
+    from pipeline.reporting.section8 import _publication_problems
     from pipeline.sources.canonical import create_canonical_tables
     from pipeline.sources.publications import load_publications
 
