@@ -24,16 +24,12 @@ from pipeline.self_assessment.build import (
 )
 from pipeline.self_assessment.evidence import evidence_specs, measured_evidence
 from pipeline.self_assessment.model import (
-    SelfAssessmentError,
-    find_self_assessment,
-    load_self_assessment,
     parse_self_assessment,
 )
 from pipeline.self_assessment.reference import load_provisions
 from pipeline.self_assessment.render import (
     ABOUT_SHEET,
     COLUMNS,
-    evidence_text,
     render_html,
     render_xlsx,
 )
@@ -215,6 +211,15 @@ def con(tmp_path):
     connection.close()
 
 
+def _set_adjustment_made_2(con, display: str, numerator: int, denominator: int, value) -> None:
+    """The year's stage 2 'adjustment made, of those requested' row, replaced by this one."""
+    con.execute("delete from measures where measure = 'adjustment_made_2'")
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [measure_row("adjustment_made_2", display, numerator, denominator, value)],
+    )
+
+
 def document(con, overrides=None, units=5000):
     assessment = parse_self_assessment(answers(**(overrides or {})))
     return assemble(con, landlord(units), assessment, YEAR)
@@ -249,110 +254,6 @@ def test_design_data_evidenced_provisions_have_evidence_and_a_measure_spec():
 # --- input validation ------------------------------------------------------------------------
 
 
-def test_valid_document_parses_in_code_order_with_yaml_booleans():
-    assessment = parse_self_assessment(answers(**{"5.3": {"comply": "No", "actions": []}}))
-    assert list(assessment.provisions) == [p.id for p in load_provisions().form_provisions]
-    assert assessment.answer("5.2").comply == "yes"
-    assert assessment.answer("5.3").comply == "no"
-
-
-def problems_of(raw) -> list[str]:
-    with pytest.raises(SelfAssessmentError) as excinfo:
-        parse_self_assessment(raw)
-    return excinfo.value.problems
-
-
-def test_invalid_comply_names_the_provision_and_the_field():
-    problems = problems_of(answers(**{"5.3": {"comply": "maybe"}}))
-    assert problems == [
-        "self_assessment.yaml: provision 5.3, field 'comply': 'maybe' is not one of yes/no"
-    ]
-
-
-def test_problems_describe_a_note_by_its_shape_never_quote_it():
-    """A name and a phone number typed where a yes/no, a date or an id belongs are not echoed:
-    the message goes to the console and the Dagster run log."""
-    note = "Ask Jean Hall 07700 900123"
-    raw = answers(
-        **{"5.3": {"comply": note}, "6.2": {"actions": [{"what": "x", "owner": "y", "due": note}]}}
-    )
-    raw["provisions"].append({"id": note, "comply": "yes"})
-    problems = problems_of(raw)
-    assert (
-        "self_assessment.yaml: provision 5.3, field 'comply': a text of 26 characters is not "
-        "one of yes/no" in problems
-    )
-    assert any(
-        p.startswith("self_assessment.yaml: entry ") and "unknown provision id" in p
-        for p in problems
-    )
-    assert not any("Hall" in p or "07700" in p for p in problems), problems
-
-
-def test_action_with_bad_date_and_missing_owner_are_named():
-    raw = answers(**{"6.2": {"actions": [{"what": "Retrain staff", "due": "soon"}]}})
-    problems = problems_of(raw)
-    assert "self_assessment.yaml: provision 6.2, action 1, field 'owner': is missing" in problems
-    assert (
-        "self_assessment.yaml: provision 6.2, action 1, field 'due': 'soon' is not a date "
-        "(YYYY-MM-DD)" in problems
-    )
-
-
-def test_unknown_duplicate_missing_and_unquoted_ids_are_all_reported():
-    raw = answers()
-    raw["provisions"] = [e for e in raw["provisions"] if e["id"] not in {"4.2", "9.8"}]
-    raw["provisions"].append({"id": "5.16", "comply": "yes"})
-    raw["provisions"].append({"id": "6.1", "comply": "yes"})
-    raw["provisions"].append({"id": 5.1, "comply": "yes"})
-    raw["provisions"].append({"id": "1.1", "comply": "yes"})
-    problems = problems_of(raw)
-    assert (
-        "self_assessment.yaml: provision 5.16: unknown provision id (the Code 2024 has 1.2 to 9.8)"
-        in problems
-    )
-    assert "self_assessment.yaml: provision 6.1: appears more than once" in problems
-    assert "self_assessment.yaml: provisions missing: 4.2, 9.8" in problems
-    assert any("field 'id': 5.1 must be quoted text" in p for p in problems)
-    assert any(
-        p.startswith("self_assessment.yaml: provision 1.1: is an introductory") for p in problems
-    )
-
-
-def test_unknown_field_no_without_explanation_and_bad_top_level_key():
-    raw = answers(**{"3.4": {"comply": "no", "commentary": "", "evidnce": ["x"]}})
-    raw["year"] = "2024-25"
-    problems = problems_of(raw)
-    assert "self_assessment.yaml: provision 3.4, field 'evidnce': is not a known field" in problems
-    assert any(p.startswith("self_assessment.yaml: key 'year' is not allowed") for p in problems)
-    raw = answers(**{"3.4": {"comply": "no", "commentary": ""}})
-    assert problems_of(raw) == [
-        "self_assessment.yaml: provision 3.4, field 'commentary': a 'no' needs an explanation "
-        "or planned actions"
-    ]
-
-
-def test_malformed_yaml_file_names_the_provision_and_field(tmp_path):
-    text = yaml.safe_dump(answers(), sort_keys=False).replace(
-        "id: '7.2'\n  comply: true", "id: '7.2'\n  comply: perhaps"
-    )
-    path = tmp_path / "self_assessment.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(SelfAssessmentError, match=r"provision 7\.2, field 'comply': 'perhaps'"):
-        load_self_assessment(path)
-    path.write_text("provisions: [\n", encoding="utf-8")
-    with pytest.raises(SelfAssessmentError, match="not valid YAML"):
-        load_self_assessment(path)
-
-
-def test_find_self_assessment_prefers_the_year_file_and_respects_reporting_year(tmp_path):
-    (tmp_path / "self_assessment.yaml").write_text("reporting_year: '2024-25'\n")
-    assert find_self_assessment(tmp_path, "2024-25") == tmp_path / "self_assessment.yaml"
-    assert find_self_assessment(tmp_path, "2023-24") is None
-    (tmp_path / "self_assessment_2023-24.yaml").write_text("provisions: []\n")
-    assert find_self_assessment(tmp_path, "2023-24") == tmp_path / "self_assessment_2023-24.yaml"
-
-
 # --- measured evidence and contradictions ----------------------------------------------------
 
 
@@ -378,169 +279,6 @@ def test_evidence_text_equals_the_measures_rows(con):
     assert evidence["3.1"].lines[0].text == (
         "stage 1 complaints received through 2 channels: Email 400; Phone 600"
     )
-
-
-def test_a_line_read_from_one_country_names_it_for_a_landlord_in_both(con):
-    """Homes Plus (England and Scotland): the annual report shows "Stage 2 handled by a different
-    person" for both countries (94.4%); the Code's evidence reads England's row (94.5%), so the
-    line says "England:" rather than show a second value under the same words."""
-    england = measured_evidence(con, LANDLORD, YEAR)["6.13"].lines[0]
-    assert england.text.startswith("stage 2 handled by a different person")
-    con.execute(
-        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        measure_row(
-            "stage2_different_handler",
-            "94.3",
-            33,
-            35,
-            94.3,
-            breakdown="regime",
-            breakdown_value="sct",
-        ),
-    )
-    both = measured_evidence(con, LANDLORD, YEAR)
-    line = both["6.13"].lines[0]
-    assert line.text == f"England: {england.text}"
-    assert line.shown.startswith("England: stage 2 handled by a different person")
-    assert (
-        both["6.2"]
-        .lines[0]
-        .text.startswith("England: stage 1: complaints acknowledged in time: 91.4%")
-    )
-    # CH02 counts English stock only, so it is England's figure as it stands. This fixture's
-    # refusals have no regime rows (a measure without a country breakdown): the line keeps both
-    # countries' figure and says so, where it used to pass it off as the Code's unnamed.
-    assert both["6.3"].lines[1].text.startswith("England: CH02 stage 1")
-    assert both["2.1"].lines[0].text == (
-        "England and Scotland together (no figure for England alone): "
-        "refusals recorded with a reason: 100.0% (7 of 7)"
-    )
-
-
-def _two_regime_rows(measure, unit, *cells, view="all"):
-    """Rows of ``measure``: each cell (breakdown, value, numerator, denominator)."""
-    rows = []
-    for breakdown, value, numerator, denominator in cells:
-        rate = None if not denominator else numerator / denominator * 100
-        display = (
-            f"{numerator:g}"
-            if unit in ("count", "gbp")
-            else "[U]"
-            if rate is None
-            else f"{rate:.1f}"
-        )
-        rows.append(
-            measure_row(
-                measure,
-                display,
-                numerator,
-                denominator,
-                numerator if unit in ("count", "gbp") else rate,
-                breakdown=breakdown,
-                breakdown_value=value,
-                unit=unit,
-                view=view,
-            )
-        )
-    return rows
-
-
-def test_a_landlord_in_both_countries_reads_every_line_from_englands_rows(con):
-    """Homes Plus 2025-26: 5.10 said "88.2% (15 of 17)" adjustments made, England's and
-    Scotland's together; England alone is 6 of 8. 2.1, 3.1, 5.12, 6.6 and 6.17 quoted both
-    countries too. Every line now reads England's rows (regime = eng, or regime|x = eng|v for a
-    line by breakdown x) and names England; a line whose measure has no country breakdown says
-    that it covers both."""
-    con.execute(
-        "delete from measures where measure in "
-        "('refusals_with_reason', 'adjustment_requested_1', 'received_1')"
-    )
-    rows = [
-        *_two_regime_rows(
-            "adjustment_made_1",
-            "percent",
-            ("none", "all", 15, 17),
-            ("regime", "eng", 6, 8),
-            ("regime", "sct", 9, 9),
-        ),
-        *_two_regime_rows(
-            "adjustment_requested_1",
-            "percent",
-            ("none", "all", 17, 706),
-            ("regime", "eng", 8, 445),
-            ("regime", "sct", 9, 261),
-        ),
-        *_two_regime_rows(
-            "refusals_with_reason",
-            "percent",
-            ("none", "all", 25, 25),
-            ("stage", "2", 9, 9),
-            ("regime", "eng", 11, 11),
-            ("regime", "sct", 14, 14),
-            ("regime|stage", "eng|2", 3, 3),
-            ("regime|stage", "sct|2", 6, 6),
-        ),
-        *_two_regime_rows(
-            "received_1",
-            "count",
-            ("none", "all", 706, None),
-            ("channel", "email", 179, None),
-            ("channel", "phone", 339, None),
-            ("channel", "letter", 25, None),
-            ("regime", "eng", 445, None),
-            ("regime", "sct", 261, None),
-            ("regime|channel", "eng|email", 104, None),
-            ("regime|channel", "eng|phone", 222, None),
-            ("regime|channel", "sct|email", 75, None),
-            ("regime|channel", "sct|letter", 25, None),
-        ),
-        # Scotland only: England had no stage 2 actions due, which the line says
-        *_two_regime_rows(
-            "promised_actions_on_time",
-            "percent",
-            ("none", "all", 50, 63),
-            ("stage", "2", 50, 63),
-            ("regime", "sct", 50, 63),
-            ("regime|stage", "sct|2", 50, 63),
-        ),
-        *_two_regime_rows("learning_actions", "count", ("none", "all", 10, None)),
-    ]
-    con.executemany("insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    evidence = measured_evidence(con, LANDLORD, YEAR)
-
-    def line(provision, measure):
-        return next(x for x in evidence[provision].lines if x.measure == measure)
-
-    made = line("5.10", "adjustment_made_1")
-    assert made.text == "England: stage 1: adjustment made, of those requested: 75.0% (6 of 8)"
-    assert made.value == 75.0 and made.breached
-    assert line("5.10", "adjustment_requested_1").text == (
-        "England: stage 1: adjustment requested: 1.8% (8 of 445)"
-    )
-    assert line("2.1", "refusals_with_reason").text == (
-        "England: refusals recorded with a reason: 100.0% (11 of 11)"
-    )
-    assert line("5.11", "refusals_with_reason").text == (
-        "England: refused escalations with a reason recorded: 100.0% (3 of 3)"
-    )
-    # Scotland's letters are not England's channels
-    assert line("3.1", "received_1").text == (
-        "England: stage 1 complaints received through 2 channels: Email 104; Phone 222"
-    )
-    assert line("8.1", "received_1").text == "England: stage 1 complaints received in the year: 445"
-    assert line("6.17", "promised_actions_on_time").text == (
-        "England: actions promised in stage 2 responses: none due in the year"
-    )
-    assert line("9.1", "learning_actions").text == (
-        "England and Scotland together (no figure for England alone): "
-        "service improvements recorded from complaints: 10"
-    )
-    # No line of a figure quotes both countries' rows unnamed.
-    for provision in evidence.values():
-        for x in provision.lines:
-            if x.available:
-                assert x.text.startswith(("England: ", "England and Scotland together")), x.text
-                assert x.shown.startswith(("England: ", "England and Scotland together")), x.shown
 
 
 def test_missing_measure_says_so_and_never_contradicts(con):
@@ -816,20 +554,6 @@ def test_money_is_the_measures_display_with_separators(con):
     )
 
 
-def test_published_money_of_fewer_than_five_offers_is_withheld(con):
-    rows = []
-    for stage, amount, offers in (("1", 1100.0, 9), ("2", 250.5, 1)):
-        rows.append(measure_row("compensation_offered_gbp", f"{amount:.2f}", amount, None, amount,
-                                breakdown="stage", breakdown_value=stage, unit="gbp"))  # fmt: skip
-        rows.append(measure_row("compensation_offered_count", str(offers), offers, None, offers,
-                                breakdown="stage", breakdown_value=stage, unit="count"))  # fmt: skip
-    con.executemany("insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    line = measured_evidence(con, LANDLORD, YEAR)["5.13"].lines[0]
-    # stage 2's £250.50 is one offer: withheld; stage 1's then goes too (the total would give it)
-    assert line.shown == "compensation offered by stage: stage 1 [c]; stage 2 [c]"
-    assert line.text == "compensation offered by stage: stage 1 £1,100; stage 2 £250.50"
-
-
 def test_reference_that_loses_a_provision_fails_to_load(tmp_path):
     from pipeline.config import ConfigError
     from pipeline.self_assessment.reference import REFERENCE_PATH
@@ -862,51 +586,6 @@ def test_xlsx_is_byte_identical_for_identical_inputs(con):
     first = render_xlsx(doc)
     time.sleep(1.05)  # xlsxwriter's default stamp has a one-second resolution
     assert render_xlsx(doc) == first
-
-
-def _set_adjustment_made_2(con, display: str, numerator: int, denominator: int, value) -> None:
-    """The year's stage 2 'adjustment made, of those requested' row, replaced by this one."""
-    con.execute("delete from measures where measure = 'adjustment_made_2'")
-    con.executemany(
-        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [measure_row("adjustment_made_2", display, numerator, denominator, value)],
-    )
-
-
-def test_published_wording_hides_small_counts_and_their_rates(con):
-    """A published document quotes the evidence as the published measures show it (issue 16
-    point 2): a rate of 1-4 cases reads [c] with its numerator <5; the contradiction itself is
-    judged on the real figures."""
-    _set_adjustment_made_2(con, "80.0", 4, 5, 80.0)
-    evidence = measured_evidence(con, LANDLORD, YEAR)
-    made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
-    assert made_2.text == "stage 2: adjustment made, of those requested: 80.0% (4 of 5)"
-    assert made_2.shown == "stage 2: adjustment made, of those requested: [c] (<5 of 5)"
-    assert made_2.breached  # 80% is under the threshold whatever the published wording
-    made_1 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_1")
-    assert made_1.shown == made_1.text  # nothing small: the same words
-
-
-def test_published_wording_hides_a_rate_that_leaves_a_small_count_by_subtraction(con):
-    """10 of 11 adjustments made says 1 was not: the published wording withholds the rate and its
-    numerator (the denominator alone gives nothing away)."""
-    _set_adjustment_made_2(con, "90.9", 10, 11, 10 / 11 * 100)
-    evidence = measured_evidence(con, LANDLORD, YEAR)
-    made_2 = next(line for line in evidence["5.10"].lines if line.measure == "adjustment_made_2")
-    assert made_2.text == "stage 2: adjustment made, of those requested: 90.9% (10 of 11)"
-    assert made_2.shown == "stage 2: adjustment made, of those requested: [c] ([c] of 11)"
-
-
-def test_the_self_assessment_documents_quote_the_published_wording(con):
-    """The self-assessment is published (Code section 8): its HTML and XLSX never show a count of
-    1-4 that the published measures hide."""
-    _set_adjustment_made_2(con, "80.0", 4, 5, 80.0)
-    doc = document(con)
-    html = render_html(doc)
-    assert "stage 2: adjustment made, of those requested: [c] (&lt;5 of 5)" in html
-    assert "(4 of 5)" not in html
-    row = next(r for r in doc.rows if r.provision.id == "5.10")
-    assert "(4 of 5)" not in evidence_text(row, "2024/25")
 
 
 def test_every_evidence_view_is_one_the_measure_is_computed_in():
@@ -961,166 +640,6 @@ def test_extension_evidence_reads_englands_extensions_against_the_codes_caps(con
     assert stage1.breached
     assert stage2.text.startswith("England: stage 2 extensions that stayed within 20 working days")
     assert "(2 of 2)" in stage2.text
-
-
-def test_published_evidence_hides_what_the_published_annual_report_hides(con):
-    """The self-assessment is published beside the annual report (Code 8.2; docs/governance.md:
-    "a link to the full assessment beside the report"), so it hides the same cells: its figures
-    are suppressed with the year's whole measures table, as the annual report's are, not with the
-    few measures it quotes. CH02's combined share is hidden because CH01's combined count (not
-    quoted here) is hidden to protect LCHO's 3 (the combined cell goes rather than LCRA's, the
-    headline the TSM return reports): read alone, CH02 would be shown and pin that count."""
-    stock = {"breakdown": "stock_type", "view": "regulator"}
-    con.execute("delete from measures where measure = 'CH02_1'")
-    con.executemany(
-        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            measure_row(
-                "CH01_1",
-                "8.0",
-                40,
-                5000,
-                8.0,
-                breakdown_value="lcra",
-                unit="per_1000",
-                view="regulator",
-                breakdown="stock_type",
-            ),  # fmt: skip
-            measure_row(
-                "CH01_1",
-                "7.5",
-                3,
-                400,
-                7.5,
-                breakdown_value="lcho",
-                unit="per_1000",
-                view="regulator",
-                breakdown="stock_type",
-            ),  # fmt: skip
-            measure_row(
-                "CH01_1",
-                "8.0",
-                43,
-                5400,
-                7.96,
-                breakdown_value="combined",
-                unit="per_1000",
-                view="regulator",
-                breakdown="stock_type",
-            ),  # fmt: skip
-            measure_row("CH02_1", "87.5", 35, 40, 87.5, breakdown_value="lcra", **stock),
-            measure_row("CH02_1", "[c]", 3, 3, 100.0, breakdown_value="lcho", **stock),
-            measure_row("CH02_1", "88.4", 38, 43, 88.37, breakdown_value="combined", **stock),
-        ],
-    )
-    evidence = measured_evidence(con, LANDLORD, YEAR)
-    ch02 = next(line for line in evidence["6.3"].lines if line.measure == "CH02_1")
-    assert "Low-cost rental (LCRA) 87.5%" in ch02.text  # the internal wording
-    assert "All social housing (combined) 88.4%" in ch02.text
-    assert "All social housing (combined) [c]" in ch02.shown
-    assert "Low-cost rental (LCRA) 87.5%" in ch02.shown
-
-
-def test_published_evidence_hides_the_management_gap_and_a_hidden_denominator(con):
-    """small_specialist 2025-26: stage 1 in time 33 of 40 (Code) and 34 of 40 (policy) in the
-    annual report, with the policy's 5 answers in time thanks to an extension: the
-    self-assessment's "<5" under the Code was 4. The annual report now withholds the policy's
-    figures; the self-assessment, suppressed with the same rows, keeps the Code's."""
-    eng = {"breakdown": "regime", "breakdown_value": "eng"}
-    con.execute("delete from measures where measure = 'response_in_time_1'")
-    con.executemany(
-        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            measure_row("response_in_time_1", "82.5", 33, 40, 82.5, view="regulator", **eng),
-            measure_row("response_in_time_1", "85.0", 34, 40, 85.0, view="management", **eng),
-            measure_row(
-                "response_in_time_with_ext_1",
-                "4",
-                4,
-                None,
-                4,
-                view="regulator",
-                unit="count",
-                **eng,
-            ),  # fmt: skip
-            measure_row(
-                "response_in_time_with_ext_1",
-                "5",
-                5,
-                None,
-                5,
-                view="management",
-                unit="count",
-                **eng,
-            ),  # fmt: skip
-            # Stage 2 by country: Scotland's 3 escalations are <5, so England's 11 are [c]
-            # beside the 14 in all; the share handled by someone new, 11 of 11, then may not
-            # say "of 11".
-            measure_row("received_2", "11", 11, None, 11, unit="count", **eng),
-            measure_row(
-                "received_2",
-                "3",
-                3,
-                None,
-                3,
-                unit="count",
-                breakdown="regime",
-                breakdown_value="sct",
-            ),  # fmt: skip
-            measure_row("received_2", "14", 14, None, 14, unit="count"),
-        ],
-    )
-    con.execute(
-        "update measures set numerator = 11, denominator = 11 "
-        "where measure = 'stage2_different_handler'"
-    )
-    evidence = measured_evidence(con, LANDLORD, YEAR)
-    # (England: the landlord has Scottish rows too)
-    assert evidence["6.3"].lines[0].shown == (
-        "England: stage 1: all answers sent within the Code's time limits: 82.5% (33 of 40)"
-    )
-    assert evidence["6.4"].lines[0].shown.endswith(": <5")
-    handler = evidence["6.13"].lines[0]
-    assert handler.text.endswith("(11 of 11)")
-    assert handler.shown.endswith("different person: [c] ([c] of [c])")
-
-
-def test_html_states_the_published_key(con):
-    # Its evidence is in the published wording: <5, [c] and the counts shown in full are keyed.
-    html = render_html(document(con))
-    facts = html[html.index('<dl class="facts">') : html.index("</dl>")]
-    assert "&lt;5: a count from 1 to 4" in facts and "[c]: a figure withheld" in facts
-    assert "Counts of our service improvements" in facts and "shown in full" in facts
-
-
-def test_the_adjustments_requested_are_given_or_withheld_alike_in_5_10(con):
-    """council_housing 2025-26: 5.10 gave "10 stage 1 complaints" with an adjustment requested,
-    then "[c] of [c]" adjustments made of those same 10, because an unrelated hidden count of the
-    cell (answers in time thanks to a policy extension, 10) had the same value. The 10 requests
-    are published (3.0% of 329 in the annual report too), so both lines give them, under the
-    annual report's name of the measure."""
-    con.execute("delete from measures where measure = 'adjustment_requested_1'")
-    rows = [
-        measure_row("adjustment_requested_1", "3.0", 10, 329, 10 / 329 * 100),
-        measure_row("adjustment_made_1", "70.0", 7, 10, 70.0),  # 3 not made: [c]
-        # the policy's 10 vs the Code's 8: a gap of 2, so the policy's figure is withheld
-        measure_row("response_in_time_with_ext_2", "8", 8, None, 8, unit="count", view="regulator"),
-        measure_row("response_in_time_with_ext_2", "10", 10, None, 10, unit="count", view="management"),
-    ]  # fmt: skip
-    con.executemany("insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    requested, _, made, _ = measured_evidence(con, LANDLORD, YEAR)["5.10"].lines
-    assert requested.shown == "stage 1: adjustment requested: 3.0% (10 of 329)"
-    assert made.shown == "stage 1: adjustment made, of those requested: [c] ([c] of 10)"
-    # withheld where the requests are: a requested count that is itself hidden
-    con.execute(
-        "update measures set numerator = 3, denominator = 329 where measure = 'adjustment_requested_1'"
-    )
-    con.execute(
-        "update measures set numerator = 2, denominator = 3 where measure = 'adjustment_made_1'"
-    )
-    requested, _, made, _ = measured_evidence(con, LANDLORD, YEAR)["5.10"].lines
-    assert requested.shown == "stage 1: adjustment requested: [c] (<5 of 329)"
-    assert made.shown == "stage 1: adjustment made, of those requested: [c] (<5 of <5)"
 
 
 def test_the_5_10_lines_use_the_annual_reports_names():

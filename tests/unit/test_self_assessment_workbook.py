@@ -17,7 +17,7 @@ def _about(book) -> dict[str, str]:
     return {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
 
 
-def test_the_workbook_opens_on_the_landlord_year_and_sign_off(con):  # noqa: F811
+def test_the_workbook_opens_on_the_landlord_year_and_sign_off(con):
     doc = document(con)
     doc.assessment = doc.assessment.model_copy(update={"approved_by": "Board, 17 September 2025"})
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)))
@@ -34,7 +34,7 @@ def test_the_workbook_opens_on_the_landlord_year_and_sign_off(con):  # noqa: F81
     assert about["Answers our figures do not support"] == str(len(doc.contradicted))
 
 
-def test_facts_typed_like_a_formula_stay_text(con):  # noqa: F811
+def test_facts_typed_like_a_formula_stay_text(con):
     doc = document(con)
     doc.assessment = doc.assessment.model_copy(update={"completed_by": "=HYPERLINK(1)"})
     about = _about(openpyxl.load_workbook(io.BytesIO(render_xlsx(doc))))
