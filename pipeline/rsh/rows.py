@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pipeline.rsh.workbook import (
     Sheet,
     WorkbookError,
+    cell,
     clean,
     heading_key,
     landlord_column,
@@ -112,25 +113,41 @@ _SUMMARY = r"\b(totals?|all|sector|england|average|mean|median|sum|overall|landl
 def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     """(spreadsheet row number, row) of each landlord row: those with a landlord code.
 
-    A row whose code has no digit (every RSH registration number has one) and which reads as a
-    total or a heading (``Total``, ``All landlords``, a repeated ``Landlord code``) stops the
-    extract: read as a landlord it would be a peer. Another code without a digit is kept.
+    A row with neither a landlord name nor a number (a footnote or a note below the table, such
+    as "Source: ..." or "1." beside its text) is not a landlord. A code cell of several words, or
+    one without a digit (every RSH registration number has one) that reads as a total or a heading
+    (``Total``, ``All landlords``, a repeated ``Landlord code``), stops the extract: read as a
+    landlord it would be a peer. Another code without a digit is kept. The message names the row
+    and the column, never the cell's text.
     """
     first = sheet.header_index + 2
+    name_col = landlord_column(sheet.header, "name")
     out = []
     for i, row in enumerate(sheet.data):
         code = landlord_code(row[code_col]) if code_col < len(row) else ""
         if not code:
             continue
+        named = name_col is not None and name_col < len(row) and bool(clean(row[name_col]))
+        has_number = any(_is_number(c) for c in row)
+        if not named and not has_number:
+            continue  # a footnote: no landlord is listed without its name and figures
         words = " ".join(clean(c) for c in row[: code_col + 2] if isinstance(c, str)).lower()
-        if not re.search(r"\d", code) and re.search(_SUMMARY, words):
+        sentence = " " in code
+        if sentence or (not re.search(r"\d", code) and re.search(_SUMMARY, words)):
             raise WorkbookError(
-                f"'{sheet.name}' row {first + i}: '{clean(row[code_col])}' is not a landlord code "
-                "(an RSH registration number, such as L4240 or 4634, has a digit); if the row is "
-                "a total or a note, delete it in a copy of the workbook, then add the copy"
+                f"'{sheet.name}' row {first + i}: the '{sheet.header[code_col]}' cell is not a "
+                "landlord code (an RSH registration number, such as L4240 or 4634, is one word "
+                "with a digit); if the row is a total or a note, delete it in a copy of the "
+                "workbook, then add the copy"
             )
         out.append((first + i, row))
     return out
+
+
+def _is_number(value: object) -> bool:
+    """A figure in a row: a number, or a number stored as text (``"1,234"``, ``"70.2%"``)."""
+    read = cell(value)
+    return isinstance(read, (int, float)) and not isinstance(read, bool)
 
 
 def unique_rows(sheet: Sheet, code_col: int, record: callable) -> list[tuple[int, tuple, dict]]:
