@@ -48,6 +48,7 @@ def field_columns(
     by_heading: dict[str, list[str]] = {}
     for code, entry in wanted.items():
         by_heading.setdefault(heading_key(entry["column_heading"]), []).append(code)
+    by_code_key = {_code_key(code): code for code in wanted}
     claims: dict[str, set[int]] = {}
     for index, title in enumerate(sheet.header):
         if not title:
@@ -56,6 +57,8 @@ def field_columns(
         named = by_heading.get(heading_key(title), [])
         if len(named) == 1:  # a heading the dictionary gives to one code only
             codes.add(named[0])
+        if _code_key(title) in by_code_key:  # headed by the field code itself (TP09_VS_LCRA)
+            codes.add(by_code_key[_code_key(title)])
         parsed = title_field(title)
         if parsed and family.match(parsed):
             codes.add(parsed)
@@ -96,6 +99,11 @@ def field_columns(
         )
     found = {code: min(columns) for code, columns in claims.items()}
     return Columns(found, sorted(set(found) - set(wanted)))
+
+
+def _code_key(text: str) -> str:
+    """A field code or a heading as one: ``"TP09 VS LCRA:"`` and ``"TP09_VS_LCRA"`` are alike."""
+    return re.sub(r"[^a-z0-9]+", "_", heading_key(text)).strip("_")
 
 
 def data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
