@@ -65,6 +65,7 @@ from pipeline.rsh.values import check as _check
 from pipeline.rsh.values import checked_value as _checked_value
 from pipeline.rsh.values import decimals as _decimals
 from pipeline.rsh.values import in_range as _in_range
+from pipeline.rsh.values import one_scale as _one_scale
 from pipeline.rsh.workbook import (
     DICTIONARY_COLUMNS,
     Dictionary,
@@ -418,6 +419,9 @@ class _Extract:
                 self._rescale(measure, stock, value, rows, [expected(r, measure) for r in rows])
                 if not measure.startswith("CH01"):  # a percentage: a value outside 0-100 is misread
                     _in_range(f"{kind} {measure} ({stock})", rows, value, 0.0, 100.0)
+                _one_scale(
+                    f"{kind} {measure} ({stock})", rows, value, [expected(r, measure) for r in rows]
+                )
                 self._round_unrounded(measure, stock, value, rows)
                 places = _decimals([r[value] for r in rows])
                 decimals.setdefault(measure, {})[stock] = places

@@ -141,3 +141,67 @@ def test_headings_with_the_measure_code_written_otherwise_are_read_exactly(rewri
     code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+# ---------------------------------------------------------------------------------------------
+# One value on another scale than its column
+# ---------------------------------------------------------------------------------------------
+
+
+def value_columns(rows: list[list], code: str) -> list[int]:
+    """Columns of the LCRA published value ``code`` (e.g. "(CH02 1)"), its numerator, its
+    denominator."""
+    header = rows[header_at(rows)]
+    return [
+        next(
+            i
+            for i, t in enumerate(header)
+            if isinstance(t, str) and t.startswith("LCRA - ") and re.search(pattern, t)
+        )
+        for pattern in (
+            rf"\({code}\)\d*$",
+            rf"\({code} Numerator\)",
+            rf"\({code} Denominator\)",
+        )
+    ]
+
+
+def one_value_scaled(code: str, factor: float, column_factor: float = 1.0):
+    """The LCRA ``code`` column times ``column_factor`` (its whole scale), and one value whose
+    counts give 10 or more times ``factor`` besides."""
+
+    def change(sheets: Sheets) -> Sheets:
+        rows = rows_of(sheets, MI)
+        value, numerator, denominator = value_columns(rows, code)
+        chosen = None
+        for row in rows[header_at(rows) + 1 :]:
+            if not isinstance(row[value], (int, float)):
+                continue
+            if chosen is None and row[value] >= 10 and isinstance(row[numerator], int):
+                chosen = row
+            row[value] = round(row[value] * column_factor, 6)
+        chosen[value] = round(chosen[value] * factor, 6)
+        return sheets
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "measure"),
+    [
+        (one_value_scaled("CH02 1", 0.01), "CH02_1"),  # 0.802 among percentages
+        (one_value_scaled("CH01 1", 0.001), "CH01_1"),  # a rate per home among rates per 1,000
+        (one_value_scaled("CH01 2", 1000, 0.001), "CH01_2"),  # the reverse, column rescaled
+    ],
+)
+def test_one_value_on_another_scale_than_its_column_stops_the_add(change, measure, tmp_path):
+    # Was: read as printed (0.8%, 0.05 stage one complaints per 1,000 homes, 53,900 per 1,000
+    # homes): within the 5% of values allowed to differ from their counts, so never said.
+    sheets = change(source())
+    stops(
+        write(sheets, tmp_path / "v.xlsx"),
+        tmp_path / "out",
+        rf"management information {measure} \(lcra\): landlord L\w+ \(lcra\) has a published "
+        r"value on another scale than the rest of its column \(times [\d.]+ it follows from its "
+        r"numerator and denominator",
+    )
