@@ -12,6 +12,7 @@ published precision, and the checks of published values against their counts.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -44,14 +45,27 @@ def checked_value(
             "against the RSH's), then add the copy"
         )
     if isinstance(value, str) and value and value not in MARKERS:
+        shown, text = (f"'{value}'", value) if _marker_like(value) else ("text", "TEXT")
         raise WorkbookError(
             f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): '{value}' is neither a number nor one of the RSH's markers "
+            f"'{sheet.header[index]}'): {shown} is neither a number nor one of the RSH's markers "
             f"{' '.join(MARKERS)}; if the edition uses it as a marker, find in its notes what it "
-            f"means and add the workbook again with --marker '{value}=[X]' (or the marker that "
-            "means the same), or replace it with that marker in a copy of the workbook"
+            f"means and add the workbook again with --marker '{text}=[X]' "
+            + ("" if text == value else "(TEXT as the cell has it) ")
+            + "(or the marker that means the same), or replace it with that marker in a copy of "
+            "the workbook"
         )
     return value
+
+
+def _marker_like(text: str) -> bool:
+    """Whether a cell's text is short and shaped like a marker (``x``, ``..``, ``N/A``, ``[c]``,
+    ``[low]``), so a message may show it; longer text (a comment, a name) is never shown."""
+    return len(text) <= 3 or (
+        len(text) <= 8
+        and " " not in text
+        and (bool(re.fullmatch(r"\[\w+\]", text)) or not re.search(r"[A-Za-z]", text))
+    )
 
 
 def value_at(row: tuple, index: int | None) -> object:

@@ -205,3 +205,35 @@ def test_one_value_on_another_scale_than_its_column_stops_the_add(change, measur
         r"value on another scale than the rest of its column \(times [\d.]+ it follows from its "
         r"numerator and denominator",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# What a stop says
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("Mr A Smith to confirm", False), ("provisional", False), ("[low]", True), ("*", True)],
+)
+def test_text_in_a_figure_cell_is_named_by_its_cell_and_shown_only_if_marker_like(
+    text, shown, tmp_path
+):
+    # Was: the cell's text quoted whatever it held (a comment, a person's name).
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    value = next(i for i, t in enumerate(rows[at]) if "(CH01 1 Numerator)" in str(t))
+    rows[at + 1][value] = text
+    from openpyxl.utils import get_column_letter
+
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 1 and said == ""
+    assert re.search(
+        rf"'{MI}' cell {get_column_letter(value + 1)}{at + 2} \(column '.*\(CH01 1 Numerator\)'\):"
+        r" .* is neither a number nor one of the RSH's markers",
+        err,
+    ), err
+    assert (text in err) is shown
+    said_marker = f"--marker '{text}=[X]'" if shown else "--marker 'TEXT=[X]' (TEXT as the cell"
+    assert said_marker in err
