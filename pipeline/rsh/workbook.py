@@ -257,8 +257,16 @@ def _is_code_heading(key: str) -> bool:
     )
 
 
+# A landlord's name under a heading that says only whose it is ("Landlord", "Provider").
+_NAME_ALONE = {"landlord", "provider", "registered provider", "organisation", "organization"}
+
+
 def _is_name_heading(key: str) -> bool:
-    return key == "landlord name" or (len(key.split()) <= 4 and re.search(r"\bname\b", key))
+    return (
+        key == "landlord name"
+        or key in _NAME_ALONE
+        or bool(len(key.split()) <= 4 and re.search(r"\bname\b", key))
+    )
 
 
 def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:

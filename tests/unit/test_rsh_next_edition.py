@@ -237,3 +237,16 @@ def test_text_in_a_figure_cell_is_named_by_its_cell_and_shown_only_if_marker_lik
     assert (text in err) is shown
     said_marker = f"--marker '{text}=[X]'" if shown else "--marker 'TEXT=[X]' (TEXT as the cell"
     assert said_marker in err
+
+
+@pytest.mark.parametrize("name_heading", ["Landlord", "Provider", "Registered provider"])
+def test_the_landlord_name_under_a_heading_saying_only_whose_it_is(name_heading, tmp_path):
+    # Was: "no header row with a landlord code heading ... and a landlord name heading found".
+    sheets = source()
+    for rows in data_sheets(sheets):
+        at = header_at(rows)
+        renamed = {"Landlord name": name_heading, "Landlord code": "Registration number"}
+        rows[at] = [renamed.get(t, t) for t in rows[at]]
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
