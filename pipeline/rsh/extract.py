@@ -73,6 +73,7 @@ from pipeline.rsh.workbook import (
     WorkbookError,
     blank_marker_in_notes,
     cell,
+    field_code_row,
     find_landlord_header,
     heading_key,
     landlord_column,
@@ -188,6 +189,7 @@ class _Extract:
                 f"'{sheet.name}': no header row with a landlord code heading ('Landlord code', "
                 "'Registration number') and a landlord name heading found"
             )
+        sheet.code_row = field_code_row(sheet)
         return sheet
 
     def _tables_with(self, family, base: str) -> dict[str, str]:

@@ -50,15 +50,18 @@ def field_columns(
         by_heading.setdefault(heading_key(entry["column_heading"]), []).append(code)
     by_code_key = {_code_key(code): code for code in wanted}
     claims: dict[str, set[int]] = {}
+    printed = sheet.codes  # a row of field codes under the header, if the edition has one
     for index, title in enumerate(sheet.header):
-        if not title:
+        below = printed[index] if index < len(printed) else ""
+        if not title and not below:
             continue
         codes = set()
         named = by_heading.get(heading_key(title), [])
         if len(named) == 1:  # a heading the dictionary gives to one code only
             codes.add(named[0])
-        if _code_key(title) in by_code_key:  # headed by the field code itself (TP09_VS_LCRA)
-            codes.add(by_code_key[_code_key(title)])
+        for text in (title, below):  # headed by the field code itself (TP09_VS_LCRA)
+            if text and _code_key(text) in by_code_key:
+                codes.add(by_code_key[_code_key(text)])
         parsed = title_field(title)
         if parsed and family.match(parsed):
             codes.add(parsed)
@@ -128,7 +131,7 @@ def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     landlord it would be a peer. Another code without a digit is kept. The message names the row
     and the column, never the cell's text.
     """
-    first = sheet.header_index + 2
+    first = sheet.first_data_row
     name_col = landlord_column(sheet.header, "name")
     out = []
     for i, row in enumerate(sheet.data):

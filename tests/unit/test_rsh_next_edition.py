@@ -250,3 +250,56 @@ def test_the_landlord_name_under_a_heading_saying_only_whose_it_is(name_heading,
     code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+def codes_row_under_the_header(relabel: bool):
+    """A row of field codes under each data sheet's header (its landlord columns labelled in
+    words of their own); with ``relabel``, the headings above the codes say only "Figure n"."""
+
+    def change(sheets: Sheets) -> Sheets:
+        dictionary = rows_of(sheets, "Data Dictionary")
+        code_of = {
+            (r[0], heading_key(r[1])): r[2] for r in dictionary if len(r) > 2 and r[1] and r[2]
+        }
+        for name, rows in sheets:
+            if not any(table == name for table, _ in code_of):
+                continue
+            at = header_at(rows)
+            codes = [
+                code_of.get((name, heading_key(t))) if isinstance(t, str) else None
+                for t in rows[at]
+            ]
+            codes[:2] = ["LandlordName", "RP_Code"]
+            if relabel:
+                rows[at] = [
+                    f"Figure {i}" if codes[i] and CODED.search(str(t)) else t
+                    for i, t in enumerate(rows[at])
+                ]
+            rows.insert(at + 1, codes)
+        return sheets
+
+    return change
+
+
+@pytest.mark.parametrize("relabel", [False, True])
+def test_a_row_of_field_codes_under_the_header_is_part_of_the_header(relabel, tmp_path):
+    # Was: the codes row read as a landlord's, the add stopping on "text is neither a number".
+    sheets = codes_row_under_the_header(relabel)(source())
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+def test_a_row_of_field_codes_under_the_header_keeps_the_row_numbers_of_messages(tmp_path):
+    sheets = codes_row_under_the_header(False)(source())
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    value = next(i for i, t in enumerate(rows[at]) if "(CH01 1 Numerator)" in str(t))
+    rows[at + 2][value] = "[low]"  # the first landlord, spreadsheet row at + 3
+    from openpyxl.utils import get_column_letter
+
+    stops(
+        write(sheets, tmp_path / "v.xlsx"),
+        tmp_path / "out",
+        rf"'{MI}' cell {get_column_letter(value + 1)}{at + 3} \(column '.*\(CH01 1 Numerator\)'\)",
+    )
