@@ -119,13 +119,20 @@ def landlord_code(value: object) -> str:
 
 
 _SUMMARY = r"\b(totals?|all|sector|england|average|mean|median|sum|overall|landlord code|code)\b"
+# A row of figures about the landlords, not one of them ("Sector median", "Upper quartile").
+_STATISTIC = (
+    r"\b(totals?|all|sector|england|average|mean|median|sum|overall|quartiles?|percentiles?|"
+    r"minimum|maximum|count|number of)\b"
+)
 
 
 def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     """(spreadsheet row number, row) of each landlord row: those with a landlord code.
 
     A row with neither a landlord name nor a number (a footnote or a note below the table, such
-    as "Source: ..." or "1." beside its text) is not a landlord. A code cell of several words, or
+    as "Source: ..." or "1." beside its text) is not a landlord, nor is one without a code that is
+    a statistic ("Sector median", "Upper quartile"); one without a code that names a landlord and
+    has figures stops the extract. A code cell of several words, or
     one without a digit (every RSH registration number has one) that reads as a total or a heading
     (``Total``, ``All landlords``, a repeated ``Landlord code``), stops the extract: read as a
     landlord it would be a peer. Another code without a digit is kept. The message names the row
@@ -136,10 +143,19 @@ def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     out = []
     for i, row in enumerate(sheet.data):
         code = landlord_code(row[code_col]) if code_col < len(row) else ""
-        if not code:
-            continue
         named = name_col is not None and name_col < len(row) and bool(clean(row[name_col]))
         has_number = any(_is_number(c) for c in row)
+        if not code:
+            # a summary row (a total, a median, a quartile) is not a landlord; a landlord whose
+            # code is missing would silently drop out of its peers: stop
+            if named and has_number and not re.search(_STATISTIC, clean(row[name_col]).lower()):
+                raise WorkbookError(
+                    f"'{sheet.name}' row {first + i}: a landlord name and figures but an empty "
+                    f"'{sheet.header[code_col]}' cell; give the landlord its RSH registration "
+                    "number in a copy of the workbook (or delete the row if it is not a "
+                    "landlord), then add the copy"
+                )
+            continue
         if not named and not has_number:
             continue  # a footnote: no landlord is listed without its name and figures
         words = " ".join(clean(c) for c in row[: code_col + 2] if isinstance(c, str)).lower()

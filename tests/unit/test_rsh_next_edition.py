@@ -303,3 +303,22 @@ def test_a_row_of_field_codes_under_the_header_keeps_the_row_numbers_of_messages
         tmp_path / "out",
         rf"'{MI}' cell {get_column_letter(value + 1)}{at + 3} \(column '.*\(CH01 1 Numerator\)'\)",
     )
+
+
+def test_a_landlord_without_its_code_stops_the_add_and_statistics_rows_are_skipped(tmp_path):
+    # Was: the landlord left out without a word (359 peers), as a "Sector median" row is.
+    sheets = source()
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    for label in ("Sector median", "Upper quartile", "Total"):
+        rows.insert(at + 1, [label, None, *rows[at + 1][2:]])
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+    rows[at + 5][1] = None  # a landlord's code cell left empty (spreadsheet row at + 6)
+    stops(
+        write(sheets, tmp_path / "v2.xlsx"),
+        tmp_path / "out2",
+        rf"'{MI}' row {at + 6}: a landlord name and figures but an empty 'Landlord code' cell; "
+        r"give the landlord its RSH registration number in a copy of the workbook",
+    )
