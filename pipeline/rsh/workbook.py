@@ -661,7 +661,13 @@ def year_of_sheets(names: list[str]) -> str | None:
 # "TSM 2025 dataset", a file "2025_TSM_Full_Data_v1.0.xlsx"; the year its reporting year ends
 # (the 2025 workbook is 2024/25, published in the autumn after the March year end).
 _TITLE_YEAR = re.compile(r"\b(?:tenant satisfaction measures|tsm)[\s_-]*(20\d{2})\b", re.IGNORECASE)
-_FILE_YEAR = re.compile(r"^(20\d{2})[\s_-]*tsm", re.IGNORECASE)
+# "2025_TSM_Full_Data.xlsx", and the other order a renamed copy may have: "TSM_2025_Full_Data",
+# "Tenant_Satisfaction_Measures_2025" (not "TSM_2025_26": a year pair, read as one first).
+_FILE_YEAR = re.compile(
+    r"^(20\d{2})[\s_-]*tsm|(?<![a-z])(?:tsm|tenant[\s_-]*satisfaction[\s_-]*measures)[\s_-]*"
+    r"(20\d{2})(?![\d])",
+    re.IGNORECASE,
+)
 
 
 def _ending(year: int) -> str:
@@ -688,7 +694,7 @@ def stated_years(sheets: list[Sheet], file_name: str) -> list[tuple[str, str]]:
             out.append((f"the title of sheet '{sheet.name}' ('{first[:60]}')", year))
     stem = Path(file_name).stem
     bare = _FILE_YEAR.search(stem)
-    year = sheet_year(stem) or (_ending(int(bare.group(1))) if bare else None)
+    year = sheet_year(stem) or (_ending(int(bare.group(1) or bare.group(2))) if bare else None)
     if year:
         out.append(("the file name", year))
     return out

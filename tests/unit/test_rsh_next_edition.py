@@ -322,3 +322,21 @@ def test_a_landlord_without_its_code_stops_the_add_and_statistics_rows_are_skipp
         rf"'{MI}' row {at + 6}: a landlord name and figures but an empty 'Landlord code' cell; "
         r"give the landlord its RSH registration number in a copy of the workbook",
     )
+
+
+@pytest.mark.parametrize(
+    ("file", "years"),
+    [
+        ("TSM_2026_Full_Data.xlsx", ["2025-26"]),
+        ("Tenant_Satisfaction_Measures_2026_v2.xlsx", ["2025-26"]),
+        ("TSM_2025_26.xlsx", ["2025-26"]),  # a year pair
+        ("2026_TSM_Full_Data_v1.0.xlsx", ["2025-26"]),
+        ("TSM_20260.xlsx", []),
+    ],
+)
+def test_the_year_a_renamed_copys_file_name_states(file, years):
+    # Was: "TSM_2026_Full_Data.xlsx" stated no year; with sheets named "Table 1" .. and no title,
+    # the add stopped asking for --year.
+    from pipeline.rsh.workbook import Sheet, stated_years
+
+    assert [y for _, y in stated_years([Sheet("S", [("Contents",)])], file)] == years
