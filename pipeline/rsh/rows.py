@@ -144,7 +144,8 @@ def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     for i, row in enumerate(sheet.data):
         code = landlord_code(row[code_col]) if code_col < len(row) else ""
         named = name_col is not None and name_col < len(row) and bool(clean(row[name_col]))
-        has_number = any(_is_number(c) for c in row)
+        # a figure beside the code (a footnote's own number in the code column is none)
+        has_number = any(_is_number(c) for j, c in enumerate(row) if j != code_col)
         if not code:
             # a summary row (a total, a median, a quartile) is not a landlord; a landlord whose
             # code is missing would silently drop out of its peers: stop

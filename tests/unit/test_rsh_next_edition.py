@@ -37,6 +37,7 @@ FOOTNOTES = (
     [None, "Source: Regulator of Social Housing, TSM return"],
     [None, "Notes:"],
     [None, "1.", "Figures for LCHO stock are provisional"],
+    [None, 2, "Landlords with fewer than 1,000 homes do not submit"],  # its number as a number
     [None, "Note 3: the combined figures include both stock types"],
 )
 
