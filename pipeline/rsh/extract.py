@@ -55,6 +55,7 @@ from pipeline.rsh.rows import data_rows as _data_rows
 from pipeline.rsh.rows import field_columns as _field_columns
 from pipeline.rsh.rows import landlord_code as _code
 from pipeline.rsh.rows import landlord_record as _landlord
+from pipeline.rsh.rows import population_column as _population_column
 from pipeline.rsh.rows import unique_rows as _unique_rows
 from pipeline.rsh.values import (
     MAX_MISMATCH_SHARE,
@@ -75,7 +76,6 @@ from pipeline.rsh.workbook import (
     cell,
     field_code_row,
     find_landlord_header,
-    heading_key,
     landlord_column,
     load_sheets,
     parse_year,
@@ -309,12 +309,9 @@ class _Extract:
             self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
         fields = ordered_bases(present, TP09_FIELDS)
         rows, cover = [], {}
-        for _, suffix, sheet, columns in per_table:
+        for table, suffix, sheet, columns in per_table:
             header = sheet.header
-            keys = [heading_key(h) for h in header]
-            population = next(
-                (i for i, k in enumerate(keys) if k.startswith("relevant tenant population")), None
-            )
+            population = _population_column(sheet, self.dictionary.codes(table))
 
             def values(
                 number: int, row: tuple, sheet=sheet, columns=columns, population=population

@@ -109,6 +109,35 @@ def _code_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", heading_key(text)).strip("_")
 
 
+def population_column(sheet: Sheet, dictionary: dict[str, dict[str, str]]) -> int | None:
+    """The relevant tenant population's column of a perception sheet: headed "Relevant tenant
+    population ...", or with the dictionary's heading for it, or by its field code (in the heading
+    or the codes row). None when the dictionary lists no such field; listed but not found stops the
+    extract (read as blank, the landlords it sizes would lose their size band without a word)."""
+    entries = [e for code, e in dictionary.items() if code.lower().startswith("relevant_ten")]
+    keys = [heading_key(h) for h in sheet.header]
+    printed = sheet.codes
+    wanted_headings = {heading_key(e["column_heading"]) for e in entries}
+    wanted_codes = {_code_key(e["field_code"]) for e in entries}
+    for index, key in enumerate(keys):
+        below = printed[index] if index < len(printed) else ""
+        if (
+            key.startswith("relevant tenant population")
+            or (key and key in wanted_headings)
+            or _code_key(sheet.header[index]) in wanted_codes
+            or (below and _code_key(below) in wanted_codes)
+        ):
+            return index
+    if entries:
+        raise WorkbookError(
+            f"'{sheet.name}': the Data Dictionary lists the relevant tenant population "
+            f"({entries[0]['field_code']}, '{entries[0]['column_heading']}') and no column has "
+            "that heading or code; rename that column's heading to the dictionary's in a copy "
+            "of the workbook, then add the copy"
+        )
+    return None
+
+
 def data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
     return [r for _, r in numbered_rows(sheet, code_col)]
 
@@ -225,5 +254,6 @@ __all__ = [
     "landlord_code",
     "landlord_record",
     "numbered_rows",
+    "population_column",
     "unique_rows",
 ]
