@@ -55,6 +55,7 @@ from pipeline.rsh.rows import data_rows as _data_rows
 from pipeline.rsh.rows import field_columns as _field_columns
 from pipeline.rsh.rows import landlord_code as _code
 from pipeline.rsh.rows import landlord_record as _landlord
+from pipeline.rsh.rows import population_column as _population_column
 from pipeline.rsh.rows import unique_rows as _unique_rows
 from pipeline.rsh.values import (
     MAX_MISMATCH_SHARE,
@@ -65,6 +66,7 @@ from pipeline.rsh.values import check as _check
 from pipeline.rsh.values import checked_value as _checked_value
 from pipeline.rsh.values import decimals as _decimals
 from pipeline.rsh.values import in_range as _in_range
+from pipeline.rsh.values import one_scale as _one_scale
 from pipeline.rsh.workbook import (
     DICTIONARY_COLUMNS,
     Dictionary,
@@ -72,8 +74,8 @@ from pipeline.rsh.workbook import (
     WorkbookError,
     blank_marker_in_notes,
     cell,
+    field_code_row,
     find_landlord_header,
-    heading_key,
     landlord_column,
     load_sheets,
     parse_year,
@@ -187,6 +189,7 @@ class _Extract:
                 f"'{sheet.name}': no header row with a landlord code heading ('Landlord code', "
                 "'Registration number') and a landlord name heading found"
             )
+        sheet.code_row = field_code_row(sheet)
         return sheet
 
     def _tables_with(self, family, base: str) -> dict[str, str]:
@@ -306,12 +309,9 @@ class _Extract:
             self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
         fields = ordered_bases(present, TP09_FIELDS)
         rows, cover = [], {}
-        for _, suffix, sheet, columns in per_table:
+        for table, suffix, sheet, columns in per_table:
             header = sheet.header
-            keys = [heading_key(h) for h in header]
-            population = next(
-                (i for i, k in enumerate(keys) if k.startswith("relevant tenant population")), None
-            )
+            population = _population_column(sheet, self.dictionary.codes(table))
 
             def values(
                 number: int, row: tuple, sheet=sheet, columns=columns, population=population
@@ -418,6 +418,9 @@ class _Extract:
                 self._rescale(measure, stock, value, rows, [expected(r, measure) for r in rows])
                 if not measure.startswith("CH01"):  # a percentage: a value outside 0-100 is misread
                     _in_range(f"{kind} {measure} ({stock})", rows, value, 0.0, 100.0)
+                _one_scale(
+                    f"{kind} {measure} ({stock})", rows, value, [expected(r, measure) for r in rows]
+                )
                 self._round_unrounded(measure, stock, value, rows)
                 places = _decimals([r[value] for r in rows])
                 decimals.setdefault(measure, {})[stock] = places

@@ -44,11 +44,18 @@ ANSWERS = {
     "very dissatisfied": "VD",
 }
 
-# "(CH01 1 Numerator)", "(CH02 2)", "(CH01_1 numerator)": the measure code in a title.
+# "(CH01 1 Numerator)", "(CH02 2)", "(CH01_1 numerator)", and as a later edition may write it,
+# "(CH01: 1 Numerator)", "CH01 1 Numerator" without brackets, "CH01_1_Numerator_LCRA" (the field
+# code itself): the measure code in a title, a whole word (not "XCH01 1" nor "CH01 12").
 _CH_CODE = re.compile(
-    r"\(\s*(CH0[12])[\s_]*([12])(?:[\s_]+(numerator|denominator))?\s*\)", re.IGNORECASE
+    r"(?<![A-Za-z0-9])(CH0[12])\s*[:._-]?\s*([12])(?![0-9])"
+    r"(?:[\s_:.-]+(numerator|denominator|calculated[\s_]value)(?![a-z]))?",
+    re.IGNORECASE,
 )
-_STOCK = re.compile(r"^(LCRA|LCHO|Combined|COMB)\s*[-–:]", re.IGNORECASE)
+# The stock type leading the title ("LCRA - ...", "LCRA: ...", "LCRA ...") or, in a title that
+# does not start with it, ending it ("... (CH01 1 Numerator) - LCRA", "..._LCRA", "... (LCRA)").
+_STOCK = re.compile(r"^(LCRA|LCHO|Combined|COMB)(?:\s*[-–:_]|\s)", re.IGNORECASE)
+_STOCK_LAST = re.compile(r"[\s_(–-](LCRA|LCHO|Combined|COMB)\)?$", re.IGNORECASE)
 _EXTENSION = re.compile(
     r"\bstage (one|two|1|2)\b.*?\b(without|with)\b[^()]*?\bextension", re.IGNORECASE
 )
@@ -68,14 +75,14 @@ def management_info_field(title: str) -> str | None:
         E.g. ``"CH01_1_Numerator_LCRA"``, ``"CH02_2_Calculated_Value_COMB"`` or
         ``"Stg1_comp_without_Ext_LCHO"``; None for columns the product does not use.
     """
-    stock = _STOCK.match(title)
+    stock = _STOCK.match(title) or _STOCK_LAST.search(title)
     if not stock:
         return None
     suffix = STOCK_WORDS[stock.group(1).lower()]
     code = _CH_CODE.search(title)
     if code:
         measure, stage, part = code.groups()
-        part = part.capitalize() if part else "Calculated_Value"
+        part = part.capitalize() if part and part[0] in "nNdD" else "Calculated_Value"
         return f"{measure.upper()}_{stage}_{part}_{suffix}"
     split = _EXTENSION.search(title)
     if split:
@@ -87,7 +94,7 @@ def management_info_field(title: str) -> str | None:
 def perception_field(title: str, suffix: str) -> str | None:
     """The TP09 field code a perception column title gives (for stock ``suffix``), or None."""
     lowered = title.lower().replace("’", "'")
-    if "(tp09)" in lowered:
+    if re.search(r"(?<![a-z0-9])tp09(?![0-9])", lowered):  # "(TP09)", "(TP09 %)", "TP09:"
         if lowered.startswith("proportion of respondents who report that they are satisfied"):
             return f"TP09_Satisfied_Calc_{suffix}"
         for words, code in ANSWERS.items():

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pipeline.rsh.workbook import (
     Sheet,
     WorkbookError,
+    cell,
     clean,
     heading_key,
     landlord_column,
@@ -47,14 +48,20 @@ def field_columns(
     by_heading: dict[str, list[str]] = {}
     for code, entry in wanted.items():
         by_heading.setdefault(heading_key(entry["column_heading"]), []).append(code)
+    by_code_key = {_code_key(code): code for code in wanted}
     claims: dict[str, set[int]] = {}
+    printed = sheet.codes  # a row of field codes under the header, if the edition has one
     for index, title in enumerate(sheet.header):
-        if not title:
+        below = printed[index] if index < len(printed) else ""
+        if not title and not below:
             continue
         codes = set()
         named = by_heading.get(heading_key(title), [])
         if len(named) == 1:  # a heading the dictionary gives to one code only
             codes.add(named[0])
+        for text in (title, below):  # headed by the field code itself (TP09_VS_LCRA)
+            if text and _code_key(text) in by_code_key:
+                codes.add(by_code_key[_code_key(text)])
         parsed = title_field(title)
         if parsed and family.match(parsed):
             codes.add(parsed)
@@ -97,6 +104,40 @@ def field_columns(
     return Columns(found, sorted(set(found) - set(wanted)))
 
 
+def _code_key(text: str) -> str:
+    """A field code or a heading as one: ``"TP09 VS LCRA:"`` and ``"TP09_VS_LCRA"`` are alike."""
+    return re.sub(r"[^a-z0-9]+", "_", heading_key(text)).strip("_")
+
+
+def population_column(sheet: Sheet, dictionary: dict[str, dict[str, str]]) -> int | None:
+    """The relevant tenant population's column of a perception sheet: headed "Relevant tenant
+    population ...", or with the dictionary's heading for it, or by its field code (in the heading
+    or the codes row). None when the dictionary lists no such field; listed but not found stops the
+    extract (read as blank, the landlords it sizes would lose their size band without a word)."""
+    entries = [e for code, e in dictionary.items() if code.lower().startswith("relevant_ten")]
+    keys = [heading_key(h) for h in sheet.header]
+    printed = sheet.codes
+    wanted_headings = {heading_key(e["column_heading"]) for e in entries}
+    wanted_codes = {_code_key(e["field_code"]) for e in entries}
+    for index, key in enumerate(keys):
+        below = printed[index] if index < len(printed) else ""
+        if (
+            key.startswith("relevant tenant population")
+            or (key and key in wanted_headings)
+            or _code_key(sheet.header[index]) in wanted_codes
+            or (below and _code_key(below) in wanted_codes)
+        ):
+            return index
+    if entries:
+        raise WorkbookError(
+            f"'{sheet.name}': the Data Dictionary lists the relevant tenant population "
+            f"({entries[0]['field_code']}, '{entries[0]['column_heading']}') and no column has "
+            "that heading or code; rename that column's heading to the dictionary's in a copy "
+            "of the workbook, then add the copy"
+        )
+    return None
+
+
 def data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
     return [r for _, r in numbered_rows(sheet, code_col)]
 
@@ -107,30 +148,63 @@ def landlord_code(value: object) -> str:
 
 
 _SUMMARY = r"\b(totals?|all|sector|england|average|mean|median|sum|overall|landlord code|code)\b"
+# A row of figures about the landlords, not one of them ("Sector median", "Upper quartile").
+_STATISTIC = (
+    r"\b(totals?|all|sector|england|average|mean|median|sum|overall|quartiles?|percentiles?|"
+    r"minimum|maximum|count|number of)\b"
+)
 
 
 def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     """(spreadsheet row number, row) of each landlord row: those with a landlord code.
 
-    A row whose code has no digit (every RSH registration number has one) and which reads as a
-    total or a heading (``Total``, ``All landlords``, a repeated ``Landlord code``) stops the
-    extract: read as a landlord it would be a peer. Another code without a digit is kept.
+    A row with neither a landlord name nor a number (a footnote or a note below the table, such
+    as "Source: ..." or "1." beside its text) is not a landlord, nor is one without a code that is
+    a statistic ("Sector median", "Upper quartile"); one without a code that names a landlord and
+    has figures stops the extract. A code cell of several words, or
+    one without a digit (every RSH registration number has one) that reads as a total or a heading
+    (``Total``, ``All landlords``, a repeated ``Landlord code``), stops the extract: read as a
+    landlord it would be a peer. Another code without a digit is kept. The message names the row
+    and the column, never the cell's text.
     """
-    first = sheet.header_index + 2
+    first = sheet.first_data_row
+    name_col = landlord_column(sheet.header, "name")
     out = []
     for i, row in enumerate(sheet.data):
         code = landlord_code(row[code_col]) if code_col < len(row) else ""
+        named = name_col is not None and name_col < len(row) and bool(clean(row[name_col]))
+        # a figure beside the code (a footnote's own number in the code column is none)
+        has_number = any(_is_number(c) for j, c in enumerate(row) if j != code_col)
         if not code:
+            # a summary row (a total, a median, a quartile) is not a landlord; a landlord whose
+            # code is missing would silently drop out of its peers: stop
+            if named and has_number and not re.search(_STATISTIC, clean(row[name_col]).lower()):
+                raise WorkbookError(
+                    f"'{sheet.name}' row {first + i}: a landlord name and figures but an empty "
+                    f"'{sheet.header[code_col]}' cell; give the landlord its RSH registration "
+                    "number in a copy of the workbook (or delete the row if it is not a "
+                    "landlord), then add the copy"
+                )
             continue
+        if not named and not has_number:
+            continue  # a footnote: no landlord is listed without its name and figures
         words = " ".join(clean(c) for c in row[: code_col + 2] if isinstance(c, str)).lower()
-        if not re.search(r"\d", code) and re.search(_SUMMARY, words):
+        sentence = " " in code
+        if sentence or (not re.search(r"\d", code) and re.search(_SUMMARY, words)):
             raise WorkbookError(
-                f"'{sheet.name}' row {first + i}: '{clean(row[code_col])}' is not a landlord code "
-                "(an RSH registration number, such as L4240 or 4634, has a digit); if the row is "
-                "a total or a note, delete it in a copy of the workbook, then add the copy"
+                f"'{sheet.name}' row {first + i}: the '{sheet.header[code_col]}' cell is not a "
+                "landlord code (an RSH registration number, such as L4240 or 4634, is one word "
+                "with a digit); if the row is a total or a note, delete it in a copy of the "
+                "workbook, then add the copy"
             )
         out.append((first + i, row))
     return out
+
+
+def _is_number(value: object) -> bool:
+    """A figure in a row: a number, or a number stored as text (``"1,234"``, ``"70.2%"``)."""
+    read = cell(value)
+    return isinstance(read, (int, float)) and not isinstance(read, bool)
 
 
 def unique_rows(sheet: Sheet, code_col: int, record: callable) -> list[tuple[int, tuple, dict]]:
@@ -180,5 +254,6 @@ __all__ = [
     "landlord_code",
     "landlord_record",
     "numbered_rows",
+    "population_column",
     "unique_rows",
 ]

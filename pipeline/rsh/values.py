@@ -12,6 +12,7 @@ published precision, and the checks of published values against their counts.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -44,14 +45,27 @@ def checked_value(
             "against the RSH's), then add the copy"
         )
     if isinstance(value, str) and value and value not in MARKERS:
+        shown, text = (f"'{value}'", value) if _marker_like(value) else ("text", "TEXT")
         raise WorkbookError(
             f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): '{value}' is neither a number nor one of the RSH's markers "
+            f"'{sheet.header[index]}'): {shown} is neither a number nor one of the RSH's markers "
             f"{' '.join(MARKERS)}; if the edition uses it as a marker, find in its notes what it "
-            f"means and add the workbook again with --marker '{value}=[X]' (or the marker that "
-            "means the same), or replace it with that marker in a copy of the workbook"
+            f"means and add the workbook again with --marker '{text}=[X]' "
+            + ("" if text == value else "(TEXT as the cell has it) ")
+            + "(or the marker that means the same), or replace it with that marker in a copy of "
+            "the workbook"
         )
     return value
+
+
+def _marker_like(text: str) -> bool:
+    """Whether a cell's text is short and shaped like a marker (``x``, ``..``, ``N/A``, ``[c]``,
+    ``[low]``), so a message may show it; longer text (a comment, a name) is never shown."""
+    return len(text) <= 3 or (
+        len(text) <= 8
+        and " " not in text
+        and (bool(re.fullmatch(r"\[\w+\]", text)) or not re.search(r"[A-Za-z]", text))
+    )
 
 
 def value_at(row: tuple, index: int | None) -> object:
@@ -117,6 +131,28 @@ def in_range(
             )
 
 
+def one_scale(name: str, rows: list[dict], field: str, expected: list[float | None]) -> None:
+    """Stop on a published value on another scale than its column's (a fraction 0.802 among
+    percentages, a percentage among fractions that were rescaled, a rate per home among rates per
+    1,000): one that does not follow from its own numerator and denominator as printed but does
+    times 100 or 1,000 (or divided by them). Within the 5% :func:`check` tolerates it would
+    otherwise pass as, say, 0.8%; the column as a whole is put on one scale before (``rescaled``).
+    """
+    for r, wanted in zip(rows, expected, strict=True):
+        number = as_number(r.get(field))
+        if number is None or wanted is None or wanted < 1 or abs(number - wanted) <= 0.5:
+            continue
+        for factor in (100, 1000, 0.01, 0.001):
+            if abs(number * factor - wanted) <= 0.5:
+                raise WorkbookError(
+                    f"{name}: landlord {r['landlord_code']} ({r['stock_type']}) has a published "
+                    f"value on another scale than the rest of its column (times {factor:g} it "
+                    "follows from its numerator and denominator; as printed it does not): a "
+                    "fraction among percentages, or the reverse; give that cell the scale of the "
+                    "others in a copy of the workbook, then add the copy"
+                )
+
+
 def check(name: str, expected: list[tuple[float | None, float | None]], places: int) -> dict:
     """Compare published values with the values recomputed from their counts, at their precision."""
     checked = [(p, e) for p, e in expected if p is not None and e is not None]
@@ -152,6 +188,7 @@ __all__ = [
     "checked_value",
     "decimals",
     "in_range",
+    "one_scale",
     "as_number",
     "parse_markers",
     "value_at",

@@ -95,6 +95,7 @@ class Sheet:
     rows: list[tuple]
     header_index: int | None = None
     hidden: bool = False  # hidden or "very hidden" in the workbook
+    code_row: bool = False  # a row of field codes under the header (:func:`field_code_row`)
 
     @property
     def header(self) -> list[str]:
@@ -105,8 +106,18 @@ class Sheet:
         )
 
     @property
+    def codes(self) -> list[str]:
+        """The field codes under the header, column by column ([] without such a row)."""
+        return [clean(c) for c in self.rows[self.header_index + 1]] if self.code_row else []
+
+    @property
+    def first_data_row(self) -> int:
+        """Spreadsheet row number (1-based) of the first row below the header (and its codes)."""
+        return self.header_index + 2 + self.code_row
+
+    @property
     def data(self) -> list[tuple]:
-        return [] if self.header_index is None else self.rows[self.header_index + 1 :]
+        return [] if self.header_index is None else self.rows[self.first_data_row - 1 :]
 
     def text(self, first_rows: int = 15) -> str:
         """The sheet name and the text of its first rows (titles and notes), lower case."""
@@ -257,8 +268,16 @@ def _is_code_heading(key: str) -> bool:
     )
 
 
+# A landlord's name under a heading that says only whose it is ("Landlord", "Provider").
+_NAME_ALONE = {"landlord", "provider", "registered provider", "organisation", "organization"}
+
+
 def _is_name_heading(key: str) -> bool:
-    return key == "landlord name" or (len(key.split()) <= 4 and re.search(r"\bname\b", key))
+    return (
+        key == "landlord name"
+        or key in _NAME_ALONE
+        or bool(len(key.split()) <= 4 and re.search(r"\bname\b", key))
+    )
 
 
 def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:
@@ -270,6 +289,21 @@ def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:
         if any(_is_code_heading(k) for k in keys) and any(_is_name_heading(k) for k in keys):
             return index
     return None
+
+
+_FIELD_CODE = re.compile(r"^(?:CH\d{2}|Stg\d|TP\d{2}|BS\d{2}|NM\d{2}|RP\d{2})_\w+$", re.IGNORECASE)
+
+
+def field_code_row(sheet: Sheet) -> bool:
+    """Whether the row under the header names each column's field code (``CH01_1_Numerator_LCRA``
+    under its heading, as a later edition may print it): three such codes and no number. It is
+    then read as part of the header, not as a landlord."""
+    if sheet.header_index is None or sheet.header_index + 1 >= len(sheet.rows):
+        return False
+    below = sheet.rows[sheet.header_index + 1]
+    if any(isinstance(c, (int, float)) for c in below):
+        return False
+    return sum(1 for c in below if _FIELD_CODE.match(clean(c))) >= 3
 
 
 def landlord_column(header: list[str], kind: str) -> int | None:
@@ -627,7 +661,13 @@ def year_of_sheets(names: list[str]) -> str | None:
 # "TSM 2025 dataset", a file "2025_TSM_Full_Data_v1.0.xlsx"; the year its reporting year ends
 # (the 2025 workbook is 2024/25, published in the autumn after the March year end).
 _TITLE_YEAR = re.compile(r"\b(?:tenant satisfaction measures|tsm)[\s_-]*(20\d{2})\b", re.IGNORECASE)
-_FILE_YEAR = re.compile(r"^(20\d{2})[\s_-]*tsm", re.IGNORECASE)
+# "2025_TSM_Full_Data.xlsx", and the other order a renamed copy may have: "TSM_2025_Full_Data",
+# "Tenant_Satisfaction_Measures_2025" (not "TSM_2025_26": a year pair, read as one first).
+_FILE_YEAR = re.compile(
+    r"^(20\d{2})[\s_-]*tsm|(?<![a-z])(?:tsm|tenant[\s_-]*satisfaction[\s_-]*measures)[\s_-]*"
+    r"(20\d{2})(?![\d])",
+    re.IGNORECASE,
+)
 
 
 def _ending(year: int) -> str:
@@ -654,7 +694,7 @@ def stated_years(sheets: list[Sheet], file_name: str) -> list[tuple[str, str]]:
             out.append((f"the title of sheet '{sheet.name}' ('{first[:60]}')", year))
     stem = Path(file_name).stem
     bare = _FILE_YEAR.search(stem)
-    year = sheet_year(stem) or (_ending(int(bare.group(1))) if bare else None)
+    year = sheet_year(stem) or (_ending(int(bare.group(1) or bare.group(2))) if bare else None)
     if year:
         out.append(("the file name", year))
     return out
@@ -726,6 +766,7 @@ __all__ = [
     "blank_marker_in_notes",
     "cell",
     "clean",
+    "field_code_row",
     "find_landlord_header",
     "heading_key",
     "landlord_column",

@@ -473,10 +473,12 @@ def test_a_totals_row_stops_the_add(tmp_path):
     stops(
         write(sheets, tmp_path / "v.xlsx"),
         tmp_path / "out",
-        rf"'{MI}' row {len(rows)}: 'Total' is not a landlord code \(an RSH registration number, "
-        r"such as L4240 or 4634, has a digit\); if the row is a total or a note, delete it in a "
-        r"copy of the workbook",
+        rf"'{MI}' row {len(rows)}: the 'Landlord code' cell is not a landlord code \(an RSH "
+        r"registration number, such as L4240 or 4634, is one word with a digit\); if the row is "
+        r"a total or a note, delete it in a copy of the workbook",
     )
+    # the message names the row and the column, not the cell's text (docs/rsh.md)
+    assert "'Total'" not in add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "again")[2]
 
 
 @needs_source
