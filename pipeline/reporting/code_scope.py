@@ -11,9 +11,12 @@ the Code applied and had simply not been met.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pipeline.periods import ReportingYear
-from pipeline.reporting.blocks import Section
+
+if TYPE_CHECKING:
+    from pipeline.reporting.blocks import Section
 
 # Measures only the Housing Ombudsman's Code gives rise to (its Complaint Handling Failure Orders):
 # left out of a landlord in Scotland alone's tables, where they could only ever read 0 or [U].
@@ -27,6 +30,10 @@ def code_applies(regimes: Iterable[str]) -> bool:
 
 def code_not_applicable_section(year: ReportingYear) -> Section:
     """The one line a landlord in Scotland alone gives where the Code's section 8 content goes."""
+    # imported here: code_applies is read by the self-assessment on a returns-only run, which
+    # imports no document library (blocks brings Plotly and great-tables)
+    from pipeline.reporting.blocks import Section
+
     section = Section("complaints-procedure", "Our complaints procedure")
     # the stages and timescales are the landlord's policy's, in "The policies applied"
     section.text(
