@@ -21,6 +21,8 @@ import numpy as np
 import polars as pl
 
 from bench import generate as g
+from bench.workspace_config import dump, landlord_yaml
+from bench.workspace_config import mappings as workspace_mappings
 
 LANDLORDS = 10
 YEARS = ["2022-23", "2023-24", "2024-25"]
@@ -49,12 +51,12 @@ def generate_landlord(root: Path, number: int, complaints: int, seed: int) -> Pa
     g._long(frame).select(LONG_COLUMNS).write_csv(ws / "exports" / "stage_events.csv")
     n_tp09 = max(complaints // 10, 200)
     g._tp09(rng, n_tp09).write_csv(ws / "surveys" / "tp09_responses.csv")
-    mappings = g._mappings()
+    mappings = workspace_mappings()
     for name in ("stage_events_long", "tp09"):
-        (ws / "mappings" / f"{name}.yaml").write_text(g._dump(mappings[name]))
-    landlord = g._landlord_yaml(landlord_id, int(complaints * 4 / 3), n_tp09)
+        (ws / "mappings" / f"{name}.yaml").write_text(dump(mappings[name]))
+    landlord = landlord_yaml(landlord_id, int(complaints * 4 / 3), n_tp09)
     landlord["name"] = f"Benchmark landlord {number:02d}"
-    (ws / "landlord.yaml").write_text(g._dump(landlord))
+    (ws / "landlord.yaml").write_text(dump(landlord))
     return ws
 
 
