@@ -55,7 +55,7 @@ MEASURE_NAMES = {
 
 
 # A free-text value the ingest screened (it named a person or held contact details) is stored as
-# 'other' (pipeline/sources/fields.py screened_sql); a sentence column says so instead.
+# 'other' (pipeline/sources/screen.py screened_sql); a sentence column says so instead.
 WITHHELD_TEXT = "Not shown: the text named a person or held contact details"
 
 
