@@ -250,7 +250,7 @@ def _glossary(sections: list[Section], published: bool) -> list[Section]:
                 parts += [block.chart.title, block.chart.summary, str(block.chart.table.html)]
     text = html_lib.unescape(" ".join(parts))
     if published:
-        text += " <5 [c]"  # the published versions' cover explains both
+        text += " " + " ".join(PUBLISHED_KEY)  # the published versions' cover: its marks too
     lines = glossary_for(text)
     if not lines:
         return []
