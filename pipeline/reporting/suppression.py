@@ -382,6 +382,7 @@ def suppress_small_numbers(
     slices.append(([*within, "_period_slice"], "_period_slice", True))
     rules = [lone_in_slice(*spec, counted, threshold) for spec in slices]
     rules += [twin_view(twin, about_people, threshold), shared_denominator(cell, about_people)]
+    work = work.with_columns(pl.lit(False).alias("_whole"))
     for _ in range(_MAX_PASSES):
         changed = False
         for rule in rules:
@@ -389,15 +390,24 @@ def suppress_small_numbers(
             if new.any():
                 changed = True
                 work = work.with_columns((pl.col("_hidden") | pl.lit(new)).alias("_hidden"))
-        if not changed:
+        if changed:
+            continue
+        # A slice still pinned with no other cell left to hide (every non-zero cell a hidden <5,
+        # and the total gives their sum) is withheld whole: zeros and small counts alike read
+        # [c]. A zero so hidden may stand alone in another slice (LCHO's quarter beside LCRA and
+        # the combined figure), whose total would give it back and unpin the first: the rules run
+        # again over what is now hidden, until nothing changes.
+        whole = pl.lit(False)
+        for spec in slices:
+            whole = whole | pl.lit(stuck_slice(*spec, counted, threshold)(work))
+        whole = work.select(whole.alias("_stuck"))["_stuck"]
+        newly_hidden = work.select((pl.lit(whole) & ~pl.col("_hidden")).any()).item()
+        work = work.with_columns(
+            (pl.col("_whole") | pl.lit(whole)).alias("_whole"),
+            (pl.col("_hidden") | pl.lit(whole)).alias("_hidden"),
+        )
+        if not newly_hidden:
             break
-    # A slice still pinned with no other cell left to hide (every non-zero cell a hidden <5, and
-    # the total gives their sum) is withheld whole: zeros and small counts alike read [c].
-    whole = pl.lit(False)
-    for spec in slices:
-        whole = whole | pl.lit(stuck_slice(*spec, counted, threshold)(work))
-    work = work.with_columns(whole.alias("_whole"))
-    work = work.with_columns((pl.col("_hidden") | pl.col("_whole")).alias("_hidden"))
     work = work.with_columns(position_of_hidden(work, group).alias("_hidden"))
     hidden = pl.col("_hidden")
     return (
