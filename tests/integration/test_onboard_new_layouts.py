@@ -32,6 +32,7 @@ from pipeline.config import load_landlord
 from pipeline.ingest import ingest_workspace
 from pipeline.measures import compute_measures
 from pipeline.periods import ReportingYear
+from tests.fixtures.landlords import SCOTLAND_ONLY
 
 D = dt.date
 YEAR = ReportingYear.parse("2024-25")
@@ -103,22 +104,7 @@ stages:
     outcome: {column: "Outcome (2)", codes: *o, default: open}
 """
 
-SCOTLAND = """\
-landlord_id: Glenmore Housing
-name: Glenmore Housing Co-operative
-regimes: [sct]
-stock:
-  - {year_end: 2025-03-31, stock_type: lcra, units_owned: 1800}
-policy_versions:
-  - effective_from: 2020-04-01
-    timescales:
-      sct:
-        stage_1: {acknowledge_wd: null, respond_wd: 5, extension_wd: 5, clock_starts: receipt}
-        stage_2: {acknowledge_wd: 3, respond_wd: 20, extension_wd: 10}
-    escalation_window: {months_after_stage1_response: 2}
-tsm_summary_of_approach: Not applicable (homes in Scotland only).
-data_cut_date: 2025-05-15
-"""
+SCOTLAND = SCOTLAND_ONLY.format(landlord_id="Glenmore Housing")
 
 SCOTLAND_MAPPING = """\
 files: ["exports/glenmore_cases.csv"]

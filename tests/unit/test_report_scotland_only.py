@@ -20,25 +20,11 @@ from pipeline.reporting.data import Measures
 from pipeline.reporting.render import annual_report_sections
 from pipeline.reporting.section8 import inputs_quality_section
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
+from tests.fixtures.landlords import SCOTLAND_ONLY
 
 YEAR = ReportingYear.parse("2024-25")
 
-SCOTLAND = """\
-landlord_id: glenmore
-name: Glenmore Housing Co-operative
-regimes: [sct]
-stock:
-  - {year_end: 2025-03-31, stock_type: lcra, units_owned: 1800}
-policy_versions:
-  - effective_from: 2020-04-01
-    timescales:
-      sct:
-        stage_1: {acknowledge_wd: null, respond_wd: 5, extension_wd: 5, clock_starts: receipt}
-        stage_2: {acknowledge_wd: 3, respond_wd: 20, extension_wd: 10}
-    escalation_window: {months_after_stage1_response: 2}
-tsm_summary_of_approach: Not applicable (homes in Scotland only).
-data_cut_date: 2025-05-15
-"""
+SCOTLAND = SCOTLAND_ONLY.format(landlord_id="glenmore")
 
 # The same landlord with its homes in England: everything the Code asks for stays.
 ENGLAND = (

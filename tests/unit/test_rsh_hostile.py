@@ -47,16 +47,14 @@ def stops(workbook: Path, out: Path, message: str, *extra: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def population_reworded(sheets: Sheets) -> Sheets:
-    """ "Relevant tenant population size (LCRA)" -> "Relevant tenant population (LCRA)": the one
-    heading by which the LCRA and combined perception sheets differ."""
+def population_reworded(sheets: Sheets, to: str = "Relevant tenant population") -> Sheets:
+    """ "Relevant tenant population size (LCRA)" -> "<to> (LCRA)" on the perception data sheets:
+    by default the one heading by which the LCRA and combined perception sheets differ."""
     for name, rows in sheets:
-        if "Perception" in name and "Not Inc" not in name:
+        if "Perception" in name and "Not_Inc" not in name:
             at = header_at(rows)
             rows[at] = [
-                re.sub(r"Relevant\s+tenant population size", "Relevant tenant population", t)
-                if isinstance(t, str)
-                else t
+                re.sub(r"^Relevant\s+tenant population size", to, t) if isinstance(t, str) else t
                 for t in rows[at]
             ]
     return sheets

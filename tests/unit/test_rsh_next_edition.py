@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.rsh.workbook import heading_key
 from tests.fixtures.rsh.editions import COMMITTED, source_available
-from tests.unit.test_rsh_hostile import stops
+from tests.unit.test_rsh_hostile import population_reworded, stops
 from tests.unit.test_rsh_variants import (
     MI,
     Sheets,
@@ -343,24 +343,10 @@ def test_the_year_a_renamed_copys_file_name_states(file, years):
     assert [y for _, y in stated_years([Sheet("S", [("Contents",)])], file)] == years
 
 
-def population_reworded(sheets: Sheets) -> Sheets:
-    """ "Relevant tenant population size (LCRA)" -> "Tenants in scope (LCRA)", sheets only."""
-    for name, rows in sheets:
-        if "Perception" in name and "Not_Inc" not in name:
-            at = header_at(rows)
-            rows[at] = [
-                re.sub(r"^Relevant\s+tenant population size", "Tenants in scope", t)
-                if isinstance(t, str)
-                else t
-                for t in rows[at]
-            ]
-    return sheets
-
-
 def test_the_tenant_population_reworded_is_found_by_its_code_or_stops_the_add(tmp_path):
     # Was: read as blank without a word, so a landlord without management information (sized by
     # its surveyed population) lost its size band and dropped out of its band's quartiles.
-    sheets = population_reworded(source())
+    sheets = population_reworded(source(), "Tenants in scope")
     stops(
         write(sheets, tmp_path / "v.xlsx"),
         tmp_path / "out",
@@ -368,7 +354,7 @@ def test_the_tenant_population_reworded_is_found_by_its_code_or_stops_the_add(tm
         r"\(Relevant_ten_pop_size_a, 'Relevant tenant population size \(LCRA\)'\) and no column "
         r"has that heading or code",
     )
-    sheets = population_reworded(codes_row_under_the_header(False)(source()))
+    sheets = population_reworded(codes_row_under_the_header(False)(source()), "Tenants in scope")
     code, said, err = add(write(sheets, tmp_path / "v2.xlsx"), tmp_path / "out2")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out2" / "2024-25")
