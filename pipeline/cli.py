@@ -27,18 +27,15 @@ import argparse
 import datetime as dt
 import functools
 import os
-import queue
-import threading
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from pipeline import workspaces
 from pipeline.group_command import cmd_group
+from pipeline.landlord_pool import largest_first, run_all, say_stopped
 from pipeline.process import (
     dagster_instance,
     duckdb_threads,
@@ -47,7 +44,6 @@ from pipeline.process import (
     hide_test_libraries,
     pause_collector,
     resume_collector,
-    start_worker,
 )
 from pipeline.run_messages import (
     document_paths,
@@ -60,6 +56,7 @@ from pipeline.run_messages import (
     say,
     without_input_values,
 )
+from pipeline.stopping import CommandStopped, catch_stop_signals, stop_if_requested
 
 # Dagster's console logger stays quiet: failures are summarised by this command itself.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -451,6 +448,7 @@ def run_landlord(
                 run_config=QUIET_RUN_CONFIG,
                 tags=tags,
             )
+            stop_if_requested()  # Ctrl-C or SIGTERM: the command stops, not just this run
             ok, _ = report_run(landlord_id, "load", result, time.perf_counter() - tick)
             print_ingest_counts(
                 store, landlord_id, loaded=bool(result.get_asset_materialization_events())
@@ -482,6 +480,7 @@ def run_landlord(
                             ),
                         },
                     )
+                    stop_if_requested()  # Ctrl-C or SIGTERM: the command stops, not just this run
                     year_ok, _ = report_run(landlord_id, label, result, time.perf_counter() - tick)
                     reported |= document_paths(result)
                     ok &= year_ok
@@ -507,6 +506,7 @@ def run_landlord(
                         run_config=QUIET_RUN_CONFIG,
                         tags=tags,
                     )
+                    stop_if_requested()  # Ctrl-C or SIGTERM: the command stops, not just this run
                     p_ok, _ = report_run(landlord_id, label, result, time.perf_counter() - tick)
                     reported |= document_paths(result)
                     ok &= p_ok
@@ -536,77 +536,6 @@ def _periods_of(year: str):
 # --- commands ------------------------------------------------------------------------------------
 
 
-def _run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
-    """Run every landlord's job, ``parallel`` at a time; ``{landlord: ok}``.
-
-    This process runs landlords itself beside ``parallel - 1`` worker processes, all taking the
-    next landlord from one queue: each process pays Dagster's and the libraries' start-up (about
-    3 CPU-s) once, whatever the number of landlords, and the command's own process is one of them
-    instead of waiting idle. Landlords have separate DuckDB files, so they run in parallel; workers
-    are started with "spawn" (a forked copy of a process with DuckDB and Polars thread pools is
-    not safe).
-    """
-    if parallel == 1:
-        return dict(run_landlord(*job) for job in jobs)
-    todo: queue.SimpleQueue = queue.SimpleQueue()
-    for job in jobs:
-        todo.put(job)
-    results: dict[str, bool] = {}
-
-    def next_job():
-        try:
-            return todo.get_nowait()
-        except queue.Empty:
-            return None
-
-    def feed(pool: ProcessPoolExecutor) -> None:
-        # one thread per worker process: hand it the next landlord when it has finished one
-        while (job := next_job()) is not None:
-            try:
-                landlord, ok = pool.submit(run_landlord, *job).result()
-            except Exception as exc:  # the worker process died (out of memory, killed)
-                landlord, ok = job[2], False
-                said = without_input_values(str(exc))
-                say(landlord, f"ERROR its worker process stopped: {type(exc).__name__}: {said}")
-            results[landlord] = ok
-
-    with ProcessPoolExecutor(
-        max_workers=parallel - 1,
-        mp_context=get_context("spawn"),
-        initializer=start_worker,  # a worker collects and ends like the command (see console)
-    ) as pool:
-        feeders = [
-            threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(parallel - 1)
-        ]
-        for feeder in feeders:
-            feeder.start()
-        while (job := next_job()) is not None:
-            landlord, ok = run_landlord(*job)
-            results[landlord] = ok
-        for feeder in feeders:
-            feeder.join()
-    return results
-
-
-def _largest_first(root: Path, landlords: list[str]) -> list[str]:
-    """``landlords``, the one with the most bytes in its workspace first.
-
-    The processes take the next landlord from one queue, so the longest runs start first and the
-    short ones fill in at the end, instead of one process running the largest landlord alone
-    while the others have finished (in ``make run``, Housing 21 alone for the last 10 s).
-    """
-
-    def size(landlord: str) -> int:
-        total = 0
-        for folder, _, names in os.walk(root / landlord):
-            for name in names:
-                with suppress(OSError):
-                    total += os.path.getsize(os.path.join(folder, name))
-        return total
-
-    return sorted(landlords, key=size, reverse=True)
-
-
 def _run_landlords(
     args: argparse.Namespace,
     root: Path,
@@ -619,7 +548,7 @@ def _run_landlords(
     wanted = args.parallel if args.parallel is not None else min(os.cpu_count() or 1, 4)
     parallel = max(1, min(wanted, len(landlords)))
     if parallel > 1:
-        landlords = _largest_first(root, landlords)
+        landlords = largest_first(root, landlords)
         # each process its share of the cores; inherited by the workers
         share = str(max(1, (os.cpu_count() or 1) // parallel))
         os.environ["COMPLAINTS_DUCKDB_THREADS"] = share
@@ -637,7 +566,7 @@ def _run_landlords(
         )
         for landlord in landlords
     ]
-    return _run_all(jobs, parallel)
+    return run_all(jobs, parallel)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -671,7 +600,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     pause_collector()  # until start-up is done (see pause_collector)
     fewer_malloc_arenas()
     try:
-        results = _run_landlords(args, root, landlords, years, periods, output_root)
+        with catch_stop_signals():
+            results = _run_landlords(args, root, landlords, years, periods, output_root)
+    except CommandStopped as stopped:
+        return say_stopped(stopped, landlords, time.perf_counter() - started)
     finally:
         resume_collector()
     failed = sorted(landlord for landlord, ok in results.items() if not ok)

@@ -131,6 +131,9 @@ def start_worker() -> None:
     """Each worker process: the imports, the collector and the way of ending of the command."""
     hide_test_libraries()
     pause_collector()
+    from pipeline.stopping import catch_stop_signals_for_life
+
+    catch_stop_signals_for_life()
     atexit.register(exit_now)
     threading.Thread(
         target=_end_with_the_command, args=(os.getppid(),), name="end-with-command", daemon=True

@@ -21,7 +21,7 @@ import dagster as dg
 import pytest
 import yaml
 
-from pipeline import cli, process, run_messages
+from pipeline import cli, landlord_pool, process, run_messages
 from pipeline.partitions import (
     BACKFILL_POLICY,
     LANDLORD_OF_YEAR,
@@ -467,7 +467,7 @@ def test_largest_workspace_goes_first_so_a_long_landlord_never_runs_alone_at_the
         (tmp_path / name / "exports").mkdir(parents=True)
         (tmp_path / name / "landlord.yaml").write_text("landlord_id: x\n")
         (tmp_path / name / "exports" / "complaints.csv").write_bytes(b"x" * exports)
-    order = cli._largest_first(tmp_path, ["empty", "large", "middle", "small", "missing"])
+    order = landlord_pool.largest_first(tmp_path, ["empty", "large", "middle", "small", "missing"])
     assert order == ["large", "middle", "small", "empty", "missing"]
 
 

@@ -1,0 +1,126 @@
+"""Stopping ``complaints run``: Ctrl-C, or SIGTERM from a scheduler's timeout or a service stop,
+stops the whole command after the runs in progress, not just the landlord being run."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+from pipeline.process import exit_now
+
+
+class CommandStopped(BaseException):
+    """Ctrl-C or SIGTERM reached the command: it stops after the run in progress.
+
+    A BaseException, like KeyboardInterrupt, so the handlers that name a landlord's failure and
+    go on with the others (``except Exception``) do not swallow it.
+    """
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signal_number  # the shell's convention: 130 for Ctrl-C, 143 for SIGTERM
+
+    @property
+    def signal_name(self) -> str:
+        return (
+            "Ctrl-C"
+            if self.signal_number == signal.SIGINT
+            else signal.Signals(self.signal_number).name
+        )
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_stop_pipe: list[int] = []  # the read end of the pipe the signals are written to
+_stopped: list[int] = []  # the first stop signal seen
+
+
+@contextlib.contextmanager
+def catch_stop_signals(*, worker: bool = False) -> Iterator[None]:
+    """Stop the command, not just the landlord in progress, on Ctrl-C or SIGTERM.
+
+    Dagster handles both while a run executes: SIGTERM becomes SIGINT, and the run ends as failed
+    ("Query interrupted" when DuckDB was executing). The command used to report that landlord as
+    failed and go on with the next, so a scheduler's timeout or a service stop did not stop it.
+    Python writes every signal it receives to the wakeup file descriptor, whichever handler
+    Dagster has installed at the time, so :func:`stop_requested` sees it after the run.
+
+    A ``worker`` process waiting for its next landlord ends at once, quietly; at work on one, it
+    stops after the run in progress, like the command.
+    """
+    if _stop_pipe or threading.current_thread() is not threading.main_thread():
+        yield  # already caught, or not the main thread (signals reach only that one)
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+    previous_fd = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    _stop_pipe.append(read_end)
+
+    def stop(signal_number: int, _frame) -> None:
+        _stopped.append(signal_number)
+        if worker and not _at_work:
+            exit_now(128 + signal_number)
+        raise CommandStopped(signal_number)
+
+    previous = {number: signal.signal(number, stop) for number in _STOP_SIGNALS}
+    try:
+        yield
+    finally:  # as it was (a command run in-process, by the tests, leaves nothing behind)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        signal.set_wakeup_fd(previous_fd)
+        _stop_pipe.clear()
+        _stopped.clear()
+        os.close(read_end)
+        os.close(write_end)
+
+
+_for_life = contextlib.ExitStack()  # a worker process's catch, held until it ends
+
+
+def catch_stop_signals_for_life() -> None:
+    """:func:`catch_stop_signals` for a worker process, from its start to its end."""
+    _for_life.enter_context(catch_stop_signals(worker=True))
+
+
+_at_work: list[str] = []  # the landlord a worker process is running, if any
+
+
+@contextlib.contextmanager
+def at_work(landlord_id: str) -> Iterator[None]:
+    """Mark this process as running ``landlord_id`` (a stop signal then waits for its run)."""
+    _at_work.append(landlord_id)
+    try:
+        yield
+    finally:
+        _at_work.pop()
+
+
+def request_stop(signal_number: int) -> None:
+    """Record a stop asked for elsewhere (a worker process that was stopped)."""
+    _stopped.append(signal_number)
+
+
+def stop_requested() -> int | None:
+    """The first Ctrl-C or SIGTERM this process has received, if any."""
+    if _stop_pipe:
+        try:
+            received = os.read(_stop_pipe[0], 512)
+        except BlockingIOError:
+            received = b""
+        _stopped.extend(number for number in received if number in _STOP_SIGNALS)
+    return _stopped[0] if _stopped else None
+
+
+def stop_if_requested() -> None:
+    """Raise :class:`CommandStopped` if a stop signal has been received."""
+    number = stop_requested()
+    if number is not None:
+        raise CommandStopped(number)

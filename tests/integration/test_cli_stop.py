@@ -1,0 +1,206 @@
+"""Ctrl-C and SIGTERM stop ``complaints run``, not just the landlord in progress.
+
+Dagster turns both into a failed run while one executes (DuckDB's query ends with "Query
+interrupted"), and the command used to report that landlord as failed and go on with the next:
+a scheduler's timeout or a service stop (SIGTERM) did not stop it. Now the command stops after the
+runs in progress, says which landlords finished and which keep their previous outputs, exits with
+the shell's code (143 for SIGTERM, 130 for Ctrl-C), and leaves no worker process behind; the
+outputs it published are whole, and the same command run again finishes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = PROJECT_ROOT / "examples"
+LANDLORDS = ("small_specialist", "council_housing", "homes_plus")
+
+pytestmark = pytest.mark.skipif(
+    not (EXAMPLES / "small_specialist" / "landlord.yaml").is_file(),
+    reason="example workspaces not generated",
+)
+
+
+def _environment() -> dict:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("DAGSTER_HOME", None)
+    return env
+
+
+def _command(root: Path, out: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "pipeline.cli", "run", "--all", "--workspaces-root", str(root),
+        "--years", "2023-24:2025-26", "--only", "returns", "--parallel", "2",
+        "--output", str(out),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def workspaces(tmp_path: Path) -> Path:
+    root = tmp_path / "workspaces"
+    root.mkdir()
+    for name in LANDLORDS:
+        (root / name).symlink_to(EXAMPLES / name, target_is_directory=True)
+    return root
+
+
+class Command:
+    """``complaints run`` in its own process group, its output read as it comes."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.process = subprocess.Popen(
+            _command(root, out),
+            cwd=PROJECT_ROOT,
+            env=_environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # a terminal's Ctrl-C reaches its whole process group
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.lines):
+            assert self.process.poll() is None, "the command ended early:\n" + self.output()
+            assert time.monotonic() < deadline, f"no {text!r} in:\n" + self.output()
+            time.sleep(0.05)
+
+    def workers(self) -> list[psutil.Process]:
+        return [
+            child
+            for child in psutil.Process(self.process.pid).children()
+            if "spawn_main" in " ".join(child.cmdline())
+        ]
+
+    def output(self) -> str:
+        self._reader.join(timeout=5)
+        return "".join(self.lines)
+
+    def end(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def _published_outputs_whole(out: Path) -> int:
+    """Every output a published manifest lists exists with its bytes and hash; how many."""
+    checked = 0
+    for manifest in out.glob("*/*/manifest.json"):
+        for output in json.loads(manifest.read_text())["outputs"]:
+            path = manifest.parent / output["file"]
+            assert path.is_file(), f"{path} is listed in {manifest} but missing"
+            data = path.read_bytes()
+            assert len(data) == output["bytes"], path
+            assert hashlib.sha256(data).hexdigest() == output["sha256"], path
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize(
+    ("signal_number", "to_group", "exit_code", "named"),
+    [
+        (signal.SIGTERM, False, 143, "SIGTERM"),  # a scheduler's timeout: the command alone
+        (signal.SIGINT, True, 130, "Ctrl-C"),  # Ctrl-C in a terminal: the whole process group
+    ],
+)
+def test_a_stop_signal_stops_the_whole_command(
+    workspaces, tmp_path, signal_number, to_group, exit_code, named
+):
+    out = tmp_path / "out"
+    command = Command(workspaces, out)
+    workers: list[psutil.Process] = []
+    try:
+        # a landlord's year run has begun: Dagster's interrupt handling is in place
+        command.wait_for(": running")
+        workers = command.workers()
+        assert workers, "the command started no worker process"
+        if to_group:
+            os.killpg(command.process.pid, signal_number)
+        else:
+            command.process.send_signal(signal_number)
+        sent = time.monotonic()
+        code = command.process.wait(timeout=60)
+        stopped_in = time.monotonic() - sent
+        output = command.output()
+        gone, alive = psutil.wait_procs(workers, timeout=15)
+    finally:
+        command.end()
+        for worker in workers:
+            with contextlib.suppress(psutil.Error):
+                worker.kill()
+
+    assert code == exit_code, output
+    assert f"complaints run: stopped by {named}" in output, output
+    assert "Run the same command again to finish." in output
+    assert "Traceback" not in output and "leaked semaphore" not in output, output
+    assert "FAILED" not in output.splitlines()[-1]
+    assert not alive, f"{len(alive)} worker process(es) outlived the stopped command"
+    assert stopped_in < 30, f"the command took {stopped_in:.0f} s to stop"
+    last = output.splitlines()[-1]
+    finished = (
+        last.split("Finished, with new outputs: ")[1].split(".")[0] if "Finished" in last else ""
+    )
+    for name in LANDLORDS:  # each landlord named once: finished, or keeping its previous outputs
+        assert last.count(name) == 1, last
+    for name in filter(None, finished.split(", ")):
+        assert (out / name / "2025-26" / "tsm_return.csv").is_file(), name
+    _published_outputs_whole(out)
+
+    again = subprocess.run(
+        _command(workspaces, out),
+        cwd=PROJECT_ROOT,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"{len(LANDLORDS)} of {len(LANDLORDS)} landlord(s) ok" in again.stdout
+    assert _published_outputs_whole(out) > 0
+
+
+def test_a_stop_signal_is_seen_whatever_handler_was_in_place():
+    """Dagster replaces the SIGINT and SIGTERM handlers while a run executes; the signal still
+    reaches :func:`pipeline.stopping.stop_requested` (a process of its own: signal state is
+    global)."""
+    script = textwrap.dedent(
+        """
+        import os, signal
+        from pipeline.stopping import catch_stop_signals, stop_requested
+        with catch_stop_signals():
+            assert stop_requested() is None
+            seen = []
+            signal.signal(signal.SIGTERM, lambda number, frame: seen.append(number))  # as Dagster
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert seen == [signal.SIGTERM]
+            assert stop_requested() == signal.SIGTERM
+            assert stop_requested() == signal.SIGTERM  # it stays asked for
+        assert stop_requested() is None  # and the process is as it was
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "ok", result.stderr
