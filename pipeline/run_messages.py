@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline.publish import GENERATIONS
+
 
 def say(landlord_id: str, text: str) -> None:
     print(f"[{landlord_id}] {text}", flush=True)
@@ -202,8 +204,17 @@ def print_outputs(
                 p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
             )
             lines.append(f"  {period:<10} {folder}/  {' '.join(names)}")
+    elsewhere = sorted(path for path in reported - listed if path.is_file())
+    # a staged generation that was never published (its run failed or was stopped): the period
+    # folder still shows the previous one, so these files are not outputs to open or send
+    staged = [path for path in elsewhere if GENERATIONS in path.parts]
+    if staged:
+        lines.append(
+            f"  not published: {len(staged)} file(s) of a run that did not finish; "
+            "the previous outputs stand"
+        )
     # documents an asset wrote somewhere other than the period folders
-    lines += [f"  document   {path}" for path in sorted(reported - listed) if path.is_file()]
+    lines += [f"  document   {path}" for path in elsewhere if GENERATIONS not in path.parts]
     for line in lines:
         say(landlord_id, line)
     return lines

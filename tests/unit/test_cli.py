@@ -618,3 +618,34 @@ def test_the_group_command_waits_for_a_run_writing_a_member(tmp_path, capsys):
         writer.wait(timeout=60)
     assert "is busy: another run is writing its warehouse" in capsys.readouterr().out
     assert "CH01,2.0" in out.read_text()  # read after the run's write
+
+
+def test_a_run_that_did_not_finish_lists_no_staged_file_as_a_document(tmp_path, capsys):
+    """A year run stopped or failed after its data-quality files were staged printed them as
+    "document .../.generations/2022-23/<run>/quarantine.csv": files never published, which the
+    period folder does not show. They are now counted as not published; the previous outputs
+    stand."""
+    from types import SimpleNamespace
+
+    live = tmp_path / "beta" / "2024-25"
+    live.mkdir(parents=True)
+    (live / "tsm_return.csv").write_text("previous\n")
+    staged = tmp_path / "beta" / ".generations" / "2024-25" / "run-1"
+    staged.mkdir(parents=True)
+    (staged / "quarantine.csv").write_text("new\n")
+    group_report = tmp_path / "group" / "group_report.html"
+    group_report.parent.mkdir()
+    group_report.write_text("<html></html>")
+    store = SimpleNamespace(
+        warehouse=lambda landlord: tmp_path / "warehouse" / f"{landlord}.duckdb",
+        documents=lambda landlord, period: tmp_path / landlord / period,
+    )
+    reported = {(staged / "quarantine.csv").resolve(), group_report.resolve()}
+    lines = run_messages.print_outputs(store, "beta", ["2024-25"], reported)
+    assert not any(".generations" in line for line in lines), lines
+    assert (
+        "  not published: 1 file(s) of a run that did not finish; the previous outputs stand"
+        in (lines)
+    )
+    assert f"  document   {group_report.resolve()}" in lines
+    assert any(line.startswith("  2024-25") and "tsm_return.csv" in line for line in lines)
