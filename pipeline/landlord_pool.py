@@ -7,6 +7,7 @@ import os
 import queue
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from multiprocessing import active_children, get_context
 from pathlib import Path
@@ -59,16 +60,32 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
         # one thread per worker process: hand it the next landlord when it has finished one
         while (job := next_job()) is not None:
             try:
-                landlord, ok = pool.submit(_run_landlord_in_worker, *job).result()
+                running = pool.submit(_run_landlord_in_worker, *job)
+            except BrokenProcessPool:  # its worker died earlier: this process runs the rest
+                todo.put(job)
+                return
+            try:
+                landlord, ok = running.result()
             except CommandStopped as stopped:  # the worker was stopped: so is the command
                 landlord, ok = job[2], False
                 request_stop(stopped.signal_number)
                 stopping.set()
-            except Exception as exc:  # the worker process died (out of memory, killed)
+            except BrokenProcessPool as exc:  # the worker died (out of memory, killed)
+                results[job[2]] = False
+                said = without_input_values(str(exc))
+                say(job[2], f"ERROR its worker process stopped: {type(exc).__name__}: {said}")
+                return  # the landlords still waiting go to this process
+            except Exception as exc:  # what the landlord's run raised, sent back by the worker
                 landlord, ok = job[2], False
                 said = without_input_values(str(exc))
-                say(landlord, f"ERROR its worker process stopped: {type(exc).__name__}: {said}")
+                say(landlord, f"ERROR {type(exc).__name__}: {said}")
             results[landlord] = ok
+
+    def run_here() -> None:
+        while (job := next_job()) is not None:
+            landlord, ok = cli.run_landlord(*job)
+            results[landlord] = ok
+            stop_if_requested()
 
     pool = ProcessPoolExecutor(
         max_workers=parallel - 1,
@@ -81,12 +98,10 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
         ]
         for feeder in feeders:
             feeder.start()
-        while (job := next_job()) is not None:
-            landlord, ok = cli.run_landlord(*job)
-            results[landlord] = ok
-            stop_if_requested()
+        run_here()
         for feeder in feeders:
             feeder.join()
+        run_here()  # a feeder whose worker died hands back the landlord it could not send
         stop_if_requested()
     except CommandStopped as stopped:
         stopping.set()

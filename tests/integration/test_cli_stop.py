@@ -204,3 +204,33 @@ def test_a_stop_signal_is_seen_whatever_handler_was_in_place():
         [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_a_worker_killed_mid_landlord_fails_that_landlord_only(tmp_path):
+    """A worker process killed (out of memory, or by hand) fails the landlord it was running;
+    the command's own process runs the landlords still waiting. Before, the pool was broken and
+    every landlord handed to it afterwards failed at once with "its worker process stopped"."""
+    root = tmp_path / "workspaces"
+    root.mkdir()
+    names = ("housing21", "homes_plus", "council_housing", "small_specialist")
+    for name in names:
+        (root / name).symlink_to(EXAMPLES / name, target_is_directory=True)
+    command = Command(root, tmp_path / "out")
+    try:
+        # both processes at work: two landlords' loads have begun their year runs
+        deadline = time.monotonic() + 300
+        while sum(": running" in line for line in command.lines) < 2:
+            assert command.process.poll() is None, command.output()
+            assert time.monotonic() < deadline, command.output()
+            time.sleep(0.05)
+        workers = command.workers()
+        assert len(workers) == 1
+        workers[0].kill()
+        code = command.process.wait(timeout=600)
+        output = command.output()
+    finally:
+        command.end()
+    stopped = [line for line in output.splitlines() if "its worker process stopped" in line]
+    assert len(stopped) == 1, output
+    assert code == 1
+    assert f"{len(names) - 1} of {len(names)} landlord(s) ok" in output, output
