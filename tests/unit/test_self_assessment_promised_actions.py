@@ -157,3 +157,35 @@ def test_a_workspace_recording_no_promised_actions_at_all_is_unchecked_too(con):
         assert all(
             "not measured" in line.shown or "none due" in line.shown for line in row.evidence_lines
         )
+
+
+def test_scotlands_late_actions_never_flag_englands_code_answers(con):
+    """A landlord in England and Scotland whose promised actions were all Scottish (79% on time):
+    the Code is England's, so 6.6, 6.17 and 7.3 read England's rows, which had none due; they say
+    so for England and are neither flagged by Scotland's figure nor passed in silence."""
+    from tests.unit.test_self_assessment_regimes import _two_regime_rows
+
+    _promised(con, [])
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            *_two_regime_rows(
+                "promised_actions_on_time",
+                "percent",
+                ("none", "all", 50, 63),
+                ("stage", "2", 50, 63),
+                ("regime", "sct", 50, 63),
+                ("regime|stage", "sct|2", 50, 63),
+            ),
+            # the other rows a landlord in both countries has (England's and Scotland's)
+            *_two_regime_rows("stage2_different_handler", "percent", ("regime", "sct", 10, 10)),
+        ],
+    )
+    doc = document(con)
+    assert {pid: [line.shown for line in _row(doc, pid).evidence_lines] for pid in PROVISIONS} == {
+        "6.6": ["England: actions promised in stage 1 responses: none due in the year"],
+        "6.17": ["England: actions promised in stage 2 responses: none due in the year"],
+        "7.3": ["England: remedies and actions promised: none due in the year"],
+    }
+    for pid in PROVISIONS:
+        assert _row(doc, pid).unchecked and not _row(doc, pid).contradicted, pid
