@@ -193,6 +193,19 @@ def self_assessment_section(
                 for c in contradictions
             ]
         )
+    unchecked = summary.get("unchecked", [])
+    if unchecked:
+        # A "yes" with nothing of its kind in the year (no promised action due) is not evidenced
+        # by silence: said here as in the assessment itself (counted as met: the answer stands)
+        section.text(
+            f"{_plural(len(unchecked), 'answer', 'answers')} of 'yes' had no figures in "
+            f"{summary['year_label']} to check "
+            f"{'it' if len(unchecked) == 1 else 'them'}, so our data neither supports nor "
+            f"questions {'it' if len(unchecked) == 1 else 'them'}: provision"
+            f"{'' if len(unchecked) == 1 else 's'} "
+            + ", ".join(u["provision"] for u in unchecked)
+            + "."
+        )
     actions = summary.get("actions", [])
     if actions:
         section.bullets(

@@ -67,6 +67,23 @@ class AssessedProvision:
     def contradicted(self) -> bool:
         return bool(self.contradictions)
 
+    @property
+    def unchecked_lines(self) -> list[EvidenceLine]:
+        """A "yes" whose every line with a threshold had nothing to judge it by this year (no
+        promised action due, no measure): those lines; empty when any line could judge it, or
+        when the answer is "no" or the provision has no such line. Such a "yes" is neither
+        contradicted nor supported, and every output says so rather than pass it in silence."""
+        if self.answer is None or not self.answer.complies or self.evidence is None:
+            return []
+        testing = [line for line in self.evidence.lines if line.checks_answer]
+        if not testing or not all(line.unjudged for line in testing):
+            return []
+        return testing
+
+    @property
+    def unchecked(self) -> bool:
+        return bool(self.unchecked_lines)
+
 
 @dataclass
 class SectionRows:
@@ -115,6 +132,11 @@ class SelfAssessmentDocument:
     @property
     def contradicted(self) -> list[AssessedProvision]:
         return [r for r in self.rows if r.contradicted]
+
+    @property
+    def unchecked(self) -> list[AssessedProvision]:
+        """The "yes" answers the year's figures had nothing to check against."""
+        return [r for r in self.rows if r.unchecked]
 
     @property
     def actions(self) -> list[tuple[str, object]]:
@@ -337,9 +359,11 @@ def self_assessment_summary(
              "carried_reason": str, "answers_completed_on": date | None,
              "deadline": date, "deadline_rule": str,
              "sections": [{"number", "title", "yes", "no", "met", "contradicted"}],
-             "totals": {"provisions", "yes", "no", "met", "contradicted", "actions"},
+             "totals": {"provisions", "yes", "no", "met", "contradicted", "unchecked",
+                        "actions"},
              "contradictions": [{"provision", "requirement", "evidence": [str],
                                  "evidence_published": [str]}],
+             "unchecked": [{"provision", "evidence": [str], "evidence_published": [str]}],
              "actions": [{"provision", "what", "owner", "due": date}],
              "documents": {"html", "pdf", "xlsx"}}   # file names in the year's documents folder
 
@@ -381,6 +405,14 @@ def summarise(document: SelfAssessmentDocument) -> dict:
         }
         for r in document.contradicted
     ]
+    unchecked = [
+        {
+            "provision": r.provision.id,
+            "evidence": [line.text for line in r.unchecked_lines],
+            "evidence_published": [line.shown for line in r.unchecked_lines],
+        }
+        for r in document.unchecked
+    ]
     return {
         "landlord_id": document.landlord_id,
         "year": document.year.key,
@@ -402,9 +434,12 @@ def summarise(document: SelfAssessmentDocument) -> dict:
             # A "yes" the data contradicts is not counted as met.
             "met": sum(s["met"] for s in sections),
             "contradicted": len(contradictions),
+            # a "yes" no figure of the year could check (still counted as met: it stands)
+            "unchecked": len(unchecked),
             "actions": len(actions),
         },
         "contradictions": contradictions,
+        "unchecked": unchecked,
         "actions": actions,
         "documents": {
             "html": "self_assessment.html",

@@ -7,8 +7,9 @@ self-assessment is, to the digit, the figure in the annual report and the TSM re
 
 Contradiction rule: when the landlord answers "yes" and a measure with a threshold falls on the
 wrong side of it, the provision is flagged. Thresholds live in ``evidence.yaml`` with the reason
-for each (timeliness: under 90%, well under the Code's 100%; hard rules such as "a different person
-handles stage 2": any case at all).
+for each (timeliness and promised actions done by their due date: under 90%; hard rules such as "a
+different person handles stage 2": any case at all). A line with a threshold but no case to judge
+(0 of 0, no row, not measured) flags nothing and says so (:attr:`EvidenceLine.unjudged`).
 """
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ class EvidenceSpec(_Strict):
         description="Wording when the measure was computed but has no row for this breakdown "
         "value (nothing of that kind in the year)",
     )
+    no_cases: str | None = Field(
+        default=None,
+        description="Wording when the row is there but counts no case (0 of 0, shown [U]): the "
+        "headline row a measure always has, in a year with nothing of its kind",
+    )
     threshold: Threshold | None = None
     denominator_is: str | None = Field(
         default=None,
@@ -155,6 +161,9 @@ class EvidenceLine:
     # and against the same figures elsewhere in the document.
     marked_text: str | None = None
     marked_published_text: str | None = None
+    # From a line with a threshold (evidence.yaml): it is there to test a "yes", whether or not
+    # the year gave it a figure to test with (``threshold`` is set only when it did).
+    checks_answer: bool = False
 
     @property
     def shown(self) -> str:
@@ -175,6 +184,14 @@ class EvidenceLine:
     @property
     def breached(self) -> bool:
         return self.available and self.threshold is not None and self.threshold.breached(self.value)
+
+    @property
+    def unjudged(self) -> bool:
+        """A line meant to test a "yes" that had nothing to test it with this year: its measure
+        not computed, no row for its breakdown (nothing of the kind), or 0 of 0 ([U])."""
+        return self.checks_answer and (
+            not self.available or self.threshold is None or self.value is None
+        )
 
 
 @dataclass
@@ -431,7 +448,9 @@ def _line(
         # cases that happened (extension_within_limit_2 by regime in a year without a stage 2
         # extension has only its zero "none" row), so no case of that kind in the year.
         text = spec.empty or f"{spec.template.split(':')[0]}: no cases in the year"
-        return EvidenceLine(provision, text, spec.measure, None, True)
+        return EvidenceLine(
+            provision, text, spec.measure, None, True, checks_answer=spec.threshold is not None
+        )
     if not matched:
         # Plain words for the board and the public; the measure id stays in ``measure``.
         return EvidenceLine(
@@ -440,6 +459,7 @@ def _line(
             spec.measure,
             None,
             False,
+            checks_answer=spec.threshold is not None,
         )
     if spec.kind == "list":
 
@@ -466,6 +486,7 @@ def _line(
             listed(True, False),
             listed(False, True),
             listed(True, True),
+            checks_answer=spec.threshold is not None,
         )
     if len(matched) > 1:
         raise ConfigError(
@@ -473,6 +494,16 @@ def _line(
             f"{len(matched)} rows; name the breakdown_value and view"
         )
     row = matched[0]
+    if spec.no_cases is not None and row["value"] is None and not row["denominator"]:
+        # 0 of 0: nothing of the kind in the year, said in words rather than "[U] (0 of 0)"
+        return EvidenceLine(
+            provision,
+            spec.no_cases,
+            spec.measure,
+            None,
+            True,
+            checks_answer=spec.threshold is not None,
+        )
     denominator_shown = _denominator_shown(spec, row, computed)
     return EvidenceLine(
         provision,
@@ -484,6 +515,7 @@ def _line(
         spec.template.format(**_published_fields(row, denominator_shown)),
         spec.template.format(**_fields(row, trace=True)),
         spec.template.format(**_published_fields(row, denominator_shown, trace=True)),
+        checks_answer=spec.threshold is not None,
     )
 
 

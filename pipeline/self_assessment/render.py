@@ -176,6 +176,10 @@ def evidence_text(row: AssessedProvision, year_label: str, data_cut: str = "") -
             f"{line.shown} (threshold: {line.threshold.describe()})" for line in row.contradictions
         )
         parts.append(f"DATA CONTRADICTS 'YES': {flagged}")
+    elif row.unchecked:
+        parts.append(
+            "NO FIGURES TO CHECK 'YES': " + "; ".join(line.shown for line in row.unchecked_lines)
+        )
     return "\n".join(parts)
 
 
@@ -275,6 +279,7 @@ def _about_sheet(sheet, document: SelfAssessmentDocument, header, cell) -> None:
         ("Code", "Housing Ombudsman Complaint Handling Code 2024"),
         *document_facts(document),
         ("Answers our figures do not support", str(len(document.contradicted))),
+        ("Answers our figures could not check", str(len(document.unchecked))),
     ]
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 90)

@@ -100,9 +100,11 @@ HOUSING21 = {
             """
 The Board has considered this first annual complaints report under the statutory Complaint
 Handling Code, with our self-assessment. The self-assessment records two provisions we do not yet
-meet, and the report shows two more answered "yes" that our own case data does not support: stage 2
-reviews carried out by the person who handled stage 1, and reasonable adjustments not always made
-when asked. The Board does not count those as met and has asked for both to be corrected.
+meet, and the report shows five more answered "yes" that our own case data does not support: stage
+2 reviews carried out by the person who handled stage 1, reasonable adjustments not always made
+when asked, and, under three provisions, actions we promised residents in complaint responses not
+done by the date we gave. The Board does not count those as met and has asked for each to be
+corrected.
 
 Most stage 1 and stage 2 complaints were answered within the Code's timescales, but not all. The
 Ombudsman's annual letter asked us to improve repair record keeping and stage 2 timeliness; the
@@ -134,7 +136,7 @@ data-quality report and are not in the figures.
             "Board meeting, 18 September 2025",
             """
 The Board has reviewed this report and the self-assessment, whose answers the Customer Services
-Committee carried forward from 2023-24 after checking each against this year's figures. The two
+Committee carried forward from 2023-24 after checking each against this year's figures. The five
 answers the data contradicted last year are still contradicted this year, so the Board has set a
 date for each fix and will not accept a third year of the same finding.
 
@@ -200,7 +202,7 @@ Government and Social Care Ombudsman.
 - No Complaint Handling Failure Order was issued this year.
 - The new policy (27 January 2026) brought heat-network complaints under Ofgem's rules and removed
   the six-month limit on asking for stage 2.
-- The self-assessment was written afresh this year; the same two answers are contradicted by the
+- The self-assessment was written afresh this year; the same five answers are contradicted by the
   data as in the last two years.
 """,
         "Complaints Insight Analyst",
@@ -251,9 +253,10 @@ now reports every stage 2 deadline to the Director of Operations a week before i
             """
 The Board of Management welcomes that more stage 1 answers were sent in time this year, though
 CH02, the regulator's measure, was close to last year's. It notes that
-the data does not support five of the self-assessment's "yes" answers, including acknowledgement in
-time and stage 2 reviews by someone other than the stage 1 handler; these are not counted as met and
-the Audit and Compliance Sub-committee will follow each one.
+the data does not support eight of the self-assessment's "yes" answers, including acknowledgement
+in time, stage 2 reviews by someone other than the stage 1 handler and actions promised to residents
+done by the date we gave; these are not counted as met and the Audit and Compliance Sub-committee
+will follow each one.
 
 The Ombudsman's annual letter recorded a finding of service failure on repairs, and reminded landlords of our size to publish this report and the self-assessment on our
 website, which we do.
@@ -265,7 +268,7 @@ website, which we do.
 - More stage 1 answers were sent in time than in 2023-24; CH02, the regulator's measure, was close
   to last year's.
 - The Ombudsman's letter and our table agree on the year's determinations.
-- Five "yes" answers are contradicted by the data and are not counted as met.
+- Eight "yes" answers are contradicted by the data and are not counted as met.
 """,
         "Complaints Officer",
         [SPOTLIGHT_ATTITUDES],

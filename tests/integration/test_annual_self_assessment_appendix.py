@@ -108,6 +108,10 @@ def test_the_published_report_prints_self_assessment_html_word_for_word(document
             continue
         assert cells[2].startswith("Yes" if row.answer.complies else "No")
         assert ("data contradicts" in cells[2]) is row.contradicted
+        # the flag's own words (6.6, 6.17, 7.3 flagged by their promised actions too) and the note
+        # on a "yes" no figure could check, in the evidence column as in the self-assessment
+        assert ("Data contradicts “Yes”:" in cells[3]) is row.contradicted
+        assert ("No figures to check “Yes”:" in cells[3]) is row.unchecked
         for item in row.answer.evidence:
             assert _text(html_lib.escape(item)) in cells[3]
         for line in row.evidence_lines:

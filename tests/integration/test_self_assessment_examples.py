@@ -25,12 +25,15 @@ YEAR = "2025-26"
 # The "Yes" answers each example's data contradicts (see examples/*/annual_report/2025-26/self_assessment.yaml).
 # 5.10: adjustments made in well under 90% of the cases where one was requested; 6.2 and 6.3:
 # timeliness under 90%; 6.13: some stage 2 reviews by the stage 1 handler; 6.4: England's stage 1
-# extensions within the Code's 10 working days with a reason recorded under 90%.
+# extensions within the Code's 10 working days with a reason recorded under 90%; 6.6, 6.17 and
+# 7.3: actions promised in complaint responses done by their due date under 90% (stage 1, stage 2,
+# all), which every example's promised actions are (57% to 80%).
+PROMISED = {"6.6", "6.17", "7.3"}
 EXPECTED_CONTRADICTED = {
-    "housing21": {"5.10", "6.13"},
-    "small_specialist": {"6.3", "6.4", "6.13", "6.14"},
-    "homes_plus": {"5.10", "6.13"},
-    "council_housing": {"5.10", "6.2", "6.13"},
+    "housing21": {"5.10", "6.13"} | PROMISED,
+    "small_specialist": {"6.3", "6.4", "6.13", "6.14"} | PROMISED,
+    "homes_plus": {"5.10", "6.13"} | PROMISED,
+    "council_housing": {"5.10", "6.2", "6.13"} | PROMISED,
 }
 
 
@@ -129,3 +132,26 @@ def test_a_landlord_in_both_countries_quotes_englands_rows_for_the_code(example)
                     together.add(x.measure)
     # only the service improvements, which belong to no one country, have no English figure
     assert together == {"learning_actions", "learning_actions_completed_by_due"}
+
+
+def test_council_2024_25_yes_to_6_6_is_flagged_beside_its_promised_actions():
+    """The council's 2024-25 answer to 6.6 was "Yes" beside 66.9% of its stage 1 promised actions
+    done by their due date, and was not flagged; it is now, with the figure that flags it."""
+    workspace = DEFAULT_WORKSPACES_ROOT / "council_housing"
+    landlord = load_landlord(workspace)
+    with duckdb.connect() as con:
+        ingest_workspace(con, workspace, landlord, "test-key")
+        compute_measures(con, landlord, ReportingYear.parse("2024-25"))
+        document = load_document(con, workspace, landlord, "2024-25")
+        ((display, numerator, denominator),) = con.execute(
+            "select display, numerator, denominator from measures where measure = "
+            "'promised_actions_on_time' and period = '2024-25' and breakdown = 'stage' "
+            "and breakdown_value = '1'"
+        ).fetchall()
+    row = next(r for r in document.rows if r.provision.id == "6.6")
+    assert row.answer.complies and row.contradicted
+    assert float(display) < 90
+    assert [line.text for line in row.contradictions] == [
+        "actions promised in stage 1 responses completed by their due date: "
+        f"{display}% ({numerator:,.0f} of {denominator:,.0f})"
+    ]

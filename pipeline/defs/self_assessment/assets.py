@@ -31,7 +31,8 @@ def consistency_result(document) -> dg.AssetCheckResult:
     -------
     dg.AssetCheckResult
         Metadata ``contradicted_provisions`` lists the provision ids; ``details`` gives the
-        evidence of each as a markdown table.
+        evidence of each as a markdown table; ``unchecked_provisions`` the "yes" answers that no
+        figure of the year could check.
     """
     if document is None:
         return dg.AssetCheckResult(
@@ -56,6 +57,9 @@ def consistency_result(document) -> dg.AssetCheckResult:
         metadata={
             "contradicted_provisions": [r.provision.id for r in flagged],
             "contradicted_count": len(flagged),
+            # a "yes" no figure of the year could check (no promised action due): not a failure,
+            # but said, never passed in silence
+            "unchecked_provisions": [r.provision.id for r in document.unchecked],
             "details": dg.MetadataValue.md(
                 f"| provision | evidence |\n|---|---|\n{rows}" if flagged else "none"
             ),
