@@ -315,7 +315,9 @@ def _published_year(
     if frame.is_empty():
         return {}
     published = frame.select(*_KEY, "unit", "numerator", "denominator").with_columns(
-        suppress_small_numbers(frame, threshold, streams=streams).select("suppressed", "display")
+        suppress_small_numbers(frame, threshold, streams=streams).select(
+            "suppressed", "display", "suppressed_reason"
+        )
     )
     cell = ["breakdown", "breakdown_value"]
     hidden_counts = (
@@ -332,7 +334,10 @@ def _published_year(
         tuple(row[k] for k in _KEY): {
             "suppressed": row["suppressed"],
             "display": row["display"],
-            "denominator_hidden": bool(row["_count"]),
+            # A rate hidden so that a hidden count beside it cannot be worked back (secondary)
+            # hides its denominator too: small_specialist 2024-25 gave 20 of its 23 promised
+            # actions as stage 1's, so stage 2's "<5" was 3.
+            "denominator_hidden": bool(row["_count"]) or row["suppressed_reason"] == "secondary",
         }
         for row in marked.iter_rows(named=True)
     }

@@ -36,6 +36,7 @@ from pipeline.reporting.suppression import NOT_ABOUT_PEOPLE
 from pipeline.reporting.trace import KEYS, traced_figures
 
 SMALL = "<5"
+_ATTR = re.compile(r'data-([a-z-]+)="([^"]*)"')
 _NUMBER = re.compile(r"-?[\d,]+(?:\.\d+)?")
 # The parts of a row a sum between rows adds up: a count's value; a rate's numerator and its
 # denominator (a count of complaints, except the homes under a rate per 1,000 homes, which are
@@ -54,6 +55,26 @@ def shown_figures(pages: Iterable[str]) -> dict[tuple, set[str]]:
     for page in pages:
         for figure in traced_figures(page):
             shown[tuple(figure.get(k) for k in KEYS)].add(figure["text"].strip())
+    return dict(shown)
+
+
+# A percentage's parts written beside it, "65.2% (15 of 23)" or "[c] ([c] of 20)": its numerator
+# and denominator, each a number, <5 or [c] (the self-assessment's evidence lines).
+_PARTS_BESIDE = re.compile(
+    r'<span class="figure"([^>]*)>[^<]*</span>%?\s*\(([\d,.]+|&lt;5|\[c\]) of ([\d,.]+|&lt;5|\[c\])\)'
+)
+
+
+def shown_parts(pages: Iterable[str]) -> dict[tuple, set[str]]:
+    """(row key, part) -> the texts shown for a percentage's numerator or denominator where a
+    page writes them beside it ("[c] ([c] of 20)" shows the denominator of a hidden rate)."""
+    shown: dict[tuple, set[str]] = defaultdict(set)
+    for page in pages:
+        for match in _PARTS_BESIDE.finditer(page):
+            attrs = {k.replace("-", "_"): html.unescape(v) for k, v in _ATTR.findall(match[1])}
+            key = tuple(attrs.get(k) for k in KEYS)
+            shown[(key, "numerator")].add(html.unescape(match[2]).strip())
+            shown[(key, "denominator")].add(html.unescape(match[3]).strip())
     return dict(shown)
 
 
@@ -86,6 +107,8 @@ def implied_sums(measures: pl.DataFrame, streams: dict[str, str]) -> list[tuple[
     )
     index = {_key(r): r for r in rows.iter_rows(named=True)}
     longer_periods = _longer_periods(measures)
+    # (total row key, how its parts add up to it) -> the parts: one sum per breakdown and
+    # dimension (a measure's stages, regimes and months each add up to its total on their own)
     groups: dict[tuple, list] = defaultdict(list)
     for key, row in index.items():
         measure, period, breakdown, value, view = key
@@ -98,18 +121,17 @@ def implied_sums(measures: pl.DataFrame, streams: dict[str, str]) -> list[tuple[
                     if rest_dims
                     else (measure, period, "none", "all", view)
                 )
-                groups[total].append(key)
+                groups[(total, (breakdown, i))].append(key)
         if breakdown == "stock_type" and value in ("lcra", "lcho"):
-            groups[(measure, period, breakdown, "combined", view)].append(key)
+            groups[((measure, period, breakdown, "combined", view), "stock")].append(key)
         if breakdown == "scheme":
             stream = streams.get(value, "unknown" if value == "unknown" else "other schemes")
-            groups[(measure, period, "business_stream", stream, view)].append(key)
+            groups[((measure, period, "business_stream", stream, view), "stream")].append(key)
         if row["period_kind"] in ("month", "quarter"):
             for longer in longer_periods.get(period, []):
-                groups[(measure, longer, breakdown, value, view, row["period_kind"])].append(key)
+                groups[((measure, longer, breakdown, value, view), row["period_kind"])].append(key)
     sums = []
-    for total, parts in groups.items():
-        total_key = total[:5]
+    for (total_key, _), parts in groups.items():
         if total_key not in index or total_key in parts:
             continue
         units = {index[total_key]["unit"], *(index[p]["unit"] for p in parts)}
@@ -190,9 +212,15 @@ def _known_parts(row: dict, texts: set[str]) -> dict[str, float | str]:
     return {}
 
 
-def recovered_small_figures(measures: pl.DataFrame, shown: dict[tuple, set[str]], streams):
+def recovered_small_figures(
+    measures: pl.DataFrame,
+    shown: dict[tuple, set[str]],
+    streams,
+    parts_shown: dict[tuple, set[str]] | None = None,
+):
     """Hidden figures a reader of the documents can work back and that reveal a count of 1-4:
-    (row key, part, true value, how) for each."""
+    (row key, part, true value, how) for each. ``parts_shown`` (:func:`shown_parts`): the
+    numerators and denominators pages write beside a percentage, known too."""
     sums = implied_sums(measures, streams)
     index = {_key(r): r for r in measures.iter_rows(named=True)}
     known: dict[tuple, float | str] = {}
@@ -200,6 +228,13 @@ def recovered_small_figures(measures: pl.DataFrame, shown: dict[tuple, set[str]]
         if key in index and index[key]["unit"] in _PARTS:
             for part, value in _known_parts(index[key], texts).items():
                 known[(key, part)] = value
+    for (key, part), texts in (parts_shown or {}).items():
+        if key not in index or index[key]["unit"] != "percent":
+            continue
+        if any(_NUMBER.fullmatch(text) for text in texts):
+            known[(key, part)] = index[key][part]
+        elif SMALL in texts and (key, part) not in known:
+            known[(key, part)] = SMALL
     how: dict[tuple, str] = {}
     same = same_figures(measures)
     changed = True
