@@ -19,6 +19,7 @@ import xlsxwriter
 from markupsafe import Markup
 
 from pipeline.io import atomic_write_bytes, atomic_write_text, safe_cell
+from pipeline.reporting import trace
 from pipeline.reporting.labels import glossary_for
 from pipeline.reporting.suppression import PUBLISHED_KEY
 from pipeline.returns import xlsx_created
@@ -115,8 +116,8 @@ def render_html(document: SelfAssessmentDocument) -> str:
     page = template.render(**context, glossary=[])
     # The document ends with a glossary of the terms (TSM, CH02, <5...) its own text uses, as the
     # annual report does: found in the page as rendered, so every column and the key count.
-    text = html.unescape(re.sub(r"<style\b.*?</style>|<[^>]+>", " ", page, flags=re.S))
-    return template.render(**context, glossary=glossary_for(text))
+    text = html.unescape(re.sub(r"<style\b.*?</style>|<[^>]+>", " ", trace.plain(page), flags=re.S))
+    return trace.finish(template.render(**context, glossary=glossary_for(text)))
 
 
 def render_form(

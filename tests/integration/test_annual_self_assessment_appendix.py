@@ -43,7 +43,7 @@ def documents(request, tmp_path_factory):
         con, landlord, year, out / "published", published=True, **kwargs
     )["html"]
     pages = {
-        "self_assessment": render_html(document),
+        "self_assessment": untraced(render_html(document)),
         "internal": untraced(internal.read_text(encoding="utf-8")),
         "published": untraced(published.read_text(encoding="utf-8")),
     }

@@ -34,6 +34,8 @@ from pipeline.reporting.render import (
 )
 from pipeline.reporting.schemes import render_scheme_reports
 from pipeline.reporting.trace import KEYS, SPAN, recording, traced_figures
+from pipeline.self_assessment.build import load_document
+from pipeline.self_assessment.render import write_outputs
 from pipeline.sources.fields import RULE_TEXT
 from tests.integration.examples import measured_example
 
@@ -94,6 +96,13 @@ def rendered(request, tmp_path_factory):
     keep("learning", True, lambda: render_learning_summary(con, landlord, year, out, **kwargs))
     keep("quality", False, lambda: render_data_quality(con, landlord, out, **kwargs))
     keep("schemes", True, lambda: render_scheme_reports(con, landlord, year, out, **kwargs))
+    assessment = load_document(con, workspace, landlord, year)
+    if assessment is not None:  # published beside the annual report, in its published wording
+        keep(
+            "self_assessment",
+            True,
+            lambda: {"html": write_outputs(assessment, out / "sa", pdf=False).html},
+        )
     rows = con.sql("select * from measures").pl()
     yield name, year, landlord, rows, documents
     con.close()
@@ -166,6 +175,26 @@ def test_a_figure_reads_the_same_everywhere_in_a_document(rendered):
         if clashes:
             wrong[doc] = list(clashes.items())[:5]
     assert not wrong, f"{name}: a figure shown with two values in one document: {wrong}"
+
+
+def test_the_self_assessment_traces_its_measured_evidence_as_its_appendix_does(rendered):
+    """self_assessment.html, published beside the annual report, traces each measured figure
+    to its row (checked above against the measures table), and shows the same figures as the
+    published annual report's appendix, in the same words."""
+    name, year, _, _, documents = rendered
+    if "self_assessment" not in documents:
+        return  # no self-assessment for the year
+    page = documents["self_assessment"][0]
+    figures = traced_figures(page)
+    assert figures, f"{name}: self_assessment.html traces no figure"
+    assert {f["period"] for f in figures} == {year}, name
+    report = documents["annual_published"][0]
+    appendix = report[report.find('id="appendix-self-assessment"') :]
+
+    def shown(text: str) -> set[tuple]:
+        return {(*(f.get(k) for k in KEYS), f["text"]) for f in traced_figures(text)}
+
+    assert shown(page) <= shown(appendix) | shown(report), name
 
 
 def test_the_self_assessment_appendix_traces_its_measured_evidence(rendered):
