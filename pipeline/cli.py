@@ -742,7 +742,12 @@ def console() -> None:
     it takes the next job, so nothing is waiting to be sent).
     """
     hide_test_libraries()
-    exit_now(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C before the landlords' runs began (start-up, arguments)
+        print("complaints: stopped by Ctrl-C before anything was written", flush=True)
+        code = 130
+    exit_now(code)
 
 
 if __name__ == "__main__":

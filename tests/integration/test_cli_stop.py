@@ -234,3 +234,20 @@ def test_a_worker_killed_mid_landlord_fails_that_landlord_only(tmp_path):
     assert len(stopped) == 1, output
     assert code == 1
     assert f"{len(names) - 1} of {len(names)} landlord(s) ok" in output, output
+
+
+def test_ctrl_c_during_start_up_says_so_without_a_traceback(workspaces, tmp_path):
+    """Ctrl-C while the command is still importing its libraries (about a second): one line,
+    exit code 130, no Python traceback."""
+    command = Command(workspaces, tmp_path / "out")
+    try:
+        time.sleep(0.8)  # Python is up, the libraries are loading
+        assert not any(": running" in line for line in command.lines)
+        command.process.send_signal(signal.SIGINT)
+        code = command.process.wait(timeout=60)
+        output = command.output()
+    finally:
+        command.end()
+    assert code == 130, output
+    assert "Traceback" not in output, output
+    assert "complaints" in output and "stopped by Ctrl-C" in output, output
