@@ -27,6 +27,8 @@ from pathlib import Path
 
 import openpyxl
 
+from pipeline.rsh.fields import without_stock
+
 # The RSH's cell markers: [X] left blank, [U] no value (zero denominator, or blank inputs in one
 # edition), [Z] not required, [E] excluded by the RSH, [S] suppressed (under 50 surveys by a method).
 MARKERS = ("[X]", "[U]", "[Z]", "[E]", "[S]")
@@ -96,6 +98,8 @@ class Sheet:
     header_index: int | None = None
     hidden: bool = False  # hidden or "very hidden" in the workbook
     code_row: bool = False  # a row of field codes under the header (:func:`field_code_row`)
+    # one row per landlord and stock type: the column saying which (:func:`stock_column`)
+    stock_col: int | None = None
 
     @property
     def header(self) -> list[str]:
@@ -319,7 +323,9 @@ def _landlord_column(header: tuple, kind: str) -> int | None:
     tests = {
         "code": _is_code_heading,
         "name": _is_name_heading,
-        "type": lambda k: len(k.split()) <= 4 and re.search(r"\btype\b", k),
+        "type": lambda k: (
+            len(k.split()) <= 4 and re.search(r"\btype\b", k) and not _STOCK_HEADING.search(k)
+        ),
         "band": lambda k: "group size" in k or "size band" in k,
         "region": lambda k: "region" in k and len(k.split()) <= 5,
         "notes": lambda k: "notes" in k and "rsh" in k,
@@ -328,6 +334,84 @@ def _landlord_column(header: tuple, kind: str) -> int | None:
     if exact in keys:
         return keys.index(exact)
     return next((i for i, k in enumerate(keys) if k and tests(k)), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# One row per landlord and stock type (a long layout)
+# ---------------------------------------------------------------------------------------------
+
+# A column saying which stock type a row is for: "Stock type", "Tenure", "Stock", "Type of stock".
+_STOCK_HEADING = re.compile(r"\b(stock|tenure)\b")
+_STOCK_HEADING_WHOLE = re.compile(
+    r"^(?:(?:housing|social housing) )?(?:stock|tenure)(?: type| group)?(?: code)?$"
+    r"|^type of (?:stock|tenure)$"
+)
+_LCRA_WORDS = re.compile(r"\blcra\b|\blow[ -]?cost rent(al)?\b")
+_LCHO_WORDS = re.compile(r"\blcho\b|\blow[ -]?cost home[ -]?ownership\b|\bshared ownership\b")
+_COMB_WORDS = re.compile(r"\bcomb(ined)?\b|^(all|both)\b|^all (stock|tenures?)$")
+
+
+def stock_suffix(value: object) -> str | None:
+    """The stock type a long layout's cell names, as the field codes' suffix, or None.
+
+    ``"LCRA"``, ``"lcra "``, ``"Low cost rental accommodation"`` -> ``"LCRA"``; ``"LCHO"``,
+    ``"Low cost home ownership"``, ``"Shared ownership"`` -> ``"LCHO"``; ``"Combined"``, ``"COMB"``,
+    ``"Both"``, ``"All stock"``, ``"LCRA and LCHO"`` -> ``"COMB"``. A number, an empty cell or other
+    text gives None (``"Total"`` among them: a total row is no stock type).
+    """
+    if not isinstance(value, str):
+        return None
+    key = re.sub(r"[^a-z ]+", " ", heading_key(value))
+    key = re.sub(r"\s+", " ", key).strip()
+    if not key:
+        return None
+    rental, ownership = bool(_LCRA_WORDS.search(key)), bool(_LCHO_WORDS.search(key))
+    if _COMB_WORDS.search(key) or (rental and ownership):
+        return "COMB"
+    if rental:
+        return "LCRA"
+    if ownership:
+        return "LCHO"
+    return None
+
+
+def stock_column(sheet: Sheet, index: int | None = None) -> int | None:
+    """The column of a sheet laid out one row per landlord and stock type, or None (one row per
+    landlord, the stock type in each heading: the RSH's layout).
+
+    It is the column headed as one ("Stock type", "Tenure", "Stock", "Type of stock") with at least
+    one landlord row naming a stock type (LCRA, LCHO, Combined or their words; an empty column of
+    that heading is not one), or failing that any column whose landlord rows all name a stock type,
+    at least two different ones, with some landlord on more than one row.
+    """
+    index = sheet.header_index if index is None else index
+    if index is None:
+        return None
+    header = [clean(c) for c in sheet.rows[index]]
+    code_col = landlord_column(header, "code")
+    name_col = landlord_column(header, "name")
+    rows = [
+        r
+        for r in sheet.rows[index + 1 :]
+        if code_col is not None and code_col < len(r) and clean(r[code_col])
+    ]
+
+    def named(column: int) -> list[str | None]:
+        return [stock_suffix(r[column]) for r in rows if column < len(r) and clean(r[column])]
+
+    for column, title in enumerate(header):
+        if _STOCK_HEADING_WHOLE.match(heading_key(title)) and any(named(column)):
+            return column
+    codes = [clean(r[code_col]).upper() for r in rows] if code_col is not None else []
+    if len(set(codes)) == len(codes):
+        return None  # no landlord on two rows: one row per landlord
+    for column in range(len(header)):
+        if column in (code_col, name_col):
+            continue
+        found = named(column)
+        if found and all(found) and len(set(found)) >= 2 and len(found) >= 0.9 * len(rows):
+            return column
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,7 +587,8 @@ def validate_references(dictionary: Dictionary, family: re.Pattern) -> None:
     """Every field of ``family`` must have a ``DP_TSM...`` datapoint and a question reference that
     is not one (after the swapped rows were put back); else the dictionary was misread."""
     for entry in dictionary.entries:
-        if not family.match(entry["field_code"]):
+        code = entry["field_code"]
+        if not family.match(code) and not family.match(f"{code}_LCRA"):  # listed once: CH01_1_..
             continue
         if not DATAPOINT.match(entry["datapoint"]) or DATAPOINT.match(entry["question_ref"]):
             raise WorkbookError(
@@ -530,7 +615,8 @@ def _plain_key(name: str) -> str:
     return _name_key(_YEAR_TOKEN.sub(" ", name))
 
 
-def _stock_words(text: str) -> set[str]:
+def stock_words(text: str) -> set[str]:
+    """The stock types a name or title names: ``"TSM25_LCRA_Perception"`` -> ``{"lcra"}``."""
     return {"combined" if w == "comb" else w for w in _STOCK_WORD.findall(clean(text).lower())}
 
 
@@ -566,13 +652,13 @@ def stock_group_titles(sheet: Sheet) -> int:
         return 0
     above = [clean(c) for c in sheet.rows[index - 1]]
     filled = [c for c in above if c]
-    stocked = [c for c in filled if len(_stock_words(c)) == 1]
+    stocked = [c for c in filled if len(stock_words(c)) == 1]
     if len(stocked) < 2 or any(len(c.split()) > 6 for c in filled):
         return 0
     header, group, changed = list(sheet.rows[index]), None, 0
     for i, title in enumerate(header):
         if i < len(above) and above[i]:
-            words = _stock_words(above[i])
+            words = stock_words(above[i])
             group = _STOCK_TITLE[next(iter(words))] if len(words) == 1 else None
         text, key = clean(title), heading_key(title)
         if not group or not text or _STOCK_PREFIX.match(text):
@@ -609,18 +695,24 @@ def sheet_for_table(sheets: list[Sheet], table: str, headings: list[str]) -> She
     if found is not None:
         return found
     wanted = {heading_key(h) for h in headings if h}
-    stock = _stock_words(table)
+    stock = stock_words(table)
     shares: list[tuple[float, Sheet]] = []
     for sheet in sheets:
         index = find_landlord_header(sheet, min_filled=4)
         if index is None or not wanted:
             continue
         title = " ".join(clean(c) for c in sheet.rows[0] if c is not None) if sheet.rows else ""
-        named = _stock_words(f"{sheet.name} {title}")
+        named = stock_words(f"{sheet.name} {title}")
         if stock and named and not (named & stock):
             continue
         found_headings = {heading_key(c) for c in sheet.rows[index]} & wanted
-        shares.append((len(found_headings) / len(wanted), sheet))
+        share = len(found_headings) / len(wanted)
+        if stock_column(sheet, index) is not None:
+            # one row per landlord and stock type: its headings carry no stock type
+            plain_wanted = {heading_key(without_stock(clean(h))) for h in headings if h}
+            plain_found = {heading_key(c) for c in sheet.rows[index]} & plain_wanted
+            share = max(share, len(plain_found) / len(plain_wanted))
+        shares.append((share, sheet))
     best = max((share for share, _ in shares), default=0.0)
     if best < 0.5:
         return None
@@ -778,7 +870,10 @@ __all__ = [
     "sheet_for_table",
     "sheet_year",
     "stated_years",
+    "stock_column",
     "stock_group_titles",
+    "stock_suffix",
+    "stock_words",
     "uncalculated_formulas",
     "year_of_sheets",
 ]
