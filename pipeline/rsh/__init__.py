@@ -2,6 +2,8 @@
 
 - :mod:`pipeline.rsh.workbook`: reading any edition of the full-data workbook (sheets, header rows
   and Data Dictionary found by content);
+- :mod:`pipeline.rsh.tables`: which sheet holds which dictionary table, and how a data sheet is
+  laid out (a stock-type group row; one row per landlord and stock type);
 - :mod:`pipeline.rsh.fields`: the field codes the product uses and how a column title gives one;
 - :mod:`pipeline.rsh.rows`: a data sheet's field columns and landlord rows;
 - :mod:`pipeline.rsh.values`: what a count or published value may hold, and the checks of them;

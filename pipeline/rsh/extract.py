@@ -59,6 +59,7 @@ from pipeline.rsh.rows import landlord_record as _landlord
 from pipeline.rsh.rows import population_column as _population_column
 from pipeline.rsh.rows import row_stock as _row_stock
 from pipeline.rsh.rows import unique_rows as _unique_rows
+from pipeline.rsh.tables import sheet_for_table, stock_column, stock_group_titles
 from pipeline.rsh.values import (
     MAX_MISMATCH_SHARE,
     parse_markers,
@@ -83,10 +84,7 @@ from pipeline.rsh.workbook import (
     parse_year,
     read_dictionary,
     release_note,
-    sheet_for_table,
     stated_years,
-    stock_column,
-    stock_group_titles,
     validate_references,
     year_of_sheets,
 )

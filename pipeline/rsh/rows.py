@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from pipeline.rsh.fields import without_stock
+from pipeline.rsh.tables import stock_suffix
 from pipeline.rsh.workbook import (
     Sheet,
     WorkbookError,
@@ -17,7 +18,6 @@ from pipeline.rsh.workbook import (
     clean,
     heading_key,
     landlord_column,
-    stock_suffix,
 )
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.rsh.workbook import Sheet, WorkbookError, sheet_for_table
+from pipeline.rsh.tables import sheet_for_table
+from pipeline.rsh.workbook import Sheet, WorkbookError
 from tests.fixtures.rsh.editions import source_available
 from tests.unit.test_rsh_variants import (
     MI,
@@ -528,7 +529,7 @@ def test_a_notes_row_above_the_header_is_not_a_group_row():
     header = ("Landlord name", "Landlord code", "Type", "Region", "Number (CH01 1 Numerator)")
     notes = ("Note 4: an LCRA landlord that left a question blank shows [X]", None, None, None)
     sheet = Sheet("S", [notes, header, ("A", "L1", "PRP", "London", 3)])
-    from pipeline.rsh.workbook import stock_group_titles
+    from pipeline.rsh.tables import stock_group_titles
 
     assert stock_group_titles(sheet) == 0
     assert sheet.rows[1] == header

@@ -502,7 +502,7 @@ def test_figures_of_a_stock_type_no_column_is_for_stop_the_add():
     ],
 )
 def test_the_stock_type_a_cell_names(value, suffix):
-    from pipeline.rsh.workbook import stock_suffix
+    from pipeline.rsh.tables import stock_suffix
 
     assert stock_suffix(value) == suffix
 
