@@ -59,7 +59,13 @@ from pipeline.rsh.rows import landlord_record as _landlord
 from pipeline.rsh.rows import population_column as _population_column
 from pipeline.rsh.rows import row_stock as _row_stock
 from pipeline.rsh.rows import unique_rows as _unique_rows
-from pipeline.rsh.tables import sheet_for_table, stock_column, stock_group_titles
+from pipeline.rsh.tables import (
+    row_year,
+    sheet_for_table,
+    stock_column,
+    stock_group_titles,
+    year_column,
+)
 from pipeline.rsh.values import (
     MAX_MISMATCH_SHARE,
     parse_markers,
@@ -192,6 +198,17 @@ class _Extract:
             )
         sheet.code_row = field_code_row(sheet)
         sheet.stock_col = stock_column(sheet)
+        sheet.year_col, sheet.year = year_column(sheet), self.year
+        if sheet.year_col is not None:
+            years = Counter(
+                row_year(r[sheet.year_col]) for r in sheet.data if sheet.year_col < len(r)
+            )
+            if not years.get(self.year):
+                raise WorkbookError(
+                    f"'{sheet.name}': its '{sheet.header[sheet.year_col]}' column holds several "
+                    f"reporting years' rows and none of {self.year}, the year being added; check "
+                    "the year (--year) and the workbook"
+                )
         return sheet
 
     def _sheet_facts(self, sheet: Sheet) -> dict:
@@ -200,6 +217,8 @@ class _Extract:
         facts = {"name": sheet.name, "header_row": sheet.header_index + 1}
         if sheet.stock_col is not None:
             facts["stock_type_column"] = sheet.header[sheet.stock_col]
+        if sheet.year_col is not None:  # rows of other years were left out
+            facts["year_column"] = sheet.header[sheet.year_col]
         return facts
 
     def _codes(self, table: str) -> dict[str, dict[str, str]]:

@@ -54,8 +54,31 @@ _CH_CODE = re.compile(
 )
 # The stock type leading the title ("LCRA - ...", "LCRA: ...", "LCRA ...") or, in a title that
 # does not start with it, ending it ("... (CH01 1 Numerator) - LCRA", "..._LCRA", "... (LCRA)").
-_STOCK = re.compile(r"^(LCRA|LCHO|Combined|COMB)(?:\s*[-–:_]|\s)", re.IGNORECASE)
-_STOCK_LAST = re.compile(r"[\s_(–-](LCRA|LCHO|Combined|COMB)\)?$", re.IGNORECASE)
+# A stock type as a heading names it: the RSH's abbreviations, or the words an edition may write
+# instead ("Low cost rental accommodation - ...", "Combined (LCRA and LCHO) - ...").
+_STOCK_NAME = (
+    r"(LCRA|LCHO|Combined|COMB|low[ -]cost rental(?: accommodation)?|"
+    r"low[ -]cost home[ -]?ownership|shared ownership)"
+)
+_STOCK = re.compile(
+    rf"^{_STOCK_NAME}(?:\s*\((?:LCRA|LCHO|LCRA (?:and|\+|&) LCHO)\))?(?:\s*[-–:_]|\s)",
+    re.IGNORECASE,
+)
+_STOCK_LAST = re.compile(rf"[\s_(–-]{_STOCK_NAME}\)?$", re.IGNORECASE)
+
+
+def stock_suffix_of(name: str) -> str:
+    """The field codes' suffix for a stock type as a heading names it: ``"LCRA"``, ``"lcho"``,
+    ``"Combined"``, ``"Low cost rental accommodation"``, ``"Shared ownership"`` -> ``"LCRA"``,
+    ``"LCHO"``, ``"COMB"``, ``"LCRA"``, ``"LCHO"``."""
+    key = re.sub(r"[\s-]+", " ", name.lower())
+    if key.startswith("low cost rental"):
+        return "LCRA"
+    if key.startswith(("low cost home", "shared ownership")):
+        return "LCHO"
+    return STOCK_WORDS[key]
+
+
 _EXTENSION = re.compile(
     r"\bstage (one|two|1|2)\b.*?\b(without|with)\b[^()]*?\bextension", re.IGNORECASE
 )
@@ -83,7 +106,7 @@ def management_info_field(title: str, suffix: str | None = None) -> str | None:
         stock = _STOCK.match(title) or _STOCK_LAST.search(title)
         if not stock:
             return None
-        suffix = STOCK_WORDS[stock.group(1).lower()]
+        suffix = stock_suffix_of(stock.group(1))
     code = _CH_CODE.search(title)
     if code:
         measure, stage, part = code.groups()
@@ -173,5 +196,6 @@ __all__ = [
     "ordered_bases",
     "perception_field",
     "stock_codes",
+    "stock_suffix_of",
     "without_stock",
 ]

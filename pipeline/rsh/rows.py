@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from pipeline.rsh.fields import without_stock
-from pipeline.rsh.tables import stock_suffix
+from pipeline.rsh.tables import row_year, stock_suffix
 from pipeline.rsh.workbook import (
     Sheet,
     WorkbookError,
@@ -193,7 +193,8 @@ _STATISTIC = (
 def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     """(spreadsheet row number, row) of each landlord row: those with a landlord code.
 
-    In a sheet laid out one row per landlord and stock type, a row whose landlord cells are empty
+    In a sheet holding several reporting years (``sheet.year_col``) only the rows of the year read
+    (``sheet.year``) are landlord rows. In a sheet laid out one row per landlord and stock type, a row whose landlord cells are empty
     right below its landlord's row is that landlord's (the cells merged down its stock types'
     rows: :func:`_merged_down`). A row with neither a landlord name nor a number (a footnote or a
     note below the table, such as "Source: ..." or "1." beside its text) is not a landlord, nor is one without a code that is
@@ -209,6 +210,9 @@ def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     out = []
     above: tuple[int, tuple] | None = None  # a long sheet's landlord row just above
     for i, row in enumerate(sheet.data):
+        if not _of_the_year(sheet, first + i, row, code_col):
+            above = None
+            continue
         code = landlord_code(row[code_col]) if code_col < len(row) else ""
         if not code and above is not None and above[0] == i - 1:
             row = _merged_down(sheet, row, above[1], name_col)
@@ -241,6 +245,26 @@ def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
         out.append((first + i, row))
         above = (i, row) if sheet.stock_col is not None else None
     return out
+
+
+def _of_the_year(sheet: Sheet, number: int, row: tuple, code_col: int) -> bool:
+    """Whether a row of a sheet holding several reporting years (``sheet.year_col``) is of the
+    year read (``sheet.year``); every row of a one-year sheet is. A landlord row whose year cell
+    names no reporting year stops the extract, naming the row and the column, not the cell."""
+    if sheet.year_col is None:
+        return True
+    value = _at(row, sheet.year_col)
+    year = row_year(value)
+    if year is None and clean(_at(row, code_col)):
+        what = "is empty" if not clean(value) else "names no reporting year"
+        raise WorkbookError(
+            f"'{sheet.name}' row {number}: the '{sheet.header[sheet.year_col]}' cell (column "
+            f"{get_column_letter(sheet.year_col + 1)}) {what}; this sheet holds several reporting "
+            "years' rows, so each landlord row must say its year as 2024/25 or 2024-25 (a year "
+            "alone, such as 2025, could be 2024/25 or 2025/26): correct that cell in a copy of the "
+            "workbook, then add the copy"
+        )
+    return year == sheet.year
 
 
 def _merged_down(sheet: Sheet, row: tuple, above: tuple, name_col: int | None) -> tuple:

@@ -4,14 +4,15 @@
   ignored), else by the share of the table's column headings in its header row;
 - :func:`stock_group_titles`: a two-row header naming the stock type once, above its columns;
 - :func:`stock_column` and :func:`stock_suffix`: a sheet laid out one row per landlord and stock
-  type (a "Stock type" column) and the stock type each row is for.
+  type (a "Stock type" column) and the stock type each row is for;
+- :func:`year_column` and :func:`row_year`: a sheet holding several reporting years' rows.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipeline.rsh.fields import without_stock
+from pipeline.rsh.fields import stock_suffix_of, without_stock
 from pipeline.rsh.workbook import (
     Sheet,
     WorkbookError,
@@ -35,7 +36,9 @@ _STOCK_HEADING_WHOLE = re.compile(
 )
 _LCRA_WORDS = re.compile(r"\blcra\b|\blow[ -]?cost rent(al)?\b")
 _LCHO_WORDS = re.compile(r"\blcho\b|\blow[ -]?cost home[ -]?ownership\b|\bshared ownership\b")
-_COMB_WORDS = re.compile(r"\bcomb(ined)?\b|^(all|both)\b|^all (stock|tenures?)$")
+_COMB_WORDS = re.compile(
+    r"\bcomb(ined)?\b|^(all|both)$|^all (stock|stock types|tenures?)$|^both (stock types|tenures)$"
+)
 
 
 def stock_suffix(value: object) -> str | None:
@@ -102,6 +105,51 @@ def stock_column(sheet: Sheet, index: int | None = None) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Several reporting years on one sheet (a time series)
+# ---------------------------------------------------------------------------------------------
+
+_YEAR_HEADING = re.compile(
+    r"^(?:(?:reporting|financial|data|survey|tsm|return) )?(?:year|period)$|^year of (?:return|data)$"
+)
+
+
+def row_year(value: object) -> str | None:
+    """The reporting year a year column's cell names (``"2024/25"``, ``"2024-25"``,
+    ``"2024-2025"``, ``"TSM25"`` -> ``"2024-25"``), or None (a bare ``2025`` among them: the RSH
+    names a year by the one it ends in, so a bare year could be either)."""
+    return sheet_year(clean(value)) if value is not None else None
+
+
+def year_column(sheet: Sheet) -> int | None:
+    """The column of a sheet holding several reporting years' rows (a time series: "Reporting
+    year" = 2023/24, 2024/25), or None.
+
+    A column headed as one ("Year", "Reporting year", "Financial year", "Period") with at least two
+    different values among its landlord rows; one value throughout says nothing about which rows
+    to read (the sheet is one year's, whatever the cell says).
+    """
+    if sheet.header_index is None:
+        return None
+    header = sheet.header
+    code_col = landlord_column(header, "code")
+    for column, title in enumerate(header):
+        if not _YEAR_HEADING.match(heading_key(title)):
+            continue
+        values = {
+            clean(r[column])
+            for r in sheet.rows[sheet.first_data_row - 1 :]
+            if code_col is not None
+            and code_col < len(r)
+            and clean(r[code_col])
+            and column < len(r)
+            and clean(r[column])
+        }
+        if len(values) >= 2:
+            return column
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
 # Which sheet holds which table
 # ---------------------------------------------------------------------------------------------
 
@@ -114,7 +162,10 @@ def _name_key(name: str) -> str:
 _YEAR_TOKEN = re.compile(
     r"TSM[ _]?\d{2}(?!\d)|(?<!\d)20\d{2}\s*[-/_–]\s*(?:20)?\d{2}(?!\d)", re.IGNORECASE
 )
-_STOCK_WORD = re.compile(r"(?<![a-z])(lcra|lcho|combined|comb)(?![a-z])")
+_STOCK_WORD = re.compile(
+    r"(?<![a-z])(lcra|lcho|combined|comb|low[ -]cost rental|low[ -]cost home[ -]?ownership|"
+    r"shared ownership)(?![a-z])"
+)
 
 
 def _plain_key(name: str) -> str:
@@ -124,8 +175,10 @@ def _plain_key(name: str) -> str:
 
 
 def stock_words(text: str) -> set[str]:
-    """The stock types a name or title names: ``"TSM25_LCRA_Perception"`` -> ``{"lcra"}``."""
-    return {"combined" if w == "comb" else w for w in _STOCK_WORD.findall(clean(text).lower())}
+    """The stock types a name or title names: ``"TSM25_LCRA_Perception"`` and ``"Table 1: low
+    cost rental accommodation"`` -> ``{"lcra"}``."""
+    words = {"LCRA": "lcra", "LCHO": "lcho", "COMB": "combined"}
+    return {words[stock_suffix_of(w)] for w in _STOCK_WORD.findall(clean(text).lower())}
 
 
 def _one(candidates: list[Sheet], table: str, how: str) -> Sheet | None:
@@ -142,7 +195,7 @@ def _one(candidates: list[Sheet], table: str, how: str) -> Sheet | None:
 
 
 _STOCK_PREFIX = re.compile(r"^(LCRA|LCHO|Combined|COMB)\s*[-–:]", re.IGNORECASE)
-_STOCK_TITLE = {"lcra": "LCRA", "lcho": "LCHO", "combined": "Combined"}
+_STOCK_TITLE = {"LCRA": "LCRA", "LCHO": "LCHO", "COMB": "Combined"}
 
 
 def stock_group_titles(sheet: Sheet) -> int:
@@ -151,7 +204,8 @@ def stock_group_titles(sheet: Sheet) -> int:
     A two-row header may name the stock type once, in a (merged) group cell above its columns
     ("LCRA" over "Number of stage one complaints ... (CH01 1 Numerator)"), where the RSH's
     headings start with it ("LCRA - Number of ..."). Such a heading is read as "LCRA - ...". The
-    row above counts as a group row when at least two of its cells name one stock type each and
+    row above counts as a group row when at least two of its cells name a stock type each
+    (:func:`stock_suffix`: "LCRA", "Low cost home ownership", "Combined (LCRA and LCHO)") and
     none is a sentence; a group runs from its cell to the next filled one (a merged cell's value
     is in its first cell). Landlord code and name headings are left as they are.
     """
@@ -160,14 +214,14 @@ def stock_group_titles(sheet: Sheet) -> int:
         return 0
     above = [clean(c) for c in sheet.rows[index - 1]]
     filled = [c for c in above if c]
-    stocked = [c for c in filled if len(stock_words(c)) == 1]
+    stocked = [c for c in filled if stock_suffix(c) is not None]
     if len(stocked) < 2 or any(len(c.split()) > 6 for c in filled):
         return 0
     header, group, changed = list(sheet.rows[index]), None, 0
     for i, title in enumerate(header):
         if i < len(above) and above[i]:
-            words = stock_words(above[i])
-            group = _STOCK_TITLE[next(iter(words))] if len(words) == 1 else None
+            found = stock_suffix(above[i])
+            group = _STOCK_TITLE[found] if found else None
         text, key = clean(title), heading_key(title)
         if not group or not text or _STOCK_PREFIX.match(text):
             continue
@@ -230,9 +284,11 @@ def sheet_for_table(sheets: list[Sheet], table: str, headings: list[str]) -> She
 
 
 __all__ = [
+    "row_year",
     "sheet_for_table",
     "stock_column",
     "stock_group_titles",
     "stock_suffix",
     "stock_words",
+    "year_column",
 ]

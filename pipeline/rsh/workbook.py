@@ -97,6 +97,10 @@ class Sheet:
     code_row: bool = False  # a row of field codes under the header (:func:`field_code_row`)
     # one row per landlord and stock type: the column saying which (:func:`stock_column`)
     stock_col: int | None = None
+    # several reporting years' rows: the column saying which, and the year read
+    # (:func:`pipeline.rsh.tables.year_column`)
+    year_col: int | None = None
+    year: str | None = None
 
     @property
     def header(self) -> list[str]:
