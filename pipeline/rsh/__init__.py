@@ -7,7 +7,8 @@
 - :mod:`pipeline.rsh.fields`: the field codes the product uses and how a column title gives one;
 - :mod:`pipeline.rsh.rows`: a data sheet's field columns and landlord rows;
 - :mod:`pipeline.rsh.values`: what a count or published value may hold, and the checks of them;
-- :mod:`pipeline.rsh.extract`: one edition to ``data/rsh/<year>/``, all or nothing;
+- :mod:`pipeline.rsh.extract`: one edition to ``data/rsh/<year>/``, all or nothing
+  (:mod:`pipeline.rsh.publish` writes the folder);
 - :mod:`pipeline.rsh.editions`: the extracted years and which one a landlord's year uses;
 - :mod:`pipeline.rsh.cli`: ``complaints rsh add <workbook>`` and ``complaints rsh list``.
 

@@ -26,14 +26,9 @@ field, and nothing is written.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +47,8 @@ from pipeline.rsh.fields import (
     perception_field,
     stock_codes,
 )
+from pipeline.rsh.publish import csv_text as _csv_text
+from pipeline.rsh.publish import publish as _publish
 from pipeline.rsh.rows import data_rows as _data_rows
 from pipeline.rsh.rows import field_columns as _field_columns
 from pipeline.rsh.rows import landlord_code as _code
@@ -104,14 +101,6 @@ FILES = (
 )
 LICENCE = "Open Government Licence v3.0"
 SCALE = {"CH01": 1000.0, "CH02": 100.0}
-
-
-def _csv_text(fieldnames: list[str], rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n", restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 class _Extract:
@@ -732,41 +721,6 @@ class _Extract:
             f"Contains public sector information licensed under the {LICENCE}. Source: Regulator of "
             f"Social Housing, Tenant Satisfaction Measures {label} full data{published}."
         )
-
-
-def _publish(files: dict[str, bytes], target: Path) -> None:
-    """Write ``files`` into a new folder beside ``target`` and rename it into place.
-
-    A reader sees the old folder or the new one, never a half-written one; a failure leaves the old
-    folder as it was and no temporary folder behind.
-    """
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=parent))
-    previous = parent / f".{target.name}.previous-{os.getpid()}"
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(staging, 0o777 & ~umask)
-        for name, data in files.items():
-            with open(staging / name, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(staging / name, 0o666 & ~umask)
-        if target.exists():
-            os.replace(target, previous)
-            try:
-                os.replace(staging, target)
-            except BaseException:
-                os.replace(previous, target)
-                raise
-            shutil.rmtree(previous, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def extract(
