@@ -30,7 +30,9 @@ from tests.unit.test_rsh_variants import (
     Sheets,
     add,
     assert_same_as_committed,
+    fractions,
     header_at,
+    numbers_as_text,
     rows_of,
     source,
     write,
@@ -335,6 +337,16 @@ LONG = {
         None,
         True,
     ),
+    "management information with numbers stored as text ('1,234', '70.2%')": (
+        lambda sheets: long_management()(numbers_as_text(sheets)),
+        None,
+        True,
+    ),
+    "the three perception sheets as one, percentages stored as fractions": (
+        lambda sheets: long_perception()(fractions(sheets)),
+        None,
+        True,
+    ),
     # the rows in the management sheet's landlord order: the perception rows' order differs
     "management information and perception on one sheet": (one_long_sheet(), None, False),
     "management information and perception on one sheet, each field listed once": (
@@ -368,6 +380,8 @@ def test_one_row_per_landlord_and_stock_type_is_read_as_the_wide_edition(variant
     committed = json.loads((COMMITTED / "2024-25" / "edition.json").read_text())
     for kept in ("fields", "absent_fields", "published_decimals", "blank_input", "rows"):
         assert meta[kept] == committed[kept], kept
+    if "fractions" in variant:  # rescaled per stock type, the three sharing one column
+        assert meta["rescaled"]["TP09"]["stock_types"] == ["lcra", "lcho", "combined"]
     assert {k: v["mismatched"] for k, v in meta["checks"].items() if "mismatched" in v} == {
         k: v["mismatched"] for k, v in committed["checks"].items() if "mismatched" in v
     }
