@@ -51,7 +51,7 @@ def field_columns(
         one row per landlord and stock type it is called with each stock suffix too,
         ``(title, "LCHO")``.
     stocks : list of str, optional
-        For such a sheet (``sheet.stock_col``), the stock suffixes its table holds: a column headed
+        For such a sheet (``sheet.stock_col``), the stock suffixes to read: a column headed
         without a stock type ("... (CH01 1 Numerator)") is then the field for each of them
         (``CH01_1_Numerator_LCRA``, ``_LCHO``, ``_COMB``), read from each row for the row's stock
         type; the dictionary's headings are compared without their stock type.
@@ -193,17 +193,18 @@ _STATISTIC = (
 def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     """(spreadsheet row number, row) of each landlord row: those with a landlord code.
 
-    In a sheet holding several reporting years (``sheet.year_col``) only the rows of the year read
-    (``sheet.year``) are landlord rows. In a sheet laid out one row per landlord and stock type, a row whose landlord cells are empty
-    right below its landlord's row is that landlord's (the cells merged down its stock types'
-    rows: :func:`_merged_down`). A row with neither a landlord name nor a number (a footnote or a
-    note below the table, such as "Source: ..." or "1." beside its text) is not a landlord, nor is one without a code that is
-    a statistic ("Sector median", "Upper quartile"); one without a code that names a landlord and
-    has figures stops the extract. A code cell of several words, or
-    one without a digit (every RSH registration number has one) that reads as a total or a heading
-    (``Total``, ``All landlords``, a repeated ``Landlord code``), stops the extract: read as a
-    landlord it would be a peer. Another code without a digit is kept. The message names the row
-    and the column, never the cell's text.
+    In a sheet holding several reporting years (``sheet.year_col``) only the rows of the year
+    read (``sheet.year``) are landlord rows. In a sheet laid out one row per landlord and stock
+    type, a row whose landlord cells are empty right below its landlord's row is that landlord's
+    (the cells merged down its stock types' rows: :func:`_merged_down`). A row with neither a
+    landlord name nor a number (a footnote or a note below the table, such as "Source: ..." or
+    "1." beside its text) is not a landlord, nor is one without a code that is a statistic
+    ("Sector median", "Upper quartile"); one without a code that names a landlord and has figures
+    stops the extract. A code cell of several words, or one without a digit (every RSH
+    registration number has one) that reads as a total or a heading (``Total``, ``All
+    landlords``, a repeated ``Landlord code``), stops the extract: read as a landlord it would be
+    a peer. Another code without a digit is kept. The message names the row and the column, never
+    the cell's text.
     """
     first = sheet.first_data_row
     name_col = landlord_column(sheet.header, "name")
