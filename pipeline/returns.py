@@ -33,7 +33,7 @@ from pipeline.measures import resolve_data_cut
 from pipeline.periods import ReportingYear, to_data_cut
 from pipeline.rounding import round_half_up
 from pipeline.rsh.editions import dictionary_year_for, edition
-from pipeline.rsh.fields import MI_FAMILY, TP09_FAMILY
+from pipeline.rsh.fields import MI_FAMILY, TP09_FAMILY, stock_codes
 
 # RSH field-code suffix -> the measures table's stock_type breakdown value.
 STOCK_SUFFIX = {"LCRA": "lcra", "LCHO": "lcho", "COMB": "combined"}
@@ -82,15 +82,19 @@ def return_dictionary(year: str) -> tuple[str, dict[str, dict[str, str]]]:
     """The edition whose Data Dictionary a ``year`` return uses, and its field code -> row.
 
     Only the complaint fields (``CH..``, ``Stg.._comp_..`` and ``TP09_..`` codes), in the
-    dictionary's order.
+    dictionary's order; one listed once without its stock suffix (``CH01_1_Numerator``, an
+    edition laid out one row per landlord and stock type) as the field of each stock type.
     """
     used = dictionary_year_for(year)
     rows = edition(used).read("data_dictionary.csv")
-    return used, {
-        r["field_code"]: r
-        for r in rows.iter_rows(named=True)
-        if MI_FAMILY.match(r["field_code"] or "") or TP09_FAMILY.match(r["field_code"] or "")
-    }
+    out: dict[str, dict[str, str]] = {}
+    for r in rows.iter_rows(named=True):
+        # a field the edition lists once for every stock type (one row per landlord and stock
+        # type) is the return's field of each stock type, with the edition's datapoint
+        for code in stock_codes(r["field_code"] or "", r["table"] or ""):
+            if MI_FAMILY.match(code) or TP09_FAMILY.match(code):
+                out.setdefault(code, {**r, "field_code": code})
+    return used, out
 
 
 def _edition_line(year: str, used: str) -> ReturnField:

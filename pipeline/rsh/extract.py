@@ -26,14 +26,9 @@ field, and nothing is written.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -50,13 +45,24 @@ from pipeline.rsh.fields import (
     management_info_field,
     ordered_bases,
     perception_field,
+    stock_codes,
 )
+from pipeline.rsh.publish import csv_text as _csv_text
+from pipeline.rsh.publish import publish as _publish
 from pipeline.rsh.rows import data_rows as _data_rows
 from pipeline.rsh.rows import field_columns as _field_columns
 from pipeline.rsh.rows import landlord_code as _code
 from pipeline.rsh.rows import landlord_record as _landlord
 from pipeline.rsh.rows import population_column as _population_column
+from pipeline.rsh.rows import row_stock as _row_stock
 from pipeline.rsh.rows import unique_rows as _unique_rows
+from pipeline.rsh.tables import (
+    row_year,
+    sheet_for_table,
+    stock_column,
+    stock_group_titles,
+    year_column,
+)
 from pipeline.rsh.values import (
     MAX_MISMATCH_SHARE,
     parse_markers,
@@ -81,9 +87,7 @@ from pipeline.rsh.workbook import (
     parse_year,
     read_dictionary,
     release_note,
-    sheet_for_table,
     stated_years,
-    stock_group_titles,
     validate_references,
     year_of_sheets,
 )
@@ -97,14 +101,6 @@ FILES = (
 )
 LICENCE = "Open Government Licence v3.0"
 SCALE = {"CH01": 1000.0, "CH02": 100.0}
-
-
-def _csv_text(fieldnames: list[str], rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n", restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 class _Extract:
@@ -190,17 +186,78 @@ class _Extract:
                 "'Registration number') and a landlord name heading found"
             )
         sheet.code_row = field_code_row(sheet)
+        sheet.stock_col = stock_column(sheet)
+        sheet.year_col, sheet.year = year_column(sheet), self.year
+        if sheet.year_col is not None:
+            years = Counter(
+                row_year(r[sheet.year_col]) for r in sheet.data if sheet.year_col < len(r)
+            )
+            if not years.get(self.year):
+                raise WorkbookError(
+                    f"'{sheet.name}': its '{sheet.header[sheet.year_col]}' column holds several "
+                    f"reporting years' rows and none of {self.year}, the year being added; check "
+                    "the year (--year) and the workbook"
+                )
         return sheet
 
-    def _tables_with(self, family, base: str) -> dict[str, str]:
-        """Dictionary table -> stock suffix, for the tables holding ``<base>_<suffix>`` codes."""
-        out: dict[str, str] = {}
-        for table in self.dictionary.tables():
-            for code in self.dictionary.codes(table):
-                parts = family_base(code, family)
-                if parts and parts[0] == base:
-                    out.setdefault(table, parts[1])
+    def _sheet_facts(self, sheet: Sheet) -> dict:
+        """What ``edition.json`` records of a data sheet: its name, header row and, laid out one
+        row per landlord and stock type, the column saying which."""
+        facts = {"name": sheet.name, "header_row": sheet.header_index + 1}
+        if sheet.stock_col is not None:
+            facts["stock_type_column"] = sheet.header[sheet.stock_col]
+        if sheet.year_col is not None:  # rows of other years were left out
+            facts["year_column"] = sheet.header[sheet.year_col]
+        return facts
+
+    def _codes(self, table: str) -> dict[str, dict[str, str]]:
+        """Field code -> dictionary entry of one table; a complaint field listed once without its
+        stock suffix stands for each stock type's (:func:`pipeline.rsh.fields.stock_codes`)."""
+        out: dict[str, dict[str, str]] = {}
+        for code, entry in self.dictionary.codes(table).items():
+            for each in stock_codes(code, table):
+                out.setdefault(each, entry)
         return out
+
+    def _tables_with(self, family, base: str) -> dict[str, list[str]]:
+        """Dictionary table -> its stock suffixes, for the tables holding ``<base>_<suffix>`` codes
+        (one suffix per table in the RSH's layout; several in a table laid out one row per
+        landlord and stock type)."""
+        out: dict[str, list[str]] = {}
+        for table in self.dictionary.tables():
+            for code in self._codes(table):
+                parts = family_base(code, family)
+                if parts and parts[0] == base and parts[1] not in out.get(table, []):
+                    out.setdefault(table, []).append(parts[1])
+        return out
+
+    @staticmethod
+    def _row_values(
+        sheet: Sheet, number: int, row: tuple, columns, family, markers: dict[str, str]
+    ) -> tuple[str | None, dict[str, object]]:
+        """(stock suffix, field code -> cell) of one landlord row: every field of a sheet of the
+        RSH's layout; of one laid out one row per landlord and stock type, the fields of the row's
+        stock type (a row of a stock type no column was found for, with figures in the field
+        columns, stops the extract: they would be read as nothing)."""
+        stock = _row_stock(sheet, number, row)
+        found = {
+            code: _checked_value(sheet, number, row, index, markers)
+            for code, index in columns.by_code.items()
+            if stock is None or family_base(code, family)[1] == stock
+        }
+        if stock is not None and not found:
+            filled = any(
+                _checked_value(sheet, number, row, index, markers) != ""
+                for index in set(columns.by_code.values())
+            )
+            if filled:
+                raise WorkbookError(
+                    f"'{sheet.name}' row {number}: figures for a stock type (its "
+                    f"'{sheet.header[sheet.stock_col]}' cell) of which no column of the sheet is "
+                    "a field; check that cell, and the Data Dictionary's fields for that stock "
+                    "type, in the workbook"
+                )
+        return stock, found
 
     def _count_markers(self, values: list[object]) -> None:
         for value in values:
@@ -228,20 +285,20 @@ class _Extract:
         not_in_dictionary: set[str] = set()
         for number_of_table, table in enumerate(tables):
             sheet = self._table_sheet(table)
-            columns = _field_columns(
-                sheet, self.dictionary.codes(table), MI_FAMILY, management_info_field
-            )
+            codes = self._codes(table)
+            long = list(STOCK_TYPE) if sheet.stock_col is not None else None
+            columns = _field_columns(sheet, codes, MI_FAMILY, management_info_field, long)
             header = sheet.header
             code_col = landlord_column(header, "code")
             bases |= {family_base(code, MI_FAMILY)[0] for code in columns.by_code}
 
-            def values(number: int, row: tuple, sheet=sheet, columns=columns) -> dict:
-                return {
-                    code: _checked_value(sheet, number, row, index, self.markers_given)
-                    for code, index in columns.by_code.items()
-                }
+            def values(number: int, row: tuple, sheet=sheet, columns=columns):
+                markers = self.markers_given
+                return self._row_values(sheet, number, row, columns, MI_FAMILY, markers)[1]
 
             for number, row, found in _unique_rows(sheet, code_col, values):
+                if sheet.stock_col is not None and all(v == "" for v in found.values()):
+                    continue  # a stock type's row with no management figures (another table's)
                 landlord = _landlord(row, header)
                 code = landlord["landlord_code"]
                 landlords.setdefault(code, landlord)
@@ -259,7 +316,7 @@ class _Extract:
                 if number_of_table == 0
                 else f"management_info_{number_of_table + 1}"
             )
-            self.edition["sheets"][key] = {"name": sheet.name, "header_row": sheet.header_index + 1}
+            self.edition["sheets"][key] = self._sheet_facts(sheet)
             not_in_dictionary |= set(columns.not_in_dictionary)
         fields = ordered_bases(bases, MI_FIELDS)
         rows = []
@@ -289,37 +346,56 @@ class _Extract:
     # -- perception -----------------------------------------------------------------------------
 
     def perception(self, landlords: dict[str, dict]) -> tuple[list[str], list[dict], dict]:
+        """Every table with TP09 answer counts: one per stock type (the RSH's layout), or one laid
+        out one row per landlord and stock type; a landlord's row for a stock type read from two
+        sheets (small and large providers, say) with the same figures is read once, with other
+        figures it stops the extract. Rows in stock-type order (LCRA, LCHO, combined)."""
         tables = self._tables_with(TP09_FAMILY, "VS")
         present: set[str] = set()
         per_table = []
-        for table, suffix in tables.items():
+        for table, suffixes in tables.items():
             sheet = self._table_sheet(table)
+            codes = self._codes(table)
+            long = list(STOCK_TYPE) if sheet.stock_col is not None else None
             columns = _field_columns(
                 sheet,
-                self.dictionary.codes(table),
+                codes,
                 TP09_FAMILY,
-                lambda title, s=suffix: perception_field(title, s),
+                lambda title, s=suffixes[0]: perception_field(title, s),
+                long,
             )
             present |= {family_base(c, TP09_FAMILY)[0] for c in columns.by_code}
-            per_table.append((table, suffix, sheet, columns))
-            self.edition["sheets"][f"perception_{STOCK_TYPE[suffix]}"] = {
-                "name": sheet.name,
-                "header_row": sheet.header_index + 1,
-            }
+            per_table.append((table, suffixes[0], sheet, columns, codes))
+            key = (
+                "perception"
+                if sheet.stock_col is not None
+                else f"perception_{STOCK_TYPE[suffixes[0]]}"
+            )
+            while (
+                key in self.edition["sheets"] and self.edition["sheets"][key]["name"] != sheet.name
+            ):
+                key = f"{key}_{len(per_table)}"
+            self.edition["sheets"][key] = self._sheet_facts(sheet)
             self.notes_marker = self.notes_marker or blank_marker_in_notes(sheet)
         fields = ordered_bases(present, TP09_FIELDS)
-        rows, cover = [], {}
-        for table, suffix, sheet, columns in per_table:
+        records: dict[tuple[str, str], tuple[str, dict]] = {}  # (landlord, stock) -> sheet, row
+        cover: dict[str, set[str]] = {}
+        for _table, suffix, sheet, columns, codes in per_table:
             header = sheet.header
-            population = _population_column(sheet, self.dictionary.codes(table))
+            population = _population_column(sheet, codes)
 
             def values(
-                number: int, row: tuple, sheet=sheet, columns=columns, population=population
+                number: int,
+                row: tuple,
+                sheet=sheet,
+                columns=columns,
+                population=population,
+                suffix=suffix,
             ):
-                found = {
-                    code: _checked_value(sheet, number, row, index, self.markers_given)
-                    for code, index in columns.by_code.items()
-                }
+                stock, found = self._row_values(
+                    sheet, number, row, columns, TP09_FAMILY, self.markers_given
+                )
+                found = {"stock": stock or suffix, **found}
                 found["relevant_population"] = (
                     _checked_value(sheet, number, row, population, self.markers_given)
                     if population is not None
@@ -328,18 +404,31 @@ class _Extract:
                 return found
 
             code_col = landlord_column(header, "code")
-            for _, row, found in _unique_rows(sheet, code_col, values):
+            for number, row, found in _unique_rows(sheet, code_col, values):
+                stock = found.pop("stock")
+                if sheet.stock_col is not None and all(v == "" for v in found.values()):
+                    continue  # a stock type's row with no perception figures (another table's)
                 landlord = _landlord(row, header)
                 code = landlord["landlord_code"]
-                cover.setdefault(code, set()).add(STOCK_TYPE[suffix])
                 record = {
                     "landlord_code": code,
-                    "stock_type": STOCK_TYPE[suffix],
+                    "stock_type": STOCK_TYPE[stock],
                     "relevant_population": found["relevant_population"],
                 }
                 for base in fields:
-                    record[base] = found.get(f"TP09_{base}_{suffix}", "")
-                rows.append(record)
+                    record[base] = found.get(f"TP09_{base}_{stock}", "")
+                earlier = records.get((code, STOCK_TYPE[stock]))
+                if earlier is not None:
+                    clash = sorted(k for k in record if record[k] != earlier[1][k])
+                    if clash:
+                        raise WorkbookError(
+                            f"'{sheet.name}' row {number}: landlord {code} has "
+                            f"{STOCK_TYPE[stock]} {', '.join(clash[:4])} with other figures than "
+                            f"sheet '{earlier[0]}' gave; check which sheet is right"
+                        )
+                    continue
+                records[(code, STOCK_TYPE[stock])] = (sheet.name, record)
+                cover.setdefault(code, set()).add(STOCK_TYPE[stock])
                 self._count_markers([record[b] for b in fields if b not in ("Satisfied_Calc",)])
                 if code not in landlords:  # perception data but no management information row
                     landlords[code] = {
@@ -349,9 +438,10 @@ class _Extract:
                         "units_lcho": "",
                         "units_comb": "",
                     }
-        # The extract's row order: by stock type as the sheets are listed in the dictionary.
+        order = list(STOCK_TYPE.values())
+        rows = sorted((r for _, r in records.values()), key=lambda r: order.index(r["stock_type"]))
         self.tp_not_in_dictionary = sorted(
-            {c for *_, columns in per_table for c in columns.not_in_dictionary}
+            {c for *_, columns, _ in per_table for c in columns.not_in_dictionary}
         )
         return fields, rows, cover
 
@@ -631,41 +721,6 @@ class _Extract:
             f"Contains public sector information licensed under the {LICENCE}. Source: Regulator of "
             f"Social Housing, Tenant Satisfaction Measures {label} full data{published}."
         )
-
-
-def _publish(files: dict[str, bytes], target: Path) -> None:
-    """Write ``files`` into a new folder beside ``target`` and rename it into place.
-
-    A reader sees the old folder or the new one, never a half-written one; a failure leaves the old
-    folder as it was and no temporary folder behind.
-    """
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=parent))
-    previous = parent / f".{target.name}.previous-{os.getpid()}"
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(staging, 0o777 & ~umask)
-        for name, data in files.items():
-            with open(staging / name, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(staging / name, 0o666 & ~umask)
-        if target.exists():
-            os.replace(target, previous)
-            try:
-                os.replace(staging, target)
-            except BaseException:
-                os.replace(previous, target)
-                raise
-            shutil.rmtree(previous, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def extract(

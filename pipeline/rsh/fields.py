@@ -54,20 +54,47 @@ _CH_CODE = re.compile(
 )
 # The stock type leading the title ("LCRA - ...", "LCRA: ...", "LCRA ...") or, in a title that
 # does not start with it, ending it ("... (CH01 1 Numerator) - LCRA", "..._LCRA", "... (LCRA)").
-_STOCK = re.compile(r"^(LCRA|LCHO|Combined|COMB)(?:\s*[-–:_]|\s)", re.IGNORECASE)
-_STOCK_LAST = re.compile(r"[\s_(–-](LCRA|LCHO|Combined|COMB)\)?$", re.IGNORECASE)
+# A stock type as a heading names it: the RSH's abbreviations, or the words an edition may write
+# instead ("Low cost rental accommodation - ...", "Combined (LCRA and LCHO) - ...").
+_STOCK_NAME = (
+    r"(LCRA|LCHO|Combined|COMB|low[ -]cost rental(?: accommodation)?|"
+    r"low[ -]cost home[ -]?ownership|shared ownership)"
+)
+_STOCK = re.compile(
+    rf"^{_STOCK_NAME}(?:\s*\((?:LCRA|LCHO|LCRA (?:and|\+|&) LCHO)\))?(?:\s*[-–:_]|\s)",
+    re.IGNORECASE,
+)
+_STOCK_LAST = re.compile(rf"[\s_(–-]{_STOCK_NAME}\)?$", re.IGNORECASE)
+
+
+def stock_suffix_of(name: str) -> str:
+    """The field codes' suffix for a stock type as a heading names it: ``"LCRA"``, ``"lcho"``,
+    ``"Combined"``, ``"Low cost rental accommodation"``, ``"Shared ownership"`` -> ``"LCRA"``,
+    ``"LCHO"``, ``"COMB"``, ``"LCRA"``, ``"LCHO"``."""
+    key = re.sub(r"[\s-]+", " ", name.lower())
+    if key.startswith("low cost rental"):
+        return "LCRA"
+    if key.startswith(("low cost home", "shared ownership")):
+        return "LCHO"
+    return STOCK_WORDS[key]
+
+
 _EXTENSION = re.compile(
     r"\bstage (one|two|1|2)\b.*?\b(without|with)\b[^()]*?\bextension", re.IGNORECASE
 )
 
 
-def management_info_field(title: str) -> str | None:
+def management_info_field(title: str, suffix: str | None = None) -> str | None:
     """The field code a management-information column title gives, or None.
 
     Parameters
     ----------
     title : str
         Cleaned column title, e.g. ``"LCRA - ... (CH01 1 Numerator)"``.
+    suffix : str, optional
+        The stock type (``"LCRA"``, ``"LCHO"``, ``"COMB"``) of a sheet laid out one row per
+        landlord and stock type, whose titles carry none: ``"... (CH01 1 Numerator)"`` is then
+        ``CH01_1_Numerator_<suffix>``.
 
     Returns
     -------
@@ -75,10 +102,11 @@ def management_info_field(title: str) -> str | None:
         E.g. ``"CH01_1_Numerator_LCRA"``, ``"CH02_2_Calculated_Value_COMB"`` or
         ``"Stg1_comp_without_Ext_LCHO"``; None for columns the product does not use.
     """
-    stock = _STOCK.match(title) or _STOCK_LAST.search(title)
-    if not stock:
-        return None
-    suffix = STOCK_WORDS[stock.group(1).lower()]
+    if suffix is None:
+        stock = _STOCK.match(title) or _STOCK_LAST.search(title)
+        if not stock:
+            return None
+        suffix = stock_suffix_of(stock.group(1))
     code = _CH_CODE.search(title)
     if code:
         measure, stage, part = code.groups()
@@ -89,6 +117,22 @@ def management_info_field(title: str) -> str | None:
         stage = 1 if split.group(1).lower() in ("one", "1") else 2
         return f"Stg{stage}_comp_{split.group(2).lower()}_Ext_{suffix}"
     return None
+
+
+def without_stock(title: str) -> str:
+    """A heading without the stock type leading or ending it: ``"LCRA - Number of ..."``,
+    ``"... (CH01 1 Numerator) - LCHO"`` and ``"Relevant tenant population size (Combined)"`` ->
+    ``"Number of ..."``, ``"... (CH01 1 Numerator)"``, ``"Relevant tenant population size"`` (the
+    heading of a sheet laid out one row per landlord and stock type, which carries none)."""
+    text = title.strip()
+    lead = _STOCK.match(text)
+    if lead:
+        text = text[lead.end() :].lstrip(" -–:_")
+    else:
+        last = _STOCK_LAST.search(text)
+        if last:
+            text = text[: last.start()].rstrip(" -–:_(")
+    return text.strip()
 
 
 def perception_field(title: str, suffix: str) -> str | None:
@@ -106,6 +150,24 @@ def perception_field(title: str, suffix: str) -> str | None:
     if lowered.startswith("number of respondents who report that they have not made a complaint"):
         return f"TP09_Fiter_No_{suffix}"
     return None
+
+
+_TABLE_STOCK = re.compile(r"(?<![a-z])(lcra|lcho|combined|comb)(?![a-z])")
+
+
+def stock_codes(code: str, table: str) -> list[str]:
+    """The field codes a Data Dictionary code stands for: itself, or, for a complaint field listed
+    without its stock suffix (``CH01_1_Numerator``, ``TP09_VS``: an edition laid out one row per
+    landlord and stock type may list each field once), the field for the stock type its table's
+    name names (``TSM27_LCRA_Perception``), else for each of the three
+    (``CH01_1_Numerator_LCRA``, ``_LCHO``, ``_COMB``)."""
+    if MI_FAMILY.match(code) or TP09_FAMILY.match(code):
+        return [code]
+    if not (MI_FAMILY.match(f"{code}_LCRA") or TP09_FAMILY.match(f"{code}_LCRA")):
+        return [code]
+    named = {STOCK_WORDS[w] for w in _TABLE_STOCK.findall(table.lower())}
+    suffixes = sorted(named) if len(named) == 1 else list(STOCK_TYPE)
+    return [f"{code}_{suffix}" for suffix in suffixes]
 
 
 def family_base(code: str, family: re.Pattern) -> tuple[str, str] | None:
@@ -133,4 +195,7 @@ __all__ = [
     "management_info_field",
     "ordered_bases",
     "perception_field",
+    "stock_codes",
+    "stock_suffix_of",
+    "without_stock",
 ]

@@ -7,6 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
+from pipeline.rsh.fields import without_stock
+from pipeline.rsh.tables import row_year, stock_suffix
 from pipeline.rsh.workbook import (
     Sheet,
     WorkbookError,
@@ -30,6 +34,7 @@ def field_columns(
     dictionary: dict[str, dict[str, str]],
     family,
     title_field,
+    stocks: list[str] | None = None,
 ) -> Columns:
     """Find each complaint field's column of ``sheet`` by the dictionary heading and by its title.
 
@@ -42,30 +47,53 @@ def field_columns(
     family : re.Pattern
         Which field codes to look for (MI_FAMILY or TP09_FAMILY).
     title_field : callable
-        Column title -> field code or None (the measure code in the title).
+        Column title -> field code or None (the measure code in the title); for a sheet laid out
+        one row per landlord and stock type it is called with each stock suffix too,
+        ``(title, "LCHO")``.
+    stocks : list of str, optional
+        For such a sheet (``sheet.stock_col``), the stock suffixes to read: a column headed
+        without a stock type ("... (CH01 1 Numerator)") is then the field for each of them
+        (``CH01_1_Numerator_LCRA``, ``_LCHO``, ``_COMB``), read from each row for the row's stock
+        type; the dictionary's headings are compared without their stock type.
     """
+    long = sheet.stock_col is not None
+    stocks = list(stocks or []) if long else []
     wanted = {code: entry for code, entry in dictionary.items() if family.match(code)}
+
+    def base(code: str) -> str:
+        found = family.match(code)
+        return found.group("base") if found else code
+
+    def heading_of(text: str) -> str:
+        return heading_key(without_stock(clean(text))) if long else heading_key(text)
+
     by_heading: dict[str, list[str]] = {}
     for code, entry in wanted.items():
-        by_heading.setdefault(heading_key(entry["column_heading"]), []).append(code)
-    by_code_key = {_code_key(code): code for code in wanted}
+        by_heading.setdefault(heading_of(entry["column_heading"]), []).append(code)
+    by_code_key = {_code_key(code): [code] for code in wanted}
+    if long:  # headed by the field code without its stock suffix (CH01_1_Numerator)
+        for code in wanted:
+            by_code_key.setdefault(_code_key(base(code)), []).append(code)
     claims: dict[str, set[int]] = {}
     printed = sheet.codes  # a row of field codes under the header, if the edition has one
     for index, title in enumerate(sheet.header):
+        if index == sheet.stock_col:
+            continue
         below = printed[index] if index < len(printed) else ""
         if not title and not below:
             continue
         codes = set()
-        named = by_heading.get(heading_key(title), [])
-        if len(named) == 1:  # a heading the dictionary gives to one code only
-            codes.add(named[0])
+        named = by_heading.get(heading_of(title), []) if title else []
+        if len(named) == 1 or (long and named and len({base(c) for c in named}) == 1):
+            codes |= set(named)  # a heading the dictionary gives to one field only
         for text in (title, below):  # headed by the field code itself (TP09_VS_LCRA)
             if text and _code_key(text) in by_code_key:
-                codes.add(by_code_key[_code_key(text)])
-        parsed = title_field(title)
-        if parsed and family.match(parsed):
-            codes.add(parsed)
-        if len(codes) > 1:
+                codes |= set(by_code_key[_code_key(text)])
+        for suffix in stocks or [None]:
+            parsed = title_field(title) if suffix is None else title_field(title, suffix)
+            if parsed and family.match(parsed):
+                codes.add(parsed)
+        if len({base(c) for c in codes} if long else codes) > 1:
             raise WorkbookError(
                 f"'{sheet.name}': column '{title}' is {' and '.join(sorted(codes))} by its "
                 "heading and by its measure code"
@@ -79,7 +107,7 @@ def field_columns(
     missing = sorted(set(wanted) - set(claims))
     if missing:
         headings = "; ".join(f"{c} ('{wanted[c]['column_heading']}')" for c in missing[:5])
-        long = next(
+        unread = next(
             (
                 t
                 for t in sheet.header
@@ -88,14 +116,21 @@ def field_columns(
             None,
         )
         advice = (
-            f"the sheet has a '{long}' column: one row per landlord and stock type is a layout "
-            "the product does not read (the RSH's has one column per field and stock type, "
-            "headed 'LCRA - ...', 'LCHO - ...', 'Combined - ...')"
-            if long
-            else "no heading is the dictionary's for them or ends with their measure code (e.g. "
+            "no heading is the dictionary's for them or ends with their measure code (e.g. "
             "'(CH01 1 Numerator)'): rename those headings to the dictionary's in a copy of the "
             "workbook, then add the copy"
         )
+        if long:
+            advice = (
+                f"the sheet has one row per landlord and stock type (its "
+                f"'{sheet.header[sheet.stock_col]}' column), and {advice}"
+            )
+        elif unread:
+            advice = (
+                f"the sheet has a '{unread}' column but no landlord row names a stock type in it "
+                "(LCRA, LCHO or Combined), so it is not read as one row per landlord and stock "
+                f"type, and {advice}"
+            )
         raise WorkbookError(
             f"'{sheet.name}': the Data Dictionary lists {len(missing)} field(s) with no column "
             f"in the sheet: {headings}; {advice}"
@@ -158,20 +193,31 @@ _STATISTIC = (
 def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
     """(spreadsheet row number, row) of each landlord row: those with a landlord code.
 
-    A row with neither a landlord name nor a number (a footnote or a note below the table, such
-    as "Source: ..." or "1." beside its text) is not a landlord, nor is one without a code that is
-    a statistic ("Sector median", "Upper quartile"); one without a code that names a landlord and
-    has figures stops the extract. A code cell of several words, or
-    one without a digit (every RSH registration number has one) that reads as a total or a heading
-    (``Total``, ``All landlords``, a repeated ``Landlord code``), stops the extract: read as a
-    landlord it would be a peer. Another code without a digit is kept. The message names the row
-    and the column, never the cell's text.
+    In a sheet holding several reporting years (``sheet.year_col``) only the rows of the year
+    read (``sheet.year``) are landlord rows. In a sheet laid out one row per landlord and stock
+    type, a row whose landlord cells are empty right below its landlord's row is that landlord's
+    (the cells merged down its stock types' rows: :func:`_merged_down`). A row with neither a
+    landlord name nor a number (a footnote or a note below the table, such as "Source: ..." or
+    "1." beside its text) is not a landlord, nor is one without a code that is a statistic
+    ("Sector median", "Upper quartile"); one without a code that names a landlord and has figures
+    stops the extract. A code cell of several words, or one without a digit (every RSH
+    registration number has one) that reads as a total or a heading (``Total``, ``All
+    landlords``, a repeated ``Landlord code``), stops the extract: read as a landlord it would be
+    a peer. Another code without a digit is kept. The message names the row and the column, never
+    the cell's text.
     """
     first = sheet.first_data_row
     name_col = landlord_column(sheet.header, "name")
     out = []
+    above: tuple[int, tuple] | None = None  # a long sheet's landlord row just above
     for i, row in enumerate(sheet.data):
+        if not _of_the_year(sheet, first + i, row, code_col):
+            above = None
+            continue
         code = landlord_code(row[code_col]) if code_col < len(row) else ""
+        if not code and above is not None and above[0] == i - 1:
+            row = _merged_down(sheet, row, above[1], name_col)
+            code = landlord_code(row[code_col]) if code_col < len(row) else ""
         named = name_col is not None and name_col < len(row) and bool(clean(row[name_col]))
         # a figure beside the code (a footnote's own number in the code column is none)
         has_number = any(_is_number(c) for j, c in enumerate(row) if j != code_col)
@@ -198,7 +244,53 @@ def numbered_rows(sheet: Sheet, code_col: int) -> list[tuple[int, tuple]]:
                 "workbook, then add the copy"
             )
         out.append((first + i, row))
+        above = (i, row) if sheet.stock_col is not None else None
     return out
+
+
+def _of_the_year(sheet: Sheet, number: int, row: tuple, code_col: int) -> bool:
+    """Whether a row of a sheet holding several reporting years (``sheet.year_col``) is of the
+    year read (``sheet.year``); every row of a one-year sheet is. A landlord row whose year cell
+    names no reporting year stops the extract, naming the row and the column, not the cell."""
+    if sheet.year_col is None:
+        return True
+    value = _at(row, sheet.year_col)
+    year = row_year(value)
+    if year is None and clean(_at(row, code_col)):
+        what = "is empty" if not clean(value) else "names no reporting year"
+        raise WorkbookError(
+            f"'{sheet.name}' row {number}: the '{sheet.header[sheet.year_col]}' cell (column "
+            f"{get_column_letter(sheet.year_col + 1)}) {what}; this sheet holds several reporting "
+            "years' rows, so each landlord row must say its year as 2024/25 or 2024-25 (a year "
+            "alone, such as 2025, could be 2024/25 or 2025/26): correct that cell in a copy of the "
+            "workbook, then add the copy"
+        )
+    return year == sheet.year
+
+
+def _merged_down(sheet: Sheet, row: tuple, above: tuple, name_col: int | None) -> tuple:
+    """A long sheet's row without a landlord code, below its landlord's row: the landlord's cells
+    (code, name, type, size band, region, notes) merged down over its stock types' rows, which
+    hold their value in the first row only. Read with them when the row names a stock type and
+    has no landlord name of its own (or the same); else it is left as it is (a row naming another
+    landlord, without its code, stops the extract)."""
+    if sheet.stock_col is None or stock_suffix(_at(row, sheet.stock_col)) is None:
+        return row
+    if name_col is not None and clean(_at(row, name_col)) not in ("", clean(_at(above, name_col))):
+        return row
+    own = {
+        column
+        for kind in ("code", "name", "type", "band", "region", "notes")
+        if (column := landlord_column(sheet.header, kind)) is not None
+    }
+    width = max(len(row), *(c + 1 for c in own))
+    return tuple(
+        _at(above, j) if j in own and not clean(_at(row, j)) else _at(row, j) for j in range(width)
+    )
+
+
+def _at(row: tuple, index: int) -> object:
+    return row[index] if index < len(row) else None
 
 
 def _is_number(value: object) -> bool:
@@ -207,25 +299,52 @@ def _is_number(value: object) -> bool:
     return isinstance(read, (int, float)) and not isinstance(read, bool)
 
 
+def row_stock(sheet: Sheet, number: int, row: tuple) -> str | None:
+    """The stock suffix (``LCRA``, ``LCHO``, ``COMB``) a row of a sheet laid out one row per
+    landlord and stock type is for; None for a sheet of the RSH's layout (one row per landlord).
+
+    A landlord row whose stock-type cell is empty or names none stops the extract, naming the row
+    and the column, not the cell's text: its figures would otherwise be filed under no stock type
+    or a wrong one.
+    """
+    if sheet.stock_col is None:
+        return None
+    value = row[sheet.stock_col] if sheet.stock_col < len(row) else None
+    suffix = stock_suffix(value)
+    if suffix is None:
+        what = "is empty" if not clean(value) else "does not name a stock type"
+        raise WorkbookError(
+            f"'{sheet.name}' row {number}: the '{sheet.header[sheet.stock_col]}' cell (column "
+            f"{get_column_letter(sheet.stock_col + 1)}) {what}; in this sheet each landlord has one "
+            "row per stock type, so each row must say LCRA, LCHO or Combined (or low cost rental "
+            "accommodation, low cost home ownership): correct that cell in a copy of the workbook "
+            "(or delete the row if it is not a landlord's), then add the copy"
+        )
+    return suffix
+
+
 def unique_rows(sheet: Sheet, code_col: int, record: callable) -> list[tuple[int, tuple, dict]]:
-    """(row number, row, record) per landlord; a landlord listed twice with the same figures is
-    read once, with different figures it stops the extract (which row is right is not known)."""
-    out: dict[str, tuple[int, tuple, dict]] = {}
+    """(row number, row, record) per landlord (per landlord and stock type, in a sheet laid out
+    so); a landlord listed twice with the same figures is read once, with different figures it
+    stops the extract (which row is right is not known)."""
+    out: dict[tuple[str, str | None], tuple[int, tuple, dict]] = {}
     for number, row in numbered_rows(sheet, code_col):
         code = landlord_code(row[code_col])
+        stock = row_stock(sheet, number, row)
         values = record(number, row)
-        if code in out:
-            first, _, earlier = out[code]
+        if (code, stock) in out:
+            first, _, earlier = out[(code, stock)]
             if earlier != values:
                 differ = sorted(k for k in values if values[k] != earlier.get(k))
+                which = f"landlord {code}" + (f" ({stock})" if stock else "")
                 raise WorkbookError(
-                    f"'{sheet.name}': landlord {code} is listed twice, in rows {first} and "
+                    f"'{sheet.name}': {which} is listed twice, in rows {first} and "
                     f"{number}, with different figures ({', '.join(differ[:4])}); delete the wrong "
                     "row in a copy of the workbook (the RSH's notes or a later version of the "
                     "workbook may say which), then add the copy"
                 )
             continue
-        out[code] = (number, row, values)
+        out[(code, stock)] = (number, row, values)
     return list(out.values())
 
 
@@ -255,5 +374,6 @@ __all__ = [
     "landlord_record",
     "numbered_rows",
     "population_column",
+    "row_stock",
     "unique_rows",
 ]

@@ -10,9 +10,8 @@ position or by an exact sheet name:
   first wide row; its columns are named by their headings where they say what they hold, and the
   datapoint / question-reference pair by the *patterns of their values*, row by row, so a swapped
   row is put back;
-- a **data sheet** is matched to a dictionary table by name (ignoring case, spaces and underscores),
-  else by the share of that table's column headings found in its header row; its header row is the
-  first wide row with a landlord code and a landlord name heading;
+- a **data sheet**'s header row is the first wide row with a landlord code and a landlord name
+  heading (which sheet holds which table: :mod:`pipeline.rsh.tables`);
 - the "... Not Included" sheets are recognised by their titles and their short header.
 """
 
@@ -96,6 +95,12 @@ class Sheet:
     header_index: int | None = None
     hidden: bool = False  # hidden or "very hidden" in the workbook
     code_row: bool = False  # a row of field codes under the header (:func:`field_code_row`)
+    # one row per landlord and stock type: the column saying which (:func:`stock_column`)
+    stock_col: int | None = None
+    # several reporting years' rows: the column saying which, and the year read
+    # (:func:`pipeline.rsh.tables.year_column`)
+    year_col: int | None = None
+    year: str | None = None
 
     @property
     def header(self) -> list[str]:
@@ -257,7 +262,7 @@ def _filled(row: tuple) -> int:
     return sum(1 for c in row if c is not None and clean(c))
 
 
-def _is_code_heading(key: str) -> bool:
+def is_code_heading(key: str) -> bool:
     """ "Landlord code", "RP code", "Registration number", "Provider ID": the RSH's registration
     number of a landlord under the headings an edition might give it."""
     return key == "landlord code" or (
@@ -268,11 +273,14 @@ def _is_code_heading(key: str) -> bool:
     )
 
 
+# A heading about the stock type ("Stock type", "Tenure"), not the landlord's type.
+STOCK_HEADING = re.compile(r"\b(stock|tenure)\b")
+
 # A landlord's name under a heading that says only whose it is ("Landlord", "Provider").
 _NAME_ALONE = {"landlord", "provider", "registered provider", "organisation", "organization"}
 
 
-def _is_name_heading(key: str) -> bool:
+def is_name_heading(key: str) -> bool:
     return (
         key == "landlord name"
         or key in _NAME_ALONE
@@ -286,7 +294,7 @@ def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:
         if _filled(row) < min_filled:
             continue
         keys = [heading_key(c) for c in row]
-        if any(_is_code_heading(k) for k in keys) and any(_is_name_heading(k) for k in keys):
+        if any(is_code_heading(k) for k in keys) and any(is_name_heading(k) for k in keys):
             return index
     return None
 
@@ -317,9 +325,11 @@ def landlord_column(header: list[str], kind: str) -> int | None:
 def _landlord_column(header: tuple, kind: str) -> int | None:
     keys = [heading_key(h) for h in header]
     tests = {
-        "code": _is_code_heading,
-        "name": _is_name_heading,
-        "type": lambda k: len(k.split()) <= 4 and re.search(r"\btype\b", k),
+        "code": is_code_heading,
+        "name": is_name_heading,
+        "type": lambda k: (
+            len(k.split()) <= 4 and re.search(r"\btype\b", k) and not STOCK_HEADING.search(k)
+        ),
         "band": lambda k: "group size" in k or "size band" in k,
         "region": lambda k: "region" in k and len(k.split()) <= 5,
         "notes": lambda k: "notes" in k and "rsh" in k,
@@ -503,7 +513,8 @@ def validate_references(dictionary: Dictionary, family: re.Pattern) -> None:
     """Every field of ``family`` must have a ``DP_TSM...`` datapoint and a question reference that
     is not one (after the swapped rows were put back); else the dictionary was misread."""
     for entry in dictionary.entries:
-        if not family.match(entry["field_code"]):
+        code = entry["field_code"]
+        if not family.match(code) and not family.match(f"{code}_LCRA"):  # listed once: CH01_1_..
             continue
         if not DATAPOINT.match(entry["datapoint"]) or DATAPOINT.match(entry["question_ref"]):
             raise WorkbookError(
@@ -511,122 +522,6 @@ def validate_references(dictionary: Dictionary, family: re.Pattern) -> None:
                 f"'{entry['datapoint']}' and question reference '{entry['question_ref']}'; a "
                 "datapoint looks like DP_TSML178"
             )
-
-
-def _name_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-# A year in a sheet or table name: ``TSM25``, ``2024-25``, ``2024/2025``.
-_YEAR_TOKEN = re.compile(
-    r"TSM[ _]?\d{2}(?!\d)|(?<!\d)20\d{2}\s*[-/_–]\s*(?:20)?\d{2}(?!\d)", re.IGNORECASE
-)
-_STOCK_WORD = re.compile(r"(?<![a-z])(lcra|lcho|combined|comb)(?![a-z])")
-
-
-def _plain_key(name: str) -> str:
-    """A sheet or table name without its year: ``TSM25_LCRA_Perception`` and ``LCRA Perception
-    2024-25`` both give ``lcraperception``."""
-    return _name_key(_YEAR_TOKEN.sub(" ", name))
-
-
-def _stock_words(text: str) -> set[str]:
-    return {"combined" if w == "comb" else w for w in _STOCK_WORD.findall(clean(text).lower())}
-
-
-def _one(candidates: list[Sheet], table: str, how: str) -> Sheet | None:
-    """The one sheet of ``candidates`` (a visible one before a hidden one); two stop the extract."""
-    shown = [s for s in candidates if not s.hidden] or candidates
-    if len(shown) > 1:
-        names = sorted(s.name for s in shown)
-        raise WorkbookError(
-            f"the Data Dictionary's table '{table}' could be either of the sheets "
-            f"{', '.join(repr(n) for n in names[:-1])} or {names[-1]!r} ({how}); delete the one "
-            "that is not the published table in a copy of the workbook, then add the copy"
-        )
-    return shown[0] if shown else None
-
-
-_STOCK_PREFIX = re.compile(r"^(LCRA|LCHO|Combined|COMB)\s*[-–:]", re.IGNORECASE)
-_STOCK_TITLE = {"lcra": "LCRA", "lcho": "LCHO", "combined": "Combined"}
-
-
-def stock_group_titles(sheet: Sheet) -> int:
-    """Give the headings under a stock-type group row their stock type; the number changed.
-
-    A two-row header may name the stock type once, in a (merged) group cell above its columns
-    ("LCRA" over "Number of stage one complaints ... (CH01 1 Numerator)"), where the RSH's
-    headings start with it ("LCRA - Number of ..."). Such a heading is read as "LCRA - ...". The
-    row above counts as a group row when at least two of its cells name one stock type each and
-    none is a sentence; a group runs from its cell to the next filled one (a merged cell's value
-    is in its first cell). Landlord code and name headings are left as they are.
-    """
-    index = find_landlord_header(sheet, min_filled=4)
-    if not index:
-        return 0
-    above = [clean(c) for c in sheet.rows[index - 1]]
-    filled = [c for c in above if c]
-    stocked = [c for c in filled if len(_stock_words(c)) == 1]
-    if len(stocked) < 2 or any(len(c.split()) > 6 for c in filled):
-        return 0
-    header, group, changed = list(sheet.rows[index]), None, 0
-    for i, title in enumerate(header):
-        if i < len(above) and above[i]:
-            words = _stock_words(above[i])
-            group = _STOCK_TITLE[next(iter(words))] if len(words) == 1 else None
-        text, key = clean(title), heading_key(title)
-        if not group or not text or _STOCK_PREFIX.match(text):
-            continue
-        if _is_code_heading(key) or _is_name_heading(key):
-            continue
-        header[i] = f"{group} - {text}"
-        changed += 1
-    if changed:
-        sheet.rows[index] = tuple(header)
-    return changed
-
-
-def sheet_for_table(sheets: list[Sheet], table: str, headings: list[str]) -> Sheet | None:
-    """The sheet holding a dictionary table, or None.
-
-    In turn: the sheet of that name (case, spaces, underscores ignored); the sheet of that name
-    once the years are taken out of both (``TSM25_LCRA_Perception`` is ``LCRA Perception
-    2024-25``), one of the table's year first; the sheet whose header row holds most of the
-    table's column headings (at least half), leaving out sheets whose name or title names another
-    stock type than the table's (the LCRA and combined perception sheets differ by one heading).
-    A visible sheet is taken before a hidden one; two equally good visible ones stop the extract
-    (:class:`WorkbookError`), as a copy or a draft left in the workbook would otherwise be read
-    in place of the published table.
-    """
-    found = _one([s for s in sheets if _name_key(s.name) == _name_key(table)], table, "same name")
-    if found is not None:
-        return found
-    plain = _plain_key(table)
-    same = [s for s in sheets if plain and _plain_key(s.name) == plain]
-    year = sheet_year(table)
-    same = [s for s in same if year and sheet_year(s.name) == year] or same
-    found = _one(same, table, "same name but for the year")
-    if found is not None:
-        return found
-    wanted = {heading_key(h) for h in headings if h}
-    stock = _stock_words(table)
-    shares: list[tuple[float, Sheet]] = []
-    for sheet in sheets:
-        index = find_landlord_header(sheet, min_filled=4)
-        if index is None or not wanted:
-            continue
-        title = " ".join(clean(c) for c in sheet.rows[0] if c is not None) if sheet.rows else ""
-        named = _stock_words(f"{sheet.name} {title}")
-        if stock and named and not (named & stock):
-            continue
-        found_headings = {heading_key(c) for c in sheet.rows[index]} & wanted
-        shares.append((len(found_headings) / len(wanted), sheet))
-    best = max((share for share, _ in shares), default=0.0)
-    if best < 0.5:
-        return None
-    return _one(
-        [s for share, s in shares if share == best], table, f"{best:.0%} of its column headings"
-    )
 
 
 # The year a sheet name carries: ``TSM25_...`` or ``..._TSM25`` (the year ending March 2025), or
@@ -760,6 +655,7 @@ __all__ = [
     "DICTIONARY_COLUMNS",
     "MARKERS",
     "QUESTION_REF",
+    "STOCK_HEADING",
     "Dictionary",
     "Sheet",
     "WorkbookError",
@@ -769,16 +665,16 @@ __all__ = [
     "field_code_row",
     "find_landlord_header",
     "heading_key",
+    "is_code_heading",
+    "is_name_heading",
     "landlord_column",
     "load_sheets",
     "parse_year",
     "read_dictionary",
     "release_note",
     "validate_references",
-    "sheet_for_table",
     "sheet_year",
     "stated_years",
-    "stock_group_titles",
     "uncalculated_formulas",
     "year_of_sheets",
 ]

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.rsh.workbook import Sheet, WorkbookError, sheet_for_table
+from pipeline.rsh.tables import sheet_for_table
+from pipeline.rsh.workbook import Sheet, WorkbookError
 from tests.fixtures.rsh.editions import source_available
 from tests.unit.test_rsh_variants import (
     MI,
@@ -493,7 +494,7 @@ def test_a_landlord_code_in_another_case_is_the_same_landlord(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Two-row headers, and a layout the product does not read
+# Two-row headers, and a stock-type column that names no stock type
 # ---------------------------------------------------------------------------------------------
 
 
@@ -528,25 +529,28 @@ def test_a_notes_row_above_the_header_is_not_a_group_row():
     header = ("Landlord name", "Landlord code", "Type", "Region", "Number (CH01 1 Numerator)")
     notes = ("Note 4: an LCRA landlord that left a question blank shows [X]", None, None, None)
     sheet = Sheet("S", [notes, header, ("A", "L1", "PRP", "London", 3)])
-    from pipeline.rsh.workbook import stock_group_titles
+    from pipeline.rsh.tables import stock_group_titles
 
     assert stock_group_titles(sheet) == 0
     assert sheet.rows[1] == header
 
 
 @needs_source
-def test_one_row_per_landlord_and_stock_type_stops_the_add_saying_so(tmp_path):
+def test_a_stock_type_column_naming_no_stock_type_stops_the_add_saying_so(tmp_path):
+    # One row per landlord and stock type is read (tests/unit/test_rsh_long.py); a "Stock type"
+    # column whose cells name no stock type is not that layout, and the stop says why.
     sheets = stock_in_group_row(source())
     rows = rows_of(sheets, MI)
-    del rows[header_at(rows) - 1]  # no group row: a "Stock type" column instead
+    del rows[header_at(rows) - 1]  # no group row: a "Stock type" column instead, left empty
     at = header_at(rows)
     rows[at] = [*rows[at], "Stock type"]
     stops(
         write(sheets, tmp_path / "v.xlsx"),
         tmp_path / "out",
         rf"'{MI}': the Data Dictionary lists 48 field\(s\) with no column in the sheet: .*; the "
-        r"sheet has a 'Stock type' column: one row per landlord and stock type is a layout the "
-        r"product does not read",
+        r"sheet has a 'Stock type' column but no landlord row names a stock type in it \(LCRA, "
+        r"LCHO or Combined\), so it is not read as one row per landlord and stock type, and no "
+        r"heading is the dictionary's for them",
     )
 
 
