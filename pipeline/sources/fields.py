@@ -125,6 +125,8 @@ class Context:
     default_regime: str | None
     # the landlord's regimes: a complaint of another has no policy timescales (unknown_code)
     regimes: tuple[str, ...] = ("eng", "sct")
+    # the mapping's decimal: ',' (numbers written '1.250,50')
+    decimal_comma: bool = False
 
 
 @dataclass
@@ -219,6 +221,8 @@ def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
 
 # A day of the month with its ordinal suffix: '1st', '22nd', '3rd', '4th' (any case).
 _ORDINAL = r"(?i)([0-9])(?:st|nd|rd|th)\b"
+# September abbreviated 'Sept' (or 'Sept.'), as a word: read as 'Sep' under %b.
+_SEPT = r"(?i)\b(sep)t\b\.?"
 
 
 def _parse_date(x: str, ctx: Context) -> str:
@@ -265,6 +269,21 @@ def _parse_date(x: str, ctx: Context) -> str:
         f"case when contains({x}, ':') then {_strptime(no_time, formats, formats_sql)} end",
         f"case when regexp_matches({x}, {lit(_ORDINAL)}) then {ordinal_sql} end",
     ]
+    if any("%b" in f for f in formats):
+        # September abbreviated 'Sept' ('03-Sept-24'), as the en_GB locale of current Linux
+        # systems and many UK reports write it: %b reads 'Sep' only, so every September date
+        # was date_unparseable (a twelfth of a year's complaints quarantined). Read as 'Sep',
+        # only where the cell has 'Sept' as a word, with a time or an ordinal day as above.
+        sept = "p"
+        sept_sql = (
+            f"list_transform([regexp_replace({x}, {lit(_SEPT)}, '\\1', 'g')], lambda {sept}: "
+            f"coalesce({_strptime(sept, formats, formats_sql)}, "
+            f"{_strptime(without_time(sept), formats, formats_sql)}, "
+            f"list_transform([regexp_replace({sept}, {lit(_ORDINAL)}, '\\1', 'g')], "
+            f"lambda {plain}: coalesce({_strptime(plain, formats, formats_sql)}, "
+            f"{_strptime(without_time(plain), formats, formats_sql)}))[1]))[1]"
+        )
+        parts.append(f"case when regexp_matches({x}, {lit(_SEPT)}) then {sept_sql} end")
     if ctx.excel_serial_dates:
         # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
         # 1899-12-30 for every real date after February 1900. Only serials from 1 January 1970
@@ -272,11 +291,25 @@ def _parse_date(x: str, ctx: Context) -> str:
         # a count typed into the cell ('2024' was 16 July 1905: loaded, in no reporting year).
         # The serial is named once (a lambda argument): written twice, DuckDB hoists the
         # common try_cast out of the coalesce and runs it on every cell, not just the leftovers.
+        # With a decimal comma a serial date-time is written '45385,5854'.
+        serial = f"replace({x}, ',', '.')" if ctx.decimal_comma else x
         parts.append(
-            f"list_transform([try_cast({x} as double)], lambda v: case when v between {EXCEL_SERIAL_MIN} and "
+            f"list_transform([try_cast({serial} as double)], lambda v: case when v between {EXCEL_SERIAL_MIN} and "
             f"2958465 then date '1899-12-30' + cast(floor(v) as integer) end)[1]"
         )
     return f"coalesce({', '.join(parts)})"
+
+
+def date_sql(
+    x: str, date_formats: tuple[str, ...] | list[str], excel_serial_dates: bool, decimal_comma: bool
+) -> str:
+    """SQL reading the text ``x`` as the load reads a date cell of a mapping with these
+    settings (its formats, then ISO, times, ordinal days, 'Sept', Excel serials): for a reader
+    of a quarantined cell's raw value, which must not guess the date another way."""
+    ctx = Context(
+        tuple(date_formats), excel_serial_dates, dt.date.max, None, ("eng", "sct"), decimal_comma
+    )
+    return _parse_date(x, ctx)
 
 
 # A comma in a number is a thousands separator ('1,250.00') only between groups of three digits;
@@ -298,21 +331,43 @@ _TEN_DIGITS = r"[-+]?[0-9]{10,}(\.[0-9]*)?"
 _LEADING_POUND = r"^([-+]?) *£ *| *£$"
 
 
-def _parse_number(x: str, column: Column) -> str:
+# With a decimal comma (the mapping's ``decimal: ","``, an export of a system set to a European
+# locale): '1.250,50', '1 250,50' and '50,00'. A '.' separates thousands only between groups of
+# three digits, so '1.25' (a decimal point after all) is no number, never 125.
+_DOT_THOUSANDS = r"[-+]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?"
+_DECIMAL_COMMA = r"[-+]?[0-9]*(,[0-9]*)?"
+_SPACED_THOUSANDS_COMMA = r"[-+]?[0-9]{1,3}( [0-9]{3})+(,[0-9]*)?"
+
+
+def _decimal_comma_as_point(x: str) -> str:
+    """SQL for a decimal-comma number ``x`` (no pound sign or spaces) written with a point:
+    '1.250,50' -> '1250.50', '50,00' -> '50.00'; null for any other use of '.' or ','."""
+    return (
+        f"case when regexp_full_match({x}, {lit(_DOT_THOUSANDS)}) "
+        f"then replace(replace({x}, '.', ''), ',', '.') "
+        f"when regexp_full_match({x}, {lit(_DECIMAL_COMMA)}) then replace({x}, ',', '.') end"
+    )
+
+
+def _parse_number(x: str, column: Column, decimal_comma: bool = False) -> str:
     spaced = (
         f"trim(case when contains({x}, '£') then "
         f"regexp_replace({x}, {lit(_LEADING_POUND)}, '\\1', 'g') else {x} end)"
     )
     joined = f"replace({spaced}, ' ', '')"
+    groups = _SPACED_THOUSANDS_COMMA if decimal_comma else _SPACED_THOUSANDS
     bare = (
         f"(case when not contains({spaced}, ' ') then {spaced} "
-        f"when regexp_full_match({spaced}, {lit(_SPACED_THOUSANDS)}) "
+        f"when regexp_full_match({spaced}, {lit(groups)}) "
         f"or regexp_full_match({joined}, {lit(_TEN_DIGITS)}) then {joined} end)"
     )
-    cleaned = (
-        f"case when not contains({bare}, ',') then {bare} "
-        f"when regexp_full_match({bare}, {lit(_THOUSANDS)}) then replace({bare}, ',', '') end"
-    )
+    if decimal_comma:
+        cleaned = _decimal_comma_as_point(bare)
+    else:
+        cleaned = (
+            f"case when not contains({bare}, ',') then {bare} "
+            f"when regexp_full_match({bare}, {lit(_THOUSANDS)}) then replace({bare}, ',', '') end"
+        )
     if column.kind in {"integer", "decimal"}:
         # DuckDB's cast reads scientific notation and digit separators: '1.5E+03' (Excel's way
         # of showing a figure it has rounded, in a column too narrow for it) loaded as £1,500,
@@ -411,7 +466,7 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     if kind == "date":
         parsed = _parse_date(x, ctx)
     elif kind in {"integer", "decimal", "double"}:
-        parsed = _parse_number(x, column)
+        parsed = _parse_number(x, column, ctx.decimal_comma)
     elif kind == "boolean":
         parsed = _parse_bool(x)
     elif kind == "list":
