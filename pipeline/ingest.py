@@ -690,6 +690,7 @@ def ingest_workspace(
                 cut,
                 default_regime,
                 tuple(landlord.regimes),
+                decimal_comma=mapping.decimal == ",",
             )
             names = {c: f"s{i}" for i, c in enumerate(mapping.source_columns())}
             item = _plan(len(planned), name, mapping, names, ctx)
@@ -709,6 +710,7 @@ def ingest_workspace(
                         cut,
                         default_regime,
                         tuple(landlord.regimes),
+                        decimal_comma=item.mapping.decimal == ",",
                     ),
                 )
                 for item in planned

@@ -181,6 +181,11 @@ class Mapping(_Strict):
     format: Literal["csv", "xlsx"] = "csv"
     encoding: str = Field(default="auto", description="auto = UTF-8 (BOM or not), else cp1252")
     delimiter: str = Field(default=",", min_length=1, max_length=1)
+    decimal: Literal[".", ","] = Field(
+        default=".",
+        description="The decimal mark of the export's numbers: ',' for an export that writes "
+        "'1.250,50' (a decimal comma, '.' or a space between thousands)",
+    )
     sheet: str | int | None = Field(
         default=None,
         description="xlsx: the sheet's name (quoted), or its position (1 = the first tab, hidden "

@@ -5,9 +5,9 @@ A source reference (case ref, respondent ref, ...) becomes the first 16 hex digi
 ids still join across tables and files (complaint -> stage -> survey -> learning action), while the
 raw reference never reaches a canonical table. Without the key the hashes cannot be recomputed
 from a list of guessed references. Normalisation (trim, upper case, invisible characters such as
-tabs, zero-width spaces and byte-order marks dropped; a whole number written with ``.0`` read as
-the number) makes ``cmp-001 `` and ``CMP-001``, and ``1234.0`` and ``1234``, one complaint, as
-case systems treat them.
+tabs, zero-width spaces and byte-order marks dropped; a whole number written with ``.0``, or a
+reference of digits with leading zeros, read as the number) makes ``cmp-001 `` and ``CMP-001``,
+``1234.0`` and ``1234``, and ``000123`` and ``123``, one complaint, as case systems treat them.
 
 The key comes from the environment variable ``COMPLAINTS_PSEUDONYMISATION_KEY`` through the
 ``ComplaintsStore`` resource; :data:`DEVELOPMENT_KEY` is only for local runs and tests.
@@ -87,14 +87,30 @@ def _without_invisibles_sql(x: str) -> str:
 # every other file write 1234. Hashed as written it was another complaint: its stages, survey
 # and promised actions no longer joined it, without a word. Read as the whole number.
 _WHOLE_NUMBER = r"[0-9]+\.0+"
+# A numeric reference with leading zeros ('000123'): the case system pads its references, and a
+# file that has been through Excel (a stage 2 export, the Ombudsman tracker, a survey agency's
+# file) has lost them ('123'). Hashed as written, the stage 2 of case 000123 was a complaint of
+# its own, with no tenure and outside CH01 and CH02, and its stage 1 was never escalated, without
+# a word. A reference of digits only is read as its number, so both are one complaint; two
+# different rows that are then one complaint and stage are conflicting_rows, as any are.
+_DIGITS = r"[0-9]+"
+
+
+def _without_leading_zeros_sql(w: str) -> str:
+    """SQL for the digits-only text ``w`` without its leading zeros ('000' is '0')."""
+    return f"coalesce(nullif(ltrim({w}, '0'), ''), '0')"
 
 
 def _whole_number_sql(x: str) -> str:
-    """SQL for the id ``x`` with a decimal point and zeros after a whole number dropped; an id
-    without a point (nearly all) is returned as it is, with no regular expression run."""
+    """SQL for the id ``x`` read as a number when it is one: a decimal point and zeros after a
+    whole number dropped, and leading zeros of a reference of digits only; an id with neither a
+    point nor a leading zero (nearly all) is returned as it is, with no regular expression run."""
+    whole = _without_leading_zeros_sql("split_part(w, '.', 1)")
     return (
         f"list_transform([{x}], lambda w: case when contains(w, '.') and "
-        f"regexp_full_match(w, '{_WHOLE_NUMBER}') then split_part(w, '.', 1) else w end)[1]"
+        f"regexp_full_match(w, '{_WHOLE_NUMBER}') then {whole} "
+        f"when starts_with(w, '0') and regexp_full_match(w, '{_DIGITS}') then "
+        f"{_without_leading_zeros_sql('w')} else w end)[1]"
     )
 
 
@@ -105,5 +121,7 @@ def pseudonymise(value: str | None, key: str) -> str | None:
         return None
     if "." in value and re.fullmatch(_WHOLE_NUMBER, value):
         value = value.split(".")[0]
+    if value.startswith("0") and re.fullmatch(_DIGITS, value):
+        value = value.lstrip("0") or "0"
     digest = hashlib.sha256(f"{key}|{value.upper()}".encode()).hexdigest()
     return digest[:HASH_LENGTH]

@@ -114,12 +114,19 @@ def print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> None
     path = store.warehouse(landlord_id)
     if not path.exists():
         return
+    from pipeline.reporting.quality_counts import stage2_without_stage1
+
+    alone = []
     try:
         with store.connect(landlord_id, read_only=True) as con:
             rows = con.execute(
                 "select source_file, rows_in, rows_loaded, rows_quarantined "
                 "from ingest_file order by source_file"
             ).fetchall()
+            try:
+                alone = stage2_without_stage1(con, landlord_id) if rows else []
+            except duckdb.CatalogException:  # a warehouse without complaint tables
+                alone = []
     except duckdb.CatalogException:
         rows = []
     except Exception as exc:  # noqa: BLE001 - a busy or unreadable file: say so, go on
@@ -148,6 +155,23 @@ def print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> None
                 f"  WARNING {source} has no data rows below its header: if it should hold "
                 "records, export it again (its records now count as none)",
             )
+    for source, n, no_tenure in alone:
+        one = n == 1
+        tenure = ""
+        if no_tenure:
+            tenure = (
+                " (and no tenure, so not in CH01 and CH02)"
+                if one
+                else f" ({no_tenure:,} with no tenure, not in CH01 and CH02)"
+            )
+        say(
+            landlord_id,
+            f"  WARNING {source}: {n:,} stage 2 {'row matches' if one else 'rows match'} no "
+            f"stage 1 in any file read, so {'it is a complaint' if one else 'each is a complaint'}"
+            f" of its own with only this file's fields{tenure}: keep earlier stage 1 files in "
+            "exports/ and check that both files write the references alike (docs/mapping.md, "
+            "'One file per stage')",
+        )
 
 
 def print_unread_files(store, landlord_id: str) -> None:

@@ -62,7 +62,8 @@ FIX_IN_SOURCE = {
     "the mapping's codes list with the canonical value it means.",
     "number_unparseable": "Store amounts and extension days as numbers, without text such as "
     "'TBC' or 'n/a' (a placeholder the export writes in every empty cell, such as NULL, is "
-    "listed in the mapping's blank values).",
+    "listed in the mapping's blank values). An export that writes a decimal comma ('1.250,50', "
+    "'0,75') needs decimal: ',' in its mapping.",
     "response_before_receipt": "Check the response and received dates: a response cannot come "
     "before the stage was received. Stop back-dating responses when cases are re-opened.",
     "ack_before_receipt": "Check the acknowledgement and received dates; record the date the "
@@ -80,8 +81,9 @@ FIX_IN_SOURCE = {
     "id_in_scientific_notation": "Export references as text: a long numeric reference opened and "
     "saved in Excel becomes a rounded number (1.23457E+11); take the export again straight from "
     "the case system, or format the column as text before saving.",
-    "parent_quarantined": "Fix the complaint-level problem listed for the same row; its stages "
-    "then load too.",
+    "parent_quarantined": "Fix the problem of the complaint's own row, which quarantine.csv "
+    "names in the message (in a long export, or a file per stage, another row, perhaps of "
+    "another file); its stages then load too.",
     "wrong_cell_count": "Export with a cell that holds the delimiter (a comma typed in a note) "
     "quoted, as Excel's 'CSV UTF-8' does (a report that joins cells with commas does not); "
     "check that no line was cut short and no two cells merged.",

@@ -30,11 +30,44 @@ COUNTS_COLUMNS = ["level", "name", "rows_in", "rows_loaded", "rows_quarantined",
 EXTENSION_DISAGREES = "extension_wd_disagrees_with_extended_due_date"
 
 
+STAGE2_ALONE = "stage2_without_stage1"
+
+
 # ``check`` rows: loaded records a rule kept but an analyst should look at (name -> meaning).
 CHECKS = {
     EXTENSION_DISAGREES: "stages with both an extension in working days and an extended due "
     "date that give different extensions; the working days were used",
+    STAGE2_ALONE: "stage 2 rows of a file of stage 2s only whose complaint has no stage 1 in "
+    "any file read (a complaint of their own, its tenure unknown unless the stage 2 file gives "
+    "it), per file",
 }
+
+
+def stage2_without_stage1(con: duckdb.DuckDBPyConnection, landlord_id: str) -> list[tuple]:
+    """``(file, stage 2 rows, of them with no tenure)`` for each file of stage 2 rows only (a
+    file per stage, docs/mapping.md) some of whose stage 2s have no stage 1 in any file read.
+
+    Such a stage 2 leads a complaint of its own, with only its own file's complaint fields: a
+    stage 1 file moved out of exports/, or a reference the two files write differently, left a
+    year's escalations without tenure, outside CH01(2) and CH02(2), with nothing to say so.
+    """
+    return con.execute(
+        """
+        with stage_files as (
+            select source_file from complaint_stage where landlord_id = $l
+            group by source_file having bool_and(stage = 2)
+        )
+        select s.source_file, count(*), count(*) filter (where c.tenure = 'unknown')
+        from complaint_stage s
+        join stage_files using (source_file)
+        join complaint c on c.landlord_id = s.landlord_id and c.complaint_id = s.complaint_id
+        where s.landlord_id = $l and not exists (
+            select 1 from complaint_stage s1 where s1.landlord_id = s.landlord_id
+              and s1.complaint_id = s.complaint_id and s1.stage = 1)
+        group by s.source_file order by s.source_file
+        """,
+        {"l": landlord_id},
+    ).fetchall()
 
 
 def quality_counts(
@@ -69,6 +102,10 @@ def quality_counts(
     rows += [
         ["stored_as_other", f"{file}: {field} (column '{column}')", None, None, None, n]
         for file, field, column, n in stored_as_other_frame(con, landlord_id).iter_rows()
+    ]
+    rows += [
+        ["check", f"{STAGE2_ALONE}: {file}", None, None, None, n]
+        for file, n, _ in stage2_without_stage1(con, landlord_id)
     ]
     if landlord is not None:
         disagreements = extension_disagreements(con, landlord)

@@ -21,7 +21,9 @@ import polars as pl
 from pipeline.mapping import Mapping, load_mappings
 from pipeline.reporting.data import query_frame, table_exists
 from pipeline.reporting.labels import label
+from pipeline.sources.canonical import mappable_fields
 from pipeline.sources.fields import CLASH_ROWS
+from pipeline.sql import lit
 
 # Rules whose row is a repeat of one that loaded: nothing is missing from any measure.
 NO_EFFECT_RULES = {"duplicate_row"}
@@ -85,14 +87,69 @@ def _column_stages(mappings: dict[str, Mapping]) -> pl.DataFrame:
                                       "stage": pl.Int8}, orient="row").unique()  # fmt: skip
 
 
-def _received_columns(mappings: dict[str, Mapping]) -> dict[str, tuple[str, list[str]]]:
-    """mapping -> (the received-date source column, its date formats)."""
+def _received_columns(mappings: dict[str, Mapping]) -> dict[str, tuple[str, Mapping]]:
+    """mapping -> (the received-date source column, the mapping)."""
     found = {}
     for path, mapping in mappings.items():
         spec = mapping.columns.get("received_date")
         if mapping.target == "complaint" and spec is not None and spec.column is not None:
-            found[path] = (spec.column, mapping.date_formats)
+            found[path] = (spec.column, mapping)
     return found
+
+
+def _constant_stage(mapping: Mapping) -> int | None:
+    """The stage of every row of a long mapping whose stage is a constant (a file per stage,
+    docs/mapping.md: ``stage: {value: 2}``), else None."""
+    spec = mapping.columns.get("stage") if mapping.effective_shape == "long" else None
+    if spec is None or spec.value is None:
+        return None
+    try:
+        return int(str(spec.value).strip().lower().removeprefix("stage").strip())
+    except ValueError:
+        return None
+
+
+def _raw_received_dates(
+    con: duckdb.DuckDBPyConnection, entries: pl.DataFrame, received: dict[str, tuple[str, Mapping]]
+) -> pl.DataFrame:
+    """(mapping, raw_value, raw_date): each quarantined received-date cell's value read as the
+    load reads that mapping's dates (its formats, ISO, Excel serials, ordinal days ...), so a
+    stage 2 requested before its stage 1 answer, whose raw value is written ISO, or a received
+    date written as a serial, has a year. Reading it with the mapping's formats alone, the report
+    said such a date 'could not be read'."""
+    from pipeline.sources.fields import date_sql
+
+    frames = []
+    for path, (column, mapping) in received.items():
+        values = (
+            entries.filter((pl.col("mapping") == path) & (pl.col("column_name") == column))[
+                "raw_value"
+            ]
+            .drop_nulls()
+            .unique()
+            .to_list()
+        )
+        if not values:
+            continue
+        sql = date_sql(
+            "v", mapping.date_formats, mapping.excel_serial_dates, mapping.decimal == ","
+        )
+        parsed = con.execute(
+            f"select v, {sql} from (select unnest($values) as v)",  # noqa: S608 - compiled SQL
+            {"values": values},
+        ).fetchall()
+        frames.append(
+            pl.DataFrame(
+                [(path, v, d) for v, d in parsed],
+                schema={"mapping": pl.String, "raw_value": pl.String, "raw_date": pl.Date},
+                orient="row",
+            )
+        )
+    if not frames:
+        return pl.DataFrame(
+            schema={"mapping": pl.String, "raw_value": pl.String, "raw_date": pl.Date}
+        )
+    return pl.concat(frames)
 
 
 def _year_key(date: pl.Expr) -> pl.Expr:
@@ -143,26 +200,16 @@ def quarantine_impact(
     # A date parsed from the quarantined received-date cell gives the year of a complaint that did
     # not load; only its year is kept.
     received = _received_columns(mappings)
-    raw_date = pl.lit(None, pl.Date)
     # Whether the quarantined cell is the received date itself (so an unknown year means that date
     # could not be read, not that the quarantine keeps no date for the row).
     received_cell = pl.lit(False)
-    for path, (column, formats) in received.items():
+    for path, (column, _) in received.items():
         received_cell = received_cell | (
             (pl.col("mapping") == path) & (pl.col("column_name") == column)
         ).fill_null(False)
-        parsed = pl.coalesce(
-            [pl.col("raw_value").str.strip_chars().str.to_date(f, strict=False) for f in formats]
-            + [
-                pl.col("raw_value").str.strip_chars().str.to_datetime(f, strict=False).dt.date()
-                for f in formats
-            ]
-        )
-        raw_date = (
-            pl.when((pl.col("mapping") == path) & (pl.col("column_name") == column))
-            .then(parsed)
-            .otherwise(raw_date)
-        )
+    raw_dates = _raw_received_dates(con, entries, received)
+    entries = entries.join(raw_dates, on=["mapping", "raw_value"], how="left")
+    raw_date = pl.when(received_cell).then(pl.col("raw_date"))
     # A long export has a row per stage: a complaint loads from its lead row, so a later stage's
     # row never matches the complaint's row, and its columns name no stage (the row's stage
     # column does, which the quarantine does not keep).
@@ -170,15 +217,28 @@ def quarantine_impact(
         p for p, m in mappings.items() if m.target == "complaint" and m.effective_shape == "long"
     ]
     is_long = pl.col("mapping").is_in(long)
+    # A file per stage (a long mapping whose stage is a constant) says which stage each of its
+    # rows is. A stage 2 file's row is that stage, whatever rule it broke: its complaint loads
+    # from the stage 1 file (the report said "Whole complaint" of two conflicting stage 2 rows,
+    # whose complaint and stage 1 were in CH01 and CH02).
+    constant = {p: _constant_stage(m) for p, m in mappings.items() if p in long}
+    constant_stage = pl.col("mapping").replace_strict(
+        {p: n for p, n in constant.items() if n is not None}, default=None, return_dtype=pl.Int8
+    )
     complaint_issue = (
         (pl.col("target_table") == "complaint").any().over("source_file", "source_row")
     )
     entries = entries.with_columns(
         pl.coalesce("received_date", raw_date).alias("date"),
         received_cell.alias("received_cell"),
+        # a later stage's own row gives the date (of the escalation, for a stage 2), not the
+        # complaint's first receipt
+        (pl.col("received_date").is_null() & is_long).alias("stage_dated"),
         # A complaint-level rule takes the whole complaint out (stage 0); so does a stage rule
         # whose complaint did not load (a wide row: its complaint is that row's).
-        pl.when(
+        pl.when(constant_stage >= 2)
+        .then(constant_stage)
+        .when(
             (pl.col("target_table") == "complaint")
             | complaint_issue
             | (~pl.col("complaint_loaded") & ~is_long)
@@ -188,9 +248,14 @@ def quarantine_impact(
         .then(pl.col("stage").fill_null(0))
         .when(pl.col("rule") == "stage2_before_stage1_response")
         .then(pl.lit(2, pl.Int8))
+        .when(constant_stage.is_not_null())
+        .then(constant_stage)
         # a stage of a long export, which one not kept: the stage goes, its complaint stays
         .otherwise(pl.lit(UNKNOWN_STAGE, pl.Int8))
         .alias("stage"),
+    )
+    entries = entries.with_columns(
+        (pl.col("stage_dated") & (pl.col("stage") == 2)).alias("escalation_dated")
     )
     # A complaint that did not load has no regime; a landlord with one regime has it anyway.
     regimes = query_frame(
@@ -212,6 +277,7 @@ def quarantine_impact(
         pl.col("regime").drop_nulls().first(),
         pl.col("received_cell").any(),
         pl.col("complaint_key").sort().first(),
+        pl.col("escalation_dated").any(),
     )
     # A row whose whole complaint is out counts once, under the whole complaint, not per stage.
     whole = per_row.filter(pl.col("stage") == 0).select("source_file", "source_row")
@@ -240,7 +306,7 @@ def quarantine_impact(
             .otherwise(pl.lit("not_kept"))
             .alias("year_unknown")
         )
-        .group_by("year", "stage", "rule", "regime", "year_unknown")
+        .group_by("year", "stage", "rule", "regime", "year_unknown", "escalation_dated")
         .agg(pl.col("complaint_key").n_unique().alias("complaints"))
         .with_columns(
             pl.col("regime")
@@ -273,6 +339,8 @@ def impact_sentences(impact: pl.DataFrame) -> list[str]:
             )
         elif row["year"] == "unknown":
             when = "whose received date could not be read"
+        elif row["stage"] == 2 and row.get("escalation_dated"):
+            when = f"(escalation received in {row['year']})"
         elif row["stage"] == 2:
             when = f"(complaint first received in {row['year']})"
         else:
@@ -284,6 +352,11 @@ def impact_sentences(impact: pl.DataFrame) -> list[str]:
             f"{'them' if n != 1 else 'it'} at source and rerun."
         )
     return sentences
+
+
+# A code a blank cell takes that says the value is not known: such a row has no value (a
+# tenure read as 'unknown' is outside CH01 and CH02; the report counted it as complete).
+NOT_A_VALUE = {("complaint", "tenure"): "unknown"}
 
 
 def field_completeness(
@@ -308,6 +381,20 @@ def field_completeness(
                         fields = mapped.setdefault((table, 0), {})
                         fields.setdefault(field, set()).add(spec.column)
             continue
+        if mapping.effective_shape == "long":
+            # A long mapping's columns hold the stage's fields too (acknowledged, responded,
+            # outcome ...): they were left out, as no complaint column, so a long export's
+            # completeness listed none of the fields its timeliness measures read.
+            constant = _constant_stage(mapping)
+            stage_fields = mappable_fields("complaint_stage")
+            for field, spec in mapping.columns.items():
+                if spec.column is None or field in ("stage", "complaint_id"):
+                    continue
+                if field not in stage_fields:
+                    continue
+                for stage in [constant] if constant in (1, 2) else [1, 2]:
+                    key = ("complaint_stage", stage)
+                    mapped.setdefault(key, {}).setdefault(field, set()).add(spec.column)
         for field, spec in mapping.columns.items():
             if spec.column is not None:
                 mapped.setdefault(("complaint", 0), {}).setdefault(field, set()).add(spec.column)
@@ -324,7 +411,12 @@ def field_completeness(
         names = sorted(f for f in fields if f in present)
         if not names:
             continue
-        counts = ", ".join(f'count("{f}") as "{f}"' for f in names)
+        counts = ", ".join(
+            f'count("{f}") filter (where "{f}" <> {lit(NOT_A_VALUE[table, f])}) as "{f}"'
+            if (table, f) in NOT_A_VALUE
+            else f'count("{f}") as "{f}"'
+            for f in names
+        )
         where = "landlord_id = ?" + (" and stage = ?" if stage else "")
         params = [landlord_id, stage] if stage else [landlord_id]
         row = con.execute(

@@ -75,7 +75,44 @@ def header_names(
             f"{shown}: the header has {named} as well as repeated names "
             "numbered that way; rename one of them in the export"
         )
-    return numbered
+    return _in_the_mappings_case(shown, numbered, wanted, first_column)
+
+
+def _in_the_mappings_case(
+    shown: str, names: list[str], wanted: Sequence[str], first_column: int
+) -> list[str]:
+    """``names`` with each mapped name the header writes in another case only (``COMPLAINT REF``
+    for ``Complaint Ref``) given the mapping's spelling, when one header cell alone is that name.
+
+    A report writer that capitalises its headings from one year's export to the next (or an
+    analyst who types ``Date received`` for ``Date Received``) stopped the file as "not in the
+    header", so one mapping could not read both years' files. Two cells that are the name in
+    other cases (``OUTCOME`` and ``outcome``) stop the file: which one is meant is not known.
+    """
+    present = set(names)
+    out = list(names)
+    for want in dict.fromkeys(wanted):
+        if want in present:
+            continue
+        folded = want.casefold()
+        same = [
+            i
+            for i, name in enumerate(names)
+            if name.casefold() == folded and name not in wanted and out[i] == name
+        ]
+        if len(same) == 1:
+            out[same[0]] = want
+        elif same:
+            from pipeline.sources.screen import looks_personal
+
+            named = "a mapped column" if looks_personal([want]) else f"column '{want}'"
+            places = ", ".join(_column_letter(first_column + i) for i in same)
+            raise IngestError(
+                f"{shown}: {named} is not in the header as written, and {len(same)} header "
+                f"cells differ from it only in case (columns {places}); write the mapping's "
+                "name exactly as the one meant"
+            )
+    return out
 
 
 def _column_letter(index: int) -> str:

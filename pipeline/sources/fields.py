@@ -28,6 +28,7 @@ from pipeline.sources.canonical import (
 )
 from pipeline.sources.date_checks import time_invalid_sql, weekday_mismatch_sql
 from pipeline.sources.errors import fold_header_name
+from pipeline.sources.numbers import _parse_number
 from pipeline.sources.screen import (
     excel_error_sql,
     screened_flag_sql,
@@ -125,6 +126,8 @@ class Context:
     default_regime: str | None
     # the landlord's regimes: a complaint of another has no policy timescales (unknown_code)
     regimes: tuple[str, ...] = ("eng", "sct")
+    # the mapping's decimal: ',' (numbers written '1.250,50')
+    decimal_comma: bool = False
 
 
 @dataclass
@@ -219,6 +222,8 @@ def _strptime(x: str, formats: list[str], formats_sql: str) -> str:
 
 # A day of the month with its ordinal suffix: '1st', '22nd', '3rd', '4th' (any case).
 _ORDINAL = r"(?i)([0-9])(?:st|nd|rd|th)\b"
+# September abbreviated 'Sept' (or 'Sept.'), as a word: read as 'Sep' under %b.
+_SEPT = r"(?i)\b(sep)t\b\.?"
 
 
 def _parse_date(x: str, ctx: Context) -> str:
@@ -265,6 +270,21 @@ def _parse_date(x: str, ctx: Context) -> str:
         f"case when contains({x}, ':') then {_strptime(no_time, formats, formats_sql)} end",
         f"case when regexp_matches({x}, {lit(_ORDINAL)}) then {ordinal_sql} end",
     ]
+    if any("%b" in f for f in formats):
+        # September abbreviated 'Sept' ('03-Sept-24'), as the en_GB locale of current Linux
+        # systems and many UK reports write it: %b reads 'Sep' only, so every September date
+        # was date_unparseable (a twelfth of a year's complaints quarantined). Read as 'Sep',
+        # only where the cell has 'Sept' as a word, with a time or an ordinal day as above.
+        sept = "p"
+        sept_sql = (
+            f"list_transform([regexp_replace({x}, {lit(_SEPT)}, '\\1', 'g')], lambda {sept}: "
+            f"coalesce({_strptime(sept, formats, formats_sql)}, "
+            f"{_strptime(without_time(sept), formats, formats_sql)}, "
+            f"list_transform([regexp_replace({sept}, {lit(_ORDINAL)}, '\\1', 'g')], "
+            f"lambda {plain}: coalesce({_strptime(plain, formats, formats_sql)}, "
+            f"{_strptime(without_time(plain), formats, formats_sql)}))[1]))[1]"
+        )
+        parts.append(f"case when regexp_matches({x}, {lit(_SEPT)}) then {sept_sql} end")
     if ctx.excel_serial_dates:
         # Excel's 1900 date system: serial 1 = 1900-01-01, and the fake 29/02/1900 makes day 0
         # 1899-12-30 for every real date after February 1900. Only serials from 1 January 1970
@@ -272,58 +292,25 @@ def _parse_date(x: str, ctx: Context) -> str:
         # a count typed into the cell ('2024' was 16 July 1905: loaded, in no reporting year).
         # The serial is named once (a lambda argument): written twice, DuckDB hoists the
         # common try_cast out of the coalesce and runs it on every cell, not just the leftovers.
+        # With a decimal comma a serial date-time is written '45385,5854'.
+        serial = f"replace({x}, ',', '.')" if ctx.decimal_comma else x
         parts.append(
-            f"list_transform([try_cast({x} as double)], lambda v: case when v between {EXCEL_SERIAL_MIN} and "
+            f"list_transform([try_cast({serial} as double)], lambda v: case when v between {EXCEL_SERIAL_MIN} and "
             f"2958465 then date '1899-12-30' + cast(floor(v) as integer) end)[1]"
         )
     return f"coalesce({', '.join(parts)})"
 
 
-# A comma in a number is a thousands separator ('1,250.00') only between groups of three digits;
-# anywhere else ('1,25', a decimal comma) the cell is not read as a number (quarantined), not
-# read as 125 with the comma dropped.
-_THOUSANDS = r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
-
-
-# A space in a number likewise separates thousands ('1 250.00') only between groups of three
-# digits: '£50 £100' or '10 20' (two figures typed in one cell) loaded as 50100 and 1020, a false
-# figure with no word (third hostile audit). A space-grouped run of ten digits or more is still
-# read whole, so a phone number is quarantined as out of range, which names it.
-_SPACED_THOUSANDS = r"[-+]?[0-9]{1,3}( [0-9]{3})+(\.[0-9]*)?"
-_TEN_DIGITS = r"[-+]?[0-9]{10,}(\.[0-9]*)?"
-
-
-# The pound sign leads an amount ('£950', '£ 950', '£-50', '-£50') or ends it ('50£'); one
-# between figures ('£50 £100') starts a second amount, and the cell is no number.
-_LEADING_POUND = r"^([-+]?) *£ *| *£$"
-
-
-def _parse_number(x: str, column: Column) -> str:
-    spaced = (
-        f"trim(case when contains({x}, '£') then "
-        f"regexp_replace({x}, {lit(_LEADING_POUND)}, '\\1', 'g') else {x} end)"
+def date_sql(
+    x: str, date_formats: tuple[str, ...] | list[str], excel_serial_dates: bool, decimal_comma: bool
+) -> str:
+    """SQL reading the text ``x`` as the load reads a date cell of a mapping with these
+    settings (its formats, then ISO, times, ordinal days, 'Sept', Excel serials): for a reader
+    of a quarantined cell's raw value, which must not guess the date another way."""
+    ctx = Context(
+        tuple(date_formats), excel_serial_dates, dt.date.max, None, ("eng", "sct"), decimal_comma
     )
-    joined = f"replace({spaced}, ' ', '')"
-    bare = (
-        f"(case when not contains({spaced}, ' ') then {spaced} "
-        f"when regexp_full_match({spaced}, {lit(_SPACED_THOUSANDS)}) "
-        f"or regexp_full_match({joined}, {lit(_TEN_DIGITS)}) then {joined} end)"
-    )
-    cleaned = (
-        f"case when not contains({bare}, ',') then {bare} "
-        f"when regexp_full_match({bare}, {lit(_THOUSANDS)}) then replace({bare}, ',', '') end"
-    )
-    if column.kind in {"integer", "decimal"}:
-        # DuckDB's cast reads scientific notation and digit separators: '1.5E+03' (Excel's way
-        # of showing a figure it has rounded, in a column too narrow for it) loaded as £1,500,
-        # '1e-3' as £0.00, and '10_20' (two figures run together) as 1,020 days, without a
-        # word. Money, days and counts are written in plain figures: such a cell is no number.
-        cleaned = f"(case when regexp_matches({x}, '[eE_]') then null else {cleaned} end)"
-    if column.kind == "integer":
-        # DuckDB's cast rounds "2.5" to 3: a whole number ("2", "2.0") or nothing (quarantined)
-        exact = f"try_cast({cleaned} as decimal(38, 9))"
-        return f"case when {exact} % 1 = 0 then try_cast({exact} as {column.type}) end"
-    return f"try_cast({cleaned} as {column.type})"
+    return _parse_date(x, ctx)
 
 
 def _parse_bool(x: str) -> str:
@@ -411,7 +398,7 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     if kind == "date":
         parsed = _parse_date(x, ctx)
     elif kind in {"integer", "decimal", "double"}:
-        parsed = _parse_number(x, column)
+        parsed = _parse_number(x, column, ctx.decimal_comma)
     elif kind == "boolean":
         parsed = _parse_bool(x)
     elif kind == "list":

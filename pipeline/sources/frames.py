@@ -95,11 +95,7 @@ def _missing_columns_error(
     personal = looks_personal(named)
     candidates = [c for c in named if c not in wanted and c not in personal]
     for name in (n for n in missing if n not in personal_missing):
-        # names are case-sensitive: 'REF NO.' for 'Ref No.' is too far apart for difflib
-        same = [c for c in candidates if c.casefold() == name.casefold()]
-        if same:
-            hints.append(f"'{same[0]}' differs from '{name}' only in case (names match exactly)")
-            continue
+        # a name in another case only is read as the name (pipeline.sources.errors.header_names)
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
         if close:
             hints.append(f"'{close[0]}' looks like '{name}'")

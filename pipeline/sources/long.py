@@ -118,7 +118,9 @@ def stage2_before_stage1_sql(typed: str, stage: RecordPlan, column_name: str | N
 
 def parent_quarantined_sql(typed: str, stage: RecordPlan, lead_table: str) -> str:
     """Issues for stage rows whose complaint (from another row, the lead, of this mapping or
-    another long one) was quarantined."""
+    another long one) was quarantined. The message names the lead row by file and row: with a
+    file per stage it is in another file, and "the complaint was quarantined" left the analyst
+    to search every stage 1 file for it."""
     cid = stage.col("complaint_id")
     text = (
         "parent_quarantined: the complaint this stage belongs to was quarantined, so the stage "
@@ -126,11 +128,13 @@ def parent_quarantined_sql(typed: str, stage: RecordPlan, lead_table: str) -> st
     )
     return f"""
         select t.__file, t.__row, 'stage' as record, 'complaint_stage' as target_table,
-               null as column_name, 'parent_quarantined' as rule, '{text}' as message,
+               null as column_name, 'parent_quarantined' as rule,
+               '{text} (its complaint''s row: ' || p.__file || ' row ' || cast(p.__row as varchar)
+               || ')' as message,
                null as raw_value
-        from {typed} t
-        where ({stage.exists}) and not {lead_condition(lead_table, "t")} and {cid} in (
-            select l.complaint_id from {STAGES_TABLE} l join _issues i
+        from {typed} t join (
+            select distinct l.complaint_id, l.__file, l.__row from {STAGES_TABLE} l join _issues i
               on i.__file = l.__file and i.__row = l.__row and i.record = 'complaint'
-            where {lead_condition(lead_table, "l")})
+            where {lead_condition(lead_table, "l")}) p on p.complaint_id = t.{cid}
+        where ({_qualified(stage.exists, "t")}) and not {lead_condition(lead_table, "t")}
     """  # noqa: S608

@@ -494,16 +494,16 @@ def read_xlsx_text(
         batch, errors = sheet.to_arrow_with_errors()
         grid = _with_error_cells(pl.from_arrow(batch), errors.errors if errors else [])
     except Exception:  # noqa: BLE001 - anything calamine cannot read, openpyxl reads slowly
-        return done(_read_with_openpyxl(data, sheet_name, header_row))
+        return done(_read_with_openpyxl(data, sheet_name, header_row, shown, wanted))
     header_index = header_row - first_used_row
     expected = top[header_row - 1]
     if grid.height <= header_index:
-        return done(_read_with_openpyxl(data, sheet_name, header_row))
+        return done(_read_with_openpyxl(data, sheet_name, header_row, shown, wanted))
     cells = [None if c is None else str(c) for c in grid.row(header_index)]
     first_column = _leading_blanks(expected) - _leading_blanks(cells)
     if first_column < 0 or cells != expected[first_column : first_column + len(cells)]:
-        return done(_read_with_openpyxl(data, sheet_name, header_row))
-    header = _header_names(cells, first_column)
+        return done(_read_with_openpyxl(data, sheet_name, header_row, shown, wanted))
+    header = _header_names(cells, first_column, shown, wanted)
     body = grid.slice(header_index + 1).rename(dict(zip(grid.columns, header, strict=True)))
     frame = body.with_row_index("__row", offset=header_row + 1).select(
         "__row",
@@ -562,7 +562,13 @@ def _ignore_dimension(worksheet) -> None:
         worksheet.reset_dimensions()
 
 
-def _read_with_openpyxl(source: Path | bytes, sheet_name: str, header_row: int) -> pl.DataFrame:
+def _read_with_openpyxl(
+    source: Path | bytes,
+    sheet_name: str,
+    header_row: int,
+    shown: str = "",
+    wanted: Sequence[str] = (),
+) -> pl.DataFrame:
     """The whole sheet through openpyxl (slow, but every row keeps its sheet row number)."""
     workbook = load_workbook(
         io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
@@ -573,7 +579,7 @@ def _read_with_openpyxl(source: Path | bytes, sheet_name: str, header_row: int) 
         rows = list(worksheet.iter_rows(min_row=header_row, values_only=True))
     finally:
         workbook.close()
-    header = _header_names([_text(cell) for cell in rows[0]], 0)
+    header = _header_names([_text(cell) for cell in rows[0]], 0, shown, wanted)
     body = rows[1:]
     columns = {
         name: [_text(row[i]) if i < len(row) else None for row in body]

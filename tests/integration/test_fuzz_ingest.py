@@ -347,6 +347,14 @@ def _blank(cell: str) -> bool:
     return all(unicodedata.category(ch) == "Zs" for ch in cell)
 
 
+def _position(header: list[str], name: str) -> int:
+    """The mapped name's column: its first occurrence, as the reader uses, else the one cell
+    that is the name in another case (two such cells stop the file before it is counted)."""
+    if name in header:
+        return header.index(name)
+    return next(i for i, cell in enumerate(header) if cell.casefold() == name.casefold())
+
+
 def independent_rows_in(data: bytes) -> int:
     """Data rows in ``data`` counted with the csv module: rows below the header with at least
     one non-blank cell in a mapped column (how design.md counts rows in; blank rows carry
@@ -363,7 +371,7 @@ def independent_rows_in(data: bytes) -> int:
             text = data.decode("cp1252")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     header = [c.strip() for c in rows[0]]
-    positions = [header.index(c) for c in WANTED]  # first occurrence, as the reader uses
+    positions = [_position(header, c) for c in WANTED]
     return sum(1 for row in rows[1:] if any(p < len(row) and not _blank(row[p]) for p in positions))
 
 

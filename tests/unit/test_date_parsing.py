@@ -140,3 +140,25 @@ def test_a_day_written_as_an_ordinal_is_read(cell: str, expected: dt.date | None
     con = duckdb.connect()
     query = f"select {_parse_date('x', ctx)} from (select $cell as x)"  # noqa: S608
     assert con.execute(query, {"cell": cell}).fetchone() == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("formats", "cell", "expected"),
+    [
+        # September abbreviated 'Sept', as the en_GB locale of current Linux systems writes it:
+        # %b reads 'Sep' only, so every September date was date_unparseable
+        (("%d-%b-%y",), "03-Sept-24", dt.date(2024, 9, 3)),
+        (("%d-%b-%y",), "03-SEPT-24", dt.date(2024, 9, 3)),
+        (("%d %b %Y",), "3 Sept. 2024", dt.date(2024, 9, 3)),
+        (("%d %b %Y %H:%M",), "3rd Sept 2024 14:05", dt.date(2024, 9, 3)),
+        (("%d-%b-%y",), "03-Sep-24", dt.date(2024, 9, 3)),
+        (("%d %B %Y",), "3 September 2024", dt.date(2024, 9, 3)),
+        (("%d-%b-%y",), "31-Sept-24", None),  # no such day
+        (("%d/%m/%Y",), "03-Sept-24", None),  # no month name in the mapping's formats
+    ],
+)
+def test_september_written_sept(formats, cell, expected) -> None:
+    ctx = Context(formats, False, dt.date(2025, 4, 30), None)
+    con = duckdb.connect()
+    query = f"select {_parse_date('x', ctx)} from (select $cell as x)"  # noqa: S608
+    assert con.execute(query, {"cell": cell}).fetchone() == (expected,)

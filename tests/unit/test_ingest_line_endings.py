@@ -302,14 +302,31 @@ def test_a_close_header_cell_that_names_a_person_is_not_quoted(tmp_path):
     assert "'Date Received'" in str(caught.value) and "Mrs" not in str(caught.value)
 
 
-def test_a_column_named_in_another_case_is_pointed_out(tmp_path):
-    # Names match exactly; an export that writes its header in capitals was told only that the
-    # column was not there ('DATE RECEIVED' is too far from 'Date Received' for a close match).
+def test_a_column_named_in_another_case_is_that_column(tmp_path):
+    # A report writer that capitalises its headings from one year's export to the next: it was
+    # "not in the header" (with a hint), so one mapping could not read both years' files.
     root = ws.wide_workspace(tmp_path)
     path = root / "exports" / EXPORT
+    before = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     path.write_bytes(path.read_bytes().replace(b"Date Received", b"DATE RECEIVED", 1))
+    con = duckdb.connect()
+    after = ingest_workspace(con, root, load_landlord(root), ws.KEY)
+    assert (after.rows_in, after.rows_loaded) == (before.rows_in, before.rows_loaded)
+    assert con.execute("select count(received_date) from complaint").fetchone()[0] > 0
+
+
+def test_two_header_cells_in_other_cases_of_one_name_stop_the_file(tmp_path):
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    data = path.read_bytes()
+    header, rest = data.split(b"\n", 1)
+    header = header.replace(b"Date Received", b"DATE RECEIVED", 1).rstrip(b"\r")
+    rows = [row.rstrip(b"\r") + b"," for row in rest.split(b"\n") if row.strip()]
+    path.write_bytes(b"\n".join([header + b",date received", *rows]) + b"\n")
     with pytest.raises(
-        IngestError, match=r"'DATE RECEIVED' differs from 'Date Received' only in case"
+        IngestError,
+        match=r"column 'Date Received' is not in the header as written, and 2 header cells "
+        r"differ from it only in case \(columns B, \w+\)",
     ):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
 

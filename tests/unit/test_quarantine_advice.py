@@ -79,3 +79,11 @@ def test_the_warning_names_the_column_each_rule_mostly_broke() -> None:
         "unknown_code (1, column 'Tenancy')"
     )
     assert quarantine_advice([rules]) == "check the mapping's date_formats and codes"
+
+
+def test_numbers_that_could_not_be_read_point_at_the_decimal_mark() -> None:
+    # A ';'-separated export with decimal commas ('£1.250,00', weights '1,0432') quarantined
+    # every amount and weight as number_unparseable, and was told to check the date formats
+    # and codes: the mapping's decimal key is what it needs.
+    advice = quarantine_advice(["number_unparseable (260), date_unparseable (2)"])
+    assert "decimal: ','" in advice and "date_formats" not in advice

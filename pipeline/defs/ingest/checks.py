@@ -243,6 +243,10 @@ QUARANTINE_ADVICE = {
     "repeated_header": "take one export per file (the header's names appear again as a row)",
     "route_unknown": "check the route's values",
     "required_missing": "check the mapping's columns (a required field's column may be wrong)",
+    "number_unparseable": (
+        "check how the export writes its numbers: one that writes a decimal comma ('1.250,50', "
+        "'0,75') needs decimal: ',' in the mapping (docs/mapping.md, 'Field specs')"
+    ),
 }
 DEFAULT_QUARANTINE_ADVICE = "check the mapping's date_formats and codes"
 
