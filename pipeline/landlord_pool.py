@@ -14,7 +14,13 @@ from pathlib import Path
 
 from pipeline.process import start_worker
 from pipeline.run_messages import say, without_input_values
-from pipeline.stopping import CommandStopped, at_work, request_stop, stop_if_requested
+from pipeline.stopping import (
+    CommandStopped,
+    at_work,
+    request_stop,
+    stop_if_requested,
+    stop_requested,
+)
 
 
 def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
@@ -72,8 +78,9 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
                 stopping.set()
             except BrokenProcessPool as exc:  # the worker died (out of memory, killed)
                 results[job[2]] = False
-                said = without_input_values(str(exc))
-                say(job[2], f"ERROR its worker process stopped: {type(exc).__name__}: {said}")
+                if not (stopping.is_set() or stop_requested()):  # not the Ctrl-C that stops all
+                    said = without_input_values(str(exc))
+                    say(job[2], f"ERROR its worker process stopped: {type(exc).__name__}: {said}")
                 return  # the landlords still waiting go to this process
             except Exception as exc:  # what the landlord's run raised, sent back by the worker
                 landlord, ok = job[2], False

@@ -153,6 +153,7 @@ def test_a_stop_signal_stops_the_whole_command(
     assert f"complaints run: stopped by {named}" in output, output
     assert "Run the same command again to finish." in output
     assert "Traceback" not in output and "leaked semaphore" not in output, output
+    assert "its worker process stopped" not in output, output  # stopped by the same signal
     assert "FAILED" not in output.splitlines()[-1]
     assert not alive, f"{len(alive)} worker process(es) outlived the stopped command"
     assert stopped_in < 30, f"the command took {stopped_in:.0f} s to stop"
