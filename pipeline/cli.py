@@ -441,14 +441,12 @@ def run_landlord(
                 say(landlord_id, "no landlord or landlord x year assets are defined")
                 return landlord_id, False
             tick = time.perf_counter()
-            result = ingest.execute_in_process(
+            result = _run_job(
+                ingest,
                 partition_key=landlord_id,
                 instance=instance,
-                raise_on_error=False,
-                run_config=QUIET_RUN_CONFIG,
                 tags=tags,
             )
-            stop_if_requested()  # Ctrl-C or SIGTERM: the command stops, not just this run
             ok, _ = report_run(landlord_id, "load", result, time.perf_counter() - tick)
             print_ingest_counts(
                 store, landlord_id, loaded=bool(result.get_asset_materialization_events())
@@ -466,10 +464,9 @@ def run_landlord(
                         job = jobs["cli_landlord_in_progress"]
                     tick = time.perf_counter()
                     say(landlord_id, f"{label}: running")
-                    result = job.execute_in_process(
+                    result = _run_job(
+                        job,
                         instance=instance,
-                        raise_on_error=False,
-                        run_config=QUIET_RUN_CONFIG,
                         tags={
                             **tags,
                             "dagster/asset_partition_range_start": str(
@@ -480,7 +477,6 @@ def run_landlord(
                             ),
                         },
                     )
-                    stop_if_requested()  # Ctrl-C or SIGTERM: the command stops, not just this run
                     year_ok, _ = report_run(landlord_id, label, result, time.perf_counter() - tick)
                     reported |= document_paths(result)
                     ok &= year_ok
@@ -497,16 +493,14 @@ def run_landlord(
                         continue
                     tick = time.perf_counter()
                     dimension = "month" if job_name == "cli_landlord_month" else "quarter"
-                    result = job.execute_in_process(
+                    result = _run_job(
+                        job,
                         partition_key=dg.MultiPartitionKey(
                             {"landlord": landlord_id, dimension: key}
                         ),
                         instance=instance,
-                        raise_on_error=False,
-                        run_config=QUIET_RUN_CONFIG,
                         tags=tags,
                     )
-                    stop_if_requested()  # Ctrl-C or SIGTERM: the command stops, not just this run
                     p_ok, _ = report_run(landlord_id, label, result, time.perf_counter() - tick)
                     reported |= document_paths(result)
                     ok &= p_ok
@@ -523,6 +517,15 @@ def run_landlord(
         say(landlord_id, f"ERROR {type(exc).__name__}: {without_input_values(str(exc))}")
         ok = False
     return landlord_id, ok
+
+
+def _run_job(job, **kwargs):
+    """One Dagster run of ``job``, quiet and never raising; a Ctrl-C or SIGTERM received before
+    or during it stops the command (:class:`CommandStopped`) rather than this landlord alone."""
+    stop_if_requested()
+    result = job.execute_in_process(raise_on_error=False, run_config=QUIET_RUN_CONFIG, **kwargs)
+    stop_if_requested()
+    return result
 
 
 def _periods_of(year: str):

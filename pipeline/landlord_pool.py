@@ -55,7 +55,7 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
     stopping = threading.Event()
 
     def next_job():
-        if stopping.is_set():
+        if stopping.is_set() or stop_requested():
             return None
         try:
             return todo.get_nowait()
@@ -107,7 +107,9 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
             feeder.start()
         run_here()
         for feeder in feeders:
-            feeder.join()
+            while feeder.is_alive():  # waiting for the workers' landlords: a stop is seen here
+                feeder.join(timeout=0.2)
+                stop_if_requested()
         run_here()  # a feeder whose worker died hands back the landlord it could not send
         stop_if_requested()
     except CommandStopped as stopped:

@@ -53,6 +53,9 @@ def catch_stop_signals(*, worker: bool = False) -> Iterator[None]:
 
     A ``worker`` process waiting for its next landlord ends at once, quietly; at work on one, it
     stops after the run in progress, like the command.
+
+    The handler only records the signal; :func:`stop_if_requested` raises :class:`CommandStopped`
+    where the command checks for it.
     """
     if _stop_pipe or threading.current_thread() is not threading.main_thread():
         yield  # already caught, or not the main thread (signals reach only that one)
@@ -64,10 +67,12 @@ def catch_stop_signals(*, worker: bool = False) -> Iterator[None]:
     _stop_pipe.append(read_end)
 
     def stop(signal_number: int, _frame) -> None:
+        # Recorded, not raised: raised here, it landed in whatever library code ran at that
+        # moment (SQLAlchemy closing a connection logged it with a traceback). The command stops
+        # at its next check: before and after each run, between landlords, while it waits.
         _stopped.append(signal_number)
         if worker and not _at_work:
             exit_now(128 + signal_number)
-        raise CommandStopped(signal_number)
 
     previous = {number: signal.signal(number, stop) for number in _STOP_SIGNALS}
     try:
