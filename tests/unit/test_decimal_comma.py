@@ -21,6 +21,7 @@ from pipeline.ingest import ingest_workspace
 from pipeline.mapping import load_mapping
 from pipeline.sources.canonical import mappable_fields
 from pipeline.sources.fields import Context, _parse_date, _parse_number
+from tests.fixtures.landlords import ENGLAND_2024_25
 
 MONEY = mappable_fields("complaint_stage")["compensation_offered_gbp"]
 DAYS = mappable_fields("complaint_stage")["extension_wd"]
@@ -83,21 +84,7 @@ def test_the_mapping_takes_a_point_or_a_comma_only(tmp_path: Path) -> None:
         load_mapping(path)
 
 
-LANDLORD = """\
-landlord_id: comma_homes
-name: Comma Homes
-regimes: [eng]
-stock:
-  - {year_end: 2025-03-31, stock_type: lcra, units_owned: 1200}
-policy_versions:
-  - effective_from: 2024-04-01
-    timescales:
-      eng:
-        stage_1: {acknowledge_wd: 5, respond_wd: 10, extension_wd: 10}
-        stage_2: {acknowledge_wd: 5, respond_wd: 20, extension_wd: 20}
-tsm_summary_of_approach: Telephone survey.
-data_cut_date: 2025-04-30
-"""
+LANDLORD = ENGLAND_2024_25.format(landlord_id="comma_homes", name="Comma Homes")
 MAPPING = """\
 files: ["exports/complaints.csv"]
 encoding: cp1252

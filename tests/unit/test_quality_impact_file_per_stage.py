@@ -29,22 +29,9 @@ from pipeline.reporting.quality_impact import (
     impact_sentences,
     quarantine_impact,
 )
+from tests.fixtures.landlords import ENGLAND_2024_25
 
-LANDLORD = """\
-landlord_id: stage_files
-name: Stage Files Homes
-regimes: [eng]
-stock:
-  - {year_end: 2025-03-31, stock_type: lcra, units_owned: 1200}
-policy_versions:
-  - effective_from: 2024-04-01
-    timescales:
-      eng:
-        stage_1: {acknowledge_wd: 5, respond_wd: 10, extension_wd: 10}
-        stage_2: {acknowledge_wd: 5, respond_wd: 20, extension_wd: 20}
-tsm_summary_of_approach: Telephone survey.
-data_cut_date: 2025-04-30
-"""
+LANDLORD = ENGLAND_2024_25.format(landlord_id="stage_files", name="Stage Files Homes")
 STAGE1 = """\
 files: ["exports/stage1.csv"]
 target: complaint
