@@ -48,13 +48,12 @@ def test_a_whole_number_written_as_a_decimal_is_the_number(value, same_as):
 
 
 def test_a_stage_row_with_the_id_as_a_decimal_joins_its_complaint(tmp_path):
-    root = ws.long_workspace(tmp_path)
-    header = ",".join(ws.LONG_HEADER)
-    (root / "exports" / "stage_events.csv").write_text(
-        f"{header}\n"
-        "1001,Stage 1,2024-05-01,2024-05-02,2024-05-10,upheld,GN,Repairs,,\n"
-        "1001.0,Stage 2,2024-05-20,2024-05-21,2024-06-10,not upheld,GN,Repairs,,\n",
-        encoding="utf-8",
+    root = ws.long_workspace(
+        tmp_path,
+        [
+            "1001,Stage 1,2024-05-01,2024-05-02,2024-05-10,upheld,GN,Repairs,,",
+            "1001.0,Stage 2,2024-05-20,2024-05-21,2024-06-10,not upheld,GN,Repairs,,",
+        ],
     )
     con = duckdb.connect()
     summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)

@@ -47,13 +47,12 @@ def test_leading_zeros_of_a_numeric_reference_are_not_part_of_it(value, other, s
 
 
 def test_a_stage_row_without_the_leading_zeros_joins_its_complaint(tmp_path):
-    root = ws.long_workspace(tmp_path)
-    header = ",".join(ws.LONG_HEADER)
-    (root / "exports" / "stage_events.csv").write_text(
-        f"{header}\n"
-        "000123,Stage 1,2024-05-01,2024-05-02,2024-05-10,upheld,GN,Repairs,,\n"
-        "123,Stage 2,2024-05-20,2024-05-21,2024-06-10,not upheld,,,,\n",
-        encoding="utf-8",
+    root = ws.long_workspace(
+        tmp_path,
+        [
+            "000123,Stage 1,2024-05-01,2024-05-02,2024-05-10,upheld,GN,Repairs,,",
+            "123,Stage 2,2024-05-20,2024-05-21,2024-06-10,not upheld,,,,",
+        ],
     )
     con = duckdb.connect()
     summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
@@ -69,13 +68,12 @@ def test_a_stage_row_without_the_leading_zeros_joins_its_complaint(tmp_path):
 def test_two_rows_that_differ_only_by_the_zeros_are_one_complaint_and_conflict(tmp_path):
     # '0123' and '123' as two different stage 1 rows: which is right is not known, so neither
     # is picked (design.md s6: two different rows for the same complaint and stage)
-    root = ws.long_workspace(tmp_path)
-    header = ",".join(ws.LONG_HEADER)
-    (root / "exports" / "stage_events.csv").write_text(
-        f"{header}\n"
-        "0123,Stage 1,2024-05-01,2024-05-02,2024-05-10,upheld,GN,Repairs,,\n"
-        "123,Stage 1,2024-05-03,2024-05-04,2024-05-11,upheld,GN,Repairs,,\n",
-        encoding="utf-8",
+    root = ws.long_workspace(
+        tmp_path,
+        [
+            "0123,Stage 1,2024-05-01,2024-05-02,2024-05-10,upheld,GN,Repairs,,",
+            "123,Stage 1,2024-05-03,2024-05-04,2024-05-11,upheld,GN,Repairs,,",
+        ],
     )
     con = duckdb.connect()
     summary = ingest_workspace(con, root, load_landlord(root), ws.KEY)
