@@ -64,6 +64,7 @@ from pipeline.reporting.labels import GLOSSARY
 from pipeline.reporting.suppression_slices import (
     PERIOD_COLUMNS,
     REGULATOR,
+    group_number,
     lone_in_slice,
     period_slice,
     position_of_hidden,
@@ -326,13 +327,16 @@ def suppress_small_numbers(
         pl.col("breakdown_value").str.split("|").alias("_parts"),
     )
     forced = pl.lit(False) if also_hidden is None else pl.lit(also_hidden).fill_null(False)
-    work = work.with_columns(
-        (pl.col("_primary") | forced).alias("_hidden"),
-        pl.lit(_headline_rows(frame)).alias("_headline"),
-    )
     group = [
         c for c in ("landlord_id", "measure", "period", "breakdown", "view") if c in frame.columns
     ]
+    twin = [c for c in group if c != "view"] + ["breakdown_value"]
+    work = work.with_columns((pl.col("_primary") | forced).alias("_hidden"))
+    if not _anything_to_hide(work, twin, about_people, threshold):
+        return frame.with_columns(
+            pl.lit(False).alias("suppressed"), pl.lit(None, pl.String).alias("suppressed_reason")
+        )
+    work = work.with_columns(pl.lit(_headline_rows(frame)).alias("_headline"))
     dims = int(work["_parts"].list.len().max() or 1)
     # Slices: for each dimension of a breakdown, the cells that differ only in that dimension
     # (their sum is the total of the other dimensions' cell, which is published elsewhere).
@@ -365,7 +369,6 @@ def suppress_small_numbers(
         work = work.with_columns(period_slice(work, within))
     else:
         work = work.with_columns(pl.lit(None, pl.String).alias("_period_slice"))
-    twin = [c for c in group if c != "view"] + ["breakdown_value"]
     work = (
         work.with_columns(slice_keys)
         .with_columns(view_gap(twin).alias("_gap"))
@@ -378,10 +381,23 @@ def suppress_small_numbers(
         )
     )
     cell = [c for c in twin if c != "measure"]
-    slices = [([*group, key], key, False) for key in keys]
-    slices.append(([*within, "_period_slice"], "_period_slice", True))
+    groupings = [[*group, key] for key in keys] + [[*within, "_period_slice"]]
+    wholes = [
+        [c for c in g if c in ("landlord_id", "measure", "period", "view")] for g in groupings
+    ]
+    work = work.with_columns(
+        group_number(twin).alias("_twin"),
+        *(group_number(g).alias(f"_over{i}") for i, g in enumerate(groupings)),
+        *(group_number(w).alias(f"_whole{i}") for i, w in enumerate(wholes)),
+    )
+    numbered = [
+        *(f"_over{i}" for i in range(len(groupings))),
+        *(f"_whole{i}" for i in range(len(wholes))),
+    ]
+    slices = [(f"_over{i}", f"_whole{i}", key, False) for i, key in enumerate(keys)]
+    slices.append((f"_over{len(keys)}", f"_whole{len(keys)}", "_period_slice", True))
     rules = [lone_in_slice(*spec, counted, threshold) for spec in slices]
-    rules += [twin_view(twin, about_people, threshold), shared_denominator(cell, about_people)]
+    rules += [twin_view("_twin", about_people, threshold), shared_denominator(cell, about_people)]
     work = work.with_columns(pl.lit(False).alias("_whole"))
     for _ in range(_MAX_PASSES):
         changed = False
@@ -444,8 +460,21 @@ def suppress_small_numbers(
             "_whole",
             "_period_slice",
             *keys,
+            *numbered,
+            "_twin",
         )
     )
+
+
+def _anything_to_hide(
+    work: pl.DataFrame, twin: list[str], about_people: pl.Expr, threshold: int
+) -> bool:
+    """Whether any cell is hidden for its own sake (``_hidden``), or any management figure differs
+    from its regulator twin by a small gap: every other rule hides a cell only because of a cell
+    already hidden, so a frame with neither is published as it is (most of a scheme report's
+    small tables)."""
+    gap_small = view_gap(twin).is_between(1, threshold - 1) & about_people
+    return work.select((pl.col("_hidden") | gap_small.fill_null(False)).any()).item()
 
 
 def _payments_behind(frame: pl.DataFrame) -> pl.Series:

@@ -17,17 +17,19 @@ REGULATOR, MANAGEMENT = "regulator", "management"
 PERIOD_COLUMNS = {"period", "period_kind", "period_start", "period_end"}
 
 
-def pinned_slice(over: list[str], threshold: int, total_known: bool = False) -> pl.Expr:
+def pinned_slice(over: str, whole: str, threshold: int, total_known: bool = False) -> pl.Expr:
     """A slice whose hidden cells are all ``<5`` counts (at least two) adding up to their least
     or most (each 1, or each ``threshold - 1``), with the slice's total shown: the total less the
     shown cells gives each of them back. The total of a one-way breakdown is the measure's row
     without a breakdown; a slice of a two- or three-way breakdown adds up to a cell of another
     breakdown, taken as shown, as is the longer period a slice of periods adds up to
-    (``total_known``)."""
+    (``total_known``).
+
+    ``over`` names the column numbering the slices, ``whole`` the one numbering the measure's
+    rows of a period and view (:func:`group_number`)."""
     hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
     small = pl.col("_hidden") & pl.col("_primary") & (pl.col("unit") == "count")
     hidden_sum = pl.when(pl.col("_hidden")).then(pl.col("value")).otherwise(0).sum().over(over)
-    whole = [c for c in over if c in ("landlord_id", "measure", "period", "view")]
     is_total = pl.col("breakdown") == "none"
     total_shown = (is_total & ~pl.col("_hidden")).any().over(whole)
     one_way = pl.col("_parts").list.len() == 1
@@ -39,28 +41,50 @@ def pinned_slice(over: list[str], threshold: int, total_known: bool = False) -> 
     )
 
 
+def group_number(columns: list[str]) -> pl.Expr:
+    """The same number for rows with the same ``columns``: the least ``_row`` (each row's own
+    number) among them.
+
+    The rules below run a dozen windows per pass over tens of thousands of rows; a window over
+    one integer is several times faster than over five strings, so each grouping is numbered
+    once."""
+    return pl.col("_row").min().over(columns)
+
+
 def lone_in_slice(
-    over: list[str], key: str, total_known: bool, counted: pl.Expr, threshold: int = 5
+    over: str, whole: str, key: str, total_known: bool, counted: pl.Expr, threshold: int = 5
 ):
     """Rows to hide where a slice (``key``) has exactly one hidden cell, or several hidden counts
     shown as ``<5`` whose sum (the total less the shown cells) pins each of them (all 1, or all
     ``threshold - 1``): its smallest other non-zero cell that is not the headline stock type (the
     first of equals, and totals were sorted last), or the headline cell when it is the only one
     left."""
-    candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0) & pl.col(key).is_not_null()
+    in_slice = pl.col(key).is_not_null()
     hidden = pl.col("_hidden").cast(pl.Int32).sum().over(over)
-    lone = (hidden == 1) | pinned_slice(over, threshold, total_known)
+    lone = in_slice & ((hidden == 1) | pinned_slice(over, whole, threshold, total_known))
+    candidate = ~pl.col("_hidden") & counted & (pl.col("_cell") > 0)
     spare = candidate & ~pl.col("_headline")
     rank_spare = pl.when(spare).then(pl.col("_cell")).rank("ordinal").over(over)
     rank_any = pl.when(candidate).then(pl.col("_cell")).rank("ordinal").over(over)
     chosen = (
         pl.when(spare.any().over(over)).then(spare & (rank_spare == 1)).otherwise(rank_any == 1)
     )
-    new = pl.col(key).is_not_null() & lone & candidate & chosen
-    return lambda work: work.select(new.fill_null(False).alias("_new"))["_new"]
+
+    def rule(work: pl.DataFrame) -> pl.Series:
+        # ``lone`` holds for a whole slice or none of it, so the ranks need only the lone slices'
+        # rows: few, where most slices have nothing hidden.
+        lone_rows = work.filter(lone.fill_null(False))
+        if lone_rows.is_empty():
+            return pl.repeat(False, work.height, eager=True)
+        new = lone_rows.filter((candidate & chosen).fill_null(False))["_row"]
+        return work["_row"].is_in(new.implode())
+
+    return rule
 
 
-def stuck_slice(over: list[str], key: str, total_known: bool, counted: pl.Expr, threshold: int = 5):
+def stuck_slice(
+    over: str, whole: str, key: str, total_known: bool, counted: pl.Expr, threshold: int = 5
+):
     """Rows of a slice (``key``) whose hidden cells are all ``<5`` counts pinned by their sum
     (each 1, or each ``threshold - 1``: :func:`lone_in_slice`) and that has no other non-zero
     cell left to hide. Every cell of such a slice, zeros included, is withheld as ``[c]``: a
@@ -70,7 +94,7 @@ def stuck_slice(over: list[str], key: str, total_known: bool, counted: pl.Expr, 
     stuck = (
         in_slice
         & counted
-        & pinned_slice(over, threshold, total_known)
+        & pinned_slice(over, whole, threshold, total_known)
         & ~candidate.any().over(over)
     )
     return lambda work: work.select(stuck.fill_null(False).alias("_stuck"))["_stuck"]
@@ -141,7 +165,7 @@ def view_gap(twin: list[str]) -> pl.Expr:
     return pl.when(same_answers).then(gap)
 
 
-def twin_view(twin: list[str], about_people: pl.Expr, threshold: int):
+def twin_view(twin: str, about_people: pl.Expr, threshold: int):
     """Rows to hide so that neither view of a figure, nor the gap between them, can be worked
     out from the others of (regulator, management, gap).
 
