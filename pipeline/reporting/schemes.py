@@ -311,6 +311,12 @@ def render_scheme_reports(
     period_label = f"Reporting year {to_data_cut(year, cut).label}"
     intro = data_cut_intro(year, cut, document="report")
     paths: dict[str, Path] = {}
+    # Each unit's page is built once: its own file and the combined document show the same one.
+    pages = {
+        (kind, unit.slug): unit_section(measures, landlord, year, unit)
+        for kind in (BUSINESS_UNIT, SCHEME)
+        for unit in found[kind]
+    }
     for kind, folder in ((BUSINESS_UNIT, "business_units"), (SCHEME, "schemes")):
         for unit in found[kind]:
             render._write(
@@ -322,10 +328,7 @@ def render_scheme_reports(
                 else f"Complaints: {unit.name} ({unit.kind})",
                 landlord=landlord,
                 period_label=period_label,
-                sections=[
-                    unit_section(measures, landlord, year, unit),
-                    how_to_complain(landlord, measures, year),
-                ],
+                sections=[pages[kind, unit.slug], how_to_complain(landlord, measures, year)],
                 data_cut=data_cut,
                 published=True,
                 intro=intro,
@@ -334,10 +337,7 @@ def render_scheme_reports(
         if found[kind]:
             paths[folder] = out_dir / folder
     sections = [overview_section(landlord, year, found[SCHEME], found[BUSINESS_UNIT], measures)]
-    sections += [
-        unit_section(measures, landlord, year, unit)
-        for unit in found[BUSINESS_UNIT] + found[SCHEME]
-    ]
+    sections += [pages[kind, unit.slug] for kind in (BUSINESS_UNIT, SCHEME) for unit in found[kind]]
     combined = render._write(
         out_dir,
         "scheme_reports",
