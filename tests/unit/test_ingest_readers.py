@@ -96,8 +96,10 @@ MIXED = (
             2,
             6,
         ),
+        # old Mac line endings (a carriage return alone) are lines too
+        (MIXED.replace(b"\r\n", b"\r"), 6, 2),
     ],
-    ids=["utf8-rows-after-cp1252", "cp1252-rows-after-utf8"],
+    ids=["utf8-rows-after-cp1252", "cp1252-rows-after-utf8", "carriage-returns-alone"],
 )
 def test_a_file_mixing_utf8_and_cp1252_lines_is_stopped(raw, utf8_line, cp1252_line):
     with pytest.raises(IngestError) as caught:
