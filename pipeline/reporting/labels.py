@@ -350,10 +350,12 @@ def glossary_for(text: str) -> list[str]:
     """Glossary lines for the terms ``text`` uses, in the order of :data:`GLOSSARY`."""
     used = []
     for term, meaning in GLOSSARY.items():
-        # an abbreviation in the plural ("CHFOs", "TSMs") is the same term
-        pattern = _TERM_PATTERNS.get(term) or (
-            re.escape(term) if not term.isalnum() else rf"\b{term}s?\b"
-        )
+        pattern = _TERM_PATTERNS.get(term)
+        if pattern is None:
+            if term not in text:  # a plain substring search first: most terms are not used
+                continue
+            # an abbreviation in the plural ("CHFOs", "TSMs") is the same term
+            pattern = re.escape(term) if not term.isalnum() else rf"\b{term}s?\b"
         if re.search(pattern, text):
             used.append(f"{term}: {meaning}")
     return used
