@@ -17,6 +17,7 @@ from pipeline.run_messages import say, without_input_values
 from pipeline.stopping import (
     CommandStopped,
     at_work,
+    hold_stop_signals,
     request_stop,
     stop_if_requested,
     stop_requested,
@@ -64,6 +65,7 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
 
     def feed(pool: ProcessPoolExecutor) -> None:
         # one thread per worker process: hand it the next landlord when it has finished one
+        hold_stop_signals()  # for the worker this thread starts, until its handler is in place
         while (job := next_job()) is not None:
             try:
                 running = pool.submit(_run_landlord_in_worker, *job)

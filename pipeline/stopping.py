@@ -90,9 +90,24 @@ def catch_stop_signals(*, worker: bool = False) -> Iterator[None]:
 _for_life = contextlib.ExitStack()  # a worker process's catch, held until it ends
 
 
+def hold_stop_signals() -> None:
+    """Hold Ctrl-C and SIGTERM back from the calling thread, and from the processes it starts
+    (a blocked signal stays blocked across fork and exec), until they release them.
+
+    Only the main thread handles signals, so a helper thread loses nothing. A worker process
+    started from such a thread takes a second to import its libraries before its own handler is
+    in place: a Ctrl-C to the terminal's process group then printed a KeyboardInterrupt traceback
+    from the middle of its imports. Held, the signal waits for
+    :func:`catch_stop_signals_for_life`, which handles it as any other.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+
+
 def catch_stop_signals_for_life() -> None:
-    """:func:`catch_stop_signals` for a worker process, from its start to its end."""
+    """:func:`catch_stop_signals` for a worker process, from its start to its end; then the stop
+    signals held back while it started (:func:`hold_stop_signals`) are let through."""
     _for_life.enter_context(catch_stop_signals(worker=True))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 _at_work: list[str] = []  # the landlord a worker process is running, if any

@@ -252,3 +252,24 @@ def test_ctrl_c_during_start_up_says_so_without_a_traceback(workspaces, tmp_path
     assert code == 130, output
     assert "Traceback" not in output, output
     assert "complaints" in output and "stopped by Ctrl-C" in output, output
+
+
+def test_ctrl_c_while_a_worker_starts_says_so_without_a_traceback(workspaces, tmp_path):
+    """Ctrl-C to the whole process group just as a worker process has been started, while it is
+    still importing its libraries (before its own handler is in place): no Python traceback from
+    the worker either, exit code 130."""
+    command = Command(workspaces, tmp_path / "out")
+    try:
+        deadline = time.monotonic() + 120
+        while not command.workers():
+            assert command.process.poll() is None, command.output()
+            assert time.monotonic() < deadline, command.output()
+            time.sleep(0.01)
+        os.killpg(command.process.pid, signal.SIGINT)
+        code = command.process.wait(timeout=60)
+        output = command.output()
+    finally:
+        command.end()
+    assert code == 130, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert "stopped by Ctrl-C" in output, output
