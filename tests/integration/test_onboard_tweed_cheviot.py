@@ -55,6 +55,9 @@ TENURE = {"GN": "lcra", "SO": "lcho", "LH": "leaseholder", "FO": "leaseholder", 
           "": "unknown"}  # fmt: skip
 OUTCOME = {"UPH": "upheld", "PUP": "partially_upheld", "NUP": "not_upheld", "WDN": "withdrawn",
            "": "open"}  # fmt: skip
+# the landlord's own extension caps (landlord.yaml): the management view
+POLICY_CAP = {("eng", 1): 15, ("eng", 2): 25, ("sct", 1): 8, ("sct", 2): 10}
+CUT = D(2025, 5, 15)
 ANSWERS = ("VS", "FS", "NN", "FD", "VD")
 RETURN_ANSWER = {"VS": "VS", "FS": "FS", "NN": "NSD", "FD": "FD", "VD": "VD"}
 
@@ -150,9 +153,11 @@ def read_surveys(path: Path) -> list[dict]:
 # ---------------------------------------------------------------- the design's rules
 
 
-def deadlines(stage: dict, regime: str, n: int) -> tuple[D, D]:
-    """(base, extended) deadline, regulator view (section 5)."""
+def deadlines(stage: dict, regime: str, n: int, view: str = "regulator") -> tuple[D, D]:
+    """(base, extended) deadline (section 5): the regulator view caps the extension at the
+    Code's (SPSO's) limit, the management view at the landlord's policy."""
     ack_limit, respond, cap = RULES[regime, n]
+    cap = cap if view == "regulator" else POLICY_CAP[regime, n]
     received, ack = stage["received"], stage["ack"]
     if ack_limit is None:
         start = received
@@ -163,11 +168,11 @@ def deadlines(stage: dict, regime: str, n: int) -> tuple[D, D]:
     return base, add_wd(base, min(stage["ext"], cap), regime)
 
 
-def verdict(stage: dict, regime: str, n: int) -> str:
-    """'without', 'with' or 'late'; open, withdrawn and unanswered are not in time."""
-    base, extended = deadlines(stage, regime, n)
+def verdict(stage: dict, regime: str, n: int, view: str = "regulator") -> str:
+    """'without', 'with' or 'late' by the dates (an unanswered stage is late)."""
+    base, extended = deadlines(stage, regime, n, view)
     resp = stage["resp"]
-    if resp is None or stage["outcome"] in {"open", "withdrawn"}:
+    if resp is None:
         return "late"
     if resp <= base:
         return "without"
@@ -192,7 +197,11 @@ def expected_measures(complaints: list[dict], surveys: list[dict], year: str) ->
         for stock in ("lcra", "lcho"):
             counted = stages(n, lambda c, s=stock: c["regime"] == "eng" and c["owned"]
                              and c["tenure"] == s)  # fmt: skip
-            verdicts = [verdict(s, "eng", n) for _, s in counted]
+            # CH02: open, withdrawn and unanswered complaints are not in time
+            verdicts = [
+                "late" if s["outcome"] in {"open", "withdrawn"} else verdict(s, "eng", n)
+                for _, s in counted
+            ]
             by_stock[stock] = (len(counted), sum(v != "late" for v in verdicts),
                                sum(v == "without" for v in verdicts),
                                sum(v == "with" for v in verdicts))  # fmt: skip
@@ -361,3 +370,81 @@ def test_the_tsm_return_says_the_same(run, year) -> None:
                 assert float(fields[field]) == pytest.approx(float(value)), (year, field)
             else:
                 assert fields.get(field, "") == "", (year, field)
+
+
+def management_measures(complaints: list[dict], year: str) -> dict:
+    """Section 6 "Timeliness" and "Stage resolution", per regime and stage: every tenure, every
+    non-refused stage."""
+    start, end = YEARS[year]
+    out = {}
+    for regime in ("eng", "sct"):
+        mine = [c for c in complaints if c["regime"] == regime]
+        for n in (1, 2):
+            counted = [c["stages"][n] for c in mine if n in c["stages"]
+                       and not c["stages"][n]["refused"]]  # fmt: skip
+            # % responded in time, by response date in the period, in both views
+            answered = [s for s in counted if s["resp"] and start <= s["resp"] <= end]
+            for view in ("management", "regulator"):
+                in_time = sum(verdict(s, regime, n, view) != "late" for s in answered)
+                out["response_in_time", n, regime, view] = (
+                    in_time,
+                    len(answered),
+                    rate(in_time, len(answered), 100),
+                )
+            received = [s for s in counted if start <= s["received"] <= end]
+            # mean and median working days from receipt to response
+            days = sorted(wd(s["received"], s["resp"], regime) for s in received if s["resp"])
+            middle = (days[(len(days) - 1) // 2] + days[len(days) // 2]) / 2 if days else None
+            out["wd_mean", n, regime] = (sum(days), len(days), rate(sum(days), len(days), 1))
+            out["wd_median", n, regime] = (len(days), middle)
+            # % acknowledged in time (no acknowledgement step: not measured)
+            ack_limit = RULES[regime, n][0]
+            if ack_limit is not None:
+                judged = []
+                for s in received:
+                    due = add_wd(s["received"], ack_limit, regime)
+                    if s["ack"] is None and due >= CUT:
+                        continue  # pending at the cut
+                    judged.append(s["ack"] is not None and s["received"] <= s["ack"] <= due)
+                out["ack_in_time", n, regime] = (sum(judged), len(judged),
+                                                 rate(sum(judged), len(judged), 100))  # fmt: skip
+        # escalation rate: of the stage 1 responses dated in the period, those whose complaint
+        # has a (not refused) stage 2 by the data cut
+        responded = [c for c in mine if 1 in c["stages"] and not c["stages"][1]["refused"]
+                     and c["stages"][1]["resp"] and start <= c["stages"][1]["resp"] <= end]  # fmt: skip
+        escalated = sum(2 in c["stages"] and not c["stages"][2]["refused"] for c in responded)
+        out["escalation_rate", regime] = (escalated, len(responded),
+                                          rate(escalated, len(responded), 100))  # fmt: skip
+    return out
+
+
+def _by_regime(con, year: str, measure: str, regime: str, view: str) -> tuple:
+    rows = con.execute(
+        "select numerator, denominator, display from measures where period_kind = 'year' and "
+        "period = $p and measure = $m and breakdown = 'regime' and breakdown_value = $r and "
+        "view = $v",
+        {"p": year, "m": measure, "r": regime, "v": view},
+    ).fetchall()
+    assert len(rows) == 1, (year, measure, regime, view, rows)
+    num, den, shown = rows[0]
+    return num, den, None if shown == "[U]" else float(shown)
+
+
+@pytest.mark.parametrize("year", sorted(YEARS))
+def test_management_timeliness_equals_the_independent_computation(run, year) -> None:
+    con = run["con"]
+    expected = management_measures(run["complaints"], year)
+    for regime in ("eng", "sct"):
+        for n in (1, 2):
+            for view in ("management", "regulator"):
+                got = _by_regime(con, year, f"response_in_time_{n}", regime, view)
+                assert got == expected["response_in_time", n, regime, view], (year, n, regime)
+            got = _by_regime(con, year, f"wd_to_response_mean_{n}", regime, "all")
+            assert got == expected["wd_mean", n, regime], (year, n, regime)
+            _, count, median = _by_regime(con, year, f"wd_to_response_median_{n}", regime, "all")
+            assert (count, median) == expected["wd_median", n, regime], (year, n, regime)
+            if ("ack_in_time", n, regime) in expected:
+                got = _by_regime(con, year, f"ack_in_time_{n}", regime, "all")
+                assert got == expected["ack_in_time", n, regime], (year, n, regime)
+        got = _by_regime(con, year, "escalation_rate", regime, "management")
+        assert got == expected["escalation_rate", regime], (year, regime)
