@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipeline.sources.errors import IngestError
-from pipeline.sources.fields import CLASH_ROWS, ISSUE_COLUMNS
+from pipeline.sources.fields import (
+    CLASH_ROWS,
+    ISSUE_COLUMNS,
+    row_issue_select,
+    totals_row_condition,
+)
 from pipeline.sql import ident, lit
 
 if TYPE_CHECKING:
@@ -147,8 +152,25 @@ def find_conflicts(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def totals_row_issue(typed: str, mapping, names: dict[str, str]) -> str:
+    """A ``select`` of the ``totals_row`` issue of a mapping without ``footer``: its file's
+    last data row, already flagged, whose mapped reference cell begins as a totals line does
+    (:func:`pipeline.sources.fields.totals_row_condition`). The handler's reference is no
+    record's, so it is not read."""
+    from pipeline.sources.canonical import ID_FIELDS
+
+    aliases = [
+        names[spec.column]
+        for field, spec in mapping.columns.items()
+        if field in ID_FIELDS and field != "handler_ref" and spec.column in names
+    ]
+    return row_issue_select(
+        "_bad", totals_row_condition(typed, aliases), "totals_row", mapping.target
+    )
+
+
 # Rules that say all there is to say about a row, in order: a row breaking one keeps only it.
-_WHOLE_ROW_RULES = ("wrong_cell_count", "repeated_header")
+_WHOLE_ROW_RULES = ("wrong_cell_count", "repeated_header", "totals_row")
 
 
 def drop_shadowed_issues(con: duckdb.DuckDBPyConnection) -> None:

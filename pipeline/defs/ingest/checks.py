@@ -241,6 +241,7 @@ QUARANTINE_ADVICE = {
     ),
     "wrong_cell_count": "check the mapping's delimiter (and quoting in the export)",
     "repeated_header": "take one export per file (the header's names appear again as a row)",
+    "totals_row": "set the mapping's footer (the file's totals line is read as a row)",
     "route_unknown": "check the route's values",
     "required_missing": "check the mapping's columns (a required field's column may be wrong)",
     "number_unparseable": (
