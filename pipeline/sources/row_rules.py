@@ -1,6 +1,6 @@
 """Rules over several rows of a load, recorded in ``_issues`` (one row per quarantined source
 row): rows clashing on one complaint or Ombudsman case, and a date column written month first
-under a day-first mapping (which stops the load)."""
+under a day-first mapping, or day first under a month-first one (which stops the load)."""
 
 from __future__ import annotations
 
@@ -36,21 +36,32 @@ _DATE_PARTS = r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b"
 MONTH_FIRST_MIN = 5
 
 
+def _order(fmt: str) -> str | None:
+    """'day' or 'month': which of %d and %m a date format puts first (None without both)."""
+    if "%d" in fmt and "%m" in fmt:
+        return "day" if fmt.index("%d") < fmt.index("%m") else "month"
+    return None
+
+
 def refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
-    """Stop a file one of whose date columns writes dates month first ('05/14/2024') under a
-    mapping that reads them day first: at least :data:`MONTH_FIRST_MIN` of its dates have more
-    than 12 in the second place and none has more than 12 in the first.
+    """Stop a file one of whose date columns writes dates in the other order than the mapping
+    reads them: month first ('05/14/2024') under day-first formats, or day first
+    ('14/05/2024 14:05') under month-first ones (a US habit in a mapping for a UK export). At
+    least :data:`MONTH_FIRST_MIN` of its dates have more than 12 in the place the mapping reads
+    as the month and none has more than 12 in the place it reads as the day.
 
     Such a column's dates after the 12th of a month are quarantined and those up to the 12th
     load with day and month swapped (5 March read as 3 May) without a word while the file's
-    quarantined share stays under ``stop_quarantine_pct``.
+    quarantined share stays under ``stop_quarantine_pct``. A mapping listing formats of both
+    orders is not judged.
     """
     formats = planned.mapping.date_formats
-    day_first = [f for f in formats if "%d" in f and "%m" in f and f.index("%d") < f.index("%m")]
-    if not day_first or any(
-        "%m" in f and f.index("%m") < f.index("%d") for f in formats if "%d" in f
-    ):
+    orders = {_order(f) for f in formats} - {None}
+    if len(orders) != 1:
         return
+    (mapped,) = orders
+    written = "month" if mapped == "day" else "day"
+    read_as = [f for f in formats if _order(f) == mapped]
     names = {
         plan.source_name: plan.source
         for record in planned.records
@@ -79,29 +90,35 @@ def refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) 
         f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 2) as integer) as {ident(a + '__2')}"
         for a in columns
     )
+    # (the mapping's day place, its month place): a date with more than 12 in the month place
+    # can only be written the other way; one with more than 12 in the day place, the mapping's
+    day, month = ("__1", "__2") if mapped == "day" else ("__2", "__1")
     counts = ", ".join(
-        f"count(*) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} between 13 and 31), "
-        f"count(*) filter ({ident(a + '__1')} between 13 and 31 and {ident(a + '__2')} <= 12), "
-        f"min(__row) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} between 13 and 31)"
+        f"count(*) filter ({ident(a + day)} <= 12 and {ident(a + month)} between 13 and 31), "
+        f"count(*) filter ({ident(a + day)} between 13 and 31 and {ident(a + month)} <= 12), "
+        f"min(__row) filter ({ident(a + day)} <= 12 and {ident(a + month)} between 13 and 31)"
         for a in columns
     )
     rows = con.execute(
         f"select __file, {counts} from (select __file, __row, {parts} from _frame) "  # noqa: S608
         "group by __file order by __file"
     ).fetchall()
+    place = "second" if written == "month" else "first"
+    other = "first" if place == "second" else "second"
     for file, *found in rows:
         for name, at in zip(columns.values(), range(0, len(found), 3), strict=True):
-            month_first, day_first_found, first_row = found[at : at + 3]
-            if month_first >= MONTH_FIRST_MIN and not day_first_found:
-                swapped = day_first[-1].replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+            other_way, mapping_way, first_row = found[at : at + 3]
+            if other_way >= MONTH_FIRST_MIN and not mapping_way:
+                swapped = read_as[-1].replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
                 raise IngestError(
-                    f"{file}: column '{name}' writes its dates month first: {month_first:,} of "
-                    f"them (the first on row {first_row}) have more than 12 in the second place "
-                    "and none has more than 12 in the first, but the mapping reads them day "
-                    f"first ('{day_first[-1]}'). Read that way, its dates up to the 12th of a "
-                    "month would load with day and month swapped and the rest be quarantined; "
-                    f"give the mapping date_formats: ['{swapped}'] instead (a mapping of its own "
-                    "if its other files write dates day first), or export the dates day first"
+                    f"{file}: column '{name}' writes its dates {written} first: {other_way:,} of "
+                    f"them (the first on row {first_row}) have more than 12 in the {place} place "
+                    f"and none has more than 12 in the {other}, but the mapping reads them "
+                    f"{mapped} first ('{read_as[-1]}'). Read that way, its dates up to the 12th "
+                    "of a month would load with day and month swapped and the rest be "
+                    f"quarantined; give the mapping date_formats: ['{swapped}'] instead (a "
+                    f"mapping of its own if its other files write dates {mapped} first), or "
+                    f"export the dates {mapped} first"
                 )
 
 
