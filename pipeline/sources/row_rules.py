@@ -36,6 +36,14 @@ _DATE_PARTS = r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b"
 MONTH_FIRST_MIN = 5
 
 
+def _unread(column_name: str) -> str:
+    """SQL true for a row of ``_frame f`` whose cell of that column is ``date_unparseable``."""
+    same_row = "i.__file = f.__file and i.__row = f.__row and i.rule = 'date_unparseable'"
+    return (
+        f"exists (select 1 from _issues i where {same_row} and i.column_name = {lit(column_name)})"  # noqa: S608
+    )
+
+
 def _order(fmt: str) -> str | None:
     """'day' or 'month': which of %d and %m a date format puts first (None without both)."""
     if "%d" in fmt and "%m" in fmt:
@@ -53,7 +61,8 @@ def refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) 
     Such a column's dates after the 12th of a month are quarantined and those up to the 12th
     load with day and month swapped (5 March read as 3 May) without a word while the file's
     quarantined share stays under ``stop_quarantine_pct``. A mapping listing formats of both
-    orders is not judged.
+    orders is not judged, nor a column none of whose dates the formats read (another separator:
+    every date is quarantined, and the quarantine_share check says to check the formats).
     """
     formats = planned.mapping.date_formats
     orders = {_order(f) for f in formats} - {None}
@@ -87,8 +96,9 @@ def refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) 
         return
     parts = ", ".join(
         f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 1) as integer) as {ident(a + '__1')}, "
-        f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 2) as integer) as {ident(a + '__2')}"
-        for a in columns
+        f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 2) as integer) as {ident(a + '__2')}, "
+        f"{_unread(name)} as {ident(a + '__bad')}"
+        for a, name in columns.items()
     )
     # (the mapping's day place, its month place): a date with more than 12 in the month place
     # can only be written the other way; one with more than 12 in the day place, the mapping's
@@ -96,19 +106,23 @@ def refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) 
     counts = ", ".join(
         f"count(*) filter ({ident(a + day)} <= 12 and {ident(a + month)} between 13 and 31), "
         f"count(*) filter ({ident(a + day)} between 13 and 31 and {ident(a + month)} <= 12), "
-        f"min(__row) filter ({ident(a + day)} <= 12 and {ident(a + month)} between 13 and 31)"
+        f"min(__row) filter ({ident(a + day)} <= 12 and {ident(a + month)} between 13 and 31), "
+        # dates either order reads (3/4) that the mapping did read: none, and the formats do not
+        # fit the column at all (another separator), which is no question of order
+        f"count(*) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} <= 12 "
+        f"and not {ident(a + '__bad')})"
         for a in columns
     )
     rows = con.execute(
-        f"select __file, {counts} from (select __file, __row, {parts} from _frame) "  # noqa: S608
+        f"select __file, {counts} from (select __file, __row, {parts} from _frame f) "  # noqa: S608
         "group by __file order by __file"
     ).fetchall()
     place = "second" if written == "month" else "first"
     other = "first" if place == "second" else "second"
     for file, *found in rows:
-        for name, at in zip(columns.values(), range(0, len(found), 3), strict=True):
-            other_way, mapping_way, first_row = found[at : at + 3]
-            if other_way >= MONTH_FIRST_MIN and not mapping_way:
+        for name, at in zip(columns.values(), range(0, len(found), 4), strict=True):
+            other_way, mapping_way, first_row, read = found[at : at + 4]
+            if other_way >= MONTH_FIRST_MIN and not mapping_way and read:
                 swapped = read_as[-1].replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
                 raise IngestError(
                     f"{file}: column '{name}' writes its dates {written} first: {other_way:,} of "
