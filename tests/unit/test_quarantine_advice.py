@@ -139,3 +139,12 @@ def test_dates_in_another_format_keep_the_date_formats_advice() -> None:
         [r[4] for r in flagged], serial_date_columns(con, "test_landlord", flagged)
     )
     assert advice == "check the mapping's date_formats and codes"
+
+
+def test_values_missing_from_a_codes_list_point_at_that_column_s_codes() -> None:
+    # A register's 'Nation' mapped with codes for one of its two nations quarantined 139 of 343
+    # rows as unknown_code and was told to "check the mapping's date_formats and codes": the
+    # dates were fine; the column's codes list is what to complete.
+    advice = quarantine_advice(["unknown_code (139, column 'Nation'), date_unparseable (2)"])
+    assert "date_formats" not in advice
+    assert "codes" in advice and "quarantine.csv" in advice

@@ -239,6 +239,12 @@ QUARANTINE_ADVICE = {
         "rows identical to rows of another file: files that overlap (the same export saved "
         "twice, or a full export beside the monthly ones) are read together"
     ),
+    "unknown_code": (
+        "the column named holds values its codes do not list: add each to the column's codes in "
+        "the mapping (or give it other: for values to group), finding the rows in quarantine.csv "
+        "(a field mapped without codes takes only the canonical codes, docs/mapping.md 'Field "
+        "specs')"
+    ),
     "wrong_cell_count": "check the mapping's delimiter (and quoting in the export)",
     "repeated_header": "take one export per file (the header's names appear again as a row)",
     "totals_row": "set the mapping's footer (the file's totals line is read as a row)",
