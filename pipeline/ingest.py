@@ -52,6 +52,7 @@ from pipeline.sources.row_rules import (
     find_conflicts,
     insert_issues,
     refuse_month_first_dates,
+    totals_row_issue,
 )
 from pipeline.sources.schemes import merge_scheme_spellings
 from pipeline.sources.screen import (
@@ -423,6 +424,8 @@ def _stage_mapping(
                 "_bad", repeated_header_condition(names), "repeated_header", mapping.target
             )
         )
+        if mapping.footer is None:  # a totals line below the data, with no footer to drop it
+            issues.append(totals_row_issue(typed, mapping, names))
         # Identical in every mapped field to an earlier row (any file of this mapping): first
         # stays. The row hash finds candidates in one aggregate; only rows sharing a hash are
         # compared cell by cell, re-read from the source (a hash collision is not a duplicate).

@@ -137,8 +137,8 @@ def _regime_problems(landlord: Landlord, mappings: dict) -> list[str]:
 
 def mapping_warnings(workspace: Path) -> list[str]:
     """Mappings that run but would mislead: a Scottish landlord's complaint mapping without the
-    stages' outcome; a TSM survey mapping without the respondent's country for a landlord in
-    both countries.
+    stages' outcome, or (wide) reading the complaint's received date from stage 1's column; a
+    TSM survey mapping without the respondent's country for a landlord in both countries.
 
     A blank or unmapped outcome is ``open``, and ARC indicator 3 counts an open stage as not
     responded in full: with no outcome mapped, the ARC return said 0.0% responded in full and
@@ -175,6 +175,25 @@ def mapping_warnings(workspace: Path) -> list[str]:
                 f"{name}: no outcome is mapped for {' and '.join(missing)}, so each such stage "
                 "is 'open' and the ARC return counts none as responded in full (indicator 3 "
                 "0.0%, indicator 4 [U]); map the export's outcome column with its codes"
+            )
+        # A complaint that starts at stage 2 (SPSO) has its stage 1 cells blank: a complaint
+        # date read from stage 1's column was blank, and the row, stage 2 and all, quarantined.
+        received = mapping.columns.get("received_date")
+        stage1 = mapping.stages.get(1, {}).get("received_date")
+        if (
+            mapping.shape != "long"
+            and 2 in mapping.stages
+            and received is not None
+            and stage1 is not None
+            and received.column is not None
+            and received.column == stage1.column
+        ):
+            warnings.append(
+                f"{name}: the complaint's received_date is read from '{received.column}', stage "
+                "1's received date, so a Scottish complaint that starts at stage 2 (as the SPSO "
+                "model allows) has it blank and is quarantined as required_missing, its stage 2 "
+                "with it; leave received_date out of columns (a complaint's is then its "
+                "earliest stage's) or map the export's own first-contact date"
             )
     return warnings
 

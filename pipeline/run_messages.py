@@ -114,9 +114,13 @@ def print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> None
     path = store.warehouse(landlord_id)
     if not path.exists():
         return
-    from pipeline.reporting.quality_counts import stage2_without_stage1
+    from pipeline.reporting.quality_counts import (
+        mostly_not_owned_stock,
+        not_owned_warning,
+        stage2_without_stage1,
+    )
 
-    alone = []
+    alone, not_owned = [], []
     try:
         with store.connect(landlord_id, read_only=True) as con:
             rows = con.execute(
@@ -125,8 +129,9 @@ def print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> None
             ).fetchall()
             try:
                 alone = stage2_without_stage1(con, landlord_id) if rows else []
+                not_owned = mostly_not_owned_stock(con, landlord_id) if rows else []
             except duckdb.CatalogException:  # a warehouse without complaint tables
-                alone = []
+                alone, not_owned = [], []
     except duckdb.CatalogException:
         rows = []
     except Exception as exc:  # noqa: BLE001 - a busy or unreadable file: say so, go on
@@ -172,6 +177,8 @@ def print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> None
             "exports/ and check that both files write the references alike (docs/mapping.md, "
             "'One file per stage')",
         )
+    for source, n, english in not_owned:
+        say(landlord_id, f"  WARNING {not_owned_warning(source, n, english)}")
 
 
 def print_unread_files(store, landlord_id: str) -> None:

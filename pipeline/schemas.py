@@ -489,6 +489,7 @@ class Quarantine(pa.DataFrameModel):
             "wrong_cell_count",
             "id_in_scientific_notation",
             "repeated_header",
+            "totals_row",
             "id_is_excel_error",
         ],
         description="Rule broken",

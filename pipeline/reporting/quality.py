@@ -90,6 +90,9 @@ FIX_IN_SOURCE = {
     "id_is_excel_error": "Export references as values: the reference column holds a formula "
     "Excel could not work out (#N/A, #REF!), as when a lookup fails or a sheet it refers to was "
     "deleted; fix the formula or take the export again straight from the case system.",
+    "totals_row": "Set the mapping's footer (its column and a pattern such as '^Total') so "
+    "the report's totals line below the data is left out and not counted; it is set aside, "
+    "never counted as a complaint.",
     "repeated_header": "Take one export per file: the header's names appear again as a row, as "
     "when two exports are joined into one file or a report prints its header on every page. "
     "The row is set aside, never counted as a complaint; the rows around it load.",

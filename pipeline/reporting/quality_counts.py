@@ -31,6 +31,9 @@ EXTENSION_DISAGREES = "extension_wd_disagrees_with_extended_due_date"
 
 
 STAGE2_ALONE = "stage2_without_stage1"
+NOT_OWNED = "mostly_not_owned_stock"
+# Fewer English LCRA/LCHO complaints than this in a file are too few to say "most" of.
+NOT_OWNED_MIN = 10
 
 
 # ``check`` rows: loaded records a rule kept but an analyst should look at (name -> meaning).
@@ -40,6 +43,10 @@ CHECKS = {
     STAGE2_ALONE: "stage 2 rows of a file of stage 2s only whose complaint has no stage 1 in "
     "any file read (a complaint of their own, its tenure unknown unless the stage 2 file gives "
     "it), per file",
+    NOT_OWNED: "English complaints from LCRA or LCHO tenants marked as homes managed for "
+    "another owner (is_tenant_of_owned_stock false, so outside CH01 and CH02), per file where "
+    "they are most of its English LCRA and LCHO complaints: a flag that says the opposite "
+    "('Managed for others: Y') mapped as it is written",
 }
 
 
@@ -68,6 +75,43 @@ def stage2_without_stage1(con: duckdb.DuckDBPyConnection, landlord_id: str) -> l
         """,
         {"l": landlord_id},
     ).fetchall()
+
+
+def mostly_not_owned_stock(con: duckdb.DuckDBPyConnection, landlord_id: str) -> list[tuple]:
+    """``(file, not owned, English LCRA/LCHO complaints)`` for each file where most of its
+    English LCRA and LCHO complaints (at least :data:`NOT_OWNED_MIN`) are marked as homes
+    managed for another owner.
+
+    A landlord's own tenants are nearly all of its complaints; a file where most are not is
+    nearly always a flag that says the opposite of ``is_tenant_of_owned_stock`` ('Agency
+    managed', 'Managed for others': Y for the homes that are not owned) mapped without
+    ``codes: {"Y": false, "N": true}``. Read so, CH01 and CH02 left out most of the landlord's
+    tenants without a word (Tweed & Cheviot's register: CH01(1) LCRA 15 for 55).
+    """
+    return con.execute(
+        """
+        select source_file, count(*) filter (where not is_tenant_of_owned_stock), count(*)
+        from complaint
+        where landlord_id = $l and regime = 'eng' and tenure in ('lcra', 'lcho')
+        group by source_file
+        having count(*) >= $min
+           and 2 * count(*) filter (where not is_tenant_of_owned_stock) > count(*)
+        order by source_file
+        """,
+        {"l": landlord_id, "min": NOT_OWNED_MIN},
+    ).fetchall()
+
+
+def not_owned_warning(source: str, not_owned: int, english: int) -> str:
+    """The run's warning for :func:`mostly_not_owned_stock` (no cell is quoted)."""
+    return (
+        f"{source}: {not_owned:,} of {english:,} English complaints from LCRA or LCHO tenants "
+        "are marked as homes managed for another owner (is_tenant_of_owned_stock false), so "
+        "they are not in CH01 and CH02: if the column mapped to is_tenant_of_owned_stock says "
+        "the opposite (Y for a home managed for another owner), map it with "
+        '{column: ..., codes: {"Y": false, "N": true}, default: true} (docs/mapping.md, '
+        "'Field specs')"
+    )
 
 
 def quality_counts(
@@ -106,6 +150,10 @@ def quality_counts(
     rows += [
         ["check", f"{STAGE2_ALONE}: {file}", None, None, None, n]
         for file, n, _ in stage2_without_stage1(con, landlord_id)
+    ]
+    rows += [
+        ["check", f"{NOT_OWNED}: {file}", None, None, None, n]
+        for file, n, _ in mostly_not_owned_stock(con, landlord_id)
     ]
     if landlord is not None:
         disagreements = extension_disagreements(con, landlord)

@@ -25,8 +25,9 @@ from pipeline.sources.canonical import mappable_fields
 from pipeline.sources.fields import CLASH_ROWS
 from pipeline.sql import lit
 
-# Rules whose row is a repeat of one that loaded: nothing is missing from any measure.
-NO_EFFECT_RULES = {"duplicate_row"}
+# Rules whose row is a repeat of one that loaded, or no record at all (a report's totals line):
+# nothing is missing from any measure.
+NO_EFFECT_RULES = {"duplicate_row", "totals_row"}
 # The stage of a long export's quarantined stage row (its stage column is not kept).
 UNKNOWN_STAGE = -1
 # Rules whose row goes only because its complaint went under another row's rule (a long export's
@@ -61,6 +62,7 @@ RULE_NAMES = {
     "wrong_cell_count": "a row with more or fewer cells than the header",
     "id_in_scientific_notation": "a reference Excel rounded",
     "repeated_header": "the header repeated as a row",
+    "totals_row": "a totals line read as a row",
     "id_is_excel_error": "a reference that is an Excel error",
 }
 

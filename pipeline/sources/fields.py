@@ -88,6 +88,9 @@ RULE_TEXT = {
     "Excel rounded it, so it may stand for another case's reference",
     "id_is_excel_error": "the reference is an Excel error value (#N/A, #REF!): a formula that "
     "could not work it out, so it names no case, and every row holding it would be one complaint",
+    "totals_row": "the file's last row looks like a totals line (its reference cell begins "
+    "with Total, Grand total, Count or Records), not a record: set the mapping's footer so such "
+    "a row is left out and not counted (docs/mapping.md, 'footer')",
     "repeated_header": "the row repeats the header's column names (two exports joined into one "
     "file, or a report that prints its header again on every page): it holds no complaint",
 }
@@ -699,6 +702,28 @@ def _folded_name(name: str) -> str:
     """A column name as :func:`repeated_header_condition` compares it: lower case, letters and
     digits only (a byte-order mark, a no-break space or a line break in the cell ignored)."""
     return re.sub(r"[^a-z0-9]+", "", fold_header_name(name).lower())
+
+
+# A reference cell that begins a totals line (a report's last row, 'TOTAL', 'Grand total: 340',
+# 'Count 340', 'Records: 340'): matched as a word, in any case.
+TOTALS_LABEL = r"^\s*(grand\s+)?(totals?|count|records)\b"
+
+
+def totals_row_condition(typed: str, id_aliases: list[str]) -> str:
+    """SQL true for a row that is its file's last data row in ``typed`` and whose mapped
+    reference cell (``id_aliases``) begins as a totals line does (:data:`TOTALS_LABEL`): for a
+    mapping without ``footer``. Only rows already flagged as breaking some rule are tested (a
+    totals line is no complaint: no dates, codes or regime), so a reference that happens to
+    start 'Count' on a loadable row is never touched."""
+    if not id_aliases:
+        return "false"
+    label = " or ".join(
+        f"regexp_matches(lower({ident(alias)}), {lit(TOTALS_LABEL)})" for alias in id_aliases
+    )
+    return (
+        f"(({label}) and __row = (select max(t.__row) from {typed} t "  # noqa: S608
+        f"where t.__file = _bad.__file))"
+    )
 
 
 def repeated_header_condition(columns: dict[str, str]) -> str:

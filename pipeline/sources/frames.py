@@ -372,7 +372,7 @@ def _read_source(
     else:
         encoding, header_cells = "xlsx", None
         # openpyxl and fastexcel only for a workbook (0.4 s of imports a CSV workspace never needs)
-        from pipeline.sources.xlsx_reader import read_xlsx_text
+        from pipeline.sources.xlsx_reader import names_row_below, read_xlsx_text
 
         try:
             raw = read_xlsx_text(
@@ -401,9 +401,11 @@ def _read_source(
             rows = _csv_rows(utf8, mapping.delimiter, below)
             raw_header = next(iter(_csv_rows(utf8, mapping.delimiter, mapping.header_row)), None)
             raw_header = raw_header[1] if raw_header else None
-        else:
-            cells = raw.head(NAMES_ROW_SEARCH).drop("__cells").rows()
-            rows = ((int(row[0]), row[1:]) for row in cells)
+        names_row = (
+            row_of_names(rows, wanted)
+            if mapping.format == "csv"
+            else names_row_below(data, mapping.sheet, mapping.header_row, wanted, shown)
+        )
         raise _missing_columns_error(
             shown,
             missing,
@@ -411,7 +413,7 @@ def _read_source(
             mapping_name,
             wanted,
             mapping.header_row,
-            row_of_names(rows, wanted),
+            names_row,
             raw_header,
         )
     frame = raw.select(

@@ -1,6 +1,6 @@
 """Rules over several rows of a load, recorded in ``_issues`` (one row per quarantined source
 row): rows clashing on one complaint or Ombudsman case, and a date column written month first
-under a day-first mapping (which stops the load)."""
+under a day-first mapping, or day first under a month-first one (which stops the load)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipeline.sources.errors import IngestError
-from pipeline.sources.fields import CLASH_ROWS, ISSUE_COLUMNS
+from pipeline.sources.fields import (
+    CLASH_ROWS,
+    ISSUE_COLUMNS,
+    row_issue_select,
+    totals_row_condition,
+)
 from pipeline.sql import ident, lit
 
 if TYPE_CHECKING:
@@ -31,21 +36,41 @@ _DATE_PARTS = r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b"
 MONTH_FIRST_MIN = 5
 
 
+def _unread(column_name: str) -> str:
+    """SQL true for a row of ``_frame f`` whose cell of that column is ``date_unparseable``."""
+    same_row = "i.__file = f.__file and i.__row = f.__row and i.rule = 'date_unparseable'"
+    return (
+        f"exists (select 1 from _issues i where {same_row} and i.column_name = {lit(column_name)})"  # noqa: S608
+    )
+
+
+def _order(fmt: str) -> str | None:
+    """'day' or 'month': which of %d and %m a date format puts first (None without both)."""
+    if "%d" in fmt and "%m" in fmt:
+        return "day" if fmt.index("%d") < fmt.index("%m") else "month"
+    return None
+
+
 def refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) -> None:
-    """Stop a file one of whose date columns writes dates month first ('05/14/2024') under a
-    mapping that reads them day first: at least :data:`MONTH_FIRST_MIN` of its dates have more
-    than 12 in the second place and none has more than 12 in the first.
+    """Stop a file one of whose date columns writes dates in the other order than the mapping
+    reads them: month first ('05/14/2024') under day-first formats, or day first
+    ('14/05/2024 14:05') under month-first ones (a US habit in a mapping for a UK export). At
+    least :data:`MONTH_FIRST_MIN` of its dates have more than 12 in the place the mapping reads
+    as the month and none has more than 12 in the place it reads as the day.
 
     Such a column's dates after the 12th of a month are quarantined and those up to the 12th
     load with day and month swapped (5 March read as 3 May) without a word while the file's
-    quarantined share stays under ``stop_quarantine_pct``.
+    quarantined share stays under ``stop_quarantine_pct``. A mapping listing formats of both
+    orders is not judged, nor a column none of whose dates the formats read (another separator:
+    every date is quarantined, and the quarantine_share check says to check the formats).
     """
     formats = planned.mapping.date_formats
-    day_first = [f for f in formats if "%d" in f and "%m" in f and f.index("%d") < f.index("%m")]
-    if not day_first or any(
-        "%m" in f and f.index("%m") < f.index("%d") for f in formats if "%d" in f
-    ):
+    orders = {_order(f) for f in formats} - {None}
+    if len(orders) != 1:
         return
+    (mapped,) = orders
+    written = "month" if mapped == "day" else "day"
+    read_as = [f for f in formats if _order(f) == mapped]
     names = {
         plan.source_name: plan.source
         for record in planned.records
@@ -71,32 +96,43 @@ def refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) 
         return
     parts = ", ".join(
         f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 1) as integer) as {ident(a + '__1')}, "
-        f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 2) as integer) as {ident(a + '__2')}"
-        for a in columns
+        f"try_cast(regexp_extract({ident(a)}, {lit(_DATE_PARTS)}, 2) as integer) as {ident(a + '__2')}, "
+        f"{_unread(name)} as {ident(a + '__bad')}"
+        for a, name in columns.items()
     )
+    # (the mapping's day place, its month place): a date with more than 12 in the month place
+    # can only be written the other way; one with more than 12 in the day place, the mapping's
+    day, month = ("__1", "__2") if mapped == "day" else ("__2", "__1")
     counts = ", ".join(
-        f"count(*) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} between 13 and 31), "
-        f"count(*) filter ({ident(a + '__1')} between 13 and 31 and {ident(a + '__2')} <= 12), "
-        f"min(__row) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} between 13 and 31)"
+        f"count(*) filter ({ident(a + day)} <= 12 and {ident(a + month)} between 13 and 31), "
+        f"count(*) filter ({ident(a + day)} between 13 and 31 and {ident(a + month)} <= 12), "
+        f"min(__row) filter ({ident(a + day)} <= 12 and {ident(a + month)} between 13 and 31), "
+        # dates either order reads (3/4) that the mapping did read: none, and the formats do not
+        # fit the column at all (another separator), which is no question of order
+        f"count(*) filter ({ident(a + '__1')} <= 12 and {ident(a + '__2')} <= 12 "
+        f"and not {ident(a + '__bad')})"
         for a in columns
     )
     rows = con.execute(
-        f"select __file, {counts} from (select __file, __row, {parts} from _frame) "  # noqa: S608
+        f"select __file, {counts} from (select __file, __row, {parts} from _frame f) "  # noqa: S608
         "group by __file order by __file"
     ).fetchall()
+    place = "second" if written == "month" else "first"
+    other = "first" if place == "second" else "second"
     for file, *found in rows:
-        for name, at in zip(columns.values(), range(0, len(found), 3), strict=True):
-            month_first, day_first_found, first_row = found[at : at + 3]
-            if month_first >= MONTH_FIRST_MIN and not day_first_found:
-                swapped = day_first[-1].replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+        for name, at in zip(columns.values(), range(0, len(found), 4), strict=True):
+            other_way, mapping_way, first_row, read = found[at : at + 4]
+            if other_way >= MONTH_FIRST_MIN and not mapping_way and read:
+                swapped = read_as[-1].replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
                 raise IngestError(
-                    f"{file}: column '{name}' writes its dates month first: {month_first:,} of "
-                    f"them (the first on row {first_row}) have more than 12 in the second place "
-                    "and none has more than 12 in the first, but the mapping reads them day "
-                    f"first ('{day_first[-1]}'). Read that way, its dates up to the 12th of a "
-                    "month would load with day and month swapped and the rest be quarantined; "
-                    f"give the mapping date_formats: ['{swapped}'] instead (a mapping of its own "
-                    "if its other files write dates day first), or export the dates day first"
+                    f"{file}: column '{name}' writes its dates {written} first: {other_way:,} of "
+                    f"them (the first on row {first_row}) have more than 12 in the {place} place "
+                    f"and none has more than 12 in the {other}, but the mapping reads them "
+                    f"{mapped} first ('{read_as[-1]}'). Read that way, its dates up to the 12th "
+                    "of a month would load with day and month swapped and the rest be "
+                    f"quarantined; give the mapping date_formats: ['{swapped}'] instead (a "
+                    f"mapping of its own if its other files write dates {mapped} first), or "
+                    f"export the dates {mapped} first"
                 )
 
 
@@ -147,8 +183,25 @@ def find_conflicts(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def totals_row_issue(typed: str, mapping, names: dict[str, str]) -> str:
+    """A ``select`` of the ``totals_row`` issue of a mapping without ``footer``: its file's
+    last data row, already flagged, whose mapped reference cell begins as a totals line does
+    (:func:`pipeline.sources.fields.totals_row_condition`). The handler's reference is no
+    record's, so it is not read."""
+    from pipeline.sources.canonical import ID_FIELDS
+
+    aliases = [
+        names[spec.column]
+        for field, spec in mapping.columns.items()
+        if field in ID_FIELDS and field != "handler_ref" and spec.column in names
+    ]
+    return row_issue_select(
+        "_bad", totals_row_condition(typed, aliases), "totals_row", mapping.target
+    )
+
+
 # Rules that say all there is to say about a row, in order: a row breaking one keeps only it.
-_WHOLE_ROW_RULES = ("wrong_cell_count", "repeated_header")
+_WHOLE_ROW_RULES = ("wrong_cell_count", "repeated_header", "totals_row")
 
 
 def drop_shadowed_issues(con: duckdb.DuckDBPyConnection) -> None:

@@ -338,6 +338,78 @@ def fill_merged(
     )
 
 
+def _pick_sheet(workbook, sheet: str | int | None, shown: str):
+    """The worksheet the mapping's ``sheet`` names (default: the first visible sheet of cells),
+    or an IngestError saying why there is none."""
+    # The sheets Excel shows as tabs, in order: a hidden or very hidden sheet (an old
+    # version of the report, a lookup table) is no tab, and reading it by default loaded
+    # data the landlord never sees in Excel (found by the second hostile audit).
+    tabs = [ws for ws in workbook._sheets if ws.sheet_state == "visible"]
+    if sheet is None:
+        tables = [ws for ws in tabs if hasattr(ws, "iter_rows")]
+        if not tables:
+            raise IngestError(
+                f"{shown}: has no visible sheet of cells (every sheet is hidden or a "
+                "chart); name the sheet to read with the mapping's 'sheet'"
+            )
+        return tables[0]
+    elif isinstance(sheet, int):
+        # a position: the sheet whose name changes from month to month ('Run 30-04-2026');
+        # hidden sheets counted (docs/mapping.md)
+        if sheet > len(workbook.sheetnames):
+            raise IngestError(
+                f"{shown}: has no sheet {sheet} (the mapping's 'sheet' is a position; the "
+                f"workbook has {len(workbook.sheetnames)} sheet(s): "
+                f"{shown_names(workbook.sheetnames, quote=False)})"
+            )
+        worksheet = workbook[workbook.sheetnames[sheet - 1]]
+        if not hasattr(worksheet, "iter_rows"):
+            raise IngestError(
+                f"{shown}: sheet {sheet} (a position) is a chart, not a sheet of cells; "
+                "set the mapping's 'sheet' to the position or name of the sheet to read"
+            )
+    elif sheet in workbook.sheetnames:
+        worksheet = workbook[sheet]
+        if not hasattr(worksheet, "iter_rows"):
+            raise IngestError(
+                f"{shown}: sheet {_mapped_sheet(sheet)} is a chart, not a sheet of cells; set "
+                "the mapping's 'sheet' to the sheet that holds the report's rows"
+            )
+    else:
+        raise IngestError(
+            f"{shown}: has no sheet {_mapped_sheet(sheet)} (sheets: "
+            f"{shown_names(workbook.sheetnames, quote=False)})"
+        )
+    return worksheet
+
+
+def names_row_below(
+    data: bytes, sheet: str | int | None, header_row: int, wanted: Sequence[str], shown: str
+) -> int | None:
+    """The row below ``header_row`` of the mapping's sheet that holds the mapped column names
+    (:func:`pipeline.sources.frames.row_of_names`), or None: the header, when the mapping's
+    ``header_row`` did not count a title and the blank rows under it. Read again from the
+    workbook, only when the header row is wrong: the sheet's frame keeps the columns the header
+    row names, so a title in its first cell left every other column out and the names row was
+    never found (docs/mapping.md, 'header_row')."""
+    from pipeline.sources.frames import NAMES_ROW_SEARCH, row_of_names
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        worksheet = _pick_sheet(workbook, sheet, shown)
+        _ignore_dimension(worksheet)
+        rows = worksheet.iter_rows(
+            min_row=header_row + 1, max_row=header_row + NAMES_ROW_SEARCH, values_only=True
+        )
+        found = [
+            (number, [_text(cell) for cell in cells])
+            for number, cells in enumerate(rows, header_row + 1)
+        ]
+    finally:
+        workbook.close()
+    return row_of_names(found, list(wanted))
+
+
 def read_xlsx_text(
     source: Path | bytes,
     *,
@@ -376,45 +448,7 @@ def read_xlsx_text(
             "damaged); open it in Excel and save it again, or export it afresh"
         ) from None
     try:
-        # The sheets Excel shows as tabs, in order: a hidden or very hidden sheet (an old
-        # version of the report, a lookup table) is no tab, and reading it by default loaded
-        # data the landlord never sees in Excel (found by the second hostile audit).
-        tabs = [ws for ws in workbook._sheets if ws.sheet_state == "visible"]
-        if sheet is None:
-            tables = [ws for ws in tabs if hasattr(ws, "iter_rows")]
-            if not tables:
-                raise IngestError(
-                    f"{shown}: has no visible sheet of cells (every sheet is hidden or a "
-                    "chart); name the sheet to read with the mapping's 'sheet'"
-                )
-            worksheet = tables[0]
-        elif isinstance(sheet, int):
-            # a position: the sheet whose name changes from month to month ('Run 30-04-2026');
-            # hidden sheets counted (docs/mapping.md)
-            if sheet > len(workbook.sheetnames):
-                raise IngestError(
-                    f"{shown}: has no sheet {sheet} (the mapping's 'sheet' is a position; the "
-                    f"workbook has {len(workbook.sheetnames)} sheet(s): "
-                    f"{shown_names(workbook.sheetnames, quote=False)})"
-                )
-            worksheet = workbook[workbook.sheetnames[sheet - 1]]
-            if not hasattr(worksheet, "iter_rows"):
-                raise IngestError(
-                    f"{shown}: sheet {sheet} (a position) is a chart, not a sheet of cells; "
-                    "set the mapping's 'sheet' to the position or name of the sheet to read"
-                )
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-            if not hasattr(worksheet, "iter_rows"):
-                raise IngestError(
-                    f"{shown}: sheet {_mapped_sheet(sheet)} is a chart, not a sheet of cells; set "
-                    "the mapping's 'sheet' to the sheet that holds the report's rows"
-                )
-        else:
-            raise IngestError(
-                f"{shown}: has no sheet {_mapped_sheet(sheet)} (sheets: "
-                f"{shown_names(workbook.sheetnames, quote=False)})"
-            )
+        worksheet = _pick_sheet(workbook, sheet, shown)
         _ignore_dimension(worksheet)
         top = [
             [_text(cell) for cell in row]
@@ -427,10 +461,14 @@ def read_xlsx_text(
     if len(top) < header_row or all(cell is None for cell in top[header_row - 1]):
         others = [name for name in sheet_names if name != sheet_name]
         named = "the first sheet" if looks_personal([sheet_name]) else f"sheet '{sheet_name}'"
+        names_row = names_row_below(data, sheet, header_row, wanted, shown) if wanted else None
         raise IngestError(
             f"{shown}: row {header_row} (the header row) of {named} is empty"
             + (
-                f"; the workbook's other sheets are {shown_names(others)}: "
+                f": the mapped column names are on row {names_row}: set header_row: "
+                f"{names_row} in the mapping"
+                if names_row is not None
+                else f"; the workbook's other sheets are {shown_names(others)}: "
                 "name the one to read with the mapping's 'sheet'"
                 if others and sheet is None
                 else ": check the mapping's header_row"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -421,6 +422,9 @@ def test_a_matched_path_that_is_not_a_file_stops_the_run(tmp_path, kind):
     assert str(tmp_path) not in message
 
 
+TWEED = Path(__file__).resolve().parents[1] / "fixtures/ingest/landlords/tweed_cheviot_homes"
+
+
 def _with_responses(root, responses):
     """The wide export with one complaint a day in May 2024 (day-first, as the mapping reads),
     its stage 1 response date as written in ``responses``."""
@@ -455,6 +459,25 @@ def test_a_column_of_month_first_dates_stops_the_run_naming_it(tmp_path):
     _with_responses(root, [*typos, *(f"{day}/05/2024" for day in range(20, 29))])
     summary = ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     assert summary.reconciles and summary.rows_loaded > 0
+
+
+def test_a_column_of_day_first_dates_under_a_month_first_mapping_stops_the_run(tmp_path):
+    """The mirror image: a mapping written month first ('%m/%d/%Y %H:%M', a US habit) for a
+    register that writes '03/04/2024 14:05' day first (Tweed & Cheviot's). 264 of its 340 rows
+    were quarantined (a warning under the stop share) and the 76 left loaded with every date up
+    to the 12th of a month read with day and month swapped, into the measures and the returns."""
+    root = tmp_path / "tweed_cheviot_homes"
+    shutil.copytree(TWEED, root)
+    mapping = root / "mappings" / "caseflow_register.yaml"
+    day_first = 'date_formats: ["%d/%m/%Y %H:%M"]'
+    assert day_first in mapping.read_text()
+    mapping.write_text(mapping.read_text().replace(day_first, 'date_formats: ["%m/%d/%Y %H:%M"]'))
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith("exports/CaseFlow Register.xlsx: column 'S")
+    assert "writes its dates day first" in message
+    assert "date_formats: ['%d/%m/%Y %H:%M']" in message
 
 
 @pytest.mark.parametrize(

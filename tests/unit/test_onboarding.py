@@ -27,6 +27,8 @@ from pipeline.reporting.quality_counts import COUNTS_FILE, write_quality_files
 from pipeline.resources import ComplaintsStore
 from tests.fixtures.ingest.workspaces import KEY, wide_workspace
 
+TWEED = Path(__file__).resolve().parents[1] / "fixtures/ingest/landlords/tweed_cheviot_homes"
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -186,6 +188,29 @@ def test_a_survey_mapping_without_regime_is_warned_of_for_a_landlord_in_both_cou
     assert "TP09" in warning and "regime: {value: eng}" in warning
     # England only: every response is English whatever the mapping says
     assert mapping_warnings(EXAMPLES / "housing21") == []
+
+
+def test_a_scottish_wide_mapping_reading_the_complaint_date_from_stage_1_is_warned_of(tmp_path):
+    # A Scottish complaint may start at stage 2 (SPSO): its stage 1 cells are blank, so a
+    # complaint received_date read from stage 1's column was blank and the row, stage 2 and
+    # all, was quarantined as required_missing (Tweed & Cheviot: 8 such rows in 2024-25, a
+    # 2.4% share no warning named, each message naming only the stage 1 column).
+    workspace = tmp_path / "tweed_cheviot_homes"
+    shutil.copytree(TWEED, workspace)
+    assert mapping_warnings(workspace) == []
+    mapping = workspace / "mappings" / "caseflow_register.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    line = '  complaint_id: "Complaint No."\n'
+    mapping.write_text(text.replace(line, line + '  received_date: "S1 Logged"\n'))
+    (warning,) = mapping_warnings(workspace)
+    assert warning.startswith(
+        "mappings/caseflow_register.yaml: the complaint's received_date is read from "
+        "'S1 Logged', stage 1's received date"
+    )
+    assert "starts at stage 2" in warning and "required_missing" in warning
+    # England only, or a complaint date of its own: nothing to say
+    assert mapping_warnings(EXAMPLES / "housing21") == []
+    assert mapping_warnings(EXAMPLES / "small_specialist") == []
 
 
 def test_examples_have_no_configuration_problem():

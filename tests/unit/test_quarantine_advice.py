@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.defs.ingest.checks import quarantine_advice, quarantine_share_rows
+from pipeline.defs.ingest.checks import (
+    quarantine_advice,
+    quarantine_share_rows,
+    serial_date_columns,
+)
 from pipeline.measures.testing import create_canonical_schema, insert_rows
 
 
@@ -87,3 +91,60 @@ def test_numbers_that_could_not_be_read_point_at_the_decimal_mark() -> None:
     # and codes: the mapping's decimal key is what it needs.
     advice = quarantine_advice(["number_unparseable (260), date_unparseable (2)"])
     assert "decimal: ','" in advice and "date_formats" not in advice
+
+
+def _flagged_file(con, cells: list[tuple[str, str]]) -> None:
+    """A file of 20 rows, each quarantined once as date_unparseable: (column, raw value)."""
+    insert_rows(
+        con,
+        "ingest_file",
+        [{"source_file": "exports/r.xlsx", "sha256": "0" * 64, "rows_in": 20,
+          "rows_loaded": 0, "rows_quarantined": 20}],
+    )  # fmt: skip
+    insert_rows(
+        con,
+        "quarantine",
+        [
+            {"source_file": "exports/r.xlsx", "message": "m", "source_row": n, "column_name": c,
+             "rule": "date_unparseable", "raw_value": raw}
+            for n, (c, raw) in enumerate(cells, 4)
+        ],
+    )  # fmt: skip
+
+
+def test_excel_serial_numbers_in_a_date_column_point_at_excel_serial_dates() -> None:
+    # A register whose received dates are Excel serials in General cells (45383, 45385.3854),
+    # mapped with excel_serial_dates: false, was 100% quarantined and told to "check the
+    # mapping's date_formats and codes": no date format reads a serial; the key is
+    # excel_serial_dates, and the column is named.
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    _flagged_file(
+        con, [("S1 Logged", str(45383 + n) + (".3854" if n % 3 else "")) for n in range(20)]
+    )
+    flagged = quarantine_share_rows(con, "test_landlord", 10)
+    advice = quarantine_advice(
+        [r[4] for r in flagged], serial_date_columns(con, "test_landlord", flagged)
+    )
+    assert "excel_serial_dates: true" in advice and "'S1 Logged'" in advice
+    assert "45383" not in advice  # no cell is printed
+
+
+def test_dates_in_another_format_keep_the_date_formats_advice() -> None:
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    _flagged_file(con, [("S1 Logged", "04/12/2024")] * 18 + [("S1 Logged", "2024")] * 2)
+    flagged = quarantine_share_rows(con, "test_landlord", 10)
+    advice = quarantine_advice(
+        [r[4] for r in flagged], serial_date_columns(con, "test_landlord", flagged)
+    )
+    assert advice == "check the mapping's date_formats and codes"
+
+
+def test_values_missing_from_a_codes_list_point_at_that_column_s_codes() -> None:
+    # A register's 'Nation' mapped with codes for one of its two nations quarantined 139 of 343
+    # rows as unknown_code and was told to "check the mapping's date_formats and codes": the
+    # dates were fine; the column's codes list is what to complete.
+    advice = quarantine_advice(["unknown_code (139, column 'Nation'), date_unparseable (2)"])
+    assert "date_formats" not in advice
+    assert "codes" in advice and "quarantine.csv" in advice

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -176,6 +177,41 @@ def test_a_wrong_sheet_or_header_row_says_what_to_set(tmp_path, change, problem)
     old, new = change
     assert old in mapping.read_text()
     mapping.write_text(mapping.read_text().replace(old, new))
+    with pytest.raises(IngestError, match=problem):
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+
+
+TWEED = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "landlords"
+
+
+@pytest.mark.parametrize(
+    ("header_row", "problem"),
+    [
+        (
+            1,
+            r"not in the header \(1 named column in row 1; the mapped column names are on row 3, "
+            r"below a title: set header_row: 3 in the mapping\)",
+        ),
+        (
+            2,
+            r"row 2 \(the header row\) of sheet 'Complaints Register' is empty: the mapped "
+            r"column names are on row 3: set header_row: 3 in the mapping$",
+        ),
+    ],
+    ids=["title-in-one-cell-as-header", "blank-row-under-the-title-as-header"],
+)
+def test_a_title_in_one_cell_and_a_blank_row_still_find_the_header(tmp_path, header_row, problem):
+    """A register with its title in cell A1 and a blank row under it (Tweed & Cheviot's): with
+    header_row 1 only the title's column was read, so the names on row 3 were never found and
+    the analyst was told to "set header_row to the row that holds the column names" without
+    the row; with header_row 2 that "row 2 is empty: check the mapping's header_row"."""
+    root = tmp_path / "tweed_cheviot_homes"
+    shutil.copytree(TWEED / "tweed_cheviot_homes", root)
+    mapping = root / "mappings" / "caseflow_register.yaml"
+    assert "header_row: 3\n" in mapping.read_text()
+    mapping.write_text(
+        mapping.read_text().replace("header_row: 3\n", f"header_row: {header_row}\n")
+    )
     with pytest.raises(IngestError, match=problem):
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
 

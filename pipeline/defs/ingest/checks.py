@@ -239,8 +239,15 @@ QUARANTINE_ADVICE = {
         "rows identical to rows of another file: files that overlap (the same export saved "
         "twice, or a full export beside the monthly ones) are read together"
     ),
+    "unknown_code": (
+        "the column named holds values its codes do not list: add each to the column's codes in "
+        "the mapping (or give it other: for values to group), finding the rows in quarantine.csv "
+        "(a field mapped without codes takes only the canonical codes, docs/mapping.md 'Field "
+        "specs')"
+    ),
     "wrong_cell_count": "check the mapping's delimiter (and quoting in the export)",
     "repeated_header": "take one export per file (the header's names appear again as a row)",
+    "totals_row": "set the mapping's footer (the file's totals line is read as a row)",
     "route_unknown": "check the route's values",
     "required_missing": "check the mapping's columns (a required field's column may be wrong)",
     "number_unparseable": (
@@ -249,13 +256,54 @@ QUARANTINE_ADVICE = {
     ),
 }
 DEFAULT_QUARANTINE_ADVICE = "check the mapping's date_formats and codes"
+# A date column whose unreadable cells are numbers in Excel's serial range: no date format reads
+# them, so "check the date formats" sent the analyst the wrong way.
+EXCEL_SERIAL_ADVICE = (
+    "column '{column}' holds numbers where dates should be, such as Excel serial dates (a date "
+    "in a cell formatted General, or saved to CSV from one): set excel_serial_dates: true in "
+    "the mapping (docs/mapping.md, 'Dates')"
+)
 
 
-def quarantine_advice(rules: list[str | None]) -> str:
-    """The advice for flagged files, from each file's ``rules`` text (``rule (n), ...``)."""
+def serial_date_columns(con, landlord_id: str, flagged: list[tuple]) -> list[str | None]:
+    """For each flagged file (:func:`quarantine_share_rows`), the date column whose unreadable
+    cells are mostly numbers in Excel's 1900-system serial range (what a mapping with
+    ``excel_serial_dates: false`` cannot read), or None. Read from ``quarantine.raw_value``,
+    which keeps a number as typed; nothing of the cells is returned."""
+    from pipeline.sources.fields import EXCEL_SERIAL_MIN
+
+    rows = con.execute(
+        """
+        select source_file, column_name,
+               count(*) filter (where try_cast(replace(raw_value, ',', '.') as double)
+                                between $low and 2958465) as serials,
+               count(*) as cells
+        from quarantine
+        where landlord_id = $l and rule = 'date_unparseable' and column_name <> ''
+        group by all
+        order by serials desc, column_name
+        """,
+        {"l": landlord_id, "low": EXCEL_SERIAL_MIN},
+    ).fetchall()
+    found: dict[str, str] = {}
+    for file, column, serials, cells in rows:
+        if file not in found and 2 * serials > cells:
+            found[file] = column
+    return [found.get(row[0]) for row in flagged]
+
+
+def quarantine_advice(
+    rules: list[str | None], serial_columns: list[str | None] | None = None
+) -> str:
+    """The advice for flagged files, from each file's ``rules`` text (``rule (n), ...``) and,
+    where its commonest rule is date_unparseable, the column of Excel serial numbers
+    (:func:`serial_date_columns`) if it has one."""
     advice = []
-    for text in rules:
+    for text, serial in zip(rules, serial_columns or [None] * len(rules), strict=True):
         commonest = (text or "").split(" (", 1)[0]
+        if commonest == "date_unparseable" and serial:
+            advice.append(EXCEL_SERIAL_ADVICE.format(column=serial))
+            continue
         advice.append(QUARANTINE_ADVICE.get(commonest, DEFAULT_QUARANTINE_ADVICE))
     return ", and ".join(dict.fromkeys(advice))
 
@@ -277,13 +325,14 @@ def quarantine_share_result(store: ComplaintsStore, landlord_id: str) -> dg.Asse
     limit, stop = thresholds.max_quarantine_pct, thresholds.stop_quarantine_pct
     with store.connect(landlord_id, read_only=True) as con:
         flagged, stopping = quarantine_verdict(con, landlord_id, thresholds)
+        serials = serial_date_columns(con, landlord_id, flagged)
     description = "; ".join(
         f"{file}: {quarantined:,} of {rows_in:,} rows quarantined ({pct}%), mostly {rules}, "
         f"the first at row {first_row}"
         for file, rows_in, quarantined, pct, rules, first_row in flagged
     )
     if flagged:
-        description += "; " + quarantine_advice([rules for *_, rules, _ in flagged])
+        description += "; " + quarantine_advice([rules for *_, rules, _ in flagged], serials)
     if stopping:
         description = (
             f"the run stops: more than {stop:g}% of the rows of {len(stopping)} file(s) were "
