@@ -320,6 +320,7 @@ class ComplaintsStore(dg.ConfigurableResource):
                 yield as_live
         finally:
             publish.STEP_GENERATION.reset(token)
+        _settle_prints()  # its PDFs, queued to print while the step went on, are in the folder
         if not stage.is_dir():
             return  # the step wrote nothing into the period's folder
         publish.record_writes(stage, asset, written)
@@ -472,3 +473,11 @@ class ComplaintsStore(dg.ConfigurableResource):
                 yield con
             finally:
                 con.close()
+
+
+def _settle_prints() -> None:
+    """Wait for the PDFs a step has queued (:func:`pipeline.reporting.pdf.deferred_prints`),
+    where one has printed any: a returns run never imports the printer."""
+    printer = sys.modules.get("pipeline.reporting.pdf")
+    if printer is not None:
+        printer.settle_prints()

@@ -31,12 +31,15 @@ import queue
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from pipeline.io import atomic_write_bytes
+from pipeline.io import atomic_write_bytes, note_write
 from pipeline.reporting.browser import (
     A4_PRINTABLE_WIDTH_PX,
     chromium_page,
@@ -135,9 +138,10 @@ def html_to_pdf(
     (once when the previous document's page numbers, tried first, match its own outline).
     The process-wide browser does the printing (launched on first use, closed at exit).
     """
-    return print_in_background(
+    printed = print_in_background(
         html_path, pdf_path, title=title, header_right=header_right, timeout_ms=timeout_ms
-    ).result()
+    )
+    return Path(pdf_path) if _DEFERRED.get() is not None else printed.result()
 
 
 def print_in_background(
@@ -151,9 +155,58 @@ def print_in_background(
     """Queue ``html_path`` for the process-wide browser; the future gives ``pdf_path`` when written.
 
     Same parameters as :func:`html_to_pdf`. Documents print one at a time, in the order queued.
+    Within :func:`deferred_prints`, the PDF counts as written now (:func:`pipeline.io.note_write`,
+    for the period folder's record of what its step wrote) and the block's end waits for it.
     """
     html_path = _existing(html_path)
-    return _service().submit(html_path, Path(pdf_path), title, header_right, timeout_ms)
+    printed = _service().submit(html_path, Path(pdf_path), title, header_right, timeout_ms)
+    pending = _DEFERRED.get()
+    if pending is not None:
+        note_write(Path(pdf_path))
+        pending.append(printed)
+    return printed
+
+
+# The prints queued inside the innermost :func:`deferred_prints` block, if any.
+_DEFERRED: ContextVar[list[Future[Path]] | None] = ContextVar("deferred_prints", default=None)
+
+
+@contextmanager
+def deferred_prints() -> Iterator[None]:
+    """Let the PDFs queued in the block print while the block goes on; its end waits for them.
+
+    A step rendering several years (the command line's single-run backfill) prints each year's
+    PDFs while it builds the next year's documents, instead of waiting for Chromium after each
+    document. Leaving the block waits for every PDF queued in it and raises the first failure
+    (after an error in the block itself, that error, once the prints have ended): the step ends
+    with its files written, as before.
+    """
+    pending: list[Future[Path]] = []
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+    except BaseException:
+        _settle(pending, raise_first=False)
+        raise
+    finally:
+        _DEFERRED.reset(token)
+    _settle(pending, raise_first=True)
+
+
+def settle_prints() -> None:
+    """Wait for the prints queued so far in the current :func:`deferred_prints` block (a period
+    folder about to be published by its own step must hold them); raise the first failure."""
+    pending = _DEFERRED.get()
+    if pending:
+        _settle(pending, raise_first=True)
+
+
+def _settle(pending: list[Future[Path]], *, raise_first: bool) -> None:
+    futures = pending[:]
+    pending.clear()
+    errors = [error for future in futures if (error := future.exception()) is not None]
+    if errors and raise_first:
+        raise errors[0]
 
 
 class BackgroundPrints:
@@ -176,6 +229,8 @@ class BackgroundPrints:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         futures, self._futures = self._futures, []
+        if _DEFERRED.get() is not None:
+            return  # the enclosing deferred_prints block waits for them
         # Wait for every print (none may still be writing once the caller goes on).
         errors = [error for future in futures if (error := future.exception()) is not None]
         if errors and exc_type is None:

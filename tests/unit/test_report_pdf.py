@@ -8,8 +8,15 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from pipeline.io import watch_writes
 from pipeline.reporting.browser import chromium_path
-from pipeline.reporting.pdf import BackgroundPrints, html_to_pdf, warm_up_charts
+from pipeline.reporting.pdf import (
+    BackgroundPrints,
+    PdfPrinter,
+    deferred_prints,
+    html_to_pdf,
+    warm_up_charts,
+)
 from pipeline.reporting.render import chart_warm_up_html
 
 pytestmark = [
@@ -111,6 +118,57 @@ def test_background_prints_are_written_when_the_block_ends(tmp_path):
     assert _contents(two) == ["1. Section 0 2", "2. Section 1 3", "3. Section 2 4"]
     with pytest.raises(FileNotFoundError, match="nope.html"), BackgroundPrints() as printer:
         printer.print(tmp_path / "nope.html", tmp_path / "x.pdf", title="x")
+
+
+def test_deferred_prints_count_as_written_when_queued_and_are_written_when_the_block_ends(
+    tmp_path,
+):
+    """A step rendering several years queues each year's PDFs and goes on to the next year; each
+    year's folder notes its PDF as written when it is queued (its record of what the step wrote),
+    and the step's block ends with every PDF written."""
+    noted = {}
+    with deferred_prints():
+        for year, long in (("2023-24", (0,)), ("2024-25", (2,))):
+            folder = tmp_path / year
+            folder.mkdir()
+            (folder / "doc.html").write_text(_document(3, long=long), encoding="utf-8")
+            with watch_writes(folder) as written:
+                with BackgroundPrints() as printer:
+                    printer.print(folder / "doc.html", folder / "doc.pdf", title=year)
+                html_to_pdf(folder / "doc.html", folder / "copy.pdf", title=year)
+            noted[year] = sorted(written)
+    assert noted == {"2023-24": ["copy.pdf", "doc.pdf"], "2024-25": ["copy.pdf", "doc.pdf"]}
+    assert _contents(tmp_path / "2023-24" / "doc.pdf") == [
+        "1. Section 0 2",
+        "2. Section 1 4",
+        "3. Section 2 5",
+    ]
+    assert _contents(tmp_path / "2024-25" / "copy.pdf") == [
+        "1. Section 0 2",
+        "2. Section 1 3",
+        "3. Section 2 4",
+    ]
+
+
+def test_a_deferred_print_that_fails_fails_the_block_and_an_error_in_the_block_wins(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "doc.html").write_text(_document(2), encoding="utf-8")
+    real_print = PdfPrinter.print
+
+    def print_or_fail(self, html_path, pdf_path, **kwargs):
+        if "fails" in str(pdf_path):
+            raise RuntimeError("the browser died")
+        return real_print(self, html_path, pdf_path, **kwargs)
+
+    monkeypatch.setattr(PdfPrinter, "print", print_or_fail)
+    with pytest.raises(RuntimeError, match="the browser died"), deferred_prints():
+        html_to_pdf(tmp_path / "doc.html", tmp_path / "fails.pdf", title="t")
+        html_to_pdf(tmp_path / "doc.html", tmp_path / "ok.pdf", title="t")
+    assert (tmp_path / "ok.pdf").is_file()  # the prints queued after it went on
+    with pytest.raises(ValueError, match="the step's own"), deferred_prints():
+        html_to_pdf(tmp_path / "doc.html", tmp_path / "fails-too.pdf", title="t")
+        raise ValueError("the step's own error")
 
 
 def test_warm_up_leaves_nothing_behind_and_printing_goes_on(tmp_path):

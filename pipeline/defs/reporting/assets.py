@@ -72,6 +72,16 @@ def _render_document(
     )
 
 
+def _per_year_printing(context, materialize) -> dg.MaterializeResult:
+    """:func:`per_year` for a document asset: each year's PDFs print while the next year's
+    documents are built, and the step ends once every PDF is written
+    (:func:`pipeline.reporting.pdf.deferred_prints`)."""
+    from pipeline.reporting.pdf import deferred_prints
+
+    with deferred_prints():
+        return per_year(context, materialize)
+
+
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_year_partitions,
@@ -99,7 +109,7 @@ def annual_report(
             )
         return {**paths, "published_html": published["html"], "published_pdf": published["pdf"]}
 
-    return per_year(
+    return _per_year_printing(
         context,
         whole_years_only(
             store,
@@ -130,7 +140,7 @@ def data_quality_report(
         with BackgroundPrints() as printer:
             return render_data_quality(con, landlord, out, workspace=workspace, printer=printer)
 
-    return per_year(
+    return _per_year_printing(
         context,
         lambda landlord_id, year: _render_document(store, landlord_id, year, render, charts=False),
     )
@@ -151,7 +161,7 @@ def learning_summary(
 ) -> dg.MaterializeResult:
     from pipeline.reporting.render import render_learning_summary
 
-    return per_year(
+    return _per_year_printing(
         context,
         whole_years_only(
             store,
@@ -251,7 +261,7 @@ def scheme_reports(
 ) -> dg.MaterializeResult:
     from pipeline.reporting.schemes import render_scheme_reports
 
-    return per_year(
+    return _per_year_printing(
         context,
         whole_years_only(
             store,

@@ -91,14 +91,17 @@ def consistency_result(document) -> dg.AssetCheckResult:
 def self_assessment(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    return per_year(
-        context,
-        whole_years_only(
-            store,
-            "self-assessment",
-            lambda landlord_id, year: _self_assessment(context, store, landlord_id, year),
-        ),
-    )
+    from pipeline.reporting.pdf import deferred_prints
+
+    with deferred_prints():  # each year's PDF prints while the next year's is built
+        return per_year(
+            context,
+            whole_years_only(
+                store,
+                "self-assessment",
+                lambda landlord_id, year: _self_assessment(context, store, landlord_id, year),
+            ),
+        )
 
 
 def _self_assessment(context, store: ComplaintsStore, landlord_id: str, year: str):
