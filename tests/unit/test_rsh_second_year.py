@@ -113,3 +113,54 @@ def test_a_title_spanning_two_years_is_never_read_as_the_year_its_first_one_ends
 
     years = [y for _, y in stated_years([Sheet("Cover", [(title,)])], "TSM_2025_to_Mar_2026.xlsx")]
     assert "2024-25" not in years
+
+
+@needs_source
+def test_a_corrected_reissue_replaces_its_year_and_the_benchmarks_follow(root, tmp_path):
+    # Was: the quartiles of a year were kept from the first time they were computed in the
+    # process (a Dagster code server, a notebook), so a re-issue added there changed nothing.
+    first, corrected = NextYear(), NextYear(tweak=1)
+    code, said, err = add(write(next_year_sheets(first), tmp_path / "v1.xlsx"), root)
+    assert code == 0, err
+    assert benchmarks("2025-26") == expected_benchmarks(figures(first))
+    a = benchmarks("2024-25")
+    code, said, err = add(write(next_year_sheets(corrected), tmp_path / "v2.xlsx"), root)
+    assert code == 0, err
+    assert "replaces the 2025/26 edition extracted from v1.xlsx" in said
+    assert sorted(p.name for p in root.iterdir()) == ["2024-25", "2025-26"]
+    expected = expected_benchmarks(figures(corrected))
+    assert expected != expected_benchmarks(figures(first))
+    assert benchmarks("2025-26") == expected
+    assert benchmarks("2024-25") == a
+
+
+@needs_source
+def test_an_edition_added_by_another_process_is_seen(root, tmp_path):
+    # The CLI adds a year while a long-running process (the Dagster code server) holds the
+    # editions it read before: it must see the new year and a re-issue without a restart.
+    import subprocess
+    import sys
+
+    assert available_years() == ["2024-25"]
+    a = benchmarks("2024-25")
+    spec = NextYear()
+    workbook = write(next_year_sheets(spec), tmp_path / "v1.xlsx")
+    run = [
+        sys.executable,
+        "-m",
+        "pipeline.rsh.cli",
+        "rsh",
+        "add",
+        str(workbook),
+        "--out",
+        str(root),
+    ]
+    subprocess.run(run, check=True, capture_output=True)
+    assert available_years() == ["2024-25", "2025-26"]
+    assert benchmarks("2025-26") == expected_benchmarks(figures(spec))
+    corrected = NextYear(tweak=1)
+    workbook = write(next_year_sheets(corrected), tmp_path / "v2.xlsx")
+    run[5] = str(workbook)
+    subprocess.run(run, check=True, capture_output=True)
+    assert benchmarks("2025-26") == expected_benchmarks(figures(corrected))
+    assert benchmarks("2024-25") == a
