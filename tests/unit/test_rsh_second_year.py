@@ -23,6 +23,7 @@ from tests.fixtures.rsh.next_year import (
     expected_benchmarks,
     figures,
     next_year_sheets,
+    shown,
     write,
 )
 from tests.unit.test_rsh_variants import add
@@ -164,3 +165,85 @@ def test_an_edition_added_by_another_process_is_seen(root, tmp_path):
     subprocess.run(run, check=True, capture_output=True)
     assert benchmarks("2025-26") == expected_benchmarks(figures(corrected))
     assert benchmarks("2024-25") == a
+
+
+def position(values: list[float], own: float, q: tuple) -> tuple[float, int]:
+    """The definition of docs/measures.md: percentile = share lower, ties half (unrounded);
+    quartile = the figure shown (1 dp) against the quartiles shown."""
+    below = sum(v < own for v in values)
+    equal = sum(v == own for v in values)
+    figure = shown(own)
+    quartile = 1 if figure < q[0] else 2 if figure < q[1] else 3 if figure < q[2] else 4
+    return shown(100 * (below + equal / 2) / len(values)), quartile
+
+
+@needs_source
+def test_the_report_of_each_year_shows_that_years_quartiles_before_and_after_adding_it(
+    root, tmp_path
+):
+    import duckdb
+
+    from pipeline.benchmarks import write_benchmark_history
+    from pipeline.reporting.sample import build_sample_database
+    from tests.unit.test_report_sector import sections_of, table, texts
+
+    con = duckdb.connect()
+    landlord = build_sample_database(con)
+    # The sample's two years moved on one: figures for 2024-25 (year A) and 2025-26 (year B).
+    for column in ("period_start", "period_end"):
+        con.execute(f"update measures set {column} = {column} + interval 1 year")  # noqa: S608
+    con.execute(
+        "update measures set period = case period when '2024-25' then '2025-26' "
+        "when '2023-24' then '2024-25' else period end"
+    )
+    con.execute("update stock set year_end = year_end + interval 1 year")
+
+    def stored(period):
+        return con.execute(
+            "select measure, breakdown_value, view, value, display from measures where period = ?"
+            " and measure like 'benchmark_%' order by all",
+            [period],
+        ).fetchall()
+
+    write_benchmark_history(con, landlord.landlord_id, "2025-26")
+    a_rows = stored("2024-25")
+    said = texts(sections_of(con, landlord, "2025-26", tmp_path)["summary"])[0]
+    assert "Sector figures for 2024/25, the latest RSH data this report holds" in said
+
+    spec = NextYear(label="{a} to {A}")
+    code, _, err = add(write(next_year_sheets(spec), tmp_path / "TSM_2025_to_2026.xlsx"), root)
+    assert code == 0, err
+    write_benchmark_history(con, landlord.landlord_id, "2025-26")
+    assert stored("2024-25") == a_rows  # year A as it was
+    sections = sections_of(con, landlord, "2025-26", tmp_path)
+    said = texts(sections["summary"])[0]
+    assert "RSH Tenant Satisfaction Measures 2025/26 full data" in said and "latest" not in said
+    headline = table(sections["summary"], "tbl-headline")
+    peers = figures_by_code(spec)
+    for (measure, stock, band), (n, q1, median, q3) in expected_benchmarks(figures(spec)).items():
+        if stock != "lcra" or measure not in ("CH01_1", "CH02_1", "TP09") or n < 5:
+            continue
+        if band in ("all", "10,000-24,999"):
+            assert f"{median:.1f} ({n})" in headline, (measure, band)
+        if band != "all":
+            continue
+        own = con.execute(
+            "select value from measures where period = '2025-26' and measure = ? and "
+            "breakdown_value = 'lcra' and view = 'regulator' and breakdown = 'stock_type'",
+            [measure],
+        ).fetchone()[0]
+        percentile, _ = position(list(peers[(measure, stock)].values()), own, (q1, median, q3))
+        got = con.execute(
+            "select value from measures where period = '2025-26' and measure = ? and "
+            "breakdown_value = 'lcra' and view = 'sector_all'",
+            [f"benchmark_{measure}_position"],
+        ).fetchone()[0]
+        assert got == percentile, measure
+    history = table(sections["sector"], "tbl-sector-history")
+    assert "2024/25" in history and "2025/26" in history and "not added" not in history
+
+
+def figures_by_code(spec: NextYear) -> dict:
+    from tests.fixtures.rsh.next_year import peer_values
+
+    return peer_values(figures(spec))
