@@ -247,3 +247,59 @@ def figures_by_code(spec: NextYear) -> dict:
     from tests.fixtures.rsh.next_year import peer_values
 
     return peer_values(figures(spec))
+
+
+def codes_written_otherwise(sheets, spelling, rename: str | None = None):
+    """The perception sheets' all-digit landlord codes written ``spelling`` (``"L{}"``, ``"0{}"``);
+    with ``rename``, the first such landlord's name there too."""
+    from tests.fixtures.rsh.next_year import _header_at
+
+    changed = []
+    for name, rows in sheets:
+        if "Perception" not in name or "Not Inc" in name:
+            continue
+        for row in rows[_header_at(rows) + 1 :]:
+            if row and str(row[1]).isdigit():
+                if rename and not changed:
+                    row[0] = rename
+                changed.append(str(row[1]))
+                row[1] = spelling.format(row[1])
+    return changed
+
+
+@needs_source
+@pytest.mark.parametrize("spelling", ["L{}", "0{}", "l0{} "])
+def test_a_landlord_code_written_otherwise_on_another_sheet_is_the_same_landlord(
+    spelling, root, tmp_path
+):
+    # Was: "L5060" on the perception sheets and 5060 on the management one were two landlords:
+    # 400 in landlords.csv instead of 345, the perception one sized by its surveyed tenants.
+    import polars as pl
+
+    spec = NextYear(notes_sheet=False, reverse_sheets=False, header_shift=0)
+    sheets = next_year_sheets(spec)
+    changed = codes_written_otherwise(sheets, spelling)
+    assert len(changed) > 50
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), root)
+    assert code == 0, err
+    assert "written otherwise" in said
+    folder = root / "2025-26"
+    landlords = pl.read_csv(folder / "landlords.csv", infer_schema=False)
+    assert landlords.height == 345
+    tp09 = pl.read_csv(folder / "perception_tp09.csv", infer_schema=False)
+    assert set(tp09["landlord_code"]) <= set(landlords["landlord_code"])
+    assert set(changed) <= set(tp09["landlord_code"])  # as the management sheet writes them
+    clear_cache()
+    assert benchmarks("2025-26") == expected_benchmarks(figures(spec))
+
+
+@needs_source
+def test_a_code_written_otherwise_with_another_landlord_name_stops_the_add(root, tmp_path):
+    spec = NextYear(notes_sheet=False, reverse_sheets=False, header_shift=0)
+    sheets = next_year_sheets(spec)
+    codes_written_otherwise(sheets, "L{}", rename="Somewhere Else Housing")
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), root)
+    assert code == 1
+    assert "row " in err and "'Landlord code'" in err and "Perception" in err
+    assert "another landlord name" in err and "Somewhere Else" not in err
+    assert not (root / "2025-26").exists()
