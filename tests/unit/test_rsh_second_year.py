@@ -303,3 +303,21 @@ def test_a_code_written_otherwise_with_another_landlord_name_stops_the_add(root,
     assert "row " in err and "'Landlord code'" in err and "Perception" in err
     assert "another landlord name" in err and "Somewhere Else" not in err
     assert not (root / "2025-26").exists()
+
+
+@needs_source
+def test_tp09_headings_with_the_measure_code_first_are_read(root, tmp_path):
+    # Was: "TP09: Proportion of respondents who report ..." (the code leading the heading, the
+    # dictionary keeping the 2024/25 wording) matched no field: the add stopped.
+    spec = NextYear(tp09_code_first=True, notes_sheet=False, header_shift=0)
+    sheets = next_year_sheets(spec)
+    assert any(
+        isinstance(t, str) and t.startswith("TP09: Number of respondents")
+        for _, rows in sheets
+        for r in rows[:20]
+        for t in r
+    )
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), root)
+    assert code == 0, err
+    clear_cache()
+    assert benchmarks("2025-26") == expected_benchmarks(figures(spec))
