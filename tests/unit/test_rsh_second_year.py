@@ -321,3 +321,26 @@ def test_tp09_headings_with_the_measure_code_first_are_read(root, tmp_path):
     assert code == 0, err
     clear_cache()
     assert benchmarks("2025-26") == expected_benchmarks(figures(spec))
+
+
+@needs_source
+def test_three_years_added_in_any_order_and_reissued_each_keep_their_own_quartiles(root, tmp_path):
+    from tests.fixtures.rsh.editions import SOURCE
+
+    a = benchmarks("2024-25")
+    b, c = NextYear(label="{a}/{b}"), NextYear(year="2026-27", label="{a} to {A}", seed=2027)
+    b_again = NextYear(label="{a} to {A}", tweak=1, reverse_columns=True)
+    for spec in (c, b, b_again):  # the third year first, then the second and its re-issue
+        name = f"TSM_{spec.year_text().replace('/', '-').replace(' ', '_')}_{spec.tweak}.xlsx"
+        code, said, err = add(write(next_year_sheets(spec), tmp_path / name), root)
+        assert code == 0, err
+    code, said, err = add(SOURCE, root)  # the first year's workbook again
+    assert code == 0, err
+    assert "the 2024/25 edition there was extracted from this same workbook" in said
+    clear_cache()
+    assert available_years() == ["2024-25", "2025-26", "2026-27"]
+    assert sorted(p.name for p in root.iterdir()) == ["2024-25", "2025-26", "2026-27"]
+    assert benchmarks("2024-25") == a == year_a()
+    assert benchmarks("2025-26") == expected_benchmarks(figures(b_again))
+    assert benchmarks("2026-27") == expected_benchmarks(figures(c))
+    assert len({str(benchmarks(y)) for y in ("2024-25", "2025-26", "2026-27")}) == 3
