@@ -82,8 +82,9 @@ def year_a() -> dict:
         NextYear(label="{a} to {A}"),
         NextYear(label="{a}/{b}", reverse_columns=True, tp09_words=True),
         NextYear(label="{a}-{b}", notes_sheet=False, reverse_sheets=False, header_shift=0),
+        NextYear(label="{a} to {A}", tables_prefixed=True, header_shift=4),
     ],
-    ids=["to", "slash-reversed-words", "plain"],
+    ids=["to", "slash-reversed-words", "plain", "tables-TSM26-sheets-in-words"],
 )
 def test_a_second_year_is_added_beside_the_first_with_its_own_quartiles(spec, root, tmp_path):
     before = benchmarks("2024-25")
@@ -344,3 +345,14 @@ def test_three_years_added_in_any_order_and_reissued_each_keep_their_own_quartil
     assert benchmarks("2025-26") == expected_benchmarks(figures(b_again))
     assert benchmarks("2026-27") == expected_benchmarks(figures(c))
     assert len({str(benchmarks(y)) for y in ("2024-25", "2025-26", "2026-27")}) == 3
+
+
+@pytest.mark.parametrize(
+    "sheet", ["Management Info 2025 to 2026", "Management_Info_2025_to_26", "TSM26 Management Info"]
+)
+def test_a_sheet_is_its_dictionary_table_whatever_way_each_writes_the_year(sheet):
+    # Was: "2025 to 2026" stayed in the name, so the sheet was matched only by its headings (and
+    # a second candidate, a draft copy, would stop the add).
+    from pipeline.rsh.tables import _plain_key
+
+    assert _plain_key(sheet) == _plain_key("TSM26_Management_Info") == "managementinfo"
