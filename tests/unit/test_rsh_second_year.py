@@ -356,3 +356,27 @@ def test_a_sheet_is_its_dictionary_table_whatever_way_each_writes_the_year(sheet
     from pipeline.rsh.tables import _plain_key
 
     assert _plain_key(sheet) == _plain_key("TSM26_Management_Info") == "managementinfo"
+
+
+@needs_source
+@pytest.mark.parametrize("label", ["{a}-{b}", "{a}/{b}", "{a} to {A}"])
+def test_a_next_edition_differing_every_way_at_once_gives_the_definitions_quartiles(
+    label, root, tmp_path
+):
+    spec = NextYear(
+        label=label,
+        header_shift=3,
+        reverse_columns=True,
+        fractions=True,
+        text_numbers=True,
+        perception_codes="L0{}",
+        tables_prefixed=label.endswith("{A}"),
+    )
+    code, said, err = add(write(next_year_sheets(spec), tmp_path / "TSM_next.xlsx"), root)
+    assert code == 0, err
+    assert "CH02_1 published on another scale, read times 100" in said
+    assert "TP09 published on another scale, read times 100" in said
+    assert "written otherwise" in said
+    clear_cache()
+    assert benchmarks("2025-26") == expected_benchmarks(figures(spec))
+    assert benchmarks("2024-25") == year_a()
