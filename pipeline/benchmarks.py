@@ -36,7 +36,7 @@ population): 1,000-2,499, 2,500-9,999, 10,000-24,999 and 25,000+ (the RSH's TP09
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -122,11 +122,13 @@ def sector_values(year: str = "2024-25") -> pl.DataFrame:
         Columns ``landlord_code, landlord_name, homes_owned, size_band, measure, stock_type,
         numerator, denominator, value`` (unrounded) and ``published`` (the RSH's rounded figure).
     """
-    return _sector_values(rsh_root(), ReportingYear.parse(year).key)
+    key = ReportingYear.parse(year).key
+    return _sector_values(rsh_root(), key, edition(key).version)
 
 
-@cache
-def _sector_values(root: Path, year: str) -> pl.DataFrame:
+@lru_cache(maxsize=16)
+def _sector_values(root: Path, year: str, version: tuple) -> pl.DataFrame:
+    # ``version``: a corrected re-issue of the year (its folder replaced) is computed afresh
     landlords = _read(year, "landlords.csv").select(
         "landlord_code",
         "landlord_name",
@@ -225,11 +227,12 @@ def sector_benchmarks(year: str = "2024-25") -> pl.DataFrame:
         ``n`` (landlords), ``q1``, ``median``, ``q3`` (rounded half up to 1 dp; see the module
         docstring for the quantile definition) and ``unit``.
     """
-    return _sector_benchmarks(rsh_root(), ReportingYear.parse(year).key)
+    key = ReportingYear.parse(year).key
+    return _sector_benchmarks(rsh_root(), key, edition(key).version)
 
 
-@cache
-def _sector_benchmarks(root: Path, year: str) -> pl.DataFrame:
+@lru_cache(maxsize=16)
+def _sector_benchmarks(root: Path, year: str, version: tuple) -> pl.DataFrame:
     values = sector_values(year)
     by_band = values.filter(pl.col("size_band").is_not_null())
     every = values.with_columns(size_band=pl.lit(ALL_BANDS))

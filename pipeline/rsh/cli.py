@@ -37,6 +37,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     for name, count in meta["rows"].items():
         print(f"  {name}: {count} rows")
     print(f"  blank inputs printed as: {meta['blank_input']['marker'] or 'empty cells'}")
+    for sheet, count in meta.get("codes_written_otherwise", {}).items():
+        print(
+            f"  '{sheet}': {count} landlord code(s) written otherwise (a leading L or zeros) read "
+            "as the other sheets write them (the same landlord name)"
+        )
     for text, marker in meta.get("markers_given", {}).items():
         print(f"  '{text}' read as {marker} (--marker)")
     if meta["absent_fields"]:

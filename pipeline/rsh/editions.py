@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -43,11 +43,16 @@ def rsh_root() -> Path:
 
 @dataclass(frozen=True)
 class Edition:
-    """One extracted edition: its year and the facts ``edition.json`` records about it."""
+    """One extracted edition: its year and the facts ``edition.json`` records about it.
+
+    ``version`` tells two extracts of the same year apart (a corrected re-issue replacing the
+    folder): what is computed from an edition is kept per version, never per year alone.
+    """
 
     year: str
     folder: Path
     meta: dict
+    version: tuple = ()
 
     @property
     def label(self) -> str:
@@ -74,34 +79,58 @@ class Edition:
 
     def read(self, name: str) -> pl.DataFrame:
         """One of the edition's CSVs, every column as text (so ``[X]`` and ``[U]`` survive)."""
-        return _read_csv(self.folder / name)
+        return _read_csv(self.folder / name, _stamp(self.folder / name))
 
 
-@cache
-def _read_csv(path: Path) -> pl.DataFrame:
+def _stamp(path: Path) -> tuple:
+    """What changes when a file is replaced (a re-issue renames a new folder into place)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return ()
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_csv(path: Path, stamp: tuple) -> pl.DataFrame:
     return pl.read_csv(path, infer_schema=False)
 
 
-@cache
-def _editions(root: Path) -> dict[str, Edition]:
+def _folders(root: Path) -> tuple:
+    """The root's edition folders as they are now: an edition added, replaced or removed by
+    another process (``complaints rsh add`` beside a running code server) changes this."""
     if not root.is_dir():
-        return {}
+        return ()
+    return tuple(
+        (folder.name, _stamp(folder), _stamp(folder / "edition.json"))
+        for folder in sorted(root.iterdir())
+        if not folder.name.startswith(".")
+    )
+
+
+def _editions(root: Path) -> dict[str, Edition]:
+    return _editions_now(root, _folders(root))
+
+
+@lru_cache(maxsize=16)
+def _editions_now(root: Path, folders: tuple) -> dict[str, Edition]:
     found = {}
-    for folder in sorted(root.iterdir()):
-        if folder.name.startswith(".") or not all((folder / f).is_file() for f in REQUIRED):
+    for name, _, stamp in folders:
+        folder = root / name
+        if not all((folder / f).is_file() for f in REQUIRED):
             continue
         try:
             year = ReportingYear.parse(folder.name).key
         except ValueError:
             continue
         meta = json.loads((folder / "edition.json").read_text(encoding="utf-8"))
-        found[year] = Edition(year, folder, meta)
+        found[year] = Edition(year, folder, meta, (str(folder), *stamp))
     return found
 
 
 def clear_cache() -> None:
-    """Forget what was read (after an extract, or when ``$COMPLAINTS_RSH_DATA`` changes)."""
-    _editions.cache_clear()
+    """Forget what was read (editions are re-read anyway when their folders change)."""
+    _editions_now.cache_clear()
     _read_csv.cache_clear()
 
 

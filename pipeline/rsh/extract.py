@@ -35,6 +35,7 @@ from pathlib import Path
 
 from pipeline.periods import ReportingYear
 from pipeline.rounding import round_half_up
+from pipeline.rsh.codes import LandlordCodes
 from pipeline.rsh.fields import (
     MI_FAMILY,
     MI_FIELDS,
@@ -158,6 +159,7 @@ class _Extract:
         self.markers: Counter = Counter()
         self.notes_marker: str | None = None
         self.table_sheets: dict[str, str] = {}  # dictionary table -> the sheet holding it
+        self.codes = LandlordCodes()  # one code per landlord whatever a sheet's spelling
 
     # -- tables ---------------------------------------------------------------------------------
 
@@ -300,7 +302,7 @@ class _Extract:
                 if sheet.stock_col is not None and all(v == "" for v in found.values()):
                     continue  # a stock type's row with no management figures (another table's)
                 landlord = _landlord(row, header)
-                code = landlord["landlord_code"]
+                code = landlord["landlord_code"] = self._code(landlord, sheet, number, code_col)
                 landlords.setdefault(code, landlord)
                 earlier = merged.setdefault(code, {})
                 clash = sorted(k for k in found if k in earlier and earlier[k] != found[k])
@@ -409,7 +411,7 @@ class _Extract:
                 if sheet.stock_col is not None and all(v == "" for v in found.values()):
                     continue  # a stock type's row with no perception figures (another table's)
                 landlord = _landlord(row, header)
-                code = landlord["landlord_code"]
+                code = landlord["landlord_code"] = self._code(landlord, sheet, number, code_col)
                 record = {
                     "landlord_code": code,
                     "stock_type": STOCK_TYPE[stock],
@@ -445,6 +447,10 @@ class _Extract:
         )
         return fields, rows, cover
 
+    def _code(self, landlord: dict, sheet: Sheet, number: int, code_col: int) -> str:
+        code, name = landlord["landlord_code"], landlord["landlord_name"]
+        return self.codes.resolve(code, name, sheet.name, number, sheet.header[code_col])
+
     # -- landlords the RSH left out ----------------------------------------------------------------
 
     def excluded(self) -> dict[str, set[str]]:
@@ -465,7 +471,9 @@ class _Extract:
             if kind == "management_info" and "man" not in text:
                 continue
             code_col = landlord_column(sheet.header, "code")
-            out[kind] |= {_code(r[code_col]) for r in _data_rows(sheet, code_col)}
+            out[kind] |= {
+                self.codes.lookup(_code(r[code_col])) for r in _data_rows(sheet, code_col)
+            }
             self.edition["sheets"][f"{kind}_not_included"] = {
                 "name": sheet.name,
                 "header_row": index + 1,
@@ -621,6 +629,8 @@ class _Extract:
         mi_fields, mi_rows, landlords = self.management_info()
         tp_fields, tp_rows, cover = self.perception(landlords)
         excluded = self.excluded()
+        if self.codes.rewritten:  # recorded only for an edition that needed it
+            self.edition["codes_written_otherwise"] = dict(sorted(self.codes.rewritten.items()))
         decimals, checks, facts = self.checks(mi_fields, mi_rows, tp_fields, tp_rows)
         if not self.edition["rescaled"]:  # recorded only for an edition that needed it
             del self.edition["rescaled"]

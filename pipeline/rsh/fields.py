@@ -139,6 +139,7 @@ def perception_field(title: str, suffix: str) -> str | None:
     """The TP09 field code a perception column title gives (for stock ``suffix``), or None."""
     lowered = title.lower().replace("’", "'")
     if re.search(r"(?<![a-z0-9])tp09(?![0-9])", lowered):  # "(TP09)", "(TP09 %)", "TP09:"
+        lowered = re.sub(r"^tp09\s*[:.\-–]?\s*", "", lowered)  # the code leading: "TP09: ..."
         if lowered.startswith("proportion of respondents who report that they are satisfied"):
             return f"TP09_Satisfied_Calc_{suffix}"
         for words, code in ANSWERS.items():

@@ -525,9 +525,11 @@ def validate_references(dictionary: Dictionary, family: re.Pattern) -> None:
 
 
 # The year a sheet name carries: ``TSM25_...`` or ``..._TSM25`` (the year ending March 2025), or
-# the reporting year in words, ``... 2024-25``, ``... 2024/25``, ``... 2024-2025``.
+# the reporting year in words, ``... 2024-25``, ``... 2024/25``, ``... 2024-2025``, or as GOV.UK
+# writes a financial year, ``... 2024 to 2025`` (``2024_to_2025`` in a file name).
 _TSM_YEAR = re.compile(r"(?:^|[^a-z0-9])TSM[ _]?(\d{2})(?=$|[^0-9])", re.IGNORECASE)
-_YEAR_PAIR = re.compile(r"(?<!\d)(20\d{2})\s*[-/_–]\s*(20\d{2}|\d{2})(?!\d)")
+_PAIR_SEPARATOR = r"\s*(?:[-/_–]|[\s_]to[\s_])\s*"
+_YEAR_PAIR = re.compile(rf"(?<!\d)(20\d{{2}}){_PAIR_SEPARATOR}(20\d{{2}}|\d{{2}})(?!\d)", re.I)
 
 
 def sheet_year(name: str) -> str | None:
@@ -555,12 +557,16 @@ def year_of_sheets(names: list[str]) -> str | None:
 # A bare year where the RSH names an edition by it: "Tenant Satisfaction Measures 2025 - Dataset",
 # "TSM 2025 dataset", a file "2025_TSM_Full_Data_v1.0.xlsx"; the year its reporting year ends
 # (the 2025 workbook is 2024/25, published in the autumn after the March year end).
-_TITLE_YEAR = re.compile(r"\b(?:tenant satisfaction measures|tsm)[\s_-]*(20\d{2})\b", re.IGNORECASE)
+# Never the first year of a span in words ("2025 to March 2026"): that edition is 2025-26.
+_NOT_A_SPAN = r"(?![\s_]+to[\s_])"
+_TITLE_YEAR = re.compile(
+    rf"\b(?:tenant satisfaction measures|tsm)[\s_-]*(20\d{{2}})\b{_NOT_A_SPAN}", re.IGNORECASE
+)
 # "2025_TSM_Full_Data.xlsx", and the other order a renamed copy may have: "TSM_2025_Full_Data",
 # "Tenant_Satisfaction_Measures_2025" (not "TSM_2025_26": a year pair, read as one first).
 _FILE_YEAR = re.compile(
     r"^(20\d{2})[\s_-]*tsm|(?<![a-z])(?:tsm|tenant[\s_-]*satisfaction[\s_-]*measures)[\s_-]*"
-    r"(20\d{2})(?![\d])",
+    rf"(20\d{{2}})(?![\d]){_NOT_A_SPAN}",
     re.IGNORECASE,
 )
 
@@ -596,7 +602,8 @@ def stated_years(sheets: list[Sheet], file_name: str) -> list[tuple[str, str]]:
 
 
 def parse_year(text: str) -> str:
-    """A reporting year as a user gives it: ``2025-26``, ``2025/26``, ``2025-2026`` -> ``2025-26``.
+    """A reporting year as a user gives it: ``2025-26``, ``2025/26``, ``2025-2026``, ``2025 to 2026``
+    -> ``2025-26``.
 
     Raises
     ------
@@ -605,7 +612,7 @@ def parse_year(text: str) -> str:
         2024/25, so ``2025`` alone is ambiguous) or two years that are not consecutive.
     """
     value = clean(text)
-    found = re.fullmatch(r"(\d{4})\s*[-/–]\s*(\d{4}|\d{2})", value)
+    found = re.fullmatch(rf"(\d{{4}}){_PAIR_SEPARATOR}(\d{{4}}|\d{{2}})", value, re.I)
     if not found:
         raise WorkbookError(
             f"--year '{text}' is not a reporting year; give it as 2024-25 (April 2024 to March "
