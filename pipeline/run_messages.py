@@ -31,6 +31,8 @@ def innermost(error) -> str:
     while error is not None:
         if error.cls_name in _PRODUCT_ERRORS:
             return error.message.strip().split(": ", 1)[-1]
+        if error.cls_name == "StepError":  # pipeline.step_errors: an unforeseen error, scrubbed
+            return in_words(error.message.strip().split(": ", 1)[-1])
         messages.append(without_input_values(error.message.strip()))
         error = error.cause
     return in_words(messages[-1]) if messages else "unknown error"

@@ -1,0 +1,136 @@
+"""pipeline.step_errors: what Dagster keeps of an error quotes no value (fifth audit).
+
+The end-to-end scan of the instance is ``tests/integration/test_pii_step_errors.py``; here, the
+messages themselves, and that every function Dagster runs is wrapped.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+import dagster as dg
+import pytest
+
+from pipeline.run_messages import in_words
+from pipeline.sources.errors import IngestError
+from pipeline.step_errors import StepError, scrub, scrubbed_errors, step_error
+
+NAME, EMAIL, PHONE = "Jean Vexbridge", "jean.vexbridge@example.invalid", "07911 424242"
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        (
+            f"Conversion Error: Could not convert string '{NAME}' to DATE\n\n"
+            f"LINE 1: select cast('{NAME}' as date)",
+            "Conversion Error: Could not convert string (text, 14 characters, not shown) to DATE",
+        ),
+        (
+            "conversion from `str` to `date` failed in column 'received_date' for 1 out of 1 "
+            f'values: ["{EMAIL}"]',
+            "conversion from `str` to `date` failed in column 'received_date'",
+        ),
+        (
+            "Column 'scheme' failed validator number 0: <Check isin: isin(['Oak Court'])> "
+            f"failure case examples: [{{'scheme': '{NAME}'}}]",
+            "Column 'scheme' failed validator number 0: <Check isin: isin([(text, 9 characters, "
+            "not shown)])>",
+        ),
+        # numbers and dates stay: they say what was wrong and are nobody's details
+        ("could not parse '2025-13-45' as a date, 3 rows", "could not parse '2025-13-45' as"),
+        # unquoted contact details are withheld all the same
+        (f"bad row for {EMAIL} and {PHONE}", "bad row for [contact details withheld] and"),
+        (f"{{'scheme': '{NAME}'}}", "{'scheme': (text, 14 characters, not shown)}"),
+    ],
+)
+def test_a_foreign_message_keeps_its_words_and_loses_its_values(message, kept):
+    said = scrub(message)
+    assert kept in said, said
+    for value in (NAME, EMAIL, PHONE, "Vexbridge"):
+        assert value not in said
+
+
+def test_a_long_message_is_cut():
+    assert len(scrub("x " * 5000)) < 420
+
+
+def _raises(error: BaseException):
+    raise error
+
+
+def test_a_product_error_goes_on_alone_and_any_other_is_said_safely():
+    @scrubbed_errors
+    def step():
+        try:
+            int(NAME)
+        except ValueError as exc:
+            raise IngestError("exports/a.csv: row 3, column 'Logged Date' is no date") from exc
+
+    with pytest.raises(IngestError) as caught:
+        step()
+    # the product's message, without the error it was raised from (which quoted the value)
+    assert str(caught.value) == "exports/a.csv: row 3, column 'Logged Date' is no date"
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert NAME not in "".join(traceback.format_exception(caught.value))
+
+    @scrubbed_errors
+    def generating():
+        yield 1
+        {}[NAME]
+
+    with pytest.raises(StepError) as caught:
+        list(generating())
+    text = "".join(traceback.format_exception(caught.value))
+    assert NAME not in text and "Vexbridge" not in text
+    assert str(caught.value).startswith(
+        "generating stopped on an error the pipeline did not foresee (KeyError: (text, 14 "
+        "characters, not shown))"
+    )
+    # Dagster's own signals pass as they are
+    with pytest.raises(dg.Failure, match="No annual report"):
+        scrubbed_errors(lambda: _raises(dg.Failure(description="No annual report")))()
+
+
+def test_a_file_system_refusal_still_says_which_file_in_words(tmp_path):
+    """The command line says a full disk in words with the file it was writing; a part of the
+    path that reads as a resident's name (a letter saved as one) is not shown."""
+    written = tmp_path / "out" / "small_specialist" / "2025-26" / "annual_report.pdf"
+    error = step_error(OSError(28, "No space left on device", str(written)), "annual_report")
+    said = in_words(str(error))
+    assert said.startswith(f"the disk is full (no space left on device writing {written})")
+    letter = tmp_path / "exports" / f"letter to {NAME}.docx"
+    said = str(step_error(PermissionError(13, "Permission denied", str(letter)), "ingest"))
+    assert NAME not in said and f"{tmp_path / 'exports'}/<" in said
+
+
+def test_every_function_dagster_runs_is_wrapped():
+    """Each asset's, check's and op's function, each sensor's and each schedule's: a new one
+    without ``@scrubbed_errors`` would store a raw error again."""
+    from pipeline.definitions import defs
+
+    def wrapped(fn) -> bool:
+        for _ in range(10):
+            if fn is None:
+                return False
+            if getattr(fn, "__scrubs_errors__", False):
+                return True
+            fn = getattr(fn, "__wrapped__", None)
+        return False
+
+    repository = defs().get_repository_def()
+    nodes = {
+        node.name: node
+        for job in repository.get_all_jobs()
+        for node in job.all_node_defs
+        if getattr(node, "compute_fn", None) is not None
+    }
+    assert {"canonical_tables", "measures", "annual_report", "apply_retention"} <= set(nodes)
+    assert not [n for n, node in nodes.items() if not wrapped(node.compute_fn.decorated_fn)]
+    sensors = {
+        s.name: getattr(s, "_run_status_sensor_fn", None) or s._raw_fn
+        for s in repository.sensor_defs
+    }
+    assert len(sensors) == 2 and all(wrapped(fn) for fn in sensors.values()), sensors
+    schedules = {s.name: s._execution_fn.decorated_fn for s in repository.schedule_defs}
+    assert len(schedules) == 7 and all(wrapped(fn) for fn in schedules.values()), schedules
