@@ -173,6 +173,23 @@ def step_error(exc: Exception, step: str) -> StepError:
     )
 
 
+def said_safely(exc: BaseException) -> str:
+    """``exc`` for the console, outside a Dagster step (the command line between its runs, a
+    worker's error sent back): a product error's own message, any other's kind and message
+    without the values it quoted (a file-system refusal in words, with its file)."""
+    if isinstance(exc, _product_errors()):
+        return str(exc)
+    try:
+        said = _said(exc)
+    except Exception:  # noqa: BLE001 - the screen itself failed: say nothing of the message
+        said = "its message is not shown"
+    if isinstance(exc, OSError):
+        from pipeline.run_messages import in_words
+
+        return in_words(said)
+    return f"{type(exc).__name__}: {said}"
+
+
 def _safely(exc: Exception, step: str) -> BaseException:
     if isinstance(exc, _product_errors()):
         return exc  # its message is the product's own; raised from None, without its causes
