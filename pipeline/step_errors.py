@@ -40,6 +40,7 @@ _VALUES_FOLLOW = re.compile(
     r"\bfor \d+ out of \d+ values\s*:).*",
     re.S | re.I,
 )
+_ORIGINAL_LINE = re.compile(r"\s*Original Line\s*:", re.I)
 # A quoted value ('x', "x", `x`) or a bracketed list of them, as DuckDB, Polars, pandera and
 # Python quote what they failed on.
 _QUOTED = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`[^`\n]*`""")
@@ -89,7 +90,8 @@ def _shown_quote(quoted: str) -> str:
     inner = quoted[1:-1]
     if (
         _IDENTIFIER.match(inner)
-        or inner in _TYPE_NAMES
+        or inner.lower() in _TYPE_NAMES
+        or (len(inner) <= 2 and inner.isalnum())  # a column letter, an operator's name
         or inner in _product_names()
         or value_shape(inner) == inner
     ):
@@ -102,7 +104,11 @@ def scrub(message: str) -> str:
     every quoted value but a number, a date or a snake_case name, and any contact detail left."""
     from pipeline.contact_details import OwnContact, withhold
 
-    text = _VALUES_FOLLOW.sub("", message)
+    # its first paragraph (what went wrong; then come hints, SQL and the reader's settings),
+    # without the line DuckDB quotes from a CSV ("Original Line: 3,Jean Hall,...")
+    paragraph = message.strip().split("\n\n", 1)[0]
+    lines = [line for line in paragraph.splitlines() if not _ORIGINAL_LINE.match(line)]
+    text = _VALUES_FOLLOW.sub("", "\n".join(lines))
     text = _BRACKETED.sub(lambda m: _QUOTED.sub(lambda q: _shown_quote(q.group()), m.group()), text)
     text = _QUOTED.sub(lambda m: _shown_quote(m.group()), text)
     text = " ".join(text.split())

@@ -37,6 +37,14 @@ NAME, EMAIL, PHONE = "Jean Vexbridge", "jean.vexbridge@example.invalid", "07911 
             "Column 'scheme' failed validator number 0: <Check isin: isin([(text, 9 characters, "
             "not shown)])>",
         ),
+        (
+            "Conversion Error: CSV Error on Line: 3\nOriginal Line: 3,Jean Vexbridge,07911 "
+            '424242\nError when converting column "b". Could not convert string "Jean '
+            "Vexbridge\" to 'INTEGER'\n\nColumn b is being converted as type INTEGER\n\n  file = "
+            "/exports/letter to Jean Vexbridge.csv",
+            'Conversion Error: CSV Error on Line: 3 Error when converting column "b". Could not '
+            "convert string (text, 14 characters, not shown) to 'INTEGER'",
+        ),
         # numbers and dates stay: they say what was wrong and are nobody's details
         ("could not parse '2025-13-45' as a date, 3 rows", "could not parse '2025-13-45' as"),
         # unquoted contact details are withheld all the same
