@@ -40,6 +40,7 @@ _VALUES_FOLLOW = re.compile(
     r"\bfor \d+ out of \d+ values\s*:).*",
     re.S | re.I,
 )
+_PATH = re.compile(r"^(?:/|[A-Za-z]:[\\/])[^\n]*$")
 _ORIGINAL_LINE = re.compile(r"\s*Original Line\s*:", re.I)
 # A quoted value ('x', "x", `x`) or a bracketed list of them, as DuckDB, Polars, pandera and
 # Python quote what they failed on.
@@ -88,6 +89,8 @@ def _shown_quote(quoted: str) -> str:
     from pipeline.sources.screen import value_shape
 
     inner = quoted[1:-1]
+    if _PATH.match(inner):  # a file's path: which file failed, but for a part named after someone
+        return f"{quoted[0]}{_shown_path(inner)}{quoted[-1]}"
     if (
         _IDENTIFIER.match(inner)
         or inner.lower() in _TYPE_NAMES
@@ -174,8 +177,9 @@ def step_error(exc: Exception, step: str) -> StepError:
     return StepError(
         f"{step} stopped on an error the pipeline did not foresee ({kind}: {said})"
         + (f" in {where}" if where else "")
-        + "; any value it quoted is left out, as it may be a resident's details: report it "
-        "with this message and the run's id"
+        # no apostrophe: the command line reads the first quoted text as the file written
+        + "; any value it quoted is left out, as it may be personal data about a resident: "
+        "report it with this message and the id of the run"
     )
 
 

@@ -142,3 +142,28 @@ def test_every_function_dagster_runs_is_wrapped():
     assert len(sensors) == 2 and all(wrapped(fn) for fn in sensors.values()), sensors
     schedules = {s.name: s._execution_fn.decorated_fn for s in repository.schedule_defs}
     assert len(schedules) == 7 and all(wrapped(fn) for fn in schedules.values()), schedules
+
+
+def test_a_path_a_library_quotes_is_kept_but_for_a_part_that_reads_as_a_name():
+    """DuckDB says a full disk with the file it wrote ('Could not write file "/srv/.../ll.duckdb
+    .wal": No space left on device'): the command line says which file, so the path stays, but
+    a folder or file named after a resident does not."""
+    full = StepError(
+        str(
+            step_error(
+                RuntimeError(
+                    "TransactionContext Error: Failed to commit: Could not write file "
+                    '"/srv/out/warehouse/ll.duckdb.wal": No space left on device'
+                ),
+                "canonical_tables",
+            )
+        )
+    )
+    assert in_words(str(full)).startswith(
+        "the disk is full (no space left on device writing /srv/out/warehouse/ll.duckdb.wal): "
+    )
+    said = scrub(f'IO Error: Cannot open file "/srv/exports/{NAME}/{EMAIL}.csv": No such file')
+    assert said == (
+        'IO Error: Cannot open file "/srv/exports/<14 characters, not shown>/<34 characters, '
+        'not shown>": No such file'
+    )
