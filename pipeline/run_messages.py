@@ -132,7 +132,9 @@ def print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> None
     except duckdb.CatalogException:
         rows = []
     except Exception as exc:  # noqa: BLE001 - a busy or unreadable file: say so, go on
-        say(landlord_id, f"  (cannot read file counts: {exc})")
+        from pipeline.step_errors import said_safely
+
+        say(landlord_id, f"  (cannot read file counts: {said_safely(exc)})")
         return
     if not rows:
         return

@@ -684,3 +684,24 @@ def test_an_error_outside_the_runs_is_printed_without_the_value_it_quoted(
     assert code == 1
     assert "Vexbridge" not in text
     assert f"[alpha] ERROR {said}" in text, text[-1500:]
+
+
+def test_file_counts_that_cannot_be_read_are_said_without_the_value(location, capsys):
+    """The file counts printed after the load said any error as it came ("cannot read file
+    counts: ..."): a library's message quoting a cell reached the console (fifth audit)."""
+    import pipeline.reporting.quality_counts as quality_counts
+
+    root, output, _, monkeypatch = location
+    args = ["run", "--landlord", "alpha", "--year", "2024-25", "--output", str(output)]
+
+    def fails(*args, **kwargs):
+        int("Jean Vexbridge")
+
+    monkeypatch.setattr(quality_counts, "stage2_without_stage1", fails)
+    cli.main(args)
+    text = capsys.readouterr().out
+    assert "Vexbridge" not in text
+    assert (
+        "(cannot read file counts: ValueError: invalid literal for int() with base 10: "
+        "(text, 14 characters, not shown))" in text
+    ), text[-2000:]
