@@ -59,10 +59,18 @@ def _product_errors() -> tuple[type[BaseException], ...]:
     import dagster as dg
 
     from pipeline.config import ConfigError
-    from pipeline.resources import LandlordBusyError
+    from pipeline.resources import LandlordBusyError, NoWarehouseError
     from pipeline.sources.errors import IngestError
 
-    return (IngestError, ConfigError, LandlordBusyError, StepError, dg.Failure, dg.DagsterError)
+    return (
+        IngestError,
+        ConfigError,
+        LandlordBusyError,
+        NoWarehouseError,
+        StepError,
+        dg.Failure,
+        dg.DagsterError,
+    )
 
 
 # Types the libraries name in quotes ("conversion from `str` to `date`", "'dict object' has no

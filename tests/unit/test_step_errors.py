@@ -67,7 +67,7 @@ def _raises(error: BaseException):
     raise error
 
 
-def test_a_product_error_goes_on_alone_and_any_other_is_said_safely():
+def test_a_product_error_goes_on_alone_and_any_other_is_said_safely(tmp_path):
     @scrubbed_errors
     def step():
         try:
@@ -95,6 +95,12 @@ def test_a_product_error_goes_on_alone_and_any_other_is_said_safely():
         "generating stopped on an error the pipeline did not foresee (KeyError: (text, 14 "
         "characters, not shown))"
     )
+    # the product's own words for a step run before the first load, with the landlord's id
+    from pipeline.resources import ComplaintsStore
+
+    store = ComplaintsStore(workspaces_root=str(tmp_path), output_root=str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="Landlord 'housing21' has no warehouse yet"):
+        scrubbed_errors(lambda: store.connect("housing21", read_only=True).__enter__())()
     # Dagster's own signals pass as they are
     with pytest.raises(dg.Failure, match="No annual report"):
         scrubbed_errors(lambda: _raises(dg.Failure(description="No annual report")))()
