@@ -139,13 +139,14 @@ def _plant_workspace(ws, plant: Planted, renamed_heading: bool = False) -> None:
         ws,
         "learning.csv",
         {0: plant("learning-id", "email"), 2: plant("learning-text", "phone")}
-        | {3: plant("learning-area", "address"), 5: plant("learning-date", "name")},
+        | {3: plant("learning-area", "address"), 5: plant("learning-date", "name")}
+        | {4: f"{plant('linked-complaint', 'email')};{plant('linked-complaint', 'name')}"},
     )
     _plant_csv(
         ws,
         "ombudsman/casework.csv",
         {0: plant("ombudsman", "address"), 1: plant("ombudsman-ref", "email")}
-        | {3: plant("ombudsman-date", "name")},
+        | {2: plant("our-case-ref", "phone"), 3: plant("ombudsman-date", "name")},
     )
     _plant_csv(
         ws,
