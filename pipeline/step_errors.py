@@ -117,7 +117,7 @@ def scrub(message: str) -> str:
 
     # its first paragraph (what went wrong; then come hints, SQL and the reader's settings),
     # without the line DuckDB quotes from a CSV ("Original Line: 3,Jean Hall,...")
-    paragraph = message.strip().split("\n\n", 1)[0]
+    paragraph = message.strip()[: _LIMIT * 10].split("\n\n", 1)[0]
     lines = [line for line in paragraph.splitlines() if not _ORIGINAL_LINE.match(line)]
     text = _VALUES_FOLLOW.sub("", "\n".join(lines))
     text = _BRACKETED.sub(lambda m: _QUOTED.sub(lambda q: _shown_quote(q.group()), m.group()), text)
