@@ -68,8 +68,8 @@ def _product_errors() -> tuple[type[BaseException], ...]:
         LandlordBusyError,
         NoWarehouseError,
         StepError,
-        dg.Failure,
-        dg.DagsterError,
+        dg.Failure,  # the product's own description; Dagster's other errors are scrubbed
+        dg.RetryRequested,
     )
 
 

@@ -106,6 +106,10 @@ def test_a_product_error_goes_on_alone_and_any_other_is_said_safely(tmp_path):
     store = ComplaintsStore(workspaces_root=str(tmp_path), output_root=str(tmp_path))
     with pytest.raises(FileNotFoundError, match="Landlord 'housing21' has no warehouse yet"):
         scrubbed_errors(lambda: store.connect("housing21", read_only=True).__enter__())()
+    # an error of Dagster's raised in a step's code is scrubbed as any other
+    with pytest.raises(StepError) as caught:
+        scrubbed_errors(lambda: _raises(dg.DagsterInvariantViolationError(f"bad key '{NAME}'")))()
+    assert NAME not in str(caught.value) and "DagsterInvariantViolationError" in str(caught.value)
     # Dagster's own signals pass as they are
     with pytest.raises(dg.Failure, match="No annual report"):
         scrubbed_errors(lambda: _raises(dg.Failure(description="No annual report")))()
