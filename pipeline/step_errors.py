@@ -44,7 +44,8 @@ _PATH = re.compile(r"^(?:/|[A-Za-z]:[\\/])[^\n]*$")
 _ORIGINAL_LINE = re.compile(r"\s*Original Line\s*:", re.I)
 # A quoted value ('x', "x", `x`) or a bracketed list of them, as DuckDB, Polars, pandera and
 # Python quote what they failed on.
-_QUOTED = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`[^`\n]*`""")
+# An apostrophe inside a word ('Jean O'Brien', unescaped as DuckDB quotes it) does not end it.
+_QUOTED = re.compile(r"""'(?:[^'\\\n]|\\.|'(?=\w))*'|"(?:[^"\\\n]|\\.)*"|`[^`\n]*`""")
 _BRACKETED = re.compile(r"[\[{(][^\[\]{}()\n]*['\"][^\[\]{}()\n]*[\]})]")
 # A name the pipeline itself uses for a column, table or check (snake_case with an underscore):
 # never a resident's details, and it says where the error was.

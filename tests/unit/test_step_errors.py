@@ -45,6 +45,10 @@ NAME, EMAIL, PHONE = "Jean Vexbridge", "jean.vexbridge@example.invalid", "07911 
             'Conversion Error: CSV Error on Line: 3 Error when converting column "b". Could not '
             "convert string (text, 14 characters, not shown) to 'INTEGER'",
         ),
+        (
+            "Conversion Error: Could not convert string 'Jean O'Brien' to INT32",
+            "Could not convert string (text, 12 characters, not shown) to INT32",
+        ),
         # numbers and dates stay: they say what was wrong and are nobody's details
         ("could not parse '2025-13-45' as a date, 3 rows", "could not parse '2025-13-45' as"),
         # unquoted contact details are withheld all the same
@@ -55,7 +59,7 @@ NAME, EMAIL, PHONE = "Jean Vexbridge", "jean.vexbridge@example.invalid", "07911 
 def test_a_foreign_message_keeps_its_words_and_loses_its_values(message, kept):
     said = scrub(message)
     assert kept in said, said
-    for value in (NAME, EMAIL, PHONE, "Vexbridge"):
+    for value in (NAME, EMAIL, PHONE, "Vexbridge", "Brien"):
         assert value not in said
 
 
