@@ -37,7 +37,7 @@ _LIMIT = 400  # characters of a scrubbed message: a long one is a dump of values
 _VALUES_FOLLOW = re.compile(
     r"(?:failure cases?(?: examples)?\s*:|\bLINE \d+:|input_value=|"
     r"This error occurred in the following expression|You might want to try|"
-    r"\bfor \d+ out of \d+ values\s*:).*",
+    r"\bfor \d+ out of \d+ values\s*:|(?-i:\bInput:\s)).*",
     re.S | re.I,
 )
 _PATH = re.compile(r"^(?:/|[A-Za-z]:[\\/])[^\n]*$")
@@ -119,7 +119,13 @@ def scrub(message: str) -> str:
     # its first paragraph (what went wrong; then come hints, SQL and the reader's settings),
     # without the line DuckDB quotes from a CSV ("Original Line: 3,Jean Hall,...")
     paragraph = message.strip()[: _LIMIT * 10].split("\n\n", 1)[0]
-    lines = [line for line in paragraph.splitlines() if not _ORIGINAL_LINE.match(line)]
+    # and without its indented lines: PyYAML shows the line it failed on, indented, under
+    # "in <file>, line 2, column 11:" (a name typed as "name: Jean: Hall")
+    lines = [
+        line
+        for i, line in enumerate(paragraph.splitlines())
+        if not _ORIGINAL_LINE.match(line) and (i == 0 or not line[:1].isspace())
+    ]
     text = _VALUES_FOLLOW.sub("", "\n".join(lines))
     text = _BRACKETED.sub(lambda m: _QUOTED.sub(lambda q: _shown_quote(q.group()), m.group()), text)
     text = _QUOTED.sub(lambda m: _shown_quote(m.group()), text)

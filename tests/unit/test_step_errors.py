@@ -49,6 +49,16 @@ NAME, EMAIL, PHONE = "Jean Vexbridge", "jean.vexbridge@example.invalid", "07911 
             "Conversion Error: Could not convert string 'Jean O'Brien' to INT32",
             "Could not convert string (text, 12 characters, not shown) to INT32",
         ),
+        (
+            'mapping values are not allowed here\n  in "<unicode string>", line 2, column 11:\n'
+            "    name: Jean: Vexbridge\n              ^",
+            "mapping values are not allowed here",
+        ),
+        (
+            "Invalid Input Error: Malformed JSON at byte 0 of input: unexpected character.  "
+            'Input: "Jean Vexbridge"',
+            "Invalid Input Error: Malformed JSON at byte 0 of input: unexpected character.",
+        ),
         # numbers and dates stay: they say what was wrong and are nobody's details
         ("could not parse '2025-13-45' as a date, 3 rows", "could not parse '2025-13-45' as"),
         # unquoted contact details are withheld all the same
