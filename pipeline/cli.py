@@ -47,14 +47,12 @@ from pipeline.process import (
 )
 from pipeline.run_messages import (
     document_paths,
-    in_words,
     print_data_cut_note,
     print_ingest_counts,
     print_outputs,
     print_unread_files,
     report_run,
     say,
-    without_input_values,
 )
 from pipeline.stopping import CommandStopped, catch_stop_signals, stop_if_requested
 
@@ -510,11 +508,11 @@ def run_landlord(
     except LandlordBusyError as exc:
         say(landlord_id, f"ERROR {exc}")
         ok = False
-    except OSError as exc:  # the output folder: full, read-only, not a folder
-        say(landlord_id, f"ERROR {in_words(str(exc))}")
-        ok = False
-    except Exception as exc:  # a config or unreadable-file error: name it, go on with others
-        say(landlord_id, f"ERROR {type(exc).__name__}: {without_input_values(str(exc))}")
+    except Exception as exc:  # a config or unreadable-file error, the output folder full or
+        # read-only: name it, without a value its message quoted, and go on with others
+        from pipeline.step_errors import said_safely
+
+        say(landlord_id, f"ERROR {said_safely(exc)}")
         ok = False
     return landlord_id, ok
 

@@ -187,6 +187,32 @@ def tsm_summary(landlord) -> tuple[str, list[str]]:
     return text, [withheld_problem(where, count, "the TSM return")] if count else []
 
 
+def landlord_texts(landlord) -> list[tuple[str, str]]:
+    """landlord.yaml's other free text the annual report prints, by key: each policy version's
+    ``source`` and each closure's ``reason``."""
+    return [
+        (f"policy_versions.{i}.source", version.source)
+        for i, version in enumerate(landlord.policy_versions)
+    ] + [(f"closures.{i}.reason", closure.reason) for i, closure in enumerate(landlord.closures)]
+
+
+def landlord_text(landlord, text: str) -> str:
+    """One of :func:`landlord_texts` as the annual report prints it: a resident's details
+    withheld (a policy "source" naming the complainant's letter and email was printed as typed;
+    fifth audit)."""
+    return withhold(text, OwnContact.of_landlord(landlord))[0]
+
+
+def landlord_text_problems(landlord) -> list[str]:
+    """The data-quality lines for :func:`landlord_texts` that had details withheld."""
+    own = OwnContact.of_landlord(landlord)
+    return [
+        withheld_problem(f"landlord.yaml: key '{key}'", count)
+        for key, text in landlord_texts(landlord)
+        if (count := withhold(text, own)[1])
+    ]
+
+
 # Longer than this, a value quoted in a message is a pasted sentence, not a mistyped word.
 _SHOWN_LIMIT = 60
 

@@ -13,7 +13,8 @@ from multiprocessing import active_children, get_context
 from pathlib import Path
 
 from pipeline.process import start_worker
-from pipeline.run_messages import say, without_input_values
+from pipeline.run_messages import say
+from pipeline.step_errors import said_safely
 from pipeline.stopping import (
     CommandStopped,
     at_work,
@@ -81,13 +82,11 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
             except BrokenProcessPool as exc:  # the worker died (out of memory, killed)
                 results[job[2]] = False
                 if not (stopping.is_set() or stop_requested()):  # not the Ctrl-C that stops all
-                    said = without_input_values(str(exc))
-                    say(job[2], f"ERROR its worker process stopped: {type(exc).__name__}: {said}")
+                    say(job[2], f"ERROR its worker process stopped: {said_safely(exc)}")
                 return  # the landlords still waiting go to this process
             except Exception as exc:  # what the landlord's run raised, sent back by the worker
                 landlord, ok = job[2], False
-                said = without_input_values(str(exc))
-                say(landlord, f"ERROR {type(exc).__name__}: {said}")
+                say(landlord, f"ERROR {said_safely(exc)}")
             results[landlord] = ok
 
     def run_here() -> None:

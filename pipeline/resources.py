@@ -41,6 +41,10 @@ class LandlordBusyError(RuntimeError):
     """Another writer holds the landlord's warehouse lock and did not release it in time."""
 
 
+class NoWarehouseError(FileNotFoundError):
+    """A step reads a landlord's warehouse before its first load wrote it."""
+
+
 class _HeldLock:
     """This process's hold on one lock file: an RLock for threads, the ``flock`` fd while held."""
 
@@ -452,7 +456,7 @@ class ComplaintsStore(dg.ConfigurableResource):
         path.parent.mkdir(parents=True, exist_ok=True)
         if read_only:
             if not path.exists():
-                raise FileNotFoundError(
+                raise NoWarehouseError(
                     f"Landlord '{landlord_id}' has no warehouse yet at {path}: run its ingest first"
                 )
             try:

@@ -31,6 +31,8 @@ def innermost(error) -> str:
     while error is not None:
         if error.cls_name in _PRODUCT_ERRORS:
             return error.message.strip().split(": ", 1)[-1]
+        if error.cls_name == "StepError":  # pipeline.step_errors: an unforeseen error, scrubbed
+            return in_words(error.message.strip().split(": ", 1)[-1])
         messages.append(without_input_values(error.message.strip()))
         error = error.cause
     return in_words(messages[-1]) if messages else "unknown error"
@@ -135,7 +137,9 @@ def print_ingest_counts(store, landlord_id: str, *, loaded: bool = True) -> None
     except duckdb.CatalogException:
         rows = []
     except Exception as exc:  # noqa: BLE001 - a busy or unreadable file: say so, go on
-        say(landlord_id, f"  (cannot read file counts: {exc})")
+        from pipeline.step_errors import said_safely
+
+        say(landlord_id, f"  (cannot read file counts: {said_safely(exc)})")
         return
     if not rows:
         return

@@ -16,6 +16,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.config import Landlord, PolicyVersion, describe_window
+from pipeline.contact_details import landlord_text
 from pipeline.periods import ReportingYear
 from pipeline.reporting.annual import ReportContext, money_not_recorded_note
 from pipeline.reporting.blocks import (
@@ -460,7 +461,7 @@ def policies_applied(ctx: ReportContext) -> Section:
     records = [
         [
             f"{version.effective_from:%-d %B %Y}",
-            version.source or "not stated",
+            landlord_text(landlord, version.source) or "not stated",
             "none stated"
             if version.complaint_time_limit_months is None
             else f"{version.complaint_time_limit_months} month"
@@ -503,7 +504,7 @@ def policies_applied(ctx: ReportContext) -> Section:
                         [
                             f"{closure.date:%-d %B %Y}",
                             ", ".join(label(r) for r in closure.regimes),
-                            closure.reason or "not stated",
+                            landlord_text(landlord, closure.reason) or "not stated",
                         ]
                         for closure in landlord.closures
                     ],

@@ -419,11 +419,13 @@ def _publication_problems(workspace: Path) -> list[str]:
 
 
 def _landlord_problems(workspace: Path) -> list[str]:
-    """Where landlord.yaml's summary of approach had a resident's details withheld."""
-    from pipeline.contact_details import tsm_summary
+    """Where landlord.yaml's summary of approach, policy sources or closure reasons had a
+    resident's details withheld."""
+    from pipeline.contact_details import landlord_text_problems, tsm_summary
 
     try:
-        return tsm_summary(load_landlord(Path(workspace)))[1]
+        landlord = load_landlord(Path(workspace))
+        return tsm_summary(landlord)[1] + landlord_text_problems(landlord)
     except ConfigError:
         return []  # reported where landlord.yaml is loaded
 

@@ -649,3 +649,59 @@ def test_a_run_that_did_not_finish_lists_no_staged_file_as_a_document(tmp_path, 
     )
     assert f"  document   {group_report.resolve()}" in lines
     assert any(line.startswith("  2024-25") and "tsm_return.csv" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (KeyError("Jean Vexbridge"), "KeyError: (text, 14 characters, not shown)"),
+        (
+            ValueError("invalid literal for int() with base 10: 'jean.vexbridge@example.invalid'"),
+            "ValueError: invalid literal for int() with base 10: (text, 30 characters, not shown)",
+        ),
+        (
+            FileNotFoundError(
+                2, "No such file or directory", "exports/letter to Jean Vexbridge.docx"
+            ),
+            "[Errno 2] No such file or directory: 'exports/<29 characters, not shown>'",
+        ),
+    ],
+)
+def test_an_error_outside_the_runs_is_printed_without_the_value_it_quoted(
+    location, capsys, error, said
+):
+    """What the command does between its runs (the file counts, the files left unread) printed
+    any error it raised as it came: a library's message quoting a cell or a file named after a
+    resident reached the console (fifth audit). It is said without the value."""
+    root, output, _, monkeypatch = location
+
+    def fails(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(cli, "print_unread_files", fails)
+    code = cli.main(["run", "--landlord", "alpha", "--year", "2024-25", "--output", str(output)])
+    text = capsys.readouterr().out
+    assert code == 1
+    assert "Vexbridge" not in text
+    assert f"[alpha] ERROR {said}" in text, text[-1500:]
+
+
+def test_file_counts_that_cannot_be_read_are_said_without_the_value(location, capsys):
+    """The file counts printed after the load said any error as it came ("cannot read file
+    counts: ..."): a library's message quoting a cell reached the console (fifth audit)."""
+    import pipeline.reporting.quality_counts as quality_counts
+
+    root, output, _, monkeypatch = location
+    args = ["run", "--landlord", "alpha", "--year", "2024-25", "--output", str(output)]
+
+    def fails(*args, **kwargs):
+        int("Jean Vexbridge")
+
+    monkeypatch.setattr(quality_counts, "stage2_without_stage1", fails)
+    cli.main(args)
+    text = capsys.readouterr().out
+    assert "Vexbridge" not in text
+    assert (
+        "(cannot read file counts: ValueError: invalid literal for int() with base 10: "
+        "(text, 14 characters, not shown))" in text
+    ), text[-2000:]

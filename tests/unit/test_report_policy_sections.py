@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+import yaml
 
 from pipeline.measures.testing import code_landlord, code_policy_version
 from pipeline.periods import ReportingYear
@@ -317,3 +318,37 @@ def test_the_provisional_note_counts_its_responses_in_words_that_agree(responded
     frame = Measures.load(con, landlord.landlord_id, YEAR.previous.start, YEAR.end).frame
     text = text_of(resolution(ReportContext(con, landlord, YEAR, Measures(frame), False)))
     assert words in text
+
+
+def test_a_residents_details_in_a_policy_source_or_closure_reason_are_withheld(tmp_path):
+    """landlord.yaml's policy ``source`` and closure ``reason`` are printed in the annual report,
+    published version included: a resident's email, phone or address typed there was printed as
+    written (fifth audit). They are withheld like the TSM summary's, and the data-quality report
+    names the key, never the detail."""
+    from pipeline.reporting.section8 import _landlord_problems
+
+    email, phone, address = "jean.vexbridge@example.invalid", "07911 424242", "14 Plqwick Road"
+    landlord = code_landlord(
+        policy_versions=[
+            code_policy_version(
+                escalation_window=None, source=f"Complaint Policy, letter to {email}"
+            ),
+            code_policy_version(effective_from=D(2025, 1, 1), source="Complaint Policy 2025"),
+        ],
+        closures=[{"date": D(2024, 12, 25), "reason": f"Visit to {address}, Leeds, {phone}"}],
+    )
+    text = text_of(policies_applied(context(landlord)))
+    for detail in (email, phone, address):
+        assert detail not in text
+    assert "Complaint Policy, letter to [contact details withheld]" in text
+    assert "Complaint Policy 2025" in text  # the landlord's own words stay
+    assert "Visit to [contact details withheld]" in text
+    (tmp_path / "landlord.yaml").write_text(
+        yaml.safe_dump(landlord.model_dump(mode="json"), sort_keys=False)
+    )
+    problems = _landlord_problems(tmp_path)
+    assert [re.match(r"(.+): (\d) personal detail", p).groups() for p in problems] == [
+        ("landlord.yaml: key 'policy_versions.0.source'", "1"),
+        ("landlord.yaml: key 'closures.0.reason'", "2"),
+    ]
+    assert not [p for p in problems if email in p or phone in p or address in p]

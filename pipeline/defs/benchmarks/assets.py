@@ -9,6 +9,7 @@ import dagster as dg
 
 from pipeline.partitions import BACKFILL_POLICY, landlord_year_partitions, per_year
 from pipeline.resources import ComplaintsStore
+from pipeline.step_errors import scrubbed_errors
 
 
 @dg.asset(
@@ -24,6 +25,7 @@ from pipeline.resources import ComplaintsStore
     "earlier one), and the landlord's position among them for this year and every earlier year "
     "with figures, written to the landlord's measures table as benchmark_* rows.",
 )
+@scrubbed_errors
 def sector_benchmarks(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:

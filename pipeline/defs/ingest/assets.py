@@ -10,6 +10,7 @@ import dagster as dg
 from pipeline.defs.ingest.checks import check_results, check_specs
 from pipeline.partitions import landlord_of, landlord_partitions
 from pipeline.resources import ComplaintsStore
+from pipeline.step_errors import scrubbed_errors
 
 CANONICAL_DESCRIPTION = (
     "Every export of the landlord's workspace, read file by file through its "
@@ -37,6 +38,7 @@ CANONICAL_DESCRIPTION = (
         )
     ],
 )
+@scrubbed_errors
 def canonical_tables(context: dg.AssetExecutionContext, store: ComplaintsStore):
     landlord_id = landlord_of(context)
     if context.selected_asset_keys:

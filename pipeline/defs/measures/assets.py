@@ -17,6 +17,7 @@ from pipeline.partitions import (
 )
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
+from pipeline.step_errors import scrubbed_errors
 
 HEADLINES = (
     ("CH01_1", "regulator"),
@@ -53,6 +54,7 @@ MEASURES_DESCRIPTION = (
         )
     ],
 )
+@scrubbed_errors
 def measures(context: dg.AssetExecutionContext, store: ComplaintsStore):
     landlord_id, year_keys = landlord_and_years(context)
     if context.selected_asset_keys:

@@ -25,6 +25,7 @@ from pipeline.partitions import (
     landlord_quarter_partitions,
     landlord_year_partitions,
 )
+from pipeline.step_errors import scrubbed_errors
 
 DOCUMENT_ASSETS = (
     "tsm_return",
@@ -92,6 +93,7 @@ def _documents_check(asset_name: str) -> dg.AssetChecksDefinition:
         description="Every document this asset reports in its metadata exists and is not empty.",
         partitions_def=partitions_def,
     )
+    @scrubbed_errors
     def documents_written(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         keys = (
             context.partition_keys if context.has_partition_key_range else [context.partition_key]

@@ -44,6 +44,7 @@ from pipeline.partitions import (
 )
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
+from pipeline.step_errors import scrubbed_errors
 
 DAILY_AT_SIX = "0 6 * * *"
 TIMEZONE = "Europe/London"
@@ -199,6 +200,7 @@ def _requests(
 def _evaluator(name, rule, partitions_def, dimension, make_key, then_job=None):
     # A closure, so the evaluation function's only parameters are the context and the resource
     # (Dagster reads every other parameter as a resource).
+    @scrubbed_errors
     def evaluate(context: dg.ScheduleEvaluationContext, store: ComplaintsStore):
         return _requests(context, store, name, rule, partitions_def, dimension, make_key, then_job)
 

@@ -48,6 +48,7 @@ from pipeline.partitions import (
 )
 from pipeline.periods import ReportingYear
 from pipeline.resources import ComplaintsStore
+from pipeline.step_errors import scrubbed_errors
 from pipeline.workspaces import discover_landlords
 
 WATCHED_FOLDERS = ("exports", "surveys", "ombudsman", "mappings")
@@ -224,6 +225,7 @@ def ingest_then(landlord_id: str, job_name: str, years: list[str], **request) ->
     "backfill policy).",
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
+@scrubbed_errors
 def chained_after_ingest(context: dg.RunStatusSensorContext):
     if context.dagster_event.event_type_value != dg.DagsterEventType.RUN_SUCCESS.value:
         # only a load that succeeded (its blocking checks passed) starts the year job
@@ -301,6 +303,7 @@ def build_workspace_sensor(
         "exports/, surveys/, ombudsman/, mappings/, learning.csv or landlord.yaml are added, "
         "changed or removed (by content hash). A year without stock is skipped with a message.",
     )
+    @scrubbed_errors
     def workspace_files_sensor(context: dg.SensorEvaluationContext, store: ComplaintsStore):
         previous = _load_cursor(context.cursor)
         root = Path(store.workspaces_root)

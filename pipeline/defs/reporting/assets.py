@@ -22,6 +22,7 @@ from pipeline.partitions import (
     whole_years_only,
 )
 from pipeline.resources import ComplaintsStore
+from pipeline.step_errors import scrubbed_errors
 
 # The reporting libraries (Jinja, great_tables, Plotly, the browser) are imported when a document
 # is rendered, not when the code location loads: a returns-only run never pays for them.
@@ -92,6 +93,7 @@ def _per_year_printing(context, materialize) -> dg.MaterializeResult:
     description="Annual complaints performance and service-improvement report (Code 8.1): HTML "
     "and PDF, plus the published website version with counts under 5 suppressed.",
 )
+@scrubbed_errors
 def annual_report(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
@@ -129,6 +131,7 @@ def annual_report(
     description="Data-quality report for analysts (quarantine by file and rule, sample rows, what "
     "to fix at source) and quarantine.csv.",
 )
+@scrubbed_errors
 def data_quality_report(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
@@ -156,6 +159,7 @@ def data_quality_report(
     description="Learning summary for residents: what complaints told us and what changed "
     "(published: counts under 5 suppressed).",
 )
+@scrubbed_errors
 def learning_summary(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
@@ -183,6 +187,7 @@ def learning_summary(
     "its targets and the same quarter last year, the year to date, open and overdue complaints, "
     "Ombudsman cases in progress and overdue actions; England and Scotland apart.",
 )
+@scrubbed_errors
 def committee_pack(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
@@ -207,6 +212,7 @@ def committee_pack(
     "(schedules.committee: monthly; seed 004's senior managers): the month against its targets "
     "and the same month last year, the year to date, open and overdue complaints and actions.",
 )
+@scrubbed_errors
 def monthly_committee_pack(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
@@ -231,6 +237,7 @@ def monthly_committee_pack(
     "quarterly; seed 003 s26.5): what complaints told us and what changed, published (counts "
     "under 5 suppressed).",
 )
+@scrubbed_errors
 def quarterly_learning_summary(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
@@ -256,6 +263,7 @@ def quarterly_learning_summary(
     "individual scheme reports): schemes/*.html, business_units/*.html and all of them in "
     "scheme_reports.html/.pdf; nothing when the exports carry no scheme.",
 )
+@scrubbed_errors
 def scheme_reports(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
@@ -291,6 +299,7 @@ def scheme_reports(
     description="manifest.json: the inputs (with SHA-256 and reconciliation), code version, data "
     "cut, row counts and every output of the landlord-year, so a published figure can be traced.",
 )
+@scrubbed_errors
 def manifest(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
     return per_year(context, lambda landlord_id, year: _manifest(context, store, landlord_id, year))
 
@@ -310,6 +319,7 @@ def manifest(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.Ma
     "learning summary): the inputs (with SHA-256), code version, data cut and every output, with "
     "the assets, generation and load each came from; publishes the folder as one generation.",
 )
+@scrubbed_errors
 def quarter_manifest(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
@@ -327,6 +337,7 @@ def quarter_manifest(
     "SHA-256), code version, data cut and every output, with the assets, generation and load "
     "each came from; publishes the folder as one generation.",
 )
+@scrubbed_errors
 def month_manifest(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:

@@ -14,6 +14,7 @@ from pipeline.partitions import (
 )
 from pipeline.periods import parse_quarter
 from pipeline.resources import ComplaintsStore
+from pipeline.step_errors import scrubbed_errors
 
 
 @dg.asset(
@@ -27,6 +28,7 @@ from pipeline.resources import ComplaintsStore
     "quarter's closed complaints (pseudonymous references) for a residents' complaint panel, "
     "drawn with landlord.yaml complaint_panel (sample size, seed).",
 )
+@scrubbed_errors
 def panel_sample(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
     landlord_id, quarter = landlord_and_quarter(context)
     return per_period(

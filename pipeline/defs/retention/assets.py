@@ -17,6 +17,7 @@ import dagster as dg
 from pipeline.partitions import LANDLORD_PARTITIONS_NAME, landlord_partitions
 from pipeline.resources import ComplaintsStore
 from pipeline.retention import apply_retention, rewrite_database
+from pipeline.step_errors import scrubbed_errors
 
 RETENTION_LOG_NAME = "retention_log.jsonl"
 
@@ -34,6 +35,7 @@ def retention_log_path(store: ComplaintsStore, landlord_id: str) -> Path:
     "tables unless on legal hold; keeps the published measures; logs counts (no ids) to the "
     "retention_log table and retention_log.jsonl.",
 )
+@scrubbed_errors
 def apply_retention_op(context: dg.OpExecutionContext, store: ComplaintsStore) -> dict:
     landlord_id = context.partition_key
     landlord = store.landlord(landlord_id)
@@ -86,6 +88,7 @@ def retention_job() -> None:
     execution_timezone="Europe/London",
     description="Daily retention run for every landlord (idempotent: nothing to do most days).",
 )
+@scrubbed_errors
 def retention_schedule(context: dg.ScheduleEvaluationContext):
     for landlord_id in context.instance.get_dynamic_partitions(LANDLORD_PARTITIONS_NAME):
         yield dg.RunRequest(

@@ -19,6 +19,7 @@ from pipeline.returns import (
     write_arc_return,
     write_tsm_return,
 )
+from pipeline.step_errors import scrubbed_errors
 
 
 @dg.asset(
@@ -32,6 +33,7 @@ from pipeline.returns import (
     description="RSH Tenant Satisfaction Measures return (CH01, CH02, TP09) with the RSH Data "
     "Dictionary field codes, as tsm_return.csv and tsm_return.xlsx, plus the summary of approach.",
 )
+@scrubbed_errors
 def tsm_return(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
     return per_year(
         context,
@@ -83,6 +85,7 @@ def _tsm_return(store: ComplaintsStore, landlord_id: str, year: str) -> dg.Mater
     description="Scottish Housing Regulator ARC complaint indicators 3 and 4 (stage 1 and 2: "
     "received, responded to in full, %, mean working days) for Scottish stock, as arc_return.csv.",
 )
+@scrubbed_errors
 def arc_return(context: dg.AssetExecutionContext, store: ComplaintsStore) -> dg.MaterializeResult:
     return per_year(
         context,

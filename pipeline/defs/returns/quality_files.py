@@ -12,6 +12,7 @@ from pipeline.partitions import (
     per_year,
 )
 from pipeline.resources import ComplaintsStore
+from pipeline.step_errors import scrubbed_errors
 
 
 @dg.asset(
@@ -27,6 +28,7 @@ from pipeline.resources import ComplaintsStore
     "stages whose extension days and extended due date disagree) in "
     "the year's folder: what a return leaves out, written by a returns-only run too.",
 )
+@scrubbed_errors
 def data_quality_counts(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:

@@ -15,6 +15,7 @@ from pipeline.partitions import (
     whole_years_only,
 )
 from pipeline.resources import ComplaintsStore
+from pipeline.step_errors import scrubbed_errors
 
 CHECK_NAME = "self_assessment_consistency"
 
@@ -88,6 +89,7 @@ def consistency_result(document) -> dg.AssetCheckResult:
     description="Housing Ombudsman Complaint Handling Code 2024 self-assessment (HTML, PDF, XLSX "
     "in the Ombudsman's layout), answers from self_assessment.yaml, evidence from the measures.",
 )
+@scrubbed_errors
 def self_assessment(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
