@@ -13,11 +13,12 @@ import datetime as dt
 import re
 
 import duckdb
+import polars as pl
 
 from pipeline.config import load_landlord
 from pipeline.periods import parse_period
 from pipeline.reporting.committee import ombudsman_section
-from pipeline.reporting.data import Measures
+from pipeline.reporting.data import MEASURE_COLUMNS, Measures
 from pipeline.reporting.trace import plain
 from pipeline.workspaces import DEFAULT_WORKSPACES_ROOT
 from tests.unit.test_measures_populations import build, measure
@@ -70,3 +71,24 @@ def test_the_committee_pack_reports_chfos_not_yet_complied_with():
     cells = [c.strip() for c in re.sub(r"<[^>]+>", "\n", body).split("\n") if c.strip()]
     shown = dict(zip(cells, cells[1:], strict=False))
     assert shown.get("Complaint Handling Failure Orders not yet complied with") == "1", cells
+
+
+def test_the_committee_is_told_of_a_chfo_not_complied_with():
+    """The pack's "For the committee's attention" named overdue improvements and actions but not
+    the Complaint Handling Failure Order still not complied with."""
+    from pipeline.reporting.targets import exceptions
+    from tests.unit.test_governance_documents import Q4
+    from tests.unit.test_governance_documents import row as governance_row
+
+    def found(outstanding: int) -> list[str]:
+        m = Measures(
+            pl.DataFrame([governance_row("chfo_outstanding", value=outstanding)]).select(
+                MEASURE_COLUMNS
+            )
+        )
+        return [plain(line) for line in exceptions(m, Q4, [], D(2026, 3, 31))]
+
+    assert found(2) == [
+        "2 Complaint Handling Failure Orders were not yet complied with on 31 March 2026."
+    ]
+    assert found(0) == []
