@@ -137,5 +137,6 @@ HEADLINE_MEASURES: tuple[tuple[str, str, str], ...] = (
     ("open_ombudsman_cases", "all", "count"),
     ("chfo_issued", "all", "count"),
     ("chfo_complied", "all", "percent"),
+    ("chfo_outstanding", "all", "count"),
     ("compliments", "all", "count"),
 )

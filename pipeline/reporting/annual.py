@@ -181,7 +181,13 @@ def executive_summary(ctx: ReportContext) -> tuple[Section, list[dict]]:
     provisional = ctx.measures.get("resolved_stage1_provisional", ctx.year)
     resolved = ctx.measures.get("resolved_stage1", ctx.year)
     if resolved is not None:
-        text = f"{shown(resolved)}% of complaints were resolved at stage 1"
+        # resolved_stage1 is a share of the stage 1 answers sent in the year (not of the complaints
+        # received) and counts those not escalated to stage 2: say both (docs/measures.md)
+        text = (
+            f"{shown(resolved)}% of the complaints we answered at stage 1 in "
+            f"{to_data_cut(ctx.year, cut).label} were resolved at stage 1: not escalated to "
+            "stage 2 by the data cut"
+        )
         if provisional is not None and provisional["value"] == 1:
             text += " (provisional: some residents can still ask for stage 2)"
         sentences.append(text + ".")

@@ -129,6 +129,7 @@ OMBUDSMAN_METRICS = [
 ORDER_POSITION_METRICS = [
     Metric("Ombudsman orders outstanding", "ombudsman_orders_outstanding"),
     Metric("of which past their due date", "ombudsman_orders_outstanding", "status", "overdue"),
+    Metric("Complaint Handling Failure Orders not yet complied with", "chfo_outstanding"),
 ]
 
 REGIME_METRICS = (

@@ -219,6 +219,7 @@ _SNAPSHOT_PREFIXES = (
     "stock_units",
     "TP09_required_precision",
     "ombudsman_orders_outstanding",
+    "chfo_outstanding",
     "contact_restrictions_in_force",
     "contact_restrictions_review_overdue",
 )

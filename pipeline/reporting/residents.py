@@ -391,13 +391,37 @@ def complaints_contact_lines(landlord: Landlord) -> list[str]:
     return [line for line in lines if line]
 
 
+# The Housing Ombudsman's Code (England): each stage acknowledged, defined and answered in writing.
+_ENGLAND_NEXT = (
+    "we will acknowledge your complaint, agree with you what it is about and reply in writing."
+)
+# The SPSO model (Scotland): stage 1 (frontline response) has no acknowledgement step and may be
+# answered in person or by phone; stage 2 (investigation) is acknowledged and answered in writing.
+_SCOTLAND_NEXT = (
+    "we try to resolve your complaint quickly at stage 1 (frontline response), with no separate "
+    "acknowledgement, and may give our answer in person or by phone; if you are still unhappy, or "
+    "the complaint needs investigating, stage 2 (investigation) is acknowledged and answered in "
+    "writing."
+)
+
+
+def what_happens_next(regimes) -> str:
+    """What happens once a resident complains, in the words of each country's procedure."""
+    england, scotland = "eng" in regimes, "sct" in regimes
+    if england and scotland:
+        return f"In England, {_ENGLAND_NEXT} In Scotland, {_SCOTLAND_NEXT}"
+    if scotland:
+        return _SCOTLAND_NEXT[0].upper() + _SCOTLAND_NEXT[1:]
+    return _ENGLAND_NEXT[0].upper() + _ENGLAND_NEXT[1:]
+
+
 def how_to_complain(landlord: Landlord, measures: Measures, period: Period) -> Section:
     """How to complain to us, and the bodies residents can go to if they are still unhappy."""
     section = Section("how-to-complain", "How to complain")
     section.text(
         "You can complain in whatever way suits you: by phone, in writing, by email, online or by "
-        "telling any member of staff. Someone can complain for you with your permission. We "
-        "will acknowledge your complaint, agree with you what it is about and reply in writing."
+        "telling any member of staff. Someone can complain for you with your permission. "
+        + what_happens_next(landlord.regimes)
     )
     section.bullets(complaints_contact_lines(landlord))
     section.text("If you are not happy with how we dealt with your complaint:")

@@ -374,11 +374,18 @@ def non_compliance_section(
                 ),
             )
         )
-    else:
+    chfos = _chfos(con, landlord_id, year)
+    if not findings.height and not chfos.height:
         section.text(
             f"The Ombudsman made no finding of non-compliance with the Code about us in {year.label}."
         )
-    chfos = _chfos(con, landlord_id, year)
+    elif not findings.height:
+        # A Complaint Handling Failure Order is itself the Ombudsman's finding that our complaint
+        # handling failed: "no finding" above one would contradict it.
+        section.text(
+            "The Ombudsman published no other finding of non-compliance with the Code about us in "
+            f"{year.label} than the Complaint Handling Failure Orders below."
+        )
     if not chfos.height:
         section.text(f"No Complaint Handling Failure Order was issued to us in {year.label}.")
         return section

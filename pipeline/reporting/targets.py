@@ -143,8 +143,8 @@ def exceptions(
     (``year_rated``, in the order of ``rated``); notifiable events not reported to the Scottish
     Housing Regulator (the period's, else the year to date's, ``year_to_date`` being the key of
     the year-to-date rows); complaints open past their deadline (stage 2 first); Ombudsman
-    findings against us and Complaint Handling Failure Orders in the period; overdue service
-    improvements and promised actions. Each quotes its measure's displayed figure.
+    findings against us and Complaint Handling Failure Orders in the period; those not yet complied
+    with at the period end; overdue service improvements and promised actions. Each quotes its measure's displayed figure.
     """
     pairs = list(zip(rated, year_rated or [None] * len(rated), strict=True))
     missed = [
@@ -182,6 +182,11 @@ def exceptions(
         )
         out.append(f"{orders} issued this period.")
     for measure, one, many in (
+        (
+            "chfo_outstanding",
+            "Complaint Handling Failure Order was not yet complied with",
+            "Complaint Handling Failure Orders were not yet complied with",
+        ),
         (
             "overdue_learning_actions",
             "service improvement was past its due date",

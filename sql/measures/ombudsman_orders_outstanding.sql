@@ -9,6 +9,10 @@
 -- '2025-06-30|housing_ombudsman|compensation'), one row per due date, body and type of order.
 -- Both status rows exist for every period with a position, 0 included: "of which past their due
 -- date" is a known 0 when no outstanding order is overdue, never "not available".
+--
+-- chfo_outstanding: the Complaint Handling Failure Orders issued on or before X and not complied
+-- with by X (complied_date null or after X); one row per period with a position, 0 included. A
+-- CHFO has no due date in the Ombudsman's file, so it is not split by status.
 
 with
 
@@ -66,6 +70,19 @@ counts as (
     group by a.period_kind, a.period, s.status
 ),
 
+chfos as (
+    select
+        a.period_kind,
+        a.period,
+        count(c.chfo_ref) as orders
+    from as_of as a
+    left join chfo as c
+        on c.landlord_id = $landlord_id
+        and c.issued_date <= a.as_of_date
+        and coalesce(c.complied_date, date '9999-12-31') > a.as_of_date
+    group by a.period_kind, a.period
+),
+
 final as (
     select
         period_kind,
@@ -77,6 +94,10 @@ final as (
         orders as numerator,
         'count' as unit
     from counts
+    union all
+    select
+        period_kind, period, 'chfo_outstanding', 'none', 'all', 'all', orders, 'count'
+    from chfos
 )
 
 select * from final
