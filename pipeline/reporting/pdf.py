@@ -32,7 +32,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -177,20 +177,25 @@ def deferred_prints() -> Iterator[None]:
 
     A step rendering several years (the command line's single-run backfill) prints each year's
     PDFs while it builds the next year's documents, instead of waiting for Chromium after each
-    document. Leaving the block waits for every PDF queued in it and raises the first failure
-    (after an error in the block itself, that error, once the prints have ended): the step ends
-    with its files written, as before.
+    document. Leaving the block waits for every PDF queued in it and raises the first failure: the
+    step ends with its files written, as before. Left by an error or a stop (Ctrl-C, SIGTERM),
+    the prints not yet begun are dropped and only the one in progress is waited for: a stopped
+    command ends within a print, not after every document it had queued.
     """
     pending: list[Future[Path]] = []
     token = _DEFERRED.set(pending)
     try:
         yield
     except BaseException:
-        _settle(pending, raise_first=False)
+        _abandon(pending)
         raise
     finally:
         _DEFERRED.reset(token)
-    _settle(pending, raise_first=True)
+    try:
+        _settle(pending)
+    except BaseException:
+        _abandon(pending)
+        raise
 
 
 def settle_prints() -> None:
@@ -198,15 +203,27 @@ def settle_prints() -> None:
     folder about to be published by its own step must hold them); raise the first failure."""
     pending = _DEFERRED.get()
     if pending:
-        _settle(pending, raise_first=True)
+        _settle(pending)
 
 
-def _settle(pending: list[Future[Path]], *, raise_first: bool) -> None:
-    futures = pending[:]
+def _settle(pending: list[Future[Path]]) -> None:
+    """Wait for each print in turn (taking it off ``pending``); raise the first that failed."""
+    failed = None
+    while pending:
+        error = pending[0].exception()
+        pending.pop(0)
+        failed = failed or error
+    if failed is not None:
+        raise failed
+
+
+def _abandon(pending: list[Future[Path]]) -> None:
+    """Drop the prints not yet begun; wait for the one in progress (its file is whole or absent:
+    written atomically), whatever its outcome."""
+    for future in pending:
+        future.cancel()
+    wait([future for future in pending if not future.cancelled()])
     pending.clear()
-    errors = [error for future in futures if (error := future.exception()) is not None]
-    if errors and raise_first:
-        raise errors[0]
 
 
 class BackgroundPrints:

@@ -171,6 +171,19 @@ def test_a_deferred_print_that_fails_fails_the_block_and_an_error_in_the_block_w
         raise ValueError("the step's own error")
 
 
+def test_a_stop_in_a_deferred_block_drops_the_prints_not_begun(tmp_path):
+    """Ctrl-C or SIGTERM in a document step (raised there by Dagster) waits for the print in
+    progress only: the command stops within a print, not after every document it had queued."""
+    (tmp_path / "doc.html").write_text(_document(6), encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), deferred_prints():
+        for n in range(6):
+            html_to_pdf(tmp_path / "doc.html", tmp_path / f"doc{n}.pdf", title="t")
+        raise KeyboardInterrupt
+    printed = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert len(printed) <= 2, printed  # the one in progress (and at most one just before it)
+    assert all(not p.name.startswith(".") for p in tmp_path.iterdir()), "a half-written file"
+
+
 def test_warm_up_leaves_nothing_behind_and_printing_goes_on(tmp_path):
     warm_up_charts(chart_warm_up_html())  # runs in the background, in the printer's own folder
     folder = tmp_path / "2024-25"
