@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
@@ -117,13 +118,37 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
         stopping.set()
         # the workers stop too, after their run in progress (which ends at once, as failed: what
         # it was writing is kept from readers until whole, by transactions and generations)
-        for worker in active_children():
-            worker.terminate()
+        _stop_workers(active_children())
         pool.shutdown(wait=True, cancel_futures=True)
         stopped.results = dict(results)
         raise
     pool.shutdown(wait=True)
     return results
+
+
+# Seconds a worker has to end its run once asked to stop, before it is killed.
+WORKER_STOP_GRACE = 5.0
+
+
+def _stop_workers(workers: list, grace: float = WORKER_STOP_GRACE) -> None:
+    """Ask each worker process to stop (SIGTERM), and kill those still running after ``grace``
+    seconds.
+
+    Dagster ends a run at once when the signal reaches its step's code, but a signal the kernel
+    hands to another of the worker's threads (DuckDB's, Polars', the printer's) waits for the
+    step's next Python instruction: a worker waiting for Chromium, or one that has hung, ran on
+    for its whole run and the next (SIGTERM 6 s into ``make run`` took 30-56 s to stop the
+    command). A kill is safe: the landlord's writes are transactions and its outputs a
+    generation published whole or not at all.
+    """
+    for worker in workers:
+        worker.terminate()
+    deadline = time.monotonic() + grace
+    for worker in workers:
+        worker.join(timeout=max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            worker.kill()
+            worker.join(timeout=5)
 
 
 def _run_landlord_in_worker(*job) -> tuple[str, bool]:

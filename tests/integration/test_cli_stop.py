@@ -273,3 +273,33 @@ def test_ctrl_c_while_a_worker_starts_says_so_without_a_traceback(workspaces, tm
     assert code == 130, output
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
     assert "stopped by Ctrl-C" in output, output
+
+
+def test_a_worker_that_does_not_stop_is_killed_after_a_grace(workspaces, tmp_path):
+    """SIGTERM to the command while its worker cannot act on it (frozen here with SIGSTOP; in
+    life a signal the kernel handed to another of its threads while it waited for Chromium):
+    the worker is killed after the grace and the command stops, instead of waiting for the
+    worker's whole run and the next (30-56 s seen)."""
+    from pipeline.landlord_pool import WORKER_STOP_GRACE
+
+    command = Command(workspaces, tmp_path / "out")
+    try:
+        command.wait_for(": running")
+        deadline = time.monotonic() + 120
+        while not command.workers():
+            assert command.process.poll() is None, command.output()
+            assert time.monotonic() < deadline, command.output()
+            time.sleep(0.05)
+        worker = command.workers()[0]
+        worker.suspend()
+        started = time.monotonic()
+        command.process.send_signal(signal.SIGTERM)
+        code = command.process.wait(timeout=60)
+        took = time.monotonic() - started
+        output = command.output()
+    finally:
+        command.end()
+    assert code == 143, output
+    assert took < WORKER_STOP_GRACE + 15, (took, output)
+    assert not worker.is_running(), "the frozen worker was left behind"
+    assert "Traceback" not in output, output
