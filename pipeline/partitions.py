@@ -291,6 +291,16 @@ def per_year(context, materialize) -> dg.MaterializeResult:
     )
 
 
+def per_year_printing(context, materialize) -> dg.MaterializeResult:
+    """:func:`per_year` for a document asset: each year's PDFs print while the next year's
+    documents are built, and the step ends once every PDF is written
+    (:func:`pipeline.reporting.pdf.deferred_prints`)."""
+    from pipeline.reporting.pdf import deferred_prints  # the printer only where one prints
+
+    with deferred_prints():
+        return per_year(context, materialize)
+
+
 def per_period(context, landlord_id: str, period: str, materialize) -> dg.MaterializeResult:
     """Run ``materialize() -> MaterializeResult`` for one landlord-period's outputs (a year, a
     quarter or a month) inside the store's :meth:`~pipeline.resources.ComplaintsStore.period_outputs`:

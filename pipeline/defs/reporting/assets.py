@@ -18,6 +18,7 @@ from pipeline.partitions import (
     landlord_year_partitions,
     per_period,
     per_year,
+    per_year_printing,
     period_to_year_mapping,
     whole_years_only,
 )
@@ -73,16 +74,6 @@ def _render_document(
     )
 
 
-def _per_year_printing(context, materialize) -> dg.MaterializeResult:
-    """:func:`per_year` for a document asset: each year's PDFs print while the next year's
-    documents are built, and the step ends once every PDF is written
-    (:func:`pipeline.reporting.pdf.deferred_prints`)."""
-    from pipeline.reporting.pdf import deferred_prints
-
-    with deferred_prints():
-        return per_year(context, materialize)
-
-
 @dg.asset(
     group_name="reporting",
     partitions_def=landlord_year_partitions,
@@ -111,7 +102,7 @@ def annual_report(
             )
         return {**paths, "published_html": published["html"], "published_pdf": published["pdf"]}
 
-    return _per_year_printing(
+    return per_year_printing(
         context,
         whole_years_only(
             store,
@@ -143,7 +134,7 @@ def data_quality_report(
         with BackgroundPrints() as printer:
             return render_data_quality(con, landlord, out, workspace=workspace, printer=printer)
 
-    return _per_year_printing(
+    return per_year_printing(
         context,
         lambda landlord_id, year: _render_document(store, landlord_id, year, render, charts=False),
     )
@@ -165,7 +156,7 @@ def learning_summary(
 ) -> dg.MaterializeResult:
     from pipeline.reporting.render import render_learning_summary
 
-    return _per_year_printing(
+    return per_year_printing(
         context,
         whole_years_only(
             store,
@@ -269,7 +260,7 @@ def scheme_reports(
 ) -> dg.MaterializeResult:
     from pipeline.reporting.schemes import render_scheme_reports
 
-    return _per_year_printing(
+    return per_year_printing(
         context,
         whole_years_only(
             store,

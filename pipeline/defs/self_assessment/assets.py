@@ -11,7 +11,7 @@ import dagster as dg
 from pipeline.partitions import (
     BACKFILL_POLICY,
     landlord_year_partitions,
-    per_year,
+    per_year_printing,
     whole_years_only,
 )
 from pipeline.resources import ComplaintsStore
@@ -93,17 +93,14 @@ def consistency_result(document) -> dg.AssetCheckResult:
 def self_assessment(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
-    from pipeline.reporting.pdf import deferred_prints
-
-    with deferred_prints():  # each year's PDF prints while the next year's is built
-        return per_year(
-            context,
-            whole_years_only(
-                store,
-                "self-assessment",
-                lambda landlord_id, year: _self_assessment(context, store, landlord_id, year),
-            ),
-        )
+    return per_year_printing(  # each year's PDF prints while the next year's is built
+        context,
+        whole_years_only(
+            store,
+            "self-assessment",
+            lambda landlord_id, year: _self_assessment(context, store, landlord_id, year),
+        ),
+    )
 
 
 def _self_assessment(context, store: ComplaintsStore, landlord_id: str, year: str):
