@@ -54,7 +54,7 @@ from pipeline.run_messages import (
     report_run,
     say,
 )
-from pipeline.stopping import CommandStopped, catch_stop_signals, stop_if_requested
+from pipeline.stopping import CommandStopped, catch_stop_signals, run_going, stop_if_requested
 
 # Dagster's console logger stays quiet: failures are summarised by this command itself.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -521,7 +521,8 @@ def _run_job(job, **kwargs):
     """One Dagster run of ``job``, quiet and never raising; a Ctrl-C or SIGTERM received before
     or during it stops the command (:class:`CommandStopped`) rather than this landlord alone."""
     stop_if_requested()
-    result = job.execute_in_process(raise_on_error=False, run_config=QUIET_RUN_CONFIG, **kwargs)
+    with run_going():
+        result = job.execute_in_process(raise_on_error=False, run_config=QUIET_RUN_CONFIG, **kwargs)
     stop_if_requested()
     return result
 

@@ -118,8 +118,7 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
         stopping.set()
         # the workers stop too, after their run in progress (which ends at once, as failed: what
         # it was writing is kept from readers until whole, by transactions and generations)
-        _stop_workers(active_children())
-        pool.shutdown(wait=True, cancel_futures=True)
+        stop_pool(pool)
         stopped.results = dict(results)
         raise
     pool.shutdown(wait=True)
@@ -130,16 +129,27 @@ def run_all(jobs: list[tuple], parallel: int) -> dict[str, bool]:
 WORKER_STOP_GRACE = 5.0
 
 
+def stop_pool(pool: ProcessPoolExecutor, grace: float = WORKER_STOP_GRACE) -> None:
+    """Stop ``pool``'s worker processes: no landlord follows, the runs in progress are asked to
+    stop, and a worker still running after ``grace`` seconds is killed.
+
+    The workers are told first that no landlord follows: a worker whose run the signal ended
+    waits for its next landlord, and was killed after the grace instead of ending (SIGTERM to
+    ``make run`` took 5.5-7 s to stop it, however soon the runs had ended).
+    """
+    pool.shutdown(wait=False, cancel_futures=True)
+    _stop_workers(active_children(), grace)
+    pool.shutdown(wait=True)
+
+
 def _stop_workers(workers: list, grace: float = WORKER_STOP_GRACE) -> None:
     """Ask each worker process to stop (SIGTERM), and kill those still running after ``grace``
     seconds.
 
-    Dagster ends a run at once when the signal reaches its step's code, but a signal the kernel
-    hands to another of the worker's threads (DuckDB's, Polars', the printer's) waits for the
-    step's next Python instruction: a worker waiting for Chromium, or one that has hung, ran on
-    for its whole run and the next (SIGTERM 6 s into ``make run`` took 30-56 s to stop the
-    command). A kill is safe: the landlord's writes are transactions and its outputs a
-    generation published whole or not at all.
+    A worker ends its run within a second or two of the signal (see
+    :class:`pipeline.stopping._RunInterrupter`); one that has hung, or is stuck in a call that
+    does not return to Python, is killed. A kill is safe: the landlord's writes are transactions
+    and its outputs a generation published whole or not at all.
     """
     for worker in workers:
         worker.terminate()

@@ -705,3 +705,26 @@ def test_file_counts_that_cannot_be_read_are_said_without_the_value(location, ca
         "(cannot read file counts: ValueError: invalid literal for int() with base 10: "
         "(text, 14 characters, not shown))" in text
     ), text[-2000:]
+
+
+def test_a_worker_whose_run_the_stop_ended_exits_without_being_killed():
+    """Stopping the pool while a worker is at work: its run ends on the signal, and the worker
+    then exits by itself, not killed after the grace. It used to wait for a next landlord."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import active_children, get_context
+
+    from tests.unit import pool_tasks
+
+    pool = ProcessPoolExecutor(
+        max_workers=1, mp_context=get_context("spawn"), initializer=process.start_worker
+    )
+    assert pool.submit(pool_tasks.ready).result(timeout=120)
+    running = pool.submit(pool_tasks.at_work_for, 1.0)
+    time.sleep(0.3)  # the worker is at work
+    workers = active_children()
+    started = time.monotonic()
+    landlord_pool.stop_pool(pool, grace=20)
+    took = time.monotonic() - started
+    assert running.result() == "done"
+    assert [worker.exitcode for worker in workers] == [0]  # not -9: killed
+    assert took < 10, took
