@@ -7,7 +7,9 @@ import contextlib
 import os
 import select
 import signal
+import sys
 import threading
+import time
 from collections.abc import Iterator
 
 from pipeline.process import exit_now
@@ -44,6 +46,7 @@ _run_going = threading.Event()  # a Dagster run is executing in this process's m
 
 # Seconds a run may go on after a stop before it is interrupted again (see _RunInterrupter).
 REINTERRUPT_AFTER = 1.0
+_POLL = 0.25
 
 
 @contextlib.contextmanager
@@ -81,9 +84,21 @@ def catch_stop_signals(*, worker: bool = False) -> Iterator[None]:
 
     previous = {number: signal.signal(number, stop) for number in _STOP_SIGNALS}
     interrupter = _RunInterrupter(read_end)
+    previous_hook = sys.unraisablehook
+
+    def dropped_in_finaliser(unraisable) -> None:
+        # the interrupt a stop raised inside a finaliser: the run is interrupted again, so the
+        # "Exception ignored in ..." traceback Python would print says nothing to act on
+        exc = unraisable.exc_value
+        if isinstance(exc, BaseException) and not isinstance(exc, Exception) and stop_requested():
+            return
+        previous_hook(unraisable)
+
+    sys.unraisablehook = dropped_in_finaliser
     try:
         yield
     finally:  # as it was (a command run in-process, by the tests, leaves nothing behind)
+        sys.unraisablehook = previous_hook
         interrupter.close()
         for number, handler in previous.items():
             signal.signal(number, handler)
@@ -95,8 +110,9 @@ def catch_stop_signals(*, worker: bool = False) -> Iterator[None]:
 
 
 class _RunInterrupter:
-    """A thread that sees each stop signal on the wakeup pipe and, while a run goes on after it,
-    interrupts the run again every :data:`REINTERRUPT_AFTER` seconds.
+    """A thread that watches for a stop (woken by the wakeup pipe, and every quarter second) and,
+    while a run goes on after it, interrupts the run again every :data:`REINTERRUPT_AFTER`
+    seconds.
 
     During a run Dagster's handler raises its interrupt in the step's code, which ends the run at
     once, except when the signal is handled inside a finaliser or a weak reference's callback
@@ -119,18 +135,22 @@ class _RunInterrupter:
         os.close(self._wake_write)
 
     def _watch(self) -> None:
-        timeout = None  # until a stop: no polling
+        # Polled too, not only woken by the pipe: a check elsewhere may have read the signal
+        # from it first.
+        stop_seen_at = None  # when this run was last interrupted, or the stop first seen in it
         while True:
-            ready, _, _ = select.select([self._read_end, self._wake_read], [], [], timeout)
+            ready, _, _ = select.select([self._read_end, self._wake_read], [], [], _POLL)
             if self._wake_read in ready:
                 return
-            if self._read_end in ready:
-                stop_requested()  # records what the pipe holds
-            if not _stopped:
+            if stop_requested() is None or not _run_going.is_set():
+                stop_seen_at = None
                 continue
-            timeout = REINTERRUPT_AFTER
-            if not ready and _run_going.is_set():
+            now = time.monotonic()
+            if stop_seen_at is None:
+                stop_seen_at = now
+            elif now - stop_seen_at >= REINTERRUPT_AFTER:
                 signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+                stop_seen_at = now
 
 
 @contextlib.contextmanager
