@@ -126,6 +126,9 @@ HANDLING_NAMES = {
     "ombudsman_referred": "Ombudsman cases referred",
     "ombudsman_determinations": "Ombudsman determinations",
     "ombudsman_findings": "Ombudsman findings",
+    "ombudsman_maladministration_rate": "Maladministration rate (% of findings)",
+    # the columns say which period (a year, a quarter, the year to date): the name does not
+    "ombudsman_orders_complied": "Orders in the determinations, complied with (%)",
     "chfo_issued": "Complaint Handling Failure Orders issued",
     "complainant_survey_response_rate": "Complainant surveys returned (% of sent)",
     "complainant_satisfaction_timeliness": "Complainants satisfied with timeliness (%)",

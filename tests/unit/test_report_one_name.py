@@ -51,3 +51,17 @@ def test_the_group_report_names_refusals_as_the_members_reports_do():
     assert {"refused_1", "refused_2"} <= {measure for measure, _ in named}
     for measure, name in named:
         assert name == HANDLING_NAMES[measure], (measure, name)
+
+
+def test_the_ombudsman_figures_have_one_name_in_the_annual_report_and_the_pack():
+    """Housing 21 2025/26: 96.0 read 'Orders in the year's determinations, complied with (%)' in
+    the annual report and 'Orders in the period's determinations, complied with (%)' in the Q4
+    pack's year-to-date column: one figure, two names for a board member comparing the two."""
+    from pipeline.reporting.committee import OMBUDSMAN_METRICS
+    from pipeline.reporting.ombudsman_section import OMBUDSMAN_CASE_METRICS
+
+    annual = {m.measure: m.label for m in OMBUDSMAN_CASE_METRICS}
+    pack = {m.measure: m.label for m in OMBUDSMAN_METRICS}
+    shared = annual.keys() & pack.keys()
+    assert "ombudsman_orders_complied" in shared
+    assert {m: annual[m] for m in shared} == {m: pack[m] for m in shared}
