@@ -252,9 +252,7 @@ def breakdown_block(
         joined = ", ".join(level[:-1]) + f" and {level[-1]}"
         if certainly_highest(top["value"], withheld):
             if len(level) > 1:
-                summary = (
-                    f"{caption}: {joined} had the most ({top['shown']}{unit} each) of {groups}."
-                )
+                summary = f"{caption}: {joined} had the most ({top['shown']}{unit} each)."
             else:
                 summary = chart_summary.format(top=top["label"], top_value=top["shown"], n=groups)
         elif len(level) > 1:
