@@ -25,7 +25,6 @@ REGIMES = ("eng", "sct")
 EXTERNAL_LIMITS = {"eng": "the Code's time limits", "sct": "the SPSO's time limits"}
 # A country with no row for a month or band had nothing to count there.
 NONE_RECORDED = "–"
-UNCALCULABLE = "[U]"
 
 
 def has_both_regimes(landlord: Landlord) -> bool:
@@ -115,16 +114,13 @@ def _country_months_block(
     point is not a trend, and a suppressed month has no value). ``nothing`` says what a month
     without a row means ("no answers sent in Scotland"); ``describe`` words one month's figures
     for the sentence."""
-    # A month without a row had no case in the country: for a rate that is a zero denominator,
-    # [U] (design.md s6), as the one-country chart's month rows read; for a count, none.
-    absent = UNCALCULABLE if percent else NONE_RECORDED
     records = []
     for month in months:
         rows = [measures.get(measure, month, "regime", regime, view) for _, measure, view in series]
         records.append(
             [month.start.strftime("%b %Y")]
             + [None if row is None else row["value"] for row in rows]
-            + [absent if row is None else shown(row) for row in rows]
+            + [NONE_RECORDED if row is None else shown(row) for row in rows]
         )
     frame = pl.DataFrame(
         records,
@@ -133,16 +129,18 @@ def _country_months_block(
         orient="row",
     )
     with_values = frame.filter(pl.col("v0").is_not_null() | pl.col("v1").is_not_null())
-    missing = (pl.col("d0") == absent) | (pl.col("d1") == absent)
+    missing = (pl.col("d0") == NONE_RECORDED) | (pl.col("d1") == NONE_RECORDED)
     if with_values.height < 2:
-        shown_months = frame.filter((pl.col("d0") != absent) | (pl.col("d1") != absent))
+        shown_months = frame.filter(
+            (pl.col("d0") != NONE_RECORDED) | (pl.col("d1") != NONE_RECORDED)
+        )
         if shown_months.is_empty():
             section.note(f"{caption}: {nothing} in these months.")
             return
         figures = "; ".join(describe(r) for r in shown_months.iter_rows(named=True))
         section.text(f"{caption}: {figures}.")
         return
-    gap = f" {absent}: {nothing} that month." if frame.select(missing.any()).item() else ""
+    gap = f" {NONE_RECORDED}: {nothing} that month." if frame.select(missing.any()).item() else ""
     section.add_chart(
         line_chart(
             chart_id,

