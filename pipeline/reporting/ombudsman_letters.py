@@ -327,7 +327,7 @@ def reconcile_letter(
         if agrees and published and mark is not None and letter != mark:
             # "agree" would give back the figure the table withholds (the letter's own figure is
             # the Ombudsman's to publish, ours is not); "differ" gives nothing back.
-            withheld.append(f"{name}: the letter {letter}, our table {mark}")
+            withheld.append(f"{name}: the letter {letter}, our table {table_text(table_row, rate)}")
             continue
         # The Ombudsman cases table shows every body's total; name it beside the Housing
         # Ombudsman's figure the letter is compared with, so the reader sees which is which.
