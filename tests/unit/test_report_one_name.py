@@ -4,6 +4,7 @@ so a board member comparing the two saw two figures where there is one."""
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import duckdb
@@ -65,3 +66,27 @@ def test_the_ombudsman_figures_have_one_name_in_the_annual_report_and_the_pack()
     shared = annual.keys() & pack.keys()
     assert "ombudsman_orders_complied" in shared
     assert {m: annual[m] for m in shared} == {m: pack[m] for m in shared}
+
+
+def test_the_committee_packs_ch02_note_speaks_of_the_period_its_columns_show(tmp_path):
+    """Housing 21's Q4 2025/26 pack: 'CH02 is the Regulator's measure: tenants' complaints in
+    England received in the year' under a table whose CH02 row reads 86.8 for Q4 and 89.6 for
+    Q3, each the complaints received in that quarter; only the year-to-date column is the year's.
+    The annual report, whose columns are years, keeps 'the year'."""
+    con = duckdb.connect()
+    landlord = build_sample_database(con)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    pack = render.render_committee_pack(
+        con, landlord, "2024-25-Q2", tmp_path / "pack", workspace=workspace, pdf=False
+    )["html"].read_text(encoding="utf-8")
+    annual = render.render_annual_report(
+        con, landlord, "2024-25", tmp_path / "annual", workspace=workspace, pdf=False
+    )["html"].read_text(encoding="utf-8")
+    con.close()
+    said = "tenants' complaints in England received in the "
+    in_pack = html_lib.unescape(re.sub(r"\s+", " ", untraced(pack)))
+    in_annual = html_lib.unescape(re.sub(r"\s+", " ", untraced(annual)))
+    assert f"{said}period, answered in time" in in_pack
+    assert f"{said}year, answered in time" not in in_pack
+    assert f"{said}year, answered in time" in in_annual
