@@ -245,12 +245,24 @@ def breakdown_block(
         top = rows.row(0, named=True)
         # Groups whose figure is withheld are groups all the same: counted in {n}.
         groups = rows.height + len(withheld)
+        unit = "%" if percent else ""
+        # Groups level with the largest as the reader sees them: naming one alone would call it
+        # the largest when it is not.
+        level = list(rows.filter(pl.col("display") == top["display"])["label"])
+        joined = ", ".join(level[:-1]) + f" and {level[-1]}"
         if certainly_highest(top["value"], withheld):
-            summary = chart_summary.format(top=top["label"], top_value=top["shown"], n=groups)
+            if len(level) > 1:
+                summary = f"{caption}: {joined} had the most ({top['shown']}{unit} each)."
+            else:
+                summary = chart_summary.format(top=top["label"], top_value=top["shown"], n=groups)
+        elif len(level) > 1:
+            summary = (
+                f"{caption}: {rows.height} of {groups} shown; the largest of those shown are "
+                f"{joined} ({top['shown']}{unit} each)."
+            )
         else:
             # A withheld figure ([c]) may be above the largest bar: name it only as the largest
             # of those shown.
-            unit = "%" if percent else ""
             summary = (
                 f"{caption}: {rows.height} of {groups} shown; the largest of those shown is "
                 f"{top['label']} ({top['shown']}{unit})."

@@ -119,8 +119,8 @@ OMBUDSMAN_METRICS = [
     Metric(HANDLING_NAMES["ombudsman_referred"], "ombudsman_referred"),
     Metric(HANDLING_NAMES["ombudsman_determinations"], "ombudsman_determinations"),
     Metric(HANDLING_NAMES["ombudsman_findings"], "ombudsman_findings"),
-    Metric("Maladministration rate (% of findings)", "ombudsman_maladministration_rate"),
-    Metric("Orders in the period's determinations, complied with (%)", "ombudsman_orders_complied"),
+    Metric(HANDLING_NAMES["ombudsman_maladministration_rate"], "ombudsman_maladministration_rate"),
+    Metric(HANDLING_NAMES["ombudsman_orders_complied"], "ombudsman_orders_complied"),
     Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
 ]
 
@@ -253,7 +253,7 @@ def handling_section(
     columns.append((year_to_date_label(period), ytd_key(period)))
     section.text(
         f"{period.label}, the {period.kind} before and the year to date ({year.start:%-d %B %Y} to "
-        f"{last_day_known(period):%-d %B %Y}). {handling_definitions(landlord.regimes)} Year-to-date rates add "
+        f"{last_day_known(period):%-d %B %Y}). {handling_definitions(landlord.regimes, 'period')} Year-to-date rates add "
         "the periods' numerators and denominators."
     )
     stock = ReportContext(con, landlord, year, measures, False).headline_stock_type()

@@ -126,6 +126,9 @@ HANDLING_NAMES = {
     "ombudsman_referred": "Ombudsman cases referred",
     "ombudsman_determinations": "Ombudsman determinations",
     "ombudsman_findings": "Ombudsman findings",
+    "ombudsman_maladministration_rate": "Maladministration rate (% of findings)",
+    # the columns say which period (a year, a quarter, the year to date): the name does not
+    "ombudsman_orders_complied": "Orders in the determinations, complied with (%)",
     "chfo_issued": "Complaint Handling Failure Orders issued",
     "complainant_survey_response_rate": "Complainant surveys returned (% of sent)",
     "complainant_satisfaction_timeliness": "Complainants satisfied with timeliness (%)",
@@ -184,9 +187,11 @@ def equality_name(measure: str, stage: int) -> str:
     return f"Stage {stage}: {_EQUALITY_FIGURES[measure]}"
 
 
-def in_time_definition(regimes) -> str:
+def in_time_definition(regimes, span: str = "year") -> str:
     """What the all-answers in-time figures count, in the words of the landlord's countries
-    (``regimes``: ``eng``, ``sct``): a landlord in England only reads nothing of the SPSO's."""
+    (``regimes``: ``eng``, ``sct``): a landlord in England only reads nothing of the SPSO's.
+    ``span`` is what a column of CH02 covers: the annual report's years, or "period" where
+    columns are quarters or months beside a year to date (the committee pack)."""
     england, scotland = "eng" in regimes, "sct" in regimes
     if england and scotland:
         whom, limit = (
@@ -203,7 +208,8 @@ def in_time_definition(regimes) -> str:
     if england:
         text += (
             " CH02 is the Regulator's measure: tenants' complaints in England received in the "
-            "year, answered in time. The two count different complaints, so their figures differ."
+            f"{span}, answered in time. The two count different complaints, so their figures "
+            "differ."
         )
     return text
 
@@ -267,9 +273,10 @@ def open_at_cut_note(data_cut: str, regimes) -> str:
     )
 
 
-def handling_definitions(regimes) -> str:
-    """The acknowledgement and all-answers definitions, as a table note gives them."""
-    return f"{ack_definition(regimes)} {in_time_definition(regimes)}"
+def handling_definitions(regimes, span: str = "year") -> str:
+    """The acknowledgement and all-answers definitions, as a table note gives them (``span``: see
+    :func:`in_time_definition`)."""
+    return f"{ack_definition(regimes)} {in_time_definition(regimes, span)}"
 
 
 def money(display: str | None) -> str | None:

@@ -314,26 +314,34 @@ def reconcile_letter(
         text = "not available" if row is None else (row["display"] or "[U]")
         return text + ("%" if rate and text[-1:].isdigit() else "")
 
-    same, differ, totals = [], [], []
+    same, differ, totals, withheld = [], [], [], []
     other_bodies = False
     for name, value, measure, unit in recorded:
         rate = unit.startswith("%")
         row = _letter_row(measures, measure, key)
         ours = None if row is None else row["value"]
         letter = f"{value:g}%" if rate else _shown_count(value, published, threshold)
+        agrees = ours is not None and round(float(ours), 1) == round(value, 1)
+        table_row = _letter_row(shown, measure, key)
+        mark = None if table_row is None else suppression.withheld_mark(table_row.get("display"))
+        if agrees and published and mark is not None and letter != mark:
+            # "agree" would give back the figure the table withholds (the letter's own figure is
+            # the Ombudsman's to publish, ours is not); "differ" gives nothing back.
+            withheld.append(f"{name}: the letter {letter}, our table {table_text(table_row, rate)}")
+            continue
         # The Ombudsman cases table shows every body's total; name it beside the Housing
         # Ombudsman's figure the letter is compared with, so the reader sees which is which.
         total = _other_bodies_total(measures, measure, key)
         other_bodies = other_bodies or total is not None
         total_text = None if total is None else table_text(shown.get(measure, key), rate)
-        if ours is not None and round(float(ours), 1) == round(value, 1):
+        if agrees:
             if not rate and letter == "1":
                 unit = unit.removesuffix("s")  # 1 determination
             same.append(f"{letter}{unit[1:]}" if rate else f"{letter} {unit}")
             if total_text is not None:
                 totals.append(f"{name} {total_text}")
         else:
-            table = table_text(_letter_row(shown, measure, key), rate)
+            table = table_text(table_row, rate)
             if total_text is not None:
                 table += f" for the Housing Ombudsman alone, {total_text} for all bodies"
             differ.append(f"{name}: the letter {letter}, our table {table}")
@@ -348,15 +356,26 @@ def reconcile_letter(
     # A summary that says a figure went the other way from ours is not "agree", whatever the
     # figures compared one by one say.
     contradicted = any(c.verdict == "contradicted" for c in claims)
+    not_compared = (
+        f" Not compared in this published version, where the table withholds the figure: "
+        f"{'; '.join(withheld)}."
+        if withheld
+        else ""
+    )
     if not differ:
-        return (
+        agreed = (
             f"The letter's figures for {label} agree with the table: {', '.join(same)}."
-            f"{compared}{said}",
+            if same
+            else f"The letter's figures for {label} are not compared with the table."
+        )
+        return (
+            f"{agreed}{not_compared}{compared}{said}",
             "contradicted" if contradicted else "agree",
         )
     why = entry.basis.strip() if entry.basis else None
     line = (
-        f"The letter's figures for {label} differ from the table ({'; '.join(differ)}).{compared} "
+        f"The letter's figures for {label} differ from the table ({'; '.join(differ)})."
+        f"{not_compared}{compared} "
         + (f"Why the bases differ: {why}" if why else "No reason for the difference is recorded.")
         + said
     )

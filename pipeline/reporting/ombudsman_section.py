@@ -25,11 +25,8 @@ OMBUDSMAN_CASE_METRICS = [
     Metric(HANDLING_NAMES["ombudsman_referred"], "ombudsman_referred"),
     Metric(HANDLING_NAMES["ombudsman_determinations"], "ombudsman_determinations"),
     Metric(HANDLING_NAMES["ombudsman_findings"], "ombudsman_findings"),
-    Metric("Maladministration rate (% of findings)", "ombudsman_maladministration_rate"),
-    Metric(
-        "Orders in the year's determinations, complied with (%)",
-        "ombudsman_orders_complied",
-    ),
+    Metric(HANDLING_NAMES["ombudsman_maladministration_rate"], "ombudsman_maladministration_rate"),
+    Metric(HANDLING_NAMES["ombudsman_orders_complied"], "ombudsman_orders_complied"),
     Metric("Compensation ordered", "ombudsman_compensation_ordered_gbp"),
     Metric(HANDLING_NAMES["chfo_issued"], "chfo_issued"),
     Metric("CHFOs complied with (%)", "chfo_complied"),

@@ -689,3 +689,23 @@ def test_a_national_insurance_number_in_lower_case_is_withheld(tmp_path):
     loaded = load_years(tmp_path)["2024-25"]
     assert "12 34 56" not in loaded.narrative and "123456" not in loaded.narrative
     assert loaded.narrative.count("[contact details withheld]") == 2
+
+
+def test_a_figure_the_published_table_withholds_is_not_said_to_agree_with_the_letter():
+    """Hollybank 2025/26, published: the Ombudsman cases table shows 2024/25's maladministration
+    rate as [c], and the letter's paragraph below it said 'agree with the table: <5
+    determinations, 0% maladministration', giving back the figure the table withholds."""
+    raw = measures(2, 0)
+    shown = _table(
+        {**_row("ombudsman_determinations", "all", 2, "<5", "count"), "value": None},
+        {**_row("ombudsman_maladministration_rate", "all", 0, "[c]", "percent"), "value": None},
+    )
+    line, status = reconcile_letter(
+        letter(determinations=2, maladministration_rate=0), raw, published=True, shown=shown
+    )
+    assert line.startswith("The letter's figures for 2023/24 agree with the table: <5 "), line
+    assert "0% maladministration" not in line
+    assert "maladministration rate: the letter 0%, our table [c]" in line
+    assert status == "agree"  # the unsuppressed figures do agree: the data-quality check says so
+    internal, _ = reconcile_letter(letter(determinations=2, maladministration_rate=0), raw)
+    assert internal.endswith("agree with the table: 2 determinations, 0% maladministration.")

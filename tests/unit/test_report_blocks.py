@@ -131,3 +131,32 @@ def test_refusal_reason_codes_read_as_words():
     from pipeline.reporting.labels import label
 
     assert label("asb_report") == "Anti-social behaviour report"
+
+
+def test_a_tie_for_the_largest_bar_names_every_group_in_it():
+    """Hollybank's Q4 2024/25 committee pack: 'Heat networks had the most (5)' beside a data
+    table with Repairs at 5 too: the sentence called one of two equal groups the largest."""
+    section = add_breakdown(
+        rows(
+            "received_1",
+            "channel",
+            [("phone", 5.0, "5"), ("email", 5.0, "5"), ("letter", 2.0, "2")],
+        )
+    )
+    summary = plain(section.blocks[0].chart.summary)
+    assert summary == "Stage 1 complaints by channel: Email and Phone had the most (5 each)."
+
+
+def test_a_tie_among_the_bars_shown_is_named_as_such_when_a_figure_is_withheld():
+    section = add_breakdown(
+        rows(
+            "received_1",
+            "channel",
+            [("phone", 9.0, "9"), ("email", 9.0, "9"), ("letter", None, "[c]")],
+        )
+    )
+    summary = plain(section.blocks[0].chart.summary)
+    assert summary.startswith(
+        "Stage 1 complaints by channel: 2 of 3 shown; the largest of those shown are Email and "
+        "Phone (9 each)."
+    ), summary

@@ -4,6 +4,7 @@ so a board member comparing the two saw two figures where there is one."""
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import duckdb
@@ -51,3 +52,41 @@ def test_the_group_report_names_refusals_as_the_members_reports_do():
     assert {"refused_1", "refused_2"} <= {measure for measure, _ in named}
     for measure, name in named:
         assert name == HANDLING_NAMES[measure], (measure, name)
+
+
+def test_the_ombudsman_figures_have_one_name_in_the_annual_report_and_the_pack():
+    """Housing 21 2025/26: 96.0 read 'Orders in the year's determinations, complied with (%)' in
+    the annual report and 'Orders in the period's determinations, complied with (%)' in the Q4
+    pack's year-to-date column: one figure, two names for a board member comparing the two."""
+    from pipeline.reporting.committee import OMBUDSMAN_METRICS
+    from pipeline.reporting.ombudsman_section import OMBUDSMAN_CASE_METRICS
+
+    annual = {m.measure: m.label for m in OMBUDSMAN_CASE_METRICS}
+    pack = {m.measure: m.label for m in OMBUDSMAN_METRICS}
+    shared = annual.keys() & pack.keys()
+    assert "ombudsman_orders_complied" in shared
+    assert {m: annual[m] for m in shared} == {m: pack[m] for m in shared}
+
+
+def test_the_committee_packs_ch02_note_speaks_of_the_period_its_columns_show(tmp_path):
+    """Housing 21's Q4 2025/26 pack: 'CH02 is the Regulator's measure: tenants' complaints in
+    England received in the year' under a table whose CH02 row reads 86.8 for Q4 and 89.6 for
+    Q3, each the complaints received in that quarter; only the year-to-date column is the year's.
+    The annual report, whose columns are years, keeps 'the year'."""
+    con = duckdb.connect()
+    landlord = build_sample_database(con)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    pack = render.render_committee_pack(
+        con, landlord, "2024-25-Q2", tmp_path / "pack", workspace=workspace, pdf=False
+    )["html"].read_text(encoding="utf-8")
+    annual = render.render_annual_report(
+        con, landlord, "2024-25", tmp_path / "annual", workspace=workspace, pdf=False
+    )["html"].read_text(encoding="utf-8")
+    con.close()
+    said = "tenants' complaints in England received in the "
+    in_pack = html_lib.unescape(re.sub(r"\s+", " ", untraced(pack)))
+    in_annual = html_lib.unescape(re.sub(r"\s+", " ", untraced(annual)))
+    assert f"{said}period, answered in time" in in_pack
+    assert f"{said}year, answered in time" not in in_pack
+    assert f"{said}year, answered in time" in in_annual

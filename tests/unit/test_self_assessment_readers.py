@@ -15,12 +15,19 @@ import re
 
 import openpyxl
 
-from pipeline.reporting.labels import ack_name, in_time_name
+from pipeline.reporting.labels import HANDLING_NAMES, ack_name, in_time_name
 from pipeline.self_assessment.build import assemble
-from pipeline.self_assessment.evidence import evidence_specs
+from pipeline.self_assessment.evidence import evidence_specs, measured_evidence
 from pipeline.self_assessment.model import parse_self_assessment
 from pipeline.self_assessment.render import render_html, render_xlsx
-from tests.unit.test_self_assessment import YEAR, answers, con, landlord  # noqa: F401 - fixture
+from tests.unit.test_self_assessment import (  # noqa: F401 - fixture
+    LANDLORD,
+    YEAR,
+    answers,
+    con,
+    landlord,
+    measure_row,
+)
 
 
 def _facts(html: str) -> dict[str, str]:
@@ -75,3 +82,44 @@ def test_timeliness_lines_open_with_the_annual_reports_names():
     }
     for provision, name in expected.items():
         assert specs[provision][0].template.startswith(f"{name}: {{pct}}"), provision
+
+
+def test_refusal_reasons_in_8_1_name_their_stage_and_cover_both_stages(con):  # noqa: F811
+    """Housing 21 2025/26: provision 8.1 read 'refused complaints by reason ... Over 12 months 15;
+    ...' (48, the stage 1 refusals alone) while 2.1 beside it counted 'refusals recorded with a
+    reason: 59 of 59' (both stages) and the annual report lists both stages' reasons: a reader
+    adding up 8.1 found 11 refused escalations missing. Each stage keeps the report's name."""
+    con.executemany(
+        "insert into measures values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            measure_row(
+                "refused_1",
+                "15",
+                None,
+                None,
+                15.0,
+                unit="count",
+                breakdown="reason",
+                breakdown_value="over_12_months",
+            ),
+            measure_row("refused_1", "15", None, None, 15.0, unit="count"),
+            measure_row(
+                "refused_2",
+                "5",
+                None,
+                None,
+                5.0,
+                unit="count",
+                breakdown="reason",
+                breakdown_value="escalation_out_of_time",
+            ),
+            measure_row("refused_2", "5", None, None, 5.0, unit="count"),
+        ],
+    )
+    lines = {x.measure: x.text for x in measured_evidence(con, LANDLORD, YEAR)["8.1"].lines}
+    stage_1 = _name(HANDLING_NAMES["refused_1"])
+    stage_2 = _name(HANDLING_NAMES["refused_2"])
+    assert lines["refused_1"].startswith(f"{stage_1}, by reason"), lines
+    assert lines["refused_1"].endswith(": Over 12 months 15"), lines
+    assert lines["refused_2"].startswith(f"{stage_2}, by reason"), lines
+    assert lines["refused_2"].endswith(": Escalation out of time 5"), lines
