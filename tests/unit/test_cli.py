@@ -713,6 +713,8 @@ def test_a_worker_whose_run_the_stop_ended_exits_without_being_killed():
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import active_children, get_context
 
+    import psutil
+
     from tests.unit import pool_tasks
 
     pool = ProcessPoolExecutor(
@@ -721,10 +723,12 @@ def test_a_worker_whose_run_the_stop_ended_exits_without_being_killed():
     assert pool.submit(pool_tasks.ready).result(timeout=120)
     running = pool.submit(pool_tasks.at_work_for, 1.0)
     time.sleep(0.3)  # the worker is at work
-    workers = active_children()
+    workers = [worker.pid for worker in active_children()]
     started = time.monotonic()
     landlord_pool.stop_pool(pool, grace=20)
     took = time.monotonic() - started
     assert running.result() == "done"
-    assert [worker.exitcode for worker in workers] == [0]  # not -9: killed
+    assert len(workers) == 1 and not psutil.pid_exists(workers[0])
+    # ended by itself, not killed after the grace (its exit code is not a witness: the pool's
+    # own thread may reap it first, and the Process object then never learns it)
     assert took < 10, took
