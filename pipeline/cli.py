@@ -44,6 +44,7 @@ from pipeline.process import (
     hide_test_libraries,
     pause_collector,
     resume_collector,
+    run_in_progress,
 )
 from pipeline.run_messages import (
     document_paths,
@@ -408,6 +409,7 @@ def run_landlord(
     import dagster as dg
 
     from pipeline.partitions import add_landlords, year_key
+    from pipeline.publish import remove_abandoned_generations
     from pipeline.resources import LandlordBusyError
 
     definitions, jobs = _load_jobs()
@@ -427,6 +429,7 @@ def run_landlord(
             except LandlordBusyError as busy:
                 say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
                 held.enter_context(store.writer_lock(landlord_id))
+            remove_abandoned_generations(Path(output_root) / landlord_id, run_in_progress(instance))
             # the landlord's file stays open for its runs (opened once, not per asset and check)
             held.enter_context(store.session(landlord_id, threads=duckdb_threads()))
             add_landlords(instance, [landlord_id])  # landlords are dynamic partitions

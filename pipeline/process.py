@@ -31,6 +31,27 @@ def dagster_instance():
     return DagsterInstance.ephemeral()
 
 
+def run_in_progress(instance):
+    """For a landlord whose writer lock this process holds: whether a run (by id) may still
+    write its staging folders.
+
+    A command's run (tagged ``complaints/trigger: cli``) holds the landlord's lock from start to
+    end, so one of them the instance still shows as started was killed (``kill -9`` leaves it so);
+    a run started from the UI or a schedule may go on beside the lock, between its connections.
+    """
+
+    def in_progress(run_id: str) -> bool:
+        try:
+            run = instance.get_run_by_id(run_id)
+        except Exception:  # not a run id (a folder of an older version): unknown, so not running
+            return False
+        if run is None or run.is_finished:
+            return False
+        return run.tags.get("complaints/trigger") != "cli"
+
+    return in_progress
+
+
 def duckdb_threads() -> int | None:
     """DuckDB threads for one landlord's session: this process's share of the cores.
 
