@@ -428,7 +428,7 @@ def run_landlord(
                 held.enter_context(store.writer_lock(landlord_id, timeout=0))
             except LandlordBusyError as busy:
                 say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
-                held.enter_context(store.writer_lock(landlord_id))
+                held.enter_context(store.writer_lock(landlord_id, while_waiting=stop_if_requested))
             remove_abandoned_generations(Path(output_root) / landlord_id, run_in_progress(instance))
             # the landlord's file stays open for its runs (opened once, not per asset and check)
             held.enter_context(store.session(landlord_id, threads=duckdb_threads()))
