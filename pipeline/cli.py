@@ -40,6 +40,7 @@ from pipeline.process import (
     dagster_instance,
     duckdb_threads,
     exit_now,
+    fail_killed_runs,
     fewer_malloc_arenas,
     hide_test_libraries,
     pause_collector,
@@ -429,6 +430,7 @@ def run_landlord(
             except LandlordBusyError as busy:
                 say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
                 held.enter_context(store.writer_lock(landlord_id, while_waiting=stop_if_requested))
+            fail_killed_runs(instance, landlord_id)
             remove_abandoned_generations(Path(output_root) / landlord_id, run_in_progress(instance))
             # the landlord's file stays open for its runs (opened once, not per asset and check)
             held.enter_context(store.session(landlord_id, threads=duckdb_threads()))

@@ -52,6 +52,34 @@ def run_in_progress(instance):
     return in_progress
 
 
+def fail_killed_runs(instance, landlord_id: str) -> int:
+    """Mark as failed the runs of ``landlord_id`` that a command started and the instance still
+    shows in progress; call with the landlord's writer lock held. Returns how many.
+
+    A command's run holds that lock from start to end, so such a run was killed (``kill -9``, the
+    machine stopped) before it could record its end. In a ``$DAGSTER_HOME`` instance it stayed
+    "started" for ever, and the run queue counts it: the landlord's queued runs (one at a time
+    per landlord) never started again, and four of them held every landlord's runs.
+    """
+    import dagster as dg
+
+    in_progress = [
+        dg.DagsterRunStatus.STARTING,
+        dg.DagsterRunStatus.STARTED,
+        dg.DagsterRunStatus.CANCELING,
+    ]
+    killed = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=in_progress, tags={"landlord": landlord_id, "complaints/trigger": "cli"}
+        )
+    )
+    for run in killed:
+        instance.report_run_failed(
+            run, message="the command running it ended before the run did (it was killed)"
+        )
+    return len(killed)
+
+
 def duckdb_threads() -> int | None:
     """DuckDB threads for one landlord's session: this process's share of the cores.
 
