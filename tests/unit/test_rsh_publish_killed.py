@@ -78,3 +78,20 @@ def test_the_half_written_folder_of_a_killed_add_is_removed_by_the_next(tmp_path
     publish(NEW, target)
     assert _contents(target) == NEW
     assert sorted(path.name for path in tmp_path.iterdir()) == ["2024-25"]
+
+
+def test_an_add_on_a_full_disk_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    import errno
+
+    import pipeline.rsh.extract
+    from pipeline.cli import main as complaints
+
+    def disk_full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / ".2024-25.partial"))
+
+    monkeypatch.setattr(pipeline.rsh.extract, "extract", disk_full)
+    code = complaints(["rsh", "add", str(tmp_path / "book.xlsx"), "--out", str(tmp_path)])
+    said = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert len(said) == 1 and "no space left on device" in said[0], said
+    assert "as they were" in said[0]
