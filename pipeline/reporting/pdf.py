@@ -428,7 +428,13 @@ def _print_folder() -> Path:
     while printing) are removed first."""
     remove_stale_folders(Path(tempfile.gettempdir()), PRINT_FOLDER_PREFIX)
     folder = Path(tempfile.mkdtemp(prefix=f"{PRINT_FOLDER_PREFIX}{os.getpid()}-"))
-    write_plotly_js(folder)
+    try:
+        write_plotly_js(folder)
+    except BaseException:
+        # a full temporary folder: each document's attempt left one more behind until the
+        # process ended (a code server's lives for days)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return folder
 
 
