@@ -430,9 +430,14 @@ def _print_folder() -> Path:
     folder = Path(tempfile.mkdtemp(prefix=f"{PRINT_FOLDER_PREFIX}{os.getpid()}-"))
     try:
         write_plotly_js(folder)
-    except BaseException:
+    except OSError as error:
         # a full temporary folder: each document's attempt left one more behind until the
         # process ended (a code server's lives for days)
+        shutil.rmtree(folder, ignore_errors=True)
+        if error.filename is None:  # named, so "the disk is full" says which disk: not --output's
+            raise OSError(error.errno, error.strerror, str(folder)) from error
+        raise
+    except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return folder

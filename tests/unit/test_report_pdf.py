@@ -365,6 +365,6 @@ def test_a_print_folder_that_cannot_be_filled_is_not_left_behind(tmp_path, monke
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(pdf, "write_plotly_js", disk_full)
     for _ in range(3):  # one attempt per document
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match=str(tmp_path)):  # which disk is full
             pdf._print_folder()
     assert list(tmp_path.iterdir()) == []
