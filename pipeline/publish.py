@@ -30,7 +30,8 @@ succeeds (``ComplaintsStore.period_outputs``).
 
 A run that fails before the swap (a step raised, a blocking check failed, the process was killed)
 publishes nothing: the previous outputs stay byte-identical. Its staging folder is removed by the
-next publish of that folder, or reused by a re-execution of the same run.
+next publish of that folder or, whichever folders it publishes, by the landlord's next command run
+(:func:`remove_abandoned_generations`), or reused by a re-execution of the same run.
 
 The first publish over a folder written by an older version (a real directory) moves that folder
 into ``.generations/<period>/legacy-<time>`` and links to it, then swaps as usual; a kill between
