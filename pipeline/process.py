@@ -14,9 +14,11 @@ import gc
 import importlib.abc
 import logging
 import os
+import shutil
 import sys
 import threading
 import time
+from pathlib import Path
 
 
 @functools.cache
@@ -28,7 +30,25 @@ def dagster_instance():
     # otherwise an in-memory instance keeps the command self-contained and fast.
     if os.environ.get("DAGSTER_HOME"):
         return DagsterInstance.get()
-    return DagsterInstance.ephemeral()
+    return DagsterInstance.ephemeral(tempdir=str(_instance_folder()))
+
+
+INSTANCE_FOLDER_PREFIX = "complaints-dagster-"
+_instance_folders: list[Path] = []
+
+
+def _instance_folder() -> Path:
+    """The in-memory instance's folder, named after this process so that the folders of killed
+    processes are removed by the next one (Dagster's own ``tmp*`` folder was left behind by each
+    ``kill -9``: one per process of the command, for ever)."""
+    import tempfile
+
+    from pipeline.reporting.browser import remove_stale_folders
+
+    remove_stale_folders(Path(tempfile.gettempdir()), INSTANCE_FOLDER_PREFIX)
+    folder = Path(tempfile.mkdtemp(prefix=f"{INSTANCE_FOLDER_PREFIX}{os.getpid()}-"))
+    _instance_folders.append(folder)
+    return folder
 
 
 def run_in_progress(instance):
@@ -106,6 +126,8 @@ def exit_now(code: int = 0) -> None:
     sys.stderr.flush()
     if dagster_instance.cache_info().currsize:
         dagster_instance().dispose()
+    for folder in _instance_folders:
+        shutil.rmtree(folder, ignore_errors=True)
     os._exit(code)
 
 
