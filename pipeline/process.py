@@ -15,6 +15,7 @@ import importlib.abc
 import logging
 import os
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -51,13 +52,23 @@ def _instance_folder() -> Path:
     return folder
 
 
-def run_in_progress(instance):
-    """For a landlord whose writer lock this process holds: whether a run (by id) may still
-    write its staging folders.
+# The writer lock a command's run held (host and lock file): only a run under the lock this
+# process holds now is known to have ended; another host's, or another output root's, may still go.
+LOCK_TAG = "complaints/lock"
 
-    A command's run (tagged ``complaints/trigger: cli``) holds the landlord's lock from start to
-    end, so one of them the instance still shows as started was killed (``kill -9`` leaves it so);
-    a run started from the UI or a schedule may go on beside the lock, between its connections.
+
+def lock_tag(lock_path: Path) -> str:
+    """The :data:`LOCK_TAG` value of a command's runs under the writer lock ``lock_path``."""
+    return f"{socket.gethostname()}:{Path(lock_path).resolve()}"
+
+
+def run_in_progress(instance, lock: str):
+    """For a landlord whose writer lock (:func:`lock_tag`) this process holds: whether a run (by
+    id) may still write its staging folders.
+
+    A command's run holds the landlord's lock from start to end, so one under this lock that the
+    instance still shows as started was killed (``kill -9`` leaves it so); a run started from the
+    UI or a schedule may go on beside the lock, between its connections.
     """
 
     def in_progress(run_id: str) -> bool:
@@ -67,14 +78,15 @@ def run_in_progress(instance):
             return False
         if run is None or run.is_finished:
             return False
-        return run.tags.get("complaints/trigger") != "cli"
+        return run.tags.get(LOCK_TAG) != lock
 
     return in_progress
 
 
-def fail_killed_runs(instance, landlord_id: str) -> int:
-    """Mark as failed the runs of ``landlord_id`` that a command started and the instance still
-    shows in progress; call with the landlord's writer lock held. Returns how many.
+def fail_killed_runs(instance, landlord_id: str, lock: str) -> int:
+    """Mark as failed the runs of ``landlord_id`` that a command started under the writer lock
+    ``lock`` (:func:`lock_tag`, held by the caller) and the instance still shows in progress.
+    Returns how many.
 
     A command's run holds that lock from start to end, so such a run was killed (``kill -9``, the
     machine stopped) before it could record its end. In a ``$DAGSTER_HOME`` instance it stayed
@@ -89,9 +101,7 @@ def fail_killed_runs(instance, landlord_id: str) -> int:
         dg.DagsterRunStatus.CANCELING,
     ]
     killed = instance.get_runs(
-        filters=dg.RunsFilter(
-            statuses=in_progress, tags={"landlord": landlord_id, "complaints/trigger": "cli"}
-        )
+        filters=dg.RunsFilter(statuses=in_progress, tags={"landlord": landlord_id, LOCK_TAG: lock})
     )
     for run in killed:
         instance.report_run_failed(

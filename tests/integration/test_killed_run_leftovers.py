@@ -35,27 +35,36 @@ def test_a_killed_runs_copies_are_removed_by_the_next_run_of_the_landlord(tmp_pa
 
 
 def test_a_killed_commands_run_no_longer_shows_as_started_after_the_next(tmp_path):
+    from pipeline.process import LOCK_TAG, lock_tag
+
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text())
+    output = tmp_path / "output"
+    lock = output / "warehouse" / "small_specialist.duckdb.lock"
+    killed_here = {"landlord": "small_specialist", LOCK_TAG: lock_tag(lock)}
+    # the same landlord run by another analyst's command, into their own output folder
+    run_elsewhere = {"landlord": "small_specialist", LOCK_TAG: lock_tag(tmp_path / "theirs.lock")}
+    other_landlord = {"landlord": "housing21", LOCK_TAG: lock_tag(lock)}
+    ids = {}
     with dg.instance_for_test(temp_dir=str(home)) as instance:
-        tags = {"complaints/trigger": "cli"}
-        killed = instance.add_run(
-            dg.DagsterRun(
+        for name, tags in [
+            ("killed_here", killed_here),
+            ("run_elsewhere", run_elsewhere),
+            ("other_landlord", other_landlord),
+        ]:
+            run = dg.DagsterRun(
                 job_name="cli_landlord_year",
                 status=dg.DagsterRunStatus.STARTED,
-                tags={**tags, "landlord": "small_specialist"},
+                tags={"complaints/trigger": "cli", **tags},
             )
-        )
-        other_landlord = instance.add_run(
-            dg.DagsterRun(
-                job_name="cli_landlord_year",
-                status=dg.DagsterRunStatus.STARTED,
-                tags={**tags, "landlord": "housing21"},
-            )
-        )
-    _run_returns(tmp_path / "output", DAGSTER_HOME=str(home))
+            ids[name] = instance.add_run(run).run_id
+    _run_returns(output, DAGSTER_HOME=str(home))
     with dg.instance_for_test(temp_dir=str(home)) as instance:
-        assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.FAILURE
-        # another landlord's run is not this command's to judge (its lock is not held)
-        assert instance.get_run_by_id(other_landlord.run_id).status == dg.DagsterRunStatus.STARTED
+        status = {name: instance.get_run_by_id(run_id).status for name, run_id in ids.items()}
+    assert status == {
+        "killed_here": dg.DagsterRunStatus.FAILURE,
+        # runs this command cannot know to be over: not under the lock it holds
+        "run_elsewhere": dg.DagsterRunStatus.STARTED,
+        "other_landlord": dg.DagsterRunStatus.STARTED,
+    }

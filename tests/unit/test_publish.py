@@ -242,23 +242,27 @@ def test_the_copies_of_runs_that_did_not_finish_are_removed_before_the_next_run(
 
 def test_only_a_run_that_may_still_write_keeps_its_copies():
     import dagster as dg
-    from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
 
-    from pipeline.process import run_in_progress
+    from pipeline.process import LOCK_TAG, run_in_progress
 
+    ours, elsewhere = "vm:/out/warehouse/a.duckdb.lock", "other-host:/out/warehouse/a.duckdb.lock"
     instance = dg.DagsterInstance.ephemeral()
     runs = {
-        "cli-killed": (DagsterRunStatus.STARTED, {"complaints/trigger": "cli"}),
-        "ui-going": (DagsterRunStatus.STARTED, {}),
-        "ui-failed": (DagsterRunStatus.FAILURE, {}),
+        "killed-under-our-lock": (dg.DagsterRunStatus.STARTED, {LOCK_TAG: ours}),
+        "under-another-hosts-lock": (dg.DagsterRunStatus.STARTED, {LOCK_TAG: elsewhere}),
+        "ui-going": (dg.DagsterRunStatus.STARTED, {}),
+        "ui-failed": (dg.DagsterRunStatus.FAILURE, {}),
     }
     ids = {}
     for name, (status, tags) in runs.items():
-        run = instance.add_run(DagsterRun(job_name="cli_landlord_year", status=status, tags=tags))
+        run = instance.add_run(
+            dg.DagsterRun(job_name="cli_landlord_year", status=status, tags=tags)
+        )
         ids[name] = run.run_id
-    in_progress = run_in_progress(instance)
+    in_progress = run_in_progress(instance, ours)
     assert {name: in_progress(run_id) for name, run_id in ids.items()} == {
-        "cli-killed": False,
+        "killed-under-our-lock": False,
+        "under-another-hosts-lock": True,
         "ui-going": True,
         "ui-failed": False,
     }
