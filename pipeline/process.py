@@ -49,6 +49,8 @@ def _instance_folder() -> Path:
     remove_stale_folders(Path(tempfile.gettempdir()), INSTANCE_FOLDER_PREFIX)
     folder = Path(tempfile.mkdtemp(prefix=f"{INSTANCE_FOLDER_PREFIX}{os.getpid()}-"))
     _instance_folders.append(folder)
+    # a process that ends without exit_now (the tests, a code server) removes it too
+    atexit.register(shutil.rmtree, folder, True)
     return folder
 
 

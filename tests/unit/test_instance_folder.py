@@ -37,3 +37,9 @@ def test_the_instance_folder_of_a_killed_process_is_removed_by_the_next(tmp_path
     assert list(tmp_path.iterdir()), "the killed process made no folder: nothing is tested"
     assert _child(ENDED, tmp_path) == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_a_process_that_ends_without_exit_now_removes_its_instance_folder(tmp_path):
+    ended_plainly = "from pipeline.process import dagster_instance\ndagster_instance()\n"
+    assert _child(ended_plainly, tmp_path) == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
