@@ -37,13 +37,17 @@ from pipeline import workspaces
 from pipeline.group_command import cmd_group
 from pipeline.landlord_pool import largest_first, run_all, say_stopped
 from pipeline.process import (
+    LOCK_TAG,
     dagster_instance,
     duckdb_threads,
     exit_now,
+    fail_killed_runs,
     fewer_malloc_arenas,
     hide_test_libraries,
+    lock_tag,
     pause_collector,
     resume_collector,
+    run_in_progress,
 )
 from pipeline.run_messages import (
     document_paths,
@@ -408,6 +412,7 @@ def run_landlord(
     import dagster as dg
 
     from pipeline.partitions import add_landlords, year_key
+    from pipeline.publish import remove_abandoned_generations
     from pipeline.resources import LandlordBusyError
 
     definitions, jobs = _load_jobs()
@@ -426,11 +431,16 @@ def run_landlord(
                 held.enter_context(store.writer_lock(landlord_id, timeout=0))
             except LandlordBusyError as busy:
                 say(landlord_id, f"waiting up to {lock_timeout:.0f} s: {busy}")
-                held.enter_context(store.writer_lock(landlord_id))
+                held.enter_context(store.writer_lock(landlord_id, while_waiting=stop_if_requested))
+            lock = lock_tag(store.lock_path(landlord_id))
+            fail_killed_runs(instance, landlord_id, lock)
+            remove_abandoned_generations(
+                Path(output_root) / landlord_id, run_in_progress(instance, lock)
+            )
             # the landlord's file stays open for its runs (opened once, not per asset and check)
             held.enter_context(store.session(landlord_id, threads=duckdb_threads()))
             add_landlords(instance, [landlord_id])  # landlords are dynamic partitions
-            tags = {"landlord": landlord_id, "complaints/trigger": "cli"}
+            tags = {"landlord": landlord_id, "complaints/trigger": "cli", LOCK_TAG: lock}
             # One run loads the workspace (every year at once), one run computes all the years
             # (single-run backfill policy: a partition range); one Dagster job cannot hold both.
             ingest = jobs["cli_ingest"]

@@ -14,9 +14,12 @@ import gc
 import importlib.abc
 import logging
 import os
+import shutil
+import socket
 import sys
 import threading
 import time
+from pathlib import Path
 
 
 @functools.cache
@@ -28,7 +31,85 @@ def dagster_instance():
     # otherwise an in-memory instance keeps the command self-contained and fast.
     if os.environ.get("DAGSTER_HOME"):
         return DagsterInstance.get()
-    return DagsterInstance.ephemeral()
+    return DagsterInstance.ephemeral(tempdir=str(_instance_folder()))
+
+
+INSTANCE_FOLDER_PREFIX = "complaints-dagster-"
+_instance_folders: list[Path] = []
+
+
+def _instance_folder() -> Path:
+    """The in-memory instance's folder, named after this process so that the folders of killed
+    processes are removed by the next one (Dagster's own ``tmp*`` folder was left behind by each
+    ``kill -9``: one per process of the command, for ever)."""
+    import tempfile
+
+    from pipeline.reporting.browser import remove_stale_folders
+
+    remove_stale_folders(Path(tempfile.gettempdir()), INSTANCE_FOLDER_PREFIX)
+    folder = Path(tempfile.mkdtemp(prefix=f"{INSTANCE_FOLDER_PREFIX}{os.getpid()}-"))
+    _instance_folders.append(folder)
+    # a process that ends without exit_now (the tests, a code server) removes it too
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+# The writer lock a command's run held (host and lock file): only a run under the lock this
+# process holds now is known to have ended; another host's, or another output root's, may still go.
+LOCK_TAG = "complaints/lock"
+
+
+def lock_tag(lock_path: Path) -> str:
+    """The :data:`LOCK_TAG` value of a command's runs under the writer lock ``lock_path``."""
+    return f"{socket.gethostname()}:{Path(lock_path).resolve()}"
+
+
+def run_in_progress(instance, lock: str):
+    """For a landlord whose writer lock (:func:`lock_tag`) this process holds: whether a run (by
+    id) may still write its staging folders.
+
+    A command's run holds the landlord's lock from start to end, so one under this lock that the
+    instance still shows as started was killed (``kill -9`` leaves it so); a run started from the
+    UI or a schedule may go on beside the lock, between its connections.
+    """
+
+    def in_progress(run_id: str) -> bool:
+        try:
+            run = instance.get_run_by_id(run_id)
+        except Exception:  # not a run id (a folder of an older version): unknown, so not running
+            return False
+        if run is None or run.is_finished:
+            return False
+        return run.tags.get(LOCK_TAG) != lock
+
+    return in_progress
+
+
+def fail_killed_runs(instance, landlord_id: str, lock: str) -> int:
+    """Mark as failed the runs of ``landlord_id`` that a command started under the writer lock
+    ``lock`` (:func:`lock_tag`, held by the caller) and the instance still shows in progress.
+    Returns how many.
+
+    A command's run holds that lock from start to end, so such a run was killed (``kill -9``, the
+    machine stopped) before it could record its end. In a ``$DAGSTER_HOME`` instance it stayed
+    "started" for ever, and the run queue counts it: the landlord's queued runs (one at a time
+    per landlord) never started again, and four of them held every landlord's runs.
+    """
+    import dagster as dg
+
+    in_progress = [
+        dg.DagsterRunStatus.STARTING,
+        dg.DagsterRunStatus.STARTED,
+        dg.DagsterRunStatus.CANCELING,
+    ]
+    killed = instance.get_runs(
+        filters=dg.RunsFilter(statuses=in_progress, tags={"landlord": landlord_id, LOCK_TAG: lock})
+    )
+    for run in killed:
+        instance.report_run_failed(
+            run, message="the command running it ended before the run did (it was killed)"
+        )
+    return len(killed)
 
 
 def duckdb_threads() -> int | None:
@@ -57,6 +138,8 @@ def exit_now(code: int = 0) -> None:
     sys.stderr.flush()
     if dagster_instance.cache_info().currsize:
         dagster_instance().dispose()
+    for folder in _instance_folders:
+        shutil.rmtree(folder, ignore_errors=True)
     os._exit(code)
 
 

@@ -30,7 +30,8 @@ succeeds (``ComplaintsStore.period_outputs``).
 
 A run that fails before the swap (a step raised, a blocking check failed, the process was killed)
 publishes nothing: the previous outputs stay byte-identical. Its staging folder is removed by the
-next publish of that folder, or reused by a re-execution of the same run.
+next publish of that folder or, whichever folders it publishes, by the landlord's next command run
+(:func:`remove_abandoned_generations`), or reused by a re-execution of the same run.
 
 The first publish over a folder written by an older version (a real directory) moves that folder
 into ``.generations/<period>/legacy-<time>`` and links to it, then swaps as usual; a kill between
@@ -43,7 +44,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -65,6 +66,7 @@ __all__ = [
     "publish",
     "record_writes",
     "recover",
+    "remove_abandoned_generations",
     "remove_stale_generations",
     "staging_dir",
     "visible_files",
@@ -77,6 +79,8 @@ _LEGACY = "legacy-"
 _LEDGER = ".publish"
 _CARRIED = "carried.json"
 _WROTE = "wrote-"
+_RUN_ID_LENGTH = 36  # a Dagster run id, a UUID; a step's own generation adds "-<hex>"
+_BUILDING = ".building-"
 
 
 def _generations(live: Path) -> Path:
@@ -194,7 +198,7 @@ def staging_dir(live: Path, run_id: str, rebuilt: Iterable[str] | None = None) -
         return stage
     generations = _generations(live)
     generations.mkdir(parents=True, exist_ok=True)
-    building = generations / f".building-{run_id}-{os.getpid()}-{time.monotonic_ns()}"
+    building = generations / f"{_BUILDING}{run_id}-{os.getpid()}-{time.monotonic_ns()}"
     building.mkdir()
     try:
         current = current_generation(live)
@@ -305,6 +309,51 @@ def remove_stale_generations(live: Path, keep: set[str] = frozenset()) -> list[s
                 path.unlink(missing_ok=True)
             removed.append(path.name)
     for link in live.parent.glob(f".{live.name}.link-*"):
+        link.unlink(missing_ok=True)
+        removed.append(link.name)
+    return removed
+
+
+def _run_of(generation_name: str) -> str:
+    """The run a generation folder was made by: ``<run_id>``, ``<run_id>-<hex>`` (a step's own
+    generation) or ``.building-<run_id>-<pid>-<ns>`` (a half-built copy)."""
+    name = generation_name.removeprefix(_BUILDING)
+    if len(name) > _RUN_ID_LENGTH and name[_RUN_ID_LENGTH] == "-":
+        return name[:_RUN_ID_LENGTH]
+    return name
+
+
+def remove_abandoned_generations(
+    landlord_folder: Path, in_progress: Callable[[str], bool]
+) -> list[str]:
+    """Remove the generations of every period folder of ``landlord_folder`` that no period shows
+    and whose run is not ``in_progress`` (given a run id); returns them as ``<period>/<name>``.
+
+    Without this, the staging folders of a failed, stopped or killed run stayed until the next
+    run of that folder published: on a full disk that next run failed before it could publish
+    (the load could not grow the warehouse), so the disk stayed full of the product's own
+    abandoned copies however often the user ran the command again; a run killed each time (a
+    scheduler's timeout) added one copy per run.
+    """
+    landlord_folder = Path(landlord_folder)
+    removed: list[str] = []
+    root = landlord_folder / GENERATIONS
+    if not root.is_dir():
+        return removed
+    for period in sorted(path for path in root.iterdir() if path.is_dir()):
+        live = landlord_folder / period.name
+        current = current_generation(live)  # repairs an interrupted first publish first
+        for generation in sorted(period.iterdir()):
+            if current is not None and generation.name == current.name:
+                continue
+            if in_progress(_run_of(generation.name)):
+                continue
+            if generation.is_dir() and not generation.is_symlink():
+                shutil.rmtree(generation, ignore_errors=True)
+            else:
+                generation.unlink(missing_ok=True)
+            removed.append(f"{period.name}/{generation.name}")
+    for link in landlord_folder.glob(".*.link-*"):  # a swap killed before its rename
         link.unlink(missing_ok=True)
         removed.append(link.name)
     return removed

@@ -88,6 +88,7 @@ def landlord_lock(
     landlord_id: str,
     timeout: float,
     run_id: str | None = None,
+    while_waiting: Callable[[], None] | None = None,
 ) -> Iterator[None]:
     """Hold the exclusive per-landlord writer lock, waiting up to ``timeout`` seconds.
 
@@ -106,6 +107,10 @@ def landlord_lock(
         Seconds to wait for another holder before giving up.
     run_id
         The Dagster run holding the lock, recorded for the waiter's message.
+    while_waiting
+        Called between attempts while another holds the lock; what it raises ends the wait
+        (``complaints run`` stops there on Ctrl-C or SIGTERM: it used to wait for the lock, up to
+        ``--lock-timeout``, before it saw the stop, and a scheduler killed it after its grace).
 
     Raises
     ------
@@ -133,6 +138,8 @@ def landlord_lock(
                             raise _busy(
                                 landlord_id, lock_path, time.monotonic() - started
                             ) from None
+                        if while_waiting is not None:
+                            while_waiting()
                         time.sleep(_POLL_SECONDS)
                 info = {
                     "landlord": landlord_id,
@@ -377,7 +384,12 @@ class ComplaintsStore(dg.ConfigurableResource):
         return warehouse.with_name(warehouse.name + ".lock")
 
     @contextmanager
-    def writer_lock(self, landlord_id: str, timeout: float | None = None) -> Iterator[None]:
+    def writer_lock(
+        self,
+        landlord_id: str,
+        timeout: float | None = None,
+        while_waiting: Callable[[], None] | None = None,
+    ) -> Iterator[None]:
         """Hold the landlord's writer lock (re-entrant in this thread); see :func:`landlord_lock`.
 
         Parameters
@@ -386,12 +398,15 @@ class ComplaintsStore(dg.ConfigurableResource):
             The landlord whose warehouse is about to be written.
         timeout
             Seconds to wait for another writer; default ``lock_timeout_seconds``.
+        while_waiting
+            Called while another writer holds it; see :func:`landlord_lock`.
         """
         with landlord_lock(
             self.lock_path(landlord_id),
             landlord_id,
             self.lock_timeout_seconds if timeout is None else timeout,
             run_id=self._run_id,
+            while_waiting=while_waiting,
         ):
             yield
 

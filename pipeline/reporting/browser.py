@@ -99,6 +99,9 @@ def chromium_page(viewport_width: int = 1200, viewport_height: int = 900) -> Ite
         with sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
                 user_data_dir=profile,
+                # inside the profile, removed with it: in the temporary folder, Playwright's own
+                # "playwright-artifacts-*" was left by every kill -9, for ever
+                artifacts_dir=os.path.join(profile, ".playwright-artifacts"),
                 executable_path=str(executable),
                 headless=True,
                 args=CHROMIUM_ARGS,

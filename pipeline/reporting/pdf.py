@@ -428,7 +428,18 @@ def _print_folder() -> Path:
     while printing) are removed first."""
     remove_stale_folders(Path(tempfile.gettempdir()), PRINT_FOLDER_PREFIX)
     folder = Path(tempfile.mkdtemp(prefix=f"{PRINT_FOLDER_PREFIX}{os.getpid()}-"))
-    write_plotly_js(folder)
+    try:
+        write_plotly_js(folder)
+    except OSError as error:
+        # a full temporary folder: each document's attempt left one more behind until the
+        # process ended (a code server's lives for days)
+        shutil.rmtree(folder, ignore_errors=True)
+        if error.filename is None:  # named, so "the disk is full" says which disk: not --output's
+            raise OSError(error.errno, error.strerror, str(folder)) from error
+        raise
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return folder
 
 

@@ -22,6 +22,17 @@ def cmd_add(args: argparse.Namespace) -> int:
     except FileNotFoundError as error:
         print(f"complaints rsh add: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # the data folder full or read-only: it printed a traceback
+        from pipeline.rsh.editions import rsh_root
+
+        cause = (error.strerror or type(error).__name__).lower()
+        print(
+            f"complaints rsh add: the edition could not be written to {args.out or rsh_root()} "
+            f"({cause}): free space or fix the folder's permissions (or give another --out), "
+            "then run it again; the editions there are as they were",
+            file=sys.stderr,
+        )
+        return 1
     folder = Path(meta["folder"])
     print(f"RSH TSM {meta['label']} extracted from {meta['workbook']['name']} to {folder}")
     for note in meta.get("year_overrides", []):

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.periods import ReportingYear
+from pipeline.rsh.publish import PREVIOUS, recover
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "data" / "rsh"
 ROOT_ENV = "COMPLAINTS_RSH_DATA"
@@ -101,6 +102,8 @@ def _folders(root: Path) -> tuple:
     another process (``complaints rsh add`` beside a running code server) changes this."""
     if not root.is_dir():
         return ()
+    for aside in root.glob(f".*{PREVIOUS}*"):  # an add killed while it swapped the folders
+        recover(root / aside.name[1:].rsplit(PREVIOUS, 1)[0])
     return tuple(
         (folder.name, _stamp(folder), _stamp(folder / "edition.json"))
         for folder in sorted(root.iterdir())

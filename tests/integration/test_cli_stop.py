@@ -11,6 +11,7 @@ outputs it published are whole, and the same command run again finishes.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -41,11 +42,11 @@ def _environment() -> dict:
     return env
 
 
-def _command(root: Path, out: Path) -> list[str]:
+def _command(root: Path, out: Path, *extra: str) -> list[str]:
     return [
         sys.executable, "-m", "pipeline.cli", "run", "--all", "--workspaces-root", str(root),
         "--years", "2023-24:2025-26", "--only", "returns", "--parallel", "2",
-        "--output", str(out),
+        "--output", str(out), *extra,
     ]  # fmt: skip
 
 
@@ -61,9 +62,9 @@ def workspaces(tmp_path: Path) -> Path:
 class Command:
     """``complaints run`` in its own process group, its output read as it comes."""
 
-    def __init__(self, root: Path, out: Path) -> None:
+    def __init__(self, root: Path, out: Path, *extra: str) -> None:
         self.process = subprocess.Popen(
-            _command(root, out),
+            _command(root, out, *extra),
             cwd=PROJECT_ROOT,
             env=_environment(),
             stdout=subprocess.PIPE,
@@ -349,3 +350,29 @@ def test_a_worker_that_does_not_stop_is_killed_after_a_grace(workspaces, tmp_pat
     assert took < WORKER_STOP_GRACE + 15, (took, output)
     assert not worker.is_running(), "the frozen worker was left behind"
     assert "Traceback" not in output, output
+
+
+def test_a_stop_while_waiting_for_another_runs_lock_ends_the_command_at_once(tmp_path):
+    root = tmp_path / "workspaces"
+    root.mkdir()
+    (root / "small_specialist").symlink_to(EXAMPLES / "small_specialist", target_is_directory=True)
+    out = tmp_path / "out"
+    lock = out / "warehouse" / "small_specialist.duckdb.lock"
+    lock.parent.mkdir(parents=True)
+    holder = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another command's run of the landlord
+    command = Command(root, out, "--lock-timeout", "300")
+    try:
+        command.wait_for("waiting up to 300 s")
+        stopped_at = time.monotonic()
+        command.process.send_signal(signal.SIGTERM)  # a scheduler's timeout
+        # it used to wait for the lock (up to --lock-timeout) before it saw the stop
+        returncode = command.process.wait(timeout=30)
+        waited = time.monotonic() - stopped_at
+    finally:
+        command.end()
+        os.close(holder)
+    text = command.output()
+    assert returncode == 143, text
+    assert waited < 5, f"stopped {waited:.1f} s after SIGTERM"
+    assert "stopped by SIGTERM" in text and "Traceback" not in text

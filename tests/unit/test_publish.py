@@ -12,6 +12,7 @@ from pipeline.publish import (
     is_year_key,
     publish,
     recover,
+    remove_abandoned_generations,
     staging_dir,
     visible_files,
 )
@@ -206,3 +207,64 @@ def test_writes_are_noted_from_any_thread_and_only_under_the_folder(tmp_path):
         atomic_write_text(tmp_path / "elsewhere.txt", "not noted")
     atomic_write_text(folder / "after.txt", "not noted")
     assert written == {"a.pdf", "sub/b.html"}
+
+
+DEAD_RUN = "0f5a94d4-cecc-4a7f-8cc5-e3f1902815e6"
+UI_RUN = "9e42ec4d-28d9-4ae1-aded-02d16aba6b70"
+
+
+def test_the_copies_of_runs_that_did_not_finish_are_removed_before_the_next_run(tmp_path):
+    live = _first_generation(tmp_path)
+    landlord = live.parent
+    # a killed (or failed, disk full) run's staging, its half-built copy and its swap's link
+    atomic_write_text(staging_dir(live, DEAD_RUN) / "annual_report.pdf", "half a pdf\n")
+    (live.parent / GENERATIONS / live.name / f".building-{DEAD_RUN}-7-8").mkdir()
+    (landlord / f".{live.name}.link-7-8").symlink_to("nowhere")
+    # a step's own generation of a run from the UI still going on beside the command
+    step_generation = live.parent / GENERATIONS / live.name / f"{UI_RUN}-abcdef012345"
+    atomic_write_text(step_generation / "tsm_return.csv", "being written\n")
+    before = _files(live)
+
+    removed = remove_abandoned_generations(landlord, lambda run_id: run_id == UI_RUN)
+
+    assert sorted(removed) == sorted(
+        [
+            f"{live.name}/{DEAD_RUN}",
+            f"{live.name}/.building-{DEAD_RUN}-7-8",
+            f".{live.name}.link-7-8",
+        ]
+    )
+    assert sorted(p.name for p in (landlord / GENERATIONS / live.name).iterdir()) == sorted(
+        ["run-1", step_generation.name]
+    )
+    assert _files(live) == before  # what is published is untouched
+
+
+def test_only_a_run_that_may_still_write_keeps_its_copies():
+    import dagster as dg
+
+    from pipeline.process import LOCK_TAG, run_in_progress
+
+    ours, elsewhere = "vm:/out/warehouse/a.duckdb.lock", "other-host:/out/warehouse/a.duckdb.lock"
+    instance = dg.DagsterInstance.ephemeral()
+    runs = {
+        "killed-under-our-lock": (dg.DagsterRunStatus.STARTED, {LOCK_TAG: ours}),
+        "under-another-hosts-lock": (dg.DagsterRunStatus.STARTED, {LOCK_TAG: elsewhere}),
+        "ui-going": (dg.DagsterRunStatus.STARTED, {}),
+        "ui-failed": (dg.DagsterRunStatus.FAILURE, {}),
+    }
+    ids = {}
+    for name, (status, tags) in runs.items():
+        run = instance.add_run(
+            dg.DagsterRun(job_name="cli_landlord_year", status=status, tags=tags)
+        )
+        ids[name] = run.run_id
+    in_progress = run_in_progress(instance, ours)
+    assert {name: in_progress(run_id) for name, run_id in ids.items()} == {
+        "killed-under-our-lock": False,
+        "under-another-hosts-lock": True,
+        "ui-going": True,
+        "ui-failed": False,
+    }
+    assert in_progress(DEAD_RUN) is False  # a run of an earlier command's in-memory instance
+    assert in_progress("legacy-20250101T000000") is False

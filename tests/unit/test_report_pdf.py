@@ -351,3 +351,20 @@ def test_a_pdf_with_bookmarks_opens_with_them_shown(tmp_path):
     # the rest of the catalogue is as Chromium wrote it
     assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"].value is True
     assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_a_print_folder_that_cannot_be_filled_is_not_left_behind(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    import pipeline.reporting.pdf as pdf
+
+    def disk_full(folder):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(pdf, "write_plotly_js", disk_full)
+    for _ in range(3):  # one attempt per document
+        with pytest.raises(OSError, match=str(tmp_path)):  # which disk is full
+            pdf._print_folder()
+    assert list(tmp_path.iterdir()) == []
