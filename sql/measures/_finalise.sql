@@ -3,7 +3,10 @@
 -- gives [U], never 0 or an error."
 --
 -- 1. scaffold: every headline measure (measure_catalogue) has a breakdown 'none' row in every period,
---    so an empty month shows 0 complaints or [U], never a missing line;
+--    so an empty month shows 0 complaints or [U], never a missing line; and a measure given by
+--    country (breakdown 'regime') has a row for each of its countries in every period, so a month
+--    without a case in one country reads 0 or [U] (a zero denominator) too, as the whole
+--    landlord's month does;
 -- 2. trend: month and quarter rows (breakdown 'none') are repeated on their year as breakdown 'month'
 --    ('2024-04') and 'quarter' ('Q1');
 -- 3. value: percent = numerator / denominator x 100, per_1000 x 1000, wd = mean; count and gbp =
@@ -55,10 +58,54 @@ scaffold as (
     )
 ),
 
+-- each known period's reporting year: a country is scaffolded in the years it has rows in, so
+-- several years computed at once give the rows each year computed alone gives
+period_year as (
+    select p.period, y.period as year
+    from known_period as p
+    inner join measure_period as y
+        on y.period_kind = 'year' and p.period_start between y.period_start and y.period_end
+),
+
+country_measure as (
+    select distinct py.year, r.measure, r.breakdown_value, r.view, r.unit
+    from family_rows as r
+    inner join period_year as py on py.period = r.period
+    where r.breakdown = 'regime' and r.breakdown_value in ('eng', 'sct')
+),
+
+country_scaffold as (
+    select
+        p.period_kind,
+        p.period,
+        m.measure,
+        'regime' as breakdown,
+        m.breakdown_value,
+        m.view,
+        case when m.unit not in ('flag', 'stage') then 0 end as numerator,
+        case when m.unit in ('percent', 'per_1000', 'wd', 'days') then 0 end as denominator,
+        null::double as value,
+        m.unit
+    from known_period as p
+    inner join period_year as py on py.period = p.period
+    inner join country_measure as m on m.year = py.year
+    where not exists (
+        select 1
+        from family_rows as r
+        where r.period = p.period
+            and r.measure = m.measure
+            and r.view = m.view
+            and r.breakdown = 'regime'
+            and r.breakdown_value = m.breakdown_value
+    )
+),
+
 all_rows as (
     select * from family_rows
     union all
     select * from scaffold
+    union all
+    select * from country_scaffold
 ),
 
 trend as (

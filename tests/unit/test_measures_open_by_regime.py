@@ -70,3 +70,23 @@ def test_overdue_against_each_regimes_own_deadline(con, period):
     assert rows(con, "overdue_1", period, "regime") == {"sct": 1}
     assert rows(con, "overdue_1", period, "regime|band") == {"sct|1-5": 1}
     assert rows(con, "overdue_1", period, "none") == {"all": 1}
+
+
+def test_a_month_without_a_case_in_one_country_still_has_that_countrys_rows(con):
+    """April 2024 holds no complaint in either country. Each country's row is there, as the whole
+    landlord's is: a count reads 0 and a rate [U] (a zero denominator, design.md section 6).
+    Without them a two-country landlord's chart by month read '-' where the one-country chart
+    reads [U]. A country a measure never has (England is never overdue here) gets no rows."""
+    shown = dict(
+        con.execute(
+            "select measure || ' ' || breakdown_value, display from measures "
+            "where period = '2024-04' and breakdown = 'regime' "
+            "and measure in ('open_1', 'ack_in_time_1', 'overdue_1')"
+        ).fetchall()
+    )
+    assert shown == {
+        "open_1 eng": "0",
+        "open_1 sct": "0",
+        "ack_in_time_1 eng": "[U]",
+        "overdue_1 sct": "0",
+    }
