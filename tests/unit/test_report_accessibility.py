@@ -289,3 +289,27 @@ def test_the_published_key_explains_every_mark_a_figure_may_show():
     for mark in FIGURE_MARKS:
         assert any(line.startswith(f"{mark}: ") for line in PUBLISHED_KEY), mark
     assert f"[U]: {GLOSSARY['[U]']}" in PUBLISHED_KEY
+
+
+def _printed_rules(css: str) -> list[tuple[list[str], str]]:
+    """(selectors, declarations) of each rule inside a stylesheet's ``@media print`` block."""
+    printed = re.sub(r"/\*.*?\*/", " ", css.split("@media print", 1)[1], flags=re.S)
+    return [
+        ([selector.strip() for selector in selectors.split(",")], declarations)
+        for selectors, declarations in re.findall(r"([^{}]+)\{([^{}]*)\}", printed)
+    ]
+
+
+def test_a_link_in_the_text_of_a_pdf_stays_underlined():
+    """WCAG 1.4.1 (failure F73): the PDFs, printed by Chromium with the print styles, showed every
+    link ('Data table for this chart', the self-assessment's HTML, PDF and XLSX) in the body
+    text's colour without an underline, so nothing told a link from the words around it. Only
+    the contents, a list made of links, may drop the underline."""
+    css = (REPORTS_DIR / "css" / "report.css").read_text(encoding="utf-8")
+    bare = [
+        declarations
+        for selectors, declarations in _printed_rules(css)
+        if any(re.fullmatch(r"a(:[\w-]+)?", selector) for selector in selectors)
+    ]
+    assert bare, "no print rule for links found"
+    assert not any(re.search(r"text-decoration:\s*none", d) for d in bare), bare
