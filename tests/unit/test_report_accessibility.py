@@ -209,6 +209,25 @@ def test_the_self_assessment_tables_have_captions_and_row_headers(con):  # noqa:
     assert ("#p-5.3", "Provision 5.3") in _outline(html).links
 
 
+def test_a_cell_showing_a_dash_is_described_by_its_tables_note_on_the_dash(documents):
+    """A screen reader at its usual punctuation level is silent on an en dash: a cell showing "–"
+    (none recorded) sounded empty, its meaning only in the table's note, read after the last row.
+    Each such cell is described by that note's sentence on the dash, in the same table."""
+    described = 0
+    for name, path in documents.items():
+        html = path.read_text(encoding="utf-8")
+        for table in re.findall(r"<table\b.*?</table>", html, flags=re.S):
+            notes = dict(re.findall(r'<span id="([\w-]+-dash-note)">([^<]*)</span>', table))
+            for attributes, content in re.findall(r"<td\b([^>]*)>(.*?)</td>", table, flags=re.S):
+                if re.sub(r"<[^>]+>", "", content).strip() != "–" or "–: " not in table:
+                    continue
+                target = re.search(r'aria-describedby="([^"]+)"', attributes)
+                assert target, f"{name}: a cell showing a dash has no description"
+                assert notes[target.group(1)].startswith("–: "), name
+                described += 1
+    assert described > 0
+
+
 def test_every_link_within_the_self_assessment_has_its_target(con):  # noqa: F811
     html = render_html(assemble(con, landlord(), parse_self_assessment(answers()), YEAR))
     outline = _outline(html)
