@@ -332,3 +332,14 @@ def test_a_link_in_the_text_of_a_pdf_stays_underlined():
     ]
     assert bare, "no print rule for links found"
     assert not any(re.search(r"text-decoration:\s*none", d) for d in bare), bare
+
+
+def test_the_sector_abbreviations_a_landlords_words_use_are_in_the_glossary():
+    """WCAG 3.1.4: 'ASB' (a category and learning theme in both sample landlords' data) and 'BSL'
+    (a self-assessment action) were printed with no expansion anywhere in the document."""
+    from pipeline.reporting.labels import glossary_for
+
+    lines = glossary_for("ASB case management. Agree a translation and BSL interpreting service.")
+    assert "ASB: Anti-social behaviour." in lines
+    assert "BSL: British Sign Language." in lines
+    assert not any(line.startswith(("ASB", "BSL")) for line in glossary_for("Repairs, 2025/26"))
