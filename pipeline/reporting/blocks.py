@@ -339,9 +339,14 @@ def pivot_block(
         .sort("a")
     )
     frame = wide.select(
-        pl.col("a").alias(row_heading), *[pl.col(c).fill_null("–").alias(label(c)) for c in order]
+        pl.col("a").alias(row_heading),
+        *[pl.col(c).fill_null(NONE_RECORDED).alias(label(c)) for c in order],
     )
-    section.add_table(data_table(f"tbl-{block_id}", caption, frame))
+    # A pair with no row had nothing recorded; without a note the dash meant nothing to anyone
+    # (the scheme and committee tables say the same of theirs).
+    blank = frame.select(pl.any_horizontal(pl.col(label(c)) == NONE_RECORDED for c in order).any())
+    note = f"{NONE_RECORDED}: none recorded." if blank.item() else None
+    section.add_table(data_table(f"tbl-{block_id}", caption, frame, note=note))
 
 
 def trend_block(

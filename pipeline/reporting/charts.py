@@ -385,6 +385,7 @@ def line_chart(
     percent: bool = False,
     table_columns: dict[str, str] | None = None,
     points: str = "months",
+    table_note: str | None = None,
 ) -> Chart:
     """Lines of one or more value columns against ``x`` (months, quarters).
 
@@ -392,7 +393,7 @@ def line_chart(
     data table (display text, which may carry figure markers tracing each cell to its measures
     row) -> heading; by default the value columns. A withheld figure (null value) is a gap in its
     line, never a zero. ``points`` names the ``x`` values in the text alternative ("3 of 12 months
-    not shown").
+    not shown"). ``table_note`` goes under the data table, read without the chart ("–: ...").
     """
     x_values = [html.escape(str(v)) for v in frame[x].to_list()]
     traces = [
@@ -419,6 +420,7 @@ def line_chart(
         f"{chart_id}-data",
         f"Data for: {title}",
         frame.select(pl.col(x).alias(x_label), *[pl.col(c).alias(n) for c, n in columns.items()]),
+        note=table_note,
     )
     # The shape sentence quotes the table's text (suppressed values stay hidden).
     shown_text = list(columns) if len(columns) == len(series) else list(series)

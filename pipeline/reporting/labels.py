@@ -334,6 +334,9 @@ GLOSSARY = {
     "elsewhere), or would let a hidden small number be worked out.",
     "<5": "A count from 1 to 4, not shown exactly to protect the residents involved.",
     "WD": "Working days: weekdays other than bank holidays and our closure days.",
+    # Sector abbreviations a landlord's own words use (categories, learning themes, actions).
+    "ASB": "Anti-social behaviour.",
+    "BSL": "British Sign Language.",
     "Q1 to Q4": "The quarters of the reporting year: Q1 April to June, Q2 July to September, Q3 "
     "October to December, Q4 January to March.",
 }

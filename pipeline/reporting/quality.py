@@ -142,6 +142,13 @@ SCHEME_SPELLINGS_TEXT = (
 )
 
 
+# What a dash in the sample of quarantined rows stands for (a null column or raw value).
+SAMPLE_DASH_NOTE = (
+    "–: no column or value: the rule is on the whole row (a duplicate or conflicting row), or "
+    "the cell was empty."
+)
+
+
 def stored_as_other_frame(con: duckdb.DuckDBPyConnection, landlord_id: str) -> pl.DataFrame:
     """Per file, field and source column: the rows whose value was stored as 'other'."""
     columns = {"File": pl.String, "Field": pl.String, "Column": pl.String, "Rows": pl.Int64}
@@ -368,9 +375,17 @@ def quality_sections(
             "Only mapped fields are shown: file, row, column, the record held back (a complaint, "
             "a complaint stage ...), rule and the raw value."
         )
+        # a null shows as a dash, which means two things here: said, or the cell reads as blank
+        blank = sample.select(
+            pl.col("Column").is_null().any() | pl.col("Raw value").is_null().any()
+        )
         samples.add_table(
             data_table(
-                "tbl-dq-samples", "Sample quarantined rows by rule", sample, align_right=["Row"]
+                "tbl-dq-samples",
+                "Sample quarantined rows by rule",
+                sample,
+                align_right=["Row"],
+                note=SAMPLE_DASH_NOTE if blank.item() else None,
             )
         )
     else:

@@ -153,6 +153,8 @@ def _country_months_block(
             summary=summary + gap,
             percent=percent,
             table_columns={"d0": series[0][0], "d1": series[1][0]},
+            # the table shows the dash too, and is read apart from the chart (the PDF's appendix)
+            table_note=gap.strip() or None,
         )
     )
 

@@ -207,7 +207,7 @@ def _write(
         )
     )
     # Figures as traced spans (data-measure, data-period, ...; pipeline/reporting/trace.py).
-    html = describe_figure_marks(finish(html))
+    html = describe_dashes(describe_figure_marks(finish(html)))
     out_dir = Path(out_dir)
     if charts:  # one copy of plotly.js per folder, shared by its documents
         write_plotly_js(out_dir)
@@ -284,6 +284,43 @@ def describe_figure_marks(page: str) -> str:
         return f'<td{attributes} aria-describedby="{entries[mark]}">{content}</td>'
 
     return _CELL.sub(cell, page) if entries else page
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_TABLE_NAME = re.compile(r'<caption id="([\w-]+)-caption"')
+# The note's sentence that explains the dash: "–: none recorded in that scheme this year."
+_DASH_NOTE = re.compile(r"(–: [^<]*?\.)(?=\s|<)")
+
+
+def describe_dashes(page: str) -> str:
+    """``page`` with each table cell that shows a dash instead of a figure described by its
+    table's note on the dash (``aria-describedby``), the sentence wrapped in an element of its
+    own. A screen reader at its usual punctuation level says nothing for an en dash, so the cell
+    sounded empty, and the note that says what it means ("none recorded in that country this
+    period": the dash means different things in different tables) is read only at the table's
+    end. The cell's text and the note's stay as they are, on screen and in the PDF."""
+
+    def table(match: re.Match) -> str:
+        html = match.group(0)
+        footer = html.find("<tfoot")  # the notes, after every cell
+        name = _TABLE_NAME.search(html)
+        note = _DASH_NOTE.search(html, footer) if footer >= 0 else None
+        if name is None or note is None:
+            return html
+        note_id = f"{name.group(1)}-dash-note"
+        html = (
+            f'{html[: note.start()]}<span id="{note_id}">{note.group(1)}</span>{html[note.end() :]}'
+        )
+
+        def cell(found: re.Match) -> str:
+            attributes, content = found.groups()
+            if re.sub(r"<[^>]+>", "", content).strip() != "–" or "aria-describedby" in attributes:
+                return found.group(0)
+            return f'<td{attributes} aria-describedby="{note_id}">{content}</td>'
+
+        return _CELL.sub(cell, html)
+
+    return _TABLE.sub(table, page)
 
 
 def self_assessment_summary(

@@ -83,3 +83,26 @@ def test_sample_rows_say_which_record_each_entry_holds_back():
     table = next(b.table for b in sections["dq-samples"].blocks if getattr(b, "table", None))
     assert ">Record<" in table.html
     assert ">complaint<" in table.html and ">complaint stage<" in table.html
+
+
+def test_a_dash_in_the_sample_rows_says_what_it_means():
+    """A rule on the whole row (a duplicate) has no column and no value, a required field left
+    empty has no value: each read "–" and nothing said so (WCAG 1.3.1); a note does now, and each
+    dash cell points to it for a screen reader."""
+    import re
+
+    from pipeline.reporting.render import describe_dashes
+
+    con = _warehouse([])
+    con.executemany(
+        "insert into quarantine values ('ll', 'exports/a.csv', ?, 'complaint', ?, ?, 'x', ?)",
+        [(3, None, "duplicate_row", None), (4, "Date Received", "required_missing", None)],
+    )
+    sections = {s.id: s for s in quality_sections(con, "ll", quarantine_frame(con, "ll"))}
+    table = next(b.table for b in sections["dq-samples"].blocks if getattr(b, "table", None))
+    html = describe_dashes(str(table.html))
+    note = re.search(r'<span id="tbl-dq-samples-dash-note">([^<]*)</span>', html)
+    assert note and "whole row" in note.group(1) and "empty" in note.group(1)
+    dashes = re.findall(r"<td\b([^>]*)>–</td>", html)
+    assert len(dashes) == 3
+    assert all('aria-describedby="tbl-dq-samples-dash-note"' in cell for cell in dashes)

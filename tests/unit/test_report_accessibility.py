@@ -209,6 +209,25 @@ def test_the_self_assessment_tables_have_captions_and_row_headers(con):  # noqa:
     assert ("#p-5.3", "Provision 5.3") in _outline(html).links
 
 
+def test_a_cell_showing_a_dash_is_described_by_its_tables_note_on_the_dash(documents):
+    """A screen reader at its usual punctuation level is silent on an en dash: a cell showing "–"
+    (none recorded) sounded empty, its meaning only in the table's note, read after the last row.
+    Each such cell is described by that note's sentence on the dash, in the same table."""
+    described = 0
+    for name, path in documents.items():
+        html = path.read_text(encoding="utf-8")
+        for table in re.findall(r"<table\b.*?</table>", html, flags=re.S):
+            notes = dict(re.findall(r'<span id="([\w-]+-dash-note)">([^<]*)</span>', table))
+            for attributes, content in re.findall(r"<td\b([^>]*)>(.*?)</td>", table, flags=re.S):
+                if re.sub(r"<[^>]+>", "", content).strip() != "–" or "–: " not in table:
+                    continue
+                target = re.search(r'aria-describedby="([^"]+)"', attributes)
+                assert target, f"{name}: a cell showing a dash has no description"
+                assert notes[target.group(1)].startswith("–: "), name
+                described += 1
+    assert described > 0
+
+
 def test_every_link_within_the_self_assessment_has_its_target(con):  # noqa: F811
     html = render_html(assemble(con, landlord(), parse_self_assessment(answers()), YEAR))
     outline = _outline(html)
@@ -289,3 +308,38 @@ def test_the_published_key_explains_every_mark_a_figure_may_show():
     for mark in FIGURE_MARKS:
         assert any(line.startswith(f"{mark}: ") for line in PUBLISHED_KEY), mark
     assert f"[U]: {GLOSSARY['[U]']}" in PUBLISHED_KEY
+
+
+def _printed_rules(css: str) -> list[tuple[list[str], str]]:
+    """(selectors, declarations) of each rule inside a stylesheet's ``@media print`` block."""
+    printed = re.sub(r"/\*.*?\*/", " ", css.split("@media print", 1)[1], flags=re.S)
+    return [
+        ([selector.strip() for selector in selectors.split(",")], declarations)
+        for selectors, declarations in re.findall(r"([^{}]+)\{([^{}]*)\}", printed)
+    ]
+
+
+def test_a_link_in_the_text_of_a_pdf_stays_underlined():
+    """WCAG 1.4.1 (failure F73): the PDFs, printed by Chromium with the print styles, showed every
+    link ('Data table for this chart', the self-assessment's HTML, PDF and XLSX) in the body
+    text's colour without an underline, so nothing told a link from the words around it. Only
+    the contents, a list made of links, may drop the underline."""
+    css = (REPORTS_DIR / "css" / "report.css").read_text(encoding="utf-8")
+    bare = [
+        declarations
+        for selectors, declarations in _printed_rules(css)
+        if any(re.fullmatch(r"a(:[\w-]+)?", selector) for selector in selectors)
+    ]
+    assert bare, "no print rule for links found"
+    assert not any(re.search(r"text-decoration:\s*none", d) for d in bare), bare
+
+
+def test_the_sector_abbreviations_a_landlords_words_use_are_in_the_glossary():
+    """WCAG 3.1.4: 'ASB' (a category and learning theme in both sample landlords' data) and 'BSL'
+    (a self-assessment action) were printed with no expansion anywhere in the document."""
+    from pipeline.reporting.labels import glossary_for
+
+    lines = glossary_for("ASB case management. Agree a translation and BSL interpreting service.")
+    assert "ASB: Anti-social behaviour." in lines
+    assert "BSL: British Sign Language." in lines
+    assert not any(line.startswith(("ASB", "BSL")) for line in glossary_for("Repairs, 2025/26"))

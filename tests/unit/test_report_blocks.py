@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.periods import ReportingYear
-from pipeline.reporting.blocks import Metric, Section, breakdown_block, trend_block
+from pipeline.reporting.blocks import Metric, Section, breakdown_block, pivot_block, trend_block
+from pipeline.reporting.render import describe_dashes
 from pipeline.reporting.trace import finish, plain, traced_figures
 from tests.unit.test_report_chart_text import measures as measures_of
 
@@ -160,3 +163,42 @@ def test_a_tie_among_the_bars_shown_is_named_as_such_when_a_figure_is_withheld()
         "Stage 1 complaints by channel: 2 of 3 shown; the largest of those shown are Email and "
         "Phone (9 each)."
     ), summary
+
+
+def _findings_table(measures) -> str:
+    section = Section("s", "S")
+    pivot_block(
+        section,
+        "ombudsman-findings",
+        "Findings by body and outcome",
+        measures,
+        "ombudsman_findings",
+        YEAR,
+        "body|outcome",
+        row_heading="Body",
+    )
+    return describe_dashes(str(section.blocks[0].table.html))
+
+
+def test_a_two_way_table_showing_a_dash_says_what_it_means():
+    """A body with no finding of an outcome showed "–" in the findings by body and outcome (and
+    an area with no answer of an outcome in the outcomes by area), and no note said what the dash
+    meant there, for any reader (WCAG 1.3.1); its cell now points to the note."""
+    html = _findings_table(
+        rows(
+            "ombudsman_findings",
+            "body|outcome",
+            [("hos|maladministration", 6.0, "6"), ("spso|service_failure", 7.0, "7")],
+        )
+    )
+    assert '<span id="tbl-ombudsman-findings-dash-note">–: none recorded.</span>' in html
+    dashes = re.findall(r"<td\b([^>]*)>–</td>", html)
+    assert len(dashes) == 2
+    assert all('aria-describedby="tbl-ombudsman-findings-dash-note"' in d for d in dashes)
+
+
+def test_a_two_way_table_without_a_dash_has_no_note_on_it():
+    html = _findings_table(
+        rows("ombudsman_findings", "body|outcome", [("hos|maladministration", 6.0, "6")])
+    )
+    assert "–" not in html

@@ -361,3 +361,21 @@ def test_an_all_countries_in_time_figure_names_each_countrys_limits():
     relabelled = for_regimes(metrics, ("eng", "sct"))
     assert relabelled[0].label == both
     assert relabelled[1:] == metrics[1:]  # the policy's view and one country's row keep theirs
+
+
+def test_a_months_dash_in_the_charts_data_table_is_explained_there():
+    """The chart's text alternative said what a month's "–" meant, its data table (the chart's
+    figures for a screen reader and in the PDF's appendix) did not, and its dash cells were
+    announced as empty (WCAG 1.3.1): the table carries the same note and each dash points to it."""
+    from pipeline.reporting.render import describe_dashes
+
+    section = Section("s", "S")
+    regime_trend_blocks(section, "t", 1, Measures(trend_rows()), MONTHS, when="in each month")
+    england, scotland = charts(section)
+    table = describe_dashes(str(scotland.table.html))
+    note = re.search(r'<span id="([\w-]+-dash-note)">([^<]*)</span>', table)
+    assert note and note.group(2) == "–: no answers sent in Scotland that month."
+    dashes = re.findall(r"<td\b([^>]*)>–</td>", table)
+    assert len(dashes) == 2  # May, against each of the two time limits
+    assert all(f'aria-describedby="{note.group(1)}"' in cell for cell in dashes)
+    assert "dash-note" not in str(england.table.html)
