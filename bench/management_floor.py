@@ -828,10 +828,21 @@ KEY = ["period", "measure", "breakdown", "breakdown_value", "view"]
 
 
 def only_in_product(mine: pl.DataFrame, theirs: pl.DataFrame) -> pl.DataFrame:
-    """Product rows of the measures and breakdowns compared that this module has no figure for."""
+    """Product rows of the measures and breakdowns compared that this module has no figure for.
+
+    A product row of an empty group (0, or [U] over a zero denominator: a country with no
+    overdue stage that quarter) is this module's missing row: a group by has no row for a group
+    with nothing in it."""
     fams = mine.select("period", "measure", "breakdown", "view").unique()
-    return theirs.join(fams, on=["period", "measure", "breakdown", "view"]).join(
-        mine, on=KEY, how="anti"
+    empty = (
+        (pl.col("numerator").fill_null(0) == 0)
+        & (pl.col("denominator").fill_null(0) == 0)
+        & (pl.col("value").fill_null(0) == 0)
+    )
+    return (
+        theirs.join(fams, on=["period", "measure", "breakdown", "view"])
+        .join(mine, on=KEY, how="anti")
+        .filter(~empty)
     )
 
 
