@@ -34,30 +34,6 @@ family_rows as (
     where r.period in (select period from known_period)
 ),
 
-scaffold as (
-    select
-        p.period_kind,
-        p.period,
-        c.measure,
-        'none' as breakdown,
-        'all' as breakdown_value,
-        c.view,
-        case when c.unit not in ('flag', 'stage') then 0 end as numerator,
-        case when c.unit in ('percent', 'per_1000', 'wd', 'days') then 0 end as denominator,
-        null::double as value,
-        c.unit
-    from known_period as p
-    cross join measure_catalogue as c
-    where not exists (
-        select 1
-        from family_rows as r
-        where r.period = p.period
-            and r.measure = c.measure
-            and r.view = c.view
-            and r.breakdown = 'none'
-    )
-),
-
 -- each known period's reporting year: a country is scaffolded in the years it has rows in, so
 -- several years computed at once give the rows each year computed alone gives
 period_year as (
@@ -74,29 +50,47 @@ country_measure as (
     where r.breakdown = 'regime' and r.breakdown_value in ('eng', 'sct')
 ),
 
-country_scaffold as (
+-- the rows every known period must have: each headline measure overall, and each country of a
+-- measure given by country
+wanted as (
     select
         p.period_kind,
         p.period,
-        m.measure,
-        'regime' as breakdown,
-        m.breakdown_value,
-        m.view,
-        case when m.unit not in ('flag', 'stage') then 0 end as numerator,
-        case when m.unit in ('percent', 'per_1000', 'wd', 'days') then 0 end as denominator,
-        null::double as value,
-        m.unit
+        c.measure,
+        'none' as breakdown,
+        'all' as breakdown_value,
+        c.view,
+        c.unit
+    from known_period as p
+    cross join measure_catalogue as c
+    union all
+    select p.period_kind, p.period, m.measure, 'regime', m.breakdown_value, m.view, m.unit
     from known_period as p
     inner join period_year as py on py.period = p.period
     inner join country_measure as m on m.year = py.year
+),
+
+scaffold as (
+    select
+        w.period_kind,
+        w.period,
+        w.measure,
+        w.breakdown,
+        w.breakdown_value,
+        w.view,
+        case when w.unit not in ('flag', 'stage') then 0 end as numerator,
+        case when w.unit in ('percent', 'per_1000', 'wd', 'days') then 0 end as denominator,
+        null::double as value,
+        w.unit
+    from wanted as w
     where not exists (
         select 1
         from family_rows as r
-        where r.period = p.period
-            and r.measure = m.measure
-            and r.view = m.view
-            and r.breakdown = 'regime'
-            and r.breakdown_value = m.breakdown_value
+        where r.period = w.period
+            and r.measure = w.measure
+            and r.view = w.view
+            and r.breakdown = w.breakdown
+            and (w.breakdown = 'none' or r.breakdown_value = w.breakdown_value)
     )
 ),
 
@@ -104,8 +98,6 @@ all_rows as (
     select * from family_rows
     union all
     select * from scaffold
-    union all
-    select * from country_scaffold
 ),
 
 trend as (
