@@ -457,6 +457,24 @@ def test_no_plural_after_one(rendered):
     assert not found, f"{name}: {found}"
 
 
+ISO_DATE = re.compile(r"\b(19|20)\d\d-[01]\d-[0-3]\d\b")
+
+
+def test_one_date_format_for_readers(rendered):
+    """Dates read "31 July 2026" in every document (issue 16 point 7: one date format); the
+    self-assessment's planned actions printed "2026-07-31" beside "due 31 July 2026" in its form.
+    The analysts' data-quality report is left out: its sample quotes a cell as the file holds it,
+    so the analyst can find it."""
+    name, _, _, _, documents = rendered
+    found = {
+        doc: sorted({m.group(0) for m in ISO_DATE.finditer(visible_text(page))})
+        for doc, (page, _, _) in documents.items()
+        if doc != "quality"
+    }
+    found = {doc: dates for doc, dates in found.items() if dates}
+    assert not found, f"{name}: {found}"
+
+
 def test_titles_name_the_landlord_and_period(rendered):
     name, year, landlord, _, documents = rendered
     label = ReportingYear.parse(year).label
