@@ -23,7 +23,10 @@ markdown (an optional front matter may name ``written_by``). ``other_reports.yam
 ``{title, published, by, summary, link}``.
 
 Nothing here renders HTML: :mod:`pipeline.reporting.section8` does, through the safe markdown
-renderer (raw HTML escaped, only http(s)/mailto links kept).
+renderer (raw HTML escaped, only http(s)/mailto links kept:
+:mod:`pipeline.reporting.landlord_markdown`). What that renderer cannot show as written (an
+image, HTML tags, a link without words, an abbreviation no glossary explains) is a problem here,
+named by file and line only (:func:`~pipeline.reporting.landlord_markdown.markdown_problems`).
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pipeline.contact_details import OwnContact, shown_key, withheld_problem, withhold
 from pipeline.periods import ReportingYear
+from pipeline.reporting.labels import GLOSSARY
+from pipeline.reporting.landlord_markdown import markdown_problems
 from pipeline.self_assessment.model import ANNUAL_FOLDER, year_folder
 from pipeline.utils.yaml_text import safe_load
 
@@ -161,7 +166,11 @@ def _problem_text(error: dict) -> str:
 
 
 def _read_board(
-    folder: Path, key: str, rel: str, own: OwnContact | None = None
+    folder: Path,
+    key: str,
+    rel: str,
+    own: OwnContact | None = None,
+    known: frozenset[str] | None = None,
 ) -> tuple[BoardResponse | None, list[str]]:
     path = folder / BOARD_RESPONSE
     if not path.is_file():
@@ -174,6 +183,7 @@ def _read_board(
     body, withheld = withhold_contact_details(
         body, rel, _first_line(text, body), own or OwnContact()
     )
+    withheld += markdown_problems(body, rel, _first_line(text, body), known or ())
     if meta is None:
         return None, [
             f"{rel}: has no front matter naming the date and the role of whoever gave the "
@@ -226,12 +236,27 @@ def _read_other_reports(
     return reports, problems
 
 
+def known_terms(workspace: Path) -> frozenset[str]:
+    """The terms a glossary explains for this landlord: the product's and landlord.yaml
+    ``glossary``'s (read leniently: landlord.yaml's own problems are reported where it is
+    loaded)."""
+    terms = set(GLOSSARY) | {f"Q{n}" for n in range(1, 5)}
+    try:
+        raw = safe_load((workspace / "landlord.yaml").read_text(encoding="utf-8-sig"))
+        own = (raw or {}).get("glossary") or {}
+        terms |= {str(term).strip() for term in own}
+    except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
+        pass
+    return frozenset(terms)
+
+
 def _read_year(workspace: Path, key: str) -> YearInputs:
     folder = year_folder(workspace, key)
     base = f"{ANNUAL_FOLDER}/{key}"
     inputs = YearInputs(key, folder)
     own = OwnContact.of(workspace)
-    inputs.board, problems = _read_board(folder, key, f"{base}/{BOARD_RESPONSE}", own)
+    known = known_terms(workspace)
+    inputs.board, problems = _read_board(folder, key, f"{base}/{BOARD_RESPONSE}", own, known)
     inputs.problems += problems
     narrative = folder / NARRATIVE
     if narrative.is_file():
@@ -247,6 +272,9 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
                 body, f"{base}/{NARRATIVE}", _first_line(text, body), own
             )
             inputs.problems += withheld
+            inputs.problems += markdown_problems(
+                body, f"{base}/{NARRATIVE}", _first_line(text, body), known
+            )
             inputs.narrative = body if body.strip() else None
         except ValidationError as exc:
             # Never str(exc): pydantic's text quotes the value (a name typed under a misspelt key).
