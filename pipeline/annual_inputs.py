@@ -122,6 +122,7 @@ class BoardResponse:
     source: str
     carried_from: str | None = None
     identical_to: list[str] = field(default_factory=list)  # unmarked copies of other years
+    wording: list[str] = field(default_factory=list)  # what the report cannot show as written
 
 
 @dataclass
@@ -135,6 +136,9 @@ class YearInputs:
     narrative_by: str = ""
     other_reports: list[OtherReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # the problems of the markdown's wording the report cannot show as written (an image, HTML
+    # tags, a link, an abbreviation): also in ``problems``, and printed by the run as warnings
+    wording: list[str] = field(default_factory=list)
 
 
 def split_front_matter(text: str) -> tuple[dict | None, str]:
@@ -183,7 +187,7 @@ def _read_board(
     body, withheld = withhold_contact_details(
         body, rel, _first_line(text, body), own or OwnContact()
     )
-    withheld += markdown_problems(body, rel, _first_line(text, body), known or ())
+    wording = markdown_problems(body, rel, _first_line(text, body), known or ())
     if meta is None:
         return None, [
             f"{rel}: has no front matter naming the date and the role of whoever gave the "
@@ -202,7 +206,9 @@ def _read_board(
         if count:
             withheld.append(withheld_problem(f"{rel}: front matter '{name}'", count))
     parsed = parsed.model_copy(update=update)
-    return BoardResponse(key, body, parsed, rel, carried_from=parsed.carried_from), withheld
+    board = BoardResponse(key, body, parsed, rel, carried_from=parsed.carried_from)
+    board.wording = wording
+    return board, withheld
 
 
 def _read_other_reports(
@@ -258,6 +264,7 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
     known = known_terms(workspace)
     inputs.board, problems = _read_board(folder, key, f"{base}/{BOARD_RESPONSE}", own, known)
     inputs.problems += problems
+    inputs.wording += inputs.board.wording if inputs.board is not None else []
     narrative = folder / NARRATIVE
     if narrative.is_file():
         try:
@@ -272,7 +279,7 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
                 body, f"{base}/{NARRATIVE}", _first_line(text, body), own
             )
             inputs.problems += withheld
-            inputs.problems += markdown_problems(
+            inputs.wording += markdown_problems(
                 body, f"{base}/{NARRATIVE}", _first_line(text, body), known
             )
             inputs.narrative = body if body.strip() else None
@@ -284,8 +291,15 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
         except ValueError as exc:
             inputs.problems.append(f"{base}/{NARRATIVE}: front matter invalid ({exc})")
     inputs.other_reports, problems = _read_other_reports(folder, f"{base}/{OTHER_REPORTS}", own)
-    inputs.problems += problems
+    inputs.problems += problems + inputs.wording
     return inputs
+
+
+def wording_warnings(workspace: Path, years: list[str]) -> list[str]:
+    """What the markdown of ``years`` (board responses, commentaries) holds that the annual
+    report cannot show as written, by file and line: the run prints them as warnings."""
+    loaded = load_years(Path(workspace), years)
+    return [line for year in years for line in loaded[ReportingYear.parse(year).key].wording]
 
 
 def workspace_years(workspace: Path) -> list[str]:

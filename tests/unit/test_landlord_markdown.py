@@ -241,3 +241,24 @@ def test_the_glossary_key_is_checked():
     ):
         with pytest.raises(ValueError, match=message):
             Landlord.model_validate({**base, "glossary": bad})
+
+
+def test_the_run_warns_of_the_wording_by_file_and_line(tmp_path, capsys):
+    """The command prints, beside its other warnings, what the years' markdown holds that the
+    report cannot show as written: the file and line, never the text."""
+    from pipeline.resources import ComplaintsStore
+    from pipeline.run_messages import print_wording_warnings
+
+    _write(tmp_path / "hollybank")
+    store = ComplaintsStore(workspaces_root=str(tmp_path), output_root=str(tmp_path / "out"))
+    print_wording_warnings(store, "hollybank", ["2024-25"])
+    out = capsys.readouterr().out
+    assert (
+        "[hollybank]   WARNING annual_report/2024-25/narrative.md: line 17: an image is not "
+        "included in the report" in out
+    )
+    assert "board_response.md" not in out  # the board's table and footnote print as written
+    for quoted in ("Chart of complaints", "tracker.example", "onclick", "intranet"):
+        assert quoted not in out
+    print_wording_warnings(store, "hollybank", ["2023-24"])  # a year with no files: nothing
+    assert capsys.readouterr().out == ""
