@@ -320,6 +320,14 @@ def test_a_landlords_markdown_is_axe_clean_and_reflows(browser_page, tmp_path):
     assert 'id="commentary-table-1"' in path.read_text(encoding="utf-8")
     _axe_clean(browser_page, path.as_uri())
     assert _reflow_problems(browser_page, path.as_uri()) == []
+    # a link in the landlord's words is underlined on screen and on paper (WCAG 1.4.1)
+    for media in ("screen", "print"):
+        browser_page.emulate_media(media=media)
+        browser_page.goto(path.as_uri(), wait_until="load")
+        lines = browser_page.eval_on_selector_all(
+            ".prose a", "links => links.map(a => getComputedStyle(a).textDecorationLine)"
+        )
+        assert lines and all("underline" in line for line in lines), (media, lines)
 
 
 # The WCAG 1.4.12 text-spacing test (the bookmarklet's stylesheet): nothing may be lost with it.
