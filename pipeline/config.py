@@ -408,14 +408,12 @@ class Landlord(_Strict):
                     f"glossary term '{term[:40]}' must be 1 to 40 characters without a colon, "
                     "e.g. HR: Human resources"
                 )
-            if term in GLOSSARY:
-                raise ValueError(
-                    f"glossary term '{term}' is already explained by the report's own glossary "
-                    "(its definition is the one every landlord's documents use): remove it"
-                )
             if not meaning:
                 raise ValueError(f"glossary term '{term}' has no meaning: write what it stands for")
-            cleaned[term] = meaning
+            if term not in GLOSSARY:
+                # the product's definition stands: a term a later version adds to its glossary
+                # must not stop the landlord's runs
+                cleaned[term] = meaning
         return cleaned
 
     @field_validator("business_streams")
