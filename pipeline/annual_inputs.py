@@ -23,7 +23,10 @@ markdown (an optional front matter may name ``written_by``). ``other_reports.yam
 ``{title, published, by, summary, link}``.
 
 Nothing here renders HTML: :mod:`pipeline.reporting.section8` does, through the safe markdown
-renderer (raw HTML escaped, only http(s)/mailto links kept).
+renderer (raw HTML escaped, only http(s)/mailto links kept:
+:mod:`pipeline.reporting.landlord_markdown`). What that renderer cannot show as written (an
+image, HTML tags, a link without words, an abbreviation no glossary explains) is a problem here,
+named by file and line only (:func:`~pipeline.reporting.landlord_markdown.markdown_problems`).
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pipeline.contact_details import OwnContact, shown_key, withheld_problem, withhold
 from pipeline.periods import ReportingYear
+from pipeline.reporting.labels import GLOSSARY
+from pipeline.reporting.landlord_markdown import markdown_problems
 from pipeline.self_assessment.model import ANNUAL_FOLDER, year_folder
 from pipeline.utils.yaml_text import safe_load
 
@@ -117,6 +122,7 @@ class BoardResponse:
     source: str
     carried_from: str | None = None
     identical_to: list[str] = field(default_factory=list)  # unmarked copies of other years
+    wording: list[str] = field(default_factory=list)  # what the report cannot show as written
 
 
 @dataclass
@@ -130,6 +136,9 @@ class YearInputs:
     narrative_by: str = ""
     other_reports: list[OtherReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # the problems of the markdown's wording the report cannot show as written (an image, HTML
+    # tags, a link, an abbreviation): also in ``problems``, and printed by the run as warnings
+    wording: list[str] = field(default_factory=list)
 
 
 def split_front_matter(text: str) -> tuple[dict | None, str]:
@@ -161,7 +170,11 @@ def _problem_text(error: dict) -> str:
 
 
 def _read_board(
-    folder: Path, key: str, rel: str, own: OwnContact | None = None
+    folder: Path,
+    key: str,
+    rel: str,
+    own: OwnContact | None = None,
+    known: frozenset[str] | None = None,
 ) -> tuple[BoardResponse | None, list[str]]:
     path = folder / BOARD_RESPONSE
     if not path.is_file():
@@ -174,6 +187,7 @@ def _read_board(
     body, withheld = withhold_contact_details(
         body, rel, _first_line(text, body), own or OwnContact()
     )
+    wording = markdown_problems(body, rel, _first_line(text, body), known or ())
     if meta is None:
         return None, [
             f"{rel}: has no front matter naming the date and the role of whoever gave the "
@@ -192,7 +206,9 @@ def _read_board(
         if count:
             withheld.append(withheld_problem(f"{rel}: front matter '{name}'", count))
     parsed = parsed.model_copy(update=update)
-    return BoardResponse(key, body, parsed, rel, carried_from=parsed.carried_from), withheld
+    board = BoardResponse(key, body, parsed, rel, carried_from=parsed.carried_from)
+    board.wording = wording
+    return board, withheld
 
 
 def _read_other_reports(
@@ -226,13 +242,29 @@ def _read_other_reports(
     return reports, problems
 
 
+def known_terms(workspace: Path) -> frozenset[str]:
+    """The terms a glossary explains for this landlord: the product's and landlord.yaml
+    ``glossary``'s (read leniently: landlord.yaml's own problems are reported where it is
+    loaded)."""
+    terms = set(GLOSSARY) | {f"Q{n}" for n in range(1, 5)}
+    try:
+        raw = safe_load((workspace / "landlord.yaml").read_text(encoding="utf-8-sig"))
+        own = (raw or {}).get("glossary") or {}
+        terms |= {str(term).strip() for term in own}
+    except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
+        pass
+    return frozenset(terms)
+
+
 def _read_year(workspace: Path, key: str) -> YearInputs:
     folder = year_folder(workspace, key)
     base = f"{ANNUAL_FOLDER}/{key}"
     inputs = YearInputs(key, folder)
     own = OwnContact.of(workspace)
-    inputs.board, problems = _read_board(folder, key, f"{base}/{BOARD_RESPONSE}", own)
+    known = known_terms(workspace)
+    inputs.board, problems = _read_board(folder, key, f"{base}/{BOARD_RESPONSE}", own, known)
     inputs.problems += problems
+    inputs.wording += inputs.board.wording if inputs.board is not None else []
     narrative = folder / NARRATIVE
     if narrative.is_file():
         try:
@@ -247,6 +279,9 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
                 body, f"{base}/{NARRATIVE}", _first_line(text, body), own
             )
             inputs.problems += withheld
+            inputs.wording += markdown_problems(
+                body, f"{base}/{NARRATIVE}", _first_line(text, body), known
+            )
             inputs.narrative = body if body.strip() else None
         except ValidationError as exc:
             # Never str(exc): pydantic's text quotes the value (a name typed under a misspelt key).
@@ -256,8 +291,15 @@ def _read_year(workspace: Path, key: str) -> YearInputs:
         except ValueError as exc:
             inputs.problems.append(f"{base}/{NARRATIVE}: front matter invalid ({exc})")
     inputs.other_reports, problems = _read_other_reports(folder, f"{base}/{OTHER_REPORTS}", own)
-    inputs.problems += problems
+    inputs.problems += problems + inputs.wording
     return inputs
+
+
+def wording_warnings(workspace: Path, years: list[str]) -> list[str]:
+    """What the markdown of ``years`` (board responses, commentaries) holds that the annual
+    report cannot show as written, by file and line: the run prints them as warnings."""
+    loaded = load_years(Path(workspace), years)
+    return [line for year in years for line in loaded[ReportingYear.parse(year).key].wording]
 
 
 def workspace_years(workspace: Path) -> list[str]:

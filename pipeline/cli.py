@@ -55,6 +55,7 @@ from pipeline.run_messages import (
     print_ingest_counts,
     print_outputs,
     print_unread_files,
+    print_wording_warnings,
     report_run,
     say,
 )
@@ -461,6 +462,8 @@ def run_landlord(
             )
             print_unread_files(store, landlord_id)
             print_data_cut_note(store, landlord_id)
+            if not only_returns:
+                print_wording_warnings(store, landlord_id, run_years)
             for note in _after_cut_notes(store, landlord_id, run_years, periods):
                 say(landlord_id, f"  note: {note}")
             if ok:

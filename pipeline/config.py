@@ -329,6 +329,11 @@ class Landlord(_Strict):
         description="Draw a sample of each quarter's closed complaints for a residents' complaint "
         "panel, written beside the committee pack (panel_sample.csv); absent = no sample",
     )
+    glossary: dict[str, str] = Field(
+        default_factory=dict,
+        description="The landlord's own abbreviations and terms (HR, Extra Care) and what each "
+        "means: a document that uses one explains it in its glossary (WCAG 3.1.4)",
+    )
 
     # the id as written in landlord.yaml, for messages ('Housing 21' is stored as housing_21)
     _written_id: str | None = PrivateAttr(default=None)
@@ -389,6 +394,27 @@ class Landlord(_Strict):
                 f"e.g. landlord_id: {key}_homes"
             )
         return key
+
+    @field_validator("glossary")
+    @classmethod
+    def _glossary_terms(cls, glossary: dict[str, str]) -> dict[str, str]:
+        from pipeline.reporting.labels import GLOSSARY
+
+        cleaned = {}
+        for term, meaning in glossary.items():
+            term, meaning = str(term).strip(), " ".join(str(meaning or "").split())
+            if not term or len(term) > 40 or ":" in term:
+                raise ValueError(
+                    f"glossary term '{term[:40]}' must be 1 to 40 characters without a colon, "
+                    "e.g. HR: Human resources"
+                )
+            if not meaning:
+                raise ValueError(f"glossary term '{term}' has no meaning: write what it stands for")
+            if term not in GLOSSARY:
+                # the product's definition stands: a term a later version adds to its glossary
+                # must not stop the landlord's runs
+                cleaned[term] = meaning
+        return cleaned
 
     @field_validator("business_streams")
     @classmethod

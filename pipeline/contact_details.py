@@ -188,12 +188,16 @@ def tsm_summary(landlord) -> tuple[str, list[str]]:
 
 
 def landlord_texts(landlord) -> list[tuple[str, str]]:
-    """landlord.yaml's other free text the annual report prints, by key: each policy version's
-    ``source`` and each closure's ``reason``."""
-    return [
-        (f"policy_versions.{i}.source", version.source)
-        for i, version in enumerate(landlord.policy_versions)
-    ] + [(f"closures.{i}.reason", closure.reason) for i, closure in enumerate(landlord.closures)]
+    """landlord.yaml's other free text the documents print, by key: each policy version's
+    ``source``, each closure's ``reason`` and each ``glossary`` meaning."""
+    return (
+        [
+            (f"policy_versions.{i}.source", version.source)
+            for i, version in enumerate(landlord.policy_versions)
+        ]
+        + [(f"closures.{i}.reason", closure.reason) for i, closure in enumerate(landlord.closures)]
+        + [(f"glossary.{term}", meaning) for term, meaning in landlord.glossary.items()]
+    )
 
 
 def landlord_text(landlord, text: str) -> str:

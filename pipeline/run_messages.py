@@ -201,6 +201,17 @@ def print_unread_files(store, landlord_id: str) -> None:
         )
 
 
+def print_wording_warnings(store, landlord_id: str, years: list[str]) -> None:
+    """Say what the years' board responses and commentaries hold that their annual report
+    cannot show as written (an image, HTML tags, a link without words, an abbreviation no
+    glossary explains): the file and line and what to do, never the text
+    (:func:`pipeline.annual_inputs.wording_warnings`)."""
+    from pipeline.annual_inputs import wording_warnings
+
+    for warning in wording_warnings(store.workspace(landlord_id), years):
+        say(landlord_id, f"  WARNING {warning}")
+
+
 def print_data_cut_note(store, landlord_id: str) -> None:
     """Say which data cut a run without landlord.yaml data_cut_date used, and what to set."""
     from pipeline.onboarding import data_cut_note

@@ -337,6 +337,14 @@ GLOSSARY = {
     # Sector abbreviations a landlord's own words use (categories, learning themes, actions).
     "ASB": "Anti-social behaviour.",
     "BSL": "British Sign Language.",
+    # Abbreviations common in landlords' own words (a board response, a commentary, an action);
+    # a landlord explains its own in landlord.yaml `glossary` (docs/landlord.md).
+    "HR": "Human resources: the team that looks after staff, their recruitment and training.",
+    "KPI": "Key performance indicator: a figure a landlord tracks against a target.",
+    "CEO": "Chief executive officer.",
+    "SLA": "Service level agreement: the standard of service a contractor has agreed to meet.",
+    "LGSCO": "The Local Government and Social Care Ombudsman, who looks at complaints about "
+    "adult social care and councils.",
     "Q1 to Q4": "The quarters of the reporting year: Q1 April to June, Q2 July to September, Q3 "
     "October to December, Q4 January to March.",
 }
@@ -356,10 +364,13 @@ def glossary_id(term: str) -> str:
     return "glossary-" + re.sub(r"[^a-z0-9]+", "", term.lower())
 
 
-def glossary_for(text: str) -> list[str]:
-    """Glossary lines for the terms ``text`` uses, in the order of :data:`GLOSSARY`."""
+def glossary_for(text: str, own: dict[str, str] | None = None) -> list[str]:
+    """Glossary lines for the terms ``text`` uses, in the order of :data:`GLOSSARY`, then those of
+    ``own`` (a landlord's: landlord.yaml ``glossary``, its markdown's abbreviations) that it uses;
+    the product's definition of a term stands over a landlord's."""
     used = []
-    for term, meaning in GLOSSARY.items():
+    own = {term: meaning for term, meaning in (own or {}).items() if term not in GLOSSARY}
+    for term, meaning in {**GLOSSARY, **own}.items():
         pattern = _TERM_PATTERNS.get(term)
         if pattern is None:
             if term not in text:  # a plain substring search first: most terms are not used

@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from pipeline import workspaces
 from pipeline.config import Landlord, load_landlord
+from pipeline.contact_details import landlord_text
 from pipeline.io import atomic_write_text
 from pipeline.measures import data_cut_text, resolve_data_cut
 from pipeline.periods import Period, ReportingYear, parse_period, to_data_cut
@@ -42,6 +43,7 @@ from pipeline.reporting.committee import committee_sections, with_year_to_date
 from pipeline.reporting.committee_cut import data_cut_intro
 from pipeline.reporting.data import Measures
 from pipeline.reporting.labels import FIGURE_MARKS, glossary_for, glossary_id
+from pipeline.reporting.landlord_markdown import abbreviations
 from pipeline.reporting.pdf import PdfPrinter, html_to_pdf
 from pipeline.reporting.policy_sections import place_policy_sections
 from pipeline.reporting.quality import quality_sections, quarantine_frame, write_quarantine_csv
@@ -185,7 +187,7 @@ def _write(
     )
     if charts:
         sections = [*sections, chart_data_section(sections)]
-    sections = [*sections, *_glossary(sections, published)]
+    sections = [*sections, *_glossary(sections, published, landlord)]
     html = (
         environment()
         .get_template("document.html")
@@ -237,8 +239,21 @@ def chart_data_section(sections: list[Section]) -> Section:
     return appendix
 
 
-def _glossary(sections: list[Section], published: bool) -> list[Section]:
-    """A glossary of the terms (CH01, LCRA, [U], [c]...) the document's own text uses."""
+def _glossary(
+    sections: list[Section], published: bool, landlord: Landlord | None = None
+) -> list[Section]:
+    """A glossary of the terms (CH01, LCRA, [U], [c]...) the document's own text uses, and of
+    the landlord's own terms it uses: landlord.yaml ``glossary`` (a resident's details withheld,
+    as everywhere the landlord's words are printed) and the abbreviations its markdown defines
+    (``*[HR]: Human resources``: the ``<abbr>`` title alone is a tooltip a keyboard, touch or
+    screen reader user may never get)."""
+    own = {}
+    for section in sections:
+        for block in section.blocks:
+            if block.kind == "html":
+                own.update(abbreviations(block.html))
+    if landlord is not None:
+        own.update({term: landlord_text(landlord, m) for term, m in landlord.glossary.items()})
     parts = []
     for section in sections:
         parts.append(section.title)
@@ -251,7 +266,7 @@ def _glossary(sections: list[Section], published: bool) -> list[Section]:
     text = html_lib.unescape(" ".join(parts))
     if published:
         text += " " + " ".join(PUBLISHED_KEY)  # the published versions' cover: its marks too
-    lines = glossary_for(text)
+    lines = glossary_for(text, own)
     if not lines:
         return []
     section = Section("glossary", "Glossary")

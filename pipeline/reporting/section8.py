@@ -4,19 +4,18 @@ table (:mod:`pipeline.reporting.ombudsman_letters`), other relevant reports, the
 
 Inputs written by people are read by :mod:`pipeline.annual_inputs` and
 :mod:`pipeline.self_assessment` from ``<workspace>/annual_report/<year>/`` (docs/governance.md).
-Markdown goes through :func:`render_markdown_safe` (raw HTML shown as text, only http(s), mailto
-and in-page links kept); every other value is escaped by the templates or by ``markupsafe.escape``.
+Markdown goes through :func:`~pipeline.reporting.landlord_markdown.render_markdown_safe` (raw
+HTML shown as text, only http(s), mailto and in-page links kept, tables and headings made
+accessible); every other value is escaped by the templates or by ``markupsafe.escape``.
 The data-quality report gets :func:`inputs_quality_section`, one line per year saying what is
 missing or wrong.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import duckdb
-import markdown
 import polars as pl
 from markupsafe import Markup, escape
 
@@ -35,40 +34,10 @@ from pipeline.reporting.blocks import Block, Section
 from pipeline.reporting.code_scope import code_applies, code_not_applicable_section
 from pipeline.reporting.data import Measures, query_frame, table_exists
 from pipeline.reporting.labels import DATE
+from pipeline.reporting.landlord_markdown import render_markdown_safe
 from pipeline.reporting.ombudsman_letters import chfo_register, letter_problems, letters_section
 from pipeline.reporting.tables import data_table
 from pipeline.self_assessment.model import ANNUAL_FOLDER
-
-# Python-Markdown's "extra" bundle less attr_list (any HTML attribute from the text) and
-# md_in_html (raw HTML is text here anyway).
-_EXTRA_WITHOUT_ATTRIBUTES = ("abbr", "def_list", "fenced_code", "footnotes", "tables")
-
-
-def render_markdown_safe(text: str, top_heading: int | None = None) -> Markup:
-    """Markdown to HTML with raw HTML shown as text and only http(s)/mailto/in-page links kept.
-
-    ``top_heading`` moves the headings so the highest becomes that level, keeping their nesting
-    (a board response under the report's ``h2`` section heading starts at ``h3``).
-    """
-    # "extra" without attr_list: `{: onclick="..." style="..." }` after a paragraph, heading or
-    # link set any attribute, an event handler included, on the published page
-    engine = markdown.Markdown(extensions=[*_EXTRA_WITHOUT_ATTRIBUTES, "sane_lists"])
-    # Raw HTML blocks and inline tags become plain text (escaped on output).
-    engine.preprocessors.deregister("html_block")
-    engine.inlinePatterns.deregister("html")
-    html = engine.convert(text)
-    # A markdown link may carry javascript: or data: URLs; keep only safe schemes.
-    html = re.sub(r'href="(?!https?:|mailto:|#)[^"]*"', 'href="#"', html, flags=re.IGNORECASE)
-    html = re.sub(r'src="[^"]*"', 'src=""', html)
-    levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
-    if top_heading is not None and levels:
-        shift = top_heading - min(levels)
-        html = re.sub(
-            r"<(/?)h([1-6])\b",
-            lambda m: f"<{m.group(1)}h{max(1, min(6, int(m.group(2)) + shift))}",
-            html,
-        )
-    return Markup(html)
 
 
 def _where(year: str, name: str, published: bool) -> str:
@@ -88,7 +57,14 @@ def narrative_section(inputs: YearInputs, year: ReportingYear, published: bool) 
             f"{_where(year.key, NARRATIVE, published)}."
         )
         return section
-    section.blocks.append(Block("html", html=render_markdown_safe(inputs.narrative, 3)))
+    section.blocks.append(
+        Block(
+            "html",
+            html=render_markdown_safe(
+                inputs.narrative, 3, id_prefix=section.id, name=section.title
+            ),
+        )
+    )
     if inputs.narrative_by:
         section.note(f"Written by the {inputs.narrative_by}.")
     return section
@@ -516,7 +492,12 @@ def board_response_section(inputs: YearInputs, year: ReportingYear, published: b
             + ", ".join(ReportingYear.parse(y).label for y in board.identical_to)
             + " and is not marked as carried forward."
         )
-    section.blocks.append(Block("html", html=render_markdown_safe(board.body, 3)))
+    section.blocks.append(
+        Block(
+            "html",
+            html=render_markdown_safe(board.body, 3, id_prefix=section.id, name=section.title),
+        )
+    )
     return section
 
 

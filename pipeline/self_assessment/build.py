@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import Landlord, load_landlord
+from pipeline.contact_details import landlord_text
 from pipeline.measures import data_cut_text
 from pipeline.periods import ReportingYear
 from pipeline.reporting.code_scope import code_applies
@@ -124,6 +125,9 @@ class SelfAssessmentDocument:
     thresholds: list[tuple[str, str, str, str]] = field(default_factory=list)
     # The measured evidence is as at the data cut, as in the annual report beside it.
     data_cut: str = ""
+    # landlord.yaml `glossary`: the landlord's own terms its answers may use, explained in the
+    # document's glossary as in the annual report's (a resident's details withheld)
+    glossary: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[AssessedProvision]:
@@ -288,6 +292,7 @@ def assemble(
         sections=sections,
         code_source=reference.source,
         data_cut=data_cut_text(landlord),
+        glossary={term: landlord_text(landlord, m) for term, m in landlord.glossary.items()},
     )
     document.thresholds = _threshold_notes(document.rows)
     return document

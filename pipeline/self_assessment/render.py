@@ -117,7 +117,7 @@ def render_html(document: SelfAssessmentDocument) -> str:
     # The document ends with a glossary of the terms (TSM, CH02, <5...) its own text uses, as the
     # annual report does: found in the page as rendered, so every column and the key count.
     text = html.unescape(re.sub(r"<style\b.*?</style>|<[^>]+>", " ", trace.plain(page), flags=re.S))
-    return trace.finish(template.render(**context, glossary=glossary_for(text)))
+    return trace.finish(template.render(**context, glossary=glossary_for(text, document.glossary)))
 
 
 def render_form(

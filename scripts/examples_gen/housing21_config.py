@@ -286,6 +286,10 @@ complaints_contact:   # s6: scheme manager, feedback phone line and email (conta
   email: feedback@housing21.example
   web: www.housing21.example/complaints
   in_person: your scheme manager, or any member of staff
+# The landlord's own abbreviations its commentary and board responses use (docs/landlord.md):
+# a document that uses one explains it in its glossary.
+glossary:
+  ERICA: "Our case management system, where complaints and other events are recorded."
 """,
     )
     ws.text(

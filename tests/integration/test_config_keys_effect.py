@@ -209,6 +209,17 @@ def annual(landlord: Landlord, published: bool = False) -> str:
     return "\n".join(parts)
 
 
+def glossary(landlord: Landlord) -> list:
+    """The annual report's glossary: the landlord's own terms its text uses among them."""
+    con = warehouse(landlord)
+    sections, _ = render.annual_report_sections(
+        con, landlord, YEAR, published=False, workspace=Path("/nonexistent")
+    )
+    return [
+        str(block.html) for s in render._glossary(sections, False, landlord) for block in s.blocks
+    ]
+
+
 def document_title(landlord: Landlord, tmp: Path) -> str:
     paths = render.render_learning_summary(
         warehouse(landlord), landlord, "2025-26", tmp / landlord.name.replace(" ", "_"), pdf=False
@@ -350,6 +361,7 @@ PROBES: dict[str, tuple[Callable[[dict], None], str]] = {
     "regimes": (_set("regimes", ["eng"]), "annual"),
     "business_streams": (_set("business_streams", {}), "measures"),
     "managing_agents": (_set("managing_agents", []), "annual"),
+    "glossary": (_set("glossary", {}), "glossary"),
     "stock": (_set("stock", []), "measures"),
     "stock[].year_end": (_set("stock[].year_end", D(2025, 3, 31)), "measures"),
     # Swapped, not set to one value: a repeated (year end, stock type, country) row is refused.
@@ -499,6 +511,7 @@ def observe(kind: str, landlord: Landlord, tmp: Path):
         "retention": lambda: retention(landlord),
         "deadline": lambda: submission_deadline(landlord, YEAR).date,
         "contact": lambda: complaints_contact_lines(landlord),
+        "glossary": lambda: glossary(landlord),
         "targets": lambda: targets(landlord),
     }[kind]()
 

@@ -303,6 +303,33 @@ def test_annual_report_with_the_self_assessment_appendix_is_axe_clean(browser_pa
         assert _reflow_problems(browser_page, path.as_uri()) == []
 
 
+def test_a_landlords_markdown_is_axe_clean_and_reflows(browser_page, tmp_path):
+    """The board response and the commentary as a landlord may write them (a table, an image,
+    headings skipping a level, a link without words, raw HTML, footnotes in both files): the
+    annual report stays axe-clean at 320 px and 1280 px and reflows (tests/unit/
+    test_landlord_markdown.py checks what each becomes)."""
+    from tests.unit.test_landlord_markdown import _write
+
+    workspace = tmp_path / "workspace"
+    _write(workspace)
+    with duckdb.connect() as sample_con:
+        sample = build_sample_database(sample_con)
+        path = render.render_annual_report(
+            sample_con, sample, "2024-25", tmp_path, workspace=workspace, pdf=False
+        )["html"]
+    assert 'id="commentary-table-1"' in path.read_text(encoding="utf-8")
+    _axe_clean(browser_page, path.as_uri())
+    assert _reflow_problems(browser_page, path.as_uri()) == []
+    # a link in the landlord's words is underlined on screen and on paper (WCAG 1.4.1)
+    for media in ("screen", "print"):
+        browser_page.emulate_media(media=media)
+        browser_page.goto(path.as_uri(), wait_until="load")
+        lines = browser_page.eval_on_selector_all(
+            ".prose a", "links => links.map(a => getComputedStyle(a).textDecorationLine)"
+        )
+        assert lines and all("underline" in line for line in lines), (media, lines)
+
+
 # The WCAG 1.4.12 text-spacing test (the bookmarklet's stylesheet): nothing may be lost with it.
 TEXT_SPACING_CSS = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
                           word-spacing: 0.16em !important; }

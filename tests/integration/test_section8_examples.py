@@ -212,3 +212,18 @@ def test_data_quality_report_says_what_each_year_lacks(warehouses, tmp_path):
         "Self-assessment summary: not available: the self-assessment for 2024/25 is invalid" in text
     )
     con.close()
+
+
+def test_housing21_explains_its_case_system_in_the_glossary(warehouses, tmp_path):
+    """WCAG 3.1.4: Housing 21's 2023-24 commentary names its case system, ERICA, which no
+    glossary explained (the data-quality report listed the line); landlord.yaml ``glossary``
+    defines it and the report's glossary explains it."""
+    workspace = DEFAULT_WORKSPACES_ROOT / "housing21"
+    with duckdb.connect(str(warehouses / "housing21.duckdb"), read_only=True) as con:
+        page = render.render_annual_report(
+            con, load_landlord(workspace), "2023-24", tmp_path, workspace=workspace, pdf=False
+        )["html"].read_text(encoding="utf-8")
+    _, commentary = section_text(page, "commentary")
+    assert "ERICA exports" in commentary
+    _, glossary = section_text(page, "glossary")
+    assert "ERICA: Our case management system" in glossary

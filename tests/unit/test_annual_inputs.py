@@ -142,7 +142,8 @@ def test_a_residents_contact_details_in_the_board_response_or_narrative_are_with
     assert text.count("[contact details withheld]") == 4
     for kept in ("complaints@hollybank.example", "0116 496 0000", "0300 111 3000"):
         assert kept in text
-    problems = loaded.problems
+    # (the narrative's "NI" is also listed, as an abbreviation no glossary explains)
+    problems = [p for p in loaded.problems if " personal " in p]
     assert len(problems) == 2
     assert problems[0].startswith("annual_report/2024-25/board_response.md: line 7: 2 personal ")
     assert problems[1].startswith("annual_report/2024-25/narrative.md: line 4: 2 personal ")

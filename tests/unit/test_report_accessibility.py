@@ -343,3 +343,13 @@ def test_the_sector_abbreviations_a_landlords_words_use_are_in_the_glossary():
     assert "ASB: Anti-social behaviour." in lines
     assert "BSL: British Sign Language." in lines
     assert not any(line.startswith(("ASB", "BSL")) for line in glossary_for("Repairs, 2025/26"))
+
+
+def test_the_self_assessment_explains_the_landlords_own_terms(con):  # noqa: F811
+    """WCAG 3.1.4: an answer's commentary in the landlord's words ("WFH") is published in the
+    self-assessment too: landlord.yaml ``glossary`` explains it there as in the annual report."""
+    own = landlord().model_copy(update={"glossary": {"WFH": "Working from home."}})
+    assessment = parse_self_assessment(answers(**{"5.3": {"commentary": "Handled by WFH staff."}}))
+    html = render_html(assemble(con, own, assessment, YEAR))
+    assert "<li>WFH: Working from home.</li>" in html.split('<h2 id="glossary">', 1)[1]
+    assert _abbreviations_unexplained(html) == set()

@@ -88,10 +88,14 @@ def _render_document(
 def annual_report(
     context: dg.AssetExecutionContext, store: ComplaintsStore
 ) -> dg.MaterializeResult:
+    from pipeline.annual_inputs import wording_warnings
     from pipeline.reporting.pdf import BackgroundPrints
     from pipeline.reporting.render import render_annual_report
 
     def render(con, landlord, year, out, workspace):
+        # what the year's markdown holds that the report cannot show as written: file and line
+        for warning in wording_warnings(workspace, [year]):
+            context.log.warning(warning)
         # The internal version prints while the published one is built; the block waits for both.
         with BackgroundPrints() as printer:
             paths = render_annual_report(
