@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -28,6 +29,14 @@ def cmd_add(args: argparse.Namespace) -> int:
             flush=True,
         )
         return stopped.exit_code
+
+
+def _what_to_do(error: OSError) -> str:
+    """What a user does about the data folder that refused the edition."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS):
+        return "free space or fix the folder's permissions (or give another --out)"
+    # a folder that cannot be made: its parent missing and not makeable, or a file in the way
+    return "check that --out names a folder that can be made there"
 
 
 def _label(target: Path) -> str:
@@ -87,17 +96,14 @@ def _add(args: argparse.Namespace) -> int:
             said = f"{args.workbook.name}: {said}"
         print(f"complaints rsh add: {said}; nothing was written", file=sys.stderr)
         return 1
-    except FileNotFoundError as error:
-        print(f"complaints rsh add: {error}", file=sys.stderr)
-        return 1
     except OSError as error:  # the data folder full or read-only: it printed a traceback
         from pipeline.rsh.editions import rsh_root
 
         cause = (error.strerror or type(error).__name__).lower()
         print(
             f"complaints rsh add: the edition could not be written to {args.out or rsh_root()} "
-            f"({cause}): free space or fix the folder's permissions (or give another --out), "
-            "then run it again; the editions there are as they were",
+            f"({cause}): {_what_to_do(error)}, then run it again; the editions there are as "
+            "they were",
             file=sys.stderr,
         )
         return 1
