@@ -126,3 +126,68 @@ def test_a_stop_with_no_previous_edition_says_none_was_added(tmp_path):
     assert returned == 143, output
     assert "no 2024/25 edition was added" in output, output
     assert not (tmp_path / "2024-25").exists()
+
+
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_stop_as_the_command_ends_does_not_say_nothing_was_written(tmp_path, signal_name, code):
+    """A stop after the command's own handling ended (the edition added, its lines printed): the
+    command line's last resort said "before anything was written" on Ctrl-C, and SIGTERM ended
+    it silently."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        import pipeline.rsh.cli as rsh_cli
+        real_add = rsh_cli.cmd_add
+        def add_then_stop(args):
+            code = real_add(args)
+            os.kill(os.getpid(), signal.{signal_name})
+            return code
+        rsh_cli.cmd_add = add_then_stop
+        sys.argv = ["complaints", "rsh", "add", {str(SOURCE)!r}, "--out", {str(tmp_path)!r}]
+        from pipeline.cli import console
+        console()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == code, output
+    assert "Traceback" not in output and "before anything was written" not in output, output
+    assert output.strip().splitlines()[-1] == (
+        f"complaints: stopped by {'Ctrl-C' if signal_name == 'SIGINT' else 'SIGTERM'} as the "
+        "command ended: what it said above stands"
+    ), output
+    assert _edition_name(tmp_path / "2024-25") == SOURCE.name
+
+
+def test_sigterm_before_the_command_began_says_nothing_was_written(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        import pipeline.rsh.cli as rsh_cli
+        def add(args):
+            os.kill(os.getpid(), signal.SIGTERM)  # as it starts, before its own handling
+        rsh_cli.cmd_add = add
+        sys.argv = ["complaints", "rsh", "add", {str(SOURCE)!r}, "--out", {str(tmp_path)!r}]
+        from pipeline.cli import console
+        console()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 143, done.stderr
+    assert done.stdout == "complaints: stopped by SIGTERM before anything was written\n"
+    assert done.stderr == ""
