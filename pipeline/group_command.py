@@ -18,6 +18,7 @@ class _Written:
     def __init__(self) -> None:
         self.paths: list[Path] = []
         self.writing: Path | None = None  # the file or folder being written, for its error
+        self.finished = False  # everything the command was asked for is written
 
     def said(self) -> str:
         if not self.paths:
@@ -29,19 +30,34 @@ def cmd_group(args: argparse.Namespace) -> int:
     """``complaints group``; Ctrl-C or SIGTERM stop it as they stop ``complaints run`` (one line
     saying what was written, exit code 130 or 143), and an expected problem (a member without a
     file, a folder it cannot write, a member's file it cannot read) is one line, exit code 1."""
-    from pipeline.stopping import CommandStopped, catch_stop_signals, stop_requested
+    from pipeline.stopping import (
+        CommandStopped,
+        catch_stop_signals,
+        stop_if_requested,
+        stop_requested,
+    )
 
     written = _Written()
     try:
         with catch_stop_signals():
             try:
-                return _cmd_group(args, written)
+                code = _cmd_group(args, written)
+                written.finished = code == 0
+                stop_if_requested()  # one that came during the last write: said, not dropped
+                return code
             except Exception as error:
                 if stop_requested() is None:
                     raise
                 # the stop's own doing (a Ctrl-C reaches the browser printing the PDF too)
                 raise CommandStopped(stop_requested()) from error
     except CommandStopped as stopped:
+        if written.finished:
+            print(
+                f"complaints group: stopped by {stopped.signal_name} as it finished: what it "
+                "wrote (above) is whole.",
+                flush=True,
+            )
+            return stopped.exit_code
         print(
             f"complaints group: stopped by {stopped.signal_name}. "
             + written.said().replace("Written before that", "Written before the stop")

@@ -47,6 +47,13 @@ def _group(output: Path, *extra: str, stop_when: str = "") -> subprocess.Popen:
         import os, signal, sys
         import pipeline.group_views as views
         real_open = views.open_group
+        import pipeline.io as io
+        real_write = io.atomic_write_text
+        def write_text(path, text):
+            if {stop_when!r} == "writing":
+                os.kill(os.getpid(), signal.SIGTERM)
+            return real_write(path, text)
+        io.atomic_write_text = write_text
         def open_group(*args, **kwargs):
             con = real_open(*args, **kwargs)
             if {stop_when!r} == "opened":
@@ -80,6 +87,18 @@ def test_sigterm_while_the_members_are_read_says_nothing_was_written(output):
         "they were. Run the same command again to finish."
     ], said
     assert not target.exists()
+
+
+def test_sigterm_while_the_csv_is_written_says_it_was_written_whole(output):
+    target = output / "group.csv"
+    command = _group(output, "--csv", str(target), stop_when="writing")
+    said, _ = command.communicate(timeout=120)
+    assert command.returncode == 143, said
+    assert said.splitlines()[-2:] == [
+        f"written {target}",
+        "complaints group: stopped by SIGTERM as it finished: what it wrote (above) is whole.",
+    ], said
+    assert target.read_text().startswith("group_landlord,landlord_id,measure,value\n")
 
 
 def test_sigterm_while_waiting_for_a_members_run_stops_at_once(output):
