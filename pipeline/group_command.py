@@ -212,14 +212,22 @@ def _group_report(
             print("no member has the measures of a reporting year that has ended; give --period")
             return 1
         period = parse_period(latest)
-    written.writing = workspaces.documents_dir(GROUP_ID, period.key, output_root)
-    try:
-        paths = render_group_report(
-            con, period, output_root, published=args.published, group_name=args.name
-        )
-    except ValueError as exc:
-        print(f"error: {exc}")
-        return 1
-    written.paths.extend(paths.values())
+    from pipeline.io import watch_writes
+
+    folder = workspaces.documents_dir(GROUP_ID, period.key, output_root)
+    written.writing = folder
+    # The report's files are written one after another: stopped or failing part way (a terminal's
+    # Ctrl-C ends the browser printing the PDF too), the new HTML stood beside the old PDF while
+    # the command said nothing was written. Each file written is noted as it is.
+    with watch_writes(folder) as notes:
+        try:
+            paths = render_group_report(
+                con, period, output_root, published=args.published, group_name=args.name
+            )
+        except ValueError as exc:
+            print(f"error: {exc}")
+            return 1
+        finally:
+            written.paths.extend(folder / name for name in sorted(notes))
     print(f"group report {period.label}: " + "  ".join(str(p) for p in paths.values()))
     return 0

@@ -54,6 +54,16 @@ def _group(output: Path, *extra: str, stop_when: str = "") -> subprocess.Popen:
                 os.kill(os.getpid(), signal.SIGTERM)
             return real_write(path, text)
         io.atomic_write_text = write_text
+        import pipeline.reporting.group as group_report
+        def render_then_browser_killed(con, period, output_root, **kwargs):
+            # as a terminal's Ctrl-C does: the HTML written, then the browser printing the PDF
+            # ends with the command's process group, and the print fails
+            folder = output_root / "group" / period.key
+            io.atomic_write_text(folder / "group_report.html", "<html></html>")
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise RuntimeError("Target page, context or browser has been closed")
+        if {stop_when!r} == "printing":
+            group_report.render_group_report = render_then_browser_killed
         def open_group(*args, **kwargs):
             con = real_open(*args, **kwargs)
             if {stop_when!r} == "opened":
@@ -99,6 +109,22 @@ def test_sigterm_while_the_csv_is_written_says_it_was_written_whole(output):
         "complaints group: stopped by SIGTERM as it finished: what it wrote (above) is whole.",
     ], said
     assert target.read_text().startswith("group_landlord,landlord_id,measure,value\n")
+
+
+def test_a_stop_that_ends_the_pdf_print_names_the_report_written_before_it(output):
+    """A Ctrl-C in a terminal reaches the browser printing the group report's PDF too: the print
+    failed, and the command said "Nothing was written" with the new HTML beside the old PDF."""
+    folder = output / "group" / "2024-25"
+    folder.mkdir(parents=True)
+    (folder / "group_report.pdf").write_text("the previous report")
+    command = _group(output, "--period", "2024-25", stop_when="printing")
+    said, _ = command.communicate(timeout=120)
+    assert command.returncode == 143, said
+    assert "Traceback" not in said, said
+    assert said.splitlines()[-1] == (
+        "complaints group: stopped by SIGTERM. Written before the stop: "
+        f"{folder / 'group_report.html'}. Run the same command again to finish."
+    ), said
 
 
 def test_sigterm_while_waiting_for_a_members_run_stops_at_once(output):
