@@ -17,12 +17,13 @@ def cmd_add(args: argparse.Namespace) -> int:
         with catch_stop_signals():
             return _add(args)
     except CommandStopped as stopped:  # before the new edition was written (_check_stop)
-        target = getattr(stopped, "target", None)
-        label = f"the {_label(target)} edition" if target is not None else "the edition"
-        if target is not None and (target / "edition.json").is_file():
-            kept = f"{label} there is as it was ({target})"
+        target = getattr(stopped, "target", None)  # set by _check_stop, its only source
+        if target is None:
+            kept = "the editions there are as they were"
+        elif (target / "edition.json").is_file():
+            kept = f"the {_label(target)} edition there is as it was ({target})"
         else:
-            kept = f"no {label.removeprefix('the ')} was added"
+            kept = f"no {_label(target)} edition was added"
         print(
             f"complaints rsh add: stopped by {stopped.signal_name} before the new edition was "
             f"written: {kept}. Run the same command again to add it.",
