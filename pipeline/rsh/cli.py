@@ -161,9 +161,13 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from pipeline.rsh.editions import available_years, edition, rsh_root
+    from pipeline.rsh.editions import EditionError, available_years, edition, rsh_root
 
-    years = available_years()
+    try:
+        years = available_years()
+    except EditionError as error:
+        print(f"complaints rsh list: {error}", file=sys.stderr)
+        return 1
     print(f"RSH data folder: {rsh_root()}")
     if not years:
         print("  no edition extracted; add one with 'complaints rsh add <workbook>'")

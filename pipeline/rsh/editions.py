@@ -171,7 +171,7 @@ def _snapshot(folder: Path) -> Edition | None:
                 except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                     break
             else:
-                meta = json.loads(files["edition.json"].decode("utf-8"))
+                meta = _record(folder, files["edition.json"])
                 # by content: a re-issue's folder may get the inode and the time stamp (to the
                 # file system's clock tick) of the folder it replaced
                 digest = hashlib.blake2b(digest_size=16)
@@ -185,6 +185,31 @@ def _snapshot(folder: Path) -> Edition | None:
         finally:
             os.close(handle)
     return None
+
+
+class EditionError(ValueError):
+    """An edition's folder holds every file but its record (``edition.json``) cannot be read."""
+
+
+def _record(folder: Path, data: bytes) -> dict:
+    """The edition's ``edition.json``; a damaged one (a copy that stopped) is named, with what
+    to do, instead of the JSON parser's traceback."""
+    try:
+        meta = json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        reason = getattr(error, "msg", None) or "not text"
+        raise EditionError(
+            f"{folder / 'edition.json'} cannot be read as an edition's record ({reason.lower()}); "
+            f"add the {ReportingYear.parse(folder.name).label} workbook again with "
+            "'complaints rsh add <workbook>'"
+        ) from None
+    if not isinstance(meta, dict):
+        raise EditionError(
+            f"{folder / 'edition.json'} cannot be read as an edition's record (not an object); "
+            f"add the {ReportingYear.parse(folder.name).label} workbook again with "
+            "'complaints rsh add <workbook>'"
+        )
+    return meta
 
 
 def _read_file(folder_handle: int, name: str) -> bytes:
@@ -251,6 +276,7 @@ def dictionary_year_for(year: str) -> str:
 
 __all__ = [
     "Edition",
+    "EditionError",
     "available_years",
     "clear_cache",
     "dictionary_year_for",

@@ -68,3 +68,24 @@ def test_an_out_folder_that_cannot_be_made_is_said_in_words(capsys):
         "directory): check that --out names a folder that can be made there, then run it again; "
         "the editions there are as they were"
     ]
+
+
+def test_an_edition_whose_record_is_damaged_is_named_by_rsh_list(tmp_path, capsys, monkeypatch):
+    import shutil
+
+    from pipeline.rsh import editions
+    from tests.fixtures.rsh.editions import COMMITTED
+
+    shutil.copytree(COMMITTED / "2024-25", tmp_path / "2024-25")
+    (tmp_path / "2024-25" / "edition.json").write_text("{cut off")  # a copy that stopped
+    monkeypatch.setenv(editions.ROOT_ENV, str(tmp_path))
+    editions.clear_cache()
+    code = complaints(["rsh", "list"])
+    said = capsys.readouterr()
+    assert "Traceback" not in said.out + said.err
+    assert code == 1
+    assert said.err.strip().splitlines() == [
+        f"complaints rsh list: {tmp_path / '2024-25' / 'edition.json'} cannot be read as an "
+        "edition's record (expecting property name enclosed in double quotes); add the 2024/25 "
+        "workbook again with 'complaints rsh add <workbook>'"
+    ]
