@@ -61,6 +61,7 @@ from pipeline.run_messages import (
 from pipeline.stopping import (
     CommandStopped,
     catch_stop_signals,
+    ignore_stop_signals,
     run_going,
     said_before_the_end,
     stop_from_the_start,
@@ -770,6 +771,7 @@ def console() -> None:
     except CommandStopped as stopped:  # SIGTERM there
         print(said_before_the_end(stopped.signal_name), flush=True)
         code = stopped.exit_code
+    ignore_stop_signals()
     exit_now(code)
 
 

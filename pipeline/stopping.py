@@ -217,6 +217,14 @@ def stop_from_the_start() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def ignore_stop_signals() -> None:
+    """Ignore Ctrl-C and SIGTERM from now on: the command's work is done and said, and what is
+    left is closing (the browser that printed its PDFs, the run history); a stop raised inside
+    that closing printed a traceback and lost the command's exit code."""
+    for number in _STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+
+
 def said_before_the_end(signal_name: str) -> str:
     """The command line's last word on a stop no command caught: before any command's own
     handling began nothing was written; after it, the command has said what it did."""

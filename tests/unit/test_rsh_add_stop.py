@@ -191,3 +191,33 @@ def test_sigterm_before_the_command_began_says_nothing_was_written(tmp_path):
     assert done.returncode == 143, done.stderr
     assert done.stdout == "complaints: stopped by SIGTERM before anything was written\n"
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_a_stop_while_the_command_closes_ends_it_without_a_traceback(tmp_path, signal_name):
+    """A stop while the command closes what it opened (the browser that printed its PDFs, the
+    run history) raised inside the closing: a traceback, and the exit code lost."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        import pipeline.reporting.pdf as pdf
+        def stop_browser():
+            os.kill(os.getpid(), signal.{signal_name})  # as the browser is being closed
+        pdf.stop_browser = stop_browser
+        sys.argv = ["complaints", "rsh", "add", {str(SOURCE)!r}, "--out", {str(tmp_path)!r}]
+        from pipeline.cli import console
+        console()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr  # its work was done and said
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.startswith("RSH TSM 2024/25 extracted"), done.stdout
