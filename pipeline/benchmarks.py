@@ -37,14 +37,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from pipeline.periods import ReportingYear
 from pipeline.rounding import display, round_half_up
-from pipeline.rsh.editions import available_years, edition, rsh_root, sector_year_for
+from pipeline.rsh.editions import (
+    Edition,
+    available_years,
+    edition,
+    sector_year_for,
+)
 from pipeline.sql import rollback
 
 MEASURES = ("CH01_1", "CH01_2", "CH02_1", "CH02_2", "TP09")
@@ -103,11 +107,6 @@ def _numeric(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.Float64, strict=False)
 
 
-def _read(year: str, name: str) -> pl.DataFrame:
-    # Every column as text first, so [X] and [U] survive until we decide what they mean.
-    return edition(year).read(name)
-
-
 def sector_values(year: str = "2024-25") -> pl.DataFrame:
     """One row per landlord, measure and stock type that has a published value.
 
@@ -123,13 +122,15 @@ def sector_values(year: str = "2024-25") -> pl.DataFrame:
         numerator, denominator, value`` (unrounded) and ``published`` (the RSH's rounded figure).
     """
     key = ReportingYear.parse(year).key
-    return _sector_values(rsh_root(), key, edition(key).version)
+    return _sector_values(edition(key))
 
 
 @lru_cache(maxsize=16)
-def _sector_values(root: Path, year: str, version: tuple) -> pl.DataFrame:
-    # ``version``: a corrected re-issue of the year (its folder replaced) is computed afresh
-    landlords = _read(year, "landlords.csv").select(
+def _sector_values(found: Edition) -> pl.DataFrame:
+    # Kept per edition version: a corrected re-issue of the year (its folder replaced) is
+    # computed afresh. Every file from the one edition (every column as text, so [X] and [U]
+    # survive until we decide what they mean): read by year, each could be another edition's.
+    landlords = found.read("landlords.csv").select(
         "landlord_code",
         "landlord_name",
         homes_owned=pl.sum_horizontal(
@@ -139,7 +140,7 @@ def _sector_values(root: Path, year: str, version: tuple) -> pl.DataFrame:
     # A landlord without management information (the RSH excluded it) is sized by the relevant
     # tenant population of its perception survey, the nearest published count of its homes.
     surveyed = (
-        _read(year, "perception_tp09.csv")
+        found.read("perception_tp09.csv")
         .group_by("landlord_code")
         .agg(surveyed=_numeric("relevant_population").sum())
     )
@@ -155,7 +156,7 @@ def _sector_values(root: Path, year: str, version: tuple) -> pl.DataFrame:
         .with_columns(size_band=_band_expr("homes_owned"))
     )
 
-    management = _read(year, "management_info.csv")
+    management = found.read("management_info.csv")
     ch = pl.concat(
         management.select(
             "landlord_code",
@@ -171,7 +172,7 @@ def _sector_values(root: Path, year: str, version: tuple) -> pl.DataFrame:
         and {f"{measure}_{part}" for part in ("Numerator", "Denominator", "Calculated_Value")}
         <= set(management.columns)  # an edition without the measure: nothing to compare
     )
-    perception = _read(year, "perception_tp09.csv")
+    perception = found.read("perception_tp09.csv")
     answers = [_numeric(c) for c in ("VS", "FS", "NSD", "FD", "VD")]
     tp09 = perception.select(
         "landlord_code",
@@ -189,7 +190,7 @@ def _sector_values(root: Path, year: str, version: tuple) -> pl.DataFrame:
         & pl.col("numerator").is_not_null()
         & (pl.col("denominator") > 0)
     )
-    if edition(year).blank_input == "0":  # a blank prints as 0: a zero CH count is a blank
+    if found.blank_input == "0":  # a blank prints as 0: a zero CH count is a blank
         takes_part &= (pl.col("measure") == "TP09") | (pl.col("numerator") > 0)
     values = (
         pl.concat([ch, tp09])
@@ -228,12 +229,12 @@ def sector_benchmarks(year: str = "2024-25") -> pl.DataFrame:
         docstring for the quantile definition) and ``unit``.
     """
     key = ReportingYear.parse(year).key
-    return _sector_benchmarks(rsh_root(), key, edition(key).version)
+    return _sector_benchmarks(edition(key))
 
 
 @lru_cache(maxsize=16)
-def _sector_benchmarks(root: Path, year: str, version: tuple) -> pl.DataFrame:
-    values = sector_values(year)
+def _sector_benchmarks(found: Edition) -> pl.DataFrame:
+    values = _sector_values(found)
     by_band = values.filter(pl.col("size_band").is_not_null())
     every = values.with_columns(size_band=pl.lit(ALL_BANDS))
     stats = (
@@ -253,7 +254,7 @@ def _sector_benchmarks(root: Path, year: str, version: tuple) -> pl.DataFrame:
     )
     return (
         rounded.with_columns(
-            year=pl.lit(ReportingYear.parse(year).key),
+            year=pl.lit(found.year),
             unit=pl.col("measure").str.slice(0, 4).replace_strict(UNITS),
             _m=pl.col("measure").replace_strict({m: i for i, m in enumerate(MEASURES)}),
             _s=pl.col("stock_type").replace_strict({s: i for i, s in enumerate(STOCK_TYPES)}),

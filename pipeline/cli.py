@@ -59,7 +59,15 @@ from pipeline.run_messages import (
     report_run,
     say,
 )
-from pipeline.stopping import CommandStopped, catch_stop_signals, run_going, stop_if_requested
+from pipeline.stopping import (
+    CommandStopped,
+    catch_stop_signals,
+    ignore_stop_signals,
+    run_going,
+    said_before_the_end,
+    stop_from_the_start,
+    stop_if_requested,
+)
 
 # Dagster's console logger stays quiet: failures are summarised by this command itself.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -757,11 +765,16 @@ def console() -> None:
     it takes the next job, so nothing is waiting to be sent).
     """
     hide_test_libraries()
+    stop_from_the_start()
     try:
         code = main()
-    except KeyboardInterrupt:  # Ctrl-C before the landlords' runs began (start-up, arguments)
-        print("complaints: stopped by Ctrl-C before anything was written", flush=True)
+    except KeyboardInterrupt:  # Ctrl-C outside the command's own handling (start-up, its end)
+        print(said_before_the_end("Ctrl-C"), flush=True)
         code = 130
+    except CommandStopped as stopped:  # SIGTERM there
+        print(said_before_the_end(stopped.signal_name), flush=True)
+        code = stopped.exit_code
+    ignore_stop_signals()
     exit_now(code)
 
 

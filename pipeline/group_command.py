@@ -5,16 +5,108 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 
 from pipeline import workspaces
 
 
+class _Written:
+    """What the command has written so far, for the line that ends it early (a stop, an error)."""
+
+    def __init__(self) -> None:
+        self.paths: list[Path] = []
+        self.writing: Path | None = None  # the file or folder being written, for its error
+        self.finished = False  # everything the command was asked for is written
+
+    def said(self) -> str:
+        if not self.paths:
+            return "Nothing was written: the group's files are as they were."
+        return f"Written before that: {', '.join(str(path) for path in self.paths)}."
+
+
 def cmd_group(args: argparse.Namespace) -> int:
+    """``complaints group``; Ctrl-C or SIGTERM stop it as they stop ``complaints run`` (one line
+    saying what was written, exit code 130 or 143), and an expected problem (a member without a
+    file, a folder it cannot write, a member's file it cannot read) is one line, exit code 1."""
+    from pipeline.stopping import (
+        CommandStopped,
+        catch_stop_signals,
+        stop_if_requested,
+        stop_requested,
+    )
+
+    written = _Written()
+    try:
+        with catch_stop_signals():
+            try:
+                code = _cmd_group(args, written)
+                written.finished = code == 0
+                stop_if_requested()  # one that came during the last write: said, not dropped
+                return code
+            except Exception as error:
+                if stop_requested() is None:
+                    raise
+                # the stop's own doing (a Ctrl-C reaches the browser printing the PDF too)
+                raise CommandStopped(stop_requested()) from error
+    except CommandStopped as stopped:
+        if written.finished:
+            print(
+                f"complaints group: stopped by {stopped.signal_name} as it finished: what it "
+                "wrote (above) is whole.",
+                flush=True,
+            )
+            return stopped.exit_code
+        print(
+            f"complaints group: stopped by {stopped.signal_name}. "
+            + written.said().replace("Written before that", "Written before the stop")
+            + " Run the same command again to finish.",
+            flush=True,
+        )
+        return stopped.exit_code
+    except Exception as error:  # noqa: BLE001 - each said in words, without a value it quoted
+        print(
+            f"complaints group: {_in_words(error, written)} {_said_short(written)}", file=sys.stderr
+        )
+        return 1
+
+
+def _said_short(written: _Written) -> str:
+    return "Nothing was written." if not written.paths else written.said()
+
+
+def _in_words(error: Exception, written: _Written) -> str:
+    import duckdb
+
+    from pipeline.step_errors import said_safely
+
+    if isinstance(error, _MemberMissing):
+        return f"{error}; run that landlord first (complaints run), or leave it out."
+    if isinstance(error, OSError) and error.errno is not None and written.writing is not None:
+        cause = (error.strerror or type(error).__name__).lower()
+        return (
+            f"{written.writing} could not be written ({cause}): fix the folder's permissions "
+            "or free space, then run the same command again."
+        )
+    if isinstance(error, duckdb.Error):
+        return (
+            f"the members' measures could not be read ({said_safely(error)}): a member's file "
+            "may be from an earlier version of the pipeline or damaged; run its landlord again "
+            "(complaints run), then this command."
+        )
+    return f"{said_safely(error)}."
+
+
+class _MemberMissing(Exception):
+    """A member asked for (``--landlord``) has no warehouse file."""
+
+
+def _cmd_group(args: argparse.Namespace, written: _Written) -> int:
     from pipeline.config import landlord_key
     from pipeline.group_views import open_group
     from pipeline.periods import parse_period
+    from pipeline.stopping import stop_if_requested
 
     output_root = workspaces.resolved_folder(
         args.output or workspaces.output_root(), "output folder"
@@ -27,8 +119,12 @@ def cmd_group(args: argparse.Namespace) -> int:
     members = list(dict.fromkeys(landlord_key(name) for name in args.landlord or []))
     with ExitStack() as held:
         _hold_member_locks(held, output_root, members)
-        con = open_group(output_root, members or None)
-        return _group_command(con, output_root, period, args)
+        try:
+            con = open_group(output_root, members or None)
+        except FileNotFoundError as missing:
+            raise _MemberMissing(str(missing)) from None
+        stop_if_requested()
+        return _group_command(con, output_root, period, args, written)
 
 
 def _hold_member_locks(held: ExitStack, output_root: Path, members: list[str]) -> None:
@@ -42,6 +138,7 @@ def _hold_member_locks(held: ExitStack, output_root: Path, members: list[str]) -
     """
     from pipeline.group_views import landlord_files
     from pipeline.resources import ComplaintsStore, LandlordBusyError, landlord_lock
+    from pipeline.stopping import stop_if_requested
 
     timeout = ComplaintsStore.model_fields["lock_timeout_seconds"].default
     for landlord_id, path in sorted(landlord_files(output_root).items()):
@@ -53,12 +150,18 @@ def _hold_member_locks(held: ExitStack, output_root: Path, members: list[str]) -
         except LandlordBusyError as busy:
             print(f"waiting up to {timeout:.0f} s: {busy}", flush=True)
             try:
-                held.enter_context(landlord_lock(lock, landlord_id, timeout))
+                held.enter_context(
+                    landlord_lock(lock, landlord_id, timeout, while_waiting=stop_if_requested)
+                )
             except LandlordBusyError as still:
                 raise SystemExit(f"error: {still}") from None
 
 
-def _group_command(con, output_root: Path, period, args: argparse.Namespace) -> int:
+def _group_command(
+    con, output_root: Path, period, args: argparse.Namespace, written: _Written
+) -> int:
+    from pipeline.stopping import stop_if_requested
+
     try:
         landlords = con.execute("select landlord_id, warehouse from group_landlords").fetchall()
         for landlord, path in landlords:
@@ -79,20 +182,26 @@ def _group_command(con, output_root: Path, period, args: argparse.Namespace) -> 
             target = Path(args.csv).resolve()
             # as group_measures.csv: labels typed in a case system may start like a formula
             rows = con.sql("select * from measures order by all").pl()
+            stop_if_requested()
+            written.writing = target
             atomic_write_text(target, formula_safe(rows).write_csv())
+            written.paths.append(target)
             print(f"written {target}")
         if args.csv and period is None:
             return 0
-        return _group_report(con, output_root, period, args)
+        stop_if_requested()
+        return _group_report(con, output_root, period, args, written)
     finally:
         con.close()
 
 
-def _group_report(con, output_root: Path, period, args: argparse.Namespace) -> int:
+def _group_report(
+    con, output_root: Path, period, args: argparse.Namespace, written: _Written
+) -> int:
     """Write the group report for ``period`` (default: the latest reporting year that has ended
     and that the members' measures cover)."""
     from pipeline.periods import parse_period
-    from pipeline.reporting.group import render_group_report
+    from pipeline.reporting.group import GROUP_ID, render_group_report
 
     if period is None:
         latest = con.execute(
@@ -103,12 +212,22 @@ def _group_report(con, output_root: Path, period, args: argparse.Namespace) -> i
             print("no member has the measures of a reporting year that has ended; give --period")
             return 1
         period = parse_period(latest)
-    try:
-        paths = render_group_report(
-            con, period, output_root, published=args.published, group_name=args.name
-        )
-    except ValueError as exc:
-        print(f"error: {exc}")
-        return 1
+    from pipeline.io import watch_writes
+
+    folder = workspaces.documents_dir(GROUP_ID, period.key, output_root)
+    written.writing = folder
+    # The report's files are written one after another: stopped or failing part way (a terminal's
+    # Ctrl-C ends the browser printing the PDF too), the new HTML stood beside the old PDF while
+    # the command said nothing was written. Each file written is noted as it is.
+    with watch_writes(folder) as notes:
+        try:
+            paths = render_group_report(
+                con, period, output_root, published=args.published, group_name=args.name
+            )
+        except ValueError as exc:
+            print(f"error: {exc}")
+            return 1
+        finally:
+            written.paths.extend(folder / name for name in sorted(notes))
     print(f"group report {period.label}: " + "  ".join(str(p) for p in paths.values()))
     return 0

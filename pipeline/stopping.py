@@ -40,6 +40,7 @@ class CommandStopped(BaseException):
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_caught_in_this_process: list[bool] = []  # a command's own handling of a stop has begun
 _stop_pipe: list[int] = []  # the read end of the pipe the signals are written to
 _stopped: list[int] = []  # the first stop signal seen
 _run_going = threading.Event()  # a Dagster run is executing in this process's main thread
@@ -68,6 +69,7 @@ def catch_stop_signals(*, worker: bool = False) -> Iterator[None]:
     if _stop_pipe or threading.current_thread() is not threading.main_thread():
         yield  # already caught, or not the main thread (signals reach only that one)
         return
+    _caught_in_this_process.append(True)
     read_end, write_end = os.pipe()
     os.set_blocking(read_end, False)
     os.set_blocking(write_end, False)
@@ -198,6 +200,39 @@ def at_work(landlord_id: str) -> Iterator[None]:
         yield
     finally:
         _at_work.pop()
+
+
+def stop_from_the_start() -> None:
+    """Make SIGTERM raise :class:`CommandStopped` where the command is, as Ctrl-C raises
+    KeyboardInterrupt, until a command catches both itself (:func:`catch_stop_signals`).
+
+    Python's default for SIGTERM ends the process at once, silently: a scheduler's timeout
+    while the command started (its libraries loading, its arguments read) left no line in its
+    log.
+    """
+
+    def stop(signal_number: int, _frame) -> None:
+        raise CommandStopped(signal_number)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def ignore_stop_signals() -> None:
+    """Ignore Ctrl-C and SIGTERM from now on: the command's work is done and said, and what is
+    left is closing (the browser that printed its PDFs, the run history); a stop raised inside
+    that closing printed a traceback and lost the command's exit code."""
+    for number in _STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+
+
+def said_before_the_end(signal_name: str) -> str:
+    """The command line's last word on a stop no command caught: before any command's own
+    handling began nothing was written; after it, the command has said what it did."""
+    if _caught_in_this_process:
+        return (
+            f"complaints: stopped by {signal_name} as the command ended: what it said above stands"
+        )
+    return f"complaints: stopped by {signal_name} before anything was written"
 
 
 def request_stop(signal_number: int) -> None:

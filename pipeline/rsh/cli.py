@@ -3,24 +3,99 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    """``complaints rsh add``; Ctrl-C or SIGTERM stop it as they stop ``complaints run``: one line
+    that says which edition was left in place, exit code 130 or 143 (:mod:`pipeline.stopping`)."""
+    from pipeline.stopping import CommandStopped, catch_stop_signals
+
+    try:
+        with catch_stop_signals():
+            return _add(args)
+    except CommandStopped as stopped:  # before the new edition was written (_check_stop)
+        target = getattr(stopped, "target", None)  # set by _check_stop, its only source
+        if target is None:
+            kept = "the editions there are as they were"
+        elif (target / "edition.json").is_file():
+            kept = f"the {_label(target)} edition there is as it was ({target})"
+        else:
+            kept = f"no {_label(target)} edition was added"
+        print(
+            f"complaints rsh add: stopped by {stopped.signal_name} before the new edition was "
+            f"written: {kept}. Run the same command again to add it.",
+            flush=True,
+        )
+        return stopped.exit_code
+
+
+def _what_to_do(error: OSError) -> str:
+    """What a user does about the data folder that refused the edition."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS):
+        return "free space or fix the folder's permissions (or give another --out)"
+    # a folder that cannot be made: its parent missing and not makeable, or a file in the way
+    return "check that --out names a folder that can be made there"
+
+
+def _label(target: Path) -> str:
+    from pipeline.periods import ReportingYear
+
+    return ReportingYear.parse(target.name).label
+
+
+def _check_stop(target: Path) -> None:
+    """Stop, with nothing written, if Ctrl-C or SIGTERM came while the workbook was read; the
+    edition's folder goes with the stop, for the message."""
+    from pipeline.stopping import CommandStopped, stop_if_requested
+
+    try:
+        stop_if_requested()
+    except CommandStopped as stopped:
+        stopped.target = target
+        raise
+
+
+def _say_stopped_after_publish(meta: dict) -> int | None:
+    """The exit code and the line of a stop that came while the new edition was put in place
+    (the swap is not interrupted: the edition is whole, old or new); None when not stopped."""
+    from pipeline.stopping import CommandStopped, stop_requested
+
+    number = stop_requested()
+    if number is None:
+        return None
+    stopped = CommandStopped(number)
+    replaced = meta.get("replaced")
+    print(
+        f"complaints rsh add: stopped by {stopped.signal_name} after the new edition was put in "
+        f"place: the {meta['label']} edition extracted from {meta['workbook']['name']} is in "
+        f"place in {meta['folder']}"
+        + (
+            f" (the one from {replaced.get('name')} it replaced is not kept: add that workbook "
+            "again to go back)."
+            if replaced and replaced.get("sha256") != meta["workbook"]["sha256"]
+            else "."
+        ),
+        flush=True,
+    )
+    return stopped.exit_code
+
+
+def _add(args: argparse.Namespace) -> int:
     from pipeline.rsh.extract import extract
     from pipeline.rsh.workbook import WorkbookError
 
     try:
-        meta = extract(args.workbook, args.year, args.out, args.marker or None)
+        meta = extract(
+            args.workbook, args.year, args.out, args.marker or None, before_publish=_check_stop
+        )
     except WorkbookError as error:
         said = str(error)
         if args.workbook.name not in said:  # a sheet's or a field's message: say which file
             said = f"{args.workbook.name}: {said}"
         print(f"complaints rsh add: {said}; nothing was written", file=sys.stderr)
-        return 1
-    except FileNotFoundError as error:
-        print(f"complaints rsh add: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # the data folder full or read-only: it printed a traceback
         from pipeline.rsh.editions import rsh_root
@@ -28,11 +103,14 @@ def cmd_add(args: argparse.Namespace) -> int:
         cause = (error.strerror or type(error).__name__).lower()
         print(
             f"complaints rsh add: the edition could not be written to {args.out or rsh_root()} "
-            f"({cause}): free space or fix the folder's permissions (or give another --out), "
-            "then run it again; the editions there are as they were",
+            f"({cause}): {_what_to_do(error)}, then run it again; the editions there are as "
+            "they were",
             file=sys.stderr,
         )
         return 1
+    stopped = _say_stopped_after_publish(meta)
+    if stopped is not None:
+        return stopped
     folder = Path(meta["folder"])
     print(f"RSH TSM {meta['label']} extracted from {meta['workbook']['name']} to {folder}")
     for note in meta.get("year_overrides", []):
@@ -83,9 +161,13 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from pipeline.rsh.editions import available_years, edition, rsh_root
+    from pipeline.rsh.editions import EditionError, available_years, edition, rsh_root
 
-    years = available_years()
+    try:
+        years = available_years()
+    except EditionError as error:
+        print(f"complaints rsh list: {error}", file=sys.stderr)
+        return 1
     print(f"RSH data folder: {rsh_root()}")
     if not years:
         print("  no edition extracted; add one with 'complaints rsh add <workbook>'")

@@ -15,9 +15,10 @@ Which edition a landlord's year uses:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,18 +43,30 @@ def rsh_root() -> Path:
     return Path(os.environ.get(ROOT_ENV) or DEFAULT_ROOT)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Edition:
-    """One extracted edition: its year and the facts ``edition.json`` records about it.
+    """One extracted edition: its year, the facts ``edition.json`` records about it, and its
+    files as they were read together (:func:`_snapshot`).
 
     ``version`` tells two extracts of the same year apart (a corrected re-issue replacing the
-    folder): what is computed from an edition is kept per version, never per year alone.
+    folder): what is computed from an edition is kept per version, never per year alone. Two
+    editions are the same when their year and version are.
     """
 
     year: str
     folder: Path
     meta: dict
     version: tuple = ()
+    files: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Edition) and (self.year, self.version) == (
+            other.year,
+            other.version,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.year, self.version))
 
     @property
     def label(self) -> str:
@@ -79,8 +92,13 @@ class Edition:
         return self.meta.get("published_decimals", {}).get(measure, {}).get(stock_type, 1)
 
     def read(self, name: str) -> pl.DataFrame:
-        """One of the edition's CSVs, every column as text (so ``[X]`` and ``[U]`` survive)."""
-        return _read_csv(self.folder / name, _stamp(self.folder / name))
+        """One of the edition's CSVs, every column as text (so ``[X]`` and ``[U]`` survive).
+
+        From the files read with ``edition.json``, not from the folder now: ``complaints rsh
+        add`` may have put a re-issue in its place since, and a reader of two files mixed the
+        two editions' figures.
+        """
+        return _read_csv(self, name)
 
 
 def _stamp(path: Path) -> tuple:
@@ -93,8 +111,8 @@ def _stamp(path: Path) -> tuple:
 
 
 @lru_cache(maxsize=64)
-def _read_csv(path: Path, stamp: tuple) -> pl.DataFrame:
-    return pl.read_csv(path, infer_schema=False)
+def _read_csv(found: Edition, name: str) -> pl.DataFrame:
+    return pl.read_csv(found.files[name], infer_schema=False)
 
 
 def _folders(root: Path) -> tuple:
@@ -118,17 +136,87 @@ def _editions(root: Path) -> dict[str, Edition]:
 @lru_cache(maxsize=16)
 def _editions_now(root: Path, folders: tuple) -> dict[str, Edition]:
     found = {}
-    for name, _, stamp in folders:
-        folder = root / name
-        if not all((folder / f).is_file() for f in REQUIRED):
-            continue
+    for name, _, _ in folders:
         try:
-            year = ReportingYear.parse(folder.name).key
+            year = ReportingYear.parse(name).key
         except ValueError:
             continue
-        meta = json.loads((folder / "edition.json").read_text(encoding="utf-8"))
-        found[year] = Edition(year, folder, meta, (str(folder), *stamp))
+        snapshot = _snapshot(root / name)
+        if snapshot is not None:
+            found[year] = snapshot
     return found
+
+
+# Times a folder replaced while it is read is read again (an add replaces it in one step, so a
+# second read finds the new folder whole; more means adds one after the other, or a folder that
+# keeps changing, which is then taken as it is: incomplete, not an edition).
+_REREADS = 3
+
+
+def _snapshot(folder: Path) -> Edition | None:
+    """The folder's edition, every file read through one handle on the folder, so a folder that
+    ``complaints rsh add`` swaps in meanwhile is not mixed in: the files are the old edition's,
+    or, when the old folder was removed under the reader, all read again from the new one. None
+    for a folder without every file (half-written or hand-made)."""
+    for _ in range(_REREADS):
+        try:
+            handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        try:
+            files = {}
+            for name in REQUIRED:
+                try:
+                    files[name] = _read_file(handle, name)
+                except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                    break
+            else:
+                meta = _record(folder, files["edition.json"])
+                # by content: a re-issue's folder may get the inode and the time stamp (to the
+                # file system's clock tick) of the folder it replaced
+                digest = hashlib.blake2b(digest_size=16)
+                for data in files.values():
+                    digest.update(len(data).to_bytes(8, "little") + data)
+                version = (str(folder), digest.hexdigest())
+                year = ReportingYear.parse(folder.name).key
+                return Edition(year, folder, meta, version, files)
+            if _stamp(folder)[:1] == (os.fstat(handle).st_ino,):
+                return None  # the same folder, without the file: not an edition
+        finally:
+            os.close(handle)
+    return None
+
+
+class EditionError(ValueError):
+    """An edition's folder holds every file but its record (``edition.json``) cannot be read."""
+
+
+def _record(folder: Path, data: bytes) -> dict:
+    """The edition's ``edition.json``; a damaged one (a copy that stopped) is named, with what
+    to do, instead of the JSON parser's traceback."""
+    try:
+        meta = json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        reason = getattr(error, "msg", None) or "not text"
+        raise EditionError(
+            f"{folder / 'edition.json'} cannot be read as an edition's record ({reason.lower()}); "
+            f"add the {ReportingYear.parse(folder.name).label} workbook again with "
+            "'complaints rsh add <workbook>'"
+        ) from None
+    if not isinstance(meta, dict):
+        raise EditionError(
+            f"{folder / 'edition.json'} cannot be read as an edition's record (not an object); "
+            f"add the {ReportingYear.parse(folder.name).label} workbook again with "
+            "'complaints rsh add <workbook>'"
+        )
+    return meta
+
+
+def _read_file(folder_handle: int, name: str) -> bytes:
+    """The bytes of ``name`` in the folder open as ``folder_handle``."""
+    handle = os.open(name, os.O_RDONLY, dir_fd=folder_handle)
+    with os.fdopen(handle, "rb") as opened:
+        return opened.read()
 
 
 def clear_cache() -> None:
@@ -188,6 +276,7 @@ def dictionary_year_for(year: str) -> str:
 
 __all__ = [
     "Edition",
+    "EditionError",
     "available_years",
     "clear_cache",
     "dictionary_year_for",

@@ -30,6 +30,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -738,6 +739,7 @@ def extract(
     year: str | None = None,
     out_dir: Path | None = None,
     markers: dict[str, str] | list[str] | None = None,
+    before_publish: Callable[[Path], None] | None = None,
 ) -> dict:
     """Extract one edition of the workbook to ``out_dir/<year>/``; nothing is written on failure.
 
@@ -753,6 +755,10 @@ def extract(
     markers : dict or list, optional
         What text the edition uses as a marker means: ``{"N/A": "[Z]"}`` or ``["N/A=[Z]"]``
         (``complaints rsh add --marker``); recorded in ``edition.json`` ``markers_given``.
+    before_publish : callable, optional
+        Called with the edition's folder once the workbook is read, before anything is written;
+        what it raises ends the extract with nothing written (``complaints rsh add`` stops there
+        on Ctrl-C or SIGTERM).
 
     Returns
     -------
@@ -774,6 +780,8 @@ def extract(
         replaced = json.loads((target / "edition.json").read_text(encoding="utf-8"))["workbook"]
     except (OSError, ValueError, KeyError, TypeError):
         replaced = None
+    if before_publish is not None:
+        before_publish(target)
     _publish(files, target)
     clear_cache()
     return {**reading.edition, "folder": str(target), "replaced": replaced}

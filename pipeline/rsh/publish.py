@@ -113,7 +113,8 @@ def publish(files: dict[str, bytes], target: Path) -> None:
             os.replace(target, previous)
             try:
                 os.replace(staging, target)
-            except BaseException:
+            except OSError:  # not moved in: the old one back (a Ctrl-C after the move is not
+                # a failure of it, and moving back onto the new folder failed, "not empty")
                 os.replace(previous, target)
                 raise
             shutil.rmtree(previous, ignore_errors=True)

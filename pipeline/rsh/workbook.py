@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,8 +136,8 @@ def _what_it_is(path: Path, error: Exception) -> str:
     try:
         with open(path, "rb") as handle:
             head = handle.read(2048)
-    except OSError:
-        return str(error)
+    except OSError as unopened:  # in words, not "[Errno 2] No such file ...: '<the path again>'"
+        return (unopened.strerror or str(error)).lower()
     if not head:
         return "an empty file"
     if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
@@ -181,6 +182,8 @@ def load_sheets(path: Path) -> list[Sheet]:
         raise WorkbookError(
             f"{path}: not a readable .xlsx workbook ({_what_it_is(path, error)})"
         ) from error
+    from xml.etree.ElementTree import ParseError
+
     try:
         sheets = [
             Sheet(
@@ -190,9 +193,15 @@ def load_sheets(path: Path) -> list[Sheet]:
             )
             for ws in workbook.worksheets
         ]
+    except (ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+        # a sheet's XML cut off (a download that stopped): the parser's traceback said nothing
+        # a user could act on
+        raise WorkbookError(
+            f"{path}: not a readable .xlsx workbook (a sheet's contents are cut off or damaged: "
+            f"{error}); download the workbook again"
+        ) from error
     finally:
         workbook.close()
-    from xml.etree.ElementTree import ParseError
 
     try:
         uncalculated = uncalculated_formulas(path)

@@ -5,6 +5,7 @@ The kill is a child process that ends itself with SIGKILL at a chosen moment of 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -86,7 +87,7 @@ def test_an_add_on_a_full_disk_says_so_in_one_line(tmp_path, monkeypatch, capsys
     import pipeline.rsh.extract
     from pipeline.cli import main as complaints
 
-    def disk_full(*_args):
+    def disk_full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / ".2024-25.partial"))
 
     monkeypatch.setattr(pipeline.rsh.extract, "extract", disk_full)
@@ -95,3 +96,28 @@ def test_an_add_on_a_full_disk_says_so_in_one_line(tmp_path, monkeypatch, capsys
     assert code == 1
     assert len(said) == 1 and "no space left on device" in said[0], said
     assert "as they were" in said[0]
+
+
+def test_an_interrupt_just_after_the_new_folder_moved_in_leaves_it_in_place(tmp_path, monkeypatch):
+    """Where the folders cannot be swapped in one step, an interrupt (Ctrl-C outside the command,
+    which holds it back) just after the new folder was moved in tried to move the old one back
+    onto it: "directory not empty", reported as a failure with the new edition in place."""
+    import pytest
+
+    import pipeline.rsh.publish as publishing
+
+    target = tmp_path / "2024-25"
+    publish(OLD, target)
+    real_replace = os.replace
+
+    def replace_then_interrupt(source, destination):
+        real_replace(source, destination)
+        if Path(destination) == target:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(publishing, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(publishing.os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        publish(NEW, target)
+    monkeypatch.undo()
+    assert _contents(target) == NEW
