@@ -348,16 +348,19 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     blank_default = spec.default if spec.default is not None else implicit
     if (column.table, column.name) in LABEL_FIELDS:
         return label_sql(plan, x), None
-    if spec.codes:
+    # `other` with no codes listed (or `codes: {}`) gives every filled cell that value: a column
+    # naming the owner of a managed home, blank for the landlord's own, is a flag without a list
+    if spec.codes or spec.other is not None:
+        codes = spec.codes or {}
         whens = " ".join(
             f"when {lit(key.strip().lower())} then {_cast(lit(val), column)}"
-            for key, val in spec.codes.items()
+            for key, val in codes.items()
         )
         other = _cast(lit(spec.other), column) if spec.other is not None else "null"
-        value = (
-            f"case when {x} is null then {_cast(lit(blank_default), column)} "
-            f"else (case lower({x}) {whens} else {other} end) end"
-        )
+        coded = f"(case lower({x}) {whens} else {other} end)" if codes else other
+        value = f"case when {x} is null then {_cast(lit(blank_default), column)} else {coded} end"
+        if not codes:
+            return value, None
         # Unknown = not listed (a code may map to null on purpose, e.g. "Don't know").
         keys = ", ".join(lit(key.strip().lower()) for key in spec.codes)
         failed = (
@@ -505,7 +508,7 @@ def parse_rule(plan: FieldPlan) -> str:
 
 def _is_coded(plan: FieldPlan) -> bool:
     """True when the field's values are codes (a mapping codes list or canonical codes)."""
-    has_codes = plan.spec is not None and bool(plan.spec.codes)
+    has_codes = plan.spec is not None and (bool(plan.spec.codes) or plan.spec.other is not None)
     canonical = plan.column.kind in {"text", "integer"} and (
         (plan.column.table, plan.column.name) in ALLOWED_CODES
     )
