@@ -79,6 +79,13 @@ class FieldSpec(_Strict):
             return {"column": data}
         return data
 
+    @property
+    def other_is_blank(self) -> bool:
+        """True when the mapping writes `other: null`: values its codes do not list are blank
+        (a label field read from a column that holds other things too, such as a refusal reason
+        from a stage's 'Result' column)."""
+        return "other" in self.model_fields_set and self.other is None
+
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:
         if (self.column is None) == (self.value is None):

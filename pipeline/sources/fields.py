@@ -440,6 +440,8 @@ def _label_item(plan: FieldPlan, e: str) -> str:
             for key, value in spec.codes.items()
         )
         other = lit(spec.other if spec.other is not None else "other")
+        if spec.other_is_blank:
+            other = "null"
         return f"(case lower({e}) {whens} else {other} end)"
     codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
     keys = ", ".join(lit(code) for code in codes)
@@ -461,6 +463,8 @@ def label_unknown_item(plan: FieldPlan, e: str) -> str:
     """SQL true when the label value ``e`` is none of the field's codes (it is stored as 'other')."""
     spec = plan.spec
     if spec is not None and spec.codes:
+        if spec.other_is_blank:  # a value not listed is blank, never stored as 'other'
+            return "false"
         keys = ", ".join(lit(key.strip().lower()) for key in spec.codes)
         return f"(lower({e}) not in ({keys}))"
     codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
