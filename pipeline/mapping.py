@@ -188,6 +188,21 @@ class Mapping(_Strict):
     format: Literal["csv", "xlsx"] = "csv"
     encoding: str = Field(default="auto", description="auto = UTF-8 (BOM or not), else cp1252")
     delimiter: str = Field(default=",", min_length=1, max_length=1)
+
+    @field_validator("delimiter", mode="before")
+    @classmethod
+    def _tab_by_name(cls, value: Any) -> Any:
+        """A tab written `tab` or `'\\t'` (YAML reads a backslash and a 't' in single quotes);
+        anything else longer than one character is refused saying what to write."""
+        if isinstance(value, str) and (value.strip().lower() == "tab" or value == "\\t"):
+            return "\t"
+        if isinstance(value, str) and len(value) > 1:
+            raise ValueError(
+                "the delimiter is one character, such as ';', ',' or '|'; a tab is written "
+                "delimiter: tab"
+            )
+        return value
+
     decimal: Literal[".", ","] = Field(
         default=".",
         description="The decimal mark of the export's numbers: ',' for an export that writes "
