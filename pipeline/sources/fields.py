@@ -26,6 +26,7 @@ from pipeline.sources.canonical import (
     LABEL_FIELDS,
     Column,
 )
+from pipeline.sources.code_keys import code_key, code_key_sql
 from pipeline.sources.date_checks import time_invalid_sql, weekday_mismatch_sql
 from pipeline.sources.errors import fold_header_name
 from pipeline.sources.numbers import _parse_number
@@ -353,18 +354,20 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     if spec.codes or spec.other is not None:
         codes = spec.codes or {}
         whens = " ".join(
-            f"when {lit(key.strip().lower())} then {_cast(lit(val), column)}"
+            f"when {lit(code_key(key))} then {_cast(lit(val), column)}"
             for key, val in codes.items()
         )
         other = _cast(lit(spec.other), column) if spec.other is not None else "null"
-        coded = f"(case lower({x}) {whens} else {other} end)" if codes else other
+        coded = f"(case {code_key_sql(x)} {whens} else {other} end)" if codes else other
         value = f"case when {x} is null then {_cast(lit(blank_default), column)} else {coded} end"
         if not codes:
             return value, None
         # Unknown = not listed (a code may map to null on purpose, e.g. "Don't know").
-        keys = ", ".join(lit(key.strip().lower()) for key in spec.codes)
+        keys = ", ".join(lit(code_key(key)) for key in spec.codes)
         failed = (
-            None if spec.other is not None else f"({x} is not null and lower({x}) not in ({keys}))"
+            None
+            if spec.other is not None
+            else f"({x} is not null and {code_key_sql(x)} not in ({keys}))"
         )
         return value, failed
 
@@ -436,13 +439,12 @@ def _label_item(plan: FieldPlan, e: str) -> str:
     spec = plan.spec
     if spec is not None and spec.codes:
         whens = " ".join(
-            f"when {lit(key.strip().lower())} then {lit(value)}"
-            for key, value in spec.codes.items()
+            f"when {lit(code_key(key))} then {lit(value)}" for key, value in spec.codes.items()
         )
         other = lit(spec.other if spec.other is not None else "other")
         if spec.other_is_blank:
             other = "null"
-        return f"(case lower({e}) {whens} else {other} end)"
+        return f"(case {code_key_sql(e)} {whens} else {other} end)"
     codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
     keys = ", ".join(lit(code) for code in codes)
     whens = " ".join(f"when {_synonym_match(k)} then {lit(v)}" for k, v in synonyms.items())
@@ -465,8 +467,8 @@ def label_unknown_item(plan: FieldPlan, e: str) -> str:
     if spec is not None and spec.codes:
         if spec.other_is_blank:  # a value not listed is blank, never stored as 'other'
             return "false"
-        keys = ", ".join(lit(key.strip().lower()) for key in spec.codes)
-        return f"(lower({e}) not in ({keys}))"
+        keys = ", ".join(lit(code_key(key)) for key in spec.codes)
+        return f"({code_key_sql(e)} not in ({keys}))"
     codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
     fold = _FOLD.format(e=e)
     matches = [f"f in ({', '.join(lit(c) for c in codes)})"]
