@@ -13,12 +13,14 @@ docs/landlord.md and docs/mapping.md). What no other onboarded layout has:
   (`{column: "Managed For", other: false, default: true}`);
 - a Christmas closure of several days as one landlord.yaml entry (`{date: ..., to: ...}`);
 - ';'-separated UTF-8 with a BOM, a heading with a trailing space and one in capitals, dates
-  '07-Apr-2024 14:03' (some without the time) and escalation requests as Excel serials.
+  '07-Apr-2024 14:03' (some without the time) and escalation requests as Excel serials;
+- results written with a no-break space, and a refused escalation with no request date.
 
 Before the fixes of this onboarding: the 'Managed For' mapping quarantined every managed home's
 row as unknown_code (`other` was ignored without a codes list, though the run's advice said to
 give it); each answered stage's result was stored as the refusal reason 'other'; the closure took
-one entry per day (`to:` was "not allowed here").
+one entry per day (`to:` was "not allowed here"); the no-break space made its results unknown_code;
+the refused escalation with no date was dropped without a word.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def _date(text: str) -> D | None:
 
 
 def _stage(cells: dict, prefix: str, received: D) -> dict:
-    result = cells[f"{prefix} result"].strip().casefold()
+    result = " ".join(cells[f"{prefix} result"].split()).casefold()  # a no-break space too
     return {
         "received": received,
         "ack": _date(cells[f"{prefix} acknowledged"]),
@@ -94,25 +96,28 @@ def _stage(cells: dict, prefix: str, received: D) -> dict:
     }
 
 
-def read_register() -> tuple[int, list[dict]]:
-    """(data rows, complaints as design.md section 4 has them), read by hand."""
+def read_register() -> tuple[int, list[int], list[dict]]:
+    """(data rows, the rows whose stage 2 says it happened with no request date, complaints as
+    design.md section 4 has them), read by hand."""
     text = (WORKSPACE / EXPORT).read_bytes().decode("utf-8-sig")
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     header = [h.strip().casefold() for h in records[0]]
-    complaints = []
-    for row in records[1:]:
+    complaints, undated = [], []
+    for number, row in enumerate(records[1:], 2):
         if not any(row):
             continue
         cells = dict(zip(header, row, strict=True))
         received = _date(cells["logged"])
         s2_received = _date(cells["s2 requested"])
+        if s2_received is None and cells["s2 result"].strip():
+            undated.append(number)  # no stage without its received date: required_missing
         complaints.append({
             "tenure": TENURE[cells["tenure"].strip().casefold()],
             "owned": not cells["managed for"].strip(),
             1: _stage(cells, "s1", received),
             2: _stage(cells, "s2", s2_received) if s2_received else None,
         })  # fmt: skip
-    return len(complaints), complaints
+    return len(complaints), undated, complaints
 
 
 def verdict(stage: dict, n: int) -> str:
@@ -181,8 +186,8 @@ def run(tmp_path_factory) -> dict:
         ])  # fmt: skip
     assert code == 0
     con = duckdb.connect(str(out / "warehouse" / "ashdown_vale_homes.duckdb"), read_only=True)
-    rows, complaints = read_register()
-    return {"con": con, "rows": rows, "complaints": complaints}
+    rows, undated, complaints = read_register()
+    return {"con": con, "rows": rows, "undated": undated, "complaints": complaints}
 
 
 def _measure(con, measure: str, breakdown: str, value: str) -> tuple:
@@ -195,13 +200,15 @@ def _measure(con, measure: str, breakdown: str, value: str) -> tuple:
     return rows[0]
 
 
-def test_every_row_is_loaded(run) -> None:
-    got = (
-        run["con"]
-        .execute("select source_file, rows_in, rows_loaded, rows_quarantined from ingest_file")
-        .fetchall()
-    )
-    assert got == [(EXPORT, run["rows"], run["rows"], 0)]
+def test_every_row_is_loaded_or_quarantined_with_its_reason(run) -> None:
+    con, rows, undated = run["con"], run["rows"], run["undated"]
+    got = con.execute(
+        "select source_file, rows_in, rows_loaded, rows_quarantined from ingest_file"
+    ).fetchall()
+    assert len(undated) == 1
+    assert got == [(EXPORT, rows, rows - len(undated), len(undated))]
+    quarantined = con.execute("select source_row, column_name, rule from quarantine").fetchall()
+    assert quarantined == [(n, "S2 Requested", "required_missing") for n in undated]
 
 
 def test_refusals_and_managed_homes_are_read_from_their_columns(run) -> None:
