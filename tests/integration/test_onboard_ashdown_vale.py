@@ -14,7 +14,9 @@ docs/landlord.md and docs/mapping.md). What no other onboarded layout has:
 - a Christmas closure of several days as one landlord.yaml entry (`{date: ..., to: ...}`);
 - ';'-separated UTF-8 with a BOM, a heading with a trailing space and one in capitals, dates
   '07-Apr-2024 14:03' (some without the time) and escalation requests as Excel serials;
-- results written with a no-break space, and a refused escalation with no request date.
+- results written with a no-break space, and a refused escalation with no request date;
+- a TSM survey whose TP09 column also answers the filter question ('N/A - no complaint in last
+  12 months'), mapped to `made_complaint_12m` and `answer` both; its TP09 is checked too.
 
 Before the fixes of this onboarding: the 'Managed For' mapping quarantined every managed home's
 row as unknown_code (`other` was ignored without a codes list, though the run's advice said to
@@ -40,6 +42,8 @@ D = dt.date
 ROOT = Path(__file__).resolve().parents[2]
 WORKSPACE = ROOT / "tests" / "fixtures" / "ingest" / "landlords" / "ashdown_vale_homes"
 EXPORT = "exports/CaseWorks Register.csv"
+SURVEY = "surveys/TSM survey 2024.csv"
+FIVE = ("Very satisfied", "Fairly satisfied", "Neither", "Fairly dissatisfied", "Very dissatisfied")
 YEAR = ("2024-25", D(2024, 4, 1), D(2025, 3, 31))
 CUT = D(2025, 5, 31)
 UNITS = {"lcra": 3415, "lcho": 1120}  # at 31 March 2025
@@ -118,6 +122,27 @@ def read_register() -> tuple[int, list[int], list[dict]]:
             2: _stage(cells, "s2", s2_received) if s2_received else None,
         })  # fmt: skip
     return len(complaints), undated, complaints
+
+
+def expected_tp09() -> dict[str, float]:
+    """TP09 per stock type (design.md s6): responses dated in the year that made a complaint
+    (the answer column says 'N/A - no complaint ...' otherwise) with one of the five answers,
+    (very + fairly satisfied) / all five x 100, unweighted."""
+    _, start, end = YEAR
+    text = (WORKSPACE / SURVEY).read_text(encoding="utf-8")
+    counts: dict[str, dict[str, int]] = {"lcra": {}, "lcho": {}}
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        answer = row["TP09 complaint handling"]
+        day = dt.datetime.strptime(row["Interview date"], "%d/%m/%Y").date()
+        if answer in FIVE and start <= day <= end:
+            stock = {"GN": "lcra", "SO": "lcho"}[row["Tenure"]]
+            counts[stock][answer] = counts[stock].get(answer, 0) + 1
+    return {
+        stock: half_up(
+            Decimal(by["Very satisfied"] + by["Fairly satisfied"]) * 100 / sum(by.values())
+        )
+        for stock, by in counts.items()
+    }
 
 
 def verdict(stage: dict, n: int) -> str:
@@ -203,10 +228,10 @@ def _measure(con, measure: str, breakdown: str, value: str) -> tuple:
 def test_every_row_is_loaded_or_quarantined_with_its_reason(run) -> None:
     con, rows, undated = run["con"], run["rows"], run["undated"]
     got = con.execute(
-        "select source_file, rows_in, rows_loaded, rows_quarantined from ingest_file"
+        "select source_file, rows_in, rows_loaded, rows_quarantined from ingest_file order by 1"
     ).fetchall()
     assert len(undated) == 1
-    assert got == [(EXPORT, rows, rows - len(undated), len(undated))]
+    assert got == [(EXPORT, rows, rows - len(undated), len(undated)), (SURVEY, 200, 200, 0)]
     quarantined = con.execute("select source_row, column_name, rule from quarantine").fetchall()
     assert quarantined == [(n, "S2 Requested", "required_missing") for n in undated]
 
@@ -256,3 +281,9 @@ def test_the_closure_moves_deadlines(run) -> None:
 def test_escalation_rate_equals_the_independent_computation(run) -> None:
     num, den, shown = _measure(run["con"], "escalation_rate", "none", "all")
     assert (num, den, float(shown)) == expected_escalation(run["complaints"])
+
+
+def test_tp09_equals_the_independent_computation(run) -> None:
+    expected = expected_tp09()
+    for stock in ("lcra", "lcho"):
+        assert float(_measure(run["con"], "TP09", "stock_type", stock)[2]) == expected[stock]
