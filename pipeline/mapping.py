@@ -55,6 +55,25 @@ def _folded_name(name: str | None) -> str | None:
     return fold_header_name(name)
 
 
+def check_date_formats(formats: list[str]) -> list[str]:
+    """Each format must be one DuckDB's strptime understands (``%d/%m/%Y``), checked when the
+    mapping loads so a typo is a message naming the mapping and the key, not a failed query
+    mid-ingest."""
+    for number, fmt in enumerate(formats, start=1):
+        if "%" not in fmt:
+            raise ValueError(
+                f"format {number} ({_shown(fmt)}) has no % codes; write it like '%d/%m/%Y' "
+                "(day/month/year)"
+            )
+        if not _strptime_understands(fmt):
+            raise ValueError(
+                f"format {number} ({_shown(fmt)}) is not a date format DuckDB can read (use "
+                "codes such as %d day, %m month, %Y four-digit year, %y two-digit year, %b "
+                "month name, %H:%M time)"
+            )
+    return formats
+
+
 class FieldSpec(_Strict):
     """Where one canonical field comes from: a source column (optionally coded) or a constant."""
 
@@ -68,9 +87,19 @@ class FieldSpec(_Strict):
     pseudonymise: bool | None = Field(
         default=None, description="Override the default (ids are pseudonymised, nothing else)"
     )
+    date_formats: list[str] | None = Field(
+        default=None,
+        description="A date column's own formats, in place of the mapping's (a column written "
+        "month first in an export whose other dates are day first)",
+    )
 
     _normalise_codes = field_validator("codes", mode="before")(_codes_as_text)
     _fold_column = field_validator("column")(lambda v: _folded_name(v))
+
+    @field_validator("date_formats")
+    @classmethod
+    def _own_formats_parse(cls, formats: list[str] | None) -> list[str] | None:
+        return None if formats is None else check_date_formats(formats)
 
     @model_validator(mode="before")
     @classmethod
@@ -273,21 +302,7 @@ class Mapping(_Strict):
     @field_validator("date_formats")
     @classmethod
     def _formats_parse(cls, formats: list[str]) -> list[str]:
-        """Each format must be one DuckDB's strptime understands (``%d/%m/%Y``), checked here so
-        a typo is a message naming the mapping and the key, not a failed query mid-ingest."""
-        for number, fmt in enumerate(formats, start=1):
-            if "%" not in fmt:
-                raise ValueError(
-                    f"format {number} ({_shown(fmt)}) has no % codes; write it like '%d/%m/%Y' "
-                    "(day/month/year)"
-                )
-            if not _strptime_understands(fmt):
-                raise ValueError(
-                    f"format {number} ({_shown(fmt)}) is not a date format DuckDB can read (use "
-                    "codes such as %d day, %m month, %Y four-digit year, %y two-digit year, %b "
-                    "month name, %H:%M time)"
-                )
-        return formats
+        return check_date_formats(formats)
 
     @property
     def effective_shape(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.mapping import FieldSpec
 from pipeline.pseudonymise import pseudonymise_expr
@@ -405,6 +405,8 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
 
     kind = column.kind
     if kind == "date":
+        if spec.date_formats:  # the column's own formats, in place of the mapping's
+            ctx = replace(ctx, date_formats=tuple(spec.date_formats))
         parsed = _parse_date(x, ctx)
     elif kind in {"integer", "decimal", "double"}:
         parsed = _parse_number(x, column, ctx.decimal_comma)
