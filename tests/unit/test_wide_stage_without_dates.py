@@ -80,8 +80,6 @@ def test_a_stage_2_outcome_or_refusal_without_dates_is_required_missing(tmp_path
 
 
 def test_a_stage_2_with_nothing_in_it_is_no_stage(tmp_path) -> None:
-    blank = "\r\n".join(
-        line for line in CSV.split("\r\n") if not line.startswith(("A2", "A3"))
-    )
+    blank = "\r\n".join(line for line in CSV.split("\r\n") if not line.startswith(("A2", "A3")))
     con = _load(tmp_path, blank)
     assert con.execute("select count(*) from quarantine").fetchone() == (0,)
