@@ -119,7 +119,8 @@ class FieldSpec(_Strict):
     def _one_source(self) -> FieldSpec:
         if (self.column is None) == (self.value is None):
             raise ValueError("give exactly one of 'column' or 'value'")
-        if self.value is not None and (self.codes or self.default is not None or self.other):
+        given = self.codes or self.default is not None or "other" in self.model_fields_set
+        if self.value is not None and given:
             raise ValueError("'codes', 'default' and 'other' need a 'column'")
         return self
 

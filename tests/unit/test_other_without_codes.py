@@ -14,9 +14,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from pipeline.config import load_landlord
 from pipeline.ingest import ingest_workspace
+from pipeline.mapping import FieldSpec
 from tests.fixtures.ingest.workspaces import write_landlord
 
 CSV = (
@@ -62,3 +64,10 @@ def test_every_filled_cell_takes_other(tmp_path, spec) -> None:
 def test_listed_codes_still_win_over_other(tmp_path) -> None:
     spec = '{column: "Managed For", codes: {"Bramble HA": true}, other: false, default: true}'
     assert _load(tmp_path, spec) == [(3, True), (4, True), (5, False)]
+
+
+@pytest.mark.parametrize("spec", ["{value: true, other: false}", "{value: x, other: null}"])
+def test_other_beside_a_constant_is_refused(spec) -> None:
+    # a constant has no cell for 'other' to replace: `other: false` (falsy) passed unnoticed
+    with pytest.raises(ValueError, match="need a 'column'"):
+        FieldSpec.model_validate(yaml.safe_load(spec))
