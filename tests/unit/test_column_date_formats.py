@@ -67,3 +67,33 @@ def test_a_wrong_format_of_a_column_names_the_key(tmp_path: Path) -> None:
     path.write_text(MAPPING.replace('["%m/%d/%Y"]', '["mm/dd/yyyy"]'))
     with pytest.raises(ConfigError, match=r"stages.2.received_date.date_formats.*no % codes"):
         load_mapping(path, tmp_path)
+
+
+def test_the_quality_impact_reads_a_quarantined_date_with_the_columns_own_formats(
+    tmp_path: Path,
+) -> None:
+    # a long export whose received dates are month first (the column's own formats), one of
+    # them after the data cut (30 April 2025): the data-quality report gives the year the
+    # quarantined complaint is missing from, reading its date as the load reads it
+    from pipeline.reporting.quality_impact import quarantine_impact
+
+    root = tmp_path / "test_homes"
+    write_landlord(root)
+    (root / "exports").mkdir()
+    (root / "mappings").mkdir()
+    (root / "exports" / "register.csv").write_text(
+        "Ref,Received,Responded\nB1,05/30/2025,\nB2,05/02/2024,10/05/2024\n"
+    )
+    (root / "mappings" / "register.yaml").write_text(
+        'files: ["exports/register.csv"]\ntarget: complaint\nshape: long\n'
+        'date_formats: ["%d/%m/%Y"]\ncolumns:\n  complaint_id: "Ref"\n  stage: {value: 1}\n'
+        '  received_date: {column: "Received", date_formats: ["%m/%d/%Y"]}\n'
+        '  responded_date: "Responded"\n'
+    )
+    con = duckdb.connect()
+    landlord = load_landlord(root)
+    ingest_workspace(con, root, landlord, "k")
+    impact = quarantine_impact(con, landlord.landlord_id, root)
+    rows = [(r["year"], r["rule"]) for r in impact.iter_rows(named=True)]
+    # 30 May 2025 (read month first) is in 2025-26; read day first it had no year
+    assert rows == [("2025-26", "date_in_future")]
