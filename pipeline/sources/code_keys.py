@@ -20,3 +20,24 @@ def code_key(value: str) -> str:
 def code_key_sql(x: str) -> str:
     """SQL for a cell as it is matched against :func:`code_key` keys."""
     return f"trim(regexp_replace(lower({x}), '{_CODE_SPACES_SQL}', ' ', 'g'))"
+
+
+def coded_case_sql(x: str, whens: str, otherwise: str) -> str:
+    """SQL matching the cell ``x`` against ``whens`` (``when <code_key> then ...``).
+
+    The cell as written (lower case) is tried first and folded only when that finds nothing:
+    folding every cell (a regular expression) made each coded field of a million-row export
+    about 0.3 s slower, and a cell that matches as written is the one its folded form matches.
+    """
+    return (
+        f"(case lower({x}) {whens} else (case {code_key_sql(x)} {whens} else {otherwise} end) end)"
+    )
+
+
+def not_listed_sql(x: str, keys: str) -> str:
+    """SQL true when the filled cell ``x`` is none of ``keys`` (code keys as SQL literals), with
+    the same cheap first try as :func:`coded_case_sql`."""
+    return (
+        f"(case when {x} is null or lower({x}) in ({keys}) then false "
+        f"else {code_key_sql(x)} not in ({keys}) end)"
+    )

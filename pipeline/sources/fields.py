@@ -26,7 +26,7 @@ from pipeline.sources.canonical import (
     LABEL_FIELDS,
     Column,
 )
-from pipeline.sources.code_keys import code_key, code_key_sql
+from pipeline.sources.code_keys import code_key, coded_case_sql, not_listed_sql
 from pipeline.sources.date_checks import time_invalid_sql, weekday_mismatch_sql
 from pipeline.sources.errors import fold_header_name
 from pipeline.sources.numbers import _parse_number
@@ -358,17 +358,13 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
             for key, val in codes.items()
         )
         other = _cast(lit(spec.other), column) if spec.other is not None else "null"
-        coded = f"(case {code_key_sql(x)} {whens} else {other} end)" if codes else other
+        coded = coded_case_sql(x, whens, other) if codes else other
         value = f"case when {x} is null then {_cast(lit(blank_default), column)} else {coded} end"
         if not codes:
             return value, None
         # Unknown = not listed (a code may map to null on purpose, e.g. "Don't know").
         keys = ", ".join(lit(code_key(key)) for key in spec.codes)
-        failed = (
-            None
-            if spec.other is not None
-            else f"({x} is not null and {code_key_sql(x)} not in ({keys}))"
-        )
+        failed = None if spec.other is not None else not_listed_sql(x, keys)
         return value, failed
 
     allowed = ALLOWED_CODES.get((column.table, column.name))
@@ -446,7 +442,7 @@ def _label_item(plan: FieldPlan, e: str) -> str:
         other = lit(spec.other if spec.other is not None else "other")
         if spec.other_is_blank:
             other = "null"
-        return f"(case {code_key_sql(e)} {whens} else {other} end)"
+        return coded_case_sql(e, whens, other)
     codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
     keys = ", ".join(lit(code) for code in codes)
     whens = " ".join(f"when {_synonym_match(k)} then {lit(v)}" for k, v in synonyms.items())
@@ -470,7 +466,7 @@ def label_unknown_item(plan: FieldPlan, e: str) -> str:
         if spec.other_is_blank:  # a value not listed is blank, never stored as 'other'
             return "false"
         keys = ", ".join(lit(code_key(key)) for key in spec.codes)
-        return f"({code_key_sql(e)} not in ({keys}))"
+        return not_listed_sql(e, keys)
     codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
     fold = _FOLD.format(e=e)
     matches = [f"f in ({', '.join(lit(c) for c in codes)})"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pipeline.mapping import FieldSpec, Mapping
 from pipeline.sources.canonical import ID_FIELDS, mappable_fields
-from pipeline.sources.code_keys import code_key, code_key_sql
+from pipeline.sources.code_keys import code_key, coded_case_sql
 from pipeline.sources.fields import FieldPlan, RecordPlan
 from pipeline.sql import ident, lit
 
@@ -35,7 +35,7 @@ def route_code_sql(mapping: Mapping, names: dict[str, str]) -> str:
         f"when {lit(code_key(value))} then {index}"
         for index, value in enumerate(mapping.route.targets())
     )
-    return f"case {code_key_sql(x)} {whens} end"
+    return coded_case_sql(x, whens, "null")
 
 
 def own_target_condition(mapping: Mapping) -> str:
