@@ -75,7 +75,7 @@ def bank_holidays(regime: Regime) -> dict[dt.date, str]:
 
 def closure_days(closures: Iterable[Closure], regime: Regime) -> set[dt.date]:
     """Landlord closure days that apply to ``regime``."""
-    return {closure.date for closure in closures if regime in closure.regimes}
+    return {day for closure in closures if regime in closure.regimes for day in closure.days}
 
 
 def calendar_frame(closures: Iterable[Closure] = ()) -> pl.DataFrame:
@@ -91,7 +91,7 @@ def calendar_frame(closures: Iterable[Closure] = ()) -> pl.DataFrame:
     polars.DataFrame
         Columns regime, day, is_working, wd_index, holiday (name of the bank holiday or closure).
     """
-    return _calendar_frame(tuple((c.date, tuple(c.regimes)) for c in closures))
+    return _calendar_frame(tuple((d, tuple(c.regimes)) for c in closures for d in c.days))
 
 
 @cache

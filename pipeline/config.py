@@ -161,8 +161,25 @@ class StockRow(_Strict):
 
 class Closure(_Strict):
     date: dt.date
+    # the last day of a closure of several days (a Christmas shutdown), inclusive: one entry
+    # rather than one per day
+    to: dt.date | None = None
     regimes: list[Regime] = Field(default_factory=lambda: ["eng", "sct"])
     reason: str = ""
+
+    @field_validator("to")
+    @classmethod
+    def _not_before_the_first_day(cls, to: dt.date | None, info) -> dt.date | None:
+        first = info.data.get("date")
+        if to is not None and first is not None and to < first:
+            raise ValueError(f"the last closed day ({to}) is before the first ({first})")
+        return to
+
+    @property
+    def days(self) -> list[dt.date]:
+        """Every closed day, the first to the last."""
+        last = self.to or self.date
+        return [self.date + dt.timedelta(n) for n in range((last - self.date).days + 1)]
 
 
 class Retention(_Strict):

@@ -55,6 +55,25 @@ def _folded_name(name: str | None) -> str | None:
     return fold_header_name(name)
 
 
+def check_date_formats(formats: list[str]) -> list[str]:
+    """Each format must be one DuckDB's strptime understands (``%d/%m/%Y``), checked when the
+    mapping loads so a typo is a message naming the mapping and the key, not a failed query
+    mid-ingest."""
+    for number, fmt in enumerate(formats, start=1):
+        if "%" not in fmt:
+            raise ValueError(
+                f"format {number} ({_shown(fmt)}) has no % codes; write it like '%d/%m/%Y' "
+                "(day/month/year)"
+            )
+        if not _strptime_understands(fmt):
+            raise ValueError(
+                f"format {number} ({_shown(fmt)}) is not a date format DuckDB can read (use "
+                "codes such as %d day, %m month, %Y four-digit year, %y two-digit year, %b "
+                "month name, %H:%M time)"
+            )
+    return formats
+
+
 class FieldSpec(_Strict):
     """Where one canonical field comes from: a source column (optionally coded) or a constant."""
 
@@ -68,9 +87,19 @@ class FieldSpec(_Strict):
     pseudonymise: bool | None = Field(
         default=None, description="Override the default (ids are pseudonymised, nothing else)"
     )
+    date_formats: list[str] | None = Field(
+        default=None,
+        description="A date column's own formats, in place of the mapping's (a column written "
+        "month first in an export whose other dates are day first)",
+    )
 
     _normalise_codes = field_validator("codes", mode="before")(_codes_as_text)
     _fold_column = field_validator("column")(lambda v: _folded_name(v))
+
+    @field_validator("date_formats")
+    @classmethod
+    def _own_formats_parse(cls, formats: list[str] | None) -> list[str] | None:
+        return None if formats is None else check_date_formats(formats)
 
     @model_validator(mode="before")
     @classmethod
@@ -79,11 +108,19 @@ class FieldSpec(_Strict):
             return {"column": data}
         return data
 
+    @property
+    def other_is_blank(self) -> bool:
+        """True when the mapping writes `other: null`: values its codes do not list are blank
+        (a label field read from a column that holds other things too, such as a refusal reason
+        from a stage's 'Result' column)."""
+        return "other" in self.model_fields_set and self.other is None
+
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:
         if (self.column is None) == (self.value is None):
             raise ValueError("give exactly one of 'column' or 'value'")
-        if self.value is not None and (self.codes or self.default is not None or self.other):
+        given = self.codes or self.default is not None or "other" in self.model_fields_set
+        if self.value is not None and given:
             raise ValueError("'codes', 'default' and 'other' need a 'column'")
         return self
 
@@ -181,6 +218,21 @@ class Mapping(_Strict):
     format: Literal["csv", "xlsx"] = "csv"
     encoding: str = Field(default="auto", description="auto = UTF-8 (BOM or not), else cp1252")
     delimiter: str = Field(default=",", min_length=1, max_length=1)
+
+    @field_validator("delimiter", mode="before")
+    @classmethod
+    def _tab_by_name(cls, value: Any) -> Any:
+        """A tab written `tab` or `'\\t'` (YAML reads a backslash and a 't' in single quotes);
+        anything else longer than one character is refused saying what to write."""
+        if isinstance(value, str) and (value.strip().lower() == "tab" or value == "\\t"):
+            return "\t"
+        if isinstance(value, str) and len(value) > 1:
+            raise ValueError(
+                "the delimiter is one character, such as ';', ',' or '|'; a tab is written "
+                "delimiter: tab"
+            )
+        return value
+
     decimal: Literal[".", ","] = Field(
         default=".",
         description="The decimal mark of the export's numbers: ',' for an export that writes "
@@ -251,21 +303,7 @@ class Mapping(_Strict):
     @field_validator("date_formats")
     @classmethod
     def _formats_parse(cls, formats: list[str]) -> list[str]:
-        """Each format must be one DuckDB's strptime understands (``%d/%m/%Y``), checked here so
-        a typo is a message naming the mapping and the key, not a failed query mid-ingest."""
-        for number, fmt in enumerate(formats, start=1):
-            if "%" not in fmt:
-                raise ValueError(
-                    f"format {number} ({_shown(fmt)}) has no % codes; write it like '%d/%m/%Y' "
-                    "(day/month/year)"
-                )
-            if not _strptime_understands(fmt):
-                raise ValueError(
-                    f"format {number} ({_shown(fmt)}) is not a date format DuckDB can read (use "
-                    "codes such as %d day, %m month, %Y four-digit year, %y two-digit year, %b "
-                    "month name, %H:%M time)"
-                )
-        return formats
+        return check_date_formats(formats)
 
     @property
     def effective_shape(self) -> str:

@@ -500,14 +500,7 @@ def policies_applied(ctx: ReportContext) -> Section:
                 "tbl-closures",
                 "Closure days (not working days in any deadline)",
                 pl.DataFrame(
-                    [
-                        [
-                            f"{closure.date:%-d %B %Y}",
-                            ", ".join(label(r) for r in closure.regimes),
-                            landlord_text(landlord, closure.reason) or "not stated",
-                        ]
-                        for closure in landlord.closures
-                    ],
+                    closure_rows(landlord),
                     schema=["Date", "Where", "Reason"],
                     orient="row",
                 ),
@@ -546,3 +539,15 @@ def place_policy_sections(sections: list[Section], ctx: ReportContext) -> list[S
             at = ids.index("appendix") if "appendix" in ids else len(out)
         out[at:at] = built
     return out
+
+
+def closure_rows(landlord: Landlord) -> list[list[str]]:
+    """The closures table's rows: a closure of several days is one row, its first and last day."""
+    rows = []
+    for closure in landlord.closures:
+        when = f"{closure.date:%-d %B %Y}"
+        if closure.to is not None and closure.to != closure.date:
+            when += f" to {closure.to:%-d %B %Y}"
+        reason = landlord_text(landlord, closure.reason) or "not stated"
+        rows.append([when, ", ".join(label(r) for r in closure.regimes), reason])
+    return rows

@@ -133,9 +133,9 @@ def _raw_received_dates(
         )
         if not values:
             continue
-        sql = date_sql(
-            "v", mapping.date_formats, mapping.excel_serial_dates, mapping.decimal == ","
-        )
+        # the received column's own formats where it has them (docs/mapping.md, 'Field specs')
+        formats = mapping.columns["received_date"].date_formats or mapping.date_formats
+        sql = date_sql("v", formats, mapping.excel_serial_dates, mapping.decimal == ",")
         parsed = con.execute(
             f"select v, {sql} from (select unnest($values) as v)",  # noqa: S608 - compiled SQL
             {"values": values},

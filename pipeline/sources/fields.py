@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.mapping import FieldSpec
 from pipeline.pseudonymise import pseudonymise_expr
@@ -26,6 +26,7 @@ from pipeline.sources.canonical import (
     LABEL_FIELDS,
     Column,
 )
+from pipeline.sources.code_keys import code_key, coded_case_sql, not_listed_sql
 from pipeline.sources.date_checks import time_invalid_sql, weekday_mismatch_sql
 from pipeline.sources.errors import fold_header_name
 from pipeline.sources.numbers import _parse_number
@@ -348,21 +349,22 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
     blank_default = spec.default if spec.default is not None else implicit
     if (column.table, column.name) in LABEL_FIELDS:
         return label_sql(plan, x), None
-    if spec.codes:
+    # `other` with no codes listed (or `codes: {}`) gives every filled cell that value: a column
+    # naming the owner of a managed home, blank for the landlord's own, is a flag without a list
+    if spec.codes or spec.other is not None:
+        codes = spec.codes or {}
         whens = " ".join(
-            f"when {lit(key.strip().lower())} then {_cast(lit(val), column)}"
-            for key, val in spec.codes.items()
+            f"when {lit(code_key(key))} then {_cast(lit(val), column)}"
+            for key, val in codes.items()
         )
         other = _cast(lit(spec.other), column) if spec.other is not None else "null"
-        value = (
-            f"case when {x} is null then {_cast(lit(blank_default), column)} "
-            f"else (case lower({x}) {whens} else {other} end) end"
-        )
+        coded = coded_case_sql(x, whens, other) if codes else other
+        value = f"case when {x} is null then {_cast(lit(blank_default), column)} else {coded} end"
+        if not codes:
+            return value, None
         # Unknown = not listed (a code may map to null on purpose, e.g. "Don't know").
-        keys = ", ".join(lit(key.strip().lower()) for key in spec.codes)
-        failed = (
-            None if spec.other is not None else f"({x} is not null and lower({x}) not in ({keys}))"
-        )
+        keys = ", ".join(lit(code_key(key)) for key in spec.codes)
+        failed = None if spec.other is not None else not_listed_sql(x, keys)
         return value, failed
 
     allowed = ALLOWED_CODES.get((column.table, column.name))
@@ -399,6 +401,8 @@ def value_sql(plan: FieldPlan, ctx: Context) -> tuple[str, str | None]:
 
     kind = column.kind
     if kind == "date":
+        if spec.date_formats:  # the column's own formats, in place of the mapping's
+            ctx = replace(ctx, date_formats=tuple(spec.date_formats))
         parsed = _parse_date(x, ctx)
     elif kind in {"integer", "decimal", "double"}:
         parsed = _parse_number(x, column, ctx.decimal_comma)
@@ -433,11 +437,12 @@ def _label_item(plan: FieldPlan, e: str) -> str:
     spec = plan.spec
     if spec is not None and spec.codes:
         whens = " ".join(
-            f"when {lit(key.strip().lower())} then {lit(value)}"
-            for key, value in spec.codes.items()
+            f"when {lit(code_key(key))} then {lit(value)}" for key, value in spec.codes.items()
         )
         other = lit(spec.other if spec.other is not None else "other")
-        return f"(case lower({e}) {whens} else {other} end)"
+        if spec.other_is_blank:
+            other = "null"
+        return coded_case_sql(e, whens, other)
     codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
     keys = ", ".join(lit(code) for code in codes)
     whens = " ".join(f"when {_synonym_match(k)} then {lit(v)}" for k, v in synonyms.items())
@@ -458,8 +463,10 @@ def label_unknown_item(plan: FieldPlan, e: str) -> str:
     """SQL true when the label value ``e`` is none of the field's codes (it is stored as 'other')."""
     spec = plan.spec
     if spec is not None and spec.codes:
-        keys = ", ".join(lit(key.strip().lower()) for key in spec.codes)
-        return f"(lower({e}) not in ({keys}))"
+        if spec.other_is_blank:  # a value not listed is blank, never stored as 'other'
+            return "false"
+        keys = ", ".join(lit(code_key(key)) for key in spec.codes)
+        return not_listed_sql(e, keys)
     codes, synonyms = LABEL_FIELDS[(plan.column.table, plan.column.name)]
     fold = _FOLD.format(e=e)
     matches = [f"f in ({', '.join(lit(c) for c in codes)})"]
@@ -505,7 +512,7 @@ def parse_rule(plan: FieldPlan) -> str:
 
 def _is_coded(plan: FieldPlan) -> bool:
     """True when the field's values are codes (a mapping codes list or canonical codes)."""
-    has_codes = plan.spec is not None and bool(plan.spec.codes)
+    has_codes = plan.spec is not None and (bool(plan.spec.codes) or plan.spec.other is not None)
     canonical = plan.column.kind in {"text", "integer"} and (
         (plan.column.table, plan.column.name) in ALLOWED_CODES
     )

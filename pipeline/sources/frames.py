@@ -105,10 +105,13 @@ def _missing_columns_error(
     wanted_in_cells = [w for w in wanted if any(w in cell and w != cell for cell in found)]
     for delimiter in (";", "\t", "|", ","):
         if wanted_in_cells and any(delimiter in cell for cell in written):
-            shown_delimiter = "\\t" if delimiter == "\t" else delimiter
+            # a tab is written by name: '\t' in single quotes is no tab to YAML
+            separator, setting = (
+                ("a tab", "tab") if delimiter == "\t" else (f"'{delimiter}'", f"'{delimiter}'")
+            )
             hints.append(
-                f"the header seems to be separated by '{shown_delimiter}': set "
-                f"delimiter: '{shown_delimiter}' in the mapping"
+                f"the header seems to be separated by {separator}: set delimiter: {setting} in the "
+                "mapping"
             )
             break
     else:

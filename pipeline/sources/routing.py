@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pipeline.mapping import FieldSpec, Mapping
 from pipeline.sources.canonical import ID_FIELDS, mappable_fields
+from pipeline.sources.code_keys import code_key, coded_case_sql
 from pipeline.sources.fields import FieldPlan, RecordPlan
 from pipeline.sql import ident, lit
 
@@ -31,10 +32,10 @@ def route_code_sql(mapping: Mapping, names: dict[str, str]) -> str:
         return "0"
     x = ident(names[mapping.route.column])
     whens = " ".join(
-        f"when {lit(value.strip().lower())} then {index}"
+        f"when {lit(code_key(value))} then {index}"
         for index, value in enumerate(mapping.route.targets())
     )
-    return f"case lower({x}) {whens} end"
+    return coded_case_sql(x, whens, "null")
 
 
 def own_target_condition(mapping: Mapping) -> str:

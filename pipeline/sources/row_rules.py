@@ -75,7 +75,10 @@ def refuse_month_first_dates(con: duckdb.DuckDBPyConnection, planned: _Planned) 
         plan.source_name: plan.source
         for record in planned.records
         for plan in record.fields.values()
-        if plan.source is not None and plan.column.kind == "date"
+        if plan.source is not None
+        and plan.column.kind == "date"
+        # a column with date_formats of its own is read as the analyst said, not judged here
+        and not (plan.spec is not None and plan.spec.date_formats)
     }
     if not names:
         return

@@ -326,6 +326,8 @@ def is_screened_text(plan: FieldPlan) -> bool:
     column, spec = plan.column, plan.spec
     if spec is None or spec.column is None or spec.codes or plan.pseudonymised:
         return False
+    if spec.other is not None:  # every filled cell is the mapping's own value
+        return False
     if column.kind != "text" or (column.table, column.name) in LABEL_FIELDS:
         return False
     return (column.table, column.name) not in ALLOWED_CODES

@@ -13,6 +13,23 @@ from pipeline.sql import ident
 _STAGE_MARKERS = ("received_date", "acknowledged_date", "responded_date")
 
 
+def _said_markers(
+    specs: dict, fields: dict[str, FieldPlan], names: dict, ctx: Context
+) -> list[str]:
+    """SQL true when a stage's cells say it happened though its dates are blank: refused, or an
+    outcome other than open. Such a stage exists (and is required_missing on its received
+    column) rather than being dropped without a word, a refused escalation with it."""
+    said = []
+    if "refused" in specs and specs["refused"].column is not None:
+        said.append(f"coalesce({value_sql(fields['refused'], ctx)[0]}, false)")
+    outcome = specs.get("outcome")
+    if outcome is not None and outcome.column is not None:
+        cell = ident(names[outcome.column])
+        coded = value_sql(fields["outcome"], ctx)[0]
+        said.append(f"({cell} is not null and coalesce({coded}, 'open') <> 'open')")
+    return said
+
+
 def stage_rules(record: RecordPlan) -> list[tuple[str, str, str]]:
     """Cross-field rules of one stage: no acknowledgement or response before receipt."""
     return [
@@ -49,7 +66,10 @@ def plan_records(mapping: Mapping, names: dict[str, str], ctx: Context) -> list[
             for m in _STAGE_MARKERS
             if m in specs and specs[m].column is not None
         ]
-        present = " or ".join(f"{m} is not null" for m in markers) or "true"
+        present = " or ".join(
+            [f"{m} is not null" for m in markers] + _said_markers(specs, fields, names, ctx)
+        )
+        present = present or "true"
         record = RecordPlan(
             f"stage{number}", "complaint_stage", fields, exists=f"({own}) and ({present})"
         )

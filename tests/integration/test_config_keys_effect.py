@@ -61,7 +61,7 @@ def base_raw() -> dict:
     moved into the year the probes compute (one year keeps the probes quick)."""
     blocks = re.findall(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
     raw = yaml.safe_load(blocks[1])
-    raw["closures"][0]["date"] = D(2025, 12, 29)
+    raw["closures"][0].update(date=D(2025, 12, 29), to=D(2025, 12, 30))
     for row in raw["stock"]:
         row["year_end"] = YEAR.end
     # a target the fixture's figure misses (red), so its bounds and direction show in the rating
@@ -373,6 +373,7 @@ PROBES: dict[str, tuple[Callable[[dict], None], str]] = {
     "stock[].units_owned": (_set("stock[].units_owned", 3000), "measures"),
     "closures": (_set("closures", []), "measures"),
     "closures[].date": (_set("closures[].date", D(2025, 12, 24)), "measures"),
+    "closures[].to": (_set("closures[].to", D(2026, 1, 9)), "measures"),
     "closures[].regimes": (_set("closures[].regimes", ["sct"]), "measures"),
     "closures[].reason": (_set("closures[].reason", "Staff training day"), "annual"),
     "policy_versions[].effective_from": (

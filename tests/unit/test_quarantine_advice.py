@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from pipeline.defs.ingest.checks import (
+    date_format_hints,
     quarantine_advice,
     quarantine_share_rows,
     serial_date_columns,
@@ -148,3 +149,41 @@ def test_values_missing_from_a_codes_list_point_at_that_column_s_codes() -> None
     advice = quarantine_advice(["unknown_code (139, column 'Nation'), date_unparseable (2)"])
     assert "date_formats" not in advice
     assert "codes" in advice and "quarantine.csv" in advice
+
+
+def _advice_for(cells: list[tuple[str, str]]) -> str:
+    con = duckdb.connect()
+    create_canonical_schema(con)
+    _flagged_file(con, cells)
+    flagged = quarantine_share_rows(con, "test_landlord", 10)
+    return quarantine_advice(
+        [r[4] for r in flagged],
+        serial_date_columns(con, "test_landlord", flagged),
+        date_format_hints(con, "test_landlord", flagged),
+    )
+
+
+def test_dates_in_a_format_not_listed_name_the_format_that_reads_them() -> None:
+    # Ashdown Vale Homes' register writes '07-Apr-2024 14:03'; its first mapping listed
+    # '%d/%m/%Y' and every row was quarantined with "check the mapping's date_formats and
+    # codes", leaving the analyst to work out the strptime codes. The format that reads the
+    # column's unread dates is named (a format, never a cell).
+    stamps = [f"{d:02d}-Apr-2024 14:03" for d in range(1, 16)] + ["20-Sep-2024"] * 5
+    advice = _advice_for([("Logged", s) for s in stamps])
+    assert "column 'Logged'" in advice and "'%d-%b-%Y'" in advice and "date_formats" in advice
+    assert "Apr-2024" not in advice and "14:03" not in advice
+
+
+def test_day_first_is_suggested_where_both_orders_read_the_dates() -> None:
+    advice = _advice_for([("S1 Closed", f"{d:02d}.0{d % 9 + 1}.2024") for d in range(1, 13)] * 2)
+    assert "'%d.%m.%Y'" in advice and "'S1 Closed'" in advice
+
+
+def test_month_first_is_suggested_where_only_it_reads_them() -> None:
+    advice = _advice_for([("Logged", f"0{m}/{d}/2024") for m in (4, 5) for d in range(13, 23)])
+    assert "'%m/%d/%Y'" in advice
+
+
+def test_no_format_is_suggested_for_cells_no_common_format_reads() -> None:
+    advice = _advice_for([("Logged", "2024")] * 20)
+    assert advice == "check the mapping's date_formats and codes"

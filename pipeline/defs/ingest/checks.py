@@ -9,6 +9,7 @@ judges what was written, not what the asset believed it wrote.
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -292,17 +293,83 @@ def serial_date_columns(con, landlord_id: str, flagged: list[tuple]) -> list[str
     return [found.get(row[0]) for row in flagged]
 
 
+# Formats tried on a date column's unread cells to name the one that reads them, day first
+# before month first (UK exports), a time after the date aside (date_formats ignores it)
+COMMON_DATE_FORMATS = (
+    "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d",
+    "%Y/%m/%d", "%d-%b-%Y", "%d-%b-%y", "%d %b %Y", "%d %b %y", "%d %B %Y", "%d-%B-%Y",
+    "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y",
+    "%Y%m%d",
+)  # fmt: skip
+_TIME_AFTER = re.compile(r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)$")
+DATE_FORMAT_ADVICE = (
+    "column '{column}' holds dates written as '{format}', which the mapping's date_formats do "
+    'not read: add "{format}" to date_formats (a time after the date is ignored, '
+    "docs/mapping.md 'Dates')"
+)
+
+
+def _reading_format(values: list[str]) -> str | None:
+    """The first of :data:`COMMON_DATE_FORMATS` that reads most of ``values``, or None."""
+    dates = [_TIME_AFTER.sub("", value.strip()) for value in values]
+
+    def reads(fmt: str, text: str) -> bool:
+        try:
+            return dt.datetime.strptime(text, fmt).year >= 1970
+        except ValueError:
+            return False
+
+    best, best_count = None, 0
+    for fmt in COMMON_DATE_FORMATS:
+        count = sum(reads(fmt, text) for text in dates)
+        if count > best_count:
+            best, best_count = fmt, count
+    return best if 2 * best_count > len(dates) else None
+
+
+def date_format_hints(con, landlord_id: str, flagged: list[tuple]) -> list[tuple[str, str] | None]:
+    """For each flagged file (:func:`quarantine_share_rows`), the date column with the most
+    unreadable dates and the common format that reads them (``(column, format)``), or None.
+    Read from ``quarantine.raw_value``, which keeps a date as typed (never personal data); only
+    the format is returned, never a cell."""
+    rows = con.execute(
+        """
+        select source_file, column_name, list(raw_value) as values
+        from quarantine
+        where landlord_id = $l and rule = 'date_unparseable' and column_name <> ''
+              and raw_value is not null
+        group by all
+        order by len(values) desc, column_name
+        """,
+        {"l": landlord_id},
+    ).fetchall()
+    found: dict[str, tuple[str, str] | None] = {}
+    for file, column, values in rows:
+        if file not in found:
+            fmt = _reading_format(values)
+            found[file] = (column, fmt) if fmt else None
+    return [found.get(row[0]) for row in flagged]
+
+
 def quarantine_advice(
-    rules: list[str | None], serial_columns: list[str | None] | None = None
+    rules: list[str | None],
+    serial_columns: list[str | None] | None = None,
+    date_formats: list[tuple[str, str] | None] | None = None,
 ) -> str:
     """The advice for flagged files, from each file's ``rules`` text (``rule (n), ...``) and,
     where its commonest rule is date_unparseable, the column of Excel serial numbers
-    (:func:`serial_date_columns`) if it has one."""
+    (:func:`serial_date_columns`) or the format its dates are written in
+    (:func:`date_format_hints`) if it has one."""
     advice = []
-    for text, serial in zip(rules, serial_columns or [None] * len(rules), strict=True):
+    serials = serial_columns or [None] * len(rules)
+    formats = date_formats or [None] * len(rules)
+    for text, serial, hint in zip(rules, serials, formats, strict=True):
         commonest = (text or "").split(" (", 1)[0]
         if commonest == "date_unparseable" and serial:
             advice.append(EXCEL_SERIAL_ADVICE.format(column=serial))
+            continue
+        if commonest == "date_unparseable" and hint:
+            advice.append(DATE_FORMAT_ADVICE.format(column=hint[0], format=hint[1]))
             continue
         advice.append(QUARANTINE_ADVICE.get(commonest, DEFAULT_QUARANTINE_ADVICE))
     return ", and ".join(dict.fromkeys(advice))
@@ -326,13 +393,16 @@ def quarantine_share_result(store: ComplaintsStore, landlord_id: str) -> dg.Asse
     with store.connect(landlord_id, read_only=True) as con:
         flagged, stopping = quarantine_verdict(con, landlord_id, thresholds)
         serials = serial_date_columns(con, landlord_id, flagged)
+        formats = date_format_hints(con, landlord_id, flagged)
     description = "; ".join(
         f"{file}: {quarantined:,} of {rows_in:,} rows quarantined ({pct}%), mostly {rules}, "
         f"the first at row {first_row}"
         for file, rows_in, quarantined, pct, rules, first_row in flagged
     )
     if flagged:
-        description += "; " + quarantine_advice([rules for *_, rules, _ in flagged], serials)
+        description += "; " + quarantine_advice(
+            [rules for *_, rules, _ in flagged], serials, formats
+        )
     if stopping:
         description = (
             f"the run stops: more than {stop:g}% of the rows of {len(stopping)} file(s) were "
