@@ -212,14 +212,15 @@ def _group_report(
             print("no member has the measures of a reporting year that has ended; give --period")
             return 1
         period = parse_period(latest)
-    from pipeline.io import watch_writes
+    from pipeline.io import watch_writes, writing_into
 
     folder = workspaces.documents_dir(GROUP_ID, period.key, output_root)
     written.writing = folder
     # The report's files are written one after another: stopped or failing part way (a terminal's
     # Ctrl-C ends the browser printing the PDF too), the new HTML stood beside the old PDF while
-    # the command said nothing was written. Each file written is noted as it is.
-    with watch_writes(folder) as notes:
+    # the command said nothing was written. Each file written is noted as it is. A command killed
+    # outright (kill -9) left its temporary files in the folder: writing_into removes them.
+    with writing_into(folder), watch_writes(folder) as notes:
         try:
             paths = render_group_report(
                 con, period, output_root, published=args.published, group_name=args.name
