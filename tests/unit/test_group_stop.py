@@ -183,5 +183,25 @@ def test_a_members_measures_it_cannot_read_are_said_without_a_traceback(output, 
     said = capsys.readouterr()
     assert "Traceback" not in said.out + said.err
     error = said.err.strip().splitlines()
-    assert len(error) == 1, error
-    assert error[0].startswith("complaints group: the members' measures could not be read"), error
+    assert error == [
+        "complaints group: the members' measures could not be read (a table or column the "
+        "group report needs is missing from a member's file): a member's file (listed above) may "
+        "be from an earlier version of the pipeline or damaged; run its landlord again "
+        "(complaints run), then this command. Nothing was written."
+    ], error
+
+
+def test_a_members_file_that_is_not_a_database_is_named_with_what_to_do(output, capsys):
+    """DuckDB's own text was printed: "(IOException: IO Error: The file ... is not a valid DuckDB
+    database file!)", its class name and all."""
+    alpha = output / "warehouse" / "alpha.duckdb"
+    alpha.write_text("name,email\nJane Doe,jane@example.org\n")  # a list saved over it
+    assert cli.main(["group", "--output", str(output), "--period", "2024-25"]) == 1
+    said = capsys.readouterr()
+    assert said.err.strip().splitlines() == [
+        f"complaints group: the warehouse file of alpha ({alpha}) could not be opened: it is "
+        "not a DuckDB database: damaged, or another file put in its place. Run that landlord "
+        "again (complaints run) to rebuild it, or move the file out of the warehouse folder to "
+        "leave that landlord out, then run this command again. Nothing was written."
+    ]
+    assert "Jane" not in said.out + said.err
