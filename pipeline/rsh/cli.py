@@ -84,9 +84,14 @@ def _say_stopped_after_publish(meta: dict) -> int | None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from pipeline.rsh.extract import extract
+    from pipeline.rsh.extract import extract, parse_markers
     from pipeline.rsh.workbook import WorkbookError
 
+    try:  # before the workbook is read: a wrong --marker is not the workbook's fault
+        parse_markers(args.marker or [])
+    except WorkbookError as error:
+        print(f"complaints rsh add: {error}; nothing was written", file=sys.stderr)
+        return 1
     try:
         meta = extract(
             args.workbook, args.year, args.out, args.marker or None, before_publish=_check_stop
