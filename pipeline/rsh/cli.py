@@ -225,5 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def console() -> None:
+    """``python -m pipeline.rsh.cli``, as the ``complaints`` command runs: a SIGTERM before
+    ``rsh add`` catches stops itself (its libraries loading, its arguments read) is said in one
+    line with exit code 143 (:func:`pipeline.cli.console`); it used to end the command silently."""
+    from pipeline.stopping import stop_from_the_start
+
+    stop_from_the_start()  # before pipeline.cli and its libraries load
+    from pipeline.cli import console as complaints_console
+
+    complaints_console(main)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
