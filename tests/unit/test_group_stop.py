@@ -205,3 +205,30 @@ def test_a_members_file_that_is_not_a_database_is_named_with_what_to_do(output, 
         "leave that landlord out, then run this command again. Nothing was written."
     ]
     assert "Jane" not in said.out + said.err
+
+
+def test_a_members_file_another_program_writes_is_named_with_what_to_do(output, capsys):
+    """A program other than the pipeline (a DuckDB shell left open on it) holds the file: DuckDB's
+    "IOException: IO Error: Could not set lock on file ..." was printed as it came."""
+    alpha = output / "warehouse" / "alpha.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys; con = duckdb.connect({str(alpha)!r}); print('open', flush=True);"
+            " sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "open\n"
+        assert cli.main(["group", "--output", str(output), "--period", "2024-25"]) == 1
+    finally:
+        holder.communicate("", timeout=60)
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"complaints group: the warehouse file of alpha ({alpha}) could not be opened because "
+        "another program is writing it; wait until it has finished, then run the same command "
+        "again. Nothing was written."
+    ]
