@@ -29,6 +29,7 @@ import functools
 import os
 import time
 import warnings
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -753,9 +754,12 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
-def console() -> None:
+def console(command: Callable[[], int] = main) -> None:
     """The ``complaints`` command: :func:`main` without the test-only libraries
     (:func:`hide_test_libraries`), then exit without tearing the interpreter down.
+
+    ``command``: another entry point run the same way (``python -m pipeline.rsh.cli``,
+    ``scripts/extract_rsh.py``), so a stop before its own handling is said as this one's is.
 
     Everything the command writes is closed and synced when :func:`main` returns (DuckDB files,
     documents, the run history), so what is left is freeing Dagster's, Polars' and DuckDB's
@@ -767,7 +771,7 @@ def console() -> None:
     hide_test_libraries()
     stop_from_the_start()
     try:
-        code = main()
+        code = command()
     except KeyboardInterrupt:  # Ctrl-C outside the command's own handling (start-up, its end)
         print(said_before_the_end("Ctrl-C"), flush=True)
         code = 130

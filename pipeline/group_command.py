@@ -8,8 +8,12 @@ import datetime as dt
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import workspaces
+
+if TYPE_CHECKING:
+    from pipeline.group_views import MemberFileUnreadable
 
 
 class _Written:
@@ -79,6 +83,7 @@ def _said_short(written: _Written) -> str:
 def _in_words(error: Exception, written: _Written) -> str:
     import duckdb
 
+    from pipeline.group_views import MemberFileUnreadable
     from pipeline.step_errors import said_safely
 
     if isinstance(error, _MemberMissing):
@@ -89,13 +94,52 @@ def _in_words(error: Exception, written: _Written) -> str:
             f"{written.writing} could not be written ({cause}): fix the folder's permissions "
             "or free space, then run the same command again."
         )
+    if isinstance(error, MemberFileUnreadable):
+        return _unreadable_in_words(error)
     if isinstance(error, duckdb.Error):
         return (
-            f"the members' measures could not be read ({said_safely(error)}): a member's file "
-            "may be from an earlier version of the pipeline or damaged; run its landlord again "
-            "(complaints run), then this command."
+            f"the members' measures could not be read ({_reading_failure(error)}): a member's "
+            "file (listed above) may be from an earlier version of the pipeline or damaged; run "
+            "its landlord again (complaints run), then this command."
         )
     return f"{said_safely(error)}."
+
+
+def _unreadable_in_words(error: MemberFileUnreadable) -> str:
+    """Which member's file would not open, why in words, and what to do; DuckDB's own text is
+    not quoted (it names its exception class and may quote what it read)."""
+    said = str(error.cause)
+    if "Could not set lock" in said or "Conflicting lock" in said:
+        return (
+            f"{error} because another program is writing it; wait until it has finished, then "
+            "run the same command again."
+        )
+    if "version number" in said or "storage version" in said:
+        why = "it was written by another version of DuckDB"
+    elif "not a valid DuckDB database" in said:
+        why = "it is not a DuckDB database: damaged, or another file put in its place"
+    else:
+        why = "it is damaged or cannot be read from the disk"
+    return (
+        f"{error}: {why}. Run that landlord again (complaints run) to rebuild it, or move the "
+        "file out of the warehouse folder to leave that landlord out, then run this command again."
+    )
+
+
+def _reading_failure(error: Exception) -> str:
+    """What went wrong reading the members' measures, by DuckDB's kind of error, without its
+    text (it quotes column names and values from the files)."""
+    import duckdb
+
+    if isinstance(error, (duckdb.BinderException, duckdb.CatalogException)):
+        return "a table or column the group report needs is missing from a member's file"
+    if isinstance(error, (duckdb.ConversionException, duckdb.InvalidInputException)):
+        return "a value in a member's file is not of the kind the group report expects"
+    if isinstance(error, duckdb.IOException):
+        return "a member's file could not be read from the disk"
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return "there was not enough memory; close other programs or give fewer --landlord"
+    return "DuckDB could not read them"
 
 
 class _MemberMissing(Exception):
@@ -212,14 +256,15 @@ def _group_report(
             print("no member has the measures of a reporting year that has ended; give --period")
             return 1
         period = parse_period(latest)
-    from pipeline.io import watch_writes
+    from pipeline.io import watch_writes, writing_into
 
     folder = workspaces.documents_dir(GROUP_ID, period.key, output_root)
     written.writing = folder
     # The report's files are written one after another: stopped or failing part way (a terminal's
     # Ctrl-C ends the browser printing the PDF too), the new HTML stood beside the old PDF while
-    # the command said nothing was written. Each file written is noted as it is.
-    with watch_writes(folder) as notes:
+    # the command said nothing was written. Each file written is noted as it is. A command killed
+    # outright (kill -9) left its temporary files in the folder: writing_into removes them.
+    with writing_into(folder), watch_writes(folder) as notes:
         try:
             paths = render_group_report(
                 con, period, output_root, published=args.published, group_name=args.name

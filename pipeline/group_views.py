@@ -33,6 +33,17 @@ def _literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+class MemberFileUnreadable(Exception):
+    """A landlord's warehouse file that DuckDB would not open; ``cause`` is DuckDB's error, kept
+    for the caller to put in words (its text may quote the file's path and names in it)."""
+
+    def __init__(self, landlord_id: str, path: Path, cause: duckdb.Error) -> None:
+        super().__init__(f"the warehouse file of {landlord_id} ({path}) could not be opened")
+        self.landlord_id = landlord_id
+        self.path = path
+        self.cause = cause
+
+
 def landlord_files(output_root: Path | None = None) -> dict[str, Path]:
     """``{landlord_id: warehouse file}`` of every landlord with a DuckDB file under the output root."""
     folder = workspaces.warehouse_path("x", output_root).parent
@@ -69,8 +80,9 @@ def open_group(
     ------
     FileNotFoundError
         A requested landlord has no warehouse file.
-    duckdb.IOException
-        A landlord file is being written right now (DuckDB refuses readers during a write).
+    MemberFileUnreadable
+        A landlord file DuckDB would not open: being written right now (DuckDB refuses readers
+        during a write), damaged, or not a DuckDB file.
     """
     files = landlord_files(output_root)
     if landlords is not None:
@@ -85,7 +97,10 @@ def open_group(
     try:
         for landlord_id, path in files.items():
             alias = _alias(landlord_id)
-            con.execute(f"attach {_literal(path)} as {alias} (read_only)")
+            try:
+                con.execute(f"attach {_literal(path)} as {alias} (read_only)")
+            except duckdb.Error as error:
+                raise MemberFileUnreadable(landlord_id, path, error) from None
             rows = con.execute(
                 "select table_name from duckdb_tables() where database_name = ?", [alias]
             ).fetchall()

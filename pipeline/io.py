@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -10,6 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+# The temporary name atomic_write_bytes gives a file while writing it: mkstemp's ".<name>." prefix,
+# its eight random letters, digits or underscores, then ".tmp". Kept beside the call that makes it.
+_TEMPORARY_PREFIX = ".{name}."
+_TEMPORARY_SUFFIX = ".tmp"
+_TEMPORARY_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 # Folders whose writes are being noted (watch_writes): folder -> the set of files written in it.
 # Process-wide, not per thread or context: a document's PDF is printed on a background thread.
@@ -40,7 +48,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename, so readers never see half."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=_TEMPORARY_PREFIX.format(name=path.name), suffix=_TEMPORARY_SUFFIX
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -56,6 +66,41 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
         raise
     note_write(path)
     return path
+
+
+def is_temporary(path: Path) -> bool:
+    """Whether ``path`` is named as :func:`atomic_write_bytes` names a file it is writing."""
+    return _TEMPORARY_NAME.fullmatch(Path(path).name) is not None
+
+
+@contextmanager
+def writing_into(folder: Path) -> Iterator[list[Path]]:
+    """Write into ``folder`` after removing the temporary files a killed writer left in it
+    (``kill -9`` mid-write leaves them, and nothing else would); yields the paths removed.
+
+    Only files named as :func:`atomic_write_bytes` names its own are removed, and only while no
+    other process writes into ``folder`` through this: every writer holds a shared ``flock`` on
+    ``.<folder>.lock`` beside it while it writes, and the clean-up needs it exclusively, so a
+    temporary file still being written is never taken from under its writer.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder.parent / f".{folder.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    removed: list[Path] = []
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # another writer is at work here: what looks abandoned may be its
+        else:
+            for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+                if is_temporary(path) and path.is_file() and not path.is_symlink():
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield removed
+    finally:
+        os.close(fd)  # and the lock with it
 
 
 def note_write(path: Path) -> None:

@@ -30,4 +30,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # As the complaints command runs (pipeline.cli.console): a SIGTERM before 'rsh add' catches
+    # stops itself is said in one line, exit code 143; it used to end the script silently.
+    from pipeline.stopping import stop_from_the_start
+
+    stop_from_the_start()
+    from pipeline.cli import console
+
+    console(main)

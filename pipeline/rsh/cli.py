@@ -84,9 +84,14 @@ def _say_stopped_after_publish(meta: dict) -> int | None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from pipeline.rsh.extract import extract
+    from pipeline.rsh.extract import extract, parse_markers
     from pipeline.rsh.workbook import WorkbookError
 
+    try:  # before the workbook is read: a wrong --marker is not the workbook's fault
+        parse_markers(args.marker or [])
+    except WorkbookError as error:
+        print(f"complaints rsh add: {error}; nothing was written", file=sys.stderr)
+        return 1
     try:
         meta = extract(
             args.workbook, args.year, args.out, args.marker or None, before_publish=_check_stop
@@ -220,5 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def console() -> None:
+    """``python -m pipeline.rsh.cli``, as the ``complaints`` command runs: a SIGTERM before
+    ``rsh add`` catches stops itself (its libraries loading, its arguments read) is said in one
+    line with exit code 143 (:func:`pipeline.cli.console`); it used to end the command silently."""
+    from pipeline.stopping import stop_from_the_start
+
+    stop_from_the_start()  # before pipeline.cli and its libraries load
+    from pipeline.cli import console as complaints_console
+
+    complaints_console(main)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

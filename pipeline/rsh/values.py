@@ -165,19 +165,53 @@ def check(name: str, expected: list[tuple[float | None, float | None]], places: 
     return {"checked": len(checked), "mismatched": mismatched, "decimals": places}
 
 
+_ACCEPTED = (
+    f"give the edition's text and the RSH marker it means as TEXT=MARKER, MARKER one of "
+    f"{' '.join(MARKERS)} ([X] left blank, [U] no value, [Z] not required, [E] excluded by the "
+    "RSH, [S] suppressed), e.g. --marker 'N/A=[Z]'"
+)
+
+
+def _as_typed(argument: str) -> str:
+    """A --marker argument quoted as a shell would take it back: always in single quotes, so it
+    never starts with '=' or another character a spreadsheet or log viewer runs as a formula."""
+    shown = "".join(c if c.isprintable() else "?" for c in argument)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return "'" + shown.replace("'", "'\"'\"'") + "'"
+
+
+def _marker_problem(text: str, meaning: str, has_equals: bool) -> str | None:
+    """What is wrong with one --marker, in words; None when it is right."""
+    if not has_equals:
+        return "it has no '='"
+    if not text:
+        return "there is no text before its '='"
+    if text.upper() in MARKERS:
+        return f"{text.upper()} is already an RSH marker: only an edition's own text needs one"
+    if not meaning:
+        return "there is no RSH marker after its '='"
+    if meaning not in MARKERS:
+        return "what follows its '=' is not one of the RSH's markers"
+    return None
+
+
 def parse_markers(given: dict[str, str] | list[str]) -> dict[str, str]:
     """What an edition's own markers mean: ``["N/A=[Z]", "..=[X]"]`` or ``{"N/A": "[Z]"}`` ->
-    ``{"N/A": "[Z]"}`` (text in upper case); each meaning must be one of the RSH's markers."""
-    pairs = given.items() if isinstance(given, dict) else [g.rpartition("=")[::2] for g in given]
+    ``{"N/A": "[Z]"}`` (text in upper case); each meaning must be one of the RSH's markers.
+
+    A wrong one is said with the argument as typed (a --marker 'foo' was said as '=FOO') and
+    what is wrong with it."""
+    if isinstance(given, dict):
+        pairs = [(f"{text}={meaning}", text, meaning, True) for text, meaning in given.items()]
+    else:
+        pairs = [(g, *g.rpartition("=")[::2], "=" in g) for g in given]
     out = {}
-    for text, meaning in pairs:
+    for argument, text, meaning, has_equals in pairs:
         text, meaning = clean(text), clean(meaning).upper()
-        if not text or meaning not in MARKERS or text.upper() in MARKERS:
-            raise WorkbookError(
-                f"--marker '{text}={meaning}': give the edition's text and the RSH marker it means, "
-                f"one of {' '.join(MARKERS)} ([X] left blank, [U] no value, [Z] not required, "
-                "[E] excluded by the RSH, [S] suppressed), e.g. --marker 'N/A=[Z]'"
-            )
+        problem = _marker_problem(text, meaning, has_equals)
+        if problem is not None:
+            raise WorkbookError(f"--marker {_as_typed(argument)}: {problem}; {_ACCEPTED}")
         out[text.upper()] = meaning
     return out
 

@@ -183,5 +183,52 @@ def test_a_members_measures_it_cannot_read_are_said_without_a_traceback(output, 
     said = capsys.readouterr()
     assert "Traceback" not in said.out + said.err
     error = said.err.strip().splitlines()
-    assert len(error) == 1, error
-    assert error[0].startswith("complaints group: the members' measures could not be read"), error
+    assert error == [
+        "complaints group: the members' measures could not be read (a table or column the "
+        "group report needs is missing from a member's file): a member's file (listed above) may "
+        "be from an earlier version of the pipeline or damaged; run its landlord again "
+        "(complaints run), then this command. Nothing was written."
+    ], error
+
+
+def test_a_members_file_that_is_not_a_database_is_named_with_what_to_do(output, capsys):
+    """DuckDB's own text was printed: "(IOException: IO Error: The file ... is not a valid DuckDB
+    database file!)", its class name and all."""
+    alpha = output / "warehouse" / "alpha.duckdb"
+    alpha.write_text("name,email\nJane Doe,jane@example.org\n")  # a list saved over it
+    assert cli.main(["group", "--output", str(output), "--period", "2024-25"]) == 1
+    said = capsys.readouterr()
+    assert said.err.strip().splitlines() == [
+        f"complaints group: the warehouse file of alpha ({alpha}) could not be opened: it is "
+        "not a DuckDB database: damaged, or another file put in its place. Run that landlord "
+        "again (complaints run) to rebuild it, or move the file out of the warehouse folder to "
+        "leave that landlord out, then run this command again. Nothing was written."
+    ]
+    assert "Jane" not in said.out + said.err
+
+
+def test_a_members_file_another_program_writes_is_named_with_what_to_do(output, capsys):
+    """A program other than the pipeline (a DuckDB shell left open on it) holds the file: DuckDB's
+    "IOException: IO Error: Could not set lock on file ..." was printed as it came."""
+    alpha = output / "warehouse" / "alpha.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys; con = duckdb.connect({str(alpha)!r}); print('open', flush=True);"
+            " sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "open\n"
+        assert cli.main(["group", "--output", str(output), "--period", "2024-25"]) == 1
+    finally:
+        holder.communicate("", timeout=60)
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"complaints group: the warehouse file of alpha ({alpha}) could not be opened because "
+        "another program is writing it; wait until it has finished, then run the same command "
+        "again. Nothing was written."
+    ]

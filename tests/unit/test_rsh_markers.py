@@ -66,6 +66,46 @@ def test_a_marker_must_mean_one_of_the_rsh_markers(given):
         parse_markers([given])
 
 
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("foo", "--marker 'foo': it has no '='"),
+        ("=[X]", "--marker '=[X]': there is no text before its '='"),
+        ("N/A=", "--marker 'N/A=': there is no RSH marker after its '='"),
+        ("N/A=Z", "--marker 'N/A=Z': what follows its '=' is not one of the RSH's markers"),
+        ("[x]=[U]", "--marker '[x]=[U]': [X] is already an RSH marker"),
+        ("N/A=[z]", None),
+    ],
+)
+def test_a_wrong_marker_is_quoted_as_typed_with_what_is_wrong(given, problem, tmp_path, capsys):
+    """``--marker foo`` was said as ``--marker '=FOO'``: not what was typed, and starting with
+    '=' as a formula does; and after the workbook's name, as if the workbook were wrong."""
+    from pipeline import cli
+
+    workbook = tmp_path / "2025_TSM_Full_Data.xlsx"
+    args = ["rsh", "add", str(workbook), "--out", str(tmp_path / "out"), "--marker", given]
+    if problem is None:  # a right marker: the add goes on to the workbook (not there)
+        assert cli.main(args) == 1
+        assert "--marker" not in capsys.readouterr().err
+        return
+    assert cli.main(args) == 1
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1, said
+    assert said[0].startswith(f"complaints rsh add: {problem}"), said
+    assert said[0].endswith(
+        "; give the edition's text and the RSH marker it means as TEXT=MARKER, MARKER one of "
+        "[X] [U] [Z] [E] [S] ([X] left blank, [U] no value, [Z] not required, [E] excluded by "
+        "the RSH, [S] suppressed), e.g. --marker 'N/A=[Z]'; nothing was written"
+    ), said
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_marker_with_a_quote_in_it_is_quoted_as_a_shell_takes_it_back():
+    with pytest.raises(WorkbookError) as raised:
+        parse_markers(["it's"])
+    assert str(raised.value).startswith("--marker 'it'\"'\"'s': it has no '='")
+
+
 def test_markers_given_as_a_mapping_or_as_arguments():
     assert parse_markers({" n/a ": "[z]"}) == {"N/A": "[Z]"}
     assert parse_markers(["..=[X]", "-=[U]"]) == {"..": "[X]", "-": "[U]"}
