@@ -18,6 +18,7 @@ from pipeline.rsh.workbook import (
     clean,
     heading_key,
     landlord_column,
+    without_code_mark,
 )
 
 
@@ -178,8 +179,10 @@ def data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
 
 
 def landlord_code(value: object) -> str:
-    """A landlord code as the extract writes it: ``" l4240 "`` -> ``"L4240"``."""
-    return clean(value).upper()
+    """A landlord code as the extract writes it: ``" l4240 "`` -> ``"L4240"``; a footnote mark
+    after it left out (``"L4240*"``, ``"L4240 [note 3]"`` -> ``"L4240"``: kept, the landlord would
+    be two, one sized by its homes and the other by its surveyed tenants)."""
+    return without_code_mark(clean(value)).upper()
 
 
 _SUMMARY = r"\b(totals?|all|sector|england|average|mean|median|sum|overall|landlord code|code)\b"
@@ -355,7 +358,7 @@ def landlord_record(row: tuple, header: list[str]) -> dict[str, object]:
 
     notes = landlord_column(header, "notes")
     return {
-        "landlord_code": text("code").upper(),
+        "landlord_code": landlord_code(text("code")),
         "landlord_name": text("name"),
         "landlord_type": text("type"),
         "group_size_band": text("band"),

@@ -19,7 +19,7 @@ from decimal import Decimal
 from openpyxl.utils import get_column_letter
 
 from pipeline.rounding import round_half_up
-from pipeline.rsh.workbook import MARKERS, Sheet, WorkbookError, cell, clean
+from pipeline.rsh.workbook import MARKED_FIGURE, MARKERS, Sheet, WorkbookError, cell, clean
 
 # A measure whose published values disagree with their own numerators and denominators this often
 # has been read from the wrong columns: stop rather than extract it.
@@ -43,6 +43,15 @@ def checked_value(
             f"'{sheet.header[index]}'): {kind} ({shown}), not a number: the cell has a date format; "
             "give the column a number format in a copy of the workbook (and check the figure "
             "against the RSH's), then add the copy"
+        )
+    if isinstance(value, str) and MARKED_FIGURE.match(value):
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): '{value}' is a figure with a sign after it, which may "
+            "qualify it (an estimate, a low base); find in the edition's notes what the sign means: "
+            "if it only refers to a note, remove the sign from the figures in a copy of the "
+            "workbook; if the figure is not to be used, replace it with the RSH marker that says "
+            f"why ({' '.join(MARKERS)}); then add the copy"
         )
     if isinstance(value, str) and value and value not in MARKERS:
         shown, text = (f"'{value}'", value) if _marker_like(value) else ("text", "TEXT")

@@ -61,7 +61,20 @@ def heading_key(text: object) -> str:
 _NUMBER_TEXT = re.compile(
     r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d+)?(?: ?%)?$|^[-+]?\.\d+(?: ?%)?$"
 )
-_NOTE = re.compile(r"\s*\[note \d+\]$", re.IGNORECASE)
+# A footnote reference after a figure: "[note 4]", "(note 4)", "¹". Read as the figure it marks. A
+# sign such as "*" or "†" may qualify the figure instead (an estimate, a low base): left as text,
+# the extract stops on it.
+_NOTE = re.compile(r"(?:\s*[\[(](?:foot)?note \d+[\])]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)+$", re.IGNORECASE)
+# Any mark after a landlord code, signs too: a landlord is the same whatever its note says.
+_CODE_MARK = re.compile(r"(?:\s*[\[(](?:foot)?note \d+[\])]|\s*[*†‡§]+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)+$", re.I)
+# A figure with a sign after it ("199.9*"): shown so in messages, never offered as a marker.
+MARKED_FIGURE = re.compile(r"^[-+]?[\d.,% ]*\d[\d.,% ]*\s*[*†‡§]+$")
+
+
+def without_code_mark(text: str) -> str:
+    """A landlord code without a footnote mark or sign after it: ``"L4240*"``, ``"L4240¹"`` and
+    ``"L4240 [note 3]"`` -> ``"L4240"``."""
+    return _CODE_MARK.sub("", text)
 
 
 def cell(value: object) -> object:
@@ -69,8 +82,8 @@ def cell(value: object) -> object:
 
     A number stored as text is read as the number it shows (``"1,234"`` and ``"1 234"`` -> 1234,
     ``" 7 "`` -> 7, ``"12.5%"`` and ``"12.5 %"`` -> 12.5, the product's percentage scale), a
-    footnote after it left out (``"12.3 [note 4]"`` -> 12.3); a marker in another case is the RSH's
-    (``"[x]"`` -> ``"[X]"``). Any other text is kept as written (the extract then stops on it
+    footnote reference after it left out (``"12.3 [note 4]"``, ``"12.3¹"`` -> 12.3); a marker in
+    another case, or with a footnote reference, is the RSH's (``"[x]"``, ``"[X]¹"`` -> ``"[X]"``). Any other text is kept as written (the extract then stops on it
     where a number or a marker belongs).
     """
     if value is None:
@@ -80,7 +93,7 @@ def cell(value: object) -> object:
         figure = _NOTE.sub("", text)
         if _NUMBER_TEXT.match(figure):
             return cell(float(figure.rstrip("%").replace(",", "").replace(" ", "")))
-        return text.upper() if text.upper() in MARKERS else text
+        return figure.upper() if figure.upper() in MARKERS else text
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -681,6 +694,7 @@ __all__ = [
     "release_note",
     "validate_references",
     "sheet_year",
+    "without_code_mark",
     "stated_years",
     "uncalculated_formulas",
     "year_of_sheets",
