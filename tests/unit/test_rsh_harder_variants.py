@@ -93,3 +93,90 @@ def test_a_figure_with_a_sign_after_it_stops_the_add_saying_what_to_check(tmp_pa
     ), err
     assert "--marker" not in err and err.rstrip().endswith("nothing was written")
     assert not out.exists() or list(out.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# A two-row header: group cells in the landlord headings' row, the column headings below it
+# ---------------------------------------------------------------------------------------------
+
+_STOCK_LED = re.compile(r"^(LCRA|LCHO|Combined) - (.*)$", re.S)
+
+
+def stock_over_headings(sheets: Sheets) -> Sheets:
+    """The management sheet's header as two rows: the stock type once, in the landlord headings'
+    row, over its columns' headings (without the stock type) in the row below."""
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    top, below, group = [], [], None
+    for title in rows[at]:
+        led = _STOCK_LED.match(str(title or ""))
+        if led:
+            top.append(led.group(1) if led.group(1) != group else None)
+            below.append(led.group(2))
+            group = led.group(1)
+        else:
+            top.append(title)
+            below.append(None)
+            group = None
+    rows[at : at + 1] = [top, below]
+    return sheets
+
+
+def measure_over_stock_types(sheets: Sheets) -> Sheets:
+    """The management sheet's columns grouped by field, the three stock types side by side: the
+    field's heading once, in the landlord headings' row, over "LCRA", "LCHO", "Combined"."""
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    header = rows[at]
+    plain = [i for i, t in enumerate(header) if not _STOCK_LED.match(str(t or ""))]
+    fields: dict[str, list[int]] = {}
+    for i, title in enumerate(header):
+        led = _STOCK_LED.match(str(title or ""))
+        if led:
+            fields.setdefault(led.group(2), []).append(i)
+    order = plain + [i for indices in fields.values() for i in indices]
+    for r in range(at, len(rows)):
+        row = rows[r] + [None] * (len(header) - len(rows[r]))
+        rows[r] = [row[i] for i in order]
+    top = [header[i] for i in plain]
+    below = [None] * len(plain)
+    for words, indices in fields.items():
+        for n, i in enumerate(indices):
+            top.append(words if n == 0 else None)
+            below.append(_STOCK_LED.match(header[i]).group(1))
+    rows[at : at + 1] = [top, below]
+    return sheets
+
+
+def merge_two_row_header(workbook) -> None:
+    """Merge each landlord heading down over the row below, each group across its columns."""
+    sheet = workbook[MI]
+    at = next(r for r in range(1, 40) if sheet.cell(r, 1).value == "Landlord name")
+    last = sheet.max_column
+    for column in range(1, last + 1):
+        if sheet.cell(at + 1, column).value is None:
+            sheet.merge_cells(start_row=at, start_column=column, end_row=at + 1, end_column=column)
+            continue
+        if sheet.cell(at, column).value is None:
+            continue
+        end = column
+        while (
+            end < last
+            and sheet.cell(at, end + 1).value is None
+            and sheet.cell(at + 1, end + 1).value is not None
+        ):
+            end += 1
+        if end > column:
+            sheet.merge_cells(start_row=at, start_column=column, end_row=at, end_column=end)
+
+
+@pytest.mark.parametrize("change", [stock_over_headings, measure_over_stock_types])
+def test_a_two_row_header_with_groups_beside_the_landlord_headings_is_read_exactly(
+    change, tmp_path
+):
+    # It stopped: "the Data Dictionary lists 48 field(s) with no column in the sheet ... rename
+    # those headings", the group cells read as the headings and the headings below as a row.
+    workbook = write(change(source()), tmp_path / "v.xlsx", merge_two_row_header)
+    code, said, err = add(workbook, tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
