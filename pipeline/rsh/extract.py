@@ -185,7 +185,9 @@ class _Extract:
         if sheet.header_index is None:
             raise WorkbookError(
                 f"'{sheet.name}': no header row with a landlord code heading ('Landlord code', "
-                "'Registration number') and a landlord name heading found"
+                "'Registration number') and a landlord name heading found; rename the heading of "
+                "the landlords' registration numbers (L4240, 4634) to 'Landlord code' and that of "
+                "their names to 'Landlord name' in a copy of the workbook, then add the copy"
             )
         sheet.code_row = field_code_row(sheet)
         sheet.stock_col = stock_column(sheet)

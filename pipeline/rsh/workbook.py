@@ -276,12 +276,17 @@ def _filled(row: tuple) -> int:
 
 
 def is_code_heading(key: str) -> bool:
-    """ "Landlord code", "RP code", "Registration number", "Provider ID": the RSH's registration
-    number of a landlord under the headings an edition might give it."""
+    """ "Landlord code", "RP code", "Registration number", "Provider ID", "RP number", "Registered
+    provider no.", "Landlord reference": the RSH's registration number of a landlord under the
+    headings an edition might give it."""
     return key == "landlord code" or (
         len(key.split()) <= 4
         and bool(
-            re.search(r"\bcode\b|\bregistration (number|no)\b|\b(provider|landlord|rp) id\b", key)
+            re.search(
+                r"\bcode\b|\b(?:registration|provider|landlord|rp) "
+                r"(?:number|no|id|ref|reference)\b",
+                key,
+            )
         )
     )
 

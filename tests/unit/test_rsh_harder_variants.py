@@ -180,3 +180,41 @@ def test_a_two_row_header_with_groups_beside_the_landlord_headings_is_read_exact
     code, said, err = add(workbook, tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+# ---------------------------------------------------------------------------------------------
+# The registration number under another heading
+# ---------------------------------------------------------------------------------------------
+
+
+def code_headed(heading: str):
+    def change(sheets: Sheets) -> Sheets:
+        for _, rows in sheets:
+            for row in rows:
+                row[:] = [heading if c == "Landlord code" else c for c in row]
+        return sheets
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "heading", ["Registered provider number", "RP number", "Provider no.", "Landlord reference"]
+)
+def test_the_registration_number_under_other_headings_is_read(heading, tmp_path):
+    workbook = write(code_headed(heading)(source()), tmp_path / "v.xlsx")
+    code, said, err = add(workbook, tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+def test_a_registration_number_heading_not_known_stops_saying_what_to_rename(tmp_path):
+    workbook = write(code_headed("Org")(source()), tmp_path / "v.xlsx")
+    out = tmp_path / "out"
+    code, said, err = add(workbook, out)
+    assert code == 1
+    assert re.search(
+        r"'TSM25_\w+': no header row with a landlord code heading .* rename the heading of the "
+        r"landlords' registration numbers \(L4240, 4634\) to 'Landlord code'",
+        err,
+    ), err
+    assert not out.exists() or list(out.iterdir()) == []
