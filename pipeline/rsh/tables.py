@@ -161,7 +161,7 @@ def _name_key(name: str) -> str:
 
 # A year in a sheet or table name: ``TSM25``, ``2024-25``, ``2024/2025``, ``2024 to 2025``.
 _YEAR_TOKEN = re.compile(
-    r"TSM[ _]?\d{2}(?!\d)|(?<!\d)20\d{2}\s*(?:[-/_–]|[\s_]to[\s_])\s*(?:20)?\d{2}(?!\d)",
+    r"TSM[ _]?\d{2}(?:\d{2})?(?!\d)|(?<!\d)20\d{2}\s*(?:[-/_–]|[\s_]to[\s_])\s*(?:20)?\d{2}(?!\d)",
     re.IGNORECASE,
 )
 _STOCK_WORD = re.compile(

@@ -542,10 +542,13 @@ def validate_references(dictionary: Dictionary, family: re.Pattern) -> None:
             )
 
 
-# The year a sheet name carries: ``TSM25_...`` or ``..._TSM25`` (the year ending March 2025), or
-# the reporting year in words, ``... 2024-25``, ``... 2024/25``, ``... 2024-2025``, or as GOV.UK
-# writes a financial year, ``... 2024 to 2025`` (``2024_to_2025`` in a file name).
+# The year a sheet name carries: ``TSM25_...`` or ``..._TSM25`` (the year ending March 2025),
+# ``TSM2425_...`` (both years), or the reporting year in words, ``... 2024-25``, ``... 2024/25``,
+# ``... 2024-2025``, or as GOV.UK writes a financial year, ``... 2024 to 2025`` (``2024_to_2025``
+# in a file name).
 _TSM_YEAR = re.compile(r"(?:^|[^a-z0-9])TSM[ _]?(\d{2})(?=$|[^0-9])", re.IGNORECASE)
+# ``TSM2526_...``: both years' last two digits (2025/26), as a file or sheet name may shorten it.
+_TSM_PAIR = re.compile(r"(?:^|[^a-z0-9])TSM[ _]?(\d{2})(\d{2})(?=$|[^0-9])", re.IGNORECASE)
 _PAIR_SEPARATOR = r"\s*(?:[-/_–]|[\s_]to[\s_])\s*"
 _YEAR_PAIR = re.compile(rf"(?<!\d)(20\d{{2}}){_PAIR_SEPARATOR}(20\d{{2}}|\d{{2}})(?!\d)", re.I)
 
@@ -558,6 +561,9 @@ def sheet_year(name: str) -> str | None:
         start, end = int(pair.group(1)), int(pair.group(2))
         if end % 100 == (start + 1) % 100 and (end < 100 or end == start + 1):
             return f"{start}-{str(start + 1)[2:]}"
+    both = _TSM_PAIR.search(text)
+    if both and int(both.group(2)) == (int(both.group(1)) + 1) % 100:
+        return f"20{both.group(1)}-{both.group(2)}"
     prefix = _TSM_YEAR.search(text)
     if prefix:
         end = 2000 + int(prefix.group(1))

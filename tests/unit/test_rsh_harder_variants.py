@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from pipeline.rsh.workbook import sheet_year
 from tests.fixtures.rsh.editions import source_available
 from tests.unit.test_rsh_variants import (
     MI,
@@ -218,3 +219,51 @@ def test_a_registration_number_heading_not_known_stops_saying_what_to_rename(tmp
         err,
     ), err
     assert not out.exists() or list(out.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The year in the sheet names written as both years' last two digits (TSM2526_)
+# ---------------------------------------------------------------------------------------------
+
+
+def both_years_in_sheet_names(sheets: Sheets) -> Sheets:
+    """Sheets and the dictionary's tables named ``TSM2526_...``; no title carries the year."""
+    out = []
+    for name, rows in sheets:
+        rows = [
+            [
+                re.sub(r"\b(Tenant Satisfaction Measures|TSM) 2025\b", r"\1", c).replace(
+                    "TSM25", "TSM2526"
+                )
+                if isinstance(c, str)
+                else c
+                for c in row
+            ]
+            for row in rows
+        ]
+        out.append((name.replace("TSM25", "TSM2526"), rows))
+    return out
+
+
+def test_sheet_names_carrying_both_years_give_the_reporting_year(tmp_path):
+    # It stopped: "the reporting year is in none of the sheet names, their titles and the file
+    # name; give --year".
+    workbook = write(both_years_in_sheet_names(source()), tmp_path / "v.xlsx")
+    code, said, err = add(workbook, tmp_path / "out")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2025-26"]
+    assert_same_as_committed(tmp_path / "out" / "2025-26")
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("TSM2526_Management_Info", "2025-26"),
+        ("Management_Info_TSM2526", "2025-26"),
+        ("TSM 2526 LCRA Perception", "2025-26"),
+        ("TSM2025_Management_Info", None),  # a bare year: 2024/25 or 2025/26
+        ("TSM2527_Management_Info", None),  # not consecutive
+    ],
+)
+def test_the_year_a_sheet_name_carries_as_both_years(name, year):
+    assert sheet_year(name) == year
