@@ -307,14 +307,31 @@ def is_name_heading(key: str) -> bool:
 
 
 def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:
-    """Index of the header row: the first row with a landlord-code and a landlord-name heading."""
+    """Index of the header row: the first row with a landlord-code and a landlord-name heading
+    that has a landlord below it (a code with a digit under its code heading, before the next
+    such row), else the first such row.
+
+    A small table above the data may have such headings too (a key of the markers: "Marker
+    code", "Marker name"), its "codes" being ``[X]`` and ``[U]``: taken for the header, every
+    field of the sheet would be missing.
+    """
+    candidates = []
     for index, row in enumerate(sheet.rows[:200]):
         if _filled(row) < min_filled:
             continue
         keys = [heading_key(c) for c in row]
-        if any(is_code_heading(k) for k in keys) and any(is_name_heading(k) for k in keys):
+        if any(is_name_heading(k) for k in keys):
+            code_col = next((i for i, k in enumerate(keys) if is_code_heading(k)), None)
+            if code_col is not None:
+                candidates.append((index, code_col))
+    for number, (index, code_col) in enumerate(candidates):
+        end = candidates[number + 1][0] if number + 1 < len(candidates) else index + 51
+        if any(
+            code_col < len(row) and re.search(r"\d", clean(row[code_col]))
+            for row in sheet.rows[index + 1 : end]
+        ):
             return index
-    return None
+    return candidates[0][0] if candidates else None
 
 
 _FIELD_CODE = re.compile(r"^(?:CH\d{2}|Stg\d|TP\d{2}|BS\d{2}|NM\d{2}|RP\d{2})_\w+$", re.IGNORECASE)

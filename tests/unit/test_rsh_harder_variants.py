@@ -267,3 +267,32 @@ def test_sheet_names_carrying_both_years_give_the_reporting_year(tmp_path):
 )
 def test_the_year_a_sheet_name_carries_as_both_years(name, year):
     assert sheet_year(name) == year
+
+
+# ---------------------------------------------------------------------------------------------
+# A small table above the data whose headings also say "code" and "name"
+# ---------------------------------------------------------------------------------------------
+
+
+def marker_key_above_header(sheets: Sheets) -> Sheets:
+    """A key of the markers above each data sheet's header, headed "Marker code", "Marker name"."""
+    for name in (MI, *PERCEPTION):
+        rows = rows_of(sheets, name)
+        at = header_at(rows)
+        rows[at:at] = [
+            ["Marker code", "Marker name", "Meaning", "Example"],
+            ["[X]", "Blank", "The landlord left the question blank", "[X]"],
+            ["[U]", "Unavailable", "The denominator is 0", "[U]"],
+            ["[Z]", "Not required", "A response is not required", "[Z]"],
+            [None],
+        ]
+    return sheets
+
+
+def test_a_key_table_above_the_header_is_not_the_header(tmp_path):
+    # It stopped: the key's "Marker code" / "Marker name" row was taken for the header, and "the
+    # Data Dictionary lists 48 field(s) with no column in the sheet".
+    workbook = write(marker_key_above_header(source()), tmp_path / "v.xlsx")
+    code, said, err = add(workbook, tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
