@@ -44,6 +44,15 @@ def checked_value(
             "give the column a number format in a copy of the workbook (and check the figure "
             "against the RSH's), then add the copy"
         )
+    if isinstance(value, str) and _EXCEL_ERROR.match(value):
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): the Excel error {value} (a formula that could not be "
+            "calculated; #DIV/0! is a zero denominator), not a figure; find in the edition's notes "
+            "what such a cell means and add the workbook again with, for a value there is none "
+            f"of, --marker '{value}=[U]' (or the RSH marker that means the same), or correct the "
+            "cell in a copy of the workbook"
+        )
     if isinstance(value, str) and MARKED_FIGURE.match(value):
         raise WorkbookError(
             f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
@@ -65,6 +74,12 @@ def checked_value(
             "the workbook"
         )
     return value
+
+
+# An error value a formula leaves in its cell (openpyxl reads it as its text).
+_EXCEL_ERROR = re.compile(
+    r"^#(?:DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$", re.IGNORECASE
+)
 
 
 def _marker_like(text: str) -> bool:

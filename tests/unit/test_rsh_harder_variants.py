@@ -296,3 +296,38 @@ def test_a_key_table_above_the_header_is_not_the_header(tmp_path):
     code, said, err = add(workbook, tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+# ---------------------------------------------------------------------------------------------
+# An Excel error value where the RSH prints a marker
+# ---------------------------------------------------------------------------------------------
+
+
+def error_for_no_value(sheets: Sheets) -> Sheets:
+    """The LCHO CH02 stage 1 values the RSH prints as [U] (a zero denominator) left as the
+    formula's error, #DIV/0!."""
+    rows = rows_of(sheets, MI)
+    at = header_at(rows)
+    index = columns(rows, lambda t: t.startswith("LCHO") and t.endswith("(CH02 1)"))[0]
+    for row in rows[at + 1 :]:
+        if row[index] == "[U]":
+            row[index] = "#DIV/0!"
+    return sheets
+
+
+def test_an_excel_error_in_a_figure_cell_is_named_and_read_as_the_marker_given(tmp_path):
+    # It said "text is neither a number ... --marker 'TEXT=[X]' (TEXT as the cell has it)",
+    # hiding the error value the user has to name.
+    workbook = write(error_for_no_value(source()), tmp_path / "v.xlsx")
+    out = tmp_path / "out"
+    code, said, err = add(workbook, out)
+    assert code == 1
+    assert re.search(
+        r"'TSM25_Management_Info' cell AL\d+ \(column 'LCHO - .*\(CH02 1\)'\): the Excel error "
+        r"#DIV/0! \(a formula that could not be calculated.*--marker '#DIV/0!=\[U\]'",
+        err,
+    ), err
+    assert not out.exists() or list(out.iterdir()) == []
+    code, said, err = add(workbook, out, "--marker", "#DIV/0!=[U]")
+    assert code == 0, err
+    assert_same_as_committed(out / "2024-25")
