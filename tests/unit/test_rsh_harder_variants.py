@@ -331,3 +331,32 @@ def test_an_excel_error_in_a_figure_cell_is_named_and_read_as_the_marker_given(t
     code, said, err = add(workbook, out, "--marker", "#DIV/0!=[U]")
     assert code == 0, err
     assert_same_as_committed(out / "2024-25")
+
+
+# ---------------------------------------------------------------------------------------------
+# A field the product knows, renamed in the Data Dictionary
+# ---------------------------------------------------------------------------------------------
+
+
+def filter_code_corrected(sheets: Sheets) -> Sheets:
+    """The dictionary spells the "no" count TP09_Filter_No_... (the RSH's own code is
+    TP09_Fiter_No_...), as an edition correcting the spelling would."""
+    for row in rows_of(sheets, "Data Dictionary"):
+        row[:] = [c.replace("Fiter_No", "Filter_No") if isinstance(c, str) else c for c in row]
+    return sheets
+
+
+def test_a_known_field_renamed_in_the_dictionary_stops_saying_it_was_renamed(tmp_path):
+    # It said only "column '...' is TP09_Filter_No_LCRA and TP09_Fiter_No_LCRA by its heading and
+    # by its measure code", with nothing to do about it.
+    workbook = write(filter_code_corrected(source()), tmp_path / "v.xlsx")
+    out = tmp_path / "out"
+    code, said, err = add(workbook, out)
+    assert code == 1
+    assert re.search(
+        r"'TSM25_LCRA_Perception': column 'Number of respondents who report that they have not "
+        r"made a complaint.*' is TP09_Filter_No_LCRA in the Data Dictionary and TP09_Fiter_No_LCRA "
+        r"by its title, a field the dictionary does not list: the edition renamed the field",
+        err,
+    ), err
+    assert not out.exists() or list(out.iterdir()) == []
