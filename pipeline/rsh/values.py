@@ -62,6 +62,14 @@ def checked_value(
             "workbook; if the figure is not to be used, replace it with the RSH marker that says "
             f"why ({' '.join(MARKERS)}); then add the copy"
         )
+    if isinstance(value, str) and _FIGURE_LIKE.match(value):
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): '{value}' holds a figure but is not a number as a workbook "
+            "stores one (a decimal comma, a bound such as '<1'): write the figure as a number "
+            "(a decimal point, no sign) in a copy of the workbook, or, if the edition withholds "
+            f"the figure, the RSH marker that says why ({' '.join(MARKERS)}); then add the copy"
+        )
     if isinstance(value, str) and value and value not in MARKERS:
         shown, text = (f"'{value}'", value) if _marker_like(value) else ("text", "TEXT")
         raise WorkbookError(
@@ -80,6 +88,11 @@ def checked_value(
 _EXCEL_ERROR = re.compile(
     r"^#(?:DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$", re.IGNORECASE
 )
+
+
+# Short text with a digit and no letter ("199,9", "<1", "1.2.3"): a figure the extract cannot read
+# as one, never a marker (a marker read for it would make the figure a blank).
+_FIGURE_LIKE = re.compile(r"^[^A-Za-z]{0,14}\d[^A-Za-z]{0,14}$")
 
 
 def _marker_like(text: str) -> bool:

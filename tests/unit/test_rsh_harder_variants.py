@@ -360,3 +360,38 @@ def test_a_known_field_renamed_in_the_dictionary_stops_saying_it_was_renamed(tmp
         err,
     ), err
     assert not out.exists() or list(out.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Text with a figure that is no number the extract reads
+# ---------------------------------------------------------------------------------------------
+
+
+def value_written(text: str):
+    """The first LCRA CH01 stage 2 values of the management sheet written as ``text``."""
+
+    def change(sheets: Sheets) -> Sheets:
+        rows = rows_of(sheets, MI)
+        at = header_at(rows)
+        index = columns(rows, lambda t: t.startswith("LCRA") and t.endswith("(CH01 2)"))[0]
+        for row in rows[at + 1 : at + 4]:
+            row[index] = text
+        return sheets
+
+    return change
+
+
+@pytest.mark.parametrize("text", ["199,9", "<1", ">99.9", "1.2.3"])
+def test_text_with_a_figure_stops_without_offering_it_as_a_marker(text, tmp_path):
+    # It said "add the workbook again with --marker '199,9=[X]'": a figure read as a blank.
+    out = tmp_path / "out"
+    code, said, err = add(write(value_written(text)(source()), tmp_path / "v.xlsx"), out)
+    assert code == 1
+    assert re.search(
+        rf"'TSM25_Management_Info' cell AI11 \(column 'LCRA - .*\(CH01 2\)'\): '{re.escape(text)}' "
+        r"holds a figure but is not a number as a workbook stores one \(a decimal comma, a bound "
+        r"such as '<1'\): write the figure as a number",
+        err,
+    ), err
+    assert "--marker" not in err
+    assert not out.exists() or list(out.iterdir()) == []
