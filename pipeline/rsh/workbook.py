@@ -418,16 +418,20 @@ def _column_by_heading(keys: list[str], pattern: str, exclude: set[int]) -> int 
 
 
 def _dictionary_sheet(sheets: list[Sheet]) -> tuple[Sheet, int, int]:
-    """The sheet with the most datapoint cells, its header row index and first data row index."""
+    """The sheet with the most datapoint cells, its header row index and first data row index.
+
+    A visible sheet is taken before a hidden one: a hidden copy of an earlier year's dictionary,
+    longer than the edition's, would otherwise give the extract its tables and datapoints.
+    """
     best: tuple[int, Sheet | None] = (0, None)
-    for sheet in sheets:
+    for sheet in sorted(sheets, key=lambda s: s.hidden):
         count = sum(
             1
             for row in sheet.rows
             for c in row
             if isinstance(c, str) and DATAPOINT.match(c.strip())
         )
-        if count > best[0]:
+        if count > best[0] and not (sheet.hidden and best[1] is not None):
             best = (count, sheet)
     sheet = best[1]
     if sheet is None:

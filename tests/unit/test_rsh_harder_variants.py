@@ -16,6 +16,7 @@ import pytest
 from pipeline.rsh.workbook import sheet_year
 from tests.fixtures.rsh.editions import source_available
 from tests.unit.test_rsh_variants import (
+    COMPARED,
     MI,
     PERCEPTION,
     Sheets,
@@ -395,3 +396,28 @@ def test_text_with_a_figure_stops_without_offering_it_as_a_marker(text, tmp_path
     ), err
     assert "--marker" not in err
     assert not out.exists() or list(out.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# A hidden sheet with more datapoints than the Data Dictionary
+# ---------------------------------------------------------------------------------------------
+
+
+def hidden_earlier_dictionary(sheets: Sheets) -> Sheets:
+    """A hidden copy of an earlier year's dictionary (TSM24_ tables), longer than the edition's."""
+    rows = rows_of(sheets, "Data Dictionary")
+    earlier = [[c.replace("TSM25", "TSM24") if isinstance(c, str) else c for c in r] for r in rows]
+    return [*sheets, ("Data Dictionary 2023-24", earlier + earlier[4:40])]
+
+
+def hide_last_sheet(workbook) -> None:
+    workbook.worksheets[-1].sheet_state = "hidden"
+
+
+def test_a_hidden_longer_dictionary_is_not_read_in_place_of_the_visible_one(tmp_path):
+    # The sheet with the most datapoints was taken, hidden or not: data_dictionary.csv held the
+    # earlier year's TSM24_ tables, 36 rows twice, and the TSM return those datapoints.
+    workbook = write(hidden_earlier_dictionary(source()), tmp_path / "v.xlsx", hide_last_sheet)
+    code, said, err = add(workbook, tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25", ("data_dictionary.csv", *COMPARED))
