@@ -307,13 +307,14 @@ def is_name_heading(key: str) -> bool:
 
 
 def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:
-    """Index of the header row: the first row with a landlord-code and a landlord-name heading
-    that has a landlord below it (a code with a digit under its code heading, before the next
-    such row), else the first such row.
+    """Index of the header row: of the rows with a landlord-code and a landlord-name heading that
+    have a landlord below them (a code with a digit under the code heading, before the next such
+    row), the widest (the first of them on a tie); else the first such row.
 
-    A small table above the data may have such headings too (a key of the markers: "Marker
-    code", "Marker name"), its "codes" being ``[X]`` and ``[U]``: taken for the header, every
-    field of the sheet would be missing.
+    A small table above the data may have such headings too (a key of the markers, "Marker
+    code", "Marker name", or of the size bands, numbered 1 to 4): taken for the header, every
+    field of the sheet would be missing. The landlords' table is the widest (a sheet of few
+    landlords, the combined perception, has fewer rows than such a key).
     """
     candidates = []
     for index, row in enumerate(sheet.rows[:200]):
@@ -324,14 +325,18 @@ def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:
             code_col = next((i for i, k in enumerate(keys) if is_code_heading(k)), None)
             if code_col is not None:
                 candidates.append((index, code_col))
+    best, widest = None, -1
     for number, (index, code_col) in enumerate(candidates):
         end = candidates[number + 1][0] if number + 1 < len(candidates) else index + 51
-        if any(
+        landlord_below = any(
             code_col < len(row) and re.search(r"\d", clean(row[code_col]))
             for row in sheet.rows[index + 1 : end]
-        ):
-            return index
-    return candidates[0][0] if candidates else None
+        )
+        if landlord_below and _filled(sheet.rows[index]) > widest:
+            best, widest = index, _filled(sheet.rows[index])
+    if best is None and candidates:
+        return candidates[0][0]
+    return best
 
 
 _FIELD_CODE = re.compile(r"^(?:CH\d{2}|Stg\d|TP\d{2}|BS\d{2}|NM\d{2}|RP\d{2})_\w+$", re.IGNORECASE)

@@ -421,3 +421,26 @@ def test_a_hidden_longer_dictionary_is_not_read_in_place_of_the_visible_one(tmp_
     code, said, err = add(workbook, tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25", ("data_dictionary.csv", *COMPARED))
+
+
+def size_band_key_above_header(sheets: Sheets) -> Sheets:
+    """A key of the size bands above each data sheet's header, its codes numbers."""
+    for name in (MI, *PERCEPTION):
+        rows = rows_of(sheets, name)
+        at = header_at(rows)
+        rows[at:at] = [
+            ["Size band code", "Size band name", "Fewest homes", "Most homes"],
+            [1, "1,000-2,499", 1000, 2499],
+            [2, "2,500-4,999", 2500, 4999],
+            [3, "5,000-40,000", 5000, 40000],
+            [4, ">40,000", 40001, None],
+            [None],
+        ]
+    return sheets
+
+
+def test_a_key_table_with_numbered_codes_above_the_header_is_not_the_header(tmp_path):
+    workbook = write(size_band_key_above_header(source()), tmp_path / "v.xlsx")
+    code, said, err = add(workbook, tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
