@@ -102,6 +102,9 @@ FILES = (
 )
 LICENCE = "Open Government Licence v3.0"
 SCALE = {"CH01": 1000.0, "CH02": 100.0}
+# A list of the landlords whose data the RSH left out, as an edition may name or title it
+# ("TSM25_Perception_Not_Inc", "... Not Included", "... excluded", "... omitted from the analysis").
+_LEFT_OUT = re.compile(r"not[ _]inc|excluded|omitted|removed|withheld|not (?:published|shown)")
 
 
 class _Extract:
@@ -463,7 +466,7 @@ class _Extract:
             if sheet.name in tables or sheet is self.dictionary.sheet:
                 continue
             text = sheet.text(3)
-            if "not inc" not in text and "not included" not in text and "excluded" not in text:
+            if not _LEFT_OUT.search(text):
                 continue
             index = find_landlord_header(sheet)
             if index is None or sum(1 for c in sheet.rows[index] if c is not None) > 6:

@@ -444,3 +444,30 @@ def test_a_key_table_with_numbered_codes_above_the_header_is_not_the_header(tmp_
     code, said, err = add(workbook, tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+# ---------------------------------------------------------------------------------------------
+# The lists of landlords the RSH left out, named otherwise
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sheet", "title"),
+    [("Omitted", "omitted from the analysis"), ("Withheld", "withheld"), ("Removed", "removed")],
+)
+def test_the_landlords_left_out_are_found_under_other_words(sheet, title, tmp_path):
+    # "TSM25_Perception_Omitted" was not read: the landlords whose perception data the RSH left
+    # out read "no" in landlords.csv, and the sector replay compared their TP09 fields.
+    sheets = [
+        (
+            name.replace("Not_Inc", sheet),
+            [
+                [c.replace("Not Included", title) if isinstance(c, str) else c for c in r]
+                for r in rows
+            ],
+        )
+        for name, rows in source()
+    ]
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
