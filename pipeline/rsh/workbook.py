@@ -47,12 +47,14 @@ _FOOTNOTE = re.compile(r"(?<=[A-Za-z)?%])\s*\d{1,2}(?:\s*,\s*\d{1,2})*\s*$")
 
 
 def heading_key(text: object) -> str:
-    """A heading normalised for matching: case, quotes, dashes and trailing footnote numbers ignored.
+    """A heading normalised for matching: case, quotes, dashes and trailing footnote numbers or
+    marks ignored.
 
-    ``"... (CH02 1 Denominator)5 "`` and ``"... (CH02 1 Denominator)"`` give the same key.
+    ``"... (CH02 1 Denominator)5 "``, ``"... (CH02 1 Denominator)¹"`` and ``"... (CH02 1
+    Denominator)"`` give the same key (``"Landlord code¹"`` was no landlord code heading).
     """
     value = clean(text).replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
-    value = _FOOTNOTE.sub("", value)
+    value = _FOOTNOTE.sub("", _CODE_MARK.sub("", value))
     return re.sub(r"\s+", " ", value).strip().lower()
 
 

@@ -471,3 +471,21 @@ def test_the_landlords_left_out_are_found_under_other_words(sheet, title, tmp_pa
     code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
     assert code == 0, err
     assert_same_as_committed(tmp_path / "out" / "2024-25")
+
+
+# ---------------------------------------------------------------------------------------------
+# Footnote marks after the headings
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mark", ["¹", "²³", " [note 2]", "*"])
+def test_headings_with_a_footnote_mark_are_read(mark, tmp_path):
+    # "Landlord code¹" was no landlord code heading: "no header row with a landlord code heading".
+    sheets = source()
+    for name in (MI, *PERCEPTION):
+        rows = rows_of(sheets, name)
+        at = header_at(rows)
+        rows[at] = [f"{t}{mark}" if isinstance(t, str) else t for t in rows[at]]
+    code, said, err = add(write(sheets, tmp_path / "v.xlsx"), tmp_path / "out")
+    assert code == 0, err
+    assert_same_as_committed(tmp_path / "out" / "2024-25")
