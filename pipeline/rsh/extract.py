@@ -103,6 +103,9 @@ FILES = (
 )
 LICENCE = "Open Government Licence v3.0"
 SCALE = {"CH01": 1000.0, "CH02": 100.0}
+# A list of the landlords whose data the RSH left out, as an edition may name or title it
+# ("TSM25_Perception_Not_Inc", "... Not Included", "... excluded", "... omitted from the analysis").
+_LEFT_OUT = re.compile(r"not[ _]inc|excluded|omitted|removed|withheld|not (?:published|shown)")
 
 
 class _Extract:
@@ -186,7 +189,9 @@ class _Extract:
         if sheet.header_index is None:
             raise WorkbookError(
                 f"'{sheet.name}': no header row with a landlord code heading ('Landlord code', "
-                "'Registration number') and a landlord name heading found"
+                "'Registration number') and a landlord name heading found; rename the heading of "
+                "the landlords' registration numbers (L4240, 4634) to 'Landlord code' and that of "
+                "their names to 'Landlord name' in a copy of the workbook, then add the copy"
             )
         sheet.code_row = field_code_row(sheet)
         sheet.stock_col = stock_column(sheet)
@@ -462,7 +467,7 @@ class _Extract:
             if sheet.name in tables or sheet is self.dictionary.sheet:
                 continue
             text = sheet.text(3)
-            if "not inc" not in text and "not included" not in text and "excluded" not in text:
+            if not _LEFT_OUT.search(text):
                 continue
             index = find_landlord_header(sheet)
             if index is None or sum(1 for c in sheet.rows[index] if c is not None) > 6:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from pipeline.rsh.fields import without_stock
+from pipeline.rsh.fields import MI_FIELDS, TP09_FIELDS, without_stock
 from pipeline.rsh.tables import row_year, stock_suffix
 from pipeline.rsh.workbook import (
     Sheet,
@@ -18,6 +18,7 @@ from pipeline.rsh.workbook import (
     clean,
     heading_key,
     landlord_column,
+    without_code_mark,
 )
 
 
@@ -94,6 +95,7 @@ def field_columns(
             if parsed and family.match(parsed):
                 codes.add(parsed)
         if len({base(c) for c in codes} if long else codes) > 1:
+            _renamed(sheet, title, codes, wanted)
             raise WorkbookError(
                 f"'{sheet.name}': column '{title}' is {' and '.join(sorted(codes))} by its "
                 "heading and by its measure code"
@@ -139,6 +141,25 @@ def field_columns(
     return Columns(found, sorted(set(found) - set(wanted)))
 
 
+def _renamed(sheet: Sheet, title: str, codes: set[str], wanted: dict) -> None:
+    """Stop on a column the dictionary gives one code and its title another that the dictionary
+    does not list (``TP09_Filter_No_LCRA`` there, ``TP09_Fiter_No_LCRA`` by the title): the
+    edition renamed a field the product knows; whether the two are one field is not guessed."""
+    listed = sorted(c for c in codes if c in wanted)
+    unlisted = sorted(c for c in codes if c not in wanted)
+    known = {f"{prefix}{field}" for field in MI_FIELDS + TP09_FIELDS for prefix in ("", "TP09_")}
+    if len(listed) != 1 or not unlisted or listed[0].rsplit("_", 1)[0] in known:
+        return  # the dictionary's code is one the product knows: a heading misread, not a rename
+    raise WorkbookError(
+        f"'{sheet.name}': column '{title}' is {listed[0]} in the Data Dictionary and "
+        f"{unlisted[0]} by its title, a field the dictionary does not list: the edition renamed "
+        f"the field (or the dictionary names this column wrongly); the product knows it as "
+        f"{unlisted[0]} and does not guess that the two are one: have the product taught the new "
+        f"name (docs/rsh.md), or write {unlisted[0]} for {listed[0]} in the Data Dictionary of a "
+        "copy of the workbook and add the copy (the TSM return then shows the old code)"
+    )
+
+
 def _code_key(text: str) -> str:
     """A field code or a heading as one: ``"TP09 VS LCRA:"`` and ``"TP09_VS_LCRA"`` are alike."""
     return re.sub(r"[^a-z0-9]+", "_", heading_key(text)).strip("_")
@@ -178,8 +199,10 @@ def data_rows(sheet: Sheet, code_col: int) -> list[tuple]:
 
 
 def landlord_code(value: object) -> str:
-    """A landlord code as the extract writes it: ``" l4240 "`` -> ``"L4240"``."""
-    return clean(value).upper()
+    """A landlord code as the extract writes it: ``" l4240 "`` -> ``"L4240"``; a footnote mark
+    after it left out (``"L4240*"``, ``"L4240 [note 3]"`` -> ``"L4240"``: kept, the landlord would
+    be two, one sized by its homes and the other by its surveyed tenants)."""
+    return without_code_mark(clean(value)).upper()
 
 
 _SUMMARY = r"\b(totals?|all|sector|england|average|mean|median|sum|overall|landlord code|code)\b"
@@ -355,7 +378,7 @@ def landlord_record(row: tuple, header: list[str]) -> dict[str, object]:
 
     notes = landlord_column(header, "notes")
     return {
-        "landlord_code": text("code").upper(),
+        "landlord_code": landlord_code(text("code")),
         "landlord_name": text("name"),
         "landlord_type": text("type"),
         "group_size_band": text("band"),

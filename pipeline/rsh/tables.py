@@ -2,7 +2,8 @@
 
 - :func:`sheet_for_table`: a table's sheet by its name (case, spaces, underscores and the year
   ignored), else by the share of the table's column headings in its header row;
-- :func:`stock_group_titles`: a two-row header naming the stock type once, above its columns;
+- :func:`stock_group_titles`: a two-row header naming the stock type once, above its columns (or a
+  field once, above its stock types);
 - :func:`stock_column` and :func:`stock_suffix`: a sheet laid out one row per landlord and stock
   type (a "Stock type" column) and the stock type each row is for;
 - :func:`year_column` and :func:`row_year`: a sheet holding several reporting years' rows.
@@ -160,7 +161,7 @@ def _name_key(name: str) -> str:
 
 # A year in a sheet or table name: ``TSM25``, ``2024-25``, ``2024/2025``, ``2024 to 2025``.
 _YEAR_TOKEN = re.compile(
-    r"TSM[ _]?\d{2}(?!\d)|(?<!\d)20\d{2}\s*(?:[-/_–]|[\s_]to[\s_])\s*(?:20)?\d{2}(?!\d)",
+    r"TSM[ _]?\d{2}(?:\d{2})?(?!\d)|(?<!\d)20\d{2}\s*(?:[-/_–]|[\s_]to[\s_])\s*(?:20)?\d{2}(?!\d)",
     re.IGNORECASE,
 )
 _STOCK_WORD = re.compile(
@@ -211,8 +212,11 @@ def stock_group_titles(sheet: Sheet) -> int:
     is in its first cell). Landlord code and name headings are left as they are.
     """
     index = find_landlord_header(sheet, min_filled=4)
-    if not index:
+    if index is None:
         return 0
+    beside = _groups_beside_landlord_headings(sheet, index)
+    if beside or not index:
+        return beside
     above = [clean(c) for c in sheet.rows[index - 1]]
     filled = [c for c in above if c]
     stocked = [c for c in filled if stock_suffix(c) is not None]
@@ -233,6 +237,56 @@ def stock_group_titles(sheet: Sheet) -> int:
     if changed:
         sheet.rows[index] = tuple(header)
     return changed
+
+
+def _short_stock(text: str) -> str | None:
+    """The stock type a short cell names (a group label, not a sentence), as a title prefix."""
+    if not text or len(text.split()) > 6:
+        return None
+    found = stock_suffix(text)
+    return _STOCK_TITLE[found] if found else None
+
+
+def _groups_beside_landlord_headings(sheet: Sheet, index: int) -> int:
+    """A two-row header whose landlord headings are merged down over both rows, the row holding
+    them also holding group cells, each merged across its columns, over the column headings in
+    the row below: the stock type over the field's headings ("LCRA" over "Number of stage one
+    complaints ... (CH01 1 Numerator)"), or a field's heading over its stock types ("Number of
+    ... (CH01 1 Numerator)" over "LCRA", "LCHO", "Combined"). Each column then reads as the RSH
+    heads it, "LCRA - Number of ...", in the header row, and the row below is emptied (it is
+    no landlord). The row below counts as the headings when it has no landlord code or name, no
+    number and no field code, and two of its groups name a stock type, above or below."""
+    if index + 1 >= len(sheet.rows):
+        return 0
+    header = [clean(c) for c in sheet.rows[index]]
+    below = [clean(c) for c in sheet.rows[index + 1]]
+    below += [""] * (len(header) - len(below))
+    landlord = {landlord_column(header, kind) for kind in ("code", "name")}
+    if None in landlord or any(below[c] for c in landlord if c < len(below)):
+        return 0
+    if any(isinstance(c, (int, float)) for c in sheet.rows[index + 1]):
+        return 0
+    if any(re.match(r"^(?:CH\d{2}|Stg\d|TP\d{2})_\w+$", c, re.I) for c in below):
+        return 0  # a row of field codes (field_code_row)
+    titles, group, stocked = list(sheet.rows[index]), "", 0
+    titles += [None] * (len(below) - len(titles))
+    for i, sub in enumerate(below):
+        if i < len(header) and header[i]:
+            group = header[i]  # a group starts (a merged cell's value is in its first cell)
+        if not sub:
+            group = ""  # a heading merged down over both rows ends the group
+            continue
+        stock, other = (group, sub) if _short_stock(group) else (sub, group)
+        if not group or not _short_stock(stock):
+            continue
+        stocked += 1
+        # a heading below that names its stock type already is the RSH's as it is
+        titles[i] = other if _STOCK_PREFIX.match(other) else f"{_short_stock(stock)} - {other}"
+    if stocked < 2:
+        return 0
+    sheet.rows[index] = tuple(titles)
+    sheet.rows[index + 1] = tuple(None for _ in sheet.rows[index + 1])
+    return stocked
 
 
 def sheet_for_table(sheets: list[Sheet], table: str, headings: list[str]) -> Sheet | None:

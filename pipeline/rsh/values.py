@@ -19,7 +19,7 @@ from decimal import Decimal
 from openpyxl.utils import get_column_letter
 
 from pipeline.rounding import round_half_up
-from pipeline.rsh.workbook import MARKERS, Sheet, WorkbookError, cell, clean
+from pipeline.rsh.workbook import MARKED_FIGURE, MARKERS, Sheet, WorkbookError, cell, clean
 
 # A measure whose published values disagree with their own numerators and denominators this often
 # has been read from the wrong columns: stop rather than extract it.
@@ -44,6 +44,32 @@ def checked_value(
             "give the column a number format in a copy of the workbook (and check the figure "
             "against the RSH's), then add the copy"
         )
+    if isinstance(value, str) and _EXCEL_ERROR.match(value):
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): the Excel error {value} (a formula that could not be "
+            "calculated; #DIV/0! is a zero denominator), not a figure; find in the edition's notes "
+            "what such a cell means and add the workbook again with, for a value there is none "
+            f"of, --marker '{value}=[U]' (or the RSH marker that means the same), or correct the "
+            "cell in a copy of the workbook"
+        )
+    if isinstance(value, str) and MARKED_FIGURE.match(value):
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): '{value}' is a figure with a sign after it, which may "
+            "qualify it (an estimate, a low base); find in the edition's notes what the sign means: "
+            "if it only refers to a note, remove the sign from the figures in a copy of the "
+            "workbook; if the figure is not to be used, replace it with the RSH marker that says "
+            f"why ({' '.join(MARKERS)}); then add the copy"
+        )
+    if isinstance(value, str) and _FIGURE_LIKE.match(value):
+        raise WorkbookError(
+            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
+            f"'{sheet.header[index]}'): '{value}' holds a figure but is not a number as a workbook "
+            "stores one (a decimal comma, a bound such as '<1'): write the figure as a number "
+            "(a decimal point, no sign) in a copy of the workbook, or, if the edition withholds "
+            f"the figure, the RSH marker that says why ({' '.join(MARKERS)}); then add the copy"
+        )
     if isinstance(value, str) and value and value not in MARKERS:
         shown, text = (f"'{value}'", value) if _marker_like(value) else ("text", "TEXT")
         raise WorkbookError(
@@ -56,6 +82,17 @@ def checked_value(
             "the workbook"
         )
     return value
+
+
+# An error value a formula leaves in its cell (openpyxl reads it as its text).
+_EXCEL_ERROR = re.compile(
+    r"^#(?:DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$", re.IGNORECASE
+)
+
+
+# Short text with a digit and no letter ("199,9", "<1", "1.2.3"): a figure the extract cannot read
+# as one, never a marker (a marker read for it would make the figure a blank).
+_FIGURE_LIKE = re.compile(r"^[^A-Za-z]{0,14}\d[^A-Za-z]{0,14}$")
 
 
 def _marker_like(text: str) -> bool:

@@ -48,12 +48,14 @@ _FOOTNOTE = re.compile(r"(?<=[A-Za-z)?%])\s*\d{1,2}(?:\s*,\s*\d{1,2})*\s*$")
 
 
 def heading_key(text: object) -> str:
-    """A heading normalised for matching: case, quotes, dashes and trailing footnote numbers ignored.
+    """A heading normalised for matching: case, quotes, dashes and trailing footnote numbers or
+    marks ignored.
 
-    ``"... (CH02 1 Denominator)5 "`` and ``"... (CH02 1 Denominator)"`` give the same key.
+    ``"... (CH02 1 Denominator)5 "``, ``"... (CH02 1 Denominator)¹"`` and ``"... (CH02 1
+    Denominator)"`` give the same key (``"Landlord code¹"`` was no landlord code heading).
     """
     value = clean(text).replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
-    value = _FOOTNOTE.sub("", value)
+    value = _FOOTNOTE.sub("", _CODE_MARK.sub("", value))
     return re.sub(r"\s+", " ", value).strip().lower()
 
 
@@ -62,7 +64,20 @@ def heading_key(text: object) -> str:
 _NUMBER_TEXT = re.compile(
     r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d+)?(?: ?%)?$|^[-+]?\.\d+(?: ?%)?$"
 )
-_NOTE = re.compile(r"\s*\[note \d+\]$", re.IGNORECASE)
+# A footnote reference after a figure: "[note 4]", "(note 4)", "¹". Read as the figure it marks. A
+# sign such as "*" or "†" may qualify the figure instead (an estimate, a low base): left as text,
+# the extract stops on it.
+_NOTE = re.compile(r"(?:\s*[\[(](?:foot)?note \d+[\])]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)+$", re.IGNORECASE)
+# Any mark after a landlord code, signs too: a landlord is the same whatever its note says.
+_CODE_MARK = re.compile(r"(?:\s*[\[(](?:foot)?note \d+[\])]|\s*[*†‡§]+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)+$", re.I)
+# A figure with a sign after it ("199.9*"): shown so in messages, never offered as a marker.
+MARKED_FIGURE = re.compile(r"^[-+]?[\d.,% ]*\d[\d.,% ]*\s*[*†‡§]+$")
+
+
+def without_code_mark(text: str) -> str:
+    """A landlord code without a footnote mark or sign after it: ``"L4240*"``, ``"L4240¹"`` and
+    ``"L4240 [note 3]"`` -> ``"L4240"``."""
+    return _CODE_MARK.sub("", text)
 
 
 def cell(value: object) -> object:
@@ -70,8 +85,8 @@ def cell(value: object) -> object:
 
     A number stored as text is read as the number it shows (``"1,234"`` and ``"1 234"`` -> 1234,
     ``" 7 "`` -> 7, ``"12.5%"`` and ``"12.5 %"`` -> 12.5, the product's percentage scale), a
-    footnote after it left out (``"12.3 [note 4]"`` -> 12.3); a marker in another case is the RSH's
-    (``"[x]"`` -> ``"[X]"``). Any other text is kept as written (the extract then stops on it
+    footnote reference after it left out (``"12.3 [note 4]"``, ``"12.3¹"`` -> 12.3); a marker in
+    another case, or with a footnote reference, is the RSH's (``"[x]"``, ``"[X]¹"`` -> ``"[X]"``). Any other text is kept as written (the extract then stops on it
     where a number or a marker belongs).
     """
     if value is None:
@@ -81,7 +96,7 @@ def cell(value: object) -> object:
         figure = _NOTE.sub("", text)
         if _NUMBER_TEXT.match(figure):
             return cell(float(figure.rstrip("%").replace(",", "").replace(" ", "")))
-        return text.upper() if text.upper() in MARKERS else text
+        return figure.upper() if figure.upper() in MARKERS else text
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -272,12 +287,17 @@ def _filled(row: tuple) -> int:
 
 
 def is_code_heading(key: str) -> bool:
-    """ "Landlord code", "RP code", "Registration number", "Provider ID": the RSH's registration
-    number of a landlord under the headings an edition might give it."""
+    """ "Landlord code", "RP code", "Registration number", "Provider ID", "RP number", "Registered
+    provider no.", "Landlord reference": the RSH's registration number of a landlord under the
+    headings an edition might give it."""
     return key == "landlord code" or (
         len(key.split()) <= 4
         and bool(
-            re.search(r"\bcode\b|\bregistration (number|no)\b|\b(provider|landlord|rp) id\b", key)
+            re.search(
+                r"\bcode\b|\b(?:registration|provider|landlord|rp) "
+                r"(?:number|no|id|ref|reference)\b",
+                key,
+            )
         )
     )
 
@@ -298,14 +318,36 @@ def is_name_heading(key: str) -> bool:
 
 
 def find_landlord_header(sheet: Sheet, min_filled: int = 2) -> int | None:
-    """Index of the header row: the first row with a landlord-code and a landlord-name heading."""
+    """Index of the header row: of the rows with a landlord-code and a landlord-name heading that
+    have a landlord below them (a code with a digit under the code heading, before the next such
+    row), the widest (the first of them on a tie); else the first such row.
+
+    A small table above the data may have such headings too (a key of the markers, "Marker
+    code", "Marker name", or of the size bands, numbered 1 to 4): taken for the header, every
+    field of the sheet would be missing. The landlords' table is the widest (a sheet of few
+    landlords, the combined perception, has fewer rows than such a key).
+    """
+    candidates = []
     for index, row in enumerate(sheet.rows[:200]):
         if _filled(row) < min_filled:
             continue
         keys = [heading_key(c) for c in row]
-        if any(is_code_heading(k) for k in keys) and any(is_name_heading(k) for k in keys):
-            return index
-    return None
+        if any(is_name_heading(k) for k in keys):
+            code_col = next((i for i, k in enumerate(keys) if is_code_heading(k)), None)
+            if code_col is not None:
+                candidates.append((index, code_col))
+    best, widest = None, -1
+    for number, (index, code_col) in enumerate(candidates):
+        end = candidates[number + 1][0] if number + 1 < len(candidates) else index + 51
+        landlord_below = any(
+            code_col < len(row) and re.search(r"\d", clean(row[code_col]))
+            for row in sheet.rows[index + 1 : end]
+        )
+        if landlord_below and _filled(sheet.rows[index]) > widest:
+            best, widest = index, _filled(sheet.rows[index])
+    if best is None and candidates:
+        return candidates[0][0]
+    return best
 
 
 _FIELD_CODE = re.compile(r"^(?:CH\d{2}|Stg\d|TP\d{2}|BS\d{2}|NM\d{2}|RP\d{2})_\w+$", re.IGNORECASE)
@@ -392,16 +434,20 @@ def _column_by_heading(keys: list[str], pattern: str, exclude: set[int]) -> int 
 
 
 def _dictionary_sheet(sheets: list[Sheet]) -> tuple[Sheet, int, int]:
-    """The sheet with the most datapoint cells, its header row index and first data row index."""
+    """The sheet with the most datapoint cells, its header row index and first data row index.
+
+    A visible sheet is taken before a hidden one: a hidden copy of an earlier year's dictionary,
+    longer than the edition's, would otherwise give the extract its tables and datapoints.
+    """
     best: tuple[int, Sheet | None] = (0, None)
-    for sheet in sheets:
+    for sheet in sorted(sheets, key=lambda s: s.hidden):
         count = sum(
             1
             for row in sheet.rows
             for c in row
             if isinstance(c, str) and DATAPOINT.match(c.strip())
         )
-        if count > best[0]:
+        if count > best[0] and not (sheet.hidden and best[1] is not None):
             best = (count, sheet)
     sheet = best[1]
     if sheet is None:
@@ -533,10 +579,13 @@ def validate_references(dictionary: Dictionary, family: re.Pattern) -> None:
             )
 
 
-# The year a sheet name carries: ``TSM25_...`` or ``..._TSM25`` (the year ending March 2025), or
-# the reporting year in words, ``... 2024-25``, ``... 2024/25``, ``... 2024-2025``, or as GOV.UK
-# writes a financial year, ``... 2024 to 2025`` (``2024_to_2025`` in a file name).
+# The year a sheet name carries: ``TSM25_...`` or ``..._TSM25`` (the year ending March 2025),
+# ``TSM2425_...`` (both years), or the reporting year in words, ``... 2024-25``, ``... 2024/25``,
+# ``... 2024-2025``, or as GOV.UK writes a financial year, ``... 2024 to 2025`` (``2024_to_2025``
+# in a file name).
 _TSM_YEAR = re.compile(r"(?:^|[^a-z0-9])TSM[ _]?(\d{2})(?=$|[^0-9])", re.IGNORECASE)
+# ``TSM2526_...``: both years' last two digits (2025/26), as a file or sheet name may shorten it.
+_TSM_PAIR = re.compile(r"(?:^|[^a-z0-9])TSM[ _]?(\d{2})(\d{2})(?=$|[^0-9])", re.IGNORECASE)
 _PAIR_SEPARATOR = r"\s*(?:[-/_–]|[\s_]to[\s_])\s*"
 _YEAR_PAIR = re.compile(rf"(?<!\d)(20\d{{2}}){_PAIR_SEPARATOR}(20\d{{2}}|\d{{2}})(?!\d)", re.I)
 
@@ -549,6 +598,9 @@ def sheet_year(name: str) -> str | None:
         start, end = int(pair.group(1)), int(pair.group(2))
         if end % 100 == (start + 1) % 100 and (end < 100 or end == start + 1):
             return f"{start}-{str(start + 1)[2:]}"
+    both = _TSM_PAIR.search(text)
+    if both and int(both.group(2)) == (int(both.group(1)) + 1) % 100:
+        return f"20{both.group(1)}-{both.group(2)}"
     prefix = _TSM_YEAR.search(text)
     if prefix:
         end = 2000 + int(prefix.group(1))
@@ -690,6 +742,7 @@ __all__ = [
     "release_note",
     "validate_references",
     "sheet_year",
+    "without_code_mark",
     "stated_years",
     "uncalculated_formulas",
     "year_of_sheets",

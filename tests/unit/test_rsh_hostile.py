@@ -333,6 +333,9 @@ def test_fractions_stored_as_text_in_one_column_are_put_on_the_percentage_scale(
         ("1 234 567", 1234567),
         ("12.3 [note 4]", 12.3),  # a footnote on the figure
         ("1,234 [Note 12]", 1234),
+        ("12.3¹", 12.3),  # a superscript footnote reference
+        ("12.3 (note 4)", 12.3),
+        ("[x]²", "[X]"),
         # kept as text: the extract stops on them where a number belongs
         ("1 23", "1 23"),
         ("21,417 417", "21,417 417"),
