@@ -146,6 +146,16 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
                 )
             seen[path] = name
         out[name] = sorted(paths)
+    broken = [path for path in seen if _has_control_characters(path.relative_to(workspace))]
+    if broken:
+        path = min(broken)
+        raise IngestError(
+            f"{path.parent.relative_to(workspace).as_posix() or '.'}/: the name of a file "
+            f"{seen[path]} reads holds a line break or another control character "
+            f"({size_and_date(path)}); file names are printed in the run's messages, the "
+            "data-quality report, quarantine.csv and the manifest, where such a name breaks "
+            "the lines, so rename the file"
+        )
     personal = personal_file_names(workspace, list(seen))
     if personal:
         path = min(personal)
@@ -179,6 +189,15 @@ def _refuse_not_a_file(workspace: Path, not_files: dict[Path, str]) -> None:
         f"{shown}: {what}, but {not_files[path]}'s files pattern matches it, so its rows would "
         "be left out; put the export itself there, or move it away"
     )
+
+
+# C0 and C1 control characters and DEL: a line break in a name printed as two lines, the second
+# able to pass for a line the run wrote itself; a terminal escape could rewrite the console
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _has_control_characters(relative: Path) -> bool:
+    return bool(_CONTROL_CHARACTERS.search(relative.as_posix()))
 
 
 # A file name's words are often joined by '_', '-' or '.': the screen reads them as spaces too
@@ -240,13 +259,19 @@ def unread_files(workspace: Path, files: dict[str, list[Path]] | None = None) ->
         and path.resolve() not in read
     ]
     personal = personal_file_names(workspace, unread)
-    return sorted(
-        f"{path.parent.relative_to(workspace).as_posix()}/(a file whose name looks like a "
-        "person's name or contact details)"
-        if path in personal
-        else path.relative_to(workspace).as_posix()
-        for path in unread
-    )
+    return sorted(_unread_name(workspace, path, path in personal) for path in unread)
+
+
+def _unread_name(workspace: Path, path: Path, personal: bool) -> str:
+    """How an unread file is listed: by its name, or by its folder when the name must not be
+    printed (it looks personal, or it would break the line it is printed on)."""
+    relative = path.relative_to(workspace)
+    folder = relative.parent.as_posix()
+    if _has_control_characters(relative):
+        return f"{folder}/(a file whose name holds a line break or another control character)"
+    if personal:
+        return f"{folder}/(a file whose name looks like a person's name or contact details)"
+    return relative.as_posix()
 
 
 def _reads_complaints(mapping: Mapping) -> bool:
