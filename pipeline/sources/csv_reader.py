@@ -658,7 +658,8 @@ def _read_counted(
     try:
         header_raw = pl.read_csv(io.BytesIO(data), n_rows=0, **options).columns
         # Polars renames a repeated name 'X' to 'X_duplicated_0'; the mapping calls it 'X (2)'.
-        bases = [re.sub(r"_duplicated_\d+$", "", name) for name in header_raw]
+        # Nor does it undo a quote doubled inside a quoted name ('"Resolved ""fully""?"').
+        bases = [re.sub(r"_duplicated_\d+$", "", name).replace('""', '"') for name in header_raw]
         by_name = dict(zip(header_names(shown, bases, wanted), header_raw, strict=True))
         header_counted = counted.cells is not None and counted.cells.size >= header_row
         if (
