@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.config import Thresholds
 from pipeline.sources.errors import IngestError
 
-__all__ = ["InputLimits", "check_input_limits", "count_header_columns"]
+__all__ = ["InputLimits", "check_input_limits", "count_header_columns", "read_within_limits"]
 
 MB = 1024 * 1024
 # An XLSX is a zip: its compressed size says little about what openpyxl will expand it to.
@@ -209,3 +209,27 @@ def check_input_limits(
             f"{limits.max_columns:,} (landlord.yaml thresholds.max_columns); is the delimiter "
             "right, or is this the export the mapping expects?"
         )
+
+
+def read_within_limits(path: Path, limits: InputLimits | Thresholds | None, shown: str) -> bytes:
+    """The bytes of ``path``, read once and never more than ``max_file_mb`` of them.
+
+    :func:`check_input_limits` judges the size the file system gives before the read; an export
+    the case system is still writing grows after it, and a file whose size reads as 0 (a link
+    into ``/proc``) has any length. Reading one byte past the limit tells either apart without
+    holding more than the limit in memory.
+    """
+    if limits is None:
+        return Path(path).read_bytes()
+    if isinstance(limits, Thresholds):
+        limits = InputLimits.from_thresholds(limits)
+    with Path(path).open("rb") as handle:
+        data = handle.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise IngestError(
+            f"{shown}: the file grew past the limit of {limits.max_file_mb:,g} MB "
+            "(landlord.yaml thresholds.max_file_mb) while it was read, though it was within it "
+            "when checked: is it still being written? Run again once the export has finished "
+            "(and split it, or raise the limit, if it is larger)"
+        )
+    return data

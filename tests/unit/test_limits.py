@@ -178,3 +178,25 @@ def test_xlsx_with_a_damaged_part_is_refused(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(IngestError, match="damaged.xlsx: is not a readable XLSX workbook"):
         check_input_limits(path, InputLimits(), file_format="xlsx", shown="damaged.xlsx")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_a_file_larger_when_read_than_when_checked_is_refused(tmp_path):
+    """The size limit was checked on the size the file system gave, then the whole file was read:
+    an export still being written grows in between, and a link to a file whose size reads as 0
+    (under /proc) passed the check and was read whatever its length. The read stops at the limit."""
+    import duckdb
+
+    from pipeline.config import load_landlord
+    from pipeline.ingest import ingest_workspace
+
+    workspace = _small_workspace(tmp_path, max_file_mb=0)
+    export = workspace / "exports/erica_complaints_2024-25.csv"
+    export.unlink()
+    export.symlink_to("/proc/self/status")
+    assert export.stat().st_size == 0 and export.read_bytes()
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), workspace, load_landlord(workspace), "k")
+    message = str(caught.value)
+    assert message.startswith("exports/erica_complaints_2024-25.csv: the file grew past the limit")
+    assert "Name:" not in message  # nothing the file holds is quoted
