@@ -10,6 +10,7 @@ Nothing here reads the whole file: the point is to stop *before* the reader allo
 from __future__ import annotations
 
 import csv
+import os
 import re
 import zipfile
 import zlib
@@ -217,19 +218,28 @@ def read_within_limits(path: Path, limits: InputLimits | Thresholds | None, show
     :func:`check_input_limits` judges the size the file system gives before the read; an export
     the case system is still writing grows after it, and a file whose size reads as 0 (a link
     into ``/proc``) has any length. Reading one byte past the limit tells either apart without
-    holding more than the limit in memory.
+    holding more than the limit in memory; a file whose size or time changes during the read, or
+    whose bytes are not as many as its size, is refused: its rows may end part-way through one.
     """
-    if limits is None:
-        return Path(path).read_bytes()
     if isinstance(limits, Thresholds):
         limits = InputLimits.from_thresholds(limits)
     with Path(path).open("rb") as handle:
-        data = handle.read(limits.max_bytes + 1)
-    if len(data) > limits.max_bytes:
+        before = os.fstat(handle.fileno())
+        data = handle.read() if limits is None else handle.read(limits.max_bytes + 1)
+        after = os.fstat(handle.fileno())
+    if limits is not None and len(data) > limits.max_bytes:
         raise IngestError(
             f"{shown}: the file grew past the limit of {limits.max_file_mb:,g} MB "
             "(landlord.yaml thresholds.max_file_mb) while it was read, though it was within it "
             "when checked: is it still being written? Run again once the export has finished "
             "(and split it, or raise the limit, if it is larger)"
+        )
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
+        data
+    ) != after.st_size:
+        raise IngestError(
+            f"{shown}: the file changed while it was read ({after.st_size:,} bytes on disk, "
+            f"{len(data):,} read): is it still being written? Run again once the export has "
+            "finished"
         )
     return data

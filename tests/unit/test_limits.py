@@ -200,3 +200,25 @@ def test_a_file_larger_when_read_than_when_checked_is_refused(tmp_path):
     message = str(caught.value)
     assert message.startswith("exports/erica_complaints_2024-25.csv: the file grew past the limit")
     assert "Name:" not in message  # nothing the file holds is quoted
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_a_file_whose_bytes_differ_from_its_size_is_refused(tmp_path):
+    """A file that reads as more bytes than its size says (an export written to as it is read;
+    a link into /proc, whose files say 0 bytes) was read as whatever the read found."""
+    import duckdb
+
+    from pipeline.config import load_landlord
+    from pipeline.ingest import ingest_workspace
+
+    workspace = _small_workspace(tmp_path)
+    export = workspace / "exports/erica_complaints_2024-25.csv"
+    export.unlink()
+    export.symlink_to("/proc/self/status")
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), workspace, load_landlord(workspace), "k")
+    message = str(caught.value)
+    assert message.startswith(
+        "exports/erica_complaints_2024-25.csv: the file changed while it was read (0 bytes on disk"
+    )
+    assert "Name:" not in message
