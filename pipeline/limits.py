@@ -234,12 +234,15 @@ def read_within_limits(path: Path, limits: InputLimits | Thresholds | None, show
             "when checked: is it still being written? Run again once the export has finished "
             "(and split it, or raise the limit, if it is larger)"
         )
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
-        data
-    ) != after.st_size:
+    changed = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
+    if changed or len(data) != after.st_size:
+        how = (
+            f"{after.st_size:,} bytes on disk, {len(data):,} read"
+            if len(data) != after.st_size
+            else "written to during the read"
+        )
         raise IngestError(
-            f"{shown}: the file changed while it was read ({after.st_size:,} bytes on disk, "
-            f"{len(data):,} read): is it still being written? Run again once the export has "
-            "finished"
+            f"{shown}: the file changed while it was read ({how}): is it still being written? "
+            "Run again once the export has finished"
         )
     return data
