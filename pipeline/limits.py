@@ -26,6 +26,12 @@ MB = 1024 * 1024
 # An XLSX is a zip: its compressed size says little about what openpyxl will expand it to.
 # A workbook whose parts expand to more than this many times max_file_mb is refused as a zip bomb.
 XLSX_EXPANSION_FACTOR = 20
+# ...and whatever the limit, a workbook whose parts expand more than this many times the file's
+# own size is refused once they pass _XLSX_RATIO_FLOOR: exports compress some 5 to 30 times, a
+# zip bomb hundreds (the ratio Apache POI refuses by default). Below the floor a sparse sheet
+# may compress well without harm.
+XLSX_MAX_RATIO = 100
+_XLSX_RATIO_FLOOR = 100 * 1024 * 1024
 # Bytes allowed per header cell when scanning the header line: generous for real column names.
 _HEADER_BYTES_PER_COLUMN = 512
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)?\d*(?::([A-Z]+)\d*)?"')
@@ -198,6 +204,14 @@ def check_input_limits(
                 f"{shown}: the workbook expands to {expanded / MB:,.1f} MB, more than "
                 f"{XLSX_EXPANSION_FACTOR} x the limit of {limits.max_file_mb:,g} MB "
                 "(landlord.yaml thresholds.max_file_mb); is it a corrupt or hostile file?"
+            )
+        compressed = max(path.stat().st_size, 1)
+        if expanded > _XLSX_RATIO_FLOOR and expanded > XLSX_MAX_RATIO * compressed:
+            raise IngestError(
+                f"{shown}: the workbook expands to {expanded / MB:,.1f} MB from "
+                f"{compressed / MB:,.1f} MB, {expanded / compressed:,.0f} times, where exports "
+                f"compress less than {XLSX_MAX_RATIO} times; is it a corrupt or hostile file "
+                "(a zip bomb)? Export it afresh"
             )
         _check_xlsx_checksums(path, shown)
     else:
