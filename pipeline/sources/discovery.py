@@ -1,6 +1,7 @@
 """Which files of a workspace each mapping reads, and which it leaves unread.
 
-A mapping's ``files`` globs match in any case and through linked folders, each real file once;
+A mapping's ``files`` globs match in any case and through linked folders (never one holding the
+workspace, nor /proc, /sys or /dev), each real file once;
 a path that is not a readable file, a file two mappings match, and a file whose name looks like
 a person's stop the load with a message naming the folder, never the name.
 """
@@ -70,6 +71,23 @@ def _any_case(pattern: str) -> str:
     return "".join(out)
 
 
+# Kernel file systems: their files say 0 bytes and hold the machine's state, never an export
+_SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
+
+
+def _beyond_reach(real: str, home: str) -> bool:
+    """Whether a folder a link leads to (``real``) must not be walked for the workspace whose
+    real path is ``home``: one that holds the workspace (its parent, the disk's root) reaches
+    other landlords' exports and the whole disk, where '**' took minutes and matched files
+    anywhere on the machine; a kernel folder is no data. Links elsewhere (a share) are followed."""
+    holds_home = home.startswith(real.rstrip(os.sep) + os.sep)
+    in_system = any(
+        (real == top or real.startswith(top + os.sep)) and not home.startswith(top + os.sep)
+        for top in _SYSTEM_FOLDERS  # (a workspace may itself sit in /dev/shm)
+    )
+    return holds_home or in_system
+
+
 def _glob(workspace: Path, pattern: str) -> list[str]:
     """``glob.glob(workspace / pattern, recursive=True)``, but each real folder visited once.
 
@@ -89,9 +107,10 @@ def _glob(workspace: Path, pattern: str) -> list[str]:
     wanted = list(parts[fixed:])
     found: list[str] = []
     seen: set[str] = set()
+    home = os.path.realpath(workspace)
     for folder, dirs, files in os.walk(base, followlinks=True):
         real = os.path.realpath(folder)
-        if real in seen:
+        if real in seen or _beyond_reach(real, home):
             dirs[:] = []
             continue
         seen.add(real)
