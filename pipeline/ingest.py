@@ -45,6 +45,7 @@ from pipeline.sources.fields import (
     typed_columns,
 )
 from pipeline.sources.frames import SourceFrame, read_source
+from pipeline.sources.header_rows import refuse_reordered_header
 from pipeline.sources.publications import load_publications
 from pipeline.sources.row_rules import (
     drop_shadowed_issues,
@@ -424,6 +425,7 @@ def _stage_mapping(
                 "_bad", repeated_header_condition(names), "repeated_header", mapping.target
             )
         )
+        refuse_reordered_header(con, "_bad", names)
         if mapping.footer is None:  # a totals line below the data, with no footer to drop it
             issues.append(totals_row_issue(typed, mapping, names))
         # Identical in every mapped field to an earlier row (any file of this mapping): first

@@ -10,6 +10,7 @@ Nothing here reads the whole file: the point is to stop *before* the reader allo
 from __future__ import annotations
 
 import csv
+import os
 import re
 import zipfile
 import zlib
@@ -19,12 +20,18 @@ from pathlib import Path
 from pipeline.config import Thresholds
 from pipeline.sources.errors import IngestError
 
-__all__ = ["InputLimits", "check_input_limits", "count_header_columns"]
+__all__ = ["InputLimits", "check_input_limits", "count_header_columns", "read_within_limits"]
 
 MB = 1024 * 1024
 # An XLSX is a zip: its compressed size says little about what openpyxl will expand it to.
 # A workbook whose parts expand to more than this many times max_file_mb is refused as a zip bomb.
 XLSX_EXPANSION_FACTOR = 20
+# ...and whatever the limit, a workbook whose parts expand more than this many times the file's
+# own size is refused once they pass _XLSX_RATIO_FLOOR: exports compress some 5 to 30 times, a
+# zip bomb hundreds (the ratio Apache POI refuses by default). Below the floor a sparse sheet
+# may compress well without harm.
+XLSX_MAX_RATIO = 100
+_XLSX_RATIO_FLOOR = 100 * 1024 * 1024
 # Bytes allowed per header cell when scanning the header line: generous for real column names.
 _HEADER_BYTES_PER_COLUMN = 512
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)?\d*(?::([A-Z]+)\d*)?"')
@@ -198,6 +205,14 @@ def check_input_limits(
                 f"{XLSX_EXPANSION_FACTOR} x the limit of {limits.max_file_mb:,g} MB "
                 "(landlord.yaml thresholds.max_file_mb); is it a corrupt or hostile file?"
             )
+        compressed = max(path.stat().st_size, 1)
+        if expanded > _XLSX_RATIO_FLOOR and expanded > XLSX_MAX_RATIO * compressed:
+            raise IngestError(
+                f"{shown}: the workbook expands to {expanded / MB:,.1f} MB from "
+                f"{compressed / MB:,.1f} MB, {expanded / compressed:,.0f} times, where exports "
+                f"compress less than {XLSX_MAX_RATIO} times; is it a corrupt or hostile file "
+                "(a zip bomb)? Export it afresh"
+            )
         _check_xlsx_checksums(path, shown)
     else:
         columns = count_header_columns(
@@ -209,3 +224,39 @@ def check_input_limits(
             f"{limits.max_columns:,} (landlord.yaml thresholds.max_columns); is the delimiter "
             "right, or is this the export the mapping expects?"
         )
+
+
+def read_within_limits(path: Path, limits: InputLimits | Thresholds | None, shown: str) -> bytes:
+    """The bytes of ``path``, read once and never more than ``max_file_mb`` of them.
+
+    :func:`check_input_limits` judges the size the file system gives before the read; an export
+    the case system is still writing grows after it, and a file whose size reads as 0 (a link
+    into ``/proc``) has any length. Reading one byte past the limit tells either apart without
+    holding more than the limit in memory; a file whose size or time changes during the read, or
+    whose bytes are not as many as its size, is refused: its rows may end part-way through one.
+    """
+    if isinstance(limits, Thresholds):
+        limits = InputLimits.from_thresholds(limits)
+    with Path(path).open("rb") as handle:
+        before = os.fstat(handle.fileno())
+        data = handle.read() if limits is None else handle.read(limits.max_bytes + 1)
+        after = os.fstat(handle.fileno())
+    if limits is not None and len(data) > limits.max_bytes:
+        raise IngestError(
+            f"{shown}: the file grew past the limit of {limits.max_file_mb:,g} MB "
+            "(landlord.yaml thresholds.max_file_mb) while it was read, though it was within it "
+            "when checked: is it still being written? Run again once the export has finished "
+            "(and split it, or raise the limit, if it is larger)"
+        )
+    changed = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
+    if changed or len(data) != after.st_size:
+        how = (
+            f"{after.st_size:,} bytes on disk, {len(data):,} read"
+            if len(data) != after.st_size
+            else "written to during the read"
+        )
+        raise IngestError(
+            f"{shown}: the file changed while it was read ({how}): is it still being written? "
+            "Run again once the export has finished"
+        )
+    return data

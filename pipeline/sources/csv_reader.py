@@ -632,6 +632,11 @@ def _read_counted(
     wanted: list[str],
 ) -> tuple[pl.DataFrame, list[str], int]:
     """:func:`read_csv_text` of ``data`` whose records ``counted`` counts apart from Polars."""
+    if counted.unclosed_row is not None and counted.stray_quote_row is None:
+        # Polars reads a quote left open in an extra cell of the last row without an error
+        # (the ragged cell is dropped), and with the quotes unbalanced no row's cells can be
+        # counted to mark it ragged: the cut-off file loaded as if whole.
+        raise IngestError(f"{shown}: is not a readable CSV file ({_why(counted)})")
     data = normalise_line_endings(data)
     # Polars skips the empty lines at the top of a file before it counts skip_rows; they are
     # rows of the spreadsheet all the same, so they count towards the header's row number.
@@ -653,7 +658,8 @@ def _read_counted(
     try:
         header_raw = pl.read_csv(io.BytesIO(data), n_rows=0, **options).columns
         # Polars renames a repeated name 'X' to 'X_duplicated_0'; the mapping calls it 'X (2)'.
-        bases = [re.sub(r"_duplicated_\d+$", "", name) for name in header_raw]
+        # Nor does it undo a quote doubled inside a quoted name ('"Resolved ""fully""?"').
+        bases = [re.sub(r"_duplicated_\d+$", "", name).replace('""', '"') for name in header_raw]
         by_name = dict(zip(header_names(shown, bases, wanted), header_raw, strict=True))
         header_counted = counted.cells is not None and counted.cells.size >= header_row
         if (

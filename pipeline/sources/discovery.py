@@ -1,6 +1,7 @@
 """Which files of a workspace each mapping reads, and which it leaves unread.
 
-A mapping's ``files`` globs match in any case and through linked folders, each real file once;
+A mapping's ``files`` globs match in any case and through linked folders (never one holding the
+workspace, nor /proc, /sys or /dev), each real file once;
 a path that is not a readable file, a file two mappings match, and a file whose name looks like
 a person's stop the load with a message naming the folder, never the name.
 """
@@ -70,6 +71,23 @@ def _any_case(pattern: str) -> str:
     return "".join(out)
 
 
+# Kernel file systems: their files say 0 bytes and hold the machine's state, never an export
+_SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
+
+
+def _beyond_reach(real: str, home: str) -> bool:
+    """Whether a folder a link leads to (``real``) must not be walked for the workspace whose
+    real path is ``home``: one that holds the workspace (its parent, the disk's root) reaches
+    other landlords' exports and the whole disk, where '**' took minutes and matched files
+    anywhere on the machine; a kernel folder is no data. Links elsewhere (a share) are followed."""
+    holds_home = home.startswith(real.rstrip(os.sep) + os.sep)
+    in_system = any(
+        (real == top or real.startswith(top + os.sep)) and not home.startswith(top + os.sep)
+        for top in _SYSTEM_FOLDERS  # (a workspace may itself sit in /dev/shm)
+    )
+    return holds_home or in_system
+
+
 def _glob(workspace: Path, pattern: str) -> list[str]:
     """``glob.glob(workspace / pattern, recursive=True)``, but each real folder visited once.
 
@@ -89,9 +107,10 @@ def _glob(workspace: Path, pattern: str) -> list[str]:
     wanted = list(parts[fixed:])
     found: list[str] = []
     seen: set[str] = set()
+    home = os.path.realpath(workspace)
     for folder, dirs, files in os.walk(base, followlinks=True):
         real = os.path.realpath(folder)
-        if real in seen:
+        if real in seen or _beyond_reach(real, home):
             dirs[:] = []
             continue
         seen.add(real)
@@ -146,6 +165,16 @@ def matched_files(workspace: Path, mappings: dict[str, Mapping]) -> dict[str, li
                 )
             seen[path] = name
         out[name] = sorted(paths)
+    broken = [path for path in seen if _has_control_characters(path.relative_to(workspace))]
+    if broken:
+        path = min(broken)
+        raise IngestError(
+            f"{path.parent.relative_to(workspace).as_posix() or '.'}/: the name of a file "
+            f"{seen[path]} reads holds a line break or another control character "
+            f"({size_and_date(path)}); file names are printed in the run's messages, the "
+            "data-quality report, quarantine.csv and the manifest, where such a name breaks "
+            "the lines, so rename the file"
+        )
     personal = personal_file_names(workspace, list(seen))
     if personal:
         path = min(personal)
@@ -179,6 +208,15 @@ def _refuse_not_a_file(workspace: Path, not_files: dict[Path, str]) -> None:
         f"{shown}: {what}, but {not_files[path]}'s files pattern matches it, so its rows would "
         "be left out; put the export itself there, or move it away"
     )
+
+
+# C0 and C1 control characters and DEL: a line break in a name printed as two lines, the second
+# able to pass for a line the run wrote itself; a terminal escape could rewrite the console
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _has_control_characters(relative: Path) -> bool:
+    return bool(_CONTROL_CHARACTERS.search(relative.as_posix()))
 
 
 # A file name's words are often joined by '_', '-' or '.': the screen reads them as spaces too
@@ -240,13 +278,19 @@ def unread_files(workspace: Path, files: dict[str, list[Path]] | None = None) ->
         and path.resolve() not in read
     ]
     personal = personal_file_names(workspace, unread)
-    return sorted(
-        f"{path.parent.relative_to(workspace).as_posix()}/(a file whose name looks like a "
-        "person's name or contact details)"
-        if path in personal
-        else path.relative_to(workspace).as_posix()
-        for path in unread
-    )
+    return sorted(_unread_name(workspace, path, path in personal) for path in unread)
+
+
+def _unread_name(workspace: Path, path: Path, personal: bool) -> str:
+    """How an unread file is listed: by its name, or by its folder when the name must not be
+    printed (it looks personal, or it would break the line it is printed on)."""
+    relative = path.relative_to(workspace)
+    folder = relative.parent.as_posix()
+    if _has_control_characters(relative):
+        return f"{folder}/(a file whose name holds a line break or another control character)"
+    if personal:
+        return f"{folder}/(a file whose name looks like a person's name or contact details)"
+    return relative.as_posix()
 
 
 def _reads_complaints(mapping: Mapping) -> bool:

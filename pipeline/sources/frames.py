@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.config import Thresholds
-from pipeline.limits import InputLimits, check_input_limits
+from pipeline.limits import InputLimits, check_input_limits, read_within_limits
 from pipeline.mapping import Mapping
 from pipeline.sources.csv_reader import _line_of, decode_to_utf8, read_csv_text
 from pipeline.sources.errors import IngestError
@@ -351,7 +351,7 @@ def _read_source(
             header_row=mapping.header_row,
         )
     wanted = mapping.source_columns()
-    data = Path(path).read_bytes()
+    data = read_within_limits(Path(path), limits, shown)
     digest = hashlib.sha256(data).hexdigest()
     # isspace() stops at the first non-blank byte; strip() would copy the whole file first.
     if not data or data.isspace():

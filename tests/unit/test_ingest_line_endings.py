@@ -442,3 +442,21 @@ def test_a_wrong_delimiter_is_named_even_when_quotes_look_stray(tmp_path):
     assert message.startswith(f"exports/{EXPORT}: columns 'Case Ref'")
     assert "separated by ';': set delimiter: ';' in the mapping" in message
     assert "urgent" not in message
+
+
+@pytest.mark.parametrize("tail", [b"", b"\r\n"], ids=["no-line-ending", "line-ending"])
+def test_a_quote_left_open_in_an_extra_cell_of_the_last_row_stops_the_file(tmp_path, tail):
+    """A last row with one cell too many whose quote never closes (a cut-off export): Polars
+    dropped the extra cell without a word, and with the cells of each row uncountable the row
+    was not marked ragged either, so the file loaded as if whole."""
+    root = ws.wide_workspace(tmp_path)
+    path = root / "exports" / EXPORT
+    lines = path.read_bytes().rstrip(b"\r\n").split(b"\r\n")
+    lines[-1] = lines[-1] + b',"Jean N\xfa\xf1ez, LE4 2XT' + tail
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
+    message = str(caught.value)
+    assert message.startswith(f"exports/{EXPORT}: is not a readable CSV file")
+    assert f"row {len(lines)} and is never closed" in message
+    assert "Jean" not in message and "LE4" not in message

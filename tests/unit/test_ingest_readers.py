@@ -373,14 +373,15 @@ def test_a_file_that_cannot_be_opened_is_named_without_a_python_error(tmp_path, 
     """An export the pipeline's account may not read (chmod 000, or held by another program)
     stopped the run with "PermissionError: [Errno 13] Permission denied: '/full/path'"."""
     root = ws.wide_workspace(tmp_path)
-    real_read_bytes = Path.read_bytes
+    real_open = Path.open
 
-    def refused(self):
+    def refused(self, *args, **kwargs):
         if self.name == "complaints_2024.csv":
             raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+        return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refused)
+    # (tests run as root here, so chmod 000 would not refuse the read)
+    monkeypatch.setattr(Path, "open", refused)
     with pytest.raises(IngestError) as caught:
         ingest_workspace(duckdb.connect(), root, load_landlord(root), ws.KEY)
     message = str(caught.value)

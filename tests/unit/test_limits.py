@@ -178,3 +178,73 @@ def test_xlsx_with_a_damaged_part_is_refused(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(IngestError, match="damaged.xlsx: is not a readable XLSX workbook"):
         check_input_limits(path, InputLimits(), file_format="xlsx", shown="damaged.xlsx")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_a_file_larger_when_read_than_when_checked_is_refused(tmp_path):
+    """The size limit was checked on the size the file system gave, then the whole file was read:
+    an export still being written grows in between, and a link to a file whose size reads as 0
+    (under /proc) passed the check and was read whatever its length. The read stops at the limit."""
+    import duckdb
+
+    from pipeline.config import load_landlord
+    from pipeline.ingest import ingest_workspace
+
+    workspace = _small_workspace(tmp_path, max_file_mb=0)
+    export = workspace / "exports/erica_complaints_2024-25.csv"
+    export.unlink()
+    export.symlink_to("/proc/self/status")
+    assert export.stat().st_size == 0 and export.read_bytes()
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), workspace, load_landlord(workspace), "k")
+    message = str(caught.value)
+    assert message.startswith("exports/erica_complaints_2024-25.csv: the file grew past the limit")
+    assert "Name:" not in message  # nothing the file holds is quoted
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_a_file_whose_bytes_differ_from_its_size_is_refused(tmp_path):
+    """A file that reads as more bytes than its size says (an export written to as it is read;
+    a link into /proc, whose files say 0 bytes) was read as whatever the read found."""
+    import duckdb
+
+    from pipeline.config import load_landlord
+    from pipeline.ingest import ingest_workspace
+
+    workspace = _small_workspace(tmp_path)
+    export = workspace / "exports/erica_complaints_2024-25.csv"
+    export.unlink()
+    export.symlink_to("/proc/self/status")
+    with pytest.raises(IngestError) as caught:
+        ingest_workspace(duckdb.connect(), workspace, load_landlord(workspace), "k")
+    message = str(caught.value)
+    assert message.startswith(
+        "exports/erica_complaints_2024-25.csv: the file changed while it was read (0 bytes on disk"
+    )
+    assert "Name:" not in message
+
+
+def test_a_small_xlsx_expanding_to_far_more_than_any_export_is_refused(tmp_path):
+    """The expansion limit was 20 x max_file_mb (10 GB by default), whatever the file's own
+    size: a 15 MB workbook of 2 GB of repeated cells passed it, and the XLSX reader then asked
+    for 3.5 GB at once and the run died with a Rust backtrace. Real exports compress some 5 to
+    30 times; this one, like any zip bomb, hundreds of times."""
+    path = tmp_path / "bomb.xlsx"
+    row = b"<row><c><v>1</v></c><c><v>2</v></c></row>" * 10_000
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(b'<worksheet><dimension ref="A1:B2"/><sheetData>')
+            for _ in range(300):  # 117 MB
+                sheet.write(row)
+            sheet.write(b"</sheetData></worksheet>")
+    assert path.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(IngestError) as caught:
+        check_input_limits(path, InputLimits(), file_format="xlsx", shown="bomb.xlsx")
+    assert str(caught.value).startswith("bomb.xlsx: the workbook expands to 117.3 MB from 0.9 MB")
+    assert "zip bomb" in str(caught.value)
+
+
+def test_an_ordinary_workbook_is_not_taken_for_a_zip_bomb(tmp_path):
+    source = Path(__file__).resolve().parents[2] / "examples/small_specialist/exports"
+    for workbook in source.glob("*.xlsx"):
+        check_input_limits(workbook, InputLimits(), file_format="xlsx", shown=workbook.name)
