@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
-from pipeline.config import load_landlord
-from pipeline.ingest import ingest_workspace
-from tests.fixtures.ingest.workspaces import write_landlord
+from tests.fixtures.ingest.workspaces import load_one_export
 
 CSV = (
     "Case No;Type;Logged;S1 Result\r\n"
@@ -51,14 +47,7 @@ route:
 
 
 def test_codes_match_whatever_spaces_the_cell_or_the_mapping_writes(tmp_path: Path) -> None:
-    root = tmp_path / "test_homes"
-    write_landlord(root)
-    (root / "exports").mkdir()
-    (root / "mappings").mkdir()
-    (root / "exports" / "register.csv").write_text(CSV, encoding="utf-8")
-    (root / "mappings" / "register.yaml").write_text(MAPPING)
-    con = duckdb.connect()
-    ingest_workspace(con, root, load_landlord(root), "k")
+    con = load_one_export(tmp_path / "test_homes", CSV, MAPPING)
     assert con.execute("select source_row, column_name, rule from quarantine").fetchall() == []
     stages = con.execute(
         "select day(received_date), outcome, refused, refusal_reason from complaint_stage "

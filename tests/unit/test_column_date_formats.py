@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipeline.config import ConfigError, load_landlord
-from pipeline.ingest import ingest_workspace
 from pipeline.mapping import load_mapping
-from tests.fixtures.ingest.workspaces import write_landlord
+from tests.fixtures.ingest.workspaces import load_one_export
 
 CSV = (
     "Case No;Logged;S2 Requested\r\n"
@@ -42,14 +40,7 @@ stages:
 
 
 def test_a_column_reads_with_its_own_formats(tmp_path: Path) -> None:
-    root = tmp_path / "test_homes"
-    write_landlord(root)
-    (root / "exports").mkdir()
-    (root / "mappings").mkdir()
-    (root / "exports" / "register.csv").write_text(CSV, encoding="utf-8")
-    (root / "mappings" / "register.yaml").write_text(MAPPING)
-    con = duckdb.connect()
-    ingest_workspace(con, root, load_landlord(root), "k")
+    con = load_one_export(tmp_path / "test_homes", CSV, MAPPING)
     assert con.execute("select count(*) from quarantine").fetchone() == (0,)
     dates = con.execute(
         "select month(received_date), day(received_date) from complaint_stage where stage = 2 "
@@ -78,21 +69,15 @@ def test_the_quality_impact_reads_a_quarantined_date_with_the_columns_own_format
     from pipeline.reporting.quality_impact import quarantine_impact
 
     root = tmp_path / "test_homes"
-    write_landlord(root)
-    (root / "exports").mkdir()
-    (root / "mappings").mkdir()
-    (root / "exports" / "register.csv").write_text(
-        "Ref,Received,Responded\nB1,05/30/2025,\nB2,05/02/2024,10/05/2024\n"
-    )
-    (root / "mappings" / "register.yaml").write_text(
+    con = load_one_export(
+        root,
+        "Ref,Received,Responded\nB1,05/30/2025,\nB2,05/02/2024,10/05/2024\n",
         'files: ["exports/register.csv"]\ntarget: complaint\nshape: long\n'
         'date_formats: ["%d/%m/%Y"]\ncolumns:\n  complaint_id: "Ref"\n  stage: {value: 1}\n'
         '  received_date: {column: "Received", date_formats: ["%m/%d/%Y"]}\n'
-        '  responded_date: "Responded"\n'
+        '  responded_date: "Responded"\n',
     )
-    con = duckdb.connect()
     landlord = load_landlord(root)
-    ingest_workspace(con, root, landlord, "k")
     impact = quarantine_impact(con, landlord.landlord_id, root)
     rows = [(r["year"], r["rule"]) for r in impact.iter_rows(named=True)]
     # 30 May 2025 (read month first) is in 2025-26; read day first it had no year

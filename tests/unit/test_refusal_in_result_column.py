@@ -14,9 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.config import load_landlord
-from pipeline.ingest import ingest_workspace
-from tests.fixtures.ingest.workspaces import write_landlord
+from tests.fixtures.ingest.workspaces import load_one_export
 
 CSV = (
     "Case No;Logged;S1 Closed;S1 Result\r\n"
@@ -49,14 +47,7 @@ stages:
 
 
 def _load(tmp_path: Path, mapping: str) -> duckdb.DuckDBPyConnection:
-    root = tmp_path / "test_homes"
-    write_landlord(root)
-    (root / "exports").mkdir()
-    (root / "mappings").mkdir()
-    (root / "exports" / "register.csv").write_text(CSV, encoding="utf-8")
-    (root / "mappings" / "register.yaml").write_text(mapping)
-    con = duckdb.connect()
-    ingest_workspace(con, root, load_landlord(root), "k")
+    con = load_one_export(tmp_path / "test_homes", CSV, mapping)
     assert con.execute("select count(*) from quarantine").fetchone()[0] == 0
     return con
 

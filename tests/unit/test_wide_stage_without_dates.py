@@ -14,9 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.config import load_landlord
-from pipeline.ingest import ingest_workspace
-from tests.fixtures.ingest.workspaces import write_landlord
+from tests.fixtures.ingest.workspaces import load_one_export
 
 CSV = (
     "Case No;Logged;S1 Closed;S1 Result;S2 Requested;S2 Closed;S2 Result\r\n"
@@ -52,15 +50,7 @@ stages:
 
 
 def _load(tmp_path: Path, csv_text: str) -> duckdb.DuckDBPyConnection:
-    root = tmp_path / "test_homes"
-    write_landlord(root)
-    (root / "exports").mkdir()
-    (root / "mappings").mkdir()
-    (root / "exports" / "register.csv").write_text(csv_text, encoding="utf-8")
-    (root / "mappings" / "register.yaml").write_text(MAPPING)
-    con = duckdb.connect()
-    ingest_workspace(con, root, load_landlord(root), "k")
-    return con
+    return load_one_export(tmp_path / "test_homes", csv_text, MAPPING)
 
 
 def test_a_stage_2_outcome_or_refusal_without_dates_is_required_missing(tmp_path) -> None:
