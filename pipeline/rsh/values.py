@@ -26,6 +26,11 @@ from pipeline.rsh.workbook import MARKED_FIGURE, MARKERS, Sheet, WorkbookError, 
 MAX_MISMATCH_SHARE = 0.05
 
 
+def _cell_named(sheet: Sheet, number: int, index: int) -> str:
+    """A cell as a message names it: sheet, cell reference and column heading."""
+    return f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column '{sheet.header[index]}')"
+
+
 def checked_value(
     sheet: Sheet, number: int, row: tuple, index: int | None, markers: dict[str, str] | None = None
 ) -> object:
@@ -39,15 +44,13 @@ def checked_value(
         shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
         shown = shown.removesuffix("T00:00:00")
         raise WorkbookError(
-            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): {kind} ({shown}), not a number: the cell has a date format; "
+            f"{_cell_named(sheet, number, index)}: {kind} ({shown}), not a number: the cell has a date format; "
             "give the column a number format in a copy of the workbook (and check the figure "
             "against the RSH's), then add the copy"
         )
     if isinstance(value, str) and _EXCEL_ERROR.match(value):
         raise WorkbookError(
-            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): the Excel error {value} (a formula that could not be "
+            f"{_cell_named(sheet, number, index)}: the Excel error {value} (a formula that could not be "
             "calculated; #DIV/0! is a zero denominator), not a figure; find in the edition's notes "
             "what such a cell means and add the workbook again with, for a value there is none "
             f"of, --marker '{value}=[U]' (or the RSH marker that means the same), or correct the "
@@ -55,8 +58,7 @@ def checked_value(
         )
     if isinstance(value, str) and MARKED_FIGURE.match(value):
         raise WorkbookError(
-            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): '{value}' is a figure with a sign after it, which may "
+            f"{_cell_named(sheet, number, index)}: '{value}' is a figure with a sign after it, which may "
             "qualify it (an estimate, a low base); find in the edition's notes what the sign means: "
             "if it only refers to a note, remove the sign from the figures in a copy of the "
             "workbook; if the figure is not to be used, replace it with the RSH marker that says "
@@ -64,8 +66,7 @@ def checked_value(
         )
     if isinstance(value, str) and _FIGURE_LIKE.match(value):
         raise WorkbookError(
-            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): '{value}' holds a figure but is not a number as a workbook "
+            f"{_cell_named(sheet, number, index)}: '{value}' holds a figure but is not a number as a workbook "
             "stores one (a decimal comma, a bound such as '<1'): write the figure as a number "
             "(a decimal point, no sign) in a copy of the workbook, or, if the edition withholds "
             f"the figure, the RSH marker that says why ({' '.join(MARKERS)}); then add the copy"
@@ -73,8 +74,7 @@ def checked_value(
     if isinstance(value, str) and value and value not in MARKERS:
         shown, text = (f"'{value}'", value) if _marker_like(value) else ("text", "TEXT")
         raise WorkbookError(
-            f"'{sheet.name}' cell {get_column_letter(index + 1)}{number} (column "
-            f"'{sheet.header[index]}'): {shown} is neither a number nor one of the RSH's markers "
+            f"{_cell_named(sheet, number, index)}: {shown} is neither a number nor one of the RSH's markers "
             f"{' '.join(MARKERS)}; if the edition uses it as a marker, find in its notes what it "
             f"means and add the workbook again with --marker '{text}=[X]' "
             + ("" if text == value else "(TEXT as the cell has it) ")
