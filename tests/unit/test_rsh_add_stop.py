@@ -41,6 +41,20 @@ def _edition_name(target: Path) -> str:
     return json.loads((target / "edition.json").read_text())["workbook"]["name"]
 
 
+def _run_python(script: str, *, warnings_shown: bool = False) -> subprocess.CompletedProcess:
+    """``script`` run by a new interpreter in the project, its output captured."""
+    env = dict(os.environ) if warnings_shown else {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def _add_stopped(out: Path, signal_name: str, when: str, exchange: bool = True):
     """``complaints rsh add`` of the 2024/25 workbook that sends itself ``signal_name`` when
     ``when`` happens: ``reading`` (the workbook being read) or ``swapped`` (the new folder just
@@ -75,15 +89,7 @@ def _add_stopped(out: Path, signal_name: str, when: str, exchange: bool = True):
         console()
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _run_python(code)
     return done.returncode, done.stdout + done.stderr
 
 
@@ -148,15 +154,7 @@ def test_a_stop_as_the_command_ends_does_not_say_nothing_was_written(tmp_path, s
         console()
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _run_python(script)
     output = done.stdout + done.stderr
     assert done.returncode == code, output
     assert "Traceback" not in output and "before anything was written" not in output, output
@@ -180,14 +178,7 @@ def test_sigterm_before_the_command_began_says_nothing_was_written(tmp_path):
         console()
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _run_python(script, warnings_shown=True)
     assert done.returncode == 143, done.stderr
     assert done.stdout == "complaints: stopped by SIGTERM before anything was written\n"
     assert done.stderr == ""
@@ -209,15 +200,7 @@ def test_a_stop_while_the_command_closes_ends_it_without_a_traceback(tmp_path, s
         console()
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _run_python(script)
     assert done.returncode == 0, done.stdout + done.stderr  # its work was done and said
     assert "Traceback" not in done.stderr, done.stderr
     assert done.stdout.startswith("RSH TSM 2024/25 extracted"), done.stdout
